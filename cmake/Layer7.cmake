@@ -1,0 +1,44 @@
+# Shared build settings and helpers for every layer7 library, program and test.
+
+add_library(layer7_options INTERFACE)
+target_compile_options(layer7_options INTERFACE -Wall -Wextra -Wpedantic
+    $<$<BOOL:${LAYER7_WERROR}>:-Werror>)
+target_include_directories(layer7_options INTERFACE ${PROJECT_SOURCE_DIR}/src)
+if(LAYER7_SANITIZE)
+    target_compile_options(layer7_options INTERFACE
+        -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(layer7_options INTERFACE -fsanitize=address,undefined)
+endif()
+if(LAYER7_FUZZ)
+    target_compile_options(layer7_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined)
+    target_link_options(layer7_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# layer7_library(NAME SOURCES... [DEPS targets...])
+# One folder under src/ = one static library; DEPS is its place in the layer graph.
+function(layer7_library name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+    add_library(${name} STATIC ${ARG_SOURCES})
+    target_link_libraries(${name} PUBLIC layer7_options ${ARG_DEPS})
+endfunction()
+
+# layer7_unit_test(NAME SOURCES... DEPS targets...): one GoogleTest binary, registered with ctest.
+function(layer7_unit_test name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest_main GTest::gmock)
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+endfunction()
+
+# layer7_fuzz_target(NAME SOURCE DEPS targets...): libFuzzer binary; ctest replays its corpus
+# (tests/fuzz/corpus/NAME) and fuzzes for a few seconds more.
+function(layer7_fuzz_target name)
+    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    set(corpus ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+    add_test(NAME fuzz.${name}
+        COMMAND ${name} -max_total_time=10 -timeout=5 -rss_limit_mb=2048 ${corpus})
+    set_tests_properties(fuzz.${name} PROPERTIES LABELS fuzz)
+endfunction()

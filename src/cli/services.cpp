@@ -1,0 +1,27 @@
+// Builds every service from a config file.
+#include "cli/services.hpp"
+
+#include "echo/echo.hpp"
+
+namespace layer7::cli {
+
+Plan plan_services(core::ConfigFile& file)
+{
+    Plan plan;
+    core::Section root = file.root();
+
+    core::Section runtime = root.section("runtime");
+    plan.runtime.threads = static_cast<unsigned>(runtime.integer("threads", 0, 0, 1024));
+    plan.runtime.data = runtime.string("data", plan.runtime.data);
+    plan.runtime.log_level = runtime.string("log_level", plan.runtime.log_level);
+    runtime.finish();
+
+    echo::Config echo = echo::parse_config(root.section("echo"));
+    if (echo.enabled)
+        plan.services.push_back(echo::make_service(echo));
+
+    root.finish();
+    return plan;
+}
+
+}  // namespace layer7::cli

@@ -1,0 +1,27 @@
+// Builds every service from a config file: the only place that knows all protocols.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config/config.hpp"
+#include "core/service.hpp"
+
+namespace layer7::cli {
+
+struct RuntimeConfig {
+    unsigned threads = 0;
+    std::string data = "./layer7-data";
+    std::string log_level = "info";
+};
+
+struct Plan {
+    RuntimeConfig runtime;
+    std::vector<std::unique_ptr<core::Service>> services;  // the enabled ones
+};
+
+// Reads every section; errors accumulate in the file's diagnostics.
+Plan plan_services(core::ConfigFile& file);
+
+}  // namespace layer7::cli

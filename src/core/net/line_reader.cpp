@@ -1,0 +1,45 @@
+// LineReader: see line_reader.hpp.
+#include "core/net/line_reader.hpp"
+
+namespace layer7::core {
+
+awaitable<ReadStatus> LineReader::fill()
+{
+    auto [ec, n] = co_await stream_.read_some(asio::buffer(chunk_));
+    if (ec)
+        co_return stream_.timed_out() ? ReadStatus::timed_out : ReadStatus::closed;
+    parser_.feed(std::string_view(chunk_, n));
+    co_return ReadStatus::line;
+}
+
+awaitable<ReadLine> LineReader::read_line()
+{
+    for (;;) {
+        LineEvent event = parser_.next();
+        if (event.status == LineStatus::line) {
+            Trace::instance().line(stream_.id(), stream_.them(), event.text);
+            co_return ReadLine{ReadStatus::line, event.text, event.end};
+        }
+        if (event.status == LineStatus::too_long) {
+            Trace::instance().note(stream_.id(), "line too long");
+            co_return ReadLine{ReadStatus::too_long, {}, event.end};
+        }
+        ReadStatus status = co_await fill();
+        if (status != ReadStatus::line)
+            co_return ReadLine{status, {}, LineEnd::crlf};
+    }
+}
+
+awaitable<std::pair<ReadStatus, std::string>> LineReader::read_exactly(std::size_t n)
+{
+    std::string out = parser_.take(n);
+    while (out.size() < n) {
+        ReadStatus status = co_await fill();
+        if (status != ReadStatus::line)
+            co_return std::pair{status, std::move(out)};
+        out += parser_.take(n - out.size());
+    }
+    co_return std::pair{ReadStatus::line, std::move(out)};
+}
+
+}  // namespace layer7::core

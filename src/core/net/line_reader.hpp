@@ -1,0 +1,47 @@
+// LineReader: the coroutine side of core::LineParser — reads lines from a Stream with the
+// stream's idle timeout, and switches to counted bytes and back (bodies, IMAP literals).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/net/stream.hpp"
+#include "core/text/line_parser.hpp"
+
+namespace layer7::core {
+
+enum class ReadStatus {
+    line,       // `text` holds a line without its terminator
+    too_long,   // over the maximum; the rest of that line is skipped
+    closed,     // the peer closed (or an I/O error)
+    timed_out,  // the idle timeout passed
+};
+
+struct ReadLine {
+    ReadStatus status;
+    std::string_view text;  // valid until the next read
+    LineEnd end = LineEnd::crlf;
+};
+
+class LineReader {
+public:
+    LineReader(Stream& stream, std::size_t max_line) : stream_(stream), parser_(max_line) {}
+
+    // The next line; each received line is traced as the peer's ("C:" on a server).
+    awaitable<ReadLine> read_line();
+    // Exactly n bytes (counted mode); shorter only when the peer closed or timed out.
+    awaitable<std::pair<ReadStatus, std::string>> read_exactly(std::size_t n);
+    // Bytes received but not yet consumed.
+    std::size_t buffered() const { return parser_.buffered(); }
+    // Drops pipelined input (at STARTTLS, CVE-2011-0411).
+    void discard_buffered() { parser_.discard_buffered(); }
+
+private:
+    awaitable<ReadStatus> fill();
+
+    Stream& stream_;
+    LineParser parser_;
+    char chunk_[16384];
+};
+
+}  // namespace layer7::core

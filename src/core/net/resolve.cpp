@@ -1,0 +1,65 @@
+// Endpoint helpers: see resolve.hpp.
+#include "core/net/resolve.hpp"
+
+namespace layer7::core {
+
+std::optional<asio::ip::address> literal_address(const std::string& host)
+{
+    if (host == "localhost")
+        return asio::ip::address_v4::loopback();
+    std::error_code ec;
+    auto address = asio::ip::make_address(host, ec);
+    if (ec)
+        return std::nullopt;
+    return address;
+}
+
+std::optional<asio::ip::tcp::endpoint> tcp_endpoint(const HostPort& hp)
+{
+    auto address = literal_address(hp.host);
+    if (!address)
+        return std::nullopt;
+    return asio::ip::tcp::endpoint(*address, hp.port);
+}
+
+std::optional<asio::ip::udp::endpoint> udp_endpoint(const HostPort& hp)
+{
+    auto address = literal_address(hp.host);
+    if (!address)
+        return std::nullopt;
+    return asio::ip::udp::endpoint(*address, hp.port);
+}
+
+awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp)
+{
+    std::vector<asio::ip::tcp::endpoint> out;
+    if (auto endpoint = tcp_endpoint(hp)) {
+        out.push_back(*endpoint);
+        co_return std::pair{std::error_code{}, std::move(out)};
+    }
+    asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
+    auto [ec, results] = co_await resolver.async_resolve(hp.host, std::to_string(hp.port), use_tuple);
+    for (const auto& entry : results)
+        out.push_back(entry.endpoint());
+    co_return std::pair{ec, std::move(out)};
+}
+
+awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const HostPort& hp)
+{
+    auto executor = co_await asio::this_coro::executor;
+    asio::ip::tcp::socket socket(executor);
+    auto [ec, endpoints] = co_await resolve_tcp(hp);
+    if (ec)
+        co_return std::pair{ec, std::move(socket)};
+    ec = asio::error::host_not_found;
+    for (const auto& endpoint : endpoints) {
+        socket = asio::ip::tcp::socket(executor);
+        auto [connect_ec] = co_await socket.async_connect(endpoint, use_tuple);
+        ec = connect_ec;
+        if (!ec)
+            break;
+    }
+    co_return std::pair{ec, std::move(socket)};
+}
+
+}  // namespace layer7::core

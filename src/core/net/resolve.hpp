@@ -1,0 +1,23 @@
+// Turning ADDR strings into socket endpoints: literal addresses for listeners, name lookups
+// (the system resolver) for clients.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "core/net/asio.hpp"
+#include "core/text/host_port.hpp"
+
+namespace layer7::core {
+
+// An IP literal, or "localhost" as 127.0.0.1; nullopt for anything needing a lookup.
+std::optional<asio::ip::address> literal_address(const std::string& host);
+// A listener's address must be a literal: a server should not depend on DNS to start.
+std::optional<asio::ip::tcp::endpoint> tcp_endpoint(const HostPort& hp);
+std::optional<asio::ip::udp::endpoint> udp_endpoint(const HostPort& hp);
+// Looks the host up (unless literal); errors as values.
+awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp);
+// Connects to the first endpoint of `hp` that answers.
+awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const HostPort& hp);
+
+}  // namespace layer7::core

@@ -1,0 +1,118 @@
+// Stream: see stream.hpp.
+#include "core/net/stream.hpp"
+
+#include "core/text/host_port.hpp"
+
+namespace layer7::core {
+
+Stream::Stream(asio::ip::tcp::socket socket, Role role)
+    : socket_(std::move(socket)), role_(role), id_(Trace::next_id()), timer_(socket_.get_executor())
+{
+    std::error_code ec;
+    peer_ = socket_.remote_endpoint(ec);
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    Trace::instance().note(id_, (role == Role::server ? "connection from " : "connected to ") + peer_string());
+}
+
+Stream::~Stream()
+{
+    Trace::instance().note(id_, "closed");
+}
+
+std::string Stream::peer_string() const
+{
+    return to_string(HostPort{peer_.address().to_string(), peer_.port()});
+}
+
+awaitable<std::pair<std::error_code, std::size_t>> Stream::read_some(asio::mutable_buffer buffer)
+{
+    arm();
+    auto [ec, n] = tls_ ? co_await tls_->async_read_some(buffer, use_tuple)
+                        : co_await socket_.async_read_some(buffer, use_tuple);
+    disarm();
+    if (timed_out_)
+        ec = asio::error::timed_out;
+    co_return std::pair{ec, n};
+}
+
+awaitable<std::error_code> Stream::write(std::string_view bytes, bool text)
+{
+    if (text)
+        Trace::instance().block(id_, us(), bytes);
+    arm();
+    auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, asio::buffer(bytes), use_tuple)
+                        : co_await asio::async_write(socket_, asio::buffer(bytes), use_tuple);
+    disarm();
+    if (timed_out_)
+        ec = asio::error::timed_out;
+    co_return ec;
+}
+
+awaitable<std::error_code> Stream::start_tls_server(asio::ssl::context& context)
+{
+    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, context);
+    arm();
+    auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::server, use_tuple);
+    disarm();
+    Trace::instance().note(id_, ec ? "TLS handshake failed: " + ec.message()
+                                   : std::string("TLS established (") + SSL_get_version(tls_->native_handle()) + ")");
+    co_return ec;
+}
+
+awaitable<std::error_code> Stream::start_tls_client(asio::ssl::context& context, const std::string& server_name)
+{
+    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, context);
+    if (!server_name.empty()) {
+        SSL_set_tlsext_host_name(tls_->native_handle(), server_name.c_str());  // SNI
+        if (context.native_handle() && SSL_CTX_get_verify_mode(context.native_handle()) != SSL_VERIFY_NONE)
+            tls_->set_verify_callback(asio::ssl::host_name_verification(server_name));
+    }
+    arm();
+    auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, use_tuple);
+    disarm();
+    Trace::instance().note(id_, ec ? "TLS handshake failed: " + ec.message()
+                                   : std::string("TLS established (") + SSL_get_version(tls_->native_handle()) + ")");
+    co_return ec;
+}
+
+awaitable<void> Stream::shutdown()
+{
+    if (tls_) {
+        timeout_ = std::chrono::seconds(2);  // a peer that never answers close_notify must not hold us
+        arm();
+        co_await tls_->async_shutdown(use_tuple);
+        disarm();
+    }
+    std::error_code ec;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+}
+
+void Stream::set_timeout(Clock::duration timeout)
+{
+    const bool shorter = timeout < timeout_;
+    timeout_ = timeout;
+    if (shorter)
+        timer_.cancel();  // the watchdog may be sleeping past the new, earlier deadline
+}
+
+awaitable<void> Stream::watchdog()
+{
+    for (;;) {
+        const auto now = Clock::now();
+        timer_.expires_at(armed_ && deadline_ > now ? deadline_ : now + timeout_);
+        co_await timer_.async_wait(use_tuple);
+        auto cs = co_await asio::this_coro::cancellation_state;
+        if (cs.cancelled() != asio::cancellation_type::none)
+            co_return;
+        if (armed_ && deadline_ <= Clock::now()) {
+            timed_out_ = true;
+            Trace::instance().note(id_, "idle timeout");
+            std::error_code ec;
+            socket_.close(ec);  // fails the pending read or write with operation_aborted
+            co_return;
+        }
+    }
+}
+
+}  // namespace layer7::core

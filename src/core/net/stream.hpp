@@ -1,0 +1,82 @@
+// Stream: one TCP connection, plain or TLS, that can switch to TLS mid-stream (STARTTLS, AUTH TLS).
+// Operations are coroutines returning std::error_code; a deadline watchdog closes the socket when
+// the peer is idle too long, so every read and write has a timeout.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include <asio/ssl.hpp>
+
+#include "core/net/asio.hpp"
+#include "core/trace/trace.hpp"
+
+namespace layer7::core {
+
+enum class Role { server, client };  // which side we are: decides "S:" or "C:" in the trace
+
+class Stream {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    Stream(asio::ip::tcp::socket socket, Role role);
+    Stream(Stream&&) = delete;
+    ~Stream();
+
+    // Reads what is available (at least one byte). {error, 0} on close, timeout or failure.
+    awaitable<std::pair<std::error_code, std::size_t>> read_some(asio::mutable_buffer buffer);
+    // Writes all of `bytes`; traces them as protocol text when `text` is set.
+    awaitable<std::error_code> write(std::string_view bytes, bool text = true);
+
+    // TLS on the open connection: at accept (implicit TLS) or after STARTTLS.
+    awaitable<std::error_code> start_tls_server(asio::ssl::context& context);
+    awaitable<std::error_code> start_tls_client(asio::ssl::context& context, const std::string& server_name);
+    bool is_tls() const { return tls_ != nullptr; }
+    // Sends close_notify (when TLS) and shuts the socket down.
+    awaitable<void> shutdown();
+
+    // Idle timeout for each following read and write.
+    void set_timeout(Clock::duration timeout);
+    Clock::duration timeout() const { return timeout_; }
+    // True when the last failure was the watchdog cutting an idle peer.
+    bool timed_out() const { return timed_out_; }
+    // Runs until the deadline passes (then closes the socket) or until cancelled.
+    // Use as `co_await (session() || stream.watchdog())` so the connection owns it.
+    awaitable<void> watchdog();
+
+    asio::ip::tcp::socket& socket() { return socket_; }
+    const asio::ip::tcp::endpoint& peer() const { return peer_; }
+    std::string peer_string() const;
+    std::uint64_t id() const { return id_; }
+    Role role() const { return role_; }
+    Speaker us() const { return role_ == Role::server ? Speaker::server : Speaker::client; }
+    Speaker them() const { return role_ == Role::server ? Speaker::client : Speaker::server; }
+
+private:
+    // The deadline only runs while an operation waits on the peer, so slow local work
+    // (fsync, an upstream lookup) never counts as the peer's idleness.
+    void arm()
+    {
+        deadline_ = Clock::now() + timeout_;
+        armed_ = true;
+    }
+    void disarm() { armed_ = false; }
+
+    asio::ip::tcp::socket socket_;
+    std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
+    asio::ip::tcp::endpoint peer_;
+    Role role_;
+    std::uint64_t id_;
+    Clock::duration timeout_ = std::chrono::seconds(300);
+    Clock::time_point deadline_ = Clock::time_point::max();
+    asio::steady_timer timer_;
+    bool armed_ = false;
+    bool timed_out_ = false;
+};
+
+}  // namespace layer7::core

@@ -1,0 +1,144 @@
+// TLS contexts: see tls.hpp.
+#include "core/net/tls.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+namespace layer7::core {
+
+namespace {
+
+std::string openssl_error()
+{
+    char buf[256];
+    ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+    return buf;
+}
+
+void modern_only(asio::ssl::context& ctx)
+{
+    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+    ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression);
+}
+
+template <class T, void (*Free)(T*)>
+struct Deleter {
+    void operator()(T* p) const { Free(p); }
+};
+using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
+using CertPtr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
+
+void write_pem(const std::string& path, auto&& write)
+{
+    const std::string tmp = path + ".tmp";
+    FILE* f = std::fopen(tmp.c_str(), "w");
+    if (!f)
+        throw std::runtime_error("cannot write " + tmp);
+    const bool ok = write(f);
+    std::fclose(f);
+    if (!ok)
+        throw std::runtime_error("cannot write " + path + ": " + openssl_error());
+    std::filesystem::rename(tmp, path);
+}
+
+}  // namespace
+
+std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file)
+{
+    auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    modern_only(*ctx);
+    if (SSL_CTX_use_certificate_chain_file(ctx->native_handle(), cert_file.c_str()) != 1)
+        throw std::runtime_error("TLS certificate " + cert_file + ": " + openssl_error());
+    if (SSL_CTX_use_PrivateKey_file(ctx->native_handle(), key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+        throw std::runtime_error("TLS key " + key_file + ": " + openssl_error());
+    if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
+        throw std::runtime_error("TLS key " + key_file + " does not match " + cert_file);
+    return ctx;
+}
+
+std::shared_ptr<asio::ssl::context> make_client_tls(const std::string& ca_file, bool insecure)
+{
+    auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+    modern_only(*ctx);
+    if (insecure) {
+        ctx->set_verify_mode(asio::ssl::verify_none);
+        return ctx;
+    }
+    std::error_code ec;
+    if (ca_file.empty())
+        ctx->set_default_verify_paths(ec);
+    else
+        ctx->load_verify_file(ca_file, ec);
+    if (ec)
+        throw std::runtime_error("TLS CA " + ca_file + ": " + ec.message());
+    ctx->set_verify_mode(asio::ssl::verify_peer);
+    return ctx;
+}
+
+CertFiles ensure_dev_certificate(const std::string& dir, const std::vector<std::string>& names)
+{
+    CertFiles files{dir + "/dev-cert.pem", dir + "/dev-key.pem"};
+    if (std::filesystem::exists(files.cert) && std::filesystem::exists(files.key))
+        return files;
+    std::filesystem::create_directories(dir);
+
+    KeyPtr key(EVP_EC_gen("P-256"));
+    if (!key)
+        throw std::runtime_error("key generation failed: " + openssl_error());
+    CertPtr cert(X509_new());
+    X509_set_version(cert.get(), 2);
+    unsigned char serial[16];
+    RAND_bytes(serial, sizeof serial);
+    serial[0] &= 0x7f;  // a positive serial number (RFC 5280 §4.1.2.2)
+    BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
+    BN_free(bn);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 365L * 24 * 3600);
+    X509_set_pubkey(cert.get(), key.get());
+    X509_NAME* name = X509_get_subject_name(cert.get());
+    const std::string cn = names.empty() ? "localhost" : names.front();
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("layer7 dev"), -1,
+                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
+                               -1, 0);
+    X509_set_issuer_name(cert.get(), name);
+
+    std::string san;
+    for (const auto& n : names) {
+        if (!san.empty())
+            san += ",";
+        const bool is_ip = n.find_first_not_of("0123456789.") == std::string::npos || n.find(':') != std::string::npos;
+        san += (is_ip ? "IP:" : "DNS:") + n;
+    }
+    X509V3_CTX v3;
+    X509V3_set_ctx_nodb(&v3);
+    X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
+    for (auto [nid, value] : std::vector<std::pair<int, std::string>>{
+             {NID_subject_alt_name, san}, {NID_basic_constraints, "critical,CA:TRUE"}}) {
+        if (value.empty())
+            continue;
+        X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, nid, value.c_str());
+        if (!ext)
+            throw std::runtime_error("certificate extension: " + openssl_error());
+        X509_add_ext(cert.get(), ext, -1);
+        X509_EXTENSION_free(ext);
+    }
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0)
+        throw std::runtime_error("certificate signing failed: " + openssl_error());
+
+    write_pem(files.key, [&](FILE* f) {
+        return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
+    });
+    std::filesystem::permissions(files.key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    write_pem(files.cert, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
+    return files;
+}
+
+}  // namespace layer7::core

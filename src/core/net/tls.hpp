@@ -1,0 +1,27 @@
+// TLS contexts (OpenSSL through asio::ssl): servers with a certificate, clients that verify,
+// and a self-signed development certificate for `layer7 up` when none is configured.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include <asio/ssl/context.hpp>
+
+namespace layer7::core {
+
+// TLS 1.2 and 1.3 only. Throws std::runtime_error with OpenSSL's reason when the files are bad
+// (a start-up failure, reported once by the caller).
+std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file);
+// Verifies the peer against `ca_file`, or the system store when empty; `insecure` skips verification.
+std::shared_ptr<asio::ssl::context> make_client_tls(const std::string& ca_file = {}, bool insecure = false);
+
+struct CertFiles {
+    std::string cert;
+    std::string key;
+};
+// Writes `dir`/dev-cert.pem and `dir`/dev-key.pem (P-256, valid 1 year, CN and SAN = names[0],
+// SANs = all names) unless they already exist. Throws on failure.
+CertFiles ensure_dev_certificate(const std::string& dir, const std::vector<std::string>& names);
+
+}  // namespace layer7::core

@@ -1,0 +1,231 @@
+// Runtime: see runtime.hpp.
+#include "core/runtime/runtime.hpp"
+
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+namespace layer7::core {
+
+struct Runtime::Worker {
+    asio::io_context context{1};  // one thread per context: asio may skip locking
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+    std::vector<std::function<void()>> closers;  // close this worker's listening sockets
+    std::thread thread;
+};
+
+namespace {
+
+// One shared count per TCP service: max_connections is a service-wide limit.
+struct ConnectionCount {
+    std::atomic<std::size_t> live{0};
+    std::size_t max;
+};
+
+struct CountGuard {
+    std::shared_ptr<ConnectionCount> count;
+    ~CountGuard() { count->live.fetch_sub(1, std::memory_order_relaxed); }
+};
+
+awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<ConnectionCount> count,
+                            std::shared_ptr<TcpHandler> handler)
+{
+    auto executor = co_await asio::this_coro::executor;
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+        if (ec == asio::error::operation_aborted || !acceptor.is_open())
+            co_return;
+        if (ec) {
+            // EMFILE and friends: back off briefly instead of spinning on the error.
+            spdlog::warn("accept on {}: {}", acceptor.local_endpoint().port(), ec.message());
+            asio::steady_timer pause(executor, std::chrono::milliseconds(50));
+            co_await pause.async_wait(use_tuple);
+            continue;
+        }
+        if (count->live.fetch_add(1, std::memory_order_relaxed) >= count->max) {
+            count->live.fetch_sub(1, std::memory_order_relaxed);
+            std::error_code ignored;
+            spdlog::warn("connection limit {} reached; closing {}", count->max,
+                         socket.remote_endpoint(ignored).address().to_string());
+            socket.close(ignored);
+            continue;
+        }
+        asio::co_spawn(
+            executor,
+            [count, handler, s = std::move(socket)]() mutable -> awaitable<void> {
+                CountGuard guard{count};
+                co_await (*handler)(std::move(s));
+            },
+            asio::detached);
+    }
+}
+
+template <class Socket, class Endpoint>
+std::error_code open_reuseport(Socket& socket, const Endpoint& endpoint)
+{
+    std::error_code ec;
+    socket.open(endpoint.protocol(), ec);
+    if (ec)
+        return ec;
+    socket.set_option(asio::socket_base::reuse_address(true), ec);
+    int one = 1;
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    if (endpoint.address().is_v6())
+        socket.set_option(asio::ip::v6_only(true), ec);
+    socket.bind(endpoint, ec);
+    return ec;
+}
+
+// SO_REUSEPORT would let us silently share a port with another running layer7; a first bind
+// without it fails with EADDRINUSE if anyone holds the port. Also resolves port 0.
+template <class Socket, class Endpoint>
+std::pair<std::error_code, Endpoint> probe(asio::io_context& context, Endpoint endpoint)
+{
+    Socket probe_socket(context);
+    std::error_code ec;
+    probe_socket.open(endpoint.protocol(), ec);
+    if (!ec)
+        probe_socket.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec && endpoint.address().is_v6())
+        probe_socket.set_option(asio::ip::v6_only(true), ec);
+    if (!ec)
+        probe_socket.bind(endpoint, ec);
+    if (ec)
+        return {ec, endpoint};
+    return {ec, probe_socket.local_endpoint()};
+}
+
+}  // namespace
+
+Runtime::Runtime(unsigned threads) : signals_(control_, SIGINT, SIGTERM, SIGHUP)
+{
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < threads; ++i) {
+        workers_.push_back(std::make_unique<Worker>());
+        workers_.back()->guard.emplace(workers_.back()->context.get_executor());
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+Runtime::~Runtime()
+{
+    stop();
+    for (auto& w : workers_)
+        if (w->thread.joinable())
+            w->thread.join();
+}
+
+std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
+                                                                       std::size_t max_connections,
+                                                                       TcpHandler handler)
+{
+    auto [ec, bound] = probe<asio::ip::tcp::acceptor>(workers_[0]->context, endpoint);
+    if (ec)
+        return {ec, endpoint};
+    auto shared_handler = std::make_shared<TcpHandler>(std::move(handler));
+    auto count = std::make_shared<ConnectionCount>();
+    count->max = max_connections;
+    for (auto& w : workers_) {
+        auto acceptor = std::make_shared<asio::ip::tcp::acceptor>(w->context);
+        if (auto e = open_reuseport(*acceptor, bound))
+            return {e, bound};
+        acceptor->listen(asio::socket_base::max_listen_connections, ec);
+        if (ec)
+            return {ec, bound};
+        w->closers.push_back([acceptor] {
+            std::error_code ignored;
+            acceptor->close(ignored);
+        });
+        asio::co_spawn(
+            w->context,
+            [acceptor, count, shared_handler]() -> awaitable<void> {
+                co_await accept_loop(*acceptor, count, shared_handler);
+            },
+            asio::detached);
+    }
+    return {ec, bound};
+}
+
+std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const asio::ip::udp::endpoint& endpoint,
+                                                                       UdpLoop loop)
+{
+    auto [ec, bound] = probe<asio::ip::udp::socket>(workers_[0]->context, endpoint);
+    if (ec)
+        return {ec, endpoint};
+    auto shared_loop = std::make_shared<UdpLoop>(std::move(loop));
+    for (auto& w : workers_) {
+        auto socket = std::make_shared<asio::ip::udp::socket>(w->context);
+        if (auto e = open_reuseport(*socket, bound))
+            return {e, bound};
+        w->closers.push_back([socket] {
+            std::error_code ignored;
+            socket->close(ignored);
+        });
+        asio::co_spawn(
+            w->context, [shared_loop, socket]() -> awaitable<void> { co_await (*shared_loop)(*socket); },
+            asio::detached);
+    }
+    return {ec, bound};
+}
+
+void Runtime::run(std::chrono::milliseconds grace)
+{
+    for (auto& w : workers_)
+        w->thread = std::thread([&context = w->context] { context.run(); });
+
+    std::function<void()> wait_signal = [&] {
+        signals_.async_wait([&](std::error_code ec, int signo) {
+            if (ec)
+                return;
+            if (signo == SIGHUP) {
+                spdlog::info("SIGHUP: reloading");
+                for (auto& hook : reload_hooks_)
+                    hook();
+                wait_signal();
+                return;
+            }
+            spdlog::info("signal {}: stopping", signo);
+            begin_stop();
+        });
+    };
+    wait_signal();
+    control_.run();  // returns once begin_stop() has released the control context
+
+    // Drain: in-flight connections finish on their own; whatever is still open at the end of
+    // the grace period (idle keep-alive connections, slow peers) is cut.
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    for (auto& w : workers_) {
+        while (!w->context.stopped() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        w->context.stop();
+        w->thread.join();
+    }
+}
+
+void Runtime::begin_stop()
+{
+    if (stopping_.exchange(true))
+        return;
+    for (auto& w : workers_) {
+        asio::post(w->context, [worker = w.get()] {
+            for (auto& close : worker->closers)
+                close();
+            worker->guard.reset();  // let run() return once the connections are done
+        });
+    }
+    for (auto& hook : stop_hooks_)
+        hook();
+    signals_.cancel();
+    control_.stop();
+}
+
+void Runtime::stop()
+{
+    asio::post(control_, [this] { begin_stop(); });
+}
+
+}  // namespace layer7::core

@@ -1,0 +1,39 @@
+// The socket-programming chapter's example: TCPServer / UDPServer that upper-case what they get,
+// serving any number of clients at once, and the matching client.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/config/config.hpp"
+#include "core/net/asio.hpp"
+#include "core/service.hpp"
+
+namespace layer7::echo {
+
+struct Config {
+    bool enabled = true;
+    core::HostPort listen{"127.0.0.1", 12000};
+    bool tcp = true;
+    bool udp = true;
+    core::Limits limits{.max_line = 4096, .idle_timeout = std::chrono::seconds(60)};
+};
+
+// Reads [echo]; errors go to the section's diagnostics.
+Config parse_config(core::Section section);
+std::unique_ptr<core::Service> make_service(const Config& config);
+
+// ASCII upper-casing, as the textbook's sentence.upper(); other bytes pass unchanged.
+std::string upper(std::string_view text);
+
+// One TCP connection: each line back upper-cased with the client's own line ending.
+core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Config& config);
+// One worker's UDP loop: each datagram back upper-cased to its sender.
+core::awaitable<void> serve_udp(asio::ip::udp::socket& socket);
+
+// The client: sends `text` (a line over TCP, a datagram over UDP) and prints the reply.
+// Returns the process exit code.
+int send(const core::HostPort& server, const std::string& text, bool udp, std::chrono::seconds timeout);
+
+}  // namespace layer7::echo

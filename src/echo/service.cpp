@@ -1,0 +1,60 @@
+// Echo service: [echo] config section and listeners.
+#include "core/net/resolve.hpp"
+#include "core/runtime/runtime.hpp"
+#include "echo/echo.hpp"
+
+namespace layer7::echo {
+
+Config parse_config(core::Section section)
+{
+    Config c;
+    c.enabled = section.boolean("enabled", c.enabled);
+    c.listen = section.address("listen", c.listen);
+    c.tcp = section.boolean("tcp", c.tcp);
+    c.udp = section.boolean("udp", c.udp);
+    c.limits = section.limits(c.limits);
+    if (!core::tcp_endpoint(c.listen))
+        section.error("listen", "the address must be an IP literal or localhost");
+    section.finish();
+    return c;
+}
+
+namespace {
+class Service final : public core::Service {
+public:
+    explicit Service(Config config) : config_(std::move(config)) {}
+
+    std::vector<core::ServiceRow> start(core::Runtime& runtime) override
+    {
+        std::vector<core::ServiceRow> rows;
+        const auto where = core::to_string(config_.listen);
+        if (config_.tcp) {
+            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), config_.limits.max_connections,
+                                                  [this](asio::ip::tcp::socket s) {
+                                                      return serve_connection(std::move(s), config_);
+                                                  });
+            if (ec)
+                throw core::StartError("echo: cannot listen on " + where + " (tcp): " + ec.message());
+            rows.push_back({"echo/tcp", where, "layer7 echo send " + where + " hello"});
+        }
+        if (config_.udp) {
+            auto [ec, bound] = runtime.listen_udp(*core::udp_endpoint(config_.listen),
+                                                  [](asio::ip::udp::socket& s) { return serve_udp(s); });
+            if (ec)
+                throw core::StartError("echo: cannot listen on " + where + " (udp): " + ec.message());
+            rows.push_back({"echo/udp", where, "layer7 echo send --udp " + where + " hello"});
+        }
+        return rows;
+    }
+
+private:
+    Config config_;
+};
+}  // namespace
+
+std::unique_ptr<core::Service> make_service(const Config& config)
+{
+    return std::make_unique<Service>(config);
+}
+
+}  // namespace layer7::echo

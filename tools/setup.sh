@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages layer7 needs. Idempotent and non-interactive.
+#   tools/setup.sh build    compiler, libraries (enough for `layer7 up`)
+#   tools/setup.sh test     + test tools and the real peers the interop tests drive
+#   tools/setup.sh bench    + load generators and the specialised peers for bench/
+set -euo pipefail
+what="${1:-build}"
+
+build_pkgs=(g++ cmake ninja-build ccache pkg-config
+    libasio-dev libssl-dev libnghttp2-dev zlib1g-dev libtomlplusplus-dev libcli11-dev
+    libspdlog-dev libfmt-dev nlohmann-json3-dev libcrypt-dev openssl)
+test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
+    netcat-openbsd curl procps iproute2)
+bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev)
+
+pkgs=("${build_pkgs[@]}")
+case "$what" in
+    build) ;;
+    test) pkgs+=("${test_pkgs[@]}") ;;
+    bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+    *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+# Packaged daemons (nginx, nsd, unbound…) must not start on install: tests and benchmarks
+# start their own instances on loopback with their own configs.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod +x /usr/sbin/policy-rc.d
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
