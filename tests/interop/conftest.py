@@ -1,0 +1,131 @@
+"""Shared fixtures for interop tests: start layer7 (or a real peer), wait for it, stop it cleanly.
+
+Every wait has a deadline; nothing sleeps to synchronise. Loopback only.
+"""
+import os
+import select
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def layer7_bin():
+    path = os.environ.get("LAYER7_BIN", os.path.join(ROOT, "build", "src", "cli", "layer7"))
+    if not os.path.exists(path):
+        pytest.exit(f"layer7 binary not found at {path}; build it or set LAYER7_BIN", returncode=2)
+    return path
+
+
+def free_port(kind=socket.SOCK_STREAM, host="127.0.0.1"):
+    """A port free for both TCP and UDP right now (the kernel picks it)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, kind) as s:
+            s.bind((host, 0))
+            port = s.getsockname()[1]
+        other = socket.SOCK_DGRAM if kind == socket.SOCK_STREAM else socket.SOCK_STREAM
+        try:
+            with socket.socket(socket.AF_INET, other) as s:
+                s.bind((host, port))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free port")
+
+
+def wait_tcp(host, port, deadline=10.0):
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.02)
+    raise TimeoutError(f"{host}:{port} did not open within {deadline}s")
+
+
+class Process:
+    """A running layer7 with its output captured line by line."""
+
+    def __init__(self, args, ready="layer7 is up", deadline=20.0, env=None):
+        self.args = args
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env={**os.environ, **(env or {})})
+        self.out_lines, self.err_lines = [], []
+        self._buf = {self.proc.stdout.fileno(): b"", self.proc.stderr.fileno(): b""}
+        if ready:
+            self.wait_output(ready, deadline)
+
+    def _pump(self, timeout):
+        fds = [f for f in (self.proc.stdout, self.proc.stderr) if not f.closed]
+        if not fds:
+            return False
+        readable, _, _ = select.select(fds, [], [], timeout)
+        for f in readable:
+            chunk = os.read(f.fileno(), 65536)
+            if not chunk:
+                f.close()
+                continue
+            data = self._buf[f.fileno()] + chunk
+            *lines, rest = data.split(b"\n")
+            self._buf[f.fileno()] = rest
+            target = self.out_lines if f is self.proc.stdout else self.err_lines
+            target.extend(l.decode(errors="replace") for l in lines)
+        return True
+
+    def wait_output(self, text, deadline=10.0):
+        """Waits until `text` appears in stdout or stderr; returns the line."""
+        end = time.monotonic() + deadline
+        while True:
+            for line in self.out_lines + self.err_lines:
+                if text in line:
+                    return line
+            remaining = end - time.monotonic()
+            if remaining <= 0 or (not self._pump(min(remaining, 0.2)) and self.proc.poll() is not None):
+                raise TimeoutError(f"'{text}' not seen within {deadline}s; rc={self.proc.poll()}\n"
+                                   f"stdout: {self.out_lines}\nstderr: {self.err_lines}")
+
+    def stop(self, sig=signal.SIGTERM, deadline=10.0):
+        """Signals the process and returns (exit code, seconds it took)."""
+        start = time.monotonic()
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        end = start + deadline
+        while self.proc.poll() is None and time.monotonic() < end:
+            self._pump(0.05)
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+            raise TimeoutError(f"{self.args} did not exit within {deadline}s")
+        while self._pump(0):
+            pass
+        return self.proc.returncode, time.monotonic() - start
+
+    def output(self):
+        return "\n".join(self.out_lines + self.err_lines)
+
+
+@pytest.fixture
+def layer7():
+    """Starts layer7 subcommands; each is stopped (SIGTERM) at the end and must exit 0."""
+    started = []
+
+    def start(*args, ready="layer7 is up", deadline=20.0, env=None):
+        p = Process([layer7_bin(), *args], ready=ready, deadline=deadline, env=env)
+        started.append(p)
+        return p
+
+    yield start
+    for p in started:
+        if p.proc.poll() is None:
+            rc, _ = p.stop()
+            assert rc == 0, f"{p.args} exited {rc}:\n{p.output()}"
+
+
+def run(args, input=None, timeout=30):
+    """Runs a command to completion; returns CompletedProcess with text output."""
+    return subprocess.run(args, input=input, capture_output=True, text=True, timeout=timeout)
