@@ -37,8 +37,12 @@ function(layer7_fuzz_target name)
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE ${ARG_DEPS})
     target_link_options(${name} PRIVATE -fsanitize=fuzzer)
-    set(corpus ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
+    add_dependencies(fuzz_targets ${name})
+    # New inputs go to the build tree (the first directory), never into the committed seeds.
+    set(found ${CMAKE_BINARY_DIR}/fuzz-found/${name})
+    file(MAKE_DIRECTORY ${found})
     add_test(NAME fuzz.${name}
-        COMMAND ${name} -max_total_time=10 -timeout=5 -rss_limit_mb=2048 ${corpus})
+        COMMAND ${name} -max_total_time=10 -timeout=5 -rss_limit_mb=2048
+            ${found} ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus/${name})
     set_tests_properties(fuzz.${name} PROPERTIES LABELS fuzz)
 endfunction()

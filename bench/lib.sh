@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Shared helpers for bench/*.sh (sourced, not run).
+
+# Total CPU ticks (utime + stime) of PID and its threads. Fields are counted after the last ')'
+# because the command name (field 2) may contain spaces and parentheses.
+cpu_ticks() {
+    local stat rest
+    stat="$(cat "/proc/$1/stat")"
+    rest="${stat##*) }"
+    # after "comm) " the fields start at field 3 (state); utime is field 14, stime 15
+    awk '{ print $12 + $13 }' <<<"$rest"
+}
+
+# Ticks per second, to turn ticks into seconds.
+clock_ticks() { getconf CLK_TCK; }
+
+# Median of numbers given as arguments.
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# Waits up to 10 s for a TCP port on 127.0.0.1 to accept connections.
+wait_port() {
+    local port="$1" end=$((SECONDS + 10))
+    while ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        [ "$SECONDS" -lt "$end" ] || { echo "port $port did not open" >&2; return 1; }
+        sleep 0.05
+    done
+}
+
+# Builds the Release layer7 once; prints its path.
+build_layer7() {
+    local root
+    root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+    (cd "$root" && tools/setup.sh bench >&2 &&
+        cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYER7_TESTS=OFF >/dev/null &&
+        cmake --build build/release --target layer7 >&2)
+    echo "$root/build/release/src/cli/layer7"
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Pure folders (DESIGN.md §1) may include only the standard library and other pure code:
+# no asio, sockets, OpenSSL, files or clocks. Fails listing each offending include.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pure=(src/core/text src/core/bytes src/dns/wire src/dns/zone src/dns/authority src/http/message src/http/h1
+      src/mail/message)
+pattern='#include *[<"](asio|openssl/|sys/socket|netinet/|arpa/|fstream|filesystem|thread|spdlog|toml|core/net/|core/runtime/|core/config/)'
+bad=0
+for dir in "${pure[@]}"; do
+    [ -d "$dir" ] || continue
+    if grep -rnE "$pattern" "$dir"; then bad=1; fi
+    # a clock read makes a state machine untestable; time is passed in
+    if grep -rnE 'system_clock::now|steady_clock::now|time\(nullptr\)' "$dir"; then bad=1; fi
+done
+if [ "$bad" -ne 0 ]; then
+    echo "check_layers: pure code above reaches for I/O" >&2
+    exit 1
+fi
+echo "check_layers: pure folders are pure"

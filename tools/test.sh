@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds layer7 under ASan+UBSan and runs every test: unit (GoogleTest), interop (pytest driving
+# real clients and peers on loopback) and a short libFuzzer run of every fuzz target over its corpus.
+# Installs what it needs first (tools/setup.sh test). Exit status: 0 only if everything passed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh test
+
+# ccache hits across clones in other directories (CI builds a fresh clone each time)
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+jobs="$(nproc)"
+
+cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLAYER7_SANITIZE=ON >/dev/null
+cmake --build build/test -j "$jobs"
+tools/check_layers.sh
+ctest --test-dir build/test --output-on-failure -j "$jobs" --timeout 900
+
+CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DLAYER7_FUZZ=ON -DLAYER7_TESTS=OFF >/dev/null
+cmake --build build/fuzz -j "$jobs" --target fuzz_targets
+ctest --test-dir build/fuzz --output-on-failure -j "$jobs" -L fuzz
