@@ -13,9 +13,15 @@ jobs="$(nproc)"
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLAYER7_SANITIZE=ON >/dev/null
 cmake --build build/test -j "$jobs"
 tools/check_layers.sh
-ctest --test-dir build/test --output-on-failure -j "$jobs" --timeout 900
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+ctest --test-dir build/test --output-on-failure -j "$jobs" --timeout 900 | tee "$log"
 
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DLAYER7_FUZZ=ON -DLAYER7_TESTS=OFF >/dev/null
 cmake --build build/fuzz -j "$jobs" --target fuzz_targets
-ctest --test-dir build/fuzz --output-on-failure -j "$jobs" -L fuzz
+ctest --test-dir build/fuzz --output-on-failure -j "$jobs" -L fuzz | tee -a "$log"
+
+# One closing line over both ctest runs ("N passed, N failed").
+awk '/tests passed, [0-9]+ tests failed out of/ { total += $NF; failed += $4 }
+     END { printf "all: %d passed, %d failed\n", total - failed, failed }' "$log"
