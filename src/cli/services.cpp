@@ -5,7 +5,7 @@
 
 namespace layer7::cli {
 
-Plan plan_services(core::ConfigFile& file)
+Plan plan_services(core::ConfigFile& file, const Globals& g)
 {
     Plan plan;
     core::Section root = file.root();
@@ -15,6 +15,8 @@ Plan plan_services(core::ConfigFile& file)
     plan.runtime.data = runtime.string("data", plan.runtime.data);
     plan.runtime.log_level = runtime.string("log_level", plan.runtime.log_level);
     runtime.finish();
+    if (!g.data.empty())
+        plan.runtime.data = g.data;
 
     echo::Config echo = echo::parse_config(root.section("echo"));
     if (echo.enabled)

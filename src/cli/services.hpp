@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/config/config.hpp"
+#include "cli/common.hpp"
 #include "core/service.hpp"
 
 namespace layer7::cli {
@@ -21,7 +22,7 @@ struct Plan {
     std::vector<std::unique_ptr<core::Service>> services;  // the enabled ones
 };
 
-// Reads every section; errors accumulate in the file's diagnostics.
-Plan plan_services(core::ConfigFile& file);
+// Reads every section; errors accumulate in the file's diagnostics. Flags in `g` override the file.
+Plan plan_services(core::ConfigFile& file, const Globals& g);
 
 }  // namespace layer7::cli

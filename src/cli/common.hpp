@@ -1,0 +1,37 @@
+// What every subcommand shares: global flags, logging/trace set-up, running services.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/service.hpp"
+#include "core/text/host_port.hpp"
+
+namespace layer7::cli {
+
+struct Globals {
+    bool trace = false;
+    std::string log_level;  // empty: from config, else "info"
+    unsigned threads = 0;   // 0: from config, else one per core
+    std::string data;       // empty: from config, else ./layer7-data
+    int status = 0;         // the process exit code, set by the subcommand that ran
+};
+
+inline constexpr int exit_failure = 1;  // start-up or run failure
+inline constexpr int exit_usage = 2;    // bad arguments or a config that does not validate
+
+// Log level and --trace; exits with exit_usage on an unknown level.
+void setup(const Globals& g, const std::string& default_level = "info");
+// Starts every service on one runtime, prints the table, runs until SIGTERM/SIGINT.
+int run_services(std::vector<std::unique_ptr<core::Service>>& services, unsigned threads);
+// Parses an ADDR argument or prints a one-line error (and returns nullopt).
+std::optional<core::HostPort> parse_addr(const std::string& flag, const std::string& text, bool listener);
+
+// Each protocol adds its subcommands here (one file each: cmd_<protocol>.cpp).
+void add_up_commands(CLI::App& app, Globals& g);
+void add_echo_commands(CLI::App& app, Globals& g);
+
+}  // namespace layer7::cli
