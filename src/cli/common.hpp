@@ -33,5 +33,6 @@ std::optional<core::HostPort> parse_addr(const std::string& flag, const std::str
 // Each protocol adds its subcommands here (one file each: cmd_<protocol>.cpp).
 void add_up_commands(CLI::App& app, Globals& g);
 void add_echo_commands(CLI::App& app, Globals& g);
+void add_user_commands(CLI::App& app, Globals& g);
 
 }  // namespace layer7::cli
