@@ -1,0 +1,94 @@
+// Built-in pages: see builtin.hpp.
+#include "http/server/builtin.hpp"
+
+#include "http/message/cookie.hpp"
+#include "http/message/form.hpp"
+
+namespace layer7::http {
+
+namespace {
+
+constexpr std::string_view session_cookie = "layer7_session";
+
+std::string escape(std::string_view s)
+{
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out.push_back(c);
+        }
+    }
+    return out;
+}
+
+std::string field_table(const FormFields& fields)
+{
+    std::string out = "<table>\n";
+    for (const auto& [k, v] : fields)
+        out += "<tr><th>" + escape(k) + "</th><td>" + escape(v) + "</td></tr>\n";
+    return out + "</table>\n";
+}
+
+}  // namespace
+
+Reply echo_page(const Request& request, std::string_view query, std::string_view body)
+{
+    std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>echo</title></head><body>\n";
+    html += "<h1>" + escape(request.method.name()) + " /echo</h1>\n";
+    auto show = [&](std::string_view label, std::string_view encoded) -> bool {
+        auto fields = decode_form(encoded);
+        if (!fields)
+            return false;
+        html += "<h2>" + std::string(label) + "</h2>\n<pre>" + escape(encoded) + "</pre>\n" + field_table(*fields);
+        return true;
+    };
+    if (!show("Query string (in the URL)", query))
+        return error_reply(Status::bad_request);
+    if (request.method == Method::post) {
+        const auto type = request.fields.get("Content-Type").value_or("");
+        if (type.starts_with("application/x-www-form-urlencoded")) {
+            if (!show("Body (application/x-www-form-urlencoded)", body))
+                return error_reply(Status::bad_request);
+        } else {
+            html += "<h2>Body</h2>\n<p>" + std::to_string(body.size()) + " bytes of " + escape(type) + "</p>\n";
+        }
+    }
+    html += "</body></html>\n";
+    return text_reply(Status::ok, std::move(html), "text/html; charset=utf-8");
+}
+
+Reply session_page(const Request& request, SessionTable& sessions, std::chrono::sys_seconds now, bool secure)
+{
+    std::optional<std::string_view> id;
+    if (auto cookie = request.fields.get("Cookie"))
+        for (const auto& pair : parse_cookie_header(*cookie))
+            if (pair.name == session_cookie)
+                id = pair.value;
+    const Visit visit = sessions.visit(id, now);
+    std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>session</title></head><body>\n";
+    if (visit.is_new)
+        html += "<h1>Welcome, new visitor!</h1>\n<p>Your browser now holds the cookie " + std::string(session_cookie) +
+                "=" + visit.id + "; the server keeps your visit count under that id.</p>\n";
+    else
+        html += "<h1>Welcome back!</h1>\n<p>This is visit number " + std::to_string(visit.count) +
+                " of session " + visit.id + ".</p>\n";
+    html += "</body></html>\n";
+    Reply r = text_reply(Status::ok, std::move(html), "text/html; charset=utf-8");
+    r.response.fields.add("Cache-Control", "no-store");
+    if (visit.is_new) {
+        SetCookie c{.name = std::string(session_cookie), .value = visit.id};
+        c.path = "/";
+        c.http_only = true;
+        c.secure = secure;
+        c.same_site = SameSite::lax;
+        if (auto header = build_set_cookie(c))
+            r.response.fields.add("Set-Cookie", *header);
+    }
+    return r;
+}
+
+}  // namespace layer7::http

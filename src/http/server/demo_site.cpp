@@ -1,0 +1,104 @@
+// Demo site generator: see demo_site.hpp. The images are real PNGs (zlib + CRC), one colour each.
+#include "http/server/demo_site.hpp"
+
+#include <zlib.h>
+
+#include <cstdint>
+
+namespace layer7::http {
+
+namespace {
+
+void put32(std::string& out, std::uint32_t v)
+{
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+void chunk(std::string& png, const char* type, const std::string& data)
+{
+    put32(png, static_cast<std::uint32_t>(data.size()));
+    std::string body = std::string(type, 4) + data;
+    png += body;
+    put32(png, static_cast<std::uint32_t>(
+                   crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
+}
+
+// A w×h RGB image with a diagonal stripe so each picture is visibly different.
+std::string make_png(int w, int h, std::uint8_t r, std::uint8_t g, std::uint8_t b)
+{
+    std::string raw;
+    for (int y = 0; y < h; ++y) {
+        raw.push_back(0);  // filter type: none
+        for (int x = 0; x < w; ++x) {
+            const bool stripe = ((x + y) / 8) % 4 == 0;
+            raw.push_back(static_cast<char>(stripe ? 255 - r : r));
+            raw.push_back(static_cast<char>(stripe ? 255 - g : g));
+            raw.push_back(static_cast<char>(stripe ? 255 - b : b));
+        }
+    }
+    uLongf size = compressBound(static_cast<uLong>(raw.size()));
+    std::string packed(size, '\0');
+    compress2(reinterpret_cast<Bytef*>(packed.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
+              static_cast<uLong>(raw.size()), 9);
+    packed.resize(size);
+
+    std::string png("\x89PNG\r\n\x1a\n", 8);
+    std::string ihdr;
+    put32(ihdr, static_cast<std::uint32_t>(w));
+    put32(ihdr, static_cast<std::uint32_t>(h));
+    ihdr += std::string("\x08\x02\x00\x00\x00", 5);  // 8-bit RGB, deflate, no filter, no interlace
+    chunk(png, "IHDR", ihdr);
+    chunk(png, "IDAT", packed);
+    chunk(png, "IEND", "");
+    return png;
+}
+
+}  // namespace
+
+std::vector<DemoFile> demo_site()
+{
+    std::vector<DemoFile> files;
+    std::string images;
+    for (int i = 1; i <= 10; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "images/pic%02d.png", i);
+        files.push_back({name, make_png(96, 64, static_cast<std::uint8_t>(25 * i), static_cast<std::uint8_t>(200 - 15 * i),
+                                        static_cast<std::uint8_t>(90 + 10 * i))});
+        images += std::string("    <img src=\"/") + name + "\" alt=\"picture " + std::to_string(i) +
+                  "\" width=\"96\" height=\"64\">\n";
+    }
+    files.push_back({"index.html", R"(<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>www.someschool.edu — someDepartment</title>
+  <link rel="icon" href="data:,">
+</head>
+<body>
+  <h1>someDepartment</h1>
+  <p>This base HTML file references ten images: eleven objects in all, fetched over persistent
+     connections (HTTP/1.1 keep-alive), as in the textbook's example.</p>
+  <p>
+)" + images + R"(  </p>
+  <p><a href="/form.html">A form</a> posts to <a href="/echo?hello=world">/echo</a>;
+     <a href="/session">/session</a> counts your visits with a cookie.</p>
+</body>
+</html>
+)"});
+    files.push_back({"form.html", R"(<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Form</title><link rel="icon" href="data:,"></head>
+<body>
+  <h1>Forms: GET puts the fields in the URL, POST in the body</h1>
+  <form method="get" action="/echo"><input name="animal" value="monkeys"><input name="fruit" value="bananas">
+    <button>GET</button></form>
+  <form method="post" action="/echo"><input name="animal" value="monkeys"><input name="fruit" value="bananas">
+    <button>POST</button></form>
+</body>
+</html>
+)"});
+    return files;
+}
+
+}  // namespace layer7::http

@@ -1,0 +1,18 @@
+// The textbook's web page: "a base HTML file that references ten JPEG images" (www.someschool.edu),
+// generated so `layer7 up` serves it at once. Pure: returns files, the caller writes them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace layer7::http {
+
+struct DemoFile {
+    std::string path;     // relative to the site root, e.g. "images/pic03.png"
+    std::string content;
+};
+
+// index.html, ten small PNG images, a form page for /echo and a page about /session.
+std::vector<DemoFile> demo_site();
+
+}  // namespace layer7::http

@@ -1,0 +1,64 @@
+// Reply: a response head plus a body made of in-memory text and file segments, so a large file
+// goes out with sendfile(2) while small generated parts (multipart boundaries) are plain bytes.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/message/message.hpp"
+
+namespace layer7::http {
+
+// An open file shared by the segments that refer to it; closed when the last one goes.
+struct OpenFile {
+    int fd = -1;
+    explicit OpenFile(int f) : fd(f) {}
+    ~OpenFile()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+    OpenFile(const OpenFile&) = delete;
+};
+
+// One part of a body: own text, a slice of a shared cached buffer, or a file segment.
+struct BodyPiece {
+    std::string text;
+    std::shared_ptr<const std::string> shared;  // cached content: `length` bytes from `offset`
+    std::shared_ptr<OpenFile> file;             // an open file: `length` bytes from `offset`
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+
+    std::uint64_t size() const { return (file || shared) ? length : text.size(); }
+    // The bytes of an in-memory piece (text or shared slice).
+    std::string_view bytes() const
+    {
+        return shared ? std::string_view(*shared).substr(offset, length) : std::string_view(text);
+    }
+};
+
+struct Reply {
+    Response response;
+    std::vector<BodyPiece> body;
+    bool head_only = false;  // HEAD: framing fields as for GET, no body bytes (RFC 9110 §9.3.2)
+    bool close = false;      // close the connection after this reply
+
+    std::uint64_t body_size() const
+    {
+        std::uint64_t n = 0;
+        for (const auto& p : body)
+            n += p.size();
+        return n;
+    }
+};
+
+// A reply with a short text body (errors, redirects, built-in pages).
+Reply text_reply(Status status, std::string body, std::string_view content_type = "text/plain; charset=utf-8");
+// The standard error page for a status.
+Reply error_reply(Status status);
+
+}  // namespace layer7::http

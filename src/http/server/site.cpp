@@ -1,0 +1,421 @@
+// Site: see site.hpp.
+#include "http/server/site.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <unordered_map>
+
+#include "http/message/date.hpp"
+#include "http/message/etag.hpp"
+#include "http/message/mime.hpp"
+#include "http/message/range.hpp"
+#include "http/message/token.hpp"
+#include "http/server/conditional.hpp"
+#include "http/server/listing.hpp"
+
+namespace layer7::http {
+
+namespace {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+constexpr std::uint64_t max_cached_file = 256 * 1024;          // bigger files go out with sendfile
+constexpr std::uint64_t max_cache_bytes = 64u << 20;           // per worker thread
+constexpr auto revalidate_after = std::chrono::seconds(1);     // stat at most once a second
+constexpr std::uint64_t min_gzip_size = 256;                   // smaller gains nothing
+
+// What we know about one regular file.
+struct FileMeta {
+    dev_t dev = 0;
+    ino_t ino = 0;
+    std::uint64_t size = 0;
+    timespec mtime{};
+    Validators validators;
+    std::string etag_text, last_modified_text;
+    std::string_view content_type;
+};
+
+struct CachedFile {
+    FileMeta meta;
+    std::uint64_t generation = 0;
+    SteadyTime checked_at{};
+    std::shared_ptr<const std::string> content;
+    std::shared_ptr<const std::string> gzipped;  // null: not computed; empty string: not worth it
+};
+
+struct FileCache {
+    std::unordered_map<std::string, CachedFile> files;
+    std::uint64_t bytes = 0;
+};
+thread_local FileCache file_cache;
+
+FileMeta meta_from_stat(const struct stat& st, std::string_view path)
+{
+    FileMeta m;
+    m.dev = st.st_dev;
+    m.ino = st.st_ino;
+    m.size = static_cast<std::uint64_t>(st.st_size);
+    m.mtime = st.st_mtim;
+    const auto modified = std::chrono::sys_seconds(std::chrono::seconds(st.st_mtim.tv_sec));
+    char tag[64];
+    // Same shape as nginx's: hex mtime, hex size.
+    std::snprintf(tag, sizeof tag, "%llx-%llx", static_cast<unsigned long long>(st.st_mtim.tv_sec),
+                  static_cast<unsigned long long>(st.st_size));
+    m.validators.etag = EntityTag{false, tag};
+    m.validators.last_modified = modified;
+    m.etag_text = to_string(*m.validators.etag);
+    m.last_modified_text = format_http_date(modified);
+    m.content_type = mime_type_for_path(path);
+    return m;
+}
+
+bool same_file(const FileMeta& a, const struct stat& st)
+{
+    return a.dev == st.st_dev && a.ino == st.st_ino && a.size == static_cast<std::uint64_t>(st.st_size) &&
+           a.mtime.tv_sec == st.st_mtim.tv_sec && a.mtime.tv_nsec == st.st_mtim.tv_nsec;
+}
+
+std::shared_ptr<const std::string> gzip(std::string_view data)
+{
+    z_stream z{};
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return std::make_shared<const std::string>();
+    std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    z.avail_in = static_cast<uInt>(data.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END || out.size() >= data.size())
+        return std::make_shared<const std::string>();  // not worth it
+    return std::make_shared<const std::string>(std::move(out));
+}
+
+bool read_all(int fd, std::string& out, std::uint64_t size)
+{
+    out.resize(size);
+    std::uint64_t done = 0;
+    while (done < size) {
+        ssize_t n = ::pread(fd, out.data() + done, size - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        done += static_cast<std::uint64_t>(n);
+    }
+    return true;
+}
+
+Status status_for_errno(int e)
+{
+    switch (e) {
+    case ENOENT:
+    case ENOTDIR:
+    case ENAMETOOLONG: return Status::not_found;
+    default: return Status::forbidden;  // EXDEV/ELOOP (escape attempts), EACCES, …
+    }
+}
+
+// The source of a file's bytes: the cache's copy, or an open descriptor.
+struct Source {
+    std::shared_ptr<const std::string> memory;
+    std::shared_ptr<OpenFile> file;
+};
+
+BodyPiece slice(const Source& src, std::uint64_t offset, std::uint64_t length)
+{
+    BodyPiece p;
+    p.shared = src.memory;
+    p.file = src.memory ? nullptr : src.file;
+    p.offset = offset;
+    p.length = length;
+    return p;
+}
+
+// 200/206/304/412/416 for one file, per RFC 9110 §13 and §14.
+Reply file_reply(const Request& request, const FileMeta& meta, const Source& identity,
+                 const std::shared_ptr<const std::string>& gzipped)
+{
+    Reply r;
+    r.head_only = request.method == Method::head;
+    Fields& f = r.response.fields;
+    auto add_validators = [&] {
+        f.add("Last-Modified", meta.last_modified_text);
+        f.add("ETag", meta.etag_text);
+    };
+    switch (evaluate_preconditions(request, meta.validators)) {
+    case Precondition::not_modified:
+        r.response.status = Status::not_modified;
+        add_validators();
+        return r;
+    case Precondition::precondition_failed: return error_reply(Status::precondition_failed);
+    case Precondition::proceed: break;
+    }
+
+    auto range_value = request.fields.get("Range");
+    if (range_value && request.method == Method::get && if_range_allows(request, meta.validators)) {
+        RangeResult range = resolve_range(*range_value, meta.size);
+        if (range.outcome == RangeOutcome::unsatisfiable) {
+            Reply e = error_reply(Status::range_not_satisfiable);
+            e.response.fields.add("Content-Range", "bytes */" + std::to_string(meta.size));
+            return e;
+        }
+        if (range.outcome == RangeOutcome::satisfiable) {
+            r.response.status = Status::partial_content;
+            add_validators();
+            f.add("Accept-Ranges", "bytes");
+            if (range.ranges.size() == 1) {
+                const ByteRange& b = range.ranges[0];
+                f.add("Content-Type", meta.content_type);
+                f.add("Content-Range", "bytes " + std::to_string(b.first) + "-" + std::to_string(b.last) + "/" +
+                                           std::to_string(meta.size));
+                r.body.push_back(slice(identity, b.first, b.length()));
+                return r;
+            }
+            // §14.6: multipart/byteranges, one part per range.
+            const std::string boundary = "layer7-" + meta.etag_text.substr(1, meta.etag_text.size() - 2);
+            f.add("Content-Type", "multipart/byteranges; boundary=" + boundary);
+            for (const ByteRange& b : range.ranges) {
+                r.body.push_back({"\r\n--" + boundary + "\r\nContent-Type: " + std::string(meta.content_type) +
+                                  "\r\nContent-Range: bytes " + std::to_string(b.first) + "-" +
+                                  std::to_string(b.last) + "/" + std::to_string(meta.size) + "\r\n\r\n"});
+                r.body.push_back(slice(identity, b.first, b.length()));
+            }
+            r.body.push_back({"\r\n--" + boundary + "--\r\n"});
+            return r;
+        }
+    }
+
+    r.response.status = Status::ok;
+    add_validators();
+    f.add("Content-Type", meta.content_type);
+    f.add("Accept-Ranges", "bytes");
+    if (gzipped && !gzipped->empty()) {
+        f.add("Content-Encoding", "gzip");
+        f.add("Vary", "Accept-Encoding");
+        // A different representation needs its own validator (RFC 9110 §8.8.3).
+        f.set("ETag", meta.etag_text.substr(0, meta.etag_text.size() - 1) + "-gz\"");
+        r.body.push_back(slice(Source{gzipped, nullptr}, 0, gzipped->size()));
+        return r;
+    }
+    if (is_compressible(meta.content_type))
+        f.add("Vary", "Accept-Encoding");
+    r.body.push_back(slice(identity, 0, meta.size));
+    return r;
+}
+
+}  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding)
+{
+    // Walk "gzip;q=0.5, br" by hand: this runs on every request.
+    while (!accept_encoding.empty()) {
+        auto comma = accept_encoding.find(',');
+        std::string_view item = accept_encoding.substr(0, comma);
+        accept_encoding = comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
+        auto semi = item.find(';');
+        std::string_view coding = item.substr(0, semi);
+        while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t'))
+            coding.remove_suffix(1);
+        if (!iequals(coding, "gzip") && !iequals(coding, "x-gzip") && coding != "*")
+            continue;
+        if (semi == std::string_view::npos)
+            return true;
+        std::string_view params = item.substr(semi + 1);
+        auto q = params.find("q=");
+        if (q == std::string_view::npos)
+            return true;
+        std::string_view value = params.substr(q + 2);
+        value = value.substr(0, value.find_first_of(" ;,\t"));
+        return value.find_first_not_of("0.") != std::string_view::npos;  // any non-zero digit: q > 0
+    }
+    return false;
+}
+
+Site::Site(const std::string& root_dir, SiteOptions options) : root_(root_dir), options_(std::move(options)) {}
+
+void Site::add_cache_control(Reply& reply, std::string_view path) const
+{
+    const CacheRule* best = nullptr;
+    for (const auto& rule : options_.cache_rules)
+        if (path.starts_with(rule.prefix) && (!best || rule.prefix.size() > best->prefix.size()))
+            best = &rule;
+    if (best)
+        reply.response.fields.add("Cache-Control", "max-age=" + std::to_string(best->max_age));
+}
+
+Reply Site::get(const Request& request, std::string_view path, std::string_view query, SteadyTime now) const
+{
+    const bool want_gzip = options_.gzip && !request.fields.contains("Range") &&
+                           accepts_gzip(request.fields.combined("Accept-Encoding"));
+    const std::string relative(path.substr(1));
+    const std::string key = root_.path() + '\0' + relative;
+    const std::uint64_t generation = generation_.load(std::memory_order_relaxed);
+
+    auto serve_cached = [&](CachedFile& c) {
+        if (want_gzip && !c.gzipped && is_compressible(c.meta.content_type) && c.meta.size >= min_gzip_size)
+            c.gzipped = gzip(*c.content);
+        Reply r = file_reply(request, c.meta, Source{c.content, nullptr}, want_gzip ? c.gzipped : nullptr);
+        if (code(r.response.status) < 400)
+            add_cache_control(r, path);
+        return r;
+    };
+
+    auto it = file_cache.files.find(key);
+    if (it != file_cache.files.end() && it->second.generation == generation &&
+        now - it->second.checked_at < revalidate_after)
+        return serve_cached(it->second);
+
+    int fd = root_.open(relative, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+        if (it != file_cache.files.end()) {
+            file_cache.bytes -= it->second.meta.size;
+            file_cache.files.erase(it);
+        }
+        return error_reply(status_for_errno(-fd));
+    }
+    auto file = std::make_shared<OpenFile>(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return error_reply(Status::internal_server_error);
+    if (S_ISDIR(st.st_mode))
+        return serve_directory(request, path, query, now);
+    if (!S_ISREG(st.st_mode))
+        return error_reply(Status::forbidden);  // devices, FIFOs: never
+
+    if (it != file_cache.files.end() && same_file(it->second.meta, st)) {
+        it->second.checked_at = now;
+        it->second.generation = generation;
+        return serve_cached(it->second);
+    }
+    FileMeta meta = meta_from_stat(st, path);
+    if (meta.size <= max_cached_file) {
+        std::string content;
+        if (!read_all(fd, content, meta.size))
+            return error_reply(Status::internal_server_error);
+        if (file_cache.bytes + meta.size > max_cache_bytes) {
+            file_cache.files.clear();  // crude but bounded; a hot set refills within a second
+            file_cache.bytes = 0;
+        }
+        if (it != file_cache.files.end()) {
+            file_cache.bytes -= it->second.meta.size;
+            file_cache.files.erase(it);
+        }
+        CachedFile& c = file_cache.files[key];
+        c.meta = std::move(meta);
+        c.generation = generation;
+        c.checked_at = now;
+        c.content = std::make_shared<const std::string>(std::move(content));
+        file_cache.bytes += c.meta.size;
+        return serve_cached(c);
+    }
+    Reply r = file_reply(request, meta, Source{nullptr, file}, nullptr);
+    if (code(r.response.status) < 400)
+        add_cache_control(r, path);
+    return r;
+}
+
+Reply Site::serve_directory(const Request& request, std::string_view path, std::string_view query,
+                            SteadyTime now) const
+{
+    if (!path.ends_with('/')) {
+        // RFC 9110 §15.4.2: relative references inside the directory need the trailing slash.
+        Reply r = error_reply(Status::moved_permanently);
+        std::string location = std::string(path) + "/";
+        if (!query.empty())
+            location += "?" + std::string(query);
+        r.response.fields.add("Location", location);
+        return r;
+    }
+    const std::string index = std::string(path) + "index.html";
+    struct stat st {};
+    if (!root_.stat(index.substr(1), st) && S_ISREG(st.st_mode))
+        return get(request, index, query, now);
+    if (!options_.listings)
+        return error_reply(Status::forbidden);
+
+    int fd = root_.open(path.substr(1), O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return error_reply(status_for_errno(-fd));
+    DIR* dir = ::fdopendir(fd);
+    if (!dir) {
+        ::close(fd);
+        return error_reply(Status::internal_server_error);
+    }
+    std::vector<ListingEntry> entries;
+    while (dirent* e = ::readdir(dir)) {
+        std::string name = e->d_name;
+        if (name.starts_with('.'))
+            continue;  // ".", "..", hidden files and our own upload temp files
+        struct stat est {};
+        if (::fstatat(::dirfd(dir), name.c_str(), &est, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        entries.push_back({name, S_ISDIR(est.st_mode), static_cast<std::uint64_t>(est.st_size),
+                           std::chrono::sys_seconds(std::chrono::seconds(est.st_mtim.tv_sec))});
+    }
+    ::closedir(dir);
+    Reply r = text_reply(Status::ok, render_listing(path, std::move(entries)), "text/html; charset=utf-8");
+    r.head_only = request.method == Method::head;
+    r.response.fields.add("Cache-Control", "no-cache");
+    return r;
+}
+
+Reply Site::put(std::string_view path, std::string_view body) const
+{
+    if (path.ends_with('/'))
+        return error_reply(Status::method_not_allowed);
+    const std::string relative(path.substr(1));
+    struct stat st {};
+    const bool existed = !root_.stat(relative, st);
+    if (existed && !S_ISREG(st.st_mode))
+        return error_reply(Status::conflict);
+    auto ec = root_.replace(relative, [&](int fd) {
+        std::size_t done = 0;
+        while (done < body.size()) {
+            ssize_t n = ::write(fd, body.data() + done, body.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return false;
+            done += static_cast<std::size_t>(n);
+        }
+        return true;
+    });
+    generation_.fetch_add(1, std::memory_order_relaxed);
+    if (ec) {
+        if (ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory)
+            return error_reply(Status::conflict);  // the parent directory does not exist
+        return error_reply(status_for_errno(ec.value()));
+    }
+    // 201 with Location for a new resource, 204 when an existing one was replaced (RFC 9110 §9.3.4).
+    if (existed)
+        return Reply{Response{Status::no_content, {}, {}, {}}, {}, false, false};
+    Reply r = text_reply(Status::created, "created\n");
+    r.response.fields.add("Location", std::string(path));
+    return r;
+}
+
+Reply Site::remove(std::string_view path) const
+{
+    const std::string relative(path.substr(1));
+    struct stat st {};
+    if (auto ec = root_.stat(relative, st))
+        return error_reply(status_for_errno(ec.value()));
+    if (relative.empty())
+        return error_reply(Status::forbidden);
+    auto ec = root_.remove(relative, S_ISDIR(st.st_mode));
+    generation_.fetch_add(1, std::memory_order_relaxed);
+    if (ec)
+        return error_reply(ec == std::errc::directory_not_empty ? Status::conflict : status_for_errno(ec.value()));
+    return Reply{Response{Status::no_content, {}, {}, {}}, {}, false, false};
+}
+
+}  // namespace layer7::http

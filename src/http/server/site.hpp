@@ -1,0 +1,61 @@
+// Site: one document root served as files — GET/HEAD with validators, conditional requests,
+// ranges and gzip; PUT/DELETE when writable; directory index or listing. Small files are kept
+// in a per-thread memory cache revalidated at most once a second (as nginx's open_file_cache).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/fs/beneath.hpp"
+#include "http/message/message.hpp"
+#include "http/server/reply.hpp"
+
+namespace layer7::http {
+
+struct CacheRule {
+    std::string prefix;        // URL path prefix, e.g. "/images/"
+    std::uint32_t max_age = 0; // Cache-Control: max-age for responses under it
+};
+
+struct SiteOptions {
+    bool writable = false;     // PUT and DELETE allowed
+    bool gzip = true;          // compress compressible types when the client accepts gzip
+    bool listings = true;      // HTML listing for a directory without index.html
+    std::vector<CacheRule> cache_rules;  // longest prefix wins
+};
+
+class Site {
+public:
+    // Throws std::system_error when `root_dir` is not a directory.
+    Site(const std::string& root_dir, SiteOptions options);
+
+    // `path` is the decoded, normalised URL path (starts with '/'); `query` is the raw query.
+    // `now` is the wall clock for the file cache's revalidation.
+    Reply get(const Request& request, std::string_view path, std::string_view query,
+              std::chrono::steady_clock::time_point now) const;
+    Reply put(std::string_view path, std::string_view body) const;
+    Reply remove(std::string_view path) const;
+
+    bool writable() const { return options_.writable; }
+    const std::string& root_dir() const { return root_.path(); }
+
+private:
+    Reply serve_directory(const Request& request, std::string_view path, std::string_view query,
+                          std::chrono::steady_clock::time_point now) const;
+    void add_cache_control(Reply& reply, std::string_view path) const;
+
+    core::Root root_;
+    SiteOptions options_;
+    // Bumped by every PUT/DELETE so the per-thread caches of all workers notice at once.
+    mutable std::atomic<std::uint64_t> generation_{0};
+};
+
+// Whether Accept-Encoding allows gzip (a `gzip` or `*` coding with q > 0).
+bool accepts_gzip(std::string_view accept_encoding);
+
+}  // namespace layer7::http
