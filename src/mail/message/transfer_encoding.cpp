@@ -1,0 +1,226 @@
+// base64 and quoted-printable: see transfer_encoding.hpp.
+#include "mail/message/transfer_encoding.hpp"
+
+#include <cstdint>
+
+#include "mail/message/header.hpp"
+
+namespace layer7::mail {
+namespace {
+
+constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char hex_digits[] = "0123456789ABCDEF";
+
+int sextet(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f')  // RFC 2045 says uppercase; robust decoders accept both
+        return c - 'a' + 10;
+    return -1;
+}
+
+// Appends the bytes carried by `count` sextets accumulated in `bits`.
+void flush_quantum(std::string& out, std::uint32_t bits, int count)
+{
+    bits <<= 6 * (4 - count);
+    if (count >= 2)
+        out.push_back(static_cast<char>((bits >> 16) & 0xff));
+    if (count >= 3)
+        out.push_back(static_cast<char>((bits >> 8) & 0xff));
+    if (count == 4)
+        out.push_back(static_cast<char>(bits & 0xff));
+}
+
+void append_hex(std::string& out, unsigned char c)
+{
+    out.push_back('=');
+    out.push_back(hex_digits[c >> 4]);
+    out.push_back(hex_digits[c & 15]);
+}
+
+}  // namespace
+
+std::string base64_encode(std::string_view data)
+{
+    std::string out;
+    out.reserve((data.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 3 <= data.size(); i += 3) {
+        const std::uint32_t v = static_cast<unsigned char>(data[i]) << 16 |
+                                static_cast<unsigned char>(data[i + 1]) << 8 |
+                                static_cast<unsigned char>(data[i + 2]);
+        out += {alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63], alphabet[v & 63]};
+    }
+    if (const std::size_t rest = data.size() - i; rest > 0) {
+        std::uint32_t v = static_cast<unsigned char>(data[i]) << 16;
+        if (rest == 2)
+            v |= static_cast<unsigned char>(data[i + 1]) << 8;
+        out += {alphabet[v >> 18], alphabet[(v >> 12) & 63], rest == 2 ? alphabet[(v >> 6) & 63] : '=', '='};
+    }
+    return out;
+}
+
+std::string base64_encode_lines(std::string_view data, std::size_t line)
+{
+    const std::string flat = base64_encode(data);
+    const std::size_t width = line < 4 ? 4 : line / 4 * 4;
+    std::string out;
+    out.reserve(flat.size() + flat.size() / width * 2 + 2);
+    for (std::size_t at = 0; at < flat.size(); at += width) {
+        out.append(flat, at, width);
+        out += "\r\n";
+    }
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text)
+{
+    if (text.size() % 4 != 0)
+        return std::nullopt;
+    std::size_t pad = 0;
+    while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=')
+        ++pad;
+    std::string out;
+    std::uint32_t bits = 0;
+    int count = 0;
+    for (std::size_t i = 0; i < text.size() - pad; ++i) {
+        const int v = sextet(text[i]);
+        if (v < 0)
+            return std::nullopt;
+        bits = bits << 6 | static_cast<std::uint32_t>(v);
+        if (++count == 4) {
+            flush_quantum(out, bits, 4);
+            bits = 0;
+            count = 0;
+        }
+    }
+    if (count == 1)
+        return std::nullopt;
+    if (count > 0)
+        flush_quantum(out, bits, count);
+    return out;
+}
+
+std::string base64_decode_lenient(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    std::uint32_t bits = 0;
+    int count = 0;
+    for (char c : text) {
+        if (c == '=')
+            break;
+        const int v = sextet(c);
+        if (v < 0)
+            continue;
+        bits = bits << 6 | static_cast<std::uint32_t>(v);
+        if (++count == 4) {
+            flush_quantum(out, bits, 4);
+            bits = 0;
+            count = 0;
+        }
+    }
+    if (count > 1)
+        flush_quantum(out, bits, count);
+    return out;
+}
+
+std::string qp_encode(std::string_view text)
+{
+    std::string out;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t end = text.find("\r\n", start);
+        const std::string_view line = text.substr(start, end == std::string_view::npos ? end : end - start);
+        std::size_t column = 0;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            const auto c = static_cast<unsigned char>(line[i]);
+            const bool last = i + 1 == line.size();
+            std::string token;
+            if ((c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last))
+                token.push_back(static_cast<char>(c));
+            else
+                append_hex(token, c);
+            if (column + token.size() > 75) {  // room for the soft break's '=' (76 in all)
+                out += "=\r\n";
+                column = 0;
+            }
+            out += token;
+            column += token.size();
+        }
+        if (end == std::string_view::npos)
+            break;
+        out += "\r\n";
+        start = end + 2;
+    }
+    return out;
+}
+
+std::string qp_decode(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t nl = text.find('\n', start);
+        std::string_view line = text.substr(start, nl == std::string_view::npos ? nl : nl - start);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\t'))
+            line.remove_suffix(1);  // §6.7 rule 3: transports may add trailing WSP
+        bool soft = false;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            if (line[i] != '=') {
+                out.push_back(line[i]);
+                continue;
+            }
+            if (i + 1 == line.size()) {
+                soft = true;
+                break;
+            }
+            const int hi = i + 2 < line.size() ? hex_value(line[i + 1]) : -1;
+            const int lo = hi >= 0 ? hex_value(line[i + 2]) : -1;
+            if (lo < 0) {
+                out.push_back('=');
+                continue;
+            }
+            out.push_back(static_cast<char>(hi * 16 + lo));
+            i += 2;
+        }
+        if (nl == std::string_view::npos)
+            break;
+        if (!soft)
+            out += "\r\n";
+        start = nl + 1;
+    }
+    return out;
+}
+
+std::string decode_transfer_encoding(std::string_view encoding, std::string_view body)
+{
+    if (iequals(encoding, "base64"))
+        return base64_decode_lenient(body);
+    if (iequals(encoding, "quoted-printable"))
+        return qp_decode(body);
+    return std::string(body);
+}
+
+}  // namespace layer7::mail
