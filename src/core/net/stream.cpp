@@ -3,6 +3,9 @@
 
 #include "core/text/host_port.hpp"
 
+#include <sys/sendfile.h>
+#include <unistd.h>
+
 namespace layer7::core {
 
 Stream::Stream(asio::ip::tcp::socket socket, Role role)
@@ -30,7 +33,7 @@ awaitable<std::pair<std::error_code, std::size_t>> Stream::read_some(asio::mutab
     auto [ec, n] = tls_ ? co_await tls_->async_read_some(buffer, use_tuple)
                         : co_await socket_.async_read_some(buffer, use_tuple);
     disarm();
-    if (timed_out_)
+    if (ec && timed_out_)
         ec = asio::error::timed_out;
     co_return std::pair{ec, n};
 }
@@ -43,9 +46,64 @@ awaitable<std::error_code> Stream::write(std::string_view bytes, bool text)
     auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, asio::buffer(bytes), use_tuple)
                         : co_await asio::async_write(socket_, asio::buffer(bytes), use_tuple);
     disarm();
-    if (timed_out_)
+    if (ec && timed_out_)
         ec = asio::error::timed_out;
     co_return ec;
+}
+
+awaitable<std::error_code> Stream::write_gather(const std::vector<asio::const_buffer>& buffers)
+{
+    arm();
+    auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, buffers, use_tuple)
+                        : co_await asio::async_write(socket_, buffers, use_tuple);
+    disarm();
+    if (ec && timed_out_)
+        ec = asio::error::timed_out;
+    co_return ec;
+}
+
+awaitable<std::error_code> Stream::send_file(int fd, std::uint64_t offset, std::uint64_t length)
+{
+    if (tls_) {
+        std::vector<char> buffer(std::min<std::uint64_t>(length, 256 * 1024));
+        while (length > 0) {
+            const ssize_t n = ::pread(fd, buffer.data(), std::min<std::uint64_t>(length, buffer.size()),
+                                      static_cast<off_t>(offset));
+            if (n <= 0)
+                co_return n == 0 ? std::make_error_code(std::errc::io_error)
+                                 : std::error_code(errno, std::generic_category());
+            const std::vector<asio::const_buffer> piece{asio::buffer(buffer.data(), static_cast<std::size_t>(n))};
+            if (auto ec = co_await write_gather(piece))
+                co_return ec;
+            offset += static_cast<std::uint64_t>(n);
+            length -= static_cast<std::uint64_t>(n);
+        }
+        co_return std::error_code{};
+    }
+    std::error_code ec;
+    socket_.native_non_blocking(true, ec);
+    if (ec)
+        co_return ec;
+    off_t off = static_cast<off_t>(offset);
+    while (length > 0) {
+        const ssize_t n = ::sendfile(socket_.native_handle(), fd, &off, std::min<std::uint64_t>(length, 1u << 30));
+        if (n > 0) {
+            length -= static_cast<std::uint64_t>(n);
+            continue;
+        }
+        if (n == 0)
+            co_return std::make_error_code(std::errc::io_error);  // the file shrank under us
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN)
+            co_return std::error_code(errno, std::generic_category());
+        arm();
+        auto [wait_ec] = co_await socket_.async_wait(asio::ip::tcp::socket::wait_write, use_tuple);
+        disarm();
+        if (wait_ec)
+            co_return timed_out_ ? asio::error::timed_out : wait_ec;
+    }
+    co_return std::error_code{};
 }
 
 awaitable<std::error_code> Stream::start_tls_server(asio::ssl::context& context)
@@ -107,10 +165,10 @@ awaitable<void> Stream::watchdog()
             co_return;
         if (armed_ && deadline_ <= Clock::now()) {
             timed_out_ = true;
+            armed_ = false;
             Trace::instance().note(id_, "idle timeout");
             std::error_code ec;
-            socket_.close(ec);  // fails the pending read or write with operation_aborted
-            co_return;
+            socket_.cancel(ec);  // fails the pending read or write with operation_aborted
         }
     }
 }

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include <asio/ssl.hpp>
 
@@ -32,6 +33,11 @@ public:
     awaitable<std::pair<std::error_code, std::size_t>> read_some(asio::mutable_buffer buffer);
     // Writes all of `bytes`; traces them as protocol text when `text` is set.
     awaitable<std::error_code> write(std::string_view bytes, bool text = true);
+    // Writes several buffers in one go (scatter/gather); not traced.
+    awaitable<std::error_code> write_gather(const std::vector<asio::const_buffer>& buffers);
+    // Sends `length` bytes of file `fd` from `offset`: sendfile(2) on plain TCP (zero-copy),
+    // read + write through TLS.
+    awaitable<std::error_code> send_file(int fd, std::uint64_t offset, std::uint64_t length);
 
     // TLS on the open connection: at accept (implicit TLS) or after STARTTLS.
     awaitable<std::error_code> start_tls_server(asio::ssl::context& context);
@@ -43,9 +49,10 @@ public:
     // Idle timeout for each following read and write.
     void set_timeout(Clock::duration timeout);
     Clock::duration timeout() const { return timeout_; }
-    // True when the last failure was the watchdog cutting an idle peer.
+    // True when the last operation failed because the peer was idle past the timeout. The
+    // connection stays open, so a protocol can still say why it closes (HTTP 408, SMTP 421).
     bool timed_out() const { return timed_out_; }
-    // Runs until the deadline passes (then closes the socket) or until cancelled.
+    // Cancels the pending operation whenever the deadline passes; runs until cancelled.
     // Use as `co_await (session() || stream.watchdog())` so the connection owns it.
     awaitable<void> watchdog();
 
@@ -64,8 +71,9 @@ private:
     {
         deadline_ = Clock::now() + timeout_;
         armed_ = true;
+        timed_out_ = false;
     }
-    void disarm() { armed_ = false; }
+    void disarm() { armed_ = false; }  // timed_out_ keeps telling why the operation failed
 
     asio::ip::tcp::socket socket_;
     std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
