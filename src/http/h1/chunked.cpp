@@ -37,12 +37,12 @@ MaybeError parse_chunk_line(std::string_view line, std::uint64_t& size)
         return Error::bad_chunk_size;
     std::string_view rest = line.substr(digits);
     // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ), ext-val = token / quoted-string
-    for (;;) {
+    for (bool first = true;; first = false) {
         skip_ows(rest);
         if (rest.empty())
             break;
-        if (rest[0] != ';')
-            return digits == line.size() ? Error::bad_chunk_extension : Error::bad_chunk_size;
+        if (rest[0] != ';')  // "1x" is a bad size; junk after an extension is a bad extension
+            return first ? Error::bad_chunk_size : Error::bad_chunk_extension;
         rest.remove_prefix(1);
         skip_ows(rest);
         if (!read_token(rest))

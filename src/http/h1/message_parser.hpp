@@ -38,9 +38,6 @@ namespace detail {
 
 class MessageParser {
 public:
-    MessageParser(const MessageParser&) = delete;
-    MessageParser& operator=(const MessageParser&) = delete;
-
     // Appends received bytes; invalidates views returned earlier.
     void feed(std::string_view bytes);
     // The next event; call until need_more (or error).
@@ -65,6 +62,8 @@ public:
 protected:
     explicit MessageParser(const ParserLimits& limits) : limits_(limits) {}
     ~MessageParser() = default;
+    MessageParser(MessageParser&&) = default;  // movable, so factories can return parsers
+    MessageParser& operator=(MessageParser&&) = default;
 
     // Per-message hooks (one call each per message, so the virtual cost is negligible).
     virtual void reset_message() = 0;

@@ -1,6 +1,7 @@
 // Request-target forms (RFC 9112 §3.2), URLs and paths (RFC 3986).
 #include "http/message/target.hpp"
 
+#include <cctype>
 #include <vector>
 
 #include "http/message/token.hpp"
@@ -74,8 +75,13 @@ bool split_authority(std::string_view authority, std::string& host, std::uint16_
             if (p.empty())
                 return false;
         }
-        if (h.empty() || h.find_first_of("@[]/?#") != std::string_view::npos || h.find(':') != h.npos)
+        // reg-name / IPv4address (RFC 3986 §3.2.2): unreserved, pct-encoded and sub-delims only.
+        if (h.empty())
             return false;
+        for (char c : h)
+            if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-._~%!$&'()*+,;=").find(c) !=
+                                                                   std::string_view::npos))
+                return false;
     }
     if (!p.empty()) {
         unsigned v = 0;

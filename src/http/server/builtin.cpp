@@ -48,7 +48,7 @@ Reply echo_page(const Request& request, std::string_view query, std::string_view
     };
     if (!show("Query string (in the URL)", query))
         return error_reply(Status::bad_request);
-    if (request.method == Method::post) {
+    if (request.method == MethodId::post) {
         const auto type = request.fields.get("Content-Type").value_or("");
         if (type.starts_with("application/x-www-form-urlencoded")) {
             if (!show("Body (application/x-www-form-urlencoded)", body))

@@ -8,7 +8,7 @@ namespace layer7::http {
 namespace {
 bool is_get_or_head(const Request& r)
 {
-    return r.method == Method::get || r.method == Method::head;
+    return r.method == MethodId::get || r.method == MethodId::head;
 }
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include "http/message/etag.hpp"
 #include "http/message/mime.hpp"
 #include "http/message/range.hpp"
+#include "http/message/target.hpp"
 #include "http/message/token.hpp"
 #include "http/server/conditional.hpp"
 #include "http/server/listing.hpp"
@@ -143,7 +144,7 @@ Reply file_reply(const Request& request, const FileMeta& meta, const Source& ide
                  const std::shared_ptr<const std::string>& gzipped)
 {
     Reply r;
-    r.head_only = request.method == Method::head;
+    r.head_only = request.method == MethodId::head;
     Fields& f = r.response.fields;
     auto add_validators = [&] {
         f.add("Last-Modified", meta.last_modified_text);
@@ -159,7 +160,7 @@ Reply file_reply(const Request& request, const FileMeta& meta, const Source& ide
     }
 
     auto range_value = request.fields.get("Range");
-    if (range_value && request.method == Method::get && if_range_allows(request, meta.validators)) {
+    if (range_value && request.method == MethodId::get && if_range_allows(request, meta.validators)) {
         RangeResult range = resolve_range(*range_value, meta.size);
         if (range.outcome == RangeOutcome::unsatisfiable) {
             Reply e = error_reply(Status::range_not_satisfiable);
@@ -329,7 +330,8 @@ Reply Site::serve_directory(const Request& request, std::string_view path, std::
     if (!path.ends_with('/')) {
         // RFC 9110 §15.4.2: relative references inside the directory need the trailing slash.
         Reply r = error_reply(Status::moved_permanently);
-        std::string location = std::string(path) + "/";
+        // Re-encoded: the decoded path may hold bytes (CR, LF, space) that a header must not.
+        std::string location = percent_encode(path, "/") + "/";
         if (!query.empty())
             location += "?" + std::string(query);
         r.response.fields.add("Location", location);
@@ -363,7 +365,7 @@ Reply Site::serve_directory(const Request& request, std::string_view path, std::
     }
     ::closedir(dir);
     Reply r = text_reply(Status::ok, render_listing(path, std::move(entries)), "text/html; charset=utf-8");
-    r.head_only = request.method == Method::head;
+    r.head_only = request.method == MethodId::head;
     r.response.fields.add("Cache-Control", "no-cache");
     return r;
 }
@@ -399,7 +401,7 @@ Reply Site::put(std::string_view path, std::string_view body) const
     if (existed)
         return Reply{Response{Status::no_content, {}, {}, {}}, {}, false, false};
     Reply r = text_reply(Status::created, "created\n");
-    r.response.fields.add("Location", std::string(path));
+    r.response.fields.add("Location", percent_encode(path, "/"));
     return r;
 }
 

@@ -1,0 +1,195 @@
+// The [http] service: see service.hpp.
+#include "http/server/service.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <openssl/rand.h>
+#include <spdlog/spdlog.h>
+
+#include "core/net/resolve.hpp"
+#include "core/net/tls.hpp"
+#include "core/runtime/runtime.hpp"
+#include "http/server/connection.hpp"
+#include "http/server/demo_site.hpp"
+
+namespace layer7::http {
+
+using namespace asio::experimental::awaitable_operators;
+
+ServerConfig parse_config(core::Section s, const std::string& data_dir)
+{
+    ServerConfig c;
+    c.data_dir = data_dir;
+    c.enabled = s.boolean("enabled", c.enabled);
+    auto listen = s.string("listen", core::to_string(*c.listen));
+    c.listen = listen.empty() ? std::nullopt : core::parse_host_port(listen);
+    if (!listen.empty() && (!c.listen || !core::tcp_endpoint(*c.listen)))
+        s.error("listen", "expected IP:PORT or [v6]:PORT");
+    auto tls = s.string("tls_listen", "");
+    if (!tls.empty()) {
+        c.tls_listen = core::parse_host_port(tls);
+        if (!c.tls_listen || !core::tcp_endpoint(*c.tls_listen))
+            s.error("tls_listen", "expected IP:PORT or [v6]:PORT");
+    }
+    c.root = s.string("root", c.root);
+    c.tls_cert = s.string("tls_cert", c.tls_cert);
+    c.tls_key = s.string("tls_key", c.tls_key);
+    if (c.tls_cert.empty() != c.tls_key.empty())
+        s.error("tls_cert", "tls_cert and tls_key go together");
+    c.access_log = s.string("access_log", c.access_log);
+    c.site.writable = s.boolean("writable", c.site.writable);
+    c.site.gzip = s.boolean("gzip", c.site.gzip);
+    c.site.listings = s.boolean("listings", c.site.listings);
+    c.header_timeout = s.seconds("header_timeout", c.header_timeout);
+    c.max_requests = static_cast<std::size_t>(s.integer("max_requests", 1000, 1, 1 << 30));
+    for (auto& rule : s.sections("cache")) {
+        CacheRule r;
+        r.prefix = rule.string("prefix", "/");
+        r.max_age = static_cast<std::uint32_t>(rule.integer("max_age", 0, 0, 1LL << 31));
+        if (!r.prefix.starts_with('/'))
+            rule.error("prefix", "must start with '/'");
+        rule.finish();
+        c.site.cache_rules.push_back(r);
+    }
+    for (auto& v : s.sections("vhost")) {
+        VhostConfig vh;
+        vh.names = v.strings("names", {});
+        vh.root = v.string("root", "");
+        if (vh.names.empty())
+            v.error("names", "a virtual host needs at least one name");
+        if (vh.root.empty())
+            v.error("root", "a virtual host needs a root");
+        v.finish();
+        c.vhosts.push_back(vh);
+    }
+    c.limits = s.limits(c.limits);
+    s.finish();
+    return c;
+}
+
+namespace {
+
+std::string random_id()
+{
+    unsigned char bytes[16];
+    RAND_bytes(bytes, sizeof bytes);
+    static const char* hex = "0123456789abcdef";
+    std::string id;
+    for (unsigned char b : bytes) {
+        id.push_back(hex[b >> 4]);
+        id.push_back(hex[b & 15]);
+    }
+    return id;
+}
+
+// Writes the demo site into `dir` unless it already has an index.html (the user's own site).
+void ensure_demo_site(const std::string& dir)
+{
+    namespace fs = std::filesystem;
+    if (fs::exists(fs::path(dir) / "index.html"))
+        return;
+    for (const auto& file : demo_site()) {
+        const fs::path path = fs::path(dir) / file.path;
+        fs::create_directories(path.parent_path());
+        const std::string tmp = path.string() + ".tmp";
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0 || ::write(fd, file.content.data(), file.content.size()) != static_cast<ssize_t>(file.content.size())) {
+            if (fd >= 0)
+                ::close(fd);
+            throw core::StartError("http: cannot write the demo site into " + dir);
+        }
+        ::close(fd);
+        fs::rename(tmp, path);
+    }
+}
+
+class Service final : public core::Service {
+public:
+    explicit Service(ServerConfig config) : config_(std::move(config)), sessions_(random_id) {}
+
+    std::vector<core::ServiceRow> start(core::Runtime& runtime) override
+    {
+        std::string root = config_.root;
+        try {
+            if (root.empty()) {
+                root = config_.data_dir + "/www";
+                ensure_demo_site(root);
+            }
+            std::vector<VirtualHost> hosts;
+            hosts.push_back({{}, std::make_shared<Site>(root, config_.site)});
+            for (const auto& vh : config_.vhosts)
+                hosts.push_back({vh.names, std::make_shared<Site>(vh.root, config_.site)});
+            handler_ = std::make_unique<Handler>(std::move(hosts), sessions_);
+            log_ = std::make_unique<AccessLog>(config_.access_log);
+        } catch (const std::exception& e) {
+            throw core::StartError(std::string("http: ") + e.what());
+        }
+        options_.limits = config_.limits;
+        options_.header_timeout = config_.header_timeout;
+        options_.max_requests = config_.max_requests;
+        options_.access_log = log_->enabled() ? log_.get() : nullptr;
+
+        std::vector<core::ServiceRow> rows;
+        if (config_.listen) {
+            const auto where = core::to_string(*config_.listen);
+            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.listen), config_.limits.max_connections,
+                                                  [this](asio::ip::tcp::socket s) { return serve(std::move(s), false); });
+            if (ec)
+                throw core::StartError("http: cannot listen on " + where + ": " + ec.message());
+            rows.push_back({"http", where, "curl -v http://" + where + "/"});
+        }
+        if (config_.tls_listen) {
+            std::string cert = config_.tls_cert, key = config_.tls_key;
+            try {
+                if (cert.empty()) {
+                    auto files = core::ensure_dev_certificate(config_.data_dir + "/tls", {"localhost", "127.0.0.1", "::1"});
+                    cert = files.cert;
+                    key = files.key;
+                }
+                tls_ = core::make_server_tls(cert, key);
+            } catch (const std::exception& e) {
+                throw core::StartError(std::string("http: ") + e.what());
+            }
+            const auto where = core::to_string(*config_.tls_listen);
+            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.tls_listen), config_.limits.max_connections,
+                                                  [this](asio::ip::tcp::socket s) { return serve(std::move(s), true); });
+            if (ec)
+                throw core::StartError("http: cannot listen on " + where + " (tls): " + ec.message());
+            rows.push_back({"https", where, "curl -k https://" + where + "/"});
+        }
+        return rows;
+    }
+
+private:
+    core::awaitable<void> serve(asio::ip::tcp::socket socket, bool tls)
+    {
+        core::Stream stream(std::move(socket), core::Role::server);
+        stream.set_timeout(config_.header_timeout);
+        auto session = [&]() -> core::awaitable<void> {
+            if (tls && co_await stream.start_tls_server(*tls_))
+                co_return;
+            co_await serve_h1(stream, *handler_, options_);
+        };
+        co_await (session() || stream.watchdog());
+        co_await stream.shutdown();
+    }
+
+    ServerConfig config_;
+    SessionTable sessions_;
+    std::unique_ptr<Handler> handler_;
+    std::unique_ptr<AccessLog> log_;
+    std::shared_ptr<asio::ssl::context> tls_;
+    ConnectionOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<core::Service> make_service(const ServerConfig& config)
+{
+    return std::make_unique<Service>(config);
+}
+
+}  // namespace layer7::http

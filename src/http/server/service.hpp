@@ -1,0 +1,39 @@
+// The [http] service: configuration, the demo site, plain and TLS listeners.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config/config.hpp"
+#include "core/service.hpp"
+#include "http/server/site.hpp"
+
+namespace layer7::http {
+
+struct VhostConfig {
+    std::vector<std::string> names;
+    std::string root;
+};
+
+struct ServerConfig {
+    bool enabled = true;
+    std::optional<core::HostPort> listen = core::HostPort{"127.0.0.1", 8080};
+    std::optional<core::HostPort> tls_listen;       // HTTPS; with tls_cert/tls_key or a dev certificate
+    std::string root;                               // empty: DATA/www with the generated demo site
+    std::string tls_cert, tls_key;                  // empty: a self-signed dev certificate under DATA/tls
+    std::string access_log;                         // "" off, "-" stdout, else a file
+    std::string data_dir = "./layer7-data";
+    SiteOptions site;
+    std::vector<VhostConfig> vhosts;
+    std::chrono::seconds header_timeout{30};
+    std::size_t max_requests = 1000;
+    core::Limits limits{.max_line = 8192, .max_header = 64 * 1024, .max_message = 32u << 20,
+                        .idle_timeout = std::chrono::seconds(75)};
+};
+
+// Reads [http]; errors go to the section's diagnostics.
+ServerConfig parse_config(core::Section section, const std::string& data_dir);
+std::unique_ptr<core::Service> make_service(const ServerConfig& config);
+
+}  // namespace layer7::http
