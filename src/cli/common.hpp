@@ -34,5 +34,6 @@ std::optional<core::HostPort> parse_addr(const std::string& flag, const std::str
 void add_up_commands(CLI::App& app, Globals& g);
 void add_echo_commands(CLI::App& app, Globals& g);
 void add_user_commands(CLI::App& app, Globals& g);
+void add_http_commands(CLI::App& app, Globals& g);
 
 }  // namespace layer7::cli

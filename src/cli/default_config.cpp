@@ -24,6 +24,25 @@ udp = true
 max_line = 4096             # bytes; a longer line closes the connection
 idle_timeout = 60           # seconds without a byte from the client
 max_connections = 10000
+
+# The web: the textbook's base page with ten images, /echo (forms) and /session (cookies).
+[http]
+enabled = true
+listen = "127.0.0.1:8080"
+tls_listen = "127.0.0.1:8443"   # self-signed dev certificate under DATA/tls unless tls_cert/tls_key
+root = ""                       # empty: DATA/www, filled with the demo site on first start
+writable = false                # PUT and DELETE
+access_log = ""                 # "" off, "-" stdout, or a file
+gzip = true
+
+[[http.cache]]
+prefix = "/images/"
+max_age = 3600
+
+[http.limits]
+idle_timeout = 75               # keep-alive: seconds between requests
+max_message = 33554432          # request body bytes (413 above)
+max_header = 65536              # header block bytes (431 above)
 )toml";
 }
 

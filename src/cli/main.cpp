@@ -18,6 +18,7 @@ int main(int argc, char** argv)
     add_up_commands(app, g);
     add_echo_commands(app, g);
     add_user_commands(app, g);
+    add_http_commands(app, g);
 
     try {
         app.parse(argc, argv);

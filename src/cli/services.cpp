@@ -2,6 +2,7 @@
 #include "cli/services.hpp"
 
 #include "echo/echo.hpp"
+#include "http/server/service.hpp"
 
 namespace layer7::cli {
 
@@ -21,6 +22,10 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     echo::Config echo = echo::parse_config(root.section("echo"));
     if (echo.enabled)
         plan.services.push_back(echo::make_service(echo));
+
+    http::ServerConfig http = http::parse_config(root.section("http"), plan.runtime.data);
+    if (http.enabled)
+        plan.services.push_back(http::make_service(http));
 
     root.finish();
     return plan;

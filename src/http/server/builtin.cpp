@@ -80,7 +80,9 @@ Reply session_page(const Request& request, SessionTable& sessions, std::chrono::
     Reply r = text_reply(Status::ok, std::move(html), "text/html; charset=utf-8");
     r.response.fields.add("Cache-Control", "no-store");
     if (visit.is_new) {
-        SetCookie c{.name = std::string(session_cookie), .value = visit.id};
+        SetCookie c;
+        c.name = session_cookie;
+        c.value = visit.id;
         c.path = "/";
         c.http_only = true;
         c.secure = secure;

@@ -8,7 +8,7 @@ Reply text_reply(Status status, std::string body, std::string_view content_type)
     Reply r;
     r.response.status = status;
     r.response.fields.add("Content-Type", content_type);
-    r.body.push_back({std::move(body)});
+    r.body.push_back(BodyPiece::of_text(std::move(body)));
     return r;
 }
 

@@ -33,6 +33,12 @@ struct BodyPiece {
     std::uint64_t offset = 0;
     std::uint64_t length = 0;
 
+    static BodyPiece of_text(std::string t)
+    {
+        BodyPiece p;
+        p.text = std::move(t);
+        return p;
+    }
     std::uint64_t size() const { return (file || shared) ? length : text.size(); }
     // The bytes of an in-memory piece (text or shared slice).
     std::string_view bytes() const

@@ -183,12 +183,12 @@ Reply file_reply(const Request& request, const FileMeta& meta, const Source& ide
             const std::string boundary = "layer7-" + meta.etag_text.substr(1, meta.etag_text.size() - 2);
             f.add("Content-Type", "multipart/byteranges; boundary=" + boundary);
             for (const ByteRange& b : range.ranges) {
-                r.body.push_back({"\r\n--" + boundary + "\r\nContent-Type: " + std::string(meta.content_type) +
+                r.body.push_back(BodyPiece::of_text("\r\n--" + boundary + "\r\nContent-Type: " + std::string(meta.content_type) +
                                   "\r\nContent-Range: bytes " + std::to_string(b.first) + "-" +
-                                  std::to_string(b.last) + "/" + std::to_string(meta.size) + "\r\n\r\n"});
+                                  std::to_string(b.last) + "/" + std::to_string(meta.size) + "\r\n\r\n"));
                 r.body.push_back(slice(identity, b.first, b.length()));
             }
-            r.body.push_back({"\r\n--" + boundary + "--\r\n"});
+            r.body.push_back(BodyPiece::of_text("\r\n--" + boundary + "--\r\n"));
             return r;
         }
     }
