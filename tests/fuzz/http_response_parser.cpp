@@ -25,6 +25,7 @@ void round_trip(const Response& response)
     std::string wire;
     check(append_response_head(wire, response));
     ResponseParser again;
+    again.expect_response_to(Method(MethodId::head));  // compare head syntax only, not framing
     again.feed(wire);
     check(again.next().kind == EventKind::head);
     const Response& r = again.response();

@@ -169,6 +169,9 @@ std::optional<Event> MessageParser::step()
                 return fail(start_line_too_long());
             return Event{};
         }
+        // Length before line-ending policy, so the error does not depend on how bytes were split.
+        if (lf - pos_ > limits_.max_start_line + 1)
+            return fail(start_line_too_long());
         if (!line_before(lf, limits_.allow_bare_lf, line))
             return fail(Error::bare_lf);
         if (line.size() > limits_.max_start_line)
@@ -213,6 +216,8 @@ std::optional<Event> MessageParser::step()
                 return fail(Error::chunk_line_too_long);
             return Event{};
         }
+        if (lf - pos_ > limits_.max_chunk_line + 1)
+            return fail(Error::chunk_line_too_long);
         if (!line_before(lf, false, line))  // a bare LF here is a known smuggling vector
             return fail(Error::bare_lf);
         if (line.size() > limits_.max_chunk_line)

@@ -27,6 +27,8 @@ void Fields::set(std::string_view name, std::string_view value)
 
 std::size_t Fields::erase(std::string_view name)
 {
+    if (count(name) == 0)
+        return 0;  // common case for set(): nothing to rebuild
     std::size_t removed = 0;
     std::vector<Slot> kept;
     std::string data;
@@ -41,10 +43,8 @@ std::size_t Fields::erase(std::string_view name)
         data.append(value_of(s));
         kept.push_back(n);
     }
-    if (removed) {
-        data_ = std::move(data);
-        slots_ = std::move(kept);
-    }
+    data_ = std::move(data);
+    slots_ = std::move(kept);
     return removed;
 }
 

@@ -163,3 +163,17 @@ TEST(ParserLimits, ManyEmptyLinesDoNotRecurse)
     p.feed(std::string(1 << 20, '\n') + "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     EXPECT_EQ(p.next().kind, EventKind::head);
 }
+
+TEST(ParserLimits, OverlongLineWithBareLfIsTooLongInEverySplit)
+{
+    // Found by fuzzing: the whole input said bare_lf while a split said uri_too_long.
+    ParserLimits limits;
+    limits.max_start_line = 40;
+    limits.allow_bare_lf = false;
+    EXPECT_EQ(outcome(request_line(45) + "\nHost: a\r\n\r\n", limits), Error::uri_too_long);
+    EXPECT_EQ(outcome(request_line(41) + "\n\r\n", limits), Error::bare_lf);  // CR slot: ending checked
+    EXPECT_EQ(outcome(request_line(40) + "\n\r\n", limits), Error::bare_lf);
+    limits.max_chunk_line = 8;
+    EXPECT_EQ(outcome("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1;aaaaaaaaaa\n", limits),
+              Error::chunk_line_too_long);
+}
