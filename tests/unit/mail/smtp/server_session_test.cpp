@@ -1,0 +1,305 @@
+// Tests for mail/smtp/server_session: every error path and limit (at limit − 1, limit, limit + 1).
+#include "mail/smtp/server_session.hpp"
+
+#include <gtest/gtest.h>
+
+#include "mail/message/header.hpp"
+
+namespace layer7::smtp {
+namespace {
+
+class Session : public ::testing::Test {
+protected:
+    Session()
+    {
+        policy.hostname = "hamburger.edu";
+        policy.is_local = [](std::string_view d) { return d == "hamburger.edu"; };
+        policy.check_credentials = [](std::string_view u, std::string_view p) { return u == "bob" && p == "pw"; };
+        policy.now = [] { return std::chrono::sys_seconds{std::chrono::seconds{880127706}}; };
+    }
+    // The first reply's code (0 when there is none).
+    int say(ServerSession& s, std::string_view line, core::LineEnd end = core::LineEnd::crlf)
+    {
+        last = s.on_line(line, end);
+        return last.replies.empty() ? 0 : last.replies.front().code;
+    }
+    std::string text() const { return last.replies.empty() ? "" : last.replies.front().text; }
+    // EHLO + MAIL + one RCPT.
+    void open(ServerSession& s, std::string_view mail = "MAIL FROM:<alice@crepes.fr>")
+    {
+        ASSERT_EQ(say(s, "EHLO crepes.fr"), 250);
+        ASSERT_EQ(say(s, mail), 250);
+        ASSERT_EQ(say(s, "RCPT TO:<bob@hamburger.edu>"), 250);
+    }
+
+    Policy policy;
+    Step last;
+};
+
+TEST_F(Session, GreetingAndQuit)
+{
+    ServerSession s(policy);
+    EXPECT_EQ(s.greeting(), (Reply{220, "hamburger.edu ESMTP"}));
+    EXPECT_EQ(say(s, "quit"), 221);
+    EXPECT_EQ(last.next, Next::close);
+    EXPECT_TRUE(s.closed());
+    EXPECT_EQ(say(s, "NOOP"), 0);
+    EXPECT_EQ(last.next, Next::close);
+}
+
+TEST_F(Session, EnvelopeAndReceived)
+{
+    ServerSession s(policy, Client{"192.0.2.7", "mail.crepes.fr", false});
+    open(s, "MAIL FROM:<alice@crepes.fr> BODY=8BITMIME");
+    EXPECT_EQ(say(s, "DATA"), 354);
+    EXPECT_EQ(say(s, "Subject: hi"), 0);
+    EXPECT_EQ(say(s, ""), 0);
+    EXPECT_EQ(say(s, "..leading dot"), 0);
+    EXPECT_EQ(say(s, "."), 0);
+    ASSERT_TRUE(last.to_queue);
+    const Envelope& e = *last.to_queue;
+    EXPECT_EQ(e.helo, "crepes.fr");
+    EXPECT_EQ(e.mail_from, "alice@crepes.fr");
+    EXPECT_EQ(e.rcpt_to, std::vector<std::string>{"bob@hamburger.edu"});
+    EXPECT_TRUE(e.eight_bit_mime);
+    EXPECT_FALSE(e.smtputf8);
+    EXPECT_EQ(e.protocol, "ESMTP");
+    EXPECT_EQ(e.client_address, "192.0.2.7");
+    const std::string received = "Received: from crepes.fr (mail.crepes.fr [192.0.2.7])\r\n\tby hamburger.edu with "
+                                 "ESMTP\r\n\tfor <bob@hamburger.edu>;\r\n\tFri, 21 Nov 1997 15:55:06 +0000\r\n";
+    EXPECT_EQ(e.body, received + "Subject: hi\r\n\r\n.leading dot\r\n");
+    auto header = mail::parse_header(e.body);
+    ASSERT_TRUE(header);
+    EXPECT_EQ(header->header.fields.front().name, "Received");
+
+    EXPECT_EQ(s.on_queued({}, "Q1").replies.front(), (Reply{250, "2.0.0 Ok: queued as Q1"}));
+    EXPECT_EQ(s.on_queued(std::make_error_code(std::errc::no_space_on_device), "").replies.front().code, 451);
+    EXPECT_EQ(say(s, "RCPT TO:<bob@hamburger.edu>"), 503);  // the transaction is over
+    EXPECT_EQ(say(s, "MAIL FROM:<>"), 250);
+}
+
+TEST_F(Session, RecipientLimit)
+{
+    policy.max_recipients = 3;
+    for (int n : {2, 3, 4}) {
+        ServerSession s(policy);
+        ASSERT_EQ(say(s, "EHLO c"), 250);
+        ASSERT_EQ(say(s, "MAIL FROM:<a@crepes.fr>"), 250);
+        for (int i = 0; i < n; ++i)
+            say(s, "RCPT TO:<u" + std::to_string(i) + "@hamburger.edu>");
+        EXPECT_EQ(last.replies.front().code, n <= 3 ? 250 : 452) << n;
+        if (n > 3) {
+            EXPECT_EQ(text(), "4.5.3 Error: too many recipients");
+        }
+    }
+}
+
+TEST_F(Session, SizeParameterLimit)
+{
+    policy.max_message_bytes = 100;
+    for (int size : {99, 100, 101}) {
+        ServerSession s(policy);
+        say(s, "EHLO c");
+        EXPECT_EQ(say(s, "MAIL FROM:<a@b.c> SIZE=" + std::to_string(size)), size <= 100 ? 250 : 552);
+    }
+    EXPECT_EQ(text(), "5.3.4 Message size exceeds fixed maximum message size");
+}
+
+TEST_F(Session, MessageSizeLimit)
+{
+    policy.max_message_bytes = 100;
+    for (std::size_t total : {99u, 100u, 101u}) {  // two lines + CRLFs = total bytes
+        ServerSession s(policy);
+        open(s);
+        say(s, "DATA");
+        say(s, std::string(48, 'a'));
+        say(s, std::string(total - 52, 'b'));
+        EXPECT_EQ(say(s, "ok after the limit too"), 0);
+        say(s, ".");
+        if (total <= 100 - 24) {
+            EXPECT_TRUE(last.to_queue);
+        } else {
+            EXPECT_FALSE(last.to_queue);
+            EXPECT_EQ(last.replies.front(), (Reply{552, "5.3.4 Error: message file too big"}));
+        }
+    }
+    for (std::size_t total : {99u, 100u, 101u}) {
+        ServerSession s(policy);
+        open(s);
+        say(s, "DATA");
+        say(s, std::string(total - 2, 'a'));
+        say(s, ".");
+        EXPECT_EQ(last.to_queue.has_value(), total <= 100) << total;
+        if (total > 100) {
+            EXPECT_EQ(last.replies.front().code, 552);
+        }
+    }
+}
+
+TEST_F(Session, BareLfRejectsTheMessage)
+{
+    ServerSession s(policy);
+    open(s);
+    say(s, "DATA");
+    say(s, "line one", core::LineEnd::bare_lf);
+    say(s, "line two");
+    say(s, ".");
+    EXPECT_FALSE(last.to_queue);
+    EXPECT_EQ(last.replies.front(), (Reply{550, "5.6.11 Error: bare <LF> received"}));
+    EXPECT_EQ(say(s, "RCPT TO:<bob@hamburger.edu>"), 503);
+    EXPECT_EQ(say(s, "NOOP", core::LineEnd::bare_lf), 250);  // commands: only DATA cares
+}
+
+TEST_F(Session, LineTooLong)
+{
+    ServerSession s(policy);
+    EXPECT_EQ(s.on_line_too_long().replies.front(), (Reply{500, "5.5.6 Error: line too long"}));
+    open(s);
+    say(s, "DATA");
+    EXPECT_TRUE(s.on_line_too_long().replies.empty());  // no reply in the middle of DATA
+    say(s, "more");
+    say(s, ".");
+    EXPECT_FALSE(last.to_queue);
+    EXPECT_EQ(last.replies.front(), (Reply{552, "5.3.4 Error: message line too long"}));
+    EXPECT_EQ(say(s, "MAIL FROM:<a@b.c>"), 250);
+}
+
+TEST_F(Session, ErrorLimit)
+{
+    policy.max_errors = 3;
+    ServerSession s(policy);
+    EXPECT_EQ(say(s, "BOGUS"), 500);
+    EXPECT_EQ(say(s, "MAIL FROM:<a@b.c>"), 503);
+    EXPECT_EQ(last.next, Next::read_line);
+    EXPECT_EQ(say(s, ""), 421);
+    EXPECT_EQ(text(), "4.7.0 hamburger.edu Error: too many errors");
+    EXPECT_EQ(last.next, Next::close);
+    EXPECT_TRUE(s.closed());
+    EXPECT_EQ(s.on_line_too_long().next, Next::close);
+}
+
+TEST_F(Session, SequenceAndSyntax)
+{
+    policy.max_errors = 100;
+    ServerSession s(policy);
+    EXPECT_EQ(say(s, "RCPT TO:<bob@hamburger.edu>"), 503);
+    EXPECT_EQ(say(s, "DATA"), 503);
+    EXPECT_EQ(say(s, "AUTH PLAIN"), 503);
+    EXPECT_EQ(say(s, "EHLO"), 501);
+    EXPECT_EQ(say(s, "EHLO c"), 250);
+    EXPECT_EQ(say(s, "DATA"), 503);
+    EXPECT_EQ(text(), "5.5.1 Error: need MAIL command");
+    EXPECT_EQ(say(s, "MAIL FROM:<a@b.c>"), 250);
+    EXPECT_EQ(say(s, "MAIL FROM:<a@b.c>"), 503);
+    EXPECT_EQ(say(s, "STARTTLS"), 503);
+    EXPECT_EQ(say(s, "RCPT TO:<bob>"), 501);
+    EXPECT_EQ(text(), "5.1.3 Bad recipient address syntax");
+    EXPECT_EQ(say(s, "RCPT TO:<bob@hamburger.edu>"), 250);
+    EXPECT_EQ(say(s, "DATA now"), 501);
+    EXPECT_EQ(say(s, "RSET x"), 501);
+    EXPECT_EQ(say(s, "VRFY"), 501);
+    EXPECT_EQ(say(s, "EHLO again"), 250);  // EHLO resets the transaction (§4.1.4)
+    EXPECT_EQ(say(s, "DATA"), 503);
+    EXPECT_EQ(say(s, "HELO a\x01" "b"), 250);
+    EXPECT_EQ(text(), "hamburger.edu Hello a?b, pleased to meet you");
+}
+
+TEST_F(Session, RelayControl)
+{
+    {
+        ServerSession s(policy);
+        say(s, "EHLO c");
+        say(s, "MAIL FROM:<a@crepes.fr>");
+        EXPECT_EQ(say(s, "RCPT TO:<x@elsewhere.example>"), 554);
+        EXPECT_EQ(text(), "5.7.1 x@elsewhere.example: Relay access denied");
+        EXPECT_EQ(say(s, "RCPT TO:<Postmaster>"), 250);
+    }
+    {
+        policy.accepts_recipient = [](std::string_view a) { return a == "bob@hamburger.edu"; };
+        ServerSession s(policy);
+        say(s, "EHLO c");
+        say(s, "MAIL FROM:<a@crepes.fr>");
+        EXPECT_EQ(say(s, "RCPT TO:<eve@hamburger.edu>"), 550);
+        EXPECT_EQ(say(s, "RCPT TO:<bob@hamburger.edu>"), 250);
+    }
+    policy.client_trusted = true;
+    ServerSession trusted(policy);
+    say(trusted, "EHLO c");
+    say(trusted, "MAIL FROM:<a@crepes.fr>");
+    EXPECT_EQ(say(trusted, "RCPT TO:<x@elsewhere.example>"), 250);
+}
+
+TEST_F(Session, StartTls)
+{
+    ServerSession off(policy);
+    EXPECT_EQ(say(off, "STARTTLS"), 502);
+    policy.tls_available = true;
+    ServerSession s(policy);
+    say(s, "EHLO c");
+    EXPECT_NE(text().find("\nSTARTTLS"), std::string::npos);
+    EXPECT_EQ(text().find("AUTH"), std::string::npos);  // not loopback, not TLS: no AUTH
+    EXPECT_EQ(say(s, "STARTTLS now"), 501);
+    EXPECT_EQ(say(s, "STARTTLS"), 220);
+    EXPECT_EQ(last.next, Next::start_tls);
+    s.on_tls_started();
+    EXPECT_EQ(say(s, "MAIL FROM:<a@b.c>"), 503);
+    say(s, "EHLO c");
+    EXPECT_EQ(text().find("STARTTLS"), std::string::npos);
+    EXPECT_NE(text().find("\nAUTH PLAIN LOGIN"), std::string::npos);
+    EXPECT_EQ(say(s, "STARTTLS"), 503);
+}
+
+TEST_F(Session, AuthAvailability)
+{
+    ServerSession remote(policy);
+    say(remote, "EHLO c");
+    EXPECT_EQ(say(remote, "AUTH PLAIN AGJvYgBwdw=="), 538);
+    policy.check_credentials = nullptr;
+    ServerSession none(policy, Client{"127.0.0.1", "", true});
+    say(none, "EHLO c");
+    EXPECT_EQ(text().find("AUTH"), std::string::npos);
+    EXPECT_EQ(say(none, "AUTH PLAIN AGJvYgBwdw=="), 503);
+}
+
+TEST_F(Session, AuthPlainAndDelay)
+{
+    policy.submission = true;
+    ServerSession s(policy, Client{"127.0.0.1", "", true});
+    say(s, "EHLO c");
+    EXPECT_EQ(say(s, "MAIL FROM:<bob@hamburger.edu>"), 530);
+    EXPECT_EQ(say(s, "AUTH PLAIN ="), 535);  // empty initial response
+    EXPECT_EQ(last.delay.count(), 0);
+    EXPECT_EQ(say(s, "AUTH PLAIN ZXZlAGJvYgBwdw=="), 535);  // authzid "eve" ≠ "bob"
+    EXPECT_EQ(last.delay.count(), 0);
+    EXPECT_EQ(say(s, "AUTH PLAIN AGJvYgB3cm9uZw=="), 535);  // third failure: slow down
+    EXPECT_EQ(last.delay, policy.auth_failure_delay);
+    EXPECT_EQ(say(s, "AUTH PLAIN"), 334);
+    EXPECT_EQ(s.on_line_too_long().replies.front().code, 500);
+    EXPECT_EQ(say(s, "AUTH plain"), 334);
+    EXPECT_EQ(say(s, "AGJvYgBwdw=="), 235);
+    EXPECT_EQ(say(s, "MAIL FROM:<bob@hamburger.edu>"), 250);
+    EXPECT_EQ(say(s, "RCPT TO:<x@elsewhere.example>"), 250);  // authenticated: may relay
+    say(s, "DATA");
+    say(s, "x");
+    say(s, ".");
+    ASSERT_TRUE(last.to_queue);
+    EXPECT_EQ(last.to_queue->auth_user, "bob");
+    EXPECT_EQ(last.to_queue->protocol, "ESMTPA");
+}
+
+TEST_F(Session, Utf8Addresses)
+{
+    ServerSession s(policy);
+    say(s, "EHLO c");
+    EXPECT_EQ(say(s, "MAIL FROM:<j\xc3\xb6rg@crepes.fr>"), 553);
+    EXPECT_EQ(say(s, "MAIL FROM:<j\xc3\xb6rg@crepes.fr> SMTPUTF8"), 250);
+    EXPECT_EQ(say(s, "RCPT TO:<b\xc3\xb6" "b@hamburger.edu>"), 250);
+    say(s, "DATA");
+    say(s, ".");
+    ASSERT_TRUE(last.to_queue);
+    EXPECT_TRUE(last.to_queue->smtputf8);
+    EXPECT_EQ(last.to_queue->protocol, "UTF8SMTP");
+}
+
+}  // namespace
+}  // namespace layer7::smtp
