@@ -177,6 +177,8 @@ Name Name::suffix(std::size_t count) const
     std::size_t n = label_offsets(wire_, offsets);
     if (count >= n)
         return *this;
+    if (count == 0)
+        return Name();
     return Name(wire_.substr(offsets[n - count]));
 }
 
