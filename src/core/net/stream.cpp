@@ -4,6 +4,7 @@
 #include "core/text/host_port.hpp"
 
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace layer7::core {
@@ -62,8 +63,22 @@ awaitable<std::error_code> Stream::write_gather(const std::vector<asio::const_bu
     co_return ec;
 }
 
-awaitable<std::error_code> Stream::send_file(int fd, std::uint64_t offset, std::uint64_t length)
+awaitable<std::error_code> Stream::send_file(int fd, std::uint64_t offset, std::uint64_t length,
+                                             std::string_view prefix)
 {
+    if (!prefix.empty()) {
+        if (!tls_) {
+            // Most of the time the head fits in the socket buffer at once; MSG_MORE lets the
+            // kernel merge it with the file's first bytes instead of sending a small packet.
+            const ssize_t n = ::send(socket_.native_handle(), prefix.data(), prefix.size(),
+                                     MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n > 0)
+                prefix.remove_prefix(static_cast<std::size_t>(n));
+        }
+        if (!prefix.empty())
+            if (auto ec = co_await write(prefix, false))
+                co_return ec;
+    }
     if (tls_) {
         std::vector<char> buffer(std::min<std::uint64_t>(length, 256 * 1024));
         while (length > 0) {

@@ -35,9 +35,11 @@ public:
     awaitable<std::error_code> write(std::string_view bytes, bool text = true);
     // Writes several buffers in one go (scatter/gather); not traced.
     awaitable<std::error_code> write_gather(const std::vector<asio::const_buffer>& buffers);
-    // Sends `length` bytes of file `fd` from `offset`: sendfile(2) on plain TCP (zero-copy),
-    // read + write through TLS.
-    awaitable<std::error_code> send_file(int fd, std::uint64_t offset, std::uint64_t length);
+    // Sends `prefix` (e.g. a response head) and then `length` bytes of file `fd` from `offset`:
+    // on plain TCP the prefix goes with MSG_MORE and the file with sendfile(2) (zero-copy, full
+    // packets); through TLS, read + write.
+    awaitable<std::error_code> send_file(int fd, std::uint64_t offset, std::uint64_t length,
+                                         std::string_view prefix = {});
 
     // TLS on the open connection: at accept (implicit TLS) or after STARTTLS.
     awaitable<std::error_code> start_tls_server(asio::ssl::context& context);

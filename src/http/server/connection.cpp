@@ -114,9 +114,9 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
 
     for (const BodyPiece& piece : reply.body) {
         if (piece.file) {
-            if (auto ec = co_await flush())
-                co_return ec;
-            if (auto ec = co_await stream_.send_file(piece.file->fd, piece.offset, piece.length))
+            auto ec = co_await stream_.send_file(piece.file->fd, piece.offset, piece.length, out_);
+            out_.clear();
+            if (ec)
                 co_return ec;
             continue;
         }

@@ -24,8 +24,9 @@ namespace {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-constexpr std::uint64_t max_cached_file = 256 * 1024;          // bigger files go out with sendfile
+constexpr std::uint64_t max_cached_file = 32 * 1024;           // bigger files go out with sendfile
 constexpr std::uint64_t max_cache_bytes = 64u << 20;           // per worker thread
+constexpr std::size_t max_cached_descriptors = 256;            // per worker thread
 constexpr auto revalidate_after = std::chrono::seconds(1);     // stat at most once a second
 constexpr std::uint64_t min_gzip_size = 256;                   // smaller gains nothing
 
@@ -44,13 +45,15 @@ struct CachedFile {
     FileMeta meta;
     std::uint64_t generation = 0;
     SteadyTime checked_at{};
-    std::shared_ptr<const std::string> content;
+    std::shared_ptr<const std::string> content;  // small files: the bytes
+    std::shared_ptr<OpenFile> file;              // larger files: an open descriptor
     std::shared_ptr<const std::string> gzipped;  // null: not computed; empty string: not worth it
 };
 
 struct FileCache {
     std::unordered_map<std::string, CachedFile> files;
     std::uint64_t bytes = 0;
+    std::size_t open_files = 0;
 };
 thread_local FileCache file_cache;
 
@@ -262,12 +265,18 @@ Reply Site::get(const Request& request, std::string_view path, std::string_view 
     const std::uint64_t generation = generation_.load(std::memory_order_relaxed);
 
     auto serve_cached = [&](CachedFile& c) {
-        if (want_gzip && !c.gzipped && is_compressible(c.meta.content_type) && c.meta.size >= min_gzip_size)
+        if (want_gzip && c.content && !c.gzipped && is_compressible(c.meta.content_type) &&
+            c.meta.size >= min_gzip_size)
             c.gzipped = gzip(*c.content);
-        Reply r = file_reply(request, c.meta, Source{c.content, nullptr}, want_gzip ? c.gzipped : nullptr);
+        Reply r = file_reply(request, c.meta, Source{c.content, c.file}, want_gzip ? c.gzipped : nullptr);
         if (code(r.response.status) < 400)
             add_cache_control(r, path);
         return r;
+    };
+    auto forget = [&](std::unordered_map<std::string, CachedFile>::iterator at) {
+        file_cache.bytes -= at->second.content ? at->second.meta.size : 0;
+        file_cache.open_files -= at->second.file ? 1 : 0;
+        file_cache.files.erase(at);
     };
 
     auto it = file_cache.files.find(key);
@@ -277,10 +286,8 @@ Reply Site::get(const Request& request, std::string_view path, std::string_view 
 
     int fd = root_.open(relative, O_RDONLY | O_NONBLOCK);
     if (fd < 0) {
-        if (it != file_cache.files.end()) {
-            file_cache.bytes -= it->second.meta.size;
-            file_cache.files.erase(it);
-        }
+        if (it != file_cache.files.end())
+            forget(it);
         return error_reply(status_for_errno(-fd));
     }
     auto file = std::make_shared<OpenFile>(fd);
@@ -297,31 +304,31 @@ Reply Site::get(const Request& request, std::string_view path, std::string_view 
         it->second.generation = generation;
         return serve_cached(it->second);
     }
-    FileMeta meta = meta_from_stat(st, path);
-    if (meta.size <= max_cached_file) {
-        std::string content;
-        if (!read_all(fd, content, meta.size))
-            return error_reply(Status::internal_server_error);
-        if (file_cache.bytes + meta.size > max_cache_bytes) {
-            file_cache.files.clear();  // crude but bounded; a hot set refills within a second
-            file_cache.bytes = 0;
-        }
-        if (it != file_cache.files.end()) {
-            file_cache.bytes -= it->second.meta.size;
-            file_cache.files.erase(it);
-        }
-        CachedFile& c = file_cache.files[key];
-        c.meta = std::move(meta);
-        c.generation = generation;
-        c.checked_at = now;
+    if (it != file_cache.files.end())
+        forget(it);
+    // Small files are kept in memory; larger ones keep their descriptor open for sendfile, which
+    // saves open/fstat/close per request and stays zero-copy.
+    const bool in_memory = static_cast<std::uint64_t>(st.st_size) <= max_cached_file;
+    std::string content;
+    if (in_memory && !read_all(fd, content, static_cast<std::uint64_t>(st.st_size)))
+        return error_reply(Status::internal_server_error);
+    if (file_cache.bytes + content.size() > max_cache_bytes || file_cache.open_files >= max_cached_descriptors) {
+        file_cache.files.clear();  // crude but bounded; a hot set refills within a second
+        file_cache.bytes = 0;
+        file_cache.open_files = 0;
+    }
+    CachedFile& c = file_cache.files[key];
+    c.meta = meta_from_stat(st, path);
+    c.generation = generation;
+    c.checked_at = now;
+    if (in_memory) {
         c.content = std::make_shared<const std::string>(std::move(content));
         file_cache.bytes += c.meta.size;
-        return serve_cached(c);
+    } else {
+        c.file = std::move(file);
+        ++file_cache.open_files;
     }
-    Reply r = file_reply(request, meta, Source{nullptr, file}, nullptr);
-    if (code(r.response.status) < 400)
-        add_cache_control(r, path);
-    return r;
+    return serve_cached(c);
 }
 
 Reply Site::serve_directory(const Request& request, std::string_view path, std::string_view query,
