@@ -65,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (auto event = lines.next(); event.status != core::LineStatus::need_more; event = lines.next()) {
         const bool was_closed = session.closed();
         smtp::Step step = event.status == core::LineStatus::too_long ? session.on_line_too_long()
-                                                                      : session.on_line(event.text, event.end);
+                                                                     : session.on_line(event.text, event.end);
         if (was_closed)
             check(step.replies.empty() && step.next == smtp::Next::close && !step.to_queue);
         if (step.to_queue) {
@@ -73,8 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             check(step.to_queue->body.rfind("Received: from ", 0) == 0);
             check(step.to_queue->body.size() <= policy.max_message_bytes + 1024);
             ++queued;
-            step = session.on_queued(queued % 3 ? std::error_code() : std::make_error_code(std::errc::io_error),
-                                     "Q" + std::to_string(queued));
+            step =
+                session.on_queued(queued % 3 ? std::error_code() : std::make_error_code(std::errc::io_error),
+                                  "Q" + std::to_string(queued));
         }
         check_replies(step.replies);
         if (step.next == smtp::Next::start_tls)

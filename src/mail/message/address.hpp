@@ -28,13 +28,13 @@ struct Address {
 };
 
 enum class AddressError {
-    syntax,               // a token where the grammar has none
-    unterminated_quote,   // '"' without its closing '"'
-    unterminated_comment, // '(' without its ')'
-    unterminated_literal, // '[' or '<' without its closer
-    missing_at,           // an addr-spec without '@domain'
-    bad_domain,           // an empty label or a character a domain cannot hold
-    too_long,             // RFC 5321 §4.5.3.1: local part > 64, domain > 255 octets
+    syntax,                // a token where the grammar has none
+    unterminated_quote,    // '"' without its closing '"'
+    unterminated_comment,  // '(' without its ')'
+    unterminated_literal,  // '[' or '<' without its closer
+    missing_at,            // an addr-spec without '@domain'
+    bad_domain,            // an empty label or a character a domain cannot hold
+    too_long,              // RFC 5321 §4.5.3.1: local part > 64, domain > 255 octets
 };
 
 // address-list (RFC 5322 §3.4), with obs- forms: empty list elements, routes, "a . b".
@@ -45,9 +45,9 @@ core::Result<Mailbox, AddressError> parse_mailbox(std::string_view text);
 std::vector<Mailbox> flatten(const std::vector<Address>& list);
 
 struct Path {
-    Mailbox mailbox;          // empty for the null reverse-path "<>"
+    Mailbox mailbox;  // empty for the null reverse-path "<>"
     bool is_null = false;
-    std::size_t consumed = 0; // bytes of `text` up to and including '>'
+    std::size_t consumed = 0;  // bytes of `text` up to and including '>'
 };
 // An SMTP Reverse-path / Forward-path at the start of `text`: "<>", "<a@b>", "<@r,@s:a@b>"
 // (the route is dropped, §C), "<Postmaster>". UTF-8 is accepted (RFC 6531); the caller checks it.

@@ -23,8 +23,8 @@ struct Draft {
     std::string subject;          // UTF-8
     std::chrono::sys_seconds date{};
     int utc_offset_minutes = 0;
-    std::string message_id;       // the unique part; written as <unique@from-domain>
-    std::string text;             // UTF-8; line ends normalised to CRLF
+    std::string message_id;  // the unique part; written as <unique@from-domain>
+    std::string text;        // UTF-8; line ends normalised to CRLF
     std::vector<Attachment> attachments;
 };
 

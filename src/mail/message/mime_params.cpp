@@ -10,7 +10,7 @@ namespace layer7::mail {
 namespace {
 
 constexpr std::size_t max_segments = 1000;  // RFC 2231 continuations of one parameter
-constexpr std::size_t max_piece = 60;       // encoded characters per continuation line
+constexpr std::size_t max_piece = 50;       // encoded characters per continuation line (≤ 78)
 
 bool is_space(char c)
 {
@@ -99,7 +99,8 @@ Segment split_name(std::string name, std::string value)
     }
     const std::size_t star = name.rfind('*');
     if (star != std::string::npos && star + 1 < name.size() && star + 5 >= name.size() &&
-        std::all_of(name.begin() + static_cast<long>(star) + 1, name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        std::all_of(name.begin() + static_cast<long>(star) + 1, name.end(),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
         seg.index = std::stol(name.substr(star + 1));
         name.resize(star);
     }
@@ -110,7 +111,8 @@ Segment split_name(std::string name, std::string value)
 // Joins RFC 2231 segments of one parameter (§3 continuations, §4 charset'language'value).
 std::string join_segments(std::vector<const Segment*> parts)
 {
-    std::stable_sort(parts.begin(), parts.end(), [](const Segment* a, const Segment* b) { return a->index < b->index; });
+    std::stable_sort(parts.begin(), parts.end(),
+                     [](const Segment* a, const Segment* b) { return a->index < b->index; });
     std::string bytes;
     std::string charset;
     long last = -2;
@@ -178,8 +180,8 @@ ParamField parse_param_field(std::string_view s)
         std::string value;
         if (i < s.size() && s[i] == '"') {
             value = quoted_string(s, i);
-        } else {  // lenient: an unquoted value runs to ';' (spaces in filenames happen)
-            while (i < s.size() && s[i] != ';')
+        } else {  // lenient: an unquoted value runs to ';' or a comment (spaces in filenames happen)
+            while (i < s.size() && s[i] != ';' && s[i] != '(')
                 value.push_back(s[i++]);
             while (!value.empty() && is_space(value.back()))
                 value.pop_back();
@@ -202,7 +204,8 @@ ParamField parse_param_field(std::string_view s)
             else if (!plain)
                 plain = &other;
         }
-        out.params.push_back({seg.name, extended.empty() ? plain->value : join_segments(std::move(extended))});
+        out.params.push_back(
+            {seg.name, extended.empty() ? plain->value : join_segments(std::move(extended))});
     }
     return out;
 }

@@ -15,12 +15,12 @@ namespace layer7::mail {
 
 struct MimePart {
     Header header;
-    ParamField content_type;         // value "text/plain" when absent or malformed (RFC 2045 §5.2)
-    ParamField disposition;          // value "" when absent
-    std::string transfer_encoding;   // lower case; "7bit" when absent
-    std::string filename;            // UTF-8: disposition filename, else Content-Type name
-    std::string body;                // leaf: decoded content; multipart: empty
-    std::vector<MimePart> parts;     // multipart children, in order
+    ParamField content_type;        // value "text/plain" when absent or malformed (RFC 2045 §5.2)
+    ParamField disposition;         // value "" when absent
+    std::string transfer_encoding;  // lower case; "7bit" when absent
+    std::string filename;           // UTF-8: disposition filename, else Content-Type name
+    std::string body;               // leaf: decoded content; multipart: empty
+    std::vector<MimePart> parts;    // multipart children, in order
 
     bool is_multipart() const;
     // An attachment: disposition "attachment", or a leaf with a filename.

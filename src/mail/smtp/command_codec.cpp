@@ -46,7 +46,8 @@ std::optional<CommandError> for_each_param(std::string_view params, F f)
         params = space == std::string_view::npos ? std::string_view() : trim(params.substr(space));
         const std::size_t eq = param.find('=');
         const std::string_view key = param.substr(0, eq);
-        const std::string_view value = eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
+        const std::string_view value =
+            eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
         if (auto error = f(key, value, eq != std::string_view::npos))
             return error;
     }
@@ -85,32 +86,33 @@ core::Result<MailFrom, CommandError> parse_mail_from(std::string_view args)
     MailFrom out;
     out.path = std::move(*path);
     out.has_params = !rest.empty();
-    auto error = for_each_param(rest, [&](std::string_view key, std::string_view value,
-                                          bool has_value) -> std::optional<CommandError> {
-        if (mail::iequals(key, "SIZE")) {
-            if (value.empty() || value.size() > max_size_digits)
-                return CommandError::bad_parameter_value;
-            std::uint64_t n = 0;
-            for (char c : value) {
-                if (c < '0' || c > '9')
+    auto error = for_each_param(
+        rest,
+        [&](std::string_view key, std::string_view value, bool has_value) -> std::optional<CommandError> {
+            if (mail::iequals(key, "SIZE")) {
+                if (value.empty() || value.size() > max_size_digits)
                     return CommandError::bad_parameter_value;
-                n = n * 10 + static_cast<std::uint64_t>(c - '0');
+                std::uint64_t n = 0;
+                for (char c : value) {
+                    if (c < '0' || c > '9')
+                        return CommandError::bad_parameter_value;
+                    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+                }
+                out.size = n;
+            } else if (mail::iequals(key, "BODY")) {
+                if (mail::iequals(value, "8BITMIME"))
+                    out.eight_bit_mime = true;
+                else if (!mail::iequals(value, "7BIT"))
+                    return CommandError::bad_parameter_value;
+            } else if (mail::iequals(key, "SMTPUTF8")) {
+                if (has_value)
+                    return CommandError::bad_parameter_value;
+                out.smtputf8 = true;
+            } else if (!mail::iequals(key, "AUTH")) {  // AUTH=<mailbox>: accepted, not trusted (RFC 4954 §5)
+                return CommandError::unknown_parameter;
             }
-            out.size = n;
-        } else if (mail::iequals(key, "BODY")) {
-            if (mail::iequals(value, "8BITMIME"))
-                out.eight_bit_mime = true;
-            else if (!mail::iequals(value, "7BIT"))
-                return CommandError::bad_parameter_value;
-        } else if (mail::iequals(key, "SMTPUTF8")) {
-            if (has_value)
-                return CommandError::bad_parameter_value;
-            out.smtputf8 = true;
-        } else if (!mail::iequals(key, "AUTH")) {  // AUTH=<mailbox>: accepted, not trusted (RFC 4954 §5)
-            return CommandError::unknown_parameter;
-        }
-        return std::nullopt;
-    });
+            return std::nullopt;
+        });
     if (error)
         return core::fail(*error);
     return out;

@@ -77,8 +77,8 @@ core::Result<std::optional<Reply>, ReplyError> ReplyParser::on_line(std::string_
     };
     if (line.size() > limits_.max_line)
         return fail(ReplyError::line_too_long);
-    if (line.size() < 3 || !digit(line[0]) || !digit(line[1]) || !digit(line[2]) || line[0] < '2' || line[0] > '5' ||
-        (line.size() > 3 && line[3] != ' ' && line[3] != '-'))
+    if (line.size() < 3 || !digit(line[0]) || !digit(line[1]) || !digit(line[2]) || line[0] < '2' ||
+        line[0] > '5' || (line.size() > 3 && line[3] != ' ' && line[3] != '-'))
         return fail(ReplyError::malformed_line);
     const int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
     if (lines_ > 0 && code != pending_.code)

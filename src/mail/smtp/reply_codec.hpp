@@ -34,8 +34,8 @@ enum class ReplyError {
 };
 
 struct ReplyLimits {
-    std::size_t max_lines = 100;   // EHLO lists a dozen; Postfix caps replies similarly
-    std::size_t max_line = 2048;   // RFC 5321 §4.5.3.1.5 says 512; Postfix line_length_limit
+    std::size_t max_lines = 100;  // EHLO lists a dozen; Postfix caps replies similarly
+    std::size_t max_line = 2048;  // RFC 5321 §4.5.3.1.5 says 512; Postfix line_length_limit
 };
 
 class ReplyParser {

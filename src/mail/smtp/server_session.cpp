@@ -34,7 +34,10 @@ constexpr unsigned bit(int phase)
 
 }  // namespace
 
-ServerSession::ServerSession(const Policy& policy, Client client) : policy_(policy), client_(std::move(client)) {}
+ServerSession::ServerSession(const Policy& policy, Client client)
+    : policy_(policy), client_(std::move(client))
+{
+}
 
 Reply ServerSession::greeting() const
 {

@@ -21,10 +21,10 @@ namespace layer7::smtp {
 enum class Next { read_line, start_tls, close };  // what the shell does after writing
 
 struct Step {
-    std::vector<Reply> replies;             // write all, one flush (PIPELINING, RFC 2920)
-    std::optional<Envelope> to_queue;       // end of DATA: store durably, then on_queued()
+    std::vector<Reply> replies;        // write all, one flush (PIPELINING, RFC 2920)
+    std::optional<Envelope> to_queue;  // end of DATA: store durably, then on_queued()
     Next next = Next::read_line;
-    std::chrono::milliseconds delay{0};     // wait this long before writing (auth failures)
+    std::chrono::milliseconds delay{0};  // wait this long before writing (auth failures)
 };
 
 struct Policy {  // built from the [smtp] config section
@@ -34,36 +34,37 @@ struct Policy {  // built from the [smtp] config section
     std::size_t max_errors = 10;                // then 421 and close (Postfix smtpd_hard_error_limit)
     std::size_t auth_failures_before_delay = 3;
     std::chrono::milliseconds auth_failure_delay{5000};
-    bool tls_available = false;  // a certificate is configured: advertise STARTTLS
-    bool submission = false;     // port 587 (RFC 6409): MAIL needs AUTH
-    bool client_trusted = false; // may relay without AUTH (like Postfix mynetworks)
-    std::function<bool(std::string_view domain)> is_local;             // unset: every domain is ours
-    std::function<bool(std::string_view address)> accepts_recipient;   // local user exists; unset: yes
-    std::function<bool(std::string_view user, std::string_view password)> check_credentials;  // unset: no AUTH
+    bool tls_available = false;   // a certificate is configured: advertise STARTTLS
+    bool submission = false;      // port 587 (RFC 6409): MAIL needs AUTH
+    bool client_trusted = false;  // may relay without AUTH (like Postfix mynetworks)
+    std::function<bool(std::string_view domain)> is_local;            // unset: every domain is ours
+    std::function<bool(std::string_view address)> accepts_recipient;  // local user exists; unset: yes
+    std::function<bool(std::string_view user, std::string_view password)>
+        check_credentials;                          // unset: no AUTH
     std::function<std::chrono::sys_seconds()> now;  // for Received:; unset: the epoch (tests)
 };
 
 struct Client {
     std::string address = "127.0.0.1";  // peer IP, as text
-    std::string host;                    // reverse-DNS name, "" when unknown
-    bool loopback = false;               // AUTH is allowed without TLS on loopback
+    std::string host;                   // reverse-DNS name, "" when unknown
+    bool loopback = false;              // AUTH is allowed without TLS on loopback
 };
 
 class ServerSession {
 public:
     explicit ServerSession(const Policy& policy, Client client = {});
-    Reply greeting() const;                                    // 220 <hostname> ESMTP
+    Reply greeting() const;                                                        // 220 <hostname> ESMTP
     Step on_line(std::string_view line, core::LineEnd end = core::LineEnd::crlf);  // CRLF stripped
-    Step on_line_too_long();                                   // 500 5.5.6 (in DATA: 552 at the end)
+    Step on_line_too_long();                                            // 500 5.5.6 (in DATA: 552 at the end)
     Step on_queued(std::error_code stored, std::string_view queue_id);  // 250 or 451
-    void on_tls_started();                                     // RFC 3207 §4.2: forget EHLO + envelope
+    void on_tls_started();  // RFC 3207 §4.2: forget EHLO + envelope
     bool closed() const { return phase_ == Phase::closed; }
 
 private:
     enum class Phase { need_hello, ready, in_transaction, in_data, in_auth, closed };
     enum class Sasl { plain, login_user, login_password };
 
-    Step command(std::string_view line);  // table lookup
+    Step command(std::string_view line);                       // table lookup
     Step data_line(std::string_view line, core::LineEnd end);  // un-dot-stuff; "." ends DATA
     Step end_of_data();
     Step auth_response(std::string_view line);

@@ -8,8 +8,8 @@ namespace {
 
 TEST(Date, Formats)
 {
-    using std::chrono::sys_seconds;
     using std::chrono::seconds;
+    using std::chrono::sys_seconds;
     EXPECT_EQ(format_date(sys_seconds{seconds{0}}), "Thu, 1 Jan 1970 00:00:00 +0000");
     // RFC 5322 Appendix A.1.1: Fri, 21 Nov 1997 09:55:06 -0600 is 15:55:06 UTC.
     EXPECT_EQ(format_date(sys_seconds{seconds{880127706}}, -360), "Fri, 21 Nov 1997 09:55:06 -0600");

@@ -36,7 +36,8 @@ TEST(MimeParams, Rfc2231Continuations)
 
 TEST(MimeParams, Rfc2231CharsetAndLanguage)
 {
-    auto single = parse_param_field("application/x-stuff; title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A");
+    auto single =
+        parse_param_field("application/x-stuff; title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A");
     EXPECT_EQ(single.param("title"), "This is ***fun***");
     auto mixed = parse_param_field("application/x-stuff; title*1*=%2A%2A%2Afun%2A%2A%2A%20;"
                                    " title*0*=us-ascii'en'This%20is%20even%20more%20; title*2=\"isn't it!\"");
@@ -53,9 +54,10 @@ TEST(MimeParams, ExtendedWinsOverPlain)
 
 TEST(MimeParams, FormatRoundTrips)
 {
-    const std::string values[] = {"simple.txt", "with space.txt", "quote\"and\\slash", "",
-                                  "\xc3\xa9t\xc3\xa9.pdf", std::string(300, 'x') + "\xff\x01;\"",
-                                  "a*b'c%d"};
+    const std::string values[] = {
+        "simple.txt", "with space.txt",        "quote\"and\\slash",
+        "",           "\xc3\xa9t\xc3\xa9.pdf", std::string(300, 'x') + "\xff\x01;\"",
+        "a*b'c%d"};
     for (const auto& value : values) {
         const std::string formatted = format_param("filename", value);
         std::size_t start = 0;

@@ -11,7 +11,8 @@ namespace {
 TEST(ReplyCodec, ToWire)
 {
     EXPECT_EQ(to_wire(Reply{220, "hamburger.edu ESMTP"}), "220 hamburger.edu ESMTP\r\n");
-    EXPECT_EQ(to_wire(Reply{250, "hamburger.edu\nSIZE 10\nHELP"}), "250-hamburger.edu\r\n250-SIZE 10\r\n250 HELP\r\n");
+    EXPECT_EQ(to_wire(Reply{250, "hamburger.edu\nSIZE 10\nHELP"}),
+              "250-hamburger.edu\r\n250-SIZE 10\r\n250 HELP\r\n");
     EXPECT_EQ(to_wire(Reply{334, ""}), "334\r\n");
     EXPECT_EQ(to_wire(Reply{250, "a\n"}), "250-a\r\n250\r\n");
     EXPECT_EQ(to_wire(Reply{250, "cr\rinside"}), "250 cr inside\r\n");
@@ -84,13 +85,16 @@ TEST(ReplyParser, LineLimits)
 TEST(ReplyParser, EverySplitOffset)
 {
     const std::vector<Reply> replies = {{250, "hamburger.edu Hello\nSIZE 33554432\n8BITMIME\nHELP"},
-                                        {250, "2.1.0 Ok"}, {334, ""}, {221, "2.0.0 bye"}};
+                                        {250, "2.1.0 Ok"},
+                                        {334, ""},
+                                        {221, "2.0.0 bye"}};
     const std::string wire = to_wire(replies);
     for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
         core::LineParser lines;
         ReplyParser parser;
         std::vector<Reply> got;
-        for (std::string_view piece : {std::string_view(wire).substr(0, cut), std::string_view(wire).substr(cut)}) {
+        for (std::string_view piece :
+             {std::string_view(wire).substr(0, cut), std::string_view(wire).substr(cut)}) {
             lines.feed(piece);
             for (auto event = lines.next(); event.status == core::LineStatus::line; event = lines.next()) {
                 auto r = parser.on_line(event.text);

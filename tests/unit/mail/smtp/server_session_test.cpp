@@ -14,7 +14,9 @@ protected:
     {
         policy.hostname = "hamburger.edu";
         policy.is_local = [](std::string_view d) { return d == "hamburger.edu"; };
-        policy.check_credentials = [](std::string_view u, std::string_view p) { return u == "bob" && p == "pw"; };
+        policy.check_credentials = [](std::string_view u, std::string_view p) {
+            return u == "bob" && p == "pw";
+        };
         policy.now = [] { return std::chrono::sys_seconds{std::chrono::seconds{880127706}}; };
     }
     // The first reply's code (0 when there is none).
@@ -65,8 +67,9 @@ TEST_F(Session, EnvelopeAndReceived)
     EXPECT_FALSE(e.smtputf8);
     EXPECT_EQ(e.protocol, "ESMTP");
     EXPECT_EQ(e.client_address, "192.0.2.7");
-    const std::string received = "Received: from crepes.fr (mail.crepes.fr [192.0.2.7])\r\n\tby hamburger.edu with "
-                                 "ESMTP\r\n\tfor <bob@hamburger.edu>;\r\n\tFri, 21 Nov 1997 15:55:06 +0000\r\n";
+    const std::string received =
+        "Received: from crepes.fr (mail.crepes.fr [192.0.2.7])\r\n\tby hamburger.edu with "
+        "ESMTP\r\n\tfor <bob@hamburger.edu>;\r\n\tFri, 21 Nov 1997 15:55:06 +0000\r\n";
     EXPECT_EQ(e.body, received + "Subject: hi\r\n\r\n.leading dot\r\n");
     auto header = mail::parse_header(e.body);
     ASSERT_TRUE(header);
@@ -200,7 +203,9 @@ TEST_F(Session, SequenceAndSyntax)
     EXPECT_EQ(say(s, "VRFY"), 501);
     EXPECT_EQ(say(s, "EHLO again"), 250);  // EHLO resets the transaction (§4.1.4)
     EXPECT_EQ(say(s, "DATA"), 503);
-    EXPECT_EQ(say(s, "HELO a\x01" "b"), 250);
+    EXPECT_EQ(say(s, "HELO a\x01"
+                     "b"),
+              250);
     EXPECT_EQ(text(), "hamburger.edu Hello a?b, pleased to meet you");
 }
 
@@ -293,7 +298,9 @@ TEST_F(Session, Utf8Addresses)
     say(s, "EHLO c");
     EXPECT_EQ(say(s, "MAIL FROM:<j\xc3\xb6rg@crepes.fr>"), 553);
     EXPECT_EQ(say(s, "MAIL FROM:<j\xc3\xb6rg@crepes.fr> SMTPUTF8"), 250);
-    EXPECT_EQ(say(s, "RCPT TO:<b\xc3\xb6" "b@hamburger.edu>"), 250);
+    EXPECT_EQ(say(s, "RCPT TO:<b\xc3\xb6"
+                     "b@hamburger.edu>"),
+              250);
     say(s, "DATA");
     say(s, ".");
     ASSERT_TRUE(last.to_queue);

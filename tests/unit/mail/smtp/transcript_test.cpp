@@ -63,7 +63,8 @@ std::vector<std::string> wire_lines(const std::vector<Reply>& replies)
 void expect_match(const std::string& expected, const std::string& actual)
 {
     ASSERT_GE(actual.size(), 3u);
-    EXPECT_EQ(expected.substr(0, 3), actual.substr(0, 3)) << "expected " << expected << "\n  actual " << actual;
+    EXPECT_EQ(expected.substr(0, 3), actual.substr(0, 3))
+        << "expected " << expected << "\n  actual " << actual;
     if (expected.size() > 3 && expected[3] == '-') {
         EXPECT_EQ(actual.substr(3, 1), "-") << actual;
     }
@@ -93,16 +94,26 @@ void replay(const Transcript& t)
         std::istringstream words(t.lines[i].substr(2));
         std::string key, a, b;
         words >> key >> a >> b;
-        if (key == "tls") policy.tls_available = true;
-        else if (key == "submission") policy.submission = true;
-        else if (key == "trusted") policy.client_trusted = true;
-        else if (key == "loopback") client.loopback = true;
-        else if (key == "local") locals.insert(a);
-        else if (key == "user") users.insert(a);
-        else if (key == "login") logins.emplace_back(a, b);
-        else if (key == "max_recipients") policy.max_recipients = std::stoul(a);
-        else if (key == "max_message_bytes") policy.max_message_bytes = std::stoul(a);
-        else FAIL() << "unknown directive " << t.lines[i];
+        if (key == "tls")
+            policy.tls_available = true;
+        else if (key == "submission")
+            policy.submission = true;
+        else if (key == "trusted")
+            policy.client_trusted = true;
+        else if (key == "loopback")
+            client.loopback = true;
+        else if (key == "local")
+            locals.insert(a);
+        else if (key == "user")
+            users.insert(a);
+        else if (key == "login")
+            logins.emplace_back(a, b);
+        else if (key == "max_recipients")
+            policy.max_recipients = std::stoul(a);
+        else if (key == "max_message_bytes")
+            policy.max_message_bytes = std::stoul(a);
+        else
+            FAIL() << "unknown directive " << t.lines[i];
     }
     if (!locals.empty())
         policy.is_local = [&](std::string_view d) { return locals.count(std::string(d)) > 0; };
@@ -110,7 +121,8 @@ void replay(const Transcript& t)
         policy.accepts_recipient = [&](std::string_view a) { return users.count(std::string(a)) > 0; };
     if (!logins.empty())
         policy.check_credentials = [&](std::string_view u, std::string_view p) {
-            return std::find(logins.begin(), logins.end(), std::pair{std::string(u), std::string(p)}) != logins.end();
+            return std::find(logins.begin(), logins.end(), std::pair{std::string(u), std::string(p)}) !=
+                   logins.end();
         };
     ServerSession session(policy, client);
     std::vector<std::string> pending = wire_lines({session.greeting()});
@@ -147,8 +159,9 @@ void replay(const Transcript& t)
         }
         if (step.to_queue) {
             EXPECT_EQ(step.to_queue->body.rfind("Received: from ", 0), 0u);
-            step = session.on_queued(queue_fails ? std::make_error_code(std::errc::io_error) : std::error_code(),
-                                     "Q" + std::to_string(++queued));
+            step =
+                session.on_queued(queue_fails ? std::make_error_code(std::errc::io_error) : std::error_code(),
+                                  "Q" + std::to_string(++queued));
         }
         if (step.next == Next::start_tls)
             session.on_tls_started();
