@@ -11,17 +11,17 @@
 namespace layer7::dns {
 
 struct AnswerOptions {
-    std::uint16_t udp_size = 1232;     // our EDNS payload size (DNS flag day 2020)
-    std::size_t max_cname_chain = 8;   // CNAMEs followed inside one zone before stopping
+    std::uint16_t udp_size = 1232;    // our EDNS payload size (DNS flag day 2020)
+    std::size_t max_cname_chain = 8;  // CNAMEs followed inside one zone before stopping
 };
 
 // Never fails: malformed or unsupported queries get FORMERR, NOTIMP, REFUSED or BADVERS.
 // ANY is answered with one RRset of the name (RFC 8482 §4.2), not with HINFO.
 // AXFR/IXFR get NOTIMP here: transfers go through axfr() on TCP.
-Message answer(const Message& query, const ZoneSet& zones, const AnswerOptions& options = {});
+Message answer(const Message &query, const ZoneSet &zones, const AnswerOptions &options = {});
 
 // The size to encode a UDP reply to: the client's EDNS size within [512, 4096], or 512 without
 // EDNS (RFC 1035 §4.2.1, RFC 6891 §6.2.5).
-std::size_t udp_reply_size(const Message& query);
+std::size_t udp_reply_size(const Message &query);
 
 }  // namespace layer7::dns

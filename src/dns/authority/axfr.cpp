@@ -6,7 +6,7 @@
 namespace layer7::dns {
 namespace {
 
-std::size_t wire_size(const Record& rr)
+std::size_t wire_size(const Record &rr)
 {
     core::WireWriter scratch;
     encode_rdata(rr.data, scratch, nullptr);
@@ -24,7 +24,7 @@ Message start(std::uint16_t id)
 
 }  // namespace
 
-std::vector<Message> axfr(const Zone& zone, std::uint16_t id, std::size_t max_bytes)
+std::vector<Message> axfr(const Zone &zone, std::uint16_t id, std::size_t max_bytes)
 {
     std::vector<Record> records = zone.records();
     if (!records.empty() && records.front().type == RrType::soa)
@@ -33,7 +33,7 @@ std::vector<Message> axfr(const Zone& zone, std::uint16_t id, std::size_t max_by
     Message m = start(id);
     m.questions.push_back({zone.origin(), RrType::axfr, RrClass::in});
     std::size_t used = 12 + zone.origin().wire_size() + 4;
-    for (auto& rr : records) {
+    for (auto &rr : records) {
         const std::size_t size = wire_size(rr);
         if (!m.answers.empty() && used + size > max_bytes) {
             out.push_back(std::move(m));
@@ -47,7 +47,7 @@ std::vector<Message> axfr(const Zone& zone, std::uint16_t id, std::size_t max_by
     return out;
 }
 
-std::vector<Message> axfr(const Message& query, const ZoneSet& zones, std::size_t max_bytes)
+std::vector<Message> axfr(const Message &query, const ZoneSet &zones, std::size_t max_bytes)
 {
     Message error = start(query.id);
     error.flags.aa = false;
@@ -58,8 +58,8 @@ std::vector<Message> axfr(const Message& query, const ZoneSet& zones, std::size_
         error.rcode = Rcode::form_err;
         return {error};
     }
-    const Name& name = query.questions.front().name;
-    const Zone* zone = zones.find(name);
+    const Name &name = query.questions.front().name;
+    const Zone *zone = zones.find(name);
     if (!zone || !(zone->origin() == name)) {
         error.rcode = zone ? Rcode::not_auth : Rcode::refused;
         return {error};

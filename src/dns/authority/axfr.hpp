@@ -14,9 +14,10 @@ inline constexpr std::size_t axfr_message_bytes = 16384;  // well under 65535 af
 
 // The whole zone; each message holds records up to `max_bytes` uncompressed. Messages carry
 // `id` and, in the first one, the question <origin, AXFR> (RFC 5936 §2.2.1).
-std::vector<Message> axfr(const Zone& zone, std::uint16_t id = 0, std::size_t max_bytes = axfr_message_bytes);
+std::vector<Message> axfr(const Zone &zone, std::uint16_t id = 0, std::size_t max_bytes = axfr_message_bytes);
 // For a query: the transfer of the zone whose apex is the question's name, or one REFUSED/NOTAUTH
 // or FORMERR message (RFC 5936 §2.2.1).
-std::vector<Message> axfr(const Message& query, const ZoneSet& zones, std::size_t max_bytes = axfr_message_bytes);
+std::vector<Message> axfr(const Message &query, const ZoneSet &zones,
+                          std::size_t max_bytes = axfr_message_bytes);
 
 }  // namespace layer7::dns

@@ -15,7 +15,6 @@
 
 namespace layer7::dns {
 
-
 // One whitespace-separated field as written: escapes still in place, quotes removed.
 struct TextToken {
     std::string text;
@@ -30,7 +29,7 @@ std::optional<std::string> parse_character_string(std::string_view text);
 std::optional<std::string> unescape_text(std::string_view text);
 std::optional<std::array<std::uint8_t, 4>> parse_ipv4(std::string_view text);
 std::optional<std::array<std::uint8_t, 16>> parse_ipv6(std::string_view text);
-std::string format_ipv6(const std::array<std::uint8_t, 16>& address);  // RFC 5952 form
-std::string quote_string(std::string_view octets);                      // "…" with escapes
+std::string format_ipv6(const std::array<std::uint8_t, 16> &address);  // RFC 5952 form
+std::string quote_string(std::string_view octets);                     // "…" with escapes
 
 }  // namespace layer7::dns

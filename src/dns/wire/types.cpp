@@ -11,17 +11,18 @@ struct TypeName {
     std::string_view text;
 };
 constexpr TypeName type_names[] = {
-    {RrType::a, "A"},       {RrType::ns, "NS"},     {RrType::cname, "CNAME"}, {RrType::soa, "SOA"},
-    {RrType::ptr, "PTR"},   {RrType::hinfo, "HINFO"}, {RrType::mx, "MX"},     {RrType::txt, "TXT"},
-    {RrType::aaaa, "AAAA"}, {RrType::srv, "SRV"},   {RrType::opt, "OPT"},     {RrType::ixfr, "IXFR"},
-    {RrType::axfr, "AXFR"}, {RrType::any, "ANY"},   {RrType::caa, "CAA"},
+    {RrType::a, "A"},       {RrType::ns, "NS"},       {RrType::cname, "CNAME"}, {RrType::soa, "SOA"},
+    {RrType::ptr, "PTR"},   {RrType::hinfo, "HINFO"}, {RrType::mx, "MX"},       {RrType::txt, "TXT"},
+    {RrType::aaaa, "AAAA"}, {RrType::srv, "SRV"},     {RrType::opt, "OPT"},     {RrType::ixfr, "IXFR"},
+    {RrType::axfr, "AXFR"}, {RrType::any, "ANY"},     {RrType::caa, "CAA"},
 };
 struct ClassName {
     RrClass klass;
     std::string_view text;
 };
 constexpr ClassName class_names[] = {
-    {RrClass::in, "IN"}, {RrClass::ch, "CH"}, {RrClass::hs, "HS"}, {RrClass::none, "NONE"}, {RrClass::any, "ANY"},
+    {RrClass::in, "IN"},     {RrClass::ch, "CH"},   {RrClass::hs, "HS"},
+    {RrClass::none, "NONE"}, {RrClass::any, "ANY"},
 };
 
 bool iequals(std::string_view a, std::string_view b)
@@ -53,7 +54,7 @@ std::optional<std::uint16_t> generic(std::string_view text, std::string_view pre
 
 std::string to_text(RrType type)
 {
-    for (auto& n : type_names)
+    for (auto &n : type_names)
         if (n.type == type)
             return std::string(n.text);
     return "TYPE" + std::to_string(static_cast<unsigned>(type));
@@ -61,7 +62,7 @@ std::string to_text(RrType type)
 
 std::string to_text(RrClass klass)
 {
-    for (auto& n : class_names)
+    for (auto &n : class_names)
         if (n.klass == klass)
             return std::string(n.text);
     return "CLASS" + std::to_string(static_cast<unsigned>(klass));
@@ -81,8 +82,8 @@ std::string to_text(Opcode opcode)
 
 std::string to_text(Rcode rcode)
 {
-    constexpr std::string_view names[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-                                          "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"};
+    constexpr std::string_view names[] = {"NOERROR",  "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+                                          "YXDOMAIN", "YXRRSET", "NXRRSET",  "NOTAUTH",  "NOTZONE"};
     auto v = static_cast<unsigned>(rcode);
     if (v < std::size(names))
         return std::string(names[v]);
@@ -93,7 +94,7 @@ std::string to_text(Rcode rcode)
 
 std::optional<RrType> parse_type(std::string_view text)
 {
-    for (auto& n : type_names)
+    for (auto &n : type_names)
         if (iequals(text, n.text))
             return n.type;
     if (auto v = generic(text, "TYPE"))
@@ -103,7 +104,7 @@ std::optional<RrType> parse_type(std::string_view text)
 
 std::optional<RrClass> parse_class(std::string_view text)
 {
-    for (auto& n : class_names)
+    for (auto &n : class_names)
         if (iequals(text, n.text))
             return n.klass;
     if (auto v = generic(text, "CLASS"))

@@ -19,10 +19,10 @@ Message axfr_query(std::string_view name)
     q.questions.push_back({n(name), RrType::axfr, RrClass::in});
     return q;
 }
-std::vector<Record> all_answers(const std::vector<Message>& messages)
+std::vector<Record> all_answers(const std::vector<Message> &messages)
 {
     std::vector<Record> out;
-    for (auto& m : messages)
+    for (auto &m : messages)
         out.insert(out.end(), m.answers.begin(), m.answers.end());
     return out;
 }
@@ -37,7 +37,7 @@ TEST(Axfr, SoaFirstAndLastEveryRecordOnce)
     EXPECT_TRUE(messages[0].flags.aa);
     EXPECT_EQ(messages[0].questions.size(), 1u);
     auto records = all_answers(messages);
-    const Zone* zone = zones.find(n("networkutopia.com."));
+    const Zone *zone = zones.find(n("networkutopia.com."));
     EXPECT_EQ(records.size(), zone->record_count() + 1);
     EXPECT_EQ(records.front().type, RrType::soa);
     EXPECT_EQ(records.back().type, RrType::soa);
@@ -46,7 +46,7 @@ TEST(Axfr, SoaFirstAndLastEveryRecordOnce)
 TEST(Axfr, SplitsIntoMessagesUnderTheSizeLimit)
 {
     ZoneSet zones = textbook_zones();
-    const Zone* zone = zones.find(n("networkutopia.com."));
+    const Zone *zone = zones.find(n("networkutopia.com."));
     auto messages = axfr(*zone, 5, 200);
     ASSERT_GT(messages.size(), 3u);
     EXPECT_EQ(all_answers(messages).size(), zone->record_count() + 1);

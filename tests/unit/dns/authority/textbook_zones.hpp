@@ -6,7 +6,7 @@
 
 #include "dns/zone/zone_parser.hpp"
 
-inline const char* networkutopia_zone = R"($TTL 3600
+inline const char *networkutopia_zone = R"($TTL 3600
 @       IN SOA dns1 admin 2024010101 7200 3600 1209600 300
 @       NS    dns1
 @       NS    dns2
@@ -30,7 +30,7 @@ eng     NS    dns.hamburger.edu.
 dns.eng A     212.212.212.53
 )";
 
-inline const char* hamburger_zone = R"($TTL 86400
+inline const char *hamburger_zone = R"($TTL 86400
 @    SOA dns admin 1 7200 3600 1209600 600
 @    NS  dns
 @    MX  10 mail
@@ -43,8 +43,8 @@ inline layer7::dns::ZoneSet textbook_zones()
 {
     using namespace layer7::dns;
     ZoneSet set;
-    for (auto [text, origin] : {std::pair{networkutopia_zone, "networkutopia.com."},
-                                std::pair{hamburger_zone, "hamburger.edu."}}) {
+    for (auto [text, origin] :
+         {std::pair{networkutopia_zone, "networkutopia.com."}, std::pair{hamburger_zone, "hamburger.edu."}}) {
         auto zone = parse_zone(text, Name::parse(origin).value(), origin);
         EXPECT_TRUE(zone.ok()) << to_text(zone.error());
         set.add(std::move(zone).value());

@@ -9,7 +9,7 @@
 using namespace layer7::dns;
 
 namespace {
-Name n(std::string_view text, const Name& origin = Name())
+Name n(std::string_view text, const Name &origin = Name())
 {
     auto r = Name::parse(text, origin);
     EXPECT_TRUE(r.ok()) << text;
@@ -58,7 +58,7 @@ TEST(Name, NameLimit255)
     for (int i = 0; i < 4; ++i)
         base += std::string(62, 'a') + ".";
     EXPECT_EQ(n("a." + base).wire_size(), 255u);  // limit (a 1-octet label: +2)
-    EXPECT_EQ(n(base).wire_size(), 253u);          // below
+    EXPECT_EQ(n(base).wire_size(), 253u);         // below
     auto over = Name::parse("ab." + base);        // 256
     ASSERT_FALSE(over.ok());
     EXPECT_EQ(over.error(), NameError::name_too_long);
@@ -95,9 +95,9 @@ TEST(Name, SubdomainParentSuffix)
 TEST(Name, CanonicalOrderRfc4034Section61)
 {
     // The example list of RFC 4034 §6.1, in order.
-    const char* ordered[] = {"example.", "a.example.", "yljkjljk.a.example.", "Z.a.example.",
-                             "zABC.a.EXAMPLE.", "z.example.", "\\001.z.example.", "*.z.example.",
-                             "\\200.z.example."};
+    const char *ordered[] = {"example.",         "a.example.",      "yljkjljk.a.example.",
+                             "Z.a.example.",     "zABC.a.EXAMPLE.", "z.example.",
+                             "\\001.z.example.", "*.z.example.",    "\\200.z.example."};
     std::vector<Name> names;
     for (auto t : ordered)
         names.push_back(n(t));

@@ -6,7 +6,7 @@
 using namespace layer7::dns;
 
 namespace {
-std::vector<TextToken> tokens(std::initializer_list<const char*> words)
+std::vector<TextToken> tokens(std::initializer_list<const char *> words)
 {
     std::vector<TextToken> out;
     for (auto w : words) {
@@ -16,7 +16,7 @@ std::vector<TextToken> tokens(std::initializer_list<const char*> words)
     }
     return out;
 }
-std::string parsed(RrType type, std::initializer_list<const char*> words)
+std::string parsed(RrType type, std::initializer_list<const char *> words)
 {
     auto r = parse_rdata(type, tokens(words), Name::parse("example.com.").value());
     return r.ok() ? to_text(r.value()) : "error: " + r.error();
@@ -33,7 +33,8 @@ TEST(RdataParse, TypedForms)
     EXPECT_EQ(parsed(RrType::mx, {"10", "mail.other."}), "10 mail.other.");
     EXPECT_EQ(parsed(RrType::soa, {"ns", "admin", "2024010101", "1h", "30m", "1w", "1d"}),
               "ns.example.com. admin.example.com. 2024010101 3600 1800 604800 86400");
-    EXPECT_EQ(parsed(RrType::txt, {"\"hello world\"", "bare", "\"q\\\"\\065\""}), "\"hello world\" \"bare\" \"q\\\"A\"");
+    EXPECT_EQ(parsed(RrType::txt, {"\"hello world\"", "bare", "\"q\\\"\\065\""}),
+              "\"hello world\" \"bare\" \"q\\\"A\"");
     EXPECT_EQ(parsed(RrType::srv, {"0", "5", "5060", "sip"}), "0 5 5060 sip.example.com.");
     EXPECT_EQ(parsed(RrType::caa, {"128", "issue", "\"ca.example.net; account=1\""}),
               "128 issue \"ca.example.net; account=1\"");
