@@ -172,3 +172,17 @@ TEST(Message, TextLikeDig)
                           "\n;; QUESTION SECTION:\n;www.example.com.\t\tIN\tA\n"
                           "\n;; ANSWER SECTION:\nwww.example.com.\t3600\tIN\tA\t192.0.2.1\n");
 }
+
+TEST(Message, EveryPrefixOfAMessageFailsCleanly)
+{
+    Message m;
+    m.flags.qr = true;
+    m.questions.push_back({n("www.example."), RrType::mx, RrClass::in});
+    m.answers.push_back({n("www.example."), RrType::mx, RrClass::in, 60, Mx{10, n("mx.www.example.")}});
+    m.additional.push_back(a_record("mx.www.example.", 9));
+    m.edns = Edns{};
+    auto wire = encode(m);
+    for (std::size_t cut = 0; cut < wire.size(); ++cut)
+        EXPECT_FALSE(decode(std::span(wire.data(), cut)).ok()) << cut;
+    EXPECT_TRUE(decode(wire).ok());
+}
