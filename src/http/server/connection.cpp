@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/h1/chunked.hpp"
 #include "http/h1/connection.hpp"
 #include "http/h1/request_parser.hpp"
 #include "http/h1/serializer.hpp"
@@ -84,7 +85,13 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
     f.add("Server", "layer7");
     f.add("Date", current_date(wall));
     const std::uint64_t size = reply.body_size();
-    if (!forbids_content(response.status))
+    // An HTTP/1.0 client does not know chunked: the end of the connection ends the body.
+    const bool chunked = reply.chunked && !forbids_content(response.status);
+    if (chunked && request && request->version.minor == 0)
+        keep_alive = false;
+    else if (chunked)
+        f.add("Transfer-Encoding", "chunked");
+    else if (!forbids_content(response.status))
         f.add("Content-Length", std::to_string(size));
     if (!keep_alive)
         f.add("Connection", "close");
@@ -111,18 +118,28 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
                                    reply.head_only ? 0 : size, wall);
     if (reply.head_only || forbids_content(reply.response.status))
         co_return std::error_code{};
+    const bool chunk_pieces = chunked && !(request && request->version.minor == 0);
 
     for (const BodyPiece& piece : reply.body) {
+        if (chunk_pieces) {
+            if (piece.size() == 0)
+                continue;  // an empty chunk would end the body
+            h1::append_chunk_header(out_, piece.size());
+        }
         if (piece.file) {
             auto ec = co_await stream_.send_file(piece.file->fd, piece.offset, piece.length, out_);
             out_.clear();
             if (ec)
                 co_return ec;
+            if (chunk_pieces)
+                out_.append(h1::chunk_end);
             continue;
         }
         const std::string_view bytes = piece.bytes();
         if (bytes.size() <= gather_threshold) {
             out_.append(bytes);
+            if (chunk_pieces)
+                out_.append(h1::chunk_end);
             continue;
         }
         // A large in-memory body: head and body in one gathered write, without copying the body.
@@ -131,7 +148,11 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
         out_.clear();
         if (ec)
             co_return ec;
+        if (chunk_pieces)
+            out_.append(h1::chunk_end);
     }
+    if (chunk_pieces)
+        h1::append_last_chunk(out_);
     co_return std::error_code{};
 }
 

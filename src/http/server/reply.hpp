@@ -52,6 +52,7 @@ struct Reply {
     std::vector<BodyPiece> body;
     bool head_only = false;  // HEAD: framing fields as for GET, no body bytes (RFC 9110 §9.3.2)
     bool close = false;      // close the connection after this reply
+    bool chunked = false;    // length not known up front: chunked for HTTP/1.1, close-delimited for 1.0
 
     std::uint64_t body_size() const
     {

@@ -29,6 +29,7 @@ constexpr std::uint64_t max_cache_bytes = 64u << 20;           // per worker thr
 constexpr std::size_t max_cached_descriptors = 256;            // per worker thread
 constexpr auto revalidate_after = std::chrono::seconds(1);     // stat at most once a second
 constexpr std::uint64_t min_gzip_size = 256;                   // smaller gains nothing
+constexpr std::uint64_t max_gzip_size = 4u << 20;              // compressed once, kept in memory
 
 // What we know about one regular file.
 struct FileMeta {
@@ -265,9 +266,15 @@ Reply Site::get(const Request& request, std::string_view path, std::string_view 
     const std::uint64_t generation = generation_.load(std::memory_order_relaxed);
 
     auto serve_cached = [&](CachedFile& c) {
-        if (want_gzip && c.content && !c.gzipped && is_compressible(c.meta.content_type) &&
-            c.meta.size >= min_gzip_size)
-            c.gzipped = gzip(*c.content);
+        if (want_gzip && !c.gzipped && is_compressible(c.meta.content_type) && c.meta.size >= min_gzip_size &&
+            c.meta.size <= max_gzip_size) {
+            if (c.content) {
+                c.gzipped = gzip(*c.content);
+            } else {
+                std::string whole;
+                c.gzipped = read_all(c.file->fd, whole, c.meta.size) ? gzip(whole) : std::make_shared<const std::string>();
+            }
+        }
         Reply r = file_reply(request, c.meta, Source{c.content, c.file}, want_gzip ? c.gzipped : nullptr);
         if (code(r.response.status) < 400)
             add_cache_control(r, path);
@@ -373,6 +380,7 @@ Reply Site::serve_directory(const Request& request, std::string_view path, std::
     ::closedir(dir);
     Reply r = text_reply(Status::ok, render_listing(path, std::move(entries)), "text/html; charset=utf-8");
     r.head_only = request.method == MethodId::head;
+    r.chunked = true;  // a listing is generated, so its length is not a property of any file
     r.response.fields.add("Cache-Control", "no-cache");
     return r;
 }
