@@ -33,7 +33,7 @@ public:
     Reply handle(const Request& request, std::string_view body, const RequestContext& context) const;
     // The methods a path allows, for 405 and OPTIONS (RFC 9110 §10.2.1).
     std::string allow(const Site& site, std::string_view path) const;
-    // Whether a request with this method and target may carry a body we will keep.
+    // The virtual host named by the Host field, or the default one.
     const Site& site_for(const Request& request) const;
 
 private:
