@@ -10,7 +10,8 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
     libasio-dev libssl-dev libnghttp2-dev zlib1g-dev libtomlplusplus-dev libcli11-dev
     libspdlog-dev libfmt-dev nlohmann-json3-dev libcrypt-dev openssl)
 test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
-    netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d chromium)
+    netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d chromium
+    dnsutils knot-dnsutils ldnsutils)
 bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev)
 
 pkgs=("${build_pkgs[@]}")
