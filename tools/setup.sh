@@ -11,8 +11,8 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
     libspdlog-dev libfmt-dev nlohmann-json3-dev libcrypt-dev openssl)
 test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d chromium
-    dnsutils knot-dnsutils ldnsutils)
-bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev)
+    dnsutils knot-dnsutils ldnsutils nginx-light)
+bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish)
 
 pkgs=("${build_pkgs[@]}")
 case "$what" in
