@@ -11,7 +11,7 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
     libspdlog-dev libfmt-dev nlohmann-json3-dev libcrypt-dev openssl)
 test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d chromium
-    dnsutils knot-dnsutils ldnsutils nginx-light)
+    dnsutils knot-dnsutils ldnsutils nginx-light swaks postfix)
 bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish)
 
 pkgs=("${build_pkgs[@]}")
@@ -37,5 +37,7 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
     $sudo chmod +x /usr/sbin/policy-rc.d
 fi
 export DEBIAN_FRONTEND=noninteractive
+# postfix: no /etc/postfix/main.cf set-up; tests run their own instances with a temp config_directory.
+echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
