@@ -1,0 +1,52 @@
+"""Headless Chromium loads the demo page with its ten images over persistent connections: the access
+log shows all eleven objects, the trace shows far fewer than eleven TCP connections."""
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from httpkit import up
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (tools/setup.sh test)")
+
+
+def chromium(url, user_dir, *extra):
+    args = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--no-proxy-server", f"--user-data-dir={user_dir}", *extra, url]
+    return subprocess.run(args, capture_output=True, text=True, timeout=90)
+
+
+def test_chromium_fetches_the_page_and_ten_images_over_few_connections(tmp_path):
+    log = tmp_path / "access.log"
+    s = up(str(tmp_path), http=f'access_log = "{log}"', global_flags=("--trace",))
+    try:
+        r = chromium(s.url("/"), str(tmp_path / "profile"), "--dump-dom")
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert "someDepartment" in r.stdout and r.stdout.count("<img") == 10
+        # the DOM is dumped after the load event, i.e. after every image has arrived and been logged
+        lines = log.read_text().splitlines()
+    finally:
+        s.stop()
+    requested = [re.search(r'"GET (\S+) HTTP/1\.1" (\d+)', line).groups() for line in lines]
+    assert ("/", "200") in requested
+    images = {p for p, st in requested if p.startswith("/images/") and st == "200"}
+    assert images == {f"/images/pic{i:02d}.png" for i in range(1, 11)}, requested
+    trace = s.proc.output()
+    conns = {m.group(1) for m in re.finditer(r"#(\d+) C: GET ", trace)}
+    assert 1 <= len(conns) <= 6, f"{len(conns)} connections for {len(requested)} requests"
+    assert len(requested) >= 11
+
+
+def test_chromium_screenshot_renders(tmp_path):
+    s = up(str(tmp_path))
+    try:
+        out = tmp_path / "shot.png"
+        r = chromium(s.url("/"), str(tmp_path / "profile"), f"--screenshot={out}", "--window-size=800,600")
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert out.read_bytes().startswith(b"\x89PNG") and os.path.getsize(out) > 1000
+    finally:
+        s.stop()
