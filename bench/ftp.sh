@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# FTP benchmark: a 1 GiB download and upload with curl, from layer7 and from vsftpd (Debian), on loopback,
+# A B A B … (PAIRS pairs, default 3). Prints the median MB/s and server CPU seconds per GiB for each, the
+# raw loopback TCP throughput of this machine beside them (socat: /dev/zero → TCP → /dev/null, the
+# physical limit), and last the ratios layer7 / vsftpd (> 1: layer7 is faster).
+# Note: layer7 fsyncs every upload before it answers 226 (durability by rename); vsftpd does not.
+# LAYER7_BIN=path skips the Release build.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+PAIRS="${PAIRS:-3}"
+layer7="${LAYER7_BIN:-$(build_layer7)}"
+command -v vsftpd >/dev/null || [ -x /usr/sbin/vsftpd ] || { echo "vsftpd not installed (tools/setup.sh test)" >&2; exit 1; }
+command -v socat >/dev/null || { echo "socat not installed" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "vsftpd needs root (chroot)" >&2; exit 1; }
+
+work="$(mktemp -d /tmp/ftp-bench.XXXXXX)"
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+mkdir -p "$work/root/upload" "$work/anon/upload" "$work/empty" "$work/data"
+echo "making a 1 GiB file of random bytes…" >&2
+head -c 1G /dev/urandom >"$work/root/big.bin"
+ln "$work/root/big.bin" "$work/anon/big.bin"  # the same bytes for both servers
+head -c 1G /dev/urandom >"$work/up.bin"
+chown ftp "$work/anon/upload"
+chmod 755 "$work/anon"
+cat /dev/null >"$work/users"
+printf 'bench\n' | "$layer7" user add bench --users "$work/users" >/dev/null
+sed -i 's/$/:write=yes/' "$work/users"
+
+# --- raw loopback TCP: what any server could reach at best ------------------------------------
+raw_port="$(free_port)"
+socat -u "TCP-LISTEN:$raw_port,reuseaddr,bind=127.0.0.1" OPEN:/dev/null &
+pids+=($!)
+wait_port "$raw_port"
+start=$(date +%s.%N)
+head -c 4G /dev/zero | socat -u -b 262144 STDIN "TCP:127.0.0.1:$raw_port"
+end=$(date +%s.%N)
+raw=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", 4 * 1073.741824 / (e - s) }')
+
+# --- the two servers ------------------------------------------------------------------------------
+l7_port="$(free_port)"
+"$layer7" --log-level off --threads 1 --data "$work/data" ftp serve --root "$work/root" \
+    --listen "127.0.0.1:$l7_port" --anonymous --users "$work/users" >/dev/null 2>&1 &
+l7_pid=$!
+pids+=("$l7_pid")
+vs_port="$(free_port)"
+cat >"$work/vsftpd.conf" <<CONF
+listen=YES
+listen_ipv6=NO
+listen_address=127.0.0.1
+listen_port=$vs_port
+background=NO
+anonymous_enable=YES
+no_anon_password=YES
+anon_root=$work/anon
+local_enable=NO
+write_enable=YES
+anon_upload_enable=YES
+anon_other_write_enable=YES
+anon_world_readable_only=NO
+secure_chroot_dir=$work/empty
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+xferlog_enable=NO
+CONF
+/usr/sbin/vsftpd "$work/vsftpd.conf" >/dev/null 2>&1 &
+vs_pid=$!
+pids+=("$vs_pid")
+wait_port "$l7_port"
+wait_port "$vs_port"
+
+# vsftpd forks processes per session: count them through the listener's cutime + cstime, which
+# take in every reaped descendant, after waiting (bounded) for the session to be gone.
+total_ticks() {
+    local stat rest
+    stat="$(cat "/proc/$1/stat")"
+    rest="${stat##*) }"
+    awk '{ print $12 + $13 + $14 + $15 }' <<<"$rest"
+}
+sessions_gone() {
+    local end=$((SECONDS + 5))
+    while pgrep -P "$1" >/dev/null 2>&1 && [ "$SECONDS" -lt "$end" ]; do sleep 0.05; done
+}
+
+# One transfer: prints "MB/s cpu_seconds". $1 server (l7|vs), $2 down|up.
+transfer() {
+    local who="$1" dir="$2" url pid before after speed
+    if [ "$who" = l7 ]; then url="ftp://bench:bench@127.0.0.1:$l7_port"; pid=$l7_pid
+    else url="ftp://127.0.0.1:$vs_port"; pid=$vs_pid; fi
+    before=$(total_ticks "$pid")
+    if [ "$dir" = down ]; then
+        speed=$(curl -sS --max-time 120 -o /dev/null -w '%{speed_download}' "$url/big.bin")
+    else
+        speed=$(curl -sS --max-time 120 -T "$work/up.bin" -w '%{speed_upload}' "$url/upload/up-$RANDOM.bin")
+    fi
+    sessions_gone "$pid"
+    after=$(total_ticks "$pid")
+    rm -f "$work/root/upload/"* "$work/anon/upload/"* 2>/dev/null || true
+    awk -v s="$speed" -v b="$before" -v a="$after" -v hz="$(clock_ticks)" \
+        'BEGIN { printf "%.0f %.2f\n", s / 1e6, (a - b) / hz }'
+}
+
+declare -A speeds cpus
+for dir in down up; do
+    for ((i = 0; i < PAIRS; i++)); do
+        for who in l7 vs; do
+            read -r mbps cpu < <(transfer "$who" "$dir")
+            speeds[$who.$dir]+="$mbps "
+            cpus[$who.$dir]+="$cpu "
+            echo "  $dir $who: $mbps MB/s, server CPU ${cpu}s" >&2
+        done
+    done
+done
+
+printf '\n%-22s %10s %16s\n' "1 GiB with curl" "MB/s" "server CPU s/GiB"
+for dir in down up; do
+    for who in l7 vs; do
+        name=$([ "$who" = l7 ] && echo layer7 || echo vsftpd)
+        # shellcheck disable=SC2086
+        printf '%-22s %10s %16s\n' "$dir $name" "$(median ${speeds[$who.$dir]})" "$(median ${cpus[$who.$dir]})"
+    done
+done
+printf '%-22s %10s\n' "raw loopback TCP" "$raw"
+# shellcheck disable=SC2086
+awk -v ld="$(median ${speeds[l7.down]})" -v vd="$(median ${speeds[vs.down]})" \
+    -v lu="$(median ${speeds[l7.up]})" -v vu="$(median ${speeds[vs.up]})" \
+    'BEGIN { printf "ratio layer7/vsftpd: download %.2f, upload %.2f\n", ld / vd, lu / vu }'

@@ -1,0 +1,156 @@
+// FTP client control connection: see client.hpp.
+#include "ftp/client.hpp"
+
+#include "core/net/resolve.hpp"
+#include "ftp/address.hpp"
+
+namespace layer7::ftp {
+
+std::string describe(const Reply& reply)
+{
+    return std::to_string(reply.code) + " " + reply.text.substr(0, reply.text.find('\n'));
+}
+
+core::awaitable<std::pair<std::string, Reply>> Client::read_reply()
+{
+    char buffer[16384];
+    for (;;) {
+        ReplyEvent ev = parser_.next();
+        if (ev.kind == ReplyEvent::Kind::reply) {
+            core::Trace::instance().block(control_->id(), core::Speaker::server, to_wire(ev.reply));
+            co_return std::pair{std::string(), std::move(ev.reply)};
+        }
+        if (ev.kind == ReplyEvent::Kind::error)
+            co_return std::pair{std::string("malformed reply from the server"), Reply{}};
+        auto [ec, n] = co_await control_->read_some(asio::buffer(buffer));
+        if (ec)
+            co_return std::pair{"control connection: " + (is_end_of_stream(ec) ? std::string("closed by the server")
+                                                                                : ec.message()),
+                                Reply{}};
+        parser_.feed(std::string_view(buffer, n));
+    }
+}
+
+core::awaitable<std::pair<std::string, Reply>> Client::command(const std::string& line)
+{
+    // The password never reaches the trace.
+    core::Trace::instance().line(control_->id(), core::Speaker::client,
+                                 line.rfind("PASS ", 0) == 0 ? "PASS ****" : line);
+    if (auto ec = co_await control_->write(line + "\r\n", false))
+        co_return std::pair{"control connection: " + ec.message(), Reply{}};
+    co_return co_await read_reply();
+}
+
+core::awaitable<std::string> Client::connect(const Url& url)
+{
+    auto [ec, socket] = co_await core::connect_tcp(url.server);
+    if (ec)
+        co_return "cannot connect to " + core::to_string(url.server) + ": " + ec.message();
+    control_ = std::make_unique<core::Stream>(std::move(socket), core::Role::client);
+    control_->set_timeout(options_.timeout);
+    co_return std::string();
+}
+
+core::awaitable<std::string> Client::login(const Url& url)
+{
+    auto [err, greeting] = co_await read_reply();
+    if (!err.empty())
+        co_return err;
+    if (greeting.code != 220)
+        co_return describe(greeting);
+    auto [uerr, user] = co_await command("USER " + url.user);
+    if (!uerr.empty())
+        co_return uerr;
+    if (user.code == 331) {
+        auto [perr, pass] = co_await command("PASS " + url.password);
+        if (!perr.empty())
+            co_return perr;
+        user = pass;
+    }
+    if (user.code != 230)
+        co_return describe(user);
+    auto [terr, type] = co_await command("TYPE I");
+    if (!terr.empty())
+        co_return terr;
+    if (!type.positive())
+        co_return describe(type);
+    co_return std::string();
+}
+
+core::awaitable<std::string> Client::prepare_data()
+{
+    const auto peer = control_->peer().address();
+    auto executor = control_->socket().get_executor();
+    if (options_.active) {
+        std::error_code ec;
+        const auto local = control_->socket().local_endpoint(ec);
+        std::atomic<unsigned> cursor{0};
+        listener_ = open_listener(executor, local.address(), 0, 0, cursor);
+        if (!listener_)
+            co_return std::string("cannot listen for the data connection");
+        const auto port = listener_->local_endpoint(ec).port();
+        const auto ip = parse_ip(local.address().to_string());
+        HostPortAddress hp{*ip, port};
+        // PORT is the oldest and most widely accepted; EPRT for IPv6 (RFC 2428 §2).
+        const std::string line = ip->is_v4() ? "PORT " + format_port_argument(hp) : "EPRT " + format_eprt_argument(hp);
+        auto [err, r] = co_await command(line);
+        if (!err.empty())
+            co_return err;
+        co_return r.code == 200 ? std::string() : describe(r);
+    }
+    std::optional<std::uint16_t> port;
+    auto [err, r] = co_await command("EPSV");
+    if (!err.empty())
+        co_return err;
+    if (r.code == 229)
+        port = parse_epsv_reply(r.text);
+    if (!port && peer.is_v4()) {
+        auto [perr, p] = co_await command("PASV");
+        if (!perr.empty())
+            co_return perr;
+        if (p.code != 227)
+            co_return describe(p);
+        // The address inside 227 is ignored: behind NAT it is often wrong, and trusting it would let a
+        // server aim our connection anywhere. The port goes with the address we reached it on.
+        if (auto hp = parse_pasv_reply(p.text))
+            port = hp->port;
+    }
+    if (!port)
+        co_return describe(r);
+    std::error_code ec;
+    const auto local = control_->socket().local_endpoint(ec);
+    auto [cec, socket] = co_await connect_to({peer, *port}, local.address(), options_.timeout);
+    if (cec)
+        co_return "data connection: " + cec.message();
+    passive_ = std::move(socket);
+    co_return std::string();
+}
+
+core::awaitable<std::pair<std::string, std::unique_ptr<core::Stream>>> Client::data_stream()
+{
+    if (passive_) {
+        auto stream = std::make_unique<core::Stream>(std::move(*passive_), core::Role::client);
+        passive_.reset();
+        stream->set_timeout(options_.timeout);
+        co_return std::pair{std::string(), std::move(stream)};
+    }
+    if (!listener_)
+        co_return std::pair{std::string("no data connection prepared"), nullptr};
+    auto [ec, socket] = co_await accept_from(*listener_, control_->peer().address(), options_.timeout);
+    listener_.reset();
+    if (ec)
+        co_return std::pair{"data connection: " + ec.message(), nullptr};
+    auto stream = std::make_unique<core::Stream>(std::move(socket), core::Role::client);
+    stream->set_timeout(options_.timeout);
+    co_return std::pair{std::string(), std::move(stream)};
+}
+
+core::awaitable<void> Client::close()
+{
+    if (!control_)
+        co_return;
+    co_await command("QUIT");
+    co_await control_->shutdown();
+}
+
+}  // namespace layer7::ftp

@@ -1,0 +1,224 @@
+// `layer7 ftp ls|get|put|rm URL [FILE]`: one connection per command; get resumes with REST when
+// the local file holds a prefix (RFC 3659 §5); a progress bar on standard error when it is a terminal.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "ftp/client.hpp"
+
+namespace layer7::ftp {
+
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+class ProgressBar {
+public:
+    ProgressBar(bool enabled, std::uint64_t start, std::uint64_t total)
+        : enabled_(enabled), start_(start), total_(total), begun_(std::chrono::steady_clock::now())
+    {
+    }
+    ~ProgressBar()
+    {
+        if (shown_)
+            std::fputs("\n", stderr);
+    }
+
+    void update(std::uint64_t moved)
+    {
+        if (!enabled_)
+            return;
+        const auto now = std::chrono::steady_clock::now();
+        if (shown_ && now - last_ < std::chrono::milliseconds(200) && start_ + moved != total_)
+            return;
+        last_ = now;
+        shown_ = true;
+        const double seconds = std::chrono::duration<double>(now - begun_).count();
+        const double rate = seconds > 0 ? static_cast<double>(moved) / seconds / 1e6 : 0;
+        const std::uint64_t done = start_ + moved;
+        const int width = 30;
+        const int filled = total_ ? static_cast<int>(width * std::min<double>(1.0, double(done) / double(total_))) : 0;
+        std::fprintf(stderr, "\r[%-*s] %6.1f MiB%s %7.1f MB/s", width, std::string(filled, '#').c_str(),
+                     double(done) / 1048576.0,
+                     total_ ? (" / " + std::to_string(total_ / 1048576) + " MiB").c_str() : "", rate);
+        std::fflush(stderr);
+    }
+
+private:
+    bool enabled_;
+    std::uint64_t start_, total_;
+    std::chrono::steady_clock::time_point begun_, last_;
+    bool shown_ = false;
+};
+
+// Runs `body` against an open, logged-in client; prints the one-line error and returns 1 on failure.
+template <class Body>
+int run(const Url& url, const ClientOptions& options, Body body)
+{
+    asio::io_context context;
+    std::string error;
+    auto main = [&]() -> core::awaitable<void> {
+        Client client(options);
+        error = co_await client.connect(url);
+        if (!error.empty())
+            co_return;
+        auto work = [&]() -> core::awaitable<void> {
+            error = co_await client.login(url);
+            if (error.empty())
+                error = co_await body(client);
+            co_await client.close();
+        };
+        co_await (work() || client.watchdog());
+    };
+    asio::co_spawn(context, main(), [](std::exception_ptr e) {
+        if (e)
+            std::rethrow_exception(e);
+    });
+    context.run();
+    if (!error.empty()) {
+        std::cerr << "layer7: ftp: " << error << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+// Sends a transfer command over a prepared data connection and runs `move` on the data stream;
+// returns the error, or "" once the server said 226.
+template <class Move>
+core::awaitable<std::string> transfer(Client& client, const std::string& line, Move move)
+{
+    if (auto err = co_await client.prepare_data(); !err.empty())
+        co_return err;
+    auto [err, first] = co_await client.command(line);
+    if (!err.empty())
+        co_return err;
+    if (!first.positive_preliminary())
+        co_return describe(first);
+    auto [derr, data] = co_await client.data_stream();
+    if (!derr.empty())
+        co_return derr;
+    std::string moved_error;
+    auto run_move = [&]() -> core::awaitable<void> {
+        moved_error = co_await move(*data);
+        if (moved_error.empty()) {
+            data->set_timeout(std::chrono::seconds(2));
+            co_await data->shutdown();
+        }
+    };
+    co_await (run_move() || data->watchdog());
+    data.reset();
+    auto [ferr, final_reply] = co_await client.read_reply();
+    if (!ferr.empty())
+        co_return ferr;
+    if (!final_reply.positive())
+        co_return describe(final_reply);
+    co_return moved_error;
+}
+
+std::string base_of(const std::string& path)
+{
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+int client_ls(const Url& url, const ClientOptions& options)
+{
+    return run(url, options, [&](Client& client) -> core::awaitable<std::string> {
+        std::string listing;
+        auto err = co_await transfer(client, url.path.empty() ? "LIST" : "LIST " + url.path,
+                                     [&](core::Stream& data) -> core::awaitable<std::string> {
+                                         auto [ec, body] = co_await receive_all(data, 256u << 20);
+                                         listing = std::move(body);
+                                         co_return ec ? "data connection: " + ec.message() : std::string();
+                                     });
+        std::fwrite(listing.data(), 1, listing.size(), stdout);
+        co_return err;
+    });
+}
+
+int client_get(const Url& url, const std::string& local_file, const ClientOptions& options)
+{
+    if (url.path.empty() || url.directory) {
+        std::cerr << "layer7: ftp: the URL must name a file\n";
+        return 1;
+    }
+    const std::string file = local_file.empty() ? base_of(url.path) : local_file;
+    return run(url, options, [&](Client& client) -> core::awaitable<std::string> {
+        struct stat st{};
+        const std::uint64_t have = ::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
+        std::uint64_t total = 0;
+        auto [serr, size] = co_await client.command("SIZE " + url.path);
+        if (!serr.empty())
+            co_return serr;
+        if (size.code == 213)
+            total = std::strtoull(size.text.c_str(), nullptr, 10);
+        std::uint64_t offset = 0;
+        if (have > 0 && size.code == 213 && have == total)
+            co_return std::string();  // already complete
+        if (have > 0 && have < total) {
+            auto [rerr, rest] = co_await client.command("REST " + std::to_string(have));
+            if (!rerr.empty())
+                co_return rerr;
+            if (rest.code == 350)
+                offset = have;
+        }
+        const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (offset ? O_APPEND : O_TRUNC), 0644);
+        if (fd < 0)
+            co_return file + ": " + std::strerror(errno);
+        ProgressBar bar(options.progress, offset, total);
+        auto err = co_await transfer(client, "RETR " + url.path, [&](core::Stream& data) -> core::awaitable<std::string> {
+            Moved m = co_await receive_file(data, fd, false, [&](std::uint64_t n) { bar.update(n); });
+            if (m.local)
+                co_return file + ": " + m.local.message();
+            co_return m.network ? "data connection: " + m.network.message() : std::string();
+        });
+        if (::close(fd) != 0 && err.empty())
+            err = file + ": " + std::strerror(errno);
+        co_return err;
+    });
+}
+
+int client_put(const Url& url, const std::string& local_file, const ClientOptions& options)
+{
+    const int fd = ::open(local_file.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st{};
+    if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        std::cerr << "layer7: ftp: " << local_file << ": " << (fd < 0 ? std::strerror(errno) : "not a regular file")
+                  << "\n";
+        if (fd >= 0)
+            ::close(fd);
+        return 1;
+    }
+    std::string remote = url.path;
+    if (url.directory)
+        remote += (remote.empty() ? "" : "/") + base_of(local_file);
+    const int status = run(url, options, [&](Client& client) -> core::awaitable<std::string> {
+        const auto total = static_cast<std::uint64_t>(st.st_size);
+        ProgressBar bar(options.progress, 0, total);
+        co_return co_await transfer(client, "STOR " + remote, [&](core::Stream& data) -> core::awaitable<std::string> {
+            Moved m = co_await send_file(data, fd, 0, total, false, [&](std::uint64_t n) { bar.update(n); });
+            if (m.local)
+                co_return local_file + ": " + m.local.message();
+            co_return m.network ? "data connection: " + m.network.message() : std::string();
+        });
+    });
+    ::close(fd);
+    return status;
+}
+
+int client_rm(const Url& url, const ClientOptions& options)
+{
+    return run(url, options, [&](Client& client) -> core::awaitable<std::string> {
+        auto [err, r] = co_await client.command((url.directory ? "RMD " : "DELE ") + url.path);
+        if (!err.empty())
+            co_return err;
+        co_return r.positive() ? std::string() : describe(r);
+    });
+}
+
+}  // namespace layer7::ftp

@@ -1,0 +1,66 @@
+"""FTP interop fixtures: a served tree (with symlinks in and out), a users file, a running server."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from conftest import free_port, layer7_bin  # noqa: E402
+
+PASSWORD = "s3cret pass"
+
+
+class Server:
+    def __init__(self, process, port, root, data, pasv):
+        self.process, self.port, self.root, self.data, self.pasv = process, port, root, data, pasv
+
+    def url(self, path="", user=None):
+        auth = f"{user}:{PASSWORD.replace(' ', '%20')}@" if user else ""
+        return f"ftp://{auth}127.0.0.1:{self.port}/{path}"
+
+
+def make_tree(root):
+    (root / "pub").mkdir(parents=True)
+    (root / "README.txt").write_text("hello from layer7\n")
+    (root / "pub" / "hello.txt").write_text("line one\nline two\n")
+    (root / "pub" / "binary.bin").write_bytes(bytes(range(256)) * 64)
+    (root / "upload").mkdir()
+    os.symlink("/etc", root / "escape")           # leads out: must be refused
+    os.symlink("pub/hello.txt", root / "inside")  # stays in: fine
+
+
+def make_users(path, root):
+    for name in ("alice", "bob"):
+        r = subprocess.run([layer7_bin(), "user", "add", name, "--users", str(path)], input=PASSWORD + "\n",
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, r.stderr
+    lines = path.read_text().splitlines()
+    # alice may write; bob reads only, in a root of his own
+    bob_root = root.parent / "bob-root"
+    bob_root.mkdir(exist_ok=True)
+    (bob_root / "bob.txt").write_text("bob's\n")
+    out = []
+    for line in lines:
+        if line.startswith("alice:"):
+            line += ":write=yes"
+        elif line.startswith("bob:"):
+            line += f":root={bob_root}"
+        out.append(line)
+    path.write_text("\n".join(out) + "\n")
+
+
+@pytest.fixture
+def ftp_server(layer7, tmp_path):
+    """layer7 ftp serve on a fresh tree: anonymous read-only, alice writable, bob confined to his root."""
+    root = tmp_path / "root"
+    make_tree(root)
+    users = tmp_path / "users"
+    make_users(users, root)
+    port = free_port()
+    low = free_port()
+    pasv = (low, low + 20) if low + 20 < 65536 else (low - 20, low)
+    data = tmp_path / "data"
+    p = layer7("--data", str(data), "ftp", "serve", "--root", str(root), "--listen", f"127.0.0.1:{port}",
+               "--anonymous", "--users", str(users), "--pasv-ports", f"{pasv[0]}-{pasv[1]}", "--threads", "2")
+    return Server(p, port, root, data, pasv)

@@ -1,0 +1,202 @@
+// Replays tests/unit/ftp/transcripts/*.txt against ControlSession. The format is --trace's: "C: line"
+// is fed to the session; "S: line" must equal the next reply line sent ("S: 226" checks the code only).
+// "#" starts a comment. "@" lines stand for the shell, feeding an action's outcome or checking it:
+//   @ login ok|ok-write|fail   @ passive PORT   @ tls   @ too_long   @ timeout
+//   @ fs ok [dir] [size=N] [mtime=T] [name=X]  |  @ fs not_found|denied|escape|exists|not_empty|no_space|…
+//   @ list now=T NAME:SIZE[:d] …   (a directory's entries; mtime is `now`)
+//   @ transfer ok|no_connection|aborted|local_error|no_space
+//   @ action OP   (the last step asked for OP: login, open_passive, list, open_read, transfer, close…)
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "ftp/control_session.hpp"
+
+namespace layer7::ftp {
+namespace {
+
+struct Transcript {
+    std::string name;
+    std::vector<std::string> lines;
+};
+
+std::vector<Transcript> load_all()
+{
+    std::vector<Transcript> out;
+    for (const auto& entry : std::filesystem::directory_iterator(LAYER7_FTP_TRANSCRIPTS)) {
+        if (entry.path().extension() != ".txt")
+            continue;
+        Transcript t{entry.path().stem().string(), {}};
+        std::ifstream in(entry.path());
+        for (std::string line; std::getline(in, line);)
+            if (!line.empty() && line[0] != '#')
+                t.lines.push_back(line);
+        out.push_back(std::move(t));
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return out;
+}
+
+const std::map<std::string, Op> op_names = {
+    {"none", Op::none},           {"login", Op::login},         {"start_tls", Op::start_tls},
+    {"open_passive", Op::open_passive}, {"stat", Op::stat},     {"change_dir", Op::change_dir},
+    {"list", Op::list},           {"open_read", Op::open_read}, {"open_write", Op::open_write},
+    {"remove_file", Op::remove_file}, {"remove_dir", Op::remove_dir}, {"make_dir", Op::make_dir},
+    {"rename", Op::rename},       {"transfer", Op::transfer},   {"close", Op::close}};
+
+const std::map<std::string, FsError> fs_errors = {
+    {"not_found", FsError::not_found}, {"not_directory", FsError::not_directory},
+    {"is_directory", FsError::is_directory}, {"exists", FsError::exists}, {"denied", FsError::denied},
+    {"escape", FsError::escape}, {"not_empty", FsError::not_empty}, {"no_space", FsError::no_space},
+    {"io", FsError::io}};
+
+const std::map<std::string, TransferResult> transfer_results = {
+    {"ok", TransferResult::ok}, {"no_connection", TransferResult::no_connection},
+    {"aborted", TransferResult::aborted}, {"local_error", TransferResult::local_error},
+    {"no_space", TransferResult::no_space}};
+
+class Replayer {
+public:
+    explicit Replayer(const std::string& name) : name_(name)
+    {
+        push({{}, {}});
+        queue_.push_back("220 " + policy_.greeting);
+    }
+
+    void line(const std::string& text, std::size_t number)
+    {
+        SCOPED_TRACE(name_ + ".txt line " + std::to_string(number) + ": " + text);
+        if (text.rfind("C: ", 0) == 0)
+            push(session_.on_line(text.substr(3)));
+        else if (text == "C:")
+            push(session_.on_line(""));
+        else if (text.rfind("S: ", 0) == 0)
+            expect(text.substr(3));
+        else if (text.rfind("@ ", 0) == 0)
+            directive(text.substr(2));
+        else
+            ADD_FAILURE() << "unknown line";
+    }
+
+    void finish()
+    {
+        SCOPED_TRACE(name_ + ".txt at the end");
+        EXPECT_TRUE(queue_.empty()) << "unexpected reply: " << (queue_.empty() ? "" : queue_.front());
+    }
+
+private:
+    void push(const Step& step)
+    {
+        last_ = step.action.op;
+        const std::string wire = to_wire(step.replies);
+        for (std::size_t start = 0; start < wire.size();) {
+            const std::size_t end = wire.find("\r\n", start);
+            queue_.push_back(wire.substr(start, end - start));
+            start = end + 2;
+        }
+    }
+
+    void expect(const std::string& want)
+    {
+        ASSERT_FALSE(queue_.empty()) << "expected " << want << " but the session said nothing";
+        const std::string got = queue_.front();
+        queue_.pop_front();
+        if (want.size() == 3)
+            EXPECT_EQ(got.substr(0, 3), want);
+        else
+            EXPECT_EQ(got, want);
+    }
+
+    void directive(const std::string& text)
+    {
+        std::istringstream in(text);
+        std::string verb, arg;
+        in >> verb;
+        if (verb == "login") {
+            in >> arg;
+            push(session_.on_login(arg != "fail", arg == "ok-write"));
+        } else if (verb == "passive") {
+            unsigned port = 0;
+            in >> port;
+            push(session_.on_passive_opened(static_cast<std::uint16_t>(port)));
+        } else if (verb == "tls") {
+            push(session_.on_tls_started());
+        } else if (verb == "too_long") {
+            push(session_.on_line_too_long());
+        } else if (verb == "timeout") {
+            push(session_.on_timeout());
+        } else if (verb == "fs") {
+            FsResult r;
+            while (in >> arg) {
+                if (fs_errors.count(arg))
+                    r.error = fs_errors.at(arg);
+                else if (arg == "dir")
+                    r.info.directory = true;
+                else if (arg.rfind("size=", 0) == 0)
+                    r.info.size = std::stoull(arg.substr(5));
+                else if (arg.rfind("mtime=", 0) == 0)
+                    r.info.mtime = std::stoll(arg.substr(6));
+                else if (arg.rfind("name=", 0) == 0)
+                    r.info.name = arg.substr(5);
+            }
+            push(session_.on_fs(r));
+        } else if (verb == "list") {
+            FsResult r;
+            while (in >> arg) {
+                if (arg.rfind("now=", 0) == 0) {
+                    r.now = std::stoll(arg.substr(4));
+                    continue;
+                }
+                FileInfo f;
+                std::istringstream parts(arg);
+                std::string size, kind;
+                std::getline(parts, f.name, ':');
+                std::getline(parts, size, ':');
+                std::getline(parts, kind, ':');
+                f.size = std::stoull(size);
+                f.directory = kind == "d";
+                f.mode = f.directory ? 0755 : 0644;
+                f.links = f.directory ? 2 : 1;
+                f.mtime = r.now;
+                r.entries.push_back(f);
+            }
+            push(session_.on_fs(r));
+        } else if (verb == "transfer") {
+            in >> arg;
+            ASSERT_TRUE(transfer_results.count(arg)) << arg;
+            push(session_.on_transfer_done(transfer_results.at(arg)));
+        } else if (verb == "action") {
+            in >> arg;
+            ASSERT_TRUE(op_names.count(arg)) << arg;
+            EXPECT_EQ(last_, op_names.at(arg)) << "expected action " << arg;
+        } else {
+            ADD_FAILURE() << "unknown directive " << verb;
+        }
+    }
+
+    std::string name_;
+    Policy policy_{.anonymous = true, .tls_available = true};
+    ControlSession session_{policy_, {*parse_ip("192.0.2.10"), *parse_ip("192.0.2.1")}};
+    std::deque<std::string> queue_;
+    Op last_ = Op::none;
+};
+
+TEST(FtpTranscripts, ReplayEveryFile)
+{
+    const auto all = load_all();
+    ASSERT_GE(all.size(), 4u);
+    for (const auto& t : all) {
+        Replayer r(t.name);
+        for (std::size_t i = 0; i < t.lines.size(); ++i)
+            r.line(t.lines[i], i + 1);
+        r.finish();
+    }
+}
+
+}  // namespace
+}  // namespace layer7::ftp
