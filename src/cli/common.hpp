@@ -35,5 +35,6 @@ void add_up_commands(CLI::App& app, Globals& g);
 void add_echo_commands(CLI::App& app, Globals& g);
 void add_user_commands(CLI::App& app, Globals& g);
 void add_http_commands(CLI::App& app, Globals& g);
+void add_ftp_commands(CLI::App& app, Globals& g);
 
 }  // namespace layer7::cli

@@ -43,6 +43,22 @@ max_age = 3600
 idle_timeout = 75               # keep-alive: seconds between requests
 max_message = 33554432          # request body bytes (413 above)
 max_header = 65536              # header block bytes (431 above)
+
+# FTP: anonymous, read-only, serving DATA/ftp (created with a README.txt on first start).
+[ftp]
+enabled = true
+listen = "127.0.0.1:2121"
+root = ""                       # empty: DATA/ftp
+anonymous = true                # USER anonymous, any password, read-only
+users = ""                      # users file (name:hash[:root=DIR,write=yes]) for accounts that may write
+pasv_ports = ""                 # e.g. "50000-50100"; empty: any free port
+pasv_address = ""               # IPv4 to advertise in PASV replies behind NAT; empty: the address dialled
+tls = true                      # AUTH TLS with tls_cert/tls_key, or a dev certificate under DATA/tls
+data_timeout = 60               # seconds a data connection may stay idle
+
+[ftp.limits]
+idle_timeout = 300              # seconds between commands
+max_line = 4096                 # a longer command gets 500
 )toml";
 }
 

@@ -19,6 +19,7 @@ int main(int argc, char** argv)
     add_echo_commands(app, g);
     add_user_commands(app, g);
     add_http_commands(app, g);
+    add_ftp_commands(app, g);
 
     try {
         app.parse(argc, argv);

@@ -2,6 +2,7 @@
 #include "cli/services.hpp"
 
 #include "echo/echo.hpp"
+#include "ftp/ftp.hpp"
 #include "http/server/service.hpp"
 
 namespace layer7::cli {
@@ -26,6 +27,10 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     http::ServerConfig http = http::parse_config(root.section("http"), plan.runtime.data);
     if (http.enabled)
         plan.services.push_back(http::make_service(http));
+
+    ftp::Config ftp = ftp::parse_config(root.section("ftp"), plan.runtime.data);
+    if (ftp.enabled)
+        plan.services.push_back(ftp::make_service(ftp));
 
     root.finish();
     return plan;
