@@ -1,0 +1,138 @@
+// One DNS exchange over UDP or TCP: see transport.hpp.
+#include "dns/client/transport.hpp"
+
+#include <random>
+
+#include "dns/client/dig_format.hpp"
+
+namespace layer7::dns {
+
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+
+std::uint16_t random_id()
+{
+    static thread_local std::mt19937 engine{std::random_device{}()};
+    return static_cast<std::uint16_t>(std::uniform_int_distribution<unsigned>(0, 0xffff)(engine));
+}
+
+namespace {
+
+long since(Clock::time_point start)
+{
+    return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+}
+
+// Waits for a matching datagram until `deadline`; others (wrong id, wrong question) are ignored.
+core::awaitable<Exchange> udp_try(asio::ip::udp::socket &socket, const Message &query, Clock::time_point deadline)
+{
+    Exchange out;
+    std::vector<std::uint8_t> buffer(65535);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+        timer.expires_at(deadline);
+        auto result = co_await (socket.async_receive(asio::buffer(buffer), core::use_tuple) ||
+                                timer.async_wait(core::use_tuple));
+        if (result.index() == 1) {
+            out.error = "timed out";
+            co_return out;
+        }
+        auto [ec, n] = std::get<0>(result);
+        if (ec) {
+            out.error = ec.message();
+            co_return out;
+        }
+        auto reply = decode(std::span<const std::uint8_t>(buffer.data(), n));
+        if (!reply.ok() || !matches(query, reply.value()))
+            continue;  // not the answer to this query: a spoof or a late reply to an earlier try
+        out.reply = std::move(reply).value();
+        out.size = n;
+        co_return out;
+    }
+}
+
+core::awaitable<Exchange> over_udp(const asio::ip::udp::endpoint &server, const Message &query,
+                                   const ExchangeOptions &options)
+{
+    Exchange out;
+    asio::ip::udp::socket socket(co_await asio::this_coro::executor);
+    std::error_code ec;
+    socket.open(server.protocol(), ec);
+    if (!ec)
+        socket.connect(server, ec);  // a connected socket only takes datagrams from the server
+    if (ec) {
+        out.error = ec.message();
+        co_return out;
+    }
+    const auto wire = encode(query);
+    for (int attempt = 0; attempt < options.tries; ++attempt) {
+        const auto start = Clock::now();
+        auto [send_ec, sent] = co_await socket.async_send(asio::buffer(wire), core::use_tuple);
+        if (send_ec) {
+            out.error = send_ec.message();
+            continue;
+        }
+        out = co_await udp_try(socket, query, start + options.timeout);
+        out.elapsed_ms = since(start);
+        if (out.error.empty() || out.error != "timed out")
+            co_return out;
+    }
+    co_return out;
+}
+
+core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const Message &query,
+                                   const ExchangeOptions &options)
+{
+    Exchange out;
+    out.tcp = true;
+    const auto start = Clock::now();
+    asio::ip::tcp::socket socket(co_await asio::this_coro::executor);
+    auto wire = encode(query);
+    std::vector<std::uint8_t> framed = {static_cast<std::uint8_t>(wire.size() >> 8),
+                                        static_cast<std::uint8_t>(wire.size() & 0xff)};
+    framed.insert(framed.end(), wire.begin(), wire.end());
+    auto session = [&]() -> core::awaitable<std::string> {
+        if (auto [ec] = co_await socket.async_connect(server, core::use_tuple); ec)
+            co_return ec.message();
+        if (auto [ec, n] = co_await asio::async_write(socket, asio::buffer(framed), core::use_tuple); ec)
+            co_return ec.message();
+        for (;;) {
+            std::uint8_t prefix[2];
+            if (auto [ec, n] = co_await asio::async_read(socket, asio::buffer(prefix), core::use_tuple); ec)
+                co_return ec == asio::error::eof ? "connection closed" : ec.message();
+            std::vector<std::uint8_t> body(std::size_t{prefix[0]} << 8 | prefix[1]);
+            if (auto [ec, n] = co_await asio::async_read(socket, asio::buffer(body), core::use_tuple); ec)
+                co_return ec == asio::error::eof ? "connection closed" : ec.message();
+            auto reply = decode(body);
+            if (!reply.ok() || !matches(query, reply.value()))
+                continue;
+            out.reply = std::move(reply).value();
+            out.size = body.size();
+            co_return std::string();
+        }
+    };
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(options.timeout * std::max(1, options.tries));
+    auto result = co_await (session() || timer.async_wait(core::use_tuple));
+    out.error = result.index() == 1 ? "timed out" : std::get<0>(result);
+    out.elapsed_ms = since(start);
+    co_return out;
+}
+
+}  // namespace
+
+core::awaitable<Exchange> exchange(const asio::ip::address &server, std::uint16_t port, const Message &query,
+                                   const ExchangeOptions &options)
+{
+    if (options.tcp)
+        co_return co_await over_tcp({server, port}, query, options);
+    Exchange udp = co_await over_udp({server, port}, query, options);
+    if (udp.error.empty() && udp.reply.flags.tc && options.retry_tcp_on_tc) {
+        Exchange tcp = co_await over_tcp({server, port}, query, options);
+        tcp.truncated_first = true;
+        co_return tcp;
+    }
+    co_return udp;
+}
+
+}  // namespace layer7::dns

@@ -1,0 +1,39 @@
+// One DNS exchange with one server (RFC 1035 §4.2): UDP from a fresh socket on a random port with a
+// random id, tries and a timeout per try, a reply accepted only if it matches the query; over TCP
+// when asked or when the UDP reply is truncated (RFC 7766 §5).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/net/asio.hpp"
+#include "dns/wire/message.hpp"
+
+namespace layer7::dns {
+
+struct ExchangeOptions {
+    bool tcp = false;
+    bool retry_tcp_on_tc = true;
+    std::chrono::milliseconds timeout{5000};  // per try
+    int tries = 3;                             // UDP sends before giving up
+};
+
+struct Exchange {
+    std::string error;               // empty on success: "timed out", "connection refused"…
+    Message reply;
+    std::size_t size = 0;            // octets of the reply
+    bool tcp = false;                // the reply came over TCP
+    bool truncated_first = false;    // a UDP reply had TC and TCP was tried
+    long elapsed_ms = 0;             // of the exchange that produced `reply`
+};
+
+// Runs on the calling thread's io_context; the query's id is used as given.
+core::awaitable<Exchange> exchange(const asio::ip::address &server, std::uint16_t port, const Message &query,
+                                   const ExchangeOptions &options);
+
+// A random 16-bit query id (RFC 5452 §4: unpredictable).
+std::uint16_t random_id();
+
+}  // namespace layer7::dns

@@ -1,0 +1,98 @@
+// The server's pure core: see responder.hpp.
+#include "dns/server/responder.hpp"
+
+namespace layer7::dns {
+
+Vetting vet_query(std::span<const std::uint8_t> wire)
+{
+    auto header = peek_header(wire);
+    if (!header || header->flags.qr)
+        return Vetting::drop;
+    // One question; at most one record in answer/authority (IXFR's SOA, UPDATE's prerequisites
+    // are answered NOTIMP later) and two in additional (OPT and TSIG).
+    if (header->qdcount != 1 || header->ancount > 1 || header->nscount > 1 || header->arcount > 2)
+        return Vetting::form_err;
+    return Vetting::accept;
+}
+
+std::vector<std::uint8_t> header_reply(const Header &query, Rcode rcode)
+{
+    const auto op = static_cast<std::uint8_t>(query.flags.opcode) & 0x0f;
+    return {static_cast<std::uint8_t>(query.id >> 8),
+            static_cast<std::uint8_t>(query.id & 0xff),
+            static_cast<std::uint8_t>(0x80 | op << 3 | (query.flags.rd ? 1 : 0)),
+            static_cast<std::uint8_t>(static_cast<unsigned>(rcode) & 0x0f),
+            0, 0, 0, 0, 0, 0, 0, 0};
+}
+
+Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, Transport transport,
+                     const AnswerOptions &options)
+{
+    Handled out;
+    switch (vet_query(wire)) {
+    case Vetting::drop:
+        return out;
+    case Vetting::form_err:
+        out.wire = header_reply(*peek_header(wire), Rcode::form_err);
+        return out;
+    case Vetting::accept:
+        break;
+    }
+    auto decoded = decode(wire);
+    if (!decoded.ok()) {
+        out.wire = header_reply(*peek_header(wire), Rcode::form_err);
+        return out;
+    }
+    out.query = std::move(decoded).value();
+    out.response = answer(*out.query, zones, options);
+    const std::size_t size = transport == Transport::udp ? udp_reply_size(*out.query) : max_message_size;
+    out.wire = encode(*out.response, size);
+    return out;
+}
+
+std::vector<std::uint8_t> truncated_reply(const Message &query, const AnswerOptions &options)
+{
+    Message r;
+    r.id = query.id;
+    r.flags.qr = true;
+    r.flags.opcode = query.flags.opcode;
+    r.flags.rd = query.flags.rd;
+    r.flags.tc = true;
+    r.questions = query.questions;
+    if (query.edns)
+        r.edns = Edns{.udp_size = options.udp_size, .version = 0, .do_bit = query.edns->do_bit, .options = {}};
+    return encode(r, 512);
+}
+
+std::string query_summary(const Message &q)
+{
+    std::string out = std::to_string(q.id);
+    if (q.flags.opcode != Opcode::query)
+        out += " " + to_text(q.flags.opcode);
+    for (auto &question : q.questions)
+        out += " " + to_text(question.type) + " " + question.name.to_text();
+    if (q.flags.rd)
+        out += " +rd";
+    if (q.edns)
+        out += " +edns=" + std::to_string(q.edns->udp_size);
+    return out;
+}
+
+std::string reply_summary(const Message &r)
+{
+    std::string out = to_text(r.rcode);
+    if (r.flags.aa)
+        out += " aa";
+    if (r.flags.tc)
+        out += " tc";
+    if (r.flags.ra)
+        out += " ra";
+    out += " " + std::to_string(r.answers.size()) + " answer";
+    if (!r.authority.empty())
+        out += ", " + std::to_string(r.authority.size()) + " authority";
+    if (!r.additional.empty())
+        out += ", " + std::to_string(r.additional.size()) + " additional";
+    return out;
+}
+
+}  // namespace layer7::dns

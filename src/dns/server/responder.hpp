@@ -1,0 +1,46 @@
+// The server's pure core: raw query bytes in, raw reply bytes out (or nothing). Vets the fixed
+// header cheaply before a full decode (as miekg/dns acceptfunc.go), answers FORMERR with the
+// query's id when the rest does not decode, and never answers a response or headerless garbage.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dns/authority/answer.hpp"
+
+namespace layer7::dns {
+
+enum class Vetting {
+    accept,    // worth a full decode
+    form_err,  // has a header, but counts no query can have: FORMERR
+    drop,      // shorter than a header, or a response (QR=1): answering could loop or reflect
+};
+
+// Only the 12-octet header is read.
+Vetting vet_query(std::span<const std::uint8_t> wire);
+// A header-only reply to `wire`'s header: id, opcode and RD copied, QR set, `rcode`.
+std::vector<std::uint8_t> header_reply(const Header &query, Rcode rcode);
+
+struct Handled {
+    std::optional<Message> query;     // when it decoded
+    std::optional<Message> response;  // when answer() ran
+    std::vector<std::uint8_t> wire;   // empty: send nothing
+    bool is_axfr() const { return query && query->questions.size() == 1 && query->questions[0].type == RrType::axfr; }
+};
+
+// UDP: the reply fits the client's size (TC when it did not); TCP: up to 65535 octets.
+enum class Transport { udp, tcp };
+Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, Transport transport,
+                     const AnswerOptions &options = {});
+// What RRL's slip sends instead of the answer: header and question, TC=1 (the client retries on TCP).
+std::vector<std::uint8_t> truncated_reply(const Message &query, const AnswerOptions &options = {});
+
+// One line each for --trace: "1234 A www.crepes.fr. +rd" and "NOERROR aa 1 answer".
+std::string query_summary(const Message &query);
+std::string reply_summary(const Message &reply);
+
+}  // namespace layer7::dns

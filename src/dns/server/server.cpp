@@ -1,0 +1,308 @@
+// The authoritative server's I/O shell: see server.hpp.
+#include "dns/server/server.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "core/net/stream.hpp"
+#include "core/trace/trace.hpp"
+#include "dns/authority/axfr.hpp"
+#include "dns/server/answer_cache.hpp"
+#include "dns/server/responder.hpp"
+#include "dns/server/tcp_framing.hpp"
+
+namespace layer7::dns {
+
+using namespace asio::experimental::awaitable_operators;
+
+// Datagrams in and replies out, a batch per system call (recvmmsg/sendmmsg, as NSD and Knot do).
+struct Server::Batch {
+    static constexpr std::size_t size = 32;
+    static constexpr std::size_t slot_bytes = 4096;  // a query is far smaller; longer ones get FORMERR
+
+    std::vector<std::uint8_t> in = std::vector<std::uint8_t>(size * slot_bytes);
+    std::array<sockaddr_storage, size> peers{};
+    std::array<mmsghdr, size> received{};
+    std::array<iovec, size> received_iov{};
+    std::array<std::vector<std::uint8_t>, size> replies;
+    std::array<std::size_t, size> reply_peer{};
+    std::array<mmsghdr, size> sent{};
+    std::array<iovec, size> sent_iov{};
+    std::size_t pending = 0;
+    AnswerCache cache;  // this worker's; cleared when the zones change
+
+    std::uint8_t *slot(std::size_t i) { return in.data() + i * slot_bytes; }
+};
+
+namespace {
+
+std::span<const std::uint8_t> address_of(const sockaddr_storage &peer)
+{
+    if (peer.ss_family == AF_INET)
+        return {reinterpret_cast<const std::uint8_t *>(&reinterpret_cast<const sockaddr_in &>(peer).sin_addr), 4};
+    if (peer.ss_family == AF_INET6)
+        return {reinterpret_cast<const std::uint8_t *>(&reinterpret_cast<const sockaddr_in6 &>(peer).sin6_addr), 16};
+    return {};
+}
+
+socklen_t length_of(const sockaddr_storage &peer)
+{
+    return peer.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+}
+
+double now_seconds()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+void trace_exchange(std::uint64_t id, const Handled &h, std::span<const std::uint8_t> query,
+                    std::span<const std::uint8_t> reply)
+{
+    auto &trace = core::Trace::instance();
+    trace.line(id, core::Speaker::client,
+               h.query ? query_summary(*h.query) : "(" + std::to_string(query.size()) + " octets, malformed)");
+    if (reply.empty()) {
+        trace.note(id, "no reply");
+        return;
+    }
+    if (h.response) {
+        std::string s = reply_summary(*h.response);
+        auto header = peek_header(reply);
+        if (header && header->flags.tc && !h.response->flags.tc)
+            s += " (truncated to " + std::to_string(reply.size()) + " octets)";
+        trace.line(id, core::Speaker::server, s);
+    } else {
+        auto header = peek_header(reply);
+        trace.line(id, core::Speaker::server, to_text(static_cast<Rcode>(header ? header->rcode : 0)));
+    }
+}
+
+// Receives into slots [first, size) without waiting; the number received (0 if none).
+std::size_t receive_batch(int fd, Server::Batch &b, std::size_t first)
+{
+    for (std::size_t i = first; i < b.size; ++i) {
+        b.received_iov[i] = {b.slot(i), b.slot_bytes};
+        b.received[i].msg_hdr = {};
+        b.received[i].msg_hdr.msg_name = &b.peers[i];
+        b.received[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+        b.received[i].msg_hdr.msg_iov = &b.received_iov[i];
+        b.received[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n;
+    do
+        n = ::recvmmsg(fd, &b.received[first], static_cast<unsigned>(b.size - first), MSG_DONTWAIT, nullptr);
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? 0 : static_cast<std::size_t>(n);
+}
+
+// Sends every queued reply; one that the kernel refuses (or a full buffer) is dropped, as UDP may.
+void send_batch(int fd, Server::Batch &b)
+{
+    for (std::size_t i = 0; i < b.pending; ++i) {
+        b.sent_iov[i] = {b.replies[i].data(), b.replies[i].size()};
+        b.sent[i].msg_hdr = {};
+        b.sent[i].msg_hdr.msg_name = &b.peers[b.reply_peer[i]];
+        b.sent[i].msg_hdr.msg_namelen = length_of(b.peers[b.reply_peer[i]]);
+        b.sent[i].msg_hdr.msg_iov = &b.sent_iov[i];
+        b.sent[i].msg_hdr.msg_iovlen = 1;
+    }
+    std::size_t done = 0;
+    while (done < b.pending) {
+        int n = ::sendmmsg(fd, &b.sent[done], static_cast<unsigned>(b.pending - done), MSG_DONTWAIT);
+        if (n > 0)
+            done += static_cast<std::size_t>(n);
+        else if (n < 0 && errno == EINTR)
+            continue;
+        else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;  // socket buffer full: the clients will retry
+        else
+            ++done;  // this one cannot be sent (unreachable, bad address): skip it
+    }
+    b.pending = 0;
+}
+
+}  // namespace
+
+RrlAction Server::rate_limit(std::span<const std::uint8_t> address)
+{
+    if (!rrl_.enabled())
+        return RrlAction::send;
+    const RrlKey key = rrl_key(address, options_.rrl);
+    const double now = now_seconds();
+    std::lock_guard lock(rrl_mutex_);
+    return rrl_.check(key, now);
+}
+
+void Server::handle_datagram(Batch &batch, std::size_t slot, std::size_t length, const ZoneSet &zones)
+{
+    const std::span<const std::uint8_t> query(batch.slot(slot), length);
+    const auto address = address_of(batch.peers[slot]);
+    std::vector<std::uint8_t> &reply = batch.replies[batch.pending];  // reused: no allocation on a hit
+    const bool tracing = core::Trace::instance().enabled();
+    const bool allowed = options_.query_acl.allows(address);
+    Handled h;
+    if (allowed && !tracing && batch.cache.lookup(query, reply)) {
+        // A repeated question: the reply is the cached one with this query's id and spelling.
+    } else if (!allowed) {
+        reply.clear();
+        if (vet_query(query) != Vetting::drop)
+            reply = header_reply(*peek_header(query), Rcode::refused);
+    } else {
+        h = handle_query(query, zones, Transport::udp, options_.answer);
+        reply = std::move(h.wire);
+        if (h.query && !reply.empty())
+            batch.cache.store(query, reply);
+    }
+    if (!reply.empty()) {
+        switch (rate_limit(address)) {
+        case RrlAction::send:
+            break;
+        case RrlAction::slip:
+            if (!h.query)
+                if (auto decoded = decode(query); decoded.ok())
+                    h.query = std::move(decoded).value();
+            reply = h.query ? truncated_reply(*h.query, options_.answer) : std::vector<std::uint8_t>{};
+            break;
+        case RrlAction::drop:
+            reply.clear();
+            break;
+        }
+    }
+    if (tracing)
+        trace_exchange(core::Trace::next_id(), h, query, reply);
+    if (reply.empty())
+        return;
+    batch.reply_peer[batch.pending] = slot;
+    ++batch.pending;
+}
+
+core::awaitable<void> Server::serve_udp(asio::ip::udp::socket &socket)
+{
+    auto batch = std::make_unique<Batch>();
+    const int fd = socket.native_handle();
+    std::uint64_t generation = zones_.generation();
+    std::shared_ptr<const ZoneSet> zones = zones_.get();
+    asio::ip::udp::endpoint sender;
+    for (;;) {
+        // The first datagram through asio (which waits correctly), the rest of the queue in batches.
+        auto [ec, n] = co_await socket.async_receive_from(asio::buffer(batch->slot(0), Batch::slot_bytes), sender,
+                                                          core::use_tuple);
+        if (ec == asio::error::operation_aborted || !socket.is_open())
+            co_return;
+        if (ec)
+            continue;  // ICMP errors from earlier sends surface here
+        if (zones_.generation() != generation) {
+            generation = zones_.generation();
+            zones = zones_.get();
+            batch->cache.clear();  // answers from the old zones must not outlive them
+        }
+        std::memcpy(&batch->peers[0], sender.data(), sender.size());
+        handle_datagram(*batch, 0, n, *zones);
+        std::size_t first = 1;
+        for (int round = 0; round < 8; ++round) {  // then let the worker's TCP connections run
+            const std::size_t got = receive_batch(fd, *batch, first);
+            for (std::size_t i = first; i < first + got; ++i)
+                handle_datagram(*batch, i, batch->received[i].msg_len, *zones);
+            send_batch(fd, *batch);
+            if (first + got < Batch::size)
+                break;
+            first = 0;
+        }
+    }
+}
+
+void Server::answer_tcp(std::span<const std::uint8_t> query, std::span<const std::uint8_t> address,
+                        const ZoneSet &zones, std::uint64_t trace_id, std::vector<std::uint8_t> &out)
+{
+    auto append = [&](std::span<const std::uint8_t> wire) {
+        if (wire.empty() || wire.size() > 0xffff)
+            return;
+        out.push_back(static_cast<std::uint8_t>(wire.size() >> 8));
+        out.push_back(static_cast<std::uint8_t>(wire.size() & 0xff));
+        out.insert(out.end(), wire.begin(), wire.end());
+    };
+    Handled h;
+    if (!options_.query_acl.allows(address)) {
+        if (vet_query(query) != Vetting::drop)
+            h.wire = header_reply(*peek_header(query), Rcode::refused);
+    } else {
+        h = handle_query(query, zones, Transport::tcp, options_.answer);
+    }
+    if (h.is_axfr() && h.response) {
+        if (!options_.axfr_allow.contains(address)) {
+            h.response->rcode = Rcode::refused;  // RFC 5936 §6: transfers only to whom policy allows
+            h.wire = encode(*h.response);
+        } else {
+            const auto messages = axfr(*h.query, zones);
+            std::size_t records = 0;
+            for (const auto &m : messages) {
+                append(encode(m));
+                records += m.answers.size();
+            }
+            if (core::Trace::instance().enabled()) {
+                core::Trace::instance().line(trace_id, core::Speaker::client, query_summary(*h.query));
+                core::Trace::instance().line(trace_id, core::Speaker::server,
+                                             to_text(messages.empty() ? Rcode::serv_fail : messages.front().rcode) +
+                                                 " AXFR " + std::to_string(messages.size()) + " messages, " +
+                                                 std::to_string(records) + " records");
+            }
+            return;
+        }
+    }
+    if (core::Trace::instance().enabled())
+        trace_exchange(trace_id, h, query, h.wire);
+    append(h.wire);
+}
+
+core::awaitable<void> Server::tcp_session(core::Stream &stream)
+{
+    const auto peer = stream.peer().address();
+    std::array<std::uint8_t, 16> address_bytes{};
+    std::size_t address_size = 4;
+    if (peer.is_v4()) {
+        auto b = peer.to_v4().to_bytes();
+        std::copy(b.begin(), b.end(), address_bytes.begin());
+    } else {
+        auto b = peer.to_v6().to_bytes();
+        std::copy(b.begin(), b.end(), address_bytes.begin());
+        address_size = 16;
+    }
+    const std::span<const std::uint8_t> address(address_bytes.data(), address_size);
+    TcpFramer framer;
+    std::vector<std::uint8_t> buffer(16384), out;
+    for (;;) {
+        auto [ec, n] = co_await stream.read_some(asio::buffer(buffer));
+        if (ec || n == 0)
+            co_return;
+        framer.feed(std::span<const std::uint8_t>(buffer.data(), n));
+        const auto zones = zones_.get();
+        out.clear();
+        // Pipelined queries (RFC 7766 §6.2.1.1) are answered in order, all in one write.
+        while (auto message = framer.next())
+            answer_tcp(*message, address, *zones, stream.id(), out);
+        if (!out.empty() &&
+            co_await stream.write(std::string_view(reinterpret_cast<const char *>(out.data()), out.size()), false))
+            co_return;
+        if (framer.error() != FrameError::none) {
+            spdlog::debug("dns: {}: {}; closing", stream.peer_string(), to_string(framer.error()));
+            co_return;
+        }
+    }
+}
+
+core::awaitable<void> Server::serve_tcp(asio::ip::tcp::socket socket)
+{
+    core::Stream stream(std::move(socket), core::Role::server);
+    stream.set_timeout(options_.tcp_idle);
+    co_await (tcp_session(stream) || stream.watchdog());
+    co_await stream.shutdown();
+}
+
+}  // namespace layer7::dns

@@ -1,0 +1,32 @@
+// The [dns] service: the authoritative server built from its config section (or `layer7 dns serve`
+// flags), with zone loading at start and on SIGHUP.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config/config.hpp"
+#include "core/service.hpp"
+#include "dns/server/rrl.hpp"
+
+namespace layer7::dns {
+
+struct ServiceConfig {
+    bool enabled = true;
+    core::HostPort listen{"127.0.0.1", 5300};
+    std::vector<std::string> zones;              // "FILE" or "ORIGIN=FILE"
+    bool embedded_zones = false;                 // also serve the textbook zones
+    std::vector<std::string> acl;                // prefixes that may query; empty: everybody
+    std::vector<std::string> axfr_allow;         // prefixes that may AXFR; empty: nobody
+    RrlConfig rrl;                               // responses_per_second 0: off
+    bool udp = true, tcp = true;
+    core::Limits limits{.max_connections = 10000, .idle_timeout = std::chrono::seconds(10)};
+};
+
+// Reads [dns]; with no `zones` the embedded textbook zones are served. Errors go to the diagnostics.
+ServiceConfig parse_config(core::Section section);
+// Throws core::StartError when a zone does not load or a listener cannot open.
+std::unique_ptr<core::Service> make_service(const ServiceConfig &config);
+
+}  // namespace layer7::dns

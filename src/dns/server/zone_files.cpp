@@ -1,0 +1,105 @@
+// Loading zone files: see zone_files.hpp.
+#include "dns/server/zone_files.hpp"
+
+#include <filesystem>
+
+#include "core/config/config.hpp"
+#include "dns/server/default_zones.hpp"
+#include "dns/zone/zone_parser.hpp"
+
+namespace layer7::dns {
+
+namespace {
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+std::string_view first_word(std::string_view s)
+{
+    s = trim(s);
+    return s.substr(0, s.find_first_of(" \t;("));
+}
+}  // namespace
+
+std::string guess_origin(std::string_view text, std::string_view file)
+{
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos)
+            end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        std::string_view word = first_word(line);
+        if (word.empty() || word.front() == ';' || word.front() == '$') {
+            if (word == "$ORIGIN" || word == "$origin") {
+                std::string_view rest = trim(line).substr(word.size());
+                std::string origin(first_word(rest));
+                if (!origin.empty() && origin.back() != '.')
+                    origin += '.';
+                return origin;
+            }
+            continue;
+        }
+        // The first record: its owner, when written absolute at the start of the line.
+        if (line.front() != ' ' && line.front() != '\t' && word.back() == '.')
+            return std::string(word);
+        break;
+    }
+    std::string stem = std::filesystem::path(std::string(file)).filename().string();
+    for (std::string_view suffix : {".zone", ".db", ".txt"})
+        if (stem.size() > suffix.size() && stem.ends_with(suffix))
+            stem.resize(stem.size() - suffix.size());
+    if (stem.starts_with("db."))
+        stem.erase(0, 3);
+    if (stem.empty())
+        return {};
+    if (stem.back() != '.')
+        stem += '.';
+    return stem;
+}
+
+core::Result<std::shared_ptr<const ZoneSet>, std::string> load_zones(const std::vector<std::string> &specs,
+                                                                      bool embedded)
+{
+    auto set = std::make_shared<ZoneSet>();
+    auto add = [&](std::string_view text, const std::string &origin_text,
+                   const std::string &file) -> std::optional<std::string> {
+        auto origin = Name::parse(origin_text);
+        if (!origin.ok())
+            return file + ": origin '" + origin_text + "' is not a domain name";
+        auto zone = parse_zone(text, origin.value(), file);
+        if (!zone.ok())
+            return to_text(zone.error());
+        if (!set->add(std::move(zone).value()))
+            return file + ": zone " + origin.value().to_text() + " is loaded twice";
+        return std::nullopt;
+    };
+    if (embedded)
+        for (const auto &z : default_zones())
+            if (auto e = add(z.text, std::string(z.origin), "<embedded " + std::string(z.origin) + ">"))
+                return core::fail(*e);
+    for (const auto &spec : specs) {
+        std::string file = spec, origin;
+        if (auto eq = spec.find('='); eq != std::string::npos && eq > 0 && !std::filesystem::exists(spec)) {
+            origin = spec.substr(0, eq);
+            file = spec.substr(eq + 1);
+        }
+        auto text = core::read_text_file(file);
+        if (!text)
+            return core::fail(file + ": cannot read the zone file");
+        if (origin.empty())
+            origin = guess_origin(*text, file);
+        if (origin.empty())
+            return core::fail(file + ":1: no $ORIGIN; name the zone as ORIGIN=" + file);
+        if (auto e = add(*text, origin, file))
+            return core::fail(*e);
+    }
+    return std::shared_ptr<const ZoneSet>(std::move(set));
+}
+
+}  // namespace layer7::dns
