@@ -37,7 +37,9 @@ void check_replies(const std::vector<ftp::Reply>& replies)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     const ftp::Endpoints ends{*ftp::parse_ip("192.0.2.10"), *ftp::parse_ip("192.0.2.1")};
-    const ftp::Policy policy{.anonymous = size > 0 && (data[0] & 1), .tls_available = size > 0 && (data[0] & 2)};
+    ftp::Policy policy;
+    policy.anonymous = size > 0 && (data[0] & 1);
+    policy.tls_available = size > 0 && (data[0] & 2);
     ftp::ControlSession session(policy, ends);
     core::LineParser lines(256);
     lines.feed(std::string_view(reinterpret_cast<const char*>(data), size));

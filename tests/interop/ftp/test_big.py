@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from conftest import PASSWORD, layer7_bin
-from conftest_helpers import run_tool
+from conftest import layer7_bin
+from ftp_support import PASSWORD, ftp_server, run_tool  # noqa: F401
 
 GIB = 1 << 30
 MIB = 1 << 20

@@ -3,8 +3,7 @@ import shutil
 
 import pytest
 
-from conftest import PASSWORD
-from conftest_helpers import run_tool
+from ftp_support import PASSWORD, ftp_server, run_tool  # noqa: F401
 
 BINARY = bytes(range(256)) * 64
 

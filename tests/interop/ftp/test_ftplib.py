@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import PASSWORD
+from ftp_support import PASSWORD, ftp_server, run_tool  # noqa: F401
 
 
 def connect(server, user="anonymous", password="guest@", cls=ftplib.FTP):

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import free_port, layer7_bin, wait_tcp
-from conftest_helpers import run_tool
+from ftp_support import run_tool
 
 BINARY = os.urandom(300_000)
 

@@ -7,8 +7,16 @@
 namespace layer7::ftp {
 namespace {
 
+Policy test_policy()
+{
+    Policy p;
+    p.anonymous = true;
+    p.tls_available = true;
+    return p;
+}
+
 struct Fixture {
-    Policy policy{.anonymous = true, .tls_available = true};
+    Policy policy = test_policy();
     ControlSession session{policy, {*parse_ip("192.0.2.10"), *parse_ip("192.0.2.1")}};
 
     int code(std::string_view line)

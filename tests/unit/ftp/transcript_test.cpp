@@ -20,6 +20,14 @@
 namespace layer7::ftp {
 namespace {
 
+Policy test_policy()
+{
+    Policy p;
+    p.anonymous = true;
+    p.tls_available = true;
+    return p;
+}
+
 struct Transcript {
     std::string name;
     std::vector<std::string> lines;
@@ -180,7 +188,7 @@ private:
     }
 
     std::string name_;
-    Policy policy_{.anonymous = true, .tls_available = true};
+    Policy policy_ = test_policy();
     ControlSession session_{policy_, {*parse_ip("192.0.2.10"), *parse_ip("192.0.2.1")}};
     std::deque<std::string> queue_;
     Op last_ = Op::none;

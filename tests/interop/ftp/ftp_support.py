@@ -1,12 +1,11 @@
-"""FTP interop fixtures: a served tree (with symlinks in and out), a users file, a running server."""
+"""FTP interop support: a served tree (with symlinks in and out), a users file, the `ftp_server` fixture
+(test modules import it), and run_tool()."""
 import os
 import subprocess
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from conftest import free_port, layer7_bin  # noqa: E402
+from conftest import free_port, layer7_bin
 
 PASSWORD = "s3cret pass"
 
@@ -64,3 +63,8 @@ def ftp_server(layer7, tmp_path):
     p = layer7("--data", str(data), "ftp", "serve", "--root", str(root), "--listen", f"127.0.0.1:{port}",
                "--anonymous", "--users", str(users), "--pasv-ports", f"{pasv[0]}-{pasv[1]}", "--threads", "2")
     return Server(p, port, root, data, pasv)
+
+
+def run_tool(args, timeout=30, **kw):
+    """Runs a client to completion (bounded), returning the CompletedProcess with text output."""
+    return subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
