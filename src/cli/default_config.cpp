@@ -59,6 +59,24 @@ data_timeout = 60               # seconds a data connection may stay idle
 [ftp.limits]
 idle_timeout = 300              # seconds between commands
 max_line = 4096                 # a longer command gets 500
+
+# POP3 (RFC 1939 + CAPA, UIDL, TOP, STLS): Bob reads the mail in DATA/mail/DOMAIN/USER/ (Maildir).
+# A users-file line bob:HASH:domain=hamburger.edu is the mailbox bob@hamburger.edu; log in as
+# bob or bob@hamburger.edu. Lines without domain= belong to `domain`.
+[pop3]
+enabled = true
+listen = "127.0.0.1:1110"
+users = ""                      # empty: DATA/users (`layer7 user add NAME --users DATA/users`)
+mail_root = ""                  # empty: DATA/mail
+domain = "localhost"            # the domain of users without domain=
+tls = true                      # STLS with tls_cert/tls_key, or a dev certificate under DATA/tls
+plaintext_auth = false          # USER/PASS without TLS only from loopback
+max_auth_failures = 3           # then the connection closes
+auth_failure_delay_ms = 1000    # before each failed PASS answer, doubled each time
+
+[pop3.limits]
+idle_timeout = 600              # RFC 1939 §3 autologout: at least 10 minutes
+max_line = 512                  # a longer command gets -ERR
 )toml";
 }
 

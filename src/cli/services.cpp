@@ -4,6 +4,7 @@
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
 #include "http/server/service.hpp"
+#include "mail/pop3/service.hpp"
 
 namespace layer7::cli {
 
@@ -31,6 +32,10 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     ftp::Config ftp = ftp::parse_config(root.section("ftp"), plan.runtime.data);
     if (ftp.enabled)
         plan.services.push_back(ftp::make_service(ftp));
+
+    pop3::Config pop3 = pop3::parse_config(root.section("pop3"), plan.runtime.data);
+    if (pop3.enabled)
+        plan.services.push_back(pop3::make_service(pop3));
 
     root.finish();
     return plan;

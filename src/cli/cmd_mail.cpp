@@ -1,0 +1,217 @@
+// `layer7 mail …`: the user agent. `mail fetch --pop3` downloads into a local Maildir;
+// `mail send` (SMTP submission) is added beside it.
+#include <fstream>
+#include <iostream>
+
+#include <chrono>
+#include <random>
+#include <sstream>
+
+#include "cli/common.hpp"
+#include "mail/message/message_builder.hpp"
+#include "mail/pop3/client.hpp"
+#include "mail/smtp/command_codec.hpp"
+#include "mail/smtp/submit.hpp"
+
+namespace layer7::cli {
+
+namespace {
+
+// The first line of `path`: a password never travels on the command line, where `ps` shows it.
+std::optional<std::string> read_password_file(const std::string& path)
+{
+    std::ifstream in(path);
+    std::string line;
+    if (!in || !std::getline(in, line))
+        return std::nullopt;
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    return line;
+}
+
+void add_fetch_command(CLI::App& mail_cmd, Globals& g)
+{
+    struct Fetch {
+        std::string pop3, user, password_file, output = "Maildir", ca_file;
+        bool keep = false, starttls = false, insecure = false;
+        int timeout = 60;
+    };
+    static Fetch fetch;
+    auto* cmd = mail_cmd.add_subcommand("fetch", "Download mail into a local Maildir (deletes it on the server "
+                                                 "unless --keep)");
+    cmd->add_option("--pop3", fetch.pop3, "POP3 server ADDR (host:port)")->required();
+    cmd->add_option("--user", fetch.user, "Login (bob or bob@domain)")->required();
+    cmd->add_option("--password-file", fetch.password_file, "File whose first line is the password")->required();
+    cmd->add_flag("--keep", fetch.keep, "Leave the messages on the server (download-and-keep)");
+    cmd->add_option("-o,--output", fetch.output, "Local Maildir (default ./Maildir)");
+    cmd->add_flag("--starttls", fetch.starttls, "STLS before logging in (RFC 2595)");
+    cmd->add_option("--tls-ca", fetch.ca_file, "CA file to verify the server (default: the system store)");
+    cmd->add_flag("--insecure", fetch.insecure, "Do not verify the server's certificate");
+    cmd->add_option("--timeout", fetch.timeout, "Seconds of silence before giving up (default 60)");
+    cmd->callback([&g] {
+        auto hp = parse_addr("--pop3", fetch.pop3, false);
+        if (!hp) {
+            g.status = exit_usage;
+            return;
+        }
+        auto password = read_password_file(fetch.password_file);
+        if (!password) {
+            std::cerr << "layer7: cannot read a password from " << fetch.password_file << "\n";
+            g.status = exit_usage;
+            return;
+        }
+        setup(g, "warn");
+        pop3::FetchOptions options;
+        options.server = *hp;
+        options.user = fetch.user;
+        options.password = *password;
+        options.keep = fetch.keep;
+        options.maildir = fetch.output;
+        options.starttls = fetch.starttls;
+        options.ca_file = fetch.ca_file;
+        options.insecure = fetch.insecure;
+        options.timeout = std::chrono::seconds(fetch.timeout);
+        g.status = pop3::fetch(options);
+    });
+}
+
+
+// A whole file, or standard input for "-".
+std::optional<std::string> read_whole(const std::string& path)
+{
+    std::ostringstream out;
+    if (path == "-") {
+        out << std::cin.rdbuf();
+        return out.str();
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    out << in.rdbuf();
+    return out.str();
+}
+
+std::string content_type_of(const std::string& name)
+{
+    static const std::pair<const char*, const char*> types[] = {
+        {".txt", "text/plain"}, {".html", "text/html"}, {".pdf", "application/pdf"}, {".png", "image/png"},
+        {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"}, {".zip", "application/zip"},
+        {".json", "application/json"}, {".csv", "text/csv"}};
+    const auto dot = name.rfind('.');
+    if (dot != std::string::npos)
+        for (const auto& [ext, type] : types)
+            if (name.compare(dot, std::string::npos, ext) == 0)
+                return type;
+    return "application/octet-stream";
+}
+
+void add_send_command(CLI::App& mail_cmd, Globals& g)
+{
+    struct Send {
+        std::string server, from, subject, body, user, password_file, ca_file, helo = "localhost";
+        std::vector<std::string> to, cc, attach;
+        bool starttls = false, insecure = false;
+        int timeout = 60;
+    };
+    static Send send;
+    auto* cmd = mail_cmd.add_subcommand("send", "Compose a MIME message and submit it over SMTP (RFC 6409)");
+    cmd->add_option("--server", send.server, "SMTP server ADDR (host:port), e.g. 127.0.0.1:2587")->required();
+    cmd->add_option("--from", send.from, "Author and envelope sender, e.g. alice@crepes.fr")->required();
+    cmd->add_option("--to", send.to, "Recipient (repeatable)")->required();
+    cmd->add_option("--cc", send.cc, "Carbon-copy recipient (repeatable)");
+    cmd->add_option("--subject", send.subject, "Subject (UTF-8)");
+    cmd->add_option("--body", send.body, "File holding the text ('-' for standard input)");
+    cmd->add_option("--attach", send.attach, "File to attach (repeatable)");
+    cmd->add_option("--user", send.user, "AUTH login (alice or alice@crepes.fr)");
+    cmd->add_option("--password-file", send.password_file, "File whose first line is the password");
+    cmd->add_flag("--starttls", send.starttls, "STARTTLS before AUTH (RFC 3207); fail if not offered");
+    cmd->add_option("--tls-ca", send.ca_file, "CA file to verify the server (default: the system store)");
+    cmd->add_flag("--insecure", send.insecure, "Do not verify the server's certificate");
+    cmd->add_option("--helo", send.helo, "Name in EHLO (default localhost)");
+    cmd->add_option("--timeout", send.timeout, "Seconds of silence before giving up (default 60)");
+    cmd->callback([&g] {
+        auto usage = [&g](const std::string& message) {
+            std::cerr << "layer7: " << message << "\n";
+            g.status = exit_usage;
+        };
+        auto hp = parse_addr("--server", send.server, false);
+        if (!hp) {
+            g.status = exit_usage;
+            return;
+        }
+        mail::Draft draft;
+        auto from = mail::parse_mailbox(send.from);
+        if (!from)
+            return usage("--from: not an address: " + send.from);
+        draft.from = *from;
+        std::vector<std::string> recipients;
+        for (auto* list : {&send.to, &send.cc})
+            for (const auto& text : *list) {
+                auto box = mail::parse_mailbox(text);
+                if (!box)
+                    return usage("not an address: " + text);
+                (list == &send.to ? draft.to : draft.cc).push_back(*box);
+                recipients.push_back(box->address());
+            }
+        draft.subject = send.subject;
+        draft.date = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        std::random_device random;
+        char unique[40];
+        std::snprintf(unique, sizeof unique, "%llx.%08x%08x",
+                      static_cast<unsigned long long>(draft.date.time_since_epoch().count()), random(), random());
+        draft.message_id = unique;
+        if (!send.body.empty()) {
+            auto text = read_whole(send.body);
+            if (!text)
+                return usage("cannot read " + send.body);
+            draft.text = std::move(*text);
+        }
+        for (const auto& path : send.attach) {
+            auto data = read_whole(path);
+            if (!data)
+                return usage("cannot read " + path);
+            const std::string name = path.substr(path.find_last_of('/') + 1);
+            draft.attachments.push_back({name, content_type_of(name), std::move(*data)});
+        }
+        auto message = mail::build_message(draft);
+        if (!message)
+            return usage("cannot build the message (an address that cannot be written?)");
+        smtp::SubmitOptions options;
+        options.server = *hp;
+        options.client.helo = send.helo;
+        options.client.tls = send.starttls ? smtp::TlsPolicy::required : smtp::TlsPolicy::never;
+        if (!send.user.empty()) {
+            if (send.password_file.empty())
+                return usage("--user needs --password-file");
+            auto password = read_password_file(send.password_file);
+            if (!password)
+                return usage("cannot read a password from " + send.password_file);
+            options.client.user = send.user;
+            options.client.password = *password;
+        }
+        options.ca_file = send.ca_file;
+        options.insecure = send.insecure;
+        options.timeout = std::chrono::seconds(send.timeout);
+        smtp::Outgoing outgoing;
+        outgoing.mail_from = draft.from.address();
+        outgoing.rcpt_to = recipients;
+        outgoing.body = *message;
+        outgoing.eight_bit_mime = smtp::has_non_ascii(*message);
+        outgoing.smtputf8 = smtp::has_non_ascii(outgoing.mail_from);
+        for (const auto& r : recipients)
+            outgoing.smtputf8 = outgoing.smtputf8 || smtp::has_non_ascii(r);
+        setup(g, "warn");
+        g.status = smtp::submit(options, outgoing);
+    });
+}
+}  // namespace
+
+void add_mail_commands(CLI::App& app, Globals& g)
+{
+    auto* mail_cmd = app.add_subcommand("mail", "Mail user agent: fetch (POP3), send (SMTP submission)");
+    mail_cmd->require_subcommand(1);
+    add_fetch_command(*mail_cmd, g);
+    add_send_command(*mail_cmd, g);
+}
+
+}  // namespace layer7::cli

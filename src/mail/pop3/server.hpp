@@ -1,0 +1,26 @@
+// The POP3 connection shell: drives a Session over a Stream and performs its actions on the
+// mail store (lock, list, read, commit) and TLS.
+#pragma once
+
+#include <memory>
+
+#include <asio/ssl/context.hpp>
+
+#include "core/net/asio.hpp"
+#include "mail/pop3/service.hpp"
+#include "mail/pop3/session.hpp"
+#include "mail/store/store.hpp"
+
+namespace layer7::pop3 {
+
+struct ServerContext {
+    Config config;
+    Policy policy;                               // check_credentials reads the users file
+    mail::Store store;
+    std::shared_ptr<asio::ssl::context> tls;     // null: no STLS
+};
+
+// One connection, from greeting to close; errors and timeouts end it quietly.
+core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const ServerContext& context);
+
+}  // namespace layer7::pop3

@@ -1,0 +1,267 @@
+// One Maildir: see maildir.hpp. Delivery follows the spec's tmp → new protocol with fsyncs so
+// that a message reported as delivered survives a crash (STYLE.md 11).
+#include "mail/store/maildir.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "mail/store/line_endings.hpp"
+#include "mail/store/maildir_name.hpp"
+
+namespace layer7::mail {
+
+namespace {
+
+std::error_code last_error()
+{
+    return {errno, std::generic_category()};
+}
+
+struct Fd {
+    int fd = -1;
+    explicit Fd(int f) : fd(f) {}
+    ~Fd()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+    Fd(const Fd&) = delete;
+};
+
+std::error_code fsync_directory(const std::string& path)
+{
+    Fd dir(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dir.fd < 0 || ::fsync(dir.fd) != 0)
+        return last_error();
+    return {};
+}
+
+// mkdir -p with each created directory fsync'ed into its parent.
+std::error_code make_directories(const std::string& path)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0)
+        return S_ISDIR(st.st_mode) ? std::error_code{} : std::make_error_code(std::errc::not_a_directory);
+    const auto slash = path.find_last_of('/');
+    const std::string parent = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    if (auto ec = make_directories(parent))
+        return ec;
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+        return last_error();
+    return fsync_directory(parent);
+}
+
+std::error_code write_all(int fd, std::string_view bytes)
+{
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return last_error();
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
+std::string host_name()
+{
+    char buffer[256] = {};
+    if (::gethostname(buffer, sizeof buffer - 1) != 0 || buffer[0] == '\0')
+        return "localhost";
+    return buffer;
+}
+
+// Deliveries by this process: the spec's Q<n>, unique together with time and pid.
+std::atomic<std::uint64_t> delivery_counter{0};
+
+bool read_file(const std::string& path, std::string& out, std::error_code& ec)
+{
+    Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.fd < 0) {
+        ec = last_error();
+        return false;
+    }
+    out.clear();
+    char buffer[65536];
+    for (;;) {
+        const ssize_t n = ::read(file.fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            ec = last_error();
+            return false;
+        }
+        if (n == 0)
+            return true;
+        out.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace
+
+std::error_code Maildir::create() const
+{
+    for (const char* sub : {"/tmp", "/new", "/cur"})
+        if (auto ec = make_directories(path_ + sub))
+            return ec;
+    return {};
+}
+
+core::Result<std::string, std::error_code> Maildir::deliver(std::string_view message) const
+{
+    if (auto ec = create())
+        return core::fail(ec);
+    const std::string stored = to_lf(message);
+    static const std::string host = host_name();
+    std::string unique, temp_path;
+    int fd = -1;
+    for (int attempt = 0; fd < 0; ++attempt) {
+        timespec now{};
+        ::clock_gettime(CLOCK_REALTIME, &now);
+        unique = unique_name(static_cast<std::uint64_t>(now.tv_sec), static_cast<std::uint32_t>(now.tv_nsec / 1000),
+                             static_cast<std::uint64_t>(::getpid()), ++delivery_counter, host);
+        temp_path = path_ + "/tmp/" + unique;
+        fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && (errno != EEXIST || attempt > 10))
+            return core::fail(last_error());
+    }
+    Fd file(fd);
+    std::error_code ec = write_all(file.fd, stored);
+    if (!ec && ::fsync(file.fd) != 0)
+        ec = last_error();
+    if (!ec && ::close(std::exchange(file.fd, -1)) != 0)
+        ec = last_error();
+    MaildirName name{unique, stored.size(), crlf_size(stored), false, {}};
+    const std::string file_name = format_maildir_name(name);
+    const std::string final_path = path_ + "/new/" + file_name;
+    // RENAME_NOREPLACE: a name clash must fail rather than replace someone's message.
+    if (!ec && ::renameat2(AT_FDCWD, temp_path.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0)
+        ec = last_error();
+    if (ec) {
+        ::unlink(temp_path.c_str());
+        return core::fail(ec);
+    }
+    if (auto sync = fsync_directory(path_ + "/new")) {
+        ::unlink(final_path.c_str());  // not known durable: not delivered, and not delivered twice
+        return core::fail(sync);
+    }
+    return file_name;
+}
+
+core::Result<std::vector<MaildirEntry>, std::error_code> Maildir::list() const
+{
+    std::vector<MaildirEntry> out;
+    for (const char* folder : {"new", "cur"}) {
+        const std::string dir_path = path_ + "/" + folder;
+        DIR* dir = ::opendir(dir_path.c_str());
+        if (!dir) {
+            if (errno == ENOENT)
+                continue;  // a mailbox that never received mail
+            return core::fail(last_error());
+        }
+        while (const dirent* d = ::readdir(dir)) {
+            auto name = parse_maildir_name(d->d_name);
+            if (!name)
+                continue;
+            MaildirEntry entry{folder, d->d_name, name->unique, uidl_of(name->unique), 0, 0, name->flags};
+            if (name->size && name->wire_size) {
+                entry.size = *name->size;
+                entry.wire_size = *name->wire_size;
+            } else {  // written by another tool: measure it
+                std::string content;
+                std::error_code ec;
+                if (!read_file(dir_path + "/" + d->d_name, content, ec))
+                    continue;  // vanished meanwhile
+                entry.size = content.size();
+                entry.wire_size = crlf_size(content);
+            }
+            out.push_back(std::move(entry));
+        }
+        ::closedir(dir);
+    }
+    std::sort(out.begin(), out.end(), [](const MaildirEntry& a, const MaildirEntry& b) {
+        const auto ta = delivery_time(a.unique), tb = delivery_time(b.unique);
+        return ta != tb ? ta < tb : a.unique < b.unique;
+    });
+    return out;
+}
+
+std::error_code Maildir::relocate(MaildirEntry& entry) const
+{
+    auto all = list();
+    if (!all)
+        return all.error();
+    for (const auto& e : *all)
+        if (e.unique == entry.unique) {
+            entry.folder = e.folder;
+            entry.file = e.file;
+            entry.flags = e.flags;
+            return {};
+        }
+    return std::make_error_code(std::errc::no_such_file_or_directory);
+}
+
+core::Result<std::string, std::error_code> Maildir::read(const MaildirEntry& entry) const
+{
+    std::string content;
+    std::error_code ec;
+    if (read_file(file_path(entry), content, ec))
+        return content;
+    if (ec != std::errc::no_such_file_or_directory)
+        return core::fail(ec);
+    MaildirEntry moved = entry;
+    if (auto lost = relocate(moved))
+        return core::fail(lost);
+    if (!read_file(file_path(moved), content, ec))
+        return core::fail(ec);
+    return content;
+}
+
+std::error_code Maildir::set_flags(MaildirEntry& entry, std::string_view flags) const
+{
+    auto name = parse_maildir_name(entry.file);
+    if (!name)
+        return std::make_error_code(std::errc::invalid_argument);
+    name->has_info = true;
+    name->flags = std::string(flags);
+    const std::string file = format_maildir_name(*name);
+    const std::string target = path_ + "/cur/" + file;
+    if (::rename(file_path(entry).c_str(), target.c_str()) != 0) {
+        if (errno != ENOENT)
+            return last_error();
+        if (auto lost = relocate(entry))
+            return lost;
+        if (::rename(file_path(entry).c_str(), target.c_str()) != 0)
+            return last_error();
+    }
+    entry.folder = "cur";
+    entry.file = file;
+    entry.flags = name->flags;
+    return {};
+}
+
+std::error_code Maildir::remove(const MaildirEntry& entry) const
+{
+    if (::unlink(file_path(entry).c_str()) != 0) {
+        if (errno != ENOENT)
+            return last_error();
+        MaildirEntry moved = entry;
+        if (relocate(moved))
+            return {};  // already gone
+        if (::unlink(file_path(moved).c_str()) != 0 && errno != ENOENT)
+            return last_error();
+        return fsync_directory(path_ + "/" + moved.folder);
+    }
+    return fsync_directory(path_ + "/" + entry.folder);
+}
+
+}  // namespace layer7::mail

@@ -1,0 +1,165 @@
+// Maildir on disk: durable delivery into new/, listing with sizes, flags in cur/, deletion, and
+// files written by other tools (no ,S=/,W=).
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "mail/store/maildir.hpp"
+#include "mail/store/maildir_name.hpp"
+#include "temp_dir.hpp"
+
+namespace layer7::mail {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::size_t files_in(const std::string& dir)
+{
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+TEST(Maildir, CreateMakesTheThreeFolders)
+{
+    test::TempDir t;
+    Maildir box(t.path + "/a/b/bob");
+    ASSERT_FALSE(box.create());
+    for (const char* sub : {"tmp", "new", "cur"}) {
+        struct stat st {};
+        ASSERT_EQ(::stat((box.path() + "/" + sub).c_str(), &st), 0) << sub;
+        EXPECT_EQ(st.st_mode & 0777, 0700u) << sub;
+    }
+    EXPECT_FALSE(box.create());  // idempotent
+}
+
+TEST(Maildir, DeliverWritesNewWithSizesAndNoTemp)
+{
+    test::TempDir t;
+    Maildir box(t.path + "/bob");
+    const std::string message = "Subject: hi\r\n\r\nhello\r\n";
+    auto name = box.deliver(message);
+    ASSERT_TRUE(name.ok()) << name.error().message();
+    EXPECT_EQ(files_in(box.path() + "/tmp"), 0u);
+    ASSERT_EQ(files_in(box.path() + "/new"), 1u);
+    auto parsed = parse_maildir_name(*name);
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(parsed->size, 19u);       // stored with LF
+    EXPECT_EQ(parsed->wire_size, 22u);  // sent with CRLF
+    EXPECT_FALSE(parsed->has_info);     // new/ files carry no info (the spec)
+    std::ifstream in(box.path() + "/new/" + *name, std::ios::binary);
+    std::string stored((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(stored, "Subject: hi\n\nhello\n");
+    struct stat st {};
+    ASSERT_EQ(::stat((box.path() + "/new/" + *name).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(Maildir, DeliveriesGetUniqueNames)
+{
+    test::TempDir t;
+    Maildir box(t.path + "/bob");
+    std::set<std::string> names;
+    for (int i = 0; i < 50; ++i) {
+        auto name = box.deliver("Subject: " + std::to_string(i) + "\n\nx\n");
+        ASSERT_TRUE(name.ok());
+        names.insert(parse_maildir_name(*name)->unique);
+    }
+    EXPECT_EQ(names.size(), 50u);
+    auto list = box.list();
+    ASSERT_TRUE(list.ok());
+    ASSERT_EQ(list->size(), 50u);
+    // Oldest first: the same second's deliveries are ordered by unique name (Q counter).
+    for (std::size_t i = 1; i < list->size(); ++i)
+        EXPECT_LE(delivery_time((*list)[i - 1].unique), delivery_time((*list)[i].unique));
+}
+
+TEST(Maildir, DeliverFailsCleanlyWhereItCannotWrite)
+{
+    test::TempDir t;
+    ASSERT_EQ(::mkdir((t.path + "/ro").c_str(), 0500), 0);
+    if (::geteuid() == 0)
+        GTEST_SKIP() << "root ignores directory permissions";
+    Maildir box(t.path + "/ro/bob");
+    EXPECT_FALSE(box.deliver("x").ok());
+}
+
+TEST(Maildir, ListReadFlagRemove)
+{
+    test::TempDir t;
+    Maildir box(t.path + "/bob");
+    ASSERT_TRUE(box.deliver("Subject: one\r\n\r\n1\r\n").ok());
+    ASSERT_TRUE(box.deliver("Subject: two\r\n\r\n2\r\n").ok());
+    auto list = box.list();
+    ASSERT_TRUE(list.ok());
+    ASSERT_EQ(list->size(), 2u);
+    MaildirEntry first = (*list)[0];
+    EXPECT_EQ(first.folder, "new");
+    EXPECT_EQ(first.wire_size, 19u);
+    EXPECT_EQ(first.uid, uidl_of(first.unique));
+    auto content = box.read(first);
+    ASSERT_TRUE(content.ok());
+    EXPECT_EQ(*content, "Subject: one\n\n1\n");
+
+    ASSERT_FALSE(box.set_flags(first, "S"));
+    EXPECT_EQ(first.folder, "cur");
+    EXPECT_EQ(first.file.substr(first.file.size() - 4), ":2,S");
+    EXPECT_TRUE(fs::exists(box.path() + "/cur/" + first.file));
+    ASSERT_FALSE(box.set_flags(first, "ST"));  // again, from cur/
+    EXPECT_EQ(first.file.substr(first.file.size() - 5), ":2,ST");
+
+    list = box.list();
+    ASSERT_TRUE(list.ok());
+    ASSERT_EQ(list->size(), 2u);
+    EXPECT_EQ((*list)[0].unique, first.unique);  // the unique part (and UIDL) survives the move
+    EXPECT_EQ((*list)[0].flags, "ST");
+
+    ASSERT_FALSE(box.remove(first));
+    EXPECT_FALSE(box.remove(first));  // already gone: not an error
+    list = box.list();
+    ASSERT_TRUE(list.ok());
+    EXPECT_EQ(list->size(), 1u);
+}
+
+TEST(Maildir, FollowsAMessageAnotherAgentMoved)
+{
+    test::TempDir t;
+    Maildir box(t.path + "/bob");
+    ASSERT_TRUE(box.deliver("a\n").ok());
+    MaildirEntry stale = box.list()->at(0);
+    // mutt reads it: new/ → cur/ with ":2,S".
+    fs::rename(box.path() + "/new/" + stale.file, box.path() + "/cur/" + stale.file + ":2,S");
+    auto content = box.read(stale);
+    ASSERT_TRUE(content.ok());
+    EXPECT_EQ(*content, "a\n");
+    ASSERT_FALSE(box.remove(stale));
+    EXPECT_TRUE(box.list()->empty());
+}
+
+TEST(Maildir, MeasuresFilesFromOtherTools)
+{
+    test::TempDir t;
+    Maildir box(t.path + "/bob");
+    ASSERT_FALSE(box.create());
+    std::ofstream(box.path() + "/cur/1600000000.12345_1.other:2,S") << "Subject: x\n\nbody\n";
+    std::ofstream(box.path() + "/new/.hidden") << "ignored";
+    auto list = box.list();
+    ASSERT_TRUE(list.ok());
+    ASSERT_EQ(list->size(), 1u);
+    EXPECT_EQ((*list)[0].size, 17u);
+    EXPECT_EQ((*list)[0].wire_size, 20u);
+    EXPECT_EQ((*list)[0].flags, "S");
+}
+
+TEST(Maildir, ListOfAMissingMaildirIsEmpty)
+{
+    test::TempDir t;
+    auto list = Maildir(t.path + "/never").list();
+    ASSERT_TRUE(list.ok());
+    EXPECT_TRUE(list->empty());
+}
+
+}  // namespace
+}  // namespace layer7::mail
