@@ -77,6 +77,23 @@ auth_failure_delay_ms = 1000    # before each failed PASS answer, doubled each t
 [pop3.limits]
 idle_timeout = 600              # RFC 1939 §3 autologout: at least 10 minutes
 max_line = 512                  # a longer command gets -ERR
+
+# DNS, authoritative (RFC 1034/1035): the textbook's zones networkutopia.com, crepes.fr and
+# hamburger.edu (A, NS, CNAME, MX), over UDP and TCP. Try: dig @127.0.0.1 -p 5300 crepes.fr MX
+[dns]
+enabled = true
+listen = "127.0.0.1:5300"
+zones = []                      # zone files ("FILE" or "ORIGIN=FILE"); empty: the embedded textbook zones
+acl = []                        # prefixes that may query ("10.0.0.0/8"); empty: everybody
+axfr_allow = ["127.0.0.1"]      # who may transfer a zone (dig axfr); others get REFUSED
+
+[dns.rrl]                       # response rate limiting per client /24 (/56), UDP only
+responses_per_second = 100      # per prefix; 0: off
+slip = 2                        # every 2nd dropped reply goes out truncated, so real clients retry on TCP
+
+[dns.limits]
+idle_timeout = 10               # seconds a TCP connection may sit idle between queries (RFC 7766)
+max_connections = 10000
 )toml";
 }
 

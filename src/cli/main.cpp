@@ -19,6 +19,7 @@ int main(int argc, char** argv)
     add_echo_commands(app, g);
     add_user_commands(app, g);
     add_http_commands(app, g);
+    add_dns_commands(app, g);
     add_pop3_commands(app, g);
     add_mail_commands(app, g);
     add_ftp_commands(app, g);

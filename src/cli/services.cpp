@@ -1,6 +1,7 @@
 // Builds every service from a config file.
 #include "cli/services.hpp"
 
+#include "dns/server/service.hpp"
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
 #include "http/server/service.hpp"
@@ -36,6 +37,10 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     pop3::Config pop3 = pop3::parse_config(root.section("pop3"), plan.runtime.data);
     if (pop3.enabled)
         plan.services.push_back(pop3::make_service(pop3));
+
+    dns::ServiceConfig dns = dns::parse_config(root.section("dns"));
+    if (dns.enabled)
+        plan.services.push_back(dns::make_service(dns));
 
     root.finish();
     return plan;

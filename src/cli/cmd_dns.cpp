@@ -1,0 +1,89 @@
+// `layer7 dns serve` (authoritative) and `layer7 dig` (a dig-like client with +trace).
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "dns/client/dig.hpp"
+#include "dns/server/acl.hpp"
+#include "dns/server/service.hpp"
+
+namespace layer7::cli {
+
+namespace {
+
+void add_dns_serve(CLI::App &dns_cmd, Globals &g)
+{
+    struct Serve {
+        std::vector<std::string> zones, axfr_allow, acl;
+        std::string listen = "127.0.0.1:5300";
+        double rrl = 0;
+        unsigned slip = 2;
+        bool embedded = false;
+    };
+    static Serve a;
+    auto *serve = dns_cmd.add_subcommand("serve", "Authoritative server for the zones in --zone files");
+    serve->add_option("--zone", a.zones, "Zone file (RFC 1035 master format), or ORIGIN=FILE; repeatable");
+    serve->add_flag("--embedded", a.embedded, "Also serve the textbook zones (networkutopia.com, crepes.fr, hamburger.edu)");
+    serve->add_option("--listen", a.listen, "ADDR for UDP and TCP (default 127.0.0.1:5300)");
+    serve->add_option("--axfr-allow", a.axfr_allow, "Address or prefix allowed to AXFR; repeatable");
+    serve->add_option("--acl", a.acl, "Address or prefix allowed to query (default: everybody); repeatable");
+    serve->add_option("--rrl", a.rrl, "Responses per second per client /24 (/56); 0 = off");
+    serve->add_option("--rrl-slip", a.slip, "With --rrl: every Nth dropped reply goes out truncated (0 = never)");
+    serve->callback([&g] {
+        setup(g);
+        if (a.zones.empty() && !a.embedded) {
+            std::cerr << "layer7: dns serve needs --zone FILE (or --embedded)\n";
+            g.status = exit_usage;
+            return;
+        }
+        dns::ServiceConfig c;
+        auto hp = parse_addr("--listen", a.listen, true);
+        if (!hp) {
+            g.status = exit_usage;
+            return;
+        }
+        c.listen = *hp;
+        c.zones = a.zones;
+        c.embedded_zones = a.embedded;
+        for (auto *list : {&a.axfr_allow, &a.acl})
+            for (auto &p : *list)
+                if (!dns::parse_prefix(p)) {
+                    std::cerr << "layer7: '" << p << "' is not an address or prefix\n";
+                    g.status = exit_usage;
+                    return;
+                }
+        c.axfr_allow = a.axfr_allow;
+        c.acl = a.acl;
+        c.rrl.responses_per_second = a.rrl;
+        c.rrl.slip = a.slip;
+        std::vector<std::unique_ptr<core::Service>> services;
+        services.push_back(dns::make_service(c));
+        g.status = run_services(services, g.threads);
+    });
+}
+
+void add_dig(CLI::App &app, Globals &g)
+{
+    static std::vector<std::string> args;
+    auto *dig = app.add_subcommand("dig", "DNS lookup printed like dig: NAME [TYPE] [@SERVER[:PORT]] [+trace] [+tcp] [+norec]");
+    dig->prefix_command();  // NAME, TYPE, @SERVER, +options and -p go to dig's own parser
+    dig->footer("Options: +trace [--root-hints FILE] +tcp +norec +noedns +bufsize=N +dnssec +short +ignore "
+                "+time=N +tries=N -p PORT");
+    dig->callback([&g, dig] {
+        setup(g, "warn");
+        args = dig->remaining();
+        g.status = dns::run_dig(args, std::cout, std::cerr);
+    });
+}
+
+}  // namespace
+
+void add_dns_commands(CLI::App &app, Globals &g)
+{
+    auto *dns_cmd = app.add_subcommand("dns", "DNS: authoritative server and recursive resolver");
+    dns_cmd->require_subcommand(1);
+    add_dns_serve(*dns_cmd, g);
+    add_dns_resolve_command(*dns_cmd, g);  // cmd_dns_resolve.cpp
+    add_dig(app, g);
+}
+
+}  // namespace layer7::cli
