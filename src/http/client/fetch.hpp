@@ -1,0 +1,29 @@
+// Fetching a URL the way a user agent does: cookies from the jar (RFC 6265 §5.4) and back into
+// it, Accept-Encoding and gzip/deflate decoding, and redirects (RFC 9110 §15.4) up to a hop limit.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "http/client/client.hpp"
+#include "http/client/cookie_jar.hpp"
+
+namespace layer7::http::client {
+
+struct FetchOptions {
+    int max_redirects = 0;         // 0: return the 3xx itself
+    bool decode = true;            // ask for gzip and undo it (-o writes the decoded content)
+    CookieJar* jar = nullptr;
+    std::function<void(const Exchange&)> on_exchange;  // each hop, e.g. to print -v headers
+};
+
+struct FetchResult {
+    Exchange last;        // the final response (body decoded when `decode`)
+    std::string url;      // where it came from
+    int redirects = 0;
+};
+
+core::awaitable<core::Result<FetchResult, Failure>> fetch(Client& client, std::string url, Request request,
+                                                          std::string body, const FetchOptions& options);
+
+}  // namespace layer7::http::client

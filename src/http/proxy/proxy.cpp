@@ -1,0 +1,327 @@
+// The caching proxy's semantics: see proxy.hpp.
+#include "http/proxy/proxy.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "http/cache/cache_key.hpp"
+#include "http/cache/validation.hpp"
+#include "http/client/redirect.hpp"
+#include "http/message/cache_control.hpp"
+#include "http/message/date.hpp"
+#include "http/message/target.hpp"
+#include "http/message/token.hpp"
+#include "http/proxy/hop_by_hop.hpp"
+
+namespace layer7::http::proxy {
+
+namespace {
+
+cache::Time wall_now()
+{
+    return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+// The leader of a collapsed fetch must release its followers however it leaves.
+struct FlightGuard {
+    Flights& flights;
+    const std::string& key;
+    std::shared_ptr<Flight> flight;
+    ~FlightGuard()
+    {
+        if (flight)
+            flights.finish(key, flight, nullptr);
+    }
+    void finish(std::shared_ptr<const cache::Entry> entry)
+    {
+        flights.finish(key, flight, std::move(entry));
+        flight.reset();
+    }
+};
+
+}  // namespace
+
+struct Proxy::Target {
+    Url url;
+    std::string text;  // the URL as a string: the cache key's second half
+};
+
+Proxy::Proxy(Options options, cache::Store& store) : options_(std::move(options)), store_(store) {}
+
+bool Proxy::connect_allowed(std::uint16_t port) const
+{
+    for (auto p : options_.connect_ports)
+        if (p == port)
+            return true;
+    return false;
+}
+
+client::Client& Proxy::upstream()
+{
+    std::lock_guard lock(clients_mutex_);
+    auto& c = clients_[std::this_thread::get_id()];
+    if (!c) {
+        client::Options o;
+        o.connect_timeout = options_.connect_timeout;
+        o.io_timeout = options_.upstream_timeout;
+        o.limits.max_body = options_.max_body;
+        o.max_idle_per_origin = 64;
+        c = std::make_unique<client::Client>(std::move(o));
+    }
+    return *c;
+}
+
+ProxyReply Proxy::error(Status status, std::string_view reason, std::string_view text)
+{
+    ++stats_.errors;
+    ProxyReply r;
+    r.response.status = status;
+    r.response.reason = reason;
+    r.response.fields.add("Content-Type", "text/plain; charset=utf-8");
+    r.response.fields.add("Cache-Control", "no-store");
+    append_via(r.response.fields, Version{1, 1}, options_.via_name);
+    r.body = std::make_shared<const std::string>(std::to_string(code(status)) + " " + std::string(reason) + ": " +
+                                                 std::string(text) + "\n");
+    return r;
+}
+
+ProxyReply Proxy::status_page()
+{
+    ProxyReply r;
+    r.response.fields.add("Content-Type", "application/json");
+    r.response.fields.add("Cache-Control", "no-store");
+    r.body = std::make_shared<const std::string>(status_json(stats_, store_.stats(), options_.cache_max_bytes));
+    return r;
+}
+
+core::awaitable<ProxyReply> Proxy::handle(const Request& request, std::string body)
+{
+    ++stats_.requests;
+    if (via_contains(request.fields, options_.via_name)) {
+        spdlog::warn("proxy: loop detected for {} (our Via {} is already in the request)", request.target,
+                     options_.via_name);
+        co_return error(static_cast<Status>(508), "Loop Detected", "this request has already passed this proxy");
+    }
+    const auto parsed = parse_target(request.target, request.method);
+    if (!parsed)
+        co_return error(Status::bad_request, "Bad Request", "invalid request-target");
+    Target t;
+    if (parsed->form == TargetForm::origin) {
+        if (parsed->path == "/layer7-status" || (!options_.origin && parsed->path == "/status")) {
+            --stats_.requests;  // looking at the counters does not change them
+            co_return status_page();
+        }
+        if (!options_.origin)
+            co_return error(Status::bad_request, "Bad Request",
+                            "this is a proxy: send absolute-form requests (curl -x), or run it with --origin");
+        t.url = *options_.origin;
+        t.url.path_and_query = request.target;
+    } else if (parsed->form == TargetForm::absolute) {
+        auto url = parse_url(request.target);
+        if (!url || (url->scheme != "http" && url->scheme != "https"))
+            co_return error(Status::bad_request, "Bad Request", "only http and https URLs are proxied");
+        if ((iequals(parsed->authority, options_.via_name) || parsed->authority == "proxy-host") &&
+            (parsed->path == "/status" || parsed->path == "/layer7-status")) {
+            --stats_.requests;
+            co_return status_page();
+        }
+        t.url = std::move(*url);
+    } else {
+        co_return error(Status::bad_request, "Bad Request", "unsupported request-target form");
+    }
+    t.text = client::to_string(t.url);
+
+    if (request.method == MethodId::get || request.method == MethodId::head)
+        co_return co_await cached_get(request, t);
+
+    ++stats_.passes;
+    client::Exchange ex;
+    cache::Time rq{}, rs{};
+    if (auto failed = co_await forward(request, t, std::move(body), ex, rq, rs))
+        co_return std::move(*failed);
+    const int status = code(ex.response.status);
+    if (!request.method.is_safe() && status >= 200 && status < 400) {
+        // RFC 9111 §4.4: a non-error response to an unsafe method invalidates its target.
+        const std::string primary = cache::primary_key(Method(MethodId::get), t.text);
+        const auto vary = store_.vary_of(primary);
+        store_.erase(cache::full_key(primary, vary ? cache::vary_key(*vary, request) : ""));
+    }
+    co_return from_exchange(ex, request, "MISS");
+}
+
+core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Target& t)
+{
+    const std::string primary = cache::primary_key(Method(MethodId::get), t.text);
+    const auto vary = store_.vary_of(primary);
+    const std::string key = cache::full_key(primary, vary ? cache::vary_key(*vary, request) : "");
+    const bool only_if_cached = parse_cache_control(request.fields.combined("Cache-Control")).only_if_cached;
+    const cache::Time now = wall_now();
+
+    if (auto entry = store_.find(key)) {
+        const auto age = cache::current_age(entry->response, entry->request_time, entry->response_time, now);
+        const auto lifetime = cache::freshness_lifetime(entry->response, options_.policy);
+        if (cache::decide(request, entry->response, age, lifetime, options_.policy) != cache::Use::revalidate) {
+            ++stats_.hits;
+            stats_.bytes_saved += entry->body->size();
+            co_return from_entry(*entry, request, "HIT", now);
+        }
+        if (only_if_cached)
+            co_return error(Status::gateway_timeout, "Gateway Timeout", "only-if-cached and the copy is stale");
+        // RFC 9111 §4.3.1: validate with what we hold; our conditionals replace the client's.
+        Request conditional = cache::conditional_request(request, entry->response);
+        conditional.method = Method(MethodId::get);
+        client::Exchange ex;
+        cache::Time rq{}, rs{};
+        if (auto failed = co_await forward(conditional, t, {}, ex, rq, rs))
+            co_return std::move(*failed);
+        if (ex.response.status == Status::not_modified && cache::not_modified_matches(entry->response, ex.response)) {
+            ++stats_.revalidated;
+            stats_.bytes_saved += entry->body->size();
+            auto updated = std::make_shared<cache::Entry>(*entry);
+            updated->response = cache::merge_not_modified(entry->response, ex.response);
+            updated->request_time = rq;
+            updated->response_time = rs;
+            if (auto ec = store_.put(updated))
+                spdlog::warn("proxy: cannot store {}: {}", t.text, ec.message());
+            co_return from_entry(*updated, request, "REVALIDATED", rs);
+        }
+        ++stats_.misses;
+        if (!maybe_store(request, primary, ex, rq, rs))
+            store_.erase(key);
+        co_return from_exchange(ex, request, "MISS");
+    }
+    if (only_if_cached)
+        co_return error(Status::gateway_timeout, "Gateway Timeout", "only-if-cached and nothing is stored");
+
+    // A miss. HEAD is forwarded as it is; GET misses for one key are collapsed into one fetch.
+    FlightGuard guard{flights_, key, nullptr};
+    if (request.method == MethodId::get) {
+        auto [flight, leader] = flights_.join(key);
+        if (!leader) {
+            ++stats_.collapsed;
+            auto entry = co_await flight->wait();
+            // The leader's Vary may select another variant than ours: then fetch our own.
+            if (entry && cache::full_key(entry->primary, cache::vary_key(entry->vary, request)) == entry->key) {
+                ++stats_.hits;
+                stats_.bytes_saved += entry->body->size();
+                co_return from_entry(*entry, request, "HIT", wall_now());
+            }
+        } else {
+            guard.flight = flight;
+        }
+    }
+    ++stats_.misses;
+    Request upstream_request = request;
+    cache::strip_preconditions(upstream_request.fields);  // a full response fills the cache
+    client::Exchange ex;
+    cache::Time rq{}, rs{};
+    if (auto failed = co_await forward(upstream_request, t, {}, ex, rq, rs))
+        co_return std::move(*failed);
+    auto stored = maybe_store(request, primary, ex, rq, rs);
+    if (guard.flight)
+        guard.finish(std::move(stored));
+    co_return from_exchange(ex, request, "MISS");
+}
+
+core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request, const Target& t, std::string body,
+                                                          client::Exchange& ex, cache::Time& request_time,
+                                                          cache::Time& response_time)
+{
+    Request up;
+    up.method = request.method;
+    up.fields = request.fields;
+    strip_hop_by_hop(up.fields);
+    // RFC 9112 §3.2.2: the target URI's authority replaces Host; the client adds it from the URL.
+    up.fields.erase("Host");
+    up.fields.erase("Content-Length");
+    append_via(up.fields, request.version, options_.via_name);
+    ++stats_.origin_requests;
+    request_time = wall_now();
+    auto result = co_await upstream().send(t.url, std::move(up), std::move(body));
+    response_time = wall_now();
+    if (!result) {
+        const auto& f = result.error();
+        if (f.error == client::Error::timeout) {
+            spdlog::warn("proxy: upstream timeout for {}: {}", t.text, f.detail);
+            co_return error(Status::gateway_timeout, "Gateway Timeout", "the upstream server did not answer in time");
+        }
+        if (f.error == client::Error::bad_response || f.error == client::Error::empty_reply)
+            spdlog::warn("proxy: malformed response from upstream for {}: {} ({})", t.text,
+                         client::describe(f.error), f.detail);
+        else
+            spdlog::warn("proxy: upstream failed for {}: {} ({})", t.text, client::describe(f.error), f.detail);
+        co_return error(Status::bad_gateway, "Bad Gateway",
+                        std::string(client::describe(f.error)) + (f.detail.empty() ? "" : ": " + f.detail));
+    }
+    ex = std::move(result.value());
+    stats_.origin_bytes += ex.body.size();
+    strip_hop_by_hop(ex.response.fields);
+    // RFC 9110 §6.6.1: a recipient with a clock adds Date to a response it caches or forwards.
+    if (!ex.response.fields.contains("Date"))
+        ex.response.fields.add("Date", format_http_date(response_time));
+    co_return std::nullopt;
+}
+
+std::shared_ptr<const cache::Entry> Proxy::maybe_store(const Request& request, const std::string& primary,
+                                                       const client::Exchange& ex, cache::Time request_time,
+                                                       cache::Time response_time)
+{
+    if (request.method != MethodId::get || ex.body.size() > options_.max_object ||
+        !cache::is_storable(request, ex.response, options_.policy))
+        return nullptr;
+    auto names = cache::vary_names(ex.response);
+    if (!names)
+        return nullptr;
+    auto e = std::make_shared<cache::Entry>();
+    e->primary = primary;
+    e->vary = std::move(*names);
+    e->key = cache::full_key(primary, cache::vary_key(e->vary, request));
+    e->response = ex.response;
+    e->response.reason.clear();
+    e->body = std::make_shared<const std::string>(ex.body);
+    e->request_time = request_time;
+    e->response_time = response_time;
+    if (auto ec = store_.put(e))
+        spdlog::warn("proxy: cannot store {}: {}", primary, ec.message());
+    return e;
+}
+
+ProxyReply Proxy::from_entry(const cache::Entry& entry, const Request& request, std::string_view x_cache,
+                             cache::Time now)
+{
+    ProxyReply r;
+    r.response = entry.response;
+    const auto age = cache::current_age(entry.response, entry.request_time, entry.response_time, now);
+    r.response.fields.set("Age", std::to_string(age.count()));
+    append_via(r.response.fields, Version{1, 1}, options_.via_name);
+    r.response.fields.set("X-Cache", x_cache);
+    if (cache::client_not_modified(request, entry.response)) {
+        r.response.status = Status::not_modified;
+        r.response.fields.erase("Content-Length");
+        return r;
+    }
+    r.body = entry.body;
+    r.head_only = request.method == MethodId::head;
+    return r;
+}
+
+ProxyReply Proxy::from_exchange(client::Exchange& ex, const Request& request, std::string_view x_cache)
+{
+    ProxyReply r;
+    r.response = std::move(ex.response);
+    append_via(r.response.fields, Version{1, 1}, options_.via_name);
+    r.response.fields.set("X-Cache", x_cache);
+    if (request.method == MethodId::get && cache::client_not_modified(request, r.response)) {
+        r.response.status = Status::not_modified;
+        r.response.fields.erase("Content-Length");
+        return r;
+    }
+    if (request.method == MethodId::head) {
+        r.head_only = true;  // the upstream's Content-Length describes the GET body: keep it
+        return r;
+    }
+    if (!forbids_content(r.response.status))
+        r.body = std::make_shared<const std::string>(std::move(ex.body));
+    return r;
+}
+
+}  // namespace layer7::http::proxy

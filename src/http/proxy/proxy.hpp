@@ -1,0 +1,81 @@
+// The caching proxy's HTTP semantics (RFC 9110 §7.6, RFC 9111): one request in, one reply out.
+// Forward mode takes absolute-form targets; with `origin` set it is a reverse proxy (accelerator)
+// for that one site. GET goes through the cache (fresh → HIT, stale → conditional GET →
+// REVALIDATED or MISS, concurrent misses collapsed); other methods pass through and invalidate.
+// The h1 connection shell (connection.hpp) and CONNECT tunnels (tunnel.hpp) sit around it.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/net/asio.hpp"
+#include "http/cache/freshness.hpp"
+#include "http/cache/store.hpp"
+#include "http/client/client.hpp"
+#include "http/message/message.hpp"
+#include "http/proxy/flights.hpp"
+#include "http/proxy/stats.hpp"
+
+namespace layer7::http::proxy {
+
+struct Options {
+    std::optional<Url> origin;                  // reverse-proxy mode: every request goes here
+    std::string via_name = "layer7";            // our Via received-by (the listen ADDR): loops → 508
+    std::vector<std::uint16_t> connect_ports{443};  // CONNECT elsewhere → 403
+    std::chrono::milliseconds connect_timeout{10000};
+    std::chrono::milliseconds upstream_timeout{30000};  // no byte from the origin this long → 504
+    std::uint64_t max_body = 64u << 20;         // upstream response bodies (buffered); larger → 502
+    std::uint64_t max_object = 16u << 20;       // larger responses are served but not stored
+    std::uint64_t cache_max_bytes = 256u << 20; // for the status page
+    cache::Policy policy;                       // shared cache
+};
+
+struct ProxyReply {
+    Response response;
+    std::shared_ptr<const std::string> body;  // null: no body
+    bool head_only = false;  // answer to HEAD: the fields describe a body that is not sent
+    bool close = false;
+};
+
+class Proxy {
+public:
+    Proxy(Options options, cache::Store& store);
+
+    core::awaitable<ProxyReply> handle(const Request& request, std::string body);
+    bool connect_allowed(std::uint16_t port) const;
+    const Options& options() const { return options_; }
+    Stats& stats() { return stats_; }
+    // The upstream client of the calling worker thread (its sockets belong to that thread).
+    client::Client& upstream();
+
+private:
+    struct Target;
+    ProxyReply error(Status status, std::string_view reason, std::string_view text);
+    ProxyReply status_page();
+    core::awaitable<ProxyReply> cached_get(const Request& request, const Target& target);
+    // Sends upstream; fills `ex` or returns the 502/504 to send instead.
+    core::awaitable<std::optional<ProxyReply>> forward(const Request& request, const Target& target,
+                                                       std::string body, client::Exchange& ex,
+                                                       cache::Time& request_time, cache::Time& response_time);
+    ProxyReply from_entry(const cache::Entry& entry, const Request& request, std::string_view x_cache,
+                          cache::Time now);
+    ProxyReply from_exchange(client::Exchange& ex, const Request& request, std::string_view x_cache);
+    std::shared_ptr<const cache::Entry> maybe_store(const Request& request, const std::string& primary,
+                                                    const client::Exchange& ex, cache::Time request_time,
+                                                    cache::Time response_time);
+
+    Options options_;
+    cache::Store& store_;
+    Flights flights_;
+    Stats stats_;
+    std::mutex clients_mutex_;
+    std::unordered_map<std::thread::id, std::unique_ptr<client::Client>> clients_;
+};
+
+}  // namespace layer7::http::proxy

@@ -1,0 +1,162 @@
+// Tests for http/cache/freshness (RFC 9111 §3, §4.2, §5.2).
+#include "http/cache/freshness.hpp"
+
+#include <gtest/gtest.h>
+
+#include "http/message/date.hpp"
+
+using namespace layer7::http;
+using namespace layer7::http::cache;
+using namespace std::chrono;
+
+namespace {
+
+const Time t0 = *parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT");  // RFC 9110's example date
+
+Response response(std::initializer_list<std::pair<const char*, std::string>> fields, Status status = Status::ok)
+{
+    Response r;
+    r.status = status;
+    for (const auto& [n, v] : fields)
+        r.fields.add(n, v);
+    return r;
+}
+
+Request get(std::initializer_list<std::pair<const char*, const char*>> fields = {})
+{
+    Request r;
+    for (const auto& [n, v] : fields)
+        r.fields.add(n, v);
+    return r;
+}
+
+}  // namespace
+
+TEST(Storable, NeedsExplicitOrHeuristicFreshness)
+{
+    EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "max-age=60"}})));
+    EXPECT_TRUE(is_storable(get(), response({{"Expires", format_http_date(t0)}})));
+    // §3: a 200 is heuristically cacheable (RFC 9110 §15.1) even with no freshness information.
+    EXPECT_TRUE(is_storable(get(), response({})));
+    // 302 is not heuristically cacheable; with max-age it is.
+    EXPECT_FALSE(is_storable(get(), response({}, Status::found)));
+    EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "max-age=5"}}, Status::found)));
+    EXPECT_TRUE(is_storable(get(), response({}, Status::not_found)));
+}
+
+TEST(Storable, NoStorePrivateAndMethods)
+{
+    EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "no-store"}})));
+    EXPECT_FALSE(is_storable(get({{"Cache-Control", "no-store"}}), response({{"Cache-Control", "max-age=60"}})));
+    EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "private, max-age=60"}})));
+    EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "private=\"Set-Cookie\", max-age=60"}})));
+    Policy private_cache;
+    private_cache.shared = false;
+    EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "private, max-age=60"}}), private_cache));
+    Request post = get();
+    post.method = Method(MethodId::post);
+    EXPECT_FALSE(is_storable(post, response({{"Cache-Control", "max-age=60"}})));
+    EXPECT_FALSE(is_storable(get(), response({}, Status::not_modified)));
+    EXPECT_FALSE(is_storable(get(), response({}, Status::partial_content)));
+    EXPECT_FALSE(is_storable(get(), response({{"Vary", "*"}})));
+    EXPECT_FALSE(is_storable(get(), response({{"Set-Cookie", "a=1"}, {"Cache-Control", "max-age=60"}})));
+}
+
+TEST(Storable, AuthorizationNeedsPermission)
+{
+    auto auth = get({{"Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="}});
+    EXPECT_FALSE(is_storable(auth, response({{"Cache-Control", "max-age=60"}})));
+    EXPECT_TRUE(is_storable(auth, response({{"Cache-Control", "public, max-age=60"}})));
+    EXPECT_TRUE(is_storable(auth, response({{"Cache-Control", "s-maxage=60"}})));
+    EXPECT_TRUE(is_storable(auth, response({{"Cache-Control", "must-revalidate, max-age=60"}})));
+}
+
+TEST(Lifetime, ExplicitDirectivesInOrder)
+{
+    const std::string date = format_http_date(t0);
+    EXPECT_EQ(freshness_lifetime(response({{"Cache-Control", "max-age=60, s-maxage=120"}})), seconds(120));
+    Policy private_cache;
+    private_cache.shared = false;
+    EXPECT_EQ(freshness_lifetime(response({{"Cache-Control", "max-age=60, s-maxage=120"}}), private_cache),
+              seconds(60));
+    // max-age beats Expires (§5.3).
+    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Expires", format_http_date(t0 + hours(1))},
+                                           {"Cache-Control", "max-age=10"}})),
+              seconds(10));
+    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Expires", format_http_date(t0 + hours(1))}})),
+              seconds(3600));
+    // An invalid Expires ("0") means already expired (§5.3).
+    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Expires", "0"}})), seconds(0));
+    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Expires", format_http_date(t0 - hours(1))}})),
+              seconds(0));
+}
+
+TEST(Lifetime, HeuristicIsTenPercentOfLastModifiedAge)
+{
+    const std::string date = format_http_date(t0);
+    // Modified 10 hours before Date → fresh for 1 hour (§4.2.2).
+    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Last-Modified", format_http_date(t0 - hours(10))}})),
+              seconds(3600));
+    // Capped at a day.
+    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Last-Modified", format_http_date(t0 - days(365))}})),
+              seconds(86400));
+    // Not for a 302; not without Last-Modified; not when Last-Modified is in the future.
+    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Last-Modified", format_http_date(t0 - hours(10))}},
+                                          Status::found)),
+              seconds(0));
+    EXPECT_EQ(freshness_lifetime(response({{"Date", date}})), seconds(0));
+    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Last-Modified", format_http_date(t0 + hours(1))}})),
+              seconds(0));
+}
+
+TEST(Age, CurrentAgeFollowsSection423)
+{
+    const std::string date = format_http_date(t0);
+    // Sent at t0, Date t0, received 2 s later with Age: 10, now 100 s after receipt.
+    // apparent_age = 2, corrected_age_value = 10 + 2 = 12, initial = 12, resident = 100 → 112.
+    auto r = response({{"Date", date}, {"Age", "10"}});
+    EXPECT_EQ(current_age(r, t0, t0 + seconds(2), t0 + seconds(102)), seconds(112));
+    // A server clock 30 s behind: apparent_age 30 dominates.
+    auto skewed = response({{"Date", format_http_date(t0 - seconds(30))}});
+    EXPECT_EQ(current_age(skewed, t0, t0, t0), seconds(30));
+    // A Date in the future never makes the age negative.
+    auto ahead = response({{"Date", format_http_date(t0 + hours(1))}});
+    EXPECT_EQ(current_age(ahead, t0, t0, t0 + seconds(5)), seconds(5));
+    // An invalid Age is ignored.
+    auto bad = response({{"Date", date}, {"Age", "ten"}});
+    EXPECT_EQ(current_age(bad, t0, t0, t0 + seconds(7)), seconds(7));
+}
+
+TEST(Decide, FreshStaleAndRequestDirectives)
+{
+    auto r = response({{"Cache-Control", "max-age=60"}});
+    EXPECT_EQ(decide(get(), r, seconds(59), seconds(60)), Use::fresh);
+    EXPECT_EQ(decide(get(), r, seconds(60), seconds(60)), Use::revalidate);  // fresh only while lifetime > age
+    EXPECT_EQ(decide(get({{"Cache-Control", "no-cache"}}), r, seconds(1), seconds(60)), Use::revalidate);
+    EXPECT_EQ(decide(get({{"Pragma", "no-cache"}}), r, seconds(1), seconds(60)), Use::revalidate);
+    EXPECT_EQ(decide(get({{"Pragma", "no-cache"}, {"Cache-Control", "max-stale"}}), r, seconds(1), seconds(60)),
+              Use::fresh);  // §5.4: Pragma is ignored when Cache-Control is present
+    EXPECT_EQ(decide(get({{"Cache-Control", "max-age=10"}}), r, seconds(11), seconds(60)), Use::revalidate);
+    EXPECT_EQ(decide(get({{"Cache-Control", "min-fresh=30"}}), r, seconds(40), seconds(60)), Use::revalidate);
+    EXPECT_EQ(decide(get({{"Cache-Control", "max-stale=20"}}), r, seconds(70), seconds(60)), Use::stale_ok);
+    EXPECT_EQ(decide(get({{"Cache-Control", "max-stale=5"}}), r, seconds(70), seconds(60)), Use::revalidate);
+    EXPECT_EQ(decide(get({{"Cache-Control", "max-stale"}}), r, seconds(7000), seconds(60)), Use::stale_ok);
+}
+
+TEST(Decide, ResponseDirectives)
+{
+    // no-cache: stored, but every use is validated first (§5.2.2.4).
+    auto nc = response({{"Cache-Control", "no-cache, max-age=600"}});
+    EXPECT_EQ(decide(get(), nc, seconds(0), seconds(600)), Use::revalidate);
+    // must-revalidate forbids serving stale even when the client accepts it (§5.2.2.2).
+    auto mr = response({{"Cache-Control", "max-age=60, must-revalidate"}});
+    EXPECT_TRUE(must_revalidate(mr));
+    EXPECT_EQ(decide(get({{"Cache-Control", "max-stale"}}), mr, seconds(70), seconds(60)), Use::revalidate);
+    // proxy-revalidate and s-maxage bind shared caches only.
+    auto pr = response({{"Cache-Control", "max-age=60, proxy-revalidate"}});
+    EXPECT_TRUE(must_revalidate(pr));
+    Policy private_cache;
+    private_cache.shared = false;
+    EXPECT_FALSE(must_revalidate(pr, private_cache));
+    EXPECT_TRUE(must_revalidate(response({{"Cache-Control", "s-maxage=5"}})));
+}
