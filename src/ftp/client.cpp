@@ -23,10 +23,11 @@ core::awaitable<std::pair<std::string, Reply>> Client::read_reply()
         if (ev.kind == ReplyEvent::Kind::error)
             co_return std::pair{std::string("malformed reply from the server"), Reply{}};
         auto [ec, n] = co_await control_->read_some(asio::buffer(buffer));
-        if (ec)
-            co_return std::pair{"control connection: " + (is_end_of_stream(ec) ? std::string("closed by the server")
-                                                                                : ec.message()),
-                                Reply{}};
+        if (ec) {
+            std::string error = "control connection: ";
+            error += is_end_of_stream(ec) ? std::string("closed by the server") : ec.message();
+            co_return std::pair{std::move(error), Reply{}};
+        }
         parser_.feed(std::string_view(buffer, n));
     }
 }
@@ -96,7 +97,10 @@ core::awaitable<std::string> Client::prepare_data()
         auto [err, r] = co_await command(line);
         if (!err.empty())
             co_return err;
-        co_return r.code == 200 ? std::string() : describe(r);
+        std::string error;
+        if (r.code != 200)
+            error = describe(r);
+        co_return error;
     }
     std::optional<std::uint16_t> port;
     auto [err, r] = co_await command("EPSV");

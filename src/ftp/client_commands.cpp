@@ -132,9 +132,13 @@ int client_ls(const Url& url, const ClientOptions& options)
         std::string listing;
         auto err = co_await transfer(client, url.path.empty() ? "LIST" : "LIST " + url.path,
                                      [&](core::Stream& data) -> core::awaitable<std::string> {
-                                         auto [ec, body] = co_await receive_all(data, 256u << 20);
-                                         listing = std::move(body);
-                                         co_return ec ? "data connection: " + ec.message() : std::string();
+                                         // No ternary of temporaries in co_return: GCC 12 frees one twice.
+                                         auto got = co_await receive_all(data, 256u << 20);
+                                         listing = std::move(got.second);
+                                         std::string error;
+                                         if (got.first)
+                                             error = "data connection: " + got.first.message();
+                                         co_return error;
                                      });
         std::fwrite(listing.data(), 1, listing.size(), stdout);
         co_return err;
@@ -173,9 +177,12 @@ int client_get(const Url& url, const std::string& local_file, const ClientOption
         ProgressBar bar(options.progress, offset, total);
         auto err = co_await transfer(client, "RETR " + url.path, [&](core::Stream& data) -> core::awaitable<std::string> {
             Moved m = co_await receive_file(data, fd, false, [&](std::uint64_t n) { bar.update(n); });
+            std::string error;
             if (m.local)
-                co_return file + ": " + m.local.message();
-            co_return m.network ? "data connection: " + m.network.message() : std::string();
+                error = file + ": " + m.local.message();
+            else if (m.network)
+                error = "data connection: " + m.network.message();
+            co_return error;
         });
         if (::close(fd) != 0 && err.empty())
             err = file + ": " + std::strerror(errno);
@@ -202,9 +209,12 @@ int client_put(const Url& url, const std::string& local_file, const ClientOption
         ProgressBar bar(options.progress, 0, total);
         co_return co_await transfer(client, "STOR " + remote, [&](core::Stream& data) -> core::awaitable<std::string> {
             Moved m = co_await send_file(data, fd, 0, total, false, [&](std::uint64_t n) { bar.update(n); });
+            std::string error;
             if (m.local)
-                co_return local_file + ": " + m.local.message();
-            co_return m.network ? "data connection: " + m.network.message() : std::string();
+                error = local_file + ": " + m.local.message();
+            else if (m.network)
+                error = "data connection: " + m.network.message();
+            co_return error;
         });
     });
     ::close(fd);
@@ -217,7 +227,10 @@ int client_rm(const Url& url, const ClientOptions& options)
         auto [err, r] = co_await client.command((url.directory ? "RMD " : "DELE ") + url.path);
         if (!err.empty())
             co_return err;
-        co_return r.positive() ? std::string() : describe(r);
+        std::string error;
+        if (!r.positive())
+            error = describe(r);
+        co_return error;
     });
 }
 
