@@ -106,12 +106,13 @@ EOF
     pids+=("$!")
 }
 
-# CPU ticks of a server: its process (all threads) plus its children (NSD's server processes).
+# CPU ticks of a server: its process (all threads) and all its descendants (NSD's server and
+# xfrd processes; NSD re-forks its servers on reload).
 server_ticks() {
     local total c
-    total="$(cpu_ticks "$1")"
+    total="$(cpu_ticks "$1" 2>/dev/null || echo 0)"
     for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-        total=$((total + $(cpu_ticks "$c" 2>/dev/null || echo 0)))
+        total=$((total + $(server_ticks "$c")))
     done
     echo "$total"
 }
