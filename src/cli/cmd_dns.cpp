@@ -63,14 +63,22 @@ void add_dns_serve(CLI::App &dns_cmd, Globals &g)
 
 void add_dig(CLI::App &app, Globals &g)
 {
-    static std::vector<std::string> args;
+    struct Dig {
+        std::vector<std::string> words;  // NAME, TYPE, @SERVER[:PORT], +options, in dig's free order
+        std::string port, root_hints;
+    };
+    static Dig a;
     auto *dig = app.add_subcommand("dig", "DNS lookup printed like dig: NAME [TYPE] [@SERVER[:PORT]] [+trace] [+tcp] [+norec]");
-    dig->prefix_command();  // NAME, TYPE, @SERVER, +options and -p go to dig's own parser
-    dig->footer("Options: +trace [--root-hints FILE] +tcp +norec +noedns +bufsize=N +dnssec +short +ignore "
-                "+time=N +tries=N -p PORT");
-    dig->callback([&g, dig] {
+    dig->add_option("words", a.words, "NAME TYPE @SERVER[:PORT] +trace +tcp +norec +noedns +bufsize=N +short +time=N +tries=N");
+    dig->add_option("-p", a.port, "Server port (default 53)");
+    dig->add_option("--root-hints", a.root_hints, "Root hints for +trace (default /usr/share/dns/root.hints)");
+    dig->callback([&g] {
         setup(g, "warn");
-        args = dig->remaining();
+        std::vector<std::string> args = a.words;
+        if (!a.port.empty())
+            args.insert(args.end(), {"-p", a.port});
+        if (!a.root_hints.empty())
+            args.insert(args.end(), {"--root-hints", a.root_hints});
         g.status = dns::run_dig(args, std::cout, std::cerr);
     });
 }

@@ -230,7 +230,7 @@ ns.sub   IN A     192.0.2.153
 
 def big_txt(count, length=200, label="big"):
     """`count` TXT records of `length` octets each at `label`."""
-    return "".join(f'{label} IN TXT "{chr(97 + i % 26) * length}"\n' for i in range(count))
+    return "".join(f'{label} IN TXT "{i:03d}{chr(97 + i % 26) * (length - 3)}"\n' for i in range(count))
 
 
 def write_test_zone(directory, serial=2024010101, extra=""):
