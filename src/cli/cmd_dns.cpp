@@ -87,9 +87,10 @@ void add_dig(CLI::App &app, Globals &g)
 
 void add_dns_commands(CLI::App &app, Globals &g)
 {
-    auto *dns_cmd = app.add_subcommand("dns", "DNS: authoritative server");
+    auto *dns_cmd = app.add_subcommand("dns", "DNS: authoritative server and recursive resolver");
     dns_cmd->require_subcommand(1);
     add_dns_serve(*dns_cmd, g);
+    add_dns_resolve_command(*dns_cmd, g);  // cmd_dns_resolve.cpp
     add_dig(app, g);
 }
 

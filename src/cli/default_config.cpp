@@ -94,6 +94,37 @@ slip = 2                        # every 2nd dropped reply goes out truncated, so
 [dns.limits]
 idle_timeout = 10               # seconds a TCP connection may sit idle between queries (RFC 7766)
 max_connections = 10000
+
+# DNS, recursive and caching: iterates from the root hints, caches answers by TTL and negative
+# answers (RFC 2308). The textbook's zones are asked of the [dns] server above directly (stub
+# zones), so they resolve offline; other names go out to the Internet's root servers.
+# Try: dig @127.0.0.1 -p 5335 www.hamburger.edu
+[resolver]
+enabled = true
+listen = "127.0.0.1:5335"
+root_hints = "/usr/share/dns/root.hints"  # Debian dns-root-data; missing: only the stub zones resolve
+allow = ["127.0.0.0/8", "::1/128"]  # clients that may query; others get REFUSED (not an open resolver)
+query_timeout_ms = 800          # wait for one upstream reply, then try the next server
+total_timeout_ms = 5000         # one question, every try included; then SERVFAIL
+cache_entries = 200000          # RRsets and negative answers
+max_ttl = 86400                 # cap on any TTL, seconds
+max_negative_ttl = 3600         # cap on NXDOMAIN/NODATA caching (RFC 2308 §5)
+
+[[resolver.stub]]
+zone = "networkutopia.com"
+servers = ["127.0.0.1:5300"]
+
+[[resolver.stub]]
+zone = "crepes.fr"
+servers = ["127.0.0.1:5300"]
+
+[[resolver.stub]]
+zone = "hamburger.edu"
+servers = ["127.0.0.1:5300"]
+
+[resolver.limits]
+idle_timeout = 10               # seconds a TCP client may sit idle between queries
+max_connections = 1000
 )toml";
 }
 

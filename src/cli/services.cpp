@@ -1,6 +1,7 @@
 // Builds every service from a config file.
 #include "cli/services.hpp"
 
+#include "dns/resolver/service.hpp"
 #include "dns/server/service.hpp"
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
@@ -41,6 +42,10 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     dns::ServiceConfig dns = dns::parse_config(root.section("dns"));
     if (dns.enabled)
         plan.services.push_back(dns::make_service(dns));
+
+    dns::resolver::ResolverConfig resolver = dns::resolver::parse_resolver_config(root.section("resolver"));
+    if (resolver.enabled)
+        plan.services.push_back(dns::resolver::make_resolver_service(resolver));
 
     root.finish();
     return plan;

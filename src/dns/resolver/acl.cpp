@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <charconv>
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 
 std::optional<Prefix> parse_prefix(std::string_view text)
 {
@@ -28,7 +28,7 @@ Acl Acl::loopback()
     return Acl({*parse_prefix("127.0.0.0/8"), *parse_prefix("::1/128")});
 }
 
-bool Acl::allows(const ServerAddress &client) const
+bool Acl::allows(const ServerAddress& client) const
 {
     ServerAddress c = client;
     static constexpr std::uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -37,7 +37,7 @@ bool Acl::allows(const ServerAddress &client) const
         std::fill(c.bytes.begin() + 4, c.bytes.end(), 0);
         c.v6 = false;
     }
-    for (const auto &p : allow_) {
+    for (const auto& p : allow_) {
         if (p.network.v6 != c.v6)
             continue;
         unsigned full = p.length / 8, rest = p.length % 8;
@@ -53,4 +53,4 @@ bool Acl::allows(const ServerAddress &client) const
     return false;
 }
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

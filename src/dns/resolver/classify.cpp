@@ -3,14 +3,14 @@
 
 #include <algorithm>
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 namespace {
 
-std::vector<Record> in_bailiwick(const std::vector<Record> &records, const Name &zone, std::size_t &dropped)
+std::vector<Record> in_bailiwick(const std::vector<Record>& records, const Name& zone, std::size_t& dropped)
 {
     std::vector<Record> out;
     out.reserve(records.size());
-    for (const auto &r : records) {
+    for (const auto& r : records) {
         // Only class IN is resolved; anything else in a reply is ignored like foreign data.
         if (r.owner.is_subdomain_of(zone) && r.klass == RrClass::in)
             out.push_back(r);
@@ -25,20 +25,20 @@ bool is_error(Rcode rcode)
     return rcode != Rcode::no_error && rcode != Rcode::nx_domain;
 }
 
-}  // namespace
+} // namespace
 
-bool answers_query(const Message &query, const Message &response)
+bool answers_query(const Message& query, const Message& response)
 {
-    return response.flags.qr && response.id == query.id && response.flags.opcode == query.flags.opcode &&
-           response.questions.size() == 1 && query.questions.size() == 1 &&
-           response.questions[0] == query.questions[0];
+    return response.flags.qr && response.id == query.id && response.flags.opcode == query.flags.opcode
+        && response.questions.size() == 1 && query.questions.size() == 1
+        && response.questions[0] == query.questions[0];
 }
 
-std::vector<std::vector<Record>> group_rrsets(const std::vector<Record> &records)
+std::vector<std::vector<Record>> group_rrsets(const std::vector<Record>& records)
 {
     std::vector<std::vector<Record>> sets;
-    for (const auto &r : records) {
-        auto it = std::find_if(sets.begin(), sets.end(), [&](const auto &s) {
+    for (const auto& r : records) {
+        auto it = std::find_if(sets.begin(), sets.end(), [&](const auto& s) {
             return s.front().type == r.type && s.front().klass == r.klass && s.front().owner == r.owner;
         });
         if (it == sets.end())
@@ -49,24 +49,24 @@ std::vector<std::vector<Record>> group_rrsets(const std::vector<Record> &records
     return sets;
 }
 
-Classified classify(const Message &response, const Question &question, const Name &zone,
-                    const ClassifyLimits &limits)
+Classified classify(
+    const Message& response, const Question& question, const Name& zone, const ClassifyLimits& limits)
 {
     Classified c;
     c.authoritative = response.flags.aa;
     c.target = question.name;
     if (is_error(response.rcode) || response.flags.tc)
-        return c;  // lame: SERVFAIL, REFUSED, NOTIMP, FORMERR… (TC is the shell's to retry on TCP)
+        return c; // lame: SERVFAIL, REFUSED, NOTIMP, FORMERR… (TC is the shell's to retry on TCP)
 
     const auto answers = in_bailiwick(response.answers, zone, c.out_of_bailiwick);
     const auto authority = in_bailiwick(response.authority, zone, c.out_of_bailiwick);
     const auto additional = in_bailiwick(response.additional, zone, c.out_of_bailiwick);
     if (!question.name.is_subdomain_of(zone))
-        return c;  // we never ask a server about names outside its zone: nothing here can be used
+        return c; // we never ask a server about names outside its zone: nothing here can be used
 
     // Walk the answer section from the question name through CNAMEs (RFC 1034 §4.3.2 step 3a).
     for (std::size_t hops = 0;; ++hops) {
-        for (const auto &r : answers)
+        for (const auto& r : answers)
             if (r.owner == c.target && (r.type == question.type || question.type == RrType::any))
                 c.answer.push_back(r);
         if (!c.answer.empty()) {
@@ -76,7 +76,7 @@ Classified classify(const Message &response, const Question &question, const Nam
         if (question.type == RrType::cname || hops >= limits.max_chain)
             break;
         auto cname = std::find_if(answers.begin(), answers.end(),
-                                  [&](const Record &r) { return r.owner == c.target && r.type == RrType::cname; });
+            [&](const Record& r) { return r.owner == c.target && r.type == RrType::cname; });
         if (cname == answers.end())
             break;
         c.chain.push_back(*cname);
@@ -84,7 +84,7 @@ Classified classify(const Message &response, const Question &question, const Nam
     }
 
     // A negative answer carries the SOA of a zone enclosing the final name (RFC 2308 §3).
-    for (const auto &r : authority)
+    for (const auto& r : authority)
         if (r.type == RrType::soa && c.target.is_subdomain_of(r.owner) && std::holds_alternative<Soa>(r.data))
             c.soa = r;
     if (response.rcode == Rcode::nx_domain) {
@@ -94,7 +94,7 @@ Classified classify(const Message &response, const Question &question, const Nam
 
     // A referral: NS for a zone strictly below the one asked, enclosing the final name (§4.3.2 3b).
     if (!c.soa) {
-        for (const auto &r : authority) {
+        for (const auto& r : authority) {
             if (r.type != RrType::ns || !std::holds_alternative<Ns>(r.data))
                 continue;
             if (!(r.owner.is_subdomain_of(zone) && !(r.owner == zone) && c.target.is_subdomain_of(r.owner)))
@@ -107,11 +107,11 @@ Classified classify(const Message &response, const Question &question, const Nam
                 c.ns.push_back(r);
         }
         if (!c.ns.empty() && c.chain.empty()) {
-            for (const auto &r : additional) {
+            for (const auto& r : additional) {
                 if (r.type != RrType::a && r.type != RrType::aaaa)
                     continue;
                 bool named = std::any_of(c.ns.begin(), c.ns.end(),
-                                         [&](const Record &ns) { return std::get<Ns>(ns.data).host == r.owner; });
+                    [&](const Record& ns) { return std::get<Ns>(ns.data).host == r.owner; });
                 if (named)
                     c.glue.push_back(r);
             }
@@ -131,7 +131,7 @@ Classified classify(const Message &response, const Question &question, const Nam
         c.kind = ResponseKind::no_data;
         return c;
     }
-    return c;  // lame: a non-authoritative empty reply, or an upward referral
+    return c; // lame: a non-authoritative empty reply, or an upward referral
 }
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

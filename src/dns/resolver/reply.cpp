@@ -3,12 +3,12 @@
 
 #include <algorithm>
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 namespace {
 
 constexpr std::uint16_t our_udp_size = 1232;
 
-Message reply_header(const Message &query, Rcode rcode)
+Message reply_header(const Message& query, Rcode rcode)
 {
     Message r;
     r.id = query.id;
@@ -37,7 +37,7 @@ std::vector<std::uint8_t> header_only(std::span<const std::uint8_t> wire, Rcode 
     return encode(r, 512);
 }
 
-}  // namespace
+} // namespace
 
 Edns edns_of(std::uint16_t udp_size, std::uint8_t version)
 {
@@ -47,7 +47,7 @@ Edns edns_of(std::uint16_t udp_size, std::uint8_t version)
     return e;
 }
 
-std::size_t reply_size(const Message &query)
+std::size_t reply_size(const Message& query)
 {
     if (!query.edns)
         return 512;
@@ -75,13 +75,13 @@ Incoming take_query(std::span<const std::uint8_t> wire, bool allowed)
     else if (in.query.questions.size() != 1)
         in.wire = make_error(in.query, Rcode::form_err);
     else if (in.query.edns && in.query.edns->version != 0)
-        in.wire = make_error(in.query, Rcode::bad_vers);  // RFC 6891 §6.1.3
+        in.wire = make_error(in.query, Rcode::bad_vers); // RFC 6891 §6.1.3
     else
         in.action = Intake::resolve;
     return in;
 }
 
-std::vector<std::uint8_t> make_error(const Message &query, Rcode rcode)
+std::vector<std::uint8_t> make_error(const Message& query, Rcode rcode)
 {
     Message r = reply_header(query, rcode);
     if (r.rcode == Rcode::bad_vers && !r.edns)
@@ -89,18 +89,18 @@ std::vector<std::uint8_t> make_error(const Message &query, Rcode rcode)
     return encode(r, reply_size(query));
 }
 
-std::vector<std::uint8_t> make_reply(const Message &query, const Message &answer, std::size_t max_size)
+std::vector<std::uint8_t> make_reply(const Message& query, const Message& answer, std::size_t max_size)
 {
     Message r = reply_header(query, answer.rcode);
     r.answers = answer.answers;
     r.authority = answer.authority;
     // The client's spelling of its name goes back (RFC 4343 §4.1), also where an answer record
     // repeats it, so clients using 0x20 mixed case see their bits.
-    const Name &asked = query.questions.front().name;
-    for (auto &rec : r.answers)
+    const Name& asked = query.questions.front().name;
+    for (auto& rec : r.answers)
         if (rec.owner == asked)
             rec.owner = asked;
     return encode(r, max_size);
 }
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

@@ -3,47 +3,34 @@
 
 #include <algorithm>
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 namespace {
 
-std::vector<Record> with_ttl(const std::vector<Record> &records, std::uint32_t ttl)
+std::vector<Record> with_ttl(const std::vector<Record>& records, std::uint32_t ttl)
 {
     std::vector<Record> out = records;
-    for (auto &r : out)
+    for (auto& r : out)
         r.ttl = std::min(r.ttl, ttl);
     return out;
 }
 
-void append(std::vector<Record> &to, const std::vector<Record> &from)
+void append(std::vector<Record>& to, const std::vector<Record>& from)
 {
     to.insert(to.end(), from.begin(), from.end());
 }
 
-}  // namespace
+} // namespace
 
-std::string_view to_string(ResolveError e)
-{
-    switch (e) {
-    case ResolveError::bad_question: return "not a question a resolver answers";
-    case ResolveError::no_servers: return "no name server address";
-    case ResolveError::servers_failed: return "no server gave a usable answer";
-    case ResolveError::too_many_referrals: return "too many referrals";
-    case ResolveError::too_many_queries: return "too many upstream queries";
-    case ResolveError::cname_chain_too_long: return "CNAME chain too long";
-    case ResolveError::timed_out: return "timed out";
-    }
-    return "?";
-}
-
-ResolutionMachine::ResolutionMachine(Question question, Cache &cache, const IterationConfig &config)
-    : cache_(cache), config_(config)
+ResolutionMachine::ResolutionMachine(Question question, Cache& cache, const IterationConfig& config)
+    : cache_(cache)
+    , config_(config)
 {
     frames_.push_back(Frame{std::move(question), {}, false, {}, {}, {}});
 }
 
 Step ResolutionMachine::start(Instant now)
 {
-    const Question &q = frames_.front().question;
+    const Question& q = frames_.front().question;
     if (q.klass != RrClass::in || q.type == RrType::opt || q.type == RrType::axfr || q.type == RrType::ixfr)
         return fail(ResolveError::bad_question);
     return advance(now);
@@ -62,17 +49,17 @@ std::optional<Step> ResolutionMachine::finish(Step step)
     if (frames_.size() == 1)
         return step;
     frames_.pop_back();
-    Frame &below = frames_.back();
+    Frame& below = frames_.back();
     if (step.kind == Step::Kind::done)
-        for (const auto &r : step.outcome.answers)
+        for (const auto& r : step.outcome.answers)
             add_address(below, r);
-    return std::nullopt;  // the frame below goes on (with one pending host fewer)
+    return std::nullopt; // the frame below goes on (with one pending host fewer)
 }
 
-std::optional<Step> ResolutionMachine::from_cache(Frame &frame, Instant now)
+std::optional<Step> ResolutionMachine::from_cache(Frame& frame, Instant now)
 {
     for (;;) {
-        Question &q = frame.question;
+        Question& q = frame.question;
         // Only answer-grade data goes back to a client (RFC 2181 §5.4.1): glue and referral NS
         // are for finding servers.
         if (auto hit = cache_.find(q.name, q.type, now); hit && hit->trust >= Trust::answer) {
@@ -105,37 +92,38 @@ std::optional<Step> ResolutionMachine::from_cache(Frame &frame, Instant now)
     }
 }
 
-bool ResolutionMachine::resolving(const Name &host) const
+bool ResolutionMachine::resolving(const Name& host) const
 {
-    return std::any_of(frames_.begin(), frames_.end(), [&](const Frame &f) { return f.question.name == host; });
+    return std::any_of(
+        frames_.begin(), frames_.end(), [&](const Frame& f) { return f.question.name == host; });
 }
 
-void ResolutionMachine::add_address(Frame &frame, const Record &record)
+void ResolutionMachine::add_address(Frame& frame, const Record& record)
 {
     std::optional<ServerAddress> address;
-    if (const auto *a = std::get_if<A>(&record.data))
+    if (const auto* a = std::get_if<A>(&record.data))
         address = ServerAddress::from(*a);
-    else if (const auto *aaaa = std::get_if<Aaaa>(&record.data); aaaa && config_.limits.ipv6)
+    else if (const auto* aaaa = std::get_if<Aaaa>(&record.data); aaaa && config_.limits.ipv6)
         address = ServerAddress::from(*aaaa);
     if (address && !candidate(frame, *address))
         frame.servers.push_back({*address, 0});
 }
 
-void ResolutionMachine::set_cut(Frame &frame, const Name &zone, const std::vector<Name> &hosts,
-                                const std::vector<Record> &glue, Instant now)
+void ResolutionMachine::set_cut(Frame& frame, const Name& zone, const std::vector<Name>& hosts,
+    const std::vector<Record>& glue, Instant now)
 {
     frame.have_cut = true;
     frame.zone = zone;
     frame.servers.clear();
     frame.pending_ns.clear();
-    for (const auto &host : hosts) {
+    for (const auto& host : hosts) {
         std::size_t before = frame.servers.size();
-        for (const auto &r : glue)
+        for (const auto& r : glue)
             if (r.owner == host)
                 add_address(frame, r);
         for (RrType type : {RrType::a, RrType::aaaa})
             if (auto hit = cache_.find(host, type, now))
-                for (const auto &r : *hit->records)
+                for (const auto& r : *hit->records)
                     add_address(frame, r);
         // A host inside the zone it serves can only be found through glue from above: asking
         // the zone itself would loop, so such a host is not looked up.
@@ -144,18 +132,18 @@ void ResolutionMachine::set_cut(Frame &frame, const Name &zone, const std::vecto
     }
 }
 
-void ResolutionMachine::choose_cut(Frame &frame, Instant now)
+void ResolutionMachine::choose_cut(Frame& frame, Instant now)
 {
     // The closest enclosing zone we know servers for (RFC 1034 §5.3.3 step 2): a stub zone from
     // config, a cached NS RRset with addresses or names we can look up, or the root hints.
     for (Name name = frame.question.name;; name = name.parent()) {
-        for (const auto &stub : config_.stubs) {
+        for (const auto& stub : config_.stubs) {
             if (stub.zone == name) {
                 frame.have_cut = true;
                 frame.zone = name;
                 frame.servers.clear();
                 frame.pending_ns.clear();
-                for (const auto &s : stub.servers)
+                for (const auto& s : stub.servers)
                     frame.servers.push_back({s, 0});
                 return;
             }
@@ -166,8 +154,8 @@ void ResolutionMachine::choose_cut(Frame &frame, Instant now)
         if (!ns)
             continue;
         std::vector<Name> hosts;
-        for (const auto &r : *ns->records)
-            if (const auto *n = std::get_if<Ns>(&r.data))
+        for (const auto& r : *ns->records)
+            if (const auto* n = std::get_if<Ns>(&r.data))
                 hosts.push_back(n->host);
         set_cut(frame, name, hosts, {}, now);
         if (!frame.servers.empty() || !frame.pending_ns.empty())
@@ -177,13 +165,13 @@ void ResolutionMachine::choose_cut(Frame &frame, Instant now)
     frame.zone = config_.root.zone;
     frame.servers.clear();
     frame.pending_ns.clear();
-    for (const auto &s : config_.root.servers)
+    for (const auto& s : config_.root.servers)
         frame.servers.push_back({s, 0});
 }
 
-ResolutionMachine::Candidate *ResolutionMachine::candidate(Frame &frame, const ServerAddress &address)
+ResolutionMachine::Candidate* ResolutionMachine::candidate(Frame& frame, const ServerAddress& address)
 {
-    for (auto &c : frame.servers)
+    for (auto& c : frame.servers)
         if (c.address == address)
             return &c;
     return nullptr;
@@ -192,7 +180,7 @@ ResolutionMachine::Candidate *ResolutionMachine::candidate(Frame &frame, const S
 Step ResolutionMachine::advance(Instant now)
 {
     for (;;) {
-        Frame &f = frames_.back();
+        Frame& f = frames_.back();
         if (!f.have_cut) {
             if (auto s = from_cache(f, now)) {
                 if (auto out = finish(std::move(*s)))
@@ -203,7 +191,7 @@ Step ResolutionMachine::advance(Instant now)
         }
         Step send;
         send.kind = Step::Kind::send;
-        for (const auto &c : f.servers)
+        for (const auto& c : f.servers)
             if (c.tries < config_.limits.tries_per_server)
                 send.servers.push_back(c.address);
         if (!send.servers.empty()) {
@@ -226,32 +214,32 @@ Step ResolutionMachine::advance(Instant now)
     }
 }
 
-Step ResolutionMachine::on_timeout(const ServerAddress &server, Instant now)
+Step ResolutionMachine::on_timeout(const ServerAddress& server, Instant now)
 {
-    if (auto *c = candidate(frames_.back(), server))
+    if (auto* c = candidate(frames_.back(), server))
         ++c->tries;
     last_kind_.reset();
     return advance(now);
 }
 
-Step ResolutionMachine::on_response(const Message &response, const ServerAddress &from, Instant now)
+Step ResolutionMachine::on_response(const Message& response, const ServerAddress& from, Instant now)
 {
-    Frame &f = frames_.back();
-    Candidate *asked = candidate(f, from);
+    Frame& f = frames_.back();
+    Candidate* asked = candidate(f, from);
     if (asked)
         ++asked->tries;
     Classified c = classify(response, f.question, f.zone, {config_.limits.max_cname_chain});
     last_kind_ = c.kind;
     last_dropped_ = c.out_of_bailiwick;
     const Trust trust = c.authoritative ? Trust::authoritative_answer : Trust::answer;
-    for (const auto &cname : c.chain)
+    for (const auto& cname : c.chain)
         cache_.insert(std::span(&cname, 1), trust, now);
     if (c.kind != ResponseKind::lame && f.chain.size() + c.chain.size() > config_.limits.max_cname_chain)
         return fail(ResolveError::cname_chain_too_long);
 
     switch (c.kind) {
     case ResponseKind::answer: {
-        for (const auto &set : group_rrsets(c.answer))
+        for (const auto& set : group_rrsets(c.answer))
             cache_.insert(set, trust, now);
         Step s;
         s.kind = Step::Kind::done;
@@ -287,20 +275,20 @@ Step ResolutionMachine::on_response(const Message &response, const ServerAddress
         if (++referrals_ > config_.limits.max_referrals)
             return fail(ResolveError::too_many_referrals);
         cache_.insert(c.ns, Trust::authority, now);
-        for (const auto &set : group_rrsets(c.glue))
+        for (const auto& set : group_rrsets(c.glue))
             cache_.insert(set, Trust::glue, now);
         std::vector<Name> hosts;
-        for (const auto &r : c.ns)
+        for (const auto& r : c.ns)
             hosts.push_back(std::get<Ns>(r.data).host);
         set_cut(f, c.cut, hosts, c.glue, now);
         return advance(now);
     }
     case ResponseKind::lame:
         if (asked)
-            asked->tries = config_.limits.tries_per_server;  // this server will not do better
+            asked->tries = config_.limits.tries_per_server; // this server will not do better
         return advance(now);
     }
     return advance(now);
 }
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

@@ -13,22 +13,22 @@
 
 #include <cstddef>
 #include <optional>
-#include <string_view>
 #include <vector>
 
 #include "dns/resolver/cache.hpp"
 #include "dns/resolver/classify.hpp"
+#include "dns/resolver/resolve_error.hpp"
 #include "dns/resolver/server_address.hpp"
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 
 struct ResolutionLimits {
-    std::size_t max_cname_chain = 8;        // CNAMEs in one answer (BIND and Unbound stop near here)
-    std::size_t max_referrals = 20;         // zone cuts followed, across frames
-    std::size_t max_upstream_queries = 50;  // datagrams sent for one client question
-    std::size_t max_frames = 4;             // the question + nested NS-address lookups
-    std::size_t tries_per_server = 2;       // sends to one address before giving up on it
-    bool ipv6 = false;                      // use AAAA glue (off: loopback-only hosts lack IPv6 routes)
+    std::size_t max_cname_chain = 8; // CNAMEs in one answer (BIND and Unbound stop near here)
+    std::size_t max_referrals = 20; // zone cuts followed, across frames
+    std::size_t max_upstream_queries = 50; // datagrams sent for one client question
+    std::size_t max_frames = 4; // the question + nested NS-address lookups
+    std::size_t tries_per_server = 2; // sends to one address before giving up on it
+    bool ipv6 = false; // use AAAA glue (off: loopback-only hosts lack IPv6 routes)
 };
 
 // Where to start: the root hints, and stub zones whose servers are asked directly.
@@ -38,45 +38,34 @@ struct IterationConfig {
     ResolutionLimits limits;
 };
 
-enum class ResolveError {
-    bad_question,          // not class IN, or a meta type (AXFR, OPT)
-    no_servers,            // no address to ask for some zone
-    servers_failed,        // every server timed out or gave an unusable reply
-    too_many_referrals,    // ResolutionLimits::max_referrals
-    too_many_queries,      // ResolutionLimits::max_upstream_queries
-    cname_chain_too_long,  // ResolutionLimits::max_cname_chain
-    timed_out,             // the shell's total time for one question
-};
-std::string_view to_string(ResolveError e);
-
 // A finished resolution: NOERROR with answers (CNAME chain first), NOERROR without (NODATA) or
 // NXDOMAIN, with the SOA in authority for the negative ones.
 struct Outcome {
     Rcode rcode = Rcode::no_error;
     std::vector<Record> answers;
     std::vector<Record> authority;
-    bool from_cache = false;  // no upstream query was needed
+    bool from_cache = false; // no upstream query was needed
 };
 
 struct Step {
     enum class Kind { send, done, fail };
     Kind kind = Kind::fail;
-    Question question;                  // send: what to ask
-    Name zone;                          // send: the cut being asked (its bailiwick)
-    std::vector<ServerAddress> servers;  // send: ask one of these (the shell picks by RTT)
-    Outcome outcome;                    // done
-    ResolveError error = ResolveError::servers_failed;  // fail
+    Question question; // send: what to ask
+    Name zone; // send: the cut being asked (its bailiwick)
+    std::vector<ServerAddress> servers; // send: ask one of these (the shell picks by RTT)
+    Outcome outcome; // done
+    ResolveError error = ResolveError::servers_failed; // fail
 };
 
 class ResolutionMachine {
 public:
-    ResolutionMachine(Question question, Cache &cache, const IterationConfig &config);
+    ResolutionMachine(Question question, Cache& cache, const IterationConfig& config);
 
     Step start(Instant now);
     // A response from `from`, already matched to the last send (id, question, source).
-    Step on_response(const Message &response, const ServerAddress &from, Instant now);
+    Step on_response(const Message& response, const ServerAddress& from, Instant now);
     // `server` did not answer in time (or the transport failed).
-    Step on_timeout(const ServerAddress &server, Instant now);
+    Step on_timeout(const ServerAddress& server, Instant now);
 
     std::size_t queries() const { return queries_; }
     std::size_t referrals() const { return referrals_; }
@@ -90,32 +79,32 @@ private:
         std::size_t tries = 0;
     };
     struct Frame {
-        Question question;  // the current name, after CNAMEs
+        Question question; // the current name, after CNAMEs
         std::vector<Record> chain;
         bool have_cut = false;
         Name zone;
         std::vector<Candidate> servers;
-        std::vector<Name> pending_ns;  // NS hosts of the cut without a known address
+        std::vector<Name> pending_ns; // NS hosts of the cut without a known address
     };
 
     Step advance(Instant now);
-    std::optional<Step> from_cache(Frame &frame, Instant now);
-    void choose_cut(Frame &frame, Instant now);
-    void set_cut(Frame &frame, const Name &zone, const std::vector<Name> &hosts, const std::vector<Record> &glue,
-                 Instant now);
-    void add_address(Frame &frame, const Record &record);
-    bool resolving(const Name &host) const;
-    Candidate *candidate(Frame &frame, const ServerAddress &address);
+    std::optional<Step> from_cache(Frame& frame, Instant now);
+    void choose_cut(Frame& frame, Instant now);
+    void set_cut(Frame& frame, const Name& zone, const std::vector<Name>& hosts,
+        const std::vector<Record>& glue, Instant now);
+    void add_address(Frame& frame, const Record& record);
+    bool resolving(const Name& host) const;
+    Candidate* candidate(Frame& frame, const ServerAddress& address);
     // The frame on top is finished with `step`: return it, or pop it and go on with the one below.
     std::optional<Step> finish(Step step);
     Step fail(ResolveError error);
 
-    Cache &cache_;
-    const IterationConfig &config_;
+    Cache& cache_;
+    const IterationConfig& config_;
     std::vector<Frame> frames_;
     std::size_t queries_ = 0, referrals_ = 0;
     std::optional<ResponseKind> last_kind_;
     std::size_t last_dropped_ = 0;
 };
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

@@ -2,9 +2,11 @@
 // then A). Implemented by IterativeResolver; a test can supply its own.
 #pragma once
 
+#include <vector>
+
 #include "core/net/asio.hpp"
 #include "core/result.hpp"
-#include "dns/resolver/resolution_machine.hpp"
+#include "dns/resolver/resolve_error.hpp"
 #include "dns/wire/message.hpp"
 
 namespace layer7::dns {
@@ -19,6 +21,6 @@ public:
 };
 
 // The records of `type` in a resolve() answer, CNAMEs skipped (e.g. the MX RRset).
-std::vector<Record> records_of(const Message &answer, RrType type);
+std::vector<Record> records_of(const Message& answer, RrType type);
 
-}  // namespace layer7::dns
+} // namespace layer7::dns

@@ -3,9 +3,10 @@
 
 #include "dns/zone/zone_parser.hpp"
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 
-core::Result<Delegation, std::string> parse_root_hints(std::string_view text, std::string_view file, bool ipv6)
+core::Result<Delegation, std::string> parse_root_hints(
+    std::string_view text, std::string_view file, bool ipv6)
 {
     // parse_zone() checks for an SOA at the apex; the hints have none, so a placeholder goes on
     // a line of its own before the file (error line numbers are shifted back below).
@@ -18,17 +19,17 @@ core::Result<Delegation, std::string> parse_root_hints(std::string_view text, st
             --e.line;
         return core::fail(to_text(e));
     }
-    const RRset *ns = zone->find(Name::root(), RrType::ns);
+    const RRset* ns = zone->find(Name::root(), RrType::ns);
     if (!ns)
         return core::fail(std::string(file) + ": no NS records for the root");
     Delegation root;
-    for (const auto &rdata : ns->rdatas) {
-        const Name &host = std::get<Ns>(rdata).host;
-        if (const RRset *a = zone->find(host, RrType::a))
-            for (const auto &r : a->rdatas)
+    for (const auto& rdata : ns->rdatas) {
+        const Name& host = std::get<Ns>(rdata).host;
+        if (const RRset* a = zone->find(host, RrType::a))
+            for (const auto& r : a->rdatas)
                 root.servers.push_back(ServerAddress::from(std::get<A>(r)));
-        if (const RRset *aaaa = zone->find(host, RrType::aaaa); aaaa && ipv6)
-            for (const auto &r : aaaa->rdatas)
+        if (const RRset* aaaa = zone->find(host, RrType::aaaa); aaaa && ipv6)
+            for (const auto& r : aaaa->rdatas)
                 root.servers.push_back(ServerAddress::from(std::get<Aaaa>(r)));
     }
     if (root.servers.empty())
@@ -36,4 +37,4 @@ core::Result<Delegation, std::string> parse_root_hints(std::string_view text, st
     return root;
 }
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 
-void RttTable::on_reply(const ServerAddress &server, Micros rtt)
+void RttTable::on_reply(const ServerAddress& server, Micros rtt)
 {
     std::lock_guard lock(mutex_);
     if (srtt_.size() >= max_entries)
@@ -15,26 +15,26 @@ void RttTable::on_reply(const ServerAddress &server, Micros rtt)
         it->second = std::min(max_rtt, (it->second * 7 + rtt) / 8);
 }
 
-void RttTable::on_timeout(const ServerAddress &server, Micros timeout)
+void RttTable::on_timeout(const ServerAddress& server, Micros timeout)
 {
     std::lock_guard lock(mutex_);
     if (srtt_.size() >= max_entries)
         srtt_.clear();
-    auto &v = srtt_[server];
+    auto& v = srtt_[server];
     v = std::min(max_rtt, std::max(v * 2, timeout));
 }
 
-RttTable::Micros RttTable::srtt(const ServerAddress &server) const
+RttTable::Micros RttTable::srtt(const ServerAddress& server) const
 {
     std::lock_guard lock(mutex_);
     auto it = srtt_.find(server);
     return it == srtt_.end() ? Micros{0} : it->second;
 }
 
-const ServerAddress &RttTable::pick(std::span<const ServerAddress> servers, std::uint32_t tie) const
+const ServerAddress& RttTable::pick(std::span<const ServerAddress> servers, std::uint32_t tie) const
 {
     std::lock_guard lock(mutex_);
-    auto rtt = [&](const ServerAddress &s) {
+    auto rtt = [&](const ServerAddress& s) {
         auto it = srtt_.find(s);
         return it == srtt_.end() ? Micros{0} : it->second;
     };
@@ -54,4 +54,4 @@ const ServerAddress &RttTable::pick(std::span<const ServerAddress> servers, std:
     return servers[chosen];
 }
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <charconv>
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 namespace {
 
 std::optional<std::array<std::uint8_t, 4>> parse_v4(std::string_view text)
@@ -29,7 +29,7 @@ std::optional<std::array<std::uint8_t, 16>> parse_v6(std::string_view text)
 {
     std::vector<std::uint16_t> head, tail;
     bool gap = false;
-    std::vector<std::uint16_t> *part = &head;
+    std::vector<std::uint16_t>* part = &head;
     if (text.starts_with("::")) {
         gap = true;
         part = &tail;
@@ -82,9 +82,9 @@ std::optional<std::array<std::uint8_t, 16>> parse_v6(std::string_view text)
     return out;
 }
 
-}  // namespace
+} // namespace
 
-ServerAddress ServerAddress::from(const A &a, std::uint16_t port)
+ServerAddress ServerAddress::from(const A& a, std::uint16_t port)
 {
     ServerAddress s;
     std::copy(a.address.begin(), a.address.end(), s.bytes.begin());
@@ -92,7 +92,7 @@ ServerAddress ServerAddress::from(const A &a, std::uint16_t port)
     return s;
 }
 
-ServerAddress ServerAddress::from(const Aaaa &a, std::uint16_t port)
+ServerAddress ServerAddress::from(const Aaaa& a, std::uint16_t port)
 {
     ServerAddress s;
     s.bytes = a.address;
@@ -121,7 +121,8 @@ std::optional<ServerAddress> ServerAddress::parse(std::string_view text, std::ui
         std::string_view rest = text.substr(close + 1);
         if (!rest.empty() && (!rest.starts_with(":") || !take_port(rest.substr(1))))
             return std::nullopt;
-    } else if (auto colon = text.find(':'); colon != std::string_view::npos && text.find(':', colon + 1) == text.npos) {
+    } else if (auto colon = text.find(':');
+               colon != std::string_view::npos && text.find(':', colon + 1) == text.npos) {
         host = text.substr(0, colon);
         if (!take_port(text.substr(colon + 1)))
             return std::nullopt;
@@ -144,7 +145,7 @@ std::string ServerAddress::to_text() const
     return "[" + dns::to_text(Rdata{Aaaa{bytes}}) + "]:" + std::to_string(port);
 }
 
-std::size_t ServerAddressHash::operator()(const ServerAddress &a) const
+std::size_t ServerAddressHash::operator()(const ServerAddress& a) const
 {
     std::size_t h = a.v6 ? 0x9e3779b97f4a7c15ull : 0;
     for (auto b : a.bytes)
@@ -152,4 +153,4 @@ std::size_t ServerAddressHash::operator()(const ServerAddress &a) const
     return h ^ a.port;
 }
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

@@ -6,7 +6,7 @@
 #include "dns/resolver/root_hints.hpp"
 #include "dns/resolver/service.hpp"
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 
 ResolverConfig parse_resolver_config(core::Section section)
 {
@@ -16,16 +16,19 @@ ResolverConfig parse_resolver_config(core::Section section)
     c.tcp = section.boolean("tcp", c.tcp);
     c.root_hints = section.string("root_hints", c.root_hints);
     c.allow = section.strings("allow", c.allow);
-    for (const auto &p : c.allow)
+    for (const auto& p : c.allow)
         if (!parse_prefix(p))
             section.error("allow", "'" + p + "' is not an address or prefix (e.g. 127.0.0.0/8)");
-    auto &o = c.options;
-    o.query_timeout = std::chrono::milliseconds(section.integer("query_timeout_ms", o.query_timeout.count(), 10, 60'000));
-    o.total_timeout = std::chrono::milliseconds(section.integer("total_timeout_ms", o.total_timeout.count(), 10, 120'000));
-    o.cache.max_entries = static_cast<std::size_t>(section.integer("cache_entries", 200'000, 16, 100'000'000));
+    auto& o = c.options;
+    o.query_timeout
+        = std::chrono::milliseconds(section.integer("query_timeout_ms", o.query_timeout.count(), 10, 60'000));
+    o.total_timeout = std::chrono::milliseconds(
+        section.integer("total_timeout_ms", o.total_timeout.count(), 10, 120'000));
+    o.cache.max_entries
+        = static_cast<std::size_t>(section.integer("cache_entries", 200'000, 16, 100'000'000));
     o.cache.max_ttl = static_cast<std::uint32_t>(section.integer("max_ttl", o.cache.max_ttl, 0, 0x7fffffff));
-    o.cache.max_negative_ttl =
-        static_cast<std::uint32_t>(section.integer("max_negative_ttl", o.cache.max_negative_ttl, 0, 0x7fffffff));
+    o.cache.max_negative_ttl = static_cast<std::uint32_t>(
+        section.integer("max_negative_ttl", o.cache.max_negative_ttl, 0, 0x7fffffff));
     o.iteration.limits.ipv6 = section.boolean("ipv6", false);
     c.max_in_flight = static_cast<std::size_t>(section.integer("max_in_flight", 10'000, 1, 1'000'000));
     for (auto stub : section.sections("stub")) {
@@ -36,7 +39,7 @@ ResolverConfig parse_resolver_config(core::Section section)
             stub.error("zone", "a domain name is needed, e.g. \"networkutopia.com\"");
         if (z.servers.empty())
             stub.error("servers", "at least one \"IP:PORT\" is needed");
-        for (const auto &s : z.servers)
+        for (const auto& s : z.servers)
             if (!ServerAddress::parse(s))
                 stub.error("servers", "'" + s + "' is not IP, IP:PORT or [v6]:PORT");
         stub.finish();
@@ -53,9 +56,12 @@ namespace {
 
 class Service final : public core::Service {
 public:
-    explicit Service(ResolverConfig config) : config_(std::move(config)) {}
+    explicit Service(ResolverConfig config)
+        : config_(std::move(config))
+    {
+    }
 
-    std::vector<core::ServiceRow> start(core::Runtime &runtime) override
+    std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
         ResolverOptions options = config_.options;
         options.iteration.root.zone = Name::root();
@@ -65,42 +71,44 @@ public:
                 throw core::StartError("resolver: " + root.error());
             options.iteration.root = std::move(root).value();
         } else if (config_.stubs.empty()) {
-            throw core::StartError("resolver: cannot read root hints " + config_.root_hints +
-                                   " (install dns-root-data, or give --root-hints FILE)");
+            throw core::StartError("resolver: cannot read root hints " + config_.root_hints
+                + " (install dns-root-data, or give --root-hints FILE)");
         } else {
-            spdlog::warn("resolver: no root hints at {}: only the stub zones will resolve", config_.root_hints);
+            spdlog::warn(
+                "resolver: no root hints at {}: only the stub zones will resolve", config_.root_hints);
         }
-        for (const auto &stub : config_.stubs) {
+        for (const auto& stub : config_.stubs) {
             Delegation d{Name::parse(stub.zone + (stub.zone.ends_with('.') ? "" : ".")).value(), {}};
-            for (const auto &s : stub.servers)
+            for (const auto& s : stub.servers)
                 d.servers.push_back(*ServerAddress::parse(s));
             options.iteration.stubs.push_back(std::move(d));
         }
         std::vector<Prefix> prefixes;
-        for (const auto &p : config_.allow)
+        for (const auto& p : config_.allow)
             prefixes.push_back(*parse_prefix(p));
         acl_ = Acl(std::move(prefixes));
         resolver_ = std::make_unique<IterativeResolver>(std::move(options));
 
         const auto where = core::to_string(config_.listen);
         std::vector<core::ServiceRow> rows;
-        auto [ec, bound] = runtime.listen_udp(*core::udp_endpoint(config_.listen), [this](asio::ip::udp::socket &s) {
-            return serve_resolver_udp(s, *resolver_, acl_, config_.max_in_flight);
-        });
+        auto [ec, bound]
+            = runtime.listen_udp(*core::udp_endpoint(config_.listen), [this](asio::ip::udp::socket& s) {
+                  return serve_resolver_udp(s, *resolver_, acl_, config_.max_in_flight);
+              });
         if (ec)
             throw core::StartError("resolver: cannot listen on " + where + " (udp): " + ec.message());
         const std::string port = std::to_string(bound.port());
         const std::string host = config_.listen.host;
         rows.push_back({"dns-resolver/udp", where, "dig @" + host + " -p " + port + " www.hamburger.edu"});
         if (config_.tcp) {
-            auto [tec, tbound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), config_.limits.max_connections,
-                                                    [this](asio::ip::tcp::socket s) {
-                                                        return serve_resolver_tcp(std::move(s), *resolver_, acl_,
-                                                                                  config_.limits.idle_timeout);
-                                                    });
+            auto [tec, tbound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen),
+                config_.limits.max_connections, [this](asio::ip::tcp::socket s) {
+                    return serve_resolver_tcp(std::move(s), *resolver_, acl_, config_.limits.idle_timeout);
+                });
             if (tec)
                 throw core::StartError("resolver: cannot listen on " + where + " (tcp): " + tec.message());
-            rows.push_back({"dns-resolver/tcp", where, "dig +tcp @" + host + " -p " + port + " www.hamburger.edu"});
+            rows.push_back(
+                {"dns-resolver/tcp", where, "dig +tcp @" + host + " -p " + port + " www.hamburger.edu"});
         }
         return rows;
     }
@@ -111,11 +119,11 @@ private:
     std::unique_ptr<IterativeResolver> resolver_;
 };
 
-}  // namespace
+} // namespace
 
-std::unique_ptr<core::Service> make_resolver_service(const ResolverConfig &config)
+std::unique_ptr<core::Service> make_resolver_service(const ResolverConfig& config)
 {
     return std::make_unique<Service>(config);
 }
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

@@ -12,34 +12,34 @@
 #include "dns/resolver/acl.hpp"
 #include "dns/resolver/iterative_resolver.hpp"
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 
 struct StubZone {
-    std::string zone;                  // "networkutopia.com"
-    std::vector<std::string> servers;  // "127.0.0.1:5300"
+    std::string zone; // "networkutopia.com"
+    std::vector<std::string> servers; // "127.0.0.1:5300"
 };
 
 struct ResolverConfig {
     bool enabled = true;
     core::HostPort listen{"127.0.0.1", 5335};
     bool tcp = true;
-    std::string root_hints = "/usr/share/dns/root.hints";  // Debian's dns-root-data
-    std::vector<std::string> allow{"127.0.0.0/8", "::1/128"};  // not an open resolver (RFC 5358)
+    std::string root_hints = "/usr/share/dns/root.hints"; // Debian's dns-root-data
+    std::vector<std::string> allow{"127.0.0.0/8", "::1/128"}; // not an open resolver (RFC 5358)
     std::vector<StubZone> stubs;
     ResolverOptions options;
-    std::size_t max_in_flight = 10'000;  // resolutions waiting upstream, per worker; then SERVFAIL
+    std::size_t max_in_flight = 10'000; // resolutions waiting upstream, per worker; then SERVFAIL
     core::Limits limits{.max_line = 0, .max_connections = 1000, .idle_timeout = std::chrono::seconds(10)};
 };
 
 // Reads [resolver] and [[resolver.stub]]; errors go to the section's diagnostics.
 ResolverConfig parse_resolver_config(core::Section section);
 // Throws core::StartError on start when the hints cannot be read and no stub zone is configured.
-std::unique_ptr<core::Service> make_resolver_service(const ResolverConfig &config);
+std::unique_ptr<core::Service> make_resolver_service(const ResolverConfig& config);
 
 // One worker's UDP loop and one TCP connection (RFC 7766: length-prefixed, several queries).
-core::awaitable<void> serve_resolver_udp(asio::ip::udp::socket &socket, IterativeResolver &resolver, const Acl &acl,
-                                         std::size_t max_in_flight);
-core::awaitable<void> serve_resolver_tcp(asio::ip::tcp::socket socket, IterativeResolver &resolver, const Acl &acl,
-                                         std::chrono::seconds idle_timeout);
+core::awaitable<void> serve_resolver_udp(
+    asio::ip::udp::socket& socket, IterativeResolver& resolver, const Acl& acl, std::size_t max_in_flight);
+core::awaitable<void> serve_resolver_tcp(asio::ip::tcp::socket socket, IterativeResolver& resolver,
+    const Acl& acl, std::chrono::seconds idle_timeout);
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

@@ -8,7 +8,7 @@
 
 #include "dns/resolver/classify.hpp"
 
-namespace layer7::dns {
+namespace layer7::dns::resolver {
 
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
@@ -16,25 +16,25 @@ using Clock = std::chrono::steady_clock;
 std::uint32_t random_u32()
 {
     std::uint32_t v = 0;
-    if (RAND_bytes(reinterpret_cast<unsigned char *>(&v), sizeof v) != 1)
-        throw std::runtime_error("RAND_bytes failed");  // no entropy: a bug in the host, not input
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v) != 1)
+        throw std::runtime_error("RAND_bytes failed"); // no entropy: a bug in the host, not input
     return v;
 }
 
-asio::ip::udp::endpoint to_udp(const ServerAddress &a)
+asio::ip::udp::endpoint to_udp(const ServerAddress& a)
 {
     if (a.v6)
         return {asio::ip::address_v6(a.bytes), a.port};
     return {asio::ip::address_v4({a.bytes[0], a.bytes[1], a.bytes[2], a.bytes[3]}), a.port};
 }
 
-asio::ip::tcp::endpoint to_tcp(const ServerAddress &a)
+asio::ip::tcp::endpoint to_tcp(const ServerAddress& a)
 {
     auto u = to_udp(a);
     return {u.address(), u.port()};
 }
 
-ServerAddress from_endpoint(const asio::ip::address &address, std::uint16_t port)
+ServerAddress from_endpoint(const asio::ip::address& address, std::uint16_t port)
 {
     ServerAddress s;
     s.port = port;
@@ -52,13 +52,14 @@ namespace {
 
 // Binds to a random port above 1024 (RFC 5452 §10: source port randomisation), falling back to
 // the kernel's choice after a few collisions.
-std::error_code bind_random(asio::ip::udp::socket &socket, bool v6)
+std::error_code bind_random(asio::ip::udp::socket& socket, bool v6)
 {
     std::error_code ec;
     socket.open(v6 ? asio::ip::udp::v6() : asio::ip::udp::v4(), ec);
     if (ec)
         return ec;
-    auto any = v6 ? asio::ip::address(asio::ip::address_v6::any()) : asio::ip::address(asio::ip::address_v4::any());
+    auto any = v6 ? asio::ip::address(asio::ip::address_v6::any())
+                  : asio::ip::address(asio::ip::address_v4::any());
     for (int i = 0; i < 8; ++i) {
         auto port = static_cast<std::uint16_t>(1024 + random_u32() % (65536 - 1024));
         socket.bind({any, port}, ec);
@@ -74,10 +75,10 @@ std::chrono::microseconds since(Clock::time_point start)
     return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
 }
 
-}  // namespace
+} // namespace
 
-core::awaitable<Exchange> exchange_udp(const Message &query, const ServerAddress &server,
-                                       std::chrono::milliseconds timeout, std::size_t max_reply)
+core::awaitable<Exchange> exchange_udp(const Message& query, const ServerAddress& server,
+    std::chrono::milliseconds timeout, std::size_t max_reply)
 {
     Exchange out;
     auto executor = co_await asio::this_coro::executor;
@@ -97,20 +98,20 @@ core::awaitable<Exchange> exchange_udp(const Message &query, const ServerAddress
         co_return out;
     std::vector<std::uint8_t> buffer(std::max<std::size_t>(max_reply, 512));
     for (;;) {
-        auto result = co_await (socket.async_receive(asio::buffer(buffer), core::use_tuple) ||
-                                timer.async_wait(core::use_tuple));
+        auto result = co_await (
+            socket.async_receive(asio::buffer(buffer), core::use_tuple) || timer.async_wait(core::use_tuple));
         if (result.index() == 1) {
             out.error = std::make_error_code(std::errc::timed_out);
             co_return out;
         }
         auto [ec, n] = std::get<0>(result);
         if (ec) {
-            out.error = ec;  // ECONNREFUSED from an ICMP port unreachable: nobody serves there
+            out.error = ec; // ECONNREFUSED from an ICMP port unreachable: nobody serves there
             co_return out;
         }
         auto decoded = decode(std::span<const std::uint8_t>(buffer.data(), n));
         if (!decoded || !answers_query(query, *decoded)) {
-            ++out.mismatched;  // a spoof attempt or a late reply to an earlier query: keep waiting
+            ++out.mismatched; // a spoof attempt or a late reply to an earlier query: keep waiting
             continue;
         }
         out.response = std::move(decoded).value();
@@ -119,8 +120,8 @@ core::awaitable<Exchange> exchange_udp(const Message &query, const ServerAddress
     }
 }
 
-core::awaitable<Exchange> exchange_tcp(const Message &query, const ServerAddress &server,
-                                       std::chrono::milliseconds timeout)
+core::awaitable<Exchange> exchange_tcp(
+    const Message& query, const ServerAddress& server, std::chrono::milliseconds timeout)
 {
     Exchange out;
     auto executor = co_await asio::this_coro::executor;
@@ -130,18 +131,19 @@ core::awaitable<Exchange> exchange_tcp(const Message &query, const ServerAddress
     const auto start = Clock::now();
     auto timed_out = [&] { return std::make_error_code(std::errc::timed_out); };
 
-    auto connected = co_await (socket.async_connect(to_tcp(server), core::use_tuple) ||
-                               timer.async_wait(core::use_tuple));
+    auto connected = co_await (
+        socket.async_connect(to_tcp(server), core::use_tuple) || timer.async_wait(core::use_tuple));
     if (connected.index() == 1)
         co_return out.error = timed_out(), out;
     if (auto [ec] = std::get<0>(connected); ec)
         co_return out.error = ec, out;
 
     auto body = encode(query);
-    std::vector<std::uint8_t> wire{static_cast<std::uint8_t>(body.size() >> 8), static_cast<std::uint8_t>(body.size())};
+    std::vector<std::uint8_t> wire{
+        static_cast<std::uint8_t>(body.size() >> 8), static_cast<std::uint8_t>(body.size())};
     wire.insert(wire.end(), body.begin(), body.end());
-    auto written = co_await (asio::async_write(socket, asio::buffer(wire), core::use_tuple) ||
-                             timer.async_wait(core::use_tuple));
+    auto written = co_await (
+        asio::async_write(socket, asio::buffer(wire), core::use_tuple) || timer.async_wait(core::use_tuple));
     if (written.index() == 1)
         co_return out.error = timed_out(), out;
     if (auto [ec, n] = std::get<0>(written); ec)
@@ -149,15 +151,15 @@ core::awaitable<Exchange> exchange_tcp(const Message &query, const ServerAddress
 
     for (;;) {
         std::array<std::uint8_t, 2> length{};
-        auto got = co_await (asio::async_read(socket, asio::buffer(length), core::use_tuple) ||
-                             timer.async_wait(core::use_tuple));
+        auto got = co_await (asio::async_read(socket, asio::buffer(length), core::use_tuple)
+            || timer.async_wait(core::use_tuple));
         if (got.index() == 1)
             co_return out.error = timed_out(), out;
         if (auto [ec, n] = std::get<0>(got); ec)
             co_return out.error = ec, out;
         std::vector<std::uint8_t> reply(static_cast<std::size_t>(length[0]) << 8 | length[1]);
-        auto read = co_await (asio::async_read(socket, asio::buffer(reply), core::use_tuple) ||
-                              timer.async_wait(core::use_tuple));
+        auto read = co_await (asio::async_read(socket, asio::buffer(reply), core::use_tuple)
+            || timer.async_wait(core::use_tuple));
         if (read.index() == 1)
             co_return out.error = timed_out(), out;
         if (auto [ec, n] = std::get<0>(read); ec)
@@ -175,4 +177,4 @@ core::awaitable<Exchange> exchange_tcp(const Message &query, const ServerAddress
     }
 }
 
-}  // namespace layer7::dns
+} // namespace layer7::dns::resolver

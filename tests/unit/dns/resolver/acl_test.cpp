@@ -4,13 +4,14 @@
 #include <gtest/gtest.h>
 
 using namespace layer7::dns;
+using namespace layer7::dns::resolver;
 
 namespace {
 ServerAddress at(std::string_view t)
 {
     return *ServerAddress::parse(t);
 }
-}  // namespace
+} // namespace
 
 TEST(Acl, LoopbackByDefault)
 {

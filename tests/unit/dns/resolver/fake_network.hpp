@@ -15,6 +15,7 @@
 namespace fake {
 
 using namespace layer7::dns;
+using namespace layer7::dns::resolver;
 
 inline Name n(std::string_view t)
 {
@@ -25,7 +26,7 @@ inline ServerAddress addr(std::string_view t)
     return *ServerAddress::parse(t);
 }
 
-inline Zone zone(const char *origin, const std::string &text)
+inline Zone zone(const char* origin, const std::string& text)
 {
     auto z = parse_zone(text, n(origin), origin);
     EXPECT_TRUE(z.ok()) << (z.ok() ? "" : to_text(z.error()));
@@ -35,8 +36,8 @@ inline Zone zone(const char *origin, const std::string &text)
 inline const std::string soa = "@ SOA ns hostmaster 1 3600 600 86400 300\n";
 
 struct Network {
-    std::map<std::string, ZoneSet> servers;  // by ServerAddress::to_text()
-    std::map<std::string, int> queries;      // per server
+    std::map<std::string, ZoneSet> servers; // by ServerAddress::to_text()
+    std::map<std::string, int> queries; // per server
     IterationConfig config;
 
     Network()
@@ -85,10 +86,10 @@ www A 10.9.9.9
         config.root = {Name::root(), {addr("10.0.0.1")}};
     }
 
-    void add(const char *address, Zone z) { servers[addr(address).to_text()].add(std::move(z)); }
+    void add(const char* address, Zone z) { servers[addr(address).to_text()].add(std::move(z)); }
 
     // What the server at `to` replies to `q`; nullopt when nothing listens there (a timeout).
-    std::optional<Message> ask(const ServerAddress &to, const Question &q)
+    std::optional<Message> ask(const ServerAddress& to, const Question& q)
     {
         ++queries[to.to_text()];
         auto it = servers.find(to.to_text());
@@ -103,13 +104,13 @@ www A 10.9.9.9
     int total() const
     {
         int t = 0;
-        for (auto &[k, v] : queries)
+        for (auto& [k, v] : queries)
             t += v;
         return t;
     }
 
     // Runs a machine to the end, always asking the first offered server.
-    Step run(ResolutionMachine &m, Instant now)
+    Step run(ResolutionMachine& m, Instant now)
     {
         Step s = m.start(now);
         for (int guard = 0; s.kind == Step::Kind::send && guard < 1000; ++guard) {
@@ -120,19 +121,19 @@ www A 10.9.9.9
         return s;
     }
 
-    Step resolve(Cache &cache, std::string_view name, RrType type, Instant now)
+    Step resolve(Cache& cache, std::string_view name, RrType type, Instant now)
     {
         ResolutionMachine m(Question{n(name), type, RrClass::in}, cache, config);
         return run(m, now);
     }
 };
 
-inline std::vector<std::string> lines(const std::vector<Record> &records)
+inline std::vector<std::string> lines(const std::vector<Record>& records)
 {
     std::vector<std::string> out;
-    for (auto &r : records)
+    for (auto& r : records)
         out.push_back(to_text(r));
     return out;
 }
 
-}  // namespace fake
+} // namespace fake

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 using namespace layer7::dns;
+using namespace layer7::dns::resolver;
 
 namespace {
 Name n(std::string_view t)
@@ -18,13 +19,13 @@ Message query(std::string_view name = "WwW.ExAmPlE.cOm.")
     q.questions.push_back({n(name), RrType::a, RrClass::in});
     return q;
 }
-Message decoded(const std::vector<std::uint8_t> &wire)
+Message decoded(const std::vector<std::uint8_t>& wire)
 {
     auto m = decode(std::span<const std::uint8_t>(wire));
     EXPECT_TRUE(m.ok());
     return m.ok() ? std::move(m).value() : Message{};
 }
-}  // namespace
+} // namespace
 
 TEST(TakeQuery, AcceptsAQuestion)
 {
@@ -47,10 +48,10 @@ TEST(TakeQuery, RefusesClientsOutsideTheAcl)
 TEST(TakeQuery, ErrorsAndDrops)
 {
     auto wire = encode(query());
-    EXPECT_EQ(take_query(std::span(wire).first(11), true).action, Intake::drop);  // no header
+    EXPECT_EQ(take_query(std::span(wire).first(11), true).action, Intake::drop); // no header
     Message response = query();
     response.flags.qr = true;
-    EXPECT_EQ(take_query(encode(response), true).action, Intake::drop);  // never answer a response
+    EXPECT_EQ(take_query(encode(response), true).action, Intake::drop); // never answer a response
 
     auto truncated = wire;
     truncated.resize(wire.size() - 2);

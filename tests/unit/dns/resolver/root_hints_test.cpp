@@ -4,10 +4,11 @@
 #include <gtest/gtest.h>
 
 using namespace layer7::dns;
+using namespace layer7::dns::resolver;
 
 namespace {
 // The shape of /usr/share/dns/root.hints (InterNIC named.root), two servers.
-const char *hints = R"(;       This file holds the information on root name servers needed to
+const char* hints = R"(;       This file holds the information on root name servers needed to
 ;       initialize cache of Internet domain name servers
 .                        3600000      NS    A.ROOT-SERVERS.NET.
 A.ROOT-SERVERS.NET.      3600000      A     198.41.0.4
@@ -16,7 +17,7 @@ A.ROOT-SERVERS.NET.      3600000      AAAA  2001:503:ba3e::2:30
 .                        3600000      NS    B.ROOT-SERVERS.NET.
 B.ROOT-SERVERS.NET.      3600000      A     170.247.170.2
 )";
-}  // namespace
+} // namespace
 
 TEST(RootHints, ReadsTheNamedRootLayout)
 {

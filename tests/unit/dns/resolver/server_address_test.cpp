@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 using namespace layer7::dns;
+using namespace layer7::dns::resolver;
 
 TEST(ServerAddress, ParsesAndPrints)
 {
@@ -17,7 +18,8 @@ TEST(ServerAddress, ParsesAndPrints)
 
 TEST(ServerAddress, RejectsGarbage)
 {
-    for (auto bad : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4:0", "1.2.3.4:65536", "1.2.3.4:", "host:53",
-                     "1::2::3", "1:2:3:4:5:6:7:8:9", "[::1", "[::1]x", "12345::", ":::", "1:2:3:4:5:6:7:8::"})
+    for (auto bad :
+        {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4:0", "1.2.3.4:65536", "1.2.3.4:", "host:53",
+            "1::2::3", "1:2:3:4:5:6:7:8:9", "[::1", "[::1]x", "12345::", ":::", "1:2:3:4:5:6:7:8::"})
         EXPECT_FALSE(ServerAddress::parse(bad)) << bad;
 }
