@@ -39,6 +39,7 @@ void add_dns_commands(CLI::App& app, Globals& g);
 void add_dns_resolve_command(CLI::App& dns_cmd, Globals& g);  // under `layer7 dns`
 void add_pop3_commands(CLI::App& app, Globals& g);
 void add_mail_commands(CLI::App& app, Globals& g);
+void add_smtp_commands(CLI::App& app, Globals& g);
 void add_ftp_commands(CLI::App& app, Globals& g);
 
 }  // namespace layer7::cli

@@ -60,6 +60,40 @@ data_timeout = 60               # seconds a data connection may stay idle
 idle_timeout = 300              # seconds between commands
 max_line = 4096                 # a longer command gets 500
 
+# SMTP (RFC 5321): the MX/relay port and submission (RFC 6409, AUTH required). Mail for `domains`
+# goes into DATA/mail/DOMAIN/USER/ (Maildir); other mail is queued durably in DATA/queue and relayed
+# by MX with opportunistic STARTTLS, retried with back-off, bounced (RFC 3464) after max_queue_age.
+# Users: DATA/users lines name:HASH:domain=D (`layer7 user add alice --users DATA/users`, then add
+# `:domain=crepes.fr`); demo_users creates alice@crepes.fr and bob@hamburger.edu with random
+# passwords in DATA/passwords/ and prints them at start-up.
+[smtp]
+enabled = true
+listen = "127.0.0.1:2525"       # relay / MX: mail for our domains, relaying only for trusted_networks or AUTH
+submission = "127.0.0.1:2587"   # RFC 6409: AUTH (PLAIN, LOGIN over TLS or loopback) before MAIL; "" = off
+hostname = "localhost"          # greeting, Received: by, EHLO when relaying
+domains = ["crepes.fr", "hamburger.edu"]   # final destination here; the first is the users' default
+demo_users = true
+users = ""                      # empty: DATA/users
+tls = true                      # STARTTLS with tls_cert/tls_key, or a dev certificate under DATA/tls
+trusted_networks = []           # e.g. ["127.0.0.0/8"]: may relay without AUTH (no open relay by default)
+max_message_bytes = 33554432    # SIZE (RFC 1870); 552 above
+max_recipients = 100            # 452 above (RFC 5321 §4.5.3.1.8)
+resolver = ""                   # DNS server for MX lookups, e.g. "127.0.0.1:5335"; "" = /etc/resolv.conf
+mx_port = 25                    # port dialled on MX hosts
+retry_min = 300                 # seconds before the first retry, doubled each time (Postfix's backoff)
+retry_max = 4000
+max_queue_age = 432000          # 5 days, then a bounce to the sender
+max_active = 20                 # messages delivered at once
+
+# Static routes win over MX, e.g. send hamburger.edu to another layer7 on this machine:
+# [[smtp.route]]
+# domain = "hamburger.edu"
+# next_hop = "127.0.0.1:2526"
+
+[smtp.limits]
+idle_timeout = 300              # RFC 5321 §4.5.3.2.7: at least 5 minutes
+max_line = 998                  # RFC 5321 §4.5.3.1.6: 1000 octets with CRLF; 500 5.5.6 above
+
 # POP3 (RFC 1939 + CAPA, UIDL, TOP, STLS): Bob reads the mail in DATA/mail/DOMAIN/USER/ (Maildir).
 # A users-file line bob:HASH:domain=hamburger.edu is the mailbox bob@hamburger.edu; log in as
 # bob or bob@hamburger.edu. Lines without domain= belong to `domain`.

@@ -7,6 +7,7 @@
 #include "ftp/ftp.hpp"
 #include "http/server/service.hpp"
 #include "mail/pop3/service.hpp"
+#include "mail/smtp/service.hpp"
 
 namespace layer7::cli {
 
@@ -34,6 +35,10 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     ftp::Config ftp = ftp::parse_config(root.section("ftp"), plan.runtime.data);
     if (ftp.enabled)
         plan.services.push_back(ftp::make_service(ftp));
+
+    smtp::Config smtp = smtp::parse_config(root.section("smtp"), plan.runtime.data);  // creates the demo users
+    if (smtp.enabled)
+        plan.services.push_back(smtp::make_service(smtp));
 
     pop3::Config pop3 = pop3::parse_config(root.section("pop3"), plan.runtime.data);
     if (pop3.enabled)

@@ -9,6 +9,8 @@
 // The session reads no clock: the Received: date comes from Policy::now.
 #include "mail/smtp/server_session.hpp"
 
+#include <utility>
+
 #include "mail/message/received.hpp"
 #include "mail/message/transfer_encoding.hpp"
 #include "mail/smtp/command_codec.hpp"
@@ -64,7 +66,7 @@ void ServerSession::reset_transaction()
 {
     envelope_ = {};
     data_bytes_ = 0;
-    data_too_big_ = data_line_too_long_ = data_bare_lf_ = false;
+    data_too_big_ = data_line_too_long_ = data_bare_lf_ = previous_bare_lf_ = false;
     if (phase_ == Phase::in_transaction || phase_ == Phase::in_data)
         phase_ = Phase::ready;
 }
@@ -245,9 +247,12 @@ Step ServerSession::data(std::string_view args)
 Step ServerSession::data_line(std::string_view line, core::LineEnd end)
 {
     const core::DotLine dot = core::unstuff_dot(line);
-    if (dot.end)
+    // Only CRLF "." CRLF ends the data (RFC 5321 §4.1.1.4): a "." line ended by, or following, a bare
+    // LF is content — else "<LF>.<LF>MAIL FROM:…" would smuggle a second message past a relay.
+    const bool after_bare_lf = std::exchange(previous_bare_lf_, end == core::LineEnd::bare_lf);
+    if (dot.end && end == core::LineEnd::crlf && !after_bare_lf)
         return end_of_data();
-    if (end == core::LineEnd::bare_lf)  // SMTP smuggling: a bare LF must not end a line
+    if (end == core::LineEnd::bare_lf)  // and the whole message is refused at its end
         data_bare_lf_ = true;
     if (!data_too_big_ && data_bytes_ + dot.text.size() + 2 > policy_.max_message_bytes) {
         data_too_big_ = true;  // keep reading to ".", buffer nothing more
@@ -434,7 +439,7 @@ void ServerSession::on_tls_started()
     extended_ = false;
     auth_user_.clear();
     data_bytes_ = 0;
-    data_too_big_ = data_line_too_long_ = data_bare_lf_ = false;
+    data_too_big_ = data_line_too_long_ = data_bare_lf_ = previous_bare_lf_ = false;
 }
 
 }  // namespace layer7::smtp

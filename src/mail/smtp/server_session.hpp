@@ -106,6 +106,7 @@ private:
     bool data_too_big_ = false;
     bool data_line_too_long_ = false;
     bool data_bare_lf_ = false;
+    bool previous_bare_lf_ = false;  // the last DATA line ended in a bare LF
 };
 
 }  // namespace layer7::smtp

@@ -153,6 +153,24 @@ TEST_F(Session, BareLfRejectsTheMessage)
     EXPECT_EQ(say(s, "NOOP", core::LineEnd::bare_lf), 250);  // commands: only DATA cares
 }
 
+// SMTP smuggling (CVE-2023-51766 and kin): only CRLF "." CRLF ends DATA. A "." line that ends in a
+// bare LF, or that follows one, is content, so a smuggled "MAIL FROM" after it is never a command.
+TEST_F(Session, BareLfDotDoesNotEndData)
+{
+    for (const bool dot_bare : {true, false}) {
+        ServerSession s(policy);
+        open(s);
+        say(s, "DATA");
+        say(s, "body", core::LineEnd::bare_lf);
+        say(s, ".", dot_bare ? core::LineEnd::bare_lf : core::LineEnd::crlf);
+        EXPECT_FALSE(last.to_queue) << dot_bare;
+        EXPECT_TRUE(last.replies.empty()) << dot_bare;  // still in DATA
+        EXPECT_EQ(say(s, "MAIL FROM:<evil@example.org>"), 0) << dot_bare;
+        EXPECT_EQ(say(s, "."), 550) << dot_bare;
+        EXPECT_EQ(text().substr(0, 6), "5.6.11");
+    }
+}
+
 TEST_F(Session, LineTooLong)
 {
     ServerSession s(policy);

@@ -1,0 +1,27 @@
+// Final delivery into a local Maildir (Postfix local(8)'s part): Return-Path and Delivered-To
+// are prepended (RFC 5321 §4.4), then mail::Store writes tmp → fsync → new.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "mail/delivery/agent.hpp"
+
+namespace layer7::mail {
+class Store;
+}
+
+namespace layer7::delivery {
+
+// The users-file name behind local@domain: the local part as written, else in lower case.
+std::optional<std::string> find_mailbox(const MailboxExists& exists, std::string_view domain,
+                                        std::string_view local_part);
+// The message as stored: "Return-Path: <sender>", "Delivered-To: recipient", then `body`.
+std::string with_delivery_fields(std::string_view sender, std::string_view recipient, std::string_view body);
+// Durable delivery of one copy; errc::no_such_file_or_directory when the mailbox does not exist.
+std::error_code deliver_local(const mail::Store& store, const MailboxExists& exists, std::string_view sender,
+                              std::string_view recipient, std::string_view body);
+
+}  // namespace layer7::delivery

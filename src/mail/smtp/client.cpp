@@ -1,0 +1,83 @@
+// The SMTP client shell: see client.hpp. Timeouts come from the stream's watchdog (set by the
+// caller); the session decides everything else.
+#include "mail/smtp/client.hpp"
+
+#include "core/net/line_reader.hpp"
+#include "core/net/resolve.hpp"
+
+namespace layer7::smtp {
+
+using namespace asio::experimental::awaitable_operators;
+
+namespace {
+
+core::awaitable<ClientRun> dialogue(core::Stream& stream, ClientSession& session, asio::ssl::context* tls,
+                                    const std::string& server_name)
+{
+    ClientRun run;
+    ReplyParser parser;
+    core::LineReader reader(stream, ReplyLimits{}.max_line);
+    ClientStep step = session.start();
+    for (;;) {
+        if (!step.wire.empty() && co_await stream.write(step.wire, step.wire.size() < 4096)) {
+            session.on_connection_lost();
+            co_return run;
+        }
+        if (step.next == ClientNext::close)
+            co_return run;
+        if (step.next == ClientNext::start_tls) {
+            reader.discard_buffered();
+            if (!tls || co_await stream.start_tls_client(*tls, server_name)) {
+                run.tls_failed = true;
+                session.on_connection_lost();
+                co_return run;
+            }
+            step = session.on_tls_started();
+            continue;
+        }
+        // Read lines until one whole reply is in.
+        std::optional<Reply> reply;
+        while (!reply) {
+            const core::ReadLine line = co_await reader.read_line();
+            if (line.status != core::ReadStatus::line) {
+                if (line.status == core::ReadStatus::too_long)
+                    run.protocol_error = true;
+                session.on_connection_lost();
+                co_return run;
+            }
+            auto parsed = parser.on_line(line.text);
+            if (!parsed) {
+                run.protocol_error = true;
+                session.on_connection_lost();
+                co_return run;
+            }
+            reply = std::move(*parsed);
+        }
+        step = session.on_reply(*reply);
+    }
+}
+
+}  // namespace
+
+core::awaitable<ClientRun> run_client(core::Stream& stream, ClientSession& session, asio::ssl::context* tls,
+                                      const std::string& server_name)
+{
+    auto result = co_await (dialogue(stream, session, tls, server_name) || stream.watchdog());
+    if (result.index() == 0)
+        co_return std::get<0>(result);
+    session.on_connection_lost();
+    co_return ClientRun{};
+}
+
+core::awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_with_timeout(
+    const core::HostPort& to, std::chrono::steady_clock::duration timeout)
+{
+    asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
+    auto result = co_await (core::connect_tcp(to) || timer.async_wait(asio::use_awaitable));
+    if (result.index() == 0)
+        co_return std::move(std::get<0>(result));
+    co_return std::pair<std::error_code, asio::ip::tcp::socket>{
+        std::make_error_code(std::errc::timed_out), asio::ip::tcp::socket(co_await asio::this_coro::executor)};
+}
+
+}  // namespace layer7::smtp

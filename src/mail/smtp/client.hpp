@@ -1,0 +1,33 @@
+// The SMTP client shell: drives a pure ClientSession over a core::Stream — reads reply lines into
+// a ReplyParser, writes what the session asks, performs STARTTLS (RFC 3207). Used by the MX relay
+// and by `layer7 mail send`.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include <asio/ssl/context.hpp>
+
+#include "core/net/stream.hpp"
+#include "core/text/host_port.hpp"
+#include "mail/smtp/client_session.hpp"
+
+namespace layer7::smtp {
+
+struct ClientRun {
+    bool tls_failed = false;      // the STARTTLS handshake failed (the session counts as lost)
+    bool protocol_error = false;  // the server sent something that is not a reply
+};
+
+// Runs `session` from the greeting to the end; on I/O failure or timeout every undecided recipient
+// becomes temporary. `tls` may be null only when the session's TLS policy is `never`.
+core::awaitable<ClientRun> run_client(core::Stream& stream, ClientSession& session, asio::ssl::context* tls,
+                                      const std::string& server_name);
+
+// connect_tcp with a deadline; {error, socket}.
+core::awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_with_timeout(
+    const core::HostPort& to, std::chrono::steady_clock::duration timeout);
+
+}  // namespace layer7::smtp

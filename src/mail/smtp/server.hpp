@@ -1,0 +1,41 @@
+// The SMTP server shell: drives a ServerSession over a Stream (EXAMPLES.md B) and performs what it
+// asks — STARTTLS, and at the end of DATA the durable hand-off: local-only mail straight into the
+// Maildirs, anything else into the spool for the delivery agent. The 250 is sent only after that.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include <asio/ssl/context.hpp>
+
+#include "core/net/asio.hpp"
+#include "mail/delivery/agent.hpp"
+#include "mail/smtp/server_session.hpp"
+#include "mail/smtp/service.hpp"
+
+namespace layer7::mail {
+class Spool;
+class Store;
+}  // namespace layer7::mail
+
+namespace layer7::smtp {
+
+struct ServerContext {
+    Config config;
+    Policy relay;       // port 2525
+    Policy submission;  // port 2587: Policy::submission set
+    std::shared_ptr<asio::ssl::context> tls;  // null: no STARTTLS
+    std::function<bool(const asio::ip::address&)> trusted;  // may relay without AUTH
+    delivery::MailboxExists exists;
+    mail::Spool* spool = nullptr;
+    mail::Store* store = nullptr;
+    delivery::Agent* agent = nullptr;
+    asio::thread_pool* pool = nullptr;
+};
+
+// One connection, from the 220 greeting to the close.
+core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const ServerContext& context,
+                                       bool submission);
+
+}  // namespace layer7::smtp

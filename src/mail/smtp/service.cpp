@@ -1,0 +1,353 @@
+// The [smtp] service: see service.hpp. Builds the two policies (relay and submission), the
+// users-file view (reloaded when the file changes, so `layer7 user add` applies at once), the
+// spool and the delivery agent, then opens the listeners.
+#include "mail/smtp/service.hpp"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <mutex>
+
+#include <spdlog/spdlog.h>
+
+#include "core/net/resolve.hpp"
+#include "core/net/tls.hpp"
+#include "core/runtime/runtime.hpp"
+#include "core/users/users.hpp"
+#include "mail/delivery/local.hpp"
+#include "mail/delivery/mx_resolver.hpp"
+#include "mail/queue/spool.hpp"
+#include "mail/smtp/demo_users.hpp"
+#include "mail/smtp/server.hpp"
+#include "mail/store/accounts.hpp"
+#include "mail/store/store.hpp"
+
+namespace layer7::smtp {
+namespace {
+
+struct Network {
+    asio::ip::address address;
+    unsigned prefix = 0;
+};
+
+std::optional<Network> parse_network(const std::string& cidr)
+{
+    const auto slash = cidr.find('/');
+    std::error_code ec;
+    Network n;
+    n.address = asio::ip::make_address(cidr.substr(0, slash), ec);
+    if (ec)
+        return std::nullopt;
+    const unsigned max = n.address.is_v4() ? 32 : 128;
+    n.prefix = max;
+    if (slash != std::string::npos) {
+        const std::string len = cidr.substr(slash + 1);
+        if (len.empty() || len.size() > 3 || len.find_first_not_of("0123456789") != std::string::npos)
+            return std::nullopt;
+        n.prefix = static_cast<unsigned>(std::stoul(len));
+        if (n.prefix > max)
+            return std::nullopt;
+    }
+    return n;
+}
+
+bool contains(const Network& n, asio::ip::address a)
+{
+    if (a.is_v6() && a.to_v6().is_v4_mapped() && n.address.is_v4())
+        a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+    if (a.is_v4() != n.address.is_v4())
+        return false;
+    auto bytes = [](const asio::ip::address& x) {
+        std::vector<unsigned char> v;
+        if (x.is_v4())
+            for (auto b : x.to_v4().to_bytes())
+                v.push_back(b);
+        else
+            for (auto b : x.to_v6().to_bytes())
+                v.push_back(b);
+        return v;
+    };
+    const auto na = bytes(n.address), aa = bytes(a);
+    for (unsigned bit = 0; bit < n.prefix; ++bit) {
+        const unsigned mask = 0x80u >> (bit % 8);
+        if ((na[bit / 8] & mask) != (aa[bit / 8] & mask))
+            return false;
+    }
+    return true;
+}
+
+// The users file, re-read when its size or modification time changes.
+class UsersView {
+public:
+    struct Snapshot {
+        core::Users users;
+        mail::Accounts accounts;
+    };
+    UsersView(std::string path, std::string default_domain)
+        : path_(std::move(path)), default_domain_(std::move(default_domain))
+    {
+    }
+
+    std::shared_ptr<const Snapshot> get() const
+    {
+        struct stat st {};
+        const bool present = ::stat(path_.c_str(), &st) == 0;
+        const auto stamp = present ? std::make_tuple(st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size, st.st_ino)
+                                   : std::make_tuple(decltype(st.st_mtim.tv_sec)(0), 0L, off_t(-1), ino_t(0));
+        std::lock_guard lock(mutex_);
+        if (snapshot_ && stamp == stamp_)
+            return snapshot_;
+        auto users = core::Users::load(path_);
+        if (!users) {
+            spdlog::error("smtp: {}", users.error());
+            if (snapshot_)
+                return snapshot_;  // keep the last good file
+            users = core::Users();
+        }
+        mail::Accounts accounts(*users, default_domain_);
+        snapshot_ = std::make_shared<const Snapshot>(Snapshot{std::move(*users), std::move(accounts)});
+        stamp_ = stamp;
+        return snapshot_;
+    }
+
+private:
+    std::string path_, default_domain_;
+    mutable std::mutex mutex_;
+    mutable std::shared_ptr<const Snapshot> snapshot_;
+    mutable std::tuple<decltype(stat::st_mtim.tv_sec), long, off_t, ino_t> stamp_{};
+};
+
+class Service final : public core::Service {
+public:
+    explicit Service(const Config& config)
+        : config_(config), users_(config.users_path(), config.domains.empty() ? "localhost" : config.domains[0]),
+          store_(config.mail_path()), pool_(std::max<std::size_t>(1, config.io_threads))
+    {
+    }
+    ~Service() override
+    {
+        if (agent_)
+            agent_->stop();
+        pool_.join();
+    }
+
+    std::vector<core::ServiceRow> start(core::Runtime& runtime) override
+    {
+        const Config& c = config_;
+        std::vector<DemoUser> demo;
+        try {
+            if (c.demo_users)
+                demo = ensure_demo_users(c.users_path(), c.data_dir);
+            if (auto users = core::Users::load(c.users_path()); !users)
+                throw std::runtime_error(users.error());
+            spool_ = std::make_unique<mail::Spool>(c.queue_path());
+            if (c.tls) {
+                std::string cert = c.tls_cert, key = c.tls_key;
+                if (cert.empty()) {
+                    auto files = core::ensure_dev_certificate(c.data_dir + "/tls", {"localhost", "127.0.0.1", "::1"});
+                    cert = files.cert;
+                    key = files.key;
+                }
+                context_.tls = core::make_server_tls(cert, key);
+            }
+        } catch (const std::exception& e) {
+            throw core::StartError(std::string("smtp: ") + e.what());
+        }
+        dummy_hash_ = core::hash_password("layer7-no-such-user");
+        context_.config = c;
+        context_.exists = [this](std::string_view domain, std::string_view user) {
+            return users_.get()->accounts.exists(domain, user);
+        };
+        std::vector<Network> networks;
+        for (const auto& n : c.trusted_networks)
+            if (auto parsed = parse_network(n))
+                networks.push_back(*parsed);
+        context_.trusted = [networks](const asio::ip::address& a) {
+            for (const auto& n : networks)
+                if (contains(n, a))
+                    return true;
+            return false;
+        };
+        Policy policy;
+        policy.hostname = c.hostname;
+        policy.max_message_bytes = c.max_message_bytes;
+        policy.max_recipients = c.max_recipients;
+        policy.auth_failure_delay = c.auth_failure_delay;
+        policy.tls_available = context_.tls != nullptr;
+        policy.is_local = [this](std::string_view domain) {
+            const std::string d = mail::lower_domain(domain);
+            for (const auto& local : config_.domains)
+                if (local == d)
+                    return true;
+            return false;
+        };
+        policy.accepts_recipient = [this](std::string_view address) {
+            const std::string a(address);
+            return delivery::find_mailbox(context_.exists, delivery::domain_of(a), delivery::local_part_of(a))
+                .has_value();
+        };
+        policy.check_credentials = [this](std::string_view login, std::string_view password) {
+            auto snapshot = users_.get();
+            const auto account = snapshot->accounts.find_login(login);
+            if (!account) {
+                (void)core::check_password(password, dummy_hash_);  // same cost for unknown names
+                return false;
+            }
+            return snapshot->users.verify(account->user, password);
+        };
+        policy.now = [] { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); };
+        context_.relay = policy;
+        context_.submission = policy;
+        context_.submission.submission = true;
+
+        delivery::AgentConfig agent;
+        agent.hostname = c.hostname;
+        agent.local_domains = c.domains;
+        agent.routes = c.routes;
+        agent.mx_port = c.mx_port;
+        agent.retry = c.retry;
+        agent.max_active = c.max_active;
+        agent.tls = c.relay_tls ? TlsPolicy::opportunistic : TlsPolicy::never;
+        try {
+            agent_ = std::make_unique<delivery::Agent>(agent, *spool_, store_, context_.exists,
+                                                       delivery::make_system_resolver(c.resolver));
+        } catch (const std::exception& e) {
+            throw core::StartError(std::string("smtp: delivery: ") + e.what());
+        }
+        context_.spool = spool_.get();
+        context_.store = &store_;
+        context_.agent = agent_.get();
+        context_.pool = &pool_;
+
+        std::vector<core::ServiceRow> rows;
+        const std::string relay = listen(runtime, c.listen, false);
+        rows.push_back({"smtp", relay,
+                        "swaks --server " + relay + " --from x@example.org --to bob@" +
+                            (c.domains.size() > 1 ? c.domains[1] : c.domains.empty() ? "localhost" : c.domains[0])});
+        if (c.submission) {
+            const std::string sub = listen(runtime, *c.submission, true);
+            std::string user = "alice", file = "PASSWORD-FILE";
+            if (!demo.empty())
+                file = demo[0].password_file;
+            rows.push_back({"submission", sub,
+                            "layer7 mail send --server " + sub + " --starttls --insecure --user " + user +
+                                " --password-file " + file + " --from alice@crepes.fr --to bob@hamburger.edu "
+                                "--subject hello"});
+        }
+        for (const auto& d : demo)
+            std::printf("mail user %-20s password %s  (%s)\n", d.address.c_str(),
+                        d.password.empty() ? "(set earlier)" : d.password.c_str(), d.password_file.c_str());
+        agent_->start();
+        runtime.on_stop([this] { agent_->stop(); });
+        runtime.on_reload([this] { agent_->flush(); });  // SIGHUP: retry the deferred mail now
+        return rows;
+    }
+
+private:
+    std::string listen(core::Runtime& runtime, const core::HostPort& where, bool submission)
+    {
+        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(where), config_.limits.max_connections,
+                                              [this, submission](asio::ip::tcp::socket socket) {
+                                                  return serve_connection(std::move(socket), context_, submission);
+                                              });
+        if (ec)
+            throw core::StartError("smtp: cannot listen on " + core::to_string(where) + ": " + ec.message());
+        return core::to_string({where.host, bound.port()});
+    }
+
+    Config config_;
+    UsersView users_;
+    mail::Store store_;
+    asio::thread_pool pool_;
+    std::unique_ptr<mail::Spool> spool_;
+    std::unique_ptr<delivery::Agent> agent_;
+    ServerContext context_;
+    std::string dummy_hash_;
+};
+
+}  // namespace
+
+bool valid_network(const std::string& cidr)
+{
+    return parse_network(cidr).has_value();
+}
+
+std::optional<delivery::StaticRoute> parse_route(const std::string& text)
+{
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0)
+        return std::nullopt;
+    auto hp = core::parse_host_port(text.substr(eq + 1), 25);
+    if (!hp)
+        return std::nullopt;
+    return delivery::StaticRoute{mail::lower_domain(text.substr(0, eq)), *hp};
+}
+
+Config parse_config(core::Section s, const std::string& data_dir)
+{
+    Config c;
+    c.data_dir = data_dir;
+    c.enabled = s.boolean("enabled", c.enabled);
+    c.listen = s.address("listen", c.listen);
+    if (!core::tcp_endpoint(c.listen))
+        s.error("listen", "the address must be an IP literal or localhost");
+    const std::string submission = s.string("submission", core::to_string(*c.submission));
+    if (submission.empty())
+        c.submission.reset();
+    else if (auto hp = core::parse_host_port(submission); hp && core::tcp_endpoint(*hp))
+        c.submission = *hp;
+    else
+        s.error("submission", "wants IP:PORT, or \"\" to turn submission off");
+    c.hostname = s.string("hostname", c.hostname);
+    for (const auto& d : s.strings("domains", c.domains))
+        c.domains.push_back(mail::lower_domain(d));
+    c.users_file = s.string("users", c.users_file);
+    c.mail_root = s.string("mail_root", c.mail_root);
+    c.queue_dir = s.string("queue_dir", c.queue_dir);
+    c.tls = s.boolean("tls", c.tls);
+    c.tls_cert = s.string("tls_cert", c.tls_cert);
+    c.tls_key = s.string("tls_key", c.tls_key);
+    if (c.tls_cert.empty() != c.tls_key.empty())
+        s.error("tls_cert", "tls_cert and tls_key go together");
+    c.trusted_networks = s.strings("trusted_networks", c.trusted_networks);
+    for (const auto& n : c.trusted_networks)
+        if (!valid_network(n))
+            s.error("trusted_networks", "'" + n + "' is not ADDRESS or ADDRESS/LENGTH");
+    c.max_message_bytes = static_cast<std::size_t>(s.integer("max_message_bytes", 32 << 20, 1024, 1ll << 31));
+    c.max_recipients = static_cast<std::size_t>(s.integer("max_recipients", 100, 1, 100000));
+    c.auth_failure_delay = std::chrono::milliseconds(s.integer("auth_failure_delay_ms", 2000, 0, 60000));
+    c.io_threads = static_cast<std::size_t>(s.integer("io_threads", 16, 1, 256));
+    c.demo_users = s.boolean("demo_users", c.demo_users);
+    for (auto& r : s.sections("route")) {
+        const std::string domain = r.string("domain", "");
+        auto hop = core::parse_host_port(r.string("next_hop", ""), 25);
+        if (domain.empty() || !hop)
+            r.error("next_hop", "a route wants domain = \"D\" and next_hop = \"HOST:PORT\"");
+        else
+            c.routes.push_back({mail::lower_domain(domain), *hop});
+        r.finish();
+    }
+    const std::string resolver = s.string("resolver", "");
+    if (!resolver.empty()) {
+        if (auto hp = core::parse_host_port(resolver, 53); hp && core::literal_address(hp->host))
+            c.resolver = *hp;
+        else
+            s.error("resolver", "wants an IPv4 address with an optional port, e.g. \"127.0.0.1:5335\"");
+    }
+    c.mx_port = static_cast<std::uint16_t>(s.integer("mx_port", 25, 1, 65535));
+    c.retry.min_backoff = s.seconds("retry_min", c.retry.min_backoff);
+    c.retry.max_backoff = s.seconds("retry_max", c.retry.max_backoff);
+    c.retry.max_age = s.seconds("max_queue_age", c.retry.max_age);
+    c.max_active = static_cast<std::size_t>(s.integer("max_active", 20, 1, 10000));
+    c.relay_tls = s.boolean("relay_tls", c.relay_tls);
+    c.limits = s.limits(c.limits);
+    s.finish();
+    return c;
+}
+
+std::unique_ptr<core::Service> make_service(const Config& config)
+{
+    return std::make_unique<Service>(config);
+}
+
+}  // namespace layer7::smtp
