@@ -108,7 +108,7 @@ start_postfix() {
     maildir[postfix]="$root/mail/user"
 }
 
-count_mail() { find "$1/new" "$1/cur" -type f 2>/dev/null | wc -l; }
+count_mail() { { find "$1/new" "$1/cur" -type f 2>/dev/null || true; } | wc -l; }
 
 # One run: MESSAGES messages over SESSIONS parallel sessions, timed until all are in the Maildir.
 # Prints "messages/s cpu_us_per_message".
