@@ -158,7 +158,8 @@ core::awaitable<core::Result<std::unique_ptr<Client::Connection>, Failure>> Clie
             c->parser.expect_response_to(Method(MethodId::connect));
             std::string buffer(4096, '\0');
             bool got = false;
-            auto r = co_await read_response(*c, buffer, Exchange{}, Clock::now(), got);
+            Exchange scratch;  // named: GCC 12 mishandles class temporaries in co_await arguments
+            auto r = co_await read_response(*c, buffer, std::move(scratch), Clock::now(), got);
             if (!r) {
                 failure = r.error();
                 co_return;

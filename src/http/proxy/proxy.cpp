@@ -57,8 +57,10 @@ bool Proxy::connect_allowed(std::uint16_t port) const
 
 client::Client& Proxy::upstream()
 {
-    std::lock_guard lock(clients_mutex_);
-    auto& c = clients_[std::this_thread::get_id()];
+    // One client per worker thread: its pooled sockets belong to that thread's io_context, and a
+    // thread_local is destroyed when the worker thread ends, before its io_context goes.
+    thread_local std::unordered_map<const Proxy*, std::unique_ptr<client::Client>> clients;
+    auto& c = clients[this];
     if (!c) {
         client::Options o;
         o.connect_timeout = options_.connect_timeout;
@@ -171,7 +173,8 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
         conditional.method = Method(MethodId::get);
         client::Exchange ex;
         cache::Time rq{}, rs{};
-        if (auto failed = co_await forward(conditional, t, {}, ex, rq, rs))
+        std::string no_body;  // named: GCC 12 mishandles class temporaries in co_await arguments
+        if (auto failed = co_await forward(conditional, t, std::move(no_body), ex, rq, rs))
             co_return std::move(*failed);
         if (ex.response.status == Status::not_modified && cache::not_modified_matches(entry->response, ex.response)) {
             ++stats_.revalidated;
@@ -214,7 +217,8 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
     cache::strip_preconditions(upstream_request.fields);  // a full response fills the cache
     client::Exchange ex;
     cache::Time rq{}, rs{};
-    if (auto failed = co_await forward(upstream_request, t, {}, ex, rq, rs))
+    std::string no_body;
+    if (auto failed = co_await forward(upstream_request, t, std::move(no_body), ex, rq, rs))
         co_return std::move(*failed);
     auto stored = maybe_store(request, primary, ex, rq, rs);
     if (guard.flight)

@@ -7,10 +7,8 @@
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -74,8 +72,6 @@ private:
     cache::Store& store_;
     Flights flights_;
     Stats stats_;
-    std::mutex clients_mutex_;
-    std::unordered_map<std::thread::id, std::unique_ptr<client::Client>> clients_;
 };
 
 }  // namespace layer7::http::proxy

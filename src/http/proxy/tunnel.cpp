@@ -65,7 +65,8 @@ core::awaitable<void> tunnel(core::Stream& client, Proxy& proxy, const Request& 
     }
     auto executor = co_await asio::this_coro::executor;
     asio::steady_timer timer(executor, proxy.options().connect_timeout);
-    auto race = co_await (core::connect_tcp(core::HostPort{host, port}) || timer.async_wait(core::use_tuple));
+    const core::HostPort target{host, port};  // named: GCC 12 destroys temporaries in co_await too early
+    auto race = co_await (core::connect_tcp(target) || timer.async_wait(core::use_tuple));
     if (race.index() == 1) {
         co_await answer(client, "HTTP/1.1 504 Gateway Timeout", "connecting to the target timed out");
         co_return;
