@@ -41,5 +41,7 @@ void add_pop3_commands(CLI::App& app, Globals& g);
 void add_mail_commands(CLI::App& app, Globals& g);
 void add_smtp_commands(CLI::App& app, Globals& g);
 void add_ftp_commands(CLI::App& app, Globals& g);
+void add_get_commands(CLI::App& app, Globals& g);
+void add_proxy_commands(CLI::App& app, Globals& g);
 
 }  // namespace layer7::cli

@@ -44,6 +44,25 @@ idle_timeout = 75               # keep-alive: seconds between requests
 max_message = 33554432          # request body bytes (413 above)
 max_header = 65536              # header block bytes (431 above)
 
+# The textbook's web cache: point a browser (or curl -x) at it. Fresh copies are served at once,
+# stale ones revalidated with a conditional GET; concurrent misses share one origin fetch.
+# Status: curl http://127.0.0.1:3128/layer7-status. With origin = "http://127.0.0.1:8080" it is
+# a reverse proxy (accelerator) in front of that one site instead.
+[proxy]
+enabled = true
+listen = "127.0.0.1:3128"
+cache_dir = ""                  # empty: DATA/proxy-cache; "none": memory only
+cache_size = 268435456          # bytes on disk (LRU beyond)
+memory_size = 67108864          # hot entries kept in memory
+max_object = 16777216           # larger responses are passed on, not stored
+origin = ""                     # reverse-proxy mode when set
+connect_ports = ["443"]         # CONNECT elsewhere gets 403
+connect_timeout = 10            # seconds to reach the origin
+upstream_timeout = 30           # seconds without a byte from the origin: 504
+
+[proxy.limits]
+idle_timeout = 75               # keep-alive between client requests
+
 # FTP: anonymous, read-only, serving DATA/ftp (created with a README.txt on first start).
 [ftp]
 enabled = true

@@ -24,6 +24,8 @@ int main(int argc, char** argv)
     add_mail_commands(app, g);
     add_smtp_commands(app, g);
     add_ftp_commands(app, g);
+    add_get_commands(app, g);
+    add_proxy_commands(app, g);
 
     try {
         app.parse(argc, argv);

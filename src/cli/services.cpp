@@ -5,6 +5,7 @@
 #include "dns/server/service.hpp"
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
+#include "http/proxy/service.hpp"
 #include "http/server/service.hpp"
 #include "mail/pop3/service.hpp"
 #include "mail/smtp/service.hpp"
@@ -31,6 +32,10 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     http::ServerConfig http = http::parse_config(root.section("http"), plan.runtime.data);
     if (http.enabled)
         plan.services.push_back(http::make_service(http));
+
+    http::proxy::Config proxy = http::proxy::parse_config(root.section("proxy"), plan.runtime.data);
+    if (proxy.enabled)
+        plan.services.push_back(http::proxy::make_service(proxy));
 
     ftp::Config ftp = ftp::parse_config(root.section("ftp"), plan.runtime.data);
     if (ftp.enabled)
