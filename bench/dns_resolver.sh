@@ -95,6 +95,7 @@ server:
     qname-minimisation: no
     minimal-responses: yes
     prefetch: no
+    local-zone: "test." nodefault   # RFC 6761: Unbound answers test. itself by default
     msg-cache-size: 64m
     rrset-cache-size: 128m
     outgoing-range: 1024
