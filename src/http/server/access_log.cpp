@@ -51,6 +51,24 @@ void AccessLog::write(std::string_view client, const Request& request, int statu
 {
     if (!out_)
         return;
+    const std::string request_line = std::string(request.method.name()) + " " + request.target + " HTTP/" +
+                                     std::to_string(request.version.major) + "." +
+                                     std::to_string(request.version.minor);
+    write_line(client, request_line, status, bytes, request.fields.get("Referer").value_or(""),
+               request.fields.get("User-Agent").value_or(""), when);
+}
+
+void AccessLog::write_rejected(std::string_view client, int status, std::uint64_t bytes,
+                               std::chrono::system_clock::time_point when)
+{
+    if (out_)
+        write_line(client, "", status, bytes, "", "", when);
+}
+
+void AccessLog::write_line(std::string_view client, std::string_view request_line, int status, std::uint64_t bytes,
+                           std::string_view referer, std::string_view user_agent,
+                           std::chrono::system_clock::time_point when)
+{
     const std::time_t t = std::chrono::system_clock::to_time_t(when);
     std::tm tm{};
     localtime_r(&t, &tm);
@@ -60,13 +78,11 @@ void AccessLog::write(std::string_view client, const Request& request, int statu
     line += " - - ";
     line += stamp;
     line.push_back(' ');
-    std::string request_line = std::string(request.method.name()) + " " + request.target + " HTTP/" +
-                               std::to_string(request.version.major) + "." + std::to_string(request.version.minor);
     append_quoted(line, request_line);
     line += " " + std::to_string(status) + " " + std::to_string(bytes) + " ";
-    append_quoted(line, request.fields.get("Referer").value_or(""));
+    append_quoted(line, referer);
     line.push_back(' ');
-    append_quoted(line, request.fields.get("User-Agent").value_or(""));
+    append_quoted(line, user_agent);
     line.push_back('\n');
     std::lock_guard lock(mutex_);
     std::fwrite(line.data(), 1, line.size(), out_);

@@ -23,8 +23,14 @@ public:
     // host - user [time] "request line" status bytes "referer" "user-agent"
     void write(std::string_view client, const Request& request, int status, std::uint64_t bytes,
                std::chrono::system_clock::time_point when);
+    // A request refused before it was parsed (400, 408, 413, 414, 431, 505): "-" as its request line.
+    void write_rejected(std::string_view client, int status, std::uint64_t bytes,
+                        std::chrono::system_clock::time_point when);
 
 private:
+    void write_line(std::string_view client, std::string_view request_line, int status, std::uint64_t bytes,
+                    std::string_view referer, std::string_view user_agent, std::chrono::system_clock::time_point when);
+
     std::FILE* out_ = nullptr;
     bool owned_ = false;
     std::mutex mutex_;

@@ -113,10 +113,17 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
         head = head.substr(head_at, head.find('\r', head_at) - head_at);
         core::Trace::instance().line(stream_.id(), core::Speaker::server, head);
     }
-    if (options_.access_log && request)
-        options_.access_log->write(stream_.peer().address().to_string(), *request, code(reply.response.status),
-                                   reply.head_only ? 0 : size, wall);
-    if (reply.head_only || forbids_content(reply.response.status))
+    // RFC 9110 §9.3.2: whatever the status, a response to HEAD has no content.
+    const bool no_body = (request && request->method == MethodId::head) || forbids_content(reply.response.status);
+    if (options_.access_log) {
+        const std::string client = stream_.peer().address().to_string();
+        const int status = code(reply.response.status);
+        if (request)
+            options_.access_log->write(client, *request, status, no_body ? 0 : size, wall);
+        else
+            options_.access_log->write_rejected(client, status, size, wall);
+    }
+    if (no_body)
         co_return std::error_code{};
     const bool chunk_pieces = chunked && !(request && request->version.minor == 0);
 

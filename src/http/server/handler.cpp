@@ -75,23 +75,19 @@ Reply Handler::handle(const Request& request, std::string_view body, const Reque
     if (*path == "/echo") {
         if (m != MethodId::get && m != MethodId::head && m != MethodId::post)
             return not_allowed();
-        Reply r = echo_page(request, target->query, body);
-        r.head_only = m == MethodId::head;
-        return r;
+        return echo_page(request, target->query, body);
     }
     if (*path == "/session") {
         if (m != MethodId::get && m != MethodId::head)
             return not_allowed();
-        Reply r = session_page(request, sessions_, context.wall, context.tls);
-        r.head_only = m == MethodId::head;
-        return r;
+        return session_page(request, sessions_, context.wall, context.tls);
     }
     if (m == MethodId::get || m == MethodId::head)
         return site.get(request, *path, target->query, context.now);
     if (m == MethodId::put && site.writable())
-        return site.put(*path, body);
+        return site.put(request, *path, body);
     if (m == MethodId::delete_ && site.writable())
-        return site.remove(*path);
+        return site.remove(request, *path);
     return not_allowed();
 }
 

@@ -50,7 +50,6 @@ struct BodyPiece {
 struct Reply {
     Response response;
     std::vector<BodyPiece> body;
-    bool head_only = false;  // HEAD: framing fields as for GET, no body bytes (RFC 9110 §9.3.2)
     bool close = false;      // close the connection after this reply
     bool chunked = false;    // length not known up front: chunked for HTTP/1.1, close-delimited for 1.0
 

@@ -37,8 +37,8 @@ struct FileMeta {
     ino_t ino = 0;
     std::uint64_t size = 0;
     timespec mtime{};
-    Validators validators;
-    std::string etag_text, last_modified_text;
+    Validators validators, gzip_validators;  // the gzipped representation has its own ETag
+    std::string etag_text, gzip_etag_text, last_modified_text;
     std::string_view content_type;
 };
 
@@ -73,6 +73,9 @@ FileMeta meta_from_stat(const struct stat& st, std::string_view path)
     m.validators.etag = EntityTag{false, tag};
     m.validators.last_modified = modified;
     m.etag_text = to_string(*m.validators.etag);
+    // RFC 9110 §8.8.3: a different representation needs its own validator.
+    m.gzip_validators = Validators{EntityTag{false, std::string(tag) + "-gz"}, modified};
+    m.gzip_etag_text = to_string(*m.gzip_validators.etag);
     m.last_modified_text = format_http_date(modified);
     m.content_type = mime_type_for_path(path);
     return m;
@@ -147,14 +150,17 @@ BodyPiece slice(const Source& src, std::uint64_t offset, std::uint64_t length)
 Reply file_reply(const Request& request, const FileMeta& meta, const Source& identity,
                  const std::shared_ptr<const std::string>& gzipped)
 {
+    const bool use_gzip = gzipped && !gzipped->empty();
     Reply r;
-    r.head_only = request.method == MethodId::head;
     Fields& f = r.response.fields;
+    // A 304 carries the fields a 200 would have had, Vary included (RFC 9110 §15.4.5).
     auto add_validators = [&] {
         f.add("Last-Modified", meta.last_modified_text);
-        f.add("ETag", meta.etag_text);
+        f.add("ETag", use_gzip ? meta.gzip_etag_text : meta.etag_text);
+        if (is_compressible(meta.content_type))
+            f.add("Vary", "Accept-Encoding");
     };
-    switch (evaluate_preconditions(request, meta.validators)) {
+    switch (evaluate_preconditions(request, use_gzip ? meta.gzip_validators : meta.validators)) {
     case Precondition::not_modified:
         r.response.status = Status::not_modified;
         add_validators();
@@ -201,16 +207,11 @@ Reply file_reply(const Request& request, const FileMeta& meta, const Source& ide
     add_validators();
     f.add("Content-Type", meta.content_type);
     f.add("Accept-Ranges", "bytes");
-    if (gzipped && !gzipped->empty()) {
+    if (use_gzip) {
         f.add("Content-Encoding", "gzip");
-        f.add("Vary", "Accept-Encoding");
-        // A different representation needs its own validator (RFC 9110 §8.8.3).
-        f.set("ETag", meta.etag_text.substr(0, meta.etag_text.size() - 1) + "-gz\"");
         r.body.push_back(slice(Source{gzipped, nullptr}, 0, gzipped->size()));
         return r;
     }
-    if (is_compressible(meta.content_type))
-        f.add("Vary", "Accept-Encoding");
     r.body.push_back(slice(identity, 0, meta.size));
     return r;
 }
@@ -379,21 +380,26 @@ Reply Site::serve_directory(const Request& request, std::string_view path, std::
     }
     ::closedir(dir);
     Reply r = text_reply(Status::ok, render_listing(path, std::move(entries)), "text/html; charset=utf-8");
-    r.head_only = request.method == MethodId::head;
     r.chunked = true;  // a listing is generated, so its length is not a property of any file
     r.response.fields.add("Cache-Control", "no-cache");
     return r;
 }
 
-Reply Site::put(std::string_view path, std::string_view body) const
+Reply Site::put(const Request& request, std::string_view path, std::string_view body) const
 {
     if (path.ends_with('/'))
         return error_reply(Status::method_not_allowed);
+    if (request.fields.contains("Content-Range"))  // RFC 9110 §14.5: we do not do partial PUT
+        return error_reply(Status::bad_request);
     const std::string relative(path.substr(1));
     struct stat st {};
     const bool existed = !root_.stat(relative, st);
     if (existed && !S_ISREG(st.st_mode))
         return error_reply(Status::conflict);
+    // If-Match / If-None-Match: * guard against lost updates (RFC 9110 §13.1.1, §13.1.2).
+    if (evaluate_preconditions(request, existed ? meta_from_stat(st, path).validators : Validators{}) !=
+        Precondition::proceed)
+        return error_reply(Status::precondition_failed);
     auto ec = root_.replace(relative, [&](int fd) {
         std::size_t done = 0;
         while (done < body.size()) {
@@ -420,12 +426,15 @@ Reply Site::put(std::string_view path, std::string_view body) const
     return r;
 }
 
-Reply Site::remove(std::string_view path) const
+Reply Site::remove(const Request& request, std::string_view path) const
 {
     const std::string relative(path.substr(1));
     struct stat st {};
     if (auto ec = root_.stat(relative, st))
         return error_reply(status_for_errno(ec.value()));
+    const Validators current = S_ISREG(st.st_mode) ? meta_from_stat(st, path).validators : Validators{};
+    if (evaluate_preconditions(request, current) != Precondition::proceed)
+        return error_reply(Status::precondition_failed);
     if (relative.empty())
         return error_reply(Status::forbidden);
     auto ec = root_.remove(relative, S_ISDIR(st.st_mode));

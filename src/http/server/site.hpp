@@ -38,8 +38,9 @@ public:
     // `now` is the wall clock for the file cache's revalidation.
     Reply get(const Request& request, std::string_view path, std::string_view query,
               std::chrono::steady_clock::time_point now) const;
-    Reply put(std::string_view path, std::string_view body) const;
-    Reply remove(std::string_view path) const;
+    // PUT and DELETE honour If-Match / If-None-Match / If-Unmodified-Since (412 otherwise).
+    Reply put(const Request& request, std::string_view path, std::string_view body) const;
+    Reply remove(const Request& request, std::string_view path) const;
 
     bool writable() const { return options_.writable; }
     const std::string& root_dir() const { return root_.path(); }

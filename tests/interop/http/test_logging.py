@@ -65,12 +65,6 @@ def test_trace_shows_request_and_status_lines(tmp_path):
         s.stop()
 
 
-import pytest  # noqa: E402
-
-
-@pytest.mark.xfail(strict=True, reason="BUG: requests refused by the parser (400, 413, 414, 431, 505) and 408 timeouts "
-                   "are answered but never written to the access log (nginx logs them: they are what an operator "
-                   "looks for)")
 def test_rejected_requests_are_logged(tmp_path):
     from httpkit import exchange
     root = make_site(str(tmp_path))

@@ -136,9 +136,6 @@ def test_delete_of_a_non_empty_directory_is_refused_and_root_is_forbidden(writab
     assert os.path.exists(os.path.join(writable.root, "list", "a.txt"))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a HEAD whose answer is an error or redirect (404, 301, 412) carries the "
-                   "error page as a body after the head; on a persistent connection the next response is then "
-                   "read from the middle of that page (RFC 9110 §9.3.2: HEAD responses have no content)")
 @pytest.mark.parametrize("path,headers,status", [("/nope", "", 404), ("/dir", "", 301),
                                                   ("/hello.txt", 'If-Match: "x"\r\n', 412)])
 def test_head_error_responses_have_no_body(server, path, headers, status):
@@ -161,8 +158,6 @@ def test_head_of_a_directory_listing_has_no_body(server):
         assert reader.final().body == b"hello, world\n"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: PUT ignores If-Match / If-None-Match and overwrites the file with 204; "
-                   "RFC 9110 §13.1.1/§13.1.2 and §13.2.1 require 412 (lost-update protection)")
 @pytest.mark.parametrize("condition", ['If-Match: "not-the-etag"', "If-None-Match: *"])
 def test_put_evaluates_preconditions(writable, condition):
     before = read_file(writable.root, "small.bin")
@@ -177,8 +172,6 @@ def test_put_with_the_current_etag_succeeds(writable):
     assert r.status == 204 and read_file(writable.root, "list/a.txt") == b"A\n"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: PUT with Content-Range is stored as if it were the whole file (201); "
-                   "RFC 9110 §14.5: a server that does not do partial PUT MUST answer 400")
 def test_partial_put_with_content_range_is_400(writable):
     r = get(writable.port, "/up/partial.txt", method="PUT", body=b"abc", headers=["Content-Range: bytes 0-2/10"])
     assert r.status == 400

@@ -60,6 +60,23 @@ protected:
             r.fields.add(k, v);
         return site->get(r, path, "", now += std::chrono::seconds(2));
     }
+    Status put(std::string path, std::string body,
+               std::initializer_list<std::pair<const char*, std::string>> fields = {})
+    {
+        Request r;
+        r.method = Method(MethodId::put);
+        for (auto& [k, v] : fields)
+            r.fields.add(k, v);
+        return site->put(r, path, body).response.status;
+    }
+    Status remove(std::string path, std::initializer_list<std::pair<const char*, std::string>> fields = {})
+    {
+        Request r;
+        r.method = Method(MethodId::delete_);
+        for (auto& [k, v] : fields)
+            r.fields.add(k, v);
+        return site->remove(r, path).response.status;
+    }
 
     fs::path dir;
     std::string big;
@@ -139,16 +156,29 @@ TEST_F(SiteTest, DirectoriesRedirectIndexAndList)
 
 TEST_F(SiteTest, PutCreatesThenReplacesAndDeleteRemoves)
 {
-    EXPECT_EQ(site->put("/new.txt", "v1").response.status, Status::created);
+    EXPECT_EQ(put("/new.txt", "v1"), Status::created);
     EXPECT_EQ(body_of(get("/new.txt")), "v1");
-    EXPECT_EQ(site->put("/new.txt", "v2").response.status, Status::no_content);
+    EXPECT_EQ(put("/new.txt", "v2"), Status::no_content);
     EXPECT_EQ(body_of(get("/new.txt")), "v2");  // the cache noticed the write at once
-    EXPECT_EQ(site->put("/nodir/x.txt", "v").response.status, Status::conflict);
-    EXPECT_EQ(site->remove("/new.txt").response.status, Status::no_content);
+    EXPECT_EQ(put("/nodir/x.txt", "v"), Status::conflict);
+    EXPECT_EQ(remove("/new.txt"), Status::no_content);
     EXPECT_EQ(get("/new.txt").response.status, Status::not_found);
-    EXPECT_EQ(site->remove("/new.txt").response.status, Status::not_found);
+    EXPECT_EQ(remove("/new.txt"), Status::not_found);
     for (const auto& e : fs::directory_iterator(dir))
         EXPECT_FALSE(e.path().filename().string().starts_with(".layer7-tmp")) << e.path();
+}
+
+TEST_F(SiteTest, WritesHonourPreconditions)
+{
+    EXPECT_EQ(put("/p.txt", "v1", {{"If-Match", "*"}}), Status::precondition_failed);  // nothing to match yet
+    EXPECT_EQ(put("/p.txt", "v1", {{"If-None-Match", "*"}}), Status::created);
+    EXPECT_EQ(put("/p.txt", "v2", {{"If-None-Match", "*"}}), Status::precondition_failed);
+    const std::string etag(get("/p.txt").response.fields.get("ETag").value_or(""));
+    EXPECT_EQ(put("/p.txt", "v2", {{"If-Match", "\"stale\""}}), Status::precondition_failed);
+    EXPECT_EQ(body_of(get("/p.txt")), "v1");
+    EXPECT_EQ(remove("/p.txt", {{"If-Match", "\"stale\""}}), Status::precondition_failed);
+    EXPECT_EQ(remove("/p.txt", {{"If-Match", etag}}), Status::no_content);
+    EXPECT_EQ(put("/q.txt", "abc", {{"Content-Range", "bytes 0-2/10"}}), Status::bad_request);
 }
 
 TEST_F(SiteTest, SymlinkOutOfTheRootIsRefused)
