@@ -37,9 +37,11 @@ core::awaitable<std::pair<std::string, Reply>> Client::command(const std::string
     // The password never reaches the trace.
     core::Trace::instance().line(control_->id(), core::Speaker::client,
                                  line.rfind("PASS ", 0) == 0 ? "PASS ****" : line);
-    if (auto ec = co_await control_->write(line + "\r\n", false))
+    const std::string wire = line + "\r\n";
+    if (auto ec = co_await control_->write(wire, false))
         co_return std::pair{"control connection: " + ec.message(), Reply{}};
-    co_return co_await read_reply();
+    auto reply = co_await read_reply();
+    co_return reply;
 }
 
 core::awaitable<std::string> Client::connect(const Url& url)
@@ -59,18 +61,22 @@ core::awaitable<std::string> Client::login(const Url& url)
         co_return err;
     if (greeting.code != 220)
         co_return describe(greeting);
-    auto [uerr, user] = co_await command("USER " + url.user);
+    // GCC 12: the arguments of co_await'ed calls are named locals, never temporaries.
+    const std::string user_line = "USER " + url.user;
+    auto [uerr, user] = co_await command(user_line);
     if (!uerr.empty())
         co_return uerr;
     if (user.code == 331) {
-        auto [perr, pass] = co_await command("PASS " + url.password);
+        const std::string pass_line = "PASS " + url.password;
+        auto [perr, pass] = co_await command(pass_line);
         if (!perr.empty())
             co_return perr;
         user = pass;
     }
     if (user.code != 230)
         co_return describe(user);
-    auto [terr, type] = co_await command("TYPE I");
+    const std::string type_line = "TYPE I";
+    auto [terr, type] = co_await command(type_line);
     if (!terr.empty())
         co_return terr;
     if (!type.positive())
@@ -103,13 +109,15 @@ core::awaitable<std::string> Client::prepare_data()
         co_return error;
     }
     std::optional<std::uint16_t> port;
-    auto [err, r] = co_await command("EPSV");
+    const std::string epsv = "EPSV";
+    auto [err, r] = co_await command(epsv);
     if (!err.empty())
         co_return err;
     if (r.code == 229)
         port = parse_epsv_reply(r.text);
     if (!port && peer.is_v4()) {
-        auto [perr, p] = co_await command("PASV");
+        const std::string pasv = "PASV";
+        auto [perr, p] = co_await command(pasv);
         if (!perr.empty())
             co_return perr;
         if (p.code != 227)
@@ -123,7 +131,9 @@ core::awaitable<std::string> Client::prepare_data()
         co_return describe(r);
     std::error_code ec;
     const auto local = control_->socket().local_endpoint(ec);
-    auto [cec, socket] = co_await connect_to({peer, *port}, local.address(), options_.timeout);
+    const Tcp::endpoint target{peer, *port};
+    const asio::ip::address local_address = local.address();
+    auto [cec, socket] = co_await connect_to(target, local_address, options_.timeout);
     if (cec)
         co_return "data connection: " + cec.message();
     passive_ = std::move(socket);
@@ -140,7 +150,8 @@ core::awaitable<std::pair<std::string, std::unique_ptr<core::Stream>>> Client::d
     }
     if (!listener_)
         co_return std::pair{std::string("no data connection prepared"), nullptr};
-    auto [ec, socket] = co_await accept_from(*listener_, control_->peer().address(), options_.timeout);
+    const asio::ip::address peer = control_->peer().address();
+    auto [ec, socket] = co_await accept_from(*listener_, peer, options_.timeout);
     listener_.reset();
     if (ec)
         co_return std::pair{"data connection: " + ec.message(), nullptr};
@@ -153,7 +164,8 @@ core::awaitable<void> Client::close()
 {
     if (!control_)
         co_return;
-    co_await command("QUIT");
+    const std::string quit = "QUIT";
+    co_await command(quit);
     co_await control_->shutdown();
 }
 

@@ -88,7 +88,7 @@ int run(const Url& url, const ClientOptions& options, Body body)
 // Sends a transfer command over a prepared data connection and runs `move` on the data stream;
 // returns the error, or "" once the server said 226.
 template <class Move>
-core::awaitable<std::string> transfer(Client& client, const std::string& line, Move move)
+core::awaitable<std::string> transfer(Client& client, const std::string& line, const Move& move)
 {
     if (auto err = co_await client.prepare_data(); !err.empty())
         co_return err;
@@ -129,17 +129,21 @@ std::string base_of(const std::string& path)
 int client_ls(const Url& url, const ClientOptions& options)
 {
     return run(url, options, [&](Client& client) -> core::awaitable<std::string> {
+        // GCC 12: every argument of a co_await'ed call is a named local (a temporary string or
+        // lambda there, or a ternary of them, is destroyed twice).
         std::string listing;
-        auto err = co_await transfer(client, url.path.empty() ? "LIST" : "LIST " + url.path,
-                                     [&](core::Stream& data) -> core::awaitable<std::string> {
-                                         // No ternary of temporaries in co_return: GCC 12 frees one twice.
-                                         auto got = co_await receive_all(data, 256u << 20);
-                                         listing = std::move(got.second);
-                                         std::string error;
-                                         if (got.first)
-                                             error = "data connection: " + got.first.message();
-                                         co_return error;
-                                     });
+        std::string line = "LIST";
+        if (!url.path.empty())
+            line += " " + url.path;
+        auto receive = [&](core::Stream& data) -> core::awaitable<std::string> {
+            auto got = co_await receive_all(data, 256u << 20);
+            listing = std::move(got.second);
+            std::string error;
+            if (got.first)
+                error = "data connection: " + got.first.message();
+            co_return error;
+        };
+        std::string err = co_await transfer(client, line, receive);
         std::fwrite(listing.data(), 1, listing.size(), stdout);
         co_return err;
     });
@@ -156,7 +160,8 @@ int client_get(const Url& url, const std::string& local_file, const ClientOption
         struct stat st{};
         const std::uint64_t have = ::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
         std::uint64_t total = 0;
-        auto [serr, size] = co_await client.command("SIZE " + url.path);
+        const std::string size_line = "SIZE " + url.path;
+        auto [serr, size] = co_await client.command(size_line);
         if (!serr.empty())
             co_return serr;
         if (size.code == 213)
@@ -165,7 +170,8 @@ int client_get(const Url& url, const std::string& local_file, const ClientOption
         if (have > 0 && size.code == 213 && have == total)
             co_return std::string();  // already complete
         if (have > 0 && have < total) {
-            auto [rerr, rest] = co_await client.command("REST " + std::to_string(have));
+            const std::string rest_line = "REST " + std::to_string(have);
+            auto [rerr, rest] = co_await client.command(rest_line);
             if (!rerr.empty())
                 co_return rerr;
             if (rest.code == 350)
@@ -175,15 +181,18 @@ int client_get(const Url& url, const std::string& local_file, const ClientOption
         if (fd < 0)
             co_return file + ": " + std::strerror(errno);
         ProgressBar bar(options.progress, offset, total);
-        auto err = co_await transfer(client, "RETR " + url.path, [&](core::Stream& data) -> core::awaitable<std::string> {
-            Moved m = co_await receive_file(data, fd, false, [&](std::uint64_t n) { bar.update(n); });
+        const std::string line = "RETR " + url.path;
+        const Progress progress = [&](std::uint64_t n) { bar.update(n); };
+        auto receive = [&](core::Stream& data) -> core::awaitable<std::string> {
+            Moved m = co_await receive_file(data, fd, false, &progress);
             std::string error;
             if (m.local)
                 error = file + ": " + m.local.message();
             else if (m.network)
                 error = "data connection: " + m.network.message();
             co_return error;
-        });
+        };
+        std::string err = co_await transfer(client, line, receive);
         if (::close(fd) != 0 && err.empty())
             err = file + ": " + std::strerror(errno);
         co_return err;
@@ -207,15 +216,19 @@ int client_put(const Url& url, const std::string& local_file, const ClientOption
     const int status = run(url, options, [&](Client& client) -> core::awaitable<std::string> {
         const auto total = static_cast<std::uint64_t>(st.st_size);
         ProgressBar bar(options.progress, 0, total);
-        co_return co_await transfer(client, "STOR " + remote, [&](core::Stream& data) -> core::awaitable<std::string> {
-            Moved m = co_await send_file(data, fd, 0, total, false, [&](std::uint64_t n) { bar.update(n); });
+        const std::string line = "STOR " + remote;
+        const Progress progress = [&](std::uint64_t n) { bar.update(n); };
+        auto send = [&](core::Stream& data) -> core::awaitable<std::string> {
+            Moved m = co_await send_file(data, fd, 0, total, false, &progress);
             std::string error;
             if (m.local)
                 error = local_file + ": " + m.local.message();
             else if (m.network)
                 error = "data connection: " + m.network.message();
             co_return error;
-        });
+        };
+        std::string err = co_await transfer(client, line, send);
+        co_return err;
     });
     ::close(fd);
     return status;
@@ -224,7 +237,9 @@ int client_put(const Url& url, const std::string& local_file, const ClientOption
 int client_rm(const Url& url, const ClientOptions& options)
 {
     return run(url, options, [&](Client& client) -> core::awaitable<std::string> {
-        auto [err, r] = co_await client.command((url.directory ? "RMD " : "DELE ") + url.path);
+        std::string line = url.directory ? "RMD " : "DELE ";
+        line += url.path;
+        auto [err, r] = co_await client.command(line);
         if (!err.empty())
             co_return err;
         std::string error;

@@ -97,7 +97,7 @@ core::awaitable<std::pair<std::error_code, Tcp::socket>> connect_to(const Tcp::e
 }
 
 core::awaitable<Moved> send_file(core::Stream& data, int fd, std::uint64_t offset, std::uint64_t length, bool ascii,
-                           const Progress& progress)
+                           const Progress* progress)
 {
     Moved moved;
     if (!ascii) {
@@ -114,7 +114,7 @@ core::awaitable<Moved> send_file(core::Stream& data, int fd, std::uint64_t offse
             }
             moved.bytes += n;
             if (progress)
-                progress(moved.bytes);
+                (*progress)(moved.bytes);
         }
         co_return moved;
     }
@@ -141,7 +141,7 @@ core::awaitable<Moved> send_file(core::Stream& data, int fd, std::uint64_t offse
         }
         moved.bytes += static_cast<std::uint64_t>(n);
         if (progress)
-            progress(moved.bytes);
+            (*progress)(moved.bytes);
     }
     co_return moved;
 }
@@ -155,7 +155,7 @@ core::awaitable<Moved> send_bytes(core::Stream& data, std::string_view bytes)
     co_return moved;
 }
 
-core::awaitable<Moved> receive_file(core::Stream& data, int fd, bool ascii, const Progress& progress)
+core::awaitable<Moved> receive_file(core::Stream& data, int fd, bool ascii, const Progress* progress)
 {
     Moved moved;
     std::vector<char> buffer(chunk);
@@ -187,7 +187,7 @@ core::awaitable<Moved> receive_file(core::Stream& data, int fd, bool ascii, cons
             co_return moved;
         moved.bytes += n;
         if (progress)
-            progress(moved.bytes);
+            (*progress)(moved.bytes);
     }
 }
 

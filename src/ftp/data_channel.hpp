@@ -37,13 +37,14 @@ struct Moved {
     std::uint64_t bytes = 0;  // file bytes moved
 };
 
-// Sends `length` bytes of `fd` from `offset`; ascii turns each bare LF into CRLF.
+// Sends `length` bytes of `fd` from `offset`; ascii turns each bare LF into CRLF. `progress`, when
+// given, hears the running count (a pointer, not a std::function temporary: GCC 12 coroutines).
 core::awaitable<Moved> send_file(core::Stream& data, int fd, std::uint64_t offset, std::uint64_t length, bool ascii,
-                           const Progress& progress = {});
+                           const Progress* progress = nullptr);
 // Sends bytes held in memory (a listing).
 core::awaitable<Moved> send_bytes(core::Stream& data, std::string_view bytes);
 // Writes everything until the peer closes into `fd` at its current position; ascii turns CRLF into LF.
-core::awaitable<Moved> receive_file(core::Stream& data, int fd, bool ascii, const Progress& progress = {});
+core::awaitable<Moved> receive_file(core::Stream& data, int fd, bool ascii, const Progress* progress = nullptr);
 // Everything until the peer closes, in memory (a listing), up to `max` bytes.
 core::awaitable<std::pair<std::error_code, std::string>> receive_all(core::Stream& data, std::size_t max);
 

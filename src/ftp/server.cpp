@@ -62,7 +62,9 @@ public:
 private:
     core::awaitable<void> dialogue()
     {
-        if (co_await control_.write(to_wire(session_.greeting())))
+        // GCC 12: no temporaries as arguments of co_await'ed calls, no co_await inside && or ||.
+        const std::string greeting = to_wire(session_.greeting());
+        if (co_await control_.write(greeting))
             co_return;
         for (;;) {
             core::ReadLine line = co_await reader_.read_line();
@@ -84,8 +86,11 @@ private:
             }
             // A step's replies go out before its action runs: "150" before the data moves.
             for (;;) {
-                if (!step.replies.empty() && co_await control_.write(to_wire(step.replies)))
-                    co_return;
+                if (!step.replies.empty()) {
+                    const std::string wire = to_wire(step.replies);
+                    if (co_await control_.write(wire))
+                        co_return;
+                }
                 if (step.action.op != Op::transfer)
                     close_file();
                 if (step.action.op == Op::none)
@@ -180,10 +185,14 @@ private:
     {
         const auto timeout = shared_.config.data_timeout;
         std::pair<std::error_code, Tcp::socket> connected{asio::error::not_connected, Tcp::socket(control_.socket().get_executor())};
-        if (a.data_mode == DataMode::passive && passive_)
-            connected = co_await accept_from(*passive_, control_.peer().address(), timeout);
-        else if (a.data_mode == DataMode::active)
-            connected = co_await connect_to({to_asio(a.active.address), a.active.port}, local_.address(), timeout);
+        if (a.data_mode == DataMode::passive && passive_) {
+            const asio::ip::address peer = control_.peer().address();
+            connected = co_await accept_from(*passive_, peer, timeout);
+        } else if (a.data_mode == DataMode::active) {
+            const Tcp::endpoint target{to_asio(a.active.address), a.active.port};
+            const asio::ip::address local = local_.address();
+            connected = co_await connect_to(target, local, timeout);
+        }
         passive_.reset();
         if (connected.first) {
             drop_upload();
@@ -193,9 +202,15 @@ private:
         data.set_timeout(timeout);
         TransferResult result = TransferResult::ok;
         auto work = [&]() -> core::awaitable<void> {
-            if (a.protect && (!shared_.tls || co_await data.start_tls_server(*shared_.tls))) {
-                result = TransferResult::no_connection;
-                co_return;
+            if (a.protect) {
+                // RFC 4217 §7: the server is the TLS server on every data connection, in either mode.
+                bool failed = !shared_.tls;
+                if (!failed)
+                    failed = static_cast<bool>(co_await data.start_tls_server(*shared_.tls));
+                if (failed) {
+                    result = TransferResult::no_connection;
+                    co_return;
+                }
             }
             Moved moved;
             switch (a.direction) {
