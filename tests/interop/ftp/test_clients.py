@@ -1,5 +1,7 @@
 """Real clients against layer7: curl (passive, active, FTPS, resume, upload), lftp and wget."""
+import re
 import shutil
+import subprocess
 
 import pytest
 
@@ -63,12 +65,34 @@ def test_curl_ftps_explicit(ftp_server, tmp_path):
     r = curl("--ssl-reqd", "-k", "-T", str(src), ftp_server.url("upload/s.bin", user="alice"))
     assert r.returncode == 0, r.stderr
     assert (ftp_server.root / "upload" / "s.bin").read_bytes() == BINARY[::-1]
-    r = curl("--ssl-reqd", "-k", "-P", "-", ftp_server.url("pub/", user="alice"))
+    r = curl("--ssl-reqd", "-k", ftp_server.url("pub/", user="alice"))
     assert r.returncode == 0 and "hello.txt" in r.stdout
 
 
+def curl_version():
+    out = subprocess.run(["curl", "--version"], capture_output=True, text=True, timeout=10).stdout
+    m = re.match(r"curl (\d+)\.(\d+)", out)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def test_curl_ftps_active(ftp_server):
+    """PORT/EPRT with PROT P: we connect to curl and are the TLS server on that connection (RFC 4217)."""
+    need("curl")
+    if (7, 87) <= curl_version() < (8, 0):
+        # curl 7.87.0-7.88.x forgot to put TLS on an accepted (active) data connection: after
+        # "Connection accepted from server" it never sends its ClientHello and waits forever, against
+        # vsftpd as well (curl/curl#10666, fixed in 8.0.0). ftplib and lftp cover active FTPS here.
+        pytest.skip(f"curl {'.'.join(map(str, curl_version()))} never starts TLS on an active data connection")
+    r = curl("--ssl-reqd", "-k", "-P", "-", ftp_server.url("pub/", user="alice"))
+    assert r.returncode == 0, r.stderr
+    assert "hello.txt" in r.stdout
+    r = curl("--ssl-reqd", "-k", "-P", "-", ftp_server.url("pub/hello.txt", user="alice"))
+    assert r.returncode == 0 and r.stdout == "line one\nline two\n"
+
+
 @pytest.mark.parametrize("settings", ["set ftp:ssl-allow no", "set ftp:ssl-force yes; set ftp:ssl-protect-data yes",
-                                      "set ftp:ssl-allow no; set ftp:passive-mode off"])
+                                      "set ftp:ssl-allow no; set ftp:passive-mode off",
+                                      "set ftp:ssl-force yes; set ftp:ssl-protect-data yes; set ftp:passive-mode off"])
 def test_lftp(ftp_server, tmp_path, settings):
     need("lftp")
     src = tmp_path / "lftp-up.bin"

@@ -235,6 +235,14 @@ def test_ftps_with_protected_data(ftp_server):
     lines = []
     ftp.retrlines("LIST pub", lines.append)
     assert any(l.endswith(" hello.txt") for l in lines)
+    # Active mode: we connect to the client and are still the TLS server (RFC 4217 §7).
+    ftp.set_pasv(False)
+    lines = []
+    ftp.retrlines("LIST pub", lines.append)
+    assert any(l.endswith(" hello.txt") for l in lines)
+    assert retr(ftp, "pub/hello.txt") == b"line one\nline two\n"
+    ftp.storbinary("STOR upload/tls-active.bin", io.BytesIO(b"active" * 1000))
+    assert (ftp_server.root / "upload" / "tls-active.bin").read_bytes() == b"active" * 1000
     ftp.quit()
 
 
