@@ -1,5 +1,6 @@
 """FTP interop support: a served tree (with symlinks in and out), a users file, the `ftp_server` fixture
 (test modules import it), and run_tool()."""
+import functools
 import os
 import subprocess
 
@@ -29,12 +30,21 @@ def make_tree(root):
     os.symlink("pub/hello.txt", root / "inside")  # stays in: fine
 
 
-def make_users(path, root):
+@functools.lru_cache(maxsize=None)
+def hashed_users(scratch):
+    """alice's and bob's lines from `layer7 user add`, made once per run: each start of a sanitized
+    layer7 costs about a second, and every test needs a users file."""
+    path = os.path.join(scratch, "users")
     for name in ("alice", "bob"):
-        r = subprocess.run([layer7_bin(), "user", "add", name, "--users", str(path)], input=PASSWORD + "\n",
+        r = subprocess.run([layer7_bin(), "user", "add", name, "--users", path], input=PASSWORD + "\n",
                            capture_output=True, text=True, timeout=30)
         assert r.returncode == 0, r.stderr
-    lines = path.read_text().splitlines()
+    with open(path) as f:
+        return tuple(f.read().splitlines())
+
+
+def make_users(path, root, scratch):
+    lines = hashed_users(str(scratch))
     # alice may write; bob reads only, in a root of his own
     bob_root = root.parent / "bob-root"
     bob_root.mkdir(exist_ok=True)
@@ -50,12 +60,12 @@ def make_users(path, root):
 
 
 @pytest.fixture
-def ftp_server(layer7, tmp_path):
+def ftp_server(layer7, tmp_path, tmp_path_factory):
     """layer7 ftp serve on a fresh tree: anonymous read-only, alice writable, bob confined to his root."""
     root = tmp_path / "root"
     make_tree(root)
     users = tmp_path / "users"
-    make_users(users, root)
+    make_users(users, root, tmp_path_factory.getbasetemp())
     port = free_port()
     low = free_port()
     pasv = (low, low + 20) if low + 20 < 65536 else (low - 20, low)

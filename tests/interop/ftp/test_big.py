@@ -33,10 +33,19 @@ def sha256(path):
     return h.hexdigest()
 
 
-@pytest.fixture
-def big(ftp_server):
-    path = ftp_server.root / "pub" / "big.bin"
+@pytest.fixture(scope="module")
+def big_source(tmp_path_factory):
+    """Made once per module; each served tree gets a hard link (the server only reads it)."""
+    path = tmp_path_factory.mktemp("big") / "big.bin"
     return path, make_big(path)
+
+
+@pytest.fixture
+def big(ftp_server, big_source):
+    source, digest = big_source
+    path = ftp_server.root / "pub" / "big.bin"
+    os.link(source, path)
+    return path, digest
 
 
 def test_one_gib_down_and_up_byte_exact(ftp_server, big, tmp_path):
