@@ -197,8 +197,12 @@ core::awaitable<std::pair<std::error_code, std::string>> receive_all(core::Strea
     std::vector<char> buffer(65536);
     for (;;) {
         auto [ec, n] = co_await data.read_some(asio::buffer(buffer));
-        if (ec)
-            co_return std::pair{is_end_of_stream(ec) ? std::error_code{} : ec, std::move(out)};
+        if (ec) {
+            std::error_code result;  // GCC 12: no ternary inside co_return
+            if (!is_end_of_stream(ec))
+                result = ec;
+            co_return std::pair{result, std::move(out)};
+        }
         if (out.size() + n > max)
             co_return std::pair{std::make_error_code(std::errc::message_size), std::move(out)};
         out.append(buffer.data(), n);
