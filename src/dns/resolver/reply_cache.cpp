@@ -98,6 +98,12 @@ std::optional<PlainQuery> parse_plain_query(std::span<const std::uint8_t> q)
     return p;
 }
 
+std::size_t ReplyCache::cost(const std::string& key, const Entry& e)
+{
+    constexpr std::size_t node = 128; // the map's node, the key's and the vectors' headers
+    return node + key.size() + e.wire.size() + e.ttl_at.size() * (sizeof(std::uint16_t) + sizeof(std::uint32_t));
+}
+
 bool ReplyCache::make_key(std::span<const std::uint8_t> query, PlainQuery& plain)
 {
     auto parsed = parse_plain_query(query);
@@ -128,6 +134,7 @@ bool ReplyCache::lookup(std::span<const std::uint8_t> query, Instant now, std::v
         ? static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - e.stored).count())
         : 0;
     if (age >= e.lifetime) {
+        bytes_ -= cost(it->first, e);
         entries_.erase(it);
         return false;
     }
@@ -193,14 +200,25 @@ void ReplyCache::store(std::span<const std::uint8_t> query, std::span<const std:
         return; // nothing that ages (a bare NODATA without SOA), or nothing to cache at all
     e.wire.assign(reply.begin(), reply.end());
     e.stored = now;
-    if (entries_.size() >= limits_.max_entries && !entries_.contains(key_)) {
-        std::erase_if(entries_, [now](const auto& kv) {
-            return now - kv.second.stored >= std::chrono::seconds(kv.second.lifetime);
-        });
-        if (entries_.size() >= limits_.max_entries)
-            entries_.clear(); // cheap, bounded, and no attacker picks what stays
+    const std::size_t added = cost(key_, e);
+    if (auto old = entries_.find(key_); old != entries_.end()) {
+        bytes_ -= cost(old->first, old->second);
+        entries_.erase(old);
     }
-    entries_.insert_or_assign(key_, std::move(e));
+    if (entries_.size() >= limits_.max_entries || bytes_ + added > limits_.max_bytes) {
+        std::erase_if(entries_, [&](const auto& kv) {
+            if (now - kv.second.stored < std::chrono::seconds(kv.second.lifetime))
+                return false;
+            bytes_ -= cost(kv.first, kv.second);
+            return true;
+        });
+        if (entries_.size() >= limits_.max_entries || bytes_ + added > limits_.max_bytes)
+            clear(); // cheap, bounded, and no attacker picks what stays
+    }
+    if (added > limits_.max_bytes)
+        return;
+    bytes_ += added;
+    entries_.emplace(key_, std::move(e));
 }
 
 } // namespace layer7::dns::resolver

@@ -22,7 +22,8 @@
 namespace layer7::dns::resolver {
 
 struct ReplyCacheLimits {
-    std::size_t max_entries = 50'000; // per worker; past it expired entries go, then all
+    std::size_t max_entries = 50'000; // per worker; past either limit expired entries go, then all
+    std::size_t max_bytes = 16 << 20; // per worker: replies, keys and bookkeeping
     std::size_t max_reply_bytes = 4096; // the largest UDP size a client can ask of us
 };
 
@@ -52,8 +53,13 @@ public:
     // untruncated NOERROR or NXDOMAIN with at least one record and every TTL above 0.
     void store(std::span<const std::uint8_t> query, std::span<const std::uint8_t> reply, Instant now);
 
-    void clear() { entries_.clear(); }
+    void clear()
+    {
+        entries_.clear();
+        bytes_ = 0;
+    }
     std::size_t size() const { return entries_.size(); }
+    std::size_t bytes() const { return bytes_; } // what counts against max_bytes
 
 private:
     struct Entry {
@@ -66,9 +72,11 @@ private:
     };
     // Fills key_ from the query; false when the query is not plain.
     bool make_key(std::span<const std::uint8_t> query, PlainQuery& plain);
+    static std::size_t cost(const std::string& key, const Entry& e);
 
     ReplyCacheLimits limits_;
     std::unordered_map<std::string, Entry> entries_;
+    std::size_t bytes_ = 0;
     std::string key_; // reused: no allocation per lookup
 };
 

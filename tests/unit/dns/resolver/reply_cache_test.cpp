@@ -258,6 +258,35 @@ TEST(ReplyCache, IsBounded)
     EXPECT_TRUE(cache.lookup(query("c.example.test.", 5), t0, out));
 }
 
+TEST(ReplyCache, IsBoundedInBytes)
+{
+    ReplyCache cache({.max_entries = 1000, .max_bytes = 600});
+    std::size_t last = 0;
+    for (std::string_view name : {"a.example.test.", "b.example.test.", "c.example.test.", "d.example.test."}) {
+        auto q = query_message(name, 1);
+        cache.store(encode(q), reply(q, answer(name, 300 + static_cast<std::uint32_t>(last))), t0);
+        EXPECT_LE(cache.bytes(), 600u);
+        EXPECT_GT(cache.bytes(), 0u);
+        last = cache.size();
+    }
+    EXPECT_LT(cache.size(), 4u);
+    // Storing the same question again replaces its entry without counting it twice.
+    const std::size_t before = cache.bytes();
+    auto d = query_message("d.example.test.", 1);
+    cache.store(encode(d), reply(d, answer("d.example.test.", 300)), t0);
+    EXPECT_EQ(cache.bytes(), before);
+    // An expired entry found by a lookup gives its bytes back.
+    std::vector<std::uint8_t> out;
+    EXPECT_FALSE(cache.lookup(query("d.example.test.", 2), t0 + 1h, out));
+    EXPECT_LT(cache.bytes(), before);
+    // A reply larger than the whole budget is not stored.
+    auto many = query_message("many.example.test.", 1, 4096);
+    cache.store(encode(many), reply(many, answer("many.example.test.", 300, 60)), t0);
+    EXPECT_FALSE(cache.lookup(query("many.example.test.", 2, 4096), t0, out));
+    cache.clear();
+    EXPECT_EQ(cache.bytes(), 0u);
+}
+
 // Whatever the fast path takes for a plain query, the slow path would resolve too (no FORMERR,
 // NOTIMP or BADVERS skipped); and mangled bytes never read outside their buffers (ASan).
 TEST(ReplyCache, PlainQueriesAreOnesTheSlowPathResolves)
