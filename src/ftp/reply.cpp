@@ -19,7 +19,9 @@ std::optional<int> code_of(std::string_view line)
 
 std::string to_wire(const Reply& reply)
 {
-    const std::string code = std::to_string(reply.code);
+    // Always three digits: the parser reads "051" as 51, which must go out as "051" again.
+    const int c = reply.code < 0 ? 0 : reply.code % 1000;
+    const std::string code{char('0' + c / 100), char('0' + c / 10 % 10), char('0' + c % 10)};
     std::string out;
     std::string_view text = reply.text;
     std::size_t nl = text.find('\n');

@@ -29,6 +29,17 @@ TEST(FtpReply, EncodesSingleAndMultiLine)
     EXPECT_EQ(to_wire(std::vector<Reply>{{150, "a"}, {226, "b"}}), "150 a\r\n226 b\r\n");
 }
 
+// The parser takes "051" as 51; the encoder must write it back with three digits (found by fuzzing).
+TEST(FtpReply, CodesBelowOneHundredKeepThreeDigits)
+{
+    EXPECT_EQ(to_wire(Reply{51, "x"}), "051 x\r\n");
+    ReplyParser p;
+    p.feed("051 Here\r\n");
+    auto replies = parse_all(p);
+    ASSERT_EQ(replies.size(), 1u);
+    EXPECT_EQ(to_wire(replies), "051 Here\r\n");
+}
+
 // RFC 959 §4.2's example of a multi-line reply, with a middle line that starts with digits.
 const std::string rfc959_multiline = "123-First line\r\nSecond line\r\n  234 A line beginning with numbers\r\n"
                                      "123 The last line\r\n";
