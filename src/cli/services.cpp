@@ -15,6 +15,8 @@ namespace layer7::cli {
 Plan plan_services(core::ConfigFile& file, const Globals& g)
 {
     Plan plan;
+    // A service runs when its section is in the file (and does not say enabled = false): a config
+    // that names only [http] serves only HTTP.
     core::Section root = file.root();
 
     core::Section runtime = root.section("runtime");
@@ -25,37 +27,53 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     if (!g.data.empty())
         plan.runtime.data = g.data;
 
-    echo::Config echo = echo::parse_config(root.section("echo"));
-    if (echo.enabled)
-        plan.services.push_back(echo::make_service(echo));
+    if (core::Section section = root.section("echo"); section.present()) {
+        echo::Config echo = echo::parse_config(section);
+        if (echo.enabled)
+            plan.services.push_back(echo::make_service(echo));
+    }
 
-    http::ServerConfig http = http::parse_config(root.section("http"), plan.runtime.data);
-    if (http.enabled)
-        plan.services.push_back(http::make_service(http));
+    if (core::Section section = root.section("http"); section.present()) {
+        http::ServerConfig http = http::parse_config(section, plan.runtime.data);
+        if (http.enabled)
+            plan.services.push_back(http::make_service(http));
+    }
 
-    http::proxy::Config proxy = http::proxy::parse_config(root.section("proxy"), plan.runtime.data);
-    if (proxy.enabled)
-        plan.services.push_back(http::proxy::make_service(proxy));
+    if (core::Section section = root.section("proxy"); section.present()) {
+        http::proxy::Config proxy = http::proxy::parse_config(section, plan.runtime.data);
+        if (proxy.enabled)
+            plan.services.push_back(http::proxy::make_service(proxy));
+    }
 
-    ftp::Config ftp = ftp::parse_config(root.section("ftp"), plan.runtime.data);
-    if (ftp.enabled)
-        plan.services.push_back(ftp::make_service(ftp));
+    if (core::Section section = root.section("ftp"); section.present()) {
+        ftp::Config ftp = ftp::parse_config(section, plan.runtime.data);
+        if (ftp.enabled)
+            plan.services.push_back(ftp::make_service(ftp));
+    }
 
-    smtp::Config smtp = smtp::parse_config(root.section("smtp"), plan.runtime.data);  // creates the demo users
-    if (smtp.enabled)
-        plan.services.push_back(smtp::make_service(smtp));
+    if (core::Section section = root.section("smtp"); section.present()) {
+        smtp::Config smtp = smtp::parse_config(section, plan.runtime.data);  // creates the demo users
+        if (smtp.enabled)
+            plan.services.push_back(smtp::make_service(smtp));
+    }
 
-    pop3::Config pop3 = pop3::parse_config(root.section("pop3"), plan.runtime.data);
-    if (pop3.enabled)
-        plan.services.push_back(pop3::make_service(pop3));
+    if (core::Section section = root.section("pop3"); section.present()) {
+        pop3::Config pop3 = pop3::parse_config(section, plan.runtime.data);
+        if (pop3.enabled)
+            plan.services.push_back(pop3::make_service(pop3));
+    }
 
-    dns::ServiceConfig dns = dns::parse_config(root.section("dns"));
-    if (dns.enabled)
-        plan.services.push_back(dns::make_service(dns));
+    if (core::Section section = root.section("dns"); section.present()) {
+        dns::ServiceConfig dns = dns::parse_config(section);
+        if (dns.enabled)
+            plan.services.push_back(dns::make_service(dns));
+    }
 
-    dns::resolver::ResolverConfig resolver = dns::resolver::parse_resolver_config(root.section("resolver"));
-    if (resolver.enabled)
-        plan.services.push_back(dns::resolver::make_resolver_service(resolver));
+    if (core::Section section = root.section("resolver"); section.present()) {
+        dns::resolver::ResolverConfig resolver = dns::resolver::parse_resolver_config(section);
+        if (resolver.enabled)
+            plan.services.push_back(dns::resolver::make_resolver_service(resolver));
+    }
 
     root.finish();
     return plan;
