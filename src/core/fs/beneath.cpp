@@ -78,7 +78,8 @@ std::pair<int, std::string> Root::open_parent(std::string_view relative) const
     std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
     if (name == "." || name == "..")
         return {-EINVAL, name};
-    return {openat2_beneath(fd_, dir, O_PATH | O_DIRECTORY, 0), name};
+    // O_RDONLY, not O_PATH: commit() fsyncs this descriptor, and fsync on O_PATH fails with EBADF.
+    return {openat2_beneath(fd_, dir, O_RDONLY | O_DIRECTORY, 0), name};
 }
 
 std::pair<std::error_code, Root::Temp> Root::create_temp(std::string_view relative) const
@@ -112,8 +113,8 @@ std::error_code Root::commit(Temp& t) const
         ec = from_errno(errno);
     if (ec)
         ::unlinkat(t.dir_fd, t.temp_name.c_str(), 0);
-    else
-        ::fsync(t.dir_fd);  // the rename itself must survive a crash
+    else if (::fsync(t.dir_fd) != 0)  // the rename itself must survive a crash
+        ec = from_errno(errno);
     ::close(t.dir_fd);
     t.dir_fd = -1;
     return ec;

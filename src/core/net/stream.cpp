@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <tuple>
+
 namespace layer7::core {
 
 Stream::Stream(asio::ip::tcp::socket socket, Role role)
@@ -31,8 +33,13 @@ std::string Stream::peer_string() const
 awaitable<std::pair<std::error_code, std::size_t>> Stream::read_some(asio::mutable_buffer buffer)
 {
     arm();
-    auto [ec, n] = tls_ ? co_await tls_->async_read_some(buffer, use_tuple)
-                        : co_await socket_.async_read_some(buffer, use_tuple);
+    // if/else, not ?: around co_await (GCC 12 mis-handles temporaries in such conditionals)
+    std::error_code ec;
+    std::size_t n = 0;
+    if (tls_)
+        std::tie(ec, n) = co_await tls_->async_read_some(buffer, use_tuple);
+    else
+        std::tie(ec, n) = co_await socket_.async_read_some(buffer, use_tuple);
     disarm();
     if (ec && timed_out_)
         ec = asio::error::timed_out;
@@ -44,8 +51,11 @@ awaitable<std::error_code> Stream::write(std::string_view bytes, bool text)
     if (text)
         Trace::instance().block(id_, us(), bytes);
     arm();
-    auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, asio::buffer(bytes), use_tuple)
-                        : co_await asio::async_write(socket_, asio::buffer(bytes), use_tuple);
+    std::error_code ec;
+    if (tls_)
+        std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, asio::buffer(bytes), use_tuple);
+    else
+        std::tie(ec, std::ignore) = co_await asio::async_write(socket_, asio::buffer(bytes), use_tuple);
     disarm();
     if (ec && timed_out_)
         ec = asio::error::timed_out;
@@ -55,8 +65,11 @@ awaitable<std::error_code> Stream::write(std::string_view bytes, bool text)
 awaitable<std::error_code> Stream::write_gather(const std::vector<asio::const_buffer>& buffers)
 {
     arm();
-    auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, buffers, use_tuple)
-                        : co_await asio::async_write(socket_, buffers, use_tuple);
+    std::error_code ec;
+    if (tls_)
+        std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, buffers, use_tuple);
+    else
+        std::tie(ec, std::ignore) = co_await asio::async_write(socket_, buffers, use_tuple);
     disarm();
     if (ec && timed_out_)
         ec = asio::error::timed_out;
