@@ -11,6 +11,8 @@
 
 #include <utility>
 
+#include "mail/message/date.hpp"
+#include "mail/message/header.hpp"
 #include "mail/message/received.hpp"
 #include "mail/message/transfer_encoding.hpp"
 #include "mail/smtp/command_codec.hpp"
@@ -267,6 +269,26 @@ Step ServerSession::data_line(std::string_view line, core::LineEnd end)
     return {};
 }
 
+// RFC 6409 §8.3, §8.4: a submission server completes a message whose user agent left out Date or
+// Message-ID (the fields every RFC 5322 message needs), at the end of the header section.
+void ServerSession::add_missing_origin_fields(std::string& message, std::chrono::sys_seconds time) const
+{
+    auto parsed = mail::parse_header(message);
+    if (!parsed)
+        return;  // not ours to repair: the message goes on as the client wrote it
+    std::size_t end = 0;
+    for (const auto& field : parsed->header.fields)
+        end += field.raw.size();
+    std::string added;
+    if (!parsed->header.find("Date"))
+        added += "Date: " + mail::format_date(time) + "\r\n";
+    if (!parsed->header.find("Message-ID") && policy_.unique_token)
+        added += "Message-ID: <" + policy_.unique_token() + "@" + policy_.hostname + ">\r\n";
+    if (parsed->header.fields.empty() && !message.starts_with("\r\n"))
+        added += "\r\n";  // no header at all: what follows is the body
+    message.insert(end, added);
+}
+
 Step ServerSession::end_of_data()
 {
     const bool bare_lf = data_bare_lf_, too_long = data_line_too_long_, too_big = data_too_big_;
@@ -289,6 +311,8 @@ Step ServerSession::end_of_data()
     if (policy_.now)
         trace.time = policy_.now();
     Envelope done = std::move(envelope_);
+    if (policy_.submission)
+        add_missing_origin_fields(done.body, trace.time);
     done.body.insert(0, mail::build_received(trace));
     done.helo = helo_;
     done.auth_user = auth_user_;

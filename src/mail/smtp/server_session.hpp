@@ -42,6 +42,7 @@ struct Policy {  // built from the [smtp] config section
     std::function<bool(std::string_view user, std::string_view password)>
         check_credentials;                          // unset: no AUTH
     std::function<std::chrono::sys_seconds()> now;  // for Received:; unset: the epoch (tests)
+    std::function<std::string()> unique_token;      // left part of a Message-ID submission adds; unset: none
 };
 
 struct Client {
@@ -67,6 +68,7 @@ private:
     Step command(std::string_view line);                       // table lookup
     Step data_line(std::string_view line, core::LineEnd end);  // un-dot-stuff; "." ends DATA
     Step end_of_data();
+    void add_missing_origin_fields(std::string& message, std::chrono::sys_seconds time) const;
     Step auth_response(std::string_view line);
 
     Step ehlo(std::string_view args);

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <mutex>
+#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -199,6 +200,16 @@ public:
         context_.relay = policy;
         context_.submission = policy;
         context_.submission.submission = true;
+        context_.submission.unique_token = [] {
+            // microseconds + 64 random bits: unique without coordination between workers
+            thread_local std::mt19937_64 random{std::random_device{}()};
+            const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::system_clock::now().time_since_epoch());
+            char token[48];
+            std::snprintf(token, sizeof token, "%llx.%016llx", static_cast<unsigned long long>(us.count()),
+                          static_cast<unsigned long long>(random()));
+            return std::string(token);
+        };
 
         delivery::AgentConfig agent;
         agent.hostname = c.hostname;

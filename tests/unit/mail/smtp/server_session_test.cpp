@@ -310,6 +310,39 @@ TEST_F(Session, AuthPlainAndDelay)
     EXPECT_EQ(last.to_queue->protocol, "ESMTPA");
 }
 
+// RFC 6409 §8.3/§8.4: submission adds the Date and Message-ID a user agent left out, relay does not.
+TEST_F(Session, SubmissionCompletesTheHeader)
+{
+    auto submit = [&](bool submission, std::string_view header) {
+        policy.submission = submission;
+        policy.unique_token = [] { return std::string("t1"); };
+        ServerSession s(policy, Client{"127.0.0.1", "", true});
+        say(s, "EHLO c");
+        if (submission)
+            say(s, "AUTH PLAIN AGJvYgBwdw==");
+        say(s, "MAIL FROM:<bob@hamburger.edu>");
+        say(s, "RCPT TO:<bob@hamburger.edu>");
+        say(s, "DATA");
+        if (!header.empty())
+            say(s, header);
+        say(s, "");
+        say(s, "body");
+        say(s, ".");
+        EXPECT_TRUE(last.to_queue);
+        std::string body = last.to_queue ? last.to_queue->body : "";
+        std::size_t end = 0;  // skip the Received: field and its continuation lines
+        do
+            end = body.find("\r\n", end) + 2;
+        while (end < body.size() && (body[end] == ' ' || body[end] == '\t'));
+        return body.substr(end);
+    };
+    EXPECT_EQ(submit(true, "Subject: hi"),
+              "Subject: hi\r\nDate: Fri, 21 Nov 1997 15:55:06 +0000\r\nMessage-ID: <t1@hamburger.edu>\r\n\r\nbody\r\n");
+    EXPECT_EQ(submit(true, "Date: Mon, 2 Jan 2023 10:00:00 +0100"),
+              "Date: Mon, 2 Jan 2023 10:00:00 +0100\r\nMessage-ID: <t1@hamburger.edu>\r\n\r\nbody\r\n");
+    EXPECT_EQ(submit(false, "Subject: hi"), "Subject: hi\r\n\r\nbody\r\n");
+}
+
 TEST_F(Session, Utf8Addresses)
 {
     ServerSession s(policy);
