@@ -17,12 +17,21 @@ Stream::Stream(asio::ip::tcp::socket socket, Role role)
     std::error_code ec;
     peer_ = socket_.remote_endpoint(ec);
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-    Trace::instance().note(id_, (role == Role::server ? "connection from " : "connected to ") + peer_string());
+    if (Trace::instance().enabled())
+        Trace::instance().note(id_, (role == Role::server ? "connection from " : "connected to ") + peer_string());
+}
+
+Stream::Stream(asio::ip::tcp::socket socket, Role role, const asio::ip::tcp::endpoint& peer)
+    : socket_(std::move(socket)), peer_(peer), role_(role), id_(Trace::next_id()), timer_(socket_.get_executor())
+{
+    if (Trace::instance().enabled())
+        Trace::instance().note(id_, (role == Role::server ? "connection from " : "connected to ") + peer_string());
 }
 
 Stream::~Stream()
 {
-    Trace::instance().note(id_, "closed");
+    if (Trace::instance().enabled())
+        Trace::instance().note(id_, "closed");
 }
 
 std::string Stream::peer_string() const

@@ -26,6 +26,9 @@ public:
     using Clock = std::chrono::steady_clock;
 
     Stream(asio::ip::tcp::socket socket, Role role);
+    // A socket from Runtime::listen_tcp: its peer as accept(2) gave it, TCP_NODELAY inherited
+    // from the listener; saves two system calls per connection.
+    Stream(asio::ip::tcp::socket socket, Role role, const asio::ip::tcp::endpoint& peer);
     Stream(Stream&&) = delete;
     ~Stream();
 

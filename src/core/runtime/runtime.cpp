@@ -4,6 +4,7 @@
 #include <csignal>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -30,12 +31,16 @@ struct CountGuard {
     ~CountGuard() { count->live.fetch_sub(1, std::memory_order_relaxed); }
 };
 
+// Handler is TcpHandler or TcpPeerHandler; the peer's address comes with accept(2) for free.
+template <class Handler>
 awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<ConnectionCount> count,
-                            std::shared_ptr<TcpHandler> handler)
+                            std::shared_ptr<Handler> handler)
 {
     auto executor = co_await asio::this_coro::executor;
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+        asio::ip::tcp::socket socket(executor);
+        asio::ip::tcp::endpoint peer;
+        auto [ec] = co_await acceptor.async_accept(socket, peer, use_tuple);
         if (ec == asio::error::operation_aborted || !acceptor.is_open())
             co_return;
         if (ec) {
@@ -48,18 +53,26 @@ awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<C
         if (count->live.fetch_add(1, std::memory_order_relaxed) >= count->max) {
             count->live.fetch_sub(1, std::memory_order_relaxed);
             std::error_code ignored;
-            spdlog::warn("connection limit {} reached; closing {}", count->max,
-                         socket.remote_endpoint(ignored).address().to_string());
+            spdlog::warn("connection limit {} reached; closing {}", count->max, peer.address().to_string());
             socket.close(ignored);
             continue;
         }
-        asio::co_spawn(
-            executor,
-            [count, handler, s = std::move(socket)]() mutable -> awaitable<void> {
-                CountGuard guard{count};
-                co_await (*handler)(std::move(s));
-            },
-            asio::detached);
+        if constexpr (std::is_same_v<Handler, TcpPeerHandler>)
+            asio::co_spawn(
+                executor,
+                [count, handler, s = std::move(socket), peer]() mutable -> awaitable<void> {
+                    CountGuard guard{count};
+                    co_await (*handler)(std::move(s), peer);
+                },
+                asio::detached);
+        else
+            asio::co_spawn(
+                executor,
+                [count, handler, s = std::move(socket)]() mutable -> awaitable<void> {
+                    CountGuard guard{count};
+                    co_await (*handler)(std::move(s));
+                },
+                asio::detached);
     }
 }
 
@@ -123,16 +136,32 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const as
                                                                        std::size_t max_connections,
                                                                        TcpHandler handler)
 {
+    return listen_tcp_with(endpoint, max_connections, std::move(handler));
+}
+
+std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
+                                                                       std::size_t max_connections,
+                                                                       TcpPeerHandler handler)
+{
+    return listen_tcp_with(endpoint, max_connections, std::move(handler));
+}
+
+template <class Handler>
+std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(const asio::ip::tcp::endpoint& endpoint,
+                                                                            std::size_t max_connections,
+                                                                            Handler handler)
+{
     auto [ec, bound] = probe<asio::ip::tcp::acceptor>(workers_[0]->context, endpoint);
     if (ec)
         return {ec, endpoint};
-    auto shared_handler = std::make_shared<TcpHandler>(std::move(handler));
+    auto shared_handler = std::make_shared<Handler>(std::move(handler));
     auto count = std::make_shared<ConnectionCount>();
     count->max = max_connections;
     for (auto& w : workers_) {
         auto acceptor = std::make_shared<asio::ip::tcp::acceptor>(w->context);
         if (auto e = open_reuseport(*acceptor, bound))
             return {e, bound};
+        acceptor->set_option(asio::ip::tcp::no_delay(true), ec);  // inherited by accepted sockets
         acceptor->listen(asio::socket_base::max_listen_connections, ec);
         if (ec)
             return {ec, bound};

@@ -17,6 +17,8 @@
 namespace layer7::core {
 
 using TcpHandler = std::function<awaitable<void>(asio::ip::tcp::socket)>;
+// The same, also given the peer's address as accept(2) returned it (no getpeername per connection).
+using TcpPeerHandler = std::function<awaitable<void>(asio::ip::tcp::socket, asio::ip::tcp::endpoint)>;
 // Runs on one worker for the life of the service; returns when the socket is closed at stop.
 using UdpLoop = std::function<awaitable<void>(asio::ip::udp::socket&)>;
 
@@ -31,9 +33,22 @@ public:
     // Opens `endpoint` on every worker and runs `handler` for each accepted connection.
     // Beyond max_connections (across workers) a new connection is closed at once.
     // Returns the bound endpoint (its port filled in when 0 was asked), or the error.
+    // Accepted sockets come with TCP_NODELAY already on: it is set on the listener and Linux
+    // passes it on to each accepted socket.
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
                                                                   std::size_t max_connections,
                                                                   TcpHandler handler);
+    // The same for a handler that takes the peer's address too.
+    std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
+                                                                  std::size_t max_connections,
+                                                                  TcpPeerHandler handler);
+private:
+    template <class Handler>
+    std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp_with(const asio::ip::tcp::endpoint& endpoint,
+                                                                        std::size_t max_connections,
+                                                                        Handler handler);
+
+public:
     // Opens a UDP socket on `endpoint` on every worker and runs `loop` on each.
     std::pair<std::error_code, asio::ip::udp::endpoint> listen_udp(const asio::ip::udp::endpoint& endpoint,
                                                                   UdpLoop loop);

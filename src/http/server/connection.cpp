@@ -2,6 +2,7 @@
 #include "http/server/connection.hpp"
 
 #include <ctime>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -34,9 +35,9 @@ std::string_view current_date(std::chrono::system_clock::time_point now)
 class Connection {
 public:
     Connection(core::Stream& stream, const Handler& handler, const ConnectionOptions& options)
-        : stream_(stream), handler_(handler), options_(options), parser_(parser_limits(options))
+        : stream_(stream), handler_(handler), options_(options), parser_(parser_limits(options)),
+          input_(std::make_unique_for_overwrite<char[]>(input_size))  // reads fill it: no zeroing
     {
-        input_.resize(16384);
     }
 
     core::awaitable<void> run();
@@ -61,7 +62,8 @@ private:
     const Handler& handler_;
     const ConnectionOptions& options_;
     h1::RequestParser parser_;
-    std::string input_;
+    static constexpr std::size_t input_size = 16384;
+    std::unique_ptr<char[]> input_;
     std::string out_;                     // heads and small bodies waiting to be written
     std::string body_;                    // the current request's content
     std::size_t served_ = 0;
@@ -196,7 +198,7 @@ core::awaitable<void> Connection::run()
                 timeout = std::min(timeout, left);
             }
             stream_.set_timeout(timeout);
-            auto [ec, n] = co_await stream_.read_some(asio::buffer(input_));
+            auto [ec, n] = co_await stream_.read_some(asio::buffer(input_.get(), input_size));
             if (ec) {
                 if (stream_.timed_out() && in_message && !head_seen) {
                     spdlog::info("http: {} sent no complete header within {}s", stream_.peer_string(),
@@ -210,7 +212,7 @@ core::awaitable<void> Connection::run()
                 head_seen = false;
                 message_started = Clock::now();
             }
-            parser_.feed(std::string_view(input_.data(), n));
+            parser_.feed(std::string_view(input_.get(), n));
             break;
         }
         case h1::EventKind::head: {

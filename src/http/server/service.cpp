@@ -136,7 +136,9 @@ public:
         if (config_.listen) {
             const auto where = core::to_string(*config_.listen);
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.listen), config_.limits.max_connections,
-                                                  [this](asio::ip::tcp::socket s) { return serve(std::move(s), false); });
+                                                  [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
+                                                      return serve(std::move(s), peer, false);
+                                                  });
             if (ec)
                 throw core::StartError("http: cannot listen on " + where + ": " + ec.message());
             rows.push_back({"http", where, "curl -v http://" + where + "/"});
@@ -155,7 +157,9 @@ public:
             }
             const auto where = core::to_string(*config_.tls_listen);
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.tls_listen), config_.limits.max_connections,
-                                                  [this](asio::ip::tcp::socket s) { return serve(std::move(s), true); });
+                                                  [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
+                                                      return serve(std::move(s), peer, true);
+                                                  });
             if (ec)
                 throw core::StartError("http: cannot listen on " + where + " (tls): " + ec.message());
             rows.push_back({"https", where, "curl -k https://" + where + "/"});
@@ -164,9 +168,9 @@ public:
     }
 
 private:
-    core::awaitable<void> serve(asio::ip::tcp::socket socket, bool tls)
+    core::awaitable<void> serve(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer, bool tls)
     {
-        core::Stream stream(std::move(socket), core::Role::server);
+        core::Stream stream(std::move(socket), core::Role::server, peer);
         stream.set_timeout(config_.header_timeout);
         auto session = [&]() -> core::awaitable<void> {
             if (tls && co_await stream.start_tls_server(*tls_))
