@@ -178,8 +178,9 @@ awaitable<void> Stream::shutdown()
         co_await tls_->async_shutdown(use_tuple);
         disarm();
     }
+    // close(2) alone sends the FIN (or the RST when unread input is left, as it would after a
+    // shutdown(2) too): the socket is ours alone, so a shutdown first would only cost a call.
     std::error_code ec;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     socket_.close(ec);
 }
 

@@ -48,7 +48,7 @@ public:
     awaitable<std::error_code> start_tls_server(asio::ssl::context& context);
     awaitable<std::error_code> start_tls_client(asio::ssl::context& context, const std::string& server_name);
     bool is_tls() const { return tls_ != nullptr; }
-    // Sends close_notify (when TLS) and shuts the socket down.
+    // Sends close_notify (when TLS) and closes the socket.
     awaitable<void> shutdown();
 
     // Idle timeout for each following read and write.
