@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/net/udp_batch.hpp"
 #include "core/trace/trace.hpp"
 #include "dns/resolver/reply.hpp"
 #include "dns/resolver/reply_cache.hpp"
@@ -62,23 +63,6 @@ core::awaitable<std::vector<std::uint8_t>> resolve_reply(
 }
 
 // One worker's datagram buffers: queries in, replies out, a batch per system call.
-struct UdpBatch {
-    static constexpr std::size_t size = 32;
-    static constexpr std::size_t slot_bytes = 4096; // a query is far smaller; a longer one is cut: FORMERR
-
-    std::vector<std::uint8_t> in = std::vector<std::uint8_t>(size * slot_bytes);
-    std::array<sockaddr_storage, size> peers{};
-    std::array<mmsghdr, size> received{};
-    std::array<iovec, size> received_iov{};
-    std::array<std::vector<std::uint8_t>, size> replies; // reused: no allocation per reply
-    std::array<std::size_t, size> reply_peer{};
-    std::array<mmsghdr, size> sent{};
-    std::array<iovec, size> sent_iov{};
-    std::size_t pending = 0;
-
-    std::uint8_t* slot(std::size_t i) { return in.data() + i * slot_bytes; }
-};
-
 // Everything one worker's UDP loop owns.
 struct UdpWorker {
     asio::ip::udp::socket& socket;
@@ -87,13 +71,8 @@ struct UdpWorker {
     std::size_t max_in_flight;
     std::shared_ptr<std::size_t> in_flight = std::make_shared<std::size_t>(0);
     ReplyCache replies{};
-    UdpBatch batch;
+    core::UdpBatch batch;
 };
-
-socklen_t length_of(const sockaddr_storage& peer)
-{
-    return peer.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
-}
 
 ServerAddress address_of(const sockaddr_storage& peer)
 {
@@ -114,58 +93,14 @@ ServerAddress address_of(const sockaddr_storage& peer)
 asio::ip::udp::endpoint endpoint_of(const sockaddr_storage& peer)
 {
     asio::ip::udp::endpoint e;
-    std::memcpy(e.data(), &peer, length_of(peer));
+    std::memcpy(e.data(), &peer, core::length_of(peer));
     return e;
-}
-
-// Receives into slots [first, size) without waiting; the number received (0 if none).
-std::size_t receive_batch(int fd, UdpBatch& b, std::size_t first)
-{
-    for (std::size_t i = first; i < b.size; ++i) {
-        b.received_iov[i] = {b.slot(i), b.slot_bytes};
-        b.received[i].msg_hdr = {};
-        b.received[i].msg_hdr.msg_name = &b.peers[i];
-        b.received[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-        b.received[i].msg_hdr.msg_iov = &b.received_iov[i];
-        b.received[i].msg_hdr.msg_iovlen = 1;
-    }
-    int n;
-    do
-        n = ::recvmmsg(fd, &b.received[first], static_cast<unsigned>(b.size - first), MSG_DONTWAIT, nullptr);
-    while (n < 0 && errno == EINTR);
-    return n < 0 ? 0 : static_cast<std::size_t>(n);
-}
-
-// Sends every queued reply; one the kernel refuses (or a full buffer) is dropped, as UDP may.
-void send_batch(int fd, UdpBatch& b)
-{
-    for (std::size_t i = 0; i < b.pending; ++i) {
-        b.sent_iov[i] = {b.replies[i].data(), b.replies[i].size()};
-        b.sent[i].msg_hdr = {};
-        b.sent[i].msg_hdr.msg_name = &b.peers[b.reply_peer[i]];
-        b.sent[i].msg_hdr.msg_namelen = length_of(b.peers[b.reply_peer[i]]);
-        b.sent[i].msg_hdr.msg_iov = &b.sent_iov[i];
-        b.sent[i].msg_hdr.msg_iovlen = 1;
-    }
-    std::size_t done = 0;
-    while (done < b.pending) {
-        int n = ::sendmmsg(fd, &b.sent[done], static_cast<unsigned>(b.pending - done), MSG_DONTWAIT);
-        if (n > 0)
-            done += static_cast<std::size_t>(n);
-        else if (n < 0 && errno == EINTR)
-            continue;
-        else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break; // socket buffer full: the clients will retry
-        else
-            ++done; // this one cannot be sent (unreachable, bad address): skip it
-    }
-    b.pending = 0;
 }
 
 // One datagram in slot `slot`: queues its reply in the batch, or starts its resolution.
 void handle_datagram(UdpWorker& w, std::size_t slot, std::size_t length, Instant now)
 {
-    UdpBatch& b = w.batch;
+    core::UdpBatch& b = w.batch;
     const std::span<const std::uint8_t> wire(b.slot(slot), length);
     std::vector<std::uint8_t>& reply = b.replies[b.pending];
     auto queue = [&] {
@@ -225,13 +160,13 @@ core::awaitable<void> serve_resolver_udp(
     asio::ip::udp::socket& socket, IterativeResolver& resolver, const Acl& acl, std::size_t max_in_flight)
 {
     auto worker = std::make_unique<UdpWorker>(socket, resolver, acl, max_in_flight);
-    UdpBatch& b = worker->batch;
+    core::UdpBatch& b = worker->batch;
     const int fd = socket.native_handle();
     asio::ip::udp::endpoint sender;
     for (;;) {
         // The first datagram through asio (which waits correctly), the rest of the queue in batches.
         auto [ec, n] = co_await socket.async_receive_from(
-            asio::buffer(b.slot(0), UdpBatch::slot_bytes), sender, core::use_tuple);
+            asio::buffer(b.slot(0), core::UdpBatch::slot_bytes), sender, core::use_tuple);
         if (ec == asio::error::operation_aborted || !socket.is_open())
             co_return;
         if (ec)
@@ -241,11 +176,11 @@ core::awaitable<void> serve_resolver_udp(
         handle_datagram(*worker, 0, n, now);
         std::size_t first = 1;
         for (int round = 0; round < 8; ++round) { // then let the worker's TCP connections run
-            const std::size_t got = receive_batch(fd, b, first);
+            const std::size_t got = core::receive_batch(fd, b, first);
             for (std::size_t i = first; i < first + got; ++i)
                 handle_datagram(*worker, i, b.received[i].msg_len, now);
-            send_batch(fd, b);
-            if (first + got < UdpBatch::size)
+            core::send_batch(fd, b);
+            if (first + got < core::UdpBatch::size)
                 break;
             first = 0;
         }

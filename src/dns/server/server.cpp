@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/net/stream.hpp"
+#include "core/net/udp_batch.hpp"
 #include "core/trace/trace.hpp"
 #include "dns/authority/axfr.hpp"
 #include "dns/server/answer_cache.hpp"
@@ -22,23 +23,9 @@ namespace layer7::dns {
 
 using namespace asio::experimental::awaitable_operators;
 
-// Datagrams in and replies out, a batch per system call (recvmmsg/sendmmsg, as NSD and Knot do).
-struct Server::Batch {
-    static constexpr std::size_t size = 32;
-    static constexpr std::size_t slot_bytes = 4096;  // a query is far smaller; longer ones get FORMERR
-
-    std::vector<std::uint8_t> in = std::vector<std::uint8_t>(size * slot_bytes);
-    std::array<sockaddr_storage, size> peers{};
-    std::array<mmsghdr, size> received{};
-    std::array<iovec, size> received_iov{};
-    std::array<std::vector<std::uint8_t>, size> replies;
-    std::array<std::size_t, size> reply_peer{};
-    std::array<mmsghdr, size> sent{};
-    std::array<iovec, size> sent_iov{};
-    std::size_t pending = 0;
-    AnswerCache cache;  // this worker's; cleared when the zones change
-
-    std::uint8_t *slot(std::size_t i) { return in.data() + i * slot_bytes; }
+// One worker's datagram buffers and its answer cache (cleared when the zones change).
+struct Server::Batch : core::UdpBatch {
+    AnswerCache cache;
 };
 
 namespace {
@@ -50,11 +37,6 @@ std::span<const std::uint8_t> address_of(const sockaddr_storage &peer)
     if (peer.ss_family == AF_INET6)
         return {reinterpret_cast<const std::uint8_t *>(&reinterpret_cast<const sockaddr_in6 &>(peer).sin6_addr), 16};
     return {};
-}
-
-socklen_t length_of(const sockaddr_storage &peer)
-{
-    return peer.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
 }
 
 double now_seconds()
@@ -82,50 +64,6 @@ void trace_exchange(std::uint64_t id, const Handled &h, std::span<const std::uin
         auto header = peek_header(reply);
         trace.line(id, core::Speaker::server, to_text(static_cast<Rcode>(header ? header->rcode : 0)));
     }
-}
-
-// Receives into slots [first, size) without waiting; the number received (0 if none).
-std::size_t receive_batch(int fd, Server::Batch &b, std::size_t first)
-{
-    for (std::size_t i = first; i < b.size; ++i) {
-        b.received_iov[i] = {b.slot(i), b.slot_bytes};
-        b.received[i].msg_hdr = {};
-        b.received[i].msg_hdr.msg_name = &b.peers[i];
-        b.received[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-        b.received[i].msg_hdr.msg_iov = &b.received_iov[i];
-        b.received[i].msg_hdr.msg_iovlen = 1;
-    }
-    int n;
-    do
-        n = ::recvmmsg(fd, &b.received[first], static_cast<unsigned>(b.size - first), MSG_DONTWAIT, nullptr);
-    while (n < 0 && errno == EINTR);
-    return n < 0 ? 0 : static_cast<std::size_t>(n);
-}
-
-// Sends every queued reply; one that the kernel refuses (or a full buffer) is dropped, as UDP may.
-void send_batch(int fd, Server::Batch &b)
-{
-    for (std::size_t i = 0; i < b.pending; ++i) {
-        b.sent_iov[i] = {b.replies[i].data(), b.replies[i].size()};
-        b.sent[i].msg_hdr = {};
-        b.sent[i].msg_hdr.msg_name = &b.peers[b.reply_peer[i]];
-        b.sent[i].msg_hdr.msg_namelen = length_of(b.peers[b.reply_peer[i]]);
-        b.sent[i].msg_hdr.msg_iov = &b.sent_iov[i];
-        b.sent[i].msg_hdr.msg_iovlen = 1;
-    }
-    std::size_t done = 0;
-    while (done < b.pending) {
-        int n = ::sendmmsg(fd, &b.sent[done], static_cast<unsigned>(b.pending - done), MSG_DONTWAIT);
-        if (n > 0)
-            done += static_cast<std::size_t>(n);
-        else if (n < 0 && errno == EINTR)
-            continue;
-        else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break;  // socket buffer full: the clients will retry
-        else
-            ++done;  // this one cannot be sent (unreachable, bad address): skip it
-    }
-    b.pending = 0;
 }
 
 }  // namespace
@@ -207,10 +145,10 @@ core::awaitable<void> Server::serve_udp(asio::ip::udp::socket &socket)
         handle_datagram(*batch, 0, n, *zones);
         std::size_t first = 1;
         for (int round = 0; round < 8; ++round) {  // then let the worker's TCP connections run
-            const std::size_t got = receive_batch(fd, *batch, first);
+            const std::size_t got = core::receive_batch(fd, *batch, first);
             for (std::size_t i = first; i < first + got; ++i)
                 handle_datagram(*batch, i, batch->received[i].msg_len, *zones);
-            send_batch(fd, *batch);
+            core::send_batch(fd, *batch);
             if (first + got < Batch::size)
                 break;
             first = 0;

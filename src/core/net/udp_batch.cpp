@@ -1,0 +1,55 @@
+// UdpBatch: see udp_batch.hpp.
+#include "core/net/udp_batch.hpp"
+
+#include <cerrno>
+
+namespace layer7::core {
+
+socklen_t length_of(const sockaddr_storage& peer)
+{
+    return peer.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+}
+
+std::size_t receive_batch(int fd, UdpBatch& b, std::size_t first)
+{
+    for (std::size_t i = first; i < b.size; ++i) {
+        b.received_iov[i] = {b.slot(i), b.slot_bytes};
+        b.received[i].msg_hdr = {};
+        b.received[i].msg_hdr.msg_name = &b.peers[i];
+        b.received[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+        b.received[i].msg_hdr.msg_iov = &b.received_iov[i];
+        b.received[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n;
+    do
+        n = ::recvmmsg(fd, &b.received[first], static_cast<unsigned>(b.size - first), MSG_DONTWAIT, nullptr);
+    while (n < 0 && errno == EINTR);
+    return n < 0 ? 0 : static_cast<std::size_t>(n);
+}
+
+void send_batch(int fd, UdpBatch& b)
+{
+    for (std::size_t i = 0; i < b.pending; ++i) {
+        b.sent_iov[i] = {b.replies[i].data(), b.replies[i].size()};
+        b.sent[i].msg_hdr = {};
+        b.sent[i].msg_hdr.msg_name = &b.peers[b.reply_peer[i]];
+        b.sent[i].msg_hdr.msg_namelen = length_of(b.peers[b.reply_peer[i]]);
+        b.sent[i].msg_hdr.msg_iov = &b.sent_iov[i];
+        b.sent[i].msg_hdr.msg_iovlen = 1;
+    }
+    std::size_t done = 0;
+    while (done < b.pending) {
+        int n = ::sendmmsg(fd, &b.sent[done], static_cast<unsigned>(b.pending - done), MSG_DONTWAIT);
+        if (n > 0)
+            done += static_cast<std::size_t>(n);
+        else if (n < 0 && errno == EINTR)
+            continue;
+        else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break; // socket buffer full: the clients will retry
+        else
+            ++done; // this one cannot be sent (unreachable, bad address): skip it
+    }
+    b.pending = 0;
+}
+
+}  // namespace layer7::core
