@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # FTP benchmark: a 1 GiB download and upload with curl, from layer7 and from vsftpd (Debian), on loopback,
-# A B A B … (PAIRS pairs, default 3). Prints the median MB/s and server CPU seconds per GiB for each, the
+# A B B A … after one untimed transfer each (PAIRS pairs, default 3). Prints the median MB/s and server CPU seconds per GiB for each, the
 # raw loopback TCP throughput of this machine beside them (socat: /dev/zero → TCP → /dev/null, the
 # practical limit), and last the ratios layer7 / vsftpd (> 1: layer7 is faster).
-# Note: layer7 fsyncs every upload before it answers 226 (durability by rename); vsftpd does not.
+# Note: layer7 fsyncs every upload before it answers 226 (durability by rename); vsftpd does not, so
+# "up+on disk" also times both until the file is on disk (curl, then `sync FILE`): like with like.
 # LAYER7_BIN=path skips the Release build.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +20,8 @@ work="$(mktemp -d /tmp/ftp-bench.XXXXXX)"
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    cpu_group_remove l7
+    cpu_group_remove vs
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -82,44 +85,58 @@ pids+=("$vs_pid")
 wait_port "$l7_port"
 wait_port "$vs_port"
 
-# vsftpd forks processes per session: count them through the listener's cutime + cstime, which
-# take in every reaped descendant, after waiting (bounded) for the session to be gone.
-total_ticks() {
-    local stat rest
-    stat="$(cat "/proc/$1/stat")"
-    rest="${stat##*) }"
-    awk '{ print $12 + $13 + $14 + $15 }' <<<"$rest"
-}
+# vsftpd forks processes per session: each server's CPU is its cgroup's (see cpu_group_add in lib.sh),
+# read once the session's processes are gone (bounded wait).
+cpu_group_add l7 "$l7_pid" && cpu_group_add vs "$vs_pid" ||
+    echo "no cgroup to count CPU in: the CPU column will say 0" >&2
 sessions_gone() {
-    local end=$((SECONDS + 5))
-    while pgrep -P "$1" >/dev/null 2>&1 && [ "$SECONDS" -lt "$end" ]; do sleep 0.05; done
+    local procs end=$((SECONDS + 5))
+    procs="$(cpu_group_dir "$1")/cgroup.procs"
+    while [ -f "$procs" ] && [ "$(wc -l <"$procs")" -gt 1 ] && [ "$SECONDS" -lt "$end" ]; do sleep 0.05; done
 }
+usec() { cpu_group_usec "$1" 2>/dev/null || echo 0; }
 
-# One transfer: prints "MB/s cpu_seconds". $1 server (l7|vs), $2 down|up.
+# One transfer: prints "MB/s cpu_seconds durable_MB/s". $1 server (l7|vs), $2 down|up.
+# durable: for an upload, 1 GiB over the time from curl's start until the uploaded file is on disk
+# (curl, then `sync FILE`, an fsync; a no-op for layer7, which synced before its 226). The upload
+# column alone compares layer7's durable 226 with vsftpd's 226 that leaves the bytes in the page cache.
 transfer() {
-    local who="$1" dir="$2" url pid before after speed
-    if [ "$who" = l7 ]; then url="ftp://bench:bench@127.0.0.1:$l7_port"; pid=$l7_pid
-    else url="ftp://127.0.0.1:$vs_port"; pid=$vs_pid; fi
-    before=$(total_ticks "$pid")
+    local who="$1" dir="$2" url before after speed start end file dir_on_disk
+    if [ "$who" = l7 ]; then url="ftp://bench:bench@127.0.0.1:$l7_port"; dir_on_disk="$work/root/upload"
+    else url="ftp://127.0.0.1:$vs_port"; dir_on_disk="$work/anon/upload"; fi
+    sync  # every run starts without the previous one's dirty pages
+    before=$(usec "$who")
+    start=$(date +%s.%N)
     if [ "$dir" = down ]; then
         speed=$(curl -sS --max-time 120 -o /dev/null -w '%{speed_download}' "$url/big.bin")
     else
-        speed=$(curl -sS --max-time 120 -T "$work/up.bin" -w '%{speed_upload}' "$url/upload/up-$RANDOM.bin")
+        file="up-$RANDOM.bin"
+        speed=$(curl -sS --max-time 120 -T "$work/up.bin" -w '%{speed_upload}' "$url/upload/$file")
+        sync "$dir_on_disk/$file"
     fi
-    sessions_gone "$pid"
-    after=$(total_ticks "$pid")
+    end=$(date +%s.%N)
+    sessions_gone "$who"
+    after=$(usec "$who")
     rm -f "$work/root/upload/"* "$work/anon/upload/"* 2>/dev/null || true
-    awk -v s="$speed" -v b="$before" -v a="$after" -v hz="$(clock_ticks)" \
-        'BEGIN { printf "%.0f %.2f\n", s / 1e6, (a - b) / hz }'
+    awk -v s="$speed" -v b="$before" -v a="$after" -v t0="$start" -v t1="$end" \
+        'BEGIN { printf "%.0f %.2f %.0f\n", s / 1e6, (a - b) / 1e6, 1073.741824 / (t1 - t0) }'
 }
 
-declare -A speeds cpus
+declare -A speeds cpus durable
+# Fairness: the first transfer into fresh memory pays the hypervisor's page faults (a VM gets its
+# free memory backed again on first touch: the first upload ran at 230 MB/s, the next at 1 GB/s),
+# so each direction starts with an untimed transfer to each server, and the order alternates.
 for dir in down up; do
+    transfer l7 "$dir" >/dev/null
+    transfer vs "$dir" >/dev/null
     for ((i = 0; i < PAIRS; i++)); do
-        for who in l7 vs; do
-            read -r mbps cpu < <(transfer "$who" "$dir")
+        order="l7 vs"
+        [ $((i % 2)) -eq 0 ] || order="vs l7"
+        for who in $order; do
+            read -r mbps cpu on_disk < <(transfer "$who" "$dir")
             speeds[$who.$dir]+="$mbps "
             cpus[$who.$dir]+="$cpu "
+            [ "$dir" = down ] || durable[$who]+="$on_disk "
             echo "  $dir $who: $mbps MB/s, server CPU ${cpu}s" >&2
         done
     done
@@ -133,8 +150,11 @@ for dir in down up; do
         printf '%-22s %10s %16s\n' "$dir $name" "$(median ${speeds[$who.$dir]})" "$(median ${cpus[$who.$dir]})"
     done
 done
+# shellcheck disable=SC2086
+printf '%-22s %10s\n' "up+on disk layer7" "$(median ${durable[l7]})" "up+on disk vsftpd" "$(median ${durable[vs]})"
 printf '%-22s %10s\n' "raw loopback TCP" "$raw"
 # shellcheck disable=SC2086
 awk -v ld="$(median ${speeds[l7.down]})" -v vd="$(median ${speeds[vs.down]})" \
     -v lu="$(median ${speeds[l7.up]})" -v vu="$(median ${speeds[vs.up]})" \
-    'BEGIN { printf "ratio layer7/vsftpd: download %.2f, upload %.2f\n", ld / vd, lu / vu }'
+    -v ldur="$(median ${durable[l7]})" -v vdur="$(median ${durable[vs]})" \
+    'BEGIN { printf "ratio layer7/vsftpd: download %.2f, upload %.2f, upload until on disk %.2f\n", ld / vd, lu / vu, ldur / vdur }'

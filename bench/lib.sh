@@ -37,3 +37,33 @@ build_layer7() {
         cmake --build build/release --target layer7 >&2)
     echo "$root/build/release/src/cli/layer7"
 }
+
+# CPU of a whole process tree, for servers that fork per session (vsftpd: a session's process is
+# re-parented to init when its parent exits first, so no ancestor's cutime ever counts it). The tree
+# gets a cgroup of its own, which every descendant stays in. cpu_group_add NAME PID (before the
+# server forks), cpu_group_usec NAME, cpu_group_remove NAME. Works with cgroup v2 (unified) and v1
+# cpuacct; prints nothing and fails when neither can be written.
+cpu_group_dir() {
+    local d
+    for d in /sys/fs/cgroup/unified /sys/fs/cgroup /sys/fs/cgroup/cpuacct; do
+        if [ -f "$d/cgroup.procs" ] && { [ -f "$d/cgroup.controllers" ] || [ -f "$d/cpuacct.usage" ]; }; then
+            echo "$d/layer7-bench-$1"
+            return 0
+        fi
+    done
+    return 1
+}
+cpu_group_add() {
+    local d
+    d="$(cpu_group_dir "$1")" && mkdir -p "$d" && echo "$2" >"$d/cgroup.procs"
+}
+cpu_group_usec() {
+    local d
+    d="$(cpu_group_dir "$1")" || return 1
+    if [ -f "$d/cpu.stat" ]; then awk '$1 == "usage_usec" { print $2 }' "$d/cpu.stat"
+    else echo $(($(cat "$d/cpuacct.usage") / 1000)); fi
+}
+cpu_group_remove() {
+    local d
+    d="$(cpu_group_dir "$1")" && [ -d "$d" ] && rmdir "$d" 2>/dev/null || true
+}
