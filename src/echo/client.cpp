@@ -34,7 +34,7 @@ core::awaitable<int> send_tcp(core::HostPort server, std::string text, std::chro
                       << (line.status == core::ReadStatus::timed_out ? " (timed out)" : "") << "\n";
         }
     };
-    co_await (dialogue() || stream.watchdog());
+    co_await dialogue();
     co_return status;
 }
 

@@ -6,8 +6,6 @@
 
 namespace layer7::echo {
 
-using namespace asio::experimental::awaitable_operators;
-
 std::string upper(std::string_view text)
 {
     std::string out(text);
@@ -48,7 +46,7 @@ core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Confi
 {
     core::Stream stream(std::move(socket), core::Role::server);
     stream.set_timeout(config.limits.idle_timeout);
-    co_await (echo_lines(stream, config) || stream.watchdog());
+    co_await echo_lines(stream, config);
     co_await stream.shutdown();
 }
 

@@ -21,8 +21,6 @@ public:
     core::awaitable<std::string> connect(const Url& url);
     // Reads the greeting, logs in and sets TYPE I.
     core::awaitable<std::string> login(const Url& url);
-    // The control connection's idle timeout; run as `co_await (work() || client.watchdog())`.
-    core::awaitable<void> watchdog() { return control_->watchdog(); }
     // Sends one command and reads its reply (a 1xx is returned too; read_reply() then gives the end).
     core::awaitable<std::pair<std::string, Reply>> command(const std::string& line);
     core::awaitable<std::pair<std::string, Reply>> read_reply();

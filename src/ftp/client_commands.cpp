@@ -11,8 +11,6 @@
 
 namespace layer7::ftp {
 
-using namespace asio::experimental::awaitable_operators;
-
 namespace {
 
 class ProgressBar {
@@ -71,7 +69,7 @@ int run(const Url& url, const ClientOptions& options, Body body)
                 error = co_await body(client);
             co_await client.close();
         };
-        co_await (work() || client.watchdog());
+        co_await work();
     };
     asio::co_spawn(context, main(), [](std::exception_ptr e) {
         if (e)
@@ -108,7 +106,7 @@ core::awaitable<std::string> transfer(Client& client, const std::string& line, c
             co_await data->shutdown();
         }
     };
-    co_await (run_move() || data->watchdog());
+    co_await run_move();
     data.reset();
     auto [ferr, final_reply] = co_await client.read_reply();
     if (!ferr.empty())

@@ -12,8 +12,6 @@
 
 namespace layer7::ftp {
 
-using namespace asio::experimental::awaitable_operators;
-
 namespace {
 
 IpAddress to_ip(const asio::ip::address& a)
@@ -55,7 +53,7 @@ public:
 
     core::awaitable<void> run()
     {
-        co_await (dialogue() || control_.watchdog());
+        co_await dialogue();
         co_await control_.shutdown();
     }
 
@@ -234,7 +232,7 @@ private:
                 co_await data.shutdown();
             }
         };
-        co_await (work() || data.watchdog());
+        co_await work();
         if (a.direction == Direction::receive_file) {
             // Durability by rename: 226 only once the bytes are fsynced and in place.
             if (result == TransferResult::ok) {

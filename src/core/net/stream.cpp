@@ -7,13 +7,117 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <optional>
 #include <tuple>
 
 namespace layer7::core {
 
-Stream::Stream(asio::ip::tcp::socket socket, Role role)
-    : socket_(std::move(socket)), role_(role), id_(Trace::next_id()), timer_(socket_.get_executor())
+// The watchdog of every Stream on one io_context (an asio service, so each context has its own
+// and it goes away with the context). Its one timer is set to the earliest deadline it was told
+// of; when it fires it fails the operations whose deadline has passed and sets itself to the next
+// one. A connection thus costs no timer and no watchdog coroutine racing its session, and arming a
+// deadline is a comparison in the common case (every connection with the same timeout arms a
+// deadline later than the one already set). When no operation waits any more the timer is
+// cancelled, or a client's io_context::run() would not return before it fired. Streams of a
+// context are used from its one thread.
+class IdleSweep : public asio::execution_context::service {
+public:
+    static asio::execution_context::id id;
+
+    explicit IdleSweep(asio::execution_context& context) : service(context) {}
+
+    void add(Stream& s)
+    {
+        s.sweep_next_ = head_;
+        if (head_)
+            head_->sweep_prev_ = &s;
+        head_ = &s;
+    }
+    void remove(Stream& s)
+    {
+        if (s.armed_)
+            disarmed(s);
+        (s.sweep_prev_ ? s.sweep_prev_->sweep_next_ : head_) = s.sweep_next_;
+        if (s.sweep_next_)
+            s.sweep_next_->sweep_prev_ = s.sweep_prev_;
+    }
+    // `s` has a new deadline: the timer must fire no later than that.
+    void armed(Stream& s)
+    {
+        if (!s.armed_) {
+            s.armed_ = true;
+            ++armed_count_;
+        }
+        if (waiting_ && s.deadline_ >= expiry_)
+            return;
+        if (!timer_)
+            timer_.emplace(s.socket_.get_executor());
+        wait_until(s.deadline_);
+    }
+    void disarmed(Stream& s)
+    {
+        s.armed_ = false;
+        if (--armed_count_ == 0 && waiting_) {
+            waiting_ = false;
+            timer_->cancel();
+        }
+    }
+
+private:
+    void shutdown() override { timer_.reset(); }
+
+    void wait_until(Stream::Clock::time_point when)
+    {
+        expiry_ = when;
+        waiting_ = true;
+        timer_->expires_at(when);  // a wait already pending completes with operation_aborted
+        timer_->async_wait([this](std::error_code ec) {
+            if (!ec)
+                sweep();
+        });
+    }
+
+    void sweep()
+    {
+        waiting_ = false;
+        const auto now = Stream::Clock::now();
+        auto next = Stream::Clock::time_point::max();
+        for (Stream* s = head_; s; s = s->sweep_next_) {
+            if (!s->armed_)
+                continue;
+            if (s->deadline_ > now) {
+                next = std::min(next, s->deadline_);
+                continue;
+            }
+            disarmed(*s);
+            s->expire();
+        }
+        if (next != Stream::Clock::time_point::max())
+            wait_until(next);
+        else
+            timer_->cancel();  // a wait started while this handler was already queued
+    }
+
+    Stream* head_ = nullptr;
+    std::size_t armed_count_ = 0;
+    std::optional<asio::steady_timer> timer_;
+    Stream::Clock::time_point expiry_{};
+    bool waiting_ = false;
+};
+
+asio::execution_context::id IdleSweep::id;
+
+namespace {
+IdleSweep& sweep_of(asio::ip::tcp::socket& socket)
 {
+    return asio::use_service<IdleSweep>(asio::query(socket.get_executor(), asio::execution::context));
+}
+}  // namespace
+
+Stream::Stream(asio::ip::tcp::socket socket, Role role)
+    : socket_(std::move(socket)), role_(role), id_(Trace::next_id()), sweep_(sweep_of(socket_))
+{
+    sweep_.add(*this);
     std::error_code ec;
     peer_ = socket_.remote_endpoint(ec);
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
@@ -22,14 +126,16 @@ Stream::Stream(asio::ip::tcp::socket socket, Role role)
 }
 
 Stream::Stream(asio::ip::tcp::socket socket, Role role, const asio::ip::tcp::endpoint& peer)
-    : socket_(std::move(socket)), peer_(peer), role_(role), id_(Trace::next_id()), timer_(socket_.get_executor())
+    : socket_(std::move(socket)), peer_(peer), role_(role), id_(Trace::next_id()), sweep_(sweep_of(socket_))
 {
+    sweep_.add(*this);
     if (Trace::instance().enabled())
         Trace::instance().note(id_, (role == Role::server ? "connection from " : "connected to ") + peer_string());
 }
 
 Stream::~Stream()
 {
+    sweep_.remove(*this);
     if (Trace::instance().enabled())
         Trace::instance().note(id_, "closed");
 }
@@ -186,29 +292,25 @@ awaitable<void> Stream::shutdown()
 
 void Stream::set_timeout(Clock::duration timeout)
 {
-    const bool shorter = timeout < timeout_;
-    timeout_ = timeout;
-    if (shorter)
-        timer_.cancel();  // the watchdog may be sleeping past the new, earlier deadline
+    timeout_ = timeout;  // from the next operation on
 }
 
-awaitable<void> Stream::watchdog()
+void Stream::watch()
 {
-    for (;;) {
-        const auto now = Clock::now();
-        timer_.expires_at(armed_ && deadline_ > now ? deadline_ : now + timeout_);
-        co_await timer_.async_wait(use_tuple);
-        auto cs = co_await asio::this_coro::cancellation_state;
-        if (cs.cancelled() != asio::cancellation_type::none)
-            co_return;
-        if (armed_ && deadline_ <= Clock::now()) {
-            timed_out_ = true;
-            armed_ = false;
-            Trace::instance().note(id_, "idle timeout");
-            std::error_code ec;
-            socket_.cancel(ec);  // fails the pending read or write with operation_aborted
-        }
-    }
+    sweep_.armed(*this);
+}
+
+void Stream::unwatch()
+{
+    sweep_.disarmed(*this);
+}
+
+void Stream::expire()
+{
+    timed_out_ = true;
+    Trace::instance().note(id_, "idle timeout");
+    std::error_code ec;
+    socket_.cancel(ec);  // fails the pending read or write with operation_aborted
 }
 
 }  // namespace layer7::core

@@ -1,6 +1,7 @@
 // Stream: one TCP connection, plain or TLS, that can switch to TLS mid-stream (STARTTLS, AUTH TLS).
-// Operations are coroutines returning std::error_code; a deadline watchdog closes the socket when
-// the peer is idle too long, so every read and write has a timeout.
+// Operations are coroutines returning std::error_code. Every read and write has a deadline: one
+// watchdog per io_context (IdleSweep, in stream.cpp) cancels the operation when the peer is idle
+// too long, so a connection needs no timer or watchdog coroutine of its own.
 #pragma once
 
 #include <chrono>
@@ -20,6 +21,8 @@
 namespace layer7::core {
 
 enum class Role { server, client };  // which side we are: decides "S:" or "C:" in the trace
+
+class IdleSweep;
 
 class Stream {
 public:
@@ -57,10 +60,6 @@ public:
     // True when the last operation failed because the peer was idle past the timeout. The
     // connection stays open, so a protocol can still say why it closes (HTTP 408, SMTP 421).
     bool timed_out() const { return timed_out_; }
-    // Cancels the pending operation whenever the deadline passes; runs until cancelled.
-    // Use as `co_await (session() || stream.watchdog())` so the connection owns it.
-    awaitable<void> watchdog();
-
     asio::ip::tcp::socket& socket() { return socket_; }
     const asio::ip::tcp::endpoint& peer() const { return peer_; }
     std::string peer_string() const;
@@ -70,15 +69,24 @@ public:
     Speaker them() const { return role_ == Role::server ? Speaker::client : Speaker::server; }
 
 private:
+    friend class IdleSweep;
+
     // The deadline only runs while an operation waits on the peer, so slow local work
     // (fsync, an upstream lookup) never counts as the peer's idleness.
     void arm()
     {
         deadline_ = Clock::now() + timeout_;
-        armed_ = true;
         timed_out_ = false;
+        watch();
     }
-    void disarm() { armed_ = false; }  // timed_out_ keeps telling why the operation failed
+    void disarm()  // timed_out_ keeps telling why the operation failed
+    {
+        if (armed_)
+            unwatch();
+    }
+    void watch();    // armed_ = true, and tells the sweep about the new deadline
+    void unwatch();  // armed_ = false, and tells the sweep
+    void expire();   // the deadline passed: fail the pending operation
 
     asio::ip::tcp::socket socket_;
     std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
@@ -87,9 +95,11 @@ private:
     std::uint64_t id_;
     Clock::duration timeout_ = std::chrono::seconds(300);
     Clock::time_point deadline_ = Clock::time_point::max();
-    asio::steady_timer timer_;
     bool armed_ = false;
     bool timed_out_ = false;
+    IdleSweep& sweep_;
+    Stream* sweep_prev_ = nullptr;  // the sweep's list of its io_context's streams
+    Stream* sweep_next_ = nullptr;
 };
 
 }  // namespace layer7::core

@@ -21,8 +21,6 @@
 
 namespace layer7::dns {
 
-using namespace asio::experimental::awaitable_operators;
-
 // One worker's datagram buffers and its answer cache (cleared when the zones change).
 struct Server::Batch : core::UdpBatch {
     AnswerCache cache;
@@ -239,7 +237,7 @@ core::awaitable<void> Server::serve_tcp(asio::ip::tcp::socket socket)
 {
     core::Stream stream(std::move(socket), core::Role::server);
     stream.set_timeout(options_.tcp_idle);
-    co_await (tcp_session(stream) || stream.watchdog());
+    co_await tcp_session(stream);
     co_await stream.shutdown();
 }
 

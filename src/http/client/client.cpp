@@ -177,7 +177,7 @@ core::awaitable<core::Result<std::unique_ptr<Client::Connection>, Failure>> Clie
                                              : Failure{Error::tls, tec.message()};
         }
     };
-    co_await (handshake() || c->stream->watchdog());
+    co_await handshake();
     if (failure)
         co_return core::fail(std::move(*failure));
     co_return std::move(c);
@@ -241,8 +241,7 @@ core::awaitable<core::Result<Exchange, Failure>> Client::send(const Url& url, Re
         }
         bool got_bytes = false;
         c->stream->set_timeout(options_.io_timeout);
-        auto race = co_await (exchange(*c, request, head, body, got_bytes) || c->stream->watchdog());
-        auto result = std::move(std::get<0>(race));
+        auto result = co_await exchange(*c, request, head, body, got_bytes);
         if (!result) {
             // RFC 9112 §9.3.1: a pooled connection may have been closed by the server just as we
             // sent; retry an idempotent request once on a fresh one.

@@ -26,7 +26,7 @@ bool is_token(std::string_view s)
 bool is_field_value(std::string_view s)
 {
     for (char c : s)
-        if (!is_field_vchar(c) && !is_ows(c))
+        if (!(detail::char_table[static_cast<unsigned char>(c)] & 8))
             return false;
     return true;
 }

@@ -11,6 +11,7 @@ namespace layer7::http {
 
 namespace detail {
 // Bit 1: tchar (RFC 9110 §5.6.2). Bit 2: field-vchar or obs-text (§5.5). Bit 4: hex digit.
+// Bit 8: any octet of a field value (bit 2, SP or HTAB), one lookup per byte of every field.
 constexpr std::array<std::uint8_t, 256> make_char_table()
 {
     std::array<std::uint8_t, 256> t{};
@@ -30,6 +31,9 @@ constexpr std::array<std::uint8_t, 256> make_char_table()
         t[c] |= 4;
     for (int c = 'A'; c <= 'F'; ++c)
         t[c] |= 4;
+    for (int c = 0; c <= 0xff; ++c)
+        if ((t[c] & 2) || c == ' ' || c == '\t')
+            t[c] |= 8;
     return t;
 }
 inline constexpr auto char_table = make_char_table();

@@ -10,8 +10,6 @@
 
 namespace layer7::http::proxy {
 
-using namespace asio::experimental::awaitable_operators;
-
 Config parse_config(core::Section s, const std::string& data_dir)
 {
     Config c;
@@ -109,7 +107,7 @@ private:
     {
         core::Stream stream(std::move(socket), core::Role::server);
         stream.set_timeout(config_.header_timeout);
-        co_await (serve_connection(stream, *proxy_, options_) || stream.watchdog());
+        co_await serve_connection(stream, *proxy_, options_);
         co_await stream.shutdown();
     }
 

@@ -85,7 +85,7 @@ core::awaitable<void> tunnel(core::Stream& client, Proxy& proxy, const Request& 
         co_return;
     client.set_timeout(idle_timeout);
     upstream.set_timeout(idle_timeout);
-    co_await ((pump(client, upstream) && pump(upstream, client)) || upstream.watchdog());
+    co_await (pump(client, upstream) && pump(upstream, client));
     co_await upstream.shutdown();
 }
 

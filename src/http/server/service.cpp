@@ -17,8 +17,6 @@
 
 namespace layer7::http {
 
-using namespace asio::experimental::awaitable_operators;
-
 ServerConfig parse_config(core::Section s, const std::string& data_dir)
 {
     ServerConfig c;
@@ -177,7 +175,7 @@ private:
                 co_return;
             co_await serve_h1(stream, *handler_, options_);
         };
-        co_await (session() || stream.watchdog());
+        co_await session();
         co_await stream.shutdown();
     }
 

@@ -13,8 +13,6 @@
 
 namespace layer7::pop3 {
 
-using namespace asio::experimental::awaitable_operators;
-
 namespace {
 
 class Connection {
@@ -160,7 +158,7 @@ core::awaitable<int> run(const FetchOptions& options)
         if (!co_await c.command("QUIT", quit_failure) && failure.empty())
             failure = quit_failure;
     };
-    co_await (session() || stream.watchdog());
+    co_await session();
     co_await stream.shutdown();
 
     if (stream.timed_out() && failure.empty())

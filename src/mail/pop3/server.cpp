@@ -15,8 +15,6 @@
 
 namespace layer7::pop3 {
 
-using namespace asio::experimental::awaitable_operators;
-
 namespace {
 
 // What a logged-in connection holds: the lock (RFC 1939 §8) and the snapshot it listed.
@@ -171,7 +169,7 @@ core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Serve
 {
     core::Stream stream(std::move(socket), core::Role::server);
     stream.set_timeout(context.config.limits.idle_timeout);
-    co_await (dialogue(stream, context) || stream.watchdog());
+    co_await dialogue(stream, context);
     co_await stream.shutdown();
 }
 

@@ -62,11 +62,7 @@ core::awaitable<ClientRun> dialogue(core::Stream& stream, ClientSession& session
 core::awaitable<ClientRun> run_client(core::Stream& stream, ClientSession& session, asio::ssl::context* tls,
                                       const std::string& server_name)
 {
-    auto result = co_await (dialogue(stream, session, tls, server_name) || stream.watchdog());
-    if (result.index() == 0)
-        co_return std::get<0>(result);
-    session.on_connection_lost();
-    co_return ClientRun{};
+    co_return co_await dialogue(stream, session, tls, server_name);
 }
 
 core::awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_with_timeout(

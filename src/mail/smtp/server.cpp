@@ -14,8 +14,6 @@
 
 namespace layer7::smtp {
 
-using namespace asio::experimental::awaitable_operators;
-
 namespace {
 
 std::int64_t unix_now()
@@ -133,7 +131,7 @@ core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Serve
     stream.set_timeout(context.config.limits.idle_timeout);
     Policy policy = submission ? context.submission : context.relay;
     policy.client_trusted = context.trusted && context.trusted(stream.peer().address());
-    co_await (dialogue(stream, context, policy) || stream.watchdog());
+    co_await dialogue(stream, context, policy);
     co_await stream.shutdown();
 }
 

@@ -13,7 +13,6 @@
 namespace layer7::core {
 namespace {
 
-using namespace asio::experimental::awaitable_operators;
 using tcp = asio::ip::tcp;
 
 struct Pair {
@@ -119,8 +118,7 @@ TEST(Stream, WatchdogCutsAnIdlePeer)
             Stream s(std::move(pair.server), Role::server);
             s.set_timeout(std::chrono::milliseconds(200));
             LineReader r(s, 100);
-            auto session = [&]() -> awaitable<void> { status = (co_await r.read_line()).status; };
-            co_await (session() || s.watchdog());
+            status = (co_await r.read_line()).status;
         },
         asio::detached);
     pair.context.run_for(std::chrono::seconds(5));
@@ -141,16 +139,13 @@ TEST(Stream, ActivityKeepsTheConnectionAlive)
             Stream s(std::move(pair.server), Role::server);
             s.set_timeout(std::chrono::milliseconds(300));
             LineReader r(s, 100);
-            auto session = [&]() -> awaitable<void> {
-                for (;;) {
-                    auto line = co_await r.read_line();
-                    last = line.status;
-                    if (line.status != ReadStatus::line)
-                        co_return;
-                    ++lines;
-                }
-            };
-            co_await (session() || s.watchdog());
+            for (;;) {
+                auto line = co_await r.read_line();
+                last = line.status;
+                if (line.status != ReadStatus::line)
+                    co_return;
+                ++lines;
+            }
         },
         asio::detached);
     asio::co_spawn(
@@ -168,6 +163,68 @@ TEST(Stream, ActivityKeepsTheConnectionAlive)
     pair.context.run_for(std::chrono::seconds(5));
     EXPECT_EQ(lines, 5);
     EXPECT_EQ(last, ReadStatus::closed);
+}
+
+// One watchdog serves every stream of a context: a stream armed later with a shorter timeout
+// must still be cut on time, and the other one left alone.
+TEST(Stream, ShorterTimeoutArmedLaterIsCutFirst)
+{
+    Pair first, second;  // two connections; `second`'s streams run on `first`'s context
+    tcp::socket second_server(first.context);
+    second_server.assign(tcp::v4(), second.server.release());
+    ReadStatus long_status = ReadStatus::line, short_status = ReadStatus::line;
+    std::chrono::steady_clock::duration short_took{};
+    const auto start = std::chrono::steady_clock::now();
+    asio::co_spawn(
+        first.context,
+        [&]() -> awaitable<void> {
+            Stream s(std::move(first.server), Role::server);
+            s.set_timeout(std::chrono::seconds(2));
+            LineReader r(s, 100);
+            long_status = (co_await r.read_line()).status;
+        },
+        asio::detached);
+    asio::co_spawn(
+        first.context,
+        [&]() -> awaitable<void> {
+            asio::steady_timer t(first.context, std::chrono::milliseconds(50));
+            co_await t.async_wait(use_tuple);
+            Stream s(std::move(second_server), Role::server);
+            s.set_timeout(std::chrono::milliseconds(200));
+            LineReader r(s, 100);
+            short_status = (co_await r.read_line()).status;
+            short_took = std::chrono::steady_clock::now() - start;
+            first.client.close();  // the long one ends by its peer, not by its timeout
+        },
+        asio::detached);
+    first.context.run_for(std::chrono::seconds(5));
+    EXPECT_EQ(short_status, ReadStatus::timed_out);
+    EXPECT_GE(short_took, std::chrono::milliseconds(250));
+    EXPECT_LT(short_took, std::chrono::milliseconds(1500));
+    EXPECT_EQ(long_status, ReadStatus::closed);
+}
+
+// A client's io_context::run() returns once its streams are done: the shared watchdog's timer must
+// not hold it until a long timeout would have passed.
+TEST(Stream, RunReturnsWhenStreamsAreDoneDespiteALongTimeout)
+{
+    Pair pair;
+    std::string got;
+    asio::co_spawn(
+        pair.context,
+        [&]() -> awaitable<void> {
+            Stream s(std::move(pair.server), Role::server);
+            s.set_timeout(std::chrono::seconds(60));
+            LineReader r(s, 100);
+            got = std::string((co_await r.read_line()).text);
+        },
+        asio::detached);
+    asio::write(pair.client, asio::buffer(std::string("hello\r\n")));
+    const auto start = std::chrono::steady_clock::now();
+    pair.acceptor.close();
+    pair.context.run();
+    EXPECT_EQ(got, "hello");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST(Runtime, PortInUseIsAnError)
