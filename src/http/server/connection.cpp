@@ -53,7 +53,8 @@ private:
     }
 
     // Appends the reply to the output; writes when a file or a large body has to go out.
-    core::awaitable<std::error_code> emit(Reply& reply, const Request* request, bool keep_alive);
+    core::awaitable<std::error_code> emit(Reply& reply, const Request* request, bool keep_alive,
+                                          std::chrono::system_clock::time_point wall);
     core::awaitable<std::error_code> flush();
     // Answers a broken request with its status and closes (no access to a parsed request).
     core::awaitable<void> fail(Status status);
@@ -78,12 +79,12 @@ core::awaitable<std::error_code> Connection::flush()
     co_return ec;
 }
 
-core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* request, bool keep_alive)
+core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* request, bool keep_alive,
+                                                 std::chrono::system_clock::time_point wall)
 {
     Response& response = reply.response;
     response.version = Version{1, 1};
     Fields& f = response.fields;
-    const auto wall = std::chrono::system_clock::now();
     f.add("Server", "layer7");
     f.add("Date", current_date(wall));
     const std::uint64_t size = reply.body_size();
@@ -168,7 +169,7 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
 core::awaitable<void> Connection::fail(Status status)
 {
     Reply reply = error_reply(status);
-    co_await emit(reply, nullptr, false);
+    co_await emit(reply, nullptr, false, std::chrono::system_clock::now());
     co_await flush();
 }
 
@@ -248,11 +249,13 @@ core::awaitable<void> Connection::run()
         case h1::EventKind::complete: {
             in_message = false;
             const Request& request = parser_.request();
-            RequestContext context{stream_.is_tls(), Clock::now(),
-                                   std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now())};
+            // One reading of each clock per request: the message's start stands for "now".
+            const auto wall = std::chrono::system_clock::now();
+            RequestContext context{stream_.is_tls(), message_started,
+                                   std::chrono::time_point_cast<std::chrono::seconds>(wall)};
             Reply reply = handler_.handle(request, body_, context);
             const bool keep = h1::keep_alive(request) && !reply.close && ++served_ < options_.max_requests;
-            if (auto ec = co_await emit(reply, &request, keep))
+            if (auto ec = co_await emit(reply, &request, keep, wall))
                 co_return;
             if (!keep) {  // pipelined requests after this one are not answered (RFC 9112 §9.6)
                 co_await flush();
