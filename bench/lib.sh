@@ -19,6 +19,9 @@ median() {
     printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
+# Largest of numbers given as arguments.
+best() { printf '%s\n' "$@" | sort -g | tail -1; }
+
 # Waits up to 10 s for a TCP port on 127.0.0.1 to accept connections.
 wait_port() {
     local port="$1" end=$((SECONDS + 10))
