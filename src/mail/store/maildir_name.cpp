@@ -121,7 +121,17 @@ std::string uidl_of(std::string_view unique)
 std::uint64_t delivery_time(std::string_view unique)
 {
     const auto dot = unique.find('.');
-    return number(unique.substr(0, dot)).value_or(0);
+    const std::uint64_t seconds = number(unique.substr(0, dot)).value_or(0);
+    std::uint64_t micro = 0;
+    if (dot != std::string_view::npos && unique.substr(dot + 1).starts_with('M')) {
+        // Not zero-padded ("M99999" is before "M100001"), so compared as a number.
+        const std::string_view rest = unique.substr(dot + 2);
+        const auto digits = std::min(rest.find_first_not_of("0123456789"), rest.size());
+        micro = number(rest.substr(0, digits)).value_or(0);
+        if (micro >= 1'000'000)
+            micro = 0;
+    }
+    return seconds * 1'000'000 + micro;
 }
 
 }  // namespace layer7::mail

@@ -36,7 +36,9 @@ std::string add_flag(std::string_view flags, char f);
 // A POP3 unique-id (RFC 1939 §7: 1..70 characters in 0x21..0x7E) for a unique part: the part itself
 // when it fits, else "x" + a 64-bit FNV-1a hash in hex (other tools may write longer names).
 std::string uidl_of(std::string_view unique);
-// The seconds prefix of a unique part, for listing oldest first; 0 when there is none.
+// When a unique part was delivered, in microseconds since the epoch, for listing oldest first: its
+// seconds prefix and, when the name has the usual "M<usec>" after the dot (qmail, Dovecot, Postfix,
+// python's mailbox, us), those microseconds; 0 when there is no seconds prefix.
 std::uint64_t delivery_time(std::string_view unique);
 
 }  // namespace layer7::mail

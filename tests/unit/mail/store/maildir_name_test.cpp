@@ -90,8 +90,11 @@ TEST(MaildirName, UidlFitsRfc1939)
 
 TEST(MaildirName, DeliveryTime)
 {
-    EXPECT_EQ(delivery_time("1700000000.M1P2Q3.host"), 1700000000u);
+    EXPECT_EQ(delivery_time("1700000000.M1P2Q3.host"), 1700000000000001u);
+    EXPECT_EQ(delivery_time("1700000000.P2Q3.host"), 1700000000000000u);  // no microseconds part
     EXPECT_EQ(delivery_time("garbage"), 0u);
+    // Other tools do not zero-pad the microseconds: the order is by number, not by text.
+    EXPECT_LT(delivery_time("1700000000.M99999P7Q1.host"), delivery_time("1700000000.M100001P7Q2.host"));
 }
 
 }  // namespace
