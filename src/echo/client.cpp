@@ -13,7 +13,7 @@ namespace {
 
 core::awaitable<int> send_tcp(core::HostPort server, std::string text, std::chrono::seconds timeout)
 {
-    auto [ec, socket] = co_await core::connect_tcp(server);
+    auto [ec, socket] = co_await core::connect_tcp(server, timeout);
     if (ec) {
         std::cerr << "layer7: cannot connect to " << core::to_string(server) << ": " << ec.message() << "\n";
         co_return 1;

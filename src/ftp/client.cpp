@@ -46,7 +46,7 @@ core::awaitable<std::pair<std::string, Reply>> Client::command(const std::string
 
 core::awaitable<std::string> Client::connect(const Url& url)
 {
-    auto [ec, socket] = co_await core::connect_tcp(url.server);
+    auto [ec, socket] = co_await core::connect_tcp(url.server, options_.timeout);
     if (ec)
         co_return "cannot connect to " + core::to_string(url.server) + ": " + ec.message();
     control_ = std::make_unique<core::Stream>(std::move(socket), core::Role::client);

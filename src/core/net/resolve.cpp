@@ -44,7 +44,8 @@ awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> reso
     co_return std::pair{ec, std::move(out)};
 }
 
-awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const HostPort& hp)
+namespace {
+awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_first(const HostPort& hp)
 {
     auto executor = co_await asio::this_coro::executor;
     asio::ip::tcp::socket socket(executor);
@@ -60,6 +61,20 @@ awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const H
             break;
     }
     co_return std::pair{ec, std::move(socket)};
+}
+
+}  // namespace
+
+awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const HostPort& hp,
+                                                                         std::chrono::steady_clock::duration timeout)
+{
+    using namespace asio::experimental::awaitable_operators;
+    auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer timer(executor, timeout);
+    auto race = co_await (connect_first(hp) || timer.async_wait(use_tuple));
+    if (race.index() == 1)
+        co_return std::pair{std::error_code(asio::error::timed_out), asio::ip::tcp::socket(executor)};
+    co_return std::move(std::get<0>(race));
 }
 
 }  // namespace layer7::core

@@ -2,6 +2,7 @@
 // (the system resolver) for clients.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <vector>
 
@@ -17,7 +18,10 @@ std::optional<asio::ip::tcp::endpoint> tcp_endpoint(const HostPort& hp);
 std::optional<asio::ip::udp::endpoint> udp_endpoint(const HostPort& hp);
 // Looks the host up (unless literal); errors as values.
 awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp);
-// Connects to the first endpoint of `hp` that answers.
-awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const HostPort& hp);
+// Connects to the first endpoint of `hp` that answers, lookup included, within `timeout`
+// (asio::error::timed_out after it: a black-holed address must not hang a client for the
+// kernel's two-minute SYN retries). `hp` must outlive the call.
+awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const HostPort& hp,
+                                                                         std::chrono::steady_clock::duration timeout);
 
 }  // namespace layer7::core

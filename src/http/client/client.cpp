@@ -12,7 +12,6 @@
 
 namespace layer7::http::client {
 
-using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
 struct Client::Connection {
@@ -132,12 +131,7 @@ core::awaitable<core::Result<std::unique_ptr<Client::Connection>, Failure>> Clie
 {
     const core::HostPort hp = options_.proxy ? core::HostPort{options_.proxy->host, options_.proxy->port}
                                              : core::HostPort{url.host, url.port};
-    auto executor = co_await asio::this_coro::executor;
-    asio::steady_timer timer(executor, options_.connect_timeout);
-    auto race = co_await (core::connect_tcp(hp) || timer.async_wait(core::use_tuple));
-    if (race.index() == 1)
-        co_return core::fail(connect_failure(asio::error::timed_out, hp));
-    auto& [ec, socket] = std::get<0>(race);
+    auto [ec, socket] = co_await core::connect_tcp(hp, options_.connect_timeout);
     if (ec)
         co_return core::fail(connect_failure(ec, hp));
     auto c = std::make_unique<Connection>(std::move(socket), options_.limits);

@@ -63,15 +63,12 @@ core::awaitable<void> tunnel(core::Stream& client, Proxy& proxy, const Request& 
         co_await answer(client, "HTTP/1.1 403 Forbidden", "CONNECT is allowed only to the configured ports");
         co_return;
     }
-    auto executor = co_await asio::this_coro::executor;
-    asio::steady_timer timer(executor, proxy.options().connect_timeout);
     const core::HostPort target{host, port};  // named: GCC 12 destroys temporaries in co_await too early
-    auto race = co_await (core::connect_tcp(target) || timer.async_wait(core::use_tuple));
-    if (race.index() == 1) {
+    auto [ec, socket] = co_await core::connect_tcp(target, proxy.options().connect_timeout);
+    if (ec == asio::error::timed_out) {
         co_await answer(client, "HTTP/1.1 504 Gateway Timeout", "connecting to the target timed out");
         co_return;
     }
-    auto& [ec, socket] = std::get<0>(race);
     if (ec) {
         spdlog::info("proxy: CONNECT to {} failed: {}", request.target, ec.message());
         co_await answer(client, "HTTP/1.1 502 Bad Gateway", "cannot connect to " + request.target);

@@ -286,7 +286,7 @@ struct Agent::Impl {
             out.rcpt_to.push_back(m.envelope.rcpt_to[i]);
         smtp::ClientOptions options{config.hostname, config.tls, {}, {}};
         for (int round = 0; round < 2; ++round) {
-            auto [ec, socket] = co_await smtp::connect_with_timeout(hop.address, config.connect_timeout);
+            auto [ec, socket] = co_await core::connect_tcp(hop.address, config.connect_timeout);
             if (ec) {
                 last = "451 4.4.1 connect to " + remote + ": " + ec.message();
                 spdlog::info("queue {}: {}", m.id, last);

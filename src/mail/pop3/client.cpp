@@ -83,7 +83,7 @@ private:
 
 core::awaitable<int> run(const FetchOptions& options)
 {
-    auto [ec, socket] = co_await core::connect_tcp(options.server);
+    auto [ec, socket] = co_await core::connect_tcp(options.server, options.timeout);
     const std::string where = core::to_string(options.server);
     if (ec) {
         std::cerr << "layer7: cannot connect to " << where << ": " << ec.message() << "\n";

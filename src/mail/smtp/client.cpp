@@ -3,11 +3,8 @@
 #include "mail/smtp/client.hpp"
 
 #include "core/net/line_reader.hpp"
-#include "core/net/resolve.hpp"
 
 namespace layer7::smtp {
-
-using namespace asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -63,17 +60,6 @@ core::awaitable<ClientRun> run_client(core::Stream& stream, ClientSession& sessi
                                       const std::string& server_name)
 {
     co_return co_await dialogue(stream, session, tls, server_name);
-}
-
-core::awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_with_timeout(
-    const core::HostPort& to, std::chrono::steady_clock::duration timeout)
-{
-    asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
-    auto result = co_await (core::connect_tcp(to) || timer.async_wait(asio::use_awaitable));
-    if (result.index() == 0)
-        co_return std::move(std::get<0>(result));
-    co_return std::pair<std::error_code, asio::ip::tcp::socket>{
-        std::make_error_code(std::errc::timed_out), asio::ip::tcp::socket(co_await asio::this_coro::executor)};
 }
 
 }  // namespace layer7::smtp

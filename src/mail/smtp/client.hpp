@@ -3,15 +3,11 @@
 // and by `layer7 mail send`.
 #pragma once
 
-#include <chrono>
 #include <string>
-#include <system_error>
-#include <utility>
 
 #include <asio/ssl/context.hpp>
 
 #include "core/net/stream.hpp"
-#include "core/text/host_port.hpp"
 #include "mail/smtp/client_session.hpp"
 
 namespace layer7::smtp {
@@ -25,9 +21,5 @@ struct ClientRun {
 // becomes temporary. `tls` may be null only when the session's TLS policy is `never`.
 core::awaitable<ClientRun> run_client(core::Stream& stream, ClientSession& session, asio::ssl::context* tls,
                                       const std::string& server_name);
-
-// connect_tcp with a deadline; {error, socket}.
-core::awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_with_timeout(
-    const core::HostPort& to, std::chrono::steady_clock::duration timeout);
 
 }  // namespace layer7::smtp

@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
 #include "mail/smtp/client.hpp"
 
@@ -37,7 +38,7 @@ int submit(const SubmitOptions& options, const Outgoing& message)
     asio::co_spawn(
         context,
         [&]() -> core::awaitable<void> {
-            auto [ec, socket] = co_await connect_with_timeout(options.server, options.timeout);
+            auto [ec, socket] = co_await core::connect_tcp(options.server, options.timeout);
             if (ec) {
                 std::cerr << "layer7: cannot connect to " << core::to_string(options.server) << ": " << ec.message()
                           << "\n";

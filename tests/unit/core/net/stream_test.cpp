@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 namespace layer7::core {
@@ -225,6 +229,47 @@ TEST(Stream, RunReturnsWhenStreamsAreDoneDespiteALongTimeout)
     pair.context.run();
     EXPECT_EQ(got, "hello");
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+// A listener whose accept queue is full drops further SYNs, as a black-holed address would: the
+// connect must give up at its timeout, not after the kernel's retries (about two minutes).
+TEST(ConnectTcp, GivesUpAtItsTimeout)
+{
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in at{};
+    at.sin_family = AF_INET;
+    at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof at;
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&at), sizeof at), 0);
+    ASSERT_EQ(::listen(listener, 0), 0);
+    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&at), &len), 0);
+    asio::io_context context;
+    std::vector<tcp::socket> fillers;
+    for (int i = 0; i < 2; ++i) {  // backlog 0 still queues one: fill it (the second may hang, hence async)
+        fillers.emplace_back(context);
+        fillers.back().async_connect({asio::ip::address_v4::loopback(), ntohs(at.sin_port)}, [](std::error_code) {});
+    }
+    const HostPort target{"127.0.0.1", ntohs(at.sin_port)};
+    std::error_code result;
+    bool done = false;
+    const auto start = std::chrono::steady_clock::now();
+    asio::co_spawn(
+        context,
+        [&]() -> awaitable<void> {
+            asio::steady_timer settle(context, std::chrono::milliseconds(100));  // the fillers go first
+            co_await settle.async_wait(use_tuple);
+            auto [ec, socket] = co_await connect_tcp(target, std::chrono::milliseconds(300));
+            result = ec;
+            done = true;
+            for (auto& f : fillers)
+                f.close();
+        },
+        asio::detached);
+    context.run_for(std::chrono::seconds(10));
+    ::close(listener);
+    ASSERT_TRUE(done);
+    EXPECT_EQ(result, asio::error::timed_out);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 TEST(Runtime, PortInUseIsAnError)
