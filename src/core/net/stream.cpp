@@ -165,6 +165,19 @@ awaitable<std::error_code> Stream::write(std::string_view bytes, bool text)
 {
     if (text)
         Trace::instance().block(id_, us(), bytes);
+    if (!tls_) {
+        // Most writes fit in the socket buffer at once: one send(2) here spares the asio operation
+        // and its trip through the scheduler; only what is left (or EAGAIN) goes the asio way.
+        const ssize_t n = ::send(socket_.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0)
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+        else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            co_return std::error_code(errno, asio::error::get_system_category());
+        if (bytes.empty()) {
+            timed_out_ = false;  // as after any operation that did not time out
+            co_return std::error_code{};
+        }
+    }
     arm();
     std::error_code ec;
     if (tls_)
