@@ -161,6 +161,16 @@ awaitable<std::pair<std::error_code, std::size_t>> Stream::read_some(asio::mutab
     co_return std::pair{ec, n};
 }
 
+std::error_code Stream::send_now(std::string_view& bytes, int flags)
+{
+    const ssize_t n = ::send(socket_.native_handle(), bytes.data(), bytes.size(), flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0)
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        return {errno, asio::error::get_system_category()};
+    return {};
+}
+
 awaitable<std::error_code> Stream::write(std::string_view bytes, bool text)
 {
     if (text)
@@ -168,11 +178,8 @@ awaitable<std::error_code> Stream::write(std::string_view bytes, bool text)
     if (!tls_) {
         // Most writes fit in the socket buffer at once: one send(2) here spares the asio operation
         // and its trip through the scheduler; only what is left (or EAGAIN) goes the asio way.
-        const ssize_t n = ::send(socket_.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n >= 0)
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-            co_return std::error_code(errno, asio::error::get_system_category());
+        if (auto ec = send_now(bytes, 0))
+            co_return ec;
         if (bytes.empty()) {
             timed_out_ = false;  // as after any operation that did not time out
             co_return std::error_code{};
@@ -211,10 +218,8 @@ awaitable<std::error_code> Stream::send_file(int fd, std::uint64_t offset, std::
         if (!tls_) {
             // Most of the time the head fits in the socket buffer at once; MSG_MORE lets the
             // kernel merge it with the file's first bytes instead of sending a small packet.
-            const ssize_t n = ::send(socket_.native_handle(), prefix.data(), prefix.size(),
-                                     MSG_MORE | MSG_DONTWAIT | MSG_NOSIGNAL);
-            if (n > 0)
-                prefix.remove_prefix(static_cast<std::size_t>(n));
+            if (auto ec = send_now(prefix, MSG_MORE))
+                co_return ec;
         }
         if (!prefix.empty())
             if (auto ec = co_await write(prefix, false))

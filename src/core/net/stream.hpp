@@ -84,6 +84,9 @@ private:
         if (armed_)
             unwatch();
     }
+    // One non-blocking send(2) of what the socket buffer takes (plain TCP); removes the sent part
+    // from `bytes`. Only a real failure is an error: EAGAIN just leaves `bytes` as it was.
+    std::error_code send_now(std::string_view& bytes, int flags);
     void watch();    // armed_ = true, and tells the sweep about the new deadline
     void unwatch();  // armed_ = false, and tells the sweep
     void expire();   // the deadline passed: fail the pending operation
