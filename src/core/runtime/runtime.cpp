@@ -1,6 +1,8 @@
 // Runtime: see runtime.hpp.
 #include "core/runtime/runtime.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -184,22 +186,22 @@ Runtime::~Runtime()
 
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
                                                                        std::size_t max_connections,
-                                                                       TcpHandler handler)
+                                                                       TcpHandler handler, FirstSpeaker first)
 {
-    return listen_tcp_with(endpoint, max_connections, std::move(handler));
+    return listen_tcp_with(endpoint, max_connections, std::move(handler), first);
 }
 
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
                                                                        std::size_t max_connections,
-                                                                       TcpPeerHandler handler)
+                                                                       TcpPeerHandler handler, FirstSpeaker first)
 {
-    return listen_tcp_with(endpoint, max_connections, std::move(handler));
+    return listen_tcp_with(endpoint, max_connections, std::move(handler), first);
 }
 
 template <class Handler>
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(const asio::ip::tcp::endpoint& endpoint,
                                                                             std::size_t max_connections,
-                                                                            Handler handler)
+                                                                            Handler handler, FirstSpeaker first)
 {
     auto [ec, bound] = probe<asio::ip::tcp::acceptor>(workers_[0]->context, endpoint);
     if (ec)
@@ -213,6 +215,10 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
             return {e, bound};
         acceptor->set_option(asio::ip::tcp::no_delay(true), ec);  // inherited by accepted sockets
         acceptor->non_blocking(true, ec);  // accept_one must see EAGAIN, not block
+        if (first == FirstSpeaker::client) {
+            int seconds = 1;
+            ::setsockopt(acceptor->native_handle(), IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);
+        }
         if (!ec)
             acceptor->listen(asio::socket_base::max_listen_connections, ec);
         if (ec)

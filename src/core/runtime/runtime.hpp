@@ -22,6 +22,13 @@ using TcpPeerHandler = std::function<awaitable<void>(asio::ip::tcp::socket, asio
 // Runs on one worker for the life of the service; returns when the socket is closed at stop.
 using UdpLoop = std::function<awaitable<void>(asio::ip::udp::socket&)>;
 
+// Who sends the first bytes on a new connection. When it is the client (HTTP, TLS, DNS over TCP)
+// the listener sets TCP_DEFER_ACCEPT: the kernel completes the handshake but queues the connection
+// for accept only once its first bytes have arrived, so the first read finds them (no wake-up for
+// an empty socket, no read that says EAGAIN). A client that stays silent is handed over after about
+// a second anyway and meets the service's own timeouts. Servers that greet (SMTP, POP3, FTP) must not.
+enum class FirstSpeaker { server, client };
+
 class Runtime {
 public:
     explicit Runtime(unsigned threads);
@@ -37,16 +44,18 @@ public:
     // passes it on to each accepted socket.
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
                                                                   std::size_t max_connections,
-                                                                  TcpHandler handler);
+                                                                  TcpHandler handler,
+                                                                  FirstSpeaker first = FirstSpeaker::server);
     // The same for a handler that takes the peer's address too.
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
                                                                   std::size_t max_connections,
-                                                                  TcpPeerHandler handler);
+                                                                  TcpPeerHandler handler,
+                                                                  FirstSpeaker first = FirstSpeaker::server);
 private:
     template <class Handler>
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp_with(const asio::ip::tcp::endpoint& endpoint,
                                                                         std::size_t max_connections,
-                                                                        Handler handler);
+                                                                        Handler handler, FirstSpeaker first);
 
 public:
     // Opens a UDP socket on `endpoint` on every worker and runs `loop` on each.

@@ -104,7 +104,8 @@ public:
             auto [tec, tbound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen),
                 config_.limits.max_connections, [this](asio::ip::tcp::socket s) {
                     return serve_resolver_tcp(std::move(s), *resolver_, acl_, config_.limits.idle_timeout);
-                });
+                },
+                core::FirstSpeaker::client);
             if (tec)
                 throw core::StartError("resolver: cannot listen on " + where + " (tcp): " + tec.message());
             rows.push_back(

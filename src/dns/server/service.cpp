@@ -83,7 +83,8 @@ public:
         if (config_.tcp) {
             auto [ec, bound] =
                 runtime.listen_tcp(*core::tcp_endpoint(config_.listen), config_.limits.max_connections,
-                                   [this](asio::ip::tcp::socket s) { return server_->serve_tcp(std::move(s)); });
+                                   [this](asio::ip::tcp::socket s) { return server_->serve_tcp(std::move(s)); },
+                                   core::FirstSpeaker::client);
             if (ec)
                 throw core::StartError("dns: cannot listen on " + where + " (tcp): " + ec.message());
             rows.push_back({"dns/tcp", where, dig + " +tcp"});

@@ -93,7 +93,8 @@ public:
         options_.header_timeout = config_.header_timeout;
 
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), config_.limits.max_connections,
-                                              [this](asio::ip::tcp::socket s) { return serve(std::move(s)); });
+                                              [this](asio::ip::tcp::socket s) { return serve(std::move(s)); },
+                                              core::FirstSpeaker::client);
         if (ec)
             throw core::StartError("proxy: cannot listen on " + where + ": " + ec.message());
         if (proxy_->options().origin)

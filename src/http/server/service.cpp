@@ -136,7 +136,8 @@ public:
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.listen), config_.limits.max_connections,
                                                   [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
                                                       return serve(std::move(s), peer, false);
-                                                  });
+                                                  },
+                                                  core::FirstSpeaker::client);
             if (ec)
                 throw core::StartError("http: cannot listen on " + where + ": " + ec.message());
             rows.push_back({"http", where, "curl -v http://" + where + "/"});
@@ -157,7 +158,8 @@ public:
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.tls_listen), config_.limits.max_connections,
                                                   [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
                                                       return serve(std::move(s), peer, true);
-                                                  });
+                                                  },
+                                                  core::FirstSpeaker::client);
             if (ec)
                 throw core::StartError("http: cannot listen on " + where + " (tls): " + ec.message());
             rows.push_back({"https", where, "curl -k https://" + where + "/"});

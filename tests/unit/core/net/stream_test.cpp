@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace layer7::core {
 namespace {
@@ -308,6 +311,49 @@ TEST(Runtime, SharesAPortAcrossWorkersAndStops)
     runtime.run(std::chrono::milliseconds(500));
     clients.join();
     EXPECT_EQ(served.load(), 20);
+}
+
+// FirstSpeaker::client: a connection reaches the handler only once the client has sent something,
+// and a client that never does is still handed over after the deferral (about a second).
+TEST(Runtime, ClientFirstListenerHandsOverConnectionsWithTheirFirstBytes)
+{
+    using Clock = std::chrono::steady_clock;
+    Runtime runtime(1);
+    std::mutex lock;
+    std::vector<Clock::time_point> accepted;
+    auto [ec, bound] = runtime.listen_tcp(
+        tcp::endpoint(asio::ip::address_v4::loopback(), 0), 10,
+        [&](tcp::socket s) -> awaitable<void> {
+            {
+                std::lock_guard guard(lock);
+                accepted.push_back(Clock::now());
+            }
+            co_await asio::async_write(s, asio::buffer(std::string("hi")), use_tuple);
+        },
+        FirstSpeaker::client);
+    ASSERT_FALSE(ec);
+    Clock::time_point talker_connected, silent_connected, silent_answered;
+    std::thread clients([&] {
+        asio::io_context context;
+        tcp::socket talker(context);
+        talker.connect(bound);
+        talker_connected = Clock::now();
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the silence being measured
+        asio::write(talker, asio::buffer(std::string("x")));
+        char buf[2];
+        asio::read(talker, asio::buffer(buf));
+        tcp::socket silent(context);
+        silent.connect(bound);
+        silent_connected = Clock::now();
+        asio::read(silent, asio::buffer(buf));  // never writes: waits for the deferral to end
+        silent_answered = Clock::now();
+        runtime.stop();
+    });
+    runtime.run(std::chrono::milliseconds(500));
+    clients.join();
+    ASSERT_EQ(accepted.size(), 2u);
+    EXPECT_GE(accepted[0] - talker_connected, std::chrono::milliseconds(250));
+    EXPECT_LT(silent_answered - silent_connected, std::chrono::seconds(5));
 }
 
 TEST(Resolve, LiteralsOnlyForListeners)
