@@ -234,6 +234,51 @@ TEST(Stream, RunReturnsWhenStreamsAreDoneDespiteALongTimeout)
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
+// read_some skips the recv(2) that would say EAGAIN after a read that emptied the socket; bytes
+// that arrive while nobody reads, or while a read waits, or the peer's close must still be seen.
+TEST(Stream, ReadsEveryArrivalAfterARecvThatEmptiedTheSocket)
+{
+    Pair pair;
+    std::vector<std::string> got;
+    std::error_code last;
+    auto read = [&](Stream& s) -> awaitable<void> {
+        char buf[64];
+        auto [ec, n] = co_await s.read_some(asio::buffer(buf));
+        last = ec;
+        if (!ec)
+            got.emplace_back(buf, n);
+    };
+    asio::co_spawn(
+        pair.context,
+        [&]() -> awaitable<void> {
+            Stream s(std::move(pair.server), Role::server);
+            s.set_timeout(std::chrono::seconds(2));  // a missed arrival fails as a timeout, not a hang
+            asio::write(pair.client, asio::buffer(std::string("a")));
+            co_await read(s);
+            // "b" arrives and epoll reports it while no read is pending
+            asio::write(pair.client, asio::buffer(std::string("b")));
+            asio::steady_timer later(pair.context, std::chrono::milliseconds(50));
+            co_await later.async_wait(use_tuple);
+            co_await read(s);
+            // "c" arrives while the read waits
+            asio::co_spawn(
+                pair.context,
+                [&]() -> awaitable<void> {
+                    asio::steady_timer soon(pair.context, std::chrono::milliseconds(50));
+                    co_await soon.async_wait(use_tuple);
+                    asio::write(pair.client, asio::buffer(std::string("c")));
+                    pair.client.shutdown(tcp::socket::shutdown_send);
+                },
+                asio::detached);
+            co_await read(s);
+            co_await read(s);  // the close
+        },
+        asio::detached);
+    pair.context.run_for(std::chrono::seconds(10));
+    EXPECT_EQ(got, (std::vector<std::string>{"a", "b", "c"}));
+    EXPECT_EQ(last, asio::error::eof);
+}
+
 // A listener whose accept queue is full drops further SYNs, as a black-holed address would: the
 // connect must give up at its timeout, not after the kernel's retries (about two minutes).
 TEST(ConnectTcp, GivesUpAtItsTimeout)
