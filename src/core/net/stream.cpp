@@ -241,10 +241,14 @@ awaitable<std::error_code> Stream::send_file(int fd, std::uint64_t offset, std::
         }
         co_return std::error_code{};
     }
-    std::error_code ec;
-    socket_.native_non_blocking(true, ec);
-    if (ec)
-        co_return ec;
+    // sendfile(2) below must not block. Sockets from our acceptor, and any that asio has used
+    // asynchronously, already are non-blocking; setting it again would cost an ioctl per file.
+    if (!socket_.native_non_blocking()) {
+        std::error_code ec;
+        socket_.native_non_blocking(true, ec);
+        if (ec)
+            co_return ec;
+    }
     off_t off = static_cast<off_t>(offset);
     while (length > 0) {
         const ssize_t n = ::sendfile(socket_.native_handle(), fd, &off, std::min<std::uint64_t>(length, 1u << 30));
