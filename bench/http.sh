@@ -3,7 +3,7 @@
 # Same files, 2 workers each, access logs off, keep-alive on. Scenarios: 1 KiB keep-alive, 100 KiB
 # keep-alive, 1 KiB with `Connection: close`. Servers alternate A B C A B C … for ROUNDS rounds.
 #   LAYER7_BIN=path  use this layer7 instead of building build/release
-#   ROUNDS=3 DURATION=5s CONNECTIONS=50 WORKERS=2
+#   ROUNDS=3 DURATION=5s CONNECTIONS=50 WORKERS=2 PIN=1 (CPU placement: see lib.sh)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
@@ -41,7 +41,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 declare -A port pid
 start_layer7() {
     port[layer7]="$(free_port)"
-    "$layer7" --threads "$WORKERS" --log-level warn --data "$work/l7data" http serve --root "$docs" \
+    $(server_pin) "$layer7" --threads "$WORKERS" --log-level warn --data "$work/l7data" http serve --root "$docs" \
         --listen "127.0.0.1:${port[layer7]}" >"$work/layer7.out" 2>&1 &
     pid[layer7]=$!
     pids+=("$!")
@@ -79,7 +79,7 @@ http {
     }
 }
 EOF
-    nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >"$work/nginx.out" 2>&1 &
+    $(server_pin) nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >"$work/nginx.out" 2>&1 &
     pid[nginx]=$!
     pids+=("$!")
 }
@@ -100,7 +100,7 @@ hosts:
       /:
         file.dir: $docs
 EOF
-    h2o -m master -c "$work/h2o.conf" >"$work/h2o.out" 2>&1 &
+    $(server_pin) h2o -m master -c "$work/h2o.conf" >"$work/h2o.out" 2>&1 &
     pid[h2o]=$!
     pids+=("$!")
 }
@@ -133,7 +133,7 @@ measure() {
     local args=(-t1 -c"$CONNECTIONS" -d"$DURATION" --latency)
     [ "$mode" = close ] && args+=(-H "Connection: close")
     before="$(server_ticks "${pid[$server]}")"
-    out="$(wrk "${args[@]}" "http://127.0.0.1:${port[$server]}$path")"
+    out="$($(client_pin) wrk "${args[@]}" "http://127.0.0.1:${port[$server]}$path")"
     after="$(server_ticks "${pid[$server]}")"
     requests="$(awk '/requests in/ { print $1 }' <<<"$out")"
     rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
@@ -148,10 +148,10 @@ scenarios=("1k-keepalive|/1k.bin|keep" "100k-keepalive|/100k.bin|keep" "1k-close
 
 # warm-up: fill file caches, fault in code
 for s in "${servers[@]}"; do
-    wrk -t1 -c10 -d1s "http://127.0.0.1:${port[$s]}/1k.bin" >/dev/null
+    $(client_pin) wrk -t1 -c10 -d1s "http://127.0.0.1:${port[$s]}/1k.bin" >/dev/null
 done
 
-echo "wrk -t1 -c$CONNECTIONS -d$DURATION, $WORKERS workers per server, $ROUNDS rounds (A B C alternating)"
+echo "wrk -t1 -c$CONNECTIONS -d$DURATION, $WORKERS workers per server, $ROUNDS rounds (A B C alternating), $(pin_note)"
 printf '%-16s %-7s %12s %10s %14s\n' scenario server "req/s(med)" "p99 ms" "CPU us/req"
 declare -A rps_of cpu_of
 for sc in "${scenarios[@]}"; do

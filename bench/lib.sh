@@ -22,6 +22,18 @@ median() {
 # Largest of numbers given as arguments.
 best() { printf '%s\n' "$@" | sort -g | tail -1; }
 
+# CPU placement (PIN=1, the default, on a machine with at least 2 CPUs): the load generator gets
+# CPU 0 and the servers the others. On a small machine a load generator that shares its CPU with
+# the server's threads makes the scheduler's placement of three busy threads on two CPUs, and which
+# server thread happened to accept which connection, decide the figures. PIN=0 turns it off.
+# Usage: $(client_pin) wrk ...   /   $(server_pin) nginx ...   (each prints nothing when off)
+pin_on() { [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; }
+server_cpus() { local last=$(($(nproc) - 1)); [ "$last" = 1 ] && echo 1 || echo "1-$last"; }
+client_pin() { pin_on && echo "taskset -c 0" || true; }
+server_pin() { pin_on && echo "taskset -c $(server_cpus)" || true; }
+pin_note() { pin_on && echo "load generator on CPU 0, servers on CPU $(server_cpus) (PIN=0: no pinning)" ||
+    echo "no CPU pinning"; }
+
 # Waits up to 10 s for a TCP port on 127.0.0.1 to accept connections.
 wait_port() {
     local port="$1" end=$((SECONDS + 10))
