@@ -134,7 +134,7 @@ Step Session::error(std::string_view text)
 
 Step Session::on_line(std::string_view line)
 {
-    if (state_ == State::closed || state_ == State::update || pending_ != Pending::none) {
+    if (!takes_lines()) {
         Step s;
         s.action = Action::close;  // the shell never feeds lines while an action is pending
         return s;
@@ -153,6 +153,8 @@ Step Session::on_line(std::string_view line)
 
 Step Session::on_line_too_long()
 {
+    if (!takes_lines())
+        return on_line({});  // the same silent close
     return error("line too long");
 }
 

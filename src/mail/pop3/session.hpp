@@ -95,6 +95,8 @@ private:
     // The message a "msg" argument names, or the -ERR step explaining why not.
     std::optional<std::size_t> message_number(std::string_view arg, Step& failure);
     bool auth_allowed() const { return policy_.plaintext_auth || tls_ || client_.loopback; }
+    // A line now is the shell's mistake or comes after the end: nothing is said, the shell closes.
+    bool takes_lines() const { return state_ != State::closed && state_ != State::update && pending_ == Pending::none; }
     std::size_t live_count() const;
     std::uint64_t live_size() const;
 

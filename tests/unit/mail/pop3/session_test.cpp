@@ -94,6 +94,19 @@ TEST(Pop3Session, MaxErrorsAtLimit)
     }
 }
 
+// Found by the fuzzer: once closed, a session says nothing more, whatever the shell feeds it.
+TEST(Pop3Session, ClosedSessionIgnoresAnOverlongLine)
+{
+    Policy p = policy_with_bob();
+    p.max_auth_failures = 1;
+    Session s(p, Client{.loopback = true});
+    s.on_line("USER bob");
+    EXPECT_EQ(s.on_line("PASS z").action, Action::close);
+    const Step late = s.on_line_too_long();
+    EXPECT_TRUE(late.wire.empty());
+    EXPECT_EQ(late.action, Action::close);
+}
+
 TEST(Pop3Session, NoCredentialCheckMeansNoLogin)
 {
     Policy p;  // check_credentials unset
