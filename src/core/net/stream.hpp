@@ -39,6 +39,13 @@ public:
     awaitable<std::pair<std::error_code, std::size_t>> read_some(asio::mutable_buffer buffer);
     // Writes all of `bytes`; traces them as protocol text when `text` is set.
     awaitable<std::error_code> write(std::string_view bytes, bool text = true);
+    // On plain TCP, sends what the socket buffer takes of `bytes` at once, without suspending, and
+    // removes it from `bytes` (not traced); nothing through TLS. An error only for a real failure.
+    // For a caller whose writes mostly fit: it skips the coroutine write() is.
+    std::error_code write_now(std::string_view& bytes)
+    {
+        return tls_ ? std::error_code{} : send_now(bytes, 0);
+    }
     // Writes several buffers in one go (scatter/gather); not traced.
     awaitable<std::error_code> write_gather(const std::vector<asio::const_buffer>& buffers);
     // Sends `prefix` (e.g. a response head) and then `length` bytes of file `fd` from `offset`:

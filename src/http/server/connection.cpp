@@ -56,6 +56,9 @@ private:
     core::awaitable<std::error_code> emit(Reply& reply, const Request* request, bool keep_alive,
                                           std::chrono::system_clock::time_point wall);
     core::awaitable<std::error_code> flush();
+    // Sends out_ at once if the socket takes it all (plain TCP); false with what is left kept in
+    // out_, or with `ec` set on a failure.
+    bool flushed_now(std::error_code& ec);
     // Answers a broken request with its status and closes (no access to a parsed request).
     core::awaitable<void> fail(Status status);
 
@@ -77,6 +80,18 @@ core::awaitable<std::error_code> Connection::flush()
     auto ec = co_await stream_.write(out_, false);
     out_.clear();
     co_return ec;
+}
+
+bool Connection::flushed_now(std::error_code& ec)
+{
+    std::string_view left(out_);
+    ec = stream_.write_now(left);
+    if (ec || !left.empty()) {
+        out_.erase(0, out_.size() - left.size());
+        return false;
+    }
+    out_.clear();
+    return true;
 }
 
 core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* request, bool keep_alive,
@@ -183,8 +198,14 @@ core::awaitable<void> Connection::run()
         const h1::Event event = parser_.next();
         switch (event.kind) {
         case h1::EventKind::need_more: {
-            if (auto ec = co_await flush())
-                co_return;
+            // Most answers fit in the socket buffer: sent here without the coroutine flush() is.
+            if (std::error_code sent_ec; !out_.empty() && !flushed_now(sent_ec)) {
+                if (sent_ec)
+                    co_return;
+                auto flush_ec = co_await flush();
+                if (flush_ec)
+                    co_return;
+            }
             // Between requests the keep-alive timeout applies; inside a head, what is left of
             // the header timeout (a slow sender must not hold the connection forever).
             auto timeout = std::chrono::duration_cast<Clock::duration>(options_.limits.idle_timeout);

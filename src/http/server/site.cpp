@@ -43,6 +43,7 @@ struct FileMeta {
     Validators validators, gzip_validators;  // the gzipped representation has its own ETag
     std::string etag_text, gzip_etag_text, last_modified_text;
     std::string_view content_type;
+    bool compressible = false;  // is_compressible(content_type), asked on every request
 };
 
 struct CachedFile {
@@ -81,6 +82,7 @@ FileMeta meta_from_stat(const struct stat& st, std::string_view path)
     m.gzip_etag_text = to_string(*m.gzip_validators.etag);
     m.last_modified_text = format_http_date(modified);
     m.content_type = mime_type_for_path(path);
+    m.compressible = is_compressible(m.content_type);
     return m;
 }
 
@@ -160,7 +162,7 @@ Reply file_reply(const Request& request, const FileMeta& meta, const Source& ide
     auto add_validators = [&] {
         f.add("Last-Modified", meta.last_modified_text);
         f.add("ETag", use_gzip ? meta.gzip_etag_text : meta.etag_text);
-        if (is_compressible(meta.content_type))
+        if (meta.compressible)
             f.add("Vary", "Accept-Encoding");
     };
     switch (evaluate_preconditions(request, use_gzip ? meta.gzip_validators : meta.validators)) {
@@ -270,7 +272,7 @@ Reply Site::get(const Request& request, std::string_view path, std::string_view 
     const std::uint64_t generation = generation_.load(std::memory_order_relaxed);
 
     auto serve_cached = [&](CachedFile& c) {
-        if (want_gzip && !c.gzipped && is_compressible(c.meta.content_type) && c.meta.size >= min_gzip_size &&
+        if (want_gzip && !c.gzipped && c.meta.compressible && c.meta.size >= min_gzip_size &&
             c.meta.size <= max_gzip_size) {
             if (c.content) {
                 c.gzipped = gzip(*c.content);
