@@ -16,8 +16,8 @@ void append_version(std::string& out, Version v)
 
 bool valid_fields(const Fields& fields)
 {
-    for (Field f : fields)
-        if (!valid_field(f.name, f.value))
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (!fields.known_valid(i) && !valid_field(fields[i].name, fields[i].value))
             return false;
     return true;
 }

@@ -3,7 +3,16 @@
 
 #include "http/message/token.hpp"
 
+#include <cassert>
+
 namespace layer7::http {
+
+void Fields::add_valid(std::string_view name, std::string_view value)
+{
+    assert(is_token(name) && is_field_value(value) && trim_ows(value).size() == value.size());
+    add(name, value);
+    slots_.back().known_valid = true;
+}
 
 void Fields::add(std::string_view name, std::string_view value)
 {
@@ -13,7 +22,7 @@ void Fields::add(std::string_view name, std::string_view value)
         data_.reserve(384);
         slots_.reserve(16);
     }
-    Slot s;
+    Slot s{};
     s.name_at = static_cast<std::uint32_t>(data_.size());
     s.name_len = static_cast<std::uint32_t>(name.size());
     data_.append(name);
@@ -43,7 +52,7 @@ std::size_t Fields::erase(std::string_view name)
             ++removed;
             continue;
         }
-        Slot n{static_cast<std::uint32_t>(data.size()), s.name_len, 0, s.value_len};
+        Slot n{static_cast<std::uint32_t>(data.size()), s.name_len, 0, s.value_len, s.known_valid};
         data.append(name_of(s));
         n.value_at = static_cast<std::uint32_t>(data.size());
         data.append(value_of(s));

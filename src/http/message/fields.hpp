@@ -19,6 +19,12 @@ class Fields {
 public:
     // Appends a field line (kept in order; duplicates allowed). Views stay valid until the next mutation.
     void add(std::string_view name, std::string_view value);
+    // The same for a line known to be valid (a token name; a value of visible characters without
+    // surrounding whitespace: constants, dates and numbers we formatted), which serializers do not
+    // check again. Debug builds check it here.
+    void add_valid(std::string_view name, std::string_view value);
+    // Whether line `i` came from add_valid.
+    bool known_valid(std::size_t i) const { return slots_[i].known_valid; }
     // Replaces every line named `name` with one line.
     void set(std::string_view name, std::string_view value);
     // Removes every line named `name`; returns how many.
@@ -63,6 +69,7 @@ public:
 private:
     struct Slot {
         std::uint32_t name_at, name_len, value_at, value_len;
+        bool known_valid;
     };
     std::string_view name_of(const Slot& s) const { return {data_.data() + s.name_at, s.name_len}; }
     std::string_view value_of(const Slot& s) const { return {data_.data() + s.value_at, s.value_len}; }

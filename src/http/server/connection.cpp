@@ -100,21 +100,21 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
     Response& response = reply.response;
     response.version = Version{1, 1};
     Fields& f = response.fields;
-    f.add("Server", "layer7");
-    f.add("Date", current_date(wall));
+    f.add_valid("Server", "layer7");
+    f.add_valid("Date", current_date(wall));
     const std::uint64_t size = reply.body_size();
     // An HTTP/1.0 client does not know chunked: the end of the connection ends the body.
     const bool chunked = reply.chunked && !forbids_content(response.status);
     if (chunked && request && request->version.minor == 0)
         keep_alive = false;
     else if (chunked)
-        f.add("Transfer-Encoding", "chunked");
+        f.add_valid("Transfer-Encoding", "chunked");
     else if (!forbids_content(response.status))
-        f.add("Content-Length", std::to_string(size));
+        f.add_valid("Content-Length", std::to_string(size));
     if (!keep_alive)
-        f.add("Connection", "close");
+        f.add_valid("Connection", "close");
     else if (request && request->version.minor == 0)
-        f.add("Connection", "keep-alive");  // HTTP/1.0 persistence must be confirmed (RFC 9112 §9.3)
+        f.add_valid("Connection", "keep-alive");  // HTTP/1.0 persistence must be confirmed (RFC 9112 §9.3)
 
     const std::size_t head_at = out_.size();
     if (!h1::append_response_head(out_, response)) {

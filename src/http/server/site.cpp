@@ -160,10 +160,10 @@ Reply file_reply(const Request& request, const FileMeta& meta, const Source& ide
     Fields& f = r.response.fields;
     // A 304 carries the fields a 200 would have had, Vary included (RFC 9110 §15.4.5).
     auto add_validators = [&] {
-        f.add("Last-Modified", meta.last_modified_text);
-        f.add("ETag", use_gzip ? meta.gzip_etag_text : meta.etag_text);
+        f.add_valid("Last-Modified", meta.last_modified_text);
+        f.add_valid("ETag", use_gzip ? meta.gzip_etag_text : meta.etag_text);
         if (meta.compressible)
-            f.add("Vary", "Accept-Encoding");
+            f.add_valid("Vary", "Accept-Encoding");
     };
     switch (evaluate_preconditions(request, use_gzip ? meta.gzip_validators : meta.validators)) {
     case Precondition::not_modified:
@@ -188,7 +188,7 @@ Reply file_reply(const Request& request, const FileMeta& meta, const Source& ide
             f.add("Accept-Ranges", "bytes");
             if (range.ranges.size() == 1) {
                 const ByteRange& b = range.ranges[0];
-                f.add("Content-Type", meta.content_type);
+                f.add_valid("Content-Type", meta.content_type);
                 f.add("Content-Range", "bytes " + std::to_string(b.first) + "-" + std::to_string(b.last) + "/" +
                                            std::to_string(meta.size));
                 r.body.push_back(slice(identity, b.first, b.length()));
@@ -210,10 +210,10 @@ Reply file_reply(const Request& request, const FileMeta& meta, const Source& ide
 
     r.response.status = Status::ok;
     add_validators();
-    f.add("Content-Type", meta.content_type);
-    f.add("Accept-Ranges", "bytes");
+    f.add_valid("Content-Type", meta.content_type);
+    f.add_valid("Accept-Ranges", "bytes");
     if (use_gzip) {
-        f.add("Content-Encoding", "gzip");
+        f.add_valid("Content-Encoding", "gzip");
         r.body.push_back(slice(Source{gzipped, nullptr}, 0, gzipped->size()));
         return r;
     }

@@ -61,6 +61,10 @@ TEST(Serializer, RefusesResponseSplitting)
     std::string out = "keep";
     EXPECT_FALSE(append_response_head(out, r));
     EXPECT_EQ(out, "keep");
+    Response mixed;  // lines from add_valid are not checked again; the others still are
+    mixed.fields.add_valid("Server", "layer7");
+    mixed.fields.add("Location", "/x\r\nSet-Cookie: evil=1");
+    EXPECT_FALSE(append_response_head(out, mixed));
     Response bad_name;
     bad_name.fields.add("Bad Name", "x");
     EXPECT_FALSE(append_response_head(out, bad_name));
