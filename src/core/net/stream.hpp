@@ -16,6 +16,7 @@
 #include <asio/ssl.hpp>
 
 #include "core/net/asio.hpp"
+#include "core/net/coarse_clock.hpp"
 #include "core/trace/trace.hpp"
 
 namespace layer7::core {
@@ -82,7 +83,7 @@ private:
     // (fsync, an upstream lookup) never counts as the peer's idleness.
     void arm()
     {
-        deadline_ = Clock::now() + timeout_;
+        deadline_ = coarse_deadline(timeout_);
         timed_out_ = false;
         watch();
     }

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/net/coarse_clock.hpp"
 #include "http/h1/chunked.hpp"
 #include "http/h1/connection.hpp"
 #include "http/h1/request_parser.hpp"
@@ -210,7 +211,7 @@ core::awaitable<void> Connection::run()
             // the header timeout (a slow sender must not hold the connection forever).
             auto timeout = std::chrono::duration_cast<Clock::duration>(options_.limits.idle_timeout);
             if (in_message && !head_seen) {
-                const auto left = message_started + options_.header_timeout - Clock::now();
+                const auto left = message_started + options_.header_timeout - core::coarse_steady_now();
                 if (left <= Clock::duration::zero()) {
                     spdlog::info("http: {} sent no complete header within {}s", stream_.peer_string(),
                                  options_.header_timeout.count());
@@ -232,7 +233,7 @@ core::awaitable<void> Connection::run()
             if (!in_message) {
                 in_message = true;
                 head_seen = false;
-                message_started = Clock::now();
+                message_started = core::coarse_steady_now();
             }
             parser_.feed(std::string_view(input_.get(), n));
             break;
@@ -271,7 +272,7 @@ core::awaitable<void> Connection::run()
             in_message = false;
             const Request& request = parser_.request();
             // One reading of each clock per request: the message's start stands for "now".
-            const auto wall = std::chrono::system_clock::now();
+            const auto wall = core::coarse_system_now();
             RequestContext context{stream_.is_tls(), message_started,
                                    std::chrono::time_point_cast<std::chrono::seconds>(wall)};
             Reply reply = handler_.handle(request, body_, context);
