@@ -12,11 +12,15 @@
 namespace layer7::core {
 
 namespace detail {
+inline std::chrono::nanoseconds to_duration(const timespec& ts)
+{
+    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
 inline std::chrono::nanoseconds read_clock(clockid_t id)
 {
     timespec ts{};
     ::clock_gettime(id, &ts);
-    return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+    return to_duration(ts);
 }
 }  // namespace detail
 
@@ -32,7 +36,7 @@ inline std::chrono::steady_clock::time_point coarse_deadline(std::chrono::steady
     static const std::chrono::nanoseconds tick = [] {
         timespec ts{};
         ::clock_getres(CLOCK_MONOTONIC_COARSE, &ts);
-        return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+        return detail::to_duration(ts);
     }();
     return coarse_steady_now() + tick + after;
 }

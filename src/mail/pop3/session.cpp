@@ -132,13 +132,17 @@ Step Session::error(std::string_view text)
     return reply(err(text));
 }
 
+Step Session::silent_close()
+{
+    Step s;
+    s.action = Action::close;  // the shell never feeds lines while an action is pending
+    return s;
+}
+
 Step Session::on_line(std::string_view line)
 {
-    if (!takes_lines()) {
-        Step s;
-        s.action = Action::close;  // the shell never feeds lines while an action is pending
-        return s;
-    }
+    if (!takes_lines())
+        return silent_close();
     const auto space = line.find(' ');
     const std::string_view verb = line.substr(0, space);
     const std::string_view args = space == std::string_view::npos ? std::string_view{} : line.substr(space + 1);
@@ -154,7 +158,7 @@ Step Session::on_line(std::string_view line)
 Step Session::on_line_too_long()
 {
     if (!takes_lines())
-        return on_line({});  // the same silent close
+        return silent_close();
     return error("line too long");
 }
 

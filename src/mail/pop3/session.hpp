@@ -97,6 +97,7 @@ private:
     bool auth_allowed() const { return policy_.plaintext_auth || tls_ || client_.loopback; }
     // A line now is the shell's mistake or comes after the end: nothing is said, the shell closes.
     bool takes_lines() const { return state_ != State::closed && state_ != State::update && pending_ == Pending::none; }
+    static Step silent_close();  // what a line gets when takes_lines() is false
     std::size_t live_count() const;
     std::uint64_t live_size() const;
 
