@@ -2,7 +2,8 @@
 // header, a cache's once-a-second revalidation): the kernel's values as of its last tick
 // (CLOCK_MONOTONIC_COARSE, CLOCK_REALTIME_COARSE), a memory read in the vDSO instead of a
 // timestamp-counter read and scaling, on the same time lines as steady_clock and system_clock.
-// At most one tick (1-10 ms) behind the precise clocks.
+// Usually within one tick (1-10 ms) of the precise clocks, but more after an idle CPU wakes
+// (a tickless kernel updates them lazily: 2 ticks seen on a 4 ms-tick VM).
 #pragma once
 
 #include <time.h>
@@ -30,7 +31,11 @@ inline std::chrono::steady_clock::time_point coarse_steady_now()
         std::chrono::duration_cast<std::chrono::steady_clock::duration>(detail::read_clock(CLOCK_MONOTONIC_COARSE)));
 }
 
-// A steady_clock time no earlier than `after` from now: the coarse reading plus one tick.
+// A steady_clock time `after` from now, give or take the coarse clock's lag: one tick is added,
+// so it is early only by a lag beyond one tick, in practice less than kCoarseSlack. Fine for idle
+// timeouts, which are seconds; not for anything where being early breaks a promise.
+inline constexpr std::chrono::milliseconds kCoarseSlack{20};
+
 inline std::chrono::steady_clock::time_point coarse_deadline(std::chrono::steady_clock::duration after)
 {
     static const std::chrono::nanoseconds tick = [] {
