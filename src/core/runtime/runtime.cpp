@@ -216,6 +216,7 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
         acceptor->set_option(asio::ip::tcp::no_delay(true), ec);  // inherited by accepted sockets
         acceptor->non_blocking(true, ec);  // accept_one must see EAGAIN, not block
         if (first == FirstSpeaker::client) {
+            // Only a saving: if the kernel refuses it, connections are simply accepted earlier.
             int seconds = 1;
             ::setsockopt(acceptor->native_handle(), IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds);
         }
