@@ -1,0 +1,25 @@
+// ByteSource: a body that is pulled chunk by chunk instead of held whole — an HTTP request body as
+// it arrives, a reply body generated or relayed while it is sent, an upload read from a file. The
+// consumer asks for the next chunk only when it has room for it, which is all backpressure needs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <system_error>
+
+#include "core/net/asio.hpp"
+
+namespace layer7::core {
+
+class ByteSource {
+public:
+    virtual ~ByteSource() = default;
+    // Sets `chunk` to the next bytes, valid until the following call; an empty chunk is the end.
+    // An error also ends the source (std::errc::message_size: over the size limit).
+    virtual awaitable<std::error_code> next(std::string_view& chunk) = 0;
+    // The total size when it is known before the first chunk (Content-Length, a file's size).
+    virtual std::optional<std::uint64_t> size() const { return std::nullopt; }
+};
+
+}  // namespace layer7::core
