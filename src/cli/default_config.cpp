@@ -34,6 +34,13 @@ root = ""                       # empty: DATA/www, filled with the demo site on 
 writable = false                # PUT and DELETE
 access_log = ""                 # "" off, "-" stdout, or a file
 gzip = true
+builtins = true                 # /echo (forms), /session (cookies), /time (JSON) on every host
+
+# More handlers at path prefixes (longest prefix wins; host = "" means every host):
+# handler = "files" (with root), "echo", "session" or "time".
+[[http.mount]]
+prefix = "/now"
+handler = "time"
 
 [[http.cache]]
 prefix = "/images/"

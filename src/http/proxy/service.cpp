@@ -6,7 +6,8 @@
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
 #include "http/client/redirect.hpp"
-#include "http/proxy/connection.hpp"
+#include "http/proxy/handler.hpp"
+#include "http/server/connection.hpp"
 
 namespace layer7::http::proxy {
 
@@ -89,11 +90,14 @@ public:
         if (auto loaded = store_->stats().loaded)
             spdlog::info("proxy: {} cached entries found in {}", loaded, so.dir);
         proxy_ = std::make_unique<Proxy>(std::move(o), *store_);
+        handler_ = std::make_unique<ProxyHandler>(*proxy_, config_.limits.max_message, config_.limits.idle_timeout);
         options_.limits = config_.limits;
         options_.header_timeout = config_.header_timeout;
 
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), config_.limits.max_connections,
-                                              [this](asio::ip::tcp::socket s) { return serve(std::move(s)); },
+                                              [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
+                                                  return serve(std::move(s), peer);
+                                              },
                                               core::FirstSpeaker::client);
         if (ec)
             throw core::StartError("proxy: cannot listen on " + where + ": " + ec.message());
@@ -104,17 +108,18 @@ public:
     }
 
 private:
-    core::awaitable<void> serve(asio::ip::tcp::socket socket)
+    core::awaitable<void> serve(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer)
     {
-        core::Stream stream(std::move(socket), core::Role::server);
+        core::Stream stream(std::move(socket), core::Role::server, peer);
         stream.set_timeout(config_.header_timeout);
-        co_await serve_connection(stream, *proxy_, options_);
+        co_await serve_h1(stream, *handler_, options_);
         co_await stream.shutdown();
     }
 
     Config config_;
     std::unique_ptr<cache::Store> store_;
     std::unique_ptr<Proxy> proxy_;
+    std::unique_ptr<ProxyHandler> handler_;
     ConnectionOptions options_;
 };
 

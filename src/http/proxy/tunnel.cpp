@@ -1,9 +1,9 @@
-// CONNECT tunnels (RFC 9110 §9.3.6): see connection.hpp.
+// CONNECT tunnels (RFC 9110 §9.3.6): see handler.hpp.
 #include <spdlog/spdlog.h>
 
 #include "core/net/resolve.hpp"
 #include "http/message/target.hpp"
-#include "http/proxy/connection.hpp"
+#include "http/proxy/handler.hpp"
 
 namespace layer7::http::proxy {
 
@@ -11,14 +11,12 @@ namespace {
 
 using namespace asio::experimental::awaitable_operators;
 
-core::awaitable<void> answer(core::Stream& stream, std::string_view status_line, std::string_view text)
+// A CONNECT that does not become a tunnel: the status and why, and the connection closes.
+Reply answer(Status status, std::string text)
 {
-    std::string out(status_line);
-    out += "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(text.size() + 1) +
-           "\r\nConnection: close\r\n\r\n";
-    out += text;
-    out.push_back('\n');
-    co_await stream.write(out, false);
+    Reply reply = text_reply(status, std::move(text) + "\n");
+    reply.close = true;
+    return reply;
 }
 
 // Copies `from` → `to`. The end of one direction is passed on as a half-close (FIN), so the other
@@ -46,44 +44,50 @@ core::awaitable<void> pump(core::Stream& from, core::Stream& to)
     }
 }
 
+// The tunnel itself, once the 200 is out: bytes both ways until both ends are done.
+core::awaitable<void> run_tunnel(core::Stream& client, std::shared_ptr<core::Stream> upstream, std::string early,
+                                 std::chrono::seconds idle_timeout)
+{
+    if (!early.empty() && co_await upstream->write(early, false))
+        co_return;
+    client.set_timeout(idle_timeout);
+    upstream->set_timeout(idle_timeout);
+    co_await (pump(client, *upstream) && pump(*upstream, client));
+    co_await upstream->shutdown();
+}
+
 }  // namespace
 
-core::awaitable<void> tunnel(core::Stream& client, Proxy& proxy, const Request& request, std::string early,
-                             std::chrono::seconds idle_timeout)
+core::awaitable<Outcome> open_tunnel(Proxy& proxy, const Request& request, std::chrono::seconds idle_timeout,
+                                     std::string_view client)
 {
     std::string host;
     std::uint16_t port = 0;
-    if (!split_authority(request.target, host, port) || port == 0) {
-        co_await answer(client, "HTTP/1.1 400 Bad Request", "CONNECT wants host:port");
-        co_return;
-    }
+    if (!split_authority(request.target, host, port) || port == 0)
+        co_return answer(Status::bad_request, "CONNECT wants host:port");
     if (!proxy.connect_allowed(port)) {
-        spdlog::info("proxy: CONNECT to {} refused from {}: port {} is not allowed", request.target,
-                     client.peer_string(), port);
-        co_await answer(client, "HTTP/1.1 403 Forbidden", "CONNECT is allowed only to the configured ports");
-        co_return;
+        spdlog::info("proxy: CONNECT to {} refused from {}: port {} is not allowed", request.target, client, port);
+        co_return answer(Status::forbidden, "CONNECT is allowed only to the configured ports");
     }
     const core::HostPort target{host, port};  // named: GCC 12 destroys temporaries in co_await too early
     auto [ec, socket] = co_await core::connect_tcp(target, proxy.options().connect_timeout);
-    if (ec == asio::error::timed_out) {
-        co_await answer(client, "HTTP/1.1 504 Gateway Timeout", "connecting to the target timed out");
-        co_return;
-    }
+    if (ec == asio::error::timed_out)
+        co_return answer(Status::gateway_timeout, "connecting to the target timed out");
     if (ec) {
         spdlog::info("proxy: CONNECT to {} failed: {}", request.target, ec.message());
-        co_await answer(client, "HTTP/1.1 502 Bad Gateway", "cannot connect to " + request.target);
-        co_return;
+        co_return answer(Status::bad_gateway, "cannot connect to " + request.target);
     }
     ++proxy.stats().tunnels;
-    core::Stream upstream(std::move(socket), core::Role::client);
-    if (co_await client.write("HTTP/1.1 200 Connection Established\r\n\r\n", false))
-        co_return;
-    if (!early.empty() && co_await upstream.write(early, false))
-        co_return;
-    client.set_timeout(idle_timeout);
-    upstream.set_timeout(idle_timeout);
-    co_await (pump(client, upstream) && pump(upstream, client));
-    co_await upstream.shutdown();
+    auto upstream = std::make_shared<core::Stream>(std::move(socket), core::Role::client);
+    Upgrade upgrade;
+    upgrade.response.status = Status::ok;
+    upgrade.response.reason = "Connection Established";
+    // A plain lambda that starts a coroutine taking its state by value: nothing dangles if the
+    // Upgrade goes before the tunnel ends.
+    upgrade.run = [upstream, idle_timeout](core::Stream& stream, std::string early) {
+        return run_tunnel(stream, upstream, std::move(early), idle_timeout);
+    };
+    co_return upgrade;
 }
 
 }  // namespace layer7::http::proxy

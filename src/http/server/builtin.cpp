@@ -93,4 +93,41 @@ Reply session_page(const Request& request, SessionTable& sessions, std::chrono::
     return r;
 }
 
+std::optional<Reply> EchoHandler::handle_now(const Request& request, const RequestContext& context)
+{
+    const Method& m = request.method;
+    if (m == MethodId::get || m == MethodId::head)
+        return echo_page(request, context.query, {});
+    if (m == MethodId::options)
+        return options_reply("GET, HEAD, POST, OPTIONS");
+    if (m == MethodId::post)
+        return std::nullopt;
+    return not_allowed_reply("GET, HEAD, POST, OPTIONS");
+}
+
+core::awaitable<Outcome> EchoHandler::handle(Exchange& exchange)
+{
+    if (exchange.request.method != MethodId::post)
+        co_return std::move(*handle_now(exchange.request, exchange.context));
+    std::string body;
+    if (auto ec = co_await read_body(exchange.body, body, max_body_))
+        co_return body_error_reply(ec);
+    co_return echo_page(exchange.request, exchange.context.query, body);
+}
+
+std::optional<Reply> SessionHandler::handle_now(const Request& request, const RequestContext& context)
+{
+    const Method& m = request.method;
+    if (m == MethodId::get || m == MethodId::head)
+        return session_page(request, sessions_, context.wall, context.tls);
+    if (m == MethodId::options)
+        return options_reply("GET, HEAD, OPTIONS");
+    return not_allowed_reply("GET, HEAD, OPTIONS");
+}
+
+core::awaitable<Outcome> SessionHandler::handle(Exchange& exchange)
+{
+    co_return std::move(*handle_now(exchange.request, exchange.context));
+}
+
 }  // namespace layer7::http

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "http/message/message.hpp"
+#include "http/server/handler.hpp"
 #include "http/server/reply.hpp"
 #include "http/server/sessions.hpp"
 
@@ -15,5 +16,27 @@ namespace layer7::http {
 Reply echo_page(const Request& request, std::string_view query, std::string_view body);
 // GET/HEAD /session. `secure` adds the Secure attribute (the request came over TLS).
 Reply session_page(const Request& request, SessionTable& sessions, std::chrono::sys_seconds now, bool secure);
+
+// /echo as a handler: GET/HEAD answer at once, POST reads its body (up to `max_body`).
+class EchoHandler final : public Handler {
+public:
+    explicit EchoHandler(std::size_t max_body) : max_body_(max_body) {}
+    core::awaitable<Outcome> handle(Exchange& exchange) override;
+    std::optional<Reply> handle_now(const Request& request, const RequestContext& context) override;
+
+private:
+    std::size_t max_body_;
+};
+
+// /session as a handler.
+class SessionHandler final : public Handler {
+public:
+    explicit SessionHandler(SessionTable& sessions) : sessions_(sessions) {}
+    core::awaitable<Outcome> handle(Exchange& exchange) override;
+    std::optional<Reply> handle_now(const Request& request, const RequestContext& context) override;
+
+private:
+    SessionTable& sessions_;
+};
 
 }  // namespace layer7::http

@@ -8,10 +8,10 @@
 
 #include "core/net/coarse_clock.hpp"
 #include "http/h1/chunked.hpp"
-#include "http/h1/connection.hpp"
-#include "http/h1/request_parser.hpp"
+#include "http/h1/server_connection.hpp"
 #include "http/h1/serializer.hpp"
 #include "http/message/date.hpp"
+#include "http/server/finish.hpp"
 
 namespace layer7::http {
 
@@ -33,10 +33,35 @@ std::string_view current_date(std::chrono::system_clock::time_point now)
     return cached;
 }
 
+h1::ServerRules rules_for(const ConnectionOptions& o)
+{
+    h1::ServerRules r;
+    r.parser.max_start_line = std::max<std::size_t>(o.limits.max_line, 1024);
+    r.parser.max_field_section = o.limits.max_header;
+    r.parser.max_body = o.limits.max_message;
+    r.header_timeout = o.header_timeout;
+    r.idle_timeout = o.limits.idle_timeout;
+    r.max_requests = o.max_requests;
+    return r;
+}
+
+class Connection;
+
+// The request body as the handler pulls it: each call may read from the socket.
+class RequestBody final : public core::ByteSource {
+public:
+    explicit RequestBody(Connection& connection) : connection_(connection) {}
+    core::awaitable<std::error_code> next(std::string_view& chunk) override;
+    std::optional<std::uint64_t> size() const override;
+
+private:
+    Connection& connection_;
+};
+
 class Connection {
 public:
-    Connection(core::Stream& stream, const Handler& handler, const ConnectionOptions& options)
-        : stream_(stream), handler_(handler), options_(options), parser_(parser_limits(options)),
+    Connection(core::Stream& stream, Handler& handler, const ConnectionOptions& options)
+        : stream_(stream), handler_(handler), options_(options), conn_(rules_for(options)),
           input_(std::make_unique_for_overwrite<char[]>(input_size))  // reads fill it: no zeroing
     {
     }
@@ -44,35 +69,48 @@ public:
     core::awaitable<void> run();
 
 private:
-    static h1::ParserLimits parser_limits(const ConnectionOptions& o)
-    {
-        h1::ParserLimits l;
-        l.max_start_line = std::max<std::size_t>(o.limits.max_line, 1024);
-        l.max_field_section = o.limits.max_header;
-        l.max_body = o.limits.max_message;
-        return l;
-    }
+    friend class RequestBody;
+    enum class BodyState { ok, rejected, gone };
 
-    // Appends the reply to the output; writes when a file or a large body has to go out.
+    // Flushes pending replies, then reads and feeds more input. False when the connection is
+    // done: closed, failed, or timed out (with a 408 sent when the timeout hit inside a head).
+    core::awaitable<bool> read_more();
+    core::awaitable<std::error_code> next_body_chunk(std::string_view& chunk);
+    // The handler's coroutine for the current request; false when the connection is done.
+    core::awaitable<bool> serve(RequestContext context, std::chrono::system_clock::time_point wall);
+    core::awaitable<void> upgrade(Upgrade& upgrade, std::chrono::system_clock::time_point wall);
+    core::awaitable<Outcome> call_handler(Exchange& exchange);
+    // Appends the reply to the output; writes when a file, a large body or a source has to go out.
     core::awaitable<std::error_code> emit(Reply& reply, const Request* request, bool keep_alive,
                                           std::chrono::system_clock::time_point wall);
+    core::awaitable<std::error_code> send_source(core::ByteSource& source, bool chunked, std::uint64_t& sent);
     core::awaitable<std::error_code> flush();
     // Sends out_ at once if the socket takes it all (plain TCP); false with what is left kept in
     // out_, or with `ec` set on a failure.
     bool flushed_now(std::error_code& ec);
     // Answers a broken request with its status and closes (no access to a parsed request).
     core::awaitable<void> fail(Status status);
+    void trace_head(std::size_t head_at);
 
     core::Stream& stream_;
-    const Handler& handler_;
+    Handler& handler_;
     const ConnectionOptions& options_;
-    h1::RequestParser parser_;
+    h1::ServerConnection conn_;
     static constexpr std::size_t input_size = 16384;
     std::unique_ptr<char[]> input_;
-    std::string out_;                     // heads and small bodies waiting to be written
-    std::string body_;                    // the current request's content
-    std::size_t served_ = 0;
+    std::string out_;  // heads and small bodies waiting to be written
+    BodyState body_state_ = BodyState::ok;
 };
+
+core::awaitable<std::error_code> RequestBody::next(std::string_view& chunk)
+{
+    co_return co_await connection_.next_body_chunk(chunk);
+}
+
+std::optional<std::uint64_t> RequestBody::size() const
+{
+    return connection_.conn_.body_length();
+}
 
 core::awaitable<std::error_code> Connection::flush()
 {
@@ -95,91 +133,171 @@ bool Connection::flushed_now(std::error_code& ec)
     return true;
 }
 
+core::awaitable<bool> Connection::read_more()
+{
+    // Most answers fit in the socket buffer: sent here without the coroutine flush() is.
+    if (std::error_code sent_ec; !out_.empty() && !flushed_now(sent_ec)) {
+        if (sent_ec)
+            co_return false;
+        if (co_await flush())
+            co_return false;
+    }
+    // Between requests the keep-alive timeout applies; inside a head, what is left of the header
+    // timeout (a slow sender must not hold the connection forever).
+    const auto timeout = conn_.read_timeout(core::coarse_steady_now());
+    if (timeout > Clock::duration::zero()) {
+        stream_.set_timeout(timeout);
+        auto [ec, n] = co_await stream_.read_some(asio::buffer(input_.get(), input_size));
+        if (!ec) {
+            conn_.feed(std::string_view(input_.get(), n), core::coarse_steady_now());
+            co_return true;
+        }
+        if (!stream_.timed_out() || !conn_.timeout_gets_408())
+            co_return false;  // closed, reset, or idle between requests: nothing to answer
+    }
+    spdlog::info("http: {} sent no complete header within {}s", stream_.peer_string(),
+                 options_.header_timeout.count());
+    co_await fail(Status::request_timeout);
+    co_return false;
+}
+
+core::awaitable<std::error_code> Connection::next_body_chunk(std::string_view& chunk)
+{
+    chunk = {};
+    if (body_state_ == BodyState::ok && conn_.continue_owed()) {
+        // RFC 9110 §10.1.1: the client waits for this before sending the body it announced.
+        out_.append(h1::ServerConnection::continue_line);
+        conn_.continue_sent();
+        if (co_await flush())
+            body_state_ = BodyState::gone;
+    }
+    while (body_state_ == BodyState::ok) {
+        const h1::ServerEvent event = conn_.next();
+        switch (event.kind) {
+        case h1::ServerEventKind::need_more:
+            if (!co_await read_more())
+                body_state_ = BodyState::gone;
+            break;
+        case h1::ServerEventKind::body:
+            if (event.data.empty())
+                break;
+            chunk = event.data;
+            co_return std::error_code{};
+        case h1::ServerEventKind::body_end:
+        case h1::ServerEventKind::request:  // not reached: the next request waits for this reply
+            co_return std::error_code{};
+        case h1::ServerEventKind::reject:
+            spdlog::info("http: {} in the body from {}", code(conn_.reject_status()), stream_.peer_string());
+            body_state_ = BodyState::rejected;
+            break;
+        }
+    }
+    if (body_state_ == BodyState::rejected && conn_.reject_status() == Status::content_too_large)
+        co_return std::make_error_code(std::errc::message_size);
+    co_return std::make_error_code(body_state_ == BodyState::rejected ? std::errc::bad_message
+                                                                      : std::errc::connection_aborted);
+}
+
+void Connection::trace_head(std::size_t head_at)
+{
+    if (!core::Trace::instance().enabled())
+        return;
+    std::string_view head(out_);
+    head = head.substr(head_at, head.find('\r', head_at) - head_at);
+    core::Trace::instance().line(stream_.id(), core::Speaker::server, head);
+}
+
+core::awaitable<std::error_code> Connection::send_source(core::ByteSource& source, bool chunked, std::uint64_t& sent)
+{
+    for (;;) {
+        std::string_view chunk;
+        if (auto ec = co_await source.next(chunk)) {
+            spdlog::warn("http: a reply body to {} failed midway: {}", stream_.peer_string(), ec.message());
+            co_return ec;  // the connection closes: the client sees the body cut short
+        }
+        if (chunk.empty())
+            co_return std::error_code{};
+        sent += chunk.size();
+        if (chunked)
+            h1::append_chunk_header(out_, chunk.size());
+        if (out_.size() + chunk.size() <= gather_threshold) {
+            out_.append(chunk);
+        } else {  // the chunk is valid until the next pull: write it out now, without copying
+            std::vector<asio::const_buffer> buffers{asio::buffer(out_), asio::buffer(chunk.data(), chunk.size())};
+            auto ec = co_await stream_.write_gather(buffers);
+            out_.clear();
+            if (ec)
+                co_return ec;
+        }
+        if (chunked)
+            out_.append(h1::chunk_end);
+        if (out_.size() >= gather_threshold)
+            if (auto ec = co_await flush())
+                co_return ec;
+    }
+}
+
 core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* request, bool keep_alive,
                                                  std::chrono::system_clock::time_point wall)
 {
-    Response& response = reply.response;
-    response.version = Version{1, 1};
-    Fields& f = response.fields;
-    f.add_valid("Server", "layer7");
-    f.add_valid("Date", current_date(wall));
-    const std::uint64_t size = reply.body_size();
-    // An HTTP/1.0 client does not know chunked: the end of the connection ends the body.
-    const bool chunked = reply.chunked && !forbids_content(response.status);
-    if (chunked && request && request->version.minor == 0)
-        keep_alive = false;
-    else if (chunked)
-        f.add_valid("Transfer-Encoding", "chunked");
-    else if (!forbids_content(response.status))
-        f.add_valid("Content-Length", std::to_string(size));
-    if (!keep_alive)
-        f.add_valid("Connection", "close");
-    else if (request && request->version.minor == 0)
-        f.add_valid("Connection", "keep-alive");  // HTTP/1.0 persistence must be confirmed (RFC 9112 §9.3)
-
+    const std::optional<std::uint64_t> size = reply.body_size();
+    Framed framed = finish_response(reply.response, Finish{request, size, keep_alive, current_date(wall)});
     const std::size_t head_at = out_.size();
-    if (!h1::append_response_head(out_, response)) {
+    if (!h1::append_response_head(out_, reply.response)) {
         // A field value with CR/LF would split the response: never send it.
         spdlog::error("http: refusing to send an invalid response head");
-        Reply broken = error_reply(Status::internal_server_error);
-        broken.response.fields.add("Connection", "close");
-        broken.response.fields.add("Content-Length", std::to_string(broken.body_size()));
-        h1::append_response_head(out_, broken.response);
-        reply = std::move(broken);
+        reply = error_reply(Status::internal_server_error);
+        framed = finish_response(reply.response, Finish{nullptr, reply.body_size(), false, current_date(wall)});
+        h1::append_response_head(out_, reply.response);
     }
-    if (core::Trace::instance().enabled()) {
-        std::string_view head(out_);
-        head = head.substr(head_at, head.find('\r', head_at) - head_at);
-        core::Trace::instance().line(stream_.id(), core::Speaker::server, head);
+    trace_head(head_at);
+    std::uint64_t sent = 0;
+    std::error_code ec;
+    if (framed.send_body) {
+        for (const BodyPiece& piece : reply.body) {
+            if (piece.size() == 0)
+                continue;  // an empty chunk would end the body
+            sent += piece.size();
+            if (framed.chunked)
+                h1::append_chunk_header(out_, piece.size());
+            if (piece.file) {
+                ec = co_await stream_.send_file(piece.file->fd, piece.offset, piece.length, out_);
+                out_.clear();
+            } else if (const std::string_view bytes = piece.bytes(); bytes.size() <= gather_threshold) {
+                out_.append(bytes);
+            } else {
+                // A large in-memory body: head and body in one gathered write, without copying the body.
+                std::vector<asio::const_buffer> buffers{asio::buffer(out_), asio::buffer(bytes.data(), bytes.size())};
+                ec = co_await stream_.write_gather(buffers);
+                out_.clear();
+            }
+            if (ec)
+                break;
+            if (framed.chunked)
+                out_.append(h1::chunk_end);
+        }
+        if (!ec && reply.source)
+            ec = co_await send_source(*reply.source, framed.chunked, sent);
+        if (!ec && size && sent != *size) {
+            spdlog::error("http: a reply body had {} bytes where {} were announced", sent, *size);
+            ec = std::make_error_code(std::errc::io_error);
+        }
+        if (!ec && framed.chunked)
+            h1::append_last_chunk(out_);
     }
-    // RFC 9110 §9.3.2: whatever the status, a response to HEAD has no content.
-    const bool no_body = (request && request->method == MethodId::head) || forbids_content(reply.response.status);
     if (options_.access_log) {
         const std::string client = stream_.peer().address().to_string();
         const int status = code(reply.response.status);
         if (request)
-            options_.access_log->write(client, *request, status, no_body ? 0 : size, wall);
+            options_.access_log->write(client, *request, status, sent, wall);
         else
-            options_.access_log->write_rejected(client, status, size, wall);
+            options_.access_log->write_rejected(client, status, sent, wall);
     }
-    if (no_body)
-        co_return std::error_code{};
-    const bool chunk_pieces = chunked && !(request && request->version.minor == 0);
-
-    for (const BodyPiece& piece : reply.body) {
-        if (chunk_pieces) {
-            if (piece.size() == 0)
-                continue;  // an empty chunk would end the body
-            h1::append_chunk_header(out_, piece.size());
-        }
-        if (piece.file) {
-            auto ec = co_await stream_.send_file(piece.file->fd, piece.offset, piece.length, out_);
-            out_.clear();
-            if (ec)
-                co_return ec;
-            if (chunk_pieces)
-                out_.append(h1::chunk_end);
-            continue;
-        }
-        const std::string_view bytes = piece.bytes();
-        if (bytes.size() <= gather_threshold) {
-            out_.append(bytes);
-            if (chunk_pieces)
-                out_.append(h1::chunk_end);
-            continue;
-        }
-        // A large in-memory body: head and body in one gathered write, without copying the body.
-        std::vector<asio::const_buffer> buffers{asio::buffer(out_), asio::buffer(bytes.data(), bytes.size())};
-        auto ec = co_await stream_.write_gather(buffers);
-        out_.clear();
-        if (ec)
-            co_return ec;
-        if (chunk_pieces)
-            out_.append(h1::chunk_end);
-    }
-    if (chunk_pieces)
-        h1::append_last_chunk(out_);
-    co_return std::error_code{};
+    if (!ec && !framed.keep_alive && keep_alive)
+        ec = co_await flush();  // a close-delimited body: the close is its end
+    if (!ec && !framed.keep_alive && keep_alive)
+        ec = std::make_error_code(std::errc::connection_aborted);
+    co_return ec;
 }
 
 core::awaitable<void> Connection::fail(Status status)
@@ -189,109 +307,118 @@ core::awaitable<void> Connection::fail(Status status)
     co_await flush();
 }
 
+core::awaitable<Outcome> Connection::call_handler(Exchange& exchange)
+{
+    try {
+        co_return co_await handler_.handle(exchange);
+    } catch (const std::exception& e) {  // a bug in a handler costs its request, not the server
+        spdlog::error("http: handler failed on {} {}: {}", exchange.request.method.name(), exchange.request.target,
+                      e.what());
+    }
+    Reply reply = error_reply(Status::internal_server_error);
+    reply.close = true;
+    co_return reply;
+}
+
+core::awaitable<void> Connection::upgrade(Upgrade& upgrade, std::chrono::system_clock::time_point wall)
+{
+    Response& response = upgrade.response;
+    if (!response.fields.contains("Date"))
+        response.fields.add_valid("Date", current_date(wall));
+    const std::size_t head_at = out_.size();
+    if (!h1::append_response_head(out_, response)) {
+        spdlog::error("http: refusing to send an invalid upgrade head");
+        co_await fail(Status::internal_server_error);
+        co_return;
+    }
+    trace_head(head_at);
+    if (options_.access_log)
+        options_.access_log->write(stream_.peer().address().to_string(), conn_.request(), code(response.status), 0,
+                                   wall);
+    if (co_await flush())
+        co_return;
+    co_await upgrade.run(stream_, conn_.take_buffered());
+}
+
+core::awaitable<bool> Connection::serve(RequestContext context, std::chrono::system_clock::time_point wall)
+{
+    RequestBody body(*this);
+    body_state_ = BodyState::ok;
+    Exchange exchange{conn_.request(), body, context};
+    Outcome outcome = co_await call_handler(exchange);
+    if (body_state_ == BodyState::gone)
+        co_return false;  // nobody left to answer
+    if (body_state_ == BodyState::rejected) {
+        co_await fail(conn_.reject_status());
+        co_return false;
+    }
+    if (auto* up = std::get_if<Upgrade>(&outcome)) {
+        co_await upgrade(*up, wall);
+        co_return false;
+    }
+    Reply& reply = std::get<Reply>(outcome);
+    const h1::ReplyPlan plan = conn_.plan_reply(reply.close);
+    if (co_await emit(reply, &conn_.request(), plan.keep_alive, wall))
+        co_return false;
+    if (!plan.keep_alive) {  // pipelined requests after this one are not answered (RFC 9112 §9.6)
+        co_await flush();
+        co_return false;
+    }
+    for (std::string_view chunk; plan.drain;) {  // what the handler left of a small body
+        if (co_await next_body_chunk(chunk))
+            co_return false;
+        if (chunk.empty())
+            break;
+    }
+    co_return true;
+}
+
 core::awaitable<void> Connection::run()
 {
-    bool in_message = false;             // bytes of a request have arrived, its head is not complete
-    Clock::time_point message_started{};
-    bool head_seen = false;
-
     for (;;) {
-        const h1::Event event = parser_.next();
+        const h1::ServerEvent event = conn_.next();
         switch (event.kind) {
-        case h1::EventKind::need_more: {
-            // Most answers fit in the socket buffer: sent here without the coroutine flush() is.
-            if (std::error_code sent_ec; !out_.empty() && !flushed_now(sent_ec)) {
-                if (sent_ec)
-                    co_return;
-                auto flush_ec = co_await flush();
-                if (flush_ec)
-                    co_return;
-            }
-            // Between requests the keep-alive timeout applies; inside a head, what is left of
-            // the header timeout (a slow sender must not hold the connection forever).
-            auto timeout = std::chrono::duration_cast<Clock::duration>(options_.limits.idle_timeout);
-            if (in_message && !head_seen) {
-                const auto left = message_started + options_.header_timeout - core::coarse_steady_now();
-                if (left <= Clock::duration::zero()) {
-                    spdlog::info("http: {} sent no complete header within {}s", stream_.peer_string(),
-                                 options_.header_timeout.count());
-                    co_await fail(Status::request_timeout);
-                    co_return;
-                }
-                timeout = std::min(timeout, left);
-            }
-            stream_.set_timeout(timeout);
-            auto [ec, n] = co_await stream_.read_some(asio::buffer(input_.get(), input_size));
-            if (ec) {
-                if (stream_.timed_out() && in_message && !head_seen) {
-                    spdlog::info("http: {} sent no complete header within {}s", stream_.peer_string(),
-                                 options_.header_timeout.count());
-                    co_await fail(Status::request_timeout);
-                }
-                co_return;  // closed, reset, or idle between requests: nothing to answer
-            }
-            if (!in_message) {
-                in_message = true;
-                head_seen = false;
-                message_started = core::coarse_steady_now();
-            }
-            parser_.feed(std::string_view(input_.get(), n));
+        case h1::ServerEventKind::need_more:
+            if (!co_await read_more())
+                co_return;
             break;
-        }
-        case h1::EventKind::head: {
-            head_seen = true;
-            body_.clear();
-            const Request& request = parser_.request();
+        case h1::ServerEventKind::reject:
+            spdlog::info("http: {} {} from {}", code(conn_.reject_status()), reason_phrase(conn_.reject_status()),
+                         stream_.peer_string());
+            co_await fail(conn_.reject_status());
+            co_return;
+        case h1::ServerEventKind::body:
+        case h1::ServerEventKind::body_end:
+            break;  // not reached: a request's body events go to its handler or to the drain
+        case h1::ServerEventKind::request: {
+            const Request& request = conn_.request();
             if (core::Trace::instance().enabled())
                 core::Trace::instance().line(stream_.id(), core::Speaker::client,
                                              std::string(request.method.name()) + " " + request.target + " HTTP/" +
                                                  std::to_string(request.version.major) + "." +
                                                  std::to_string(request.version.minor));
-            const auto expect = h1::expectation(request);
-            if (expect == h1::Expectation::unsupported) {
-                co_await fail(Status::expectation_failed);
-                co_return;
-            }
-            if (expect == h1::Expectation::continue_ && parser_.framing().kind != h1::BodyKind::none) {
-                // RFC 9110 §10.1.1: say 100 only if we will read the body; otherwise the final status.
-                if (parser_.framing().kind == h1::BodyKind::length &&
-                    parser_.framing().length > options_.limits.max_message) {
-                    co_await fail(Status::content_too_large);
-                    co_return;
-                }
-                out_ += "HTTP/1.1 100 Continue\r\n\r\n";
-                if (auto ec = co_await flush())
-                    co_return;
-            }
-            break;
-        }
-        case h1::EventKind::data:
-            body_.append(event.data);
-            break;
-        case h1::EventKind::complete: {
-            in_message = false;
-            const Request& request = parser_.request();
             // One reading of each clock per request: the message's start stands for "now".
             const auto wall = core::coarse_system_now();
-            RequestContext context{stream_.is_tls(), message_started,
-                                   std::chrono::time_point_cast<std::chrono::seconds>(wall)};
-            Reply reply = handler_.handle(request, body_, context);
-            const bool keep = h1::keep_alive(request) && !reply.close && ++served_ < options_.max_requests;
-            if (auto ec = co_await emit(reply, &request, keep, wall))
-                co_return;
-            if (!keep) {  // pipelined requests after this one are not answered (RFC 9112 §9.6)
-                co_await flush();
-                co_return;
+            RequestContext context;
+            context.tls = stream_.is_tls();
+            context.now = conn_.message_started();
+            context.wall = std::chrono::time_point_cast<std::chrono::seconds>(wall);
+            context.peer = &stream_.peer();
+            if (!conn_.has_body()) {
+                if (std::optional<Reply> now = handler_.handle_now(request, context)) {
+                    const h1::ReplyPlan plan = conn_.plan_reply(now->close);
+                    if (co_await emit(*now, &request, plan.keep_alive, wall))
+                        co_return;
+                    if (!plan.keep_alive) {
+                        co_await flush();
+                        co_return;
+                    }
+                    break;
+                }
             }
-            if (body_.capacity() > (1u << 20))
-                std::string().swap(body_);  // do not keep a large upload's buffer for the next request
+            if (!co_await serve(context, wall))
+                co_return;
             break;
-        }
-        case h1::EventKind::error: {
-            const h1::Error error = parser_.error();
-            spdlog::info("http: {} from {}", h1::describe(error), stream_.peer_string());
-            co_await fail(h1::status_for(error));
-            co_return;
         }
         }
     }
@@ -299,7 +426,7 @@ core::awaitable<void> Connection::run()
 
 }  // namespace
 
-core::awaitable<void> serve_h1(core::Stream& stream, const Handler& handler, const ConnectionOptions& options)
+core::awaitable<void> serve_h1(core::Stream& stream, Handler& handler, const ConnectionOptions& options)
 {
     Connection connection(stream, handler, options);
     co_await connection.run();

@@ -1,6 +1,8 @@
-// The HTTP/1.1 connection shell: reads requests (pipelined ones too), asks the Handler, writes
-// replies in order — small bodies gathered into one write, files with sendfile — and enforces
-// the keep-alive idle timeout, the header timeout (408) and the requests-per-connection cap.
+// The HTTP/1.1 connection shell, one for every HTTP service (the origin server, the proxy): it moves
+// bytes between the socket and the pure h1::ServerConnection (the connection rules), runs the
+// handler for each request with a pulled request body, and writes replies in order — small bodies
+// gathered into one write, files with sendfile, sources pulled as the socket takes them — or hands
+// the connection to an upgrade.
 #pragma once
 
 #include <chrono>
@@ -19,7 +21,7 @@ struct ConnectionOptions {
     AccessLog* access_log = nullptr;
 };
 
-// Serves one connection until the peer closes, a timeout, an error or the request cap.
-core::awaitable<void> serve_h1(core::Stream& stream, const Handler& handler, const ConnectionOptions& options);
+// Serves one connection until the peer closes, a timeout, an error, the request cap or an upgrade ends.
+core::awaitable<void> serve_h1(core::Stream& stream, Handler& handler, const ConnectionOptions& options);
 
 }  // namespace layer7::http

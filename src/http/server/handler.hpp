@@ -1,45 +1,69 @@
-// Handler: HTTP semantics of the origin server, independent of HTTP/1.1 or HTTP/2 framing —
-// picks the virtual host, checks the method, maps the path safely and calls the site or a
-// built-in page. The connection shells (h1 now, h2 later) call handle() once per request.
+// The HTTP application interface: everything served over HTTP — files, forms, the proxy, and later
+// web mail, the tracker, WebSocket, DASH, CGI — is a Handler. The connection shells (HTTP/1.1 now,
+// HTTP/2 later) run the same handlers: they parse, enforce the connection rules and frame the reply;
+// the handler sees only HTTP semantics. See README "Adding an HTTP handler".
 #pragma once
 
 #include <chrono>
-#include <memory>
+#include <functional>
+#include <optional>
 #include <string>
-#include <vector>
+#include <string_view>
+#include <system_error>
+#include <variant>
 
+#include "core/net/byte_source.hpp"
+#include "core/net/stream.hpp"
 #include "http/message/message.hpp"
 #include "http/server/reply.hpp"
-#include "http/server/sessions.hpp"
-#include "http/server/site.hpp"
 
 namespace layer7::http {
 
-struct VirtualHost {
-    std::vector<std::string> names;  // Host values (lower-case, without port); empty = default
-    std::shared_ptr<Site> site;
-};
-
 struct RequestContext {
     bool tls = false;
-    std::chrono::steady_clock::time_point now;
-    std::chrono::sys_seconds wall;
+    std::chrono::steady_clock::time_point now;  // when the request's first byte arrived
+    std::chrono::sys_seconds wall;              // the same moment on the wall clock (Date)
+    const asio::ip::tcp::endpoint* peer = nullptr;
+    // Set by the Router: the percent-decoded, normalised path ("/a/b"), the raw query (without
+    // '?') and the mount prefix that matched. Empty for a handler that is not behind a Router.
+    std::string_view path;
+    std::string_view query;
+    std::string_view mount;
 };
+
+// A request as a handler sees it. `body` yields the content as it arrives (after 100 Continue when
+// the client asked for it); over the service's max_message it fails with std::errc::message_size.
+struct Exchange {
+    const Request& request;
+    core::ByteSource& body;
+    RequestContext context;
+};
+
+// 101 Switching Protocols, or a 2xx to CONNECT: after `response` the shell hands the connection to
+// `run` with the bytes that already followed the request, and closes it when `run` returns.
+struct Upgrade {
+    Response response;
+    std::function<core::awaitable<void>(core::Stream& stream, std::string already_read)> run;
+};
+
+using Outcome = std::variant<Reply, Upgrade>;
 
 class Handler {
 public:
-    Handler(std::vector<VirtualHost> hosts, SessionTable& sessions);
-
-    Reply handle(const Request& request, std::string_view body, const RequestContext& context) const;
-    // The methods a path allows, for 405 and OPTIONS (RFC 9110 §10.2.1).
-    std::string allow(const Site& site, std::string_view path) const;
-    // The virtual host named by the Host field, or the default one.
-    const Site& site_for(const Request& request) const;
-
-private:
-    std::vector<VirtualHost> hosts_;
-    const Site* default_site_ = nullptr;
-    SessionTable& sessions_;
+    virtual ~Handler() = default;
+    // Answers one request; may read the body, wait on other services, stream the reply.
+    virtual core::awaitable<Outcome> handle(Exchange& exchange) = 0;
+    // The fast path for a request without a body: an answer at once, without a coroutine frame
+    // (static files from the memory cache), or nullopt to go through handle().
+    virtual std::optional<Reply> handle_now(const Request&, const RequestContext&) { return std::nullopt; }
 };
+
+// Reads the whole body into `out`, up to `max` bytes (std::errc::message_size beyond).
+core::awaitable<std::error_code> read_body(core::ByteSource& body, std::string& out, std::size_t max);
+// The reply for a body that could not be read: 413 over the limit, else 400.
+Reply body_error_reply(std::error_code ec);
+// 204 with Allow for OPTIONS, 405 with Allow for a method a resource does not take (RFC 9110 §9.3.7, §15.5.6).
+Reply options_reply(std::string_view allow);
+Reply not_allowed_reply(std::string_view allow);
 
 }  // namespace layer7::http

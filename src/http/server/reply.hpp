@@ -1,5 +1,6 @@
 // Reply: a response head plus a body made of in-memory text and file segments, so a large file
-// goes out with sendfile(2) while small generated parts (multipart boundaries) are plain bytes.
+// goes out with sendfile(2) while small generated parts (multipart boundaries) are plain bytes,
+// and optionally a source pulled while it is sent (generated or relayed content of any length).
 #pragma once
 
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/net/byte_source.hpp"
 #include "http/message/message.hpp"
 
 namespace layer7::http {
@@ -52,12 +54,24 @@ struct Reply {
     std::vector<BodyPiece> body;
     bool close = false;      // close the connection after this reply
     bool chunked = false;    // length not known up front: chunked for HTTP/1.1, close-delimited for 1.0
+    // Pulled after `body` as the connection takes it (backpressure). Without a size() it makes the
+    // length unknown: chunked on HTTP/1.1, close-delimited on 1.0.
+    std::shared_ptr<core::ByteSource> source;
 
-    std::uint64_t body_size() const
+    // The content length, when it is known before sending.
+    std::optional<std::uint64_t> body_size() const
     {
         std::uint64_t n = 0;
         for (const auto& p : body)
             n += p.size();
+        if (source) {
+            const auto rest = source->size();
+            if (!rest)
+                return std::nullopt;
+            n += *rest;
+        }
+        if (chunked)
+            return std::nullopt;
         return n;
     }
 };

@@ -13,7 +13,11 @@
 #include "core/net/tls.hpp"
 #include "core/runtime/runtime.hpp"
 #include "http/server/connection.hpp"
+#include "http/server/builtin.hpp"
 #include "http/server/demo_site.hpp"
+#include "http/server/files_handler.hpp"
+#include "http/server/router.hpp"
+#include "http/server/time_handler.hpp"
 
 namespace layer7::http {
 
@@ -62,6 +66,22 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir)
             v.error("root", "a virtual host needs a root");
         v.finish();
         c.vhosts.push_back(vh);
+    }
+    c.builtins = s.boolean("builtins", c.builtins);
+    for (auto& m : s.sections("mount")) {
+        MountConfig mc;
+        mc.host = m.string("host", "");
+        mc.prefix = m.string("prefix", "");
+        mc.handler = m.string("handler", "");
+        mc.root = m.string("root", "");
+        if (!mc.prefix.starts_with('/'))
+            m.error("prefix", "a mount needs a prefix starting with '/'");
+        if (mc.handler != "files" && mc.handler != "echo" && mc.handler != "session" && mc.handler != "time")
+            m.error("handler", "expected files, echo, session or time");
+        if ((mc.handler == "files") != !mc.root.empty())
+            m.error("root", "a files mount needs a root, other handlers take none");
+        m.finish();
+        c.mounts.push_back(mc);
     }
     c.limits = s.limits(c.limits);
     s.finish();
@@ -116,11 +136,7 @@ public:
                 root = config_.data_dir + "/www";
                 ensure_demo_site(root);
             }
-            std::vector<VirtualHost> hosts;
-            hosts.push_back({{}, std::make_shared<Site>(root, config_.site)});
-            for (const auto& vh : config_.vhosts)
-                hosts.push_back({vh.names, std::make_shared<Site>(vh.root, config_.site)});
-            handler_ = std::make_unique<Handler>(std::move(hosts), sessions_);
+            router_ = build_router(root);
             log_ = std::make_unique<AccessLog>(config_.access_log);
         } catch (const std::exception& e) {
             throw core::StartError(std::string("http: ") + e.what());
@@ -168,6 +184,39 @@ public:
     }
 
 private:
+    std::unique_ptr<Router> build_router(const std::string& root)
+    {
+        const std::size_t max_body = config_.limits.max_message;
+        auto router = std::make_unique<Router>();
+        auto files = [&](const std::string& dir) {
+            return std::make_shared<FilesHandler>(std::make_shared<Site>(dir, config_.site), max_body);
+        };
+        router->mount("", "/", files(root));
+        for (const auto& vh : config_.vhosts) {
+            auto site = files(vh.root);
+            for (const auto& name : vh.names)
+                router->mount(name, "/", site);
+        }
+        if (config_.builtins) {
+            router->mount("", "/echo", std::make_shared<EchoHandler>(max_body));
+            router->mount("", "/session", std::make_shared<SessionHandler>(sessions_));
+            router->mount("", "/time", std::make_shared<TimeHandler>());
+        }
+        for (const auto& m : config_.mounts) {
+            std::shared_ptr<Handler> h;
+            if (m.handler == "files")
+                h = files(m.root);
+            else if (m.handler == "echo")
+                h = std::make_shared<EchoHandler>(max_body);
+            else if (m.handler == "session")
+                h = std::make_shared<SessionHandler>(sessions_);
+            else
+                h = std::make_shared<TimeHandler>();
+            router->mount(m.host, m.prefix, std::move(h));
+        }
+        return router;
+    }
+
     core::awaitable<void> serve(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer, bool tls)
     {
         core::Stream stream(std::move(socket), core::Role::server, peer);
@@ -175,7 +224,7 @@ private:
         auto session = [&]() -> core::awaitable<void> {
             if (tls && co_await stream.start_tls_server(*tls_))
                 co_return;
-            co_await serve_h1(stream, *handler_, options_);
+            co_await serve_h1(stream, *router_, options_);
         };
         co_await session();
         co_await stream.shutdown();
@@ -183,7 +232,7 @@ private:
 
     ServerConfig config_;
     SessionTable sessions_;
-    std::unique_ptr<Handler> handler_;
+    std::unique_ptr<Router> router_;
     std::unique_ptr<AccessLog> log_;
     std::shared_ptr<asio::ssl::context> tls_;
     ConnectionOptions options_;

@@ -16,6 +16,14 @@ struct VhostConfig {
     std::string root;
 };
 
+// [[http.mount]]: a handler at a path prefix, for one virtual host or all.
+struct MountConfig {
+    std::string host;     // "" = every host
+    std::string prefix;   // "/docs/", "/time"
+    std::string handler;  // files | echo | session | time
+    std::string root;     // files: the directory served
+};
+
 struct ServerConfig {
     bool enabled = true;
     std::optional<core::HostPort> listen = core::HostPort{"127.0.0.1", 8080};
@@ -26,6 +34,8 @@ struct ServerConfig {
     std::string data_dir = "./layer7-data";
     SiteOptions site;
     std::vector<VhostConfig> vhosts;
+    bool builtins = true;                           // /echo, /session and /time on every host
+    std::vector<MountConfig> mounts;
     std::chrono::seconds header_timeout{30};
     std::size_t max_requests = 1000;
     core::Limits limits{.max_line = 8192, .max_header = 64 * 1024, .max_message = 32u << 20,

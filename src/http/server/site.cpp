@@ -425,7 +425,7 @@ Reply Site::put(const Request& request, std::string_view path, std::string_view 
     }
     // 201 with Location for a new resource, 204 when an existing one was replaced (RFC 9110 §9.3.4).
     if (existed)
-        return Reply{Response{Status::no_content, {}, {}, {}}, {}, false, false};
+        return Reply{Response{Status::no_content, {}, {}, {}}, {}, false, false, nullptr};
     Reply r = text_reply(Status::created, "created\n");
     r.response.fields.add("Location", percent_encode(path, "/"));
     return r;
@@ -446,7 +446,7 @@ Reply Site::remove(const Request& request, std::string_view path) const
     generation_.fetch_add(1, std::memory_order_relaxed);
     if (ec)
         return error_reply(ec == std::errc::directory_not_empty ? Status::conflict : status_for_errno(ec.value()));
-    return Reply{Response{Status::no_content, {}, {}, {}}, {}, false, false};
+    return Reply{Response{Status::no_content, {}, {}, {}}, {}, false, false, nullptr};
 }
 
 }  // namespace layer7::http

@@ -1,0 +1,38 @@
+// ProxyHandler: see handler.hpp.
+#include "http/proxy/handler.hpp"
+
+namespace layer7::http::proxy {
+
+namespace {
+
+Reply to_reply(ProxyReply proxied)
+{
+    Reply reply;
+    reply.response = std::move(proxied.response);
+    reply.close = proxied.close;
+    // A HEAD reply keeps its body here: the shell sends none, but takes its length for Content-Length.
+    if (proxied.body) {
+        BodyPiece piece;
+        piece.length = proxied.body->size();
+        piece.shared = std::move(proxied.body);
+        reply.body.push_back(std::move(piece));
+    }
+    return reply;
+}
+
+}  // namespace
+
+core::awaitable<Outcome> ProxyHandler::handle(Exchange& exchange)
+{
+    const Request& request = exchange.request;
+    if (request.method == MethodId::connect) {
+        const std::string client = exchange.context.peer ? exchange.context.peer->address().to_string() : "";
+        co_return co_await open_tunnel(proxy_, request, tunnel_idle_, client);
+    }
+    std::string body;
+    if (auto ec = co_await read_body(exchange.body, body, max_body_))
+        co_return body_error_reply(ec);
+    co_return to_reply(co_await proxy_.handle(request, std::move(body)));
+}
+
+}  // namespace layer7::http::proxy

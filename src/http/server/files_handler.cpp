@@ -1,0 +1,59 @@
+// FilesHandler: see files_handler.hpp.
+#include "http/server/files_handler.hpp"
+
+namespace layer7::http {
+
+std::string_view FilesHandler::allow() const
+{
+    return site_->writable() ? "GET, HEAD, PUT, DELETE, OPTIONS" : "GET, HEAD, OPTIONS";
+}
+
+std::string_view FilesHandler::site_path(const RequestContext& context) const
+{
+    std::string_view mount = context.mount;
+    if (mount.ends_with('/'))
+        mount.remove_suffix(1);
+    std::string_view path = context.path.substr(mount.size());
+    return path.empty() ? std::string_view("/") : path;
+}
+
+Reply FilesHandler::outside(Reply reply, const RequestContext& context) const
+{
+    std::string_view mount = context.mount;
+    if (mount.ends_with('/'))
+        mount.remove_suffix(1);
+    if (mount.empty())
+        return reply;
+    if (auto location = reply.response.fields.get("Location"); location && location->starts_with('/'))
+        reply.response.fields.set("Location", std::string(mount) + std::string(*location));
+    return reply;
+}
+
+std::optional<Reply> FilesHandler::handle_now(const Request& request, const RequestContext& context)
+{
+    const Method& m = request.method;
+    if (m == MethodId::get || m == MethodId::head)
+        return outside(site_->get(request, site_path(context), context.query, context.now), context);
+    if (m == MethodId::options)
+        return options_reply(allow());
+    if (m == MethodId::delete_ && site_->writable())
+        return site_->remove(request, site_path(context));
+    if (m == MethodId::put && site_->writable())
+        return std::nullopt;  // needs its body
+    return not_allowed_reply(allow());
+}
+
+core::awaitable<Outcome> FilesHandler::handle(Exchange& exchange)
+{
+    const Request& request = exchange.request;
+    if (request.method != MethodId::put || !site_->writable()) {
+        // A body sent with GET or DELETE means nothing here (RFC 9110 §9.3.1); the shell drops it.
+        co_return std::move(*handle_now(request, exchange.context));
+    }
+    std::string body;
+    if (auto ec = co_await read_body(exchange.body, body, max_body_))
+        co_return body_error_reply(ec);
+    co_return outside(site_->put(request, site_path(exchange.context), body), exchange.context);
+}
+
+}  // namespace layer7::http
