@@ -27,7 +27,8 @@ core::awaitable<Outcome> ProxyHandler::handle(Exchange& exchange)
     const Request& request = exchange.request;
     if (request.method == MethodId::connect) {
         const std::string client = exchange.context.peer ? exchange.context.peer->address().to_string() : "";
-        co_return co_await open_tunnel(proxy_, request, tunnel_idle_, client);
+        Outcome tunnel = co_await open_tunnel(proxy_, request, tunnel_idle_, client);
+        co_return tunnel;
     }
     std::string body;
     if (auto ec = co_await read_body(exchange.body, body, max_body_))

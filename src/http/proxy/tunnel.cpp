@@ -44,18 +44,6 @@ core::awaitable<void> pump(core::Stream& from, core::Stream& to)
     }
 }
 
-// The tunnel itself, once the 200 is out: bytes both ways until both ends are done.
-core::awaitable<void> run_tunnel(core::Stream& client, std::shared_ptr<core::Stream> upstream, std::string early,
-                                 std::chrono::seconds idle_timeout)
-{
-    if (!early.empty() && co_await upstream->write(early, false))
-        co_return;
-    client.set_timeout(idle_timeout);
-    upstream->set_timeout(idle_timeout);
-    co_await (pump(client, *upstream) && pump(*upstream, client));
-    co_await upstream->shutdown();
-}
-
 }  // namespace
 
 core::awaitable<Outcome> open_tunnel(Proxy& proxy, const Request& request, std::chrono::seconds idle_timeout,
@@ -82,10 +70,14 @@ core::awaitable<Outcome> open_tunnel(Proxy& proxy, const Request& request, std::
     Upgrade upgrade;
     upgrade.response.status = Status::ok;
     upgrade.response.reason = "Connection Established";
-    // A plain lambda that starts a coroutine taking its state by value: nothing dangles if the
-    // Upgrade goes before the tunnel ends.
-    upgrade.run = [upstream, idle_timeout](core::Stream& stream, std::string early) {
-        return run_tunnel(stream, upstream, std::move(early), idle_timeout);
+    // The shell keeps the Upgrade (and so these captures) until the tunnel ends.
+    upgrade.run = [upstream, idle_timeout](core::Stream& client, std::string early) -> core::awaitable<void> {
+        if (!early.empty() && co_await upstream->write(early, false))
+            co_return;
+        client.set_timeout(idle_timeout);
+        upstream->set_timeout(idle_timeout);
+        co_await (pump(client, *upstream) && pump(*upstream, client));
+        co_await upstream->shutdown();
     };
     co_return upgrade;
 }

@@ -79,7 +79,6 @@ private:
     // The handler's coroutine for the current request; false when the connection is done.
     core::awaitable<bool> serve(RequestContext context, std::chrono::system_clock::time_point wall);
     core::awaitable<void> upgrade(Upgrade& upgrade, std::chrono::system_clock::time_point wall);
-    core::awaitable<Outcome> call_handler(Exchange& exchange);
     // Appends the reply to the output; writes when a file, a large body or a source has to go out.
     core::awaitable<std::error_code> emit(Reply& reply, const Request* request, bool keep_alive,
                                           std::chrono::system_clock::time_point wall);
@@ -307,19 +306,6 @@ core::awaitable<void> Connection::fail(Status status)
     co_await flush();
 }
 
-core::awaitable<Outcome> Connection::call_handler(Exchange& exchange)
-{
-    try {
-        co_return co_await handler_.handle(exchange);
-    } catch (const std::exception& e) {  // a bug in a handler costs its request, not the server
-        spdlog::error("http: handler failed on {} {}: {}", exchange.request.method.name(), exchange.request.target,
-                      e.what());
-    }
-    Reply reply = error_reply(Status::internal_server_error);
-    reply.close = true;
-    co_return reply;
-}
-
 core::awaitable<void> Connection::upgrade(Upgrade& upgrade, std::chrono::system_clock::time_point wall)
 {
     Response& response = upgrade.response;
@@ -345,7 +331,7 @@ core::awaitable<bool> Connection::serve(RequestContext context, std::chrono::sys
     RequestBody body(*this);
     body_state_ = BodyState::ok;
     Exchange exchange{conn_.request(), body, context};
-    Outcome outcome = co_await call_handler(exchange);
+    Outcome outcome = co_await handler_.handle(exchange);
     if (body_state_ == BodyState::gone)
         co_return false;  // nobody left to answer
     if (body_state_ == BodyState::rejected) {

@@ -40,7 +40,8 @@ struct Exchange {
 };
 
 // 101 Switching Protocols, or a 2xx to CONNECT: after `response` the shell hands the connection to
-// `run` with the bytes that already followed the request, and closes it when `run` returns.
+// `run` with the bytes that already followed the request, and closes it when `run` returns. The
+// shell keeps the Upgrade alive until then, so `run` may be a coroutine lambda with captures.
 struct Upgrade {
     Response response;
     std::function<core::awaitable<void>(core::Stream& stream, std::string already_read)> run;
