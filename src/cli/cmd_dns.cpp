@@ -65,18 +65,21 @@ void add_dig(CLI::App &app, Globals &g)
 {
     struct Dig {
         std::vector<std::string> words;  // NAME, TYPE, @SERVER[:PORT], +options, in dig's free order
-        std::string port, root_hints;
+        std::string port, root_hints, reverse;
     };
     static Dig a;
-    auto *dig = app.add_subcommand("dig", "DNS lookup printed like dig: NAME [TYPE] [@SERVER[:PORT]] [+trace] [+tcp] [+norec]");
+    auto *dig = app.add_subcommand("dig", "DNS lookup printed like dig: NAME [TYPE] [@SERVER[:PORT]] [-x ADDR] [+trace] [+tcp] [+norec]");
     dig->add_option("words", a.words, "NAME TYPE @SERVER[:PORT] +trace +tcp +norec +noedns +bufsize=N +short +time=N +tries=N");
     dig->add_option("-p", a.port, "Server port (default 53)");
+    dig->add_option("-x", a.reverse, "Reverse lookup: the PTR record of an IPv4 or IPv6 address");
     dig->add_option("--root-hints", a.root_hints, "Root hints for +trace (default /usr/share/dns/root.hints)");
     dig->callback([&g] {
         setup(g, "warn");
         std::vector<std::string> args = a.words;
         if (!a.port.empty())
             args.insert(args.end(), {"-p", a.port});
+        if (!a.reverse.empty())
+            args.insert(args.end(), {"-x", a.reverse});
         if (!a.root_hints.empty())
             args.insert(args.end(), {"--root-hints", a.root_hints});
         g.status = dns::run_dig(args, std::cout, std::cerr);

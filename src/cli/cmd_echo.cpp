@@ -1,8 +1,33 @@
 // `layer7 echo serve|send`: the sockets chapter's TCP/UDP servers and clients.
+#include <unistd.h>
+
+#include <iostream>
+#include <iterator>
+
 #include "cli/common.hpp"
 #include "echo/echo.hpp"
 
 namespace layer7::cli {
+
+namespace {
+// TEXT omitted: the whole of stdin (`echo x | layer7 echo send ADDR`), or one typed line, as the
+// textbook's input() reads; the final newline is the line's end, not part of the text.
+std::string text_from_stdin()
+{
+    std::string text;
+    if (::isatty(STDIN_FILENO)) {
+        std::cerr << "Input lowercase sentence: " << std::flush;
+        std::getline(std::cin, text);
+        return text;
+    }
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    if (text.ends_with('\n'))
+        text.pop_back();
+    if (text.ends_with('\r'))
+        text.pop_back();
+    return text;
+}
+}  // namespace
 
 void add_echo_commands(CLI::App& app, Globals& g)
 {
@@ -45,13 +70,15 @@ void add_echo_commands(CLI::App& app, Globals& g)
     send_cmd->add_flag("--udp", send.udp, "UDP instead of TCP");
     send_cmd->add_option("--timeout", send.timeout, "Seconds to wait for the reply");
     send_cmd->add_option("ADDR", send.addr, "host:port")->required();
-    send_cmd->add_option("TEXT", send.text, "the line to send")->required();
-    send_cmd->callback([&g] {
+    auto* text_opt = send_cmd->add_option("TEXT", send.text, "the text to send (default: read from stdin)");
+    send_cmd->callback([&g, text_opt] {
         auto hp = parse_addr("ADDR", send.addr, false);
         if (!hp) {
             g.status = exit_usage;
             return;
         }
+        if (text_opt->count() == 0)
+            send.text = text_from_stdin();
         setup(g, "warn");
         g.status = echo::send(*hp, send.text, send.udp, std::chrono::seconds(send.timeout));
     });

@@ -13,7 +13,8 @@ threads = 0                 # worker threads, one io_context each; 0 = one per c
 data = "./layer7-data"      # state: mail, queues, caches, certificates
 log_level = "info"          # trace, debug, info, warn, error, off
 
-# The socket-programming chapter's TCPServer/UDPServer: upper-cases each line or datagram.
+# The socket-programming chapter's TCPServer/UDPServer: upper-cases the bytes of
+# each TCP read (newline or not) and each datagram.
 [echo]
 enabled = true
 listen = "127.0.0.1:12000"
@@ -21,7 +22,6 @@ tcp = true
 udp = true
 
 [echo.limits]
-max_line = 4096             # bytes; a longer line closes the connection
 idle_timeout = 60           # seconds without a byte from the client
 max_connections = 10000
 

@@ -9,6 +9,7 @@ int main(int argc, char** argv)
     CLI::App app{"layer7 — the Internet's application layer in one program"};
     app.require_subcommand(1);
     app.fallthrough();  // global flags are accepted after the subcommand too
+    app.set_version_flag("--version", "layer7 " LAYER7_VERSION);
     Globals g;
     app.add_flag("--trace", g.trace, "Print each protocol line as C: / S: (the textbook's transcripts)");
     app.add_option("--log-level", g.log_level, "trace, debug, info, warn, error, off");
@@ -30,7 +31,9 @@ int main(int argc, char** argv)
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // CLI11 prints the message (or the help / version, exit 0); its own codes (104–109 for
+        // usage errors) are not ours: DESIGN §4 says a usage error exits 2.
+        return app.exit(e) == 0 ? 0 : exit_usage;
     }
     return g.status;
 }

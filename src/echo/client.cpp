@@ -1,8 +1,8 @@
 // Echo client: the textbook's TCPClient / UDPClient.
 #include <iostream>
 
-#include "core/net/line_reader.hpp"
 #include "core/net/resolve.hpp"
+#include "core/net/stream.hpp"
 #include "echo/echo.hpp"
 
 namespace layer7::echo {
@@ -20,22 +20,33 @@ core::awaitable<int> send_tcp(core::HostPort server, std::string text, std::chro
     }
     core::Stream stream(std::move(socket), core::Role::client);
     stream.set_timeout(timeout);
-    int status = 1;
-    auto dialogue = [&]() -> core::awaitable<void> {
-        if (co_await stream.write(text + "\r\n"))
-            co_return;
-        core::LineReader reader(stream, 1 << 20);
-        core::ReadLine line = co_await reader.read_line();
-        if (line.status == core::ReadStatus::line) {
-            std::cout << line.text << "\n";
-            status = 0;
-        } else {
-            std::cerr << "layer7: no reply from " << core::to_string(server)
-                      << (line.status == core::ReadStatus::timed_out ? " (timed out)" : "") << "\n";
-        }
-    };
-    co_await dialogue();
-    co_return status;
+    // The reply is as long as what we sent (upper-casing keeps the length); read until it is all
+    // here or the server closes, so a server that answers in pieces, or closes after one
+    // reply as the textbook's does, both work.
+    const std::string sent = text + "\r\n";
+    if (auto wec = co_await stream.write(sent)) {
+        std::cerr << "layer7: cannot send to " << core::to_string(server) << ": " << wec.message() << "\n";
+        co_return 1;
+    }
+    std::string reply;
+    char buffer[4096];
+    while (reply.size() < sent.size()) {
+        auto [rec, n] = co_await stream.read_some(asio::buffer(buffer));
+        if (rec || n == 0)
+            break;
+        reply.append(buffer, n);
+    }
+    core::Trace::instance().block(stream.id(), stream.them(), reply);
+    if (reply.empty()) {
+        std::cerr << "layer7: no reply from " << core::to_string(server)
+                  << (stream.timed_out() ? " (timed out)" : "") << "\n";
+        co_return 1;
+    }
+    std::string_view shown(reply);
+    if (shown.ends_with("\r\n"))
+        shown.remove_suffix(2);
+    std::cout << shown << "\n";
+    co_return 0;
 }
 
 core::awaitable<int> send_udp(core::HostPort server, std::string text, std::chrono::seconds timeout)

@@ -17,7 +17,7 @@ struct Config {
     core::HostPort listen{"127.0.0.1", 12000};
     bool tcp = true;
     bool udp = true;
-    core::Limits limits{.max_line = 4096, .idle_timeout = std::chrono::seconds(60)};
+    core::Limits limits{.idle_timeout = std::chrono::seconds(60)};
 };
 
 // Reads [echo]; errors go to the section's diagnostics.
@@ -27,7 +27,7 @@ std::unique_ptr<core::Service> make_service(const Config& config);
 // ASCII upper-casing, as the textbook's sentence.upper(); other bytes pass unchanged.
 std::string upper(std::string_view text);
 
-// One TCP connection: each line back upper-cased with the client's own line ending.
+// One TCP connection: whatever bytes arrive go back upper-cased as they arrive (no line framing).
 core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Config& config);
 // One worker's UDP loop: each datagram back upper-cased to its sender.
 core::awaitable<void> serve_udp(asio::ip::udp::socket& socket);

@@ -1,7 +1,7 @@
-// Echo server shell: TCP lines and UDP datagrams, upper-cased.
+// Echo server shell: TCP bytes as they arrive and UDP datagrams, upper-cased.
 #include <spdlog/spdlog.h>
 
-#include "core/net/line_reader.hpp"
+#include "core/net/stream.hpp"
 #include "echo/echo.hpp"
 
 namespace layer7::echo {
@@ -16,26 +16,25 @@ std::string upper(std::string_view text)
 }
 
 namespace {
-core::awaitable<void> echo_lines(core::Stream& stream, const Config& config)
+// The textbook's TCPServer answers whatever one recv() returned, newline or not, so its TCPClient
+// (a sentence without a newline, then recv()) gets a reply. We do the same for each read, until
+// the client closes; no line framing, so no line limit: memory is the one chunk buffer.
+constexpr std::size_t chunk_size = 4096;
+
+core::awaitable<void> echo_bytes(core::Stream& stream, const Config& config)
 {
-    core::LineReader reader(stream, config.limits.max_line);
-    std::string reply;
+    std::string chunk(chunk_size, '\0');
     for (;;) {
-        core::ReadLine line = co_await reader.read_line();
-        switch (line.status) {
-        case core::ReadStatus::line:
-            break;
-        case core::ReadStatus::too_long:
-            spdlog::warn("echo: line over {} bytes from {}; closing", config.limits.max_line, stream.peer_string());
-            co_return;
-        case core::ReadStatus::timed_out:
-            spdlog::info("echo: {} idle for {}s; closing", stream.peer_string(), config.limits.idle_timeout.count());
-            co_return;
-        case core::ReadStatus::closed:
+        auto [ec, n] = co_await stream.read_some(asio::buffer(chunk));
+        if (ec || n == 0) {
+            if (stream.timed_out())
+                spdlog::info("echo: {} idle for {}s; closing", stream.peer_string(),
+                             config.limits.idle_timeout.count());
             co_return;
         }
-        reply = upper(line.text);
-        reply += line.end == core::LineEnd::crlf ? "\r\n" : "\n";
+        const std::string_view got(chunk.data(), n);
+        core::Trace::instance().block(stream.id(), stream.them(), got);
+        const std::string reply = upper(got);
         if (co_await stream.write(reply))
             co_return;
     }
@@ -46,7 +45,7 @@ core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Confi
 {
     core::Stream stream(std::move(socket), core::Role::server);
     stream.set_timeout(config.limits.idle_timeout);
-    co_await echo_lines(stream, config);
+    co_await echo_bytes(stream, config);
     co_await stream.shutdown();
 }
 

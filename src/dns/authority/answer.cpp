@@ -13,11 +13,15 @@ Message skeleton(const Message &query, const AnswerOptions &options)
     r.id = query.id;
     r.flags.qr = true;
     r.flags.opcode = query.flags.opcode;
-    r.flags.rd = query.flags.rd;  // RFC 1035 §4.1.1: copied
-    r.flags.cd = query.flags.cd;  // RFC 4035 §3.1.6: copied
-    if (query.edns)               // RFC 3225 §3: the DO bit is copied
-        r.edns =
-            Edns{.udp_size = options.udp_size, .version = 0, .do_bit = query.edns->do_bit, .options = {}};
+    // RD, CD and DO ask something of a QUERY; a reply to another opcode does not echo them.
+    const bool is_query = query.flags.opcode == Opcode::query;
+    r.flags.rd = is_query && query.flags.rd;  // RFC 1035 §4.1.1: copied
+    r.flags.cd = is_query && query.flags.cd;  // RFC 4035 §3.1.6: copied
+    if (query.edns)                           // RFC 3225 §3: the DO bit is copied
+        r.edns = Edns{.udp_size = options.udp_size,
+                      .version = 0,
+                      .do_bit = is_query && query.edns->do_bit,
+                      .options = {}};
     return r;
 }
 
@@ -141,13 +145,25 @@ Message answer(const Message &query, const ZoneSet &zones, const AnswerOptions &
         r.rcode = Rcode::form_err;
         return r;
     }
-    if (q.type == RrType::axfr || q.type == RrType::ixfr) {
+    if (q.type == RrType::axfr) {
         r.rcode = Rcode::not_imp;
         return r;
     }
     const Zone *zone = (q.klass == RrClass::in || q.klass == RrClass::any) ? zones.find(q.name) : nullptr;
     if (!zone) {
         r.rcode = Rcode::refused;  // not ours: no recursion here
+        return r;
+    }
+    if (q.type == RrType::ixfr) {
+        // RFC 1995 §2: over UDP, our current SOA alone — "you are current" or "ask again on TCP",
+        // where axfr() sends the whole zone (we keep no history to send differences from).
+        if (!(zone->origin() == q.name)) {
+            r.rcode = Rcode::not_auth;
+            return r;
+        }
+        r.flags.aa = true;
+        if (const RRset *soa = zone->soa())
+            r.answers.push_back(soa->records().front());
         return r;
     }
     resolve(*zone, q, r, options);

@@ -1,6 +1,8 @@
 // AXFR: records in canonical order between two copies of the SOA, cut into messages.
 #include "dns/authority/axfr.hpp"
 
+#include <cstdint>
+
 #include "core/bytes/wire_writer.hpp"
 
 namespace layer7::dns {
@@ -20,6 +22,15 @@ Message start(std::uint16_t id)
     m.flags.qr = true;
     m.flags.aa = true;
     return m;
+}
+
+// RFC 1995 §2: the client's SOA serial is the same as ours or newer (RFC 1982 serial arithmetic).
+bool client_is_current(const Message &query, const Zone &zone, const Soa &ours)
+{
+    for (const auto &rr : query.authority)
+        if (const auto *theirs = std::get_if<Soa>(&rr.data); theirs && rr.owner == zone.origin())
+            return static_cast<std::int32_t>(theirs->serial - ours.serial) >= 0;
+    return false;
 }
 
 }  // namespace
@@ -54,7 +65,7 @@ std::vector<Message> axfr(const Message &query, const ZoneSet &zones, std::size_
     error.flags.opcode = query.flags.opcode;
     error.questions = query.questions;
     if (query.flags.opcode != Opcode::query || query.questions.size() != 1 ||
-        query.questions.front().type != RrType::axfr) {
+        (query.questions.front().type != RrType::axfr && query.questions.front().type != RrType::ixfr)) {
         error.rcode = Rcode::form_err;
         return {error};
     }
@@ -63,6 +74,14 @@ std::vector<Message> axfr(const Message &query, const ZoneSet &zones, std::size_
     if (!zone || !(zone->origin() == name)) {
         error.rcode = zone ? Rcode::not_auth : Rcode::refused;
         return {error};
+    }
+    const RRset *soa = zone->soa();
+    if (query.questions.front().type == RrType::ixfr && soa &&
+        client_is_current(query, *zone, std::get<Soa>(soa->records().front().data))) {
+        Message current = start(query.id);
+        current.questions = query.questions;
+        current.answers.push_back(soa->records().front());
+        return {current};
     }
     auto messages = axfr(*zone, query.id, max_bytes);
     messages.front().questions = query.questions;  // echo the client's spelling

@@ -41,7 +41,11 @@ std::string default_server()
 
 ExchangeOptions exchange_options(const DigOptions &o)
 {
-    return {.tcp = o.tcp, .retry_tcp_on_tc = !o.ignore_tc, .timeout = o.timeout, .tries = o.tries};
+    return {.tcp = o.tcp,
+            .retry_tcp_on_tc = !o.ignore_tc,
+            .timeout = o.timeout,
+            .tries = o.tries,
+            .transfer = o.type == RrType::axfr || o.type == RrType::ixfr};
 }
 
 template <typename T>
@@ -197,13 +201,14 @@ int run_dig(const std::vector<std::string> &args, std::ostream &out, std::ostrea
         if (x.truncated_first && !o.short_form)
             out << ";; Truncated, retrying in TCP mode.\n";
         if (x.error.empty()) {
-            if (o.short_form) {
+            ReplyInfo info{.server = address.to_string(), .port = port, .tcp = x.tcp,
+                           .elapsed_ms = x.elapsed_ms, .size = x.size, .when = now_text()};
+            if (o.short_form)
                 out << format_short(x.reply);
-            } else {
-                ReplyInfo info{.server = address.to_string(), .port = port, .tcp = x.tcp,
-                               .elapsed_ms = x.elapsed_ms, .size = x.size, .when = now_text()};
+            else if (exchange_options(o).transfer)
+                out << format_transfer(x.reply, info, x.messages) << "\n";
+            else
                 out << format_reply(x.reply, info) << "\n";
-            }
             return 0;
         }
         out << ";; communications error to " << address.to_string() << "#" << port << ": " << x.error << "\n";

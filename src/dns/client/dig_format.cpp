@@ -52,6 +52,45 @@ std::string format_short(const Message &reply)
     return out;
 }
 
+std::string format_transfer(const Message &reply, const ReplyInfo &info, std::size_t messages)
+{
+    if (reply.rcode != Rcode::no_error)
+        return "; Transfer failed.\n";
+    std::string out;
+    for (auto &rr : reply.answers)
+        out += to_text(rr) + "\n";
+    out += ";; Query time: " + std::to_string(info.elapsed_ms) + " msec\n";
+    out += ";; SERVER: " + info.server + "#" + std::to_string(info.port) + "(" + info.server + ") (TCP)\n";
+    if (!info.when.empty())
+        out += ";; WHEN: " + info.when + "\n";
+    out += ";; XFR size: " + std::to_string(reply.answers.size()) + " records (messages " + std::to_string(messages) +
+           ", bytes " + std::to_string(info.size) + ")\n";
+    return out;
+}
+
+bool TransferEnd::add(const std::vector<Record> &records)
+{
+    ++messages_;
+    for (auto &rr : records) {
+        ++records_;
+        const auto *soa = std::get_if<Soa>(&rr.data);
+        if (!serial_) {
+            if (!soa)
+                return true;  // not a transfer: nothing more will make it one
+            serial_ = soa->serial;
+            seen_ = 1;
+            continue;
+        }
+        if (!soa)
+            continue;
+        if (records_ == 2 && ixfr_ && soa->serial != *serial_)
+            needed_ = 3;  // SOA(new) SOA(old): differences follow, ended by SOA(new) a third time
+        if (soa->serial == *serial_ && ++seen_ >= needed_)
+            return true;
+    }
+    return ixfr_ && messages_ == 1 && records_ == 1 && serial_.has_value();
+}
+
 core::Result<std::vector<ServerAddress>, std::string> parse_root_hints(std::string_view text)
 {
     std::vector<ServerAddress> servers;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,29 @@ struct ReplyInfo {
 std::string format_reply(const Message &reply, const ReplyInfo &info);
 // +short: one RDATA per answer line.
 std::string format_short(const Message &reply);
+// An AXFR/IXFR as dig prints it: the records, then the footer with ";; XFR size: N records
+// (messages M, bytes B)"; "; Transfer failed." when the server said no.
+std::string format_transfer(const Message &reply, const ReplyInfo &info, std::size_t messages);
+
+// Tells when a zone transfer's last message has come (a transfer is many messages on one TCP
+// connection). AXFR-style: when the first SOA's serial comes round again (RFC 5936 §2.2); an
+// incremental IXFR (its second record an older SOA) when the new serial comes a third time; an
+// IXFR answered with the SOA alone at once (RFC 1995 §4: the client is current).
+class TransferEnd {
+public:
+    explicit TransferEnd(RrType type) : ixfr_(type == RrType::ixfr) {}
+    // One message's answer records, in order; true once the transfer is complete (or cannot be one:
+    // a first record that is not a SOA).
+    bool add(const std::vector<Record> &records);
+
+private:
+    bool ixfr_;
+    std::optional<std::uint32_t> serial_;  // the first SOA's
+    std::size_t records_ = 0;
+    std::size_t messages_ = 0;
+    int seen_ = 0;    // records with the first serial so far
+    int needed_ = 2;  // 3 for an incremental IXFR
+};
 
 // A name server and the addresses we know for it.
 struct ServerAddress {

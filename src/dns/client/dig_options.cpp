@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "dns/wire/rdata_text.hpp"
+
 namespace layer7::dns {
 
 namespace {
@@ -99,7 +101,7 @@ core::Result<DigOptions, std::string> parse_dig_args(const std::vector<std::stri
         } else if (a.starts_with("+")) {
             if (!plus_option(std::string_view(a).substr(1), o))
                 return core::fail("unknown or malformed option '" + a + "'");
-        } else if (a == "-p" || a == "--root-hints" || a == "-t" || a == "-q") {
+        } else if (a == "-p" || a == "--root-hints" || a == "-t" || a == "-q" || a == "-x") {
             if (i + 1 >= args.size())
                 return core::fail(a + " needs a value");
             const std::string &v = args[++i];
@@ -114,6 +116,14 @@ core::Result<DigOptions, std::string> parse_dig_args(const std::vector<std::stri
                     return core::fail("unknown type '" + v + "'");
                 o.type = *t;
                 o.type_given = true;
+            } else if (a == "-x") {
+                auto reverse = reverse_name(v);
+                if (!reverse)
+                    return core::fail("'" + v + "' is not an IPv4 or IPv6 address");
+                o.name = *reverse;
+                name_given = true;
+                if (!o.type_given)
+                    o.type = RrType::ptr;  // as dig: -x asks for PTR unless a type was given
             } else {
                 o.name = v;
                 name_given = true;
@@ -136,7 +146,30 @@ core::Result<DigOptions, std::string> parse_dig_args(const std::vector<std::stri
         o.type = RrType::ns;  // dig with no name asks for the root's NS
     if (o.trace)
         o.recurse = false;
+    if (o.type == RrType::axfr || o.type == RrType::ixfr)
+        o.tcp = true;  // RFC 5936 §4.2: a zone transfer is a TCP exchange
     return o;
+}
+
+std::optional<std::string> reverse_name(std::string_view address)
+{
+    std::string out;
+    if (auto v4 = parse_ipv4(address)) {
+        for (auto it = v4->rbegin(); it != v4->rend(); ++it)
+            out += std::to_string(*it) + ".";
+        return out + "in-addr.arpa.";
+    }
+    if (auto v6 = parse_ipv6(address)) {
+        constexpr const char *hex = "0123456789abcdef";
+        for (auto it = v6->rbegin(); it != v6->rend(); ++it) {
+            out += hex[*it & 0x0f];
+            out += '.';
+            out += hex[*it >> 4];
+            out += '.';
+        }
+        return out + "ip6.arpa.";
+    }
+    return std::nullopt;
 }
 
 std::string command_line(const std::vector<std::string> &args)

@@ -1,6 +1,7 @@
 // One DNS exchange over UDP or TCP: see transport.hpp.
 #include "dns/client/transport.hpp"
 
+#include <iterator>
 #include <random>
 
 #include "dns/client/dig_format.hpp"
@@ -96,7 +97,8 @@ core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const 
             co_return ec.message();
         if (auto [ec, n] = co_await asio::async_write(socket, asio::buffer(framed), core::use_tuple); ec)
             co_return ec.message();
-        for (;;) {
+        TransferEnd end(query.questions.empty() ? RrType::axfr : query.questions.front().type);
+        for (bool first = true;;) {
             std::uint8_t prefix[2];
             if (auto [ec, n] = co_await asio::async_read(socket, asio::buffer(prefix), core::use_tuple); ec)
                 co_return ec == asio::error::eof ? "connection closed" : ec.message();
@@ -104,11 +106,31 @@ core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const 
             if (auto [ec, n] = co_await asio::async_read(socket, asio::buffer(body), core::use_tuple); ec)
                 co_return ec == asio::error::eof ? "connection closed" : ec.message();
             auto reply = decode(body);
-            if (!reply.ok() || !matches(query, reply.value()))
+            if (!reply.ok())
                 continue;
-            out.reply = std::move(reply).value();
-            out.size = body.size();
-            co_return std::string();
+            if (first) {
+                if (!matches(query, reply.value()))
+                    continue;
+                out.reply = std::move(reply).value();
+                out.size = body.size();
+                first = false;
+                if (!options.transfer || out.reply.rcode != Rcode::no_error || end.add(out.reply.answers))
+                    co_return std::string();
+                continue;
+            }
+            // RFC 5936 §2.2: later messages carry the query's id and (usually) no question.
+            Message &more = reply.value();
+            if (!more.flags.qr || more.id != query.id)
+                continue;
+            if (more.rcode != Rcode::no_error)
+                co_return "transfer failed: " + to_text(more.rcode);
+            out.size += body.size();
+            ++out.messages;
+            const bool done = end.add(more.answers);
+            out.reply.answers.insert(out.reply.answers.end(), std::make_move_iterator(more.answers.begin()),
+                                     std::make_move_iterator(more.answers.end()));
+            if (done)
+                co_return std::string();
         }
     };
     asio::steady_timer timer(co_await asio::this_coro::executor);

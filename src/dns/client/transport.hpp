@@ -1,6 +1,6 @@
 // One DNS exchange with one server (RFC 1035 §4.2): UDP from a fresh socket on a random port with a
 // random id, tries and a timeout per try, a reply accepted only if it matches the query; over TCP
-// when asked or when the UDP reply is truncated (RFC 7766 §5).
+// when asked or when the UDP reply is truncated (RFC 7766 §5); a zone transfer reads every message.
 #pragma once
 
 #include <chrono>
@@ -18,12 +18,14 @@ struct ExchangeOptions {
     bool retry_tcp_on_tc = true;
     std::chrono::milliseconds timeout{5000};  // per try
     int tries = 3;                             // UDP sends before giving up
+    bool transfer = false;                     // AXFR/IXFR: read messages until the transfer ends
 };
 
 struct Exchange {
     std::string error;               // empty on success: "timed out", "connection refused"…
     Message reply;
-    std::size_t size = 0;            // octets of the reply
+    std::size_t size = 0;            // octets of the reply (of all its messages)
+    std::size_t messages = 1;        // a zone transfer's messages, their answers joined in `reply`
     bool tcp = false;                // the reply came over TCP
     bool truncated_first = false;    // a UDP reply had TC and TCP was tried
     long elapsed_ms = 0;             // of the exchange that produced `reply`

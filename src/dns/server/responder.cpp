@@ -8,8 +8,12 @@ Vetting vet_query(std::span<const std::uint8_t> wire)
     auto header = peek_header(wire);
     if (!header || header->flags.qr)
         return Vetting::drop;
-    // One question; at most one record in answer/authority (IXFR's SOA, UPDATE's prerequisites
-    // are answered NOTIMP later) and two in additional (OPT and TSIG).
+    // The counts below are QUERY's; another opcode (NOTIFY, UPDATE, one we do not know) may
+    // count otherwise, and we implement none of them.
+    if (header->flags.opcode != Opcode::query)
+        return Vetting::not_imp;
+    // One question; at most one record in answer/authority (IXFR's SOA) and two in additional
+    // (OPT and TSIG).
     if (header->qdcount != 1 || header->ancount > 1 || header->nscount > 1 || header->arcount > 2)
         return Vetting::form_err;
     return Vetting::accept;
@@ -18,9 +22,10 @@ Vetting vet_query(std::span<const std::uint8_t> wire)
 std::vector<std::uint8_t> header_reply(const Header &query, Rcode rcode)
 {
     const auto op = static_cast<std::uint8_t>(query.flags.opcode) & 0x0f;
+    const bool rd = query.flags.opcode == Opcode::query && query.flags.rd;
     return {static_cast<std::uint8_t>(query.id >> 8),
             static_cast<std::uint8_t>(query.id & 0xff),
-            static_cast<std::uint8_t>(0x80 | op << 3 | (query.flags.rd ? 1 : 0)),
+            static_cast<std::uint8_t>(0x80 | op << 3 | (rd ? 1 : 0)),
             static_cast<std::uint8_t>(static_cast<unsigned>(rcode) & 0x0f),
             0, 0, 0, 0, 0, 0, 0, 0};
 }
@@ -31,6 +36,9 @@ Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, T
     Handled out;
     switch (vet_query(wire)) {
     case Vetting::drop:
+        return out;
+    case Vetting::not_imp:
+        out.wire = header_reply(*peek_header(wire), Rcode::not_imp);
         return out;
     case Vetting::form_err:
         out.wire = header_reply(*peek_header(wire), Rcode::form_err);
@@ -56,7 +64,7 @@ std::vector<std::uint8_t> truncated_reply(const Message &query, const AnswerOpti
     r.id = query.id;
     r.flags.qr = true;
     r.flags.opcode = query.flags.opcode;
-    r.flags.rd = query.flags.rd;
+    r.flags.rd = query.flags.opcode == Opcode::query && query.flags.rd;
     r.flags.tc = true;
     r.questions = query.questions;
     if (query.edns)

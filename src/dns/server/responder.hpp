@@ -16,20 +16,27 @@ namespace layer7::dns {
 
 enum class Vetting {
     accept,    // worth a full decode
-    form_err,  // has a header, but counts no query can have: FORMERR
+    not_imp,   // an opcode other than QUERY, whatever its counts: NOTIMP (RFC 1035 §4.1.1)
+    form_err,  // a QUERY with counts no query can have: FORMERR
     drop,      // shorter than a header, or a response (QR=1): answering could loop or reflect
 };
 
 // Only the 12-octet header is read.
 Vetting vet_query(std::span<const std::uint8_t> wire);
-// A header-only reply to `wire`'s header: id, opcode and RD copied, QR set, `rcode`.
+// A header-only reply to `wire`'s header: id and opcode copied, QR set, `rcode`; RD copied only
+// for QUERY, the one opcode it means something for (RFC 1035 §4.1.1).
 std::vector<std::uint8_t> header_reply(const Header &query, Rcode rcode);
 
 struct Handled {
     std::optional<Message> query;     // when it decoded
     std::optional<Message> response;  // when answer() ran
     std::vector<std::uint8_t> wire;   // empty: send nothing
-    bool is_axfr() const { return query && query->questions.size() == 1 && query->questions[0].type == RrType::axfr; }
+    // AXFR, or IXFR answered as one (RFC 1995 §4): on TCP both go through axfr().
+    bool is_transfer() const
+    {
+        return query && query->questions.size() == 1 &&
+               (query->questions[0].type == RrType::axfr || query->questions[0].type == RrType::ixfr);
+    }
 };
 
 // UDP: the reply fits the client's size (TC when it did not); TCP: up to 65535 octets.

@@ -171,9 +171,11 @@ void Server::answer_tcp(std::span<const std::uint8_t> query, std::span<const std
     } else {
         h = handle_query(query, zones, Transport::tcp, options_.answer);
     }
-    if (h.is_axfr() && h.response) {
+    if (h.is_transfer() && h.response) {
         if (!options_.axfr_allow.contains(address)) {
             h.response->rcode = Rcode::refused;  // RFC 5936 §6: transfers only to whom policy allows
+            h.response->flags.aa = false;
+            h.response->answers.clear();  // answer() gave IXFR our SOA
             h.wire = encode(*h.response);
         } else {
             const auto messages = axfr(*h.query, zones);
@@ -186,7 +188,8 @@ void Server::answer_tcp(std::span<const std::uint8_t> query, std::span<const std
                 core::Trace::instance().line(trace_id, core::Speaker::client, query_summary(*h.query));
                 core::Trace::instance().line(trace_id, core::Speaker::server,
                                              to_text(messages.empty() ? Rcode::serv_fail : messages.front().rcode) +
-                                                 " AXFR " + std::to_string(messages.size()) + " messages, " +
+                                                 " " + to_text(h.query->questions[0].type) + " " +
+                                                 std::to_string(messages.size()) + " messages, " +
                                                  std::to_string(records) + " records");
             }
             return;

@@ -163,11 +163,15 @@ core::awaitable<int> run(const FetchOptions& options)
 
     if (stream.timed_out() && failure.empty())
         failure = "timed out";
-    std::cout << "fetched " << fetched << " message" << (fetched == 1 ? "" : "s") << " (" << bytes << " octets) from "
-              << where << " into " << options.maildir;
-    if (!options.keep)
-        std::cout << "; " << deleted << " deleted on the server";
-    std::cout << "\n";
+    // A summary says what happened to mail; after a failure that fetched nothing (a wrong password,
+    // a locked mailbox) it would only put "fetched 0 messages" in front of the error.
+    if (failure.empty() || fetched > 0) {
+        std::cout << "fetched " << fetched << " message" << (fetched == 1 ? "" : "s") << " (" << bytes
+                  << " octets) from " << where << " into " << options.maildir;
+        if (!options.keep)
+            std::cout << "; " << deleted << " deleted on the server";
+        std::cout << "\n";
+    }
     if (!failure.empty()) {
         std::cerr << "layer7: " << where << ": " << failure << "\n";
         co_return 1;

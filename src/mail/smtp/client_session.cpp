@@ -111,8 +111,12 @@ ClientStep ClientSession::quit()
 
 void ClientSession::on_connection_lost()
 {
-    for (auto& r : results_)
+    for (auto& r : results_) {
+        if (r.verdict != Verdict::pending)
+            continue;
         decide(r, lost_connection_reply());
+        r.connection_lost = true;
+    }
     state_ = State::done;
 }
 

@@ -51,6 +51,9 @@ enum class Verdict { pending, sent, temporary, permanent };
 struct RecipientResult {
     Verdict verdict = Verdict::pending;
     Reply reply;  // the reply that decided it (RCPT's, or the end of data's)
+    // The connection broke before a reply decided it: `reply` is ours (lost_connection_reply(),
+    // for logs and bounces), not the server's, and a user must not be shown it as the server's.
+    bool connection_lost = false;
 };
 
 // Our own replies for failures no server said (RFC 3463 codes), for logs and bounces.

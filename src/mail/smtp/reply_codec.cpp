@@ -9,10 +9,14 @@ bool digit(char c)
     return c >= '0' && c <= '9';
 }
 
+// RFC 4954 §4: a SASL continuation is "334" SP [base64] CRLF, so an empty challenge (AUTH PLAIN
+// without an initial response) is "334 " — strict clients (s-nail) give up on a bare "334".
+constexpr int sasl_continuation = 334;
+
 void append_line(std::string& out, int code, std::string_view text, bool last)
 {
     out += std::to_string(code);
-    if (!text.empty() || !last)
+    if (!text.empty() || !last || code == sasl_continuation)
         out += last ? ' ' : '-';
     for (char c : text)
         out.push_back(c == '\r' ? ' ' : c);

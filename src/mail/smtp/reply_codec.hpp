@@ -18,7 +18,8 @@ struct Reply {
     bool operator==(const Reply&) const = default;
 };
 
-// "250-first\r\n250 last\r\n"; an empty text gives "250\r\n". CRs in the text become spaces.
+// "250-first\r\n250 last\r\n"; an empty text gives "250\r\n" (but "334 \r\n", RFC 4954 §4).
+// CRs in the text become spaces.
 std::string to_wire(const Reply& reply);
 // All replies, one write (PIPELINING, RFC 2920).
 std::string to_wire(const std::vector<Reply>& replies);

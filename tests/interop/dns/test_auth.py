@@ -147,6 +147,50 @@ def test_axfr_refused(layer7, tmp_path):
     assert "REFUSED" in r.stdout + r.stderr
 
 
+def test_ixfr_from_an_older_serial_is_a_full_transfer(auth):
+    port, _, _ = auth
+    # dig IXFR=N sends our SOA serial N in the authority section, over TCP (RFC 1995 §3)
+    out = dig(port, "example.test", "IXFR=2024010100")
+    assert "Transfer failed" not in out, out
+    lines = [l.split() for l in out.splitlines() if l and not l.startswith(";")]
+    assert lines[0][3] == "SOA" and lines[-1][3] == "SOA"
+    assert len(lines) == 17 + 30 + 7 + 1  # the whole zone, AXFR-style (RFC 1995 §4)
+
+
+def test_ixfr_from_the_current_serial_is_our_soa_alone(auth):
+    port, _, _ = auth
+    out = dig(port, "example.test", "IXFR=2024010101")
+    lines = [l.split() for l in out.splitlines() if l and not l.startswith(";")]
+    assert len(lines) == 1 and lines[0][3] == "SOA" and lines[0][6] == "2024010101", out
+
+
+@pytest.mark.skipif(not shutil.which("kdig"), reason="kdig not installed")
+def test_kdig_ixfr(auth):
+    port, _, _ = auth
+    r = run(["kdig", f"@{HOST}", "-p", str(port), "+timeout=2", "+retry=0", "example.test", "IXFR=1"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "NOTIMP" not in r.stdout and r.stdout.count("\tSOA\t") == 2, r.stdout
+
+
+def test_other_opcodes_get_notimp_without_rd(auth):
+    port, _, _ = auth
+    from hierarchy import udp_exchange
+    query = dns_query("www.example.test", rd=True)
+    for opcode in (2, 3, 15):  # STATUS, unassigned, unassigned
+        for with_question in (True, False):
+            q = bytearray(query if with_question else query[:12])
+            q[2] = (opcode << 3) | 0x01  # RD set
+            if not with_question:
+                q[5] = 0
+            reply = udp_exchange(HOST, port, bytes(q), timeout=2.0)
+            assert reply is not None, (opcode, with_question)
+            qid, bits = struct.unpack(">HH", reply[:4])
+            assert qid == 0x1234 and bits & 0x8000  # QR
+            assert (bits >> 11) & 0xf == opcode
+            assert bits & 0xf == 4, (opcode, with_question, bits & 0xf)  # NOTIMP, not FORMERR
+            assert not bits & 0x0100  # RD is QUERY's: not echoed
+
+
 @pytest.mark.skipif(not shutil.which("kdig"), reason="kdig not installed")
 def test_kdig_keepopen_several_queries_one_connection(layer7, tmp_path):
     port = free_port()

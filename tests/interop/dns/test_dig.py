@@ -69,6 +69,51 @@ def test_dig_negative_and_refused(auth):
     assert "status: REFUSED" in l7dig("www.crepes.fr", f"@{HOST}:{auth}").stdout
 
 
+def test_dig_axfr_uses_tcp_by_itself(layer7, tmp_path):
+    port = free_port()
+    zone = write_test_zone(str(tmp_path))
+    layer7("dns", "serve", "--zone", zone, "--listen", f"{HOST}:{port}", "--axfr-allow", "127.0.0.1")
+    r = l7dig("example.test", "AXFR", f"@{HOST}:{port}")  # no +tcp
+    assert r.returncode == 0, r.stdout + r.stderr
+    records = [l.split() for l in r.stdout.splitlines() if l and not l.startswith(";")]
+    assert records[0][3] == "SOA" and records[-1][3] == "SOA"
+    assert len(records) == 17 + 30 + 7 + 1  # every record, SOA twice, as real dig shows it
+    assert f";; SERVER: 127.0.0.1#{port}(127.0.0.1) (TCP)" in r.stdout
+    assert re.search(r";; XFR size: 55 records \(messages \d+, bytes \d+\)", r.stdout), r.stdout
+
+
+def test_dig_axfr_spanning_several_messages(layer7, tmp_path):
+    port = free_port()
+    many = "".join(f"host{i} A 192.0.2.{i % 250 + 1}\n" for i in range(1500))  # ~45 KB: 3+ messages
+    zone = write_test_zone(str(tmp_path), extra=many)
+    layer7("dns", "serve", "--zone", zone, "--listen", f"{HOST}:{port}", "--axfr-allow", "127.0.0.1")
+    r = l7dig("example.test", "AXFR", f"@{HOST}:{port}")
+    assert r.returncode == 0, r.stdout + r.stderr
+    records = [l for l in r.stdout.splitlines() if l and not l.startswith(";")]
+    assert len(records) == 17 + 30 + 7 + 1 + 1500
+    messages = int(re.search(r"messages (\d+)", r.stdout).group(1))
+    assert messages >= 3
+
+
+def test_dig_x_asks_for_ptr_of_ipv4_and_ipv6(layer7, tmp_path):
+    port = free_port()
+    reverse = tmp_path / "reverse.zone"
+    reverse.write_text("$TTL 3600\n@ SOA ns admin 1 7200 3600 1209600 300\n@ NS ns.example.test.\n"
+                       "80.2.0 PTR www.example.test.\n")
+    six = tmp_path / "six.zone"
+    six.write_text("$TTL 3600\n@ SOA ns admin 1 7200 3600 1209600 300\n@ NS ns.example.test.\n"
+                   "0.8.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0 PTR www.example.test.\n")
+    layer7("dns", "serve", "--zone", f"192.in-addr.arpa.={reverse}",
+           "--zone", f"8.b.d.0.1.0.0.2.ip6.arpa.={six}", "--listen", f"{HOST}:{port}")
+    r = l7dig("-x", "192.0.2.80", f"@{HOST}:{port}")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "80.2.0.192.in-addr.arpa.\t3600\tIN\tPTR\twww.example.test." in r.stdout, r.stdout
+    r = l7dig("-x", "2001:db8::80", f"@{HOST}:{port}", "+short")
+    assert (r.returncode, r.stdout) == (0, "www.example.test.\n"), r.stdout + r.stderr
+    r = l7dig("-x", "not-an-address", f"@{HOST}:{port}")
+    assert r.returncode != 0 and "not an IPv4 or IPv6 address" in r.stderr
+
+
 def test_dig_timeout_and_retries():
     port = free_port()  # nothing listens: UDP gets ICMP port unreachable
     start = time.monotonic()

@@ -1,5 +1,6 @@
 """The `layer7` command itself: up with the embedded default, config default/check, errors."""
 import os
+import re
 import signal
 import socket
 
@@ -103,3 +104,23 @@ def test_every_subcommand_has_help():
                  ["echo", "--help"], ["echo", "serve", "--help"], ["echo", "send", "--help"]):
         r = run([layer7_bin(), *args])
         assert r.returncode == 0 and "Usage" in r.stdout, args
+
+
+@pytest.mark.parametrize("args", [
+    ["--no-such-flag"],                      # CLI11 says 109 (extras)
+    ["no-such-command"],                     # 109
+    ["echo", "send"],                        # a required argument missing: 106
+    ["echo", "serve", "--listen"],           # an option without its value: 107
+    ["--threads", "many", "echo", "serve"],  # a value of the wrong kind: 105
+    [],                                      # no subcommand at all: 106
+])
+def test_usage_errors_exit_2_with_a_message(args):
+    r = run([layer7_bin(), *args], timeout=10)
+    assert r.returncode == 2, (args, r.returncode, r.stderr)
+    assert r.stderr.strip(), args
+
+
+def test_version_prints_a_version_and_exits_0():
+    r = run([layer7_bin(), "--version"], timeout=10)
+    assert r.returncode == 0, r.stderr
+    assert re.fullmatch(r"layer7 \d+\.\d+\.\d+\n", r.stdout), r.stdout

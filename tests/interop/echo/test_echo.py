@@ -119,16 +119,45 @@ def write_config(tmp_path, port, **limits):
     return str(path)
 
 
-def test_line_over_limit_closes_with_a_log_line_naming_the_peer(layer7, tmp_path):
-    port = free_port()
-    server = layer7("up", "--config", write_config(tmp_path, port, max_line=64))
-    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-        s.sendall(b"x" * 64 + b"\n")  # exactly the limit: answered
-        assert s.recv(100) == b"X" * 64 + b"\n"
-        s.sendall(b"y" * 65 + b"\n")  # one over: the connection closes
-        assert s.recv(100) == b""
-        peer = "127.0.0.1:%d" % s.getsockname()[1]
-    assert "line over 64 bytes from " + peer in server.wait_output("line over 64 bytes")
+def recv_exactly(s, n):
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def test_textbook_tcpclient_without_newline_gets_its_reply(echo_tcp):
+    # TCPClient.py: send(sentence) with no newline, then recv(1024) -- no half-close, no line end
+    with socket.create_connection(("127.0.0.1", echo_tcp), timeout=5) as s:
+        s.sendall(b"hello without newline")
+        assert recv_exactly(s, 21) == b"HELLO WITHOUT NEWLINE"
+        s.sendall(b"and a tail")  # the connection stays usable
+        assert recv_exactly(s, 10) == b"AND A TAIL"
+
+
+def test_partial_line_before_half_close_is_answered_then_closed(echo_tcp):
+    with socket.create_connection(("127.0.0.1", echo_tcp), timeout=5) as s:
+        s.sendall(b"last words")
+        s.shutdown(socket.SHUT_WR)
+        assert recv_exactly(s, 100) == b"LAST WORDS"  # recv_exactly stops at the server's close
+
+
+def test_input_longer_than_any_line_limit_comes_back_whole(echo_tcp):
+    data = bytes(range(256)) * 400  # 100 KiB, no line structure at all
+    with socket.create_connection(("127.0.0.1", echo_tcp), timeout=10) as s:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        assert recv_exactly(s, len(data) + 1) == data.upper()
+
+
+def test_our_client_reads_text_from_stdin(echo_tcp):
+    r = run([layer7_bin(), "echo", "send", f"127.0.0.1:{echo_tcp}"], input="from stdin\n")
+    assert (r.returncode, r.stdout) == (0, "FROM STDIN\n"), r.stderr
+    r = run([layer7_bin(), "echo", "send", f"127.0.0.1:{echo_tcp}"], input="two\nlines\n")
+    assert (r.returncode, r.stdout) == (0, "TWO\nLINES\n"), r.stderr
 
 
 def test_silent_client_is_dropped_after_the_idle_timeout(layer7, tmp_path):

@@ -83,6 +83,7 @@ def test_fetch_reports_auth_failure(server, tmp_path):
     port, _, _ = server
     r = fetch(port, tmp_path / "Maildir", password="wrong")
     assert r.returncode == 1 and "[AUTH]" in r.stderr
+    assert r.stdout == ""  # no "fetched 0 messages" summary for a session that never logged in
 
 
 def test_fetch_refused_while_mailbox_in_use(server, tmp_path):
@@ -90,6 +91,7 @@ def test_fetch_refused_while_mailbox_in_use(server, tmp_path):
     holder = login(port)
     r = fetch(port, tmp_path / "Maildir")
     assert r.returncode == 1 and "[IN-USE]" in r.stderr
+    assert r.stdout == ""
     holder.quit()
 
 

@@ -188,3 +188,37 @@ TEST(UdpReplySize, ClampsClientSize)
         EXPECT_EQ(udp_reply_size(q), static_cast<std::size_t>(got)) << asked;
     }
 }
+
+// RD, CD and DO belong to QUERY; NOTIMP to another opcode does not echo them (as NSD and BIND).
+TEST_F(Answer, OtherOpcodesGetNotimpWithoutQueryBits)
+{
+    for (Opcode opcode : {Opcode::iquery, Opcode::status, Opcode::notify, Opcode::update, Opcode{3}, Opcode{15}}) {
+        Message q = query("www.networkutopia.com.", RrType::a);
+        q.flags.opcode = opcode;
+        q.flags.cd = true;
+        q.edns = Edns{.udp_size = 4096, .version = 0, .do_bit = true, .options = {}};
+        Message r = answer(q, zones);
+        EXPECT_EQ(r.rcode, Rcode::not_imp);
+        EXPECT_EQ(r.flags.opcode, opcode);
+        EXPECT_FALSE(r.flags.rd);
+        EXPECT_FALSE(r.flags.cd);
+        ASSERT_TRUE(r.edns.has_value());
+        EXPECT_FALSE(r.edns->do_bit);
+    }
+    Message q = query("www.networkutopia.com.", RrType::a);  // QUERY still echoes them
+    q.flags.cd = true;
+    Message r = answer(q, zones);
+    EXPECT_TRUE(r.flags.rd && r.flags.cd);
+}
+
+// RFC 1995 §2: IXFR over UDP gets the zone's SOA alone (current, or ask again on TCP).
+TEST_F(Answer, IxfrOverUdpIsTheSoaAlone)
+{
+    Message r = ask("networkutopia.com.", RrType::ixfr);
+    EXPECT_EQ(r.rcode, Rcode::no_error);
+    EXPECT_TRUE(r.flags.aa);
+    ASSERT_EQ(r.answers.size(), 1u);
+    EXPECT_EQ(r.answers[0].type, RrType::soa);
+    EXPECT_EQ(ask("www.networkutopia.com.", RrType::ixfr).rcode, Rcode::not_auth);
+    EXPECT_EQ(ask("crepes.fr.", RrType::ixfr).rcode, Rcode::refused);
+}

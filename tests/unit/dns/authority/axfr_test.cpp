@@ -19,6 +19,15 @@ Message axfr_query(std::string_view name)
     q.questions.push_back({n(name), RrType::axfr, RrClass::in});
     return q;
 }
+// RFC 1995 §3: IXFR carries the client's SOA (only the serial matters here) in the authority section.
+Message ixfr_query(std::string_view name, std::uint32_t serial)
+{
+    Message q = axfr_query(name);
+    q.questions[0].type = RrType::ixfr;
+    Soa soa{.mname = n("ns.x."), .rname = n("admin.x."), .serial = serial};
+    q.authority.push_back(Record{n(name), RrType::soa, RrClass::in, 0, soa});
+    return q;
+}
 std::vector<Record> all_answers(const std::vector<Message> &messages)
 {
     std::vector<Record> out;
@@ -65,4 +74,45 @@ TEST(Axfr, RefusesWhatIsNotAZoneApex)
     Message wrong = axfr_query("networkutopia.com.");
     wrong.questions[0].type = RrType::a;
     EXPECT_EQ(axfr(wrong, zones).front().rcode, Rcode::form_err);
+}
+
+// We keep no history: an IXFR from an older serial gets the whole zone, AXFR-style (RFC 1995 §4).
+TEST(Ixfr, FromAnOlderSerialIsAFullTransfer)
+{
+    ZoneSet zones = textbook_zones();
+    const Zone *zone = zones.find(n("networkutopia.com."));
+    for (std::uint32_t older : {2024010100u, 1u, 2024010101u + 0x80000001u}) {  // last: wrapped, RFC 1982
+        auto messages = axfr(ixfr_query("networkutopia.com.", older), zones);
+        ASSERT_EQ(messages.size(), 1u) << older;
+        EXPECT_EQ(messages[0].rcode, Rcode::no_error);
+        EXPECT_TRUE(messages[0].flags.aa);
+        ASSERT_EQ(messages[0].questions.size(), 1u);
+        EXPECT_EQ(messages[0].questions[0].type, RrType::ixfr);  // the client's question, echoed
+        auto records = all_answers(messages);
+        ASSERT_EQ(records.size(), zone->record_count() + 1) << older;
+        EXPECT_EQ(records.front().type, RrType::soa);
+        EXPECT_EQ(records.back().type, RrType::soa);
+    }
+}
+
+// RFC 1995 §2: a client as new as us, or newer, gets our SOA alone.
+TEST(Ixfr, FromTheCurrentOrANewerSerialIsOurSoaAlone)
+{
+    ZoneSet zones = textbook_zones();
+    for (std::uint32_t current : {2024010101u, 2024010102u}) {
+        auto messages = axfr(ixfr_query("networkutopia.com.", current), zones);
+        ASSERT_EQ(messages.size(), 1u);
+        ASSERT_EQ(messages[0].answers.size(), 1u);
+        EXPECT_EQ(messages[0].answers[0].type, RrType::soa);
+        EXPECT_EQ(std::get<Soa>(messages[0].answers[0].data).serial, 2024010101u);
+    }
+}
+
+TEST(Ixfr, WithoutTheClientsSoaOrForANonApexName)
+{
+    ZoneSet zones = textbook_zones();
+    Message bare = ixfr_query("networkutopia.com.", 1);
+    bare.authority.clear();  // no serial to compare: the whole zone
+    EXPECT_GT(all_answers(axfr(bare, zones)).size(), 2u);
+    EXPECT_EQ(axfr(ixfr_query("www.networkutopia.com.", 1), zones).front().rcode, Rcode::not_auth);
 }

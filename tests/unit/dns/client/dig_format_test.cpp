@@ -139,3 +139,56 @@ TEST(DigFormat, TraceStepLine)
     EXPECT_EQ(text, "edu.\t172800\tIN\tNS\ta.edu-servers.edu.\n"
                     ";; Received 120 bytes from 127.0.0.2#53(a.root-servers.test.) in 1 ms\n\n");
 }
+
+namespace {
+Record soa(std::uint32_t serial)
+{
+    return rr("example.test.", Soa{.mname = n("ns.example.test."), .rname = n("admin.example.test."), .serial = serial});
+}
+Record a_record(std::string_view owner)
+{
+    return rr(owner, A{{192, 0, 2, 1}});
+}
+}  // namespace
+
+// RFC 5936 §2.2: an AXFR ends with the SOA again, however the records are cut into messages.
+TEST(TransferEnd, AxfrEndsAtTheSecondSoa)
+{
+    TransferEnd one(RrType::axfr);
+    EXPECT_TRUE(one.add({soa(5), a_record("a.example.test."), soa(5)}));
+    TransferEnd split(RrType::axfr);
+    EXPECT_FALSE(split.add({soa(5)}));  // a first message holding the SOA alone: more to come
+    EXPECT_FALSE(split.add({a_record("a.example.test.")}));
+    EXPECT_TRUE(split.add({a_record("b.example.test."), soa(5)}));
+    TransferEnd bare(RrType::axfr);
+    EXPECT_TRUE(bare.add({soa(5), soa(5)}));  // a zone of its SOA only
+    TransferEnd junk(RrType::axfr);
+    EXPECT_TRUE(junk.add({a_record("a.example.test.")}));  // not a transfer: stop reading
+}
+
+// RFC 1995 §4: full (AXFR-style), incremental (new serial three times) and "you are current".
+TEST(TransferEnd, IxfrForms)
+{
+    TransferEnd full(RrType::ixfr);
+    EXPECT_FALSE(full.add({soa(3), a_record("a.example.test.")}));
+    EXPECT_TRUE(full.add({soa(3)}));
+    TransferEnd incremental(RrType::ixfr);
+    EXPECT_FALSE(incremental.add({soa(3), soa(1), a_record("old.example.test."), soa(3)}));
+    EXPECT_TRUE(incremental.add({a_record("new.example.test."), soa(3)}));
+    TransferEnd current(RrType::ixfr);
+    EXPECT_TRUE(current.add({soa(3)}));
+}
+
+TEST(DigFormat, TransferLooksLikeDig)
+{
+    Message r;
+    r.flags.qr = true;
+    r.answers = {soa(5), a_record("a.example.test."), soa(5)};
+    ReplyInfo info{.server = "127.0.0.1", .port = 5300, .tcp = true, .elapsed_ms = 3, .size = 200, .when = ""};
+    const std::string out = format_transfer(r, info, 2);
+    EXPECT_NE(out.find("a.example.test.\t3600\tIN\tA\t192.0.2.1\n"), std::string::npos) << out;
+    EXPECT_NE(out.find(";; SERVER: 127.0.0.1#5300(127.0.0.1) (TCP)\n"), std::string::npos) << out;
+    EXPECT_NE(out.find(";; XFR size: 3 records (messages 2, bytes 200)\n"), std::string::npos) << out;
+    r.rcode = Rcode::refused;
+    EXPECT_EQ(format_transfer(r, info, 1), "; Transfer failed.\n");
+}

@@ -87,3 +87,27 @@ TEST(DigOptions, CommandLineEcho)
 {
     EXPECT_EQ(command_line({"a", "MX", "@b"}), "a MX @b");
 }
+
+// dig -x: PTR under in-addr.arpa (RFC 1035 §3.5) or ip6.arpa (RFC 3596 §2.5).
+TEST(DigOptions, ReverseLookup)
+{
+    auto v4 = parse({"-x", "192.0.2.10", "@127.0.0.1"});
+    EXPECT_EQ(v4.name, "10.2.0.192.in-addr.arpa.");
+    EXPECT_EQ(v4.type, RrType::ptr);
+    EXPECT_EQ(v4.server, "127.0.0.1");
+    auto v6 = parse({"-x", "2001:db8::567:89ab"});
+    EXPECT_EQ(v6.name, "b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.");
+    EXPECT_EQ(v6.type, RrType::ptr);
+    EXPECT_EQ(parse({"-x", "::1", "NS"}).type, RrType::ns);  // a type given after -x wins, as in dig
+    EXPECT_NE(error({"-x", "www.crepes.fr"}), "");
+    EXPECT_NE(error({"-x"}), "");
+    EXPECT_EQ(reverse_name("1.2.3"), std::nullopt);
+}
+
+// RFC 5936 §4.2: AXFR goes over TCP without +tcp; IXFR too, as dig does.
+TEST(DigOptions, ZoneTransfersUseTcp)
+{
+    EXPECT_TRUE(parse({"example.test", "AXFR", "@127.0.0.1"}).tcp);
+    EXPECT_TRUE(parse({"-t", "ixfr", "example.test"}).tcp);
+    EXPECT_FALSE(parse({"example.test", "SOA"}).tcp);
+}

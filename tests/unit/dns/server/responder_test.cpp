@@ -61,6 +61,37 @@ TEST(Vetting, HeaderOnly)
     EXPECT_EQ(vet_query(ar3), Vetting::form_err);
 }
 
+// An opcode we do not implement is NOTIMP whatever its counts (a STATUS with no question, an
+// unassigned opcode), and the reply does not echo QUERY's RD.
+TEST(Responder, OtherOpcodesGetNotimpWithoutRd)
+{
+    ZoneSet z = zones();
+    for (std::uint8_t opcode : {1, 2, 3, 4, 5, 15}) {
+        for (std::uint8_t qdcount : {0, 1}) {
+            auto q = query("www.example.", RrType::a);
+            q[2] = static_cast<std::uint8_t>(opcode << 3 | 0x01);  // RD set
+            q[5] = qdcount;
+            if (qdcount == 0)
+                q.resize(12);
+            EXPECT_EQ(vet_query(q), Vetting::not_imp);
+            auto h = handle_query(q, z, Transport::udp);
+            ASSERT_EQ(h.wire.size(), 12u);
+            auto header = peek_header(h.wire).value();
+            EXPECT_EQ(header.id, 0x1234);
+            EXPECT_TRUE(header.flags.qr);
+            EXPECT_EQ(static_cast<int>(header.flags.opcode), opcode);
+            EXPECT_EQ(header.rcode, 4) << int(opcode) << " " << int(qdcount);
+            EXPECT_FALSE(header.flags.rd);
+        }
+    }
+    auto none = query("www.example.", RrType::a);  // QUERY with no question: still FORMERR, RD kept
+    none[5] = 0;
+    none.resize(12);
+    auto header = peek_header(handle_query(none, z, Transport::udp).wire).value();
+    EXPECT_EQ(header.rcode, 1);
+    EXPECT_TRUE(header.flags.rd);
+}
+
 TEST(Responder, AnswersAndKeepsTheId)
 {
     ZoneSet z = zones();

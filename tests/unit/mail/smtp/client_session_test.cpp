@@ -288,6 +288,8 @@ TEST(ClientSession, LostConnectionLeavesUndecidedRecipientsTemporary)
     EXPECT_EQ(s.results()[0].verdict, Verdict::permanent);
     EXPECT_EQ(s.results()[1].verdict, Verdict::temporary);
     EXPECT_EQ(s.results()[1].reply.code, 421);
+    EXPECT_FALSE(s.results()[0].connection_lost);  // the server's own 550
+    EXPECT_TRUE(s.results()[1].connection_lost);   // our 421: no server said it
 }
 
 TEST(DotStuff, StuffsLeadingDotsAndTerminates)

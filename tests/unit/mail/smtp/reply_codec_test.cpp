@@ -13,7 +13,7 @@ TEST(ReplyCodec, ToWire)
     EXPECT_EQ(to_wire(Reply{220, "hamburger.edu ESMTP"}), "220 hamburger.edu ESMTP\r\n");
     EXPECT_EQ(to_wire(Reply{250, "hamburger.edu\nSIZE 10\nHELP"}),
               "250-hamburger.edu\r\n250-SIZE 10\r\n250 HELP\r\n");
-    EXPECT_EQ(to_wire(Reply{334, ""}), "334\r\n");
+    EXPECT_EQ(to_wire(Reply{334, ""}), "334 \r\n");  // RFC 4954 §4: the SP is not optional
     EXPECT_EQ(to_wire(Reply{250, "a\n"}), "250-a\r\n250\r\n");
     EXPECT_EQ(to_wire(Reply{250, "cr\rinside"}), "250 cr inside\r\n");
     EXPECT_EQ(to_wire(std::vector<Reply>{{250, "2.1.0 Ok"}, {354, "go"}}), "250 2.1.0 Ok\r\n354 go\r\n");

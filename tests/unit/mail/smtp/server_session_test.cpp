@@ -310,6 +310,25 @@ TEST_F(Session, AuthPlainAndDelay)
     EXPECT_EQ(last.to_queue->protocol, "ESMTPA");
 }
 
+// RFC 4954 §4: continue-req = "334" SP [base64] CRLF. Each challenge this session sends, on the wire.
+TEST_F(Session, SaslContinuationsAreCodeSpaceBase64OnTheWire)
+{
+    policy.submission = true;
+    ServerSession s(policy, Client{"127.0.0.1", "", true});
+    say(s, "EHLO c");
+    say(s, "AUTH PLAIN");  // no initial response: an empty challenge, still with its space
+    EXPECT_EQ(to_wire(last.replies), "334 \r\n");
+    EXPECT_EQ(say(s, "AGJvYgBwdw=="), 235);
+
+    ServerSession login(policy, Client{"127.0.0.1", "", true});
+    say(login, "EHLO c");
+    say(login, "AUTH LOGIN");
+    EXPECT_EQ(to_wire(last.replies), "334 VXNlcm5hbWU6\r\n");
+    say(login, "Ym9i");  // "bob"
+    EXPECT_EQ(to_wire(last.replies), "334 UGFzc3dvcmQ6\r\n");
+    EXPECT_EQ(say(login, "cHc="), 235);  // "pw"
+}
+
 // RFC 6409 §8.3/§8.4: submission adds the Date and Message-ID a user agent left out, relay does not.
 TEST_F(Session, SubmissionCompletesTheHeader)
 {
