@@ -484,3 +484,33 @@ TEST(ClientStream, TruncatedBodyIsAnErrorAndNotPooled)
         EXPECT_EQ(client.idle_connections(), 0u);
     });
 }
+
+TEST(ClientStream, NoRetryOnceABodyByteWasPulled)
+{
+    asio::io_context io;
+    // Each first connection answers once, then closes when the next request head arrives.
+    FakeServer server(io, {{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na", ""},
+                           {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb", ""},
+                           {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nc"}});
+    Client client(Options{});
+    PieceSource source({"abc"}, 3);
+    run(io, [&]() -> core::awaitable<void> {
+        Request put;
+        put.method = Method(MethodId::put);
+        Outcome a = co_await client.send(url_for(server.port()), get(), {});
+        EXPECT_TRUE(a.ok());
+        // A streamed body cannot be sent again: the failure is the caller's to see.
+        Opened streamed = co_await client.open(url_for(server.port()), put, &source);
+        EXPECT_FALSE(streamed.ok());
+        EXPECT_EQ(server.connections, 1);
+        Outcome b = co_await client.send(url_for(server.port()), get(), {});
+        EXPECT_TRUE(b.ok());
+        // A body held whole can: the PUT is retried on a fresh connection.
+        Outcome whole = co_await client.send(url_for(server.port()), put, "abc");
+        EXPECT_TRUE(whole.ok());
+        if (whole.ok()) {
+            EXPECT_EQ(whole->body, "c");
+        }
+    });
+    EXPECT_EQ(server.connections, 3);
+}
