@@ -223,7 +223,8 @@ core::awaitable<core::Result<ResponseStream, Failure>> Client::start(const Url& 
             request.fields.add("Content-Length", std::to_string(*size));
         else
             request.fields.add("Transfer-Encoding", "chunked");
-    } else if (!framed && (!body.whole.empty() || request.method == MethodId::post || request.method == MethodId::put)) {
+    } else if (!framed &&
+               (!body.whole.empty() || request.method == MethodId::post || request.method == MethodId::put)) {
         request.fields.add("Content-Length", std::to_string(body.whole.size()));
     }
     const bool chunked = body.source && request.fields.list_contains("Transfer-Encoding", "chunked");

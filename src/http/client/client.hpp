@@ -85,9 +85,9 @@ public:
     // connection the server closed meanwhile is retried once, unless a body byte was pulled already.
     core::awaitable<core::Result<ResponseStream, Failure>> open(const Url& url, Request request,
                                                                 core::ByteSource* body = nullptr);
-    // Sends `request` to `url` and reads the whole response (limits.max_body). The target is set from the URL
-    // (absolute-form through an http proxy); Host, Content-Length and Connection are added
-    // when missing. A request on a pooled connection the server closed meanwhile is retried once.
+    // Sends `request` to `url` and reads the whole response (limits.max_body). The target is set
+    // from the URL (absolute-form through an http proxy); Host, Content-Length and Connection are
+    // added when missing. A request on a pooled connection the server closed meanwhile is retried once.
     core::awaitable<core::Result<Exchange, Failure>> send(const Url& url, Request request, std::string body);
     // Closes the pooled connections.
     void close_idle();

@@ -32,6 +32,8 @@ struct FetchStream {
     int redirects = 0;
 };
 
+// Follows the hops; the final body is left for the caller to pull (Client::open()'s rules: read
+// it to the end to reuse the connection; `client` must outlive it).
 core::awaitable<core::Result<FetchStream, Failure>> fetch_stream(Client& client, std::string url, Request request,
                                                                  std::string body, const FetchOptions& options);
 // fetch_stream() with the body read whole.

@@ -26,6 +26,13 @@ void ResponseBody::end()
     c_.reset();
 }
 
+std::error_code ResponseBody::fail(std::error_code ec)
+{
+    c_.reset();
+    failed_ = ec;
+    return ec;
+}
+
 core::awaitable<std::error_code> ResponseBody::next(std::string_view& chunk)
 {
     chunk = {};
@@ -38,11 +45,10 @@ core::awaitable<std::error_code> ResponseBody::next(std::string_view& chunk)
         case h1::EventKind::complete:
             end();
             co_return std::error_code{};
-        case h1::EventKind::error: {
-            const bool too_large = c_->parser.error() == h1::Error::body_too_large;
-            c_.reset();
-            co_return std::make_error_code(too_large ? std::errc::message_size : std::errc::bad_message);
-        }
+        case h1::EventKind::error:
+            co_return fail(std::make_error_code(c_->parser.error() == h1::Error::body_too_large
+                                                    ? std::errc::message_size
+                                                    : std::errc::bad_message));
         case h1::EventKind::head:  // only one head per response; the next one is not ours
             continue;
         case h1::EventKind::need_more:
@@ -53,21 +59,19 @@ core::awaitable<std::error_code> ResponseBody::next(std::string_view& chunk)
             c_->parser.feed(std::string_view(c_->buffer.data(), n));
             continue;
         }
-        const bool timed_out = ec == asio::error::timed_out || c_->stream->timed_out();
-        if (timed_out || (ec != asio::error::eof && ec != asio::error::connection_reset)) {
-            c_.reset();
-            co_return timed_out ? std::make_error_code(std::errc::timed_out) : ec;
-        }
+        if (ec == asio::error::timed_out || c_->stream->timed_out())
+            co_return fail(std::make_error_code(std::errc::timed_out));
+        if (ec != asio::error::eof && ec != asio::error::connection_reset)
+            co_return fail(ec);
         // The server closed: the end of an until-close body, or a truncated one.
         if (c_->parser.finish().kind == h1::EventKind::complete) {
             reusable_ = false;
             end();
             co_return std::error_code{};
         }
-        c_.reset();
-        co_return asio::error::eof;
+        co_return fail(asio::error::eof);
     }
-    co_return std::error_code{};
+    co_return failed_;
 }
 
 }  // namespace layer7::http::client

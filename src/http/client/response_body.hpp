@@ -23,18 +23,21 @@ public:
     ~ResponseBody() override;
 
     // Errors: std::errc::timed_out (io_timeout), message_size (limits.max_body), bad_message
-    // (broken framing), asio::error::eof (closed inside the content), or the socket's error.
+    // (broken framing), asio::error::eof (closed inside the content), or the socket's error; an
+    // error is final, and every later call returns it again.
     core::awaitable<std::error_code> next(std::string_view& chunk) override;
     std::optional<std::uint64_t> size() const override { return size_; }
 
 private:
     void end();
+    std::error_code fail(std::error_code ec);  // closes the connection; later calls repeat `ec`
 
     Client* client_;
     std::unique_ptr<Connection> c_;  // null once the content ended or failed
     std::string key_;
     bool reusable_;
     std::optional<std::uint64_t> size_;
+    std::error_code failed_;
 };
 
 }  // namespace layer7::http::client

@@ -482,6 +482,10 @@ TEST(ClientStream, TruncatedBodyIsAnErrorAndNotPooled)
         EXPECT_TRUE(ec);
         EXPECT_EQ(body_failure(ec, "peer").error, Error::closed);
         EXPECT_EQ(client.idle_connections(), 0u);
+        std::string_view after;
+        const std::error_code again = co_await a->body->next(after);
+        EXPECT_EQ(again, ec);  // the error is final, not an end
+        EXPECT_TRUE(after.empty());
     });
 }
 
