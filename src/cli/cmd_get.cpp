@@ -1,12 +1,18 @@
 // `layer7 get URL`: the HTTP/1.1 client — methods, bodies, headers, redirects, a cookie jar curl
-// can share, HTTPS with verification, proxies, and --page: a base page and the objects it references
-// with per-object timings (persistent connections vs --no-keepalive).
+// can share, HTTPS with verification, proxies, bodies streamed to -o or stdout, and --page: a base
+// page and the objects it references with per-object timings (persistent vs --no-keepalive).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cli/common.hpp"
+#include "core/log/progress_bar.hpp"
 #include "core/net/tls.hpp"
 #include "http/client/fetch.hpp"
 #include "http/client/page_links.hpp"
@@ -18,6 +24,9 @@ namespace layer7::cli {
 namespace {
 
 namespace hc = http::client;
+
+// Content bytes a download may have (-o streams them to disk, so this is not a memory bound).
+constexpr std::uint64_t max_body = 1ull << 34;
 
 constexpr const char* exit_codes_help = R"(Exit codes (as curl's where they overlap):
   0 success            2 usage              3 bad URL            6 unknown host
@@ -41,6 +50,7 @@ int exit_code(hc::Error e)
     case hc::Error::empty_reply: return 52;
     case hc::Error::closed: return 56;
     case hc::Error::too_many_redirects: return 47;
+    case hc::Error::request_body: return 26;
     }
     return 1;
 }
@@ -147,42 +157,100 @@ private:
         std::string body;
         if (!build(request, body))
             co_return exit_usage;
-        const hc::FetchOptions options = fetch_options(a_.follow);  // named, see run()
-        auto r = co_await hc::fetch(client_, a_.url, request, body, options);
+        hc::FetchOptions options = fetch_options(a_.follow);
+        options.max_decoded = max_body;
+        auto r = co_await hc::fetch_stream(client_, a_.url, request, body, options);
         if (!r)
             co_return report(r.error());
-        const auto& ex = r->last;
-        const int status = http::code(ex.response.status);
+        hc::ResponseStream& last = r->last;
+        const int status = http::code(last.response.status);
         if (a_.fail && status >= 400) {
             std::cerr << "layer7 get: The requested URL returned error: " << status << "\n";
             co_return 22;
         }
         if (a_.head) {
-            std::string out = status_line(ex.response) + "\r\n";
-            for (auto f : ex.response.fields)
+            std::string out = status_line(last.response) + "\r\n";
+            for (auto f : last.response.fields)
                 out += std::string(f.name) + ": " + std::string(f.value) + "\r\n";
             out += "\r\n";
             std::fwrite(out.data(), 1, out.size(), stdout);
             co_return 0;
         }
-        co_return write_body(ex.body);
+        if (a_.output.empty() || a_.output == "-")
+            co_return co_await to_stdout(last);
+        co_return co_await to_file(last);
     }
 
-    int write_body(const std::string& body)
+    core::awaitable<int> to_stdout(hc::ResponseStream& last)
     {
-        if (a_.output.empty() || a_.output == "-") {
-            std::fwrite(body.data(), 1, body.size(), stdout);
-            std::fflush(stdout);
-            return 0;
+        for (;;) {
+            std::string_view piece;
+            if (auto ec = co_await last.body->next(piece))
+                co_return report(hc::body_failure(ec, last.peer));
+            if (piece.empty())
+                break;
+            if (std::fwrite(piece.data(), 1, piece.size(), stdout) != piece.size())
+                co_return 23;
         }
-        std::ofstream out(a_.output, std::ios::binary | std::ios::trunc);
-        out.write(body.data(), static_cast<std::streamsize>(body.size()));
-        out.close();
-        if (!out) {
-            std::cerr << "layer7 get: cannot write " << a_.output << "\n";
-            return 23;
+        std::fflush(stdout);
+        co_return 0;
+    }
+
+    // -o FILE: the content goes to FILE.part as it arrives, renamed to FILE once complete, so FILE
+    // is never a truncated download; memory stays at one read buffer whatever the size.
+    core::awaitable<int> to_file(hc::ResponseStream& last)
+    {
+        const std::string part = a_.output + ".part";
+        const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            std::cerr << "layer7 get: cannot write " << part << ": " << std::strerror(errno) << "\n";
+            co_return 23;
         }
-        return 0;
+        const auto total = last.body->size();
+        core::ProgressBar bar(::isatty(STDERR_FILENO) != 0, 0, total.value_or(0));
+        std::uint64_t moved = 0;
+        int rc = 0;
+        for (;;) {
+            std::string_view piece;
+            if (auto ec = co_await last.body->next(piece)) {
+                rc = report(hc::body_failure(ec, last.peer));
+                break;
+            }
+            if (piece.empty())
+                break;
+            if (!write_all(fd, piece)) {
+                std::cerr << "layer7 get: cannot write " << part << ": " << std::strerror(errno) << "\n";
+                rc = 23;
+                break;
+            }
+            moved += piece.size();
+            bar.update(moved);
+        }
+        if (::close(fd) != 0 && rc == 0) {
+            std::cerr << "layer7 get: cannot write " << part << ": " << std::strerror(errno) << "\n";
+            rc = 23;
+        }
+        if (rc == 0 && std::rename(part.c_str(), a_.output.c_str()) != 0) {
+            std::cerr << "layer7 get: cannot rename " << part << " to " << a_.output << ": " << std::strerror(errno)
+                      << "\n";
+            rc = 23;
+        }
+        if (rc != 0)
+            ::unlink(part.c_str());
+        co_return rc;
+    }
+
+    static bool write_all(int fd, std::string_view bytes)
+    {
+        while (!bytes.empty()) {
+            const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                return false;
+            bytes.remove_prefix(static_cast<std::size_t>(n));
+        }
+        return true;
     }
 
     // The textbook's page load: the base HTML, then each referenced object in turn.
@@ -326,7 +394,7 @@ void add_get_commands(CLI::App& app, Globals& g)
         options.keep_alive = !a.no_keepalive;
         options.io_timeout = std::chrono::milliseconds(static_cast<long>(a.timeout * 1000));
         options.connect_timeout = std::chrono::milliseconds(static_cast<long>(a.connect_timeout * 1000));
-        options.limits.max_body = 1ull << 34;
+        options.limits.max_body = max_body;
 
         std::string body;
         if (data_given) {

@@ -7,50 +7,12 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/log/progress_bar.hpp"
 #include "ftp/client.hpp"
 
 namespace layer7::ftp {
 
 namespace {
-
-class ProgressBar {
-public:
-    ProgressBar(bool enabled, std::uint64_t start, std::uint64_t total)
-        : enabled_(enabled), start_(start), total_(total), begun_(std::chrono::steady_clock::now())
-    {
-    }
-    ~ProgressBar()
-    {
-        if (shown_)
-            std::fputs("\n", stderr);
-    }
-
-    void update(std::uint64_t moved)
-    {
-        if (!enabled_)
-            return;
-        const auto now = std::chrono::steady_clock::now();
-        if (shown_ && now - last_ < std::chrono::milliseconds(200) && start_ + moved != total_)
-            return;
-        last_ = now;
-        shown_ = true;
-        const double seconds = std::chrono::duration<double>(now - begun_).count();
-        const double rate = seconds > 0 ? static_cast<double>(moved) / seconds / 1e6 : 0;
-        const std::uint64_t done = start_ + moved;
-        const int width = 30;
-        const int filled = total_ ? static_cast<int>(width * std::min<double>(1.0, double(done) / double(total_))) : 0;
-        std::fprintf(stderr, "\r[%-*s] %6.1f MiB%s %7.1f MB/s", width, std::string(filled, '#').c_str(),
-                     double(done) / 1048576.0,
-                     total_ ? (" / " + std::to_string(total_ / 1048576) + " MiB").c_str() : "", rate);
-        std::fflush(stderr);
-    }
-
-private:
-    bool enabled_;
-    std::uint64_t start_, total_;
-    std::chrono::steady_clock::time_point begun_, last_;
-    bool shown_ = false;
-};
 
 // Runs `body` against an open, logged-in client; prints the one-line error and returns 1 on failure.
 template <class Body>
@@ -178,7 +140,7 @@ int client_get(const Url& url, const std::string& local_file, const ClientOption
         const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (offset ? O_APPEND : O_TRUNC), 0644);
         if (fd < 0)
             co_return file + ": " + std::strerror(errno);
-        ProgressBar bar(options.progress, offset, total);
+        core::ProgressBar bar(options.progress, offset, total);
         const std::string line = "RETR " + url.path;
         const Progress progress = [&](std::uint64_t n) { bar.update(n); };
         auto receive = [&](core::Stream& data) -> core::awaitable<std::string> {
@@ -213,7 +175,7 @@ int client_put(const Url& url, const std::string& local_file, const ClientOption
         remote += (remote.empty() ? "" : "/") + base_of(local_file);
     const int status = run(url, options, [&](Client& client) -> core::awaitable<std::string> {
         const auto total = static_cast<std::uint64_t>(st.st_size);
-        ProgressBar bar(options.progress, 0, total);
+        core::ProgressBar bar(options.progress, 0, total);
         const std::string line = "STOR " + remote;
         const Progress progress = [&](std::uint64_t n) { bar.update(n); };
         auto send = [&](core::Stream& data) -> core::awaitable<std::string> {

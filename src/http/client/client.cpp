@@ -1,11 +1,12 @@
 // The HTTP/1.1 client shell: see client.hpp.
 #include "http/client/client.hpp"
 
-#include <sys/socket.h>
-
 #include "core/net/resolve.hpp"
 #include "core/net/stream.hpp"
 #include "core/net/tls.hpp"
+#include "http/client/connection.hpp"
+#include "http/client/response_body.hpp"
+#include "http/h1/chunked.hpp"
 #include "http/h1/connection.hpp"
 #include "http/h1/response_parser.hpp"
 #include "http/h1/serializer.hpp"
@@ -13,24 +14,6 @@
 namespace layer7::http::client {
 
 using Clock = std::chrono::steady_clock;
-
-struct Client::Connection {
-    std::unique_ptr<core::Stream> stream;
-    h1::ResponseParser parser;
-    std::string peer;
-    explicit Connection(asio::ip::tcp::socket socket, const h1::ParserLimits& limits)
-        : stream(std::make_unique<core::Stream>(std::move(socket), core::Role::client)), parser(limits)
-    {
-        peer = stream->peer_string();
-    }
-    // An idle pooled connection the server has closed (or sent junk on) is not worth a request.
-    bool still_open()
-    {
-        char byte;
-        const ssize_t n = ::recv(stream->socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-    }
-};
 
 namespace {
 
@@ -54,53 +37,51 @@ std::string host_field(const Url& url)
                         : core::to_string(hp);
 }
 
-// Reads one final response (skipping 1xx) from `c` into `out`; `got_bytes` tells whether any
-// byte arrived (a pooled connection that fails before that may be retried).
-template <class Conn>
-core::awaitable<core::Result<Exchange, Failure>> read_response(Conn& c, std::string& buffer, Exchange out,
-                                                                 Clock::time_point sent, bool& got_bytes)
+Failure write_failure(const std::error_code& ec, const Connection& c)
+{
+    return {ec == asio::error::timed_out || c.stream->timed_out() ? Error::timeout : Error::closed,
+            "sending the request to " + c.peer + ": " + ec.message()};
+}
+
+// Reads up to the head of the final response (1xx skipped), leaving its content in the parser and
+// on the connection. `got_bytes` tells whether any byte arrived (a pooled connection that fails
+// before that may be retried); the first one sets timing.first_byte.
+core::awaitable<core::Result<Response, Failure>> read_head(Connection& c, Clock::time_point sent, Timing& timing,
+                                                            bool& got_bytes)
 {
     for (;;) {
-        h1::Event ev = c.parser.next();
+        const h1::Event ev = c.parser.next();
         switch (ev.kind) {
         case h1::EventKind::need_more: {
-            auto [ec, n] = co_await c.stream->read_some(asio::buffer(buffer));
+            auto [ec, n] = co_await c.stream->read_some(asio::buffer(c.buffer));
             if (ec) {
                 if (ec == asio::error::timed_out || c.stream->timed_out())
                     co_return core::fail(Failure{Error::timeout, "waiting for the response from " + c.peer});
                 if (ec != asio::error::eof && ec != asio::error::connection_reset)
                     co_return core::fail(Failure{Error::closed, ec.message()});
-                ev = c.parser.finish();
-                if (ev.kind == h1::EventKind::complete)
-                    break;
                 if (!got_bytes)
                     co_return core::fail(Failure{Error::empty_reply, c.peer});
                 co_return core::fail(Failure{Error::closed, c.peer});
             }
             if (!got_bytes)
-                out.timing.first_byte = Clock::now() - sent;
+                timing.first_byte = Clock::now() - sent;
             got_bytes = true;
-            c.parser.feed(std::string_view(buffer.data(), n));
+            c.parser.feed(std::string_view(c.buffer.data(), n));
             continue;
         }
-        case h1::EventKind::head:
-            continue;
-        case h1::EventKind::data:
-            out.body.append(ev.data);
+        case h1::EventKind::head: {
+            // An interim 1xx completes at once and the final response follows (RFC 9110 §15.2).
+            const Response& r = c.parser.response();
+            if (is_informational(r.status) && r.status != Status::switching_protocols)
+                continue;
+            co_return r;
+        }
+        case h1::EventKind::data:     // none before a head
+        case h1::EventKind::complete:  // of a 1xx
             continue;
         case h1::EventKind::error:
             co_return core::fail(Failure{Error::bad_response, std::string(h1::describe(c.parser.error()))});
-        case h1::EventKind::complete:
-            break;
         }
-        // complete (here or via finish()): an interim 1xx is followed by the final response.
-        const Response& r = c.parser.response();
-        if (is_informational(r.status) && r.status != Status::switching_protocols) {
-            out.body.clear();
-            continue;
-        }
-        out.response = r;
-        co_return out;
     }
 }
 
@@ -127,7 +108,14 @@ std::size_t Client::idle_connections() const
     return n;
 }
 
-core::awaitable<core::Result<std::unique_ptr<Client::Connection>, Failure>> Client::open(const Url& url)
+void Client::pool(const std::string& key, std::unique_ptr<Connection> c)
+{
+    auto& idle = idle_[key];
+    if (idle.size() < options_.max_idle_per_origin)
+        idle.push_back(std::move(c));
+}
+
+core::awaitable<core::Result<std::unique_ptr<Connection>, Failure>> Client::connect(const Url& url)
 {
     const core::HostPort hp = options_.proxy ? core::HostPort{options_.proxy->host, options_.proxy->port}
                                              : core::HostPort{url.host, url.port};
@@ -150,16 +138,15 @@ core::awaitable<core::Result<std::unique_ptr<Client::Connection>, Failure>> Clie
                 co_return;
             }
             c->parser.expect_response_to(Method(MethodId::connect));
-            std::string buffer(4096, '\0');
             bool got = false;
-            Exchange scratch;  // named: GCC 12 mishandles class temporaries in co_await arguments
-            auto r = co_await read_response(*c, buffer, std::move(scratch), Clock::now(), got);
+            Timing scratch;
+            auto r = co_await read_head(*c, Clock::now(), scratch, got);
             if (!r) {
                 failure = r.error();
                 co_return;
             }
-            if (status_class(r->response.status) != 2) {
-                failure = Failure{Error::proxy_failed, std::to_string(code(r->response.status)) + " from the proxy"};
+            if (status_class(r->status) != 2) {
+                failure = Failure{Error::proxy_failed, std::to_string(code(r->status)) + " from the proxy"};
                 co_return;
             }
             c->parser = h1::ResponseParser(options_.limits);
@@ -177,23 +164,48 @@ core::awaitable<core::Result<std::unique_ptr<Client::Connection>, Failure>> Clie
     co_return std::move(c);
 }
 
-core::awaitable<core::Result<Exchange, Failure>> Client::exchange(Connection& c, const Request& request,
-                                                                   const std::string& head, const std::string& body,
-                                                                   bool& got_bytes)
+core::awaitable<std::optional<Failure>> Client::write_request(Connection& c, const std::string& head, Body body,
+                                                              bool chunked, bool& pulled)
 {
-    const auto sent = Clock::now();
-    const std::vector<asio::const_buffer> buffers{asio::buffer(head), asio::buffer(body)};
-    if (auto ec = co_await c.stream->write_gather(buffers))
-        co_return core::fail(Failure{ec == asio::error::timed_out ? Error::timeout : Error::closed,
-                                     "sending the request to " + c.peer + ": " + ec.message()});
-    c.parser.expect_response_to(request.method);
-    std::string buffer(16384, '\0');
-    Exchange out;
-    out.peer = c.peer;
-    co_return co_await read_response(c, buffer, std::move(out), sent, got_bytes);
+    if (!body.source) {
+        const std::vector<asio::const_buffer> buffers{asio::buffer(head), asio::buffer(body.whole)};
+        if (auto ec = co_await c.stream->write_gather(buffers))
+            co_return write_failure(ec, c);
+        co_return std::nullopt;
+    }
+    // Each piece goes out before the next is pulled: the source is only asked when there is room.
+    const std::optional<std::uint64_t> declared = body.source->size();
+    std::string prefix = head;  // the head travels with the first piece; then chunk headers
+    std::uint64_t total = 0;
+    for (;;) {
+        std::string_view piece;
+        pulled = true;
+        if (auto ec = co_await body.source->next(piece))
+            co_return Failure{Error::request_body, ec.message()};
+        total += piece.size();
+        if (!chunked && declared && total > *declared)
+            co_return Failure{Error::request_body, "more than the declared " + std::to_string(*declared) + " bytes"};
+        if (chunked && piece.empty())
+            h1::append_last_chunk(prefix);
+        else if (chunked)
+            h1::append_chunk_header(prefix, piece.size());
+        std::vector<asio::const_buffer> buffers{asio::buffer(prefix), asio::buffer(piece.data(), piece.size())};
+        if (chunked && !piece.empty())
+            buffers.push_back(asio::buffer(h1::chunk_end.data(), h1::chunk_end.size()));
+        if (!prefix.empty() || !piece.empty())
+            if (auto ec = co_await c.stream->write_gather(buffers))
+                co_return write_failure(ec, c);
+        prefix.clear();
+        if (piece.empty())
+            break;
+    }
+    if (!chunked && declared && total != *declared)
+        co_return Failure{Error::request_body, std::to_string(total) + " bytes, not the declared " +
+                                                   std::to_string(*declared)};
+    co_return std::nullopt;
 }
 
-core::awaitable<core::Result<Exchange, Failure>> Client::send(const Url& url, Request request, std::string body)
+core::awaitable<core::Result<ResponseStream, Failure>> Client::start(const Url& url, Request request, Body body)
 {
     const auto started = Clock::now();
     if (url.scheme != "http" && url.scheme != "https")
@@ -204,9 +216,18 @@ core::awaitable<core::Result<Exchange, Failure>> Client::send(const Url& url, Re
                          : url.path_and_query;
     if (!request.fields.contains("Host"))
         request.fields.add("Host", host_field(url));
-    if ((!body.empty() || request.method == MethodId::post || request.method == MethodId::put) &&
-        !request.fields.contains("Content-Length") && !request.fields.contains("Transfer-Encoding"))
-        request.fields.add("Content-Length", std::to_string(body.size()));
+    const bool framed = request.fields.contains("Content-Length") || request.fields.contains("Transfer-Encoding");
+    if (body.source && !framed) {
+        // RFC 9112 §6.2, §7.1: the length when it is known up front, else chunks as they come.
+        if (const auto size = body.source->size())
+            request.fields.add("Content-Length", std::to_string(*size));
+        else
+            request.fields.add("Transfer-Encoding", "chunked");
+    } else if (!framed &&
+               (!body.whole.empty() || request.method == MethodId::post || request.method == MethodId::put)) {
+        request.fields.add("Content-Length", std::to_string(body.whole.size()));
+    }
+    const bool chunked = body.source && request.fields.list_contains("Transfer-Encoding", "chunked");
     if (!options_.keep_alive && !request.fields.contains("Connection"))
         request.fields.add("Connection", "close");
     std::string head;
@@ -224,39 +245,91 @@ core::awaitable<core::Result<Exchange, Failure>> Client::send(const Url& url, Re
                 c.reset();
         }
         const bool reused = c != nullptr;
-        Timing::Duration connect_time{};
+        ResponseStream out;
         if (!c) {
             const auto t = Clock::now();
-            auto opened = co_await open(url);
+            auto opened = co_await connect(url);
             if (!opened)
                 co_return core::fail(opened.error());
             c = std::move(opened.value());
-            connect_time = Clock::now() - t;
+            out.timing.connect = Clock::now() - t;
         }
-        bool got_bytes = false;
         c->stream->set_timeout(options_.io_timeout);
-        auto result = co_await exchange(*c, request, head, body, got_bytes);
-        if (!result) {
-            // RFC 9112 §9.3.1: a pooled connection may have been closed by the server just as we
-            // sent; retry an idempotent request once on a fresh one.
-            if (reused && !got_bytes && request.method.is_idempotent() &&
-                result.error().error != Error::timeout)
-                continue;
-            co_return result;
+        bool got_bytes = false;
+        bool pulled = false;
+        const auto sent = Clock::now();
+        std::optional<Failure> failure = co_await write_request(*c, head, body, chunked, pulled);
+        if (!failure) {
+            c->parser.expect_response_to(request.method);
+            auto r = co_await read_head(*c, sent, out.timing, got_bytes);
+            if (r)
+                out.response = std::move(r.value());
+            else
+                failure = r.error();
         }
-        Exchange& ex = result.value();
-        ex.timing.connect = connect_time;
-        ex.timing.reused = reused;
-        ex.timing.total = Clock::now() - started;
-        ex.request_head = head;
-        const bool persistent = options_.keep_alive && h1::keep_alive(ex.response) &&
-                                !request.fields.list_contains("Connection", "close") &&
-                                c->parser.framing().kind != h1::BodyKind::until_close && c->parser.idle();
-        if (persistent && idle.size() < options_.max_idle_per_origin)
-            idle.push_back(std::move(c));
-        co_return result;
+        if (failure) {
+            // RFC 9112 §9.3.1: a pooled connection may have been closed by the server just as we
+            // sent; retry an idempotent request once on a fresh one, if its body can be sent again.
+            if (reused && !got_bytes && !pulled && request.method.is_idempotent() && failure->error != Error::timeout)
+                continue;
+            co_return core::fail(std::move(*failure));
+        }
+        out.timing.reused = reused;
+        out.timing.total = Clock::now() - started;
+        out.peer = c->peer;
+        out.request_head = std::move(head);
+        const bool reusable = options_.keep_alive && h1::keep_alive(out.response) &&
+                              !request.fields.list_contains("Connection", "close") &&
+                              c->parser.framing().kind != h1::BodyKind::until_close;
+        out.body = std::make_unique<ResponseBody>(*this, std::move(c), key, reusable);
+        co_return std::move(out);
     }
     co_return core::fail(Failure{Error::closed, "the server closed the connection twice"});
+}
+
+core::awaitable<core::Result<ResponseStream, Failure>> Client::open(const Url& url, Request request,
+                                                                     core::ByteSource* body)
+{
+    const Body pulled{body, {}};  // named: GCC 12 mishandles class temporaries in co_await arguments
+    co_return co_await start(url, std::move(request), pulled);
+}
+
+core::awaitable<core::Result<Exchange, Failure>> Client::send(const Url& url, Request request, std::string body)
+{
+    const auto started = Clock::now();
+    const Body whole{nullptr, body};  // named, see open()
+    auto opened = co_await start(url, std::move(request), whole);
+    if (!opened)
+        co_return core::fail(opened.error());
+    ResponseStream& rs = opened.value();
+    Exchange ex;
+    ex.response = std::move(rs.response);
+    ex.timing = rs.timing;
+    ex.peer = std::move(rs.peer);
+    ex.request_head = std::move(rs.request_head);
+    for (;;) {
+        std::string_view piece;
+        if (auto ec = co_await rs.body->next(piece))
+            co_return core::fail(body_failure(ec, ex.peer));
+        if (piece.empty())
+            break;
+        ex.body.append(piece);  // limits.max_body bounds it (the parser counts content bytes)
+    }
+    ex.timing.total = Clock::now() - started;
+    co_return ex;
+}
+
+Failure body_failure(const std::error_code& ec, const std::string& peer)
+{
+    if (ec == std::errc::timed_out)
+        return {Error::timeout, "reading the response body from " + peer};
+    if (ec == std::errc::message_size)
+        return {Error::bad_response, "the body is over the size limit"};
+    if (ec == std::errc::bad_message)
+        return {Error::bad_response, "malformed body framing from " + peer};
+    if (ec == std::errc::illegal_byte_sequence)
+        return {Error::bad_response, "content does not decode as gzip/deflate"};
+    return {Error::closed, peer + ": " + ec.message()};
 }
 
 }  // namespace layer7::http::client

@@ -1,7 +1,8 @@
 // The HTTP/1.1 client shell: a pool of persistent connections per origin (RFC 9112 §9.3),
 // http proxies (absolute-form) and CONNECT tunnels for https through them (RFC 9110 §9.3.6),
 // TLS with certificate and host-name verification, connect and idle timeouts. One request,
-// one response: redirects, cookies and content codings are the caller's (fetch.hpp).
+// one response: redirects, cookies and content codings are the caller's (fetch.hpp). Bodies stream
+// both ways (open(), core::ByteSource) with bounded memory; send() holds them whole.
 // Not thread-safe: one Client per thread (its sockets belong to that thread's io_context).
 #pragma once
 
@@ -9,12 +10,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <unordered_map>
 #include <vector>
 
 #include <asio/ssl/context.hpp>
 
 #include "core/net/asio.hpp"
+#include "core/net/byte_source.hpp"
 #include "core/result.hpp"
 #include "http/client/error.hpp"
 #include "http/h1/message_parser.hpp"
@@ -49,27 +53,61 @@ struct Exchange {
     std::string request_head;  // the head as sent (for -v)
 };
 
+// The final response head with its content still on the connection.
+struct ResponseStream {
+    Response response;
+    // Content as the caller pulls it: transfer coding removed, content coding as received; empty
+    // for HEAD, 204 and 304; size() is the Content-Length when there is one. Read to its end, it
+    // gives the connection back to the pool (keep-alive); destroyed before, it closes it.
+    // It uses its Client: the Client must outlive it.
+    std::unique_ptr<core::ByteSource> body;
+    Timing timing;             // total: up to the final head
+    std::string peer;          // as in Exchange
+    std::string request_head;  // as in Exchange
+};
+
+// What an error from a body reader (ResponseStream::body, or a decoder over it) means.
+Failure body_failure(const std::error_code& ec, const std::string& peer);
+
+struct Connection;
+class ResponseBody;
+
 class Client {
 public:
     explicit Client(Options options);
     ~Client();
     Client(const Client&) = delete;
 
-    // Sends `request` to `url` and reads the response. The target is set from the URL
-    // (absolute-form through an http proxy); Host, Content-Length and Connection are added
-    // when missing. A request on a pooled connection the server closed meanwhile is retried once.
+    // Sends `request` to `url` and returns the final response head (1xx skipped); the content is
+    // read through the returned body reader. The request body is pulled from `body` to its end
+    // before this returns, framed by Content-Length when body->size() is known, else chunked. The
+    // target, Host, Content-Length and Connection are set as for send(). A request on a pooled
+    // connection the server closed meanwhile is retried once, unless a body byte was pulled already.
+    core::awaitable<core::Result<ResponseStream, Failure>> open(const Url& url, Request request,
+                                                                core::ByteSource* body = nullptr);
+    // Sends `request` to `url` and reads the whole response (limits.max_body). The target is set
+    // from the URL (absolute-form through an http proxy); Host, Content-Length and Connection are
+    // added when missing. A request on a pooled connection the server closed meanwhile is retried once.
     core::awaitable<core::Result<Exchange, Failure>> send(const Url& url, Request request, std::string body);
     // Closes the pooled connections.
     void close_idle();
     std::size_t idle_connections() const;
 
 private:
-    struct Connection;
-    core::awaitable<core::Result<std::unique_ptr<Connection>, Failure>> open(const Url& url);
-    core::awaitable<core::Result<Exchange, Failure>> exchange(Connection& c, const Request& request,
-                                                              const std::string& head, const std::string& body,
-                                                              bool& got_bytes);
+    friend class ResponseBody;
+    // A request body: pulled from `source`, or held whole in `whole` (send(): replayable on a retry).
+    struct Body {
+        core::ByteSource* source = nullptr;
+        std::string_view whole;
+    };
+    core::awaitable<core::Result<ResponseStream, Failure>> start(const Url& url, Request request, Body body);
+    core::awaitable<core::Result<std::unique_ptr<Connection>, Failure>> connect(const Url& url);
+    // Writes the head and the body; `pulled` tells whether the body source was read from.
+    core::awaitable<std::optional<Failure>> write_request(Connection& c, const std::string& head, Body body,
+                                                          bool chunked, bool& pulled);
     std::string pool_key(const Url& url) const;
+    // Takes back a connection whose response was read to its end.
+    void pool(const std::string& key, std::unique_ptr<Connection> c);
 
     Options options_;
     std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;

@@ -17,6 +17,7 @@ std::string_view describe(Error e)
     case Error::empty_reply: return "empty reply from server";
     case Error::closed: return "connection closed in the middle of the response";
     case Error::too_many_redirects: return "too many redirects";
+    case Error::request_body: return "cannot read the request body";
     }
     return "error";
 }

@@ -18,6 +18,7 @@ enum class Error {
     empty_reply,    // the server closed before a status line
     closed,         // the connection failed in the middle of the response
     too_many_redirects,
+    request_body,   // the request body source failed, or gave other than its declared size
 };
 
 // A failure with its detail (e.g. OpenSSL's reason), for a one-line message.
