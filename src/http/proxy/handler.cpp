@@ -17,6 +17,7 @@ Reply to_reply(ProxyReply proxied)
         piece.shared = std::move(proxied.body);
         reply.body.push_back(std::move(piece));
     }
+    reply.source = std::move(proxied.source);
     return reply;
 }
 
@@ -30,10 +31,10 @@ core::awaitable<Outcome> ProxyHandler::handle(Exchange& exchange)
         Outcome tunnel = co_await open_tunnel(proxy_, request, tunnel_idle_, client);
         co_return tunnel;
     }
-    std::string body;
-    if (auto ec = co_await read_body(exchange.body, body, max_body_))
-        co_return body_error_reply(ec);
-    co_return to_reply(co_await proxy_.handle(request, std::move(body)));
+    // A request without content sends none upstream (an empty chunked body would still be framing).
+    const bool has_body = request.fields.contains("Content-Length") || request.fields.contains("Transfer-Encoding");
+    ProxyReply proxied = co_await proxy_.handle(request, has_body ? &exchange.body : nullptr);
+    co_return to_reply(std::move(proxied));
 }
 
 }  // namespace layer7::http::proxy

@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/proxy/relay.hpp"
+
 #include "http/cache/cache_key.hpp"
 #include "http/cache/validation.hpp"
 #include "http/client/redirect.hpp"
@@ -21,11 +23,16 @@ cache::Time wall_now()
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-// The leader of a collapsed fetch must release its followers however it leaves.
+}  // namespace
+
+// The leader of a collapsed fetch must release its followers however it leaves: with the stored
+// entry when its relayed body was complete, else with nothing when the guard goes.
 struct FlightGuard {
     Flights& flights;
-    const std::string& key;
+    std::string key;
     std::shared_ptr<Flight> flight;
+    FlightGuard(Flights& f, std::string k) : flights(f), key(std::move(k)) {}
+    FlightGuard(const FlightGuard&) = delete;
     ~FlightGuard()
     {
         if (flight)
@@ -33,12 +40,11 @@ struct FlightGuard {
     }
     void finish(std::shared_ptr<const cache::Entry> entry)
     {
-        flights.finish(key, flight, std::move(entry));
+        if (flight)
+            flights.finish(key, flight, std::move(entry));
         flight.reset();
     }
 };
-
-}  // namespace
 
 struct Proxy::Target {
     Url url;
@@ -95,7 +101,7 @@ ProxyReply Proxy::status_page()
     return r;
 }
 
-core::awaitable<ProxyReply> Proxy::handle(const Request& request, std::string body)
+core::awaitable<ProxyReply> Proxy::handle(const Request& request, core::ByteSource* body)
 {
     ++stats_.requests;
     if (via_contains(request.fields, options_.via_name)) {
@@ -136,9 +142,9 @@ core::awaitable<ProxyReply> Proxy::handle(const Request& request, std::string bo
         co_return co_await cached_get(request, t);
 
     ++stats_.passes;
-    client::Exchange ex;
+    client::ResponseStream ex;
     cache::Time rq{}, rs{};
-    if (auto failed = co_await forward(request, t, std::move(body), ex, rq, rs))
+    if (auto failed = co_await forward(request, t, body, ex, rq, rs))
         co_return std::move(*failed);
     const int status = code(ex.response.status);
     if (!request.method.is_safe() && status >= 200 && status < 400) {
@@ -147,7 +153,7 @@ core::awaitable<ProxyReply> Proxy::handle(const Request& request, std::string bo
         const auto vary = store_.vary_of(primary);
         store_.erase(cache::full_key(primary, vary ? cache::vary_key(*vary, request) : ""));
     }
-    co_return from_exchange(ex, request, "MISS");
+    co_return co_await relay(ex, request, "MISS", nullptr, nullptr);
 }
 
 core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Target& t)
@@ -171,12 +177,13 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
         // RFC 9111 §4.3.1: validate with what we hold; our conditionals replace the client's.
         Request conditional = cache::conditional_request(request, entry->response);
         conditional.method = Method(MethodId::get);
-        client::Exchange ex;
+        client::ResponseStream ex;
         cache::Time rq{}, rs{};
-        std::string no_body;  // named: GCC 12 mishandles class temporaries in co_await arguments
-        if (auto failed = co_await forward(conditional, t, std::move(no_body), ex, rq, rs))
+        if (auto failed = co_await forward(conditional, t, nullptr, ex, rq, rs))
             co_return std::move(*failed);
         if (ex.response.status == Status::not_modified && cache::not_modified_matches(entry->response, ex.response)) {
+            std::string_view end;
+            co_await ex.body->next(end);  // a 304 has no body: this gives the connection back to the pool
             ++stats_.revalidated;
             stats_.bytes_saved += entry->body->size();
             auto updated = std::make_shared<cache::Entry>(*entry);
@@ -188,15 +195,16 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
             co_return from_entry(*updated, request, "REVALIDATED", rs);
         }
         ++stats_.misses;
-        if (!maybe_store(request, primary, ex, rq, rs))
+        auto fresh = storable(request, primary, ex.response, rq, rs);
+        if (!fresh)
             store_.erase(key);
-        co_return from_exchange(ex, request, "MISS");
+        co_return co_await relay(ex, request, "MISS", std::move(fresh), nullptr);
     }
     if (only_if_cached)
         co_return error(Status::gateway_timeout, "Gateway Timeout", "only-if-cached and nothing is stored");
 
     // A miss. HEAD is forwarded as it is; GET misses for one key are collapsed into one fetch.
-    FlightGuard guard{flights_, key, nullptr};
+    auto guard = std::make_shared<FlightGuard>(flights_, key);
     if (request.method == MethodId::get) {
         auto [flight, leader] = flights_.join(key);
         if (!leader) {
@@ -209,26 +217,23 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
                 co_return from_entry(*entry, request, "HIT", wall_now());
             }
         } else {
-            guard.flight = flight;
+            guard->flight = flight;
         }
     }
     ++stats_.misses;
     Request upstream_request = request;
     cache::strip_preconditions(upstream_request.fields);  // a full response fills the cache
-    client::Exchange ex;
+    client::ResponseStream ex;
     cache::Time rq{}, rs{};
-    std::string no_body;
-    if (auto failed = co_await forward(upstream_request, t, std::move(no_body), ex, rq, rs))
+    if (auto failed = co_await forward(upstream_request, t, nullptr, ex, rq, rs))
         co_return std::move(*failed);
-    auto stored = maybe_store(request, primary, ex, rq, rs);
-    if (guard.flight)
-        guard.finish(std::move(stored));
-    co_return from_exchange(ex, request, "MISS");
+    auto entry = storable(request, primary, ex.response, rq, rs);
+    co_return co_await relay(ex, request, "MISS", std::move(entry), std::move(guard));
 }
 
-core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request, const Target& t, std::string body,
-                                                          client::Exchange& ex, cache::Time& request_time,
-                                                          cache::Time& response_time)
+core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request, const Target& t,
+                                                          core::ByteSource* body, client::ResponseStream& ex,
+                                                          cache::Time& request_time, cache::Time& response_time)
 {
     Request up;
     up.method = request.method;
@@ -240,7 +245,7 @@ core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request
     append_via(up.fields, request.version, options_.via_name);
     ++stats_.origin_requests;
     request_time = wall_now();
-    auto result = co_await upstream().send(t.url, std::move(up), std::move(body));
+    auto result = co_await upstream().open(t.url, std::move(up), body);
     response_time = wall_now();
     if (!result) {
         const auto& f = result.error();
@@ -257,7 +262,6 @@ core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request
                         std::string(client::describe(f.error)) + (f.detail.empty() ? "" : ": " + f.detail));
     }
     ex = std::move(result.value());
-    stats_.origin_bytes += ex.body.size();
     strip_hop_by_hop(ex.response.fields);
     // RFC 9110 §6.6.1: a recipient with a clock adds Date to a response it caches or forwards.
     if (!ex.response.fields.contains("Date"))
@@ -265,27 +269,23 @@ core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request
     co_return std::nullopt;
 }
 
-std::shared_ptr<const cache::Entry> Proxy::maybe_store(const Request& request, const std::string& primary,
-                                                       const client::Exchange& ex, cache::Time request_time,
-                                                       cache::Time response_time)
+std::shared_ptr<cache::Entry> Proxy::storable(const Request& request, const std::string& primary,
+                                              const Response& response, cache::Time request_time,
+                                              cache::Time response_time)
 {
-    if (request.method != MethodId::get || ex.body.size() > options_.max_object ||
-        !cache::is_storable(request, ex.response, options_.policy))
+    if (request.method != MethodId::get || !cache::is_storable(request, response, options_.policy))
         return nullptr;
-    auto names = cache::vary_names(ex.response);
+    auto names = cache::vary_names(response);
     if (!names)
         return nullptr;
     auto e = std::make_shared<cache::Entry>();
     e->primary = primary;
     e->vary = std::move(*names);
     e->key = cache::full_key(primary, cache::vary_key(e->vary, request));
-    e->response = ex.response;
+    e->response = response;
     e->response.reason.clear();
-    e->body = std::make_shared<const std::string>(ex.body);
     e->request_time = request_time;
     e->response_time = response_time;
-    if (auto ec = store_.put(e))
-        spdlog::warn("proxy: cannot store {}: {}", primary, ec.message());
     return e;
 }
 
@@ -308,8 +308,22 @@ ProxyReply Proxy::from_entry(const cache::Entry& entry, const Request& request, 
     return r;
 }
 
-ProxyReply Proxy::from_exchange(client::Exchange& ex, const Request& request, std::string_view x_cache)
+core::awaitable<ProxyReply> Proxy::relay(client::ResponseStream& ex, const Request& request,
+                                         std::string_view x_cache, std::shared_ptr<cache::Entry> entry,
+                                         std::shared_ptr<FlightGuard> flight)
 {
+    std::function<void(std::string)> complete;
+    if (entry)
+        complete = [this, entry, flight](std::string body) {
+            entry->body = std::make_shared<const std::string>(std::move(body));
+            if (auto ec = store_.put(entry))
+                spdlog::warn("proxy: cannot store {}: {}", entry->primary, ec.message());
+            if (flight)
+                flight->finish(entry);
+        };
+    // The guard goes with the relay: followers are released when the body has gone through.
+    auto source = std::make_shared<Relay>(std::move(ex.body), stats_.origin_bytes, entry ? options_.max_object : 0,
+                                          std::move(complete));
     ProxyReply r;
     r.response = std::move(ex.response);
     append_via(r.response.fields, Version{1, 1}, options_.via_name);
@@ -317,15 +331,19 @@ ProxyReply Proxy::from_exchange(client::Exchange& ex, const Request& request, st
     if (request.method == MethodId::get && cache::client_not_modified(request, r.response)) {
         r.response.status = Status::not_modified;
         r.response.fields.erase("Content-Length");
-        return r;
+        co_await source->keep_only();  // the client has the body; the cache may still want it
+        co_return r;
     }
     if (request.method == MethodId::head) {
         r.head_only = true;  // the upstream's Content-Length describes the GET body: keep it
-        return r;
+        co_await source->keep_only();
+        co_return r;
     }
-    if (!forbids_content(r.response.status))
-        r.body = std::make_shared<const std::string>(std::move(ex.body));
-    return r;
+    if (forbids_content(r.response.status))
+        co_await source->keep_only();
+    else
+        r.source = std::move(source);
+    co_return r;
 }
 
 }  // namespace layer7::http::proxy

@@ -28,7 +28,7 @@ struct Options {
     std::vector<std::uint16_t> connect_ports{443};  // CONNECT elsewhere → 403
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds upstream_timeout{30000};  // no byte from the origin this long → 504
-    std::uint64_t max_body = 64u << 20;         // upstream response bodies (buffered); larger → 502
+    std::uint64_t max_body = std::uint64_t(1) << 40;  // upstream response bodies (streamed); larger → cut
     std::uint64_t max_object = 16u << 20;       // larger responses are served but not stored
     std::uint64_t cache_max_bytes = 256u << 20; // for the status page
     cache::Policy policy;                       // shared cache
@@ -36,16 +36,20 @@ struct Options {
 
 struct ProxyReply {
     Response response;
-    std::shared_ptr<const std::string> body;  // null: no body
+    std::shared_ptr<const std::string> body;  // null: no body (or a streamed one)
+    std::shared_ptr<core::ByteSource> source; // the origin's body, relayed as the client takes it
     bool head_only = false;  // answer to HEAD: the fields describe a body that is not sent
     bool close = false;
 };
+
+struct FlightGuard;
 
 class Proxy {
 public:
     Proxy(Options options, cache::Store& store);
 
-    core::awaitable<ProxyReply> handle(const Request& request, std::string body);
+    // `body`: the request's content as it arrives (null when it has none), streamed to the origin.
+    core::awaitable<ProxyReply> handle(const Request& request, core::ByteSource* body);
     bool connect_allowed(std::uint16_t port) const;
     const Options& options() const { return options_; }
     Stats& stats() { return stats_; }
@@ -59,14 +63,17 @@ private:
     core::awaitable<ProxyReply> cached_get(const Request& request, const Target& target);
     // Sends upstream; fills `ex` or returns the 502/504 to send instead.
     core::awaitable<std::optional<ProxyReply>> forward(const Request& request, const Target& target,
-                                                       std::string body, client::Exchange& ex,
+                                                       core::ByteSource* body, client::ResponseStream& ex,
                                                        cache::Time& request_time, cache::Time& response_time);
     ProxyReply from_entry(const cache::Entry& entry, const Request& request, std::string_view x_cache,
                           cache::Time now);
-    ProxyReply from_exchange(client::Exchange& ex, const Request& request, std::string_view x_cache);
-    std::shared_ptr<const cache::Entry> maybe_store(const Request& request, const std::string& primary,
-                                                    const client::Exchange& ex, cache::Time request_time,
-                                                    cache::Time response_time);
+    // The origin's answer relayed to the client; stored on the way when `entry` is set (a storable
+    // GET), and `flight`'s followers released with it.
+    core::awaitable<ProxyReply> relay(client::ResponseStream& ex, const Request& request, std::string_view x_cache,
+                                      std::shared_ptr<cache::Entry> entry, std::shared_ptr<FlightGuard> flight);
+    // The entry a response would be stored as (its body still to come), or null if not storable.
+    std::shared_ptr<cache::Entry> storable(const Request& request, const std::string& primary, const Response& response,
+                                           cache::Time request_time, cache::Time response_time);
 
     Options options_;
     cache::Store& store_;

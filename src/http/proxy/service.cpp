@@ -72,7 +72,7 @@ public:
         o.connect_ports = config_.connect_ports;
         o.connect_timeout = config_.connect_timeout;
         o.upstream_timeout = config_.upstream_timeout;
-        o.max_body = std::max<std::uint64_t>(config_.limits.max_message, config_.max_object);
+        o.max_body = std::max<std::uint64_t>(config_.limits.max_message, config_.max_object);  // both ways alike
         o.max_object = config_.max_object;
         o.cache_max_bytes = config_.cache_size;
         cache::StoreOptions so;
@@ -90,7 +90,7 @@ public:
         if (auto loaded = store_->stats().loaded)
             spdlog::info("proxy: {} cached entries found in {}", loaded, so.dir);
         proxy_ = std::make_unique<Proxy>(std::move(o), *store_);
-        handler_ = std::make_unique<ProxyHandler>(*proxy_, config_.limits.max_message, config_.limits.idle_timeout);
+        handler_ = std::make_unique<ProxyHandler>(*proxy_, config_.limits.idle_timeout);
         options_.limits = config_.limits;
         options_.header_timeout = config_.header_timeout;
 

@@ -27,7 +27,8 @@ struct Config {
     std::chrono::seconds upstream_timeout{30};
     std::chrono::seconds header_timeout{30};
     std::string data_dir = "./layer7-data";
-    core::Limits limits{.max_line = 8192, .max_header = 64 * 1024, .max_message = 32u << 20,
+    // max_message: request and response bodies, both streamed through (not held): 1 TiB.
+    core::Limits limits{.max_line = 8192, .max_header = 64 * 1024, .max_message = std::size_t(1) << 40,
                         .idle_timeout = std::chrono::seconds(75)};
 };
 

@@ -120,12 +120,12 @@ class Origin:
 class Proxy:
     """`layer7 proxy serve` with its own cache directory."""
 
-    def __init__(self, tmp, *extra, cache_dir=None, port=None):
+    def __init__(self, tmp, *extra, cache_dir=None, port=None, env=None):
         self.port = port or free_port()
         self.cache_dir = cache_dir or os.path.join(tmp, "proxy-cache")
         self.args = [layer7_bin(), "--data", os.path.join(tmp, "proxy-data"), "proxy", "serve",
                      "--listen", f"{HOST}:{self.port}", "--cache-dir", self.cache_dir, *extra]
-        self.proc = Process(self.args, deadline=DEADLINE)
+        self.proc = Process(self.args, deadline=DEADLINE, env=env)
         self.url = f"http://{HOST}:{self.port}"
 
     def stop(self):
