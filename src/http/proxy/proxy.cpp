@@ -194,6 +194,16 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
                 spdlog::warn("proxy: cannot store {}: {}", t.text, ec.message());
             co_return from_entry(*updated, request, "REVALIDATED", rs);
         }
+        if (ex.response.status == Status::not_modified) {
+            // §4.3.4: a 304 that selects nothing we hold answers our question, not the client's.
+            // Ask again without conditions; a conditional client still gets its 304 from relay().
+            std::string_view end;
+            co_await ex.body->next(end);
+            Request unconditional = request;
+            cache::strip_preconditions(unconditional.fields);
+            if (auto failed = co_await forward(unconditional, t, nullptr, ex, rq, rs))
+                co_return std::move(*failed);
+        }
         ++stats_.misses;
         auto fresh = storable(request, primary, ex.response, rq, rs);
         if (!fresh)

@@ -187,3 +187,29 @@ def test_post_passes_through_and_invalidates(tmp_path):
     finally:
         proxy.stop()
         canned.close()
+
+
+def test_a_304_for_our_own_revalidation_never_reaches_a_plain_get(tmp_path):
+    # The origin answers every conditional GET with a 304 naming another validator (RFC 9111 §4.3.4:
+    # it does not select the stored response), and unconditional ones with the new version.
+    def reply(req):
+        if b"\r\nif-none-match:" in req.lower():
+            return b'HTTP/1.1 304 Not Modified\r\nETag: "v2"\r\nCache-Control: max-age=0\r\n\r\n'
+        return b'HTTP/1.1 200 OK\r\nETag: "v2"\r\nCache-Control: max-age=0\r\nContent-Length: 3\r\n\r\nnew'
+    first = [True]
+
+    def versions(req):
+        if first[0]:
+            first[0] = False
+            return b'HTTP/1.1 200 OK\r\nETag: "v1"\r\nCache-Control: max-age=0\r\nContent-Length: 3\r\n\r\nold'
+        return reply(req)
+    canned = CannedOrigin(versions)
+    proxy = Proxy(str(tmp_path))
+    try:
+        assert curl("-x", proxy.url, canned.url + "/v").stdout == "old"
+        r = curl("-x", proxy.url, "-s", "-D", "-", canned.url + "/v")
+        assert r.stdout.startswith("HTTP/1.1 200 OK"), r.stdout
+        assert r.stdout.endswith("new")
+    finally:
+        proxy.stop()
+        canned.close()
