@@ -84,7 +84,9 @@ ReplyPlan ServerConnection::plan_reply(bool reply_close)
 {
     in_request_ = false;
     ReplyPlan plan;
-    plan.keep_alive = keep_alive(request()) && !reply_close && ++served_ < rules_.max_requests;
+    const bool client_keeps = keep_alive(request());
+    plan.keep_alive = client_keeps && !reply_close && ++served_ < rules_.max_requests;
+    closed_by_us_ = client_keeps && !plan.keep_alive;
     if (body_done_ || !has_body() || !plan.keep_alive)
         return plan;
     // The handler left some of the body unread. A client still waiting for 100 may never send it;
@@ -95,6 +97,7 @@ ReplyPlan ServerConnection::plan_reply(bool reply_close)
         plan.keep_alive = false;
     else
         plan.drain = draining_ = true;
+    closed_by_us_ = !plan.keep_alive;
     return plan;
 }
 

@@ -84,6 +84,13 @@ public:
 
     // Called once per request when the reply is ready. `reply_close`: the handler wants to close.
     ReplyPlan plan_reply(bool reply_close);
+    // Whether the client may still be sending when we close: a request refused or closed by us
+    // rather than by the client, an unread body, or pipelined bytes not yet parsed. Closing then
+    // makes the kernel send RST, which can destroy responses the client has not read yet (§9.6).
+    bool linger_on_close() const
+    {
+        return rejected_ || closed_by_us_ || !body_done_ || !parser_.buffered().empty();
+    }
     // After a 101 or a CONNECT tunnel: the bytes that followed the request belong to the new protocol.
     std::string take_buffered() { return parser_.take_buffered(); }
 
@@ -99,10 +106,11 @@ private:
     bool in_message_ = false;   // bytes of a request arrived and its head is not complete
     bool head_seen_ = false;
     bool in_request_ = false;   // between `request` and plan_reply()
-    bool body_done_ = false;
+    bool body_done_ = true;
     bool continue_owed_ = false;
     bool draining_ = false;     // after plan_reply(), until the unread body's end
     bool rejected_ = false;
+    bool closed_by_us_ = false;  // the last reply closes a connection the client wanted to keep
 };
 
 }  // namespace layer7::http::h1

@@ -19,6 +19,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t gather_threshold = 32 * 1024;  // bodies up to this are copied next to the head
+// Draining before a close (nginx: lingering_timeout 5 s, lingering_time 30 s; shorter here).
+constexpr auto linger_timeout = std::chrono::seconds(2);  // no byte from the client this long: close
+constexpr auto linger_time = std::chrono::seconds(10);    // at most this long in all
 
 // The Date field changes once a second; format it once a second per thread.
 std::string_view current_date(std::chrono::system_clock::time_point now)
@@ -89,6 +92,8 @@ private:
     bool flushed_now(std::error_code& ec);
     // Answers a broken request with its status and closes (no access to a parsed request).
     core::awaitable<void> fail(Status status);
+    // Before a close we decided on: end our side, then drop what the client still sends.
+    core::awaitable<void> linger();
     void trace_head(std::size_t head_at);
 
     core::Stream& stream_;
@@ -302,8 +307,28 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
 core::awaitable<void> Connection::fail(Status status)
 {
     Reply reply = error_reply(status);
-    co_await emit(reply, nullptr, false, std::chrono::system_clock::now());
-    co_await flush();
+    if (co_await emit(reply, nullptr, false, std::chrono::system_clock::now()))
+        co_return;
+    if (!co_await flush())
+        co_await linger();
+}
+
+core::awaitable<void> Connection::linger()
+{
+    // A close with the client's bytes unread makes our kernel send RST, and the client's kernel
+    // may then drop responses it has received but not read yet (RFC 9112 §9.6). So the FIN goes
+    // first, after the last response, and what the client still sends is read and dropped.
+    if (stream_.is_tls() || !conn_.linger_on_close())
+        co_return;
+    std::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    const auto until = core::coarse_steady_now() + linger_time;
+    stream_.set_timeout(linger_timeout);
+    while (core::coarse_steady_now() < until) {
+        auto [ec, n] = co_await stream_.read_some(asio::buffer(input_.get(), input_size));
+        if (ec)
+            break;
+    }
 }
 
 core::awaitable<void> Connection::upgrade(Upgrade& upgrade, std::chrono::system_clock::time_point wall)
@@ -347,7 +372,8 @@ core::awaitable<bool> Connection::serve(RequestContext context, std::chrono::sys
     if (co_await emit(reply, &conn_.request(), plan.keep_alive, wall))
         co_return false;
     if (!plan.keep_alive) {  // pipelined requests after this one are not answered (RFC 9112 §9.6)
-        co_await flush();
+        if (!co_await flush())
+            co_await linger();
         co_return false;
     }
     for (std::string_view chunk; plan.drain;) {  // what the handler left of a small body
@@ -396,7 +422,8 @@ core::awaitable<void> Connection::run()
                     if (co_await emit(*now, &request, plan.keep_alive, wall))
                         co_return;
                     if (!plan.keep_alive) {
-                        co_await flush();
+                        if (!co_await flush())
+                            co_await linger();
                         co_return;
                     }
                     break;

@@ -2,7 +2,7 @@
 `Connection: close`, HTTP/1.0 keep-alive, max_requests per connection."""
 import re
 
-from httpkit import Reader, connect, curl, exchange, read_file, serve, server, site, up  # noqa: F401
+from httpkit import Reader, connect, curl, exchange, make_site, read_file, serve, server, site, up  # noqa: F401
 
 
 def test_curl_http11_gets_the_file(server):
@@ -93,6 +93,28 @@ def test_max_requests_closes_after_the_nth_response(tmp_path):
         got = exchange(s.port, data, count=5)
         assert [r.status for r in got] == [200, 200, 200]
         assert got[2].header("Connection").lower() == "close"
+        s.assert_alive()
+    finally:
+        s.stop()
+
+
+def test_the_close_after_the_last_allowed_request_loses_no_answer(tmp_path):
+    # 2,000 pipelined requests against max_requests = 1000: the server closes with requests still
+    # unread. Closing at once would make its kernel send RST, and the client's kernel would drop
+    # answers already received but not yet read; the server drains first (nginx lingering_close).
+    s = up(str(tmp_path), http="max_requests = 1000", root=make_site(str(tmp_path)))
+    try:
+        sock = connect(s.port)
+        sock.settimeout(20)
+        sock.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n" * 2000)
+        data = b""
+        while True:
+            chunk = sock.recv(1 << 20)  # a reset raises here
+            if not chunk:
+                break
+            data += chunk
+        sock.close()
+        assert data.count(b"HTTP/1.1 200 OK\r\n") == 1000
         s.assert_alive()
     finally:
         s.stop()

@@ -209,3 +209,26 @@ TEST(ServerConnection, HeaderTimeoutCountsFromTheFirstByte)
     EXPECT_FALSE(c.timeout_gets_408());  // inside the body the idle timeout applies, no 408
     EXPECT_EQ(c.read_timeout(t0 + 20s), 60s);
 }
+
+TEST(ServerConnection, LingersOnlyWhenTheClientMayStillBeSending)
+{
+    auto after_one = [](std::string_view input, std::size_t max_requests) {
+        ServerRules rules;
+        rules.max_requests = max_requests;
+        ServerConnection c(rules);
+        c.feed(input, Clock::time_point{});
+        EXPECT_EQ(c.next().kind, ServerEventKind::request);
+        EXPECT_EQ(c.next().kind, ServerEventKind::body_end);
+        c.plan_reply(false);
+        return c.linger_on_close();
+    };
+    // The client said close and sent nothing more: a plain close.
+    EXPECT_FALSE(after_one("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 10));
+    // We close (request cap) while it still sends, or with its next request already here.
+    EXPECT_TRUE(after_one("GET / HTTP/1.1\r\nHost: x\r\n\r\n", 1));
+    EXPECT_TRUE(after_one("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /next", 10));
+    ServerConnection rejected(ServerRules{});
+    rejected.feed("BAD\r\n\r\n", Clock::time_point{});
+    EXPECT_EQ(rejected.next().kind, ServerEventKind::reject);
+    EXPECT_TRUE(rejected.linger_on_close());
+}
