@@ -43,6 +43,17 @@ Failure write_failure(const std::error_code& ec, const Connection& c)
             "sending the request to " + c.peer + ": " + ec.message()};
 }
 
+void trace_response(const Connection& c, const Response& r)
+{
+    auto& trace = core::Trace::instance();
+    const std::string reason = r.reason.empty() ? std::string(reason_phrase(r.status)) : r.reason;
+    trace.line(c.stream->id(), core::Speaker::server,
+               "HTTP/" + std::to_string(r.version.major) + "." + std::to_string(r.version.minor) + " " +
+                   std::to_string(code(r.status)) + " " + reason);
+    for (Field f : r.fields)
+        trace.line(c.stream->id(), core::Speaker::server, std::string(f.name) + ": " + std::string(f.value));
+}
+
 // Reads up to the head of the final response (1xx skipped), leaving its content in the parser and
 // on the connection. `got_bytes` tells whether any byte arrived (a pooled connection that fails
 // before that may be retried); the first one sets timing.first_byte.
@@ -72,6 +83,8 @@ core::awaitable<core::Result<Response, Failure>> read_head(Connection& c, Clock:
         case h1::EventKind::head: {
             // An interim 1xx completes at once and the final response follows (RFC 9110 §15.2).
             const Response& r = c.parser.response();
+            if (core::Trace::instance().enabled())
+                trace_response(c, r);
             if (is_informational(r.status) && r.status != Status::switching_protocols)
                 continue;
             co_return r;
@@ -258,6 +271,9 @@ core::awaitable<core::Result<ResponseStream, Failure>> Client::start(const Url& 
         bool got_bytes = false;
         bool pulled = false;
         const auto sent = Clock::now();
+        if (core::Trace::instance().enabled())  // the head as sent, without the empty line that ends it
+            core::Trace::instance().block(c->stream->id(), core::Speaker::client,
+                                          std::string_view(head).substr(0, head.size() - 4));
         std::optional<Failure> failure = co_await write_request(*c, head, body, chunked, pulled);
         if (!failure) {
             c->parser.expect_response_to(request.method);

@@ -95,6 +95,7 @@ private:
     // Before a close we decided on: end our side, then drop what the client still sends.
     core::awaitable<void> linger();
     void trace_head(std::size_t head_at);
+    void trace_request(const Request& request);
 
     core::Stream& stream_;
     Handler& handler_;
@@ -206,9 +207,20 @@ void Connection::trace_head(std::size_t head_at)
 {
     if (!core::Trace::instance().enabled())
         return;
+    // The whole head, as the textbook's transcripts show it (without the empty line that ends it).
     std::string_view head(out_);
-    head = head.substr(head_at, head.find('\r', head_at) - head_at);
-    core::Trace::instance().line(stream_.id(), core::Speaker::server, head);
+    head = head.substr(head_at, head.find("\r\n\r\n", head_at) - head_at);
+    core::Trace::instance().block(stream_.id(), core::Speaker::server, head);
+}
+
+void Connection::trace_request(const Request& request)
+{
+    auto& trace = core::Trace::instance();
+    trace.line(stream_.id(), core::Speaker::client,
+               std::string(request.method.name()) + " " + request.target + " HTTP/" +
+                   std::to_string(request.version.major) + "." + std::to_string(request.version.minor));
+    for (Field f : request.fields)
+        trace.line(stream_.id(), core::Speaker::client, std::string(f.name) + ": " + std::string(f.value));
 }
 
 core::awaitable<std::error_code> Connection::send_source(core::ByteSource& source, bool chunked, std::uint64_t& sent)
@@ -405,10 +417,7 @@ core::awaitable<void> Connection::run()
         case h1::ServerEventKind::request: {
             const Request& request = conn_.request();
             if (core::Trace::instance().enabled())
-                core::Trace::instance().line(stream_.id(), core::Speaker::client,
-                                             std::string(request.method.name()) + " " + request.target + " HTTP/" +
-                                                 std::to_string(request.version.major) + "." +
-                                                 std::to_string(request.version.minor));
+                trace_request(request);
             // One reading of each clock per request: the message's start stands for "now".
             const auto wall = core::coarse_system_now();
             RequestContext context;

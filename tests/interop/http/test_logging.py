@@ -61,6 +61,9 @@ def test_trace_shows_request_and_status_lines(tmp_path):
         s.proc.wait_output("S: HTTP/1.1 200 OK")
         conn = re.search(r"#(\d+) C:", req).group(1)
         assert f"#{conn} S:" in st  # both requests on one connection
+        # The whole heads, as the textbook's transcripts show them.
+        s.proc.wait_output(f"#{conn} C: Host: ")
+        s.proc.wait_output(f"#{conn} S: Content-Length: ")
     finally:
         s.stop()
 

@@ -213,3 +213,18 @@ def test_a_304_for_our_own_revalidation_never_reaches_a_plain_get(tmp_path):
     finally:
         proxy.stop()
         canned.close()
+
+
+def test_trace_shows_both_sides_of_a_revalidation(tmp_path):
+    canned = CannedOrigin(lambda req: (b'HTTP/1.1 304 Not Modified\r\nETag: "t"\r\n\r\n' if b"If-None-Match" in req else
+                                       b'HTTP/1.1 200 OK\r\nETag: "t"\r\nCache-Control: max-age=0\r\nContent-Length: 2\r\n\r\nok'))
+    proxy = Proxy(str(tmp_path), "--trace")
+    try:
+        assert curl("-x", proxy.url, canned.url + "/t").stdout == "ok"
+        assert curl("-x", proxy.url, canned.url + "/t").stdout == "ok"
+        proxy.proc.wait_output('C: If-None-Match: "t"')  # our conditional GET to the origin
+        proxy.proc.wait_output("S: HTTP/1.1 304 Not Modified")  # and its answer
+        proxy.proc.wait_output("S: X-Cache: REVALIDATED")  # what the client got
+    finally:
+        proxy.stop()
+        canned.close()
