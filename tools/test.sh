@@ -12,6 +12,9 @@ jobs="$(nproc)"
 
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLAYER7_SANITIZE=ON >/dev/null
 cmake --build build/test -j "$jobs"
+# The optimised build users get from tools/up.sh must compile too, warnings as errors.
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYER7_TESTS=OFF >/dev/null
+cmake --build build/release -j "$jobs" --target layer7
 tools/check_layers.sh
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
