@@ -37,6 +37,7 @@ bool parse_port_range(std::string_view text, std::uint16_t& low, std::uint16_t& 
 struct ClientOptions {
     bool active = false;        // PORT/EPRT instead of EPSV/PASV
     bool progress = false;      // a progress bar on standard error
+    bool resume = false;        // get -C: continue an earlier part of the same remote file (get_plan.hpp)
     std::chrono::seconds timeout{30};
 };
 
