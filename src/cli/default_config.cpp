@@ -81,6 +81,7 @@ pasv_ports = ""                 # e.g. "50000-50100"; empty: any free port
 pasv_address = ""               # IPv4 to advertise in PASV replies behind NAT; empty: the address dialled
 tls = true                      # AUTH TLS with tls_cert/tls_key, or a dev certificate under DATA/tls
 data_timeout = 60               # seconds a data connection may stay idle
+pasv_timeout = 60               # seconds a PASV/EPSV listener waits for its transfer command
 
 [ftp.limits]
 idle_timeout = 300              # seconds between commands

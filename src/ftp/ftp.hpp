@@ -25,6 +25,7 @@ struct Config {
     bool tls = true;                  // offer AUTH TLS (RFC 4217)
     std::string tls_cert, tls_key;    // empty: a dev certificate under DATA/tls
     std::chrono::seconds data_timeout{60};  // a data connection idle this long is aborted (426)
+    std::chrono::seconds pasv_timeout{60};  // a PASV/EPSV listener no transfer claims closes (vsftpd: 60 s)
     core::Limits limits{.max_line = 4096, .idle_timeout = std::chrono::seconds(300)};
 };
 

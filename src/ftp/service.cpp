@@ -61,6 +61,7 @@ Config parse_config(core::Section s, const std::string& data_dir)
     if (c.tls_cert.empty() != c.tls_key.empty())
         s.error("tls_cert", "tls_cert and tls_key go together");
     c.data_timeout = s.seconds("data_timeout", c.data_timeout);
+    c.pasv_timeout = s.seconds("pasv_timeout", c.pasv_timeout);
     c.limits = s.limits(c.limits);
     s.finish();
     return c;

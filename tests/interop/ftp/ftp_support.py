@@ -2,11 +2,12 @@
 (test modules import it), and run_tool()."""
 import functools
 import os
+import re
 import subprocess
 
 import pytest
 
-from conftest import free_port, layer7_bin
+from conftest import free_port, layer7_bin, run
 
 PASSWORD = "s3cret pass"
 
@@ -78,3 +79,23 @@ def ftp_server(layer7, tmp_path, tmp_path_factory):
 def run_tool(args, timeout=30, **kw):
     """Runs a client to completion (bounded), returning the CompletedProcess with text output."""
     return subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def config_with_only_ftp(port, idle_timeout=2, data_timeout=2, settings=""):
+    """The embedded default with every service off but [ftp], on `port`; each line of `settings`
+    ("key = value") replaces the [ftp] line with the same key (TOML refuses a key twice) or is added."""
+    text = run([layer7_bin(), "config", "default"]).stdout
+    text = text.replace("enabled = true", "enabled = false")
+    text = re.sub(r"(\[ftp\]\n)enabled = false", r"\1enabled = true", text)
+    text = re.sub(r'(\[ftp\][^\[]*?)listen = "127.0.0.1:2121"', rf'\1listen = "127.0.0.1:{port}"', text)
+    text = text.replace("idle_timeout = 300              # seconds between commands", f"idle_timeout = {idle_timeout}")
+    text = text.replace("data_timeout = 60 ", f"data_timeout = {data_timeout} ")
+    head, rest = text.split("[ftp]\n", 1)
+    section, tail = rest.split("\n[", 1)
+    for line in settings.splitlines():
+        key = line.split("=")[0].strip()
+        section, n = re.subn(rf"^{key} = .*$", line, section, flags=re.M)
+        if n == 0:
+            section = line + "\n" + section
+    text = head + "[ftp]\n" + section + "\n[" + tail
+    return text
