@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/fs/temporaries.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
 #include "core/runtime/runtime.hpp"
@@ -113,6 +114,7 @@ public:
                 throw core::StartError("ftp: " + users.error());
             shared_.users = std::move(*users);
         }
+        remove_stale_uploads(root);
         if (c.tls) {
             try {
                 std::string cert = c.tls_cert, key = c.tls_key;
@@ -143,6 +145,18 @@ public:
     }
 
 private:
+    // STOR writes a hidden temporary beside its target; one whose upload died with its process
+    // (kill -9, a crash) is removed here, in the default root and in every user's own root.
+    void remove_stale_uploads(const std::string& root)
+    {
+        std::size_t removed = core::remove_stale_temporaries(root, true);
+        for (const core::User& user : shared_.users.all())
+            if (auto r = user.attrs.find("root"); r != user.attrs.end() && !r->second.empty())
+                removed += core::remove_stale_temporaries(r->second, true);
+        if (removed > 0)
+            spdlog::info("ftp: removed {} temporary file(s) left by interrupted uploads", removed);
+    }
+
     Shared shared_;
 };
 
