@@ -59,6 +59,7 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.tls = s.boolean("tls", c.tls);
     c.tls_cert = s.string("tls_cert", c.tls_cert);
     c.tls_key = s.string("tls_key", c.tls_key);
+    c.tls_dev_certificate = s.boolean("tls_dev_certificate", c.tls_dev_certificate);
     if (c.tls_cert.empty() != c.tls_key.empty())
         s.error("tls_cert", "tls_cert and tls_key go together");
     c.data_timeout = s.seconds("data_timeout", c.data_timeout);
@@ -115,7 +116,7 @@ public:
             shared_.users = std::move(*users);
         }
         remove_stale_uploads(root);
-        if (c.tls) {
+        if (c.tls && (!c.tls_cert.empty() || c.tls_dev_certificate)) {
             try {
                 std::string cert = c.tls_cert, key = c.tls_key;
                 if (cert.empty()) {

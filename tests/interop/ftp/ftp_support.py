@@ -44,6 +44,17 @@ def hashed_users(scratch):
         return tuple(f.read().splitlines())
 
 
+@functools.lru_cache(maxsize=None)
+def certificate(scratch):
+    """A self-signed certificate for AUTH TLS (offered only with a configured one), made once per run."""
+    cert, key = os.path.join(scratch, "ftp-cert.pem"), os.path.join(scratch, "ftp-key.pem")
+    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                        "-keyout", key, "-out", cert], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return cert, key
+
+
 def make_users(path, root, scratch):
     lines = hashed_users(str(scratch))
     # alice may write; bob reads only, in a root of his own
@@ -62,7 +73,8 @@ def make_users(path, root, scratch):
 
 @pytest.fixture
 def ftp_server(layer7, tmp_path, tmp_path_factory):
-    """layer7 ftp serve on a fresh tree: anonymous read-only, alice writable, bob confined to his root."""
+    """layer7 ftp serve on a fresh tree: anonymous read-only, alice writable, bob confined to his root,
+    AUTH TLS with a self-signed certificate."""
     root = tmp_path / "root"
     make_tree(root)
     users = tmp_path / "users"
@@ -71,8 +83,10 @@ def ftp_server(layer7, tmp_path, tmp_path_factory):
     low = free_port()
     pasv = (low, low + 20) if low + 20 < 65536 else (low - 20, low)
     data = tmp_path / "data"
+    cert, key = certificate(str(tmp_path_factory.getbasetemp()))
     p = layer7("--data", str(data), "ftp", "serve", "--root", str(root), "--listen", f"127.0.0.1:{port}",
-               "--anonymous", "--users", str(users), "--pasv-ports", f"{pasv[0]}-{pasv[1]}", "--threads", "2")
+               "--anonymous", "--users", str(users), "--pasv-ports", f"{pasv[0]}-{pasv[1]}", "--threads", "2",
+               "--tls-cert", cert, "--tls-key", key)
     return Server(p, port, root, data, pasv)
 
 
