@@ -64,7 +64,7 @@ void add_ftp_commands(CLI::App& app, Globals& g)
 
     struct Client {
         std::string url, file;
-        bool active = false;
+        bool active = false, resume = false;
         int timeout = 30;
     };
     static Client c;
@@ -79,6 +79,7 @@ void add_ftp_commands(CLI::App& app, Globals& g)
             }
             ftp::ClientOptions options;
             options.active = c.active;
+            options.resume = c.resume;
             options.progress = ::isatty(STDERR_FILENO) != 0;
             options.timeout = std::chrono::seconds(c.timeout);
             const std::string v = verb;
@@ -95,7 +96,7 @@ void add_ftp_commands(CLI::App& app, Globals& g)
     };
     const std::pair<const char*, const char*> verbs[] = {
         {"ls", "List a directory"},
-        {"get", "Download a file (resumes with REST when FILE holds a prefix)"},
+        {"get", "Download a file (FILE is replaced only once the whole file arrived)"},
         {"put", "Upload FILE to the URL (a directory URL keeps FILE's name)"},
         {"rm", "Delete a file (a URL ending in / removes a directory)"},
     };
@@ -105,6 +106,9 @@ void add_ftp_commands(CLI::App& app, Globals& g)
         if (std::string(verb) == "get" || std::string(verb) == "put")
             cmd->add_option("FILE", c.file, std::string(verb) == "get" ? "local file (default: the URL's name)"
                                                                        : "local file to upload");
+        if (std::string(verb) == "get")
+            cmd->add_flag("-C,--continue", c.resume,
+                          "Resume into FILE when it is an earlier part of the same remote file (size and time)");
         cmd->add_flag("--active", c.active, "Active mode: the server connects back (PORT/EPRT)");
         cmd->add_option("--timeout", c.timeout, "Seconds a connection may stay idle (default 30)");
         cmd->callback(client(verb));

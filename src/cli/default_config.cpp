@@ -79,8 +79,10 @@ anonymous = true                # USER anonymous, any password, read-only
 users = ""                      # users file (name:hash[:root=DIR,write=yes]) for accounts that may write
 pasv_ports = ""                 # e.g. "50000-50100"; empty: any free port
 pasv_address = ""               # IPv4 to advertise in PASV replies behind NAT; empty: the address dialled
-tls = true                      # AUTH TLS with tls_cert/tls_key, or a dev certificate under DATA/tls
+tls = true                      # AUTH TLS when tls_cert/tls_key are set (or tls_dev_certificate)
+tls_dev_certificate = false     # true: AUTH TLS with the dev certificate under DATA/tls (clients must trust it)
 data_timeout = 60               # seconds a data connection may stay idle
+pasv_timeout = 60               # seconds a PASV/EPSV listener waits for its transfer command
 
 [ftp.limits]
 idle_timeout = 300              # seconds between commands

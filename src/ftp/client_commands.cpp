@@ -1,14 +1,19 @@
-// `layer7 ftp ls|get|put|rm URL [FILE]`: one connection per command; get resumes with REST when
-// the local file holds a prefix (RFC 3659 §5); a progress bar on standard error when it is a terminal.
+// `layer7 ftp ls|get|put|rm URL [FILE]`: one connection per command; get -C resumes with REST when
+// the local file is an earlier part of the remote one (RFC 3659 §5, get_plan.hpp), and otherwise
+// replaces FILE only after a whole download; a progress bar on standard error when it is a terminal.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
+#include <utility>
 #include <iostream>
 
 #include "core/log/progress_bar.hpp"
 #include "ftp/client.hpp"
+#include "ftp/get_plan.hpp"
+#include "ftp/listing.hpp"
 
 namespace layer7::ftp {
 
@@ -84,6 +89,104 @@ std::string base_of(const std::string& path)
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// SIZE and MDTM of the remote file; a server without them (502) or a refusal leaves the fact empty.
+core::awaitable<std::pair<std::string, FileFacts>> remote_facts(Client& client, const std::string& path)
+{
+    FileFacts facts;
+    const std::string size_line = "SIZE " + path;
+    auto [serr, size] = co_await client.command(size_line);
+    if (!serr.empty())
+        co_return std::pair{serr, facts};
+    if (size.code == 213)
+        facts.size = std::strtoull(size.text.c_str(), nullptr, 10);
+    const std::string mdtm_line = "MDTM " + path;
+    auto [merr, mdtm] = co_await client.command(mdtm_line);
+    if (!merr.empty())
+        co_return std::pair{merr, facts};
+    if (std::int64_t t = 0; mdtm.code == 213 && parse_timeval(mdtm.text, t))
+        facts.mtime = t;
+    co_return std::pair{std::string(), facts};
+}
+
+// The file a download writes: FILE itself (resume, or -C with no FILE yet) or a hidden temporary in
+// FILE's directory that replaces FILE only once the whole file arrived, so a failed or refused
+// download never leaves an empty or half file in FILE's place.
+class LocalTarget {
+public:
+    LocalTarget(const std::string& file, GetPlan plan) : file_(file), plan_(plan)
+    {
+        if (plan == GetPlan::resume) {
+            fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+        } else if (plan == GetPlan::whole_into_file) {
+            fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        } else {
+            const auto slash = file.rfind('/');
+            const std::string dir = slash == std::string::npos ? std::string() : file.substr(0, slash + 1);
+            const std::string base = slash == std::string::npos ? file : file.substr(slash + 1);
+            temporary_ = dir + "." + base + ".layer7-XXXXXX";
+            fd = ::mkstemp(temporary_.data());
+            // mkstemp makes 0600; the finished file gets the mode open(0666) would give it.
+            const mode_t mask = ::umask(0);
+            ::umask(mask);
+            if (fd >= 0)
+                ::fchmod(fd, 0666 & ~mask);
+        }
+        if (fd < 0)
+            error = (temporary_.empty() ? file : temporary_) + ": " + std::strerror(errno);
+    }
+    ~LocalTarget()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+    LocalTarget(const LocalTarget&) = delete;
+    LocalTarget& operator=(const LocalTarget&) = delete;
+
+    // The whole file arrived: stamp the remote time (so a later -C can tell the file is this one)
+    // and put it in place.
+    std::string commit(const std::optional<std::int64_t>& mtime)
+    {
+        stamp(mtime);
+        const int closed = ::close(std::exchange(fd, -1));
+        if (closed != 0) {
+            const std::string error = file_ + ": " + std::strerror(errno);
+            abandon(0);
+            return error;
+        }
+        if (!temporary_.empty() && ::rename(temporary_.c_str(), file_.c_str()) != 0) {
+            const std::string error = file_ + ": " + std::strerror(errno);
+            ::unlink(temporary_.c_str());
+            return error;
+        }
+        return {};
+    }
+
+    // The download failed: a temporary goes; with -C a part already received stays (its time is now,
+    // not before the remote file's, so the next -C resumes it) and an empty FILE goes.
+    void abandon(std::uint64_t received)
+    {
+        if (plan_ == GetPlan::whole_into_file && received == 0)
+            ::unlink(file_.c_str());
+        else if (!temporary_.empty())
+            ::unlink(temporary_.c_str());
+    }
+
+    int fd = -1;
+    std::string error;
+
+private:
+    void stamp(const std::optional<std::int64_t>& mtime)
+    {
+        if (!mtime || fd < 0)
+            return;
+        const timespec times[2] = {{0, UTIME_OMIT}, {static_cast<time_t>(*mtime), 0}};
+        ::futimens(fd, times);
+    }
+
+    std::string file_, temporary_;
+    GetPlan plan_;
+};
+
 }  // namespace
 
 int client_ls(const Url& url, const ClientOptions& options)
@@ -117,34 +220,39 @@ int client_get(const Url& url, const std::string& local_file, const ClientOption
     }
     const std::string file = local_file.empty() ? base_of(url.path) : local_file;
     return run(url, options, [&](Client& client) -> core::awaitable<std::string> {
-        struct stat st{};
-        const std::uint64_t have = ::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
-        std::uint64_t total = 0;
-        const std::string size_line = "SIZE " + url.path;
-        auto [serr, size] = co_await client.command(size_line);
-        if (!serr.empty())
-            co_return serr;
-        if (size.code == 213)
-            total = std::strtoull(size.text.c_str(), nullptr, 10);
+        std::optional<FileFacts> local;
+        if (struct stat st{}; ::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+            local = FileFacts{static_cast<std::uint64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtime)};
+        auto [ferr, remote] = co_await remote_facts(client, url.path);
+        if (!ferr.empty())
+            co_return ferr;
+        GetPlan plan = plan_get(options.resume, local, remote);
+        if (plan == GetPlan::complete)
+            co_return std::string();
+        if (options.resume && local && plan == GetPlan::whole_via_temporary)
+            std::cerr << "layer7: ftp: " << file << " is not a part of the remote file (size or time differ): "
+                      << "downloading it whole\n";
         std::uint64_t offset = 0;
-        if (have > 0 && size.code == 213 && have == total)
-            co_return std::string();  // already complete
-        if (have > 0 && have < total) {
-            const std::string rest_line = "REST " + std::to_string(have);
+        if (plan == GetPlan::resume) {
+            const std::string rest_line = "REST " + std::to_string(*local->size);
             auto [rerr, rest] = co_await client.command(rest_line);
             if (!rerr.empty())
                 co_return rerr;
             if (rest.code == 350)
-                offset = have;
+                offset = *local->size;
+            else
+                plan = GetPlan::whole_via_temporary;
         }
-        const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (offset ? O_APPEND : O_TRUNC), 0644);
-        if (fd < 0)
-            co_return file + ": " + std::strerror(errno);
-        core::ProgressBar bar(options.progress, offset, total);
+        LocalTarget target(file, plan);
+        if (!target.error.empty())
+            co_return target.error;
+        core::ProgressBar bar(options.progress, offset, remote.size.value_or(0));
         const std::string line = "RETR " + url.path;
         const Progress progress = [&](std::uint64_t n) { bar.update(n); };
+        std::uint64_t received = 0;
         auto receive = [&](core::Stream& data) -> core::awaitable<std::string> {
-            Moved m = co_await receive_file(data, fd, false, &progress);
+            Moved m = co_await receive_file(data, target.fd, false, &progress);
+            received = m.bytes;
             std::string error;
             if (m.local)
                 error = file + ": " + m.local.message();
@@ -153,8 +261,10 @@ int client_get(const Url& url, const std::string& local_file, const ClientOption
             co_return error;
         };
         std::string err = co_await transfer(client, line, receive);
-        if (::close(fd) != 0 && err.empty())
-            err = file + ": " + std::strerror(errno);
+        if (err.empty())
+            err = target.commit(remote.mtime);
+        else
+            target.abandon(received);
         co_return err;
     });
 }

@@ -22,9 +22,13 @@ struct Config {
     std::string users_file;           // name:hash[:root=DIR,write=yes]; empty: no accounts
     std::uint16_t pasv_min = 0, pasv_max = 0;  // passive ports; 0-0: any the kernel picks
     std::string pasv_address;         // the IPv4 address 227 advertises (NAT); empty: the one the client used
-    bool tls = true;                  // offer AUTH TLS (RFC 4217)
-    std::string tls_cert, tls_key;    // empty: a dev certificate under DATA/tls
+    bool tls = true;                  // offer AUTH TLS (RFC 4217) when there is a certificate
+    std::string tls_cert, tls_key;    // empty: no AUTH TLS, unless tls_dev_certificate
+    // With no tls_cert, offer AUTH TLS with the development certificate under DATA/tls. Off by default:
+    // clients that use TLS whenever it is offered and verify it (lftp) then refuse every transfer.
+    bool tls_dev_certificate = false;
     std::chrono::seconds data_timeout{60};  // a data connection idle this long is aborted (426)
+    std::chrono::seconds pasv_timeout{60};  // a PASV/EPSV listener no transfer claims closes (vsftpd: 60 s)
     core::Limits limits{.max_line = 4096, .idle_timeout = std::chrono::seconds(300)};
 };
 
@@ -37,6 +41,7 @@ bool parse_port_range(std::string_view text, std::uint16_t& low, std::uint16_t& 
 struct ClientOptions {
     bool active = false;        // PORT/EPRT instead of EPSV/PASV
     bool progress = false;      // a progress bar on standard error
+    bool resume = false;        // get -C: continue an earlier part of the same remote file (get_plan.hpp)
     std::chrono::seconds timeout{30};
 };
 

@@ -114,15 +114,8 @@ private:
             if (co_await control_.start_tls_server(*shared_.tls))
                 co_return std::nullopt;
             co_return session_.on_tls_started();
-        case Op::open_passive: {
-            passive_.reset();
-            passive_ = open_listener(control_.socket().get_executor(), local_.address(), shared_.config.pasv_min,
-                                     shared_.config.pasv_max, shared_.pasv_cursor);
-            std::optional<std::uint16_t> port;
-            if (passive_)
-                port = passive_->local_endpoint(ignored_).port();
-            co_return session_.on_passive_opened(port);
-        }
+        case Op::open_passive:
+            co_return session_.on_passive_opened(open_passive());
         case Op::stat:
             co_return session_.on_fs(fs_stat(*root_, a.path));
         case Op::change_dir:
@@ -150,6 +143,27 @@ private:
             break;
         }
         co_return std::nullopt;
+    }
+
+    // One data listener per session: a new PASV/EPSV closes the previous one, and one no transfer
+    // command claims within pasv_timeout closes (vsftpd's accept_timeout), so sessions that send PASV
+    // and then idle cannot hold the passive port range.
+    std::optional<std::uint16_t> open_passive()
+    {
+        passive_.reset();
+        auto executor = control_.socket().get_executor();
+        auto acceptor = open_listener(executor, local_.address(), shared_.config.pasv_min, shared_.config.pasv_max,
+                                      shared_.pasv_cursor);
+        if (!acceptor)
+            return std::nullopt;
+        passive_ = std::make_shared<PassiveListener>(std::move(*acceptor), executor);
+        passive_->expiry.expires_after(shared_.config.pasv_timeout);
+        // The handler holds no reference to the connection: it may outlive it.
+        passive_->expiry.async_wait([weak = std::weak_ptr<PassiveListener>(passive_)](std::error_code ec) {
+            if (auto listener = weak.lock(); listener && !ec)
+                listener->acceptor.close(ec);
+        });
+        return passive_->acceptor.local_endpoint(ignored_).port();
     }
 
     Step login(const Action& a)
@@ -183,9 +197,10 @@ private:
     {
         const auto timeout = shared_.config.data_timeout;
         std::pair<std::error_code, Tcp::socket> connected{asio::error::not_connected, Tcp::socket(control_.socket().get_executor())};
-        if (a.data_mode == DataMode::passive && passive_) {
+        if (a.data_mode == DataMode::passive && passive_ && passive_->acceptor.is_open()) {
+            passive_->expiry.cancel();  // claimed: accept_from has its own deadline
             const asio::ip::address peer = control_.peer().address();
-            connected = co_await accept_from(*passive_, peer, timeout);
+            connected = co_await accept_from(passive_->acceptor, peer, timeout);
         } else if (a.data_mode == DataMode::active) {
             const Tcp::endpoint target{to_asio(a.active.address), a.active.port};
             const asio::ip::address local = local_.address();
@@ -266,7 +281,15 @@ private:
     ControlSession session_;
     core::LineReader reader_;
     std::shared_ptr<core::Root> root_;
-    std::optional<Tcp::acceptor> passive_;
+    struct PassiveListener {
+        PassiveListener(Tcp::acceptor a, const asio::any_io_executor& executor)
+            : acceptor(std::move(a)), expiry(executor)
+        {
+        }
+        Tcp::acceptor acceptor;
+        asio::steady_timer expiry;
+    };
+    std::shared_ptr<PassiveListener> passive_;
     int file_fd_ = -1;
     std::uint64_t file_size_ = 0;
     core::Root::Temp temp_;

@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/fs/temporaries.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
 #include "core/runtime/runtime.hpp"
@@ -58,9 +59,11 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.tls = s.boolean("tls", c.tls);
     c.tls_cert = s.string("tls_cert", c.tls_cert);
     c.tls_key = s.string("tls_key", c.tls_key);
+    c.tls_dev_certificate = s.boolean("tls_dev_certificate", c.tls_dev_certificate);
     if (c.tls_cert.empty() != c.tls_key.empty())
         s.error("tls_cert", "tls_cert and tls_key go together");
     c.data_timeout = s.seconds("data_timeout", c.data_timeout);
+    c.pasv_timeout = s.seconds("pasv_timeout", c.pasv_timeout);
     c.limits = s.limits(c.limits);
     s.finish();
     return c;
@@ -112,7 +115,8 @@ public:
                 throw core::StartError("ftp: " + users.error());
             shared_.users = std::move(*users);
         }
-        if (c.tls) {
+        remove_stale_uploads(root);
+        if (c.tls && (!c.tls_cert.empty() || c.tls_dev_certificate)) {
             try {
                 std::string cert = c.tls_cert, key = c.tls_key;
                 if (cert.empty()) {
@@ -142,6 +146,18 @@ public:
     }
 
 private:
+    // STOR writes a hidden temporary beside its target; one whose upload died with its process
+    // (kill -9, a crash) is removed here, in the default root and in every user's own root.
+    void remove_stale_uploads(const std::string& root)
+    {
+        std::size_t removed = core::remove_stale_temporaries(root, true);
+        for (const core::User& user : shared_.users.all())
+            if (auto r = user.attrs.find("root"); r != user.attrs.end() && !r->second.empty())
+                removed += core::remove_stale_temporaries(r->second, true);
+        if (removed > 0)
+            spdlog::info("ftp: removed {} temporary file(s) left by interrupted uploads", removed);
+    }
+
     Shared shared_;
 };
 

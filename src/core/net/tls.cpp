@@ -49,10 +49,16 @@ void write_pem(const std::string& path, auto&& write)
 
 }  // namespace
 
-std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file)
+std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file,
+                                                     const std::string& tls12_ciphers)
 {
     auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
     modern_only(*ctx);
+    // TLS 1.2 without CBC (Lucky13, padding oracles) and without static-RSA key exchange (no forward
+    // secrecy); TLS 1.3's suites are OpenSSL's defaults, all AEAD. Our preference, not the client's.
+    if (SSL_CTX_set_cipher_list(ctx->native_handle(), tls12_ciphers.c_str()) != 1)
+        throw std::runtime_error("TLS 1.2 cipher list '" + tls12_ciphers + "': " + openssl_error());
+    ctx->set_options(SSL_OP_CIPHER_SERVER_PREFERENCE);
     if (SSL_CTX_use_certificate_chain_file(ctx->native_handle(), cert_file.c_str()) != 1)
         throw std::runtime_error("TLS certificate " + cert_file + ": " + openssl_error());
     if (SSL_CTX_use_PrivateKey_file(ctx->native_handle(), key_file.c_str(), SSL_FILETYPE_PEM) != 1)

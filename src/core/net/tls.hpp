@@ -10,9 +10,16 @@
 
 namespace layer7::core {
 
+// TLS 1.2 suites a server offers unless its config asks for more: ECDHE with AES-GCM or ChaCha20-Poly1305
+// (OpenSSL cipher-list syntax; Mozilla's "intermediate" set).
+inline const std::string modern_tls12_ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 // TLS 1.2 and 1.3 only. Throws std::runtime_error with OpenSSL's reason when the files are bad
 // (a start-up failure, reported once by the caller).
-std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file);
+std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file,
+                                                     const std::string& tls12_ciphers = modern_tls12_ciphers);
 // Verifies the peer against `ca_file`, or the system store when empty; `insecure` skips verification.
 std::shared_ptr<asio::ssl::context> make_client_tls(const std::string& ca_file = {}, bool insecure = false);
 

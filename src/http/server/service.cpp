@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include "core/fs/temporaries.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
 #include "core/runtime/runtime.hpp"
@@ -136,6 +137,9 @@ public:
                 root = config_.data_dir + "/www";
                 ensure_demo_site(root);
             }
+            // PUT writes through a hidden temporary (core::Root::replace); drop those a dead run left.
+            if (config_.site.writable)
+                core::remove_stale_temporaries(root, true);
             router_ = build_router(root);
             log_ = std::make_unique<AccessLog>(config_.access_log);
         } catch (const std::exception& e) {

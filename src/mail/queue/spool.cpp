@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "core/fs/beneath.hpp"
 
@@ -102,6 +103,13 @@ std::vector<std::string> list_dir(const std::string& path, bool temps)
 
 Spool::Spool(const std::string& dir) : dir_(dir)
 {
+    // The data directory may not exist yet (`--data NEWDIR`): its parents are created too.
+    if (const auto parent = std::filesystem::path(dir_).parent_path(); !parent.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(parent, ec);
+        if (ec)
+            throw std::system_error(ec, "cannot create " + parent.string());
+    }
     make_dir(dir_);
     make_dir(dir_ + "/incoming");
     make_dir(dir_ + "/deferred");

@@ -141,7 +141,8 @@ public:
                 demo = ensure_demo_users(c.users_path(), c.data_dir);
             if (auto users = core::Users::load(c.users_path()); !users)
                 throw std::runtime_error(users.error());
-            spool_ = std::make_unique<mail::Spool>(c.queue_path());
+            spool_ = std::make_unique<mail::Spool>(c.queue_path());  // drops the spool's dead temporaries
+            store_.remove_stale_temporaries();                          // and those of deliveries to Maildirs
             if (c.tls) {
                 std::string cert = c.tls_cert, key = c.tls_key;
                 if (cert.empty()) {

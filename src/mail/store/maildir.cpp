@@ -4,12 +4,17 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <atomic>
 
 #include "mail/store/line_endings.hpp"
@@ -155,6 +160,32 @@ core::Result<std::string, std::error_code> Maildir::deliver(std::string_view mes
         return core::fail(sync);
     }
     return file_name;
+}
+
+std::size_t Maildir::remove_stale_temporaries() const
+{
+    namespace fs = std::filesystem;
+    // Our names are SECONDS.M<usec>P<pid>Q<n>.HOST (maildir_name.hpp); HOST as unique_name() escapes it.
+    static const std::string sample = unique_name(0, 0, 0, 0, host_name());
+    static const std::string host_suffix = sample.substr(sample.find('.', 2));
+    const auto now = fs::file_time_type::clock::now();
+    std::size_t removed = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(path_ + "/tmp", ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code ignored;
+        const std::string name = it->path().filename().string();
+        const auto written = it->last_write_time(ignored);
+        bool stale = !ignored && now - written > std::chrono::hours(36);
+        const auto p = name.find('P'), q = name.find('Q');
+        if (!stale && p != std::string::npos && q != std::string::npos && p < q && name.size() > host_suffix.size() &&
+            name.compare(name.size() - host_suffix.size(), host_suffix.size(), host_suffix) == 0) {
+            const pid_t pid = static_cast<pid_t>(std::strtol(name.c_str() + p + 1, nullptr, 10));
+            stale = pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH;
+        }
+        if (stale && it->is_regular_file(ignored) && fs::remove(it->path(), ignored))
+            ++removed;
+    }
+    return removed;
 }
 
 core::Result<std::vector<MaildirEntry>, std::error_code> Maildir::list() const

@@ -3,6 +3,7 @@
 // names carry ,S= (file size) and ,W= (CRLF size) so listing needs no reads.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -42,6 +43,10 @@ public:
     std::error_code set_flags(MaildirEntry& entry, std::string_view flags) const;
     // Unlinks the message and fsyncs its folder; a message already gone is not an error.
     std::error_code remove(const MaildirEntry& entry) const;
+    // Removes what deliveries left in tmp/ when they died before the rename: files this host's
+    // processes that are no longer running wrote, and any file untouched for 36 hours (maildir(5)).
+    // Returns how many went.
+    std::size_t remove_stale_temporaries() const;
 
 private:
     std::string file_path(const MaildirEntry& entry) const { return path_ + "/" + entry.folder + "/" + entry.file; }

@@ -1,6 +1,8 @@
 // Every local mailbox: see store.hpp.
 #include "mail/store/store.hpp"
 
+#include <filesystem>
+
 #include "mail/store/accounts.hpp"
 
 namespace layer7::mail {
@@ -30,6 +32,20 @@ std::error_code Store::deliver(std::string_view domain, std::string_view user, s
         return box.error();
     auto delivered = box->deliver(message);
     return delivered ? std::error_code{} : delivered.error();
+}
+
+std::size_t Store::remove_stale_temporaries() const
+{
+    namespace fs = std::filesystem;
+    std::size_t removed = 0;
+    std::error_code ec;
+    for (fs::directory_iterator domain(root_, ec), end; !ec && domain != end; domain.increment(ec)) {
+        std::error_code inner;
+        for (fs::directory_iterator user(domain->path(), inner); !inner && user != end; user.increment(inner))
+            if (user->is_directory(inner))
+                removed += Maildir(user->path().string()).remove_stale_temporaries();
+    }
+    return removed;
 }
 
 }  // namespace layer7::mail

@@ -22,6 +22,8 @@ public:
     std::error_code deliver(std::string_view domain, std::string_view user, std::string_view message) const;
     // The Maildir of DOMAIN/USER (not created until the first delivery or create()).
     core::Result<Maildir, std::error_code> mailbox(std::string_view domain, std::string_view user) const;
+    // Maildir::remove_stale_temporaries() for every DOMAIN/USER; run at start by the services that deliver.
+    std::size_t remove_stale_temporaries() const;
 
 private:
     std::string root_;

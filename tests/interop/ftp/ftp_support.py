@@ -2,11 +2,12 @@
 (test modules import it), and run_tool()."""
 import functools
 import os
+import re
 import subprocess
 
 import pytest
 
-from conftest import free_port, layer7_bin
+from conftest import free_port, layer7_bin, run
 
 PASSWORD = "s3cret pass"
 
@@ -43,6 +44,17 @@ def hashed_users(scratch):
         return tuple(f.read().splitlines())
 
 
+@functools.lru_cache(maxsize=None)
+def certificate(scratch):
+    """A self-signed certificate for AUTH TLS (offered only with a configured one), made once per run."""
+    cert, key = os.path.join(scratch, "ftp-cert.pem"), os.path.join(scratch, "ftp-key.pem")
+    r = subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                        "-keyout", key, "-out", cert], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return cert, key
+
+
 def make_users(path, root, scratch):
     lines = hashed_users(str(scratch))
     # alice may write; bob reads only, in a root of his own
@@ -61,7 +73,8 @@ def make_users(path, root, scratch):
 
 @pytest.fixture
 def ftp_server(layer7, tmp_path, tmp_path_factory):
-    """layer7 ftp serve on a fresh tree: anonymous read-only, alice writable, bob confined to his root."""
+    """layer7 ftp serve on a fresh tree: anonymous read-only, alice writable, bob confined to his root,
+    AUTH TLS with a self-signed certificate."""
     root = tmp_path / "root"
     make_tree(root)
     users = tmp_path / "users"
@@ -70,11 +83,33 @@ def ftp_server(layer7, tmp_path, tmp_path_factory):
     low = free_port()
     pasv = (low, low + 20) if low + 20 < 65536 else (low - 20, low)
     data = tmp_path / "data"
+    cert, key = certificate(str(tmp_path_factory.getbasetemp()))
     p = layer7("--data", str(data), "ftp", "serve", "--root", str(root), "--listen", f"127.0.0.1:{port}",
-               "--anonymous", "--users", str(users), "--pasv-ports", f"{pasv[0]}-{pasv[1]}", "--threads", "2")
+               "--anonymous", "--users", str(users), "--pasv-ports", f"{pasv[0]}-{pasv[1]}", "--threads", "2",
+               "--tls-cert", cert, "--tls-key", key)
     return Server(p, port, root, data, pasv)
 
 
 def run_tool(args, timeout=30, **kw):
     """Runs a client to completion (bounded), returning the CompletedProcess with text output."""
     return subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def config_with_only_ftp(port, idle_timeout=2, data_timeout=2, settings=""):
+    """The embedded default with every service off but [ftp], on `port`; each line of `settings`
+    ("key = value") replaces the [ftp] line with the same key (TOML refuses a key twice) or is added."""
+    text = run([layer7_bin(), "config", "default"]).stdout
+    text = text.replace("enabled = true", "enabled = false")
+    text = re.sub(r"(\[ftp\]\n)enabled = false", r"\1enabled = true", text)
+    text = re.sub(r'(\[ftp\][^\[]*?)listen = "127.0.0.1:2121"', rf'\1listen = "127.0.0.1:{port}"', text)
+    text = text.replace("idle_timeout = 300              # seconds between commands", f"idle_timeout = {idle_timeout}")
+    text = text.replace("data_timeout = 60 ", f"data_timeout = {data_timeout} ")
+    head, rest = text.split("[ftp]\n", 1)
+    section, tail = rest.split("\n[", 1)
+    for line in settings.splitlines():
+        key = line.split("=")[0].strip()
+        section, n = re.subn(rf"^{key} = .*$", line, section, flags=re.M)
+        if n == 0:
+            section = line + "\n" + section
+    text = head + "[ftp]\n" + section + "\n[" + tail
+    return text

@@ -86,7 +86,7 @@ def test_resume_after_an_interrupted_download(ftp_server, big, tmp_path):
     conn.close()  # the transfer breaks off mid-way
     ftp.close()
     assert 0 < part.stat().st_size < GIB
-    r = run_tool([layer7_bin(), "--trace", "ftp", "get", ftp_server.url("pub/big.bin", user="alice"), str(part)],
+    r = run_tool([layer7_bin(), "--trace", "ftp", "get", "-C", ftp_server.url("pub/big.bin", user="alice"), str(part)],
                  timeout=130)
     assert r.returncode == 0, r.stderr
     assert f"REST {got}" in r.stderr

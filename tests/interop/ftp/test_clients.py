@@ -5,7 +5,8 @@ import subprocess
 
 import pytest
 
-from ftp_support import PASSWORD, ftp_server, run_tool  # noqa: F401
+from conftest import free_port
+from ftp_support import PASSWORD, ftp_server, make_tree, run_tool  # noqa: F401
 
 BINARY = bytes(range(256)) * 64
 
@@ -122,3 +123,22 @@ def test_wget(ftp_server, tmp_path, mode):
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "m" / "pub" / "binary.bin").read_bytes() == BINARY
     assert (tmp_path / "m" / "pub" / "hello.txt").read_text() == "line one\nline two\n"
+
+
+def test_lftp_defaults_without_a_certificate(layer7, tmp_path):
+    """Issue 20: with no certificate configured no AUTH TLS is offered, so lftp's defaults (use TLS
+    when offered, verify it) transfer in the clear instead of refusing a made-up certificate."""
+    need("lftp")
+    root = tmp_path / "root"
+    make_tree(root)
+    port = free_port()
+    layer7("--data", str(tmp_path / "data"), "ftp", "serve", "--root", str(root), "--listen",
+           f"127.0.0.1:{port}", "--anonymous")
+    feat = run_tool(["curl", "-sS", "--max-time", "10", "-Q", "FEAT", f"ftp://127.0.0.1:{port}/", "-v"])
+    assert "AUTH TLS" not in feat.stderr
+    script = (f"set net:max-retries 1; set net:timeout 10; open -p {port} 127.0.0.1; "
+              f"cls -1 pub; get pub/hello.txt -o {tmp_path}/hello.txt; bye")
+    r = run_tool(["lftp", "-c", script], timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "hello.txt" in r.stdout
+    assert (tmp_path / "hello.txt").read_text() == "line one\nline two\n"

@@ -5,18 +5,8 @@ import re
 import socket
 import time
 
-from conftest import free_port, run, layer7_bin
-
-
-def config_with_only_ftp(port, extra=""):
-    """The embedded default with every service off but [ftp], on `port`."""
-    text = run([layer7_bin(), "config", "default"]).stdout
-    text = text.replace("enabled = true", "enabled = false")
-    text = re.sub(r"(\[ftp\]\n)enabled = false", r"\1enabled = true", text)
-    text = re.sub(r'(\[ftp\][^\[]*?)listen = "127.0.0.1:2121"', rf'\1listen = "127.0.0.1:{port}"', text)
-    text = text.replace("idle_timeout = 300              # seconds between commands", "idle_timeout = 2")
-    text = text.replace("data_timeout = 60 ", "data_timeout = 2 ")
-    return text + extra
+from conftest import free_port
+from ftp_support import config_with_only_ftp
 
 
 def test_up_serves_the_anonymous_area_and_times_out_idle_connections(layer7, tmp_path):

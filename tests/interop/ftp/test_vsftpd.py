@@ -104,7 +104,8 @@ def test_our_client_resumes_from_vsftpd(vsftpd, tmp_path):
     port, anon = vsftpd
     part = tmp_path / "big.bin"
     part.write_bytes(BINARY[:123_456])
-    r = run_tool([layer7_bin(), "--trace", "ftp", "get", f"ftp://127.0.0.1:{port}/big.bin", str(part)], timeout=60)
+    r = run_tool([layer7_bin(), "--trace", "ftp", "get", "-C", f"ftp://127.0.0.1:{port}/big.bin", str(part)],
+                 timeout=60)
     assert r.returncode == 0, r.stderr
     assert "REST 123456" in r.stderr
     assert part.read_bytes() == BINARY

@@ -39,3 +39,20 @@ def test_password_must_come_on_stdin_and_names_are_checked(tmp_path):
     r = run([layer7_bin(), "user", "add", "bad:name", "--users", str(users)], input="x\n")
     assert r.returncode == 2 and "bad user name" in r.stderr
     assert not users.exists()
+
+
+def test_add_sets_write_root_and_domain(tmp_path):
+    """Issue 20: the attributes FTP (write=, root=) and mail (domain=) read are set by `user add`."""
+    users = tmp_path / "users"
+    home = tmp_path / "carol-files"
+    home.mkdir()
+    r = run([layer7_bin(), "user", "add", "carol", "--users", str(users), "--write", "yes",
+             "--root", str(home) + "/", "--domain", "crepes.fr"], input="secret\n")
+    assert r.returncode == 0, r.stderr
+    name, hashed, attrs = users.read_text().strip().split(":", 2)
+    assert name == "carol" and crypt.crypt("secret", hashed) == hashed
+    assert sorted(attrs.split(",")) == sorted(["write=yes", f"root={home}", "domain=crepes.fr"])
+    for bad in (["--write", "maybe"], ["--root", str(tmp_path / "missing")], ["--domain", "a,b"]):
+        r = run([layer7_bin(), "user", "add", "dave", "--users", str(users), *bad], input="x\n")
+        assert r.returncode == 2, (bad, r.stderr)
+    assert "dave" not in users.read_text()

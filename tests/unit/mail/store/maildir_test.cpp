@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 
 #include "mail/store/maildir.hpp"
 #include "mail/store/maildir_name.hpp"
+#include "mail/store/store.hpp"
 #include "temp_dir.hpp"
 
 namespace layer7::mail {
@@ -159,6 +161,31 @@ TEST(Maildir, ListOfAMissingMaildirIsEmpty)
     auto list = Maildir(t.path + "/never").list();
     ASSERT_TRUE(list.ok());
     EXPECT_TRUE(list->empty());
+}
+
+// Issue 20: a delivery killed between write and rename left tmp/ files for ever.
+TEST(Maildir, StaleTemporariesGoAndLiveOnesStay)
+{
+    test::TempDir t;
+    Maildir box(t.path + "/crepes.fr/alice");
+    ASSERT_FALSE(box.create());
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    const std::string tmp = box.path() + "/tmp/";
+    const std::string dead = unique_name(1, 2, 4194305, 1, host);  // above any pid_max
+    const std::string parent = unique_name(1, 2, static_cast<std::uint64_t>(::getppid()), 1, host);
+    const std::string elsewhere = unique_name(1, 2, 4194305, 1, "other.host");
+    const std::string old_foreign = "1.2.procmail";
+    for (const auto& name : {dead, parent, elsewhere, old_foreign})
+        std::ofstream(tmp + name) << "x";
+    fs::last_write_time(tmp + old_foreign, fs::file_time_type::clock::now() - std::chrono::hours(37));
+    EXPECT_EQ(box.remove_stale_temporaries(), 2u);
+    EXPECT_FALSE(fs::exists(tmp + dead));
+    EXPECT_FALSE(fs::exists(tmp + old_foreign));
+    EXPECT_TRUE(fs::exists(tmp + parent));     // a live process may still rename it
+    EXPECT_TRUE(fs::exists(tmp + elsewhere));  // another host's pid means nothing here
+    std::ofstream(tmp + dead) << "x";
+    EXPECT_EQ(Store(t.path).remove_stale_temporaries(), 1u);
 }
 
 }  // namespace
