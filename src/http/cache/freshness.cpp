@@ -51,6 +51,11 @@ bool heuristically_cacheable(Status status)
     }
 }
 
+bool understood_status(Status status)
+{
+    return heuristically_cacheable(status) || status == Status::found || status == Status::temporary_redirect;
+}
+
 bool is_storable(const Request& request, const Response& response, const Policy& policy)
 {
     // We understand and store GET only (§3: "the request method is understood by the cache").
@@ -62,7 +67,11 @@ bool is_storable(const Request& request, const Response& response, const Policy&
         return false;
     const CacheControl req = directives(request.fields);
     const CacheControl res = directives(response.fields);
-    if (req.no_store || res.no_store)
+    // §5.2.2.3: must-understand stores only understood codes, and then overrides no-store (the
+    // origin sends no-store too for caches that do not know must-understand).
+    if (res.must_understand && !understood_status(response.status))
+        return false;
+    if (req.no_store || (res.no_store && !res.must_understand))
         return false;
     if (policy.shared && (res.is_private || !res.private_fields.empty()))
         return false;

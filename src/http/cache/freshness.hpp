@@ -21,6 +21,9 @@ struct Policy {
 
 // §15.1 of RFC 9110: codes that are heuristically cacheable.
 bool heuristically_cacheable(Status status);
+// §5.2.2.3: the codes whose caching rules we implement — the heuristically cacheable ones plus the
+// redirects we store with explicit freshness (302, 307). must-understand limits storing to these.
+bool understood_status(Status status);
 // §3: whether a response to `request` may be stored at all.
 bool is_storable(const Request& request, const Response& response, const Policy& policy = {});
 // §4.2.1: s-maxage (shared), max-age, Expires − Date, else the heuristic of §4.2.2 (0 if none).

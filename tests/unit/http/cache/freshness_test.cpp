@@ -62,6 +62,25 @@ TEST(Storable, NoStorePrivateAndMethods)
     EXPECT_FALSE(is_storable(get(), response({{"Set-Cookie", "a=1"}, {"Cache-Control", "max-age=60"}})));
 }
 
+TEST(Storable, MustUnderstand)
+{
+    // §5.2.2.3: stored only when the status code is one the cache understands, and then no-store
+    // is ignored (the pair lets an origin reach caches that know must-understand only).
+    EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "must-understand, no-store, max-age=60"}})));
+    EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "must-understand, no-store"}}, Status::not_found)));
+    EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "must-understand, max-age=60"}}, Status::found)));
+    EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "must-understand, max-age=60"}},
+                                             static_cast<Status>(299))));
+    EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "must-understand, no-store, max-age=60"}},
+                                             Status::bad_request)));
+    // Without it, an unknown code with explicit freshness is stored (§3), no-store never is.
+    EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "max-age=60"}}, static_cast<Status>(299))));
+    EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "no-store, max-age=60"}})));
+    // The request's no-store still binds (it is not the response's directive).
+    EXPECT_FALSE(is_storable(get({{"Cache-Control", "no-store"}}),
+                             response({{"Cache-Control", "must-understand, no-store, max-age=60"}})));
+}
+
 TEST(Storable, AuthorizationNeedsPermission)
 {
     auto auth = get({{"Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="}});
