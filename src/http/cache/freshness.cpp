@@ -130,7 +130,9 @@ bool must_revalidate(const Response& response, const Policy& policy)
 {
     const CacheControl cc = directives(response.fields);
     // §5.2.2.10: s-maxage also implies proxy-revalidate for a shared cache.
-    return cc.must_revalidate || cc.no_cache ||
+    // A qualified no-cache binds only the fields it names (§5.2.2.4): not the response's staleness.
+    const bool no_cache = cc.no_cache && cc.no_cache_fields.empty();
+    return cc.must_revalidate || no_cache ||
            (policy.shared && (cc.proxy_revalidate || cc.s_maxage.has_value()));
 }
 

@@ -21,6 +21,9 @@ bool not_modified_matches(const Response& stored, const Response& not_modified);
 Response merge_not_modified(const Response& stored, const Response& not_modified);
 // RFC 9110 §13.1.2/§13.1.3 evaluated on a stored 200: true when the client should get a 304.
 bool client_not_modified(const Request& request, const Response& stored);
+// §5.2.2.4: removes the fields a qualified no-cache="…" names. We serve such a response without
+// validation minus those fields (the simplest conforming choice); a validated one keeps them.
+void strip_no_cache_fields(Fields& fields);
 // Removes the preconditions a client sent (we fetch a full response to fill the cache).
 void strip_preconditions(Fields& fields);
 

@@ -192,7 +192,7 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
             updated->response_time = rs;
             if (auto ec = store_.put(updated))
                 spdlog::warn("proxy: cannot store {}: {}", t.text, ec.message());
-            co_return from_entry(*updated, request, "REVALIDATED", rs);
+            co_return from_entry(*updated, request, "REVALIDATED", rs, true);
         }
         if (ex.response.status == Status::not_modified) {
             // §4.3.4: a 304 that selects nothing we hold answers our question, not the client's.
@@ -300,10 +300,12 @@ std::shared_ptr<cache::Entry> Proxy::storable(const Request& request, const std:
 }
 
 ProxyReply Proxy::from_entry(const cache::Entry& entry, const Request& request, std::string_view x_cache,
-                             cache::Time now)
+                             cache::Time now, bool validated)
 {
     ProxyReply r;
     r.response = entry.response;
+    if (!validated)
+        cache::strip_no_cache_fields(r.response.fields);  // §5.2.2.4: those fields need validation
     const auto age = cache::current_age(entry.response, entry.request_time, entry.response_time, now);
     r.response.fields.set("Age", std::to_string(age.count()));
     append_via(r.response.fields, Version{1, 1}, options_.via_name);

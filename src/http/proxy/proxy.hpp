@@ -65,8 +65,9 @@ private:
     core::awaitable<std::optional<ProxyReply>> forward(const Request& request, const Target& target,
                                                        core::ByteSource* body, client::ResponseStream& ex,
                                                        cache::Time& request_time, cache::Time& response_time);
+    // A stored response as the client gets it; `validated`: the origin has just confirmed it.
     ProxyReply from_entry(const cache::Entry& entry, const Request& request, std::string_view x_cache,
-                          cache::Time now);
+                          cache::Time now, bool validated = false);
     // The origin's answer relayed to the client; stored on the way when `entry` is set (a storable
     // GET), and `flight`'s followers released with it.
     core::awaitable<ProxyReply> relay(client::ResponseStream& ex, const Request& request, std::string_view x_cache,

@@ -167,6 +167,11 @@ TEST(Decide, ResponseDirectives)
     // no-cache: stored, but every use is validated first (§5.2.2.4).
     auto nc = response({{"Cache-Control", "no-cache, max-age=600"}});
     EXPECT_EQ(decide(get(), nc, seconds(0), seconds(600)), Use::revalidate);
+    // Qualified no-cache does not make every use (nor a stale use) need validation: only the named
+    // fields need it, and the proxy strips them instead (§5.2.2.4).
+    auto qnc = response({{"Cache-Control", "no-cache=\"Set-Cookie\", max-age=600"}});
+    EXPECT_EQ(decide(get(), qnc, seconds(0), seconds(600)), Use::fresh);
+    EXPECT_FALSE(must_revalidate(qnc));
     // must-revalidate forbids serving stale even when the client accepts it (§5.2.2.2).
     auto mr = response({{"Cache-Control", "max-age=60, must-revalidate"}});
     EXPECT_TRUE(must_revalidate(mr));

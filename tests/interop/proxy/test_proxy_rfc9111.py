@@ -1,0 +1,37 @@
+"""RFC 9111 / RFC 5861 details of the caching proxy against scripted origins (CannedOrigin):
+qualified no-cache, ranges from a stored response, invalidation by Location / Content-Location,
+stale-if-error, stale-while-revalidate, Surrogate-Control in reverse mode, Set-Cookie storing."""
+import os
+
+from proxykit import CannedOrigin, Proxy, curl, headers_of
+
+
+def fetch(proxy_url, url, *args):
+    """(headers, body) of one request through the proxy."""
+    r = curl("-x", proxy_url, "-s", "-D", "-", *args, url)
+    assert r.returncode == 0, r.stderr
+    head, _, body = r.stdout.replace("\r\n", "\n").partition("\n\n")
+    return headers_of(head), body
+
+
+def canned(head, body=b"", **kw):
+    """An origin that always answers `head` (CRLF-joined lines) and `body`."""
+    raw = b"HTTP/1.1 " + "\r\n".join(head).encode() + b"\r\nContent-Length: " + str(len(body)).encode() + \
+        b"\r\n\r\n" + body
+    return CannedOrigin(lambda req: raw, **kw)
+
+
+def test_qualified_no_cache_fields_are_not_served_from_the_cache(tmp_path):
+    origin = canned(["200 OK", 'Cache-Control: max-age=600, no-cache="X-Session"', "X-Session: s1",
+                     "X-Other: kept"], b"body")
+    proxy = Proxy(str(tmp_path))
+    try:
+        h1, _ = fetch(proxy.url, origin.url + "/q")
+        assert h1["x-cache"] == "MISS" and h1["x-session"] == "s1"
+        h2, body = fetch(proxy.url, origin.url + "/q")
+        assert h2["x-cache"] == "HIT" and body == "body"
+        assert "x-session" not in h2 and h2["x-other"] == "kept"  # §5.2.2.4
+        assert len(origin.requests) == 1
+    finally:
+        proxy.stop()
+        origin.close()
