@@ -23,14 +23,17 @@ std::optional<Time> date_field(const Fields& fields, std::string_view name)
     return parse_http_date(*v);
 }
 
-// §5.1: Age is delta-seconds; an invalid value is ignored (treated as absent).
+// §5.1: Age is delta-seconds; an invalid value is ignored (treated as absent). Of a list (on one
+// line or several) "a cache SHOULD use the first value".
 std::int64_t age_field(const Fields& fields)
 {
-    auto v = fields.get("Age");
-    if (!v || v->empty() || v->size() > 10)
+    const std::string all = fields.combined("Age");
+    ListReader list(all);
+    std::string_view v;
+    if (!list.next(v) || v.empty() || v.size() > 10)
         return 0;
     std::int64_t n = 0;
-    for (char c : trim_ows(*v)) {
+    for (char c : v) {
         if (c < '0' || c > '9')
             return 0;
         n = n * 10 + (c - '0');
@@ -89,14 +92,21 @@ bool is_storable(const Request& request, const Response& response, const Policy&
            res.is_public || heuristically_cacheable(response.status);
 }
 
-Seconds freshness_lifetime(const Response& response, const Policy& policy)
+Seconds freshness_lifetime(const Response& response, const Policy& policy, std::optional<Time> response_time)
 {
     const CacheControl cc = directives(response.fields);
     if (policy.shared && cc.s_maxage)
         return Seconds(*cc.s_maxage);
     if (cc.max_age)
         return Seconds(*cc.max_age);
-    const auto date = date_field(response.fields, "Date");
+    // §4.2.1: "caches are encouraged to consider responses that have invalid freshness
+    // information (e.g., a max-age directive with non-integer content) to be stale".
+    if (cc.invalid)
+        return Seconds(0);
+    // A missing or invalid Date: the time the response was received stands in (RFC 9110 §6.6.1).
+    auto date = date_field(response.fields, "Date");
+    if (!date)
+        date = response_time;
     if (response.fields.contains("Expires")) {
         // §5.3: an invalid Expires (e.g. "0") means already expired.
         const auto expires = date_field(response.fields, "Expires");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include "http/message/cache_control.hpp"
 #include "http/message/message.hpp"
@@ -26,8 +27,10 @@ bool heuristically_cacheable(Status status);
 bool understood_status(Status status);
 // §3: whether a response to `request` may be stored at all.
 bool is_storable(const Request& request, const Response& response, const Policy& policy = {});
-// §4.2.1: s-maxage (shared), max-age, Expires − Date, else the heuristic of §4.2.2 (0 if none).
-Seconds freshness_lifetime(const Response& response, const Policy& policy = {});
+// §4.2.1: s-maxage (shared), max-age, Expires − Date, else the heuristic of §4.2.2 (0 if none);
+// 0 when the freshness information is malformed. `response_time` stands in for an invalid Date.
+Seconds freshness_lifetime(const Response& response, const Policy& policy = {},
+                           std::optional<Time> response_time = std::nullopt);
 // §4.2.3: current_age from the Age and Date fields, when the request went out and the response
 // came back, and now.
 Seconds current_age(const Response& response, Time request_time, Time response_time, Time now);

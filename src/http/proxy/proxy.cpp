@@ -166,7 +166,7 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
 
     if (auto entry = store_.find(key)) {
         const auto age = cache::current_age(entry->response, entry->request_time, entry->response_time, now);
-        const auto lifetime = cache::freshness_lifetime(entry->response, options_.policy);
+        const auto lifetime = cache::freshness_lifetime(entry->response, options_.policy, entry->response_time);
         if (cache::decide(request, entry->response, age, lifetime, options_.policy) != cache::Use::revalidate) {
             ++stats_.hits;
             stats_.bytes_saved += entry->body->size();

@@ -146,6 +146,38 @@ TEST(Age, CurrentAgeFollowsSection423)
     EXPECT_EQ(current_age(bad, t0, t0, t0 + seconds(7)), seconds(7));
 }
 
+TEST(Age, ListValuedAgeUsesTheFirstValue)
+{
+    // §5.1: a list (one line or several) is invalid, but a cache should use the first value.
+    auto list = response({{"Date", format_http_date(t0)}, {"Age", "30, 100"}});
+    EXPECT_EQ(current_age(list, t0, t0, t0), seconds(30));
+    auto lines = response({{"Date", format_http_date(t0)}, {"Age", "40"}, {"Age", "5"}});
+    EXPECT_EQ(current_age(lines, t0, t0, t0), seconds(40));
+}
+
+TEST(Lifetime, InvalidDateFallsBackToTheReceiveTime)
+{
+    // An invalid Date with a valid Expires: the date is when the response came (RFC 9110 §6.6.1).
+    auto r = response({{"Date", "yesterday"}, {"Expires", format_http_date(t0 + hours(1))}});
+    EXPECT_EQ(freshness_lifetime(r, {}, t0), seconds(3600));
+    auto missing = response({{"Expires", format_http_date(t0 + minutes(5))}});
+    EXPECT_EQ(freshness_lifetime(missing, {}, t0), seconds(300));
+    // The heuristic takes the same fallback.
+    auto heuristic = response({{"Date", "soon"}, {"Last-Modified", format_http_date(t0 - hours(10))}});
+    EXPECT_EQ(freshness_lifetime(heuristic, {}, t0), seconds(3600));
+}
+
+TEST(Lifetime, InvalidFreshnessInformationIsStale)
+{
+    // §4.2.1: "max-age= 3600" is malformed, so not a max-age; the response counts as stale (not as
+    // heuristically fresh) and is not stored on the strength of it.
+    const std::string date = format_http_date(t0);
+    auto r = response({{"Date", date}, {"Last-Modified", format_http_date(t0 - days(30))},
+                       {"Cache-Control", "max-age= 3600"}});
+    EXPECT_EQ(freshness_lifetime(r, {}, t0), seconds(0));
+    EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "max-age= 3600"}})));
+}
+
 TEST(Decide, FreshStaleAndRequestDirectives)
 {
     auto r = response({{"Cache-Control", "max-age=60"}});
