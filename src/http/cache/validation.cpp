@@ -34,7 +34,9 @@ bool has_validator(const Response& stored)
 
 void strip_preconditions(Fields& fields)
 {
-    for (auto name : {"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range"})
+    // If-Range stays: it only qualifies a Range (whose 206 is never stored), and without it the
+    // origin would send a range of a changed representation to a client that is resuming.
+    for (auto name : {"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"})
         fields.erase(name);
 }
 

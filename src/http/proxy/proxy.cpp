@@ -6,6 +6,7 @@
 #include "http/proxy/relay.hpp"
 
 #include "http/cache/cache_key.hpp"
+#include "http/cache/range_reply.hpp"
 #include "http/cache/validation.hpp"
 #include "http/client/redirect.hpp"
 #include "http/message/cache_control.hpp"
@@ -306,6 +307,9 @@ ProxyReply Proxy::from_entry(const cache::Entry& entry, const Request& request, 
     r.response = entry.response;
     if (!validated)
         cache::strip_no_cache_fields(r.response.fields);  // §5.2.2.4: those fields need validation
+    auto partial = cache::range_reply(request, r.response, *entry.body);  // RFC 9111 §3.4 ranges
+    if (partial)
+        r.response = std::move(partial->response);
     const auto age = cache::current_age(entry.response, entry.request_time, entry.response_time, now);
     r.response.fields.set("Age", std::to_string(age.count()));
     append_via(r.response.fields, Version{1, 1}, options_.via_name);
@@ -313,6 +317,10 @@ ProxyReply Proxy::from_entry(const cache::Entry& entry, const Request& request, 
     if (cache::client_not_modified(request, entry.response)) {
         r.response.status = Status::not_modified;
         r.response.fields.erase("Content-Length");
+        return r;
+    }
+    if (partial) {
+        r.body = std::make_shared<const std::string>(std::move(partial->body));
         return r;
     }
     r.body = entry.body;

@@ -35,3 +35,31 @@ def test_qualified_no_cache_fields_are_not_served_from_the_cache(tmp_path):
     finally:
         proxy.stop()
         origin.close()
+
+
+def test_ranges_are_answered_from_a_stored_response(tmp_path):
+    origin = canned(["200 OK", "Cache-Control: max-age=600", 'ETag: "v1"', "Content-Type: text/plain"],
+                    b"0123456789abcdefghij")
+    proxy = Proxy(str(tmp_path))
+    try:
+        assert fetch(proxy.url, origin.url + "/r")[0]["x-cache"] == "MISS"
+        h, body = fetch(proxy.url, origin.url + "/r", "-r", "2-5")
+        assert (h["status"], h["x-cache"], h["content-range"], body) == (206, "HIT", "bytes 2-5/20", "2345")
+        h, body = fetch(proxy.url, origin.url + "/r", "-r", "0-1,10-11")
+        assert h["status"] == 206 and h["content-type"].startswith("multipart/byteranges; boundary=")
+        assert "Content-Range: bytes 0-1/20\n\n01" in body and "Content-Range: bytes 10-11/20\n\nab" in body
+        h, _ = fetch(proxy.url, origin.url + "/r", "-r", "50-60")
+        assert (h["status"], h["content-range"]) == (416, "bytes */20")
+        # If-Range: the stored strong tag selects the range; another tag gets the whole response.
+        h, body = fetch(proxy.url, origin.url + "/r", "-r", "0-1", "-H", 'If-Range: "v1"')
+        assert (h["status"], body) == (206, "01")
+        h, body = fetch(proxy.url, origin.url + "/r", "-r", "0-1", "-H", 'If-Range: "v0"')
+        assert (h["status"], body) == (200, "0123456789abcdefghij")
+        assert len(origin.requests) == 1  # all from the cache
+        # A miss passes Range with its If-Range to the origin (a resuming client must not get a
+        # range of a changed representation).
+        fetch(proxy.url, origin.url + "/other", "-r", "0-1", "-H", 'If-Range: "v0"')
+        assert b'\r\nIf-Range: "v0"\r\n' in origin.requests[-1]
+    finally:
+        proxy.stop()
+        origin.close()
