@@ -24,6 +24,17 @@ cache::Time wall_now()
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+// `reference` (a Location or Content-Location value) as an absolute URL, if it has the same
+// scheme, host and port as `base` (RFC 6454 origin); nullopt otherwise.
+std::optional<std::string> same_origin_reference(const Url& base, std::string_view reference)
+{
+    auto resolved = client::resolve_reference(base, reference);
+    auto url = resolved ? parse_url(*resolved) : std::nullopt;
+    if (!url || url->scheme != base.scheme || !iequals(url->host, base.host) || url->port != base.port)
+        return std::nullopt;
+    return client::to_string(*url);
+}
+
 }  // namespace
 
 // The leader of a collapsed fetch must release its followers however it leaves: with the stored
@@ -149,12 +160,23 @@ core::awaitable<ProxyReply> Proxy::handle(const Request& request, core::ByteSour
         co_return std::move(*failed);
     const int status = code(ex.response.status);
     if (!request.method.is_safe() && status >= 200 && status < 400) {
-        // RFC 9111 §4.4: a non-error response to an unsafe method invalidates its target.
-        const std::string primary = cache::primary_key(Method(MethodId::get), t.text);
-        const auto vary = store_.vary_of(primary);
-        store_.erase(cache::full_key(primary, vary ? cache::vary_key(*vary, request) : ""));
+        // RFC 9111 §4.4: a non-error response to an unsafe method invalidates its target, and the
+        // URLs in its Location and Content-Location when they have the same origin (a foreign
+        // host must not be able to evict another site's entries).
+        invalidate(t.text, request);
+        for (auto name : {"Location", "Content-Location"})
+            if (auto value = ex.response.fields.get(name))
+                if (auto other = same_origin_reference(t.url, *value))
+                    invalidate(*other, request);
     }
     co_return co_await relay(ex, request, "MISS", nullptr, nullptr);
+}
+
+void Proxy::invalidate(const std::string& url, const Request& request)
+{
+    const std::string primary = cache::primary_key(Method(MethodId::get), url);
+    const auto vary = store_.vary_of(primary);
+    store_.erase(cache::full_key(primary, vary ? cache::vary_key(*vary, request) : ""));
 }
 
 core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Target& t)

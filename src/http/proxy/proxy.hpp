@@ -61,6 +61,8 @@ private:
     ProxyReply error(Status status, std::string_view reason, std::string_view text);
     ProxyReply status_page();
     core::awaitable<ProxyReply> cached_get(const Request& request, const Target& target);
+    // Removes what is stored for a GET of `url` (the variant `request`'s fields select).
+    void invalidate(const std::string& url, const Request& request);
     // Sends upstream; fills `ex` or returns the 502/504 to send instead.
     core::awaitable<std::optional<ProxyReply>> forward(const Request& request, const Target& target,
                                                        core::ByteSource* body, client::ResponseStream& ex,

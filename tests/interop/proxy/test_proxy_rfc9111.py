@@ -63,3 +63,32 @@ def test_ranges_are_answered_from_a_stored_response(tmp_path):
     finally:
         proxy.stop()
         origin.close()
+
+
+def test_unsafe_method_invalidates_location_and_content_location(tmp_path):
+    other = canned(["200 OK", "Cache-Control: max-age=600"], b"elsewhere")
+
+    def reply(req):
+        if req.startswith(b"POST"):
+            return (b"HTTP/1.1 201 Created\r\nLocation: /a\r\nContent-Location: " + origin.url.encode() +
+                    b"/b\r\nContent-Length: 0\r\n\r\n")
+        if req.startswith(b"PUT"):  # another origin's URL: must not be touched
+            return (b"HTTP/1.1 204 No Content\r\nLocation: " + other.url.encode() + b"/c\r\n\r\n")
+        return b"HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: 2\r\n\r\nok"
+    origin = CannedOrigin(reply)
+    proxy = Proxy(str(tmp_path))
+    try:
+        for url in (origin.url + "/a", origin.url + "/b", origin.url + "/keep", other.url + "/c"):
+            assert fetch(proxy.url, url)[0]["x-cache"] == "MISS"
+            assert fetch(proxy.url, url)[0]["x-cache"] == "HIT"
+        assert curl("-x", proxy.url, "-d", "x=1", origin.url + "/form").returncode == 0
+        assert curl("-x", proxy.url, "-X", "PUT", "-d", "y", origin.url + "/form").returncode == 0
+        # RFC 9111 §4.4: the POST's Location and Content-Location (same origin) are gone.
+        assert fetch(proxy.url, origin.url + "/a")[0]["x-cache"] == "MISS"
+        assert fetch(proxy.url, origin.url + "/b")[0]["x-cache"] == "MISS"
+        assert fetch(proxy.url, origin.url + "/keep")[0]["x-cache"] == "HIT"
+        assert fetch(proxy.url, other.url + "/c")[0]["x-cache"] == "HIT"
+    finally:
+        proxy.stop()
+        origin.close()
+        other.close()
