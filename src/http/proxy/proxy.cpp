@@ -213,9 +213,11 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
             updated->response = cache::merge_not_modified(entry->response, ex.response);
             updated->request_time = rq;
             updated->response_time = rs;
+            cache::Entry served = *updated;  // this client gets the 304's Set-Cookie; the store does not
+            updated->response.fields.erase("Set-Cookie");
             if (auto ec = store_.put(updated))
                 spdlog::warn("proxy: cannot store {}: {}", t.text, ec.message());
-            co_return from_entry(*updated, request, "REVALIDATED", rs, true);
+            co_return from_entry(served, request, "REVALIDATED", rs, true);
         }
         if (ex.response.status == Status::not_modified) {
             // §4.3.4: a 304 that selects nothing we hold answers our question, not the client's.
@@ -317,6 +319,9 @@ std::shared_ptr<cache::Entry> Proxy::storable(const Request& request, const std:
     e->key = cache::full_key(primary, cache::vary_key(e->vary, request));
     e->response = response;
     e->response.reason.clear();
+    // One client's cookie must not reach another (RFC 6265 §8, RFC 9111 §7.3): a response with
+    // Set-Cookie is stored only when the policy allows it, and then without the field.
+    e->response.fields.erase("Set-Cookie");
     e->request_time = request_time;
     e->response_time = response_time;
     return e;

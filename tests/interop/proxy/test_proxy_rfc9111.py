@@ -1,9 +1,8 @@
 """RFC 9111 / RFC 5861 details of the caching proxy against scripted origins (CannedOrigin):
 qualified no-cache, ranges from a stored response, invalidation by Location / Content-Location,
 stale-if-error, stale-while-revalidate, Surrogate-Control in reverse mode, Set-Cookie storing."""
-import os
-
-from proxykit import CannedOrigin, Proxy, curl, headers_of
+from conftest import Process, free_port, layer7_bin, run, wait_tcp
+from proxykit import DEADLINE, HOST, CannedOrigin, Proxy, curl, headers_of
 
 
 def fetch(proxy_url, url, *args):
@@ -92,3 +91,49 @@ def test_unsafe_method_invalidates_location_and_content_location(tmp_path):
         proxy.stop()
         origin.close()
         other.close()
+
+
+def proxy_up(tmp_path, replace):
+    """`layer7 up` with only [proxy], on a free port; `replace` maps default lines to new ones."""
+    text = run([layer7_bin(), "config", "default"]).stdout.replace("enabled = true", "enabled = false")
+    port = free_port()
+    text = text.replace('[proxy]\nenabled = false\nlisten = "127.0.0.1:3128"',
+                        f'[proxy]\nenabled = true\nlisten = "{HOST}:{port}"')
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    assert f"{HOST}:{port}" in text
+    conf = tmp_path / "layer7.toml"
+    conf.write_text(text)
+    p = Process([layer7_bin(), "--data", str(tmp_path / "data"), "up", "--config", str(conf)], deadline=DEADLINE)
+    wait_tcp(HOST, port, DEADLINE)
+    return p, f"http://{HOST}:{port}"
+
+
+def test_set_cookie_responses_are_not_stored_by_default(tmp_path):
+    origin = canned(["200 OK", "Cache-Control: max-age=600", "Set-Cookie: id=1"], b"mine")
+    proxy = Proxy(str(tmp_path))
+    try:
+        for _ in range(2):
+            h, _ = fetch(proxy.url, origin.url + "/c")
+            assert h["x-cache"] == "MISS" and h["set-cookie"] == "id=1"
+        assert len(origin.requests) == 2
+    finally:
+        proxy.stop()
+        origin.close()
+
+
+def test_store_set_cookie_stores_without_the_cookie(tmp_path):
+    assert "store_set_cookie = false" in run([layer7_bin(), "config", "default"]).stdout
+    origin = canned(["200 OK", "Cache-Control: max-age=600", "Set-Cookie: id=1"], b"mine")
+    p, url = proxy_up(tmp_path, {"store_set_cookie = false": "store_set_cookie = true"})
+    try:
+        h, _ = fetch(url, origin.url + "/c")
+        assert h["x-cache"] == "MISS" and h["set-cookie"] == "id=1"  # the client that asked gets it
+        h, body = fetch(url, origin.url + "/c")
+        assert h["x-cache"] == "HIT" and body == "mine" and "set-cookie" not in h
+        assert len(origin.requests) == 1
+    finally:
+        rc, _ = p.stop()
+        assert rc == 0, p.output()
+        origin.close()
