@@ -7,6 +7,7 @@
 
 #include "http/cache/cache_key.hpp"
 #include "http/cache/range_reply.hpp"
+#include "http/cache/surrogate.hpp"
 #include "http/cache/validation.hpp"
 #include "http/client/redirect.hpp"
 #include "http/message/cache_control.hpp"
@@ -18,6 +19,9 @@
 namespace layer7::http::proxy {
 
 namespace {
+
+// Our device token in Surrogate-Capability and Surrogate-Control targeting (W3C Edge Architecture).
+constexpr std::string_view surrogate_token = "layer7";
 
 cache::Time wall_now()
 {
@@ -189,8 +193,9 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
 
     if (auto entry = store_.find(key)) {
         const auto age = cache::current_age(entry->response, entry->request_time, entry->response_time, now);
-        const auto lifetime = cache::freshness_lifetime(entry->response, options_.policy, entry->response_time);
-        if (cache::decide(request, entry->response, age, lifetime, options_.policy) != cache::Use::revalidate) {
+        const Response view = cache_view(entry->response);
+        const auto lifetime = cache::freshness_lifetime(view, options_.policy, entry->response_time);
+        if (cache::decide(request, view, age, lifetime, options_.policy) != cache::Use::revalidate) {
             ++stats_.hits;
             stats_.bytes_saved += entry->body->size();
             co_return from_entry(*entry, request, "HIT", now);
@@ -278,6 +283,8 @@ core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request
     up.fields.erase("Host");
     up.fields.erase("Content-Length");
     append_via(up.fields, request.version, options_.via_name);
+    if (options_.origin)  // a surrogate announces itself so the origin may send it Surrogate-Control
+        up.fields.add("Surrogate-Capability", std::string(surrogate_token) + "=\"Surrogate/1.0\"");
     ++stats_.origin_requests;
     request_time = wall_now();
     auto result = co_await upstream().open(t.url, std::move(up), body);
@@ -304,11 +311,25 @@ core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request
     co_return std::nullopt;
 }
 
+Response Proxy::cache_view(const Response& response) const
+{
+    return options_.origin ? cache::surrogate_view(response, surrogate_token) : response;
+}
+
+void Proxy::client_fields(Fields& fields, std::string_view x_cache) const
+{
+    append_via(fields, Version{1, 1}, options_.via_name);
+    fields.set("X-Cache", x_cache);
+    // Surrogate-Control is for surrogates; the one nearest the client removes it (§2.2).
+    if (options_.origin)
+        fields.erase("Surrogate-Control");
+}
+
 std::shared_ptr<cache::Entry> Proxy::storable(const Request& request, const std::string& primary,
                                               const Response& response, cache::Time request_time,
                                               cache::Time response_time)
 {
-    if (request.method != MethodId::get || !cache::is_storable(request, response, options_.policy))
+    if (request.method != MethodId::get || !cache::is_storable(request, cache_view(response), options_.policy))
         return nullptr;
     auto names = cache::vary_names(response);
     if (!names)
@@ -339,8 +360,7 @@ ProxyReply Proxy::from_entry(const cache::Entry& entry, const Request& request, 
         r.response = std::move(partial->response);
     const auto age = cache::current_age(entry.response, entry.request_time, entry.response_time, now);
     r.response.fields.set("Age", std::to_string(age.count()));
-    append_via(r.response.fields, Version{1, 1}, options_.via_name);
-    r.response.fields.set("X-Cache", x_cache);
+    client_fields(r.response.fields, x_cache);
     if (cache::client_not_modified(request, entry.response)) {
         r.response.status = Status::not_modified;
         r.response.fields.erase("Content-Length");
@@ -373,8 +393,7 @@ core::awaitable<ProxyReply> Proxy::relay(client::ResponseStream& ex, const Reque
                                           std::move(complete));
     ProxyReply r;
     r.response = std::move(ex.response);
-    append_via(r.response.fields, Version{1, 1}, options_.via_name);
-    r.response.fields.set("X-Cache", x_cache);
+    client_fields(r.response.fields, x_cache);
     if (request.method == MethodId::get && cache::client_not_modified(request, r.response)) {
         r.response.status = Status::not_modified;
         r.response.fields.erase("Content-Length");

@@ -74,6 +74,10 @@ private:
     // GET), and `flight`'s followers released with it.
     core::awaitable<ProxyReply> relay(client::ResponseStream& ex, const Request& request, std::string_view x_cache,
                                       std::shared_ptr<cache::Entry> entry, std::shared_ptr<FlightGuard> flight);
+    // The response as our cache judges it: in reverse mode Surrogate-Control takes precedence.
+    Response cache_view(const Response& response) const;
+    // Via, X-Cache, and (reverse mode) Surrogate-Control removed: what every client-bound head gets.
+    void client_fields(Fields& fields, std::string_view x_cache) const;
     // The entry a response would be stored as (its body still to come), or null if not storable.
     std::shared_ptr<cache::Entry> storable(const Request& request, const std::string& primary, const Response& response,
                                            cache::Time request_time, cache::Time response_time);

@@ -137,3 +137,33 @@ def test_store_set_cookie_stores_without_the_cookie(tmp_path):
         rc, _ = p.stop()
         assert rc == 0, p.output()
         origin.close()
+
+
+def test_surrogate_control_in_reverse_mode(tmp_path):
+    origin = canned(["200 OK", "Cache-Control: no-cache, max-age=0", "Surrogate-Control: max-age=600"], b"edge")
+    proxy = Proxy(str(tmp_path), "--origin", origin.url)
+    try:
+        for expected in ("MISS", "HIT"):
+            r = curl("-s", "-D", "-", proxy.url + "/s")
+            h = headers_of(r.stdout.replace("\r\n", "\n").partition("\n\n")[0])
+            assert h["x-cache"] == expected, h
+            assert "surrogate-control" not in h  # consumed by the surrogate
+            assert h["cache-control"] == "no-cache, max-age=0"  # the client's own rules are unchanged
+        assert len(origin.requests) == 1
+        assert b'\r\nSurrogate-Capability: layer7="Surrogate/1.0"\r\n' in origin.requests[0]
+    finally:
+        proxy.stop()
+        origin.close()
+
+
+def test_surrogate_control_is_not_ours_in_forward_mode(tmp_path):
+    origin = canned(["200 OK", "Cache-Control: max-age=0", "Surrogate-Control: max-age=600"], b"fwd")
+    proxy = Proxy(str(tmp_path))
+    try:
+        h, _ = fetch(proxy.url, origin.url + "/s")
+        assert h["surrogate-control"] == "max-age=600"
+        assert fetch(proxy.url, origin.url + "/s")[0]["x-cache"] != "HIT"
+        assert b"Surrogate-Capability" not in origin.requests[0]
+    finally:
+        proxy.stop()
+        origin.close()
