@@ -169,7 +169,22 @@ Use decide(const Request& request, const Response& stored, Seconds age, Seconds 
     if (!must_revalidate(stored, policy) &&
         (req.max_stale_any || (req.max_stale && age - lifetime <= Seconds(*req.max_stale))))
         return Use::stale_ok;
+    // RFC 5861 §3: the origin allows serving stale this long while we revalidate in the background.
+    if (!must_revalidate(stored, policy) && res.stale_while_revalidate &&
+        age - lifetime <= Seconds(*res.stale_while_revalidate))
+        return Use::stale_while_revalidate;
     return Use::revalidate;
+}
+
+bool stale_if_error_allows(const Request& request, const Response& stored, Seconds age, Seconds lifetime,
+                           const Policy& policy)
+{
+    if (must_revalidate(stored, policy))
+        return false;
+    const CacheControl req = directives(request.fields);
+    const CacheControl res = directives(stored.fields);
+    const auto window = req.stale_if_error ? req.stale_if_error : res.stale_if_error;
+    return window && age - lifetime <= Seconds(*window);
 }
 
 }  // namespace layer7::http::cache

@@ -176,6 +176,77 @@ core::awaitable<ProxyReply> Proxy::handle(const Request& request, core::ByteSour
     co_return co_await relay(ex, request, "MISS", nullptr, nullptr);
 }
 
+cache::Entry Proxy::refresh(const cache::Entry& entry, const Response& not_modified, cache::Time request_time,
+                            cache::Time response_time)
+{
+    auto updated = std::make_shared<cache::Entry>(entry);
+    updated->response = cache::merge_not_modified(entry.response, not_modified);
+    updated->request_time = request_time;
+    updated->response_time = response_time;
+    cache::Entry served = *updated;  // the client that asked gets the 304's Set-Cookie; the store does not
+    updated->response.fields.erase("Set-Cookie");
+    if (auto ec = store_.put(updated))
+        spdlog::warn("proxy: cannot store {}: {}", entry.primary, ec.message());
+    return served;
+}
+
+void Proxy::revalidate_in_background(asio::any_io_executor executor, const std::string& key, const Target& t,
+                                     const Request& request, std::shared_ptr<const cache::Entry> entry)
+{
+    {
+        std::lock_guard lock(background_mutex_);
+        if (background_.size() >= options_.max_background || !background_.insert(key).second)
+            return;
+    }
+    asio::co_spawn(executor, background_revalidation(key, t, request, std::move(entry)), asio::detached);
+}
+
+core::awaitable<void> Proxy::background_revalidation(std::string key, Target t, Request request,
+                                                     std::shared_ptr<const cache::Entry> entry)
+{
+    struct Release {  // the key may be revalidated again however this ends
+        Proxy& proxy;
+        const std::string& key;
+        ~Release()
+        {
+            std::lock_guard lock(proxy.background_mutex_);
+            proxy.background_.erase(key);
+        }
+    } release{*this, key};
+    request.method = Method(MethodId::get);  // a HEAD may have found the entry stale: refresh the GET
+    Request conditional = cache::conditional_request(request, entry->response);
+    conditional.method = Method(MethodId::get);
+    conditional.fields.erase("Range");  // we want the whole response back, to store it
+    conditional.fields.erase("If-Range");
+    client::ResponseStream ex;
+    cache::Time rq{}, rs{};
+    if (co_await forward(conditional, t, nullptr, ex, rq, rs)) {
+        --stats_.errors;  // logged by forward(); the stale entry stays until a client revalidates
+        co_return;
+    }
+    ++stats_.background;
+    if (ex.response.status == Status::not_modified) {
+        std::string_view end;
+        co_await ex.body->next(end);
+        if (cache::not_modified_matches(entry->response, ex.response))
+            refresh(*entry, ex.response, rq, rs);
+        co_return;  // a 304 selecting nothing: the next client's request revalidates in the foreground
+    }
+    auto fresh = storable(request, entry->primary, ex.response, rq, rs);
+    if (!fresh) {
+        if (status_class(ex.response.status) != 5)  // a 5xx leaves the copy for stale-if-error
+            store_.erase(key);
+        co_return;
+    }
+    std::function<void(std::string)> complete = [this, fresh](std::string body) {
+        fresh->body = std::make_shared<const std::string>(std::move(body));
+        if (auto ec = store_.put(fresh))
+            spdlog::warn("proxy: cannot store {}: {}", fresh->primary, ec.message());
+    };
+    Relay copy(std::move(ex.body), stats_.origin_bytes, options_.max_object, std::move(complete));
+    co_await copy.keep_only();
+}
+
 void Proxy::invalidate(const std::string& url, const Request& request)
 {
     const std::string primary = cache::primary_key(Method(MethodId::get), url);
@@ -195,33 +266,47 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
         const auto age = cache::current_age(entry->response, entry->request_time, entry->response_time, now);
         const Response view = cache_view(entry->response);
         const auto lifetime = cache::freshness_lifetime(view, options_.policy, entry->response_time);
-        if (cache::decide(request, view, age, lifetime, options_.policy) != cache::Use::revalidate) {
+        const auto use = cache::decide(request, view, age, lifetime, options_.policy);
+        if (use == cache::Use::fresh || use == cache::Use::stale_ok) {
             ++stats_.hits;
             stats_.bytes_saved += entry->body->size();
             co_return from_entry(*entry, request, "HIT", now);
         }
+        if (use == cache::Use::stale_while_revalidate) {
+            ++stats_.stale;
+            stats_.bytes_saved += entry->body->size();
+            auto executor = co_await asio::this_coro::executor;
+            revalidate_in_background(executor, key, t, request, entry);
+            co_return from_entry(*entry, request, "STALE", now);
+        }
         if (only_if_cached)
             co_return error(Status::gateway_timeout, "Gateway Timeout", "only-if-cached and the copy is stale");
+        // RFC 5861 §4: when the origin fails (no answer, or a 5xx), a stale copy may answer instead.
+        const bool stale_if_error = cache::stale_if_error_allows(request, view, age, lifetime, options_.policy);
         // RFC 9111 §4.3.1: validate with what we hold; our conditionals replace the client's.
         Request conditional = cache::conditional_request(request, entry->response);
         conditional.method = Method(MethodId::get);
         client::ResponseStream ex;
         cache::Time rq{}, rs{};
-        if (auto failed = co_await forward(conditional, t, nullptr, ex, rq, rs))
-            co_return std::move(*failed);
+        if (auto failed = co_await forward(conditional, t, nullptr, ex, rq, rs)) {
+            if (!stale_if_error)
+                co_return std::move(*failed);
+            --stats_.errors;  // not an error the client sees
+            ++stats_.stale;
+            co_return from_entry(*entry, request, "STALE", now);
+        }
+        if (stale_if_error && status_class(ex.response.status) == 5) {
+            spdlog::info("proxy: {} from the origin for {}: serving the stale copy (stale-if-error)",
+                         code(ex.response.status), t.text);
+            ++stats_.stale;
+            co_return from_entry(*entry, request, "STALE", now);  // the 5xx's connection is dropped
+        }
         if (ex.response.status == Status::not_modified && cache::not_modified_matches(entry->response, ex.response)) {
             std::string_view end;
             co_await ex.body->next(end);  // a 304 has no body: this gives the connection back to the pool
             ++stats_.revalidated;
             stats_.bytes_saved += entry->body->size();
-            auto updated = std::make_shared<cache::Entry>(*entry);
-            updated->response = cache::merge_not_modified(entry->response, ex.response);
-            updated->request_time = rq;
-            updated->response_time = rs;
-            cache::Entry served = *updated;  // this client gets the 304's Set-Cookie; the store does not
-            updated->response.fields.erase("Set-Cookie");
-            if (auto ec = store_.put(updated))
-                spdlog::warn("proxy: cannot store {}: {}", t.text, ec.message());
+            const cache::Entry served = refresh(*entry, ex.response, rq, rs);
             co_return from_entry(served, request, "REVALIDATED", rs, true);
         }
         if (ex.response.status == Status::not_modified) {

@@ -167,3 +167,79 @@ def test_surrogate_control_is_not_ours_in_forward_mode(tmp_path):
     finally:
         proxy.stop()
         origin.close()
+
+
+def first_then(first, then):
+    """An origin answering `first` to its first request and `then(request)` afterwards."""
+    seen = []
+
+    def reply(req):
+        seen.append(req)
+        return first if len(seen) == 1 else then(req)
+    return CannedOrigin(reply)
+
+
+def test_stale_if_error_serves_the_stale_copy(tmp_path):
+    # Age 100 with max-age=10: stale by 90 s at once, within stale-if-error=600 (RFC 5861 §4).
+    ok = (b"HTTP/1.1 200 OK\r\nCache-Control: max-age=10, stale-if-error=600\r\nAge: 100\r\n"
+          b'ETag: "v1"\r\nContent-Length: 3\r\n\r\nold')
+    error = b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nfail"
+    origin = first_then(ok, lambda req: error)
+    proxy = Proxy(str(tmp_path))
+    try:
+        assert fetch(proxy.url, origin.url + "/s")[1] == "old"
+        h, body = fetch(proxy.url, origin.url + "/s")
+        assert (h["status"], h["x-cache"], body) == (200, "STALE", "old")  # the origin said 500
+        origin.close()
+        # No origin at all (connection refused): still the stale copy.
+        h, body = fetch(proxy.url, origin.url + "/s")
+        assert (h["status"], h["x-cache"], body) == (200, "STALE", "old")
+    finally:
+        proxy.stop()
+        origin.close()
+
+
+def test_stale_if_error_window_is_bounded(tmp_path):
+    old = (b"HTTP/1.1 200 OK\r\nCache-Control: max-age=10, stale-if-error=600\r\nAge: 1000\r\n"
+           b"Content-Length: 3\r\n\r\nold")
+    origin = first_then(old, lambda req: b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy")
+    proxy = Proxy(str(tmp_path))
+    try:
+        assert fetch(proxy.url, origin.url + "/s")[1] == "old"
+        h, body = fetch(proxy.url, origin.url + "/s")
+        assert (h["status"], body) == (503, "busy")  # stale by 990 s > 600
+    finally:
+        proxy.stop()
+        origin.close()
+
+
+def test_stale_while_revalidate_serves_at_once_and_refreshes(tmp_path):
+    import threading
+    import time
+    release = threading.Event()
+    old = (b"HTTP/1.1 200 OK\r\nCache-Control: max-age=1, stale-while-revalidate=600\r\nAge: 100\r\n"
+           b'ETag: "v1"\r\nContent-Length: 3\r\n\r\nold')
+
+    def later(req):
+        release.wait(DEADLINE)  # the origin is slow: the client must not wait for it
+        return b'HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nETag: "v2"\r\nContent-Length: 3\r\n\r\nnew'
+    origin = first_then(old, later)
+    proxy = Proxy(str(tmp_path))
+    try:
+        assert fetch(proxy.url, origin.url + "/w")[1] == "old"
+        h, body = fetch(proxy.url, origin.url + "/w", "--max-time", "5")
+        assert (h["x-cache"], body) == ("STALE", "old")
+        fetch(proxy.url, origin.url + "/w", "--max-time", "5")  # one background fetch per key, not two
+        release.set()
+        end = time.monotonic() + DEADLINE
+        while fetch(proxy.url, origin.url + "/w")[1] != "new":
+            assert time.monotonic() < end, "the background revalidation never stored the new response"
+            time.sleep(0.02)
+        h, body = fetch(proxy.url, origin.url + "/w")
+        assert (h["x-cache"], body) == ("HIT", "new")
+        assert len(origin.requests) == 2
+        assert b'If-None-Match: "v1"' in origin.requests[1]  # a conditional GET, sent in the background
+    finally:
+        release.set()
+        proxy.stop()
+        origin.close()

@@ -216,3 +216,33 @@ TEST(Decide, ResponseDirectives)
     EXPECT_FALSE(must_revalidate(pr, private_cache));
     EXPECT_TRUE(must_revalidate(response({{"Cache-Control", "s-maxage=5"}})));
 }
+
+TEST(Decide, StaleWhileRevalidate)
+{
+    // RFC 5861 §3: within the window a stale response is served and revalidated in the background.
+    auto r = response({{"Cache-Control", "max-age=60, stale-while-revalidate=30"}});
+    EXPECT_EQ(decide(get(), r, seconds(59), seconds(60)), Use::fresh);
+    EXPECT_EQ(decide(get(), r, seconds(90), seconds(60)), Use::stale_while_revalidate);
+    EXPECT_EQ(decide(get(), r, seconds(91), seconds(60)), Use::revalidate);
+    // The client's no-cache / max-age and the origin's must-revalidate still bind (RFC 9111 §4.2.4).
+    EXPECT_EQ(decide(get({{"Cache-Control", "no-cache"}}), r, seconds(70), seconds(60)), Use::revalidate);
+    EXPECT_EQ(decide(get({{"Cache-Control", "max-age=65"}}), r, seconds(70), seconds(60)), Use::revalidate);
+    auto mr = response({{"Cache-Control", "max-age=60, stale-while-revalidate=30, must-revalidate"}});
+    EXPECT_EQ(decide(get(), mr, seconds(70), seconds(60)), Use::revalidate);
+}
+
+TEST(StaleIfError, WithinTheWindowOfResponseOrRequest)
+{
+    // RFC 5861 §4: a stale response may answer when the origin errs, this long after it went stale.
+    auto r = response({{"Cache-Control", "max-age=60, stale-if-error=100"}});
+    EXPECT_TRUE(stale_if_error_allows(get(), r, seconds(160), seconds(60)));
+    EXPECT_FALSE(stale_if_error_allows(get(), r, seconds(161), seconds(60)));
+    // The request may ask for it too (or narrow it).
+    auto plain = response({{"Cache-Control", "max-age=60"}});
+    EXPECT_FALSE(stale_if_error_allows(get(), plain, seconds(70), seconds(60)));
+    EXPECT_TRUE(stale_if_error_allows(get({{"Cache-Control", "stale-if-error=20"}}), plain, seconds(70), seconds(60)));
+    EXPECT_FALSE(stale_if_error_allows(get({{"Cache-Control", "stale-if-error=5"}}), r, seconds(70), seconds(60)));
+    // must-revalidate: "MUST generate an error response rather than reuse the stale response".
+    auto mr = response({{"Cache-Control", "max-age=60, stale-if-error=100, must-revalidate"}});
+    EXPECT_FALSE(stale_if_error_allows(get(), mr, seconds(70), seconds(60)));
+}
