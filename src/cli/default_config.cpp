@@ -63,6 +63,8 @@ cache_size = 268435456          # bytes on disk (LRU beyond)
 memory_size = 67108864          # hot entries kept in memory
 max_object = 16777216           # larger responses are passed on, not stored
 origin = ""                     # reverse-proxy mode when set
+store_set_cookie = false        # true: also store responses that set a cookie; the Set-Cookie
+                                # field itself is never served from the cache to anyone
 connect_ports = ["443"]         # CONNECT elsewhere gets 403
 connect_timeout = 10            # seconds to reach the origin
 upstream_timeout = 30           # seconds without a byte from the origin: 504

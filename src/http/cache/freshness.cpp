@@ -23,14 +23,17 @@ std::optional<Time> date_field(const Fields& fields, std::string_view name)
     return parse_http_date(*v);
 }
 
-// §5.1: Age is delta-seconds; an invalid value is ignored (treated as absent).
+// §5.1: Age is delta-seconds; an invalid value is ignored (treated as absent). Of a list (on one
+// line or several) "a cache SHOULD use the first value".
 std::int64_t age_field(const Fields& fields)
 {
-    auto v = fields.get("Age");
-    if (!v || v->empty() || v->size() > 10)
+    const std::string all = fields.combined("Age");
+    ListReader list(all);
+    std::string_view v;
+    if (!list.next(v) || v.empty() || v.size() > 10)
         return 0;
     std::int64_t n = 0;
-    for (char c : trim_ows(*v)) {
+    for (char c : v) {
         if (c < '0' || c > '9')
             return 0;
         n = n * 10 + (c - '0');
@@ -51,6 +54,11 @@ bool heuristically_cacheable(Status status)
     }
 }
 
+bool understood_status(Status status)
+{
+    return heuristically_cacheable(status) || status == Status::found || status == Status::temporary_redirect;
+}
+
 bool is_storable(const Request& request, const Response& response, const Policy& policy)
 {
     // We understand and store GET only (§3: "the request method is understood by the cache").
@@ -62,7 +70,11 @@ bool is_storable(const Request& request, const Response& response, const Policy&
         return false;
     const CacheControl req = directives(request.fields);
     const CacheControl res = directives(response.fields);
-    if (req.no_store || res.no_store)
+    // §5.2.2.3: must-understand stores only understood codes, and then overrides no-store (the
+    // origin sends no-store too for caches that do not know must-understand).
+    if (res.must_understand && !understood_status(response.status))
+        return false;
+    if (req.no_store || (res.no_store && !res.must_understand))
         return false;
     if (policy.shared && (res.is_private || !res.private_fields.empty()))
         return false;
@@ -80,14 +92,21 @@ bool is_storable(const Request& request, const Response& response, const Policy&
            res.is_public || heuristically_cacheable(response.status);
 }
 
-Seconds freshness_lifetime(const Response& response, const Policy& policy)
+Seconds freshness_lifetime(const Response& response, const Policy& policy, std::optional<Time> response_time)
 {
     const CacheControl cc = directives(response.fields);
     if (policy.shared && cc.s_maxage)
         return Seconds(*cc.s_maxage);
     if (cc.max_age)
         return Seconds(*cc.max_age);
-    const auto date = date_field(response.fields, "Date");
+    // §4.2.1: "caches are encouraged to consider responses that have invalid freshness
+    // information (e.g., a max-age directive with non-integer content) to be stale".
+    if (cc.invalid)
+        return Seconds(0);
+    // A missing or invalid Date: the time the response was received stands in (RFC 9110 §6.6.1).
+    auto date = date_field(response.fields, "Date");
+    if (!date)
+        date = response_time;
     if (response.fields.contains("Expires")) {
         // §5.3: an invalid Expires (e.g. "0") means already expired.
         const auto expires = date_field(response.fields, "Expires");
@@ -121,7 +140,9 @@ bool must_revalidate(const Response& response, const Policy& policy)
 {
     const CacheControl cc = directives(response.fields);
     // §5.2.2.10: s-maxage also implies proxy-revalidate for a shared cache.
-    return cc.must_revalidate || cc.no_cache ||
+    // A qualified no-cache binds only the fields it names (§5.2.2.4): not the response's staleness.
+    const bool no_cache = cc.no_cache && cc.no_cache_fields.empty();
+    return cc.must_revalidate || no_cache ||
            (policy.shared && (cc.proxy_revalidate || cc.s_maxage.has_value()));
 }
 
@@ -148,7 +169,22 @@ Use decide(const Request& request, const Response& stored, Seconds age, Seconds 
     if (!must_revalidate(stored, policy) &&
         (req.max_stale_any || (req.max_stale && age - lifetime <= Seconds(*req.max_stale))))
         return Use::stale_ok;
+    // RFC 5861 §3: the origin allows serving stale this long while we revalidate in the background.
+    if (!must_revalidate(stored, policy) && res.stale_while_revalidate &&
+        age - lifetime <= Seconds(*res.stale_while_revalidate))
+        return Use::stale_while_revalidate;
     return Use::revalidate;
+}
+
+bool stale_if_error_allows(const Request& request, const Response& stored, Seconds age, Seconds lifetime,
+                           const Policy& policy)
+{
+    if (must_revalidate(stored, policy))
+        return false;
+    const CacheControl req = directives(request.fields);
+    const CacheControl res = directives(stored.fields);
+    const auto window = req.stale_if_error ? req.stale_if_error : res.stale_if_error;
+    return window && age - lifetime <= Seconds(*window);
 }
 
 }  // namespace layer7::http::cache

@@ -3,6 +3,7 @@
 
 #include <array>
 
+#include "http/message/cache_control.hpp"
 #include "http/message/date.hpp"
 #include "http/message/etag.hpp"
 #include "http/message/token.hpp"
@@ -33,7 +34,16 @@ bool has_validator(const Response& stored)
 
 void strip_preconditions(Fields& fields)
 {
-    for (auto name : {"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range"})
+    // If-Range stays: it only qualifies a Range (whose 206 is never stored), and without it the
+    // origin would send a range of a changed representation to a client that is resuming.
+    for (auto name : {"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since"})
+        fields.erase(name);
+}
+
+void strip_no_cache_fields(Fields& fields)
+{
+    const CacheControl cc = parse_cache_control(fields.combined("Cache-Control"));
+    for (const auto& name : cc.no_cache_fields)
         fields.erase(name);
 }
 

@@ -42,6 +42,12 @@ CacheControl parse_cache_control(std::string_view value)
         std::string name = to_lower(trim_ows(item.substr(0, eq)));
         std::string arg;
         bool has_arg = eq != std::string_view::npos;
+        // The grammar has no OWS around "=": "max-age= 3600" is malformed, so not a max-age
+        // (and a response whose freshness information is invalid counts as stale, §4.2.1).
+        if (has_arg && (name.size() != eq || (eq + 1 < item.size() && is_ows(item[eq + 1])))) {
+            cc.invalid = true;
+            continue;
+        }
         if (has_arg) {
             std::string_view raw = trim_ows(item.substr(eq + 1));
             std::size_t used = 0;
@@ -60,8 +66,8 @@ CacheControl parse_cache_control(std::string_view value)
         }
         auto number = [&](std::optional<std::uint32_t>& slot) {
             auto n = has_arg ? delta_seconds(arg) : std::nullopt;
-            if (n)
-                slot = n;
+            if (n && !slot)
+                slot = n;  // §4.2.1: of several values, the first one is used
             else
                 cc.invalid = true;
         };

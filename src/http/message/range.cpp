@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "http/message/date.hpp"
 #include "http/message/token.hpp"
 
 namespace layer7::http {
@@ -84,6 +85,34 @@ RangeResult resolve_range(std::string_view value, std::uint64_t length, const Ra
     result.outcome = RangeOutcome::satisfiable;
     result.ranges = std::move(ranges);
     return result;
+}
+
+bool if_range_matches(std::string_view if_range, const std::optional<EntityTag>& etag,
+                      std::optional<std::chrono::sys_seconds> last_modified)
+{
+    if (auto tag = parse_etag(if_range))
+        return etag && strong_match(*tag, *etag);
+    auto date = parse_http_date(trim_ows(if_range));
+    return date && last_modified && *date == *last_modified;
+}
+
+std::string content_range(const ByteRange& range, std::uint64_t length)
+{
+    return "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) + "/" + std::to_string(length);
+}
+
+std::string byteranges_part_head(std::string_view boundary, std::string_view content_type, const ByteRange& range,
+                                 std::uint64_t length)
+{
+    std::string out = "\r\n--" + std::string(boundary) + "\r\n";
+    if (!content_type.empty())
+        out += "Content-Type: " + std::string(content_type) + "\r\n";
+    return out + "Content-Range: " + content_range(range, length) + "\r\n\r\n";
+}
+
+std::string byteranges_end(std::string_view boundary)
+{
+    return "\r\n--" + std::string(boundary) + "--\r\n";
 }
 
 }  // namespace layer7::http

@@ -6,6 +6,8 @@
 #include "http/proxy/relay.hpp"
 
 #include "http/cache/cache_key.hpp"
+#include "http/cache/range_reply.hpp"
+#include "http/cache/surrogate.hpp"
 #include "http/cache/validation.hpp"
 #include "http/client/redirect.hpp"
 #include "http/message/cache_control.hpp"
@@ -18,9 +20,23 @@ namespace layer7::http::proxy {
 
 namespace {
 
+// Our device token in Surrogate-Capability and Surrogate-Control targeting (W3C Edge Architecture).
+constexpr std::string_view surrogate_token = "layer7";
+
 cache::Time wall_now()
 {
     return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+// `reference` (a Location or Content-Location value) as an absolute URL, if it has the same
+// scheme, host and port as `base` (RFC 6454 origin); nullopt otherwise.
+std::optional<std::string> same_origin_reference(const Url& base, std::string_view reference)
+{
+    auto resolved = client::resolve_reference(base, reference);
+    auto url = resolved ? parse_url(*resolved) : std::nullopt;
+    if (!url || url->scheme != base.scheme || !iequals(url->host, base.host) || url->port != base.port)
+        return std::nullopt;
+    return client::to_string(*url);
 }
 
 }  // namespace
@@ -148,12 +164,94 @@ core::awaitable<ProxyReply> Proxy::handle(const Request& request, core::ByteSour
         co_return std::move(*failed);
     const int status = code(ex.response.status);
     if (!request.method.is_safe() && status >= 200 && status < 400) {
-        // RFC 9111 §4.4: a non-error response to an unsafe method invalidates its target.
-        const std::string primary = cache::primary_key(Method(MethodId::get), t.text);
-        const auto vary = store_.vary_of(primary);
-        store_.erase(cache::full_key(primary, vary ? cache::vary_key(*vary, request) : ""));
+        // RFC 9111 §4.4: a non-error response to an unsafe method invalidates its target, and the
+        // URLs in its Location and Content-Location when they have the same origin (a foreign
+        // host must not be able to evict another site's entries).
+        invalidate(t.text, request);
+        for (auto name : {"Location", "Content-Location"})
+            if (auto value = ex.response.fields.get(name))
+                if (auto other = same_origin_reference(t.url, *value))
+                    invalidate(*other, request);
     }
     co_return co_await relay(ex, request, "MISS", nullptr, nullptr);
+}
+
+cache::Entry Proxy::refresh(const cache::Entry& entry, const Response& not_modified, cache::Time request_time,
+                            cache::Time response_time)
+{
+    auto updated = std::make_shared<cache::Entry>(entry);
+    updated->response = cache::merge_not_modified(entry.response, not_modified);
+    updated->request_time = request_time;
+    updated->response_time = response_time;
+    cache::Entry served = *updated;  // the client that asked gets the 304's Set-Cookie; the store does not
+    updated->response.fields.erase("Set-Cookie");
+    if (auto ec = store_.put(updated))
+        spdlog::warn("proxy: cannot store {}: {}", entry.primary, ec.message());
+    return served;
+}
+
+void Proxy::revalidate_in_background(asio::any_io_executor executor, const std::string& key, const Target& t,
+                                     const Request& request, std::shared_ptr<const cache::Entry> entry)
+{
+    {
+        std::lock_guard lock(background_mutex_);
+        if (background_.size() >= options_.max_background || !background_.insert(key).second)
+            return;
+    }
+    asio::co_spawn(executor, background_revalidation(key, t, request, std::move(entry)), asio::detached);
+}
+
+core::awaitable<void> Proxy::background_revalidation(std::string key, Target t, Request request,
+                                                     std::shared_ptr<const cache::Entry> entry)
+{
+    struct Release {  // the key may be revalidated again however this ends
+        Proxy& proxy;
+        const std::string& key;
+        ~Release()
+        {
+            std::lock_guard lock(proxy.background_mutex_);
+            proxy.background_.erase(key);
+        }
+    } release{*this, key};
+    request.method = Method(MethodId::get);  // a HEAD may have found the entry stale: refresh the GET
+    Request conditional = cache::conditional_request(request, entry->response);
+    conditional.method = Method(MethodId::get);
+    conditional.fields.erase("Range");  // we want the whole response back, to store it
+    conditional.fields.erase("If-Range");
+    client::ResponseStream ex;
+    cache::Time rq{}, rs{};
+    if (co_await forward(conditional, t, nullptr, ex, rq, rs)) {
+        --stats_.errors;  // logged by forward(); the stale entry stays until a client revalidates
+        co_return;
+    }
+    ++stats_.background;
+    if (ex.response.status == Status::not_modified) {
+        std::string_view end;
+        co_await ex.body->next(end);
+        if (cache::not_modified_matches(entry->response, ex.response))
+            refresh(*entry, ex.response, rq, rs);
+        co_return;  // a 304 selecting nothing: the next client's request revalidates in the foreground
+    }
+    auto fresh = storable(request, entry->primary, ex.response, rq, rs);
+    if (!fresh) {
+        if (status_class(ex.response.status) != 5)  // a 5xx leaves the copy for stale-if-error
+            store_.erase(key);
+        co_return;
+    }
+    std::function<void(std::string)> complete = [this, fresh](std::string body) {
+        fresh->body = std::make_shared<const std::string>(std::move(body));
+        if (auto ec = store_.put(fresh))
+            spdlog::warn("proxy: cannot store {}: {}", fresh->primary, ec.message());
+    };
+    Relay copy(std::move(ex.body), stats_.origin_bytes, options_.max_object, std::move(complete));
+    co_await copy.keep_only();
+}
+
+void Proxy::invalidate(const std::string& url, const Request& request)
+{
+    const std::string primary = cache::primary_key(Method(MethodId::get), url);
+    const auto vary = store_.vary_of(primary);
+    store_.erase(cache::full_key(primary, vary ? cache::vary_key(*vary, request) : ""));
 }
 
 core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Target& t)
@@ -166,33 +264,50 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
 
     if (auto entry = store_.find(key)) {
         const auto age = cache::current_age(entry->response, entry->request_time, entry->response_time, now);
-        const auto lifetime = cache::freshness_lifetime(entry->response, options_.policy);
-        if (cache::decide(request, entry->response, age, lifetime, options_.policy) != cache::Use::revalidate) {
+        const Response view = cache_view(entry->response);
+        const auto lifetime = cache::freshness_lifetime(view, options_.policy, entry->response_time);
+        const auto use = cache::decide(request, view, age, lifetime, options_.policy);
+        if (use == cache::Use::fresh || use == cache::Use::stale_ok) {
             ++stats_.hits;
             stats_.bytes_saved += entry->body->size();
             co_return from_entry(*entry, request, "HIT", now);
         }
+        if (use == cache::Use::stale_while_revalidate) {
+            ++stats_.stale;
+            stats_.bytes_saved += entry->body->size();
+            auto executor = co_await asio::this_coro::executor;
+            revalidate_in_background(executor, key, t, request, entry);
+            co_return from_entry(*entry, request, "STALE", now);
+        }
         if (only_if_cached)
             co_return error(Status::gateway_timeout, "Gateway Timeout", "only-if-cached and the copy is stale");
+        // RFC 5861 §4: when the origin fails (no answer, or a 5xx), a stale copy may answer instead.
+        const bool stale_if_error = cache::stale_if_error_allows(request, view, age, lifetime, options_.policy);
         // RFC 9111 §4.3.1: validate with what we hold; our conditionals replace the client's.
         Request conditional = cache::conditional_request(request, entry->response);
         conditional.method = Method(MethodId::get);
         client::ResponseStream ex;
         cache::Time rq{}, rs{};
-        if (auto failed = co_await forward(conditional, t, nullptr, ex, rq, rs))
-            co_return std::move(*failed);
+        if (auto failed = co_await forward(conditional, t, nullptr, ex, rq, rs)) {
+            if (!stale_if_error)
+                co_return std::move(*failed);
+            --stats_.errors;  // not an error the client sees
+            ++stats_.stale;
+            co_return from_entry(*entry, request, "STALE", now);
+        }
+        if (stale_if_error && status_class(ex.response.status) == 5) {
+            spdlog::info("proxy: {} from the origin for {}: serving the stale copy (stale-if-error)",
+                         code(ex.response.status), t.text);
+            ++stats_.stale;
+            co_return from_entry(*entry, request, "STALE", now);  // the 5xx's connection is dropped
+        }
         if (ex.response.status == Status::not_modified && cache::not_modified_matches(entry->response, ex.response)) {
             std::string_view end;
             co_await ex.body->next(end);  // a 304 has no body: this gives the connection back to the pool
             ++stats_.revalidated;
             stats_.bytes_saved += entry->body->size();
-            auto updated = std::make_shared<cache::Entry>(*entry);
-            updated->response = cache::merge_not_modified(entry->response, ex.response);
-            updated->request_time = rq;
-            updated->response_time = rs;
-            if (auto ec = store_.put(updated))
-                spdlog::warn("proxy: cannot store {}: {}", t.text, ec.message());
-            co_return from_entry(*updated, request, "REVALIDATED", rs);
+            const cache::Entry served = refresh(*entry, ex.response, rq, rs);
+            co_return from_entry(served, request, "REVALIDATED", rs, true);
         }
         if (ex.response.status == Status::not_modified) {
             // §4.3.4: a 304 that selects nothing we hold answers our question, not the client's.
@@ -253,6 +368,8 @@ core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request
     up.fields.erase("Host");
     up.fields.erase("Content-Length");
     append_via(up.fields, request.version, options_.via_name);
+    if (options_.origin)  // a surrogate announces itself so the origin may send it Surrogate-Control
+        up.fields.add("Surrogate-Capability", std::string(surrogate_token) + "=\"Surrogate/1.0\"");
     ++stats_.origin_requests;
     request_time = wall_now();
     auto result = co_await upstream().open(t.url, std::move(up), body);
@@ -279,11 +396,25 @@ core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request
     co_return std::nullopt;
 }
 
+Response Proxy::cache_view(const Response& response) const
+{
+    return options_.origin ? cache::surrogate_view(response, surrogate_token) : response;
+}
+
+void Proxy::client_fields(Fields& fields, std::string_view x_cache) const
+{
+    append_via(fields, Version{1, 1}, options_.via_name);
+    fields.set("X-Cache", x_cache);
+    // Surrogate-Control is for surrogates; the one nearest the client removes it (§2.2).
+    if (options_.origin)
+        fields.erase("Surrogate-Control");
+}
+
 std::shared_ptr<cache::Entry> Proxy::storable(const Request& request, const std::string& primary,
                                               const Response& response, cache::Time request_time,
                                               cache::Time response_time)
 {
-    if (request.method != MethodId::get || !cache::is_storable(request, response, options_.policy))
+    if (request.method != MethodId::get || !cache::is_storable(request, cache_view(response), options_.policy))
         return nullptr;
     auto names = cache::vary_names(response);
     if (!names)
@@ -294,23 +425,34 @@ std::shared_ptr<cache::Entry> Proxy::storable(const Request& request, const std:
     e->key = cache::full_key(primary, cache::vary_key(e->vary, request));
     e->response = response;
     e->response.reason.clear();
+    // One client's cookie must not reach another (RFC 6265 §8, RFC 9111 §7.3): a response with
+    // Set-Cookie is stored only when the policy allows it, and then without the field.
+    e->response.fields.erase("Set-Cookie");
     e->request_time = request_time;
     e->response_time = response_time;
     return e;
 }
 
 ProxyReply Proxy::from_entry(const cache::Entry& entry, const Request& request, std::string_view x_cache,
-                             cache::Time now)
+                             cache::Time now, bool validated)
 {
     ProxyReply r;
     r.response = entry.response;
+    if (!validated)
+        cache::strip_no_cache_fields(r.response.fields);  // §5.2.2.4: those fields need validation
+    auto partial = cache::range_reply(request, r.response, *entry.body);  // RFC 9111 §3.4 ranges
+    if (partial)
+        r.response = std::move(partial->response);
     const auto age = cache::current_age(entry.response, entry.request_time, entry.response_time, now);
     r.response.fields.set("Age", std::to_string(age.count()));
-    append_via(r.response.fields, Version{1, 1}, options_.via_name);
-    r.response.fields.set("X-Cache", x_cache);
+    client_fields(r.response.fields, x_cache);
     if (cache::client_not_modified(request, entry.response)) {
         r.response.status = Status::not_modified;
         r.response.fields.erase("Content-Length");
+        return r;
+    }
+    if (partial) {
+        r.body = std::make_shared<const std::string>(std::move(partial->body));
         return r;
     }
     r.body = entry.body;
@@ -336,8 +478,7 @@ core::awaitable<ProxyReply> Proxy::relay(client::ResponseStream& ex, const Reque
                                           std::move(complete));
     ProxyReply r;
     r.response = std::move(ex.response);
-    append_via(r.response.fields, Version{1, 1}, options_.via_name);
-    r.response.fields.set("X-Cache", x_cache);
+    client_fields(r.response.fields, x_cache);
     if (request.method == MethodId::get && cache::client_not_modified(request, r.response)) {
         r.response.status = Status::not_modified;
         r.response.fields.erase("Content-Length");

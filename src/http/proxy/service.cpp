@@ -27,6 +27,7 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.max_object = static_cast<std::uint64_t>(
         s.integer("max_object", static_cast<std::int64_t>(c.max_object), 0, std::int64_t(1) << 40));
     c.origin = s.string("origin", c.origin);
+    c.store_set_cookie = s.boolean("store_set_cookie", c.store_set_cookie);
     if (!c.origin.empty()) {
         auto url = parse_url(c.origin);
         if (!url || (url->scheme != "http" && url->scheme != "https"))
@@ -75,6 +76,7 @@ public:
         o.max_body = std::max<std::uint64_t>(config_.limits.max_message, config_.max_object);  // both ways alike
         o.max_object = config_.max_object;
         o.cache_max_bytes = config_.cache_size;
+        o.policy.store_set_cookie = config_.store_set_cookie;
         cache::StoreOptions so;
         so.dir = config_.cache_dir.empty() ? config_.data_dir + "/proxy-cache" : config_.cache_dir;
         if (so.dir == "none")

@@ -14,6 +14,8 @@ std::string status_json(const Stats& s, const cache::StoreStats& store, std::uin
         {"requests", s.requests.load()},
         {"hits", s.hits.load()},
         {"revalidated", s.revalidated.load()},
+        {"stale", s.stale.load()},
+        {"background_revalidations", s.background.load()},
         {"misses", s.misses.load()},
         {"passes", s.passes.load()},
         {"collapsed", s.collapsed.load()},

@@ -14,6 +14,8 @@ struct Stats {
     std::atomic<std::uint64_t> requests{0};         // answered to clients (CONNECT excluded)
     std::atomic<std::uint64_t> hits{0};             // served from the cache without the origin
     std::atomic<std::uint64_t> revalidated{0};      // origin said 304, body from the cache
+    std::atomic<std::uint64_t> stale{0};            // served stale: stale-while-revalidate, stale-if-error
+    std::atomic<std::uint64_t> background{0};       // background revalidations finished (RFC 5861 §3)
     std::atomic<std::uint64_t> misses{0};           // cacheable method, fetched from the origin
     std::atomic<std::uint64_t> passes{0};           // not cacheable (POST, no-store...), forwarded
     std::atomic<std::uint64_t> collapsed{0};        // misses that waited for another's fetch

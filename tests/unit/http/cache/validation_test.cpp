@@ -31,7 +31,7 @@ TEST(Validation, ConditionalRequestCarriesBothValidators)
     EXPECT_EQ(c.fields.get("If-None-Match"), "\"xyzzy\"");
     EXPECT_EQ(c.fields.count("If-None-Match"), 1u);
     EXPECT_EQ(c.fields.get("If-Modified-Since"), "Sun, 06 Nov 1994 08:49:37 GMT");
-    EXPECT_FALSE(c.fields.contains("If-Range"));
+    EXPECT_EQ(c.fields.get("If-Range"), "\"x\"");  // it qualifies the Range, not our validation
     EXPECT_EQ(c.fields.get("Host"), "example.com");
     EXPECT_TRUE(has_validator(stored()));
     EXPECT_FALSE(has_validator(Response{}));
@@ -89,4 +89,24 @@ TEST(Validation, ClientConditionalsAgainstStored)
     Request both = miss;
     both.fields.add("If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT");
     EXPECT_FALSE(client_not_modified(both, stored()));
+}
+
+TEST(Validation, QualifiedNoCacheFieldsAreNotServedUnvalidated)
+{
+    // §5.2.2.4: the named fields may not go out from the cache without a successful validation.
+    Response r = stored();
+    r.fields.set("Cache-Control", R"(max-age=60, no-cache="Set-Cookie, X-Session")");
+    r.fields.add("Set-Cookie", "a=1");
+    r.fields.add("x-session", "s1");
+    r.fields.add("X-Session", "s2");
+    strip_no_cache_fields(r.fields);
+    EXPECT_FALSE(r.fields.contains("Set-Cookie"));
+    EXPECT_FALSE(r.fields.contains("X-Session"));
+    EXPECT_EQ(r.fields.get("Content-Type"), "text/html");
+    // Unqualified no-cache names no field: nothing is removed (the whole response is revalidated).
+    Response plain = stored();
+    plain.fields.set("Cache-Control", "no-cache");
+    const auto before = plain.fields.storage_bytes();
+    strip_no_cache_fields(plain.fields);
+    EXPECT_EQ(plain.fields.storage_bytes(), before);
 }

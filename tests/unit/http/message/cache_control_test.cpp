@@ -57,3 +57,21 @@ TEST(CacheControl, InvalidAndExtensions)
     EXPECT_TRUE(parse_cache_control(R"(max-age="1)").invalid);
     EXPECT_TRUE(parse_cache_control("").extensions.empty());
 }
+
+TEST(CacheControl, NoWhitespaceAroundTheEqualsSign)
+{
+    // §5.2: cache-directive = token [ "=" ( token / quoted-string ) ] — no OWS either side of "=".
+    for (const char* v : {"max-age= 3600", "max-age =3600", "max-age = 3600", "s-maxage=\t60"}) {
+        auto cc = parse_cache_control(v);
+        EXPECT_TRUE(cc.invalid) << v;
+        EXPECT_FALSE(cc.max_age) << v;
+        EXPECT_FALSE(cc.s_maxage) << v;
+    }
+    EXPECT_EQ(parse_cache_control(" max-age=3600 , public").max_age, 3600u);  // list OWS is fine
+}
+
+TEST(CacheControl, FirstOccurrenceWins)
+{
+    // §4.2.1: with several values for one directive, use the first (or consider it stale).
+    EXPECT_EQ(parse_cache_control("max-age=60, max-age=3600").max_age, 60u);
+}

@@ -65,3 +65,27 @@ TEST(Range, MaxRangesLimit)
     EXPECT_EQ(resolve_range(spec(4), 1000, limits).ranges.size(), 4u);
     EXPECT_EQ(resolve_range(spec(5), 1000, limits).outcome, RangeOutcome::ignored);
 }
+
+TEST(Range, IfRangeNeedsAStrongTagOrTheExactDate)
+{
+    const auto modified = std::chrono::sys_seconds(std::chrono::seconds(784111777));  // Sun, 06 Nov 1994 08:49:37
+    const EntityTag strong{false, "v1"}, weak{true, "v1"};
+    EXPECT_TRUE(if_range_matches("\"v1\"", strong, modified));
+    EXPECT_FALSE(if_range_matches("\"v2\"", strong, modified));
+    EXPECT_FALSE(if_range_matches("W/\"v1\"", weak, modified));  // §13.1.5: weak tags never match
+    EXPECT_FALSE(if_range_matches("\"v1\"", weak, modified));
+    EXPECT_FALSE(if_range_matches("\"v1\"", std::nullopt, modified));
+    EXPECT_TRUE(if_range_matches("Sun, 06 Nov 1994 08:49:37 GMT", std::nullopt, modified));
+    EXPECT_FALSE(if_range_matches("Sun, 06 Nov 1994 08:49:38 GMT", strong, modified));
+    EXPECT_FALSE(if_range_matches("Sun, 06 Nov 1994 08:49:37 GMT", strong, std::nullopt));
+    EXPECT_FALSE(if_range_matches("garbage", strong, modified));
+}
+
+TEST(Range, ContentRangeAndMultipartFraming)
+{
+    EXPECT_EQ(content_range({0, 99}, 1234), "bytes 0-99/1234");
+    EXPECT_EQ(byteranges_part_head("B", "text/plain", {5, 9}, 10),
+              "\r\n--B\r\nContent-Type: text/plain\r\nContent-Range: bytes 5-9/10\r\n\r\n");
+    EXPECT_EQ(byteranges_part_head("B", "", {0, 0}, 1), "\r\n--B\r\nContent-Range: bytes 0-0/1\r\n\r\n");
+    EXPECT_EQ(byteranges_end("B"), "\r\n--B--\r\n");
+}
