@@ -7,6 +7,16 @@ namespace layer7::http {
 
 namespace {
 
+void field_names(std::string_view v, std::vector<std::string>& out)
+{
+    ListReader list(v);
+    std::string_view name;
+    while (list.next(name))
+        out.push_back(to_lower(name));
+}
+
+}  // namespace
+
 std::optional<std::uint32_t> delta_seconds(std::string_view v)
 {
     if (v.empty())
@@ -21,16 +31,6 @@ std::optional<std::uint32_t> delta_seconds(std::string_view v)
     }
     return static_cast<std::uint32_t>(n);
 }
-
-void field_names(std::string_view v, std::vector<std::string>& out)
-{
-    ListReader list(v);
-    std::string_view name;
-    while (list.next(name))
-        out.push_back(to_lower(name));
-}
-
-}  // namespace
 
 CacheControl parse_cache_control(std::string_view value)
 {

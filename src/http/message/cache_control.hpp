@@ -9,6 +9,9 @@
 
 namespace layer7::http {
 
+// delta-seconds (RFC 9111 §1.2.2): digits only; a value past 2^31 is taken as 2^31.
+std::optional<std::uint32_t> delta_seconds(std::string_view v);
+
 struct CacheControl {
     std::optional<std::uint32_t> max_age, s_maxage, min_fresh, stale_while_revalidate, stale_if_error;
     std::optional<std::uint32_t> max_stale;  // value; `max_stale_any` for a bare max-stale

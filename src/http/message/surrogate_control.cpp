@@ -1,26 +1,10 @@
 // Surrogate-Control parsing: see surrogate_control.hpp.
 #include "http/message/surrogate_control.hpp"
 
+#include "http/message/cache_control.hpp"
 #include "http/message/token.hpp"
 
 namespace layer7::http {
-
-namespace {
-
-std::optional<std::uint32_t> seconds(std::string_view v)
-{
-    if (v.empty() || v.size() > 9)
-        return std::nullopt;
-    std::uint32_t n = 0;
-    for (char c : v) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        n = n * 10 + static_cast<std::uint32_t>(c - '0');
-    }
-    return n;
-}
-
-}  // namespace
 
 SurrogateControl parse_surrogate_control(std::string_view value, std::string_view device_token)
 {
@@ -42,7 +26,7 @@ SurrogateControl parse_surrogate_control(std::string_view value, std::string_vie
             into->no_store = into->any = true;
         } else if (iequals(name, "max-age") && eq != std::string_view::npos) {
             std::string_view v = item.substr(eq + 1);
-            if (auto n = seconds(v.substr(0, v.find('+')))) {
+            if (auto n = delta_seconds(v.substr(0, v.find('+')))) {
                 into->max_age = n;
                 into->any = true;
             }
