@@ -7,4 +7,9 @@ tools/setup.sh build
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYER7_TESTS=OFF >/dev/null
 cmake --build build/release -j "$(nproc)" --target layer7
+# The "try it" commands `layer7 up` prints start with `layer7`: put it on PATH (a link to this build).
+bin=/usr/local/bin
+[ -w "$bin" ] || { bin="$HOME/.local/bin"; mkdir -p "$bin"; }
+ln -sf "$PWD/build/release/src/cli/layer7" "$bin/layer7"
+echo "layer7 is linked from $bin/layer7 (cmake --install build/release installs it for good)"
 exec build/release/src/cli/layer7 up "$@"

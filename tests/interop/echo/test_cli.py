@@ -3,6 +3,7 @@ import os
 import re
 import signal
 import socket
+import subprocess
 
 import pytest
 
@@ -124,3 +125,25 @@ def test_version_prints_a_version_and_exits_0():
     r = run([layer7_bin(), "--version"], timeout=10)
     assert r.returncode == 0, r.stderr
     assert re.fullmatch(r"layer7 \d+\.\d+\.\d+\n", r.stdout), r.stdout
+
+
+def test_cmake_install_puts_the_program_config_and_unit_in_place(tmp_path):
+    # The build directory of the binary under test (BUILD/src/cli/layer7) installs into a temp prefix.
+    import pathlib
+    build = pathlib.Path(layer7_bin()).resolve().parents[2]
+    prefix = tmp_path / "prefix"
+    r = subprocess.run(["cmake", "--install", str(build), "--prefix", str(prefix)], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    program = prefix / "bin" / "layer7"
+    assert subprocess.run([str(program), "--version"], capture_output=True, text=True).stdout.startswith("layer7 ")
+    config = prefix / "etc" / "layer7" / "layer7.toml"
+    check = subprocess.run([str(program), "config", "check", str(config)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    unit = (prefix / "lib" / "systemd" / "system" / "layer7.service").read_text()
+    assert " up --config " in unit and "ExecReload=/bin/kill -HUP $MAINPID" in unit
+    # A second install keeps a config the user edited.
+    config.write_text(config.read_text() + "\n# edited\n")
+    assert subprocess.run(["cmake", "--install", str(build), "--prefix", str(prefix)], capture_output=True,
+                          timeout=120).returncode == 0
+    assert config.read_text().endswith("# edited\n")
