@@ -8,7 +8,8 @@ what="${1:-build}"
 
 build_pkgs=(g++ cmake ninja-build ccache pkg-config
     libasio-dev libssl-dev libnghttp2-dev zlib1g-dev libtomlplusplus-dev libcli11-dev
-    libspdlog-dev libfmt-dev nlohmann-json3-dev libcrypt-dev openssl)
+    libspdlog-dev libfmt-dev nlohmann-json3-dev libcrypt-dev openssl
+    curl swaks dnsutils)  # the clients `layer7 up`'s "try it" column names
 test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data)

@@ -93,7 +93,9 @@ public:
             throw core::StartError("pop3: cannot listen on " + where + ": " + ec.message());
         const std::string address = core::to_string({c.listen.host, bound.port()});
         return {{"pop3", address,
-                 "layer7 mail fetch --pop3 " + address + " --user bob --password-file F --keep -o ./Maildir"}};
+                 // The demo user's password file, as the SMTP service writes it for the embedded world.
+                 "layer7 mail fetch --pop3 " + address + " --user bob --password-file " + c.data_dir +
+                     "/passwords/bob --keep -o ./Maildir"}};
     }
 
 private:
