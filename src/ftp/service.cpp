@@ -62,6 +62,10 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.tls_dev_certificate = s.boolean("tls_dev_certificate", c.tls_dev_certificate);
     if (c.tls_cert.empty() != c.tls_key.empty())
         s.error("tls_cert", "tls_cert and tls_key go together");
+    s.require_directory("root", c.root);
+    s.require_readable_file("users", c.users_file);
+    s.require_readable_file("tls_cert", c.tls_cert);
+    s.require_readable_file("tls_key", c.tls_key);
     c.data_timeout = s.seconds("data_timeout", c.data_timeout);
     c.pasv_timeout = s.seconds("pasv_timeout", c.pasv_timeout);
     c.limits = s.limits(c.limits);

@@ -2,8 +2,11 @@
 #include "core/config/config.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <unistd.h>
 
 #include <toml++/toml.h>
 
@@ -44,6 +47,24 @@ void Section::error(std::string_view key, const std::string& message)
 {
     const std::string where = path_.empty() ? std::string(key) : path_ + "." + std::string(key);
     diagnostics_->error(line_of(key), where + ": " + message);
+}
+
+void Section::require_directory(std::string_view key, const std::string& path)
+{
+    std::error_code ec;
+    if (!path.empty() && !std::filesystem::is_directory(path, ec))
+        error(key, "no such directory: " + path);
+}
+
+void Section::require_readable_file(std::string_view key, const std::string& path)
+{
+    std::error_code ec;
+    if (path.empty())
+        return;
+    if (!std::filesystem::is_regular_file(path, ec))
+        error(key, "no such file: " + path);
+    else if (::access(path.c_str(), R_OK) != 0)
+        error(key, "cannot read " + path);
 }
 
 bool Section::boolean(std::string_view key, bool fallback)

@@ -47,6 +47,10 @@ public:
     void finish();
     // An error about this section (a value that parsed but makes no sense).
     void error(std::string_view key, const std::string& message);
+    // What a service reads at start, checked here so that `config check` says what `up` would
+    // refuse: an error at `key` unless `path` (when not empty) is a directory / a readable file.
+    void require_directory(std::string_view key, const std::string& path);
+    void require_readable_file(std::string_view key, const std::string& path);
 
 private:
     const void* find(std::string_view key);

@@ -20,6 +20,8 @@ ServiceConfig parse_config(core::Section s)
         s.error("listen", "the address must be an IP literal or localhost");
     c.zones = s.strings("zones", c.zones);
     c.embedded_zones = c.zones.empty();
+    for (const auto& zone : c.zones)
+        s.require_readable_file("zones", zone);
     c.acl = s.strings("acl", c.acl);
     c.axfr_allow = s.strings("axfr_allow", c.axfr_allow);
     for (auto *list : {&c.acl, &c.axfr_allow})

@@ -42,6 +42,9 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir)
     c.tls_key = s.string("tls_key", c.tls_key);
     if (c.tls_cert.empty() != c.tls_key.empty())
         s.error("tls_cert", "tls_cert and tls_key go together");
+    s.require_directory("root", c.root);
+    s.require_readable_file("tls_cert", c.tls_cert);
+    s.require_readable_file("tls_key", c.tls_key);
     c.access_log = s.string("access_log", c.access_log);
     c.site.writable = s.boolean("writable", c.site.writable);
     c.site.gzip = s.boolean("gzip", c.site.gzip);
@@ -65,6 +68,7 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir)
             v.error("names", "a virtual host needs at least one name");
         if (vh.root.empty())
             v.error("root", "a virtual host needs a root");
+        v.require_directory("root", vh.root);
         v.finish();
         c.vhosts.push_back(vh);
     }
@@ -81,6 +85,7 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir)
             m.error("handler", "expected files, echo, session or time");
         if ((mc.handler == "files") != !mc.root.empty())
             m.error("root", "a files mount needs a root, other handlers take none");
+        m.require_directory("root", mc.root);
         m.finish();
         c.mounts.push_back(mc);
     }

@@ -26,6 +26,9 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.tls_key = s.string("tls_key", c.tls_key);
     if (c.tls_cert.empty() != c.tls_key.empty())
         s.error("tls_cert", "tls_cert and tls_key go together");
+    s.require_readable_file("users", c.users_file);
+    s.require_readable_file("tls_cert", c.tls_cert);
+    s.require_readable_file("tls_key", c.tls_key);
     c.plaintext_auth = s.boolean("plaintext_auth", c.plaintext_auth);
     c.max_auth_failures = static_cast<std::size_t>(s.integer("max_auth_failures", 3, 1, 100));
     c.auth_failure_delay = std::chrono::milliseconds(s.integer("auth_failure_delay_ms", 1000, 0, 60000));

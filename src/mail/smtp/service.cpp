@@ -321,6 +321,9 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.tls_key = s.string("tls_key", c.tls_key);
     if (c.tls_cert.empty() != c.tls_key.empty())
         s.error("tls_cert", "tls_cert and tls_key go together");
+    s.require_readable_file("users", c.users_file);
+    s.require_readable_file("tls_cert", c.tls_cert);
+    s.require_readable_file("tls_key", c.tls_key);
     c.trusted_networks = s.strings("trusted_networks", c.trusted_networks);
     for (const auto& n : c.trusted_networks)
         if (!valid_network(n))

@@ -69,6 +69,13 @@ def test_config_default_passes_config_check(tmp_path):
     ("[echo]\n\n\ncolour = \"blue\"\n", 4, "unknown key 'echo.colour'"),
     ("[runtime]\nthreads = -1\n", 2, "runtime.threads"),
     ("[echo.limits]\nmax_line = \"big\"\n", 2, "echo.limits.max_line: expected an integer"),
+    # What `up` would refuse at start is caught by `config check` too, at its line.
+    ("[runtime]\nlog_level = \"verbose\"\n", 2, "runtime.log_level"),
+    ("[http]\nlisten = \"127.0.0.1:0\"\nroot = \"/nonexistent/www\"\n", 3, "http.root: no such directory"),
+    ("[pop3]\nusers = \"/nonexistent/users\"\n", 2, "pop3.users: no such file"),
+    ("[pop3]\ntls_cert = \"/nonexistent/c.pem\"\ntls_key = \"/nonexistent/k.pem\"\n", 2, "pop3.tls_cert"),
+    ("[dns]\nzones = [\"/nonexistent/z.db\"]\n", 2, "dns.zones: no such file"),
+    ("[ftp]\nroot = \"/nonexistent\"\n", 2, "ftp.root: no such directory"),
 ])
 def test_malformed_config_is_rejected_with_file_line_and_exit_2(tmp_path, text, line, message):
     path = tmp_path / "bad.toml"
