@@ -2,6 +2,7 @@
 #include "http/server/conditional.hpp"
 
 #include "http/message/date.hpp"
+#include "http/message/range.hpp"
 
 namespace layer7::http {
 
@@ -43,12 +44,7 @@ Precondition evaluate_preconditions(const Request& request, const Validators& cu
 bool if_range_allows(const Request& request, const Validators& current)
 {
     auto value = request.fields.get("If-Range");
-    if (!value)
-        return true;
-    if (auto tag = parse_etag(*value))  // an entity-tag must match strongly
-        return current.etag && strong_match(*tag, *current.etag);
-    auto date = parse_http_date(*value);  // a date must equal Last-Modified exactly
-    return date && current.last_modified && *date == *current.last_modified;
+    return !value || if_range_matches(*value, current.etag, current.last_modified);
 }
 
 }  // namespace layer7::http

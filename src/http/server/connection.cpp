@@ -83,7 +83,9 @@ private:
     core::awaitable<bool> serve(RequestContext context, std::chrono::system_clock::time_point wall);
     core::awaitable<void> upgrade(Upgrade& upgrade, std::chrono::system_clock::time_point wall);
     // Appends the reply to the output; writes when a file, a large body or a source has to go out.
-    core::awaitable<std::error_code> emit(Reply& reply, const Request* request, bool keep_alive,
+    // `keep_alive` comes in as the plan allows it and goes out false when the close is what ends
+    // the body (an unknown length to an HTTP/1.0 client).
+    core::awaitable<std::error_code> emit(Reply& reply, const Request* request, bool& keep_alive,
                                           std::chrono::system_clock::time_point wall);
     core::awaitable<std::error_code> send_source(core::ByteSource& source, bool chunked, std::uint64_t& sent);
     core::awaitable<std::error_code> flush();
@@ -253,7 +255,7 @@ core::awaitable<std::error_code> Connection::send_source(core::ByteSource& sourc
     }
 }
 
-core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* request, bool keep_alive,
+core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* request, bool& keep_alive,
                                                  std::chrono::system_clock::time_point wall)
 {
     const std::optional<std::uint64_t> size = reply.body_size();
@@ -309,17 +311,15 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
         else
             options_.access_log->write_rejected(client, status, sent, wall);
     }
-    if (!ec && !framed.keep_alive && keep_alive)
-        ec = co_await flush();  // a close-delimited body: the close is its end
-    if (!ec && !framed.keep_alive && keep_alive)
-        ec = std::make_error_code(std::errc::connection_aborted);
+    keep_alive = framed.keep_alive;
     co_return ec;
 }
 
 core::awaitable<void> Connection::fail(Status status)
 {
     Reply reply = error_reply(status);
-    if (co_await emit(reply, nullptr, false, std::chrono::system_clock::now()))
+    bool keep_alive = false;
+    if (co_await emit(reply, nullptr, keep_alive, std::chrono::system_clock::now()))
         co_return;
     if (!co_await flush())
         co_await linger();
@@ -380,7 +380,7 @@ core::awaitable<bool> Connection::serve(RequestContext context, std::chrono::sys
         co_return false;
     }
     Reply& reply = std::get<Reply>(outcome);
-    const h1::ReplyPlan plan = conn_.plan_reply(reply.close);
+    h1::ReplyPlan plan = conn_.plan_reply(reply.close);
     if (co_await emit(reply, &conn_.request(), plan.keep_alive, wall))
         co_return false;
     if (!plan.keep_alive) {  // pipelined requests after this one are not answered (RFC 9112 §9.6)
@@ -427,7 +427,7 @@ core::awaitable<void> Connection::run()
             context.peer = &stream_.peer();
             if (!conn_.has_body()) {
                 if (std::optional<Reply> now = handler_.handle_now(request, context)) {
-                    const h1::ReplyPlan plan = conn_.plan_reply(now->close);
+                    h1::ReplyPlan plan = conn_.plan_reply(now->close);
                     if (co_await emit(*now, &request, plan.keep_alive, wall))
                         co_return;
                     if (!plan.keep_alive) {

@@ -8,20 +8,28 @@ std::string_view FilesHandler::allow() const
     return site_->writable() ? "GET, HEAD, PUT, DELETE, OPTIONS" : "GET, HEAD, OPTIONS";
 }
 
-std::string_view FilesHandler::site_path(const RequestContext& context) const
+namespace {
+
+// The mount prefix without its trailing '/': what the site's paths are under ("" for "/").
+std::string_view mount_base(const RequestContext& context)
 {
     std::string_view mount = context.mount;
     if (mount.ends_with('/'))
         mount.remove_suffix(1);
-    std::string_view path = context.path.substr(mount.size());
+    return mount;
+}
+
+}  // namespace
+
+std::string_view FilesHandler::site_path(const RequestContext& context) const
+{
+    std::string_view path = context.path.substr(mount_base(context).size());
     return path.empty() ? std::string_view("/") : path;
 }
 
 Reply FilesHandler::outside(Reply reply, const RequestContext& context) const
 {
-    std::string_view mount = context.mount;
-    if (mount.ends_with('/'))
-        mount.remove_suffix(1);
+    const std::string_view mount = mount_base(context);
     if (mount.empty())
         return reply;
     if (auto location = reply.response.fields.get("Location"); location && location->starts_with('/'))

@@ -189,8 +189,7 @@ Reply file_reply(const Request& request, const FileMeta& meta, const Source& ide
             if (range.ranges.size() == 1) {
                 const ByteRange& b = range.ranges[0];
                 f.add_valid("Content-Type", meta.content_type);
-                f.add("Content-Range", "bytes " + std::to_string(b.first) + "-" + std::to_string(b.last) + "/" +
-                                           std::to_string(meta.size));
+                f.add("Content-Range", content_range(b, meta.size));
                 r.body.push_back(slice(identity, b.first, b.length()));
                 return r;
             }
@@ -198,12 +197,10 @@ Reply file_reply(const Request& request, const FileMeta& meta, const Source& ide
             const std::string boundary = "layer7-" + meta.etag_text.substr(1, meta.etag_text.size() - 2);
             f.add("Content-Type", "multipart/byteranges; boundary=" + boundary);
             for (const ByteRange& b : range.ranges) {
-                r.body.push_back(BodyPiece::of_text("\r\n--" + boundary + "\r\nContent-Type: " + std::string(meta.content_type) +
-                                  "\r\nContent-Range: bytes " + std::to_string(b.first) + "-" +
-                                  std::to_string(b.last) + "/" + std::to_string(meta.size) + "\r\n\r\n"));
+                r.body.push_back(BodyPiece::of_text(byteranges_part_head(boundary, meta.content_type, b, meta.size)));
                 r.body.push_back(slice(identity, b.first, b.length()));
             }
-            r.body.push_back(BodyPiece::of_text("\r\n--" + boundary + "--\r\n"));
+            r.body.push_back(BodyPiece::of_text(byteranges_end(boundary)));
             return r;
         }
     }
