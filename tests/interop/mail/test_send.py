@@ -40,4 +40,5 @@ def test_send_says_the_connection_was_lost_without_inventing_a_reply(tmp_path):
     assert seen and seen[-1].startswith(b"MAIL FROM:"), seen
     assert r.returncode == 1, r.stdout + r.stderr
     assert "<bob@hamburger.edu>: not sent: lost the connection to 127.0.0.1:" in r.stderr, r.stderr
-    assert "421" not in r.stderr  # the server never said 421
+    # The server never said 421 (the port in the message may hold those digits: left out).
+    assert "421" not in r.stderr.replace(f"127.0.0.1:{port}", "")
