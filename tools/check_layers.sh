@@ -3,7 +3,7 @@
 # no asio, sockets, OpenSSL, files or clocks. Fails listing each offending include.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pure=(src/core/text src/core/bytes src/dns/wire src/dns/zone src/dns/authority src/http/message src/http/h1
+pure=(src/core/text src/core/bytes src/dns/wire src/dns/zone src/dns/authority src/http/message src/http/h1 src/http/h2
       src/mail/message)
 pattern='#include *[<"](asio|openssl/|sys/socket|netinet/|arpa/|fstream|filesystem|thread|spdlog|toml|core/net/|core/runtime/|core/config/)'
 bad=0

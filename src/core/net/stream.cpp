@@ -312,6 +312,16 @@ awaitable<void> Stream::shutdown()
     socket_.close(ec);
 }
 
+std::string_view Stream::alpn() const
+{
+    if (!tls_)
+        return {};
+    const unsigned char* name = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(tls_->native_handle(), &name, &length);
+    return {reinterpret_cast<const char*>(name), length};
+}
+
 void Stream::set_timeout(Clock::duration timeout)
 {
     timeout_ = timeout;  // from the next operation on

@@ -1,7 +1,9 @@
 // Stream: one TCP connection, plain or TLS, that can switch to TLS mid-stream (STARTTLS, AUTH TLS).
 // Operations are coroutines returning std::error_code. Every read and write has a deadline: one
 // watchdog per io_context (IdleSweep, in stream.cpp) cancels the operation when the peer is idle
-// too long, so a connection needs no timer or watchdog coroutine of its own.
+// too long, so a connection needs no timer or watchdog coroutine of its own. One read and one
+// write may be in progress at once (HTTP/2 reads frames while it sends); the deadline then runs
+// from the latest start of either, and only fires when neither has made progress for so long.
 #pragma once
 
 #include <chrono>
@@ -59,6 +61,8 @@ public:
     awaitable<std::error_code> start_tls_server(asio::ssl::context& context);
     awaitable<std::error_code> start_tls_client(asio::ssl::context& context, const std::string& server_name);
     bool is_tls() const { return tls_ != nullptr; }
+    // The protocol ALPN chose in the TLS handshake ("h2", "http/1.1"), or "" without one.
+    std::string_view alpn() const;
     // Sends close_notify (when TLS) and closes the socket.
     awaitable<void> shutdown();
 
@@ -83,13 +87,14 @@ private:
     // (fsync, an upstream lookup) never counts as the peer's idleness.
     void arm()
     {
+        ++in_progress_;
         deadline_ = coarse_deadline(timeout_);
         timed_out_ = false;
         watch();
     }
     void disarm()  // timed_out_ keeps telling why the operation failed
     {
-        if (armed_)
+        if (--in_progress_ == 0 && armed_)
             unwatch();
     }
     // One non-blocking send(2) of what the socket buffer takes (plain TCP); removes the sent part
@@ -108,6 +113,7 @@ private:
     Clock::time_point deadline_ = Clock::time_point::max();
     bool armed_ = false;
     bool timed_out_ = false;
+    std::uint8_t in_progress_ = 0;  // operations waiting on the peer: a read, a write, or both
     IdleSweep& sweep_;
     Stream* sweep_prev_ = nullptr;  // the sweep's list of its io_context's streams
     Stream* sweep_next_ = nullptr;

@@ -1,8 +1,10 @@
 // TLS contexts: see tls.hpp.
 #include "core/net/tls.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include <openssl/err.h>
@@ -66,6 +68,34 @@ std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file
     if (SSL_CTX_check_private_key(ctx->native_handle()) != 1)
         throw std::runtime_error("TLS key " + key_file + " does not match " + cert_file);
     return ctx;
+}
+
+void offer_alpn(asio::ssl::context& context, bool h2)
+{
+    // The callback's argument: the protocols we speak, best first, as a pointer we own forever.
+    static const std::string_view with_h2 = "h2", http11 = "http/1.1";
+    SSL_CTX_set_alpn_select_cb(
+        context.native_handle(),
+        [](SSL*, const unsigned char** out, unsigned char* out_len, const unsigned char* in, unsigned in_len,
+           void* arg) -> int {
+            const bool offer_h2 = arg != nullptr;
+            // The client's list is length-prefixed names; our preference wins (RFC 7301 §3.2).
+            for (std::string_view want : {with_h2, http11}) {
+                if (want == with_h2 && !offer_h2)
+                    continue;
+                for (unsigned i = 0; i < in_len; i += 1u + in[i]) {
+                    const std::string_view theirs(reinterpret_cast<const char*>(in + i + 1),
+                                                  std::min<unsigned>(in[i], in_len - i - 1));
+                    if (theirs == want) {
+                        *out = in + i + 1;
+                        *out_len = in[i];
+                        return SSL_TLSEXT_ERR_OK;
+                    }
+                }
+            }
+            return SSL_TLSEXT_ERR_NOACK;  // none in common: go on without ALPN
+        },
+        h2 ? &context : nullptr);
 }
 
 std::shared_ptr<asio::ssl::context> make_client_tls(const std::string& ca_file, bool insecure)

@@ -20,6 +20,8 @@ inline const std::string modern_tls12_ciphers =
 // (a start-up failure, reported once by the caller).
 std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file,
                                                      const std::string& tls12_ciphers = modern_tls12_ciphers);
+// ALPN on a server context (RFC 7301): "h2" when `h2` and the client offers it, else "http/1.1".
+void offer_alpn(asio::ssl::context& context, bool h2);
 // Verifies the peer against `ca_file`, or the system store when empty; `insecure` skips verification.
 std::shared_ptr<asio::ssl::context> make_client_tls(const std::string& ca_file = {}, bool insecure = false);
 

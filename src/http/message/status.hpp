@@ -6,9 +6,9 @@
 
 namespace layer7::http {
 
-// Any three-digit code fits; the named ones are those RFC 9110 registers (plus 429, 431 from RFC 6585).
+// Any three-digit code fits; the named ones are those RFC 9110 registers (plus 429, 431 from RFC 6585 and 103 from RFC 8297).
 enum class Status : std::uint16_t {
-    continue_ = 100, switching_protocols = 101,
+    continue_ = 100, switching_protocols = 101, early_hints = 103,
     ok = 200, created = 201, accepted = 202, non_authoritative_information = 203, no_content = 204,
     reset_content = 205, partial_content = 206,
     multiple_choices = 300, moved_permanently = 301, found = 302, see_other = 303, not_modified = 304,

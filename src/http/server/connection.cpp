@@ -1,7 +1,6 @@
 // HTTP/1.1 connection shell: see connection.hpp.
 #include "http/server/connection.hpp"
 
-#include <ctime>
 #include <memory>
 
 #include <spdlog/spdlog.h>
@@ -10,8 +9,9 @@
 #include "http/h1/chunked.hpp"
 #include "http/h1/server_connection.hpp"
 #include "http/h1/serializer.hpp"
-#include "http/message/date.hpp"
+#include "core/bytes/base64.hpp"
 #include "http/server/finish.hpp"
+#include "http/server/h2_connection.hpp"
 
 namespace layer7::http {
 
@@ -22,19 +22,6 @@ constexpr std::size_t gather_threshold = 32 * 1024;  // bodies up to this are co
 // Draining before a close (nginx: lingering_timeout 5 s, lingering_time 30 s; shorter here).
 constexpr auto linger_timeout = std::chrono::seconds(2);  // no byte from the client this long: close
 constexpr auto linger_time = std::chrono::seconds(10);    // at most this long in all
-
-// The Date field changes once a second; format it once a second per thread.
-std::string_view current_date(std::chrono::system_clock::time_point now)
-{
-    thread_local std::time_t cached_second = 0;
-    thread_local std::string cached;
-    const std::time_t second = std::chrono::system_clock::to_time_t(now);
-    if (second != cached_second) {
-        cached_second = second;
-        cached = format_http_date(std::chrono::sys_seconds(std::chrono::seconds(second)));
-    }
-    return cached;
-}
 
 h1::ServerRules rules_for(const ConnectionOptions& o)
 {
@@ -70,6 +57,12 @@ public:
     }
 
     core::awaitable<void> run();
+    // After run(): how HTTP/2 takes over the connection, if it does.
+    struct ToH2 {
+        std::string already_read;
+        std::optional<H2Upgrade> upgrade;
+    };
+    std::optional<ToH2> to_h2() { return std::move(to_h2_); }
 
 private:
     friend class RequestBody;
@@ -98,6 +91,8 @@ private:
     core::awaitable<void> linger();
     void trace_head(std::size_t head_at);
     void trace_request(const Request& request);
+    // A request to switch to h2c (RFC 7540 §3.2) that we take: sends the 101 and sets to_h2_.
+    core::awaitable<bool> upgrade_to_h2c(const Request& request);
 
     core::Stream& stream_;
     Handler& handler_;
@@ -107,7 +102,28 @@ private:
     std::unique_ptr<char[]> input_;
     std::string out_;  // heads and small bodies waiting to be written
     BodyState body_state_ = BodyState::ok;
+    bool first_read_ = true;
+    std::optional<ToH2> to_h2_;
 };
+
+// The HTTP2-Settings field: base64url without padding (RFC 7540 §3.2.1) holding a SETTINGS payload.
+std::optional<std::string> decode_http2_settings(std::string_view value)
+{
+    std::string text(value);
+    for (char& c : text) {
+        if (c == '-')
+            c = '+';
+        else if (c == '_')
+            c = '/';
+        else if (c == '+' || c == '/' || c == '=')
+            return std::nullopt;
+    }
+    text.append((4 - text.size() % 4) % 4, '=');
+    const auto bytes = core::base64_decode(text);
+    if (!bytes || bytes->size() % 6 != 0)
+        return std::nullopt;
+    return std::string(bytes->begin(), bytes->end());
+}
 
 core::awaitable<std::error_code> RequestBody::next(std::string_view& chunk)
 {
@@ -156,7 +172,13 @@ core::awaitable<bool> Connection::read_more()
         stream_.set_timeout(timeout);
         auto [ec, n] = co_await stream_.read_some(asio::buffer(input_.get(), input_size));
         if (!ec) {
-            conn_.feed(std::string_view(input_.get(), n), core::coarse_steady_now());
+            const std::string_view bytes(input_.get(), n);
+            if (first_read_ && options_.h2c && h2_preface.starts_with(bytes.substr(0, h2_preface.size()))) {
+                to_h2_ = ToH2{std::string(bytes), std::nullopt};  // HTTP/2 with prior knowledge (RFC 9113 §3.3)
+                co_return false;
+            }
+            first_read_ = false;
+            conn_.feed(bytes, core::coarse_steady_now());
             co_return true;
         }
         if (!stream_.timed_out() || !conn_.timeout_gets_408())
@@ -259,13 +281,13 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
                                                  std::chrono::system_clock::time_point wall)
 {
     const std::optional<std::uint64_t> size = reply.body_size();
-    Framed framed = finish_response(reply.response, Finish{request, size, keep_alive, current_date(wall)});
+    Framed framed = finish_response(reply.response, Finish{request, size, keep_alive, current_http_date(wall)});
     const std::size_t head_at = out_.size();
     if (!h1::append_response_head(out_, reply.response)) {
         // A field value with CR/LF would split the response: never send it.
         spdlog::error("http: refusing to send an invalid response head");
         reply = error_reply(Status::internal_server_error);
-        framed = finish_response(reply.response, Finish{nullptr, reply.body_size(), false, current_date(wall)});
+        framed = finish_response(reply.response, Finish{nullptr, reply.body_size(), false, current_http_date(wall)});
         h1::append_response_head(out_, reply.response);
     }
     trace_head(head_at);
@@ -347,7 +369,7 @@ core::awaitable<void> Connection::upgrade(Upgrade& upgrade, std::chrono::system_
 {
     Response& response = upgrade.response;
     if (!response.fields.contains("Date"))
-        response.fields.add_valid("Date", current_date(wall));
+        response.fields.add_valid("Date", current_http_date(wall));
     const std::size_t head_at = out_.size();
     if (!h1::append_response_head(out_, response)) {
         spdlog::error("http: refusing to send an invalid upgrade head");
@@ -361,6 +383,26 @@ core::awaitable<void> Connection::upgrade(Upgrade& upgrade, std::chrono::system_
     if (co_await flush())
         co_return;
     co_await upgrade.run(stream_, conn_.take_buffered());
+}
+
+core::awaitable<bool> Connection::upgrade_to_h2c(const Request& request)
+{
+    // Only a request without a body: its answer then comes on stream 1 as a whole (curl and
+    // nghttp upgrade with a GET; a client with a body would have to send it all over HTTP/1.1 first).
+    if (!options_.h2c || conn_.has_body() || !request.fields.list_contains("Upgrade", "h2c") ||
+        !request.fields.list_contains("Connection", "HTTP2-Settings") || request.fields.count("HTTP2-Settings") != 1)
+        co_return false;
+    auto settings = decode_http2_settings(*request.fields.get("HTTP2-Settings"));
+    if (!settings)
+        co_return false;  // served as HTTP/1.1, which the client must accept
+    constexpr std::string_view switching =
+        "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
+    out_.append(switching);
+    trace_head(out_.size() - switching.size());
+    if (co_await flush())
+        co_return true;  // nothing more to do on this connection
+    to_h2_ = ToH2{conn_.take_buffered(), H2Upgrade{request, std::move(*settings)}};
+    co_return true;
 }
 
 core::awaitable<bool> Connection::serve(RequestContext context, std::chrono::system_clock::time_point wall)
@@ -418,6 +460,8 @@ core::awaitable<void> Connection::run()
             const Request& request = conn_.request();
             if (core::Trace::instance().enabled())
                 trace_request(request);
+            if (options_.h2c && request.fields.contains("HTTP2-Settings") && co_await upgrade_to_h2c(request))
+                co_return;
             // One reading of each clock per request: the message's start stands for "now".
             const auto wall = core::coarse_system_now();
             RequestContext context;
@@ -452,6 +496,8 @@ core::awaitable<void> serve_h1(core::Stream& stream, Handler& handler, const Con
 {
     Connection connection(stream, handler, options);
     co_await connection.run();
+    if (auto h2 = connection.to_h2())
+        co_await serve_h2(stream, handler, options, std::move(h2->already_read), std::move(h2->upgrade));
 }
 
 }  // namespace layer7::http

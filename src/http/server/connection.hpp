@@ -19,9 +19,11 @@ struct ConnectionOptions {
     std::chrono::seconds header_timeout{30};          // whole head must arrive within this (408 after)
     std::size_t max_requests = 1000;                  // per connection, as nginx keepalive_requests
     AccessLog* access_log = nullptr;
+    bool h2c = false;  // a plain connection may become HTTP/2: by the client preface or Upgrade: h2c
 };
 
-// Serves one connection until the peer closes, a timeout, an error, the request cap or an upgrade ends.
+// Serves one connection until the peer closes, a timeout, an error, the request cap or an upgrade
+// ends; with `h2c`, as HTTP/2 when the client starts with its preface or upgrades to h2c.
 core::awaitable<void> serve_h1(core::Stream& stream, Handler& handler, const ConnectionOptions& options);
 
 }  // namespace layer7::http

@@ -1,8 +1,10 @@
 // finish_response: see finish.hpp.
 #include "http/server/finish.hpp"
 
+#include <ctime>
 #include <string>
 
+#include "http/message/date.hpp"
 #include "http/message/token.hpp"
 
 namespace layer7::http {
@@ -60,6 +62,18 @@ Framed finish_response(Response& response, const Finish& finish)
     else if (http10)
         f.add_valid("Connection", "keep-alive");  // HTTP/1.0 persistence must be confirmed (RFC 9112 §9.3)
     return framed;
+}
+
+std::string_view current_http_date(std::chrono::system_clock::time_point now)
+{
+    thread_local std::time_t cached_second = 0;
+    thread_local std::string cached;
+    const std::time_t second = std::chrono::system_clock::to_time_t(now);
+    if (second != cached_second) {
+        cached_second = second;
+        cached = format_http_date(std::chrono::sys_seconds(std::chrono::seconds(second)));
+    }
+    return cached;
 }
 
 }  // namespace layer7::http

@@ -3,6 +3,7 @@
 // function, so the HTTP/1.1 shell and (later) the HTTP/2 shell frame replies alike.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -29,5 +30,8 @@ struct Framed {
 // fields: Content-Length (kept as is for HEAD when already present), Transfer-Encoding: chunked
 // or a close-delimited body for HTTP/1.0, and Connection.
 Framed finish_response(Response& response, const Finish& finish);
+
+// The Date field's value for `now`, formatted once a second per thread.
+std::string_view current_http_date(std::chrono::system_clock::time_point now);
 
 }  // namespace layer7::http

@@ -17,6 +17,7 @@
 #include "http/server/builtin.hpp"
 #include "http/server/demo_site.hpp"
 #include "http/server/files_handler.hpp"
+#include "http/server/h2_connection.hpp"
 #include "http/server/router.hpp"
 #include "http/server/time_handler.hpp"
 
@@ -73,6 +74,7 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir)
         c.vhosts.push_back(vh);
     }
     c.builtins = s.boolean("builtins", c.builtins);
+    c.h2 = s.boolean("h2", c.h2);
     for (auto& m : s.sections("mount")) {
         MountConfig mc;
         mc.host = m.string("host", "");
@@ -154,6 +156,7 @@ public:
         options_.header_timeout = config_.header_timeout;
         options_.max_requests = config_.max_requests;
         options_.access_log = log_->enabled() ? log_.get() : nullptr;
+        options_.h2c = config_.h2;
 
         std::vector<core::ServiceRow> rows;
         if (config_.listen) {
@@ -176,6 +179,7 @@ public:
                     key = files.key;
                 }
                 tls_ = core::make_server_tls(cert, key);
+                core::offer_alpn(*tls_, config_.h2);
             } catch (const std::exception& e) {
                 throw core::StartError(std::string("http: ") + e.what());
             }
@@ -233,7 +237,10 @@ private:
         auto session = [&]() -> core::awaitable<void> {
             if (tls && co_await stream.start_tls_server(*tls_))
                 co_return;
-            co_await serve_h1(stream, *router_, options_);
+            if (stream.alpn() == "h2")
+                co_await serve_h2(stream, *router_, options_, {});
+            else
+                co_await serve_h1(stream, *router_, options_);
         };
         co_await session();
         co_await stream.shutdown();

@@ -35,6 +35,7 @@ struct ServerConfig {
     SiteOptions site;
     std::vector<VhostConfig> vhosts;
     bool builtins = true;                           // /echo, /session and /time on every host
+    bool h2 = true;                                 // HTTP/2: ALPN h2 on HTTPS, h2c on HTTP
     std::vector<MountConfig> mounts;
     std::chrono::seconds header_timeout{30};
     std::size_t max_requests = 1000;

@@ -1,0 +1,468 @@
+// HTTP/2 connection shell: see h2_connection.hpp.
+//
+// Three kinds of coroutine share one connection, all on its one thread: the reader (this
+// function's own loop) feeds the session and spawns a coroutine per request; those run the
+// handler, then pull the reply's source into a bounded buffer the session drains as the client's
+// windows allow; the writer sends whatever the session has to say. Signals (a timer set to
+// "never", cancelled to wake) connect them; nothing blocks and nothing buffers without bound.
+#include "http/server/h2_connection.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstring>
+#include <memory>
+#include <unordered_map>
+
+#include <spdlog/spdlog.h>
+
+#include "core/net/coarse_clock.hpp"
+#include "http/h2/server_session.hpp"
+#include "http/server/finish.hpp"
+
+namespace layer7::http {
+
+namespace {
+
+constexpr std::size_t read_size = 16384;
+constexpr std::size_t write_batch = 64 * 1024;    // frames gathered into one write
+constexpr std::size_t source_ahead = 64 * 1024;   // a reply source is pulled this far ahead of the window
+
+// One waiter, any number of wake-ups; a wake-up before the wait is not lost.
+class Signal {
+public:
+    explicit Signal(const asio::any_io_executor& executor) : timer_(executor) {}
+    core::awaitable<void> wait()
+    {
+        if (!fired_) {
+            timer_.expires_at(asio::steady_timer::time_point::max());
+            co_await timer_.async_wait(core::use_tuple);
+        }
+        fired_ = false;
+    }
+    void notify()
+    {
+        fired_ = true;
+        timer_.cancel();
+    }
+
+private:
+    asio::steady_timer timer_;
+    bool fired_ = false;
+};
+
+std::optional<std::uint64_t> content_length(const Request& request)
+{
+    const auto value = request.fields.get("content-length");
+    std::uint64_t n = 0;
+    if (!value || std::from_chars(value->data(), value->data() + value->size(), n).ec != std::errc{})
+        return std::nullopt;
+    return n;
+}
+
+class H2Connection;
+
+// One request/response exchange. The session pulls the reply through OutBody::pull.
+struct H2Stream final : h2::OutBody {
+    H2Stream(H2Connection& c, std::int32_t i, const asio::any_io_executor& ex)
+        : connection(c), id(i), body_ready(ex), room(ex)
+    {
+    }
+
+    Pulled pull(std::uint8_t* buffer, std::size_t max) override;
+
+    H2Connection& connection;
+    std::int32_t id;
+    Request request;
+    RequestContext context;
+    std::chrono::system_clock::time_point wall;
+
+    // The request body as it arrives; `handed` bytes were given to the handler and are credited
+    // back to the client (WINDOW_UPDATE) when it asks for the next chunk.
+    std::string body_in, body_out;
+    std::uint64_t body_total = 0;
+    std::size_t handed = 0;
+    bool body_end = false;
+    bool body_too_large = false;
+    bool body_abandoned = false;  // the handler answered without reading it all: drop the rest
+    Signal body_ready;
+
+    // The reply: its pieces, then what its source has given and the session not yet taken.
+    Reply reply;
+    std::size_t piece = 0;
+    std::uint64_t piece_at = 0;
+    std::string ahead;
+    std::size_t ahead_at = 0;
+    bool source_end = false, source_failed = false, deferred = false;
+    Signal room;
+
+    bool closed = false;  // the session is done with the stream (answered, reset, or connection gone)
+};
+
+class H2RequestBody final : public core::ByteSource {
+public:
+    explicit H2RequestBody(H2Stream& s) : s_(s) {}
+    core::awaitable<std::error_code> next(std::string_view& chunk) override;
+    std::optional<std::uint64_t> size() const override { return content_length(s_.request); }
+
+private:
+    H2Stream& s_;
+};
+
+class H2Connection final : public h2::SessionEvents {
+public:
+    H2Connection(core::Stream& stream, Handler& handler, const ConnectionOptions& options)
+        : stream_(stream), handler_(handler), options_(options), executor_(stream.socket().get_executor()),
+          writer_wake_(executor_), all_done_(executor_),
+          session_(*this, h2::SessionLimits{.max_header_list = static_cast<std::uint32_t>(options.limits.max_header)},
+                   core::Trace::instance().enabled())
+    {
+    }
+
+    core::awaitable<void> run(std::string already_read, std::optional<H2Upgrade> upgrade);
+
+    // SessionEvents
+    void on_request(std::int32_t id, Request&& request, bool end_stream) override;
+    void on_data(std::int32_t id, std::string_view data) override;
+    void on_end_stream(std::int32_t id) override;
+    void on_stream_close(std::int32_t id, std::uint32_t error_code) override;
+    void on_trace(bool ours, std::string_view line) override
+    {
+        core::Trace::instance().line(stream_.id(), ours ? core::Speaker::server : core::Speaker::client, line);
+    }
+
+    h2::ServerSession& session() { return session_; }
+    bool dead() const { return dead_; }
+    void wake_writer() { writer_wake_.notify(); }
+
+private:
+    // The handler's coroutine for one request, then the reply's source pump.
+    core::awaitable<void> exchange(std::shared_ptr<H2Stream> s);
+    core::awaitable<void> pump(std::shared_ptr<H2Stream> s);
+    void spawn(core::awaitable<void> work);
+    // Frames the reply's head and hands it to the session; true when a source remains to be pumped.
+    bool submit(H2Stream& s);
+    core::awaitable<void> write_loop();
+    void end_all_streams();
+
+    core::Stream& stream_;
+    Handler& handler_;
+    const ConnectionOptions& options_;
+    asio::any_io_executor executor_;
+    Signal writer_wake_, all_done_;
+    std::size_t running_ = 0;  // coroutines of ours besides run(): the writer and the exchanges
+    bool dead_ = false;        // the connection is over: every coroutine finishes up
+    std::unordered_map<std::int32_t, std::shared_ptr<H2Stream>> streams_;
+    std::string out_;
+    h2::ServerSession session_;  // last: destroyed first, while the streams it points into live
+};
+
+h2::OutBody::Pulled H2Stream::pull(std::uint8_t* buffer, std::size_t max)
+{
+    std::size_t n = 0;
+    while (n < max && piece < reply.body.size()) {
+        const BodyPiece& p = reply.body[piece];
+        const std::uint64_t left = p.size() - piece_at;
+        if (left == 0) {
+            ++piece;
+            piece_at = 0;
+            continue;
+        }
+        std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(max - n, left));
+        if (p.file) {
+            const ssize_t r = ::pread(p.file->fd, buffer + n, take, static_cast<off_t>(p.offset + piece_at));
+            if (r <= 0)
+                return {n, State::fail};
+            take = static_cast<std::size_t>(r);
+        } else {
+            std::memcpy(buffer + n, p.bytes().data() + piece_at, take);
+        }
+        n += take;
+        piece_at += take;
+    }
+    if (piece < reply.body.size())
+        return {n, State::more};
+    if (!reply.source)
+        return {n, State::end};
+    const std::size_t take = std::min(max - n, ahead.size() - ahead_at);
+    std::memcpy(buffer + n, ahead.data() + ahead_at, take);
+    ahead_at += take;
+    n += take;
+    if (take > 0)
+        room.notify();
+    if (source_failed)
+        return {n, State::fail};
+    if (ahead_at == ahead.size() && source_end)
+        return {n, State::end};
+    if (n == max)
+        return {n, State::more};
+    deferred = true;
+    return {n, State::wait};
+}
+
+core::awaitable<std::error_code> H2RequestBody::next(std::string_view& chunk)
+{
+    chunk = {};
+    H2Connection& c = s_.connection;
+    if (s_.handed > 0) {
+        c.session().consume(s_.id, s_.handed);  // the client may send as much again
+        s_.handed = 0;
+        c.wake_writer();
+    }
+    for (;;) {
+        if (s_.body_too_large)
+            co_return std::make_error_code(std::errc::message_size);
+        if (!s_.body_in.empty()) {
+            s_.body_out.swap(s_.body_in);
+            s_.body_in.clear();
+            s_.handed = s_.body_out.size();
+            chunk = s_.body_out;
+            co_return std::error_code{};
+        }
+        if (s_.body_end)
+            co_return std::error_code{};
+        if (s_.closed || c.dead())
+            co_return std::make_error_code(std::errc::connection_aborted);
+        co_await s_.body_ready.wait();
+    }
+}
+
+void H2Connection::spawn(core::awaitable<void> work)
+{
+    ++running_;
+    asio::co_spawn(executor_, std::move(work), [this](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& x) {
+                spdlog::error("http: an HTTP/2 stream of {} failed: {}", stream_.peer_string(), x.what());
+            }
+        }
+        if (--running_ == 0)
+            all_done_.notify();
+    });
+}
+
+void H2Connection::on_request(std::int32_t id, Request&& request, bool end_stream)
+{
+    auto s = std::make_shared<H2Stream>(*this, id, executor_);
+    s->request = std::move(request);
+    s->body_end = end_stream;
+    const auto wall = core::coarse_system_now();
+    s->wall = wall;
+    s->context.tls = stream_.is_tls();
+    s->context.now = core::coarse_steady_now();
+    s->context.wall = std::chrono::time_point_cast<std::chrono::seconds>(wall);
+    s->context.peer = &stream_.peer();
+    streams_[id] = s;
+    if (end_stream) {
+        if (std::optional<Reply> now = handler_.handle_now(s->request, s->context)) {
+            s->reply = std::move(*now);
+            if (submit(*s))
+                spawn(pump(s));
+            return;
+        }
+    } else if (const auto length = content_length(s->request); length && *length > options_.limits.max_message) {
+        s->reply = error_reply(Status::content_too_large);  // before the client sends it (as HTTP/1.1's 413)
+        s->body_abandoned = true;
+        submit(*s);
+        return;
+    }
+    spawn(exchange(std::move(s)));
+}
+
+void H2Connection::on_data(std::int32_t id, std::string_view data)
+{
+    const auto it = streams_.find(id);
+    if (it == streams_.end() || it->second->body_abandoned || it->second->body_too_large) {
+        session_.consume(id, data.size());  // nobody reads it: keep the connection's window open
+        return;
+    }
+    H2Stream& s = *it->second;
+    s.body_total += data.size();
+    if (s.body_total > options_.limits.max_message) {
+        s.body_too_large = true;
+        session_.consume(id, data.size() + s.body_in.size());
+        s.body_in.clear();
+    } else {
+        s.body_in.append(data);
+    }
+    s.body_ready.notify();
+}
+
+void H2Connection::on_end_stream(std::int32_t id)
+{
+    if (const auto it = streams_.find(id); it != streams_.end()) {
+        it->second->body_end = true;
+        it->second->body_ready.notify();
+    }
+}
+
+void H2Connection::on_stream_close(std::int32_t id, std::uint32_t)
+{
+    const auto it = streams_.find(id);
+    if (it == streams_.end())
+        return;
+    H2Stream& s = *it->second;
+    s.closed = true;
+    // Body bytes received but not credited back would shrink the connection's window for good.
+    session_.consume(id, s.handed + s.body_in.size());
+    s.handed = 0;
+    s.body_in.clear();
+    s.body_ready.notify();
+    s.room.notify();
+    streams_.erase(it);
+}
+
+bool H2Connection::submit(H2Stream& s)
+{
+    Reply& reply = s.reply;
+    const std::optional<std::uint64_t> size = reply.body_size();
+    const Framed framed =
+        finish_response(reply.response, Finish{&s.request, size, true, current_http_date(s.wall), true});
+    const bool body = framed.send_body && (size.value_or(1) > 0);
+    session_.respond(s.id, reply.response, body ? &s : nullptr);
+    if (options_.access_log)
+        options_.access_log->write(stream_.peer().address().to_string(), s.request, code(reply.response.status),
+                                   body ? size.value_or(0) : 0, s.wall);
+    if (!s.body_end)
+        s.body_abandoned = true;  // what the handler did not read is dropped as it comes
+    wake_writer();
+    return body && reply.source != nullptr;
+}
+
+core::awaitable<void> H2Connection::exchange(std::shared_ptr<H2Stream> s)
+{
+    H2RequestBody body(*s);
+    Exchange exchange{s->request, body, s->context};
+    Outcome outcome = error_reply(Status::internal_server_error);
+    try {
+        outcome = co_await handler_.handle(exchange);
+    } catch (const std::exception& e) {
+        spdlog::error("http: a handler failed on an HTTP/2 stream of {}: {}", stream_.peer_string(), e.what());
+    }
+    if (s->closed || dead_)
+        co_return;
+    if (s->handed > 0) {
+        session_.consume(s->id, s->handed);
+        s->handed = 0;
+    }
+    if (std::holds_alternative<Upgrade>(outcome)) {
+        // A tunnel or a protocol switch needs RFC 8441 / CONNECT streams, not implemented yet.
+        s->reply = error_reply(Status::not_implemented);
+    } else {
+        s->reply = std::move(std::get<Reply>(outcome));
+    }
+    if (!s->body_end && !s->body_in.empty()) {
+        session_.consume(s->id, s->body_in.size());
+        s->body_in.clear();
+    }
+    if (submit(*s))
+        co_await pump(s);
+}
+
+core::awaitable<void> H2Connection::pump(std::shared_ptr<H2Stream> s)
+{
+    core::ByteSource& source = *s->reply.source;
+    while (!s->closed && !dead_) {
+        if (s->ahead.size() - s->ahead_at >= source_ahead) {
+            co_await s->room.wait();
+            continue;
+        }
+        std::string_view chunk;
+        const std::error_code ec = co_await source.next(chunk);
+        if (s->closed || dead_)
+            break;
+        if (ec) {
+            spdlog::warn("http: a reply body to {} failed midway: {}", stream_.peer_string(), ec.message());
+            s->source_failed = true;
+        } else if (chunk.empty()) {
+            s->source_end = true;
+        } else {
+            s->ahead.erase(0, s->ahead_at);
+            s->ahead_at = 0;
+            s->ahead.append(chunk);
+        }
+        if (s->deferred) {
+            s->deferred = false;
+            session_.resume(s->id);
+        }
+        wake_writer();
+        if (ec || chunk.empty())
+            break;
+    }
+}
+
+core::awaitable<void> H2Connection::write_loop()
+{
+    for (;;) {
+        out_.clear();
+        if (!session_.output(out_, write_batch)) {
+            dead_ = true;
+            break;
+        }
+        if (!out_.empty()) {
+            if (co_await stream_.write(out_, false)) {
+                dead_ = true;
+                break;
+            }
+            continue;
+        }
+        if (dead_ || session_.done())
+            break;
+        co_await writer_wake_.wait();
+    }
+    // The reader may still wait on the socket: a dead writer ends the connection.
+    std::error_code ignored;
+    stream_.socket().cancel(ignored);
+}
+
+void H2Connection::end_all_streams()
+{
+    for (auto& [id, s] : streams_) {
+        s->closed = true;
+        s->body_ready.notify();
+        s->room.notify();
+    }
+    streams_.clear();
+}
+
+core::awaitable<void> H2Connection::run(std::string already_read, std::optional<H2Upgrade> upgrade)
+{
+    stream_.set_timeout(options_.limits.idle_timeout);
+    if (upgrade) {
+        const bool head = upgrade->request.method == MethodId::head;
+        if (!session_.upgrade(upgrade->settings, head))
+            co_return;
+        upgrade->request.version = {2, 0};
+        on_request(1, std::move(upgrade->request), true);
+    }
+    spawn(write_loop());
+    if (!already_read.empty() && !session_.feed(already_read))
+        dead_ = true;
+    auto input = std::make_unique_for_overwrite<char[]>(read_size);
+    while (!dead_ && !session_.done()) {
+        wake_writer();
+        auto [ec, n] = co_await stream_.read_some(asio::buffer(input.get(), read_size));
+        if (ec || dead_)
+            break;
+        if (!session_.feed(std::string_view(input.get(), n)))
+            break;  // the session queued a GOAWAY with the error: the writer sends it
+    }
+    dead_ = true;
+    end_all_streams();
+    wake_writer();
+    while (running_ > 0)
+        co_await all_done_.wait();
+}
+
+}  // namespace
+
+core::awaitable<void> serve_h2(core::Stream& stream, Handler& handler, const ConnectionOptions& options,
+                               std::string already_read, std::optional<H2Upgrade> upgrade)
+{
+    H2Connection connection(stream, handler, options);
+    co_await connection.run(std::move(already_read), std::move(upgrade));
+}
+
+}  // namespace layer7::http
