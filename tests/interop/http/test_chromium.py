@@ -50,3 +50,23 @@ def test_chromium_screenshot_renders(tmp_path):
         assert out.read_bytes().startswith(b"\x89PNG") and os.path.getsize(out) > 1000
     finally:
         s.stop()
+
+
+def test_chromium_loads_the_page_over_h2_on_one_connection(tmp_path):
+    log = tmp_path / "access.log"
+    s = up(str(tmp_path), http=f'access_log = "{log}"', global_flags=("--trace",), tls=True)
+    try:
+        r = chromium(s.tls_url("/"), str(tmp_path / "profile"), "--ignore-certificate-errors", "--dump-dom")
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert "someDepartment" in r.stdout and r.stdout.count("<img") == 10
+        lines = log.read_text().splitlines()
+    finally:
+        s.stop()
+    requested = [re.search(r'"GET (\S+) HTTP/2\.0" (\d+)', line).groups() for line in lines]
+    assert ("/", "200") in requested
+    images = {p for p, st in requested if p.startswith("/images/") and st == "200"}
+    assert images == {f"/images/pic{i:02d}.png" for i in range(1, 11)}, requested
+    # Every request is a HEADERS frame from the client, all on one connection.
+    trace = s.proc.output()
+    conns = {m.group(1) for m in re.finditer(r"#(\d+) C: HEADERS stream=\d+", trace)}
+    assert len(conns) == 1, trace[-3000:]
