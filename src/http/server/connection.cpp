@@ -91,6 +91,8 @@ private:
     core::awaitable<void> linger();
     void trace_head(std::size_t head_at);
     void trace_request(const Request& request);
+    // A 103 Early Hints head (RFC 8297) with these Link values, into out_.
+    void append_early_hints(const std::vector<std::string>& links);
     // A request to switch to h2c (RFC 7540 §3.2) that we take: sends the 101 and sets to_h2_.
     core::awaitable<bool> upgrade_to_h2c(const Request& request);
 
@@ -247,6 +249,19 @@ void Connection::trace_request(const Request& request)
         trace.line(stream_.id(), core::Speaker::client, std::string(f.name) + ": " + std::string(f.value));
 }
 
+void Connection::append_early_hints(const std::vector<std::string>& links)
+{
+    Response hints;
+    hints.status = Status::early_hints;
+    for (const std::string& link : links)
+        hints.fields.add("Link", link);
+    const std::size_t at = out_.size();
+    if (h1::append_response_head(out_, hints))
+        trace_head(at);
+    else
+        out_.resize(at);
+}
+
 core::awaitable<std::error_code> Connection::send_source(core::ByteSource& source, bool chunked, std::uint64_t& sent)
 {
     for (;;) {
@@ -282,6 +297,8 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
 {
     const std::optional<std::uint64_t> size = reply.body_size();
     Framed framed = finish_response(reply.response, Finish{request, size, keep_alive, current_http_date(wall)});
+    if (!reply.early_hints.empty() && request && request->version.minor >= 1)
+        append_early_hints(reply.early_hints);
     const std::size_t head_at = out_.size();
     if (!h1::append_response_head(out_, reply.response)) {
         // A field value with CR/LF would split the response: never send it.

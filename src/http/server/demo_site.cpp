@@ -101,4 +101,13 @@ std::vector<DemoFile> demo_site()
     return files;
 }
 
+std::vector<std::string> demo_preload_links()
+{
+    std::vector<std::string> links;
+    for (const DemoFile& f : demo_site())
+        if (f.path.starts_with("images/"))
+            links.push_back("</" + f.path + ">; rel=preload; as=image");
+    return links;
+}
+
 }  // namespace layer7::http

@@ -14,5 +14,8 @@ struct DemoFile {
 
 // index.html, ten small PNG images, a form page for /echo and a page about /session.
 std::vector<DemoFile> demo_site();
+// The Link values that let a browser fetch the page's images while it still waits for the page
+// (103 Early Hints): "</images/pic01.png>; rel=preload; as=image", ...
+std::vector<std::string> demo_preload_links();
 
 }  // namespace layer7::http

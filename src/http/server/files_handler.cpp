@@ -40,8 +40,13 @@ Reply FilesHandler::outside(Reply reply, const RequestContext& context) const
 std::optional<Reply> FilesHandler::handle_now(const Request& request, const RequestContext& context)
 {
     const Method& m = request.method;
-    if (m == MethodId::get || m == MethodId::head)
-        return outside(site_->get(request, site_path(context), context.query, context.now), context);
+    if (m == MethodId::get || m == MethodId::head) {
+        Reply reply = outside(site_->get(request, site_path(context), context.query, context.now), context);
+        if (m == MethodId::get && reply.response.status == Status::ok)
+            if (const auto* links = site_->early_hints(site_path(context)))
+                reply.early_hints = *links;
+        return reply;
+    }
     if (m == MethodId::options)
         return options_reply(allow());
     if (m == MethodId::delete_ && site_->writable())

@@ -321,6 +321,13 @@ bool H2Connection::submit(H2Stream& s)
     const Framed framed =
         finish_response(reply.response, Finish{&s.request, size, true, current_http_date(s.wall), true});
     const bool body = framed.send_body && (size.value_or(1) > 0);
+    if (!reply.early_hints.empty()) {
+        Response hints;
+        hints.status = Status::early_hints;
+        for (const std::string& link : reply.early_hints)
+            hints.fields.add("link", link);
+        session_.inform(s.id, hints);
+    }
     session_.respond(s.id, reply.response, body ? &s : nullptr);
     if (options_.access_log)
         options_.access_log->write(stream_.peer().address().to_string(), s.request, code(reply.response.status),

@@ -57,6 +57,8 @@ struct Reply {
     // Pulled after `body` as the connection takes it (backpressure). Without a size() it makes the
     // length unknown: chunked on HTTP/1.1, close-delimited on 1.0.
     std::shared_ptr<core::ByteSource> source;
+    // Link values for a 103 Early Hints sent before this reply (RFC 8297); not to HTTP/1.0 clients.
+    std::vector<std::string> early_hints;
 
     // The content length, when it is known before sending.
     std::optional<std::uint64_t> body_size() const

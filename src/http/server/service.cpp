@@ -140,14 +140,17 @@ public:
     {
         std::string root = config_.root;
         try {
+            SiteOptions main_site = config_.site;
             if (root.empty()) {
                 root = config_.data_dir + "/www";
                 ensure_demo_site(root);
+                for (std::string page : {"/", "/index.html"})
+                    main_site.early_hints[page] = demo_preload_links();
             }
             // PUT writes through a hidden temporary (core::Root::replace); drop those a dead run left.
             if (config_.site.writable)
                 core::remove_stale_temporaries(root, true);
-            router_ = build_router(root);
+            router_ = build_router(root, main_site);
             log_ = std::make_unique<AccessLog>(config_.access_log);
         } catch (const std::exception& e) {
             throw core::StartError(std::string("http: ") + e.what());
@@ -197,14 +200,14 @@ public:
     }
 
 private:
-    std::unique_ptr<Router> build_router(const std::string& root)
+    std::unique_ptr<Router> build_router(const std::string& root, const SiteOptions& main_site)
     {
         const std::size_t max_body = config_.limits.max_message;
         auto router = std::make_unique<Router>();
         auto files = [&](const std::string& dir) {
             return std::make_shared<FilesHandler>(std::make_shared<Site>(dir, config_.site), max_body);
         };
-        router->mount("", "/", files(root));
+        router->mount("", "/", std::make_shared<FilesHandler>(std::make_shared<Site>(root, main_site), max_body));
         for (const auto& vh : config_.vhosts) {
             auto site = files(vh.root);
             for (const auto& name : vh.names)

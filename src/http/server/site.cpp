@@ -22,6 +22,14 @@ namespace layer7::http {
 
 namespace {
 
+Reply no_content()
+{
+    Reply r;
+    r.response.status = Status::no_content;
+    return r;
+}
+
+
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 // Files up to this size are served from memory, bigger ones with sendfile(2). Measured on loopback
@@ -422,7 +430,7 @@ Reply Site::put(const Request& request, std::string_view path, std::string_view 
     }
     // 201 with Location for a new resource, 204 when an existing one was replaced (RFC 9110 §9.3.4).
     if (existed)
-        return Reply{Response{Status::no_content, {}, {}, {}}, {}, false, false, nullptr};
+        return no_content();
     Reply r = text_reply(Status::created, "created\n");
     r.response.fields.add("Location", percent_encode(path, "/"));
     return r;
@@ -443,7 +451,7 @@ Reply Site::remove(const Request& request, std::string_view path) const
     generation_.fetch_add(1, std::memory_order_relaxed);
     if (ec)
         return error_reply(ec == std::errc::directory_not_empty ? Status::conflict : status_for_errno(ec.value()));
-    return Reply{Response{Status::no_content, {}, {}, {}}, {}, false, false, nullptr};
+    return no_content();
 }
 
 }  // namespace layer7::http

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,9 @@ struct SiteOptions {
     bool gzip = true;          // compress compressible types when the client accepts gzip
     bool listings = true;      // HTML listing for a directory without index.html
     std::vector<CacheRule> cache_rules;  // longest prefix wins
+    // 103 Early Hints (RFC 8297): for a page at `path` (site-relative, e.g. "/"), Link values sent
+    // ahead of its 200 so the browser starts fetching what the page needs.
+    std::map<std::string, std::vector<std::string>> early_hints;
 };
 
 class Site {
@@ -43,6 +47,12 @@ public:
     Reply remove(const Request& request, std::string_view path) const;
 
     bool writable() const { return options_.writable; }
+    // The Link values to announce before the page at `path`, or null.
+    const std::vector<std::string>* early_hints(std::string_view path) const
+    {
+        const auto it = options_.early_hints.find(std::string(path));
+        return it == options_.early_hints.end() ? nullptr : &it->second;
+    }
     const std::string& root_dir() const { return root_.path(); }
 
 private:

@@ -311,3 +311,36 @@ def test_tls_alpn_offers_h2_and_http11(h2server):
         with socket.create_connection((HOST, h2server.tls_port), timeout=DEADLINE) as raw:
             with ctx.wrap_socket(raw, server_hostname="localhost") as s:
                 assert s.selected_alpn_protocol() == chosen
+
+
+# ---------------------------------------------------------------- 103 Early Hints
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    s = up(str(tmp_path_factory.mktemp("demo")), tls=True)  # no root: the generated demo site
+    yield s
+    s.assert_alive()
+    s.stop()
+
+
+def early_hint_links(stderr):
+    """The Link lines of the 103 in curl -v's output (before the final status line)."""
+    head = stderr.split("< HTTP/2 200" if "< HTTP/2 200" in stderr else "< HTTP/1.1 200")[0]
+    assert "< HTTP/2 103" in head or "< HTTP/1.1 103 Early Hints" in head, stderr
+    return [l.split(":", 1)[1].strip() for l in head.splitlines() if l.lower().startswith("< link:")]
+
+
+@pytest.mark.parametrize("flags", [["--http2"], ["--http1.1"]])
+def test_demo_page_sends_early_hints_for_its_images(demo, flags):
+    r = curl("-vsk", *flags, "-o", "/dev/null", demo.tls_url("/"))
+    links = early_hint_links(r.stderr)
+    assert links == [f"</images/pic{i:02d}.png>; rel=preload; as=image" for i in range(1, 11)]
+
+
+def test_no_early_hints_for_other_files_or_http10(demo):
+    def statuses(stderr):
+        return [l.split()[2] for l in stderr.splitlines() if l.startswith("< HTTP/")]
+    r = curl("-vsk", "--http2", "-o", "/dev/null", demo.tls_url("/images/pic01.png"))
+    assert statuses(r.stderr) == ["200"]
+    r = curl("-vs", "--http1.0", "-o", "/dev/null", demo.url("/"))
+    assert statuses(r.stderr) == ["200"]
