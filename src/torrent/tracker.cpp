@@ -41,23 +41,25 @@ std::variant<AnnounceResponse, AnnounceRefusal> Tracker::announce(const Announce
     AnnounceResponse response;
     response.interval = policy_.interval;
     response.min_interval = policy_.min_interval;
+    auto peer = swarm.peers.find(request.peer_id);
+    // A download finished here when a peer says `completed`, or when one we knew as a leecher
+    // announces left=0 without it (aria2 stopping at once sends only `stopped`). Once per peer.
+    const bool was_leecher = peer != swarm.peers.end() && !peer->second.seeder;
+    const bool finished =
+        request.left == 0 && (was_leecher || (peer == swarm.peers.end() && request.event == AnnounceEvent::completed));
     if (request.event == AnnounceEvent::stopped) {
-        swarm.peers.erase(request.peer_id);
+        swarm.downloaded += finished ? 1 : 0;
+        if (peer != swarm.peers.end())
+            swarm.peers.erase(peer);
         response.counts = swarm.counts();
         return response;
     }
-
-    auto peer = swarm.peers.find(request.peer_id);
     if (peer == swarm.peers.end()) {
         if (swarm.peers.size() >= policy_.max_peers_per_torrent)
             return AnnounceRefusal::swarm_full;
         peer = swarm.peers.emplace(request.peer_id, Peer{}).first;
-        // A peer first seen with event=completed still finished a download here.
-        if (request.event == AnnounceEvent::completed)
-            ++swarm.downloaded;
-    } else if (request.event == AnnounceEvent::completed && !peer->second.seeder) {
-        ++swarm.downloaded;  // counted once: a repeated `completed` from a seeder is not a new download
     }
+    swarm.downloaded += finished ? 1 : 0;
     peer->second.endpoint = request.endpoint;
     peer->second.seeder = request.left == 0;
     peer->second.last_seen = now;

@@ -2,8 +2,8 @@
 // no clock of its own (time is passed in).
 //
 // Theory of operation: a swarm per info-hash holds peers keyed by peer id. An announce adds or
-// refreshes the peer (left == 0 makes it a seeder), `completed` counts a download once per peer,
-// `stopped` removes it. A peer that has not announced for peer_ttl (about two intervals) is gone:
+// refreshes the peer (left == 0 makes it a seeder); a leecher turning seeder (or a first announce
+// with `completed`) counts one download; `stopped` removes the peer. A peer that has not announced for peer_ttl (about two intervals) is gone:
 // expiry runs at most once per second, inside announce(), so no timer is needed. Replies carry at
 // most numwant peers (capped), chosen from a rotating offset so everyone sees different peers.
 #pragma once

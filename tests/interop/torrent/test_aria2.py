@@ -23,13 +23,20 @@ def test_aria2_seed_to_aria2_leech_through_our_tracker(layer7, tmp_path, scheme)
     data.write_bytes(os.urandom(3 * 256 * 1024 + 12345))  # 4 pieces, the last one short
     torrent, info_hash = make_torrent(tmp_path, data, url)
 
-    seed = Aria2([f"--dir={seed_dir}", f"--listen-port={free_port()}", "--check-integrity=true",
+    # aria2c sends UDP tracker packets from its DHT socket, so UDP needs DHT on; with no entry point
+    # and an empty routing table of its own it still knows no node, so only the tracker can help.
+    def udp_dht(name):
+        if scheme != "udp":
+            return []
+        return ["--enable-dht=true", f"--dht-listen-port={free_port()}", f"--dht-file-path={tmp_path / name}"]
+
+    seed = Aria2([*udp_dht("seed.dht"), f"--dir={seed_dir}", f"--listen-port={free_port()}", "--check-integrity=true",
                   "--seed-ratio=0.0", "--bt-seed-unverified=false", str(torrent)], tmp_path / "seed.log")
     leech = None
     try:
         # The seed has announced (and verified its data) once the tracker counts one seeder.
         wait_until(lambda: scrape(port, info_hash)[b"complete"] >= 1, 30, "the seed's announce")
-        leech = Aria2([f"--dir={leech_dir}", f"--listen-port={free_port()}", "--seed-time=0", str(torrent)],
+        leech = Aria2([*udp_dht("leech.dht"), f"--dir={leech_dir}", f"--listen-port={free_port()}", "--seed-time=0", str(torrent)],
                       tmp_path / "leech.log")
         assert leech.wait(timeout=60) == 0, (tmp_path / "leech.log").read_text()
         assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
