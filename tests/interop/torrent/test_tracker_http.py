@@ -2,6 +2,7 @@
 dictionary form, and the stats page."""
 import urllib.parse
 
+from conftest import free_port, layer7_bin, run
 from torrent_support import bdecode, http_get, start_tracker
 
 HASH = bytes(range(20))
@@ -33,3 +34,19 @@ def test_failure_reasons_and_forms(layer7):
 
     page = http_get(f"http://127.0.0.1:{port}/").decode()
     assert HASH.hex() in page and "1 torrents, 1 seeders, 1 leechers" in page
+
+
+def test_tracker_section_in_up(layer7, tmp_path):
+    # [tracker] read by `layer7 up`: HTTP and UDP rows on one port, announces answered.
+    port = free_port()
+    config = tmp_path / "tracker.toml"
+    config.write_text(f'[tracker]\nlisten = "127.0.0.1:{port}"\ninterval = 7\nmin_interval = 3\nmax_numwant = 1\n')
+    p = layer7("--data", str(tmp_path), "up", "--config", str(config))
+    assert f"127.0.0.1:{port}" in p.wait_output("tracker/http")
+    p.wait_output("tracker/udp")
+    reply = announce(port, numwant=100)
+    assert reply[b"interval"] == 7 and reply[b"min interval"] == 3
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[tracker]\ninterval = 10\nmin_interval = 20\n')
+    r = run([layer7_bin(), "config", "check", str(bad)])
+    assert r.returncode == 2 and "min_interval" in r.stderr

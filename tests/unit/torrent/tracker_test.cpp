@@ -53,6 +53,19 @@ TEST(Tracker, CompletedCountsOncePerPeer)
     EXPECT_EQ(done.counts.incomplete, 0u);
     auto again = ok(t.announce(req('b', 0, AnnounceEvent::completed), t0 + 6s));
     EXPECT_EQ(again.counts.downloaded, 1u);
+    // A seeder from the start never downloaded here.
+    (void)t.announce(req('s', 0, AnnounceEvent::started), t0);
+    EXPECT_EQ(t.scrape(req('s', 0).info_hash).downloaded, 1u);
+}
+
+TEST(Tracker, LeecherStoppingFinishedCountsAsADownload)
+{
+    // aria2c with --seed-time=0 goes from left>0 straight to event=stopped with left=0.
+    Tracker t;
+    (void)t.announce(req('b', 100, AnnounceEvent::started), t0);
+    auto stopped = ok(t.announce(req('b', 0, AnnounceEvent::stopped), t0 + 5s));
+    EXPECT_EQ(stopped.counts.downloaded, 1u);
+    EXPECT_EQ(stopped.counts.complete + stopped.counts.incomplete, 0u);
 }
 
 TEST(Tracker, StoppedRemovesThePeer)
