@@ -21,13 +21,14 @@ struct Value {
     using Dict = std::vector<DictEntry>;  // sorted by key (raw bytes), keys unique
     std::variant<std::int64_t, std::string, List, Dict> data;
 
-    Value() : data(std::int64_t{0}) {}
-    Value(std::int64_t i) : data(i) {}
-    Value(int i) : data(std::int64_t{i}) {}
-    Value(std::string s) : data(std::move(s)) {}
-    Value(const char* s) : data(std::string(s)) {}
-    Value(List l) : data(std::move(l)) {}
-    Value(Dict d) : data(std::move(d)) {}
+    // Defined below DictEntry: a constructor destroys `data` on a throw, which needs it complete.
+    Value();
+    Value(std::int64_t i);
+    Value(int i);
+    Value(std::string s);
+    Value(const char* s);
+    Value(List l);
+    Value(Dict d);
 
     const std::int64_t* integer() const { return std::get_if<std::int64_t>(&data); }
     const std::string* string() const { return std::get_if<std::string>(&data); }
@@ -43,6 +44,14 @@ struct DictEntry {
     Value value;
     bool operator==(const DictEntry&) const = default;
 };
+
+inline Value::Value() : data(std::int64_t{0}) {}
+inline Value::Value(std::int64_t i) : data(i) {}
+inline Value::Value(int i) : data(std::int64_t{i}) {}
+inline Value::Value(std::string s) : data(std::move(s)) {}
+inline Value::Value(const char* s) : data(std::string(s)) {}
+inline Value::Value(List l) : data(std::move(l)) {}
+inline Value::Value(Dict d) : data(std::move(d)) {}
 
 enum class BencodeError {
     truncated,              // input ends inside a value
