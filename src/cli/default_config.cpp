@@ -189,6 +189,25 @@ servers = ["127.0.0.1:5300"]
 [resolver.limits]
 idle_timeout = 10               # seconds a TCP client may sit idle between queries
 max_connections = 1000
+
+# BitTorrent tracker: HTTP announce/scrape (BEP 3, 23, 48) on TCP and the UDP tracker (BEP 15) on
+# the same port number; the stats page is at http://127.0.0.1:6969/. Any info-hash is tracked.
+# Make a torrent for it: layer7 torrent make FILE --tracker http://127.0.0.1:6969/announce
+[tracker]
+enabled = true
+listen = "127.0.0.1:6969"
+http = true
+udp = true
+interval = 1800                 # seconds clients wait between announces
+min_interval = 60               # and at least this
+peer_ttl = 3600                 # a peer silent this long is dropped (2 x interval)
+default_numwant = 50            # peers per reply when the client does not say
+max_numwant = 200               # cap on what a client may ask for
+max_torrents = 100000
+max_peers_per_torrent = 10000
+
+[tracker.limits]
+idle_timeout = 30               # keep-alive between announces on one connection
 )toml";
 }
 

@@ -13,6 +13,7 @@
 #include "http/server/service.hpp"
 #include "mail/pop3/service.hpp"
 #include "mail/smtp/service.hpp"
+#include "torrent/tracker_service.hpp"
 
 namespace layer7::cli {
 
@@ -80,6 +81,12 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
         dns::resolver::ResolverConfig resolver = dns::resolver::parse_resolver_config(section);
         if (resolver.enabled)
             plan.services.push_back(dns::resolver::make_resolver_service(resolver));
+    }
+
+    if (core::Section section = root.section("tracker"); section.present()) {
+        torrent::TrackerConfig tracker = torrent::parse_tracker_config(section);
+        if (tracker.enabled)
+            plan.services.push_back(torrent::make_tracker_service(tracker));
     }
 
     root.finish();

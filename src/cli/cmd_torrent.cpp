@@ -1,0 +1,154 @@
+// `layer7 torrent make|info` (.torrent files) and `layer7 tracker serve` (HTTP + UDP tracker).
+#include <ctime>
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "torrent/magnet.hpp"
+#include "torrent/sha1.hpp"
+#include "torrent/torrent_file.hpp"
+#include "torrent/tracker_service.hpp"
+
+namespace layer7::cli {
+
+namespace {
+
+// "262144", "256K", "1M": bytes with an optional binary K/M suffix.
+std::optional<std::uint64_t> parse_size(const std::string& text)
+{
+    std::uint64_t n = 0, unit = 1;
+    std::size_t digits = 0;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9' && digits < 12)
+        n = n * 10 + static_cast<std::uint64_t>(text[digits++] - '0');
+    const std::string suffix = text.substr(digits);
+    if (suffix == "K" || suffix == "k" || suffix == "KiB")
+        unit = 1024;
+    else if (suffix == "M" || suffix == "m" || suffix == "MiB")
+        unit = 1024 * 1024;
+    else if (!suffix.empty())
+        return std::nullopt;
+    if (digits == 0)
+        return std::nullopt;
+    return n * unit;
+}
+
+void print_info(const torrent::Metainfo& meta)
+{
+    const auto hash = torrent::info_hash_of(meta.info_bytes);
+    std::cout << "name:         " << meta.name << "\n"
+              << "size:         " << meta.total_length() << " bytes\n"
+              << "files:        " << meta.files.size() << (meta.multi_file ? " (multi-file)" : "") << "\n";
+    for (const auto& f : meta.files) {
+        std::string path;
+        for (const auto& c : f.path)
+            path += (path.empty() ? "" : "/") + c;
+        std::cout << "  " << f.length << "  " << (meta.multi_file ? meta.name + "/" : "") << path << "\n";
+    }
+    std::cout << "piece length: " << meta.piece_length << "\n"
+              << "pieces:       " << meta.piece_count() << "\n"
+              << "info-hash:    " << hash.hex() << "\n";
+    for (const auto& t : meta.trackers())
+        std::cout << "tracker:      " << t << "\n";
+    if (meta.is_private)
+        std::cout << "private:      yes\n";
+    if (!meta.comment.empty())
+        std::cout << "comment:      " << meta.comment << "\n";
+    if (!meta.created_by.empty())
+        std::cout << "created by:   " << meta.created_by << "\n";
+    std::cout << "magnet:       " << torrent::to_uri({hash, meta.name, meta.trackers()}) << "\n";
+}
+
+}  // namespace
+
+void add_torrent_commands(CLI::App& app, Globals& g)
+{
+    auto* torrent_cmd = app.add_subcommand("torrent", "BitTorrent: make and inspect .torrent files");
+    torrent_cmd->require_subcommand(1);
+
+    struct Make {
+        std::string path, out, piece_size = "256K", comment;
+        std::vector<std::string> trackers;
+    };
+    static Make make;
+    auto* make_cmd = torrent_cmd->add_subcommand("make", "Hash a file or directory into a .torrent (BEP 3 v1)");
+    make_cmd->add_option("PATH", make.path, "file or directory to share")->required();
+    make_cmd->add_option("--tracker", make.trackers, "announce URL (repeat for more)")->required();
+    make_cmd->add_option("-o,--output", make.out, "the .torrent to write (default NAME.torrent)");
+    make_cmd->add_option("--piece-size", make.piece_size, "bytes per piece, power of two, e.g. 256K (default)");
+    make_cmd->add_option("--comment", make.comment, "comment stored in the torrent");
+    make_cmd->callback([&g] {
+        setup(g, "warn");
+        torrent::MakeOptions options;
+        options.trackers = make.trackers;
+        options.comment = make.comment;
+        options.creation_date = static_cast<std::int64_t>(std::time(nullptr));
+        auto piece = parse_size(make.piece_size);
+        if (!piece || !torrent::valid_piece_length(*piece)) {
+            std::cerr << "layer7: --piece-size must be a power of two from 16K to 64M\n";
+            g.status = exit_usage;
+            return;
+        }
+        options.piece_length = *piece;
+        auto meta = torrent::make_torrent(make.path, options);
+        if (!meta) {
+            std::cerr << "layer7: " << meta.error() << "\n";
+            g.status = exit_failure;
+            return;
+        }
+        const std::string out = make.out.empty() ? meta->name + ".torrent" : make.out;
+        std::string error;
+        if (!torrent::write_file_atomically(out, torrent::encode_metainfo(*meta), error)) {
+            std::cerr << "layer7: " << error << "\n";
+            g.status = exit_failure;
+            return;
+        }
+        std::cout << "wrote " << out << "\n";
+        print_info(*meta);
+    });
+
+    static std::string info_file;
+    auto* info_cmd = torrent_cmd->add_subcommand("info", "Show a .torrent: files, pieces, info-hash, magnet link");
+    info_cmd->add_option("FILE", info_file, ".torrent file")->required();
+    info_cmd->callback([&g] {
+        setup(g, "warn");
+        auto meta = torrent::read_torrent(info_file);
+        if (!meta) {
+            std::cerr << "layer7: " << meta.error() << "\n";
+            g.status = exit_failure;
+            return;
+        }
+        print_info(*meta);
+    });
+
+    auto* tracker_cmd = app.add_subcommand("tracker", "BitTorrent tracker (HTTP and UDP on one port)");
+    tracker_cmd->require_subcommand(1);
+    struct Serve {
+        std::string listen = "127.0.0.1:6969";
+        int interval = 1800;
+        bool no_udp = false;
+    };
+    static Serve serve;
+    auto* serve_cmd = tracker_cmd->add_subcommand("serve", "Serve announce, scrape and a stats page");
+    serve_cmd->add_option("--listen", serve.listen, "ADDR for both TCP (HTTP) and UDP (default 127.0.0.1:6969)");
+    serve_cmd->add_option("--interval", serve.interval, "seconds between announces (default 1800)")
+        ->check(CLI::Range(1, 86400));
+    serve_cmd->add_flag("--no-udp", serve.no_udp, "HTTP only");
+    serve_cmd->callback([&g] {
+        setup(g);
+        torrent::TrackerConfig config;
+        auto hp = parse_addr("--listen", serve.listen, true);
+        if (!hp) {
+            g.status = exit_usage;
+            return;
+        }
+        config.listen = *hp;
+        config.udp = !serve.no_udp;
+        config.policy.interval = std::chrono::seconds(serve.interval);
+        config.policy.min_interval = std::min(config.policy.min_interval, config.policy.interval);
+        config.policy.peer_ttl = 2 * config.policy.interval;
+        std::vector<std::unique_ptr<core::Service>> services;
+        services.push_back(torrent::make_tracker_service(config));
+        g.status = run_services(services, g.threads);
+    });
+}
+
+}  // namespace layer7::cli
