@@ -40,7 +40,11 @@ void strip_hop_by_hop(Fields& fields)
 
 void append_via(Fields& fields, const Version& version, std::string_view received_by)
 {
-    std::string entry = std::to_string(version.major) + "." + std::to_string(version.minor) + " ";
+    // RFC 9110 §7.6.3: the protocol version as the client sent it ("1.1"; HTTP/2 has no minor: "2").
+    std::string entry = std::to_string(version.major);
+    if (version.major < 2)
+        entry += "." + std::to_string(version.minor);
+    entry += ' ';
     entry += received_by;
     entry += " (layer7)";
     fields.add("Via", entry);

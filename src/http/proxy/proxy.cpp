@@ -134,11 +134,19 @@ core::awaitable<ProxyReply> Proxy::handle(const Request& request, core::ByteSour
             --stats_.requests;  // looking at the counters does not change them
             co_return status_page();
         }
-        if (!options_.origin)
+        if (options_.origin) {
+            t.url = *options_.origin;
+            t.url.path_and_query = request.target;
+        } else if (const auto host = request.fields.get("Host"); request.version.major == 2 && host) {
+            // HTTP/2 has no absolute-form: a forward proxy's target is :authority plus :path.
+            auto url = parse_url("http://" + std::string(*host) + request.target);
+            if (!url)
+                co_return error(Status::bad_request, "Bad Request", "invalid :authority");
+            t.url = std::move(*url);
+        } else {
             co_return error(Status::bad_request, "Bad Request",
                             "this is a proxy: send absolute-form requests (curl -x), or run it with --origin");
-        t.url = *options_.origin;
-        t.url.path_and_query = request.target;
+        }
     } else if (parsed->form == TargetForm::absolute) {
         auto url = parse_url(request.target);
         if (!url || (url->scheme != "http" && url->scheme != "https"))

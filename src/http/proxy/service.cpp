@@ -28,6 +28,7 @@ Config parse_config(core::Section s, const std::string& data_dir)
         s.integer("max_object", static_cast<std::int64_t>(c.max_object), 0, std::int64_t(1) << 40));
     c.origin = s.string("origin", c.origin);
     c.store_set_cookie = s.boolean("store_set_cookie", c.store_set_cookie);
+    c.h2 = s.boolean("h2", c.h2);
     if (!c.origin.empty()) {
         auto url = parse_url(c.origin);
         if (!url || (url->scheme != "http" && url->scheme != "https"))
@@ -95,6 +96,7 @@ public:
         handler_ = std::make_unique<ProxyHandler>(*proxy_, config_.limits.idle_timeout);
         options_.limits = config_.limits;
         options_.header_timeout = config_.header_timeout;
+        options_.h2c = config_.h2;
 
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), config_.limits.max_connections,
                                               [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {

@@ -22,6 +22,7 @@ struct Config {
     std::uint64_t memory_size = 64u << 20;     // hot entries in memory
     std::uint64_t max_object = 16u << 20;      // larger responses are not stored
     std::string origin;                        // reverse-proxy mode: http(s)://host[:port]
+    bool h2 = true;                            // clients may speak h2c (prior knowledge or Upgrade)
     bool store_set_cookie = false;             // store responses with Set-Cookie (the cookie is never served)
     std::vector<std::uint16_t> connect_ports{443};
     std::chrono::seconds connect_timeout{10};

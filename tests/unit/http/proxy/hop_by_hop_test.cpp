@@ -32,6 +32,9 @@ TEST(HopByHop, ViaAndLoops)
     EXPECT_FALSE(via_contains(f, "127.0.0.1:3128"));
     append_via(f, Version{1, 1}, "127.0.0.1:3128");
     EXPECT_EQ(f.combined("Via"), "1.0 fred, 1.1 p.example.net, 1.1 127.0.0.1:3128 (layer7)");
+    Fields h2;
+    append_via(h2, Version{2, 0}, "p");
+    EXPECT_EQ(h2.combined("Via"), "2 p (layer7)");  // HTTP/2 has no minor version
     EXPECT_TRUE(via_contains(f, "127.0.0.1:3128"));
     EXPECT_FALSE(via_contains(f, "127.0.0.1:312"));
     EXPECT_TRUE(via_contains(f, "fred"));

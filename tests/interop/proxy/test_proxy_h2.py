@@ -1,0 +1,63 @@
+"""Clients speaking HTTP/2 to the proxy (h2c): curl with prior knowledge and by Upgrade in reverse
+(--origin) mode, cached like HTTP/1.1 requests; and a forward request by python3-h2, whose target
+is :authority plus :path since HTTP/2 has no absolute-form."""
+import socket
+
+import h2.config
+import h2.connection
+import h2.events
+
+from proxykit import HOST, DEADLINE, Origin, Proxy, curl, log_entries, wait_log
+
+
+def test_reverse_proxy_over_h2c(tmp_path):
+    origin = Origin(str(tmp_path))
+    proxy = Proxy(str(tmp_path), "--origin", origin.url)
+    try:
+        for flag in ("--http2-prior-knowledge", "--http2"):
+            r = curl("-s", flag, "-o", "-", "-w", "\n%{http_version}", proxy.url + "/old.txt")
+            body, version = r.stdout.rsplit("\n", 1)
+            assert version == "2"
+            assert body.encode() == origin.files["old.txt"]
+        wait_log(origin.log, "/old.txt", 1)
+        assert len(log_entries(origin.log, "/old.txt")) == 1  # the second came from the cache
+    finally:
+        proxy.stop()
+        origin.stop()
+
+
+def h2_get(port, authority, path):
+    """One GET over h2c with prior knowledge; returns (status, headers, body)."""
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    conn.initiate_connection()
+    with socket.create_connection((HOST, port), timeout=DEADLINE) as s:
+        s.sendall(conn.data_to_send())
+        conn.send_headers(1, [(":method", "GET"), (":scheme", "http"), (":authority", authority), (":path", path)],
+                          end_stream=True)
+        s.sendall(conn.data_to_send())
+        headers, body = {}, b""
+        while True:
+            data = s.recv(65536)
+            assert data, "connection closed early"
+            for event in conn.receive_data(data):
+                if isinstance(event, h2.events.ResponseReceived):
+                    headers = dict(event.headers)
+                elif isinstance(event, h2.events.DataReceived):
+                    body += event.data
+                    conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+                elif isinstance(event, h2.events.StreamEnded):
+                    return headers[":status"], headers, body
+            s.sendall(conn.data_to_send())
+
+
+def test_forward_proxy_over_h2c(tmp_path):
+    origin = Origin(str(tmp_path))
+    proxy = Proxy(str(tmp_path))
+    try:
+        status, headers, body = h2_get(proxy.port, f"{HOST}:{origin.port}", "/old.txt")
+        assert status == "200"
+        assert body == origin.files["old.txt"]
+        wait_log(origin.log, "/old.txt", 1)
+    finally:
+        proxy.stop()
+        origin.stop()
