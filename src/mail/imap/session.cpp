@@ -840,7 +840,9 @@ std::string Session::remove_deleted(const std::vector<std::size_t>* only, bool a
                 out += "* " + std::to_string(kept + 1) + " EXPUNGE\r\n";
             continue;
         }
-        view_.messages[kept++] = std::move(m);
+        if (kept != i)  // a self-move would empty the strings
+            view_.messages[kept] = std::move(m);
+        ++kept;
     }
     view_.messages.resize(kept);
     return out;
