@@ -30,7 +30,9 @@ mail::MimePart parse_or_plain(std::string_view bytes)
 
 std::size_t count_lines(std::string_view body)
 {
-    return static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n'));
+    // A last line without its line break (before a boundary) is still a line.
+    const bool partial = !body.empty() && body.back() != '\n';
+    return static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n')) + (partial ? 1 : 0);
 }
 
 std::string params_list(const mail::ParamField& field)

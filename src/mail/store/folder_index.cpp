@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "mail/store/maildir_name.hpp"
@@ -104,6 +105,7 @@ std::uint32_t fresh_validity(std::uint32_t old)
 }
 
 constexpr const char* list_file = "layer7-uidlist";
+constexpr const char* validity_file = "layer7-uidvalidity";
 
 }  // namespace
 
@@ -121,8 +123,13 @@ core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
     auto list = decode_uid_list(text);
     bool changed = false;
     if (!list) {
-        // Lost or corrupt: every message gets a new UID under a new UIDVALIDITY.
-        list = UidList{fresh_validity(0), 1, {}};
+        // Lost or corrupt: every message gets a new UID under a new UIDVALIDITY, above the last one
+        // handed out here (kept beside the list), so even a rebuild within the same second differs.
+        const std::string last = read_small_file(box.path() + "/" + validity_file);
+        const auto validity = fresh_validity(static_cast<std::uint32_t>(std::strtoul(last.c_str(), nullptr, 10)));
+        if (auto ec = write_durably(box.path(), validity_file, std::to_string(validity) + "\n"))
+            return core::fail(ec);
+        list = UidList{validity, 1, {}};
         changed = true;
     }
     std::unordered_map<std::string_view, std::size_t> by_unique;
