@@ -38,6 +38,7 @@ void add_http_commands(CLI::App& app, Globals& g);
 void add_dns_commands(CLI::App& app, Globals& g);
 void add_dns_resolve_command(CLI::App& dns_cmd, Globals& g);  // under `layer7 dns`
 void add_pop3_commands(CLI::App& app, Globals& g);
+void add_imap_commands(CLI::App& app, Globals& g);
 void add_mail_commands(CLI::App& app, Globals& g);
 void add_smtp_commands(CLI::App& app, Globals& g);
 void add_ftp_commands(CLI::App& app, Globals& g);

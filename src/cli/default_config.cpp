@@ -142,6 +142,24 @@ auth_failure_delay_ms = 1000    # before each failed PASS answer, doubled each t
 idle_timeout = 600              # RFC 1939 §3 autologout: at least 10 minutes
 max_line = 512                  # a longer command gets -ERR
 
+# IMAP (RFC 3501 + IDLE, UIDPLUS, MOVE, SPECIAL-USE, LITERAL+): the same Maildirs as POP3 and SMTP,
+# with Maildir++ folders (INBOX, Sent, Drafts, Trash, Junk) and a UID list per folder.
+[imap]
+enabled = true
+listen = "127.0.0.1:1143"
+users = ""                      # empty: DATA/users
+mail_root = ""                  # empty: DATA/mail
+domain = "localhost"            # the domain of users without domain=
+tls = true                      # STARTTLS with tls_cert/tls_key, or a dev certificate under DATA/tls
+plaintext_auth = false          # LOGIN without TLS only from loopback
+max_auth_failures = 3           # then the connection closes
+auth_failure_delay_ms = 1000    # before each failed login answer, doubled each time
+
+[imap.limits]
+idle_timeout = 1800             # RFC 3501 §5.4 autologout: at least 30 minutes
+max_line = 8192                 # RFC 7162 §4: at least 8192 octets
+max_message = 33554432          # the largest APPEND literal; a bigger announcement gets NO [TOOBIG]
+
 # DNS, authoritative (RFC 1034/1035): the textbook's zones networkutopia.com, crepes.fr and
 # hamburger.edu (A, NS, CNAME, MX), over UDP and TCP. Try: dig @127.0.0.1 -p 5300 crepes.fr MX
 [dns]

@@ -22,6 +22,7 @@ int main(int argc, char** argv)
     add_http_commands(app, g);
     add_dns_commands(app, g);
     add_pop3_commands(app, g);
+    add_imap_commands(app, g);
     add_mail_commands(app, g);
     add_smtp_commands(app, g);
     add_ftp_commands(app, g);

@@ -11,6 +11,7 @@
 #include "ftp/ftp.hpp"
 #include "http/proxy/service.hpp"
 #include "http/server/service.hpp"
+#include "mail/imap/service.hpp"
 #include "mail/pop3/service.hpp"
 #include "mail/smtp/service.hpp"
 #include "torrent/tracker_service.hpp"
@@ -69,6 +70,12 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
         pop3::Config pop3 = pop3::parse_config(section, plan.runtime.data);
         if (pop3.enabled)
             plan.services.push_back(pop3::make_service(pop3));
+    }
+
+    if (core::Section section = root.section("imap"); section.present()) {
+        imap::Config imap = imap::parse_config(section, plan.runtime.data);
+        if (imap.enabled)
+            plan.services.push_back(imap::make_service(imap));
     }
 
     if (core::Section section = root.section("dns"); section.present()) {

@@ -9,6 +9,7 @@ namespace {
 
 struct Walk {
     const MessageLimits& limits;
+    const char* base;  // the first byte of the whole message, for MimePart::offset
     std::size_t parts = 0;
 };
 
@@ -63,6 +64,9 @@ core::Result<MimePart, ParseError> parse_part(std::string_view bytes, std::size_
         return core::fail(parsed.error());
     MimePart part;
     part.header = std::move(parsed->header);
+    part.offset = static_cast<std::size_t>(bytes.data() - walk.base);
+    part.header_size = parsed->body_offset;
+    part.size = bytes.size();
     part.content_type = parse_param_field(part.header.get("Content-Type"));
     const std::string& type = part.content_type.value;
     if (type.empty() || type.find('/') == std::string::npos || type.front() == '/' || type.back() == '/')
@@ -120,7 +124,7 @@ bool MimePart::is_attachment() const
 
 core::Result<MimePart, ParseError> parse_message(std::string_view bytes, const MessageLimits& limits)
 {
-    Walk walk{limits};
+    Walk walk{limits, bytes.data()};
     return parse_part(bytes, 0, walk);
 }
 

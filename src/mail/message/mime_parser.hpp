@@ -21,6 +21,9 @@ struct MimePart {
     std::string filename;           // UTF-8: disposition filename, else Content-Type name
     std::string body;               // leaf: decoded content; multipart: empty
     std::vector<MimePart> parts;    // multipart children, in order
+    // Where the part lies in the bytes given to parse_message() (IMAP BODY[1.2], BODYSTRUCTURE
+    // sizes): its header starts at `offset`, its raw (still encoded) body `header_size` later.
+    std::size_t offset = 0, header_size = 0, size = 0;
 
     bool is_multipart() const;
     // An attachment: disposition "attachment", or a leaf with a filename.

@@ -1,0 +1,54 @@
+// What an IMAP session may do with a logged-in user's mail: the narrow interface between the pure
+// Session and the store. The server implements it on mail::Mailboxes (store_account.hpp); unit
+// tests and the fuzz target use an in-memory one, so the session runs without files or sockets.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace layer7::imap {
+
+struct MessageRef {
+    std::uint32_t uid = 0;
+    std::string flags;       // Maildir flag letters, sorted: "FRS"
+    std::uint64_t size = 0;  // octets with CRLF line ends (RFC822.SIZE)
+    std::string key;         // the store's name for it (the Maildir unique part)
+};
+
+struct FolderSnapshot {
+    std::uint32_t validity = 0;
+    std::uint32_t next = 1;
+    std::vector<MessageRef> messages;  // ascending uid
+};
+
+class Account {
+public:
+    virtual ~Account() = default;
+    virtual std::vector<std::string> folders() = 0;  // INBOX first
+    virtual std::vector<std::string> subscriptions() = 0;
+    // errc::invalid_argument (name), file_exists, no_such_file_or_directory, operation_not_permitted,
+    // directory_not_empty, or an OS error.
+    virtual std::error_code create(std::string_view name) = 0;
+    virtual std::error_code remove(std::string_view name) = 0;
+    virtual std::error_code rename(std::string_view from, std::string_view to) = 0;
+    virtual std::error_code subscribe(std::string_view name, bool on) = 0;
+    // The folder now (messages others added or removed included); errc::no_such_file_or_directory.
+    virtual core::Result<FolderSnapshot, std::error_code> snapshot(std::string_view folder) = 0;
+    // The message with CRLF line ends; nullopt when it is gone.
+    virtual std::optional<std::string> read(std::string_view folder, const MessageRef& message) = 0;
+    virtual std::int64_t internal_date(std::string_view folder, const MessageRef& message) = 0;  // seconds
+    // Sets exactly `flags` (Maildir letters); updates message.flags.
+    virtual std::error_code set_flags(std::string_view folder, MessageRef& message, std::string_view flags) = 0;
+    virtual std::error_code expunge(std::string_view folder, const MessageRef& message) = 0;
+    // Stores a message (CRLF or LF) with flags and an INTERNALDATE (0: now); returns its UID.
+    virtual core::Result<std::uint32_t, std::error_code> append(std::string_view folder, std::string_view message,
+                                                               std::string_view flags, std::int64_t date) = 0;
+};
+
+}  // namespace layer7::imap

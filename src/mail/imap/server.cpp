@@ -1,0 +1,176 @@
+// The IMAP connection shell: see server.hpp. Timeouts live in the Stream (its idle watchdog); the
+// Session decides everything else. Store work is synchronous file I/O on the worker thread.
+#include "mail/imap/server.hpp"
+
+#include <optional>
+
+#include <spdlog/spdlog.h>
+
+#include "core/net/line_reader.hpp"
+#include "core/users/users.hpp"
+#include "mail/imap/folder_watch.hpp"
+#include "mail/imap/store_account.hpp"
+#include "mail/store/accounts.hpp"
+
+namespace layer7::imap {
+
+namespace {
+
+std::unique_ptr<StoreAccount> open_account(const ServerContext& context, const std::string& login)
+{
+    auto users = core::Users::load(context.config.users_path());
+    if (!users) {
+        spdlog::error("imap: {}", users.error());
+        return nullptr;
+    }
+    const auto account = mail::Accounts(*users, context.config.domain).find_login(login);
+    if (!account)
+        return nullptr;  // removed between the password check and now
+    auto box = context.store.mailbox(account->domain, account->user);
+    if (!box)
+        return nullptr;
+    auto opened = std::make_unique<StoreAccount>(box->path());
+    if (auto ec = opened->open()) {
+        spdlog::error("imap: cannot open {}: {}", box->path(), ec.message());
+        return nullptr;
+    }
+    return opened;
+}
+
+// IDLE: a watcher coroutine pushes untagged news while this one waits for "DONE". Reading is never
+// cancelled (no input is lost); the watcher is stopped and awaited before anything else is written.
+core::awaitable<Step> idle(core::Stream& stream, core::LineReader& reader, Session& session, StoreAccount* account)
+{
+    auto executor = co_await asio::this_coro::executor;
+    const std::string path = account && !session.selected_folder().empty()
+                                 ? account->folder_path(session.selected_folder())
+                                 : std::string();
+    FolderWatch watch(executor, path);
+    asio::steady_timer finished(executor, asio::steady_timer::time_point::max());
+    bool stop = false, done = false;
+    asio::co_spawn(
+        executor,
+        [&]() -> core::awaitable<void> {
+            while (!stop && co_await watch.changed()) {
+                if (stop)
+                    break;
+                Step news = session.on_idle_changed();
+                if (!news.wire.empty() && co_await stream.write(news.wire))
+                    break;
+            }
+            done = true;
+            finished.cancel();
+        },
+        asio::detached);
+    const core::ReadLine line = co_await reader.read_line();
+    stop = true;
+    watch.cancel();
+    if (!done)
+        co_await finished.async_wait(core::use_tuple);
+    if (line.status != core::ReadStatus::line) {
+        Step closing;
+        closing.action = Action::close;
+        co_return closing;
+    }
+    co_return session.on_idle_line(line.text);
+}
+
+core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& context)
+{
+    Client client;
+    client.loopback = stream.peer().address().is_loopback();
+    Session session(context.policy, client);
+    CommandAssembler assembler(context.policy.limits);
+    core::LineReader reader(stream, context.policy.limits.max_line);
+    std::unique_ptr<StoreAccount> account;
+    std::string user;
+    if (co_await stream.write(session.greeting()))
+        co_return;
+    for (;;) {
+        core::ReadLine line = co_await reader.read_line();
+        Step step;
+        if (line.status == core::ReadStatus::timed_out) {
+            co_await stream.write("* BYE autologout timer expired\r\n");
+            co_return;
+        }
+        if (line.status == core::ReadStatus::closed)
+            co_return;
+        if (line.status == core::ReadStatus::too_long) {
+            assembler.reset();
+            step = session.on_line_too_long();
+        } else if (session.wants_continuation()) {
+            step = session.on_continuation(line.text);
+        } else {
+            CommandAssembler::Event event = assembler.on_line(line.text);
+            bool broken = false;
+            while (event.status == CommandAssembler::Status::need_literal) {
+                if (event.synchronizing && co_await stream.write("+ OK\r\n"))
+                    co_return;
+                auto [status, bytes] = co_await reader.read_exactly(static_cast<std::size_t>(event.literal_size));
+                if (status != core::ReadStatus::line)
+                    co_return;
+                assembler.on_literal(std::move(bytes));
+                line = co_await reader.read_line();
+                if (line.status == core::ReadStatus::too_long) {
+                    assembler.reset();
+                    broken = true;
+                    break;
+                }
+                if (line.status != core::ReadStatus::line)
+                    co_return;
+                event = assembler.on_line(line.text);
+            }
+            if (broken)
+                step = session.on_line_too_long();
+            else if (event.status == CommandAssembler::Status::refused)
+                step = session.on_refused(event);
+            else
+                step = session.on_command(assembler.take());
+        }
+        for (bool more = true; more;) {
+            if (step.delay.count() > 0) {
+                spdlog::warn("imap: authentication failed from {}", stream.peer_string());
+                asio::steady_timer timer(co_await asio::this_coro::executor, step.delay);
+                co_await timer.async_wait(core::use_tuple);
+            }
+            if (!step.wire.empty() && co_await stream.write(step.wire))
+                co_return;
+            switch (step.action) {
+            case Action::read_command:
+                more = false;
+                break;
+            case Action::open_account:
+                account = open_account(context, step.user);
+                if (account)
+                    spdlog::info("imap: {} logged in from {}", step.user, stream.peer_string());
+                step = session.on_account(account.get());
+                break;
+            case Action::start_tls:
+                reader.discard_buffered();  // CVE-2011-0411: no pipelined plaintext survives
+                if (!context.tls || co_await stream.start_tls_server(*context.tls))
+                    co_return;
+                session.on_tls_started();
+                more = false;
+                break;
+            case Action::idle: {
+                step = co_await idle(stream, reader, session, account.get());
+                break;
+            }
+            case Action::close:
+                co_return;
+            }
+        }
+    }
+}
+
+}  // namespace
+
+core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const ServerContext& context)
+{
+    core::Stream stream(std::move(socket), core::Role::server);
+    stream.set_timeout(context.config.limits.idle_timeout);
+    co_await dialogue(stream, context);
+    co_await stream.shutdown();
+}
+
+}  // namespace layer7::imap

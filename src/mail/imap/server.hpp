@@ -1,0 +1,26 @@
+// The IMAP connection shell: drives a Session over a Stream, assembles literals, opens the user's
+// store, performs STARTTLS and waits in IDLE for the folder to change.
+#pragma once
+
+#include <memory>
+
+#include <asio/ssl/context.hpp>
+
+#include "core/net/asio.hpp"
+#include "mail/imap/service.hpp"
+#include "mail/imap/session.hpp"
+#include "mail/store/store.hpp"
+
+namespace layer7::imap {
+
+struct ServerContext {
+    Config config;
+    Policy policy;                            // check_credentials reads the users file
+    mail::Store store;
+    std::shared_ptr<asio::ssl::context> tls;  // null: no STARTTLS
+};
+
+// One connection, from greeting to close; errors and timeouts end it quietly.
+core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const ServerContext& context);
+
+}  // namespace layer7::imap

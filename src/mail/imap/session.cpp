@@ -1,0 +1,1190 @@
+// The pure IMAP session: see session.hpp.
+//
+// Theory of operation (RFC 3501 §3). NOT AUTHENTICATED: LOGIN or AUTHENTICATE PLAIN check the
+// password through Policy::check_credentials (plaintext only over TLS or loopback unless allowed),
+// then ask the shell to open the account (Action::open_account → on_account()). AUTHENTICATED:
+// mailbox commands through the Account. SELECTED: `view_` is the folder as this session has
+// announced it — message sequence numbers are indexes into it. After each command the folder is
+// looked at again (refresh): new UIDs become "* n EXISTS", changed flags "* n FETCH (FLAGS …)",
+// and vanished UIDs "* n EXPUNGE" — except after FETCH, STORE and SEARCH, where RFC 3501 §7.4.1
+// forbids EXPUNGE, so a vanished message stays in the view until a later command. IDLE asks the
+// shell to wait; every folder change it reports is a refresh with EXPUNGE allowed.
+#include "mail/imap/session.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "core/bytes/base64.hpp"
+#include "mail/imap/dates.hpp"
+#include "mail/imap/message_view.hpp"
+#include "mail/imap/search.hpp"
+#include "mail/store/folder_name.hpp"
+
+namespace layer7::imap {
+
+namespace {
+
+constexpr unsigned not_auth = 1, auth = 2, selected = 4;
+
+struct FlagName {
+    char letter;
+    std::string_view name;
+};
+constexpr FlagName flag_names[] = {
+    {'R', "\\Answered"}, {'F', "\\Flagged"}, {'T', "\\Deleted"}, {'S', "\\Seen"}, {'D', "\\Draft"}};
+constexpr std::string_view system_flags = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
+
+std::string imap_flags(std::string_view letters)
+{
+    std::string out = "(";
+    for (const auto& f : flag_names)
+        if (letters.find(f.letter) != std::string_view::npos) {
+            if (out.size() > 1)
+                out += ' ';
+            out += f.name;
+        }
+    return out + ")";
+}
+
+std::optional<char> letter_of(std::string_view flag)
+{
+    for (const auto& f : flag_names)
+        if (iequals(f.name, flag))
+            return f.letter;
+    return std::nullopt;  // a keyword or \Recent: not stored (PERMANENTFLAGS says so)
+}
+
+std::string sorted(std::string letters)
+{
+    std::sort(letters.begin(), letters.end());
+    letters.erase(std::unique(letters.begin(), letters.end()), letters.end());
+    return letters;
+}
+
+std::string uid_set_text(const std::vector<std::uint32_t>& uids)
+{
+    std::string out;
+    for (std::size_t i = 0; i < uids.size();) {
+        std::size_t j = i;
+        while (j + 1 < uids.size() && uids[j + 1] == uids[j] + 1)
+            ++j;
+        if (!out.empty())
+            out += ',';
+        out += std::to_string(uids[i]);
+        if (j > i)
+            out += ":" + std::to_string(uids[j]);
+        i = j + 1;
+    }
+    return out;
+}
+
+// LIST patterns (RFC 3501 §6.3.8): '*' matches anything, '%' anything but the delimiter.
+bool wildcard_match(std::string_view pattern, std::string_view name)
+{
+    if (pattern.empty())
+        return name.empty();
+    if (pattern.front() == '*' || pattern.front() == '%') {
+        for (std::size_t i = 0; i <= name.size(); ++i) {
+            if (wildcard_match(pattern.substr(1), name.substr(i)))
+                return true;
+            if (i < name.size() && pattern.front() == '%' && name[i] == mail::folder_delimiter)
+                return false;
+        }
+        return false;
+    }
+    return !name.empty() && pattern.front() == name.front() && wildcard_match(pattern.substr(1), name.substr(1));
+}
+
+bool list_match(std::string_view pattern, std::string_view name)
+{
+    // INBOX is case-insensitive; so is its spelling in a pattern.
+    if (mail::is_inbox(name) && pattern.size() >= 5 && mail::is_inbox(pattern.substr(0, 5)))
+        return wildcard_match("INBOX" + std::string(pattern.substr(5)), "INBOX");
+    return wildcard_match(pattern, name);
+}
+
+std::string error_text(const std::error_code& ec)
+{
+    if (ec == std::errc::file_exists)
+        return "[ALREADYEXISTS] mailbox already exists";
+    if (ec == std::errc::no_such_file_or_directory)
+        return "[NONEXISTENT] no such mailbox";
+    if (ec == std::errc::invalid_argument)
+        return "[CANNOT] invalid mailbox name";
+    if (ec == std::errc::operation_not_permitted)
+        return "[CANNOT] not allowed for INBOX";
+    if (ec == std::errc::directory_not_empty)
+        return "[INUSE] mailbox has children";
+    return "[SERVERBUG] " + ec.message();
+}
+
+}  // namespace
+
+struct Session::Context {
+    std::string tag;
+    bool uid = false;
+    Reader& in;
+    bool examine = false;  // SELECT and EXAMINE share a handler
+};
+
+struct Session::Command {
+    std::string_view name;
+    Step (Session::*handler)(Context&);
+    unsigned states;
+    bool allows_uid;      // FETCH, STORE, COPY, MOVE, SEARCH, EXPUNGE
+    bool no_expunge;      // FETCH, STORE, SEARCH: no EXPUNGE responses after it
+};
+
+const Session::Command* Session::find(std::string_view name)
+{
+    static constexpr std::array<Command, 31> table{{
+        {"CAPABILITY", &Session::capability, not_auth | auth | selected, false, false},
+        {"NOOP", &Session::noop, not_auth | auth | selected, false, false},
+        {"LOGOUT", &Session::logout, not_auth | auth | selected, false, false},
+        {"STARTTLS", &Session::starttls, not_auth, false, false},
+        {"LOGIN", &Session::login, not_auth, false, false},
+        {"AUTHENTICATE", &Session::authenticate, not_auth, false, false},
+        {"ID", &Session::id, not_auth | auth | selected, false, false},
+        {"SELECT", &Session::select, auth | selected, false, false},
+        {"EXAMINE", &Session::select, auth | selected, false, false},
+        {"CREATE", &Session::create, auth | selected, false, false},
+        {"DELETE", &Session::remove, auth | selected, false, false},
+        {"RENAME", &Session::rename, auth | selected, false, false},
+        {"SUBSCRIBE", &Session::subscribe, auth | selected, false, false},
+        {"UNSUBSCRIBE", &Session::unsubscribe, auth | selected, false, false},
+        {"LIST", &Session::list, auth | selected, false, false},
+        {"LSUB", &Session::lsub, auth | selected, false, false},
+        {"STATUS", &Session::status, auth | selected, false, false},
+        {"APPEND", &Session::append, auth | selected, false, false},
+        {"NAMESPACE", &Session::namespace_, auth | selected, false, false},
+        {"ENABLE", &Session::enable, auth | selected, false, false},
+        {"IDLE", &Session::idle, auth | selected, false, false},
+        {"CHECK", &Session::check, selected, false, false},
+        {"CLOSE", &Session::close, selected, false, false},
+        {"UNSELECT", &Session::unselect, selected, false, false},
+        {"EXPUNGE", &Session::expunge, selected, true, false},
+        {"SEARCH", &Session::search, selected, true, true},
+        {"FETCH", &Session::fetch, selected, true, true},
+        {"STORE", &Session::store, selected, true, true},
+        {"COPY", &Session::copy, selected, true, false},
+        {"MOVE", &Session::move, selected, true, false},
+        {"UID", &Session::uid, selected, false, false},
+    }};
+    for (const auto& c : table)
+        if (iequals(c.name, name))
+            return &c;
+    return nullptr;
+}
+
+Session::Session(const Policy& policy, Client client) : policy_(policy), client_(client), tls_(client.tls) {}
+
+std::string Session::capabilities() const
+{
+    std::string out = "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE NAMESPACE UNSELECT";
+    if (state_ == State::not_authenticated) {
+        if (policy_.tls_available && !tls_)
+            out += " STARTTLS";
+        out += login_allowed() ? " AUTH=PLAIN" : " LOGINDISABLED";
+    } else {
+        out += " UIDPLUS MOVE CHILDREN LIST-EXTENDED SPECIAL-USE";
+    }
+    return out;
+}
+
+std::string Session::greeting() const
+{
+    return "* OK [CAPABILITY " + capabilities() + "] " + policy_.greeting + "\r\n";
+}
+
+Step Session::tagged(const std::string& tag, std::string_view status, std::string_view text, std::string untagged)
+{
+    Step s;
+    s.wire = std::move(untagged);
+    s.wire.append(tag).append(" ").append(status).append(" ").append(text).append("\r\n");
+    return s;
+}
+
+Step Session::bad(const std::string& tag, std::string_view text)
+{
+    if (++errors_ >= policy_.max_errors) {
+        state_ = State::logout;
+        Step s = tagged(tag, "BAD", text, {});
+        s.wire += "* BYE too many errors\r\n";
+        s.action = Action::close;
+        return s;
+    }
+    return tagged(tag, "BAD", text);
+}
+
+Step Session::on_command(const RawCommand& raw)
+{
+    if (state_ == State::logout || pending_tag_ || sasl_tag_ || idle_tag_) {
+        Step s;  // the shell's mistake: nothing is said
+        s.action = Action::close;
+        return s;
+    }
+    Reader in(raw);
+    auto tag = in.atom();
+    if (!tag || tag->find('+') != std::string::npos || !in.space())
+        return bad("*", "missing tag");
+    auto name = in.atom();
+    if (!name)
+        return bad(*tag, "missing command");
+    const Command* command = find(*name);
+    if (!command)
+        return bad(*tag, "unknown command");
+    const unsigned now = state_ == State::not_authenticated ? not_auth : state_ == State::authenticated ? auth : selected;
+    if (!(command->states & now))
+        return bad(*tag, now == not_auth ? "log in first" : now == auth ? "select a mailbox first" : "already logged in");
+    Context c{*tag, false, in, iequals(*name, "EXAMINE")};
+    bool no_expunge = command->no_expunge;
+    if (command->handler == &Session::uid) {  // "UID FETCH …": the command after UID decides
+        c.uid = true;
+        const Command* inner = nullptr;
+        if (in.space())
+            if (auto sub = in.atom())
+                inner = find(*sub);
+        if (!inner || !inner->allows_uid)
+            return bad(*tag, "UID takes COPY, MOVE, FETCH, STORE, SEARCH or EXPUNGE");
+        command = inner;
+        no_expunge = false;  // RFC 3501 §7.4.1: UID variants may see EXPUNGE
+    }
+    Step step = (this->*command->handler)(c);
+    if (state_ == State::selected && step.action == Action::read_command && !step.wire.empty()) {
+        // Untagged news goes before the tagged completion (the last line).
+        std::string news = refresh(!no_expunge);
+        if (!news.empty()) {
+            const auto last = step.wire.rfind("\r\n", step.wire.size() - 3);
+            step.wire.insert(last == std::string::npos ? 0 : last + 2, news);
+        }
+    }
+    return step;
+}
+
+Step Session::on_refused(const CommandAssembler::Event& event)
+{
+    Step s;
+    s.wire = event.error + "\r\n";
+    if (event.fatal) {
+        state_ = State::logout;
+        s.wire += "* BYE literal too large\r\n";
+        s.action = Action::close;
+    }
+    return s;
+}
+
+Step Session::on_line_too_long()
+{
+    return bad("*", "line too long");
+}
+
+// --- any state -----------------------------------------------------------------------------------
+
+Step Session::capability(Context& c)
+{
+    return tagged(c.tag, "OK", "CAPABILITY completed", "* CAPABILITY " + capabilities() + "\r\n");
+}
+
+Step Session::noop(Context& c)
+{
+    return tagged(c.tag, "OK", "NOOP completed");
+}
+
+Step Session::logout(Context& c)
+{
+    state_ = State::logout;
+    Step s = tagged(c.tag, "OK", "LOGOUT completed", "* BYE logging out\r\n");
+    s.action = Action::close;
+    return s;
+}
+
+Step Session::id(Context& c)
+{
+    return tagged(c.tag, "OK", "ID completed", "* ID (\"name\" \"layer7\")\r\n");
+}
+
+// --- not authenticated ---------------------------------------------------------------------------
+
+Step Session::starttls(Context& c)
+{
+    if (!policy_.tls_available || tls_)
+        return bad(c.tag, "STARTTLS not available");
+    Step s = tagged(c.tag, "OK", "Begin TLS negotiation now");
+    s.action = Action::start_tls;
+    return s;
+}
+
+void Session::on_tls_started()
+{
+    tls_ = true;
+}
+
+Step Session::login(Context& c)
+{
+    if (!login_allowed())
+        return tagged(c.tag, "NO", "[PRIVACYREQUIRED] LOGIN only after STARTTLS");
+    std::optional<std::string> user, password;
+    if (c.in.space())
+        user = c.in.astring();
+    if (user && c.in.space())
+        password = c.in.astring();
+    if (!password || !c.in.at_end())
+        return bad(c.tag, "LOGIN user password");
+    return login_as(c.tag, *user, *password);
+}
+
+Step Session::login_as(const std::string& tag, std::string_view user, std::string_view password)
+{
+    if (policy_.check_credentials && policy_.check_credentials(user, password)) {
+        pending_tag_ = tag;
+        Step s;
+        s.action = Action::open_account;
+        s.user = std::string(user);
+        return s;
+    }
+    ++auth_failures_;
+    Step s;
+    s.delay = policy_.auth_failure_delay * (1 << std::min<std::size_t>(auth_failures_ - 1, 10));
+    s.wire = tag + " NO [AUTHENTICATIONFAILED] invalid credentials\r\n";
+    if (auth_failures_ >= policy_.max_auth_failures) {
+        state_ = State::logout;
+        s.wire += "* BYE too many authentication failures\r\n";
+        s.action = Action::close;
+    }
+    return s;
+}
+
+Step Session::authenticate(Context& c)
+{
+    std::optional<std::string> mechanism;
+    if (c.in.space())
+        mechanism = c.in.atom();
+    if (!mechanism)
+        return bad(c.tag, "AUTHENTICATE mechanism");
+    if (!iequals(*mechanism, "PLAIN"))
+        return tagged(c.tag, "NO", "[CANNOT] only PLAIN is supported");
+    if (!login_allowed())
+        return tagged(c.tag, "NO", "[PRIVACYREQUIRED] AUTHENTICATE only after STARTTLS");
+    if (c.in.space()) {  // SASL-IR (RFC 4959): the response on the command line
+        auto initial = c.in.atom("=");
+        if (!initial || !c.in.at_end())
+            return bad(c.tag, "bad initial response");
+        sasl_tag_ = c.tag;
+        return on_continuation(*initial);
+    }
+    sasl_tag_ = c.tag;
+    Step s;
+    s.wire = "+ \r\n";
+    return s;
+}
+
+Step Session::on_continuation(std::string_view line)
+{
+    if (!sasl_tag_)
+        return on_line_too_long();
+    const std::string tag = std::exchange(sasl_tag_, std::nullopt).value();
+    if (line == "*")
+        return bad(tag, "AUTHENTICATE cancelled");
+    auto decoded = line == "=" ? std::optional<std::vector<std::uint8_t>>(std::vector<std::uint8_t>{})
+                               : core::base64_decode(line);
+    if (!decoded)
+        return bad(tag, "invalid base64");
+    // RFC 4616: [authzid] NUL authcid NUL passwd; we act only as the user who logs in.
+    const std::string message(decoded->begin(), decoded->end());
+    const auto first = message.find('\0');
+    const auto second = first == std::string::npos ? first : message.find('\0', first + 1);
+    if (second == std::string::npos)
+        return bad(tag, "malformed PLAIN response");
+    const std::string authzid = message.substr(0, first);
+    const std::string authcid = message.substr(first + 1, second - first - 1);
+    if (!authzid.empty() && authzid != authcid)
+        return tagged(tag, "NO", "[AUTHORIZATIONFAILED] cannot act as another user");
+    return login_as(tag, authcid, message.substr(second + 1));
+}
+
+Step Session::on_account(Account* account)
+{
+    const std::string tag = std::exchange(pending_tag_, std::nullopt).value_or("*");
+    if (!account)
+        return tagged(tag, "NO", "[UNAVAILABLE] mailbox unavailable");
+    account_ = account;
+    state_ = State::authenticated;
+    return tagged(tag, "OK", "[CAPABILITY " + capabilities() + "] logged in");
+}
+
+// --- authenticated -------------------------------------------------------------------------------
+
+void Session::deselect()
+{
+    selected_.clear();
+    view_ = {};
+    state_ = State::authenticated;
+}
+
+Step Session::select(Context& c)
+{
+    // The command's name is in the raw text: EXAMINE opens read-only.
+    std::optional<std::string> name;
+    if (c.in.space())
+        name = c.in.astring();
+    if (!name || !c.in.at_end())
+        return bad(c.tag, "SELECT mailbox");
+    std::string closed;
+    if (state_ == State::selected)
+        closed = "* OK [CLOSED] previous mailbox closed\r\n";
+    deselect();
+    read_only_ = c.examine;
+    auto snap = account_->snapshot(mail::is_inbox(*name) ? "INBOX" : *name);
+    if (!snap)
+        return tagged(c.tag, "NO", error_text(snap.error()), closed);
+    selected_ = mail::is_inbox(*name) ? "INBOX" : *name;
+    view_ = std::move(*snap);
+    state_ = State::selected;
+    std::string out = closed;
+    out += "* FLAGS " + std::string(system_flags) + "\r\n";
+    out += "* " + std::to_string(view_.messages.size()) + " EXISTS\r\n* 0 RECENT\r\n";
+    for (std::size_t i = 0; i < view_.messages.size(); ++i)
+        if (view_.messages[i].flags.find('S') == std::string::npos) {
+            out += "* OK [UNSEEN " + std::to_string(i + 1) + "] first unseen\r\n";
+            break;
+        }
+    out += "* OK [UIDVALIDITY " + std::to_string(view_.validity) + "] UIDs valid\r\n";
+    out += "* OK [UIDNEXT " + std::to_string(view_.next) + "] predicted next UID\r\n";
+    out += "* OK [PERMANENTFLAGS " + std::string(read_only_ ? "()" : system_flags) + "] limited\r\n";
+    return tagged(c.tag, "OK", read_only_ ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed", out);
+}
+
+Step Session::create(Context& c)
+{
+    std::optional<std::string> name;
+    if (c.in.space())
+        name = c.in.astring();
+    if (!name || !c.in.at_end())
+        return bad(c.tag, "CREATE mailbox");
+    if (!name->empty() && name->back() == mail::folder_delimiter)  // RFC 3501 §6.3.3: "foo." creates foo
+        name->pop_back();
+    // Every level of a hierarchical name exists as a folder (RFC 3501 §6.3.3 "create superiors").
+    for (std::size_t dot = name->find(mail::folder_delimiter); dot != std::string::npos;
+         dot = name->find(mail::folder_delimiter, dot + 1))
+        if (auto ec = account_->create(name->substr(0, dot)); ec && ec != std::errc::file_exists)
+            return tagged(c.tag, "NO", error_text(ec));
+    if (auto ec = account_->create(*name))
+        return tagged(c.tag, "NO", error_text(ec));
+    return tagged(c.tag, "OK", "CREATE completed");
+}
+
+Step Session::remove(Context& c)
+{
+    std::optional<std::string> name;
+    if (c.in.space())
+        name = c.in.astring();
+    if (!name || !c.in.at_end())
+        return bad(c.tag, "DELETE mailbox");
+    if (state_ == State::selected && *name == selected_)
+        deselect();
+    if (auto ec = account_->remove(*name))
+        return tagged(c.tag, "NO", error_text(ec));
+    return tagged(c.tag, "OK", "DELETE completed");
+}
+
+Step Session::rename(Context& c)
+{
+    std::optional<std::string> from, to;
+    if (c.in.space())
+        from = c.in.astring();
+    if (from && c.in.space())
+        to = c.in.astring();
+    if (!to || !c.in.at_end())
+        return bad(c.tag, "RENAME from to");
+    if (auto ec = account_->rename(*from, *to))
+        return tagged(c.tag, "NO", error_text(ec));
+    if (state_ == State::selected && selected_ == *from)
+        selected_ = *to;
+    return tagged(c.tag, "OK", "RENAME completed");
+}
+
+Step Session::subscribe(Context& c)
+{
+    std::optional<std::string> name;
+    if (c.in.space())
+        name = c.in.astring();
+    if (!name || !c.in.at_end())
+        return bad(c.tag, "SUBSCRIBE mailbox");
+    if (auto ec = account_->subscribe(mail::is_inbox(*name) ? "INBOX" : *name, true))
+        return tagged(c.tag, "NO", error_text(ec));
+    return tagged(c.tag, "OK", "SUBSCRIBE completed");
+}
+
+Step Session::unsubscribe(Context& c)
+{
+    std::optional<std::string> name;
+    if (c.in.space())
+        name = c.in.astring();
+    if (!name || !c.in.at_end())
+        return bad(c.tag, "UNSUBSCRIBE mailbox");
+    if (auto ec = account_->subscribe(mail::is_inbox(*name) ? "INBOX" : *name, false))
+        return tagged(c.tag, "NO", error_text(ec));
+    return tagged(c.tag, "OK", "UNSUBSCRIBE completed");
+}
+
+Step Session::list(Context& c)
+{
+    // LIST [(selection)] reference (pattern | (patterns)) [RETURN (options)]  — RFC 5258
+    bool only_subscribed = false, show_subscribed = false, recursive = false;
+    auto options = [&c](std::vector<std::string>& out) {
+        if (!c.in.consume('('))
+            return false;
+        while (!c.in.consume(')')) {
+            c.in.space();
+            auto word = c.in.atom();
+            if (!word)
+                return false;
+            out.push_back(upper(*word));
+        }
+        return true;
+    };
+    if (!c.in.space())
+        return bad(c.tag, "LIST reference pattern");
+    if (c.in.peek() == '(') {
+        std::vector<std::string> selection;
+        if (!options(selection) || !c.in.space())
+            return bad(c.tag, "bad selection options");
+        for (const auto& o : selection) {
+            if (o == "SUBSCRIBED")
+                only_subscribed = show_subscribed = true;
+            else if (o == "RECURSIVEMATCH")
+                recursive = true;
+            else if (o != "REMOTE" && o != "SPECIAL-USE")
+                return bad(c.tag, "unknown selection option");
+        }
+    }
+    (void)recursive;
+    auto reference = c.in.astring();
+    std::vector<std::string> patterns;
+    if (!reference || !c.in.space())
+        return bad(c.tag, "LIST reference pattern");
+    auto pattern = [&c]() -> std::optional<std::string> {
+        if (c.in.peek() == '"' || c.in.peek() == '{')
+            return c.in.string();
+        return c.in.atom("%*]");
+    };
+    if (c.in.consume('(')) {
+        do {
+            auto p = pattern();
+            if (!p)
+                return bad(c.tag, "bad pattern");
+            patterns.push_back(*p);
+        } while (c.in.space());
+        if (!c.in.consume(')'))
+            return bad(c.tag, "bad pattern list");
+    } else if (auto p = pattern()) {
+        patterns.push_back(*p);
+    } else {
+        return bad(c.tag, "bad pattern");
+    }
+    if (c.in.space()) {
+        auto word = c.in.atom();
+        std::vector<std::string> returns;
+        if (!word || !iequals(*word, "RETURN") || !c.in.space() || !options(returns))
+            return bad(c.tag, "bad RETURN options");
+        for (const auto& o : returns)
+            if (o == "SUBSCRIBED")
+                show_subscribed = true;
+    }
+    if (!c.in.at_end())
+        return bad(c.tag, "junk after LIST");
+    if (patterns.size() == 1 && patterns[0].empty())  // RFC 3501: the delimiter and root
+        return tagged(c.tag, "OK", "LIST completed", "* LIST (\\Noselect) \".\" \"\"\r\n");
+    const auto all = account_->folders();
+    const auto subscribed = account_->subscriptions();
+    auto is_subscribed = [&](const std::string& n) {
+        return std::find(subscribed.begin(), subscribed.end(), n) != subscribed.end();
+    };
+    std::string out;
+    for (const auto& name : all) {
+        if (only_subscribed && !is_subscribed(name))
+            continue;
+        if (!std::any_of(patterns.begin(), patterns.end(),
+                         [&](const std::string& p) { return list_match(*reference + p, name); }))
+            continue;
+        const std::string prefix = name + mail::folder_delimiter;
+        const bool children = std::any_of(all.begin(), all.end(), [&](const std::string& n) {
+            return n.rfind(prefix, 0) == 0;
+        });
+        std::string attributes = children ? "\\HasChildren" : "\\HasNoChildren";
+        if (auto use = mail::special_use(name); !use.empty())
+            attributes += " " + std::string(use);
+        if (show_subscribed && is_subscribed(name))
+            attributes += " \\Subscribed";
+        out += "* LIST (" + attributes + ") \".\" " + imap_string(name) + "\r\n";
+    }
+    return tagged(c.tag, "OK", "LIST completed", out);
+}
+
+Step Session::lsub(Context& c)
+{
+    std::optional<std::string> reference, pattern;
+    if (c.in.space())
+        reference = c.in.astring();
+    if (reference && c.in.space())
+        pattern = c.in.peek() == '"' || c.in.peek() == '{' ? c.in.string() : c.in.atom("%*]");
+    if (!pattern || !c.in.at_end())
+        return bad(c.tag, "LSUB reference pattern");
+    std::string out;
+    for (const auto& name : account_->subscriptions())
+        if (list_match(*reference + *pattern, name))
+            out += "* LSUB () \".\" " + imap_string(name) + "\r\n";
+    return tagged(c.tag, "OK", "LSUB completed", out);
+}
+
+Step Session::status(Context& c)
+{
+    std::optional<std::string> name;
+    std::vector<std::string> items;
+    if (c.in.space())
+        name = c.in.astring();
+    if (!name || !c.in.space() || !c.in.consume('('))
+        return bad(c.tag, "STATUS mailbox (items)");
+    do {
+        auto item = c.in.atom();
+        if (!item)
+            return bad(c.tag, "bad STATUS item");
+        items.push_back(upper(*item));
+    } while (c.in.space());
+    if (!c.in.consume(')') || !c.in.at_end())
+        return bad(c.tag, "bad STATUS items");
+    const std::string folder = mail::is_inbox(*name) ? "INBOX" : *name;
+    auto snap = account_->snapshot(folder);
+    if (!snap)
+        return tagged(c.tag, "NO", error_text(snap.error()));
+    std::string values;
+    for (const auto& item : items) {
+        std::uint64_t v = 0;
+        if (item == "MESSAGES")
+            v = snap->messages.size();
+        else if (item == "RECENT")
+            v = 0;
+        else if (item == "UIDNEXT")
+            v = snap->next;
+        else if (item == "UIDVALIDITY")
+            v = snap->validity;
+        else if (item == "UNSEEN")
+            v = static_cast<std::uint64_t>(std::count_if(snap->messages.begin(), snap->messages.end(), [](const MessageRef& m) {
+                return m.flags.find('S') == std::string::npos;
+            }));
+        else if (item == "SIZE")
+            for (const auto& m : snap->messages)
+                v += m.size;
+        else
+            return bad(c.tag, "unknown STATUS item " + item);
+        values += (values.empty() ? "" : " ") + item + " " + std::to_string(v);
+    }
+    return tagged(c.tag, "OK", "STATUS completed", "* STATUS " + imap_string(folder) + " (" + values + ")\r\n");
+}
+
+Step Session::append(Context& c)
+{
+    std::optional<std::string> name;
+    if (c.in.space())
+        name = c.in.astring();
+    if (!name || !c.in.space())
+        return bad(c.tag, "APPEND mailbox [flags] [date] message");
+    std::string letters;
+    if (c.in.peek() == '(') {
+        auto flags = c.in.flag_list(false);
+        if (!flags || !c.in.space())
+            return bad(c.tag, "bad flag list");
+        for (const auto& f : *flags)
+            if (auto l = letter_of(f))
+                letters += *l;
+    }
+    std::int64_t date = 0;
+    if (c.in.peek() == '"') {
+        auto text = c.in.quoted();
+        auto parsed = text ? parse_date_time(*text) : std::nullopt;
+        if (!parsed || !c.in.space())
+            return bad(c.tag, "bad date-time");
+        date = *parsed;
+    }
+    auto message = c.in.literal();
+    if (!message || !c.in.at_end())
+        return bad(c.tag, "APPEND needs the message as a literal");
+    const std::string folder = mail::is_inbox(*name) ? "INBOX" : *name;
+    auto snap = account_->snapshot(folder);
+    if (!snap)
+        return tagged(c.tag, "NO", snap.error() == std::errc::no_such_file_or_directory
+                                       ? "[TRYCREATE] no such mailbox"
+                                       : error_text(snap.error()));
+    auto uid = account_->append(folder, *message, sorted(letters), date);
+    if (!uid)
+        return tagged(c.tag, "NO", error_text(uid.error()));
+    return tagged(c.tag, "OK",
+                  "[APPENDUID " + std::to_string(snap->validity) + " " + std::to_string(*uid) + "] APPEND completed");
+}
+
+Step Session::namespace_(Context& c)
+{
+    return tagged(c.tag, "OK", "NAMESPACE completed", "* NAMESPACE ((\"\" \".\")) NIL NIL\r\n");
+}
+
+Step Session::enable(Context& c)
+{
+    // No extension we offer needs enabling (RFC 5161 §3.1: answer with what was enabled: nothing).
+    return tagged(c.tag, "OK", "ENABLE completed", "* ENABLED\r\n");
+}
+
+Step Session::idle(Context& c)
+{
+    if (!c.in.at_end())
+        return bad(c.tag, "IDLE takes no arguments");
+    idle_tag_ = c.tag;
+    Step s;
+    s.wire = (state_ == State::selected ? refresh(true) : std::string()) + "+ idling\r\n";
+    s.action = Action::idle;
+    return s;
+}
+
+Step Session::on_idle_line(std::string_view line)
+{
+    if (!idle_tag_)
+        return on_line_too_long();
+    const std::string tag = std::exchange(idle_tag_, std::nullopt).value();
+    std::string news = state_ == State::selected ? refresh(true) : std::string();
+    if (!iequals(line, "DONE"))
+        return bad(tag, "expected DONE");
+    return tagged(tag, "OK", "IDLE terminated", news);
+}
+
+Step Session::on_idle_changed()
+{
+    Step s;
+    s.action = Action::idle;
+    if (state_ == State::selected)
+        s.wire = refresh(true);
+    return s;
+}
+
+// --- selected ------------------------------------------------------------------------------------
+
+std::string Session::refresh(bool expunge_ok)
+{
+    auto snap = account_->snapshot(selected_);
+    if (!snap)
+        return {};  // the folder went away (DELETE elsewhere); keep what we have
+    std::string out;
+    if (snap->validity != view_.validity) {  // rebuilt UID list: every UID we sent is void
+        view_ = std::move(*snap);
+        return "* OK [UIDVALIDITY " + std::to_string(view_.validity) + "] UIDs renumbered\r\n* " +
+               std::to_string(view_.messages.size()) + " EXISTS\r\n";
+    }
+    std::map<std::uint32_t, const MessageRef*> now;
+    for (const auto& m : snap->messages)
+        now.emplace(m.uid, &m);
+    for (std::size_t i = 0; i < view_.messages.size();) {
+        auto it = now.find(view_.messages[i].uid);
+        if (it == now.end()) {
+            if (expunge_ok) {
+                out += "* " + std::to_string(i + 1) + " EXPUNGE\r\n";
+                view_.messages.erase(view_.messages.begin() + static_cast<std::ptrdiff_t>(i));
+                continue;
+            }
+        } else if (it->second->flags != view_.messages[i].flags) {
+            view_.messages[i].flags = it->second->flags;
+            out += "* " + std::to_string(i + 1) + " FETCH (UID " + std::to_string(view_.messages[i].uid) + " FLAGS " +
+                   imap_flags(view_.messages[i].flags) + ")\r\n";
+        }
+        ++i;
+    }
+    const std::uint32_t last = view_.messages.empty() ? 0 : view_.messages.back().uid;
+    const std::size_t before = view_.messages.size();
+    for (const auto& m : snap->messages)
+        if (m.uid > last)
+            view_.messages.push_back(m);
+    view_.next = snap->next;
+    if (view_.messages.size() != before)
+        out += "* " + std::to_string(view_.messages.size()) + " EXISTS\r\n";
+    return out;
+}
+
+std::vector<std::size_t> Session::resolve(const SequenceSet& set, bool uids) const
+{
+    std::vector<std::size_t> out;
+    const auto& m = view_.messages;
+    if (m.empty())
+        return out;
+    const std::uint32_t largest = uids ? m.back().uid : static_cast<std::uint32_t>(m.size());
+    for (std::size_t i = 0; i < m.size(); ++i)
+        if (set.contains(uids ? m[i].uid : static_cast<std::uint32_t>(i + 1), largest))
+            out.push_back(i);
+    return out;
+}
+
+Step Session::check(Context& c)
+{
+    return tagged(c.tag, "OK", "CHECK completed");
+}
+
+std::string Session::remove_deleted(const std::vector<std::size_t>* only, bool announce)
+{
+    std::string out;
+    std::vector<bool> chosen(view_.messages.size(), only == nullptr);
+    if (only)
+        for (auto i : *only)
+            chosen[i] = true;
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < view_.messages.size(); ++i) {
+        auto& m = view_.messages[i];
+        if (chosen[i] && m.flags.find('T') != std::string::npos && !account_->expunge(selected_, m)) {
+            if (announce)
+                out += "* " + std::to_string(kept + 1) + " EXPUNGE\r\n";
+            continue;
+        }
+        if (kept != i)  // a self-move would empty the strings
+            view_.messages[kept] = std::move(m);
+        ++kept;
+    }
+    view_.messages.resize(kept);
+    return out;
+}
+
+Step Session::close(Context& c)
+{
+    if (!c.in.at_end())
+        return bad(c.tag, "CLOSE takes no arguments");
+    if (!read_only_)
+        remove_deleted(nullptr, false);  // RFC 3501 §6.4.2: silently
+    deselect();
+    return tagged(c.tag, "OK", "CLOSE completed");
+}
+
+Step Session::unselect(Context& c)
+{
+    deselect();
+    return tagged(c.tag, "OK", "UNSELECT completed");
+}
+
+Step Session::expunge(Context& c)
+{
+    if (read_only_)
+        return tagged(c.tag, "NO", "[READ-ONLY] mailbox is read-only");
+    std::optional<std::vector<std::size_t>> only;
+    if (c.uid) {  // UID EXPUNGE set (RFC 4315 §2.1)
+        std::optional<SequenceSet> set;
+        if (c.in.space())
+            set = c.in.sequence_set(policy_.limits.max_set_ranges);
+        if (!set || !c.in.at_end())
+            return bad(c.tag, "UID EXPUNGE set");
+        only = resolve(*set, true);
+    } else if (!c.in.at_end()) {
+        return bad(c.tag, "EXPUNGE takes no arguments");
+    }
+    std::string refreshed = refresh(true);  // flags others set count too
+    if (only && !refreshed.empty()) {
+        // The indexes moved; resolve again against the refreshed view.
+        return tagged(c.tag, "NO", "[EXPUNGEISSUED] mailbox changed, try again", refreshed);
+    }
+    return tagged(c.tag, "OK", "EXPUNGE completed", refreshed + remove_deleted(only ? &*only : nullptr, true));
+}
+
+Step Session::search(Context& c)
+{
+    if (!c.in.space())
+        return bad(c.tag, "SEARCH criteria");
+    SearchParse parsed = parse_search(c.in, policy_.limits.max_search_depth, policy_.limits.max_set_ranges);
+    if (parsed.bad_charset)
+        return tagged(c.tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] unsupported charset");
+    if (!parsed.key)
+        return bad(c.tag, parsed.error);
+    std::string hits;
+    const auto& msgs = view_.messages;
+    for (std::size_t i = 0; i < msgs.size(); ++i) {
+        std::optional<std::string> content;
+        bool loaded = false;
+        SearchSubject s;
+        s.sequence = static_cast<std::uint32_t>(i + 1);
+        s.uid = msgs[i].uid;
+        s.largest_sequence = static_cast<std::uint32_t>(msgs.size());
+        s.largest_uid = msgs.back().uid;
+        s.flags = msgs[i].flags;
+        s.size = msgs[i].size;
+        s.internal_day = [&] { return account_->internal_date(selected_, msgs[i]) / 86400; };
+        s.content = [&]() -> const std::string* {
+            if (!loaded) {
+                content = account_->read(selected_, msgs[i]);
+                loaded = true;
+            }
+            return content ? &*content : nullptr;
+        };
+        if (matches(*parsed.key, s))
+            hits += " " + std::to_string(c.uid ? msgs[i].uid : i + 1);
+    }
+    return tagged(c.tag, "OK", "SEARCH completed", "* SEARCH" + hits + "\r\n");
+}
+
+Step Session::fetch(Context& c)
+{
+    std::optional<SequenceSet> set;
+    if (c.in.space())
+        set = c.in.sequence_set(policy_.limits.max_set_ranges);
+    if (!set || !c.in.space())
+        return bad(c.tag, "FETCH set items");
+    // Items: a macro, one item, or a parenthesised list; sections may hold spaces and parentheses.
+    std::string_view text = c.in.rest();
+    if (!text.empty() && text.front() == '(') {
+        if (text.size() < 2 || text.back() != ')')
+            return bad(c.tag, "unbalanced item list");
+        text = text.substr(1, text.size() - 2);
+    }
+    struct Item {
+        std::string name;   // upper case: "FLAGS", "BODY.PEEK", …
+        std::optional<MessageView::Section> section;
+        std::string label;  // "BODY[HEADER.FIELDS (FROM)]"
+        std::optional<std::pair<std::uint64_t, std::uint64_t>> partial;
+    };
+    std::vector<Item> items;
+    bool needs_content = false;
+    while (!text.empty()) {
+        std::size_t end = 0;
+        int depth = 0;
+        while (end < text.size() && (depth > 0 || text[end] != ' ')) {
+            if (text[end] == '[' || text[end] == '(')
+                ++depth;
+            else if (text[end] == ']' || text[end] == ')')
+                --depth;
+            ++end;
+        }
+        std::string_view word = text.substr(0, end);
+        text = end < text.size() ? text.substr(end + 1) : std::string_view{};
+        const auto bracket = word.find('[');
+        Item item{upper(word.substr(0, bracket)), std::nullopt, "", std::nullopt};
+        if (item.name == "ALL" || item.name == "FAST" || item.name == "FULL") {
+            for (const char* n : {"FLAGS", "INTERNALDATE", "RFC822.SIZE"})
+                items.push_back({n, std::nullopt, n, std::nullopt});
+            if (item.name != "FAST")
+                items.push_back({"ENVELOPE", std::nullopt, "ENVELOPE", std::nullopt});
+            if (item.name == "FULL")
+                items.push_back({"BODY", std::nullopt, "BODY", std::nullopt});
+            needs_content = needs_content || item.name != "FAST";
+            continue;
+        }
+        if (bracket != std::string_view::npos) {
+            const auto close = word.find(']', bracket);
+            if (close == std::string_view::npos || (item.name != "BODY" && item.name != "BODY.PEEK"))
+                return bad(c.tag, "bad section");
+            item.section = parse_section(word.substr(bracket + 1, close - bracket - 1));
+            if (!item.section)
+                return bad(c.tag, "bad section");
+            item.label = "BODY[" + upper(word.substr(bracket + 1, close - bracket - 1)) + "]";
+            std::string_view rest = word.substr(close + 1);
+            if (!rest.empty()) {  // <offset.length>
+                const auto dot = rest.find('.');
+                if (rest.front() != '<' || rest.back() != '>' || dot == std::string_view::npos)
+                    return bad(c.tag, "bad partial");
+                std::uint64_t o = 0, l = 0;
+                for (char ch : rest.substr(1, dot - 1))
+                    o = ch >= '0' && ch <= '9' && o < UINT32_MAX ? o * 10 + static_cast<std::uint64_t>(ch - '0') : UINT64_MAX;
+                for (char ch : rest.substr(dot + 1, rest.size() - dot - 2))
+                    l = ch >= '0' && ch <= '9' && l < UINT32_MAX ? l * 10 + static_cast<std::uint64_t>(ch - '0') : UINT64_MAX;
+                if (o == UINT64_MAX || l == UINT64_MAX || l == 0 || dot == 1)
+                    return bad(c.tag, "bad partial");
+                item.partial = std::pair{o, l};
+                item.label += "<" + std::to_string(o) + ">";
+            }
+            needs_content = true;
+        } else {
+            static const std::string_view simple[] = {"UID",  "FLAGS",         "INTERNALDATE", "RFC822.SIZE",
+                                                      "ENVELOPE", "BODYSTRUCTURE", "BODY",        "RFC822",
+                                                      "RFC822.HEADER", "RFC822.TEXT"};
+            if (std::find(std::begin(simple), std::end(simple), item.name) == std::end(simple))
+                return bad(c.tag, "unknown FETCH item");
+            item.label = item.name;
+            needs_content = needs_content || (item.name != "UID" && item.name != "FLAGS" &&
+                                              item.name != "INTERNALDATE" && item.name != "RFC822.SIZE");
+        }
+        items.push_back(std::move(item));
+    }
+    if (items.empty())
+        return bad(c.tag, "no FETCH items");
+    // RFC 3501 §6.4.5: BODY[…], RFC822 and RFC822.TEXT set \Seen, and the change is reported.
+    const bool sets_seen = !read_only_ && std::any_of(items.begin(), items.end(), [](const Item& item) {
+        return (item.name == "BODY" && item.section) || item.name == "RFC822" || item.name == "RFC822.TEXT";
+    });
+    std::string out;
+    for (std::size_t i : resolve(*set, c.uid)) {
+        MessageRef& m = view_.messages[i];
+        bool flags_changed = false;
+        if (sets_seen && m.flags.find('S') == std::string::npos)
+            flags_changed = !account_->set_flags(selected_, m, sorted(m.flags + "S"));
+        std::optional<MessageView> view;
+        if (needs_content) {
+            auto content = account_->read(selected_, m);
+            if (!content)
+                continue;  // expunged elsewhere; its EXPUNGE comes at the next allowed point
+            view.emplace(std::move(*content));
+        }
+        std::string fields;
+        bool flags_listed = false;
+        auto add = [&fields](std::string_view label, std::string_view value) {
+            if (!fields.empty())
+                fields += ' ';
+            fields.append(label).append(" ").append(value);
+        };
+        if (c.uid)
+            add("UID", std::to_string(m.uid));
+        for (const auto& item : items) {
+            const std::string& n = item.name;
+            if (n == "UID") {
+                if (!c.uid)
+                    add("UID", std::to_string(m.uid));
+            } else if (n == "FLAGS") {
+                flags_listed = true;
+                add("FLAGS", imap_flags(m.flags));
+            } else if (n == "INTERNALDATE") {
+                add("INTERNALDATE", "\"" + format_date_time(account_->internal_date(selected_, m)) + "\"");
+            } else if (n == "RFC822.SIZE") {
+                add("RFC822.SIZE", std::to_string(m.size));
+            } else if (n == "ENVELOPE") {
+                add("ENVELOPE", view->envelope());
+            } else if (n == "BODYSTRUCTURE" || (n == "BODY" && !item.section)) {
+                add(n, view->body_structure(n == "BODYSTRUCTURE"));
+            } else if (n == "RFC822" || n == "RFC822.HEADER" || n == "RFC822.TEXT") {
+                MessageView::Section s;
+                s.kind = n == "RFC822" ? MessageView::Section::Kind::all
+                         : n == "RFC822.HEADER" ? MessageView::Section::Kind::header
+                                                : MessageView::Section::Kind::text;
+                add(n, imap_string(view->section(s).value_or("")));
+            } else {
+                std::string bytes = view->section(*item.section).value_or("");
+                if (item.partial) {
+                    const auto [o, l] = *item.partial;
+                    bytes = o >= bytes.size() ? std::string() : bytes.substr(o, l);
+                }
+                // A literal even when short: body octets may hold anything.
+                add(item.label, "{" + std::to_string(bytes.size()) + "}\r\n" + bytes);
+            }
+        }
+        if (flags_changed && !flags_listed)
+            add("FLAGS", imap_flags(m.flags));
+        out += "* " + std::to_string(i + 1) + " FETCH (" + fields + ")\r\n";
+    }
+    return tagged(c.tag, "OK", "FETCH completed", out);
+}
+
+Step Session::store(Context& c)
+{
+    std::optional<SequenceSet> set;
+    if (c.in.space())
+        set = c.in.sequence_set(policy_.limits.max_set_ranges);
+    std::optional<std::string> op;
+    if (set && c.in.space())
+        op = c.in.atom();
+    if (!op || !c.in.space())
+        return bad(c.tag, "STORE set item flags");
+    std::string name = upper(*op);
+    const bool silent = name.size() > 7 && name.substr(name.size() - 7) == ".SILENT";
+    if (silent)
+        name.resize(name.size() - 7);
+    const int mode = name == "FLAGS" ? 0 : name == "+FLAGS" ? 1 : name == "-FLAGS" ? -1 : 2;
+    if (mode == 2)
+        return bad(c.tag, "STORE takes FLAGS, +FLAGS or -FLAGS");
+    auto flags = c.in.flag_list(true);
+    if (!flags || !c.in.at_end())
+        return bad(c.tag, "bad flag list");
+    if (read_only_)
+        return tagged(c.tag, "NO", "[READ-ONLY] mailbox is read-only");
+    std::string letters;
+    for (const auto& f : *flags)
+        if (auto l = letter_of(f))
+            letters += *l;
+    std::string out;
+    for (std::size_t i : resolve(*set, c.uid)) {
+        MessageRef& m = view_.messages[i];
+        std::string next;
+        // Letters we do not map (Maildir 'P', Dovecot keyword letters) are kept as they are.
+        std::string kept;
+        for (char ch : m.flags)
+            if (std::none_of(std::begin(flag_names), std::end(flag_names), [ch](const FlagName& f) { return f.letter == ch; }))
+                kept += ch;
+        if (mode == 0)
+            next = kept + letters;
+        else if (mode == 1)
+            next = m.flags + letters;
+        else
+            for (char ch : m.flags)
+                if (letters.find(ch) == std::string::npos)
+                    next += ch;
+        next = sorted(next);
+        if (next != m.flags && account_->set_flags(selected_, m, next))
+            continue;  // gone meanwhile
+        if (!silent)
+            out += "* " + std::to_string(i + 1) + " FETCH (" + (c.uid ? "UID " + std::to_string(m.uid) + " " : "") +
+                   "FLAGS " + imap_flags(m.flags) + ")\r\n";
+    }
+    return tagged(c.tag, "OK", "STORE completed", out);
+}
+
+Step Session::copy(Context& c)
+{
+    return copy_or_move(c, false);
+}
+
+Step Session::move(Context& c)
+{
+    return copy_or_move(c, true);
+}
+
+Step Session::copy_or_move(Context& c, bool move)
+{
+    std::optional<SequenceSet> set;
+    std::optional<std::string> target;
+    if (c.in.space())
+        set = c.in.sequence_set(policy_.limits.max_set_ranges);
+    if (set && c.in.space())
+        target = c.in.astring();
+    if (!target || !c.in.at_end())
+        return bad(c.tag, move ? "MOVE set mailbox" : "COPY set mailbox");
+    if (move && read_only_)
+        return tagged(c.tag, "NO", "[READ-ONLY] mailbox is read-only");
+    const std::string folder = mail::is_inbox(*target) ? "INBOX" : *target;
+    auto snap = account_->snapshot(folder);
+    if (!snap)
+        return tagged(c.tag, "NO", snap.error() == std::errc::no_such_file_or_directory
+                                       ? "[TRYCREATE] no such mailbox"
+                                       : error_text(snap.error()));
+    const auto chosen = resolve(*set, c.uid);
+    std::vector<std::uint32_t> from, to;
+    for (std::size_t i : chosen) {
+        const MessageRef& m = view_.messages[i];
+        auto content = account_->read(selected_, m);
+        if (!content)
+            continue;
+        auto uid = account_->append(folder, *content, m.flags, account_->internal_date(selected_, m));
+        if (!uid)
+            return tagged(c.tag, "NO", error_text(uid.error()));
+        from.push_back(m.uid);
+        to.push_back(*uid);
+    }
+    const std::string code =
+        from.empty() ? "" : "[COPYUID " + std::to_string(snap->validity) + " " + uid_set_text(from) + " " + uid_set_text(to) + "] ";
+    if (!move)
+        return tagged(c.tag, "OK", code + "COPY completed");
+    // RFC 6851 §4.3: COPYUID in an untagged OK, then the EXPUNGEs, then the tagged OK.
+    std::string out = from.empty() ? "" : "* OK " + code + "moved\r\n";
+    for (std::size_t k = chosen.size(); k-- > 0;) {
+        const std::size_t i = chosen[k];
+        if (std::find(from.begin(), from.end(), view_.messages[i].uid) == from.end() ||
+            account_->expunge(selected_, view_.messages[i]))
+            continue;
+        view_.messages.erase(view_.messages.begin() + static_cast<std::ptrdiff_t>(i));
+        out += "* " + std::to_string(i + 1) + " EXPUNGE\r\n";
+    }
+    return tagged(c.tag, "OK", "MOVE completed", out);
+}
+
+Step Session::uid(Context& c)
+{
+    return bad(c.tag, "UID");  // never called: on_command dispatches UID to the inner command
+}
+
+}  // namespace layer7::imap

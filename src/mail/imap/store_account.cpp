@@ -1,0 +1,94 @@
+// Account on the Maildir++ store: see store_account.hpp.
+#include "mail/imap/store_account.hpp"
+
+#include "mail/store/folder_index.hpp"
+#include "mail/store/line_endings.hpp"
+
+namespace layer7::imap {
+
+std::string StoreAccount::folder_path(std::string_view folder) const
+{
+    auto box = boxes_.folder(folder);
+    return box ? box->path() : std::string();
+}
+
+core::Result<FolderSnapshot, std::error_code> StoreAccount::snapshot(std::string_view folder)
+{
+    auto box = boxes_.folder(folder);
+    if (!box)
+        return core::fail(std::make_error_code(std::errc::invalid_argument));
+    if (!boxes_.exists(folder))
+        return core::fail(std::make_error_code(std::errc::no_such_file_or_directory));
+    auto state = mail::sync_folder(*box);
+    if (!state)
+        return core::fail(state.error());
+    FolderSnapshot out{state->validity, state->next, {}};
+    auto& known = entries_[std::string(folder)];
+    known.clear();
+    out.messages.reserve(state->messages.size());
+    for (auto& m : state->messages) {
+        out.messages.push_back({m.uid, m.entry.flags, m.entry.wire_size, m.entry.unique});
+        known.emplace(m.entry.unique, std::move(m.entry));
+    }
+    return out;
+}
+
+mail::MaildirEntry* StoreAccount::entry(std::string_view folder, const MessageRef& message)
+{
+    auto f = entries_.find(folder);
+    if (f == entries_.end())
+        return nullptr;
+    auto e = f->second.find(message.key);
+    return e == f->second.end() ? nullptr : &e->second;
+}
+
+std::optional<std::string> StoreAccount::read(std::string_view folder, const MessageRef& message)
+{
+    auto* e = entry(folder, message);
+    auto box = boxes_.folder(folder);
+    if (!e || !box)
+        return std::nullopt;
+    auto content = box->read(*e);
+    if (!content)
+        return std::nullopt;
+    return mail::to_crlf(*content);
+}
+
+std::int64_t StoreAccount::internal_date(std::string_view folder, const MessageRef& message)
+{
+    auto* e = entry(folder, message);
+    auto box = boxes_.folder(folder);
+    return e && box ? mail::internal_date(*box, *e) : 0;
+}
+
+std::error_code StoreAccount::set_flags(std::string_view folder, MessageRef& message, std::string_view flags)
+{
+    auto* e = entry(folder, message);
+    auto box = boxes_.folder(folder);
+    if (!e || !box)
+        return std::make_error_code(std::errc::no_such_file_or_directory);
+    if (auto ec = box->set_flags(*e, flags))
+        return ec;
+    message.flags = e->flags;
+    return {};
+}
+
+std::error_code StoreAccount::expunge(std::string_view folder, const MessageRef& message)
+{
+    auto* e = entry(folder, message);
+    auto box = boxes_.folder(folder);
+    if (!e || !box)
+        return std::make_error_code(std::errc::no_such_file_or_directory);
+    return box->remove(*e);
+}
+
+core::Result<std::uint32_t, std::error_code> StoreAccount::append(std::string_view folder, std::string_view message,
+                                                                 std::string_view flags, std::int64_t date)
+{
+    auto box = boxes_.folder(folder);
+    if (!box)
+        return core::fail(std::make_error_code(std::errc::invalid_argument));
+    return mail::append_message(*box, message, flags, date);
+}
+
+}  // namespace layer7::imap

@@ -1,0 +1,202 @@
+// A folder's UIDs: see folder_index.hpp.
+#include "mail/store/folder_index.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "mail/store/maildir_name.hpp"
+#include "mail/store/uid_list.hpp"
+
+namespace layer7::mail {
+
+namespace {
+
+std::error_code last_error()
+{
+    return {errno, std::generic_category()};
+}
+
+class FileLock {  // flock(LOCK_EX) for one sync; each holder opens its own description
+public:
+    explicit FileLock(const std::string& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600))
+    {
+        while (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    ~FileLock()
+    {
+        if (fd_ >= 0)
+            ::close(fd_);
+    }
+    FileLock(const FileLock&) = delete;
+    bool held() const { return fd_ >= 0; }
+
+private:
+    int fd_;
+};
+
+std::string read_small_file(const std::string& path)
+{
+    std::string out;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return out;
+    char buffer[65536];
+    for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) != 0;) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        out.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
+
+std::error_code write_durably(const std::string& dir, const std::string& name, const std::string& text)
+{
+    const std::string temp = dir + "/" + name + ".tmp", final_path = dir + "/" + name;
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return last_error();
+    std::error_code ec;
+    std::string_view rest = text;
+    while (!ec && !rest.empty()) {
+        const ssize_t n = ::write(fd, rest.data(), rest.size());
+        if (n < 0 && errno != EINTR)
+            ec = last_error();
+        else if (n > 0)
+            rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    if (!ec && ::fsync(fd) != 0)
+        ec = last_error();
+    ::close(fd);
+    if (!ec && ::rename(temp.c_str(), final_path.c_str()) != 0)
+        ec = last_error();
+    if (ec) {
+        ::unlink(temp.c_str());
+        return ec;
+    }
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
+    return {};
+}
+
+// A UIDVALIDITY for a rebuilt list: the time, but never the value a readable old list had, so
+// clients holding old UIDs see the change even within one second.
+std::uint32_t fresh_validity(std::uint32_t old)
+{
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    auto v = static_cast<std::uint32_t>(now.tv_sec);
+    if (v <= old)
+        v = old + 1;
+    return v == 0 ? 1 : v;
+}
+
+constexpr const char* list_file = "layer7-uidlist";
+constexpr const char* validity_file = "layer7-uidvalidity";
+
+}  // namespace
+
+core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
+{
+    if (auto ec = box.create())
+        return core::fail(ec);
+    FileLock lock(box.path() + "/.layer7-uidlist.lock");
+    if (!lock.held())
+        return core::fail(last_error());
+    auto listed = box.list();
+    if (!listed)
+        return core::fail(listed.error());
+    const std::string text = read_small_file(box.path() + "/" + list_file);
+    auto list = decode_uid_list(text);
+    bool changed = false;
+    if (!list) {
+        // Lost or corrupt: every message gets a new UID under a new UIDVALIDITY, above the last one
+        // handed out here (kept beside the list), so even a rebuild within the same second differs.
+        const std::string last = read_small_file(box.path() + "/" + validity_file);
+        const auto validity = fresh_validity(static_cast<std::uint32_t>(std::strtoul(last.c_str(), nullptr, 10)));
+        if (auto ec = write_durably(box.path(), validity_file, std::to_string(validity) + "\n"))
+            return core::fail(ec);
+        list = UidList{validity, 1, {}};
+        changed = true;
+    }
+    std::unordered_map<std::string_view, std::size_t> by_unique;
+    for (std::size_t i = 0; i < listed->size(); ++i)
+        by_unique.emplace((*listed)[i].unique, i);
+    std::vector<bool> known(listed->size(), false);
+    FolderState state{list->validity, list->next, {}};
+    UidList kept{list->validity, list->next, {}};
+    for (auto& e : list->entries) {
+        auto it = by_unique.find(e.unique);
+        if (it == by_unique.end() || known[it->second]) {
+            changed = true;  // gone (expunged, or deleted by POP3 or another tool)
+            continue;
+        }
+        known[it->second] = true;
+        state.messages.push_back({e.uid, (*listed)[it->second]});
+        kept.entries.push_back(std::move(e));
+    }
+    for (std::size_t i = 0; i < listed->size(); ++i) {  // listed is oldest first
+        if (known[i])
+            continue;
+        if (kept.next == UINT32_MAX)  // RFC 3501: UIDs are 32-bit; delete the list to renumber
+            return core::fail(std::make_error_code(std::errc::value_too_large));
+        const std::uint32_t uid = kept.next++;
+        state.messages.push_back({uid, (*listed)[i]});
+        kept.entries.push_back({uid, (*listed)[i].unique});
+        changed = true;
+    }
+    state.next = kept.next;
+    if (changed)
+        if (auto ec = write_durably(box.path(), list_file, encode_uid_list(kept)))
+            return core::fail(ec);
+    return state;
+}
+
+core::Result<std::uint32_t, std::error_code> append_message(const Maildir& box, std::string_view message,
+                                                           std::string_view flags, std::int64_t date)
+{
+    auto file = box.deliver(message);
+    if (!file)
+        return core::fail(file.error());
+    auto name = parse_maildir_name(*file);
+    MaildirEntry entry{"new", *file, name ? name->unique : *file, "", 0, 0, ""};
+    if (!flags.empty())
+        if (auto ec = box.set_flags(entry, flags))
+            return core::fail(ec);
+    if (date > 0) {
+        const std::string path = box.path() + "/" + entry.folder + "/" + entry.file;
+        timespec times[2] = {{date, 0}, {date, 0}};
+        ::utimensat(AT_FDCWD, path.c_str(), times, 0);
+    }
+    auto state = sync_folder(box);
+    if (!state)
+        return core::fail(state.error());
+    for (const auto& m : state->messages)
+        if (m.entry.unique == entry.unique)
+            return m.uid;
+    return core::fail(std::make_error_code(std::errc::no_such_file_or_directory));
+}
+
+std::int64_t internal_date(const Maildir& box, const MaildirEntry& entry)
+{
+    struct stat st {};
+    const std::string path = box.path() + "/" + entry.folder + "/" + entry.file;
+    if (::stat(path.c_str(), &st) == 0)
+        return st.st_mtime;
+    return static_cast<std::int64_t>(delivery_time(entry.unique) / 1000000);
+}
+
+}  // namespace layer7::mail

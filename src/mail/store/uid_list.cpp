@@ -1,0 +1,69 @@
+// The UID list codec: see uid_list.hpp.
+#include "mail/store/uid_list.hpp"
+
+#include <charconv>
+
+namespace layer7::mail {
+
+namespace {
+
+constexpr std::string_view magic = "layer7-uidlist 1 ";
+
+std::optional<std::uint32_t> number(std::string_view text)
+{
+    std::uint32_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return v;
+}
+
+}  // namespace
+
+std::string encode_uid_list(const UidList& list)
+{
+    std::string out(magic);
+    out += std::to_string(list.validity) + " " + std::to_string(list.next) + "\n";
+    for (const auto& e : list.entries)
+        out += std::to_string(e.uid) + " " + e.unique + "\n";
+    return out;
+}
+
+std::optional<UidList> decode_uid_list(std::string_view text)
+{
+    if (text.substr(0, magic.size()) != magic || text.empty() || text.back() != '\n')
+        return std::nullopt;
+    text.remove_prefix(magic.size());
+    auto take_line = [&text] {
+        const auto lf = text.find('\n');
+        std::string_view line = text.substr(0, lf);
+        text.remove_prefix(lf + 1);
+        return line;
+    };
+    std::string_view head = take_line();
+    const auto space = head.find(' ');
+    if (space == std::string_view::npos)
+        return std::nullopt;
+    auto validity = number(head.substr(0, space));
+    auto next = number(head.substr(space + 1));
+    if (!validity || !next || *validity == 0 || *next == 0)
+        return std::nullopt;
+    UidList list{*validity, *next, {}};
+    std::uint32_t last = 0;
+    while (!text.empty()) {
+        std::string_view line = take_line();
+        const auto sp = line.find(' ');
+        if (sp == std::string_view::npos)
+            return std::nullopt;
+        auto uid = number(line.substr(0, sp));
+        std::string_view unique = line.substr(sp + 1);
+        if (!uid || *uid <= last || *uid >= list.next || unique.empty() ||
+            unique.find_first_of(" /") != std::string_view::npos)
+            return std::nullopt;
+        last = *uid;
+        list.entries.push_back({*uid, std::string(unique)});
+    }
+    return list;
+}
+
+}  // namespace layer7::mail

@@ -1,0 +1,31 @@
+// The per-folder UID list (RFC 3501 §2.3.1.1), pure: UIDVALIDITY, UIDNEXT and uid → Maildir unique
+// name, one line each, so a message keeps its UID across sessions and processes. Read strictly:
+// anything malformed is "corrupt", and the caller rebuilds with a new UIDVALIDITY.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace layer7::mail {
+
+struct UidEntry {
+    std::uint32_t uid = 0;
+    std::string unique;  // the Maildir name's unique part (maildir_name.hpp)
+};
+
+struct UidList {
+    std::uint32_t validity = 0;  // nonzero
+    std::uint32_t next = 1;      // greater than every uid in `entries`
+    std::vector<UidEntry> entries;  // ascending uid
+};
+
+// "layer7-uidlist 1 VALIDITY NEXT\n" then "UID UNIQUE\n" per message.
+std::string encode_uid_list(const UidList& list);
+// nullopt for a wrong header, a zero validity, uids not strictly ascending or not below NEXT,
+// an empty or space-holding unique name, or a last line without its LF (a torn write).
+std::optional<UidList> decode_uid_list(std::string_view text);
+
+}  // namespace layer7::mail

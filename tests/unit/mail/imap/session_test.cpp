@@ -1,0 +1,165 @@
+// The IMAP Session against an in-memory account: states, login rules, SELECT, FETCH, STORE,
+// SEARCH, COPY/MOVE, EXPUNGE, IDLE and what a second session sees.
+#include "mail/imap/session.hpp"
+
+#include <gtest/gtest.h>
+
+#include "memory_account.hpp"
+
+namespace layer7::imap {
+namespace {
+
+class SessionTest : public ::testing::Test {
+protected:
+    SessionTest()
+    {
+        policy.check_credentials = [](std::string_view u, std::string_view p) { return u == "bob" && p == "hungry"; };
+        account.add("INBOX", "From: Alice <alice@crepes.fr>\r\nSubject: hi\r\n\r\nhello crepes\r\n");
+        account.add("INBOX", "Subject: two\r\n\r\nsecond\r\n", "S");
+        account.folders_["Trash"];
+    }
+    Step send(Session& s, std::string line)
+    {
+        return s.on_command(RawCommand{std::move(line), {}});
+    }
+    Session logged_in(Client client = {.loopback = true, .tls = false})
+    {
+        Session s(policy, client);
+        Step step = send(s, "a LOGIN bob hungry");
+        EXPECT_EQ(step.action, Action::open_account);
+        step = s.on_account(&account);
+        EXPECT_NE(step.wire.find("a OK"), std::string::npos);
+        return s;
+    }
+    Policy policy;
+    test::MemoryAccount account;
+};
+
+TEST_F(SessionTest, GreetingAndStates)
+{
+    Session s(policy, {.loopback = true});
+    EXPECT_EQ(s.greeting().rfind("* OK [CAPABILITY IMAP4rev1", 0), 0u);
+    EXPECT_EQ(send(s, "a SELECT INBOX").wire, "a BAD log in first\r\n");
+    EXPECT_EQ(send(s, "b FROB").wire, "b BAD unknown command\r\n");
+    EXPECT_EQ(send(s, "nospace").wire, "* BAD missing tag\r\n");
+    Step out = send(s, "c LOGOUT");
+    EXPECT_EQ(out.action, Action::close);
+    EXPECT_EQ(out.wire, "* BYE logging out\r\nc OK LOGOUT completed\r\n");
+}
+
+TEST_F(SessionTest, PlaintextLoginNeedsTlsOffLoopback)
+{
+    policy.tls_available = true;
+    Session s(policy, {.loopback = false});
+    EXPECT_NE(s.greeting().find("LOGINDISABLED"), std::string::npos);
+    EXPECT_NE(send(s, "a LOGIN bob hungry").wire.find("a NO [PRIVACYREQUIRED]"), std::string::npos);
+    EXPECT_EQ(send(s, "b STARTTLS").action, Action::start_tls);
+    s.on_tls_started();
+    EXPECT_EQ(send(s, "c LOGIN bob hungry").action, Action::open_account);
+}
+
+TEST_F(SessionTest, FailedLoginsAreDelayedThenClosed)
+{
+    Session s(policy, {.loopback = true});
+    Step one = send(s, "a LOGIN bob x");
+    EXPECT_EQ(one.delay, std::chrono::milliseconds(1000));
+    Step two = send(s, "b LOGIN bob y");
+    EXPECT_EQ(two.delay, std::chrono::milliseconds(2000));
+    Step three = send(s, "c LOGIN bob z");
+    EXPECT_EQ(three.action, Action::close);
+}
+
+TEST_F(SessionTest, AuthenticatePlainWithContinuation)
+{
+    Session s(policy, {.loopback = true});
+    EXPECT_EQ(send(s, "a AUTHENTICATE PLAIN").wire, "+ \r\n");
+    EXPECT_TRUE(s.wants_continuation());
+    EXPECT_EQ(s.on_continuation("AGJvYgBodW5ncnk=").action, Action::open_account);
+}
+
+TEST_F(SessionTest, SelectFetchStoreSearch)
+{
+    Session s = logged_in();
+    std::string w = send(s, "a SELECT INBOX").wire;
+    EXPECT_NE(w.find("* 2 EXISTS\r\n"), std::string::npos);
+    EXPECT_NE(w.find("[UIDVALIDITY 7]"), std::string::npos);
+    EXPECT_NE(w.find("[UNSEEN 1]"), std::string::npos);
+    EXPECT_NE(w.find("a OK [READ-WRITE]"), std::string::npos);
+    w = send(s, "b FETCH 1 (FLAGS ENVELOPE BODY.PEEK[TEXT])").wire;
+    EXPECT_NE(w.find("((\"Alice\" NIL \"alice\" \"crepes.fr\"))"), std::string::npos) << w;
+    EXPECT_NE(w.find("BODY[TEXT] {14}\r\nhello crepes\r\n"), std::string::npos) << w;
+    w = send(s, "c FETCH 1 BODY[]").wire;
+    EXPECT_NE(w.find("FLAGS (\\Seen)"), std::string::npos) << w;
+    w = send(s, "d UID STORE 2 +FLAGS.SILENT (\\Deleted)").wire;
+    EXPECT_EQ(w, "d OK STORE completed\r\n");
+    EXPECT_EQ(send(s, "e SEARCH DELETED").wire, "* SEARCH 2\r\ne OK SEARCH completed\r\n");
+    EXPECT_EQ(send(s, "f UID SEARCH BODY crepes").wire, "* SEARCH 1\r\nf OK SEARCH completed\r\n");
+    EXPECT_EQ(send(s, "g SEARCH CHARSET KOI8-R ALL").wire.rfind("g NO [BADCHARSET", 0), 0u);
+    std::string deep = "h SEARCH " + std::string(40, '(') + "ALL" + std::string(40, ')');
+    EXPECT_EQ(send(s, deep).wire.rfind("h BAD", 0), 0u);
+    EXPECT_EQ(send(s, "i EXPUNGE").wire, "* 2 EXPUNGE\r\ni OK EXPUNGE completed\r\n");
+}
+
+TEST_F(SessionTest, CopyAndMoveReportUidplus)
+{
+    Session s = logged_in();
+    send(s, "a SELECT INBOX");
+    EXPECT_EQ(send(s, "b COPY 1:2 Trash").wire, "b OK [COPYUID 7 1:2 1:2] COPY completed\r\n");
+    EXPECT_EQ(send(s, "c MOVE 1 Nowhere").wire, "c NO [TRYCREATE] no such mailbox\r\n");
+    EXPECT_EQ(send(s, "d MOVE 1 Trash").wire,
+              "* OK [COPYUID 7 1 3] moved\r\n* 1 EXPUNGE\r\nd OK MOVE completed\r\n");
+}
+
+TEST_F(SessionTest, AnotherSessionsChangesArriveAtTheAllowedPoints)
+{
+    Session a = logged_in(), b = logged_in();
+    send(a, "a SELECT INBOX");
+    send(b, "b SELECT INBOX");
+    account.add("INBOX", "Subject: new\r\n\r\n3\r\n");
+    send(a, "c STORE 1 +FLAGS (\\Flagged)");
+    send(a, "d STORE 2 +FLAGS (\\Deleted)");
+    send(a, "e EXPUNGE");
+    // During FETCH no EXPUNGE, but EXISTS and FLAGS may come.
+    std::string w = send(b, "f FETCH 1 FLAGS").wire;
+    EXPECT_EQ(w.find("EXPUNGE"), std::string::npos) << w;
+    EXPECT_NE(w.find("* 3 EXISTS"), std::string::npos) << w;
+    w = send(b, "g NOOP").wire;
+    EXPECT_EQ(w, "* 2 EXPUNGE\r\ng OK NOOP completed\r\n");
+}
+
+TEST_F(SessionTest, IdleReportsChangesUntilDone)
+{
+    Session s = logged_in();
+    send(s, "a SELECT INBOX");
+    Step step = send(s, "b IDLE");
+    EXPECT_EQ(step.action, Action::idle);
+    EXPECT_EQ(step.wire, "+ idling\r\n");
+    account.add("INBOX", "Subject: pushed\r\n\r\nx\r\n");
+    step = s.on_idle_changed();
+    EXPECT_EQ(step.wire, "* 3 EXISTS\r\n");
+    EXPECT_EQ(s.on_idle_line("DONE").wire, "b OK IDLE terminated\r\n");
+}
+
+TEST_F(SessionTest, ListWithSpecialUseAndSubscriptions)
+{
+    Session s = logged_in();
+    send(s, "a CREATE Sent");
+    send(s, "b SUBSCRIBE Sent");
+    std::string w = send(s, "c LIST \"\" * RETURN (SUBSCRIBED)").wire;
+    EXPECT_NE(w.find("* LIST (\\HasNoChildren \\Sent \\Subscribed) \".\" \"Sent\""), std::string::npos) << w;
+    EXPECT_NE(w.find("\"INBOX\""), std::string::npos);
+    w = send(s, "d LIST (SUBSCRIBED) \"\" *").wire;
+    EXPECT_EQ(w.find("Trash"), std::string::npos) << w;
+    EXPECT_EQ(send(s, "e CREATE Sent").wire, "e NO [ALREADYEXISTS] mailbox already exists\r\n");
+}
+
+TEST_F(SessionTest, AppendTakesTheLiteral)
+{
+    Session s = logged_in();
+    Step step = s.on_command(RawCommand{"a APPEND Trash (\\Seen) {11}", {"Subject: x\r\n"}});
+    EXPECT_EQ(step.wire, "a OK [APPENDUID 7 1] APPEND completed\r\n");
+    EXPECT_EQ(account.folders_["Trash"].snap.messages.at(0).flags, "S");
+}
+
+}  // namespace
+}  // namespace layer7::imap

@@ -1,0 +1,68 @@
+// The UID list codec, folder names, and a sync on a temp directory (UIDs kept, rebuilt if corrupt).
+#include "mail/store/uid_list.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "mail/store/folder_index.hpp"
+#include "mail/store/folder_name.hpp"
+#include "temp_dir.hpp"
+
+namespace layer7::mail {
+namespace {
+
+TEST(UidList, RoundTripAndStrictDecode)
+{
+    UidList l{42, 5, {{1, "a"}, {4, "b"}}};
+    auto back = decode_uid_list(encode_uid_list(l));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->validity, 42u);
+    EXPECT_EQ(back->next, 5u);
+    ASSERT_EQ(back->entries.size(), 2u);
+    EXPECT_EQ(back->entries[1].unique, "b");
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n4 b\n1 a\n"));  // not ascending
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n5 b\n"));       // not below NEXT
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a"));         // torn
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 0 5\n"));             // zero validity
+}
+
+TEST(FolderName, StaysInsideTheUserDirectory)
+{
+    EXPECT_EQ(folder_directory("inbox"), "");
+    EXPECT_EQ(folder_directory("Sent"), ".Sent");
+    EXPECT_EQ(folder_directory("A.B"), ".A.B");
+    for (const char* evil : {"..", "../x", "a/b", ".x", "x.", "a..b", "/etc", "a\\b", "%", "&Zm9v", "\x01"})
+        EXPECT_FALSE(folder_directory(evil)) << evil;
+    EXPECT_EQ(folder_directory("&ZeVnLIqe-"), ".&ZeVnLIqe-");
+    EXPECT_EQ(special_use("Trash"), "\\Trash");
+}
+
+TEST(FolderIndex, UidsSurviveAndCorruptListGetsNewValidity)
+{
+    test::TempDir dir;
+    Maildir box(dir.path + "/box");
+    ASSERT_TRUE(box.deliver("Subject: 1\r\n\r\n1\r\n"));
+    ASSERT_TRUE(box.deliver("Subject: 2\r\n\r\n2\r\n"));
+    auto first = sync_folder(box);
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->messages.size(), 2u);
+    EXPECT_EQ(first->messages[1].uid, 2u);
+    auto entry = first->messages[0].entry;
+    ASSERT_FALSE(box.remove(entry));
+    ASSERT_TRUE(box.deliver("Subject: 3\r\n\r\n3\r\n"));
+    auto second = sync_folder(box);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->validity, first->validity);
+    ASSERT_EQ(second->messages.size(), 2u);
+    EXPECT_EQ(second->messages[0].uid, 2u);
+    EXPECT_EQ(second->messages[1].uid, 3u);  // UIDs only grow
+    std::ofstream(dir.path + "/box/layer7-uidlist") << "garbage";
+    auto rebuilt = sync_folder(box);
+    ASSERT_TRUE(rebuilt);
+    EXPECT_NE(rebuilt->validity, first->validity);
+    EXPECT_EQ(rebuilt->messages[0].uid, 1u);
+}
+
+}  // namespace
+}  // namespace layer7::mail
