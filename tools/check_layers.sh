@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pure=(src/core/text src/core/bytes src/dns/wire src/dns/zone src/dns/authority src/http/message src/http/h1
-      src/mail/message)
+      src/mail/message src/http/websocket/codec)
 pattern='#include *[<"](asio|openssl/|sys/socket|netinet/|arpa/|fstream|filesystem|thread|spdlog|toml|core/net/|core/runtime/|core/config/)'
 bad=0
 for dir in "${pure[@]}"; do
