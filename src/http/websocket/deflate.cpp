@@ -203,6 +203,8 @@ void Deflater::compress(std::string_view message, std::string& out)
     }
     if (out.size() - start >= 4 && std::string_view(out).substr(out.size() - 4) == std::string_view(reinterpret_cast<const char*>(tail), 4))
         out.resize(out.size() - 4);
+    if (out.size() == start)
+        out.push_back('\0');  // an empty message: one 0x00 byte (RFC 7692 §7.2.3.6), not nothing
     if (no_context_takeover_)
         deflateReset(z_.get());
 }

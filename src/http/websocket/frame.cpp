@@ -108,4 +108,45 @@ std::string encode_close_body(const CloseBody& body)
     return out;
 }
 
+std::string describe_frame(Opcode opcode, bool fin, bool compressed, std::string_view payload)
+{
+    static const char* hex = "0123456789abcdef";
+    std::string line(opcode_name(opcode));
+    if (fin)
+        line += " fin";
+    if (compressed)
+        line += " deflate";
+    line += " " + std::to_string(payload.size());
+    if (payload.empty())
+        return line;
+    line += ": ";
+    constexpr std::size_t preview = 80;
+    if (opcode == Opcode::close && payload.size() >= 2) {
+        line += std::to_string((static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]));
+        payload.remove_prefix(2);
+        if (!payload.empty())
+            line += " ";
+    }
+    if (opcode == Opcode::binary) {
+        for (std::size_t i = 0; i < payload.size() && i < 16; ++i) {
+            const auto c = static_cast<unsigned char>(payload[i]);
+            line += {hex[c >> 4], hex[c & 15], ' '};
+        }
+        line.pop_back();
+        if (payload.size() > 16)
+            line += " ...";
+        return line;
+    }
+    for (std::size_t i = 0; i < payload.size() && i < preview; ++i) {
+        const auto c = static_cast<unsigned char>(payload[i]);
+        if (c == '\\' || c < 0x20 || c == 0x7f)
+            line += {'\\', 'x', hex[c >> 4], hex[c & 15]};
+        else
+            line.push_back(static_cast<char>(c));  // UTF-8 passes through
+    }
+    if (payload.size() > preview)
+        line += "...";
+    return line;
+}
+
 }  // namespace layer7::http::websocket

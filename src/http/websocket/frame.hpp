@@ -62,4 +62,7 @@ struct CloseBody {
 // Encodes the body; the reason is cut to fit a control frame (at a UTF-8 boundary).
 std::string encode_close_body(const CloseBody& body);
 
+// One frame as a --trace line: "TEXT fin 5: hello", "CLOSE fin 2: 1000", "BINARY 70000: 00 01 …".
+std::string describe_frame(Opcode opcode, bool fin, bool compressed, std::string_view payload);
+
 }  // namespace layer7::http::websocket

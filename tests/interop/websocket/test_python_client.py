@@ -1,0 +1,121 @@
+"""python3-websockets (Debian) as the client of /ws/echo and /ws/chat: text and binary, fragmented
+messages, ping/pong, permessage-deflate on and off, the size limit, and the chat room's presence."""
+import asyncio
+import json
+
+import pytest
+import websockets
+from websockets.exceptions import ConnectionClosedError
+
+from wskit import serve
+
+TIMEOUT = 10
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    s = serve(tmp_path_factory.mktemp("ws"))
+    yield s
+    s.stop()
+
+
+def run(coro):
+    return asyncio.run(asyncio.wait_for(coro, TIMEOUT))
+
+
+@pytest.mark.parametrize("compression", [None, "deflate"])
+def test_echo_text_and_binary(server, compression):
+    async def go():
+        async with websockets.connect(server.url("/ws/echo"), compression=compression) as ws:
+            names = [e.name for e in ws.extensions]
+            assert names == (["permessage-deflate"] if compression else [])
+            for text in ["hello", "", "h\u00e9llo w\u00f6rld \U0001F600", "x" * 70000]:
+                await ws.send(text)
+                assert await ws.recv() == text
+            blob = bytes(range(256)) * 300
+            await ws.send(blob)
+            assert await ws.recv() == blob
+    run(go())
+
+
+@pytest.mark.parametrize("compression", [None, "deflate"])
+def test_fragmented_messages_come_back_whole(server, compression):
+    async def go():
+        async with websockets.connect(server.url("/ws/echo"), compression=compression) as ws:
+            await ws.send(iter(["frag", "men", "ted \u00e9"]))  # three frames, one message
+            assert await ws.recv() == "fragmented \u00e9"
+            await ws.send(iter([b"\x00\x01", b"\x02"]))
+            assert await ws.recv() == b"\x00\x01\x02"
+    run(go())
+
+
+def test_ping_pong(server):
+    async def go():
+        async with websockets.connect(server.url("/ws/echo")) as ws:
+            for payload in [b"", b"abc", b"p" * 125]:
+                waiter = await ws.ping(payload)
+                await asyncio.wait_for(waiter, TIMEOUT)
+    run(go())
+
+
+def test_close_handshake_is_clean(server):
+    async def go():
+        ws = await websockets.connect(server.url("/ws/echo"))
+        await ws.close(code=1000, reason="done")
+        assert ws.close_code == 1000  # the server echoed our code
+    run(go())
+
+
+@pytest.mark.parametrize("compression", [None, "deflate"])
+def test_a_message_over_the_limit_gets_1009(server, compression):
+    async def go():
+        async with websockets.connect(server.url("/ws/echo"), compression=compression, max_size=None) as ws:
+            await ws.send(b"\x00" * (2 << 20))  # over the 1 MiB default (and a bomb when deflated)
+            with pytest.raises(ConnectionClosedError) as e:
+                await ws.recv()
+            assert e.value.rcvd.code == 1009
+    run(go())
+
+
+def test_chat_presence_join_message_leave(server):
+    async def go():
+        alice = await websockets.connect(server.url("/ws/chat?name=alice"))
+        hello = json.loads(await alice.recv())
+        assert hello["type"] == "presence" and hello["you"] == "alice" and "alice" in hello["online"]
+        bob = await websockets.connect(server.url("/ws/chat?name=bob"))
+        presence = json.loads(await bob.recv())
+        assert set(presence["online"]) >= {"alice", "bob"}
+        assert json.loads(await alice.recv()) == {"type": "join", "name": "bob"}
+        await bob.send("hi alice \u00e9")
+        for ws in (alice, bob):  # fanned out to everyone, the sender too
+            assert json.loads(await ws.recv()) == {"type": "message", "from": "bob", "text": "hi alice \u00e9"}
+        await alice.send("/who")
+        who = json.loads(await alice.recv())
+        assert who["type"] == "presence" and set(who["online"]) >= {"alice", "bob"}
+        await bob.close()
+        assert json.loads(await alice.recv()) == {"type": "leave", "name": "bob"}
+        # A second "alice" gets a name of her own.
+        alice2 = await websockets.connect(server.url("/ws/chat?name=alice"))
+        assert json.loads(await alice2.recv())["you"] == "alice-2"
+        await alice2.close()
+        await alice.close()
+    run(go())
+
+
+def test_chat_fans_out_to_many(server):
+    async def go():
+        members = []
+        for i in range(20):
+            ws = await websockets.connect(server.url(f"/ws/chat?name=m{i}"))
+            await ws.recv()  # presence
+            members.append(ws)
+        await members[0].send("to everyone")
+        for ws in members:
+            while True:
+                m = json.loads(await ws.recv())
+                if m["type"] == "message":
+                    assert m == {"type": "message", "from": "m0", "text": "to everyone"}
+                    break
+        for ws in members:
+            await ws.close()
+    run(go())
