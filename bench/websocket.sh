@@ -34,10 +34,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building the Beast server and the load generator…" >&2
+# The Beast server and the load generator, built once into build/bench (again when the source changes).
 # -std=c++17: Boost 1.74's asio/awaitable.hpp does not compile as C++20 without help.
-g++ -O2 -std=c++17 -o "$work/beast_echo_server" "$here/websocket/beast_echo_server.cpp" -pthread
-g++ -O2 -std=c++17 -o "$work/load" "$here/websocket/load.cpp" -pthread
+bin="$here/../build/bench"
+mkdir -p "$bin"
+for prog in beast_echo_server load; do
+    if [ ! -x "$bin/$prog" ] || [ "$here/websocket/$prog.cpp" -nt "$bin/$prog" ]; then
+        echo "building $prog…" >&2
+        g++ -O2 -std=c++17 -o "$bin/$prog" "$here/websocket/$prog.cpp" -pthread
+    fi
+done
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -57,7 +63,7 @@ start_node() {
 }
 start_beast() {
     port[beast]="$(free_port)"; path[beast]=/
-    $(server_pin) "$work/beast_echo_server" "${port[beast]}" "$WORKERS" >"$work/beast.out" 2>&1 &
+    $(server_pin) "$bin/beast_echo_server" "${port[beast]}" "$WORKERS" >"$work/beast.out" 2>&1 &
     pid[beast]=$!; pids+=("$!")
 }
 start_layer7; start_node; start_beast
@@ -69,7 +75,7 @@ ticks="$(clock_ticks)"
 run() {
     local s="$1" before after out
     before="$(cpu_ticks "${pid[$s]}")"
-    out="$($(client_pin) "$work/load" 127.0.0.1 "${port[$s]}" "${path[$s]}" "$2" "$SECONDS_EACH" "$3" "$4")"
+    out="$($(client_pin) "$bin/load" 127.0.0.1 "${port[$s]}" "${path[$s]}" "$2" "$SECONDS_EACH" "$3" "$4")"
     after="$(cpu_ticks "${pid[$s]}")"
     awk -v o="$out" -v d=$((after - before)) -v t="$ticks" 'BEGIN {
         split(o, f, " "); rtt = f[2]; p99 = f[6]; mb = f[8]

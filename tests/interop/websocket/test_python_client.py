@@ -119,3 +119,31 @@ def test_chat_fans_out_to_many(server):
         for ws in members:
             await ws.close()
     run(go())
+
+
+def test_a_chat_member_that_stops_reading_is_dropped(server):
+    """Backpressure: a member that never reads is dropped (Close 1008, or the connection cut when
+    its socket is full) once its send queue passes the bound; the others hear it left."""
+    import socket
+    from wskit import HOST, handshake
+
+    slow, head, _ = handshake(server.port, "/ws/chat?name=slow")
+    assert head.startswith("HTTP/1.1 101")
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # and never read
+
+    async def go():
+        async with websockets.connect(server.url("/ws/chat?name=loud"), max_size=None) as loud:
+            await loud.recv()  # presence
+            line = "z" * 60000
+            for _ in range(200):  # 12 MB through the room: past the slow one's 4 MiB queue
+                await loud.send(line)
+                while True:
+                    m = json.loads(await loud.recv())
+                    if m["type"] == "leave":
+                        assert m["name"] == "slow"
+                        return True
+                    if m["type"] == "message":
+                        break
+            return False
+    assert run(go()), "the slow member was never dropped"
+    slow.close()
