@@ -197,6 +197,9 @@ TEST_F(SiteTest, DashSegmentsAreImmutableManifestsShortLivedBothCors)
 {
     EXPECT_EQ(put("/live/seg-1.m4s", "segment"), Status::created);
     EXPECT_EQ(put("/live/manifest.mpd", "<MPD/>"), Status::created);
+    // A configured [[http.cache]] rule wins (the fixture has one for "/"); without rules:
+    EXPECT_EQ(get("/live/seg-1.m4s").response.fields.get("Cache-Control"), "max-age=60");
+    site = std::make_unique<Site>(dir.string(), SiteOptions{});
     Reply seg = get("/live/seg-1.m4s");
     EXPECT_EQ(seg.response.fields.get("Content-Type"), "video/iso.segment");
     EXPECT_EQ(seg.response.fields.get("Cache-Control"), "public, max-age=31536000, immutable");
