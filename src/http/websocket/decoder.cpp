@@ -190,19 +190,22 @@ std::optional<Event> Decoder::read_payload()
     frame_done_ += n;
     const std::size_t before = message_.size();
     const bool last = frame_.fin && remaining_ == 0;
+    InflateStatus inflated = InflateStatus::ok;
     if (compressed_) {
-        InflateStatus s = inflater_->inflate(chunk, message_, limits_.max_message);
-        if (s == InflateStatus::ok && last)
-            s = inflater_->finish(message_, limits_.max_message);
-        if (s == InflateStatus::bad_data)
-            return fail(DecodeError::bad_compressed_data);
-        if (s == InflateStatus::too_big)
-            return fail(DecodeError::message_too_big);
+        inflated = inflater_->inflate(chunk, message_, limits_.max_message);
+        if (inflated == InflateStatus::ok && last)
+            inflated = inflater_->finish(message_, limits_.max_message);
     } else {
         message_.append(chunk);
     }
+    // The text that did come out is checked before a failure of the inflater is reported, so the
+    // error does not depend on how the frame was cut into reads.
     if (message_opcode_ == Opcode::text && !utf8_.feed(std::string_view(message_).substr(before)))
         return fail(DecodeError::invalid_utf8);
+    if (inflated == InflateStatus::bad_data)
+        return fail(DecodeError::bad_compressed_data);
+    if (inflated == InflateStatus::too_big)
+        return fail(DecodeError::message_too_big);
     if (remaining_ > 0)
         return Event{};
     if (last && message_opcode_ == Opcode::text && !utf8_.complete())
