@@ -147,3 +147,28 @@ def test_a_chat_member_that_stops_reading_is_dropped(server):
             return False
     assert run(go()), "the slow member was never dropped"
     slow.close()
+
+
+def test_layer7_up_mounts_the_endpoints_and_a_config_mount(tmp_path):
+    """`layer7 up` serves /ws/echo and /ws/chat with the built-ins, and [[http.mount]] takes the
+    handler names ws-echo / ws-chat at a prefix of one's own."""
+    from conftest import Process, free_port, layer7_bin
+
+    port = free_port()
+    config = tmp_path / "layer7.toml"
+    config.write_text(f'[runtime]\nthreads = 2\ndata = "{tmp_path}/data"\n\n[echo]\nenabled = false\n\n'
+                      f'[http]\nlisten = "127.0.0.1:{port}"\n\n[[http.mount]]\nprefix = "/mine/echo"\n'
+                      f'handler = "ws-echo"\n')
+    p = Process([layer7_bin(), "up", "--config", str(config)], deadline=30)
+    try:
+        async def go():
+            for path in ["/ws/echo", "/mine/echo"]:
+                async with websockets.connect(f"ws://127.0.0.1:{port}{path}") as ws:
+                    await ws.send(path)
+                    assert await ws.recv() == path
+            async with websockets.connect(f"ws://127.0.0.1:{port}/ws/chat") as ws:
+                assert json.loads(await ws.recv())["you"].startswith("guest-")
+        run(go())
+    finally:
+        rc, _ = p.stop()
+    assert rc == 0, p.output()[-3000:]
