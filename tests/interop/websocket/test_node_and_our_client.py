@@ -104,3 +104,21 @@ def test_our_client_in_our_chat(server):
     assert p.stdout.readline().decode() == '{"type":"message","from":"cli","text":"hello room"}\n'
     p.stdin.close()
     assert p.wait(timeout=10) == 0, p.stderr.read()
+
+
+def test_our_client_over_wss(tmp_path):
+    """wss://: our client against our server's TLS listener (its generated dev certificate, hence -k)."""
+    port, tls_port = free_port(), free_port()
+    config = tmp_path / "layer7.toml"
+    config.write_text(f'[runtime]\nthreads = 2\ndata = "{tmp_path}/data"\n\n[echo]\nenabled = false\n\n'
+                      f'[http]\nlisten = "127.0.0.1:{port}"\ntls_listen = "127.0.0.1:{tls_port}"\n')
+    p = Process([layer7_bin(), "up", "--config", str(config)], deadline=60)
+    try:
+        rc, echoes, err = converse(["ws", "-k", f"wss://127.0.0.1:{tls_port}/ws/echo"], ["over TLS", "again"])
+        assert rc == 0, err
+        assert echoes == ["over TLS", "again"]
+        r = ws("ws", f"wss://127.0.0.1:{tls_port}/ws/echo", input="x\n")  # unverified: refused
+        assert r.returncode == 1 and "TLS" in r.stderr, r.stderr
+    finally:
+        rc, _ = p.stop()
+    assert rc == 0, p.output()[-3000:]
