@@ -3,6 +3,7 @@
 
 #include "cli/common.hpp"
 #include "http/server/service.hpp"
+#include "http/websocket/endpoint.hpp"
 
 namespace layer7::cli {
 
@@ -29,6 +30,7 @@ void add_http_commands(CLI::App& app, Globals& g)
         c.root = a.root;
         c.site.writable = a.writable;
         c.access_log = a.access_log;
+        c.extra_handlers = http::websocket::extra_handlers();  // /ws/echo and /ws/chat with the built-ins
         c.data_dir = g.data.empty() ? "./layer7-data" : g.data;
         c.listen.reset();
         if (!a.listen.empty()) {

@@ -45,5 +45,6 @@ void add_ftp_commands(CLI::App& app, Globals& g);
 void add_get_commands(CLI::App& app, Globals& g);
 void add_proxy_commands(CLI::App& app, Globals& g);
 void add_torrent_commands(CLI::App& app, Globals& g);  // torrent make|info and tracker serve
+void add_ws_commands(CLI::App& app, Globals& g);
 
 }  // namespace layer7::cli

@@ -29,6 +29,7 @@ int main(int argc, char** argv)
     add_get_commands(app, g);
     add_proxy_commands(app, g);
     add_torrent_commands(app, g);
+    add_ws_commands(app, g);
 
     try {
         app.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include "ftp/ftp.hpp"
 #include "http/proxy/service.hpp"
 #include "http/server/service.hpp"
+#include "http/websocket/endpoint.hpp"
 #include "mail/imap/service.hpp"
 #include "mail/pop3/service.hpp"
 #include "mail/smtp/service.hpp"
@@ -43,7 +44,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     }
 
     if (core::Section section = root.section("http"); section.present()) {
-        http::ServerConfig http = http::parse_config(section, plan.runtime.data);
+        http::ServerConfig http = http::parse_config(section, plan.runtime.data, http::websocket::extra_handlers());
         if (http.enabled)
             plan.services.push_back(http::make_service(http));
     }

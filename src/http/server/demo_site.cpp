@@ -82,7 +82,8 @@ std::vector<DemoFile> demo_site()
   <p>
 )" + images + R"(  </p>
   <p><a href="/form.html">A form</a> posts to <a href="/echo?hello=world">/echo</a>;
-     <a href="/session">/session</a> counts your visits with a cookie.</p>
+     <a href="/session">/session</a> counts your visits with a cookie;
+     <a href="/chat.html">a chat room</a> over a WebSocket (/ws/chat).</p>
 </body>
 </html>
 )"});
@@ -95,6 +96,41 @@ std::vector<DemoFile> demo_site()
     <button>GET</button></form>
   <form method="post" action="/echo"><input name="animal" value="monkeys"><input name="fruit" value="bananas">
     <button>POST</button></form>
+</body>
+</html>
+)"});
+    // The WebSocket chat (http/websocket's /ws/chat): JSON presence, join, leave and message events.
+    files.push_back({"chat.html", R"(<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Chat</title><link rel="icon" href="data:,"></head>
+<body>
+  <h1>Chat over a WebSocket</h1>
+  <p>Online: <span id="online"></span></p>
+  <form id="join"><input id="name" placeholder="your name"><button>Join</button></form>
+  <pre id="log"></pre>
+  <form id="say" hidden><input id="text" size="60" autocomplete="off"><button>Send</button></form>
+  <script>
+    const $ = (id) => document.getElementById(id);
+    const log = (line) => { $('log').textContent += line + '\n'; };
+    let online = new Set(), ws;
+    const show = () => { $('online').textContent = [...online].join(', '); };
+    $('join').onsubmit = (e) => {
+      e.preventDefault();
+      const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+      ws = new WebSocket(scheme + location.host + '/ws/chat?name=' + encodeURIComponent($('name').value));
+      ws.onmessage = (m) => {
+        const ev = JSON.parse(m.data);
+        if (ev.type === 'presence') { online = new Set(ev.online); log('you are ' + ev.you); }
+        if (ev.type === 'join') { online.add(ev.name); log(ev.name + ' joined'); }
+        if (ev.type === 'leave') { online.delete(ev.name); log(ev.name + ' left'); }
+        if (ev.type === 'message') log(ev.from + ': ' + ev.text);
+        show();
+      };
+      ws.onclose = (c) => log('closed (' + c.code + ')');
+      $('join').hidden = true; $('say').hidden = false;
+    };
+    $('say').onsubmit = (e) => { e.preventDefault(); ws.send($('text').value); $('text').value = ''; };
+  </script>
 </body>
 </html>
 )"});

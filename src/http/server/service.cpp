@@ -23,9 +23,10 @@
 
 namespace layer7::http {
 
-ServerConfig parse_config(core::Section s, const std::string& data_dir)
+ServerConfig parse_config(core::Section s, const std::string& data_dir, std::vector<ExtraHandler> extra)
 {
     ServerConfig c;
+    c.extra_handlers = std::move(extra);
     c.data_dir = data_dir;
     c.enabled = s.boolean("enabled", c.enabled);
     auto listen = s.string("listen", core::to_string(*c.listen));
@@ -83,8 +84,14 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir)
         mc.root = m.string("root", "");
         if (!mc.prefix.starts_with('/'))
             m.error("prefix", "a mount needs a prefix starting with '/'");
-        if (mc.handler != "files" && mc.handler != "echo" && mc.handler != "session" && mc.handler != "time")
-            m.error("handler", "expected files, echo, session or time");
+        std::string names = "files, echo, session, time";
+        bool known = mc.handler == "files" || mc.handler == "echo" || mc.handler == "session" || mc.handler == "time";
+        for (const auto& x : c.extra_handlers) {
+            names += ", " + x.name;
+            known = known || mc.handler == x.name;
+        }
+        if (!known)
+            m.error("handler", "expected one of " + names);
         if ((mc.handler == "files") != !mc.root.empty())
             m.error("root", "a files mount needs a root, other handlers take none");
         m.require_directory("root", mc.root);
@@ -217,6 +224,9 @@ private:
             router->mount("", "/echo", std::make_shared<EchoHandler>(max_body));
             router->mount("", "/session", std::make_shared<SessionHandler>(sessions_));
             router->mount("", "/time", std::make_shared<TimeHandler>());
+            for (const auto& x : config_.extra_handlers)
+                if (!x.builtin_prefix.empty())
+                    router->mount("", x.builtin_prefix, x.make());
         }
         for (const auto& m : config_.mounts) {
             std::shared_ptr<Handler> h;
@@ -226,8 +236,11 @@ private:
                 h = std::make_shared<EchoHandler>(max_body);
             else if (m.handler == "session")
                 h = std::make_shared<SessionHandler>(sessions_);
-            else
+            else if (m.handler == "time")
                 h = std::make_shared<TimeHandler>();
+            for (const auto& x : config_.extra_handlers)
+                if (m.handler == x.name)
+                    h = x.make();
             router->mount(m.host, m.prefix, std::move(h));
         }
         return router;

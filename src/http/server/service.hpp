@@ -7,6 +7,7 @@
 
 #include "core/config/config.hpp"
 #include "core/service.hpp"
+#include "http/server/handler.hpp"
 #include "http/server/site.hpp"
 
 namespace layer7::http {
@@ -20,8 +21,17 @@ struct VhostConfig {
 struct MountConfig {
     std::string host;     // "" = every host
     std::string prefix;   // "/docs/", "/time"
-    std::string handler;  // files | echo | session | time
+    std::string handler;  // files | echo | session | time | an ExtraHandler's name
     std::string root;     // files: the directory served
+};
+
+// A handler from a folder above http/server (WebSocket, …) under the name [[http.mount]] gives it.
+// The cli passes them in, so the layer graph still points down; with builtins on, each is also
+// mounted at its builtin_prefix.
+struct ExtraHandler {
+    std::string name;
+    std::string builtin_prefix;
+    std::function<std::shared_ptr<Handler>()> make;
 };
 
 struct ServerConfig {
@@ -37,6 +47,7 @@ struct ServerConfig {
     bool builtins = true;                           // /echo, /session and /time on every host
     bool h2 = true;                                 // HTTP/2: ALPN h2 on HTTPS, h2c on HTTP
     std::vector<MountConfig> mounts;
+    std::vector<ExtraHandler> extra_handlers;
     std::chrono::seconds header_timeout{30};
     std::size_t max_requests = 1000;
     core::Limits limits{.max_line = 8192, .max_header = 64 * 1024, .max_message = 32u << 20,
@@ -44,7 +55,7 @@ struct ServerConfig {
 };
 
 // Reads [http]; errors go to the section's diagnostics.
-ServerConfig parse_config(core::Section section, const std::string& data_dir);
+ServerConfig parse_config(core::Section section, const std::string& data_dir, std::vector<ExtraHandler> extra = {});
 std::unique_ptr<core::Service> make_service(const ServerConfig& config);
 
 }  // namespace layer7::http

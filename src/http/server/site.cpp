@@ -266,6 +266,16 @@ void Site::add_cache_control(Reply& reply, std::string_view path) const
             best = &rule;
     if (best)
         reply.response.fields.add("Cache-Control", "max-age=" + std::to_string(best->max_age));
+    // DASH: a media segment never changes once written; a manifest may be a live one that the
+    // packager rewrites every segment, so it is kept only briefly. Browser players (dash.js) load
+    // both from scripts, so they may be read from any origin (CORS).
+    const bool segment = path.ends_with(".m4s"), manifest = path.ends_with(".mpd");
+    if (!best && segment)
+        reply.response.fields.add("Cache-Control", "public, max-age=31536000, immutable");
+    if (!best && manifest)
+        reply.response.fields.add("Cache-Control", "max-age=2");
+    if (segment || manifest)
+        reply.response.fields.add("Access-Control-Allow-Origin", "*");
 }
 
 Reply Site::get(const Request& request, std::string_view path, std::string_view query, SteadyTime now) const
@@ -410,7 +420,7 @@ Reply Site::put(const Request& request, std::string_view path, std::string_view 
     if (evaluate_preconditions(request, existed ? meta_from_stat(st, path).validators : Validators{}) !=
         Precondition::proceed)
         return error_reply(Status::precondition_failed);
-    auto ec = root_.replace(relative, [&](int fd) {
+    auto write_body = [&](int fd) {
         std::size_t done = 0;
         while (done < body.size()) {
             ssize_t n = ::write(fd, body.data() + done, body.size() - done);
@@ -421,11 +431,20 @@ Reply Site::put(const Request& request, std::string_view path, std::string_view 
             done += static_cast<std::size_t>(n);
         }
         return true;
-    });
+    };
+    auto ec = root_.replace(relative, write_body);
+    if (ec == std::errc::no_such_file_or_directory) {
+        // Missing parents are created, as nginx's create_full_put_path does: ffmpeg's DASH muxer
+        // PUTs segments into directories of its own naming (DASH live publishing).
+        for (std::size_t slash = relative.find('/'); slash != std::string::npos; slash = relative.find('/', slash + 1))
+            if (auto made = root_.make_directory(relative.substr(0, slash)); made && made != std::errc::file_exists)
+                break;
+        ec = root_.replace(relative, write_body);
+    }
     generation_.fetch_add(1, std::memory_order_relaxed);
     if (ec) {
         if (ec == std::errc::no_such_file_or_directory || ec == std::errc::not_a_directory)
-            return error_reply(Status::conflict);  // the parent directory does not exist
+            return error_reply(Status::conflict);  // a parent is a file, or could not be made
         return error_reply(status_for_errno(ec.value()));
     }
     // 201 with Location for a new resource, 204 when an existing one was replaced (RFC 9110 §9.3.4).

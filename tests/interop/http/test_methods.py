@@ -71,8 +71,16 @@ def test_put_creates_201_then_replaces_204_then_delete_204_then_404(writable):
     assert curl("-X", "DELETE", url, "-o", "/dev/null", "-w", "%{http_code}").stdout == "404"
 
 
-def test_put_into_a_missing_directory_is_409(writable):
+def test_put_into_a_missing_directory_creates_it(writable):
     r = curl("-X", "PUT", "--data-binary", "x", writable.url("/no/such/dir/f.txt"), "-o", "/dev/null",
+             "-w", "%{http_code}")
+    assert r.stdout == "201"  # as nginx's create_full_put_path (ffmpeg's DASH muxer relies on it)
+    assert read_file(writable.root, "no/such/dir/f.txt") == b"x"
+
+
+def test_put_below_a_file_is_409(writable):
+    curl("-X", "PUT", "--data-binary", "x", writable.url("/plain.txt"))
+    r = curl("-X", "PUT", "--data-binary", "x", writable.url("/plain.txt/f.txt"), "-o", "/dev/null",
              "-w", "%{http_code}")
     assert r.stdout == "409"
 

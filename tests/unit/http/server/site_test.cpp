@@ -160,7 +160,9 @@ TEST_F(SiteTest, PutCreatesThenReplacesAndDeleteRemoves)
     EXPECT_EQ(body_of(get("/new.txt")), "v1");
     EXPECT_EQ(put("/new.txt", "v2"), Status::no_content);
     EXPECT_EQ(body_of(get("/new.txt")), "v2");  // the cache noticed the write at once
-    EXPECT_EQ(put("/nodir/x.txt", "v"), Status::conflict);
+    EXPECT_EQ(put("/nodir/deeper/x.txt", "v"), Status::created);  // parents made (create_full_put_path)
+    EXPECT_EQ(body_of(get("/nodir/deeper/x.txt")), "v");
+    EXPECT_EQ(put("/new.txt/x.txt", "v"), Status::conflict);  // a parent that is a file
     EXPECT_EQ(remove("/new.txt"), Status::no_content);
     EXPECT_EQ(get("/new.txt").response.status, Status::not_found);
     EXPECT_EQ(remove("/new.txt"), Status::not_found);
@@ -189,6 +191,23 @@ TEST_F(SiteTest, SymlinkOutOfTheRootIsRefused)
     EXPECT_EQ(r.response.status, Status::forbidden);
     EXPECT_EQ(body_of(r).find("secret"), std::string::npos);
     fs::remove(dir.parent_path() / ("secret-" + std::to_string(::getpid())));
+}
+
+TEST_F(SiteTest, DashSegmentsAreImmutableManifestsShortLivedBothCors)
+{
+    EXPECT_EQ(put("/live/seg-1.m4s", "segment"), Status::created);
+    EXPECT_EQ(put("/live/manifest.mpd", "<MPD/>"), Status::created);
+    // A configured [[http.cache]] rule wins (the fixture has one for "/"); without rules:
+    EXPECT_EQ(get("/live/seg-1.m4s").response.fields.get("Cache-Control"), "max-age=60");
+    site = std::make_unique<Site>(dir.string(), SiteOptions{});
+    Reply seg = get("/live/seg-1.m4s");
+    EXPECT_EQ(seg.response.fields.get("Content-Type"), "video/iso.segment");
+    EXPECT_EQ(seg.response.fields.get("Cache-Control"), "public, max-age=31536000, immutable");
+    EXPECT_EQ(seg.response.fields.get("Access-Control-Allow-Origin"), "*");
+    Reply mpd = get("/live/manifest.mpd");
+    EXPECT_EQ(mpd.response.fields.get("Content-Type"), "application/dash+xml");
+    EXPECT_EQ(mpd.response.fields.get("Cache-Control"), "max-age=2");
+    EXPECT_EQ(mpd.response.fields.get("Access-Control-Allow-Origin"), "*");
 }
 
 TEST(AcceptsGzip, Variants)

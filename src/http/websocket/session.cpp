@@ -1,0 +1,262 @@
+// A WebSocket connection after the handshake: see session.hpp.
+#include "http/websocket/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace layer7::http::websocket {
+
+namespace {
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+}  // namespace
+
+Session::Session(core::Stream& stream, Side we, const SessionOptions& options,
+                 const std::optional<DeflateParams>& deflate, std::function<std::uint32_t()> mask_source)
+    : stream_(stream),
+      we_(we),
+      options_(options),
+      decoder_(we, options.limits, deflate),
+      encoder_(we, deflate, std::move(mask_source)),
+      peer_(stream.peer_string()),
+      executor_(stream.socket().get_executor()),
+      wake_(executor_),
+      room_(executor_)
+{
+    decoder_.report_frames(core::Trace::instance().enabled());
+}
+
+core::awaitable<void> Session::run(Application& app, std::string already_read)
+{
+    // The stream's own deadline only guards a write the peer never takes; idleness is ours.
+    stream_.set_timeout(options_.idle_timeout + options_.close_timeout);
+    last_heard_ = Clock::now();
+    co_await app.on_open(*this);
+    // Whichever ends first ends the connection: the reader at EOF, the writer after the close
+    // handshake (or a failure, or the close timeout).
+    co_await (reader(app, std::move(already_read)) || writer());
+    app.on_close(*this, end_code_);
+}
+
+core::awaitable<void> Session::reader(Application& app, std::string already_read)
+{
+    std::vector<char> buffer(64 * 1024);
+    decoder_.feed(already_read);
+    auto& trace = core::Trace::instance();
+    for (bool fresh = !already_read.empty();; fresh = false) {
+        if (!fresh) {
+            auto [ec, n] = co_await stream_.read_some(asio::buffer(buffer));
+            if (ec) {
+                if (!close_received_)
+                    end_code_ = CloseCode::abnormal;  // §7.1.5: no Close frame was received
+                co_return;
+            }
+            last_heard_ = Clock::now();
+            ping_outstanding_ = false;
+            decoder_.feed(std::string_view(buffer.data(), n));
+        }
+        bool stop = false;
+        for (Event e = decoder_.next(); e.kind != EventKind::need_more && !stop; e = decoder_.next()) {
+            if (trace.enabled() && e.kind != EventKind::message && e.kind != EventKind::error)
+                trace.line(stream_.id(), stream_.them(),
+                           describe_frame(e.header.opcode, e.header.fin, e.header.rsv1, e.payload));
+            switch (e.kind) {
+            case EventKind::need_more:
+            case EventKind::frame:
+            case EventKind::pong: break;
+            case EventKind::message:
+                // Still delivered after our Close: the peer may send until it has seen it (§5.5.1),
+                // e.g. the echoes of what a client sent just before closing.
+                co_await app.on_message(*this, e.opcode, e.payload);
+                break;
+            case EventKind::ping: {
+                auto data = std::make_shared<const std::string>(e.payload);
+                push(Outgoing{Opcode::pong, std::move(data), std::nullopt}, false);
+                break;
+            }
+            case EventKind::close:
+                close_received_ = true;
+                end_code_ = e.close.code ? static_cast<CloseCode>(*e.close.code) : CloseCode::no_status;
+                // §5.5.1: answer with a Close, echoing the code; then the server closes TCP.
+                queue_close(CloseBody{e.close.code, ""}, false);
+                wake(false);  // also when our Close went first: the handshake is complete
+                stop = true;
+                break;
+            case EventKind::error:
+                spdlog::info("websocket: {} from {}: closing with {}", describe(e.error), peer_,
+                             static_cast<int>(close_code(e.error)));
+                failed_ = true;
+                end_code_ = close_code(e.error);
+                queue_close(CloseBody{static_cast<std::uint16_t>(end_code_), std::string(describe(e.error))}, false);
+                stop = true;
+                break;
+            }
+        }
+        if (stop)
+            break;
+    }
+    // Nothing more to read that matters: the writer finishes the close and ends the connection.
+    asio::steady_timer forever(executor_, Clock::time_point::max());
+    co_await forever.async_wait(core::use_tuple);
+}
+
+core::awaitable<void> Session::writer()
+{
+    std::string out;
+    std::deque<Outgoing> batch;
+    Clock::time_point close_sent_at{};
+    auto& trace = core::Trace::instance();
+    for (;;) {
+        {
+            std::lock_guard lock(mutex_);
+            batch.swap(queue_);
+        }
+        if (batch.empty()) {
+            if (close_sent_ && (close_received_ || failed_))
+                co_return;
+            const auto now = Clock::now();
+            Clock::time_point deadline;
+            if (close_sent_) {
+                deadline = close_sent_at + options_.close_timeout;
+                if (now >= deadline)
+                    co_return;  // §7.1.1: the peer never answered our Close
+            } else if (now - last_heard_ >= options_.idle_timeout) {
+                spdlog::info("websocket: {} idle for {}s: closing", peer_, options_.idle_timeout.count());
+                close(CloseCode::going_away, "idle timeout");
+                continue;
+            } else if (!ping_outstanding_ && now - last_heard_ >= options_.ping_interval) {
+                ping_outstanding_ = true;
+                push(Outgoing{Opcode::ping, std::make_shared<const std::string>("keep-alive"), std::nullopt}, false);
+                continue;
+            } else {
+                deadline = last_heard_ + options_.idle_timeout;
+                if (!ping_outstanding_)
+                    deadline = std::min(deadline, last_heard_ + options_.ping_interval);
+            }
+            wake_.expires_at(deadline);
+            co_await wake_.async_wait(core::use_tuple);
+            continue;
+        }
+        out.clear();
+        std::size_t bytes = 0;
+        for (Outgoing& item : batch) {
+            if (close_sent_)
+                break;  // nothing follows a Close (§5.5.1)
+            const std::string_view payload = item.payload ? std::string_view(*item.payload) : std::string_view{};
+            bytes += payload.size();
+            if (item.close) {
+                encoder_.close(out, *item.close);
+                close_sent_ = true;
+                close_sent_at = Clock::now();
+            } else if (is_control(item.opcode)) {
+                encoder_.control(out, item.opcode, payload);
+            } else {
+                encoder_.message(out, item.opcode, payload);
+            }
+            if (trace.enabled()) {
+                const std::string body = item.close ? encode_close_body(*item.close) : std::string();
+                trace.line(stream_.id(), stream_.us(),
+                           describe_frame(item.opcode, true, encoder_.compressing() && !is_control(item.opcode),
+                                          item.close ? std::string_view(body) : payload));
+            }
+        }
+        batch.clear();
+        writing_ = true;
+        const std::error_code ec = co_await stream_.write(out, false);
+        writing_ = false;
+        {
+            std::lock_guard lock(mutex_);
+            queued_bytes_ -= std::min(queued_bytes_, bytes);
+        }
+        room_.cancel();
+        if (ec)
+            co_return;
+        if (close_sent_ && (close_received_ || failed_))
+            co_return;  // the server closes TCP first (§7.1.1); a failure closes at once (§7.1.7)
+    }
+}
+
+void Session::push(Outgoing item, bool from_other_thread)
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (item.payload)
+            queued_bytes_ += item.payload->size();
+        queue_.push_back(std::move(item));
+    }
+    wake(from_other_thread);
+}
+
+void Session::wake(bool from_other_thread)
+{
+    if (!from_other_thread) {
+        wake_.cancel();
+        return;
+    }
+    asio::post(executor_, [self = shared_from_this()] { self->wake_.cancel(); });
+}
+
+core::awaitable<void> Session::send(Opcode opcode, std::string payload)
+{
+    for (;;) {
+        {
+            std::lock_guard lock(mutex_);
+            if (close_queued_ || dropped_)
+                co_return;
+            if (queued_bytes_ < options_.max_send_queue)
+                break;
+        }
+        room_.expires_at(Clock::time_point::max());
+        co_await room_.async_wait(core::use_tuple);
+    }
+    push(Outgoing{opcode, std::make_shared<const std::string>(std::move(payload)), std::nullopt}, false);
+}
+
+bool Session::offer(Opcode opcode, std::shared_ptr<const std::string> payload)
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (close_queued_ || dropped_)
+            return false;
+        if (queued_bytes_ + payload->size() > options_.max_send_queue) {
+            // Too far behind to catch up: drop what waits and say why (if the socket still takes it).
+            dropped_ = close_queued_ = true;
+            queue_.clear();
+            queue_.push_back(Outgoing{Opcode::close, nullptr, CloseBody{1008, "too slow: send queue full"}});
+            asio::post(executor_, [self = shared_from_this()] {
+                spdlog::info("websocket: {} too slow, send queue over {} bytes: dropped", self->peer_,
+                             self->options_.max_send_queue);
+                self->failed_ = true;
+                self->end_code_ = CloseCode::policy_violation;
+                if (self->writing_) {
+                    std::error_code ignored;
+                    self->stream_.socket().cancel(ignored);  // a write stuck on a full socket
+                }
+                self->wake_.cancel();
+            });
+            return false;
+        }
+        queued_bytes_ += payload->size();
+        queue_.push_back(Outgoing{opcode, std::move(payload), std::nullopt});
+    }
+    wake(true);
+    return true;
+}
+
+void Session::close(CloseCode code, std::string reason)
+{
+    queue_close(CloseBody{static_cast<std::uint16_t>(code), std::move(reason)}, true);
+}
+
+void Session::queue_close(CloseBody body, bool from_other_thread)
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (close_queued_)
+            return;
+        close_queued_ = true;
+        queue_.push_back(Outgoing{Opcode::close, nullptr, std::move(body)});
+    }
+    wake(from_other_thread);
+}
+
+}  // namespace layer7::http::websocket
