@@ -42,6 +42,14 @@ builtins = true                 # /echo (forms), /session (cookies), /time (JSON
 prefix = "/now"
 handler = "time"
 
+# CGI (RFC 3875): /cgi-bin/NAME runs DIR/NAME with the request in its environment and body on
+# stdin; dir = "" is DATA/cgi-bin with the demo form script: curl 'http://127.0.0.1:8080/cgi-bin/pageexec?animal=monkeys'
+[[http.cgi]]
+prefix = "/cgi-bin/"
+dir = ""
+time_limit = 30                 # seconds per run: 504 before the header block, the reply cut after
+max_output = 67108864           # body bytes per run; beyond, the reply is cut and the script killed
+
 [[http.cache]]
 prefix = "/images/"
 max_age = 3600

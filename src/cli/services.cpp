@@ -9,6 +9,7 @@
 #include "dns/server/service.hpp"
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
+#include "http/cgi/handler.hpp"
 #include "http/proxy/service.hpp"
 #include "http/server/service.hpp"
 #include "mail/pop3/service.hpp"
@@ -43,7 +44,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     if (core::Section section = root.section("http"); section.present()) {
         http::ServerConfig http = http::parse_config(section, plan.runtime.data);
         if (http.enabled)
-            plan.services.push_back(http::make_service(http));
+            plan.services.push_back(http::make_service(http, http::cgi::make_handler));
     }
 
     if (core::Section section = root.section("proxy"); section.present()) {

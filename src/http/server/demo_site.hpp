@@ -10,9 +10,13 @@ namespace layer7::http {
 struct DemoFile {
     std::string path;     // relative to the site root, e.g. "images/pic03.png"
     std::string content;
+    bool executable = false;  // a CGI script
 };
 
 // index.html, ten small PNG images, a form page for /echo and a page about /session.
 std::vector<DemoFile> demo_site();
+// The CGI directory's demo: pageexec, the textbook's form example (a GET query and a POST body
+// read by a program that answers HTML), in POSIX sh and awk.
+std::vector<DemoFile> demo_cgi_scripts();
 
 }  // namespace layer7::http
