@@ -13,7 +13,7 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
 test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data)
-bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish)
+bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish lighttpd)
 
 pkgs=("${build_pkgs[@]}")
 case "$what" in

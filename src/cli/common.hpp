@@ -43,5 +43,6 @@ void add_smtp_commands(CLI::App& app, Globals& g);
 void add_ftp_commands(CLI::App& app, Globals& g);
 void add_get_commands(CLI::App& app, Globals& g);
 void add_proxy_commands(CLI::App& app, Globals& g);
+void add_connect_commands(CLI::App& app, Globals& g);
 
 }  // namespace layer7::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv)
     add_ftp_commands(app, g);
     add_get_commands(app, g);
     add_proxy_commands(app, g);
+    add_connect_commands(app, g);
 
     try {
         app.parse(argc, argv);
