@@ -12,6 +12,7 @@ std::string_view default_config()
 threads = 0                 # worker threads, one io_context each; 0 = one per core
 data = "./layer7-data"      # state: mail, queues, caches, certificates
 log_level = "info"          # trace, debug, info, warn, error, off
+hosts = ""                  # hosts file clients consult before DNS: "" = /etc/hosts, "none" = off
 
 # The socket-programming chapter's TCPServer/UDPServer: upper-cases the bytes of
 # each TCP read (newline or not) and each datagram.

@@ -15,6 +15,7 @@ int main(int argc, char** argv)
     app.add_option("--log-level", g.log_level, "trace, debug, info, warn, error, off");
     app.add_option("--threads", g.threads, "Worker threads (default: one per core)");
     app.add_option("--data", g.data, "State directory (default ./layer7-data)");
+    app.add_option("--hosts", g.hosts, "Hosts file clients consult before DNS (default /etc/hosts; none: off)");
 
     add_up_commands(app, g);
     add_echo_commands(app, g);

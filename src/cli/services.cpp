@@ -28,6 +28,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     plan.runtime.threads = static_cast<unsigned>(runtime.integer("threads", 0, 0, 1024));
     plan.runtime.data = runtime.string("data", plan.runtime.data);
     plan.runtime.log_level = runtime.string("log_level", plan.runtime.log_level);
+    plan.runtime.hosts = runtime.string("hosts", plan.runtime.hosts);
     static constexpr std::string_view levels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(levels), std::end(levels), plan.runtime.log_level) == std::end(levels))
         runtime.error("log_level", "expected trace, debug, info, warn, error or off");

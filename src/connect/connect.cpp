@@ -212,14 +212,19 @@ core::awaitable<int> run_tcp(const Options& options)
 core::awaitable<int> run_udp(const Options& options)
 {
     auto executor = co_await asio::this_coro::executor;
-    asio::ip::udp::resolver resolver(executor);
-    auto [rec, results] = co_await resolver.async_resolve(options.server.host, std::to_string(options.server.port),
-                                                          core::use_tuple);
-    if (rec || results.empty()) {
-        std::cerr << "layer7: cannot resolve " << options.server.host << ": " << rec.message() << "\n";
-        co_return 1;
+    asio::ip::udp::endpoint endpoint;
+    if (auto listed = core::hosts_addresses(options.server.host); !listed.empty()) {
+        endpoint = asio::ip::udp::endpoint(listed.front(), options.server.port);
+    } else {
+        asio::ip::udp::resolver resolver(executor);
+        auto [rec, results] = co_await resolver.async_resolve(options.server.host,
+                                                              std::to_string(options.server.port), core::use_tuple);
+        if (rec || results.empty()) {
+            std::cerr << "layer7: cannot resolve " << options.server.host << ": " << rec.message() << "\n";
+            co_return 1;
+        }
+        endpoint = results.begin()->endpoint();
     }
-    const auto endpoint = results.begin()->endpoint();
     asio::ip::udp::socket socket(executor, endpoint.protocol());
     socket.connect(endpoint);  // only this server's datagrams, and ICMP unreachable as an error
     const std::uint64_t id = core::Trace::next_id();

@@ -231,3 +231,26 @@ def test_starttls_smtp_with_postfix(cert):
     finally:
         pf.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_hosts_file_is_consulted_first(web, tmp_path):
+    """--hosts: a name only the file knows reaches our server, by `connect` and by `get`."""
+    port, _ = web
+    hosts = tmp_path / "hosts"
+    hosts.write_text("# test names\n127.0.0.1 www.someschool.test someschool\nnot-an-address x\n")
+    request = "GET /hello.txt HTTP/1.1\nHost: www.someschool.test\nConnection: close\n\n"
+    r = subprocess.run([layer7_bin(), "--hosts", str(hosts), "connect", f"www.someschool.test:{port}"],
+                       input=request.encode(), capture_output=True, timeout=20)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.endswith(b"\r\n\r\nhello, world\n")
+    assert b"hosts:3" in r.stderr  # the bad line is named
+    r = subprocess.run([layer7_bin(), "--hosts", str(hosts), "get", f"http://someschool:{port}/hello.txt"],
+                       capture_output=True, timeout=20)
+    assert r.returncode == 0 and r.stdout == b"hello, world\n", r.stderr
+    # without the file the name is unknown (.test is reserved: no DNS answers it)
+    r = subprocess.run([layer7_bin(), "--hosts", "none", "connect", "--timeout", "3", f"www.someschool.test:{port}"],
+                       input=b"", capture_output=True, timeout=20)
+    assert r.returncode == 1
+    r = subprocess.run([layer7_bin(), "--hosts", str(tmp_path / "missing"), "connect", f"127.0.0.1:{port}"],
+                       input=b"", capture_output=True, timeout=20)
+    assert r.returncode == 2 and b"cannot read the hosts file" in r.stderr
