@@ -14,7 +14,8 @@ test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d isync chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data
     nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws)
-bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish libboost-dev node-ws)
+bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish libboost-dev node-ws
+    lighttpd)
 
 pkgs=("${build_pkgs[@]}")
 case "$what" in

@@ -30,6 +30,8 @@ int cmd_up(const Globals& g, const std::string& config_path)
         return exit_usage;
     }
     setup(g, plan.runtime.log_level);
+    if (g.hosts.empty() && !plan.runtime.hosts.empty() && !load_hosts(plan.runtime.hosts, true))
+        return exit_usage;
     return run_services(plan.services, g.threads ? g.threads : plan.runtime.threads);
 }
 

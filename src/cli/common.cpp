@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/config/config.hpp"
 #include "core/log/log.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
@@ -22,6 +23,29 @@ void setup(const Globals& g, const std::string& default_level)
     }
     if (g.trace)
         core::Trace::instance().enable(stderr);
+    if (!load_hosts(g.hosts.empty() ? "/etc/hosts" : g.hosts, !g.hosts.empty()))
+        std::exit(exit_usage);
+}
+
+bool load_hosts(const std::string& file, bool explicitly_named)
+{
+    if (file == "none") {
+        core::use_hosts({});
+        return true;
+    }
+    auto text = core::read_text_file(file);
+    if (!text) {
+        if (explicitly_named)
+            std::cerr << "layer7: cannot read the hosts file " << file << "\n";
+        return !explicitly_named;
+    }
+    core::HostsParse parsed = core::parse_hosts(*text);
+    for (std::size_t line : parsed.bad_lines)
+        spdlog::warn("{}:{}: not an address followed by host names: ignored", file, line);
+    if (parsed.truncated)
+        spdlog::warn("{}: too many entries; the rest is ignored", file);
+    core::use_hosts(core::HostsTable(std::move(parsed.entries)));
+    return true;
 }
 
 namespace {

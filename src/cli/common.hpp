@@ -17,6 +17,7 @@ struct Globals {
     std::string log_level;  // empty: from config, else "info"
     unsigned threads = 0;   // 0: from config, else one per core
     std::string data;       // empty: from config, else ./layer7-data
+    std::string hosts;      // empty: from config, else /etc/hosts; "none": no hosts file
     int status = 0;         // the process exit code, set by the subcommand that ran
 };
 
@@ -25,6 +26,9 @@ inline constexpr int exit_usage = 2;    // bad arguments or a config that does n
 
 // Log level and --trace; exits with exit_usage on an unknown level.
 void setup(const Globals& g, const std::string& default_level = "info");
+// Installs the hosts file every client consults first (core::use_hosts); warns about bad lines.
+// False when an explicitly named file cannot be read.
+bool load_hosts(const std::string& file, bool explicitly_named);
 // Starts every service on one runtime, prints the table, runs until SIGTERM/SIGINT.
 int run_services(std::vector<std::unique_ptr<core::Service>>& services, unsigned threads);
 // Parses an ADDR argument or prints a one-line error (and returns nullopt).
@@ -46,5 +50,6 @@ void add_get_commands(CLI::App& app, Globals& g);
 void add_proxy_commands(CLI::App& app, Globals& g);
 void add_torrent_commands(CLI::App& app, Globals& g);  // torrent make|info and tracker serve
 void add_ws_commands(CLI::App& app, Globals& g);
+void add_connect_commands(CLI::App& app, Globals& g);
 
 }  // namespace layer7::cli

@@ -12,6 +12,7 @@ std::string_view default_config()
 threads = 0                 # worker threads, one io_context each; 0 = one per core
 data = "./layer7-data"      # state: mail, queues, caches, certificates
 log_level = "info"          # trace, debug, info, warn, error, off
+hosts = ""                  # hosts file clients consult before DNS: "" = /etc/hosts, "none" = off
 
 # The socket-programming chapter's TCPServer/UDPServer: upper-cases the bytes of
 # each TCP read (newline or not) and each datagram.
@@ -41,6 +42,14 @@ builtins = true                 # /echo (forms), /session (cookies), /time (JSON
 [[http.mount]]
 prefix = "/now"
 handler = "time"
+
+# CGI (RFC 3875): /cgi-bin/NAME runs DIR/NAME with the request in its environment and body on
+# stdin; dir = "" is DATA/cgi-bin with the demo form script: curl 'http://127.0.0.1:8080/cgi-bin/pageexec?animal=monkeys'
+[[http.cgi]]
+prefix = "/cgi-bin/"
+dir = ""
+time_limit = 30                 # seconds per run: 504 before the header block, the reply cut after
+max_output = 67108864           # body bytes per run; beyond, the reply is cut and the script killed
 
 [[http.cache]]
 prefix = "/images/"

@@ -15,6 +15,7 @@ int main(int argc, char** argv)
     app.add_option("--log-level", g.log_level, "trace, debug, info, warn, error, off");
     app.add_option("--threads", g.threads, "Worker threads (default: one per core)");
     app.add_option("--data", g.data, "State directory (default ./layer7-data)");
+    app.add_option("--hosts", g.hosts, "Hosts file clients consult before DNS (default /etc/hosts; none: off)");
 
     add_up_commands(app, g);
     add_echo_commands(app, g);
@@ -30,6 +31,7 @@ int main(int argc, char** argv)
     add_proxy_commands(app, g);
     add_torrent_commands(app, g);
     add_ws_commands(app, g);
+    add_connect_commands(app, g);
 
     try {
         app.parse(argc, argv);

@@ -9,6 +9,7 @@
 #include "dns/server/service.hpp"
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
+#include "http/cgi/handler.hpp"
 #include "http/proxy/service.hpp"
 #include "http/server/service.hpp"
 #include "http/websocket/endpoint.hpp"
@@ -30,6 +31,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     plan.runtime.threads = static_cast<unsigned>(runtime.integer("threads", 0, 0, 1024));
     plan.runtime.data = runtime.string("data", plan.runtime.data);
     plan.runtime.log_level = runtime.string("log_level", plan.runtime.log_level);
+    plan.runtime.hosts = runtime.string("hosts", plan.runtime.hosts);
     static constexpr std::string_view levels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(levels), std::end(levels), plan.runtime.log_level) == std::end(levels))
         runtime.error("log_level", "expected trace, debug, info, warn, error or off");
@@ -46,7 +48,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     if (core::Section section = root.section("http"); section.present()) {
         http::ServerConfig http = http::parse_config(section, plan.runtime.data, http::websocket::extra_handlers());
         if (http.enabled)
-            plan.services.push_back(http::make_service(http));
+            plan.services.push_back(http::make_service(http, http::cgi::make_handler));
     }
 
     if (core::Section section = root.section("proxy"); section.present()) {

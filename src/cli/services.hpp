@@ -15,6 +15,7 @@ struct RuntimeConfig {
     unsigned threads = 0;
     std::string data = "./layer7-data";
     std::string log_level = "info";
+    std::string hosts;  // "" = /etc/hosts (or --hosts)
 };
 
 struct Plan {

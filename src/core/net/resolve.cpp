@@ -3,6 +3,31 @@
 
 namespace layer7::core {
 
+namespace {
+HostsTable& hosts_table()
+{
+    static HostsTable table;  // written once by use_hosts() before threads start, then only read
+    return table;
+}
+}  // namespace
+
+void use_hosts(HostsTable table)
+{
+    hosts_table() = std::move(table);
+}
+
+std::vector<asio::ip::address> hosts_addresses(const std::string& host)
+{
+    std::vector<asio::ip::address> out;
+    for (const auto& text : hosts_table().addresses(host)) {
+        std::error_code ec;
+        auto address = asio::ip::make_address(text, ec);
+        if (!ec)
+            out.push_back(address);
+    }
+    return out;
+}
+
 std::optional<asio::ip::address> literal_address(const std::string& host)
 {
     if (host == "localhost")
@@ -37,6 +62,10 @@ awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> reso
         out.push_back(*endpoint);
         co_return std::pair{std::error_code{}, std::move(out)};
     }
+    for (const auto& address : hosts_addresses(hp.host))
+        out.emplace_back(address, hp.port);
+    if (!out.empty())
+        co_return std::pair{std::error_code{}, std::move(out)};
     asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
     auto [ec, results] = co_await resolver.async_resolve(hp.host, std::to_string(hp.port), use_tuple);
     for (const auto& entry : results)

@@ -8,6 +8,7 @@
 
 #include "core/net/asio.hpp"
 #include "core/text/host_port.hpp"
+#include "core/text/hosts_file.hpp"
 
 namespace layer7::core {
 
@@ -16,7 +17,12 @@ std::optional<asio::ip::address> literal_address(const std::string& host);
 // A listener's address must be a literal: a server should not depend on DNS to start.
 std::optional<asio::ip::tcp::endpoint> tcp_endpoint(const HostPort& hp);
 std::optional<asio::ip::udp::endpoint> udp_endpoint(const HostPort& hp);
-// Looks the host up (unless literal); errors as values.
+// The hosts file every client consults before the system resolver (`--hosts`, [runtime] hosts).
+// Set once at start-up, before any worker thread looks a name up.
+void use_hosts(HostsTable table);
+// The valid addresses the hosts file lists for `host`, in file order; empty when it lists none.
+std::vector<asio::ip::address> hosts_addresses(const std::string& host);
+// Looks the host up (unless literal): the hosts file first, then the system resolver; errors as values.
 awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp);
 // Connects to the first endpoint of `hp` that answers, lookup included, within `timeout`
 // (asio::error::timed_out after it: a black-holed address must not hang a client for the

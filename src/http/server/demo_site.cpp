@@ -146,4 +146,56 @@ std::vector<std::string> demo_preload_links()
     return links;
 }
 
+std::vector<DemoFile> demo_cgi_scripts()
+{
+    return {{"pageexec", R"script(#!/bin/sh
+# pageexec: the form example as a CGI script (RFC 3875). A GET brings the fields in QUERY_STRING,
+# a POST in the body on stdin (CONTENT_LENGTH bytes); both are shown, decoded and HTML-escaped.
+body=""
+if [ "$REQUEST_METHOD" = POST ] && [ -n "$CONTENT_LENGTH" ]; then
+    body=$(head -c "$CONTENT_LENGTH")
+fi
+printf 'Content-Type: text/html; charset=utf-8\r\n\r\n'
+QUERY="$QUERY_STRING" BODY="$body" awk '
+function hex(h,   v, i) {
+    v = 0; h = toupper(h)
+    for (i = 1; i <= 2; i++) v = v * 16 + index("0123456789ABCDEF", substr(h, i, 1)) - 1
+    return v
+}
+function decode(s,   out, i, c) {
+    gsub(/\+/, " ", s); out = ""
+    for (i = 1; i <= length(s); i++) {
+        c = substr(s, i, 1)
+        if (c == "%" && substr(s, i + 1, 2) ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) { out = out sprintf("%c", hex(substr(s, i + 1, 2))); i += 2 }
+        else out = out c
+    }
+    return out
+}
+function esc(s) { gsub(/&/, "\\&amp;", s); gsub(/</, "\\&lt;", s); gsub(/>/, "\\&gt;", s); gsub(/"/, "\\&quot;", s); return s }
+function show(title, data,   n, parts, i, eq, k, v) {
+    print "<h2>" title "</h2>"
+    if (data == "") { print "<p>(none)</p>"; return }
+    print "<table>"
+    n = split(data, parts, "&")
+    for (i = 1; i <= n; i++) {
+        eq = index(parts[i], "=")
+        if (eq) { k = substr(parts[i], 1, eq - 1); v = substr(parts[i], eq + 1) } else { k = parts[i]; v = "" }
+        print "<tr><th>" esc(decode(k)) "</th><td>" esc(decode(v)) "</td></tr>"
+    }
+    print "</table>"
+}
+BEGIN {
+    print "<!DOCTYPE html>"
+    print "<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pageexec</title></head><body>"
+    print "<h1>pageexec: a program that makes the page</h1>"
+    print "<p>Method: " esc(ENVIRON["REQUEST_METHOD"]) "</p>"
+    show("Fields in the URL (GET)", ENVIRON["QUERY"])
+    show("Fields in the body (POST)", ENVIRON["BODY"])
+    print "<form method=\"get\" action=\"pageexec\"><input name=\"animal\" value=\"monkeys\"><input name=\"fruit\" value=\"bananas\"><button>GET</button></form>"
+    print "<form method=\"post\" action=\"pageexec\"><input name=\"animal\" value=\"monkeys\"><input name=\"fruit\" value=\"bananas\"><button>POST</button></form>"
+    print "</body></html>"
+}'
+)script", true}};
+}
+
 }  // namespace layer7::http

@@ -10,6 +10,7 @@ namespace layer7::http {
 struct DemoFile {
     std::string path;     // relative to the site root, e.g. "images/pic03.png"
     std::string content;
+    bool executable = false;  // a CGI script
 };
 
 // index.html, ten small PNG images, a form page for /echo and a page about /session.
@@ -17,5 +18,8 @@ std::vector<DemoFile> demo_site();
 // The Link values that let a browser fetch the page's images while it still waits for the page
 // (103 Early Hints): "</images/pic01.png>; rel=preload; as=image", ...
 std::vector<std::string> demo_preload_links();
+// The CGI directory's demo: pageexec, the textbook's form example (a GET query and a POST body
+// read by a program that answers HTML), in POSIX sh and awk.
+std::vector<DemoFile> demo_cgi_scripts();
 
 }  // namespace layer7::http

@@ -98,6 +98,21 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir, std::vec
         m.finish();
         c.mounts.push_back(mc);
     }
+    for (auto& g : s.sections("cgi")) {
+        CgiConfig cc;
+        cc.host = g.string("host", "");
+        cc.prefix = g.string("prefix", cc.prefix);
+        cc.dir = g.string("dir", "");
+        cc.time_limit = g.seconds("time_limit", cc.time_limit);
+        cc.max_output = static_cast<std::uint64_t>(g.integer("max_output", static_cast<std::int64_t>(cc.max_output), 1, 1LL << 40));
+        if (!cc.prefix.starts_with('/'))
+            g.error("prefix", "a CGI mount needs a prefix starting with '/'");
+        if (cc.time_limit.count() <= 0)
+            g.error("time_limit", "expected a positive number of seconds");
+        g.require_directory("dir", cc.dir);
+        g.finish();
+        c.cgi.push_back(cc);
+    }
     c.limits = s.limits(c.limits);
     s.finish();
     return c;
@@ -118,21 +133,21 @@ std::string random_id()
     return id;
 }
 
-// Writes the demo site into `dir` unless it already has an index.html (the user's own site).
-void ensure_demo_site(const std::string& dir)
+// Writes demo files into `dir` unless `marker` is there already (the user's own files).
+void ensure_demo_files(const std::string& dir, const std::string& marker, const std::vector<DemoFile>& files)
 {
     namespace fs = std::filesystem;
-    if (fs::exists(fs::path(dir) / "index.html"))
+    if (fs::exists(fs::path(dir) / marker))
         return;
-    for (const auto& file : demo_site()) {
+    for (const auto& file : files) {
         const fs::path path = fs::path(dir) / file.path;
         fs::create_directories(path.parent_path());
         const std::string tmp = path.string() + ".tmp";
-        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, file.executable ? 0755 : 0644);
         if (fd < 0 || ::write(fd, file.content.data(), file.content.size()) != static_cast<ssize_t>(file.content.size())) {
             if (fd >= 0)
                 ::close(fd);
-            throw core::StartError("http: cannot write the demo site into " + dir);
+            throw core::StartError("http: cannot write the demo files into " + dir);
         }
         ::close(fd);
         fs::rename(tmp, path);
@@ -141,7 +156,10 @@ void ensure_demo_site(const std::string& dir)
 
 class Service final : public core::Service {
 public:
-    explicit Service(ServerConfig config) : config_(std::move(config)), sessions_(random_id) {}
+    Service(ServerConfig config, CgiFactory cgi)
+        : config_(std::move(config)), cgi_(std::move(cgi)), sessions_(random_id)
+    {
+    }
 
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
@@ -150,7 +168,7 @@ public:
             SiteOptions main_site = config_.site;
             if (root.empty()) {
                 root = config_.data_dir + "/www";
-                ensure_demo_site(root);
+                ensure_demo_files(root, "index.html", demo_site());
                 for (std::string page : {"/", "/index.html"})
                     main_site.early_hints[page] = demo_preload_links();
             }
@@ -243,6 +261,15 @@ private:
                     h = x.make();
             router->mount(m.host, m.prefix, std::move(h));
         }
+        for (CgiConfig cgi : config_.cgi) {
+            if (!cgi_)
+                throw core::StartError("http: CGI mounts need the CGI handler");
+            if (cgi.dir.empty()) {
+                cgi.dir = config_.data_dir + "/cgi-bin";
+                ensure_demo_files(cgi.dir, "pageexec", demo_cgi_scripts());
+            }
+            router->mount(cgi.host, cgi.prefix, cgi_(cgi, *router, config_));
+        }
         return router;
     }
 
@@ -263,6 +290,7 @@ private:
     }
 
     ServerConfig config_;
+    CgiFactory cgi_;
     SessionTable sessions_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<AccessLog> log_;
@@ -272,9 +300,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<core::Service> make_service(const ServerConfig& config)
+std::unique_ptr<core::Service> make_service(const ServerConfig& config, CgiFactory cgi)
 {
-    return std::make_unique<Service>(config);
+    return std::make_unique<Service>(config, std::move(cgi));
 }
 
 }  // namespace layer7::http

@@ -1,6 +1,7 @@
 // The [http] service: configuration, the demo site, plain and TLS listeners.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,15 @@ struct ExtraHandler {
     std::function<std::shared_ptr<Handler>()> make;
 };
 
+// [[http.cgi]]: a directory of CGI scripts at a path prefix (RFC 3875; the handler is src/http/cgi).
+struct CgiConfig {
+    std::string host;                      // "" = every host
+    std::string prefix = "/cgi-bin/";
+    std::string dir;                       // "": DATA/cgi-bin, with the demo script /cgi-bin/pageexec
+    std::chrono::seconds time_limit{30};   // one run, spawn to end of output
+    std::uint64_t max_output = 64u << 20;  // body bytes from one run
+};
+
 struct ServerConfig {
     bool enabled = true;
     std::optional<core::HostPort> listen = core::HostPort{"127.0.0.1", 8080};
@@ -48,6 +58,7 @@ struct ServerConfig {
     bool h2 = true;                                 // HTTP/2: ALPN h2 on HTTPS, h2c on HTTP
     std::vector<MountConfig> mounts;
     std::vector<ExtraHandler> extra_handlers;
+    std::vector<CgiConfig> cgi;
     std::chrono::seconds header_timeout{30};
     std::size_t max_requests = 1000;
     core::Limits limits{.max_line = 8192, .max_header = 64 * 1024, .max_message = 32u << 20,
@@ -56,6 +67,10 @@ struct ServerConfig {
 
 // Reads [http]; errors go to the section's diagnostics.
 ServerConfig parse_config(core::Section section, const std::string& data_dir, std::vector<ExtraHandler> extra = {});
-std::unique_ptr<core::Service> make_service(const ServerConfig& config);
+// Builds the handler of a [[http.cgi]] mount; `server` is the service's router (local redirects).
+// Passed in from above: src/http/cgi depends on this folder, not the other way round.
+using CgiFactory = std::function<std::shared_ptr<Handler>(const CgiConfig&, Handler& server, const ServerConfig&)>;
+// `cgi` is required when config.cgi is not empty.
+std::unique_ptr<core::Service> make_service(const ServerConfig& config, CgiFactory cgi = {});
 
 }  // namespace layer7::http
