@@ -4,6 +4,7 @@
 
 #include "cli/common.hpp"
 #include "torrent/magnet.hpp"
+#include "torrent/peer_service.hpp"
 #include "torrent/sha1.hpp"
 #include "torrent/torrent_file.hpp"
 #include "torrent/tracker_service.hpp"
@@ -57,11 +58,66 @@ void print_info(const torrent::Metainfo& meta)
     std::cout << "magnet:       " << torrent::to_uri({hash, meta.name, meta.trackers()}) << "\n";
 }
 
+// `torrent get F.torrent [--dir D]` and `torrent seed F.torrent --dir D`: the same peer, one
+// exiting when the download is complete, the other serving until a signal.
+void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
+{
+    struct Peer {
+        std::string file, dir = ".", listen = "127.0.0.1:0";
+        std::size_t slots = 4, max_peers = 50;
+        int rechoke = 10, optimistic = 30;
+        bool quiet = false;
+    };
+    static Peer get, seed;
+    auto options = [](CLI::App* cmd, Peer& p) {
+        cmd->add_option("FILE", p.file, ".torrent file")->required();
+        cmd->add_option("--listen", p.listen, "ADDR for incoming peers (default 127.0.0.1:0, any free port)");
+        cmd->add_option("--unchoke-slots", p.slots, "regular unchoke slots (default 4)")->check(CLI::Range(1, 100));
+        cmd->add_option("--rechoke-interval", p.rechoke, "seconds between rechokes (default 10)")->check(CLI::Range(1, 3600));
+        cmd->add_option("--optimistic-interval", p.optimistic, "seconds between optimistic unchokes (default 30)")
+            ->check(CLI::Range(1, 3600));
+        cmd->add_option("--max-peers", p.max_peers, "connections at most (default 50)")->check(CLI::Range(1, 1000));
+        cmd->add_flag("-q,--quiet", p.quiet, "no progress line");
+    };
+    auto run = [&g](Peer& p, bool seeding) {
+        setup(g, "warn");
+        auto meta = torrent::read_torrent(p.file);
+        if (!meta) {
+            std::cerr << "layer7: " << meta.error() << "\n";
+            g.status = exit_failure;
+            return;
+        }
+        auto listen = parse_addr("--listen", p.listen, true);
+        if (!listen) {
+            g.status = exit_usage;
+            return;
+        }
+        torrent::PeerOptions options;
+        options.dir = p.dir;
+        options.seed = seeding;
+        options.listen = *listen;
+        options.max_peers = p.max_peers;
+        options.progress = !p.quiet;
+        options.choker.regular_slots = p.slots;
+        options.choker.rechoke_interval = std::chrono::seconds(p.rechoke);
+        options.choker.optimistic_interval = std::chrono::seconds(p.optimistic);
+        g.status = torrent::run_peer(*meta, options);
+    };
+    auto* get_cmd = torrent_cmd.add_subcommand("get", "Download a torrent into --dir; exit 0 once every piece checks");
+    options(get_cmd, get);
+    get_cmd->add_option("--dir", get.dir, "download directory (default .)");
+    get_cmd->callback([run] { run(get, false); });
+    auto* seed_cmd = torrent_cmd.add_subcommand("seed", "Serve a torrent's data from --dir until stopped");
+    options(seed_cmd, seed);
+    seed_cmd->add_option("--dir", seed.dir, "directory holding the data")->required();
+    seed_cmd->callback([run] { run(seed, true); });
+}
+
 }  // namespace
 
 void add_torrent_commands(CLI::App& app, Globals& g)
 {
-    auto* torrent_cmd = app.add_subcommand("torrent", "BitTorrent: make and inspect .torrent files");
+    auto* torrent_cmd = app.add_subcommand("torrent", "BitTorrent: make and inspect .torrent files, download and seed");
     torrent_cmd->require_subcommand(1);
 
     struct Make {
@@ -118,6 +174,8 @@ void add_torrent_commands(CLI::App& app, Globals& g)
         }
         print_info(*meta);
     });
+
+    add_peer_commands(*torrent_cmd, g);
 
     auto* tracker_cmd = app.add_subcommand("tracker", "BitTorrent tracker (HTTP and UDP on one port)");
     tracker_cmd->require_subcommand(1);

@@ -1,0 +1,699 @@
+// The peer shell: see peer_service.hpp. Each connection is two coroutines over one Stream: the
+// reader feeds the WireDecoder and acts on each message; the writer sends what the reader queued
+// and serves the peer's requests one block at a time (read from disk as it goes, so memory per
+// peer is one block plus the queue of small messages).
+#include "torrent/peer_service.hpp"
+
+#include <unistd.h>
+
+#include <deque>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+
+#include "core/net/resolve.hpp"
+#include "core/net/stream.hpp"
+#include "http/client/fetch.hpp"
+#include "http/message/target.hpp"
+#include "torrent/announce_reply.hpp"
+#include "torrent/peer_wire.hpp"
+#include "torrent/piece_picker.hpp"
+#include "torrent/sha1.hpp"
+#include "torrent/storage.hpp"
+
+namespace layer7::torrent {
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+namespace hc = http::client;
+
+constexpr auto handshake_timeout = 20s;
+constexpr auto idle_timeout = 150s;      // BEP 3: keep-alives come every two minutes
+constexpr auto keep_alive_every = 90s;
+constexpr std::size_t read_chunk = 64 * 1024;
+
+struct Peer {
+    PeerKey key = 0;
+    std::unique_ptr<core::Stream> stream;
+    std::string address;
+    std::string peer_id;
+    Bitfield has;
+    bool am_choking = true, am_interested = false, peer_choking = true, peer_interested = false;
+    std::vector<BlockRef> outstanding;   // our requests in flight
+    std::set<BlockRef> cancelled;        // cancelled or choked away: a late block is not a fault
+    std::deque<BlockRef> their_requests;  // theirs, served by the writer while they are unchoked
+    std::string out;                      // messages queued for the writer
+    std::unique_ptr<asio::steady_timer> wake;
+    std::uint64_t downloaded = 0, uploaded = 0;
+    bool closing = false;
+    bool bitfield_allowed = true;  // BEP 3: only as the first message (BEP 10's handshake may precede it)
+};
+
+std::string human_bytes(double n)
+{
+    const char* units[] = {"B", "KiB", "MiB", "GiB"};
+    int u = 0;
+    while (n >= 1024 && u < 3) {
+        n /= 1024;
+        ++u;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f %s", n, units[u]);
+    return text;
+}
+
+class Session {
+public:
+    Session(asio::io_context& io, const Metainfo& meta, const PeerOptions& options)
+        : io_(io),
+          meta_(meta),
+          options_(options),
+          hash_(info_hash_of(meta.info_bytes)),
+          storage_(meta, options.dir),
+          picker_(meta.total_length(), meta.piece_length, std::random_device{}()),
+          choker_(options.choker, std::random_device{}()),
+          acceptor_(io)
+    {
+        std::mt19937_64 random(std::random_device{}());
+        peer_id_ = "-L70001-";
+        static constexpr char alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+        while (peer_id_.size() < 20)
+            peer_id_ += alphabet[random() % 36];
+    }
+
+    core::awaitable<void> run()
+    {
+        std::string error;
+        if (!storage_.open(!options_.seed, error)) {
+            std::cerr << "layer7: " << error << "\n";
+            finish(1);
+            co_return;
+        }
+        recheck();
+        if (options_.seed && !picker_.complete()) {
+            std::cerr << "layer7: " << options_.dir << " holds " << picker_.have().count() << " of "
+                      << picker_.piece_count() << " pieces; seeding what is there\n";
+        }
+        if (!listen(error)) {
+            std::cerr << "layer7: cannot listen on " << core::to_string(options_.listen) << ": " << error << "\n";
+            finish(1);
+            co_return;
+        }
+        if (!options_.seed && picker_.complete()) {
+            std::cerr << "layer7: " << meta_.name << " is already complete in " << options_.dir << "\n";
+            finish(0);
+            co_return;
+        }
+        std::cerr << "layer7: " << (options_.seed ? "seeding " : "downloading ") << meta_.name << " ("
+                  << hash_.hex() << ") on port " << port_ << "\n";
+        auto executor = co_await asio::this_coro::executor;
+        asio::co_spawn(executor, accept_loop(), asio::detached);
+        asio::co_spawn(executor, tick_loop(), asio::detached);
+        co_await announce_loop();
+    }
+
+    void stop(int status) { finish(status); }
+    int status() const { return status_; }
+
+private:
+    // Fast resume: every piece already on disk with the right hash counts as had.
+    void recheck()
+    {
+        for (std::uint32_t i = 0; i < picker_.piece_count(); ++i)
+            if (storage_.verify(i))
+                picker_.mark_have(i);
+        if (picker_.have().count() > 0)
+            std::cerr << "layer7: " << picker_.have().count() << " of " << picker_.piece_count()
+                      << " pieces already on disk\n";
+    }
+
+    bool listen(std::string& error)
+    {
+        auto endpoint = core::tcp_endpoint(options_.listen);
+        if (!endpoint) {
+            error = "not an IP address";
+            return false;
+        }
+        std::error_code ec;
+        acceptor_.open(endpoint->protocol(), ec);
+        if (!ec)
+            acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec)
+            acceptor_.bind(*endpoint, ec);
+        if (!ec)
+            acceptor_.listen(64, ec);
+        if (ec) {
+            error = ec.message();
+            return false;
+        }
+        port_ = acceptor_.local_endpoint().port();
+        return true;
+    }
+
+    void finish(int status)
+    {
+        if (done_)
+            return;
+        done_ = true;
+        status_ = status;
+        std::error_code ignored;
+        acceptor_.close(ignored);
+        for (auto& [key, peer] : peers_) {
+            peer->closing = true;
+            peer->stream->socket().close(ignored);
+            peer->wake->cancel();
+        }
+        if (announce_wait_)
+            announce_wait_->cancel();
+    }
+
+    // ---- the tracker ----
+
+    std::string announce_url(std::string_view event) const
+    {
+        std::string url = meta_.announce;
+        url += url.find('?') == std::string::npos ? '?' : '&';
+        url += "info_hash=" + http::percent_encode(hash_.raw(), "") + "&peer_id=" + http::percent_encode(peer_id_, "") +
+               "&port=" + std::to_string(port_) + "&uploaded=" + std::to_string(uploaded_) +
+               "&downloaded=" + std::to_string(downloaded_) + "&left=" + std::to_string(picker_.bytes_left()) +
+               "&compact=1&numwant=50";
+        if (!event.empty())
+            url += "&event=" + std::string(event);
+        return url;
+    }
+
+    core::awaitable<std::optional<AnnounceReply>> announce(std::string event)
+    {
+        hc::Options client_options;
+        client_options.connect_timeout = 10s;
+        client_options.io_timeout = 15s;
+        hc::Client client(client_options);
+        http::Request request;
+        request.method = http::Method(http::MethodId::get);
+        request.fields.add("User-Agent", "layer7/0.1");
+        const hc::FetchOptions fetch_options;
+        const std::string url = announce_url(event);
+        auto result = co_await hc::fetch(client, url, request, std::string(), fetch_options);
+        if (!result) {
+            std::cerr << "layer7: tracker " << meta_.announce << ": " << hc::describe(result.error().error) << " "
+                      << result.error().detail << "\n";
+            co_return std::nullopt;
+        }
+        auto reply = parse_announce_reply(result->last.body);
+        if (!reply) {
+            std::cerr << "layer7: tracker " << meta_.announce << ": " << reply.error() << "\n";
+            co_return std::nullopt;
+        }
+        co_return std::move(reply).value();
+    }
+
+    core::awaitable<void> announce_loop()
+    {
+        auto executor = co_await asio::this_coro::executor;
+        if (meta_.announce.rfind("http", 0) != 0) {
+            std::cerr << "layer7: only HTTP trackers are announced to; " << meta_.announce << " is not one\n";
+        }
+        std::string event = "started";
+        bool told_completed = picker_.complete();
+        while (!done_) {
+            std::chrono::seconds wait = 30s;
+            if (meta_.announce.rfind("http", 0) == 0) {
+                auto reply = co_await announce(event);
+                if (reply) {
+                    event.clear();
+                    for (const auto& p : reply->peers)
+                        connect_to(p);
+                    wait = std::chrono::seconds(reply->interval);
+                    // Few peers while downloading: ask again as soon as the tracker allows.
+                    if (!picker_.complete() && peers_.size() < 4)
+                        wait = std::chrono::seconds(std::max<std::int64_t>(reply->min_interval, 2));
+                }
+            }
+            if (done_)
+                break;
+            announce_wait_ = std::make_unique<asio::steady_timer>(executor, wait);
+            co_await announce_wait_->async_wait(core::use_tuple);
+            if (picker_.complete() && !told_completed && !done_) {
+                event = "completed";
+                told_completed = true;
+            }
+        }
+        // Tell the tracker we leave (best effort: a dead tracker must not hold up the exit).
+        if (meta_.announce.rfind("http", 0) == 0)
+            co_await announce(picker_.complete() && !options_.seed && status_ == 0 ? "completed" : "stopped");
+    }
+
+    // ---- connections ----
+
+    void connect_to(const TrackerPeer& p)
+    {
+        if (peers_.size() + connecting_ >= options_.max_peers || done_)
+            return;
+        const std::string address = p.ip + ":" + std::to_string(p.port);
+        if (p.port == port_ && (p.ip == "127.0.0.1" || p.ip == options_.listen.host))
+            return;  // ourselves, as the tracker saw us
+        if (banned_.contains(p.ip + ":" + std::to_string(p.port)) || attempted_.contains(address))
+            return;
+        attempted_.insert(address);
+        ++connecting_;
+        asio::co_spawn(io_, dial(core::HostPort{p.ip, p.port}), asio::detached);
+    }
+
+    core::awaitable<void> dial(core::HostPort hp)
+    {
+        auto [ec, socket] = co_await core::connect_tcp(hp, 10s);
+        --connecting_;
+        if (ec || done_) {
+            attempted_.erase(hp.host + ":" + std::to_string(hp.port));
+            co_return;
+        }
+        co_await serve_peer(std::move(socket), core::Role::client);
+        attempted_.erase(hp.host + ":" + std::to_string(hp.port));
+    }
+
+    core::awaitable<void> accept_loop()
+    {
+        while (!done_) {
+            auto [ec, socket] = co_await acceptor_.async_accept(core::use_tuple);
+            if (ec)
+                co_return;
+            if (peers_.size() >= options_.max_peers)
+                continue;  // the socket closes as it goes out of scope
+            asio::co_spawn(io_, serve_peer(std::move(socket), core::Role::server), asio::detached);
+        }
+    }
+
+    void send(Peer& peer, const Message& m)
+    {
+        if (core::Trace::instance().enabled())
+            core::Trace::instance().line(peer.stream->id(), peer.stream->us(), describe(m));
+        peer.out += encode(m);
+        peer.wake->cancel();
+    }
+
+    void drop(Peer& peer, std::string_view why)
+    {
+        if (peer.closing)
+            return;
+        std::cerr << "layer7: dropping peer " << peer.address << ": " << why << "\n";
+        peer.closing = true;
+        std::error_code ignored;
+        peer.stream->socket().close(ignored);
+        peer.wake->cancel();
+    }
+
+    core::awaitable<void> serve_peer(asio::ip::tcp::socket socket, core::Role role)
+    {
+        auto peer = std::make_shared<Peer>();
+        peer->stream = std::make_unique<core::Stream>(std::move(socket), role);
+        peer->wake = std::make_unique<asio::steady_timer>(io_);
+        peer->address = peer->stream->peer_string();
+        peer->has = Bitfield(picker_.piece_count());
+        core::Stream& stream = *peer->stream;
+        stream.set_timeout(handshake_timeout);
+        Handshake ours;
+        ours.info_hash = hash_;
+        ours.peer_id = peer_id_;
+        ours.set_extensions();
+        core::Trace::instance().line(stream.id(), stream.us(), describe(ours));
+        if (co_await stream.write(encode_handshake(ours), false))
+            co_return;
+        WireDecoder decoder;
+        std::string buffer(read_chunk, '\0');
+        std::optional<Handshake> theirs;
+        while (!theirs) {
+            auto [ec, n] = co_await stream.read_some(asio::buffer(buffer));
+            if (ec || n == 0)
+                co_return;
+            decoder.feed(std::string_view(buffer.data(), n));
+            auto h = decoder.handshake();
+            if (!h) {
+                std::cerr << "layer7: dropping peer " << peer->address << ": " << to_string(h.error()) << "\n";
+                co_return;
+            }
+            theirs = *h;
+        }
+        core::Trace::instance().line(stream.id(), stream.them(), describe(*theirs));
+        if (theirs->info_hash != hash_) {
+            std::cerr << "layer7: dropping peer " << peer->address << ": wrong info-hash " << theirs->info_hash.hex() << "\n";
+            co_return;
+        }
+        if (theirs->peer_id == peer_id_ || banned_.contains(theirs->peer_id) || connected_ids_.contains(theirs->peer_id))
+            co_return;  // ourselves, a banned peer, or a second connection to the same peer
+        if (done_)
+            co_return;
+        peer->peer_id = theirs->peer_id;
+        peer->key = ++last_key_;
+        stream.set_timeout(idle_timeout);
+        peers_[peer->key] = peer;
+        connected_ids_.insert(peer->peer_id);
+        if (theirs->extensions())
+            send(*peer, Message::with_payload(MessageType::extended,
+                                              encode_extension_handshake("layer7 0.1", port_, 2 * options_.pipeline)));
+        if (!picker_.have().none())
+            send(*peer, Message::with_payload(MessageType::bitfield, picker_.have().to_wire()));
+        asio::co_spawn(io_, write_loop(peer), asio::detached);
+        std::string why;
+        while (!peer->closing && why.empty()) {
+            for (;;) {
+                auto m = decoder.next();
+                if (!m) {
+                    why = to_string(m.error());
+                    break;
+                }
+                if (!*m)
+                    break;
+                on_message(*peer, **m, why);
+                if (!why.empty() || peer->closing)
+                    break;
+            }
+            if (!why.empty() || peer->closing)
+                break;
+            auto [ec, n] = co_await stream.read_some(asio::buffer(buffer));
+            if (ec || n == 0)
+                break;
+            decoder.feed(std::string_view(buffer.data(), n));
+        }
+        if (!why.empty())
+            drop(*peer, why);
+        peer->closing = true;
+        peer->wake->cancel();
+        core::Trace::instance().note(stream.id(), "peer " + peer->address + " gone");
+        picker_.abort_peer(peer->key);
+        picker_.remove_peer(peer->has);
+        connected_ids_.erase(peer->peer_id);
+        peers_.erase(peer->key);
+        if (!done_)
+            rechoke();
+    }
+
+    core::awaitable<void> write_loop(std::shared_ptr<Peer> peer)
+    {
+        core::Stream& stream = *peer->stream;
+        std::string block;
+        while (!peer->closing) {
+            if (peer->out.empty() && !peer->am_choking && !peer->their_requests.empty()) {
+                const BlockRef r = peer->their_requests.front();
+                peer->their_requests.pop_front();
+                if (!storage_.read(r.piece, r.begin, r.length, block)) {
+                    drop(*peer, "cannot read piece " + std::to_string(r.piece) + " from disk");
+                    break;
+                }
+                if (core::Trace::instance().enabled())
+                    core::Trace::instance().line(stream.id(), stream.us(),
+                                                 "piece " + std::to_string(r.piece) + " " + std::to_string(r.begin) +
+                                                     " (" + std::to_string(r.length) + " bytes)");
+                peer->out = encode_piece_head(r.piece, r.begin, block.size());
+                peer->out += block;
+                peer->uploaded += r.length;
+                uploaded_ += r.length;
+            }
+            if (peer->out.empty()) {
+                peer->wake->expires_after(keep_alive_every);
+                auto [ec] = co_await peer->wake->async_wait(core::use_tuple);
+                if (!ec && !peer->closing && peer->out.empty())
+                    send(*peer, Message{});  // keep-alive
+                continue;
+            }
+            const std::string sending = std::move(peer->out);
+            peer->out.clear();
+            if (co_await stream.write(sending, false)) {
+                drop(*peer, stream.timed_out() ? "timed out" : "connection lost");
+                break;
+            }
+        }
+    }
+
+    // ---- messages ----
+
+    void on_message(Peer& peer, const Message& m, std::string& why)
+    {
+        if (core::Trace::instance().enabled() && m.type != MessageType::piece)
+            core::Trace::instance().line(peer.stream->id(), peer.stream->them(), describe(m));
+        const auto pieces = static_cast<std::uint32_t>(picker_.piece_count());
+        const bool bitfield_allowed = peer.bitfield_allowed;
+        if (m.type != MessageType::extended && m.type != MessageType::keep_alive && m.type != MessageType::port)
+            peer.bitfield_allowed = false;
+        switch (m.type) {
+        case MessageType::choke:
+            peer.peer_choking = true;
+            for (const auto& r : peer.outstanding) {
+                picker_.abort_request(r, peer.key);
+                peer.cancelled.insert(r);
+            }
+            peer.outstanding.clear();
+            break;
+        case MessageType::unchoke:
+            peer.peer_choking = false;
+            request_more(peer);
+            break;
+        case MessageType::interested:
+        case MessageType::not_interested:
+            peer.peer_interested = m.type == MessageType::interested;
+            rechoke();
+            break;
+        case MessageType::have:
+            if (m.index >= pieces) {
+                why = "have for piece " + std::to_string(m.index) + " of " + std::to_string(pieces);
+                return;
+            }
+            if (!peer.has.test(m.index)) {
+                peer.has.set(m.index);
+                picker_.add_have(m.index);
+            }
+            update_interest(peer);
+            break;
+        case MessageType::bitfield: {
+            auto has = Bitfield::from_wire(m.payload, pieces);
+            if (!bitfield_allowed || !has) {
+                why = bitfield_allowed ? "bitfield of the wrong size" : "bitfield after the first message";
+                return;
+            }
+            peer.has = *has;
+            picker_.add_peer(peer.has);
+            update_interest(peer);
+            break;
+        }
+        case MessageType::request: {
+            if (m.index >= pieces || !picker_.have().test(m.index) || m.length == 0 ||
+                std::uint64_t{m.begin} + m.length > picker_.piece_size(m.index)) {
+                why = "request for data we do not have: " + describe(m);
+                return;
+            }
+            if (peer.am_choking)
+                break;  // BEP 3: requests from a choked peer are ignored
+            if (peer.their_requests.size() >= options_.max_peer_requests) {
+                why = "over " + std::to_string(options_.max_peer_requests) + " requests queued";
+                return;
+            }
+            peer.their_requests.push_back({m.index, m.begin, m.length});
+            peer.wake->cancel();
+            break;
+        }
+        case MessageType::cancel:
+            std::erase(peer.their_requests, BlockRef{m.index, m.begin, m.length});
+            break;
+        case MessageType::piece: on_piece(peer, m, why); break;
+        default: break;  // keep-alive, port, extended, unknown
+        }
+    }
+
+    void on_piece(Peer& peer, const Message& m, std::string& why)
+    {
+        const BlockRef ref{m.index, m.begin, static_cast<std::uint32_t>(m.payload.size())};
+        if (core::Trace::instance().enabled())
+            core::Trace::instance().line(peer.stream->id(), peer.stream->them(), describe(m));
+        std::erase(peer.outstanding, ref);
+        if (peer.cancelled.erase(ref)) {
+            // A block we had cancelled or been choked on: still welcome if nobody else sent it.
+        }
+        const BlockResult result = picker_.on_block(ref, peer.key);
+        if (result.outcome == BlockOutcome::unrequested) {
+            if (!peer.cancelled.empty() || options_.seed)
+                return;  // in the window after a cancel or choke, a stray block is no fault
+            why = "unrequested block: " + describe(m);
+            return;
+        }
+        if (result.outcome == BlockOutcome::duplicate)
+            return;
+        std::string error;
+        if (!storage_.write(ref.piece, ref.begin, m.payload, error)) {
+            std::cerr << "layer7: cannot write: " << error << "\n";
+            finish(1);
+            return;
+        }
+        peer.downloaded += ref.length;
+        downloaded_ += ref.length;
+        for (PeerKey other : result.cancel_at) {
+            auto it = peers_.find(other);
+            if (it == peers_.end())
+                continue;
+            Peer& o = *it->second;
+            std::erase(o.outstanding, ref);
+            o.cancelled.insert(ref);
+            send(o, Message::cancel(ref.piece, ref.begin, ref.length));
+        }
+        if (result.piece_done)
+            check_piece(ref.piece);
+        if (!peer.closing)
+            request_more(peer);
+    }
+
+    void check_piece(std::uint32_t piece)
+    {
+        const bool ok = storage_.verify(piece);
+        const auto culprits = picker_.on_piece_checked(piece, ok);
+        if (!ok) {
+            for (PeerKey k : culprits) {
+                auto it = peers_.find(k);
+                if (it == peers_.end())
+                    continue;
+                banned_.insert(it->second->peer_id);
+                drop(*it->second, "sent piece " + std::to_string(piece) + " that fails its SHA-1 check (banned)");
+            }
+            return;
+        }
+        for (auto& [key, p] : peers_) {
+            if (!p->closing)
+                send(*p, Message::have(piece));
+            update_interest(*p);
+        }
+        if (picker_.complete()) {
+            std::cerr << "layer7: " << meta_.name << " complete: " << meta_.total_length() << " bytes in "
+                      << picker_.piece_count() << " pieces, all SHA-1 checked\n";
+            if (!options_.seed)
+                finish(0);
+            else if (announce_wait_)
+                announce_wait_->cancel();  // tell the tracker "completed" now
+        }
+    }
+
+    void update_interest(Peer& peer)
+    {
+        const bool want = picker_.interesting(peer.has);
+        if (want != peer.am_interested && !peer.closing) {
+            peer.am_interested = want;
+            send(peer, Message::simple(want ? MessageType::interested : MessageType::not_interested));
+        }
+        if (want)
+            request_more(peer);
+    }
+
+    void request_more(Peer& peer)
+    {
+        if (peer.peer_choking || !peer.am_interested || peer.closing || done_)
+            return;
+        if (peer.outstanding.size() >= options_.pipeline)
+            return;
+        for (const auto& b : picker_.pick(peer.has, peer.key, options_.pipeline - peer.outstanding.size())) {
+            peer.outstanding.push_back(b);
+            send(peer, Message::request(b.piece, b.begin, b.length));
+        }
+    }
+
+    // ---- choking and progress ----
+
+    void rechoke()
+    {
+        std::vector<ChokePeer> view;
+        for (const auto& [key, p] : peers_)
+            if (!p->closing)
+                view.push_back({key, p->peer_interested, p->downloaded, p->uploaded});
+        auto decision = choker_.tick(Clock::now(), view, picker_.complete());
+        if (!decision)
+            return;
+        std::string note = "choker: unchoke";
+        for (PeerKey k : decision->unchoked)
+            note += " " + std::to_string(k) + (decision->optimistic == k ? "(optimistic)" : "");
+        core::Trace::instance().note(0, note);
+        for (auto& [key, p] : peers_) {
+            if (p->closing)
+                continue;
+            const bool unchoke =
+                std::find(decision->unchoked.begin(), decision->unchoked.end(), key) != decision->unchoked.end();
+            if (unchoke && p->am_choking) {
+                p->am_choking = false;
+                send(*p, Message::simple(MessageType::unchoke));
+            } else if (!unchoke && !p->am_choking) {
+                p->am_choking = true;
+                p->their_requests.clear();  // BEP 3: a choke discards the peer's pending requests
+                send(*p, Message::simple(MessageType::choke));
+            }
+        }
+    }
+
+    core::awaitable<void> tick_loop()
+    {
+        asio::steady_timer timer(io_);
+        std::uint64_t last_down = 0, last_up = 0;
+        const bool tty = ::isatty(STDERR_FILENO);
+        while (!done_) {
+            timer.expires_after(1s);
+            co_await timer.async_wait(core::use_tuple);
+            if (done_)
+                break;
+            rechoke();
+            if (!options_.progress)
+                continue;
+            const double down = static_cast<double>(downloaded_ - last_down), up = static_cast<double>(uploaded_ - last_up);
+            last_down = downloaded_;
+            last_up = uploaded_;
+            const std::uint64_t left = picker_.bytes_left();
+            const double percent = 100.0 * static_cast<double>(meta_.total_length() - left) /
+                                   static_cast<double>(meta_.total_length());
+            char line[256];
+            std::snprintf(line, sizeof line, "%5.1f%%  %zu/%zu pieces  %zu peers  down %s/s  up %s/s  ETA %s", percent,
+                          picker_.have().count(), picker_.piece_count(), peers_.size(), human_bytes(down).c_str(),
+                          human_bytes(up).c_str(),
+                          left == 0 ? "done"
+                          : down > 0 ? (std::to_string(static_cast<long>(static_cast<double>(left) / down)) + "s").c_str()
+                                     : "?");
+            std::cerr << line << (tty ? "\r" : "\n") << std::flush;
+        }
+    }
+
+    asio::io_context& io_;
+    const Metainfo& meta_;
+    PeerOptions options_;
+    InfoHash hash_;
+    std::string peer_id_;
+    Storage storage_;
+    PiecePicker picker_;
+    Choker choker_;
+    asio::ip::tcp::acceptor acceptor_;
+    std::uint16_t port_ = 0;
+    std::map<PeerKey, std::shared_ptr<Peer>> peers_;
+    std::set<std::string> connected_ids_, banned_, attempted_;
+    std::size_t connecting_ = 0;
+    PeerKey last_key_ = 0;
+    std::uint64_t downloaded_ = 0, uploaded_ = 0;
+    std::unique_ptr<asio::steady_timer> announce_wait_;
+    bool done_ = false;
+    int status_ = 0;
+};
+
+}  // namespace
+
+int run_peer(const Metainfo& meta, const PeerOptions& options)
+{
+    asio::io_context io;
+    Session session(io, meta, options);
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const std::error_code& ec, int) {
+        if (!ec)
+            session.stop(0);
+    });
+    asio::co_spawn(io, session.run(), [&](std::exception_ptr e) {
+        signals.cancel();
+        if (e)
+            std::rethrow_exception(e);
+    });
+    io.run();
+    return session.status();
+}
+
+}  // namespace layer7::torrent

@@ -1,0 +1,125 @@
+"""Our peer against aria2c on loopback, DHT, LPD and PEX off, introduced only by `layer7 tracker
+serve`: `layer7 torrent get` downloads from an aria2c seed, aria2c downloads from `layer7 torrent
+seed`; resume from a partial file; a peer breaking the wire protocol is dropped with a reason."""
+import filecmp
+import os
+import re
+import shutil
+import socket
+import struct
+import subprocess
+
+from conftest import free_port, layer7_bin
+from torrent_support import Aria2, make_torrent, need, scrape, start_tracker, wait_until
+
+PIECE = 256 * 1024
+
+
+def payload(tmp_path, size=3 * PIECE + 12345):
+    seed_dir = tmp_path / "seed"
+    seed_dir.mkdir()
+    data = seed_dir / "payload.bin"
+    data.write_bytes(os.urandom(size))  # 4 pieces, the last one short
+    return seed_dir, data
+
+
+def get(torrent, out_dir, *extra, timeout=60):
+    return subprocess.run([layer7_bin(), *extra, "torrent", "get", str(torrent), "--dir", str(out_dir)],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def start_seed(layer7, torrent, seed_dir):
+    seed = layer7("torrent", "seed", str(torrent), "--dir", str(seed_dir), "-q", ready="seeding")
+    port = int(re.search(r"on port (\d+)", seed.wait_output("seeding")).group(1))
+    return seed, port
+
+
+def test_layer7_downloads_from_aria2_seed(layer7, tmp_path):
+    need("aria2c")
+    tracker, port = start_tracker(layer7)
+    seed_dir, data = payload(tmp_path)
+    torrent, info_hash = make_torrent(tmp_path, data, f"http://127.0.0.1:{port}/announce")
+    seed = Aria2([f"--dir={seed_dir}", f"--listen-port={free_port()}", "--check-integrity=true", "--seed-ratio=0.0",
+                  "--bt-seed-unverified=false", str(torrent)], tmp_path / "seed.log")
+    try:
+        wait_until(lambda: scrape(port, info_hash)[b"complete"] >= 1, 30, "the aria2 seed's announce")
+        r = get(torrent, tmp_path / "leech", "--trace")
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert filecmp.cmp(data, tmp_path / "leech" / "payload.bin", shallow=False)
+        # The trace shows the peer dialogue: our handshake, aria2's bitfield, our requests, its blocks.
+        assert re.search(r"C: handshake " + info_hash, r.stderr)
+        assert re.search(r"S: bitfield", r.stderr)
+        assert re.search(r"C: request \d+ \d+ 16384", r.stderr)
+        assert re.search(r"S: piece \d+ \d+ \(16384 bytes\)", r.stderr)
+        assert "complete" in r.stderr
+        counts = wait_until(lambda: (lambda c: c if c[b"downloaded"] >= 1 else None)(scrape(port, info_hash)),
+                            20, "our completed event")
+        assert counts[b"downloaded"] == 1
+    finally:
+        seed.stop()
+
+
+def test_aria2_downloads_from_layer7_seed(layer7, tmp_path):
+    need("aria2c")
+    tracker, port = start_tracker(layer7)
+    seed_dir, data = payload(tmp_path)
+    torrent, info_hash = make_torrent(tmp_path, data, f"http://127.0.0.1:{port}/announce")
+    start_seed(layer7, torrent, seed_dir)
+    wait_until(lambda: scrape(port, info_hash)[b"complete"] >= 1, 30, "our seed's announce")
+    leech_dir = tmp_path / "leech"
+    leech_dir.mkdir()
+    leech = Aria2([f"--dir={leech_dir}", f"--listen-port={free_port()}", "--seed-time=0", str(torrent)],
+                  tmp_path / "leech.log")
+    try:
+        assert leech.wait(timeout=60) == 0, (tmp_path / "leech.log").read_text()
+    finally:
+        leech.stop()
+    assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
+
+
+def test_resume_rechecks_what_is_on_disk(layer7, tmp_path):
+    tracker, port = start_tracker(layer7)
+    seed_dir, data = payload(tmp_path)
+    torrent, info_hash = make_torrent(tmp_path, data, f"http://127.0.0.1:{port}/announce")
+    start_seed(layer7, torrent, seed_dir)
+    leech_dir = tmp_path / "leech"
+    leech_dir.mkdir()
+    # Two good pieces, then a corrupted third: only the first two count.
+    partial = bytearray(data.read_bytes()[:3 * PIECE])
+    partial[2 * PIECE + 5] ^= 0xff
+    (leech_dir / "payload.bin").write_bytes(partial)
+    r = get(torrent, leech_dir)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "2 of 4 pieces already on disk" in r.stderr
+    assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
+    # Complete already: nothing to do, exit 0 at once.
+    again = get(torrent, leech_dir)
+    assert again.returncode == 0 and "already complete" in again.stderr
+
+
+def test_peer_breaking_the_wire_protocol_is_dropped(layer7, tmp_path):
+    tracker, port = start_tracker(layer7)
+    seed_dir, data = payload(tmp_path)
+    torrent, info_hash = make_torrent(tmp_path, data, f"http://127.0.0.1:{port}/announce")
+    seed, peer_port = start_seed(layer7, torrent, seed_dir)
+    handshake = b"\x13BitTorrent protocol" + bytes(8) + bytes.fromhex(info_hash) + b"-XX0000-badbadbadbad"
+    cases = [
+        (b"\x13BitTorrent protocol" + bytes(8) + bytes(20) + b"-XX0000-wronghash000", "wrong info-hash"),
+        (handshake + struct.pack(">I", 0xFFFFFFF0) + b"\x07", "message over the size limit"),
+        (handshake + struct.pack(">IB", 2, 1) + b"\x00", "message of the wrong size"),
+        (handshake + struct.pack(">IBIII", 13, 6, 0, 0, 1 << 20), "block over the size limit"),
+    ]
+    for wire, reason in cases:
+        with socket.create_connection(("127.0.0.1", peer_port), timeout=5) as s:
+            s.sendall(wire)
+            s.settimeout(5)
+            try:
+                while s.recv(65536):  # until the seed closes on us
+                    pass
+            except (ConnectionResetError, socket.timeout):
+                pass
+        seed.wait_output(reason, deadline=10)
+    # Still serving: a real download works afterwards.
+    r = get(torrent, tmp_path / "leech")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert filecmp.cmp(data, tmp_path / "leech" / "payload.bin", shallow=False)
