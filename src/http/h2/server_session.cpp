@@ -4,7 +4,6 @@
 #include <nghttp2/nghttp2.h>
 
 #include <array>
-#include <cctype>
 
 #include "http/message/status.hpp"
 
@@ -20,6 +19,11 @@ struct ServerSession::Incoming {
 
 namespace {
 
+char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
 // Fields HTTP/2 does not carry (RFC 9113 §8.2.2): the connection is not the message's business.
 bool connection_specific(std::string_view name)
 {
@@ -27,7 +31,7 @@ bool connection_specific(std::string_view name)
         if (n.size() != name.size())
             return false;
         for (std::size_t i = 0; i < n.size(); ++i)
-            if (std::tolower(static_cast<unsigned char>(name[i])) != n[i])
+            if (ascii_lower(name[i]) != n[i])
                 return false;
         return true;
     };
@@ -317,7 +321,7 @@ void ServerSession::respond(std::int32_t stream, const Response& response, OutBo
             continue;
         std::string& lower = names.emplace_back(f.name);
         for (char& c : lower)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            c = ascii_lower(c);
         add(lower, f.value);
     }
     // nghttp2 copies the fields before returning.
@@ -346,7 +350,7 @@ void ServerSession::inform(std::int32_t stream, const Response& response)
     for (Field f : response.fields) {
         std::string& lower = names.emplace_back(f.name);
         for (char& c : lower)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            c = ascii_lower(c);
         add(lower, f.value);
     }
     nghttp2_submit_headers(session_, NGHTTP2_FLAG_NONE, stream, nullptr, nva.data(), nva.size(), nullptr);

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -28,26 +29,31 @@ constexpr std::size_t read_size = 16384;
 constexpr std::size_t write_batch = 64 * 1024;    // frames gathered into one write
 constexpr std::size_t source_ahead = 64 * 1024;   // a reply source is pulled this far ahead of the window
 
-// One waiter, any number of wake-ups; a wake-up before the wait is not lost.
+// One waiter, any number of wake-ups; a wake-up before the wait is not lost. The timer is made on
+// the first wait: most streams (a GET answered at once) never wait.
 class Signal {
 public:
-    explicit Signal(const asio::any_io_executor& executor) : timer_(executor) {}
+    explicit Signal(const asio::any_io_executor& executor) : executor_(executor) {}
     core::awaitable<void> wait()
     {
         if (!fired_) {
-            timer_.expires_at(asio::steady_timer::time_point::max());
-            co_await timer_.async_wait(core::use_tuple);
+            if (!timer_)
+                timer_.emplace(executor_);
+            timer_->expires_at(asio::steady_timer::time_point::max());
+            co_await timer_->async_wait(core::use_tuple);
         }
         fired_ = false;
     }
     void notify()
     {
         fired_ = true;
-        timer_.cancel();
+        if (timer_)
+            timer_->cancel();
     }
 
 private:
-    asio::steady_timer timer_;
+    const asio::any_io_executor& executor_;  // the connection's, which outlives its streams
+    std::optional<asio::steady_timer> timer_;
     bool fired_ = false;
 };
 
