@@ -303,10 +303,13 @@ void ServerSession::finish_head(std::int32_t stream, bool end_stream)
     events_.on_request(stream, std::move(request), end_stream);
 }
 
-void ServerSession::respond(std::int32_t stream, const Response& response, OutBody* body)
+namespace {
+
+// The response as HPACK input: :status, then the fields with lower-case names (kept in `names`,
+// which must outlive the list) and without the connection-specific ones.
+std::vector<nghttp2_nv> header_list(const Response& response, std::string& status, std::vector<std::string>& names)
 {
-    const std::string status = std::to_string(static_cast<int>(response.status));
-    std::vector<std::string> names;
+    status = std::to_string(code(response.status));
     names.reserve(response.fields.size());
     std::vector<nghttp2_nv> nva;
     nva.reserve(response.fields.size() + 1);
@@ -324,6 +327,16 @@ void ServerSession::respond(std::int32_t stream, const Response& response, OutBo
             c = ascii_lower(c);
         add(lower, f.value);
     }
+    return nva;
+}
+
+}  // namespace
+
+void ServerSession::respond(std::int32_t stream, const Response& response, OutBody* body)
+{
+    std::string status;
+    std::vector<std::string> names;
+    const std::vector<nghttp2_nv> nva = header_list(response, status, names);
     // nghttp2 copies the fields before returning.
     if (body) {
         nghttp2_data_provider provider;
@@ -337,22 +350,9 @@ void ServerSession::respond(std::int32_t stream, const Response& response, OutBo
 
 void ServerSession::inform(std::int32_t stream, const Response& response)
 {
-    const std::string status = std::to_string(static_cast<int>(response.status));
+    std::string status;
     std::vector<std::string> names;
-    std::vector<nghttp2_nv> nva;
-    names.reserve(response.fields.size());
-    auto add = [&](std::string_view name, std::string_view value) {
-        nva.push_back({reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
-                       reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
-                       NGHTTP2_NV_FLAG_NONE});
-    };
-    add(":status", status);
-    for (Field f : response.fields) {
-        std::string& lower = names.emplace_back(f.name);
-        for (char& c : lower)
-            c = ascii_lower(c);
-        add(lower, f.value);
-    }
+    const std::vector<nghttp2_nv> nva = header_list(response, status, names);
     nghttp2_submit_headers(session_, NGHTTP2_FLAG_NONE, stream, nullptr, nva.data(), nva.size(), nullptr);
 }
 
