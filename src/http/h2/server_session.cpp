@@ -9,9 +9,11 @@
 
 namespace layer7::http::h2 {
 
+// Fields go straight into the Request, so the finished head is moved out without a copy.
 struct ServerSession::Incoming {
-    std::string method, path, authority, scheme;
-    Fields fields;
+    Request request;
+    std::string path, authority;
+    bool has_host = false;
     std::string cookies;           // RFC 9113 §8.2.3: cookie crumbs joined back into one field
     std::size_t list_size = 0;     // RFC 9113 §6.5.2: name + value + 32 per field
     bool too_large = false;
@@ -124,18 +126,19 @@ struct Callbacks {
             in.too_large = true;
         if (in.too_large)
             return 0;
+        // nghttp2 has checked the method token and the pseudo-header rules (RFC 9113 §8.3.1).
         if (name == ":method")
-            in.method = value;
+            in.request.method = Method::parse(value).value_or(Method{});
         else if (name == ":path")
             in.path = value;
         else if (name == ":authority")
             in.authority = value;
-        else if (name == ":scheme")
-            in.scheme = value;
         else if (name == "cookie")
             in.cookies.append(in.cookies.empty() ? "" : "; ").append(value);
-        else if (!name.starts_with(':'))
-            in.fields.add(name, value);
+        else if (!name.starts_with(':')) {
+            in.has_host = in.has_host || name == "host";
+            in.request.fields.add(name, value);
+        }
         return 0;
     }
 
@@ -288,16 +291,15 @@ void ServerSession::finish_head(std::int32_t stream, bool end_stream)
         nghttp2_submit_response(session_, stream, &nv, 1, nullptr);
         return;
     }
-    Request request;
-    // nghttp2 has checked the method token and the pseudo-header rules (RFC 9113 §8.3.1).
-    request.method = Method::parse(in.method).value_or(Method{});
+    Request& request = in.request;
     request.version = {2, 0};
-    request.target = request.method.id() == MethodId::connect ? in.authority : in.path;
+    if (request.method.id() == MethodId::connect)
+        request.target = in.authority;
+    else
+        request.target = std::move(in.path);
     // The fields an HTTP/1.1 handler expects: Host from :authority (RFC 9113 §8.3.1), one Cookie.
-    if (!in.authority.empty() && !in.fields.contains("host"))
+    if (!in.has_host && !in.authority.empty())
         request.fields.add("host", in.authority);
-    for (Field f : in.fields)
-        request.fields.add(f.name, f.value);
     if (!in.cookies.empty())
         request.fields.add("cookie", in.cookies);
     events_.on_request(stream, std::move(request), end_stream);
