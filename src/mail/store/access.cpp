@@ -1,0 +1,70 @@
+// The mail access services' shared parts: see access.hpp.
+#include "mail/store/access.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/net/tls.hpp"
+#include "core/service.hpp"
+#include "core/users/users.hpp"
+#include "mail/store/accounts.hpp"
+
+namespace layer7::mail {
+
+void parse_access_config(core::Section& s, AccessConfig& c, const std::string& data_dir)
+{
+    c.data_dir = data_dir;
+    c.enabled = s.boolean("enabled", c.enabled);
+    c.users_file = s.string("users", c.users_file);
+    c.mail_root = s.string("mail_root", c.mail_root);
+    c.domain = lower_domain(s.string("domain", c.domain));
+    c.tls = s.boolean("tls", c.tls);
+    c.tls_cert = s.string("tls_cert", c.tls_cert);
+    c.tls_key = s.string("tls_key", c.tls_key);
+    if (c.tls_cert.empty() != c.tls_key.empty())
+        s.error("tls_cert", "tls_cert and tls_key go together");
+    s.require_readable_file("users", c.users_file);
+    s.require_readable_file("tls_cert", c.tls_cert);
+    s.require_readable_file("tls_key", c.tls_key);
+    c.plaintext_auth = s.boolean("plaintext_auth", c.plaintext_auth);
+    c.max_auth_failures = static_cast<std::size_t>(s.integer("max_auth_failures", 3, 1, 100));
+    c.auth_failure_delay = std::chrono::milliseconds(s.integer("auth_failure_delay_ms", 1000, 0, 60000));
+}
+
+std::shared_ptr<asio::ssl::context> start_access(const AccessConfig& c, std::string_view service)
+{
+    std::shared_ptr<asio::ssl::context> tls;
+    if (c.tls) {
+        std::string cert = c.tls_cert, key = c.tls_key;
+        try {
+            if (cert.empty()) {
+                auto files = core::ensure_dev_certificate(c.data_dir + "/tls", {"localhost", "127.0.0.1", "::1"});
+                cert = files.cert;
+                key = files.key;
+            }
+            tls = core::make_server_tls(cert, key);
+        } catch (const std::exception& e) {
+            throw core::StartError(std::string(service) + ": TLS: " + e.what());
+        }
+    }
+    if (auto users = core::Users::load(c.users_path()); !users)
+        throw core::StartError(std::string(service) + ": " + users.error());
+    return tls;
+}
+
+bool check_login(const AccessConfig& config, const std::string& dummy_hash, std::string_view login,
+                 std::string_view password, std::string_view service)
+{
+    auto users = core::Users::load(config.users_path());
+    if (!users) {
+        spdlog::error("{}: {}", service, users.error());
+        return false;
+    }
+    const auto account = Accounts(*users, config.domain).find_login(login);
+    if (!account) {
+        (void)core::check_password(password, dummy_hash);
+        return false;
+    }
+    return users->verify(account->user, password);
+}
+
+}  // namespace layer7::mail
