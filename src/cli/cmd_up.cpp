@@ -1,5 +1,8 @@
 // `layer7 up` and `layer7 config default|check`.
 #include <iostream>
+#include <optional>
+
+#include <spdlog/spdlog.h>
 
 #include "cli/common.hpp"
 #include "cli/default_config.hpp"
@@ -9,20 +12,59 @@ namespace layer7::cli {
 
 namespace {
 
+// The config as `up` reads it: the file, or the embedded default.
+struct ConfigText {
+    std::string text, name;
+};
+
+std::optional<ConfigText> read_config(const std::string& config_path)
+{
+    if (config_path.empty())
+        return ConfigText{std::string(default_config()), "<embedded default>"};
+    auto read = core::read_text_file(config_path);
+    if (!read)
+        return std::nullopt;
+    return ConfigText{std::move(*read), config_path};
+}
+
+Generation generation_of(Plan& plan, const Globals& g)
+{
+    Generation generation;
+    generation.services = std::move(plan.services);
+    generation.keys = std::move(plan.keys);
+    generation.log_level = g.log_level.empty() ? plan.runtime.log_level : g.log_level;  // the flag wins
+    generation.drain = plan.runtime.drain;
+    return generation;
+}
+
+// SIGHUP: the same file read again. Errors are logged and change nothing.
+std::optional<Generation> replan(const Globals& g, const std::string& config_path)
+{
+    auto config = read_config(config_path);
+    if (!config) {
+        spdlog::error("reload: cannot read {}", config_path);
+        return std::nullopt;
+    }
+    core::ConfigFile file(config->text, config->name);
+    Plan plan = plan_services(file, g);
+    if (!file.ok()) {
+        for (const auto& e : file.diagnostics().errors)
+            spdlog::error("reload: {}", e);
+        return std::nullopt;
+    }
+    if (g.hosts.empty() && !plan.runtime.hosts.empty())
+        load_hosts(plan.runtime.hosts, true);
+    return generation_of(plan, g);
+}
+
 int cmd_up(const Globals& g, const std::string& config_path)
 {
-    std::string text(default_config());
-    std::string name = "<embedded default>";
-    if (!config_path.empty()) {
-        auto read = core::read_text_file(config_path);
-        if (!read) {
-            std::cerr << "layer7: cannot read " << config_path << "\n";
-            return exit_usage;
-        }
-        text = std::move(*read);
-        name = config_path;
+    auto config = read_config(config_path);
+    if (!config) {
+        std::cerr << "layer7: cannot read " << config_path << "\n";
+        return exit_usage;
     }
-    core::ConfigFile file(text, name);
+    core::ConfigFile file(config->text, config->name);
     Plan plan = plan_services(file, g);
     if (!file.ok()) {
         for (const auto& e : file.diagnostics().errors)
@@ -32,7 +74,8 @@ int cmd_up(const Globals& g, const std::string& config_path)
     setup(g, plan.runtime.log_level);
     if (g.hosts.empty() && !plan.runtime.hosts.empty() && !load_hosts(plan.runtime.hosts, true))
         return exit_usage;
-    return run_services(plan.services, g.threads ? g.threads : plan.runtime.threads);
+    return run_services(generation_of(plan, g), g.threads ? g.threads : plan.runtime.threads,
+                        [&g, config_path] { return replan(g, config_path); });
 }
 
 int cmd_config_check(const Globals& g, const std::string& path)

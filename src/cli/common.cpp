@@ -66,23 +66,140 @@ void print_table(const std::vector<core::ServiceRow>& rows, unsigned threads)
 }
 }  // namespace
 
-int run_services(std::vector<std::unique_ptr<core::Service>>& services, unsigned threads)
+namespace {
+
+// The services running under one runtime, and SIGHUP's replacement of those whose config changed.
+class Services {
+public:
+    Services(core::Runtime& runtime, Replan replan) : runtime_(runtime), replan_(std::move(replan)) {}
+
+    // Starts `fresh`; on a StartError stops what it started and returns the message.
+    std::optional<std::string> start(Generation& fresh, std::vector<core::ServiceRow>& rows)
+    {
+        std::size_t started = 0;
+        std::optional<std::string> error;
+        for (auto& s : fresh.services) {
+            runtime_.set_owner(s.get());
+            try {
+                auto r = s->start(runtime_);
+                rows.insert(rows.end(), r.begin(), r.end());
+                ++started;
+            } catch (const core::StartError& e) {
+                error = e.what();
+                ++started;  // it may have opened some of its listeners
+                break;
+            }
+        }
+        runtime_.set_owner(nullptr);
+        if (error)
+            for (std::size_t i = 0; i < started; ++i)
+                retire(std::move(fresh.services[i]));
+        return error;
+    }
+
+    void adopt(Generation generation)
+    {
+        for (std::size_t i = 0; i < generation.services.size(); ++i)
+            running_.push_back({std::move(generation.services[i]),
+                                i < generation.keys.size() ? generation.keys[i] : std::string()});
+    }
+
+    void reconfigure()
+    {
+        std::optional<Generation> next = replan_();
+        if (!next) {
+            spdlog::error("reload: the config has errors; still running the previous one");
+            return;
+        }
+        if (!next->log_level.empty())
+            spdlog::set_level(spdlog::level::from_str(next->log_level));
+        runtime_.set_drain_limit(next->drain);
+        // Same key: keep the running one (its caches, swarms and queues go on).
+        std::vector<Running> kept;
+        Generation fresh;
+        for (std::size_t i = 0; i < next->services.size(); ++i) {
+            auto same = std::find_if(running_.begin(), running_.end(),
+                                     [&](const Running& r) { return r.service && r.key == next->keys[i]; });
+            if (same != running_.end()) {
+                kept.push_back(std::move(*same));
+                continue;
+            }
+            fresh.services.push_back(std::move(next->services[i]));
+            fresh.keys.push_back(next->keys[i]);
+        }
+        for (auto& r : running_)
+            if (r.service)
+                runtime_.allow_handover(r.service.get());
+        std::vector<core::ServiceRow> rows;
+        if (auto error = start(fresh, rows)) {
+            runtime_.end_handover();
+            for (auto& k : kept)
+                running_.push_back(std::move(k));
+            std::erase_if(running_, [](const Running& r) { return !r.service; });
+            spdlog::error("reload: {}; still running the previous config", *error);
+            return;
+        }
+        std::size_t stopped = 0;
+        for (auto& r : running_)
+            if (r.service) {
+                retire(std::move(r.service));
+                ++stopped;
+            }
+        running_ = std::move(kept);
+        const std::size_t unchanged = running_.size();
+        adopt(std::move(fresh));
+        for (const auto& row : rows)
+            spdlog::info("reload: {} on {}", row.service, row.address);
+        spdlog::info("reload: {} service{} unchanged, {} started, {} stopped", unchanged, unchanged == 1 ? "" : "s",
+                     running_.size() - unchanged, stopped);
+    }
+
+private:
+    struct Running {
+        std::unique_ptr<core::Service> service;
+        std::string key;
+    };
+
+    // Its connections in flight still use it: it lives on until the process ends.
+    void retire(std::unique_ptr<core::Service> service)
+    {
+        runtime_.retire(service.get());
+        retired_.push_back(std::move(service));
+    }
+
+    core::Runtime& runtime_;
+    Replan replan_;
+    std::vector<Running> running_;
+    std::vector<std::unique_ptr<core::Service>> retired_;
+};
+
+}  // namespace
+
+int run_services(Generation generation, unsigned threads, Replan replan)
 {
     core::Runtime runtime(threads);
+    runtime.set_drain_limit(generation.drain);
+    const bool reloads = static_cast<bool>(replan);
+    Services services(runtime, std::move(replan));
     std::vector<core::ServiceRow> rows;
-    try {
-        for (auto& s : services) {
-            auto r = s->start(runtime);
-            rows.insert(rows.end(), r.begin(), r.end());
-        }
-    } catch (const core::StartError& e) {
-        std::cerr << "layer7: " << e.what() << "\n";
+    if (auto error = services.start(generation, rows)) {
+        std::cerr << "layer7: " << *error << "\n";
         return exit_failure;
     }
     print_table(rows, runtime.size());
+    services.adopt(std::move(generation));
+    if (reloads)
+        runtime.on_reconfigure([&services] { services.reconfigure(); });
     runtime.run();
     spdlog::info("stopped");
     return 0;
+}
+
+int run_services(std::vector<std::unique_ptr<core::Service>>& services, unsigned threads)
+{
+    Generation generation;
+    generation.services = std::move(services);
+    return run_services(std::move(generation), threads);
 }
 
 std::optional<core::HostPort> parse_addr(const std::string& flag, const std::string& text, bool listener)

@@ -1,7 +1,10 @@
 // What every subcommand shares: global flags, logging/trace set-up, running services.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +32,20 @@ void setup(const Globals& g, const std::string& default_level = "info");
 // Installs the hosts file every client consults first (core::use_hosts); warns about bad lines.
 // False when an explicitly named file cannot be read.
 bool load_hosts(const std::string& file, bool explicitly_named);
-// Starts every service on one runtime, prints the table, runs until SIGTERM/SIGINT.
+// A set of services, each with its key: the config text it was built from, so that a reload can
+// tell which ones changed.
+struct Generation {
+    std::vector<std::unique_ptr<core::Service>> services;
+    std::vector<std::string> keys;  // empty, or one per service
+    std::string log_level;          // applied at reload; empty: unchanged
+    std::chrono::seconds drain{30};  // how long a stop lets transfers in flight finish
+};
+// The config read again at SIGHUP; nullopt when it has errors (already logged).
+using Replan = std::function<std::optional<Generation>()>;
+// Starts every service on one runtime, prints the table, runs until SIGTERM/SIGINT. With
+// `replan`, SIGHUP replaces the services whose key changed (and starts and stops those added
+// and removed); the others keep running, with their state, and only run their reload hooks.
+int run_services(Generation generation, unsigned threads, Replan replan = {});
 int run_services(std::vector<std::unique_ptr<core::Service>>& services, unsigned threads);
 // Parses an ADDR argument or prints a one-line error (and returns nullopt).
 std::optional<core::HostPort> parse_addr(const std::string& flag, const std::string& text, bool listener);

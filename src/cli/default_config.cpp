@@ -13,6 +13,7 @@ threads = 0                 # worker threads, one io_context each; 0 = one per c
 data = "./layer7-data"      # state: mail, queues, caches, certificates
 log_level = "info"          # trace, debug, info, warn, error, off
 hosts = ""                  # hosts file clients consult before DNS: "" = /etc/hosts, "none" = off
+drain = 30                  # seconds a stop (SIGTERM) lets transfers in flight finish; idle connections close at once
 
 # The socket-programming chapter's TCPServer/UDPServer: upper-cases the bytes of
 # each TCP read (newline or not) and each datagram.

@@ -32,71 +32,90 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     plan.runtime.data = runtime.string("data", plan.runtime.data);
     plan.runtime.log_level = runtime.string("log_level", plan.runtime.log_level);
     plan.runtime.hosts = runtime.string("hosts", plan.runtime.hosts);
+    plan.runtime.drain = runtime.seconds("drain", plan.runtime.drain);
     static constexpr std::string_view levels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(levels), std::end(levels), plan.runtime.log_level) == std::end(levels))
         runtime.error("log_level", "expected trace, debug, info, warn, error or off");
     runtime.finish();
     if (!g.data.empty())
         plan.runtime.data = g.data;
+    // Not the log level or the drain limit: a reload applies those without restarting anything.
+    const std::string shared_key = "--data " + plan.runtime.data + " --hosts " + plan.runtime.hosts;
+    // Each service added below is keyed by its section's text: a reload restarts only those whose text changed.
+    std::size_t keyed = 0;
+    const auto key = [&](const core::Section& section) {
+        for (; keyed < plan.services.size(); ++keyed)
+            plan.keys.push_back(section.path() + "\n" + section.text() + shared_key);
+    };
 
     if (core::Section section = root.section("echo"); section.present()) {
         echo::Config echo = echo::parse_config(section);
         if (echo.enabled)
             plan.services.push_back(echo::make_service(echo));
+        key(section);
     }
 
     if (core::Section section = root.section("http"); section.present()) {
         http::ServerConfig http = http::parse_config(section, plan.runtime.data, http::websocket::extra_handlers());
         if (http.enabled)
             plan.services.push_back(http::make_service(http, http::cgi::make_handler));
+        key(section);
     }
 
     if (core::Section section = root.section("proxy"); section.present()) {
         http::proxy::Config proxy = http::proxy::parse_config(section, plan.runtime.data);
         if (proxy.enabled)
             plan.services.push_back(http::proxy::make_service(proxy));
+        key(section);
     }
 
     if (core::Section section = root.section("ftp"); section.present()) {
         ftp::Config ftp = ftp::parse_config(section, plan.runtime.data);
         if (ftp.enabled)
             plan.services.push_back(ftp::make_service(ftp));
+        key(section);
     }
 
     if (core::Section section = root.section("smtp"); section.present()) {
         smtp::Config smtp = smtp::parse_config(section, plan.runtime.data);  // creates the demo users
         if (smtp.enabled)
             plan.services.push_back(smtp::make_service(smtp));
+        key(section);
     }
 
     if (core::Section section = root.section("pop3"); section.present()) {
         pop3::Config pop3 = pop3::parse_config(section, plan.runtime.data);
         if (pop3.enabled)
             plan.services.push_back(pop3::make_service(pop3));
+        key(section);
     }
 
     if (core::Section section = root.section("imap"); section.present()) {
         imap::Config imap = imap::parse_config(section, plan.runtime.data);
         if (imap.enabled)
             plan.services.push_back(imap::make_service(imap));
+        key(section);
     }
 
     if (core::Section section = root.section("dns"); section.present()) {
         dns::ServiceConfig dns = dns::parse_config(section);
         if (dns.enabled)
             plan.services.push_back(dns::make_service(dns));
+        key(section);
     }
 
     if (core::Section section = root.section("resolver"); section.present()) {
         dns::resolver::ResolverConfig resolver = dns::resolver::parse_resolver_config(section);
         if (resolver.enabled)
             plan.services.push_back(dns::resolver::make_resolver_service(resolver));
+        key(section);
     }
 
     if (core::Section section = root.section("tracker"); section.present()) {
         torrent::TrackerConfig tracker = torrent::parse_tracker_config(section);
         if (tracker.enabled)
             plan.services.push_back(torrent::make_tracker_service(tracker));
+        key(section);
     }
 
     root.finish();

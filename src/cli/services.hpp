@@ -1,6 +1,7 @@
 // Builds every service from a config file: the only place that knows all protocols.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,11 +17,13 @@ struct RuntimeConfig {
     std::string data = "./layer7-data";
     std::string log_level = "info";
     std::string hosts;  // "" = /etc/hosts (or --hosts)
+    std::chrono::seconds drain{30};  // a stop lets transfers in flight finish this long
 };
 
 struct Plan {
     RuntimeConfig runtime;
     std::vector<std::unique_ptr<core::Service>> services;  // the enabled ones
+    std::vector<std::string> keys;  // per service: its section's text and [runtime]'s (for reload)
 };
 
 // Reads every section; errors accumulate in the file's diagnostics. Flags in `g` override the file.

@@ -29,7 +29,7 @@ public:
         std::vector<core::ServiceRow> rows;
         const auto where = core::to_string(config_.listen);
         if (config_.tcp) {
-            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), config_.limits.max_connections,
+            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits),
                                                   [this](asio::ip::tcp::socket s) {
                                                       return serve_connection(std::move(s), config_);
                                                   });

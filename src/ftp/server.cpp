@@ -65,7 +65,7 @@ private:
         if (co_await control_.write(greeting))
             co_return;
         for (;;) {
-            core::ReadLine line = co_await reader_.read_line();
+            core::ReadLine line = co_await reader_.read_line(core::LineReader::Wait::for_command);
             Step step;
             switch (line.status) {
             case core::ReadStatus::line:
@@ -80,6 +80,10 @@ private:
                 step = session_.on_timeout();
                 break;
             case core::ReadStatus::closed:
+                if (control_.draining()) {  // RFC 959: 421 when the service shuts down
+                    const std::string bye = "421 Service shutting down, closing control connection.\r\n";
+                    co_await control_.write(bye);
+                }
                 co_return;
             }
             // A step's replies go out before its action runs: "150" before the data moves.

@@ -139,7 +139,7 @@ public:
             shared_.policy.pasv_address = parse_ip(c.pasv_address);
 
         const auto where = core::to_string(c.listen);
-        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(c.listen), c.limits.max_connections,
+        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(c.listen), core::Admission(c.limits, "421 Too many connections from your address.\r\n"),
                                               [this](asio::ip::tcp::socket s) {
                                                   return serve_connection(std::move(s), shared_);
                                               });

@@ -60,7 +60,7 @@ public:
             options_.limits = config_.limits;
             options_.header_timeout = std::chrono::seconds(10);
             options_.max_requests = 100;
-            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), config_.limits.max_connections,
+            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits, http::busy_reply),
                                                   [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
                                                       return serve(std::move(s), peer);
                                                   },

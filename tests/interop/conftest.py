@@ -48,6 +48,18 @@ def wait_tcp(host, port, deadline=10.0):
     raise TimeoutError(f"{host}:{port} did not open within {deadline}s")
 
 
+def wait_refused(host, port, deadline=10.0):
+    """Waits until connecting fails (a listener closed a moment after the log line saying so)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            socket.create_connection((host, port), timeout=0.5).close()
+        except OSError:
+            return
+        time.sleep(0.02)
+    raise TimeoutError(f"{host}:{port} still accepts after {deadline}s")
+
+
 class Process:
     """A running layer7 with its output captured line by line."""
 

@@ -35,6 +35,15 @@ const void* Section::find(std::string_view key)
     return as_table(table_)->get(key);
 }
 
+std::string Section::text() const
+{
+    if (!table_)
+        return {};
+    std::ostringstream out;
+    out << toml::toml_formatter(*as_table(table_));
+    return out.str();
+}
+
 int Section::line_of(std::string_view key) const
 {
     if (table_)
@@ -188,6 +197,9 @@ Limits Section::limits(const Limits& defaults)
         static_cast<std::size_t>(s.integer("max_message", static_cast<std::int64_t>(l.max_message), 1, big));
     l.max_connections = static_cast<std::size_t>(
         s.integer("max_connections", static_cast<std::int64_t>(l.max_connections), 1, 1 << 24));
+    l.max_per_client = static_cast<std::size_t>(
+        s.integer("max_per_client", static_cast<std::int64_t>(l.max_per_client), 0, 1 << 24));
+    l.per_client_loopback = s.boolean("per_client_loopback", l.per_client_loopback);
     l.idle_timeout = s.seconds("idle_timeout", l.idle_timeout);
     l.total_timeout = s.seconds("total_timeout", l.total_timeout);
     s.finish();

@@ -43,6 +43,8 @@ public:
     std::vector<Section> sections(std::string_view key);
     // The [<this>.limits] table over `defaults`.
     Limits limits(const Limits& defaults);
+    // The section as TOML text, sub-tables included: equal texts mean equal settings.
+    std::string text() const;
     // Reports the keys nobody asked for, then also for every sub-section handed out.
     void finish();
     // An error about this section (a value that parsed but makes no sense).

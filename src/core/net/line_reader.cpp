@@ -12,7 +12,7 @@ awaitable<ReadStatus> LineReader::fill()
     co_return ReadStatus::line;
 }
 
-awaitable<ReadLine> LineReader::read_line()
+awaitable<ReadLine> LineReader::read_line(Wait wait)
 {
     for (;;) {
         LineEvent event = parser_.next();
@@ -24,7 +24,9 @@ awaitable<ReadLine> LineReader::read_line()
             Trace::instance().note(stream_.id(), "line too long");
             co_return ReadLine{ReadStatus::too_long, {}, event.end};
         }
+        stream_.set_between_messages(wait == Wait::for_command && parser_.buffered() == 0);
         ReadStatus status = co_await fill();
+        stream_.set_between_messages(false);
         if (status != ReadStatus::line)
             co_return ReadLine{status, {}, LineEnd::crlf};
     }

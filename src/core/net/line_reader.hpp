@@ -27,8 +27,13 @@ class LineReader {
 public:
     LineReader(Stream& stream, std::size_t max_line) : stream_(stream), parser_(max_line) {}
 
+    // Where the line is awaited: inside a message (DATA, a literal), or where a new command may
+    // begin. There, while it waits with nothing buffered, a server stop ends the wait with
+    // ReadStatus::closed and Stream::draining() true, so that the protocol can say goodbye
+    // (SMTP and FTP 421, IMAP BYE); a transfer in flight is left to finish.
+    enum class Wait { in_message, for_command };
     // The next line; each received line is traced as the peer's ("C:" on a server).
-    awaitable<ReadLine> read_line();
+    awaitable<ReadLine> read_line(Wait wait = Wait::in_message);
     // Exactly n bytes (counted mode); shorter only when the peer closed or timed out.
     awaitable<std::pair<ReadStatus, std::string>> read_exactly(std::size_t n);
     // Bytes received but not yet consumed.

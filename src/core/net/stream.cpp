@@ -54,6 +54,17 @@ public:
             timer_.emplace(s.socket_.get_executor());
         wait_until(s.deadline_);
     }
+    bool draining() const { return draining_; }
+    void drain()
+    {
+        draining_ = true;
+        for (Stream* s = head_; s;) {
+            Stream* next = s->sweep_next_;
+            if (s->between_messages_ && s->in_progress_ > 0)
+                s->drain_wait();
+            s = next;
+        }
+    }
     void disarmed(Stream& s)
     {
         s.armed_ = false;
@@ -103,6 +114,7 @@ private:
     std::optional<asio::steady_timer> timer_;
     Stream::Clock::time_point expiry_{};
     bool waiting_ = false;
+    bool draining_ = false;
 };
 
 asio::execution_context::id IdleSweep::id;
@@ -113,6 +125,31 @@ IdleSweep& sweep_of(asio::ip::tcp::socket& socket)
     return asio::use_service<IdleSweep>(asio::query(socket.get_executor(), asio::execution::context));
 }
 }  // namespace
+
+void drain_streams(asio::io_context& context)
+{
+    asio::use_service<IdleSweep>(context).drain();
+}
+
+void Stream::set_between_messages(bool between)
+{
+    between_messages_ = between;
+    if (between && in_progress_ > 0 && sweep_.draining())
+        drain_wait();
+}
+
+bool Stream::draining() const
+{
+    return sweep_.draining();
+}
+
+void Stream::drain_wait()
+{
+    drained_ = true;
+    Trace::instance().note(id_, "server stopping");
+    std::error_code ec;
+    socket_.cancel(ec);  // fails the pending read with operation_aborted
+}
 
 Stream::Stream(asio::ip::tcp::socket socket, Role role)
     : socket_(std::move(socket)), role_(role), id_(Trace::next_id()), sweep_(sweep_of(socket_))
@@ -147,6 +184,8 @@ std::string Stream::peer_string() const
 
 awaitable<std::pair<std::error_code, std::size_t>> Stream::read_some(asio::mutable_buffer buffer)
 {
+    if (between_messages_ && sweep_.draining())
+        co_return std::pair{std::error_code(asio::error::shut_down), std::size_t{0}};
     arm();
     // if/else, not ?: around co_await (GCC 12 mis-handles temporaries in such conditionals)
     std::error_code ec;
@@ -158,6 +197,9 @@ awaitable<std::pair<std::error_code, std::size_t>> Stream::read_some(asio::mutab
     disarm();
     if (ec && timed_out_)
         ec = asio::error::timed_out;
+    else if (ec && drained_)
+        ec = asio::error::shut_down;
+    drained_ = false;
     co_return std::pair{ec, n};
 }
 

@@ -27,6 +27,10 @@ enum class Role { server, client };  // which side we are: decides "S:" or "C:" 
 
 class IdleSweep;
 
+// Begins the drain on this io_context (its thread only): every stream waiting between messages
+// stops waiting, and later waits between messages end at once. See Stream::set_between_messages.
+void drain_streams(asio::io_context& context);
+
 class Stream {
 public:
     using Clock = std::chrono::steady_clock;
@@ -72,6 +76,12 @@ public:
     // True when the last operation failed because the peer was idle past the timeout. The
     // connection stays open, so a protocol can still say why it closes (HTTP 408, SMTP 421).
     bool timed_out() const { return timed_out_; }
+    // Between messages (an HTTP keep-alive wait, an SMTP command wait): a stop that drains the
+    // server ends such a wait at once, and a read begun in it while draining fails at once,
+    // with asio::error::shut_down. Transfers in flight are not between messages and finish.
+    void set_between_messages(bool between);
+    // The server is stopping: finish what is in flight, start nothing new (no keep-alive).
+    bool draining() const;
     asio::ip::tcp::socket& socket() { return socket_; }
     const asio::ip::tcp::endpoint& peer() const { return peer_; }
     std::string peer_string() const;
@@ -82,6 +92,10 @@ public:
 
 private:
     friend class IdleSweep;
+
+// Begins the drain on this io_context (its thread only): every stream waiting between messages
+// stops waiting, and later waits between messages end at once. See Stream::set_between_messages.
+void drain_streams(asio::io_context& context);
 
     // The deadline only runs while an operation waits on the peer, so slow local work
     // (fsync, an upstream lookup) never counts as the peer's idleness.
@@ -103,6 +117,7 @@ private:
     void watch();    // armed_ = true, and tells the sweep about the new deadline
     void unwatch();  // armed_ = false, and tells the sweep
     void expire();   // the deadline passed: fail the pending operation
+    void drain_wait();  // the server drains and this stream waits between messages: end the wait
 
     asio::ip::tcp::socket socket_;
     std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
@@ -113,6 +128,8 @@ private:
     Clock::time_point deadline_ = Clock::time_point::max();
     bool armed_ = false;
     bool timed_out_ = false;
+    bool between_messages_ = false;
+    bool drained_ = false;  // the pending read was ended by the drain
     std::uint8_t in_progress_ = 0;  // operations waiting on the peer: a read, a write, or both
     IdleSweep& sweep_;
     Stream* sweep_prev_ = nullptr;  // the sweep's list of its io_context's streams

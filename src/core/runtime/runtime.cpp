@@ -1,13 +1,17 @@
 // Runtime: see runtime.hpp.
 #include "core/runtime/runtime.hpp"
 
+#include "core/net/stream.hpp"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <type_traits>
 #include <thread>
@@ -19,21 +23,90 @@ namespace layer7::core {
 struct Runtime::Worker {
     asio::io_context context{1};  // one thread per context: asio may skip locking
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
-    std::vector<std::function<void()>> closers;  // close this worker's listening sockets
+    struct Closer {
+        const void* owner;
+        std::function<void()> close;
+    };
+    std::vector<Closer> closers;  // close this worker's listening sockets
     std::thread thread;
 };
 
 namespace {
 
-// One shared count per TCP service: max_connections is a service-wide limit.
-struct ConnectionCount {
-    std::atomic<std::size_t> live{0};
-    std::size_t max;
+// One shared count per TCP service: the limits are service-wide, across workers.
+class ConnectionCount {
+public:
+    explicit ConnectionCount(Admission admission) : admission_(std::move(admission)) {}
+
+    // Counts a new connection in, or says why it is refused (nullptr: admitted).
+    const char* admit(const asio::ip::address& client)
+    {
+        if (live_.fetch_add(1, std::memory_order_relaxed) >= admission_.max_connections) {
+            live_.fetch_sub(1, std::memory_order_relaxed);
+            return "connection limit";
+        }
+        if (!per_client(client))
+            return nullptr;
+        std::lock_guard lock(mutex_);
+        std::size_t& mine = clients_[client];
+        if (mine >= admission_.max_per_client) {
+            if (mine == 0)
+                clients_.erase(client);
+            live_.fetch_sub(1, std::memory_order_relaxed);
+            return "per-client connection limit";
+        }
+        ++mine;
+        return nullptr;
+    }
+    void release(const asio::ip::address& client)
+    {
+        live_.fetch_sub(1, std::memory_order_relaxed);
+        if (!per_client(client))
+            return;
+        std::lock_guard lock(mutex_);
+        auto it = clients_.find(client);
+        if (it != clients_.end() && --it->second == 0)
+            clients_.erase(it);
+    }
+    // A refused connection: the protocol's "too busy" line, then close. A flood of refusals is
+    // logged once a second, with how many there were.
+    void refuse(asio::ip::tcp::socket& socket, const asio::ip::tcp::endpoint& peer, const char* why, unsigned port)
+    {
+        if (!admission_.busy.empty())
+            ::send(socket.native_handle(), admission_.busy.data(), admission_.busy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        std::error_code ignored;
+        socket.close(ignored);
+        const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+        const auto last = last_log_.load(std::memory_order_relaxed);
+        const auto second = std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::seconds(1)).count();
+        if (now - last < second) {
+            suppressed_.fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+        last_log_.store(now, std::memory_order_relaxed);
+        const auto more = suppressed_.exchange(0, std::memory_order_relaxed);
+        spdlog::warn("port {}: {} reached; refused {}{}", port, why, peer.address().to_string(),
+                     more ? fmt::format(" (and {} more in the last second)", more) : std::string());
+    }
+
+private:
+    bool per_client(const asio::ip::address& client) const
+    {
+        return admission_.max_per_client > 0 && (admission_.per_client_loopback || !client.is_loopback());
+    }
+
+    Admission admission_;
+    std::atomic<std::size_t> live_{0};
+    std::mutex mutex_;
+    std::unordered_map<asio::ip::address, std::size_t> clients_;
+    std::atomic<std::chrono::steady_clock::rep> last_log_{0};
+    std::atomic<std::size_t> suppressed_{0};
 };
 
 struct CountGuard {
     std::shared_ptr<ConnectionCount> count;
-    ~CountGuard() { count->live.fetch_sub(1, std::memory_order_relaxed); }
+    asio::ip::address client;
+    ~CountGuard() { count->release(client); }
 };
 
 // asio treats a socket it did not open itself as a possible dup(2): it sets O_NONBLOCK with an
@@ -101,32 +174,41 @@ awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<C
             }
             if (!socket.is_open())
                 break;  // nothing left in the queue
-            if (count->live.fetch_add(1, std::memory_order_relaxed) >= count->max) {
-                count->live.fetch_sub(1, std::memory_order_relaxed);
-                std::error_code ignored;
-                spdlog::warn("connection limit {} reached; closing {}", count->max, peer.address().to_string());
-                socket.close(ignored);
+            if (const char* why = count->admit(peer.address())) {
+                count->refuse(socket, peer, why, acceptor.local_endpoint().port());
                 continue;
             }
             if constexpr (std::is_same_v<Handler, TcpPeerHandler>)
                 asio::co_spawn(
                     executor,
                     [count, handler, s = std::move(socket), peer]() mutable -> awaitable<void> {
-                        CountGuard guard{count};
+                        CountGuard guard{count, peer.address()};
                         co_await (*handler)(std::move(s), peer);
                     },
                     asio::detached);
             else
                 asio::co_spawn(
                     executor,
-                    [count, handler, s = std::move(socket)]() mutable -> awaitable<void> {
-                        CountGuard guard{count};
+                    [count, handler, s = std::move(socket), peer]() mutable -> awaitable<void> {
+                        CountGuard guard{count, peer.address()};
                         co_await (*handler)(std::move(s));
                     },
                     asio::detached);
         }
     }
 }
+
+}  // namespace
+
+// The worker's own thread keeps its list: a reload adds listeners while the workers run.
+void Runtime::add_closer(Worker& worker, const void* owner, std::function<void()> close)
+{
+    asio::post(worker.context, [&worker, owner, close = std::move(close)]() mutable {
+        worker.closers.push_back({owner, std::move(close)});
+    });
+}
+
+namespace {
 
 template <class Socket, class Endpoint>
 std::error_code open_reuseport(Socket& socket, const Endpoint& endpoint)
@@ -185,30 +267,29 @@ Runtime::~Runtime()
 }
 
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
-                                                                       std::size_t max_connections,
+                                                                       const Admission& admission,
                                                                        TcpHandler handler, FirstSpeaker first)
 {
-    return listen_tcp_with(endpoint, max_connections, std::move(handler), first);
+    return listen_tcp_with(endpoint, admission, std::move(handler), first);
 }
 
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
-                                                                       std::size_t max_connections,
+                                                                       const Admission& admission,
                                                                        TcpPeerHandler handler, FirstSpeaker first)
 {
-    return listen_tcp_with(endpoint, max_connections, std::move(handler), first);
+    return listen_tcp_with(endpoint, admission, std::move(handler), first);
 }
 
 template <class Handler>
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(const asio::ip::tcp::endpoint& endpoint,
-                                                                            std::size_t max_connections,
+                                                                            const Admission& admission,
                                                                             Handler handler, FirstSpeaker first)
 {
-    auto [ec, bound] = probe<asio::ip::tcp::acceptor>(workers_[0]->context, endpoint);
+    auto [ec, bound] = claim<asio::ip::tcp::acceptor>(endpoint);
     if (ec)
         return {ec, endpoint};
     auto shared_handler = std::make_shared<Handler>(std::move(handler));
-    auto count = std::make_shared<ConnectionCount>();
-    count->max = max_connections;
+    auto count = std::make_shared<ConnectionCount>(admission);
     for (auto& w : workers_) {
         auto acceptor = std::make_shared<asio::ip::tcp::acceptor>(w->context);
         if (auto e = open_reuseport(*acceptor, bound))
@@ -224,7 +305,7 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
             acceptor->listen(asio::socket_base::max_listen_connections, ec);
         if (ec)
             return {ec, bound};
-        w->closers.push_back([acceptor] {
+        add_closer(*w, owner_, [acceptor] {
             std::error_code ignored;
             acceptor->close(ignored);
         });
@@ -241,7 +322,7 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
 std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const asio::ip::udp::endpoint& endpoint,
                                                                        UdpLoop loop)
 {
-    auto [ec, bound] = probe<asio::ip::udp::socket>(workers_[0]->context, endpoint);
+    auto [ec, bound] = claim<asio::ip::udp::socket>(endpoint);
     if (ec)
         return {ec, endpoint};
     auto shared_loop = std::make_shared<UdpLoop>(std::move(loop));
@@ -249,7 +330,7 @@ std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const as
         auto socket = std::make_shared<asio::ip::udp::socket>(w->context);
         if (auto e = open_reuseport(*socket, bound))
             return {e, bound};
-        w->closers.push_back([socket] {
+        add_closer(*w, owner_, [socket] {
             std::error_code ignored;
             socket->close(ignored);
         });
@@ -260,7 +341,7 @@ std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const as
     return {ec, bound};
 }
 
-void Runtime::run(std::chrono::milliseconds grace)
+void Runtime::run()
 {
     for (auto& w : workers_)
         w->thread = std::thread([&context = w->context] { context.run(); });
@@ -272,26 +353,34 @@ void Runtime::run(std::chrono::milliseconds grace)
             if (signo == SIGHUP) {
                 spdlog::info("SIGHUP: reloading");
                 for (auto& hook : reload_hooks_)
-                    hook();
+                    hook.run();
+                if (reconfigure_)
+                    reconfigure_();
                 wait_signal();
                 return;
             }
-            spdlog::info("signal {}: stopping", signo);
+            spdlog::info("signal {}: stopping (in-flight work may take up to {} s)", signo,
+                         std::chrono::duration_cast<std::chrono::seconds>(drain_limit_).count());
             begin_stop();
         });
     };
     wait_signal();
     control_.run();  // returns once begin_stop() has released the control context
 
-    // Drain: in-flight connections finish on their own; whatever is still open at the end of
-    // the grace period (idle keep-alive connections, slow peers) is cut.
-    const auto deadline = std::chrono::steady_clock::now() + grace;
+    // Drain: connections waiting between messages were closed by begin_stop; transfers in flight
+    // finish on their own. Whatever is still open at the end of the limit is cut.
+    const auto deadline = std::chrono::steady_clock::now() + drain_limit_;
+    bool cut = false;
     for (auto& w : workers_) {
         while (!w->context.stopped() && std::chrono::steady_clock::now() < deadline)
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        cut = cut || !w->context.stopped();
         w->context.stop();
         w->thread.join();
     }
+    if (cut)
+        spdlog::warn("drain limit of {} s reached: cut the connections still open",
+                     std::chrono::duration_cast<std::chrono::seconds>(drain_limit_).count());
 }
 
 void Runtime::begin_stop()
@@ -300,15 +389,55 @@ void Runtime::begin_stop()
         return;
     for (auto& w : workers_) {
         asio::post(w->context, [worker = w.get()] {
-            for (auto& close : worker->closers)
-                close();
+            for (auto& closer : worker->closers)
+                closer.close();
+            drain_streams(worker->context);  // idle keep-alive and command waits end now
             worker->guard.reset();  // let run() return once the connections are done
         });
     }
     for (auto& hook : stop_hooks_)
-        hook();
+        hook.run();
     signals_.cancel();
     control_.stop();
+}
+
+template <class Socket, class Endpoint>
+std::pair<std::error_code, Endpoint> Runtime::claim(Endpoint endpoint)
+{
+    constexpr bool tcp = std::is_same_v<Socket, asio::ip::tcp::acceptor>;
+    const asio::ip::tcp::endpoint key(endpoint.address(), endpoint.port());
+    for (const Held& h : held_) {
+        const bool replaced = std::find(handover_.begin(), handover_.end(), h.owner) != handover_.end();
+        if (replaced && h.tcp == tcp && h.endpoint == key && endpoint.port() != 0) {
+            held_.push_back({owner_, tcp, key});
+            return {std::error_code{}, endpoint};
+        }
+    }
+    auto [ec, bound] = probe<Socket>(workers_[0]->context, endpoint);
+    if (!ec)
+        held_.push_back({owner_, tcp, asio::ip::tcp::endpoint(bound.address(), bound.port())});
+    return {ec, bound};
+}
+
+void Runtime::retire(const void* owner)
+{
+    for (auto& w : workers_) {
+        asio::post(w->context, [worker = w.get(), owner] {
+            auto& closers = worker->closers;
+            for (auto& closer : closers)
+                if (closer.owner == owner)
+                    closer.close();
+            std::erase_if(closers, [owner](const Worker::Closer& c) { return c.owner == owner; });
+        });
+    }
+    for (auto& hook : stop_hooks_)
+        if (hook.owner == owner)
+            hook.run();
+    const auto owned = [owner](const auto& x) { return x.owner == owner; };
+    std::erase_if(stop_hooks_, owned);
+    std::erase_if(reload_hooks_, owned);
+    std::erase_if(held_, owned);
+    std::erase(handover_, owner);
 }
 
 void Runtime::stop()

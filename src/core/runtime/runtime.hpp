@@ -12,6 +12,7 @@
 #include <system_error>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "core/net/asio.hpp"
 
 namespace layer7::core {
@@ -29,6 +30,23 @@ using UdpLoop = std::function<awaitable<void>(asio::ip::udp::socket&)>;
 // a second anyway and meets the service's own timeouts. Servers that greet (SMTP, POP3, FTP) must not.
 enum class FirstSpeaker { server, client };
 
+// Who gets a connection: at most `max_connections` per service (across workers) and
+// `max_per_client` per client address (0: no such limit; loopback exempt unless
+// `per_client_loopback`). A refused connection is sent `busy` (the protocol's "too busy"
+// reply, best effort, may be empty) and closed; refusals are logged at most once a second.
+struct Admission {
+    Admission(std::size_t max) : max_connections(max) {}  // NOLINT: a plain count still means this
+    Admission(const Limits& limits, std::string busy_reply = {})
+        : max_connections(limits.max_connections), max_per_client(limits.max_per_client),
+          per_client_loopback(limits.per_client_loopback), busy(std::move(busy_reply))
+    {
+    }
+    std::size_t max_connections;
+    std::size_t max_per_client = 0;
+    bool per_client_loopback = false;
+    std::string busy;
+};
+
 class Runtime {
 public:
     explicit Runtime(unsigned threads);
@@ -38,23 +56,23 @@ public:
     unsigned size() const { return static_cast<unsigned>(workers_.size()); }
 
     // Opens `endpoint` on every worker and runs `handler` for each accepted connection.
-    // Beyond max_connections (across workers) a new connection is closed at once.
+    // A connection the admission refuses is closed at once.
     // Returns the bound endpoint (its port filled in when 0 was asked), or the error.
     // Accepted sockets come with TCP_NODELAY already on: it is set on the listener and Linux
     // passes it on to each accepted socket.
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
-                                                                  std::size_t max_connections,
+                                                                  const Admission& admission,
                                                                   TcpHandler handler,
                                                                   FirstSpeaker first = FirstSpeaker::server);
     // The same for a handler that takes the peer's address too.
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
-                                                                  std::size_t max_connections,
+                                                                  const Admission& admission,
                                                                   TcpPeerHandler handler,
                                                                   FirstSpeaker first = FirstSpeaker::server);
 private:
     template <class Handler>
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp_with(const asio::ip::tcp::endpoint& endpoint,
-                                                                        std::size_t max_connections,
+                                                                        const Admission& admission,
                                                                         Handler handler, FirstSpeaker first);
 
 public:
@@ -62,13 +80,29 @@ public:
     std::pair<std::error_code, asio::ip::udp::endpoint> listen_udp(const asio::ip::udp::endpoint& endpoint,
                                                                   UdpLoop loop);
     // Called on SIGHUP, on the main thread.
-    void on_reload(std::function<void()> hook) { reload_hooks_.push_back(std::move(hook)); }
-    // Called once stop begins (after the listeners close), on the main thread.
-    void on_stop(std::function<void()> hook) { stop_hooks_.push_back(std::move(hook)); }
+    void on_reload(std::function<void()> hook) { reload_hooks_.push_back({owner_, std::move(hook)}); }
+    // Called once stop begins (after the listeners close), on the main thread; also when the
+    // owner is retired.
+    void on_stop(std::function<void()> hook) { stop_hooks_.push_back({owner_, std::move(hook)}); }
 
-    // Runs the workers until SIGTERM/SIGINT (or stop()); then stops accepting, lets in-flight
-    // connections finish for up to `grace`, and returns.
-    void run(std::chrono::milliseconds grace = std::chrono::milliseconds(1500));
+    // Reload support. Listeners and hooks registered from now on belong to `owner` (a service).
+    void set_owner(const void* owner) { owner_ = owner; }
+    // While `old_owner` still listens, a new owner may open the same addresses: both listen for a
+    // moment (SO_REUSEPORT) so that no connection is refused while one replaces the other.
+    void allow_handover(const void* old_owner) { handover_.push_back(old_owner); }
+    void end_handover() { handover_.clear(); }
+    // Closes the listeners of `owner`, runs its stop hooks and forgets its reload hooks. Its
+    // connections in flight go on: the owner must outlive them (layer7 keeps retired services).
+    void retire(const void* owner);
+    // Run on SIGHUP after the reload hooks, on the main thread (layer7 up: read the config again).
+    void on_reconfigure(std::function<void()> hook) { reconfigure_ = std::move(hook); }
+
+    // Runs the workers until SIGTERM/SIGINT (or stop()); then stops accepting, closes the
+    // connections waiting between messages, lets transfers in flight finish for up to the
+    // drain limit, cuts the rest and returns.
+    void run();
+    // How long run() lets transfers in flight finish after a stop (default 30 s).
+    void set_drain_limit(std::chrono::milliseconds limit) { drain_limit_ = limit; }
     // Asks run() to stop, from any thread.
     void stop();
 
@@ -76,11 +110,30 @@ private:
     struct Worker;
     void begin_stop();
 
+    struct Hook {
+        const void* owner;
+        std::function<void()> run;
+    };
+    struct Held {  // an address a listener of `owner` holds, for allow_handover
+        const void* owner;
+        bool tcp;
+        asio::ip::tcp::endpoint endpoint;  // a UDP one is kept as the same address and port
+    };
+    // Probes `endpoint` unless an owner being replaced holds it (then joins its SO_REUSEPORT group).
+    template <class Socket, class Endpoint>
+    std::pair<std::error_code, Endpoint> claim(Endpoint endpoint);
+    static void add_closer(Worker& worker, const void* owner, std::function<void()> close);
+
     std::vector<std::unique_ptr<Worker>> workers_;
     asio::io_context control_;  // signals, on the main thread
     asio::signal_set signals_;
-    std::vector<std::function<void()>> reload_hooks_;
-    std::vector<std::function<void()>> stop_hooks_;
+    std::vector<Hook> reload_hooks_;
+    std::vector<Hook> stop_hooks_;
+    std::function<void()> reconfigure_;
+    const void* owner_ = nullptr;
+    std::chrono::milliseconds drain_limit_ = std::chrono::seconds(30);
+    std::vector<const void*> handover_;
+    std::vector<Held> held_;
     std::atomic<bool> stopping_{false};
 };
 

@@ -84,7 +84,7 @@ public:
         }
         if (config_.tcp) {
             auto [ec, bound] =
-                runtime.listen_tcp(*core::tcp_endpoint(config_.listen), config_.limits.max_connections,
+                runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits),
                                    [this](asio::ip::tcp::socket s) { return server_->serve_tcp(std::move(s)); },
                                    core::FirstSpeaker::client);
             if (ec)

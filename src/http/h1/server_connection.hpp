@@ -93,6 +93,9 @@ public:
     }
     // After a 101 or a CONNECT tunnel: the bytes that followed the request belong to the new protocol.
     std::string take_buffered() { return parser_.take_buffered(); }
+    // No request being answered and no body being read: a keep-alive wait, or a head still
+    // arriving (a stopping server may close either; nothing was done for it yet).
+    bool between_requests() const { return !in_request_ && body_done_; }
 
 private:
     bool in_head() const { return in_message_ && !head_seen_; }

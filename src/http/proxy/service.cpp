@@ -98,7 +98,7 @@ public:
         options_.header_timeout = config_.header_timeout;
         options_.h2c = config_.h2;
 
-        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), config_.limits.max_connections,
+        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits, http::busy_reply),
                                               [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
                                                   return serve(std::move(s), peer);
                                               },

@@ -172,7 +172,9 @@ core::awaitable<bool> Connection::read_more()
     const auto timeout = conn_.read_timeout(core::coarse_steady_now());
     if (timeout > Clock::duration::zero()) {
         stream_.set_timeout(timeout);
+        stream_.set_between_messages(conn_.between_requests());  // a stop ends keep-alive waits
         auto [ec, n] = co_await stream_.read_some(asio::buffer(input_.get(), input_size));
+        stream_.set_between_messages(false);
         if (!ec) {
             const std::string_view bytes(input_.get(), n);
             if (first_read_ && options_.h2c && h2_preface.starts_with(bytes.substr(0, h2_preface.size()))) {
@@ -439,7 +441,7 @@ core::awaitable<bool> Connection::serve(RequestContext context, std::chrono::sys
         co_return false;
     }
     Reply& reply = std::get<Reply>(outcome);
-    h1::ReplyPlan plan = conn_.plan_reply(reply.close);
+    h1::ReplyPlan plan = conn_.plan_reply(reply.close || stream_.draining());  // no keep-alive while stopping
     if (co_await emit(reply, &conn_.request(), plan.keep_alive, wall))
         co_return false;
     if (!plan.keep_alive) {  // pipelined requests after this one are not answered (RFC 9112 §9.6)
@@ -488,7 +490,7 @@ core::awaitable<void> Connection::run()
             context.peer = &stream_.peer();
             if (!conn_.has_body()) {
                 if (std::optional<Reply> now = handler_.handle_now(request, context)) {
-                    h1::ReplyPlan plan = conn_.plan_reply(now->close);
+                    h1::ReplyPlan plan = conn_.plan_reply(now->close || stream_.draining());
                     if (co_await emit(*now, &request, plan.keep_alive, wall))
                         co_return;
                     if (!plan.keep_alive) {

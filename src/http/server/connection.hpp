@@ -14,6 +14,10 @@
 
 namespace layer7::http {
 
+// What a plain-HTTP listener sends a connection it refuses for a connection limit.
+inline constexpr const char* busy_reply =
+    "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
 struct ConnectionOptions {
     core::Limits limits;                              // max_line → request line, max_header, max_message → body
     std::chrono::seconds header_timeout{30};          // whole head must arrive within this (408 after)

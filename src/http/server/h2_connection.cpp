@@ -150,6 +150,8 @@ private:
     bool submit(H2Stream& s);
     core::awaitable<void> write_loop();
     void end_all_streams();
+    // Idle (no stream open, nothing being written): a server stop may end the connection now.
+    void update_between_messages() { stream_.set_between_messages(streams_.empty() && writer_idle_); }
 
     core::Stream& stream_;
     Handler& handler_;
@@ -158,6 +160,8 @@ private:
     Signal writer_wake_, all_done_;
     std::size_t running_ = 0;  // coroutines of ours besides run(): the writer and the exchanges
     bool dead_ = false;        // the connection is over: every coroutine finishes up
+    bool writer_idle_ = false;
+    bool goaway_sent_ = false;
     std::unordered_map<std::int32_t, std::shared_ptr<H2Stream>> streams_;
     std::string out_;
     h2::ServerSession session_;  // last: destroyed first, while the streams it points into live
@@ -423,7 +427,11 @@ core::awaitable<void> H2Connection::write_loop()
         }
         if (dead_ || session_.done())
             break;
+        writer_idle_ = true;
+        update_between_messages();
         co_await writer_wake_.wait();
+        writer_idle_ = false;
+        stream_.set_between_messages(false);
     }
     // The reader may still wait on the socket: a dead writer ends the connection.
     std::error_code ignored;
@@ -456,9 +464,16 @@ core::awaitable<void> H2Connection::run(std::string already_read, std::optional<
     auto input = std::make_unique_for_overwrite<char[]>(read_size);
     while (!dead_ && !session_.done()) {
         wake_writer();
+        update_between_messages();
         auto [ec, n] = co_await stream_.read_some(asio::buffer(input.get(), read_size));
+        if (ec == asio::error::shut_down)
+            session_.goaway();  // stopping with no stream open: say so, the writer sends it, and close
         if (ec || dead_)
             break;
+        if (stream_.draining() && !goaway_sent_) {  // stopping: the open streams finish, no new ones
+            goaway_sent_ = true;
+            session_.goaway();
+        }
         if (!session_.feed(std::string_view(input.get(), n)))
             break;  // the session queued a GOAWAY with the error: the writer sends it
     }

@@ -189,7 +189,7 @@ public:
         std::vector<core::ServiceRow> rows;
         if (config_.listen) {
             const auto where = core::to_string(*config_.listen);
-            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.listen), config_.limits.max_connections,
+            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.listen), core::Admission(config_.limits, busy_reply),
                                                   [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
                                                       return serve(std::move(s), peer, false);
                                                   },
@@ -212,7 +212,7 @@ public:
                 throw core::StartError(std::string("http: ") + e.what());
             }
             const auto where = core::to_string(*config_.tls_listen);
-            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.tls_listen), config_.limits.max_connections,
+            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.tls_listen), core::Admission(config_.limits),
                                                   [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
                                                       return serve(std::move(s), peer, true);
                                                   },

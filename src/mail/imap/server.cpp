@@ -87,14 +87,19 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
     if (co_await stream.write(session.greeting()))
         co_return;
     for (;;) {
-        core::ReadLine line = co_await reader.read_line();
+        const auto wait = session.wants_continuation() ? core::LineReader::Wait::in_message
+                                                       : core::LineReader::Wait::for_command;
+        core::ReadLine line = co_await reader.read_line(wait);
         Step step;
         if (line.status == core::ReadStatus::timed_out) {
             co_await stream.write("* BYE autologout timer expired\r\n");
             co_return;
         }
-        if (line.status == core::ReadStatus::closed)
+        if (line.status == core::ReadStatus::closed) {
+            if (stream.draining())  // RFC 9051 §7.1.5: BYE before a server-initiated close
+                co_await stream.write("* BYE server shutting down\r\n");
             co_return;
+        }
         if (line.status == core::ReadStatus::too_long) {
             assembler.reset();
             step = session.on_line_too_long();

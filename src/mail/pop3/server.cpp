@@ -98,16 +98,18 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
     if (co_await stream.write(session.greeting()))
         co_return;
     for (;;) {
-        const core::ReadLine line = co_await reader.read_line();
+        const core::ReadLine line = co_await reader.read_line(core::LineReader::Wait::for_command);
         Step step;
         if (line.status == core::ReadStatus::line)
             step = session.on_line(line.text);
         else if (line.status == core::ReadStatus::too_long)
             step = session.on_line_too_long();
         else {
-            // RFC 1939 §3: an expired autologout timer closes without entering UPDATE.
+            // RFC 1939 §3: an expired autologout timer (or a stop) closes without entering UPDATE.
             if (line.status == core::ReadStatus::timed_out)
                 co_await stream.write(err("autologout timer expired, closing connection"));
+            else if (stream.draining())
+                co_await stream.write(err("server shutting down, closing connection"));
             co_return;
         }
         for (bool more = true; more;) {

@@ -39,7 +39,7 @@ public:
             return mail::check_login(context_.config, dummy_hash_, login, password, "pop3");
         };
         const auto where = core::to_string(c.listen);
-        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(c.listen), c.limits.max_connections,
+        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(c.listen), core::Admission(c.limits, "-ERR [SYS/TEMP] Too many connections from your address\r\n"),
                                               [this](asio::ip::tcp::socket socket) {
                                                   return serve_connection(std::move(socket), context_);
                                               });

@@ -83,7 +83,9 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
     if (co_await stream.write(greeting))
         co_return;
     for (;;) {
-        const core::ReadLine line = co_await reader.read_line();
+        const auto wait = session.between_commands() ? core::LineReader::Wait::for_command
+                                                     : core::LineReader::Wait::in_message;
+        const core::ReadLine line = co_await reader.read_line(wait);
         Step step;
         if (line.status == core::ReadStatus::line)
             step = session.on_line(line.text, line.end);
@@ -92,6 +94,9 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
         else {
             if (line.status == core::ReadStatus::timed_out) {  // RFC 5321 §4.5.3.2: say why, then close
                 const std::string bye = to_wire(Reply{421, "4.4.2 " + policy.hostname + " Error: timeout exceeded"});
+                co_await stream.write(bye);
+            } else if (stream.draining()) {  // §3.8: a server that must stop says 421
+                const std::string bye = to_wire(Reply{421, "4.3.2 " + policy.hostname + " Service shutting down"});
                 co_await stream.write(bye);
             }
             co_return;

@@ -60,6 +60,8 @@ public:
     Step on_queued(std::error_code stored, std::string_view queue_id);  // 250 or 451
     void on_tls_started();  // RFC 3207 §4.2: forget EHLO + envelope
     bool closed() const { return phase_ == Phase::closed; }
+    // Not inside DATA or an AUTH exchange: a stopping server may close here (with 421).
+    bool between_commands() const { return phase_ != Phase::in_data && phase_ != Phase::in_auth; }
 
 private:
     enum class Phase { need_hello, ready, in_transaction, in_data, in_auth, closed };

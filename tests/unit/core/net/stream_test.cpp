@@ -282,6 +282,49 @@ TEST(Stream, ReadsEveryArrivalAfterARecvThatEmptiedTheSocket)
 
 // A listener whose accept queue is full drops further SYNs, as a black-holed address would: the
 // connect must give up at its timeout, not after the kernel's retries (about two minutes).
+// A stop drains: a wait for the next command ends at once; a read inside a message goes on.
+TEST(Stream, DrainEndsWaitsBetweenMessagesOnly)
+{
+    Pair pair;
+    tcp::socket second_server{pair.context}, second_client{pair.context};
+    second_client.connect(pair.acceptor.local_endpoint());
+    second_server = pair.acceptor.accept();
+    ReadStatus between = ReadStatus::line, inside = ReadStatus::closed;
+    bool between_saw_draining = false;
+    std::string inside_line;
+
+    asio::co_spawn(
+        pair.context,
+        [&]() -> awaitable<void> {
+            Stream s(std::move(pair.server), Role::server);
+            LineReader r(s, 100);
+            auto line = co_await r.read_line(LineReader::Wait::for_command);
+            between = line.status;
+            between_saw_draining = s.draining();
+        },
+        asio::detached);
+    asio::co_spawn(
+        pair.context,
+        [&]() -> awaitable<void> {
+            Stream s(std::move(second_server), Role::server);
+            LineReader r(s, 100);
+            auto line = co_await r.read_line(LineReader::Wait::in_message);
+            inside = line.status;
+            inside_line = std::string(line.text);
+        },
+        asio::detached);
+    asio::post(pair.context, [&] { drain_streams(pair.context); });
+    asio::post(pair.context, [&] {
+        const std::string rest = "the rest of the message\r\n";
+        asio::write(second_client, asio::buffer(rest));
+    });
+    pair.context.run_for(std::chrono::seconds(5));
+    EXPECT_EQ(between, ReadStatus::closed);
+    EXPECT_TRUE(between_saw_draining);
+    EXPECT_EQ(inside, ReadStatus::line);
+    EXPECT_EQ(inside_line, "the rest of the message");
+}
+
 TEST(ConnectTcp, GivesUpAtItsTimeout)
 {
     const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -354,7 +397,8 @@ TEST(Runtime, SharesAPortAcrossWorkersAndStops)
         }
         runtime.stop();
     });
-    runtime.run(std::chrono::milliseconds(500));
+    runtime.set_drain_limit(std::chrono::milliseconds(500));
+    runtime.run();
     clients.join();
     EXPECT_EQ(served.load(), 20);
 }
@@ -395,7 +439,8 @@ TEST(Runtime, ClientFirstListenerHandsOverConnectionsWithTheirFirstBytes)
         silent_answered = Clock::now();
         runtime.stop();
     });
-    runtime.run(std::chrono::milliseconds(500));
+    runtime.set_drain_limit(std::chrono::milliseconds(500));
+    runtime.run();
     clients.join();
     ASSERT_EQ(accepted.size(), 2u);
     EXPECT_GE(accepted[0] - talker_connected, std::chrono::milliseconds(250));

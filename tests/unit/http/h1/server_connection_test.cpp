@@ -232,3 +232,24 @@ TEST(ServerConnection, LingersOnlyWhenTheClientMayStillBeSending)
     EXPECT_EQ(rejected.next().kind, ServerEventKind::reject);
     EXPECT_TRUE(rejected.linger_on_close());
 }
+
+// A stopping server may close a connection only between requests: never while a request is being
+// answered or its body read.
+TEST(ServerConnection, BetweenRequestsOnlyWhenNothingIsInFlight)
+{
+    ServerConnection c(ServerRules{});
+    EXPECT_TRUE(c.between_requests());
+    c.feed("POST /a HTTP/1.1\r\nHost: x\r\nContent-", Clock::time_point{});
+    EXPECT_EQ(c.next().kind, ServerEventKind::need_more);
+    EXPECT_TRUE(c.between_requests());  // a head still arriving: nothing done for it yet
+    c.feed("Length: 4\r\n\r\nab", Clock::time_point{});
+    EXPECT_EQ(c.next().kind, ServerEventKind::request);
+    EXPECT_FALSE(c.between_requests());
+    EXPECT_EQ(c.next().kind, ServerEventKind::body);
+    c.plan_reply(false);
+    EXPECT_FALSE(c.between_requests());  // answered, but the rest of its body is still to be read
+    c.feed("cd", Clock::time_point{});
+    for (ServerEvent e = c.next(); e.kind != ServerEventKind::need_more; e = c.next()) {
+    }
+    EXPECT_TRUE(c.between_requests());
+}

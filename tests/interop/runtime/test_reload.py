@@ -1,0 +1,174 @@
+"""SIGHUP reloads `layer7 up --config FILE`: services whose section changed are replaced (new
+roots, ports, limits), added ones start, removed ones stop, unchanged ones keep running with their
+state; connections already open finish on the config they began with; a config with errors
+changes nothing and says why; the log level applies without a restart.
+"""
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from conftest import free_port, layer7_bin, wait_refused
+
+
+def get(port, path="/index.html"):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as r:
+        return r.read()
+
+
+def reload(p, conf, text, expect):
+    """Writes the new config, sends SIGHUP and waits for the log line `expect`."""
+    seen = len(p.out_lines) + len(p.err_lines)
+    staged = conf.with_suffix(".new")
+    staged.write_text(text)
+    staged.rename(conf)  # whole, as a deploy tool writes it: a half-written file is another config
+    p.proc.send_signal(signal.SIGHUP)
+    line = p.wait_output(expect, 10)
+    return line, (p.out_lines + p.err_lines)[seen:]
+
+
+@pytest.fixture
+def roots(tmp_path):
+    made = []
+    for name in ("one", "two"):
+        root = tmp_path / name
+        root.mkdir()
+        (root / "index.html").write_text(f"root {name}\n")
+        made.append(root)
+    return made
+
+
+def runtime(tmp_path, level="info"):
+    return f'[runtime]\ndata = "{tmp_path / "data"}"\nlog_level = "{level}"\n'
+
+
+def test_a_changed_root_applies_and_an_added_service_starts(layer7, tmp_path, roots):
+    http, echo = free_port(), free_port()
+    conf = tmp_path / "layer7.toml"
+    conf.write_text(runtime(tmp_path) + f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[0]}"\n')
+    p = layer7("up", "--config", str(conf))
+    assert get(http) == b"root one\n"
+
+    # A keep-alive connection opened before the reload goes on with the config it began with.
+    before = socket.create_connection(("127.0.0.1", http))
+    before.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")
+    before.settimeout(10)
+    assert before.recv(65536).endswith(b"root one\n")
+
+    text = runtime(tmp_path) + (f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[1]}"\n'
+                                f'[echo]\nlisten = "127.0.0.1:{echo}"\nudp = false\n')
+    reload(p, conf, text, "reload: 0 services unchanged, 2 started, 1 stopped")
+    assert get(http) == b"root two\n"
+    with socket.create_connection(("127.0.0.1", echo), timeout=10) as s:
+        s.sendall(b"hello\n")
+        assert s.recv(100) == b"HELLO\n"
+
+    before.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert before.recv(65536).endswith(b"root one\n")
+    before.close()
+
+
+def test_an_unchanged_service_keeps_running_and_a_removed_one_stops(layer7, tmp_path, roots):
+    http, echo = free_port(), free_port()
+    conf = tmp_path / "layer7.toml"
+    base = runtime(tmp_path) + f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[0]}"\n'
+    conf.write_text(base + f'[echo]\nlisten = "127.0.0.1:{echo}"\nudp = false\n')
+    p = layer7("up", "--config", str(conf))
+    kept = socket.create_connection(("127.0.0.1", http))
+    reload(p, conf, base, "reload: 1 service unchanged, 0 started, 1 stopped")
+    wait_refused("127.0.0.1", echo)
+    kept.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")
+    kept.settimeout(10)
+    assert kept.recv(65536).endswith(b"root one\n")
+    kept.close()
+    assert get(http) == b"root one\n"
+
+
+def test_a_config_with_errors_changes_nothing(layer7, tmp_path, roots):
+    http = free_port()
+    conf = tmp_path / "layer7.toml"
+    conf.write_text(runtime(tmp_path) + f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[0]}"\n')
+    p = layer7("up", "--config", str(conf))
+    bad = runtime(tmp_path) + f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[1]}"\nroott = 1\n'
+    _, lines = reload(p, conf, bad, "still running the previous one")
+    assert any("layer7.toml:7" in l and "roott" in l for l in lines), lines
+    assert get(http) == b"root one\n"
+
+
+def test_a_port_in_use_is_named_and_the_old_service_goes_on(layer7, tmp_path, roots):
+    http = free_port()
+    conf = tmp_path / "layer7.toml"
+    conf.write_text(runtime(tmp_path) + f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[0]}"\n')
+    p = layer7("up", "--config", str(conf))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        other = taken.getsockname()[1]
+        text = runtime(tmp_path) + f'[http]\nlisten = "127.0.0.1:{other}"\nroot = "{roots[1]}"\n'
+        line, _ = reload(p, conf, text, "still running the previous config")
+        assert str(other) in line
+    assert get(http) == b"root one\n"
+
+
+def test_the_log_level_applies_without_a_restart(layer7, tmp_path, roots):
+    http = free_port()
+    conf = tmp_path / "layer7.toml"
+    body = f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[0]}"\n'
+    conf.write_text(runtime(tmp_path) + body)
+    p = layer7("up", "--config", str(conf))
+    reload(p, conf, runtime(tmp_path, "error") + body, "SIGHUP: reloading")
+    # At "error" the next reload's info line is gone, and its error (a bad key) is still written.
+    _, lines = reload(p, conf, runtime(tmp_path, "error") + body + "bad_key = 1\n", "still running the previous")
+    assert not any("SIGHUP: reloading" in l for l in lines), lines
+    assert get(http) == b"root one\n"
+
+
+def test_mail_queued_by_a_connection_of_the_old_smtp_service_is_relayed_once(layer7, tmp_path):
+    """The reload's new delivery agent takes the spool over: the old service's late wake-up goes to
+    it, and the two never deliver the same message."""
+    relay, far = free_port(), free_port()
+    users = tmp_path / "users"
+    r = subprocess.run([layer7_bin(), "user", "add", "bob", "--users", str(users)], input="secret\n",
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    far_data = tmp_path / "far"
+    layer7("--data", str(far_data), "smtp", "serve", "--domain", "example.net", "--listen",
+           f"127.0.0.1:{far}", "--submission", "", "--users", str(users))
+
+    def config(limit):
+        return runtime(tmp_path) + (f'[smtp]\nlisten = "127.0.0.1:{relay}"\nsubmission = ""\n'
+                                    f'domains = ["example.org"]\ndemo_users = false\nusers = "{users}"\n'
+                                    f'tls = false\ntrusted_networks = ["127.0.0.0/8"]\n'
+                                    f'max_message_bytes = {limit}\n'
+                                    f'[[smtp.route]]\ndomain = "example.net"\nnext_hop = "127.0.0.1:{far}"\n')
+
+    conf = tmp_path / "layer7.toml"
+    conf.write_text(config(1000000))
+    p = layer7("up", "--config", str(conf))
+    s = socket.create_connection(("127.0.0.1", relay))
+    s.settimeout(10)
+    f = s.makefile("rb")
+    f.readline()
+    for command in (b"EHLO c.example", b"MAIL FROM:<x@example.org>", b"RCPT TO:<bob@example.net>", b"DATA"):
+        s.sendall(command + b"\r\n")
+        reply = f.readline()
+        while reply[3:4] == b"-":
+            reply = f.readline()
+        assert reply[:1] in (b"2", b"3"), reply
+    reload(p, conf, config(2000000), "1 started, 1 stopped")
+    s.sendall(b"Subject: across a reload\r\n\r\nbody\r\n.\r\n")
+    assert f.readline().startswith(b"250 ")
+    s.sendall(b"QUIT\r\n")
+    s.close()
+    box = far_data / "mail" / "example.net" / "bob" / "new"
+    end = time.monotonic() + 15
+    while time.monotonic() < end and not (box.exists() and any(box.iterdir())):
+        time.sleep(0.05)
+    messages = list(box.iterdir())
+    assert len(messages) == 1 and b"across a reload" in messages[0].read_bytes()
+    rc, _ = p.stop()
+    assert rc == 0
+    assert len(list(box.iterdir())) == 1
