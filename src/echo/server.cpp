@@ -24,6 +24,7 @@ constexpr std::size_t chunk_size = 4096;
 core::awaitable<void> echo_bytes(core::Stream& stream, const Config& config)
 {
     std::string chunk(chunk_size, '\0');
+    stream.set_between_messages(true);  // every echo is answered at once: a stop may close any wait
     for (;;) {
         auto [ec, n] = co_await stream.read_some(asio::buffer(chunk));
         if (ec || n == 0) {

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <optional>
 #include <type_traits>
+#include <utility>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -24,7 +25,7 @@ struct Runtime::Worker {
     asio::io_context context{1};  // one thread per context: asio may skip locking
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
     struct Closer {
-        const void* owner;
+        std::uint64_t listener;  // Runtime::Held::id
         std::function<void()> close;
     };
     std::vector<Closer> closers;  // close this worker's listening sockets
@@ -151,10 +152,18 @@ std::pair<std::error_code, asio::ip::tcp::socket> accept_one(asio::ip::tcp::acce
     }
 }
 
+// What one worker's acceptor hands its connections to. A reload that keeps the address points
+// the slot at the new service (on the worker's thread), so the listening socket never closes and
+// no connection in its queue is reset.
+template <class Handler>
+struct Slot {
+    std::shared_ptr<Handler> handler;
+    std::shared_ptr<ConnectionCount> count;
+};
+
 // Handler is TcpHandler or TcpPeerHandler; the peer's address comes with accept(2) for free.
 template <class Handler>
-awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<ConnectionCount> count,
-                            std::shared_ptr<Handler> handler)
+awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<Slot<Handler>> slot)
 {
     auto executor = co_await asio::this_coro::executor;
     for (;;) {
@@ -174,6 +183,8 @@ awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<C
             }
             if (!socket.is_open())
                 break;  // nothing left in the queue
+            auto count = slot->count;
+            auto handler = slot->handler;
             if (const char* why = count->admit(peer.address())) {
                 count->refuse(socket, peer, why, acceptor.local_endpoint().port());
                 continue;
@@ -201,10 +212,10 @@ awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<C
 }  // namespace
 
 // The worker's own thread keeps its list: a reload adds listeners while the workers run.
-void Runtime::add_closer(Worker& worker, const void* owner, std::function<void()> close)
+void Runtime::add_closer(Worker& worker, std::uint64_t listener, std::function<void()> close)
 {
-    asio::post(worker.context, [&worker, owner, close = std::move(close)]() mutable {
-        worker.closers.push_back({owner, std::move(close)});
+    asio::post(worker.context, [&worker, listener, close = std::move(close)]() mutable {
+        worker.closers.push_back({listener, std::move(close)});
     });
 }
 
@@ -285,11 +296,25 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
                                                                             const Admission& admission,
                                                                             Handler handler, FirstSpeaker first)
 {
-    auto [ec, bound] = claim<asio::ip::tcp::acceptor>(endpoint);
-    if (ec)
-        return {ec, endpoint};
     auto shared_handler = std::make_shared<Handler>(std::move(handler));
     auto count = std::make_shared<ConnectionCount>(admission);
+    const int kind = std::is_same_v<Handler, TcpPeerHandler> ? Held::tcp_peer : Held::tcp;
+    if (Held* old = handed_over(endpoint.address(), endpoint.port(), kind)) {
+        // Its sockets stay open and now feed the new service.
+        old->previous_owner = old->owner;
+        old->previous_handler = std::exchange(old->handler, shared_handler);
+        old->previous_count = std::exchange(old->count, count);
+        old->owner = owner_;
+        for (std::size_t i = 0; i < workers_.size(); ++i)
+            old->point(i, shared_handler, count);
+        return {std::error_code{}, endpoint};
+    }
+    auto [ec, bound] = claim<asio::ip::tcp::acceptor>(endpoint, kind);
+    if (ec)
+        return {ec, endpoint};
+    Held& held = held_.back();
+    held.handler = shared_handler;
+    held.count = count;
     for (auto& w : workers_) {
         auto acceptor = std::make_shared<asio::ip::tcp::acceptor>(w->context);
         if (auto e = open_reuseport(*acceptor, bound))
@@ -305,32 +330,40 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
             acceptor->listen(asio::socket_base::max_listen_connections, ec);
         if (ec)
             return {ec, bound};
-        add_closer(*w, owner_, [acceptor] {
+        add_closer(*w, held.id, [acceptor] {
             std::error_code ignored;
             acceptor->close(ignored);
         });
+        auto slot = std::make_shared<Slot<Handler>>(Slot<Handler>{shared_handler, count});
+        held.slots.push_back(slot);
         asio::co_spawn(
-            w->context,
-            [acceptor, count, shared_handler]() -> awaitable<void> {
-                co_await accept_loop(*acceptor, count, shared_handler);
-            },
+            w->context, [acceptor, slot]() -> awaitable<void> { co_await accept_loop(*acceptor, slot); },
             asio::detached);
     }
+    held.point = [this, slots = held.slots](std::size_t i, std::shared_ptr<void> h, std::shared_ptr<void> c) {
+        asio::post(workers_[i]->context, [slot = std::static_pointer_cast<Slot<Handler>>(slots[i]),
+                                          h = std::static_pointer_cast<Handler>(h),
+                                          c = std::static_pointer_cast<ConnectionCount>(c)] {
+            slot->handler = h;
+            slot->count = c;
+        });
+    };
     return {ec, bound};
 }
 
 std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const asio::ip::udp::endpoint& endpoint,
                                                                        UdpLoop loop)
 {
-    auto [ec, bound] = claim<asio::ip::udp::socket>(endpoint);
+    auto [ec, bound] = claim<asio::ip::udp::socket>(endpoint, Held::udp);
     if (ec)
         return {ec, endpoint};
+    const std::uint64_t id = held_.back().id;
     auto shared_loop = std::make_shared<UdpLoop>(std::move(loop));
     for (auto& w : workers_) {
         auto socket = std::make_shared<asio::ip::udp::socket>(w->context);
         if (auto e = open_reuseport(*socket, bound))
             return {e, bound};
-        add_closer(*w, owner_, [socket] {
+        add_closer(*w, id, [socket] {
             std::error_code ignored;
             socket->close(ignored);
         });
@@ -401,33 +434,65 @@ void Runtime::begin_stop()
     control_.stop();
 }
 
-template <class Socket, class Endpoint>
-std::pair<std::error_code, Endpoint> Runtime::claim(Endpoint endpoint)
+Runtime::Held* Runtime::handed_over(const asio::ip::address& address, unsigned short port, int kind)
 {
-    constexpr bool tcp = std::is_same_v<Socket, asio::ip::tcp::acceptor>;
-    const asio::ip::tcp::endpoint key(endpoint.address(), endpoint.port());
-    for (const Held& h : held_) {
+    if (port == 0)
+        return nullptr;
+    for (Held& h : held_) {
         const bool replaced = std::find(handover_.begin(), handover_.end(), h.owner) != handover_.end();
-        if (replaced && h.tcp == tcp && h.endpoint == key && endpoint.port() != 0) {
-            held_.push_back({owner_, tcp, key});
-            return {std::error_code{}, endpoint};
-        }
+        if (replaced && h.kind == kind && h.endpoint == asio::ip::tcp::endpoint(address, port))
+            return &h;
     }
-    auto [ec, bound] = probe<Socket>(workers_[0]->context, endpoint);
-    if (!ec)
-        held_.push_back({owner_, tcp, asio::ip::tcp::endpoint(bound.address(), bound.port())});
+    return nullptr;
+}
+
+template <class Socket, class Endpoint>
+std::pair<std::error_code, Endpoint> Runtime::claim(Endpoint endpoint, int kind)
+{
+    // A UDP address a replaced service holds: join its SO_REUSEPORT group (it closes soon after).
+    const bool join = kind == Held::udp && handed_over(endpoint.address(), endpoint.port(), kind);
+    auto [ec, bound] = join ? std::pair{std::error_code{}, endpoint} : probe<Socket>(workers_[0]->context, endpoint);
+    if (!ec) {
+        Held& held = held_.emplace_back();
+        held.id = next_listener_++;
+        held.owner = owner_;
+        held.kind = kind;
+        held.endpoint = asio::ip::tcp::endpoint(bound.address(), bound.port());
+    }
     return {ec, bound};
 }
 
 void Runtime::retire(const void* owner)
 {
+    std::vector<std::uint64_t> ids;
+    for (Held& h : held_) {
+        if (h.previous_owner == owner) {  // taken over for good: nothing to give back any more
+            h.previous_owner = nullptr;
+            h.previous_handler.reset();
+            h.previous_count.reset();
+        }
+        if (h.owner != owner)
+            continue;
+        if (h.previous_owner) {  // a failed reload: the sockets go back to the service they fed
+            h.owner = std::exchange(h.previous_owner, nullptr);
+            h.handler = std::move(h.previous_handler);
+            h.count = std::move(h.previous_count);
+            for (std::size_t i = 0; i < workers_.size(); ++i)
+                h.point(i, h.handler, h.count);
+            continue;
+        }
+        ids.push_back(h.id);
+    }
     for (auto& w : workers_) {
-        asio::post(w->context, [worker = w.get(), owner] {
+        asio::post(w->context, [worker = w.get(), ids] {
             auto& closers = worker->closers;
+            const auto mine = [&ids](const Worker::Closer& c) {
+                return std::find(ids.begin(), ids.end(), c.listener) != ids.end();
+            };
             for (auto& closer : closers)
-                if (closer.owner == owner)
+                if (mine(closer))
                     closer.close();
-            std::erase_if(closers, [owner](const Worker::Closer& c) { return c.owner == owner; });
+            std::erase_if(closers, mine);
         });
     }
     for (auto& hook : stop_hooks_)

@@ -87,8 +87,9 @@ public:
 
     // Reload support. Listeners and hooks registered from now on belong to `owner` (a service).
     void set_owner(const void* owner) { owner_ = owner; }
-    // While `old_owner` still listens, a new owner may open the same addresses: both listen for a
-    // moment (SO_REUSEPORT) so that no connection is refused while one replaces the other.
+    // A new owner may take over the addresses `old_owner` listens on: its TCP listening sockets
+    // stay open and feed the new owner (no queued connection is reset); its UDP sockets are
+    // joined (SO_REUSEPORT) and close when it is retired.
     void allow_handover(const void* old_owner) { handover_.push_back(old_owner); }
     void end_handover() { handover_.clear(); }
     // Closes the listeners of `owner`, runs its stop hooks and forgets its reload hooks. Its
@@ -114,15 +115,26 @@ private:
         const void* owner;
         std::function<void()> run;
     };
-    struct Held {  // an address a listener of `owner` holds, for allow_handover
-        const void* owner;
-        bool tcp;
+    struct Held {  // a listener, for handover and retire
+        enum Kind { tcp, tcp_peer, udp };
+        std::uint64_t id = 0;
+        const void* owner = nullptr;
+        int kind = tcp;
         asio::ip::tcp::endpoint endpoint;  // a UDP one is kept as the same address and port
+        std::vector<std::shared_ptr<void>> slots;  // TCP: one accept slot per worker
+        // What the slots point at (Handler, ConnectionCount), and before a takeover, so that
+        // retiring the new owner of a failed reload gives the sockets back to the old one.
+        std::shared_ptr<void> handler, count;
+        const void* previous_owner = nullptr;
+        std::shared_ptr<void> previous_handler, previous_count;
+        std::function<void(std::size_t worker, std::shared_ptr<void> handler, std::shared_ptr<void> count)> point;
     };
-    // Probes `endpoint` unless an owner being replaced holds it (then joins its SO_REUSEPORT group).
+    // The listener of an owner being replaced at this address, of this kind; nullptr if none.
+    Held* handed_over(const asio::ip::address& address, unsigned short port, int kind);
+    // Probes `endpoint` (port 0: picks one) and records it as held by the current owner.
     template <class Socket, class Endpoint>
-    std::pair<std::error_code, Endpoint> claim(Endpoint endpoint);
-    static void add_closer(Worker& worker, const void* owner, std::function<void()> close);
+    std::pair<std::error_code, Endpoint> claim(Endpoint endpoint, int kind);
+    static void add_closer(Worker& worker, std::uint64_t listener, std::function<void()> close);
 
     std::vector<std::unique_ptr<Worker>> workers_;
     asio::io_context control_;  // signals, on the main thread
@@ -134,6 +146,7 @@ private:
     std::chrono::milliseconds drain_limit_ = std::chrono::seconds(30);
     std::vector<const void*> handover_;
     std::vector<Held> held_;
+    std::uint64_t next_listener_ = 1;
     std::atomic<bool> stopping_{false};
 };
 

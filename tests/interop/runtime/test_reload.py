@@ -172,3 +172,41 @@ def test_mail_queued_by_a_connection_of_the_old_smtp_service_is_relayed_once(lay
     rc, _ = p.stop()
     assert rc == 0
     assert len(list(box.iterdir())) == 1
+
+
+def test_a_failed_reload_gives_the_listening_sockets_back(layer7, tmp_path, roots):
+    """The new HTTP service took the old one's sockets over; another service then fails to start:
+    the old HTTP service must get them back and go on answering."""
+    http = free_port()
+    conf = tmp_path / "layer7.toml"
+    conf.write_text(runtime(tmp_path) + f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[0]}"\n')
+    p = layer7("up", "--config", str(conf))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        text = runtime(tmp_path) + (f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[1]}"\n'
+                                    f'[echo]\nlisten = "127.0.0.1:{taken.getsockname()[1]}"\nudp = false\n')
+        reload(p, conf, text, "still running the previous config")
+    for _ in range(20):  # every worker's socket answers, with the old root
+        assert get(http) == b"root one\n"
+
+
+def test_connections_keep_coming_while_reloads_replace_the_service(layer7, tmp_path, roots):
+    """No connection is refused or reset while the service behind a port is replaced."""
+    http = free_port()
+    conf = tmp_path / "layer7.toml"
+
+    def text(i):
+        return runtime(tmp_path) + f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[i % 2]}"\n'
+
+    conf.write_text(text(0))
+    p = layer7("up", "--config", str(conf))
+    for i in range(1, 6):
+        staged = conf.with_suffix(".new")
+        staged.write_text(text(i))
+        staged.rename(conf)
+        p.proc.send_signal(signal.SIGHUP)
+        for _ in range(30):  # during and after the reload
+            assert get(http) in (b"root one\n", b"root two\n")
+        p.wait_output(f"reload: 0 services unchanged, 1 started, 1 stopped", 10)
+    assert get(http) == b"root two\n"
