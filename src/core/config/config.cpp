@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <toml++/toml.h>
@@ -35,12 +36,30 @@ const void* Section::find(std::string_view key)
     return as_table(table_)->get(key);
 }
 
+namespace {
+void stamp_files(const toml::node& node, std::ostringstream& out)
+{
+    if (const auto* text = node.as_string()) {
+        struct stat st {};
+        if (!text->get().empty() && ::stat(text->get().c_str(), &st) == 0 && S_ISREG(st.st_mode))
+            out << '\n' << text->get() << '@' << st.st_mtim.tv_sec << '.' << st.st_mtim.tv_nsec << ':' << st.st_size;
+    } else if (const auto* array = node.as_array()) {
+        for (const toml::node& item : *array)
+            stamp_files(item, out);
+    } else if (const auto* table = node.as_table()) {
+        for (auto&& [key, value] : *table)
+            stamp_files(value, out);
+    }
+}
+}  // namespace
+
 std::string Section::text() const
 {
     if (!table_)
         return {};
     std::ostringstream out;
     out << toml::toml_formatter(*as_table(table_));
+    stamp_files(*as_table(table_), out);
     return out.str();
 }
 

@@ -43,7 +43,9 @@ public:
     std::vector<Section> sections(std::string_view key);
     // The [<this>.limits] table over `defaults`.
     Limits limits(const Limits& defaults);
-    // The section as TOML text, sub-tables included: equal texts mean equal settings.
+    // The section as TOML text, sub-tables included, followed by the modification time and size
+    // of every existing file a string value names (users, zones, certificates): equal texts mean
+    // equal settings and unchanged files.
     std::string text() const;
     // Reports the keys nobody asked for, then also for every sub-section handed out.
     void finish();

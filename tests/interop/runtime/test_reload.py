@@ -210,3 +210,26 @@ def test_connections_keep_coming_while_reloads_replace_the_service(layer7, tmp_p
             assert get(http) in (b"root one\n", b"root two\n")
         p.wait_output(f"reload: 0 services unchanged, 1 started, 1 stopped", 10)
     assert get(http) == b"root two\n"
+
+
+def test_a_changed_users_file_restarts_the_service_that_reads_it_at_start(layer7, tmp_path):
+    """FTP reads its users file at start: SIGHUP after `layer7 user add` lets the new user in."""
+    import ftplib
+    ftp = free_port()
+    users = tmp_path / "users"
+
+    def add(name):
+        r = subprocess.run([layer7_bin(), "user", "add", name, "--users", str(users)], input="secret\n",
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+
+    add("alice")
+    conf = tmp_path / "layer7.toml"
+    text = runtime(tmp_path) + f'[ftp]\nlisten = "127.0.0.1:{ftp}"\nroot = "{tmp_path}"\nusers = "{users}"\ntls = false\n'
+    conf.write_text(text)
+    p = layer7("up", "--config", str(conf))
+    add("bob")
+    reload(p, conf, text, "reload: 0 services unchanged, 1 started, 1 stopped")
+    with ftplib.FTP() as client:
+        client.connect("127.0.0.1", ftp, timeout=10)
+        assert client.login("bob", "secret").startswith("230")
