@@ -186,13 +186,29 @@ slip = 2                        # every 2nd dropped reply goes out truncated, so
 idle_timeout = 10               # seconds a TCP connection may sit idle between queries (RFC 7766)
 max_connections = 10000
 
+# The textbook's DNS hierarchy (§2.4): a root server, the TLD servers of com, edu and fr, and the
+# authoritative servers of networkutopia.com, umass.edu, hamburger.edu and crepes.fr, each on its own
+# loopback address from first_address on (127.0.53.2 … .9), on port 53 as resolvers expect. Their
+# zone files and root hints are written to DATA/dns/hierarchy/ and DATA/dns/root.hints at each start
+# (SIGHUP re-reads edited zone files). Try: layer7 dig www.hamburger.edu +trace --root-hints DATA/dns/root.hints
+# Port 53 needs root (or CAP_NET_BIND_SERVICE): without it `up` says so and runs without the hierarchy.
+[hierarchy]
+enabled = true
+first_address = "127.0.53.2"
+web = "127.0.0.1"               # www.hamburger.edu, www.crepes.fr: the [http] server above
+alice_mail = "127.0.0.1"        # mail.crepes.fr, the MX of crepes.fr: Alice's [[smtp]] server
+bob_mail = "127.0.0.2"          # mail.hamburger.edu, the MX of hamburger.edu: Bob's [[smtp]] server
+
 # DNS, recursive and caching: iterates from the root hints, caches answers by TTL and negative
-# answers (RFC 2308). The textbook's zones are asked of the [dns] server above directly (stub
-# zones), so they resolve offline; other names go out to the Internet's root servers.
+# answers (RFC 2308). With hierarchy = true and [hierarchy] serving, it starts from that private root
+# (every name is iterated offline: root → TLD → authoritative; other names get NXDOMAIN from it).
+# Otherwise the textbook's zones are asked of the [dns] server above directly (stub zones) and other
+# names go out to the Internet's root servers.
 # Try: dig @127.0.0.1 -p 5335 www.hamburger.edu
 [resolver]
 enabled = true
 listen = "127.0.0.1:5335"
+hierarchy = true                # start from the private root of [hierarchy] when it runs
 root_hints = "/usr/share/dns/root.hints"  # Debian dns-root-data; missing: only the stub zones resolve
 allow = ["127.0.0.0/8", "::1/128"]  # clients that may query; others get REFUSED (not an open resolver)
 query_timeout_ms = 800          # wait for one upstream reply, then try the next server

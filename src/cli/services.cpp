@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "dns/resolver/service.hpp"
+#include "dns/server/hierarchy_service.hpp"
 #include "dns/server/service.hpp"
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
@@ -87,8 +88,19 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
             plan.services.push_back(dns::make_service(dns));
     }
 
+    // The hierarchy hands its root hints to the resolver when it serves (it starts first).
+    auto private_root = std::make_shared<std::optional<std::string>>();
+    if (core::Section section = root.section("hierarchy"); section.present()) {
+        dns::HierarchyConfig hierarchy = dns::parse_hierarchy_config(section, plan.runtime.data);
+        hierarchy.on_serving = [private_root](const std::string& hints) { *private_root = hints; };
+        if (hierarchy.enabled)
+            plan.services.push_back(dns::make_hierarchy_service(hierarchy));
+    }
+
     if (core::Section section = root.section("resolver"); section.present()) {
         dns::resolver::ResolverConfig resolver = dns::resolver::parse_resolver_config(section);
+        if (resolver.use_hierarchy)
+            resolver.private_root = [private_root] { return *private_root; };
         if (resolver.enabled)
             plan.services.push_back(dns::resolver::make_resolver_service(resolver));
     }
