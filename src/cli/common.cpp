@@ -80,6 +80,8 @@ int run_services(std::vector<std::unique_ptr<core::Service>>& services, unsigned
         return exit_failure;
     }
     print_table(rows, runtime.size());
+    for (auto& s : services)
+        s->on_started(rows);
     runtime.run();
     spdlog::info("stopped");
     return 0;
