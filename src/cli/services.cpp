@@ -5,6 +5,8 @@
 #include <iterator>
 #include <string_view>
 
+#include "core/net/resolve.hpp"
+#include "dns/client/name_service.hpp"
 #include "dns/resolver/service.hpp"
 #include "dns/server/hierarchy_service.hpp"
 #include "dns/server/service.hpp"
@@ -54,6 +56,8 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
 
     if (core::Section section = root.section("proxy"); section.present()) {
         http::proxy::Config proxy = http::proxy::parse_config(section, plan.runtime.data);
+        if (auto server = proxy.resolver ? core::udp_endpoint(*proxy.resolver) : std::nullopt)
+            proxy.names = dns::make_name_service(*server);
         if (proxy.enabled)
             plan.services.push_back(http::proxy::make_service(proxy));
     }
@@ -64,8 +68,16 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
             plan.services.push_back(ftp::make_service(ftp));
     }
 
-    if (core::Section section = root.section("smtp"); section.present()) {
-        smtp::Config smtp = smtp::parse_config(section, plan.runtime.data);  // creates the demo users
+    // [[smtp]] twice runs two mail servers (Alice's and Bob's in the default config); each needs a
+    // spool of its own: after the first, an unset queue_dir is DATA/queue-<first domain>.
+    std::vector<std::string> queues;
+    for (core::Section section : root.instances("smtp")) {
+        smtp::Config smtp = smtp::parse_config(section, plan.runtime.data);
+        if (!queues.empty() && smtp.queue_dir.empty())
+            smtp.queue_dir = plan.runtime.data + "/queue-" + (smtp.domains.empty() ? "localhost" : smtp.domains[0]);
+        if (std::find(queues.begin(), queues.end(), smtp.queue_path()) != queues.end())
+            section.error("queue_dir", "two [[smtp]] servers share the spool " + smtp.queue_path());
+        queues.push_back(smtp.queue_path());
         if (smtp.enabled)
             plan.services.push_back(smtp::make_service(smtp));
     }
