@@ -73,16 +73,16 @@ class Services {
 public:
     Services(core::Runtime& runtime, Replan replan) : runtime_(runtime), replan_(std::move(replan)) {}
 
-    // Starts `fresh`; on a StartError stops what it started and returns the message.
-    std::optional<std::string> start(Generation& fresh, std::vector<core::ServiceRow>& rows)
+    // Starts `fresh` (rows: each one's table rows); on a StartError stops what it started and
+    // returns the message.
+    std::optional<std::string> start(Generation& fresh, std::vector<std::vector<core::ServiceRow>>& rows)
     {
         std::size_t started = 0;
         std::optional<std::string> error;
         for (auto& s : fresh.services) {
             runtime_.set_owner(s.get());
             try {
-                auto r = s->start(runtime_);
-                rows.insert(rows.end(), r.begin(), r.end());
+                rows.push_back(s->start(runtime_));
                 ++started;
             } catch (const core::StartError& e) {
                 error = e.what();
@@ -97,11 +97,19 @@ public:
         return error;
     }
 
-    void adopt(Generation generation)
+    // The started services join the running ones; every service that just started is then told
+    // all the rows (the home page lists them).
+    void adopt(Generation generation, std::vector<std::vector<core::ServiceRow>> rows)
     {
+        const std::size_t first = running_.size();
         for (std::size_t i = 0; i < generation.services.size(); ++i)
             running_.push_back({std::move(generation.services[i]),
-                                i < generation.keys.size() ? generation.keys[i] : std::string()});
+                                i < generation.keys.size() ? generation.keys[i] : std::string(), std::move(rows[i])});
+        std::vector<core::ServiceRow> all;
+        for (const auto& r : running_)
+            all.insert(all.end(), r.rows.begin(), r.rows.end());
+        for (std::size_t i = first; i < running_.size(); ++i)
+            running_[i].service->on_started(all);
     }
 
     void reconfigure()
@@ -130,7 +138,7 @@ public:
         for (auto& r : running_)
             if (r.service)
                 runtime_.allow_handover(r.service.get());
-        std::vector<core::ServiceRow> rows;
+        std::vector<std::vector<core::ServiceRow>> rows;
         if (auto error = start(fresh, rows)) {
             runtime_.end_handover();
             for (auto& k : kept)
@@ -147,9 +155,10 @@ public:
             }
         running_ = std::move(kept);
         const std::size_t unchanged = running_.size();
-        adopt(std::move(fresh));
-        for (const auto& row : rows)
-            spdlog::info("reload: {} on {}", row.service, row.address);
+        for (const auto& service_rows : rows)
+            for (const auto& row : service_rows)
+                spdlog::info("reload: {} on {}", row.service, row.address);
+        adopt(std::move(fresh), std::move(rows));
         spdlog::info("reload: {} service{} unchanged, {} started, {} stopped", unchanged, unchanged == 1 ? "" : "s",
                      running_.size() - unchanged, stopped);
     }
@@ -158,6 +167,7 @@ private:
     struct Running {
         std::unique_ptr<core::Service> service;
         std::string key;
+        std::vector<core::ServiceRow> rows;
     };
 
     // Its connections in flight still use it: it lives on until the process ends.
@@ -181,13 +191,16 @@ int run_services(Generation generation, unsigned threads, Replan replan)
     runtime.set_drain_limit(generation.drain);
     const bool reloads = static_cast<bool>(replan);
     Services services(runtime, std::move(replan));
-    std::vector<core::ServiceRow> rows;
+    std::vector<std::vector<core::ServiceRow>> rows;
     if (auto error = services.start(generation, rows)) {
         std::cerr << "layer7: " << *error << "\n";
         return exit_failure;
     }
-    print_table(rows, runtime.size());
-    services.adopt(std::move(generation));
+    std::vector<core::ServiceRow> table;
+    for (const auto& service_rows : rows)
+        table.insert(table.end(), service_rows.begin(), service_rows.end());
+    print_table(table, runtime.size());
+    services.adopt(std::move(generation), std::move(rows));
     if (reloads)
         runtime.on_reconfigure([&services] { services.reconfigure(); });
     runtime.run();

@@ -77,6 +77,8 @@ store_set_cookie = false        # true: also store responses that set a cookie; 
                                 # field itself is never served from the cache to anyone
 connect_ports = ["443"]         # CONNECT elsewhere gets 403
 connect_timeout = 10            # seconds to reach the origin
+resolver = "127.0.0.1:5335"     # origins' names: the hosts file, then this DNS resolver (the [resolver]
+                                # below: www.hamburger.edu works); "" = the system's resolver
 upstream_timeout = 30           # seconds without a byte from the origin: 504
 
 [proxy.limits]
@@ -106,20 +108,24 @@ max_line = 4096                 # a longer command gets 500
 # Users: DATA/users lines name:HASH:domain=D (`layer7 user add alice --users DATA/users`, then add
 # `:domain=crepes.fr`); demo_users creates alice@crepes.fr and bob@hamburger.edu with random
 # passwords in DATA/passwords/ and prints them at start-up.
-[smtp]
+# [smtp] is one server; [[smtp]] several. Here the mail chapter's two: Alice's server (crepes.fr)
+# and Bob's (hamburger.edu). Alice submits to hers; it finds hamburger.edu's MX through the resolver
+# (mail.hamburger.edu = 127.0.0.2 in the zones) and relays there; Bob reads it with POP3 or IMAP.
+# A later [[smtp]] without queue_dir spools in DATA/queue-<its first domain>.
+[[smtp]]
 enabled = true
 listen = "127.0.0.1:2525"       # relay / MX: mail for our domains, relaying only for trusted_networks or AUTH
 submission = "127.0.0.1:2587"   # RFC 6409: AUTH (PLAIN, LOGIN over TLS or loopback) before MAIL; "" = off
-hostname = "localhost"          # greeting, Received: by, EHLO when relaying
-domains = ["crepes.fr", "hamburger.edu"]   # final destination here; the first is the users' default
+hostname = "mail.crepes.fr"     # greeting, Received: by, EHLO when relaying
+domains = ["crepes.fr"]         # final destination here; the first is the users' default
 demo_users = true
 users = ""                      # empty: DATA/users
 tls = true                      # STARTTLS with tls_cert/tls_key, or a dev certificate under DATA/tls
 trusted_networks = []           # e.g. ["127.0.0.0/8"]: may relay without AUTH (no open relay by default)
 max_message_bytes = 33554432    # SIZE (RFC 1870); 552 above
 max_recipients = 100            # 452 above (RFC 5321 §4.5.3.1.8)
-resolver = ""                   # DNS server for MX lookups, e.g. "127.0.0.1:5335"; "" = /etc/resolv.conf
-mx_port = 25                    # port dialled on MX hosts
+resolver = "127.0.0.1:5335"     # DNS server for MX lookups: the [resolver] below; "" = /etc/resolv.conf
+mx_port = 2525                  # port dialled on MX hosts (25 on the Internet; both servers here use 2525)
 retry_min = 300                 # seconds before the first retry, doubled each time (Postfix's backoff)
 retry_max = 4000
 max_queue_age = 432000          # 5 days, then a bounce to the sender
@@ -133,6 +139,20 @@ max_active = 20                 # messages delivered at once
 [smtp.limits]
 idle_timeout = 300              # RFC 5321 §4.5.3.2.7: at least 5 minutes
 max_line = 998                  # RFC 5321 §4.5.3.1.6: 1000 octets with CRLF; 500 5.5.6 above
+
+# Bob's server: the MX of hamburger.edu, on its own loopback address.
+[[smtp]]
+enabled = true
+listen = "127.0.0.2:2525"
+submission = "127.0.0.2:2587"   # Bob replies from here
+hostname = "mail.hamburger.edu"
+domains = ["hamburger.edu"]
+resolver = "127.0.0.1:5335"
+mx_port = 2525
+
+[smtp.limits]
+idle_timeout = 300
+max_line = 998
 
 # POP3 (RFC 1939 + CAPA, UIDL, TOP, STLS): Bob reads the mail in DATA/mail/DOMAIN/USER/ (Maildir).
 # A users-file line bob:HASH:domain=hamburger.edu is the mailbox bob@hamburger.edu; log in as
@@ -187,13 +207,29 @@ slip = 2                        # every 2nd dropped reply goes out truncated, so
 idle_timeout = 10               # seconds a TCP connection may sit idle between queries (RFC 7766)
 max_connections = 10000
 
+# The textbook's DNS hierarchy (§2.4): a root server, the TLD servers of com, edu and fr, and the
+# authoritative servers of networkutopia.com, umass.edu, hamburger.edu and crepes.fr, each on its own
+# loopback address from first_address on (127.0.53.2 … .9), on port 53 as resolvers expect. Their
+# zone files and root hints are written to DATA/dns/hierarchy/ and DATA/dns/root.hints at each start
+# (SIGHUP re-reads edited zone files). Try: layer7 dig www.hamburger.edu +trace --root-hints DATA/dns/root.hints
+# Port 53 needs root (or CAP_NET_BIND_SERVICE): without it `up` says so and runs without the hierarchy.
+[hierarchy]
+enabled = true
+first_address = "127.0.53.2"
+web = "127.0.0.1"               # www.hamburger.edu, www.crepes.fr: the [http] server above
+alice_mail = "127.0.0.1"        # mail.crepes.fr, the MX of crepes.fr: Alice's [[smtp]] server
+bob_mail = "127.0.0.2"          # mail.hamburger.edu, the MX of hamburger.edu: Bob's [[smtp]] server
+
 # DNS, recursive and caching: iterates from the root hints, caches answers by TTL and negative
-# answers (RFC 2308). The textbook's zones are asked of the [dns] server above directly (stub
-# zones), so they resolve offline; other names go out to the Internet's root servers.
+# answers (RFC 2308). With hierarchy = true and [hierarchy] serving, it starts from that private root
+# (every name is iterated offline: root → TLD → authoritative; other names get NXDOMAIN from it).
+# Otherwise the textbook's zones are asked of the [dns] server above directly (stub zones) and other
+# names go out to the Internet's root servers.
 # Try: dig @127.0.0.1 -p 5335 www.hamburger.edu
 [resolver]
 enabled = true
 listen = "127.0.0.1:5335"
+hierarchy = true                # start from the private root of [hierarchy] when it runs
 root_hints = "/usr/share/dns/root.hints"  # Debian dns-root-data; missing: only the stub zones resolve
 allow = ["127.0.0.0/8", "::1/128"]  # clients that may query; others get REFUSED (not an open resolver)
 query_timeout_ms = 800          # wait for one upstream reply, then try the next server

@@ -5,7 +5,10 @@
 #include <iterator>
 #include <string_view>
 
+#include "core/net/resolve.hpp"
+#include "dns/client/name_service.hpp"
 #include "dns/resolver/service.hpp"
+#include "dns/server/hierarchy_service.hpp"
 #include "dns/server/service.hpp"
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
@@ -43,9 +46,9 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     const std::string shared_key = "--data " + plan.runtime.data + " --hosts " + plan.runtime.hosts;
     // Each service added below is keyed by its section's text: a reload restarts only those whose text changed.
     std::size_t keyed = 0;
-    const auto key = [&](const core::Section& section) {
+    const auto key = [&](const core::Section& section, const std::string& also = {}) {
         for (; keyed < plan.services.size(); ++keyed)
-            plan.keys.push_back(section.path() + "\n" + section.text() + shared_key);
+            plan.keys.push_back(section.path() + "\n" + section.text() + also + shared_key);
     };
 
     if (core::Section section = root.section("echo"); section.present()) {
@@ -64,6 +67,8 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
 
     if (core::Section section = root.section("proxy"); section.present()) {
         http::proxy::Config proxy = http::proxy::parse_config(section, plan.runtime.data);
+        if (auto server = proxy.resolver ? core::udp_endpoint(*proxy.resolver) : std::nullopt)
+            proxy.names = dns::make_name_service(*server);
         if (proxy.enabled)
             plan.services.push_back(http::proxy::make_service(proxy));
         key(section);
@@ -76,8 +81,16 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
         key(section);
     }
 
-    if (core::Section section = root.section("smtp"); section.present()) {
-        smtp::Config smtp = smtp::parse_config(section, plan.runtime.data);  // creates the demo users
+    // [[smtp]] twice runs two mail servers (Alice's and Bob's in the default config); each needs a
+    // spool of its own: after the first, an unset queue_dir is DATA/queue-<first domain>.
+    std::vector<std::string> queues;
+    for (core::Section section : root.instances("smtp")) {
+        smtp::Config smtp = smtp::parse_config(section, plan.runtime.data);
+        if (!queues.empty() && smtp.queue_dir.empty())
+            smtp.queue_dir = plan.runtime.data + "/queue-" + (smtp.domains.empty() ? "localhost" : smtp.domains[0]);
+        if (std::find(queues.begin(), queues.end(), smtp.queue_path()) != queues.end())
+            section.error("queue_dir", "two [[smtp]] servers share the spool " + smtp.queue_path());
+        queues.push_back(smtp.queue_path());
         if (smtp.enabled)
             plan.services.push_back(smtp::make_service(smtp));
         key(section);
@@ -104,11 +117,25 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
         key(section);
     }
 
+    // The hierarchy hands its root hints to the resolver when it serves (it starts first).
+    // The two restart together: a new hierarchy's root hints reach only a resolver started with it.
+    const std::string hierarchy_and_resolver = root.section("hierarchy").text() + root.section("resolver").text();
+    auto private_root = std::make_shared<std::optional<std::string>>();
+    if (core::Section section = root.section("hierarchy"); section.present()) {
+        dns::HierarchyConfig hierarchy = dns::parse_hierarchy_config(section, plan.runtime.data);
+        hierarchy.on_serving = [private_root](const std::string& hints) { *private_root = hints; };
+        if (hierarchy.enabled)
+            plan.services.push_back(dns::make_hierarchy_service(hierarchy));
+        key(section, hierarchy_and_resolver);
+    }
+
     if (core::Section section = root.section("resolver"); section.present()) {
         dns::resolver::ResolverConfig resolver = dns::resolver::parse_resolver_config(section);
+        if (resolver.use_hierarchy)
+            resolver.private_root = [private_root] { return *private_root; };
         if (resolver.enabled)
             plan.services.push_back(dns::resolver::make_resolver_service(resolver));
-        key(section);
+        key(section, hierarchy_and_resolver);
     }
 
     if (core::Section section = root.section("tracker"); section.present()) {

@@ -204,6 +204,17 @@ std::vector<Section> Section::sections(std::string_view key)
     return out;
 }
 
+std::vector<Section> Section::instances(std::string_view key)
+{
+    auto* node = static_cast<const toml::node*>(find(key));
+    if (node && node->is_array())
+        return sections(key);
+    std::vector<Section> out;
+    if (Section one = section(key); one.present())
+        out.push_back(std::move(one));
+    return out;
+}
+
 Limits Section::limits(const Limits& defaults)
 {
     Section s = section("limits");

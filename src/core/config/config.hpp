@@ -41,6 +41,8 @@ public:
     Section section(std::string_view key);
     // [[http.vhost]] arrays of tables.
     std::vector<Section> sections(std::string_view key);
+    // A service that may run more than once: [smtp] gives one section, [[smtp]] one per table.
+    std::vector<Section> instances(std::string_view key);
     // The [<this>.limits] table over `defaults`.
     Limits limits(const Limits& defaults);
     // The section as TOML text, sub-tables included, followed by the modification time and size

@@ -55,7 +55,8 @@ std::optional<asio::ip::udp::endpoint> udp_endpoint(const HostPort& hp)
     return asio::ip::udp::endpoint(*address, hp.port);
 }
 
-awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp)
+awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp,
+                                                                                      NameService* names)
 {
     std::vector<asio::ip::tcp::endpoint> out;
     if (auto endpoint = tcp_endpoint(hp)) {
@@ -66,6 +67,12 @@ awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> reso
         out.emplace_back(address, hp.port);
     if (!out.empty())
         co_return std::pair{std::error_code{}, std::move(out)};
+    if (names) {
+        auto [ec, addresses] = co_await names->lookup(hp.host);
+        for (const auto& address : addresses)
+            out.emplace_back(address, hp.port);
+        co_return std::pair{ec, std::move(out)};
+    }
     asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
     auto [ec, results] = co_await resolver.async_resolve(hp.host, std::to_string(hp.port), use_tuple);
     for (const auto& entry : results)
@@ -74,11 +81,11 @@ awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> reso
 }
 
 namespace {
-awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_first(const HostPort& hp)
+awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_first(const HostPort& hp, NameService* names)
 {
     auto executor = co_await asio::this_coro::executor;
     asio::ip::tcp::socket socket(executor);
-    auto [ec, endpoints] = co_await resolve_tcp(hp);
+    auto [ec, endpoints] = co_await resolve_tcp(hp, names);
     if (ec)
         co_return std::pair{ec, std::move(socket)};
     ec = asio::error::host_not_found;
@@ -95,12 +102,13 @@ awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_first(const
 }  // namespace
 
 awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const HostPort& hp,
-                                                                         std::chrono::steady_clock::duration timeout)
+                                                                         std::chrono::steady_clock::duration timeout,
+                                                                         NameService* names)
 {
     using namespace asio::experimental::awaitable_operators;
     auto executor = co_await asio::this_coro::executor;
     asio::steady_timer timer(executor, timeout);
-    auto race = co_await (connect_first(hp) || timer.async_wait(use_tuple));
+    auto race = co_await (connect_first(hp, names) || timer.async_wait(use_tuple));
     if (race.index() == 1)
         co_return std::pair{std::error_code(asio::error::timed_out), asio::ip::tcp::socket(executor)};
     co_return std::move(std::get<0>(race));

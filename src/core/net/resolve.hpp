@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/net/asio.hpp"
@@ -22,12 +23,25 @@ std::optional<asio::ip::udp::endpoint> udp_endpoint(const HostPort& hp);
 void use_hosts(HostsTable table);
 // The valid addresses the hosts file lists for `host`, in file order; empty when it lists none.
 std::vector<asio::ip::address> hosts_addresses(const std::string& host);
-// Looks the host up (unless literal): the hosts file first, then the system resolver; errors as values.
-awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp);
+
+// A name service a client may ask instead of the system resolver: the project's own DNS resolver,
+// so the proxy of `layer7 up` knows the textbook's names (core knows no DNS: dns/client implements it).
+class NameService {
+public:
+    virtual ~NameService() = default;
+    // The addresses of `host`; asio::error::host_not_found when it has none.
+    virtual awaitable<std::pair<std::error_code, std::vector<asio::ip::address>>> lookup(std::string host) = 0;
+};
+
+// Looks the host up (unless literal): the hosts file first, then `names` when given (its answer is
+// final: no second try with the system resolver), else the system resolver; errors as values.
+awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp,
+                                                                                      NameService* names = nullptr);
 // Connects to the first endpoint of `hp` that answers, lookup included, within `timeout`
 // (asio::error::timed_out after it: a black-holed address must not hang a client for the
-// kernel's two-minute SYN retries). `hp` must outlive the call.
+// kernel's two-minute SYN retries). `hp` (and `names`) must outlive the call.
 awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const HostPort& hp,
-                                                                         std::chrono::steady_clock::duration timeout);
+                                                                         std::chrono::steady_clock::duration timeout,
+                                                                         NameService* names = nullptr);
 
 }  // namespace layer7::core

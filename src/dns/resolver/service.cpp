@@ -15,6 +15,7 @@ ResolverConfig parse_resolver_config(core::Section section)
     c.listen = section.address("listen", c.listen);
     c.tcp = section.boolean("tcp", c.tcp);
     c.root_hints = section.string("root_hints", c.root_hints);
+    c.use_hierarchy = section.boolean("hierarchy", c.use_hierarchy);
     c.allow = section.strings("allow", c.allow);
     for (const auto& p : c.allow)
         if (!parse_prefix(p))
@@ -65,7 +66,16 @@ public:
     {
         ResolverOptions options = config_.options;
         options.iteration.root.zone = Name::root();
-        if (auto text = core::read_text_file(config_.root_hints)) {
+        std::optional<std::string> private_root;
+        if (config_.private_root)
+            private_root = config_.private_root();
+        if (private_root) {
+            auto root = parse_root_hints(*private_root, "<hierarchy>", options.iteration.limits.ipv6);
+            if (!root)
+                throw core::StartError("resolver: the hierarchy's root hints: " + root.error());
+            options.iteration.root = std::move(root).value();
+            spdlog::info("resolver: iterating from the private root of [hierarchy]");
+        } else if (auto text = core::read_text_file(config_.root_hints)) {
             auto root = parse_root_hints(*text, config_.root_hints, options.iteration.limits.ipv6);
             if (!root)
                 throw core::StartError("resolver: " + root.error());
@@ -77,7 +87,7 @@ public:
             spdlog::warn(
                 "resolver: no root hints at {}: only the stub zones will resolve", config_.root_hints);
         }
-        for (const auto& stub : config_.stubs) {
+        for (const auto& stub : private_root ? std::vector<StubZone>{} : config_.stubs) {
             Delegation d{Name::parse(stub.zone + (stub.zone.ends_with('.') ? "" : ".")).value(), {}};
             for (const auto& s : stub.servers)
                 d.servers.push_back(*ServerAddress::parse(s));

@@ -2,7 +2,9 @@
 // listeners answering recursive queries from allowed clients through one IterativeResolver.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,11 @@ struct ResolverConfig {
     std::string root_hints = "/usr/share/dns/root.hints"; // Debian's dns-root-data
     std::vector<std::string> allow{"127.0.0.0/8", "::1/128"}; // not an open resolver (RFC 5358)
     std::vector<StubZone> stubs;
+    // `hierarchy = true`: start from the private root of the same run's [hierarchy] when it serves
+    // (its text comes from `private_root` at start); the stub zones are then not used, so every
+    // name is iterated from that root. When it does not serve: root_hints and the stubs as usual.
+    bool use_hierarchy = false;
+    std::function<std::optional<std::string>()> private_root;
     ResolverOptions options;
     std::size_t max_in_flight = 10'000; // resolutions waiting upstream, per worker; then SERVFAIL
     core::Limits limits{.max_line = 0, .max_connections = 1000, .idle_timeout = std::chrono::seconds(10)};

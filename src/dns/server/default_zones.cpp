@@ -40,7 +40,7 @@ $TTL 3600
 @       IN MX   10 mail
 @       IN A    127.0.0.1
 dns     IN A    127.0.0.1
-mail    IN A    127.0.0.1
+mail    IN A    127.0.0.2   ; Bob's SMTP server of `layer7 up` (Alice's is on 127.0.0.1)
 www     IN CNAME serverEast.backup2
 serverEast.backup2 IN A 127.0.0.1
 )"},

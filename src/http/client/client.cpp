@@ -132,7 +132,7 @@ core::awaitable<core::Result<std::unique_ptr<Connection>, Failure>> Client::conn
 {
     const core::HostPort hp = options_.proxy ? core::HostPort{options_.proxy->host, options_.proxy->port}
                                              : core::HostPort{url.host, url.port};
-    auto [ec, socket] = co_await core::connect_tcp(hp, options_.connect_timeout);
+    auto [ec, socket] = co_await core::connect_tcp(hp, options_.connect_timeout, options_.names.get());
     if (ec)
         co_return core::fail(connect_failure(ec, hp));
     auto c = std::make_unique<Connection>(std::move(socket), options_.limits);

@@ -19,6 +19,7 @@
 
 #include "core/net/asio.hpp"
 #include "core/net/byte_source.hpp"
+#include "core/net/resolve.hpp"
 #include "core/result.hpp"
 #include "http/client/error.hpp"
 #include "http/h1/message_parser.hpp"
@@ -30,6 +31,7 @@ namespace layer7::http::client {
 struct Options {
     std::shared_ptr<asio::ssl::context> tls;  // for https; null: the system's CAs, verifying
     std::optional<Url> proxy;                 // http://host:port
+    std::shared_ptr<core::NameService> names;  // null: the hosts file, then the system resolver
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds io_timeout{30000};  // no byte moving for this long
     bool keep_alive = true;

@@ -89,6 +89,7 @@ client::Client& Proxy::upstream()
         o.io_timeout = options_.upstream_timeout;
         o.limits.max_body = options_.max_body;
         o.max_idle_per_origin = 64;
+        o.names = options_.names;
         c = std::make_unique<client::Client>(std::move(o));
     }
     return *c;

@@ -36,6 +36,7 @@ struct Options {
     std::uint64_t cache_max_bytes = 256u << 20; // for the status page
     cache::Policy policy;                       // shared cache
     std::size_t max_background = 64;            // stale-while-revalidate fetches at once (one per key)
+    std::shared_ptr<core::NameService> names;   // origins' names: null = hosts file + system resolver
 };
 
 struct ProxyReply {

@@ -49,6 +49,11 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.connect_timeout = s.seconds("connect_timeout", c.connect_timeout);
     c.upstream_timeout = s.seconds("upstream_timeout", c.upstream_timeout);
     c.header_timeout = s.seconds("header_timeout", c.header_timeout);
+    if (const std::string resolver = s.string("resolver", ""); !resolver.empty()) {
+        c.resolver = core::parse_host_port(resolver, 53);
+        if (!c.resolver || !core::udp_endpoint(*c.resolver))
+            s.error("resolver", "wants IP or IP:PORT of a DNS resolver, e.g. \"127.0.0.1:5335\"");
+    }
     c.limits = s.limits(c.limits);
     s.finish();
     return c;
@@ -78,6 +83,7 @@ public:
         o.max_object = config_.max_object;
         o.cache_max_bytes = config_.cache_size;
         o.policy.store_set_cookie = config_.store_set_cookie;
+        o.names = config_.names;
         cache::StoreOptions so;
         so.dir = config_.cache_dir.empty() ? config_.data_dir + "/proxy-cache" : config_.cache_dir;
         if (so.dir == "none")

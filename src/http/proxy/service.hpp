@@ -10,6 +10,7 @@
 
 #include "core/config/config.hpp"
 #include "core/limits.hpp"
+#include "core/net/resolve.hpp"
 #include "core/service.hpp"
 
 namespace layer7::http::proxy {
@@ -29,6 +30,8 @@ struct Config {
     std::chrono::seconds upstream_timeout{30};
     std::chrono::seconds header_timeout{30};
     std::string data_dir = "./layer7-data";
+    std::optional<core::HostPort> resolver;     // a DNS resolver for origins' names (the hosts file first)
+    std::shared_ptr<core::NameService> names;   // that resolver as a client: the caller builds it
     // max_message: request and response bodies, both streamed through (not held): 1 TiB.
     core::Limits limits{.max_line = 8192, .max_header = 64 * 1024, .max_message = std::size_t(1) << 40,
                         .idle_timeout = std::chrono::seconds(75)};

@@ -68,7 +68,7 @@ std::vector<DemoFile> demo_site()
         images += std::string("    <img src=\"/") + name + "\" alt=\"picture " + std::to_string(i) +
                   "\" width=\"96\" height=\"64\">\n";
     }
-    files.push_back({"index.html", R"(<!DOCTYPE html>
+    files.push_back({"someDepartment/index.html", R"(<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -84,6 +84,7 @@ std::vector<DemoFile> demo_site()
   <p><a href="/form.html">A form</a> posts to <a href="/echo?hello=world">/echo</a>;
      <a href="/session">/session</a> counts your visits with a cookie;
      <a href="/chat.html">a chat room</a> over a WebSocket (/ws/chat).</p>
+  <p><a href="/">Everything layer7 runs</a></p>
 </body>
 </html>
 )"});

@@ -13,8 +13,10 @@ struct DemoFile {
     bool executable = false;  // a CGI script
 };
 
-// index.html, ten small PNG images, a form page for /echo and a page about /session.
+// someDepartment/index.html (the base page, at demo_base_page), ten small PNG images under images/,
+// a form page for /echo and the chat page. The site's "/" is the home page (home_page.hpp).
 std::vector<DemoFile> demo_site();
+inline constexpr const char* demo_base_page = "/someDepartment/";
 // The Link values that let a browser fetch the page's images while it still waits for the page
 // (103 Early Hints): "</images/pic01.png>; rel=preload; as=image", ...
 std::vector<std::string> demo_preload_links();

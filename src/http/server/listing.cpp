@@ -8,7 +8,6 @@
 
 namespace layer7::http {
 
-namespace {
 std::string html_escape(std::string_view s)
 {
     std::string out;
@@ -24,7 +23,6 @@ std::string html_escape(std::string_view s)
     }
     return out;
 }
-}  // namespace
 
 std::string render_listing(std::string_view url_path, std::vector<ListingEntry> entries)
 {

@@ -18,6 +18,7 @@
 #include "http/server/demo_site.hpp"
 #include "http/server/files_handler.hpp"
 #include "http/server/h2_connection.hpp"
+#include "http/server/home_page.hpp"
 #include "http/server/router.hpp"
 #include "http/server/time_handler.hpp"
 
@@ -168,14 +169,15 @@ public:
             SiteOptions main_site = config_.site;
             if (root.empty()) {
                 root = config_.data_dir + "/www";
-                ensure_demo_files(root, "index.html", demo_site());
-                for (std::string page : {"/", "/index.html"})
+                ensure_demo_files(root, "someDepartment/index.html", demo_site());
+                const std::string base = demo_base_page;
+                for (std::string page : {base, base + "index.html"})
                     main_site.early_hints[page] = demo_preload_links();
             }
             // PUT writes through a hidden temporary (core::Root::replace); drop those a dead run left.
             if (config_.site.writable)
                 core::remove_stale_temporaries(root, true);
-            router_ = build_router(root, main_site);
+            router_ = build_router(root, main_site, config_.root.empty());
             log_ = std::make_unique<AccessLog>(config_.access_log);
         } catch (const std::exception& e) {
             throw core::StartError(std::string("http: ") + e.what());
@@ -196,15 +198,19 @@ public:
                                                   core::FirstSpeaker::client);
             if (ec)
                 throw core::StartError("http: cannot listen on " + where + ": " + ec.message());
-            rows.push_back({"http", where, "curl -v http://" + where + "/"});
+            rows.push_back({"http", where, "curl -v http://" + where + "/", "http://" + where + "/"});
+            if (home_)
+                rows.push_back({"http-page", where, "curl -v http://" + where + demo_base_page + "  (the base page and its ten images)",
+                                "http://" + where + demo_base_page});
         }
         if (config_.tls_listen) {
-            std::string cert = config_.tls_cert, key = config_.tls_key;
+            std::string cert = config_.tls_cert, key = config_.tls_key, dev_ca;
             try {
                 if (cert.empty()) {
                     auto files = core::ensure_dev_certificate(config_.data_dir + "/tls", {"localhost", "127.0.0.1", "::1"});
                     cert = files.cert;
                     key = files.key;
+                    dev_ca = std::filesystem::absolute(cert).lexically_normal().string();  // self-signed: its own CA
                 }
                 tls_ = core::make_server_tls(cert, key);
                 core::offer_alpn(*tls_, config_.h2);
@@ -219,20 +225,49 @@ public:
                                                   core::FirstSpeaker::client);
             if (ec)
                 throw core::StartError("http: cannot listen on " + where + " (tls): " + ec.message());
-            rows.push_back({"https", where, "curl -k https://" + where + "/"});
+            if (dev_ca.empty()) {
+                rows.push_back({"https", where, "curl https://" + where + "/", "https://" + where + "/"});
+            } else {
+                // The development certificate is self-signed: clients trust it by naming it as their CA.
+                rows.push_back({"https", where, "curl --cacert " + dev_ca + " https://" + where + "/", "https://" + where + "/"});
+                rows.push_back({"tls-ca", dev_ca,
+                                "the dev CA to trust: curl --cacert F; lftp -e 'set ssl:ca-file F'; swaks --tls-ca-path F; "
+                                "python3 ssl.create_default_context(cafile=F)"});
+            }
         }
         return rows;
     }
 
+    void on_started(const std::vector<core::ServiceRow>& all) override
+    {
+        if (home_)
+            home_->set_rows(all);
+    }
+
 private:
-    std::unique_ptr<Router> build_router(const std::string& root, const SiteOptions& main_site)
+    // `demo`: the demo site, whose "/" is the home page listing every service.
+    std::unique_ptr<Router> build_router(const std::string& root, const SiteOptions& main_site, bool demo)
     {
         const std::size_t max_body = config_.limits.max_message;
         auto router = std::make_unique<Router>();
         auto files = [&](const std::string& dir) {
             return std::make_shared<FilesHandler>(std::make_shared<Site>(dir, config_.site), max_body);
         };
-        router->mount("", "/", std::make_shared<FilesHandler>(std::make_shared<Site>(root, main_site), max_body));
+        std::shared_ptr<Handler> site = std::make_shared<FilesHandler>(std::make_shared<Site>(root, main_site), max_body);
+        if (demo) {
+            std::vector<PageLink> pages{{"The textbook's base page and its ten images", demo_base_page},
+                                        {"A form: GET and POST to /echo", "/form.html"},
+                                        {"A chat room over a WebSocket", "/chat.html"}};
+            if (config_.builtins)
+                pages.insert(pages.end(), {{"/session: a visit counter kept in a cookie", "/session"},
+                                           {"/time: the server's clock as JSON", "/time"}});
+            for (const auto& cgi : config_.cgi)
+                if (cgi.dir.empty())
+                    pages.push_back({"A CGI program: the textbook's form example", cgi.prefix + "pageexec?animal=monkeys"});
+            home_ = std::make_shared<HomePage>(site, std::move(pages));
+            site = home_;
+        }
+        router->mount("", "/", site);
         for (const auto& vh : config_.vhosts) {
             auto site = files(vh.root);
             for (const auto& name : vh.names)
@@ -293,6 +328,7 @@ private:
     CgiFactory cgi_;
     SessionTable sessions_;
     std::unique_ptr<Router> router_;
+    std::shared_ptr<HomePage> home_;  // the demo site's "/"
     std::unique_ptr<AccessLog> log_;
     std::shared_ptr<asio::ssl::context> tls_;
     ConnectionOptions options_;

@@ -4,6 +4,7 @@
 #include "mail/smtp/service.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <mutex>
@@ -232,19 +233,16 @@ public:
         context_.pool = &pool_;
 
         std::vector<core::ServiceRow> rows;
+        const Sample sample = sample_users();
+        const std::string name = c.domains.empty() ? "" : "/" + c.domains[0];
         const std::string relay = listen(runtime, c.listen, false);
-        rows.push_back({"smtp", relay,
-                        "swaks --server " + relay + " --from x@example.org --to bob@" +
-                            (c.domains.size() > 1 ? c.domains[1] : c.domains.empty() ? "localhost" : c.domains[0])});
+        rows.push_back({"smtp" + name, relay, "swaks --server " + relay + " --from x@example.org --to " + sample.local});
         if (c.submission) {
             const std::string sub = listen(runtime, *c.submission, true);
-            std::string user = "alice", file = "PASSWORD-FILE";
-            if (!demo.empty())
-                file = demo[0].password_file;
-            rows.push_back({"submission", sub,
-                            "layer7 mail send --server " + sub + " --starttls --insecure --user " + user +
-                                " --password-file " + file + " --from alice@crepes.fr --to bob@hamburger.edu "
-                                "--subject hello"});
+            rows.push_back({"submission" + name, sub,
+                            "layer7 mail send --server " + sub + " --starttls --insecure --user " + sample.user +
+                                " --password-file " + sample.password_file + " --from " + sample.local + " --to " +
+                                sample.remote + " --subject hello"});
         }
         for (const auto& d : demo)
             std::printf("mail user %-20s password %s  (%s)\n", d.address.c_str(),
@@ -256,6 +254,30 @@ public:
     }
 
 private:
+    // Addresses for the try-it commands: a local user (alice@crepes.fr), one of another domain in the
+    // users file (bob@hamburger.edu: mail that takes the MX hop), and where the demo keeps the password.
+    struct Sample {
+        std::string user, local, remote, password_file;
+    };
+    Sample sample_users() const
+    {
+        const auto snapshot = users_.get();
+        const std::string domain = config_.domains.empty() ? "localhost" : config_.domains[0];
+        const auto users = snapshot->accounts.users_of(domain);
+        Sample s;
+        s.user = users.empty() ? "postmaster" : users[0];
+        s.local = s.remote = s.user + "@" + domain;
+        for (const auto& other : snapshot->accounts.domains())
+            if (auto theirs = snapshot->accounts.users_of(other); other != domain && !theirs.empty()) {
+                s.remote = theirs[0] + "@" + other;
+                break;
+            }
+        s.password_file = config_.data_dir + "/passwords/" + s.user;
+        if (::access(s.password_file.c_str(), R_OK) != 0)
+            s.password_file = "PASSWORD-FILE";
+        return s;
+    }
+
     std::string listen(core::Runtime& runtime, const core::HostPort& where, bool submission)
     {
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(where), core::Admission(config_.limits, "421 4.7.0 Too many connections, try again later\r\n"),

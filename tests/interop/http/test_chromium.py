@@ -24,7 +24,7 @@ def test_chromium_fetches_the_page_and_ten_images_over_few_connections(tmp_path)
     log = tmp_path / "access.log"
     s = up(str(tmp_path), http=f'access_log = "{log}"', global_flags=("--trace",))
     try:
-        r = chromium(s.url("/"), str(tmp_path / "profile"), "--dump-dom")
+        r = chromium(s.url("/someDepartment/"), str(tmp_path / "profile"), "--dump-dom")
         assert r.returncode == 0, r.stderr[-3000:]
         assert "someDepartment" in r.stdout and r.stdout.count("<img") == 10
         # the DOM is dumped after the load event, i.e. after every image has arrived and been logged
@@ -32,7 +32,7 @@ def test_chromium_fetches_the_page_and_ten_images_over_few_connections(tmp_path)
     finally:
         s.stop()
     requested = [re.search(r'"GET (\S+) HTTP/1\.1" (\d+)', line).groups() for line in lines]
-    assert ("/", "200") in requested
+    assert ("/someDepartment/", "200") in requested
     images = {p for p, st in requested if p.startswith("/images/") and st == "200"}
     assert images == {f"/images/pic{i:02d}.png" for i in range(1, 11)}, requested
     trace = s.proc.output()
@@ -45,7 +45,7 @@ def test_chromium_screenshot_renders(tmp_path):
     s = up(str(tmp_path))
     try:
         out = tmp_path / "shot.png"
-        r = chromium(s.url("/"), str(tmp_path / "profile"), f"--screenshot={out}", "--window-size=800,600")
+        r = chromium(s.url("/someDepartment/"), str(tmp_path / "profile"), f"--screenshot={out}", "--window-size=800,600")
         assert r.returncode == 0, r.stderr[-3000:]
         assert out.read_bytes().startswith(b"\x89PNG") and os.path.getsize(out) > 1000
     finally:
@@ -56,14 +56,14 @@ def test_chromium_loads_the_page_over_h2_on_one_connection(tmp_path):
     log = tmp_path / "access.log"
     s = up(str(tmp_path), http=f'access_log = "{log}"', global_flags=("--trace",), tls=True)
     try:
-        r = chromium(s.tls_url("/"), str(tmp_path / "profile"), "--ignore-certificate-errors", "--dump-dom")
+        r = chromium(s.tls_url("/someDepartment/"), str(tmp_path / "profile"), "--ignore-certificate-errors", "--dump-dom")
         assert r.returncode == 0, r.stderr[-3000:]
         assert "someDepartment" in r.stdout and r.stdout.count("<img") == 10
         lines = log.read_text().splitlines()
     finally:
         s.stop()
     requested = [re.search(r'"GET (\S+) HTTP/2\.0" (\d+)', line).groups() for line in lines]
-    assert ("/", "200") in requested
+    assert ("/someDepartment/", "200") in requested
     images = {p for p, st in requested if p.startswith("/images/") and st == "200"}
     assert images == {f"/images/pic{i:02d}.png" for i in range(1, 11)}, requested
     # Every request is a HEADERS frame from the client, all on one connection.

@@ -332,7 +332,7 @@ def early_hint_links(stderr):
 
 @pytest.mark.parametrize("flags", [["--http2"], ["--http1.1"]])
 def test_demo_page_sends_early_hints_for_its_images(demo, flags):
-    r = curl("-vsk", *flags, "-o", "/dev/null", demo.tls_url("/"))
+    r = curl("-vsk", *flags, "-o", "/dev/null", demo.tls_url("/someDepartment/"))
     links = early_hint_links(r.stderr)
     assert links == [f"</images/pic{i:02d}.png>; rel=preload; as=image" for i in range(1, 11)]
 
@@ -342,5 +342,5 @@ def test_no_early_hints_for_other_files_or_http10(demo):
         return [l.split()[2] for l in stderr.splitlines() if l.startswith("< HTTP/")]
     r = curl("-vsk", "--http2", "-o", "/dev/null", demo.tls_url("/images/pic01.png"))
     assert statuses(r.stderr) == ["200"]
-    r = curl("-vs", "--http1.0", "-o", "/dev/null", demo.url("/"))
+    r = curl("-vs", "--http1.0", "-o", "/dev/null", demo.url("/someDepartment/"))
     assert statuses(r.stderr) == ["200"]

@@ -63,3 +63,29 @@ TEST(Config, StringListsAcceptOneOrMany)
 
 }  // namespace
 }  // namespace layer7::core
+
+namespace layer7::core {
+namespace {
+
+TEST(Config, InstancesTakeOneTableOrAnArrayOfTables)
+{
+    ConfigFile one("[smtp]\nhostname = \"a\"\n", "one.toml");
+    auto single = one.root().instances("smtp");
+    ASSERT_EQ(single.size(), 1u);
+    EXPECT_EQ(single[0].string("hostname", ""), "a");
+
+    ConfigFile two("[[smtp]]\nhostname = \"a\"\n[smtp.limits]\nmax_line = 100\n[[smtp]]\nhostname = \"b\"\n", "two.toml");
+    auto both = two.root().instances("smtp");
+    ASSERT_EQ(both.size(), 2u);
+    EXPECT_EQ(both[0].string("hostname", ""), "a");
+    EXPECT_EQ(both[0].limits({}).max_line, 100u);  // [smtp.limits] belongs to the table above it
+    EXPECT_EQ(both[1].string("hostname", ""), "b");
+    EXPECT_EQ(both[1].limits({}).max_line, Limits{}.max_line);
+
+    ConfigFile none("[echo]\n", "none.toml");
+    EXPECT_TRUE(none.root().instances("smtp").empty());
+    EXPECT_TRUE(none.ok());
+}
+
+}  // namespace
+}  // namespace layer7::core

@@ -11,7 +11,7 @@ TEST(DemoSite, BasePageReferencesTenPngImages)
     const DemoFile* index = nullptr;
     int images = 0;
     for (const auto& f : files) {
-        if (f.path == "index.html")
+        if (f.path == "someDepartment/index.html")
             index = &f;
         if (f.path.starts_with("images/")) {
             ++images;
