@@ -357,9 +357,8 @@ std::vector<Segment> list_segments(const SegmentTemplate& t, double seconds, std
         if (s.r < 0) {  // until the next S's start, else to the end of what `seconds` covers
             const std::optional<std::uint64_t> next = i + 1 < t.timeline.size() ? t.timeline[i + 1].t : std::nullopt;
             const double until = next ? static_cast<double>(*next) : static_cast<double>(t.presentation_time_offset) + end_units;
-            repeats = until > static_cast<double>(time)
-                          ? static_cast<std::int64_t>(std::ceil((until - static_cast<double>(time)) / static_cast<double>(s.d))) - 1
-                          : 0;
+            const double count = std::ceil((until - static_cast<double>(time)) / static_cast<double>(s.d));
+            repeats = until > static_cast<double>(time) ? static_cast<std::int64_t>(std::min(count, static_cast<double>(max))) - 1 : 0;
         }
         for (std::int64_t k = 0; k <= repeats && out.size() < max; ++k) {
             out.push_back({t.start_number + out.size(), time, s.d});
