@@ -1,7 +1,10 @@
 // `layer7 stream make`: see make.hpp.
 #include "stream/make.hpp"
 
+#include <signal.h>
 #include <sys/stat.h>
+
+#include <atomic>
 
 #include <filesystem>
 #include <iostream>
@@ -36,6 +39,21 @@ std::optional<std::string> check_packaging(const PackageOptions& options, int st
     return std::nullopt;
 }
 
+namespace {
+
+std::atomic<pid_t> encoder{-1};
+
+// SIGTERM/SIGINT/SIGHUP to `layer7 stream make` reach ffmpeg too, so it is never left running alone.
+extern "C" void forward_signal(int sig)
+{
+    if (const pid_t pid = encoder.load(); pid > 0)
+        ::kill(pid, sig);
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+}  // namespace
+
 int make_presentation(const PackageOptions& options)
 {
     Program child;
@@ -43,7 +61,12 @@ int make_presentation(const PackageOptions& options)
         std::cerr << "layer7 stream make: " << *why << "\n";
         return why->starts_with("ffmpeg not found") ? 2 : 1;
     }
-    if (auto why = check_packaging(options, child.wait())) {
+    encoder = child.pid();
+    for (int sig : {SIGTERM, SIGINT, SIGHUP})
+        ::signal(sig, forward_signal);
+    const int status = child.wait();
+    encoder = -1;
+    if (auto why = check_packaging(options, status)) {
         std::cerr << "layer7 stream make: " << *why << "\n";
         return 1;
     }

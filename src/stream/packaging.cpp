@@ -32,7 +32,9 @@ std::vector<std::string> ffmpeg_arguments(const std::string& ffmpeg_path, const 
     // Every rendition gets a key frame at the same instants, so segments align and a player can
     // switch at any boundary; parameter sets repeat in-band, so a decoder fed segments of
     // different renditions one after another (stream play --out) follows the switch.
-    a.insert(a.end(), {"-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-pix_fmt", "yuv420p",
+    // A test pattern needs no quality per bit: the fastest preset spares the CPU.
+    const std::string preset = o.test_pattern > 0 ? "ultrafast" : "veryfast";
+    a.insert(a.end(), {"-c:v", "libx264", "-preset", preset, "-profile:v", "main", "-pix_fmt", "yuv420p",
                        "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*" + number(o.segment_seconds) + ")",
                        "-x264-params", "repeat-headers=1"});
     for (std::size_t i = 0; i < o.ladder.size(); ++i) {

@@ -28,6 +28,8 @@ public:
     int wait();
     // SIGTERM (from any thread: another one may be in wait()).
     void terminate();
+    // The child's process id while it runs (for a signal handler), else -1.
+    pid_t pid() const { return pid_.load(); }
 
 private:
     std::atomic<pid_t> pid_{-1};
