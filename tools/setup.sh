@@ -13,7 +13,8 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
 test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d isync chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data
-    nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws)
+    nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws
+    ffmpeg npm)  # DASH: stream make/live publishing; npm fetches dash.js (below)
 bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish libboost-dev node-ws
     lighttpd)
 
@@ -24,6 +25,24 @@ case "$what" in
     bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
     *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
+
+# dash.js for the DASH demo page (/dash.html), vendored from npm at set-up time (served by layer7
+# itself, never from a CDN). Pinned; skipped when npm is missing or its registry unreachable.
+fetch_dashjs() {
+    local dir; dir="$(cd "$(dirname "$0")/.." && pwd)/vendor/dashjs"
+    [ -s "$dir/dash.all.min.js" ] && return 0
+    command -v npm >/dev/null || { echo "setup: npm missing: no dash.js for the DASH demo" >&2; return 0; }
+    local tmp; tmp="$(mktemp -d)"
+    if (cd "$tmp" && timeout 120 npm pack --silent dashjs@4.7.4 >/dev/null 2>&1) &&
+        tar -xzf "$tmp"/dashjs-4.7.4.tgz -C "$tmp" package/dist/dash.all.min.js package/LICENSE.md; then
+        mkdir -p "$dir"
+        cp "$tmp/package/dist/dash.all.min.js" "$tmp/package/LICENSE.md" "$dir/"
+    else
+        echo "setup: npm's registry unreachable: no dash.js for the DASH demo" >&2
+    fi
+    rm -rf "$tmp"
+}
+trap fetch_dashjs EXIT
 
 missing=()
 for p in "${pkgs[@]}"; do

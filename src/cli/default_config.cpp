@@ -40,6 +40,7 @@ builtins = true                 # /echo (forms), /session (cookies), /time (JSON
 
 # More handlers at path prefixes (longest prefix wins; host = "" means every host):
 # handler = "files" (with root), "echo", "session" or "time".
+# A files mount may be writable (PUT/DELETE) with live_window = SECONDS: DASH live publishing.
 [[http.mount]]
 prefix = "/now"
 handler = "time"
@@ -60,6 +61,20 @@ max_age = 3600
 idle_timeout = 75               # keep-alive: seconds between requests
 max_message = 33554432          # request body bytes (413 above)
 max_header = 65536              # header block bytes (431 above)
+
+# WebSocket endpoints (/ws/echo, /ws/chat): limits per connection.
+[websocket]
+max_message = 1048576           # bytes, after inflating (1009 above)
+max_frame = 1048576             # one frame's payload (1009 above)
+idle_timeout = 300              # seconds without a frame from the peer → Close 1001
+ping_interval = 30              # seconds quiet before we ping
+max_send_queue = 4194304        # bytes waiting to go out; a slower reader is dropped with 1008
+
+# DASH demo in the web site: /dash.html plays a test pattern (made by ffmpeg at first start into
+# DATA/www/dash, when ffmpeg is installed) with dash.js (fetched from npm by tools/setup.sh).
+[dash]
+demo = true
+test_pattern = 60               # seconds of video; 0 = none
 
 # The textbook's web cache: point a browser (or curl -x) at it. Fresh copies are served at once,
 # stale ones revalidated with a conditional GET; concurrent misses share one origin fetch.

@@ -1,6 +1,7 @@
 // layer7: the application layer in one program. Each service is a subcommand (DESIGN.md §4).
 #include <CLI/CLI.hpp>
 
+#include "cli/cmd_stream.hpp"
 #include "cli/common.hpp"
 
 int main(int argc, char** argv)
@@ -31,6 +32,7 @@ int main(int argc, char** argv)
     add_proxy_commands(app, g);
     add_torrent_commands(app, g);
     add_ws_commands(app, g);
+    add_stream_commands(app, g);
     add_connect_commands(app, g);
 
     try {

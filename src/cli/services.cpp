@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <string_view>
 
 #include "core/net/resolve.hpp"
@@ -15,10 +16,12 @@
 #include "http/cgi/handler.hpp"
 #include "http/proxy/service.hpp"
 #include "http/server/service.hpp"
+#include "http/websocket/config.hpp"
 #include "http/websocket/endpoint.hpp"
 #include "mail/imap/service.hpp"
 #include "mail/pop3/service.hpp"
 #include "mail/smtp/service.hpp"
+#include "stream/demo.hpp"
 #include "torrent/tracker_service.hpp"
 
 namespace layer7::cli {
@@ -58,10 +61,27 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
         key(section);
     }
 
+    http::websocket::EndpointOptions websocket;
+    if (core::Section section = root.section("websocket"); section.present())
+        websocket = http::websocket::parse_config(section);
+    std::optional<http::ServerConfig> http_config;
     if (core::Section section = root.section("http"); section.present()) {
-        http::ServerConfig http = http::parse_config(section, plan.runtime.data, http::websocket::extra_handlers());
+        http::ServerConfig http = http::parse_config(section, plan.runtime.data, http::websocket::extra_handlers(websocket));
         if (http.enabled)
             plan.services.push_back(http::make_service(http, http::cgi::make_handler));
+        key(section, root.section("websocket").text());
+        http_config = std::move(http);
+    }
+
+    // The DASH demo lives in the demo site, so it runs with an [http] that serves it.
+    if (core::Section section = root.section("dash"); section.present()) {
+        stream::DemoConfig dash = stream::parse_demo_config(section, plan.runtime.data);
+        if (!http_config || !http_config->enabled || !http_config->root.empty() || !http_config->listen)
+            dash.enabled = false;
+        if (dash.enabled) {
+            dash.http_address = core::to_string(*http_config->listen);
+            plan.services.push_back(stream::make_demo_service(dash));
+        }
         key(section);
     }
 

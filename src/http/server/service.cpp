@@ -83,6 +83,12 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir, std::vec
         mc.prefix = m.string("prefix", "");
         mc.handler = m.string("handler", "");
         mc.root = m.string("root", "");
+        mc.writable = m.boolean("writable", mc.writable);
+        mc.live_window = m.seconds("live_window", mc.live_window);
+        if ((mc.writable || mc.live_window.count() != 0) && mc.handler != "files")
+            m.error("writable", "writable and live_window apply to files mounts");
+        if (mc.live_window.count() < 0)
+            m.error("live_window", "expected seconds >= 0");
         if (!mc.prefix.starts_with('/'))
             m.error("prefix", "a mount needs a prefix starting with '/'");
         std::string names = "files, echo, session, time";
@@ -283,8 +289,12 @@ private:
         }
         for (const auto& m : config_.mounts) {
             std::shared_ptr<Handler> h;
-            if (m.handler == "files")
-                h = files(m.root);
+            if (m.handler == "files") {
+                SiteOptions site = config_.site;
+                site.writable = site.writable || m.writable;
+                site.live_window = m.live_window;
+                h = std::make_shared<FilesHandler>(std::make_shared<Site>(m.root, site), max_body);
+            }
             else if (m.handler == "echo")
                 h = std::make_shared<EchoHandler>(max_body);
             else if (m.handler == "session")

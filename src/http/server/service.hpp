@@ -24,6 +24,8 @@ struct MountConfig {
     std::string prefix;   // "/docs/", "/time"
     std::string handler;  // files | echo | session | time | an ExtraHandler's name
     std::string root;     // files: the directory served
+    bool writable = false;                  // files: PUT and DELETE (e.g. a DASH live publisher)
+    std::chrono::seconds live_window{0};    // files: segments older than this go (live_window.hpp)
 };
 
 // A handler from a folder above http/server (WebSocket, …) under the name [[http.mount]] gives it.

@@ -17,6 +17,7 @@
 #include "http/message/token.hpp"
 #include "http/server/conditional.hpp"
 #include "http/server/listing.hpp"
+#include "http/server/live_window.hpp"
 
 namespace layer7::http {
 
@@ -447,12 +448,42 @@ Reply Site::put(const Request& request, std::string_view path, std::string_view 
             return error_reply(Status::conflict);  // a parent is a file, or could not be made
         return error_reply(status_for_errno(ec.value()));
     }
+    if (options_.live_window.count() > 0 && path.ends_with(".mpd"))
+        expire_segments(relative);
     // 201 with Location for a new resource, 204 when an existing one was replaced (RFC 9110 §9.3.4).
     if (existed)
         return no_content();
     Reply r = text_reply(Status::created, "created\n");
     r.response.fields.add("Location", percent_encode(path, "/"));
     return r;
+}
+
+void Site::expire_segments(const std::string& manifest) const
+{
+    const auto slash = manifest.rfind('/');
+    const std::string dir_path = slash == std::string::npos ? std::string() : manifest.substr(0, slash);
+    struct stat written {};
+    if (root_.stat(manifest, written))
+        return;
+    const int fd = root_.open(dir_path, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return;
+    DIR* dir = ::fdopendir(fd);
+    if (!dir) {
+        ::close(fd);
+        return;
+    }
+    auto ms = [](const struct timespec& t) { return static_cast<std::int64_t>(t.tv_sec) * 1000 + t.tv_nsec / 1000000; };
+    std::vector<SegmentFile> files;
+    while (dirent* e = ::readdir(dir)) {
+        struct stat est {};
+        if (::fstatat(::dirfd(dir), e->d_name, &est, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(est.st_mode))
+            files.push_back({e->d_name, ms(est.st_mtim)});
+    }
+    ::closedir(dir);
+    // The manifest was just written: its time is "now" on the file system's clock.
+    for (const auto& name : expired_segments(files, ms(written.st_mtim), options_.live_window))
+        root_.remove(dir_path.empty() ? name : dir_path + "/" + name, false);
 }
 
 Reply Site::remove(const Request& request, std::string_view path) const

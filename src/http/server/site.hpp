@@ -27,6 +27,9 @@ struct SiteOptions {
     bool writable = false;     // PUT and DELETE allowed
     bool gzip = true;          // compress compressible types when the client accepts gzip
     bool listings = true;      // HTML listing for a directory without index.html
+    // DASH live publishing: a PUT of a manifest (.mpd) removes the media segments beside it older
+    // than this (live_window.hpp); zero keeps everything.
+    std::chrono::seconds live_window{0};
     std::vector<CacheRule> cache_rules;  // longest prefix wins
     // 103 Early Hints (RFC 8297): for a page at `path` (site-relative, e.g. "/"), Link values sent
     // ahead of its 200 so the browser starts fetching what the page needs.
@@ -59,6 +62,8 @@ private:
     Reply serve_directory(const Request& request, std::string_view path, std::string_view query,
                           std::chrono::steady_clock::time_point now) const;
     void add_cache_control(Reply& reply, std::string_view path) const;
+    // Removes the segments in `manifest`'s directory that fell out of the live window.
+    void expire_segments(const std::string& manifest) const;
 
     core::Root root_;
     SiteOptions options_;
