@@ -16,6 +16,7 @@
 #include "mail/imap/service.hpp"
 #include "mail/pop3/service.hpp"
 #include "mail/smtp/service.hpp"
+#include "mail/web/service.hpp"
 #include "torrent/tracker_service.hpp"
 
 namespace layer7::cli {
@@ -45,8 +46,12 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
             plan.services.push_back(echo::make_service(echo));
     }
 
+    auto extra = http::websocket::extra_handlers();
+    if (core::Section webmail = root.section("webmail"); webmail.present())  // web mail at /mail on [http]
+        for (auto& handler : mail::web::extra_handlers(mail::web::parse_config(webmail, plan.runtime.data)))
+            extra.push_back(std::move(handler));
     if (core::Section section = root.section("http"); section.present()) {
-        http::ServerConfig http = http::parse_config(section, plan.runtime.data, http::websocket::extra_handlers());
+        http::ServerConfig http = http::parse_config(section, plan.runtime.data, std::move(extra));
         if (http.enabled)
             plan.services.push_back(http::make_service(http, http::cgi::make_handler));
     }
