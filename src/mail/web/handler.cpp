@@ -210,26 +210,27 @@ struct Loaded {
 
 namespace {
 
-std::optional<Loaded> load(imap::StoreAccount& account, const std::string& folder, std::uint32_t uid)
+// On the heap: `leaves` points into `root` (at `root` itself for a single-part message).
+std::unique_ptr<Loaded> load(imap::StoreAccount& account, const std::string& folder, std::uint32_t uid)
 {
     auto snap = account.snapshot(folder);
     if (!snap)
-        return std::nullopt;
+        return nullptr;
     auto it = std::find_if(snap->messages.begin(), snap->messages.end(), [&](const auto& m) { return m.uid == uid; });
     if (it == snap->messages.end())
-        return std::nullopt;
+        return nullptr;
     auto bytes = account.read(folder, *it);
     if (!bytes)
-        return std::nullopt;
-    Loaded l{*it, std::move(*bytes), {}, {}};
-    auto root = parse_message(l.bytes);
+        return nullptr;
+    auto l = std::make_unique<Loaded>(Loaded{*it, std::move(*bytes), {}, {}});
+    auto root = parse_message(l->bytes);
     if (root) {
-        l.root = std::move(*root);
+        l->root = std::move(*root);
     } else {  // a message the parser refuses is shown as one text part, never an error
-        l.root.content_type = {"text/plain", {}};
-        l.root.body = l.bytes;
+        l->root.content_type = {"text/plain", {}};
+        l->root.body = l->bytes;
     }
-    l.leaves = leaves(l.root);
+    l->leaves = leaves(l->root);
     return l;
 }
 
@@ -496,7 +497,7 @@ http::Reply WebMail::message(Request& r)
     const std::string folder(field(r.query, "f"));
     const std::uint32_t uid = to_uid(field(r.query, "uid"));
     auto account = open_account(config_, *r.session);
-    auto loaded = account ? load(*account, folder, uid) : std::nullopt;
+    auto loaded = account ? load(*account, folder, uid) : nullptr;
     if (!loaded)
         return page(http::Status::not_found, notice_page(frame(r, folder), "No such message", "It may have been moved or deleted."));
     if (loaded->ref.flags.find('S') == std::string::npos)
@@ -537,7 +538,7 @@ http::Reply WebMail::part(Request& r, bool by_content_id)
 {
     const std::string folder(field(r.query, "f"));
     auto account = open_account(config_, *r.session);
-    auto loaded = account ? load(*account, folder, to_uid(field(r.query, "uid"))) : std::nullopt;
+    auto loaded = account ? load(*account, folder, to_uid(field(r.query, "uid"))) : nullptr;
     if (!loaded)
         return http::error_reply(http::Status::not_found);
     const MimePart* found = nullptr;
@@ -575,7 +576,7 @@ http::Reply WebMail::compose(Request& r)
     if (mode != "reply" && mode != "forward")
         return page(http::Status::ok, compose_page(v));
     auto account = open_account(config_, *r.session);
-    auto loaded = account ? load(*account, folder, to_uid(field(r.query, "uid"))) : std::nullopt;
+    auto loaded = account ? load(*account, folder, to_uid(field(r.query, "uid"))) : nullptr;
     if (!loaded)
         return page(http::Status::not_found, notice_page(v.frame, "No such message", "It may have been moved or deleted."));
     const Header& h = loaded->root.header;
@@ -635,7 +636,7 @@ http::Reply WebMail::send(Request& r)
             d.attachments.push_back({p.filename, p.content_type, p.data});
     if (const std::uint32_t fwd = to_uid(form_value(*parts, "fwd_uid")); fwd != 0) {
         auto account = open_account(config_, *r.session);
-        auto original = account ? load(*account, std::string(form_value(*parts, "fwd_f")), fwd) : std::nullopt;
+        auto original = account ? load(*account, std::string(form_value(*parts, "fwd_f")), fwd) : nullptr;
         if (original)
             for (const MimePart* p : original->leaves)
                 if (p->is_attachment())
