@@ -7,6 +7,8 @@ pure=(src/core/text src/core/bytes src/dns/wire src/dns/zone src/dns/authority s
       src/mail/message)
 # http/websocket holds its pure codec beside its shell: those files by name.
 for f in frame utf8 deflate decoder encoder; do pure+=(src/http/websocket/$f.hpp src/http/websocket/$f.cpp); done
+# mail/web likewise: the sanitiser, sessions, list, form-data and pages beside the handler.
+for f in sanitizer sessions listing form_data pages; do pure+=(src/mail/web/$f.hpp src/mail/web/$f.cpp); done
 pattern='#include *[<"](asio|openssl/|sys/socket|netinet/|arpa/|fstream|filesystem|thread|spdlog|toml|core/net/|core/runtime/|core/config/)'
 bad=0
 for dir in "${pure[@]}"; do
