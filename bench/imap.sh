@@ -46,6 +46,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 import mailbox, os, random, sys
 base, messages, clients, per_client = sys.argv[1], *map(int, sys.argv[2:])
 random.seed(7)
+os.makedirs(base, exist_ok=True)
 words = "crepes ketchup pickles network layer socket packet router hamburger school".split()
 def fill(user, n):
     box = mailbox.Maildir(os.path.join(base, user), create=True)
@@ -61,6 +62,7 @@ users=(bob)
 for ((c = 0; c < CLIENTS; c++)); do users+=("user$c"); done
 restore() {  # a fresh copy of the template for server $1, owned by the mail user Dovecot runs as
     rm -rf "${root[$1]}"
+    mkdir -p "$(dirname "${root[$1]}")"
     cp -a "$work/template" "${root[$1]}"
     chown -R mail:mail "${root[$1]}"
 }
