@@ -11,7 +11,7 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
     libspdlog-dev libfmt-dev nlohmann-json3-dev libcrypt-dev openssl
     curl swaks dnsutils)  # the clients `layer7 up`'s "try it" column names
 test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
-    netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d isync chromium
+    netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d dovecot-imapd isync chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data
     nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws
     ffmpeg npm)  # DASH: stream make/live publishing; npm fetches dash.js (below)

@@ -1,4 +1,5 @@
-// `layer7 mail …`: the user agent. `mail fetch --pop3` downloads into a local Maildir;
+// `layer7 mail …`: the user agent. `mail fetch --pop3|--imap` downloads into a local Maildir (or
+// lists, reads, moves, flags);
 // `mail send` (SMTP submission) is added beside it.
 #include <fstream>
 #include <iostream>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "cli/common.hpp"
+#include "mail/imap/client.hpp"
 #include "mail/message/message_builder.hpp"
 #include "mail/pop3/client.hpp"
 #include "mail/smtp/command_codec.hpp"
@@ -32,24 +34,52 @@ std::optional<std::string> read_password_file(const std::string& path)
 void add_fetch_command(CLI::App& mail_cmd, Globals& g)
 {
     struct Fetch {
-        std::string pop3, user, password_file, output = "Maildir", ca_file;
-        bool keep = false, starttls = false, insecure = false;
+        std::string pop3, imap, user, password_file, output = "Maildir", ca_file, folder = "INBOX", to;
+        bool keep = false, starttls = false, insecure = false, folders = false, list = false;
+        std::uint32_t read = 0, move = 0, flag = 0, unflag = 0, seen = 0, unseen = 0;
         int timeout = 60;
     };
     static Fetch fetch;
     auto* cmd = mail_cmd.add_subcommand("fetch", "Download mail into a local Maildir (deletes it on the server "
-                                                 "unless --keep)");
-    cmd->add_option("--pop3", fetch.pop3, "POP3 server ADDR (host:port)")->required();
+                                                 "unless --keep), or list, read, move and flag it");
+    auto* pop3 = cmd->add_option("--pop3", fetch.pop3, "POP3 server ADDR (host:port)");
+    auto* imap = cmd->add_option("--imap", fetch.imap, "IMAP server ADDR (host:port)");
+    pop3->excludes(imap);
     cmd->add_option("--user", fetch.user, "Login (bob or bob@domain)")->required();
     cmd->add_option("--password-file", fetch.password_file, "File whose first line is the password")->required();
     cmd->add_flag("--keep", fetch.keep, "Leave the messages on the server (download-and-keep)");
     cmd->add_option("-o,--output", fetch.output, "Local Maildir (default ./Maildir)");
-    cmd->add_flag("--starttls", fetch.starttls, "STLS before logging in (RFC 2595)");
+    cmd->add_flag("--starttls", fetch.starttls, "STLS / STARTTLS before logging in (RFC 2595)");
     cmd->add_option("--tls-ca", fetch.ca_file, "CA file to verify the server (default: the system store)");
     cmd->add_flag("--insecure", fetch.insecure, "Do not verify the server's certificate");
     cmd->add_option("--timeout", fetch.timeout, "Seconds of silence before giving up (default 60)");
+    cmd->add_flag("--list", fetch.list, "List the messages (POP3: all; IMAP: of --folder) instead of downloading");
+    cmd->add_option("--read", fetch.read, "Print message N (POP3 number, IMAP UID) instead of downloading");
+    cmd->add_flag("--folders", fetch.folders, "IMAP: list the folders with their counts");
+    cmd->add_option("--folder", fetch.folder, "IMAP: the folder to download, list or act in (default INBOX)");
+    cmd->add_option("--move", fetch.move, "IMAP: move message UID to --to FOLDER");
+    cmd->add_option("--to", fetch.to, "IMAP: the destination of --move");
+    cmd->add_option("--flag", fetch.flag, "IMAP: flag message UID (\\Flagged)");
+    cmd->add_option("--unflag", fetch.unflag, "IMAP: unflag message UID");
+    cmd->add_option("--seen", fetch.seen, "IMAP: mark message UID read");
+    cmd->add_option("--unseen", fetch.unseen, "IMAP: mark message UID unread");
     cmd->callback([&g] {
-        auto hp = parse_addr("--pop3", fetch.pop3, false);
+        const bool use_imap = !fetch.imap.empty();
+        if (fetch.pop3.empty() == !use_imap) {
+            std::cerr << "layer7: mail fetch wants --pop3 ADDR or --imap ADDR\n";
+            g.status = exit_usage;
+            return;
+        }
+        const int actions = fetch.list + (fetch.read != 0) + fetch.folders + (fetch.move != 0) + (fetch.flag != 0) +
+                            (fetch.unflag != 0) + (fetch.seen != 0) + (fetch.unseen != 0);
+        const bool imap_only = fetch.folders || fetch.move || fetch.flag || fetch.unflag || fetch.seen || fetch.unseen;
+        if (actions > 1 || (imap_only && !use_imap) || (fetch.move != 0) == fetch.to.empty()) {
+            std::cerr << "layer7: one of --list, --read, and (IMAP) --folders, --move UID --to F, --flag, --unflag, "
+                         "--seen, --unseen at a time\n";
+            g.status = exit_usage;
+            return;
+        }
+        auto hp = parse_addr(use_imap ? "--imap" : "--pop3", use_imap ? fetch.imap : fetch.pop3, false);
         if (!hp) {
             g.status = exit_usage;
             return;
@@ -61,6 +91,30 @@ void add_fetch_command(CLI::App& mail_cmd, Globals& g)
             return;
         }
         setup(g, "warn");
+        if (use_imap) {
+            imap::ClientOptions options{*hp, fetch.user, *password, fetch.starttls, fetch.ca_file, fetch.insecure,
+                                        std::chrono::seconds(fetch.timeout)};
+            imap::ClientTask task;
+            using Action = imap::ClientTask::Action;
+            task.folder = fetch.folder;
+            task.keep = fetch.keep;
+            task.maildir = fetch.output;
+            task.to = fetch.to;
+            const std::pair<std::uint32_t, Action> by_uid[] = {{fetch.read, Action::read}, {fetch.move, Action::move},
+                                                               {fetch.flag, Action::flag}, {fetch.unflag, Action::unflag},
+                                                               {fetch.seen, Action::seen}, {fetch.unseen, Action::unseen}};
+            for (auto [uid, action] : by_uid)
+                if (uid != 0) {
+                    task.uid = uid;
+                    task.action = action;
+                }
+            if (fetch.folders)
+                task.action = Action::folders;
+            if (fetch.list)
+                task.action = Action::list;
+            g.status = imap::run_client(options, task);
+            return;
+        }
         pop3::FetchOptions options;
         options.server = *hp;
         options.user = fetch.user;
@@ -71,6 +125,12 @@ void add_fetch_command(CLI::App& mail_cmd, Globals& g)
         options.ca_file = fetch.ca_file;
         options.insecure = fetch.insecure;
         options.timeout = std::chrono::seconds(fetch.timeout);
+        if (fetch.list)
+            options.mode = pop3::FetchOptions::Mode::list;
+        if (fetch.read != 0) {
+            options.mode = pop3::FetchOptions::Mode::read;
+            options.number = fetch.read;
+        }
         g.status = pop3::fetch(options);
     });
 }
@@ -208,7 +268,7 @@ void add_send_command(CLI::App& mail_cmd, Globals& g)
 
 void add_mail_commands(CLI::App& app, Globals& g)
 {
-    auto* mail_cmd = app.add_subcommand("mail", "Mail user agent: fetch (POP3), send (SMTP submission)");
+    auto* mail_cmd = app.add_subcommand("mail", "Mail user agent: fetch (POP3, IMAP), send (SMTP submission)");
     mail_cmd->require_subcommand(1);
     add_fetch_command(*mail_cmd, g);
     add_send_command(*mail_cmd, g);

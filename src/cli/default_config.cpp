@@ -205,6 +205,20 @@ idle_timeout = 1800             # RFC 3501 §5.4 autologout: at least 30 minutes
 max_line = 8192                 # RFC 7162 §4: at least 8192 octets
 max_message = 33554432          # the largest APPEND literal; a bigger announcement gets NO [TOOBIG]
 
+# Web mail at /mail on [http] (use the HTTPS port: its session cookie is Secure): log in with the
+# mail users file (alice, bob), read, search, move, flag and delete; what you send is queued in
+# the SMTP spool and delivered or relayed like any mail. Try: https://127.0.0.1:8443/mail
+[webmail]
+enabled = true
+users = ""                      # empty: DATA/users
+mail_root = ""                  # empty: DATA/mail
+queue_dir = ""                  # empty: DATA/queue (the [smtp] spool)
+domain = "localhost"            # the domain of users without domain=
+hostname = "localhost"          # Received: by
+max_upload = 26214400           # a message with its attachments (413 above)
+plaintext_login = false         # plain HTTP only from loopback
+failure_delay_ms = 1000         # before answering a failed login; repeated failures lock out
+
 # DNS, authoritative (RFC 1034/1035): the textbook's zones networkutopia.com, crepes.fr and
 # hamburger.edu (A, NS, CNAME, MX), over UDP and TCP. Try: dig @127.0.0.1 -p 5300 crepes.fr MX
 [dns]

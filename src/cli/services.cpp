@@ -21,6 +21,7 @@
 #include "mail/imap/service.hpp"
 #include "mail/pop3/service.hpp"
 #include "mail/smtp/service.hpp"
+#include "mail/web/service.hpp"
 #include "stream/demo.hpp"
 #include "torrent/tracker_service.hpp"
 
@@ -64,12 +65,16 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     http::websocket::EndpointOptions websocket;
     if (core::Section section = root.section("websocket"); section.present())
         websocket = http::websocket::parse_config(section);
+    auto extra = http::websocket::extra_handlers(websocket);
+    if (core::Section webmail = root.section("webmail"); webmail.present())  // web mail at /mail on [http]
+        for (auto& handler : mail::web::extra_handlers(mail::web::parse_config(webmail, plan.runtime.data)))
+            extra.push_back(std::move(handler));
     std::optional<http::ServerConfig> http_config;
     if (core::Section section = root.section("http"); section.present()) {
-        http::ServerConfig http = http::parse_config(section, plan.runtime.data, http::websocket::extra_handlers(websocket));
+        http::ServerConfig http = http::parse_config(section, plan.runtime.data, std::move(extra));
         if (http.enabled)
             plan.services.push_back(http::make_service(http, http::cgi::make_handler));
-        key(section, root.section("websocket").text());
+        key(section, root.section("websocket").text() + root.section("webmail").text());
         http_config = std::move(http);
     }
 

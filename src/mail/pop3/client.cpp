@@ -9,6 +9,7 @@
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
 #include "mail/pop3/response_codec.hpp"
+#include "mail/message/display.hpp"
 #include "mail/store/maildir.hpp"
 
 namespace layer7::pop3 {
@@ -81,6 +82,40 @@ private:
     const FetchOptions& options_;
 };
 
+// --list and --read: print with the display code `mail fetch --imap` uses too.
+core::awaitable<void> show(Connection& c, const FetchOptions& options, std::string& failure)
+{
+    if (options.mode == FetchOptions::Mode::read) {
+        if (!co_await c.command("RETR " + std::to_string(options.number), failure))
+            co_return;
+        auto message = co_await c.multiline(failure);
+        if (message)
+            std::cout << mail::display_message(*message);
+        co_return;
+    }
+    if (!co_await c.command("LIST", failure))
+        co_return;
+    auto listing = co_await c.multiline(failure);
+    if (!listing)
+        co_return;
+    std::vector<Scan> scans;
+    for (std::size_t start = 0; start < listing->size();) {
+        const std::size_t end = listing->find("\r\n", start);
+        if (auto scan = parse_scan(std::string_view(*listing).substr(start, end - start)))
+            scans.push_back(*scan);
+        start = end + 2;
+    }
+    for (const Scan& scan : scans) {
+        if (!co_await c.command("TOP " + std::to_string(scan.number) + " 0", failure))
+            co_return;
+        auto header = co_await c.multiline(failure);
+        if (!header)
+            co_return;
+        std::cout << mail::summary_line(std::to_string(scan.number), "", scan.size, *header) << "\n";
+    }
+    std::cout << scans.size() << " message" << (scans.size() == 1 ? "" : "s") << "\n";
+}
+
 core::awaitable<int> run(const FetchOptions& options)
 {
     auto [ec, socket] = co_await core::connect_tcp(options.server, options.timeout);
@@ -121,6 +156,12 @@ core::awaitable<int> run(const FetchOptions& options)
         }
         if (!co_await c.command("USER " + options.user, failure) || !co_await c.command("PASS " + options.password, failure))
             co_return;
+        if (options.mode != FetchOptions::Mode::download) {
+            co_await show(c, options, failure);
+            std::string quit_failure;
+            co_await c.command("QUIT", quit_failure);
+            co_return;
+        }
         auto stat = co_await c.command("STAT", failure);
         if (!stat)
             co_return;
@@ -165,7 +206,7 @@ core::awaitable<int> run(const FetchOptions& options)
         failure = "timed out";
     // A summary says what happened to mail; after a failure that fetched nothing (a wrong password,
     // a locked mailbox) it would only put "fetched 0 messages" in front of the error.
-    if (failure.empty() || fetched > 0) {
+    if (options.mode == FetchOptions::Mode::download && (failure.empty() || fetched > 0)) {
         std::cout << "fetched " << fetched << " message" << (fetched == 1 ? "" : "s") << " (" << bytes
                   << " octets) from " << where << " into " << options.maildir;
         if (!options.keep)

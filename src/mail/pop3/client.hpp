@@ -12,6 +12,10 @@
 namespace layer7::pop3 {
 
 struct FetchOptions {
+    // download: into `maildir` (then delete unless keep); list: one summary line per message
+    // (LIST + TOP n 0); read: print message `number` (RETR). list and read delete nothing.
+    enum class Mode { download, list, read } mode = Mode::download;
+    std::size_t number = 0;  // read
     core::HostPort server;
     std::string user;
     std::string password;
@@ -25,7 +29,7 @@ struct FetchOptions {
     std::size_t max_message_bytes = 256u << 20;  // one message
 };
 
-// Runs the fetch and prints a summary; returns the process exit code (0 ok, 1 failure).
+// Runs the fetch (or list/read) and prints a summary; returns the process exit code (0 ok, 1 failure).
 int fetch(const FetchOptions& options);
 
 }  // namespace layer7::pop3

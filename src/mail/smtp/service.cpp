@@ -18,6 +18,7 @@
 #include "core/users/users.hpp"
 #include "mail/delivery/local.hpp"
 #include "mail/delivery/mx_resolver.hpp"
+#include "mail/queue/doorbell.hpp"
 #include "mail/queue/spool.hpp"
 #include "mail/smtp/demo_users.hpp"
 #include "mail/smtp/server.hpp"
@@ -128,6 +129,7 @@ public:
     }
     ~Service() override
     {
+        doorbell_.reset();
         if (agent_)
             agent_->stop();
         pool_.join();
@@ -248,7 +250,12 @@ public:
             std::printf("mail user %-20s password %s  (%s)\n", d.address.c_str(),
                         d.password.empty() ? "(set earlier)" : d.password.c_str(), d.password_file.c_str());
         agent_->start();
-        runtime.on_stop([this] { agent_->stop(); });
+        // web mail in this process queues into the same spool and rings
+        doorbell_ = mail::Doorbell::listen(c.queue_path(), [this](const std::string& id) { agent_->wake(id); });
+        runtime.on_stop([this] {
+            doorbell_.reset();
+            agent_->stop();
+        });
         runtime.on_reload([this] { agent_->flush(); });  // SIGHUP: retry the deferred mail now
         return rows;
     }
@@ -295,6 +302,7 @@ private:
     asio::thread_pool pool_;
     std::unique_ptr<mail::Spool> spool_;
     std::unique_ptr<delivery::Agent> agent_;
+    std::shared_ptr<void> doorbell_;  // registered while the agent runs
     ServerContext context_;
     std::string dummy_hash_;
 };

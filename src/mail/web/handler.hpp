@@ -1,0 +1,65 @@
+// WebMail: the http::Handler behind /mail. Pages and forms are built by pages.cpp from the store
+// (through imap::StoreAccount, the same Maildir++ view IMAP sessions get); this file is the shell:
+// sessions and CSRF, the login throttle, reading and changing mail, queueing what is sent.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "http/server/handler.hpp"
+#include "mail/store/access.hpp"
+#include "mail/web/listing.hpp"
+#include "mail/web/service.hpp"
+#include "mail/web/sessions.hpp"
+
+namespace layer7::imap {
+class StoreAccount;
+}
+
+namespace layer7::mail::web {
+
+struct Frame;
+
+class WebMail final : public http::Handler {
+public:
+    explicit WebMail(Config config);
+    ~WebMail() override;
+    core::awaitable<http::Outcome> handle(http::Exchange& exchange) override;
+
+    // What one request gets: the reply, and how long to hold it back (a failed login).
+    struct Answer {
+        http::Reply reply;
+        std::chrono::milliseconds delay{0};
+    };
+
+private:
+    struct Request;
+    Answer answer(Request& r);
+    Answer login(Request& r);
+    http::Reply logout(Request& r);
+    http::Reply mailbox(Request& r);
+    http::Reply message(Request& r);
+    http::Reply part(Request& r, bool by_content_id);
+    http::Reply compose(Request& r);
+    http::Reply send(Request& r);
+    http::Reply act(Request& r);
+    http::Reply state(Request& r);
+
+    Frame frame(Request& r, std::string folder);
+    // The summary of one message, cached by its file's unique name (messages never change).
+    Summary summary_of(imap::StoreAccount& account, const std::string& folder, std::uint32_t uid,
+                       const std::string& key, const std::string& flags, std::uint64_t size);
+
+    Config config_;
+    AccessConfig access_;  // the users file and domain, for check_login
+    std::string dummy_hash_;
+    std::mutex mutex_;     // guards sessions_, throttle_ and summaries_ (handlers run on every worker)
+    SessionStore sessions_;
+    LoginThrottle throttle_;
+    std::unordered_map<std::string, Summary> summaries_;
+};
+
+}  // namespace layer7::mail::web

@@ -1,0 +1,313 @@
+// Web mail's HTML: see pages.hpp.
+#include "mail/web/pages.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+#include "http/message/form.hpp"
+#include "mail/web/sanitizer.hpp"
+
+namespace layer7::mail::web {
+namespace {
+
+std::string e(std::string_view text)
+{
+    return escape_html(text);
+}
+
+std::string head(std::string_view base, std::string_view title)
+{
+    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+           "<title>" + e(title) + " – layer7 mail</title><link rel=\"stylesheet\" href=\"" + e(base) +
+           "/style.css\"><script src=\"" + e(base) + "/app.js\" defer></script></head>\n";
+}
+
+std::string csrf_field(std::string_view csrf)
+{
+    return "<input type=\"hidden\" name=\"csrf\" value=\"" + e(csrf) + "\">";
+}
+
+std::string box_url(std::string_view base, std::string_view folder, std::string_view more = "")
+{
+    std::string url = std::string(base) + "/box?f=" + url_value(folder);
+    if (!more.empty())
+        url += "&" + std::string(more);
+    return url;
+}
+
+std::string message_url(std::string_view base, std::string_view folder, std::uint32_t uid)
+{
+    return std::string(base) + "/msg?f=" + url_value(folder) + "&uid=" + std::to_string(uid);
+}
+
+std::string when(std::int64_t seconds)
+{
+    using namespace std::chrono;
+    const sys_seconds t{std::chrono::seconds{seconds}};
+    const auto day = floor<days>(t);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{t - day};
+    char out[32];
+    std::snprintf(out, sizeof out, "%04d-%02u-%02u %02ld:%02ld", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()));
+    return out;
+}
+
+std::string size_text(std::uint64_t bytes)
+{
+    if (bytes < 1024)
+        return std::to_string(bytes) + " B";
+    if (bytes < 1024 * 1024)
+        return std::to_string((bytes + 512) / 1024) + " KB";
+    return std::to_string((bytes + 512 * 1024) / (1024 * 1024)) + " MB";
+}
+
+std::string folder_options(const Frame& f)
+{
+    std::string out;
+    for (const auto& folder : f.folders)
+        if (folder.name != f.folder)
+            out += "<option>" + e(folder.name) + "</option>";
+    return out;
+}
+
+std::string top(const Frame& f, std::string_view title)
+{
+    std::string out = head(f.base, title);
+    out += "<body data-base=\"" + e(f.base) + "\" data-folder=\"" + e(f.folder) + "\">\n<header><a class=\"brand\" href=\"" +
+           e(box_url(f.base, "INBOX")) + "\">layer7 mail</a> <span class=\"who\">" + e(f.login) +
+           "</span> <a class=\"button\" href=\"" + e(f.base) + "/compose\">Compose</a> <form method=\"post\" action=\"" +
+           e(f.base) + "/logout\" class=\"inline\">" + csrf_field(f.csrf) +
+           "<button>Log out</button></form></header>\n<nav id=\"folders\"><ul>";
+    for (const auto& folder : f.folders) {
+        out += "<li" + std::string(folder.name == f.folder ? " class=\"current\"" : "") + "><a href=\"" +
+               e(box_url(f.base, folder.name)) + "\" data-folder=\"" + e(folder.name) + "\">" + e(folder.name) +
+               "</a> <span class=\"count\">" + (folder.unread ? std::to_string(folder.unread) : std::string()) +
+               "</span></li>";
+    }
+    return out + "</ul></nav>\n<main>";
+}
+
+constexpr std::string_view bottom = "</main></body></html>\n";
+
+std::string json_string(std::string_view s)
+{
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20 || c == '<') {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\u%04x", static_cast<unsigned char>(c));
+            out += hex;
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+std::string url_value(std::string_view text)
+{
+    std::string out = http::encode_form({{"x", std::string(text)}});
+    return out.substr(2);
+}
+
+std::string login_page(std::string_view base, std::string_view csrf, std::string_view error)
+{
+    std::string out = head(base, "Log in");
+    out += "<body class=\"login\"><main><h1>layer7 mail</h1>";
+    if (!error.empty())
+        out += "<p class=\"error\" id=\"error\">" + e(error) + "</p>";
+    out += "<form method=\"post\" action=\"" + e(base) + "/login\">" + csrf_field(csrf) +
+           "<label>User <input name=\"user\" autocomplete=\"username\" autofocus required></label>"
+           "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
+           "<button>Log in</button></form></main></body></html>\n";
+    return out;
+}
+
+std::string mailbox_page(const MailboxView& v)
+{
+    const Frame& f = v.frame;
+    std::string out = top(f, f.folder);
+    if (!v.notice.empty())
+        out += "<p class=\"notice\" id=\"notice\">" + e(v.notice) + "</p>";
+    out += "<p id=\"newmail\" hidden>New mail arrived.</p>";
+    // search and sort (GET: bookmarkable)
+    out += "<form method=\"get\" action=\"" + e(f.base) + "/box\" class=\"search\"><input type=\"hidden\" name=\"f\" value=\"" +
+           e(f.folder) + "\"><input type=\"search\" name=\"q\" value=\"" + e(v.query.search) +
+           "\" placeholder=\"Search from, to, subject\"><select name=\"sort\">";
+    static constexpr struct {
+        SortKey key;
+        std::string_view name, label;
+    } sorts[] = {{SortKey::arrival, "arrival", "Arrival"}, {SortKey::date, "date", "Date"},
+                 {SortKey::from, "from", "From"}, {SortKey::subject, "subject", "Subject"}, {SortKey::size, "size", "Size"}};
+    for (const auto& sort : sorts)
+        out += "<option value=\"" + std::string(sort.name) + "\"" + (sort.key == v.query.key ? " selected" : "") + ">" +
+               std::string(sort.label) + "</option>";
+    out += std::string("</select><select name=\"order\"><option value=\"desc\"") + (v.query.descending ? " selected" : "") +
+           ">Newest/Z first</option><option value=\"asc\"" + (v.query.descending ? "" : " selected") +
+           ">Oldest/A first</option></select><button>Go</button></form>\n";
+    // the list, inside the form for bulk actions
+    out += "<form method=\"post\" action=\"" + e(f.base) + "/act\" id=\"list\" data-uidnext=\"" +
+           std::to_string(v.uid_next) + "\">" + csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" +
+           e(f.folder) + "\"><input type=\"hidden\" name=\"back\" value=\"" + e(list_query_string(v.query)) +
+           "\"><div class=\"actions\"><button name=\"op\" value=\"delete\">Delete</button>"
+           "<button name=\"op\" value=\"flag\">Flag</button><button name=\"op\" value=\"unflag\">Unflag</button>"
+           "<button name=\"op\" value=\"read\">Mark read</button><button name=\"op\" value=\"unread\">Mark unread</button>"
+           "<select name=\"to\">" + folder_options(f) + "</select><button name=\"op\" value=\"move\">Move</button></div>"
+           "<table class=\"messages\"><tbody>";
+    if (v.page.rows.empty())
+        out += "<tr><td class=\"empty\">No messages.</td></tr>";
+    for (const auto& s : v.page.rows) {
+        std::string cls = s.seen() ? "seen" : "unseen";
+        if (s.flagged())
+            cls += " flagged";
+        out += "<tr class=\"" + cls + "\" data-uid=\"" + std::to_string(s.uid) + "\"><td><input type=\"checkbox\" name=\"uid\" value=\"" +
+               std::to_string(s.uid) + "\" aria-label=\"select\"></td><td class=\"flag\">" +
+               (s.flagged() ? "★" : "") + "</td><td class=\"from\">" + e(s.from) + "</td><td class=\"subject\"><a href=\"" +
+               e(message_url(f.base, f.folder, s.uid)) + "\">" + e(s.subject.empty() ? "(no subject)" : s.subject) +
+               "</a>" + (s.attachments ? " 📎" : "") + "</td><td class=\"date\">" + when(s.date) + "</td><td class=\"size\">" +
+               size_text(s.size) + "</td></tr>";
+    }
+    out += "</tbody></table></form>\n<p class=\"pages\">" + std::to_string(v.page.total) + " message" +
+           (v.page.total == 1 ? "" : "s") + ", page " + std::to_string(v.page.page + 1) + " of " + std::to_string(v.page.pages);
+    ListQuery q = v.query;
+    if (v.page.page > 0) {
+        q.page = v.page.page - 1;
+        out += " <a rel=\"prev\" href=\"" + e(box_url(f.base, f.folder, list_query_string(q))) + "\">Previous</a>";
+    }
+    if (v.page.page + 1 < v.page.pages) {
+        q.page = v.page.page + 1;
+        out += " <a rel=\"next\" href=\"" + e(box_url(f.base, f.folder, list_query_string(q))) + "\">Next</a>";
+    }
+    return out + "</p>" + std::string(bottom);
+}
+
+std::string message_page(const MessageView& v)
+{
+    const Frame& f = v.frame;
+    std::string out = top(f, v.subject.empty() ? "(no subject)" : v.subject);
+    const std::string id = "f=" + url_value(f.folder) + "&uid=" + std::to_string(v.uid);
+    out += "<article><h1 id=\"subject\">" + e(v.subject.empty() ? "(no subject)" : v.subject) + "</h1><dl class=\"headers\">";
+    for (auto [label, value] : {std::pair<std::string_view, const std::string&>{"From", v.from}, {"To", v.to},
+                                {"Cc", v.cc}, {"Date", v.date}})
+        if (!value.empty())
+            out += "<dt>" + std::string(label) + "</dt><dd>" + e(value) + "</dd>";
+    out += "</dl><div class=\"actions\"><a class=\"button\" href=\"" + e(f.base) + "/compose?mode=reply&" + e(id) +
+           "\">Reply</a> <a class=\"button\" href=\"" + e(f.base) + "/compose?mode=forward&" + e(id) +
+           "\">Forward</a> <form method=\"post\" action=\"" + e(f.base) + "/act\" class=\"inline\">" + csrf_field(f.csrf) +
+           "<input type=\"hidden\" name=\"f\" value=\"" + e(f.folder) + "\"><input type=\"hidden\" name=\"uid\" value=\"" +
+           std::to_string(v.uid) + "\"><button name=\"op\" value=\"delete\">Delete</button><button name=\"op\" value=\"" +
+           (v.flags.find('F') != std::string::npos ? "unflag\">Unflag" : "flag\">Flag") +
+           "</button><button name=\"op\" value=\"unread\">Mark unread</button><select name=\"to\">" + folder_options(f) +
+           "</select><button name=\"op\" value=\"move\">Move</button></form></div>";
+    if (v.blocked_images > 0 && !v.remote_allowed)
+        out += "<p class=\"notice\" id=\"blocked\">" + std::to_string(v.blocked_images) +
+               " remote image(s) blocked. <a href=\"" + e(f.base) + "/msg?" + e(id) + "&remote=1\">Show remote content</a></p>";
+    if (v.html)
+        out += "<div class=\"body html\" id=\"body\">" + v.body + "</div>";
+    else
+        out += "<pre class=\"body\" id=\"body\">" + e(v.body) + "</pre>";
+    if (!v.attachments.empty()) {
+        out += "<ul class=\"attachments\" id=\"attachments\">";
+        for (const auto& a : v.attachments)
+            out += "<li><a href=\"" + e(f.base) + "/part?" + e(id) + "&n=" + std::to_string(a.index) + "\" download>" +
+                   e(a.filename) + "</a> <span>" + e(a.content_type) + ", " + size_text(a.size) + "</span></li>";
+        out += "</ul>";
+    }
+    return out + "</article>" + std::string(bottom);
+}
+
+std::string compose_page(const ComposeView& v)
+{
+    const Frame& f = v.frame;
+    std::string out = top(f, "Compose");
+    if (!v.error.empty())
+        out += "<p class=\"error\" id=\"error\">" + e(v.error) + "</p>";
+    out += "<form method=\"post\" action=\"" + e(f.base) + "/send\" enctype=\"multipart/form-data\" class=\"compose\">" +
+           csrf_field(f.csrf) + "<label>To <input name=\"to\" value=\"" + e(v.to) +
+           "\" required></label><label>Cc <input name=\"cc\" value=\"" + e(v.cc) +
+           "\"></label><label>Subject <input name=\"subject\" value=\"" + e(v.subject) +
+           "\"></label><textarea name=\"text\" rows=\"14\">" + e(v.text) + "</textarea>";
+    if (v.forward_uid) {
+        out += "<input type=\"hidden\" name=\"fwd_f\" value=\"" + e(v.forward_folder) +
+               "\"><input type=\"hidden\" name=\"fwd_uid\" value=\"" + std::to_string(v.forward_uid) + "\">";
+        for (const auto& a : v.forwarded)
+            out += "<p class=\"forwarded\">Attached: " + e(a.filename) + " (" + size_text(a.size) + ")</p>";
+    }
+    out += "<label>Attach <input type=\"file\" name=\"attach\" multiple></label><button>Send</button></form>";
+    return out + std::string(bottom);
+}
+
+std::string notice_page(const Frame& f, std::string_view title, std::string_view text)
+{
+    return top(f, title) + "<h1>" + e(title) + "</h1><p id=\"notice\">" + e(text) + "</p>" + std::string(bottom);
+}
+
+std::string state_json(const Frame& f, std::uint32_t uid_next)
+{
+    std::string out = "{\"folder\":" + json_string(f.folder) + ",\"uidnext\":" + std::to_string(uid_next) + ",\"folders\":[";
+    for (std::size_t i = 0; i < f.folders.size(); ++i)
+        out += std::string(i ? "," : "") + "{\"name\":" + json_string(f.folders[i].name) +
+               ",\"unread\":" + std::to_string(f.folders[i].unread) + ",\"total\":" + std::to_string(f.folders[i].total) + "}";
+    return out + "]}\n";
+}
+
+std::string_view app_script()
+{
+    // New mail without a reload: every 10 s ask /state; refresh the unread counts, and on the
+    // folder's list replace the table with a fresh copy when UIDNEXT moved.
+    return R"js("use strict";
+(function () {
+  const base = document.body.dataset.base, folder = document.body.dataset.folder;
+  if (!base || !folder) return;
+  async function poll() {
+    try {
+      const r = await fetch(base + "/state?f=" + encodeURIComponent(folder), {credentials: "same-origin"});
+      if (!r.ok) return;
+      const s = await r.json();
+      for (const f of s.folders) {
+        const a = document.querySelector('#folders a[data-folder="' + CSS.escape(f.name) + '"]');
+        if (a) a.nextElementSibling.textContent = f.unread ? String(f.unread) : "";
+      }
+      const list = document.getElementById("list");
+      if (list && String(s.uidnext) !== list.dataset.uidnext) {
+        const page = await fetch(location.href, {credentials: "same-origin"});
+        const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+        const fresh = doc.getElementById("list");
+        if (fresh) { list.replaceWith(fresh); document.getElementById("newmail").hidden = false; }
+      }
+    } catch (e) { /* offline: try again next time */ }
+  }
+  setInterval(poll, 10000);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) poll(); });
+})();
+)js";
+}
+
+std::string_view style_sheet()
+{
+    return R"css(body{font-family:system-ui,sans-serif;margin:0;color:#222}
+header{display:flex;gap:.6em;align-items:center;padding:.5em;background:#234;color:#fff;flex-wrap:wrap}
+header a{color:#fff}.brand{font-weight:bold;text-decoration:none}.who{flex:1}
+.inline{display:inline}nav ul{list-style:none;margin:0;padding:.3em;display:flex;flex-wrap:wrap;gap:.3em;background:#eef}
+nav li{padding:.2em .5em}nav li.current{background:#cde;border-radius:4px}.count{font-weight:bold;color:#a00}
+main{padding:.5em;max-width:60em}table.messages{width:100%;border-collapse:collapse}
+table.messages td{padding:.35em;border-bottom:1px solid #ddd;vertical-align:top}tr.unseen{font-weight:bold}
+.size,.date{white-space:nowrap;color:#666;font-size:.9em}.actions{margin:.4em 0;display:flex;flex-wrap:wrap;gap:.3em}
+.error{color:#a00}.notice{background:#ffd;padding:.4em}pre.body{white-space:pre-wrap;word-wrap:break-word}
+.body.html{border:1px solid #ddd;padding:.5em;overflow:auto}.body img{max-width:100%}
+label{display:block;margin:.4em 0}input:not([type=checkbox]),textarea,select{font:inherit;max-width:100%}
+.compose input[name],.compose textarea,.login input{width:100%;box-sizing:border-box}
+button,.button{font:inherit;padding:.3em .7em}.login main{max-width:22em;margin:3em auto}
+@media (max-width:600px){.size,td.flag{display:none}}
+)css";
+}
+
+}  // namespace layer7::mail::web

@@ -1,0 +1,78 @@
+// Web mail's HTML (pure): every page from a plain view struct, every piece of mail text escaped.
+// Plain HTML forms that work without script; /mail/app.js only adds polling for new mail.
+// Every POST form carries the session's CSRF token.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mail/web/listing.hpp"
+
+namespace layer7::mail::web {
+
+struct FolderRow {
+    std::string name;
+    std::size_t unread = 0, total = 0;
+};
+
+struct Frame {                 // what every page after login shows
+    std::string base;          // the mount prefix, "/mail"
+    std::string login;         // who is logged in
+    std::string csrf;
+    std::vector<FolderRow> folders;
+    std::string folder;        // the current one
+};
+
+struct MailboxView {
+    Frame frame;
+    ListQuery query;
+    ListPage page;
+    std::uint32_t uid_next = 0;  // for the poller: a change means new mail
+    std::string notice;          // "Message sent", …
+};
+
+struct Attachment {
+    std::size_t index = 0;  // the leaf number in the message (the part URL)
+    std::string filename, content_type;
+    std::uint64_t size = 0;
+};
+
+struct MessageView {
+    Frame frame;
+    std::uint32_t uid = 0;
+    std::string from, to, cc, date, subject, flags;
+    bool html = false;
+    std::string body;  // html: already sanitised; text: raw, escaped here
+    std::size_t blocked_images = 0;
+    bool remote_allowed = false;
+    std::vector<Attachment> attachments;
+};
+
+struct ComposeView {
+    Frame frame;
+    std::string to, cc, subject, text;
+    std::string forward_folder;  // forward: the original's attachments go along
+    std::uint32_t forward_uid = 0;
+    std::vector<Attachment> forwarded;
+    std::string error;
+};
+
+std::string login_page(std::string_view base, std::string_view csrf, std::string_view error);
+std::string mailbox_page(const MailboxView& view);
+std::string message_page(const MessageView& view);
+std::string compose_page(const ComposeView& view);
+std::string notice_page(const Frame& frame, std::string_view title, std::string_view text);
+
+// The polling state as JSON: {"folder":…,"uidnext":N,"folders":[{"name":…,"unread":N,"total":N}…]}.
+std::string state_json(const Frame& frame, std::uint32_t uid_next);
+
+// The static script and style sheet under the mount (app.js, style.css).
+std::string_view app_script();
+std::string_view style_sheet();
+
+// A query-string value (percent-encoded).
+std::string url_value(std::string_view text);
+
+}  // namespace layer7::mail::web

@@ -1,0 +1,33 @@
+// [webmail]: see service.hpp.
+#include "mail/web/service.hpp"
+
+#include "mail/web/handler.hpp"
+
+namespace layer7::mail::web {
+
+Config parse_config(core::Section s, const std::string& data_dir)
+{
+    Config c;
+    c.data_dir = data_dir;
+    c.enabled = s.boolean("enabled", c.enabled);
+    c.users_file = s.string("users", c.users_file);
+    c.mail_root = s.string("mail_root", c.mail_root);
+    c.queue_dir = s.string("queue_dir", c.queue_dir);
+    c.domain = s.string("domain", c.domain);
+    c.hostname = s.string("hostname", c.hostname);
+    c.max_upload = static_cast<std::uint64_t>(s.integer("max_upload", static_cast<std::int64_t>(c.max_upload), 1024, 1LL << 32));
+    c.plaintext_login = s.boolean("plaintext_login", c.plaintext_login);
+    c.failure_delay = std::chrono::milliseconds(s.integer("failure_delay_ms", c.failure_delay.count(), 0, 60000));
+    s.require_readable_file("users", c.users_file);
+    s.finish();
+    return c;
+}
+
+std::vector<http::ExtraHandler> extra_handlers(const Config& config)
+{
+    if (!config.enabled)
+        return {};
+    return {{"webmail", "/mail", [config] { return std::make_shared<WebMail>(config); }}};
+}
+
+}  // namespace layer7::mail::web

@@ -1,0 +1,36 @@
+// [webmail]: web mail at /mail on the HTTP server (`layer7 up`). It is an http::Handler from above
+// http/server, passed in as an ExtraHandler like WebSocket's, reading the users file and the
+// Maildir++ store IMAP uses and queueing outgoing mail in the SMTP spool.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/config/config.hpp"
+#include "http/server/service.hpp"
+
+namespace layer7::mail::web {
+
+struct Config {
+    bool enabled = true;
+    std::string data_dir = "./layer7-data";
+    std::string users_file;            // empty: DATA/users
+    std::string mail_root;             // empty: DATA/mail
+    std::string queue_dir;             // empty: DATA/queue (the SMTP service's spool)
+    std::string domain = "localhost";  // the domain of users-file lines without domain=
+    std::string hostname = "localhost";  // Received: by
+    std::uint64_t max_upload = 25u << 20;  // a compose form with its attachments (413 above)
+    bool plaintext_login = false;          // log in over plain HTTP from a non-loopback client
+    std::chrono::milliseconds failure_delay{1000};  // before answering a failed login
+
+    std::string users_path() const { return users_file.empty() ? data_dir + "/users" : users_file; }
+    std::string mail_path() const { return mail_root.empty() ? data_dir + "/mail" : mail_root; }
+    std::string queue_path() const { return queue_dir.empty() ? data_dir + "/queue" : queue_dir; }
+};
+
+Config parse_config(core::Section section, const std::string& data_dir);
+// The handler named "webmail" for [[http.mount]], mounted at /mail with the built-ins.
+std::vector<http::ExtraHandler> extra_handlers(const Config& config);
+
+}  // namespace layer7::mail::web

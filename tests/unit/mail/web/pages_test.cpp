@@ -1,0 +1,81 @@
+// The pages: mail text is escaped everywhere, every POST form carries the CSRF token, the JSON
+// state for the poller.
+#include "mail/web/pages.hpp"
+
+#include <regex>
+
+#include <gtest/gtest.h>
+
+namespace layer7::mail::web {
+namespace {
+
+Frame frame()
+{
+    return Frame{"/mail", "bob<x>", "tok\"en", {{"INBOX", 2, 5}, {"Sent", 0, 1}}, "INBOX"};
+}
+
+std::size_t count(const std::string& text, const std::string& what)
+{
+    std::size_t n = 0;
+    for (auto p = text.find(what); p != std::string::npos; p = text.find(what, p + 1))
+        ++n;
+    return n;
+}
+
+TEST(Pages, EveryPostFormCarriesTheToken)
+{
+    MailboxView box{frame(), {}, {}, 7, ""};
+    Summary s;
+    s.uid = 3;
+    s.subject = "<script>alert(1)</script>";
+    s.from = "Eve \"<e@x>\"";
+    box.page.rows.push_back(s);
+    MessageView msg;
+    msg.frame = frame();
+    msg.body = "<script>";
+    ComposeView compose{frame(), "a@b", "", "s", "t", "", 0, {}, ""};
+    for (const std::string& html : {mailbox_page(box), message_page(msg), compose_page(compose)}) {
+        EXPECT_EQ(count(html, "method=\"post\""), count(html, "name=\"csrf\" value=\"tok&quot;en\"")) << html;
+        EXPECT_EQ(html.find("<script>"), std::string::npos) << html;
+        EXPECT_EQ(html.find("bob<x>"), std::string::npos);
+    }
+    EXPECT_NE(mailbox_page(box).find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+    EXPECT_NE(mailbox_page(box).find("data-uidnext=\"7\""), std::string::npos);
+}
+
+TEST(Pages, HtmlBodyIsInsertedAsSanitised)
+{
+    MessageView msg;
+    msg.frame = frame();
+    msg.html = true;
+    msg.body = "<p>safe</p>";
+    msg.blocked_images = 2;
+    const std::string html = message_page(msg);
+    EXPECT_NE(html.find("<p>safe</p>"), std::string::npos);
+    EXPECT_NE(html.find("2 remote image(s) blocked"), std::string::npos);
+}
+
+TEST(Pages, LoginPage)
+{
+    const std::string html = login_page("/mail", "abc", "Wrong <password>");
+    EXPECT_NE(html.find("action=\"/mail/login\""), std::string::npos);
+    EXPECT_NE(html.find("name=\"csrf\" value=\"abc\""), std::string::npos);
+    EXPECT_NE(html.find("Wrong &lt;password&gt;"), std::string::npos);
+    EXPECT_NE(html.find("name=\"viewport\""), std::string::npos);  // usable on a phone
+}
+
+TEST(Pages, StateJson)
+{
+    Frame f = frame();
+    f.folders[1].name = "We\"ird</script>";
+    EXPECT_EQ(state_json(f, 9), "{\"folder\":\"INBOX\",\"uidnext\":9,\"folders\":[{\"name\":\"INBOX\",\"unread\":2,\"total\":5},"
+                                "{\"name\":\"We\\\"ird\\u003c/script>\",\"unread\":0,\"total\":1}]}\n");
+}
+
+TEST(Pages, UrlValue)
+{
+    EXPECT_EQ(url_value("a b&c/é"), "a+b%26c%2F%C3%A9");
+}
+
+}  // namespace
+}  // namespace layer7::mail::web
