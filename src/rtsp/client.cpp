@@ -47,8 +47,11 @@ public:
     core::awaitable<int> run();
 
 private:
-    core::awaitable<std::optional<Response>> request(std::string method, const std::string& uri,
-                                                     std::vector<std::pair<std::string, std::string>> headers);
+    // The wire form of a request with our CSeq, User-Agent and Session.
+    std::string make_request(const std::string& method, const std::string& uri,
+                             const std::vector<std::pair<std::string, std::string>>& headers);
+    // Sends a request and waits for its response (media arriving meanwhile is taken).
+    core::awaitable<std::optional<Response>> exchange(const std::string& wire);
     core::awaitable<void> read_rtsp();
     core::awaitable<void> read_udp(Track& track, bool rtcp);
     core::awaitable<bool> open_udp_pair(Track& track);
@@ -77,17 +80,21 @@ private:
     std::map<std::size_t, TrackReceiver::Counters> last_;
 };
 
-core::awaitable<std::optional<Response>> Player::request(std::string method, const std::string& uri,
-                                                          std::vector<std::pair<std::string, std::string>> headers)
+std::string Player::make_request(const std::string& method, const std::string& uri,
+                                 const std::vector<std::pair<std::string, std::string>>& headers)
 {
-    Request r{std::move(method), uri, {}, {}};
+    Request r{method, uri, {}, {}};
     r.headers.add("CSeq", std::to_string(++cseq_));
     r.headers.add("User-Agent", "layer7");
     if (!session_.empty())
         r.headers.add("Session", session_);
-    for (auto& [name, value] : headers)
+    for (const auto& [name, value] : headers)
         r.headers.add(name, value);
-    const std::string wire = to_wire(r);
+    return to_wire(r);
+}
+
+core::awaitable<std::optional<Response>> Player::exchange(const std::string& wire)
+{
     if (co_await stream_->write(wire))
         co_return std::nullopt;
     // the answer, with media frames that arrive before it (after PLAY) handed on
@@ -257,7 +264,8 @@ core::awaitable<int> Player::run()
         co_return 2;
     }
     const core::HostPort server{url->host, url->port};
-    auto [cec, socket] = co_await core::connect_tcp(server, std::chrono::seconds(options_.connect_timeout_s));
+    const auto connect_timeout = std::chrono::seconds(options_.connect_timeout_s);
+    auto [cec, socket] = co_await core::connect_tcp(server, connect_timeout);
     if (cec) {
         std::cerr << "rtsp play: cannot connect to " << core::to_string(server) << ": " << cec.message() << '\n';
         co_return 1;
@@ -265,7 +273,8 @@ core::awaitable<int> Player::run()
     stream_ = std::make_unique<core::Stream>(std::move(socket), core::Role::client);
     stream_->set_timeout(std::chrono::seconds(15));
 
-    auto described = co_await request("DESCRIBE", options_.url, {{"Accept", "application/sdp"}});
+    const std::string describe = make_request("DESCRIBE", options_.url, {{"Accept", "application/sdp"}});
+    auto described = co_await exchange(describe);
     if (!described || described->status != 200) {
         std::cerr << "rtsp play: DESCRIBE " << options_.url << ": "
                   << (described ? std::to_string(described->status) + " " + described->reason : "no answer") << '\n';
@@ -294,14 +303,16 @@ core::awaitable<int> Player::run()
         if (options_.tcp) {
             transport = "RTP/AVP/TCP;unicast;interleaved=" + std::to_string(t.channels.first) + '-' + std::to_string(t.channels.second);
         } else {
-            if (!co_await open_udp_pair(t)) {
+            const bool opened = co_await open_udp_pair(t);
+            if (!opened) {
                 std::cerr << "rtsp play: no free UDP port pair\n";
                 co_return 1;
             }
             const auto port = t.rtp->local_endpoint().port();
             transport = "RTP/AVP;unicast;client_port=" + std::to_string(port) + '-' + std::to_string(port + 1);
         }
-        auto answer = co_await request("SETUP", t.control_url, {{"Transport", transport}});
+        const std::string setup = make_request("SETUP", t.control_url, {{"Transport", transport}});
+        auto answer = co_await exchange(setup);
         if (!answer || answer->status != 200) {
             std::cerr << "rtsp play: SETUP " << t.control_url << ": " << (answer ? std::to_string(answer->status) : "no answer") << '\n';
             co_return 1;
@@ -329,7 +340,8 @@ core::awaitable<int> Player::run()
         out_ << out_track_->receiver->parameter_sets();
     }
 
-    auto played = co_await request("PLAY", options_.url, {{"Range", "npt=0.000-"}});
+    const std::string play = make_request("PLAY", options_.url, {{"Range", "npt=0.000-"}});
+    auto played = co_await exchange(play);
     if (!played || played->status != 200) {
         std::cerr << "rtsp play: PLAY: " << (played ? std::to_string(played->status) : "no answer") << '\n';
         co_return 1;
@@ -371,10 +383,7 @@ core::awaitable<int> Player::run()
         }
         if (now >= next_keep_alive && !options_.tcp) {
             // RFC 2326 §12.37: a session lives while the client shows it is there
-            Request keep{"GET_PARAMETER", options_.url, {}, {}};
-            keep.headers.add("CSeq", std::to_string(++cseq_));
-            keep.headers.add("Session", session_);
-            std::string wire = to_wire(keep);
+            const std::string wire = make_request("GET_PARAMETER", options_.url, {});
             std::string_view rest = wire;
             stream_->write_now(rest);
             next_keep_alive += std::chrono::seconds(20);
@@ -389,11 +398,8 @@ core::awaitable<int> Player::run()
     }
     print_second(std::chrono::duration<double>(Clock::now() - start).count());
     if (!closed_) {
-        Request bye{"TEARDOWN", options_.url, {}, {}};
-        bye.headers.add("CSeq", std::to_string(++cseq_));
-        bye.headers.add("Session", session_);
-        core::Trace::instance().block(stream_->id(), core::Speaker::client, to_wire(bye));
-        co_await stream_->write(to_wire(bye), false);
+        const std::string teardown = make_request("TEARDOWN", options_.url, {});
+        co_await stream_->write(teardown);
     }
     std::error_code ignored;
     for (auto& t : tracks_) {
@@ -418,7 +424,8 @@ int play(const PlayOptions& options, std::ostream& report)
     asio::io_context io;
     Player player(io, options, report);
     int status = 1;
-    asio::co_spawn(io, [&]() -> core::awaitable<void> { status = co_await player.run(); }, [](std::exception_ptr e) {
+    auto main = [&]() -> core::awaitable<void> { status = co_await player.run(); };  // alive until run() ends
+    asio::co_spawn(io, main(), [](std::exception_ptr e) {
         if (e)
             std::rethrow_exception(e);
     });
