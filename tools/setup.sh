@@ -9,12 +9,15 @@ what="${1:-build}"
 build_pkgs=(g++ cmake ninja-build ccache pkg-config
     libasio-dev libssl-dev libnghttp2-dev zlib1g-dev libtomlplusplus-dev libcli11-dev
     libspdlog-dev libfmt-dev nlohmann-json3-dev libcrypt-dev openssl
+    libavformat-dev libavcodec-dev libavutil-dev
     curl swaks dnsutils)  # the clients `layer7 up`'s "try it" column names
 test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d dovecot-imapd isync chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data
     nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws
-    ffmpeg npm)  # DASH: stream make/live publishing; npm fetches dash.js (below)
+    ffmpeg npm  # DASH: stream make/live publishing; npm fetches dash.js (below)
+    gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+    gstreamer1.0-plugins-ugly gstreamer1.0-libav python3-gi gir1.2-gst-rtsp-server-1.0 vlc-bin vlc-plugin-base)
 bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish libboost-dev node-ws
     lighttpd)
 

@@ -301,6 +301,17 @@ max_peers_per_torrent = 10000
 
 [tracker.limits]
 idle_timeout = 30               # keep-alive between announces on one connection
+
+# RTSP media server (RFC 2326) with RTP/RTCP on rtp_port and rtp_port + 1. Publish a live path
+# (ffmpeg -re -f lavfi -i testsrc -c:v libx264 -f rtsp rtsp://127.0.0.1:8554/live) and play it
+# with any player (ffplay, VLC, layer7 rtsp play); files under media_root play by name.
+[rtsp]
+enabled = true
+listen = "127.0.0.1:8554"
+rtp_port = 8000
+media_root = ""                 # a directory of MP4/MKV files; "" = live paths only
+session_timeout = 60            # seconds without RTSP or RTP/RTCP before a session ends
+max_interleaved_frame = 8192    # bigger RTP-over-TCP frames are dropped
 )toml";
 }
 

@@ -4,6 +4,10 @@
 #include "cli/cmd_stream.hpp"
 #include "cli/common.hpp"
 
+namespace layer7::cli {
+void add_rtsp_commands(CLI::App& app, Globals& g);  // cmd_rtsp.cpp: rtsp serve|play
+}
+
 int main(int argc, char** argv)
 {
     using namespace layer7::cli;
@@ -28,6 +32,7 @@ int main(int argc, char** argv)
     add_mail_commands(app, g);
     add_smtp_commands(app, g);
     add_ftp_commands(app, g);
+    add_rtsp_commands(app, g);
     add_get_commands(app, g);
     add_proxy_commands(app, g);
     add_torrent_commands(app, g);

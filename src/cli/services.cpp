@@ -13,6 +13,7 @@
 #include "dns/server/service.hpp"
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
+#include "rtsp/service.hpp"
 #include "http/cgi/handler.hpp"
 #include "http/proxy/service.hpp"
 #include "http/server/service.hpp"
@@ -163,6 +164,11 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
         key(section, hierarchy_and_resolver);
     }
 
+    if (core::Section section = root.section("rtsp"); section.present()) {
+        rtsp::RtspConfig rtsp = rtsp::parse_rtsp_config(section);
+        if (rtsp.enabled)
+            plan.services.push_back(rtsp::make_rtsp_service(rtsp));
+    }
     if (core::Section section = root.section("tracker"); section.present()) {
         torrent::TrackerConfig tracker = torrent::parse_tracker_config(section);
         if (tracker.enabled)

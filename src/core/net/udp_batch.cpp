@@ -1,6 +1,7 @@
 // UdpBatch: see udp_batch.hpp.
 #include "core/net/udp_batch.hpp"
 
+#include <algorithm>
 #include <cerrno>
 
 namespace layer7::core {
@@ -50,6 +51,38 @@ void send_batch(int fd, UdpBatch& b)
             ++done; // this one cannot be sent (unreachable, bad address): skip it
     }
     b.pending = 0;
+}
+
+std::size_t send_to_all(int fd, std::span<const std::uint8_t> datagram, std::span<const sockaddr_storage> peers)
+{
+    constexpr std::size_t batch = 64;
+    std::array<mmsghdr, batch> messages{};
+    iovec iov{const_cast<std::uint8_t*>(datagram.data()), datagram.size()};  // the kernel only reads it
+    std::size_t sent = 0;
+    for (std::size_t first = 0; first < peers.size(); first += batch) {
+        const std::size_t n = std::min(batch, peers.size() - first);
+        for (std::size_t i = 0; i < n; ++i) {
+            messages[i].msg_hdr = {};
+            messages[i].msg_hdr.msg_name = const_cast<sockaddr_storage*>(&peers[first + i]);
+            messages[i].msg_hdr.msg_namelen = length_of(peers[first + i]);
+            messages[i].msg_hdr.msg_iov = &iov;
+            messages[i].msg_hdr.msg_iovlen = 1;
+        }
+        std::size_t done = 0;
+        while (done < n) {
+            int r = ::sendmmsg(fd, &messages[done], static_cast<unsigned>(n - done), MSG_DONTWAIT);
+            if (r > 0)
+                done += static_cast<std::size_t>(r);
+            else if (r < 0 && errno == EINTR)
+                continue;
+            else if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                return sent + done;  // buffer full: the rest are lost
+            else
+                ++done;  // unreachable peer: skip it
+        }
+        sent += n;
+    }
+    return sent;
 }
 
 }  // namespace layer7::core

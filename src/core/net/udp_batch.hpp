@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <span>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -34,5 +35,9 @@ socklen_t length_of(const sockaddr_storage& peer);
 std::size_t receive_batch(int fd, UdpBatch& b, std::size_t first);
 // Sends every queued reply; one the kernel refuses (or a full buffer) is dropped, as UDP may.
 void send_batch(int fd, UdpBatch& b);
+
+// Sends one datagram to every peer, a batch of sendmmsg per system call (a relay fanning a packet
+// out to its readers). A full socket buffer drops the rest, as UDP may; returns how many were sent.
+std::size_t send_to_all(int fd, std::span<const std::uint8_t> datagram, std::span<const sockaddr_storage> peers);
 
 }  // namespace layer7::core

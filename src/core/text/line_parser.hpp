@@ -35,6 +35,8 @@ public:
 
     // Counted mode (IMAP {n} literals, message bodies): bytes already buffered.
     std::size_t buffered() const { return buffer_.size() - start_; }
+    // The buffered bytes, unconsumed (RTSP peeks for a '$' interleaved frame before a line).
+    std::string_view peek() const { return std::string_view(buffer_).substr(start_); }
     // Removes and returns up to n buffered bytes.
     std::string take(std::size_t n);
     // Drops everything buffered (STARTTLS: pipelined plaintext must not survive, CVE-2011-0411).

@@ -162,6 +162,8 @@ std::optional<Url> parse_url(std::string_view url)
             u.port = 80;
         else if (u.scheme == "https")
             u.port = 443;
+        else if (u.scheme == "rtsp")
+            u.port = 554;  // RFC 2326 §3.2
         else
             return std::nullopt;
     }

@@ -1,0 +1,87 @@
+"""Publishing and reading live: ffmpeg publishes a test pattern (ANNOUNCE/RECORD over UDP and TCP),
+ffprobe, ffmpeg, GStreamer and our own player read it, two at once; a publisher that vanishes ends
+its readers."""
+import signal
+import subprocess
+
+from conftest import layer7_bin
+from rtsp_support import (ffprobe_streams, need, publish, start_server, stop, wait_published)
+
+
+def test_ffmpeg_publishes_udp_and_two_readers_at_once(layer7, tmp_path):
+    need("ffmpeg", "ffprobe")
+    server, port = start_server(layer7)
+    url = f"rtsp://127.0.0.1:{port}/live/cam"
+    publisher = publish(url)
+    try:
+        wait_published(server, "live/cam")
+        # two readers at once: ffmpeg over UDP copying 50 frames, ffmpeg over TCP the same
+        readers = [subprocess.Popen(["ffmpeg", "-hide_banner", "-loglevel", "error", "-rtsp_transport", transport,
+                                     "-i", url, "-frames:v", "50", "-c", "copy", "-y", str(tmp_path / f"{transport}.mkv")],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                   for transport in ("udp", "tcp")]
+        for r in readers:
+            _, err = r.communicate(timeout=60)
+            assert r.returncode == 0, err.decode()
+        for transport in ("udp", "tcp"):
+            rc, streams, err = ffprobe_streams(str(tmp_path / f"{transport}.mkv"))
+            assert rc == 0 and streams == ["h264"], err
+        rc, streams, err = ffprobe_streams(url, ["-rtsp_transport", "tcp"])
+        assert rc == 0 and streams == ["h264"], err
+    finally:
+        stop(publisher)
+
+
+def test_ffmpeg_publishes_over_tcp_and_layer7_play_writes_h264(layer7, tmp_path):
+    need("ffmpeg", "ffprobe")
+    server, port = start_server(layer7)
+    url = f"rtsp://127.0.0.1:{port}/tcp-live"
+    publisher = publish(url, tcp=True)
+    try:
+        wait_published(server, "tcp-live")
+        for transport in ([], ["--tcp"]):
+            out = tmp_path / f"got{len(transport)}.h264"
+            r = subprocess.run([layer7_bin(), "rtsp", "play", url, "--duration", "3", "--delay", "150",
+                                "--out", str(out), *transport], capture_output=True, text=True, timeout=30)
+            assert r.returncode == 0, r.stdout + r.stderr
+            assert "track 0 H264" in r.stdout and "lost 0" in r.stdout, r.stdout
+            rc, streams, err = ffprobe_streams(str(out))
+            assert rc == 0 and streams == ["h264"], err
+            frames = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v",
+                                     "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", str(out)],
+                                    capture_output=True, text=True, timeout=30)
+            assert int(frames.stdout.strip()) >= 40, frames.stdout
+    finally:
+        stop(publisher)
+
+
+def test_gstreamer_rtspsrc_reads_a_live_path(layer7):
+    need("ffmpeg", "gst-launch-1.0")
+    server, port = start_server(layer7)
+    url = f"rtsp://127.0.0.1:{port}/gst"
+    publisher = publish(url)
+    try:
+        wait_published(server, "gst")
+        for protocols in ("udp", "tcp"):
+            r = subprocess.run(["gst-launch-1.0", "-q", "rtspsrc", f"location={url}", f"protocols={protocols}",
+                                "!", "rtph264depay", "!", "h264parse", "!", "fakesink", "num-buffers=50"],
+                               capture_output=True, text=True, timeout=60)
+            assert r.returncode == 0, r.stdout + r.stderr
+    finally:
+        stop(publisher)
+
+
+def test_a_vanishing_publisher_ends_its_readers(layer7):
+    need("ffmpeg")
+    server, port = start_server(layer7)
+    url = f"rtsp://127.0.0.1:{port}/gone"
+    publisher = publish(url)
+    wait_published(server, "gone")
+    reader = subprocess.Popen([layer7_bin(), "rtsp", "play", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    server.wait_output("reads gone", 15)
+    publisher.send_signal(signal.SIGKILL)  # no TEARDOWN: the connection just drops
+    publisher.wait()
+    out, err = reader.communicate(timeout=20)
+    assert reader.returncode == 0, out + err
+    server.wait_output("stopped publishing gone", 10)
