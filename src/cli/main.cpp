@@ -37,8 +37,11 @@ int main(int argc, char** argv)
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         // CLI11 prints the message (or the help / version, exit 0); its own codes (104–109 for
-        // usage errors) are not ours: DESIGN §4 says a usage error exits 2.
-        return app.exit(e) == 0 ? 0 : exit_usage;
+        // usage errors) are not ours: DESIGN §4 says a usage error exits 2 — except for dig,
+        // which keeps dig's own convention (1) so scripts written for dig work unchanged.
+        if (app.exit(e) == 0)
+            return 0;
+        return app.got_subcommand("dig") ? exit_failure : exit_usage;
     }
     return g.status;
 }
