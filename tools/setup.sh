@@ -13,7 +13,8 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
 test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d isync chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data
-    nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws)
+    nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws
+    man-db groff-base)  # layer7(1) rendered by the cli interop test
 bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish libboost-dev node-ws
     lighttpd)
 
