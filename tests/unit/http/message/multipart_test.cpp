@@ -63,7 +63,7 @@ const std::string curl_body =
     "Content-Disposition: form-data; name=\"photo\"; filename=\"a b.bin\"\r\n"
     "Content-Type: application/octet-stream\r\n"
     "\r\n"
-    "\x00\x01\r\n--XyZ-not-yet\r\n--X\r\n"
+    "\x00\x01\r\n--XyY-not-yet\r\n--X\r\n"
     "--XyZ--\r\n"
     "epilogue ignored"s;
 
@@ -90,7 +90,7 @@ TEST(Multipart, FieldsAndAFile)
     ASSERT_EQ(o.error, MultipartError::none);
     ASSERT_EQ(o.parts.size(), 2u);
     EXPECT_EQ(o.parts[0], "animal|-|text/plain=monkeys");
-    EXPECT_EQ(o.parts[1], "photo|f:a b.bin|application/octet-stream=\x00\x01\r\n--XyZ-not-yet\r\n--X"s);
+    EXPECT_EQ(o.parts[1], "photo|f:a b.bin|application/octet-stream=\x00\x01\r\n--XyY-not-yet\r\n--X"s);
 }
 
 TEST(Multipart, EverySplitGivesTheSameParts)
