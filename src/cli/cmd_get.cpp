@@ -60,6 +60,8 @@ struct Args {
     std::vector<std::string> headers;
     bool head = false, follow = false, http2 = false, verbose = false, fail = false, insecure = false;
     bool page = false, no_keepalive = false;
+    unsigned parallel = 1;  // --page: objects fetched at once (each worker on its own connection)
+    int rtt = 0;            // --rtt MS: emulated round-trip time
     int max_redirs = 20;
     double timeout = 30, connect_timeout = 10;
 };
@@ -253,7 +255,39 @@ private:
         return true;
     }
 
-    // The textbook's page load: the base HTML, then each referenced object in turn.
+    // The objects of a page still to fetch, shared by the --parallel workers (one thread: no locks).
+    struct Objects {
+        std::vector<std::string> urls;
+        http::Request request;
+        hc::FetchOptions options;
+        std::vector<std::pair<std::string, hc::Exchange>> rows;  // rows[i + 1] is urls[i]
+        std::size_t next = 0;
+        std::optional<hc::Failure> failure;
+        std::size_t workers_left = 0;
+        std::optional<asio::steady_timer> all_done;
+    };
+
+    // One connection's worth of work: takes the next object until none is left (or one failed).
+    core::awaitable<void> object_worker(Objects& objects)
+    {
+        while (objects.next < objects.urls.size() && !objects.failure) {
+            const std::size_t i = objects.next++;
+            std::string url = objects.urls[i];  // named locals: GCC 12 and temporaries in co_await arguments
+            http::Request get = objects.request;
+            std::string no_body;
+            auto r = co_await hc::fetch(client_, std::move(url), std::move(get), std::move(no_body), objects.options);
+            if (!r) {
+                objects.failure = r.error();
+                break;
+            }
+            objects.rows[i + 1] = {r->url, std::move(r->last)};
+        }
+        if (--objects.workers_left == 0)
+            objects.all_done->cancel();
+    }
+
+    // The textbook's page load: the base HTML, then the objects it references — one at a time, or
+    // over --parallel N connections at once.
     core::awaitable<int> page()
     {
         http::Request request;
@@ -261,30 +295,41 @@ private:
         if (!build(request, body))
             co_return exit_usage;
         const auto started = std::chrono::steady_clock::now();
-        const hc::FetchOptions options = fetch_options(true);
-        auto base = co_await hc::fetch(client_, a_.url, request, body, options);
+        Objects objects;
+        objects.options = fetch_options(true);
+        auto base = co_await hc::fetch(client_, a_.url, request, body, objects.options);
         if (!base)
             co_return report(base.error());
-        std::vector<std::pair<std::string, hc::Exchange>> rows;
-        rows.emplace_back(base->url, base->last);
+        objects.rows.emplace_back(base->url, base->last);
         const auto base_url = http::parse_url(base->url);
-        for (const auto& link : hc::page_links(base->last.body)) {
-            auto url = hc::resolve_reference(*base_url, link);
-            if (!url)
-                continue;
-            http::Request get;
-            std::string none;
-            a_.head = false;
-            a_.data_given = false;
-            a_.method.clear();
-            if (!build(get, none))
-                co_return exit_usage;
-            auto r = co_await hc::fetch(client_, *url, get, none, options);
-            if (!r)
-                co_return report(r.error());
-            rows.emplace_back(r->url, r->last);
+        for (const auto& link : hc::page_links(base->last.body))
+            if (auto url = hc::resolve_reference(*base_url, link))
+                objects.urls.push_back(*url);
+        std::string none;
+        a_.head = false;
+        a_.data_given = false;
+        a_.method.clear();
+        if (!build(objects.request, none))
+            co_return exit_usage;
+        objects.rows.resize(1 + objects.urls.size());
+        if (!objects.urls.empty()) {
+            const auto executor = co_await asio::this_coro::executor;
+            objects.all_done.emplace(executor, asio::steady_timer::time_point::max());
+            objects.workers_left = std::min<std::size_t>(std::max(a_.parallel, 1u), objects.urls.size());
+            for (std::size_t w = objects.workers_left; w > 0; --w)
+                asio::co_spawn(executor, object_worker(objects), asio::detached);
+            while (objects.workers_left > 0)
+                co_await objects.all_done->async_wait(core::use_tuple);  // cancelled by the last worker
         }
-        const auto total = std::chrono::steady_clock::now() - started;
+        if (objects.failure)
+            co_return report(*objects.failure);
+        print_page(objects.rows, std::chrono::steady_clock::now() - started);
+        co_return 0;
+    }
+
+    void print_page(const std::vector<std::pair<std::string, hc::Exchange>>& rows,
+                    std::chrono::steady_clock::duration total) const
+    {
         std::printf("%-3s %-6s %9s %-6s %10s %10s %10s  %s\n", "#", "status", "bytes", "conn", "connect_ms", "ttfb_ms",
                     "total_ms", "url");
         std::uint64_t bytes = 0;
@@ -297,11 +342,15 @@ private:
                         ex.body.size(), ex.timing.reused ? "reused" : "new", ms(ex.timing.connect),
                         ms(ex.timing.first_byte), ms(ex.timing.total), url.c_str());
         }
+        std::string mode = a_.no_keepalive ? "non-persistent" : "persistent";
+        if (a_.parallel > 1)
+            mode += ", " + std::to_string(a_.parallel) + " parallel";
+        if (a_.rtt > 0)
+            mode += ", RTT " + std::to_string(a_.rtt) + " ms emulated";
         std::printf("total: %zu objects, %llu bytes, %d TCP connection%s (%s), %.2f ms\n", rows.size(),
-                    static_cast<unsigned long long>(bytes), connections, connections == 1 ? "" : "s",
-                    a_.no_keepalive ? "non-persistent" : "persistent", ms(total));
+                    static_cast<unsigned long long>(bytes), connections, connections == 1 ? "" : "s", mode.c_str(),
+                    ms(total));
         std::fflush(stdout);
-        co_return 0;
     }
 
 public:
@@ -360,6 +409,10 @@ void add_get_commands(CLI::App& app, Globals& g)
     get->add_flag("-k,--insecure", a.insecure, "Do not verify the server's certificate");
     get->add_flag("--page", a.page, "Fetch the page and every img/script/link it references; print timings");
     get->add_flag("--no-keepalive", a.no_keepalive, "A new TCP connection per request (non-persistent HTTP)");
+    get->add_option("--parallel", a.parallel, "With --page: fetch the objects over N connections at once (default 1)")
+        ->check(CLI::Range(1u, 64u));
+    get->add_option("--rtt", a.rtt, "Add MS of delay per round trip (connect, TLS, each request) to emulate distance")
+        ->check(CLI::Range(0, 60000));
     get->add_option("--timeout,-m", a.timeout, "Seconds without progress before giving up (default 30)");
     get->add_option("--connect-timeout", a.connect_timeout, "Seconds to connect (default 10)");
     get->callback([&g] {
@@ -392,6 +445,7 @@ void add_get_commands(CLI::App& app, Globals& g)
             }
         }
         options.keep_alive = !a.no_keepalive;
+        options.emulated_rtt = std::chrono::milliseconds(a.rtt);
         options.io_timeout = std::chrono::milliseconds(static_cast<long>(a.timeout * 1000));
         options.connect_timeout = std::chrono::milliseconds(static_cast<long>(a.connect_timeout * 1000));
         options.limits.max_body = max_body;

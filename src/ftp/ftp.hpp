@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/config/config.hpp"
+#include "core/net/tls.hpp"
 #include "core/service.hpp"
 #include "ftp/url.hpp"
 
@@ -24,6 +25,7 @@ struct Config {
     std::string pasv_address;         // the IPv4 address 227 advertises (NAT); empty: the one the client used
     bool tls = true;                  // offer AUTH TLS (RFC 4217) when there is a certificate
     std::string tls_cert, tls_key;    // empty: no AUTH TLS, unless tls_dev_certificate
+    core::TlsCiphers tls_ciphers;     // tls_ciphers, tls13_ciphersuites
     // With no tls_cert, offer AUTH TLS with the development certificate under DATA/tls. Off by default:
     // clients that use TLS whenever it is offered and verify it (lftp) then refuse every transfer.
     bool tls_dev_certificate = false;

@@ -9,6 +9,7 @@
 #include "core/fs/temporaries.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
+#include "core/net/tls_config.hpp"
 #include "core/runtime/runtime.hpp"
 #include "ftp/server.hpp"
 
@@ -66,6 +67,7 @@ Config parse_config(core::Section s, const std::string& data_dir)
     s.require_readable_file("users", c.users_file);
     s.require_readable_file("tls_cert", c.tls_cert);
     s.require_readable_file("tls_key", c.tls_key);
+    c.tls_ciphers = core::parse_tls_ciphers(s);
     c.data_timeout = s.seconds("data_timeout", c.data_timeout);
     c.pasv_timeout = s.seconds("pasv_timeout", c.pasv_timeout);
     c.limits = s.limits(c.limits);
@@ -128,7 +130,7 @@ public:
                     cert = files.cert;
                     key = files.key;
                 }
-                shared_.tls = core::make_server_tls(cert, key);
+                shared_.tls = core::make_server_tls(cert, key, c.tls_ciphers);
             } catch (const std::exception& e) {
                 throw core::StartError(std::string("ftp: TLS: ") + e.what());
             }

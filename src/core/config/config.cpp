@@ -89,10 +89,18 @@ void Section::require_readable_file(std::string_view key, const std::string& pat
     std::error_code ec;
     if (path.empty())
         return;
+    const auto& created = diagnostics_->created_at_start;
+    if (std::find(created.begin(), created.end(), path) != created.end() && !std::filesystem::exists(path, ec))
+        return;
     if (!std::filesystem::is_regular_file(path, ec))
         error(key, "no such file: " + path);
     else if (::access(path.c_str(), R_OK) != 0)
         error(key, "cannot read " + path);
+}
+
+void Section::will_create(const std::string& path)
+{
+    diagnostics_->created_at_start.push_back(path);
 }
 
 bool Section::boolean(std::string_view key, bool fallback)

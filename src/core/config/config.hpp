@@ -19,6 +19,9 @@ namespace layer7::core {
 struct Diagnostics {
     std::string file;
     std::vector<std::string> errors;
+    // Files a section earlier in the file creates at start (the demo users file): they need not
+    // exist when the config is checked.
+    std::vector<std::string> created_at_start;
     void error(int line, const std::string& message);
 };
 
@@ -57,6 +60,9 @@ public:
     // refuse: an error at `key` unless `path` (when not empty) is a directory / a readable file.
     void require_directory(std::string_view key, const std::string& path);
     void require_readable_file(std::string_view key, const std::string& path);
+    // Records that this section's service creates `path` at start, so a later section's
+    // require_readable_file(path) accepts it missing.
+    void will_create(const std::string& path);
 
 private:
     const void* find(std::string_view key);

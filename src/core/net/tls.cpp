@@ -29,6 +29,16 @@ void modern_only(asio::ssl::context& ctx)
     ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_compression);
 }
 
+// Installs the suites; the reason OpenSSL refuses them, or nullopt.
+std::optional<std::string> set_ciphers(SSL_CTX* ctx, const TlsCiphers& ciphers)
+{
+    if (SSL_CTX_set_cipher_list(ctx, ciphers.tls12.c_str()) != 1)
+        return "TLS 1.2 cipher list '" + ciphers.tls12 + "': " + openssl_error();
+    if (!ciphers.tls13.empty() && SSL_CTX_set_ciphersuites(ctx, ciphers.tls13.c_str()) != 1)
+        return "TLS 1.3 ciphersuites '" + ciphers.tls13 + "': " + openssl_error();
+    return std::nullopt;
+}
+
 template <class T, void (*Free)(T*)>
 struct Deleter {
     void operator()(T* p) const { Free(p); }
@@ -51,15 +61,24 @@ void write_pem(const std::string& path, auto&& write)
 
 }  // namespace
 
+std::optional<std::string> check_tls_ciphers(const TlsCiphers& ciphers)
+{
+    std::unique_ptr<SSL_CTX, Deleter<SSL_CTX, SSL_CTX_free>> ctx(SSL_CTX_new(TLS_server_method()));
+    if (!ctx)
+        return "cannot make a TLS context: " + openssl_error();
+    return set_ciphers(ctx.get(), ciphers);
+}
+
 std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file,
-                                                     const std::string& tls12_ciphers)
+                                                     const TlsCiphers& ciphers)
 {
     auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
     modern_only(*ctx);
-    // TLS 1.2 without CBC (Lucky13, padding oracles) and without static-RSA key exchange (no forward
-    // secrecy); TLS 1.3's suites are OpenSSL's defaults, all AEAD. Our preference, not the client's.
-    if (SSL_CTX_set_cipher_list(ctx->native_handle(), tls12_ciphers.c_str()) != 1)
-        throw std::runtime_error("TLS 1.2 cipher list '" + tls12_ciphers + "': " + openssl_error());
+    // By default TLS 1.2 without CBC (Lucky13, padding oracles) and without static-RSA key exchange
+    // (no forward secrecy); TLS 1.3's suites are OpenSSL's defaults, all AEAD. Our preference, not
+    // the client's.
+    if (auto error = set_ciphers(ctx->native_handle(), ciphers))
+        throw std::runtime_error(*error);
     ctx->set_options(SSL_OP_CIPHER_SERVER_PREFERENCE);
     if (SSL_CTX_use_certificate_chain_file(ctx->native_handle(), cert_file.c_str()) != 1)
         throw std::runtime_error("TLS certificate " + cert_file + ": " + openssl_error());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -16,10 +17,18 @@ inline const std::string modern_tls12_ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
+// The suites a server offers, from its config section (`tls_ciphers`, `tls13_ciphersuites`).
+struct TlsCiphers {
+    std::string tls12 = modern_tls12_ciphers;  // OpenSSL cipher list for TLS 1.2
+    std::string tls13;                         // OpenSSL TLS 1.3 ciphersuites; empty: OpenSSL's (all AEAD)
+};
+// Why OpenSSL refuses `ciphers` (an unknown or empty selection), or nullopt when it takes them.
+std::optional<std::string> check_tls_ciphers(const TlsCiphers& ciphers);
+
 // TLS 1.2 and 1.3 only. Throws std::runtime_error with OpenSSL's reason when the files are bad
 // (a start-up failure, reported once by the caller).
 std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file,
-                                                     const std::string& tls12_ciphers = modern_tls12_ciphers);
+                                                     const TlsCiphers& ciphers = {});
 // ALPN on a server context (RFC 7301): "h2" when `h2` and the client offers it, else "http/1.1".
 void offer_alpn(asio::ssl::context& context, bool h2);
 // Verifies the peer against `ca_file`, or the system store when empty; `insecure` skips verification.

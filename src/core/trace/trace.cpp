@@ -4,8 +4,34 @@
 #include <chrono>
 #include <ctime>
 #include <string>
+#include <unordered_set>
+
+#include "core/trace/secret_mask.hpp"
 
 namespace layer7::core {
+
+namespace {
+
+// What masking needs beside the sink, guarded by the sink's mutex like the output itself.
+struct Masking {
+    bool show_secrets = false;  // set once at start-up, before any connection
+    // Connections in the middle of a SASL exchange (their next client lines are secrets); an entry
+    // lives from AUTH to the server's final reply.
+    std::unordered_set<std::uint64_t> in_sasl;
+};
+
+Masking& masking()
+{
+    static Masking m;
+    return m;
+}
+
+}  // namespace
+
+void show_trace_secrets(bool show)
+{
+    masking().show_secrets = show;
+}
 
 Trace& Trace::instance()
 {
@@ -65,8 +91,25 @@ void Trace::emit(std::uint64_t id, char who, std::string_view text)
     out.reserve(text.size() + 40);
     out.append(stamp).append(" #").append(std::to_string(id)).append(" ");
     out.push_back(who);
-    out.append(": ").append(text).push_back('\n');
+    out.append(": ");
     std::lock_guard lock(mutex_);
+    Masking& m = masking();
+    if (who == '*' || m.show_secrets) {
+        out.append(text);
+    } else {
+        SaslState state{m.in_sasl.count(id) != 0};
+        out.append(mask_secrets(static_cast<Speaker>(who), text, state));
+        if (state.client_secrets_follow) {
+            // Connections that close mid-exchange leave their entry behind: bound the set.
+            constexpr std::size_t max_open_exchanges = 4096;
+            if (m.in_sasl.size() >= max_open_exchanges)
+                m.in_sasl.clear();
+            m.in_sasl.insert(id);
+        } else {
+            m.in_sasl.erase(id);
+        }
+    }
+    out.push_back('\n');
     std::fwrite(out.data(), 1, out.size(), out_);
     std::fflush(out_);
 }

@@ -128,6 +128,14 @@ void Client::pool(const std::string& key, std::unique_ptr<Connection> c)
         idle.push_back(std::move(c));
 }
 
+core::awaitable<void> Client::round_trip() const
+{
+    if (options_.emulated_rtt.count() <= 0)
+        co_return;
+    asio::steady_timer timer(co_await asio::this_coro::executor, options_.emulated_rtt);
+    co_await timer.async_wait(core::use_tuple);
+}
+
 core::awaitable<core::Result<std::unique_ptr<Connection>, Failure>> Client::connect(const Url& url)
 {
     const core::HostPort hp = options_.proxy ? core::HostPort{options_.proxy->host, options_.proxy->port}
@@ -135,6 +143,7 @@ core::awaitable<core::Result<std::unique_ptr<Connection>, Failure>> Client::conn
     auto [ec, socket] = co_await core::connect_tcp(hp, options_.connect_timeout, options_.names.get());
     if (ec)
         co_return core::fail(connect_failure(ec, hp));
+    co_await round_trip();  // SYN → SYN-ACK
     auto c = std::make_unique<Connection>(std::move(socket), options_.limits);
     c->stream->set_timeout(options_.io_timeout);
     if (url.scheme != "https")
@@ -166,6 +175,7 @@ core::awaitable<core::Result<std::unique_ptr<Connection>, Failure>> Client::conn
         }
         if (!options_.tls)
             options_.tls = core::make_client_tls();
+        co_await round_trip();  // ClientHello → ServerHello (TLS 1.3: one round trip)
         if (auto tec = co_await c->stream->start_tls_client(*options_.tls, url.host)) {
             failure = c->stream->timed_out() ? Failure{Error::timeout, "TLS handshake with " + c->peer}
                                              : Failure{Error::tls, tec.message()};
@@ -271,6 +281,7 @@ core::awaitable<core::Result<ResponseStream, Failure>> Client::start(const Url& 
         bool got_bytes = false;
         bool pulled = false;
         const auto sent = Clock::now();
+        co_await round_trip();  // the request out and the response's first byte back
         if (core::Trace::instance().enabled())  // the head as sent, without the empty line that ends it
             core::Trace::instance().block(c->stream->id(), core::Speaker::client,
                                           std::string_view(head).substr(0, head.size() - 4));

@@ -35,6 +35,9 @@ struct Options {
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds io_timeout{30000};  // no byte moving for this long
     bool keep_alive = true;
+    // `layer7 get --rtt`: a delay per round trip — TCP set-up, TLS handshake, each request and its
+    // response — so loopback shows what a distant server costs (no root or netem needed).
+    std::chrono::milliseconds emulated_rtt{0};
     std::size_t max_idle_per_origin = 8;
     h1::ParserLimits limits;
 };
@@ -108,6 +111,8 @@ private:
     core::awaitable<std::optional<Failure>> write_request(Connection& c, const std::string& head, Body body,
                                                           bool chunked, bool& pulled);
     std::string pool_key(const Url& url) const;
+    // Waits one emulated round trip (Options::emulated_rtt); at once when there is none.
+    core::awaitable<void> round_trip() const;
     // Takes back a connection whose response was read to its end.
     void pool(const std::string& key, std::unique_ptr<Connection> c);
 

@@ -3,6 +3,8 @@
 
 #include "http/message/cookie.hpp"
 #include "http/message/form.hpp"
+#include "http/message/token.hpp"
+#include "http/server/form_data.hpp"
 
 namespace layer7::http {
 
@@ -33,9 +35,41 @@ std::string field_table(const FormFields& fields)
     return out + "</table>\n";
 }
 
+// The first bytes of an uploaded part as text: printable ASCII as is, other bytes as \xNN.
+std::string shown_bytes(std::string_view bytes)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) {
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out += "\\x";
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+    }
+    return escape(out);
+}
+
+constexpr std::size_t first_bytes_shown = 64;
+
+std::string parts_table(const std::vector<FormPart>& parts)
+{
+    std::string out = "<table>\n<tr><th>name</th><th>filename</th><th>content type</th><th>size</th>"
+                      "<th>first bytes</th></tr>\n";
+    for (const auto& p : parts)
+        out += "<tr><td>" + escape(p.head.name) + "</td><td>" + (p.head.filename ? escape(*p.head.filename) : "") +
+               "</td><td>" + escape(p.head.content_type) + "</td><td>" + std::to_string(p.size) + "</td><td><code>" +
+               shown_bytes(std::string_view(p.first_bytes).substr(0, first_bytes_shown)) +
+               (p.size > first_bytes_shown ? "…" : "") + "</code></td></tr>\n";
+    return out + "</table>\n";
+}
+
 }  // namespace
 
-Reply echo_page(const Request& request, std::string_view query, std::string_view body)
+Reply echo_page(const Request& request, std::string_view query, std::string_view body,
+                const std::vector<FormPart>* parts)
 {
     std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>echo</title></head><body>\n";
     html += "<h1>" + escape(request.method.name()) + " /echo</h1>\n";
@@ -50,7 +84,14 @@ Reply echo_page(const Request& request, std::string_view query, std::string_view
         return error_reply(Status::bad_request);
     if (request.method == MethodId::post) {
         const auto type = request.fields.get("Content-Type").value_or("");
-        if (type.starts_with("application/x-www-form-urlencoded")) {
+        if (parts) {
+            FormFields fields;  // the parts without a file name are plain fields
+            for (const auto& p : *parts)
+                if (!p.head.filename)
+                    fields.emplace_back(p.head.name, p.first_bytes + (p.size > p.first_bytes.size() ? "…" : ""));
+            html += "<h2>Body (multipart/form-data)</h2>\n<p>" + std::to_string(parts->size()) + " parts</p>\n" +
+                    field_table(fields) + parts_table(*parts);
+        } else if (type.starts_with("application/x-www-form-urlencoded")) {
             if (!show("Body (application/x-www-form-urlencoded)", body))
                 return error_reply(Status::bad_request);
         } else {
@@ -109,6 +150,15 @@ core::awaitable<Outcome> EchoHandler::handle(Exchange& exchange)
 {
     if (exchange.request.method != MethodId::post)
         co_return std::move(*handle_now(exchange.request, exchange.context));
+    const auto type = exchange.request.fields.get("Content-Type").value_or("");
+    if (auto boundary = form_data_boundary(type)) {
+        auto parts = co_await read_form_data(exchange.body, std::move(*boundary), max_body_, max_field_shown);
+        if (!parts)
+            co_return text_reply(parts.error().status, "multipart/form-data: " + parts.error().reason + "\n");
+        co_return echo_page(exchange.request, exchange.context.query, {}, &parts.value());
+    }
+    if (iequals(trim_ows(type.substr(0, type.find(';'))), "multipart/form-data"))
+        co_return text_reply(Status::bad_request, "multipart/form-data: no valid boundary parameter\n");
     std::string body;
     if (auto ec = co_await read_body(exchange.body, body, max_body_))
         co_return body_error_reply(ec);

@@ -12,6 +12,7 @@
 #include "core/fs/temporaries.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
+#include "core/net/tls_config.hpp"
 #include "core/runtime/runtime.hpp"
 #include "http/server/connection.hpp"
 #include "http/server/builtin.hpp"
@@ -48,6 +49,7 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir, std::vec
     s.require_directory("root", c.root);
     s.require_readable_file("tls_cert", c.tls_cert);
     s.require_readable_file("tls_key", c.tls_key);
+    c.tls_ciphers = core::parse_tls_ciphers(s);
     c.access_log = s.string("access_log", c.access_log);
     c.site.writable = s.boolean("writable", c.site.writable);
     c.site.gzip = s.boolean("gzip", c.site.gzip);
@@ -218,7 +220,7 @@ public:
                     key = files.key;
                     dev_ca = std::filesystem::absolute(cert).lexically_normal().string();  // self-signed: its own CA
                 }
-                tls_ = core::make_server_tls(cert, key);
+                tls_ = core::make_server_tls(cert, key, config_.tls_ciphers);
                 core::offer_alpn(*tls_, config_.h2);
             } catch (const std::exception& e) {
                 throw core::StartError(std::string("http: ") + e.what());

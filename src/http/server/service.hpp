@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/config/config.hpp"
+#include "core/net/tls.hpp"
 #include "core/service.hpp"
 #include "http/server/handler.hpp"
 #include "http/server/site.hpp"
@@ -52,6 +53,7 @@ struct ServerConfig {
     std::optional<core::HostPort> tls_listen;       // HTTPS; with tls_cert/tls_key or a dev certificate
     std::string root;                               // empty: DATA/www with the generated demo site
     std::string tls_cert, tls_key;                  // empty: a self-signed dev certificate under DATA/tls
+    core::TlsCiphers tls_ciphers;                   // tls_ciphers, tls13_ciphersuites
     std::string access_log;                         // "" off, "-" stdout, else a file
     std::string data_dir = "./layer7-data";
     SiteOptions site;

@@ -14,6 +14,7 @@
 
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
+#include "core/net/tls_config.hpp"
 #include "core/runtime/runtime.hpp"
 #include "core/users/users.hpp"
 #include "mail/delivery/local.hpp"
@@ -153,7 +154,7 @@ public:
                     cert = files.cert;
                     key = files.key;
                 }
-                context_.tls = core::make_server_tls(cert, key);
+                context_.tls = core::make_server_tls(cert, key, c.tls_ciphers);
             }
         } catch (const std::exception& e) {
             throw core::StartError(std::string("smtp: ") + e.what());
@@ -354,6 +355,7 @@ Config parse_config(core::Section s, const std::string& data_dir)
     s.require_readable_file("users", c.users_file);
     s.require_readable_file("tls_cert", c.tls_cert);
     s.require_readable_file("tls_key", c.tls_key);
+    c.tls_ciphers = core::parse_tls_ciphers(s);
     c.trusted_networks = s.strings("trusted_networks", c.trusted_networks);
     for (const auto& n : c.trusted_networks)
         if (!valid_network(n))
@@ -363,6 +365,8 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.auth_failure_delay = std::chrono::milliseconds(s.integer("auth_failure_delay_ms", 2000, 0, 60000));
     c.io_threads = static_cast<std::size_t>(s.integer("io_threads", 16, 1, 256));
     c.demo_users = s.boolean("demo_users", c.demo_users);
+    if (c.enabled && c.demo_users)
+        s.will_create(c.users_path());  // start() writes it before POP3 and IMAP start
     for (auto& r : s.sections("route")) {
         const std::string domain = r.string("domain", "");
         auto hop = core::parse_host_port(r.string("next_hop", ""), 25);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config/config.hpp"
+#include "core/net/tls.hpp"
 #include "core/service.hpp"
 #include "mail/delivery/backoff.hpp"
 #include "mail/delivery/route.hpp"
@@ -28,6 +29,7 @@ struct Config {
     std::string queue_dir;   // empty: DATA/queue
     bool tls = true;         // STARTTLS with tls_cert/tls_key, or a dev certificate under DATA/tls
     std::string tls_cert, tls_key;
+    core::TlsCiphers tls_ciphers;  // tls_ciphers, tls13_ciphersuites
     std::vector<std::string> trusted_networks;  // CIDRs that may relay without AUTH (Postfix mynetworks)
     std::size_t max_message_bytes = 32u << 20;  // SIZE (RFC 1870)
     std::size_t max_recipients = 100;           // RFC 5321 §4.5.3.1.8

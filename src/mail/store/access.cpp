@@ -1,9 +1,12 @@
 // The mail access services' shared parts: see access.hpp.
 #include "mail/store/access.hpp"
 
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include "core/net/tls.hpp"
+#include "core/net/tls_config.hpp"
 #include "core/service.hpp"
 #include "core/users/users.hpp"
 #include "mail/store/accounts.hpp"
@@ -22,9 +25,11 @@ void parse_access_config(core::Section& s, AccessConfig& c, const std::string& d
     c.tls_key = s.string("tls_key", c.tls_key);
     if (c.tls_cert.empty() != c.tls_key.empty())
         s.error("tls_cert", "tls_cert and tls_key go together");
-    s.require_readable_file("users", c.users_file);
+    if (c.enabled)  // the default DATA/users too: without users, every login fails
+        s.require_readable_file("users", c.users_path());
     s.require_readable_file("tls_cert", c.tls_cert);
     s.require_readable_file("tls_key", c.tls_key);
+    c.tls_ciphers = core::parse_tls_ciphers(s);
     c.plaintext_auth = s.boolean("plaintext_auth", c.plaintext_auth);
     c.max_auth_failures = static_cast<std::size_t>(s.integer("max_auth_failures", 3, 1, 100));
     c.auth_failure_delay = std::chrono::milliseconds(s.integer("auth_failure_delay_ms", 1000, 0, 60000));
@@ -41,11 +46,16 @@ std::shared_ptr<asio::ssl::context> start_access(const AccessConfig& c, std::str
                 cert = files.cert;
                 key = files.key;
             }
-            tls = core::make_server_tls(cert, key);
+            tls = core::make_server_tls(cert, key, c.tls_ciphers);
         } catch (const std::exception& e) {
             throw core::StartError(std::string(service) + ": TLS: " + e.what());
         }
     }
+    // Users::load takes a missing file for an empty list (SMTP and `user add` want that); a mail
+    // access service without one would only refuse every login, silently.
+    if (::access(c.users_path().c_str(), F_OK) != 0)
+        throw core::StartError(std::string(service) + ": no users file " + c.users_path() +
+                               " (create it with `layer7 user add NAME --users " + c.users_path() + "`, or pass --users FILE)");
     if (auto users = core::Users::load(c.users_path()); !users)
         throw core::StartError(std::string(service) + ": " + users.error());
     return tls;

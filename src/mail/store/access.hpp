@@ -11,6 +11,7 @@
 #include <asio/ssl/context.hpp>
 
 #include "core/config/config.hpp"
+#include "core/net/tls.hpp"
 
 namespace layer7::mail {
 
@@ -22,6 +23,7 @@ struct AccessConfig {
     std::string domain = "localhost";  // the domain of users-file lines without domain=
     bool tls = true;                   // offer STLS / STARTTLS
     std::string tls_cert, tls_key;     // empty: a self-signed dev certificate under DATA/tls
+    core::TlsCiphers tls_ciphers;      // tls_ciphers, tls13_ciphersuites
     bool plaintext_auth = false;       // passwords without TLS from non-loopback peers
     std::size_t max_auth_failures = 3;
     std::chrono::milliseconds auth_failure_delay{1000};

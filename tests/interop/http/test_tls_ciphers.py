@@ -1,12 +1,16 @@
 """Issue 20: TLS 1.2 offers only ECDHE with AES-GCM or ChaCha20-Poly1305 — no CBC, no static RSA —
 checked with openssl s_client against `layer7 http serve` with an RSA certificate (so that RSA key
-exchange would otherwise be possible)."""
+exchange would otherwise be possible). The suites follow the config when it asks: `tls_ciphers`
+("modern", the default, or an OpenSSL cipher list) and `tls13_ciphersuites` in a service's section;
+`layer7 config check` reports a list OpenSSL refuses."""
 import shutil
 import subprocess
 
 import pytest
 
-from conftest import free_port
+from conftest import free_port, layer7_bin, run
+
+CBC = "ECDHE-RSA-AES128-SHA"
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +43,56 @@ def test_tls12_refuses_cbc_and_static_rsa(layer7, tmp_path, rsa_cert):
         assert ok and aead in out, out
     ok, out = handshake(port, "-tls1_3")
     assert ok and "TLSv1.3" in out, out
+
+
+def https_config(tmp_path, rsa_cert, tls_port, extra=""):
+    cert, key = rsa_cert
+    conf = tmp_path / "https.toml"
+    conf.write_text(f'[http]\nroot = "{tmp_path}"\nlisten = "127.0.0.1:{free_port()}"\n'
+                    f'tls_listen = "127.0.0.1:{tls_port}"\ntls_cert = "{cert}"\ntls_key = "{key}"\n{extra}')
+    return conf
+
+
+def test_cbc_is_refused_by_default(layer7, tmp_path, rsa_cert):
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not installed")
+    port = free_port()
+    layer7("--data", str(tmp_path / "data"), "up", "--config", str(https_config(tmp_path, rsa_cert, port)))
+    ok, out = handshake(port, "-tls1_2", "-cipher", CBC)
+    assert not ok, out
+    ok, out = handshake(port, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256")
+    assert ok, out
+
+
+def test_cbc_is_accepted_when_the_config_asks(layer7, tmp_path, rsa_cert):
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not installed")
+    port = free_port()
+    conf = https_config(tmp_path, rsa_cert, port, 'tls_ciphers = "DEFAULT"\n'
+                                                  'tls13_ciphersuites = "TLS_CHACHA20_POLY1305_SHA256"\n')
+    layer7("--data", str(tmp_path / "data"), "up", "--config", str(conf))
+    ok, out = handshake(port, "-tls1_2", "-cipher", CBC)
+    assert ok and CBC in out, out
+    ok, out = handshake(port, "-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384")
+    assert not ok, out
+    ok, out = handshake(port, "-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")
+    assert ok and "TLS_CHACHA20_POLY1305_SHA256" in out, out
+
+
+def test_config_check_reports_cipher_lists_openssl_refuses(tmp_path, rsa_cert):
+    bad = https_config(tmp_path, rsa_cert, free_port(), 'tls_ciphers = "NO-SUCH-CIPHER"\n'
+                                                        'tls13_ciphersuites = "TLS_NOPE"\n')
+    r = run([layer7_bin(), "config", "check", str(bad)])
+    assert r.returncode == 2, r.stdout + r.stderr
+    out = r.stdout + r.stderr
+    assert "http.tls_ciphers: TLS 1.2 cipher list 'NO-SUCH-CIPHER'" in out, out
+    # every TLS-speaking section knows the keys
+    good = tmp_path / "all.toml"
+    good.write_text(f'[runtime]\ndata = "{tmp_path}"\n'
+                    '[smtp]\ntls_ciphers = "modern"\n[ftp]\ntls_ciphers = "HIGH:!aNULL"\n'
+                    f'root = "{tmp_path}"\n[imap]\ntls13_ciphersuites = "TLS_AES_128_GCM_SHA256"\n'
+                    '[pop3]\ntls_ciphers = "DEFAULT"\n'
+                    )
+    (tmp_path / "users").write_text("")
+    r = run([layer7_bin(), "config", "check", str(good)])
+    assert r.returncode == 0, r.stdout + r.stderr
