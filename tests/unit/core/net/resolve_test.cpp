@@ -37,7 +37,7 @@ Resolved resolve(const HostPort& hp, NameService* names)
 
 class Resolve : public ::testing::Test {
 protected:
-    void SetUp() override { use_hosts(HostsTable({{"10.1.2.3", {"www.someschool.edu"}}})); }
+    void SetUp() override { use_hosts(HostsTable(std::vector<HostsEntry>{{"10.1.2.3", {"www.someschool.edu"}}})); }
     void TearDown() override { use_hosts({}); }
     FakeNames names;
 };
