@@ -125,6 +125,9 @@ service anvil {
   chroot =
 }
 default_client_limit = 2000
+protocol imap {
+  mail_max_userip_connections = 10000
+}
 CONF
 restore dovecot
 $(server_pin) /usr/sbin/dovecot -F -c "$work/dovecot/dovecot.conf" >"$work/dovecot.out" 2>&1 &
