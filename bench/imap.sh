@@ -125,6 +125,9 @@ service anvil {
   chroot =
 }
 default_client_limit = 2000
+protocol imap {
+  mail_max_userip_connections = 10000
+}
 CONF
 restore dovecot
 $(server_pin) /usr/sbin/dovecot -F -c "$work/dovecot/dovecot.conf" >"$work/dovecot.out" 2>&1 &
@@ -135,22 +138,6 @@ for s in layer7 dovecot; do
 done
 echo "layer7 $("$layer7" --version 2>/dev/null | head -1) ($WORKERS worker threads); $(/usr/sbin/dovecot --version | head -1 | sed 's/^/Dovecot /'); $(pin_note)"
 
-# A server's CPU ticks: the process and, recursively, its live children (Dovecot forks per session;
-# an exited child's time is in its parent's cutime).
-ticks_all() {
-    local stat rest
-    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
-    rest="${stat##*) }"
-    awk '{ print $12 + $13 + $14 + $15 }' <<<"$rest"
-}
-tree_ticks() {
-    local total c
-    total="$(ticks_all "$1")"
-    for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-        total=$((total + $(tree_ticks "$c")))
-    done
-    echo "$total"
-}
 tree_rss_kb() {
     local total c
     total="$(awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0)"

@@ -76,7 +76,7 @@ def session(host, port, user, password):
     bodies = c.command("FETCH 1:* BODY[]")
     c.command('SEARCH SUBJECT "message 5"')
     c.command("SEARCH UNSEEN")
-    c.command("STORE 1:100 +FLAGS (\\Flagged \\Deleted)")
+    c.command(f"STORE 1:{min(100, n)} +FLAGS (\\Flagged \\Deleted)")
     c.command("EXPUNGE")
     c.command("LOGOUT")
     c.sock.close()

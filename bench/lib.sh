@@ -11,6 +11,23 @@ cpu_ticks() {
     awk '{ print $12 + $13 }' <<<"$rest"
 }
 
+# utime + stime + cutime + cstime of PID (a server's reaped children count: Postfix, Dovecot).
+ticks_all() {
+    local stat rest
+    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
+    rest="${stat##*) }"
+    awk '{ print $12 + $13 + $14 + $15 }' <<<"$rest"
+}
+# A server's CPU ticks: the process and, recursively, its live children.
+tree_ticks() {
+    local total c
+    total="$(ticks_all "$1")"
+    for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+        total=$((total + $(tree_ticks "$c")))
+    done
+    echo "$total"
+}
+
 # Ticks per second, to turn ticks into seconds.
 clock_ticks() { getconf CLK_TCK; }
 

@@ -38,22 +38,6 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# utime + stime + cutime + cstime: Postfix's short-lived children are reaped by master (cutime).
-ticks_all() {
-    local stat rest
-    stat="$(cat "/proc/$1/stat" 2>/dev/null)" || { echo 0; return; }
-    rest="${stat##*) }"
-    awk '{ print $12 + $13 + $14 + $15 }' <<<"$rest"
-}
-# A server's CPU ticks: the process and, recursively, its live children.
-tree_ticks() {
-    local total c
-    total="$(ticks_all "$1")"
-    for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-        total=$((total + $(tree_ticks "$c")))
-    done
-    echo "$total"
-}
 
 # ---------------------------------------------------------------- layer7
 start_layer7() {

@@ -263,7 +263,9 @@ WebMail::WebMail(Config config)
     access_.users_file = config_.users_file;
     access_.domain = config_.domain;
     dummy_hash_ = core::hash_password("layer7-no-such-user");
-    Spool check(config_.queue_path());  // creates the spool now (a start-up error, not a send error)
+    // Made once, at start: Spool's constructor clears dead temporaries, which must not happen
+    // while the SMTP service writes into the same spool.
+    spool_ = std::make_unique<Spool>(config_.queue_path());
 }
 
 WebMail::~WebMail() = default;
@@ -450,8 +452,9 @@ Frame WebMail::frame(Request& r, std::string folder)
 }
 
 Summary WebMail::summary_of(imap::StoreAccount& account, const std::string& folder, std::uint32_t uid,
-                            const std::string& key, const std::string& flags, std::uint64_t size)
+                            const std::string& unique, const std::string& flags, std::uint64_t size)
 {
+    const std::string key = account.folder_path(folder) + "/" + unique;  // one user's file, not a name alike
     {
         std::lock_guard lock(mutex_);
         if (auto it = summaries_.find(key); it != summaries_.end()) {
@@ -461,7 +464,7 @@ Summary WebMail::summary_of(imap::StoreAccount& account, const std::string& fold
             return s;
         }
     }
-    const imap::MessageRef ref{uid, flags, size, key};
+    const imap::MessageRef ref{uid, flags, size, unique};
     const auto bytes = account.read(folder, ref);
     Summary s = summarize(bytes.value_or(""), uid, flags, account.internal_date(folder, ref), size);
     std::lock_guard lock(mutex_);
@@ -662,7 +665,7 @@ http::Reply WebMail::send(Request& r)
     TraceInfo trace{"webmail", "", r.peer, config_.hostname, envelope.protocol, "", "", r.now, 0};
     envelope.body = build_received(trace) + *message;
     const auto arrival = r.now.time_since_epoch().count();
-    auto id = Spool(config_.queue_path()).store(envelope, arrival);
+    auto id = spool_->store(envelope, arrival);
     if (!id) {
         spdlog::error("webmail: cannot queue mail from {}: {}", envelope.mail_from, id.error().message());
         v.error = "The message could not be queued; try again.";

@@ -18,6 +18,9 @@
 namespace layer7::imap {
 class StoreAccount;
 }
+namespace layer7::mail {
+class Spool;
+}
 
 namespace layer7::mail::web {
 
@@ -49,13 +52,14 @@ private:
     http::Reply state(Request& r);
 
     Frame frame(Request& r, std::string folder);
-    // The summary of one message, cached by its file's unique name (messages never change).
+    // The summary of one message, cached by its folder and file's unique name (messages never change).
     Summary summary_of(imap::StoreAccount& account, const std::string& folder, std::uint32_t uid,
-                       const std::string& key, const std::string& flags, std::uint64_t size);
+                       const std::string& unique, const std::string& flags, std::uint64_t size);
 
     Config config_;
     AccessConfig access_;  // the users file and domain, for check_login
     std::string dummy_hash_;
+    std::unique_ptr<Spool> spool_;  // the SMTP service's spool directory
     std::mutex mutex_;     // guards sessions_, throttle_ and summaries_ (handlers run on every worker)
     SessionStore sessions_;
     LoginThrottle throttle_;

@@ -48,7 +48,7 @@ std::string when(std::int64_t seconds)
     const auto day = floor<days>(t);
     const year_month_day ymd{day};
     const hh_mm_ss hms{t - day};
-    char out[32];
+    char out[96];  // room for any value the types allow, so -Wformat-truncation can prove it fits
     std::snprintf(out, sizeof out, "%04d-%02u-%02u %02ld:%02ld", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()));

@@ -6,18 +6,16 @@ import mailbox
 import os
 import pathlib
 import shutil
-import subprocess
 import sys
 import tempfile
-import textwrap
 
 import pytest
 
-from conftest import free_port, layer7_bin, run, wait_tcp
+from conftest import free_port, layer7_bin, run
 from imapkit import DOMAIN, HOST, add_user, maildir_of, message, put_messages, start_imap
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mail"))
-from test_fetch import dovecot_identities, DOVECOT  # noqa: E402  (the POP3 tests' Dovecot set-up)
+from test_fetch import start_dovecot  # noqa: E402  (the POP3 tests' Dovecot set-up)
 
 MULTIPART = ("From: Alice <alice@crepes.fr>\nTo: bob@hamburger.edu\nSubject: =?utf-8?q?Cr=C3=AApes?= {5}\n"
              "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain; charset=utf-8\n\n"
@@ -111,71 +109,16 @@ def test_pop3_list_and_read_use_the_same_display(tmp_path, layer7):
     assert len(mailbox.Maildir(str(maildir_of(data)), factory=None)) == 2  # nothing deleted
 
 
-def start_dovecot_imap(base, maildir_root):
-    ids = dovecot_identities()
-    if not DOVECOT or not ids or not os.path.exists("/usr/lib/dovecot/imap"):
-        return None, None
-    login_user, internal_user, internal_group, uid, gid = ids
-    port = free_port()
-    (base / "passwd").write_text("bob:{PLAIN}hungry\n")
-    conf = base / "dovecot.conf"
-    conf.write_text(textwrap.dedent(f"""\
-        base_dir = {base}/run
-        state_dir = {base}/state
-        log_path = {base}/log
-        instance_name = layer7-imap-test-{port}
-        protocols = imap
-        listen = 127.0.0.1
-        ssl = no
-        disable_plaintext_auth = no
-        auth_mechanisms = plain
-        default_internal_user = {internal_user}
-        default_internal_group = {internal_group}
-        default_login_user = {login_user}
-        first_valid_uid = {min(uid, 1)}
-        first_valid_gid = 0
-        mail_location = maildir:{maildir_root}/%u
-        namespace inbox {{
-          inbox = yes
-          separator = /
-          mailbox Junk {{
-            auto = create
-            special_use = \\Junk
-          }}
-        }}
-        passdb {{
-          driver = passwd-file
-          args = {base}/passwd
-        }}
-        userdb {{
-          driver = static
-          args = uid={uid} gid={gid} home={maildir_root}/%u
-        }}
-        service imap-login {{
-          chroot =
-          inet_listener imap {{
-            address = 127.0.0.1
-            port = {port}
-          }}
-          inet_listener imaps {{
-            port = 0
-          }}
-        }}
-        service anvil {{
-          chroot =
-        }}
-        """))
-    for path, _, names in os.walk(base):
-        for p in [path] + [os.path.join(path, n) for n in names]:
-            os.chown(p, uid, gid)
-    proc = subprocess.Popen([DOVECOT, "-F", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        wait_tcp("127.0.0.1", port, deadline=10)
-    except TimeoutError:
-        proc.kill()
-        proc.wait()
-        return None, None
-    return proc, port
+# Dovecot's IMAP with a Junk folder (the POP3 tests' starter with an inbox namespace).
+JUNK = """namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Junk {
+    auto = create
+    special_use = \\Junk
+  }
+}
+"""
 
 
 @pytest.fixture
@@ -188,7 +131,7 @@ def dovecot(tmp_path):
     box = mailbox.Maildir(str(root / "bob"), create=True)
     for m in (message(1), message(2, body="the secret word is crepes"), MULTIPART):
         box.add(m.encode())
-    proc, port = start_dovecot_imap(base, root)
+    proc, port = (None, None) if not os.path.exists("/usr/lib/dovecot/imap") else start_dovecot(base, root, "imap", JUNK)
     if not proc:
         log = base / "log"
         shutil.rmtree(base, ignore_errors=True)

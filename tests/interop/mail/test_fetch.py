@@ -174,8 +174,9 @@ def dovecot_identities():
     return login, internal, grp.getgrgid(pwd.getpwnam(internal).pw_gid).gr_name, mail.pw_uid, mail.pw_gid
 
 
-def start_dovecot(base, maildir_root):
-    """Dovecot's POP3 on loopback in the foreground with a throw-away config; None if it won't start."""
+def start_dovecot(base, maildir_root, protocol="pop3", extra=""):
+    """Dovecot's POP3 (or IMAP) on loopback in the foreground with a throw-away config and `extra`
+    lines; (None, None) if it won't start."""
     ids = dovecot_identities()
     if not DOVECOT or not ids:
         return None, None
@@ -189,7 +190,7 @@ def start_dovecot(base, maildir_root):
         state_dir = {base}/state
         log_path = {base}/log
         instance_name = layer7-test-{port}
-        protocols = pop3
+        protocols = {protocol}
         listen = 127.0.0.1
         ssl = no
         disable_plaintext_auth = no
@@ -208,20 +209,20 @@ def start_dovecot(base, maildir_root):
           driver = static
           args = uid={uid} gid={gid} home={maildir_root}/%u
         }}
-        service pop3-login {{
+        service {protocol}-login {{
           chroot =
-          inet_listener pop3 {{
+          inet_listener {protocol} {{
             address = 127.0.0.1
             port = {port}
           }}
-          inet_listener pop3s {{
+          inet_listener {protocol}s {{
             port = 0
           }}
         }}
         service anvil {{
           chroot =
         }}
-        """))
+        """) + extra)
     for path, _, names in os.walk(base):
         for p in [path] + [os.path.join(path, n) for n in names]:
             os.chown(p, uid, gid)
