@@ -21,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The player page. ?mpd=URL plays another presentation; ?report=URL&seconds=N PUTs what the
+// The player page. ?mpd=URL plays another presentation (?delay=S behind a live edge); ?report=URL&seconds=N PUTs what the
 // player saw (playback time, stalls, qualities, errors) as JSON to URL after N s of playback, which
 // is how the interop tests read it from a headless browser.
 constexpr std::string_view page = R"html(<!DOCTYPE html>
@@ -60,6 +60,9 @@ constexpr std::string_view page = R"html(<!DOCTYPE html>
         const info = player.getBitrateInfoListFor("video")[e.newQuality];
         if (info) { account(); kbps = Math.round(info.bitrate / 1000); stats.bitrates.push(kbps); }
       });
+      // Live: stay ?delay= seconds (default 4) behind the edge; ffmpeg suggests 1 s, which with
+      // 1 s segments leaves no room for a late segment.
+      player.updateSettings({streaming: {delay: {liveDelay: Number(params.get("delay") || 4)}}});
       player.initialize(video, mpd, true);
     }
     // A stall is the video waiting for data after playback began (what a viewer notices).

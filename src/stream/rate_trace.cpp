@@ -47,16 +47,17 @@ core::Result<RateTrace, std::string> RateTrace::parse(std::string_view text)
         if (line.empty())
             continue;
         const auto gap = line.find_first_of(" \t");
-        const auto from = number(line.substr(0, gap));
-        const auto kbps = gap == std::string_view::npos ? std::nullopt : number(trim(line.substr(gap)));
+        // -1: missing or not a number (number() takes no negatives)
+        const double from = number(line.substr(0, gap)).value_or(-1);
+        const double kbps = gap == std::string_view::npos ? -1 : number(trim(line.substr(gap))).value_or(-1);
         const auto where = "line " + std::to_string(line_no) + ": ";
-        if (!from || !kbps || *kbps <= 0)
+        if (from < 0 || kbps <= 0)
             return core::fail(where + "expected \"SECONDS KBIT/S\" with a positive rate");
-        if (!t.steps_.empty() && *from <= t.steps_.back().from)
+        if (!t.steps_.empty() && from <= t.steps_.back().from)
             return core::fail(where + "times must increase");
         if (t.steps_.size() >= max_steps)
             return core::fail(where + "more than " + std::to_string(max_steps) + " steps");
-        t.steps_.push_back({*from, *kbps});
+        t.steps_.push_back({from, kbps});
     }
     if (t.steps_.empty())
         return core::fail(std::string("no \"SECONDS KBIT/S\" lines"));

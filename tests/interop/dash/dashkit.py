@@ -96,11 +96,11 @@ def summary(stdout):
 
 @pytest.fixture(scope="session")
 def vod(tmp_path_factory):
-    """A 24 s test pattern in 2 s segments, three renditions and audio (made once)."""
+    """A 24 s test pattern in 1 s segments, three renditions and audio (made once)."""
     if FFMPEG is None:
         pytest.skip("ffmpeg not installed")
     out = tmp_path_factory.mktemp("vod") / "tp"
-    r = make(out, "--test-pattern", "24", "--segment", "2")
+    r = make(out, "--test-pattern", "24", "--segment", "1")
     assert r.returncode == 0, r.stderr
     return out
 

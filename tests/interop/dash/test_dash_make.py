@@ -19,7 +19,7 @@ def test_make_writes_three_renditions_with_a_number_template(vod):
     assert "$Number%05d$" in mpd and "SegmentTemplate" in mpd
     for rep, _ in video:
         assert (vod / f"init-stream{rep}.m4s").exists()
-        assert len(list(vod.glob(f"chunk-stream{rep}-*.m4s"))) == 12  # 24 s in 2 s segments
+        assert len(list(vod.glob(f"chunk-stream{rep}-*.m4s"))) == 24  # 24 s in 1 s segments
 
 
 def test_ffprobe_reads_our_mpd_over_http(vod_server):
