@@ -28,11 +28,11 @@ struct Target {
 // OPTIONS alone may use "*" (RFC 9112 §3.2.3, §3.2.4). Rejects bytes outside RFC 3986.
 std::optional<Target> parse_target(std::string_view raw, const Method& method);
 
-// An absolute http(s) (or rtsp) URL split for a client or proxy.
+// An absolute http(s) URL split for a client or proxy.
 struct Url {
     std::string scheme;          // lower-case
     std::string host;            // IPv6 without brackets
-    std::uint16_t port = 0;      // explicit or the scheme default (80/443; rtsp 554)
+    std::uint16_t port = 0;      // explicit or the scheme default (80/443)
     std::string path_and_query;  // "/" at least; fragment dropped
 };
 std::optional<Url> parse_url(std::string_view url);
