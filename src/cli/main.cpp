@@ -29,7 +29,8 @@ int main(int argc, char** argv)
             g.trace = true;
             layer7::core::show_trace_secrets(true);
         },
-        "--trace with passwords shown (--trace masks them as ****)");
+        "--trace with passwords shown (--trace masks them as ****)")
+        ->trigger_on_parse();  // before any subcommand callback, which may run as soon as it is parsed
     app.add_option("--log-level", g.log_level, "trace, debug, info, warn, error, off");
     app.add_option("--threads", g.threads, "Worker threads (default: one per core)");
     app.add_option("--data", g.data, "State directory (default ./layer7-data)");
