@@ -35,14 +35,14 @@ Resolved resolve(const HostPort& hp, NameService* names)
     return out;
 }
 
-class Resolve : public ::testing::Test {
+class NameOrder : public ::testing::Test {
 protected:
     void SetUp() override { use_hosts(HostsTable(std::vector<HostsEntry>{{"10.1.2.3", {"www.someschool.edu"}}})); }
     void TearDown() override { use_hosts({}); }
     FakeNames names;
 };
 
-TEST_F(Resolve, ANameServiceAnswersWhatTheHostsFileDoesNotKnow)
+TEST_F(NameOrder, ANameServiceAnswersWhatTheHostsFileDoesNotKnow)
 {
     auto [ec, endpoints] = resolve({"www.hamburger.edu", 8080}, &names);
     ASSERT_FALSE(ec);
@@ -51,7 +51,7 @@ TEST_F(Resolve, ANameServiceAnswersWhatTheHostsFileDoesNotKnow)
     EXPECT_EQ(names.asked, std::vector<std::string>{"www.hamburger.edu"});
 }
 
-TEST_F(Resolve, TheHostsFileAndLiteralsComeFirst)
+TEST_F(NameOrder, TheHostsFileAndLiteralsComeFirst)
 {
     auto [ec, endpoints] = resolve({"www.someschool.edu", 80}, &names);
     ASSERT_FALSE(ec);
@@ -62,7 +62,7 @@ TEST_F(Resolve, TheHostsFileAndLiteralsComeFirst)
     EXPECT_TRUE(names.asked.empty());
 }
 
-TEST_F(Resolve, TheNameServicesNoIsFinal)
+TEST_F(NameOrder, TheNameServicesNoIsFinal)
 {
     // No second try with the system resolver: "localhost" would resolve there.
     auto [ec, endpoints] = resolve({"nowhere.localhost", 80}, &names);
