@@ -34,9 +34,8 @@ core::awaitable<std::pair<std::string, Reply>> Client::read_reply()
 
 core::awaitable<std::pair<std::string, Reply>> Client::command(const std::string& line)
 {
-    // The password never reaches the trace.
-    core::Trace::instance().line(control_->id(), core::Speaker::client,
-                                 line.rfind("PASS ", 0) == 0 ? "PASS ****" : line);
+    // The trace masks PASS itself unless --trace-secrets is given (core/trace/secret_mask).
+    core::Trace::instance().line(control_->id(), core::Speaker::client, line);
     const std::string wire = line + "\r\n";
     if (auto ec = co_await control_->write(wire, false))
         co_return std::pair{"control connection: " + ec.message(), Reply{}};
