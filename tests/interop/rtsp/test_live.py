@@ -1,8 +1,11 @@
 """Publishing and reading live: ffmpeg publishes a test pattern (ANNOUNCE/RECORD over UDP and TCP),
 ffprobe, ffmpeg, GStreamer and our own player read it, two at once; a publisher that vanishes ends
 its readers."""
+import re
+import select
 import signal
 import subprocess
+import time
 
 from conftest import layer7_bin
 from rtsp_support import (ffprobe_streams, need, publish, start_server, stop, wait_published)
@@ -80,8 +83,17 @@ def test_a_vanishing_publisher_ends_its_readers(layer7):
     reader = subprocess.Popen([layer7_bin(), "rtsp", "play", url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
     server.wait_output("reads gone", 15)
+    # the reader has played frames (its once-a-second line says so) before the publisher goes
+    seen, deadline = [], time.monotonic() + 15
+    while time.monotonic() < deadline and reader.poll() is None:
+        ready, _, _ = select.select([reader.stdout], [], [], 1.0)
+        if ready:
+            seen.append(reader.stdout.readline())
+            if re.search(r"played [1-9]", seen[-1]):
+                break
+    assert seen and re.search(r"played [1-9]", seen[-1]), "".join(seen)
     publisher.send_signal(signal.SIGKILL)  # no TEARDOWN: the connection just drops
     publisher.wait()
     out, err = reader.communicate(timeout=20)
-    assert reader.returncode == 0, out + err
+    assert reader.returncode == 0, "".join(seen) + out + err
     server.wait_output("stopped publishing gone", 10)
