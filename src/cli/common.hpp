@@ -67,5 +67,6 @@ void add_proxy_commands(CLI::App& app, Globals& g);
 void add_torrent_commands(CLI::App& app, Globals& g);  // torrent make|info and tracker serve
 void add_ws_commands(CLI::App& app, Globals& g);
 void add_connect_commands(CLI::App& app, Globals& g);
+void add_rtsp_commands(CLI::App& app, Globals& g);  // rtsp serve|play
 
 }  // namespace layer7::cli

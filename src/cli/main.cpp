@@ -10,7 +10,6 @@
 #include "core/trace/secret_mask.hpp"
 
 namespace layer7::cli {
-void add_rtsp_commands(CLI::App& app, Globals& g);  // cmd_rtsp.cpp: rtsp serve|play
 }
 
 int main(int argc, char** argv)

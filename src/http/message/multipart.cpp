@@ -272,4 +272,41 @@ bool MultipartParser::header_line(std::string_view line)
     return true;
 }
 
+namespace {
+
+class FieldCollector final : public MultipartSink {
+public:
+    explicit FieldCollector(std::vector<FormField>& fields) : fields_(fields) {}
+    void on_part(const PartHead& head) override { fields_.push_back(FormField{head, {}}); }
+    void on_data(std::string_view bytes) override { fields_.back().data.append(bytes); }
+    void on_part_end() override {}
+
+private:
+    std::vector<FormField>& fields_;
+};
+
+}  // namespace
+
+std::optional<std::vector<FormField>> parse_form_fields(std::string_view content_type, std::string_view body,
+                                                        const MultipartLimits& limits)
+{
+    auto boundary = form_data_boundary(content_type);
+    if (!boundary)
+        return std::nullopt;
+    std::vector<FormField> fields;
+    FieldCollector collector(fields);
+    MultipartParser parser(std::move(*boundary), limits);
+    if (parser.feed(body, collector) != MultipartError::none || parser.finish() != MultipartError::none)
+        return std::nullopt;
+    return fields;
+}
+
+std::string_view form_value(const std::vector<FormField>& fields, std::string_view name)
+{
+    for (const auto& f : fields)
+        if (!f.is_file() && f.head.name == name)
+            return f.data;
+    return {};
+}
+
 }  // namespace layer7::http

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace layer7::http {
 
@@ -74,5 +75,19 @@ private:
     PartHead head_;
     bool has_disposition_ = false;
 };
+
+// A whole form body already in memory (a short form such as web mail's compose page): every part
+// with its content. nullopt when `content_type` is not multipart/form-data with a valid boundary or
+// the body is malformed or breaks a limit.
+struct FormField {
+    PartHead head;
+    std::string data;  // the bytes as sent (no transfer decoding: RFC 7578 §4.7)
+    bool is_file() const { return head.filename && !head.filename->empty(); }
+};
+std::optional<std::vector<FormField>> parse_form_fields(std::string_view content_type, std::string_view body,
+                                                        const MultipartLimits& limits = {});
+
+// The content of the first field called `name` that is not a file, or "".
+std::string_view form_value(const std::vector<FormField>& fields, std::string_view name);
 
 }  // namespace layer7::http

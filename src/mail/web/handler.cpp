@@ -10,6 +10,7 @@
 #include "core/users/users.hpp"
 #include "http/message/cookie.hpp"
 #include "http/message/form.hpp"
+#include "http/message/multipart.hpp"
 #include "mail/imap/store_account.hpp"
 #include "mail/message/address.hpp"
 #include "mail/message/encoded_word.hpp"
@@ -20,7 +21,6 @@
 #include "mail/queue/spool.hpp"
 #include "mail/store/accounts.hpp"
 #include "mail/store/store.hpp"
-#include "mail/web/form_data.hpp"
 #include "mail/web/pages.hpp"
 #include "mail/web/sanitizer.hpp"
 
@@ -607,17 +607,17 @@ http::Reply WebMail::compose(Request& r)
 
 http::Reply WebMail::send(Request& r)
 {
-    auto parts = parse_form_data(r.http.fields.get("Content-Type").value_or(""), r.body);
+    auto parts = http::parse_form_fields(r.http.fields.get("Content-Type").value_or(""), r.body);
     if (!parts)
         return http::text_reply(http::Status::bad_request, "expected multipart/form-data\n");
-    if (!same_token(form_value(*parts, "csrf"), r.session->csrf))
+    if (!same_token(http::form_value(*parts, "csrf"), r.session->csrf))
         return page(http::Status::forbidden, "<!DOCTYPE html><p>Missing or wrong form token.</p>\n");
     ComposeView v;
     v.frame = frame(r, "");
-    v.to = std::string(form_value(*parts, "to"));
-    v.cc = std::string(form_value(*parts, "cc"));
-    v.subject = std::string(form_value(*parts, "subject"));
-    v.text = std::string(form_value(*parts, "text"));
+    v.to = std::string(http::form_value(*parts, "to"));
+    v.cc = std::string(http::form_value(*parts, "cc"));
+    v.subject = std::string(http::form_value(*parts, "subject"));
+    v.text = std::string(http::form_value(*parts, "text"));
     bool to_ok = true, cc_ok = true;
     Draft d;
     d.from = Mailbox{"", r.session->user, r.session->domain};
@@ -635,11 +635,11 @@ http::Reply WebMail::send(Request& r)
         d.message_id = sessions_.token();
     }
     for (const auto& p : *parts)
-        if (p.name == "attach" && p.is_file())
-            d.attachments.push_back({p.filename, p.content_type, p.data});
-    if (const std::uint32_t fwd = to_uid(form_value(*parts, "fwd_uid")); fwd != 0) {
+        if (p.head.name == "attach" && p.is_file())
+            d.attachments.push_back({*p.head.filename, p.head.content_type, p.data});
+    if (const std::uint32_t fwd = to_uid(http::form_value(*parts, "fwd_uid")); fwd != 0) {
         auto account = open_account(config_, *r.session);
-        auto original = account ? load(*account, std::string(form_value(*parts, "fwd_f")), fwd) : nullptr;
+        auto original = account ? load(*account, std::string(http::form_value(*parts, "fwd_f")), fwd) : nullptr;
         if (original)
             for (const MimePart* p : original->leaves)
                 if (p->is_attachment())

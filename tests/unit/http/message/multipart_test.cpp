@@ -221,5 +221,45 @@ TEST(Multipart, SeventyCharacterBoundary)
     EXPECT_EQ(o.parts, std::vector<std::string>{"a|-|text/plain=" + std::string(69, '-')});
 }
 
+// A whole body in memory (web mail's compose form): fields and files, including a binary file
+// with CRLFs and a line that nearly is the boundary.
+TEST(FormFields, FieldsAndFilesOfAWholeBody)
+{
+    static constexpr char raw[] = "\x00\xff\r\n--Xy\r\n-XyZ\r\nend";
+    const std::string binary(raw, sizeof raw - 1);
+    const std::string body =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"to\"\r\n\r\nbob@hamburger.edu\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nline 1\r\nline 2\r\n\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"attach\"; filename=\"cr\xc3\xaape.bin\"\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n" + binary + "\r\n"
+        "--XyZ\r\nContent-Disposition: form-data; name=\"attach\"; filename=\"\"\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n\r\n--XyZ--\r\n";
+    auto fields = parse_form_fields("multipart/form-data; boundary=XyZ", body);
+    ASSERT_TRUE(fields);
+    ASSERT_EQ(fields->size(), 4u);
+    EXPECT_EQ(form_value(*fields, "to"), "bob@hamburger.edu");
+    EXPECT_EQ(form_value(*fields, "text"), "line 1\r\nline 2\r\n");
+    EXPECT_TRUE((*fields)[2].is_file());
+    EXPECT_EQ(*(*fields)[2].head.filename, "cr\xc3\xaape.bin");
+    EXPECT_EQ((*fields)[2].head.content_type, "application/octet-stream");
+    EXPECT_EQ((*fields)[2].data, binary);
+    EXPECT_FALSE((*fields)[3].is_file());  // no file chosen: an empty file name
+    EXPECT_EQ(form_value(*fields, "missing"), "");
+}
+
+TEST(FormFields, RefusesOtherTypesMalformedBodiesAndTooManyParts)
+{
+    EXPECT_FALSE(parse_form_fields("application/x-www-form-urlencoded", "a=b"));
+    EXPECT_FALSE(parse_form_fields("multipart/form-data", "--b\r\n"));  // no boundary
+    EXPECT_FALSE(parse_form_fields("multipart/form-data; boundary=b", "no delimiter here at all"));
+    EXPECT_FALSE(parse_form_fields("multipart/form-data; boundary=b", "--b\r\nX-Other: 1\r\n\r\nv\r\n--b--"));
+    std::string many;
+    for (int i = 0; i < 10; ++i)
+        many += "--b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n";
+    many += "--b--\r\n";
+    EXPECT_FALSE(parse_form_fields("multipart/form-data; boundary=b", many, {.max_parts = 9}));
+    EXPECT_TRUE(parse_form_fields("multipart/form-data; boundary=b", many, {.max_parts = 10}));
+}
+
 }  // namespace
 }  // namespace layer7::http
