@@ -11,7 +11,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -24,6 +23,7 @@
 #include "mail/delivery/blocking.hpp"
 #include "mail/delivery/dsn.hpp"
 #include "mail/delivery/local.hpp"
+#include "mail/queue/doorbell.hpp"
 #include "mail/queue/spool.hpp"
 #include "mail/smtp/client.hpp"
 #include "mail/store/store.hpp"
@@ -68,7 +68,7 @@ struct Agent::Impl {
     asio::steady_timer timer{context};
     std::thread thread;
     std::atomic<bool> stopped{false};
-    std::atomic<Agent*> successor{nullptr};  // took over this spool at a reload: wakes go there
+    std::shared_ptr<void> bell;  // this agent's hold on the spool's Doorbell while it runs
 
     // Touched on the agent's thread only.
     std::multimap<std::int64_t, std::string> due;
@@ -405,33 +405,17 @@ Agent::Agent(AgentConfig config, mail::Spool& spool, mail::Store& store, Mailbox
     impl_->tls = core::make_client_tls(impl_->config.tls_ca_file, !impl_->config.tls_verify);
 }
 
-namespace {
-// The agent delivering each spool directory in this process. When a reload starts a new SMTP
-// service on the same spool, its agent takes over: two agents would deliver a message twice.
-std::mutex registry_mutex;
-std::map<std::string, Agent*> registry;
-}  // namespace
-
 Agent::~Agent()
 {
     stop();
-    std::lock_guard lock(registry_mutex);
-    if (auto it = registry.find(impl_->spool.dir()); it != registry.end() && it->second == this)
-        registry.erase(it);
 }
 
 void Agent::start()
 {
     Impl& d = *impl_;
-    {
-        std::lock_guard lock(registry_mutex);
-        Agent*& current = registry[d.spool.dir()];
-        if (current && current != this) {
-            current->impl_->successor = this;  // before its stop, so that no wake is lost between
-            current->stop();
-        }
-        current = this;
-    }
+    // Taking the spool's bell stops an agent already delivering it (a reload's predecessor) before
+    // the scan below, so the two never deliver the same message.
+    d.bell = mail::Doorbell::listen(d.spool.dir(), {[this](const std::string& id) { wake(id); }, [this] { stop(); }});
     auto ids = d.spool.scan();
     if (ids) {
         for (const auto& id : *ids) {
@@ -455,6 +439,7 @@ void Agent::stop()
     Impl& d = *impl_;
     if (d.stopped.exchange(true))
         return;
+    d.bell.reset();
     if (!d.thread.joinable())
         return;
     asio::post(d.context, [&d] { d.timer.cancel(); });
@@ -467,10 +452,6 @@ void Agent::stop()
 
 void Agent::wake(const std::string& id)
 {
-    if (Agent* next = impl_->successor.load()) {
-        next->wake(id);
-        return;
-    }
     asio::post(impl_->context, [d = impl_.get(), id] {
         d->schedule(0, id);
         d->kick();
@@ -479,10 +460,6 @@ void Agent::wake(const std::string& id)
 
 void Agent::flush()
 {
-    if (Agent* next = impl_->successor.load()) {
-        next->flush();
-        return;
-    }
     asio::post(impl_->context, [d = impl_.get()] {
         std::multimap<std::int64_t, std::string> now;
         for (auto& [when, id] : d->due)

@@ -2,6 +2,7 @@
 // and "/abs/data/queue" ring the same bell.
 #include "mail/queue/doorbell.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -9,9 +10,15 @@
 namespace layer7::mail {
 namespace {
 
+struct Registered {
+    std::uint64_t token;  // which listen() put it there: a replaced listener's handle must not remove its successor
+    Doorbell::Listener listener;
+};
+
 struct Bells {
     std::mutex mutex;
-    std::map<std::string, Doorbell::Listener> listeners;
+    std::uint64_t next_token = 1;
+    std::map<std::string, Registered> listeners;
 };
 
 Bells& bells()
@@ -32,13 +39,23 @@ std::string key_of(const std::string& dir)
 std::shared_ptr<void> Doorbell::listen(const std::string& dir, Listener listener)
 {
     const std::string key = key_of(dir);
+    std::function<void()> replaced;
+    std::uint64_t token = 0;
     {
         std::lock_guard lock(bells().mutex);
-        bells().listeners[key] = std::move(listener);
+        token = bells().next_token++;
+        auto [it, fresh] = bells().listeners.try_emplace(key, Registered{token, listener});
+        if (!fresh) {
+            replaced = std::move(it->second.listener.replaced);
+            it->second = Registered{token, std::move(listener)};
+        }
     }
-    return std::shared_ptr<void>(nullptr, [key](void*) {
+    if (replaced)
+        replaced();
+    return std::shared_ptr<void>(nullptr, [key, token](void*) {
         std::lock_guard lock(bells().mutex);
-        bells().listeners.erase(key);
+        if (auto it = bells().listeners.find(key); it != bells().listeners.end() && it->second.token == token)
+            bells().listeners.erase(it);
     });
 }
 
@@ -49,7 +66,7 @@ bool Doorbell::ring(const std::string& dir, const std::string& id)
     auto it = bells().listeners.find(key);
     if (it == bells().listeners.end())
         return false;
-    it->second(id);
+    it->second.listener.ring(id);
     return true;
 }
 

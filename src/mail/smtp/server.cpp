@@ -9,6 +9,7 @@
 #include "mail/delivery/blocking.hpp"
 #include "mail/delivery/local.hpp"
 #include "mail/delivery/route.hpp"
+#include "mail/queue/doorbell.hpp"
 #include "mail/queue/spool.hpp"
 #include "mail/store/store.hpp"
 
@@ -105,8 +106,8 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
             Envelope& envelope = *step.to_queue;
             const Accepted accepted = co_await delivery::run_blocking(
                 *context.pool, [&] { return accept_message(context, envelope); });
-            if (accepted.queued && context.agent)
-                context.agent->wake(accepted.id);
+            if (accepted.queued)  // the spool's agent delivers it now (one that took over at a reload too)
+                mail::Doorbell::ring(context.spool->dir(), accepted.id);
             step = session.on_queued(accepted.error, accepted.id);
         }
         if (step.delay.count() > 0) {

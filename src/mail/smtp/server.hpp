@@ -30,7 +30,6 @@ struct ServerContext {
     delivery::MailboxExists exists;
     mail::Spool* spool = nullptr;
     mail::Store* store = nullptr;
-    delivery::Agent* agent = nullptr;
     asio::thread_pool* pool = nullptr;
 };
 

@@ -19,7 +19,6 @@
 #include "core/users/users.hpp"
 #include "mail/delivery/local.hpp"
 #include "mail/delivery/mx_resolver.hpp"
-#include "mail/queue/doorbell.hpp"
 #include "mail/queue/spool.hpp"
 #include "mail/smtp/demo_users.hpp"
 #include "mail/smtp/server.hpp"
@@ -130,7 +129,6 @@ public:
     }
     ~Service() override
     {
-        doorbell_.reset();
         if (agent_)
             agent_->stop();
         pool_.join();
@@ -232,7 +230,6 @@ public:
         }
         context_.spool = spool_.get();
         context_.store = &store_;
-        context_.agent = agent_.get();
         context_.pool = &pool_;
 
         std::vector<core::ServiceRow> rows;
@@ -250,13 +247,8 @@ public:
         for (const auto& d : demo)
             std::printf("mail user %-20s password %s  (%s)\n", d.address.c_str(),
                         d.password.empty() ? "(set earlier)" : d.password.c_str(), d.password_file.c_str());
-        agent_->start();
-        // web mail in this process queues into the same spool and rings
-        doorbell_ = mail::Doorbell::listen(c.queue_path(), [this](const std::string& id) { agent_->wake(id); });
-        runtime.on_stop([this] {
-            doorbell_.reset();
-            agent_->stop();
-        });
+        agent_->start();  // listens on the spool's Doorbell: this server and web mail ring it
+        runtime.on_stop([this] { agent_->stop(); });
         runtime.on_reload([this] { agent_->flush(); });  // SIGHUP: retry the deferred mail now
         return rows;
     }
@@ -303,7 +295,6 @@ private:
     asio::thread_pool pool_;
     std::unique_ptr<mail::Spool> spool_;
     std::unique_ptr<delivery::Agent> agent_;
-    std::shared_ptr<void> doorbell_;  // registered while the agent runs
     ServerContext context_;
     std::string dummy_hash_;
 };
