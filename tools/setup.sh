@@ -15,7 +15,7 @@ test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d dovecot-imapd isync chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data
     nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws
-    ffmpeg npm  # DASH: stream make/live publishing; npm fetches dash.js (below)
+    ffmpeg  # DASH: stream make/live publishing
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
     gstreamer1.0-plugins-ugly gstreamer1.0-libav python3-gi gir1.2-gst-rtsp-server-1.0 vlc-bin vlc-plugin-base
     man-db groff-base)  # layer7(1) rendered by the cli interop test
@@ -52,6 +52,9 @@ missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# npm fetches dash.js (fetch_dashjs above); a Node.js from elsewhere (NodeSource) brings its own npm and
+# conflicts with Debian's package, so the package is wanted only when the command is missing.
+[ "$what" = test ] && ! command -v npm >/dev/null && missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""
