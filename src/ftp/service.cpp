@@ -8,7 +8,6 @@
 
 #include "core/fs/temporaries.hpp"
 #include "core/net/resolve.hpp"
-#include "core/net/tls.hpp"
 #include "core/net/tls_config.hpp"
 #include "core/runtime/runtime.hpp"
 #include "ftp/server.hpp"
@@ -58,16 +57,10 @@ Config parse_config(core::Section s, const std::string& data_dir)
             s.error("pasv_address", "expected the IPv4 address clients reach this server on");
     }
     c.tls = s.boolean("tls", c.tls);
-    c.tls_cert = s.string("tls_cert", c.tls_cert);
-    c.tls_key = s.string("tls_key", c.tls_key);
+    core::parse_tls_keys(s, c.tls_cert, c.tls_key, c.tls_ciphers);
     c.tls_dev_certificate = s.boolean("tls_dev_certificate", c.tls_dev_certificate);
-    if (c.tls_cert.empty() != c.tls_key.empty())
-        s.error("tls_cert", "tls_cert and tls_key go together");
     s.require_directory("root", c.root);
     s.require_readable_file("users", c.users_file);
-    s.require_readable_file("tls_cert", c.tls_cert);
-    s.require_readable_file("tls_key", c.tls_key);
-    c.tls_ciphers = core::parse_tls_ciphers(s);
     c.data_timeout = s.seconds("data_timeout", c.data_timeout);
     c.pasv_timeout = s.seconds("pasv_timeout", c.pasv_timeout);
     c.limits = s.limits(c.limits);
@@ -124,13 +117,7 @@ public:
         remove_stale_uploads(root);
         if (c.tls && (!c.tls_cert.empty() || c.tls_dev_certificate)) {
             try {
-                std::string cert = c.tls_cert, key = c.tls_key;
-                if (cert.empty()) {
-                    auto files = core::ensure_dev_certificate(c.data_dir + "/tls", {"localhost", "127.0.0.1", "::1"});
-                    cert = files.cert;
-                    key = files.key;
-                }
-                shared_.tls = core::make_server_tls(cert, key, c.tls_ciphers);
+                shared_.tls = core::make_configured_server_tls(c.tls_cert, c.tls_key, c.tls_ciphers, c.data_dir);
             } catch (const std::exception& e) {
                 throw core::StartError(std::string("ftp: TLS: ") + e.what());
             }

@@ -42,14 +42,8 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir, std::vec
             s.error("tls_listen", "expected IP:PORT or [v6]:PORT");
     }
     c.root = s.string("root", c.root);
-    c.tls_cert = s.string("tls_cert", c.tls_cert);
-    c.tls_key = s.string("tls_key", c.tls_key);
-    if (c.tls_cert.empty() != c.tls_key.empty())
-        s.error("tls_cert", "tls_cert and tls_key go together");
+    core::parse_tls_keys(s, c.tls_cert, c.tls_key, c.tls_ciphers);
     s.require_directory("root", c.root);
-    s.require_readable_file("tls_cert", c.tls_cert);
-    s.require_readable_file("tls_key", c.tls_key);
-    c.tls_ciphers = core::parse_tls_ciphers(s);
     c.access_log = s.string("access_log", c.access_log);
     c.site.writable = s.boolean("writable", c.site.writable);
     c.site.gzip = s.boolean("gzip", c.site.gzip);
@@ -212,15 +206,10 @@ public:
                                 "http://" + where + demo_base_page});
         }
         if (config_.tls_listen) {
-            std::string cert = config_.tls_cert, key = config_.tls_key, dev_ca;
+            std::string dev_ca;
             try {
-                if (cert.empty()) {
-                    auto files = core::ensure_dev_certificate(config_.data_dir + "/tls", {"localhost", "127.0.0.1", "::1"});
-                    cert = files.cert;
-                    key = files.key;
-                    dev_ca = std::filesystem::absolute(cert).lexically_normal().string();  // self-signed: its own CA
-                }
-                tls_ = core::make_server_tls(cert, key, config_.tls_ciphers);
+                tls_ = core::make_configured_server_tls(config_.tls_cert, config_.tls_key, config_.tls_ciphers,
+                                                        config_.data_dir, &dev_ca);
                 core::offer_alpn(*tls_, config_.h2);
             } catch (const std::exception& e) {
                 throw core::StartError(std::string("http: ") + e.what());

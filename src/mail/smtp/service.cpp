@@ -13,7 +13,6 @@
 #include <spdlog/spdlog.h>
 
 #include "core/net/resolve.hpp"
-#include "core/net/tls.hpp"
 #include "core/net/tls_config.hpp"
 #include "core/runtime/runtime.hpp"
 #include "core/users/users.hpp"
@@ -145,15 +144,8 @@ public:
                 throw std::runtime_error(users.error());
             spool_ = std::make_unique<mail::Spool>(c.queue_path());  // drops the spool's dead temporaries
             store_.remove_stale_temporaries();                          // and those of deliveries to Maildirs
-            if (c.tls) {
-                std::string cert = c.tls_cert, key = c.tls_key;
-                if (cert.empty()) {
-                    auto files = core::ensure_dev_certificate(c.data_dir + "/tls", {"localhost", "127.0.0.1", "::1"});
-                    cert = files.cert;
-                    key = files.key;
-                }
-                context_.tls = core::make_server_tls(cert, key, c.tls_ciphers);
-            }
+            if (c.tls)
+                context_.tls = core::make_configured_server_tls(c.tls_cert, c.tls_key, c.tls_ciphers, c.data_dir);
         } catch (const std::exception& e) {
             throw core::StartError(std::string("smtp: ") + e.what());
         }
@@ -339,14 +331,8 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.mail_root = s.string("mail_root", c.mail_root);
     c.queue_dir = s.string("queue_dir", c.queue_dir);
     c.tls = s.boolean("tls", c.tls);
-    c.tls_cert = s.string("tls_cert", c.tls_cert);
-    c.tls_key = s.string("tls_key", c.tls_key);
-    if (c.tls_cert.empty() != c.tls_key.empty())
-        s.error("tls_cert", "tls_cert and tls_key go together");
+    core::parse_tls_keys(s, c.tls_cert, c.tls_key, c.tls_ciphers);
     s.require_readable_file("users", c.users_file);
-    s.require_readable_file("tls_cert", c.tls_cert);
-    s.require_readable_file("tls_key", c.tls_key);
-    c.tls_ciphers = core::parse_tls_ciphers(s);
     c.trusted_networks = s.strings("trusted_networks", c.trusted_networks);
     for (const auto& n : c.trusted_networks)
         if (!valid_network(n))

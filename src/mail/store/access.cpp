@@ -5,7 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "core/net/tls.hpp"
 #include "core/net/tls_config.hpp"
 #include "core/service.hpp"
 #include "core/users/users.hpp"
@@ -21,15 +20,9 @@ void parse_access_config(core::Section& s, AccessConfig& c, const std::string& d
     c.mail_root = s.string("mail_root", c.mail_root);
     c.domain = lower_domain(s.string("domain", c.domain));
     c.tls = s.boolean("tls", c.tls);
-    c.tls_cert = s.string("tls_cert", c.tls_cert);
-    c.tls_key = s.string("tls_key", c.tls_key);
-    if (c.tls_cert.empty() != c.tls_key.empty())
-        s.error("tls_cert", "tls_cert and tls_key go together");
+    core::parse_tls_keys(s, c.tls_cert, c.tls_key, c.tls_ciphers);
     if (c.enabled)  // the default DATA/users too: without users, every login fails
         s.require_readable_file("users", c.users_path());
-    s.require_readable_file("tls_cert", c.tls_cert);
-    s.require_readable_file("tls_key", c.tls_key);
-    c.tls_ciphers = core::parse_tls_ciphers(s);
     c.plaintext_auth = s.boolean("plaintext_auth", c.plaintext_auth);
     c.max_auth_failures = static_cast<std::size_t>(s.integer("max_auth_failures", 3, 1, 100));
     c.auth_failure_delay = std::chrono::milliseconds(s.integer("auth_failure_delay_ms", 1000, 0, 60000));
@@ -39,14 +32,8 @@ std::shared_ptr<asio::ssl::context> start_access(const AccessConfig& c, std::str
 {
     std::shared_ptr<asio::ssl::context> tls;
     if (c.tls) {
-        std::string cert = c.tls_cert, key = c.tls_key;
         try {
-            if (cert.empty()) {
-                auto files = core::ensure_dev_certificate(c.data_dir + "/tls", {"localhost", "127.0.0.1", "::1"});
-                cert = files.cert;
-                key = files.key;
-            }
-            tls = core::make_server_tls(cert, key, c.tls_ciphers);
+            tls = core::make_configured_server_tls(c.tls_cert, c.tls_key, c.tls_ciphers, c.data_dir);
         } catch (const std::exception& e) {
             throw core::StartError(std::string(service) + ": TLS: " + e.what());
         }
