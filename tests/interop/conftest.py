@@ -141,3 +141,27 @@ def layer7():
 def run(args, input=None, timeout=30):
     """Runs a command to completion; returns CompletedProcess with text output."""
     return subprocess.run(args, input=input, capture_output=True, text=True, timeout=timeout)
+
+
+def start_group(args, **popen_args):
+    """Starts a program that forks helpers of its own (Chromium's zygote and renderers) in a process
+    group of its own, so that stop_group ends all of them: killing the first alone orphans the rest."""
+    return subprocess.Popen(args, start_new_session=True, **popen_args)
+
+
+def stop_group(proc, deadline=10.0):
+    """SIGTERM to the whole group, SIGKILL after `deadline`, and SIGKILL to whatever of the group is
+    left once the leader has exited."""
+    def signal_group(sig):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+    if proc.poll() is None:
+        signal_group(signal.SIGTERM)
+        try:
+            proc.wait(timeout=deadline)
+        except subprocess.TimeoutExpired:
+            signal_group(signal.SIGKILL)
+            proc.wait()
+    signal_group(signal.SIGKILL)

@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, start_group, stop_group
 from dashkit import FFMPEG, needs_ffmpeg, up
 
 CHROMIUM = shutil.which("chromium")
@@ -40,15 +40,10 @@ class Browser:
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--no-proxy-server", "--autoplay-policy=no-user-gesture-required",
                 "--remote-debugging-port=0", f"--user-data-dir={profile}", url]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = start_group(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_group(self.proc, 15)
 
 
 def play_in_browser(server, reports, tmp_path, name, mpd=None):

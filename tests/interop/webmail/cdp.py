@@ -15,12 +15,14 @@ import urllib.request
 
 import websockets
 
+from conftest import start_group, stop_group
+
 CHROMIUM = shutil.which("chromium")
 
 
 class Page:
     def __init__(self, user_dir, width=412, height=915):  # a phone-sized window
-        self.proc = subprocess.Popen(
+        self.proc = start_group(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              "--disable-dev-shm-usage", "--no-proxy-server", "--ignore-certificate-errors",
@@ -110,10 +112,4 @@ class Page:
         if getattr(self, "ws", None):
             self.loop.run_until_complete(self.ws.close())
             self.loop.close()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_group(self.proc)
