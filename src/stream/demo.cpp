@@ -139,7 +139,7 @@ public:
         if (config_.test_pattern > 0 && !fs::exists(www / "dash/manifest.mpd"))
             make_pattern(www);
         const std::string base = "http://" + config_.http_address;
-        return {{"dash", base + "/dash.html", "layer7 stream play " + base + "/dash/manifest.mpd"}};
+        return {{"dash", base + "/dash.html", "layer7 stream play " + base + "/dash/manifest.mpd", base + "/dash.html"}};
     }
 
 private:

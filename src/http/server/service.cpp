@@ -255,9 +255,13 @@ private:
             std::vector<PageLink> pages{{"The textbook's base page and its ten images", demo_base_page},
                                         {"A form: GET and POST to /echo", "/form.html"},
                                         {"A chat room over a WebSocket", "/chat.html"}};
-            if (config_.builtins)
+            if (config_.builtins) {
                 pages.insert(pages.end(), {{"/session: a visit counter kept in a cookie", "/session"},
                                            {"/time: the server's clock as JSON", "/time"}});
+                for (const auto& x : config_.extra_handlers)
+                    if (!x.page_title.empty() && !x.builtin_prefix.empty())
+                        pages.push_back({x.page_title, x.builtin_prefix});
+            }
             for (const auto& cgi : config_.cgi)
                 if (cgi.dir.empty())
                     pages.push_back({"A CGI program: the textbook's form example", cgi.prefix + "pageexec?animal=monkeys"});

@@ -36,6 +36,7 @@ struct ExtraHandler {
     std::string name;
     std::string builtin_prefix;
     std::function<std::shared_ptr<Handler>()> make;
+    std::string page_title = {};  // non-empty: the demo home page links to builtin_prefix under this title
 };
 
 // [[http.cgi]]: a directory of CGI scripts at a path prefix (RFC 3875; the handler is src/http/cgi).

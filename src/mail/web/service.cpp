@@ -27,7 +27,8 @@ std::vector<http::ExtraHandler> extra_handlers(const Config& config)
 {
     if (!config.enabled)
         return {};
-    return {{"webmail", "/mail", [config] { return std::make_shared<WebMail>(config); }}};
+    return {{"webmail", "/mail", [config] { return std::make_shared<WebMail>(config); },
+             "Web mail: read and send as one of the mail users"}};
 }
 
 }  // namespace layer7::mail::web

@@ -210,6 +210,8 @@ def test_home_page_lists_every_printed_row(world):
         assert f"<td>{service}</td><td>{address}</td>" in text, service
         assert f"<code>{command}</code>" in text, command
     assert '<a href="/someDepartment/">' in page
+    assert '<a href="/mail">' in page  # web mail, mounted on [http]
+    assert f'<a href="http://{HOST}:{world.ports["http"]}/dash.html">' in page
     assert f'<a href="http://{HOST}:{world.ports["http"]}/">' in page
     base = curl(f"http://{HOST}:{world.ports['http']}/someDepartment/")
     assert base.stdout.count("<img") == 10

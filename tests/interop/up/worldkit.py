@@ -55,6 +55,13 @@ data = "{data}"
 listen = "{HOST}:{p['http']}"
 tls_listen = "{HOST}:{p['https']}"
 
+[webmail]
+enabled = true
+
+[dash]
+demo = true
+test_pattern = 0
+
 [proxy]
 listen = "{HOST}:{p['proxy']}"
 cache_dir = "none"
