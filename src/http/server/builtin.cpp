@@ -1,6 +1,7 @@
 // Built-in pages: see builtin.hpp.
 #include "http/server/builtin.hpp"
 
+#include "core/text/html_escape.hpp"
 #include "http/message/cookie.hpp"
 #include "http/message/form.hpp"
 #include "http/message/token.hpp"
@@ -12,26 +13,11 @@ namespace {
 
 constexpr std::string_view session_cookie = "layer7_session";
 
-std::string escape(std::string_view s)
-{
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out.push_back(c);
-        }
-    }
-    return out;
-}
-
 std::string field_table(const FormFields& fields)
 {
     std::string out = "<table>\n";
     for (const auto& [k, v] : fields)
-        out += "<tr><th>" + escape(k) + "</th><td>" + escape(v) + "</td></tr>\n";
+        out += "<tr><th>" + core::html_escape(k) + "</th><td>" + core::html_escape(v) + "</td></tr>\n";
     return out + "</table>\n";
 }
 
@@ -49,7 +35,7 @@ std::string shown_bytes(std::string_view bytes)
             out.push_back(hex[c & 15]);
         }
     }
-    return escape(out);
+    return core::html_escape(out);
 }
 
 constexpr std::size_t first_bytes_shown = 64;
@@ -59,8 +45,8 @@ std::string parts_table(const std::vector<FormPart>& parts)
     std::string out = "<table>\n<tr><th>name</th><th>filename</th><th>content type</th><th>size</th>"
                       "<th>first bytes</th></tr>\n";
     for (const auto& p : parts)
-        out += "<tr><td>" + escape(p.head.name) + "</td><td>" + (p.head.filename ? escape(*p.head.filename) : "") +
-               "</td><td>" + escape(p.head.content_type) + "</td><td>" + std::to_string(p.size) + "</td><td><code>" +
+        out += "<tr><td>" + core::html_escape(p.head.name) + "</td><td>" + (p.head.filename ? core::html_escape(*p.head.filename) : "") +
+               "</td><td>" + core::html_escape(p.head.content_type) + "</td><td>" + std::to_string(p.size) + "</td><td><code>" +
                shown_bytes(std::string_view(p.first_bytes).substr(0, first_bytes_shown)) +
                (p.size > first_bytes_shown ? "…" : "") + "</code></td></tr>\n";
     return out + "</table>\n";
@@ -72,12 +58,12 @@ Reply echo_page(const Request& request, std::string_view query, std::string_view
                 const std::vector<FormPart>* parts)
 {
     std::string html = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>echo</title></head><body>\n";
-    html += "<h1>" + escape(request.method.name()) + " /echo</h1>\n";
+    html += "<h1>" + core::html_escape(request.method.name()) + " /echo</h1>\n";
     auto show = [&](std::string_view label, std::string_view encoded) -> bool {
         auto fields = decode_form(encoded);
         if (!fields)
             return false;
-        html += "<h2>" + std::string(label) + "</h2>\n<pre>" + escape(encoded) + "</pre>\n" + field_table(*fields);
+        html += "<h2>" + std::string(label) + "</h2>\n<pre>" + core::html_escape(encoded) + "</pre>\n" + field_table(*fields);
         return true;
     };
     if (!show("Query string (in the URL)", query))
@@ -95,7 +81,7 @@ Reply echo_page(const Request& request, std::string_view query, std::string_view
             if (!show("Body (application/x-www-form-urlencoded)", body))
                 return error_reply(Status::bad_request);
         } else {
-            html += "<h2>Body</h2>\n<p>" + std::to_string(body.size()) + " bytes of " + escape(type) + "</p>\n";
+            html += "<h2>Body</h2>\n<p>" + std::to_string(body.size()) + " bytes of " + core::html_escape(type) + "</p>\n";
         }
     }
     html += "</body></html>\n";

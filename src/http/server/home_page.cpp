@@ -1,6 +1,7 @@
 // The demo site's home page: see home_page.hpp.
 #include "http/server/home_page.hpp"
 
+#include "core/text/html_escape.hpp"
 #include "http/server/listing.hpp"
 
 namespace layer7::http {
@@ -27,13 +28,13 @@ std::string render_home_page(const std::vector<core::ServiceRow>& rows, const st
 )";
     html += "  <h2>This web site</h2>\n  <ul>\n";
     for (const auto& p : pages)
-        html += "    <li><a href=\"" + html_escape(p.href) + "\">" + html_escape(p.title) + "</a></li>\n";
+        html += "    <li><a href=\"" + core::html_escape(p.href) + "\">" + core::html_escape(p.title) + "</a></li>\n";
     html += "  </ul>\n  <h2>Services</h2>\n  <table>\n    <tr><th>service</th><th>address</th><th>try it</th></tr>\n";
     for (const auto& r : rows) {
-        html += "    <tr><td>" + html_escape(r.service) + "</td><td>" + html_escape(r.address) + "</td><td>";
+        html += "    <tr><td>" + core::html_escape(r.service) + "</td><td>" + core::html_escape(r.address) + "</td><td>";
         if (!r.link.empty())
-            html += "<a href=\"" + html_escape(r.link) + "\">" + html_escape(r.link) + "</a><br>";
-        html += "<code>" + html_escape(r.try_it) + "</code></td></tr>\n";
+            html += "<a href=\"" + core::html_escape(r.link) + "\">" + core::html_escape(r.link) + "</a><br>";
+        html += "<code>" + core::html_escape(r.try_it) + "</code></td></tr>\n";
     }
     html += "  </table>\n</body>\n</html>\n";
     return html;

@@ -19,7 +19,5 @@ struct ListingEntry {
 // `url_path` is the directory's path as requested (ending in '/'); names are escaped for HTML
 // and percent-encoded in links. Entries are sorted: directories first, then by name.
 std::string render_listing(std::string_view url_path, std::vector<ListingEntry> entries);
-// & < > " ' as character references, for text and attribute values.
-std::string html_escape(std::string_view s);
 
 }  // namespace layer7::http

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/text/html_escape.hpp"
 #include "http/message/form.hpp"
 #include "mail/web/sanitizer.hpp"
 
@@ -12,7 +13,7 @@ namespace {
 
 std::string e(std::string_view text)
 {
-    return escape_html(text);
+    return core::html_escape(text);
 }
 
 std::string head(std::string_view base, std::string_view title)

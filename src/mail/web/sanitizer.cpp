@@ -7,6 +7,8 @@
 #include <array>
 #include <vector>
 
+#include "core/text/html_escape.hpp"
+
 namespace layer7::mail::web {
 namespace {
 
@@ -198,10 +200,10 @@ public:
         bool keep = true;
         for (const auto& a : tag.attributes) {
             if (among(a.name, allowed_attributes)) {
-                attributes += " " + a.name + "=\"" + escape_html(a.value) + "\"";
+                attributes += " " + a.name + "=\"" + core::html_escape(a.value) + "\"";
             } else if (tag.name == "a" && a.name == "href") {
                 if (auto url = safe_link(a.value))
-                    attributes += " href=\"" + escape_html(*url) + "\" rel=\"noopener noreferrer\" target=\"_blank\"";
+                    attributes += " href=\"" + core::html_escape(*url) + "\" rel=\"noopener noreferrer\" target=\"_blank\"";
             } else if (tag.name == "img" && a.name == "src") {
                 keep = image_source(a.value, attributes);
             }
@@ -235,7 +237,7 @@ private:
             auto target = options_.cid_url ? options_.cid_url(std::string_view(url).substr(4)) : std::nullopt;
             if (!target)
                 return false;
-            attributes += " src=\"" + escape_html(*target) + "\"";
+            attributes += " src=\"" + core::html_escape(*target) + "\"";
             return true;
         }
         if (head.starts_with("http://") || head.starts_with("https://")) {
@@ -243,12 +245,12 @@ private:
                 ++out_.blocked_images;
                 return false;
             }
-            attributes += " src=\"" + escape_html(url) + "\" referrerpolicy=\"no-referrer\"";
+            attributes += " src=\"" + core::html_escape(url) + "\" referrerpolicy=\"no-referrer\"";
             return true;
         }
         if (head.starts_with("data:image/png") || head.starts_with("data:image/gif") ||
             head.starts_with("data:image/jpeg")) {
-            attributes += " src=\"" + escape_html(url) + "\"";
+            attributes += " src=\"" + core::html_escape(url) + "\"";
             return true;
         }
         return false;
@@ -359,24 +361,6 @@ public:
 };
 
 }  // namespace
-
-std::string escape_html(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        case '\0': break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 Sanitized sanitize_html(std::string_view html, const SanitizeOptions& options)
 {

@@ -29,7 +29,4 @@ struct Sanitized {
 
 Sanitized sanitize_html(std::string_view html, const SanitizeOptions& options = {});
 
-// Text for an HTML text node or a double-quoted attribute value: & < > " ' escaped.
-std::string escape_html(std::string_view text);
-
 }  // namespace layer7::mail::web

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/text/html_escape.hpp"
+
 namespace layer7::mail::web {
 namespace {
 
@@ -105,7 +107,7 @@ TEST(Sanitizer, InputBeyondTheLimitIsDropped)
 
 TEST(EscapeHtml, EscapesTheFive)
 {
-    EXPECT_EQ(escape_html("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+    EXPECT_EQ(core::html_escape("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
 }
 
 }  // namespace
