@@ -10,7 +10,6 @@
 
 #include "core/net/resolve.hpp"
 #include "core/net/stream.hpp"
-#include "core/net/tls.hpp"
 
 namespace layer7::connect {
 
@@ -189,15 +188,9 @@ core::awaitable<int> run_tcp(const Options& options)
         }
     }
     if (options.tls || options.starttls) {
-        std::shared_ptr<asio::ssl::context> tls;
-        try {
-            tls = core::make_client_tls(options.ca_file, options.insecure);
-        } catch (const std::exception& e) {
-            std::cerr << "layer7: " << e.what() << "\n";
-            co_return 1;
-        }
-        if (auto tec = co_await stream.start_tls_client(*tls, options.server.host)) {
-            std::cerr << "layer7: TLS with " << where << ": " << tec.message() << "\n";
+        if (auto error = co_await stream.start_tls_client(options.ca_file, options.insecure, options.server.host);
+            !error.empty()) {
+            std::cerr << "layer7: " << where << ": " << error << "\n";
             co_return 1;
         }
     }

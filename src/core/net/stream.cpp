@@ -1,6 +1,7 @@
 // Stream: see stream.hpp.
 #include "core/net/stream.hpp"
 
+#include "core/net/tls.hpp"
 #include "core/text/host_port.hpp"
 
 #include <sys/sendfile.h>
@@ -338,6 +339,20 @@ awaitable<std::error_code> Stream::start_tls_client(asio::ssl::context& context,
     Trace::instance().note(id_, ec ? "TLS handshake failed: " + ec.message()
                                    : std::string("TLS established (") + SSL_get_version(tls_->native_handle()) + ")");
     co_return ec;
+}
+
+awaitable<std::string> Stream::start_tls_client(const std::string& ca_file, bool insecure,
+                                                const std::string& server_name)
+{
+    std::shared_ptr<asio::ssl::context> context;
+    try {
+        context = make_client_tls(ca_file, insecure);
+    } catch (const std::exception& e) {
+        co_return std::string("TLS: ") + e.what();
+    }
+    if (auto ec = co_await start_tls_client(*context, server_name))
+        co_return "TLS: " + ec.message();
+    co_return std::string();
 }
 
 awaitable<void> Stream::shutdown()

@@ -64,6 +64,10 @@ public:
     // TLS on the open connection: at accept (implicit TLS) or after STARTTLS.
     awaitable<std::error_code> start_tls_server(asio::ssl::context& context);
     awaitable<std::error_code> start_tls_client(asio::ssl::context& context, const std::string& server_name);
+    // A client's STARTTLS with a context made here (core::make_client_tls: verified against
+    // `ca_file` or the system store, not at all when `insecure`): "" or why it failed ("TLS: …").
+    // The handshake holds its own reference to the context, so none is kept.
+    awaitable<std::string> start_tls_client(const std::string& ca_file, bool insecure, const std::string& server_name);
     bool is_tls() const { return tls_ != nullptr; }
     // The protocol ALPN chose in the TLS handshake ("h2", "http/1.1"), or "" without one.
     std::string_view alpn() const;

@@ -9,7 +9,6 @@
 
 #include "core/net/line_reader.hpp"
 #include "core/net/resolve.hpp"
-#include "core/net/tls.hpp"
 #include "mail/imap/response_parser.hpp"
 #include "mail/message/display.hpp"
 #include "mail/store/maildir.hpp"
@@ -341,17 +340,9 @@ core::awaitable<int> run(const ClientOptions& options, const ClientTask& task)
             if (!co_await c.command("STARTTLS", failure))
                 co_return;
             c.discard_buffered();  // nothing read before TLS counts after it
-            std::shared_ptr<asio::ssl::context> tls;
-            try {
-                tls = core::make_client_tls(options.ca_file, options.insecure);
-            } catch (const std::exception& e) {
-                failure = e.what();
+            failure = co_await stream.start_tls_client(options.ca_file, options.insecure, options.server.host);
+            if (!failure.empty())
                 co_return;
-            }
-            if (auto tls_error = co_await stream.start_tls_client(*tls, options.server.host)) {
-                failure = "TLS: " + tls_error.message();
-                co_return;
-            }
         }
         auto user = quote(options.user);
         auto password = quote(options.password);

@@ -7,7 +7,6 @@
 
 #include "core/net/line_reader.hpp"
 #include "core/net/resolve.hpp"
-#include "core/net/tls.hpp"
 #include "mail/pop3/response_codec.hpp"
 #include "mail/message/display.hpp"
 #include "mail/store/maildir.hpp"
@@ -141,18 +140,10 @@ core::awaitable<int> run(const FetchOptions& options)
         if (options.starttls) {
             if (!co_await c.command("STLS", failure))
                 co_return;
-            c.discard_buffered();
-            std::shared_ptr<asio::ssl::context> tls;
-            try {
-                tls = core::make_client_tls(options.ca_file, options.insecure);
-            } catch (const std::exception& e) {
-                failure = e.what();
+            c.discard_buffered();  // nothing read before TLS counts after it
+            failure = co_await stream.start_tls_client(options.ca_file, options.insecure, options.server.host);
+            if (!failure.empty())
                 co_return;
-            }
-            if (auto tls_error = co_await stream.start_tls_client(*tls, options.server.host)) {
-                failure = "TLS: " + tls_error.message();
-                co_return;
-            }
         }
         if (!co_await c.command("USER " + options.user, failure) || !co_await c.command("PASS " + options.password, failure))
             co_return;
