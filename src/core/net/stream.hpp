@@ -97,10 +97,6 @@ public:
 private:
     friend class IdleSweep;
 
-// Begins the drain on this io_context (its thread only): every stream waiting between messages
-// stops waiting, and later waits between messages end at once. See Stream::set_between_messages.
-void drain_streams(asio::io_context& context);
-
     // The deadline only runs while an operation waits on the peer, so slow local work
     // (fsync, an upstream lookup) never counts as the peer's idleness.
     void arm()
