@@ -239,11 +239,14 @@ public:
         for (const auto& d : demo)
             std::printf("mail user %-20s password %s  (%s)\n", d.address.c_str(),
                         d.password.empty() ? "(set earlier)" : d.password.c_str(), d.password_file.c_str());
-        agent_->start();  // listens on the spool's Doorbell: this server and web mail ring it
         runtime.on_stop([this] { agent_->stop(); });
         runtime.on_reload([this] { agent_->flush(); });  // SIGHUP: retry the deferred mail now
         return rows;
     }
+
+    // The agent starts once the whole run (or reload) has started: it takes the spool's Doorbell
+    // from a reload's predecessor, which a reload that fails half-way must leave delivering.
+    void on_started(const std::vector<core::ServiceRow>&) override { agent_->start(); }
 
 private:
     // Addresses for the try-it commands: a local user (alice@crepes.fr), one of another domain in the

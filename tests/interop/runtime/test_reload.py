@@ -174,6 +174,44 @@ def test_mail_queued_by_a_connection_of_the_old_smtp_service_is_relayed_once(lay
     assert len(list(box.iterdir())) == 1
 
 
+def test_a_failed_reload_leaves_the_old_delivery_agent_delivering(layer7, tmp_path):
+    """A reload starts a new SMTP service, then a later service fails: the old SMTP service goes on,
+    and so must its delivery agent (the new one takes the spool only once a reload has succeeded)."""
+    relay, far = free_port(), free_port()
+    users = tmp_path / "users"
+    r = subprocess.run([layer7_bin(), "user", "add", "bob", "--users", str(users)], input="secret\n",
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    far_data = tmp_path / "far"
+    layer7("--data", str(far_data), "smtp", "serve", "--domain", "example.net", "--listen",
+           f"127.0.0.1:{far}", "--submission", "", "--users", str(users))
+
+    def config(limit):
+        return runtime(tmp_path) + (f'[smtp]\nlisten = "127.0.0.1:{relay}"\nsubmission = ""\n'
+                                    f'domains = ["example.org"]\ndemo_users = false\nusers = "{users}"\n'
+                                    f'tls = false\ntrusted_networks = ["127.0.0.0/8"]\n'
+                                    f'max_message_bytes = {limit}\n'
+                                    f'[[smtp.route]]\ndomain = "example.net"\nnext_hop = "127.0.0.1:{far}"\n')
+
+    conf = tmp_path / "layer7.toml"
+    conf.write_text(config(1000000))
+    p = layer7("up", "--config", str(conf))
+    with socket.socket() as taken:  # [pop3] starts after [smtp] and cannot listen here
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        text = config(2000000) + f'[pop3]\nlisten = "127.0.0.1:{taken.getsockname()[1]}"\nusers = "{users}"\n'
+        reload(p, conf, text, "still running the previous config")
+    r = subprocess.run([layer7_bin(), "mail", "send", "--server", f"127.0.0.1:{relay}", "--from", "x@example.org",
+                        "--to", "bob@example.net", "--subject", "after a failed reload", "--body", "-"],
+                       input="body\n", capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stdout + r.stderr
+    box = far_data / "mail" / "example.net" / "bob" / "new"
+    end = time.monotonic() + 15
+    while time.monotonic() < end and not (box.exists() and any(box.iterdir())):
+        time.sleep(0.05)
+    assert box.exists() and len(list(box.iterdir())) == 1, "the mail was not relayed"
+
+
 def test_a_failed_reload_gives_the_listening_sockets_back(layer7, tmp_path, roots):
     """The new HTTP service took the old one's sockets over; another service then fails to start:
     the old HTTP service must get them back and go on answering."""
