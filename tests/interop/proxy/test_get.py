@@ -169,4 +169,4 @@ def test_exit_codes_and_one_line_errors():
 
 def test_help_documents_exit_codes():
     r = get("--help")
-    assert "Exit codes" in r.stdout and "28 timeout" in r.stdout
+    assert "EXIT STATUS" in r.stdout and re.search(r"^ *28 +timeout$", r.stdout, re.M), r.stdout
