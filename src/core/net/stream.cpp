@@ -204,6 +204,41 @@ awaitable<std::pair<std::error_code, std::size_t>> Stream::read_some(asio::mutab
     co_return std::pair{ec, n};
 }
 
+std::pair<std::error_code, std::size_t> Stream::read_now(asio::mutable_buffer buffer)
+{
+    const ssize_t n = ::recv(socket_.native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+    if (n > 0) {
+        timed_out_ = false;
+        return {std::error_code{}, static_cast<std::size_t>(n)};
+    }
+    if (n == 0)
+        return {asio::error::eof, 0};
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        return {asio::error::would_block, 0};
+    return {std::error_code(errno, asio::error::get_system_category()), 0};
+}
+
+char* Stream::worker_input()
+{
+    static thread_local const std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(worker_input_size);
+    return buffer.get();
+}
+
+awaitable<std::error_code> Stream::wait_readable()
+{
+    if (between_messages_ && sweep_.draining())
+        co_return asio::error::shut_down;
+    arm();
+    auto [ec] = co_await socket_.async_wait(asio::socket_base::wait_read, use_tuple);
+    disarm();
+    if (ec && timed_out_)
+        ec = asio::error::timed_out;
+    else if (ec && drained_)
+        ec = asio::error::shut_down;
+    drained_ = false;
+    co_return ec;
+}
+
 std::error_code Stream::send_now(std::string_view& bytes, int flags)
 {
     const ssize_t n = ::send(socket_.native_handle(), bytes.data(), bytes.size(), flags | MSG_DONTWAIT | MSG_NOSIGNAL);

@@ -44,6 +44,17 @@ public:
 
     // Reads what is available (at least one byte). {error, 0} on close, timeout or failure.
     awaitable<std::pair<std::error_code, std::size_t>> read_some(asio::mutable_buffer buffer);
+    // How a server holds an idle connection without an input buffer of its own (nginx's way): on
+    // plain TCP, read_now takes what has arrived without suspending ({would_block, 0} when nothing
+    // has), and wait_readable waits, with no buffer, until something arrives, the peer closes, the
+    // timeout passes or a drain ends a wait between messages. So a per-thread buffer serves every
+    // connection of a worker: it is filled and emptied before the next suspension. Plain TCP
+    // only: through TLS, OpenSSL may hold decrypted bytes the socket no longer shows.
+    std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer buffer);
+    awaitable<std::error_code> wait_readable();
+    // That per-thread buffer (worker_input_size bytes), for read_now.
+    static char* worker_input();
+    static constexpr std::size_t worker_input_size = 16384;
     // Writes all of `bytes`; traces them as protocol text when `text` is set.
     awaitable<std::error_code> write(std::string_view bytes, bool text = true);
     // On plain TCP, sends what the socket buffer takes of `bytes` at once, without suspending, and

@@ -20,6 +20,15 @@ void MessageParser::feed(std::string_view bytes)
     buffer_.append(bytes);
 }
 
+bool MessageParser::release_buffer()
+{
+    if (!idle())
+        return false;
+    std::string().swap(buffer_);
+    pos_ = scanned_ = 0;
+    return true;
+}
+
 std::string MessageParser::take_buffered()
 {
     std::string rest(buffered());

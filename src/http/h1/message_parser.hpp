@@ -57,6 +57,9 @@ public:
     // Bytes received but not parsed (e.g. the first bytes of a tunnel or HTTP/2 after Upgrade).
     std::string_view buffered() const { return std::string_view(buffer_).substr(pos_); }
     std::string take_buffered();
+    // When idle(): frees the input buffer, so a connection waiting for its next message holds no
+    // memory it does not use (nginx frees a keep-alive connection's buffer too). False otherwise.
+    bool release_buffer();
     ParserLimits& limits() { return limits_; }
 
 protected:

@@ -12,6 +12,12 @@ public:
     // Filled when the head event is returned; valid until next() is called after complete.
     const Request& request() const { return request_; }
     Request& request() { return request_; }
+    // Between requests: frees the input buffer and the last request (its target and fields).
+    void release_memory()
+    {
+        if (release_buffer())
+            request_ = Request{};
+    }
 
 private:
     void reset_message() override;

@@ -96,6 +96,12 @@ public:
     // No request being answered and no body being read: a keep-alive wait, or a head still
     // arriving (a stopping server may close either; nothing was done for it yet).
     bool between_requests() const { return !in_request_ && body_done_; }
+    // A keep-alive wait: gives back the memory of the last request and the input buffer.
+    void release_idle_memory()
+    {
+        if (between_requests() && !in_message_)
+            parser_.release_memory();
+    }
 
 private:
     bool in_head() const { return in_message_ && !head_seen_; }

@@ -23,6 +23,8 @@ constexpr std::size_t gather_threshold = 32 * 1024;  // bodies up to this are co
 constexpr auto linger_timeout = std::chrono::seconds(2);  // no byte from the client this long: close
 constexpr auto linger_time = std::chrono::seconds(10);    // at most this long in all
 
+constexpr std::size_t input_size = core::Stream::worker_input_size;  // one read's worth
+
 h1::ServerRules rules_for(const ConnectionOptions& o)
 {
     h1::ServerRules r;
@@ -51,8 +53,7 @@ private:
 class Connection {
 public:
     Connection(core::Stream& stream, Handler& handler, const ConnectionOptions& options)
-        : stream_(stream), handler_(handler), options_(options), conn_(rules_for(options)),
-          input_(std::make_unique_for_overwrite<char[]>(input_size))  // reads fill it: no zeroing
+        : stream_(stream), handler_(handler), options_(options), conn_(rules_for(options))
     {
     }
 
@@ -71,6 +72,10 @@ private:
     // Flushes pending replies, then reads and feeds more input. False when the connection is
     // done: closed, failed, or timed out (with a 408 sent when the timeout hit inside a head).
     core::awaitable<bool> read_more();
+    // The client's next bytes, valid until the next suspension: on plain TCP read into the
+    // worker's buffer after a wait that holds no memory (out_ and the parser's are given back
+    // first), through TLS into the connection's own buffer.
+    core::awaitable<std::pair<std::error_code, std::string_view>> receive();
     core::awaitable<std::error_code> next_body_chunk(std::string_view& chunk);
     // The handler's coroutine for the current request; false when the connection is done.
     core::awaitable<bool> serve(RequestContext context, std::chrono::system_clock::time_point wall);
@@ -100,8 +105,7 @@ private:
     Handler& handler_;
     const ConnectionOptions& options_;
     h1::ServerConnection conn_;
-    static constexpr std::size_t input_size = 16384;
-    std::unique_ptr<char[]> input_;
+    std::unique_ptr<char[]> tls_input_;  // through TLS only (see receive)
     std::string out_;  // heads and small bodies waiting to be written
     BodyState body_state_ = BodyState::ok;
     bool first_read_ = true;
@@ -172,11 +176,8 @@ core::awaitable<bool> Connection::read_more()
     const auto timeout = conn_.read_timeout(core::coarse_steady_now());
     if (timeout > Clock::duration::zero()) {
         stream_.set_timeout(timeout);
-        stream_.set_between_messages(conn_.between_requests());  // a stop ends keep-alive waits
-        auto [ec, n] = co_await stream_.read_some(asio::buffer(input_.get(), input_size));
-        stream_.set_between_messages(false);
+        auto [ec, bytes] = co_await receive();
         if (!ec) {
-            const std::string_view bytes(input_.get(), n);
             if (first_read_ && options_.h2c && h2_preface.starts_with(bytes.substr(0, h2_preface.size()))) {
                 to_h2_ = ToH2{std::string(bytes), std::nullopt};  // HTTP/2 with prior knowledge (RFC 9113 §3.3)
                 co_return false;
@@ -192,6 +193,32 @@ core::awaitable<bool> Connection::read_more()
                  options_.header_timeout.count());
     co_await fail(Status::request_timeout);
     co_return false;
+}
+
+core::awaitable<std::pair<std::error_code, std::string_view>> Connection::receive()
+{
+    if (stream_.is_tls()) {
+        if (!tls_input_)
+            tls_input_ = std::make_unique_for_overwrite<char[]>(input_size);  // reads fill it: no zeroing
+        stream_.set_between_messages(conn_.between_requests());  // a stop ends keep-alive waits
+        auto [ec, n] = co_await stream_.read_some(asio::buffer(tls_input_.get(), input_size));
+        stream_.set_between_messages(false);
+        co_return std::pair{ec, std::string_view(tls_input_.get(), n)};
+    }
+    char* const input = core::Stream::worker_input();
+    for (;;) {
+        auto [ec, n] = stream_.read_now(asio::buffer(input, input_size));
+        if (ec != asio::error::would_block)
+            co_return std::pair{ec, std::string_view(input, n)};
+        if (out_.empty())
+            std::string().swap(out_);
+        conn_.release_idle_memory();
+        stream_.set_between_messages(conn_.between_requests());
+        ec = co_await stream_.wait_readable();
+        stream_.set_between_messages(false);
+        if (ec)
+            co_return std::pair{ec, std::string_view()};
+    }
 }
 
 core::awaitable<std::error_code> Connection::next_body_chunk(std::string_view& chunk)
@@ -378,8 +405,9 @@ core::awaitable<void> Connection::linger()
     const auto until = core::coarse_steady_now() + linger_time;
     stream_.set_timeout(linger_timeout);
     while (core::coarse_steady_now() < until) {
-        auto [ec, n] = co_await stream_.read_some(asio::buffer(input_.get(), input_size));
-        if (ec)
+        if (co_await stream_.wait_readable())
+            break;
+        if (auto [ec, n] = stream_.read_now(asio::buffer(core::Stream::worker_input(), input_size)); ec && ec != asio::error::would_block)
             break;
     }
 }
