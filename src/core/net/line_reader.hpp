@@ -2,6 +2,7 @@
 // stream's idle timeout, and switches to counted bytes and back (bodies, IMAP literals).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -42,11 +43,14 @@ public:
     void discard_buffered() { parser_.discard_buffered(); }
 
 private:
+    // Reads more into the parser. On plain TCP through the worker's buffer after a wait that holds
+    // none (Stream::read_now), the parser's own given back first when it is empty; through TLS
+    // into this reader's buffer, made at the first such read.
     awaitable<ReadStatus> fill();
 
     Stream& stream_;
     LineParser parser_;
-    char chunk_[16384];
+    std::unique_ptr<char[]> tls_chunk_;
 };
 
 }  // namespace layer7::core

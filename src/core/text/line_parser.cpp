@@ -79,6 +79,15 @@ void LineParser::discard_buffered()
     discarding_ = false;
 }
 
+void LineParser::release_buffer()
+{
+    if (buffered() != 0)
+        return;
+    std::string().swap(buffer_);
+    start_ = 0;
+    scanned_ = 0;
+}
+
 DotLine unstuff_dot(std::string_view line)
 {
     if (line == ".")

@@ -41,6 +41,9 @@ public:
     std::string take(std::size_t n);
     // Drops everything buffered (STARTTLS: pipelined plaintext must not survive, CVE-2011-0411).
     void discard_buffered();
+    // With nothing buffered, frees the buffer: a connection waiting for its next command keeps no
+    // memory it does not use. Views of earlier lines become invalid.
+    void release_buffer();
     std::size_t max_line() const { return max_line_; }
 
 private:
