@@ -15,7 +15,9 @@ MAIL="${MAIL:-1}"
 layer7="${LAYER7_BIN:-}"
 [ -n "$layer7" ] || layer7="$(build_layer7)"
 command -v nginx >/dev/null || { echo "nginx missing: run tools/setup.sh bench" >&2; exit 1; }
-ulimit -n $((N * 2 + 4096))  # both ends on one machine
+# each end (the server, the client) holds N descriptors
+ulimit -n $((N + 4096)) 2>/dev/null ||
+    { echo "N=$N needs ulimit -n $((N + 4096)); the hard limit is $(ulimit -Hn)" >&2; exit 1; }
 client="/usr/bin/python3 $here/idle_client.py"
 
 work="$(mktemp -d /tmp/layer7-bench-idle.XXXXXX)"
@@ -66,7 +68,7 @@ start_http() {
     pid[layer7]=$!; pids+=("$!")
 
     mkdir -p "$work/nginx"
-    printf '%s\n' "worker_processes $WORKERS;" "worker_rlimit_nofile $((N * 2 + 4096));" "daemon off;" \
+    printf '%s\n' "worker_processes $WORKERS;" "worker_rlimit_nofile $((N + 4096));" "daemon off;" \
         "master_process on;" "user root;" "pid $work/nginx/nginx.pid;" "error_log $work/nginx/error.log warn;" \
         "events { worker_connections $((N + 1000)); }" \
         "http {" "  access_log off;" "  sendfile on;" "  keepalive_timeout 600s;" \
