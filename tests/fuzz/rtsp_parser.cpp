@@ -11,7 +11,7 @@
 using namespace layer7::rtsp;
 
 namespace {
-class Catalog final : public layer7::rtsp::Catalog {
+class FuzzCatalog final : public Catalog {
 public:
     std::optional<SessionDescription> describe(std::string_view path) override
     {
@@ -26,7 +26,7 @@ public:
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     const std::string_view in(reinterpret_cast<const char*>(data), size);
-    static Catalog catalog;
+    static FuzzCatalog catalog;
     static const ServerPolicy policy{.peer_address = "127.0.0.1", .server_rtp_port = 8000, .server_rtcp_port = 8001};
     ServerSession session(policy, catalog, "F");
     MessageParser parser({.max_line = 512, .max_header = 2048, .max_body = 2048, .max_frame = 256});
