@@ -4,7 +4,7 @@
 # and against layer7's SMTP and POP3 beside Postfix and Dovecot (after the greeting). For each, the
 # growth of the server's RSS and PSS (its process tree: nginx's workers, Dovecot's and Postfix's
 # children) divided by N, in bytes. bench/README.md has the method.
-#   LAYER7_BIN=path  N=10000  WORKERS=2  MAIL=1 (0: HTTP only)
+#   LAYER7_BIN=path  N=10000  MAIL_N=500 (SMTP and POP3)  WORKERS=2  MAIL=1 (0: HTTP only)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
@@ -12,6 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 N="${N:-10000}"
 WORKERS="${WORKERS:-2}"
 MAIL="${MAIL:-1}"
+MAIL_N="${MAIL_N:-500}"  # Postfix forks an smtpd (about 9 MB) per connection: 10,000 would not fit
 layer7="${LAYER7_BIN:-}"
 [ -n "$layer7" ] || layer7="$(build_layer7)"
 command -v nginx >/dev/null || { echo "nginx missing: run tools/setup.sh bench" >&2; exit 1; }
@@ -93,20 +94,30 @@ stop() {
 # Holds N connections to PORT (MODE: get, none, banner; TLS: "tls" or nothing) and prints the
 # growth of SERVER_PID's tree per connection, in bytes: "rss pss".
 hold() {
-    local server_pid="$1" port="$2" mode="$3" tls="${4:-}" rss0 pss0 rss1 pss1 ready=""
+    local server_pid="$1" port="$2" mode="$3" tls="${4:-}" n="${HOLD_N:-$N}" rss0 pss0 rss1 pss1 ready=""
     # a few connections first: what the first one sets up once (pools, TLS caches) is not per connection
     timeout 60 $client 127.0.0.1 "$port" 20 "$mode" $tls </dev/null >/dev/null
     rss0="$(tree_mem_kb Rss "$server_pid")"; pss0="$(tree_mem_kb Pss "$server_pid")"
-    coproc HOLD { timeout 600 $client 127.0.0.1 "$port" "$N" "$mode" $tls; }
+    coproc HOLD { timeout 600 $client 127.0.0.1 "$port" "$n" "$mode" $tls; }
     read -r -t 600 ready <&"${HOLD[0]}" || true
     [ "$ready" = ready ] || { echo "idle connections to port $port did not open" >&2; exit 1; }
     rss1="$(tree_mem_kb Rss "$server_pid")"; pss1="$(tree_mem_kb Pss "$server_pid")"
     exec {HOLD[1]}>&-
     wait "$HOLD_PID" || true
-    awk -v r0="$rss0" -v r1="$rss1" -v p0="$pss0" -v p1="$pss1" -v n="$N" \
+    awk -v r0="$rss0" -v r1="$rss1" -v p0="$pss0" -v p1="$pss1" -v n="$n" \
         'BEGIN { printf "%d %d\n", (r1 - r0) * 1024 / n, (p1 - p0) * 1024 / n }'
 }
 
+# ---------------------------------------------------------------- the table, a row per case as it is measured
+printf '\n%d idle connections (mail: %d): bytes per connection, RSS / PSS growth of the server divided by N\n' "$N" "$MAIL_N"
+printf '%-16s %17s %17s %7s  %s\n' case layer7 peer ratio "(RSS, layer7/peer)"
+row() {
+    local name="$1" ours="$2" theirs="$3" peer="$4" our_rss our_pss their_rss their_pss
+    read -r our_rss our_pss <<<"$ours"
+    read -r their_rss their_pss <<<"$theirs"
+    printf '%-16s %8s / %-6s %8s / %-6s %7s  %s\n' "$name" "$our_rss" "$our_pss" "$their_rss" "$their_pss" \
+        "$(awk -v a="$our_rss" -v b="$their_rss" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')" "$peer"
+}
 declare -A result
 for case in "plain get" "plain none" "tls get" "tls none"; do
     read -r kind mode <<<"$case"
@@ -117,6 +128,7 @@ for case in "plain get" "plain none" "tls get" "tls none"; do
         result["$s $case"]="$(hold "${pid[$s]}" "${port[$s$suffix]}" "$mode" $tls)"
     done
     stop "${pid[layer7]}" "${pid[nginx]}"
+    row "http $case" "${result[layer7 $case]}" "${result[nginx $case]}" nginx
 done
 
 # ---------------------------------------------------------------- mail: layer7, Postfix, Dovecot
@@ -138,7 +150,7 @@ if [ "$MAIL" = 1 ] && command -v postfix >/dev/null && [ -x /usr/sbin/dovecot ];
         "mail_owner = postfix" "setgid_group = postdrop" "myhostname = mx.bench.test" "mydestination =" \
         "inet_interfaces = 127.0.0.1" "inet_protocols = ipv4" "maillog_file = $pf/maillog" \
         "maillog_file_prefixes = $pf" "alias_maps =" "alias_database =" "smtpd_tls_security_level = none" \
-        "default_process_limit = $((N + 100))" "smtpd_client_connection_count_limit = 0" >"$pf/etc/main.cf"
+        "default_process_limit = $((MAIL_N + 100))" "smtpd_client_connection_count_limit = 0" >"$pf/etc/main.cf"
     awk -v listen="127.0.0.1:${port[postfix]}" '
         /^smtp[ \t]+inet/ { $1 = listen }
         /^[a-z0-9.:]+[ \t]/ && NF >= 8 && $5 == "y" { $5 = "n" }
@@ -159,30 +171,15 @@ if [ "$MAIL" = 1 ] && command -v postfix >/dev/null && [ -x /usr/sbin/dovecot ];
         wait_port "$p" || { cat "$work/mail.out" "$work/dovecot.out" >&2; exit 1; }
     done
     postfix_master="$(tr -d ' ' <"$pf/queue/pid/master.pid")"
+    export HOLD_N="$MAIL_N"
     result["layer7 smtp"]="$(hold "${pid[mail]}" "${port[smtp]}" banner)"
     result["postfix smtp"]="$(hold "$postfix_master" "${port[postfix]}" banner)"
+    row "smtp after 220" "${result[layer7 smtp]}" "${result[postfix smtp]}" postfix
     stop "${pid[mail]}"  # fresh for POP3 (see start_http)
     "$layer7" up --config "$work/mail.toml" >"$work/mail.out" 2>&1 &
     pid[mail]=$!; pids+=("$!")
     wait_port "${port[pop3]}" || { cat "$work/mail.out" >&2; exit 1; }
     result["layer7 pop3"]="$(hold "${pid[mail]}" "${port[pop3]}" banner)"
     result["dovecot pop3"]="$(hold "${pid[dovecot]}" "${port[dovecot]}" banner)"
-fi
-
-# ---------------------------------------------------------------- the table
-printf '\n%d idle connections: bytes per connection, RSS / PSS growth of the server divided by N\n' "$N"
-printf '%-16s %17s %17s %7s  %s\n' case layer7 peer ratio "(RSS, layer7/peer)"
-row() {
-    local name="$1" ours="$2" theirs="$3" peer="$4" our_rss our_pss their_rss their_pss
-    read -r our_rss our_pss <<<"$ours"
-    read -r their_rss their_pss <<<"$theirs"
-    printf '%-16s %8s / %-6s %8s / %-6s %7s  %s\n' "$name" "$our_rss" "$our_pss" "$their_rss" "$their_pss" \
-        "$(awk -v a="$our_rss" -v b="$their_rss" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')" "$peer"
-}
-for case in "plain get" "plain none" "tls get" "tls none"; do
-    row "http $case" "${result[layer7 $case]}" "${result[nginx $case]}" nginx
-done
-if [ -n "${result[layer7 smtp]:-}" ]; then
-    row "smtp after 220" "${result[layer7 smtp]}" "${result[postfix smtp]}" postfix
     row "pop3 after +OK" "${result[layer7 pop3]}" "${result[dovecot pop3]}" dovecot
 fi
