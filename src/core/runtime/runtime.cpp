@@ -50,9 +50,7 @@ public:
             return nullptr;
         std::lock_guard lock(mutex_);
         std::size_t& mine = clients_[client];
-        if (mine >= admission_.max_per_client) {
-            if (mine == 0)
-                clients_.erase(client);
+        if (mine >= admission_.max_per_client) {  // max_per_client > 0 here: the entry is not new
             live_.fetch_sub(1, std::memory_order_relaxed);
             return "per-client connection limit";
         }
