@@ -128,6 +128,24 @@ constexpr std::array pages{
              "--starttls smtp|pop3|imap|ftp.",
              "layer7 connect 127.0.0.1:8080\nlayer7 connect --starttls smtp -k 127.0.0.1:2525", "",
              "telnet(1), openssl-s_client(1)"},
+    HelpPage{"lab run",
+             "Runs one of the textbook's experiments (or all) on layer7's own servers and clients, across a link "
+             "emulated by a relay inside layer7 (delay, rate, queue and loss each way; no root needed), and writes "
+             "a report: an HTML page with charts of the measured points (95 % error bars) beside the textbook's "
+             "formula, the parameters, and the transcripts. Each point is repeated until its 95 % confidence "
+             "interval is under 5 % of the mean, or --runs. Reports go to DATA/lab, which layer7 up serves at "
+             "/lab/; the measured-against-formula table is also printed and written as results.tsv.",
+             "layer7 lab list\n"
+             "layer7 lab run http-persistence\n"
+             "layer7 lab run http-persistence --rtt 100 --rate 5 --out /tmp/reports",
+             "", ""},
+    HelpPage{"lab relay",
+             "The lab's link emulator on its own: clients connect to --listen, and each connection (or UDP flow) "
+             "is relayed to --to across an emulated link: half the RTT of delay each way, a transmitter of --rate "
+             "Mbit/s with a --queue in front of it, and random --loss.",
+             "layer7 lab relay --listen 127.0.0.1:9080 --to 127.0.0.1:8080 --rtt 100 --rate 10\n"
+             "layer7 lab relay --udp --listen 127.0.0.1:9053 --to 127.0.0.1:5300 --rtt 40",
+             "", "tc-netem(8)"},
 };
 
 }  // namespace

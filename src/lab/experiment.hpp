@@ -1,0 +1,55 @@
+// An experiment of the lab: the servers it measures, run on a core::Runtime of their own (another
+// thread, as `layer7 up` runs them), and the measuring side — relays and the project's clients —
+// on the lab's io_context. It returns its write-up (report.hpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/net/asio.hpp"
+#include "core/runtime/runtime.hpp"
+#include "lab/report.hpp"
+
+namespace layer7::lab {
+
+struct Settings {
+    // What the user fixed (--rtt, --rate, --loss); unset: the experiment's own sweep or default.
+    std::optional<double> rtt_ms, rate_mbps, loss;
+    bool quick = false;  // a few points and small files (CI)
+    std::uint64_t seed = 1;
+    std::size_t min_runs = 3, max_runs = 10;  // each point repeated until its 95 % interval < 5 %
+    std::string work_dir;                     // scratch space (site roots, mail, zones)
+};
+
+class Experiment {
+public:
+    virtual ~Experiment() = default;
+    virtual std::string_view name() const = 0;
+    virtual std::string_view title() const = 0;
+    // Empty when it runs; else what it waits for ("needs the BitTorrent issue").
+    virtual std::string_view missing() const { return {}; }
+    // Starts the servers it measures on `servers` before that runtime runs; throws
+    // core::StartError.
+    virtual void start(core::Runtime& servers, const Settings& settings) = 0;
+    // Measures on `io` and writes up; throws std::runtime_error with a one-line reason.
+    virtual core::awaitable<Report> measure(asio::io_context& io, const Settings& settings) = 0;
+};
+
+// Every experiment, in the issue's order.
+std::vector<std::unique_ptr<Experiment>> catalog();
+
+// The experiments' constructors (one file each).
+std::unique_ptr<Experiment> make_http_persistence();
+
+// Which link emulator ran, for the report.
+std::string emulator_note();
+
+// The port of a service row's address ("127.0.0.1:40123").
+std::uint16_t row_port(const std::string& address);
+
+}  // namespace layer7::lab

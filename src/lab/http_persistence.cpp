@@ -1,0 +1,326 @@
+// Experiment 1, `http-persistence`: the demo page (a base file and the ten images it references)
+// loaded over non-persistent, parallel non-persistent, persistent and pipelined HTTP/1.1 through
+// the emulated link, against the textbook's response times.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "http/client/page_links.hpp"
+#include "http/client/redirect.hpp"
+#include "http/h1/response_parser.hpp"
+#include "http/message/target.hpp"
+#include "http/server/demo_site.hpp"
+#include "http/server/service.hpp"
+#include "lab/experiment.hpp"
+#include "lab/relay.hpp"
+#include "lab/stats.hpp"
+#include "lab/transcript.hpp"
+
+namespace layer7::lab {
+
+namespace {
+
+using asio::ip::tcp;
+using core::use_tuple;
+
+// How the page's objects travel: the textbook's four ways.
+struct Mode {
+    const char* label;
+    bool persistent;
+    bool pipelined;
+    unsigned parallel;  // connections at once for the objects (non-persistent)
+};
+constexpr Mode modes[] = {
+    {"non-persistent", false, false, 1},
+    {"non-persistent, 5 parallel", false, false, 5},
+    {"persistent", true, false, 1},
+    {"persistent, pipelined", true, true, 1},
+};
+
+// The textbook's response time for N objects after the base: a TCP handshake and a request per
+// new connection (2 RTT), one RTT per request on an open one, plus the time to transmit it all.
+double formula_ms(const Mode& m, std::size_t objects, double rtt, double transmit)
+{
+    const double n = static_cast<double>(objects);
+    double rtts;
+    if (!m.persistent)
+        rtts = 2 * (1 + std::ceil(n / m.parallel));
+    else if (m.pipelined)
+        rtts = 2 + 1;
+    else
+        rtts = 2 + n;
+    return rtts * rtt + transmit;
+}
+
+std::string request(const std::string& path, bool keep_alive)
+{
+    return "GET " + path + " HTTP/1.1\r\nHost: www.someschool.edu\r\nUser-Agent: layer7-lab\r\nConnection: " +
+           (keep_alive ? "keep-alive" : "close") + "\r\n\r\n";
+}
+
+// Reads one whole response; returns its content.
+core::awaitable<std::string> read_response(tcp::socket& socket, http::h1::ResponseParser& parser)
+{
+    std::string body;
+    char buffer[16384];
+    bool closed = false;
+    for (;;) {
+        const auto event = closed ? parser.finish() : parser.next();
+        switch (event.kind) {
+        case http::h1::EventKind::head:
+            if (http::code(parser.response().status) != 200)
+                throw std::runtime_error("the server answered " + std::to_string(http::code(parser.response().status)));
+            continue;
+        case http::h1::EventKind::data:
+            body.append(event.data);
+            continue;
+        case http::h1::EventKind::complete:
+            co_return body;
+        case http::h1::EventKind::error:
+            throw std::runtime_error("a malformed response");
+        case http::h1::EventKind::need_more:
+            if (closed)
+                throw std::runtime_error("the connection closed in a response");
+            break;
+        }
+        auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), use_tuple);
+        if (ec)
+            closed = true;
+        else
+            parser.feed({buffer, n});
+    }
+}
+
+// One client connection to the server (through the relay).
+struct ClientConnection {
+    explicit ClientConnection(const asio::any_io_executor& ex) : socket(ex) {}
+    tcp::socket socket;
+    http::h1::ResponseParser parser;
+
+    // The requests for `paths`, one after another or all at once (pipelined); their contents.
+    core::awaitable<std::vector<std::string>> get(const std::vector<std::string>& paths, bool keep_alive,
+                                                  bool pipelined)
+    {
+        std::vector<std::string> bodies;
+        std::string all;
+        if (pipelined)
+            for (const auto& path : paths)
+                all += request(path, keep_alive);
+        for (std::size_t i = 0; i < paths.size(); ++i) {
+            if (i == 0 || !pipelined) {
+                const std::string text = pipelined ? all : request(paths[i], keep_alive);
+                auto [ec, n] = co_await asio::async_write(socket, asio::buffer(text), use_tuple);
+                if (ec)
+                    throw std::runtime_error("the connection closed: " + ec.message());
+            }
+            bodies.push_back(co_await read_response(socket, parser));
+        }
+        co_return bodies;
+    }
+};
+
+core::awaitable<std::unique_ptr<ClientConnection>> connect(tcp::endpoint server)
+{
+    auto c = std::make_unique<ClientConnection>(co_await asio::this_coro::executor);
+    auto [ec] = co_await c->socket.async_connect(server, use_tuple);
+    if (ec)
+        throw std::runtime_error("cannot connect to the relay: " + ec.message());
+    c->socket.set_option(tcp::no_delay(true));
+    co_return c;
+}
+
+// The objects the base page references, as paths on the same server.
+std::vector<std::string> object_paths(const std::string& base_body)
+{
+    const auto base = http::parse_url(std::string("http://www.someschool.edu") + http::demo_base_page);
+    std::vector<std::string> paths;
+    for (const auto& link : http::client::page_links(base_body))
+        if (auto url = http::client::resolve_reference(*base, link))
+            if (auto parsed = http::parse_url(*url); parsed && parsed->host == base->host)
+                paths.push_back(parsed->path_and_query);
+    return paths;
+}
+
+// Runs `tasks` at once; returns when all have ended, rethrowing the first failure.
+core::awaitable<void> all_of(std::vector<core::awaitable<void>> tasks)
+{
+    const auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer done(ex, Time::max());
+    std::size_t left = tasks.size();
+    std::exception_ptr failure;
+    for (auto& task : tasks)
+        asio::co_spawn(ex, std::move(task), [&](std::exception_ptr e) {
+            if (e && !failure)
+                failure = e;
+            if (--left == 0)
+                done.cancel();
+        });
+    if (left > 0)  // co_spawn starts each task later: none can have ended yet
+        co_await done.async_wait(use_tuple);
+    if (failure)
+        std::rethrow_exception(failure);
+}
+
+// A connection per object, as long as objects are left.
+core::awaitable<void> one_at_a_time(tcp::endpoint relay, const std::vector<std::string>& paths, std::size_t& next)
+{
+    while (next < paths.size()) {
+        const std::vector<std::string> one{paths[next++]};
+        auto c = co_await connect(relay);
+        co_await c->get(one, false, false);
+    }
+}
+
+// The page load the way `mode` says; returns the number of objects after the base.
+core::awaitable<std::size_t> load_page(tcp::endpoint relay, const Mode& mode)
+{
+    const std::vector<std::string> base{http::demo_base_page};
+    auto c = co_await connect(relay);
+    const auto paths = object_paths((co_await c->get(base, mode.persistent, false)).front());
+    if (mode.persistent) {
+        co_await c->get(paths, true, mode.pipelined);
+        co_return paths.size();
+    }
+    c.reset();
+    std::size_t next = 0;
+    std::vector<core::awaitable<void>> workers;
+    for (unsigned k = 0; k < mode.parallel; ++k)
+        workers.push_back(one_at_a_time(relay, paths, next));
+    co_await all_of(std::move(workers));
+    co_return paths.size();
+}
+
+class HttpPersistence : public Experiment {
+public:
+    std::string_view name() const override { return "http-persistence"; }
+    std::string_view title() const override
+    {
+        return "Non-persistent, parallel, persistent and pipelined HTTP/1.1: page load time against RTT";
+    }
+
+    void start(core::Runtime& servers, const Settings& settings) override
+    {
+        http::ServerConfig config;
+        config.listen = core::HostPort{"127.0.0.1", 0};
+        config.data_dir = settings.work_dir;
+        config.h2 = false;
+        service_ = http::make_service(config);
+        const auto rows = service_->start(servers);
+        if (rows.empty())
+            throw core::StartError("the HTTP server did not start");
+        server_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"), row_port(rows.front().address));
+    }
+
+    core::awaitable<Report> measure(asio::io_context& io, const Settings& s) override;
+
+private:
+    std::unique_ptr<core::Service> service_;
+    tcp::endpoint server_;
+};
+
+LinkSpec link_for(double rtt_ms, double rate_mbps, double loss)
+{
+    LinkSpec link;
+    link.delay = std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(rtt_ms / 2));
+    link.rate_bps = rate_mbps * 1e6;
+    link.loss = loss;
+    return link;
+}
+
+double ms_since(Time start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
+
+core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Settings& s)
+{
+    const double rate = s.rate_mbps.value_or(10), loss = s.loss.value_or(0);
+    std::vector<double> rtts{10, 25, 50, 100};
+    if (s.rtt_ms)
+        rtts = {*s.rtt_ms};
+    else if (s.quick)
+        rtts = {25, 50};
+    auto path = std::make_shared<Path>(link_for(rtts.front(), rate, loss), link_for(rtts.front(), rate, loss), s.seed);
+    TcpRelay relay(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), server_, path);
+
+    Report r;
+    r.name = std::string(name());
+    r.title = std::string(title());
+    r.paragraphs = {
+        "A browser loads the textbook's page: a base HTML file that references ten images, from layer7's HTTP "
+        "server, across an emulated link with the round-trip time on the x axis.",
+        "Non-persistent: each object needs a new TCP connection, so 2 RTT (handshake, then request and "
+        "response) per object: (1 + N)·2·RTT + transmit. With k parallel connections the N objects take "
+        "⌈N/k⌉ rounds: 2·RTT + ⌈N/k⌉·2·RTT + transmit. Persistent: one connection, 2·RTT for the base and one "
+        "RTT per object: (2 + N)·RTT + transmit. Pipelined: every object requested at once after the base: "
+        "3·RTT + transmit. Transmit is the bytes the server sent divided by the link rate.",
+        "The transcripts are the link's view: each line is stamped with the time it reached the far end, so the "
+        "round trips can be counted in them."};
+    r.emulator = emulator_note();
+    r.x_name = "RTT (ms)";
+    r.y_unit = "ms";
+    Chart chart{"Page load time: a base file and its images", "RTT (ms)", "page load time (ms)", {}};
+
+    // The transcripts first: one load per way, which also warms the server's file cache.
+    for (const auto& mode : modes) {
+        Transcript transcript;
+        const Time start = Clock::now();
+        path->tap = [&](Time at, std::uint64_t connection, bool from_client, std::string_view bytes) {
+            transcript.add(std::chrono::duration<double, std::milli>(at - start).count(), connection, from_client,
+                           bytes);
+        };
+        co_await load_page(relay.local(), mode);
+        path->tap = nullptr;
+        char title[160];
+        std::snprintf(title, sizeof title, "%s, RTT %.0f ms", mode.label, rtts.front());
+        r.steps.push_back({title, transcript.text()});
+    }
+
+    std::size_t objects = 0;
+    double page_bytes = 0;
+    for (const auto& mode : modes) {
+        Series measured{mode.label, {}, false}, formula{std::string(mode.label) + " (formula)", {}, true};
+        for (double rtt : rtts) {
+            path->up.respec(link_for(rtt, rate, loss));
+            path->down.respec(link_for(rtt, rate, loss));
+            Sample sample;
+            do {
+                const auto bytes_before = path->down.bytes();
+                const Time start = Clock::now();
+                objects = co_await load_page(relay.local(), mode);
+                sample.add(ms_since(start));
+                page_bytes = static_cast<double>(path->down.bytes() - bytes_before);
+            } while (!sample.done(s.min_runs, s.max_runs));
+            const double transmit = page_bytes * 8 / (rate * 1e6) * 1000;
+            Row row{mode.label, rtt, sample.mean(), sample.half_width(), formula_ms(mode, objects, rtt, transmit),
+                    sample.size()};
+            measured.points.push_back({rtt, row.measured, row.err});
+            formula.points.push_back({rtt, row.formula, 0});
+            r.rows.push_back(row);
+        }
+        chart.series.push_back(std::move(measured));
+        chart.series.push_back(std::move(formula));
+    }
+    r.charts.push_back(std::move(chart));
+
+    char text[64];
+    std::snprintf(text, sizeof text, "%.3g Mbit/s each way", rate);
+    r.parameters.emplace_back("link rate", text);
+    std::snprintf(text, sizeof text, "%.3g", loss);
+    r.parameters.emplace_back("loss", text);
+    std::string sweep;
+    for (double rtt : rtts)
+        sweep += (sweep.empty() ? "" : ", ") + std::to_string(static_cast<int>(rtt));
+    r.parameters.emplace_back("RTT (ms)", sweep);
+    r.parameters.emplace_back("objects after the base", std::to_string(objects));
+    r.parameters.emplace_back("bytes the server sent per page", std::to_string(static_cast<long long>(page_bytes)));
+    r.parameters.emplace_back("seed", std::to_string(s.seed));
+    r.parameters.emplace_back("runs per point", std::to_string(s.min_runs) + " to " + std::to_string(s.max_runs) +
+                                                    ", until the 95 % interval is under 5 % of the mean");
+    co_return r;
+}
+
+}  // namespace
+
+std::unique_ptr<Experiment> make_http_persistence() { return std::make_unique<HttpPersistence>(); }
+
+}  // namespace layer7::lab

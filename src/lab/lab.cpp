@@ -1,0 +1,228 @@
+#include "lab/lab.hpp"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "core/service.hpp"
+
+namespace layer7::lab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// An experiment the issue names whose capability is not built yet.
+class Pending : public Experiment {
+public:
+    Pending(std::string_view name, std::string_view title, std::string_view missing)
+        : name_(name), title_(title), missing_(missing)
+    {
+    }
+    std::string_view name() const override { return name_; }
+    std::string_view title() const override { return title_; }
+    std::string_view missing() const override { return missing_; }
+    void start(core::Runtime&, const Settings&) override {}
+    core::awaitable<Report> measure(asio::io_context&, const Settings&) override
+    {
+        throw std::runtime_error(std::string(missing_));
+    }
+
+private:
+    std::string_view name_, title_, missing_;
+};
+
+std::string utc_now(const char* format)
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[64];
+    std::strftime(text, sizeof text, format, &tm);
+    return text;
+}
+
+// Writes `text` to `path` through a temporary beside it: a reader sees the old file or the new.
+void write_file(const fs::path& path, const std::string& text)
+{
+    const fs::path temporary = path.string() + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush())
+            throw std::runtime_error("cannot write " + temporary.string());
+    }
+    fs::rename(temporary, path);
+}
+
+// A scratch folder for the servers' files, removed when the run ends.
+struct Scratch {
+    Scratch()
+    {
+        std::string pattern = (fs::temp_directory_path() / "layer7-lab-XXXXXX").string();
+        if (!::mkdtemp(pattern.data()))
+            throw std::runtime_error("cannot make a scratch folder under " + fs::temp_directory_path().string());
+        path = pattern;
+    }
+    ~Scratch()
+    {
+        std::error_code ignored;
+        fs::remove_all(path, ignored);
+    }
+    fs::path path;
+};
+
+// Runs one experiment: its servers on a runtime thread, the measuring side here. Returns the
+// folder of its report.
+fs::path run_one(Experiment& e, RunOptions options)
+{
+    Scratch scratch;
+    options.settings.work_dir = scratch.path.string();
+    core::Runtime servers(1);
+    servers.set_drain_limit(std::chrono::milliseconds(200));
+    e.start(servers, options.settings);
+
+    asio::io_context io;
+    std::atomic<bool> interrupted{false};
+    servers.on_stop([&] {
+        interrupted = true;
+        io.stop();
+    });
+    std::thread server_thread([&] { servers.run(); });
+
+    std::optional<Report> report;
+    std::exception_ptr failure;
+    asio::co_spawn(io, e.measure(io, options.settings), [&](std::exception_ptr error, Report r) {
+        failure = error;
+        if (!error)
+            report = std::move(r);
+    });
+    io.run();
+    servers.stop();
+    server_thread.join();
+    if (interrupted && !report)
+        throw std::runtime_error("interrupted");
+    if (failure)
+        std::rethrow_exception(failure);
+
+    report->started = utc_now("%Y-%m-%d %H:%M:%S UTC");
+    const fs::path dir = fs::path(options.reports) / (utc_now("%Y%m%d-%H%M%S-") + std::string(e.name()));
+    fs::create_directories(dir);
+    write_file(dir / "index.html", report_html(*report));
+    write_file(dir / "run.txt", report->title + "\n" + report->started + "\n");
+    write_file(dir / "results.tsv", results_tsv(*report));
+    return dir;
+}
+
+}  // namespace
+
+std::vector<std::unique_ptr<Experiment>> catalog()
+{
+    std::vector<std::unique_ptr<Experiment>> all;
+    all.push_back(make_http_persistence());
+    all.push_back(std::make_unique<Pending>("web-cache", "The institutional cache: access-link utilisation and delay",
+                                            "not built yet"));
+    all.push_back(std::make_unique<Pending>("dns-resolution",
+                                            "Iterated resolution through root, TLD and authoritative servers",
+                                            "not built yet"));
+    all.push_back(std::make_unique<Pending>("p2p-vs-client-server", "Distribution time against N: P2P and client-server",
+                                            "not built yet"));
+    all.push_back(std::make_unique<Pending>("hol-blocking", "Head-of-line blocking: HTTP/1.1 against HTTP/2",
+                                            "needs `layer7 get --http2` (the HTTP/2 issue)"));
+    all.push_back(std::make_unique<Pending>("dash-adaptation", "DASH rate adaptation on a link whose rate changes",
+                                            "not built yet"));
+    all.push_back(std::make_unique<Pending>("smtp-relay", "Alice to Bob: each mail hop's transcript and time",
+                                            "not built yet"));
+    return all;
+}
+
+std::string emulator_note()
+{
+    return "Link emulator: the relay inside layer7 on loopback (no root needed; the kernel's netem is not used). "
+           "TCP is ended at the relay on both sides and the bytes cross the emulated link: a new connection's "
+           "first bytes wait one round trip, as TCP's handshake would make them; a lost segment arrives one round "
+           "trip late, as after a fast retransmit, and later bytes of its stream wait behind it. TCP's congestion "
+           "window is not emulated.";
+}
+
+std::uint16_t row_port(const std::string& address)
+{
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos)
+        throw core::StartError("no port in " + address);
+    return static_cast<std::uint16_t>(std::stoul(address.substr(colon + 1)));
+}
+
+void list(std::ostream& out)
+{
+    for (const auto& e : catalog()) {
+        const auto missing = e->missing();
+        out << e->name() << std::string(22 - std::min<std::size_t>(e->name().size(), 21), ' ')
+            << (missing.empty() ? "ready    " : "pending  ") << e->title();
+        if (!missing.empty())
+            out << " (" << missing << ")";
+        out << '\n';
+    }
+}
+
+void write_index(const std::string& reports)
+{
+    std::vector<RunLink> runs;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(reports, ec)) {
+        std::ifstream meta(entry.path() / "run.txt");
+        RunLink run;
+        if (!std::getline(meta, run.title) || !std::getline(meta, run.started))
+            continue;
+        run.dir = entry.path().filename().string();
+        runs.push_back(std::move(run));
+    }
+    // Folder names start with the time: newest first.
+    std::sort(runs.begin(), runs.end(), [](const RunLink& a, const RunLink& b) { return a.dir > b.dir; });
+    write_file(fs::path(reports) / "index.html", index_html(runs));
+}
+
+int run(const std::string& name, RunOptions options)
+{
+    auto all = catalog();
+    std::vector<Experiment*> chosen;
+    for (auto& e : all)
+        if (name == "all" || e->name() == name)
+            chosen.push_back(e.get());
+    if (chosen.empty()) {
+        std::cerr << "layer7 lab: no experiment named '" << name << "' (layer7 lab list shows them)\n";
+        return 2;
+    }
+    int status = 0;
+    for (Experiment* e : chosen) {
+        if (!e->missing().empty()) {
+            std::cerr << "layer7 lab: " << e->name() << " cannot run yet: " << e->missing() << '\n';
+            if (name != "all")
+                status = 1;
+            continue;
+        }
+        std::cerr << "layer7 lab: running " << e->name() << " …\n";
+        try {
+            const auto dir = run_one(*e, options);
+            write_index(options.reports);
+            std::ifstream results(dir / "results.tsv");
+            std::cout << results.rdbuf() << e->name() << ": " << (dir / "index.html").string() << '\n'
+                      << std::flush;
+        } catch (const std::exception& failure) {
+            std::cerr << "layer7 lab: " << e->name() << " failed: " << failure.what() << '\n';
+            status = 1;
+        }
+    }
+    return status;
+}
+
+}  // namespace layer7::lab
