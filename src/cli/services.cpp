@@ -16,8 +16,10 @@
 #include "rtsp/service.hpp"
 #include "http/cgi/handler.hpp"
 #include "http/proxy/service.hpp"
+#include "http/server/files_handler.hpp"
 #include "http/server/service.hpp"
 #include "http/websocket/config.hpp"
+#include "lab/lab.hpp"
 #include "http/websocket/endpoint.hpp"
 #include "mail/imap/service.hpp"
 #include "mail/pop3/service.hpp"
@@ -70,6 +72,18 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     if (core::Section webmail = root.section("webmail"); webmail.present())  // web mail at /mail on [http]
         for (auto& handler : mail::web::extra_handlers(mail::web::parse_config(webmail, plan.runtime.data)))
             extra.push_back(std::move(handler));
+    // The lab's reports (`layer7 lab run` writes them under DATA/lab) at /lab/.
+    extra.push_back({"lab", "/lab/",
+                     [reports = plan.runtime.data + "/lab"] {
+                         try {
+                             lab::write_index(reports);
+                         } catch (const std::exception&) {
+                             // not writable: the folder's listing stands in for the index
+                         }
+                         return std::make_shared<http::FilesHandler>(
+                             std::make_shared<http::Site>(reports, http::SiteOptions{}), 0);
+                     },
+                     "The lab's reports"});
     std::optional<http::ServerConfig> http_config;
     if (core::Section section = root.section("http"); section.present()) {
         http::ServerConfig http = http::parse_config(section, plan.runtime.data, std::move(extra));

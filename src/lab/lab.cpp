@@ -131,9 +131,7 @@ std::vector<std::unique_ptr<Experiment>> catalog()
     all.push_back(make_http_persistence());
     all.push_back(std::make_unique<Pending>("web-cache", "The institutional cache: access-link utilisation and delay",
                                             "not built yet"));
-    all.push_back(std::make_unique<Pending>("dns-resolution",
-                                            "Iterated resolution through root, TLD and authoritative servers",
-                                            "not built yet"));
+    all.push_back(make_dns_resolution());
     all.push_back(std::make_unique<Pending>("p2p-vs-client-server", "Distribution time against N: P2P and client-server",
                                             "not built yet"));
     all.push_back(std::make_unique<Pending>("hol-blocking", "Head-of-line blocking: HTTP/1.1 against HTTP/2",
@@ -178,6 +176,7 @@ void write_index(const std::string& reports)
 {
     std::vector<RunLink> runs;
     std::error_code ec;
+    fs::create_directories(reports, ec);
     for (const auto& entry : fs::directory_iterator(reports, ec)) {
         std::ifstream meta(entry.path() / "run.txt");
         RunLink run;

@@ -90,7 +90,11 @@ public:
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
         const auto addresses = *hierarchy_addresses(config_.first_address);
-        for (const auto& address : addresses)
+        const auto listen = config_.listen_first_address.empty() ? std::optional(addresses)
+                                                                 : hierarchy_addresses(config_.listen_first_address);
+        if (!listen)
+            throw core::StartError("hierarchy: no room for the servers from " + config_.listen_first_address);
+        for (const auto& address : *listen)
             if (auto why = probe(address, config_.port); !why.empty()) {
                 spdlog::warn("hierarchy: cannot listen on {}:{} ({}); running without the DNS hierarchy "
                              "(port 53 needs root or CAP_NET_BIND_SERVICE)",
@@ -112,7 +116,7 @@ public:
             throw core::StartError(std::string("hierarchy: ") + e.what());
         }
         for (std::size_t i = 0; i < hierarchy_size; ++i)
-            serve(runtime, hierarchy.servers[i], dir + "/hierarchy/" + hierarchy.zones[i].file);
+            serve(runtime, (*listen)[i], dir + "/hierarchy/" + hierarchy.zones[i].file);
         if (config_.on_serving)
             config_.on_serving(hierarchy.root_hints);
         runtime.on_reload([this] { reload(); });
@@ -135,7 +139,7 @@ private:
         std::unique_ptr<Server> server;
     };
 
-    void serve(core::Runtime& runtime, const HierarchyServer& s, const std::string& file)
+    void serve(core::Runtime& runtime, const std::string& address, const std::string& file)
     {
         auto zones = load_zones({file}, false);
         if (!zones.ok())
@@ -147,7 +151,7 @@ private:
         options.axfr_allow = Acl({*parse_prefix("127.0.0.0/8")});
         node.server = std::make_unique<Server>(*node.zones, options);
         Server* server = node.server.get();
-        const core::HostPort where{s.address, config_.port};
+        const core::HostPort where{address, config_.port};
         auto [uec, ub] = runtime.listen_udp(*core::udp_endpoint(where),
                                             [server](asio::ip::udp::socket& socket) { return server->serve_udp(socket); });
         auto [tec, tb] = runtime.listen_tcp(*core::tcp_endpoint(where), 1000,

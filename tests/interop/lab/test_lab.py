@@ -1,0 +1,159 @@
+"""`layer7 lab`: the relay's delay and rate measured on their own (python sockets and curl through it),
+and the experiments' short runs landing within a stated tolerance of the textbook's formulas."""
+import csv
+import os
+import socket
+import time
+
+import pytest
+
+from conftest import free_port, layer7_bin, run
+
+EXPERIMENTS = ["http-persistence", "web-cache", "dns-resolution", "p2p-vs-client-server", "hol-blocking",
+               "dash-adaptation", "smtp-relay"]
+
+
+def relay(layer7, to_port, *flags, udp=False):
+    port = free_port(socket.SOCK_DGRAM if udp else socket.SOCK_STREAM)
+    layer7("lab", "relay", "--listen", f"127.0.0.1:{port}", "--to", f"127.0.0.1:{to_port}", *flags,
+           *(["--udp"] if udp else []), ready="layer7 lab relay:")
+    return port
+
+
+def results(out_dir):
+    """The rows of the one run's results.tsv under `out_dir`."""
+    runs = [d for d in os.listdir(out_dir) if os.path.isdir(os.path.join(out_dir, d))]
+    assert len(runs) == 1, runs
+    with open(os.path.join(out_dir, runs[0], "results.tsv")) as f:
+        return runs[0], list(csv.DictReader(f, delimiter="\t"))
+
+
+def test_list_names_every_experiment_and_says_which_can_run():
+    r = run([layer7_bin(), "lab", "list"])
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == EXPERIMENTS
+    ready = [line.split()[0] for line in lines if line.split()[1] == "ready"]
+    assert ready == ["http-persistence", "dns-resolution"]
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--loss", "1"], "loss"),
+    (["--rtt", "-5"], "--rtt"),
+    (["--rate", "0"], "--rate"),
+    (["--rate", "-1"], "--rate"),
+])
+def test_parameters_out_of_range_are_a_one_line_error(tmp_path, flags, message):
+    r = run([layer7_bin(), "lab", "run", "http-persistence", "--out", str(tmp_path), *flags])
+    assert r.returncode == 2
+    assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_unknown_or_pending_experiment_is_refused(tmp_path):
+    r = run([layer7_bin(), "lab", "run", "no-such", "--out", str(tmp_path)])
+    assert r.returncode == 2 and "no experiment named 'no-such'" in r.stderr
+    r = run([layer7_bin(), "lab", "run", "hol-blocking", "--out", str(tmp_path)])
+    assert r.returncode == 1 and "cannot run yet" in r.stderr
+
+
+def test_tcp_relay_holds_the_round_trip_time(layer7):
+    echo = free_port()
+    layer7("echo", "serve", "--listen", f"127.0.0.1:{echo}")
+    port = relay(layer7, echo, "--rtt", "100")
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        start = time.monotonic()
+        s.sendall(b"first\n")
+        assert s.recv(100) == b"FIRST\n"
+        first = time.monotonic() - start
+        rtts = []
+        for i in range(5):
+            start = time.monotonic()
+            s.sendall(b"ping %d\n" % i)
+            assert s.recv(100) == b"PING %d\n" % i
+            rtts.append(time.monotonic() - start)
+    # The first exchange also pays for the emulated handshake: two round trips.
+    assert 0.195 <= first <= 0.230, first
+    for rtt in rtts:
+        assert 0.0995 <= rtt <= 0.110, rtts
+
+
+def test_udp_relay_holds_the_round_trip_time_and_loses_what_it_is_told_to(layer7):
+    echo = free_port(socket.SOCK_DGRAM)
+    layer7("echo", "serve", "--udp", "--listen", f"127.0.0.1:{echo}")
+    port = relay(layer7, echo, "--rtt", "60", udp=True)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(5)
+        for i in range(3):
+            start = time.monotonic()
+            s.sendto(b"dgram %d" % i, ("127.0.0.1", port))
+            data, _ = s.recvfrom(100)
+            assert data == b"DGRAM %d" % i
+            assert 0.0595 <= time.monotonic() - start <= 0.070
+    lossy = relay(layer7, echo, "--loss", "0.5", "--seed", "3", udp=True)
+    answered = 0
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.3)
+        for i in range(40):
+            s.sendto(b"x", ("127.0.0.1", lossy))
+            try:
+                s.recvfrom(100)
+                answered += 1
+            except socket.timeout:
+                pass
+    # Each way loses half: about a quarter come back.
+    assert 3 <= answered <= 20, answered
+
+
+def test_tcp_relay_carries_a_bulk_transfer_at_the_link_rate(layer7, tmp_path):
+    (tmp_path / "big.bin").write_bytes(os.urandom(3 * 1024 * 1024))
+    http = free_port()
+    layer7("http", "serve", "--root", str(tmp_path), "--listen", f"127.0.0.1:{http}")
+    port = relay(layer7, http, "--rate", "40")
+    r = run(["curl", "-sS", "-o", "/dev/null", "-w", "%{speed_download} %{size_download}",
+             f"http://127.0.0.1:{port}/big.bin"])
+    assert r.returncode == 0, r.stderr
+    speed, size = (float(x) for x in r.stdout.split())
+    assert size == 3 * 1024 * 1024
+    # 40 Mbit/s is 5 MB/s; headers and the request's own transmission are within the 5 %.
+    assert 0.95 * 5e6 <= speed <= 1.05 * 5e6, speed
+
+
+def test_http_persistence_lands_within_15_percent_of_the_formula(tmp_path):
+    r = run([layer7_bin(), "lab", "run", "http-persistence", "--quick", "--rtt", "50", "--rate", "10",
+             "--out", str(tmp_path)], timeout=300)
+    assert r.returncode == 0, r.stderr
+    run_dir, rows = results(tmp_path)
+    assert [row["case"] for row in rows] == ["non-persistent", "non-persistent, 5 parallel", "persistent",
+                                             "persistent, pipelined"]
+    for row in rows:
+        assert abs(float(row["difference_percent"])) <= 15, rows
+    by_case = {row["case"]: float(row["measured"]) for row in rows}
+    # The textbook's order: each way is faster than the one before.
+    assert by_case["non-persistent"] > by_case["non-persistent, 5 parallel"] > by_case["persistent"] \
+        > by_case["persistent, pipelined"]
+    # non-persistent at RTT 50 ms: 2 RTT for the base and for each of the ten images
+    assert 1100 <= by_case["non-persistent"] <= 1100 * 1.15 + 50
+    page = open(os.path.join(tmp_path, run_dir, "index.html")).read()
+    assert "<svg" in page and "<details>" in page and " C: GET /someDepartment/ HTTP/1.1" in page
+    index = open(os.path.join(tmp_path, "index.html")).read()
+    assert f'href="{run_dir}/"' in index
+    assert "http-persistence:" in r.stdout and "non-persistent" in r.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the DNS hierarchy listens on port 53")
+def test_dns_resolution_costs_one_round_trip_per_server_asked(tmp_path):
+    r = run([layer7_bin(), "lab", "run", "dns-resolution", "--quick", "--rtt", "40", "--out", str(tmp_path)],
+            timeout=300)
+    assert r.returncode == 0, r.stderr
+    run_dir, rows = results(tmp_path)
+    by_case = {row["case"].split(":")[0]: row for row in rows}
+    assert list(by_case) == ["cold cache", "edu cached", "warm cache"]
+    for case, formula in (("cold cache", 120), ("edu cached", 80)):
+        assert float(by_case[case]["formula"]) == formula
+        assert abs(float(by_case[case]["difference_percent"])) <= 15, rows
+    assert float(by_case["warm cache"]["measured"]) < 5, rows
+    page = open(os.path.join(tmp_path, run_dir, "index.html")).read()
+    # the iterated query, hop by hop, in the cold case's transcript
+    assert "query gaia.cs.umass.edu. A" in page and "referral: NS edu." in page
+    assert "answer gaia.cs.umass.edu. 128.119.245.12 (authoritative)" in page
