@@ -9,11 +9,11 @@
 
 #include "http/client/page_links.hpp"
 #include "http/client/redirect.hpp"
-#include "http/h1/response_parser.hpp"
 #include "http/message/target.hpp"
 #include "http/server/demo_site.hpp"
 #include "http/server/service.hpp"
 #include "lab/experiment.hpp"
+#include "lab/http_exchange.hpp"
 #include "lab/relay.hpp"
 #include "lab/stats.hpp"
 #include "lab/transcript.hpp"
@@ -23,7 +23,6 @@ namespace layer7::lab {
 namespace {
 
 using asio::ip::tcp;
-using core::use_tuple;
 
 // How the page's objects travel: the textbook's four ways.
 struct Mode {
@@ -54,83 +53,6 @@ double formula_ms(const Mode& m, std::size_t objects, double rtt, double transmi
     return rtts * rtt + transmit;
 }
 
-std::string request(const std::string& path, bool keep_alive)
-{
-    return "GET " + path + " HTTP/1.1\r\nHost: www.someschool.edu\r\nUser-Agent: layer7-lab\r\nConnection: " +
-           (keep_alive ? "keep-alive" : "close") + "\r\n\r\n";
-}
-
-// Reads one whole response; returns its content.
-core::awaitable<std::string> read_response(tcp::socket& socket, http::h1::ResponseParser& parser)
-{
-    std::string body;
-    char buffer[16384];
-    bool closed = false;
-    for (;;) {
-        const auto event = closed ? parser.finish() : parser.next();
-        switch (event.kind) {
-        case http::h1::EventKind::head:
-            if (http::code(parser.response().status) != 200)
-                throw std::runtime_error("the server answered " + std::to_string(http::code(parser.response().status)));
-            continue;
-        case http::h1::EventKind::data:
-            body.append(event.data);
-            continue;
-        case http::h1::EventKind::complete:
-            co_return body;
-        case http::h1::EventKind::error:
-            throw std::runtime_error("a malformed response");
-        case http::h1::EventKind::need_more:
-            if (closed)
-                throw std::runtime_error("the connection closed in a response");
-            break;
-        }
-        auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), use_tuple);
-        if (ec)
-            closed = true;
-        else
-            parser.feed({buffer, n});
-    }
-}
-
-// One client connection to the server (through the relay).
-struct ClientConnection {
-    explicit ClientConnection(const asio::any_io_executor& ex) : socket(ex) {}
-    tcp::socket socket;
-    http::h1::ResponseParser parser;
-
-    // The requests for `paths`, one after another or all at once (pipelined); their contents.
-    core::awaitable<std::vector<std::string>> get(const std::vector<std::string>& paths, bool keep_alive,
-                                                  bool pipelined)
-    {
-        std::vector<std::string> bodies;
-        std::string all;
-        if (pipelined)
-            for (const auto& path : paths)
-                all += request(path, keep_alive);
-        for (std::size_t i = 0; i < paths.size(); ++i) {
-            if (i == 0 || !pipelined) {
-                const std::string text = pipelined ? all : request(paths[i], keep_alive);
-                auto [ec, n] = co_await asio::async_write(socket, asio::buffer(text), use_tuple);
-                if (ec)
-                    throw std::runtime_error("the connection closed: " + ec.message());
-            }
-            bodies.push_back(co_await read_response(socket, parser));
-        }
-        co_return bodies;
-    }
-};
-
-core::awaitable<std::unique_ptr<ClientConnection>> connect(tcp::endpoint server)
-{
-    auto c = std::make_unique<ClientConnection>(co_await asio::this_coro::executor);
-    auto [ec] = co_await c->socket.async_connect(server, use_tuple);
-    if (ec)
-        throw std::runtime_error("cannot connect to the relay: " + ec.message());
-    c->socket.set_option(tcp::no_delay(true));
-    co_return c;
-}
-
 // The objects the base page references, as paths on the same server.
 std::vector<std::string> object_paths(const std::string& base_body)
 {
@@ -143,33 +65,13 @@ std::vector<std::string> object_paths(const std::string& base_body)
     return paths;
 }
 
-// Runs `tasks` at once; returns when all have ended, rethrowing the first failure.
-core::awaitable<void> all_of(std::vector<core::awaitable<void>> tasks)
-{
-    const auto ex = co_await asio::this_coro::executor;
-    asio::steady_timer done(ex, Time::max());
-    std::size_t left = tasks.size();
-    std::exception_ptr failure;
-    for (auto& task : tasks)
-        asio::co_spawn(ex, std::move(task), [&](std::exception_ptr e) {
-            if (e && !failure)
-                failure = e;
-            if (--left == 0)
-                done.cancel();
-        });
-    if (left > 0)  // co_spawn starts each task later: none can have ended yet
-        co_await done.async_wait(use_tuple);
-    if (failure)
-        std::rethrow_exception(failure);
-}
-
 // A connection per object, as long as objects are left.
 core::awaitable<void> one_at_a_time(tcp::endpoint relay, const std::vector<std::string>& paths, std::size_t& next)
 {
     while (next < paths.size()) {
         const std::vector<std::string> one{paths[next++]};
-        auto c = co_await connect(relay);
-        co_await c->get(one, false, false);
+        auto c = co_await connect_http(relay);
+        co_await c->get(one, false);
     }
 }
 
@@ -177,8 +79,8 @@ core::awaitable<void> one_at_a_time(tcp::endpoint relay, const std::vector<std::
 core::awaitable<std::size_t> load_page(tcp::endpoint relay, const Mode& mode)
 {
     const std::vector<std::string> base{http::demo_base_page};
-    auto c = co_await connect(relay);
-    const auto paths = object_paths((co_await c->get(base, mode.persistent, false)).front());
+    auto c = co_await connect_http(relay);
+    const auto paths = object_paths((co_await c->get(base, mode.persistent)).front());
     if (mode.persistent) {
         co_await c->get(paths, true, mode.pipelined);
         co_return paths.size();
