@@ -45,6 +45,7 @@ std::vector<std::unique_ptr<Experiment>> catalog();
 
 // The experiments' constructors (one file each).
 std::unique_ptr<Experiment> make_http_persistence();
+std::unique_ptr<Experiment> make_web_cache();
 std::unique_ptr<Experiment> make_dns_resolution();
 
 // Which link emulator ran, for the report.

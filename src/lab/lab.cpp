@@ -129,8 +129,7 @@ std::vector<std::unique_ptr<Experiment>> catalog()
 {
     std::vector<std::unique_ptr<Experiment>> all;
     all.push_back(make_http_persistence());
-    all.push_back(std::make_unique<Pending>("web-cache", "The institutional cache: access-link utilisation and delay",
-                                            "not built yet"));
+    all.push_back(make_web_cache());
     all.push_back(make_dns_resolution());
     all.push_back(std::make_unique<Pending>("p2p-vs-client-server", "Distribution time against N: P2P and client-server",
                                             "not built yet"));

@@ -34,7 +34,7 @@ def test_list_names_every_experiment_and_says_which_can_run():
     lines = r.stdout.splitlines()
     assert [line.split()[0] for line in lines] == EXPERIMENTS
     ready = [line.split()[0] for line in lines if line.split()[1] == "ready"]
-    assert ready == ["http-persistence", "dns-resolution"]
+    assert ready == ["http-persistence", "web-cache", "dns-resolution"]
 
 
 @pytest.mark.parametrize("flags, message", [
@@ -157,3 +157,23 @@ def test_dns_resolution_costs_one_round_trip_per_server_asked(tmp_path):
     # the iterated query, hop by hop, in the cold case's transcript
     assert "query gaia.cs.umass.edu. A" in page and "referral: NS edu." in page
     assert "answer gaia.cs.umass.edu. 128.119.245.12 (authoritative)" in page
+
+
+def test_web_cache_takes_the_access_link_off_its_limit(tmp_path):
+    r = run([layer7_bin(), "lab", "run", "web-cache", "--quick", "--out", str(tmp_path)], timeout=300)
+    assert r.returncode == 0, r.stderr
+    _, rows = results(tmp_path)
+    by_case = {row["case"]: row for row in rows}
+    no_cache, faster = by_case["no cache"], by_case["access link 10x faster"]
+    # 90 % without a cache, as the arrival rate was chosen; a tenth of it on the faster link
+    assert abs(float(no_cache["difference_percent"])) <= 15, rows
+    assert abs(float(faster["measured"]) - 9) <= 3, rows
+    cached = [row for row in rows if row["case"].startswith("cache, ")]
+    assert len(cached) == 2
+    for row in cached:
+        hit_rate = float(row[next(iter(row.keys() - {"case", "measured", "half_width", "runs", "formula",
+                                                      "difference_percent"}))])
+        assert 0.3 <= hit_rate <= 0.95, rows
+        # the cache takes the link down with its hit rate (misses in flight can double up: a margin)
+        assert float(row["measured"]) <= float(row["formula"]) * 1.3 + 3, rows
+        assert float(row["measured"]) < float(no_cache["measured"]) * 0.75, rows
