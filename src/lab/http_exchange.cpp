@@ -28,18 +28,22 @@ core::awaitable<std::string> read_response(tcp::socket& socket, http::h1::Respon
 {
     std::string body;
     char buffer[16384];
-    bool closed = false;
+    bool closed = false, interim = false;
     for (;;) {
         const auto event = closed ? parser.finish() : parser.next();
         switch (event.kind) {
         case http::h1::EventKind::head:
-            if (const int code = http::code(parser.response().status); code != 200)
+            // 1xx (103 Early Hints for the demo page) comes before the final response
+            interim = http::code(parser.response().status) < 200;
+            if (const int code = http::code(parser.response().status); code != 200 && !interim)
                 throw std::runtime_error("the server answered " + std::to_string(code));
             continue;
         case http::h1::EventKind::data:
             body.append(event.data);
             continue;
         case http::h1::EventKind::complete:
+            if (interim)
+                continue;
             co_return body;
         case http::h1::EventKind::error:
             throw std::runtime_error("a malformed response");

@@ -109,10 +109,10 @@ fs::path run_one(Experiment& e, RunOptions options)
     io.run();
     servers.stop();
     server_thread.join();
-    if (interrupted && !report)
-        throw std::runtime_error("interrupted");
     if (failure)
         std::rethrow_exception(failure);
+    if (!report)
+        throw std::runtime_error(interrupted ? "interrupted" : "no report");
 
     report->started = utc_now("%Y-%m-%d %H:%M:%S UTC");
     const fs::path dir = fs::path(options.reports) / (utc_now("%Y%m%d-%H%M%S-") + std::string(e.name()));

@@ -13,8 +13,8 @@ namespace {
 
 using core::html_escape;
 
-constexpr double width = 640, height = 400;
-constexpr double left = 70, right = 170, top = 40, bottom = 55;  // the legend sits on the right
+constexpr double width = 760, height = 400;
+constexpr double left = 70, right = 250, top = 40, bottom = 55;  // the legend sits on the right
 constexpr const char* colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"};
 
 std::string number(double v, int decimals = 2)
@@ -48,6 +48,15 @@ struct Scale {
     double operator()(double v) const { return hi == lo ? (from + to) / 2 : from + (v - lo) / (hi - lo) * (to - from); }
 };
 
+std::string legend_entry(double y, const std::string& colour, bool dashed, const std::string& name)
+{
+    const std::string ly = number(y, 0);
+    return "<line x1=\"" + number(width - right + 12, 0) + "\" x2=\"" + number(width - right + 36, 0) + "\" y1=\"" +
+           ly + "\" y2=\"" + ly + "\" stroke=\"" + colour + "\" stroke-width=\"2\"" +
+           (dashed ? " stroke-dasharray=\"6 4\"" : "") + "/><text x=\"" + number(width - right + 42, 0) + "\" y=\"" +
+           ly + "\" dy=\"4\" font-size=\"11\">" + html_escape(name) + "</text>\n";
+}
+
 }  // namespace
 
 std::string svg_chart(const Chart& chart)
@@ -71,7 +80,7 @@ std::string svg_chart(const Chart& chart)
     const Scale sx{x_lo, x_hi, left, width - right};
     const Scale sy{0, y_hi, height - bottom, top};
 
-    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 400\" width=\"640\" height=\"400\" "
+    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 760 400\" width=\"760\" height=\"400\" "
                       "font-family=\"sans-serif\" font-size=\"12\">\n";
     svg += "<text x=\"" + number(width / 2 - right / 2, 0) + "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" +
            html_escape(chart.title) + "</text>\n";
@@ -100,11 +109,14 @@ std::string svg_chart(const Chart& chart)
     // The series, each with its legend entry.
     std::size_t colour = 0;
     double legend_y = top + 6;
+    bool any_formula = false;
     for (std::size_t i = 0; i < chart.series.size(); ++i) {
         const auto& s = chart.series[i];
         if (!s.formula && i > 0)
             ++colour;
-        const std::string c = colours[colour % std::size(colours)];
+        // A formula drawn for the series before it (named after it) takes its colour; any other is grey.
+        const bool own = !s.formula || (i > 0 && s.name.starts_with(chart.series[i - 1].name));
+        const std::string c = own ? colours[colour % std::size(colours)] : "#555";
         auto points = s.points;
         std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) { return a.x < b.x; });
         std::string line;
@@ -120,13 +132,15 @@ std::string svg_chart(const Chart& chart)
                            "\" y2=\"" + number(sy(p.y + p.err), 1) + "\" stroke=\"" + c + "\"/>\n";
                 svg += "<circle cx=\"" + px + "\" cy=\"" + number(sy(p.y), 1) + "\" r=\"3.5\" fill=\"" + c + "\"/>\n";
             }
-        const std::string lx = number(width - right + 12, 0), ly = number(legend_y, 0);
-        svg += "<line x1=\"" + lx + "\" x2=\"" + number(width - right + 36, 0) + "\" y1=\"" + ly + "\" y2=\"" + ly +
-               "\" stroke=\"" + c + "\" stroke-width=\"2\"" + (s.formula ? " stroke-dasharray=\"6 4\"" : "") +
-               "/><text x=\"" + number(width - right + 42, 0) + "\" y=\"" + ly + "\" dy=\"4\" font-size=\"11\">" +
-               html_escape(s.name) + "</text>\n";
+        if (s.formula) {  // one legend entry says what dashed means
+            any_formula = true;
+            continue;
+        }
+        svg += legend_entry(legend_y, c, false, s.name);
         legend_y += 18;
     }
+    if (any_formula)
+        svg += legend_entry(legend_y, "#555", true, "formula (dashed)");
     svg += "</svg>\n";
     return svg;
 }

@@ -19,7 +19,9 @@ struct Point {
 struct Series {
     std::string name;
     std::vector<Point> points;
-    bool formula = false;  // drawn dashed, without markers, in the colour of the series before it
+    // Drawn dashed, without markers: in the colour of the series before it when its name starts
+    // with that series' name ("persistent (formula)"), else grey.
+    bool formula = false;
 };
 
 struct Chart {

@@ -8,18 +8,32 @@ namespace {
 
 constexpr std::size_t max_line = 160;
 
-bool printable(char c)
+// The length of the character at the start of `bytes` if it is text (printable ASCII, a line end,
+// tab, or a well-formed UTF-8 sequence), else 0.
+std::size_t text_char(std::string_view bytes)
 {
-    const auto u = static_cast<unsigned char>(c);
-    return (u >= 0x20 && u < 0x7f) || c == '\r' || c == '\n' || c == '\t' || u >= 0x80;
+    const auto u = static_cast<unsigned char>(bytes[0]);
+    if (u < 0x80)
+        return (u >= 0x20 && u < 0x7f) || u == '\r' || u == '\n' || u == '\t' ? 1 : 0;
+    const std::size_t n = u >= 0xf0 && u < 0xf5 ? 4 : u >= 0xe0 ? 3 : u >= 0xc2 && u < 0xe0 ? 2 : 0;
+    if (n == 0 || bytes.size() < n)
+        return 0;
+    for (std::size_t i = 1; i < n; ++i)
+        if ((static_cast<unsigned char>(bytes[i]) & 0xc0) != 0x80)
+            return 0;
+    return n;
 }
 
 // The text lines at the start of `bytes` (a protocol head), up to the first binary byte.
 std::size_t text_prefix(std::string_view bytes)
 {
     std::size_t n = 0;
-    while (n < bytes.size() && printable(bytes[n]) && bytes[n] != '\0')
-        ++n;
+    while (n < bytes.size()) {
+        const std::size_t c = text_char(bytes.substr(n));
+        if (c == 0)
+            break;
+        n += c;
+    }
     // The text ends at the last line end before the binary part (unless it is all text).
     if (n < bytes.size()) {
         const auto end = bytes.substr(0, n).rfind('\n');

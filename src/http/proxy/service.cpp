@@ -67,7 +67,7 @@ public:
 
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
-        const std::string where = core::to_string(config_.listen);
+        std::string where = core::to_string(config_.listen);
         Options o;
         if (!config_.origin.empty()) {
             o.origin = parse_url(config_.origin);
@@ -111,6 +111,7 @@ public:
                                               core::FirstSpeaker::client);
         if (ec)
             throw core::StartError("proxy: cannot listen on " + where + ": " + ec.message());
+        where = core::to_string(core::HostPort{config_.listen.host, bound.port()});  // port 0: the one given
         if (proxy_->options().origin)
             return {{"proxy (reverse)", where,
                      "curl -v http://" + where + "/  (→ " + client::to_string(*proxy_->options().origin) + ")"}};

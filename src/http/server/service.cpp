@@ -192,7 +192,7 @@ public:
 
         std::vector<core::ServiceRow> rows;
         if (config_.listen) {
-            const auto where = core::to_string(*config_.listen);
+            auto where = core::to_string(*config_.listen);
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.listen), core::Admission(config_.limits, busy_reply),
                                                   [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
                                                       return serve(std::move(s), peer, false);
@@ -200,6 +200,7 @@ public:
                                                   core::FirstSpeaker::client);
             if (ec)
                 throw core::StartError("http: cannot listen on " + where + ": " + ec.message());
+            where = core::to_string(core::HostPort{config_.listen->host, bound.port()});  // port 0: the one given
             rows.push_back({"http", where, "curl -v http://" + where + "/", "http://" + where + "/"});
             if (home_)
                 rows.push_back({"http-page", where, "curl -v http://" + where + demo_base_page + "  (the base page and its ten images)",
@@ -214,7 +215,7 @@ public:
             } catch (const std::exception& e) {
                 throw core::StartError(std::string("http: ") + e.what());
             }
-            const auto where = core::to_string(*config_.tls_listen);
+            auto where = core::to_string(*config_.tls_listen);
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.tls_listen), core::Admission(config_.limits),
                                                   [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
                                                       return serve(std::move(s), peer, true);
@@ -222,6 +223,7 @@ public:
                                                   core::FirstSpeaker::client);
             if (ec)
                 throw core::StartError("http: cannot listen on " + where + " (tls): " + ec.message());
+            where = core::to_string(core::HostPort{config_.tls_listen->host, bound.port()});
             if (dev_ca.empty()) {
                 rows.push_back({"https", where, "curl https://" + where + "/", "https://" + where + "/"});
             } else {

@@ -47,7 +47,9 @@ TEST(Report, TheChartDrawsMeasuredPointsWithErrorBarsAndTheFormulaDashed)
     for (auto at = svg.find("stroke-dasharray"); at != std::string::npos; at = svg.find("stroke-dasharray", at + 1))
         ++dashed;
     EXPECT_EQ(circles, 2u);
-    EXPECT_EQ(dashed, 2u);  // the formula's line and its legend entry
+    EXPECT_EQ(dashed, 2u);  // the formula's line and the one legend entry for formulas
+    EXPECT_NE(svg.find(">formula (dashed)</text>"), std::string::npos);
+    EXPECT_EQ(svg.find(">formula</text>"), std::string::npos);
     EXPECT_NE(svg.find(">measured</text>"), std::string::npos);
 }
 

@@ -25,6 +25,15 @@ TEST(Transcript, BinaryContentIsShownAsItsSize)
                         "     20.0 ms  #2 S: [6 bytes of content]\n");
 }
 
+TEST(Transcript, OnlyWellFormedUtf8CountsAsText)
+{
+    Transcript t;
+    t.add(0, 1, false, "caf\xc3\xa9\n");
+    t.add(0, 1, false, std::string("\x89PNG\r\n\x1a\n", 8));  // a PNG signature is content, not a line
+    EXPECT_EQ(t.text(), "      0.0 ms  #1 S: caf\xc3\xa9\n"
+                        "      0.0 ms  #1 S: [8 bytes of content]\n");
+}
+
 TEST(Transcript, StopsAtItsLineLimitAndSaysSo)
 {
     Transcript t(2);
