@@ -129,9 +129,9 @@ def test_http_persistence_lands_within_15_percent_of_the_formula(tmp_path):
     for row in rows:
         assert abs(float(row["difference_percent"])) <= 15, rows
     by_case = {row["case"]: float(row["measured"]) for row in rows}
-    # The textbook's order: each way is faster than the one before.
-    assert by_case["non-persistent"] > by_case["non-persistent, 5 parallel"] > by_case["persistent"] \
-        > by_case["persistent, pipelined"]
+    # Persistence saves a round trip per object, pipelining all but one; parallel connections overlap them.
+    assert by_case["non-persistent"] > by_case["persistent"] > by_case["persistent, pipelined"]
+    assert by_case["non-persistent"] > 2 * by_case["non-persistent, 5 parallel"]
     # non-persistent at RTT 50 ms: 2 RTT for the base and for each of the ten images
     assert 1100 <= by_case["non-persistent"] <= 1100 * 1.15 + 50
     page = open(os.path.join(tmp_path, run_dir, "index.html")).read()
