@@ -217,6 +217,20 @@ def test_home_page_lists_every_printed_row(world):
     assert base.stdout.count("<img") == 10
 
 
+def test_lab_reports_are_served_at_lab(world):
+    index = curl(f"http://{HOST}:{world.ports['http']}/lab/")
+    assert index.returncode == 0 and "layer7 lab" in index.stdout  # an index before any run
+    assert '<a href="/lab/">' in curl(f"http://{HOST}:{world.ports['http']}/").stdout
+    r = run([layer7_bin(), "--data", world.data, "lab", "run", "http-persistence", "--quick", "--rtt", "10"],
+            timeout=300)
+    assert r.returncode == 0, r.stderr
+    run_dir = next(d for d in os.listdir(os.path.join(world.data, "lab")) if d.endswith("http-persistence"))
+    index = curl(f"http://{HOST}:{world.ports['http']}/lab/")
+    assert f'href="{run_dir}/"' in index.stdout
+    page = curl(f"http://{HOST}:{world.ports['http']}/lab/{run_dir}/")
+    assert page.returncode == 0 and "<svg" in page.stdout and "non-persistent" in page.stdout
+
+
 def test_printed_dev_ca_verifies_tls(world):
     ca, how = world.row("tls-ca")
     assert ca == os.path.join(world.data, "tls", "dev-cert.pem") and "curl --cacert F" in how
