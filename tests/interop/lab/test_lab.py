@@ -4,6 +4,7 @@ import csv
 import os
 import re
 import socket
+import statistics
 import time
 
 import pytest
@@ -58,6 +59,13 @@ def test_an_unknown_or_pending_experiment_is_refused(tmp_path):
     assert r.returncode == 1 and "cannot run yet" in r.stderr
 
 
+def assert_round_trips(rtts, rtt):
+    """Never early (the relay holds each byte for the delay); late only by what a loaded machine's
+    scheduler adds, so the median is held to 10 %."""
+    assert min(rtts) >= rtt - 0.0005, rtts
+    assert statistics.median(rtts) <= rtt * 1.10, rtts
+
+
 def test_tcp_relay_holds_the_round_trip_time(layer7):
     echo = free_port()
     layer7("echo", "serve", "--listen", f"127.0.0.1:{echo}")
@@ -68,15 +76,14 @@ def test_tcp_relay_holds_the_round_trip_time(layer7):
         assert s.recv(100) == b"FIRST\n"
         first = time.monotonic() - start
         rtts = []
-        for i in range(5):
+        for i in range(7):
             start = time.monotonic()
             s.sendall(b"ping %d\n" % i)
             assert s.recv(100) == b"PING %d\n" % i
             rtts.append(time.monotonic() - start)
     # The first exchange also pays for the emulated handshake: two round trips.
-    assert 0.195 <= first <= 0.230, first
-    for rtt in rtts:
-        assert 0.0995 <= rtt <= 0.110, rtts
+    assert 0.1995 <= first <= 0.260, first
+    assert_round_trips(rtts, 0.100)
 
 
 def test_udp_relay_holds_the_round_trip_time_and_loses_what_it_is_told_to(layer7):
@@ -85,12 +92,14 @@ def test_udp_relay_holds_the_round_trip_time_and_loses_what_it_is_told_to(layer7
     port = relay(layer7, echo, "--rtt", "60", udp=True)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(5)
-        for i in range(3):
+        rtts = []
+        for i in range(8):
             start = time.monotonic()
             s.sendto(b"dgram %d" % i, ("127.0.0.1", port))
             data, _ = s.recvfrom(100)
             assert data == b"DGRAM %d" % i
-            assert 0.0595 <= time.monotonic() - start <= 0.070
+            rtts.append(time.monotonic() - start)
+    assert_round_trips(rtts[1:], 0.060)  # the first also meets the echo server's first datagram
     lossy = relay(layer7, echo, "--loss", "0.5", "--seed", "3", udp=True)
     answered = 0
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -110,14 +119,16 @@ def test_tcp_relay_carries_a_bulk_transfer_at_the_link_rate(layer7, tmp_path):
     (tmp_path / "big.bin").write_bytes(os.urandom(3 * 1024 * 1024))
     http = free_port()
     layer7("http", "serve", "--root", str(tmp_path), "--listen", f"127.0.0.1:{http}")
-    port = relay(layer7, http, "--rate", "40")
+    # a 200 ms queue: a relay descheduled for a moment on a loaded machine still keeps the link busy
+    port = relay(layer7, http, "--rate", "40", "--queue", "1024")
     r = run(["curl", "-sS", "-o", "/dev/null", "-w", "%{speed_download} %{size_download}",
              f"http://127.0.0.1:{port}/big.bin"])
     assert r.returncode == 0, r.stderr
     speed, size = (float(x) for x in r.stdout.split())
     assert size == 3 * 1024 * 1024
-    # 40 Mbit/s is 5 MB/s; headers and the request's own transmission are within the 5 %.
-    assert 0.95 * 5e6 <= speed <= 1.05 * 5e6, speed
+    # 40 Mbit/s is 5 MB/s: never above it, and within 5 % below (headers and the request's own
+    # transmission are well inside that)
+    assert 0.95 * 5e6 <= speed <= 1.01 * 5e6, speed
 
 
 def test_http_persistence_lands_within_15_percent_of_the_formula(tmp_path):
