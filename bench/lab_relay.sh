@@ -19,16 +19,7 @@ for tool in curl socat; do
     command -v "$tool" >/dev/null || { echo "$tool missing: run tools/setup.sh test" >&2; exit 1; }
 done
 
-work="$(mktemp -d /tmp/layer7-bench-relay.XXXXXX)"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bench_workspace relay
 mkdir -p "$work/www"
 head -c "$((SIZE_MB * 1024 * 1024))" /dev/zero >"$work/www/big.bin"
 

@@ -60,6 +60,22 @@ wait_port() {
     done
 }
 
+# A TCP port free on 127.0.0.1 right now (the kernel picks it).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# A scratch folder in $work and a list $pids for the servers started in the background; at exit
+# the servers are stopped and waited for and the folder removed. Usage: bench_workspace NAME
+bench_workspace() {
+    work="$(mktemp -d "/tmp/layer7-bench-$1.XXXXXX")"
+    pids=()
+    trap bench_cleanup EXIT
+}
+bench_cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+
 # Builds the Release layer7 once; prints its path.
 build_layer7() {
     local root

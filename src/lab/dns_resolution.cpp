@@ -103,14 +103,6 @@ private:
     std::string hints_;
 };
 
-LinkSpec dns_link(double rtt_ms, double loss)
-{
-    LinkSpec link;
-    link.delay = std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(rtt_ms / 2));
-    link.loss = loss;
-    return link;
-}
-
 core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Settings& s)
 {
     const double loss = s.loss.value_or(0);
@@ -126,7 +118,7 @@ core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Setti
     std::vector<std::shared_ptr<Path>> paths;
     std::vector<std::unique_ptr<UdpRelay>> relays;
     for (std::size_t i = 0; i < named.size(); ++i) {
-        paths.push_back(std::make_shared<Path>(dns_link(rtts.front(), loss), dns_link(rtts.front(), loss), s.seed + 2 * i));
+        paths.push_back(std::make_shared<Path>(half_of(rtts.front(), 0, loss), half_of(rtts.front(), 0, loss), s.seed + 2 * i));
         relays.push_back(std::make_unique<UdpRelay>(io, udp::endpoint(asio::ip::make_address(named[i]), 53),
                                                     udp::endpoint(asio::ip::make_address(listening[i]), 53),
                                                     paths.back()));
@@ -157,9 +149,7 @@ core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Setti
         }
     };
 
-    Report r;
-    r.name = std::string(name());
-    r.title = std::string(title());
+    Report r = new_report(*this);
     r.paragraphs = {
         "The textbook's Figure 2.19: a local DNS server resolves gaia.cs.umass.edu by asking a root server, which "
         "refers it to the edu TLD server, which refers it to umass.edu's authoritative server, which answers. "
@@ -172,7 +162,6 @@ core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Setti
         "cache-max-ttl would), the answer costs 3·RTT again. "
         "The host's own query to its local server is not part of this measurement.",
         "The transcripts show each query and reply as it reached the far end of its link."};
-    r.emulator = emulator_note();
     r.x_name = "RTT to each server (ms)";
     r.y_unit = "ms";
 
@@ -182,13 +171,12 @@ core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Setti
         for (std::size_t i = 0; i < paths.size(); ++i)
             paths[i]->tap = [&, server = hierarchy.servers[i], n = i + 1](Time at, std::uint64_t, bool from_client,
                                                                           std::string_view bytes) {
-                transcript.add(std::chrono::duration<double, std::milli>(at - start).count(), n, from_client,
+                transcript.add(ms_between(start, at), n, from_client,
                                (from_client ? "to " : "from ") + server.name + " (" + server.origin +
                                    "): " + summary(bytes) + "\n");
             };
         co_await prepare(c);
-        transcript.note(std::chrono::duration<double, std::milli>(Clock::now() - start).count(),
-                        std::string("resolving ") + question + " (timed)");
+        transcript.note(ms_between(start, Clock::now()), std::string("resolving ") + question + " (timed)");
         co_await resolve(question);
         for (auto& p : paths)
             p->tap = nullptr;
@@ -202,15 +190,15 @@ core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Setti
         Series measured{c.label, {}, false}, formula{std::string(c.label) + " (formula)", {}, true};
         for (double rtt : rtts) {
             for (auto& p : paths) {
-                p->up.respec(dns_link(rtt, loss));
-                p->down.respec(dns_link(rtt, loss));
+                p->up.respec(half_of(rtt, 0, loss));
+                p->down.respec(half_of(rtt, 0, loss));
             }
             Sample sample;
             do {
                 co_await prepare(c);
                 const Time start = Clock::now();
                 co_await resolve(question);
-                sample.add(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+                sample.add(ms_between(start, Clock::now()));
             } while (!sample.done(s.min_runs, s.max_runs) && !(c.round_trips == 0 && sample.size() >= s.min_runs));
             Row row{c.label, rtt, sample.mean(), sample.half_width(), c.round_trips * rtt, sample.size()};
             measured.points.push_back({rtt, row.measured, row.err});
@@ -222,10 +210,7 @@ core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Setti
     }
     r.charts.push_back(std::move(chart));
 
-    std::string sweep;
-    for (double rtt : rtts)
-        sweep += (sweep.empty() ? "" : ", ") + std::to_string(static_cast<int>(rtt));
-    r.parameters = {{"RTT to each server (ms)", sweep},
+    r.parameters = {{"RTT to each server (ms)", sweep_text(rtts)},
                     {"loss", std::to_string(loss)},
                     {"servers (as named in the zones)", std::string(named.front()) + " to " + named.back() + ", port 53"},
                     {"question", std::string(question) + " A"},

@@ -13,6 +13,7 @@
 
 #include "core/net/asio.hpp"
 #include "core/runtime/runtime.hpp"
+#include "lab/link.hpp"
 #include "lab/report.hpp"
 
 namespace layer7::lab {
@@ -48,10 +49,18 @@ std::unique_ptr<Experiment> make_http_persistence();
 std::unique_ptr<Experiment> make_web_cache();
 std::unique_ptr<Experiment> make_dns_resolution();
 
+// What the experiments share (experiment.cpp).
 // Which link emulator ran, for the report.
 std::string emulator_note();
-
+// A report with the experiment's name, title and the emulator's note filled in.
+Report new_report(const Experiment& e);
 // The port of a service row's address ("127.0.0.1:40123").
 std::uint16_t row_port(const std::string& address);
+// One direction of a symmetric link: half of `rtt_ms` of delay, `rate_bps` (0: no limit), `loss`.
+LinkSpec half_of(double rtt_ms, double rate_bps, double loss);
+// Milliseconds from `start` to `end`.
+double ms_between(Time start, Time end);
+// A swept parameter as the report's parameter table shows it: "10, 25, 50".
+std::string sweep_text(const std::vector<double>& values);
 
 }  // namespace layer7::lab

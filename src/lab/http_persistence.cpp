@@ -122,17 +122,6 @@ private:
     tcp::endpoint server_;
 };
 
-LinkSpec link_for(double rtt_ms, double rate_mbps, double loss)
-{
-    LinkSpec link;
-    link.delay = std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(rtt_ms / 2));
-    link.rate_bps = rate_mbps * 1e6;
-    link.loss = loss;
-    return link;
-}
-
-double ms_since(Time start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
-
 core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Settings& s)
 {
     const double rate = s.rate_mbps.value_or(10), loss = s.loss.value_or(0);
@@ -141,12 +130,10 @@ core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Set
         rtts = {*s.rtt_ms};
     else if (s.quick)
         rtts = {25, 50};
-    auto path = std::make_shared<Path>(link_for(rtts.front(), rate, loss), link_for(rtts.front(), rate, loss), s.seed);
+    auto path = std::make_shared<Path>(half_of(rtts.front(), rate * 1e6, loss), half_of(rtts.front(), rate * 1e6, loss), s.seed);
     TcpRelay relay(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), server_, path);
 
-    Report r;
-    r.name = std::string(name());
-    r.title = std::string(title());
+    Report r = new_report(*this);
     r.paragraphs = {
         "A browser loads the textbook's page: a base HTML file that references ten images, from layer7's HTTP "
         "server, across an emulated link with the round-trip time on the x axis.",
@@ -157,7 +144,6 @@ core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Set
         "3·RTT + transmit. Transmit is the bytes the server sent divided by the link rate.",
         "The transcripts are the link's view: each line is stamped with the time it reached the far end, so the "
         "round trips can be counted in them."};
-    r.emulator = emulator_note();
     r.x_name = "RTT (ms)";
     r.y_unit = "ms";
     Chart chart{"Page load time: a base file and its images", "RTT (ms)", "page load time (ms)", {}};
@@ -167,8 +153,7 @@ core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Set
         Transcript transcript;
         const Time start = Clock::now();
         path->tap = [&](Time at, std::uint64_t connection, bool from_client, std::string_view bytes) {
-            transcript.add(std::chrono::duration<double, std::milli>(at - start).count(), connection, from_client,
-                           bytes);
+            transcript.add(ms_between(start, at), connection, from_client, bytes);
         };
         co_await load_page(relay.local(), mode);
         path->tap = nullptr;
@@ -182,14 +167,14 @@ core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Set
     for (const auto& mode : modes) {
         Series measured{mode.label, {}, false}, formula{std::string(mode.label) + " (formula)", {}, true};
         for (double rtt : rtts) {
-            path->up.respec(link_for(rtt, rate, loss));
-            path->down.respec(link_for(rtt, rate, loss));
+            path->up.respec(half_of(rtt, rate * 1e6, loss));
+            path->down.respec(half_of(rtt, rate * 1e6, loss));
             Sample sample;
             do {
                 const auto bytes_before = path->down.bytes();
                 const Time start = Clock::now();
                 objects = co_await load_page(relay.local(), mode);
-                sample.add(ms_since(start));
+                sample.add(ms_between(start, Clock::now()));
                 page_bytes = static_cast<double>(path->down.bytes() - bytes_before);
             } while (!sample.done(s.min_runs, s.max_runs));
             const double transmit = page_bytes * 8 / (rate * 1e6) * 1000;
@@ -209,10 +194,7 @@ core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Set
     r.parameters.emplace_back("link rate", text);
     std::snprintf(text, sizeof text, "%.3g", loss);
     r.parameters.emplace_back("loss", text);
-    std::string sweep;
-    for (double rtt : rtts)
-        sweep += (sweep.empty() ? "" : ", ") + std::to_string(static_cast<int>(rtt));
-    r.parameters.emplace_back("RTT (ms)", sweep);
+    r.parameters.emplace_back("RTT (ms)", sweep_text(rtts));
     r.parameters.emplace_back("objects after the base", std::to_string(objects));
     r.parameters.emplace_back("bytes the server sent per page", std::to_string(static_cast<long long>(page_bytes)));
     r.parameters.emplace_back("seed", std::to_string(s.seed));

@@ -142,23 +142,6 @@ std::vector<std::unique_ptr<Experiment>> catalog()
     return all;
 }
 
-std::string emulator_note()
-{
-    return "Link emulator: the relay inside layer7 on loopback (no root needed; the kernel's netem is not used). "
-           "TCP is ended at the relay on both sides and the bytes cross the emulated link: a new connection's "
-           "first bytes wait one round trip, as TCP's handshake would make them; a lost segment arrives one round "
-           "trip late, as after a fast retransmit, and later bytes of its stream wait behind it. TCP's congestion "
-           "window is not emulated.";
-}
-
-std::uint16_t row_port(const std::string& address)
-{
-    const auto colon = address.rfind(':');
-    if (colon == std::string::npos)
-        throw core::StartError("no port in " + address);
-    return static_cast<std::uint16_t>(std::stoul(address.substr(colon + 1)));
-}
-
 void list(std::ostream& out)
 {
     for (const auto& e : catalog()) {

@@ -59,7 +59,7 @@ core::awaitable<void> browse(const Request& r, Time start, tcp::endpoint server,
     const std::vector<std::string> target{r.target};
     co_await c->get(target, false);
     const Time done = Clock::now();
-    delays.add(std::chrono::duration<double, std::milli>(done - sent).count());
+    delays.add(ms_between(sent, done));
     last_done = std::max(last_done, done);
 }
 
@@ -144,8 +144,7 @@ core::awaitable<Outcome> WebCache::run(const Scenario& scenario, std::uint64_t s
         browsers.push_back(browse(r, start, scenario.cache ? proxy_ : relay, delays, last_done));
     if (transcript)
         link.tap = [&](Time t, std::uint64_t connection, bool from_client, std::string_view bytes) {
-            transcript->add(std::chrono::duration<double, std::milli>(t - start).count(), connection, from_client,
-                            bytes);
+            transcript->add(ms_between(start, t), connection, from_client, bytes);
         };
     co_await all_of(std::move(browsers));
     link.tap = nullptr;
@@ -161,10 +160,7 @@ core::awaitable<Outcome> WebCache::run(const Scenario& scenario, std::uint64_t s
 
 LinkSpec access_link(double rtt_ms, double rate_bps, double loss)
 {
-    LinkSpec link;
-    link.delay = std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(rtt_ms / 2));
-    link.rate_bps = rate_bps;
-    link.loss = loss;
+    LinkSpec link = half_of(rtt_ms, rate_bps, loss);
     link.queue_bytes = 4u << 20;  // a router's buffer that holds the bursts a 90 % load brings
     return link;
 }
@@ -180,9 +176,7 @@ core::awaitable<Report> WebCache::measure(asio::io_context& io, const Settings& 
     auto path = std::make_shared<Path>(access_link(rtt, rate_bps, loss), access_link(rtt, rate_bps, loss), s.seed);
     TcpRelay relay(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), origin_, path);
 
-    Report r;
-    r.name = std::string(name());
-    r.title = std::string(title());
+    Report r = new_report(*this);
     char text[512];
     std::snprintf(text, sizeof text,
                   "Browsers on a LAN request %zu-byte objects from an origin server behind an access link of %.3g "
@@ -196,7 +190,6 @@ core::awaitable<Report> WebCache::measure(asio::io_context& io, const Settings& 
                     "by ten. As utilisation nears 1 the queueing delay grows without bound (M/D/1: "
                     "ρ/(2(1−ρ))·L/R), which is what the cache takes away.",
                     "The transcript is the access link's view of the no-cache and the cache runs."};
-    r.emulator = emulator_note();
     r.x_name = "hit rate of the request mix";
     r.y_unit = "% utilisation";
 
@@ -241,8 +234,7 @@ core::awaitable<Report> WebCache::measure(asio::io_context& io, const Settings& 
         Transcript transcript(60);
         const Time start = Clock::now();
         path->tap = [&](Time t, std::uint64_t connection, bool from_client, std::string_view bytes) {
-            transcript.add(std::chrono::duration<double, std::milli>(t - start).count(), connection, from_client,
-                           bytes);
+            transcript.add(ms_between(start, t), connection, from_client, bytes);
         };
         const std::vector<std::string> target{"http://127.0.0.1:" + std::to_string(relay.local().port()) +
                                               "/revalidate/object.bin"};

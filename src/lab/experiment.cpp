@@ -1,0 +1,55 @@
+#include "lab/experiment.hpp"
+
+#include <cmath>
+
+#include "core/service.hpp"
+
+namespace layer7::lab {
+
+std::string emulator_note()
+{
+    return "Link emulator: the relay inside layer7 on loopback (no root needed; the kernel's netem is not used). "
+           "TCP is ended at the relay on both sides and the bytes cross the emulated link: a new connection's "
+           "first bytes wait one round trip, as TCP's handshake would make them; a lost segment arrives one round "
+           "trip late, as after a fast retransmit, and later bytes of its stream wait behind it. TCP's congestion "
+           "window is not emulated.";
+}
+
+Report new_report(const Experiment& e)
+{
+    Report r;
+    r.name = std::string(e.name());
+    r.title = std::string(e.title());
+    r.emulator = emulator_note();
+    return r;
+}
+
+std::uint16_t row_port(const std::string& address)
+{
+    const auto colon = address.rfind(':');
+    if (colon == std::string::npos)
+        throw core::StartError("no port in " + address);
+    return static_cast<std::uint16_t>(std::stoul(address.substr(colon + 1)));
+}
+
+LinkSpec half_of(double rtt_ms, double rate_bps, double loss)
+{
+    LinkSpec link;
+    link.delay = std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::milli>(rtt_ms / 2));
+    link.rate_bps = rate_bps;
+    link.loss = loss;
+    return link;
+}
+
+double ms_between(Time start, Time end) { return std::chrono::duration<double, std::milli>(end - start).count(); }
+
+std::string sweep_text(const std::vector<double>& values)
+{
+    std::string text;
+    for (double v : values)
+        text += (text.empty() ? "" : ", ") + (v == std::floor(v) ? std::to_string(static_cast<long long>(v))
+                                                                  : std::to_string(v));
+    return text;
+}
+
+}  // namespace layer7::lab
