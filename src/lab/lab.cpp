@@ -85,9 +85,9 @@ struct Scratch {
 // folder of its report.
 fs::path run_one(Experiment& e, RunOptions options)
 {
+    core::Runtime servers(1);  // from here on SIGINT/SIGTERM stop the run rather than kill it
     Scratch scratch;
     options.settings.work_dir = scratch.path.string();
-    core::Runtime servers(1);
     servers.set_drain_limit(std::chrono::milliseconds(200));
     e.start(servers, options.settings);
 
@@ -98,6 +98,8 @@ fs::path run_one(Experiment& e, RunOptions options)
         io.stop();
     });
     std::thread server_thread([&] { servers.run(); });
+    // Said once SIGINT/SIGTERM stop the run gracefully (the runtime holds them from here on).
+    std::cerr << "layer7 lab: running " << e.name() << " …" << std::endl;
 
     std::optional<Report> report;
     std::exception_ptr failure;
@@ -191,7 +193,6 @@ int run(const std::string& name, RunOptions options)
                 status = 1;
             continue;
         }
-        std::cerr << "layer7 lab: running " << e->name() << " …\n";
         try {
             const auto dir = run_one(*e, options);
             write_index(options.reports);

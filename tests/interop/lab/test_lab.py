@@ -3,13 +3,14 @@ and the experiments' short runs landing within a stated tolerance of the textboo
 import csv
 import os
 import re
+import signal
 import socket
 import statistics
 import time
 
 import pytest
 
-from conftest import free_port, layer7_bin, run
+from conftest import Process, free_port, layer7_bin, run
 
 EXPERIMENTS = ["http-persistence", "web-cache", "dns-resolution", "p2p-vs-client-server", "hol-blocking",
                "dash-adaptation", "smtp-relay"]
@@ -194,3 +195,13 @@ def test_web_cache_takes_the_access_link_off_its_limit(tmp_path):
         # the cache takes the link down with its hit rate (misses in flight can double up: a margin)
         assert float(row["measured"]) <= float(row["formula"]) * 1.3 + 3, rows
         assert float(row["measured"]) < float(no_cache["measured"]) * 0.75, rows
+
+
+def test_an_interrupted_run_stops_at_once_and_writes_no_report(tmp_path):
+    p = Process([layer7_bin(), "lab", "run", "http-persistence", "--out", str(tmp_path)],
+                ready="running http-persistence")
+    p.wait_output("running http-persistence")
+    rc, seconds = p.stop(signal.SIGINT, deadline=10)
+    assert rc == 1 and seconds < 5, (rc, seconds, p.output())
+    assert "http-persistence failed: interrupted" in p.output()
+    assert not any(os.path.isdir(os.path.join(tmp_path, d)) for d in os.listdir(tmp_path))
