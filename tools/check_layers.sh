@@ -12,6 +12,8 @@ for f in frame utf8 deflate decoder encoder; do pure+=(src/http/websocket/$f.hpp
 # stream: the MPD, ABR, buffer, trace and packaging arguments are pure; the player and ffmpeg are not.
 for f in xml mpd abr playout rate_trace packaging; do pure+=(src/stream/$f.hpp src/stream/$f.cpp); done
 pure+=(src/http/server/live_window.hpp src/http/server/live_window.cpp)
+# im: the codec and the sessions are pure; the outbox, server, service and client are the shells.
+for f in index_codec index_session index_client peer_session; do pure+=(src/im/$f.hpp src/im/$f.cpp); done
 # mail/web likewise: the sanitiser, sessions, list and pages beside the handler.
 for f in sanitizer sessions listing pages; do pure+=(src/mail/web/$f.hpp src/mail/web/$f.cpp); done
 pattern='#include *[<"](asio|openssl/|sys/socket|netinet/|arpa/|fstream|filesystem|thread|spdlog|toml|core/net/|core/runtime/|core/config/)'

@@ -106,7 +106,12 @@ IndexStep IndexSession::error(int code, std::string_view text)
     return step;
 }
 
-IndexStep IndexSession::on_line_too_long() { return error(500, "line too long"); }
+IndexStep IndexSession::on_line_too_long()
+{
+    if (ended_)
+        return answer({}, true);
+    return error(500, "line too long");
+}
 
 IndexStep IndexSession::on_line(std::string_view line)
 {

@@ -241,6 +241,10 @@ TEST(ImIndexSession, EndIsIdempotentAndSilencesTheSession)
     EXPECT_EQ(index.directory.size(), 0u);
     EXPECT_TRUE(index.say(s, "WHO").empty());
     EXPECT_TRUE(index.closed[s]);
+    index.inbox[s].clear();
+    index.deliver(s, index.sessions[s]->on_line_too_long());  // found by fuzzing: it answered
+    EXPECT_TRUE(index.inbox[s].empty());
+    EXPECT_TRUE(index.closed[s]);
 }
 
 }  // namespace
