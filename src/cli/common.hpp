@@ -68,5 +68,6 @@ void add_torrent_commands(CLI::App& app, Globals& g);  // torrent make|info and 
 void add_ws_commands(CLI::App& app, Globals& g);
 void add_connect_commands(CLI::App& app, Globals& g);
 void add_rtsp_commands(CLI::App& app, Globals& g);  // rtsp serve|play
+void add_im_commands(CLI::App& app, Globals& g);    // im serve | im NAME
 
 }  // namespace layer7::cli
