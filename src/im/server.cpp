@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/net/line_reader.hpp"
+#include "im/index_codec.hpp"
 #include "im/outbox.hpp"
 
 namespace layer7::im {
@@ -61,8 +62,12 @@ core::awaitable<void> read_commands(core::Stream& stream, Index& index, IndexSes
                 index.deliver(id, s);
                 return s;
             });
+            if (line.status == core::ReadStatus::too_long)
+                spdlog::info("im: {} sent a line over {} bytes", stream.peer_string(), index.config().limits.max_line);
             if (!step.close)
                 continue;
+            if (line.status != core::ReadStatus::line || split_command(line.text).verb != "QUIT")
+                spdlog::info("im: {} made too many errors; closing", stream.peer_string());
         } else if (line.status == core::ReadStatus::timed_out) {
             spdlog::info("im: {} idle for {}s; closing", stream.peer_string(),
                          index.config().limits.idle_timeout.count());
