@@ -27,7 +27,8 @@ namespace {
 
 using namespace asio::experimental::awaitable_operators;
 
-constexpr auto chat_timeout = std::chrono::hours(24);  // a chat may be quiet for long
+constexpr auto chat_timeout = std::chrono::hours(24);  // a chat may be quiet for long, once open
+constexpr std::size_t max_chats = 256;                  // peer connections at once: more are closed at accept
 constexpr std::size_t max_outbox = 1 << 20;             // typed text queued for one connection
 constexpr std::size_t watch_batch = 16;                 // names per WATCH line (the index's line limit)
 constexpr auto quit_grace = std::chrono::seconds(3);    // for the last BYE and QUIT to go out
@@ -276,6 +277,11 @@ private:
                 co_return;
             if (ec)
                 continue;
+            if (all_chats_.size() >= max_chats) {
+                std::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
             auto chat = std::make_shared<Chat>(std::move(socket), core::Role::server,
                                                PeerSession(PeerSession::Role::callee, options_.name), options_.max_line);
             asio::co_spawn(context_, run_chat(chat, "direct from " + chat->stream.peer_string()), asio::detached);
@@ -313,7 +319,7 @@ private:
         Live live(*this);
         all_chats_.insert(chat);
         core::Trace::instance().note(chat->stream.id(), "peer " + how + " (the index is not in this path)");
-        chat->stream.set_timeout(chat_timeout);
+        chat->stream.set_timeout(options_.timeout);  // until the hello is done: a silent peer goes
         if (auto greeting = chat->session.greeting(); !greeting.empty())
             chat->outbox->push(std::move(greeting));
         if (quitting_)
@@ -359,6 +365,7 @@ private:
         switch (event.kind) {
         case PeerEvent::Kind::established: {
             chats_[buddy] = chat;
+            chat->stream.set_timeout(chat_timeout);
             say("* chat with " + buddy + " open (" + how + ")");
             if (current_.empty())
                 current_ = buddy;

@@ -22,8 +22,8 @@ TRACE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} #(\d+) ([CS*]): (.*)$")
 class Im:
     """A `layer7 --trace im NAME` with its stdin a pipe: type lines, wait for output lines."""
 
-    def __init__(self, name, server, buddies=(), trace=True, expect_registered=True):
-        args = [layer7_bin()] + (["--trace"] if trace else []) + ["im", name, "--server", server]
+    def __init__(self, name, server, buddies=(), trace=True, expect_registered=True, extra=()):
+        args = [layer7_bin()] + (["--trace"] if trace else []) + ["im", name, "--server", server, *extra]
         if buddies:
             args += ["--buddies", ",".join(buddies)]
         self.name = name
@@ -293,4 +293,16 @@ def test_a_peer_that_speaks_the_protocol_reaches_the_user(index, clients):
         s.sendall(b"MSG hi from a raw socket\r\nBYE\r\n")
         alice.expect("<mallory> hi from a raw socket")
         alice.expect("* chat with mallory closed")
+    assert alice.proc.poll() is None
+
+
+def test_a_peer_that_never_says_hello_is_dropped_after_the_timeout(index, clients):
+    alice = clients("alice", index.addr, extra=["--timeout", "2"])
+    host, port = alice.address.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as s:
+        assert raw_lines(s, 1) == ["220 alice layer7 IM peer"]
+        start = time.monotonic()
+        assert read_to_eof(s, deadline=10) == b""
+        assert 1.0 < time.monotonic() - start < 8.0
+    alice.sync()
     assert alice.proc.poll() is None
