@@ -302,8 +302,8 @@ private:
     {
         auto hp = core::parse_host_port(address);
         auto [ec, socket] = co_await core::connect_tcp(*hp, options_.timeout);
-        calling_.erase(buddy);
         if (ec) {
+            calling_.erase(buddy);
             drop_queued(buddy, "cannot reach " + buddy + " at " + address + ": " + ec.message());
             co_return;
         }
@@ -350,6 +350,8 @@ private:
         }
         chat->outbox->close();
         const std::string& buddy = chat->session.buddy();
+        if (!chat->session.established())
+            calling_.erase(buddy);  // a caller's dial ends here (what was typed meanwhile is dropped below)
         if (auto it = chats_.find(buddy); it != chats_.end() && it->second == chat) {
             chats_.erase(it);
             if (!quitting_)
@@ -365,6 +367,7 @@ private:
         switch (event.kind) {
         case PeerEvent::Kind::established: {
             chats_[buddy] = chat;
+            calling_.erase(buddy);  // typed lines go straight to the chat from now on
             chat->stream.set_timeout(chat_timeout);
             say("* chat with " + buddy + " open (" + how + ")");
             if (current_.empty())
