@@ -69,5 +69,6 @@ void add_ws_commands(CLI::App& app, Globals& g);
 void add_connect_commands(CLI::App& app, Globals& g);
 void add_rtsp_commands(CLI::App& app, Globals& g);  // rtsp serve|play
 void add_lab_commands(CLI::App& app, Globals& g);   // lab list|run|relay
+void add_im_commands(CLI::App& app, Globals& g);    // im serve | im NAME
 
 }  // namespace layer7::cli

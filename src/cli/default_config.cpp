@@ -312,6 +312,19 @@ rtp_port = 8000
 media_root = ""                 # a directory of MP4/MKV files; "" = live paths only
 session_timeout = 60            # seconds without RTSP or RTP/RTCP before a session ends
 max_interleaved_frame = 8192    # bigger RTP-over-TCP frames are dropped
+
+# The hybrid instant messenger's index (the seeds' Skype/IM example): who is online and at which
+# address, presence pushed to the users who list a buddy. Chat goes peer to peer, never through it:
+# layer7 im alice --server 127.0.0.1:5222 --buddies bob
+[im]
+enabled = true
+listen = "127.0.0.1:5222"
+max_users = 100000
+max_watch = 256                 # names one user may watch
+
+[im.limits]
+idle_timeout = 180              # clients PING every 60 s; three missed and the registration ends
+max_line = 1024
 )toml";
 }
 

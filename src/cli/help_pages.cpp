@@ -146,6 +146,38 @@ constexpr std::array pages{
              "layer7 lab relay --listen 127.0.0.1:9080 --to 127.0.0.1:8080 --rtt 100 --rate 10\n"
              "layer7 lab relay --udp --listen 127.0.0.1:9053 --to 127.0.0.1:5300 --rtt 40",
              "", "tc-netem(8)"},
+    HelpPage{"im",
+             "The hybrid instant-messaging client (the seeds' Skype/IM example). It registers NAME and the "
+             "address of its own peer port (--listen) with the index, shows which --buddies are online and "
+             "each change of their presence as the index pushes it, and chats with a buddy over a direct TCP "
+             "connection to the address the index gave: the index is never in the chat path (--trace shows "
+             "the index dialogue and each peer dialogue as separate connections). A chat already open goes on "
+             "when the index stops; the client says the index went away and keeps running.\n\n"
+             "Lines typed on stdin: /chat BUDDY opens a direct chat with BUDDY (looking its address up) and "
+             "makes it the current one; any line not starting with / is a message to the current chat (an "
+             "incoming chat becomes current when none is); /who lists everyone online; /quit (or the end of "
+             "input) says BYE to each buddy and leaves. Output: '* ...' lines for presence and chat events, "
+             "'<bob> text' for bob's messages.",
+             "# terminal 1, 2 and 3\n"
+             "layer7 im serve\n"
+             "layer7 im alice --server 127.0.0.1:5222 --buddies bob\n"
+             "layer7 --trace im bob --server 127.0.0.1:5222 --buddies alice\n"
+             "# then, in bob's terminal\n"
+             "/chat alice",
+             "0    left with /quit or the end of input\n"
+             "1    the index could not be reached, or it refused NAME (taken by a live session)\n"
+             "2    a usage error: a bad NAME, buddy or address",
+             "layer7 im serve --help, layer7(1)"},
+    HelpPage{"im serve",
+             "The instant-messaging index: clients register a name and the address of their peer port, look "
+             "their buddies' addresses up, and get presence changes (online, offline) pushed for the names "
+             "they watch (their buddy list). It never relays chat: it has no command that carries a message "
+             "(MSG, SEND, CHAT and RELAY are refused with 502). A name held by a live session is refused "
+             "(550); it is free again as soon as that session's connection ends. The protocol, text lines with "
+             "SMTP-style replies, is described in src/im/index_codec.hpp.",
+             "layer7 im serve --listen 127.0.0.1:5222\n"
+             "layer7 connect 127.0.0.1:5222   # then: REGISTER carol 127.0.0.1:40000, WHO, QUIT",
+             "", "layer7 im --help, layer7 connect --help"},
 };
 
 }  // namespace

@@ -53,6 +53,7 @@ int main(int argc, char** argv)
     add_stream_commands(app, g);
     add_connect_commands(app, g);
     add_lab_commands(app, g);
+    add_im_commands(app, g);
 
     // Hidden: writes layer7(1) in roff to FILE ("-": stdout); the build and `cmake --install` use it.
     app.add_option_function<std::string>("--man-page", [&app](const std::string& file) {

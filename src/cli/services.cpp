@@ -13,6 +13,7 @@
 #include "dns/server/service.hpp"
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
+#include "im/im.hpp"
 #include "rtsp/service.hpp"
 #include "http/cgi/handler.hpp"
 #include "http/proxy/service.hpp"
@@ -182,6 +183,12 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
         rtsp::RtspConfig rtsp = rtsp::parse_rtsp_config(section);
         if (rtsp.enabled)
             plan.services.push_back(rtsp::make_rtsp_service(rtsp));
+    }
+    if (core::Section section = root.section("im"); section.present()) {
+        im::Config im = im::parse_config(section);
+        if (im.enabled)
+            plan.services.push_back(im::make_service(im));
+        key(section);
     }
     if (core::Section section = root.section("tracker"); section.present()) {
         torrent::TrackerConfig tracker = torrent::parse_tracker_config(section);
