@@ -183,6 +183,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
         rtsp::RtspConfig rtsp = rtsp::parse_rtsp_config(section);
         if (rtsp.enabled)
             plan.services.push_back(rtsp::make_rtsp_service(rtsp));
+        key(section);  // else the next section's text would key it, and a reload miss its changes
     }
     if (core::Section section = root.section("im"); section.present()) {
         im::Config im = im::parse_config(section);
