@@ -119,11 +119,19 @@ def test_the_log_level_applies_without_a_restart(layer7, tmp_path, roots):
     body = f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[0]}"\n'
     conf.write_text(runtime(tmp_path) + body)
     p = layer7("up", "--config", str(conf))
-    reload(p, conf, runtime(tmp_path, "error") + body, "SIGHUP: reloading")
+    # The first reload also moves the site to root two: serving it says the reload is over (at
+    # "error" nothing is logged when it ends, and a second SIGHUP sent before would meet it still
+    # running and read the second config).
+    body_two = body.replace(str(roots[0]), str(roots[1]))
+    reload(p, conf, runtime(tmp_path, "error") + body_two, "SIGHUP: reloading")
+    deadline = time.monotonic() + 10
+    while get(http) != b"root two\n":
+        assert time.monotonic() < deadline, "the reload did not finish"
+        time.sleep(0.05)
     # At "error" the next reload's info line is gone, and its error (a bad key) is still written.
-    _, lines = reload(p, conf, runtime(tmp_path, "error") + body + "bad_key = 1\n", "still running the previous")
+    _, lines = reload(p, conf, runtime(tmp_path, "error") + body_two + "bad_key = 1\n", "still running the previous")
     assert not any("SIGHUP: reloading" in l for l in lines), lines
-    assert get(http) == b"root one\n"
+    assert get(http) == b"root two\n"
 
 
 def test_mail_queued_by_a_connection_of_the_old_smtp_service_is_relayed_once(layer7, tmp_path):
