@@ -1,6 +1,8 @@
 // The Transport header: see transport.hpp.
 #include "rtsp/transport.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 
@@ -14,6 +16,16 @@ bool parse_number(std::string_view s, std::uint32_t& out, int base = 10)
 {
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out, base);
     return !s.empty() && ec == std::errc{} && end == s.data() + s.size();
+}
+
+// A host name or address (IPv6 in brackets or not): anything else in destination/source (a quoted
+// comma, a line end) is ignored, as it could not be written back into a Transport header.
+bool host_like(std::string_view v)
+{
+    return !v.empty() && v.size() <= 255 && std::all_of(v.begin(), v.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == ':' || c == '-' || c == '_' ||
+               c == '[' || c == ']';
+    });
 }
 
 // "a-b" or "a" (then b = a + 1, §12.39 port ranges)
@@ -69,9 +81,11 @@ std::optional<Transport> parse_spec(std::string_view spec)
             if (!(t.interleaved = parse_pair(value, 255)))
                 return std::nullopt;
         } else if (name == "destination") {
-            t.destination = std::string(value);
+            if (host_like(value))
+                t.destination = std::string(value);
         } else if (name == "source") {
-            t.source = std::string(value);
+            if (host_like(value))
+                t.source = std::string(value);
         } else if (name == "mode") {
             t.record = http::iequals(value, "record") || http::iequals(value, "receive");
         } else if (name == "ssrc") {
