@@ -1,9 +1,11 @@
-// AXFR: records in canonical order between two copies of the SOA, cut into messages.
+// AXFR: records in canonical order between two copies of the SOA, cut into messages. IXFR: the
+// changes since the client's serial between two copies of the current SOA (RFC 1995 §4).
 #include "dns/authority/axfr.hpp"
 
 #include <cstdint>
 
 #include "core/bytes/wire_writer.hpp"
+#include "dns/zone/zone_change.hpp"
 
 namespace layer7::dns {
 namespace {
@@ -24,26 +26,23 @@ Message start(std::uint16_t id)
     return m;
 }
 
-// RFC 1995 §2: the client's SOA serial is the same as ours or newer (RFC 1982 serial arithmetic).
-bool client_is_current(const Message &query, const Zone &zone, const Soa &ours)
+// The serial of the client's SOA in an IXFR query's authority section (RFC 1995 §3).
+std::optional<std::uint32_t> client_serial(const Message &query, const Zone &zone)
 {
     for (const auto &rr : query.authority)
         if (const auto *theirs = std::get_if<Soa>(&rr.data); theirs && rr.owner == zone.origin())
-            return static_cast<std::int32_t>(theirs->serial - ours.serial) >= 0;
-    return false;
+            return theirs->serial;
+    return std::nullopt;
 }
 
-}  // namespace
-
-std::vector<Message> axfr(const Zone &zone, std::uint16_t id, std::size_t max_bytes)
+// Records into messages of at most `max_bytes` uncompressed; the first carries the question.
+std::vector<Message> pack(std::vector<Record> records, const Question &question, std::uint16_t id,
+                          std::size_t max_bytes)
 {
-    std::vector<Record> records = zone.records();
-    if (!records.empty() && records.front().type == RrType::soa)
-        records.push_back(records.front());
     std::vector<Message> out;
     Message m = start(id);
-    m.questions.push_back({zone.origin(), RrType::axfr, RrClass::in});
-    std::size_t used = 12 + zone.origin().wire_size() + 4;
+    m.questions.push_back(question);
+    std::size_t used = 12 + question.name.wire_size() + 4;
     for (auto &rr : records) {
         const std::size_t size = wire_size(rr);
         if (!m.answers.empty() && used + size > max_bytes) {
@@ -58,6 +57,16 @@ std::vector<Message> axfr(const Zone &zone, std::uint16_t id, std::size_t max_by
     return out;
 }
 
+}  // namespace
+
+std::vector<Message> axfr(const Zone &zone, std::uint16_t id, std::size_t max_bytes)
+{
+    std::vector<Record> records = zone.records();
+    if (!records.empty() && records.front().type == RrType::soa)
+        records.push_back(records.front());
+    return pack(std::move(records), {zone.origin(), RrType::axfr, RrClass::in}, id, max_bytes);
+}
+
 std::vector<Message> axfr(const Message &query, const ZoneSet &zones, std::size_t max_bytes)
 {
     Message error = start(query.id);
@@ -70,20 +79,34 @@ std::vector<Message> axfr(const Message &query, const ZoneSet &zones, std::size_
         return {error};
     }
     const Name &name = query.questions.front().name;
-    const Zone *zone = zones.find(name);
-    if (!zone || !(zone->origin() == name)) {
-        error.rcode = zone ? Rcode::not_auth : Rcode::refused;
+    const ZoneSet::Entry *entry = zones.entry(name);
+    if (!entry) {
+        error.rcode = zones.find(name) ? Rcode::not_auth : Rcode::refused;
         return {error};
     }
-    const RRset *soa = zone->soa();
-    if (query.questions.front().type == RrType::ixfr && soa &&
-        client_is_current(query, *zone, std::get<Soa>(soa->records().front().data))) {
-        Message current = start(query.id);
-        current.questions = query.questions;
-        current.answers.push_back(soa->records().front());
-        return {current};
+    const Zone &zone = *entry->zone;
+    const RRset *soa = zone.soa();
+    if (query.questions.front().type == RrType::ixfr && soa) {
+        const Record current = soa->records().front();
+        if (const auto theirs = client_serial(query, zone)) {
+            if (!serial_newer(soa_serial(zone), *theirs)) {  // RFC 1995 §2: only our SOA
+                Message m = start(query.id);
+                m.questions = query.questions;
+                m.answers.push_back(current);
+                return {m};
+            }
+            if (auto chain = changes_since(entry->history, *theirs); chain && !chain->empty()) {
+                std::vector<Record> records{current};
+                for (const auto &change : *chain) {
+                    records.insert(records.end(), change->removed.begin(), change->removed.end());
+                    records.insert(records.end(), change->added.begin(), change->added.end());
+                }
+                records.push_back(current);
+                return pack(std::move(records), query.questions.front(), query.id, max_bytes);
+            }
+        }
     }
-    auto messages = axfr(*zone, query.id, max_bytes);
+    auto messages = axfr(zone, query.id, max_bytes);
     messages.front().questions = query.questions;  // echo the client's spelling
     return messages;
 }

@@ -43,6 +43,56 @@ bool Zone::add(const Record &record)
     return true;
 }
 
+bool Zone::remove(const Record &record)
+{
+    auto node = nodes_.find(record.owner);
+    if (node == nodes_.end())
+        return false;
+    auto &sets = node->second.rrsets;
+    auto set = std::find_if(sets.begin(), sets.end(), [&](const RRset &s) { return s.type == record.type; });
+    if (set == sets.end())
+        return false;
+    auto data = std::find(set->rdatas.begin(), set->rdatas.end(), record.data);
+    if (data == set->rdatas.end())
+        return false;
+    set->rdatas.erase(data);
+    --record_count_;
+    if (set->rdatas.empty())
+        sets.erase(set);
+    if (sets.empty())
+        nodes_.erase(node);
+    return true;
+}
+
+bool Zone::remove_rrset(const Name &owner, RrType type)
+{
+    auto node = nodes_.find(owner);
+    if (node == nodes_.end())
+        return false;
+    auto &sets = node->second.rrsets;
+    auto set = std::find_if(sets.begin(), sets.end(), [&](const RRset &s) { return s.type == type; });
+    if (set == sets.end())
+        return false;
+    record_count_ -= set->rdatas.size();
+    sets.erase(set);
+    if (sets.empty())
+        nodes_.erase(node);
+    return true;
+}
+
+bool Zone::set_ttl(const Name &owner, RrType type, std::uint32_t ttl)
+{
+    auto node = nodes_.find(owner);
+    if (node == nodes_.end())
+        return false;
+    for (auto &set : node->second.rrsets)
+        if (set.type == type) {
+            set.ttl = ttl;
+            return true;
+        }
+    return false;
+}
+
 const Node *Zone::node(const Name &name) const
 {
     auto it = nodes_.find(name);
@@ -108,7 +158,13 @@ std::vector<Record> Zone::records() const
 bool ZoneSet::add(Zone zone)
 {
     Name origin = zone.origin();
-    return zones_.emplace(std::move(origin), std::move(zone)).second;
+    return zones_.emplace(std::move(origin), Entry{std::make_shared<const Zone>(std::move(zone)), {}}).second;
+}
+
+void ZoneSet::put(std::shared_ptr<const Zone> zone, ZoneHistory history)
+{
+    Name origin = zone->origin();
+    zones_.insert_or_assign(std::move(origin), Entry{std::move(zone), std::move(history)});
 }
 
 const Zone *ZoneSet::find(const Name &name) const
@@ -116,9 +172,15 @@ const Zone *ZoneSet::find(const Name &name) const
     for (std::size_t k = name.label_count() + 1; k-- > 0;) {
         auto it = zones_.find(name.suffix(k));
         if (it != zones_.end())
-            return &it->second;
+            return it->second.zone.get();
     }
     return nullptr;
+}
+
+const ZoneSet::Entry *ZoneSet::entry(const Name &origin) const
+{
+    auto it = zones_.find(origin);
+    return it == zones_.end() ? nullptr : &it->second;
 }
 
 }  // namespace layer7::dns

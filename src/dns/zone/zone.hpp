@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "dns/wire/message.hpp"
@@ -34,6 +35,13 @@ public:
     // Adds one record to its RRset; false if the same RDATA is already there (an RRset is a set,
     // RFC 2181 §5). A later record keeps the RRset's first TTL (RFC 2181 §5.2).
     bool add(const Record &record);
+    // Removes one record (owner, type and RDATA; the TTL is not compared); false if absent. A name
+    // left with no data goes, so exists() stays true only for names with data or descendants.
+    bool remove(const Record &record);
+    // Removes a whole RRset; false if absent.
+    bool remove_rrset(const Name &owner, RrType type);
+    // Sets an RRset's TTL (all its records share one, RFC 2181 §5.2); false if absent.
+    bool set_ttl(const Name &owner, RrType type, std::uint32_t ttl);
 
     const Node *node(const Name &name) const;
     const RRset *find(const Name &name, RrType type) const;
@@ -58,16 +66,31 @@ private:
     std::size_t record_count_ = 0;
 };
 
+struct ZoneChange;  // zone_change.hpp
+// The changes that led to a zone's current version, oldest first, each starting at the serial the
+// one before ended at: what IXFR answers from (RFC 1995 §4).
+using ZoneHistory = std::vector<std::shared_ptr<const ZoneChange>>;
+
+// Zones are shared, so a new set that changes one zone copies only the pointers of the others.
 class ZoneSet {
 public:
+    struct Entry {
+        std::shared_ptr<const Zone> zone;
+        ZoneHistory history;
+    };
+
     // False if a zone with that origin is already loaded.
     bool add(Zone zone);
+    // Adds the zone, or replaces the one with its origin.
+    void put(std::shared_ptr<const Zone> zone, ZoneHistory history = {});
     // The zone whose origin is the longest suffix of `name`; null if none.
     const Zone *find(const Name &name) const;
-    const std::map<Name, Zone, CanonicalLess> &zones() const { return zones_; }
+    // The entry of the zone with exactly this origin; null if none.
+    const Entry *entry(const Name &origin) const;
+    const std::map<Name, Entry, CanonicalLess> &zones() const { return zones_; }
 
 private:
-    std::map<Name, Zone, CanonicalLess> zones_;
+    std::map<Name, Entry, CanonicalLess> zones_;
 };
 
 }  // namespace layer7::dns

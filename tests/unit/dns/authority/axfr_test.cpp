@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "dns/zone/zone_change.hpp"
 #include "textbook_zones.hpp"
 
 using namespace layer7::dns;
@@ -115,4 +116,43 @@ TEST(Ixfr, WithoutTheClientsSoaOrForANonApexName)
     bare.authority.clear();  // no serial to compare: the whole zone
     EXPECT_GT(all_answers(axfr(bare, zones)).size(), 2u);
     EXPECT_EQ(axfr(ixfr_query("www.networkutopia.com.", 1), zones).front().rcode, Rcode::not_auth);
+}
+
+// RFC 1995 §4: with a history reaching back to the client's serial, the changes since, each as
+// old SOA, removals, new SOA, additions, between two copies of the current SOA.
+TEST(Ixfr, TheChangesSinceTheClientsSerialWhenTheHistoryHasThem)
+{
+    ZoneSet zones = textbook_zones();
+    const ZoneSet::Entry &entry = *zones.entry(n("hamburger.edu."));
+    Zone v1 = *entry.zone, v2 = v1, v3 = v1;
+    auto bump = [](Zone &z, std::uint32_t serial) {
+        Record soa = z.soa()->records().front();
+        z.remove(soa);
+        std::get<Soa>(soa.data).serial = serial;
+        z.add(soa);
+    };
+    bump(v2, 2);
+    v2.add(Record{n("new.hamburger.edu."), RrType::a, RrClass::in, 60, A{{192, 0, 2, 1}}});
+    v3 = v2;
+    bump(v3, 3);
+    v3.remove(Record{n("www.hamburger.edu."), RrType::a, RrClass::in, 86400, A{{128, 119, 40, 186}}});
+    ZoneHistory history{std::make_shared<const ZoneChange>(difference(v1, v2)),
+                        std::make_shared<const ZoneChange>(difference(v2, v3))};
+    zones.put(std::make_shared<const Zone>(v3), history);
+
+    auto records = all_answers(axfr(ixfr_query("hamburger.edu.", 1), zones));
+    auto serial = [](const Record &r) { return std::get<Soa>(r.data).serial; };
+    ASSERT_EQ(records.size(), 8u);  // SOA3, SOA1, SOA2, +new, SOA2, -www, SOA3, SOA3
+    EXPECT_EQ(serial(records[0]), 3u);
+    EXPECT_EQ(serial(records[1]), 1u);
+    EXPECT_EQ(serial(records[2]), 2u);
+    EXPECT_EQ(records[3].owner, n("new.hamburger.edu."));
+    EXPECT_EQ(serial(records[4]), 2u);
+    EXPECT_EQ(records[5].owner, n("www.hamburger.edu."));
+    EXPECT_EQ(serial(records[6]), 3u);
+    EXPECT_EQ(serial(records[7]), 3u);
+    EXPECT_EQ(all_answers(axfr(ixfr_query("hamburger.edu.", 2), zones)).size(), 5u);
+    // A serial the history does not reach: the whole zone, AXFR-style.
+    auto whole = all_answers(axfr(ixfr_query("hamburger.edu.", 0), zones));
+    EXPECT_EQ(whole.size(), v3.record_count() + 1);
 }
