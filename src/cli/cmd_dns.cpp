@@ -14,6 +14,7 @@ void add_dns_serve(CLI::App &dns_cmd, Globals &g)
 {
     struct Serve {
         std::vector<std::string> zones, axfr_allow, acl;
+        dns::DynamicSettings dynamic;
         std::string listen = "127.0.0.1:5300";
         double rrl = 0;
         unsigned slip = 2;
@@ -26,12 +27,21 @@ void add_dns_serve(CLI::App &dns_cmd, Globals &g)
     serve->add_option("--listen", a.listen, "ADDR for UDP and TCP (default 127.0.0.1:5300)");
     serve->add_option("--axfr-allow", a.axfr_allow, "Address or prefix allowed to AXFR; repeatable");
     serve->add_option("--acl", a.acl, "Address or prefix allowed to query (default: everybody); repeatable");
+    serve->add_option("--key", a.dynamic.keys, "TSIG key [ALG:]NAME:BASE64 (nsupdate -y syntax; default hmac-sha256); repeatable");
+    serve->add_option("--key-file", a.dynamic.key_files, "TSIG keys from a BIND key file (tsig-keygen's output); repeatable");
+    serve->add_option("--allow-update", a.dynamic.allow_update,
+                      "'ORIGIN=KEY [NAME…] [TYPE…]': the zone takes RFC 2136 UPDATE signed with KEY; repeatable");
+    serve->add_option("--notify", a.dynamic.notify, "ADDR[:PORT] of a secondary told of every change (RFC 1996); repeatable");
+    serve->add_option("--transfer-key", a.dynamic.transfer_key, "KEY that must sign zone transfers (and signs our NOTIFYs)");
+    serve->add_option("--secondary", a.dynamic.secondaries,
+                      "ORIGIN=PRIMARY[:PORT]: serve the zone as a secondary of that primary (kept in DATA/dns/secondary/); repeatable");
+    serve->add_option("--primary-key", a.dynamic.primary_key, "KEY that signs our SOA checks and transfer requests to primaries");
     serve->add_option("--rrl", a.rrl, "Responses per second per client /24 (/56); 0 = off");
     serve->add_option("--rrl-slip", a.slip, "With --rrl: every Nth dropped reply goes out truncated (0 = never)");
     serve->callback([&g] {
         setup(g);
-        if (a.zones.empty() && !a.embedded) {
-            std::cerr << "layer7: dns serve needs --zone FILE (or --embedded)\n";
+        if (a.zones.empty() && !a.embedded && a.dynamic.secondaries.empty()) {
+            std::cerr << "layer7: dns serve needs --zone FILE, --secondary ORIGIN=PRIMARY or --embedded\n";
             g.status = exit_usage;
             return;
         }
@@ -55,6 +65,13 @@ void add_dns_serve(CLI::App &dns_cmd, Globals &g)
         c.acl = a.acl;
         c.rrl.responses_per_second = a.rrl;
         c.rrl.slip = a.slip;
+        if (auto policy = dns::parse_dynamic(a.dynamic); !policy) {
+            std::cerr << "layer7: " << policy.error() << "\n";
+            g.status = exit_usage;
+            return;
+        }
+        c.dynamic = a.dynamic;
+        c.data_dir = g.data.empty() ? "./layer7-data" : g.data;
         std::vector<std::unique_ptr<core::Service>> services;
         services.push_back(dns::make_service(c));
         g.status = run_services(services, g.threads);

@@ -152,7 +152,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     }
 
     if (core::Section section = root.section("dns"); section.present()) {
-        dns::ServiceConfig dns = dns::parse_config(section);
+        dns::ServiceConfig dns = dns::parse_config(section, plan.runtime.data);
         if (dns.enabled)
             plan.services.push_back(dns::make_service(dns));
         key(section);

@@ -24,8 +24,35 @@ long since(Clock::time_point start)
     return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
 }
 
+std::uint64_t unix_now()
+{
+    return static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+// The query's wire form, signed when the options carry a key.
+std::vector<std::uint8_t> query_wire(const Message &query, const ExchangeOptions &options, TsigSession &session)
+{
+    auto wire = encode(query);
+    if (options.tsig) {
+        session = TsigSession(*options.tsig);
+        session.sign(wire, unix_now());
+    }
+    return wire;
+}
+
+// "" when the reply's TSIG checks out (or no key is in use), else why not.
+std::string check_tsig(const ExchangeOptions &options, TsigSession &session, std::span<const std::uint8_t> wire)
+{
+    if (!options.tsig)
+        return {};
+    const TsigError error = session.verify_reply(wire, unix_now());
+    return error == TsigError::none ? std::string() : "TSIG " + to_text(error);
+}
+
 // Waits for a matching datagram until `deadline`; others (wrong id, wrong question) are ignored.
-core::awaitable<Exchange> udp_try(asio::ip::udp::socket &socket, const Message &query, Clock::time_point deadline)
+core::awaitable<Exchange> udp_try(asio::ip::udp::socket &socket, const Message &query, Clock::time_point deadline,
+                                  const ExchangeOptions &options, TsigSession &session)
 {
     Exchange out;
     std::vector<std::uint8_t> buffer(65535);
@@ -46,6 +73,7 @@ core::awaitable<Exchange> udp_try(asio::ip::udp::socket &socket, const Message &
         auto reply = decode(std::span<const std::uint8_t>(buffer.data(), n));
         if (!reply.ok() || !matches(query, reply.value()))
             continue;  // not the answer to this query: a spoof or a late reply to an earlier try
+        out.error = check_tsig(options, session, std::span<const std::uint8_t>(buffer.data(), n));
         out.reply = std::move(reply).value();
         out.size = n;
         co_return out;
@@ -65,7 +93,8 @@ core::awaitable<Exchange> over_udp(const asio::ip::udp::endpoint &server, const 
         out.error = ec.message();
         co_return out;
     }
-    const auto wire = encode(query);
+    TsigSession session;
+    const auto wire = query_wire(query, options, session);
     for (int attempt = 0; attempt < options.tries; ++attempt) {
         const auto start = Clock::now();
         auto [send_ec, sent] = co_await socket.async_send(asio::buffer(wire), core::use_tuple);
@@ -73,7 +102,7 @@ core::awaitable<Exchange> over_udp(const asio::ip::udp::endpoint &server, const 
             out.error = send_ec.message();
             continue;
         }
-        out = co_await udp_try(socket, query, start + options.timeout);
+        out = co_await udp_try(socket, query, start + options.timeout, options, session);
         out.elapsed_ms = since(start);
         if (out.error.empty() || out.error != "timed out")
             co_return out;
@@ -88,7 +117,8 @@ core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const 
     out.tcp = true;
     const auto start = Clock::now();
     asio::ip::tcp::socket socket(co_await asio::this_coro::executor);
-    auto wire = encode(query);
+    TsigSession tsig;
+    auto wire = query_wire(query, options, tsig);
     std::vector<std::uint8_t> framed = {static_cast<std::uint8_t>(wire.size() >> 8),
                                         static_cast<std::uint8_t>(wire.size() & 0xff)};
     framed.insert(framed.end(), wire.begin(), wire.end());
@@ -108,9 +138,11 @@ core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const 
             auto reply = decode(body);
             if (!reply.ok())
                 continue;
+            if (first && !matches(query, reply.value()))
+                continue;
+            if (auto bad = check_tsig(options, tsig, body); !bad.empty())
+                co_return bad;
             if (first) {
-                if (!matches(query, reply.value()))
-                    continue;
                 out.reply = std::move(reply).value();
                 out.size = body.size();
                 first = false;

@@ -1,6 +1,7 @@
 // One DNS exchange with one server (RFC 1035 §4.2): UDP from a fresh socket on a random port with a
 // random id, tries and a timeout per try, a reply accepted only if it matches the query; over TCP
 // when asked or when the UDP reply is truncated (RFC 7766 §5); a zone transfer reads every message.
+// With a TSIG key the query is signed and every reply message checked (RFC 8945 §5.3).
 #pragma once
 
 #include <chrono>
@@ -10,6 +11,7 @@
 
 #include "core/net/asio.hpp"
 #include "dns/wire/message.hpp"
+#include "dns/wire/tsig.hpp"
 
 namespace layer7::dns {
 
@@ -19,6 +21,7 @@ struct ExchangeOptions {
     std::chrono::milliseconds timeout{5000};  // per try
     int tries = 3;                             // UDP sends before giving up
     bool transfer = false;                     // AXFR/IXFR: read messages until the transfer ends
+    const TsigKey *tsig = nullptr;             // sign the query, and accept only replies signed back
 };
 
 struct Exchange {

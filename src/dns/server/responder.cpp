@@ -1,6 +1,8 @@
 // The server's pure core: see responder.hpp.
 #include "dns/server/responder.hpp"
 
+#include "dns/wire/tsig.hpp"
+
 namespace layer7::dns {
 
 Vetting vet_query(std::span<const std::uint8_t> wire)
@@ -8,8 +10,9 @@ Vetting vet_query(std::span<const std::uint8_t> wire)
     auto header = peek_header(wire);
     if (!header || header->flags.qr)
         return Vetting::drop;
-    // The counts below are QUERY's; another opcode (NOTIFY, UPDATE, one we do not know) may
-    // count otherwise, and we implement none of them.
+    // The counts below are QUERY's; UPDATE and NOTIFY count otherwise, and we know no other opcode.
+    if (header->flags.opcode == Opcode::update || header->flags.opcode == Opcode::notify)
+        return Vetting::control;
     if (header->flags.opcode != Opcode::query)
         return Vetting::not_imp;
     // One question; at most one record in answer/authority (IXFR's SOA) and two in additional
@@ -31,12 +34,17 @@ std::vector<std::uint8_t> header_reply(const Header &query, Rcode rcode)
 }
 
 Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, Transport transport,
-                     const AnswerOptions &options)
+                     const AnswerOptions &options, bool control)
 {
     Handled out;
-    switch (vet_query(wire)) {
+    const Vetting vetting = vet_query(wire);
+    switch (vetting) {
     case Vetting::drop:
         return out;
+    case Vetting::control:
+        if (control)
+            break;
+        [[fallthrough]];
     case Vetting::not_imp:
         out.wire = header_reply(*peek_header(wire), Rcode::not_imp);
         return out;
@@ -52,6 +60,12 @@ Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, T
         return out;
     }
     out.query = std::move(decoded).value();
+    const auto &additional = out.query->additional;
+    if (vetting == Vetting::control ||
+        (control && !additional.empty() && static_cast<std::uint16_t>(additional.back().type) == tsig_type)) {
+        out.control = true;
+        return out;
+    }
     out.response = answer(*out.query, zones, options);
     const std::size_t size = transport == Transport::udp ? udp_reply_size(*out.query) : max_message_size;
     out.wire = encode(*out.response, size);

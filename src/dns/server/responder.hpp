@@ -16,7 +16,8 @@ namespace layer7::dns {
 
 enum class Vetting {
     accept,    // worth a full decode
-    not_imp,   // an opcode other than QUERY, whatever its counts: NOTIMP (RFC 1035 §4.1.1)
+    control,   // UPDATE or NOTIFY: for the slow path (control.hpp) when the server has one
+    not_imp,   // another opcode than QUERY, UPDATE or NOTIFY, whatever its counts: NOTIMP (RFC 1035 §4.1.1)
     form_err,  // a QUERY with counts no query can have: FORMERR
     drop,      // shorter than a header, or a response (QR=1): answering could loop or reflect
 };
@@ -31,6 +32,7 @@ struct Handled {
     std::optional<Message> query;     // when it decoded
     std::optional<Message> response;  // when answer() ran
     std::vector<std::uint8_t> wire;   // empty: send nothing
+    bool control = false;             // UPDATE, NOTIFY or a signed query: for the slow path, no wire
     // AXFR, or IXFR answered as one (RFC 1995 §4): on TCP both go through axfr().
     bool is_transfer() const
     {
@@ -39,10 +41,12 @@ struct Handled {
     }
 };
 
-// UDP: the reply fits the client's size (TC when it did not); TCP: up to 65535 octets.
+// UDP: the reply fits the client's size (TC when it did not); TCP: up to 65535 octets. With
+// `control`, UPDATE, NOTIFY and TSIG-signed queries are left for the slow path (Handled::control);
+// without, UPDATE and NOTIFY get NOTIMP and a TSIG is ignored.
 enum class Transport { udp, tcp };
 Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, Transport transport,
-                     const AnswerOptions &options = {});
+                     const AnswerOptions &options = {}, bool control = false);
 // What RRL's slip sends instead of the answer: header and question, TC=1 (the client retries on TCP).
 std::vector<std::uint8_t> truncated_reply(const Message &query, const AnswerOptions &options = {});
 

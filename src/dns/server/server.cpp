@@ -16,6 +16,7 @@
 #include "core/trace/trace.hpp"
 #include "dns/authority/axfr.hpp"
 #include "dns/server/answer_cache.hpp"
+#include "dns/server/control.hpp"
 #include "dns/server/responder.hpp"
 #include "dns/server/tcp_framing.hpp"
 
@@ -91,10 +92,15 @@ void Server::handle_datagram(Batch &batch, std::size_t slot, std::size_t length,
         if (vet_query(query) != Vetting::drop)
             reply = header_reply(*peek_header(query), Rcode::refused);
     } else {
-        h = handle_query(query, zones, Transport::udp, options_.answer);
-        reply = std::move(h.wire);
-        if (h.query && !reply.empty())
-            batch.cache.store(query, reply);
+        h = handle_query(query, zones, Transport::udp, options_.answer, options_.control != nullptr);
+        if (h.control) {
+            auto replies = options_.control->handle(query, address, Transport::udp);
+            reply = replies.empty() ? std::vector<std::uint8_t>{} : std::move(replies.front());
+        } else {
+            reply = std::move(h.wire);
+            if (h.query && !reply.empty())
+                batch.cache.store(query, reply);
+        }
     }
     if (!reply.empty()) {
         switch (rate_limit(address)) {
@@ -169,7 +175,20 @@ void Server::answer_tcp(std::span<const std::uint8_t> query, std::span<const std
         if (vet_query(query) != Vetting::drop)
             h.wire = header_reply(*peek_header(query), Rcode::refused);
     } else {
-        h = handle_query(query, zones, Transport::tcp, options_.answer);
+        h = handle_query(query, zones, Transport::tcp, options_.answer, options_.control != nullptr);
+    }
+    if (options_.control && (h.control || h.is_transfer())) {
+        const auto replies = options_.control->handle(query, address, Transport::tcp);
+        if (core::Trace::instance().enabled() && h.query) {
+            auto first = replies.empty() ? std::nullopt : peek_header(replies.front());
+            core::Trace::instance().line(trace_id, core::Speaker::client, query_summary(*h.query));
+            core::Trace::instance().line(trace_id, core::Speaker::server,
+                                         (first ? to_text(static_cast<Rcode>(first->rcode)) : std::string("no reply")) +
+                                             ", " + std::to_string(replies.size()) + " message(s)");
+        }
+        for (const auto &wire : replies)
+            append(wire);
+        return;
     }
     if (h.is_transfer() && h.response) {
         if (!options_.axfr_allow.contains(address)) {

@@ -39,8 +39,11 @@ private:
     std::atomic<std::uint64_t> generation_{0};
 };
 
+class Control;  // control.hpp
+
 struct ServerOptions {
     AnswerOptions answer;
+    Control *control = nullptr;  // the slow path: UPDATE, NOTIFY, transfers, signed queries; null: none
     Acl query_acl;   // who may query; empty: everybody
     Acl axfr_allow;  // who may transfer zones; empty: nobody (REFUSED)
     RrlConfig rrl;   // UDP only: TCP sources cannot be spoofed

@@ -1,5 +1,5 @@
 // The [dns] service: the authoritative server built from its config section (or `layer7 dns serve`
-// flags), with zone loading at start and on SIGHUP.
+// flags), with zone loading at start and on SIGHUP, dynamic update, NOTIFY and secondary zones.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include "core/config/config.hpp"
 #include "core/service.hpp"
 #include "dns/server/rrl.hpp"
+#include "dns/server/zone_policy.hpp"
 
 namespace layer7::dns {
 
@@ -20,12 +21,15 @@ struct ServiceConfig {
     std::vector<std::string> acl;                // prefixes that may query; empty: everybody
     std::vector<std::string> axfr_allow;         // prefixes that may AXFR; empty: nobody
     RrlConfig rrl;                               // responses_per_second 0: off
+    DynamicSettings dynamic;                     // TSIG keys, UPDATE grants, NOTIFY, secondary zones
+    std::string data_dir = "./layer7-data";      // secondary zones are kept in DATA/dns/secondary/
     bool udp = true, tcp = true;
     core::Limits limits{.max_connections = 10000, .idle_timeout = std::chrono::seconds(10)};
 };
 
-// Reads [dns]; with no `zones` the embedded textbook zones are served. Errors go to the diagnostics.
-ServiceConfig parse_config(core::Section section);
+// Reads [dns]; with no `zones` (and no `secondary`) the embedded textbook zones are served. Errors
+// go to the diagnostics.
+ServiceConfig parse_config(core::Section section, const std::string &data_dir = "./layer7-data");
 // Throws core::StartError when a zone does not load or a listener cannot open.
 std::unique_ptr<core::Service> make_service(const ServiceConfig &config);
 

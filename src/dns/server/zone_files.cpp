@@ -5,6 +5,7 @@
 
 #include "core/config/config.hpp"
 #include "dns/server/default_zones.hpp"
+#include "dns/zone/journal.hpp"
 #include "dns/zone/zone_parser.hpp"
 
 namespace layer7::dns {
@@ -63,25 +64,72 @@ std::string guess_origin(std::string_view text, std::string_view file)
     return stem;
 }
 
-core::Result<std::shared_ptr<const ZoneSet>, std::string> load_zones(const std::vector<std::string> &specs,
-                                                                      bool embedded)
+namespace {
+
+// The journal's changes from the zone's serial on, applied; the history keeps the unbroken run of
+// changes that ends at the resulting serial.
+void replay_journal(Zone &zone, ZoneHistory &history, ZoneFile &file)
+{
+    auto text = core::read_text_file(file.journal);
+    if (!text)
+        return;
+    auto read = parse_journal(*text, zone.origin());
+    if (!read.error.empty())
+        file.journal_note = file.journal + ": " + read.error;
+    ZoneHistory all;
+    for (auto &c : read.changes)
+        all.push_back(std::make_shared<const ZoneChange>(std::move(c)));
+    const std::uint32_t serial = soa_serial(zone);
+    auto chain = changes_since(all, serial);
+    if (!chain) {
+        if (file.journal_note.empty() && !all.empty())
+            file.journal_note = file.journal + ": does not continue serial " + std::to_string(serial) + " of " +
+                                file.path + "; set aside";
+        return;
+    }
+    Zone replayed = zone;
+    for (const auto &change : *chain)
+        if (!apply(replayed, *change)) {
+            file.journal_note = file.journal + ": change to serial " + std::to_string(change->to_serial()) +
+                                " does not apply; set aside";
+            return;
+        }
+    zone = std::move(replayed);
+    file.replayed = chain->size();
+    std::size_t first = all.size();
+    while (first > 0 && (first == all.size() || all[first - 1]->to_serial() == all[first]->from_serial()))
+        --first;
+    history.assign(all.begin() + static_cast<long>(first), all.end());
+}
+
+}  // namespace
+
+core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::string> &specs, bool embedded)
 {
     auto set = std::make_shared<ZoneSet>();
-    auto add = [&](std::string_view text, const std::string &origin_text,
-                   const std::string &file) -> std::optional<std::string> {
+    LoadedZones loaded;
+    auto add = [&](std::string_view text, const std::string &origin_text, const std::string &file,
+                   bool journal) -> std::optional<std::string> {
         auto origin = Name::parse(origin_text);
         if (!origin.ok())
             return file + ": origin '" + origin_text + "' is not a domain name";
         auto zone = parse_zone(text, origin.value(), file);
         if (!zone.ok())
             return to_text(zone.error());
-        if (!set->add(std::move(zone).value()))
+        if (set->entry(origin.value()))
             return file + ": zone " + origin.value().to_text() + " is loaded twice";
+        ZoneHistory history;
+        if (journal) {
+            ZoneFile f{origin.value(), file, file + ".jnl", 0, {}};
+            replay_journal(zone.value(), history, f);
+            loaded.files.push_back(std::move(f));
+        }
+        set->put(std::make_shared<const Zone>(std::move(zone).value()), std::move(history));
         return std::nullopt;
     };
     if (embedded)
         for (const auto &z : default_zones())
-            if (auto e = add(z.text, std::string(z.origin), "<embedded " + std::string(z.origin) + ">"))
+            if (auto e = add(z.text, std::string(z.origin), "<embedded " + std::string(z.origin) + ">", false))
                 return core::fail(*e);
     for (const auto &spec : specs) {
         std::string file = spec, origin;
@@ -96,10 +144,20 @@ core::Result<std::shared_ptr<const ZoneSet>, std::string> load_zones(const std::
             origin = guess_origin(*text, file);
         if (origin.empty())
             return core::fail(file + ":1: no $ORIGIN; name the zone as ORIGIN=" + file);
-        if (auto e = add(*text, origin, file))
+        if (auto e = add(*text, origin, file, true))
             return core::fail(*e);
     }
-    return std::shared_ptr<const ZoneSet>(std::move(set));
+    loaded.zones = std::move(set);
+    return loaded;
+}
+
+core::Result<std::shared_ptr<const ZoneSet>, std::string> load_zones(const std::vector<std::string> &specs,
+                                                                      bool embedded)
+{
+    auto loaded = load_zone_files(specs, embedded);
+    if (!loaded)
+        return core::fail(loaded.error());
+    return std::move(loaded).value().zones;
 }
 
 }  // namespace layer7::dns
