@@ -59,8 +59,7 @@ def count_lines(proc, pattern):
 def wait_lines(proc, pattern, n, deadline):
     """Waits until at least n lines of proc's output match; returns the matching lines."""
     def enough():
-        while proc._pump(0):
-            pass
+        proc._pump(0)
         lines = [l for l in proc.out_lines + proc.err_lines if re.search(pattern, l)]
         return lines if len(lines) >= n else None
     try:
@@ -262,6 +261,7 @@ options {{
     notify explicit;
     notify-delay 0;
     ixfr-from-differences yes;
+    max-ixfr-ratio unlimited;  # else an IXFR bigger than the (small) zone goes out as AXFR
     allow-transfer {{ {xfr} }};
     notify-source 127.0.0.1;
     transfer-source 127.0.0.1;
@@ -321,7 +321,7 @@ zone "{OTHER}" {{ type primary; file "{self.other_file}"; }};
 def stop_all(procs):
     """Stops peers (Process objects) still running, SIGTERM then SIGKILL after 10 s."""
     for p in procs:
-        if p is not None and p.proc.poll() is None:
+        if p.proc is not None and p.proc.proc.poll() is None:
             try:
                 p.stop()
             except TimeoutError:
@@ -371,6 +371,7 @@ class Nsd:
 
     def __init__(self, tmp, conf_lines_for, keys=(), control=False, port=None):
         self.dir = os.path.join(str(tmp), "nsd")
+        os.makedirs(self.dir, exist_ok=True)
         self.port = port or free_port()
         self.conf = nsd_conf(self.dir, self.port, conf_lines_for(self.dir), keys, control=control)
         self.proc = None
@@ -401,7 +402,7 @@ class Nsd:
         self.proc.proc.send_signal(signal.SIGHUP)
 
 
-def nsd_secondary(tmp, primary_port, key=None):
+def nsd_secondary(tmp, primary_port, key=None, port=None):
     """NSD as a secondary of example.test. at 127.0.0.1:primary_port, transfers signed with key."""
     def zones(d):
         k = key.name if key else "NOKEY"
@@ -410,18 +411,18 @@ def nsd_secondary(tmp, primary_port, key=None):
         if key:
             lines.insert(1, f"allow-notify: {HOST} {key.name}")
         return [(ORIGIN.rstrip("."), lines)]
-    return Nsd(tmp, zones, keys=[key] if key else [])
+    return Nsd(tmp, zones, keys=[key] if key else [], port=port)
 
 
 class Knot:
     """Knot DNS (knotd) in the foreground as a secondary of example.test."""
     name = "knot"
 
-    def __init__(self, tmp, primary_port, key=None):
+    def __init__(self, tmp, primary_port, key=None, port=None):
         self.dir = os.path.join(str(tmp), "knot")
         os.makedirs(os.path.join(self.dir, "db"), exist_ok=True)
         os.makedirs(os.path.join(self.dir, "zones"), exist_ok=True)
-        self.port = free_port()
+        self.port = port or free_port()
         keys = f"key:\n{key.knot()}" if key else ""
         text = f"""server:
     rundir: "{self.dir}"
@@ -473,3 +474,113 @@ zone:
 
     def output(self):
         return self.proc.output()
+
+
+# ---------------------------------------------------------------- layer7 and named as secondaries
+
+def nsd_primary(tmp, notify_port, key=None, port=None):
+    """NSD as the primary of example.test. (zone file d/example.test.zone, serial 1), NOTIFY to
+    127.0.0.1:notify_port, transfers to 127.0.0.1 (signed with key when given)."""
+    def zones(d):
+        write_zone(os.path.join(d, "example.test.zone"))
+        k = key.name if key else "NOKEY"
+        return [(ORIGIN.rstrip("."), [f'zonefile: "{d}/example.test.zone"',
+                                      f"notify: {HOST}@{notify_port} {k}", f"provide-xfr: {HOST} {k}"])]
+    return Nsd(tmp, zones, keys=[key] if key else [], port=port)
+
+
+class Layer7Secondary:
+    """`layer7 dns serve --secondary example.test.=127.0.0.1:PRIMARY`."""
+    name = "layer7"
+
+    def __init__(self, layer7, tmp, primary_port, key=None, port=None):
+        self.layer7 = layer7
+        self.port = port or free_port()
+        self.data = os.path.join(str(tmp), "layer7-data")
+        self.zone_file = os.path.join(self.data, "dns", "secondary", "example.test.zone")
+        self.args = ["--data", self.data, "dns", "serve", "--listen", f"{HOST}:{self.port}",
+                     "--secondary", f"{ORIGIN}={HOST}:{primary_port}", "--axfr-allow", "127.0.0.1"]
+        if key:
+            self.args += ["--key", key.y(), "--primary-key", key.name]
+        self.proc = None
+
+    def start(self):
+        self.proc = self.layer7(*self.args, ready=L7_READY, deadline=30)
+        return self
+
+    def stop(self):
+        rc, _ = self.proc.stop()
+        assert rc == 0, f"layer7 exited {rc}:\n{self.proc.output()}"
+
+    def output(self):
+        return self.proc.output()
+
+    def wait_transfers(self, n, deadline, primary_port):
+        """The first n `serial S from PRIMARY by IXFR|AXFR` lines as (serial, kind)."""
+        pattern = L7_SECONDARY.format(zone=re.escape(ORIGIN), port=primary_port)
+        lines = wait_lines(self.proc, pattern, n, deadline)
+        return [(int(m.group(1)), m.group(2)) for m in (re.search(pattern, l) for l in lines)]
+
+
+class NamedSecondary:
+    """BIND named as the same secondary: the reference for the layer7 runs."""
+    name = "named"
+
+    def __init__(self, tmp, primary_port, key=None, port=None):
+        self.dir = os.path.join(str(tmp), "named-secondary")
+        os.makedirs(self.dir, exist_ok=True)
+        self.port = port or free_port()
+        self.zone_file = os.path.join(self.dir, "example.test.zone")
+        keyref = f" key {key.name}" if key else ""
+        conf = (key.bind() if key else "") + f"""
+options {{
+    directory "{self.dir}";
+    pid-file "{self.dir}/named.pid";
+    session-keyfile "{self.dir}/session.key";
+    managed-keys-directory "{self.dir}";
+    listen-on port {self.port} {{ 127.0.0.1; }};
+    listen-on-v6 {{ none; }};
+    recursion no;
+    dnssec-validation no;
+    notify no;
+    transfer-source 127.0.0.1;
+    allow-transfer {{ 127.0.0.1; }};
+}};
+controls {{ }};
+zone "{ORIGIN}" {{
+    type secondary;
+    file "{self.zone_file}";
+    masterfile-format text;
+    primaries {{ {HOST} port {primary_port}{keyref}; }};
+    allow-notify {{ 127.0.0.1; }};
+}};
+"""
+        self.conf = os.path.join(self.dir, "named.conf")
+        with open(self.conf, "w") as f:
+            f.write(conf)
+        self.proc = None
+
+    def start(self):
+        named = shutil.which("named") or "/usr/sbin/named"
+        if not os.path.exists(named):
+            pytest.skip("named missing (tools/setup.sh bench installs bind9)")
+        self.proc = Process([named, "-g", "-n", "1", "-c", self.conf], ready=None)
+        self.proc.wait_output(NAMED_READY, 30)
+        return self
+
+    def stop(self):
+        rc, _ = self.proc.stop()
+        assert rc == 0, f"named exited {rc}:\n{self.proc.output()}"
+
+    def output(self):
+        return self.proc.output()
+
+    def wait_transfers(self, n, deadline, primary_port):
+        """named's `transfer of 'example.test/IN' from 127.0.0.1#PORT: Transfer completed` lines,
+        with the serial from the `transferred serial N` line and the kind from `Transfer status`
+        (named logs 'IXFR' only when it got an incremental reply)."""
+        done = wait_lines(self.proc, rf"zone {re.escape(ORIGIN.rstrip('.'))}/IN: transferred serial (\d+)", n, deadline)
+        serials = [int(re.search(r"transferred serial (\d+)", l).group(1)) for l in done]
+        kinds = [("IXFR" if "IXFR" in l else "AXFR") for l in self.proc.out_lines + self.proc.err_lines
+                 if "Transfer completed" in l]
+        return list(zip(serials, kinds))
