@@ -95,11 +95,11 @@ private:
 
     ZoneStore &store_;
     KeeperOptions options_;
+    asio::io_context io_;  // before the timers below, which must go first
+    asio::executor_work_guard<asio::io_context::executor_type> work_;
     mutable std::mutex mutex_;  // one change at a time; guards the maps below and the store's writes
     std::map<Name, Primary, CanonicalLess> primaries_;
     std::map<Name, Secondary, CanonicalLess> secondaries_;
-    asio::io_context io_;
-    asio::executor_work_guard<asio::io_context::executor_type> work_;
     std::map<Name, std::unique_ptr<asio::steady_timer>, CanonicalLess> flush_timers_;  // keeper thread only
     std::thread thread_;
 };
