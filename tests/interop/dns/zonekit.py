@@ -22,10 +22,10 @@ OTHER = "static.test."  # a zone served without --allow-update
 
 # Log lines of `layer7 dns serve` (info, stderr) the tests wait on. One place, so that a change of
 # wording is one edit.
-L7_UPDATE = r"dns: UPDATE {zone} by {key} from 127\.0\.0\.1: serial (\d+) → (\d+)"
+L7_UPDATE = r"dns: UPDATE {zone} by {key}\.? from 127\.0\.0\.1: serial (\d+) → (\d+)"
 L7_UPDATE_REFUSED = r"dns: UPDATE .*refused"
 L7_IXFR = r"dns: IXFR {zone} to 127\.0\.0\.1: serial (\d+) → (\d+), (\d+) changes?"
-L7_AXFR = r"dns: AXFR {zone} to 127\.0\.0\.1: (\d+) records"
+L7_AXFR = r"dns: AXFR {zone} to 127\.0\.0\.1: (?:serial \d+, )?(\d+) records"
 L7_NOTIFY_ACK = r"dns: NOTIFY {zone} serial (\d+) to 127\.0\.0\.1:{port}: acknowledged"
 L7_SECONDARY = r"dns: {zone} serial (\d+) from 127\.0\.0\.1:{port} by (IXFR|AXFR)"
 L7_READY = "layer7 is up"
