@@ -116,6 +116,8 @@ std::optional<UpdateResult> prescan(const Message &update, const Zone &zone, con
         if (rr.klass == RrClass::in) {
             if (is_meta(rr.type))
                 return refuse(Rcode::form_err, "adding a record of a meta type");
+            if (empty || (rr.type == RrType::soa && !std::holds_alternative<Soa>(rr.data)))
+                return refuse(Rcode::form_err, "adding a record without its data");
         } else if (rr.klass == RrClass::any) {
             if (rr.ttl != 0 || !empty || (is_meta(rr.type) && rr.type != RrType::any))
                 return refuse(Rcode::form_err, "a malformed RRset deletion");

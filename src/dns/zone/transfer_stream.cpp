@@ -45,9 +45,12 @@ TransferContent read_transfer(const std::vector<Record> &records, const Name &or
 {
     if (records.empty() || !soa_of(records.front()) || !(records.front().owner == origin))
         return failed("the transfer does not start with the zone's SOA");
-    for (const auto &r : records)
+    for (const auto &r : records) {
         if (!r.owner.is_subdomain_of(origin))
             return failed(r.owner.to_text() + " is outside the zone");
+        if (r.type == RrType::soa && (!soa_of(r) || !(r.owner == origin)))
+            return failed("a SOA record that is not the zone's");
+    }
     const std::uint32_t last = soa_of(records.front())->serial;
     if (records.size() == 1) {
         TransferContent t;
@@ -56,8 +59,11 @@ TransferContent read_transfer(const std::vector<Record> &records, const Name &or
     }
     if (!is_incremental(records, ixfr)) {
         Zone zone(origin);
-        for (std::size_t i = 0; i + 1 < records.size(); ++i)
+        for (std::size_t i = 0; i + 1 < records.size(); ++i) {
+            if (i > 0 && soa_of(records[i]))
+                return failed("a second SOA inside the zone");
             zone.add(records[i]);
+        }
         if (!zone.find(origin, RrType::ns))
             return failed("the transferred zone has no NS at its apex");
         TransferContent t;

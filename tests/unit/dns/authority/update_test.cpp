@@ -215,3 +215,10 @@ TEST(Update, GrantsLimitNamesAndTypes)
     EXPECT_EQ(r.rcode, Rcode::refused);
     EXPECT_FALSE(r.zone);
 }
+
+// Found by fuzz.dns_update: an addition without RDATA (a SOA of zero octets) is malformed, not a crash.
+TEST(Update, AnAdditionWithoutDataIsFormErr)
+{
+    EXPECT_EQ(Update().change(rr("@", RrType::soa, RrClass::in, 60, none)).run(zone()).rcode, Rcode::form_err);
+    EXPECT_EQ(Update().change(rr("x", RrType::txt, RrClass::in, 60, none)).run(zone()).rcode, Rcode::form_err);
+}

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "dns/wire/tsig.hpp"
 #include "dns/zone/zone_parser.hpp"
 
 using namespace layer7::dns;
@@ -62,7 +63,8 @@ TEST(Vetting, HeaderOnly)
 }
 
 // An opcode we do not implement is NOTIMP whatever its counts (a STATUS with no question, an
-// unassigned opcode), and the reply does not echo QUERY's RD.
+// unassigned opcode), and the reply does not echo QUERY's RD. So are NOTIFY and UPDATE on a server
+// without the slow path (vetted for it, then refused).
 TEST(Responder, OtherOpcodesGetNotimpWithoutRd)
 {
     ZoneSet z = zones();
@@ -73,7 +75,7 @@ TEST(Responder, OtherOpcodesGetNotimpWithoutRd)
             q[5] = qdcount;
             if (qdcount == 0)
                 q.resize(12);
-            EXPECT_EQ(vet_query(q), Vetting::not_imp);
+            EXPECT_EQ(vet_query(q), opcode == 4 || opcode == 5 ? Vetting::control : Vetting::not_imp);
             auto h = handle_query(q, z, Transport::udp);
             ASSERT_EQ(h.wire.size(), 12u);
             auto header = peek_header(h.wire).value();
@@ -176,4 +178,29 @@ TEST(Responder, HeaderReplyCopiesOpcode)
     EXPECT_EQ(back.flags.opcode, Opcode::update);
     EXPECT_EQ(back.rcode, 4);
     EXPECT_FALSE(back.flags.rd);
+}
+
+// UPDATE and NOTIFY, and queries signed with TSIG, go to the slow path when the server has one;
+// without, UPDATE gets NOTIMP as before and a TSIG is ignored.
+TEST(Responder, UpdateNotifyAndSignedQueriesGoToTheSlowPath)
+{
+    ZoneSet z = zones();
+    Message update;
+    update.id = 9;
+    update.flags.opcode = Opcode::update;
+    update.questions.push_back({Name::parse("example.").value(), RrType::soa, RrClass::in});
+    const auto wire = encode(update);
+    EXPECT_TRUE(handle_query(wire, z, Transport::udp, {}, true).control);
+    auto plain = handle_query(wire, z, Transport::udp, {}, false);
+    EXPECT_FALSE(plain.control);
+    EXPECT_EQ(peek_header(plain.wire)->rcode, static_cast<std::uint8_t>(Rcode::not_imp));
+
+    Message query;
+    query.questions.push_back({Name::parse("www.example.").value(), RrType::a, RrClass::in});
+    auto signed_query = encode(query);
+    const TsigKey key = parse_tsig_key("k:c2VjcmV0").value();
+    TsigSession(key).sign(signed_query, 1'790'000'000);
+    EXPECT_TRUE(handle_query(signed_query, z, Transport::udp, {}, true).control);
+    EXPECT_FALSE(handle_query(signed_query, z, Transport::udp, {}, false).control);
+    EXPECT_FALSE(handle_query(encode(query), z, Transport::udp, {}, true).control);
 }
