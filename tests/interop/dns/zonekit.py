@@ -288,9 +288,8 @@ zone "{OTHER}" {{ type primary; file "{self.other_file}"; }};
         named = shutil.which("named") or "/usr/sbin/named"
         if not os.path.exists(named):
             pytest.skip("named missing (tools/setup.sh bench installs bind9)")
-        self.proc = Process([named, "-g", "-n", str(self.threads), "-c", self.conf], ready=None)
-        self.proc.wait_output(NAMED_READY, 30)
-        wait_serial(self.port, 1, 10)
+        self.proc = start_peer([named, "-g", "-n", str(self.threads), "-c", self.conf], NAMED_READY, 30,
+                               lambda: wait_serial(self.port, 1, 10))
         return self
 
     def stop(self):
@@ -318,13 +317,27 @@ zone "{OTHER}" {{ type primary; file "{self.other_file}"; }};
         assert r.returncode == 0, r.stdout + r.stderr
 
 
+def start_peer(args, ready, deadline, check=None):
+    """Starts a peer program; waits for the line `ready` and then for check() (when given). A peer
+    that does not come up is killed before the error propagates: no process outlives its test."""
+    proc = Process(args, ready=None)
+    try:
+        proc.wait_output(ready, deadline)
+        if check:
+            check()
+    except BaseException:
+        proc.stop(signal.SIGKILL)
+        raise
+    return proc
+
+
 def stop_all(procs):
     """Stops peers (Process objects) still running, SIGTERM then SIGKILL after 10 s."""
     for p in procs:
         if p.proc is not None and p.proc.proc.poll() is None:
             try:
                 p.stop()
-            except TimeoutError:
+            except (TimeoutError, AssertionError):
                 pass
 
 
@@ -377,11 +390,17 @@ class Nsd:
         self.proc = None
 
     def start(self):
-        self.proc = Process(["nsd", "-d", "-c", self.conf], ready=None)
         # NSD answers once its server processes are forked; the zone may still be empty.
-        poll(lambda: dig(self.port, "version.bind", "TXT", "CH") or self.proc.proc.poll() is not None,
-             15, what="nsd listening")
-        assert self.proc.proc.poll() is None, self.log()
+        def listening():
+            poll(lambda: dig(self.port, "version.bind", "TXT", "CH") or self.proc.proc.poll() is not None,
+                 15, what="nsd listening")
+            assert self.proc.proc.poll() is None, self.log()
+        self.proc = Process(["nsd", "-d", "-c", self.conf], ready=None)
+        try:
+            listening()
+        except BaseException:
+            self.proc.stop()  # SIGTERM: a SIGKILL would leave xfrd and the servers behind
+            raise
         return self
 
     def stop(self):
@@ -465,8 +484,7 @@ zone:
         self.proc = None
 
     def start(self):
-        self.proc = Process(["knotd", "-c", self.conf], ready=None)
-        self.proc.wait_output("server started", 15)
+        self.proc = start_peer(["knotd", "-c", self.conf], "server started", 15)
         return self
 
     def stop(self):
@@ -564,8 +582,7 @@ zone "{ORIGIN}" {{
         named = shutil.which("named") or "/usr/sbin/named"
         if not os.path.exists(named):
             pytest.skip("named missing (tools/setup.sh bench installs bind9)")
-        self.proc = Process([named, "-g", "-n", "1", "-c", self.conf], ready=None)
-        self.proc.wait_output(NAMED_READY, 30)
+        self.proc = start_peer([named, "-g", "-n", "1", "-c", self.conf], NAMED_READY, 30)
         return self
 
     def stop(self):
