@@ -227,6 +227,13 @@ listen = "127.0.0.1:5300"
 zones = []                      # zone files ("FILE" or "ORIGIN=FILE"); empty: the embedded textbook zones
 acl = []                        # prefixes that may query ("10.0.0.0/8"); empty: everybody
 axfr_allow = ["127.0.0.1"]      # who may transfer a zone (dig axfr); others get REFUSED
+# Dynamic update (RFC 2136) with TSIG, NOTIFY and secondaries, for zones read from files:
+# keys = ["hmac-sha256:ddns:BASE64"]        # TSIG keys (nsupdate -y syntax); or key_files = ["ddns.key"] (tsig-keygen)
+# allow_update = ["example.test=ddns"]      # "ORIGIN=KEY [NAME…] [TYPE…]": who may change what (journal: FILE.jnl)
+# notify = ["127.0.0.2:53"]                 # secondaries told of every change; they fetch it by IXFR
+# transfer_key = "xfr"                      # transfers must be signed with this key
+# secondary = ["other.test=192.0.2.1:53"]   # zones followed from another primary (kept in DATA/dns/secondary/)
+# primary_key = "xfr"                       # signs the secondary's SOA checks and transfer requests
 
 [dns.rrl]                       # response rate limiting per client /24 (/56), UDP only
 responses_per_second = 100      # per prefix; 0: off

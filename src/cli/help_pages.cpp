@@ -75,9 +75,22 @@ constexpr std::array pages{
              "revalidation, CONNECT tunnels.",
              "layer7 proxy serve --listen 127.0.0.1:3128\ncurl -x http://127.0.0.1:3128 http://127.0.0.1:8080/",
              "", "curl(1)"},
-    HelpPage{"dns serve", "Authoritative DNS server over UDP and TCP for RFC 1035 zone files.",
-             "layer7 dns serve --zone example.zone --listen 127.0.0.1:5300\nlayer7 dns serve --embedded", "",
-             "dig(1), layer7 dig --help"},
+    HelpPage{"dns serve",
+             "Authoritative DNS server over UDP and TCP for RFC 1035 zone files.\n\n"
+             "Zones named in --allow-update take dynamic updates (RFC 2136) signed with a TSIG key (RFC 8945), "
+             "as nsupdate sends them: each change is fsynced to FILE.jnl before the answer, replayed at start, "
+             "and written back to the zone file a second later. Secondaries listed with --notify are told of "
+             "every change (RFC 1996) and fetch it by IXFR (RFC 1995). With --secondary the server follows "
+             "another primary's zone itself: SOA refresh/retry/expire timers, IXFR or AXFR, at once on NOTIFY.",
+             "layer7 dns serve --zone example.zone --listen 127.0.0.1:5300\nlayer7 dns serve --embedded\n"
+             "# dynamic updates with a key made by tsig-keygen, NSD or Knot as a secondary on 127.0.0.2\n"
+             "tsig-keygen ddns > ddns.key\n"
+             "layer7 dns serve --zone example.test=example.zone --key-file ddns.key --allow-update example.test=ddns "
+             "--notify 127.0.0.2 --axfr-allow 127.0.0.2\n"
+             "nsupdate -k ddns.key  # server 127.0.0.1 5300, update add www.example.test 300 A 192.0.2.7, send\n"
+             "# a secondary of that primary\n"
+             "layer7 dns serve --listen 127.0.0.1:5301 --secondary example.test=127.0.0.1:5300",
+             "", "dig(1), nsupdate(1), tsig-keygen(8), layer7 dig --help"},
     HelpPage{"dns resolve", "Recursive, caching DNS resolver that iterates from the root hints.",
              "layer7 dns resolve --listen 127.0.0.1:5335", "", "dig(1)"},
     HelpPage{"dig",
