@@ -106,7 +106,4 @@ private:
     std::vector<std::string> trace_fields_;  // decoded fields, traced after their frame line
 };
 
-// Describes a frame type by its RFC 9113 name ("HEADERS", "DATA", ...).
-std::string_view frame_type_name(std::uint8_t type);
-
 }  // namespace layer7::http::h2
