@@ -29,27 +29,75 @@ bool Link::lose()
     return std::uniform_real_distribution<double>(0, 1)(rng_) < spec_.loss;
 }
 
-Duration Link::serialization(std::size_t size) const
+std::optional<std::string> validate(const std::vector<RateStep>& steps)
 {
-    if (spec_.rate_bps <= 0)
-        return Duration::zero();
-    const auto seconds = static_cast<double>(size) * 8 / spec_.rate_bps;
-    return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
+    if (steps.empty())
+        return "the rate schedule is empty";
+    if (steps.front().from != Duration::zero())
+        return "the rate schedule must start at 0";
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        if (!(steps[i].rate_bps > 0) || std::isinf(steps[i].rate_bps))
+            return "each rate of the schedule must be positive";
+        if (i > 0 && steps[i].from <= steps[i - 1].from)
+            return "the schedule's times must ascend";
+    }
+    return std::nullopt;
+}
+
+void Link::schedule(Time origin, std::vector<RateStep> steps)
+{
+    origin_ = origin;
+    steps_ = std::move(steps);
+}
+
+std::pair<double, Time> Link::rate_span(Time t) const
+{
+    if (steps_.empty())
+        return {spec_.rate_bps, Time::max()};
+    std::size_t i = 0;
+    while (i + 1 < steps_.size() && origin_ + steps_[i + 1].from <= t)
+        ++i;
+    return {steps_[i].rate_bps, i + 1 < steps_.size() ? origin_ + steps_[i + 1].from : Time::max()};
+}
+
+double Link::rate_at(Time t) const { return rate_span(t).first; }
+
+Time Link::finish(Time start, std::size_t size) const
+{
+    double bits = static_cast<double>(size) * 8;
+    Time t = start;
+    for (;;) {
+        const auto [rate, until] = rate_span(t);
+        if (rate <= 0)
+            return t;
+        const double can = until == Time::max() ? bits : std::chrono::duration<double>(until - t).count() * rate;
+        if (bits <= can)
+            return t + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(bits / rate));
+        bits -= can;
+        t = until;
+    }
 }
 
 Time Link::transmit(Time now, std::size_t size)
 {
     bytes_ += size;
-    free_at_ = std::max(now, free_at_) + serialization(size);
+    free_at_ = finish(std::max(now, free_at_), size);
     return free_at_;
 }
 
 std::size_t Link::backlog(Time now) const
 {
-    if (spec_.rate_bps <= 0 || free_at_ <= now)
-        return 0;
-    const double seconds = std::chrono::duration<double>(free_at_ - now).count();
-    return static_cast<std::size_t>(seconds * spec_.rate_bps / 8);
+    // The bits the transmitter sends from now until it is free.
+    double bits = 0;
+    for (Time t = now; t < free_at_;) {
+        const auto [rate, until] = rate_span(t);
+        if (rate <= 0)
+            return 0;
+        const Time end = std::min(until, free_at_);
+        bits += std::chrono::duration<double>(end - t).count() * rate;
+        t = end;
+    }
+    return static_cast<std::size_t>(bits / 8);
 }
 
 std::optional<Time> Link::datagram(Time now, std::size_t size)
@@ -71,7 +119,7 @@ Time Link::stream(Time now, std::size_t size)
             // Missed one round trip after it should have arrived, then sent again (the resend is
             // not queued behind later segments: TCP sends it first).
             ++lost_;
-            arrival += 2 * spec_.delay + serialization(n);
+            arrival += 2 * spec_.delay + (finish(arrival, n) - arrival);
         }
         last = std::max(last, arrival);
     }

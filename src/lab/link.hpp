@@ -9,6 +9,9 @@
 // late, as TCP's fast retransmit would deliver it: one round trip (twice the delay) and one
 // transmission later. Later bytes of the same stream wait behind it (the caller keeps
 // each stream in order), which is TCP's head-of-line blocking.
+//
+// The rate may follow a schedule instead (a trace: a rate from each instant on), as a mobile or
+// shared link's does; a transmission that spans a change is sent at each rate in turn.
 #pragma once
 
 #include <chrono>
@@ -17,6 +20,8 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace layer7::lab {
 
@@ -37,6 +42,16 @@ inline constexpr std::size_t segment_bytes = 1448;
 // A one-line error for a spec out of range (negative delay, rate below zero, loss not in [0,1)).
 std::optional<std::string> validate(const LinkSpec& spec);
 
+// One step of a rate schedule: from `from` (since the schedule's origin) until the next step, the
+// transmitter sends at `rate_bps`.
+struct RateStep {
+    Duration from{0};
+    double rate_bps = 0;
+};
+// A one-line error for a schedule out of range: empty, not starting at 0, not ascending, or a rate
+// that is not positive (a schedule has no "no limit").
+std::optional<std::string> validate(const std::vector<RateStep>& steps);
+
 class Link {
 public:
     Link(LinkSpec spec, std::uint64_t seed);
@@ -54,18 +69,28 @@ public:
     const LinkSpec& spec() const { return spec_; }
     // A new spec from now on (what is queued keeps its times).
     void respec(LinkSpec spec) { spec_ = spec; }
+    // From now on the rate follows `steps` (validated) from `origin` on, in place of the spec's
+    // rate_bps; before `origin` the first step's rate counts, after the last step its rate holds.
+    // Empty: the spec's rate again.
+    void schedule(Time origin, std::vector<RateStep> steps);
+    // The transmitter's rate at `t`, bit/s (0: no limit).
+    double rate_at(Time t) const;
     std::uint64_t bytes() const { return bytes_; }
     std::uint64_t lost() const { return lost_; }
 
 private:
     // Queues `size` bytes for the transmitter: when their last bit has left.
     Time transmit(Time now, std::size_t size);
-    // How long the transmitter takes to send `size` bytes.
-    Duration serialization(std::size_t size) const;
+    // When `size` bytes that the transmitter starts on at `start` have left it.
+    Time finish(Time start, std::size_t size) const;
+    // The rate at `t` and when it next changes (Time::max(): never).
+    std::pair<double, Time> rate_span(Time t) const;
     bool lose();
 
     LinkSpec spec_;
     std::mt19937_64 rng_;
+    Time origin_{};
+    std::vector<RateStep> steps_;  // empty: spec_.rate_bps
     Time free_at_{};  // the transmitter is busy until then
     std::uint64_t bytes_ = 0, lost_ = 0;
 };

@@ -86,7 +86,7 @@ core::awaitable<void> carry(std::shared_ptr<Connection> c, std::shared_ptr<Path>
         if (backlog >= queue || p.in_flight >= max_in_flight) {
             // The link's queue is full: the sender waits (TCP's flow control pushes back to it)
             // until half of the queue has gone.
-            const auto half = std::chrono::duration<double>(static_cast<double>(queue) * 4 / link.spec().rate_bps);
+            const auto half = std::chrono::duration<double>(static_cast<double>(queue) * 4 / link.rate_at(now));
             p.room.expires_at(backlog >= queue ? link.drained_at() - std::chrono::duration_cast<Duration>(half)
                                                : Time::max());
             co_await p.room.async_wait(use_tuple);
@@ -149,6 +149,8 @@ core::awaitable<void> relay(std::shared_ptr<TcpRelay::State> s, tcp::socket clie
 {
     const Time accepted = Clock::now();
     auto c = std::make_shared<Connection>(std::move(client), ++s->path->connections);
+    if (s->path->opened)
+        s->path->opened(accepted, c->id);
     s->connections.remove_if([](const auto& w) { return w.expired(); });
     s->connections.push_back(c);
     auto [ec] = co_await c->server.async_connect(s->upstream, use_tuple);

@@ -26,6 +26,8 @@ struct Path {
     std::uint64_t connections = 0;  // TCP connections and UDP flows so far (each one's id)
     // Sees each piece as it reaches the far end (the lab's transcripts); empty: nothing does.
     std::function<void(Time, std::uint64_t connection, bool from_client, std::string_view bytes)> tap;
+    // Told when a TCP connection is accepted (its emulated handshake starts then); empty: nobody.
+    std::function<void(Time, std::uint64_t connection)> opened;
     // The round trip a new TCP connection's handshake costs on this path.
     Duration handshake() const { return up.spec().delay + down.spec().delay; }
 };

@@ -89,6 +89,60 @@ TEST(Link, RespecKeepsWhatIsQueued)
     EXPECT_EQ(*link.datagram(t0, 1000), t0 + 2ms + 30ms);
 }
 
+TEST(LinkSchedule, TheRateFollowsTheStepsFromTheOrigin)
+{
+    Link link(spec(0ms, 1e6), 1);
+    link.schedule(t0, {{0ms, 8e6}, {2s, 4e6}, {5s, 16e6}});
+    EXPECT_EQ(link.rate_at(t0 - 1s), 8e6);  // before the origin: the first step's
+    EXPECT_EQ(link.rate_at(t0), 8e6);
+    EXPECT_EQ(link.rate_at(t0 + 2s - 1ns), 8e6);
+    EXPECT_EQ(link.rate_at(t0 + 2s), 4e6);
+    EXPECT_EQ(link.rate_at(t0 + 1h), 16e6);  // the last holds
+    link.schedule(t0, {});
+    EXPECT_EQ(link.rate_at(t0 + 2s), 1e6);  // the spec's again
+}
+
+TEST(LinkSchedule, ATransmissionAcrossAChangeIsSentAtEachRateInTurn)
+{
+    Link link(spec(10ms, 0), 1);
+    link.schedule(t0, {{0ms, 8e6}, {1ms, 16e6}});  // 1 byte per microsecond, then 2
+    // 1000 bytes in the first millisecond, the other 1000 in half of the next
+    EXPECT_EQ(*link.datagram(t0, 2000), t0 + 1500us + 10ms);
+    EXPECT_EQ(link.drained_at(), t0 + 1500us);
+    // offered after the change: at the new rate only
+    EXPECT_EQ(*link.datagram(t0 + 1s, 2000), t0 + 1s + 1ms + 10ms);
+}
+
+TEST(LinkSchedule, TheBacklogCountsWhatEachRateStillHasToSend)
+{
+    Link link(spec(0ms, 0), 1);
+    link.schedule(t0, {{0ms, 8e6}, {1ms, 16e6}});
+    link.datagram(t0, 3000);  // 1000 bytes in 1 ms, then 2000 in 1 ms: free at t0 + 2 ms
+    EXPECT_EQ(link.drained_at(), t0 + 2ms);
+    EXPECT_EQ(link.backlog(t0), 3000u);
+    EXPECT_EQ(link.backlog(t0 + 500us), 2500u);
+    EXPECT_EQ(link.backlog(t0 + 1500us), 1000u);
+    EXPECT_EQ(link.backlog(t0 + 2ms), 0u);
+}
+
+TEST(LinkSchedule, AStreamSlowsDownWhenTheRateDrops)
+{
+    Link link(spec(0ms, 0), 1);
+    link.schedule(t0, {{0ms, 80e6}, {1ms, 8e6}});  // 10 bytes per microsecond, then 1
+    // 20 000 bytes: 10 000 in the first millisecond, 10 000 more at a tenth of the rate
+    EXPECT_EQ(link.stream(t0, 20'000), t0 + 1ms + 10ms);
+}
+
+TEST(LinkSchedule, ValidateNamesWhatIsOutOfRange)
+{
+    EXPECT_FALSE(validate(std::vector<RateStep>{{0ms, 1e6}, {1s, 2e6}}));
+    EXPECT_TRUE(validate(std::vector<RateStep>{}));
+    EXPECT_TRUE(validate(std::vector<RateStep>{{1s, 1e6}}));
+    EXPECT_TRUE(validate(std::vector<RateStep>{{0ms, 1e6}, {0ms, 2e6}}));
+    EXPECT_TRUE(validate(std::vector<RateStep>{{0ms, 0}}));
+    EXPECT_TRUE(validate(std::vector<RateStep>{{0ms, -1e6}}));
+}
+
 TEST(Link, ValidateNamesWhatIsOutOfRange)
 {
     EXPECT_FALSE(validate(spec(0ms, 0)));
