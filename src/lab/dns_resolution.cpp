@@ -10,7 +10,7 @@
 #include "dns/resolver/iterative_resolver.hpp"
 #include "dns/resolver/root_hints.hpp"
 #include "dns/server/hierarchy_service.hpp"
-#include "dns/wire/message.hpp"
+#include "lab/dns_summary.hpp"
 #include "lab/experiment.hpp"
 #include "lab/relay.hpp"
 #include "lab/stats.hpp"
@@ -44,34 +44,6 @@ constexpr Case cases[] = {
 // The cache keeps nothing longer than this (as Unbound's cache-max-ttl), so that expiry shows in
 // seconds rather than the zones' hour.
 constexpr std::uint32_t max_ttl_s = 2;
-
-// One line of a DNS message for the transcript: the question, or what the answer brings.
-std::string summary(std::string_view bytes)
-{
-    auto m = dns::decode(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
-    if (!m.ok())
-        return "[" + std::to_string(bytes.size()) + " bytes, not DNS]";
-    const auto& msg = m.value();
-    std::string q = msg.questions.empty() ? "?"
-                                          : msg.questions.front().name.to_text() + " " +
-                                                dns::to_text(msg.questions.front().type);
-    if (!msg.flags.qr)
-        return "query " + q;
-    auto records = [](const std::vector<dns::Record>& rs, dns::RrType type) {
-        std::string text;
-        for (const auto& r : rs)
-            if (r.type == type)
-                text += (text.empty() ? "" : ", ") + r.owner.to_text() + " " + dns::to_text(r.data);
-        return text;
-    };
-    if (!msg.answers.empty())
-        return "answer " + records(msg.answers, dns::RrType::a) + (msg.flags.aa ? " (authoritative)" : "");
-    if (auto ns = records(msg.authority, dns::RrType::ns); !ns.empty()) {
-        const auto glue = records(msg.additional, dns::RrType::a);
-        return "referral: NS " + ns + (glue.empty() ? "" : "; glue " + glue);
-    }
-    return "reply to " + q + ", rcode " + std::to_string(static_cast<int>(msg.rcode));
-}
 
 class DnsResolution : public Experiment {
 public:
@@ -173,7 +145,7 @@ core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Setti
                                                                           std::string_view bytes) {
                 transcript.add(ms_between(start, at), n, from_client,
                                (from_client ? "to " : "from ") + server.name + " (" + server.origin +
-                                   "): " + summary(bytes) + "\n");
+                                   "): " + dns_summary(bytes) + "\n");
             };
         co_await prepare(c);
         transcript.note(ms_between(start, Clock::now()), std::string("resolving ") + question + " (timed)");

@@ -139,8 +139,7 @@ std::vector<std::unique_ptr<Experiment>> catalog()
                                             "needs `layer7 get --http2` (the HTTP/2 issue)"));
     all.push_back(std::make_unique<Pending>("dash-adaptation", "DASH rate adaptation on a link whose rate changes",
                                             "not built yet"));
-    all.push_back(std::make_unique<Pending>("smtp-relay", "Alice to Bob: each mail hop's transcript and time",
-                                            "not built yet"));
+    all.push_back(make_smtp_relay());
     return all;
 }
 

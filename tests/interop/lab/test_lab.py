@@ -37,7 +37,7 @@ def test_list_names_every_experiment_and_says_which_can_run():
     lines = r.stdout.splitlines()
     assert [line.split()[0] for line in lines] == EXPERIMENTS
     ready = [line.split()[0] for line in lines if line.split()[1] == "ready"]
-    assert ready == ["http-persistence", "web-cache", "dns-resolution"]
+    assert ready == ["http-persistence", "web-cache", "dns-resolution", "smtp-relay"]
 
 
 @pytest.mark.parametrize("flags, message", [
@@ -170,6 +170,25 @@ def test_dns_resolution_costs_one_round_trip_per_server_asked(tmp_path):
     # the iterated query, hop by hop, in the cold case's transcript
     assert "query gaia.cs.umass.edu. A" in page and "referral: NS edu." in page
     assert "answer gaia.cs.umass.edu. 128.119.245.12 (authoritative)" in page
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the DNS hierarchy that holds the MX listens on port 53")
+def test_smtp_relay_costs_each_hop_its_round_trips(tmp_path):
+    r = run([layer7_bin(), "lab", "run", "smtp-relay", "--quick", "--rtt", "40", "--out", str(tmp_path)],
+            timeout=300)
+    assert r.returncode == 0, r.stderr
+    run_dir, rows = results(tmp_path)
+    assert [row["case"].split(" ")[0] for row in rows] == ["1.", "2.", "3."]
+    # submission 7 RTT (AUTH, PIPELINING), the relay 6, POP3 8; the link's transmission adds under 1 ms
+    for row, round_trips in zip(rows, (7, 6, 8)):
+        assert round_trips * 40 <= float(row["formula"]) <= round_trips * 40 + 1, rows
+        assert abs(float(row["difference_percent"])) <= 15, rows
+    page = open(os.path.join(tmp_path, run_dir, "index.html")).read()
+    # every hop's dialogue, and the MX lookup that found Bob's server
+    assert "C: AUTH PLAIN" in page and "S: 354 " in page and "C: Do you like ketchup?" in page
+    assert "query hamburger.edu. MX" in page and "answer hamburger.edu. 10 mail.hamburger.edu." in page
+    assert "#201 S: 220 mail.hamburger.edu" in page
+    assert "#301 C: RETR 1" in page and "#301 S: +OK message 1 deleted" in page
 
 
 def test_web_cache_takes_the_access_link_off_its_limit(tmp_path):
