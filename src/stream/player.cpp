@@ -62,9 +62,11 @@ public:
             set = &mpd->periods.front().adaptation_sets.front();
         for (const auto& r : set->representations) {
             bitrates_.push_back(r.bandwidth);
-            std::printf("representation %s: %llu kbit/s %dx%d %s\n", r.id.c_str(),
-                        static_cast<unsigned long long>(r.bandwidth / 1000), r.width, r.height, r.codecs.c_str());
+            if (o_.print)
+                std::printf("representation %s: %llu kbit/s %dx%d %s\n", r.id.c_str(),
+                            static_cast<unsigned long long>(r.bandwidth / 1000), r.width, r.height, r.codecs.c_str());
         }
+        result_.bitrates = bitrates_;
         if (!o_.out.empty()) {
             out_.open(o_.out, std::ios::binary | std::ios::trunc);
             if (!out_) {
@@ -81,9 +83,21 @@ public:
             rc = co_await play_static(*mpd, *set);
         }
         buffer_->finish();
-        if (rc == 0)
+        if (rc == 0 && o_.print)
             summary();
         co_return rc;
+    }
+
+    // What it did, once run() returned `rc`.
+    PlayResult result(int rc)
+    {
+        result_.status = rc;
+        if (buffer_) {
+            result_.stalls = buffer_->stalls();
+            result_.stall_seconds = buffer_->stall_seconds();
+            result_.startup_delay = buffer_->startup_delay();
+        }
+        return std::move(result_);
     }
 
 private:
@@ -106,7 +120,13 @@ private:
         co_await timer.async_wait(core::use_tuple);
     }
 
-    void fail(const std::string& what) { std::cerr << "layer7 stream play: " << what << "\n"; }
+    void fail(const std::string& what)
+    {
+        if (result_.error.empty())
+            result_.error = what;
+        if (o_.print)
+            std::cerr << "layer7 stream play: " << what << "\n";
+    }
 
     // GET and parse the MPD (redirects followed; later URLs resolve against where it came from).
     core::awaitable<std::optional<Mpd>> load_mpd()
@@ -244,6 +264,10 @@ private:
         const double duration = static_cast<double>(s.duration) / static_cast<double>(r.segments.timescale);
         buffer_->add(duration);
         tally_.add(index, r.bandwidth, duration);
+        result_.segments.push_back({s.number, r.id, r.bandwidth, started, finished - started, throughput,
+                                    buffer_->level(), stall, media->size()});
+        if (!o_.print)
+            co_return true;
         std::printf("segment %llu  rep %s  %llu kbit/s  %.2f s  throughput %.0f kbit/s  buffer %.1f s%s\n",
                     static_cast<unsigned long long>(s.number), r.id.c_str(),
                     static_cast<unsigned long long>(r.bandwidth / 1000), finished - started, throughput / 1000,
@@ -369,6 +393,7 @@ private:
     std::map<std::string, std::size_t> inits_;  // representation id → init segment size, once fetched
     std::ofstream out_;
     Tally tally_;
+    PlayResult result_;
 };
 
 }  // namespace
@@ -381,6 +406,13 @@ int run_player(const PlayerOptions& options)
     asio::co_spawn(io, player.run_into(rc), asio::detached);
     io.run();
     return rc;
+}
+
+core::awaitable<PlayResult> play(const PlayerOptions& options)
+{
+    Player player(options);
+    const int rc = co_await player.run();
+    co_return player.result(rc);
 }
 
 }  // namespace layer7::stream
