@@ -49,6 +49,7 @@ std::unique_ptr<Experiment> make_http_persistence();
 std::unique_ptr<Experiment> make_web_cache();
 std::unique_ptr<Experiment> make_dns_resolution();
 std::unique_ptr<Experiment> make_smtp_relay();
+std::unique_ptr<Experiment> make_dash_adaptation();
 
 // What the experiments share (experiment.cpp).
 // Which link emulator ran, for the report.

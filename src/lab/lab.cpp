@@ -137,8 +137,7 @@ std::vector<std::unique_ptr<Experiment>> catalog()
                                             "not built yet"));
     all.push_back(std::make_unique<Pending>("hol-blocking", "Head-of-line blocking: HTTP/1.1 against HTTP/2",
                                             "needs `layer7 get --http2` (the HTTP/2 issue)"));
-    all.push_back(std::make_unique<Pending>("dash-adaptation", "DASH rate adaptation on a link whose rate changes",
-                                            "not built yet"));
+    all.push_back(make_dash_adaptation());
     all.push_back(make_smtp_relay());
     return all;
 }

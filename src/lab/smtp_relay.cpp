@@ -329,6 +329,9 @@ core::awaitable<Report> SmtpRelay::measure(asio::io_context& io, const Settings&
         "(without PIPELINING, as in the textbook's dialogue, MAIL, RCPT and DATA would be one round trip each: "
         "8 RTT). POP3: greeting, USER, PASS, STAT, RETR, DELE, QUIT: 8 RTT. Transmit is the bytes of both "
         "directions divided by the link rate (the dialogue sends one way at a time).",
+        "What the formula leaves out is the servers' own work, a few milliseconds per hop: the spool's fsync "
+        "before Alice's server says 250, the Maildir delivery's before Bob's does, and each command's handling "
+        "(more in a sanitizer build). It shows as a constant excess, large against a short RTT.",
         "Hop 2 is timed from the moment Alice's server opens its connection to the 221 that ends it. The time the "
         "message waits in Alice's queue before that — the MX lookup included, which stays on the local network "
         "here — is shown apart, in the parameters. The transcripts show each hop as it crossed its link, the MX "

@@ -3,6 +3,7 @@ and the experiments' short runs landing within a stated tolerance of the textboo
 import csv
 import os
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -37,7 +38,7 @@ def test_list_names_every_experiment_and_says_which_can_run():
     lines = r.stdout.splitlines()
     assert [line.split()[0] for line in lines] == EXPERIMENTS
     ready = [line.split()[0] for line in lines if line.split()[1] == "ready"]
-    assert ready == ["http-persistence", "web-cache", "dns-resolution", "smtp-relay"]
+    assert ready == ["http-persistence", "web-cache", "dns-resolution", "dash-adaptation", "smtp-relay"]
 
 
 @pytest.mark.parametrize("flags, message", [
@@ -189,6 +190,24 @@ def test_smtp_relay_costs_each_hop_its_round_trips(tmp_path):
     assert "query hamburger.edu. MX" in page and "answer hamburger.edu. 10 mail.hamburger.edu." in page
     assert "#201 S: 220 mail.hamburger.edu" in page
     assert "#301 C: RETR 1" in page and "#301 S: +OK message 1 deleted" in page
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed (tools/setup.sh test)")
+def test_dash_adaptation_picks_the_highest_rendition_the_rate_allows(tmp_path):
+    # quick: 10 s at 2.4 Mbit/s, 10 s at 0.45, 10 s at 2.4 again; renditions 300, 700 and 1500 kbit/s
+    r = run([layer7_bin(), "lab", "run", "dash-adaptation", "--quick", "--out", str(tmp_path)], timeout=300)
+    assert r.returncode == 0, r.stderr
+    run_dir, rows = results(tmp_path)
+    assert [row["case"] for row in rows] == ["step 1: link 2.40 Mbit/s", "step 2: link 0.45 Mbit/s",
+                                             "step 3: link 2.40 Mbit/s"]
+    # the highest rendition under 0.9 × the link's rate, once the estimator has caught up (4 segments)
+    assert [float(row["formula"]) for row in rows] == [1500, 300, 1500]
+    for row in rows:
+        assert int(row["runs"]) >= 2, rows  # segments compared in each step
+        assert abs(float(row["difference_percent"])) <= 15, rows
+    page = open(os.path.join(tmp_path, run_dir, "index.html")).read()
+    assert page.count("<svg") == 2 and "C: GET /video/manifest.mpd HTTP/1.1" in page
+    assert "segment by segment" in page and "stalls" in page
 
 
 def test_web_cache_takes_the_access_link_off_its_limit(tmp_path):
