@@ -1,6 +1,7 @@
-// `layer7 get URL`: the HTTP/1.1 client — methods, bodies, headers, redirects, a cookie jar curl
-// can share, HTTPS with verification, proxies, bodies streamed to -o or stdout, and --page: a base
-// page and the objects it references with per-object timings (persistent vs --no-keepalive).
+// `layer7 get URL`: the HTTP/1.1 and HTTP/2 client — methods, bodies, headers, redirects, a cookie
+// jar curl can share, HTTPS with verification, proxies, bodies streamed to -o or stdout, and --page:
+// a base page and the objects it references with per-object timings (persistent vs --no-keepalive,
+// or every object at once as streams of one HTTP/2 connection).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -58,7 +59,8 @@ int exit_code(hc::Error e)
 struct Args {
     std::string url, method, data, output, proxy, jar, cacert;
     std::vector<std::string> headers;
-    bool head = false, follow = false, http2 = false, verbose = false, fail = false, insecure = false;
+    bool head = false, follow = false, http2 = false, http2_prior = false, verbose = false, fail = false;
+    bool insecure = false;
     bool page = false, no_keepalive = false;
     unsigned parallel = 1;  // --page: objects fetched at once (each worker on its own connection)
     int rtt = 0;            // --rtt MS: emulated round-trip time
@@ -68,7 +70,10 @@ struct Args {
 
 std::string status_line(const http::Response& r)
 {
-    return "HTTP/" + std::to_string(r.version.major) + "." + std::to_string(r.version.minor) + " " +
+    const std::string version =
+        r.version.major >= 2 ? std::to_string(r.version.major)  // "HTTP/2 200", as curl prints it
+                             : std::to_string(r.version.major) + "." + std::to_string(r.version.minor);
+    return "HTTP/" + version + " " +
            std::to_string(http::code(r.status)) +
            (r.reason.empty() ? std::string(http::reason_phrase(r.status)).insert(0, " ") : " " + r.reason);
 }
@@ -104,6 +109,7 @@ public:
             status_ = co_await page();
         else
             status_ = co_await single();
+        client_.close_idle();  // HTTP/2 connections run their own reader: end them so the loop ends
     }
     int status() const { return status_; }
 
@@ -315,7 +321,9 @@ private:
         if (!objects.urls.empty()) {
             const auto executor = co_await asio::this_coro::executor;
             objects.all_done.emplace(executor, asio::steady_timer::time_point::max());
-            objects.workers_left = std::min<std::size_t>(std::max(a_.parallel, 1u), objects.urls.size());
+            // HTTP/2: every object at once, each a stream of the one connection (RFC 9113 §5).
+            const std::size_t workers = a_.http2 || a_.http2_prior ? objects.urls.size() : std::max(a_.parallel, 1u);
+            objects.workers_left = std::min<std::size_t>(workers, objects.urls.size());
             for (std::size_t w = objects.workers_left; w > 0; --w)
                 asio::co_spawn(executor, object_worker(objects), asio::detached);
             while (objects.workers_left > 0)
@@ -342,8 +350,10 @@ private:
                         ex.body.size(), ex.timing.reused ? "reused" : "new", ms(ex.timing.connect),
                         ms(ex.timing.first_byte), ms(ex.timing.total), url.c_str());
         }
-        std::string mode = a_.no_keepalive ? "non-persistent" : "persistent";
-        if (a_.parallel > 1)
+        const bool h2 = !rows.empty() && rows.front().second.response.version.major == 2;
+        std::string mode = h2 ? "HTTP/2, " + std::to_string(rows.size()) + " streams"
+                              : a_.no_keepalive ? "non-persistent" : "persistent";
+        if (a_.parallel > 1 && !h2)
             mode += ", " + std::to_string(a_.parallel) + " parallel";
         if (a_.rtt > 0)
             mode += ", RTT " + std::to_string(a_.rtt) + " ms emulated";
@@ -389,7 +399,7 @@ void add_get_commands(CLI::App& app, Globals& g)
 {
     static Args a;
     static bool data_given = false;
-    auto* get = app.add_subcommand("get", "HTTP/1.1 client: fetch a URL (like curl)");
+    auto* get = app.add_subcommand("get", "HTTP/1.1 and HTTP/2 client: fetch a URL (like curl)");
     get->footer(exit_codes_help);
     get->add_option("url", a.url, "http:// or https:// URL")->required();
     get->add_option("-X,--request", a.method, "Request method (default GET; POST with -d; HEAD with -I)");
@@ -402,7 +412,8 @@ void add_get_commands(CLI::App& app, Globals& g)
     get->add_option("--max-redirs", a.max_redirs, "Hop limit for -L (default 20)");
     get->add_option("--proxy,-x", a.proxy, "Use an HTTP proxy: http://host:port");
     get->add_option("--cookie-jar,-c", a.jar, "Netscape cookies.txt to read and update (curl -b/-c compatible)");
-    get->add_flag("--http2", a.http2, "HTTP/2 (not yet)");
+    get->add_flag("--http2", a.http2, "HTTP/2 on https when the server offers it by ALPN, else HTTP/1.1");
+    get->add_flag("--http2-prior-knowledge", a.http2_prior, "HTTP/2 without asking, on http:// (h2c) and https://");
     get->add_flag("-v,--verbose", a.verbose, "Show both header blocks ('> ' sent, '< ' received) on stderr");
     get->add_flag("-f,--fail", a.fail, "Exit 22 without output when the status is 400 or above");
     get->add_option("--cacert", a.cacert, "Trust the CA certificates in this PEM file");
@@ -417,11 +428,6 @@ void add_get_commands(CLI::App& app, Globals& g)
     get->add_option("--connect-timeout", a.connect_timeout, "Seconds to connect (default 10)");
     get->callback([&g] {
         setup(g, "warn");
-        if (a.http2) {
-            std::cerr << "layer7 get: --http2 is not yet supported (HTTP/1.1 only)\n";
-            g.status = exit_usage;
-            return;
-        }
         auto url = http::parse_url(a.url);
         if (!url || (url->scheme != "http" && url->scheme != "https")) {
             std::cerr << "layer7 get: not an http:// or https:// URL: '" << a.url << "'\n";
@@ -445,6 +451,7 @@ void add_get_commands(CLI::App& app, Globals& g)
             }
         }
         options.keep_alive = !a.no_keepalive;
+        options.http2 = a.http2_prior ? hc::Http2::prior_knowledge : a.http2 ? hc::Http2::alpn : hc::Http2::off;
         options.emulated_rtt = std::chrono::milliseconds(a.rtt);
         options.io_timeout = std::chrono::milliseconds(static_cast<long>(a.timeout * 1000));
         options.connect_timeout = std::chrono::milliseconds(static_cast<long>(a.connect_timeout * 1000));

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -20,6 +21,23 @@ public:
     virtual awaitable<std::error_code> next(std::string_view& chunk) = 0;
     // The total size when it is known before the first chunk (Content-Length, a file's size).
     virtual std::optional<std::uint64_t> size() const { return std::nullopt; }
+};
+
+// A body held whole, handed out in one chunk.
+class StringSource final : public ByteSource {
+public:
+    explicit StringSource(std::string bytes) : bytes_(std::move(bytes)) {}
+    awaitable<std::error_code> next(std::string_view& chunk) override
+    {
+        chunk = done_ ? std::string_view() : std::string_view(bytes_);
+        done_ = true;
+        co_return std::error_code{};
+    }
+    std::optional<std::uint64_t> size() const override { return bytes_.size(); }
+
+private:
+    std::string bytes_;
+    bool done_ = false;
 };
 
 }  // namespace layer7::core

@@ -92,6 +92,15 @@ std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file
     return ctx;
 }
 
+void request_alpn(asio::ssl::context& context, bool h2)
+{
+    static constexpr unsigned char both[] = "\x02h2\x08http/1.1", http11[] = "\x08http/1.1";
+    if (h2)
+        SSL_CTX_set_alpn_protos(context.native_handle(), both, sizeof both - 1);
+    else
+        SSL_CTX_set_alpn_protos(context.native_handle(), http11, sizeof http11 - 1);
+}
+
 void offer_alpn(asio::ssl::context& context, bool h2)
 {
     // The callback's argument: the protocols we speak, best first, as a pointer we own forever.

@@ -31,6 +31,8 @@ std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file
                                                      const TlsCiphers& ciphers = {});
 // ALPN on a server context (RFC 7301): "h2" when `h2` and the client offers it, else "http/1.1".
 void offer_alpn(asio::ssl::context& context, bool h2);
+// ALPN on a client context: asks for "h2" then "http/1.1" (`h2`), or "http/1.1" alone.
+void request_alpn(asio::ssl::context& context, bool h2);
 // Verifies the peer against `ca_file`, or the system store when empty; `insecure` skips verification.
 std::shared_ptr<asio::ssl::context> make_client_tls(const std::string& ca_file = {}, bool insecure = false);
 

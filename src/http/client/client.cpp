@@ -5,6 +5,7 @@
 #include "core/net/stream.hpp"
 #include "core/net/tls.hpp"
 #include "http/client/connection.hpp"
+#include "http/client/h2_connection.hpp"
 #include "http/client/response_body.hpp"
 #include "http/h1/chunked.hpp"
 #include "http/h1/connection.hpp"
@@ -14,6 +15,14 @@
 namespace layer7::http::client {
 
 using Clock = std::chrono::steady_clock;
+
+std::string host_field(const Url& url)
+{
+    core::HostPort hp{url.host, url.port};
+    const bool default_port = (url.scheme == "http" && url.port == 80) || (url.scheme == "https" && url.port == 443);
+    return default_port ? (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host)
+                        : core::to_string(hp);
+}
 
 namespace {
 
@@ -27,14 +36,6 @@ Failure connect_failure(const std::error_code& ec, const core::HostPort& hp)
     if (ec == asio::error::timed_out)
         return {Error::timeout, "connecting to " + where};
     return {Error::connect_failed, where + ": " + ec.message()};
-}
-
-std::string host_field(const Url& url)
-{
-    core::HostPort hp{url.host, url.port};
-    const bool default_port = (url.scheme == "http" && url.port == 80) || (url.scheme == "https" && url.port == 443);
-    return default_port ? (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host)
-                        : core::to_string(hp);
 }
 
 Failure write_failure(const std::error_code& ec, const Connection& c)
@@ -101,7 +102,11 @@ core::awaitable<core::Result<Response, Failure>> read_head(Connection& c, Clock:
 }  // namespace
 
 Client::Client(Options options) : options_(std::move(options)) {}
-Client::~Client() = default;
+Client::~Client()
+{
+    for (auto& [key, connection] : h2_)
+        connection->close();  // its reader and writer end, and with them the last owners
+}
 
 std::string Client::pool_key(const Url& url) const
 {
@@ -111,6 +116,9 @@ std::string Client::pool_key(const Url& url) const
 void Client::close_idle()
 {
     idle_.clear();
+    for (auto& [key, connection] : h2_)
+        connection->close();
+    h2_.clear();
 }
 
 std::size_t Client::idle_connections() const
@@ -175,6 +183,8 @@ core::awaitable<core::Result<std::unique_ptr<Connection>, Failure>> Client::conn
         }
         if (!options_.tls)
             options_.tls = core::make_client_tls();
+        if (options_.http2 != Http2::off && !options_.proxy)
+            core::request_alpn(*options_.tls, true);
         co_await round_trip();  // ClientHello → ServerHello (TLS 1.3: one round trip)
         if (auto tec = co_await c->stream->start_tls_client(*options_.tls, url.host)) {
             failure = c->stream->timed_out() ? Failure{Error::timeout, "TLS handshake with " + c->peer}
@@ -258,6 +268,39 @@ core::awaitable<core::Result<ResponseStream, Failure>> Client::start(const Url& 
         co_return core::fail(Failure{Error::bad_url, "invalid request target or field"});
 
     const std::string key = pool_key(url);
+    if (options_.http2 != Http2::off && !options_.proxy &&
+        (url.scheme == "https" || options_.http2 == Http2::prior_knowledge)) {
+        // HTTP/2 when the server agrees (ALPN), or on trust (prior knowledge, RFC 9113 §3.3); an
+        // https server that picks http/1.1 gets HTTP/1.1 on the connection just made.
+        auto h2 = co_await h2_connection(url, key);
+        if (!h2)
+            co_return core::fail(h2.error());
+        if (h2.value().connection) {
+            std::string whole(body.whole);
+            if (body.source)
+                for (std::string_view piece;;) {
+                    if (auto ec = co_await body.source->next(piece))
+                        co_return core::fail(Failure{Error::request_body, ec.message()});
+                    if (piece.empty())
+                        break;
+                    whole.append(piece);
+                }
+            co_await round_trip();  // the request out and the response's first byte back
+            auto ex = co_await h2.value().connection->exchange(url, request, std::move(whole));
+            if (!ex)
+                co_return core::fail(ex.error());
+            ResponseStream out;
+            out.response = std::move(ex.value().response);
+            out.timing = ex.value().timing;
+            out.timing.connect = h2.value().connect;
+            out.timing.reused = h2.value().reused;
+            out.timing.total = Clock::now() - started;
+            out.peer = std::move(ex.value().peer);
+            out.request_head = std::move(ex.value().request_head);
+            out.body = std::make_unique<core::StringSource>(std::move(ex.value().body));
+            co_return std::move(out);
+        }
+    }
     for (int attempt = 0; attempt < 2; ++attempt) {
         std::unique_ptr<Connection> c;
         auto& idle = idle_[key];
@@ -312,6 +355,35 @@ core::awaitable<core::Result<ResponseStream, Failure>> Client::start(const Url& 
         co_return std::move(out);
     }
     co_return core::fail(Failure{Error::closed, "the server closed the connection twice"});
+}
+
+core::awaitable<core::Result<Client::H2Pick, Failure>> Client::h2_connection(const Url& url, const std::string& key)
+{
+    H2Pick pick;
+    if (auto it = h2_.find(key); it != h2_.end()) {
+        if (it->second->usable()) {
+            pick.connection = it->second;
+            pick.reused = true;
+            co_return pick;
+        }
+        h2_.erase(it);
+    }
+    const auto t = Clock::now();
+    auto opened = co_await connect(url);
+    if (!opened)
+        co_return core::fail(opened.error());
+    pick.connect = Clock::now() - t;
+    std::unique_ptr<Connection> c = std::move(opened.value());
+    if (url.scheme == "https" && c->stream->alpn() != "h2") {
+        pool(key, std::move(c));  // the server speaks HTTP/1.1 only: the loop below takes it
+        co_return pick;
+    }
+    if (url.scheme == "http")
+        co_await round_trip();  // our preface and SETTINGS out, the server's back
+    pick.connection = std::make_shared<H2Connection>(std::move(c), options_, co_await asio::this_coro::executor);
+    pick.connection->start();
+    h2_[key] = pick.connection;
+    co_return pick;
 }
 
 core::awaitable<core::Result<ResponseStream, Failure>> Client::open(const Url& url, Request request,

@@ -1,4 +1,5 @@
-// The HTTP/1.1 client shell: a pool of persistent connections per origin (RFC 9112 §9.3),
+// The HTTP/1.1 and HTTP/2 client shell: a pool of persistent connections per origin (RFC 9112 §9.3)
+// or one multiplexed HTTP/2 connection per origin (h2_connection.hpp),
 // http proxies (absolute-form) and CONNECT tunnels for https through them (RFC 9110 §9.3.6),
 // TLS with certificate and host-name verification, connect and idle timeouts. One request,
 // one response: redirects, cookies and content codings are the caller's (fetch.hpp). Bodies stream
@@ -28,8 +29,13 @@
 
 namespace layer7::http::client {
 
+// HTTP/2 (RFC 9113): off; on https when the server picks it by ALPN (as curl --http2); or on
+// http and https without asking (curl --http2-prior-knowledge). Never through a proxy.
+enum class Http2 { off, alpn, prior_knowledge };
+
 struct Options {
     std::shared_ptr<asio::ssl::context> tls;  // for https; null: the system's CAs, verifying
+    Http2 http2 = Http2::off;
     std::optional<Url> proxy;                 // http://host:port
     std::shared_ptr<core::NameService> names;  // null: the hosts file, then the system resolver
     std::chrono::milliseconds connect_timeout{10000};
@@ -76,6 +82,10 @@ Failure body_failure(const std::error_code& ec, const std::string& peer);
 
 struct Connection;
 class ResponseBody;
+class H2Connection;
+
+// The Host field (and HTTP/2 :authority) for a URL: the port only when it is not the scheme's.
+std::string host_field(const Url& url);
 
 class Client {
 public:
@@ -94,7 +104,7 @@ public:
     // from the URL (absolute-form through an http proxy); Host, Content-Length and Connection are
     // added when missing. A request on a pooled connection the server closed meanwhile is retried once.
     core::awaitable<core::Result<Exchange, Failure>> send(const Url& url, Request request, std::string body);
-    // Closes the pooled connections.
+    // Closes the pooled connections, and the HTTP/2 ones (their exchanges in flight fail).
     void close_idle();
     std::size_t idle_connections() const;
 
@@ -116,8 +126,18 @@ private:
     // Takes back a connection whose response was read to its end.
     void pool(const std::string& key, std::unique_ptr<Connection> c);
 
+    // The HTTP/2 connection for `url`'s origin, made when there is none; no connection when an
+    // https server chose HTTP/1.1 (its connection then waits in the HTTP/1.1 pool).
+    struct H2Pick {
+        std::shared_ptr<H2Connection> connection;
+        Timing::Duration connect{};
+        bool reused = false;
+    };
+    core::awaitable<core::Result<H2Pick, Failure>> h2_connection(const Url& url, const std::string& key);
+
     Options options_;
     std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;
+    std::unordered_map<std::string, std::shared_ptr<H2Connection>> h2_;  // one per origin, shared by its streams
 };
 
 }  // namespace layer7::http::client

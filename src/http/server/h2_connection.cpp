@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/net/coarse_clock.hpp"
+#include "core/net/signal.hpp"
 #include "http/h2/server_session.hpp"
 #include "http/server/finish.hpp"
 
@@ -28,34 +29,6 @@ namespace {
 constexpr std::size_t read_size = 16384;
 constexpr std::size_t write_batch = 64 * 1024;    // frames gathered into one write
 constexpr std::size_t source_ahead = 64 * 1024;   // a reply source is pulled this far ahead of the window
-
-// One waiter, any number of wake-ups; a wake-up before the wait is not lost. The timer is made on
-// the first wait: most streams (a GET answered at once) never wait.
-class Signal {
-public:
-    explicit Signal(const asio::any_io_executor& executor) : executor_(executor) {}
-    core::awaitable<void> wait()
-    {
-        if (!fired_) {
-            if (!timer_)
-                timer_.emplace(executor_);
-            timer_->expires_at(asio::steady_timer::time_point::max());
-            co_await timer_->async_wait(core::use_tuple);
-        }
-        fired_ = false;
-    }
-    void notify()
-    {
-        fired_ = true;
-        if (timer_)
-            timer_->cancel();
-    }
-
-private:
-    const asio::any_io_executor& executor_;  // the connection's, which outlives its streams
-    std::optional<asio::steady_timer> timer_;
-    bool fired_ = false;
-};
 
 std::optional<std::uint64_t> content_length(const Request& request)
 {
@@ -91,7 +64,7 @@ struct H2Stream final : h2::OutBody {
     bool body_end = false;
     bool body_too_large = false;
     bool body_abandoned = false;  // the handler answered without reading it all: drop the rest
-    Signal body_ready;
+    core::Signal body_ready;
 
     // The reply: its pieces, then what its source has given and the session not yet taken.
     Reply reply;
@@ -100,7 +73,7 @@ struct H2Stream final : h2::OutBody {
     std::string ahead;
     std::size_t ahead_at = 0;
     bool source_end = false, source_failed = false, deferred = false;
-    Signal room;
+    core::Signal room;
 
     bool closed = false;  // the session is done with the stream (answered, reset, or connection gone)
 };
@@ -157,7 +130,7 @@ private:
     Handler& handler_;
     const ConnectionOptions& options_;
     asio::any_io_executor executor_;
-    Signal writer_wake_, all_done_;
+    core::Signal writer_wake_, all_done_;
     std::size_t running_ = 0;  // coroutines of ours besides run(): the writer and the exchanges
     bool dead_ = false;        // the connection is over: every coroutine finishes up
     bool writer_idle_ = false;
