@@ -18,6 +18,7 @@ struct ClientSession::Stream {
     std::size_t sent = 0;
     std::size_t list_size = 0;
     bool too_large = false;
+    bool delivered = false;       // the final head went out: later HEADERS are trailers
 };
 
 namespace {
@@ -56,8 +57,10 @@ struct ClientCallbacks {
         if (s.trace_)
             s.trace_fields_.push_back("    " + std::string(name) + ": " + std::string(value));
         const auto it = s.streams_.find(frame->hd.stream_id);
-        if (it == s.streams_.end() || frame->headers.cat == NGHTTP2_HCAT_HEADERS)
-            return 0;  // trailers: nothing in them is acted on
+        // After a 1xx, nghttp2 files the final head under HCAT_HEADERS too: only a head that comes
+        // after the final one is a trailer section (nothing in it is acted on).
+        if (it == s.streams_.end() || it->second->delivered)
+            return 0;
         ClientSession::Stream& in = *it->second;
         in.list_size += name.size() + value.size() + 32;
         in.too_large = in.too_large || in.list_size > s.limits_.max_header_list;
@@ -78,12 +81,13 @@ struct ClientCallbacks {
         ClientSession& s = of(user);
         if (s.trace_)
             s.trace_frame(false, frame);
-        if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat == NGHTTP2_HCAT_HEADERS)
+        if (frame->hd.type != NGHTTP2_HEADERS)
             return 0;
         const auto it = s.streams_.find(frame->hd.stream_id);
-        if (it == s.streams_.end() || it->second->status < 200)
-            return 0;  // an informational head: the final one follows
+        if (it == s.streams_.end() || it->second->status < 200 || it->second->delivered)
+            return 0;  // an informational head (the final one follows), or trailers
         ClientSession::Stream& in = *it->second;
+        in.delivered = true;
         in.response.version = Version{2, 0};
         in.response.status = static_cast<Status>(in.status);
         s.events_.on_response(frame->hd.stream_id, std::move(in.response));

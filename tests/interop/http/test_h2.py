@@ -344,3 +344,31 @@ def test_no_early_hints_for_other_files_or_http10(demo):
     assert statuses(r.stderr) == ["200"]
     r = curl("-vs", "--http1.0", "-o", "/dev/null", demo.url("/someDepartment/"))
     assert statuses(r.stderr) == ["200"]
+
+
+# ---------------------------------------------------------------- layer7 get as the HTTP/2 client
+
+def test_layer7_get_http2_over_alpn_and_prior_knowledge(h2server):
+    from conftest import layer7_bin, run
+    r = run([layer7_bin(), "get", "-k", "--http2", "-I", h2server.tls_url("/hello.txt")])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("HTTP/2 200")
+    r = run([layer7_bin(), "get", "--http2-prior-knowledge", h2server.url("/hello.txt")])
+    assert r.returncode == 0 and r.stdout == "hello, world\n", r.stderr
+
+def test_layer7_get_http2_download(h2server, tmp_path):
+    from conftest import layer7_bin, run
+    out = tmp_path / "big.bin"
+    r = run([layer7_bin(), "get", "-k", "--http2", "-o", str(out), h2server.tls_url("/big.bin")])
+    assert r.returncode == 0, r.stderr
+    assert out.stat().st_size == 300 * 1024
+
+
+def test_layer7_get_page_over_one_http2_connection(demo):
+    from conftest import layer7_bin, run
+    r = run([layer7_bin(), "get", "-k", "--http2", "--page", demo.tls_url("/someDepartment/")])
+    assert r.returncode == 0, r.stderr
+    rows = [l.split() for l in r.stdout.splitlines()[1:-1]]
+    assert len(rows) == 11 and all(row[1] == "200" for row in rows)
+    assert [row[3] for row in rows].count("new") == 1  # one connection, eleven streams
+    assert "1 TCP connection (HTTP/2, 11 streams)" in r.stdout.splitlines()[-1]
