@@ -11,7 +11,7 @@
 
 #include "core/net/asio.hpp"
 #include "dns/wire/message.hpp"
-#include "dns/wire/tsig.hpp"
+#include "dns/tsig/tsig.hpp"
 
 namespace layer7::dns {
 

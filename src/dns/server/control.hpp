@@ -14,7 +14,7 @@
 #include "dns/server/acl.hpp"
 #include "dns/server/responder.hpp"
 #include "dns/server/zone_keeper.hpp"
-#include "dns/wire/tsig.hpp"
+#include "dns/tsig/tsig.hpp"
 
 namespace layer7::dns {
 

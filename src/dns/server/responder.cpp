@@ -1,7 +1,7 @@
 // The server's pure core: see responder.hpp.
 #include "dns/server/responder.hpp"
 
-#include "dns/wire/tsig.hpp"
+#include "dns/tsig/tsig.hpp"
 
 namespace layer7::dns {
 

@@ -19,7 +19,7 @@
 #include "dns/authority/update.hpp"
 #include "dns/server/server.hpp"
 #include "dns/server/zone_files.hpp"
-#include "dns/wire/tsig.hpp"
+#include "dns/tsig/tsig.hpp"
 
 namespace layer7::dns {
 

@@ -11,7 +11,7 @@
 #include "core/net/asio.hpp"
 #include "core/result.hpp"
 #include "dns/authority/update.hpp"
-#include "dns/wire/tsig.hpp"
+#include "dns/tsig/tsig.hpp"
 
 namespace layer7::dns {
 

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "dns/wire/tsig.hpp"
+#include "dns/tsig/tsig.hpp"
 #include "dns/zone/zone_parser.hpp"
 
 using namespace layer7::dns;

@@ -1,6 +1,6 @@
 // TSIG: signing and verifying requests and multi-message replies, the error cases of RFC 8945
 // §5.2 (BADKEY, BADSIG, BADTIME), and the key syntaxes of nsupdate -y and tsig-keygen.
-#include "dns/wire/tsig.hpp"
+#include "dns/tsig/tsig.hpp"
 
 #include <gtest/gtest.h>
 

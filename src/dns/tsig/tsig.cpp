@@ -1,6 +1,6 @@
 // TSIG (RFC 8945): see tsig.hpp. The MAC is HMAC (RFC 2104) from OpenSSL over the digest
 // components of §4.3.3.
-#include "dns/wire/tsig.hpp"
+#include "dns/tsig/tsig.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -1,5 +1,6 @@
 // TSIG (RFC 8945): keys, and signing and verifying messages as raw wire, since the MAC covers the
-// exact octets sent. Pure: the caller passes the time. One TsigSession follows one exchange,
+// exact octets sent. No I/O and no clock (the caller passes the time); outside the pure folders only
+// for OpenSSL's HMAC. One TsigSession follows one exchange,
 // including the many messages of a zone transfer (§5.3.1: each later message is signed over the
 // previous MAC, the messages since, and the timers only).
 #pragma once
