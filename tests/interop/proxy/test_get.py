@@ -148,7 +148,7 @@ def test_exit_codes_and_one_line_errors():
         (["http://no-such-host.invalid/"], 6, "resolve"),
         ([f"http://{HOST}:{free_port()}/"], 7, "refused"),
         (["ftp://example.com/"], 3, "URL"),
-        (["--http2", "http://127.0.0.1/"], 2, "not yet"),
+        (["--http2-prior-knowledge", f"http://{HOST}:{free_port()}/"], 7, "refused"),
     ]
     for args, code, word in cases:
         r = get(*args)
