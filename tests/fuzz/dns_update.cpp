@@ -6,7 +6,7 @@
 #include <span>
 
 #include "dns/authority/update.hpp"
-#include "dns/wire/tsig.hpp"
+#include "dns/tsig/tsig.hpp"
 #include "dns/zone/journal.hpp"
 #include "dns/zone/transfer_stream.hpp"
 #include "dns/zone/zone_parser.hpp"
