@@ -13,7 +13,7 @@ for f in frame utf8 deflate decoder encoder; do pure+=(src/http/websocket/$f.hpp
 for f in xml mpd abr playout rate_trace packaging; do pure+=(src/stream/$f.hpp src/stream/$f.cpp); done
 pure+=(src/http/server/live_window.hpp src/http/server/live_window.cpp)
 # lab: the link model, statistics, transcripts and reports; the relay and experiments are shells.
-for f in link stats transcript report; do pure+=(src/lab/$f.hpp src/lab/$f.cpp); done
+for f in link stats transcript report h2_frames; do pure+=(src/lab/$f.hpp src/lab/$f.cpp); done
 # im: the codec and the sessions are pure; the outbox, server, service and client are the shells.
 for f in index_codec index_session index_client peer_session; do pure+=(src/im/$f.hpp src/im/$f.cpp); done
 # mail/web likewise: the sanitiser, sessions, list and pages beside the handler.

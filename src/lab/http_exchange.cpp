@@ -66,6 +66,7 @@ core::awaitable<std::vector<std::string>> HttpConnection::get(const std::vector<
                                                               bool keep_alive, bool pipelined)
 {
     std::vector<std::string> bodies;
+    ended.clear();
     std::string all;
     if (pipelined)
         for (const auto& target : targets)
@@ -78,6 +79,7 @@ core::awaitable<std::vector<std::string>> HttpConnection::get(const std::vector<
                 throw std::runtime_error("the connection closed: " + ec.message());
         }
         bodies.push_back(co_await read_response(socket, parser));
+        ended.push_back(Clock::now());
     }
     co_return bodies;
 }

@@ -9,6 +9,7 @@
 
 #include "core/net/asio.hpp"
 #include "http/h1/response_parser.hpp"
+#include "lab/link.hpp"
 
 namespace layer7::lab {
 
@@ -17,6 +18,7 @@ struct HttpConnection {
     asio::ip::tcp::socket socket;
     http::h1::ResponseParser parser;
     std::string host = "www.someschool.edu";  // the Host of origin-form targets
+    std::vector<Time> ended;                  // when each response of the last get() was whole
 
     // GETs `targets` (paths, or absolute URLs for a proxy), one after another or all at once
     // (pipelined); returns their contents. Throws std::runtime_error unless each is a 200.

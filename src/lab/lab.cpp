@@ -135,8 +135,7 @@ std::vector<std::unique_ptr<Experiment>> catalog()
     all.push_back(make_dns_resolution());
     all.push_back(std::make_unique<Pending>("p2p-vs-client-server", "Distribution time against N: P2P and client-server",
                                             "not built yet"));
-    all.push_back(std::make_unique<Pending>("hol-blocking", "Head-of-line blocking: HTTP/1.1 against HTTP/2",
-                                            "needs `layer7 get --http2` (the HTTP/2 issue)"));
+    all.push_back(make_hol_blocking());
     all.push_back(make_dash_adaptation());
     all.push_back(make_smtp_relay());
     return all;

@@ -109,9 +109,10 @@ std::optional<Time> Link::datagram(Time now, std::size_t size)
     return transmit(now, size) + spec_.delay;
 }
 
-Time Link::stream(Time now, std::size_t size)
+std::vector<Time> Link::stream_segments(Time now, std::size_t size)
 {
-    Time last{};
+    std::vector<Time> arrivals;
+    arrivals.reserve((size + segment_bytes - 1) / segment_bytes);
     for (std::size_t sent = 0; sent < size; sent += segment_bytes) {
         const std::size_t n = std::min(segment_bytes, size - sent);
         Time arrival = transmit(now, n) + spec_.delay;
@@ -121,9 +122,15 @@ Time Link::stream(Time now, std::size_t size)
             ++lost_;
             arrival += 2 * spec_.delay + (finish(arrival, n) - arrival);
         }
-        last = std::max(last, arrival);
+        arrivals.push_back(arrival);
     }
-    return last;
+    return arrivals;
+}
+
+Time Link::stream(Time now, std::size_t size)
+{
+    const auto arrivals = stream_segments(now, size);
+    return arrivals.empty() ? Time{} : *std::max_element(arrivals.begin(), arrivals.end());
 }
 
 }  // namespace layer7::lab

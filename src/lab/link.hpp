@@ -59,6 +59,9 @@ public:
     // A datagram of `size` bytes offered at `now`: when its last bit reaches the far end, or
     // nullopt when it is dropped (queue full, or lost).
     std::optional<Time> datagram(Time now, std::size_t size);
+    // `size` stream bytes offered at `now`: when each of their segments (segment_bytes, the last
+    // one shorter) reaches the far end, in the order sent (a lost one may come after later ones).
+    std::vector<Time> stream_segments(Time now, std::size_t size);
     // `size` stream bytes offered at `now`: when the last of them reaches the far end.
     Time stream(Time now, std::size_t size);
     // Bytes waiting for the transmitter at `now`.

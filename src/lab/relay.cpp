@@ -15,6 +15,8 @@ using asio::ip::udp;
 using core::use_tuple;
 
 constexpr std::size_t read_size = 64 * 1024;
+// A piece read is delivered in chunks of the segments that arrive within this much of the first.
+constexpr Duration granularity = std::chrono::milliseconds(1);
 // Bytes a direction holds while they cross the emulated delay (at 1 Gbit/s, 100 ms is 12.5 MB).
 constexpr std::size_t max_in_flight = 64u << 20;
 
@@ -100,20 +102,30 @@ core::awaitable<void> carry(std::shared_ptr<Connection> c, std::shared_ptr<Path>
             c->close();
             break;
         }
-        Chunk chunk;
         const Time start = std::max(Clock::now(), p.not_before);
         if (ec) {
-            chunk.arrival = std::max(p.last, start + link.spec().delay);  // the FIN crosses too
-        } else {
-            chunk.arrival = std::max(p.last, link.stream(start, n));
-            chunk.bytes.assign(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-        }
-        p.last = chunk.arrival;
-        p.in_flight += n;
-        p.chunks.push_back(std::move(chunk));
-        p.due.cancel();
-        if (ec)
+            p.last = std::max(p.last, start + link.spec().delay);  // the FIN crosses too
+            p.chunks.push_back(Chunk{p.last, {}});
+            p.due.cancel();
             break;
+        }
+        // The piece goes on as its segments arrive (in order: one that a loss made late holds back
+        // those behind it), a chunk per `granularity` so a long piece's first bytes are not late.
+        const auto arrivals = link.stream_segments(start, n);
+        for (std::size_t i = 0; i < arrivals.size();) {
+            const Time first = std::max(p.last, arrivals[i]);
+            Time due = first;
+            std::size_t end = i + 1;
+            for (; end < arrivals.size() && std::max(due, arrivals[end]) - first <= granularity; ++end)
+                due = std::max(due, arrivals[end]);
+            p.last = due;
+            const auto from_byte = static_cast<std::ptrdiff_t>(i * segment_bytes);
+            const auto to_byte = static_cast<std::ptrdiff_t>(std::min(n, end * segment_bytes));
+            p.chunks.push_back(Chunk{p.last, {buffer.begin() + from_byte, buffer.begin() + to_byte}});
+            i = end;
+        }
+        p.in_flight += n;
+        p.due.cancel();
     }
 }
 

@@ -38,7 +38,8 @@ def test_list_names_every_experiment_and_says_which_can_run():
     lines = r.stdout.splitlines()
     assert [line.split()[0] for line in lines] == EXPERIMENTS
     ready = [line.split()[0] for line in lines if line.split()[1] == "ready"]
-    assert ready == ["http-persistence", "web-cache", "dns-resolution", "dash-adaptation", "smtp-relay"]
+    assert ready == ["http-persistence", "web-cache", "dns-resolution", "hol-blocking", "dash-adaptation",
+                     "smtp-relay"]
 
 
 @pytest.mark.parametrize("flags, message", [
@@ -57,7 +58,7 @@ def test_parameters_out_of_range_are_a_one_line_error(tmp_path, flags, message):
 def test_an_unknown_or_pending_experiment_is_refused(tmp_path):
     r = run([layer7_bin(), "lab", "run", "no-such", "--out", str(tmp_path)])
     assert r.returncode == 2 and "no experiment named 'no-such'" in r.stderr
-    r = run([layer7_bin(), "lab", "run", "hol-blocking", "--out", str(tmp_path)])
+    r = run([layer7_bin(), "lab", "run", "p2p-vs-client-server", "--out", str(tmp_path)])
     assert r.returncode == 1 and "cannot run yet" in r.stderr
 
 
@@ -153,6 +154,31 @@ def test_http_persistence_lands_within_15_percent_of_the_formula(tmp_path):
     index = open(os.path.join(tmp_path, "index.html")).read()
     assert f'href="{run_dir}/"' in index
     assert "http-persistence:" in r.stdout and "non-persistent" in r.stdout
+
+
+def test_hol_blocking_http2_interleaving_brings_the_small_objects_before_the_large_one(tmp_path):
+    r = run([layer7_bin(), "lab", "run", "hol-blocking", "--quick", "--rtt", "50", "--rate", "10",
+             "--out", str(tmp_path)], timeout=300)
+    assert r.returncode == 0, r.stderr
+    run_dir, rows = results(tmp_path)
+    by = {(row["case"], float(row["loss (%)"])): row for row in rows}
+    modes = ["HTTP/1.1", "HTTP/2, in order", "HTTP/2, interleaved"]
+    assert sorted(by) == sorted((f"{m}: {what}", loss) for m in modes for what in ("small objects", "large object")
+                                for loss in (0.0, 2.0))
+    for (case, loss), row in by.items():
+        if loss == 0:
+            assert abs(float(row["difference_percent"])) <= 15, row
+    small = {m: float(by[(f"{m}: small objects", 0.0)]["measured"]) for m in modes}
+    large = {m: float(by[(f"{m}: large object", 0.0)]["measured"]) for m in modes}
+    # HTTP/1.1 waits a round trip per image after the clip; HTTP/2 in order saves those round trips;
+    # interleaved, the images come before the clip is through.
+    assert small["HTTP/1.1"] > small["HTTP/2, in order"] + 5 * 50
+    assert small["HTTP/2, interleaved"] < large["HTTP/2, interleaved"]
+    assert small["HTTP/2, interleaved"] < 0.6 * small["HTTP/2, in order"]
+    lossy = {m: float(by[(f"{m}: small objects", 2.0)]["measured"]) for m in modes}
+    assert lossy["HTTP/2, interleaved"] < lossy["HTTP/2, in order"] < lossy["HTTP/1.1"]
+    page = open(os.path.join(tmp_path, run_dir, "index.html")).read()
+    assert " C: GET /hol/clip.bin HTTP/1.1" in page and " S: DATA stream=3 length=16384" in page
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the DNS hierarchy listens on port 53")
