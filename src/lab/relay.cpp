@@ -85,12 +85,14 @@ core::awaitable<void> carry(std::shared_ptr<Connection> c, std::shared_ptr<Path>
     while (c->open) {
         const Time now = Clock::now();
         const std::size_t queue = link.spec().queue_bytes, backlog = link.backlog(now);
-        if (backlog >= queue || p.in_flight >= max_in_flight) {
-            // The link's queue is full: the sender waits (TCP's flow control pushes back to it)
-            // until half of the queue has gone.
+        const bool full = backlog + std::min(read_size, queue / 2) > queue;
+        if (full || p.in_flight >= max_in_flight) {
+            // The link's queue is (nearly) full: the sender waits (TCP's flow control pushes back
+            // to it) until half of the queue has gone, so that reads stay large: a read of a few
+            // bytes whenever a few have left would cost a wake-up each, and the relay would fall
+            // behind the link it emulates.
             const auto half = std::chrono::duration<double>(static_cast<double>(queue) * 4 / link.rate_at(now));
-            p.room.expires_at(backlog >= queue ? link.drained_at() - std::chrono::duration_cast<Duration>(half)
-                                               : Time::max());
+            p.room.expires_at(full ? link.drained_at() - std::chrono::duration_cast<Duration>(half) : Time::max());
             co_await p.room.async_wait(use_tuple);
             continue;
         }
