@@ -61,6 +61,8 @@ public:
         draining_ = true;
         for (Stream* s = head_; s;) {
             Stream* next = s->sweep_next_;
+            if (s->drain_listener_)
+                s->drain_listener_->on_drain();
             if (s->between_messages_ && s->in_progress_ > 0)
                 s->drain_wait();
             s = next;

@@ -31,6 +31,16 @@ class IdleSweep;
 // stops waiting, and later waits between messages end at once. See Stream::set_between_messages.
 void drain_streams(asio::io_context& context);
 
+// Told when the server begins to drain, whatever its stream is doing: a protocol with exchanges in
+// flight on one connection (HTTP/2) announces its goodbye at once and lets them finish.
+class DrainListener {
+public:
+    virtual void on_drain() = 0;
+
+protected:
+    ~DrainListener() = default;
+};
+
 class Stream {
 public:
     using Clock = std::chrono::steady_clock;
@@ -97,6 +107,8 @@ public:
     void set_between_messages(bool between);
     // The server is stopping: finish what is in flight, start nothing new (no keep-alive).
     bool draining() const;
+    // Tells `listener` (null: nobody) when the drain begins; it must outlive the stream or be unset.
+    void set_drain_listener(DrainListener* listener) { drain_listener_ = listener; }
     asio::ip::tcp::socket& socket() { return socket_; }
     const asio::ip::tcp::endpoint& peer() const { return peer_; }
     std::string peer_string() const;
@@ -142,6 +154,7 @@ private:
     bool between_messages_ = false;
     bool drained_ = false;  // the pending read was ended by the drain
     std::uint8_t in_progress_ = 0;  // operations waiting on the peer: a read, a write, or both
+    DrainListener* drain_listener_ = nullptr;
     IdleSweep& sweep_;
     Stream* sweep_prev_ = nullptr;  // the sweep's list of its io_context's streams
     Stream* sweep_next_ = nullptr;

@@ -88,7 +88,7 @@ private:
     H2Stream& s_;
 };
 
-class H2Connection final : public h2::SessionEvents {
+class H2Connection final : public h2::SessionEvents, public core::DrainListener {
 public:
     H2Connection(core::Stream& stream, Handler& handler, const ConnectionOptions& options)
         : stream_(stream), handler_(handler), options_(options), executor_(stream.socket().get_executor()),
@@ -96,6 +96,20 @@ public:
           session_(*this, h2::SessionLimits{.max_header_list = static_cast<std::uint32_t>(options.limits.max_header)},
                    core::Trace::instance().enabled())
     {
+        stream_.set_drain_listener(this);
+    }
+    ~H2Connection() { stream_.set_drain_listener(nullptr); }
+
+    // The server stops (SIGTERM, or a reload that replaces this listener): GOAWAY at once, naming
+    // the last stream taken (RFC 9113 §6.8); the open streams finish, new ones are refused, and the
+    // connection closes when the last is done.
+    void on_drain() override
+    {
+        if (goaway_sent_ || dead_)
+            return;
+        goaway_sent_ = true;
+        session_.goaway();
+        wake_writer();
     }
 
     core::awaitable<void> run(std::string already_read, std::optional<H2Upgrade> upgrade);
@@ -440,13 +454,11 @@ core::awaitable<void> H2Connection::run(std::string already_read, std::optional<
         update_between_messages();
         auto [ec, n] = co_await stream_.read_some(asio::buffer(input.get(), read_size));
         if (ec == asio::error::shut_down)
-            session_.goaway();  // stopping with no stream open: say so, the writer sends it, and close
+            on_drain();  // stopping with no stream open: say so, the writer sends it, and close
         if (ec || dead_)
             break;
-        if (stream_.draining() && !goaway_sent_) {  // stopping: the open streams finish, no new ones
-            goaway_sent_ = true;
-            session_.goaway();
-        }
+        if (stream_.draining())  // a connection that began after the drain did
+            on_drain();
         if (!session_.feed(std::string_view(input.get(), n)))
             break;  // the session queued a GOAWAY with the error: the writer sends it
     }

@@ -4,6 +4,7 @@ larger than the flow-control windows; RFC 9218 priorities; and hand-made frames 
 hpack and our own frame writer) for every protocol error the server must answer with the error
 RFC 9113 names."""
 import os
+import signal
 import socket
 import ssl
 import struct
@@ -188,6 +189,41 @@ def peer(h2server):
 
 def status_of(payload):
     return dict(hpack.Decoder().decode(payload))[":status"]
+
+
+def test_sigterm_sends_goaway_at_once_and_the_open_stream_finishes(tmp_path):
+    root = make_site(str(tmp_path))
+    body = os.urandom(1 << 20)
+    with open(os.path.join(root, "huge.bin"), "wb") as f:
+        f.write(body)
+    s = up(str(tmp_path), root=root)
+    peer = Peer(s.port)  # the default windows (64 KiB): the server stops sending until we open them
+    try:
+        peer.request(1, "/huge.bin")
+        got = b""
+        while len(got) < 65535:
+            got += peer.until(lambda f: f[0] == DATA and f[2] == 1)[3]
+        s.proc.proc.send_signal(signal.SIGTERM)
+        # GOAWAY while the client says nothing and stream 1 is still open, naming it as the last
+        last_stream, error = struct.unpack(">II", peer.until(lambda f: f[0] == GOAWAY)[3][:8])
+        assert (last_stream, error) == (1, 0)
+        peer.request(3, "/hello.txt")  # after the GOAWAY: ignored, never answered
+        window = struct.pack(">I", 2 << 20)
+        peer.send(frame(WINDOW_UPDATE, 0, 0, window), frame(WINDOW_UPDATE, 0, 1, window))
+        while True:
+            f = peer.next_frame()
+            assert f is not None, f"closed after {len(got)} bytes"
+            assert f[2] != 3, f
+            if f[0] == DATA and f[2] == 1:
+                got += f[3]
+                if f[1] & END_STREAM:
+                    break
+        assert got == body
+        assert peer.next_frame() is None  # then the server closes the connection
+    finally:
+        peer.close()
+    s.proc.proc.wait(timeout=DEADLINE)  # it exits on its own once the stream is done
+    s.stop()
 
 
 def test_a_plain_request_by_hand(peer):
