@@ -56,16 +56,11 @@ public:
             throw core::StartError(*why);
 
         http::ServerConfig config;
-        config.listen = core::HostPort{"127.0.0.1", 0};
         config.root = s.work_dir + "/site";
         config.data_dir = s.work_dir;
         config.h2 = false;
         config.site.gzip = false;
-        service_ = http::make_service(config);
-        const auto rows = service_->start(servers);
-        if (rows.empty())
-            throw core::StartError("the HTTP server did not start");
-        server_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"), row_port(rows.front().address));
+        server_ = start_http(servers, config, service_);
     }
 
     core::awaitable<Report> measure(asio::io_context& io, const Settings& s) override;

@@ -52,4 +52,22 @@ std::string sweep_text(const std::vector<double>& values)
     return text;
 }
 
+void add_run_parameters(Report& r, const Settings& s)
+{
+    r.parameters.emplace_back("seed", std::to_string(s.seed));
+    r.parameters.emplace_back("runs per point", std::to_string(s.min_runs) + " to " + std::to_string(s.max_runs) +
+                                                    ", until the 95 % interval is under 5 % of the mean");
+}
+
+asio::ip::tcp::endpoint start_http(core::Runtime& servers, http::ServerConfig config,
+                                   std::unique_ptr<core::Service>& service)
+{
+    config.listen = core::HostPort{"127.0.0.1", 0};
+    service = http::make_service(config);
+    const auto rows = service->start(servers);
+    if (rows.empty())
+        throw core::StartError("the HTTP server did not start");
+    return {asio::ip::make_address("127.0.0.1"), row_port(rows.front().address)};
+}
+
 }  // namespace layer7::lab

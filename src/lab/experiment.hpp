@@ -13,6 +13,8 @@
 
 #include "core/net/asio.hpp"
 #include "core/runtime/runtime.hpp"
+#include "core/service.hpp"
+#include "http/server/service.hpp"
 #include "lab/link.hpp"
 #include "lab/report.hpp"
 
@@ -65,5 +67,11 @@ LinkSpec half_of(double rtt_ms, double rate_bps, double loss);
 double ms_between(Time start, Time end);
 // A swept parameter as the report's parameter table shows it: "10, 25, 50".
 std::string sweep_text(const std::vector<double>& values);
+// The seed and the repetition rule, last in a report's parameters.
+void add_run_parameters(Report& r, const Settings& s);
+// Starts layer7's HTTP server as `config` says, on 127.0.0.1 at a port the kernel picks; keeps it
+// in `service` and returns where it listens. Throws core::StartError.
+asio::ip::tcp::endpoint start_http(core::Runtime& servers, http::ServerConfig config,
+                                   std::unique_ptr<core::Service>& service);
 
 }  // namespace layer7::lab

@@ -199,15 +199,10 @@ public:
         page_.base = write_page(s.work_dir + "/site", page_, s.seed);
 
         http::ServerConfig config;
-        config.listen = core::HostPort{"127.0.0.1", 0};
         config.root = s.work_dir + "/site";
         config.data_dir = s.work_dir;
         config.site.gzip = false;
-        service_ = http::make_service(config);
-        const auto rows = service_->start(servers);
-        if (rows.empty())
-            throw core::StartError("the HTTP server did not start");
-        server_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"), row_port(rows.front().address));
+        server_ = start_http(servers, config, service_);
     }
 
     core::awaitable<Report> measure(asio::io_context& io, const Settings& s) override;
@@ -327,9 +322,7 @@ core::awaitable<Report> HolBlocking::measure(asio::io_context& io, const Setting
     r.parameters.emplace_back("small objects", std::to_string(page_.images) + " × S = " + std::to_string(page_.image) +
                                                    " bytes");
     r.parameters.emplace_back("HTTP/2 DATA frame", std::to_string(h2_frame) + " bytes at most");
-    r.parameters.emplace_back("seed", std::to_string(s.seed));
-    r.parameters.emplace_back("runs per point", std::to_string(s.min_runs) + " to " + std::to_string(s.max_runs) +
-                                                    ", until the 95 % interval is under 5 % of the mean");
+    add_run_parameters(r, s);
     co_return r;
 }
 

@@ -105,14 +105,9 @@ public:
     void start(core::Runtime& servers, const Settings& settings) override
     {
         http::ServerConfig config;
-        config.listen = core::HostPort{"127.0.0.1", 0};
         config.data_dir = settings.work_dir;
         config.h2 = false;
-        service_ = http::make_service(config);
-        const auto rows = service_->start(servers);
-        if (rows.empty())
-            throw core::StartError("the HTTP server did not start");
-        server_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"), row_port(rows.front().address));
+        server_ = start_http(servers, config, service_);
     }
 
     core::awaitable<Report> measure(asio::io_context& io, const Settings& s) override;
@@ -197,9 +192,7 @@ core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Set
     r.parameters.emplace_back("RTT (ms)", sweep_text(rtts));
     r.parameters.emplace_back("objects after the base", std::to_string(objects));
     r.parameters.emplace_back("bytes the server sent per page", std::to_string(static_cast<long long>(page_bytes)));
-    r.parameters.emplace_back("seed", std::to_string(s.seed));
-    r.parameters.emplace_back("runs per point", std::to_string(s.min_runs) + " to " + std::to_string(s.max_runs) +
-                                                    ", until the 95 % interval is under 5 % of the mean");
+    add_run_parameters(r, s);
     co_return r;
 }
 

@@ -432,9 +432,7 @@ core::awaitable<Report> SmtpRelay::measure(asio::io_context& io, const Settings&
     r.parameters.emplace_back("servers", "mail.crepes.fr and mail.hamburger.edu (SMTP, no TLS), Bob's POP3; DNS "
                                          "hierarchy from " + std::string(hierarchy_first) + ", resolver " +
                                          resolver_address);
-    r.parameters.emplace_back("seed", std::to_string(s.seed));
-    r.parameters.emplace_back("runs per point", std::to_string(s.min_runs) + " to " + std::to_string(s.max_runs) +
-                                                    ", until each hop's 95 % interval is under 5 % of its mean");
+    add_run_parameters(r, s);
     co_return r;
 }
 
