@@ -286,7 +286,18 @@ core::awaitable<core::Result<ResponseStream, Failure>> Client::start(const Url& 
                     whole.append(piece);
                 }
             co_await round_trip();  // the request out and the response's first byte back
-            auto ex = co_await h2.value().connection->exchange(url, request, std::move(whole));
+            std::string sent = whole;
+            auto ex = co_await h2.value().connection->exchange(url, request, std::move(sent));
+            if (!ex && ex.error().unprocessed) {
+                // The server refused the stream, or is going away (GOAWAY): once more, on a new
+                // connection when this one takes no more requests.
+                h2 = co_await h2_connection(url, key);
+                if (!h2)
+                    co_return core::fail(h2.error());
+                if (!h2.value().connection)
+                    co_return core::fail(ex.error());
+                ex = co_await h2.value().connection->exchange(url, request, std::move(whole));
+            }
             if (!ex)
                 co_return core::fail(ex.error());
             ResponseStream out;
@@ -360,6 +371,14 @@ core::awaitable<core::Result<ResponseStream, Failure>> Client::start(const Url& 
 core::awaitable<core::Result<Client::H2Pick, Failure>> Client::h2_connection(const Url& url, const std::string& key)
 {
     H2Pick pick;
+    // Requests that find the origin's connection being made wait for it rather than make their
+    // own: HTTP/2 is one connection per origin (RFC 9113 §9.1.1).
+    for (auto it = h2_connecting_.find(key); it != h2_connecting_.end(); it = h2_connecting_.find(key)) {
+        const auto connecting = it->second;  // the map may change while this waits
+        co_await connecting->async_wait(core::use_tuple);
+        if (!h2_.contains(key))
+            break;  // it failed: this request tries on its own
+    }
     if (auto it = h2_.find(key); it != h2_.end()) {
         if (it->second->usable()) {
             pick.connection = it->second;
@@ -369,6 +388,20 @@ core::awaitable<core::Result<Client::H2Pick, Failure>> Client::h2_connection(con
         h2_.erase(it);
     }
     const auto t = Clock::now();
+    auto connecting = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor,
+                                                           asio::steady_timer::time_point::max());
+    h2_connecting_[key] = connecting;
+    struct Done {  // however this ends, the waiters go on
+        std::unordered_map<std::string, std::shared_ptr<asio::steady_timer>>& map;
+        const std::string& key;
+        std::shared_ptr<asio::steady_timer> ours;
+        ~Done()
+        {
+            ours->cancel();
+            if (auto it = map.find(key); it != map.end() && it->second == ours)
+                map.erase(it);
+        }
+    } done{h2_connecting_, key, connecting};
     auto opened = co_await connect(url);
     if (!opened)
         co_return core::fail(opened.error());

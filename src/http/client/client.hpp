@@ -138,6 +138,8 @@ private:
     Options options_;
     std::unordered_map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;
     std::unordered_map<std::string, std::shared_ptr<H2Connection>> h2_;  // one per origin, shared by its streams
+    // The origins whose HTTP/2 connection is being made: cancelled when it is ready (or failed).
+    std::unordered_map<std::string, std::shared_ptr<asio::steady_timer>> h2_connecting_;
 };
 
 }  // namespace layer7::http::client

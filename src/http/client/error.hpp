@@ -25,6 +25,9 @@ enum class Error {
 struct Failure {
     Error error;
     std::string detail;
+    // The server did not process the request (HTTP/2: REFUSED_STREAM, or a stream above a
+    // GOAWAY's last one; RFC 9113 §8.7): sending it again on another connection is safe.
+    bool unprocessed = false;
 };
 
 std::string_view describe(Error e);

@@ -76,6 +76,8 @@ core::awaitable<void> H2Connection::reader()
             break;
         }
         writer_wake_.notify();  // SETTINGS and PING ACKs, WINDOW_UPDATEs
+        if (session_.closing() && pending_.empty())
+            break;  // the server said GOAWAY and every stream it still serves is done: close
     }
     dead_ = true;
     fail_all();
@@ -112,7 +114,8 @@ core::awaitable<core::Result<Exchange, Failure>> H2Connection::exchange(const Ur
     out.request_head = head_text(request, url);
     const std::int32_t id = session_.submit(request, url.scheme, host_field(url), std::move(body));
     if (id < 0 || dead_)
-        co_return core::fail(Failure{Error::closed, connection_->peer + ": the HTTP/2 connection takes no more requests"});
+        co_return core::fail(
+            Failure{Error::closed, connection_->peer + ": the HTTP/2 connection takes no more requests", true});
     if (core::Trace::instance().enabled())
         core::Trace::instance().note(connection_->stream->id(), "stream " + std::to_string(id) + ": " +
                                                                  std::string(request.method.name()) + " " +
@@ -123,9 +126,13 @@ core::awaitable<core::Result<Exchange, Failure>> H2Connection::exchange(const Ur
     while (!pending.finished)
         co_await pending.done.wait();
     if (!pending.has_response || pending.error != 0) {
-        const std::string why = !failure_.empty() ? failure_ : "stream " + std::to_string(id) + " reset by the server";
+        constexpr std::uint32_t refused_stream = 7;  // also how a stream above a GOAWAY's last one ends
+        const bool refused = !pending.has_response && pending.error == refused_stream;
+        const std::string why = refused            ? "stream " + std::to_string(id) + " refused by the server"
+                                : !failure_.empty() ? failure_
+                                                    : "stream " + std::to_string(id) + " reset by the server";
         co_return core::fail(Failure{pending.has_response ? Error::closed : Error::empty_reply,
-                                     connection_->peer + ": " + why});
+                                     connection_->peer + ": " + why, refused});
     }
     out.response = std::move(pending.response);
     out.body = std::move(pending.body);

@@ -408,3 +408,65 @@ def test_layer7_get_page_over_one_http2_connection(demo):
     assert len(rows) == 11 and all(row[1] == "200" for row in rows)
     assert [row[3] for row in rows].count("new") == 1  # one connection, eleven streams
     assert "1 TCP connection (HTTP/2, 11 streams)" in r.stdout.splitlines()[-1]
+
+
+class GoingAwayServer:
+    """An h2c server (python3-h2) that answers the first connection's first stream, then sends
+    GOAWAY naming that stream as the last when the next one comes: the client must send the
+    refused requests again on a new connection (RFC 9113 §8.7). Later connections answer all."""
+
+    def __init__(self, page):
+        import threading
+        self.page = page
+        self.listener = socket.create_server((HOST, 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        import threading
+        while True:
+            try:
+                sock, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self.connection, args=(sock, self.connections == 1), daemon=True).start()
+
+    def connection(self, sock, going_away):
+        import h2.config
+        import h2.connection
+        import h2.events
+        conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False))
+        conn.initiate_connection()
+        sock.sendall(conn.data_to_send())
+        with sock:
+            while data := sock.recv(65536):
+                for event in conn.receive_data(data):
+                    if not isinstance(event, h2.events.RequestReceived):
+                        continue
+                    if going_away and event.stream_id > 1:
+                        conn.close_connection(last_stream_id=1)
+                    elif not conn.state_machine.state.name == "CLOSED":
+                        path = dict(event.headers)[b":path"].decode()
+                        body = self.page if path == "/" else path.encode()
+                        conn.send_headers(event.stream_id, [(":status", "200"), ("content-length", str(len(body)))])
+                        conn.send_data(event.stream_id, body, end_stream=True)
+                sock.sendall(conn.data_to_send())
+
+    def close(self):
+        self.listener.close()
+
+
+def test_layer7_get_sends_requests_refused_by_a_goaway_again_on_one_new_connection():
+    from conftest import layer7_bin, run
+    server = GoingAwayServer(b'<img src="/a.png"><img src="/b.png"><img src="/c.png">')
+    try:
+        r = run([layer7_bin(), "get", "--http2-prior-knowledge", "--page", f"http://{HOST}:{server.port}/"])
+    finally:
+        server.close()
+    assert r.returncode == 0, r.stderr
+    rows = [line.split() for line in r.stdout.splitlines()[1:-1]]
+    assert [(row[1], row[2]) for row in rows] == [("200", "54"), ("200", "6"), ("200", "6"), ("200", "6")], r.stdout
+    assert server.connections == 2  # the three refused requests share the one new connection
+    assert "2 TCP connections (HTTP/2, 4 streams)" in r.stdout.splitlines()[-1], r.stdout
