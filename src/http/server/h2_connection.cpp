@@ -177,6 +177,12 @@ h2::OutBody::Pulled H2Stream::pull(std::uint8_t* buffer, std::size_t max)
         n += take;
         piece_at += take;
     }
+    // A piece that ended exactly at `max` is done: the frame carries END_STREAM rather than an
+    // empty DATA frame after it.
+    if (piece < reply.body.size() && piece_at == reply.body[piece].size()) {
+        ++piece;
+        piece_at = 0;
+    }
     if (piece < reply.body.size())
         return {n, State::more};
     if (!reply.source)
