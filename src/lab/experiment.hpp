@@ -48,6 +48,7 @@ std::vector<std::unique_ptr<Experiment>> catalog();
 std::unique_ptr<Experiment> make_http_persistence();
 std::unique_ptr<Experiment> make_web_cache();
 std::unique_ptr<Experiment> make_dns_resolution();
+std::unique_ptr<Experiment> make_p2p_vs_client_server();
 std::unique_ptr<Experiment> make_smtp_relay();
 std::unique_ptr<Experiment> make_dash_adaptation();
 

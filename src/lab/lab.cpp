@@ -133,8 +133,7 @@ std::vector<std::unique_ptr<Experiment>> catalog()
     all.push_back(make_http_persistence());
     all.push_back(make_web_cache());
     all.push_back(make_dns_resolution());
-    all.push_back(std::make_unique<Pending>("p2p-vs-client-server", "Distribution time against N: P2P and client-server",
-                                            "not built yet"));
+    all.push_back(make_p2p_vs_client_server());
     all.push_back(std::make_unique<Pending>("hol-blocking", "Head-of-line blocking: HTTP/1.1 against HTTP/2",
                                             "needs `layer7 get --http2` (the HTTP/2 issue)"));
     all.push_back(make_dash_adaptation());

@@ -81,7 +81,7 @@ public:
           options_(std::move(options)),
           hash_(info_hash_of(meta.info_bytes)),
           storage_(meta, options_.dir),
-          picker_(meta.total_length(), meta.piece_length, std::random_device{}()),
+          picker_(meta.total_length(), meta.piece_length, std::random_device{}(), options_.picker),
           choker_(options_.choker, std::random_device{}()),
           upload_cap_(options_.upload_rate, block_size),
           acceptor_(io),
@@ -106,6 +106,8 @@ public:
     void stop(int status) { finish(status); }
     int status() const { return status_; }
     std::uint16_t port() const { return port_; }
+    std::uint64_t uploaded() const { return uploaded_; }
+    std::uint64_t downloaded() const { return downloaded_; }
 
 private:
     core::awaitable<void> serve()
@@ -766,6 +768,8 @@ core::awaitable<void> Peer::run() { return session_->run(); }
 void Peer::stop(int status) { session_->stop(status); }
 int Peer::status() const { return session_->status(); }
 std::uint16_t Peer::port() const { return session_->port(); }
+std::uint64_t Peer::uploaded() const { return session_->uploaded(); }
+std::uint64_t Peer::downloaded() const { return session_->downloaded(); }
 
 int run_peer(const Metainfo& meta, const PeerOptions& options)
 {

@@ -26,6 +26,7 @@ struct PeerOptions {
     core::HostPort listen{"127.0.0.1", 0};     // port 0: the kernel picks, the tracker is told
     std::uint16_t announce_port = 0;            // the port the tracker is told (one forwarded to us); 0: ours
     ChokerConfig choker;
+    PickerConfig picker;
     std::size_t max_peers = 50;
     std::size_t pipeline = 64;                  // requests in flight per peer: 1 MiB of 16 KiB blocks
     std::size_t max_peer_requests = 512;        // queued requests from one peer before it is dropped
@@ -52,6 +53,9 @@ public:
     int status() const;
     // The port it listens on (0 until run() has opened it).
     std::uint16_t port() const;
+    // Bytes of piece data sent to peers and received from them so far.
+    std::uint64_t uploaded() const;
+    std::uint64_t downloaded() const;
 
 private:
     class Session;
