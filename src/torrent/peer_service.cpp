@@ -359,13 +359,16 @@ private:
         peer->has = Bitfield(picker_.piece_count());
         if (done_)
             co_return;
-        // Known to finish() from here on, so a stop closes it even in the middle of the handshake.
-        struct Forget {
-            std::set<Remote*>& connections;
-            Remote* peer;
-            ~Forget() { connections.erase(peer); }
-        } forget{connections_, peer.get()};
+        // Known to finish() meanwhile, so a stop closes it even in the middle of the handshake. No
+        // guard object: an io_context torn down mid-run destroys this frame, maybe after the session.
         connections_.insert(peer.get());
+        co_await converse(peer);
+        connections_.erase(peer.get());
+    }
+
+    // The handshake, then the messages until either side closes.
+    core::awaitable<void> converse(std::shared_ptr<Remote> peer)
+    {
         core::Stream& stream = *peer->stream;
         stream.set_timeout(handshake_timeout);
         Handshake ours;
