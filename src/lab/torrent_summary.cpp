@@ -1,13 +1,16 @@
 #include "lab/torrent_summary.hpp"
 
+#include <algorithm>
+
 #include "torrent/announce_reply.hpp"
 
 namespace layer7::lab {
 
 namespace {
 
-// "info_hash=%8a%1f%03…": a percent-encoded binary value kept to its first bytes.
-std::string shorten_parameter(std::string line, std::string_view name)
+// "info_hash=%8a%1f…": a long value kept to its first `kept` characters, so that the request line
+// fits the transcript's width with its event at the end.
+std::string shorten_parameter(std::string line, std::string_view name, std::size_t kept)
 {
     const std::string key = std::string(name) + "=";
     const auto at = line.find(key);
@@ -15,7 +18,6 @@ std::string shorten_parameter(std::string line, std::string_view name)
         return line;
     const auto start = at + key.size();
     const auto end = std::min(line.find_first_of("& ", start), line.size());
-    constexpr std::size_t kept = 12;
     if (end - start > kept)
         line.replace(start + kept, end - start - kept, "…");
     return line;
@@ -28,7 +30,9 @@ std::string announce_text(std::string_view bytes, bool from_client)
     if (from_client) {
         const auto eol = bytes.find("\r\n");
         std::string first(bytes.substr(0, eol));
-        first = shorten_parameter(shorten_parameter(std::move(first), "info_hash"), "peer_id");
+        // The info-hash is binary and the peer id's tail random: their first bytes say enough
+        // (the peer id's first eight are the client's name and version, "-L70001-").
+        first = shorten_parameter(shorten_parameter(std::move(first), "info_hash", 6), "peer_id", 8);
         return first + (eol == std::string_view::npos ? "" : std::string(bytes.substr(eol)));
     }
     const auto head_end = bytes.find("\r\n\r\n");
