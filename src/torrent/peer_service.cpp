@@ -284,10 +284,11 @@ private:
             }
         }
         // Tell the tracker we leave (best effort: a dead tracker must not hold up the exit). A get
-        // that ends on completion has not said "completed" yet; it says so on its way out.
+        // that ends on completion has not said "completed" yet; it says so on its way out. Any
+        // other peer says "stopped", so the tracker forgets it at once.
+        const bool ends_on_completion = !options_.seed && !options_.keep_seeding && status_ == 0;
         if (meta_.announce.rfind("http", 0) == 0)
-            co_await announce(picker_.complete() && !told_completed && !options_.seed && status_ == 0 ? "completed"
-                                                                                                      : "stopped");
+            co_await announce(picker_.complete() && !told_completed && ends_on_completion ? "completed" : "stopped");
     }
 
     // ---- connections ----
