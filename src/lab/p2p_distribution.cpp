@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <random>
 #include <stdexcept>
@@ -41,6 +42,23 @@ constexpr double peer_share = 0.1;
 // (layer7's default of 64 is for real paths, where the requests must cover a round trip).
 constexpr std::size_t pipeline = 4;
 const char* const file_name = "file.bin";
+
+// Whom the peers upload to: BitTorrent's tit-for-tat as layer7 runs it by default (4 slots for
+// the peers that give the most, one optimistic), or no choking at all, every interested peer
+// unchoked, as the bound's fluid model has it.
+struct Choking {
+    const char* label;
+    bool tit_for_tat;
+};
+constexpr Choking chokings[] = {{"P2P", true}, {"P2P, no choking", false}};
+
+torrent::ChokerConfig choker_for(const Choking& choking)
+{
+    torrent::ChokerConfig config;
+    if (!choking.tit_for_tat)
+        config.regular_slots = std::numeric_limits<std::size_t>::max();
+    return config;
+}
 
 // The textbook's lower bounds in seconds, with d_min = ∞ (downloads are not capped here).
 double client_server_bound(double n, double f_bits, double us) { return n * f_bits / us; }
@@ -116,12 +134,20 @@ private:
         std::uint64_t from_seed = 0, from_peers = 0;
     };
 
+    // Where the seed listens, and the relay in front of it that the tracker names.
+    struct SeedPorts {
+        std::uint16_t listen = 0, announced = 0;
+    };
+
     core::awaitable<double> client_server(tcp::endpoint relay, std::size_t n);
-    core::awaitable<Swarm> p2p(asio::io_context& io, std::size_t n, const torrent::Peer& seed);
+    core::awaitable<Swarm> p2p(asio::io_context& io, std::size_t n, const Choking& choking, const torrent::Peer& seed);
     core::awaitable<void> transcripts(asio::io_context& io, const torrent::Peer& seed, Path& tracker_link,
                                       Path& seed_link, Report& r);
-    core::awaitable<void> sweep(asio::io_context& io, const Settings& s, const torrent::Peer& seed,
-                                tcp::endpoint relay, Report& r);
+    core::awaitable<void> sweep_client_server(const Settings& s, tcp::endpoint relay, Report& r, Chart& chart);
+    core::awaitable<void> sweep_p2p(asio::io_context& io, const Settings& s, const Choking& choking,
+                                    const torrent::Peer& seed, Report& r, Chart& chart);
+    core::awaitable<void> with_seed(asio::io_context& io, const Settings& s, const Choking& choking, SeedPorts ports,
+                                    Path* tracker_link, Path* seed_link, Report& r, Chart& chart);
     double f_bits() const { return static_cast<double>(data_.size()) * 8; }
 
     std::string data_;  // the file
@@ -147,7 +173,7 @@ core::awaitable<double> P2pDistribution::client_server(tcp::endpoint relay, std:
 // N new peers, each in a folder of its own, join the seed's swarm at once. They stay and upload
 // once complete, as the textbook's peers do, and all leave when the last one is complete.
 core::awaitable<P2pDistribution::Swarm> P2pDistribution::p2p(asio::io_context& io, std::size_t n,
-                                                              const torrent::Peer& seed)
+                                                              const Choking& choking, const torrent::Peer& seed)
 {
     std::error_code ignored;
     fs::remove_all(peers_dir_, ignored);
@@ -162,6 +188,7 @@ core::awaitable<P2pDistribution::Swarm> P2pDistribution::p2p(asio::io_context& i
         o.dir = (peers_dir_ / ("peer-" + std::to_string(i + 1))).string();
         fs::create_directories(o.dir);
         o.keep_seeding = true;
+        o.choker = choker_for(choking);
         o.upload_rate = ui_ / 8;
         o.pipeline = pipeline;
         o.picker.endgame_requesters = n + 1;  // BEP 3's endgame: every peer that has the block, seed included
@@ -209,7 +236,7 @@ core::awaitable<void> P2pDistribution::transcripts(asio::io_context& io, const t
             for (const auto& line : decoders[{c, from_client}].feed(bytes))
                 wire.add(ms_between(start, at), c, from_client, line);
     };
-    co_await p2p(io, 2, seed);
+    co_await p2p(io, 2, chokings[0], seed);
     tracker_link.tap = nullptr;
     seed_link.tap = nullptr;
     r.steps.push_back({"P2P, N = 2: the peers' announces to the tracker (started, completed, stopped)", announces.text()});
@@ -218,45 +245,101 @@ core::awaitable<void> P2pDistribution::transcripts(asio::io_context& io, const t
                        wire.text()});
 }
 
-core::awaitable<void> P2pDistribution::sweep(asio::io_context& io, const Settings& s, const torrent::Peer& seed,
-                                             tcp::endpoint relay, Report& r)
+core::awaitable<void> P2pDistribution::sweep_client_server(const Settings& s, tcp::endpoint relay, Report& r,
+                                                           Chart& chart)
 {
-    Chart chart{"Time to give N peers a copy of the file", "N (peers)", "distribution time (s)", {}};
-    Series cs{"client-server", {}, false}, cs_bound{"client-server (lower bound)", {}, true};
-    Series swarm{"P2P", {}, false}, swarm_bound{"P2P (lower bound)", {}, true};
-    std::string seed_share;
+    Series measured{"client-server", {}, false}, bound{"client-server (lower bound)", {}, true};
     for (double n : ns_) {
-        const auto count = static_cast<std::size_t>(n);
         Sample a;
         do
-            a.add(co_await client_server(relay, count));
+            a.add(co_await client_server(relay, static_cast<std::size_t>(n)));
         while (!a.done(s.min_runs, s.max_runs));
-        const double a_bound = client_server_bound(n, f_bits(), us_);
-        r.rows.push_back({"client-server", n, a.mean(), a.half_width(), a_bound, a.size()});
-        cs.points.push_back({n, a.mean(), a.half_width()});
-        cs_bound.points.push_back({n, a_bound, 0});
+        const double formula = client_server_bound(n, f_bits(), us_);
+        r.rows.push_back({"client-server", n, a.mean(), a.half_width(), formula, a.size()});
+        measured.points.push_back({n, a.mean(), a.half_width()});
+        bound.points.push_back({n, formula, 0});
+    }
+    chart.series.push_back(std::move(measured));
+    chart.series.push_back(std::move(bound));
+}
 
+core::awaitable<void> P2pDistribution::sweep_p2p(asio::io_context& io, const Settings& s, const Choking& choking,
+                                                 const torrent::Peer& seed, Report& r, Chart& chart)
+{
+    Series measured{choking.label, {}, false}, bound{std::string(choking.label) + " (lower bound)", {}, true};
+    std::string seed_share;
+    for (double n : ns_) {
         Sample b;
         double from_seed = 0, sent = 0;
         do {
-            const Swarm run = co_await p2p(io, count, seed);
+            const Swarm run = co_await p2p(io, static_cast<std::size_t>(n), choking, seed);
             b.add(run.seconds);
             from_seed += static_cast<double>(run.from_seed);
             sent += static_cast<double>(run.from_seed + run.from_peers);
         } while (!b.done(s.min_runs, s.max_runs));
-        const double b_bound = p2p_bound(n, f_bits(), us_, ui_);
-        r.rows.push_back({"P2P", n, b.mean(), b.half_width(), b_bound, b.size()});
-        swarm.points.push_back({n, b.mean(), b.half_width()});
-        swarm_bound.points.push_back({n, b_bound, 0});
+        const double formula = p2p_bound(n, f_bits(), us_, ui_);
+        r.rows.push_back({choking.label, n, b.mean(), b.half_width(), formula, b.size()});
+        measured.points.push_back({n, b.mean(), b.half_width()});
+        bound.points.push_back({n, formula, 0});
         char text[96];
         std::snprintf(text, sizeof text, "%sN = %.0f: %.0f %% (%.2f·N·F sent)", seed_share.empty() ? "" : "; ", n,
                       100 * from_seed / sent, sent * 8 / f_bits() / n / static_cast<double>(b.size()));
         seed_share += text;
     }
-    chart.series = {std::move(cs), std::move(cs_bound), std::move(swarm), std::move(swarm_bound)};
-    r.charts.push_back(std::move(chart));
-    r.parameters.emplace_back("P2P: the seed's share of the piece data sent (all piece data sent, duplicates included)",
+    chart.series.push_back(std::move(measured));
+    if (choking.tit_for_tat)  // the same bound for both: drawn once
+        chart.series.push_back(std::move(bound));
+    r.parameters.emplace_back(std::string(choking.label) +
+                                  ": the seed's share of the piece data sent (all piece data sent, duplicates included)",
                               seed_share);
+}
+
+// Runs the P2P sweep for `choking` with a seed of its own, the case's server, which stays for
+// every run of the sweep as the HTTP server does; the swarm of the first also gives the
+// transcripts when the links are given.
+core::awaitable<void> P2pDistribution::with_seed(asio::io_context& io, const Settings& s, const Choking& choking,
+                                                 SeedPorts ports, Path* tracker_link, Path* seed_link, Report& r,
+                                                 Chart& chart)
+{
+    bool announced = false, seed_ended = false;
+    asio::steady_timer seed_ready(io, Clock::now() + std::chrono::seconds(10));
+    const asio::any_io_executor executor = co_await asio::this_coro::executor;
+    core::Signal seed_gone(executor);
+    torrent::PeerOptions o;
+    o.dir = seed_dir_.string();
+    o.seed = true;
+    o.listen = core::HostPort{"127.0.0.1", ports.listen};
+    o.announce_port = ports.announced;
+    o.upload_rate = us_ / 8;
+    o.choker = choker_for(choking);
+    o.progress = o.notes = false;
+    o.on_announced = [&] {
+        announced = true;
+        seed_ready.cancel();
+    };
+    torrent::Peer seed(io, meta_, std::move(o));
+    asio::co_spawn(io, seed.run(), [&](std::exception_ptr) {
+        seed_ended = true;
+        seed_ready.cancel();
+        seed_gone.notify();
+    });
+    std::exception_ptr failure;
+    try {
+        co_await seed_ready.async_wait(use_tuple);
+        if (!announced)
+            throw std::runtime_error("the seed did not reach the tracker");
+        if (tracker_link && seed_link)
+            co_await transcripts(io, seed, *tracker_link, *seed_link, r);
+        co_await sweep_p2p(io, s, choking, seed, r, chart);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    // It leaves the swarm ("stopped") before the next seed joins it.
+    seed.stop();
+    if (!seed_ended)
+        co_await seed_gone.wait();
+    if (failure)
+        std::rethrow_exception(failure);
 }
 
 core::awaitable<Report> P2pDistribution::measure(asio::io_context& io, const Settings& s)
@@ -287,45 +370,15 @@ core::awaitable<Report> P2pDistribution::measure(asio::io_context& io, const Set
         throw std::runtime_error(meta.error());
     meta_ = std::move(meta).value();
 
-    // The seed is the P2P case's server: it stays for every run, as the HTTP server does.
-    bool announced = false, seed_ended = false;
-    asio::steady_timer seed_ready(io, Clock::now() + std::chrono::seconds(10));
-    const asio::any_io_executor executor = co_await asio::this_coro::executor;
-    core::Signal seed_gone(executor);
-    torrent::PeerOptions o;
-    o.dir = seed_dir_.string();
-    o.seed = true;
-    o.listen = core::HostPort{"127.0.0.1", seed_port};
-    o.announce_port = seed_relay.local().port();
-    o.upload_rate = us_ / 8;
-    o.progress = o.notes = false;
-    o.on_announced = [&] {
-        announced = true;
-        seed_ready.cancel();
-    };
-    torrent::Peer seed(io, meta_, std::move(o));
-    asio::co_spawn(io, seed.run(), [&](std::exception_ptr) {
-        seed_ended = true;
-        seed_ready.cancel();
-        seed_gone.notify();
-    });
-
     Report r = new_report(*this);
-    std::exception_ptr failure;
-    try {
-        co_await seed_ready.async_wait(use_tuple);
-        if (!announced)
-            throw std::runtime_error("the seed did not reach the tracker");
-        co_await transcripts(io, seed, *tracker_link, *seed_link, r);
-        co_await sweep(io, s, seed, http_relay.local(), r);
-    } catch (...) {
-        failure = std::current_exception();
-    }
-    seed.stop();
-    if (!seed_ended)
-        co_await seed_gone.wait();
-    if (failure)
-        std::rethrow_exception(failure);
+    Chart chart{"Time to give N peers a copy of the file", "N (peers)", "distribution time (s)", {}};
+    co_await sweep_client_server(s, http_relay.local(), r, chart);
+    const SeedPorts ports{seed_port, seed_relay.local().port()};
+    co_await with_seed(io, s, chokings[0], ports, tracker_link.get(), seed_link.get(), r, chart);
+    // At N ≤ 4 every peer is unchoked anyway (4 slots and an optimistic one): the quick run skips it.
+    if (!s.quick)
+        co_await with_seed(io, s, chokings[1], ports, nullptr, nullptr, r, chart);
+    r.charts.push_back(std::move(chart));
 
     char text[512];
     r.emulator =
@@ -337,7 +390,7 @@ core::awaitable<Report> P2pDistribution::measure(asio::io_context& io, const Set
                   "A file of F = %.3g Mbit goes to N peers. Client-server: layer7's HTTP server sends each of N "
                   "concurrent downloads a copy over an access link that uploads at u_s = %.3g Mbit/s. P2P: a layer7 "
                   "seed that uploads at u_s, and N layer7 peers that upload at u_i = %.3g Mbit/s each, find each "
-                  "other through layer7's tracker and swap pieces (rarest first, tit-for-tat).",
+                  "other through layer7's tracker and swap pieces, rarest first.",
                   f_bits() / 1e6, us_ / 1e6, ui_ / 1e6);
     r.paragraphs = {
         text,
@@ -350,11 +403,18 @@ core::awaitable<Report> P2pDistribution::measure(asio::io_context& io, const Set
         "(for P2P, every piece checked against its SHA-1 by the peer). Each P2P run brings N new peers (new "
         "folders, new peer ids) into the swarm of the one seed; they keep uploading once complete, as the "
         "textbook's peers do, and all leave when the last one is done.",
-        "The measured P2P times sit above the bound for reasons the fluid model leaves out: a peer can pass a "
-        "piece on only once it has the whole piece and has checked it; at first only the seed has anything to "
-        "give; each peer uploads to at most five others at a time (four tit-for-tat slots and one optimistic); "
-        "and at the end the last blocks are asked of several peers at once (endgame), so some are sent twice. "
-        "Client-server sits on its bound: the access link is busy from the first byte to the last."};
+        "P2P runs with BitTorrent's tit-for-tat as layer7's peers do by default: each peer, and the seed, "
+        "uploads to the four peers that give it the most (the seed: that it sends the most) and one more chosen "
+        "at random. In a full run it runs again with no choking, every interested peer unchoked, as the bound's "
+        "fluid model assumes; at N ≤ 4 the two are the same, since four slots and the optimistic one already "
+        "reach everyone.",
+        "Why P2P sits above its bound: a peer can pass a piece on only once it has the whole piece and has "
+        "checked it; at first only the seed has anything to give; at the end the last blocks are asked of "
+        "several peers at once (endgame), so a few are sent twice. With tit-for-tat and many peers, the five the "
+        "seed unchokes get its fresh pieces and trade them among themselves, while the rest wait for an "
+        "optimistic unchoke with little to offer and their upload capacity idle: the peers' total upload, and "
+        "with it the swarm's rate, falls short of u_s + Σu_i, which no choking recovers. Client-server sits on "
+        "its bound: the access link is busy from the first byte to the last."};
     r.x_name = "N";
     r.y_unit = "s";
 
@@ -369,9 +429,9 @@ core::awaitable<Report> P2pDistribution::measure(asio::io_context& io, const Set
     r.parameters.emplace(r.parameters.begin() + 4, "N (peers)", sweep_text(ns_));
     r.parameters.emplace_back("peers once complete", "stay and upload until the last one is complete, then all leave");
     std::snprintf(text, sizeof text,
-                  "4 unchoke slots + 1 optimistic, rarest first (layer7's defaults); %zu requests in flight per "
-                  "connection (loopback: no round trip to cover); endgame asks every peer that has a block (BEP 3), "
-                  "not just two",
+                  "P2P: 4 unchoke slots + 1 optimistic, rechoke every 10 s (layer7's defaults); P2P, no choking: "
+                  "every interested peer unchoked; rarest first; %zu requests in flight per connection (loopback: "
+                  "no round trip to cover); endgame asks every peer that has a block (BEP 3), not just two",
                   pipeline);
     r.parameters.emplace_back("peer settings", text);
     r.parameters.emplace_back("RTT, loss", "none (loopback; the bounds have no delay term)");
