@@ -83,7 +83,16 @@ core::awaitable<void> download(tcp::endpoint server, const std::string& expected
     last = std::max(last, Clock::now());
 }
 
-// Waits until every peer is complete (`deadline` cancelled) or the deadline passes, then stops them.
+// Runs `peer`; one that fails (its folder, its listening socket) ends the swarm's run at once.
+core::awaitable<void> run_or_give_up(torrent::Peer& peer, asio::steady_timer& deadline)
+{
+    co_await peer.run();
+    if (peer.status() != 0)
+        deadline.cancel();
+}
+
+// Waits until every peer is complete (`deadline` cancelled), one fails or the deadline passes,
+// then stops them all.
 core::awaitable<void> stop_when_done(asio::steady_timer& deadline, const std::size_t& complete, std::size_t n,
                                      std::vector<std::unique_ptr<torrent::Peer>>& peers)
 {
@@ -204,10 +213,13 @@ core::awaitable<P2pDistribution::Swarm> P2pDistribution::p2p(asio::io_context& i
     const std::uint64_t seed_before = seed.uploaded();
     std::vector<core::awaitable<void>> tasks;
     for (auto& p : peers)
-        tasks.push_back(p->run());
+        tasks.push_back(run_or_give_up(*p, deadline));
     tasks.push_back(stop_when_done(deadline, complete, n, peers));
     co_await all_of(std::move(tasks));
     fs::remove_all(peers_dir_, ignored);
+    for (const auto& p : peers)
+        if (p->status() != 0)
+            throw std::runtime_error("a peer could not start (its message is above)");
     if (complete < n)
         throw std::runtime_error(std::to_string(complete) + " of " + std::to_string(n) +
                                  " peers had the whole file by the deadline");

@@ -105,9 +105,7 @@ public:
 
     void stop(int status) { finish(status); }
     int status() const { return status_; }
-    std::uint16_t port() const { return port_; }
     std::uint64_t uploaded() const { return uploaded_; }
-    std::uint64_t downloaded() const { return downloaded_; }
 
 private:
     core::awaitable<void> serve()
@@ -771,9 +769,7 @@ Peer::~Peer() = default;
 core::awaitable<void> Peer::run() { return session_->run(); }
 void Peer::stop(int status) { session_->stop(status); }
 int Peer::status() const { return session_->status(); }
-std::uint16_t Peer::port() const { return session_->port(); }
 std::uint64_t Peer::uploaded() const { return session_->uploaded(); }
-std::uint64_t Peer::downloaded() const { return session_->downloaded(); }
 
 int run_peer(const Metainfo& meta, const PeerOptions& options)
 {

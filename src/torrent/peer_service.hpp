@@ -51,11 +51,8 @@ public:
     void stop(int status = 0);
     // 0, or 1 when the files or the listening socket failed.
     int status() const;
-    // The port it listens on (0 until run() has opened it).
-    std::uint16_t port() const;
-    // Bytes of piece data sent to peers and received from them so far.
+    // Bytes of piece data sent to peers so far.
     std::uint64_t uploaded() const;
-    std::uint64_t downloaded() const;
 
 private:
     class Session;
