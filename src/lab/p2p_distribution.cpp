@@ -62,7 +62,10 @@ torrent::ChokerConfig choker_for(const Choking& choking)
 
 // The textbook's lower bounds in seconds, with d_min = ∞ (downloads are not capped here).
 double client_server_bound(double n, double f_bits, double us) { return n * f_bits / us; }
-double p2p_bound(double n, double f_bits, double us, double ui) { return std::max(f_bits / us, n * f_bits / (us + n * ui)); }
+double p2p_bound(double n, double f_bits, double us, double ui)
+{
+    return std::max(f_bits / us, n * f_bits / (us + n * ui));
+}
 
 double seconds_between(Time start, Time end) { return std::chrono::duration<double>(end - start).count(); }
 
@@ -131,7 +134,8 @@ public:
         tracker.listen = core::HostPort{"127.0.0.1", 0};
         tracker.udp = false;
         tracker_ = torrent::make_tracker_service(tracker);
-        tracker_at_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"), row_port(tracker_->start(servers).at(0).address));
+        tracker_at_ =
+            tcp::endpoint(asio::ip::make_address("127.0.0.1"), row_port(tracker_->start(servers).at(0).address));
     }
 
     core::awaitable<Report> measure(asio::io_context& io, const Settings& s) override;
@@ -251,7 +255,8 @@ core::awaitable<void> P2pDistribution::transcripts(asio::io_context& io, const t
     co_await p2p(io, 2, chokings[0], seed);
     tracker_link.tap = nullptr;
     seed_link.tap = nullptr;
-    r.steps.push_back({"P2P, N = 2: the peers' announces to the tracker (started, completed, stopped)", announces.text()});
+    r.steps.push_back(
+        {"P2P, N = 2: the peers' announces to the tracker (started, completed, stopped)", announces.text()});
     r.steps.push_back({"P2P, N = 2: the first peer and the seed (handshake, bitfield, interested, unchoke, requests, "
                        "pieces)",
                        wire.text()});
@@ -301,8 +306,8 @@ core::awaitable<void> P2pDistribution::sweep_p2p(asio::io_context& io, const Set
     chart.series.push_back(std::move(measured));
     if (choking.tit_for_tat)  // the same bound for both: drawn once
         chart.series.push_back(std::move(bound));
-    r.parameters.emplace_back(std::string(choking.label) +
-                                  ": the seed's share of the piece data sent (all piece data sent, duplicates included)",
+    r.parameters.emplace_back(std::string(choking.label) + ": the seed's share of the piece data sent (all piece "
+                                                           "data sent, duplicates included)",
                               seed_share);
 }
 

@@ -36,7 +36,8 @@ std::string announce_text(std::string_view bytes, bool from_client)
         return first + (eol == std::string_view::npos ? "" : std::string(bytes.substr(eol)));
     }
     const auto head_end = bytes.find("\r\n\r\n");
-    const std::string_view head = head_end == std::string_view::npos ? std::string_view{} : bytes.substr(0, head_end + 4);
+    const std::string_view head =
+        head_end == std::string_view::npos ? std::string_view{} : bytes.substr(0, head_end + 4);
     const std::string_view body = bytes.substr(head.size());
     if (body.empty())
         return std::string(bytes);
