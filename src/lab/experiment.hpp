@@ -34,8 +34,6 @@ public:
     virtual ~Experiment() = default;
     virtual std::string_view name() const = 0;
     virtual std::string_view title() const = 0;
-    // Empty when it runs; else what it waits for ("needs the BitTorrent issue").
-    virtual std::string_view missing() const { return {}; }
     // Starts the servers it measures on `servers` before that runtime runs; throws
     // core::StartError.
     virtual void start(core::Runtime& servers, const Settings& settings) = 0;
@@ -51,6 +49,7 @@ std::unique_ptr<Experiment> make_http_persistence();
 std::unique_ptr<Experiment> make_web_cache();
 std::unique_ptr<Experiment> make_dns_resolution();
 std::unique_ptr<Experiment> make_hol_blocking();
+std::unique_ptr<Experiment> make_p2p_vs_client_server();
 std::unique_ptr<Experiment> make_smtp_relay();
 std::unique_ptr<Experiment> make_dash_adaptation();
 

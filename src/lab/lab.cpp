@@ -21,26 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// An experiment the issue names whose capability is not built yet.
-class Pending : public Experiment {
-public:
-    Pending(std::string_view name, std::string_view title, std::string_view missing)
-        : name_(name), title_(title), missing_(missing)
-    {
-    }
-    std::string_view name() const override { return name_; }
-    std::string_view title() const override { return title_; }
-    std::string_view missing() const override { return missing_; }
-    void start(core::Runtime&, const Settings&) override {}
-    core::awaitable<Report> measure(asio::io_context&, const Settings&) override
-    {
-        throw std::runtime_error(std::string(missing_));
-    }
-
-private:
-    std::string_view name_, title_, missing_;
-};
-
 std::string utc_now(const char* format)
 {
     const std::time_t now = std::time(nullptr);
@@ -133,8 +113,7 @@ std::vector<std::unique_ptr<Experiment>> catalog()
     all.push_back(make_http_persistence());
     all.push_back(make_web_cache());
     all.push_back(make_dns_resolution());
-    all.push_back(std::make_unique<Pending>("p2p-vs-client-server", "Distribution time against N: P2P and client-server",
-                                            "not built yet"));
+    all.push_back(make_p2p_vs_client_server());
     all.push_back(make_hol_blocking());
     all.push_back(make_dash_adaptation());
     all.push_back(make_smtp_relay());
@@ -143,14 +122,8 @@ std::vector<std::unique_ptr<Experiment>> catalog()
 
 void list(std::ostream& out)
 {
-    for (const auto& e : catalog()) {
-        const auto missing = e->missing();
-        out << e->name() << std::string(22 - std::min<std::size_t>(e->name().size(), 21), ' ')
-            << (missing.empty() ? "ready    " : "pending  ") << e->title();
-        if (!missing.empty())
-            out << " (" << missing << ")";
-        out << '\n';
-    }
+    for (const auto& e : catalog())
+        out << e->name() << std::string(22 - std::min<std::size_t>(e->name().size(), 21), ' ') << e->title() << '\n';
 }
 
 void write_index(const std::string& reports)
@@ -184,12 +157,6 @@ int run(const std::string& name, RunOptions options)
     }
     int status = 0;
     for (Experiment* e : chosen) {
-        if (!e->missing().empty()) {
-            std::cerr << "layer7 lab: " << e->name() << " cannot run yet: " << e->missing() << '\n';
-            if (name != "all")
-                status = 1;
-            continue;
-        }
         try {
             const auto dir = run_one(*e, options);
             write_index(options.reports);

@@ -10,7 +10,7 @@
 
 namespace layer7::lab {
 
-// The table of experiments: name, whether it runs, title.
+// The table of experiments: name and title.
 void list(std::ostream& out);
 
 struct RunOptions {
@@ -18,7 +18,7 @@ struct RunOptions {
     std::string reports;  // the folder of runs (DATA/lab)
 };
 
-// Runs `name` (or every runnable experiment for "all"); prints where each report went. Returns the
+// Runs `name` (or every experiment for "all"); prints where each report went. Returns the
 // exit status: 0, 1 when a run failed or was interrupted, 2 for an unknown name.
 int run(const std::string& name, RunOptions options);
 

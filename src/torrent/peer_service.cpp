@@ -1,7 +1,8 @@
 // The peer shell: see peer_service.hpp. Each connection is two coroutines over one Stream: the
 // reader feeds the WireDecoder and acts on each message; the writer sends what the reader queued
 // and serves the peer's requests one block at a time (read from disk as it goes, so memory per
-// peer is one block plus the queue of small messages).
+// peer is one block plus the queue of small messages), each block when the upload cap lets it go.
+// Every coroutine the session spawns is counted, and run() returns only once all have ended.
 #include "torrent/peer_service.hpp"
 
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <set>
 
 #include "core/net/resolve.hpp"
+#include "core/net/signal.hpp"
 #include "core/net/stream.hpp"
 #include "http/client/fetch.hpp"
 #include "http/message/target.hpp"
@@ -22,6 +24,7 @@
 #include "torrent/piece_picker.hpp"
 #include "torrent/sha1.hpp"
 #include "torrent/storage.hpp"
+#include "torrent/token_bucket.hpp"
 
 namespace layer7::torrent {
 
@@ -36,7 +39,8 @@ constexpr auto idle_timeout = 150s;      // BEP 3: keep-alives come every two mi
 constexpr auto keep_alive_every = 90s;
 constexpr std::size_t read_chunk = 64 * 1024;
 
-struct Peer {
+// A peer at the other end of one connection, as we see it.
+struct Remote {
     PeerKey key = 0;
     std::unique_ptr<core::Stream> stream;
     std::string address;
@@ -66,17 +70,23 @@ std::string human_bytes(double n)
     return text;
 }
 
-class Session {
+}  // namespace
+
+class Peer::Session {
 public:
-    Session(asio::io_context& io, const Metainfo& meta, const PeerOptions& options)
+    Session(asio::io_context& io, const Metainfo& meta, PeerOptions options)
         : io_(io),
+          executor_(io.get_executor()),
           meta_(meta),
-          options_(options),
+          options_(std::move(options)),
           hash_(info_hash_of(meta.info_bytes)),
-          storage_(meta, options.dir),
-          picker_(meta.total_length(), meta.piece_length, std::random_device{}()),
-          choker_(options.choker, std::random_device{}()),
-          acceptor_(io)
+          storage_(meta, options_.dir),
+          picker_(meta.total_length(), meta.piece_length, std::random_device{}(), options_.picker),
+          choker_(options_.choker, std::random_device{}()),
+          upload_cap_(options_.upload_rate, block_size),
+          acceptor_(io),
+          tick_(io),
+          all_ended_(executor_)
     {
         std::mt19937_64 random(std::random_device{}());
         peer_id_ = "-L70001-";
@@ -87,6 +97,21 @@ public:
 
     core::awaitable<void> run()
     {
+        co_await serve();
+        finish(status_);
+        while (tasks_ > 0)
+            co_await all_ended_.wait();
+    }
+
+    void stop(int status) { finish(status); }
+    int status() const { return status_; }
+    std::uint64_t uploaded() const { return uploaded_; }
+
+private:
+    core::awaitable<void> serve()
+    {
+        if (done_)
+            co_return;  // stopped before it started
         std::string error;
         if (!storage_.open(!options_.seed, error)) {
             std::cerr << "layer7: " << error << "\n";
@@ -104,29 +129,40 @@ public:
             co_return;
         }
         if (!options_.seed && picker_.complete()) {
-            std::cerr << "layer7: " << meta_.name << " is already complete in " << options_.dir << "\n";
-            finish(0);
-            co_return;
+            if (options_.notes)
+                std::cerr << "layer7: " << meta_.name << " is already complete in " << options_.dir << "\n";
+            if (options_.on_complete)
+                options_.on_complete();
+            if (!options_.keep_seeding) {
+                finish(0);
+                co_return;
+            }
         }
-        std::cerr << "layer7: " << (options_.seed ? "seeding " : "downloading ") << meta_.name << " ("
-                  << hash_.hex() << ") on port " << port_ << "\n";
-        auto executor = co_await asio::this_coro::executor;
-        asio::co_spawn(executor, accept_loop(), asio::detached);
-        asio::co_spawn(executor, tick_loop(), asio::detached);
+        if (options_.notes)
+            std::cerr << "layer7: " << (options_.seed ? "seeding " : "downloading ") << meta_.name << " ("
+                      << hash_.hex() << ") on port " << port_ << "\n";
+        spawn(accept_loop());
+        spawn(tick_loop());
         co_await announce_loop();
     }
 
-    void stop(int status) { finish(status); }
-    int status() const { return status_; }
+    // Runs `task` beside the session; run() waits for it to end.
+    void spawn(core::awaitable<void> task)
+    {
+        ++tasks_;
+        asio::co_spawn(io_, std::move(task), [this](std::exception_ptr) {
+            if (--tasks_ == 0)
+                all_ended_.notify();
+        });
+    }
 
-private:
     // Fast resume: every piece already on disk with the right hash counts as had.
     void recheck()
     {
         for (std::uint32_t i = 0; i < picker_.piece_count(); ++i)
             if (storage_.verify(i))
                 picker_.mark_have(i);
-        if (picker_.have().count() > 0)
+        if (picker_.have().count() > 0 && options_.notes)
             std::cerr << "layer7: " << picker_.have().count() << " of " << picker_.piece_count()
                       << " pieces already on disk\n";
     }
@@ -162,7 +198,8 @@ private:
         status_ = status;
         std::error_code ignored;
         acceptor_.close(ignored);
-        for (auto& [key, peer] : peers_) {
+        tick_.cancel();
+        for (Remote* peer : connections_) {
             peer->closing = true;
             peer->stream->socket().close(ignored);
             peer->wake->cancel();
@@ -178,7 +215,7 @@ private:
         std::string url = meta_.announce;
         url += url.find('?') == std::string::npos ? '?' : '&';
         url += "info_hash=" + http::percent_encode(hash_.raw(), "") + "&peer_id=" + http::percent_encode(peer_id_, "") +
-               "&port=" + std::to_string(port_) + "&uploaded=" + std::to_string(uploaded_) +
+               "&port=" + std::to_string(announced_port()) + "&uploaded=" + std::to_string(uploaded_) +
                "&downloaded=" + std::to_string(downloaded_) + "&left=" + std::to_string(picker_.bytes_left()) +
                "&compact=1&numwant=50";
         if (!event.empty())
@@ -208,6 +245,8 @@ private:
             std::cerr << "layer7: tracker " << meta_.announce << ": " << reply.error() << "\n";
             co_return std::nullopt;
         }
+        if (options_.on_announced)
+            options_.on_announced();
         co_return std::move(reply).value();
     }
 
@@ -242,9 +281,12 @@ private:
                 told_completed = true;
             }
         }
-        // Tell the tracker we leave (best effort: a dead tracker must not hold up the exit).
+        // Tell the tracker we leave (best effort: a dead tracker must not hold up the exit). A get
+        // that ends on completion has not said "completed" yet; it says so on its way out. Any
+        // other peer says "stopped", so the tracker forgets it at once.
+        const bool ends_on_completion = !options_.seed && !options_.keep_seeding && status_ == 0;
         if (meta_.announce.rfind("http", 0) == 0)
-            co_await announce(picker_.complete() && !options_.seed && status_ == 0 ? "completed" : "stopped");
+            co_await announce(picker_.complete() && !told_completed && ends_on_completion ? "completed" : "stopped");
     }
 
     // ---- connections ----
@@ -254,13 +296,13 @@ private:
         if (peers_.size() + connecting_ >= options_.max_peers || done_)
             return;
         const std::string address = p.ip + ":" + std::to_string(p.port);
-        if (p.port == port_ && (p.ip == "127.0.0.1" || p.ip == options_.listen.host))
+        if ((p.port == port_ || p.port == announced_port()) && (p.ip == "127.0.0.1" || p.ip == options_.listen.host))
             return;  // ourselves, as the tracker saw us
         if (banned_.contains(p.ip + ":" + std::to_string(p.port)) || attempted_.contains(address))
             return;
         attempted_.insert(address);
         ++connecting_;
-        asio::co_spawn(io_, dial(core::HostPort{p.ip, p.port}), asio::detached);
+        spawn(dial(core::HostPort{p.ip, p.port}));
     }
 
     core::awaitable<void> dial(core::HostPort hp)
@@ -283,11 +325,11 @@ private:
                 co_return;
             if (peers_.size() >= options_.max_peers)
                 continue;  // the socket closes as it goes out of scope
-            asio::co_spawn(io_, serve_peer(std::move(socket), core::Role::server), asio::detached);
+            spawn(serve_peer(std::move(socket), core::Role::server));
         }
     }
 
-    void send(Peer& peer, const Message& m)
+    void send(Remote& peer, const Message& m)
     {
         if (core::Trace::instance().enabled())
             core::Trace::instance().line(peer.stream->id(), peer.stream->us(), describe(m));
@@ -295,11 +337,12 @@ private:
         peer.wake->cancel();
     }
 
-    void drop(Peer& peer, std::string_view why)
+    void drop(Remote& peer, std::string_view why)
     {
         if (peer.closing)
             return;
-        std::cerr << "layer7: dropping peer " << peer.address << ": " << why << "\n";
+        if (options_.notes)
+            std::cerr << "layer7: dropping peer " << peer.address << ": " << why << "\n";
         peer.closing = true;
         std::error_code ignored;
         peer.stream->socket().close(ignored);
@@ -308,11 +351,23 @@ private:
 
     core::awaitable<void> serve_peer(asio::ip::tcp::socket socket, core::Role role)
     {
-        auto peer = std::make_shared<Peer>();
+        auto peer = std::make_shared<Remote>();
         peer->stream = std::make_unique<core::Stream>(std::move(socket), role);
         peer->wake = std::make_unique<asio::steady_timer>(io_);
         peer->address = peer->stream->peer_string();
         peer->has = Bitfield(picker_.piece_count());
+        if (done_)
+            co_return;
+        // Known to finish() meanwhile, so a stop closes it even in the middle of the handshake. No
+        // guard object: an io_context torn down mid-run destroys this frame, maybe after the session.
+        connections_.insert(peer.get());
+        co_await converse(peer);
+        connections_.erase(peer.get());
+    }
+
+    // The handshake, then the messages until either side closes.
+    core::awaitable<void> converse(std::shared_ptr<Remote> peer)
+    {
         core::Stream& stream = *peer->stream;
         stream.set_timeout(handshake_timeout);
         Handshake ours;
@@ -332,14 +387,17 @@ private:
             decoder.feed(std::string_view(buffer.data(), n));
             auto h = decoder.handshake();
             if (!h) {
-                std::cerr << "layer7: dropping peer " << peer->address << ": " << to_string(h.error()) << "\n";
+                if (options_.notes)
+                    std::cerr << "layer7: dropping peer " << peer->address << ": " << to_string(h.error()) << "\n";
                 co_return;
             }
             theirs = *h;
         }
         core::Trace::instance().line(stream.id(), stream.them(), describe(*theirs));
         if (theirs->info_hash != hash_) {
-            std::cerr << "layer7: dropping peer " << peer->address << ": wrong info-hash " << theirs->info_hash.hex() << "\n";
+            if (options_.notes)
+                std::cerr << "layer7: dropping peer " << peer->address << ": wrong info-hash "
+                          << theirs->info_hash.hex() << "\n";
             co_return;
         }
         if (theirs->peer_id == peer_id_ || banned_.contains(theirs->peer_id) || connected_ids_.contains(theirs->peer_id))
@@ -356,7 +414,7 @@ private:
                                               encode_extension_handshake("layer7 0.1", port_, 2 * options_.pipeline)));
         if (!picker_.have().none())
             send(*peer, Message::with_payload(MessageType::bitfield, picker_.have().to_wire()));
-        asio::co_spawn(io_, write_loop(peer), asio::detached);
+        spawn(write_loop(peer));
         std::string why;
         while (!peer->closing && why.empty()) {
             for (;;) {
@@ -391,31 +449,45 @@ private:
             rechoke();
     }
 
-    core::awaitable<void> write_loop(std::shared_ptr<Peer> peer)
+    core::awaitable<void> write_loop(std::shared_ptr<Remote> peer)
     {
         core::Stream& stream = *peer->stream;
         std::string block;
+        std::optional<BlockRef> paced;  // read from disk, waiting for the upload cap
+        Clock::time_point paced_at{};
         while (!peer->closing) {
-            if (peer->out.empty() && !peer->am_choking && !peer->their_requests.empty()) {
-                const BlockRef r = peer->their_requests.front();
+            if (!paced && !peer->am_choking && !peer->their_requests.empty()) {
+                paced = peer->their_requests.front();
                 peer->their_requests.pop_front();
-                if (!storage_.read(r.piece, r.begin, r.length, block)) {
-                    drop(*peer, "cannot read piece " + std::to_string(r.piece) + " from disk");
+                if (!storage_.read(paced->piece, paced->begin, paced->length, block)) {
+                    drop(*peer, "cannot read piece " + std::to_string(paced->piece) + " from disk");
                     break;
                 }
-                if (core::Trace::instance().enabled())
-                    core::Trace::instance().line(stream.id(), stream.us(),
-                                                 "piece " + std::to_string(r.piece) + " " + std::to_string(r.begin) +
-                                                     " (" + std::to_string(r.length) + " bytes)");
-                peer->out = encode_piece_head(r.piece, r.begin, block.size());
-                peer->out += block;
-                peer->uploaded += r.length;
-                uploaded_ += r.length;
+                paced_at = upload_cap_.reserve(Clock::now(), block.size());
+            }
+            // A block whose time has come goes unless the peer was choked meanwhile (BEP 3: a
+            // choke discards its requests; the cap's share is spent all the same).
+            if (paced && Clock::now() >= paced_at) {
+                const BlockRef r = *paced;
+                paced.reset();
+                if (!peer->am_choking) {
+                    if (core::Trace::instance().enabled())
+                        core::Trace::instance().line(stream.id(), stream.us(),
+                                                     "piece " + std::to_string(r.piece) + " " +
+                                                         std::to_string(r.begin) + " (" + std::to_string(r.length) +
+                                                         " bytes)");
+                    peer->out += encode_piece_head(r.piece, r.begin, block.size());
+                    peer->out += block;
+                    peer->uploaded += r.length;
+                    uploaded_ += r.length;
+                }
             }
             if (peer->out.empty()) {
-                peer->wake->expires_after(keep_alive_every);
+                // Woken early by send() when the reader queues a message: ours go out while a
+                // block waits for the cap.
+                peer->wake->expires_at(paced ? paced_at : Clock::now() + keep_alive_every);
                 auto [ec] = co_await peer->wake->async_wait(core::use_tuple);
-                if (!ec && !peer->closing && peer->out.empty())
+                if (!ec && !paced && !peer->closing && peer->out.empty())
                     send(*peer, Message{});  // keep-alive
                 continue;
             }
@@ -430,7 +502,7 @@ private:
 
     // ---- messages ----
 
-    void on_message(Peer& peer, const Message& m, std::string& why)
+    void on_message(Remote& peer, const Message& m, std::string& why)
     {
         if (core::Trace::instance().enabled() && m.type != MessageType::piece)
             core::Trace::instance().line(peer.stream->id(), peer.stream->them(), describe(m));
@@ -502,7 +574,7 @@ private:
         }
     }
 
-    void on_piece(Peer& peer, const Message& m, std::string& why)
+    void on_piece(Remote& peer, const Message& m, std::string& why)
     {
         const BlockRef ref{m.index, m.begin, static_cast<std::uint32_t>(m.payload.size())};
         if (core::Trace::instance().enabled())
@@ -532,7 +604,7 @@ private:
             auto it = peers_.find(other);
             if (it == peers_.end())
                 continue;
-            Peer& o = *it->second;
+            Remote& o = *it->second;
             std::erase(o.outstanding, ref);
             o.cancelled.insert(ref);
             send(o, Message::cancel(ref.piece, ref.begin, ref.length));
@@ -563,16 +635,19 @@ private:
             update_interest(*p);
         }
         if (picker_.complete()) {
-            std::cerr << "layer7: " << meta_.name << " complete: " << meta_.total_length() << " bytes in "
-                      << picker_.piece_count() << " pieces, all SHA-1 checked\n";
-            if (!options_.seed)
+            if (options_.notes)
+                std::cerr << "layer7: " << meta_.name << " complete: " << meta_.total_length() << " bytes in "
+                          << picker_.piece_count() << " pieces, all SHA-1 checked\n";
+            if (options_.on_complete)
+                options_.on_complete();
+            if (!options_.seed && !options_.keep_seeding)
                 finish(0);
             else if (announce_wait_)
                 announce_wait_->cancel();  // tell the tracker "completed" now
         }
     }
 
-    void update_interest(Peer& peer)
+    void update_interest(Remote& peer)
     {
         const bool want = picker_.interesting(peer.has);
         if (want != peer.am_interested && !peer.closing) {
@@ -583,7 +658,7 @@ private:
             request_more(peer);
     }
 
-    void request_more(Peer& peer)
+    void request_more(Remote& peer)
     {
         if (peer.peer_choking || !peer.am_interested || peer.closing || done_)
             return;
@@ -628,12 +703,11 @@ private:
 
     core::awaitable<void> tick_loop()
     {
-        asio::steady_timer timer(io_);
         std::uint64_t last_down = 0, last_up = 0;
         const bool tty = ::isatty(STDERR_FILENO);
         while (!done_) {
-            timer.expires_after(1s);
-            co_await timer.async_wait(core::use_tuple);
+            tick_.expires_after(1s);
+            co_await tick_.async_wait(core::use_tuple);
             if (done_)
                 break;
             rechoke();
@@ -656,7 +730,11 @@ private:
         }
     }
 
+    // The port the tracker is told.
+    std::uint16_t announced_port() const { return options_.announce_port ? options_.announce_port : port_; }
+
     asio::io_context& io_;
+    asio::any_io_executor executor_;
     const Metainfo& meta_;
     PeerOptions options_;
     InfoHash hash_;
@@ -664,9 +742,14 @@ private:
     Storage storage_;
     PiecePicker picker_;
     Choker choker_;
+    TokenBucket upload_cap_;  // shared by every connection's writer
     asio::ip::tcp::acceptor acceptor_;
+    asio::steady_timer tick_;
+    core::Signal all_ended_;  // the spawned coroutines have all ended
+    std::size_t tasks_ = 0;   // spawned coroutines still running
     std::uint16_t port_ = 0;
-    std::map<PeerKey, std::shared_ptr<Peer>> peers_;
+    std::set<Remote*> connections_;  // every connection from its start, handshake included
+    std::map<PeerKey, std::shared_ptr<Remote>> peers_;  // those past the handshake
     std::set<std::string> connected_ids_, banned_, attempted_;
     std::size_t connecting_ = 0;
     PeerKey last_key_ = 0;
@@ -676,24 +759,34 @@ private:
     int status_ = 0;
 };
 
-}  // namespace
+Peer::Peer(asio::io_context& io, const Metainfo& meta, PeerOptions options)
+    : session_(std::make_unique<Session>(io, meta, std::move(options)))
+{
+}
+
+Peer::~Peer() = default;
+
+core::awaitable<void> Peer::run() { return session_->run(); }
+void Peer::stop(int status) { session_->stop(status); }
+int Peer::status() const { return session_->status(); }
+std::uint64_t Peer::uploaded() const { return session_->uploaded(); }
 
 int run_peer(const Metainfo& meta, const PeerOptions& options)
 {
     asio::io_context io;
-    Session session(io, meta, options);
+    Peer peer(io, meta, options);
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const std::error_code& ec, int) {
         if (!ec)
-            session.stop(0);
+            peer.stop(0);
     });
-    asio::co_spawn(io, session.run(), [&](std::exception_ptr e) {
+    asio::co_spawn(io, peer.run(), [&](std::exception_ptr e) {
         signals.cancel();
         if (e)
             std::rethrow_exception(e);
     });
     io.run();
-    return session.status();
+    return peer.status();
 }
 
 }  // namespace layer7::torrent

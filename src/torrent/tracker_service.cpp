@@ -67,14 +67,16 @@ public:
                                                   core::FirstSpeaker::client);
             if (ec)
                 throw core::StartError("tracker: cannot listen on " + where + " (tcp): " + ec.message());
-            rows.push_back({"tracker/http", where, "curl http://" + where + "/  (announce: http://" + where + "/announce)"});
+            const auto at = core::to_string(core::HostPort{config_.listen.host, bound.port()});  // port 0: the one given
+            rows.push_back({"tracker/http", at, "curl http://" + at + "/  (announce: http://" + at + "/announce)"});
         }
         if (config_.udp) {
             auto [ec, bound] = runtime.listen_udp(*core::udp_endpoint(config_.listen),
                                                   [this](asio::ip::udp::socket& s) { return serve_udp(s); });
             if (ec)
                 throw core::StartError("tracker: cannot listen on " + where + " (udp): " + ec.message());
-            rows.push_back({"tracker/udp", where, "announce: udp://" + where + "/announce"});
+            const auto at = core::to_string(core::HostPort{config_.listen.host, bound.port()});
+            rows.push_back({"tracker/udp", at, "announce: udp://" + at + "/announce"});
         }
         return rows;
     }

@@ -8,6 +8,7 @@ import shutil
 import socket
 import struct
 import subprocess
+import time
 
 from conftest import free_port, layer7_bin
 from torrent_support import Aria2, make_torrent, need, scrape, start_tracker, wait_until
@@ -28,8 +29,8 @@ def get(torrent, out_dir, *extra, timeout=60):
                           capture_output=True, text=True, timeout=timeout)
 
 
-def start_seed(layer7, torrent, seed_dir):
-    seed = layer7("torrent", "seed", str(torrent), "--dir", str(seed_dir), "-q", ready="seeding")
+def start_seed(layer7, torrent, seed_dir, *extra):
+    seed = layer7("torrent", "seed", str(torrent), "--dir", str(seed_dir), "-q", *extra, ready="seeding")
     port = int(re.search(r"on port (\d+)", seed.wait_output("seeding")).group(1))
     return seed, port
 
@@ -75,6 +76,30 @@ def test_aria2_downloads_from_layer7_seed(layer7, tmp_path):
     finally:
         leech.stop()
     assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
+
+
+def test_upload_rate_caps_what_the_seed_sends(layer7, tmp_path):
+    tracker, port = start_tracker(layer7)
+    seed_dir, data = payload(tmp_path, 4 * PIECE)
+    torrent, info_hash = make_torrent(tmp_path, data, f"http://127.0.0.1:{port}/announce")
+    start_seed(layer7, torrent, seed_dir, "--upload-rate", "256K")
+    wait_until(lambda: scrape(port, info_hash)[b"complete"] >= 1, 30, "our seed's announce")
+    leech_dir = tmp_path / "leech"
+    leech_dir.mkdir()
+    start = time.monotonic()
+    r = get(torrent, leech_dir)
+    seconds = time.monotonic() - start
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
+    # 1 MiB at 256 KiB/s, less the one block the idle bucket lets go at once: never faster than
+    # 3.94 s; slower only by the start-up and the announce.
+    assert 3.9 <= seconds <= 7, seconds
+
+
+def test_an_upload_rate_that_is_not_one_is_a_usage_error(tmp_path):
+    r = subprocess.run([layer7_bin(), "torrent", "get", str(tmp_path / "any.torrent"), "--upload-rate", "fast"],
+                       capture_output=True, text=True, timeout=10)
+    assert r.returncode == 2 and "--upload-rate" in r.stderr, r.stderr
 
 
 def test_resume_rechecks_what_is_on_disk(layer7, tmp_path):
