@@ -1,6 +1,6 @@
 #include "lab/experiment.hpp"
 
-#include <cmath>
+#include <cstdio>
 
 #include "core/service.hpp"
 
@@ -46,9 +46,11 @@ double ms_between(Time start, Time end) { return std::chrono::duration<double, s
 std::string sweep_text(const std::vector<double>& values)
 {
     std::string text;
-    for (double v : values)
-        text += (text.empty() ? "" : ", ") + (v == std::floor(v) ? std::to_string(static_cast<long long>(v))
-                                                                  : std::to_string(v));
+    for (double v : values) {
+        char number[32];
+        std::snprintf(number, sizeof number, "%g", v);  // 0.5, not 0.500000
+        text += (text.empty() ? "" : ", ") + std::string(number);
+    }
     return text;
 }
 

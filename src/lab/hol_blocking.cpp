@@ -241,7 +241,7 @@ core::awaitable<Report> HolBlocking::measure(asio::io_context& io, const Setting
         "HTTP/2 sends every request at once, each on a stream of the same connection. In order (the default "
         "priority, RFC 9218 urgency 3, not incremental) the server still sends the clip before the images: "
         "2·RTT + base/R + RTT + (L + N·S)/R, one round trip per image less than HTTP/1.1 but still behind the clip. "
-        "Interleaved (the requests say `priority: u=3, i`), the server sends one frame of each stream in turn, "
+        "Interleaved (the requests say \"priority: u=3, i\"), the server sends one frame of each stream in turn, "
         "so the images are whole after about (N + 1)·S of bytes: head-of-line blocking at the HTTP level is gone.",
         "Loss brings back the head-of-line blocking of the layer below: the streams share one TCP byte stream, "
         "and a lost segment holds back every byte behind it, whichever stream it belongs to, for about a round "
