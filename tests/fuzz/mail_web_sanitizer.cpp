@@ -41,9 +41,14 @@ void check_tag(std::string_view tag)  // lower case, from '<' to '>'
             const std::string_view value = tag.substr(at + 2, close - at - 2);
             const bool url = name.ends_with("href") || name.ends_with("src") || name == "action" ||
                              name == "background" || name == "poster" || name == "cite";
+            // A browser takes the scheme from the start only (after whitespace and control
+            // characters): "#vbscript:x" is an anchor and "http://a/?javascript:" a query.
+            std::string_view start = value;
+            while (!start.empty() && static_cast<unsigned char>(start.front()) <= 0x20)
+                start.remove_prefix(1);
             if (url)
                 for (std::string_view scheme : {"javascript:", "vbscript:", "data:text"})
-                    if (value.find(scheme) != std::string_view::npos)
+                    if (start.starts_with(scheme))
                         std::abort();
             at = close + 1;
         }
