@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# DNS authoritative benchmark: dnsperf against `layer7 dns serve` and NSD on loopback, the same zone,
-# the same number of workers (--threads N / server-count: N), logging off, rate limiting off.
-# Servers alternate A B A B … for ROUNDS rounds (bench/README.md).
+# DNS authoritative benchmark: dnsperf against `layer7 dns serve`, NSD and Knot DNS on loopback, the
+# same zone, the same number of workers (--threads N / server-count: N / udp-workers: N), logging
+# off, rate limiting off. Two cases: dnsperf with CLIENTS sockets, and with one (its default: one
+# source port, so SO_REUSEPORT's hash hands every query to one socket — what a resolver forwarding
+# to us looks like). Servers alternate A B C A B C … for ROUNDS rounds (bench/README.md); dnsperf
+# runs on CPU 0 and the servers on the others (PIN=0: no pinning).
 #   LAYER7_BIN=path  use this layer7 instead of building build/release
-#   ROUNDS=3 DURATION=10 WORKERS=2 CLIENTS=8 OUTSTANDING=200
+#   ROUNDS=3 DURATION=10 WORKERS=2 CLIENTS=8 OUTSTANDING=200 PIN=1
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
@@ -15,19 +18,12 @@ CLIENTS="${CLIENTS:-8}"
 OUTSTANDING="${OUTSTANDING:-200}"
 layer7="${LAYER7_BIN:-}"
 [ -n "$layer7" ] || layer7="$(build_layer7)"
-for tool in dnsperf nsd; do
+for tool in dnsperf nsd knotd; do
     command -v "$tool" >/dev/null || { echo "$tool missing: run tools/setup.sh bench" >&2; exit 1; }
 done
 
-work="$(mktemp -d /tmp/layer7-bench-dns.XXXXXX)"
+bench_workspace dns
 chmod 755 "$work"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
 
 # ---------------------------------------------------------------- the zone and the queries
 zone="$work/bench.test.zone"
@@ -62,13 +58,11 @@ for i in $(seq 0 999); do
     [ $((i % 10)) -eq 4 ] && echo "missing$i.bench.test A"
 done >"$queries"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
 # ---------------------------------------------------------------- the servers
 declare -A port pid
 start_layer7() {
     port[layer7]="$(free_port)"
-    "$layer7" --threads "$WORKERS" --log-level warn dns serve --zone "$zone" \
+    $(server_pin) "$layer7" --threads "$WORKERS" --log-level warn dns serve --zone "$zone" \
         --listen "127.0.0.1:${port[layer7]}" >"$work/layer7.out" 2>&1 &
     pid[layer7]=$!
     pids+=("$!")
@@ -77,7 +71,7 @@ start_layer7() {
 start_nsd() {
     port[nsd]="$(free_port)"
     mkdir -p "$work/nsd"
-    cat >"$work/nsd/nsd.conf" <<EOF
+    cat >"$work/nsd/nsd.conf" <<CONF
 server:
     ip-address: 127.0.0.1
     port: ${port[nsd]}
@@ -100,9 +94,37 @@ remote-control:
 zone:
     name: bench.test
     zonefile: "$zone"
-EOF
-    nsd -d -c "$work/nsd/nsd.conf" >"$work/nsd.out" 2>&1 &
+CONF
+    $(server_pin) nsd -d -c "$work/nsd/nsd.conf" >"$work/nsd.out" 2>&1 &
     pid[nsd]=$!
+    pids+=("$!")
+}
+
+# Knot answers UDP with udp-workers threads on SO_REUSEPORT sockets, as we do; no journal, and the
+# zone file is never written back.
+start_knot() {
+    port[knot]="$(free_port)"
+    mkdir -p "$work/knot"
+    cat >"$work/knot/knot.conf" <<CONF
+server:
+    listen: 127.0.0.1@${port[knot]}
+    rundir: "$work/knot"
+    udp-workers: $WORKERS
+    tcp-workers: 1
+    background-workers: 1
+database:
+    storage: "$work/knot"
+log:
+  - target: stderr
+    any: error
+zone:
+  - domain: bench.test
+    file: "$zone"
+    journal-content: none
+    zonefile-sync: -1
+CONF
+    $(server_pin) knotd -c "$work/knot/knot.conf" >"$work/knot.out" 2>&1 &
+    pid[knot]=$!
     pids+=("$!")
 }
 
@@ -126,27 +148,30 @@ wait_dns() {
     done
 }
 
-servers=(layer7 nsd)
+servers=(layer7 nsd knot)
 start_layer7
 start_nsd
+start_knot
 for s in "${servers[@]}"; do
     wait_dns "${port[$s]}" || { cat "$work/$s.out" "$work/nsd/nsd.log" 2>/dev/null >&2; exit 1; }
 done
-# Same answers from both before measuring anything.
+# Same answers from all three before measuring anything.
 for qq in "host7.bench.test A" "alias3.bench.test A" "x.wild.bench.test A" "www.sub.bench.test A" "nope.bench.test A"; do
     # shellcheck disable=SC2086
     a="$(dig +short +norec @127.0.0.1 -p "${port[layer7]}" $qq | sort)"
-    # shellcheck disable=SC2086
-    b="$(dig +short +norec @127.0.0.1 -p "${port[nsd]}" $qq | sort)"
-    [ "$a" = "$b" ] || { echo "answers differ for $qq: '$a' vs '$b'" >&2; exit 1; }
+    for peer in nsd knot; do
+        # shellcheck disable=SC2086
+        b="$(dig +short +norec @127.0.0.1 -p "${port[$peer]}" $qq | sort)"
+        [ "$a" = "$b" ] || { echo "answers differ for $qq: layer7 '$a', $peer '$b'" >&2; exit 1; }
+    done
 done
 
-# One bounded dnsperf run: prints "qps avg_latency_ms cpu_us_per_query lost".
+# One bounded dnsperf run from $2 sockets: prints "qps avg_latency_ms cpu_us_per_query lost".
 measure() {
-    local server="$1" before after out completed qps lat lost ticks hz
+    local server="$1" clients="$2" before after out completed qps lat lost ticks hz
     before="$(server_ticks "${pid[$server]}")"
-    out="$(dnsperf -s 127.0.0.1 -p "${port[$server]}" -d "$queries" -c "$CLIENTS" -T 1 -q "$OUTSTANDING" \
-        -l "$DURATION" -t 2 2>&1)"
+    out="$($(client_pin) dnsperf -s 127.0.0.1 -p "${port[$server]}" -d "$queries" -c "$clients" -T 1 \
+        -q "$OUTSTANDING" -l "$DURATION" -t 2 2>&1)"
     after="$(server_ticks "${pid[$server]}")"
     completed="$(awk '/Queries completed:/ { print $3 }' <<<"$out")"
     lost="$(awk '/Queries lost:/ { print $3 }' <<<"$out")"
@@ -158,31 +183,50 @@ measure() {
         'BEGIN { printf "%s %s %.2f %s\n", q, l, (n > 0 ? t / hz * 1e6 / n : 0), lost }'
 }
 
+# One case, dnsperf with $1 sockets: ROUNDS alternating rounds, a table, and the ratio against the
+# faster peer.
+run_case() {
+    local clients="$1" i s a b d e peer best_peer="" best_qps=0
+    local -A q=() l=() c=() x=() qps_of=() cpu_of=()
+    echo "dnsperf -c $clients -q $OUTSTANDING -l $DURATION, $WORKERS workers per server, $ROUNDS rounds (alternating)"
+    printf '%-8s %12s %14s %14s %8s\n' server "qps(med)" "avg lat ms" "CPU us/query" lost
+    for ((i = 0; i < ROUNDS; i++)); do
+        for s in "${servers[@]}"; do
+            read -r a b d e <<<"$(measure "$s" "$clients")"
+            q[$s]+="$a "
+            l[$s]+="$b "
+            c[$s]+="$d "
+            x[$s]+="$e "
+        done
+    done
+    for s in "${servers[@]}"; do
+        # shellcheck disable=SC2086
+        qps_of[$s]="$(median ${q[$s]})"
+        # shellcheck disable=SC2086
+        cpu_of[$s]="$(median ${c[$s]})"
+        # shellcheck disable=SC2086
+        printf '%-8s %12.0f %14.3f %14.2f %8s\n' "$s" "${qps_of[$s]}" "$(median ${l[$s]})" "${cpu_of[$s]}" \
+            "$(median ${x[$s]})"
+    done
+    for peer in nsd knot; do
+        if awk -v a="${qps_of[$peer]}" -v b="$best_qps" 'BEGIN { exit !(a > b) }'; then
+            best_peer="$peer"
+            best_qps="${qps_of[$peer]}"
+        fi
+    done
+    awk -v p="$best_peer" -v l="${qps_of[layer7]}" -v n="$best_qps" -v lc="${cpu_of[layer7]}" \
+        -v nc="${cpu_of[$best_peer]}" \
+        'BEGIN { printf "ratio layer7 / %s (the faster peer): qps %.2f   CPU per query (%s / layer7) %.2f\n\n",
+                 p, l / n, p, (lc > 0 ? nc / lc : 0) }'
+}
+
 for s in "${servers[@]}"; do  # warm-up
-    dnsperf -s 127.0.0.1 -p "${port[$s]}" -d "$queries" -l 1 >/dev/null 2>&1
+    $(client_pin) dnsperf -s 127.0.0.1 -p "${port[$s]}" -d "$queries" -l 1 >/dev/null 2>&1
 done
 
-echo "authoritative: dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION, $WORKERS workers per server, $ROUNDS rounds (A B alternating)"
-printf '%-8s %12s %14s %14s %8s\n' server "qps(med)" "avg lat ms" "CPU us/query" lost
-declare -A q=() l=() c=() x=() qps_of cpu_of
-for ((i = 0; i < ROUNDS; i++)); do
-    for s in "${servers[@]}"; do
-        read -r a b d e <<<"$(measure "$s")"
-        q[$s]+="$a "
-        l[$s]+="$b "
-        c[$s]+="$d "
-        x[$s]+="$e "
-    done
-done
-for s in "${servers[@]}"; do
-    # shellcheck disable=SC2086
-    qps_of[$s]="$(median ${q[$s]})"
-    # shellcheck disable=SC2086
-    cpu_of[$s]="$(median ${c[$s]})"
-    # shellcheck disable=SC2086
-    printf '%-8s %12.0f %14.3f %14.2f %8s\n' "$s" "${qps_of[$s]}" "$(median ${l[$s]})" "${cpu_of[$s]}" \
-        "$(median ${x[$s]})"
-done
+echo "DNS authoritative; $(pin_note)"
 echo
-awk -v l="${qps_of[layer7]}" -v n="${qps_of[nsd]}" -v lc="${cpu_of[layer7]}" -v nc="${cpu_of[nsd]}" \
-    'BEGIN { printf "ratio layer7 / nsd: qps %.2f   CPU per query (nsd / layer7) %.2f\n", l / n, (lc > 0 ? nc / lc : 0) }'
+echo "many client sockets:"
+run_case "$CLIENTS"
+echo "one client socket (dnsperf's default):"
+run_case 1
