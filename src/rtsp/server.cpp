@@ -340,11 +340,7 @@ core::awaitable<void> serve_udp(asio::ip::udp::socket& socket, bool rtcp, Hub& h
     int expected = -1;
     (rtcp ? hub.ports.rtcp_fd : hub.ports.rtp_fd).compare_exchange_strong(expected, fd);
     auto batch = std::make_unique<core::UdpBatch>();
-    for (;;) {
-        auto [ec] = co_await socket.async_wait(asio::ip::udp::socket::wait_read, core::use_tuple);
-        if (ec == asio::error::operation_aborted || !socket.is_open())
-            break;
-        const std::size_t n = core::receive_batch(fd, *batch, 0);
+    co_await core::serve_batches(socket, *batch, [&](std::size_t n) {
         for (std::size_t i = 0; i < n; ++i) {
             asio::ip::udp::endpoint from;
             const socklen_t length = batch->received[i].msg_hdr.msg_namelen;
@@ -360,7 +356,7 @@ core::awaitable<void> serve_udp(asio::ip::udp::socket& socket, bool rtcp, Hub& h
                 take_reports(*reader, source->track, datagram, 0);
             }
         }
-    }
+    });
     // this socket closes: let another worker's socket send
     expected = fd;
     (rtcp ? hub.ports.rtcp_fd : hub.ports.rtp_fd).compare_exchange_strong(expected, -1);

@@ -11,9 +11,9 @@ socklen_t length_of(const sockaddr_storage& peer)
     return peer.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
 }
 
-std::size_t receive_batch(int fd, UdpBatch& b, std::size_t first)
+std::size_t receive_batch(int fd, UdpBatch& b)
 {
-    for (std::size_t i = first; i < b.size; ++i) {
+    for (std::size_t i = 0; i < b.size; ++i) {
         b.received_iov[i] = {b.slot(i), b.slot_bytes};
         b.received[i].msg_hdr = {};
         b.received[i].msg_hdr.msg_name = &b.peers[i];
@@ -23,7 +23,7 @@ std::size_t receive_batch(int fd, UdpBatch& b, std::size_t first)
     }
     int n;
     do
-        n = ::recvmmsg(fd, &b.received[first], static_cast<unsigned>(b.size - first), MSG_DONTWAIT, nullptr);
+        n = ::recvmmsg(fd, b.received.data(), static_cast<unsigned>(b.size), MSG_DONTWAIT, nullptr);
     while (n < 0 && errno == EINTR);
     return n < 0 ? 0 : static_cast<std::size_t>(n);
 }
@@ -51,6 +51,25 @@ void send_batch(int fd, UdpBatch& b)
             ++done; // this one cannot be sent (unreachable, bad address): skip it
     }
     b.pending = 0;
+}
+
+awaitable<void> serve_batches(asio::ip::udp::socket& socket, UdpBatch& b, std::function<void(std::size_t)> answer)
+{
+    const int fd = socket.native_handle();
+    for (;;) {
+        auto [ec] = co_await socket.async_wait(asio::ip::udp::socket::wait_read, use_tuple);
+        if (ec == asio::error::operation_aborted || !socket.is_open())
+            co_return;
+        for (int round = 0; round < 8; ++round) {
+            const std::size_t got = receive_batch(fd, b);
+            if (got == 0)
+                break;  // drained, or an error the receive consumed (an ICMP report on the socket)
+            answer(got);
+            send_batch(fd, b);
+            if (got < UdpBatch::size)
+                break;  // the queue was empty: wait (a queue that filled meanwhile wakes us at once)
+        }
+    }
 }
 
 std::size_t send_to_all(int fd, std::span<const std::uint8_t> datagram, std::span<const sockaddr_storage> peers)

@@ -161,30 +161,11 @@ core::awaitable<void> serve_resolver_udp(
 {
     auto worker = std::make_unique<UdpWorker>(socket, resolver, acl, max_in_flight);
     core::UdpBatch& b = worker->batch;
-    const int fd = socket.native_handle();
-    asio::ip::udp::endpoint sender;
-    for (;;) {
-        // The first datagram through asio (which waits correctly), the rest of the queue in batches.
-        auto [ec, n] = co_await socket.async_receive_from(
-            asio::buffer(b.slot(0), core::UdpBatch::slot_bytes), sender, core::use_tuple);
-        if (ec == asio::error::operation_aborted || !socket.is_open())
-            co_return;
-        if (ec)
-            continue; // ICMP errors from earlier sends surface here
+    co_await core::serve_batches(socket, b, [&](std::size_t received) {
         const Instant now = std::chrono::steady_clock::now();
-        std::memcpy(&b.peers[0], sender.data(), sender.size());
-        handle_datagram(*worker, 0, n, now);
-        std::size_t first = 1;
-        for (int round = 0; round < 8; ++round) { // then let the worker's TCP connections run
-            const std::size_t got = core::receive_batch(fd, b, first);
-            for (std::size_t i = first; i < first + got; ++i)
-                handle_datagram(*worker, i, b.received[i].msg_len, now);
-            core::send_batch(fd, b);
-            if (first + got < core::UdpBatch::size)
-                break;
-            first = 0;
-        }
-    }
+        for (std::size_t i = 0; i < received; ++i)
+            handle_datagram(*worker, i, b.received[i].msg_len, now);
+    });
 }
 core::awaitable<void> serve_resolver_tcp(asio::ip::tcp::socket socket, IterativeResolver& resolver,
     const Acl& acl, std::chrono::seconds idle_timeout)

@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -30,15 +29,16 @@ public:
     void clear() { entries_.clear(); }
     std::size_t size() const { return entries_.size(); }
 
-    // The key: octets 2.. of the query with the question name lowercased; nullopt when the query
-    // is not a plain one (no question, a compressed or malformed name, too long).
-    static std::optional<std::string> key(std::span<const std::uint8_t> query, std::size_t *question_end = nullptr,
-                                          std::size_t max_bytes = 512);
+    // The key, written into `out` (whose capacity is reused: no allocation per query): octets 2..
+    // of the query with the question name lowercased. False when the query is not a plain one (no
+    // question, a compressed or malformed name, too long).
+    static bool key(std::span<const std::uint8_t> query, std::string &out, std::size_t *question_end = nullptr,
+                    std::size_t max_bytes = 512);
 
 private:
     AnswerCacheLimits limits_;
     std::unordered_map<std::string, std::vector<std::uint8_t>> entries_;
-    std::string scratch_;
+    std::string scratch_;  // the key of the query at hand
 };
 
 }  // namespace layer7::dns

@@ -128,36 +128,17 @@ void Server::handle_datagram(Batch &batch, std::size_t slot, std::size_t length,
 core::awaitable<void> Server::serve_udp(asio::ip::udp::socket &socket)
 {
     auto batch = std::make_unique<Batch>();
-    const int fd = socket.native_handle();
     std::uint64_t generation = zones_.generation();
     std::shared_ptr<const ZoneSet> zones = zones_.get();
-    asio::ip::udp::endpoint sender;
-    for (;;) {
-        // The first datagram through asio (which waits correctly), the rest of the queue in batches.
-        auto [ec, n] = co_await socket.async_receive_from(asio::buffer(batch->slot(0), Batch::slot_bytes), sender,
-                                                          core::use_tuple);
-        if (ec == asio::error::operation_aborted || !socket.is_open())
-            co_return;
-        if (ec)
-            continue;  // ICMP errors from earlier sends surface here
+    co_await core::serve_batches(socket, *batch, [&](std::size_t received) {
         if (zones_.generation() != generation) {
             generation = zones_.generation();
             zones = zones_.get();
             batch->cache.clear();  // answers from the old zones must not outlive them
         }
-        std::memcpy(&batch->peers[0], sender.data(), sender.size());
-        handle_datagram(*batch, 0, n, *zones);
-        std::size_t first = 1;
-        for (int round = 0; round < 8; ++round) {  // then let the worker's TCP connections run
-            const std::size_t got = core::receive_batch(fd, *batch, first);
-            for (std::size_t i = first; i < first + got; ++i)
-                handle_datagram(*batch, i, batch->received[i].msg_len, *zones);
-            core::send_batch(fd, *batch);
-            if (first + got < Batch::size)
-                break;
-            first = 0;
-        }
-    }
+        for (std::size_t i = 0; i < received; ++i)
+            handle_datagram(*batch, i, batch->received[i].msg_len, *zones);
+    });
 }
 
 void Server::answer_tcp(std::span<const std::uint8_t> query, std::span<const std::uint8_t> address,
