@@ -5,7 +5,7 @@
 
 namespace layer7::core {
 
-awaitable<ReadStatus> LineReader::fill()
+awaitable<ReadStatus> LineReader::fill(bool idle)
 {
     constexpr std::size_t size = Stream::worker_input_size;
     std::error_code ec;
@@ -22,7 +22,8 @@ awaitable<ReadStatus> LineReader::fill()
             std::tie(ec, n) = stream_.read_now(asio::buffer(chunk, size));
             if (ec != asio::error::would_block)
                 break;
-            parser_.release_buffer();
+            if (idle)
+                parser_.release_buffer();
             if ((ec = co_await stream_.wait_readable()))
                 break;
         }
@@ -45,8 +46,9 @@ awaitable<ReadLine> LineReader::read_line(Wait wait)
             Trace::instance().note(stream_.id(), "line too long");
             co_return ReadLine{ReadStatus::too_long, {}, event.end};
         }
-        stream_.set_between_messages(wait == Wait::for_command && parser_.buffered() == 0);
-        ReadStatus status = co_await fill();
+        const bool idle = wait == Wait::for_command && parser_.buffered() == 0;
+        stream_.set_between_messages(idle);
+        ReadStatus status = co_await fill(idle);
         stream_.set_between_messages(false);
         if (status != ReadStatus::line)
             co_return ReadLine{status, {}, LineEnd::crlf};
@@ -57,7 +59,7 @@ awaitable<std::pair<ReadStatus, std::string>> LineReader::read_exactly(std::size
 {
     std::string out = parser_.take(n);
     while (out.size() < n) {
-        ReadStatus status = co_await fill();
+        ReadStatus status = co_await fill(false);
         if (status != ReadStatus::line)
             co_return std::pair{status, std::move(out)};
         out += parser_.take(n - out.size());

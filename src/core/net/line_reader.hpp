@@ -44,9 +44,10 @@ public:
 
 private:
     // Reads more into the parser. On plain TCP through the worker's buffer after a wait that holds
-    // none (Stream::read_now), the parser's own given back first when it is empty; through TLS
-    // into this reader's buffer, made at the first such read.
-    awaitable<ReadStatus> fill();
+    // none (Stream::read_now); when `idle` (the session waits for a command) the parser's emptied
+    // buffer is given back before that wait, while inside a message it is kept for the next chunk.
+    // Through TLS into this reader's buffer, made at the first such read.
+    awaitable<ReadStatus> fill(bool idle);
 
     Stream& stream_;
     LineParser parser_;

@@ -19,6 +19,8 @@ struct Bells {
     std::mutex mutex;
     std::uint64_t next_token = 1;
     std::map<std::string, Registered> listeners;
+    std::map<std::string, std::string> keys;  // directory as given → its key: weakly_canonical stats
+                                              // every component, too dear for every queued message
 };
 
 Bells& bells()
@@ -27,22 +29,28 @@ Bells& bells()
     return b;
 }
 
-std::string key_of(const std::string& dir)
+// Called under bells().mutex.
+const std::string& key_of(const std::string& dir)
 {
-    std::error_code ec;
-    auto path = std::filesystem::weakly_canonical(dir, ec);
-    return ec ? dir : path.string();
+    auto [it, fresh] = bells().keys.try_emplace(dir);
+    if (fresh) {
+        std::error_code ec;
+        auto path = std::filesystem::weakly_canonical(dir, ec);
+        it->second = ec ? dir : path.string();
+    }
+    return it->second;
 }
 
 }  // namespace
 
 std::shared_ptr<void> Doorbell::listen(const std::string& dir, Listener listener)
 {
-    const std::string key = key_of(dir);
+    std::string key;
     std::function<void()> replaced;
     std::uint64_t token = 0;
     {
         std::lock_guard lock(bells().mutex);
+        key = key_of(dir);
         token = bells().next_token++;
         auto [it, fresh] = bells().listeners.try_emplace(key, Registered{token, listener});
         if (!fresh) {
@@ -61,9 +69,8 @@ std::shared_ptr<void> Doorbell::listen(const std::string& dir, Listener listener
 
 bool Doorbell::ring(const std::string& dir, const std::string& id)
 {
-    const std::string key = key_of(dir);
     std::lock_guard lock(bells().mutex);
-    auto it = bells().listeners.find(key);
+    auto it = bells().listeners.find(key_of(dir));
     if (it == bells().listeners.end())
         return false;
     it->second.listener.ring(id);
