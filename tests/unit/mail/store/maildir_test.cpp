@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -81,11 +82,28 @@ TEST(Maildir, DeliveriesGetUniqueNames)
 TEST(Maildir, DeliverFailsCleanlyWhereItCannotWrite)
 {
     test::TempDir t;
-    ASSERT_EQ(::mkdir((t.path + "/ro").c_str(), 0500), 0);
-    if (::geteuid() == 0)
-        GTEST_SKIP() << "root ignores directory permissions";
-    Maildir box(t.path + "/ro/bob");
-    EXPECT_FALSE(box.deliver("x").ok());
+    ASSERT_EQ(::chmod(t.path.c_str(), 0755), 0);
+    ASSERT_EQ(::mkdir((t.path + "/ro").c_str(), 0555), 0);
+    if (::geteuid() != 0) {
+        Maildir box(t.path + "/ro/bob");
+        EXPECT_FALSE(box.deliver("x").ok());
+        return;
+    }
+    // Root ignores directory permissions (and CI runs as root): the delivery is tried in a child
+    // that has dropped to nobody, and its exit status says how it went.
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0)
+            ::_exit(2);
+        Maildir box(t.path + "/ro/bob");
+        ::_exit(box.deliver("x").ok() ? 1 : 0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "1: delivered where it could not write; 2: could not drop to nobody";
+    EXPECT_FALSE(fs::exists(t.path + "/ro/bob"));
 }
 
 TEST(Maildir, ListReadFlagRemove)
