@@ -24,9 +24,6 @@ struct Config {
 Config parse_config(core::Section section);
 std::unique_ptr<core::Service> make_service(const Config& config);
 
-// ASCII upper-casing, as the textbook's sentence.upper(); other bytes pass unchanged.
-std::string upper(std::string_view text);
-
 // One TCP connection: whatever bytes arrive go back upper-cased as they arrive (no line framing).
 core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Config& config);
 // One worker's UDP loop: each datagram back upper-cased to its sender.

@@ -2,18 +2,10 @@
 #include <spdlog/spdlog.h>
 
 #include "core/net/stream.hpp"
+#include "core/text/ascii.hpp"
 #include "echo/echo.hpp"
 
 namespace layer7::echo {
-
-std::string upper(std::string_view text)
-{
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
-    return out;
-}
 
 namespace {
 // The textbook's TCPServer answers whatever one recv() returned, newline or not, so its TCPClient
@@ -35,7 +27,7 @@ core::awaitable<void> echo_bytes(core::Stream& stream, const Config& config)
         }
         const std::string_view got(chunk.data(), n);
         core::Trace::instance().block(stream.id(), stream.them(), got);
-        const std::string reply = upper(got);
+        const std::string reply = core::to_upper(got);
         if (co_await stream.write(reply))
             co_return;
     }
@@ -60,7 +52,7 @@ core::awaitable<void> serve_udp(asio::ip::udp::socket& socket)
             co_return;
         if (ec)
             continue;  // ICMP errors from earlier sends surface here; they are not ours to act on
-        const std::string reply = upper(std::string_view(buffer, n));
+        const std::string reply = core::to_upper(std::string_view(buffer, n));
         const auto id = core::Trace::next_id();
         core::Trace::instance().block(id, core::Speaker::client, reply.empty() ? "" : std::string_view(buffer, n));
         core::Trace::instance().block(id, core::Speaker::server, reply);

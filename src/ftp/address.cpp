@@ -1,5 +1,6 @@
 // PORT/EPRT/PASV/EPSV codecs and IP literals: see address.hpp.
 #include "ftp/address.hpp"
+#include "core/text/ascii.hpp"
 
 #include <cstdio>
 #include <vector>
@@ -8,19 +9,6 @@ namespace layer7::ftp {
 
 namespace {
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
-
-int hex_value(char c)
-{
-    if (digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // A decimal number of at most `max_digits` digits and at most `max`.
 std::optional<unsigned> number(std::string_view s, unsigned max, std::size_t max_digits = 5)
 {
@@ -28,7 +16,7 @@ std::optional<unsigned> number(std::string_view s, unsigned max, std::size_t max
         return std::nullopt;
     unsigned v = 0;
     for (char c : s) {
-        if (!digit(c))
+        if (!core::is_digit(c))
             return std::nullopt;
         v = v * 10 + static_cast<unsigned>(c - '0');
     }
@@ -103,7 +91,7 @@ std::optional<IpAddress> parse_v6(std::string_view text)
                 return false;
             unsigned v = 0;
             for (char c : g) {
-                const int h = hex_value(c);
+                const int h = core::hex_value(c);
                 if (h < 0)
                     return false;
                 v = v * 16 + static_cast<unsigned>(h);
@@ -235,7 +223,7 @@ std::optional<HostPortAddress> parse_eprt_argument(std::string_view text, EprtEr
     if (parts.size() != 3)
         return fail(EprtError::syntax);
     if (parts[0] != "1" && parts[0] != "2")
-        return fail(digit(parts[0].empty() ? 'x' : parts[0][0]) ? EprtError::unsupported_protocol : EprtError::syntax);
+        return fail(core::is_digit(parts[0].empty() ? 'x' : parts[0][0]) ? EprtError::unsupported_protocol : EprtError::syntax);
     const bool v4 = parts[0] == "1";
     const bool looks_v4 = parts[1].find(':') == std::string_view::npos;
     const auto address = parse_ip(parts[1]);
@@ -265,10 +253,10 @@ std::optional<HostPortAddress> parse_pasv_reply(std::string_view text)
 {
     // Some servers leave out the parentheses: take the first run of digits and commas.
     std::size_t start = 0;
-    while (start < text.size() && !digit(text[start]))
+    while (start < text.size() && !core::is_digit(text[start]))
         ++start;
     std::size_t end = start;
-    while (end < text.size() && (digit(text[end]) || text[end] == ','))
+    while (end < text.size() && (core::is_digit(text[end]) || text[end] == ','))
         ++end;
     return parse_port_argument(text.substr(start, end - start));
 }

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "core/text/ascii.hpp"
 #include "ftp/path.hpp"
 
 namespace layer7::ftp {
@@ -29,14 +30,6 @@ bool is_guest(std::string_view name)
     return n == "anonymous" || n == "ftp";
 }
 
-std::string upper(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
-    return out;
-}
 }  // namespace
 
 std::pair<std::string, std::string_view> split_command(std::string_view line)
@@ -45,7 +38,7 @@ std::pair<std::string, std::string_view> split_command(std::string_view line)
     while (!line.empty() && static_cast<unsigned char>(line.front()) >= 0xf0)
         line.remove_prefix(1);
     const auto space = line.find(' ');
-    std::string verb = upper(line.substr(0, space));
+    std::string verb = core::to_upper(line.substr(0, space));
     std::string_view arg = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
     return {std::move(verb), arg};
 }
@@ -159,7 +152,7 @@ Step ControlSession::on_login(bool ok, bool writable)
 
 Step ControlSession::auth(std::string_view arg)
 {
-    const std::string mech = upper(arg);
+    const std::string mech = core::to_upper(arg);
     if (mech != "TLS" && mech != "TLS-C" && mech != "SSL")
         return reply(504, "Unknown AUTH type.");
     if (!policy_.tls_available)
@@ -196,7 +189,7 @@ Step ControlSession::prot(std::string_view arg)
         return reply(503, "PROT needs a TLS control connection.");
     if (!pbsz_)
         return reply(503, "PBSZ first.");
-    const std::string level = upper(arg);
+    const std::string level = core::to_upper(arg);
     if (level == "C") {
         protect_ = false;
         return reply(200, "PROT now Clear.");
@@ -267,7 +260,7 @@ Step ControlSession::help(std::string_view)
 
 Step ControlSession::type(std::string_view arg)
 {
-    const std::string t = upper(arg);
+    const std::string t = core::to_upper(arg);
     if (t == "A" || t == "A N") {
         ascii_ = true;
         return reply(200, "Switching to ASCII mode.");
@@ -281,12 +274,12 @@ Step ControlSession::type(std::string_view arg)
 
 Step ControlSession::mode(std::string_view arg)
 {
-    return upper(arg) == "S" ? reply(200, "Mode set to S.") : reply(504, "Bad MODE command.");
+    return core::to_upper(arg) == "S" ? reply(200, "Mode set to S.") : reply(504, "Bad MODE command.");
 }
 
 Step ControlSession::stru(std::string_view arg)
 {
-    return upper(arg) == "F" ? reply(200, "Structure set to F.") : reply(504, "Bad STRU command.");
+    return core::to_upper(arg) == "F" ? reply(200, "Structure set to F.") : reply(504, "Bad STRU command.");
 }
 
 Step ControlSession::rest(std::string_view arg)
@@ -358,7 +351,7 @@ Step ControlSession::pasv(std::string_view)
 
 Step ControlSession::epsv(std::string_view arg)
 {
-    const std::string a = upper(arg);
+    const std::string a = core::to_upper(arg);
     if (a == "ALL") {
         epsv_all_ = true;  // RFC 2428 §4: from now on only EPSV
         return reply(200, "EPSV ALL ok.");

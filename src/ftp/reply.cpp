@@ -1,15 +1,14 @@
 // FTP reply encoder and parser: see reply.hpp.
 #include "ftp/reply.hpp"
+#include "core/text/ascii.hpp"
 
 namespace layer7::ftp {
 
 namespace {
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 // "123" followed by ' ', '-' or the end of line.
 std::optional<int> code_of(std::string_view line)
 {
-    if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]))
+    if (line.size() < 3 || !core::is_digit(line[0]) || !core::is_digit(line[1]) || !core::is_digit(line[2]))
         return std::nullopt;
     if (line.size() > 3 && line[3] != ' ' && line[3] != '-')
         return std::nullopt;

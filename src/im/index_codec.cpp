@@ -3,17 +3,12 @@
 
 #include <charconv>
 
+#include "core/text/ascii.hpp"
 #include "core/text/host_port.hpp"
 
 namespace layer7::im {
 
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-
-char lower(char c) { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // The first word of `text` and what follows it (leading spaces of both dropped).
 std::pair<std::string_view, std::string_view> first_word(std::string_view text)
@@ -38,12 +33,12 @@ std::optional<std::string> canonical_name(std::string_view text)
     std::string out;
     out.reserve(text.size());
     for (char c : text) {
-        const char l = lower(c);
-        if (!is_lower(l) && !is_digit(l) && l != '.' && l != '_' && l != '-')
+        const char l = core::to_lower(c);
+        if (!core::is_lower(l) && !core::is_digit(l) && l != '.' && l != '_' && l != '-')
             return std::nullopt;
         out.push_back(l);
     }
-    if (!is_lower(out.front()) && !is_digit(out.front()))
+    if (!core::is_lower(out.front()) && !core::is_digit(out.front()))
         return std::nullopt;
     return out;
 }
@@ -56,7 +51,7 @@ bool valid_address(std::string_view text)
     if (!hp || hp->port == 0)
         return false;
     for (char c : hp->host)  // names and IP literals only: nothing a terminal or a log would act on
-        if (!is_lower(lower(c)) && !is_digit(c) && c != '.' && c != '-' && c != ':' && c != '%' && c != '_')
+        if (!core::is_lower(core::to_lower(c)) && !core::is_digit(c) && c != '.' && c != '-' && c != ':' && c != '%' && c != '_')
             return false;
     return true;
 }
@@ -67,7 +62,7 @@ Command split_command(std::string_view line)
     Command command;
     command.verb.reserve(verb.size());
     for (char c : verb)
-        command.verb.push_back(is_lower(c) ? static_cast<char>(c - 'a' + 'A') : c);
+        command.verb.push_back(core::is_lower(c) ? static_cast<char>(c - 'a' + 'A') : c);
     command.args = rest;
     return command;
 }
@@ -124,7 +119,7 @@ IndexLine decode_index_line(std::string_view line)
         }
         return out;
     }
-    if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]) ||
+    if (line.size() < 3 || !core::is_digit(line[0]) || !core::is_digit(line[1]) || !core::is_digit(line[2]) ||
         (line.size() > 3 && line[3] != ' '))
         return out;
     std::from_chars(line.data(), line.data() + 3, out.code);

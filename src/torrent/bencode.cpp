@@ -1,5 +1,6 @@
 // Bencode: see bencode.hpp.
 #include "torrent/bencode.hpp"
+#include "core/text/ascii.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -43,11 +44,6 @@ std::string_view to_string(BencodeError e)
 
 namespace {
 
-bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 class Decoder {
 public:
     Decoder(std::string_view in, const BencodeLimits& limits) : in_(in), limits_(limits) {}
@@ -61,7 +57,7 @@ public:
         const char c = in_[pos_];
         if (c == 'i')
             return integer();
-        if (is_digit(c)) {
+        if (core::is_digit(c)) {
             auto s = string();
             if (!s)
                 return core::fail(s.error());
@@ -107,7 +103,7 @@ private:
         std::string_view text = in_.substr(pos_, end - pos_);
         const bool negative = text.starts_with('-');
         std::string_view digits = negative ? text.substr(1) : text;
-        if (digits.empty() || !std::all_of(digits.begin(), digits.end(), is_digit))
+        if (digits.empty() || !std::all_of(digits.begin(), digits.end(), core::is_digit))
             return core::fail(BencodeError::bad_integer);
         if ((digits.size() > 1 && digits[0] == '0') || (negative && digits == "0"))
             return core::fail(BencodeError::non_canonical_integer);
@@ -121,7 +117,7 @@ private:
     core::Result<std::string, BencodeError> string()
     {
         std::size_t colon = pos_;
-        while (colon < in_.size() && is_digit(in_[colon]))
+        while (colon < in_.size() && core::is_digit(in_[colon]))
             ++colon;
         if (colon >= in_.size())
             return core::fail(BencodeError::truncated);
@@ -171,7 +167,7 @@ private:
                 ++pos_;
                 return Value(std::move(entries));
             }
-            if (!is_digit(in_[pos_]))
+            if (!core::is_digit(in_[pos_]))
                 return core::fail(BencodeError::key_not_string);
             if (++values_ > limits_.max_values)
                 return core::fail(BencodeError::too_many_values);

@@ -1,5 +1,6 @@
 // InfoHash text forms: see info_hash.hpp.
 #include "torrent/info_hash.hpp"
+#include "core/text/ascii.hpp"
 
 #include <cstring>
 
@@ -7,17 +8,6 @@ namespace layer7::torrent {
 
 namespace {
 constexpr std::string_view base32_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 int base32_digit(char c)
 {
@@ -54,7 +44,7 @@ std::optional<InfoHash> InfoHash::from_hex(std::string_view text)
     if (text.size() != 2 * h.bytes.size())
         return std::nullopt;
     for (std::size_t i = 0; i < h.bytes.size(); ++i) {
-        const int hi = hex_digit(text[2 * i]), lo = hex_digit(text[2 * i + 1]);
+        const int hi = core::hex_value(text[2 * i]), lo = core::hex_value(text[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return std::nullopt;
         h.bytes[i] = static_cast<std::uint8_t>(hi * 16 + lo);

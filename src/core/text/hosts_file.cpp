@@ -1,11 +1,10 @@
 // The hosts file: see hosts_file.hpp.
 #include "core/text/hosts_file.hpp"
+#include "core/text/ascii.hpp"
 
 namespace layer7::core {
 
 namespace {
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 // Hex digits, '.', ':' and a "%zone" suffix, with a '.' or ':' somewhere: what an IP literal is
 // made of. The exact check (inet_pton) is the caller's.
@@ -48,7 +47,7 @@ std::string normal_name(std::string_view s)
         s.remove_suffix(1);
     std::string out(s);
     for (char& c : out)
-        c = lower(c);
+        c = to_lower(c);
     return out;
 }
 

@@ -12,6 +12,7 @@
 #include "core/bytes/base64.hpp"
 #include "core/bytes/wire_reader.hpp"
 #include "core/bytes/wire_writer.hpp"
+#include "core/text/ascii.hpp"
 #include "dns/wire/compression.hpp"
 
 namespace layer7::dns {
@@ -36,13 +37,6 @@ constexpr AlgorithmInfo algorithms[] = {
 const AlgorithmInfo &info(TsigAlgorithm a)
 {
     return algorithms[static_cast<std::size_t>(a)];
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
 }
 
 // The name's wire form in lower case (RFC 4034 §6.2); length octets are at most 63, below 'A'.
@@ -165,10 +159,10 @@ std::optional<TsigAlgorithm> parse_tsig_algorithm(std::string_view text)
 {
     if (!text.empty() && text.back() == '.')
         text.remove_suffix(1);
-    if (iequals(text, "hmac-md5"))
+    if (core::iequals(text, "hmac-md5"))
         return TsigAlgorithm::hmac_md5;
     for (const auto &a : algorithms)
-        if (iequals(text, a.name))
+        if (core::iequals(text, a.name))
             return a.algorithm;
     return std::nullopt;
 }

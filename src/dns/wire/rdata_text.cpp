@@ -1,27 +1,12 @@
 // Presentation-text helpers: TTL units, character-strings, IPv4/IPv6 addresses, quoting.
 #include "dns/wire/rdata_text.hpp"
+#include "core/text/ascii.hpp"
 
 #include <charconv>
 #include <vector>
 
 namespace layer7::dns {
 namespace {
-
-bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-int hex_value(char c)
-{
-    if (is_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 }  // namespace
 
@@ -35,7 +20,7 @@ std::optional<std::uint32_t> parse_ttl(std::string_view text)
     while (i < text.size()) {
         std::uint64_t n = 0;
         std::size_t start = i;
-        while (i < text.size() && is_digit(text[i])) {
+        while (i < text.size() && core::is_digit(text[i])) {
             n = n * 10 + static_cast<std::uint64_t>(text[i] - '0');
             if (n > 0xffffffffull)
                 return std::nullopt;
@@ -87,8 +72,8 @@ std::optional<std::string> unescape_text(std::string_view text)
         }
         if (i + 1 >= text.size())
             return std::nullopt;
-        if (is_digit(text[i + 1])) {
-            if (i + 3 >= text.size() || !is_digit(text[i + 2]) || !is_digit(text[i + 3]))
+        if (core::is_digit(text[i + 1])) {
+            if (i + 3 >= text.size() || !core::is_digit(text[i + 2]) || !core::is_digit(text[i + 3]))
                 return std::nullopt;
             int v = (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
             if (v > 255)
@@ -109,7 +94,7 @@ std::optional<std::array<std::uint8_t, 4>> parse_ipv4(std::string_view text)
     while (part < 4) {
         std::size_t start = i;
         unsigned v = 0;
-        while (i < text.size() && is_digit(text[i]) && i - start < 3)
+        while (i < text.size() && core::is_digit(text[i]) && i - start < 3)
             v = v * 10 + static_cast<unsigned>(text[i++] - '0');
         if (i == start || v > 255 || (i - start > 1 && text[start] == '0'))
             return std::nullopt;  // leading zeros are octal to some parsers: refuse them
@@ -139,8 +124,8 @@ std::optional<std::array<std::uint8_t, 16>> parse_ipv6(std::string_view text)
         auto &groups = gap ? tail : head;
         std::size_t start = i;
         unsigned v = 0;
-        while (i < text.size() && hex_value(text[i]) >= 0 && i - start < 4)
-            v = v << 4 | static_cast<unsigned>(hex_value(text[i++]));
+        while (i < text.size() && core::hex_value(text[i]) >= 0 && i - start < 4)
+            v = v << 4 | static_cast<unsigned>(core::hex_value(text[i++]));
         if (i < text.size() && text[i] == '.') {  // trailing dotted IPv4 (RFC 4291 §2.2)
             v4 = parse_ipv4(text.substr(start));
             if (!v4)

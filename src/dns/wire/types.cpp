@@ -1,5 +1,6 @@
 // Mnemonics for types, classes, opcodes and rcodes, and the RFC 3597 generic forms.
 #include "dns/wire/types.hpp"
+#include "core/text/ascii.hpp"
 
 #include <charconv>
 
@@ -25,22 +26,10 @@ constexpr ClassName class_names[] = {
     {RrClass::none, "NONE"}, {RrClass::any, "ANY"},
 };
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i] >= 'a' && a[i] <= 'z' ? static_cast<char>(a[i] - 32) : a[i];
-        if (x != b[i])
-            return false;
-    }
-    return true;
-}
-
 // "TYPE123" / "CLASS7": the prefix, then decimal digits only, fitting 16 bits.
 std::optional<std::uint16_t> generic(std::string_view text, std::string_view prefix)
 {
-    if (text.size() <= prefix.size() || !iequals(text.substr(0, prefix.size()), prefix))
+    if (text.size() <= prefix.size() || !core::iequals(text.substr(0, prefix.size()), prefix))
         return std::nullopt;
     auto digits = text.substr(prefix.size());
     unsigned value = 0;
@@ -95,7 +84,7 @@ std::string to_text(Rcode rcode)
 std::optional<RrType> parse_type(std::string_view text)
 {
     for (auto &n : type_names)
-        if (iequals(text, n.text))
+        if (core::iequals(text, n.text))
             return n.type;
     if (auto v = generic(text, "TYPE"))
         return static_cast<RrType>(*v);
@@ -105,7 +94,7 @@ std::optional<RrType> parse_type(std::string_view text)
 std::optional<RrClass> parse_class(std::string_view text)
 {
     for (auto &n : class_names)
-        if (iequals(text, n.text))
+        if (core::iequals(text, n.text))
             return n.klass;
     if (auto v = generic(text, "CLASS"))
         return static_cast<RrClass>(*v);

@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "core/text/ascii.hpp"
 #include "http/message/target.hpp"
 #include "http/message/token.hpp"
 
@@ -15,13 +16,11 @@ bool has_cr(std::string_view s)
     return !s.empty() && std::memchr(s.data(), '\r', s.size()) != nullptr;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 }  // namespace
 
 MaybeError parse_version(std::string_view s, Version& out)
 {
-    if (s.size() != 8 || s.substr(0, 5) != "HTTP/" || !is_digit(s[5]) || s[6] != '.' || !is_digit(s[7]))
+    if (s.size() != 8 || s.substr(0, 5) != "HTTP/" || !core::is_digit(s[5]) || s[6] != '.' || !core::is_digit(s[7]))
         return Error::bad_version;
     out.major = s[5] - '0';
     out.minor = s[7] - '0';
@@ -64,7 +63,7 @@ MaybeError parse_status_line(std::string_view line, Response& out)
         return Error::bad_status_line;
     if (auto e = parse_version(line.substr(0, 8), out.version))
         return e == Error::version_not_supported ? e : Error::bad_status_line;
-    if (!is_digit(line[9]) || !is_digit(line[10]) || !is_digit(line[11]))
+    if (!core::is_digit(line[9]) || !core::is_digit(line[10]) || !core::is_digit(line[11]))
         return Error::bad_status_line;
     int code = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
     if (code < 100 || code > 599)

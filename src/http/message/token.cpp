@@ -3,16 +3,6 @@
 
 namespace layer7::http {
 
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = to_lower_ascii(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 bool is_token(std::string_view s)
 {
     if (s.empty())
@@ -29,24 +19,6 @@ bool is_field_value(std::string_view s)
         if (!(detail::char_table[static_cast<unsigned char>(c)] & 8))
             return false;
     return true;
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (to_lower_ascii(a[i]) != to_lower_ascii(b[i]))
-            return false;
-    return true;
-}
-
-std::string to_lower(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        c = to_lower_ascii(c);
-    return out;
 }
 
 std::string_view trim_ows(std::string_view s)

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/text/ascii.hpp"
+
 namespace layer7::http {
 
 namespace detail {
@@ -43,17 +45,15 @@ inline bool is_tchar(char c) { return detail::char_table[static_cast<unsigned ch
 inline bool is_field_vchar(char c) { return detail::char_table[static_cast<unsigned char>(c)] & 2; }
 inline bool is_hex_digit(char c) { return detail::char_table[static_cast<unsigned char>(c)] & 4; }
 inline bool is_ows(char c) { return c == ' ' || c == '\t'; }
-inline char to_lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-// Value of a hex digit, or -1.
-int hex_value(char c);
+// ASCII case rules of field names, tokens and schemes, and hex digits' values.
+using core::hex_value;
+using core::iequals;
+using core::to_lower;
 
 // A non-empty run of tchar (method names, field names, transfer codings, directive names).
 bool is_token(std::string_view s);
 // Every byte is field-vchar, obs-text, SP or HTAB (RFC 9110 §5.5; CR, LF and NUL are not).
 bool is_field_value(std::string_view s);
-// ASCII case-insensitive equality (field names, tokens, schemes).
-bool iequals(std::string_view a, std::string_view b);
-std::string to_lower(std::string_view s);
 // Removes leading and trailing SP/HTAB.
 std::string_view trim_ows(std::string_view s);
 

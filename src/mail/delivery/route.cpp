@@ -1,19 +1,11 @@
 // Routing: see route.hpp.
 #include "mail/delivery/route.hpp"
+#include "core/text/ascii.hpp"
 
 #include <algorithm>
 
 namespace layer7::delivery {
 namespace {
-
-std::string lower(std::string_view text)
-{
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
 
 std::uint64_t mix(std::uint64_t x)  // splitmix64: a small, deterministic shuffle source
 {
@@ -27,7 +19,7 @@ std::uint64_t mix(std::uint64_t x)  // splitmix64: a small, deterministic shuffl
 
 std::optional<core::HostPort> find_route(const std::vector<StaticRoute>& routes, std::string_view domain)
 {
-    const std::string d = lower(domain);
+    const std::string d = core::to_lower(domain);
     const StaticRoute* wildcard = nullptr;
     for (const auto& r : routes) {
         if (r.domain == d)
@@ -53,7 +45,7 @@ std::vector<std::string> order_mx(std::vector<MxHost> hosts, std::uint64_t seed)
     });
     std::vector<std::string> out;
     for (auto& [key, h] : keyed) {
-        std::string name = lower(h.name);
+        std::string name = core::to_lower(h.name);
         if (!name.empty() && name.back() == '.')
             name.pop_back();
         if (!name.empty() && std::find(out.begin(), out.end(), name) == out.end())
@@ -70,7 +62,7 @@ bool is_null_mx(const std::vector<MxHost>& hosts)
 std::string domain_of(std::string_view address)
 {
     const auto at = address.rfind('@');
-    return at == std::string_view::npos ? std::string() : lower(address.substr(at + 1));
+    return at == std::string_view::npos ? std::string() : core::to_lower(address.substr(at + 1));
 }
 
 std::string local_part_of(std::string_view address)

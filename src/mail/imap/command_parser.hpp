@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text/ascii.hpp"
 #include "mail/imap/limits.hpp"
 
 namespace layer7::imap {
@@ -90,7 +91,6 @@ private:
 };
 
 bool atom_char(char c);
-bool iequals(std::string_view a, std::string_view b);
-std::string upper(std::string_view s);
+using core::iequals;
 
 }  // namespace layer7::imap

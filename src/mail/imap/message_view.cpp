@@ -43,7 +43,7 @@ std::string params_list(const mail::ParamField& field)
     for (const auto& p : field.params) {
         if (out.size() > 1)
             out += ' ';
-        out += imap_string(upper(p.name)) + " " + imap_string(p.value);
+        out += imap_string(core::to_upper(p.name)) + " " + imap_string(p.value);
     }
     return out + ")";
 }
@@ -52,7 +52,7 @@ std::string disposition(const mail::MimePart& part)
 {
     if (part.disposition.value.empty())
         return "NIL";
-    return "(" + imap_string(upper(part.disposition.value)) + " " + params_list(part.disposition) + ")";
+    return "(" + imap_string(core::to_upper(part.disposition.value)) + " " + params_list(part.disposition) + ")";
 }
 
 std::string address_list(std::string_view value)
@@ -98,7 +98,7 @@ std::string structure(std::string_view base, const mail::MimePart& part, bool ex
         for (const auto& child : part.parts)
             out += structure(base, child, extensible, depth);
         const auto slash = part.content_type.value.find('/');
-        out += " " + imap_string(upper(part.content_type.value.substr(slash + 1)));
+        out += " " + imap_string(core::to_upper(part.content_type.value.substr(slash + 1)));
         if (extensible)
             out += " " + params_list(part.content_type) + " " + disposition(part) + " NIL NIL";
         return out + ")";
@@ -106,12 +106,12 @@ std::string structure(std::string_view base, const mail::MimePart& part, bool ex
     const std::string_view whole = base.substr(std::min(part.offset, base.size()), part.size);
     const std::string_view body = whole.substr(std::min(part.header_size, whole.size()));
     const auto slash = part.content_type.value.find('/');
-    const std::string type = upper(part.content_type.value.substr(0, slash));
-    const std::string subtype = slash == std::string::npos ? "PLAIN" : upper(part.content_type.value.substr(slash + 1));
+    const std::string type = core::to_upper(part.content_type.value.substr(0, slash));
+    const std::string subtype = slash == std::string::npos ? "PLAIN" : core::to_upper(part.content_type.value.substr(slash + 1));
     std::string out = "(" + imap_string(type) + " " + imap_string(subtype) + " " + params_list(part.content_type) +
                       " " + nstring(part.header.get("Content-ID")) + " " +
                       nstring(part.header.get("Content-Description")) + " " +
-                      imap_string(upper(part.transfer_encoding)) + " " + std::to_string(body.size());
+                      imap_string(core::to_upper(part.transfer_encoding)) + " " + std::to_string(body.size());
     if (type == "MESSAGE" && subtype == "RFC822" && depth < max_encapsulation) {
         const mail::MimePart inner = parse_or_plain(body);
         out += " " + envelope_of(inner.header) + " " + structure(body, inner, extensible, depth + 1) + " " +
@@ -255,7 +255,7 @@ std::optional<MessageView::Section> parse_section(std::string_view spec)
             return std::nullopt;
     }
     const auto space = spec.find(' ');
-    const std::string word = upper(spec.substr(0, space));
+    const std::string word = core::to_upper(spec.substr(0, space));
     using Kind = MessageView::Section::Kind;
     if (word.empty() && s.part.empty())
         return s;
@@ -280,7 +280,7 @@ std::optional<MessageView::Section> parse_section(std::string_view spec)
                 name = name.substr(1, name.size() - 2);
             if (name.empty())
                 return std::nullopt;
-            s.fields.push_back(upper(name));
+            s.fields.push_back(core::to_upper(name));
             list = sp == std::string_view::npos ? std::string_view{} : list.substr(sp + 1);
         }
         if (s.fields.empty())

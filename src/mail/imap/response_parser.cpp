@@ -1,19 +1,12 @@
 // IMAP responses for the client: see response_parser.hpp.
 #include "mail/imap/response_parser.hpp"
+#include "core/text/ascii.hpp"
 
 #include <algorithm>
 #include <charconv>
 
 namespace layer7::imap {
 namespace {
-
-std::string upper(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c); });
-    return out;
-}
 
 // The {n} or {n+} at the end of a line, if any.
 std::optional<std::size_t> trailing_literal(std::string_view line)
@@ -160,7 +153,7 @@ private:
         if (pos_ == start)
             return core::fail(std::string("unexpected character"));
         std::string text(in_.substr(start, pos_ - start));
-        if (upper(text) == "NIL")
+        if (core::to_upper(text) == "NIL")
             return Value{Value::Kind::nil, {}, {}};
         return Value{Value::Kind::atom, std::move(text), {}};
     }
@@ -277,7 +270,7 @@ core::Result<Response, std::string> parse_response(std::string_view text, const 
     }
     if (word.empty())
         return core::fail(std::string("no keyword"));
-    r.keyword = upper(word);
+    r.keyword = core::to_upper(word);
     p.skip_spaces();
     if (is_status(r.keyword)) {
         split_code(p.rest(), r);
@@ -322,7 +315,7 @@ std::optional<StatusEntry> status_entry(const Response& r)
     const auto& items = r.data[1].items;
     for (std::size_t i = 0; i + 1 < items.size(); i += 2)
         if (auto n = items[i + 1].number())
-            e.items.emplace_back(upper(items[i].text), *n);
+            e.items.emplace_back(core::to_upper(items[i].text), *n);
     return e;
 }
 
@@ -342,9 +335,9 @@ const Value* fetch_item(const Response& r, std::string_view name)
     if (r.keyword != "FETCH" || r.data.size() != 1 || !r.data[0].is_list())
         return nullptr;
     const auto& items = r.data[0].items;
-    const std::string wanted = upper(name);
+    const std::string wanted = core::to_upper(name);
     for (std::size_t i = 0; i + 1 < items.size(); i += 2)
-        if (upper(items[i].text) == wanted)
+        if (core::to_upper(items[i].text) == wanted)
             return &items[i + 1];
     return nullptr;
 }

@@ -60,7 +60,7 @@ struct Parser {
         auto word = in.atom();
         if (!word)
             return fail("search key expected");
-        const std::string name = upper(*word);
+        const std::string name = core::to_upper(*word);
         static const struct {
             std::string_view name;
             K kind;

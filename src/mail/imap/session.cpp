@@ -540,7 +540,7 @@ Step Session::list(Context& c)
             auto word = c.in.atom();
             if (!word)
                 return false;
-            out.push_back(upper(*word));
+            out.push_back(core::to_upper(*word));
         }
         return true;
     };
@@ -650,7 +650,7 @@ Step Session::status(Context& c)
         auto item = c.in.atom();
         if (!item)
             return bad(c.tag, "bad STATUS item");
-        items.push_back(upper(*item));
+        items.push_back(core::to_upper(*item));
     } while (c.in.space());
     if (!c.in.consume(')') || !c.in.at_end())
         return bad(c.tag, "bad STATUS items");
@@ -957,7 +957,7 @@ Step Session::fetch(Context& c)
         std::string_view word = text.substr(0, end);
         text = end < text.size() ? text.substr(end + 1) : std::string_view{};
         const auto bracket = word.find('[');
-        Item item{upper(word.substr(0, bracket)), std::nullopt, "", std::nullopt};
+        Item item{core::to_upper(word.substr(0, bracket)), std::nullopt, "", std::nullopt};
         if (item.name == "ALL" || item.name == "FAST" || item.name == "FULL") {
             for (const char* n : {"FLAGS", "INTERNALDATE", "RFC822.SIZE"})
                 items.push_back({n, std::nullopt, n, std::nullopt});
@@ -975,7 +975,7 @@ Step Session::fetch(Context& c)
             item.section = parse_section(word.substr(bracket + 1, close - bracket - 1));
             if (!item.section)
                 return bad(c.tag, "bad section");
-            item.label = "BODY[" + upper(word.substr(bracket + 1, close - bracket - 1)) + "]";
+            item.label = "BODY[" + core::to_upper(word.substr(bracket + 1, close - bracket - 1)) + "]";
             std::string_view rest = word.substr(close + 1);
             if (!rest.empty()) {  // <offset.length>
                 const auto dot = rest.find('.');
@@ -1081,7 +1081,7 @@ Step Session::store(Context& c)
         op = c.in.atom();
     if (!op || !c.in.space())
         return bad(c.tag, "STORE set item flags");
-    std::string name = upper(*op);
+    std::string name = core::to_upper(*op);
     const bool silent = name.size() > 7 && name.substr(name.size() - 7) == ".SILENT";
     if (silent)
         name.resize(name.size() - 7);

@@ -1,6 +1,7 @@
 // Encoded-words and charsets: see encoded_word.hpp.
 #include "mail/message/encoded_word.hpp"
 
+#include "core/text/ascii.hpp"
 #include "mail/message/header.hpp"
 #include "mail/message/transfer_encoding.hpp"
 
@@ -17,26 +18,15 @@ bool is_wsp(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 std::string q_decode(std::string_view text)
 {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '_') {
             out.push_back(' ');
-        } else if (text[i] == '=' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-                   hex_value(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+        } else if (text[i] == '=' && i + 2 < text.size() && core::hex_value(text[i + 1]) >= 0 &&
+                   core::hex_value(text[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(core::hex_value(text[i + 1]) * 16 + core::hex_value(text[i + 2])));
             i += 2;
         } else {
             out.push_back(text[i]);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/text/ascii.hpp"
 #include "mail/message/limits.hpp"
 
 namespace layer7::mail {
@@ -35,8 +36,8 @@ struct ParsedHeader {
 // that is neither a field nor a continuation ends the header (as if a blank line preceded it).
 core::Result<ParsedHeader, ParseError> parse_header(std::string_view bytes, const MessageLimits& limits = {});
 
-// ASCII case-insensitive equality (field names, MIME tokens, charsets).
-bool iequals(std::string_view a, std::string_view b);
-std::string to_lower(std::string_view s);
+// ASCII case rules for field names, MIME tokens and charsets.
+using core::iequals;
+using core::to_lower;
 
 }  // namespace layer7::mail

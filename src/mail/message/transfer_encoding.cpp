@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "core/text/ascii.hpp"
 #include "mail/message/header.hpp"
 
 namespace layer7::mail {
@@ -23,17 +24,6 @@ int sextet(char c)
         return 62;
     if (c == '/')
         return 63;
-    return -1;
-}
-
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')  // RFC 2045 says uppercase; robust decoders accept both
-        return c - 'a' + 10;
     return -1;
 }
 
@@ -196,8 +186,8 @@ std::string qp_decode(std::string_view text)
                 soft = true;
                 break;
             }
-            const int hi = i + 2 < line.size() ? hex_value(line[i + 1]) : -1;
-            const int lo = hi >= 0 ? hex_value(line[i + 2]) : -1;
+            const int hi = i + 2 < line.size() ? core::hex_value(line[i + 1]) : -1;
+            const int lo = hi >= 0 ? core::hex_value(line[i + 2]) : -1;
             if (lo < 0) {
                 out.push_back('=');
                 continue;

@@ -15,6 +15,7 @@
 #include <charconv>
 #include <utility>
 
+#include "core/text/ascii.hpp"
 #include "mail/pop3/response_codec.hpp"
 
 namespace layer7::pop3 {
@@ -28,13 +29,6 @@ struct Session::Command {
 
 namespace {
 constexpr std::size_t max_number_digits = 10;
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x >= 'a' && x <= 'z' ? x - 32 : x) == (y >= 'a' && y <= 'z' ? y - 32 : y);
-           });
-}
 
 // Splits "arg1 arg2" into words (RFC 1939 §3: arguments separated by a single space; we accept runs).
 std::vector<std::string_view> words(std::string_view text)
@@ -102,7 +96,7 @@ const Session::Command* Session::find(std::string_view verb)
         {"UIDL", &Session::uidl, false, true},
     }};
     for (const auto& c : table)
-        if (iequals(c.verb, verb))
+        if (core::iequals(c.verb, verb))
             return &c;
     return nullptr;
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/text/ascii.hpp"
 #include "mail/message/transfer_encoding.hpp"
 
 namespace layer7::smtp {
@@ -24,15 +25,6 @@ Verdict verdict_of(int code)
     if (code >= 500 && code < 600)
         return Verdict::permanent;
     return Verdict::temporary;  // 4xx, and 3xx where none belongs
-}
-
-std::string upper(std::string_view text)
-{
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'a' && c <= 'z')
-            c = static_cast<char>(c - 'a' + 'A');
-    return out;
 }
 
 }  // namespace
@@ -134,7 +126,7 @@ void ClientSession::learn_extensions(const Reply& reply)
     bool first = true;  // the first line is the greeting, not a keyword
     while (!text.empty()) {
         const auto nl = text.find('\n');
-        const std::string line = upper(text.substr(0, nl));
+        const std::string line = core::to_upper(text.substr(0, nl));
         text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
         if (std::exchange(first, false))
             continue;

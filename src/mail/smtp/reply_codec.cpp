@@ -1,13 +1,9 @@
 // SMTP reply codec: see reply_codec.hpp.
 #include "mail/smtp/reply_codec.hpp"
+#include "core/text/ascii.hpp"
 
 namespace layer7::smtp {
 namespace {
-
-bool digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
 
 // RFC 4954 §4: a SASL continuation is "334" SP [base64] CRLF, so an empty challenge (AUTH PLAIN
 // without an initial response) is "334 " — strict clients (s-nail) give up on a bare "334".
@@ -57,7 +53,7 @@ std::string_view enhanced_code(std::string_view text)
     i = 2;
     for (int group = 0; group < 2; ++group) {
         const std::size_t start = i;
-        while (i < text.size() && digit(text[i]) && i - start < 3)
+        while (i < text.size() && core::is_digit(text[i]) && i - start < 3)
             ++i;
         if (i == start)
             return {};
@@ -81,7 +77,7 @@ core::Result<std::optional<Reply>, ReplyError> ReplyParser::on_line(std::string_
     };
     if (line.size() > limits_.max_line)
         return fail(ReplyError::line_too_long);
-    if (line.size() < 3 || !digit(line[0]) || !digit(line[1]) || !digit(line[2]) || line[0] < '2' ||
+    if (line.size() < 3 || !core::is_digit(line[0]) || !core::is_digit(line[1]) || !core::is_digit(line[2]) || line[0] < '2' ||
         line[0] > '5' || (line.size() > 3 && line[3] != ' ' && line[3] != '-'))
         return fail(ReplyError::malformed_line);
     const int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');

@@ -7,6 +7,7 @@
 #include <array>
 #include <vector>
 
+#include "core/text/ascii.hpp"
 #include "core/text/html_escape.hpp"
 
 namespace layer7::mail::web {
@@ -16,23 +17,9 @@ bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
-bool is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 bool is_alnum(char c)
 {
-    return is_alpha(c) || (c >= '0' && c <= '9');
-}
-char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-std::string lowered(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), lower);
-    return out;
+    return core::is_alpha(c) || core::is_digit(c);
 }
 
 template <std::size_t N>
@@ -84,7 +71,7 @@ std::string decode_references(std::string_view in)
             std::uint32_t code = 0;
             std::size_t digits = 0;
             for (; j < in.size(); ++j, ++digits) {
-                const char c = lower(in[j]);
+                const char c = core::to_lower(in[j]);
                 int v = c >= '0' && c <= '9' ? c - '0' : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
                 if (v < 0)
                     break;
@@ -118,7 +105,7 @@ std::string decode_references(std::string_view in)
         }
         while (j < in.size() && is_alnum(in[j]) && j - i <= 8)
             ++j;
-        const std::string name = lowered(in.substr(i + 1, j - i - 1));
+        const std::string name = core::to_lower(in.substr(i + 1, j - i - 1));
         auto found = std::find_if(named.begin(), named.end(), [&](const auto& n) { return n.first == name; });
         if (found == named.end()) {
             out += in[i++];
@@ -138,7 +125,7 @@ std::optional<std::string> safe_link(std::string_view decoded)
     for (char c : decoded)
         if (static_cast<unsigned char>(c) > 0x20 && c != 0x7F)
             url += c;
-    const std::string head = lowered(std::string_view(url).substr(0, 8));
+    const std::string head = core::to_lower(std::string_view(url).substr(0, 8));
     if (head.starts_with("http://") || head.starts_with("https://") || head.starts_with("mailto:") ||
         (url.starts_with('#') && url.size() > 1))
         return url;
@@ -232,7 +219,7 @@ private:
         for (char c : value)
             if (static_cast<unsigned char>(c) > 0x20)
                 url += c;
-        const std::string head = lowered(std::string_view(url).substr(0, 16));
+        const std::string head = core::to_lower(std::string_view(url).substr(0, 16));
         if (head.starts_with("cid:")) {
             auto target = options_.cid_url ? options_.cid_url(std::string_view(url).substr(4)) : std::nullopt;
             if (!target)
@@ -286,12 +273,12 @@ public:
             t.end = true;
             ++p;
         }
-        if (p >= in_.size() || !is_alpha(in_[p]))
+        if (p >= in_.size() || !core::is_alpha(in_[p]))
             return std::nullopt;
         const std::size_t start = p;
         while (p < in_.size() && (is_alnum(in_[p]) || in_[p] == '-' || in_[p] == ':'))
             ++p;
-        t.name = lowered(in_.substr(start, p - start));
+        t.name = core::to_lower(in_.substr(start, p - start));
         for (;;) {
             while (p < in_.size() && (is_space(in_[p]) || in_[p] == '/'))
                 ++p;
@@ -307,7 +294,7 @@ public:
             while (p < in_.size() && !is_space(in_[p]) && in_[p] != '/' && in_[p] != '>' &&
                    (in_[p] != '=' || p == name_start))
                 ++p;
-            Attribute a{lowered(in_.substr(name_start, p - name_start)), {}};
+            Attribute a{core::to_lower(in_.substr(name_start, p - name_start)), {}};
             while (p < in_.size() && is_space(in_[p]))
                 ++p;
             if (p < in_.size() && in_[p] == '=') {
@@ -338,7 +325,7 @@ public:
     void skip_to_end_of(const std::string& name)
     {
         for (std::size_t p = pos_; (p = in_.find("</", p)) != std::string_view::npos; p += 2) {
-            if (lowered(in_.substr(p + 2, name.size())) != name)
+            if (core::to_lower(in_.substr(p + 2, name.size())) != name)
                 continue;
             const std::size_t after = p + 2 + name.size();
             if (after < in_.size() && is_alnum(in_[after]))
