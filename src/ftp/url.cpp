@@ -1,40 +1,22 @@
 // ftp:// URL parsing: see url.hpp.
 #include "ftp/url.hpp"
 
+#include "core/text/percent.hpp"
+
 namespace layer7::ftp {
 
 namespace {
-int hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
+// A path or user name: escapes decoded, and no NUL, CR or LF, escaped or not (they would end or
+// split an FTP command).
 std::optional<std::string> decode(std::string_view s)
 {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '%') {
-            if (i + 2 >= s.size())
-                return std::nullopt;
-            const int h = hex(s[i + 1]), l = hex(s[i + 2]);
-            if (h < 0 || l < 0)
-                return std::nullopt;
-            c = static_cast<char>(h * 16 + l);
-            i += 2;
-        }
-        if (c == '\0' || c == '\r' || c == '\n')
-            return std::nullopt;
-        out += c;
-    }
-    return out;
+    auto decoded = core::percent_decode(s);
+    if (!decoded || decoded->find_first_of(std::string_view("\0\r\n", 3)) != std::string::npos)
+        return std::nullopt;
+    return std::move(decoded).value();
 }
+
 }  // namespace
 
 std::optional<Url> parse_url(std::string_view text)

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "core/text/percent.hpp"
 #include "http/message/target.hpp"
 #include "http/message/token.hpp"
 
@@ -45,7 +46,7 @@ std::optional<std::string> uri_path(std::string_view uri)
         path = url->path_and_query;
     }
     path = path.substr(0, path.find('?'));
-    auto decoded = http::percent_decode(path);
+    auto decoded = core::percent_decode(path);
     if (!decoded)
         return std::nullopt;
     path = std::move(*decoded);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/text/percent.hpp"
 #include "http/message/target.hpp"
 #include "http/message/token.hpp"
 #include "torrent/bencode.hpp"
@@ -33,10 +34,10 @@ core::Result<std::vector<Parameter>, std::string> split_query(std::string_view q
         const auto eq = pair.find('=');
         const std::string_view key = pair.substr(0, eq);
         const std::string_view raw = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-        for (std::size_t i = 0; i < raw.size(); ++i)
-            if (raw[i] == '%' && (i + 2 >= raw.size() || http::hex_value(raw[i + 1]) < 0 || http::hex_value(raw[i + 2]) < 0))
-                return core::fail("malformed percent-encoding in " + std::string(key));
-        out.push_back({key, http::percent_decode(raw, false).value()});
+        auto value = core::percent_decode(raw, {.allow_nul = true});  // info_hash and peer_id are binary
+        if (!value)
+            return core::fail("malformed percent-encoding in " + std::string(key));
+        out.push_back({key, std::move(value).value()});
     }
     return out;
 }

@@ -1,6 +1,7 @@
 // Magnet URIs: see magnet.hpp.
 #include "torrent/magnet.hpp"
 
+#include "core/text/percent.hpp"
 #include "http/message/target.hpp"
 
 namespace layer7::torrent {
@@ -24,7 +25,7 @@ std::optional<Magnet> parse_magnet(std::string_view uri, const MagnetLimits& lim
         if (eq == std::string_view::npos)
             continue;
         const std::string_view key = pair.substr(0, eq);
-        auto value = http::percent_decode(pair.substr(eq + 1), true, true);
+        auto value = core::percent_decode(pair.substr(eq + 1), {.plus_is_space = true});
         if (!value)
             return std::nullopt;
         if (key == "xt") {

@@ -9,8 +9,8 @@ namespace {
 
 std::optional<std::string> decode_part(std::string_view s)
 {
-    // Lenient about bad escapes (browsers send '%' raw), strict about NUL.
-    auto lenient = percent_decode(s, false, true);
+    // Lenient about bad escapes (browsers send '%' raw), strict about NUL, escaped or not.
+    auto lenient = percent_decode(s, {.keep_malformed = true, .allow_nul = true, .plus_is_space = true});
     if (lenient.value().find('\0') != std::string::npos)
         return std::nullopt;
     return std::move(lenient).value();

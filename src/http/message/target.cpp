@@ -174,35 +174,6 @@ std::optional<Url> parse_url(std::string_view url)
     return u;
 }
 
-core::Result<std::string, PercentError> percent_decode(std::string_view s, bool strict, bool plus_as_space)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '+' && plus_as_space) {
-            out.push_back(' ');
-        } else if (c == '%') {
-            int hi = i + 1 < s.size() ? hex_value(s[i + 1]) : -1;
-            int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
-            if (hi < 0 || lo < 0) {
-                if (strict)
-                    return core::fail(PercentError::bad_escape);
-                out.push_back('%');
-                continue;
-            }
-            char decoded = static_cast<char>(hi * 16 + lo);
-            if (decoded == '\0' && strict)
-                return core::fail(PercentError::nul_byte);
-            out.push_back(decoded);
-            i += 2;
-        } else {
-            out.push_back(c);
-        }
-    }
-    return out;
-}
-
 std::string percent_encode(std::string_view s, std::string_view keep)
 {
     static constexpr char hex[] = "0123456789ABCDEF";

@@ -9,6 +9,7 @@
 
 #include "core/result.hpp"
 #include "http/message/method.hpp"
+#include "core/text/percent.hpp"
 
 namespace layer7::http {
 
@@ -39,11 +40,9 @@ std::optional<Url> parse_url(std::string_view url);
 // Splits "host", "host:port", "[v6]:port"; port 0 when absent.
 bool split_authority(std::string_view authority, std::string& host, std::uint16_t& port);
 
-enum class PercentError { bad_escape, nul_byte };
-// Decodes %XX. Strict mode rejects malformed escapes and %00 (NUL truncates C paths); lenient
-// mode keeps a malformed '%' literally. plus_as_space for application/x-www-form-urlencoded.
-core::Result<std::string, PercentError> percent_decode(std::string_view s, bool strict = true,
-                                                       bool plus_as_space = false);
+using core::percent_decode;
+using core::PercentError;
+using core::PercentRules;
 // Escapes bytes outside unreserved and `keep` (e.g. "/" for paths).
 std::string percent_encode(std::string_view s, std::string_view keep = "/");
 

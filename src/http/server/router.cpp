@@ -50,7 +50,7 @@ Router::Route Router::route(const Request& request, RequestContext& context) con
         r.reply = error_reply(Status::method_not_allowed);
         return r;
     }
-    auto decoded = percent_decode(target->path, true);
+    auto decoded = percent_decode(target->path);
     if (!decoded) {
         r.reply = error_reply(Status::bad_request);
         return r;

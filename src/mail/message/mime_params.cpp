@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/text/ascii.hpp"
+#include "core/text/percent.hpp"
 #include "mail/message/encoded_word.hpp"
 #include "mail/message/header.hpp"
 
@@ -60,20 +61,6 @@ std::string quoted_string(std::string_view s, std::size_t& i)
     return out;
 }
 
-std::string percent_decode(std::string_view s)
-{
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && core::hex_value(s[i + 1]) >= 0 && core::hex_value(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(core::hex_value(s[i + 1]) * 16 + core::hex_value(s[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(s[i]);
-        }
-    }
-    return out;
-}
-
 struct Segment {
     std::string name;  // base name, lower case
     long index = -1;   // -1: no "*n"; a lone "name*" counts as segment 0
@@ -121,7 +108,8 @@ std::string join_segments(std::vector<const Segment*> parts)
                 text.remove_prefix(q2 + 1);
             }
         }
-        bytes += part->encoded ? percent_decode(text) : std::string(text);
+        bytes += part->encoded ? core::percent_decode(text, {.keep_malformed = true, .allow_nul = true}).value()
+                               : std::string(text);
         last = part->index;
     }
     if (charset.empty())

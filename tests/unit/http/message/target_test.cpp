@@ -105,15 +105,17 @@ TEST(Target, Url)
 TEST(Target, PercentDecode)
 {
     EXPECT_EQ(percent_decode("/a%20b%2Fc").value(), "/a b/c");
-    EXPECT_EQ(percent_decode("a+b", true, true).value(), "a b");
+    EXPECT_EQ(percent_decode("a+b", {.plus_is_space = true}).value(), "a b");
     EXPECT_EQ(percent_decode("a+b").value(), "a+b");
     EXPECT_EQ(percent_decode("%41%6a").value(), "Aj");
     EXPECT_EQ(percent_decode("%zz").error(), PercentError::bad_escape);
     EXPECT_EQ(percent_decode("%4").error(), PercentError::bad_escape);
     EXPECT_EQ(percent_decode("%").error(), PercentError::bad_escape);
     EXPECT_EQ(percent_decode("/a%00.html").error(), PercentError::nul_byte);
-    EXPECT_EQ(percent_decode("%zz%4", false).value(), "%zz%4");
-    EXPECT_EQ(percent_decode("%00", false).value(), std::string(1, '\0'));
+    EXPECT_EQ(percent_decode("%zz%4", {.keep_malformed = true}).value(), "%zz%4");
+    EXPECT_EQ(percent_decode("%00", {.keep_malformed = true, .allow_nul = true}).value(), std::string(1, '\0'));
+    EXPECT_EQ(percent_decode("%00%41", {.allow_nul = true}).value(), std::string("\0A", 2));  // binary, strict
+    EXPECT_EQ(percent_decode("%00%4", {.allow_nul = true}).error(), PercentError::bad_escape);
 }
 
 TEST(Target, PercentEncode)
