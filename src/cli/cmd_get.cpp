@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/common.hpp"
+#include "core/fs/write_all.hpp"
 #include "core/log/progress_bar.hpp"
 #include "core/net/tls.hpp"
 #include "http/client/fetch.hpp"
@@ -226,8 +227,8 @@ private:
             }
             if (piece.empty())
                 break;
-            if (!write_all(fd, piece)) {
-                std::cerr << "layer7 get: cannot write " << part << ": " << std::strerror(errno) << "\n";
+            if (auto failed = core::write_all(fd, piece)) {
+                std::cerr << "layer7 get: cannot write " << part << ": " << failed.message() << "\n";
                 rc = 23;
                 break;
             }
@@ -246,19 +247,6 @@ private:
         if (rc != 0)
             ::unlink(part.c_str());
         co_return rc;
-    }
-
-    static bool write_all(int fd, std::string_view bytes)
-    {
-        while (!bytes.empty()) {
-            const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0)
-                return false;
-            bytes.remove_prefix(static_cast<std::size_t>(n));
-        }
-        return true;
     }
 
     // The objects of a page still to fetch, shared by the --parallel workers (one thread: no locks).

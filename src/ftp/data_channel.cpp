@@ -1,6 +1,8 @@
 // Data connections and byte moving: see data_channel.hpp.
 #include "ftp/data_channel.hpp"
 
+#include "core/fs/write_all.hpp"
+
 #include <unistd.h>
 
 #include <vector>
@@ -12,20 +14,6 @@ using namespace asio::experimental::awaitable_operators;
 namespace {
 constexpr std::size_t chunk = 256 * 1024;
 
-std::error_code write_all(int fd, const char* data, std::size_t n)
-{
-    while (n > 0) {
-        const ssize_t w = ::write(fd, data, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return {errno, std::generic_category()};
-        }
-        data += w;
-        n -= static_cast<std::size_t>(w);
-    }
-    return {};
-}
 }  // namespace
 
 bool is_end_of_stream(const std::error_code& ec)
@@ -167,11 +155,11 @@ core::awaitable<Moved> receive_file(core::Stream& data, int fd, bool ascii, cons
             if (!is_end_of_stream(ec))
                 moved.network = ec;
             else if (cr_pending)
-                moved.local = write_all(fd, "\r", 1);
+                moved.local = core::write_all(fd, "\r");
             co_return moved;
         }
         if (!ascii) {
-            moved.local = write_all(fd, buffer.data(), n);
+            moved.local = core::write_all(fd, std::string_view(buffer.data(), n));
         } else {
             out.clear();
             for (std::size_t i = 0; i < n; ++i) {
@@ -181,7 +169,7 @@ core::awaitable<Moved> receive_file(core::Stream& data, int fd, bool ascii, cons
                 if (!cr_pending)
                     out += buffer[i];
             }
-            moved.local = write_all(fd, out.data(), out.size());
+            moved.local = core::write_all(fd, out);
         }
         if (moved.local)
             co_return moved;

@@ -1,6 +1,8 @@
 // A dynamic zone on disk: see zone_storage.hpp.
 #include "dns/server/zone_storage.hpp"
 
+#include "core/fs/write_all.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -14,19 +16,6 @@ namespace {
 std::string failure(const std::string &what, const std::string &path)
 {
     return what + " " + path + ": " + std::strerror(errno);
-}
-
-bool write_all(int fd, std::string_view text)
-{
-    while (!text.empty()) {
-        const ssize_t n = ::write(fd, text.data(), text.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
 }
 
 }  // namespace
@@ -45,7 +34,7 @@ std::optional<std::string> JournalWriter::append(std::string_view block)
             return failure("cannot open", path_);
     }
     const off_t before = ::lseek(fd_, 0, SEEK_END);
-    if (!write_all(fd_, block) || ::fdatasync(fd_) != 0) {
+    if (core::write_all(fd_, block) || ::fdatasync(fd_) != 0) {
         std::string error = failure("cannot write", path_);
         if (before >= 0 && ::ftruncate(fd_, before) == 0)
             ::fdatasync(fd_);
@@ -71,7 +60,7 @@ std::optional<std::string> replace_file(const std::string &path, std::string_vie
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return failure("cannot create", temp);
-    const bool written = write_all(fd, text) && ::fsync(fd) == 0;
+    const bool written = !core::write_all(fd, text) && ::fsync(fd) == 0;
     std::string error = written ? std::string() : failure("cannot write", temp);
     ::close(fd);
     if (written && ::rename(temp.c_str(), path.c_str()) != 0)

@@ -1,6 +1,8 @@
 // The cache store: see store.hpp.
 #include "http/cache/store.hpp"
 
+#include "core/fs/write_all.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,19 +35,6 @@ std::optional<std::string> read_file(const core::Root& root, const std::string& 
     }
     ::close(fd);
     return data;
-}
-
-bool write_all(int fd, std::string_view data)
-{
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
 }
 
 }  // namespace
@@ -186,7 +175,7 @@ std::error_code Store::put(std::shared_ptr<const Entry> entry)
     if (root_) {
         // Durable before it is indexed: temp file, fsync, rename (Root::replace).
         const std::string bytes = encode_entry(*entry);
-        if (auto ec = root_->replace(file, [&](int fd) { return write_all(fd, bytes); }))
+        if (auto ec = root_->replace(file, [&](int fd) { return !core::write_all(fd, bytes); }))
             return ec;
     }
     std::lock_guard lock(mutex_);

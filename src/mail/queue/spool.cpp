@@ -14,6 +14,7 @@
 #include <filesystem>
 
 #include "core/fs/beneath.hpp"
+#include "core/fs/write_all.hpp"
 
 namespace layer7::mail {
 namespace {
@@ -29,20 +30,6 @@ void make_dir(const std::string& path)
 {
     if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
         throw std::system_error(last_error(), "cannot create " + path);
-}
-
-std::error_code write_all(int fd, std::string_view bytes)
-{
-    while (!bytes.empty()) {
-        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return last_error();
-        }
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return {};
 }
 
 core::Result<std::string, std::error_code> read_all(const core::Root& root, const std::string& relative)
@@ -77,7 +64,7 @@ std::error_code replace(const core::Root& root, const std::string& relative, std
     auto [ec, temp] = root.create_temp(relative);
     if (ec)
         return ec;
-    if (auto w = write_all(temp.fd, bytes)) {
+    if (auto w = core::write_all(temp.fd, bytes)) {
         root.abandon(temp);
         return w;
     }

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <atomic>
 
+#include "core/fs/write_all.hpp"
 #include "mail/store/line_endings.hpp"
 #include "mail/store/maildir_name.hpp"
 
@@ -61,20 +62,6 @@ std::error_code make_directories(const std::string& path)
     if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
         return last_error();
     return fsync_directory(parent);
-}
-
-std::error_code write_all(int fd, std::string_view bytes)
-{
-    while (!bytes.empty()) {
-        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return last_error();
-        }
-        bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return {};
 }
 
 std::string host_name()
@@ -140,7 +127,7 @@ core::Result<std::string, std::error_code> Maildir::deliver(std::string_view mes
             return core::fail(last_error());
     }
     Fd file(fd);
-    std::error_code ec = write_all(file.fd, stored);
+    std::error_code ec = core::write_all(file.fd, stored);
     if (!ec && ::fsync(file.fd) != 0)
         ec = last_error();
     if (!ec && ::close(std::exchange(file.fd, -1)) != 0)
