@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "core/bytes/base64.hpp"
 #include "mail/message/address.hpp"
 #include "mail/message/message_builder.hpp"
 #include "mail/message/mime_parser.hpp"
@@ -52,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     draft.subject = mail::subject(*message);
     draft.text = "text";
     for (const mail::MimePart* leaf : mail::leaves(*message)) {
-        check(mail::base64_decode_lenient(mail::base64_encode_lines(leaf->body)) == leaf->body);
+        check(layer7::core::base64_decode_lenient(mail::base64_encode_lines(leaf->body)) == leaf->body);
         check(mail::qp_decode(mail::qp_encode(leaf->body)) == leaf->body);
         if (leaf->is_attachment())
             draft.attachments.push_back({leaf->filename, leaf->content_type.value, leaf->body});

@@ -81,4 +81,35 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text)
     return out;
 }
 
+std::string base64_decode_lenient(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    std::uint32_t bits = 0;
+    int count = 0;
+    for (char c : text) {
+        if (c == '=')
+            break;
+        const std::int8_t d = table[static_cast<unsigned char>(c)];
+        if (d < 0)
+            continue;
+        bits = bits << 6 | static_cast<std::uint32_t>(d);
+        if (++count == 4) {
+            out.push_back(static_cast<char>(bits >> 16));
+            out.push_back(static_cast<char>(bits >> 8 & 0xff));
+            out.push_back(static_cast<char>(bits & 0xff));
+            bits = 0;
+            count = 0;
+        }
+    }
+    // A last group of 2 or 3 sextets carries 1 or 2 bytes; a lone sextet carries none.
+    if (count >= 2) {
+        bits <<= 6 * (4 - count);
+        out.push_back(static_cast<char>(bits >> 16));
+        if (count == 3)
+            out.push_back(static_cast<char>(bits >> 8 & 0xff));
+    }
+    return out;
+}
+
 }  // namespace layer7::core

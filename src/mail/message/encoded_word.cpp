@@ -1,6 +1,7 @@
 // Encoded-words and charsets: see encoded_word.hpp.
 #include "mail/message/encoded_word.hpp"
 
+#include "core/bytes/base64.hpp"
 #include "core/text/ascii.hpp"
 #include "mail/message/header.hpp"
 #include "mail/message/transfer_encoding.hpp"
@@ -55,7 +56,7 @@ std::optional<std::string> decode_word(std::string_view value, std::size_t at, s
     const std::string_view text = value.substr(text_start, text_end - text_start);
     std::string bytes;
     if (encoding == 'B' || encoding == 'b')
-        bytes = base64_decode_lenient(text);
+        bytes = core::base64_decode_lenient(text);
     else if (encoding == 'Q' || encoding == 'q')
         bytes = q_decode(text);
     else
@@ -191,7 +192,7 @@ std::string encode_header_text(std::string_view utf8, std::size_t used)
             --cut;
         if (cut == 0)
             cut = bytes;
-        const std::string word = std::string(prefix) + base64_encode(utf8.substr(at, cut)) + "?=";
+        const std::string word = std::string(prefix) + core::base64_encode(utf8.substr(at, cut)) + "?=";
         out += word;
         column = (column == 0 ? 1 : column) + word.size();
         at += cut;

@@ -3,41 +3,14 @@
 
 #include <cstdint>
 
+#include "core/bytes/base64.hpp"
 #include "core/text/ascii.hpp"
 #include "mail/message/header.hpp"
 
 namespace layer7::mail {
 namespace {
 
-constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr char hex_digits[] = "0123456789ABCDEF";
-
-int sextet(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-// Appends the bytes carried by `count` sextets accumulated in `bits`.
-void flush_quantum(std::string& out, std::uint32_t bits, int count)
-{
-    bits <<= 6 * (4 - count);
-    if (count >= 2)
-        out.push_back(static_cast<char>((bits >> 16) & 0xff));
-    if (count >= 3)
-        out.push_back(static_cast<char>((bits >> 8) & 0xff));
-    if (count == 4)
-        out.push_back(static_cast<char>(bits & 0xff));
-}
 
 void append_hex(std::string& out, unsigned char c)
 {
@@ -48,29 +21,9 @@ void append_hex(std::string& out, unsigned char c)
 
 }  // namespace
 
-std::string base64_encode(std::string_view data)
-{
-    std::string out;
-    out.reserve((data.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= data.size(); i += 3) {
-        const std::uint32_t v = static_cast<unsigned char>(data[i]) << 16 |
-                                static_cast<unsigned char>(data[i + 1]) << 8 |
-                                static_cast<unsigned char>(data[i + 2]);
-        out += {alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63], alphabet[v & 63]};
-    }
-    if (const std::size_t rest = data.size() - i; rest > 0) {
-        std::uint32_t v = static_cast<unsigned char>(data[i]) << 16;
-        if (rest == 2)
-            v |= static_cast<unsigned char>(data[i + 1]) << 8;
-        out += {alphabet[v >> 18], alphabet[(v >> 12) & 63], rest == 2 ? alphabet[(v >> 6) & 63] : '=', '='};
-    }
-    return out;
-}
-
 std::string base64_encode_lines(std::string_view data, std::size_t line)
 {
-    const std::string flat = base64_encode(data);
+    const std::string flat = core::base64_encode(data);
     const std::size_t width = line < 4 ? 4 : line / 4 * 4;
     std::string out;
     out.reserve(flat.size() + flat.size() / width * 2 + 2);
@@ -78,58 +31,6 @@ std::string base64_encode_lines(std::string_view data, std::size_t line)
         out.append(flat, at, width);
         out += "\r\n";
     }
-    return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text)
-{
-    if (text.size() % 4 != 0)
-        return std::nullopt;
-    std::size_t pad = 0;
-    while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=')
-        ++pad;
-    std::string out;
-    std::uint32_t bits = 0;
-    int count = 0;
-    for (std::size_t i = 0; i < text.size() - pad; ++i) {
-        const int v = sextet(text[i]);
-        if (v < 0)
-            return std::nullopt;
-        bits = bits << 6 | static_cast<std::uint32_t>(v);
-        if (++count == 4) {
-            flush_quantum(out, bits, 4);
-            bits = 0;
-            count = 0;
-        }
-    }
-    if (count == 1)
-        return std::nullopt;
-    if (count > 0)
-        flush_quantum(out, bits, count);
-    return out;
-}
-
-std::string base64_decode_lenient(std::string_view text)
-{
-    std::string out;
-    out.reserve(text.size() / 4 * 3);
-    std::uint32_t bits = 0;
-    int count = 0;
-    for (char c : text) {
-        if (c == '=')
-            break;
-        const int v = sextet(c);
-        if (v < 0)
-            continue;
-        bits = bits << 6 | static_cast<std::uint32_t>(v);
-        if (++count == 4) {
-            flush_quantum(out, bits, 4);
-            bits = 0;
-            count = 0;
-        }
-    }
-    if (count > 1)
-        flush_quantum(out, bits, count);
     return out;
 }
 
@@ -207,7 +108,7 @@ std::string qp_decode(std::string_view text)
 std::string decode_transfer_encoding(std::string_view encoding, std::string_view body)
 {
     if (iequals(encoding, "base64"))
-        return base64_decode_lenient(body);
+        return core::base64_decode_lenient(body);
     if (iequals(encoding, "quoted-printable"))
         return qp_decode(body);
     return std::string(body);

@@ -1,5 +1,5 @@
-// Content-Transfer-Encoding codecs: base64 (RFC 2045 §6.8, RFC 4648 §4) and quoted-printable
-// (RFC 2045 §6.7). Private to mail until core/bytes/base64.hpp exists; then base64 moves there.
+// Content-Transfer-Encoding codecs: base64 lines for MIME bodies (RFC 2045 §6.8, on
+// core/bytes/base64) and quoted-printable (RFC 2045 §6.7).
 #pragma once
 
 #include <optional>
@@ -8,14 +8,8 @@
 
 namespace layer7::mail {
 
-// base64 without line breaks (SASL, RFC 2047 "B").
-std::string base64_encode(std::string_view data);
 // base64 in CRLF-terminated lines of at most `line` characters (MIME bodies: 76).
 std::string base64_encode_lines(std::string_view data, std::size_t line = 76);
-// Strict: alphabet and padding only, length a multiple of 4 (SASL, RFC 4954 §4).
-std::optional<std::string> base64_decode(std::string_view text);
-// Lenient MIME decode: characters outside the alphabet are ignored (§6.8), stops at '='.
-std::string base64_decode_lenient(std::string_view text);
 
 // Encodes canonical text (CRLF line breaks) into lines of at most 76 characters.
 std::string qp_encode(std::string_view text);

@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/bytes/base64.hpp"
 #include "core/text/ascii.hpp"
-#include "mail/message/transfer_encoding.hpp"
 
 namespace layer7::smtp {
 namespace {
@@ -187,7 +187,7 @@ ClientStep ClientSession::after_hello()
             plain += options_.user;
             plain.push_back('\0');
             plain += options_.password;
-            return {"AUTH PLAIN " + mail::base64_encode(plain) + "\r\n", ClientNext::read_reply};
+            return {"AUTH PLAIN " + core::base64_encode(plain) + "\r\n", ClientNext::read_reply};
         }
         if (auth_login_) {
             state_ = State::auth_login_user;
@@ -340,12 +340,12 @@ ClientStep ClientSession::on_reply(const Reply& reply)
         if (reply.code != 334)
             return fail_all(reply);
         state_ = State::auth_login_password;
-        return {mail::base64_encode(options_.user) + "\r\n", ClientNext::read_reply};
+        return {core::base64_encode(options_.user) + "\r\n", ClientNext::read_reply};
     case State::auth_login_password:
         if (reply.code != 334)
             return fail_all(reply);
         state_ = State::auth_response;
-        return {mail::base64_encode(options_.password) + "\r\n", ClientNext::read_reply};
+        return {core::base64_encode(options_.password) + "\r\n", ClientNext::read_reply};
     case State::auth_response:
         if (reply.code != 235) {
             if (reply.code == 334) {  // a challenge we did not expect: cancel (RFC 4954 §4)

@@ -11,10 +11,10 @@
 
 #include <utility>
 
+#include "core/bytes/base64.hpp"
 #include "mail/message/date.hpp"
 #include "mail/message/header.hpp"
 #include "mail/message/received.hpp"
-#include "mail/message/transfer_encoding.hpp"
 #include "mail/smtp/command_codec.hpp"
 
 namespace layer7::smtp {
@@ -419,9 +419,10 @@ Step ServerSession::auth_response(std::string_view line)
     phase_ = Phase::ready;
     if (line == "*")
         return error(501, "5.0.0 Authentication aborted");  // RFC 4954 §4
-    auto decoded = mail::base64_decode(line);
-    if (!decoded)
+    const auto bytes = core::base64_decode(line);
+    if (!bytes)
         return error(501, "5.5.2 Cannot decode response");
+    const std::optional<std::string> decoded(std::in_place, bytes->begin(), bytes->end());
     switch (sasl_) {
     case Sasl::plain: {
         const auto credentials = decode_plain(*decoded);

@@ -45,3 +45,14 @@ TEST(Base64, RejectsNonCanonical)
         EXPECT_FALSE(base64_decode(bad).has_value()) << bad;
     }
 }
+
+TEST(Base64, LenientSkipsJunkAndLines)  // MIME bodies, RFC 2045 §6.8
+{
+    EXPECT_EQ(base64_decode_lenient("Zm9vYmFy"), "foobar");
+    EXPECT_EQ(base64_decode_lenient("Zm9v\r\nYmFy\r\n"), "foobar");
+    EXPECT_EQ(base64_decode_lenient("Zm 9v*YmE"), "fooba");
+    EXPECT_EQ(base64_decode_lenient("Zg==garbage"), "f");
+    EXPECT_EQ(base64_decode_lenient("Zm8"), "fo");
+    EXPECT_EQ(base64_decode_lenient("Z"), "");  // a lone sextet carries no byte
+    EXPECT_EQ(base64_decode_lenient(base64_encode(std::string_view("\0\xff\x80", 3))), std::string("\0\xff\x80", 3));
+}
