@@ -1,6 +1,7 @@
 // PORT/EPRT/PASV/EPSV codecs and IP literals: see address.hpp.
 #include "ftp/address.hpp"
 #include "core/text/ascii.hpp"
+#include "core/text/ip_text.hpp"
 
 #include <cstdio>
 #include <vector>
@@ -37,85 +38,12 @@ std::vector<std::string_view> split(std::string_view s, char sep)
     }
 }
 
-std::optional<std::array<std::uint8_t, 4>> parse_v4(std::string_view text)
-{
-    const auto parts = split(text, '.');
-    if (parts.size() != 4)
-        return std::nullopt;
-    std::array<std::uint8_t, 4> out{};
-    for (int i = 0; i < 4; ++i) {
-        const auto v = number(parts[i], 255, 3);
-        if (!v)
-            return std::nullopt;
-        out[i] = static_cast<std::uint8_t>(*v);
-    }
-    return out;
-}
-
 IpAddress mapped(const std::array<std::uint8_t, 4>& v4)
 {
     IpAddress a;
     a.bytes[10] = a.bytes[11] = 0xff;
     for (int i = 0; i < 4; ++i)
         a.bytes[12 + i] = v4[i];
-    return a;
-}
-
-std::optional<IpAddress> parse_v6(std::string_view text)
-{
-    // Up to 8 groups, one "::" standing for a run of zero groups, an IPv4 tail allowed.
-    std::vector<std::uint16_t> head, tail;
-    bool gap = false;
-    const auto dbl = text.find("::");
-    std::string_view left = text, right;
-    if (dbl != std::string_view::npos) {
-        gap = true;
-        left = text.substr(0, dbl);
-        right = text.substr(dbl + 2);
-        if (right.find("::") != std::string_view::npos)
-            return std::nullopt;
-    }
-    auto groups = [](std::string_view part, std::vector<std::uint16_t>& out) -> bool {
-        if (part.empty())
-            return true;
-        for (auto g : split(part, ':')) {
-            if (g.find('.') != std::string_view::npos) {
-                const auto v4 = parse_v4(g);
-                if (!v4 || g.data() + g.size() != part.data() + part.size())
-                    return false;  // only as the last group
-                out.push_back(static_cast<std::uint16_t>((*v4)[0] << 8 | (*v4)[1]));
-                out.push_back(static_cast<std::uint16_t>((*v4)[2] << 8 | (*v4)[3]));
-                continue;
-            }
-            if (g.empty() || g.size() > 4)
-                return false;
-            unsigned v = 0;
-            for (char c : g) {
-                const int h = core::hex_value(c);
-                if (h < 0)
-                    return false;
-                v = v * 16 + static_cast<unsigned>(h);
-            }
-            out.push_back(static_cast<std::uint16_t>(v));
-        }
-        return true;
-    };
-    if (!groups(left, head) || !groups(right, tail))
-        return std::nullopt;
-    const std::size_t n = head.size() + tail.size();
-    if ((gap && n > 7) || (!gap && n != 8))
-        return std::nullopt;
-    IpAddress a;
-    std::size_t i = 0;
-    for (auto g : head) {
-        a.bytes[i++] = static_cast<std::uint8_t>(g >> 8);
-        a.bytes[i++] = static_cast<std::uint8_t>(g);
-    }
-    i = 16 - tail.size() * 2;
-    for (auto g : tail) {
-        a.bytes[i++] = static_cast<std::uint8_t>(g >> 8);
-        a.bytes[i++] = static_cast<std::uint8_t>(g);
-    }
     return a;
 }
 
@@ -140,10 +68,11 @@ bool IpAddress::is_v4() const
 std::optional<IpAddress> parse_ip(std::string_view text)
 {
     if (text.find(':') == std::string_view::npos) {
-        const auto v4 = parse_v4(text);
+        const auto v4 = core::parse_ipv4(text);
         return v4 ? std::optional<IpAddress>(mapped(*v4)) : std::nullopt;
     }
-    return parse_v6(text);
+    const auto v6 = core::parse_ipv6(text);
+    return v6 ? std::optional<IpAddress>(IpAddress{*v6}) : std::nullopt;
 }
 
 std::string to_string(const IpAddress& a)
@@ -153,34 +82,7 @@ std::string to_string(const IpAddress& a)
         std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", a.bytes[12], a.bytes[13], a.bytes[14], a.bytes[15]);
         return buf;
     }
-    std::uint16_t g[8];
-    for (int i = 0; i < 8; ++i)
-        g[i] = static_cast<std::uint16_t>(a.bytes[2 * i] << 8 | a.bytes[2 * i + 1]);
-    // RFC 5952 §4.2: the longest run (≥ 2) of zero groups becomes "::", the first one on a tie.
-    int best = -1, best_len = 1;
-    for (int i = 0; i < 8;) {
-        int j = i;
-        while (j < 8 && g[j] == 0)
-            ++j;
-        if (j - i > best_len) {
-            best = i;
-            best_len = j - i;
-        }
-        i = j == i ? i + 1 : j;
-    }
-    std::string out;
-    for (int i = 0; i < 8; ++i) {
-        if (i == best) {
-            out += "::";
-            i += best_len - 1;
-            continue;
-        }
-        if (!out.empty() && out.back() != ':')
-            out += ':';
-        std::snprintf(buf, sizeof buf, "%x", g[i]);
-        out += buf;
-    }
-    return out;
+    return core::format_ipv6(a.bytes);
 }
 
 std::optional<HostPortAddress> parse_port_argument(std::string_view text)

@@ -13,6 +13,8 @@
 #include "dns/wire/name.hpp"
 #include "dns/wire/types.hpp"
 
+#include "core/text/ip_text.hpp"
+
 namespace layer7::dns {
 
 // One whitespace-separated field as written: escapes still in place, quotes removed.
@@ -27,9 +29,9 @@ std::optional<std::uint32_t> parse_ttl(std::string_view text);
 std::optional<std::string> parse_character_string(std::string_view text);
 // The same without the length limit (CAA values).
 std::optional<std::string> unescape_text(std::string_view text);
-std::optional<std::array<std::uint8_t, 4>> parse_ipv4(std::string_view text);
-std::optional<std::array<std::uint8_t, 16>> parse_ipv6(std::string_view text);
-std::string format_ipv6(const std::array<std::uint8_t, 16> &address);  // RFC 5952 form
-std::string quote_string(std::string_view octets);                     // "…" with escapes
+using core::format_ipv6;
+using core::parse_ipv4;
+using core::parse_ipv6;
+std::string quote_string(std::string_view octets);  // "…" with escapes
 
 }  // namespace layer7::dns
