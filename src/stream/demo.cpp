@@ -1,7 +1,7 @@
 // The DASH demo: see demo.hpp.
 #include "stream/demo.hpp"
 
-
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -114,6 +114,7 @@ public:
 
     ~DemoService() override
     {
+        stopping_ = true;
         child_.terminate();  // at shutdown an unfinished pattern is dropped (remade next start)
         if (worker_.joinable())
             worker_.join();
@@ -158,7 +159,12 @@ private:
         }
         spdlog::info("dash: making a {} s test pattern with ffmpeg into {}", o.test_pattern, (www / "dash").string());
         worker_ = std::thread([this, o, www] {
-            if (auto why = check_packaging(o, child_.wait())) {
+            const int status = child_.wait();
+            if (stopping_) {  // we ended ffmpeg ourselves: not a failure worth a warning
+                spdlog::info("dash: test pattern left unfinished at shutdown; made at the next start");
+                return;
+            }
+            if (auto why = check_packaging(o, status)) {
                 spdlog::warn("dash: no test pattern: {}", *why);
                 return;
             }
@@ -173,6 +179,7 @@ private:
 
     DemoConfig config_;
     Program child_;
+    std::atomic<bool> stopping_{false};
     std::thread worker_;
 };
 
