@@ -17,16 +17,6 @@ std::uint32_t random32()
     return v;
 }
 
-// NTP time (RFC 3550 §4): seconds since 1900 in 32.32 fixed point.
-std::uint64_t ntp_now()
-{
-    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
-    const std::uint64_t seconds = static_cast<std::uint64_t>(us / 1'000'000) + 2'208'988'800ull;
-    const std::uint64_t fraction = (static_cast<std::uint64_t>(us % 1'000'000) << 32) / 1'000'000;
-    return seconds << 32 | fraction;
-}
-
 }  // namespace
 
 FilePlayer::FilePlayer(std::unique_ptr<MediaFile> file, std::shared_ptr<Reader> reader, const UdpPorts& ports)
@@ -128,7 +118,8 @@ core::awaitable<void> FilePlayer::run(std::uint64_t generation)
                 p.payload = frame.payloads[i];
                 wire.clear();
                 rtp::encode(p, wire);
-                reader_->send(ports_, frame.track, false, wire);
+                if (reader_->send(ports_, frame.track, false, wire))
+                    reader_->count(frame.track, frame.payloads[i].size());
                 ++t.packets;
                 t.octets += static_cast<std::uint32_t>(frame.payloads[i].size());
             }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/net/udp_batch.hpp"
+#include "rtp/packet.hpp"
 #include "rtsp/message.hpp"
 
 namespace layer7::rtsp {
@@ -15,6 +16,15 @@ std::int64_t now_ms()
         .count();
 }
 
+std::uint64_t ntp_now()
+{
+    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
+    const std::uint64_t seconds = static_cast<std::uint64_t>(us / 1'000'000) + 2'208'988'800ull;
+    const std::uint64_t fraction = (static_cast<std::uint64_t>(us % 1'000'000) << 32) / 1'000'000;
+    return seconds << 32 | fraction;
+}
+
 sockaddr_storage to_sockaddr(const asio::ip::udp::endpoint& endpoint)
 {
     sockaddr_storage out{};
@@ -22,61 +32,84 @@ sockaddr_storage to_sockaddr(const asio::ip::udp::endpoint& endpoint)
     return out;
 }
 
-void Reader::send(const UdpPorts& ports, std::size_t track, bool rtcp, std::span<const std::uint8_t> packet)
+Reader::Reader(Identity who, std::shared_ptr<Outbox> outbox, std::map<std::size_t, Route> routes)
+    : who_(std::move(who)), outbox_(std::move(outbox)), routes_(std::move(routes)),
+      tracks_(routes_.empty() ? 0 : routes_.rbegin()->first + 1), counters_(std::make_unique<Counters[]>(tracks_))
+{
+}
+
+bool Reader::send(const UdpPorts& ports, std::size_t track, bool rtcp, std::span<const std::uint8_t> packet)
 {
     auto it = routes_.find(track);
     if (it == routes_.end())
-        return;
+        return false;
     const Route& route = it->second;
     if (route.tcp) {
         const std::string_view bytes(reinterpret_cast<const char*>(packet.data()), packet.size());
-        if (outbox_->push(interleaved_frame(rtcp ? route.rtcp_channel : route.rtp_channel, bytes), true))
-            count(packet.size());
-        return;
+        return outbox_->push(interleaved_frame(rtcp ? route.rtcp_channel : route.rtp_channel, bytes), true);
     }
     const int fd = rtcp ? ports.rtcp_fd.load() : ports.rtp_fd.load();
-    if (fd >= 0 && core::send_to_all(fd, packet, std::span(rtcp ? &route.rtcp : &route.rtp, 1)) == 1)
-        count(packet.size());
+    return fd >= 0 && core::send_to_all(fd, packet, std::span(rtcp ? &route.rtcp : &route.rtp, 1)) == 1;
+}
+
+void Reader::count(std::size_t track, std::size_t payload_octets)
+{
+    if (Counters* c = counters(track)) {
+        c->packets.fetch_add(1, std::memory_order_relaxed);
+        c->octets.fetch_add(static_cast<std::uint32_t>(payload_octets), std::memory_order_relaxed);
+    }
+}
+
+bool Reader::report_due(std::size_t track, std::int64_t now)
+{
+    Counters* c = counters(track);
+    if (!c || now < c->next_report_ms)
+        return false;
+    c->next_report_ms = now + 5000;
+    return true;
 }
 
 void Reader::on_report(std::size_t track, const rtp::ReportBlock& block)
 {
     std::lock_guard lock(mutex_);
-    reports_[track] = block;
+    reports_[track] = {block, now_ms()};
 }
 
-Reader::Stats Reader::stats() const
+std::map<std::size_t, Reader::TrackStats> Reader::stats() const
 {
-    Stats s;
-    s.packets = packets_.load();
-    s.octets = octets_.load();
+    std::map<std::size_t, TrackStats> out;
+    for (const auto& [track, route] : routes_) {
+        TrackStats& t = out[track];
+        t.packets = counters_[track].packets.load(std::memory_order_relaxed);
+        t.octets = counters_[track].octets.load(std::memory_order_relaxed);
+    }
     std::lock_guard lock(mutex_);
-    s.reports = reports_;
-    return s;
+    for (const auto& [track, report] : reports_)
+        if (auto it = out.find(track); it != out.end()) {
+            it->second.report = report.first;
+            it->second.report_ms = report.second;
+        }
+    return out;
 }
 
-LiveStream::LiveStream(std::string path, SessionDescription announced, const UdpPorts& ports)
-    : path_(std::move(path)), description_(std::move(announced)), ports_(ports)
+LiveStream::LiveStream(std::string path, std::string publisher, SessionDescription announced, const UdpPorts& ports)
+    : path_(std::move(path)), publisher_(std::move(publisher)), description_(std::move(announced)), ports_(ports)
 {
-    for (std::size_t i = 0; i < description_.media.size(); ++i)
+    for (std::size_t i = 0; i < description_.media.size(); ++i) {
         description_.media[i].set_attribute("control", "trackID=" + std::to_string(i));
+        tracks_.emplace_back(clock_rate_of(description_.media[i]));
+    }
     udp_rtp_.resize(description_.media.size());
-    udp_rtcp_.resize(description_.media.size());
-    ssrcs_.resize(description_.media.size());
 }
 
 void LiveStream::rebuild_peers()
 {
     for (auto& v : udp_rtp_)
         v.clear();
-    for (auto& v : udp_rtcp_)
-        v.clear();
     for (const auto& reader : readers_)
         for (const auto& [track, route] : reader->routes())
-            if (!route.tcp && track < udp_rtp_.size()) {
+            if (!route.tcp && track < udp_rtp_.size())
                 udp_rtp_[track].push_back(route.rtp);
-                udp_rtcp_[track].push_back(route.rtcp);
-            }
 }
 
 void LiveStream::attach(std::shared_ptr<Reader> reader)
@@ -103,56 +136,101 @@ std::vector<std::shared_ptr<Reader>> LiveStream::readers() const
     return readers_;
 }
 
+void LiveStream::take_publisher_rtcp(Track& track, std::span<const std::uint8_t> packet)
+{
+    auto packets = rtp::decode_rtcp(packet);
+    if (!packets)
+        return;
+    for (const auto& p : *packets) {
+        if (auto* sr = std::get_if<rtp::SenderReport>(&p))
+            track.clock.on_sender_report(sr->ntp_time, sr->rtp_time);
+        else if (auto* sdes = std::get_if<rtp::Sdes>(&p))
+            for (const auto& chunk : sdes->chunks)
+                for (const auto& item : chunk.items)
+                    if (item.type == 1 && !item.text.empty())
+                        track.cname = item.text;
+    }
+}
+
+void LiveStream::send_report(Reader& reader, std::size_t index)
+{
+    const Track& track = tracks_[index];
+    const auto point = track.clock.point();
+    if (!point)
+        return;
+    const auto stats = reader.stats();
+    const auto it = stats.find(index);
+    if (it == stats.end())
+        return;
+    std::vector<std::uint8_t> report;
+    rtp::encode(rtp::SenderReport{track.ssrc, point->ntp_time, point->rtp_time, it->second.packets, it->second.octets, {}},
+                report);
+    rtp::encode(rtp::Sdes{{{track.ssrc, {{1, track.cname.empty() ? "layer7" : track.cname}}}}}, report);
+    reader.send(ports_, index, true, report);
+}
+
 void LiveStream::forward(std::size_t track, bool rtcp, std::span<const std::uint8_t> packet)
 {
-    last_heard_ms.store(now_ms(), std::memory_order_relaxed);
+    const std::int64_t now = now_ms();
+    last_heard_ms.store(now, std::memory_order_relaxed);
     packets_in.fetch_add(1, std::memory_order_relaxed);
     std::lock_guard lock(mutex_);
-    if (ended_ || track >= udp_rtp_.size())
+    if (ended_ || track >= tracks_.size())
         return;
-    if (!rtcp && ssrcs_[track] == 0 && packet.size() >= 12)
-        ssrcs_[track] = static_cast<std::uint32_t>(packet[8]) << 24 | packet[9] << 16 | packet[10] << 8 | packet[11];
-    const auto& peers = rtcp ? udp_rtcp_[track] : udp_rtp_[track];
-    const int fd = rtcp ? ports_.rtcp_fd.load() : ports_.rtp_fd.load();
+    Track& t = tracks_[track];
+    if (rtcp) {  // the publisher's reports stop here: readers get ours
+        take_publisher_rtcp(t, packet);
+        return;
+    }
+    auto rtp = rtp::decode(packet);
+    if (!rtp)
+        return;  // not RTP: not forwarded
+    t.ssrc = rtp->ssrc;
+    t.clock.on_packet(rtp->timestamp, ntp_now());
+    const auto& peers = udp_rtp_[track];
+    const int fd = ports_.rtp_fd.load();
     if (!peers.empty() && fd >= 0)
         core::send_to_all(fd, packet, peers);
     for (const auto& reader : readers_) {
         auto it = reader->routes().find(track);
         if (it == reader->routes().end())
             continue;
-        if (it->second.tcp)
-            reader->send(ports_, track, rtcp, packet);
-        else
-            reader->count(packet.size());
+        if (!it->second.tcp || reader->send(ports_, track, false, packet))
+            reader->count(track, rtp->payload.size());
+        if (reader->report_due(track, now))
+            send_report(*reader, track);
     }
 }
 
 void LiveStream::end()
 {
     std::vector<std::shared_ptr<Reader>> readers;
+    std::vector<std::uint32_t> ssrcs;
     {
         std::lock_guard lock(mutex_);
         ended_ = true;
         readers.swap(readers_);
         rebuild_peers();
+        for (const auto& t : tracks_)
+            ssrcs.push_back(t.ssrc);
     }
     for (const auto& reader : readers) {
         for (const auto& [track, route] : reader->routes()) {
             std::vector<std::uint8_t> bye;
-            rtp::encode(rtp::Bye{{track < ssrcs_.size() ? ssrcs_[track] : 0}, "publisher left"}, bye);
+            rtp::encode(rtp::Bye{{track < ssrcs.size() ? ssrcs[track] : 0}, "publisher left"}, bye);
             reader->send(ports_, track, true, bye);
         }
         reader->close();
     }
 }
 
-std::shared_ptr<LiveStream> Hub::publish(const std::string& path, SessionDescription announced)
+std::shared_ptr<LiveStream> Hub::publish(const std::string& path, const std::string& publisher, SessionDescription announced)
 {
     std::lock_guard lock(mutex_);
     auto& slot = streams_[path];
     if (slot)
         return nullptr;
-    slot = std::make_shared<LiveStream>(path, std::move(announced), ports);
+    slot = std::make_shared<LiveStream>(path, publisher, std::move(announced), ports);
     return slot;
 }
 
@@ -180,6 +258,24 @@ std::vector<std::shared_ptr<LiveStream>> Hub::streams() const
     std::vector<std::shared_ptr<LiveStream>> out;
     for (const auto& [path, s] : streams_)
         out.push_back(s);
+    return out;
+}
+
+void Hub::add_reader(const std::shared_ptr<Reader>& reader)
+{
+    std::lock_guard lock(mutex_);
+    std::erase_if(readers_, [](const auto& r) { return r.expired(); });
+    readers_.push_back(reader);
+}
+
+std::vector<std::shared_ptr<Reader>> Hub::readers()
+{
+    std::lock_guard lock(mutex_);
+    std::erase_if(readers_, [](const auto& r) { return r.expired(); });
+    std::vector<std::shared_ptr<Reader>> out;
+    for (const auto& r : readers_)
+        if (auto reader = r.lock())
+            out.push_back(std::move(reader));
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include "core/net/udp_batch.hpp"
 #include "core/trace/trace.hpp"
 #include "rtsp/file_player.hpp"
+#include "rtsp/stats_page.hpp"
 
 namespace layer7::rtsp {
 
@@ -150,7 +151,13 @@ void Connection::start_play(Step& step, const Request& request)
             }
             routes[track] = r;
         }
-        reader_ = std::make_shared<Reader>(stream_.peer_string(), outbox_, std::move(routes));
+        Reader::Identity who{stream_.peer_string(), session_.path(), !context_.hub.find(session_.path()), {}, {}};
+        for (const auto& media : session_.description().media) {
+            who.clock_rates.push_back(clock_rate_of(media));
+            who.media.push_back(track_label(media));
+        }
+        reader_ = std::make_shared<Reader>(std::move(who), outbox_, std::move(routes));
+        context_.hub.add_reader(reader_);
         for (const auto& [track, t] : session_.tracks()) {
             if (t.tcp)
                 continue;
@@ -187,7 +194,7 @@ void Connection::start_play(Step& step, const Request& request)
 
 void Connection::start_record(Step& step)
 {
-    publishing_ = context_.hub.publish(session_.path(), session_.description());
+    publishing_ = context_.hub.publish(session_.path(), stream_.peer_string(), session_.description());
     if (!publishing_) {
         step.response.status = 455;
         step.action = Action::none;
