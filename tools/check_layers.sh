@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 pure=(src/core/text src/core/bytes src/dns/wire src/dns/zone src/dns/authority src/http/message src/http/h1 src/http/h2
       src/mail/message src/rtp)
 # rtsp holds its pure core beside its shells: those files by name.
-for f in message parser transport sdp server_session track_receiver; do pure+=(src/rtsp/$f.hpp src/rtsp/$f.cpp); done
+for f in message parser transport sdp server_session track_receiver stats_page; do pure+=(src/rtsp/$f.hpp src/rtsp/$f.cpp); done
 # http/websocket holds its pure codec beside its shell: those files by name.
 for f in frame utf8 deflate decoder encoder; do pure+=(src/http/websocket/$f.hpp src/http/websocket/$f.cpp); done
 # stream: the MPD, ABR, buffer, trace and packaging arguments are pure; the player and ffmpeg are not.

@@ -13,7 +13,7 @@ void add_rtsp_commands(CLI::App& app, Globals& g)
     rtsp_cmd->require_subcommand(1);
 
     struct Serve {
-        std::string listen, media;
+        std::string listen, media, stats;
         int rtp_port = 8000;
         int session_timeout = 60;
     };
@@ -21,6 +21,7 @@ void add_rtsp_commands(CLI::App& app, Globals& g)
     auto* serve_cmd = rtsp_cmd->add_subcommand("serve", "Serve live paths (publish with ANNOUNCE/RECORD) and media files");
     serve_cmd->add_option("--listen", serve.listen, "ADDR (default 127.0.0.1:8554)");
     serve_cmd->add_option("--media", serve.media, "DIR of files to play (MP4, MKV: H.264, AAC, Opus)");
+    serve_cmd->add_option("--stats", serve.stats, "ADDR for an HTTP stats page: readers and their RTCP reports (default off)");
     serve_cmd->add_option("--rtp-port", serve.rtp_port, "our RTP UDP port (even; RTCP is the next one)")
         ->check(CLI::Range(1024, 65534));
     serve_cmd->add_option("--session-timeout", serve.session_timeout, "seconds without RTSP or RTP/RTCP before a session ends")
@@ -35,6 +36,13 @@ void add_rtsp_commands(CLI::App& app, Globals& g)
                 return;
             }
             config.listen = *hp;
+        }
+        if (!serve.stats.empty()) {
+            config.stats_listen = parse_addr("--stats", serve.stats, true);
+            if (!config.stats_listen) {
+                g.status = exit_usage;
+                return;
+            }
         }
         if (serve.rtp_port % 2 != 0) {
             std::cerr << "--rtp-port: must be even (RTCP takes the next port)\n";

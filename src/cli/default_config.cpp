@@ -317,6 +317,7 @@ enabled = true
 listen = "127.0.0.1:8554"
 rtp_port = 8000
 media_root = ""                 # a directory of MP4/MKV files; "" = live paths only
+stats_listen = "127.0.0.1:8555" # HTTP page of paths, readers and their RTCP receiver reports; "" = off
 session_timeout = 60            # seconds without RTSP or RTP/RTCP before a session ends
 max_interleaved_frame = 8192    # bigger RTP-over-TCP frames are dropped
 

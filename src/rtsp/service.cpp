@@ -6,6 +6,9 @@
 #include "core/fs/beneath.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
+#include "http/server/connection.hpp"
+#include "http/server/router.hpp"
+#include "rtsp/stats_handler.hpp"
 
 namespace layer7::rtsp {
 
@@ -20,6 +23,11 @@ RtspConfig parse_rtsp_config(core::Section s)
     if (c.rtp_port % 2 != 0)
         s.error("rtp_port", "RTP takes an even port, RTCP the odd one after it (RFC 3550 §11)");
     c.media_root = s.string("media_root", c.media_root);
+    if (const std::string stats = s.string("stats_listen", ""); !stats.empty()) {
+        c.stats_listen = s.address("stats_listen", core::HostPort{});
+        if (!core::tcp_endpoint(*c.stats_listen))
+            s.error("stats_listen", "the address must be an IP literal or localhost");
+    }
     if (!c.media_root.empty())
         s.require_directory("media_root", c.media_root);
     c.options.session_timeout = s.seconds("session_timeout", c.options.session_timeout);
@@ -68,10 +76,40 @@ public:
             throw core::StartError("rtsp: cannot listen on " + where + ": " + ec.message());
         std::string try_it = "ffmpeg -re -f lavfi -i testsrc -c:v libx264 -f rtsp rtsp://" + where +
                              "/live  then  ffplay rtsp://" + where + "/live";
-        return {{"rtsp", where, try_it}};
+        std::vector<core::ServiceRow> rows{{"rtsp", where, try_it}};
+        if (config_.stats_listen)
+            rows.push_back(start_stats(runtime));
+        return rows;
     }
 
 private:
+    // The stats page: its own HTTP listener, as the tracker's (RTSP's port speaks RTSP only).
+    core::ServiceRow start_stats(core::Runtime& runtime)
+    {
+        router_.mount("", "/", std::make_shared<StatsHandler>(hub_));
+        http_options_.header_timeout = std::chrono::seconds(10);
+        http_options_.max_requests = 100;
+        const core::Limits limits{.max_connections = 100};
+        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.stats_listen), core::Admission(limits, http::busy_reply),
+                                              [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
+                                                  return serve_stats(std::move(s), peer);
+                                              },
+                                              core::FirstSpeaker::client);
+        if (ec)
+            throw core::StartError("rtsp: cannot listen on " + core::to_string(*config_.stats_listen) + " (stats): " +
+                                   ec.message());
+        const auto at = core::to_string(core::HostPort{config_.stats_listen->host, bound.port()});  // port 0: the one given
+        return {"rtsp/stats", at, "curl http://" + at + "/stats.json  (readers' RTCP receiver reports)"};
+    }
+
+    core::awaitable<void> serve_stats(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer)
+    {
+        core::Stream stream(std::move(socket), core::Role::server, peer);
+        stream.set_timeout(http_options_.header_timeout);
+        co_await http::serve_h1(stream, router_, http_options_);
+        co_await stream.shutdown();
+    }
+
     static std::unique_ptr<core::Root> open_root(const std::string& dir)
     {
         if (dir.empty())
@@ -95,6 +133,8 @@ private:
     std::unique_ptr<core::Root> root_;
     ServerCatalog catalog_{hub_, root_.get()};
     ServerContext context_{hub_, catalog_, config_.options};
+    http::Router router_;
+    http::ConnectionOptions http_options_;
 };
 
 }  // namespace

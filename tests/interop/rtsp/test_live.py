@@ -1,13 +1,16 @@
 """Publishing and reading live: ffmpeg publishes a test pattern (ANNOUNCE/RECORD over UDP and TCP),
 ffprobe, ffmpeg, GStreamer and our own player read it, two at once; a publisher that vanishes ends
-its readers."""
+its readers; a late reader gets sender reports of its own and its receiver reports show on the
+stats page."""
+import json
 import re
 import select
 import signal
 import subprocess
 import time
+import urllib.request
 
-from conftest import layer7_bin
+from conftest import free_port, layer7_bin
 from rtsp_support import (ffprobe_streams, need, publish, start_server, stop, wait_published)
 
 
@@ -97,3 +100,60 @@ def test_a_vanishing_publisher_ends_its_readers(layer7):
     out, err = reader.communicate(timeout=20)
     assert reader.returncode == 0, "".join(seen) + out + err
     server.wait_output("stopped publishing gone", 10)
+
+
+def stats_json(port):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/stats.json", timeout=5) as r:
+        assert r.headers["Content-Type"] == "application/json"
+        return json.loads(r.read())
+
+
+def wait_stats(port, ok, what, deadline=20.0):
+    end = time.monotonic() + deadline
+    while True:
+        stats = stats_json(port)
+        if ok(stats):
+            return stats
+        assert time.monotonic() < end, f"no {what} on the stats page in {deadline} s: {stats}"
+        time.sleep(0.2)
+
+
+def test_a_late_reader_gets_our_sender_reports_and_its_receiver_reports_show_on_the_stats_page(layer7):
+    need("ffmpeg")
+    stats_port = free_port()
+    server, port = start_server(layer7, extra=["--stats", f"127.0.0.1:{stats_port}"])
+    server.wait_output(f"rtsp/stats  127.0.0.1:{stats_port}")
+    url = f"rtsp://127.0.0.1:{port}/late"
+    publisher = publish(url)
+    try:
+        wait_published(server, "late")
+        # join late: the publisher has sent 100 packets (and its own SRs) before we read
+        wait_stats(stats_port, lambda s: s["streams"] and s["streams"][0]["packets_in"] >= 100, "100 packets in")
+        reader = subprocess.Popen([layer7_bin(), "--trace", "rtsp", "play", url, "--duration", "8"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            # layer7 play sends a receiver report every 5 s; the page shows it with what we sent
+            stats = wait_stats(stats_port, lambda s: s["readers"] and s["readers"][0]["tracks"][0]["receiver_report"],
+                               "receiver report")
+            row = stats["readers"][0]
+            assert row["path"] == "late" and row["transport"] == "udp" and not row["file"], row
+            track = row["tracks"][0]
+            assert track["media"] == "video H264/90000" and track["packets_sent"] > 0, track
+            assert track["receiver_report"]["cumulative_lost"] == 0, track
+            assert stats["streams"][0]["readers"] == 1 and stats["streams"][0]["publisher"].startswith("127.0.0.1:")
+            with urllib.request.urlopen(f"http://127.0.0.1:{stats_port}/", timeout=5) as r:
+                page = r.read().decode()
+            assert row["peer"] in page and "H264/90000" in page, page
+            out, err = reader.communicate(timeout=30)
+        finally:
+            if reader.poll() is None:
+                reader.kill()
+                reader.communicate()
+        assert reader.returncode == 0, out + err
+        # our SRs count what this reader was sent: the first comes with its first packet, not the
+        # publisher's hundreds
+        counts = [int(n) for n in re.findall(r"RTCP SR ssrc=\d+ rtp=\d+ packets=(\d+)", out + err)]
+        assert len(counts) >= 2, out + err
+        assert counts[0] < 20 and counts == sorted(counts), counts
+    finally:
+        stop(publisher)
