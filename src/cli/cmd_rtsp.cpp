@@ -67,7 +67,7 @@ void add_rtsp_commands(CLI::App& app, Globals& g)
     auto* play_cmd = rtsp_cmd->add_subcommand("play", "Play URL through a playout buffer, printing its state every second");
     play_cmd->add_option("URL", play.url, "rtsp://host[:port]/path")->required();
     play_cmd->add_flag("--tcp", play.tcp, "RTP interleaved on the RTSP connection instead of UDP");
-    play_cmd->add_option("--out", play.out, "write the H.264 track to FILE (Annex B, ffprobe reads it)");
+    play_cmd->add_option("--out", play.out, "write what was received to FILE, unchanged: .mkv/.mp4/.ts hold H.264, AAC and Opus; .h264 the H.264 track alone");
     play_cmd->add_option("--delay", play.delay_ms, "playout delay in ms (default 200)")->check(CLI::Range(0, 60000));
     play_cmd->add_option("--duration", play.duration, "stop after this many seconds (default: at the end)")
         ->check(CLI::Range(0.0, 1e6));

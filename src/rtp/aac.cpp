@@ -1,7 +1,10 @@
 // AAC over RTP: see aac.hpp.
 #include "rtp/aac.hpp"
 
+#include <algorithm>
 #include <cstdio>
+
+#include "core/text/ascii.hpp"
 
 namespace layer7::rtp::aac {
 
@@ -55,6 +58,33 @@ std::string fmtp(std::span<const std::uint8_t> config)
         hex += two;
     }
     return "profile-level-id=1;mode=AAC-hbr;sizelength=13;indexlength=3;indexdeltalength=3;config=" + hex;
+}
+
+std::vector<std::uint8_t> audio_specific_config(std::string_view line)
+{
+    // parameters are "name=value" separated by ';', names case-insensitive (RFC 3640 §4.1)
+    while (!line.empty()) {
+        const std::size_t end = std::min(line.find(';'), line.size());
+        std::string_view item = line.substr(0, end);
+        line.remove_prefix(std::min(end + 1, line.size()));
+        while (!item.empty() && item.front() == ' ')
+            item.remove_prefix(1);
+        const std::size_t eq = item.find('=');
+        if (eq == std::string_view::npos || !core::iequals(item.substr(0, eq), "config"))
+            continue;
+        const std::string_view hex = item.substr(eq + 1);
+        std::vector<std::uint8_t> config;
+        for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+            const int high = core::hex_value(hex[i]), low = core::hex_value(hex[i + 1]);
+            if (high < 0 || low < 0)
+                return {};
+            config.push_back(static_cast<std::uint8_t>(high << 4 | low));
+        }
+        if (hex.size() % 2 != 0)
+            return {};
+        return config;
+    }
+    return {};
 }
 
 }  // namespace layer7::rtp::aac

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace layer7::rtp::aac {
@@ -17,5 +18,7 @@ std::vector<std::vector<std::uint8_t>> packetize(std::span<const std::uint8_t> a
 std::vector<std::span<const std::uint8_t>> depacketize(std::span<const std::uint8_t> payload);
 // The fmtp parameters for an AudioSpecificConfig (RFC 3640 §4.1).
 std::string fmtp(std::span<const std::uint8_t> audio_specific_config);
+// The AudioSpecificConfig an fmtp line's config= names (hex), or nothing when it has none.
+std::vector<std::uint8_t> audio_specific_config(std::string_view fmtp_line);
 
 }  // namespace layer7::rtp::aac

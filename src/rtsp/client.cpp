@@ -3,7 +3,6 @@
 
 #include <openssl/rand.h>
 
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -12,6 +11,7 @@
 #include "core/net/stream.hpp"
 #include "core/trace/trace.hpp"
 #include "http/message/target.hpp"
+#include "rtsp/media_writer.hpp"
 #include "rtsp/parser.hpp"
 #include "rtsp/track_receiver.hpp"
 #include "rtsp/transport.hpp"
@@ -59,6 +59,8 @@ private:
     void print_second(double elapsed);
     void send_reports();
     bool all_ended() const;
+    // Releases what is due on every track (all of it at the end) into the --out file.
+    void play_out(bool drain);
 
     asio::io_context& io_;
     const PlayOptions& options_;
@@ -74,9 +76,8 @@ private:
     bool closed_ = false;
     bool interrupted_ = false;
     std::uint32_t ssrc_ = 0;
-    std::ofstream out_;
-    std::string annex_b_;
-    Track* out_track_ = nullptr;
+    std::unique_ptr<MediaWriter> out_;
+    std::vector<Frame> frames_;
     std::map<std::size_t, TrackReceiver::Counters> last_;
 };
 
@@ -248,6 +249,21 @@ void Player::send_reports()
     }
 }
 
+void Player::play_out(bool drain)
+{
+    const std::int64_t now = now_us();
+    for (auto& t : tracks_) {
+        frames_.clear();
+        std::vector<Frame>* frames = out_ && out_->carries(t.index) ? &frames_ : nullptr;
+        if (drain)
+            t.receiver->drain(frames);
+        else
+            t.receiver->play(now, frames);
+        for (const auto& frame : frames_)
+            out_->write(t.index, frame);
+    }
+}
+
 bool Player::all_ended() const
 {
     for (const auto& t : tracks_)
@@ -324,20 +340,15 @@ core::awaitable<int> Player::run()
             t.channels = *chosen[0].interleaved;
         if (!chosen.empty() && chosen[0].server_port)
             t.server_rtcp = {stream_->peer().address(), chosen[0].server_port->second};
-        if (!out_track_ && t.receiver->is_h264())
-            out_track_ = &t;
     }
     if (!options_.out.empty()) {
-        if (!out_track_) {
-            std::cerr << "rtsp play: --out writes H.264, and the stream has no H.264 track\n";
-            co_return 1;
-        }
-        out_.open(options_.out, std::ios::binary | std::ios::trunc);
+        std::string why;
+        out_ = MediaWriter::open(options_.out, sdp->media, why);
         if (!out_) {
-            std::cerr << "rtsp play: cannot write " << options_.out << '\n';
+            std::cerr << "rtsp play: --out: " << why << '\n';
             co_return 1;
         }
-        out_ << out_track_->receiver->parameter_sets();
+        report_ << "writing " << out_->summary() << " to " << options_.out << '\n';
     }
 
     const std::string play = make_request("PLAY", options_.url, {{"Range", "npt=0.000-"}});
@@ -367,12 +378,7 @@ core::awaitable<int> Player::run()
         const auto now = Clock::now();
         if (options_.duration > 0 && now - start >= std::chrono::duration<double>(options_.duration))
             break;
-        for (auto& t : tracks_) {
-            annex_b_.clear();
-            t.receiver->play(now_us(), &t == out_track_ && out_.is_open() ? &annex_b_ : nullptr);
-            if (!annex_b_.empty())
-                out_ << annex_b_;
-        }
+        play_out(false);
         if (now >= next_second) {
             print_second(std::chrono::duration<double>(now - start).count());
             next_second += std::chrono::seconds(1);
@@ -391,11 +397,10 @@ core::awaitable<int> Player::run()
         tick_.expires_after(std::chrono::milliseconds(5));
         co_await tick_.async_wait(core::use_tuple);
     }
-    for (auto& t : tracks_) {
-        annex_b_.clear();
-        t.receiver->drain(&t == out_track_ && out_.is_open() ? &annex_b_ : nullptr);
-        out_ << annex_b_;
-    }
+    play_out(true);
+    if (out_)
+        if (const std::string why = out_->finish(); !why.empty())
+            std::cerr << "rtsp play: --out " << options_.out << ": " << why << '\n';
     print_second(std::chrono::duration<double>(Clock::now() - start).count());
     if (!closed_) {
         const std::string teardown = make_request("TEARDOWN", options_.url, {});

@@ -1,6 +1,8 @@
 // TrackReceiver: see track_receiver.hpp.
 #include "rtsp/track_receiver.hpp"
 
+#include "core/text/ascii.hpp"
+#include "rtp/aac.hpp"
 #include "rtp/packet.hpp"
 #include "rtp/rtcp.hpp"
 
@@ -11,8 +13,13 @@ TrackReceiver::TrackReceiver(const Media& media, std::int64_t delay_us)
 {
     if (auto map = media.rtpmap())
         encoding_ = map->encoding;
-    h264_ = encoding_ == "H264" || encoding_ == "h264";
-    if (h264_)
+    if (core::iequals(encoding_, "H264"))
+        codec_ = Codec::h264;
+    else if (core::iequals(encoding_, "MPEG4-GENERIC"))
+        codec_ = Codec::aac;
+    else if (core::iequals(encoding_, "opus"))
+        codec_ = Codec::opus;
+    if (codec_ == Codec::h264)
         parameter_sets_ = rtp::h264::parameter_sets_annex_b(media.fmtp());
 }
 
@@ -52,15 +59,63 @@ void TrackReceiver::on_rtcp(std::span<const std::uint8_t> datagram, std::int64_t
     }
 }
 
-void TrackReceiver::play(std::int64_t now_us, std::string* annex_b)
+void TrackReceiver::play(std::int64_t now_us, std::vector<Frame>* frames)
 {
     for (auto& entry : buffer_.pop_due(now_us)) {
         const bool gap = last_played_ && entry.sequence != *last_played_ + 1;
         last_played_ = entry.sequence;
         ++played_;
-        if (h264_ && annex_b)
-            depacketizer_.on_payload(entry.payload, gap, *annex_b);
+        if (!frames)
+            continue;
+        const auto as_text = [](std::span<const std::uint8_t> bytes) {
+            return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        };
+        switch (codec_) {
+        case Codec::h264:
+            // a picture is every packet of one timestamp; the marker bit ends it (RFC 6184 §5.1)
+            if (picture_time_ && entry.rtp_time != *picture_time_)
+                finish_picture(*frames);
+            if (!picture_time_) {
+                picture_time_ = entry.rtp_time;
+                picture_.playout_us = entry.playout_us;
+            }
+            depacketizer_.on_payload(entry.payload, gap, picture_.data);
+            if (entry.marker)
+                finish_picture(*frames);
+            break;
+        case Codec::aac: {
+            // AAC frames are 1024 samples each (ISO 14496-3 §4.5.1.1), so a payload's later ones play later
+            std::int64_t at = entry.playout_us;
+            for (auto au : rtp::aac::depacketize(entry.payload)) {
+                frames->push_back({at, true, as_text(au)});
+                at += 1024 * 1'000'000ll / clock_rate_;
+            }
+            break;
+        }
+        case Codec::opus: frames->push_back({entry.playout_us, true, as_text(entry.payload)}); break;
+        case Codec::other: break;
+        }
     }
+}
+
+void TrackReceiver::drain(std::vector<Frame>* frames)
+{
+    play(INT64_MAX, frames);
+    if (frames && picture_time_)
+        finish_picture(*frames);
+}
+
+void TrackReceiver::finish_picture(std::vector<Frame>& frames)
+{
+    picture_.key = false;
+    const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(picture_.data.data()), picture_.data.size());
+    for (auto nal : rtp::h264::split_annex_b(bytes))
+        if (!nal.empty() && (nal[0] & 0x1f) == 5)  // an IDR slice
+            picture_.key = true;
+    if (!picture_.data.empty())
+        frames.push_back(std::move(picture_));
+    picture_ = Frame{};
+    picture_time_.reset();
 }
 
 TrackReceiver::Counters TrackReceiver::counters() const

@@ -1,7 +1,8 @@
 // TrackReceiver: the player's side of one RTP stream (pure; times are passed in, in µs). Packets
 // go through the RFC 3550 statistics into the playout buffer; play() releases what is due, in
-// order, and rebuilds H.264 as Annex B. It answers the sender's reports with receiver reports
-// (loss, jitter, LSR/DLSR) and notices the sender's BYE.
+// order, and rebuilds the codec's frames from the payloads: H.264 pictures as Annex B (RFC 6184),
+// AAC frames (RFC 3640), Opus packets (RFC 7587). It answers the sender's reports with receiver
+// reports (loss, jitter, LSR/DLSR) and notices the sender's BYE.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,15 @@
 
 namespace layer7::rtsp {
 
+enum class Codec { h264, aac, opus, other };
+
+// One frame as a file holds it: a whole H.264 access unit (Annex B), an AAC frame, an Opus packet.
+struct Frame {
+    std::int64_t playout_us = 0;  // when the playout buffer released it: one clock for every track
+    bool key = true;              // H.264: holds an IDR picture
+    std::string data;
+};
+
 class TrackReceiver {
 public:
     TrackReceiver(const Media& media, std::int64_t delay_us);
@@ -24,10 +34,10 @@ public:
     void on_rtp(std::span<const std::uint8_t> datagram, std::int64_t arrival_us);
     // SR and BYE from the sender; a summary line for --trace per packet in `notes`.
     void on_rtcp(std::span<const std::uint8_t> datagram, std::int64_t arrival_us, std::vector<std::string>* notes = nullptr);
-    // Releases every packet due by `now_us`; H.264 NAL units are appended to `annex_b` (if given).
-    void play(std::int64_t now_us, std::string* annex_b);
-    // Everything still buffered, at the end.
-    void drain(std::string* annex_b) { play(INT64_MAX, annex_b); }
+    // Releases every packet due by `now_us`; the frames they complete go to `frames` (if given).
+    void play(std::int64_t now_us, std::vector<Frame>* frames);
+    // Everything still buffered, at the end, and the last picture even without its marker bit.
+    void drain(std::vector<Frame>* frames);
 
     struct Counters {
         std::uint64_t received = 0;
@@ -42,17 +52,21 @@ public:
     // An RTCP RR (+ SDES CNAME) about this source; empty before the first packet.
     std::vector<std::uint8_t> receiver_report(std::uint32_t our_ssrc, std::int64_t now_us);
     bool ended() const { return ended_; }
-    bool is_h264() const { return h264_; }
+    Codec codec() const { return codec_; }
     const std::string& encoding() const { return encoding_; }
     std::uint32_t clock_rate() const { return clock_rate_; }
     // The SPS/PPS of the SDP as Annex B: what a .h264 file starts with.
     const std::string& parameter_sets() const { return parameter_sets_; }
 
 private:
+    void finish_picture(std::vector<Frame>& frames);
+
     std::uint32_t clock_rate_;
     std::string encoding_;
-    bool h264_ = false;
+    Codec codec_ = Codec::other;
     std::string parameter_sets_;
+    Frame picture_;                              // the H.264 access unit being gathered
+    std::optional<std::uint32_t> picture_time_;  // its timestamp, while one is open
     rtp::ReceiverStats stats_;
     rtp::PlayoutBuffer buffer_;
     rtp::h264::Depacketizer depacketizer_;
