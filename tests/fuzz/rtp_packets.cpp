@@ -1,6 +1,7 @@
 // Fuzzes the RTP and RTCP decoders and the payload readers: RTP that decodes encodes back to a
 // packet that decodes to the same fields; RTCP decode → encode → decode → encode is stable; the
-// H.264 depacketizer and AAC reader take any payload.
+// H.264 depacketizer and AAC reader take any payload; the SPS reader and the AAC config parser
+// (SDP text from a server) take any bytes, and a size they give is a real picture's.
 #include <cstdint>
 #include <cstdlib>
 #include <span>
@@ -8,6 +9,7 @@
 
 #include "rtp/aac.hpp"
 #include "rtp/h264.hpp"
+#include "rtp/h264_sps.hpp"
 #include "rtp/packet.hpp"
 #include "rtp/rtcp.hpp"
 
@@ -29,6 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         d.on_payload(p->payload, false, annex_b);
         (void)aac::depacketize(p->payload);
     }
+    if (auto size = h264::sps_picture_size(in); size && (size->width <= 0 || size->height <= 0 ||
+                                                          size->width > 2048 * 16 || size->height > 2048 * 32))
+        std::abort();
+    (void)aac::audio_specific_config(std::string_view(reinterpret_cast<const char*>(data), size));
     if (auto packets = decode_rtcp(in)) {
         std::vector<std::uint8_t> once, twice;
         for (const auto& packet : *packets)
