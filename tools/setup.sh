@@ -18,7 +18,7 @@ test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws
     ffmpeg  # DASH: stream make/live publishing
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-    gstreamer1.0-plugins-ugly gstreamer1.0-libav python3-gi gir1.2-gst-rtsp-server-1.0 vlc-bin vlc-plugin-base
+    gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-rtsp python3-gi gir1.2-gst-rtsp-server-1.0 vlc-bin vlc-plugin-base
     man-db groff-base)  # layer7(1) rendered by the cli interop test
 bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish libboost-dev node-ws
     lighttpd bind9)  # bind9: named, the primary bench/dns_update.sh compares with
