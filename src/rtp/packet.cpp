@@ -81,4 +81,11 @@ void encode(const Packet& packet, std::vector<std::uint8_t>& out)
     out.insert(out.end(), bytes.begin(), bytes.end());
 }
 
+std::string summary(const Packet& p)
+{
+    return "RTP pt=" + std::to_string(p.payload_type) + " seq=" + std::to_string(p.sequence) +
+           " ts=" + std::to_string(p.timestamp) + " ssrc=" + std::to_string(p.ssrc) + (p.marker ? " M " : " ") +
+           std::to_string(p.payload.size()) + " bytes";
+}
+
 }  // namespace layer7::rtp

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "core/result.hpp"
@@ -38,6 +39,8 @@ const char* to_string(PacketError e);
 core::Result<Packet, PacketError> decode(std::span<const std::uint8_t> datagram);
 // Appends the packet to `out` (the extension padded to 32 bits, the padding as zeros + count).
 void encode(const Packet& packet, std::vector<std::uint8_t>& out);
+// One line for --trace: "RTP pt=96 seq=812 ts=3600 ssrc=42 M 1380 bytes".
+std::string summary(const Packet& packet);
 
 // The fields a relay needs without a full decode: 0 when the datagram is not RTP version 2.
 inline bool looks_like_rtp(std::span<const std::uint8_t> d)

@@ -11,6 +11,7 @@
 #include "core/net/stream.hpp"
 #include "core/trace/trace.hpp"
 #include "http/message/target.hpp"
+#include "rtp/packet.hpp"
 #include "rtsp/media_writer.hpp"
 #include "rtsp/parser.hpp"
 #include "rtsp/track_receiver.hpp"
@@ -153,6 +154,9 @@ void Player::on_packet(Track& track, bool rtcp, std::span<const std::uint8_t> by
 {
     const std::int64_t now = now_us();
     if (!rtcp) {
+        if (core::Trace::instance().enabled())
+            if (auto packet = rtp::decode(bytes))
+                core::Trace::instance().note(stream_->id(), "track " + std::to_string(track.index) + " " + rtp::summary(*packet));
         track.receiver->on_rtp(bytes, now);
         return;
     }

@@ -155,5 +155,7 @@ def test_a_late_reader_gets_our_sender_reports_and_its_receiver_reports_show_on_
         counts = [int(n) for n in re.findall(r"RTCP SR ssrc=\d+ rtp=\d+ packets=(\d+)", out + err)]
         assert len(counts) >= 2, out + err
         assert counts[0] < 20 and counts == sorted(counts), counts
+        # --trace: the dialogue, and a summary of every RTP packet
+        assert "C: PLAY rtsp://" in err + out and re.search(r"track 0 RTP pt=96 seq=\d+ ts=\d+ ssrc=\d+", out + err)
     finally:
         stop(publisher)

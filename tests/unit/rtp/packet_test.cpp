@@ -19,6 +19,7 @@ TEST(RtpPacket, DecodesTheFixedHeader)
     EXPECT_EQ(p->timestamp, 0x01020304u);
     EXPECT_EQ(p->ssrc, 0xdeadbeefu);
     EXPECT_EQ(Bytes(p->payload.begin(), p->payload.end()), (Bytes{'a', 'b'}));
+    EXPECT_EQ(summary(*p), "RTP pt=96 seq=4660 ts=16909060 ssrc=3735928559 M 2 bytes");
 }
 
 TEST(RtpPacket, RoundTripsCsrcsExtensionAndPadding)
