@@ -1,6 +1,6 @@
 """The GStreamer RTSP server (gst-rtsp-server through python3-gi), the known-good peer: serves an
-H.264 test pattern at /test, or relays a publisher with --record. Prints "ready" once listening.
-Usage: gst_rtsp_server.py PORT [--record] [--seconds N]"""
+H.264 test pattern at /test. Prints "ready" once listening.
+Usage: gst_rtsp_server.py PORT"""
 import sys
 
 import gi
@@ -12,20 +12,14 @@ from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 
 def main():
     port = sys.argv[1]
-    record = "--record" in sys.argv
     Gst.init(None)
     server = GstRtspServer.RTSPServer()
     server.set_address("127.0.0.1")
     server.set_service(port)
     factory = GstRtspServer.RTSPMediaFactory()
-    if record:
-        # a publisher's stream, relayed to every reader (the bench's 1 → N fan-out)
-        factory.set_transport_mode(GstRtspServer.RTSPTransportMode.RECORD)
-        factory.set_launch("( decodebin name=depay0 ! fakesink )")
-    else:
-        factory.set_launch("( videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=25/1 ! "
-                           "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 ! "
-                           "rtph264pay name=pay0 pt=96 config-interval=1 )")
+    factory.set_launch("( videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=25/1 ! "
+                       "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 ! "
+                       "rtph264pay name=pay0 pt=96 config-interval=1 )")
     factory.set_shared(True)
     server.get_mount_points().add_factory("/test", factory)
     server.attach(None)
