@@ -1,6 +1,7 @@
 // `layer7 torrent make|info` (.torrent files) and `layer7 tracker serve` (HTTP + UDP tracker).
 #include <ctime>
 #include <iostream>
+#include <tuple>
 
 #include "cli/common.hpp"
 #include "torrent/magnet.hpp"
@@ -63,7 +64,7 @@ void print_info(const torrent::Metainfo& meta)
 void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
 {
     struct Peer {
-        std::string file, dir = ".", listen = "127.0.0.1:0", upload_rate = "0";
+        std::string file, dir = ".", listen = "127.0.0.1:0", upload_rate = "0", download_rate = "0";
         std::size_t slots = 4, max_peers = 50;
         int rechoke = 10, optimistic = 30;
         bool quiet = false;
@@ -79,16 +80,20 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
         cmd->add_option("--max-peers", p.max_peers, "connections at most (default 50)")->check(CLI::Range(1, 1000));
         cmd->add_option("--upload-rate", p.upload_rate,
                         "cap on the piece data sent to all peers together, bytes/s with K or M (default 0: none)");
+        cmd->add_option("--download-rate", p.download_rate,
+                        "cap on the piece data received from all peers together, bytes/s with K or M (default 0: none)");
         cmd->add_flag("-q,--quiet", p.quiet, "no progress line");
     };
     auto run = [&g](Peer& p, bool seeding) {
         setup(g, "warn");
-        const auto upload_rate = parse_size(p.upload_rate);
-        if (!upload_rate) {
-            std::cerr << "layer7: --upload-rate: not a rate: " << p.upload_rate << " (bytes/s, e.g. 500K or 2M)\n";
-            g.status = exit_usage;
-            return;
-        }
+        const auto upload_rate = parse_size(p.upload_rate), download_rate = parse_size(p.download_rate);
+        for (const auto& [name, text, rate] : {std::tuple{"--upload-rate", p.upload_rate, upload_rate},
+                                               std::tuple{"--download-rate", p.download_rate, download_rate}})
+            if (!rate) {
+                std::cerr << "layer7: " << name << ": not a rate: " << text << " (bytes/s, e.g. 500K or 2M)\n";
+                g.status = exit_usage;
+                return;
+            }
         auto meta = torrent::read_torrent(p.file);
         if (!meta) {
             std::cerr << "layer7: " << meta.error() << "\n";
@@ -107,6 +112,7 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
         options.max_peers = p.max_peers;
         options.progress = !p.quiet;
         options.upload_rate = static_cast<double>(*upload_rate);
+        options.download_rate = static_cast<double>(*download_rate);
         options.choker.regular_slots = p.slots;
         options.choker.rechoke_interval = std::chrono::seconds(p.rechoke);
         options.choker.optimistic_interval = std::chrono::seconds(p.optimistic);

@@ -53,6 +53,7 @@ struct Remote {
     std::string out;                      // messages queued for the writer
     std::unique_ptr<asio::steady_timer> wake;
     std::uint64_t downloaded = 0, uploaded = 0;
+    std::size_t uncharged = 0;  // piece data read but not yet taken from the download cap
     bool closing = false;
     bool bitfield_allowed = true;  // BEP 3: only as the first message (BEP 10's handshake may precede it)
 };
@@ -84,6 +85,7 @@ public:
           picker_(meta.total_length(), meta.piece_length, std::random_device{}(), options_.picker),
           choker_(options_.choker, std::random_device{}()),
           upload_cap_(options_.upload_rate, block_size),
+          download_cap_(options_.download_rate, block_size),
           acceptor_(io),
           tick_(io),
           all_ended_(executor_)
@@ -431,6 +433,13 @@ private:
             }
             if (!why.empty() || peer->closing)
                 break;
+            if (peer->uncharged > 0 && download_cap_.rate() > 0) {
+                // The download cap: this peer is not read again until what it sent is due. TCP's
+                // window then slows the sender, as aria2c's --max-download-limit does.
+                const auto due = download_cap_.reserve(Clock::now(), std::exchange(peer->uncharged, 0));
+                asio::steady_timer pause(stream.socket().get_executor(), due);
+                co_await pause.async_wait(core::use_tuple);
+            }
             auto [ec, n] = co_await stream.read_some(asio::buffer(buffer));
             if (ec || n == 0)
                 break;
@@ -577,6 +586,7 @@ private:
     void on_piece(Remote& peer, const Message& m, std::string& why)
     {
         const BlockRef ref{m.index, m.begin, static_cast<std::uint32_t>(m.payload.size())};
+        peer.uncharged += m.payload.size();
         if (core::Trace::instance().enabled())
             core::Trace::instance().line(peer.stream->id(), peer.stream->them(), describe(m));
         std::erase(peer.outstanding, ref);
@@ -742,7 +752,8 @@ private:
     Storage storage_;
     PiecePicker picker_;
     Choker choker_;
-    TokenBucket upload_cap_;  // shared by every connection's writer
+    TokenBucket upload_cap_;    // shared by every connection's writer
+    TokenBucket download_cap_;  // and by every connection's reader
     asio::ip::tcp::acceptor acceptor_;
     asio::steady_timer tick_;
     core::Signal all_ended_;  // the spawned coroutines have all ended

@@ -31,6 +31,7 @@ struct PeerOptions {
     std::size_t pipeline = 64;                  // requests in flight per peer: 1 MiB of 16 KiB blocks
     std::size_t max_peer_requests = 512;        // queued requests from one peer before it is dropped
     double upload_rate = 0;                     // bytes/s of piece data sent, all connections together; 0: no cap
+    double download_rate = 0;                   // bytes/s of piece data received, likewise
     bool progress = true;                       // the progress line on stderr
     bool notes = true;                          // the start, completion and dropped-peer lines (errors always)
     std::function<void()> on_announced;         // after each announce the tracker answered

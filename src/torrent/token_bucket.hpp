@@ -1,7 +1,8 @@
-// A peer's upload cap (aria2c's --max-upload-limit, libtorrent's upload_rate_limit): one token
-// bucket shared by all of the peer's connections and charged with the piece data each sends, so
-// the cap holds however many peers it serves and whoever opened the connection. Pure: the caller
-// passes the time in.
+// A peer's upload or download cap (aria2c's --max-upload-limit and --max-download-limit,
+// libtorrent's upload_rate_limit and download_rate_limit): one token bucket shared by all of the
+// peer's connections and charged with the piece data each sends (or receives), so the cap holds
+// however many peers it serves and whoever opened the connection. Pure: the caller passes the
+// time in.
 #pragma once
 
 #include <chrono>

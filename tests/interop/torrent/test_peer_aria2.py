@@ -1,6 +1,7 @@
 """Our peer against aria2c on loopback, DHT, LPD and PEX off, introduced only by `layer7 tracker
 serve`: `layer7 torrent get` downloads from an aria2c seed, aria2c downloads from `layer7 torrent
-seed`; resume from a partial file; a peer breaking the wire protocol is dropped with a reason."""
+seed`; the upload and download caps; resume from a partial file; a peer breaking the wire protocol
+is dropped with a reason."""
 import filecmp
 import os
 import re
@@ -96,10 +97,35 @@ def test_upload_rate_caps_what_the_seed_sends(layer7, tmp_path):
     assert 3.9 <= seconds <= 7, seconds
 
 
-def test_an_upload_rate_that_is_not_one_is_a_usage_error(tmp_path):
-    r = subprocess.run([layer7_bin(), "torrent", "get", str(tmp_path / "any.torrent"), "--upload-rate", "fast"],
-                       capture_output=True, text=True, timeout=10)
-    assert r.returncode == 2 and "--upload-rate" in r.stderr, r.stderr
+def test_download_rate_caps_what_we_take_from_an_aria2_seed(layer7, tmp_path):
+    need("aria2c")
+    tracker, port = start_tracker(layer7)
+    seed_dir, data = payload(tmp_path, 4 * PIECE)
+    torrent, info_hash = make_torrent(tmp_path, data, f"http://127.0.0.1:{port}/announce")
+    seed = Aria2([f"--dir={seed_dir}", f"--listen-port={free_port()}", "--check-integrity=true", "--seed-ratio=0.0",
+                  "--bt-seed-unverified=false", str(torrent)], tmp_path / "seed.log")
+    try:
+        wait_until(lambda: scrape(port, info_hash)[b"complete"] >= 1, 30, "aria2c's announce")
+        leech_dir = tmp_path / "leech"
+        leech_dir.mkdir()
+        start = time.monotonic()
+        r = subprocess.run([layer7_bin(), "torrent", "get", str(torrent), "--dir", str(leech_dir), "--download-rate",
+                            "256K"], capture_output=True, text=True, timeout=60)
+        seconds = time.monotonic() - start
+    finally:
+        seed.stop()
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
+    # 1 MiB at 256 KiB/s: the first read is free and one block waits in the bucket, so never under
+    # about 3.8 s; slower only by the start-up and the announce
+    assert 3.7 <= seconds <= 8, seconds
+
+
+def test_a_rate_that_is_not_one_is_a_usage_error(tmp_path):
+    for option in ("--upload-rate", "--download-rate"):
+        r = subprocess.run([layer7_bin(), "torrent", "get", str(tmp_path / "any.torrent"), option, "fast"],
+                           capture_output=True, text=True, timeout=10)
+        assert r.returncode == 2 and f"{option}: not a rate" in r.stderr, r.stderr
 
 
 def test_resume_rechecks_what_is_on_disk(layer7, tmp_path):
