@@ -53,7 +53,8 @@ struct Remote {
     std::string out;                      // messages queued for the writer
     std::unique_ptr<asio::steady_timer> wake;
     std::uint64_t downloaded = 0, uploaded = 0;
-    std::size_t uncharged = 0;  // piece data read but not yet taken from the download cap
+    std::size_t uncharged = 0;             // piece data read but not yet taken from the download cap
+    asio::steady_timer* paused = nullptr;  // the reader's wait for the cap, cut short when the peer closes
     bool closing = false;
     bool bitfield_allowed = true;  // BEP 3: only as the first message (BEP 10's handshake may precede it)
 };
@@ -205,6 +206,8 @@ private:
             peer->closing = true;
             peer->stream->socket().close(ignored);
             peer->wake->cancel();
+            if (peer->paused)
+                peer->paused->cancel();
         }
         if (announce_wait_)
             announce_wait_->cancel();
@@ -349,6 +352,8 @@ private:
         std::error_code ignored;
         peer.stream->socket().close(ignored);
         peer.wake->cancel();
+        if (peer.paused)
+            peer.paused->cancel();
     }
 
     core::awaitable<void> serve_peer(asio::ip::tcp::socket socket, core::Role role)
@@ -438,7 +443,9 @@ private:
                 // window then slows the sender, as aria2c's --max-download-limit does.
                 const auto due = download_cap_.reserve(Clock::now(), std::exchange(peer->uncharged, 0));
                 asio::steady_timer pause(stream.socket().get_executor(), due);
+                peer->paused = &pause;
                 co_await pause.async_wait(core::use_tuple);
+                peer->paused = nullptr;
             }
             auto [ec, n] = co_await stream.read_some(asio::buffer(buffer));
             if (ec || n == 0)
