@@ -116,11 +116,16 @@ core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
     FileLock lock(box.path() + "/.layer7-uidlist.lock");
     if (!lock.held())
         return core::fail(last_error());
-    auto listed = box.list();
-    if (!listed)
-        return core::fail(listed.error());
     const std::string text = read_small_file(box.path() + "/" + list_file);
     auto list = decode_uid_list(text);
+    KnownSizes sizes;  // views into `list`, used before its entries move
+    if (list)
+        for (const auto& e : list->entries)
+            if (e.wire_size > 0)
+                sizes.emplace(e.unique, std::pair{e.size, e.wire_size});
+    auto listed = box.list(&sizes);
+    if (!listed)
+        return core::fail(listed.error());
     bool changed = false;
     if (!list) {
         // Lost or corrupt: every message gets a new UID under a new UIDVALIDITY, above the last one
@@ -145,7 +150,13 @@ core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
             continue;
         }
         known[it->second] = true;
-        state.messages.push_back({e.uid, (*listed)[it->second]});
+        const MaildirEntry& found = (*listed)[it->second];
+        if (e.wire_size != found.wire_size) {  // measured now: remembered from here on
+            e.size = found.size;
+            e.wire_size = found.wire_size;
+            changed = true;
+        }
+        state.messages.push_back({e.uid, found});
         kept.entries.push_back(std::move(e));
     }
     for (std::size_t i = 0; i < listed->size(); ++i) {  // listed is oldest first
@@ -155,7 +166,7 @@ core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
             return core::fail(std::make_error_code(std::errc::value_too_large));
         const std::uint32_t uid = kept.next++;
         state.messages.push_back({uid, (*listed)[i]});
-        kept.entries.push_back({uid, (*listed)[i].unique});
+        kept.entries.push_back({uid, (*listed)[i].unique, (*listed)[i].size, (*listed)[i].wire_size});
         changed = true;
     }
     state.next = kept.next;

@@ -175,7 +175,7 @@ std::size_t Maildir::remove_stale_temporaries() const
     return removed;
 }
 
-core::Result<std::vector<MaildirEntry>, std::error_code> Maildir::list() const
+core::Result<std::vector<MaildirEntry>, std::error_code> Maildir::list(const KnownSizes* known) const
 {
     std::vector<MaildirEntry> out;
     for (const char* folder : {"new", "cur"}) {
@@ -194,6 +194,10 @@ core::Result<std::vector<MaildirEntry>, std::error_code> Maildir::list() const
             if (name->size && name->wire_size) {
                 entry.size = *name->size;
                 entry.wire_size = *name->wire_size;
+            } else if (auto it = known ? known->find(entry.unique) : KnownSizes::const_iterator{};
+                       known && it != known->end()) {
+                entry.size = it->second.first;
+                entry.wire_size = it->second.second;
             } else {  // written by another tool: measure it
                 std::string content;
                 std::error_code ec;

@@ -7,6 +7,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -24,6 +27,9 @@ struct MaildirEntry {
     std::string flags;            // ":2," flags, e.g. "S"
 };
 
+// Sizes already measured, by unique name: {bytes stored, bytes with CRLF line ends}.
+using KnownSizes = std::unordered_map<std::string_view, std::pair<std::uint64_t, std::uint64_t>>;
+
 class Maildir {
 public:
     explicit Maildir(std::string path) : path_(std::move(path)) {}
@@ -35,8 +41,9 @@ public:
     // returns success does the message exist; on failure nothing is left behind. `message` may use
     // CRLF or LF; it is stored with LF. Returns the file name in new/.
     core::Result<std::string, std::error_code> deliver(std::string_view message) const;
-    // Every message in new/ and cur/, oldest delivery first.
-    core::Result<std::vector<MaildirEntry>, std::error_code> list() const;
+    // Every message in new/ and cur/, oldest delivery first. A file whose name carries no sizes
+    // (another tool delivered it) is read to measure it, unless `known` has its sizes.
+    core::Result<std::vector<MaildirEntry>, std::error_code> list(const KnownSizes* known = nullptr) const;
     // The stored bytes (LF line ends); finds the message again if another agent moved it.
     core::Result<std::string, std::error_code> read(const MaildirEntry& entry) const;
     // Moves the message to cur/ with exactly `flags` (e.g. "S" once a client has read it).

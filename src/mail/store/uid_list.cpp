@@ -18,14 +18,27 @@ std::optional<std::uint32_t> number(std::string_view text)
     return v;
 }
 
+std::optional<std::uint64_t> big_number(std::string_view text)
+{
+    std::uint64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return v;
+}
+
 }  // namespace
 
 std::string encode_uid_list(const UidList& list)
 {
     std::string out(magic);
     out += std::to_string(list.validity) + " " + std::to_string(list.next) + "\n";
-    for (const auto& e : list.entries)
-        out += std::to_string(e.uid) + " " + e.unique + "\n";
+    for (const auto& e : list.entries) {
+        out += std::to_string(e.uid) + " " + e.unique;
+        if (e.wire_size > 0)
+            out += " " + std::to_string(e.size) + " " + std::to_string(e.wire_size);
+        out += "\n";
+    }
     return out;
 }
 
@@ -57,11 +70,25 @@ std::optional<UidList> decode_uid_list(std::string_view text)
             return std::nullopt;
         auto uid = number(line.substr(0, sp));
         std::string_view unique = line.substr(sp + 1);
+        UidEntry entry;
+        if (const auto sizes = unique.find(' '); sizes != std::string_view::npos) {
+            std::string_view rest = unique.substr(sizes + 1);
+            unique = unique.substr(0, sizes);
+            const auto between = rest.find(' ');
+            auto size = between == std::string_view::npos ? std::nullopt : big_number(rest.substr(0, between));
+            auto wire = between == std::string_view::npos ? std::nullopt : big_number(rest.substr(between + 1));
+            if (!size || !wire || *wire < *size || *wire == 0)
+                return std::nullopt;
+            entry.size = *size;
+            entry.wire_size = *wire;
+        }
         if (!uid || *uid <= last || *uid >= list.next || unique.empty() ||
             unique.find_first_of(" /") != std::string_view::npos)
             return std::nullopt;
         last = *uid;
-        list.entries.push_back({*uid, std::string(unique)});
+        entry.uid = *uid;
+        entry.unique = std::string(unique);
+        list.entries.push_back(std::move(entry));
     }
     return list;
 }

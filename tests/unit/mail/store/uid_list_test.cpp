@@ -27,6 +27,43 @@ TEST(UidList, RoundTripAndStrictDecode)
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 0 5\n"));             // zero validity
 }
 
+TEST(UidList, SizesRideAlongWhenKnown)
+{
+    UidList l{42, 5, {{1, "a", 0, 0}, {4, "b", 1000, 1050}}};
+    const std::string text = encode_uid_list(l);
+    EXPECT_EQ(text, "layer7-uidlist 1 42 5\n1 a\n4 b 1000 1050\n");
+    auto back = decode_uid_list(text);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->entries[0].wire_size, 0u);
+    EXPECT_EQ(back->entries[1].size, 1000u);
+    EXPECT_EQ(back->entries[1].wire_size, 1050u);
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10\n"));      // one size
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10 9\n"));    // CRLF smaller than LF
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10 x\n"));
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10 12 3\n"));  // too many fields
+}
+
+TEST(FolderIndex, MailFromOtherToolsIsMeasuredOnceAndRemembered)
+{
+    test::TempDir dir;
+    Maildir box(dir.path + "/box");
+    ASSERT_FALSE(box.create());
+    std::ofstream(dir.path + "/box/new/1700000000.M1P1.other") << "Subject: x\n\nbody\n";  // no S=/W=
+    auto first = sync_folder(box);
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->messages.size(), 1u);
+    EXPECT_EQ(first->messages[0].entry.size, 17u);
+    EXPECT_EQ(first->messages[0].entry.wire_size, 20u);
+    // the list says so now: the next sync takes the sizes from it without reading the file
+    std::ifstream in(dir.path + "/box/layer7-uidlist");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find("1700000000.M1P1.other 17 20\n"), std::string::npos) << text;
+    std::ofstream(dir.path + "/box/new/1700000000.M1P1.other") << "a file that changed under our feet";
+    auto second = sync_folder(box);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->messages[0].entry.wire_size, 20u);
+}
+
 TEST(FolderName, StaysInsideTheUserDirectory)
 {
     EXPECT_EQ(folder_directory("inbox"), "");
