@@ -81,7 +81,8 @@ pid[layer7]=$!
 port[dovecot]="$(free_port)"
 root[dovecot]="$work/dovecot/mail"
 mkdir -p "$work/dovecot"
-for u in "${users[@]}"; do echo "$u:{PLAIN}secret"; done >"$work/dovecot/passwd"
+# the same yescrypt hashes layer7 checks: a LOGIN costs both servers one crypt(3)
+sed 's/:/:{CRYPT}/' "$work/l7/users" >"$work/dovecot/passwd"
 mail_uid="$(id -u mail)"
 mail_gid="$(id -g mail)"
 cat >"$work/dovecot/dovecot.conf" <<CONF
