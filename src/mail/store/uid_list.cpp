@@ -9,18 +9,10 @@ namespace {
 
 constexpr std::string_view magic = "layer7-uidlist 1 ";
 
-std::optional<std::uint32_t> number(std::string_view text)
+template <class Number = std::uint32_t>
+std::optional<Number> number(std::string_view text)
 {
-    std::uint32_t v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-        return std::nullopt;
-    return v;
-}
-
-std::optional<std::uint64_t> big_number(std::string_view text)
-{
-    std::uint64_t v = 0;
+    Number v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size())
         return std::nullopt;
@@ -75,8 +67,10 @@ std::optional<UidList> decode_uid_list(std::string_view text)
             std::string_view rest = unique.substr(sizes + 1);
             unique = unique.substr(0, sizes);
             const auto between = rest.find(' ');
-            auto size = between == std::string_view::npos ? std::nullopt : big_number(rest.substr(0, between));
-            auto wire = between == std::string_view::npos ? std::nullopt : big_number(rest.substr(between + 1));
+            if (between == std::string_view::npos)
+                return std::nullopt;
+            auto size = number<std::uint64_t>(rest.substr(0, between));
+            auto wire = number<std::uint64_t>(rest.substr(between + 1));
             if (!size || !wire || *wire < *size || *wire == 0)
                 return std::nullopt;
             entry.size = *size;
