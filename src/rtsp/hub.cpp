@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 #include "core/net/udp_batch.hpp"
 #include "rtp/packet.hpp"
@@ -75,14 +76,18 @@ void Reader::on_report(std::size_t track, const rtp::ReportBlock& block)
     reports_[track] = {block, now_ms()};
 }
 
+std::pair<std::uint32_t, std::uint32_t> Reader::sent(std::size_t track) const
+{
+    const Counters* c = counters(track);
+    return c ? std::pair{c->packets.load(std::memory_order_relaxed), c->octets.load(std::memory_order_relaxed)}
+             : std::pair<std::uint32_t, std::uint32_t>{0, 0};
+}
+
 std::map<std::size_t, Reader::TrackStats> Reader::stats() const
 {
     std::map<std::size_t, TrackStats> out;
-    for (const auto& [track, route] : routes_) {
-        TrackStats& t = out[track];
-        t.packets = counters_[track].packets.load(std::memory_order_relaxed);
-        t.octets = counters_[track].octets.load(std::memory_order_relaxed);
-    }
+    for (const auto& [track, route] : routes_)
+        std::tie(out[track].packets, out[track].octets) = sent(track);
     std::lock_guard lock(mutex_);
     for (const auto& [track, report] : reports_)
         if (auto it = out.find(track); it != out.end()) {
@@ -158,13 +163,9 @@ void LiveStream::send_report(Reader& reader, std::size_t index)
     const auto point = track.clock.point();
     if (!point)
         return;
-    const auto stats = reader.stats();
-    const auto it = stats.find(index);
-    if (it == stats.end())
-        return;
+    const auto [packets, octets] = reader.sent(index);
     std::vector<std::uint8_t> report;
-    rtp::encode(rtp::SenderReport{track.ssrc, point->ntp_time, point->rtp_time, it->second.packets, it->second.octets, {}},
-                report);
+    rtp::encode(rtp::SenderReport{track.ssrc, point->ntp_time, point->rtp_time, packets, octets, {}}, report);
     rtp::encode(rtp::Sdes{{{track.ssrc, {{1, track.cname.empty() ? "layer7" : track.cname}}}}}, report);
     reader.send(ports_, index, true, report);
 }

@@ -83,6 +83,8 @@ public:
         std::int64_t report_ms = 0;              // when it came (now_ms)
     };
     std::map<std::size_t, TrackStats> stats() const;
+    // What `track` was sent so far: RTP packets and payload octets (an SR's counts).
+    std::pair<std::uint32_t, std::uint32_t> sent(std::size_t track) const;
     std::atomic<std::int64_t> last_heard_ms{now_ms()};
     const std::int64_t started_ms = now_ms();
 
@@ -91,7 +93,7 @@ private:
         std::atomic<std::uint32_t> packets{0}, octets{0};
         std::int64_t next_report_ms = 0;  // under the stream's lock
     };
-    Counters* counters(std::size_t track) { return track < tracks_ ? &counters_[track] : nullptr; }
+    Counters* counters(std::size_t track) const { return track < tracks_ ? &counters_[track] : nullptr; }
 
     Identity who_;
     std::shared_ptr<Outbox> outbox_;

@@ -47,18 +47,12 @@ std::vector<std::uint8_t> opus_head(int channels)
     return head;
 }
 
-bool ends_with(const std::string& s, const char* suffix)
-{
-    const std::size_t n = std::strlen(suffix);
-    return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
-}
-
 }  // namespace
 
 std::unique_ptr<MediaWriter> MediaWriter::open(const std::string& path, const std::vector<Media>& tracks, std::string& error)
 {
     std::unique_ptr<MediaWriter> w(new MediaWriter);
-    const bool raw_h264 = ends_with(path, ".h264") || ends_with(path, ".264");
+    const bool raw_h264 = path.ends_with(".h264") || path.ends_with(".264");
     if (int e = avformat_alloc_output_context2(&w->context_, nullptr, raw_h264 ? "h264" : nullptr, path.c_str()); e < 0) {
         error = "no container for " + path + " (" + av_error(e) + "): name it .mkv, .mp4, .ts or .h264";
         return nullptr;
@@ -67,14 +61,13 @@ std::unique_ptr<MediaWriter> MediaWriter::open(const std::string& path, const st
     for (std::size_t i = 0; i < tracks.size(); ++i) {
         const Media& media = tracks[i];
         const auto map = media.rtpmap();
-        const std::string encoding = map ? map->encoding : "";
-        const TrackReceiver probe(media, 0);
+        const Codec codec = codec_of(media);
         AVCodecID id = AV_CODEC_ID_NONE;
-        if (probe.codec() == Codec::h264)
+        if (codec == Codec::h264)
             id = AV_CODEC_ID_H264;
-        else if (probe.codec() == Codec::aac && !raw_h264)
+        else if (codec == Codec::aac && !raw_h264)
             id = AV_CODEC_ID_AAC;
-        else if (probe.codec() == Codec::opus && !raw_h264)
+        else if (codec == Codec::opus && !raw_h264)
             id = AV_CODEC_ID_OPUS;
         if (id == AV_CODEC_ID_NONE || (raw_h264 && w->context_->nb_streams > 0))
             continue;
@@ -92,7 +85,7 @@ std::unique_ptr<MediaWriter> MediaWriter::open(const std::string& path, const st
         if (id == AV_CODEC_ID_H264) {
             par->codec_type = AVMEDIA_TYPE_VIDEO;
             // containers want the picture size in their header: the SDP's SPS says it
-            w->parameter_sets_ = probe.parameter_sets();
+            w->parameter_sets_ = rtp::h264::parameter_sets_annex_b(media.fmtp());
             const auto sets = std::span(reinterpret_cast<const std::uint8_t*>(w->parameter_sets_.data()), w->parameter_sets_.size());
             for (auto nal : rtp::h264::split_annex_b(sets))
                 if (auto size = rtp::h264::sps_picture_size(nal)) {

@@ -8,17 +8,25 @@
 
 namespace layer7::rtsp {
 
+Codec codec_of(const Media& media)
+{
+    const auto map = media.rtpmap();
+    if (!map)
+        return Codec::other;
+    if (core::iequals(map->encoding, "H264"))
+        return Codec::h264;
+    if (core::iequals(map->encoding, "MPEG4-GENERIC"))
+        return Codec::aac;
+    if (core::iequals(map->encoding, "opus"))
+        return Codec::opus;
+    return Codec::other;
+}
+
 TrackReceiver::TrackReceiver(const Media& media, std::int64_t delay_us)
-    : clock_rate_(clock_rate_of(media)), buffer_(clock_rate_, delay_us)
+    : clock_rate_(clock_rate_of(media)), codec_(codec_of(media)), buffer_(clock_rate_, delay_us)
 {
     if (auto map = media.rtpmap())
         encoding_ = map->encoding;
-    if (core::iequals(encoding_, "H264"))
-        codec_ = Codec::h264;
-    else if (core::iequals(encoding_, "MPEG4-GENERIC"))
-        codec_ = Codec::aac;
-    else if (core::iequals(encoding_, "opus"))
-        codec_ = Codec::opus;
     if (codec_ == Codec::h264)
         parameter_sets_ = rtp::h264::parameter_sets_annex_b(media.fmtp());
 }

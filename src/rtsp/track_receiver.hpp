@@ -19,6 +19,8 @@
 namespace layer7::rtsp {
 
 enum class Codec { h264, aac, opus, other };
+// The codec an m= line's rtpmap names: what a player can rebuild frames of.
+Codec codec_of(const Media& media);
 
 // One frame as a file holds it: a whole H.264 access unit (Annex B), an AAC frame, an Opus packet.
 struct Frame {
@@ -62,8 +64,8 @@ private:
     void finish_picture(std::vector<Frame>& frames);
 
     std::uint32_t clock_rate_;
+    Codec codec_;
     std::string encoding_;
-    Codec codec_ = Codec::other;
     std::string parameter_sets_;
     Frame picture_;                              // the H.264 access unit being gathered
     std::optional<std::uint32_t> picture_time_;  // its timestamp, while one is open
