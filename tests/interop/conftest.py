@@ -63,9 +63,9 @@ def wait_refused(host, port, deadline=10.0):
 class Process:
     """A running layer7 with its output captured line by line."""
 
-    def __init__(self, args, ready="layer7 is up", deadline=20.0, env=None):
+    def __init__(self, args, ready="layer7 is up", deadline=20.0, env=None, stdin=None):
         self.args = args
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        self.proc = subprocess.Popen(args, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env={**os.environ, **(env or {})})
         self.out_lines, self.err_lines = [], []
         self._buf = {self.proc.stdout.fileno(): b"", self.proc.stderr.fileno(): b""}

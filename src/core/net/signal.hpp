@@ -23,6 +23,19 @@ public:
         }
         fired_ = false;
     }
+    // As wait(), but gives up at `deadline`: true when woken, false when the time ran out.
+    awaitable<bool> wait_until(asio::steady_timer::time_point deadline)
+    {
+        if (!fired_) {
+            if (!timer_)
+                timer_.emplace(executor_);
+            timer_->expires_at(deadline);
+            co_await timer_->async_wait(use_tuple);
+        }
+        const bool woken = fired_;
+        fired_ = false;
+        co_return woken;
+    }
     void notify()
     {
         fired_ = true;

@@ -83,6 +83,8 @@ struct Callbacks {
             in.path = value;
         else if (name == ":authority")
             in.authority = value;
+        else if (name == ":protocol")
+            in.request.protocol = value;
         else if (name == "cookie")
             in.cookies.append(in.cookies.empty() ? "" : "; ").append(value);
         else if (!name.starts_with(':')) {
@@ -192,12 +194,13 @@ ServerSession::ServerSession(SessionEvents& events, const SessionLimits& limits,
     nghttp2_option_del(opt);
     nghttp2_session_callbacks_del(cb);
 
-    const std::array<nghttp2_settings_entry, 5> settings{{
+    const std::array<nghttp2_settings_entry, 6> settings{{
         {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, limits_.max_concurrent_streams},
         {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, limits_.stream_window},
         {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE, limits_.max_header_list},
         {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
         {NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES, 1},
+        {NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL, 1},  // WebSocket over a stream (RFC 8441 §3)
     }};
     nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, settings.data(), settings.size());
     nghttp2_session_set_local_window_size(session_, NGHTTP2_FLAG_NONE, 0,
@@ -243,8 +246,8 @@ void ServerSession::finish_head(std::int32_t stream, bool end_stream)
     }
     Request& request = in.request;
     request.version = {2, 0};
-    if (request.method.id() == MethodId::connect)
-        request.target = in.authority;
+    if (request.method.id() == MethodId::connect && request.protocol.empty())
+        request.target = in.authority;  // a tunnel (RFC 9113 §8.5); an extended CONNECT has a :path
     else
         request.target = std::move(in.path);
     // The fields an HTTP/1.1 handler expects: Host from :authority (RFC 9113 §8.3.1), one Cookie.

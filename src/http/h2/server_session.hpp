@@ -33,6 +33,9 @@ struct SessionLimits {
     std::size_t max_outbound_ack = 1000;         // SETTINGS/PING ACKs queued unsent: a flood
 };
 
+// Error codes of RST_STREAM and GOAWAY that the application sends (RFC 9113 §7).
+constexpr std::uint32_t cancel = 0x8;
+
 // A response body the session pulls as the flow-control windows open.
 class OutBody {
 public:

@@ -21,6 +21,7 @@ struct Request {
     std::string target;  // request-target as received; parse with parse_target()
     Version version;
     Fields fields;
+    std::string protocol;  // HTTP/2's :protocol of an extended CONNECT (RFC 8441), e.g. "websocket"
 };
 
 struct Response {

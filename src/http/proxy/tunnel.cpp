@@ -19,26 +19,25 @@ Reply answer(Status status, std::string text)
     return reply;
 }
 
-// Copies `from` → `to`. The end of one direction is passed on as a half-close (FIN), so the other
-// direction can still finish; an error closes both.
-core::awaitable<void> pump(core::Stream& from, core::Stream& to)
+// Copies `from` → `to`. The end of one direction is passed on as a half-close (FIN, END_STREAM), so
+// the other direction can still finish; an error ends both.
+core::awaitable<void> pump(core::Duplex& from, core::Duplex& to)
 {
     std::vector<char> buffer(16384);
     for (;;) {
         auto [ec, n] = co_await from.read_some(asio::buffer(buffer));
-        std::error_code ignored;
         if (ec) {
             if (ec == asio::error::eof) {
-                to.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+                to.finish_write();
             } else {
-                from.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-                to.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+                from.abort();
+                to.abort();
             }
             co_return;
         }
-        if (co_await to.write(std::string_view(buffer.data(), n), false)) {
-            from.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-            to.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        if (co_await to.write(std::string_view(buffer.data(), n))) {
+            from.abort();
+            to.abort();
             co_return;
         }
     }
@@ -71,12 +70,13 @@ core::awaitable<Outcome> open_tunnel(Proxy& proxy, const Request& request, std::
     upgrade.response.status = Status::ok;
     upgrade.response.reason = "Connection Established";
     // The shell keeps the Upgrade (and so these captures) until the tunnel ends.
-    upgrade.run = [upstream, idle_timeout](core::Stream& client, std::string early) -> core::awaitable<void> {
+    upgrade.run = [upstream, idle_timeout](core::Duplex& client, std::string early) -> core::awaitable<void> {
         if (!early.empty() && co_await upstream->write(early, false))
             co_return;
         client.set_timeout(idle_timeout);
         upstream->set_timeout(idle_timeout);
-        co_await (pump(client, *upstream) && pump(*upstream, client));
+        core::StreamDuplex target(*upstream);
+        co_await (pump(client, target) && pump(target, client));
         co_await upstream->shutdown();
     };
     co_return upgrade;

@@ -429,7 +429,8 @@ core::awaitable<void> Connection::upgrade(Upgrade& upgrade, std::chrono::system_
                                    wall);
     if (co_await flush())
         co_return;
-    co_await upgrade.run(stream_, conn_.take_buffered());
+    core::StreamDuplex peer(stream_);
+    co_await upgrade.run(peer, conn_.take_buffered());
 }
 
 core::awaitable<bool> Connection::upgrade_to_h2c(const Request& request)

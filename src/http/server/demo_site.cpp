@@ -131,6 +131,13 @@ std::vector<DemoFile> demo_site()
       $('join').hidden = true; $('say').hidden = false;
     };
     $('say').onsubmit = (e) => { e.preventDefault(); ws.send($('text').value); $('text').value = ''; };
+    // chat.html?name=alice&say=hi joins at once (and says hi): a link that drops you in the room.
+    const params = new URLSearchParams(location.search);
+    if (params.get('name')) {
+      $('name').value = params.get('name');
+      $('join').requestSubmit();
+      if (params.get('say')) ws.addEventListener('open', () => ws.send(params.get('say')));
+    }
   </script>
 </body>
 </html>

@@ -66,7 +66,8 @@ struct H2Stream final : h2::OutBody {
     bool body_abandoned = false;  // the handler answered without reading it all: drop the rest
     core::Signal body_ready;
 
-    // The reply: its pieces, then what its source has given and the session not yet taken.
+    // The reply: its pieces, then what its source (or the tunnel's writer) has given and the
+    // session not yet taken.
     Reply reply;
     std::size_t piece = 0;
     std::uint64_t piece_at = 0;
@@ -74,6 +75,7 @@ struct H2Stream final : h2::OutBody {
     std::size_t ahead_at = 0;
     bool source_end = false, source_failed = false, deferred = false;
     core::Signal room;
+    bool tunnel = false;  // a CONNECT or extended CONNECT stream that a Duplex runs (H2Tunnel)
 
     bool closed = false;  // the session is done with the stream (answered, reset, or connection gone)
 };
@@ -86,6 +88,36 @@ public:
 
 private:
     H2Stream& s_;
+};
+
+// A tunnel's stream as the Duplex its protocol runs on: what the client sends arrives as DATA
+// (credited back as it is read), what we write leaves as DATA, our end is END_STREAM and an abort
+// is RST_STREAM(CANCEL). Flow control is the backpressure: a write waits while source_ahead bytes
+// wait for the client's window.
+class H2Tunnel final : public core::Duplex {
+public:
+    explicit H2Tunnel(H2Stream& s) : s_(s) {}
+    core::awaitable<std::pair<std::error_code, std::size_t>> read_some(asio::mutable_buffer buffer) override;
+    core::awaitable<std::error_code> write(std::string_view bytes) override;
+    void finish_write() override;
+    void abort() override;
+    void cancel_write() override
+    {
+        write_cancelled_ = true;
+        s_.room.notify();
+    }
+    void set_timeout(core::Stream::Clock::duration timeout) override;
+    asio::any_io_executor executor() override;
+    std::uint64_t trace_id() const override;
+    core::Role role() const override { return core::Role::server; }
+    std::string peer_string() const override;
+
+private:
+    core::Stream::Clock::time_point deadline() const { return core::Stream::Clock::now() + timeout_; }
+
+    H2Stream& s_;
+    core::Stream::Clock::duration timeout_ = std::chrono::seconds(300);
+    bool write_cancelled_ = false;
 };
 
 class H2Connection final : public h2::SessionEvents, public core::DrainListener {
@@ -127,11 +159,20 @@ public:
     h2::ServerSession& session() { return session_; }
     bool dead() const { return dead_; }
     void wake_writer() { writer_wake_.notify(); }
+    core::Stream& stream() { return stream_; }
+    // A tunnel that waits longer than the connection's idle timeout keeps the connection that long.
+    void extend_timeout(core::Stream::Clock::duration timeout)
+    {
+        if (timeout > stream_.timeout())
+            stream_.set_timeout(timeout);
+    }
 
 private:
     // The handler's coroutine for one request, then the reply's source pump.
     core::awaitable<void> exchange(std::shared_ptr<H2Stream> s);
     core::awaitable<void> pump(std::shared_ptr<H2Stream> s);
+    // A 2xx to CONNECT: the stream becomes the Duplex `upgrade.run` is given, until it returns.
+    core::awaitable<void> tunnel(std::shared_ptr<H2Stream> s, Upgrade& upgrade);
     void spawn(core::awaitable<void> work);
     // Frames the reply's head and hands it to the session; true when a source remains to be pumped.
     bool submit(H2Stream& s);
@@ -146,6 +187,7 @@ private:
     asio::any_io_executor executor_;
     core::Signal writer_wake_, all_done_;
     std::size_t running_ = 0;  // coroutines of ours besides run(): the writer and the exchanges
+    std::size_t tunnels_ = 0;
     bool dead_ = false;        // the connection is over: every coroutine finishes up
     bool writer_idle_ = false;
     bool goaway_sent_ = false;
@@ -185,7 +227,7 @@ h2::OutBody::Pulled H2Stream::pull(std::uint8_t* buffer, std::size_t max)
     }
     if (piece < reply.body.size())
         return {n, State::more};
-    if (!reply.source)
+    if (!reply.source && !tunnel)
         return {n, State::end};
     const std::size_t take = std::min(max - n, ahead.size() - ahead_at);
     std::memcpy(buffer + n, ahead.data() + ahead_at, take);
@@ -228,6 +270,92 @@ core::awaitable<std::error_code> H2RequestBody::next(std::string_view& chunk)
             co_return std::make_error_code(std::errc::connection_aborted);
         co_await s_.body_ready.wait();
     }
+}
+
+core::awaitable<std::pair<std::error_code, std::size_t>> H2Tunnel::read_some(asio::mutable_buffer buffer)
+{
+    H2Connection& c = s_.connection;
+    for (;;) {
+        if (!s_.body_in.empty()) {
+            const std::size_t n = std::min(buffer.size(), s_.body_in.size());
+            std::memcpy(buffer.data(), s_.body_in.data(), n);
+            s_.body_in.erase(0, n);
+            c.session().consume(s_.id, n);  // ours now: the client may send as much again
+            c.wake_writer();
+            co_return std::pair{std::error_code{}, n};
+        }
+        if (s_.body_end)
+            co_return std::pair{std::error_code(asio::error::eof), std::size_t{0}};
+        if (s_.closed || c.dead())
+            co_return std::pair{std::error_code(asio::error::connection_reset), std::size_t{0}};
+        if (!co_await s_.body_ready.wait_until(deadline()))
+            co_return std::pair{std::error_code(asio::error::timed_out), std::size_t{0}};
+    }
+}
+
+core::awaitable<std::error_code> H2Tunnel::write(std::string_view bytes)
+{
+    H2Connection& c = s_.connection;
+    for (;;) {
+        if (s_.closed || c.dead())
+            co_return asio::error::connection_reset;
+        if (std::exchange(write_cancelled_, false))
+            co_return asio::error::operation_aborted;
+        if (s_.ahead.size() - s_.ahead_at < source_ahead)
+            break;
+        if (!co_await s_.room.wait_until(deadline()))
+            co_return asio::error::timed_out;
+    }
+    s_.ahead.erase(0, s_.ahead_at);
+    s_.ahead_at = 0;
+    s_.ahead.append(bytes);
+    if (s_.deferred) {
+        s_.deferred = false;
+        c.session().resume(s_.id);
+    }
+    c.wake_writer();
+    co_return std::error_code{};
+}
+
+void H2Tunnel::finish_write()
+{
+    if (s_.source_end || s_.closed)
+        return;
+    s_.source_end = true;
+    if (s_.deferred) {
+        s_.deferred = false;
+        s_.connection.session().resume(s_.id);
+    }
+    s_.connection.wake_writer();
+}
+
+void H2Tunnel::abort()
+{
+    if (s_.closed)
+        return;
+    s_.connection.session().reset(s_.id, h2::cancel);
+    s_.connection.wake_writer();
+}
+
+void H2Tunnel::set_timeout(core::Stream::Clock::duration timeout)
+{
+    timeout_ = timeout;
+    s_.connection.extend_timeout(timeout);
+}
+
+asio::any_io_executor H2Tunnel::executor()
+{
+    return s_.connection.stream().socket().get_executor();
+}
+
+std::uint64_t H2Tunnel::trace_id() const
+{
+    return s_.connection.stream().id();
+}
+
+std::string H2Tunnel::peer_string() const
+{
+    return s_.connection.stream().peer_string();
 }
 
 void H2Connection::spawn(core::awaitable<void> work)
@@ -283,7 +411,8 @@ void H2Connection::on_data(std::int32_t id, std::string_view data)
     }
     H2Stream& s = *it->second;
     s.body_total += data.size();
-    if (s.body_total > options_.limits.max_message) {
+    // A tunnel's bytes are not a message: the stream window alone bounds what waits unread.
+    if (s.body_total > options_.limits.max_message && s.request.method != MethodId::connect) {
         s.body_too_large = true;
         session_.consume(id, data.size() + s.body_in.size());
         s.body_in.clear();
@@ -357,9 +486,12 @@ core::awaitable<void> H2Connection::exchange(std::shared_ptr<H2Stream> s)
         session_.consume(s->id, s->handed);
         s->handed = 0;
     }
-    if (std::holds_alternative<Upgrade>(outcome)) {
-        // A tunnel or a protocol switch needs RFC 8441 / CONNECT streams, not implemented yet.
-        s->reply = error_reply(Status::not_implemented);
+    if (auto* upgrade = std::get_if<Upgrade>(&outcome)) {
+        if (status_class(upgrade->response.status) == 2) {
+            co_await tunnel(s, *upgrade);
+            co_return;
+        }
+        s->reply = error_reply(Status::not_implemented);  // 101: HTTP/2 switches no protocols (RFC 9113 §8.6)
     } else {
         s->reply = std::move(std::get<Reply>(outcome));
     }
@@ -369,6 +501,30 @@ core::awaitable<void> H2Connection::exchange(std::shared_ptr<H2Stream> s)
     }
     if (submit(*s))
         co_await pump(s);
+}
+
+core::awaitable<void> H2Connection::tunnel(std::shared_ptr<H2Stream> s, Upgrade& upgrade)
+{
+    s->tunnel = true;
+    Response& response = upgrade.response;
+    if (!response.fields.contains("Date"))
+        response.fields.add_valid("Date", current_http_date(s->wall));
+    session_.respond(s->id, response, s.get());
+    if (options_.access_log)
+        options_.access_log->write(stream_.peer().address().to_string(), s->request, code(response.status), 0,
+                                   s->wall);
+    wake_writer();
+    ++tunnels_;
+    H2Tunnel peer(*s);
+    co_await upgrade.run(peer, std::string());
+    if (--tunnels_ == 0)
+        stream_.set_timeout(options_.limits.idle_timeout);
+    if (s->closed || dead_)
+        co_return;
+    peer.finish_write();
+    s->body_abandoned = true;  // what the client still sends is dropped as it comes
+    session_.consume(s->id, s->body_in.size());
+    s->body_in.clear();
 }
 
 core::awaitable<void> H2Connection::pump(std::shared_ptr<H2Stream> s)

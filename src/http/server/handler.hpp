@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "core/net/byte_source.hpp"
+#include "core/net/duplex.hpp"
 #include "core/net/stream.hpp"
 #include "http/message/message.hpp"
 #include "http/server/reply.hpp"
@@ -39,12 +40,13 @@ struct Exchange {
     RequestContext context;
 };
 
-// 101 Switching Protocols, or a 2xx to CONNECT: after `response` the shell hands the connection to
-// `run` with the bytes that already followed the request, and closes it when `run` returns. The
-// shell keeps the Upgrade alive until then, so `run` may be a coroutine lambda with captures.
+// 101 Switching Protocols, or a 2xx to CONNECT (on HTTP/2 also an extended CONNECT, RFC 8441):
+// after `response` the shell hands `run` the connection — over HTTP/2 the request's stream — with
+// the bytes that already followed the request, and ends it when `run` returns. The shell keeps the
+// Upgrade alive until then, so `run` may be a coroutine lambda with captures.
 struct Upgrade {
     Response response;
-    std::function<core::awaitable<void>(core::Stream& stream, std::string already_read)> run;
+    std::function<core::awaitable<void>(core::Duplex& peer, std::string already_read)> run;
 };
 
 using Outcome = std::variant<Reply, Upgrade>;

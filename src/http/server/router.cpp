@@ -37,7 +37,9 @@ const Router::Mount* Router::find(std::string_view host, std::string_view path) 
 Router::Route Router::route(const Request& request, RequestContext& context) const
 {
     Route r;
-    auto target = parse_target(request.target, request.method);
+    // An extended CONNECT (RFC 8441) names a resource by its path, as a GET does; a plain CONNECT
+    // names a host and port.
+    auto target = parse_target(request.target, request.protocol.empty() ? request.method : Method(MethodId::get));
     if (!target) {
         r.reply = error_reply(Status::bad_request);
         return r;

@@ -147,7 +147,8 @@ core::awaitable<int> connect_and_run(const ClientOptions& options, const Url& ur
     }
     std::string early = parser.take_buffered();
 
-    auto session = std::make_shared<Session>(stream, Side::client, options.session, agreed.value(), random_mask);
+    core::StreamDuplex duplex(stream);
+    auto session = std::make_shared<Session>(duplex, Side::client, options.session, agreed.value(), random_mask);
     auto pump = std::make_shared<StdinPump>();
     pump->session = session;
     pump->binary = options.binary;

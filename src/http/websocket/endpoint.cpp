@@ -16,8 +16,8 @@ core::awaitable<Outcome> Endpoint::handle(Exchange& exchange)
     upgrade.response = std::move(accepted.response);
     // The shell keeps the Upgrade, and so these captures, until run() returns.
     upgrade.run = [app = open(exchange.request, exchange.context), options = options_.session,
-                   deflate = accepted.deflate](core::Stream& stream, std::string early) -> core::awaitable<void> {
-        auto session = std::make_shared<Session>(stream, Side::server, options, deflate);
+                   deflate = accepted.deflate](core::Duplex& peer, std::string early) -> core::awaitable<void> {
+        auto session = std::make_shared<Session>(peer, Side::server, options, deflate);
         co_await session->run(*app, std::move(early));
     };
     co_return upgrade;

@@ -38,30 +38,42 @@ std::string accept_key(std::string_view key)
 
 std::variant<Accepted, Reply> accept_upgrade(const Request& request, const DeflatePolicy& policy)
 {
-    if (request.method != MethodId::get)
-        return not_allowed_reply("GET");
-    if (!h1::wants_upgrade(request, "websocket"))
-        return refuse(Status::upgrade_required, "this is a WebSocket endpoint: connect with a WebSocket client");
-    if (request.version.major != 1 || request.version.minor < 1)
-        return refuse(Status::bad_request, "WebSocket needs HTTP/1.1");
+    // Over HTTP/2 the request is an extended CONNECT (RFC 8441 §4): no Upgrade fields and no key,
+    // since the stream, not the connection, changes hands.
+    const bool over_stream = request.method == MethodId::connect && !request.protocol.empty();
+    if (over_stream) {
+        if (request.protocol != "websocket")
+            return refuse(Status::bad_request, "this endpoint speaks the websocket protocol only");
+    } else {
+        if (request.method != MethodId::get)
+            return not_allowed_reply("GET");
+        if (!h1::wants_upgrade(request, "websocket"))
+            return refuse(Status::upgrade_required, "this is a WebSocket endpoint: connect with a WebSocket client");
+        if (request.version.major != 1 || request.version.minor < 1)
+            return refuse(Status::bad_request, "WebSocket needs HTTP/1.1");
+    }
     // §4.4: a version we do not speak gets 426 and the versions we do.
     const auto version = request.fields.get("Sec-WebSocket-Version");
     if (!version || trim_ows(*version) != "13")
         return refuse(Status::upgrade_required, "only WebSocket version 13 is supported");
-    // §4.1: the key is a base64-encoded 16-byte nonce; exactly one.
-    const auto key = request.fields.get("Sec-WebSocket-Key");
-    if (!key || request.fields.count("Sec-WebSocket-Key") != 1)
-        return refuse(Status::bad_request, "missing Sec-WebSocket-Key");
-    const std::string_view k = trim_ows(*key);
-    const auto nonce = core::base64_decode(k);
-    if (!nonce || nonce->size() != 16)
-        return refuse(Status::bad_request, "Sec-WebSocket-Key is not a base64 16-byte nonce");
 
     Accepted a;
-    a.response.status = Status::switching_protocols;
-    a.response.fields.add("Upgrade", "websocket");
-    a.response.fields.add("Connection", "Upgrade");
-    a.response.fields.add("Sec-WebSocket-Accept", accept_key(k));
+    if (over_stream) {
+        a.response.status = Status::ok;  // RFC 8441 §5: a 2xx opens the stream to WebSocket
+    } else {
+        // §4.1: the key is a base64-encoded 16-byte nonce; exactly one.
+        const auto key = request.fields.get("Sec-WebSocket-Key");
+        if (!key || request.fields.count("Sec-WebSocket-Key") != 1)
+            return refuse(Status::bad_request, "missing Sec-WebSocket-Key");
+        const std::string_view k = trim_ows(*key);
+        const auto nonce = core::base64_decode(k);
+        if (!nonce || nonce->size() != 16)
+            return refuse(Status::bad_request, "Sec-WebSocket-Key is not a base64 16-byte nonce");
+        a.response.status = Status::switching_protocols;
+        a.response.fields.add("Upgrade", "websocket");
+        a.response.fields.add("Connection", "Upgrade");
+        a.response.fields.add("Sec-WebSocket-Accept", accept_key(k));
+    }
     a.deflate = negotiate_deflate(request.fields.combined("Sec-WebSocket-Extensions"), policy);
     if (a.deflate)
         a.response.fields.add("Sec-WebSocket-Extensions", format_deflate(*a.deflate));

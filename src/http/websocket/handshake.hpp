@@ -17,9 +17,10 @@ namespace layer7::http::websocket {
 // base64(SHA-1(key + the GUID of §1.3)): Sec-WebSocket-Accept for Sec-WebSocket-Key `key`.
 std::string accept_key(std::string_view key);
 
-// Server side. A valid upgrade request gets a 101 head and the agreed deflate parameters; anything
-// else a reply to send instead: 426 with "Sec-WebSocket-Version: 13" for a missing or other version
-// or a plain GET (§4.4), 405 for another method, 400 for a bad key or missing Upgrade fields (§4.2.1).
+// Server side. A valid upgrade request gets a 101 head (over HTTP/2, for an extended CONNECT with
+// :protocol websocket, RFC 8441: a 200) and the agreed deflate parameters; anything else a reply to
+// send instead: 426 with "Sec-WebSocket-Version: 13" for a missing or other version or a plain GET
+// (§4.4), 405 for another method, 400 for a bad key, missing Upgrade fields or another :protocol.
 struct Accepted {
     Response response;
     std::optional<DeflateParams> deflate;

@@ -10,7 +10,7 @@ using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 }  // namespace
 
-Session::Session(core::Stream& stream, Side we, const SessionOptions& options,
+Session::Session(core::Duplex& stream, Side we, const SessionOptions& options,
                  const std::optional<DeflateParams>& deflate, std::function<std::uint32_t()> mask_source)
     : stream_(stream),
       we_(we),
@@ -18,7 +18,7 @@ Session::Session(core::Stream& stream, Side we, const SessionOptions& options,
       decoder_(we, options.limits, deflate),
       encoder_(we, deflate, std::move(mask_source)),
       peer_(stream.peer_string()),
-      executor_(stream.socket().get_executor()),
+      executor_(stream.executor()),
       wake_(executor_),
       room_(executor_)
 {
@@ -57,7 +57,7 @@ core::awaitable<void> Session::reader(Application& app, std::string already_read
         bool stop = false;
         for (Event e = decoder_.next(); e.kind != EventKind::need_more && !stop; e = decoder_.next()) {
             if (trace.enabled() && e.kind != EventKind::message && e.kind != EventKind::error)
-                trace.line(stream_.id(), stream_.them(),
+                trace.line(stream_.trace_id(), stream_.them(),
                            describe_frame(e.header.opcode, e.header.fin, e.header.rsv1, e.payload));
             switch (e.kind) {
             case EventKind::need_more:
@@ -154,14 +154,14 @@ core::awaitable<void> Session::writer()
             }
             if (trace.enabled()) {
                 const std::string body = item.close ? encode_close_body(*item.close) : std::string();
-                trace.line(stream_.id(), stream_.us(),
+                trace.line(stream_.trace_id(), stream_.us(),
                            describe_frame(item.opcode, true, encoder_.compressing() && !is_control(item.opcode),
                                           item.close ? std::string_view(body) : payload));
             }
         }
         batch.clear();
         writing_ = true;
-        const std::error_code ec = co_await stream_.write(out, false);
+        const std::error_code ec = co_await stream_.write(out);
         writing_ = false;
         {
             std::lock_guard lock(mutex_);
@@ -227,10 +227,8 @@ bool Session::offer(Opcode opcode, std::shared_ptr<const std::string> payload)
                              self->options_.max_send_queue);
                 self->failed_ = true;
                 self->end_code_ = CloseCode::policy_violation;
-                if (self->writing_) {
-                    std::error_code ignored;
-                    self->stream_.socket().cancel(ignored);  // a write stuck on a full socket
-                }
+                if (self->writing_)
+                    self->stream_.cancel_write();  // stuck on a peer that does not read
                 self->wake_.cancel();
             });
             return false;

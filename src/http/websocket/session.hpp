@@ -16,7 +16,7 @@
 #include <optional>
 #include <string>
 
-#include "core/net/stream.hpp"
+#include "core/net/duplex.hpp"
 #include "http/websocket/decoder.hpp"
 #include "http/websocket/encoder.hpp"
 
@@ -44,7 +44,7 @@ public:
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(core::Stream& stream, Side we, const SessionOptions& options, const std::optional<DeflateParams>& deflate,
+    Session(core::Duplex& peer, Side we, const SessionOptions& options, const std::optional<DeflateParams>& deflate,
             std::function<std::uint32_t()> mask_source = {});
 
     // Runs until the connection ends; `already_read` are bytes that followed the handshake.
@@ -74,7 +74,7 @@ private:
     void queue_close(CloseBody body, bool from_other_thread);  // the first Close only
     void trace_frames(std::string_view wire);
 
-    core::Stream& stream_;
+    core::Duplex& stream_;
     Side we_;
     SessionOptions options_;
     Decoder decoder_;

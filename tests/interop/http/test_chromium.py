@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from httpkit import up
+from conftest import Process, layer7_bin, start_group, stop_group
+from httpkit import DEADLINE, up
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (tools/setup.sh test)")
@@ -70,3 +71,33 @@ def test_chromium_loads_the_page_over_h2_on_one_connection(tmp_path):
     trace = s.proc.output()
     conns = {m.group(1) for m in re.finditer(r"#(\d+) C: HEADERS stream=\d+", trace)}
     assert len(conns) == 1, trace[-3000:]
+
+
+def test_chromium_chats_over_a_websocket_on_its_h2_connection(tmp_path):
+    """The demo's chat page in Chromium over HTTPS: the page comes over h2, and the browser opens its
+    WebSocket as an extended CONNECT on that same connection (RFC 8441), which our SETTINGS allow. An
+    observer in the room on plain HTTP/1.1 (`layer7 ws`) sees Chromium join and speak."""
+    log = tmp_path / "access.log"
+    s = up(str(tmp_path), http=f'access_log = "{log}"', tls=True)
+    observer = Process([layer7_bin(), "ws", s.url("/ws/chat?name=observer").replace("http://", "ws://")],
+                       ready=None, stdin=subprocess.PIPE)  # stdin open: the client stays in the room
+    browser = None
+    try:
+        observer.wait_output('"you":"observer"', deadline=DEADLINE)
+        url = s.tls_url("/chat.html?name=chromium&say=hello%20from%20chromium")
+        browser = start_group([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                               "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                               "--disable-sync", "--disable-dev-shm-usage", "--no-proxy-server",
+                               "--ignore-certificate-errors", "--remote-debugging-port=0",
+                               f"--user-data-dir={tmp_path / 'profile'}", url],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        observer.wait_output('"type":"join","name":"chromium"', deadline=60)
+        observer.wait_output('"from":"chromium","text":"hello from chromium"', deadline=DEADLINE)
+    finally:
+        if browser:
+            stop_group(browser, 15)
+        observer.stop()
+        s.stop()
+    lines = log.read_text().splitlines()
+    assert any('"GET /chat.html?name=chromium' in line and "HTTP/2.0" in line for line in lines), lines
+    assert any('"CONNECT /ws/chat?name=chromium HTTP/2.0" 200' in line for line in lines), lines

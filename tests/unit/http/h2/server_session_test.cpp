@@ -131,6 +131,10 @@ struct Client {
         std::vector<std::pair<std::string, std::string>> all{
             {":method", body ? "POST" : "GET"}, {":scheme", "http"}, {":path", path}, {":authority", "example.test"}};
         all.insert(all.end(), extra.begin(), extra.end());
+        return submit(all, body);
+    }
+    std::int32_t submit(std::vector<std::pair<std::string, std::string>> all, nghttp2_data_provider* body = nullptr)
+    {
         std::vector<nghttp2_nv> nva;
         for (auto& [n, v] : all)
             nva.push_back({(std::uint8_t*)n.data(), (std::uint8_t*)v.data(), n.size(), v.size(), NGHTTP2_NV_FLAG_NONE});
@@ -185,6 +189,29 @@ TEST(H2ServerSession, RequestFieldsBecomeAnHttp11StyleRequest)
     EXPECT_EQ(r.fields.get("Cookie"), "x=1; y=2");  // RFC 9113 §8.2.3
     EXPECT_EQ(r.fields.get("Accept"), "*/*");
     EXPECT_TRUE(events.streams[id].ended);
+}
+
+// RFC 8441: the server allows extended CONNECT; a CONNECT with :protocol names a resource by :path,
+// a plain CONNECT a host and port by :authority.
+TEST(H2ServerSession, ExtendedConnectKeepsItsProtocolAndPath)
+{
+    Server events;
+    ServerSession s(events, {}, false);
+    Client c;
+    exchange(c, s);
+    EXPECT_EQ(nghttp2_session_get_remote_settings(c.session, NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL), 1u);
+    const auto ws = c.submit({{":method", "CONNECT"}, {":protocol", "websocket"}, {":scheme", "http"},
+                              {":path", "/ws/chat?name=a"}, {":authority", "example.test"},
+                              {"sec-websocket-version", "13"}});
+    const auto tunnel = c.submit({{":method", "CONNECT"}, {":authority", "example.test:443"}});
+    exchange(c, s);
+    ASSERT_TRUE(events.streams.contains(ws) && events.streams.contains(tunnel));
+    const Request& r = events.streams[ws].request;
+    EXPECT_EQ(r.method, MethodId::connect);
+    EXPECT_EQ(r.protocol, "websocket");
+    EXPECT_EQ(r.target, "/ws/chat?name=a");
+    EXPECT_EQ(events.streams[tunnel].request.target, "example.test:443");
+    EXPECT_TRUE(events.streams[tunnel].request.protocol.empty());
 }
 
 TEST(H2ServerSession, ResponseDropsConnectionFieldsAndLowercasesNames)

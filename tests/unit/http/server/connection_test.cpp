@@ -195,13 +195,13 @@ TEST(Connection, UpgradeHandsOverTheStreamWithTheBytesAlreadyRead)
         up.response.status = Status::switching_protocols;
         up.response.fields.add("Connection", "Upgrade");
         up.response.fields.add("Upgrade", "echo");
-        up.run = [](core::Stream& stream, std::string early) -> core::awaitable<void> {
-            if (co_await stream.write(early, false))
+        up.run = [](core::Duplex& stream, std::string early) -> core::awaitable<void> {
+            if (co_await stream.write(early))
                 co_return;
             char buf[1024];
             for (;;) {
                 auto [ec, n] = co_await stream.read_some(asio::buffer(buf));
-                if (ec || co_await stream.write(std::string_view(buf, n), false))
+                if (ec || co_await stream.write(std::string_view(buf, n)))
                     co_return;
             }
         };

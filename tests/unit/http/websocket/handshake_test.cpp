@@ -70,6 +70,35 @@ TEST(WebSocketHandshake, RefusesBadRequests)
     EXPECT_EQ(status_of(r), Status::bad_request);
 }
 
+// RFC 8441 §4-5: over HTTP/2 the request is an extended CONNECT, without key or Upgrade fields,
+// and the answer a 200 without Sec-WebSocket-Accept.
+TEST(WebSocketHandshake, AcceptsAnExtendedConnectOverHttp2)
+{
+    Request r;
+    r.method = MethodId::connect;
+    r.protocol = "websocket";
+    r.target = "/chat";
+    r.version = {2, 0};
+    r.fields.add("sec-websocket-version", "13");
+    r.fields.add("sec-websocket-extensions", "permessage-deflate");
+    auto outcome = accept_upgrade(r, {});
+    ASSERT_TRUE(std::holds_alternative<Accepted>(outcome));
+    const Accepted& a = std::get<Accepted>(outcome);
+    EXPECT_EQ(a.response.status, Status::ok);
+    EXPECT_FALSE(a.response.fields.contains("Sec-WebSocket-Accept"));
+    EXPECT_FALSE(a.response.fields.contains("Upgrade"));
+    EXPECT_EQ(a.response.fields.get("Sec-WebSocket-Extensions"), "permessage-deflate");
+    EXPECT_TRUE(a.deflate);
+
+    r.protocol = "webtransport";
+    EXPECT_EQ(std::get<Reply>(accept_upgrade(r, {})).response.status, Status::bad_request);
+    r.protocol = "websocket";
+    r.fields.set("sec-websocket-version", "12");
+    EXPECT_EQ(std::get<Reply>(accept_upgrade(r, {})).response.status, Status::upgrade_required);
+    r.protocol.clear();  // a plain CONNECT is a tunnel request, not a WebSocket
+    EXPECT_EQ(std::get<Reply>(accept_upgrade(r, {})).response.status, Status::method_not_allowed);
+}
+
 TEST(WebSocketHandshake, ClientRefusesABadAnswer)
 {
     Response ok = std::get<Accepted>(accept_upgrade(upgrade_request(), {})).response;

@@ -1,0 +1,78 @@
+// Duplex: a two-way byte stream as a protocol that took over a connection sees it — a WebSocket
+// session, a CONNECT tunnel. Over HTTP/1.1 that is the whole TCP connection (StreamDuplex, after
+// a 101 or a 2xx to CONNECT); over HTTP/2 it is one stream of a shared connection (RFC 8441's
+// extended CONNECT, RFC 9113 §8.5's CONNECT), whose end is END_STREAM rather than a FIN.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "core/net/stream.hpp"
+
+namespace layer7::core {
+
+class Duplex {
+public:
+    virtual ~Duplex() = default;
+    // What has arrived (at least one byte); {asio::error::eof, 0} once the peer ended its side.
+    virtual awaitable<std::pair<std::error_code, std::size_t>> read_some(asio::mutable_buffer buffer) = 0;
+    // All of `bytes` (not traced: the protocol on top traces its own units).
+    virtual awaitable<std::error_code> write(std::string_view bytes) = 0;
+    // Our side ends (FIN, END_STREAM); the peer may go on sending.
+    virtual void finish_write() = 0;
+    // Both sides end at once (a reset); operations in progress fail.
+    virtual void abort() = 0;
+    // A write stuck on a peer that does not read fails at once (on a TCP connection a read in
+    // progress too); the duplex stays usable, so a last Close frame may still be tried.
+    virtual void cancel_write() = 0;
+    // Idle timeout for each following read and write.
+    virtual void set_timeout(Stream::Clock::duration timeout) = 0;
+    virtual asio::any_io_executor executor() = 0;
+    // The connection's number in --trace lines, and who we are in them.
+    virtual std::uint64_t trace_id() const = 0;
+    virtual Role role() const = 0;
+    virtual std::string peer_string() const = 0;
+
+    Speaker us() const { return role() == Role::server ? Speaker::server : Speaker::client; }
+    Speaker them() const { return role() == Role::server ? Speaker::client : Speaker::server; }
+};
+
+// A whole TCP (or TLS) connection as a Duplex.
+class StreamDuplex final : public Duplex {
+public:
+    explicit StreamDuplex(Stream& stream) : stream_(stream) {}
+
+    awaitable<std::pair<std::error_code, std::size_t>> read_some(asio::mutable_buffer buffer) override
+    {
+        return stream_.read_some(buffer);
+    }
+    awaitable<std::error_code> write(std::string_view bytes) override { return stream_.write(bytes, false); }
+    void finish_write() override
+    {
+        std::error_code ignored;
+        stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    }
+    void abort() override
+    {
+        std::error_code ignored;
+        stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    }
+    void cancel_write() override
+    {
+        std::error_code ignored;
+        stream_.socket().cancel(ignored);
+    }
+    void set_timeout(Stream::Clock::duration timeout) override { stream_.set_timeout(timeout); }
+    asio::any_io_executor executor() override { return stream_.socket().get_executor(); }
+    std::uint64_t trace_id() const override { return stream_.id(); }
+    Role role() const override { return stream_.role(); }
+    std::string peer_string() const override { return stream_.peer_string(); }
+
+private:
+    Stream& stream_;
+};
+
+}  // namespace layer7::core
