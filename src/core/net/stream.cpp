@@ -68,6 +68,19 @@ public:
             s = next;
         }
     }
+    // A service being replaced by a reload: its streams are told to finish (see retire_streams).
+    void retire(const void* owner)
+    {
+        for (Stream* s = head_; s;) {
+            Stream* next = s->sweep_next_;
+            if (s->owner_ == owner) {
+                s->retired_ = true;
+                if (s->drain_listener_)
+                    s->drain_listener_->on_drain();
+            }
+            s = next;
+        }
+    }
     void disarmed(Stream& s)
     {
         s.armed_ = false;
@@ -134,6 +147,12 @@ void drain_streams(asio::io_context& context)
     asio::use_service<IdleSweep>(context).drain();
 }
 
+void retire_streams(asio::io_context& context, const void* owner)
+{
+    if (owner)
+        asio::use_service<IdleSweep>(context).retire(owner);
+}
+
 void Stream::set_between_messages(bool between)
 {
     between_messages_ = between;
@@ -143,7 +162,7 @@ void Stream::set_between_messages(bool between)
 
 bool Stream::draining() const
 {
-    return sweep_.draining();
+    return retired_ || sweep_.draining();
 }
 
 void Stream::drain_wait()

@@ -31,6 +31,12 @@ class IdleSweep;
 // stops waiting, and later waits between messages end at once. See Stream::set_between_messages.
 void drain_streams(asio::io_context& context);
 
+// A reload replaced the service `owner` (see Stream::set_owner): its streams on this io_context
+// (its thread only) say draining() from now on and their drain listeners are told, so each ends
+// at its next message boundary (HTTP/1.1: Connection: close; HTTP/2: GOAWAY). Unlike a stop, waits
+// between messages are not cut: a keep-alive client's next request is still answered.
+void retire_streams(asio::io_context& context, const void* owner);
+
 // Told when the server begins to drain, whatever its stream is doing: a protocol with exchanges in
 // flight on one connection (HTTP/2) announces its goodbye at once and lets them finish.
 class DrainListener {
@@ -105,8 +111,11 @@ public:
     // server ends such a wait at once, and a read begun in it while draining fails at once,
     // with asio::error::shut_down. Transfers in flight are not between messages and finish.
     void set_between_messages(bool between);
-    // The server is stopping: finish what is in flight, start nothing new (no keep-alive).
+    // The server is stopping, or a reload replaced the service that accepted this stream: finish
+    // what is in flight, start nothing new (no keep-alive).
     bool draining() const;
+    // The service that accepted this stream (Runtime::owner() when it started), for retire_streams.
+    void set_owner(const void* owner) { owner_ = owner; }
     // Tells `listener` (null: nobody) when the drain begins; it must outlive the stream or be unset.
     void set_drain_listener(DrainListener* listener) { drain_listener_ = listener; }
     asio::ip::tcp::socket& socket() { return socket_; }
@@ -153,6 +162,8 @@ private:
     bool timed_out_ = false;
     bool between_messages_ = false;
     bool drained_ = false;  // the pending read was ended by the drain
+    bool retired_ = false;  // its service was replaced (retire_streams)
+    const void* owner_ = nullptr;
     std::uint8_t in_progress_ = 0;  // operations waiting on the peer: a read, a write, or both
     DrainListener* drain_listener_ = nullptr;
     IdleSweep& sweep_;

@@ -482,7 +482,8 @@ void Runtime::retire(const void* owner)
         ids.push_back(h.id);
     }
     for (auto& w : workers_) {
-        asio::post(w->context, [worker = w.get(), ids] {
+        asio::post(w->context, [worker = w.get(), ids, owner] {
+            retire_streams(worker->context, owner);
             auto& closers = worker->closers;
             const auto mine = [&ids](const Worker::Closer& c) {
                 return std::find(ids.begin(), ids.end(), c.listener) != ids.end();

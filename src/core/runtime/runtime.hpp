@@ -87,13 +87,17 @@ public:
 
     // Reload support. Listeners and hooks registered from now on belong to `owner` (a service).
     void set_owner(const void* owner) { owner_ = owner; }
+    // The owner being started: a service tags its streams with it (Stream::set_owner), so that
+    // retiring it tells its connections to finish.
+    const void* owner() const { return owner_; }
     // A new owner may take over the addresses `old_owner` listens on: its TCP listening sockets
     // stay open and feed the new owner (no queued connection is reset); its UDP sockets are
     // joined (SO_REUSEPORT) and close when it is retired.
     void allow_handover(const void* old_owner) { handover_.push_back(old_owner); }
     void end_handover() { handover_.clear(); }
     // Closes the listeners of `owner`, runs its stop hooks and forgets its reload hooks. Its
-    // connections in flight go on: the owner must outlive them (layer7 keeps retired services).
+    // connections in flight go on to their next message boundary (see core::retire_streams): the
+    // owner must outlive them (layer7 keeps retired services).
     void retire(const void* owner);
     // Run on SIGHUP after the reload hooks, on the main thread (layer7 up: read the config again).
     void on_reconfigure(std::function<void()> hook) { reconfigure_ = std::move(hook); }

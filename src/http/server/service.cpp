@@ -189,6 +189,7 @@ public:
         options_.max_requests = config_.max_requests;
         options_.access_log = log_->enabled() ? log_.get() : nullptr;
         options_.h2c = config_.h2;
+        owner_ = runtime.owner();
 
         std::vector<core::ServiceRow> rows;
         if (config_.listen) {
@@ -318,6 +319,7 @@ private:
     core::awaitable<void> serve(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer, bool tls)
     {
         core::Stream stream(std::move(socket), core::Role::server, peer);
+        stream.set_owner(owner_);  // a reload that replaces us ends the connection gracefully
         stream.set_timeout(config_.header_timeout);
         auto session = [&]() -> core::awaitable<void> {
             if (tls && co_await stream.start_tls_server(*tls_))
@@ -338,6 +340,7 @@ private:
     std::shared_ptr<HomePage> home_;  // the demo site's "/"
     std::unique_ptr<AccessLog> log_;
     std::shared_ptr<asio::ssl::context> tls_;
+    const void* owner_ = nullptr;  // what the runtime retires us as
     ConnectionOptions options_;
 };
 

@@ -66,9 +66,48 @@ def test_a_changed_root_applies_and_an_added_service_starts(layer7, tmp_path, ro
         s.sendall(b"hello\n")
         assert s.recv(100) == b"HELLO\n"
 
+    # ... up to its next response, which says it is the last: the client moves to the new config.
     before.sendall(b"GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert before.recv(65536).endswith(b"root one\n")
+    answer = b""
+    while chunk := before.recv(65536):
+        answer += chunk
+    assert answer.endswith(b"root one\n") and b"\r\nConnection: close\r\n" in answer, answer
     before.close()
+
+
+def test_a_reload_sends_goaway_on_the_replaced_services_h2_connections(layer7, tmp_path, roots):
+    """RFC 9113 §6.8: an HTTP/2 connection of the replaced service hears GOAWAY (NO_ERROR, naming the
+    last stream it took) at once, even while idle, and closes; a new connection gets the new config."""
+    import h2.config
+    import h2.connection
+    import h2.events
+    http = free_port()
+    conf = tmp_path / "layer7.toml"
+    conf.write_text(runtime(tmp_path) + f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[0]}"\n')
+    p = layer7("up", "--config", str(conf))
+    conn = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    conn.initiate_connection()
+    with socket.create_connection(("127.0.0.1", http), timeout=10) as s:
+        conn.send_headers(1, [(":method", "GET"), (":scheme", "http"), (":authority", "x"),
+                              (":path", "/index.html")], end_stream=True)
+        s.sendall(conn.data_to_send())
+        body, goaway, ended = b"", None, False
+        while not ended:
+            for event in conn.receive_data(s.recv(65536)):
+                if isinstance(event, h2.events.DataReceived):
+                    body += event.data
+                ended = ended or isinstance(event, h2.events.StreamEnded)
+        assert body == b"root one\n"
+        s.sendall(conn.data_to_send())
+        reload(p, conf, runtime(tmp_path) + f'[http]\nlisten = "127.0.0.1:{http}"\nroot = "{roots[1]}"\n',
+               "reload: 0 services unchanged, 1 started, 1 stopped")
+        while data := s.recv(65536):
+            for event in conn.receive_data(data):
+                if isinstance(event, h2.events.ConnectionTerminated):
+                    goaway = event
+        assert goaway is not None, "the connection closed without a GOAWAY"
+        assert goaway.error_code == 0 and goaway.last_stream_id == 1
+    assert get(http) == b"root two\n"
 
 
 def test_an_unchanged_service_keeps_running_and_a_removed_one_stops(layer7, tmp_path, roots):
