@@ -9,8 +9,9 @@ pure=(src/core/text src/core/bytes src/dns/wire src/dns/zone src/dns/authority s
 for f in message parser transport sdp server_session track_receiver stats_page; do pure+=(src/rtsp/$f.hpp src/rtsp/$f.cpp); done
 # http/websocket holds its pure codec beside its shell: those files by name.
 for f in frame utf8 deflate decoder encoder; do pure+=(src/http/websocket/$f.hpp src/http/websocket/$f.cpp); done
-# stream: the MPD, ABR, buffer, trace and packaging arguments are pure; the player and ffmpeg are not.
-for f in xml mpd abr playout rate_trace packaging; do pure+=(src/stream/$f.hpp src/stream/$f.cpp); done
+# stream: the MPD, ABR, buffer, trace, packaging arguments and rendition splice are pure; the player,
+# its --out writer and ffmpeg are not.
+for f in xml mpd abr playout rate_trace packaging rendition_splice; do pure+=(src/stream/$f.hpp src/stream/$f.cpp); done
 pure+=(src/http/server/live_window.hpp src/http/server/live_window.cpp)
 # lab: the link model, statistics, transcripts and reports; the relay and experiments are shells.
 for f in link stats transcript report h2_frames; do pure+=(src/lab/$f.hpp src/lab/$f.cpp); done

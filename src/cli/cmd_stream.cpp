@@ -39,7 +39,7 @@ void add_stream_commands(CLI::App& app, Globals& g)
     pl->add_option("--abr", abr, "Rate rule: throughput or bola")->check(CLI::IsMember({"throughput", "bola"}));
     pl->add_option("--rate", rate, "Cap the download rate at KBPS kbit/s")->check(CLI::Range(1.0, 1e7));
     pl->add_option("--trace-file", trace_file, "Cap the download rate by a trace: 'SECONDS KBIT/S' lines");
-    pl->add_option("--out", play.out, "Write the received video (first init + every segment) to this .mp4");
+    pl->add_option("--out", play.out, "Write the received video to this .mp4/.mkv/.ts (each rendition at its own size, switches included)");
     pl->add_option("--max-buffer", play.max_buffer, "Seconds buffered ahead before waiting")->check(CLI::Range(2.0, 600.0));
     pl->add_option("--duration", play.duration, "Seconds of media to play (live: default 30)")->check(CLI::Range(1.0, 86400.0));
     pl->add_flag("-k,--insecure", play.insecure, "https: do not verify the server's certificate");

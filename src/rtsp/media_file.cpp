@@ -7,43 +7,13 @@ extern "C" {
 }
 
 #include "rtp/aac.hpp"
+#include "rtp/avc_config.hpp"
 #include "rtp/h264.hpp"
 
 namespace layer7::rtsp {
 
 namespace {
-
 using Bytes = std::vector<std::uint8_t>;
-
-// avcC (ISO 14496-15 §5.2.4.1): version, profile, compat, level, 6 bits + length size − 1,
-// 3 bits + SPS count, (16-bit length, SPS)…, PPS count, (16-bit length, PPS)…
-bool parse_avcc(const std::uint8_t* data, std::size_t size, std::size_t& length_size, Bytes& sps, Bytes& pps)
-{
-    if (size < 7 || data[0] != 1)
-        return false;
-    length_size = (data[4] & 3) + 1;
-    std::size_t at = 5;
-    for (int set = 0; set < 2; ++set) {
-        if (at >= size)
-            return false;
-        const int count = set == 0 ? data[at] & 0x1f : data[at];
-        ++at;
-        for (int i = 0; i < count; ++i) {
-            if (at + 2 > size)
-                return false;
-            const std::size_t n = static_cast<std::size_t>(data[at]) << 8 | data[at + 1];
-            at += 2;
-            if (at + n > size)
-                return false;
-            Bytes& out = set == 0 ? sps : pps;
-            if (out.empty())
-                out.assign(data + at, data + at + n);
-            at += n;
-        }
-    }
-    return true;
-}
-
 }  // namespace
 
 std::unique_ptr<MediaFile> MediaFile::open(const std::string& path, std::string& error)
@@ -95,8 +65,16 @@ void MediaFile::describe(const std::string& name)
             t.codec = Codec::h264;
             t.clock_rate = 90000;
             Bytes sps, pps;
-            if (par->extradata_size > 0 &&
-                !parse_avcc(par->extradata, static_cast<std::size_t>(par->extradata_size), t.nal_length_size, sps, pps)) {
+            const auto avcc = par->extradata_size > 0 ? rtp::h264::decode_avc_config(
+                                                            {par->extradata, static_cast<std::size_t>(par->extradata_size)})
+                                                      : std::nullopt;
+            if (avcc) {
+                t.nal_length_size = avcc->length_size;
+                if (!avcc->sps.empty())
+                    sps = avcc->sps.front();
+                if (!avcc->pps.empty())
+                    pps = avcc->pps.front();
+            } else if (par->extradata_size > 0) {
                 // Annex B extradata (MPEG-TS, raw .h264): the parameter sets are NAL units in it
                 for (auto nal : rtp::h264::split_annex_b({par->extradata, static_cast<std::size_t>(par->extradata_size)})) {
                     if (!nal.empty() && (nal[0] & 0x1f) == rtp::h264::nal_sps && sps.empty())

@@ -39,10 +39,18 @@ constexpr std::string_view page = R"html(<!DOCTYPE html>
     const report = params.get("report"), seconds = Number(params.get("seconds") || 20);
     const video = document.getElementById("video"), out = document.getElementById("stats");
     document.getElementById("url").textContent = mpd;
-    const stats = {mpd, played: 0, stalls: 0, stall_seconds: 0, qualities: [], bitrates: [], errors: [], ended: false};
-    let startedAt = null, waitingSince = null, sent = false;
-    // The time-weighted average of the rendered video bitrate since playback began.
-    let kbps = 0, kbpsSince = null, kbpsSum = 0;
+    const stats = {mpd, played: 0, stalls: 0, stall_seconds: 0, startup: null, qualities: [], bitrates: [], errors: [],
+                   ended: false};
+    let player = null, startedAt = null, waitingSince = null, sent = false;
+    const loadedAt = performance.now();
+    // The time-weighted average of the rendered video bitrate since playback began. dash.js says
+    // nothing of the first quality (QUALITY_CHANGE_RENDERED comes only at a change): until then the
+    // quality asked for stands in, and the first change's oldQuality corrects it.
+    let kbps = 0, kbpsSince = null, kbpsSum = 0, changed = false;
+    const kbpsOf = quality => {
+      const info = player && player.getBitrateInfoListFor("video")[quality];
+      return info ? Math.round(info.bitrate / 1000) : 0;
+    };
     const account = () => {
       const now = performance.now();
       if (kbpsSince !== null && waitingSince === null) kbpsSum += kbps * (now - kbpsSince) / 1000;
@@ -51,14 +59,17 @@ constexpr std::string_view page = R"html(<!DOCTYPE html>
     if (typeof dashjs === "undefined") {
       out.textContent = "dash.js is not installed: run tools/setup.sh (it fetches the npm package dashjs)";
     } else {
-      const player = dashjs.MediaPlayer().create();
+      player = dashjs.MediaPlayer().create();
       const events = dashjs.MediaPlayer.events;
       player.on(events.ERROR, e => stats.errors.push(String(e.error && (e.error.message || e.error.code) || e.error)));
       player.on(events.QUALITY_CHANGE_RENDERED, e => {
         if (e.mediaType !== "video") return;
         stats.qualities.push(e.newQuality);
-        const info = player.getBitrateInfoListFor("video")[e.newQuality];
-        if (info) { account(); kbps = Math.round(info.bitrate / 1000); stats.bitrates.push(kbps); }
+        if (!changed) kbps = kbpsOf(e.oldQuality);  // what played until now
+        changed = true;
+        account();
+        kbps = kbpsOf(e.newQuality);
+        stats.bitrates.push(kbps);
       });
       // Live: stay ?delay= seconds (default 4) behind the edge; ffmpeg suggests 1 s, which with
       // 1 s segments leaves no room for a late segment.
@@ -67,7 +78,12 @@ constexpr std::string_view page = R"html(<!DOCTYPE html>
     }
     // A stall is the video waiting for data after playback began (what a viewer notices).
     video.addEventListener("playing", () => {
-      if (startedAt === null) { startedAt = performance.now(); kbpsSince = startedAt; }
+      if (startedAt === null) {
+        startedAt = performance.now();
+        stats.startup = (startedAt - loadedAt) / 1000;
+        kbpsSince = startedAt;
+        if (!changed && player) kbps = kbpsOf(player.getQualityFor("video"));
+      }
       if (waitingSince !== null) {
         stats.stall_seconds += (performance.now() - waitingSince) / 1000;
         kbpsSince = performance.now();  // a stall shows no bitrate

@@ -30,8 +30,8 @@ std::vector<std::string> ffmpeg_arguments(const std::string& ffmpeg_path, const 
         a.insert(a.end(), {"-map", "0:v:0"});
     a.insert(a.end(), {"-map", audio_input});
     // Every rendition gets a key frame at the same instants, so segments align and a player can
-    // switch at any boundary; parameter sets repeat in-band, so a decoder fed segments of
-    // different renditions one after another (stream play --out) follows the switch.
+    // switch at any boundary; parameter sets also repeat in band, for players that append
+    // segments of different renditions to one decoder without their init segments.
     // A test pattern needs no quality per bit: the fastest preset spares the CPU.
     const std::string preset = o.test_pattern > 0 ? "ultrafast" : "veryfast";
     a.insert(a.end(), {"-c:v", "libx264", "-preset", preset, "-profile:v", "main", "-pix_fmt", "yuv420p",

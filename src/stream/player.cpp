@@ -5,15 +5,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "core/net/asio.hpp"
 #include "core/net/tls.hpp"
 #include "http/client/fetch.hpp"
 #include "http/client/redirect.hpp"
+#include "stream/media_out.hpp"
 #include "stream/mpd.hpp"
 #include "stream/playout.hpp"
 
@@ -68,9 +69,10 @@ public:
         }
         result_.bitrates = bitrates_;
         if (!o_.out.empty()) {
-            out_.open(o_.out, std::ios::binary | std::ios::trunc);
+            std::string error;
+            out_ = MediaOut::open(o_.out, error);
             if (!out_) {
-                std::cerr << "layer7 stream play: cannot write " << o_.out << "\n";
+                fail("--out: " + error);
                 co_return 1;
             }
         }
@@ -83,6 +85,11 @@ public:
             rc = co_await play_static(*mpd, *set);
         }
         buffer_->finish();
+        if (out_ && rc == 0)
+            if (const auto e = out_->finish(); !e.empty()) {
+                fail("--out " + o_.out + ": " + e);
+                rc = 1;
+            }
         if (rc == 0 && o_.print)
             summary();
         co_return rc;
@@ -244,9 +251,7 @@ private:
             auto init = co_await download(*url);
             if (!init)
                 co_return false;
-            if (out_.is_open() && inits_.empty())
-                out_.write(init->data(), static_cast<std::streamsize>(init->size()));
-            inits_[r.id] = init->size();
+            inits_[r.id] = std::move(*init);
         }
         const double media_started = now();
         const auto url = url_for(r, r.segments.media, s.number, s.time);
@@ -255,8 +260,11 @@ private:
         auto media = co_await download(*url);
         if (!media)
             co_return false;
-        if (out_.is_open())
-            out_.write(media->data(), static_cast<std::streamsize>(media->size()));
+        if (out_)
+            if (const auto e = out_->write(inits_[r.id], *media); !e.empty()) {
+                fail("--out " + o_.out + ": segment " + *url + ": " + e);
+                co_return false;
+            }
         const double finished = now();
         const double throughput = static_cast<double>(media->size()) * 8 / std::max(finished - media_started, 1e-4);
         estimator_.add(throughput);
@@ -380,6 +388,9 @@ private:
                     "%zu stalls (%.2f s), startup delay %.2f s\n",
                     tally_.segments, tally_.media_seconds, average, tally_.switches, buffer_->stalls(),
                     buffer_->stall_seconds(), buffer_->startup_delay());
+        if (out_)
+            std::printf("out: %s, %zu segments, %zu switches of parameter sets\n", o_.out.c_str(), tally_.segments,
+                        out_->switches());
         std::fflush(stdout);
     }
 
@@ -390,8 +401,8 @@ private:
     std::vector<std::uint64_t> bitrates_;
     ThroughputEstimator estimator_;
     std::optional<PlayoutBuffer> buffer_;
-    std::map<std::string, std::size_t> inits_;  // representation id → init segment size, once fetched
-    std::ofstream out_;
+    std::map<std::string, std::string> inits_;  // representation id → its init segment, once fetched
+    std::unique_ptr<MediaOut> out_;             // --out
     Tally tally_;
     PlayResult result_;
 };

@@ -4,7 +4,7 @@ missing MPD and a missing segment are clear errors."""
 import shutil
 import subprocess
 
-from dashkit import FFPROBE, needs_ffmpeg, play, segments, serve, summary, vod, vod_server  # noqa: F401
+from dashkit import FFMPEG, FFPROBE, needs_ffmpeg, play, segments, serve, summary, vod, vod_server  # noqa: F401
 
 pytestmark = needs_ffmpeg
 
@@ -54,6 +54,9 @@ def test_out_writes_media_ffprobe_reads(vod_server, tmp_path):
                         "stream=nb_read_frames", "-of", "csv=p=0", str(out)], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert int(p.stdout.strip()) == 24 * 25  # every frame of every segment decodes, across the switches
+    d = subprocess.run([FFMPEG, "-nostdin", "-v", "error", "-i", str(out), "-f", "null", "-"],
+                       capture_output=True, text=True, timeout=120)
+    assert d.returncode == 0 and d.stderr == "", d.stderr
 
 
 def test_malformed_and_missing_mpd_are_clear_errors(vod, tmp_path):
