@@ -3,8 +3,10 @@ mail to land in a Maildir, and a raw SMTP line client for byte-exact bad input.
 
 Every wait has a deadline; nothing sleeps to synchronise. Loopback only.
 """
+import functools
 import os
 import socket
+import tempfile
 import time
 
 from conftest import free_port, layer7_bin, run
@@ -13,13 +15,26 @@ HOST = "127.0.0.1"
 DEADLINE = 15.0
 
 
+@functools.lru_cache(maxsize=None)
+def user_line(name, password):
+    """The `name:hash` line `layer7 user add` writes, made once per name and password in a run: every
+    test needs a users file, and each `layer7` start costs about a second (the users CLI itself is
+    tested in users/ and mail/test_users_file.py)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = os.path.join(scratch, "users")
+        r = run([layer7_bin(), "user", "add", name, "--users", path], input=password + "\n")
+        assert r.returncode == 0, r.stderr
+        with open(path) as f:
+            return f.read().strip()
+
+
 def add_user(users, name, password, domain=None):
-    """`layer7 user add`, then the domain= attribute (mail/store/accounts.hpp) when asked."""
-    r = run([layer7_bin(), "user", "add", name, "--users", str(users)], input=password + "\n")
-    assert r.returncode == 0, r.stderr
-    if domain:
-        lines = users.read_text().splitlines()
-        users.write_text("\n".join(l + ":domain=" + domain if l.startswith(name + ":") else l for l in lines) + "\n")
+    """Appends a `layer7 user add` line to the users file, with the domain= attribute
+    (mail/store/accounts.hpp) when asked."""
+    text = users.read_text() if users.exists() else ""
+    assert not any(l.startswith(name + ":") for l in text.splitlines()), f"{name} is already in {users}"
+    users.write_text(text + user_line(name, password) + (":domain=" + domain if domain else "") + "\n")
+    users.chmod(0o600)
 
 
 class Mta:

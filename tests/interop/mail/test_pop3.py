@@ -13,17 +13,10 @@ import time
 
 import pytest
 
-from conftest import free_port, layer7_bin, run
+from conftest import free_port
+from smtpkit import add_user
 
 DOMAIN = "hamburger.edu"
-
-
-def add_user(users, name, password, domain=None):
-    r = run([layer7_bin(), "user", "add", name, "--users", str(users)], input=password + "\n")
-    assert r.returncode == 0, r.stderr
-    if domain:  # the domain= attribute (mail/store/accounts.hpp)
-        lines = users.read_text().splitlines()
-        users.write_text("\n".join(l + ":domain=" + domain if l.startswith(name + ":") else l for l in lines) + "\n")
 
 
 def maildir_of(data, user, domain=DOMAIN):
