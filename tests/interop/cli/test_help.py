@@ -1,6 +1,7 @@
 """Issue 20: `layer7 --help` and every `layer7 COMMAND [SUB] --help` read like a man page (NAME,
 SYNOPSIS, DESCRIPTION, OPTIONS, EXAMPLES, EXIT STATUS, SEE ALSO) and exit 0; layer7(1), written by
 the program from the same text, renders with man -l and groff without a warning."""
+import functools
 import os
 import re
 import shutil
@@ -13,7 +14,9 @@ from conftest import layer7_bin, run
 SECTIONS = ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXAMPLES", "EXIT STATUS", "SEE ALSO"]
 
 
+@functools.lru_cache(maxsize=None)
 def help_of(*command):
+    """The help text, asked once per command in a run (the walk and the checks read it again)."""
     r = run([layer7_bin(), *command, "--help"])
     assert r.returncode == 0, (command, r.returncode, r.stderr)
     return r.stdout
