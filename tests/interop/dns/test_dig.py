@@ -10,6 +10,7 @@ import pytest
 
 from conftest import free_port, layer7_bin, run
 from hierarchy import start_hierarchy, udp_exchange, dns_query, write_test_zone
+from test_resolver import Started
 
 HOST = "127.0.0.1"
 
@@ -18,11 +19,19 @@ def l7dig(*args, timeout=30):
     return run([layer7_bin(), "dig", *args], timeout=timeout)
 
 
-@pytest.fixture
-def auth(layer7, tmp_path):
+@pytest.fixture(scope="module")
+def started():
+    """The servers of this module, started once: its tests only query them."""
+    s = Started()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def auth(started, tmp_path_factory):
     port = free_port()
-    zone = write_test_zone(str(tmp_path))
-    layer7("dns", "serve", "--zone", zone, "--listen", f"{HOST}:{port}")
+    zone = write_test_zone(str(tmp_path_factory.mktemp("auth")))
+    started.layer7("dns", "serve", "--zone", zone, "--listen", f"{HOST}:{port}")
     return port
 
 
@@ -130,10 +139,11 @@ def test_dig_bad_arguments():
 
 # ---------------------------------------------------------------- against NSD
 
-@pytest.fixture
-def nsd(tmp_path):
+@pytest.fixture(scope="module")
+def nsd(tmp_path_factory):
     if not shutil.which("nsd"):
         pytest.skip("nsd not installed")
+    tmp_path = tmp_path_factory.mktemp("nsd")
     port = free_port()
     zone = write_test_zone(str(tmp_path))
     conf = tmp_path / "nsd.conf"
@@ -196,11 +206,11 @@ def test_same_answers_as_nsd(nsd, auth):
 
 # ---------------------------------------------------------------- +trace through a private hierarchy
 
-@pytest.fixture
-def hierarchy(layer7, tmp_path):
+@pytest.fixture(scope="module")
+def hierarchy(started, tmp_path_factory):
     if os.geteuid() != 0:
         pytest.skip("port 53 needs root")
-    return start_hierarchy(layer7, str(tmp_path), net=1)
+    return start_hierarchy(started.layer7, str(tmp_path_factory.mktemp("hierarchy")), net=1)
 
 
 def test_dig_trace(hierarchy):
