@@ -121,6 +121,32 @@ class Process:
         return "\n".join(self.out_lines + self.err_lines)
 
 
+def stop_all(processes, deadline=20.0):
+    """SIGTERM to every process still running, all at once, then waits for them all (reading their
+    output meanwhile); returns [(process, exit code)]. A layer7 under ASan takes most of a second to
+    exit, so a test's several servers stopped one after another added up to seconds."""
+    running = [p for p in processes if p.proc.poll() is None]
+    for p in running:
+        p.proc.send_signal(signal.SIGTERM)
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        left = [p for p in running if p.proc.poll() is None]
+        if not left:
+            break
+        for p in left:
+            p._pump(0.05 / len(left))
+    late = [p for p in running if p.proc.poll() is None]
+    for p in late:
+        p.proc.kill()
+        p.proc.wait()
+    for p in running:
+        while p._pump(0):
+            pass
+    if late:
+        raise TimeoutError(f"{[p.args for p in late]} did not exit within {deadline}s")
+    return [(p, p.proc.returncode) for p in running]
+
+
 @pytest.fixture
 def layer7():
     """Starts layer7 subcommands; each is stopped (SIGTERM) at the end and must exit 0."""
@@ -132,10 +158,8 @@ def layer7():
         return p
 
     yield start
-    for p in started:
-        if p.proc.poll() is None:
-            rc, _ = p.stop()
-            assert rc == 0, f"{p.args} exited {rc}:\n{p.output()}"
+    for p, rc in stop_all(started):
+        assert rc == 0, f"{p.args} exited {rc}:\n{p.output()}"
 
 
 def run(args, input=None, timeout=30):

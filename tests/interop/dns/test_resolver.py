@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import Process, free_port, layer7_bin, run
+from conftest import Process, free_port, layer7_bin, run, stop_all
 from hierarchy import dns_query, start_hierarchy, udp_exchange
 
 HOST = "127.0.0.1"
@@ -50,10 +50,8 @@ class Started:
         return p
 
     def stop(self):
-        for p in self.procs:
-            if p.proc.poll() is None:
-                rc, _ = p.stop()
-                assert rc == 0, f"{p.args} exited {rc}:\n{p.output()}"
+        for p, rc in stop_all(self.procs):
+            assert rc == 0, f"{p.args} exited {rc}:\n{p.output()}"
 
 
 def wait_dns(port, name="www.networkutopia.com", deadline=10.0, proc=None):
