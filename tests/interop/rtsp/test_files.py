@@ -17,11 +17,11 @@ from conftest import free_port, layer7_bin
 from rtsp_support import ffprobe_streams, free_even_udp_pair, make_mp4, need, start_server
 
 
-@pytest.fixture
-def media(tmp_path):
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    """A 3 s clip, encoded once for the module: the servers only read it."""
     need("ffmpeg", "ffprobe")
-    root = tmp_path / "media"
-    root.mkdir()
+    root = tmp_path_factory.mktemp("media")
     make_mp4(root / "clip.mp4", seconds=3)
     return root
 
