@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "hex.hpp"
+#include "../../hex.hpp"
 
 using namespace layer7;
 using namespace layer7::dns;
