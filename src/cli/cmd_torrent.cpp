@@ -1,10 +1,12 @@
 // `layer7 torrent make|info` (.torrent files) and `layer7 tracker serve` (HTTP + UDP tracker).
+#include <cctype>
 #include <ctime>
 #include <iostream>
 #include <tuple>
 
 #include "cli/common.hpp"
 #include "torrent/magnet.hpp"
+#include "torrent/metadata_fetch.hpp"
 #include "torrent/peer_service.hpp"
 #include "torrent/sha1.hpp"
 #include "torrent/torrent_file.hpp"
@@ -31,6 +33,18 @@ std::optional<std::uint64_t> parse_size(const std::string& text)
     if (digits == 0)
         return std::nullopt;
     return n * unit;
+}
+
+// "magnet:…", the scheme in any case (RFC 3986 §3.1).
+bool is_magnet(std::string_view text)
+{
+    constexpr std::string_view scheme = "magnet:";
+    if (text.size() < scheme.size())
+        return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(text[i])) != scheme[i])
+            return false;
+    return true;
 }
 
 void print_info(const torrent::Metainfo& meta)
@@ -67,11 +81,12 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
         std::string file, dir = ".", listen = "127.0.0.1:0", upload_rate = "0", download_rate = "0";
         std::size_t slots = 4, max_peers = 50;
         int rechoke = 10, optimistic = 30;
-        bool quiet = false;
+        bool quiet = false, save_metadata = false;
     };
     static Peer get, seed;
     auto options = [](CLI::App* cmd, Peer& p) {
-        cmd->add_option("FILE", p.file, ".torrent file")->required();
+        cmd->add_option("FILE", p.file, ".torrent file or magnet link (its metadata is fetched from peers, BEP 9)")
+            ->required();
         cmd->add_option("--listen", p.listen, "ADDR for incoming peers (default 127.0.0.1:0, any free port)");
         cmd->add_option("--unchoke-slots", p.slots, "regular unchoke slots (default 4)")->check(CLI::Range(1, 100));
         cmd->add_option("--rechoke-interval", p.rechoke, "seconds between rechokes (default 10)")->check(CLI::Range(1, 3600));
@@ -94,11 +109,24 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
                 g.status = exit_usage;
                 return;
             }
-        auto meta = torrent::read_torrent(p.file);
-        if (!meta) {
-            std::cerr << "layer7: " << meta.error() << "\n";
-            g.status = exit_failure;
-            return;
+        // A magnet link's metadata comes from peers (run_magnet); a .torrent is read here.
+        std::optional<torrent::Magnet> magnet;
+        std::optional<torrent::Metainfo> meta;
+        if (is_magnet(p.file)) {
+            magnet = torrent::parse_magnet(p.file);
+            if (!magnet) {
+                std::cerr << "layer7: not a magnet link with one urn:btih: info-hash: " << p.file << "\n";
+                g.status = exit_usage;
+                return;
+            }
+        } else {
+            auto read = torrent::read_torrent(p.file);
+            if (!read) {
+                std::cerr << "layer7: " << read.error() << "\n";
+                g.status = exit_failure;
+                return;
+            }
+            meta = std::move(read).value();
         }
         auto listen = parse_addr("--listen", p.listen, true);
         if (!listen) {
@@ -116,11 +144,14 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
         options.choker.regular_slots = p.slots;
         options.choker.rechoke_interval = std::chrono::seconds(p.rechoke);
         options.choker.optimistic_interval = std::chrono::seconds(p.optimistic);
-        g.status = torrent::run_peer(*meta, options);
+        g.status = magnet ? torrent::run_magnet(*magnet, options, p.save_metadata) : torrent::run_peer(*meta, options);
     };
     auto* get_cmd = torrent_cmd.add_subcommand("get", "Download a torrent into --dir; exit 0 once every piece checks");
     options(get_cmd, get);
     get_cmd->add_option("--dir", get.dir, "download directory (default .)");
+    get_cmd->add_flag("--save-metadata", get.save_metadata,
+                      "magnet link: also write the fetched metadata as DIR/<info-hash>.torrent (as aria2c "
+                      "--bt-save-metadata)");
     get_cmd->callback([run] { run(get, false); });
     auto* seed_cmd = torrent_cmd.add_subcommand("seed", "Serve a torrent's data from --dir until stopped");
     options(seed_cmd, seed);

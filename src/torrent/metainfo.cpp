@@ -244,4 +244,22 @@ std::string encode_metainfo(const Metainfo& meta)
     return encode(root);
 }
 
+std::string torrent_from_info(std::string_view info_bytes, const std::vector<std::string>& trackers)
+{
+    // Written by hand rather than through a Value: the info bytes go in as they came. The keys
+    // "announce" < "announce-list" < "info" are in sorted order.
+    std::string out = "d";
+    if (!trackers.empty()) {
+        out += encode(Value("announce")) + encode(Value(trackers.front()));
+        Value::List tiers;
+        for (const auto& url : trackers)
+            tiers.push_back(Value::List{url});
+        out += encode(Value("announce-list")) + encode(Value(std::move(tiers)));
+    }
+    out += encode(Value("info"));
+    out += info_bytes;
+    out += "e";
+    return out;
+}
+
 }  // namespace layer7::torrent

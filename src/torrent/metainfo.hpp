@@ -79,5 +79,8 @@ bool safe_path_component(std::string_view component);
 Value info_dictionary(const Metainfo& meta);
 // The whole .torrent: the info dictionary from the fields, announce, announce-list, comment, …
 std::string encode_metainfo(const Metainfo& meta);
+// A whole .torrent around an info dictionary fetched from peers (BEP 9), its bytes unchanged (the
+// info-hash is theirs): announce is the first tracker, announce-list has each in a tier of its own.
+std::string torrent_from_info(std::string_view info_bytes, const std::vector<std::string>& trackers);
 
 }  // namespace layer7::torrent

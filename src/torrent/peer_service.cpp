@@ -20,11 +20,13 @@
 #include "http/client/fetch.hpp"
 #include "http/message/target.hpp"
 #include "torrent/announce_reply.hpp"
+#include "torrent/extension_handshake.hpp"
 #include "torrent/peer_wire.hpp"
 #include "torrent/piece_picker.hpp"
 #include "torrent/sha1.hpp"
 #include "torrent/storage.hpp"
 #include "torrent/token_bucket.hpp"
+#include "torrent/ut_metadata.hpp"
 
 namespace layer7::torrent {
 
@@ -38,6 +40,8 @@ constexpr auto handshake_timeout = 20s;
 constexpr auto idle_timeout = 150s;      // BEP 3: keep-alives come every two minutes
 constexpr auto keep_alive_every = 90s;
 constexpr std::size_t read_chunk = 64 * 1024;
+// Past this much queued for a peer, its ut_metadata requests are rejected: it asks faster than it reads.
+constexpr std::size_t metadata_backlog = 1u << 20;
 
 // A peer at the other end of one connection, as we see it.
 struct Remote {
@@ -57,6 +61,7 @@ struct Remote {
     asio::steady_timer* paused = nullptr;  // the reader's wait for the cap, cut short when the peer closes
     bool closing = false;
     bool bitfield_allowed = true;  // BEP 3: only as the first message (BEP 10's handshake may precede it)
+    std::uint8_t their_ut_metadata = 0;  // BEP 9: the id they want ut_metadata messages under; 0: none
 };
 
 std::string human_bytes(double n)
@@ -417,8 +422,7 @@ private:
         peers_[peer->key] = peer;
         connected_ids_.insert(peer->peer_id);
         if (theirs->extensions())
-            send(*peer, Message::with_payload(MessageType::extended,
-                                              encode_extension_handshake("layer7 0.1", port_, 2 * options_.pipeline)));
+            send(*peer, Message::with_payload(MessageType::extended, encode(extension_handshake())));
         if (!picker_.have().none())
             send(*peer, Message::with_payload(MessageType::bitfield, picker_.have().to_wire()));
         spawn(write_loop(peer));
@@ -586,8 +590,46 @@ private:
             std::erase(peer.their_requests, BlockRef{m.index, m.begin, m.length});
             break;
         case MessageType::piece: on_piece(peer, m, why); break;
-        default: break;  // keep-alive, port, extended, unknown
+        case MessageType::extended: on_extended(peer, m); break;
+        default: break;  // keep-alive, port, unknown
         }
+    }
+
+    // BEP 10: who we are, how deep to pipeline, and (BEP 9) the metadata we serve.
+    ExtensionHandshake extension_handshake() const
+    {
+        ExtensionHandshake h;
+        h.extensions = {{std::string(ut_metadata_name), our_ut_metadata_id}};
+        h.metadata_size = meta_.info_bytes.size();
+        h.port = port_;
+        h.reqq = static_cast<std::uint32_t>(2 * options_.pipeline);
+        h.client = "layer7 0.1";
+        return h;
+    }
+
+    // The peer's extension handshake, and its requests for the metadata (BEP 9): a magnet link's
+    // leecher fetches the info dictionary from us. Anything else extended is not ours to answer.
+    void on_extended(Remote& peer, const Message& m)
+    {
+        if (m.extended_id == 0) {
+            if (auto h = decode_extension_handshake(m.payload)) {
+                core::Trace::instance().note(peer.stream->id(), describe(*h));
+                peer.their_ut_metadata = h->id_of(ut_metadata_name);
+            }
+            return;
+        }
+        if (m.extended_id != our_ut_metadata_id || peer.their_ut_metadata == 0)
+            return;
+        auto request = decode_metadata_message(m.payload);
+        if (!request || request->type != MetadataMessageType::request)
+            return;
+        core::Trace::instance().note(peer.stream->id(), describe(*request));
+        const MetadataMessage reply = peer.out.size() > metadata_backlog
+                                          ? MetadataMessage::reject(request->piece)
+                                          : answer_request(meta_.info_bytes, request->piece);
+        Message wire = Message::with_payload(MessageType::extended, encode(reply));
+        wire.extended_id = peer.their_ut_metadata;
+        send(peer, wire);
     }
 
     void on_piece(Remote& peer, const Message& m, std::string& why)

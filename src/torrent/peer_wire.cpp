@@ -3,8 +3,6 @@
 
 #include <cstring>
 
-#include "torrent/bencode.hpp"
-
 namespace layer7::torrent {
 
 namespace {
@@ -255,15 +253,6 @@ core::Result<std::optional<Message>, WireError> WireDecoder::next()
     }
     consume(4 + std::size_t{length});
     return std::optional<Message>{std::move(m)};
-}
-
-std::string encode_extension_handshake(std::string_view client, std::uint16_t listen_port, std::uint32_t reqq)
-{
-    // No extension of ours in "m" yet: the handshake says who we are and how deep to pipeline.
-    return encode(Value::Dict{{"m", Value::Dict{}},
-                              {"p", static_cast<std::int64_t>(listen_port)},
-                              {"reqq", static_cast<std::int64_t>(reqq)},
-                              {"v", std::string(client)}});
 }
 
 }  // namespace layer7::torrent

@@ -136,7 +136,4 @@ private:
     std::size_t start_ = 0;  // what is consumed of buffer_; compacted in feed()
 };
 
-// The BEP 10 extension handshake we send: our client name, listen port and request queue depth.
-std::string encode_extension_handshake(std::string_view client, std::uint16_t listen_port, std::uint32_t reqq);
-
 }  // namespace layer7::torrent

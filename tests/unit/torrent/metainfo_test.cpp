@@ -106,6 +106,22 @@ TEST(Metainfo, RefusesBadShapes)
     EXPECT_EQ(error_of(with_info("d5:filesle4:name1:x12:piece lengthi16384e6:pieces0:e")), MetainfoError::bad_files);
 }
 
+TEST(Metainfo, TorrentFromFetchedInfoKeepsItsBytes)
+{
+    // An info dictionary from peers (BEP 9) with a key we do not know: wrapped as it is, so the
+    // saved .torrent has the magnet's info-hash.
+    const std::string info = "d6:lengthi3e4:name1:x12:piece lengthi16384e6:pieces20:" + pieces(1) + "1:zi0ee";
+    const std::string file = torrent_from_info(info, {"http://a/announce", "http://b/announce"});
+    EXPECT_EQ(file, "d8:announce17:http://a/announce13:announce-listll17:http://a/announceel17:http://b/announceee"
+                    "4:info" + info + "e");
+    auto m = parse_metainfo(file);
+    ASSERT_TRUE(m.ok()) << to_string(m.error());
+    EXPECT_EQ(m->info_bytes, info);
+    EXPECT_EQ(m->announce, "http://a/announce");
+    EXPECT_EQ(m->trackers().size(), 2u);
+    EXPECT_EQ(torrent_from_info(info, {}), with_info(info));
+}
+
 TEST(Metainfo, SizeLimit)
 {
     MetainfoLimits limits{.max_file = 10};
