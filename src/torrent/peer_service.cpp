@@ -561,12 +561,22 @@ private:
             break;
         case MessageType::bitfield: {
             auto has = Bitfield::from_wire(m.payload, pieces);
-            if (!bitfield_allowed || !has) {
-                why = bitfield_allowed ? "bitfield of the wrong size" : "bitfield after the first message";
+            if (!has) {
+                why = "bitfield of the wrong size";
                 return;
             }
-            peer.has = *has;
-            picker_.add_peer(peer.has);
+            if (bitfield_allowed) {
+                peer.has = *has;
+                picker_.add_peer(peer.has);
+            } else {
+                // BEP 3 wants it first only, but aria2c sends it again later (after a magnet's
+                // metadata arrives, twice in a row): taken as haves, never as pieces lost.
+                for (std::uint32_t i = 0; i < pieces; ++i)
+                    if (has->test(i) && !peer.has.test(i)) {
+                        peer.has.set(i);
+                        picker_.add_have(i);
+                    }
+            }
             update_interest(peer);
             break;
         }
