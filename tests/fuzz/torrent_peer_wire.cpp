@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
     const std::size_t split = std::min<std::size_t>(data[0] * 4, in.size());
     WireDecoder decoder({.max_message = 1 << 16, .max_block = 1 << 14});
-    MetadataExchange exchange(InfoHash{}, {.max_size = 1 << 20});
+    MetadataExchange exchange(InfoHash{}, {.max_size = 1 << 16});
     decoder.feed(in.substr(0, split));
     bool shook = false;
     auto drain = [&]() -> bool {
