@@ -76,8 +76,9 @@ missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# npm fetches dash.js and imapflow (fetch_dashjs, fetch_imapflow above); a Node.js from elsewhere (NodeSource) brings its own npm and
-# conflicts with Debian's package, so the package is wanted only when the command is missing.
+# npm fetches dash.js and imapflow (fetch_dashjs, fetch_imapflow above); a Node.js from elsewhere
+# (NodeSource) brings its own npm and conflicts with Debian's package, so the package is wanted only
+# when the command is missing.
 [ "$what" = test ] && ! command -v npm >/dev/null && missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
