@@ -12,7 +12,7 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
     libavformat-dev libavcodec-dev libavutil-dev
     curl swaks dnsutils)  # the clients `layer7 up`'s "try it" column names
 test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
-    netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d dovecot-imapd isync chromium
+    netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d dovecot-imapd isync mutt tmux chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data
     knot python3-dnspython  # DNS UPDATE/NOTIFY/IXFR: Knot as a secondary, dnspython for hand-made TSIG
     nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws
@@ -47,14 +47,38 @@ fetch_dashjs() {
     fi
     rm -rf "$tmp"
 }
-trap fetch_dashjs EXIT
+
+# imapflow (a Node.js IMAP client, tests/interop/imap/test_imapflow.py), vendored from npm at set-up
+# time with its dependencies into vendor/imapflow/node_modules. Pinned (its own dependencies are
+# pinned exactly); needs Node.js 20. Skipped when npm is missing or its registry unreachable.
+fetch_imapflow() {
+    local dir; dir="$(cd "$(dirname "$0")/.." && pwd)/vendor/imapflow"
+    [ -s "$dir/node_modules/imapflow/package.json" ] && return 0
+    command -v npm >/dev/null || { echo "setup: npm missing: no imapflow for the IMAP tests" >&2; return 0; }
+    local tmp; tmp="$(mktemp -d)"
+    if (cd "$tmp" && echo '{"private": true}' >package.json &&
+        timeout 300 npm install --silent --no-audit --no-fund --ignore-scripts imapflow@2.10.2 >/dev/null 2>&1); then
+        rm -rf "$dir"
+        mkdir -p "$(dirname "$dir")"
+        mv "$tmp" "$dir"
+    else
+        echo "setup: npm's registry unreachable: no imapflow for the IMAP tests" >&2
+        rm -rf "$tmp"
+    fi
+}
+fetch_vendored() {
+    fetch_dashjs
+    [ "$what" = build ] || fetch_imapflow
+}
+trap fetch_vendored EXIT
 
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# npm fetches dash.js (fetch_dashjs above); a Node.js from elsewhere (NodeSource) brings its own npm and
-# conflicts with Debian's package, so the package is wanted only when the command is missing.
+# npm fetches dash.js and imapflow (fetch_dashjs, fetch_imapflow above); a Node.js from elsewhere
+# (NodeSource) brings its own npm and conflicts with Debian's package, so the package is wanted only
+# when the command is missing.
 [ "$what" = test ] && ! command -v npm >/dev/null && missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 

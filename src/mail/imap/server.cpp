@@ -51,7 +51,9 @@ core::awaitable<Step> idle(core::Stream& stream, core::LineReader& reader, Sessi
     asio::co_spawn(
         executor,
         [&]() -> core::awaitable<void> {
-            while (!stop && co_await watch.changed()) {
+            // The session looked at the folder before "+ idling"; mail delivered between that look
+            // and the watch being set raised no event, so look once more now that it is set.
+            for (bool first = true; !stop && (first || co_await watch.changed()); first = false) {
                 if (stop)
                     break;
                 Step news = session.on_idle_changed();

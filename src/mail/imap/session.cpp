@@ -596,7 +596,18 @@ Step Session::list(Context& c)
         return bad(c.tag, "junk after LIST");
     if (patterns.size() == 1 && patterns[0].empty())  // RFC 3501: the delimiter and root
         return tagged(c.tag, "OK", "LIST completed", "* LIST (\\Noselect) \".\" \"\"\r\n");
-    const auto all = account_->folders();
+    const auto folders = account_->folders();
+    // RFC 3501 §6.3.8: a level of the hierarchy that is no folder itself ("A" of "A.B", made by
+    // another server or tool) is listed \Noselect, so clients can walk down to its children.
+    auto all = folders;
+    for (const auto& name : folders)
+        for (auto dot = name.find(mail::folder_delimiter); dot != std::string::npos;
+             dot = name.find(mail::folder_delimiter, dot + 1))
+            if (std::find(all.begin(), all.end(), name.substr(0, dot)) == all.end())
+                all.push_back(name.substr(0, dot));
+    std::sort(all.begin(), all.end(), [](const std::string& a, const std::string& b) {
+        return mail::is_inbox(a) != mail::is_inbox(b) ? mail::is_inbox(a) : a < b;  // INBOX first
+    });
     const auto subscribed = account_->subscriptions();
     auto is_subscribed = [&](const std::string& n) {
         return std::find(subscribed.begin(), subscribed.end(), n) != subscribed.end();
@@ -613,6 +624,8 @@ Step Session::list(Context& c)
             return n.rfind(prefix, 0) == 0;
         });
         std::string attributes = children ? "\\HasChildren" : "\\HasNoChildren";
+        if (std::find(folders.begin(), folders.end(), name) == folders.end())
+            attributes = "\\Noselect " + attributes;
         if (auto use = mail::special_use(name); !use.empty())
             attributes += " " + std::string(use);
         if (show_subscribed && is_subscribed(name))
@@ -820,6 +833,16 @@ std::vector<std::size_t> Session::resolve(const SequenceSet& set, bool uids) con
     return out;
 }
 
+std::map<std::uint32_t, std::string> Session::current_flags()
+{
+    std::map<std::uint32_t, std::string> out;
+    auto now = account_->snapshot(selected_);
+    if (now && now->validity == view_.validity)
+        for (auto& m : now->messages)
+            out.emplace(m.uid, std::move(m.flags));
+    return out;
+}
+
 Step Session::check(Context& c)
 {
     return tagged(c.tag, "OK", "CHECK completed");
@@ -868,22 +891,21 @@ Step Session::expunge(Context& c)
 {
     if (read_only_)
         return tagged(c.tag, "NO", "[READ-ONLY] mailbox is read-only");
-    std::optional<std::vector<std::size_t>> only;
+    std::optional<SequenceSet> set;
     if (c.uid) {  // UID EXPUNGE set (RFC 4315 §2.1)
-        std::optional<SequenceSet> set;
         if (c.in.space())
             set = c.in.sequence_set(policy_.limits.max_set_ranges);
         if (!set || !c.in.at_end())
             return bad(c.tag, "UID EXPUNGE set");
-        only = resolve(*set, true);
     } else if (!c.in.at_end()) {
         return bad(c.tag, "EXPUNGE takes no arguments");
     }
-    std::string refreshed = refresh(true);  // flags others set count too
-    if (only && !refreshed.empty()) {
-        // The indexes moved; resolve again against the refreshed view.
-        return tagged(c.tag, "NO", "[EXPUNGEISSUED] mailbox changed, try again", refreshed);
-    }
+    // Flags others set count too. UIDs are resolved only after the refresh has moved the indexes,
+    // so a busy mailbox never makes UID EXPUNGE fail.
+    std::string refreshed = refresh(true);
+    std::optional<std::vector<std::size_t>> only;
+    if (set)
+        only = resolve(*set, true);
     return tagged(c.tag, "OK", "EXPUNGE completed", refreshed + remove_deleted(only ? &*only : nullptr, true));
 }
 
@@ -1097,8 +1119,15 @@ Step Session::store(Context& c)
     for (const auto& f : *flags)
         if (auto l = letter_of(f))
             letters += *l;
+    // +FLAGS and -FLAGS change the flags as they are now (RFC 3501 §6.4.6), not as this session last
+    // saw them: a flag another session set meanwhile must not be undone.
+    const auto chosen = resolve(*set, c.uid);
+    const auto current = current_flags();
+    for (std::size_t i : chosen)
+        if (auto it = current.find(view_.messages[i].uid); it != current.end())
+            view_.messages[i].flags = it->second;  // announced with the STORE's result
     std::string out;
-    for (std::size_t i : resolve(*set, c.uid)) {
+    for (std::size_t i : chosen) {
         MessageRef& m = view_.messages[i];
         std::string next;
         // Letters we do not map (Maildir 'P', Dovecot keyword letters) are kept as they are.
@@ -1153,13 +1182,16 @@ Step Session::copy_or_move(Context& c, bool move)
                                        ? "[TRYCREATE] no such mailbox"
                                        : error_text(snap.error()));
     const auto chosen = resolve(*set, c.uid);
+    const auto current = current_flags();  // the copy gets the flags as they are now
     std::vector<std::uint32_t> from, to;
     for (std::size_t i : chosen) {
         const MessageRef& m = view_.messages[i];
         auto content = account_->read(selected_, m);
         if (!content)
             continue;
-        auto uid = account_->append(folder, *content, m.flags, account_->internal_date(selected_, m));
+        const auto now = current.find(m.uid);
+        auto uid = account_->append(folder, *content, now != current.end() ? now->second : m.flags,
+                                    account_->internal_date(selected_, m));
         if (!uid)
             return tagged(c.tag, "NO", error_text(uid.error()));
         from.push_back(m.uid);

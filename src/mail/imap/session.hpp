@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -119,6 +120,9 @@ private:
     std::string refresh(bool expunge_ok);
     // Messages in `set` as 0-based indexes of the selected folder (`uids`: the set holds UIDs).
     std::vector<std::size_t> resolve(const SequenceSet& set, bool uids) const;
+    // The selected folder's flags by UID as they are now in the store (another session may have
+    // changed them since this one looked); empty when the folder cannot be read.
+    std::map<std::uint32_t, std::string> current_flags();
     std::string remove_deleted(const std::vector<std::size_t>* only, bool announce);
     Step copy_or_move(Context& c, bool move);
     void deselect();

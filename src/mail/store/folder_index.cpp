@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "mail/store/maildir_name.hpp"
 #include "mail/store/uid_list.hpp"
@@ -104,6 +105,40 @@ std::uint32_t fresh_validity(std::uint32_t old)
     return v == 0 ? 1 : v;
 }
 
+// readdir may miss a file another agent renames (a flag change) while it reads; a message the UID
+// list knows is forgotten only when it is missing from `relists` more listings too, or it would
+// come back under a new UID: lost and duplicated for every client.
+constexpr int relists = 2;
+
+std::error_code find_renamed(const Maildir& box, const UidList& list, const KnownSizes& sizes,
+                             std::vector<MaildirEntry>& listed)
+{
+    std::unordered_set<std::string_view> present;
+    for (const auto& e : listed)
+        present.insert(e.unique);
+    std::unordered_set<std::string> missing;
+    for (const auto& e : list.entries)
+        if (!present.count(e.unique))
+            missing.insert(e.unique);
+    bool added = false;
+    for (int i = 0; i < relists && !missing.empty(); ++i) {
+        auto again = box.list(&sizes);
+        if (!again)
+            return again.error();
+        for (auto& e : *again)
+            if (missing.erase(e.unique)) {
+                listed.push_back(std::move(e));
+                added = true;
+            }
+    }
+    if (added)  // keep "oldest delivery first"
+        std::sort(listed.begin(), listed.end(), [](const MaildirEntry& a, const MaildirEntry& b) {
+            const auto ta = delivery_time(a.unique), tb = delivery_time(b.unique);
+            return ta != tb ? ta < tb : a.unique < b.unique;
+        });
+    return {};
+}
+
 constexpr const char* list_file = "layer7-uidlist";
 constexpr const char* validity_file = "layer7-uidvalidity";
 
@@ -126,6 +161,9 @@ core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
     auto listed = box.list(&sizes);
     if (!listed)
         return core::fail(listed.error());
+    if (list)
+        if (auto ec = find_renamed(box, *list, sizes, *listed))
+            return core::fail(ec);
     bool changed = false;
     if (!list) {
         // Lost or corrupt: every message gets a new UID under a new UIDVALIDITY, above the last one

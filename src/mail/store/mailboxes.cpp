@@ -121,9 +121,20 @@ std::vector<std::string> Mailboxes::subscriptions() const
 {
     std::vector<std::string> out;
     std::ifstream in(root_ + "/subscriptions");
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty() && folder_directory(line))
+    // Courier's format is one name a line. Dovecot 2.3 writes "V\t2", an empty line, then names with
+    // a tab between the levels ("Archive\t2023"); it reads the plain format, which we write.
+    bool version2 = false, header = true;
+    for (std::string line; std::getline(in, line); header = false) {
+        if (header && line == "V\t2") {
+            version2 = true;
+            continue;
+        }
+        if (version2)
+            std::replace(line.begin(), line.end(), '\t', folder_delimiter);
+        if (!line.empty() && folder_directory(line) &&
+            std::find(out.begin(), out.end(), line) == out.end())
             out.push_back(line);
+    }
     return out;
 }
 

@@ -214,6 +214,21 @@ core::Result<std::vector<MaildirEntry>, std::error_code> Maildir::list(const Kno
         const auto ta = delivery_time(a.unique), tb = delivery_time(b.unique);
         return ta != tb ? ta < tb : a.unique < b.unique;
     });
+    // readdir while another agent renames a file (a flag change, new/ → cur/) may return it under
+    // both names (POSIX leaves it unspecified): one message, listed once, under the name it has now.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (kept > 0 && out[kept - 1].unique == out[i].unique) {
+            struct stat st {};
+            if (::stat(file_path(out[kept - 1]).c_str(), &st) != 0)
+                out[kept - 1] = std::move(out[i]);  // the earlier name is gone: take this one
+            continue;
+        }
+        if (kept != i)
+            out[kept] = std::move(out[i]);
+        ++kept;
+    }
+    out.resize(kept);
     return out;
 }
 

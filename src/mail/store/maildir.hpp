@@ -41,8 +41,9 @@ public:
     // returns success does the message exist; on failure nothing is left behind. `message` may use
     // CRLF or LF; it is stored with LF. Returns the file name in new/.
     core::Result<std::string, std::error_code> deliver(std::string_view message) const;
-    // Every message in new/ and cur/, oldest delivery first. A file whose name carries no sizes
-    // (another tool delivered it) is read to measure it, unless `known` has its sizes.
+    // Every message in new/ and cur/, oldest delivery first, each once. A file whose name carries no
+    // sizes (another tool delivered it) is read to measure it, unless `known` has its sizes. A file
+    // another agent renames meanwhile may be missing (readdir's race; see sync_folder).
     core::Result<std::vector<MaildirEntry>, std::error_code> list(const KnownSizes* known = nullptr) const;
     // The stored bytes (LF line ends); finds the message again if another agent moved it.
     core::Result<std::string, std::error_code> read(const MaildirEntry& entry) const;

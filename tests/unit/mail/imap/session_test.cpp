@@ -127,6 +127,48 @@ TEST_F(SessionTest, AnotherSessionsChangesArriveAtTheAllowedPoints)
     EXPECT_EQ(w, "* 2 EXPUNGE\r\ng OK NOOP completed\r\n");
 }
 
+TEST_F(SessionTest, UidExpungeWorksWhileOthersChangeTheMailbox)
+{
+    // A busy mailbox (flags and mail changing all the time) used to fail UID EXPUNGE with
+    // "NO [EXPUNGEISSUED] try again", for ever under load.
+    Session a = logged_in(), b = logged_in();
+    send(a, "a SELECT INBOX");
+    send(b, "b SELECT INBOX");
+    send(a, "c UID STORE 2 +FLAGS.SILENT (\\Deleted)");
+    send(b, "d STORE 1 +FLAGS.SILENT (\\Flagged)");
+    account.add("INBOX", "Subject: new\r\n\r\n3\r\n");
+    EXPECT_EQ(send(a, "e UID EXPUNGE 2").wire,
+              "* 1 FETCH (UID 1 FLAGS (\\Flagged))\r\n* 3 EXISTS\r\n* 2 EXPUNGE\r\ne OK EXPUNGE completed\r\n");
+    EXPECT_EQ(account.folders_["INBOX"].snap.messages.size(), 2u);
+}
+
+TEST_F(SessionTest, StoreKeepsTheFlagsAnotherSessionSetMeanwhile)
+{
+    // b's view still has message 1 unflagged: its +FLAGS must add to the flags as they are now.
+    Session a = logged_in(), b = logged_in();
+    send(a, "a SELECT INBOX");
+    send(b, "b SELECT INBOX");
+    send(a, "c STORE 1 +FLAGS (\\Flagged)");
+    EXPECT_EQ(send(b, "d STORE 1 +FLAGS (\\Answered)").wire,
+              "* 1 FETCH (FLAGS (\\Answered \\Flagged))\r\nd OK STORE completed\r\n");
+    send(a, "e STORE 1 -FLAGS (\\Flagged)");
+    EXPECT_EQ(send(b, "f STORE 1 -FLAGS (\\Seen)").wire, "* 1 FETCH (FLAGS (\\Answered))\r\nf OK STORE completed\r\n");
+    EXPECT_EQ(account.folders_["INBOX"].snap.messages.at(0).flags, "R");
+}
+
+TEST_F(SessionTest, ListShowsALevelThatIsNoFolderAsNoselect)
+{
+    // Dovecot's CREATE Archive.2023 makes no Archive folder; RFC 3501 §6.3.8 lists it \Noselect.
+    Session s = logged_in();
+    account.folders_["Archive.2023"];
+    std::string w = send(s, "a LIST \"\" %").wire;
+    EXPECT_NE(w.find("* LIST (\\Noselect \\HasChildren) \".\" \"Archive\"\r\n"), std::string::npos) << w;
+    EXPECT_EQ(w.find("Archive.2023"), std::string::npos) << w;
+    w = send(s, "b LIST \"\" *").wire;
+    EXPECT_NE(w.find("* LIST (\\HasNoChildren) \".\" \"Archive.2023\"\r\n"), std::string::npos) << w;
+    EXPECT_LT(w.find("\"INBOX\""), w.find("\"Archive\""));
+}
+
 TEST_F(SessionTest, IdleReportsChangesUntilDone)
 {
     Session s = logged_in();

@@ -2,8 +2,12 @@
 #include "mail/store/uid_list.hpp"
 
 #include <gtest/gtest.h>
+#include <stdio.h>
 
+#include <atomic>
 #include <fstream>
+#include <map>
+#include <thread>
 
 #include "mail/store/folder_index.hpp"
 #include "mail/store/folder_name.hpp"
@@ -62,6 +66,58 @@ TEST(FolderIndex, MailFromOtherToolsIsMeasuredOnceAndRemembered)
     auto second = sync_folder(box);
     ASSERT_TRUE(second);
     EXPECT_EQ(second->messages[0].entry.wire_size, 20u);
+}
+
+TEST(FolderIndex, UidsHoldWhileAnotherAgentRenamesFlags)
+{
+    // Another agent (Dovecot, mutt, a second layer7) renames files in cur/ to change flags while a
+    // sync reads the directory: readdir may then miss a renamed file or return it twice. Neither
+    // may cost the message its UID (a forgotten UID comes back as a new one: lost + duplicated).
+    test::TempDir dir;
+    Maildir box(dir.path + "/box");
+    ASSERT_FALSE(box.create());
+    constexpr std::size_t count = 100;
+    for (std::size_t i = 0; i < count; ++i)
+        ASSERT_TRUE(box.deliver("Subject: " + std::to_string(i) + "\n\nx\n"));
+    auto first = sync_folder(box);
+    ASSERT_TRUE(first);
+    std::map<std::string, std::uint32_t> uids;
+    for (const auto& m : first->messages)
+        uids[m.entry.unique] = m.uid;
+    auto entries = box.list();
+    ASSERT_TRUE(entries);
+    std::atomic<bool> stop{false};
+    std::thread renamer([&] {  // new/ → cur/ (a flag change) and back, for ever
+        for (int round = 0; !stop; ++round)
+            for (auto& e : *entries) {
+                if (stop)
+                    return;
+                if (e.folder == "new") {
+                    if (box.set_flags(e, round % 4 == 0 ? "S" : "FS"))
+                        return;
+                    continue;
+                }
+                const std::string base = e.file.substr(0, e.file.find(":2,"));
+                if (::rename((box.path() + "/cur/" + e.file).c_str(), (box.path() + "/new/" + base).c_str()) != 0)
+                    return;
+                e.folder = "new";
+                e.file = base;
+            }
+    });
+    std::string failure;
+    for (int i = 0; i < 40 && failure.empty(); ++i) {
+        auto state = sync_folder(box);
+        if (!state || state->messages.size() != count)
+            failure = "sync " + std::to_string(i) + ": " + (state ? std::to_string(state->messages.size()) + " messages" : "failed");
+        else
+            for (const auto& m : state->messages)
+                if (uids[m.entry.unique] != m.uid)
+                    failure = "sync " + std::to_string(i) + ": UID " + std::to_string(uids[m.entry.unique]) + " became " +
+                              std::to_string(m.uid);
+    }
+    stop = true;
+    renamer.join();
+    EXPECT_EQ(failure, "");
 }
 
 TEST(FolderName, StaysInsideTheUserDirectory)

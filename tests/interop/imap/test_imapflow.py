@@ -1,0 +1,108 @@
+"""imapflow, the Node.js IMAP client (vendored from npm by tools/setup.sh), against `layer7 imap serve`:
+connect, log in, LIST with special-use, fetch envelopes, set flags, MOVE (UIDPLUS), then IDLE seeing
+an EXISTS for a message our SMTP server delivers and another a second session APPENDs.
+The steps run in imapflow_client.mjs, which reports each as a JSON line; every read has a deadline.
+"""
+import json
+import os
+import select
+import shutil
+import smtplib
+import subprocess
+import time
+
+import pytest
+
+from conftest import ROOT, free_port
+from imapkit import DOMAIN, HOST, add_user, login, message, put_messages, start_imap
+
+NODE = shutil.which("node")
+VENDOR = os.path.join(ROOT, "vendor", "imapflow")
+SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "imapflow_client.mjs")
+
+
+def node_major():
+    if not NODE:
+        return 0
+    r = subprocess.run([NODE, "--version"], capture_output=True, text=True, timeout=10)
+    return int(r.stdout.strip().lstrip("v").split(".")[0] or 0)
+
+
+pytestmark = [
+    pytest.mark.skipif(not os.path.exists(os.path.join(VENDOR, "node_modules", "imapflow", "package.json")),
+                       reason="imapflow not vendored (tools/setup.sh test; needs npm's registry)"),
+    pytest.mark.skipif(node_major() < 20, reason="Node.js 20 not installed (imapflow needs it)"),
+]
+
+
+class Steps:
+    """The script's JSON lines, read with deadlines."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.seen = []
+        self.buffer = b""
+
+    def next(self, step, deadline=30.0):
+        end = time.monotonic() + deadline
+        while True:
+            while b"\n" in self.buffer:
+                line, self.buffer = self.buffer.split(b"\n", 1)
+                event = json.loads(line)
+                self.seen.append(event)
+                if event["step"] == step:
+                    return event
+            remaining = end - time.monotonic()
+            ready = select.select([self.proc.stdout], [], [], max(0.0, remaining))[0] if remaining > 0 else []
+            chunk = os.read(self.proc.stdout.fileno(), 65536) if ready else b""
+            if not chunk:
+                self.proc.kill()
+                err = self.proc.stderr.read().decode(errors="replace")
+                raise AssertionError(f"no {step!r} from imapflow (rc={self.proc.wait()}); saw {self.seen}\n{err}")
+            self.buffer += chunk
+
+
+def test_imapflow(tmp_path, layer7):
+    data = tmp_path / "data"
+    data.mkdir()
+    add_user(data / "users", "bob", "hungry", DOMAIN)
+    put_messages(data, [message(1), message(2), message(3)])
+    port, _ = start_imap(layer7, data)
+    smtp_port = free_port()
+    layer7("--data", str(data), "smtp", "serve", "--domain", DOMAIN, "--listen", f"{HOST}:{smtp_port}",
+           "--submission", f"{HOST}:{free_port()}")
+    proc = subprocess.Popen([NODE, SCRIPT, VENDOR, HOST, str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        steps = Steps(proc)
+        boxes = {path: use for path, use, _ in steps.next("list")["boxes"]}
+        assert boxes["INBOX"] in (None, "\\Inbox") and boxes["Sent"] == "\\Sent" and boxes["Trash"] == "\\Trash", boxes
+        envelopes = steps.next("fetch")["envelopes"]
+        assert [e["subject"] for e in envelopes] == ["message 1", "message 2", "message 3"], envelopes
+        assert all(e["from"] == "alice@crepes.fr" for e in envelopes)
+        assert steps.next("flag")["flags"] == ["\\Flagged", "\\Seen"]  # (layer7 keeps no \\Recent)
+        moved = steps.next("move")
+        assert moved["destination"] == "Trash" and moved["uidMap"] == [[envelopes[1]["uid"], 1]], moved
+        assert steps.next("idling")["count"] == 2
+        # Mail arrives while imapflow IDLEs: by SMTP, then by another session's APPEND.
+        with smtplib.SMTP(HOST, smtp_port, timeout=10) as s:
+            s.sendmail("alice@crepes.fr", [f"bob@{DOMAIN}"], "Subject: pushed\r\n\r\nhello\r\n")
+        assert steps.next("exists")["count"] == 3
+        other = login(port)
+        assert other.append("INBOX", None, None, b"Subject: appended\r\n\r\nhi\r\n")[0] == "OK"
+        other.logout()
+        assert steps.next("exists")["count"] == 4
+        steps.next("done")
+        assert proc.wait(timeout=15) == 0, proc.stderr.read().decode(errors="replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    m = login(port)
+    assert m.select("Trash")[1] == [b"1"]
+    typ, d = m.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+    assert b"message 2" in d[0][1]
+    m.select("INBOX")
+    typ, d = m.fetch("1", "(FLAGS)")
+    assert b"\\Flagged" in d[0] and b"\\Seen" in d[0]
+    m.logout()
