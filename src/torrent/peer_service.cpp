@@ -394,8 +394,9 @@ private:
         ours.set_extensions();
         core::Trace::instance().line(stream.id(), stream.us(), describe(ours));
         // MSE or the plain handshake: ours is sent, and what came of theirs is in link.received.
-        const auto link = co_await open_link(
-            stream, peer->cipher, {options_.encryption, dial_mse, hash_, encode_handshake(ours), handshake_deadline});
+        // A named plan: GCC 12 destroys a braced temporary in a co_await expression twice.
+        const LinkPlan plan{options_.encryption, dial_mse, hash_, encode_handshake(ours), handshake_deadline};
+        const LinkOpened link = co_await open_link(stream, peer->cipher, plan);
         if (!link.ok) {
             const bool fall_back = link.mse_failed && mse_failed && options_.encryption == Encryption::prefer;
             if (fall_back)
