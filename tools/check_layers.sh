@@ -15,10 +15,10 @@ for f in xml mpd abr playout rate_trace packaging rendition_splice; do pure+=(sr
 pure+=(src/http/server/live_window.hpp src/http/server/live_window.cpp)
 # lab: the link model, statistics, transcripts and reports; the relay and experiments are shells.
 for f in link stats transcript report h2_frames; do pure+=(src/lab/$f.hpp src/lab/$f.cpp); done
-# torrent: the codecs, the tracker's bookkeeping, picker, choker and upload cap; SHA-1, the files,
+# torrent: the codecs, the tracker's bookkeeping, picker, choker, upload cap, RC4 and the MSE handshake; SHA-1, the files,
 # the tracker service and the peer are the shells.
 for f in bencode info_hash metainfo magnet siphash tracker http_announce udp_tracker bitfield peer_wire piece_picker \
-         choker announce_reply token_bucket; do pure+=(src/torrent/$f.hpp src/torrent/$f.cpp); done
+         choker announce_reply token_bucket rc4 mse_handshake; do pure+=(src/torrent/$f.hpp src/torrent/$f.cpp); done
 # im: the codec and the sessions are pure; the outbox, server, service and client are the shells.
 for f in index_codec index_session index_client peer_session; do pure+=(src/im/$f.hpp src/im/$f.cpp); done
 # mail/web likewise: the sanitiser, sessions, list and pages beside the handler.

@@ -15,7 +15,7 @@ test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d dovecot-imapd isync mutt tmux chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data
     knot python3-dnspython  # DNS UPDATE/NOTIFY/IXFR: Knot as a secondary, dnspython for hand-made TSIG
-    nghttp2-client python3-h2 aria2 python3-libtorrent python3-websockets node-ws
+    nghttp2-client python3-h2 aria2 python3-libtorrent transmission-cli python3-websockets node-ws
     ffmpeg  # DASH: stream make/live publishing
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
     gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-rtsp python3-gi gir1.2-gst-rtsp-server-1.0 vlc-bin vlc-plugin-base

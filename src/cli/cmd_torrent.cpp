@@ -79,6 +79,7 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
 {
     struct Peer {
         std::string file, dir = ".", listen = "127.0.0.1:0", upload_rate = "0", download_rate = "0";
+        std::string encryption = "prefer";
         std::size_t slots = 4, max_peers = 50;
         int rechoke = 10, optimistic = 30;
         bool quiet = false, save_metadata = false;
@@ -97,6 +98,10 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
                         "cap on the piece data sent to all peers together, bytes/s with K or M (default 0: none)");
         cmd->add_option("--download-rate", p.download_rate,
                         "cap on the piece data received from all peers together, bytes/s with K or M (default 0: none)");
+        cmd->add_option("--encryption", p.encryption,
+                        "MSE/PE: require (RC4 only, both ways), prefer (offer MSE, accept both, fall back to the "
+                        "plain handshake; default) or off (plain handshake only)")
+            ->check(CLI::IsMember({"require", "prefer", "off"}));
         cmd->add_flag("-q,--quiet", p.quiet, "no progress line");
     };
     auto run = [&g](Peer& p, bool seeding) {
@@ -141,6 +146,7 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
         options.progress = !p.quiet;
         options.upload_rate = static_cast<double>(*upload_rate);
         options.download_rate = static_cast<double>(*download_rate);
+        options.encryption = *torrent::parse_encryption(p.encryption);  // checked by IsMember
         options.choker.regular_slots = p.slots;
         options.choker.rechoke_interval = std::chrono::seconds(p.rechoke);
         options.choker.optimistic_interval = std::chrono::seconds(p.optimistic);

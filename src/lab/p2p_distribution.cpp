@@ -204,6 +204,7 @@ core::awaitable<P2pDistribution::Swarm> P2pDistribution::p2p(asio::io_context& i
         o.pipeline = pipeline;
         o.picker.endgame_requesters = n + 1;  // BEP 3's endgame: every peer that has the block, seed included
         o.progress = o.notes = false;
+        o.encryption = torrent::Encryption::off;  // the experiment is the textbook's: no MSE round trips
         o.on_complete = [&complete, &last, &deadline, n] {
             last = Clock::now();
             if (++complete == n)
@@ -328,6 +329,7 @@ core::awaitable<void> P2pDistribution::with_seed(asio::io_context& io, const Set
     o.upload_rate = us_ / 8;
     o.choker = choker_for(choking);
     o.progress = o.notes = false;
+    o.encryption = torrent::Encryption::off;
     o.on_announced = [&] {
         announced = true;
         seed_ready.cancel();

@@ -37,6 +37,7 @@ using Clock = std::chrono::steady_clock;
 namespace hc = http::client;
 
 constexpr auto handshake_timeout = 20s;
+constexpr auto handshake_deadline = 30s;  // the whole start, MSE included
 constexpr auto idle_timeout = 150s;      // BEP 3: keep-alives come every two minutes
 constexpr auto keep_alive_every = 90s;
 constexpr std::size_t read_chunk = 64 * 1024;
@@ -47,6 +48,7 @@ constexpr std::size_t metadata_backlog = 1u << 20;
 struct Remote {
     PeerKey key = 0;
     std::unique_ptr<core::Stream> stream;
+    LinkCipher cipher;  // RC4 both ways when MSE selected it
     std::string address;
     std::string peer_id;
     Bitfield has;
@@ -323,7 +325,14 @@ private:
             attempted_.erase(hp.host + ":" + std::to_string(hp.port));
             co_return;
         }
-        co_await serve_peer(std::move(socket), core::Role::client);
+        bool mse_failed = false;
+        co_await serve_peer(std::move(socket), core::Role::client, options_.encryption != Encryption::off, &mse_failed);
+        if (mse_failed && options_.encryption == Encryption::prefer && !done_) {
+            // Like aria2: a peer that does not speak MSE gets the plain handshake on a new connection.
+            auto [again, plain_socket] = co_await core::connect_tcp(hp, 10s);
+            if (!again && !done_)
+                co_await serve_peer(std::move(plain_socket), core::Role::client, false);
+        }
         attempted_.erase(hp.host + ":" + std::to_string(hp.port));
     }
 
@@ -361,7 +370,9 @@ private:
             peer.paused->cancel();
     }
 
-    core::awaitable<void> serve_peer(asio::ip::tcp::socket socket, core::Role role)
+    // `dial_mse`: we dialled and begin with MSE; `mse_failed` is told when that did not complete.
+    core::awaitable<void> serve_peer(asio::ip::tcp::socket socket, core::Role role, bool dial_mse = false,
+                                     bool* mse_failed = nullptr)
     {
         auto peer = std::make_shared<Remote>();
         peer->stream = std::make_unique<core::Stream>(std::move(socket), role);
@@ -373,12 +384,12 @@ private:
         // Known to finish() meanwhile, so a stop closes it even in the middle of the handshake. No
         // guard object: an io_context torn down mid-run destroys this frame, maybe after the session.
         connections_.insert(peer.get());
-        co_await converse(peer);
+        co_await converse(peer, dial_mse, mse_failed);
         connections_.erase(peer.get());
     }
 
     // The handshake, then the messages until either side closes.
-    core::awaitable<void> converse(std::shared_ptr<Remote> peer)
+    core::awaitable<void> converse(std::shared_ptr<Remote> peer, bool dial_mse, bool* mse_failed)
     {
         core::Stream& stream = *peer->stream;
         stream.set_timeout(handshake_timeout);
@@ -387,23 +398,40 @@ private:
         ours.peer_id = peer_id_;
         ours.set_extensions();
         core::Trace::instance().line(stream.id(), stream.us(), describe(ours));
-        if (co_await stream.write(encode_handshake(ours), false))
+        // MSE or the plain handshake: ours is sent, and what came of theirs is in link.received.
+        // A named plan: GCC 12 destroys a braced temporary in a co_await expression twice.
+        const LinkPlan plan{options_.encryption, dial_mse, hash_, encode_handshake(ours), handshake_deadline};
+        const LinkOpened link = co_await open_link(stream, peer->cipher, plan);
+        if (!link.ok) {
+            const bool fall_back = link.mse_failed && mse_failed && options_.encryption == Encryption::prefer;
+            if (fall_back)
+                *mse_failed = true;
+            if (options_.notes)
+                std::cerr << "layer7: " << (fall_back ? "peer " : "dropping peer ") << peer->address << ": " << link.why
+                          << (fall_back ? "; trying the plain handshake\n" : "\n");
             co_return;
+        }
+        core::Trace::instance().note(stream.id(), "link: " + link.method);
         WireDecoder decoder;
+        decoder.feed(link.received);
         std::string buffer(read_chunk, '\0');
         std::optional<Handshake> theirs;
-        while (!theirs) {
-            auto [ec, n] = co_await stream.read_some(asio::buffer(buffer));
-            if (ec || n == 0)
-                co_return;
-            decoder.feed(std::string_view(buffer.data(), n));
+        for (;;) {
             auto h = decoder.handshake();
             if (!h) {
                 if (options_.notes)
                     std::cerr << "layer7: dropping peer " << peer->address << ": " << to_string(h.error()) << "\n";
                 co_return;
             }
-            theirs = *h;
+            if (*h) {
+                theirs = *h;
+                break;
+            }
+            auto [ec, n] = co_await stream.read_some(asio::buffer(buffer));
+            if (ec || n == 0)
+                co_return;
+            peer->cipher.on_receive(buffer.data(), n);
+            decoder.feed(std::string_view(buffer.data(), n));
         }
         core::Trace::instance().line(stream.id(), stream.them(), describe(*theirs));
         if (theirs->info_hash != hash_) {
@@ -454,6 +482,7 @@ private:
             auto [ec, n] = co_await stream.read_some(asio::buffer(buffer));
             if (ec || n == 0)
                 break;
+            peer->cipher.on_receive(buffer.data(), n);
             decoder.feed(std::string_view(buffer.data(), n));
         }
         if (!why.empty())
@@ -511,8 +540,9 @@ private:
                     send(*peer, Message{});  // keep-alive
                 continue;
             }
-            const std::string sending = std::move(peer->out);
+            std::string sending = std::move(peer->out);
             peer->out.clear();
+            peer->cipher.on_send(sending);
             if (co_await stream.write(sending, false)) {
                 drop(*peer, stream.timed_out() ? "timed out" : "connection lost");
                 break;

@@ -16,6 +16,7 @@
 #include "core/text/host_port.hpp"
 #include "torrent/choker.hpp"
 #include "torrent/metainfo.hpp"
+#include "torrent/peer_link.hpp"
 
 namespace layer7::torrent {
 
@@ -32,6 +33,7 @@ struct PeerOptions {
     std::size_t max_peer_requests = 512;        // queued requests from one peer before it is dropped
     double upload_rate = 0;                     // bytes/s of piece data sent, all connections together; 0: no cap
     double download_rate = 0;                   // bytes/s of piece data received, likewise
+    Encryption encryption = Encryption::prefer;  // MSE/PE: see peer_link.hpp
     bool progress = true;                       // the progress line on stderr
     bool notes = true;                          // the start, completion and dropped-peer lines (errors always)
     std::function<void()> on_announced;         // after each announce the tracker answered
