@@ -9,6 +9,7 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include "core/net/stream.hpp"
 
@@ -19,8 +20,25 @@ public:
     virtual ~Duplex() = default;
     // What has arrived (at least one byte); {asio::error::eof, 0} once the peer ended its side.
     virtual awaitable<std::pair<std::error_code, std::size_t>> read_some(asio::mutable_buffer buffer) = 0;
+    // What has arrived, without suspending: {asio::error::would_block, 0} when nothing has, or
+    // when this duplex cannot tell without waiting (then read_some() is the way).
+    virtual std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer) { return {asio::error::would_block, 0}; }
+    // Where read_now() works (plain TCP), a wait that holds no buffer until it has something to
+    // take, the peer ends or the timeout passes (Stream::wait_readable): an idle connection then
+    // keeps no input buffer. Elsewhere waits_without_buffer() is false and read_some() waits.
+    virtual bool waits_without_buffer() const { return false; }
+    virtual awaitable<std::error_code> wait_readable() { co_return asio::error::operation_not_supported; }
     // All of `bytes` (not traced: the protocol on top traces its own units).
     virtual awaitable<std::error_code> write(std::string_view bytes) = 0;
+    // All of several buffers, in order (a frame's head and its payload without copying them
+    // together); they must stay valid until it completes. By default copied into one write().
+    virtual awaitable<std::error_code> write_gather(const std::vector<asio::const_buffer>& buffers)
+    {
+        std::string joined;
+        for (const asio::const_buffer& b : buffers)
+            joined.append(static_cast<const char*>(b.data()), b.size());
+        co_return co_await write(joined);
+    }
     // Our side ends (FIN, END_STREAM); the peer may go on sending.
     virtual void finish_write() = 0;
     // Both sides end at once (a reset); operations in progress fail.
@@ -49,7 +67,20 @@ public:
     {
         return stream_.read_some(buffer);
     }
+    std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer buffer) override
+    {
+        // Through TLS the decrypted bytes are OpenSSL's, not the socket's: read_some() there.
+        if (stream_.is_tls())
+            return {asio::error::would_block, 0};
+        return stream_.read_now(buffer);
+    }
+    bool waits_without_buffer() const override { return !stream_.is_tls(); }
+    awaitable<std::error_code> wait_readable() override { return stream_.wait_readable(); }
     awaitable<std::error_code> write(std::string_view bytes) override { return stream_.write(bytes, false); }
+    awaitable<std::error_code> write_gather(const std::vector<asio::const_buffer>& buffers) override
+    {
+        return stream_.write_gather(buffers);
+    }
     void finish_write() override
     {
         std::error_code ignored;

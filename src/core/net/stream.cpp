@@ -6,8 +6,10 @@
 
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
 #include <tuple>
 
@@ -296,14 +298,47 @@ awaitable<std::error_code> Stream::write(std::string_view bytes, bool text)
     co_return ec;
 }
 
-awaitable<std::error_code> Stream::write_gather(const std::vector<asio::const_buffer>& buffers)
+awaitable<std::error_code> Stream::write_gather(const std::vector<asio::const_buffer>& all)
 {
+    constexpr std::size_t max_gather = 64;  // iovecs tried at once
+    const std::vector<asio::const_buffer>* buffers = &all;
+    std::vector<asio::const_buffer> rest;
+    if (!tls_) {
+        // As write(): one sendmsg(2) first, the asio operation only for what the socket did not take.
+        const std::size_t count = std::min<std::size_t>(all.size(), max_gather);
+        iovec iov[max_gather];
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            iov[i] = iovec{const_cast<void*>(all[i].data()), all[i].size()};
+            total += all[i].size();
+        }
+        msghdr message{};
+        message.msg_iov = iov;
+        message.msg_iovlen = count;
+        const ssize_t n = ::sendmsg(socket_.native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            co_return std::error_code(errno, asio::error::get_system_category());
+        std::size_t sent = n > 0 ? static_cast<std::size_t>(n) : 0;
+        if (sent == total && count == all.size()) {
+            timed_out_ = false;
+            co_return std::error_code{};
+        }
+        for (const asio::const_buffer& b : all) {
+            if (sent >= b.size()) {
+                sent -= b.size();
+                continue;
+            }
+            rest.push_back(b + sent);
+            sent = 0;
+        }
+        buffers = &rest;
+    }
     arm();
     std::error_code ec;
     if (tls_)
-        std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, buffers, use_tuple);
+        std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, *buffers, use_tuple);
     else
-        std::tie(ec, std::ignore) = co_await asio::async_write(socket_, buffers, use_tuple);
+        std::tie(ec, std::ignore) = co_await asio::async_write(socket_, *buffers, use_tuple);
     disarm();
     if (ec && timed_out_)
         ec = asio::error::timed_out;

@@ -32,7 +32,7 @@ std::uint32_t random_mask()
 // Prints what arrives; remembers how the connection closed.
 class Printer final : public Application {
 public:
-    core::awaitable<void> on_message(Session&, Opcode, std::string_view payload) override
+    core::awaitable<void> on_message(Session&, Opcode, std::string& payload) override
     {
         std::fwrite(payload.data(), 1, payload.size(), stdout);
         std::fputc('\n', stdout);

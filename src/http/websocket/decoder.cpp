@@ -1,6 +1,9 @@
 // The receiving half of a WebSocket connection: see decoder.hpp.
 #include "http/websocket/decoder.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace layer7::http::websocket {
 
 CloseCode close_code(DecodeError e)
@@ -50,14 +53,40 @@ Decoder::Decoder(Side we, const DecoderLimits& limits, const std::optional<Defla
 
 void Decoder::feed(std::string_view bytes)
 {
-    if (pos_ == buffer_.size()) {
-        buffer_.clear();
-        pos_ = 0;
-    } else if (pos_ > 0) {
-        buffer_.erase(0, pos_);
+    if (bytes.empty())
+        return;
+    const std::span<char> room = prepare(bytes.size());
+    std::memcpy(room.data(), bytes.data(), bytes.size());
+    commit(bytes.size());
+}
+
+std::span<char> Decoder::prepare(std::size_t n)
+{
+    // What is left undecoded is at most a partial frame head or control frame (a data payload
+    // is taken as it comes), so moving it to the front is cheap.
+    if (pos_ > 0) {
+        std::memmove(buffer_.get(), buffer_.get() + pos_, end_ - pos_);
+        end_ -= pos_;
         pos_ = 0;
     }
-    buffer_.append(bytes);
+    if (capacity_ - end_ < n) {
+        auto bigger = std::make_unique_for_overwrite<char[]>(end_ + n);
+        if (end_ > 0)
+            std::memcpy(bigger.get(), buffer_.get(), end_);
+        buffer_ = std::move(bigger);
+        capacity_ = end_ + n;
+    }
+    return {buffer_.get() + end_, capacity_ - end_};
+}
+
+void Decoder::release_memory()
+{
+    if (pos_ != end_)
+        return;
+    buffer_.reset();
+    capacity_ = pos_ = end_ = 0;
+    if (!in_message_ && state_ != State::message_ready)
+        std::string().swap(message_);
 }
 
 Event Decoder::fail(DecodeError e)
@@ -81,6 +110,7 @@ Event Decoder::next()
             ev.kind = EventKind::message;
             ev.opcode = message_opcode_;
             ev.payload = message_;
+            last_message_size_ = std::min(message_.size(), limits_.max_message);
             return ev;
         }
         case State::header:
@@ -97,10 +127,10 @@ Event Decoder::next()
 
 std::optional<Event> Decoder::read_header()
 {
-    const std::size_t avail = buffer_.size() - pos_;
+    const std::size_t avail = end_ - pos_;
     if (avail < 2)
         return Event{};
-    const auto* b = reinterpret_cast<const unsigned char*>(buffer_.data() + pos_);
+    const auto* b = reinterpret_cast<const unsigned char*>(buffer_.get() + pos_);
     const bool fin = b[0] & 0x80, rsv1 = b[0] & 0x40, masked = b[1] & 0x80;
     const std::uint8_t op = b[0] & 0x0F, len7 = b[1] & 0x7F;
     // Everything the first two bytes tell is checked before waiting for the rest.
@@ -158,6 +188,7 @@ std::optional<Event> Decoder::read_header()
             message_opcode_ = opcode;
             compressed_ = rsv1;
             message_.clear();
+            message_.reserve(last_message_size_);
             utf8_.reset();
         }
         // A compressed message is checked as it inflates; a plain one can be refused now.
@@ -177,11 +208,11 @@ std::optional<Event> Decoder::read_payload()
 {
     if (is_control(frame_.opcode))
         return control_frame();
-    const std::size_t avail = buffer_.size() - pos_;
+    const std::size_t avail = end_ - pos_;
     const std::size_t n = remaining_ < avail ? static_cast<std::size_t>(remaining_) : avail;
     if (n == 0 && remaining_ > 0)
         return Event{};
-    char* p = buffer_.data() + pos_;
+    char* p = buffer_.get() + pos_;
     if (frame_.mask)
         apply_mask(p, n, *frame_.mask, frame_done_);
     const std::string_view chunk(p, n);
@@ -226,9 +257,9 @@ std::optional<Event> Decoder::read_payload()
 std::optional<Event> Decoder::control_frame()
 {
     const std::size_t length = static_cast<std::size_t>(frame_.length);
-    if (buffer_.size() - pos_ < length)
+    if (end_ - pos_ < length)
         return Event{};
-    control_.assign(buffer_.data() + pos_, length);
+    control_.assign(buffer_.get() + pos_, length);
     pos_ += length;
     if (frame_.mask)
         apply_mask(control_.data(), control_.size(), *frame_.mask);

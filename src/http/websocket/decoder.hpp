@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -73,12 +74,22 @@ public:
     Decoder(Side we, const DecoderLimits& limits, const std::optional<DeflateParams>& deflate = std::nullopt);
 
     void feed(std::string_view bytes);
+    // A read straight into the decoder, without a copy: room for at least `n` more bytes after
+    // what was fed, then commit() with how many arrived.
+    std::span<char> prepare(std::size_t n);
+    void commit(std::size_t n) { end_ += n; }
+    // Between reads with nothing left to decode: gives back the input buffer, and the message's
+    // memory when no message is open, so an idle connection keeps neither.
+    void release_memory();
     Event next();
+    // The message just reported (EventKind::message): an application that keeps it may move it
+    // out; the next message starts afresh.
+    std::string& message() { return message_; }
     // Also report each frame (EventKind::frame) before its message: for --trace.
     void report_frames(bool on) { report_frames_ = on; }
     const DecoderLimits& limits() const { return limits_; }
     // Bytes fed but not yet decoded (the shell bounds its read buffer with this).
-    std::size_t buffered() const { return buffer_.size() - pos_; }
+    std::size_t buffered() const { return end_ - pos_; }
 
 private:
     enum class State { header, payload, message_ready, failed };
@@ -92,8 +103,11 @@ private:
     std::unique_ptr<Inflater> inflater_;
     bool report_frames_ = false;
 
-    std::string buffer_;
+    // Bytes fed: [pos_, end_) are not decoded yet; the rest of the capacity is room for reads.
+    std::unique_ptr<char[]> buffer_;
+    std::size_t capacity_ = 0;
     std::size_t pos_ = 0;
+    std::size_t end_ = 0;
     State state_ = State::header;
     DecodeError error_{};
 
@@ -106,6 +120,7 @@ private:
     Opcode message_opcode_ = Opcode::text;
     bool compressed_ = false;
     std::string message_;
+    std::size_t last_message_size_ = 0;  // to size message_ again after it was moved out
     std::string control_;
     Utf8Validator utf8_;
 };

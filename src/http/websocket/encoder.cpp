@@ -47,6 +47,11 @@ void Encoder::message(std::string& out, Opcode opcode, std::string_view payload,
     }
 }
 
+void Encoder::message_head(std::string& out, Opcode opcode, std::size_t length)
+{
+    append_header(out, header(opcode, true, false, length));
+}
+
 void Encoder::control(std::string& out, Opcode opcode, std::string_view payload)
 {
     payload = payload.substr(0, max_control_payload);

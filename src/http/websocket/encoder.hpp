@@ -24,6 +24,10 @@ public:
     // Appends one data message (text or binary) to `out`, split into frames of at most
     // `fragment` payload bytes when non-zero (§5.4).
     void message(std::string& out, Opcode opcode, std::string_view payload, std::size_t fragment = 0);
+    // A server's uncompressed message goes out as it is, so the payload need not be copied into
+    // `out`: message_head() appends only the head of the single frame that carries it.
+    bool sends_payload_as_is() const { return we_ == Side::server && !deflater_; }
+    void message_head(std::string& out, Opcode opcode, std::size_t length);
     // Appends a ping or pong; the payload is cut to 125 bytes.
     void control(std::string& out, Opcode opcode, std::string_view payload);
     // Appends a Close frame.

@@ -27,9 +27,9 @@ namespace {
 
 class Echo final : public Application {
 public:
-    core::awaitable<void> on_message(Session& session, Opcode opcode, std::string_view payload) override
+    core::awaitable<void> on_message(Session& session, Opcode opcode, std::string& payload) override
     {
-        co_await session.send(opcode, std::string(payload));
+        co_await session.send(opcode, std::move(payload));
     }
 };
 
@@ -44,7 +44,7 @@ public:
         room_->join(shared_from_this(), wanted_);
         co_return;
     }
-    core::awaitable<void> on_message(Session& session, Opcode opcode, std::string_view payload) override
+    core::awaitable<void> on_message(Session& session, Opcode opcode, std::string& payload) override
     {
         if (opcode != Opcode::text) {
             session.close(CloseCode::unsupported_data, "the chat takes text");  // §7.4.1: 1003

@@ -8,6 +8,8 @@ namespace layer7::http::websocket {
 namespace {
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
+constexpr std::size_t read_size = 64 * 1024;        // room offered to each read
+constexpr std::size_t gather_threshold = 4 * 1024;  // larger payloads are not copied to be sent
 }  // namespace
 
 Session::Session(core::Duplex& stream, Side we, const SessionOptions& options,
@@ -39,12 +41,31 @@ core::awaitable<void> Session::run(Application& app, std::string already_read)
 
 core::awaitable<void> Session::reader(Application& app, std::string already_read)
 {
-    std::vector<char> buffer(64 * 1024);
     decoder_.feed(already_read);
     auto& trace = core::Trace::instance();
+    unsigned reads_now = 0;
     for (bool fresh = !already_read.empty();; fresh = false) {
         if (!fresh) {
-            auto [ec, n] = co_await stream_.read_some(asio::buffer(buffer));
+            // Straight into the decoder: a large message's bytes are copied once, into the message.
+            // What has already arrived is taken at once, without a trip through the scheduler;
+            // every few reads one goes that way all the same, so a flood lets others run.
+            std::span<char> room = decoder_.prepare(read_size);
+            std::pair<std::error_code, std::size_t> got{asio::error::would_block, 0};
+            if (++reads_now % 16 != 0)
+                got = stream_.read_now(asio::buffer(room.data(), room.size()));
+            if (got.first == asio::error::would_block && stream_.waits_without_buffer() &&
+                decoder_.buffered() == 0) {
+                // Nothing has come: wait holding no buffer (an idle connection keeps none).
+                decoder_.release_memory();
+                got.first = co_await stream_.wait_readable();
+                if (!got.first) {
+                    room = decoder_.prepare(read_size);
+                    got = stream_.read_now(asio::buffer(room.data(), room.size()));
+                }
+            }
+            if (got.first == asio::error::would_block)
+                got = co_await stream_.read_some(asio::buffer(room.data(), room.size()));
+            const auto [ec, n] = got;
             if (ec) {
                 if (!close_received_)
                     end_code_ = CloseCode::abnormal;  // §7.1.5: no Close frame was received
@@ -52,7 +73,7 @@ core::awaitable<void> Session::reader(Application& app, std::string already_read
             }
             last_heard_ = Clock::now();
             ping_outstanding_ = false;
-            decoder_.feed(std::string_view(buffer.data(), n));
+            decoder_.commit(n);
         }
         bool stop = false;
         for (Event e = decoder_.next(); e.kind != EventKind::need_more && !stop; e = decoder_.next()) {
@@ -66,7 +87,7 @@ core::awaitable<void> Session::reader(Application& app, std::string already_read
             case EventKind::message:
                 // Still delivered after our Close: the peer may send until it has seen it (§5.5.1),
                 // e.g. the echoes of what a client sent just before closing.
-                co_await app.on_message(*this, e.opcode, e.payload);
+                co_await app.on_message(*this, e.opcode, decoder_.message());
                 break;
             case EventKind::ping: {
                 auto data = std::make_shared<const std::string>(e.payload);
@@ -102,6 +123,9 @@ core::awaitable<void> Session::reader(Application& app, std::string already_read
 core::awaitable<void> Session::writer()
 {
     std::string out;
+    // (where in `out` a payload sent as it is goes, that payload): see below
+    std::vector<std::pair<std::size_t, std::string_view>> spans;
+    std::vector<asio::const_buffer> pieces;
     std::deque<Outgoing> batch;
     Clock::time_point close_sent_at{};
     auto& trace = core::Trace::instance();
@@ -136,7 +160,10 @@ core::awaitable<void> Session::writer()
             co_await wake_.async_wait(core::use_tuple);
             continue;
         }
+        // Frames are encoded into `out`, except a large payload the encoder sends as it is: that
+        // is written from its own string (kept alive by `batch`) in the same gathered write.
         out.clear();
+        spans.clear();
         std::size_t bytes = 0;
         for (Outgoing& item : batch) {
             if (close_sent_)
@@ -149,6 +176,9 @@ core::awaitable<void> Session::writer()
                 close_sent_at = Clock::now();
             } else if (is_control(item.opcode)) {
                 encoder_.control(out, item.opcode, payload);
+            } else if (encoder_.sends_payload_as_is() && payload.size() >= gather_threshold) {
+                encoder_.message_head(out, item.opcode, payload.size());
+                spans.push_back({out.size(), payload});
             } else {
                 encoder_.message(out, item.opcode, payload);
             }
@@ -159,9 +189,23 @@ core::awaitable<void> Session::writer()
                                           item.close ? std::string_view(body) : payload));
             }
         }
-        batch.clear();
         writing_ = true;
-        const std::error_code ec = co_await stream_.write(out);
+        std::error_code ec;
+        if (spans.empty()) {
+            ec = co_await stream_.write(out);
+        } else {
+            pieces.clear();
+            std::size_t at = 0;
+            for (const auto& [until, payload] : spans) {
+                pieces.push_back(asio::buffer(out.data() + at, until - at));
+                pieces.push_back(asio::buffer(payload.data(), payload.size()));
+                at = until;
+            }
+            if (at < out.size())
+                pieces.push_back(asio::buffer(out.data() + at, out.size() - at));
+            ec = co_await stream_.write_gather(pieces);
+        }
+        batch.clear();
         writing_ = false;
         {
             std::lock_guard lock(mutex_);

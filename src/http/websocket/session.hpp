@@ -37,7 +37,9 @@ class Application {
 public:
     virtual ~Application() = default;
     virtual core::awaitable<void> on_open(Session&) { co_return; }
-    virtual core::awaitable<void> on_message(Session& session, Opcode opcode, std::string_view payload) = 0;
+    // `payload` is the decoder's: valid until the call returns, and the application may move it
+    // out to keep it (the echo sends it back without a copy).
+    virtual core::awaitable<void> on_message(Session& session, Opcode opcode, std::string& payload) = 0;
     // The connection is over (after the close handshake or a failure); `code` is what closed it.
     virtual void on_close(Session&, CloseCode) {}
 };

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "http/websocket/encoder.hpp"
 
 using namespace layer7::http::websocket;
@@ -249,4 +252,57 @@ TEST(WebSocketDecoder, ReportsFramesWhenAsked)
     e = d.next();
     ASSERT_EQ(e.kind, EventKind::message);
     EXPECT_EQ(e.payload, "abcd");
+}
+
+TEST(WebSocketDecoder, ReadsStraightIntoItsBuffer)
+{
+    // A message arriving in reads of every size, each written into prepare()'s room.
+    const std::string wire = client_frame(Opcode::binary, std::string(5000, 'x'), false) +
+                             client_frame(Opcode::ping, "p") + client_frame(Opcode::continuation, "end");
+    for (std::size_t step : {1u, 7u, 4096u, 100000u}) {
+        Decoder d(Side::server, {});
+        std::string events;
+        for (std::size_t at = 0; at < wire.size(); at += step) {
+            const std::size_t n = std::min(step, wire.size() - at);
+            const std::span<char> room = d.prepare(n);
+            ASSERT_GE(room.size(), n);
+            std::memcpy(room.data(), wire.data() + at, n);
+            d.commit(n);
+            events += drain(d);
+        }
+        EXPECT_EQ(events, "P:p|M:BINARY:" + std::string(5000, 'x') + "end|") << "reads of " << step;
+        EXPECT_EQ(d.buffered(), 0u);
+    }
+}
+
+TEST(WebSocketDecoder, AMessageMovedOutLeavesTheNextWhole)
+{
+    Decoder d(Side::server, {});
+    d.feed(client_frame(Opcode::text, std::string(3000, 'a')) + client_frame(Opcode::text, "b", false));
+    ASSERT_EQ(d.next().kind, EventKind::message);
+    const std::string kept = std::move(d.message());
+    EXPECT_EQ(kept, std::string(3000, 'a'));
+    EXPECT_EQ(d.next().kind, EventKind::need_more);
+    d.feed(client_frame(Opcode::continuation, "c"));
+    const Event e = d.next();
+    ASSERT_EQ(e.kind, EventKind::message);
+    EXPECT_EQ(e.payload, "bc");
+}
+
+TEST(WebSocketDecoder, ReleasingMemoryBetweenReadsLosesNothing)
+{
+    // Released after every read: inside a fragmented message (its first part is kept), after
+    // half a frame head (refused: there is something left to decode), and between messages.
+    const std::string wire = client_frame(Opcode::text, "first ", false) + client_frame(Opcode::continuation, "half") +
+                             client_frame(Opcode::text, "next");
+    for (std::size_t step : {1u, 3u, 8u, 11u}) {
+        Decoder d(Side::server, {});
+        std::string events;
+        for (std::size_t at = 0; at < wire.size(); at += step) {
+            d.feed(std::string_view(wire).substr(at, step));
+            events += drain(d);
+            d.release_memory();
+        }
+        EXPECT_EQ(events, "M:TEXT:first half|M:TEXT:next|") << "reads of " << step;
+    }
 }

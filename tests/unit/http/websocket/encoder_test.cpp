@@ -68,3 +68,17 @@ TEST(WebSocketEncoder, CompressedRoundTripBothWays)
         }
     }
 }
+
+TEST(WebSocketEncoder, AHeadAloneIsTheFrameWithoutItsPayload)
+{
+    Encoder server(Side::server, std::nullopt);
+    ASSERT_TRUE(server.sends_payload_as_is());
+    const std::string payload(70000, 'z');
+    std::string whole, head;
+    server.message(whole, Opcode::binary, payload);
+    server.message_head(head, Opcode::binary, payload.size());
+    EXPECT_EQ(head + payload, whole);
+    // A client masks, a compressing server deflates: neither sends the payload as it is.
+    EXPECT_FALSE(Encoder(Side::client, std::nullopt, [] { return 1u; }).sends_payload_as_is());
+    EXPECT_FALSE(Encoder(Side::server, DeflateParams{}).sends_payload_as_is());
+}
