@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory per idle connection: N connections held open against layer7 and nginx (HTTP/1.1 keep-alive
 # after one GET of a 1 KiB file, and without any request; the same over TLS on one certificate),
-# and against layer7's SMTP and POP3 beside Postfix and Dovecot (after the greeting). For each, the
+# against npm ws (WebSocket, after one echo), and against layer7's SMTP and POP3 beside Postfix and Dovecot (after the greeting). For each, the
 # growth of the server's RSS and PSS (its process tree: nginx's workers, Dovecot's and Postfix's
 # children) divided by N, in bytes. bench/README.md has the method.
 #   LAYER7_BIN=path  N=10000  MAIL_N=500 (SMTP and POP3)  WORKERS=2  MAIL=1 (0: HTTP only)
@@ -130,6 +130,21 @@ for case in "plain get" "plain none" "tls get" "tls none"; do
     stop "${pid[layer7]}" "${pid[nginx]}"
     row "http $case" "${result[layer7 $case]}" "${result[nginx $case]}" nginx
 done
+
+# ---------------------------------------------------------------- WebSocket: layer7 and npm ws
+# After the upgrade and one 1 KiB echo each: layer7's /ws/echo beside node-ws's echo server (as in
+# bench/websocket.sh), plain TCP.
+if command -v node >/dev/null && [ -d /usr/share/nodejs/ws ]; then
+    start_http
+    port[node_ws]="$(free_port)"
+    NODE_PATH=/usr/share/nodejs node "$here/websocket/node_echo_server.js" "${port[node_ws]}" >"$work/node.out" 2>&1 &
+    pid[node_ws]=$!; pids+=("$!")
+    wait_port "${port[node_ws]}" || { cat "$work/node.out" >&2; exit 1; }
+    result["layer7 ws"]="$(hold "${pid[layer7]}" "${port[layer7]}" ws:/ws/echo)"
+    result["node ws"]="$(hold "${pid[node_ws]}" "${port[node_ws]}" ws:/)"
+    stop "${pid[layer7]}" "${pid[nginx]}" "${pid[node_ws]}"
+    row "websocket echo" "${result[layer7 ws]}" "${result[node ws]}" "npm ws"
+fi
 
 # ---------------------------------------------------------------- mail: layer7, Postfix, Dovecot
 if [ "$MAIL" = 1 ] && command -v postfix >/dev/null && [ -x /usr/sbin/dovecot ]; then

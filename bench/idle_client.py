@@ -6,8 +6,11 @@ for standard input to close.
     MODE: get    one `GET /1k.bin` each, read to the end of its 1 KiB body, then idle (keep-alive)
           none   no request: connected (and TLS-handshaken) only
           banner read the server's first line (SMTP 220, POP3 +OK), then idle
+          ws:PATH a WebSocket upgrade at PATH and one 1 KiB binary message echoed, then idle
 """
 import asyncio
+import base64
+import os
 import resource
 import ssl
 import sys
@@ -24,7 +27,26 @@ async def one(host, port, mode, tls, gate, held):
             await reader.readexactly(length)
         elif mode == "banner":
             await reader.readline()
+        elif mode.startswith("ws:"):
+            await websocket_echo(reader, writer, mode[3:])
         held.append(writer)
+
+
+async def websocket_echo(reader, writer, path):
+    key = base64.b64encode(os.urandom(16))
+    writer.write(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: bench\r\nUpgrade: websocket\r\n"
+                 b"Connection: Upgrade\r\nSec-WebSocket-Key: " + key + b"\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    head = await reader.readuntil(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 101"):
+        raise RuntimeError(f"websocket upgrade refused: {head[:40]!r}")
+    payload, mask = os.urandom(1024), os.urandom(4)
+    masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    writer.write(bytes([0x82, 0x80 | 126]) + len(payload).to_bytes(2, "big") + mask + masked)
+    echo_head = await reader.readexactly(4)  # 0x82, 126, the 16-bit length: unmasked from a server
+    if echo_head != bytes([0x82, 126]) + len(payload).to_bytes(2, "big"):
+        raise RuntimeError(f"unexpected echo frame head {echo_head!r}")
+    if await reader.readexactly(len(payload)) != payload:
+        raise RuntimeError("the echo differs from the message")
 
 
 async def main(host, port, n, mode, use_tls):
