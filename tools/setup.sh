@@ -49,15 +49,16 @@ fetch_dashjs() {
 }
 
 # imapflow (a Node.js IMAP client, tests/interop/imap/test_imapflow.py), vendored from npm at set-up
-# time with its dependencies into vendor/imapflow/node_modules. Pinned (its own dependencies are
-# pinned exactly); needs Node.js 20. Skipped when npm is missing or its registry unreachable.
+# time with its dependencies into vendor/imapflow/node_modules. Pinned to 1.0.200: the 1.0 line runs
+# on Debian 12's Node.js 18, 2.x wants 20. Skipped when npm is missing or its registry
+# unreachable.
 fetch_imapflow() {
     local dir; dir="$(cd "$(dirname "$0")/.." && pwd)/vendor/imapflow"
-    [ -s "$dir/node_modules/imapflow/package.json" ] && return 0
+    grep -qs '"version": "1.0.200"' "$dir/node_modules/imapflow/package.json" && return 0
     command -v npm >/dev/null || { echo "setup: npm missing: no imapflow for the IMAP tests" >&2; return 0; }
     local tmp; tmp="$(mktemp -d)"
     if (cd "$tmp" && echo '{"private": true}' >package.json &&
-        timeout 300 npm install --silent --no-audit --no-fund --ignore-scripts imapflow@2.10.2 >/dev/null 2>&1); then
+        timeout 300 npm install --silent --no-audit --no-fund --ignore-scripts imapflow@1.0.200 >/dev/null 2>&1); then
         rm -rf "$dir"
         mkdir -p "$(dirname "$dir")"
         mv "$tmp" "$dir"

@@ -1,11 +1,12 @@
 // imapflow (Node.js) against `layer7 imap serve`, driven by test_imapflow.py: connect, log in, LIST,
 // fetch envelopes, flag, move, then IDLE until two EXISTS arrive. One JSON line per step on stdout;
 // the test delivers mail when it reads {"step": "idling"}. Usage: node imapflow_client.mjs VENDOR HOST PORT
+import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 
 const [vendor, host, port] = process.argv.slice(2);
-const { ImapFlow } = await import(pathToFileURL(path.join(vendor, "node_modules/imapflow/dist/esm/imap-flow.js")));
+// Resolved as the vendored package names it (imapflow 1.x is CommonJS).
+const { ImapFlow } = createRequire(path.join(vendor, "package.json"))("imapflow");
 const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 
 // imapflow says in a debug log line when the server has accepted IDLE ("+"): the test may deliver.
