@@ -206,10 +206,12 @@ private:
     }
 
     // -o FILE: the content goes to FILE.part as it arrives, renamed to FILE once complete, so FILE
-    // is never a truncated download; memory stays at one read buffer whatever the size.
+    // is never a truncated download; memory stays at one read buffer whatever the size. A device
+    // or FIFO (-o /dev/null) is written directly.
     core::awaitable<int> to_file(hc::ResponseStream& last)
     {
-        const std::string part = a_.output + ".part";
+        const bool in_place = core::is_special_file(a_.output);
+        const std::string part = in_place ? a_.output : a_.output + ".part";
         const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (fd < 0) {
             std::cerr << "layer7 get: cannot write " << part << ": " << std::strerror(errno) << "\n";
@@ -239,12 +241,12 @@ private:
             std::cerr << "layer7 get: cannot write " << part << ": " << std::strerror(errno) << "\n";
             rc = 23;
         }
-        if (rc == 0 && std::rename(part.c_str(), a_.output.c_str()) != 0) {
+        if (rc == 0 && !in_place && std::rename(part.c_str(), a_.output.c_str()) != 0) {
             std::cerr << "layer7 get: cannot rename " << part << " to " << a_.output << ": " << std::strerror(errno)
                       << "\n";
             rc = 23;
         }
-        if (rc != 0)
+        if (rc != 0 && !in_place)
             ::unlink(part.c_str());
         co_return rc;
     }
@@ -476,11 +478,12 @@ void add_get_commands(CLI::App& app, Globals& g)
         g.status = run.status();
         if (!a.jar.empty()) {
             jar.remove_expired(now);
-            const std::string tmp = a.jar + ".tmp";
+            const bool in_place = core::is_special_file(a.jar);  // -c /dev/null: not replaced
+            const std::string tmp = in_place ? a.jar : a.jar + ".tmp";
             std::ofstream out(tmp, std::ios::trunc);
             out << jar.save();
             out.close();
-            if (!out || std::rename(tmp.c_str(), a.jar.c_str()) != 0)
+            if (!out || (!in_place && std::rename(tmp.c_str(), a.jar.c_str()) != 0))
                 std::cerr << "layer7 get: cannot write the cookie jar " << a.jar << "\n";
         }
     });

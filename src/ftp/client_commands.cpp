@@ -10,6 +10,7 @@
 #include <utility>
 #include <iostream>
 
+#include "core/fs/write_all.hpp"
 #include "core/log/progress_bar.hpp"
 #include "ftp/client.hpp"
 #include "ftp/get_plan.hpp"
@@ -113,9 +114,13 @@ core::awaitable<std::pair<std::string, FileFacts>> remote_facts(Client& client, 
 // download never leaves an empty or half file in FILE's place.
 class LocalTarget {
 public:
-    LocalTarget(const std::string& file, GetPlan plan) : file_(file), plan_(plan)
+    LocalTarget(const std::string& file, GetPlan plan)
+        : file_(file), plan_(plan), special_(core::is_special_file(file))
     {
-        if (plan == GetPlan::resume) {
+        if (special_) {
+            // /dev/null, a FIFO: written as it is, never renamed over nor removed (see is_special_file).
+            fd = ::open(file.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+        } else if (plan == GetPlan::resume) {
             fd = ::open(file.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
         } else if (plan == GetPlan::whole_into_file) {
             fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -165,6 +170,8 @@ public:
     // not before the remote file's, so the next -C resumes it) and an empty FILE goes.
     void abandon(std::uint64_t received)
     {
+        if (special_)
+            return;
         if (plan_ == GetPlan::whole_into_file && received == 0)
             ::unlink(file_.c_str());
         else if (!temporary_.empty())
@@ -177,7 +184,7 @@ public:
 private:
     void stamp(const std::optional<std::int64_t>& mtime)
     {
-        if (!mtime || fd < 0)
+        if (!mtime || fd < 0 || special_)
             return;
         const timespec times[2] = {{0, UTIME_OMIT}, {static_cast<time_t>(*mtime), 0}};
         ::futimens(fd, times);
@@ -185,6 +192,7 @@ private:
 
     std::string file_, temporary_;
     GetPlan plan_;
+    bool special_;
 };
 
 }  // namespace

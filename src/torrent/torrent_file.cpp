@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "core/config/config.hpp"
+#include "core/fs/write_all.hpp"
 #include "torrent/sha1.hpp"
 
 namespace layer7::torrent {
@@ -178,15 +179,17 @@ core::Result<Metainfo, std::string> read_torrent(const std::string& file)
 
 bool write_file_atomically(const std::string& file, const std::string& contents, std::string& error)
 {
-    const std::string tmp = file + ".tmp";
+    const bool in_place = core::is_special_file(file);  // -o /dev/null is written, not replaced
+    const std::string tmp = in_place ? file : file + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     bool ok = fd >= 0 && ::write(fd, contents.data(), contents.size()) == static_cast<ssize_t>(contents.size());
-    ok = fd >= 0 && ::fsync(fd) == 0 && ok;
+    ok = fd >= 0 && (in_place || ::fsync(fd) == 0) && ok;
     if (fd >= 0)
         ::close(fd);
-    if (!ok || ::rename(tmp.c_str(), file.c_str()) != 0) {
+    if (!ok || (!in_place && ::rename(tmp.c_str(), file.c_str()) != 0)) {
         error = file + ": " + std::strerror(errno);
-        ::unlink(tmp.c_str());
+        if (!in_place)
+            ::unlink(tmp.c_str());
         return false;
     }
     return true;

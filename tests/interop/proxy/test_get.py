@@ -2,6 +2,8 @@
 in both directions, -L with a hop limit, -I, -d, -o, -v, --fail, gzip, --page, and the exit codes."""
 import os
 import re
+import stat
+import threading
 
 import pytest
 
@@ -99,6 +101,22 @@ def test_head_data_output_verbose_fail(origin, tmp_path):
     assert missing.returncode == 22 and missing.stdout == ""
     assert get(origin.url + "/no-such-file").returncode == 0
     assert get("-X", "DELETE", origin.url + "/old.txt").returncode == 0
+
+
+def test_output_to_a_fifo_is_written_not_replaced(origin, tmp_path):
+    # -o /dev/null must not rename a file over the device (as root that replaced /dev/null for the
+    # whole machine); a FIFO takes the same path and is safe to test with.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    r = get("-o", str(fifo), origin.url + "/kib.bin")
+    reader.join(timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert received == [origin.files["kib.bin"]]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert not os.path.exists(str(fifo) + ".part")
 
 
 def test_gzip_is_decoded(origin):
