@@ -69,9 +69,14 @@ def test_gstreamer_rtspsrc_reads_a_live_path(layer7):
     try:
         wait_published(server, "gst")
         for protocols in ("udp", "tcp"):
-            r = subprocess.run(["gst-launch-1.0", "-q", "rtspsrc", f"location={url}", f"protocols={protocols}",
-                                "!", "rtph264depay", "!", "h264parse", "!", "fakesink", "num-buffers=50"],
-                               capture_output=True, text=True, timeout=60)
+            command = ["gst-launch-1.0", "-q", "rtspsrc", f"location={url}", f"protocols={protocols}",
+                       "!", "rtph264depay", "!", "h264parse", "!", "fakesink", "num-buffers=50"]
+            r = subprocess.run(command, capture_output=True, text=True, timeout=60)
+            if r.returncode != 0 and "gst_rtspsrc_pause" in r.stderr:
+                # Seen once in CI under load (session 17's note, not reproduced since): the 50
+                # buffers came, then the PAUSE of rtspsrc's teardown met a closed connection. One
+                # more run tells that race from a reader that cannot read.
+                r = subprocess.run(command, capture_output=True, text=True, timeout=60)
             assert r.returncode == 0, r.stdout + r.stderr
     finally:
         stop(publisher)
