@@ -21,7 +21,8 @@ test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-rtsp python3-gi gir1.2-gst-rtsp-server-1.0 vlc-bin vlc-plugin-base
     man-db groff-base)  # layer7(1) rendered by the cli interop test
 bench_pkgs=(wrk nghttp2-client nginx-light h2o dnsperf nsd unbound libbenchmark-dev varnish libboost-dev node-ws
-    lighttpd bind9)  # bind9: named, the primary bench/dns_update.sh compares with
+    lighttpd bind9  # bind9: named, the primary bench/dns_update.sh compares with
+    gnuplot-nox)  # bench/torrent.sh's distribution-time plot
 
 pkgs=("${build_pkgs[@]}")
 case "$what" in
