@@ -598,7 +598,8 @@ private:
                           left == 0 ? "done"
                           : down > 0 ? (std::to_string(static_cast<long>(static_cast<double>(left) / down)) + "s").c_str()
                                      : "?");
-            std::cerr << line << (tty ? "\r" : "\n") << std::flush;
+            // Several torrents on one host: each line says whose it is.
+            std::cerr << (own_host_ ? "" : meta_.name + ": ") << line << (tty ? "\r" : "\n") << std::flush;
         }
     }
 
@@ -655,6 +656,52 @@ int run_peer(const Metainfo& meta, const PeerOptions& options)
     });
     io.run();
     return peer.status();
+}
+
+namespace {
+
+// Every torrent's run() to its end, then the host's.
+core::awaitable<void> run_all(asio::io_context& io, std::vector<std::unique_ptr<Peer>>& peers, SwarmHost& host,
+                              asio::signal_set& signals)
+{
+    TaskGroup running(io);
+    for (auto& peer : peers)
+        running.spawn(peer->run());
+    co_await running.wait();
+    signals.cancel();
+    host.close();
+    co_await host.closed();
+}
+
+}  // namespace
+
+int run_peers(const std::vector<Metainfo>& metas, const PeerOptions& options)
+{
+    asio::io_context io;
+    SwarmHost host(io, host_options(options));
+    std::string error;
+    if (!host.open(error)) {
+        std::cerr << "layer7: cannot listen on " << core::to_string(options.listen) << ": " << error << "\n";
+        return 1;
+    }
+    std::vector<std::unique_ptr<Peer>> peers;
+    for (const auto& meta : metas)
+        peers.push_back(std::make_unique<Peer>(host, io, meta, options));
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const std::error_code& ec, int) {
+        if (!ec)
+            for (auto& peer : peers)
+                peer->stop(0);
+    });
+    asio::co_spawn(io, run_all(io, peers, host, signals), [](std::exception_ptr e) {
+        if (e)
+            std::rethrow_exception(e);
+    });
+    io.run();
+    int status = 0;
+    for (const auto& peer : peers)
+        status = std::max(status, peer->status());
+    return status;
 }
 
 }  // namespace layer7::torrent

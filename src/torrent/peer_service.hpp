@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/net/asio.hpp"
 #include "core/text/host_port.hpp"
@@ -73,5 +74,9 @@ private:
 
 // Runs until the download completes (get) or a signal arrives (seed). Returns the exit status.
 int run_peer(const Metainfo& meta, const PeerOptions& options);
+// Several torrents on one host (one listening port, the caps over all of them), each with `options`
+// and its files under options.dir. Runs until every download completes (get) or a signal arrives
+// (seed); a torrent that fails ends alone. The exit status: 0, or 1 when any failed.
+int run_peers(const std::vector<Metainfo>& metas, const PeerOptions& options);
 
 }  // namespace layer7::torrent
