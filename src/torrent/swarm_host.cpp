@@ -9,6 +9,7 @@
 #include "core/net/resolve.hpp"
 #include "http/client/fetch.hpp"
 #include "http/message/target.hpp"
+#include "torrent/incoming_route.hpp"
 
 namespace layer7::torrent {
 
@@ -324,23 +325,21 @@ core::awaitable<std::optional<SwarmHost::Admitted>> SwarmHost::start(std::shared
             co_return std::nullopt;
         }
     } else {
-        // Under MSE the peer named its torrent twice, as SKEY and in its handshake (BEP 8 wants both).
-        if (opened.skey && *opened.skey != theirs->info_hash) {
-            link->drop("handshake for " + theirs->info_hash.hex() + " under MSE for " + opened.skey->hex());
+        auto route = route_incoming(theirs->info_hash, opened.skey,
+                                    [this](const InfoHash& h) { return torrents_.contains(h); });
+        if (!route) {
+            link->drop(route.error());
             co_return std::nullopt;
         }
-        auto it = torrents_.find(theirs->info_hash);
-        if (it == torrents_.end()) {
-            link->drop("wrong info-hash " + theirs->info_hash.hex() + ": no torrent here has it");
-            co_return std::nullopt;
-        }
-        torrent = it->second;
-        std::string ours = our_handshake(theirs->info_hash, stream);
+        std::string ours = our_handshake(*route, stream);
         link->cipher_.on_send(ours);
         if (co_await stream.write(ours, false))
             co_return std::nullopt;
-        if (!serves(*torrent) || link->closing())
-            co_return std::nullopt;  // removed while we wrote
+        // Looked up after the write: the torrent may have been removed (and gone) meanwhile.
+        auto it = torrents_.find(*route);
+        if (it == torrents_.end() || link->closing())
+            co_return std::nullopt;
+        torrent = it->second;
         links_[link.get()] = torrent;
     }
     auto conversation = torrent->admit(link, *theirs);
