@@ -20,6 +20,7 @@
 #include "torrent/extension_handshake.hpp"
 #include "torrent/peer_wire.hpp"
 #include "torrent/piece_picker.hpp"
+#include "torrent/progress.hpp"
 #include "torrent/storage.hpp"
 #include "torrent/swarm_host.hpp"
 #include "torrent/ut_metadata.hpp"
@@ -33,19 +34,6 @@ using Clock = std::chrono::steady_clock;
 
 // Past this much queued for a peer, its ut_metadata requests are rejected: it asks faster than it reads.
 constexpr std::size_t metadata_backlog = 1u << 20;
-
-std::string human_bytes(double n)
-{
-    const char* units[] = {"B", "KiB", "MiB", "GiB"};
-    int u = 0;
-    while (n >= 1024 && u < 3) {
-        n /= 1024;
-        ++u;
-    }
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f %s", n, units[u]);
-    return text;
-}
 
 HostOptions host_options(const PeerOptions& options)
 {
@@ -64,6 +52,7 @@ public:
           meta_(meta),
           options_(std::move(options)),
           hash_(info_hash_of(meta.info_bytes)),
+          hash_hex_(hash_.hex()),
           storage_(meta, options_.dir),
           picker_(meta.total_length(), meta.piece_length, std::random_device{}(), options_.picker),
           choker_(options_.choker, std::random_device{}()),
@@ -81,6 +70,8 @@ public:
             own_host_->close();
             co_await own_host_->closed();
         }
+        if (options_.json)
+            std::cout << progress_json(progress(0, 0), "stopped") << std::endl;
     }
 
     void stop(int status) { finish(status); }
@@ -158,6 +149,8 @@ private:
         if (!options_.seed && picker_.complete()) {
             if (options_.notes)
                 std::cerr << "layer7: " << meta_.name << " is already complete in " << options_.dir << "\n";
+            if (options_.json)
+                std::cout << progress_json(progress(0, 0), "complete") << std::endl;
             if (options_.on_complete)
                 options_.on_complete();
             if (!options_.keep_seeding) {
@@ -510,6 +503,8 @@ private:
             if (options_.notes)
                 std::cerr << "layer7: " << meta_.name << " complete: " << meta_.total_length() << " bytes in "
                           << picker_.piece_count() << " pieces, all SHA-1 checked\n";
+            if (options_.json)
+                std::cout << progress_json(progress(0, 0), "complete") << std::endl;
             if (options_.on_complete)
                 options_.on_complete();
             if (!options_.seed && !options_.keep_seeding)
@@ -583,24 +578,35 @@ private:
             if (done_)
                 break;
             rechoke();
-            if (!options_.progress)
-                continue;
-            const double down = static_cast<double>(downloaded_ - last_down), up = static_cast<double>(uploaded_ - last_up);
+            const Progress p = progress(static_cast<double>(downloaded_ - last_down),
+                                        static_cast<double>(uploaded_ - last_up));
             last_down = downloaded_;
             last_up = uploaded_;
-            const std::uint64_t left = picker_.bytes_left();
-            const double percent = 100.0 * static_cast<double>(meta_.total_length() - left) /
-                                   static_cast<double>(meta_.total_length());
-            char line[256];
-            std::snprintf(line, sizeof line, "%5.1f%%  %zu/%zu pieces  %zu peers  down %s/s  up %s/s  ETA %s", percent,
-                          picker_.have().count(), picker_.piece_count(), peers_.size(), human_bytes(down).c_str(),
-                          human_bytes(up).c_str(),
-                          left == 0 ? "done"
-                          : down > 0 ? (std::to_string(static_cast<long>(static_cast<double>(left) / down)) + "s").c_str()
-                                     : "?");
-            // Several torrents on one host: each line says whose it is.
-            std::cerr << (own_host_ ? "" : meta_.name + ": ") << line << (tty ? "\r" : "\n") << std::flush;
+            if (options_.json)
+                std::cout << progress_json(p, "status") << std::endl;
+            else if (options_.progress)  // several torrents on one host: each line says whose it is
+                std::cerr << (own_host_ ? "" : meta_.name + ": ") << progress_line(p) << (tty ? "\r" : "\n")
+                          << std::flush;
         }
+    }
+
+    // The figures the progress line and --json show; rates in bytes/s.
+    Progress progress(double down_rate, double up_rate) const
+    {
+        Progress p;
+        p.name = meta_.name;
+        p.info_hash = hash_hex_;
+        p.pieces = picker_.piece_count();
+        p.pieces_have = picker_.have().count();
+        p.peers = peers_.size();
+        p.size = meta_.total_length();
+        p.left = picker_.bytes_left();
+        p.downloaded = downloaded_;
+        p.uploaded = uploaded_;
+        p.down_rate = down_rate;
+        p.up_rate = up_rate;
+        p.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+        return p;
     }
 
     std::unique_ptr<SwarmHost> own_host_;  // a standalone peer's
@@ -608,6 +614,7 @@ private:
     const Metainfo& meta_;
     PeerOptions options_;
     InfoHash hash_;
+    std::string hash_hex_;
     Storage storage_;
     PiecePicker picker_;
     Choker choker_;
@@ -618,6 +625,7 @@ private:
     std::size_t connecting_ = 0;
     PeerKey last_key_ = 0;
     std::uint64_t downloaded_ = 0, uploaded_ = 0;
+    Clock::time_point started_ = Clock::now();
     std::unique_ptr<asio::steady_timer> announce_wait_;
     bool done_ = false;
     int status_ = 0;
