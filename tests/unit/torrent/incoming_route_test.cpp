@@ -9,12 +9,8 @@
 namespace layer7::torrent {
 namespace {
 
-InfoHash hash_of(char c)
-{
-    InfoHash h;
-    h.bytes.fill(static_cast<std::uint8_t>(c));
-    return h;
-}
+// Twenty bytes of `c`.
+InfoHash hash_of(char c) { return *InfoHash::from_raw(std::string(20, c)); }
 
 const std::set<InfoHash> served{hash_of('a'), hash_of('b')};
 const auto serves = [](const InfoHash& h) { return served.contains(h); };
