@@ -73,12 +73,14 @@ void print_info(const torrent::Metainfo& meta)
     std::cout << "magnet:       " << torrent::to_uri({hash, meta.name, meta.trackers()}) << "\n";
 }
 
-// `torrent get F.torrent [--dir D]` and `torrent seed F.torrent --dir D`: the same peer, one
-// exiting when the download is complete, the other serving until a signal.
+// `torrent get F.torrent… [--dir D]` and `torrent seed F.torrent… --dir D`: the same peer, one
+// exiting when the download is complete, the other serving until a signal. Several .torrent files
+// share one listening port and the rate caps (torrent::run_peers).
 void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
 {
     struct Peer {
-        std::string file, dir = ".", listen = "127.0.0.1:0", upload_rate = "0", download_rate = "0";
+        std::vector<std::string> files;
+        std::string dir = ".", listen = "127.0.0.1:0", upload_rate = "0", download_rate = "0";
         std::string encryption = "prefer";
         std::size_t slots = 4, max_peers = 50;
         int rechoke = 10, optimistic = 30;
@@ -86,7 +88,9 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
     };
     static Peer get, seed;
     auto options = [](CLI::App* cmd, Peer& p) {
-        cmd->add_option("FILE", p.file, ".torrent file or magnet link (its metadata is fetched from peers, BEP 9)")
+        cmd->add_option("FILE", p.files,
+                        ".torrent file or magnet link (its metadata is fetched from peers, BEP 9); several "
+                        ".torrent files run together on one port")
             ->required();
         cmd->add_option("--listen", p.listen, "ADDR for incoming peers (default 127.0.0.1:0, any free port)");
         cmd->add_option("--unchoke-slots", p.slots, "regular unchoke slots (default 4)")->check(CLI::Range(1, 100));
@@ -95,9 +99,11 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
             ->check(CLI::Range(1, 3600));
         cmd->add_option("--max-peers", p.max_peers, "connections at most (default 50)")->check(CLI::Range(1, 1000));
         cmd->add_option("--upload-rate", p.upload_rate,
-                        "cap on the piece data sent to all peers together, bytes/s with K or M (default 0: none)");
+                        "cap on the piece data sent to all peers of all the torrents together, bytes/s with K or M "
+                        "(default 0: none)");
         cmd->add_option("--download-rate", p.download_rate,
-                        "cap on the piece data received from all peers together, bytes/s with K or M (default 0: none)");
+                        "cap on the piece data received from all peers of all the torrents together, bytes/s with K "
+                        "or M (default 0: none)");
         cmd->add_option("--encryption", p.encryption,
                         "MSE/PE: require (RC4 only, both ways), prefer (offer MSE, accept both, fall back to the "
                         "plain handshake; default) or off (plain handshake only)")
@@ -119,22 +125,35 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
             }
         // A magnet link's metadata comes from peers (run_magnet); a .torrent is read here.
         std::optional<torrent::Magnet> magnet;
-        std::optional<torrent::Metainfo> meta;
-        if (is_magnet(p.file)) {
-            magnet = torrent::parse_magnet(p.file);
+        std::vector<torrent::Metainfo> metas;
+        if (p.files.size() == 1 && is_magnet(p.files[0])) {
+            magnet = torrent::parse_magnet(p.files[0]);
             if (!magnet) {
-                std::cerr << "layer7: not a magnet link with one urn:btih: info-hash: " << p.file << "\n";
+                std::cerr << "layer7: not a magnet link with one urn:btih: info-hash: " << p.files[0] << "\n";
                 g.status = exit_usage;
                 return;
             }
-        } else {
-            auto read = torrent::read_torrent(p.file);
+        }
+        for (const auto& file : magnet ? std::vector<std::string>{} : p.files) {
+            if (is_magnet(file)) {
+                std::cerr << "layer7: a magnet link runs alone; with several torrents give .torrent files: " << file
+                          << "\n";
+                g.status = exit_usage;
+                return;
+            }
+            auto read = torrent::read_torrent(file);
             if (!read) {
                 std::cerr << "layer7: " << read.error() << "\n";
                 g.status = exit_failure;
                 return;
             }
-            meta = std::move(read).value();
+            for (const auto& other : metas)
+                if (other.info_bytes == read->info_bytes) {
+                    std::cerr << "layer7: " << file << " is a torrent given before\n";
+                    g.status = exit_usage;
+                    return;
+                }
+            metas.push_back(std::move(read).value());
         }
         auto listen = parse_addr("--listen", p.listen, true);
         if (!listen) {
@@ -155,9 +174,15 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
         options.choker.regular_slots = p.slots;
         options.choker.rechoke_interval = std::chrono::seconds(p.rechoke);
         options.choker.optimistic_interval = std::chrono::seconds(p.optimistic);
-        g.status = magnet ? torrent::run_magnet(*magnet, options, p.save_metadata) : torrent::run_peer(*meta, options);
+        if (magnet)
+            g.status = torrent::run_magnet(*magnet, options, p.save_metadata);
+        else if (metas.size() == 1)
+            g.status = torrent::run_peer(metas[0], options);
+        else
+            g.status = torrent::run_peers(metas, options);
     };
-    auto* get_cmd = torrent_cmd.add_subcommand("get", "Download a torrent into --dir; exit 0 once every piece checks");
+    auto* get_cmd = torrent_cmd.add_subcommand(
+        "get", "Download torrents into --dir, all at once on one port; exit 0 once every piece of each checks");
     options(get_cmd, get);
     get_cmd->add_option("--dir", get.dir, "download directory (default .)");
     get_cmd->add_flag("--save-metadata", get.save_metadata,
@@ -167,7 +192,7 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
                       "once complete, stay and upload until stopped by a signal (exit 0), as aria2c does without "
                       "--seed-time");
     get_cmd->callback([run] { run(get, false); });
-    auto* seed_cmd = torrent_cmd.add_subcommand("seed", "Serve a torrent's data from --dir until stopped");
+    auto* seed_cmd = torrent_cmd.add_subcommand("seed", "Serve torrents' data from --dir, on one port, until stopped");
     options(seed_cmd, seed);
     seed_cmd->add_option("--dir", seed.dir, "directory holding the data")->required();
     seed_cmd->callback([run] { run(seed, true); });

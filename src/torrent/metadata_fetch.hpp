@@ -1,9 +1,10 @@
 // `layer7 torrent get MAGNET`: first the info dictionary from peers (BEP 9 ut_metadata over the
 // BEP 10 extension protocol), found through the magnet's HTTP trackers; then, with it checked
 // against the info-hash, the download exactly as for a .torrent (peer_service.hpp). The fetch is
-// its own small shell around MetadataExchange: it dials the peers the trackers name (and takes
-// those that dial it), asks each for pieces of the metadata and nothing else, and drops a peer
-// that breaks BEP 9 or sends metadata that fails the SHA-1 check.
+// a torrent on a swarm host (swarm_host.hpp) around MetadataExchange: the host dials the peers the
+// trackers name (MSE as --encryption says) and takes those that dial it; the fetch asks each for
+// pieces of the metadata and nothing else, and drops a peer that breaks BEP 9 or sends metadata
+// that fails the SHA-1 check.
 #pragma once
 
 #include <memory>
@@ -17,7 +18,7 @@ namespace layer7::torrent {
 
 class MetadataFetch {
 public:
-    // Of `options` it uses listen, max_peers and notes.
+    // Of `options` it uses listen, announce_port, encryption, max_peers and notes.
     MetadataFetch(asio::io_context& io, const Magnet& magnet, const PeerOptions& options);
     ~MetadataFetch();
     MetadataFetch(const MetadataFetch&) = delete;

@@ -100,10 +100,6 @@ core::awaitable<LinkOpened> open(core::Stream& stream, LinkCipher& cipher, const
             result.why = "plain handshake refused (--encryption require)";
             co_return result;
         }
-        if (co_await stream.write(plan.our_handshake, false)) {
-            result.why = io_failure(stream, expired);
-            co_return result;
-        }
         result.ok = true;
         result.method = "plain handshake";
         result.received = std::move(first);
@@ -113,17 +109,11 @@ core::awaitable<LinkOpened> open(core::Stream& stream, LinkCipher& cipher, const
         result.why = "not a BitTorrent handshake (MSE refused: --encryption off)";
         co_return result;
     }
-    auto mse = MseHandshake::receiver({plan.info_hash}, methods, mse_random_bytes(mse_private_key_size),
+    auto mse = MseHandshake::receiver(plan.serving, methods, mse_random_bytes(mse_private_key_size),
                                       mse_random_bytes(random_pad_length()));
     result = co_await run_mse(stream, cipher, mse, first, expired);
-    if (!result.ok)
-        co_return result;
-    std::string ours = plan.our_handshake;
-    cipher.on_send(ours);
-    if (co_await stream.write(ours, false)) {
-        result.ok = false;
-        result.why = io_failure(stream, expired);
-    }
+    if (result.ok)
+        result.skey = mse.skey();
     co_return result;
 }
 

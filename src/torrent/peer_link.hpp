@@ -1,7 +1,8 @@
 // The byte stream under the peer wire protocol: one TCP connection, plain or under Message Stream
 // Encryption (mse_handshake.hpp). open_link() runs the start of a connection — MSE or the plain
 // handshake, as the dialler offers and the acceptor detects — and leaves the peer's first bytes,
-// decrypted, for the WireDecoder; LinkCipher then sits between the Stream and the wire codec, RC4
+// decrypted, for the WireDecoder (the acceptor sends its own handshake once the peer's has named the
+// torrent, swarm_host.hpp); LinkCipher then sits between the Stream and the wire codec, RC4
 // on every byte sent and received when MSE selected it. Like aria2, the dialler tries MSE first
 // and, when `prefer`red, redials with the plain handshake if the peer does not speak it.
 #pragma once
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/net/stream.hpp"
 #include "torrent/info_hash.hpp"
@@ -42,8 +44,9 @@ struct LinkCipher {
 struct LinkPlan {
     Encryption encryption = Encryption::prefer;
     bool dial_mse = true;        // as the dialler: this attempt begins with MSE
-    InfoHash info_hash;          // SKEY: the torrent we dial for, or the one we serve
-    std::string our_handshake;   // the 68-byte BitTorrent handshake (MSE's initial payload when dialling)
+    InfoHash info_hash;          // dialling: SKEY, the torrent we dial for
+    std::vector<InfoHash> serving;  // accepting: the torrents a peer may ask for under MSE
+    std::string our_handshake;   // dialling: the 68-byte BitTorrent handshake (MSE's initial payload)
     std::chrono::steady_clock::duration deadline = std::chrono::seconds(30);  // the whole start, however slow the peer
 };
 
@@ -53,10 +56,11 @@ struct LinkOpened {
     std::string why;           // not ok: for the "dropping peer" line
     std::string method;        // ok: "plain handshake", "MSE RC4", "MSE plaintext"
     std::string received;      // ok: the peer's first bytes, decrypted; its BitTorrent handshake begins here
+    std::optional<InfoHash> skey;  // ok, accepted under MSE: the torrent the peer asked for
 };
 
-// Opens the connection as `stream.role()` says (client: we dialled), our handshake sent, and
-// installs the ciphers MSE chose in `cipher`. Never throws for anything the peer sends.
+// Opens the connection as `stream.role()` says (client: we dialled, our handshake sent; server: ours
+// not yet sent), and installs the ciphers MSE chose in `cipher`. Never throws for anything the peer sends.
 core::awaitable<LinkOpened> open_link(core::Stream& stream, LinkCipher& cipher, const LinkPlan& plan);
 
 }  // namespace layer7::torrent

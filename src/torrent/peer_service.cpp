@@ -1,8 +1,9 @@
-// The peer shell: see peer_service.hpp. Each connection is two coroutines over one Stream: the
-// reader feeds the WireDecoder and acts on each message; the writer sends what the reader queued
-// and serves the peer's requests one block at a time (read from disk as it goes, so memory per
-// peer is one block plus the queue of small messages), each block when the upload cap lets it go.
-// Every coroutine the session spawns is counted, and run() returns only once all have ended.
+// The peer shell: see peer_service.hpp. The connections are the host's (swarm_host.hpp): it dials,
+// accepts, runs the handshakes, reads each connection and writes what is queued. A Session is one
+// torrent on it: each peer past the handshake is a Remote, whose messages it acts on, and whose
+// writer it gives the peer's requested blocks one at a time (read from disk as it goes, so memory per
+// peer is one block plus the queue of small messages), each when the host's upload cap lets it go.
+// Every coroutine the session spawns is in its TaskGroup, and run() returns only once all have ended.
 #include "torrent/peer_service.hpp"
 
 #include <unistd.h>
@@ -14,19 +15,14 @@
 #include <random>
 #include <set>
 
-#include "core/net/resolve.hpp"
 #include "core/net/signal.hpp"
-#include "core/net/stream.hpp"
-#include "http/client/fetch.hpp"
-#include "http/message/target.hpp"
-#include "torrent/announce_reply.hpp"
+#include "core/trace/trace.hpp"
 #include "torrent/extension_handshake.hpp"
 #include "torrent/peer_wire.hpp"
 #include "torrent/piece_picker.hpp"
 #include "torrent/progress.hpp"
-#include "torrent/sha1.hpp"
 #include "torrent/storage.hpp"
-#include "torrent/token_bucket.hpp"
+#include "torrent/swarm_host.hpp"
 #include "torrent/ut_metadata.hpp"
 
 namespace layer7::torrent {
@@ -35,45 +31,24 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-namespace hc = http::client;
 
-constexpr auto handshake_timeout = 20s;
-constexpr auto handshake_deadline = 30s;  // the whole start, MSE included
-constexpr auto idle_timeout = 150s;      // BEP 3: keep-alives come every two minutes
-constexpr auto keep_alive_every = 90s;
-constexpr std::size_t read_chunk = 64 * 1024;
 // Past this much queued for a peer, its ut_metadata requests are rejected: it asks faster than it reads.
 constexpr std::size_t metadata_backlog = 1u << 20;
 
-// A peer at the other end of one connection, as we see it.
-struct Remote {
-    PeerKey key = 0;
-    std::unique_ptr<core::Stream> stream;
-    LinkCipher cipher;  // RC4 both ways when MSE selected it
-    std::string address;
-    std::string peer_id;
-    Bitfield has;
-    bool am_choking = true, am_interested = false, peer_choking = true, peer_interested = false;
-    std::vector<BlockRef> outstanding;   // our requests in flight
-    std::set<BlockRef> cancelled;        // cancelled or choked away: a late block is not a fault
-    std::deque<BlockRef> their_requests;  // theirs, served by the writer while they are unchoked
-    std::string out;                      // messages queued for the writer
-    std::unique_ptr<asio::steady_timer> wake;
-    std::uint64_t downloaded = 0, uploaded = 0;
-    std::size_t uncharged = 0;             // piece data read but not yet taken from the download cap
-    asio::steady_timer* paused = nullptr;  // the reader's wait for the cap, cut short when the peer closes
-    bool closing = false;
-    bool bitfield_allowed = true;  // BEP 3: only as the first message (BEP 10's handshake may precede it)
-    std::uint8_t their_ut_metadata = 0;  // BEP 9: the id they want ut_metadata messages under; 0: none
-};
+HostOptions host_options(const PeerOptions& options)
+{
+    return {options.listen, options.announce_port, options.encryption, options.upload_rate, options.download_rate,
+            options.notes};
+}
 
 }  // namespace
 
-class Peer::Session {
+class Peer::Session final : public SwarmTorrent {
 public:
-    Session(asio::io_context& io, const Metainfo& meta, PeerOptions options)
-        : io_(io),
-          executor_(io.get_executor()),
+    // On a host of its own, which it opens and closes; or on `shared`, which its owner opens.
+    Session(asio::io_context& io, SwarmHost* shared, const Metainfo& meta, PeerOptions options)
+        : own_host_(shared ? nullptr : std::make_unique<SwarmHost>(io, host_options(options))),
+          host_(shared ? *shared : *own_host_),
           meta_(meta),
           options_(std::move(options)),
           hash_(info_hash_of(meta.info_bytes)),
@@ -81,25 +56,20 @@ public:
           storage_(meta, options_.dir),
           picker_(meta.total_length(), meta.piece_length, std::random_device{}(), options_.picker),
           choker_(options_.choker, std::random_device{}()),
-          upload_cap_(options_.upload_rate, block_size),
-          download_cap_(options_.download_rate, block_size),
-          acceptor_(io),
           tick_(io),
-          all_ended_(executor_)
+          tasks_(io)
     {
-        std::mt19937_64 random(std::random_device{}());
-        peer_id_ = "-L70001-";
-        static constexpr char alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-        while (peer_id_.size() < 20)
-            peer_id_ += alphabet[random() % 36];
     }
 
     core::awaitable<void> run()
     {
         co_await serve();
         finish(status_);
-        while (tasks_ > 0)
-            co_await all_ended_.wait();
+        co_await tasks_.wait();
+        if (own_host_) {
+            own_host_->close();
+            co_await own_host_->closed();
+        }
         if (options_.json)
             std::cout << progress_json(progress(0, 0), "stopped") << std::endl;
     }
@@ -108,7 +78,54 @@ public:
     int status() const { return status_; }
     std::uint64_t uploaded() const { return uploaded_; }
 
+    const InfoHash& info_hash() const override { return hash_; }
+    TaskGroup& tasks() override { return tasks_; }
+
+    std::shared_ptr<Conversation> admit(const std::shared_ptr<Link>& link, const Handshake& theirs) override
+    {
+        if (theirs.peer_id == host_.peer_id() || banned_.contains(theirs.peer_id) ||
+            connected_ids_.contains(theirs.peer_id) || done_ || peers_.size() >= options_.max_peers)
+            return nullptr;  // ourselves, a banned peer, a second connection to the same peer, or no room
+        auto peer = std::make_shared<Remote>(*this, link);
+        peer->has = Bitfield(picker_.piece_count());
+        peer->peer_id = theirs.peer_id;
+        peer->key = ++last_key_;
+        peers_[peer->key] = peer;
+        connected_ids_.insert(peer->peer_id);
+        if (theirs.extensions())
+            send(*peer, Message::with_payload(MessageType::extended, encode(extension_handshake())));
+        if (!picker_.have().none())
+            send(*peer, Message::with_payload(MessageType::bitfield, picker_.have().to_wire()));
+        return peer;
+    }
+
 private:
+    // A peer at the other end of one connection, as we see it.
+    struct Remote final : Conversation {
+        Remote(Session& session, std::shared_ptr<Link> link) : session(session), link(std::move(link)) {}
+        void on_message(const Message& m, std::string& why) override { session.on_message(*this, m, why); }
+        std::optional<Clock::time_point> read_after() override { return session.read_after(*this); }
+        std::optional<Clock::time_point> fill() override { return session.fill(*this); }
+        void on_closed() override { session.on_closed(*this); }
+
+        Session& session;
+        std::shared_ptr<Link> link;
+        PeerKey key = 0;
+        std::string peer_id;
+        Bitfield has;
+        bool am_choking = true, am_interested = false, peer_choking = true, peer_interested = false;
+        std::vector<BlockRef> outstanding;    // our requests in flight
+        std::set<BlockRef> cancelled;         // cancelled or choked away: a late block is not a fault
+        std::deque<BlockRef> their_requests;  // theirs, served by the writer while they are unchoked
+        std::optional<BlockRef> paced;        // read from disk, waiting for the upload cap
+        std::string block;                    // its bytes
+        Clock::time_point paced_at{};
+        std::uint64_t downloaded = 0, uploaded = 0;
+        std::size_t uncharged = 0;  // piece data read but not yet taken from the download cap
+        bool bitfield_allowed = true;  // BEP 3: only as the first message (BEP 10's handshake may precede it)
+        std::uint8_t their_ut_metadata = 0;  // BEP 9: the id they want ut_metadata messages under; 0: none
+    };
+
     core::awaitable<void> serve()
     {
         if (done_)
@@ -124,7 +141,7 @@ private:
             std::cerr << "layer7: " << options_.dir << " holds " << picker_.have().count() << " of "
                       << picker_.piece_count() << " pieces; seeding what is there\n";
         }
-        if (!listen(error)) {
+        if (own_host_ && !own_host_->open(error)) {
             std::cerr << "layer7: cannot listen on " << core::to_string(options_.listen) << ": " << error << "\n";
             finish(1);
             co_return;
@@ -143,20 +160,10 @@ private:
         }
         if (options_.notes)
             std::cerr << "layer7: " << (options_.seed ? "seeding " : "downloading ") << meta_.name << " ("
-                      << hash_.hex() << ") on port " << port_ << "\n";
-        spawn(accept_loop());
-        spawn(tick_loop());
+                      << hash_.hex() << ") on port " << host_.port() << "\n";
+        host_.add(*this);
+        tasks_.spawn(tick_loop());
         co_await announce_loop();
-    }
-
-    // Runs `task` beside the session; run() waits for it to end.
-    void spawn(core::awaitable<void> task)
-    {
-        ++tasks_;
-        asio::co_spawn(io_, std::move(task), [this](std::exception_ptr) {
-            if (--tasks_ == 0)
-                all_ended_.notify();
-        });
     }
 
     // Fast resume: every piece already on disk with the right hash counts as had.
@@ -170,89 +177,26 @@ private:
                       << " pieces already on disk\n";
     }
 
-    bool listen(std::string& error)
-    {
-        auto endpoint = core::tcp_endpoint(options_.listen);
-        if (!endpoint) {
-            error = "not an IP address";
-            return false;
-        }
-        std::error_code ec;
-        acceptor_.open(endpoint->protocol(), ec);
-        if (!ec)
-            acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-        if (!ec)
-            acceptor_.bind(*endpoint, ec);
-        if (!ec)
-            acceptor_.listen(64, ec);
-        if (ec) {
-            error = ec.message();
-            return false;
-        }
-        port_ = acceptor_.local_endpoint().port();
-        return true;
-    }
-
     void finish(int status)
     {
         if (done_)
             return;
         done_ = true;
         status_ = status;
-        std::error_code ignored;
-        acceptor_.close(ignored);
+        host_.remove(*this);  // closes every connection, those in their handshakes too
         tick_.cancel();
-        for (Remote* peer : connections_) {
-            peer->closing = true;
-            peer->stream->socket().close(ignored);
-            peer->wake->cancel();
-            if (peer->paused)
-                peer->paused->cancel();
-        }
         if (announce_wait_)
             announce_wait_->cancel();
     }
 
     // ---- the tracker ----
 
-    std::string announce_url(std::string_view event) const
+    core::awaitable<std::optional<AnnounceReply>> announce(std::string_view event)
     {
-        std::string url = meta_.announce;
-        url += url.find('?') == std::string::npos ? '?' : '&';
-        url += "info_hash=" + http::percent_encode(hash_.raw(), "") + "&peer_id=" + http::percent_encode(peer_id_, "") +
-               "&port=" + std::to_string(announced_port()) + "&uploaded=" + std::to_string(uploaded_) +
-               "&downloaded=" + std::to_string(downloaded_) + "&left=" + std::to_string(picker_.bytes_left()) +
-               "&compact=1&numwant=50";
-        if (!event.empty())
-            url += "&event=" + std::string(event);
-        return url;
-    }
-
-    core::awaitable<std::optional<AnnounceReply>> announce(std::string event)
-    {
-        hc::Options client_options;
-        client_options.connect_timeout = 10s;
-        client_options.io_timeout = 15s;
-        hc::Client client(client_options);
-        http::Request request;
-        request.method = http::Method(http::MethodId::get);
-        request.fields.add("User-Agent", "layer7/0.1");
-        const hc::FetchOptions fetch_options;
-        const std::string url = announce_url(event);
-        auto result = co_await hc::fetch(client, url, request, std::string(), fetch_options);
-        if (!result) {
-            std::cerr << "layer7: tracker " << meta_.announce << ": " << hc::describe(result.error().error) << " "
-                      << result.error().detail << "\n";
-            co_return std::nullopt;
-        }
-        auto reply = parse_announce_reply(result->last.body);
-        if (!reply) {
-            std::cerr << "layer7: tracker " << meta_.announce << ": " << reply.error() << "\n";
-            co_return std::nullopt;
-        }
-        if (options_.on_announced)
+        auto reply = co_await host_.announce(meta_.announce, hash_, {uploaded_, downloaded_, picker_.bytes_left(), event});
+        if (reply && options_.on_announced)
             options_.on_announced();
-        co_return std::move(reply).value();
+        co_return reply;
     }
 
     core::awaitable<void> announce_loop()
@@ -298,249 +242,78 @@ private:
 
     void connect_to(const TrackerPeer& p)
     {
-        if (peers_.size() + connecting_ >= options_.max_peers || done_)
+        if (peers_.size() + connecting_ >= options_.max_peers || done_ || host_.is_us(p))
             return;
         const std::string address = p.ip + ":" + std::to_string(p.port);
-        if ((p.port == port_ || p.port == announced_port()) && (p.ip == "127.0.0.1" || p.ip == options_.listen.host))
-            return;  // ourselves, as the tracker saw us
-        if (banned_.contains(p.ip + ":" + std::to_string(p.port)) || attempted_.contains(address))
+        if (banned_.contains(address) || attempted_.contains(address))
             return;
         attempted_.insert(address);
         ++connecting_;
-        spawn(dial(core::HostPort{p.ip, p.port}));
+        tasks_.spawn(dial(core::HostPort{p.ip, p.port}, address));
     }
 
-    core::awaitable<void> dial(core::HostPort hp)
+    core::awaitable<void> dial(core::HostPort hp, std::string address)
     {
-        auto [ec, socket] = co_await core::connect_tcp(hp, 10s);
+        co_await host_.dial(hp, *this);
         --connecting_;
-        if (ec || done_) {
-            attempted_.erase(hp.host + ":" + std::to_string(hp.port));
-            co_return;
-        }
-        bool mse_failed = false;
-        co_await serve_peer(std::move(socket), core::Role::client, options_.encryption != Encryption::off, &mse_failed);
-        if (mse_failed && options_.encryption == Encryption::prefer && !done_) {
-            // Like aria2: a peer that does not speak MSE gets the plain handshake on a new connection.
-            auto [again, plain_socket] = co_await core::connect_tcp(hp, 10s);
-            if (!again && !done_)
-                co_await serve_peer(std::move(plain_socket), core::Role::client, false);
-        }
-        attempted_.erase(hp.host + ":" + std::to_string(hp.port));
+        attempted_.erase(address);
     }
 
-    core::awaitable<void> accept_loop()
-    {
-        while (!done_) {
-            auto [ec, socket] = co_await acceptor_.async_accept(core::use_tuple);
-            if (ec)
-                co_return;
-            if (peers_.size() >= options_.max_peers)
-                continue;  // the socket closes as it goes out of scope
-            spawn(serve_peer(std::move(socket), core::Role::server));
-        }
-    }
+    void send(Remote& peer, const Message& m) { peer.link->send(m); }
 
-    void send(Remote& peer, const Message& m)
-    {
-        if (core::Trace::instance().enabled())
-            core::Trace::instance().line(peer.stream->id(), peer.stream->us(), describe(m));
-        peer.out += encode(m);
-        peer.wake->cancel();
-    }
+    void drop(Remote& peer, std::string_view why) { peer.link->drop(why); }
 
-    void drop(Remote& peer, std::string_view why)
+    void on_closed(Remote& peer)
     {
-        if (peer.closing)
-            return;
-        if (options_.notes)
-            std::cerr << "layer7: dropping peer " << peer.address << ": " << why << "\n";
-        peer.closing = true;
-        std::error_code ignored;
-        peer.stream->socket().close(ignored);
-        peer.wake->cancel();
-        if (peer.paused)
-            peer.paused->cancel();
-    }
-
-    // `dial_mse`: we dialled and begin with MSE; `mse_failed` is told when that did not complete.
-    core::awaitable<void> serve_peer(asio::ip::tcp::socket socket, core::Role role, bool dial_mse = false,
-                                     bool* mse_failed = nullptr)
-    {
-        auto peer = std::make_shared<Remote>();
-        peer->stream = std::make_unique<core::Stream>(std::move(socket), role);
-        peer->wake = std::make_unique<asio::steady_timer>(io_);
-        peer->address = peer->stream->peer_string();
-        peer->has = Bitfield(picker_.piece_count());
-        if (done_)
-            co_return;
-        // Known to finish() meanwhile, so a stop closes it even in the middle of the handshake. No
-        // guard object: an io_context torn down mid-run destroys this frame, maybe after the session.
-        connections_.insert(peer.get());
-        co_await converse(peer, dial_mse, mse_failed);
-        connections_.erase(peer.get());
-    }
-
-    // The handshake, then the messages until either side closes.
-    core::awaitable<void> converse(std::shared_ptr<Remote> peer, bool dial_mse, bool* mse_failed)
-    {
-        core::Stream& stream = *peer->stream;
-        stream.set_timeout(handshake_timeout);
-        Handshake ours;
-        ours.info_hash = hash_;
-        ours.peer_id = peer_id_;
-        ours.set_extensions();
-        core::Trace::instance().line(stream.id(), stream.us(), describe(ours));
-        // MSE or the plain handshake: ours is sent, and what came of theirs is in link.received.
-        // A named plan: GCC 12 destroys a braced temporary in a co_await expression twice.
-        const LinkPlan plan{options_.encryption, dial_mse, hash_, encode_handshake(ours), handshake_deadline};
-        const LinkOpened link = co_await open_link(stream, peer->cipher, plan);
-        if (!link.ok) {
-            const bool fall_back = link.mse_failed && mse_failed && options_.encryption == Encryption::prefer;
-            if (fall_back)
-                *mse_failed = true;
-            if (options_.notes)
-                std::cerr << "layer7: " << (fall_back ? "peer " : "dropping peer ") << peer->address << ": " << link.why
-                          << (fall_back ? "; trying the plain handshake\n" : "\n");
-            co_return;
-        }
-        core::Trace::instance().note(stream.id(), "link: " + link.method);
-        WireDecoder decoder;
-        decoder.feed(link.received);
-        std::string buffer(read_chunk, '\0');
-        std::optional<Handshake> theirs;
-        for (;;) {
-            auto h = decoder.handshake();
-            if (!h) {
-                if (options_.notes)
-                    std::cerr << "layer7: dropping peer " << peer->address << ": " << to_string(h.error()) << "\n";
-                co_return;
-            }
-            if (*h) {
-                theirs = *h;
-                break;
-            }
-            auto [ec, n] = co_await stream.read_some(asio::buffer(buffer));
-            if (ec || n == 0)
-                co_return;
-            peer->cipher.on_receive(buffer.data(), n);
-            decoder.feed(std::string_view(buffer.data(), n));
-        }
-        core::Trace::instance().line(stream.id(), stream.them(), describe(*theirs));
-        if (theirs->info_hash != hash_) {
-            if (options_.notes)
-                std::cerr << "layer7: dropping peer " << peer->address << ": wrong info-hash "
-                          << theirs->info_hash.hex() << "\n";
-            co_return;
-        }
-        if (theirs->peer_id == peer_id_ || banned_.contains(theirs->peer_id) || connected_ids_.contains(theirs->peer_id))
-            co_return;  // ourselves, a banned peer, or a second connection to the same peer
-        if (done_)
-            co_return;
-        peer->peer_id = theirs->peer_id;
-        peer->key = ++last_key_;
-        stream.set_timeout(idle_timeout);
-        peers_[peer->key] = peer;
-        connected_ids_.insert(peer->peer_id);
-        if (theirs->extensions())
-            send(*peer, Message::with_payload(MessageType::extended, encode(extension_handshake())));
-        if (!picker_.have().none())
-            send(*peer, Message::with_payload(MessageType::bitfield, picker_.have().to_wire()));
-        spawn(write_loop(peer));
-        std::string why;
-        while (!peer->closing && why.empty()) {
-            for (;;) {
-                auto m = decoder.next();
-                if (!m) {
-                    why = to_string(m.error());
-                    break;
-                }
-                if (!*m)
-                    break;
-                on_message(*peer, **m, why);
-                if (!why.empty() || peer->closing)
-                    break;
-            }
-            if (!why.empty() || peer->closing)
-                break;
-            if (peer->uncharged > 0 && download_cap_.rate() > 0) {
-                // The download cap: this peer is not read again until what it sent is due. TCP's
-                // window then slows the sender, as aria2c's --max-download-limit does.
-                const auto due = download_cap_.reserve(Clock::now(), std::exchange(peer->uncharged, 0));
-                asio::steady_timer pause(stream.socket().get_executor(), due);
-                peer->paused = &pause;
-                co_await pause.async_wait(core::use_tuple);
-                peer->paused = nullptr;
-            }
-            auto [ec, n] = co_await stream.read_some(asio::buffer(buffer));
-            if (ec || n == 0)
-                break;
-            peer->cipher.on_receive(buffer.data(), n);
-            decoder.feed(std::string_view(buffer.data(), n));
-        }
-        if (!why.empty())
-            drop(*peer, why);
-        peer->closing = true;
-        peer->wake->cancel();
-        core::Trace::instance().note(stream.id(), "peer " + peer->address + " gone");
-        picker_.abort_peer(peer->key);
-        picker_.remove_peer(peer->has);
-        connected_ids_.erase(peer->peer_id);
-        peers_.erase(peer->key);
+        core::Trace::instance().note(peer.link->stream().id(), "peer " + peer.link->address() + " gone");
+        picker_.abort_peer(peer.key);
+        picker_.remove_peer(peer.has);
+        connected_ids_.erase(peer.peer_id);
+        peers_.erase(peer.key);
         if (!done_)
             rechoke();
     }
 
-    core::awaitable<void> write_loop(std::shared_ptr<Remote> peer)
+    // The download cap: what the peer sent since the last read is charged, and due then.
+    std::optional<Clock::time_point> read_after(Remote& peer)
     {
-        core::Stream& stream = *peer->stream;
-        std::string block;
-        std::optional<BlockRef> paced;  // read from disk, waiting for the upload cap
-        Clock::time_point paced_at{};
-        while (!peer->closing) {
-            if (!paced && !peer->am_choking && !peer->their_requests.empty()) {
-                paced = peer->their_requests.front();
-                peer->their_requests.pop_front();
-                if (!storage_.read(paced->piece, paced->begin, paced->length, block)) {
-                    drop(*peer, "cannot read piece " + std::to_string(paced->piece) + " from disk");
-                    break;
-                }
-                paced_at = upload_cap_.reserve(Clock::now(), block.size());
+        if (peer.uncharged == 0 || host_.download_cap().rate() <= 0)
+            return std::nullopt;
+        return host_.download_cap().reserve(Clock::now(), std::exchange(peer.uncharged, 0));
+    }
+
+    // The writer's next block: read from disk when the peer asked for one, sent once the upload cap
+    // lets it go, unless the peer was choked meanwhile (BEP 3: a choke discards its requests; the
+    // cap's share is spent all the same).
+    std::optional<Clock::time_point> fill(Remote& peer)
+    {
+        if (!peer.paced && !peer.am_choking && !peer.their_requests.empty()) {
+            peer.paced = peer.their_requests.front();
+            peer.their_requests.pop_front();
+            if (!storage_.read(peer.paced->piece, peer.paced->begin, peer.paced->length, peer.block)) {
+                drop(peer, "cannot read piece " + std::to_string(peer.paced->piece) + " from disk");
+                return std::nullopt;
             }
-            // A block whose time has come goes unless the peer was choked meanwhile (BEP 3: a
-            // choke discards its requests; the cap's share is spent all the same).
-            if (paced && Clock::now() >= paced_at) {
-                const BlockRef r = *paced;
-                paced.reset();
-                if (!peer->am_choking) {
-                    if (core::Trace::instance().enabled())
-                        core::Trace::instance().line(stream.id(), stream.us(),
-                                                     "piece " + std::to_string(r.piece) + " " +
-                                                         std::to_string(r.begin) + " (" + std::to_string(r.length) +
-                                                         " bytes)");
-                    peer->out += encode_piece_head(r.piece, r.begin, block.size());
-                    peer->out += block;
-                    peer->uploaded += r.length;
-                    uploaded_ += r.length;
-                }
-            }
-            if (peer->out.empty()) {
-                // Woken early by send() when the reader queues a message: ours go out while a
-                // block waits for the cap.
-                peer->wake->expires_at(paced ? paced_at : Clock::now() + keep_alive_every);
-                auto [ec] = co_await peer->wake->async_wait(core::use_tuple);
-                if (!ec && !paced && !peer->closing && peer->out.empty())
-                    send(*peer, Message{});  // keep-alive
-                continue;
-            }
-            std::string sending = std::move(peer->out);
-            peer->out.clear();
-            peer->cipher.on_send(sending);
-            if (co_await stream.write(sending, false)) {
-                drop(*peer, stream.timed_out() ? "timed out" : "connection lost");
-                break;
+            peer.paced_at = host_.upload_cap().reserve(Clock::now(), peer.block.size());
+        }
+        if (peer.paced && Clock::now() >= peer.paced_at) {
+            const BlockRef r = *peer.paced;
+            peer.paced.reset();
+            if (!peer.am_choking) {
+                core::Stream& stream = peer.link->stream();
+                if (core::Trace::instance().enabled())
+                    core::Trace::instance().line(stream.id(), stream.us(),
+                                                 "piece " + std::to_string(r.piece) + " " + std::to_string(r.begin) +
+                                                     " (" + std::to_string(r.length) + " bytes)");
+                peer.link->send_encoded(encode_piece_head(r.piece, r.begin, peer.block.size()));
+                peer.link->send_encoded(peer.block);
+                peer.uploaded += r.length;
+                uploaded_ += r.length;
             }
         }
+        if (peer.paced)
+            return peer.paced_at;
+        return std::nullopt;
     }
 
     // ---- messages ----
@@ -548,7 +321,7 @@ private:
     void on_message(Remote& peer, const Message& m, std::string& why)
     {
         if (core::Trace::instance().enabled() && m.type != MessageType::piece)
-            core::Trace::instance().line(peer.stream->id(), peer.stream->them(), describe(m));
+            core::Trace::instance().line(peer.link->stream().id(), peer.link->stream().them(), describe(m));
         const auto pieces = static_cast<std::uint32_t>(picker_.piece_count());
         const bool bitfield_allowed = peer.bitfield_allowed;
         if (m.type != MessageType::extended && m.type != MessageType::keep_alive && m.type != MessageType::port)
@@ -616,7 +389,7 @@ private:
                 return;
             }
             peer.their_requests.push_back({m.index, m.begin, m.length});
-            peer.wake->cancel();
+            peer.link->wake();
             break;
         }
         case MessageType::cancel:
@@ -634,7 +407,7 @@ private:
         ExtensionHandshake h;
         h.extensions = {{std::string(ut_metadata_name), our_ut_metadata_id}};
         h.metadata_size = meta_.info_bytes.size();
-        h.port = port_;
+        h.port = host_.port();
         h.reqq = static_cast<std::uint32_t>(2 * options_.pipeline);
         h.client = "layer7 0.1";
         return h;
@@ -646,7 +419,7 @@ private:
     {
         if (m.extended_id == 0) {
             if (auto h = decode_extension_handshake(m.payload)) {
-                core::Trace::instance().note(peer.stream->id(), describe(*h));
+                core::Trace::instance().note(peer.link->stream().id(), describe(*h));
                 peer.their_ut_metadata = h->id_of(ut_metadata_name);
             }
             return;
@@ -656,8 +429,8 @@ private:
         auto request = decode_metadata_message(m.payload);
         if (!request || request->type != MetadataMessageType::request)
             return;
-        core::Trace::instance().note(peer.stream->id(), describe(*request));
-        const MetadataMessage reply = peer.out.size() > metadata_backlog
+        core::Trace::instance().note(peer.link->stream().id(), describe(*request));
+        const MetadataMessage reply = peer.link->queued() > metadata_backlog
                                           ? MetadataMessage::reject(request->piece)
                                           : answer_request(meta_.info_bytes, request->piece);
         Message wire = Message::with_payload(MessageType::extended, encode(reply));
@@ -670,7 +443,7 @@ private:
         const BlockRef ref{m.index, m.begin, static_cast<std::uint32_t>(m.payload.size())};
         peer.uncharged += m.payload.size();
         if (core::Trace::instance().enabled())
-            core::Trace::instance().line(peer.stream->id(), peer.stream->them(), describe(m));
+            core::Trace::instance().line(peer.link->stream().id(), peer.link->stream().them(), describe(m));
         std::erase(peer.outstanding, ref);
         if (peer.cancelled.erase(ref)) {
             // A block we had cancelled or been choked on: still welcome if nobody else sent it.
@@ -703,7 +476,7 @@ private:
         }
         if (result.piece_done)
             check_piece(ref.piece);
-        if (!peer.closing)
+        if (!peer.link->closing())
             request_more(peer);
     }
 
@@ -722,7 +495,7 @@ private:
             return;
         }
         for (auto& [key, p] : peers_) {
-            if (!p->closing)
+            if (!p->link->closing())
                 send(*p, Message::have(piece));
             update_interest(*p);
         }
@@ -744,7 +517,7 @@ private:
     void update_interest(Remote& peer)
     {
         const bool want = picker_.interesting(peer.has);
-        if (want != peer.am_interested && !peer.closing) {
+        if (want != peer.am_interested && !peer.link->closing()) {
             peer.am_interested = want;
             send(peer, Message::simple(want ? MessageType::interested : MessageType::not_interested));
         }
@@ -754,7 +527,7 @@ private:
 
     void request_more(Remote& peer)
     {
-        if (peer.peer_choking || !peer.am_interested || peer.closing || done_)
+        if (peer.peer_choking || !peer.am_interested || peer.link->closing() || done_)
             return;
         if (peer.outstanding.size() >= options_.pipeline)
             return;
@@ -770,7 +543,7 @@ private:
     {
         std::vector<ChokePeer> view;
         for (const auto& [key, p] : peers_)
-            if (!p->closing)
+            if (!p->link->closing())
                 view.push_back({key, p->peer_interested, p->downloaded, p->uploaded});
         auto decision = choker_.tick(Clock::now(), view, picker_.complete());
         if (!decision)
@@ -780,7 +553,7 @@ private:
             note += " " + std::to_string(k) + (decision->optimistic == k ? "(optimistic)" : "");
         core::Trace::instance().note(0, note);
         for (auto& [key, p] : peers_) {
-            if (p->closing)
+            if (p->link->closing())
                 continue;
             const bool unchoke =
                 std::find(decision->unchoked.begin(), decision->unchoked.end(), key) != decision->unchoked.end();
@@ -811,8 +584,9 @@ private:
             last_up = uploaded_;
             if (options_.json)
                 std::cout << progress_json(p, "status") << std::endl;
-            else if (options_.progress)
-                std::cerr << progress_line(p) << (tty ? "\r" : "\n") << std::flush;
+            else if (options_.progress)  // several torrents on one host: each line says whose it is
+                std::cerr << (own_host_ ? "" : meta_.name + ": ") << progress_line(p) << (tty ? "\r" : "\n")
+                          << std::flush;
         }
     }
 
@@ -835,27 +609,17 @@ private:
         return p;
     }
 
-    // The port the tracker is told.
-    std::uint16_t announced_port() const { return options_.announce_port ? options_.announce_port : port_; }
-
-    asio::io_context& io_;
-    asio::any_io_executor executor_;
+    std::unique_ptr<SwarmHost> own_host_;  // a standalone peer's
+    SwarmHost& host_;
     const Metainfo& meta_;
     PeerOptions options_;
     InfoHash hash_;
     std::string hash_hex_;
-    std::string peer_id_;
     Storage storage_;
     PiecePicker picker_;
     Choker choker_;
-    TokenBucket upload_cap_;    // shared by every connection's writer
-    TokenBucket download_cap_;  // and by every connection's reader
-    asio::ip::tcp::acceptor acceptor_;
     asio::steady_timer tick_;
-    core::Signal all_ended_;  // the spawned coroutines have all ended
-    std::size_t tasks_ = 0;   // spawned coroutines still running
-    std::uint16_t port_ = 0;
-    std::set<Remote*> connections_;  // every connection from its start, handshake included
+    TaskGroup tasks_;
     std::map<PeerKey, std::shared_ptr<Remote>> peers_;  // those past the handshake
     std::set<std::string> connected_ids_, banned_, attempted_;
     std::size_t connecting_ = 0;
@@ -868,7 +632,12 @@ private:
 };
 
 Peer::Peer(asio::io_context& io, const Metainfo& meta, PeerOptions options)
-    : session_(std::make_unique<Session>(io, meta, std::move(options)))
+    : session_(std::make_unique<Session>(io, nullptr, meta, std::move(options)))
+{
+}
+
+Peer::Peer(SwarmHost& host, asio::io_context& io, const Metainfo& meta, PeerOptions options)
+    : session_(std::make_unique<Session>(io, &host, meta, std::move(options)))
 {
 }
 
@@ -895,6 +664,52 @@ int run_peer(const Metainfo& meta, const PeerOptions& options)
     });
     io.run();
     return peer.status();
+}
+
+namespace {
+
+// Every torrent's run() to its end, then the host's.
+core::awaitable<void> run_all(asio::io_context& io, std::vector<std::unique_ptr<Peer>>& peers, SwarmHost& host,
+                              asio::signal_set& signals)
+{
+    TaskGroup running(io);
+    for (auto& peer : peers)
+        running.spawn(peer->run());
+    co_await running.wait();
+    signals.cancel();
+    host.close();
+    co_await host.closed();
+}
+
+}  // namespace
+
+int run_peers(const std::vector<Metainfo>& metas, const PeerOptions& options)
+{
+    asio::io_context io;
+    SwarmHost host(io, host_options(options));
+    std::string error;
+    if (!host.open(error)) {
+        std::cerr << "layer7: cannot listen on " << core::to_string(options.listen) << ": " << error << "\n";
+        return 1;
+    }
+    std::vector<std::unique_ptr<Peer>> peers;
+    for (const auto& meta : metas)
+        peers.push_back(std::make_unique<Peer>(host, io, meta, options));
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const std::error_code& ec, int) {
+        if (!ec)
+            for (auto& peer : peers)
+                peer->stop(0);
+    });
+    asio::co_spawn(io, run_all(io, peers, host, signals), [](std::exception_ptr e) {
+        if (e)
+            std::rethrow_exception(e);
+    });
+    io.run();
+    int status = 0;
+    for (const auto& peer : peers)
+        status = std::max(status, peer->status());
+    return status;
 }
 
 }  // namespace layer7::torrent

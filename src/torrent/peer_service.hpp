@@ -3,7 +3,9 @@
 // theirs, keeps a deep request pipeline to each unchoking peer, writes blocks straight into the
 // files under --dir, checks each piece's SHA-1, and answers requests from the peers the choker
 // unchokes, within its upload cap. A Peer runs on an io_context it is given (the lab runs a swarm
-// on one); run_peer gives it one of its own and the signals, for the command line.
+// on one), on a host of its own or on one shared with the other torrents of the process
+// (swarm_host.hpp); run_peer gives it one of its own and the signals, for the command line, and
+// run_peers runs several torrents on one host.
 #pragma once
 
 #include <cstddef>
@@ -11,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/net/asio.hpp"
 #include "core/text/host_port.hpp"
@@ -20,10 +23,14 @@
 
 namespace layer7::torrent {
 
+class SwarmHost;
+
 struct PeerOptions {
     std::string dir = ".";
     bool seed = false;                          // seed: never exit on completion (a signal stops it)
     bool keep_seeding = false;                  // get: stay and upload once complete, until stopped
+    // listen, announce_port, encryption, upload_rate, download_rate and the dropped-peer notes are the
+    // host's: on a shared host, its own HostOptions hold instead.
     core::HostPort listen{"127.0.0.1", 0};     // port 0: the kernel picks, the tracker is told
     std::uint16_t announce_port = 0;            // the port the tracker is told (one forwarded to us); 0: ours
     ChokerConfig choker;
@@ -43,7 +50,10 @@ struct PeerOptions {
 
 class Peer {
 public:
+    // On a host of its own, opened by run() on options.listen.
     Peer(asio::io_context& io, const Metainfo& meta, PeerOptions options);
+    // On `host`, which its owner opens before run() and closes after.
+    Peer(SwarmHost& host, asio::io_context& io, const Metainfo& meta, PeerOptions options);
     ~Peer();
     Peer(const Peer&) = delete;
     Peer& operator=(const Peer&) = delete;
@@ -65,5 +75,9 @@ private:
 
 // Runs until the download completes (get) or a signal arrives (seed). Returns the exit status.
 int run_peer(const Metainfo& meta, const PeerOptions& options);
+// Several torrents on one host (one listening port, the caps over all of them), each with `options`
+// and its files under options.dir. Runs until every download completes (get) or a signal arrives
+// (seed); a torrent that fails ends alone. The exit status: 0, or 1 when any failed.
+int run_peers(const std::vector<Metainfo>& metas, const PeerOptions& options);
 
 }  // namespace layer7::torrent

@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from conftest import free_port, layer7_bin
-from torrent_support import Aria2, make_torrent, need, scrape, start_tracker, wait_until
+from torrent_support import Aria2, make_torrent, need, read_to_end, scrape, start_tracker, wait_until
 
 PIECE = 256 * 1024
 ARIA2_RC4 = ["--bt-require-crypto=true", "--bt-min-crypto-level=arc4"]
@@ -89,18 +89,6 @@ def test_prefer_falls_back_to_plain_and_require_refuses_it(layer7, tmp_path):
     assert "trying the plain handshake" in r.stderr and "link: plain handshake" in r.stderr
     seed.wait_output("MSE refused: --encryption off")
     assert filecmp.cmp(data, tmp_path / "leech" / "payload.bin", shallow=False)
-
-
-def read_to_end(s):
-    """What the peer sends until it closes (a reset counts as closing: it closed with our bytes unread)."""
-    s.settimeout(10)
-    got = b""
-    try:
-        while chunk := s.recv(65536):
-            got += chunk
-    except ConnectionResetError:
-        pass
-    return got
 
 
 def test_require_refuses_a_plain_handshake(layer7, tmp_path):

@@ -73,6 +73,18 @@ def wait_until(predicate, deadline, what):
     raise TimeoutError(f"{what} not within {deadline}s")
 
 
+def read_to_end(s):
+    """What the peer sends until it closes (a reset counts as closing: it closed with our bytes unread)."""
+    s.settimeout(10)
+    got = b""
+    try:
+        while chunk := s.recv(65536):
+            got += chunk
+    except ConnectionResetError:
+        pass
+    return got
+
+
 def scrape(port, info_hash_hex):
     raw = bytes.fromhex(info_hash_hex)
     body = http_get(f"http://127.0.0.1:{port}/scrape?info_hash=" + urllib.parse.quote_from_bytes(raw))
