@@ -82,7 +82,7 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
         std::string encryption = "prefer";
         std::size_t slots = 4, max_peers = 50;
         int rechoke = 10, optimistic = 30;
-        bool quiet = false, save_metadata = false;
+        bool quiet = false, json = false, save_metadata = false, keep_seeding = false;
     };
     static Peer get, seed;
     auto options = [](CLI::App* cmd, Peer& p) {
@@ -103,6 +103,9 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
                         "plain handshake; default) or off (plain handshake only)")
             ->check(CLI::IsMember({"require", "prefer", "off"}));
         cmd->add_flag("-q,--quiet", p.quiet, "no progress line");
+        cmd->add_flag("--json", p.json,
+                      "status for scripts: one JSON object per line on stdout, each second (\"event\":\"status\"), "
+                      "at completion (\"complete\") and at the end (\"stopped\"); no progress line");
     };
     auto run = [&g](Peer& p, bool seeding) {
         setup(g, "warn");
@@ -143,7 +146,9 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
         options.seed = seeding;
         options.listen = *listen;
         options.max_peers = p.max_peers;
-        options.progress = !p.quiet;
+        options.progress = !p.quiet && !p.json;
+        options.json = p.json;
+        options.keep_seeding = p.keep_seeding;
         options.upload_rate = static_cast<double>(*upload_rate);
         options.download_rate = static_cast<double>(*download_rate);
         options.encryption = *torrent::parse_encryption(p.encryption);  // checked by IsMember
@@ -158,6 +163,9 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
     get_cmd->add_flag("--save-metadata", get.save_metadata,
                       "magnet link: also write the fetched metadata as DIR/<info-hash>.torrent (as aria2c "
                       "--bt-save-metadata)");
+    get_cmd->add_flag("--keep-seeding", get.keep_seeding,
+                      "once complete, stay and upload until stopped by a signal (exit 0), as aria2c does without "
+                      "--seed-time");
     get_cmd->callback([run] { run(get, false); });
     auto* seed_cmd = torrent_cmd.add_subcommand("seed", "Serve a torrent's data from --dir until stopped");
     options(seed_cmd, seed);

@@ -23,6 +23,7 @@
 #include "torrent/extension_handshake.hpp"
 #include "torrent/peer_wire.hpp"
 #include "torrent/piece_picker.hpp"
+#include "torrent/progress.hpp"
 #include "torrent/sha1.hpp"
 #include "torrent/storage.hpp"
 #include "torrent/token_bucket.hpp"
@@ -66,19 +67,6 @@ struct Remote {
     std::uint8_t their_ut_metadata = 0;  // BEP 9: the id they want ut_metadata messages under; 0: none
 };
 
-std::string human_bytes(double n)
-{
-    const char* units[] = {"B", "KiB", "MiB", "GiB"};
-    int u = 0;
-    while (n >= 1024 && u < 3) {
-        n /= 1024;
-        ++u;
-    }
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f %s", n, units[u]);
-    return text;
-}
-
 }  // namespace
 
 class Peer::Session {
@@ -89,6 +77,7 @@ public:
           meta_(meta),
           options_(std::move(options)),
           hash_(info_hash_of(meta.info_bytes)),
+          hash_hex_(hash_.hex()),
           storage_(meta, options_.dir),
           picker_(meta.total_length(), meta.piece_length, std::random_device{}(), options_.picker),
           choker_(options_.choker, std::random_device{}()),
@@ -111,6 +100,8 @@ public:
         finish(status_);
         while (tasks_ > 0)
             co_await all_ended_.wait();
+        if (options_.json)
+            std::cout << progress_json(progress(0, 0), "stopped") << std::endl;
     }
 
     void stop(int status) { finish(status); }
@@ -141,6 +132,8 @@ private:
         if (!options_.seed && picker_.complete()) {
             if (options_.notes)
                 std::cerr << "layer7: " << meta_.name << " is already complete in " << options_.dir << "\n";
+            if (options_.json)
+                std::cout << progress_json(progress(0, 0), "complete") << std::endl;
             if (options_.on_complete)
                 options_.on_complete();
             if (!options_.keep_seeding) {
@@ -737,6 +730,8 @@ private:
             if (options_.notes)
                 std::cerr << "layer7: " << meta_.name << " complete: " << meta_.total_length() << " bytes in "
                           << picker_.piece_count() << " pieces, all SHA-1 checked\n";
+            if (options_.json)
+                std::cout << progress_json(progress(0, 0), "complete") << std::endl;
             if (options_.on_complete)
                 options_.on_complete();
             if (!options_.seed && !options_.keep_seeding)
@@ -810,23 +805,34 @@ private:
             if (done_)
                 break;
             rechoke();
-            if (!options_.progress)
-                continue;
-            const double down = static_cast<double>(downloaded_ - last_down), up = static_cast<double>(uploaded_ - last_up);
+            const Progress p = progress(static_cast<double>(downloaded_ - last_down),
+                                        static_cast<double>(uploaded_ - last_up));
             last_down = downloaded_;
             last_up = uploaded_;
-            const std::uint64_t left = picker_.bytes_left();
-            const double percent = 100.0 * static_cast<double>(meta_.total_length() - left) /
-                                   static_cast<double>(meta_.total_length());
-            char line[256];
-            std::snprintf(line, sizeof line, "%5.1f%%  %zu/%zu pieces  %zu peers  down %s/s  up %s/s  ETA %s", percent,
-                          picker_.have().count(), picker_.piece_count(), peers_.size(), human_bytes(down).c_str(),
-                          human_bytes(up).c_str(),
-                          left == 0 ? "done"
-                          : down > 0 ? (std::to_string(static_cast<long>(static_cast<double>(left) / down)) + "s").c_str()
-                                     : "?");
-            std::cerr << line << (tty ? "\r" : "\n") << std::flush;
+            if (options_.json)
+                std::cout << progress_json(p, "status") << std::endl;
+            else if (options_.progress)
+                std::cerr << progress_line(p) << (tty ? "\r" : "\n") << std::flush;
         }
+    }
+
+    // The figures the progress line and --json show; rates in bytes/s.
+    Progress progress(double down_rate, double up_rate) const
+    {
+        Progress p;
+        p.name = meta_.name;
+        p.info_hash = hash_hex_;
+        p.pieces = picker_.piece_count();
+        p.pieces_have = picker_.have().count();
+        p.peers = peers_.size();
+        p.size = meta_.total_length();
+        p.left = picker_.bytes_left();
+        p.downloaded = downloaded_;
+        p.uploaded = uploaded_;
+        p.down_rate = down_rate;
+        p.up_rate = up_rate;
+        p.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+        return p;
     }
 
     // The port the tracker is told.
@@ -837,6 +843,7 @@ private:
     const Metainfo& meta_;
     PeerOptions options_;
     InfoHash hash_;
+    std::string hash_hex_;
     std::string peer_id_;
     Storage storage_;
     PiecePicker picker_;
@@ -854,6 +861,7 @@ private:
     std::size_t connecting_ = 0;
     PeerKey last_key_ = 0;
     std::uint64_t downloaded_ = 0, uploaded_ = 0;
+    Clock::time_point started_ = Clock::now();
     std::unique_ptr<asio::steady_timer> announce_wait_;
     bool done_ = false;
     int status_ = 0;

@@ -35,6 +35,7 @@ struct PeerOptions {
     double download_rate = 0;                   // bytes/s of piece data received, likewise
     Encryption encryption = Encryption::prefer;  // MSE/PE: see peer_link.hpp
     bool progress = true;                       // the progress line on stderr
+    bool json = false;                          // instead, progress.hpp's JSON lines on stdout
     bool notes = true;                          // the start, completion and dropped-peer lines (errors always)
     std::function<void()> on_announced;         // after each announce the tracker answered
     std::function<void()> on_complete;          // once every piece has passed its SHA-1 check

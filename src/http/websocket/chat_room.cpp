@@ -3,7 +3,11 @@
 
 #include <algorithm>
 
+#include "core/text/json_string.hpp"
+
 namespace layer7::http::websocket {
+
+using core::json_string;
 
 namespace {
 
@@ -25,25 +29,6 @@ std::shared_ptr<const std::string> notice(std::string_view type, std::string_vie
 }
 
 }  // namespace
-
-std::string json_string(std::string_view text)
-{
-    static const char* hex = "0123456789abcdef";
-    std::string out = "\"";
-    for (char ch : text) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == '"' || c == '\\') {
-            out += {'\\', ch};
-        } else if (c < 0x20) {
-            out += "\\u00";
-            out += {hex[c >> 4], hex[c & 15]};
-        } else {
-            out.push_back(ch);  // UTF-8 is valid here: text messages are validated
-        }
-    }
-    out.push_back('"');
-    return out;
-}
 
 std::string ChatRoom::join(std::shared_ptr<Member> member, std::string_view wanted)
 {

@@ -48,7 +48,4 @@ private:
     std::uint64_t guests_ = 0;
 };
 
-// A JSON string literal, quotes included (RFC 8259 §7).
-std::string json_string(std::string_view text);
-
 }  // namespace layer7::http::websocket

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/text/html_escape.hpp"
+#include "core/text/json_string.hpp"
 #include "http/message/form.hpp"
 #include "mail/web/sanitizer.hpp"
 
@@ -92,24 +93,6 @@ std::string top(const Frame& f, std::string_view title)
 }
 
 constexpr std::string_view bottom = "</main></body></html>\n";
-
-std::string json_string(std::string_view s)
-{
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20 || c == '<') {
-            char hex[8];
-            std::snprintf(hex, sizeof hex, "\\u%04x", static_cast<unsigned char>(c));
-            out += hex;
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
 
 }  // namespace
 
@@ -253,9 +236,9 @@ std::string notice_page(const Frame& f, std::string_view title, std::string_view
 
 std::string state_json(const Frame& f, std::uint32_t uid_next)
 {
-    std::string out = "{\"folder\":" + json_string(f.folder) + ",\"uidnext\":" + std::to_string(uid_next) + ",\"folders\":[";
+    std::string out = "{\"folder\":" + core::json_string(f.folder) + ",\"uidnext\":" + std::to_string(uid_next) + ",\"folders\":[";
     for (std::size_t i = 0; i < f.folders.size(); ++i)
-        out += std::string(i ? "," : "") + "{\"name\":" + json_string(f.folders[i].name) +
+        out += std::string(i ? "," : "") + "{\"name\":" + core::json_string(f.folders[i].name) +
                ",\"unread\":" + std::to_string(f.folders[i].unread) + ",\"total\":" + std::to_string(f.folders[i].total) + "}";
     return out + "]}\n";
 }
