@@ -293,11 +293,14 @@ max_connections = 1000
 # BitTorrent tracker: HTTP announce/scrape (BEP 3, 23, 48) on TCP and the UDP tracker (BEP 15) on
 # the same port number; the stats page is at http://127.0.0.1:6969/. Any info-hash is tracked.
 # Make a torrent for it: layer7 torrent make FILE --tracker http://127.0.0.1:6969/announce
+# `up` seeds a demo torrent through it: the web site's ten images, DATA/torrent/demo.torrent (also at
+# http://127.0.0.1:8080/demo.torrent); the table prints the `layer7 torrent get` and aria2c lines.
 [tracker]
 enabled = true
 listen = "127.0.0.1:6969"
 http = true
 udp = true
+seed_demo = true                # seed the demo torrent (announced over HTTP: needs http = true)
 interval = 1800                 # seconds clients wait between announces
 min_interval = 60               # and at least this
 peer_ttl = 3600                 # a peer silent this long is dropped (2 x interval)

@@ -34,8 +34,9 @@ constexpr std::array pages{
              "Runs every service whose section is in the config file, on one set of worker threads, and "
              "prints a table of the services, their addresses and a command to try each. Without --config it "
              "serves the embedded default: a web site, DNS zones, mail users alice@crepes.fr and "
-             "bob@hamburger.edu (passwords printed at start), anonymous FTP, a tracker and the echo server, "
-             "all on loopback. SIGTERM or SIGINT stops it gracefully.",
+             "bob@hamburger.edu (passwords printed at start), anonymous FTP, a tracker seeding a demo torrent of "
+             "the site's images (the table prints the layer7 torrent get and aria2c lines that fetch it) and the "
+             "echo server, all on loopback. SIGTERM or SIGINT stops it gracefully.",
              "layer7 up\n"
              "layer7 --data /tmp/l7 up --config my.toml",
              "", "layer7 config --help, layer7(1)."},

@@ -27,6 +27,7 @@
 #include "mail/smtp/service.hpp"
 #include "mail/web/service.hpp"
 #include "stream/demo.hpp"
+#include "torrent/demo_seed.hpp"
 #include "torrent/tracker_service.hpp"
 
 namespace layer7::cli {
@@ -196,6 +197,19 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
         if (tracker.enabled)
             plan.services.push_back(torrent::make_tracker_service(tracker));
         key(section);
+        // The demo torrent announces over HTTP; its .torrent is also on the demo site when [http]
+        // serves it (the aria2c line then names that URL), so [http] is part of its key.
+        if (tracker.enabled && tracker.http && tracker.seed_demo) {
+            torrent::DemoSeedConfig seed;
+            seed.data_dir = plan.runtime.data;
+            seed.tracker = tracker.listen;
+            if (http_config && http_config->enabled && http_config->root.empty() && http_config->listen) {
+                seed.www = plan.runtime.data + "/www";
+                seed.http_address = core::to_string(*http_config->listen);
+            }
+            plan.services.push_back(torrent::make_demo_seed_service(seed));
+            key(section, root.section("http").text());
+        }
     }
 
     root.finish();

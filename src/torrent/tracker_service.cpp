@@ -22,6 +22,7 @@ TrackerConfig parse_tracker_config(core::Section s)
         s.error("listen", "the address must be an IP literal or localhost");
     c.http = s.boolean("http", c.http);
     c.udp = s.boolean("udp", c.udp);
+    c.seed_demo = s.boolean("seed_demo", c.seed_demo);
     auto& p = c.policy;
     p.interval = s.seconds("interval", p.interval);
     p.min_interval = s.seconds("min_interval", p.min_interval);

@@ -418,6 +418,42 @@ void Runtime::begin_stop()
 {
     if (stopping_.exchange(true))
         return;
+    if (before_stop_hooks_.empty()) {
+        close_and_drain();
+        return;
+    }
+    // Every hook's done, or the limit, whichever comes first, goes on with the stop (once).
+    struct Leave {
+        std::size_t pending;
+        bool gone = false;
+        asio::steady_timer limit;
+    };
+    auto leave = std::make_shared<Leave>(Leave{before_stop_hooks_.size(), false, asio::steady_timer(control_, before_stop_limit)});
+    const auto go_on = [this](Leave& l) {
+        if (std::exchange(l.gone, true))
+            return;
+        l.limit.cancel();
+        close_and_drain();
+    };
+    // Weak: the timer is the Leave's own, and a pending wait must not keep it alive.
+    leave->limit.async_wait([go_on, weak = std::weak_ptr<Leave>(leave)](std::error_code ec) {
+        auto l = weak.lock();
+        if (ec || !l)
+            return;
+        spdlog::warn("stop: a service did not take its leave within {} s; stopping anyway", before_stop_limit.count());
+        go_on(*l);
+    });
+    for (auto& hook : before_stop_hooks_)
+        hook.run([this, leave, go_on] {
+            asio::post(control_, [leave, go_on] {
+                if (--leave->pending == 0)
+                    go_on(*leave);
+            });
+        });
+}
+
+void Runtime::close_and_drain()
+{
     for (auto& w : workers_) {
         asio::post(w->context, [worker = w.get()] {
             for (auto& closer : worker->closers)
@@ -499,9 +535,15 @@ void Runtime::retire(const void* owner)
             hook.run();
     const auto owned = [owner](const auto& x) { return x.owner == owner; };
     std::erase_if(stop_hooks_, owned);
+    std::erase_if(before_stop_hooks_, owned);
     std::erase_if(reload_hooks_, owned);
     std::erase_if(held_, owned);
     std::erase(handover_, owner);
+}
+
+asio::io_context& Runtime::context(std::size_t worker)
+{
+    return workers_.at(worker)->context;
 }
 
 void Runtime::stop()

@@ -84,6 +84,16 @@ public:
     // Called once stop begins (after the listeners close), on the main thread; also when the
     // owner is retired.
     void on_stop(std::function<void()> hook) { stop_hooks_.push_back({owner_, std::move(hook)}); }
+    // Called when a stop (SIGTERM, SIGINT, stop()) is asked, before any listener closes, on the main
+    // thread: a service that takes its leave through another one (the demo seed telling the tracker
+    // "stopped") does so and then calls `done`, from any thread. Listeners close once every such
+    // hook has called it, or after before_stop_limit. Not called when the owner is retired (on_stop is).
+    using BeforeStop = std::function<void(std::function<void()> done)>;
+    void before_stop(BeforeStop hook) { before_stop_hooks_.push_back({owner_, std::move(hook)}); }
+    static constexpr std::chrono::seconds before_stop_limit{5};
+    // A worker's io_context (0 ≤ worker < size()), for a service's own long-lived task (a seeding
+    // peer); it runs until stop, then drains like the connections.
+    asio::io_context& context(std::size_t worker);
 
     // Reload support. Listeners and hooks registered from now on belong to `owner` (a service).
     void set_owner(const void* owner) { owner_ = owner; }
@@ -114,6 +124,7 @@ public:
 private:
     struct Worker;
     void begin_stop();
+    void close_and_drain();  // begin_stop, once the before_stop hooks are done
 
     struct Hook {
         const void* owner;
@@ -145,6 +156,11 @@ private:
     asio::signal_set signals_;
     std::vector<Hook> reload_hooks_;
     std::vector<Hook> stop_hooks_;
+    struct BeforeStopHook {
+        const void* owner;
+        BeforeStop run;
+    };
+    std::vector<BeforeStopHook> before_stop_hooks_;
     std::function<void()> reconfigure_;
     const void* owner_ = nullptr;
     std::chrono::milliseconds drain_limit_ = std::chrono::seconds(30);

@@ -403,6 +403,44 @@ TEST(Runtime, SharesAPortAcrossWorkersAndStops)
     EXPECT_EQ(served.load(), 20);
 }
 
+// before_stop: a service takes its leave through another one (the demo seed's "stopped" to the
+// tracker) while the listeners still accept; they close, and on_stop runs, only after its done().
+TEST(Runtime, BeforeStopRunsWhileTheListenersStillAccept)
+{
+    Runtime runtime(1);
+    std::atomic<int> served{0};
+    auto [ec, bound] = runtime.listen_tcp(tcp::endpoint(asio::ip::address_v4::loopback(), 0), 10,
+                                          [&](tcp::socket s) -> awaitable<void> {
+                                              co_await asio::async_write(s, asio::buffer(std::string("hi\n")),
+                                                                         use_tuple);
+                                              ++served;
+                                          });
+    ASSERT_FALSE(ec);
+    std::thread leaving;
+    std::atomic<bool> answered{false}, answered_before_on_stop{false};
+    runtime.before_stop([&, bound = bound](std::function<void()> done) {
+        leaving = std::thread([&, bound, done] {
+            asio::io_context context;
+            tcp::socket s(context);
+            std::error_code e;
+            s.connect(bound, e);
+            char buf[3];
+            if (!e)
+                asio::read(s, asio::buffer(buf), e);
+            answered = !e;
+            done();
+        });
+    });
+    runtime.on_stop([&] { answered_before_on_stop = answered.load(); });
+    runtime.stop();
+    runtime.set_drain_limit(std::chrono::milliseconds(500));
+    runtime.run();
+    leaving.join();
+    EXPECT_TRUE(answered);
+    EXPECT_TRUE(answered_before_on_stop);
+    EXPECT_EQ(served.load(), 1);
+}
+
 // FirstSpeaker::client: a connection reaches the handler only once the client has sent something,
 // and a client that never does is still handed over after the deferral (about a second).
 TEST(Runtime, ClientFirstListenerHandsOverConnectionsWithTheirFirstBytes)
