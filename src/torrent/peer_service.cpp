@@ -21,6 +21,7 @@
 #include "torrent/peer_wire.hpp"
 #include "torrent/piece_picker.hpp"
 #include "torrent/progress.hpp"
+#include "torrent/request_depth.hpp"
 #include "torrent/storage.hpp"
 #include "torrent/swarm_host.hpp"
 #include "torrent/ut_metadata.hpp"
@@ -34,6 +35,10 @@ using Clock = std::chrono::steady_clock;
 
 // Past this much queued for a peer, its ut_metadata requests are rejected: it asks faster than it reads.
 constexpr std::size_t metadata_backlog = 1u << 20;
+// Requests in flight per peer (request_depth.hpp): a second of what it sends, at least 2 (one
+// arriving, one waiting), 4 before anything was measured, at most PeerOptions::pipeline.
+constexpr std::size_t min_requests = 2, first_requests = 4;
+constexpr double request_queue_seconds = 1.0;
 
 HostOptions host_options(const PeerOptions& options)
 {
@@ -88,6 +93,7 @@ public:
             return nullptr;  // ourselves, a banned peer, a second connection to the same peer, or no room
         auto peer = std::make_shared<Remote>(*this, link);
         peer->has = Bitfield(picker_.piece_count());
+        peer->depth = RequestDepth(min_requests, options_.pipeline, first_requests, request_queue_seconds);
         peer->peer_id = theirs.peer_id;
         peer->key = ++last_key_;
         peers_[peer->key] = peer;
@@ -115,6 +121,8 @@ private:
         Bitfield has;
         bool am_choking = true, am_interested = false, peer_choking = true, peer_interested = false;
         std::vector<BlockRef> outstanding;    // our requests in flight
+        RequestDepth depth{2, 2, 2, 1.0};     // how many of them to keep (set up in admit)
+        std::uint64_t downloaded_last_second = 0;
         std::set<BlockRef> cancelled;         // cancelled or choked away: a late block is not a fault
         std::deque<BlockRef> their_requests;  // theirs, served by the writer while they are unchoked
         std::optional<BlockRef> paced;        // read from disk, waiting for the upload cap
@@ -529,15 +537,25 @@ private:
     {
         if (peer.peer_choking || !peer.am_interested || peer.link->closing() || done_)
             return;
-        if (peer.outstanding.size() >= options_.pipeline)
+        const std::size_t depth = peer.depth.depth();
+        if (peer.outstanding.size() >= depth)
             return;
-        for (const auto& b : picker_.pick(peer.has, peer.key, options_.pipeline - peer.outstanding.size())) {
+        for (const auto& b : picker_.pick(peer.has, peer.key, depth - peer.outstanding.size())) {
             peer.outstanding.push_back(b);
             send(peer, Message::request(b.piece, b.begin, b.length));
         }
     }
 
     // ---- choking and progress ----
+
+    // Each peer's request depth follows what it sent in the last second.
+    void adjust_request_depths()
+    {
+        for (auto& [key, p] : peers_) {
+            p->depth.on_second(p->downloaded - std::exchange(p->downloaded_last_second, p->downloaded));
+            request_more(*p);
+        }
+    }
 
     void rechoke()
     {
@@ -578,6 +596,7 @@ private:
             if (done_)
                 break;
             rechoke();
+            adjust_request_depths();
             const Progress p = progress(static_cast<double>(downloaded_ - last_down),
                                         static_cast<double>(uploaded_ - last_up));
             last_down = downloaded_;

@@ -1,7 +1,7 @@
 // `layer7 torrent get|seed`: one torrent's peer, the coroutine shell around the pure codec, piece
 // picker and choker. It announces to the HTTP tracker, connects to the peers it names and accepts
-// theirs, keeps a deep request pipeline to each unchoking peer, writes blocks straight into the
-// files under --dir, checks each piece's SHA-1, and answers requests from the peers the choker
+// theirs, keeps a second's worth of requests in flight to each unchoking peer (request_depth.hpp),
+// writes blocks straight into the files under --dir, checks each piece's SHA-1, and answers requests from the peers the choker
 // unchokes, within its upload cap. A Peer runs on an io_context it is given (the lab runs a swarm
 // on one), on a host of its own or on one shared with the other torrents of the process
 // (swarm_host.hpp); run_peer gives it one of its own and the signals, for the command line, and
@@ -36,7 +36,7 @@ struct PeerOptions {
     ChokerConfig choker;
     PickerConfig picker;
     std::size_t max_peers = 50;
-    std::size_t pipeline = 64;                  // requests in flight per peer: 1 MiB of 16 KiB blocks
+    std::size_t pipeline = 64;                  // requests in flight per peer at most: 1 MiB of 16 KiB blocks
     std::size_t max_peer_requests = 512;        // queued requests from one peer before it is dropped
     double upload_rate = 0;                     // bytes/s of piece data sent, all connections together; 0: no cap
     double download_rate = 0;                   // bytes/s of piece data received, likewise
