@@ -780,9 +780,14 @@ private:
         auto decision = choker_.tick(Clock::now(), view, picker_.complete());
         if (!decision)
             return;
-        std::string note = "choker: unchoke";
-        for (PeerKey k : decision->unchoked)
-            note += " " + std::to_string(k) + (decision->optimistic == k ? "(optimistic)" : "");
+        // Peers by connection id (#N), as every other trace line names them; a full rechoke is
+        // told apart from a slot filled or emptied between rechokes.
+        std::string note = decision->rechoke ? "choker: rechoke, unchoke" : "choker: unchoke";
+        for (PeerKey k : decision->unchoked) {
+            const auto it = peers_.find(k);  // the choker saw only peers in peers_
+            note += " #" + std::to_string(it == peers_.end() ? 0 : it->second->stream->id()) +
+                    (decision->optimistic == k ? "(optimistic)" : "");
+        }
         core::Trace::instance().note(0, note);
         for (auto& [key, p] : peers_) {
             if (p->closing)
