@@ -494,6 +494,7 @@ private:
         picker_.remove_peer(peer->has);
         connected_ids_.erase(peer->peer_id);
         peers_.erase(peer->key);
+        request_elsewhere();
         if (!done_)
             rechoke();
     }
@@ -568,6 +569,7 @@ private:
                 peer.cancelled.insert(r);
             }
             peer.outstanding.clear();
+            request_elsewhere();
             break;
         case MessageType::unchoke:
             peer.peer_choking = false;
@@ -755,6 +757,16 @@ private:
         }
         if (want)
             request_more(peer);
+    }
+
+    // Blocks a peer will not send (it choked us or left) are open again: ask the others for them at
+    // once. Else a peer that has sent all we asked of it is never asked again, and the download
+    // stalls (the 8-leecher swarm test: the last blocks' requesters had left, the seed sat idle).
+    void request_elsewhere()
+    {
+        for (auto& [key, p] : peers_)
+            if (!p->closing)
+                request_more(*p);
     }
 
     void request_more(Remote& peer)
