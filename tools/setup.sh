@@ -16,6 +16,7 @@ test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data
     knot python3-dnspython  # DNS UPDATE/NOTIFY/IXFR: Knot as a secondary, dnspython for hand-made TSIG
     nghttp2-client python3-h2 aria2 python3-libtorrent transmission-cli python3-websockets node-ws
+    opentracker  # BitTorrent: Debian builds it in whitelist mode; tests run their own on loopback
     ffmpeg  # DASH: stream make/live publishing
     gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
     gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-rtsp python3-gi gir1.2-gst-rtsp-server-1.0 vlc-bin vlc-plugin-base
@@ -68,9 +69,28 @@ fetch_imapflow() {
         rm -rf "$tmp"
     fi
 }
+# bittorrent-tracker (WebTorrent's Node.js tracker; its server runs in
+# tests/interop/torrent/test_npm_tracker.py), vendored the same way into vendor/bittorrent-tracker.
+# Pinned to 11.2.3 (engines: Node.js >= 16, so Debian 12's 18 runs it). --ignore-scripts leaves out
+# the WebRTC client's native module, which the server does not load.
+fetch_bittorrent_tracker() {
+    local dir; dir="$(cd "$(dirname "$0")/.." && pwd)/vendor/bittorrent-tracker"
+    grep -qs '"version": "11.2.3"' "$dir/node_modules/bittorrent-tracker/package.json" && return 0
+    command -v npm >/dev/null || { echo "setup: npm missing: no bittorrent-tracker for the torrent tests" >&2; return 0; }
+    local tmp; tmp="$(mktemp -d)"
+    if (cd "$tmp" && echo '{"private": true}' >package.json &&
+        timeout 300 npm install --silent --no-audit --no-fund --ignore-scripts bittorrent-tracker@11.2.3 >/dev/null 2>&1); then
+        rm -rf "$dir"
+        mkdir -p "$(dirname "$dir")"
+        mv "$tmp" "$dir"
+    else
+        echo "setup: npm's registry unreachable: no bittorrent-tracker for the torrent tests" >&2
+        rm -rf "$tmp"
+    fi
+}
 fetch_vendored() {
     fetch_dashjs
-    [ "$what" = build ] || fetch_imapflow
+    [ "$what" = build ] || { fetch_imapflow; fetch_bittorrent_tracker; }
 }
 trap fetch_vendored EXIT
 
@@ -78,7 +98,7 @@ missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# npm fetches dash.js and imapflow (fetch_dashjs, fetch_imapflow above); a Node.js from elsewhere
+# npm fetches dash.js, imapflow and bittorrent-tracker (the fetch_* functions above); a Node.js from elsewhere
 # (NodeSource) brings its own npm and conflicts with Debian's package, so the package is wanted only
 # when the command is missing.
 [ "$what" = test ] && ! command -v npm >/dev/null && missing+=(npm)

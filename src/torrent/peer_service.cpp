@@ -278,6 +278,7 @@ private:
         picker_.remove_peer(peer.has);
         connected_ids_.erase(peer.peer_id);
         peers_.erase(peer.key);
+        request_from_all();
         if (!done_)
             rechoke();
     }
@@ -342,6 +343,7 @@ private:
                 peer.cancelled.insert(r);
             }
             peer.outstanding.clear();
+            request_from_all();
             break;
         case MessageType::unchoke:
             peer.peer_choking = false;
@@ -533,6 +535,16 @@ private:
             request_more(peer);
     }
 
+    // Tops up every peer's requests. Called when blocks a peer will not send (it choked us or
+    // left) are open again, so the others are asked for them at once: else a peer that has sent all
+    // we asked of it is never asked again, and the download stalls (the 8-leecher swarm test: the
+    // last blocks' requesters had left, the seed sat idle). And when the depths have changed.
+    void request_from_all()
+    {
+        for (auto& [key, p] : peers_)
+            request_more(*p);
+    }
+
     void request_more(Remote& peer)
     {
         if (peer.peer_choking || !peer.am_interested || peer.link->closing() || done_)
@@ -551,10 +563,9 @@ private:
     // Each peer's request depth follows what it sent in the last second.
     void adjust_request_depths()
     {
-        for (auto& [key, p] : peers_) {
+        for (auto& [key, p] : peers_)
             p->depth.on_second(p->downloaded - std::exchange(p->downloaded_last_second, p->downloaded));
-            request_more(*p);
-        }
+        request_from_all();
     }
 
     void rechoke()
@@ -566,9 +577,14 @@ private:
         auto decision = choker_.tick(Clock::now(), view, picker_.complete());
         if (!decision)
             return;
-        std::string note = "choker: unchoke";
-        for (PeerKey k : decision->unchoked)
-            note += " " + std::to_string(k) + (decision->optimistic == k ? "(optimistic)" : "");
+        // Peers by connection id (#N), as every other trace line names them; a full rechoke is
+        // told apart from a slot filled or emptied between rechokes.
+        std::string note = decision->rechoke ? "choker: rechoke, unchoke" : "choker: unchoke";
+        for (PeerKey k : decision->unchoked) {
+            const auto it = peers_.find(k);  // the choker saw only peers in peers_
+            note += " #" + std::to_string(it == peers_.end() ? 0 : it->second->link->stream().id()) +
+                    (decision->optimistic == k ? "(optimistic)" : "");
+        }
         core::Trace::instance().note(0, note);
         for (auto& [key, p] : peers_) {
             if (p->link->closing())
