@@ -2,18 +2,19 @@
 # BitTorrent benchmark, on loopback through `layer7 tracker serve` (DHT, LPD, PEX off everywhere).
 #
 # 1. Throughput: a SIZE_MB (default 1024) file of random bytes from one seed to one leecher, for
-#    three pairs of the same client at its defaults: layer7 → layer7, aria2c → aria2c and
-#    python3-libtorrent → python3-libtorrent. Each pair has a torrent of its own (the same bytes
-#    under three names), so a leecher only ever meets its own seed; the three seeds stay up and
-#    each round times one download from each (A B C A B C …, ROUNDS rounds, fresh folder each time,
-#    the file in the page cache). Printed: median seconds, MB/s, the CPU seconds per GiB of seed and
+#    three pairs of the same client: layer7 → layer7 and aria2c → aria2c at their defaults,
+#    python3-libtorrent → python3-libtorrent at its fastest (bench/torrent/lt_peer.py says why).
+#    Each pair has a torrent of its own (the same bytes under three names), so a leecher only ever
+#    meets its own seed; the three seeds stay up and each round times one download from each
+#    (A B C A B C …, ROUNDS rounds, fresh folder each time, the file in the page cache), from the
+#    leecher's start to its exit. Printed: median seconds, MB/s, the CPU seconds per GiB of seed and
 #    leecher together, and layer7 against the fastest other client (> 1: layer7 is faster).
 # 2. Distribution time against N (Kurose & Ross §2.5.1): a layer7 seed capped at U_S uploads a file
 #    of F_MB to N = NS layer7 leechers, each capped at U_S/10 upload and uncapped download, staying
 #    once complete (--keep-seeding), as the textbook's peers do. Timed from the N starts to the last
 #    "complete" (--json). Printed beside the client-server bound N·F/u_s and the P2P bound
 #    max(F/u_s, N·F/(u_s + N·u)) (d_min = ∞: no download cap), as a table and as a PNG (gnuplot)
-#    written to OUT_PNG (default bench/torrent-distribution.png).
+#    written to OUT_PNG (default ./torrent-distribution.png).
 #
 #   LAYER7_BIN=path  use this layer7 instead of building build/release
 #   ROUNDS=3 SIZE_MB=1024 PARTS="throughput distribution"
@@ -31,7 +32,7 @@ F_MB="${F_MB:-16}"
 U_S="${U_S:-4M}"
 NS="${NS:-1 2 4 8 16 32}"
 PIECE="${PIECE:-256K}"
-OUT_PNG="${OUT_PNG:-$here/torrent-distribution.png}"
+OUT_PNG="${OUT_PNG:-$PWD/torrent-distribution.png}"
 layer7="${LAYER7_BIN:-$(build_layer7)}"
 for tool in aria2c gnuplot curl; do
     command -v "$tool" >/dev/null || { echo "$tool missing: run tools/setup.sh bench" >&2; exit 1; }
@@ -46,8 +47,10 @@ aria2_isolated=(--enable-dht=false --enable-dht6=false --bt-enable-lpd=false --e
 # A byte count from 4M / 256K / 1G / 123.
 bytes_of() { numfmt --from=iec "$1"; }
 
+# The tracker's default interval (30 min): libtorrent announces at most every 5 min whatever the
+# tracker says, and a tracker that expects announces every few seconds forgets it meanwhile.
 tracker_port="$(free_port)"
-"$layer7" --log-level off --threads 1 tracker serve --listen "127.0.0.1:$tracker_port" --no-udp --interval 5 \
+"$layer7" --log-level off --threads 1 tracker serve --listen "127.0.0.1:$tracker_port" --no-udp \
     >/dev/null 2>&1 &
 pids+=($!)
 wait_port "$tracker_port"
@@ -126,7 +129,7 @@ throughput() {
             secs[$c]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }') "
             cpu[$c]+="$(awk -v u="${times% *}" -v s="${times#* }" -v d=$((s1 - s0)) -v t="$tck" -v mb="$SIZE_MB" \
                 'BEGIN { printf "%.2f", (u + s + d / t) * 1024 / mb }') "
-            echo "round $round: $c ${secs[$c]##* }" >&2
+            echo "round $round: $c $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f s", b - a }')" >&2
         done
     done
     rm -rf "$leech"
