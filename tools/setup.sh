@@ -50,47 +50,37 @@ fetch_dashjs() {
     rm -rf "$tmp"
 }
 
-# imapflow (a Node.js IMAP client, tests/interop/imap/test_imapflow.py), vendored from npm at set-up
-# time with its dependencies into vendor/imapflow/node_modules. Pinned to 1.0.200: the 1.0 line runs
-# on Debian 12's Node.js 18, 2.x wants 20. Skipped when npm is missing or its registry
-# unreachable.
-fetch_imapflow() {
-    local dir; dir="$(cd "$(dirname "$0")/.." && pwd)/vendor/imapflow"
-    grep -qs '"version": "1.0.200"' "$dir/node_modules/imapflow/package.json" && return 0
-    command -v npm >/dev/null || { echo "setup: npm missing: no imapflow for the IMAP tests" >&2; return 0; }
+# fetch_npm PACKAGE VERSION WHAT: vendors an npm package, pinned, with its dependencies into
+# vendor/PACKAGE/node_modules (--ignore-scripts: no install scripts, no native modules built); kept
+# while the vendored version is the pinned one. Skipped with a line on stderr when npm is missing
+# or its registry unreachable: the tests that need it then skip (or fail under LAYER7_REQUIRE_TOOLS).
+fetch_npm() {
+    local package="$1" version="$2" what_for="$3" dir
+    dir="$(cd "$(dirname "$0")/.." && pwd)/vendor/$package"
+    grep -qs "\"version\": \"$version\"" "$dir/node_modules/$package/package.json" && return 0
+    command -v npm >/dev/null || { echo "setup: npm missing: no $package for $what_for" >&2; return 0; }
     local tmp; tmp="$(mktemp -d)"
     if (cd "$tmp" && echo '{"private": true}' >package.json &&
-        timeout 300 npm install --silent --no-audit --no-fund --ignore-scripts imapflow@1.0.200 >/dev/null 2>&1); then
+        timeout 300 npm install --silent --no-audit --no-fund --ignore-scripts "$package@$version" >/dev/null 2>&1); then
         rm -rf "$dir"
         mkdir -p "$(dirname "$dir")"
         mv "$tmp" "$dir"
     else
-        echo "setup: npm's registry unreachable: no imapflow for the IMAP tests" >&2
+        echo "setup: npm's registry unreachable: no $package for $what_for" >&2
         rm -rf "$tmp"
     fi
 }
-# bittorrent-tracker (WebTorrent's Node.js tracker; its server runs in
-# tests/interop/torrent/test_npm_tracker.py), vendored the same way into vendor/bittorrent-tracker.
-# Pinned to 11.2.3 (engines: Node.js >= 16, so Debian 12's 18 runs it). --ignore-scripts leaves out
-# the WebRTC client's native module, which the server does not load.
-fetch_bittorrent_tracker() {
-    local dir; dir="$(cd "$(dirname "$0")/.." && pwd)/vendor/bittorrent-tracker"
-    grep -qs '"version": "11.2.3"' "$dir/node_modules/bittorrent-tracker/package.json" && return 0
-    command -v npm >/dev/null || { echo "setup: npm missing: no bittorrent-tracker for the torrent tests" >&2; return 0; }
-    local tmp; tmp="$(mktemp -d)"
-    if (cd "$tmp" && echo '{"private": true}' >package.json &&
-        timeout 300 npm install --silent --no-audit --no-fund --ignore-scripts bittorrent-tracker@11.2.3 >/dev/null 2>&1); then
-        rm -rf "$dir"
-        mkdir -p "$(dirname "$dir")"
-        mv "$tmp" "$dir"
-    else
-        echo "setup: npm's registry unreachable: no bittorrent-tracker for the torrent tests" >&2
-        rm -rf "$tmp"
-    fi
+fetch_test_packages() {
+    # imapflow, a Node.js IMAP client (tests/interop/imap/test_imapflow.py): the 1.0 line runs on
+    # Debian 12's Node.js 18, 2.x wants 20.
+    fetch_npm imapflow 1.0.200 "the IMAP tests"
+    # bittorrent-tracker, WebTorrent's tracker (its server runs in test_npm_tracker.py): engines
+    # Node.js >= 16; its WebRTC client's native module, left out, is not loaded by the server.
+    fetch_npm bittorrent-tracker 11.2.3 "the torrent tests"
 }
 fetch_vendored() {
     fetch_dashjs
-    [ "$what" = build ] || { fetch_imapflow; fetch_bittorrent_tracker; }
+    [ "$what" = build ] || fetch_test_packages
 }
 trap fetch_vendored EXIT
 
@@ -98,7 +88,7 @@ missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# npm fetches dash.js, imapflow and bittorrent-tracker (the fetch_* functions above); a Node.js from elsewhere
+# npm fetches dash.js, imapflow and bittorrent-tracker (fetch_dashjs, fetch_npm above); a Node.js from elsewhere
 # (NodeSource) brings its own npm and conflicts with Debian's package, so the package is wanted only
 # when the command is missing.
 [ "$what" = test ] && ! command -v npm >/dev/null && missing+=(npm)

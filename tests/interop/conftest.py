@@ -4,6 +4,7 @@ Every wait has a deadline; nothing sleeps to synchronise. Loopback only.
 """
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +20,24 @@ def layer7_bin():
     if not os.path.exists(path):
         pytest.exit(f"layer7 binary not found at {path}; build it or set LAYER7_BIN", returncode=2)
     return path
+
+
+NODE = shutil.which("node")
+
+
+def npm_package(package, min_node, why):
+    """(vendor folder, pytest marks) for a test module driving a vendored npm package
+    (tools/setup.sh fetch_npm): skipped when it is not vendored or Node.js is older than `min_node`."""
+    vendor = os.path.join(ROOT, "vendor", package)
+    major = 0
+    if NODE:
+        r = subprocess.run([NODE, "--version"], capture_output=True, text=True, timeout=10)
+        major = int(r.stdout.strip().lstrip("v").split(".")[0] or 0)
+    return vendor, [
+        pytest.mark.skipif(not os.path.exists(os.path.join(vendor, "node_modules", package, "package.json")),
+                           reason=f"{package} not vendored (tools/setup.sh test; needs npm's registry)"),
+        pytest.mark.skipif(major < min_node, reason=f"Node.js {min_node} or later not installed ({why})"),
+    ]
 
 
 def free_port(kind=socket.SOCK_STREAM, host="127.0.0.1"):

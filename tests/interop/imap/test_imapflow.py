@@ -6,33 +6,15 @@ The steps run in imapflow_client.mjs, which reports each as a JSON line; every r
 import json
 import os
 import select
-import shutil
 import smtplib
 import subprocess
 import time
 
-import pytest
-
-from conftest import ROOT, free_port
+from conftest import NODE, free_port, npm_package
 from imapkit import DOMAIN, HOST, add_user, login, message, put_messages, start_imap
 
-NODE = shutil.which("node")
-VENDOR = os.path.join(ROOT, "vendor", "imapflow")
+VENDOR, pytestmark = npm_package("imapflow", 18, "imapflow 1.0 needs it")
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "imapflow_client.mjs")
-
-
-def node_major():
-    if not NODE:
-        return 0
-    r = subprocess.run([NODE, "--version"], capture_output=True, text=True, timeout=10)
-    return int(r.stdout.strip().lstrip("v").split(".")[0] or 0)
-
-
-pytestmark = [
-    pytest.mark.skipif(not os.path.exists(os.path.join(VENDOR, "node_modules", "imapflow", "package.json")),
-                       reason="imapflow not vendored (tools/setup.sh test; needs npm's registry)"),
-    pytest.mark.skipif(node_major() < 18, reason="Node.js 18 or later not installed (imapflow 1.0 needs it)"),
-]
 
 
 class Steps:

@@ -12,7 +12,7 @@ import subprocess
 import urllib.parse
 
 from conftest import free_port, layer7_bin
-from torrent_support import Aria2, http_get, make_torrent, need, read_to_end, scrape, start_tracker, wait_until
+from torrent_support import Aria2, aria2_download, http_get, make_torrent, need, read_to_end, scrape, start_tracker, wait_until
 
 PIECE = 256 * 1024
 ARIA2_RC4 = ["--bt-require-crypto=true", "--bt-min-crypto-level=arc4"]
@@ -49,15 +49,8 @@ def test_aria2_downloads_two_torrents_from_one_layer7_seed(layer7, tmp_path):
     seed, _ = start_seed(layer7, [t for _, t, _ in torrents], seed_dir)
     for _, _, info_hash in torrents:
         wait_until(lambda: scrape(port, info_hash)[b"complete"] >= 1, 30, "our seed's announce")
-    leech_dir = tmp_path / "leech"
-    leech_dir.mkdir()
     # -Z: each .torrent its own download, run side by side.
-    leech = Aria2([f"--dir={leech_dir}", f"--listen-port={free_port()}", "--seed-time=0", "-Z",
-                   *[str(t) for _, t, _ in torrents]], tmp_path / "leech.log")
-    try:
-        assert leech.wait(timeout=120) == 0, (tmp_path / "leech.log").read_text()[-3000:]
-    finally:
-        leech.stop()
+    leech_dir = aria2_download(tmp_path, [t for _, t, _ in torrents], "-Z", timeout=120)
     for data, _, _ in torrents:
         assert filecmp.cmp(data, leech_dir / data.name, shallow=False), data.name
     # Both were served: each torrent's handshake came in on the one port.

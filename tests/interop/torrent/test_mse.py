@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from conftest import free_port, layer7_bin
-from torrent_support import Aria2, make_torrent, need, read_to_end, scrape, start_tracker, wait_until
+from torrent_support import Aria2, aria2_download, make_torrent, need, read_to_end, scrape, start_tracker, wait_until
 
 PIECE = 256 * 1024
 ARIA2_RC4 = ["--bt-require-crypto=true", "--bt-min-crypto-level=arc4"]
@@ -51,14 +51,7 @@ def test_aria2_downloads_from_layer7_seed_over_rc4(layer7, tmp_path):
     port, seed_dir, data, torrent, info_hash = swarm(layer7, tmp_path)
     seed, _ = start_seed(layer7, torrent, seed_dir, "--encryption", "require")
     wait_until(lambda: scrape(port, info_hash)[b"complete"] >= 1, 30, "our seed's announce")
-    leech_dir = tmp_path / "leech"
-    leech_dir.mkdir()
-    leech = Aria2([f"--dir={leech_dir}", f"--listen-port={free_port()}", "--seed-time=0", *ARIA2_RC4, str(torrent)],
-                  tmp_path / "leech.log")
-    try:
-        assert leech.wait(timeout=90) == 0, (tmp_path / "leech.log").read_text()
-    finally:
-        leech.stop()
+    leech_dir = aria2_download(tmp_path, [torrent], *ARIA2_RC4, timeout=90)
     assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
     seed.wait_output("link: MSE RC4")  # aria2 dialled us: we were MSE's receiver
 

@@ -6,31 +6,15 @@ scrape reply keys its files by the info-hash re-encoded as UTF-8)."""
 import filecmp
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import ROOT, Process, free_port, layer7_bin, stop_all
-from torrent_support import Aria2, make_torrent, need
+from conftest import NODE, Process, free_port, layer7_bin, npm_package, stop_all
+from torrent_support import aria2_download, make_torrent, need
 
-NODE = shutil.which("node")
-VENDOR = os.path.join(ROOT, "vendor", "bittorrent-tracker")
+VENDOR, pytestmark = npm_package("bittorrent-tracker", 16, "bittorrent-tracker 11 needs it")
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "npm_tracker.mjs")
-
-
-def node_major():
-    if not NODE:
-        return 0
-    r = subprocess.run([NODE, "--version"], capture_output=True, text=True, timeout=10)
-    return int(r.stdout.strip().lstrip("v").split(".")[0] or 0)
-
-
-pytestmark = [
-    pytest.mark.skipif(not os.path.exists(os.path.join(VENDOR, "node_modules", "bittorrent-tracker", "package.json")),
-                       reason="bittorrent-tracker not vendored (tools/setup.sh test; needs npm's registry)"),
-    pytest.mark.skipif(node_major() < 16, reason="Node.js 16 or later not installed (bittorrent-tracker 11 needs it)"),
-]
 
 
 @pytest.fixture
@@ -80,14 +64,7 @@ def test_aria2_through_npm_tracker_to_layer7_seed(layer7, npm_tracker, tmp_path)
     need("aria2c")
     tracker, url = npm_tracker()
     torrent, data = seed_with_layer7(layer7, tmp_path, tracker, url)
-    leech_dir = tmp_path / "leech"
-    leech_dir.mkdir()
-    leech = Aria2([f"--dir={leech_dir}", f"--listen-port={free_port()}", "--seed-time=0", str(torrent)],
-                  tmp_path / "leech.log")
-    try:
-        assert leech.wait(timeout=60) == 0, (tmp_path / "leech.log").read_text()
-    finally:
-        leech.stop()
+    leech_dir = aria2_download(tmp_path, [torrent])
     assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
     # aria2c announced (how else would it have found the seed) and, exiting after 0 s of seeding,
     # sent event=stopped (it sends no event=completed then).

@@ -5,14 +5,13 @@ is dropped with a reason."""
 import filecmp
 import os
 import re
-import shutil
 import socket
 import struct
 import subprocess
 import time
 
 from conftest import free_port, layer7_bin
-from torrent_support import Aria2, make_torrent, need, scrape, start_tracker, wait_until
+from torrent_support import Aria2, aria2_download, make_torrent, need, scrape, start_tracker, wait_until
 
 PIECE = 256 * 1024
 
@@ -68,14 +67,7 @@ def test_aria2_downloads_from_layer7_seed(layer7, tmp_path):
     torrent, info_hash = make_torrent(tmp_path, data, f"http://127.0.0.1:{port}/announce")
     start_seed(layer7, torrent, seed_dir)
     wait_until(lambda: scrape(port, info_hash)[b"complete"] >= 1, 30, "our seed's announce")
-    leech_dir = tmp_path / "leech"
-    leech_dir.mkdir()
-    leech = Aria2([f"--dir={leech_dir}", f"--listen-port={free_port()}", "--seed-time=0", str(torrent)],
-                  tmp_path / "leech.log")
-    try:
-        assert leech.wait(timeout=60) == 0, (tmp_path / "leech.log").read_text()
-    finally:
-        leech.stop()
+    leech_dir = aria2_download(tmp_path, [torrent])
     assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
 
 

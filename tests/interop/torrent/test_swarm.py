@@ -19,7 +19,6 @@ import socket
 import struct
 import subprocess
 import time
-from datetime import datetime
 
 from conftest import layer7_bin
 from torrent_support import make_torrent, scrape, start_tracker, wait_until
@@ -225,20 +224,22 @@ def fake_peer(port, info_hash, pieces, requests):
 def test_blocks_a_departed_peer_held_are_asked_of_another(layer7, tmp_path):
     # The stall the swarm above found: a leecher whose every block was in flight at two peers
     # (endgame: two requesters per block at most) asked its third peer, a seed, for nothing; when
-    # the two left, their blocks were open again but nobody was asked for them.
+    # the two left, their blocks were open again but nobody was asked for them. Four one-block
+    # pieces: the first holder is asked for all four (the first request depth), the second for all
+    # four again (endgame), and the seed that comes last for none.
     tracker, port = start_tracker(layer7, interval=60)
     seed_dir = tmp_path / "seed"
     seed_dir.mkdir()
     data = seed_dir / "payload.bin"
-    data.write_bytes(os.urandom(1024 * 1024))  # 64 blocks: the leecher's whole pipeline
-    torrent, info_hash = make_torrent(tmp_path, data, f"http://127.0.0.1:{port}/announce", "--piece-size", "32K")
+    data.write_bytes(os.urandom(64 * 1024))
+    torrent, info_hash = make_torrent(tmp_path, data, f"http://127.0.0.1:{port}/announce", "--piece-size", "16K")
     leech = layer7("--trace", "torrent", "get", str(torrent), "--dir", str(tmp_path / "leech"), "-q",
                    "--encryption", "off", ready="downloading", deadline=20)
     leech_port = int(re.search(r"on port (\d+)", leech.wait_output("downloading")).group(1))
     wait_until(lambda: scrape(port, info_hash)[b"incomplete"] >= 1, 20, "the leecher's announce")
-    holders = [fake_peer(leech_port, info_hash, 32, 64), fake_peer(leech_port, info_hash, 32, 64)]
+    holders = [fake_peer(leech_port, info_hash, 4, 4), fake_peer(leech_port, info_hash, 4, 4)]
     # The seed learns of the leecher from the tracker, dials it and unchokes it; it is asked for nothing.
-    seed = layer7("--trace", "torrent", "seed", str(torrent), "--dir", str(seed_dir), "-q", ready="seeding")
+    layer7("--trace", "torrent", "seed", str(torrent), "--dir", str(seed_dir), "-q", ready="seeding")
     # The leecher's trace shows the peers' unchokes as C: lines (each dialled it): the seed's is the
     # third, and the leecher has asked it for what it could by the time the line is out.
     unchokes = lambda: sum(1 for l in leech.err_lines if l.endswith(" C: unchoke"))

@@ -112,3 +112,16 @@ class Aria2:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+def aria2_download(tmp_path, torrents, *extra, timeout=60):
+    """aria2c downloads `torrents` into tmp_path/leech, leaving after 0 s of seeding; returns the folder."""
+    leech_dir = tmp_path / "leech"
+    leech_dir.mkdir()
+    leech = Aria2([f"--dir={leech_dir}", f"--listen-port={free_port()}", "--seed-time=0", *extra,
+                   *[str(t) for t in torrents]], tmp_path / "leech.log")
+    try:
+        assert leech.wait(timeout=timeout) == 0, (tmp_path / "leech.log").read_text()[-3000:]
+    finally:
+        leech.stop()
+    return leech_dir
