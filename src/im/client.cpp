@@ -122,15 +122,7 @@ public:
     core::awaitable<void> run()
     {
         auto endpoint = core::tcp_endpoint(options_.listen);
-        std::error_code ec;
-        acceptor_.open(endpoint->protocol(), ec);
-        if (!ec)
-            acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-        if (!ec)
-            acceptor_.bind(*endpoint, ec);
-        if (!ec)
-            acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-        if (ec) {
+        if (const std::error_code ec = core::listen_on(acceptor_, *endpoint)) {
             std::cerr << "layer7: cannot listen on " << core::to_string(options_.listen) << ": " << ec.message()
                       << "\n";
             status_ = 1;

@@ -118,15 +118,7 @@ bool SwarmHost::open(std::string& error)
         error = "not an IP address";
         return false;
     }
-    std::error_code ec;
-    acceptor_.open(endpoint->protocol(), ec);
-    if (!ec)
-        acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec)
-        acceptor_.bind(*endpoint, ec);
-    if (!ec)
-        acceptor_.listen(64, ec);
-    if (ec) {
+    if (const std::error_code ec = core::listen_on(acceptor_, *endpoint, 64)) {
         error = ec.message();
         return false;
     }

@@ -55,6 +55,19 @@ std::optional<asio::ip::udp::endpoint> udp_endpoint(const HostPort& hp)
     return asio::ip::udp::endpoint(*address, hp.port);
 }
 
+std::error_code listen_on(asio::ip::tcp::acceptor& acceptor, const asio::ip::tcp::endpoint& endpoint, int backlog)
+{
+    std::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec)
+        acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec)
+        acceptor.bind(endpoint, ec);
+    if (!ec)
+        acceptor.listen(backlog, ec);
+    return ec;
+}
+
 awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp,
                                                                                       NameService* names)
 {

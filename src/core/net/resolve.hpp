@@ -18,6 +18,9 @@ std::optional<asio::ip::address> literal_address(const std::string& host);
 // A listener's address must be a literal: a server should not depend on DNS to start.
 std::optional<asio::ip::tcp::endpoint> tcp_endpoint(const HostPort& hp);
 std::optional<asio::ip::udp::endpoint> udp_endpoint(const HostPort& hp);
+// Opens `acceptor` on `endpoint` (address reuse on, so a restart can bind at once) and listens.
+std::error_code listen_on(asio::ip::tcp::acceptor& acceptor, const asio::ip::tcp::endpoint& endpoint,
+                          int backlog = asio::socket_base::max_listen_connections);
 // The hosts file every client consults before the system resolver (`--hosts`, [runtime] hosts).
 // Set once at start-up, before any worker thread looks a name up.
 void use_hosts(HostsTable table);
