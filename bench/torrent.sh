@@ -18,7 +18,7 @@
 #
 #   LAYER7_BIN=path  use this layer7 instead of building build/release
 #   ROUNDS=3 SIZE_MB=1024 PARTS="throughput distribution"
-#   F_MB=16 U_S=4M NS="1 2 4 8 16 32" PIECE=256K
+#   F_MB=64 U_S=4M NS="1 2 4 8 16 32" PIECE=256K
 # Not run in CI.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,7 +28,7 @@ source "$here/lib.sh"
 ROUNDS="${ROUNDS:-3}"
 SIZE_MB="${SIZE_MB:-1024}"
 PARTS="${PARTS:-throughput distribution}"
-F_MB="${F_MB:-16}"
+F_MB="${F_MB:-64}"
 U_S="${U_S:-4M}"
 NS="${NS:-1 2 4 8 16 32}"
 PIECE="${PIECE:-256K}"
