@@ -14,7 +14,7 @@ import threading
 import pytest
 
 from conftest import free_port, layer7_bin
-from torrent_support import Aria2, aria2_download, make_torrent, need, read_to_end, scrape, start_tracker, wait_until
+from torrent_support import Aria2, LoggedProcess, aria2_download, make_torrent, need, read_to_end, scrape, start_tracker, wait_until
 
 PIECE = 256 * 1024
 ARIA2_RC4 = ["--bt-require-crypto=true", "--bt-min-crypto-level=arc4"]
@@ -238,7 +238,7 @@ def test_libtorrent_seeds_to_layer7_over_rc4(layer7, tmp_path):
     assert filecmp.cmp(data, tmp_path / "leech" / "payload.bin", shallow=False)
 
 
-class Transmission:
+class Transmission(LoggedProcess):
     """transmission-cli on its own port and config directory (DHT, LPD, PEX, uTP and port mapping
     off), requiring encryption; killed at the end of the test. It seeds once complete, so a
     download's end is its --finish script touching a file."""
@@ -255,20 +255,8 @@ class Transmission:
         script = tmp_path / f"{name}-finish.sh"
         script.write_text(f"#!/bin/sh\ntouch '{self.finished}'\n")
         script.chmod(0o755)
-        self.log = open(tmp_path / f"{name}.log", "w")
-        self.proc = subprocess.Popen(["transmission-cli", "-er", "-M", "-g", str(config), "-p", str(free_port()),
-                                      "-w", str(directory), "-f", str(script), str(torrent)],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
+        super().__init__(["transmission-cli", "-er", "-M", "-g", str(config), "-p", str(free_port()),
+                          "-w", str(directory), "-f", str(script), str(torrent)], tmp_path / f"{name}.log")
 
 
 def test_transmission_downloads_from_layer7_seed_over_rc4(layer7, tmp_path):

@@ -92,13 +92,13 @@ def scrape(port, info_hash_hex):
     return files.get(raw, {b"complete": 0, b"incomplete": 0, b"downloaded": 0})
 
 
-class Aria2:
-    """An aria2c process on its own BT port, killed at the end of the test."""
+class LoggedProcess:
+    """Another project's BitTorrent client with its output in a log file; stop() ends it (SIGTERM, then
+    SIGKILL after 10 s) and closes the log."""
 
     def __init__(self, args, log):
         self.log = open(log, "w")
-        self.proc = subprocess.Popen(["aria2c", *ARIA2_ISOLATED, *args], stdout=self.log,
-                                     stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait(self, timeout):
         return self.proc.wait(timeout=timeout)
@@ -112,6 +112,13 @@ class Aria2:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+class Aria2(LoggedProcess):
+    """An aria2c process on its own BT port, killed at the end of the test."""
+
+    def __init__(self, args, log):
+        super().__init__(["aria2c", *ARIA2_ISOLATED, *args], log)
 
 
 def aria2_download(tmp_path, torrents, *extra, timeout=60):
