@@ -75,8 +75,7 @@ public:
             own_host_->close();
             co_await own_host_->closed();
         }
-        if (options_.json)
-            std::cout << progress_json(progress(0, 0), "stopped") << std::endl;
+        json_line("stopped");
     }
 
     void stop(int status) { finish(status); }
@@ -93,7 +92,6 @@ public:
             return nullptr;  // ourselves, a banned peer, a second connection to the same peer, or no room
         auto peer = std::make_shared<Remote>(*this, link);
         peer->has = Bitfield(picker_.piece_count());
-        peer->depth = RequestDepth(min_requests, options_.pipeline, first_requests, request_queue_seconds);
         peer->peer_id = theirs.peer_id;
         peer->key = ++last_key_;
         peers_[peer->key] = peer;
@@ -108,7 +106,12 @@ public:
 private:
     // A peer at the other end of one connection, as we see it.
     struct Remote final : Conversation {
-        Remote(Session& session, std::shared_ptr<Link> link) : session(session), link(std::move(link)) {}
+        Remote(Session& session, std::shared_ptr<Link> link)
+            : session(session),
+              link(std::move(link)),
+              depth(min_requests, session.options_.pipeline, first_requests, request_queue_seconds)
+        {
+        }
         void on_message(const Message& m, std::string& why) override { session.on_message(*this, m, why); }
         std::optional<Clock::time_point> read_after() override { return session.read_after(*this); }
         std::optional<Clock::time_point> fill() override { return session.fill(*this); }
@@ -121,7 +124,7 @@ private:
         Bitfield has;
         bool am_choking = true, am_interested = false, peer_choking = true, peer_interested = false;
         std::vector<BlockRef> outstanding;    // our requests in flight
-        RequestDepth depth{2, 2, 2, 1.0};     // how many of them to keep (set up in admit)
+        RequestDepth depth;                   // how many of them to keep
         std::uint64_t downloaded_last_second = 0;
         std::set<BlockRef> cancelled;         // cancelled or choked away: a late block is not a fault
         std::deque<BlockRef> their_requests;  // theirs, served by the writer while they are unchoked
@@ -157,8 +160,7 @@ private:
         if (!options_.seed && picker_.complete()) {
             if (options_.notes)
                 std::cerr << "layer7: " << meta_.name << " is already complete in " << options_.dir << "\n";
-            if (options_.json)
-                std::cout << progress_json(progress(0, 0), "complete") << std::endl;
+            json_line("complete");
             if (options_.on_complete)
                 options_.on_complete();
             if (!options_.keep_seeding) {
@@ -513,8 +515,7 @@ private:
             if (options_.notes)
                 std::cerr << "layer7: " << meta_.name << " complete: " << meta_.total_length() << " bytes in "
                           << picker_.piece_count() << " pieces, all SHA-1 checked\n";
-            if (options_.json)
-                std::cout << progress_json(progress(0, 0), "complete") << std::endl;
+            json_line("complete");
             if (options_.on_complete)
                 options_.on_complete();
             if (!options_.seed && !options_.keep_seeding)
@@ -623,6 +624,13 @@ private:
                 std::cerr << (own_host_ ? "" : meta_.name + ": ") << progress_line(p) << (tty ? "\r" : "\n")
                           << std::flush;
         }
+    }
+
+    // With --json, the line for `event` ("complete", "stopped"; "status" lines come from tick_loop).
+    void json_line(std::string_view event) const
+    {
+        if (options_.json)
+            std::cout << progress_json(progress(0, 0), event) << std::endl;
     }
 
     // The figures the progress line and --json show; rates in bytes/s.

@@ -145,8 +145,7 @@ bool SwarmHost::serves(const SwarmTorrent& torrent) const
 
 bool SwarmHost::is_us(const TrackerPeer& p) const
 {
-    const std::uint16_t told = options_.announce_port ? options_.announce_port : port_;
-    return (p.port == port_ || p.port == told) && (p.ip == "127.0.0.1" || p.ip == options_.listen.host);
+    return (p.port == port_ || p.port == announced_port()) && (p.ip == "127.0.0.1" || p.ip == options_.listen.host);
 }
 
 void SwarmHost::close()
@@ -164,7 +163,7 @@ core::awaitable<std::optional<AnnounceReply>> SwarmHost::announce(const std::str
     std::string url = tracker;
     url += url.find('?') == std::string::npos ? '?' : '&';
     url += "info_hash=" + http::percent_encode(hash.raw(), "") + "&peer_id=" + http::percent_encode(peer_id_, "") +
-           "&port=" + std::to_string(options_.announce_port ? options_.announce_port : port_) +
+           "&port=" + std::to_string(announced_port()) +
            "&uploaded=" + std::to_string(state.uploaded) + "&downloaded=" + std::to_string(state.downloaded) +
            "&left=" + std::to_string(state.left) + "&compact=1&numwant=50";
     if (!state.event.empty())

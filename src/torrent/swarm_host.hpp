@@ -125,6 +125,8 @@ public:
     // Binds, listens and starts accepting; false with `error`.
     bool open(std::string& error);
     std::uint16_t port() const { return port_; }
+    // The port the tracker is told: announce_port, or ours.
+    std::uint16_t announced_port() const { return options_.announce_port ? options_.announce_port : port_; }
     const HostOptions& options() const { return options_; }
     // One peer id for every torrent of the host, as libtorrent's session has.
     const std::string& peer_id() const { return peer_id_; }
