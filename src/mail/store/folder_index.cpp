@@ -142,15 +142,25 @@ std::error_code find_renamed(const Maildir& box, const UidList& list, const Know
 constexpr const char* list_file = "layer7-uidlist";
 constexpr const char* validity_file = "layer7-uidvalidity";
 
-}  // namespace
+// One sync's outcome before it is saved: the folder, the list that describes it (entries parallel to
+// state.messages) and whether the list on disk differs.
+struct Synced {
+    FolderState state;
+    UidList list;
+    bool changed = false;
+};
 
-core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
+// The next mod-sequence for `list`; errc::value_too_large past 2^63 - 1 (delete the list to restart).
+core::Result<std::uint64_t, std::error_code> raise_modseq(UidList& list)
 {
-    if (auto ec = box.create())
-        return core::fail(ec);
-    FileLock lock(box.path() + "/.layer7-uidlist.lock");
-    if (!lock.held())
-        return core::fail(last_error());
+    if (list.highest_modseq >= max_modseq)
+        return core::fail(std::make_error_code(std::errc::value_too_large));
+    return ++list.highest_modseq;
+}
+
+// sync_folder() with the lock held and without the save.
+core::Result<Synced, std::error_code> sync_locked(const Maildir& box)
+{
     const std::string text = read_small_file(box.path() + "/" + list_file);
     auto list = decode_uid_list(text);
     KnownSizes sizes;  // views into `list`, used before its entries move
@@ -164,7 +174,7 @@ core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
     if (list)
         if (auto ec = find_renamed(box, *list, sizes, *listed))
             return core::fail(ec);
-    bool changed = false;
+    Synced out;
     if (!list) {
         // Lost or corrupt: every message gets a new UID under a new UIDVALIDITY, above the last one
         // handed out here (kept beside the list), so even a rebuild within the same second differs.
@@ -172,19 +182,26 @@ core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
         const auto validity = fresh_validity(static_cast<std::uint32_t>(std::strtoul(last.c_str(), nullptr, 10)));
         if (auto ec = write_durably(box.path(), validity_file, std::to_string(validity) + "\n"))
             return core::fail(ec);
-        list = UidList{validity, 1, {}};
-        changed = true;
+        list = UidList{validity, 1, 1, {}};
+        out.changed = true;
+    }
+    if (list->highest_modseq == 0) {  // a version 1 list: today's flags are where modseqs begin
+        list->highest_modseq = 1;
+        out.changed = true;
     }
     std::unordered_map<std::string_view, std::size_t> by_unique;
     for (std::size_t i = 0; i < listed->size(); ++i)
         by_unique.emplace((*listed)[i].unique, i);
     std::vector<bool> known(listed->size(), false);
-    FolderState state{list->validity, list->next, {}};
-    UidList kept{list->validity, list->next, {}};
+    FolderState& state = out.state;
+    UidList& kept = out.list;
+    kept = UidList{list->validity, list->next, list->highest_modseq, {}};
+    std::vector<std::size_t> touched;  // kept entries that get the next mod-sequence
+    bool expunged = false;
     for (auto& e : list->entries) {
         auto it = by_unique.find(e.unique);
         if (it == by_unique.end() || known[it->second]) {
-            changed = true;  // gone (expunged, or deleted by POP3 or another tool)
+            expunged = true;  // gone (expunged, or deleted by POP3 or another tool)
             continue;
         }
         known[it->second] = true;
@@ -192,9 +209,18 @@ core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
         if (e.wire_size != found.wire_size) {  // measured now: remembered from here on
             e.size = found.size;
             e.wire_size = found.wire_size;
-            changed = true;
+            out.changed = true;
         }
-        state.messages.push_back({e.uid, found});
+        const std::string flags = list_flags(found.flags);
+        if (e.modseq == 0) {  // from a version 1 list
+            e.modseq = 1;
+            e.flags = flags;
+            out.changed = true;
+        } else if (e.flags != flags) {  // renamed since: by us, POP3, web mail or a Maildir tool
+            e.flags = flags;
+            touched.push_back(kept.entries.size());
+        }
+        state.messages.push_back({e.uid, found, e.modseq});
         kept.entries.push_back(std::move(e));
     }
     for (std::size_t i = 0; i < listed->size(); ++i) {  // listed is oldest first
@@ -203,15 +229,84 @@ core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
         if (kept.next == UINT32_MAX)  // RFC 3501: UIDs are 32-bit; delete the list to renumber
             return core::fail(std::make_error_code(std::errc::value_too_large));
         const std::uint32_t uid = kept.next++;
-        state.messages.push_back({uid, (*listed)[i]});
-        kept.entries.push_back({uid, (*listed)[i].unique, (*listed)[i].size, (*listed)[i].wire_size});
+        touched.push_back(kept.entries.size());
+        state.messages.push_back({uid, (*listed)[i], 0});
+        kept.entries.push_back(
+            {uid, (*listed)[i].unique, (*listed)[i].size, (*listed)[i].wire_size, 0, list_flags((*listed)[i].flags)});
+    }
+    if (!touched.empty() || expunged) {
+        auto modseq = raise_modseq(kept);
+        if (!modseq)
+            return core::fail(modseq.error());
+        for (std::size_t i : touched)
+            state.messages[i].modseq = kept.entries[i].modseq = *modseq;
+        out.changed = true;
+    }
+    state.validity = kept.validity;
+    state.next = kept.next;
+    state.highest_modseq = kept.highest_modseq;
+    return out;
+}
+
+}  // namespace
+
+core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
+{
+    if (auto ec = box.create())
+        return core::fail(ec);
+    FileLock lock(box.path() + "/.layer7-uidlist.lock");
+    if (!lock.held())
+        return core::fail(last_error());
+    auto synced = sync_locked(box);
+    if (!synced)
+        return core::fail(synced.error());
+    if (synced->changed)
+        if (auto ec = write_durably(box.path(), list_file, encode_uid_list(synced->list)))
+            return core::fail(ec);
+    return std::move(synced->state);
+}
+
+core::Result<FolderState, std::error_code> update_flags(const Maildir& box, const FlagDecision& decide)
+{
+    if (auto ec = box.create())
+        return core::fail(ec);
+    FileLock lock(box.path() + "/.layer7-uidlist.lock");
+    if (!lock.held())
+        return core::fail(last_error());
+    auto synced = sync_locked(box);
+    if (!synced)
+        return core::fail(synced.error());
+    auto& [state, list, changed] = *synced;
+    std::vector<std::size_t> renamed;
+    std::error_code failed;
+    for (std::size_t i = 0; i < state.messages.size() && !failed; ++i) {
+        IndexedMessage& m = state.messages[i];
+        auto flags = decide(m);
+        if (!flags || list_flags(*flags) == list.entries[i].flags)
+            continue;
+        if (auto ec = box.set_flags(m.entry, *flags)) {
+            if (ec != std::errc::no_such_file_or_directory)  // gone meanwhile: its expunge comes next sync
+                failed = ec;
+            continue;
+        }
+        list.entries[i].flags = list_flags(m.entry.flags);
+        renamed.push_back(i);
+    }
+    if (!renamed.empty()) {
+        auto modseq = raise_modseq(list);
+        if (!modseq)
+            return core::fail(modseq.error());
+        for (std::size_t i : renamed)
+            state.messages[i].modseq = list.entries[i].modseq = *modseq;
+        state.highest_modseq = list.highest_modseq;
         changed = true;
     }
-    state.next = kept.next;
-    if (changed)
-        if (auto ec = write_durably(box.path(), list_file, encode_uid_list(kept)))
+    if (changed)  // the renames done are kept even when a later one failed
+        if (auto ec = write_durably(box.path(), list_file, encode_uid_list(list)))
             return core::fail(ec);
-    return state;
+    if (failed)
+        return core::fail(failed);
+    return std::move(state);
 }
 
 core::Result<std::uint32_t, std::error_code> append_message(const Maildir& box, std::string_view message,

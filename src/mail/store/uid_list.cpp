@@ -7,7 +7,7 @@ namespace layer7::mail {
 
 namespace {
 
-constexpr std::string_view magic = "layer7-uidlist 1 ";
+constexpr std::string_view magic = "layer7-uidlist ";
 
 template <class Number = std::uint32_t>
 std::optional<Number> number(std::string_view text)
@@ -19,14 +19,52 @@ std::optional<Number> number(std::string_view text)
     return v;
 }
 
+// A line's space-separated fields, taken one by one. A space at the end of the line or two in a row
+// make an empty field, which no caller accepts.
+class Fields {
+public:
+    explicit Fields(std::string_view line) : rest_(line) {}
+    bool done() const { return done_; }
+    std::optional<std::string_view> next()
+    {
+        if (done_)
+            return std::nullopt;
+        const auto space = rest_.find(' ');
+        std::string_view out = rest_.substr(0, space);
+        done_ = space == std::string_view::npos;
+        rest_ = done_ ? std::string_view{} : rest_.substr(space + 1);
+        return out;
+    }
+    template <class Number = std::uint32_t>
+    std::optional<Number> next_number()
+    {
+        auto f = next();
+        return f ? number<Number>(*f) : std::nullopt;
+    }
+
+private:
+    std::string_view rest_;
+    bool done_ = false;
+};
+
 }  // namespace
+
+std::string list_flags(std::string_view maildir_flags)
+{
+    std::string out;
+    for (char c : maildir_flags)
+        if (c > ' ' && c < 0x7f)
+            out += c;
+    return out;
+}
 
 std::string encode_uid_list(const UidList& list)
 {
     std::string out(magic);
-    out += std::to_string(list.validity) + " " + std::to_string(list.next) + "\n";
+    out += "2 " + std::to_string(list.validity) + " " + std::to_string(list.next) + " " +
+           std::to_string(list.highest_modseq) + "\n";
     for (const auto& e : list.entries) {
-        out += std::to_string(e.uid) + " " + e.unique;
+        out += std::to_string(e.uid) + " " + e.unique + " " + std::to_string(e.modseq) + " :" + list_flags(e.flags);
         if (e.wire_size > 0)
             out += " " + std::to_string(e.size) + " " + std::to_string(e.wire_size);
         out += "\n";
@@ -45,43 +83,49 @@ std::optional<UidList> decode_uid_list(std::string_view text)
         text.remove_prefix(lf + 1);
         return line;
     };
-    std::string_view head = take_line();
-    const auto space = head.find(' ');
-    if (space == std::string_view::npos)
+    Fields head(take_line());
+    const auto version = head.next();
+    if (version != "1" && version != "2")
         return std::nullopt;
-    auto validity = number(head.substr(0, space));
-    auto next = number(head.substr(space + 1));
-    if (!validity || !next || *validity == 0 || *next == 0)
+    const bool v2 = version == "2";
+    auto validity = head.next_number();
+    auto next = head.next_number();
+    std::optional<std::uint64_t> highest = std::uint64_t{0};
+    if (v2)
+        highest = head.next_number<std::uint64_t>();
+    if (!validity || !next || !highest || !head.done() || *validity == 0 || *next == 0 ||
+        (v2 && (*highest == 0 || *highest > max_modseq)))
         return std::nullopt;
-    UidList list{*validity, *next, {}};
+    UidList list{*validity, *next, *highest, {}};
     std::uint32_t last = 0;
     while (!text.empty()) {
-        std::string_view line = take_line();
-        const auto sp = line.find(' ');
-        if (sp == std::string_view::npos)
-            return std::nullopt;
-        auto uid = number(line.substr(0, sp));
-        std::string_view unique = line.substr(sp + 1);
+        Fields line(take_line());
         UidEntry entry;
-        if (const auto sizes = unique.find(' '); sizes != std::string_view::npos) {
-            std::string_view rest = unique.substr(sizes + 1);
-            unique = unique.substr(0, sizes);
-            const auto between = rest.find(' ');
-            if (between == std::string_view::npos)
+        auto uid = line.next_number();
+        auto unique = line.next();
+        if (!uid || !unique || *uid <= last || *uid >= list.next || unique->empty() ||
+            unique->find('/') != std::string_view::npos)
+            return std::nullopt;
+        if (v2) {
+            auto modseq = line.next_number<std::uint64_t>();
+            auto flags = line.next();
+            if (!modseq || *modseq == 0 || *modseq > list.highest_modseq || !flags || flags->empty() ||
+                flags->front() != ':')
                 return std::nullopt;
-            auto size = number<std::uint64_t>(rest.substr(0, between));
-            auto wire = number<std::uint64_t>(rest.substr(between + 1));
-            if (!size || !wire || *wire < *size || *wire == 0)
+            entry.modseq = *modseq;
+            entry.flags = std::string(flags->substr(1));
+        }
+        if (!line.done()) {
+            auto size = line.next_number<std::uint64_t>();
+            auto wire = line.next_number<std::uint64_t>();
+            if (!size || !wire || !line.done() || *wire < *size || *wire == 0)
                 return std::nullopt;
             entry.size = *size;
             entry.wire_size = *wire;
         }
-        if (!uid || *uid <= last || *uid >= list.next || unique.empty() ||
-            unique.find_first_of(" /") != std::string_view::npos)
-            return std::nullopt;
         last = *uid;
         entry.uid = *uid;
-        entry.unique = std::string(unique);
+        entry.unique = std::string(*unique);
         list.entries.push_back(std::move(entry));
     }
     return list;

@@ -1,5 +1,7 @@
 // The per-folder UID list (RFC 3501 §2.3.1.1), pure: UIDVALIDITY, UIDNEXT and uid → Maildir unique
-// name, one line each, so a message keeps its UID across sessions and processes. A line may also
+// name, one line each, so a message keeps its UID across sessions and processes. Each line also
+// keeps the message's mod-sequence and the flags it had when that was given (RFC 7162 CONDSTORE):
+// flags that differ at the next sync, whoever renamed the file, get a new mod-sequence. A line may
 // carry the message's sizes: mail other tools delivered has none in its file name, and measuring
 // means reading the whole file at every sync (Dovecot keeps them in its uidlist too). Read
 // strictly: anything malformed is "corrupt", and the caller rebuilds with a new UIDVALIDITY.
@@ -13,22 +15,33 @@
 
 namespace layer7::mail {
 
+// RFC 7162 §7: mod-sequences are positive 63-bit numbers.
+inline constexpr std::uint64_t max_modseq = (std::uint64_t{1} << 63) - 1;
+
 struct UidEntry {
     std::uint32_t uid = 0;
     std::string unique;  // the Maildir name's unique part (maildir_name.hpp)
     std::uint64_t size = 0, wire_size = 0;  // bytes stored and with CRLF line ends; 0 0: not known
+    std::uint64_t modseq = 0;  // 1..highest_modseq; 0 only in a version 1 list (not known yet)
+    std::string flags;         // the Maildir flags `modseq` belongs to (list_flags())
 };
 
 struct UidList {
     std::uint32_t validity = 0;  // nonzero
     std::uint32_t next = 1;      // greater than every uid in `entries`
+    std::uint64_t highest_modseq = 0;  // >= every entry's modseq; 0 only in a version 1 list
     std::vector<UidEntry> entries;  // ascending uid
 };
 
-// "layer7-uidlist 1 VALIDITY NEXT\n" then "UID UNIQUE[ SIZE WIRE_SIZE]\n" per message.
+// Version 2: "layer7-uidlist 2 VALIDITY NEXT HIGHESTMODSEQ\n", then per message
+// "UID UNIQUE MODSEQ :FLAGS[ SIZE WIRE_SIZE]\n" (":" alone: no flags).
 std::string encode_uid_list(const UidList& list);
-// nullopt for a wrong header, a zero validity, uids not strictly ascending or not below NEXT,
-// an empty or space-holding unique name, or a last line without its LF (a torn write).
+// Reads version 2, and version 1 ("layer7-uidlist 1 VALIDITY NEXT\n", "UID UNIQUE[ SIZE WIRE_SIZE]\n")
+// with every modseq 0, so an upgrade keeps the UIDs. nullopt for a wrong header, a zero validity,
+// uids not strictly ascending or not below NEXT, a modseq of 0 or above HIGHESTMODSEQ, an empty or
+// space-holding unique name, or a last line without its LF (a torn write).
 std::optional<UidList> decode_uid_list(std::string_view text);
+// Maildir flags as the list keeps them: bytes that could break a line (space, controls) dropped.
+std::string list_flags(std::string_view maildir_flags);
 
 }  // namespace layer7::mail

@@ -18,33 +18,71 @@ namespace {
 
 TEST(UidList, RoundTripAndStrictDecode)
 {
-    UidList l{42, 5, {{1, "a"}, {4, "b"}}};
+    UidList l{42, 5, 9, {{1, "a", 0, 0, 3, "S"}, {4, "b", 0, 0, 9, ""}}};
+    EXPECT_EQ(encode_uid_list(l), "layer7-uidlist 2 42 5 9\n1 a 3 :S\n4 b 9 :\n");
     auto back = decode_uid_list(encode_uid_list(l));
     ASSERT_TRUE(back);
     EXPECT_EQ(back->validity, 42u);
     EXPECT_EQ(back->next, 5u);
+    EXPECT_EQ(back->highest_modseq, 9u);
     ASSERT_EQ(back->entries.size(), 2u);
     EXPECT_EQ(back->entries[1].unique, "b");
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n4 b\n1 a\n"));  // not ascending
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n5 b\n"));       // not below NEXT
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a"));         // torn
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 0 5\n"));             // zero validity
+    EXPECT_EQ(back->entries[0].modseq, 3u);
+    EXPECT_EQ(back->entries[0].flags, "S");
+    EXPECT_EQ(back->entries[1].flags, "");
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n4 b 1 :\n1 a 1 :\n"));  // not ascending
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n5 b 1 :\n"));          // not below NEXT
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 1 :"));             // torn
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 0 5 9\n"));                     // zero validity
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 3 42 5 9\n"));                    // unknown version
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 \n"));                   // trailing space
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5\n"));                      // no HIGHESTMODSEQ
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5 9\n"));                    // one field too many
+}
+
+TEST(UidList, ModseqsAreCheckedAgainstTheHighest)
+{
+    EXPECT_TRUE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 9 :FS\n"));
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 0\n"));             // RFC 7162: positive
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 10 :\n"));   // above the highest
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 0 :\n"));    // zero
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 1 S\n"));    // flags without ':'
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 1\n"));      // no flags
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a :\n"));      // no modseq
+    // 2^63 - 1 is the largest mod-sequence (RFC 7162 §7); 2^63 is refused.
+    EXPECT_TRUE(decode_uid_list("layer7-uidlist 2 42 5 9223372036854775807\n"));
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9223372036854775808\n"));
+    EXPECT_EQ(list_flags("F S\x01R"), "FSR");  // nothing that could break a line
+}
+
+TEST(UidList, Version1ListsAreReadWithModseqsUnknown)
+{
+    auto old = decode_uid_list("layer7-uidlist 1 42 5\n1 a\n4 b 1000 1050\n");
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->validity, 42u);
+    EXPECT_EQ(old->highest_modseq, 0u);
+    ASSERT_EQ(old->entries.size(), 2u);
+    EXPECT_EQ(old->entries[0].modseq, 0u);
+    EXPECT_EQ(old->entries[1].wire_size, 1050u);
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 1 :\n"));  // a version 2 line in version 1
 }
 
 TEST(UidList, SizesRideAlongWhenKnown)
 {
-    UidList l{42, 5, {{1, "a", 0, 0}, {4, "b", 1000, 1050}}};
+    UidList l{42, 5, 1, {{1, "a", 0, 0, 1, ""}, {4, "b", 1000, 1050, 1, "S"}}};
     const std::string text = encode_uid_list(l);
-    EXPECT_EQ(text, "layer7-uidlist 1 42 5\n1 a\n4 b 1000 1050\n");
+    EXPECT_EQ(text, "layer7-uidlist 2 42 5 1\n1 a 1 :\n4 b 1 :S 1000 1050\n");
     auto back = decode_uid_list(text);
     ASSERT_TRUE(back);
     EXPECT_EQ(back->entries[0].wire_size, 0u);
     EXPECT_EQ(back->entries[1].size, 1000u);
     EXPECT_EQ(back->entries[1].wire_size, 1050u);
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10\n"));      // one size
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10 9\n"));    // CRLF smaller than LF
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10 x\n"));
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10 12 3\n"));  // too many fields
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1\n1 a 1 : 10\n"));       // one size
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1\n1 a 1 : 10 9\n"));     // CRLF smaller than LF
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1\n1 a 1 : 10 x\n"));
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1\n1 a 1 : 10 12 3\n"));  // too many fields
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10\n"));             // version 1 too
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10 12 3\n"));
 }
 
 TEST(FolderIndex, MailFromOtherToolsIsMeasuredOnceAndRemembered)
@@ -61,7 +99,7 @@ TEST(FolderIndex, MailFromOtherToolsIsMeasuredOnceAndRemembered)
     // the list says so now: the next sync takes the sizes from it without reading the file
     std::ifstream in(dir.path + "/box/layer7-uidlist");
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_NE(text.find("1700000000.M1P1.other 17 20\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("1700000000.M1P1.other 2 : 17 20\n"), std::string::npos) << text;
     std::ofstream(dir.path + "/box/new/1700000000.M1P1.other") << "a file that changed under our feet";
     auto second = sync_folder(box);
     ASSERT_TRUE(second);
