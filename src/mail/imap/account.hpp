@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,16 +17,21 @@ namespace layer7::imap {
 
 struct MessageRef {
     std::uint32_t uid = 0;
-    std::string flags;       // Maildir flag letters, sorted: "FRS"
-    std::uint64_t size = 0;  // octets with CRLF line ends (RFC822.SIZE)
-    std::string key;         // the store's name for it (the Maildir unique part)
+    std::string flags;         // Maildir flag letters, sorted: "FRS"
+    std::uint64_t size = 0;    // octets with CRLF line ends (RFC822.SIZE)
+    std::string key;           // the store's name for it (the Maildir unique part)
+    std::uint64_t modseq = 1;  // RFC 7162 mod-sequence: raised whenever its flags change
 };
 
 struct FolderSnapshot {
     std::uint32_t validity = 0;
     std::uint32_t next = 1;
     std::vector<MessageRef> messages;  // ascending uid
+    std::uint64_t highest_modseq = 1;  // RFC 7162 HIGHESTMODSEQ: >= every message's, never lower
 };
+
+// For update_flags(): a message's new flags given it as it is now, or nullopt to leave it.
+using FlagDecision = std::function<std::optional<std::string>(const MessageRef&)>;
 
 class Account {
 public:
@@ -43,8 +49,24 @@ public:
     // The message with CRLF line ends; nullopt when it is gone.
     virtual std::optional<std::string> read(std::string_view folder, const MessageRef& message) = 0;
     virtual std::int64_t internal_date(std::string_view folder, const MessageRef& message) = 0;  // seconds
-    // Sets exactly `flags` (Maildir letters); updates message.flags.
+    // Sets exactly `flags` (Maildir letters); updates message.flags. Its new mod-sequence shows in
+    // the next snapshot.
     virtual std::error_code set_flags(std::string_view folder, MessageRef& message, std::string_view flags) = 0;
+    // Sets the flags `decide` picks for each message of the folder as it is now, in one step no
+    // other session's flag change can come between (RFC 7162 §3.1.3 UNCHANGEDSINCE); returns the
+    // folder afterwards, new mod-sequences included. This default, for accounts without such a
+    // lock, is snapshot + set_flags + snapshot.
+    virtual core::Result<FolderSnapshot, std::error_code> update_flags(std::string_view folder, const FlagDecision& decide)
+    {
+        auto now = snapshot(folder);
+        if (!now)
+            return now;
+        for (auto& m : now->messages)
+            if (auto flags = decide(m); flags && *flags != m.flags)
+                if (auto ec = set_flags(folder, m, *flags); ec && ec != std::errc::no_such_file_or_directory)
+                    return core::fail(ec);
+        return snapshot(folder);
+    }
     virtual std::error_code expunge(std::string_view folder, const MessageRef& message) = 0;
     // Stores a message (CRLF or LF) with flags and an INTERNALDATE (0: now); returns its UID.
     virtual core::Result<std::uint32_t, std::error_code> append(std::string_view folder, std::string_view message,

@@ -199,6 +199,21 @@ std::optional<std::uint32_t> Reader::number_or_zero()
     return static_cast<std::uint32_t>(v);
 }
 
+std::optional<std::uint64_t> Reader::mod_sequence(bool zero_ok)
+{
+    const std::size_t start = pos_;
+    std::uint64_t v = 0;
+    while (!at_end() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+        const auto digit = static_cast<std::uint64_t>(text_[pos_++] - '0');
+        if (v > (max_mod_sequence - digit) / 10)
+            return std::nullopt;
+        v = v * 10 + digit;
+    }
+    if (pos_ == start || (v == 0 && !zero_ok))
+        return std::nullopt;
+    return v;
+}
+
 std::optional<std::uint32_t> Reader::number()
 {
     auto n = number_or_zero();

@@ -50,6 +50,8 @@ private:
     std::uint64_t total_ = 0;
 };
 
+inline constexpr std::uint64_t max_mod_sequence = (std::uint64_t{1} << 63) - 1;
+
 // A sequence set: ranges with `star` standing for "*" (the largest number in use).
 struct SequenceSet {
     static constexpr std::uint32_t star = 0;
@@ -78,6 +80,8 @@ public:
     std::optional<std::string> astring();  // atom (with ']') / string
     std::optional<std::uint32_t> number();  // 1..2^32-1 as RFC 3501 nz-number, or 0 when `zero_ok`
     std::optional<std::uint32_t> number_or_zero();
+    // RFC 7162 §7: mod-sequence-value (1..2^63-1), or mod-sequence-valzer with `zero_ok`.
+    std::optional<std::uint64_t> mod_sequence(bool zero_ok);
     std::optional<SequenceSet> sequence_set(std::size_t max_ranges);
     // "(" flag *(SP flag) ")" or a single flag; flags are "\\Name" or keywords.
     std::optional<std::vector<std::string>> flag_list(bool parenthesis_optional);

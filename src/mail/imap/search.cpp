@@ -15,6 +15,7 @@ struct Parser {
     std::size_t depth_limit;
     std::size_t max_ranges;
     std::string error;
+    bool uses_modseq = false;
 
     std::optional<SearchKey> fail(std::string why)
     {
@@ -147,6 +148,26 @@ struct Parser {
             k.set = std::move(*set);
             return k;
         }
+        if (name == "MODSEQ") {  // RFC 7162 §3.1.5: MODSEQ [entry-name entry-type-req] mod-sequence-valzer
+            if (!in.space())
+                return fail("MODSEQ needs a value");
+            if (in.peek() == '"') {  // one modseq per message here, so the entry only has to be well formed
+                auto entry = in.quoted();
+                std::optional<std::string> type;
+                if (entry && in.space())
+                    type = in.atom();
+                if (!type || entry->size() < 7 || !iequals(entry->substr(0, 7), "/flags/") ||
+                    !(iequals(*type, "priv") || iequals(*type, "shared") || iequals(*type, "all")) || !in.space())
+                    return fail("MODSEQ \"/flags/<flag>\" priv|shared|all value");
+            }
+            auto value = in.mod_sequence(true);
+            if (!value)
+                return fail("MODSEQ value expected");
+            k.kind = K::modseq;
+            k.modseq = *value;
+            uses_modseq = true;
+            return k;
+        }
         if (name == "NOT") {
             if (!in.space())
                 return fail("NOT needs a key");
@@ -187,7 +208,7 @@ bool contains_folded(std::string_view haystack, std::string_view needle)
 SearchParse parse_search(Reader& reader, std::size_t depth_limit, std::size_t max_set_ranges)
 {
     SearchParse out;
-    Parser p{reader, depth_limit, max_set_ranges, {}};
+    Parser p{reader, depth_limit, max_set_ranges, {}, false};
     const std::string_view rest = reader.rest();
     if (rest.size() >= 8 && iequals(rest.substr(0, 8), "CHARSET ")) {
         reader.atom();
@@ -217,6 +238,7 @@ SearchParse parse_search(Reader& reader, std::size_t depth_limit, std::size_t ma
         return out;
     }
     out.key = std::move(all);
+    out.modseq = p.uses_modseq;
     return out;
 }
 
@@ -291,6 +313,8 @@ bool matches(const SearchKey& k, const SearchSubject& s)
         return k.set.contains(s.sequence, s.largest_sequence);
     case K::uid:
         return k.set.contains(s.uid, s.largest_uid);
+    case K::modseq:
+        return s.modseq >= k.modseq;
     case K::not_:
         return !matches(k.children[0], s);
     case K::or_:

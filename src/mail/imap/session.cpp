@@ -9,11 +9,19 @@
 // and vanished UIDs "* n EXPUNGE" — except after FETCH, STORE and SEARCH, where RFC 3501 §7.4.1
 // forbids EXPUNGE, so a vanished message stays in the view until a later command. IDLE asks the
 // shell to wait; every folder change it reports is a refresh with EXPUNGE allowed.
+//
+// CONDSTORE (RFC 7162): the view keeps each message's mod-sequence, and a refresh reports a message
+// whose mod-sequence moved. The extension is off until an enabling command (ENABLE, SELECT
+// (CONDSTORE), STATUS HIGHESTMODSEQ, FETCH MODSEQ or CHANGEDSINCE, SEARCH MODSEQ, STORE
+// UNCHANGEDSINCE); from then on SELECT tells HIGHESTMODSEQ and every untagged FETCH about flags
+// carries MODSEQ. STORE and FETCH's implicit \Seen go through Account::update_flags, so an
+// UNCHANGEDSINCE test and the change are one step and the new mod-sequences come back at once.
 #include "mail/imap/session.hpp"
 
 #include <algorithm>
 #include <array>
 #include <map>
+#include <unordered_map>
 
 #include "core/bytes/base64.hpp"
 #include "mail/imap/dates.hpp"
@@ -119,6 +127,47 @@ std::string error_text(const std::error_code& ec)
     return "[SERVERBUG] " + ec.message();
 }
 
+// Where a FETCH's items end in `text` (the rest of the command): after the parenthesised list or the
+// one item, counting [] and () as sections nest them; npos when they do not balance.
+std::size_t item_list_end(std::string_view text)
+{
+    int depth = 0;
+    std::size_t end = 0;
+    for (; end < text.size() && (depth > 0 || text[end] != ' '); ++end) {
+        if (text[end] == '[' || text[end] == '(')
+            ++depth;
+        else if ((text[end] == ']' || text[end] == ')') && --depth < 0)
+            return std::string_view::npos;
+    }
+    return depth == 0 ? end : std::string_view::npos;
+}
+
+struct FetchModifiers {
+    std::optional<std::uint64_t> changed_since;
+};
+
+// " (CHANGEDSINCE n)" after a FETCH's items (RFC 4466 §2.4, RFC 7162 §3.1.4.1). VANISHED belongs to
+// QRESYNC, which we do not offer.
+std::optional<FetchModifiers> parse_fetch_modifiers(std::string_view text)
+{
+    const RawCommand raw{std::string(text), {}};
+    Reader in(raw);
+    FetchModifiers out;
+    if (!in.space() || !in.consume('('))
+        return std::nullopt;
+    do {
+        auto name = in.atom();
+        if (!name || !iequals(*name, "CHANGEDSINCE") || out.changed_since || !in.space())
+            return std::nullopt;
+        out.changed_since = in.mod_sequence(true);
+        if (!out.changed_since)
+            return std::nullopt;
+    } while (in.space());
+    if (!in.consume(')') || !in.at_end())
+        return std::nullopt;
+    return out;
+}
+
 }  // namespace
 
 struct Session::Context {
@@ -187,7 +236,7 @@ std::string Session::capabilities() const
             out += " STARTTLS";
         out += login_allowed() ? " AUTH=PLAIN" : " LOGINDISABLED";
     } else {
-        out += " UIDPLUS MOVE CHILDREN LIST-EXTENDED SPECIAL-USE";
+        out += " UIDPLUS MOVE CHILDREN LIST-EXTENDED SPECIAL-USE CONDSTORE";
     }
     return out;
 }
@@ -428,6 +477,15 @@ Step Session::select(Context& c)
     std::optional<std::string> name;
     if (c.in.space())
         name = c.in.astring();
+    bool condstore = false;
+    if (name && c.in.space()) {  // RFC 4466 select parameters: only CONDSTORE (RFC 7162 §3.1.8)
+        std::optional<std::string> param;
+        if (c.in.consume('('))
+            param = c.in.atom();
+        if (!param || !iequals(*param, "CONDSTORE") || !c.in.consume(')'))
+            return bad(c.tag, "SELECT mailbox [(CONDSTORE)]");
+        condstore = true;
+    }
     if (!name || !c.in.at_end())
         return bad(c.tag, "SELECT mailbox");
     std::string closed;
@@ -441,6 +499,7 @@ Step Session::select(Context& c)
     selected_ = mail::is_inbox(*name) ? "INBOX" : *name;
     view_ = std::move(*snap);
     state_ = State::selected;
+    condstore_ = condstore_ || condstore;
     std::string out = closed;
     out += "* FLAGS " + std::string(system_flags) + "\r\n";
     out += "* " + std::to_string(view_.messages.size()) + " EXISTS\r\n* 0 RECENT\r\n";
@@ -451,6 +510,8 @@ Step Session::select(Context& c)
         }
     out += "* OK [UIDVALIDITY " + std::to_string(view_.validity) + "] UIDs valid\r\n";
     out += "* OK [UIDNEXT " + std::to_string(view_.next) + "] predicted next UID\r\n";
+    if (condstore_)  // RFC 7162 §3.1.2.1
+        out += "* OK [HIGHESTMODSEQ " + std::to_string(view_.highest_modseq) + "] highest\r\n";
     out += "* OK [PERMANENTFLAGS " + std::string(read_only_ ? "()" : system_flags) + "] limited\r\n";
     return tagged(c.tag, "OK", read_only_ ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed", out);
 }
@@ -671,7 +732,7 @@ Step Session::status(Context& c)
     auto snap = account_->snapshot(folder);
     if (!snap)
         return tagged(c.tag, "NO", error_text(snap.error()));
-    std::string values;
+    std::string values, enabled;
     for (const auto& item : items) {
         std::uint64_t v = 0;
         if (item == "MESSAGES")
@@ -689,11 +750,15 @@ Step Session::status(Context& c)
         else if (item == "SIZE")
             for (const auto& m : snap->messages)
                 v += m.size;
-        else
+        else if (item == "HIGHESTMODSEQ") {  // RFC 7162 §3.1.7; a CONDSTORE enabling command
+            v = snap->highest_modseq;
+            enabled = enable_condstore();
+        } else
             return bad(c.tag, "unknown STATUS item " + item);
         values += (values.empty() ? "" : " ") + item + " " + std::to_string(v);
     }
-    return tagged(c.tag, "OK", "STATUS completed", "* STATUS " + imap_string(folder) + " (" + values + ")\r\n");
+    return tagged(c.tag, "OK", "STATUS completed",
+                  enabled + "* STATUS " + imap_string(folder) + " (" + values + ")\r\n");
 }
 
 Step Session::append(Context& c)
@@ -743,8 +808,35 @@ Step Session::namespace_(Context& c)
 
 Step Session::enable(Context& c)
 {
-    // No extension we offer needs enabling (RFC 5161 §3.1: answer with what was enabled: nothing).
-    return tagged(c.tag, "OK", "ENABLE completed", "* ENABLED\r\n");
+    // RFC 5161 §3.1: ENABLE capability…; the answer names what this command enabled. CONDSTORE is
+    // the one extension we offer that takes it; others are ignored.
+    std::vector<std::string> names;
+    while (c.in.space()) {
+        auto name = c.in.atom();
+        if (!name)
+            return bad(c.tag, "ENABLE capability...");
+        names.push_back(std::move(*name));
+    }
+    if (names.empty() || !c.in.at_end())
+        return bad(c.tag, "ENABLE capability...");
+    std::string enabled, news;
+    for (const auto& name : names)
+        if (iequals(name, "CONDSTORE") && !condstore_) {
+            news = enable_condstore();
+            enabled += " CONDSTORE";
+        }
+    return tagged(c.tag, "OK", "ENABLE completed", "* ENABLED" + enabled + "\r\n" + news);
+}
+
+std::string Session::enable_condstore()
+{
+    if (condstore_)
+        return {};
+    condstore_ = true;
+    // RFC 7162 §3.1: the first enabling command with a mailbox selected tells its HIGHESTMODSEQ.
+    if (state_ != State::selected)
+        return {};
+    return "* OK [HIGHESTMODSEQ " + std::to_string(view_.highest_modseq) + "] highest\r\n";
 }
 
 Step Session::idle(Context& c)
@@ -780,6 +872,11 @@ Step Session::on_idle_changed()
 
 // --- selected ------------------------------------------------------------------------------------
 
+std::string Session::modseq_item(const MessageRef& m) const
+{
+    return condstore_ ? " MODSEQ (" + std::to_string(m.modseq) + ")" : std::string();
+}
+
 std::string Session::refresh(bool expunge_ok)
 {
     auto snap = account_->snapshot(selected_);
@@ -802,10 +899,15 @@ std::string Session::refresh(bool expunge_ok)
                 view_.messages.erase(view_.messages.begin() + static_cast<std::ptrdiff_t>(i));
                 continue;
             }
-        } else if (it->second->flags != view_.messages[i].flags) {
-            view_.messages[i].flags = it->second->flags;
-            out += "* " + std::to_string(i + 1) + " FETCH (UID " + std::to_string(view_.messages[i].uid) + " FLAGS " +
-                   imap_flags(view_.messages[i].flags) + ")\r\n";
+        } else {
+            MessageRef& m = view_.messages[i];
+            // RFC 7162 §3.1: once CONDSTORE is on, a new mod-sequence is news even with the same flags.
+            const bool news = it->second->flags != m.flags || (condstore_ && it->second->modseq != m.modseq);
+            m.flags = it->second->flags;
+            m.modseq = it->second->modseq;
+            if (news)
+                out += "* " + std::to_string(i + 1) + " FETCH (UID " + std::to_string(m.uid) + " FLAGS " +
+                       imap_flags(m.flags) + modseq_item(m) + ")\r\n";
         }
         ++i;
     }
@@ -815,6 +917,7 @@ std::string Session::refresh(bool expunge_ok)
         if (m.uid > last)
             view_.messages.push_back(m);
     view_.next = snap->next;
+    view_.highest_modseq = snap->highest_modseq;  // every change up to it is told by now
     if (view_.messages.size() != before)
         out += "* " + std::to_string(view_.messages.size()) + " EXISTS\r\n";
     return out;
@@ -918,7 +1021,9 @@ Step Session::search(Context& c)
         return tagged(c.tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] unsupported charset");
     if (!parsed.key)
         return bad(c.tag, parsed.error);
+    const std::string enabled = parsed.modseq ? enable_condstore() : std::string();  // RFC 7162 §3.1
     std::string hits;
+    std::uint64_t highest = 0;  // of the messages found (RFC 7162 §3.1.6)
     const auto& msgs = view_.messages;
     for (std::size_t i = 0; i < msgs.size(); ++i) {
         std::optional<std::string> content;
@@ -930,6 +1035,7 @@ Step Session::search(Context& c)
         s.largest_uid = msgs.back().uid;
         s.flags = msgs[i].flags;
         s.size = msgs[i].size;
+        s.modseq = msgs[i].modseq;
         s.internal_day = [&] { return account_->internal_date(selected_, msgs[i]) / 86400; };
         s.content = [&]() -> const std::string* {
             if (!loaded) {
@@ -938,10 +1044,14 @@ Step Session::search(Context& c)
             }
             return content ? &*content : nullptr;
         };
-        if (matches(*parsed.key, s))
+        if (matches(*parsed.key, s)) {
             hits += " " + std::to_string(c.uid ? msgs[i].uid : i + 1);
+            highest = std::max(highest, msgs[i].modseq);
+        }
     }
-    return tagged(c.tag, "OK", "SEARCH completed", "* SEARCH" + hits + "\r\n");
+    if (parsed.modseq && highest > 0)
+        hits += " (MODSEQ " + std::to_string(highest) + ")";
+    return tagged(c.tag, "OK", "SEARCH completed", enabled + "* SEARCH" + hits + "\r\n");
 }
 
 Step Session::fetch(Context& c)
@@ -952,7 +1062,19 @@ Step Session::fetch(Context& c)
     if (!set || !c.in.space())
         return bad(c.tag, "FETCH set items");
     // Items: a macro, one item, or a parenthesised list; sections may hold spaces and parentheses.
+    // Then RFC 4466 fetch modifiers, of which we know RFC 7162's CHANGEDSINCE.
     std::string_view text = c.in.rest();
+    const std::size_t end = item_list_end(text);
+    if (end == std::string_view::npos)
+        return bad(c.tag, "unbalanced item list");
+    std::optional<std::uint64_t> changed_since;
+    if (end < text.size()) {
+        auto modifiers = parse_fetch_modifiers(text.substr(end));
+        if (!modifiers)
+            return bad(c.tag, "FETCH set items [(CHANGEDSINCE modseq)]");
+        changed_since = modifiers->changed_since;
+    }
+    text = text.substr(0, end);
     if (!text.empty() && text.front() == '(') {
         if (text.size() < 2 || text.back() != ')')
             return bad(c.tag, "unbalanced item list");
@@ -966,6 +1088,7 @@ Step Session::fetch(Context& c)
     };
     std::vector<Item> items;
     bool needs_content = false;
+    bool wants_modseq = changed_since.has_value();  // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ
     while (!text.empty()) {
         std::size_t end = 0;
         int depth = 0;
@@ -1017,27 +1140,56 @@ Step Session::fetch(Context& c)
         } else {
             static const std::string_view simple[] = {"UID",  "FLAGS",         "INTERNALDATE", "RFC822.SIZE",
                                                       "ENVELOPE", "BODYSTRUCTURE", "BODY",        "RFC822",
-                                                      "RFC822.HEADER", "RFC822.TEXT"};
+                                                      "RFC822.HEADER", "RFC822.TEXT", "MODSEQ"};
             if (std::find(std::begin(simple), std::end(simple), item.name) == std::end(simple))
                 return bad(c.tag, "unknown FETCH item");
             item.label = item.name;
+            if (item.name == "MODSEQ") {  // RFC 7162 §3.1.4.2: told once per message, below
+                wants_modseq = true;
+                continue;
+            }
             needs_content = needs_content || (item.name != "UID" && item.name != "FLAGS" &&
                                               item.name != "INTERNALDATE" && item.name != "RFC822.SIZE");
         }
         items.push_back(std::move(item));
     }
-    if (items.empty())
+    if (items.empty() && !wants_modseq)
         return bad(c.tag, "no FETCH items");
+    // RFC 7162 §3.1: MODSEQ and CHANGEDSINCE are CONDSTORE enabling commands.
+    const std::string enabled = wants_modseq ? enable_condstore() : std::string();
     // RFC 3501 §6.4.5: BODY[…], RFC822 and RFC822.TEXT set \Seen, and the change is reported.
     const bool sets_seen = !read_only_ && std::any_of(items.begin(), items.end(), [](const Item& item) {
         return (item.name == "BODY" && item.section) || item.name == "RFC822" || item.name == "RFC822.TEXT";
     });
-    std::string out;
-    for (std::size_t i : resolve(*set, c.uid)) {
+    std::vector<std::size_t> chosen = resolve(*set, c.uid);
+    if (changed_since)
+        std::erase_if(chosen, [&](std::size_t i) { return view_.messages[i].modseq <= *changed_since; });
+    // \Seen for every unseen message in one step, so each gets its new mod-sequence at once.
+    std::vector<bool> flags_changed(view_.messages.size(), false);
+    if (sets_seen) {
+        std::unordered_map<std::uint32_t, std::size_t> unseen;
+        for (std::size_t i : chosen)
+            if (view_.messages[i].flags.find('S') == std::string::npos)
+                unseen.emplace(view_.messages[i].uid, i);
+        auto mark_seen = [&](const MessageRef& now) -> std::optional<std::string> {
+            if (!unseen.count(now.uid) || now.flags.find('S') != std::string::npos)
+                return std::nullopt;
+            return sorted(now.flags + "S");
+        };
+        auto after = unseen.empty() ? core::Result<FolderSnapshot, std::error_code>(FolderSnapshot{})
+                                    : account_->update_flags(selected_, mark_seen);
+        if (after)  // a failure leaves the flags as they were; the FETCH still answers
+            for (const MessageRef& now : after->messages)
+                if (auto it = unseen.find(now.uid); it != unseen.end()) {
+                    MessageRef& m = view_.messages[it->second];
+                    flags_changed[it->second] = now.flags != m.flags;
+                    m.flags = now.flags;
+                    m.modseq = now.modseq;
+                }
+    }
+    std::string out = enabled;
+    for (std::size_t i : chosen) {
         MessageRef& m = view_.messages[i];
-        bool flags_changed = false;
-        if (sets_seen && m.flags.find('S') == std::string::npos)
-            flags_changed = !account_->set_flags(selected_, m, sorted(m.flags + "S"));
         std::optional<MessageView> view;
         if (needs_content) {
             auto content = account_->read(selected_, m);
@@ -1086,11 +1238,28 @@ Step Session::fetch(Context& c)
                 add(item.label, "{" + std::to_string(bytes.size()) + "}\r\n" + bytes);
             }
         }
-        if (flags_changed && !flags_listed)
+        if (flags_changed[i] && !flags_listed)
             add("FLAGS", imap_flags(m.flags));
+        // RFC 7162 §3.1: once CONDSTORE is on, flags go with their mod-sequence.
+        if (wants_modseq || (condstore_ && (flags_listed || flags_changed[i])))
+            add("MODSEQ", "(" + std::to_string(m.modseq) + ")");
         out += "* " + std::to_string(i + 1) + " FETCH (" + fields + ")\r\n";
     }
     return tagged(c.tag, "OK", "FETCH completed", out);
+}
+
+// "(UNCHANGEDSINCE n)" (RFC 7162 §3.1.3), the one STORE modifier (RFC 4466 §2.5) we know.
+std::optional<std::uint64_t> Session::unchanged_since(Reader& in)
+{
+    std::optional<std::string> name;
+    if (in.consume('('))
+        name = in.atom();
+    if (!name || !iequals(*name, "UNCHANGEDSINCE") || !in.space())
+        return std::nullopt;
+    auto value = in.mod_sequence(true);
+    if (!value || !in.consume(')'))
+        return std::nullopt;
+    return value;
 }
 
 Step Session::store(Context& c)
@@ -1098,8 +1267,14 @@ Step Session::store(Context& c)
     std::optional<SequenceSet> set;
     if (c.in.space())
         set = c.in.sequence_set(policy_.limits.max_set_ranges);
+    std::optional<std::uint64_t> since;
+    if (set && c.in.space() && c.in.peek() == '(') {
+        since = unchanged_since(c.in);
+        if (!since || !c.in.space())
+            return bad(c.tag, "STORE set [(UNCHANGEDSINCE modseq)] item flags");
+    }
     std::optional<std::string> op;
-    if (set && c.in.space())
+    if (set)
         op = c.in.atom();
     if (!op || !c.in.space())
         return bad(c.tag, "STORE set item flags");
@@ -1111,44 +1286,83 @@ Step Session::store(Context& c)
     if (mode == 2)
         return bad(c.tag, "STORE takes FLAGS, +FLAGS or -FLAGS");
     auto flags = c.in.flag_list(true);
+    // imapflow 1.0 writes the modifier after the flags; taken there too, as it is unambiguous.
+    if (flags && !since && c.in.space() && c.in.peek() == '(') {
+        since = unchanged_since(c.in);
+        if (!since)
+            return bad(c.tag, "STORE set [(UNCHANGEDSINCE modseq)] item flags");
+    }
     if (!flags || !c.in.at_end())
         return bad(c.tag, "bad flag list");
     if (read_only_)
         return tagged(c.tag, "NO", "[READ-ONLY] mailbox is read-only");
+    const std::string enabled = since ? enable_condstore() : std::string();  // RFC 7162 §3.1
     std::string letters;
     for (const auto& f : *flags)
         if (auto l = letter_of(f))
             letters += *l;
-    // +FLAGS and -FLAGS change the flags as they are now (RFC 3501 §6.4.6), not as this session last
-    // saw them: a flag another session set meanwhile must not be undone.
-    const auto chosen = resolve(*set, c.uid);
-    const auto current = current_flags();
-    for (std::size_t i : chosen)
-        if (auto it = current.find(view_.messages[i].uid); it != current.end())
-            view_.messages[i].flags = it->second;  // announced with the STORE's result
-    std::string out;
-    for (std::size_t i : chosen) {
-        MessageRef& m = view_.messages[i];
+    // Letters we do not map (Maildir 'P', Dovecot keyword letters) are kept as they are.
+    auto apply = [&](const std::string& now) {
         std::string next;
-        // Letters we do not map (Maildir 'P', Dovecot keyword letters) are kept as they are.
-        std::string kept;
-        for (char ch : m.flags)
-            if (std::none_of(std::begin(flag_names), std::end(flag_names), [ch](const FlagName& f) { return f.letter == ch; }))
-                kept += ch;
-        if (mode == 0)
-            next = kept + letters;
-        else if (mode == 1)
-            next = m.flags + letters;
-        else
-            for (char ch : m.flags)
+        if (mode == 0) {
+            for (char ch : now)
+                if (std::none_of(std::begin(flag_names), std::end(flag_names), [ch](const FlagName& f) { return f.letter == ch; }))
+                    next += ch;
+            next += letters;
+        } else if (mode == 1) {
+            next = now + letters;
+        } else {
+            for (char ch : now)
                 if (letters.find(ch) == std::string::npos)
                     next += ch;
-        next = sorted(next);
-        if (next != m.flags && account_->set_flags(selected_, m, next))
-            continue;  // gone meanwhile
-        if (!silent)
-            out += "* " + std::to_string(i + 1) + " FETCH (" + (c.uid ? "UID " + std::to_string(m.uid) + " " : "") +
-                   "FLAGS " + imap_flags(m.flags) + ")\r\n";
+        }
+        return sorted(next);
+    };
+    // +FLAGS and -FLAGS change the flags as they are now (RFC 3501 §6.4.6), not as this session last
+    // saw them: a flag another session set meanwhile must not be undone. The store decides each
+    // message under its lock, so an UNCHANGEDSINCE test and the change are one step.
+    std::unordered_map<std::uint32_t, std::size_t> chosen;
+    for (std::size_t i : resolve(*set, c.uid))
+        chosen.emplace(view_.messages[i].uid, i);
+    std::vector<std::uint32_t> modified;  // failed UNCHANGEDSINCE: sequence numbers or UIDs
+    auto after = account_->update_flags(selected_, [&](const MessageRef& now) -> std::optional<std::string> {
+        auto it = chosen.find(now.uid);
+        if (it == chosen.end())
+            return std::nullopt;
+        if (since && now.modseq > *since) {
+            modified.push_back(c.uid ? now.uid : static_cast<std::uint32_t>(it->second + 1));
+            return std::nullopt;
+        }
+        return apply(now.flags);
+    });
+    if (!after)
+        return tagged(c.tag, "NO", error_text(after.error()), enabled);
+    std::unordered_map<std::uint32_t, const MessageRef*> now;
+    for (const auto& m : after->messages)
+        now.emplace(m.uid, &m);
+    std::string out = enabled;
+    for (std::size_t i = 0; i < view_.messages.size(); ++i) {
+        MessageRef& m = view_.messages[i];
+        auto it = now.find(m.uid);
+        if (!chosen.count(m.uid) || it == now.end())
+            continue;  // not asked for, or gone meanwhile
+        if (std::find(modified.begin(), modified.end(), c.uid ? m.uid : static_cast<std::uint32_t>(i + 1)) !=
+            modified.end())
+            continue;  // left alone; if it changed elsewhere, the refresh after this command says so
+        // .SILENT spares the flags the client set itself, not those another session added meanwhile.
+        const bool as_expected = it->second->flags == apply(m.flags);
+        const bool new_modseq = it->second->modseq != m.modseq;
+        m.flags = it->second->flags;
+        m.modseq = it->second->modseq;
+        const std::string uid = c.uid ? "UID " + std::to_string(m.uid) + " " : "";
+        if (!silent || !as_expected)
+            out += "* " + std::to_string(i + 1) + " FETCH (" + uid + "FLAGS " + imap_flags(m.flags) + modseq_item(m) + ")\r\n";
+        else if (condstore_ && new_modseq)  // RFC 7162 §3.1.3: even .SILENT tells the new mod-sequence
+            out += "* " + std::to_string(i + 1) + " FETCH (" + uid + "MODSEQ (" + std::to_string(m.modseq) + "))\r\n";
+    }
+    if (!modified.empty()) {
+        std::sort(modified.begin(), modified.end());
+        return tagged(c.tag, "OK", "[MODIFIED " + uid_set_text(modified) + "] conditional STORE failed", out);
     }
     return tagged(c.tag, "OK", "STORE completed", out);
 }

@@ -1,8 +1,8 @@
 // The pure IMAP server session: RFC 3501 (IMAP4rev1) with LITERAL+ (RFC 7888), SASL-IR (RFC 4959),
 // IDLE (RFC 2177), NAMESPACE (RFC 2342), ID (RFC 2971), ENABLE (RFC 5161), UIDPLUS (RFC 4315),
-// MOVE (RFC 6851), UNSELECT (RFC 3691), CHILDREN (RFC 3348), LIST-EXTENDED (RFC 5258) and
-// SPECIAL-USE (RFC 6154). Assembled commands in (command_parser.hpp); a Step out: bytes to write and
-// one requested action. Mail is reached through the Account interface the shell hands over.
+// MOVE (RFC 6851), UNSELECT (RFC 3691), CHILDREN (RFC 3348), LIST-EXTENDED (RFC 5258), SPECIAL-USE
+// (RFC 6154) and CONDSTORE (RFC 7162). Assembled commands in (command_parser.hpp); a Step out: bytes
+// to write and one requested action. Mail is reached through the Account interface the shell hands over.
 #pragma once
 
 #include <chrono>
@@ -126,6 +126,12 @@ private:
     std::string remove_deleted(const std::vector<std::size_t>* only, bool announce);
     Step copy_or_move(Context& c, bool move);
     void deselect();
+    // RFC 7162 §3.1: CONDSTORE on; returns the untagged HIGHESTMODSEQ the first enabling command
+    // owes when a mailbox is selected.
+    std::string enable_condstore();
+    // " MODSEQ (n)" for an untagged FETCH once CONDSTORE is on, else "".
+    std::string modseq_item(const MessageRef& m) const;
+    static std::optional<std::uint64_t> unchanged_since(Reader& in);
 
     const Policy& policy_;
     Client client_;
@@ -139,6 +145,7 @@ private:
     Account* account_ = nullptr;
     std::string selected_;
     bool read_only_ = false;
+    bool condstore_ = false;  // RFC 7162: a CONDSTORE enabling command came (until logout)
     FolderSnapshot view_;  // the selected folder as this session has announced it
 };
 

@@ -22,15 +22,36 @@ core::Result<FolderSnapshot, std::error_code> StoreAccount::snapshot(std::string
     auto state = mail::sync_folder(*box);
     if (!state)
         return core::fail(state.error());
-    FolderSnapshot out{state->validity, state->next, {}};
+    return remember(folder, std::move(*state));
+}
+
+FolderSnapshot StoreAccount::remember(std::string_view folder, mail::FolderState state)
+{
+    FolderSnapshot out{state.validity, state.next, {}, state.highest_modseq};
     auto& known = entries_[std::string(folder)];
     known.clear();
-    out.messages.reserve(state->messages.size());
-    for (auto& m : state->messages) {
-        out.messages.push_back({m.uid, m.entry.flags, m.entry.wire_size, m.entry.unique});
+    out.messages.reserve(state.messages.size());
+    for (auto& m : state.messages) {
+        out.messages.push_back({m.uid, m.entry.flags, m.entry.wire_size, m.entry.unique, m.modseq});
         known.emplace(m.entry.unique, std::move(m.entry));
     }
     return out;
+}
+
+core::Result<FolderSnapshot, std::error_code> StoreAccount::update_flags(std::string_view folder,
+                                                                        const FlagDecision& decide)
+{
+    auto box = boxes_.folder(folder);
+    if (!box)
+        return core::fail(std::make_error_code(std::errc::invalid_argument));
+    if (!boxes_.exists(folder))
+        return core::fail(std::make_error_code(std::errc::no_such_file_or_directory));
+    auto state = mail::update_flags(*box, [&decide](const mail::IndexedMessage& m) {
+        return decide(MessageRef{m.uid, m.entry.flags, m.entry.wire_size, m.entry.unique, m.modseq});
+    });
+    if (!state)
+        return core::fail(state.error());
+    return remember(folder, std::move(*state));
 }
 
 mail::MaildirEntry* StoreAccount::entry(std::string_view folder, const MessageRef& message)

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "mail/imap/account.hpp"
+#include "mail/store/folder_index.hpp"
 #include "mail/store/mailboxes.hpp"
 
 namespace layer7::imap {
@@ -27,6 +28,7 @@ public:
     std::optional<std::string> read(std::string_view folder, const MessageRef& message) override;
     std::int64_t internal_date(std::string_view folder, const MessageRef& message) override;
     std::error_code set_flags(std::string_view folder, MessageRef& message, std::string_view flags) override;
+    core::Result<FolderSnapshot, std::error_code> update_flags(std::string_view folder, const FlagDecision& decide) override;
     std::error_code expunge(std::string_view folder, const MessageRef& message) override;
     core::Result<std::uint32_t, std::error_code> append(std::string_view folder, std::string_view message,
                                                        std::string_view flags, std::int64_t date) override;
@@ -34,6 +36,8 @@ public:
 private:
     // The Maildir entries of the last snapshot of each folder, by unique name.
     mail::MaildirEntry* entry(std::string_view folder, const MessageRef& message);
+    // The snapshot of a synced folder, its entries kept for read(), set_flags() and expunge().
+    FolderSnapshot remember(std::string_view folder, mail::FolderState state);
 
     mail::Mailboxes boxes_;
     std::map<std::string, std::unordered_map<std::string, mail::MaildirEntry>, std::less<>> entries_;

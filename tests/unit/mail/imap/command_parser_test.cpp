@@ -84,5 +84,24 @@ TEST(Reader, QuotedSequenceSetsAndFlags)
     EXPECT_FALSE(r2.sequence_set(10));  // sequence numbers start at 1
 }
 
+TEST(Reader, ModSequencesAre63Bits)
+{
+    // RFC 7162 §7: mod-sequence-value is 1..2^63-1; mod-sequence-valzer also takes 0.
+    auto read = [](std::string text, bool zero_ok) {
+        RawCommand c{std::move(text), {}};
+        Reader r(c);
+        auto v = r.mod_sequence(zero_ok);
+        return v && r.at_end() ? v : std::nullopt;
+    };
+    EXPECT_EQ(read("9223372036854775806", false), 9223372036854775806u);  // limit - 1
+    EXPECT_EQ(read("9223372036854775807", false), 9223372036854775807u);  // limit
+    EXPECT_FALSE(read("9223372036854775808", false));                     // limit + 1
+    EXPECT_FALSE(read("18446744073709551616", true));                     // past 64 bits
+    EXPECT_FALSE(read("0", false));
+    EXPECT_EQ(read("0", true), 0u);
+    EXPECT_FALSE(read("", true));
+    EXPECT_FALSE(read("x", true));
+}
+
 }  // namespace
 }  // namespace layer7::imap

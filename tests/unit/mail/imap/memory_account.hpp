@@ -1,4 +1,5 @@
-// An in-memory Account for the session tests and the fuzz target: folders, flags and UIDs without files.
+// An in-memory Account for the session tests and the fuzz target: folders, flags, UIDs and
+// mod-sequences (each change gets the next one, as the store numbers them) without files.
 #pragma once
 
 #include <algorithm>
@@ -21,7 +22,7 @@ public:
     {
         auto& f = folders_.find(folder)->second;
         const std::uint32_t uid = f.snap.next++;
-        f.snap.messages.push_back({uid, flags, body.size(), "k" + std::to_string(uid)});
+        f.snap.messages.push_back({uid, flags, body.size(), "k" + std::to_string(uid), ++f.snap.highest_modseq});
         f.bodies[uid] = std::move(body);
         return uid;
     }
@@ -83,16 +84,21 @@ public:
     std::int64_t internal_date(std::string_view, const MessageRef&) override { return 1700000000; }
     std::error_code set_flags(std::string_view folder, MessageRef& m, std::string_view flags) override
     {
-        for (auto& x : folders_.find(folder)->second.snap.messages)
-            if (x.uid == m.uid)
+        auto& snap = folders_.find(folder)->second.snap;
+        for (auto& x : snap.messages)
+            if (x.uid == m.uid && x.flags != flags) {
                 x.flags = std::string(flags);
+                x.modseq = ++snap.highest_modseq;
+                m.modseq = x.modseq;
+            }
         m.flags = std::string(flags);
         return {};
     }
     std::error_code expunge(std::string_view folder, const MessageRef& m) override
     {
         auto& f = folders_.find(folder)->second;
-        std::erase_if(f.snap.messages, [&](const MessageRef& x) { return x.uid == m.uid; });
+        if (std::erase_if(f.snap.messages, [&](const MessageRef& x) { return x.uid == m.uid; }) > 0)
+            ++f.snap.highest_modseq;
         f.bodies.erase(m.uid);
         return {};
     }

@@ -203,5 +203,125 @@ TEST_F(SessionTest, AppendTakesTheLiteral)
     EXPECT_EQ(account.folders_["Trash"].snap.messages.at(0).flags, "S");
 }
 
+// --- CONDSTORE (RFC 7162) ---------------------------------------------------------------------------
+// The fixture's two messages have mod-sequences 2 and 3 (the memory account numbers each change).
+
+TEST_F(SessionTest, CondstoreIsOfferedAndEnabledOnce)
+{
+    Session s = logged_in();
+    EXPECT_NE(send(s, "a CAPABILITY").wire.find(" CONDSTORE"), std::string::npos);
+    std::string w = send(s, "b SELECT INBOX").wire;
+    EXPECT_EQ(w.find("HIGHESTMODSEQ"), std::string::npos) << w;  // not before it is enabled
+    EXPECT_EQ(send(s, "c ENABLE").wire, "c BAD ENABLE capability...\r\n");
+    // Enabled with a mailbox selected: its HIGHESTMODSEQ comes at once (RFC 7162 §3.1).
+    EXPECT_EQ(send(s, "d ENABLE CONDSTORE X-UNKNOWN").wire,
+              "* ENABLED CONDSTORE\r\n* OK [HIGHESTMODSEQ 3] highest\r\nd OK ENABLE completed\r\n");
+    EXPECT_EQ(send(s, "e ENABLE condstore").wire, "* ENABLED\r\ne OK ENABLE completed\r\n");
+    w = send(s, "f EXAMINE INBOX").wire;
+    EXPECT_NE(w.find("* OK [HIGHESTMODSEQ 3] highest\r\n"), std::string::npos) << w;
+}
+
+TEST_F(SessionTest, SelectWithCondstoreParameterAndStatus)
+{
+    Session s = logged_in();
+    EXPECT_EQ(send(s, "a SELECT INBOX (QRESYNC (7 1))").wire.rfind("a BAD", 0), 0u);
+    EXPECT_EQ(send(s, "b SELECT INBOX (CONDSTORE").wire.rfind("b BAD", 0), 0u);
+    std::string w = send(s, "c SELECT INBOX (CONDSTORE)").wire;
+    EXPECT_NE(w.find("* OK [HIGHESTMODSEQ 3] highest\r\n"), std::string::npos) << w;
+    EXPECT_NE(w.find("c OK [READ-WRITE]"), std::string::npos) << w;
+    EXPECT_EQ(send(s, "d STATUS Trash (HIGHESTMODSEQ MESSAGES)").wire,
+              "* STATUS \"Trash\" (HIGHESTMODSEQ 1 MESSAGES 0)\r\nd OK STATUS completed\r\n");
+    Session other = logged_in();  // STATUS HIGHESTMODSEQ alone enables it too
+    EXPECT_EQ(send(other, "e STATUS INBOX (HIGHESTMODSEQ)").wire,
+              "* STATUS \"INBOX\" (HIGHESTMODSEQ 3)\r\ne OK STATUS completed\r\n");
+    EXPECT_NE(send(other, "f SELECT INBOX").wire.find("[HIGHESTMODSEQ 3]"), std::string::npos);
+}
+
+TEST_F(SessionTest, FetchModseqAndChangedSince)
+{
+    Session s = logged_in();
+    send(s, "a SELECT INBOX");
+    // The first enabling command with a mailbox selected is preceded by its HIGHESTMODSEQ.
+    EXPECT_EQ(send(s, "b FETCH 1:* (FLAGS) (CHANGEDSINCE 2)").wire,
+              "* OK [HIGHESTMODSEQ 3] highest\r\n* 2 FETCH (FLAGS (\\Seen) MODSEQ (3))\r\nb OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "c UID FETCH 1:* (UID) (CHANGEDSINCE 3)").wire, "c OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "d FETCH 1 MODSEQ").wire, "* 1 FETCH (MODSEQ (2))\r\nd OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "e UID FETCH 1 (FLAGS MODSEQ)").wire, "* 1 FETCH (UID 1 FLAGS () MODSEQ (2))\r\ne OK FETCH completed\r\n");
+    // Once on, flags go with their mod-sequence; \Seen set by BODY[] gets the next one.
+    EXPECT_EQ(send(s, "f FETCH 1 BODY[TEXT]").wire,
+              "* 1 FETCH (BODY[TEXT] {14}\r\nhello crepes\r\n FLAGS (\\Seen) MODSEQ (4))\r\nf OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "g FETCH 1:* (UID) (CHANGEDSINCE 3)").wire, "* 1 FETCH (UID 1 MODSEQ (4))\r\ng OK FETCH completed\r\n");
+    for (const char* broken : {"h FETCH 1 (FLAGS) (CHANGEDSINCE)", "h FETCH 1 (FLAGS) (CHANGEDSINCE x)",
+                               "h FETCH 1 (FLAGS) (VANISHED)", "h FETCH 1 (FLAGS) (CHANGEDSINCE 1",
+                               "h FETCH 1 (FLAGS) (CHANGEDSINCE 9223372036854775808)", "h FETCH 1 (FLAGS))"})
+        EXPECT_EQ(send(s, broken).wire.rfind("h BAD", 0), 0u) << broken;
+}
+
+TEST_F(SessionTest, StoreUnchangedSinceFailsForWhatChangedMeanwhile)
+{
+    Session a = logged_in(), b = logged_in();
+    send(a, "a SELECT INBOX (CONDSTORE)");
+    send(b, "b SELECT INBOX (CONDSTORE)");
+    EXPECT_EQ(send(a, "c STORE 1 (UNCHANGEDSINCE 2) +FLAGS (\\Flagged)").wire,
+              "* 1 FETCH (FLAGS (\\Flagged) MODSEQ (4))\r\nc OK STORE completed\r\n");
+    // b still believes message 1 is at 2: its conditional STORE fails there and succeeds on 2; the
+    // change it missed is told right after (RFC 7162 §3.1.3).
+    EXPECT_EQ(send(b, "d STORE 1:2 (UNCHANGEDSINCE 3) +FLAGS (\\Deleted)").wire,
+              "* 2 FETCH (FLAGS (\\Deleted \\Seen) MODSEQ (5))\r\n* 1 FETCH (UID 1 FLAGS (\\Flagged) MODSEQ (4))\r\n"
+              "d OK [MODIFIED 1] conditional STORE failed\r\n");
+    EXPECT_EQ(account.folders_["INBOX"].snap.messages.at(0).flags, "F");
+    // UID STORE names UIDs; UNCHANGEDSINCE 0 fails for every message (RFC 7162 §3.1.3).
+    EXPECT_EQ(send(a, "e UID STORE 1:2 (UNCHANGEDSINCE 0) -FLAGS (\\Flagged)").wire,
+              "* 2 FETCH (UID 2 FLAGS (\\Deleted \\Seen) MODSEQ (5))\r\ne OK [MODIFIED 1:2] conditional STORE failed\r\n");
+    // .SILENT still tells the new mod-sequence.
+    EXPECT_EQ(send(a, "f STORE 1 +FLAGS.SILENT (\\Answered)").wire, "* 1 FETCH (MODSEQ (6))\r\nf OK STORE completed\r\n");
+    // imapflow writes the modifier after the flags.
+    EXPECT_EQ(send(a, "g UID STORE 1 +FLAGS (\\Draft) (UNCHANGEDSINCE 5)").wire,
+              "g OK [MODIFIED 1] conditional STORE failed\r\n");
+    EXPECT_EQ(send(a, "h STORE 1 (UNCHANGEDSINCE) +FLAGS (\\Draft)").wire.rfind("h BAD", 0), 0u);
+    EXPECT_EQ(send(a, "i STORE 1 (UNCHANGEDSINCE 1 +FLAGS (\\Draft)").wire.rfind("i BAD", 0), 0u);
+}
+
+TEST_F(SessionTest, StoreUnchangedSinceEnablesCondstore)
+{
+    Session s = logged_in();
+    send(s, "a EXAMINE INBOX");
+    EXPECT_EQ(send(s, "b STORE 1 (UNCHANGEDSINCE 9) +FLAGS (\\Flagged)").wire,
+              "b NO [READ-ONLY] mailbox is read-only\r\n");
+    send(s, "c SELECT INBOX");
+    EXPECT_EQ(send(s, "d STORE 1 (UNCHANGEDSINCE 9) +FLAGS (\\Flagged)").wire,
+              "* OK [HIGHESTMODSEQ 3] highest\r\n* 1 FETCH (FLAGS (\\Flagged) MODSEQ (4))\r\nd OK STORE completed\r\n");
+}
+
+TEST_F(SessionTest, SearchModseq)
+{
+    Session s = logged_in();
+    send(s, "a SELECT INBOX");
+    EXPECT_EQ(send(s, "b SEARCH MODSEQ 3").wire, "* OK [HIGHESTMODSEQ 3] highest\r\n* SEARCH 2 (MODSEQ 3)\r\nb OK SEARCH completed\r\n");
+    EXPECT_EQ(send(s, "c UID SEARCH OR MODSEQ \"/flags/\\\\draft\" all 1 DELETED").wire,
+              "* SEARCH 1 2 (MODSEQ 3)\r\nc OK SEARCH completed\r\n");
+    EXPECT_EQ(send(s, "d SEARCH MODSEQ 4").wire, "* SEARCH\r\nd OK SEARCH completed\r\n");
+    EXPECT_EQ(send(s, "e SEARCH SEEN").wire, "* SEARCH 2\r\ne OK SEARCH completed\r\n");  // no MODSEQ key, no (MODSEQ)
+    for (const char* broken : {"f SEARCH MODSEQ", "f SEARCH MODSEQ x", "f SEARCH MODSEQ \"/flags/\\\\seen\" 1",
+                               "f SEARCH MODSEQ \"/other\" all 1", "f SEARCH MODSEQ \"/flags/\\\\seen\" mine 1",
+                               "f SEARCH MODSEQ 9223372036854775808"})
+        EXPECT_EQ(send(s, broken).wire.rfind("f BAD", 0), 0u) << broken;
+}
+
+TEST_F(SessionTest, OthersChangesComeWithTheirModseq)
+{
+    Session a = logged_in(), b = logged_in();
+    send(a, "a SELECT INBOX");
+    send(b, "b SELECT INBOX");
+    send(a, "c ENABLE CONDSTORE");
+    send(b, "d STORE 2 -FLAGS.SILENT (\\Seen)");
+    EXPECT_EQ(send(a, "e NOOP").wire, "* 2 FETCH (UID 2 FLAGS () MODSEQ (4))\r\ne OK NOOP completed\r\n");
+    // A change and its undoing between two looks: the flags are as before, the mod-sequence is not.
+    send(b, "f STORE 2 +FLAGS.SILENT (\\Seen)");
+    send(b, "g STORE 2 -FLAGS.SILENT (\\Seen)");
+    EXPECT_EQ(send(a, "h NOOP").wire, "* 2 FETCH (UID 2 FLAGS () MODSEQ (6))\r\nh OK NOOP completed\r\n");
+    EXPECT_EQ(send(b, "i NOOP").wire, "i OK NOOP completed\r\n");  // b never enabled CONDSTORE
+}
+
 }  // namespace
 }  // namespace layer7::imap
