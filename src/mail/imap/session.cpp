@@ -1021,7 +1021,8 @@ Step Session::search(Context& c)
         return tagged(c.tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] unsupported charset");
     if (!parsed.key)
         return bad(c.tag, parsed.error);
-    const std::string enabled = parsed.modseq ? enable_condstore() : std::string();  // RFC 7162 §3.1
+    // RFC 7162 §3.1: MODSEQ enables CONDSTORE, and asks about the mailbox as it is now.
+    const std::string enabled = parsed.modseq ? enable_condstore() + refresh(false) : std::string();
     std::string hits;
     std::uint64_t highest = 0;  // of the messages found (RFC 7162 §3.1.6)
     const auto& msgs = view_.messages;
@@ -1155,8 +1156,11 @@ Step Session::fetch(Context& c)
     }
     if (items.empty() && !wants_modseq)
         return bad(c.tag, "no FETCH items");
-    // RFC 7162 §3.1: MODSEQ and CHANGEDSINCE are CONDSTORE enabling commands.
-    const std::string enabled = wants_modseq ? enable_condstore() : std::string();
+    // RFC 7162 §3.1: MODSEQ and CHANGEDSINCE are CONDSTORE enabling commands. CHANGEDSINCE asks about
+    // the mailbox as it is now: others' changes are told first (no EXPUNGE: RFC 3501 §7.4.1).
+    std::string enabled = wants_modseq ? enable_condstore() : std::string();
+    if (changed_since)
+        enabled += refresh(false);
     // RFC 3501 §6.4.5: BODY[…], RFC822 and RFC822.TEXT set \Seen, and the change is reported.
     const bool sets_seen = !read_only_ && std::any_of(items.begin(), items.end(), [](const Item& item) {
         return (item.name == "BODY" && item.section) || item.name == "RFC822" || item.name == "RFC822.TEXT";

@@ -1,5 +1,5 @@
 // imapflow (Node.js) against `layer7 imap serve`, driven by test_imapflow.py: connect, log in, LIST,
-// fetch envelopes, flag, move, then IDLE until two EXISTS arrive. One JSON line per step on stdout;
+// fetch envelopes (with CONDSTORE's mod-sequences), flag, move, then IDLE until two EXISTS arrive. One JSON line per step on stdout;
 // the test delivers mail when it reads {"step": "idling"}. Usage: node imapflow_client.mjs VENDOR HOST PORT
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -31,8 +31,10 @@ const lock = await client.getMailboxLock("INBOX");
 try {
     const envelopes = [];
     for await (const m of client.fetch("1:*", { uid: true, envelope: true, flags: true }))
-        envelopes.push({ uid: m.uid, subject: m.envelope.subject, from: m.envelope.from[0].address, flags: [...m.flags] });
-    out({ step: "fetch", envelopes });
+        envelopes.push({ uid: m.uid, subject: m.envelope.subject, from: m.envelope.from[0].address, flags: [...m.flags],
+                         modseq: String(m.modseq) });
+    // imapflow ENABLEs CONDSTORE when it is offered and keeps the mailbox's HIGHESTMODSEQ (a BigInt).
+    out({ step: "fetch", envelopes, enabled: [...client.enabled], highestModseq: String(client.mailbox.highestModseq) });
     const first = String(envelopes[0].uid), second = String(envelopes[1].uid);
     await client.messageFlagsAdd(first, ["\\Flagged", "\\Seen"], { uid: true });
     const flagged = await client.fetchOne(first, { flags: true }, { uid: true });

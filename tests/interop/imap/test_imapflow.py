@@ -1,5 +1,6 @@
 """imapflow, the Node.js IMAP client (vendored from npm by tools/setup.sh), against `layer7 imap serve`:
-connect, log in, LIST with special-use, fetch envelopes, set flags, MOVE (UIDPLUS), then IDLE seeing
+connect, log in, LIST with special-use, fetch envelopes (imapflow enables CONDSTORE and reads
+HIGHESTMODSEQ and each message's MODSEQ), set flags, MOVE (UIDPLUS), then IDLE seeing
 an EXISTS for a message our SMTP server delivers and another a second session APPENDs.
 The steps run in imapflow_client.mjs, which reports each as a JSON line; every read has a deadline.
 """
@@ -58,8 +59,12 @@ def test_imapflow(tmp_path, layer7):
         steps = Steps(proc)
         boxes = {path: use for path, use, _ in steps.next("list")["boxes"]}
         assert boxes["INBOX"] in (None, "\\Inbox") and boxes["Sent"] == "\\Sent" and boxes["Trash"] == "\\Trash", boxes
-        envelopes = steps.next("fetch")["envelopes"]
+        fetched = steps.next("fetch")
+        envelopes = fetched["envelopes"]
         assert [e["subject"] for e in envelopes] == ["message 1", "message 2", "message 3"], envelopes
+        # CONDSTORE: enabled by imapflow itself, HIGHESTMODSEQ seen at SELECT, a MODSEQ per message.
+        assert "CONDSTORE" in fetched["enabled"], fetched
+        assert 1 <= max(int(e["modseq"]) for e in envelopes) <= int(fetched["highestModseq"]), fetched
         assert all(e["from"] == "alice@crepes.fr" for e in envelopes)
         assert steps.next("flag")["flags"] == ["\\Flagged", "\\Seen"]  # (layer7 keeps no \\Recent)
         moved = steps.next("move")

@@ -323,5 +323,20 @@ TEST_F(SessionTest, OthersChangesComeWithTheirModseq)
     EXPECT_EQ(send(b, "i NOOP").wire, "i OK NOOP completed\r\n");  // b never enabled CONDSTORE
 }
 
+TEST_F(SessionTest, ChangedSinceAsksAboutTheMailboxAsItIsNow)
+{
+    // b's change happened after a last looked: CHANGEDSINCE must still find it (told first as news).
+    Session a = logged_in(), b = logged_in();
+    send(a, "a SELECT INBOX (CONDSTORE)");
+    send(b, "b SELECT INBOX");
+    send(b, "c STORE 1 +FLAGS.SILENT (\\Flagged)");
+    EXPECT_EQ(send(a, "d UID FETCH 1:* (FLAGS) (CHANGEDSINCE 3)").wire,
+              "* 1 FETCH (UID 1 FLAGS (\\Flagged) MODSEQ (4))\r\n* 1 FETCH (UID 1 FLAGS (\\Flagged) MODSEQ (4))\r\n"
+              "d OK FETCH completed\r\n");
+    send(b, "e STORE 2 +FLAGS.SILENT (\\Answered)");
+    EXPECT_EQ(send(a, "f SEARCH MODSEQ 5").wire,
+              "* 2 FETCH (UID 2 FLAGS (\\Answered \\Seen) MODSEQ (5))\r\n* SEARCH 2 (MODSEQ 5)\r\nf OK SEARCH completed\r\n");
+}
+
 }  // namespace
 }  // namespace layer7::imap
