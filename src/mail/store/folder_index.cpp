@@ -150,6 +150,15 @@ struct Synced {
     bool changed = false;
 };
 
+// Flags as a listing reports them (sorted, once each), and as the list keeps them (list_flags).
+std::string canonical_flags(std::string_view flags)
+{
+    std::string out = list_flags(flags);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 // The next mod-sequence for `list`; errc::value_too_large past 2^63 - 1 (delete the list to restart).
 core::Result<std::uint64_t, std::error_code> raise_modseq(UidList& list)
 {
@@ -282,8 +291,8 @@ core::Result<FolderState, std::error_code> update_flags(const Maildir& box, cons
     for (std::size_t i = 0; i < state.messages.size() && !failed; ++i) {
         IndexedMessage& m = state.messages[i];
         auto flags = decide(m);
-        if (!flags || list_flags(*flags) == list.entries[i].flags)
-            continue;
+        if (!flags || canonical_flags(*flags) == list.entries[i].flags)
+            continue;  // the same flags in any order are no change, and get no new mod-sequence
         if (auto ec = box.set_flags(m.entry, *flags)) {
             if (ec != std::errc::no_such_file_or_directory)  // gone meanwhile: its expunge comes next sync
                 failed = ec;

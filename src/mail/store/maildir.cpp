@@ -282,7 +282,7 @@ std::error_code Maildir::set_flags(MaildirEntry& entry, std::string_view flags) 
     }
     entry.folder = "cur";
     entry.file = file;
-    entry.flags = name->flags;
+    entry.flags = parse_maildir_name(file)->flags;  // as the name holds them: sorted, once each
     return {};
 }
 

@@ -147,5 +147,22 @@ TEST_F(FolderModseq, ALostListRestartsUnderANewValidity)
         EXPECT_EQ(m.modseq, 2u);
 }
 
+TEST_F(FolderModseq, FlagsInAnyOrderAreOneChange)
+{
+    FolderState first = sync();
+    auto after = update_flags(box, [&](const IndexedMessage& m) -> std::optional<std::string> {
+        return m.uid == first.messages[0].uid ? std::optional<std::string>("SFS") : std::nullopt;
+    });
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->messages[0].entry.flags, "FS");  // as the file name holds them
+    EXPECT_EQ(after->highest_modseq, first.highest_modseq + 1);
+    EXPECT_EQ(sync().highest_modseq, after->highest_modseq);  // no second change seen
+    auto again = update_flags(box, [&](const IndexedMessage& m) -> std::optional<std::string> {
+        return m.uid == first.messages[0].uid ? std::optional<std::string>("SF") : std::nullopt;
+    });
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->highest_modseq, after->highest_modseq);
+}
+
 }  // namespace
 }  // namespace layer7::mail
