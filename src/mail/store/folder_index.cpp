@@ -191,11 +191,11 @@ core::Result<Synced, std::error_code> sync_locked(const Maildir& box)
         const auto validity = fresh_validity(static_cast<std::uint32_t>(std::strtoul(last.c_str(), nullptr, 10)));
         if (auto ec = write_durably(box.path(), validity_file, std::to_string(validity) + "\n"))
             return core::fail(ec);
-        list = UidList{validity, 1, 1, {}};
+        list = UidList{validity, 1, 1, 1, {}, {}};
         out.changed = true;
     }
     if (list->highest_modseq == 0) {  // a version 1 list: today's flags are where modseqs begin
-        list->highest_modseq = 1;
+        list->highest_modseq = list->vanished_floor = 1;
         out.changed = true;
     }
     std::unordered_map<std::string_view, std::size_t> by_unique;
@@ -204,15 +204,22 @@ core::Result<Synced, std::error_code> sync_locked(const Maildir& box)
     std::vector<bool> known(listed->size(), false);
     FolderState& state = out.state;
     UidList& kept = out.list;
-    kept = UidList{list->validity, list->next, list->highest_modseq, {}};
+    kept = UidList{list->validity, list->next, list->highest_modseq, list->vanished_floor, {}, std::move(list->vanished)};
     std::vector<std::size_t> touched;  // kept entries that get the next mod-sequence
-    bool expunged = false;
+    std::vector<Vanished> expunged;    // runs of neighbours in the list that are gone
+    bool previous_gone = false;
     for (auto& e : list->entries) {
         auto it = by_unique.find(e.unique);
-        if (it == by_unique.end() || known[it->second]) {
-            expunged = true;  // gone (expunged, or deleted by POP3 or another tool)
-            continue;
+        const bool gone = it == by_unique.end() || known[it->second];
+        if (gone) {  // expunged, or deleted by POP3 or another tool
+            if (previous_gone)
+                expunged.back().last = e.uid;
+            else
+                expunged.push_back({e.uid, e.uid, 0});
         }
+        previous_gone = gone;
+        if (gone)
+            continue;
         known[it->second] = true;
         const MaildirEntry& found = (*listed)[it->second];
         if (e.wire_size != found.wire_size) {  // measured now: remembered from here on
@@ -243,12 +250,21 @@ core::Result<Synced, std::error_code> sync_locked(const Maildir& box)
         kept.entries.push_back(
             {uid, (*listed)[i].unique, (*listed)[i].size, (*listed)[i].wire_size, 0, list_flags((*listed)[i].flags)});
     }
-    if (!touched.empty() || expunged) {
+    if (!touched.empty() || !expunged.empty()) {
         auto modseq = raise_modseq(kept);
         if (!modseq)
             return core::fail(modseq.error());
         for (std::size_t i : touched)
             state.messages[i].modseq = kept.entries[i].modseq = *modseq;
+        for (auto& v : expunged) {  // RFC 7162 §3.2: the expunged UIDs keep the expunge's mod-sequence
+            v.modseq = *modseq;
+            kept.vanished.push_back(v);
+        }
+        if (kept.vanished.size() > max_vanished) {  // forget the oldest; older questions get every gap
+            const auto drop = kept.vanished.size() - max_vanished;
+            kept.vanished_floor = kept.vanished[drop - 1].modseq;
+            kept.vanished.erase(kept.vanished.begin(), kept.vanished.begin() + static_cast<std::ptrdiff_t>(drop));
+        }
         out.changed = true;
     }
     state.validity = kept.validity;
@@ -316,6 +332,22 @@ core::Result<FolderState, std::error_code> update_flags(const Maildir& box, cons
     if (failed)
         return core::fail(failed);
     return std::move(state);
+}
+
+core::Result<std::vector<Vanished>, std::error_code> expunged_since(const Maildir& box, std::uint64_t since)
+{
+    if (auto ec = box.create())
+        return core::fail(ec);
+    FileLock lock(box.path() + "/.layer7-uidlist.lock");
+    if (!lock.held())
+        return core::fail(last_error());
+    auto synced = sync_locked(box);
+    if (!synced)
+        return core::fail(synced.error());
+    if (synced->changed)
+        if (auto ec = write_durably(box.path(), list_file, encode_uid_list(synced->list)))
+            return core::fail(ec);
+    return vanished_since(synced->list, since);
 }
 
 core::Result<std::uint32_t, std::error_code> append_message(const Maildir& box, std::string_view message,

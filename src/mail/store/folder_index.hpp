@@ -7,9 +7,10 @@
 //
 // Mod-sequences (RFC 7162 CONDSTORE) are found, not told: a sync compares each message's flags with
 // those its list line remembers, so a flag change by IMAP, web mail, POP3 or a Maildir tool renaming
-// the file gets a new mod-sequence at the next sync; a new message gets one, and an expunged message
-// raises the highest. Everything one sync finds changed shares one new value. A value is returned
-// only once the list holding it is on disk, so no client ever sees one a crash could take back.
+// the file gets a new mod-sequence at the next sync; a new message gets one; an expunge raises the
+// highest, and its UIDs are kept with that value (for QRESYNC). Everything one sync finds changed
+// shares one new value. A value is returned only once the list holding it is on disk, so
+// no client ever sees one a crash could take back.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@
 
 #include "core/result.hpp"
 #include "mail/store/maildir.hpp"
+#include "mail/store/uid_list.hpp"
 
 namespace layer7::mail {
 
@@ -47,6 +49,9 @@ core::Result<FolderState, std::error_code> sync_folder(const Maildir& box);
 // share one new mod-sequence. Returns the folder afterwards.
 using FlagDecision = std::function<std::optional<std::string>(const IndexedMessage&)>;
 core::Result<FolderState, std::error_code> update_flags(const Maildir& box, const FlagDecision& decide);
+// UIDs expunged after mod-sequence `since`, as ascending ranges (RFC 7162 §3.2.5.1 VANISHED
+// (EARLIER)), after a sync; a superset (every UID not there) when the list no longer reaches back.
+core::Result<std::vector<Vanished>, std::error_code> expunged_since(const Maildir& box, std::uint64_t since);
 // Delivers `message` into `box` with Maildir `flags` (moved to cur/ when there are any) and, when
 // `internal_date` is nonzero, that modification time (seconds); returns its UID after a sync.
 core::Result<std::uint32_t, std::error_code> append_message(const Maildir& box, std::string_view message,

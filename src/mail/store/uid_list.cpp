@@ -1,6 +1,7 @@
 // The UID list codec: see uid_list.hpp.
 #include "mail/store/uid_list.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace layer7::mail {
@@ -24,6 +25,7 @@ std::optional<Number> number(std::string_view text)
 class Fields {
 public:
     explicit Fields(std::string_view line) : rest_(line) {}
+    std::string_view rest() const { return rest_; }
     bool done() const { return done_; }
     std::optional<std::string_view> next()
     {
@@ -62,13 +64,44 @@ std::string encode_uid_list(const UidList& list)
 {
     std::string out(magic);
     out += "2 " + std::to_string(list.validity) + " " + std::to_string(list.next) + " " +
-           std::to_string(list.highest_modseq) + "\n";
+           std::to_string(list.highest_modseq) + " " + std::to_string(list.vanished_floor) + "\n";
     for (const auto& e : list.entries) {
         out += std::to_string(e.uid) + " " + e.unique + " " + std::to_string(e.modseq) + " :" + list_flags(e.flags);
         if (e.wire_size > 0)
             out += " " + std::to_string(e.size) + " " + std::to_string(e.wire_size);
         out += "\n";
     }
+    for (const auto& v : list.vanished)
+        out += "- " + std::to_string(v.first) + " " + std::to_string(v.last) + " " + std::to_string(v.modseq) + "\n";
+    return out;
+}
+
+std::vector<Vanished> vanished_since(const UidList& list, std::uint64_t since)
+{
+    std::vector<Vanished> out;
+    if (since >= list.highest_modseq)
+        return out;  // nothing at all happened since
+    if (since >= list.vanished_floor) {
+        for (const auto& v : list.vanished)
+            if (v.modseq > since)
+                out.push_back(v);
+        std::sort(out.begin(), out.end(), [](const Vanished& a, const Vanished& b) { return a.first < b.first; });
+        std::vector<Vanished> merged;
+        for (const auto& v : out)
+            if (!merged.empty() && v.first <= merged.back().last + 1)
+                merged.back().last = std::max(merged.back().last, v.last);
+            else
+                merged.push_back(v);
+        return merged;
+    }
+    std::uint32_t uid = 1;  // forgotten that far back: every UID below NEXT not there now
+    for (const auto& e : list.entries) {
+        if (e.uid > uid)
+            out.push_back({uid, e.uid - 1, 0});
+        uid = e.uid + 1;
+    }
+    if (uid < list.next)
+        out.push_back({uid, list.next - 1, 0});
     return out;
 }
 
@@ -90,16 +123,31 @@ std::optional<UidList> decode_uid_list(std::string_view text)
     const bool v2 = version == "2";
     auto validity = head.next_number();
     auto next = head.next_number();
-    std::optional<std::uint64_t> highest = std::uint64_t{0};
-    if (v2)
+    std::optional<std::uint64_t> highest = std::uint64_t{0}, floor = std::uint64_t{0};
+    if (v2) {
         highest = head.next_number<std::uint64_t>();
-    if (!validity || !next || !highest || !head.done() || *validity == 0 || *next == 0 ||
-        (v2 && (*highest == 0 || *highest > max_modseq)))
+        floor = head.next_number<std::uint64_t>();
+    }
+    if (!validity || !next || !highest || !floor || !head.done() || *validity == 0 || *next == 0 ||
+        (v2 && (*highest == 0 || *highest > max_modseq || *floor > *highest)))
         return std::nullopt;
-    UidList list{*validity, *next, *highest, {}};
+    UidList list{*validity, *next, *highest, *floor, {}, {}};
     std::uint32_t last = 0;
     while (!text.empty()) {
         Fields line(take_line());
+        if (v2 && line.rest().starts_with("- ")) {  // "- FIRST LAST MODSEQ": after every message line
+            line.next();
+            auto first = line.next_number(), end = line.next_number();
+            auto modseq = line.next_number<std::uint64_t>();
+            if (!first || !end || !modseq || !line.done() || *first == 0 || *first > *end || *end >= list.next ||
+                *modseq <= list.vanished_floor || *modseq > list.highest_modseq ||
+                (!list.vanished.empty() && *modseq < list.vanished.back().modseq))
+                return std::nullopt;
+            list.vanished.push_back({*first, *end, *modseq});
+            continue;
+        }
+        if (!list.vanished.empty())
+            return std::nullopt;
         UidEntry entry;
         auto uid = line.next_number();
         auto unique = line.next();

@@ -1,7 +1,9 @@
 // The per-folder UID list (RFC 3501 §2.3.1.1), pure: UIDVALIDITY, UIDNEXT and uid → Maildir unique
 // name, one line each, so a message keeps its UID across sessions and processes. Each line also
 // keeps the message's mod-sequence and the flags it had when that was given (RFC 7162 CONDSTORE):
-// flags that differ at the next sync, whoever renamed the file, get a new mod-sequence. A line may
+// flags that differ at the next sync, whoever renamed the file, get a new mod-sequence; and the UIDs
+// of expunged messages with the mod-sequence of their expunge (QRESYNC's VANISHED (EARLIER)), the
+// latest max_vanished ranges of them. A line may
 // carry the message's sizes: mail other tools delivered has none in its file name, and measuring
 // means reading the whole file at every sync (Dovecot keeps them in its uidlist too). Read
 // strictly: anything malformed is "corrupt", and the caller rebuilds with a new UIDVALIDITY.
@@ -26,21 +28,40 @@ struct UidEntry {
     std::string flags;         // the Maildir flags `modseq` belongs to (list_flags())
 };
 
+// UIDs expunged together (a range may span UIDs expunged before) and the mod-sequence that expunge
+// got (RFC 7162 §3.2).
+struct Vanished {
+    std::uint32_t first = 0, last = 0;  // 1 <= first <= last < next
+    std::uint64_t modseq = 0;
+};
+
+// Expunge ranges kept: enough for every client that was away for a while; who was away longer is
+// told every UID that is not there (vanished_since()), a superset, harmless as a client drops only
+// the UIDs it holds. At ~25 bytes a line, the list grows by at most ~25 KB.
+inline constexpr std::size_t max_vanished = 1000;
+
 struct UidList {
     std::uint32_t validity = 0;  // nonzero
     std::uint32_t next = 1;      // greater than every uid in `entries`
     std::uint64_t highest_modseq = 0;  // >= every entry's modseq; 0 only in a version 1 list
-    std::vector<UidEntry> entries;  // ascending uid
+    std::uint64_t vanished_floor = 0;  // `vanished` holds every expunge with a mod-sequence above it
+    std::vector<UidEntry> entries;     // ascending uid
+    std::vector<Vanished> vanished;    // ascending modseq, each above vanished_floor
 };
 
-// Version 2: "layer7-uidlist 2 VALIDITY NEXT HIGHESTMODSEQ\n", then per message
-// "UID UNIQUE MODSEQ :FLAGS[ SIZE WIRE_SIZE]\n" (":" alone: no flags).
+// Version 2: "layer7-uidlist 2 VALIDITY NEXT HIGHESTMODSEQ VANISHEDFLOOR\n", then per message
+// "UID UNIQUE MODSEQ :FLAGS[ SIZE WIRE_SIZE]\n" (":" alone: no flags), then per expunge range
+// "- FIRST LAST MODSEQ\n".
 std::string encode_uid_list(const UidList& list);
 // Reads version 2, and version 1 ("layer7-uidlist 1 VALIDITY NEXT\n", "UID UNIQUE[ SIZE WIRE_SIZE]\n")
 // with every modseq 0, so an upgrade keeps the UIDs. nullopt for a wrong header, a zero validity,
 // uids not strictly ascending or not below NEXT, a modseq of 0 or above HIGHESTMODSEQ, an empty or
-// space-holding unique name, or a last line without its LF (a torn write).
+// space-holding unique name, an expunge range out of order or bounds, or a last line without its LF
+// (a torn write).
 std::optional<UidList> decode_uid_list(std::string_view text);
+// UIDs expunged after mod-sequence `since`, as ascending ranges: from `vanished` when it reaches that
+// far back, else every UID below NEXT that `entries` lacks.
+std::vector<Vanished> vanished_since(const UidList& list, std::uint64_t since);
 // Maildir flags as the list keeps them: bytes that could break a line (space, controls) dropped.
 std::string list_flags(std::string_view maildir_flags);
 

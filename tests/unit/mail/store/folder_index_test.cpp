@@ -164,5 +164,58 @@ TEST_F(FolderModseq, FlagsInAnyOrderAreOneChange)
     EXPECT_EQ(again->highest_modseq, after->highest_modseq);
 }
 
+TEST_F(FolderModseq, ExpungedUidsAreKeptWithTheirModseq)
+{
+    ASSERT_TRUE(box.deliver("Subject: 3\n\nx\n"));
+    ASSERT_TRUE(box.deliver("Subject: 4\n\nx\n"));
+    FolderState first = sync();  // UIDs 1..5
+    ASSERT_EQ(first.messages.size(), 5u);
+    ASSERT_FALSE(box.remove(first.messages[1].entry));
+    ASSERT_FALSE(box.remove(first.messages[2].entry));
+    FolderState second = sync();
+    ASSERT_FALSE(box.remove(first.messages[4].entry));
+    FolderState third = sync();
+    auto since = [&](std::uint64_t modseq) {
+        auto v = expunged_since(box, modseq);
+        EXPECT_TRUE(v);
+        std::string out;
+        for (const auto& r : v ? *v : std::vector<Vanished>{})
+            out += std::to_string(r.first) + ":" + std::to_string(r.last) + " ";
+        return out;
+    };
+    EXPECT_EQ(since(first.highest_modseq), "2:3 5:5 ");
+    EXPECT_EQ(since(second.highest_modseq), "5:5 ");
+    EXPECT_EQ(since(third.highest_modseq), "");
+    // Kept on disk: a reload answers the same.
+    auto list = decode_uid_list(read_text(box.path() + "/layer7-uidlist"));
+    ASSERT_TRUE(list);
+    EXPECT_EQ(list->vanished.size(), 2u);
+}
+
+TEST_F(FolderModseq, OnlyTheLatestExpungesAreKept)
+{
+    FolderState first = sync();
+    std::uint32_t last_uid = first.messages.back().uid;
+    // One expunge per sync, max_vanished + 2 times: the oldest two are forgotten.
+    for (std::size_t i = 0; i < max_vanished + 2; ++i) {
+        ASSERT_TRUE(box.deliver("Subject: n\n\nx\n"));
+        FolderState s = sync();
+        last_uid = s.messages.back().uid;
+        ASSERT_FALSE(box.remove(s.messages.front().entry));
+    }
+    FolderState now = sync();
+    auto list = decode_uid_list(read_text(box.path() + "/layer7-uidlist"));
+    ASSERT_TRUE(list);
+    EXPECT_EQ(list->vanished.size(), max_vanished);
+    EXPECT_GT(list->vanished_floor, first.highest_modseq);
+    // Asked from before the floor: every UID not there (a superset), not a wrong subset.
+    auto all = expunged_since(box, first.highest_modseq);
+    ASSERT_TRUE(all);
+    ASSERT_EQ(all->size(), 1u);
+    EXPECT_EQ((*all)[0].first, 1u);
+    EXPECT_EQ((*all)[0].last, now.messages.front().uid - 1);
+    EXPECT_EQ(now.messages.back().uid, last_uid);
+}
+
 }  // namespace
 }  // namespace layer7::mail

@@ -18,8 +18,8 @@ namespace {
 
 TEST(UidList, RoundTripAndStrictDecode)
 {
-    UidList l{42, 5, 9, {{1, "a", 0, 0, 3, "S"}, {4, "b", 0, 0, 9, ""}}};
-    EXPECT_EQ(encode_uid_list(l), "layer7-uidlist 2 42 5 9\n1 a 3 :S\n4 b 9 :\n");
+    UidList l{42, 5, 9, 1, {{1, "a", 0, 0, 3, "S"}, {4, "b", 0, 0, 9, ""}}, {}};
+    EXPECT_EQ(encode_uid_list(l), "layer7-uidlist 2 42 5 9 1\n1 a 3 :S\n4 b 9 :\n");
     auto back = decode_uid_list(encode_uid_list(l));
     ASSERT_TRUE(back);
     EXPECT_EQ(back->validity, 42u);
@@ -30,28 +30,28 @@ TEST(UidList, RoundTripAndStrictDecode)
     EXPECT_EQ(back->entries[0].modseq, 3u);
     EXPECT_EQ(back->entries[0].flags, "S");
     EXPECT_EQ(back->entries[1].flags, "");
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n4 b 1 :\n1 a 1 :\n"));  // not ascending
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n5 b 1 :\n"));          // not below NEXT
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 1 :"));             // torn
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 0 5 9\n"));                     // zero validity
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 3 42 5 9\n"));                    // unknown version
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 \n"));                   // trailing space
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5\n"));                      // no HIGHESTMODSEQ
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n4 b 1 :\n1 a 1 :\n"));  // not ascending
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n5 b 1 :\n"));          // not below NEXT
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 1 :"));             // torn
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 0 5 9 1\n"));                     // zero validity
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 3 42 5 9 1\n"));                    // unknown version
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1 \n"));                   // trailing space
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n"));                    // no VANISHEDFLOOR
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5 9\n"));                    // one field too many
 }
 
 TEST(UidList, ModseqsAreCheckedAgainstTheHighest)
 {
-    EXPECT_TRUE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 9 :FS\n"));
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 0\n"));             // RFC 7162: positive
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 10 :\n"));   // above the highest
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 0 :\n"));    // zero
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 1 S\n"));    // flags without ':'
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a 1\n"));      // no flags
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n1 a :\n"));      // no modseq
+    EXPECT_TRUE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 9 :FS\n"));
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 0 0\n"));             // RFC 7162: positive
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 10 :\n"));   // above the highest
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 0 :\n"));    // zero
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 1 S\n"));    // flags without ':'
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 1\n"));      // no flags
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a :\n"));      // no modseq
     // 2^63 - 1 is the largest mod-sequence (RFC 7162 §7); 2^63 is refused.
-    EXPECT_TRUE(decode_uid_list("layer7-uidlist 2 42 5 9223372036854775807\n"));
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9223372036854775808\n"));
+    EXPECT_TRUE(decode_uid_list("layer7-uidlist 2 42 5 9223372036854775807 1\n"));
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9223372036854775808 1\n"));
     EXPECT_EQ(list_flags("F S\x01R"), "FSR");  // nothing that could break a line
 }
 
@@ -67,20 +67,55 @@ TEST(UidList, Version1ListsAreReadWithModseqsUnknown)
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 1 :\n"));  // a version 2 line in version 1
 }
 
+TEST(UidList, ExpungedRangesRoundTripAndAnswerSince)
+{
+    UidList l{42, 10, 9, 2, {{1, "a", 0, 0, 3, ""}, {8, "b", 0, 0, 9, ""}}, {{2, 3, 4}, {5, 7, 6}, {9, 9, 9}}};
+    const std::string text = encode_uid_list(l);
+    EXPECT_EQ(text, "layer7-uidlist 2 42 10 9 2\n1 a 3 :\n8 b 9 :\n- 2 3 4\n- 5 7 6\n- 9 9 9\n");
+    auto back = decode_uid_list(text);
+    ASSERT_TRUE(back);
+    ASSERT_EQ(back->vanished.size(), 3u);
+    EXPECT_EQ(back->vanished[1].last, 7u);
+    auto ranges = [](const std::vector<Vanished>& v) {
+        std::string out;
+        for (const auto& r : v)
+            out += std::to_string(r.first) + ":" + std::to_string(r.last) + " ";
+        return out;
+    };
+    EXPECT_EQ(ranges(vanished_since(*back, 9)), "");          // nothing since the highest
+    EXPECT_EQ(ranges(vanished_since(*back, 6)), "9:9 ");
+    EXPECT_EQ(ranges(vanished_since(*back, 3)), "2:3 5:7 9:9 ");
+    EXPECT_EQ(ranges(vanished_since(*back, 2)), "2:3 5:7 9:9 ");  // the floor: still known
+    EXPECT_EQ(ranges(vanished_since(*back, 1)), "2:7 9:9 ");      // forgotten: every UID not there
+    l.vanished = {{2, 4, 5}, {3, 6, 5}};
+    EXPECT_EQ(ranges(vanished_since(l, 4)), "2:6 ");  // overlapping ranges told once
+    for (const char* bad : {"layer7-uidlist 2 42 10 9 2\n- 2 3 4\n1 a 3 :\n",   // a message after a range
+                            "layer7-uidlist 2 42 10 9 2\n- 3 2 4\n",            // first > last
+                            "layer7-uidlist 2 42 10 9 2\n- 0 2 4\n",            // UID 0
+                            "layer7-uidlist 2 42 10 9 2\n- 2 10 4\n",           // not below NEXT
+                            "layer7-uidlist 2 42 10 9 2\n- 2 3 2\n",            // at the floor
+                            "layer7-uidlist 2 42 10 9 2\n- 2 3 10\n",           // above the highest
+                            "layer7-uidlist 2 42 10 9 2\n- 2 3 5\n- 4 4 4\n",   // modseqs descending
+                            "layer7-uidlist 2 42 10 9 2\n- 2 3\n",              // no modseq
+                            "layer7-uidlist 2 42 10 9 10\n",                    // floor above the highest
+                            "layer7-uidlist 1 42 10\n- 2 3 4\n"})               // not in version 1
+        EXPECT_FALSE(decode_uid_list(bad)) << bad;
+}
+
 TEST(UidList, SizesRideAlongWhenKnown)
 {
-    UidList l{42, 5, 1, {{1, "a", 0, 0, 1, ""}, {4, "b", 1000, 1050, 1, "S"}}};
+    UidList l{42, 5, 1, 1, {{1, "a", 0, 0, 1, ""}, {4, "b", 1000, 1050, 1, "S"}}, {}};
     const std::string text = encode_uid_list(l);
-    EXPECT_EQ(text, "layer7-uidlist 2 42 5 1\n1 a 1 :\n4 b 1 :S 1000 1050\n");
+    EXPECT_EQ(text, "layer7-uidlist 2 42 5 1 1\n1 a 1 :\n4 b 1 :S 1000 1050\n");
     auto back = decode_uid_list(text);
     ASSERT_TRUE(back);
     EXPECT_EQ(back->entries[0].wire_size, 0u);
     EXPECT_EQ(back->entries[1].size, 1000u);
     EXPECT_EQ(back->entries[1].wire_size, 1050u);
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1\n1 a 1 : 10\n"));       // one size
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1\n1 a 1 : 10 9\n"));     // CRLF smaller than LF
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1\n1 a 1 : 10 x\n"));
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1\n1 a 1 : 10 12 3\n"));  // too many fields
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1 1\n1 a 1 : 10\n"));       // one size
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1 1\n1 a 1 : 10 9\n"));     // CRLF smaller than LF
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1 1\n1 a 1 : 10 x\n"));
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1 1\n1 a 1 : 10 12 3\n"));  // too many fields
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10\n"));             // version 1 too
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10 12 3\n"));
 }
