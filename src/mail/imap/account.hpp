@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <system_error>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct FolderSnapshot {
     std::vector<MessageRef> messages;  // ascending uid
     std::uint64_t highest_modseq = 1;  // RFC 7162 HIGHESTMODSEQ: >= every message's, never lower
 };
+
+// UIDs first..last, both included.
+using UidRange = std::pair<std::uint32_t, std::uint32_t>;
 
 // For update_flags(): a message's new flags given it as it is now, or nullopt to leave it.
 using FlagDecision = std::function<std::optional<std::string>(const MessageRef&)>;
@@ -68,6 +72,27 @@ public:
         return snapshot(folder);
     }
     virtual std::error_code expunge(std::string_view folder, const MessageRef& message) = 0;
+    // UIDs expunged from `folder` after mod-sequence `since`, as ascending ranges, for QRESYNC's
+    // VANISHED (EARLIER) (RFC 7162 §3.2.5.1, §3.2.6). May name more (UIDs long gone), never fewer:
+    // this default, for accounts that keep no such record, names every UID below UIDNEXT not there.
+    virtual core::Result<std::vector<UidRange>, std::error_code> vanished(std::string_view folder, std::uint64_t since)
+    {
+        auto now = snapshot(folder);
+        if (!now)
+            return core::fail(now.error());
+        std::vector<UidRange> out;
+        if (since >= now->highest_modseq)
+            return out;
+        std::uint32_t uid = 1;
+        for (const auto& m : now->messages) {
+            if (m.uid > uid)
+                out.emplace_back(uid, m.uid - 1);
+            uid = m.uid + 1;
+        }
+        if (uid < now->next)
+            out.emplace_back(uid, now->next - 1);
+        return out;
+    }
     // Stores a message (CRLF or LF) with flags and an INTERNALDATE (0: now); returns its UID.
     virtual core::Result<std::uint32_t, std::error_code> append(std::string_view folder, std::string_view message,
                                                                std::string_view flags, std::int64_t date) = 0;

@@ -16,6 +16,9 @@
 // UNCHANGEDSINCE); from then on SELECT tells HIGHESTMODSEQ and every untagged FETCH about flags
 // carries MODSEQ. STORE and FETCH's implicit \Seen go through Account::update_flags, so an
 // UNCHANGEDSINCE test and the change are one step and the new mod-sequences come back at once.
+// QRESYNC (after ENABLE QRESYNC): expunges are told as one "* VANISHED uids" instead of EXPUNGEs,
+// every FETCH names its UID, and SELECT (QRESYNC (…)) and UID FETCH (CHANGEDSINCE n VANISHED) tell
+// "* VANISHED (EARLIER) …" from the store's record of expunged UIDs (Account::vanished).
 #include "mail/imap/session.hpp"
 
 #include <algorithm>
@@ -144,10 +147,10 @@ std::size_t item_list_end(std::string_view text)
 
 struct FetchModifiers {
     std::optional<std::uint64_t> changed_since;
+    bool vanished = false;
 };
 
-// " (CHANGEDSINCE n)" after a FETCH's items (RFC 4466 §2.4, RFC 7162 §3.1.4.1). VANISHED belongs to
-// QRESYNC, which we do not offer.
+// " (CHANGEDSINCE n [VANISHED])" after a FETCH's items (RFC 4466 §2.4, RFC 7162 §3.1.4.1, §3.2.6).
 std::optional<FetchModifiers> parse_fetch_modifiers(std::string_view text)
 {
     const RawCommand raw{std::string(text), {}};
@@ -157,6 +160,10 @@ std::optional<FetchModifiers> parse_fetch_modifiers(std::string_view text)
         return std::nullopt;
     do {
         auto name = in.atom();
+        if (name && iequals(*name, "VANISHED") && !out.vanished) {
+            out.vanished = true;
+            continue;
+        }
         if (!name || !iequals(*name, "CHANGEDSINCE") || out.changed_since || !in.space())
             return std::nullopt;
         out.changed_since = in.mod_sequence(true);
@@ -164,6 +171,104 @@ std::optional<FetchModifiers> parse_fetch_modifiers(std::string_view text)
             return std::nullopt;
     } while (in.space());
     if (!in.consume(')') || !in.at_end())
+        return std::nullopt;
+    return out;
+}
+
+// Sorted, overlaps and neighbours joined.
+std::vector<UidRange> merged(std::vector<UidRange> ranges)
+{
+    std::sort(ranges.begin(), ranges.end());
+    std::vector<UidRange> out;
+    for (const auto& r : ranges)
+        if (!out.empty() && r.first <= out.back().second + std::uint64_t{1})
+            out.back().second = std::max(out.back().second, r.second);
+        else
+            out.push_back(r);
+    return out;
+}
+
+// `ranges` ∩ `set`, "*" standing for `largest`.
+std::vector<UidRange> intersect(const std::vector<UidRange>& ranges, const SequenceSet& set, std::uint32_t largest)
+{
+    std::vector<UidRange> out;
+    for (const auto& r : set.ranges) {
+        std::uint32_t a = r.first == SequenceSet::star ? largest : r.first;
+        std::uint32_t b = r.last == SequenceSet::star ? largest : r.last;
+        if (a > b)
+            std::swap(a, b);
+        for (const auto& [c, d] : ranges)
+            if (std::max(a, c) <= std::min(b, d))
+                out.emplace_back(std::max(a, c), std::min(b, d));
+    }
+    return merged(std::move(out));
+}
+
+// `ranges` (ascending, disjoint) without the UIDs of `present` (ascending). UIDs stay below 2^32-1.
+std::vector<UidRange> without(const std::vector<UidRange>& ranges, const std::vector<MessageRef>& present)
+{
+    std::vector<UidRange> out;
+    std::size_t k = 0;
+    for (const auto& [a, b] : ranges) {
+        while (k < present.size() && present[k].uid < a)
+            ++k;
+        std::uint32_t from = a;
+        for (; k < present.size() && present[k].uid <= b; ++k) {
+            if (present[k].uid > from)
+                out.emplace_back(from, present[k].uid - 1);
+            from = present[k].uid + 1;
+        }
+        if (from <= b)
+            out.emplace_back(from, b);
+    }
+    return out;
+}
+
+std::string ranges_text(const std::vector<UidRange>& ranges)
+{
+    std::string out;
+    for (const auto& [a, b] : ranges) {
+        if (!out.empty())
+            out += ',';
+        out += std::to_string(a);
+        if (b > a)
+            out += ":" + std::to_string(b);
+    }
+    return out;
+}
+
+// SELECT's QRESYNC parameter (RFC 7162 §3.2.5): "(" uidvalidity SP modseq [SP known-uids]
+// [SP "(" known-sequence-set SP known-uid-set ")"] ")". The sequence match data only narrows what a
+// server must tell; we tell it all, so it is checked and set aside.
+struct Resync {
+    std::uint32_t validity = 0;
+    std::uint64_t modseq = 0;
+    std::optional<SequenceSet> known;
+};
+
+std::optional<Resync> parse_resync(Reader& in, std::size_t max_ranges)
+{
+    Resync out;
+    auto validity = in.space() && in.consume('(') ? in.number() : std::nullopt;
+    auto modseq = validity && in.space() ? in.mod_sequence(false) : std::nullopt;
+    if (!modseq)
+        return std::nullopt;
+    out.validity = *validity;
+    out.modseq = *modseq;
+    if (in.space()) {
+        if (in.peek() != '(') {
+            out.known = in.sequence_set(max_ranges);
+            if (!out.known || (in.space() && in.peek() != '('))
+                return std::nullopt;
+        }
+        if (in.consume('(')) {
+            auto sequences = in.sequence_set(max_ranges);
+            auto uids = sequences && in.space() ? in.sequence_set(max_ranges) : std::nullopt;
+            if (!uids || !in.consume(')'))
+                return std::nullopt;
+        }
+    }
+    if (!in.consume(')'))
         return std::nullopt;
     return out;
 }
@@ -236,7 +341,7 @@ std::string Session::capabilities() const
             out += " STARTTLS";
         out += login_allowed() ? " AUTH=PLAIN" : " LOGINDISABLED";
     } else {
-        out += " UIDPLUS MOVE CHILDREN LIST-EXTENDED SPECIAL-USE CONDSTORE";
+        out += " UIDPLUS MOVE CHILDREN LIST-EXTENDED SPECIAL-USE CONDSTORE QRESYNC";
     }
     return out;
 }
@@ -477,14 +582,28 @@ Step Session::select(Context& c)
     std::optional<std::string> name;
     if (c.in.space())
         name = c.in.astring();
+    // RFC 4466 select parameters: CONDSTORE (RFC 7162 §3.1.8) and QRESYNC (§3.2.5).
     bool condstore = false;
-    if (name && c.in.space()) {  // RFC 4466 select parameters: only CONDSTORE (RFC 7162 §3.1.8)
-        std::optional<std::string> param;
-        if (c.in.consume('('))
-            param = c.in.atom();
-        if (!param || !iequals(*param, "CONDSTORE") || !c.in.consume(')'))
-            return bad(c.tag, "SELECT mailbox [(CONDSTORE)]");
-        condstore = true;
+    std::optional<Resync> resync;
+    if (name && c.in.space()) {
+        if (!c.in.consume('('))
+            return bad(c.tag, "SELECT mailbox [(CONDSTORE | QRESYNC (…))]");
+        do {
+            auto param = c.in.atom();
+            if (param && iequals(*param, "CONDSTORE") && !condstore) {
+                condstore = true;
+            } else if (param && iequals(*param, "QRESYNC") && !resync) {
+                if (!qresync_)  // RFC 7162 §3.2.5: only after ENABLE QRESYNC
+                    return bad(c.tag, "ENABLE QRESYNC first");
+                resync = parse_resync(c.in, policy_.limits.max_set_ranges);
+                if (!resync)
+                    return bad(c.tag, "QRESYNC (uidvalidity modseq [known-uids [(sequences uids)]])");
+            } else {
+                return bad(c.tag, "SELECT mailbox [(CONDSTORE | QRESYNC (…))]");
+            }
+        } while (c.in.space());
+        if (!c.in.consume(')'))
+            return bad(c.tag, "SELECT mailbox [(CONDSTORE | QRESYNC (…))]");
     }
     if (!name || !c.in.at_end())
         return bad(c.tag, "SELECT mailbox");
@@ -513,6 +632,8 @@ Step Session::select(Context& c)
     if (condstore_)  // RFC 7162 §3.1.2.1
         out += "* OK [HIGHESTMODSEQ " + std::to_string(view_.highest_modseq) + "] highest\r\n";
     out += "* OK [PERMANENTFLAGS " + std::string(read_only_ ? "()" : system_flags) + "] limited\r\n";
+    if (resync && resync->validity == view_.validity)  // else the client starts afresh (§3.2.5.1)
+        out += resynchronize(resync->modseq, resync->known ? &*resync->known : nullptr);
     return tagged(c.tag, "OK", read_only_ ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed", out);
 }
 
@@ -808,8 +929,8 @@ Step Session::namespace_(Context& c)
 
 Step Session::enable(Context& c)
 {
-    // RFC 5161 §3.1: ENABLE capability…; the answer names what this command enabled. CONDSTORE is
-    // the one extension we offer that takes it; others are ignored.
+    // RFC 5161 §3.1: ENABLE capability…; the answer names what this command enabled. CONDSTORE and
+    // QRESYNC are the extensions we offer that take it; others are ignored.
     std::vector<std::string> names;
     while (c.in.space()) {
         auto name = c.in.atom();
@@ -822,8 +943,12 @@ Step Session::enable(Context& c)
     std::string enabled, news;
     for (const auto& name : names)
         if (iequals(name, "CONDSTORE") && !condstore_) {
-            news = enable_condstore();
+            news += enable_condstore();
             enabled += " CONDSTORE";
+        } else if (iequals(name, "QRESYNC") && !qresync_) {  // RFC 7162 §3.2.3: CONDSTORE with it
+            news += enable_condstore();
+            qresync_ = true;
+            enabled += " QRESYNC";
         }
     return tagged(c.tag, "OK", "ENABLE completed", "* ENABLED" + enabled + "\r\n" + news);
 }
@@ -877,6 +1002,58 @@ std::string Session::modseq_item(const MessageRef& m) const
     return condstore_ ? " MODSEQ (" + std::to_string(m.modseq) + ")" : std::string();
 }
 
+std::string Session::uid_item(const MessageRef& m, bool uid_command) const
+{
+    // RFC 7162 §3.2.4 (and erratum 1807): with QRESYNC every untagged FETCH names its UID.
+    return uid_command || qresync_ ? "UID " + std::to_string(m.uid) + " " : std::string();
+}
+
+std::string Session::vanished_earlier(std::uint64_t since, const SequenceSet* within)
+{
+    const std::uint32_t largest = view_.messages.empty() ? view_.next - 1 : view_.messages.back().uid;
+    auto gone = account_->vanished(selected_, since);
+    std::vector<UidRange> ranges;
+    if (gone)
+        ranges = std::move(*gone);
+    else if (since < view_.highest_modseq && view_.next > 1)  // no record: every UID not in the view
+        ranges.emplace_back(1, view_.next - 1);
+    if (within)
+        ranges = intersect(ranges, *within, largest);
+    // A message still in the view is told gone by a plain VANISHED at the next allowed point.
+    ranges = without(ranges, view_.messages);
+    return ranges.empty() ? std::string() : "* VANISHED (EARLIER) " + ranges_text(ranges) + "\r\n";
+}
+
+std::string Session::resynchronize(std::uint64_t since, const SequenceSet* known)
+{
+    // RFC 7162 §3.2.5.1: what went since `since`, then what changed; VANISHED before any FETCH (§3.2.6).
+    std::string out = vanished_earlier(since, known);
+    const std::uint32_t largest = view_.messages.empty() ? 0 : view_.messages.back().uid;
+    for (std::size_t i = 0; i < view_.messages.size(); ++i) {
+        const MessageRef& m = view_.messages[i];
+        if (m.modseq > since && (!known || known->contains(m.uid, largest)))
+            out += "* " + std::to_string(i + 1) + " FETCH (UID " + std::to_string(m.uid) + " FLAGS " +
+                   imap_flags(m.flags) + modseq_item(m) + ")\r\n";
+    }
+    return out;
+}
+
+std::string Session::expunged(std::vector<std::pair<std::size_t, std::uint32_t>> gone) const
+{
+    // EXPUNGE n per message, each numbered after the ones before it went; with QRESYNC one VANISHED
+    // with their UIDs (RFC 7162 §3.2.10).
+    std::string out;
+    if (!qresync_) {
+        for (const auto& [number, uid] : gone)
+            out += "* " + std::to_string(number) + " EXPUNGE\r\n";
+        return out;
+    }
+    std::vector<UidRange> uids;
+    for (const auto& [number, uid] : gone)
+        uids.emplace_back(uid, uid);
+    return uids.empty() ? out : "* VANISHED " + ranges_text(merged(std::move(uids))) + "\r\n";
+}
+
 std::string Session::refresh(bool expunge_ok)
 {
     auto snap = account_->snapshot(selected_);
@@ -891,11 +1068,14 @@ std::string Session::refresh(bool expunge_ok)
     std::map<std::uint32_t, const MessageRef*> now;
     for (const auto& m : snap->messages)
         now.emplace(m.uid, &m);
+    // The FETCHes are numbered after every expunge before them: told after the EXPUNGEs (or VANISHED).
+    std::vector<std::pair<std::size_t, std::uint32_t>> gone;
+    std::string fetches;
     for (std::size_t i = 0; i < view_.messages.size();) {
         auto it = now.find(view_.messages[i].uid);
         if (it == now.end()) {
             if (expunge_ok) {
-                out += "* " + std::to_string(i + 1) + " EXPUNGE\r\n";
+                gone.emplace_back(i + 1, view_.messages[i].uid);
                 view_.messages.erase(view_.messages.begin() + static_cast<std::ptrdiff_t>(i));
                 continue;
             }
@@ -906,11 +1086,12 @@ std::string Session::refresh(bool expunge_ok)
             m.flags = it->second->flags;
             m.modseq = it->second->modseq;
             if (news)
-                out += "* " + std::to_string(i + 1) + " FETCH (UID " + std::to_string(m.uid) + " FLAGS " +
-                       imap_flags(m.flags) + modseq_item(m) + ")\r\n";
+                fetches += "* " + std::to_string(i + 1) + " FETCH (UID " + std::to_string(m.uid) + " FLAGS " +
+                           imap_flags(m.flags) + modseq_item(m) + ")\r\n";
         }
         ++i;
     }
+    out += expunged(std::move(gone)) + fetches;
     const std::uint32_t last = view_.messages.empty() ? 0 : view_.messages.back().uid;
     const std::size_t before = view_.messages.size();
     for (const auto& m : snap->messages)
@@ -959,11 +1140,11 @@ std::string Session::remove_deleted(const std::vector<std::size_t>* only, bool a
         for (auto i : *only)
             chosen[i] = true;
     std::size_t kept = 0;
+    std::vector<std::pair<std::size_t, std::uint32_t>> gone;
     for (std::size_t i = 0; i < view_.messages.size(); ++i) {
         auto& m = view_.messages[i];
         if (chosen[i] && m.flags.find('T') != std::string::npos && !account_->expunge(selected_, m)) {
-            if (announce)
-                out += "* " + std::to_string(kept + 1) + " EXPUNGE\r\n";
+            gone.emplace_back(kept + 1, m.uid);
             continue;
         }
         if (kept != i)  // a self-move would empty the strings
@@ -971,6 +1152,8 @@ std::string Session::remove_deleted(const std::vector<std::size_t>* only, bool a
         ++kept;
     }
     view_.messages.resize(kept);
+    if (announce)
+        out = expunged(std::move(gone));
     return out;
 }
 
@@ -1069,11 +1252,16 @@ Step Session::fetch(Context& c)
     if (end == std::string_view::npos)
         return bad(c.tag, "unbalanced item list");
     std::optional<std::uint64_t> changed_since;
+    bool vanished = false;
     if (end < text.size()) {
         auto modifiers = parse_fetch_modifiers(text.substr(end));
         if (!modifiers)
-            return bad(c.tag, "FETCH set items [(CHANGEDSINCE modseq)]");
+            return bad(c.tag, "FETCH set items [(CHANGEDSINCE modseq [VANISHED])]");
         changed_since = modifiers->changed_since;
+        vanished = modifiers->vanished;
+        // RFC 7162 §3.2.6: VANISHED only in UID FETCH, with CHANGEDSINCE, once QRESYNC is on.
+        if (vanished && (!qresync_ || !c.uid || !changed_since))
+            return bad(c.tag, "VANISHED needs ENABLE QRESYNC, UID FETCH and CHANGEDSINCE");
     }
     text = text.substr(0, end);
     if (!text.empty() && text.front() == '(') {
@@ -1161,6 +1349,8 @@ Step Session::fetch(Context& c)
     std::string enabled = wants_modseq ? enable_condstore() : std::string();
     if (changed_since)
         enabled += refresh(false);
+    if (vanished)  // before any FETCH (RFC 7162 §3.2.6)
+        enabled += vanished_earlier(*changed_since, &*set);
     // RFC 3501 §6.4.5: BODY[…], RFC822 and RFC822.TEXT set \Seen, and the change is reported.
     const bool sets_seen = !read_only_ && std::any_of(items.begin(), items.end(), [](const Item& item) {
         return (item.name == "BODY" && item.section) || item.name == "RFC822" || item.name == "RFC822.TEXT";
@@ -1208,12 +1398,13 @@ Step Session::fetch(Context& c)
                 fields += ' ';
             fields.append(label).append(" ").append(value);
         };
-        if (c.uid)
+        const bool uid_first = c.uid || qresync_;  // RFC 7162 §3.2.4: always the UID with QRESYNC
+        if (uid_first)
             add("UID", std::to_string(m.uid));
         for (const auto& item : items) {
             const std::string& n = item.name;
             if (n == "UID") {
-                if (!c.uid)
+                if (!uid_first)
                     add("UID", std::to_string(m.uid));
             } else if (n == "FLAGS") {
                 flags_listed = true;
@@ -1358,7 +1549,7 @@ Step Session::store(Context& c)
         const bool new_modseq = it->second->modseq != m.modseq;
         m.flags = it->second->flags;
         m.modseq = it->second->modseq;
-        const std::string uid = c.uid ? "UID " + std::to_string(m.uid) + " " : "";
+        const std::string uid = uid_item(m, c.uid);
         if (!silent || !as_expected)
             out += "* " + std::to_string(i + 1) + " FETCH (" + uid + "FLAGS " + imap_flags(m.flags) + modseq_item(m) + ")\r\n";
         else if (condstore_ && new_modseq)  // RFC 7162 §3.1.3: even .SILENT tells the new mod-sequence
@@ -1421,15 +1612,16 @@ Step Session::copy_or_move(Context& c, bool move)
         return tagged(c.tag, "OK", code + "COPY completed");
     // RFC 6851 §4.3: COPYUID in an untagged OK, then the EXPUNGEs, then the tagged OK.
     std::string out = from.empty() ? "" : "* OK " + code + "moved\r\n";
-    for (std::size_t k = chosen.size(); k-- > 0;) {
+    std::vector<std::pair<std::size_t, std::uint32_t>> gone;
+    for (std::size_t k = chosen.size(); k-- > 0;) {  // from the last: each number stays right
         const std::size_t i = chosen[k];
         if (std::find(from.begin(), from.end(), view_.messages[i].uid) == from.end() ||
             account_->expunge(selected_, view_.messages[i]))
             continue;
+        gone.emplace_back(i + 1, view_.messages[i].uid);
         view_.messages.erase(view_.messages.begin() + static_cast<std::ptrdiff_t>(i));
-        out += "* " + std::to_string(i + 1) + " EXPUNGE\r\n";
     }
-    return tagged(c.tag, "OK", "MOVE completed", out);
+    return tagged(c.tag, "OK", "MOVE completed", out + expunged(std::move(gone)));
 }
 
 Step Session::uid(Context& c)

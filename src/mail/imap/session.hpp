@@ -1,7 +1,7 @@
 // The pure IMAP server session: RFC 3501 (IMAP4rev1) with LITERAL+ (RFC 7888), SASL-IR (RFC 4959),
 // IDLE (RFC 2177), NAMESPACE (RFC 2342), ID (RFC 2971), ENABLE (RFC 5161), UIDPLUS (RFC 4315),
 // MOVE (RFC 6851), UNSELECT (RFC 3691), CHILDREN (RFC 3348), LIST-EXTENDED (RFC 5258), SPECIAL-USE
-// (RFC 6154) and CONDSTORE (RFC 7162). Assembled commands in (command_parser.hpp); a Step out: bytes
+// (RFC 6154), CONDSTORE and QRESYNC (RFC 7162). Assembled commands in (command_parser.hpp); a Step out: bytes
 // to write and one requested action. Mail is reached through the Account interface the shell hands over.
 #pragma once
 
@@ -131,6 +131,15 @@ private:
     std::string enable_condstore();
     // " MODSEQ (n)" for an untagged FETCH once CONDSTORE is on, else "".
     std::string modseq_item(const MessageRef& m) const;
+    // "UID n " for an untagged FETCH of a UID command or once QRESYNC is on, else "".
+    std::string uid_item(const MessageRef& m, bool uid_command) const;
+    // RFC 7162 §3.2.5.1, §3.2.6: "* VANISHED (EARLIER) …" for the selected folder's UIDs expunged
+    // after `since` (within `within` when given) that the view no longer holds; "" when none.
+    std::string vanished_earlier(std::uint64_t since, const SequenceSet* within);
+    // SELECT … (QRESYNC …): VANISHED (EARLIER), then a FETCH for each message changed since `since`.
+    std::string resynchronize(std::uint64_t since, const SequenceSet* known);
+    // Untagged responses for messages gone from the view, given as (message number when it went, UID).
+    std::string expunged(std::vector<std::pair<std::size_t, std::uint32_t>> gone) const;
     static std::optional<std::uint64_t> unchanged_since(Reader& in);
 
     const Policy& policy_;
@@ -146,6 +155,7 @@ private:
     std::string selected_;
     bool read_only_ = false;
     bool condstore_ = false;  // RFC 7162: a CONDSTORE enabling command came (until logout)
+    bool qresync_ = false;    // RFC 7162 §3.2.3: ENABLE QRESYNC came: VANISHED instead of EXPUNGE
     FolderSnapshot view_;  // the selected folder as this session has announced it
 };
 

@@ -103,6 +103,21 @@ std::error_code StoreAccount::expunge(std::string_view folder, const MessageRef&
     return box->remove(*e);
 }
 
+core::Result<std::vector<UidRange>, std::error_code> StoreAccount::vanished(std::string_view folder, std::uint64_t since)
+{
+    auto box = boxes_.folder(folder);
+    if (!box)
+        return core::fail(std::make_error_code(std::errc::invalid_argument));
+    auto ranges = mail::expunged_since(*box, since);
+    if (!ranges)
+        return core::fail(ranges.error());
+    std::vector<UidRange> out;
+    out.reserve(ranges->size());
+    for (const auto& r : *ranges)
+        out.emplace_back(r.first, r.last);
+    return out;
+}
+
 core::Result<std::uint32_t, std::error_code> StoreAccount::append(std::string_view folder, std::string_view message,
                                                                  std::string_view flags, std::int64_t date)
 {

@@ -1,7 +1,9 @@
-"""CONDSTORE (RFC 7162) over python's imaplib sending the raw commands: one session changes flags
-(and SMTP, POP3 and a Maildir tool change the mailbox too), another asks FETCH (CHANGEDSINCE n) and
-sees exactly those messages; a conditional STORE that lost the race gets [MODIFIED …]; the
-mod-sequences and HIGHESTMODSEQ survive a restart of the server.
+"""CONDSTORE and QRESYNC (RFC 7162) over python's imaplib sending the raw commands: one session
+changes flags (and SMTP, POP3 and a Maildir tool change the mailbox too), another asks FETCH
+(CHANGEDSINCE n) and sees exactly those messages; a conditional STORE that lost the race gets
+[MODIFIED …]; the mod-sequences and HIGHESTMODSEQ survive a restart of the server; a client back
+after a while resynchronises with SELECT (QRESYNC …) and UID FETCH (CHANGEDSINCE n VANISHED), and
+sees expunges as VANISHED, also across a restart.
 """
 import os
 import poplib
@@ -223,3 +225,79 @@ def test_modseqs_survive_a_restart_and_follow_smtp_and_pop3(tmp_path, layer7):
     status, lines = s.ok(f"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {highest})")
     assert {uid: f for uid, (f, _) in fetched(lines).items()} == {1: "\\Seen"}, lines
     s.close()
+
+
+def vanished(lines, earlier):
+    """The UIDs of "* VANISHED [(EARLIER)] set" lines, expanded."""
+    out = []
+    prefix = "* VANISHED (EARLIER) " if earlier else "* VANISHED "
+    for line in lines:
+        if line.startswith(prefix) and (earlier or not line.startswith("* VANISHED (EARLIER)")):
+            for part in line[len(prefix):].split(","):
+                first, _, last = part.partition(":")
+                out.extend(range(int(first), int(last or first) + 1))
+    return out
+
+
+def test_qresync_after_time_away_and_a_restart(tmp_path, layer7):
+    data, port, proc = start(tmp_path, layer7, count=6)
+    away = Raw(port)
+    status, lines = away.ok("ENABLE QRESYNC")
+    assert "* ENABLED QRESYNC" in lines and "QRESYNC" in away("CAPABILITY")[1][0]
+    status, lines = away.ok("SELECT INBOX")
+    validity, since = code(lines, "UIDVALIDITY"), int(code(lines, "HIGHESTMODSEQ"))
+    away.close()
+
+    # Meanwhile: 2 and 3 expunged by another session, 5 by POP3, 4 flagged, 7 arrives.
+    other = Raw(port)
+    other.ok("SELECT INBOX")
+    other.ok("STORE 2:3 +FLAGS.SILENT (\\Deleted)")
+    other.ok("STORE 4 +FLAGS.SILENT (\\Flagged)")
+    other.ok("EXPUNGE")
+    other.close()
+    pop_port = free_port()
+    layer7("--data", str(data), "pop3", "serve", "--listen", f"{HOST}:{pop_port}", "--domain", DOMAIN)
+    p = poplib.POP3(HOST, pop_port, timeout=10)
+    p.user("bob")
+    p.pass_("hungry")
+    assert p.stat()[0] == 4
+    p.dele(3)  # the fourth message left, UID 5
+    p.quit()
+    put_messages(data, [message(7)])
+    rc, _ = proc.stop()
+    assert rc == 0, proc.output()
+
+    port, _ = start_imap(layer7, data)
+    back = Raw(port)
+    back.ok("ENABLE QRESYNC")
+    status, lines = back.ok(f"SELECT INBOX (QRESYNC ({validity} {since}))")
+    assert vanished(lines, earlier=True) == [2, 3, 5], lines
+    changes = fetched(lines)
+    assert sorted(changes) == [4, 7] and changes[4][0] == "\\Flagged", lines
+    assert all(m > since for _, m in changes.values()), lines
+    assert lines.index(next(line for line in lines if "VANISHED" in line)) < \
+        lines.index(next(line for line in lines if " FETCH " in line)), lines  # RFC 7162 §3.2.6
+    highest = int(code(lines, "HIGHESTMODSEQ"))
+    # Known UIDs narrow the report; an old UIDVALIDITY gets none.
+    status, lines = back.ok(f"SELECT INBOX (QRESYNC ({validity} {since} 4:7))")
+    assert vanished(lines, earlier=True) == [5] and sorted(fetched(lines)) == [4, 7], lines
+    status, lines = back.ok(f"SELECT INBOX (QRESYNC ({int(validity) + 1} {since}))")
+    assert not vanished(lines, earlier=True) and not fetched(lines), lines
+    status, lines = back.ok(f"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {since} VANISHED)")
+    assert vanished(lines, earlier=True) == [2, 3, 5] and sorted(fetched(lines)) == [4, 7], lines
+
+    # Live: another session's expunge comes as VANISHED, and every FETCH names its UID.
+    other = Raw(port)
+    other.ok("SELECT INBOX")
+    other.ok("UID STORE 4 +FLAGS.SILENT (\\Deleted)")
+    other.ok("EXPUNGE")
+    status, lines = back.ok("NOOP")
+    assert vanished(lines, earlier=False) == [4] and not [line for line in lines if "EXPUNGE" in line], lines
+    status, lines = back.ok("FETCH 1 (FLAGS)")
+    assert re.match(r"\* 1 FETCH \(UID 1 FLAGS \(\) MODSEQ \(\d+\)\)$", lines[0]), lines
+    status, lines = back.ok(f"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {highest} VANISHED)")
+    assert vanished(lines, earlier=True) == [4] and not fetched(lines), lines
+    # VANISHED needs QRESYNC: CONDSTORE alone is not enough.
+    assert other(f"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {since} VANISHED)")[0].startswith("BAD")
+    other.close()
+    back.close()

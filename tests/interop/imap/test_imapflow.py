@@ -16,6 +16,7 @@ from imapkit import DOMAIN, HOST, add_user, login, message, put_messages, start_
 
 VENDOR, pytestmark = npm_package("imapflow", 18, "imapflow 1.0 needs it")
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "imapflow_client.mjs")
+QRESYNC_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "imapflow_qresync.mjs")
 
 
 class Steps:
@@ -93,3 +94,40 @@ def test_imapflow(tmp_path, layer7):
     typ, d = m.fetch("1", "(FLAGS)")
     assert b"\\Flagged" in d[0] and b"\\Seen" in d[0]
     m.logout()
+
+
+def test_imapflow_qresync(tmp_path, layer7):
+    """imapflow with qresync: true comes back to INBOX with its UIDVALIDITY and HIGHESTMODSEQ and
+    learns from the SELECT alone what another session expunged (VANISHED (EARLIER)) and flagged."""
+    data = tmp_path / "data"
+    data.mkdir()
+    add_user(data / "users", "bob", "hungry", DOMAIN)
+    put_messages(data, [message(1), message(2), message(3)])
+    port, _ = start_imap(layer7, data)
+    proc = subprocess.Popen([NODE, QRESYNC_SCRIPT, VENDOR, HOST, str(port)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        steps = Steps(proc)
+        first = steps.next("first")
+        assert "QRESYNC" in first["enabled"] and int(first["highestModseq"]) >= 1, first
+        other = login(port)
+        other.select("INBOX")
+        other.uid("STORE", "2", "+FLAGS.SILENT", "(\\Deleted)")
+        other.uid("STORE", "3", "+FLAGS.SILENT", "(\\Flagged)")
+        other.expunge()
+        other.logout()
+        proc.stdin.write(b"go\n")
+        proc.stdin.close()
+        resync = steps.next("resync")
+        assert resync["qresync"], resync
+        assert {"expunge": 2, "vanished": True, "earlier": True} in resync["events"], resync
+        flagged = [e for e in resync["events"] if e.get("flags") == 3]
+        assert flagged and flagged[0]["list"] == ["\\Flagged"], resync
+        assert int(flagged[0]["modseq"]) > int(first["highestModseq"]), resync
+        assert not [e for e in resync["events"] if e.get("expunge") in (1, 3) or e.get("flags") == 1], resync
+        steps.next("done")
+        assert proc.wait(timeout=15) == 0, proc.stderr.read().decode(errors="replace")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -338,5 +338,95 @@ TEST_F(SessionTest, ChangedSinceAsksAboutTheMailboxAsItIsNow)
               "* 2 FETCH (UID 2 FLAGS (\\Answered \\Seen) MODSEQ (5))\r\n* SEARCH 2 (MODSEQ 5)\r\nf OK SEARCH completed\r\n");
 }
 
+// --- QRESYNC (RFC 7162 §3.2) ------------------------------------------------------------------------
+// The memory account has no record of expunges: it names every UID below UIDNEXT not there.
+
+TEST_F(SessionTest, SelectQresyncTellsWhatWentAndWhatChanged)
+{
+    Session s = logged_in();
+    EXPECT_NE(send(s, "a CAPABILITY").wire.find(" QRESYNC"), std::string::npos);
+    EXPECT_EQ(send(s, "a SELECT INBOX (QRESYNC (7 3))").wire, "a BAD ENABLE QRESYNC first\r\n");
+    EXPECT_EQ(send(s, "b ENABLE QRESYNC").wire, "* ENABLED QRESYNC\r\nb OK ENABLE completed\r\n");
+    // While the client was away: message 3 arrived (modseq 4), 1 went (5), 2 got \Flagged (6).
+    account.add("INBOX", "Subject: 3\r\n\r\n3\r\n");
+    MessageRef one;
+    one.uid = 1;
+    account.expunge("INBOX", one);
+    MessageRef two = account.folders_["INBOX"].snap.messages.at(0);
+    account.set_flags("INBOX", two, "FS");
+    std::string w = send(s, "c SELECT INBOX (QRESYNC (7 3))").wire;
+    EXPECT_NE(w.find("* OK [HIGHESTMODSEQ 6] highest\r\n"), std::string::npos) << w;
+    const std::string resync = "* VANISHED (EARLIER) 1\r\n* 1 FETCH (UID 2 FLAGS (\\Flagged \\Seen) MODSEQ (6))\r\n"
+                               "* 2 FETCH (UID 3 FLAGS () MODSEQ (4))\r\nc OK [READ-WRITE] SELECT completed\r\n";
+    EXPECT_NE(w.find(resync), std::string::npos) << w;
+    // Known UIDs narrow it; sequence match data is taken and set aside.
+    w = send(s, "d SELECT INBOX (QRESYNC (7 4 3))").wire;
+    EXPECT_NE(w.find("* OK [CLOSED]"), std::string::npos) << w;
+    EXPECT_EQ(w.find("VANISHED"), std::string::npos) << w;
+    EXPECT_EQ(w.find("FETCH"), std::string::npos) << w;
+    w = send(s, "e EXAMINE INBOX (QRESYNC (7 3 1:3 (1:2 2:3)) CONDSTORE)").wire;
+    EXPECT_NE(w.find("* VANISHED (EARLIER) 1\r\n* 1 FETCH (UID 2"), std::string::npos) << w;
+    // Another UIDVALIDITY: the client's cache is void, nothing to resynchronise.
+    w = send(s, "f SELECT INBOX (QRESYNC (8 3))").wire;
+    EXPECT_EQ(w.find("VANISHED"), std::string::npos) << w;
+    EXPECT_EQ(w.find("FETCH"), std::string::npos) << w;
+    for (const char* broken : {"g SELECT INBOX (QRESYNC (7))", "g SELECT INBOX (QRESYNC (7 0))",
+                               "g SELECT INBOX (QRESYNC (7 3 1:3 (1:2)))", "g SELECT INBOX (QRESYNC 7 3)",
+                               "g SELECT INBOX (QRESYNC (7 3) QRESYNC (7 3))", "g SELECT INBOX (QRESYNC (7 3 ))"})
+        EXPECT_EQ(send(s, broken).wire.rfind("g BAD", 0), 0u) << broken;
+}
+
+TEST_F(SessionTest, VanishedReplacesExpungeOnceQresyncIsOn)
+{
+    Session a = logged_in(), b = logged_in();
+    send(a, "a ENABLE QRESYNC");
+    send(a, "b SELECT INBOX");
+    send(b, "c SELECT INBOX");
+    send(b, "d STORE 1 +FLAGS.SILENT (\\Deleted)");
+    EXPECT_EQ(send(b, "e EXPUNGE").wire, "* 1 EXPUNGE\r\ne OK EXPUNGE completed\r\n");  // b: no QRESYNC
+    EXPECT_EQ(send(a, "f NOOP").wire, "* VANISHED 1\r\nf OK NOOP completed\r\n");
+    // One refresh with both: VANISHED first, then the FETCH numbered as the mailbox is after it.
+    account.add("INBOX", "Subject: 3\r\n\r\n3\r\n");
+    account.add("INBOX", "Subject: 4\r\n\r\n4\r\n");
+    send(a, "g NOOP");
+    send(b, "h NOOP");
+    send(b, "i STORE 1 +FLAGS.SILENT (\\Deleted)");
+    send(b, "j STORE 3 +FLAGS.SILENT (\\Flagged)");
+    send(b, "k EXPUNGE");
+    const auto& now = account.folders_["INBOX"].snap.messages;
+    ASSERT_EQ(now.size(), 2u);
+    EXPECT_EQ(send(a, "l NOOP").wire, "* VANISHED 2\r\n* 2 FETCH (UID 4 FLAGS (\\Flagged) MODSEQ (" +
+                                          std::to_string(now[1].modseq) + "))\r\nl OK NOOP completed\r\n");
+    // Its own EXPUNGE and MOVE too; every FETCH names its UID.
+    EXPECT_EQ(send(a, "m STORE 1 +FLAGS (\\Deleted)").wire.rfind("* 1 FETCH (UID 3 FLAGS (\\Deleted) MODSEQ (", 0), 0u);
+    EXPECT_EQ(send(a, "n EXPUNGE").wire, "* VANISHED 3\r\nn OK EXPUNGE completed\r\n");
+    EXPECT_EQ(send(a, "o MOVE 1 Trash").wire, "* OK [COPYUID 7 4 1] moved\r\n* VANISHED 4\r\no OK MOVE completed\r\n");
+}
+
+TEST_F(SessionTest, UidFetchVanishedTellsWhatWentBeforeTheFetches)
+{
+    Session s = logged_in();
+    send(s, "a ENABLE QRESYNC");
+    send(s, "b SELECT INBOX");
+    MessageRef one;
+    one.uid = 1;
+    account.expunge("INBOX", one);                     // highest 4
+    account.add("INBOX", "Subject: 3\r\n\r\n3\r\n");  // UID 3, modseq 5
+    // UID 1 is still in the session's view (no EXPUNGE during the FETCH): a plain VANISHED after it.
+    EXPECT_EQ(send(s, "c UID FETCH 1:* (FLAGS) (CHANGEDSINCE 3 VANISHED)").wire,
+              "* 3 EXISTS\r\n* 3 FETCH (UID 3 FLAGS () MODSEQ (5))\r\n* VANISHED 1\r\nc OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "d UID FETCH 1:* (FLAGS) (CHANGEDSINCE 3 VANISHED)").wire,
+              "* VANISHED (EARLIER) 1\r\n* 2 FETCH (UID 3 FLAGS () MODSEQ (5))\r\nd OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "e UID FETCH 2:* (FLAGS) (VANISHED CHANGEDSINCE 3)").wire,
+              "* 2 FETCH (UID 3 FLAGS () MODSEQ (5))\r\ne OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "f FETCH 1 (FLAGS)").wire, "* 1 FETCH (UID 2 FLAGS (\\Seen) MODSEQ (3))\r\nf OK FETCH completed\r\n");
+    for (const char* broken : {"g FETCH 1:* (FLAGS) (CHANGEDSINCE 3 VANISHED)", "g UID FETCH 1:* (FLAGS) (VANISHED)",
+                               "g UID FETCH 1:* (FLAGS) (CHANGEDSINCE 3 VANISHED VANISHED)"})
+        EXPECT_EQ(send(s, broken).wire.rfind("g BAD", 0), 0u) << broken;
+    Session other = logged_in();  // CONDSTORE is not QRESYNC
+    send(other, "h SELECT INBOX (CONDSTORE)");
+    EXPECT_EQ(send(other, "i UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)").wire.rfind("i BAD", 0), 0u);
+}
+
 }  // namespace
 }  // namespace layer7::imap
