@@ -1071,6 +1071,7 @@ std::string Session::refresh(bool expunge_ok)
     // The FETCHes are numbered after every expunge before them: told after the EXPUNGEs (or VANISHED).
     std::vector<std::pair<std::size_t, std::uint32_t>> gone;
     std::string fetches;
+    bool held_back = false;  // an expunge this command may not tell yet
     for (std::size_t i = 0; i < view_.messages.size();) {
         auto it = now.find(view_.messages[i].uid);
         if (it == now.end()) {
@@ -1079,6 +1080,7 @@ std::string Session::refresh(bool expunge_ok)
                 view_.messages.erase(view_.messages.begin() + static_cast<std::ptrdiff_t>(i));
                 continue;
             }
+            held_back = true;
         } else {
             MessageRef& m = view_.messages[i];
             // RFC 7162 §3.1: once CONDSTORE is on, a new mod-sequence is news even with the same flags.
@@ -1098,9 +1100,16 @@ std::string Session::refresh(bool expunge_ok)
         if (m.uid > last)
             view_.messages.push_back(m);
     view_.next = snap->next;
-    view_.highest_modseq = snap->highest_modseq;  // every change up to it is told by now
     if (view_.messages.size() != before)
         out += "* " + std::to_string(view_.messages.size()) + " EXISTS\r\n";
+    if (!held_back) {
+        view_.highest_modseq = snap->highest_modseq;  // every change up to it is told by now
+    } else if (qresync_) {
+        // RFC 7162 §3.2: MODSEQs above a held-back expunge's may have been sent (by this command or
+        // here); a HIGHESTMODSEQ below it (the last one every change up to which was told) keeps a
+        // client that drops now from skipping the expunge when it comes back.
+        out += "* OK [HIGHESTMODSEQ " + std::to_string(view_.highest_modseq) + "] expunges pending\r\n";
+    }
     return out;
 }
 

@@ -412,9 +412,11 @@ TEST_F(SessionTest, UidFetchVanishedTellsWhatWentBeforeTheFetches)
     one.uid = 1;
     account.expunge("INBOX", one);                     // highest 4
     account.add("INBOX", "Subject: 3\r\n\r\n3\r\n");  // UID 3, modseq 5
-    // UID 1 is still in the session's view (no EXPUNGE during the FETCH): a plain VANISHED after it.
+    // UID 1 is still in the session's view (no EXPUNGE during the FETCH): a plain VANISHED after it,
+    // and till then a HIGHESTMODSEQ below its expunge's.
     EXPECT_EQ(send(s, "c UID FETCH 1:* (FLAGS) (CHANGEDSINCE 3 VANISHED)").wire,
-              "* 3 EXISTS\r\n* 3 FETCH (UID 3 FLAGS () MODSEQ (5))\r\n* VANISHED 1\r\nc OK FETCH completed\r\n");
+              "* 3 EXISTS\r\n* OK [HIGHESTMODSEQ 3] expunges pending\r\n* 3 FETCH (UID 3 FLAGS () MODSEQ (5))\r\n"
+              "* VANISHED 1\r\nc OK FETCH completed\r\n");
     EXPECT_EQ(send(s, "d UID FETCH 1:* (FLAGS) (CHANGEDSINCE 3 VANISHED)").wire,
               "* VANISHED (EARLIER) 1\r\n* 2 FETCH (UID 3 FLAGS () MODSEQ (5))\r\nd OK FETCH completed\r\n");
     EXPECT_EQ(send(s, "e UID FETCH 2:* (FLAGS) (VANISHED CHANGEDSINCE 3)").wire,
@@ -426,6 +428,23 @@ TEST_F(SessionTest, UidFetchVanishedTellsWhatWentBeforeTheFetches)
     Session other = logged_in();  // CONDSTORE is not QRESYNC
     send(other, "h SELECT INBOX (CONDSTORE)");
     EXPECT_EQ(send(other, "i UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)").wire.rfind("i BAD", 0), 0u);
+}
+
+TEST_F(SessionTest, AHeldBackExpungeKeepsHighestmodseqBelowIt)
+{
+    Session a = logged_in(), b = logged_in();
+    send(a, "a ENABLE QRESYNC");
+    send(a, "b SELECT INBOX");  // HIGHESTMODSEQ 3
+    send(b, "c SELECT INBOX");
+    send(b, "d STORE 1 +FLAGS.SILENT (\\Deleted)");
+    send(b, "e EXPUNGE");                           // 5
+    send(b, "f STORE 1 +FLAGS.SILENT (\\Flagged)");  // message 2 (UID 2): 6
+    // During FETCH the expunge waits; the MODSEQ 6 sent meanwhile is above it, so HIGHESTMODSEQ says 3.
+    EXPECT_EQ(send(a, "g FETCH 2 (FLAGS)").wire,
+              "* 2 FETCH (UID 2 FLAGS (\\Seen) MODSEQ (3))\r\n* 2 FETCH (UID 2 FLAGS (\\Flagged \\Seen) MODSEQ (6))\r\n"
+              "* OK [HIGHESTMODSEQ 3] expunges pending\r\ng OK FETCH completed\r\n");
+    EXPECT_EQ(send(a, "h NOOP").wire, "* VANISHED 1\r\nh OK NOOP completed\r\n");
+    EXPECT_NE(send(a, "i SELECT INBOX").wire.find("[HIGHESTMODSEQ 6]"), std::string::npos);
 }
 
 }  // namespace
