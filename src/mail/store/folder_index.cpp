@@ -273,81 +273,71 @@ core::Result<Synced, std::error_code> sync_locked(const Maildir& box)
     return out;
 }
 
+// Runs `then` on a sync made under the folder's lock, and saves the list if either changed it.
+template <class Then>
+auto with_synced(const Maildir& box, Then&& then) -> decltype(then(std::declval<Synced&>()))
+{
+    if (auto ec = box.create())
+        return core::fail(ec);
+    FileLock lock(box.path() + "/.layer7-uidlist.lock");
+    if (!lock.held())
+        return core::fail(last_error());
+    auto synced = sync_locked(box);
+    if (!synced)
+        return core::fail(synced.error());
+    auto result = then(*synced);
+    if (synced->changed)  // even when `then` failed half-way: what it did is on disk
+        if (auto ec = write_durably(box.path(), list_file, encode_uid_list(synced->list)))
+            return core::fail(ec);
+    return result;
+}
+
 }  // namespace
 
 core::Result<FolderState, std::error_code> sync_folder(const Maildir& box)
 {
-    if (auto ec = box.create())
-        return core::fail(ec);
-    FileLock lock(box.path() + "/.layer7-uidlist.lock");
-    if (!lock.held())
-        return core::fail(last_error());
-    auto synced = sync_locked(box);
-    if (!synced)
-        return core::fail(synced.error());
-    if (synced->changed)
-        if (auto ec = write_durably(box.path(), list_file, encode_uid_list(synced->list)))
-            return core::fail(ec);
-    return std::move(synced->state);
+    return with_synced(box, [](Synced& s) -> core::Result<FolderState, std::error_code> { return std::move(s.state); });
 }
 
 core::Result<FolderState, std::error_code> update_flags(const Maildir& box, const FlagDecision& decide)
 {
-    if (auto ec = box.create())
-        return core::fail(ec);
-    FileLock lock(box.path() + "/.layer7-uidlist.lock");
-    if (!lock.held())
-        return core::fail(last_error());
-    auto synced = sync_locked(box);
-    if (!synced)
-        return core::fail(synced.error());
-    auto& [state, list, changed] = *synced;
-    std::vector<std::size_t> renamed;
-    std::error_code failed;
-    for (std::size_t i = 0; i < state.messages.size() && !failed; ++i) {
-        IndexedMessage& m = state.messages[i];
-        auto flags = decide(m);
-        if (!flags || canonical_flags(*flags) == list.entries[i].flags)
-            continue;  // the same flags in any order are no change, and get no new mod-sequence
-        if (auto ec = box.set_flags(m.entry, *flags)) {
-            if (ec != std::errc::no_such_file_or_directory)  // gone meanwhile: its expunge comes next sync
-                failed = ec;
-            continue;
+    return with_synced(box, [&](Synced& s) -> core::Result<FolderState, std::error_code> {
+        auto& [state, list, changed] = s;
+        std::vector<std::size_t> renamed;
+        std::error_code failed;
+        for (std::size_t i = 0; i < state.messages.size() && !failed; ++i) {
+            IndexedMessage& m = state.messages[i];
+            auto flags = decide(m);
+            if (!flags || canonical_flags(*flags) == list.entries[i].flags)
+                continue;  // the same flags in any order are no change, and get no new mod-sequence
+            if (auto ec = box.set_flags(m.entry, *flags)) {
+                if (ec != std::errc::no_such_file_or_directory)  // gone meanwhile: its expunge comes next sync
+                    failed = ec;
+                continue;
+            }
+            list.entries[i].flags = list_flags(m.entry.flags);
+            renamed.push_back(i);
         }
-        list.entries[i].flags = list_flags(m.entry.flags);
-        renamed.push_back(i);
-    }
-    if (!renamed.empty()) {
-        auto modseq = raise_modseq(list);
-        if (!modseq)
-            return core::fail(modseq.error());
-        for (std::size_t i : renamed)
-            state.messages[i].modseq = list.entries[i].modseq = *modseq;
-        state.highest_modseq = list.highest_modseq;
-        changed = true;
-    }
-    if (changed)  // the renames done are kept even when a later one failed
-        if (auto ec = write_durably(box.path(), list_file, encode_uid_list(list)))
-            return core::fail(ec);
-    if (failed)
-        return core::fail(failed);
-    return std::move(state);
+        if (!renamed.empty()) {
+            auto modseq = raise_modseq(list);
+            if (!modseq)
+                return core::fail(modseq.error());
+            for (std::size_t i : renamed)
+                state.messages[i].modseq = list.entries[i].modseq = *modseq;
+            state.highest_modseq = list.highest_modseq;
+            changed = true;
+        }
+        if (failed)
+            return core::fail(failed);
+        return std::move(state);
+    });
 }
 
 core::Result<std::vector<Vanished>, std::error_code> expunged_since(const Maildir& box, std::uint64_t since)
 {
-    if (auto ec = box.create())
-        return core::fail(ec);
-    FileLock lock(box.path() + "/.layer7-uidlist.lock");
-    if (!lock.held())
-        return core::fail(last_error());
-    auto synced = sync_locked(box);
-    if (!synced)
-        return core::fail(synced.error());
-    if (synced->changed)
-        if (auto ec = write_durably(box.path(), list_file, encode_uid_list(synced->list)))
-            return core::fail(ec);
-    return vanished_since(synced->list, since);
+    return with_synced(box, [since](Synced& s) -> core::Result<std::vector<Vanished>, std::error_code> {
+        return vanished_since(s.list, since);
+    });
 }
 
 core::Result<std::uint32_t, std::error_code> append_message(const Maildir& box, std::string_view message,
