@@ -241,6 +241,18 @@ core::Result<imap::FolderSnapshot, std::error_code> snapshot_of(imap::StoreAccou
     return account->snapshot(folder);
 }
 
+std::string stamp_of(const imap::FolderSnapshot& snap)
+{
+    FolderStamp stamp;
+    stamp.add(snap.validity);
+    stamp.add(snap.next);
+    for (const auto& m : snap.messages) {
+        stamp.add(m.uid);
+        stamp.add(m.flags);
+    }
+    return stamp.hex();
+}
+
 std::unique_ptr<imap::StoreAccount> open_account(const Config& config, const WebSession& s)
 {
     auto box = Store(config.mail_path()).mailbox(s.domain, s.user);
@@ -257,7 +269,7 @@ std::unique_ptr<imap::StoreAccount> open_account(const Config& config, const Web
 }  // namespace
 
 WebMail::WebMail(Config config)
-    : config_(std::move(config)), sessions_(random_token)
+    : config_(std::move(config)), sessions_(random_token), pushes_(config_.push)
 {
     access_.data_dir = config_.data_dir;
     access_.users_file = config_.users_file;
@@ -321,11 +333,14 @@ WebMail::Answer WebMail::answer(Request& r)
         return {page(http::Status::forbidden, "<!DOCTYPE html><p>Web mail is served over HTTPS only.</p>\n")};
     if (auto id = cookie(r.http, session_cookie); !id.empty()) {
         std::lock_guard lock(mutex_);
-        r.session = sessions_.find(id, r.now);
+        // An open push stream is not the user at work: it does not keep the session alive.
+        r.session = r.route == "/events" ? sessions_.peek(id, r.now) : sessions_.find(id, r.now);
     }
     if (r.route == "/login" && r.post())
         return login(r);
     if (!r.session) {
+        if (r.route == "/events")  // EventSource gives up on anything but 200; the page polls
+            return {http::text_reply(http::Status::forbidden, "no session\n")};
         if (r.post())
             return {page(http::Status::forbidden, login_page(r.base, "", "Your session has ended; log in again."))};
         std::string token;
@@ -367,6 +382,8 @@ WebMail::Answer WebMail::answer(Request& r)
         return {compose(r)};
     if (r.route == "/state")
         return {state(r)};
+    if (r.route == "/events")
+        return {events(r)};
     return {http::error_reply(http::Status::not_found)};
 }
 
@@ -435,8 +452,13 @@ http::Reply WebMail::logout(Request& r)
 
 Frame WebMail::frame(Request& r, std::string folder)
 {
-    Frame f{r.base, r.session->login, r.session->csrf, {}, std::move(folder)};
-    auto account = open_account(config_, *r.session);
+    return frame(r.base, *r.session, std::move(folder));
+}
+
+Frame WebMail::frame(const std::string& base, const WebSession& session, std::string folder)
+{
+    Frame f{base, session.login, session.csrf, {}, std::move(folder)};
+    auto account = open_account(config_, session);
     if (!account)
         return f;
     for (const auto& name : account->folders()) {
@@ -484,6 +506,7 @@ http::Reply WebMail::mailbox(Request& r)
     if (!snap)
         return page(http::Status::not_found, notice_page(v.frame, "No such folder", folder));
     v.uid_next = snap->next;
+    v.stamp = stamp_of(*snap);
     v.query = parse_list_query(r.context.query);
     std::vector<Summary> all;
     all.reserve(snap->messages.size());
@@ -726,12 +749,96 @@ http::Reply WebMail::act(Request& r)
 http::Reply WebMail::state(Request& r)
 {
     const std::string folder(field(r.query, "f").empty() ? "INBOX" : field(r.query, "f"));
-    Frame f = frame(r, folder);
-    auto account = open_account(config_, *r.session);
+    auto json = state_of(r.base, *r.session, folder);
+    if (!json)
+        return http::error_reply(http::Status::not_found);
+    return http::text_reply(http::Status::ok, std::move(*json), "application/json");
+}
+
+std::optional<std::string> WebMail::state_of(const std::string& base, const WebSession& session, const std::string& folder)
+{
+    Frame f = frame(base, session, folder);
+    auto account = open_account(config_, session);
     auto snap = snapshot_of(account.get(), folder);
     if (!snap)
+        return std::nullopt;
+    return state_json(f, snap->next, stamp_of(*snap));
+}
+
+http::Reply WebMail::events(Request& r)
+{
+    const std::string folder(field(r.query, "f").empty() ? "INBOX" : field(r.query, "f"));
+    if (auto account = open_account(config_, *r.session); !snapshot_of(account.get(), folder))
         return http::error_reply(http::Status::not_found);
-    return http::text_reply(http::Status::ok, state_json(f, snap->next), "application/json");
+    const std::string user = r.session->user + "@" + r.session->domain;
+    PushRegistry::Opened opened;
+    std::vector<std::shared_ptr<PushControl>> replaced;
+    {
+        std::lock_guard lock(mutex_);
+        opened = pushes_.open(r.session->id, user);
+        for (std::uint64_t id : opened.replaced) {
+            if (auto it = push_controls_.find(id); it != push_controls_.end()) {
+                if (auto control = it->second.lock())
+                    replaced.push_back(std::move(control));
+                push_controls_.erase(it);
+            }
+        }
+    }
+    for (auto& control : replaced)
+        control->end();
+    if (!opened.ok) {
+        spdlog::warn("webmail: push stream for {} refused: {} streams open", user, config_.push.total);
+        http::Reply reply = http::text_reply(http::Status::too_many_requests, "too many push streams; poll /state\n");
+        reply.response.fields.add("Retry-After", "30");
+        return reply;
+    }
+    auto stream = std::make_shared<PushStream>(shared_from_this(), opened.id, r.session->id, folder, config_.push);
+    {
+        std::lock_guard lock(mutex_);
+        push_controls_[opened.id] = stream->control();
+    }
+    http::Reply reply;
+    reply.response.status = http::Status::ok;
+    reply.response.fields.add("Content-Type", "text/event-stream; charset=utf-8");
+    reply.response.fields.add("Cache-Control", "no-store");
+    reply.source = std::move(stream);
+    reply.chunked = true;
+    reply.live = true;
+    return reply;
+}
+
+std::optional<PushFeed::State> WebMail::push_state(const std::string& session_id, const std::string& folder)
+{
+    std::optional<WebSession> session;
+    {
+        std::lock_guard lock(mutex_);
+        session = sessions_.peek(session_id, std::chrono::floor<std::chrono::seconds>(Clock::now()));
+    }
+    if (!session)
+        return std::nullopt;
+    auto account = open_account(config_, *session);
+    if (!account)
+        return std::nullopt;
+    PushFeed::State state;
+    const std::string base;  // the state names no URL
+    auto json = state_of(base, *session, folder);
+    if (!json)
+        json = state_json(frame(base, *session, folder), 0, "");  // the folder went: counts still matter
+    while (!json->empty() && json->back() == '\n')
+        json->pop_back();
+    state.json = std::move(*json);
+    for (const auto& name : account->folders())
+        if (auto path = account->folder_path(name); !path.empty())
+            state.folders.push_back(std::move(path));
+    state.root = account->folder_path("INBOX");
+    return state;
+}
+
+void WebMail::push_closed(std::uint64_t id)
+{
+    std::lock_guard lock(mutex_);
+    pushes_.close(id);
+    push_controls_.erase(id);
 }
 
 }  // namespace layer7::mail::web

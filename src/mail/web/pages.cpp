@@ -122,6 +122,9 @@ std::string mailbox_page(const MailboxView& v)
     if (!v.notice.empty())
         out += "<p class=\"notice\" id=\"notice\">" + e(v.notice) + "</p>";
     out += "<p id=\"newmail\" hidden>New mail arrived.</p>";
+    // Without script (or without the push stream) this is how new mail comes in.
+    out += "<p class=\"reload\"><a id=\"reload\" href=\"" + e(box_url(f.base, f.folder, list_query_string(v.query))) +
+           "\">Check for new mail</a></p>";
     // search and sort (GET: bookmarkable)
     out += "<form method=\"get\" action=\"" + e(f.base) + "/box\" class=\"search\"><input type=\"hidden\" name=\"f\" value=\"" +
            e(f.folder) + "\"><input type=\"search\" name=\"q\" value=\"" + e(v.query.search) +
@@ -139,7 +142,7 @@ std::string mailbox_page(const MailboxView& v)
            ">Oldest/A first</option></select><button>Go</button></form>\n";
     // the list, inside the form for bulk actions
     out += "<form method=\"post\" action=\"" + e(f.base) + "/act\" id=\"list\" data-uidnext=\"" +
-           std::to_string(v.uid_next) + "\">" + csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" +
+           std::to_string(v.uid_next) + "\" data-stamp=\"" + e(v.stamp) + "\">" + csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" +
            e(f.folder) + "\"><input type=\"hidden\" name=\"back\" value=\"" + e(list_query_string(v.query)) +
            "\"><div class=\"actions\"><button name=\"op\" value=\"delete\">Delete</button>"
            "<button name=\"op\" value=\"flag\">Flag</button><button name=\"op\" value=\"unflag\">Unflag</button>"
@@ -234,9 +237,10 @@ std::string notice_page(const Frame& f, std::string_view title, std::string_view
     return top(f, title) + "<h1>" + e(title) + "</h1><p id=\"notice\">" + e(text) + "</p>" + std::string(bottom);
 }
 
-std::string state_json(const Frame& f, std::uint32_t uid_next)
+std::string state_json(const Frame& f, std::uint32_t uid_next, std::string_view stamp)
 {
-    std::string out = "{\"folder\":" + core::json_string(f.folder) + ",\"uidnext\":" + std::to_string(uid_next) + ",\"folders\":[";
+    std::string out = "{\"folder\":" + core::json_string(f.folder) + ",\"uidnext\":" + std::to_string(uid_next) +
+                      ",\"stamp\":" + core::json_string(stamp) + ",\"folders\":[";
     for (std::size_t i = 0; i < f.folders.size(); ++i)
         out += std::string(i ? "," : "") + "{\"name\":" + core::json_string(f.folders[i].name) +
                ",\"unread\":" + std::to_string(f.folders[i].unread) + ",\"total\":" + std::to_string(f.folders[i].total) + "}";
@@ -245,32 +249,72 @@ std::string state_json(const Frame& f, std::uint32_t uid_next)
 
 std::string_view app_script()
 {
-    // New mail without a reload: every 10 s ask /state; refresh the unread counts, and on the
-    // folder's list replace the table with a fresh copy when UIDNEXT moved.
+    // New mail without a reload: the /events stream (Server-Sent Events) sends the state at once
+    // and whenever a folder changes; the unread counts follow it, and the folder's list is fetched
+    // again when its UIDNEXT or stamp moved (ticked boxes stay ticked). Where the stream is refused
+    // or replaced, /state is polled every 30 s instead; the reload link stays for those pages.
     return R"js("use strict";
 (function () {
   const base = document.body.dataset.base, folder = document.body.dataset.folder;
   if (!base || !folder) return;
+  const reload = document.getElementById("reload");
+  let source = null, timer = null, busy = false, again = false, arrived = false;
+  async function refresh() {
+    if (busy) { again = true; return; }
+    busy = true;
+    try {
+      const page = await fetch(location.href, {credentials: "same-origin"});
+      if (!page.ok) return;
+      const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+      const list = document.getElementById("list"), fresh = doc.getElementById("list");
+      if (list && fresh) {
+        const ticked = new Set(Array.from(list.querySelectorAll("input[name=uid]:checked"), i => i.value));
+        for (const box of fresh.querySelectorAll("input[name=uid]")) box.checked = ticked.has(box.value);
+        list.replaceWith(fresh);
+        if (arrived) document.getElementById("newmail").hidden = false;
+      }
+      const nav = document.getElementById("folders"), freshNav = doc.getElementById("folders");
+      if (nav && freshNav) nav.replaceWith(freshNav);
+    } catch (e) { /* offline: the next event tries again */ } finally {
+      busy = false;
+      if (again) { again = false; refresh(); }
+    }
+  }
+  function apply(s) {
+    const nav = document.getElementById("folders");
+    const shown = Array.from(document.querySelectorAll("#folders a[data-folder]"), a => a.dataset.folder);
+    let stale = shown.join("\n") !== s.folders.map(f => f.name).join("\n");
+    for (const f of s.folders) {
+      const a = document.querySelector('#folders a[data-folder="' + CSS.escape(f.name) + '"]');
+      if (a) a.nextElementSibling.textContent = f.unread ? String(f.unread) : "";
+    }
+    const list = document.getElementById("list");
+    if (list && s.folder === folder && (String(s.uidnext) !== list.dataset.uidnext || s.stamp !== list.dataset.stamp)) {
+      if (String(s.uidnext) !== list.dataset.uidnext) arrived = true;
+      stale = true;
+    }
+    if (stale && nav) refresh();
+  }
   async function poll() {
     try {
       const r = await fetch(base + "/state?f=" + encodeURIComponent(folder), {credentials: "same-origin"});
-      if (!r.ok) return;
-      const s = await r.json();
-      for (const f of s.folders) {
-        const a = document.querySelector('#folders a[data-folder="' + CSS.escape(f.name) + '"]');
-        if (a) a.nextElementSibling.textContent = f.unread ? String(f.unread) : "";
-      }
-      const list = document.getElementById("list");
-      if (list && String(s.uidnext) !== list.dataset.uidnext) {
-        const page = await fetch(location.href, {credentials: "same-origin"});
-        const doc = new DOMParser().parseFromString(await page.text(), "text/html");
-        const fresh = doc.getElementById("list");
-        if (fresh) { list.replaceWith(fresh); document.getElementById("newmail").hidden = false; }
-      }
+      if (r.ok && (r.headers.get("Content-Type") || "").startsWith("application/json")) apply(await r.json());
     } catch (e) { /* offline: try again next time */ }
   }
-  setInterval(poll, 10000);
-  document.addEventListener("visibilitychange", () => { if (!document.hidden) poll(); });
+  function fallback() {
+    if (source) { source.close(); source = null; }
+    if (reload) reload.hidden = false;
+    if (!timer) timer = setInterval(poll, 30000);
+  }
+  if (window.EventSource) {
+    source = new EventSource(base + "/events?f=" + encodeURIComponent(folder));
+    source.addEventListener("state", e => { if (reload) reload.hidden = true; apply(JSON.parse(e.data)); });
+    source.addEventListener("bye", fallback);
+    source.onerror = () => { if (source && source.readyState === EventSource.CLOSED) fallback(); };
+  } else {
+    fallback();
+  }
+  document.addEventListener("visibilitychange", () => { if (!document.hidden && timer) poll(); });
 })();
 )js";
 }

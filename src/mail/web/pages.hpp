@@ -1,5 +1,6 @@
 // Web mail's HTML (pure): every page from a plain view struct, every piece of mail text escaped.
-// Plain HTML forms that work without script; /mail/app.js only adds polling for new mail.
+// Plain HTML forms that work without script; /mail/app.js only brings new mail in without a
+// reload (the /mail/events stream, else polling /mail/state), and without it a link reloads.
 // Every POST form carries the session's CSRF token.
 #pragma once
 
@@ -31,6 +32,7 @@ struct MailboxView {
     ListPage page;
     std::uint32_t uid_next = 0;  // for the poller: a change means new mail
     std::string notice;          // "Message sent", …
+    std::string stamp;           // FolderStamp: a change means the list is out of date
 };
 
 struct Attachment {
@@ -65,8 +67,9 @@ std::string message_page(const MessageView& view);
 std::string compose_page(const ComposeView& view);
 std::string notice_page(const Frame& frame, std::string_view title, std::string_view text);
 
-// The polling state as JSON: {"folder":…,"uidnext":N,"folders":[{"name":…,"unread":N,"total":N}…]}.
-std::string state_json(const Frame& frame, std::uint32_t uid_next);
+// The state for the push stream and the poller, as JSON (one line):
+// {"folder":…,"uidnext":N,"stamp":…,"folders":[{"name":…,"unread":N,"total":N}…]}.
+std::string state_json(const Frame& frame, std::uint32_t uid_next, std::string_view stamp);
 
 // The static script and style sheet under the mount (app.js, style.css).
 std::string_view app_script();

@@ -24,7 +24,7 @@ std::size_t count(const std::string& text, const std::string& what)
 
 TEST(Pages, EveryPostFormCarriesTheToken)
 {
-    MailboxView box{frame(), {}, {}, 7, ""};
+    MailboxView box{frame(), {}, {}, 7, "", ""};
     Summary s;
     s.uid = 3;
     s.subject = "<script>alert(1)</script>";
@@ -68,8 +68,17 @@ TEST(Pages, StateJson)
 {
     Frame f = frame();
     f.folders[1].name = "We\"ird</script>";
-    EXPECT_EQ(state_json(f, 9), "{\"folder\":\"INBOX\",\"uidnext\":9,\"folders\":[{\"name\":\"INBOX\",\"unread\":2,\"total\":5},"
+    EXPECT_EQ(state_json(f, 9, "00ff"), "{\"folder\":\"INBOX\",\"uidnext\":9,\"stamp\":\"00ff\",\"folders\":[{\"name\":\"INBOX\",\"unread\":2,\"total\":5},"
                                 "{\"name\":\"We\\\"ird\\u003c/script>\",\"unread\":0,\"total\":1}]}\n");
+}
+
+TEST(Pages, MailboxCarriesTheStampAndAReloadLinkForPagesWithoutScript)
+{
+    MailboxView box{frame(), {}, {}, 7, "", "a<b"};
+    box.query.search = "x y";
+    const std::string html = mailbox_page(box);
+    EXPECT_NE(html.find("data-stamp=\"a&lt;b\""), std::string::npos);
+    EXPECT_NE(html.find("<a id=\"reload\" href=\"/mail/box?f=INBOX&amp;q=x+y\">"), std::string::npos) << html;
 }
 
 TEST(Pages, UrlValue)
