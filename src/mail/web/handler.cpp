@@ -266,6 +266,45 @@ std::unique_ptr<imap::StoreAccount> open_account(const Config& config, const Web
     return account;
 }
 
+// The attachments of a loaded message, by leaf number (what a "drop" box names).
+std::vector<Attachment> attachments_of(const Loaded& loaded)
+{
+    std::vector<Attachment> out;
+    for (std::size_t i = 0; i < loaded.leaves.size(); ++i)
+        if (const MimePart& p = *loaded.leaves[i]; p.is_attachment())
+            out.push_back({i, p.filename, p.content_type.value, p.body.size()});
+    return out;
+}
+
+// The attachments of `folder`/`uid` to send or save again, but those whose leaf is in `dropped`.
+void carry_attachments(imap::StoreAccount* account, const std::string& folder, std::uint32_t uid,
+                       const std::vector<std::size_t>& dropped, std::vector<mail::Attachment>& out)
+{
+    auto original = account && uid ? load(*account, folder, uid) : nullptr;
+    if (!original)
+        return;
+    for (std::size_t i = 0; i < original->leaves.size(); ++i) {
+        const MimePart& p = *original->leaves[i];
+        if (p.is_attachment() && std::find(dropped.begin(), dropped.end(), i) == dropped.end())
+            out.push_back({p.filename, p.content_type.value, p.body});
+    }
+}
+
+// Removes one message for good (a draft replaced or sent).
+void remove_message(imap::StoreAccount& account, const std::string& folder, std::uint32_t uid)
+{
+    auto snap = account.snapshot(folder);
+    if (!snap)
+        return;
+    for (const auto& m : snap->messages)
+        if (m.uid == uid)
+            if (auto ec = account.expunge(folder, m))
+                spdlog::warn("webmail: cannot remove uid {} from {}: {}", uid, folder, ec.message());
+}
+
+constexpr std::string_view drafts_folder = "Drafts";
+constexpr std::string_view draft_flags = "DS";  // \Draft, and \Seen: a draft is nothing unread
+
 }  // namespace
 
 WebMail::WebMail(Config config)
@@ -598,8 +637,8 @@ http::Reply WebMail::compose(Request& r)
     ComposeView v;
     v.frame = frame(r, "");
     const std::string mode(field(r.query, "mode"));
-    const std::string folder(field(r.query, "f"));
-    if (mode != "reply" && mode != "forward")
+    const std::string folder(mode == "draft" ? std::string(drafts_folder) : std::string(field(r.query, "f")));
+    if (mode != "reply" && mode != "forward" && mode != "draft")
         return page(http::Status::ok, compose_page(v));
     auto account = open_account(config_, *r.session);
     auto loaded = account ? load(*account, folder, to_uid(field(r.query, "uid"))) : nullptr;
@@ -610,7 +649,16 @@ http::Reply WebMail::compose(Request& r)
     const Body body = body_of(loaded->leaves);
     const std::string text = body.text ? text_of(*body.text) : std::string();
     const std::string from = decode_encoded_words(h.get("From"));
-    if (mode == "reply") {
+    if (mode == "draft") {  // resumed as it was saved: fields, text and attachments
+        v.to = decode_encoded_words(h.get("To"));
+        v.cc = decode_encoded_words(h.get("Cc"));
+        v.subject = subj;
+        v.text = text;
+        v.draft_uid = loaded->ref.uid;
+        v.forwarded = attachments_of(*loaded);
+        if (field(r.query, "notice") == "saved")
+            v.notice = "Draft saved.";
+    } else if (mode == "reply") {
         v.to = std::string(h.get("Reply-To").empty() ? h.get("From") : h.get("Reply-To"));
         v.subject = to_lower(subj).starts_with("re:") ? subj : "Re: " + subj;
         v.text = "\n\nOn " + std::string(h.get("Date")) + ", " + from + " wrote:\n" + quoted(text);
@@ -620,10 +668,7 @@ http::Reply WebMail::compose(Request& r)
                  "\nSubject: " + subj + "\nTo: " + decode_encoded_words(h.get("To")) + "\n\n" + text;
         v.forward_folder = folder;
         v.forward_uid = loaded->ref.uid;
-        for (std::size_t i = 0; i < loaded->leaves.size(); ++i)
-            if (loaded->leaves[i]->is_attachment())
-                v.forwarded.push_back({i, loaded->leaves[i]->filename, loaded->leaves[i]->content_type.value,
-                                       loaded->leaves[i]->body.size()});
+        v.forwarded = attachments_of(*loaded);
     }
     return page(http::Status::ok, compose_page(v));
 }
@@ -641,12 +686,20 @@ http::Reply WebMail::send(Request& r)
     v.cc = std::string(http::form_value(*parts, "cc"));
     v.subject = std::string(http::form_value(*parts, "subject"));
     v.text = std::string(http::form_value(*parts, "text"));
+    v.forward_folder = std::string(http::form_value(*parts, "fwd_f"));
+    v.forward_uid = to_uid(http::form_value(*parts, "fwd_uid"));
+    v.draft_uid = to_uid(http::form_value(*parts, "draft_uid"));
+    const bool save = http::form_value(*parts, "action") == "draft";  // else send (the default button)
+    std::vector<std::size_t> dropped;
+    for (const auto& p : *parts)
+        if (p.head.name == "drop")
+            dropped.push_back(to_uid(p.data));
     bool to_ok = true, cc_ok = true;
     Draft d;
     d.from = Mailbox{"", r.session->user, r.session->domain};
     d.to = recipients(v.to, to_ok);
     d.cc = recipients(v.cc, cc_ok);
-    if (!to_ok || !cc_ok || (d.to.empty() && d.cc.empty())) {
+    if (!to_ok || !cc_ok || (!save && d.to.empty() && d.cc.empty())) {  // a draft may have no one yet
         v.error = "Give at least one recipient as name@domain (several separated by commas).";
         return page(http::Status::bad_request, compose_page(v));
     }
@@ -657,21 +710,31 @@ http::Reply WebMail::send(Request& r)
         std::lock_guard lock(mutex_);
         d.message_id = sessions_.token();
     }
+    // What the original or the draft had comes first, in its order; then what was just uploaded.
+    auto account = open_account(config_, *r.session);
+    carry_attachments(account.get(), v.forward_folder, v.forward_uid, dropped, d.attachments);
+    carry_attachments(account.get(), std::string(drafts_folder), v.draft_uid, dropped, d.attachments);
     for (const auto& p : *parts)
         if (p.head.name == "attach" && p.is_file())
             d.attachments.push_back({*p.head.filename, p.head.content_type, p.data});
-    if (const std::uint32_t fwd = to_uid(http::form_value(*parts, "fwd_uid")); fwd != 0) {
-        auto account = open_account(config_, *r.session);
-        auto original = account ? load(*account, std::string(http::form_value(*parts, "fwd_f")), fwd) : nullptr;
-        if (original)
-            for (const MimePart* p : original->leaves)
-                if (p->is_attachment())
-                    d.attachments.push_back({p->filename, p->content_type.value, p->body});
-    }
     auto message = build_message(d);
     if (!message) {
         v.error = "That message cannot be written (check the addresses).";
         return page(http::Status::bad_request, compose_page(v));
+    }
+    if (save) {
+        // The new version first, then the old one goes: a failure never loses the draft.
+        core::Result<std::uint32_t, std::error_code> saved = core::fail(std::make_error_code(std::errc::io_error));
+        if (account)
+            saved = account->append(drafts_folder, *message, draft_flags, r.now.time_since_epoch().count());
+        if (!saved) {
+            spdlog::error("webmail: cannot save a draft for {}: {}", d.from.address(), saved.error().message());
+            v.error = "The draft could not be saved; try again.";
+            return page(http::Status::service_unavailable, compose_page(v));
+        }
+        if (v.draft_uid)
+            remove_message(*account, std::string(drafts_folder), v.draft_uid);
+        return redirect(r.base + "/compose?mode=draft&uid=" + std::to_string(*saved) + "&notice=saved");
     }
     smtp::Envelope envelope;
     envelope.helo = config_.hostname;
@@ -697,8 +760,11 @@ http::Reply WebMail::send(Request& r)
     if (!Doorbell::ring(config_.queue_path(), *id))
         spdlog::warn("webmail: queued {} but no delivery agent runs in this process; it goes at the next start", *id);
     spdlog::info("webmail: {} queued {} for {} recipient(s)", envelope.mail_from, *id, envelope.rcpt_to.size());
-    if (auto account = open_account(config_, *r.session))
+    if (account) {
         (void)account->append("Sent", *message, "S", arrival);
+        if (v.draft_uid)  // sent: the draft has done its work
+            remove_message(*account, std::string(drafts_folder), v.draft_uid);
+    }
     return redirect(r.base + "/box?f=INBOX&notice=sent");
 }
 

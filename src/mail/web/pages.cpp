@@ -43,6 +43,11 @@ std::string message_url(std::string_view base, std::string_view folder, std::uin
     return std::string(base) + "/msg?f=" + url_value(folder) + "&uid=" + std::to_string(uid);
 }
 
+std::string draft_url(std::string_view base, std::uint32_t uid)
+{
+    return std::string(base) + "/compose?mode=draft&uid=" + std::to_string(uid);
+}
+
 std::string when(std::int64_t seconds)
 {
     using namespace std::chrono;
@@ -151,14 +156,16 @@ std::string mailbox_page(const MailboxView& v)
            "<table class=\"messages\"><tbody>";
     if (v.page.rows.empty())
         out += "<tr><td class=\"empty\">No messages.</td></tr>";
+    const bool drafts = f.folder == "Drafts";  // a draft opens in compose, and who it is for matters
     for (const auto& s : v.page.rows) {
         std::string cls = s.seen() ? "seen" : "unseen";
         if (s.flagged())
             cls += " flagged";
         out += "<tr class=\"" + cls + "\" data-uid=\"" + std::to_string(s.uid) + "\"><td><input type=\"checkbox\" name=\"uid\" value=\"" +
                std::to_string(s.uid) + "\" aria-label=\"select\"></td><td class=\"flag\">" +
-               (s.flagged() ? "★" : "") + "</td><td class=\"from\">" + e(s.from) + "</td><td class=\"subject\"><a href=\"" +
-               e(message_url(f.base, f.folder, s.uid)) + "\">" + e(s.subject.empty() ? "(no subject)" : s.subject) +
+               (s.flagged() ? "★" : "") + "</td><td class=\"from\">" + e(drafts ? "To: " + s.to : s.from) +
+               "</td><td class=\"subject\"><a href=\"" +
+               e(drafts ? draft_url(f.base, s.uid) : message_url(f.base, f.folder, s.uid)) + "\">" + e(s.subject.empty() ? "(no subject)" : s.subject) +
                "</a>" + (s.attachments ? " 📎" : "") + "</td><td class=\"date\">" + when(s.date) + "</td><td class=\"size\">" +
                size_text(s.size) + "</td></tr>";
     }
@@ -217,18 +224,26 @@ std::string compose_page(const ComposeView& v)
     std::string out = top(f, "Compose");
     if (!v.error.empty())
         out += "<p class=\"error\" id=\"error\">" + e(v.error) + "</p>";
+    if (!v.notice.empty())
+        out += "<p class=\"notice\" id=\"notice\">" + e(v.notice) + "</p>";
     out += "<form method=\"post\" action=\"" + e(f.base) + "/send\" enctype=\"multipart/form-data\" class=\"compose\">" +
            csrf_field(f.csrf) + "<label>To <input name=\"to\" value=\"" + e(v.to) +
            "\" required></label><label>Cc <input name=\"cc\" value=\"" + e(v.cc) +
            "\"></label><label>Subject <input name=\"subject\" value=\"" + e(v.subject) +
            "\"></label><textarea name=\"text\" rows=\"14\">" + e(v.text) + "</textarea>";
-    if (v.forward_uid) {
+    if (v.forward_uid)
         out += "<input type=\"hidden\" name=\"fwd_f\" value=\"" + e(v.forward_folder) +
                "\"><input type=\"hidden\" name=\"fwd_uid\" value=\"" + std::to_string(v.forward_uid) + "\">";
-        for (const auto& a : v.forwarded)
-            out += "<p class=\"forwarded\">Attached: " + e(a.filename) + " (" + size_text(a.size) + ")</p>";
-    }
-    out += "<label>Attach <input type=\"file\" name=\"attach\" multiple></label><button>Send</button></form>";
+    if (v.draft_uid)
+        out += "<input type=\"hidden\" name=\"draft_uid\" value=\"" + std::to_string(v.draft_uid) + "\">";
+    for (const auto& a : v.forwarded)
+        out += "<p class=\"forwarded\">Attached: " + e(a.filename) + " (" + size_text(a.size) +
+               ") <label class=\"inline\"><input type=\"checkbox\" name=\"drop\" value=\"" + std::to_string(a.index) +
+               "\"> Remove</label></p>";
+    // A draft may have no recipient yet: "Save draft" skips the browser's check of To.
+    out += "<label>Attach <input type=\"file\" name=\"attach\" multiple></label><div class=\"actions\">"
+           "<button name=\"action\" value=\"send\">Send</button>"
+           "<button name=\"action\" value=\"draft\" formnovalidate>Save draft</button></div></form>";
     return out + std::string(bottom);
 }
 

@@ -57,8 +57,10 @@ struct ComposeView {
     std::string to, cc, subject, text;
     std::string forward_folder;  // forward: the original's attachments go along
     std::uint32_t forward_uid = 0;
-    std::vector<Attachment> forwarded;
+    std::vector<Attachment> forwarded;  // carried from the original or the draft ("drop" removes one)
     std::string error;
+    std::uint32_t draft_uid = 0;  // the draft in Drafts this compose resumes: replaced on save, gone on send
+    std::string notice;           // "Draft saved."
 };
 
 std::string login_page(std::string_view base, std::string_view csrf, std::string_view error);

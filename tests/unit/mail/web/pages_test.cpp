@@ -33,7 +33,7 @@ TEST(Pages, EveryPostFormCarriesTheToken)
     MessageView msg;
     msg.frame = frame();
     msg.body = "<script>";
-    ComposeView compose{frame(), "a@b", "", "s", "t", "", 0, {}, ""};
+    ComposeView compose{frame(), "a@b", "", "s", "t", "", 0, {}, "", 0, ""};
     for (const std::string& html : {mailbox_page(box), message_page(msg), compose_page(compose)}) {
         EXPECT_EQ(count(html, "method=\"post\""), count(html, "name=\"csrf\" value=\"tok&quot;en\"")) << html;
         EXPECT_EQ(html.find("<script>"), std::string::npos) << html;
@@ -79,6 +79,38 @@ TEST(Pages, MailboxCarriesTheStampAndAReloadLinkForPagesWithoutScript)
     const std::string html = mailbox_page(box);
     EXPECT_NE(html.find("data-stamp=\"a&lt;b\""), std::string::npos);
     EXPECT_NE(html.find("<a id=\"reload\" href=\"/mail/box?f=INBOX&amp;q=x+y\">"), std::string::npos) << html;
+}
+
+TEST(Pages, ComposeOfADraftCarriesItsUidAndAttachments)
+{
+    ComposeView v;
+    v.frame = frame();
+    v.draft_uid = 12;
+    v.notice = "Draft saved.";
+    v.forwarded.push_back({3, "a<b>.pdf", "application/pdf", 2048});
+    const std::string html = compose_page(v);
+    EXPECT_NE(html.find("name=\"draft_uid\" value=\"12\""), std::string::npos);
+    EXPECT_NE(html.find("Attached: a&lt;b&gt;.pdf (2 KB) <label class=\"inline\"><input type=\"checkbox\" name=\"drop\" value=\"3\">"),
+              std::string::npos) << html;
+    EXPECT_NE(html.find("<button name=\"action\" value=\"draft\" formnovalidate>Save draft</button>"), std::string::npos);
+    EXPECT_NE(html.find("id=\"notice\">Draft saved.<"), std::string::npos);
+    EXPECT_EQ(html.find("fwd_uid"), std::string::npos);
+}
+
+TEST(Pages, DraftsOpenInCompose)
+{
+    MailboxView box{frame(), {}, {}, 2, "", ""};
+    box.frame.folder = "Drafts";
+    Summary s;
+    s.uid = 1;
+    s.to = "alice@crepes.fr";
+    s.from = "bob@hamburger.edu";
+    box.page.rows.push_back(s);
+    const std::string html = mailbox_page(box);
+    EXPECT_NE(html.find("href=\"/mail/compose?mode=draft&amp;uid=1\""), std::string::npos) << html;
+    EXPECT_NE(html.find("To: alice@crepes.fr"), std::string::npos);
+    box.frame.folder = "INBOX";
+    EXPECT_NE(mailbox_page(box).find("href=\"/mail/msg?f=INBOX&amp;uid=1\""), std::string::npos);
 }
 
 TEST(Pages, UrlValue)
