@@ -20,7 +20,9 @@
 #include "mail/queue/doorbell.hpp"
 #include "mail/queue/spool.hpp"
 #include "mail/store/accounts.hpp"
+#include "mail/store/folder_name.hpp"
 #include "mail/store/store.hpp"
+#include "mail/web/folders.hpp"
 #include "mail/web/pages.hpp"
 #include "mail/web/sanitizer.hpp"
 
@@ -405,6 +407,8 @@ WebMail::Answer WebMail::answer(Request& r)
         return {send(r)};
     if (r.route == "/act" && r.post())
         return {act(r)};
+    if (r.route == "/folder" && r.post())
+        return {folder_action(r)};
     if (r.post())
         return {http::not_allowed_reply("GET, HEAD")};
     if (r.route == "/" || r.route == "/login")
@@ -423,6 +427,8 @@ WebMail::Answer WebMail::answer(Request& r)
         return {state(r)};
     if (r.route == "/events")
         return {events(r)};
+    if (r.route == "/folders")
+        return {folders(r)};
     return {http::error_reply(http::Status::not_found)};
 }
 
@@ -543,7 +549,7 @@ http::Reply WebMail::mailbox(Request& r)
     auto account = open_account(config_, *r.session);
     auto snap = snapshot_of(account.get(), folder);
     if (!snap)
-        return page(http::Status::not_found, notice_page(v.frame, "No such folder", folder));
+        return page(http::Status::not_found, notice_page(v.frame, "No such folder", folder_label(folder)));
     v.uid_next = snap->next;
     v.stamp = stamp_of(*snap);
     v.query = parse_list_query(r.context.query);
@@ -810,6 +816,87 @@ http::Reply WebMail::act(Request& r)
     }
     const std::string back = list_query_string(parse_list_query(field(r.query, "back")));  // never raw into Location
     return redirect(r.base + "/box?f=" + url_value(folder) + (back.empty() ? "" : "&" + back));
+}
+
+http::Reply WebMail::folders(Request& r)
+{
+    FoldersView v;
+    v.frame = frame(r, "");
+    static constexpr std::pair<std::string_view, std::string_view> notices[] = {
+        {"created", "Folder created."}, {"renamed", "Folder renamed."}, {"deleted", "Folder deleted."}};
+    for (const auto& [key, text] : notices)
+        if (field(r.query, "notice") == key)
+            v.notice = std::string(text);
+    return page(http::Status::ok, folders_page(v));
+}
+
+http::Reply WebMail::folder_action(Request& r)
+{
+    const std::string op(field(r.query, "op"));
+    const std::string folder(field(r.query, "f"));
+    FoldersView v;
+    const auto refuse = [&](http::Status status, std::string error) {
+        v.frame = frame(r, "");  // after the change, if any: the list as it is now
+        v.error = std::move(error);
+        return page(status, folders_page(v));
+    };
+    auto account = open_account(config_, *r.session);
+    if (!account)
+        return refuse(http::Status::service_unavailable, "Your mailbox cannot be opened.");
+    std::string name;
+    if (op == "create" || op == "rename") {
+        auto typed = folder_name_from_input(field(r.query, "name"));
+        if (!typed) {
+            if (op == "create")
+                v.typed = std::string(field(r.query, "name")).substr(0, 200);
+            return refuse(http::Status::bad_request, typed.error());
+        }
+        name = std::move(*typed);
+    }
+    if (op != "create") {
+        const auto all = account->folders();
+        if (std::find(all.begin(), all.end(), folder) == all.end())
+            return refuse(http::Status::not_found, "No such folder.");
+        if (fixed_folder(folder))
+            return refuse(http::Status::forbidden, folder_label(folder) + " is one of the folders every account keeps.");
+    }
+    std::error_code ec;
+    if (op == "create") {
+        ec = account->create(name);
+        if (!ec)
+            ec = account->subscribe(name, true);  // IMAP clients that show subscribed folders see it too
+    } else if (op == "rename") {
+        if (name == folder)
+            return redirect(r.base + "/folders");
+        const auto subscribed = account->subscriptions();
+        ec = account->rename(folder, name);
+        if (!ec)  // the subscriptions follow the folder and its sub-folders
+            for (const auto& old : subscribed)
+                if (old == folder || old.starts_with(folder + folder_delimiter)) {
+                    (void)account->subscribe(old, false);
+                    (void)account->subscribe(name + old.substr(folder.size()), true);
+                }
+    } else if (op == "delete") {
+        if (field(r.query, "confirm") != "1")
+            return refuse(http::Status::bad_request, "Tick the box to delete " + folder_label(folder) + " with its messages.");
+        ec = account->remove(folder);
+    } else {
+        return http::text_reply(http::Status::bad_request, "unknown action\n");
+    }
+    if (ec == std::errc::file_exists)
+        return refuse(http::Status::conflict, "A folder named " + folder_label(name) + " exists already.");
+    if (ec == std::errc::directory_not_empty)
+        return refuse(http::Status::conflict, "Delete or move the sub-folders of " + folder_label(folder) + " first.");
+    if (ec == std::errc::invalid_argument || ec == std::errc::operation_not_permitted)
+        return refuse(http::Status::bad_request, "That folder name cannot be used.");
+    if (ec) {
+        spdlog::warn("webmail: {} of folder '{}' for {}@{}: {}", op, op == "create" ? name : folder, r.session->user,
+                     r.session->domain, ec.message());
+        return refuse(http::Status::internal_server_error, "The folder could not be changed; try again.");
+    }
+    spdlog::info("webmail: {}@{}: {} folder '{}'{}", r.session->user, r.session->domain, op, op == "create" ? name : folder,
+                 op == "rename" ? " to '" + name + "'" : "");
+    return redirect(r.base + "/folders?notice=" + (op == "create" ? "created" : op == "rename" ? "renamed" : "deleted"));
 }
 
 http::Reply WebMail::state(Request& r)

@@ -58,6 +58,8 @@ private:
     http::Reply act(Request& r);
     http::Reply state(Request& r);
     http::Reply events(Request& r);
+    http::Reply folders(Request& r);
+    http::Reply folder_action(Request& r);
 
     Frame frame(Request& r, std::string folder);
     Frame frame(const std::string& base, const WebSession& session, std::string folder);

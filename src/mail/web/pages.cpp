@@ -7,6 +7,7 @@
 #include "core/text/html_escape.hpp"
 #include "core/text/json_string.hpp"
 #include "http/message/form.hpp"
+#include "mail/web/folders.hpp"
 #include "mail/web/sanitizer.hpp"
 
 namespace layer7::mail::web {
@@ -76,7 +77,7 @@ std::string folder_options(const Frame& f)
     std::string out;
     for (const auto& folder : f.folders)
         if (folder.name != f.folder)
-            out += "<option>" + e(folder.name) + "</option>";
+            out += "<option value=\"" + e(folder.name) + "\">" + e(folder_label(folder.name)) + "</option>";
     return out;
 }
 
@@ -85,12 +86,13 @@ std::string top(const Frame& f, std::string_view title)
     std::string out = head(f.base, title);
     out += "<body data-base=\"" + e(f.base) + "\" data-folder=\"" + e(f.folder) + "\">\n<header><a class=\"brand\" href=\"" +
            e(box_url(f.base, "INBOX")) + "\">layer7 mail</a> <span class=\"who\">" + e(f.login) +
-           "</span> <a class=\"button\" href=\"" + e(f.base) + "/compose\">Compose</a> <form method=\"post\" action=\"" +
+           "</span> <a class=\"button\" href=\"" + e(f.base) + "/compose\">Compose</a> <a class=\"button\" href=\"" +
+           e(f.base) + "/folders\">Folders</a> <form method=\"post\" action=\"" +
            e(f.base) + "/logout\" class=\"inline\">" + csrf_field(f.csrf) +
            "<button>Log out</button></form></header>\n<nav id=\"folders\"><ul>";
     for (const auto& folder : f.folders) {
         out += "<li" + std::string(folder.name == f.folder ? " class=\"current\"" : "") + "><a href=\"" +
-               e(box_url(f.base, folder.name)) + "\" data-folder=\"" + e(folder.name) + "\">" + e(folder.name) +
+               e(box_url(f.base, folder.name)) + "\" data-folder=\"" + e(folder.name) + "\">" + e(folder_label(folder.name)) +
                "</a> <span class=\"count\">" + (folder.unread ? std::to_string(folder.unread) : std::string()) +
                "</span></li>";
     }
@@ -123,7 +125,7 @@ std::string login_page(std::string_view base, std::string_view csrf, std::string
 std::string mailbox_page(const MailboxView& v)
 {
     const Frame& f = v.frame;
-    std::string out = top(f, f.folder);
+    std::string out = top(f, folder_label(f.folder));
     if (!v.notice.empty())
         out += "<p class=\"notice\" id=\"notice\">" + e(v.notice) + "</p>";
     out += "<p id=\"newmail\" hidden>New mail arrived.</p>";
@@ -252,12 +254,45 @@ std::string notice_page(const Frame& f, std::string_view title, std::string_view
     return top(f, title) + "<h1>" + e(title) + "</h1><p id=\"notice\">" + e(text) + "</p>" + std::string(bottom);
 }
 
+std::string folders_page(const FoldersView& v)
+{
+    const Frame& f = v.frame;
+    std::string out = top(f, "Folders") + "<h1>Folders</h1>";
+    if (!v.error.empty())
+        out += "<p class=\"error\" id=\"error\">" + e(v.error) + "</p>";
+    if (!v.notice.empty())
+        out += "<p class=\"notice\" id=\"notice\">" + e(v.notice) + "</p>";
+    const std::string action = e(f.base) + "/folder";
+    out += "<form method=\"post\" action=\"" + action + "\" class=\"create\">" + csrf_field(f.csrf) +
+           "<label>New folder <input name=\"name\" value=\"" + e(v.typed) +
+           "\" required maxlength=\"100\"></label><p class=\"hint\">A '.' makes a sub-folder: Work.Projects.</p>"
+           "<button name=\"op\" value=\"create\">Create</button></form>\n<table class=\"folders\"><tbody>";
+    for (const auto& folder : f.folders) {
+        const std::string label = folder_label(folder.name);
+        out += "<tr data-folder=\"" + e(folder.name) + "\"><td class=\"name\"><a href=\"" + e(box_url(f.base, folder.name)) +
+               "\">" + e(label) + "</a></td><td class=\"count\">" + std::to_string(folder.unread) + " unread, " +
+               std::to_string(folder.total) + " in all</td><td>";
+        if (!fixed_folder(folder.name)) {
+            const std::string which = csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" + e(folder.name) + "\">";
+            out += "<form method=\"post\" action=\"" + action + "\" class=\"inline rename\">" + which +
+                   "<input name=\"name\" value=\"" + e(label) + "\" required aria-label=\"new name\">"
+                   "<button name=\"op\" value=\"rename\">Rename</button></form> <form method=\"post\" action=\"" +
+                   action + "\" class=\"inline delete\">" + which +
+                   "<label class=\"inline\"><input type=\"checkbox\" name=\"confirm\" value=\"1\" required> with its "
+                   "messages</label> <button name=\"op\" value=\"delete\">Delete</button></form>";
+        }
+        out += "</td></tr>";
+    }
+    return out + "</tbody></table>" + std::string(bottom);
+}
+
 std::string state_json(const Frame& f, std::uint32_t uid_next, std::string_view stamp)
 {
     std::string out = "{\"folder\":" + core::json_string(f.folder) + ",\"uidnext\":" + std::to_string(uid_next) +
                       ",\"stamp\":" + core::json_string(stamp) + ",\"folders\":[";
     for (std::size_t i = 0; i < f.folders.size(); ++i)
         out += std::string(i ? "," : "") + "{\"name\":" + core::json_string(f.folders[i].name) +
+               ",\"label\":" + core::json_string(folder_label(f.folders[i].name)) +
                ",\"unread\":" + std::to_string(f.folders[i].unread) + ",\"total\":" + std::to_string(f.folders[i].total) + "}";
     return out + "]}\n";
 }

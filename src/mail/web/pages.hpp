@@ -14,7 +14,7 @@
 namespace layer7::mail::web {
 
 struct FolderRow {
-    std::string name;
+    std::string name;  // as stored (modified UTF-7); shown as folder_label(name)
     std::size_t unread = 0, total = 0;
 };
 
@@ -69,8 +69,16 @@ std::string message_page(const MessageView& view);
 std::string compose_page(const ComposeView& view);
 std::string notice_page(const Frame& frame, std::string_view title, std::string_view text);
 
-// The state for the push stream and the poller, as JSON (one line):
-// {"folder":…,"uidnext":N,"stamp":…,"folders":[{"name":…,"unread":N,"total":N}…]}.
+struct FoldersView {
+    Frame frame;
+    std::string error, notice;
+    std::string typed;  // what the create field held when it was refused
+};
+// Every folder with its counts; create, and rename and delete for all but the fixed ones.
+std::string folders_page(const FoldersView& view);
+
+// The state for the push stream and the poller, as JSON (one line): {"folder":…,"uidnext":N,
+// "stamp":…,"folders":[{"name":…,"label":…,"unread":N,"total":N}…]} (label: the name decoded).
 std::string state_json(const Frame& frame, std::uint32_t uid_next, std::string_view stamp);
 
 // The static script and style sheet under the mount (app.js, style.css).

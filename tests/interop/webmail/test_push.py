@@ -103,7 +103,7 @@ def test_smtp_delivery_reaches_an_open_stream_at_once(site):
                           "From: carol@example.org\r\nTo: bob@hamburger.edu\r\nSubject: pushed\r\n\r\nhi\r\n")
         sent = time.monotonic()
         got = events.wait_state(lambda s: s["uidnext"] > first["uidnext"], deadline=10)
-        assert folder(got, "INBOX") == {"name": "INBOX", "unread": 1, "total": 1}
+        assert folder(got, "INBOX") == {"name": "INBOX", "label": "INBOX", "unread": 1, "total": 1}
         assert got["stamp"] != first["stamp"]
         # pushed, not polled: well inside the 15 s heartbeat and the page's old 10 s poll
         assert time.monotonic() - sent < 5
