@@ -21,8 +21,10 @@ for f in bencode info_hash metainfo magnet siphash tracker http_announce udp_tra
          choker announce_reply token_bucket rc4 mse_handshake; do pure+=(src/torrent/$f.hpp src/torrent/$f.cpp); done
 # im: the codec and the sessions are pure; the outbox, server, service and client are the shells.
 for f in index_codec index_session index_client peer_session; do pure+=(src/im/$f.hpp src/im/$f.cpp); done
-# mail/web likewise: the sanitiser, sessions, list and pages beside the handler.
-for f in sanitizer sessions listing pages; do pure+=(src/mail/web/$f.hpp src/mail/web/$f.cpp); done
+# mail/web likewise: the sanitiser, sessions, list, pages, push caps and folder names beside the handler.
+for f in sanitizer sessions listing pages push folders; do pure+=(src/mail/web/$f.hpp src/mail/web/$f.cpp); done
+# mail/store: the folder names' modified UTF-7 beside the Maildir code.
+pure+=(src/mail/store/modified_utf7.hpp src/mail/store/modified_utf7.cpp)
 pattern='#include *[<"](asio|openssl/|sys/socket|netinet/|arpa/|fstream|filesystem|thread|spdlog|toml|core/net/|core/runtime/|core/config/)'
 bad=0
 for dir in "${pure[@]}"; do

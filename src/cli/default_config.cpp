@@ -218,6 +218,11 @@ hostname = "localhost"          # Received: by
 max_upload = 26214400           # a message with its attachments (413 above)
 plaintext_login = false         # plain HTTP only from loopback
 failure_delay_ms = 1000         # before answering a failed login; repeated failures lock out
+push_streams = 64               # new mail without a reload (/mail/events); over this, pages poll
+push_per_user = 8               # the newest stream of a user (or session) replaces the oldest
+push_per_session = 4
+push_idle_s = 300               # a stream without news ends (the page reopens it)
+push_heartbeat_s = 15           # a comment line this often finds pages that are gone
 
 # DNS, authoritative (RFC 1034/1035): the textbook's zones networkutopia.com, crepes.fr and
 # hamburger.edu (A, NS, CNAME, MX), over UDP and TCP. Try: dig @127.0.0.1 -p 5300 crepes.fr MX

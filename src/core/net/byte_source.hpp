@@ -21,6 +21,9 @@ public:
     virtual awaitable<std::error_code> next(std::string_view& chunk) = 0;
     // The total size when it is known before the first chunk (Content-Length, a file's size).
     virtual std::optional<std::uint64_t> size() const { return std::nullopt; }
+    // A source that waits for something to send (an event stream) stops waiting, and its next()
+    // ends it: the server is stopping or the peer went. Called on the thread that pulls it.
+    virtual void cancel() {}
 };
 
 // A body held whole, handed out in one chunk.

@@ -85,7 +85,7 @@ private:
     // the body (an unknown length to an HTTP/1.0 client).
     core::awaitable<std::error_code> emit(Reply& reply, const Request* request, bool& keep_alive,
                                           std::chrono::system_clock::time_point wall);
-    core::awaitable<std::error_code> send_source(core::ByteSource& source, bool chunked, std::uint64_t& sent);
+    core::awaitable<std::error_code> send_source(core::ByteSource& source, bool chunked, bool live, std::uint64_t& sent);
     core::awaitable<std::error_code> flush();
     // Sends out_ at once if the socket takes it all (plain TCP); false with what is left kept in
     // out_, or with `ec` set on a failure.
@@ -291,9 +291,11 @@ void Connection::append_early_hints(const std::vector<std::string>& links)
         out_.resize(at);
 }
 
-core::awaitable<std::error_code> Connection::send_source(core::ByteSource& source, bool chunked, std::uint64_t& sent)
+core::awaitable<std::error_code> Connection::send_source(core::ByteSource& source, bool chunked, bool live, std::uint64_t& sent)
 {
     for (;;) {
+        if (live && stream_.draining())
+            co_return std::error_code{};  // stopping: the body ends here, cleanly
         std::string_view chunk;
         if (auto ec = co_await source.next(chunk)) {
             spdlog::warn("http: a reply body to {} failed midway: {}", stream_.peer_string(), ec.message());
@@ -315,7 +317,7 @@ core::awaitable<std::error_code> Connection::send_source(core::ByteSource& sourc
         }
         if (chunked)
             out_.append(h1::chunk_end);
-        if (out_.size() >= gather_threshold)
+        if (out_.size() >= gather_threshold || live)
             if (auto ec = co_await flush())
                 co_return ec;
     }
@@ -362,8 +364,19 @@ core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* r
             if (framed.chunked)
                 out_.append(h1::chunk_end);
         }
-        if (!ec && reply.source)
-            ec = co_await send_source(*reply.source, framed.chunked, sent);
+        if (!ec && reply.source) {
+            // A stop must not wait for an event stream's next event: it ends the stream now.
+            struct EndOnDrain final : core::DrainListener {
+                explicit EndOnDrain(core::ByteSource& s) : source(s) {}
+                void on_drain() override { source.cancel(); }
+                core::ByteSource& source;
+            } end_on_drain(*reply.source);
+            if (reply.live)
+                stream_.set_drain_listener(&end_on_drain);
+            ec = co_await send_source(*reply.source, framed.chunked, reply.live, sent);
+            if (reply.live)
+                stream_.set_drain_listener(nullptr);
+        }
         if (!ec && size && sent != *size) {
             spdlog::error("http: a reply body had {} bytes where {} were announced", sent, *size);
             ec = std::make_error_code(std::errc::io_error);

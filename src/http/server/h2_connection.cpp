@@ -141,6 +141,9 @@ public:
             return;
         goaway_sent_ = true;
         session_.goaway();
+        for (auto& [id, s] : streams_)  // event streams end now rather than at their next event
+            if (s->reply.live && s->reply.source)
+                s->reply.source->cancel();
         wake_writer();
     }
 
@@ -437,6 +440,8 @@ void H2Connection::on_stream_close(std::int32_t id, std::uint32_t)
         return;
     H2Stream& s = *it->second;
     s.closed = true;
+    if (s.reply.live && s.reply.source)  // the page went: its event stream stops waiting
+        s.reply.source->cancel();
     // Body bytes received but not credited back would shrink the connection's window for good.
     session_.consume(id, s.handed + s.body_in.size());
     s.handed = 0;
@@ -539,6 +544,8 @@ core::awaitable<void> H2Connection::pump(std::shared_ptr<H2Stream> s)
         const std::error_code ec = co_await source.next(chunk);
         if (s->closed || dead_)
             break;
+        if (s->reply.live && stream_.draining())
+            chunk = {};  // stopping: an event stream ends here
         if (ec) {
             spdlog::warn("http: a reply body to {} failed midway: {}", stream_.peer_string(), ec.message());
             s->source_failed = true;
@@ -593,6 +600,8 @@ void H2Connection::end_all_streams()
         s->closed = true;
         s->body_ready.notify();
         s->room.notify();
+        if (s->reply.live && s->reply.source)  // an event stream's pump waits for no more events
+            s->reply.source->cancel();
     }
     streams_.clear();
 }

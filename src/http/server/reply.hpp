@@ -57,6 +57,9 @@ struct Reply {
     // Pulled after `body` as the connection takes it (backpressure). Without a size() it makes the
     // length unknown: chunked on HTTP/1.1, close-delimited on 1.0.
     std::shared_ptr<core::ByteSource> source;
+    // The source is a stream of events (text/event-stream) that may wait long between chunks: each
+    // chunk goes out as soon as it comes, and a stopping server pulls no more of it.
+    bool live = false;
     // Link values for a 103 Early Hints sent before this reply (RFC 8297); not to HTTP/1.0 clients.
     std::vector<std::string> early_hints;
 

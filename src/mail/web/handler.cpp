@@ -20,7 +20,9 @@
 #include "mail/queue/doorbell.hpp"
 #include "mail/queue/spool.hpp"
 #include "mail/store/accounts.hpp"
+#include "mail/store/folder_name.hpp"
 #include "mail/store/store.hpp"
+#include "mail/web/folders.hpp"
 #include "mail/web/pages.hpp"
 #include "mail/web/sanitizer.hpp"
 
@@ -241,6 +243,18 @@ core::Result<imap::FolderSnapshot, std::error_code> snapshot_of(imap::StoreAccou
     return account->snapshot(folder);
 }
 
+std::string stamp_of(const imap::FolderSnapshot& snap)
+{
+    FolderStamp stamp;
+    stamp.add(snap.validity);
+    stamp.add(snap.next);
+    for (const auto& m : snap.messages) {
+        stamp.add(m.uid);
+        stamp.add(m.flags);
+    }
+    return stamp.hex();
+}
+
 std::unique_ptr<imap::StoreAccount> open_account(const Config& config, const WebSession& s)
 {
     auto box = Store(config.mail_path()).mailbox(s.domain, s.user);
@@ -254,10 +268,49 @@ std::unique_ptr<imap::StoreAccount> open_account(const Config& config, const Web
     return account;
 }
 
+// The attachments of a loaded message, by leaf number (what a "drop" box names).
+std::vector<Attachment> attachments_of(const Loaded& loaded)
+{
+    std::vector<Attachment> out;
+    for (std::size_t i = 0; i < loaded.leaves.size(); ++i)
+        if (const MimePart& p = *loaded.leaves[i]; p.is_attachment())
+            out.push_back({i, p.filename, p.content_type.value, p.body.size()});
+    return out;
+}
+
+// The attachments of `folder`/`uid` to send or save again, but those whose leaf is in `dropped`.
+void carry_attachments(imap::StoreAccount* account, const std::string& folder, std::uint32_t uid,
+                       const std::vector<std::size_t>& dropped, std::vector<mail::Attachment>& out)
+{
+    auto original = account && uid ? load(*account, folder, uid) : nullptr;
+    if (!original)
+        return;
+    for (std::size_t i = 0; i < original->leaves.size(); ++i) {
+        const MimePart& p = *original->leaves[i];
+        if (p.is_attachment() && std::find(dropped.begin(), dropped.end(), i) == dropped.end())
+            out.push_back({p.filename, p.content_type.value, p.body});
+    }
+}
+
+// Removes one message for good (a draft replaced or sent).
+void remove_message(imap::StoreAccount& account, const std::string& folder, std::uint32_t uid)
+{
+    auto snap = account.snapshot(folder);
+    if (!snap)
+        return;
+    for (const auto& m : snap->messages)
+        if (m.uid == uid)
+            if (auto ec = account.expunge(folder, m))
+                spdlog::warn("webmail: cannot remove uid {} from {}: {}", uid, folder, ec.message());
+}
+
+constexpr std::string_view drafts_folder = "Drafts";
+constexpr std::string_view draft_flags = "DS";  // \Draft, and \Seen: a draft is nothing unread
+
 }  // namespace
 
 WebMail::WebMail(Config config)
-    : config_(std::move(config)), sessions_(random_token)
+    : config_(std::move(config)), sessions_(random_token), pushes_(config_.push)
 {
     access_.data_dir = config_.data_dir;
     access_.users_file = config_.users_file;
@@ -321,11 +374,14 @@ WebMail::Answer WebMail::answer(Request& r)
         return {page(http::Status::forbidden, "<!DOCTYPE html><p>Web mail is served over HTTPS only.</p>\n")};
     if (auto id = cookie(r.http, session_cookie); !id.empty()) {
         std::lock_guard lock(mutex_);
-        r.session = sessions_.find(id, r.now);
+        // An open push stream is not the user at work: it does not keep the session alive.
+        r.session = r.route == "/events" ? sessions_.peek(id, r.now) : sessions_.find(id, r.now);
     }
     if (r.route == "/login" && r.post())
         return login(r);
     if (!r.session) {
+        if (r.route == "/events")  // EventSource gives up on anything but 200; the page polls
+            return {http::text_reply(http::Status::forbidden, "no session\n")};
         if (r.post())
             return {page(http::Status::forbidden, login_page(r.base, "", "Your session has ended; log in again."))};
         std::string token;
@@ -351,6 +407,8 @@ WebMail::Answer WebMail::answer(Request& r)
         return {send(r)};
     if (r.route == "/act" && r.post())
         return {act(r)};
+    if (r.route == "/folder" && r.post())
+        return {folder_action(r)};
     if (r.post())
         return {http::not_allowed_reply("GET, HEAD")};
     if (r.route == "/" || r.route == "/login")
@@ -367,6 +425,10 @@ WebMail::Answer WebMail::answer(Request& r)
         return {compose(r)};
     if (r.route == "/state")
         return {state(r)};
+    if (r.route == "/events")
+        return {events(r)};
+    if (r.route == "/folders")
+        return {folders(r)};
     return {http::error_reply(http::Status::not_found)};
 }
 
@@ -435,8 +497,13 @@ http::Reply WebMail::logout(Request& r)
 
 Frame WebMail::frame(Request& r, std::string folder)
 {
-    Frame f{r.base, r.session->login, r.session->csrf, {}, std::move(folder)};
-    auto account = open_account(config_, *r.session);
+    return frame(r.base, *r.session, std::move(folder));
+}
+
+Frame WebMail::frame(const std::string& base, const WebSession& session, std::string folder)
+{
+    Frame f{base, session.login, session.csrf, {}, std::move(folder)};
+    auto account = open_account(config_, session);
     if (!account)
         return f;
     for (const auto& name : account->folders()) {
@@ -482,8 +549,9 @@ http::Reply WebMail::mailbox(Request& r)
     auto account = open_account(config_, *r.session);
     auto snap = snapshot_of(account.get(), folder);
     if (!snap)
-        return page(http::Status::not_found, notice_page(v.frame, "No such folder", folder));
+        return page(http::Status::not_found, notice_page(v.frame, "No such folder", folder_label(folder)));
     v.uid_next = snap->next;
+    v.stamp = stamp_of(*snap);
     v.query = parse_list_query(r.context.query);
     std::vector<Summary> all;
     all.reserve(snap->messages.size());
@@ -575,8 +643,8 @@ http::Reply WebMail::compose(Request& r)
     ComposeView v;
     v.frame = frame(r, "");
     const std::string mode(field(r.query, "mode"));
-    const std::string folder(field(r.query, "f"));
-    if (mode != "reply" && mode != "forward")
+    const std::string folder(mode == "draft" ? std::string(drafts_folder) : std::string(field(r.query, "f")));
+    if (mode != "reply" && mode != "forward" && mode != "draft")
         return page(http::Status::ok, compose_page(v));
     auto account = open_account(config_, *r.session);
     auto loaded = account ? load(*account, folder, to_uid(field(r.query, "uid"))) : nullptr;
@@ -587,7 +655,16 @@ http::Reply WebMail::compose(Request& r)
     const Body body = body_of(loaded->leaves);
     const std::string text = body.text ? text_of(*body.text) : std::string();
     const std::string from = decode_encoded_words(h.get("From"));
-    if (mode == "reply") {
+    if (mode == "draft") {  // resumed as it was saved: fields, text and attachments
+        v.to = decode_encoded_words(h.get("To"));
+        v.cc = decode_encoded_words(h.get("Cc"));
+        v.subject = subj;
+        v.text = text;
+        v.draft_uid = loaded->ref.uid;
+        v.forwarded = attachments_of(*loaded);
+        if (field(r.query, "notice") == "saved")
+            v.notice = "Draft saved.";
+    } else if (mode == "reply") {
         v.to = std::string(h.get("Reply-To").empty() ? h.get("From") : h.get("Reply-To"));
         v.subject = to_lower(subj).starts_with("re:") ? subj : "Re: " + subj;
         v.text = "\n\nOn " + std::string(h.get("Date")) + ", " + from + " wrote:\n" + quoted(text);
@@ -597,10 +674,7 @@ http::Reply WebMail::compose(Request& r)
                  "\nSubject: " + subj + "\nTo: " + decode_encoded_words(h.get("To")) + "\n\n" + text;
         v.forward_folder = folder;
         v.forward_uid = loaded->ref.uid;
-        for (std::size_t i = 0; i < loaded->leaves.size(); ++i)
-            if (loaded->leaves[i]->is_attachment())
-                v.forwarded.push_back({i, loaded->leaves[i]->filename, loaded->leaves[i]->content_type.value,
-                                       loaded->leaves[i]->body.size()});
+        v.forwarded = attachments_of(*loaded);
     }
     return page(http::Status::ok, compose_page(v));
 }
@@ -618,12 +692,20 @@ http::Reply WebMail::send(Request& r)
     v.cc = std::string(http::form_value(*parts, "cc"));
     v.subject = std::string(http::form_value(*parts, "subject"));
     v.text = std::string(http::form_value(*parts, "text"));
+    v.forward_folder = std::string(http::form_value(*parts, "fwd_f"));
+    v.forward_uid = to_uid(http::form_value(*parts, "fwd_uid"));
+    v.draft_uid = to_uid(http::form_value(*parts, "draft_uid"));
+    const bool save = http::form_value(*parts, "action") == "draft";  // else send (the default button)
+    std::vector<std::size_t> dropped;
+    for (const auto& p : *parts)
+        if (p.head.name == "drop")
+            dropped.push_back(to_uid(p.data));
     bool to_ok = true, cc_ok = true;
     Draft d;
     d.from = Mailbox{"", r.session->user, r.session->domain};
     d.to = recipients(v.to, to_ok);
     d.cc = recipients(v.cc, cc_ok);
-    if (!to_ok || !cc_ok || (d.to.empty() && d.cc.empty())) {
+    if (!to_ok || !cc_ok || (!save && d.to.empty() && d.cc.empty())) {  // a draft may have no one yet
         v.error = "Give at least one recipient as name@domain (several separated by commas).";
         return page(http::Status::bad_request, compose_page(v));
     }
@@ -634,21 +716,31 @@ http::Reply WebMail::send(Request& r)
         std::lock_guard lock(mutex_);
         d.message_id = sessions_.token();
     }
+    // What the original or the draft had comes first, in its order; then what was just uploaded.
+    auto account = open_account(config_, *r.session);
+    carry_attachments(account.get(), v.forward_folder, v.forward_uid, dropped, d.attachments);
+    carry_attachments(account.get(), std::string(drafts_folder), v.draft_uid, dropped, d.attachments);
     for (const auto& p : *parts)
         if (p.head.name == "attach" && p.is_file())
             d.attachments.push_back({*p.head.filename, p.head.content_type, p.data});
-    if (const std::uint32_t fwd = to_uid(http::form_value(*parts, "fwd_uid")); fwd != 0) {
-        auto account = open_account(config_, *r.session);
-        auto original = account ? load(*account, std::string(http::form_value(*parts, "fwd_f")), fwd) : nullptr;
-        if (original)
-            for (const MimePart* p : original->leaves)
-                if (p->is_attachment())
-                    d.attachments.push_back({p->filename, p->content_type.value, p->body});
-    }
     auto message = build_message(d);
     if (!message) {
         v.error = "That message cannot be written (check the addresses).";
         return page(http::Status::bad_request, compose_page(v));
+    }
+    if (save) {
+        // The new version first, then the old one goes: a failure never loses the draft.
+        core::Result<std::uint32_t, std::error_code> saved = core::fail(std::make_error_code(std::errc::io_error));
+        if (account)
+            saved = account->append(drafts_folder, *message, draft_flags, r.now.time_since_epoch().count());
+        if (!saved) {
+            spdlog::error("webmail: cannot save a draft for {}: {}", d.from.address(), saved.error().message());
+            v.error = "The draft could not be saved; try again.";
+            return page(http::Status::service_unavailable, compose_page(v));
+        }
+        if (v.draft_uid)
+            remove_message(*account, std::string(drafts_folder), v.draft_uid);
+        return redirect(r.base + "/compose?mode=draft&uid=" + std::to_string(*saved) + "&notice=saved");
     }
     smtp::Envelope envelope;
     envelope.helo = config_.hostname;
@@ -674,8 +766,11 @@ http::Reply WebMail::send(Request& r)
     if (!Doorbell::ring(config_.queue_path(), *id))
         spdlog::warn("webmail: queued {} but no delivery agent runs in this process; it goes at the next start", *id);
     spdlog::info("webmail: {} queued {} for {} recipient(s)", envelope.mail_from, *id, envelope.rcpt_to.size());
-    if (auto account = open_account(config_, *r.session))
+    if (account) {
         (void)account->append("Sent", *message, "S", arrival);
+        if (v.draft_uid)  // sent: the draft has done its work
+            remove_message(*account, std::string(drafts_folder), v.draft_uid);
+    }
     return redirect(r.base + "/box?f=INBOX&notice=sent");
 }
 
@@ -723,15 +818,180 @@ http::Reply WebMail::act(Request& r)
     return redirect(r.base + "/box?f=" + url_value(folder) + (back.empty() ? "" : "&" + back));
 }
 
+http::Reply WebMail::folders(Request& r)
+{
+    FoldersView v;
+    v.frame = frame(r, "");
+    static constexpr std::pair<std::string_view, std::string_view> notices[] = {
+        {"created", "Folder created."}, {"renamed", "Folder renamed."}, {"deleted", "Folder deleted."}};
+    for (const auto& [key, text] : notices)
+        if (field(r.query, "notice") == key)
+            v.notice = std::string(text);
+    return page(http::Status::ok, folders_page(v));
+}
+
+http::Reply WebMail::folder_action(Request& r)
+{
+    const std::string op(field(r.query, "op"));
+    const std::string folder(field(r.query, "f"));
+    FoldersView v;
+    const auto refuse = [&](http::Status status, std::string error) {
+        v.frame = frame(r, "");  // after the change, if any: the list as it is now
+        v.error = std::move(error);
+        return page(status, folders_page(v));
+    };
+    auto account = open_account(config_, *r.session);
+    if (!account)
+        return refuse(http::Status::service_unavailable, "Your mailbox cannot be opened.");
+    std::string name;
+    if (op == "create" || op == "rename") {
+        auto typed = folder_name_from_input(field(r.query, "name"));
+        if (!typed) {
+            if (op == "create")
+                v.typed = std::string(field(r.query, "name")).substr(0, 200);
+            return refuse(http::Status::bad_request, typed.error());
+        }
+        name = std::move(*typed);
+    }
+    if (op != "create") {
+        const auto all = account->folders();
+        if (std::find(all.begin(), all.end(), folder) == all.end())
+            return refuse(http::Status::not_found, "No such folder.");
+        if (fixed_folder(folder))
+            return refuse(http::Status::forbidden, folder_label(folder) + " is one of the folders every account keeps.");
+    }
+    std::error_code ec;
+    if (op == "create") {
+        ec = account->create(name);
+        if (!ec)
+            ec = account->subscribe(name, true);  // IMAP clients that show subscribed folders see it too
+    } else if (op == "rename") {
+        if (name == folder)
+            return redirect(r.base + "/folders");
+        const auto subscribed = account->subscriptions();
+        ec = account->rename(folder, name);
+        if (!ec)  // the subscriptions follow the folder and its sub-folders
+            for (const auto& old : subscribed)
+                if (old == folder || old.starts_with(folder + folder_delimiter)) {
+                    (void)account->subscribe(old, false);
+                    (void)account->subscribe(name + old.substr(folder.size()), true);
+                }
+    } else if (op == "delete") {
+        if (field(r.query, "confirm") != "1")
+            return refuse(http::Status::bad_request, "Tick the box to delete " + folder_label(folder) + " with its messages.");
+        ec = account->remove(folder);
+    } else {
+        return http::text_reply(http::Status::bad_request, "unknown action\n");
+    }
+    if (ec == std::errc::file_exists)
+        return refuse(http::Status::conflict, "A folder named " + folder_label(name) + " exists already.");
+    if (ec == std::errc::directory_not_empty)
+        return refuse(http::Status::conflict, "Delete or move the sub-folders of " + folder_label(folder) + " first.");
+    if (ec == std::errc::invalid_argument || ec == std::errc::operation_not_permitted)
+        return refuse(http::Status::bad_request, "That folder name cannot be used.");
+    if (ec) {
+        spdlog::warn("webmail: {} of folder '{}' for {}@{}: {}", op, op == "create" ? name : folder, r.session->user,
+                     r.session->domain, ec.message());
+        return refuse(http::Status::internal_server_error, "The folder could not be changed; try again.");
+    }
+    spdlog::info("webmail: {}@{}: {} folder '{}'{}", r.session->user, r.session->domain, op, op == "create" ? name : folder,
+                 op == "rename" ? " to '" + name + "'" : "");
+    return redirect(r.base + "/folders?notice=" + (op == "create" ? "created" : op == "rename" ? "renamed" : "deleted"));
+}
+
 http::Reply WebMail::state(Request& r)
 {
     const std::string folder(field(r.query, "f").empty() ? "INBOX" : field(r.query, "f"));
-    Frame f = frame(r, folder);
-    auto account = open_account(config_, *r.session);
+    auto json = state_of(r.base, *r.session, folder);
+    if (!json)
+        return http::error_reply(http::Status::not_found);
+    return http::text_reply(http::Status::ok, std::move(*json), "application/json");
+}
+
+std::optional<std::string> WebMail::state_of(const std::string& base, const WebSession& session, const std::string& folder)
+{
+    Frame f = frame(base, session, folder);
+    auto account = open_account(config_, session);
     auto snap = snapshot_of(account.get(), folder);
     if (!snap)
+        return std::nullopt;
+    return state_json(f, snap->next, stamp_of(*snap));
+}
+
+http::Reply WebMail::events(Request& r)
+{
+    const std::string folder(field(r.query, "f").empty() ? "INBOX" : field(r.query, "f"));
+    if (auto account = open_account(config_, *r.session); !snapshot_of(account.get(), folder))
         return http::error_reply(http::Status::not_found);
-    return http::text_reply(http::Status::ok, state_json(f, snap->next), "application/json");
+    const std::string user = r.session->user + "@" + r.session->domain;
+    PushRegistry::Opened opened;
+    std::vector<std::shared_ptr<PushControl>> replaced;
+    {
+        std::lock_guard lock(mutex_);
+        opened = pushes_.open(r.session->id, user);
+        for (std::uint64_t id : opened.replaced) {
+            if (auto it = push_controls_.find(id); it != push_controls_.end()) {
+                if (auto control = it->second.lock())
+                    replaced.push_back(std::move(control));
+                push_controls_.erase(it);
+            }
+        }
+    }
+    for (auto& control : replaced)
+        control->end();
+    if (!opened.ok) {
+        spdlog::warn("webmail: push stream for {} refused: {} streams open", user, config_.push.total);
+        http::Reply reply = http::text_reply(http::Status::too_many_requests, "too many push streams; poll /state\n");
+        reply.response.fields.add("Retry-After", "30");
+        return reply;
+    }
+    auto stream = std::make_shared<PushStream>(shared_from_this(), opened.id, r.session->id, folder, config_.push);
+    {
+        std::lock_guard lock(mutex_);
+        push_controls_[opened.id] = stream->control();
+    }
+    http::Reply reply;
+    reply.response.status = http::Status::ok;
+    reply.response.fields.add("Content-Type", "text/event-stream; charset=utf-8");
+    reply.response.fields.add("Cache-Control", "no-store");
+    reply.source = std::move(stream);
+    reply.chunked = true;
+    reply.live = true;
+    return reply;
+}
+
+std::optional<PushFeed::State> WebMail::push_state(const std::string& session_id, const std::string& folder)
+{
+    std::optional<WebSession> session;
+    {
+        std::lock_guard lock(mutex_);
+        session = sessions_.peek(session_id, std::chrono::floor<std::chrono::seconds>(Clock::now()));
+    }
+    if (!session)
+        return std::nullopt;
+    auto account = open_account(config_, *session);
+    if (!account)
+        return std::nullopt;
+    PushFeed::State state;
+    const std::string base;  // the state names no URL
+    auto json = state_of(base, *session, folder);
+    if (!json)
+        json = state_json(frame(base, *session, folder), 0, "");  // the folder went: counts still matter
+    while (!json->empty() && json->back() == '\n')
+        json->pop_back();
+    state.json = std::move(*json);
+    for (const auto& name : account->folders())
+        if (auto path = account->folder_path(name); !path.empty())
+            state.folders.push_back(std::move(path));
+    state.root = account->folder_path("INBOX");
+    return state;
+}
+
+void WebMail::push_closed(std::uint64_t id)
+{
+    std::lock_guard lock(mutex_);
+    pushes_.close(id);
+    push_controls_.erase(id);
 }
 
 }  // namespace layer7::mail::web

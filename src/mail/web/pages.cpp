@@ -7,6 +7,7 @@
 #include "core/text/html_escape.hpp"
 #include "core/text/json_string.hpp"
 #include "http/message/form.hpp"
+#include "mail/web/folders.hpp"
 #include "mail/web/sanitizer.hpp"
 
 namespace layer7::mail::web {
@@ -43,6 +44,11 @@ std::string message_url(std::string_view base, std::string_view folder, std::uin
     return std::string(base) + "/msg?f=" + url_value(folder) + "&uid=" + std::to_string(uid);
 }
 
+std::string draft_url(std::string_view base, std::uint32_t uid)
+{
+    return std::string(base) + "/compose?mode=draft&uid=" + std::to_string(uid);
+}
+
 std::string when(std::int64_t seconds)
 {
     using namespace std::chrono;
@@ -71,7 +77,7 @@ std::string folder_options(const Frame& f)
     std::string out;
     for (const auto& folder : f.folders)
         if (folder.name != f.folder)
-            out += "<option>" + e(folder.name) + "</option>";
+            out += "<option value=\"" + e(folder.name) + "\">" + e(folder_label(folder.name)) + "</option>";
     return out;
 }
 
@@ -80,12 +86,13 @@ std::string top(const Frame& f, std::string_view title)
     std::string out = head(f.base, title);
     out += "<body data-base=\"" + e(f.base) + "\" data-folder=\"" + e(f.folder) + "\">\n<header><a class=\"brand\" href=\"" +
            e(box_url(f.base, "INBOX")) + "\">layer7 mail</a> <span class=\"who\">" + e(f.login) +
-           "</span> <a class=\"button\" href=\"" + e(f.base) + "/compose\">Compose</a> <form method=\"post\" action=\"" +
+           "</span> <a class=\"button\" href=\"" + e(f.base) + "/compose\">Compose</a> <a class=\"button\" href=\"" +
+           e(f.base) + "/folders\">Folders</a> <form method=\"post\" action=\"" +
            e(f.base) + "/logout\" class=\"inline\">" + csrf_field(f.csrf) +
            "<button>Log out</button></form></header>\n<nav id=\"folders\"><ul>";
     for (const auto& folder : f.folders) {
         out += "<li" + std::string(folder.name == f.folder ? " class=\"current\"" : "") + "><a href=\"" +
-               e(box_url(f.base, folder.name)) + "\" data-folder=\"" + e(folder.name) + "\">" + e(folder.name) +
+               e(box_url(f.base, folder.name)) + "\" data-folder=\"" + e(folder.name) + "\">" + e(folder_label(folder.name)) +
                "</a> <span class=\"count\">" + (folder.unread ? std::to_string(folder.unread) : std::string()) +
                "</span></li>";
     }
@@ -118,10 +125,13 @@ std::string login_page(std::string_view base, std::string_view csrf, std::string
 std::string mailbox_page(const MailboxView& v)
 {
     const Frame& f = v.frame;
-    std::string out = top(f, f.folder);
+    std::string out = top(f, folder_label(f.folder));
     if (!v.notice.empty())
         out += "<p class=\"notice\" id=\"notice\">" + e(v.notice) + "</p>";
     out += "<p id=\"newmail\" hidden>New mail arrived.</p>";
+    // Without script (or without the push stream) this is how new mail comes in.
+    out += "<p class=\"reload\"><a id=\"reload\" href=\"" + e(box_url(f.base, f.folder, list_query_string(v.query))) +
+           "\">Check for new mail</a></p>";
     // search and sort (GET: bookmarkable)
     out += "<form method=\"get\" action=\"" + e(f.base) + "/box\" class=\"search\"><input type=\"hidden\" name=\"f\" value=\"" +
            e(f.folder) + "\"><input type=\"search\" name=\"q\" value=\"" + e(v.query.search) +
@@ -139,7 +149,7 @@ std::string mailbox_page(const MailboxView& v)
            ">Oldest/A first</option></select><button>Go</button></form>\n";
     // the list, inside the form for bulk actions
     out += "<form method=\"post\" action=\"" + e(f.base) + "/act\" id=\"list\" data-uidnext=\"" +
-           std::to_string(v.uid_next) + "\">" + csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" +
+           std::to_string(v.uid_next) + "\" data-stamp=\"" + e(v.stamp) + "\">" + csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" +
            e(f.folder) + "\"><input type=\"hidden\" name=\"back\" value=\"" + e(list_query_string(v.query)) +
            "\"><div class=\"actions\"><button name=\"op\" value=\"delete\">Delete</button>"
            "<button name=\"op\" value=\"flag\">Flag</button><button name=\"op\" value=\"unflag\">Unflag</button>"
@@ -148,14 +158,16 @@ std::string mailbox_page(const MailboxView& v)
            "<table class=\"messages\"><tbody>";
     if (v.page.rows.empty())
         out += "<tr><td class=\"empty\">No messages.</td></tr>";
+    const bool drafts = f.folder == "Drafts";  // a draft opens in compose, and who it is for matters
     for (const auto& s : v.page.rows) {
         std::string cls = s.seen() ? "seen" : "unseen";
         if (s.flagged())
             cls += " flagged";
         out += "<tr class=\"" + cls + "\" data-uid=\"" + std::to_string(s.uid) + "\"><td><input type=\"checkbox\" name=\"uid\" value=\"" +
                std::to_string(s.uid) + "\" aria-label=\"select\"></td><td class=\"flag\">" +
-               (s.flagged() ? "★" : "") + "</td><td class=\"from\">" + e(s.from) + "</td><td class=\"subject\"><a href=\"" +
-               e(message_url(f.base, f.folder, s.uid)) + "\">" + e(s.subject.empty() ? "(no subject)" : s.subject) +
+               (s.flagged() ? "★" : "") + "</td><td class=\"from\">" + e(drafts ? "To: " + s.to : s.from) +
+               "</td><td class=\"subject\"><a href=\"" +
+               e(drafts ? draft_url(f.base, s.uid) : message_url(f.base, f.folder, s.uid)) + "\">" + e(s.subject.empty() ? "(no subject)" : s.subject) +
                "</a>" + (s.attachments ? " 📎" : "") + "</td><td class=\"date\">" + when(s.date) + "</td><td class=\"size\">" +
                size_text(s.size) + "</td></tr>";
     }
@@ -214,18 +226,26 @@ std::string compose_page(const ComposeView& v)
     std::string out = top(f, "Compose");
     if (!v.error.empty())
         out += "<p class=\"error\" id=\"error\">" + e(v.error) + "</p>";
+    if (!v.notice.empty())
+        out += "<p class=\"notice\" id=\"notice\">" + e(v.notice) + "</p>";
     out += "<form method=\"post\" action=\"" + e(f.base) + "/send\" enctype=\"multipart/form-data\" class=\"compose\">" +
            csrf_field(f.csrf) + "<label>To <input name=\"to\" value=\"" + e(v.to) +
            "\" required></label><label>Cc <input name=\"cc\" value=\"" + e(v.cc) +
            "\"></label><label>Subject <input name=\"subject\" value=\"" + e(v.subject) +
            "\"></label><textarea name=\"text\" rows=\"14\">" + e(v.text) + "</textarea>";
-    if (v.forward_uid) {
+    if (v.forward_uid)
         out += "<input type=\"hidden\" name=\"fwd_f\" value=\"" + e(v.forward_folder) +
                "\"><input type=\"hidden\" name=\"fwd_uid\" value=\"" + std::to_string(v.forward_uid) + "\">";
-        for (const auto& a : v.forwarded)
-            out += "<p class=\"forwarded\">Attached: " + e(a.filename) + " (" + size_text(a.size) + ")</p>";
-    }
-    out += "<label>Attach <input type=\"file\" name=\"attach\" multiple></label><button>Send</button></form>";
+    if (v.draft_uid)
+        out += "<input type=\"hidden\" name=\"draft_uid\" value=\"" + std::to_string(v.draft_uid) + "\">";
+    for (const auto& a : v.forwarded)
+        out += "<p class=\"forwarded\">Attached: " + e(a.filename) + " (" + size_text(a.size) +
+               ") <label class=\"inline\"><input type=\"checkbox\" name=\"drop\" value=\"" + std::to_string(a.index) +
+               "\"> Remove</label></p>";
+    // A draft may have no recipient yet: "Save draft" skips the browser's check of To.
+    out += "<label>Attach <input type=\"file\" name=\"attach\" multiple></label><div class=\"actions\">"
+           "<button name=\"action\" value=\"send\">Send</button>"
+           "<button name=\"action\" value=\"draft\" formnovalidate>Save draft</button></div></form>";
     return out + std::string(bottom);
 }
 
@@ -234,43 +254,117 @@ std::string notice_page(const Frame& f, std::string_view title, std::string_view
     return top(f, title) + "<h1>" + e(title) + "</h1><p id=\"notice\">" + e(text) + "</p>" + std::string(bottom);
 }
 
-std::string state_json(const Frame& f, std::uint32_t uid_next)
+std::string folders_page(const FoldersView& v)
 {
-    std::string out = "{\"folder\":" + core::json_string(f.folder) + ",\"uidnext\":" + std::to_string(uid_next) + ",\"folders\":[";
+    const Frame& f = v.frame;
+    std::string out = top(f, "Folders") + "<h1>Folders</h1>";
+    if (!v.error.empty())
+        out += "<p class=\"error\" id=\"error\">" + e(v.error) + "</p>";
+    if (!v.notice.empty())
+        out += "<p class=\"notice\" id=\"notice\">" + e(v.notice) + "</p>";
+    const std::string action = e(f.base) + "/folder";
+    out += "<form method=\"post\" action=\"" + action + "\" class=\"create\">" + csrf_field(f.csrf) +
+           "<label>New folder <input name=\"name\" value=\"" + e(v.typed) +
+           "\" required maxlength=\"100\"></label><p class=\"hint\">A '.' makes a sub-folder: Work.Projects.</p>"
+           "<button name=\"op\" value=\"create\">Create</button></form>\n<table class=\"folders\"><tbody>";
+    for (const auto& folder : f.folders) {
+        const std::string label = folder_label(folder.name);
+        out += "<tr data-folder=\"" + e(folder.name) + "\"><td class=\"name\"><a href=\"" + e(box_url(f.base, folder.name)) +
+               "\">" + e(label) + "</a></td><td class=\"count\">" + std::to_string(folder.unread) + " unread, " +
+               std::to_string(folder.total) + " in all</td><td>";
+        if (!fixed_folder(folder.name)) {
+            const std::string which = csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" + e(folder.name) + "\">";
+            out += "<form method=\"post\" action=\"" + action + "\" class=\"inline rename\">" + which +
+                   "<input name=\"name\" value=\"" + e(label) + "\" required aria-label=\"new name\">"
+                   "<button name=\"op\" value=\"rename\">Rename</button></form> <form method=\"post\" action=\"" +
+                   action + "\" class=\"inline delete\">" + which +
+                   "<label class=\"inline\"><input type=\"checkbox\" name=\"confirm\" value=\"1\" required> with its "
+                   "messages</label> <button name=\"op\" value=\"delete\">Delete</button></form>";
+        }
+        out += "</td></tr>";
+    }
+    return out + "</tbody></table>" + std::string(bottom);
+}
+
+std::string state_json(const Frame& f, std::uint32_t uid_next, std::string_view stamp)
+{
+    std::string out = "{\"folder\":" + core::json_string(f.folder) + ",\"uidnext\":" + std::to_string(uid_next) +
+                      ",\"stamp\":" + core::json_string(stamp) + ",\"folders\":[";
     for (std::size_t i = 0; i < f.folders.size(); ++i)
         out += std::string(i ? "," : "") + "{\"name\":" + core::json_string(f.folders[i].name) +
+               ",\"label\":" + core::json_string(folder_label(f.folders[i].name)) +
                ",\"unread\":" + std::to_string(f.folders[i].unread) + ",\"total\":" + std::to_string(f.folders[i].total) + "}";
     return out + "]}\n";
 }
 
 std::string_view app_script()
 {
-    // New mail without a reload: every 10 s ask /state; refresh the unread counts, and on the
-    // folder's list replace the table with a fresh copy when UIDNEXT moved.
+    // New mail without a reload: the /events stream (Server-Sent Events) sends the state at once
+    // and whenever a folder changes; the unread counts follow it, and the folder's list is fetched
+    // again when its UIDNEXT or stamp moved (ticked boxes stay ticked). Where the stream is refused
+    // or replaced, /state is polled every 30 s instead; the reload link stays for those pages.
     return R"js("use strict";
 (function () {
   const base = document.body.dataset.base, folder = document.body.dataset.folder;
   if (!base || !folder) return;
+  const reload = document.getElementById("reload");
+  let source = null, timer = null, busy = false, again = false, arrived = false;
+  async function refresh() {
+    if (busy) { again = true; return; }
+    busy = true;
+    try {
+      const page = await fetch(location.href, {credentials: "same-origin"});
+      if (!page.ok) return;
+      const doc = new DOMParser().parseFromString(await page.text(), "text/html");
+      const list = document.getElementById("list"), fresh = doc.getElementById("list");
+      if (list && fresh) {
+        const ticked = new Set(Array.from(list.querySelectorAll("input[name=uid]:checked"), i => i.value));
+        for (const box of fresh.querySelectorAll("input[name=uid]")) box.checked = ticked.has(box.value);
+        list.replaceWith(fresh);
+        if (arrived) document.getElementById("newmail").hidden = false;
+      }
+      const nav = document.getElementById("folders"), freshNav = doc.getElementById("folders");
+      if (nav && freshNav) nav.replaceWith(freshNav);
+    } catch (e) { /* offline: the next event tries again */ } finally {
+      busy = false;
+      if (again) { again = false; refresh(); }
+    }
+  }
+  function apply(s) {
+    const nav = document.getElementById("folders");
+    const shown = Array.from(document.querySelectorAll("#folders a[data-folder]"), a => a.dataset.folder);
+    let stale = shown.join("\n") !== s.folders.map(f => f.name).join("\n");
+    for (const f of s.folders) {
+      const a = document.querySelector('#folders a[data-folder="' + CSS.escape(f.name) + '"]');
+      if (a) a.nextElementSibling.textContent = f.unread ? String(f.unread) : "";
+    }
+    const list = document.getElementById("list");
+    if (list && s.folder === folder && (String(s.uidnext) !== list.dataset.uidnext || s.stamp !== list.dataset.stamp)) {
+      if (String(s.uidnext) !== list.dataset.uidnext) arrived = true;
+      stale = true;
+    }
+    if (stale && nav) refresh();
+  }
   async function poll() {
     try {
       const r = await fetch(base + "/state?f=" + encodeURIComponent(folder), {credentials: "same-origin"});
-      if (!r.ok) return;
-      const s = await r.json();
-      for (const f of s.folders) {
-        const a = document.querySelector('#folders a[data-folder="' + CSS.escape(f.name) + '"]');
-        if (a) a.nextElementSibling.textContent = f.unread ? String(f.unread) : "";
-      }
-      const list = document.getElementById("list");
-      if (list && String(s.uidnext) !== list.dataset.uidnext) {
-        const page = await fetch(location.href, {credentials: "same-origin"});
-        const doc = new DOMParser().parseFromString(await page.text(), "text/html");
-        const fresh = doc.getElementById("list");
-        if (fresh) { list.replaceWith(fresh); document.getElementById("newmail").hidden = false; }
-      }
+      if (r.ok && (r.headers.get("Content-Type") || "").startsWith("application/json")) apply(await r.json());
     } catch (e) { /* offline: try again next time */ }
   }
-  setInterval(poll, 10000);
-  document.addEventListener("visibilitychange", () => { if (!document.hidden) poll(); });
+  function fallback() {
+    if (source) { source.close(); source = null; }
+    if (reload) reload.hidden = false;
+    if (!timer) timer = setInterval(poll, 30000);
+  }
+  if (window.EventSource) {
+    source = new EventSource(base + "/events?f=" + encodeURIComponent(folder));
+    source.addEventListener("state", e => { if (reload) reload.hidden = true; apply(JSON.parse(e.data)); });
+    source.addEventListener("bye", fallback);
+    source.onerror = () => { if (source && source.readyState === EventSource.CLOSED) fallback(); };
+  } else {
+    fallback();
+  }
+  document.addEventListener("visibilitychange", () => { if (!document.hidden && timer) poll(); });
 })();
 )js";
 }

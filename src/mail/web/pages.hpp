@@ -1,5 +1,6 @@
 // Web mail's HTML (pure): every page from a plain view struct, every piece of mail text escaped.
-// Plain HTML forms that work without script; /mail/app.js only adds polling for new mail.
+// Plain HTML forms that work without script; /mail/app.js only brings new mail in without a
+// reload (the /mail/events stream, else polling /mail/state), and without it a link reloads.
 // Every POST form carries the session's CSRF token.
 #pragma once
 
@@ -13,7 +14,7 @@
 namespace layer7::mail::web {
 
 struct FolderRow {
-    std::string name;
+    std::string name;  // as stored (modified UTF-7); shown as folder_label(name)
     std::size_t unread = 0, total = 0;
 };
 
@@ -31,6 +32,7 @@ struct MailboxView {
     ListPage page;
     std::uint32_t uid_next = 0;  // for the poller: a change means new mail
     std::string notice;          // "Message sent", …
+    std::string stamp;           // FolderStamp: a change means the list is out of date
 };
 
 struct Attachment {
@@ -55,8 +57,10 @@ struct ComposeView {
     std::string to, cc, subject, text;
     std::string forward_folder;  // forward: the original's attachments go along
     std::uint32_t forward_uid = 0;
-    std::vector<Attachment> forwarded;
+    std::vector<Attachment> forwarded;  // carried from the original or the draft ("drop" removes one)
     std::string error;
+    std::uint32_t draft_uid = 0;  // the draft in Drafts this compose resumes: replaced on save, gone on send
+    std::string notice;           // "Draft saved."
 };
 
 std::string login_page(std::string_view base, std::string_view csrf, std::string_view error);
@@ -65,8 +69,17 @@ std::string message_page(const MessageView& view);
 std::string compose_page(const ComposeView& view);
 std::string notice_page(const Frame& frame, std::string_view title, std::string_view text);
 
-// The polling state as JSON: {"folder":…,"uidnext":N,"folders":[{"name":…,"unread":N,"total":N}…]}.
-std::string state_json(const Frame& frame, std::uint32_t uid_next);
+struct FoldersView {
+    Frame frame;
+    std::string error, notice;
+    std::string typed;  // what the create field held when it was refused
+};
+// Every folder with its counts; create, and rename and delete for all but the fixed ones.
+std::string folders_page(const FoldersView& view);
+
+// The state for the push stream and the poller, as JSON (one line): {"folder":…,"uidnext":N,
+// "stamp":…,"folders":[{"name":…,"label":…,"unread":N,"total":N}…]} (label: the name decoded).
+std::string state_json(const Frame& frame, std::uint32_t uid_next, std::string_view stamp);
 
 // The static script and style sheet under the mount (app.js, style.css).
 std::string_view app_script();

@@ -9,6 +9,7 @@
 
 #include "core/config/config.hpp"
 #include "http/server/service.hpp"
+#include "mail/web/push.hpp"
 
 namespace layer7::mail::web {
 
@@ -23,6 +24,7 @@ struct Config {
     std::uint64_t max_upload = 25u << 20;  // a compose form with its attachments (413 above)
     bool plaintext_login = false;          // log in over plain HTTP from a non-loopback client
     std::chrono::milliseconds failure_delay{1000};  // before answering a failed login
+    PushLimits push;                                // /mail/events: caps and timeouts
 
     std::string users_path() const { return users_file.empty() ? data_dir + "/users" : users_file; }
     std::string mail_path() const { return mail_root.empty() ? data_dir + "/mail" : mail_root; }

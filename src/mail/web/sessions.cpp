@@ -40,6 +40,14 @@ std::optional<WebSession> SessionStore::find(std::string_view id, Time now)
     return it->second;
 }
 
+std::optional<WebSession> SessionStore::peek(std::string_view id, Time now) const
+{
+    auto it = sessions_.find(std::string(id));
+    if (it == sessions_.end() || expired(it->second, now))
+        return std::nullopt;
+    return it->second;
+}
+
 void SessionStore::remove(std::string_view id)
 {
     sessions_.erase(std::string(id));

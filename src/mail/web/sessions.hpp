@@ -42,6 +42,8 @@ public:
     WebSession create(std::string login, std::string domain, std::string user, Time now);
     // The live session with this id (its last_seen moved to `now`), or nullopt (unknown, expired).
     std::optional<WebSession> find(std::string_view id, Time now);
+    // The same without moving last_seen: an open push stream is not the user at work.
+    std::optional<WebSession> peek(std::string_view id, Time now) const;
     void remove(std::string_view id);
     std::size_t size() const { return sessions_.size(); }
     // A token for a form shown before login (the login form's CSRF pair, double-submitted).

@@ -44,6 +44,8 @@ def test_chromium_reads_sends_with_attachment_and_sees_new_mail(layer7, tmp_path
         assert page.evaluate("location.pathname + location.search") == "/mail/box?f=INBOX"
         assert "Menu du jour" in page.evaluate("document.querySelector('table.messages').innerText")
         assert page.evaluate("document.querySelector('#folders a[data-folder=INBOX]').nextElementSibling.textContent") == "1"
+        # the push stream is open (its first event hides the reload link kept for pages without it)
+        page.wait_for("document.getElementById('reload').hidden")
         page.screenshot(shots / "2-inbox.png")
 
         # read: sanitised HTML, the cid: image loaded from the message, the script never ran
@@ -69,13 +71,15 @@ def test_chromium_reads_sends_with_attachment_and_sees_new_mail(layer7, tmp_path
         [got] = [m for m in wait_mail(site.maildir("alice"))]
         sent = email.message_from_bytes(got, policy=email.policy.default)
         assert [p.get_content() for p in sent.iter_attachments()] == [attachment.read_bytes()]
-        # it arrives in Bob's own list (already there, or brought in by the poller)
+        # it arrives in Bob's own list (already there, or brought in by the push stream)
         page.wait_for("document.querySelector('table.messages').innerText.includes('La recette')", deadline=30)
 
-        # new mail appears without a reload: the poller replaces the list and shows the notice
+        # new mail appears without a reload: the push stream's event brings the list in again and
+        # shows the notice — well before the 30 s the fallback poller would take
         page.evaluate("window.__same_page = true")
+        page.wait_for("document.getElementById('reload').hidden")
         put_messages(site, "bob", [message(9, subject="Arrived while looking")])
-        page.wait_for("document.querySelector('table.messages').innerText.includes('Arrived while looking')", deadline=30)
+        page.wait_for("document.querySelector('table.messages').innerText.includes('Arrived while looking')", deadline=10)
         assert page.evaluate("document.getElementById('newmail').hidden") is False
         assert page.evaluate("window.__same_page") is True  # no navigation happened
         page.screenshot(shots / "5-new-mail.png")

@@ -134,7 +134,7 @@ def test_list_pages_sorts_and_searches(site):
     again = b.get("/mail/box?f=INBOX")
     assert re.search(r'data-folder="INBOX">INBOX</a> <span class="count">59<', again.text)
     state = json.loads(b.get("/mail/state?f=INBOX").body)
-    assert state["uidnext"] == 61 and state["folders"][0] == {"name": "INBOX", "unread": 59, "total": 60}
+    assert state["uidnext"] == 61 and state["folders"][0] == {"name": "INBOX", "label": "INBOX", "unread": 59, "total": 60}
 
 
 def test_text_view_is_escaped_and_marks_seen(site):

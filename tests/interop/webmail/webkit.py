@@ -26,9 +26,9 @@ DOMAINS = {"alice": "crepes.fr", "bob": "hamburger.edu"}
 
 
 class Site:
-    def __init__(self, proc, data, http_port, https_port, imap_port):
+    def __init__(self, proc, data, http_port, https_port, imap_port, smtp_port):
         self.proc, self.data = proc, data
-        self.http_port, self.https_port, self.imap_port = http_port, https_port, imap_port
+        self.http_port, self.https_port, self.imap_port, self.smtp_port = http_port, https_port, imap_port, smtp_port
 
     def url(self, path):
         return f"https://{HOST}:{self.https_port}{path}"
@@ -43,7 +43,7 @@ def start(layer7, tmp_path, webmail=""):
     data.mkdir()
     for user, password in PASSWORDS.items():
         add_user(data / "users", user, password, DOMAINS[user])
-    http_port, https_port, imap_port = free_port(), free_port(), free_port()
+    http_port, https_port, imap_port, smtp_port = free_port(), free_port(), free_port(), free_port()
     config = f"""
 [runtime]
 threads = 2
@@ -55,7 +55,7 @@ listen = "{HOST}:{http_port}"
 tls_listen = "{HOST}:{https_port}"
 
 [smtp]
-listen = "{HOST}:{free_port()}"
+listen = "{HOST}:{smtp_port}"
 submission = ""
 domains = ["crepes.fr", "hamburger.edu"]
 
@@ -69,7 +69,7 @@ failure_delay_ms = 50
     path = tmp_path / "layer7.toml"
     path.write_text(config)
     proc = layer7("up", "--config", str(path), deadline=30)
-    return Site(proc, data, http_port, https_port, imap_port)
+    return Site(proc, data, http_port, https_port, imap_port, smtp_port)
 
 
 def put_messages(site, user, messages, folder="INBOX"):

@@ -29,6 +29,16 @@ TEST(SessionStore, CreateFindAndExpire)
     EXPECT_FALSE(store.find("nope", at(0)));
 }
 
+TEST(SessionStore, PeekDoesNotKeepTheSessionAlive)
+{
+    SessionStore store(counter(), {.idle = 100s, .absolute = 1000s, .max_sessions = 10});
+    WebSession s = store.create("bob", "hamburger.edu", "bob", at(0));
+    ASSERT_TRUE(store.peek(s.id, at(99)));
+    EXPECT_FALSE(store.peek(s.id, at(100)));  // a push stream's look did not move last_seen
+    EXPECT_FALSE(store.find(s.id, at(100)));
+    EXPECT_FALSE(store.peek("nope", at(0)));
+}
+
 TEST(SessionStore, AbsoluteLifetime)
 {
     SessionStore store(counter(), {.idle = 100s, .absolute = 250s});
