@@ -256,7 +256,8 @@ std::pair<std::error_code, Endpoint> probe(asio::io_context& context, Endpoint e
 
 }  // namespace
 
-Runtime::Runtime(unsigned threads) : signals_(control_, SIGINT, SIGTERM, SIGHUP)
+Runtime::Runtime(unsigned threads, std::size_t blocking_threads)
+    : blocking_(blocking_threads), signals_(control_, SIGINT, SIGTERM, SIGHUP)
 {
     if (threads == 0)
         threads = std::max(1u, std::thread::hardware_concurrency());
@@ -412,6 +413,9 @@ void Runtime::run()
     if (cut)
         spdlog::warn("drain limit of {} s reached: cut the connections still open",
                      std::chrono::duration_cast<std::chrono::seconds>(drain_limit_).count());
+    // A connection cut above may have left an fsync running: it finishes before the services
+    // whose files it writes are destroyed.
+    blocking_.join();
 }
 
 void Runtime::begin_stop()

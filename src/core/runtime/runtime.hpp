@@ -1,6 +1,7 @@
 // Runtime: one io_context per worker thread; every listener is opened once per worker with
 // SO_REUSEPORT so the kernel spreads connections and nothing crosses threads on the hot path.
-// Owns the signals: SIGTERM/SIGINT stop gracefully, SIGHUP runs the reload hooks.
+// Owns the signals: SIGTERM/SIGINT stop gracefully, SIGHUP runs the reload hooks, and the pool
+// that every service's disk waits (fsync) run on.
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,7 @@
 
 #include "core/limits.hpp"
 #include "core/net/asio.hpp"
+#include "core/runtime/blocking_pool.hpp"
 
 namespace layer7::core {
 
@@ -49,11 +51,15 @@ struct Admission {
 
 class Runtime {
 public:
-    explicit Runtime(unsigned threads);
+    // `threads` workers (0: one per core) and `blocking_threads` for the blocking pool.
+    explicit Runtime(unsigned threads, std::size_t blocking_threads = BlockingPool::default_threads);
     ~Runtime();
     Runtime(const Runtime&) = delete;
 
     unsigned size() const { return static_cast<unsigned>(workers_.size()); }
+    // Where services run their fsyncs and other disk waits (run_blocking). It outlives the services'
+    // connections: run() joins it once the workers have stopped.
+    BlockingPool& blocking() { return blocking_; }
 
     // Opens `endpoint` on every worker and runs `handler` for each accepted connection.
     // A connection the admission refuses is closed at once.
@@ -114,7 +120,7 @@ public:
 
     // Runs the workers until SIGTERM/SIGINT (or stop()); then stops accepting, closes the
     // connections waiting between messages, lets transfers in flight finish for up to the
-    // drain limit, cuts the rest and returns.
+    // drain limit, cuts the rest, finishes the blocking work queued and returns.
     void run();
     // How long run() lets transfers in flight finish after a stop (default 30 s).
     void set_drain_limit(std::chrono::milliseconds limit) { drain_limit_ = limit; }
@@ -152,6 +158,7 @@ private:
     static void add_closer(Worker& worker, std::uint64_t listener, std::function<void()> close);
 
     std::vector<std::unique_ptr<Worker>> workers_;
+    BlockingPool blocking_;
     asio::io_context control_;  // signals, on the main thread
     asio::signal_set signals_;
     std::vector<Hook> reload_hooks_;

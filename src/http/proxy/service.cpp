@@ -84,6 +84,7 @@ public:
         o.cache_max_bytes = config_.cache_size;
         o.policy.store_set_cookie = config_.store_set_cookie;
         o.names = config_.names;
+        o.blocking = &runtime.blocking();
         cache::StoreOptions so;
         so.dir = config_.cache_dir.empty() ? config_.data_dir + "/proxy-cache" : config_.cache_dir;
         if (so.dir == "none")
@@ -103,6 +104,7 @@ public:
         options_.limits = config_.limits;
         options_.header_timeout = config_.header_timeout;
         options_.h2c = config_.h2;
+        options_.blocking = &runtime.blocking();
 
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits, http::busy_reply),
                                               [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {

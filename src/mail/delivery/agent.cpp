@@ -1,16 +1,19 @@
 // The delivery agent: see agent.hpp.
 //
 // Theory of operation. One thread runs an io_context that owns the schedule (`due_`: next attempt
-// → queue id); blocking work — reading and replacing queue files, Maildir fsyncs, DNS — runs on a
-// small thread pool through run_blocking(). kick() starts due messages while fewer than max_active
+// → queue id); blocking work runs elsewhere: reading and replacing queue files and Maildir fsyncs on
+// the runtime's blocking pool (on_disk), libresolv's lookups on a small pool of their own, so a slow
+// name server never holds the threads the disk needs. kick() starts due messages while fewer than max_active
 // are in flight and arms one timer for the next one. deliver() makes one attempt for every pending
 // recipient of a message, records each outcome in the state file (replaced atomically), and either
 // removes the message (all decided; a bounce is queued first when some failed) or reschedules it.
 #include "mail/delivery/agent.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -20,7 +23,7 @@
 
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
-#include "mail/delivery/blocking.hpp"
+#include "core/runtime/blocking_pool.hpp"
 #include "mail/delivery/dsn.hpp"
 #include "mail/delivery/local.hpp"
 #include "mail/queue/doorbell.hpp"
@@ -64,7 +67,13 @@ struct Agent::Impl {
 
     asio::io_context context{1};
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
-    asio::thread_pool pool;
+    core::BlockingPool& disk;
+    core::BlockingPool lookups;
+    // The jobs this agent has queued on `disk`: the pool is shared, so stop() cannot join it and
+    // waits for these instead (a successor's scan must not race an attempt of ours still writing).
+    std::mutex disk_mutex;
+    std::condition_variable disk_idle;
+    std::size_t disk_jobs = 0;
     asio::steady_timer timer{context};
     std::thread thread;
     std::atomic<bool> stopped{false};
@@ -76,10 +85,40 @@ struct Agent::Impl {
     std::size_t active = 0;
     std::uint64_t seed = std::random_device{}();
 
-    Impl(AgentConfig c, mail::Spool& sp, mail::Store& st, MailboxExists e, std::unique_ptr<MxResolver> r)
-        : config(std::move(c)), spool(sp), store(st), exists(std::move(e)), resolver(std::move(r)),
-          pool(std::max<std::size_t>(1, config.io_threads))
+    Impl(AgentConfig c, mail::Spool& sp, mail::Store& st, MailboxExists e, std::unique_ptr<MxResolver> r,
+         core::BlockingPool& d)
+        : config(std::move(c)), spool(sp), store(st), exists(std::move(e)), resolver(std::move(r)), disk(d),
+          lookups(config.lookup_threads)
     {
+    }
+
+    // Runs `work` on the disk pool, counted in disk_jobs from before it is queued to its end.
+    template <class F>
+    core::awaitable<std::invoke_result_t<F&>> on_disk(F work)
+    {
+        {
+            std::lock_guard lock(disk_mutex);
+            ++disk_jobs;
+        }
+        struct Done {
+            Impl& d;
+            ~Done()
+            {
+                std::lock_guard lock(d.disk_mutex);
+                if (--d.disk_jobs == 0)
+                    d.disk_idle.notify_all();
+            }
+        };
+        co_return co_await core::run_blocking(disk, [&] {
+            Done done{*this};
+            return work();
+        });
+    }
+
+    void wait_for_disk()
+    {
+        std::unique_lock lock(disk_mutex);
+        disk_idle.wait(lock, [this] { return disk_jobs == 0; });
     }
 
     bool is_local(const std::string& domain) const
@@ -127,7 +166,7 @@ struct Agent::Impl {
 
     core::awaitable<std::optional<std::int64_t>> deliver(std::string id)
     {
-        Loaded loaded = co_await run_blocking(pool, [this, &id] {
+        Loaded loaded = co_await on_disk([this, &id] {
             Loaded out;
             auto m = spool.load(id);
             if (!m) {
@@ -164,7 +203,7 @@ struct Agent::Impl {
                 remote[domain].push_back(i);
         }
         if (!local.empty())
-            co_await run_blocking(pool, [&] {
+            co_await on_disk([&] {
                 for (std::size_t i : local)
                     deliver_here(m, s.recipients[i], m.envelope.rcpt_to[i]);
                 return 0;
@@ -183,7 +222,7 @@ struct Agent::Impl {
         if (mail::finished(s))
             co_return co_await finish(m, s);
         s.next_attempt = now + retry_delay(config.retry, s.attempts).count();
-        const auto ec = co_await run_blocking(pool, [&] { return spool.save_state(m.id, s); });
+        const auto ec = co_await on_disk([&] { return spool.save_state(m.id, s); });
         if (ec)
             spdlog::error("queue {}: cannot save state: {}", m.id, ec.message());
         spdlog::info("queue {}: deferred, next attempt in {}s", m.id, s.next_attempt - now);
@@ -227,7 +266,7 @@ struct Agent::Impl {
         if (auto route = find_route(config.routes, domain)) {
             hops.push_back({route->host, *route});
         } else {
-            const MxAnswer mx = co_await run_blocking(pool, [&] { return resolver->mx(domain); });
+            const MxAnswer mx = co_await core::run_blocking(lookups, [&] { return resolver->mx(domain); });
             if (mx.status == LookupStatus::ok && is_null_mx(mx.hosts)) {
                 fail_all("556 5.1.10 " + domain + " accepts no mail (null MX, RFC 7505)");
                 co_return;
@@ -254,7 +293,8 @@ struct Agent::Impl {
                 if (core::literal_address(name))
                     tries.push_back({name, {name, config.mx_port}});
                 else {
-                    const AddressAnswer a = co_await run_blocking(pool, [&] { return resolver->addresses(name); });
+                    const AddressAnswer a =
+                        co_await core::run_blocking(lookups, [&] { return resolver->addresses(name); });
                     for (const auto& address : a.addresses)
                         tries.push_back({name, {address, config.mx_port}});
                     if (a.addresses.empty())
@@ -377,10 +417,10 @@ struct Agent::Impl {
             envelope.client_address = "127.0.0.1";
             envelope.protocol = "local";
             envelope.body = build_bounce(bounce);
-            auto stored = co_await run_blocking(pool, [&] { return spool.store(envelope, unix_now()); });
+            auto stored = co_await on_disk([&] { return spool.store(envelope, unix_now()); });
             if (!stored) {
                 spdlog::error("queue {}: cannot queue the bounce: {}", m.id, stored.error().message());
-                const auto ec = co_await run_blocking(pool, [&] { return spool.save_state(m.id, s); });
+                const auto ec = co_await on_disk([&] { return spool.save_state(m.id, s); });
                 (void)ec;
                 co_return unix_now() + config.retry.min_backoff.count();
             }
@@ -389,7 +429,7 @@ struct Agent::Impl {
         } else if (!bounce.recipients.empty()) {
             spdlog::warn("queue {}: undeliverable bounce discarded", m.id);
         }
-        const auto ec = co_await run_blocking(pool, [&] { return spool.remove(m.id); });
+        const auto ec = co_await on_disk([&] { return spool.remove(m.id); });
         if (ec)
             spdlog::error("queue {}: cannot remove: {}", m.id, ec.message());
         else
@@ -399,8 +439,8 @@ struct Agent::Impl {
 };
 
 Agent::Agent(AgentConfig config, mail::Spool& spool, mail::Store& store, MailboxExists exists,
-             std::unique_ptr<MxResolver> resolver)
-    : impl_(std::make_unique<Impl>(std::move(config), spool, store, std::move(exists), std::move(resolver)))
+             std::unique_ptr<MxResolver> resolver, core::BlockingPool& disk)
+    : impl_(std::make_unique<Impl>(std::move(config), spool, store, std::move(exists), std::move(resolver), disk))
 {
     impl_->tls = core::make_client_tls(impl_->config.tls_ca_file, !impl_->config.tls_verify);
 }
@@ -447,7 +487,8 @@ void Agent::stop()
     // Attempts in flight are abandoned: their mail is still queued and goes out at the next start.
     d.context.stop();
     d.thread.join();
-    d.pool.join();
+    d.wait_for_disk();
+    d.lookups.join();
 }
 
 void Agent::wake(const std::string& id)
