@@ -2,18 +2,20 @@
 # DNS authoritative benchmark: dnsperf against `layer7 dns serve`, NSD and Knot DNS on loopback, the
 # same zone, the same number of workers (--threads N / server-count: N / udp-workers: N), logging
 # off, rate limiting off. Two cases: dnsperf with CLIENTS sockets, and with one (its default: one
-# source port, so SO_REUSEPORT's hash hands every query to one socket — what a resolver forwarding
-# to us looks like). Servers alternate A B C A B C … for ROUNDS rounds (bench/README.md); dnsperf
+# source port, so SO_REUSEPORT's hash would hand every query to one socket — what a resolver
+# forwarding to us looks like; layer7 spreads them by DNS id, see core/net/udp_spread.hpp). Servers alternate A B C A B C … for ROUNDS rounds (bench/README.md); dnsperf
 # runs on CPU 0 and the servers on the others (PIN=0: no pinning).
 #   LAYER7_BIN=path  use this layer7 instead of building build/release
-#   ROUNDS=3 DURATION=10 WORKERS=2 CLIENTS=8 OUTSTANDING=200 PIN=1
+#   ROUNDS=3 DURATION=10 CLIENTS=8 OUTSTANDING=200 PIN=1
+#   WORKERS= workers per server; by default one per CPU the servers get (two on one CPU switch
+#   between each other on every wake-up, which doubles the CPU per query)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
 
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-10}"
-WORKERS="${WORKERS:-2}"
+WORKERS="${WORKERS:-$(server_cpu_count)}"
 CLIENTS="${CLIENTS:-8}"
 OUTSTANDING="${OUTSTANDING:-200}"
 layer7="${LAYER7_BIN:-}"

@@ -46,6 +46,9 @@ best() { printf '%s\n' "$@" | sort -g | tail -1; }
 # Usage: $(client_pin) wrk ...   /   $(server_pin) nginx ...   (each prints nothing when off)
 pin_on() { [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; }
 server_cpus() { local last=$(($(nproc) - 1)); [ "$last" = 1 ] && echo 1 || echo "1-$last"; }
+# How many CPUs the servers get: one worker per CPU is a server's natural setting (two workers
+# time-sharing one CPU switch between each other on every wake-up).
+server_cpu_count() { pin_on && echo $(($(nproc) - 1)) || nproc; }
 client_pin() { pin_on && echo "taskset -c 0" || true; }
 server_pin() { pin_on && echo "taskset -c $(server_cpus)" || true; }
 pin_note() { pin_on && echo "load generator on CPU 0, servers on CPU $(server_cpus) (PIN=0: no pinning)" ||

@@ -8,7 +8,9 @@
 # Servers alternate A B C A B C … for ROUNDS rounds; the median of each is printed with the server
 # CPU per round trip, and the ratios layer7 / the faster peer. Not run in CI.
 #   LAYER7_BIN=path  use this layer7 instead of building build/release
-#   ROUNDS=3 SECONDS_EACH=5 CONNECTIONS=100 WORKERS=2 PIN=1 (CPU placement: see lib.sh)
+#   ROUNDS=3 SECONDS_EACH=5 CONNECTIONS=100 PIN=1 (CPU placement: see lib.sh)
+#   WORKERS= threads of layer7 and of the Beast server; by default one per CPU the servers get
+#   (npm ws is one thread whatever the machine)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
@@ -16,7 +18,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROUNDS="${ROUNDS:-3}"
 SECONDS_EACH="${SECONDS_EACH:-5}"
 CONNECTIONS="${CONNECTIONS:-100}"
-WORKERS="${WORKERS:-2}"
+WORKERS="${WORKERS:-$(server_cpu_count)}"
 layer7="${LAYER7_BIN:-}"
 [ -n "$layer7" ] || layer7="$(build_layer7)"
 for tool in node g++; do

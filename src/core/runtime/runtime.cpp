@@ -2,6 +2,7 @@
 #include "core/runtime/runtime.hpp"
 
 #include "core/net/stream.hpp"
+#include "core/net/udp_spread.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -351,7 +352,7 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
 }
 
 std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const asio::ip::udp::endpoint& endpoint,
-                                                                       UdpLoop loop)
+                                                                       UdpLoop loop, bool spread_by_first_word)
 {
     auto [ec, bound] = claim<asio::ip::udp::socket>(endpoint, Held::udp);
     if (ec)
@@ -366,6 +367,10 @@ std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const as
             std::error_code ignored;
             socket->close(ignored);
         });
+        // The program belongs to the group: set once, on its first socket, it serves all.
+        if (spread_by_first_word && workers_.size() > 1 && &w == &workers_.front())
+            if (auto e = core::spread_by_first_word(*socket, static_cast<unsigned>(workers_.size())))
+                spdlog::warn("udp port {}: datagrams stay spread by sender ({})", bound.port(), e.message());
         asio::co_spawn(
             w->context, [shared_loop, socket]() -> awaitable<void> { co_await (*shared_loop)(*socket); },
             asio::detached);

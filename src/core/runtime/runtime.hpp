@@ -82,9 +82,11 @@ private:
                                                                         Handler handler, FirstSpeaker first);
 
 public:
-    // Opens a UDP socket on `endpoint` on every worker and runs `loop` on each.
+    // Opens a UDP socket on `endpoint` on every worker and runs `loop` on each. Datagrams go to
+    // workers by their sender (the kernel's hash), or with `spread_by_first_word` by their first 16
+    // bits (a DNS id: one busy sender is then served by every worker; see core/net/udp_spread).
     std::pair<std::error_code, asio::ip::udp::endpoint> listen_udp(const asio::ip::udp::endpoint& endpoint,
-                                                                  UdpLoop loop);
+                                                                  UdpLoop loop, bool spread_by_first_word = false);
     // Called on SIGHUP, on the main thread.
     void on_reload(std::function<void()> hook) { reload_hooks_.push_back({owner_, std::move(hook)}); }
     // Called once stop begins (after the listeners close), on the main thread; also when the

@@ -137,7 +137,8 @@ public:
                                 first_zone + " SOA";
         if (config_.udp) {
             auto [ec, bound] = runtime.listen_udp(*core::udp_endpoint(config_.listen),
-                                                  [this](asio::ip::udp::socket &s) { return server_->serve_udp(s); });
+                                                  [this](asio::ip::udp::socket &s) { return server_->serve_udp(s); },
+                                                  /*spread_by_first_word=*/true);
             if (ec)
                 throw core::StartError("dns: cannot listen on " + where + " (udp): " + ec.message());
             rows.push_back({"dns/udp", where, dig});

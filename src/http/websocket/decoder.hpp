@@ -90,6 +90,8 @@ public:
     const DecoderLimits& limits() const { return limits_; }
     // Bytes fed but not yet decoded (the shell bounds its read buffer with this).
     std::size_t buffered() const { return end_ - pos_; }
+    // Nothing fed is left undecoded and no frame or message is half-way: the connection is idle.
+    bool between_messages() const { return end_ == pos_ && state_ == State::header && !in_message_; }
 
 private:
     enum class State { header, payload, message_ready, failed };

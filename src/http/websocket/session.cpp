@@ -44,6 +44,7 @@ core::awaitable<void> Session::reader(Application& app, std::string already_read
     decoder_.feed(already_read);
     auto& trace = core::Trace::instance();
     unsigned reads_now = 0;
+    bool drained = false;  // the last read took less than its room: the socket is likely empty
     for (bool fresh = !already_read.empty();; fresh = false) {
         if (!fresh) {
             // Straight into the decoder: a large message's bytes are copied once, into the message.
@@ -51,12 +52,13 @@ core::awaitable<void> Session::reader(Application& app, std::string already_read
             // every few reads one goes that way all the same, so a flood lets others run.
             std::span<char> room = decoder_.prepare(read_size);
             std::pair<std::error_code, std::size_t> got{asio::error::would_block, 0};
-            if (++reads_now % 16 != 0)
+            if (!drained && ++reads_now % 16 != 0)
                 got = stream_.read_now(asio::buffer(room.data(), room.size()));
-            if (got.first == asio::error::would_block && stream_.waits_without_buffer() &&
-                decoder_.buffered() == 0) {
-                // Nothing has come: wait holding no buffer (an idle connection keeps none).
-                decoder_.release_memory();
+            if (got.first == asio::error::would_block && stream_.waits_without_buffer()) {
+                // Nothing has come: wait for it without reading (an idle connection gives its
+                // buffer back first and keeps none), then take what came.
+                if (decoder_.between_messages())
+                    decoder_.release_memory();
                 got.first = co_await stream_.wait_readable();
                 if (!got.first) {
                     room = decoder_.prepare(read_size);
@@ -65,6 +67,7 @@ core::awaitable<void> Session::reader(Application& app, std::string already_read
             }
             if (got.first == asio::error::would_block)
                 got = co_await stream_.read_some(asio::buffer(room.data(), room.size()));
+            drained = !got.first && got.second < room.size();
             const auto [ec, n] = got;
             if (ec) {
                 if (!close_received_)

@@ -306,3 +306,25 @@ TEST(WebSocketDecoder, ReleasingMemoryBetweenReadsLosesNothing)
         EXPECT_EQ(events, "M:TEXT:first half|M:TEXT:next|") << "reads of " << step;
     }
 }
+
+TEST(WebSocketDecoder, BetweenMessagesOnlyWhenNothingIsHalfWay)
+{
+    // The shell gives the input buffer back only here: not inside a fragmented message, not
+    // after half a frame head, not in the middle of a payload.
+    const std::string first = client_frame(Opcode::text, "first ", false);
+    const std::string rest = client_frame(Opcode::continuation, "rest");
+    Decoder d(Side::server, {});
+    EXPECT_TRUE(d.between_messages());
+    d.feed(std::string_view(first).substr(0, 1));
+    EXPECT_EQ(drain(d), "");
+    EXPECT_FALSE(d.between_messages()) << "half a frame head";
+    d.feed(std::string_view(first).substr(1, first.size() - 3));
+    drain(d);
+    EXPECT_FALSE(d.between_messages()) << "inside a payload";
+    d.feed(std::string_view(first).substr(first.size() - 2));
+    drain(d);
+    EXPECT_FALSE(d.between_messages()) << "inside a fragmented message";
+    d.feed(rest);
+    EXPECT_EQ(drain(d), "M:TEXT:first rest|");
+    EXPECT_TRUE(d.between_messages());
+}
