@@ -21,6 +21,9 @@ for f in bencode info_hash metainfo magnet siphash tracker http_announce udp_tra
          choker announce_reply token_bucket rc4 mse_handshake; do pure+=(src/torrent/$f.hpp src/torrent/$f.cpp); done
 # im: the codec and the sessions are pure; the outbox, server, service and client are the shells.
 for f in index_codec index_session index_client peer_session; do pure+=(src/im/$f.hpp src/im/$f.cpp); done
+# mail/delivery: the retry/bounce policy, back-off, routes and bounces are pure; the agent, local
+# delivery and the libresolv lookups are the shells.
+for f in scheduler backoff route dsn; do pure+=(src/mail/delivery/$f.hpp src/mail/delivery/$f.cpp); done
 # mail/web likewise: the sanitiser, sessions, list, pages, push caps and folder names beside the handler.
 for f in sanitizer sessions listing pages push folders; do pure+=(src/mail/web/$f.hpp src/mail/web/$f.cpp); done
 # mail/store: the folder names' modified UTF-7 beside the Maildir code.

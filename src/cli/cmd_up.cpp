@@ -34,6 +34,7 @@ Generation generation_of(Plan& plan, const Globals& g)
     generation.keys = std::move(plan.keys);
     generation.log_level = g.log_level.empty() ? plan.runtime.log_level : g.log_level;  // the flag wins
     generation.drain = plan.runtime.drain;
+    generation.blocking_threads = plan.runtime.blocking_threads;
     return generation;
 }
 

@@ -187,7 +187,7 @@ private:
 
 int run_services(Generation generation, unsigned threads, Replan replan)
 {
-    core::Runtime runtime(threads);
+    core::Runtime runtime(threads, generation.blocking_threads);
     runtime.set_drain_limit(generation.drain);
     const bool reloads = static_cast<bool>(replan);
     Services services(runtime, std::move(replan));

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/runtime/blocking_pool.hpp"
 #include "core/service.hpp"
 #include "core/text/host_port.hpp"
 
@@ -39,6 +40,7 @@ struct Generation {
     std::vector<std::string> keys;  // empty, or one per service
     std::string log_level;          // applied at reload; empty: unchanged
     std::chrono::seconds drain{30};  // how long a stop lets transfers in flight finish
+    std::size_t blocking_threads = core::BlockingPool::default_threads;  // a reload keeps the first pool
 };
 // The config read again at SIGHUP; nullopt when it has errors (already logged).
 using Replan = std::function<std::optional<Generation>()>;

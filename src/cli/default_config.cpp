@@ -14,6 +14,7 @@ data = "./layer7-data"      # state: mail, queues, caches, certificates
 log_level = "info"          # trace, debug, info, warn, error, off
 hosts = ""                  # hosts file clients consult before DNS: "" = /etc/hosts, "none" = off
 drain = 30                  # seconds a stop (SIGTERM) lets transfers in flight finish; idle connections close at once
+blocking_threads = 16       # threads for fsyncs and other disk waits, shared by every service (read at start)
 
 # The socket-programming chapter's TCPServer/UDPServer: upper-cases the bytes of
 # each TCP read (newline or not) and each datagram.

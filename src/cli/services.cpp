@@ -45,6 +45,8 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     plan.runtime.log_level = runtime.string("log_level", plan.runtime.log_level);
     plan.runtime.hosts = runtime.string("hosts", plan.runtime.hosts);
     plan.runtime.drain = runtime.seconds("drain", plan.runtime.drain);
+    plan.runtime.blocking_threads = static_cast<std::size_t>(
+        runtime.integer("blocking_threads", static_cast<std::int64_t>(plan.runtime.blocking_threads), 1, 256));
     static constexpr std::string_view levels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(levels), std::end(levels), plan.runtime.log_level) == std::end(levels))
         runtime.error("log_level", "expected trace, debug, info, warn, error or off");

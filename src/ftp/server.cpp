@@ -255,7 +255,9 @@ private:
         if (a.direction == Direction::receive_file) {
             // Durability by rename: 226 only once the bytes are fsynced and in place.
             if (result == TransferResult::ok) {
-                if (root_->commit(temp_))
+                const auto failed =
+                    co_await core::run_blocking(*shared_.blocking, [&] { return root_->commit(temp_); });
+                if (failed)
                     result = TransferResult::local_error;
             } else {
                 drop_upload();

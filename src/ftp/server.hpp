@@ -9,6 +9,7 @@
 
 #include "core/fs/beneath.hpp"
 #include "core/net/asio.hpp"
+#include "core/runtime/blocking_pool.hpp"
 #include "core/users/users.hpp"
 #include "ftp/control_session.hpp"
 #include "ftp/ftp.hpp"
@@ -23,6 +24,7 @@ struct Shared {
     core::Users users;
     std::shared_ptr<asio::ssl::context> tls;   // null: no AUTH TLS
     std::atomic<unsigned> pasv_cursor{0};
+    core::BlockingPool* blocking = nullptr;    // the runtime's: an upload's fsync and rename run there
 };
 
 core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, Shared& shared);

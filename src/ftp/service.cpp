@@ -102,6 +102,7 @@ public:
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
         Config& c = shared_.config;
+        shared_.blocking = &runtime.blocking();
         const std::string root = c.root.empty() ? default_root(c.data_dir) : c.root;
         try {
             shared_.root = std::make_shared<core::Root>(root);

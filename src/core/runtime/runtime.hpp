@@ -1,6 +1,7 @@
 // Runtime: one io_context per worker thread; every listener is opened once per worker with
 // SO_REUSEPORT so the kernel spreads connections and nothing crosses threads on the hot path.
-// Owns the signals: SIGTERM/SIGINT stop gracefully, SIGHUP runs the reload hooks.
+// Owns the signals: SIGTERM/SIGINT stop gracefully, SIGHUP runs the reload hooks, and the pool
+// that every service's disk waits (fsync) run on.
 #pragma once
 
 #include <atomic>
@@ -8,12 +9,14 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "core/limits.hpp"
 #include "core/net/asio.hpp"
+#include "core/runtime/blocking_pool.hpp"
 
 namespace layer7::core {
 
@@ -49,11 +52,18 @@ struct Admission {
 
 class Runtime {
 public:
-    explicit Runtime(unsigned threads);
+    // `threads` workers (0: one per core) and `blocking_threads` for the blocking pool.
+    explicit Runtime(unsigned threads, std::size_t blocking_threads = BlockingPool::default_threads);
     ~Runtime();
     Runtime(const Runtime&) = delete;
 
     unsigned size() const { return static_cast<unsigned>(workers_.size()); }
+    // The worker (0 ≤ i < size()) whose thread is calling, or nullopt on any other thread (the main
+    // thread, the blocking pool, another runtime's worker). PerWorker (per_worker.hpp) is built on it.
+    std::optional<std::size_t> this_worker() const;
+    // Where services run their fsyncs and other disk waits (run_blocking). It outlives the services'
+    // connections: run() joins it once the workers have stopped.
+    BlockingPool& blocking() { return blocking_; }
 
     // Opens `endpoint` on every worker and runs `handler` for each accepted connection.
     // A connection the admission refuses is closed at once.
@@ -116,7 +126,7 @@ public:
 
     // Runs the workers until SIGTERM/SIGINT (or stop()); then stops accepting, closes the
     // connections waiting between messages, lets transfers in flight finish for up to the
-    // drain limit, cuts the rest and returns.
+    // drain limit, cuts the rest, finishes the blocking work queued and returns.
     void run();
     // How long run() lets transfers in flight finish after a stop (default 30 s).
     void set_drain_limit(std::chrono::milliseconds limit) { drain_limit_ = limit; }
@@ -154,6 +164,7 @@ private:
     static void add_closer(Worker& worker, std::uint64_t listener, std::function<void()> close);
 
     std::vector<std::unique_ptr<Worker>> workers_;
+    BlockingPool blocking_;
     asio::io_context control_;  // signals, on the main thread
     asio::signal_set signals_;
     std::vector<Hook> reload_hooks_;

@@ -67,7 +67,10 @@ struct Proxy::Target {
     std::string text;  // the URL as a string: the cache key's second half
 };
 
-Proxy::Proxy(Options options, cache::Store& store) : options_(std::move(options)), store_(store) {}
+Proxy::Proxy(Options options, cache::Store& store, const core::Runtime& runtime)
+    : options_(std::move(options)), store_(store), upstream_(runtime)
+{
+}
 
 bool Proxy::connect_allowed(std::uint16_t port) const
 {
@@ -79,10 +82,9 @@ bool Proxy::connect_allowed(std::uint16_t port) const
 
 client::Client& Proxy::upstream()
 {
-    // One client per worker thread: its pooled sockets belong to that thread's io_context, and a
-    // thread_local is destroyed when the worker thread ends, before its io_context goes.
-    thread_local std::unordered_map<const Proxy*, std::unique_ptr<client::Client>> clients;
-    auto& c = clients[this];
+    // One client per worker: its pooled sockets belong to that worker's io_context. The proxy (a
+    // service) goes before the runtime, so they are closed while their io_contexts still exist.
+    auto& c = upstream_.local();
     if (!c) {
         client::Options o;
         o.connect_timeout = options_.connect_timeout;
@@ -185,8 +187,15 @@ core::awaitable<ProxyReply> Proxy::handle(const Request& request, core::ByteSour
     co_return co_await relay(ex, request, "MISS", nullptr, nullptr);
 }
 
-cache::Entry Proxy::refresh(const cache::Entry& entry, const Response& not_modified, cache::Time request_time,
-                            cache::Time response_time)
+core::awaitable<void> Proxy::store(std::shared_ptr<const cache::Entry> entry)
+{
+    const auto ec = co_await core::run_blocking(options_.blocking, [&] { return store_.put(entry); });
+    if (ec)
+        spdlog::warn("proxy: cannot store {}: {}", entry->primary, ec.message());
+}
+
+core::awaitable<cache::Entry> Proxy::refresh(const cache::Entry& entry, const Response& not_modified,
+                                             cache::Time request_time, cache::Time response_time)
 {
     auto updated = std::make_shared<cache::Entry>(entry);
     updated->response = cache::merge_not_modified(entry.response, not_modified);
@@ -194,9 +203,8 @@ cache::Entry Proxy::refresh(const cache::Entry& entry, const Response& not_modif
     updated->response_time = response_time;
     cache::Entry served = *updated;  // the client that asked gets the 304's Set-Cookie; the store does not
     updated->response.fields.erase("Set-Cookie");
-    if (auto ec = store_.put(updated))
-        spdlog::warn("proxy: cannot store {}: {}", entry.primary, ec.message());
-    return served;
+    co_await store(std::move(updated));
+    co_return served;
 }
 
 void Proxy::revalidate_in_background(asio::any_io_executor executor, const std::string& key, const Target& t,
@@ -238,7 +246,7 @@ core::awaitable<void> Proxy::background_revalidation(std::string key, Target t, 
         std::string_view end;
         co_await ex.body->next(end);
         if (cache::not_modified_matches(entry->response, ex.response))
-            refresh(*entry, ex.response, rq, rs);
+            co_await refresh(*entry, ex.response, rq, rs);
         co_return;  // a 304 selecting nothing: the next client's request revalidates in the foreground
     }
     auto fresh = storable(request, entry->primary, ex.response, rq, rs);
@@ -247,11 +255,11 @@ core::awaitable<void> Proxy::background_revalidation(std::string key, Target t, 
             store_.erase(key);
         co_return;
     }
-    std::function<void(std::string)> complete = [this, fresh](std::string body) {
-        fresh->body = std::make_shared<const std::string>(std::move(body));
-        if (auto ec = store_.put(fresh))
-            spdlog::warn("proxy: cannot store {}: {}", fresh->primary, ec.message());
-    };
+    std::function<core::awaitable<void>(std::string)> complete =
+        [this, fresh](std::string body) -> core::awaitable<void> {
+            fresh->body = std::make_shared<const std::string>(std::move(body));
+            co_await store(fresh);
+        };
     Relay copy(std::move(ex.body), stats_.origin_bytes, options_.max_object, std::move(complete));
     co_await copy.keep_only();
 }
@@ -315,7 +323,7 @@ core::awaitable<ProxyReply> Proxy::cached_get(const Request& request, const Targ
             co_await ex.body->next(end);  // a 304 has no body: this gives the connection back to the pool
             ++stats_.revalidated;
             stats_.bytes_saved += entry->body->size();
-            const cache::Entry served = refresh(*entry, ex.response, rq, rs);
+            const cache::Entry served = co_await refresh(*entry, ex.response, rq, rs);
             co_return from_entry(served, request, "REVALIDATED", rs, true);
         }
         if (ex.response.status == Status::not_modified) {
@@ -473,12 +481,11 @@ core::awaitable<ProxyReply> Proxy::relay(client::ResponseStream& ex, const Reque
                                          std::string_view x_cache, std::shared_ptr<cache::Entry> entry,
                                          std::shared_ptr<FlightGuard> flight)
 {
-    std::function<void(std::string)> complete;
+    std::function<core::awaitable<void>(std::string)> complete;
     if (entry)
-        complete = [this, entry, flight](std::string body) {
+        complete = [this, entry, flight](std::string body) -> core::awaitable<void> {
             entry->body = std::make_shared<const std::string>(std::move(body));
-            if (auto ec = store_.put(entry))
-                spdlog::warn("proxy: cannot store {}: {}", entry->primary, ec.message());
+            co_await store(entry);
             if (flight)
                 flight->finish(entry);
         };

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "core/net/asio.hpp"
+#include "core/runtime/blocking_pool.hpp"
+#include "core/runtime/per_worker.hpp"
 #include "http/cache/freshness.hpp"
 #include "http/cache/store.hpp"
 #include "http/client/client.hpp"
@@ -37,6 +39,7 @@ struct Options {
     cache::Policy policy;                       // shared cache
     std::size_t max_background = 64;            // stale-while-revalidate fetches at once (one per key)
     std::shared_ptr<core::NameService> names;   // origins' names: null = hosts file + system resolver
+    core::BlockingPool* blocking = nullptr;     // the disk store's writes (fsync) run there; null: in place
 };
 
 struct ProxyReply {
@@ -51,14 +54,15 @@ struct FlightGuard;
 
 class Proxy {
 public:
-    Proxy(Options options, cache::Store& store);
+    // The upstream clients are per worker of `runtime` (see upstream()).
+    Proxy(Options options, cache::Store& store, const core::Runtime& runtime);
 
     // `body`: the request's content as it arrives (null when it has none), streamed to the origin.
     core::awaitable<ProxyReply> handle(const Request& request, core::ByteSource* body);
     bool connect_allowed(std::uint16_t port) const;
     const Options& options() const { return options_; }
     Stats& stats() { return stats_; }
-    // The upstream client of the calling worker thread (its sockets belong to that thread).
+    // The upstream client of the calling worker (its sockets belong to that worker's io_context).
     client::Client& upstream();
 
 private:
@@ -67,8 +71,10 @@ private:
     ProxyReply status_page();
     core::awaitable<ProxyReply> cached_get(const Request& request, const Target& target);
     // The stored entry updated by a 304 that selects it (§4.3.4); stored without Set-Cookie, returned with.
-    cache::Entry refresh(const cache::Entry& entry, const Response& not_modified, cache::Time request_time,
-                         cache::Time response_time);
+    core::awaitable<cache::Entry> refresh(const cache::Entry& entry, const Response& not_modified,
+                                          cache::Time request_time, cache::Time response_time);
+    // Stores `entry` (temp file, fsync, rename) on the blocking pool; a failure is logged.
+    core::awaitable<void> store(std::shared_ptr<const cache::Entry> entry);
     // RFC 5861 §3: revalidates `entry` on the calling executor without anyone waiting; at most one
     // per key and `max_background` in all (beyond that the stale entry simply waits for a client).
     void revalidate_in_background(asio::any_io_executor executor, const std::string& key, const Target& target,
@@ -98,6 +104,7 @@ private:
 
     Options options_;
     cache::Store& store_;
+    core::PerWorker<std::unique_ptr<client::Client>> upstream_;  // made on a worker's first use
     Flights flights_;
     Stats stats_;
     std::mutex background_mutex_;

@@ -4,7 +4,7 @@
 namespace layer7::http::proxy {
 
 Relay::Relay(std::unique_ptr<core::ByteSource> origin, std::atomic<std::uint64_t>& origin_bytes,
-             std::uint64_t keep_limit, std::function<void(std::string body)> complete)
+             std::uint64_t keep_limit, std::function<core::awaitable<void>(std::string body)> complete)
     : origin_(std::move(origin)), origin_bytes_(origin_bytes), keep_limit_(keep_limit),
       keeping_(keep_limit > 0 && complete), complete_(std::move(complete))
 {
@@ -23,7 +23,7 @@ core::awaitable<std::error_code> Relay::next(std::string_view& chunk)
     if (chunk.empty()) {
         done_ = true;
         if (keeping_)
-            complete_(std::move(copy_));
+            co_await complete_(std::move(copy_));
         co_return std::error_code{};
     }
     origin_bytes_ += chunk.size();

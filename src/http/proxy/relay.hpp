@@ -1,7 +1,8 @@
 // Relay: the origin's response body passed on to the client as the client takes it — one chunk
 // in flight, so a slow client slows the origin read (backpressure) and a 4 GiB body costs no more
 // memory than a small one. When the response may be stored, it keeps a copy up to a limit and,
-// at a clean end, hands it to `complete` (the cache stores while it streams).
+// at a clean end, hands it to `complete` (the cache stores while it streams) and waits for it: the
+// client's last chunk comes once the copy is stored.
 #pragma once
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "core/net/asio.hpp"
 #include "core/net/byte_source.hpp"
 
 namespace layer7::http::proxy {
@@ -19,7 +21,7 @@ public:
     // `keep_limit` 0: keep nothing. `complete` runs once, after the last byte, with the copy
     // (only if the whole body fitted under the limit).
     Relay(std::unique_ptr<core::ByteSource> origin, std::atomic<std::uint64_t>& origin_bytes, std::uint64_t keep_limit,
-          std::function<void(std::string body)> complete);
+          std::function<core::awaitable<void>(std::string body)> complete);
 
     core::awaitable<std::error_code> next(std::string_view& chunk) override;
     std::optional<std::uint64_t> size() const override { return origin_->size(); }
@@ -36,7 +38,7 @@ private:
     bool done_ = false;
     bool got_bytes_ = false;
     std::string copy_;
-    std::function<void(std::string)> complete_;
+    std::function<core::awaitable<void>(std::string)> complete_;
 };
 
 }  // namespace layer7::http::proxy

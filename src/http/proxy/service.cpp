@@ -84,6 +84,7 @@ public:
         o.cache_max_bytes = config_.cache_size;
         o.policy.store_set_cookie = config_.store_set_cookie;
         o.names = config_.names;
+        o.blocking = &runtime.blocking();
         cache::StoreOptions so;
         so.dir = config_.cache_dir.empty() ? config_.data_dir + "/proxy-cache" : config_.cache_dir;
         if (so.dir == "none")
@@ -98,11 +99,12 @@ public:
         }
         if (auto loaded = store_->stats().loaded)
             spdlog::info("proxy: {} cached entries found in {}", loaded, so.dir);
-        proxy_ = std::make_unique<Proxy>(std::move(o), *store_);
+        proxy_ = std::make_unique<Proxy>(std::move(o), *store_, runtime);
         handler_ = std::make_unique<ProxyHandler>(*proxy_, config_.limits.idle_timeout);
         options_.limits = config_.limits;
         options_.header_timeout = config_.header_timeout;
         options_.h2c = config_.h2;
+        options_.blocking = &runtime.blocking();
 
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits, http::busy_reply),
                                               [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {

@@ -530,6 +530,7 @@ core::awaitable<void> Connection::run()
             context.now = conn_.message_started();
             context.wall = std::chrono::time_point_cast<std::chrono::seconds>(wall);
             context.peer = &stream_.peer();
+            context.blocking = options_.blocking;
             if (!conn_.has_body()) {
                 if (std::optional<Reply> now = handler_.handle_now(request, context)) {
                     h1::ReplyPlan plan = conn_.plan_reply(now->close || stream_.draining());

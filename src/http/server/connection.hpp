@@ -24,6 +24,7 @@ struct ConnectionOptions {
     std::size_t max_requests = 1000;                  // per connection, as nginx keepalive_requests
     AccessLog* access_log = nullptr;
     bool h2c = false;  // a plain connection may become HTTP/2: by the client preface or Upgrade: h2c
+    core::BlockingPool* blocking = nullptr;  // handed to the handlers (RequestContext::blocking)
 };
 
 // Serves one connection until the peer closes, a timeout, an error, the request cap or an upgrade

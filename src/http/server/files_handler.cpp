@@ -66,7 +66,11 @@ core::awaitable<Outcome> FilesHandler::handle(Exchange& exchange)
     std::string body;
     if (auto ec = co_await read_body(exchange.body, body, max_body_))
         co_return body_error_reply(ec);
-    co_return outside(site_->put(request, site_path(exchange.context), body), exchange.context);
+    // The write, its fsync and the rename wait on the disk: not on this worker's loop.
+    Reply reply = co_await core::run_blocking(exchange.context.blocking, [&] {
+        return site_->put(request, site_path(exchange.context), body);
+    });
+    co_return outside(std::move(reply), exchange.context);
 }
 
 }  // namespace layer7::http

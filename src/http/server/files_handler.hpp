@@ -1,6 +1,7 @@
 // FilesHandler: a Site (a document root) as a handler. GET/HEAD/DELETE answer at once (the fast
-// path); PUT reads its body first. Mounted under a prefix, the prefix is taken off the path before
-// the file is looked up and put back on the Location of redirects and created resources.
+// path); PUT reads its body first and writes it on the runtime's blocking pool. Mounted under a
+// prefix, the prefix is taken off the path before the file is looked up and put back on the
+// Location of redirects and created resources.
 #pragma once
 
 #include <memory>

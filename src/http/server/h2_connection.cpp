@@ -388,6 +388,7 @@ void H2Connection::on_request(std::int32_t id, Request&& request, bool end_strea
     s->context.now = core::coarse_steady_now();
     s->context.wall = std::chrono::time_point_cast<std::chrono::seconds>(wall);
     s->context.peer = &stream_.peer();
+    s->context.blocking = options_.blocking;
     streams_[id] = s;
     if (end_stream) {
         if (std::optional<Reply> now = handler_.handle_now(s->request, s->context)) {

@@ -15,6 +15,7 @@
 #include "core/net/byte_source.hpp"
 #include "core/net/duplex.hpp"
 #include "core/net/stream.hpp"
+#include "core/runtime/blocking_pool.hpp"
 #include "http/message/message.hpp"
 #include "http/server/reply.hpp"
 
@@ -25,6 +26,9 @@ struct RequestContext {
     std::chrono::steady_clock::time_point now;  // when the request's first byte arrived
     std::chrono::sys_seconds wall;              // the same moment on the wall clock (Date)
     const asio::ip::tcp::endpoint* peer = nullptr;
+    // Where a handler runs what waits on the disk (PUT's fsync); null outside a runtime (tests):
+    // core::run_blocking then runs it in place.
+    core::BlockingPool* blocking = nullptr;
     // Set by the Router: the percent-decoded, normalised path ("/a/b"), the raw query (without
     // '?') and the mount prefix that matched. Empty for a handler that is not behind a Router.
     std::string_view path;

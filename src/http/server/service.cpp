@@ -189,6 +189,7 @@ public:
         options_.max_requests = config_.max_requests;
         options_.access_log = log_->enabled() ? log_.get() : nullptr;
         options_.h2c = config_.h2;
+        options_.blocking = &runtime.blocking();
         owner_ = runtime.owner();
 
         std::vector<core::ServiceRow> rows;

@@ -1,6 +1,7 @@
 // The POP3 connection shell: see server.hpp. Timeouts live here (the stream's watchdog); the
-// Session decides everything else. Mailbox work is synchronous file I/O on the worker thread:
-// small files, and fsync only at QUIT.
+// Session decides everything else. Reading a message is a small file read on the worker thread;
+// what may wait on the disk — opening (and perhaps creating) the maildrop, QUIT's fsyncs — goes to
+// the blocking pool.
 #include "mail/pop3/server.hpp"
 
 #include <optional>
@@ -125,7 +126,8 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
                 more = false;
                 break;
             case Action::open_mailbox: {
-                Opened opened = open_maildrop(context, step.user);
+                Opened opened =
+                    co_await core::run_blocking(*context.blocking, [&] { return open_maildrop(context, step.user); });
                 if (opened.result == OpenResult::ok) {
                     drop = std::move(opened.drop);
                     spdlog::info("pop3: {} logged in from {} ({} messages)", drop->name, stream.peer_string(),
@@ -145,7 +147,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
                 break;
             }
             case Action::commit: {
-                const auto ec = commit(*drop, step);
+                const auto ec = co_await core::run_blocking(*context.blocking, [&] { return commit(*drop, step); });
                 spdlog::info("pop3: {} quit: {} deleted, {} kept as seen{}", drop->name, step.deletions.size(),
                              step.retrieved.size(), ec ? " (" + ec.message() + ")" : "");
                 step = session.on_committed(ec);

@@ -1,5 +1,6 @@
 // The POP3 connection shell: drives a Session over a Stream and performs its actions on the
-// mail store (lock, list, read, commit) and TLS.
+// mail store (lock, list, read, commit) and TLS. Opening the maildrop and the UPDATE state's
+// deletions (each fsync'ed) run on the runtime's blocking pool.
 #pragma once
 
 #include <memory>
@@ -7,6 +8,7 @@
 #include <asio/ssl/context.hpp>
 
 #include "core/net/asio.hpp"
+#include "core/runtime/blocking_pool.hpp"
 #include "mail/pop3/service.hpp"
 #include "mail/pop3/session.hpp"
 #include "mail/store/store.hpp"
@@ -18,6 +20,7 @@ struct ServerContext {
     Policy policy;                               // check_credentials reads the users file
     mail::Store store;
     std::shared_ptr<asio::ssl::context> tls;     // null: no STLS
+    core::BlockingPool* blocking = nullptr;      // the runtime's
 };
 
 // One connection, from greeting to close; errors and timeouts end it quietly.

@@ -30,6 +30,7 @@ public:
     {
         const Config& c = context_.config;
         context_.tls = mail::start_access(c, "pop3");
+        context_.blocking = &runtime.blocking();
         dummy_hash_ = core::hash_password("layer7-no-such-user");
         context_.policy.tls_available = context_.tls != nullptr;
         context_.policy.plaintext_auth = c.plaintext_auth;

@@ -1,12 +1,12 @@
 // The SMTP server shell: see server.hpp. Timeouts live here (the stream's watchdog; an idle client
-// gets 421 4.4.2); file work runs on the service's thread pool so one fsync never stalls the
+// gets 421 4.4.2); file work runs on the runtime's blocking pool so one fsync never stalls the
 // other connections of this worker.
 #include "mail/smtp/server.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include "core/net/line_reader.hpp"
-#include "mail/delivery/blocking.hpp"
+#include "core/runtime/blocking_pool.hpp"
 #include "mail/delivery/local.hpp"
 #include "mail/delivery/route.hpp"
 #include "mail/queue/doorbell.hpp"
@@ -104,8 +104,8 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
         }
         if (step.to_queue) {
             Envelope& envelope = *step.to_queue;
-            const Accepted accepted = co_await delivery::run_blocking(
-                *context.pool, [&] { return accept_message(context, envelope); });
+            const Accepted accepted =
+                co_await core::run_blocking(*context.blocking, [&] { return accept_message(context, envelope); });
             if (accepted.queued)  // the spool's agent delivers it now (one that took over at a reload too)
                 mail::Doorbell::ring(context.spool->dir(), accepted.id);
             step = session.on_queued(accepted.error, accepted.id);

@@ -14,6 +14,9 @@
 #include "mail/smtp/server_session.hpp"
 #include "mail/smtp/service.hpp"
 
+namespace layer7::core {
+class BlockingPool;
+}
 namespace layer7::mail {
 class Spool;
 class Store;
@@ -30,7 +33,7 @@ struct ServerContext {
     delivery::MailboxExists exists;
     mail::Spool* spool = nullptr;
     mail::Store* store = nullptr;
-    asio::thread_pool* pool = nullptr;
+    core::BlockingPool* blocking = nullptr;  // the runtime's: the hand-off's fsyncs run there
 };
 
 // One connection, from the 220 greeting to the close.

@@ -123,14 +123,13 @@ class Service final : public core::Service {
 public:
     explicit Service(const Config& config)
         : config_(config), users_(config.users_path(), config.domains.empty() ? "localhost" : config.domains[0]),
-          store_(config.mail_path()), pool_(std::max<std::size_t>(1, config.io_threads))
+          store_(config.mail_path())
     {
     }
     ~Service() override
     {
         if (agent_)
             agent_->stop();
-        pool_.join();
     }
 
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
@@ -216,13 +215,13 @@ public:
         agent.tls = c.relay_tls ? TlsPolicy::opportunistic : TlsPolicy::never;
         try {
             agent_ = std::make_unique<delivery::Agent>(agent, *spool_, store_, context_.exists,
-                                                       delivery::make_system_resolver(c.resolver));
+                                                       delivery::make_system_resolver(c.resolver), runtime.blocking());
         } catch (const std::exception& e) {
             throw core::StartError(std::string("smtp: delivery: ") + e.what());
         }
         context_.spool = spool_.get();
         context_.store = &store_;
-        context_.pool = &pool_;
+        context_.blocking = &runtime.blocking();
 
         std::vector<core::ServiceRow> rows;
         const Sample sample = sample_users();
@@ -287,7 +286,6 @@ private:
     Config config_;
     UsersView users_;
     mail::Store store_;
-    asio::thread_pool pool_;
     std::unique_ptr<mail::Spool> spool_;
     std::unique_ptr<delivery::Agent> agent_;
     ServerContext context_;
@@ -343,7 +341,6 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.max_message_bytes = static_cast<std::size_t>(s.integer("max_message_bytes", 32 << 20, 1024, 1ll << 31));
     c.max_recipients = static_cast<std::size_t>(s.integer("max_recipients", 100, 1, 100000));
     c.auth_failure_delay = std::chrono::milliseconds(s.integer("auth_failure_delay_ms", 2000, 0, 60000));
-    c.io_threads = static_cast<std::size_t>(s.integer("io_threads", 16, 1, 256));
     c.demo_users = s.boolean("demo_users", c.demo_users);
     if (c.enabled && c.demo_users)
         s.will_create(c.users_path());  // start() writes it before POP3 and IMAP start

@@ -34,8 +34,7 @@ struct Config {
     std::size_t max_message_bytes = 32u << 20;  // SIZE (RFC 1870)
     std::size_t max_recipients = 100;           // RFC 5321 §4.5.3.1.8
     std::chrono::milliseconds auth_failure_delay{2000};
-    std::size_t io_threads = 16;  // fsync work off the event loop; more of them → more group commits
-    bool demo_users = false;      // `layer7 up`: create alice@crepes.fr and bob@hamburger.edu
+    bool demo_users = false;  // `layer7 up`: create alice@crepes.fr and bob@hamburger.edu
     // Delivery.
     std::vector<delivery::StaticRoute> routes;  // [[smtp.route]] domain = "…", next_hop = "host:port"
     std::optional<core::HostPort> resolver;     // a DNS server for MX lookups; none: /etc/resolv.conf
