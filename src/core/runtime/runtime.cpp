@@ -35,13 +35,6 @@ struct Runtime::Worker {
 
 namespace {
 
-// Who runs on this thread: set once by each worker thread as it starts (Runtime::this_worker).
-struct WorkerIdentity {
-    const Runtime* runtime = nullptr;
-    std::size_t index = 0;
-};
-thread_local WorkerIdentity this_thread_worker;
-
 // One shared count per TCP service: the limits are service-wide, across workers.
 class ConnectionCount {
 public:
@@ -387,11 +380,8 @@ std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const as
 
 void Runtime::run()
 {
-    for (std::size_t i = 0; i < workers_.size(); ++i)
-        workers_[i]->thread = std::thread([this, i, &context = workers_[i]->context] {
-            this_thread_worker = {this, i};
-            context.run();
-        });
+    for (auto& w : workers_)
+        w->thread = std::thread([&context = w->context] { context.run(); });
 
     std::function<void()> wait_signal = [&] {
         signals_.async_wait([&](std::error_code ec, int signo) {
@@ -558,13 +548,6 @@ void Runtime::retire(const void* owner)
     std::erase_if(reload_hooks_, owned);
     std::erase_if(held_, owned);
     std::erase(handover_, owner);
-}
-
-std::optional<std::size_t> Runtime::this_worker() const
-{
-    if (this_thread_worker.runtime != this)
-        return std::nullopt;
-    return this_thread_worker.index;
 }
 
 asio::io_context& Runtime::context(std::size_t worker)

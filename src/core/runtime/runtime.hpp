@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -58,9 +57,6 @@ public:
     Runtime(const Runtime&) = delete;
 
     unsigned size() const { return static_cast<unsigned>(workers_.size()); }
-    // The worker (0 ≤ i < size()) whose thread is calling, or nullopt on any other thread (the main
-    // thread, the blocking pool, another runtime's worker). PerWorker (per_worker.hpp) is built on it.
-    std::optional<std::size_t> this_worker() const;
     // Where services run their fsyncs and other disk waits (run_blocking). It outlives the services'
     // connections: run() joins it once the workers have stopped.
     BlockingPool& blocking() { return blocking_; }

@@ -67,10 +67,7 @@ struct Proxy::Target {
     std::string text;  // the URL as a string: the cache key's second half
 };
 
-Proxy::Proxy(Options options, cache::Store& store, const core::Runtime& runtime)
-    : options_(std::move(options)), store_(store), upstream_(runtime)
-{
-}
+Proxy::Proxy(Options options, cache::Store& store) : options_(std::move(options)), store_(store) {}
 
 bool Proxy::connect_allowed(std::uint16_t port) const
 {
@@ -82,9 +79,10 @@ bool Proxy::connect_allowed(std::uint16_t port) const
 
 client::Client& Proxy::upstream()
 {
-    // One client per worker: its pooled sockets belong to that worker's io_context. The proxy (a
-    // service) goes before the runtime, so they are closed while their io_contexts still exist.
-    auto& c = upstream_.local();
+    // One client per worker thread: its pooled sockets belong to that thread's io_context, and a
+    // thread_local is destroyed when the worker thread ends, before its io_context goes.
+    thread_local std::unordered_map<const Proxy*, std::unique_ptr<client::Client>> clients;
+    auto& c = clients[this];
     if (!c) {
         client::Options o;
         o.connect_timeout = options_.connect_timeout;

@@ -17,7 +17,6 @@
 
 #include "core/net/asio.hpp"
 #include "core/runtime/blocking_pool.hpp"
-#include "core/runtime/per_worker.hpp"
 #include "http/cache/freshness.hpp"
 #include "http/cache/store.hpp"
 #include "http/client/client.hpp"
@@ -54,15 +53,14 @@ struct FlightGuard;
 
 class Proxy {
 public:
-    // The upstream clients are per worker of `runtime` (see upstream()).
-    Proxy(Options options, cache::Store& store, const core::Runtime& runtime);
+    Proxy(Options options, cache::Store& store);
 
     // `body`: the request's content as it arrives (null when it has none), streamed to the origin.
     core::awaitable<ProxyReply> handle(const Request& request, core::ByteSource* body);
     bool connect_allowed(std::uint16_t port) const;
     const Options& options() const { return options_; }
     Stats& stats() { return stats_; }
-    // The upstream client of the calling worker (its sockets belong to that worker's io_context).
+    // The upstream client of the calling worker thread (its sockets belong to that thread).
     client::Client& upstream();
 
 private:
@@ -104,7 +102,6 @@ private:
 
     Options options_;
     cache::Store& store_;
-    core::PerWorker<std::unique_ptr<client::Client>> upstream_;  // made on a worker's first use
     Flights flights_;
     Stats stats_;
     std::mutex background_mutex_;

@@ -99,7 +99,7 @@ public:
         }
         if (auto loaded = store_->stats().loaded)
             spdlog::info("proxy: {} cached entries found in {}", loaded, so.dir);
-        proxy_ = std::make_unique<Proxy>(std::move(o), *store_, runtime);
+        proxy_ = std::make_unique<Proxy>(std::move(o), *store_);
         handler_ = std::make_unique<ProxyHandler>(*proxy_, config_.limits.idle_timeout);
         options_.limits = config_.limits;
         options_.header_timeout = config_.header_timeout;
