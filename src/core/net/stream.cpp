@@ -93,7 +93,13 @@ public:
     }
 
 private:
-    void shutdown() override { timer_.reset(); }
+    // Streams may still go after this (a parked connection's record, owned by a wait the
+    // io_context destroys): they must find no timer to cancel.
+    void shutdown() override
+    {
+        waiting_ = false;
+        timer_.reset();
+    }
 
     void wait_until(Stream::Clock::time_point when)
     {
@@ -218,13 +224,7 @@ awaitable<std::pair<std::error_code, std::size_t>> Stream::read_some(asio::mutab
         std::tie(ec, n) = co_await tls_->async_read_some(buffer, use_tuple);
     else
         std::tie(ec, n) = co_await socket_.async_read_some(buffer, use_tuple);
-    disarm();
-    if (ec && timed_out_)
-        ec = asio::error::timed_out;
-    else if (ec && drained_)
-        ec = asio::error::shut_down;
-    drained_ = false;
-    co_return std::pair{ec, n};
+    co_return std::pair{finish_wait(ec), n};
 }
 
 std::pair<std::error_code, std::size_t> Stream::read_now(asio::mutable_buffer buffer)
@@ -253,13 +253,33 @@ awaitable<std::error_code> Stream::wait_readable()
         co_return asio::error::shut_down;
     arm();
     auto [ec] = co_await socket_.async_wait(asio::socket_base::wait_read, use_tuple);
+    co_return finish_wait(ec);
+}
+
+std::error_code Stream::finish_wait(std::error_code ec)
+{
     disarm();
     if (ec && timed_out_)
         ec = asio::error::timed_out;
     else if (ec && drained_)
         ec = asio::error::shut_down;
     drained_ = false;
-    co_return ec;
+    return ec;
+}
+
+bool Stream::begin_park()
+{
+    if (sweep_.draining())
+        return false;
+    between_messages_ = true;
+    arm();
+    return true;
+}
+
+std::error_code Stream::end_park(std::error_code ec)
+{
+    between_messages_ = false;
+    return finish_wait(ec);
 }
 
 std::error_code Stream::send_now(std::string_view& bytes, int flags)

@@ -68,6 +68,25 @@ public:
     // only: through TLS, OpenSSL may hold decrypted bytes the socket no longer shows.
     std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer buffer);
     awaitable<std::error_code> wait_readable();
+    // wait_readable with no coroutine: how a server parks an idle connection between messages
+    // (plain TCP) so that nothing of it but its socket and a small record stays alive. Calls
+    // `then(ec)` once: with no error when something arrived or the peer closed, with timed_out
+    // when the peer is idle past the timeout, with shut_down when a drain ends the wait. `then`
+    // may own this stream; when the io_context goes first, it is destroyed without a call.
+    template <class Then>
+    void when_readable(Then then)
+    {
+        if (!begin_park()) {
+            asio::post(socket_.get_executor(), [then = std::move(then)]() mutable {
+                std::move(then)(std::error_code(asio::error::shut_down));
+            });
+            return;
+        }
+        socket_.async_wait(asio::socket_base::wait_read, [this, then = std::move(then)](std::error_code ec) mutable {
+            ec = end_park(ec);
+            std::move(then)(ec);
+        });
+    }
     // That per-thread buffer (worker_input_size bytes), for read_now.
     static char* worker_input();
     static constexpr std::size_t worker_input_size = 16384;
@@ -143,6 +162,11 @@ private:
         if (--in_progress_ == 0 && armed_)
             unwatch();
     }
+    // After a read or wait on the peer: disarms, and says a timeout or drain as such.
+    std::error_code finish_wait(std::error_code ec);
+    // Around a when_readable wait: false when a drain forbids the wait; the error as wait_readable says it.
+    bool begin_park();
+    std::error_code end_park(std::error_code ec);
     // One non-blocking send(2) of what the socket buffer takes (plain TCP); removes the sent part
     // from `bytes`. Only a real failure is an error: EAGAIN just leaves `bytes` as it was.
     std::error_code send_now(std::string_view& bytes, int flags);

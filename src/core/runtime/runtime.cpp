@@ -33,8 +33,6 @@ struct Runtime::Worker {
     std::thread thread;
 };
 
-namespace {
-
 // One shared count per TCP service: the limits are service-wide, across workers.
 class ConnectionCount {
 public:
@@ -103,11 +101,18 @@ private:
     std::atomic<std::size_t> suppressed_{0};
 };
 
-struct CountGuard {
-    std::shared_ptr<ConnectionCount> count;
-    asio::ip::address client;
-    ~CountGuard() { count->release(client); }
-};
+Admitted::Admitted(std::shared_ptr<ConnectionCount> count, const asio::ip::address& client)
+    : count_(std::move(count)), client_(client)
+{
+}
+
+Admitted::~Admitted()
+{
+    if (count_)  // null once moved from
+        count_->release(client_);
+}
+
+namespace {
 
 // asio treats a socket it did not open itself as a possible dup(2): it sets O_NONBLOCK with an
 // ioctl on the first operation and takes the descriptor out of epoll (EPOLL_CTL_DEL) before closing
@@ -160,7 +165,8 @@ struct Slot {
     std::shared_ptr<ConnectionCount> count;
 };
 
-// Handler is TcpHandler or TcpPeerHandler; the peer's address comes with accept(2) for free.
+// Handler is TcpHandler, TcpPeerHandler or TcpAdmittedHandler; the peer's address comes with
+// accept(2) for free.
 template <class Handler>
 awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<Slot<Handler>> slot)
 {
@@ -188,11 +194,13 @@ awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<S
                 count->refuse(socket, peer, why, acceptor.local_endpoint().port());
                 continue;
             }
-            if constexpr (std::is_same_v<Handler, TcpPeerHandler>)
+            if constexpr (std::is_same_v<Handler, TcpAdmittedHandler>)
+                (*handler)(std::move(socket), peer, Admitted(count, peer.address()));
+            else if constexpr (std::is_same_v<Handler, TcpPeerHandler>)
                 asio::co_spawn(
                     executor,
                     [count, handler, s = std::move(socket), peer]() mutable -> awaitable<void> {
-                        CountGuard guard{count, peer.address()};
+                        Admitted admitted(count, peer.address());
                         co_await (*handler)(std::move(s), peer);
                     },
                     asio::detached);
@@ -200,7 +208,7 @@ awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<S
                 asio::co_spawn(
                     executor,
                     [count, handler, s = std::move(socket), peer]() mutable -> awaitable<void> {
-                        CountGuard guard{count, peer.address()};
+                        Admitted admitted(count, peer.address());
                         co_await (*handler)(std::move(s));
                     },
                     asio::detached);
@@ -291,6 +299,13 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const as
     return listen_tcp_with(endpoint, admission, std::move(handler), first);
 }
 
+std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
+                                                                       const Admission& admission,
+                                                                       TcpAdmittedHandler handler, FirstSpeaker first)
+{
+    return listen_tcp_with(endpoint, admission, std::move(handler), first);
+}
+
 template <class Handler>
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(const asio::ip::tcp::endpoint& endpoint,
                                                                             const Admission& admission,
@@ -298,7 +313,9 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
 {
     auto shared_handler = std::make_shared<Handler>(std::move(handler));
     auto count = std::make_shared<ConnectionCount>(admission);
-    const int kind = std::is_same_v<Handler, TcpPeerHandler> ? Held::tcp_peer : Held::tcp;
+    const int kind = std::is_same_v<Handler, TcpAdmittedHandler> ? Held::tcp_admitted
+                     : std::is_same_v<Handler, TcpPeerHandler> ? Held::tcp_peer
+                                                               : Held::tcp;
     if (Held* old = handed_over(endpoint.address(), endpoint.port(), kind)) {
         // Its sockets stay open and now feed the new service.
         old->previous_owner = old->owner;

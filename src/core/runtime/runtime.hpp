@@ -22,6 +22,25 @@ namespace layer7::core {
 using TcpHandler = std::function<awaitable<void>(asio::ip::tcp::socket)>;
 // The same, also given the peer's address as accept(2) returned it (no getpeername per connection).
 using TcpPeerHandler = std::function<awaitable<void>(asio::ip::tcp::socket, asio::ip::tcp::endpoint)>;
+class ConnectionCount;
+
+// A connection counted against its service's Admission until this is destroyed (move-only). It
+// lets a connection outlive the coroutine that accepted it (see TcpAdmittedHandler).
+class Admitted {
+public:
+    Admitted(std::shared_ptr<ConnectionCount> count, const asio::ip::address& client);
+    Admitted(Admitted&&) noexcept = default;
+    Admitted& operator=(Admitted&&) = delete;
+    ~Admitted();
+
+private:
+    std::shared_ptr<ConnectionCount> count_;
+    asio::ip::address client_;
+};
+// Called, on the worker's thread, with each accepted connection and its admission: the service
+// starts its own work for it and keeps `Admitted` as long as the connection lives. For a service
+// that holds idle connections without a coroutine (HTTP/1.1 keep-alive).
+using TcpAdmittedHandler = std::function<void(asio::ip::tcp::socket, asio::ip::tcp::endpoint, Admitted)>;
 // Runs on one worker for the life of the service; returns when the socket is closed at stop.
 using UdpLoop = std::function<awaitable<void>(asio::ip::udp::socket&)>;
 
@@ -74,6 +93,10 @@ public:
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
                                                                   const Admission& admission,
                                                                   TcpPeerHandler handler,
+                                                                  FirstSpeaker first = FirstSpeaker::server);
+    std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
+                                                                  const Admission& admission,
+                                                                  TcpAdmittedHandler handler,
                                                                   FirstSpeaker first = FirstSpeaker::server);
 private:
     template <class Handler>
@@ -139,7 +162,7 @@ private:
         std::function<void()> run;
     };
     struct Held {  // a listener, for handover and retire
-        enum Kind { tcp, tcp_peer, udp };
+        enum Kind { tcp, tcp_peer, tcp_admitted, udp };
         std::uint64_t id = 0;
         const void* owner = nullptr;
         int kind = tcp;

@@ -7,7 +7,10 @@
 
 namespace layer7::http::h1 {
 
-ServerConnection::ServerConnection(const ServerRules& rules) : rules_(rules), parser_(rules.parser) {}
+ServerConnection::ServerConnection(const ServerRules& rules, std::size_t served)
+    : rules_(rules), parser_(rules.parser), served_(served)
+{
+}
 
 void ServerConnection::feed(std::string_view bytes, Clock::time_point now)
 {

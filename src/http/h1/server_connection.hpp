@@ -52,7 +52,9 @@ struct ReplyPlan {
 class ServerConnection {
 public:
     using Clock = std::chrono::steady_clock;
-    explicit ServerConnection(const ServerRules& rules);
+    // `served`: requests this connection answered before (a connection taken up again after it
+    // was parked; see idle()), counted against max_requests.
+    explicit ServerConnection(const ServerRules& rules, std::size_t served = 0);
 
     void feed(std::string_view bytes, Clock::time_point now);
     ServerEvent next();
@@ -96,6 +98,10 @@ public:
     // No request being answered and no body being read: a keep-alive wait, or a head still
     // arriving (a stopping server may close either; nothing was done for it yet).
     bool between_requests() const { return !in_request_ && body_done_; }
+    // A keep-alive wait with not a byte of the next request here: nothing but served() needs to
+    // be kept, so the shell may drop this object and start a new one when the client sends again.
+    bool idle() const { return between_requests() && !in_message_ && parser_.buffered().empty(); }
+    std::size_t served() const { return served_; }
     // A keep-alive wait: gives back the memory of the last request and the input buffer.
     void release_idle_memory()
     {

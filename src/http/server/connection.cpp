@@ -52,8 +52,9 @@ private:
 
 class Connection {
 public:
-    Connection(core::Stream& stream, Handler& handler, const ConnectionOptions& options)
-        : stream_(stream), handler_(handler), options_(options), conn_(rules_for(options))
+    Connection(core::Stream& stream, Handler& handler, const ConnectionOptions& options, ParkedAt from)
+        : stream_(stream), handler_(handler), options_(options), conn_(rules_for(options), from.served),
+          first_read_(!from.started)
     {
     }
 
@@ -64,6 +65,8 @@ public:
         std::optional<H2Upgrade> upgrade;
     };
     std::optional<ToH2> to_h2() { return std::move(to_h2_); }
+    // After run(): where the connection was parked, if it was (ConnectionOptions::park).
+    std::optional<ParkedAt> parked() const { return parked_; }
 
 private:
     friend class RequestBody;
@@ -110,6 +113,7 @@ private:
     BodyState body_state_ = BodyState::ok;
     bool first_read_ = true;
     std::optional<ToH2> to_h2_;
+    std::optional<ParkedAt> parked_;
 };
 
 // The HTTP2-Settings field: base64url without padding (RFC 7540 §3.2.1) holding a SETTINGS payload.
@@ -177,6 +181,8 @@ core::awaitable<bool> Connection::read_more()
     if (timeout > Clock::duration::zero()) {
         stream_.set_timeout(timeout);
         auto [ec, bytes] = co_await receive();
+        if (parked_)
+            co_return false;
         if (!ec) {
             if (first_read_ && options_.h2c && h2_preface.starts_with(bytes.substr(0, h2_preface.size()))) {
                 to_h2_ = ToH2{std::string(bytes), std::nullopt};  // HTTP/2 with prior knowledge (RFC 9113 §3.3)
@@ -210,6 +216,10 @@ core::awaitable<std::pair<std::error_code, std::string_view>> Connection::receiv
         auto [ec, n] = stream_.read_now(asio::buffer(input, input_size));
         if (ec != asio::error::would_block)
             co_return std::pair{ec, std::string_view(input, n)};
+        if (options_.park && conn_.idle() && out_.empty()) {
+            parked_ = ParkedAt{conn_.served(), !first_read_};
+            co_return std::pair{ec, std::string_view()};
+        }
         if (out_.empty())
             std::string().swap(out_);
         conn_.release_idle_memory();
@@ -554,12 +564,14 @@ core::awaitable<void> Connection::run()
 
 }  // namespace
 
-core::awaitable<void> serve_h1(core::Stream& stream, Handler& handler, const ConnectionOptions& options)
+core::awaitable<std::optional<ParkedAt>> serve_h1(core::Stream& stream, Handler& handler,
+                                                  const ConnectionOptions& options, ParkedAt from)
 {
-    Connection connection(stream, handler, options);
+    Connection connection(stream, handler, options, from);
     co_await connection.run();
     if (auto h2 = connection.to_h2())
         co_await serve_h2(stream, handler, options, std::move(h2->already_read), std::move(h2->upgrade));
+    co_return connection.parked();
 }
 
 }  // namespace layer7::http

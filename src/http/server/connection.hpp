@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include "core/limits.hpp"
 #include "core/net/stream.hpp"
@@ -25,10 +26,23 @@ struct ConnectionOptions {
     AccessLog* access_log = nullptr;
     bool h2c = false;  // a plain connection may become HTTP/2: by the client preface or Upgrade: h2c
     core::BlockingPool* blocking = nullptr;  // handed to the handlers (RequestContext::blocking)
+    // A keep-alive wait with nothing of the next request here returns from serve_h1 instead of
+    // waiting (plain TCP only; see ParkedAt). The caller must then wait for the socket itself.
+    bool park = false;
+};
+
+// Where serve_h1 left a parked connection, all it needs to take it up again.
+struct ParkedAt {
+    std::size_t served = 0;  // requests answered, for max_requests
+    bool started = false;    // bytes came before (no HTTP/2 preface can follow)
 };
 
 // Serves one connection until the peer closes, a timeout, an error, the request cap or an upgrade
 // ends; with `h2c`, as HTTP/2 when the client starts with its preface or upgrades to h2c.
-core::awaitable<void> serve_h1(core::Stream& stream, Handler& handler, const ConnectionOptions& options);
+// With `options.park`, returns where it stopped when the connection went idle between requests:
+// then no coroutine, parser or buffer of it is alive. The caller waits for the socket
+// (Stream::when_readable) and calls serve_h1 again with that, under the stream's timeout as left.
+core::awaitable<std::optional<ParkedAt>> serve_h1(core::Stream& stream, Handler& handler,
+                                                  const ConnectionOptions& options, ParkedAt from = {});
 
 }  // namespace layer7::http

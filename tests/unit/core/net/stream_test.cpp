@@ -325,6 +325,72 @@ TEST(Stream, DrainEndsWaitsBetweenMessagesOnly)
     EXPECT_EQ(inside_line, "the rest of the message");
 }
 
+// when_readable: a parked stream owned by nothing but its wait's handler.
+TEST(Stream, ParkedStreamWakesWhenThePeerSends)
+{
+    Pair pair;
+    auto stream = std::make_unique<Stream>(std::move(pair.server), Role::server);
+    Stream& s = *stream;
+    std::error_code woke = asio::error::fault;
+    std::string got;
+    s.when_readable([&, owned = std::move(stream)](std::error_code ec) {
+        woke = ec;
+        char buf[16];
+        auto [read_ec, n] = owned->read_now(asio::buffer(buf));
+        if (!read_ec)
+            got.assign(buf, n);
+    });
+    asio::write(pair.client, asio::buffer(std::string("GET")));
+    pair.context.run_for(std::chrono::seconds(5));
+    EXPECT_FALSE(woke);
+    EXPECT_EQ(got, "GET");
+}
+
+TEST(Stream, ParkedStreamTimesOutAndDrainEndsItsWait)
+{
+    Pair pair;
+    tcp::socket second_server{pair.context}, second_client{pair.context};
+    second_client.connect(pair.acceptor.local_endpoint());
+    second_server = pair.acceptor.accept();
+    std::error_code idle = asio::error::fault, drained = asio::error::fault;
+    auto quiet = std::make_unique<Stream>(std::move(pair.server), Role::server);
+    quiet->set_timeout(std::chrono::milliseconds(100));
+    Stream& q = *quiet;
+    q.when_readable([&, owned = std::move(quiet)](std::error_code ec) { idle = ec; });
+    auto waiting = std::make_unique<Stream>(std::move(second_server), Role::server);
+    Stream& w = *waiting;
+    w.when_readable([&, owned = std::move(waiting)](std::error_code ec) {
+        drained = ec;
+        // A stream parked while the drain is on is told at once, never left waiting.
+        auto late = std::make_unique<Stream>(tcp::socket(pair.context), Role::server);
+        Stream& l = *late;
+        l.when_readable([&, owned = std::move(late)](std::error_code late_ec) { idle = late_ec; });
+    });
+    asio::steady_timer after_timeout(pair.context, std::chrono::milliseconds(400));
+    after_timeout.async_wait([&](std::error_code) {
+        EXPECT_EQ(idle, asio::error::timed_out);
+        drain_streams(pair.context);
+    });
+    pair.context.run_for(std::chrono::seconds(5));
+    EXPECT_EQ(drained, asio::error::shut_down);
+    EXPECT_EQ(idle, asio::error::shut_down);
+}
+
+// A parked stream is owned by its pending wait: destroying the io_context destroys it, without a
+// call and without touching the context's parts already gone (ASan watches).
+TEST(Stream, ParkedStreamGoesWithItsContext)
+{
+    bool called = false;
+    {
+        Pair pair;
+        auto stream = std::make_unique<Stream>(std::move(pair.server), Role::server);
+        Stream& s = *stream;
+        s.when_readable([&, owned = std::move(stream)](std::error_code) { called = true; });
+        pair.context.poll();
+    }
+    EXPECT_FALSE(called);
+}
+
 TEST(ConnectTcp, GivesUpAtItsTimeout)
 {
     const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -483,6 +549,54 @@ TEST(Runtime, ClientFirstListenerHandsOverConnectionsWithTheirFirstBytes)
     ASSERT_EQ(accepted.size(), 2u);
     EXPECT_GE(accepted[0] - talker_connected, std::chrono::milliseconds(250));
     EXPECT_LT(silent_answered - silent_connected, std::chrono::seconds(5));
+}
+
+// A service that keeps its connections without a coroutine holds their admission in Admitted.
+TEST(Runtime, AdmittedCountsTheConnectionUntilItGoes)
+{
+    Runtime runtime(1);
+    auto [ec, bound] = runtime.listen_tcp(tcp::endpoint(asio::ip::address_v4::loopback(), 0),
+                                          Admission(Limits{.max_connections = 1}, "busy\n"),
+                                          [](tcp::socket s, tcp::endpoint, Admitted a) {
+                                              auto socket = std::make_shared<tcp::socket>(std::move(s));
+                                              asio::write(*socket, asio::buffer(std::string("hi\n")));
+                                              // Held until the client closes: no coroutine, only this wait.
+                                              socket->async_wait(tcp::socket::wait_read,
+                                                                 [socket, a = std::move(a)](std::error_code) {});
+                                          });
+    ASSERT_FALSE(ec);
+    std::string first, refused, after;
+    std::thread clients([&] {
+        asio::io_context context;
+        const auto greeting = [&](tcp::socket& s) {
+            std::string text(5, '\0');
+            std::error_code read_ec;
+            const std::size_t n = asio::read(s, asio::buffer(text), asio::transfer_at_least(3), read_ec);
+            return text.substr(0, n);
+        };
+        tcp::socket one(context), two(context);
+        one.connect(bound);
+        first = greeting(one);
+        two.connect(bound);
+        refused = greeting(two);  // the first still holds the only place
+        one.close();
+        // The server learns of the close on its own time: try again until then (bounded).
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (after != "hi\n" && std::chrono::steady_clock::now() < deadline) {
+            tcp::socket three(context);
+            three.connect(bound);
+            after = greeting(three);
+            if (after != "hi\n")
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        runtime.stop();
+    });
+    runtime.set_drain_limit(std::chrono::milliseconds(500));
+    runtime.run();
+    clients.join();
+    EXPECT_EQ(first, "hi\n");
+    EXPECT_EQ(refused, "busy\n");
+    EXPECT_EQ(after, "hi\n");
 }
 
 TEST(Resolve, LiteralsOnlyForListeners)

@@ -253,3 +253,35 @@ TEST(ServerConnection, BetweenRequestsOnlyWhenNothingIsInFlight)
     }
     EXPECT_TRUE(c.between_requests());
 }
+
+// idle(): a keep-alive wait with nothing of the next request here. The shell may then drop the
+// object and take the connection up later with a new one that knows only served().
+TEST(ServerConnection, IdleOnlyWithNothingOfTheNextRequestAndTheCountCarriesOver)
+{
+    ServerRules rules;
+    rules.max_requests = 2;
+    ServerConnection c(rules);
+    EXPECT_TRUE(c.idle());
+    c.feed("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGE", Clock::time_point{});
+    EXPECT_EQ(c.next().kind, ServerEventKind::request);
+    EXPECT_FALSE(c.idle());
+    EXPECT_EQ(c.next().kind, ServerEventKind::body_end);
+    EXPECT_TRUE(c.plan_reply(false).keep_alive);
+    EXPECT_FALSE(c.idle());  // "GE" of the next request is buffered
+    EXPECT_EQ(c.next().kind, ServerEventKind::need_more);
+    EXPECT_FALSE(c.idle());  // and a head has begun
+    ServerConnection answered(rules);
+    answered.feed("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n", Clock::time_point{});
+    EXPECT_EQ(answered.next().kind, ServerEventKind::request);
+    EXPECT_EQ(answered.next().kind, ServerEventKind::body_end);
+    answered.plan_reply(false);
+    EXPECT_EQ(answered.next().kind, ServerEventKind::need_more);
+    EXPECT_TRUE(answered.idle());
+    ASSERT_EQ(answered.served(), 1u);
+    // Taken up again: the request cap counts the one answered before.
+    ServerConnection resumed(rules, answered.served());
+    resumed.feed("GET /2 HTTP/1.1\r\nHost: x\r\n\r\n", Clock::time_point{});
+    EXPECT_EQ(resumed.next().kind, ServerEventKind::request);
+    EXPECT_EQ(resumed.next().kind, ServerEventKind::body_end);
+    EXPECT_FALSE(resumed.plan_reply(false).keep_alive);
+}
