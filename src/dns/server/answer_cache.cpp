@@ -31,6 +31,27 @@ std::uint8_t lower(std::uint8_t c)
     return c >= 'A' && c <= 'Z' ? static_cast<std::uint8_t>(c + ('a' - 'A')) : c;
 }
 
+constexpr std::size_t entry_header = 4;  // key size, reply size
+
+std::uint32_t hash_of(const std::string &key)
+{
+    return static_cast<std::uint32_t>(std::hash<std::string_view>{}(key));
+}
+
+std::uint16_t read16(const std::uint8_t *at)
+{
+    std::uint16_t v;
+    std::memcpy(&v, at, 2);
+    return v;
+}
+
+// The query's id and its question as spelled, into a reply to the same question.
+void copy_spelling(std::span<const std::uint8_t> query, std::size_t question_end, std::span<std::uint8_t> reply)
+{
+    std::copy(query.begin(), query.begin() + 2, reply.begin());
+    std::copy(query.begin() + 12, query.begin() + static_cast<std::ptrdiff_t>(question_end), reply.begin() + 12);
+}
+
 }  // namespace
 
 bool AnswerCache::key(std::span<const std::uint8_t> query, std::string &out, std::size_t *question_end_out,
@@ -46,24 +67,6 @@ bool AnswerCache::key(std::span<const std::uint8_t> query, std::string &out, std
         *question_end_out = end;
     return true;
 }
-
-namespace {
-
-constexpr std::size_t entry_header = 4;  // key size, reply size
-
-std::uint32_t hash_of(const std::string &key)
-{
-    return static_cast<std::uint32_t>(std::hash<std::string_view>{}(key));
-}
-
-std::uint16_t read16(const std::uint8_t *at)
-{
-    std::uint16_t v;
-    std::memcpy(&v, at, 2);
-    return v;
-}
-
-}  // namespace
 
 AnswerCache::Slot &AnswerCache::find(std::uint32_t hash)
 {
@@ -106,9 +109,7 @@ bool AnswerCache::lookup(std::span<const std::uint8_t> query, std::vector<std::u
     const std::uint8_t *entry = arena_.data() + slot.entry - 1;
     const std::uint8_t *reply = entry + entry_header + read16(entry);
     out.assign(reply, reply + read16(entry + 2));
-    std::copy(query.begin(), query.begin() + 2, out.begin());         // the id
-    std::copy(query.begin() + 12, query.begin() + static_cast<std::ptrdiff_t>(end),
-              out.begin() + 12);                                    // the question, as spelled
+    copy_spelling(query, end, out);
     return true;
 }
 
@@ -129,8 +130,7 @@ bool AnswerCache::respell(std::span<const std::uint8_t> query, std::span<std::ui
     for (std::size_t i = 12; i < end; ++i)  // the same question, but for the letters' case
         if (lower(reply[i]) != lower(query[i]))
             return false;
-    std::copy(query.begin(), query.begin() + 2, reply.begin());
-    std::copy(query.begin() + 12, query.begin() + static_cast<std::ptrdiff_t>(end), reply.begin() + 12);
+    copy_spelling(query, end, reply);
     return true;
 }
 

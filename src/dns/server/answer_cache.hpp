@@ -60,8 +60,8 @@ private:
     // Doubles the table, up to what max_entries needs.
     void grow();
     AnswerCacheLimits limits_;
-    // A power of two, at most half full, grown with the entries: a small table stays in the cache
-    // (one sized for max_entries at once made every lookup a cache miss on the slot).
+    // A power of two, at most half full, grown with the entries: a zone's few thousand questions
+    // take tens of KiB of slots, not the 256 KiB that max_entries would need.
     std::vector<Slot> slots_;
     std::vector<std::uint8_t> arena_;   // entry after entry: key, reply
     std::size_t size_ = 0;
