@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "dns/authority/update.hpp"
 #include "dns/server/responder.hpp"
 #include "dns/zone/zone_parser.hpp"
