@@ -79,14 +79,15 @@ void resolve(const Zone &zone, const Question &q, Message &r, const AnswerOption
     for (std::size_t followed = 0;; ++followed) {
         if (!name.is_subdomain_of(zone.origin()))
             return;  // a CNAME left the zone: the resolver follows it from here
-        if (const RRset *cut = zone.delegation(name)) {
+        const auto located = zone.locate(name);
+        if (const RRset *cut = zone.delegation(name, located.node)) {
             r.flags.aa = !r.answers.empty();  // a referral is not authoritative data
             append(r.authority, cut->records());
             return;
         }
         r.flags.aa = true;
-        const Node *node = zone.node(name);
-        if (!node && zone.exists(name)) {
+        const Node *node = located.node;
+        if (!node && located.exists) {
             add_negative_soa(zone, r);  // an empty non-terminal: NODATA, never a wildcard (RFC 4592 §2.2.2)
             return;
         }

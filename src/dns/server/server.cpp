@@ -15,16 +15,16 @@
 #include "core/net/udp_batch.hpp"
 #include "core/trace/trace.hpp"
 #include "dns/authority/axfr.hpp"
-#include "dns/server/answer_cache.hpp"
 #include "dns/server/control.hpp"
 #include "dns/server/responder.hpp"
 #include "dns/server/tcp_framing.hpp"
 
 namespace layer7::dns {
 
-// One worker's datagram buffers and its answer cache (cleared when the zones change).
+// One worker's datagram buffers, its zones and the replies held from them.
 struct Server::Batch : core::UdpBatch {
-    AnswerCache cache;
+    explicit Batch(const ZoneStore &zones) : held(zones) {}
+    HeldAnswers held;
 };
 
 namespace {
@@ -85,32 +85,37 @@ void Server::handle_datagram(Batch &batch, std::size_t slot, std::size_t length,
     const bool tracing = core::Trace::instance().enabled();
     const bool allowed = options_.query_acl.allows(address);
     Handled h;
-    if (allowed && !tracing && batch.cache.lookup(query, reply)) {
+    if (allowed && !tracing && batch.held.cache.lookup(query, reply)) {
         // A repeated question: the reply is the cached one with this query's id and spelling.
     } else if (!allowed) {
         reply.clear();
         if (vet_query(query) != Vetting::drop)
             reply = header_reply(*peek_header(query), Rcode::refused);
     } else {
-        h = handle_query(query, zones, Transport::udp, options_.answer, options_.control != nullptr);
+        // Answered as asked in lowercase (see AnswerCache::lowercased); the spelling is put back.
+        const auto asked = tracing ? std::span<const std::uint8_t>{} : batch.held.cache.lowercased(query);
+        h = handle_query(asked.empty() ? query : asked, zones, Transport::udp, options_.answer,
+                         options_.control != nullptr);
         if (h.control) {
             auto replies = options_.control->handle(query, address, Transport::udp);
             reply = replies.empty() ? std::vector<std::uint8_t>{} : std::move(replies.front());
         } else {
             reply = std::move(h.wire);
-            if (h.query && !reply.empty())
-                batch.cache.store(query, reply);
+            if (!asked.empty() && h.query && !reply.empty()) {
+                batch.held.cache.store(asked, reply);
+                AnswerCache::respell(query, reply);
+            }
         }
     }
     if (!reply.empty()) {
         switch (rate_limit(address)) {
         case RrlAction::send:
             break;
-        case RrlAction::slip:
-            if (!h.query)
-                if (auto decoded = decode(query); decoded.ok())
-                    h.query = std::move(decoded).value();
-            reply = h.query ? truncated_reply(*h.query, options_.answer) : std::vector<std::uint8_t>{};
+        case RrlAction::slip:  // from the query as spelled (h.query may be the lowercased one)
+            if (auto decoded = decode(query); decoded.ok())
+                reply = truncated_reply(decoded.value(), options_.answer);
+            else
+                reply.clear();
             break;
         case RrlAction::drop:
             reply.clear();
@@ -127,17 +132,11 @@ void Server::handle_datagram(Batch &batch, std::size_t slot, std::size_t length,
 
 core::awaitable<void> Server::serve_udp(asio::ip::udp::socket &socket)
 {
-    auto batch = std::make_unique<Batch>();
-    std::uint64_t generation = zones_.generation();
-    std::shared_ptr<const ZoneSet> zones = zones_.get();
+    auto batch = std::make_unique<Batch>(zones_);
     co_await core::serve_batches(socket, *batch, [&](std::size_t received) {
-        if (zones_.generation() != generation) {
-            generation = zones_.generation();
-            zones = zones_.get();
-            batch->cache.clear();  // answers from the old zones must not outlive them
-        }
+        const ZoneSet &zones = batch->held.zones();
         for (std::size_t i = 0; i < received; ++i)
-            handle_datagram(*batch, i, batch->received[i].msg_len, *zones);
+            handle_datagram(*batch, i, batch->received[i].msg_len, zones);
     });
 }
 

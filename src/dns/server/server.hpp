@@ -4,40 +4,21 @@
 // replaces them between two queries without dropping any.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <mutex>
 
 #include "core/net/asio.hpp"
 #include "dns/authority/answer.hpp"
 #include "dns/server/acl.hpp"
 #include "dns/server/rrl.hpp"
+#include "dns/server/zone_store.hpp"
 
 namespace layer7::core {
 class Stream;
 }
 
 namespace layer7::dns {
-
-// The zones being served; readers take a snapshot, reload() swaps in a new set.
-class ZoneStore {
-public:
-    explicit ZoneStore(std::shared_ptr<const ZoneSet> zones) : zones_(std::move(zones)) {}
-    std::shared_ptr<const ZoneSet> get() const { return zones_.load(std::memory_order_acquire); }
-    void set(std::shared_ptr<const ZoneSet> zones)
-    {
-        zones_.store(std::move(zones), std::memory_order_release);
-        generation_.fetch_add(1, std::memory_order_release);
-    }
-    // Bumped by set(): a worker re-reads the pointer only when this changed (one relaxed load a batch).
-    std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
-
-private:
-    std::atomic<std::shared_ptr<const ZoneSet>> zones_;
-    std::atomic<std::uint64_t> generation_{0};
-};
 
 class Control;  // control.hpp
 

@@ -112,11 +112,21 @@ bool Zone::exists(const Name &name) const
     return it != nodes_.end() && it->first.is_subdomain_of(name);
 }
 
+Zone::Located Zone::locate(const Name &name) const
+{
+    auto it = nodes_.lower_bound(name);  // the name itself, else its first descendant
+    if (it == nodes_.end() || !it->first.is_subdomain_of(name))
+        return {};
+    return {.node = it->first == name ? &it->second : nullptr, .exists = true};
+}
+
 Name Zone::closest_encloser(const Name &name) const
 {
     Name candidate = name;
     while (!(candidate == origin_) && !candidate.is_root()) {
         candidate = candidate.parent();
+        if (candidate == origin_)
+            break;  // the apex, the answer whether it exists or not: no search
         if (exists(candidate))
             return candidate;
     }
@@ -125,13 +135,18 @@ Name Zone::closest_encloser(const Name &name) const
 
 const RRset *Zone::delegation(const Name &name) const
 {
+    return delegation(name, node(name));
+}
+
+const RRset *Zone::delegation(const Name &name, const Node *node) const
+{
     const std::size_t apex = origin_.label_count(), depth = name.label_count();
     if (depth <= apex || !name.is_subdomain_of(origin_))
         return nullptr;
-    for (std::size_t k = apex + 1; k <= depth; ++k)
+    for (std::size_t k = apex + 1; k < depth; ++k)  // the ancestors below the apex, highest first
         if (const RRset *ns = find(name.suffix(k), RrType::ns))
             return ns;
-    return nullptr;
+    return node ? node->find(RrType::ns) : nullptr;  // then the name itself
 }
 
 const Node *Zone::wildcard(const Name &closest_encloser) const

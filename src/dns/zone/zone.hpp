@@ -47,10 +47,18 @@ public:
     const RRset *find(const Name &name, RrType type) const;
     // True if the name owns data or has descendants (an empty non-terminal exists, RFC 4592 §2.2.2).
     bool exists(const Name &name) const;
+    // node() and exists() from one search of the tree (an answer needs both).
+    struct Located {
+        const Node *node = nullptr;
+        bool exists = false;
+    };
+    Located locate(const Name &name) const;
     // The longest existing ancestor of `name` (itself excluded) within the zone (RFC 4592 §3.3.1).
     Name closest_encloser(const Name &name) const;
     // The NS RRset of the highest zone cut at or above `name`, below the apex; null if none.
     const RRset *delegation(const Name &name) const;
+    // The same with `name`'s node at hand (locate()'s), so that it is not searched for again.
+    const RRset *delegation(const Name &name, const Node *node) const;
     // The node "*.<closest_encloser>", the source of synthesis, if it exists.
     const Node *wildcard(const Name &closest_encloser) const;
     const RRset *soa() const { return find(origin_, RrType::soa); }

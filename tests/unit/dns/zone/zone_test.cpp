@@ -71,6 +71,20 @@ TEST(Zone, DelegationDetection)
     EXPECT_NE(z.delegation(n("subdel.example.")), nullptr);
 }
 
+TEST(Zone, LocateIsNodeAndExistsInOneSearch)
+{
+    Zone z = rfc4592();
+    for (const char *text : {"example.", "host1.example.", "_tcp.host1.example.", "host2.example.", "host3.example.",
+                             "*.example.", "HOST1.Example.", "host.subdel.example.", "subdel.example.", "a.b.c.example."}) {
+        SCOPED_TRACE(text);
+        const Name name = n(text);
+        const auto located = z.locate(name);
+        EXPECT_EQ(located.node, z.node(name));
+        EXPECT_EQ(located.exists, z.exists(name));
+        EXPECT_EQ(z.delegation(name, located.node), z.delegation(name));
+    }
+}
+
 TEST(Zone, RecordsSoaFirstThenCanonical)
 {
     Zone z = rfc4592();
