@@ -7,10 +7,8 @@
 #include <spdlog/spdlog.h>
 
 #include "core/net/line_reader.hpp"
-#include "core/users/users.hpp"
 #include "mail/imap/folder_watch.hpp"
 #include "mail/imap/store_account.hpp"
-#include "mail/store/accounts.hpp"
 
 namespace layer7::imap {
 
@@ -18,15 +16,10 @@ namespace {
 
 std::unique_ptr<StoreAccount> open_account(const ServerContext& context, const std::string& login)
 {
-    auto users = core::Users::load(context.config.users_path());
-    if (!users) {
-        spdlog::error("imap: {}", users.error());
-        return nullptr;
-    }
-    const auto account = mail::Accounts(*users, context.config.domain).find_login(login);
+    const auto account = context.system->users()->accounts(context.config.domain).find_login(login);
     if (!account)
         return nullptr;  // removed between the password check and now
-    auto box = context.store.mailbox(account->domain, account->user);
+    auto box = context.system->store().mailbox(account->domain, account->user);
     if (!box)
         return nullptr;
     auto opened = std::make_unique<StoreAccount>(box->path());
