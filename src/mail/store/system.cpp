@@ -79,10 +79,14 @@ std::shared_ptr<void> System::listen(std::string_view domain, std::string_view u
     std::lock_guard lock(listeners_mutex_);
     const std::uint64_t id = next_listener_++;
     listeners_.emplace(id, Listener{lower_domain(domain) + "/" + std::string(user), std::move(on_delivered)});
-    // The handle's holders (connections of the services that hold the System) end before it does.
-    return std::shared_ptr<void>(nullptr, [this, id](void*) {
-        std::lock_guard lock(listeners_mutex_);
-        listeners_.erase(id);
+    // Not null, so a holder can test it. Its holders (connections of the services that hold the
+    // System) end before the System does.
+    return std::shared_ptr<std::uint64_t>(new std::uint64_t(id), [this](std::uint64_t* listener) {
+        {
+            std::lock_guard lock(listeners_mutex_);
+            listeners_.erase(*listener);
+        }
+        delete listener;
     });
 }
 
