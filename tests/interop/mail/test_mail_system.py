@@ -6,17 +6,19 @@ Every wait has a deadline; nothing sleeps to synchronise. Loopback only.
 import imaplib
 import os
 import poplib
-import select
 import shutil
 import signal
 import smtplib
 import subprocess
-import time
+import sys
 
 import pytest
 
 from conftest import Process, free_port, layer7_bin, stop_all
 from smtpkit import HOST, add_user, user_line
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "imap"))
+from imapkit import read_until  # noqa: E402
 
 DOMAIN = "hamburger.edu"
 
@@ -125,22 +127,6 @@ def inotify_off():
     if probe.returncode != 0:
         return None
     return [unshare, "-Ur", "sh", "-c", 'echo 0 > /proc/sys/user/max_inotify_instances && exec "$@"', "sh"]
-
-
-def read_until(sock_file, needle, deadline=15.0):
-    end = time.monotonic() + deadline
-    seen = []
-    while time.monotonic() < end:
-        ready, _, _ = select.select([sock_file], [], [], max(0.0, end - time.monotonic()))
-        if not ready:
-            break
-        line = sock_file.readline()
-        if not line:
-            break
-        seen.append(line)
-        if needle in line:
-            return seen
-    raise TimeoutError(f"{needle!r} not seen; got {seen}")
 
 
 def test_idle_without_inotify_wakes_on_smtp_delivery(tmp_path):
