@@ -938,6 +938,8 @@ http::Reply WebMail::events(Request& r)
         return reply;
     }
     auto stream = std::make_shared<PushStream>(shared_from_this(), opened.id, r.session->id, folder, config_.push);
+    stream->hold(system_->listen(r.session->domain, r.session->user,
+                                 [control = stream->control()] { control->delivered(); }));
     {
         std::lock_guard lock(mutex_);
         push_controls_[opened.id] = stream->control();

@@ -6,16 +6,14 @@ Every wait has a deadline; nothing sleeps to synchronise. Loopback only.
 import imaplib
 import os
 import poplib
-import shutil
 import signal
 import smtplib
-import subprocess
 import sys
 
 import pytest
 
 from conftest import Process, free_port, layer7_bin, stop_all
-from smtpkit import HOST, add_user, user_line
+from smtpkit import HOST, add_user, inotify_off, user_line
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "imap"))
 from imapkit import read_until  # noqa: E402
@@ -114,19 +112,6 @@ def test_a_user_added_and_sighup_reaches_every_service(tmp_path):
     finally:
         for p, rc in stop_all([up]):
             assert rc == 0, p.output()
-
-
-def inotify_off():
-    """A user namespace whose inotify instance limit is 0 (only the processes inside are refused),
-    or None when this kernel or sandbox has no such namespaces."""
-    unshare = shutil.which("unshare")
-    if not unshare:
-        return None
-    probe = subprocess.run([unshare, "-Ur", "sh", "-c", "echo 0 > /proc/sys/user/max_inotify_instances"],
-                           capture_output=True, timeout=10)
-    if probe.returncode != 0:
-        return None
-    return [unshare, "-Ur", "sh", "-c", 'echo 0 > /proc/sys/user/max_inotify_instances && exec "$@"', "sh"]
 
 
 def test_idle_without_inotify_wakes_on_smtp_delivery(tmp_path):
