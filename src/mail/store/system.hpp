@@ -14,7 +14,6 @@
 #include <string_view>
 #include <system_error>
 #include <tuple>
-#include <vector>
 
 #include "core/users/users.hpp"
 #include "mail/store/accounts.hpp"
