@@ -17,7 +17,8 @@ const Accounts& UsersSnapshot::accounts(std::string_view default_domain) const
 }
 
 System::System(std::string users_path, std::string mail_root)
-    : users_path_(std::move(users_path)), store_(std::move(mail_root))
+    : users_path_(std::move(users_path)), store_(std::move(mail_root)),
+      dummy_hash_(core::hash_password("layer7-no-such-user"))
 {
 }
 
@@ -49,7 +50,6 @@ void System::reload()
 std::optional<Account> System::login(std::string_view login, std::string_view password,
                                      std::string_view default_domain) const
 {
-    std::call_once(dummy_once_, [this] { dummy_hash_ = core::hash_password("layer7-no-such-user"); });
     const auto snapshot = users();
     auto account = snapshot->accounts(default_domain).find_login(login);
     if (!account) {

@@ -73,8 +73,7 @@ private:
 
     std::string users_path_;
     Store store_;
-    mutable std::once_flag dummy_once_;
-    mutable std::string dummy_hash_;  // checked for unknown names; made at the first login
+    std::string dummy_hash_;  // checked for unknown names: one hash for every service
 
     mutable std::mutex users_mutex_;
     mutable std::shared_ptr<const UsersSnapshot> users_;
