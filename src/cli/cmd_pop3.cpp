@@ -18,7 +18,8 @@ void add_pop3_commands(CLI::App& app, Globals& g)
         if (!apply_mail_access_flags(serve, g, config, config.listen))
             return;
         std::vector<std::unique_ptr<core::Service>> services;
-        services.push_back(pop3::make_service(config));
+        // Alone: a mail system of its own (`layer7 up` shares one among the mail services).
+        services.push_back(pop3::make_service(config, std::make_shared<mail::System>(config.users_path(), config.mail_path())));
         g.status = run_services(services, g.threads);
     });
 }

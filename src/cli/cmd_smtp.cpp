@@ -114,7 +114,8 @@ void add_smtp_commands(CLI::App& app, Globals& g)
         c.limits.idle_timeout = std::chrono::seconds(std::max(1, serve.idle_timeout));
         c.max_active = static_cast<std::size_t>(std::max(1, serve.max_active));
         std::vector<std::unique_ptr<core::Service>> services;
-        services.push_back(smtp::make_service(c));
+        // Alone: a mail system of its own (`layer7 up` shares one among the mail services).
+        services.push_back(smtp::make_service(c, std::make_shared<mail::System>(c.users_path(), c.mail_path())));
         g.status = run_services(services, g.threads);
     });
 }

@@ -39,7 +39,7 @@ Generation generation_of(Plan& plan, const Globals& g)
 }
 
 // SIGHUP: the same file read again. Errors are logged and change nothing.
-std::optional<Generation> replan(const Globals& g, const std::string& config_path)
+std::optional<Generation> replan(const Globals& g, const std::string& config_path, MailSystems& mail_systems)
 {
     auto config = read_config(config_path);
     if (!config) {
@@ -47,7 +47,7 @@ std::optional<Generation> replan(const Globals& g, const std::string& config_pat
         return std::nullopt;
     }
     core::ConfigFile file(config->text, config->name);
-    Plan plan = plan_services(file, g);
+    Plan plan = plan_services(file, g, mail_systems);
     if (!file.ok()) {
         for (const auto& e : file.diagnostics().errors)
             spdlog::error("reload: {}", e);
@@ -66,7 +66,8 @@ int cmd_up(const Globals& g, const std::string& config_path)
         return exit_usage;
     }
     core::ConfigFile file(config->text, config->name);
-    Plan plan = plan_services(file, g);
+    MailSystems mail_systems;  // lives while the services run: every reload plans with it
+    Plan plan = plan_services(file, g, mail_systems);
     if (!file.ok()) {
         for (const auto& e : file.diagnostics().errors)
             std::cerr << e << "\n";
@@ -76,7 +77,7 @@ int cmd_up(const Globals& g, const std::string& config_path)
     if (g.hosts.empty() && !plan.runtime.hosts.empty() && !load_hosts(plan.runtime.hosts, true))
         return exit_usage;
     return run_services(generation_of(plan, g), g.threads ? g.threads : plan.runtime.threads,
-                        [&g, config_path] { return replan(g, config_path); });
+                        [&g, config_path, &mail_systems] { return replan(g, config_path, mail_systems); });
 }
 
 int cmd_config_check(const Globals& g, const std::string& path)
@@ -87,7 +88,8 @@ int cmd_config_check(const Globals& g, const std::string& path)
         return exit_usage;
     }
     core::ConfigFile file(*text, path);
-    plan_services(file, g);
+    MailSystems mail_systems;
+    plan_services(file, g, mail_systems);
     if (!file.ok()) {
         for (const auto& e : file.diagnostics().errors)
             std::cerr << e << "\n";

@@ -124,6 +124,10 @@ max_line = 4096                 # a longer command gets 500
 # Users: DATA/users lines name:HASH:domain=D (`layer7 user add alice --users DATA/users`, then add
 # `:domain=crepes.fr`); demo_users creates alice@crepes.fr and bob@hamburger.edu with random
 # passwords in DATA/passwords/ and prints them at start-up.
+# One mail system: [[smtp]], [pop3], [imap] and [webmail] that name the same `users` file and
+# `mail_root` (all of them here) share one in-process view of both: the users file is read once for
+# all (again when it changes, and at SIGHUP), and a local delivery is announced at once. Sections
+# that name different ones each keep their own (as `layer7 smtp|pop3|imap serve` do), with a warning.
 # [smtp] is one server; [[smtp]] several. Here the mail chapter's two: Alice's server (crepes.fr)
 # and Bob's (hamburger.edu). Alice submits to hers; it finds hamburger.edu's MX through the resolver
 # (mail.hamburger.edu = 127.0.0.2 in the zones) and relays there; Bob reads it with POP3 or IMAP.

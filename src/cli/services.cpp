@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include <spdlog/spdlog.h>
+
 #include "core/net/resolve.hpp"
 #include "dns/client/name_service.hpp"
 #include "dns/resolver/service.hpp"
@@ -32,7 +34,15 @@
 
 namespace layer7::cli {
 
-Plan plan_services(core::ConfigFile& file, const Globals& g)
+std::shared_ptr<mail::System> MailSystems::get(const std::string& users_path, const std::string& mail_root)
+{
+    for (const auto& system : systems_)
+        if (system->users_path() == users_path && system->store().root() == mail_root)
+            return system;
+    return systems_.emplace_back(std::make_shared<mail::System>(users_path, mail_root));
+}
+
+Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_systems)
 {
     Plan plan;
     // A service runs when its section is in the file (and does not say enabled = false): a config
@@ -73,9 +83,21 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
     if (core::Section section = root.section("websocket"); section.present())
         websocket = http::websocket::parse_config(section);
     auto extra = http::websocket::extra_handlers(websocket);
-    if (core::Section webmail = root.section("webmail"); webmail.present())  // web mail at /mail on [http]
-        for (auto& handler : mail::web::extra_handlers(mail::web::parse_config(webmail, plan.runtime.data)))
-            extra.push_back(std::move(handler));
+    // Each mail service names its users file and mail root; those that agree share a mail::System.
+    // Sections that disagree get one each (as when run alone), with a warning: then mail delivered
+    // by one server is not announced to the other's IMAP IDLE and web mail.
+    std::vector<std::pair<std::string, const mail::System*>> mail_users;
+    const auto mail_system = [&](const core::Section& section, const std::string& users, const std::string& root) {
+        auto system = mail_systems.get(users, root);
+        mail_users.emplace_back(section.path(), system.get());
+        return system;
+    };
+    if (core::Section webmail = root.section("webmail"); webmail.present()) {  // web mail at /mail on [http]
+        const mail::web::Config config = mail::web::parse_config(webmail, plan.runtime.data);
+        if (config.enabled)
+            for (auto& handler : mail::web::extra_handlers(config, mail_system(webmail, config.users_path(), config.mail_path())))
+                extra.push_back(std::move(handler));
+    }
     // The lab's reports (`layer7 lab run` writes them under DATA/lab) at /lab/.
     extra.push_back({"lab", "/lab/",
                      [reports = plan.runtime.data + "/lab"] {
@@ -136,23 +158,31 @@ Plan plan_services(core::ConfigFile& file, const Globals& g)
             section.error("queue_dir", "two [[smtp]] servers share the spool " + smtp.queue_path());
         queues.push_back(smtp.queue_path());
         if (smtp.enabled)
-            plan.services.push_back(smtp::make_service(smtp));
+            plan.services.push_back(smtp::make_service(smtp, mail_system(section, smtp.users_path(), smtp.mail_path())));
         key(section);
     }
 
     if (core::Section section = root.section("pop3"); section.present()) {
         pop3::Config pop3 = pop3::parse_config(section, plan.runtime.data);
         if (pop3.enabled)
-            plan.services.push_back(pop3::make_service(pop3));
+            plan.services.push_back(pop3::make_service(pop3, mail_system(section, pop3.users_path(), pop3.mail_path())));
         key(section);
     }
 
     if (core::Section section = root.section("imap"); section.present()) {
         imap::Config imap = imap::parse_config(section, plan.runtime.data);
         if (imap.enabled)
-            plan.services.push_back(imap::make_service(imap));
+            plan.services.push_back(imap::make_service(imap, mail_system(section, imap.users_path(), imap.mail_path())));
         key(section);
     }
+    for (const auto& [section, system] : mail_users)
+        if (system != mail_users.front().second) {
+            spdlog::warn("[{}] and [{}] name different users files or mail roots ({} and {}, {} and {}): "
+                         "they do not share one mail system",
+                         mail_users.front().first, section, mail_users.front().second->users_path(),
+                         system->users_path(), mail_users.front().second->store().root(), system->store().root());
+            break;
+        }
 
     if (core::Section section = root.section("dns"); section.present()) {
         dns::ServiceConfig dns = dns::parse_config(section, plan.runtime.data);

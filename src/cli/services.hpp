@@ -9,6 +9,7 @@
 #include "core/config/config.hpp"
 #include "cli/common.hpp"
 #include "core/service.hpp"
+#include "mail/store/system.hpp"
 
 namespace layer7::cli {
 
@@ -27,7 +28,20 @@ struct Plan {
     std::vector<std::string> keys;  // per service: its section's text and [runtime]'s (for reload)
 };
 
+// The mail::System of each users file and mail root a config names. Mail services that name the
+// same pair (all of them in the default config) share one: one load of the users file, one store,
+// one delivery notice. `layer7 up` keeps them across reloads, so a service restarted by SIGHUP
+// shares the System of those that kept running.
+class MailSystems {
+public:
+    std::shared_ptr<mail::System> get(const std::string& users_path, const std::string& mail_root);
+
+private:
+    std::vector<std::shared_ptr<mail::System>> systems_;
+};
+
 // Reads every section; errors accumulate in the file's diagnostics. Flags in `g` override the file.
-Plan plan_services(core::ConfigFile& file, const Globals& g);
+// The mail services get their System from `mail_systems`.
+Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_systems);
 
 }  // namespace layer7::cli

@@ -203,13 +203,15 @@ public:
             return c;
         };
         smtp::Config bob = mail_server("mail.hamburger.edu", "hamburger.edu");
+        // Both servers and POP3 share one users file and mail root (the work dir's), as in `layer7 up`.
+        auto system = std::make_shared<mail::System>(bob.users_path(), bob.mail_path());
         bob.submission.reset();
         bob_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                             row_port(start_service(servers, smtp::make_service(bob)).at(0).address));
+                             row_port(start_service(servers, smtp::make_service(bob, system)).at(0).address));
         smtp::Config alice = mail_server("mail.crepes.fr", "crepes.fr");
         alice.submission = core::HostPort{"127.0.0.1", 0};
         alice_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                               row_port(start_service(servers, smtp::make_service(alice)).at(1).address));
+                               row_port(start_service(servers, smtp::make_service(alice, system)).at(1).address));
 
         pop3::Config pop3;
         pop3.listen = {"127.0.0.1", 0};
@@ -217,7 +219,7 @@ public:
         pop3.domain = "hamburger.edu";
         pop3.tls = false;
         pop3_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                              row_port(start_service(servers, pop3::make_service(pop3)).at(0).address));
+                              row_port(start_service(servers, pop3::make_service(pop3, system)).at(0).address));
         for (auto& [service, rows] : services_)
             service->on_started(rows);  // the SMTP servers' delivery agents start here
     }

@@ -27,7 +27,7 @@
 #include "mail/queue/doorbell.hpp"
 #include "mail/queue/spool.hpp"
 #include "mail/smtp/client.hpp"
-#include "mail/store/store.hpp"
+#include "mail/store/system.hpp"
 
 namespace layer7::delivery {
 namespace {
@@ -49,7 +49,7 @@ struct Loaded {
 struct Agent::Impl {
     AgentConfig config;
     mail::Spool& spool;
-    mail::Store& store;
+    const mail::System& system;  // delivers locally and tells IMAP IDLE and web mail
     MailboxExists exists;
     std::unique_ptr<MxResolver> resolver;
     std::shared_ptr<asio::ssl::context> tls;
@@ -72,9 +72,9 @@ struct Agent::Impl {
     Scheduler scheduler;
     std::uint64_t seed = std::random_device{}();
 
-    Impl(AgentConfig c, mail::Spool& sp, mail::Store& st, MailboxExists e, std::unique_ptr<MxResolver> r,
+    Impl(AgentConfig c, mail::Spool& sp, const mail::System& sy, MailboxExists e, std::unique_ptr<MxResolver> r,
          core::BlockingPool& d)
-        : config(std::move(c)), spool(sp), store(st), exists(std::move(e)), resolver(std::move(r)), disk(d),
+        : config(std::move(c)), spool(sp), system(sy), exists(std::move(e)), resolver(std::move(r)), disk(d),
           lookups(config.lookup_threads), scheduler({config.retry, config.max_active, config.local_domains})
     {
     }
@@ -178,7 +178,7 @@ struct Agent::Impl {
     // Local recipients: straight into the Maildir.
     void deliver_here(const mail::QueuedMessage& m, mail::RecipientState& r, const std::string& rcpt)
     {
-        const Outcome outcome = local_outcome(deliver_local(store, exists, m.envelope.mail_from, rcpt, m.envelope.body));
+        const Outcome outcome = local_outcome(deliver_local(system, exists, m.envelope.mail_from, rcpt, m.envelope.body));
         record(r, outcome);
         if (outcome.status == mail::RecipientStatus::sent)
             spdlog::info("queue {}: to=<{}> delivered to maildir", m.id, rcpt);
@@ -319,9 +319,9 @@ struct Agent::Impl {
     }
 };
 
-Agent::Agent(AgentConfig config, mail::Spool& spool, mail::Store& store, MailboxExists exists,
+Agent::Agent(AgentConfig config, mail::Spool& spool, const mail::System& system, MailboxExists exists,
              std::unique_ptr<MxResolver> resolver, core::BlockingPool& disk)
-    : impl_(std::make_unique<Impl>(std::move(config), spool, store, std::move(exists), std::move(resolver), disk))
+    : impl_(std::make_unique<Impl>(std::move(config), spool, system, std::move(exists), std::move(resolver), disk))
 {
     impl_->tls = core::make_client_tls(impl_->config.tls_ca_file, !impl_->config.tls_verify);
 }

@@ -23,7 +23,7 @@ class BlockingPool;
 }
 namespace layer7::mail {
 class Spool;
-class Store;
+class System;
 }  // namespace layer7::mail
 
 namespace layer7::delivery {
@@ -49,7 +49,7 @@ using MailboxExists = std::function<bool(std::string_view domain, std::string_vi
 class Agent {
 public:
     // Queue files and Maildir deliveries are read and written on `disk` (the runtime's pool).
-    Agent(AgentConfig config, mail::Spool& spool, mail::Store& store, MailboxExists exists,
+    Agent(AgentConfig config, mail::Spool& spool, const mail::System& system, MailboxExists exists,
           std::unique_ptr<MxResolver> resolver, core::BlockingPool& disk);
     ~Agent();
     Agent(const Agent&) = delete;

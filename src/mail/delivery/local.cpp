@@ -2,7 +2,7 @@
 #include "mail/delivery/local.hpp"
 
 #include "mail/delivery/route.hpp"
-#include "mail/store/store.hpp"
+#include "mail/store/system.hpp"
 
 namespace layer7::delivery {
 
@@ -30,14 +30,14 @@ std::string with_delivery_fields(std::string_view sender, std::string_view recip
     return out;
 }
 
-std::error_code deliver_local(const mail::Store& store, const MailboxExists& exists, std::string_view sender,
+std::error_code deliver_local(const mail::System& system, const MailboxExists& exists, std::string_view sender,
                               std::string_view recipient, std::string_view body)
 {
     const std::string domain = domain_of(recipient);
     const auto user = find_mailbox(exists, domain, local_part_of(recipient));
     if (!user)
         return std::make_error_code(std::errc::no_such_file_or_directory);
-    return store.deliver(domain, *user, with_delivery_fields(sender, recipient, body));
+    return system.deliver(domain, *user, with_delivery_fields(sender, recipient, body));
 }
 
 }  // namespace layer7::delivery

@@ -1,5 +1,6 @@
 // Final delivery into a local Maildir (Postfix local(8)'s part): Return-Path and Delivered-To
-// are prepended (RFC 5321 §4.4), then mail::Store writes tmp → fsync → new.
+// are prepended (RFC 5321 §4.4), then mail::System writes tmp → fsync → new
+// and tells whoever waits for that mailbox (IMAP IDLE, web mail).
 #pragma once
 
 #include <optional>
@@ -10,7 +11,7 @@
 #include "mail/delivery/agent.hpp"
 
 namespace layer7::mail {
-class Store;
+class System;
 }
 
 namespace layer7::delivery {
@@ -21,7 +22,7 @@ std::optional<std::string> find_mailbox(const MailboxExists& exists, std::string
 // The message as stored: "Return-Path: <sender>", "Delivered-To: recipient", then `body`.
 std::string with_delivery_fields(std::string_view sender, std::string_view recipient, std::string_view body);
 // Durable delivery of one copy; errc::no_such_file_or_directory when the mailbox does not exist.
-std::error_code deliver_local(const mail::Store& store, const MailboxExists& exists, std::string_view sender,
+std::error_code deliver_local(const mail::System& system, const MailboxExists& exists, std::string_view sender,
                               std::string_view recipient, std::string_view body);
 
 }  // namespace layer7::delivery

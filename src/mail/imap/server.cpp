@@ -7,26 +7,22 @@
 #include <spdlog/spdlog.h>
 
 #include "core/net/line_reader.hpp"
-#include "core/users/users.hpp"
 #include "mail/imap/folder_watch.hpp"
 #include "mail/imap/store_account.hpp"
-#include "mail/store/accounts.hpp"
 
 namespace layer7::imap {
 
 namespace {
 
-std::unique_ptr<StoreAccount> open_account(const ServerContext& context, const std::string& login)
+// The store of `login`, whose account is put in `who`.
+std::unique_ptr<StoreAccount> open_account(const ServerContext& context, const std::string& login,
+                                           std::optional<mail::Account>& who)
 {
-    auto users = core::Users::load(context.config.users_path());
-    if (!users) {
-        spdlog::error("imap: {}", users.error());
-        return nullptr;
-    }
-    const auto account = mail::Accounts(*users, context.config.domain).find_login(login);
+    const auto account = context.system->users()->accounts(context.config.domain).find_login(login);
     if (!account)
         return nullptr;  // removed between the password check and now
-    auto box = context.store.mailbox(account->domain, account->user);
+    who = account;
+    auto box = context.system->store().mailbox(account->domain, account->user);
     if (!box)
         return nullptr;
     auto opened = std::make_unique<StoreAccount>(box->path());
@@ -37,23 +33,49 @@ std::unique_ptr<StoreAccount> open_account(const ServerContext& context, const s
     return opened;
 }
 
+// Rung by the mail system when this process delivers to the mailbox; on the session's executor.
+struct DeliveryBell {
+    asio::steady_timer timer;
+    unsigned rung = 0;
+};
+
 // IDLE: a watcher coroutine pushes untagged news while this one waits for "DONE". Reading is never
 // cancelled (no input is lost); the watcher is stopped and awaited before anything else is written.
-core::awaitable<Step> idle(core::Stream& stream, core::LineReader& reader, Session& session, StoreAccount* account)
+core::awaitable<Step> idle(core::Stream& stream, core::LineReader& reader, Session& session, StoreAccount* account,
+                           const std::optional<mail::Account>& who, const mail::System& system)
 {
     auto executor = co_await asio::this_coro::executor;
     const std::string path = account && !session.selected_folder().empty()
                                  ? account->folder_path(session.selected_folder())
                                  : std::string();
     FolderWatch watch(executor, path);
+    // Without inotify (out of instances: fs.inotify.max_user_instances), mail that SMTP delivers
+    // in this process still wakes an IDLE on INBOX at once; other changes wait for the next command.
+    auto bell = std::make_shared<DeliveryBell>(DeliveryBell{asio::steady_timer(executor, asio::steady_timer::time_point::max())});
+    std::shared_ptr<void> listening;
+    if (!watch.watching() && who && session.selected_folder() == "INBOX")
+        listening = system.listen(who->domain, who->user, [executor, bell] {
+            asio::post(executor, [bell] {
+                ++bell->rung;
+                bell->timer.cancel();
+            });
+        });
     asio::steady_timer finished(executor, asio::steady_timer::time_point::max());
     bool stop = false, done = false;
+    const auto changed = [&]() -> core::awaitable<bool> {
+        if (watch.watching())
+            co_return co_await watch.changed();
+        while (listening && !stop && bell->rung == 0)
+            co_await bell->timer.async_wait(core::use_tuple);
+        bell->rung = 0;
+        co_return listening && !stop;
+    };
     asio::co_spawn(
         executor,
         [&]() -> core::awaitable<void> {
             // The session looked at the folder before "+ idling"; mail delivered between that look
             // and the watch being set raised no event, so look once more now that it is set.
-            for (bool first = true; !stop && (first || co_await watch.changed()); first = false) {
+            for (bool first = true; !stop && (first || co_await changed()); first = false) {
                 if (stop)
                     break;
                 Step news = session.on_idle_changed();
@@ -67,6 +89,7 @@ core::awaitable<Step> idle(core::Stream& stream, core::LineReader& reader, Sessi
     const core::ReadLine line = co_await reader.read_line();
     stop = true;
     watch.cancel();
+    bell->timer.cancel();
     if (!done)
         co_await finished.async_wait(core::use_tuple);
     if (line.status != core::ReadStatus::line) {
@@ -85,7 +108,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
     CommandAssembler assembler(context.policy.limits);
     core::LineReader reader(stream, context.policy.limits.max_line);
     std::unique_ptr<StoreAccount> account;
-    std::string user;
+    std::optional<mail::Account> who;  // account's owner
     if (co_await stream.write(session.greeting()))
         co_return;
     for (;;) {
@@ -147,7 +170,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
                 more = false;
                 break;
             case Action::open_account:
-                account = open_account(context, step.user);
+                account = open_account(context, step.user, who);
                 if (account)
                     spdlog::info("imap: {} logged in from {}", step.user, stream.peer_string());
                 step = session.on_account(account.get());
@@ -160,7 +183,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
                 more = false;
                 break;
             case Action::idle: {
-                step = co_await idle(stream, reader, session, account.get());
+                step = co_await idle(stream, reader, session, account.get(), who, *context.system);
                 break;
             }
             case Action::close:

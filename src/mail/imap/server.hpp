@@ -9,14 +9,14 @@
 #include "core/net/asio.hpp"
 #include "mail/imap/service.hpp"
 #include "mail/imap/session.hpp"
-#include "mail/store/store.hpp"
+#include "mail/store/system.hpp"
 
 namespace layer7::imap {
 
 struct ServerContext {
     Config config;
-    Policy policy;                            // check_credentials reads the users file
-    mail::Store store;
+    Policy policy;                               // check_credentials asks the System
+    std::shared_ptr<const mail::System> system;  // the users and the store, shared with SMTP and POP3
     std::shared_ptr<asio::ssl::context> tls;  // null: no STARTTLS
 };
 

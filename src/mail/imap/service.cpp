@@ -1,9 +1,8 @@
-// The [imap] service: config section, users and mail store, STARTTLS certificate, listener.
+// The [imap] service: config section, the mail system's users and store, STARTTLS certificate, listener.
 #include <spdlog/spdlog.h>
 
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
-#include "core/users/users.hpp"
 #include "mail/imap/server.hpp"
 
 namespace layer7::imap {
@@ -24,13 +23,16 @@ namespace {
 
 class Service final : public core::Service {
 public:
-    explicit Service(const Config& config) : context_{config, {}, mail::Store(config.mail_path()), nullptr} {}
+    Service(const Config& config, std::shared_ptr<mail::System> system)
+        : system_(std::move(system)), context_{config, {}, system_, nullptr}
+    {
+    }
 
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
         const Config& c = context_.config;
         context_.tls = mail::start_access(c, "imap");
-        dummy_hash_ = core::hash_password("layer7-no-such-user");
+        runtime.on_reload([system = system_] { system->reload(); });  // SIGHUP: the users file again
         context_.policy.tls_available = context_.tls != nullptr;
         context_.policy.plaintext_auth = c.plaintext_auth;
         context_.policy.max_auth_failures = c.max_auth_failures;
@@ -39,7 +41,7 @@ public:
         context_.policy.limits.max_literal = c.limits.max_message;
         context_.policy.limits.max_command = c.limits.max_message + 64 * 1024;
         context_.policy.check_credentials = [this](std::string_view login, std::string_view password) {
-            return mail::check_login(context_.config, dummy_hash_, login, password, "imap");
+            return system_->login(login, password, context_.config.domain).has_value();
         };
         const auto where = core::to_string(c.listen);
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(c.listen), core::Admission(c.limits, "* BYE Too many connections from your address\r\n"),
@@ -57,15 +59,15 @@ public:
     }
 
 private:
+    std::shared_ptr<mail::System> system_;
     ServerContext context_;
-    std::string dummy_hash_;
 };
 
 }  // namespace
 
-std::unique_ptr<core::Service> make_service(const Config& config)
+std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system)
 {
-    return std::make_unique<Service>(config);
+    return std::make_unique<Service>(config, std::move(system));
 }
 
 }  // namespace layer7::imap

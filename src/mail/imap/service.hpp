@@ -8,6 +8,7 @@
 #include "core/config/config.hpp"
 #include "core/service.hpp"
 #include "mail/store/access.hpp"
+#include "mail/store/system.hpp"
 
 namespace layer7::imap {
 
@@ -21,6 +22,8 @@ struct Config : mail::AccessConfig {  // the users file, mail root, TLS and logi
 
 // Reads [imap]; `data_dir` is plan.runtime.data. Errors go to the section's diagnostics.
 Config parse_config(core::Section section, const std::string& data_dir);
-std::unique_ptr<core::Service> make_service(const Config& config);
+// `system` holds the users file and mail root of `config` (users_path(), mail_path()): its own, or
+// the one `layer7 up` shares among the mail services.
+std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system);
 
 }  // namespace layer7::imap

@@ -9,9 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/net/line_reader.hpp"
-#include "core/users/users.hpp"
 #include "mail/pop3/response_codec.hpp"
-#include "mail/store/accounts.hpp"
 #include "mail/store/mailbox_lock.hpp"
 
 namespace layer7::pop3 {
@@ -33,15 +31,10 @@ struct Opened {
 
 Opened open_maildrop(const ServerContext& context, const std::string& login)
 {
-    auto users = core::Users::load(context.config.users_path());
-    if (!users) {
-        spdlog::error("pop3: {}", users.error());
-        return {};
-    }
-    const auto account = mail::Accounts(*users, context.config.domain).find_login(login);
+    const auto account = context.system->users()->accounts(context.config.domain).find_login(login);
     if (!account)
         return {};  // removed between PASS and now
-    auto box = context.store.mailbox(account->domain, account->user);
+    auto box = context.system->store().mailbox(account->domain, account->user);
     if (!box)
         return {};
     if (auto ec = box->create()) {

@@ -11,14 +11,14 @@
 #include "core/runtime/blocking_pool.hpp"
 #include "mail/pop3/service.hpp"
 #include "mail/pop3/session.hpp"
-#include "mail/store/store.hpp"
+#include "mail/store/system.hpp"
 
 namespace layer7::pop3 {
 
 struct ServerContext {
     Config config;
-    Policy policy;                               // check_credentials reads the users file
-    mail::Store store;
+    Policy policy;                               // check_credentials asks the System
+    std::shared_ptr<const mail::System> system;  // the users and the store, shared with SMTP and IMAP
     std::shared_ptr<asio::ssl::context> tls;     // null: no STLS
     core::BlockingPool* blocking = nullptr;      // the runtime's
 };

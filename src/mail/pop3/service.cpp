@@ -1,9 +1,8 @@
-// The [pop3] service: config section, users and mail store, STLS certificate, listener.
+// The [pop3] service: config section, the mail system's users and store, STLS certificate, listener.
 #include <spdlog/spdlog.h>
 
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
-#include "core/users/users.hpp"
 #include "mail/pop3/server.hpp"
 
 namespace layer7::pop3 {
@@ -24,20 +23,23 @@ namespace {
 
 class Service final : public core::Service {
 public:
-    explicit Service(const Config& config) : context_{config, {}, mail::Store(config.mail_path()), nullptr} {}
+    Service(const Config& config, std::shared_ptr<mail::System> system)
+        : system_(std::move(system)), context_{config, {}, system_, nullptr}
+    {
+    }
 
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
         const Config& c = context_.config;
         context_.tls = mail::start_access(c, "pop3");
+        runtime.on_reload([system = system_] { system->reload(); });  // SIGHUP: the users file again
         context_.blocking = &runtime.blocking();
-        dummy_hash_ = core::hash_password("layer7-no-such-user");
         context_.policy.tls_available = context_.tls != nullptr;
         context_.policy.plaintext_auth = c.plaintext_auth;
         context_.policy.max_auth_failures = c.max_auth_failures;
         context_.policy.auth_failure_delay = c.auth_failure_delay;
         context_.policy.check_credentials = [this](std::string_view login, std::string_view password) {
-            return mail::check_login(context_.config, dummy_hash_, login, password, "pop3");
+            return system_->login(login, password, context_.config.domain).has_value();
         };
         const auto where = core::to_string(c.listen);
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(c.listen), core::Admission(c.limits, "-ERR [SYS/TEMP] Too many connections from your address\r\n"),
@@ -54,15 +56,15 @@ public:
     }
 
 private:
+    std::shared_ptr<mail::System> system_;
     ServerContext context_;
-    std::string dummy_hash_;
 };
 
 }  // namespace
 
-std::unique_ptr<core::Service> make_service(const Config& config)
+std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system)
 {
-    return std::make_unique<Service>(config);
+    return std::make_unique<Service>(config, std::move(system));
 }
 
 }  // namespace layer7::pop3

@@ -11,7 +11,7 @@
 #include "mail/delivery/route.hpp"
 #include "mail/queue/doorbell.hpp"
 #include "mail/queue/spool.hpp"
-#include "mail/store/store.hpp"
+#include "mail/store/system.hpp"
 
 namespace layer7::smtp {
 
@@ -50,7 +50,7 @@ Accepted accept_message(const ServerContext& context, Envelope& envelope)
         std::vector<std::string> retry;
         for (const auto& rcpt : envelope.rcpt_to) {
             const auto ec =
-                delivery::deliver_local(*context.store, context.exists, envelope.mail_from, rcpt, envelope.body);
+                delivery::deliver_local(*context.system, context.exists, envelope.mail_from, rcpt, envelope.body);
             if (ec) {
                 spdlog::warn("smtp {}: to=<{}> local delivery failed ({}); queueing", id, rcpt, ec.message());
                 retry.push_back(rcpt);

@@ -19,7 +19,7 @@ class BlockingPool;
 }
 namespace layer7::mail {
 class Spool;
-class Store;
+class System;
 }  // namespace layer7::mail
 
 namespace layer7::smtp {
@@ -32,7 +32,7 @@ struct ServerContext {
     std::function<bool(const asio::ip::address&)> trusted;  // may relay without AUTH
     delivery::MailboxExists exists;
     mail::Spool* spool = nullptr;
-    mail::Store* store = nullptr;
+    const mail::System* system = nullptr;  // local delivery (the users file is behind `exists`)
     core::BlockingPool* blocking = nullptr;  // the runtime's: the hand-off's fsyncs run there
 };
 

@@ -1,13 +1,11 @@
-// The [smtp] service: see service.hpp. Builds the two policies (relay and submission), the
-// users-file view (reloaded when the file changes, so `layer7 user add` applies at once), the
+// The [smtp] service: see service.hpp. Builds the two policies (relay and submission) on the mail
+// system's users (read again when the file changes, so `layer7 user add` applies at once), the
 // spool and the delivery agent, then opens the listeners.
 #include "mail/smtp/service.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <mutex>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -22,7 +20,7 @@
 #include "mail/smtp/demo_users.hpp"
 #include "mail/smtp/server.hpp"
 #include "mail/store/accounts.hpp"
-#include "mail/store/store.hpp"
+#include "mail/store/system.hpp"
 
 namespace layer7::smtp {
 namespace {
@@ -78,52 +76,11 @@ bool contains(const Network& n, asio::ip::address a)
     return true;
 }
 
-// The users file, re-read when its size or modification time changes.
-class UsersView {
-public:
-    struct Snapshot {
-        core::Users users;
-        mail::Accounts accounts;
-    };
-    UsersView(std::string path, std::string default_domain)
-        : path_(std::move(path)), default_domain_(std::move(default_domain))
-    {
-    }
-
-    std::shared_ptr<const Snapshot> get() const
-    {
-        struct stat st {};
-        const bool present = ::stat(path_.c_str(), &st) == 0;
-        const auto stamp = present ? std::make_tuple(st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_size, st.st_ino)
-                                   : std::make_tuple(decltype(st.st_mtim.tv_sec)(0), 0L, off_t(-1), ino_t(0));
-        std::lock_guard lock(mutex_);
-        if (snapshot_ && stamp == stamp_)
-            return snapshot_;
-        auto users = core::Users::load(path_);
-        if (!users) {
-            spdlog::error("smtp: {}", users.error());
-            if (snapshot_)
-                return snapshot_;  // keep the last good file
-            users = core::Users();
-        }
-        mail::Accounts accounts(*users, default_domain_);
-        snapshot_ = std::make_shared<const Snapshot>(Snapshot{std::move(*users), std::move(accounts)});
-        stamp_ = stamp;
-        return snapshot_;
-    }
-
-private:
-    std::string path_, default_domain_;
-    mutable std::mutex mutex_;
-    mutable std::shared_ptr<const Snapshot> snapshot_;
-    mutable std::tuple<decltype(stat::st_mtim.tv_sec), long, off_t, ino_t> stamp_{};
-};
-
 class Service final : public core::Service {
 public:
-    explicit Service(const Config& config)
-        : config_(config), users_(config.users_path(), config.domains.empty() ? "localhost" : config.domains[0]),
-          store_(config.mail_path())
+    Service(const Config& config, std::shared_ptr<mail::System> system)
+        : config_(config), default_domain_(config.domains.empty() ? "localhost" : config.domains[0]),
+          system_(std::move(system))
     {
     }
     ~Service() override
@@ -142,16 +99,15 @@ public:
             if (auto users = core::Users::load(c.users_path()); !users)
                 throw std::runtime_error(users.error());
             spool_ = std::make_unique<mail::Spool>(c.queue_path());  // drops the spool's dead temporaries
-            store_.remove_stale_temporaries();                          // and those of deliveries to Maildirs
+            system_->store().remove_stale_temporaries();               // and those of deliveries to Maildirs
             if (c.tls)
                 context_.tls = core::make_configured_server_tls(c.tls_cert, c.tls_key, c.tls_ciphers, c.data_dir);
         } catch (const std::exception& e) {
             throw core::StartError(std::string("smtp: ") + e.what());
         }
-        dummy_hash_ = core::hash_password("layer7-no-such-user");
         context_.config = c;
         context_.exists = [this](std::string_view domain, std::string_view user) {
-            return users_.get()->accounts.exists(domain, user);
+            return system_->users()->accounts(default_domain_).exists(domain, user);
         };
         std::vector<Network> networks;
         for (const auto& n : c.trusted_networks)
@@ -182,13 +138,7 @@ public:
                 .has_value();
         };
         policy.check_credentials = [this](std::string_view login, std::string_view password) {
-            auto snapshot = users_.get();
-            const auto account = snapshot->accounts.find_login(login);
-            if (!account) {
-                (void)core::check_password(password, dummy_hash_);  // same cost for unknown names
-                return false;
-            }
-            return snapshot->users.verify(account->user, password);
+            return system_->login(login, password, default_domain_).has_value();
         };
         policy.now = [] { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); };
         context_.relay = policy;
@@ -214,13 +164,13 @@ public:
         agent.max_active = c.max_active;
         agent.tls = c.relay_tls ? TlsPolicy::opportunistic : TlsPolicy::never;
         try {
-            agent_ = std::make_unique<delivery::Agent>(agent, *spool_, store_, context_.exists,
+            agent_ = std::make_unique<delivery::Agent>(agent, *spool_, *system_, context_.exists,
                                                        delivery::make_system_resolver(c.resolver), runtime.blocking());
         } catch (const std::exception& e) {
             throw core::StartError(std::string("smtp: delivery: ") + e.what());
         }
         context_.spool = spool_.get();
-        context_.store = &store_;
+        context_.system = system_.get();
         context_.blocking = &runtime.blocking();
 
         std::vector<core::ServiceRow> rows;
@@ -239,7 +189,10 @@ public:
             std::printf("mail user %-20s password %s  (%s)\n", d.address.c_str(),
                         d.password.empty() ? "(set earlier)" : d.password.c_str(), d.password_file.c_str());
         runtime.on_stop([this] { agent_->stop(); });
-        runtime.on_reload([this] { agent_->flush(); });  // SIGHUP: retry the deferred mail now
+        runtime.on_reload([this] {  // SIGHUP: the users file again; retry the deferred mail now
+            system_->reload();
+            agent_->flush();
+        });
         return rows;
     }
 
@@ -255,14 +208,15 @@ private:
     };
     Sample sample_users() const
     {
-        const auto snapshot = users_.get();
-        const std::string domain = config_.domains.empty() ? "localhost" : config_.domains[0];
-        const auto users = snapshot->accounts.users_of(domain);
+        const auto snapshot = system_->users();
+        const mail::Accounts& accounts = snapshot->accounts(default_domain_);
+        const std::string& domain = default_domain_;
+        const auto users = accounts.users_of(domain);
         Sample s;
         s.user = users.empty() ? "postmaster" : users[0];
         s.local = s.remote = s.user + "@" + domain;
-        for (const auto& other : snapshot->accounts.domains())
-            if (auto theirs = snapshot->accounts.users_of(other); other != domain && !theirs.empty()) {
+        for (const auto& other : accounts.domains())
+            if (auto theirs = accounts.users_of(other); other != domain && !theirs.empty()) {
                 s.remote = theirs[0] + "@" + other;
                 break;
             }
@@ -284,12 +238,11 @@ private:
     }
 
     Config config_;
-    UsersView users_;
-    mail::Store store_;
+    std::string default_domain_;  // of users-file lines without domain=
+    std::shared_ptr<mail::System> system_;
     std::unique_ptr<mail::Spool> spool_;
     std::unique_ptr<delivery::Agent> agent_;
     ServerContext context_;
-    std::string dummy_hash_;
 };
 
 }  // namespace
@@ -371,9 +324,9 @@ Config parse_config(core::Section s, const std::string& data_dir)
     return c;
 }
 
-std::unique_ptr<core::Service> make_service(const Config& config)
+std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system)
 {
-    return std::make_unique<Service>(config);
+    return std::make_unique<Service>(config, std::move(system));
 }
 
 }  // namespace layer7::smtp

@@ -14,6 +14,7 @@
 #include "core/service.hpp"
 #include "mail/delivery/backoff.hpp"
 #include "mail/delivery/route.hpp"
+#include "mail/store/system.hpp"
 
 namespace layer7::smtp {
 
@@ -56,6 +57,8 @@ Config parse_config(core::Section section, const std::string& data_dir);
 std::optional<delivery::StaticRoute> parse_route(const std::string& text);
 // True when `cidr` is "ADDR/LEN" or a bare address.
 bool valid_network(const std::string& cidr);
-std::unique_ptr<core::Service> make_service(const Config& config);
+// `system` holds the users file and mail root of `config` (users_path(), mail_path()): its own, or
+// the one `layer7 up` shares among the mail services.
+std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system);
 
 }  // namespace layer7::smtp

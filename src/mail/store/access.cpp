@@ -48,20 +48,4 @@ std::shared_ptr<asio::ssl::context> start_access(const AccessConfig& c, std::str
     return tls;
 }
 
-bool check_login(const AccessConfig& config, const std::string& dummy_hash, std::string_view login,
-                 std::string_view password, std::string_view service)
-{
-    auto users = core::Users::load(config.users_path());
-    if (!users) {
-        spdlog::error("{}: {}", service, users.error());
-        return false;
-    }
-    const auto account = Accounts(*users, config.domain).find_login(login);
-    if (!account) {
-        (void)core::check_password(password, dummy_hash);
-        return false;
-    }
-    return users->verify(account->user, password);
-}
-
 }  // namespace layer7::mail

@@ -1,6 +1,6 @@
 // What the mail access services (POP3, IMAP) share: the users file, the mail root and the TLS
-// settings of their config sections, the certificate they offer for STLS/STARTTLS, and checking
-// a login against the users file.
+// settings of their config sections and the certificate they offer for STLS/STARTTLS. Logins are
+// checked by the mail::System (system.hpp) built from users_path() and mail_path().
 #pragma once
 
 #include <chrono>
@@ -38,10 +38,5 @@ void parse_access_config(core::Section& section, AccessConfig& config, const std
 // The TLS context to offer, or null when `tls` is off; a start-up failure throws core::StartError
 // naming `service`. Also checks that the users file loads.
 std::shared_ptr<asio::ssl::context> start_access(const AccessConfig& config, std::string_view service);
-
-// Checks a login against the users file, read afresh so `layer7 user add|passwd|del` applies at
-// once. An unknown login still costs one hash (`dummy_hash`), so timing does not tell which names exist.
-bool check_login(const AccessConfig& config, const std::string& dummy_hash, std::string_view login,
-                 std::string_view password, std::string_view service);
 
 }  // namespace layer7::mail

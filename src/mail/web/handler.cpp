@@ -7,7 +7,6 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
-#include "core/users/users.hpp"
 #include "http/message/cookie.hpp"
 #include "http/message/form.hpp"
 #include "http/message/multipart.hpp"
@@ -255,9 +254,9 @@ std::string stamp_of(const imap::FolderSnapshot& snap)
     return stamp.hex();
 }
 
-std::unique_ptr<imap::StoreAccount> open_account(const Config& config, const WebSession& s)
+std::unique_ptr<imap::StoreAccount> open_account(const Store& store, const WebSession& s)
 {
-    auto box = Store(config.mail_path()).mailbox(s.domain, s.user);
+    auto box = store.mailbox(s.domain, s.user);
     if (!box)
         return nullptr;
     auto account = std::make_unique<imap::StoreAccount>(box->path());
@@ -309,13 +308,9 @@ constexpr std::string_view draft_flags = "DS";  // \Draft, and \Seen: a draft is
 
 }  // namespace
 
-WebMail::WebMail(Config config)
-    : config_(std::move(config)), sessions_(random_token), pushes_(config_.push)
+WebMail::WebMail(Config config, std::shared_ptr<const System> system)
+    : config_(std::move(config)), system_(std::move(system)), sessions_(random_token), pushes_(config_.push)
 {
-    access_.data_dir = config_.data_dir;
-    access_.users_file = config_.users_file;
-    access_.domain = config_.domain;
-    dummy_hash_ = core::hash_password("layer7-no-such-user");
     // Made once, at start: Spool's constructor clears dead temporaries, which must not happen
     // while the SMTP service writes into the same spool.
     spool_ = std::make_unique<Spool>(config_.queue_path());
@@ -455,10 +450,7 @@ WebMail::Answer WebMail::login(Request& r)
         reply.response.fields.add("Retry-After", std::to_string(wait.count()));
         return {std::move(reply)};
     }
-    std::optional<Account> account;
-    if (check_login(access_, dummy_hash_, login, password, "webmail"))
-        if (auto users = core::Users::load(access_.users_path()))
-            account = Accounts(*users, access_.domain).find_login(login);
+    const std::optional<Account> account = system_->login(login, password, config_.domain);
     if (!account) {
         {
             std::lock_guard lock(mutex_);
@@ -475,7 +467,7 @@ WebMail::Answer WebMail::login(Request& r)
         throttle_.succeeded(by_name);
         s = sessions_.create(login, account->domain, account->user, r.now);
     }
-    if (!open_account(config_, s))
+    if (!open_account(system_->store(), s))
         return {page(http::Status::internal_server_error, login_page(r.base, token, "Your mailbox cannot be opened."))};
     spdlog::info("webmail: {}@{} logged in from {}", s.user, s.domain, r.peer);
     http::Reply reply = redirect(r.base + "/box?f=INBOX");
@@ -503,7 +495,7 @@ Frame WebMail::frame(Request& r, std::string folder)
 Frame WebMail::frame(const std::string& base, const WebSession& session, std::string folder)
 {
     Frame f{base, session.login, session.csrf, {}, std::move(folder)};
-    auto account = open_account(config_, session);
+    auto account = open_account(system_->store(), session);
     if (!account)
         return f;
     for (const auto& name : account->folders()) {
@@ -546,7 +538,7 @@ http::Reply WebMail::mailbox(Request& r)
     MailboxView v;
     const std::string folder(field(r.query, "f").empty() ? "INBOX" : field(r.query, "f"));
     v.frame = frame(r, folder);
-    auto account = open_account(config_, *r.session);
+    auto account = open_account(system_->store(), *r.session);
     auto snap = snapshot_of(account.get(), folder);
     if (!snap)
         return page(http::Status::not_found, notice_page(v.frame, "No such folder", folder_label(folder)));
@@ -567,7 +559,7 @@ http::Reply WebMail::message(Request& r)
 {
     const std::string folder(field(r.query, "f"));
     const std::uint32_t uid = to_uid(field(r.query, "uid"));
-    auto account = open_account(config_, *r.session);
+    auto account = open_account(system_->store(), *r.session);
     auto loaded = account ? load(*account, folder, uid) : nullptr;
     if (!loaded)
         return page(http::Status::not_found, notice_page(frame(r, folder), "No such message", "It may have been moved or deleted."));
@@ -608,7 +600,7 @@ http::Reply WebMail::message(Request& r)
 http::Reply WebMail::part(Request& r, bool by_content_id)
 {
     const std::string folder(field(r.query, "f"));
-    auto account = open_account(config_, *r.session);
+    auto account = open_account(system_->store(), *r.session);
     auto loaded = account ? load(*account, folder, to_uid(field(r.query, "uid"))) : nullptr;
     if (!loaded)
         return http::error_reply(http::Status::not_found);
@@ -646,7 +638,7 @@ http::Reply WebMail::compose(Request& r)
     const std::string folder(mode == "draft" ? std::string(drafts_folder) : std::string(field(r.query, "f")));
     if (mode != "reply" && mode != "forward" && mode != "draft")
         return page(http::Status::ok, compose_page(v));
-    auto account = open_account(config_, *r.session);
+    auto account = open_account(system_->store(), *r.session);
     auto loaded = account ? load(*account, folder, to_uid(field(r.query, "uid"))) : nullptr;
     if (!loaded)
         return page(http::Status::not_found, notice_page(v.frame, "No such message", "It may have been moved or deleted."));
@@ -717,7 +709,7 @@ http::Reply WebMail::send(Request& r)
         d.message_id = sessions_.token();
     }
     // What the original or the draft had comes first, in its order; then what was just uploaded.
-    auto account = open_account(config_, *r.session);
+    auto account = open_account(system_->store(), *r.session);
     carry_attachments(account.get(), v.forward_folder, v.forward_uid, dropped, d.attachments);
     carry_attachments(account.get(), std::string(drafts_folder), v.draft_uid, dropped, d.attachments);
     for (const auto& p : *parts)
@@ -779,7 +771,7 @@ http::Reply WebMail::act(Request& r)
     const std::string folder(field(r.query, "f"));
     const std::string op(field(r.query, "op"));
     const std::string to(field(r.query, "to"));
-    auto account = open_account(config_, *r.session);
+    auto account = open_account(system_->store(), *r.session);
     auto snap = snapshot_of(account.get(), folder);
     if (!snap)
         return http::error_reply(http::Status::not_found);
@@ -840,7 +832,7 @@ http::Reply WebMail::folder_action(Request& r)
         v.error = std::move(error);
         return page(status, folders_page(v));
     };
-    auto account = open_account(config_, *r.session);
+    auto account = open_account(system_->store(), *r.session);
     if (!account)
         return refuse(http::Status::service_unavailable, "Your mailbox cannot be opened.");
     std::string name;
@@ -911,7 +903,7 @@ http::Reply WebMail::state(Request& r)
 std::optional<std::string> WebMail::state_of(const std::string& base, const WebSession& session, const std::string& folder)
 {
     Frame f = frame(base, session, folder);
-    auto account = open_account(config_, session);
+    auto account = open_account(system_->store(), session);
     auto snap = snapshot_of(account.get(), folder);
     if (!snap)
         return std::nullopt;
@@ -921,7 +913,7 @@ std::optional<std::string> WebMail::state_of(const std::string& base, const WebS
 http::Reply WebMail::events(Request& r)
 {
     const std::string folder(field(r.query, "f").empty() ? "INBOX" : field(r.query, "f"));
-    if (auto account = open_account(config_, *r.session); !snapshot_of(account.get(), folder))
+    if (auto account = open_account(system_->store(), *r.session); !snapshot_of(account.get(), folder))
         return http::error_reply(http::Status::not_found);
     const std::string user = r.session->user + "@" + r.session->domain;
     PushRegistry::Opened opened;
@@ -946,6 +938,8 @@ http::Reply WebMail::events(Request& r)
         return reply;
     }
     auto stream = std::make_shared<PushStream>(shared_from_this(), opened.id, r.session->id, folder, config_.push);
+    stream->hold(system_->listen(r.session->domain, r.session->user,
+                                 [control = stream->control()] { control->delivered(); }));
     {
         std::lock_guard lock(mutex_);
         push_controls_[opened.id] = stream->control();
@@ -969,7 +963,7 @@ std::optional<PushFeed::State> WebMail::push_state(const std::string& session_id
     }
     if (!session)
         return std::nullopt;
-    auto account = open_account(config_, *session);
+    auto account = open_account(system_->store(), *session);
     if (!account)
         return std::nullopt;
     PushFeed::State state;

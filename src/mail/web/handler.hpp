@@ -12,7 +12,7 @@
 #include <unordered_map>
 
 #include "http/server/handler.hpp"
-#include "mail/store/access.hpp"
+#include "mail/store/system.hpp"
 #include "mail/web/listing.hpp"
 #include "mail/web/push_stream.hpp"
 #include "mail/web/service.hpp"
@@ -31,7 +31,7 @@ struct Frame;
 
 class WebMail final : public http::Handler, public PushFeed, public std::enable_shared_from_this<WebMail> {
 public:
-    explicit WebMail(Config config);
+    WebMail(Config config, std::shared_ptr<const System> system);
     ~WebMail() override;
     core::awaitable<http::Outcome> handle(http::Exchange& exchange) override;
 
@@ -70,8 +70,7 @@ private:
                        const std::string& unique, const std::string& flags, std::uint64_t size);
 
     Config config_;
-    AccessConfig access_;  // the users file and domain, for check_login
-    std::string dummy_hash_;
+    std::shared_ptr<const System> system_;  // the users and the store, shared with SMTP, POP3 and IMAP
     std::unique_ptr<Spool> spool_;  // the SMTP service's spool directory
     std::mutex mutex_;     // guards sessions_, throttle_ and summaries_ (handlers run on every worker)
     SessionStore sessions_;

@@ -16,6 +16,16 @@ void PushControl::end()
         });
 }
 
+void PushControl::delivered()
+{
+    std::lock_guard lock(mutex_);
+    if (executor_)
+        asio::post(*executor_, [self = shared_from_this()] {
+            if (self->stream_)
+                self->stream_->on_delivered();
+        });
+}
+
 bool PushControl::ended()
 {
     std::lock_guard lock(mutex_);
@@ -107,7 +117,9 @@ core::awaitable<void> PushStream::wait(Clock::time_point deadline)
     woken_ = false;
     timer_->expires_at(deadline);
     if (!watch_ || !watch_->watching()) {  // no inotify (out of instances): look at each heartbeat
-        co_await timer_->async_wait(core::use_tuple);
+        if (!delivered_)                       // or delivery notice
+            co_await timer_->async_wait(core::use_tuple);
+        delivered_ = false;
         co_return;
     }
     const std::uint64_t generation = ++wait_generation_;
@@ -127,6 +139,14 @@ core::awaitable<void> PushStream::wait(Clock::time_point deadline)
 void PushStream::cancel()
 {
     cancelled_ = true;
+    wake();
+}
+
+void PushStream::on_delivered()
+{
+    if (watch_ && watch_->watching())
+        return;
+    delivered_ = true;
     wake();
 }
 

@@ -1,8 +1,9 @@
 // The body of /mail/events: a Server-Sent Events stream that sends the account's state (unread
 // counts of every folder, the shown folder's UIDNEXT and stamp) at once and again whenever a
 // folder changes — SMTP delivered, POP3 deleted, IMAP flagged or created a folder. It waits on
-// imap::FolderWatch (inotify), the watcher IMAP IDLE uses; a comment line every heartbeat finds a
-// page that is gone, and the stream ends after limits.idle without news (EventSource reopens it).
+// imap::FolderWatch (inotify), the watcher IMAP IDLE uses (without inotify, on the mail system's
+// delivery notice and the heartbeat); a comment line every heartbeat finds a page that is gone,
+// and the stream ends after limits.idle without news (EventSource reopens it).
 #pragma once
 
 #include <chrono>
@@ -43,6 +44,9 @@ class PushControl : public std::enable_shared_from_this<PushControl> {
 public:
     void end();
     bool ended();
+    // From any thread: the mail system delivered to the user. A stream without inotify looks at
+    // once instead of at its next heartbeat; one with inotify has seen it already.
+    void delivered();
 
 private:
     friend class PushStream;
@@ -60,6 +64,8 @@ public:
     PushStream(const PushStream&) = delete;
 
     const std::shared_ptr<PushControl>& control() const { return control_; }
+    // Keeps the mail system's delivery listener (whose notices reach control()) while the stream lives.
+    void hold(std::shared_ptr<void> delivery_listener) { delivery_listener_ = std::move(delivery_listener); }
     core::awaitable<std::error_code> next(std::string_view& chunk) override;
     // The server stops or the page went: the stream ends without "bye" (EventSource reopens it).
     void cancel() override;
@@ -70,15 +76,18 @@ private:
     // Until a folder changes, `deadline` passes or wake() is called.
     core::awaitable<void> wait(Clock::time_point deadline);
     void wake();
+    void on_delivered();
 
     std::shared_ptr<PushFeed> feed_;
     std::uint64_t id_;
     std::string session_id_, folder_;
     PushLimits limits_;
     std::shared_ptr<PushControl> control_ = std::make_shared<PushControl>();
+    std::shared_ptr<void> delivery_listener_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for timer handlers run after us
 
     bool started_ = false, done_ = false, cancelled_ = false, woken_ = false, watch_broken_ = false;
+    bool delivered_ = false;  // a delivery notice came while not waiting: the next wait ends at once
     std::optional<asio::any_io_executor> executor_;
     std::optional<asio::steady_timer> timer_;
     std::optional<imap::FolderWatch> watch_;

@@ -28,11 +28,11 @@ Config parse_config(core::Section s, const std::string& data_dir)
     return c;
 }
 
-std::vector<http::ExtraHandler> extra_handlers(const Config& config)
+std::vector<http::ExtraHandler> extra_handlers(const Config& config, std::shared_ptr<const System> system)
 {
     if (!config.enabled)
         return {};
-    return {{"webmail", "/mail", [config] { return std::make_shared<WebMail>(config); },
+    return {{"webmail", "/mail", [config, system] { return std::make_shared<WebMail>(config, system); },
              "Web mail: read and send as one of the mail users"}};
 }
 

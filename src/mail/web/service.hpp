@@ -1,6 +1,6 @@
 // [webmail]: web mail at /mail on the HTTP server (`layer7 up`). It is an http::Handler from above
 // http/server, passed in as an ExtraHandler like WebSocket's, reading the users file and the
-// Maildir++ store IMAP uses and queueing outgoing mail in the SMTP spool.
+// Maildir++ store through the mail::System IMAP uses and queueing outgoing mail in the SMTP spool.
 #pragma once
 
 #include <chrono>
@@ -9,6 +9,7 @@
 
 #include "core/config/config.hpp"
 #include "http/server/service.hpp"
+#include "mail/store/system.hpp"
 #include "mail/web/push.hpp"
 
 namespace layer7::mail::web {
@@ -32,7 +33,8 @@ struct Config {
 };
 
 Config parse_config(core::Section section, const std::string& data_dir);
-// The handler named "webmail" for [[http.mount]], mounted at /mail with the built-ins.
-std::vector<http::ExtraHandler> extra_handlers(const Config& config);
+// The handler named "webmail" for [[http.mount]], mounted at /mail with the built-ins. `system`
+// holds the users file and mail root of `config` (users_path(), mail_path()).
+std::vector<http::ExtraHandler> extra_handlers(const Config& config, std::shared_ptr<const System> system);
 
 }  // namespace layer7::mail::web

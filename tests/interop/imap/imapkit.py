@@ -7,6 +7,8 @@ import imaplib
 import mailbox
 import sys
 import os
+import select
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mail"))
 from smtpkit import add_user  # noqa: E402  (the same users file SMTP and POP3 use)
@@ -42,3 +44,20 @@ def login(port, user="bob", password="hungry"):
     client = imaplib.IMAP4(HOST, port, timeout=15)
     client.login(user, password)
     return client
+
+
+def read_until(sock_file, needle, deadline=15.0):
+    """Reads server lines until one contains `needle` (bytes), within a deadline."""
+    end = time.monotonic() + deadline
+    seen = []
+    while time.monotonic() < end:
+        ready, _, _ = select.select([sock_file], [], [], max(0.0, end - time.monotonic()))
+        if not ready:
+            break
+        line = sock_file.readline()
+        if not line:
+            break
+        seen.append(line)
+        if needle in line:
+            return seen
+    raise TimeoutError(f"{needle!r} not seen; got {seen}")

@@ -3,17 +3,15 @@ Maildir, fetchmail over IMAP, and IDLE seeing a message the moment our SMTP serv
 (smtplib → `layer7 smtp serve` → Maildir → the IDLE-ing imaplib session).
 """
 import os
-import select
 import shutil
 import smtplib
 import subprocess
 import textwrap
-import time
 
 import pytest
 
 from conftest import free_port
-from imapkit import DOMAIN, HOST, add_user, login, maildir_of, message, put_messages, start_imap
+from imapkit import DOMAIN, HOST, add_user, login, maildir_of, message, put_messages, read_until, start_imap
 
 MBSYNC = shutil.which("mbsync")
 FETCHMAIL = shutil.which("fetchmail")
@@ -27,23 +25,6 @@ def bob(tmp_path, layer7):
     put_messages(data, [message(1), message(2), message(3)])
     port, proc = start_imap(layer7, data)
     return port, data
-
-
-def read_until(sock_file, needle, deadline=15.0):
-    """Reads server lines until one contains `needle` (bytes), within a deadline."""
-    end = time.monotonic() + deadline
-    seen = []
-    while time.monotonic() < end:
-        ready, _, _ = select.select([sock_file], [], [], max(0.0, end - time.monotonic()))
-        if not ready:
-            break
-        line = sock_file.readline()
-        if not line:
-            break
-        seen.append(line)
-        if needle in line:
-            return seen
-    raise TimeoutError(f"{needle!r} not seen; got {seen}")
 
 
 def test_idle_sees_smtp_delivery(tmp_path, layer7):

@@ -15,7 +15,9 @@ import time
 
 import pytest
 
+from conftest import Process, layer7_bin, stop_all
 from webkit import HOST, Browser, message, put_messages, start
+from smtpkit import inotify_off  # noqa: E402  (on the path once webkit is imported)
 
 
 class Events:
@@ -89,6 +91,28 @@ def site(layer7, tmp_path):
 
 
 def test_smtp_delivery_reaches_an_open_stream_at_once(site):
+    delivery_reaches_an_open_stream_at_once(site)
+
+
+def test_without_inotify_smtp_delivery_still_reaches_an_open_stream_at_once(tmp_path):
+    """The stream then waits on the mail system's delivery notice (and its heartbeat)."""
+    prefix = inotify_off()
+    if prefix is None:
+        pytest.skip("no user namespaces here (unshare -Ur) to take inotify away")
+    started = []
+
+    def in_namespace(*args, deadline=20.0):
+        started.append(Process(prefix + [layer7_bin(), *args], deadline=deadline))
+        return started[-1]
+
+    try:
+        delivery_reaches_an_open_stream_at_once(start(in_namespace, tmp_path))
+    finally:
+        for p, rc in stop_all(started):
+            assert rc == 0, p.output()
+
+
+def delivery_reaches_an_open_stream_at_once(site):
     b = Browser(site)
     b.login("bob")
     events = Events(site, b)
