@@ -23,7 +23,7 @@ public:
     // What has arrived, without suspending: {asio::error::would_block, 0} when nothing has, or
     // when this duplex cannot tell without waiting (then read_some() is the way).
     virtual std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer) { return {asio::error::would_block, 0}; }
-    // Where read_now() works (plain TCP), a wait that holds no buffer until it has something to
+    // Where read_now() works (a TCP or TLS connection), a wait that holds no buffer until it has something to
     // take, the peer ends or the timeout passes (Stream::wait_readable): an idle connection then
     // keeps no input buffer. Elsewhere waits_without_buffer() is false and read_some() waits.
     virtual bool waits_without_buffer() const { return false; }
@@ -69,12 +69,9 @@ public:
     }
     std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer buffer) override
     {
-        // Through TLS the decrypted bytes are OpenSSL's, not the socket's: read_some() there.
-        if (stream_.is_tls())
-            return {asio::error::would_block, 0};
         return stream_.read_now(buffer);
     }
-    bool waits_without_buffer() const override { return !stream_.is_tls(); }
+    bool waits_without_buffer() const override { return true; }
     awaitable<std::error_code> wait_readable() override { return stream_.wait_readable(); }
     awaitable<std::error_code> write(std::string_view bytes) override { return stream_.write(bytes, false); }
     awaitable<std::error_code> write_gather(const std::vector<asio::const_buffer>& buffers) override

@@ -10,23 +10,15 @@ awaitable<ReadStatus> LineReader::fill(bool idle)
     constexpr std::size_t size = Stream::worker_input_size;
     std::error_code ec;
     std::size_t n = 0;
-    char* chunk = nullptr;
-    if (stream_.is_tls()) {
-        if (!tls_chunk_)
-            tls_chunk_ = std::make_unique_for_overwrite<char[]>(size);
-        chunk = tls_chunk_.get();
-        std::tie(ec, n) = co_await stream_.read_some(asio::buffer(chunk, size));
-    } else {
-        chunk = Stream::worker_input();
-        for (;;) {
-            std::tie(ec, n) = stream_.read_now(asio::buffer(chunk, size));
-            if (ec != asio::error::would_block)
-                break;
-            if (idle)
-                parser_.release_buffer();
-            if ((ec = co_await stream_.wait_readable()))
-                break;
-        }
+    char* const chunk = Stream::worker_input();
+    for (;;) {
+        std::tie(ec, n) = stream_.read_now(asio::buffer(chunk, size));
+        if (ec != asio::error::would_block)
+            break;
+        if (idle)
+            parser_.release_buffer();
+        if ((ec = co_await stream_.wait_readable()))
+            break;
     }
     if (ec)
         co_return stream_.timed_out() ? ReadStatus::timed_out : ReadStatus::closed;

@@ -51,7 +51,6 @@ private:
 
     Stream& stream_;
     LineParser parser_;
-    std::unique_ptr<char[]> tls_chunk_;
 };
 
 }  // namespace layer7::core

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <optional>
 #include <tuple>
 
@@ -144,6 +145,27 @@ private:
 asio::execution_context::id IdleSweep::id;
 
 namespace {
+
+// An OpenSSL call's failure as asio's TLS stream said it, so callers keep their checks: eof for
+// the peer's close_notify, stream_truncated for a close without one, the system error, or the
+// library's reason (its message names it: "certificate verify failed").
+std::error_code tls_failure(int ssl_error, int saved_errno)
+{
+    if (ssl_error == SSL_ERROR_ZERO_RETURN)
+        return asio::error::eof;
+    const unsigned long reason = ERR_get_error();
+    ERR_clear_error();
+    if (ssl_error == SSL_ERROR_SYSCALL && reason == 0)
+        return saved_errno ? std::error_code(saved_errno, asio::error::get_system_category())
+                           : std::error_code(asio::ssl::error::stream_truncated);
+    if (reason == 0 || ERR_GET_REASON(reason) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+        return asio::ssl::error::stream_truncated;
+    return {static_cast<int>(reason), asio::error::get_ssl_category()};
+}
+
+}  // namespace
+
+namespace {
 IdleSweep& sweep_of(asio::ip::tcp::socket& socket)
 {
     return asio::use_service<IdleSweep>(asio::query(socket.get_executor(), asio::execution::context));
@@ -216,19 +238,28 @@ awaitable<std::pair<std::error_code, std::size_t>> Stream::read_some(asio::mutab
 {
     if (between_messages_ && sweep_.draining())
         co_return std::pair{std::error_code(asio::error::shut_down), std::size_t{0}};
-    arm();
-    // if/else, not ?: around co_await (GCC 12 mis-handles temporaries in such conditionals)
-    std::error_code ec;
-    std::size_t n = 0;
     if (tls_)
-        std::tie(ec, n) = co_await tls_->async_read_some(buffer, use_tuple);
-    else
-        std::tie(ec, n) = co_await socket_.async_read_some(buffer, use_tuple);
+        co_return co_await tls_call(TlsCall::read, buffer.data(), buffer.size());
+    arm();
+    auto [ec, n] = co_await socket_.async_read_some(buffer, use_tuple);
     co_return std::pair{finish_wait(ec), n};
 }
 
 std::pair<std::error_code, std::size_t> Stream::read_now(asio::mutable_buffer buffer)
 {
+    if (tls_) {
+        ERR_clear_error();
+        std::size_t n = 0;
+        if (SSL_read_ex(tls_.get(), buffer.data(), buffer.size(), &n) == 1) {
+            timed_out_ = false;
+            return {std::error_code{}, n};
+        }
+        const int error = SSL_get_error(tls_.get(), 0);
+        tls_wants_write_ = error == SSL_ERROR_WANT_WRITE;
+        if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE)
+            return {asio::error::would_block, 0};
+        return {tls_failure(error, errno), 0};
+    }
     const ssize_t n = ::recv(socket_.native_handle(), buffer.data(), buffer.size(), MSG_DONTWAIT);
     if (n > 0) {
         timed_out_ = false;
@@ -251,8 +282,12 @@ awaitable<std::error_code> Stream::wait_readable()
 {
     if (between_messages_ && sweep_.draining())
         co_return asio::error::shut_down;
+    if (tls_ && SSL_pending(tls_.get()) > 0)
+        co_return std::error_code{};  // decrypted already: read_now takes it
     arm();
-    auto [ec] = co_await socket_.async_wait(asio::socket_base::wait_read, use_tuple);
+    auto [ec] = co_await socket_.async_wait(tls_wants_write_ ? asio::socket_base::wait_write
+                                                              : asio::socket_base::wait_read,
+                                            use_tuple);
     co_return finish_wait(ec);
 }
 
@@ -267,13 +302,15 @@ std::error_code Stream::finish_wait(std::error_code ec)
     return ec;
 }
 
-bool Stream::begin_park()
+std::optional<std::error_code> Stream::begin_park()
 {
     if (sweep_.draining())
-        return false;
+        return asio::error::shut_down;
+    if (tls_ && SSL_pending(tls_.get()) > 0)
+        return std::error_code{};
     between_messages_ = true;
     arm();
-    return true;
+    return std::nullopt;
 }
 
 std::error_code Stream::end_park(std::error_code ec)
@@ -306,12 +343,10 @@ awaitable<std::error_code> Stream::write(std::string_view bytes, bool text)
             co_return std::error_code{};
         }
     }
-    arm();
-    std::error_code ec;
     if (tls_)
-        std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, asio::buffer(bytes), use_tuple);
-    else
-        std::tie(ec, std::ignore) = co_await asio::async_write(socket_, asio::buffer(bytes), use_tuple);
+        co_return co_await tls_write_all(bytes.data(), bytes.size());
+    arm();
+    auto [ec, ignored] = co_await asio::async_write(socket_, asio::buffer(bytes), use_tuple);
     disarm();
     if (ec && timed_out_)
         ec = asio::error::timed_out;
@@ -353,12 +388,14 @@ awaitable<std::error_code> Stream::write_gather(const std::vector<asio::const_bu
         }
         buffers = &rest;
     }
+    if (tls_) {
+        for (const asio::const_buffer& b : all)
+            if (auto ec = co_await tls_write_all(static_cast<const char*>(b.data()), b.size()))
+                co_return ec;
+        co_return std::error_code{};
+    }
     arm();
-    std::error_code ec;
-    if (tls_)
-        std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, *buffers, use_tuple);
-    else
-        std::tie(ec, std::ignore) = co_await asio::async_write(socket_, *buffers, use_tuple);
+    auto [ec, ignored] = co_await asio::async_write(socket_, *buffers, use_tuple);
     disarm();
     if (ec && timed_out_)
         ec = asio::error::timed_out;
@@ -425,30 +462,119 @@ awaitable<std::error_code> Stream::send_file(int fd, std::uint64_t offset, std::
     co_return std::error_code{};
 }
 
+void Stream::FreeSsl::operator()(SSL* ssl) const
+{
+    SSL_free(ssl);
+}
+
+std::error_code Stream::attach_tls(asio::ssl::context& context)
+{
+    // OpenSSL writes with write(2), which raises SIGPIPE on a connection the peer has reset (asio
+    // sends with MSG_NOSIGNAL): a program with TLS streams takes EPIPE as an error instead.
+    static const bool sigpipe_ignored = std::signal(SIGPIPE, SIG_IGN) != SIG_ERR;
+    (void)sigpipe_ignored;
+    tls_.reset(SSL_new(context.native_handle()));  // holds its own reference to the context
+    if (!tls_)
+        return tls_failure(SSL_ERROR_SSL, 0);
+    std::error_code ec;
+    if (!socket_.native_non_blocking())  // OpenSSL's reads and writes must not block
+        socket_.native_non_blocking(true, ec);
+    if (ec)
+        return ec;
+    if (SSL_set_fd(tls_.get(), socket_.native_handle()) != 1)
+        return tls_failure(SSL_ERROR_SSL, 0);
+    // A write that blocked is tried again with what is left (the caller's buffer may move); an
+    // idle connection gives its record buffers back.
+    SSL_set_mode(tls_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                                 SSL_MODE_RELEASE_BUFFERS);
+    return {};
+}
+
+awaitable<std::pair<std::error_code, std::size_t>> Stream::tls_call(TlsCall call, void* data, std::size_t size)
+{
+    SSL* const ssl = tls_.get();
+    for (;;) {
+        ERR_clear_error();
+        std::size_t done = 0;
+        int result = 0;
+        switch (call) {
+        case TlsCall::read:
+            result = SSL_read_ex(ssl, data, size, &done);
+            break;
+        case TlsCall::write:
+            result = SSL_write_ex(ssl, data, size, &done);
+            break;
+        case TlsCall::handshake:
+            result = SSL_do_handshake(ssl);
+            break;
+        case TlsCall::shutdown:
+            // 0: our close_notify is out. The peer's is not waited for (RFC 8446 §6.1 lets us close).
+            result = SSL_shutdown(ssl) >= 0 ? 1 : -1;
+            break;
+        }
+        if (result > 0) {
+            timed_out_ = false;
+            co_return std::pair{std::error_code{}, done};
+        }
+        const int error = SSL_get_error(ssl, result);
+        if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE)
+            co_return std::pair{tls_failure(error, errno), std::size_t{0}};
+        arm();
+        auto [ec] = co_await socket_.async_wait(error == SSL_ERROR_WANT_READ ? asio::socket_base::wait_read
+                                                                              : asio::socket_base::wait_write,
+                                                use_tuple);
+        if (ec = finish_wait(ec); ec)
+            co_return std::pair{ec, std::size_t{0}};
+    }
+}
+
+awaitable<std::error_code> Stream::tls_write_all(const char* data, std::size_t size)
+{
+    while (size > 0) {
+        auto [ec, n] = co_await tls_call(TlsCall::write, const_cast<char*>(data), size);
+        if (ec)
+            co_return ec;
+        data += n;
+        size -= n;
+    }
+    co_return std::error_code{};
+}
+
 awaitable<std::error_code> Stream::start_tls_server(asio::ssl::context& context)
 {
-    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, context);
-    arm();
-    auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::server, use_tuple);
-    disarm();
+    std::error_code ec = attach_tls(context);
+    if (!ec) {
+        SSL_set_accept_state(tls_.get());
+        std::tie(ec, std::ignore) = co_await tls_call(TlsCall::handshake, nullptr, 0);
+    }
     Trace::instance().note(id_, ec ? "TLS handshake failed: " + ec.message()
-                                   : std::string("TLS established (") + SSL_get_version(tls_->native_handle()) + ")");
+                                   : "TLS established (" + std::string(tls_version()) + ")");
     co_return ec;
 }
 
 awaitable<std::error_code> Stream::start_tls_client(asio::ssl::context& context, const std::string& server_name)
 {
-    tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, context);
-    if (!server_name.empty()) {
-        SSL_set_tlsext_host_name(tls_->native_handle(), server_name.c_str());  // SNI
-        if (context.native_handle() && SSL_CTX_get_verify_mode(context.native_handle()) != SSL_VERIFY_NONE)
-            tls_->set_verify_callback(asio::ssl::host_name_verification(server_name));
+    std::error_code ec = attach_tls(context);
+    if (!ec) {
+        SSL* const ssl = tls_.get();
+        SSL_set_connect_state(ssl);
+        if (!server_name.empty()) {
+            SSL_set_tlsext_host_name(ssl, server_name.c_str());  // SNI
+            if (SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE) {
+                // The certificate must name the server: an address literal as an IP entry.
+                std::error_code not_address;
+                asio::ip::make_address(server_name, not_address);
+                const int named = not_address ? SSL_set1_host(ssl, server_name.c_str())
+                                              : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), server_name.c_str());
+                if (named != 1)
+                    ec = tls_failure(SSL_ERROR_SSL, 0);
+            }
+        }
     }
-    arm();
-    auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, use_tuple);
-    disarm();
+    if (!ec)
+        std::tie(ec, std::ignore) = co_await tls_call(TlsCall::handshake, nullptr, 0);
     Trace::instance().note(id_, ec ? "TLS handshake failed: " + ec.message()
-                                   : std::string("TLS established (") + SSL_get_version(tls_->native_handle()) + ")");
+                                   : "TLS established (" + std::string(tls_version()) + ")");
     co_return ec;
 }
 
@@ -469,10 +595,8 @@ awaitable<std::string> Stream::start_tls_client(const std::string& ca_file, bool
 awaitable<void> Stream::shutdown()
 {
     if (tls_) {
-        timeout_ = std::chrono::seconds(2);  // a peer that never answers close_notify must not hold us
-        arm();
-        co_await tls_->async_shutdown(use_tuple);
-        disarm();
+        timeout_ = std::chrono::seconds(2);  // a peer that takes nothing must not hold us
+        co_await tls_call(TlsCall::shutdown, nullptr, 0);
     }
     // close(2) alone sends the FIN (or the RST when unread input is left, as it would after a
     // shutdown(2) too): the socket is ours alone, so a shutdown first would only cost a call.
@@ -486,8 +610,13 @@ std::string_view Stream::alpn() const
         return {};
     const unsigned char* name = nullptr;
     unsigned int length = 0;
-    SSL_get0_alpn_selected(tls_->native_handle(), &name, &length);
+    SSL_get0_alpn_selected(tls_.get(), &name, &length);
     return {reinterpret_cast<const char*>(name), length};
+}
+
+std::string_view Stream::tls_version() const
+{
+    return tls_ ? SSL_get_version(tls_.get()) : "";
 }
 
 void Stream::set_timeout(Clock::duration timeout)

@@ -1,4 +1,8 @@
 // Stream: one TCP connection, plain or TLS, that can switch to TLS mid-stream (STARTTLS, AUTH TLS).
+// TLS is OpenSSL on the socket's own descriptor (SSL_set_fd): it reads and writes the socket
+// itself, and an operation that would block waits for the socket as OpenSSL asks. So no buffer
+// sits between the socket and OpenSSL (asio's TLS stream kept four of 17 KiB per connection), and
+// with SSL_MODE_RELEASE_BUFFERS an idle TLS connection holds no record buffer either.
 // Operations are coroutines returning std::error_code. Every read and write has a deadline: one
 // watchdog per io_context (IdleSweep, in stream.cpp) cancels the operation when the peer is idle
 // too long, so a connection needs no timer or watchdog coroutine of its own. One read and one
@@ -9,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -60,29 +65,31 @@ public:
 
     // Reads what is available (at least one byte). {error, 0} on close, timeout or failure.
     awaitable<std::pair<std::error_code, std::size_t>> read_some(asio::mutable_buffer buffer);
-    // How a server holds an idle connection without an input buffer of its own (nginx's way): on
-    // plain TCP, read_now takes what has arrived without suspending ({would_block, 0} when nothing
-    // has), and wait_readable waits, with no buffer, until something arrives, the peer closes, the
-    // timeout passes or a drain ends a wait between messages. So a per-thread buffer serves every
-    // connection of a worker: it is filled and emptied before the next suspension. Plain TCP
-    // only: through TLS, OpenSSL may hold decrypted bytes the socket no longer shows.
+    // How a server holds an idle connection without an input buffer of its own (nginx's way):
+    // read_now takes what has arrived without suspending ({would_block, 0} when nothing has), and
+    // wait_readable waits, with no buffer, until something arrives, the peer closes, the timeout
+    // passes or a drain ends a wait between messages. So a per-thread buffer serves every
+    // connection of a worker: it is filled and emptied before the next suspension. Through TLS the
+    // same: read_now decrypts what has arrived, and wait_readable waits for what OpenSSL needs.
     std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer buffer);
     awaitable<std::error_code> wait_readable();
     // wait_readable with no coroutine: how a server parks an idle connection between messages
-    // (plain TCP) so that nothing of it but its socket and a small record stays alive. Calls
+    // (after a read_now that found nothing) so that nothing of it but its socket and a small
+    // record stays alive. Calls
     // `then(ec)` once: with no error when something arrived or the peer closed, with timed_out
     // when the peer is idle past the timeout, with shut_down when a drain ends the wait. `then`
     // may own this stream; when the io_context goes first, it is destroyed without a call.
     template <class Then>
     void when_readable(Then then)
     {
-        if (!begin_park()) {
-            asio::post(socket_.get_executor(), [then = std::move(then)]() mutable {
-                std::move(then)(std::error_code(asio::error::shut_down));
+        if (const std::optional<std::error_code> at_once = begin_park()) {
+            asio::post(socket_.get_executor(), [then = std::move(then), ec = *at_once]() mutable {
+                std::move(then)(ec);
             });
             return;
         }
-        socket_.async_wait(asio::socket_base::wait_read, [this, then = std::move(then)](std::error_code ec) mutable {
+        socket_.async_wait(tls_wants_write_ ? asio::socket_base::wait_write : asio::socket_base::wait_read,
+                           [this, then = std::move(then)](std::error_code ec) mutable {
             ec = end_park(ec);
             std::move(then)(ec);
         });
@@ -115,6 +122,8 @@ public:
     // The handshake holds its own reference to the context, so none is kept.
     awaitable<std::string> start_tls_client(const std::string& ca_file, bool insecure, const std::string& server_name);
     bool is_tls() const { return tls_ != nullptr; }
+    // The TLS version ("TLSv1.3"), or "" on plain TCP.
+    std::string_view tls_version() const;
     // The protocol ALPN chose in the TLS handshake ("h2", "http/1.1"), or "" without one.
     std::string_view alpn() const;
     // Sends close_notify (when TLS) and closes the socket.
@@ -164,9 +173,18 @@ private:
     }
     // After a read or wait on the peer: disarms, and says a timeout or drain as such.
     std::error_code finish_wait(std::error_code ec);
-    // Around a when_readable wait: false when a drain forbids the wait; the error as wait_readable says it.
-    bool begin_park();
+    // Around a when_readable wait: begin_park answers at once when there is nothing to wait for
+    // (shut_down while draining, success when OpenSSL holds decrypted bytes), else arms the wait;
+    // end_park says its error as wait_readable does.
+    std::optional<std::error_code> begin_park();
     std::error_code end_park(std::error_code ec);
+    // TLS: OpenSSL on our descriptor with this context's settings; an error if it cannot start.
+    std::error_code attach_tls(asio::ssl::context& context);
+    enum class TlsCall : std::uint8_t { read, write, handshake, shutdown };
+    // One OpenSSL call, repeated after waiting for the socket as OpenSSL asks (under the
+    // timeout), until it is done (the bytes read or written) or fails.
+    awaitable<std::pair<std::error_code, std::size_t>> tls_call(TlsCall call, void* data, std::size_t size);
+    awaitable<std::error_code> tls_write_all(const char* data, std::size_t size);
     // One non-blocking send(2) of what the socket buffer takes (plain TCP); removes the sent part
     // from `bytes`. Only a real failure is an error: EAGAIN just leaves `bytes` as it was.
     std::error_code send_now(std::string_view& bytes, int flags);
@@ -176,7 +194,10 @@ private:
     void drain_wait();  // the server drains and this stream waits between messages: end the wait
 
     asio::ip::tcp::socket socket_;
-    std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
+    struct FreeSsl {
+        void operator()(SSL* ssl) const;
+    };
+    std::unique_ptr<SSL, FreeSsl> tls_;  // before socket_ goes: SSL_free does not close the descriptor
     asio::ip::tcp::endpoint peer_;
     Role role_;
     std::uint64_t id_;
@@ -186,6 +207,7 @@ private:
     bool timed_out_ = false;
     bool between_messages_ = false;
     bool drained_ = false;  // the pending read was ended by the drain
+    bool tls_wants_write_ = false;  // read_now's SSL_read must write first (a TLS 1.3 key update)
     bool retired_ = false;  // its service was replaced (retire_streams)
     const void* owner_ = nullptr;
     std::uint8_t in_progress_ = 0;  // operations waiting on the peer: a read, a write, or both

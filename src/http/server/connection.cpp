@@ -75,9 +75,8 @@ private:
     // Flushes pending replies, then reads and feeds more input. False when the connection is
     // done: closed, failed, or timed out (with a 408 sent when the timeout hit inside a head).
     core::awaitable<bool> read_more();
-    // The client's next bytes, valid until the next suspension: on plain TCP read into the
-    // worker's buffer after a wait that holds no memory (out_ and the parser's are given back
-    // first), through TLS into the connection's own buffer.
+    // The client's next bytes, valid until the next suspension: read into the worker's buffer
+    // after a wait that holds no memory (out_ and the parser's are given back first).
     core::awaitable<std::pair<std::error_code, std::string_view>> receive();
     core::awaitable<std::error_code> next_body_chunk(std::string_view& chunk);
     // The handler's coroutine for the current request; false when the connection is done.
@@ -108,7 +107,6 @@ private:
     Handler& handler_;
     const ConnectionOptions& options_;
     h1::ServerConnection conn_;
-    std::unique_ptr<char[]> tls_input_;  // through TLS only (see receive)
     std::string out_;  // heads and small bodies waiting to be written
     BodyState body_state_ = BodyState::ok;
     bool first_read_ = true;
@@ -203,14 +201,6 @@ core::awaitable<bool> Connection::read_more()
 
 core::awaitable<std::pair<std::error_code, std::string_view>> Connection::receive()
 {
-    if (stream_.is_tls()) {
-        if (!tls_input_)
-            tls_input_ = std::make_unique_for_overwrite<char[]>(input_size);  // reads fill it: no zeroing
-        stream_.set_between_messages(conn_.between_requests());  // a stop ends keep-alive waits
-        auto [ec, n] = co_await stream_.read_some(asio::buffer(tls_input_.get(), input_size));
-        stream_.set_between_messages(false);
-        co_return std::pair{ec, std::string_view(tls_input_.get(), n)};
-    }
     char* const input = core::Stream::worker_input();
     for (;;) {
         auto [ec, n] = stream_.read_now(asio::buffer(input, input_size));

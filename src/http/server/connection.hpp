@@ -27,7 +27,7 @@ struct ConnectionOptions {
     bool h2c = false;  // a plain connection may become HTTP/2: by the client preface or Upgrade: h2c
     core::BlockingPool* blocking = nullptr;  // handed to the handlers (RequestContext::blocking)
     // A keep-alive wait with nothing of the next request here returns from serve_h1 instead of
-    // waiting (plain TCP only; see ParkedAt). The caller must then wait for the socket itself.
+    // waiting (see ParkedAt). The caller must then wait for the socket itself.
     bool park = false;
 };
 

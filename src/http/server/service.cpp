@@ -190,7 +190,7 @@ public:
         options_.access_log = log_->enabled() ? log_.get() : nullptr;
         options_.h2c = config_.h2;
         options_.blocking = &runtime.blocking();
-        options_.park = true;  // plain connections only: serve_h1 never parks one through TLS
+        options_.park = true;
         owner_ = runtime.owner();
 
         std::vector<core::ServiceRow> rows;
@@ -199,7 +199,7 @@ public:
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.listen), core::Admission(config_.limits, busy_reply),
                                                   [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer,
                                                          core::Admitted admitted) {
-                                                      accept_plain(std::move(s), peer, std::move(admitted));
+                                                      accept(std::move(s), peer, std::move(admitted), false);
                                                   },
                                                   core::FirstSpeaker::client);
             if (ec)
@@ -221,8 +221,9 @@ public:
             }
             auto where = core::to_string(*config_.tls_listen);
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.tls_listen), core::Admission(config_.limits),
-                                                  [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
-                                                      return serve_tls(std::move(s), peer);
+                                                  [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer,
+                                                         core::Admitted admitted) {
+                                                      accept(std::move(s), peer, std::move(admitted), true);
                                                   },
                                                   core::FirstSpeaker::client);
             if (ec)
@@ -319,60 +320,54 @@ private:
         return router;
     }
 
-    // A plain-HTTP connection, all that is left of it while it is parked between requests.
-    struct PlainConnection {
-        PlainConnection(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer, core::Admitted a)
-            : stream(std::move(socket), core::Role::server, peer), admitted(std::move(a))
+    // An HTTP connection, all that is left of it while it is parked between requests.
+    struct ParkedConnection {
+        ParkedConnection(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer, core::Admitted a, bool tls)
+            : stream(std::move(socket), core::Role::server, peer), admitted(std::move(a)), handshake_due(tls)
         {
         }
         core::Stream stream;
         core::Admitted admitted;
         ParkedAt at;
+        bool handshake_due;  // TLS, before the first request
     };
 
-    void accept_plain(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer, core::Admitted admitted)
+    void accept(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer, core::Admitted admitted, bool tls)
     {
-        auto connection = std::make_unique<PlainConnection>(std::move(socket), peer, std::move(admitted));
+        auto connection = std::make_unique<ParkedConnection>(std::move(socket), peer, std::move(admitted), tls);
         connection->stream.set_owner(owner_);  // a reload that replaces us ends the connection gracefully
         connection->stream.set_timeout(config_.header_timeout);
         const auto executor = connection->stream.socket().get_executor();
-        asio::co_spawn(executor, serve_plain(std::move(connection)), asio::detached);
+        asio::co_spawn(executor, serve(std::move(connection)), asio::detached);
     }
 
     // Serves until the connection ends or parks; a parked one waits with no coroutine alive and
-    // comes back here when the client sends again (an idle one costs its socket and this record).
-    core::awaitable<void> serve_plain(std::unique_ptr<PlainConnection> connection)
+    // comes back here when the client sends again (an idle one costs its socket, its TLS state
+    // and this record).
+    core::awaitable<void> serve(std::unique_ptr<ParkedConnection> connection)
     {
-        const std::optional<ParkedAt> parked = co_await serve_h1(connection->stream, *router_, options_, connection->at);
+        core::Stream& stream = connection->stream;
+        if (std::exchange(connection->handshake_due, false)) {
+            if (co_await stream.start_tls_server(*tls_))
+                co_return;
+            if (stream.alpn() == "h2") {
+                co_await serve_h2(stream, *router_, options_, {});
+                co_await stream.shutdown();
+                co_return;
+            }
+        }
+        const std::optional<ParkedAt> parked = co_await serve_h1(stream, *router_, options_, connection->at);
         if (!parked) {
-            co_await connection->stream.shutdown();
+            co_await stream.shutdown();
             co_return;
         }
         connection->at = *parked;
-        core::Stream& stream = connection->stream;
         stream.when_readable([this, connection = std::move(connection)](std::error_code ec) mutable {
             if (ec)
                 return;  // idle past the keep-alive timeout, or stopping: the connection closes here
             const auto executor = connection->stream.socket().get_executor();
-            asio::co_spawn(executor, serve_plain(std::move(connection)), asio::detached);
+            asio::co_spawn(executor, serve(std::move(connection)), asio::detached);
         });
-    }
-
-    core::awaitable<void> serve_tls(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer)
-    {
-        core::Stream stream(std::move(socket), core::Role::server, peer);
-        stream.set_owner(owner_);
-        stream.set_timeout(config_.header_timeout);
-        auto session = [&]() -> core::awaitable<void> {
-            if (co_await stream.start_tls_server(*tls_))
-                co_return;
-            if (stream.alpn() == "h2")
-                co_await serve_h2(stream, *router_, options_, {});
-            else
-                co_await serve_h1(stream, *router_, options_);
-        };
-        co_await session();
-        co_await stream.shutdown();
     }
 
     ServerConfig config_;

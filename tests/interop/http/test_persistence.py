@@ -98,6 +98,26 @@ def test_max_requests_closes_after_the_nth_response(tmp_path):
         s.stop()
 
 
+def test_max_requests_counts_requests_sent_one_at_a_time(tmp_path):
+    # Each request waits for its answer, so the server parks the idle connection between them and
+    # takes it up again with a fresh parser: the count must carry over.
+    s = up(str(tmp_path), http="max_requests = 3")
+    try:
+        with connect(s.port) as sock:
+            reader = Reader(sock, 10)
+            statuses = []
+            for _ in range(3):
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                r = reader.final()
+                statuses.append((r.status, (r.header("Connection") or "").lower()))
+            assert [status for status, _ in statuses] == [200, 200, 200]
+            assert [connection == "close" for _, connection in statuses] == [False, False, True]
+            assert sock.recv(1) == b""  # closed by the server after the third
+        s.assert_alive()
+    finally:
+        s.stop()
+
+
 def test_the_close_after_the_last_allowed_request_loses_no_answer(tmp_path):
     # 2,000 pipelined requests against max_requests = 1000: the server closes with requests still
     # unread. Closing at once would make its kernel send RST, and the client's kernel would drop
