@@ -90,6 +90,62 @@ TEST(Stream, UpgradesAPlainConnectionToTlsOnBothSides)
     EXPECT_EQ(client_saw, "250 secret received");
 }
 
+// Through TLS, bytes OpenSSL has decrypted but the reader has not taken yet are not on the socket:
+// wait_readable and a parked wait must see them, or a connection would sleep on data it has.
+TEST(Stream, TlsReadsWithoutABufferOfItsOwnAndSeesWhatOpenSslHolds)
+{
+    Pair pair;
+    const auto certs = ensure_dev_certificate(temp_dir(), {"localhost", "127.0.0.1"});
+    auto server_tls = make_server_tls(certs.cert, certs.key);
+    auto client_tls = make_client_tls(certs.cert);
+    const std::string sent(10000, 'x');  // one TLS record: once it is read, the socket is empty
+    std::size_t received = 0;
+    bool woke_at_once = false;
+    auto server = std::make_unique<Stream>(std::move(pair.server), Role::server);
+
+    asio::co_spawn(
+        pair.context,
+        [&]() -> awaitable<void> {
+            Stream& s = *server;
+            EXPECT_FALSE(co_await s.start_tls_server(*server_tls));
+            char small[100];
+            while (received == 0) {  // the first 100 bytes; the rest of the record stays in OpenSSL
+                auto [ec, n] = s.read_now(asio::buffer(small));
+                if (ec == asio::error::would_block)
+                    ec = co_await s.wait_readable();
+                else
+                    received += n;
+                EXPECT_TRUE(!ec || ec == asio::error::would_block) << ec.message();
+                if (ec && ec != asio::error::would_block)
+                    co_return;
+            }
+            s.when_readable([&, owned = std::move(server)](std::error_code ec) {
+                woke_at_once = !ec;
+                char rest[32768];
+                for (;;) {  // whatever OpenSSL holds, then what the socket has
+                    auto [read_ec, n] = owned->read_now(asio::buffer(rest));
+                    if (read_ec)
+                        break;
+                    received += n;
+                }
+            });
+        },
+        asio::detached);
+    asio::co_spawn(
+        pair.context,
+        [&]() -> awaitable<void> {
+            Stream s(std::move(pair.client), Role::client);
+            EXPECT_FALSE(co_await s.start_tls_client(*client_tls, "localhost"));
+            EXPECT_FALSE(co_await s.write(sent, false));
+            char byte;
+            co_await s.read_some(asio::buffer(&byte, 1));  // never answered: the server's test ends first
+        },
+        asio::detached);
+    pair.context.run_for(std::chrono::seconds(2));
+    EXPECT_TRUE(woke_at_once);
+    EXPECT_EQ(received, sent.size());
+}
+
 TEST(Stream, ClientRejectsACertificateForAnotherName)
 {
     Pair pair;
