@@ -164,6 +164,24 @@ def test_two_sessions_see_each_other(bob):
     b.logout()
 
 
+def test_a_file_name_with_a_space_keeps_uidvalidity(bob):
+    # Delivered by hand into cur/ under a name with a space: the UID list must carry it, or every
+    # sync rebuilds the list under a new UIDVALIDITY and clients drop their caches.
+    port, data, _ = bob
+    (maildir_of(data) / "cur" / "1700000000.M1P1.by hand:2,S").write_bytes(message(4).encode())
+    seen = []
+    for _ in range(2):
+        m = login(port)
+        m.select("INBOX", readonly=True)
+        seen.append((m.untagged_responses["UIDVALIDITY"][-1], m.untagged_responses["EXISTS"][-1]))
+        typ, found = m.uid("SEARCH", None, "SUBJECT", '"message 4"')
+        assert typ == "OK" and found[0], found
+        seen.append(found[0])
+        m.logout()
+    assert seen[0] == seen[2] and seen[0][1] == b"4", seen
+    assert seen[1] == seen[3], seen  # the same UID for the hand-delivered message
+
+
 def test_pop3_and_imap_share_the_maildir(tmp_path, layer7):
     data = tmp_path / "data"
     data.mkdir()
