@@ -38,6 +38,10 @@ namespace {
 
 constexpr unsigned not_auth = 1, auth = 2, selected = 4;
 
+// At most this much of a FETCH response is allocated up front: the sizes come from file names,
+// which other tools write.
+constexpr std::uint64_t max_fetch_reserve = 64u << 20;
+
 struct FlagName {
     char letter;
     std::string_view name;
@@ -1285,7 +1289,6 @@ Step Session::fetch(Context& c)
         std::optional<std::pair<std::uint64_t, std::uint64_t>> partial;
     };
     std::vector<Item> items;
-    bool needs_content = false;
     bool wants_modseq = changed_since.has_value();  // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ
     while (!text.empty()) {
         std::size_t end = 0;
@@ -1308,7 +1311,6 @@ Step Session::fetch(Context& c)
                 items.push_back({"ENVELOPE", std::nullopt, "ENVELOPE", std::nullopt});
             if (item.name == "FULL")
                 items.push_back({"BODY", std::nullopt, "BODY", std::nullopt});
-            needs_content = needs_content || item.name != "FAST";
             continue;
         }
         if (bracket != std::string_view::npos) {
@@ -1334,7 +1336,6 @@ Step Session::fetch(Context& c)
                 item.partial = std::pair{o, l};
                 item.label += "<" + std::to_string(o) + ">";
             }
-            needs_content = true;
         } else {
             static const std::string_view simple[] = {"UID",  "FLAGS",         "INTERNALDATE", "RFC822.SIZE",
                                                       "ENVELOPE", "BODYSTRUCTURE", "BODY",        "RFC822",
@@ -1346,8 +1347,6 @@ Step Session::fetch(Context& c)
                 wants_modseq = true;
                 continue;
             }
-            needs_content = needs_content || (item.name != "UID" && item.name != "FLAGS" &&
-                                              item.name != "INTERNALDATE" && item.name != "RFC822.SIZE");
         }
         items.push_back(std::move(item));
     }
@@ -1390,22 +1389,39 @@ Step Session::fetch(Context& c)
                     m.modseq = now.modseq;
                 }
     }
-    std::string out = enabled;
+    // BODY[] and BODY.PEEK[] of a whole message: the file, converted into the response on the way,
+    // with no parse and no copy of it (a FETCH of a folder's bodies is megabytes).
+    auto whole_message = [](const Item& item) {
+        return item.section && item.section->part.empty() && item.section->kind == MessageView::Section::Kind::all &&
+               !item.partial;
+    };
+    std::uint64_t expected = 0;  // the response's size, about, so it is allocated once
+    const bool bodies = std::any_of(items.begin(), items.end(), whole_message);
+    for (std::size_t i : chosen)
+        expected += 128 + (bodies ? view_.messages[i].size : 0);
+    std::string out = std::move(enabled);
+    out.reserve(out.size() + std::min<std::uint64_t>(expected, max_fetch_reserve) + 64);
     for (std::size_t i : chosen) {
         MessageRef& m = view_.messages[i];
-        std::optional<MessageView> view;
-        if (needs_content) {
-            auto content = account_->read(selected_, m);
-            if (!content)
-                continue;  // expunged elsewhere; its EXPUNGE comes at the next allowed point
-            view.emplace(std::move(*content));
-        }
-        std::string fields;
-        bool flags_listed = false;
-        auto add = [&fields](std::string_view label, std::string_view value) {
-            if (!fields.empty())
-                fields += ' ';
-            fields.append(label).append(" ").append(value);
+        const std::size_t start = out.size();
+        bool gone = false;  // expunged elsewhere; its EXPUNGE comes at the next allowed point
+        std::optional<MessageView> view;  // parsed only for the items that need the structure
+        auto parsed = [&]() -> const MessageView* {
+            if (!view && !gone) {
+                auto content = account_->read(selected_, m);
+                gone = !content;
+                if (content)
+                    view.emplace(std::move(*content));
+            }
+            return view ? &*view : nullptr;
+        };
+        out.append("* ").append(std::to_string(i + 1)).append(" FETCH (");
+        bool first = true, flags_listed = false;
+        auto add = [&out, &first](std::string_view label, std::string_view value) {
+            if (!first)
+                out += ' ';
+            first = false;
+            out.append(label).append(" ").append(value);
         };
         const bool uid_first = c.uid || qresync_;  // RFC 7162 §3.2.4: always the UID with QRESYNC
         if (uid_first)
@@ -1422,6 +1438,14 @@ Step Session::fetch(Context& c)
                 add("INTERNALDATE", "\"" + format_date_time(account_->internal_date(selected_, m)) + "\"");
             } else if (n == "RFC822.SIZE") {
                 add("RFC822.SIZE", std::to_string(m.size));
+            } else if (whole_message(item)) {
+                add(item.label, "");
+                if (!account_->append_literal(selected_, m, out)) {
+                    gone = true;
+                    break;
+                }
+            } else if (!parsed()) {
+                break;  // gone
             } else if (n == "ENVELOPE") {
                 add("ENVELOPE", view->envelope());
             } else if (n == "BODYSTRUCTURE" || (n == "BODY" && !item.section)) {
@@ -1439,17 +1463,22 @@ Step Session::fetch(Context& c)
                     bytes = o >= bytes.size() ? std::string() : bytes.substr(o, l);
                 }
                 // A literal even when short: body octets may hold anything.
-                add(item.label, "{" + std::to_string(bytes.size()) + "}\r\n" + bytes);
+                add(item.label, "{" + std::to_string(bytes.size()) + "}\r\n");
+                out += bytes;
             }
+        }
+        if (gone) {
+            out.resize(start);
+            continue;
         }
         if (flags_changed[i] && !flags_listed)
             add("FLAGS", imap_flags(m.flags));
         // RFC 7162 §3.1: once CONDSTORE is on, flags go with their mod-sequence.
         if (wants_modseq || (condstore_ && (flags_listed || flags_changed[i])))
             add("MODSEQ", "(" + std::to_string(m.modseq) + ")");
-        out += "* " + std::to_string(i + 1) + " FETCH (" + fields + ")\r\n";
+        out += ")\r\n";
     }
-    return tagged(c.tag, "OK", "FETCH completed", out);
+    return tagged(c.tag, "OK", "FETCH completed", std::move(out));
 }
 
 // "(UNCHANGEDSINCE n)" (RFC 7162 §3.1.3), the one STORE modifier (RFC 4466 §2.5) we know.

@@ -75,6 +75,17 @@ std::optional<std::string> StoreAccount::read(std::string_view folder, const Mes
     return mail::to_crlf(*content);
 }
 
+bool StoreAccount::append_literal(std::string_view folder, const MessageRef& message, std::string& out)
+{
+    auto* e = entry(folder, message);
+    auto box = boxes_.folder(folder);
+    if (!e || !box || box->read(*e, stored_))
+        return false;
+    out.append("{").append(std::to_string(mail::crlf_size(stored_))).append("}\r\n");
+    mail::append_crlf(out, stored_);
+    return true;
+}
+
 std::int64_t StoreAccount::internal_date(std::string_view folder, const MessageRef& message)
 {
     auto* e = entry(folder, message);

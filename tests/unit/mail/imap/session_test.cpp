@@ -100,6 +100,18 @@ TEST_F(SessionTest, SelectFetchStoreSearch)
     EXPECT_EQ(send(s, "i EXPUNGE").wire, "* 2 EXPUNGE\r\ni OK EXPUNGE completed\r\n");
 }
 
+TEST_F(SessionTest, AMessageGoneMeanwhileIsLeftOutWhole)
+{
+    Session s = logged_in();
+    send(s, "a SELECT INBOX");
+    account.folders_["INBOX"].bodies.erase(1);  // its file removed by another agent, not yet synced
+    const std::string two = "* 2 FETCH (FLAGS (\\Seen) BODY[] {24}\r\nSubject: two\r\n\r\nsecond\r\n)\r\n";
+    EXPECT_EQ(send(s, "b FETCH 1:2 (FLAGS BODY.PEEK[])").wire, two + "b OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "c FETCH 1:2 (UID ENVELOPE)").wire.rfind("* 2 FETCH (UID 2 ENVELOPE (", 0), 0u);
+    EXPECT_EQ(send(s, "d FETCH 1:2 (FLAGS BODY.PEEK[]<9.3>)").wire,
+              "* 2 FETCH (FLAGS (\\Seen) BODY[]<9> {3}\r\ntwo)\r\nd OK FETCH completed\r\n");
+}
+
 TEST_F(SessionTest, CopyAndMoveReportUidplus)
 {
     Session s = logged_in();
