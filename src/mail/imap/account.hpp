@@ -83,6 +83,16 @@ public:
         return snapshot(folder);
     }
     virtual std::error_code expunge(std::string_view folder, const MessageRef& message) = 0;
+    // expunge() for each of `messages` in one step, so a store can make all the removals durable
+    // at once (one directory fsync for an EXPUNGE of many messages, not one each). One result per
+    // message, in order; this default calls expunge() for each.
+    virtual std::vector<std::error_code> expunge_all(std::string_view folder, const std::vector<const MessageRef*>& messages)
+    {
+        std::vector<std::error_code> out;
+        for (const MessageRef* m : messages)
+            out.push_back(expunge(folder, *m));
+        return out;
+    }
     // UIDs expunged from `folder` after mod-sequence `since`, as ascending ranges, for QRESYNC's
     // VANISHED (EARLIER) (RFC 7162 §3.2.5.1, §3.2.6). May name more (UIDs long gone), never fewer:
     // this default, for accounts that keep no such record, names every UID below UIDNEXT not there.

@@ -1152,11 +1152,22 @@ std::string Session::remove_deleted(const std::vector<std::size_t>* only, bool a
     if (only)
         for (auto i : *only)
             chosen[i] = true;
+    std::vector<std::size_t> deleted;  // in one expunge_all(): one flush to disk for all of them
+    std::vector<const MessageRef*> refs;
+    for (std::size_t i = 0; i < view_.messages.size(); ++i)
+        if (chosen[i] && view_.messages[i].flags.find('T') != std::string::npos) {
+            deleted.push_back(i);
+            refs.push_back(&view_.messages[i]);
+        }
+    const auto results = account_->expunge_all(selected_, refs);
+    std::vector<bool> removed(view_.messages.size(), false);
+    for (std::size_t d = 0; d < deleted.size(); ++d)
+        removed[deleted[d]] = !results[d];
     std::size_t kept = 0;
     std::vector<std::pair<std::size_t, std::uint32_t>> gone;
     for (std::size_t i = 0; i < view_.messages.size(); ++i) {
         auto& m = view_.messages[i];
-        if (chosen[i] && m.flags.find('T') != std::string::npos && !account_->expunge(selected_, m)) {
+        if (removed[i]) {
             gone.emplace_back(kept + 1, m.uid);
             continue;
         }

@@ -316,17 +316,40 @@ std::error_code Maildir::set_flags(MaildirEntry& entry, std::string_view flags) 
 
 std::error_code Maildir::remove(const MaildirEntry& entry) const
 {
-    if (::unlink(file_path(entry).c_str()) != 0) {
-        if (errno != ENOENT)
-            return last_error();
+    return remove(std::vector<const MaildirEntry*>{&entry}).front();
+}
+
+std::vector<std::error_code> Maildir::remove(const std::vector<const MaildirEntry*>& entries) const
+{
+    std::vector<std::error_code> out(entries.size());
+    std::vector<std::string> folders(entries.size());  // where each was unlinked ("": nowhere)
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const MaildirEntry& entry = *entries[i];
+        if (::unlink(file_path(entry).c_str()) == 0) {
+            folders[i] = entry.folder;
+            continue;
+        }
+        if (errno != ENOENT) {
+            out[i] = last_error();
+            continue;
+        }
         MaildirEntry moved = entry;
         if (relocate(moved))
-            return {};  // already gone
+            continue;  // already gone
         if (::unlink(file_path(moved).c_str()) != 0 && errno != ENOENT)
-            return last_error();
-        return fsync_directory(path_ + "/" + moved.folder);
+            out[i] = last_error();
+        else
+            folders[i] = moved.folder;
     }
-    return fsync_directory(path_ + "/" + entry.folder);
+    for (const char* folder : {"new", "cur"}) {  // one fsync per directory, for every unlink in it
+        if (std::find(folders.begin(), folders.end(), folder) == folders.end())
+            continue;
+        if (auto ec = fsync_directory(path_ + "/" + folder))
+            for (std::size_t i = 0; i < entries.size(); ++i)
+                if (folders[i] == folder)
+                    out[i] = ec;
+    }
+    return out;
 }
 
 }  // namespace layer7::mail

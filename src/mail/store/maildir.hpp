@@ -57,6 +57,9 @@ public:
     std::error_code set_flags(MaildirEntry& entry, std::string_view flags) const;
     // Unlinks the message and fsyncs its folder; a message already gone is not an error.
     std::error_code remove(const MaildirEntry& entry) const;
+    // remove() for each of `entries`, with one fsync per folder after all the unlinks (an IMAP
+    // EXPUNGE of many messages); one result per entry, in order.
+    std::vector<std::error_code> remove(const std::vector<const MaildirEntry*>& entries) const;
     // Removes what deliveries left in tmp/ when they died before the rename: files this host's
     // processes that are no longer running wrote, and any file untouched for 36 hours (maildir(5)).
     // Returns how many went.
