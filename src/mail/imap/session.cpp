@@ -1467,7 +1467,7 @@ Step Session::next_fetch_chunk()
 
 void Session::fetch_message(const FetchJob& job, std::size_t i, std::string& out)
 {
-    MessageRef& m = view_.messages[i];
+    const MessageRef& m = view_.messages[i];
     const std::size_t start = out.size();
     bool gone = false;                // expunged elsewhere; its EXPUNGE comes at the next allowed point
     std::optional<MessageView> view;  // parsed only for the items that need the structure

@@ -77,6 +77,11 @@ void append_unique(std::string& out, std::string_view unique)
 // spelling per name: a list is data we wrote, so any other is damage) or holding a NUL.
 std::optional<std::string> decode_unique(std::string_view field)
 {
+    if (field.find('%') == std::string_view::npos) {  // nearly every name: nothing to decode
+        if (std::any_of(field.begin(), field.end(), escaped_in_list))
+            return std::nullopt;
+        return std::string(field);
+    }
     auto decoded = core::percent_decode(field);
     if (!decoded)
         return std::nullopt;

@@ -182,6 +182,23 @@ def test_a_file_name_with_a_space_keeps_uidvalidity(bob):
     assert seen[1] == seen[3], seen  # the same UID for the hand-delivered message
 
 
+def test_a_fetch_larger_than_a_chunk_arrives_whole(bob):
+    # 40 messages of ~10 KB: the server answers in several chunks; imaplib must see every one whole.
+    port, data, _ = bob
+    bodies = [f"line of message {n}\n" * 400 for n in range(40)]
+    put_messages(data, [message(100 + n, body=b) for n, b in enumerate(bodies)])
+    m = login(port)
+    typ, count = m.select("INBOX")
+    assert typ == "OK" and count == [b"43"]
+    typ, parts = m.fetch("1:*", "(BODY.PEEK[])")
+    assert typ == "OK"
+    got = [p[1] for p in parts if isinstance(p, tuple)]
+    assert len(got) == 43
+    for n, b in enumerate(bodies):  # each whole, in one literal
+        assert sum(b.replace("\n", "\r\n").encode() in g for g in got) == 1, n
+    m.logout()
+
+
 def test_pop3_and_imap_share_the_maildir(tmp_path, layer7):
     data = tmp_path / "data"
     data.mkdir()
