@@ -62,6 +62,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (step.action == imap::Action::idle)
                     more = false;
                 break;
+            case imap::Action::more:
+                step = session.on_more();
+                break;
             case imap::Action::close:
                 closed = true;
                 more = false;

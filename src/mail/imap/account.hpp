@@ -52,6 +52,17 @@ public:
     virtual core::Result<FolderSnapshot, std::error_code> snapshot(std::string_view folder) = 0;
     // The message with CRLF line ends; nullopt when it is gone.
     virtual std::optional<std::string> read(std::string_view folder, const MessageRef& message) = 0;
+    // Appends the message as a FETCH of BODY[] sends it, an IMAP literal "{n}\r\n" + its CRLF bytes,
+    // to `out`; false, with `out` unchanged, when it is gone. This default goes through read(); the
+    // store's converts straight into `out`, since a FETCH of a whole folder is megabytes of copies.
+    virtual bool append_literal(std::string_view folder, const MessageRef& message, std::string& out)
+    {
+        auto bytes = read(folder, message);
+        if (!bytes)
+            return false;
+        out.append("{").append(std::to_string(bytes->size())).append("}\r\n").append(*bytes);
+        return true;
+    }
     virtual std::int64_t internal_date(std::string_view folder, const MessageRef& message) = 0;  // seconds
     // Sets exactly `flags` (Maildir letters); updates message.flags. Its new mod-sequence shows in
     // the next snapshot.
@@ -72,6 +83,16 @@ public:
         return snapshot(folder);
     }
     virtual std::error_code expunge(std::string_view folder, const MessageRef& message) = 0;
+    // expunge() for each of `messages` in one step, so a store can make all the removals durable
+    // at once (one directory fsync for an EXPUNGE of many messages, not one each). One result per
+    // message, in order; this default calls expunge() for each.
+    virtual std::vector<std::error_code> expunge_all(std::string_view folder, const std::vector<const MessageRef*>& messages)
+    {
+        std::vector<std::error_code> out;
+        for (const MessageRef* m : messages)
+            out.push_back(expunge(folder, *m));
+        return out;
+    }
     // UIDs expunged from `folder` after mod-sequence `since`, as ascending ranges, for QRESYNC's
     // VANISHED (EARLIER) (RFC 7162 §3.2.5.1, §3.2.6). May name more (UIDs long gone), never fewer:
     // this default, for accounts that keep no such record, names every UID below UIDNEXT not there.

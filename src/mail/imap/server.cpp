@@ -186,6 +186,9 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
                 step = co_await idle(stream, reader, session, account.get(), who, *context.system);
                 break;
             }
+            case Action::more:
+                step = session.on_more();
+                break;
             case Action::close:
                 co_return;
             }

@@ -38,6 +38,10 @@ namespace {
 
 constexpr unsigned not_auth = 1, auth = 2, selected = 4;
 
+// A FETCH response goes out in chunks of about this size (whole messages): the client reads one
+// while the next is made, and memory per session stays bounded by it, not by the mailbox.
+constexpr std::size_t fetch_chunk = 128 * 1024;
+
 struct FlagName {
     char letter;
     std::string_view name;
@@ -282,6 +286,33 @@ struct Session::Context {
     bool examine = false;  // SELECT and EXAMINE share a handler
 };
 
+struct Session::FetchItem {
+    std::string name;   // upper case: "FLAGS", "BODY.PEEK", …
+    std::optional<MessageView::Section> section;
+    std::string label;  // "BODY[HEADER.FIELDS (FROM)]"
+    std::optional<std::pair<std::uint64_t, std::uint64_t>> partial;
+    // BODY[] and BODY.PEEK[] of a whole message: the file, converted into the response on the way,
+    // with no parse and no copy of it (a FETCH of a folder's bodies is megabytes).
+    bool whole_message() const
+    {
+        return section && section->part.empty() && section->kind == MessageView::Section::Kind::all && !partial;
+    }
+};
+
+// A FETCH being answered a chunk at a time (on_more()). Nothing else runs until it ends, so its
+// indexes into view_ hold.
+struct Session::FetchJob {
+    std::string tag;
+    std::vector<FetchItem> items;
+    std::vector<std::size_t> chosen;  // indexes into view_.messages, in answer order
+    std::vector<bool> flags_changed;  // by index into view_.messages: \Seen just set, tell FLAGS
+    bool uid_first = false;           // UID FETCH, or QRESYNC on (RFC 7162 §3.2.4)
+    bool wants_modseq = false;
+    bool expunge_ok = false;  // the news after it may hold EXPUNGE (UID FETCH, RFC 3501 §7.4.1)
+    std::size_t next = 0;     // in chosen
+    std::string first;        // what goes before the first FETCH response
+};
+
 struct Session::Command {
     std::string_view name;
     Step (Session::*handler)(Context&);
@@ -332,6 +363,8 @@ const Session::Command* Session::find(std::string_view name)
 }
 
 Session::Session(const Policy& policy, Client client) : policy_(policy), client_(client), tls_(client.tls) {}
+Session::~Session() = default;
+Session::Session(Session&&) noexcept = default;
 
 std::string Session::capabilities() const
 {
@@ -373,7 +406,7 @@ Step Session::bad(const std::string& tag, std::string_view text)
 
 Step Session::on_command(const RawCommand& raw)
 {
-    if (state_ == State::logout || pending_tag_ || sasl_tag_ || idle_tag_) {
+    if (state_ == State::logout || pending_tag_ || sasl_tag_ || idle_tag_ || fetching_) {
         Step s;  // the shell's mistake: nothing is said
         s.action = Action::close;
         return s;
@@ -405,15 +438,23 @@ Step Session::on_command(const RawCommand& raw)
         no_expunge = false;  // RFC 3501 §7.4.1: UID variants may see EXPUNGE
     }
     Step step = (this->*command->handler)(c);
+    if (step.action == Action::more)
+        fetching_->expunge_ok = !no_expunge;  // the news comes with its last chunk
+    else
+        add_news(step, !no_expunge);
+    return step;
+}
+
+void Session::add_news(Step& step, bool expunge_ok)
+{
     if (state_ == State::selected && step.action == Action::read_command && !step.wire.empty()) {
         // Untagged news goes before the tagged completion (the last line).
-        std::string news = refresh(!no_expunge);
+        std::string news = refresh(expunge_ok);
         if (!news.empty()) {
             const auto last = step.wire.rfind("\r\n", step.wire.size() - 3);
             step.wire.insert(last == std::string::npos ? 0 : last + 2, news);
         }
     }
-    return step;
 }
 
 Step Session::on_refused(const CommandAssembler::Event& event)
@@ -1148,11 +1189,22 @@ std::string Session::remove_deleted(const std::vector<std::size_t>* only, bool a
     if (only)
         for (auto i : *only)
             chosen[i] = true;
+    std::vector<std::size_t> deleted;  // in one expunge_all(): one flush to disk for all of them
+    std::vector<const MessageRef*> refs;
+    for (std::size_t i = 0; i < view_.messages.size(); ++i)
+        if (chosen[i] && view_.messages[i].flags.find('T') != std::string::npos) {
+            deleted.push_back(i);
+            refs.push_back(&view_.messages[i]);
+        }
+    const auto results = account_->expunge_all(selected_, refs);
+    std::vector<bool> removed(view_.messages.size(), false);
+    for (std::size_t d = 0; d < deleted.size(); ++d)
+        removed[deleted[d]] = !results[d];
     std::size_t kept = 0;
     std::vector<std::pair<std::size_t, std::uint32_t>> gone;
     for (std::size_t i = 0; i < view_.messages.size(); ++i) {
         auto& m = view_.messages[i];
-        if (chosen[i] && m.flags.find('T') != std::string::npos && !account_->expunge(selected_, m)) {
+        if (removed[i]) {
             gone.emplace_back(kept + 1, m.uid);
             continue;
         }
@@ -1278,14 +1330,7 @@ Step Session::fetch(Context& c)
             return bad(c.tag, "unbalanced item list");
         text = text.substr(1, text.size() - 2);
     }
-    struct Item {
-        std::string name;   // upper case: "FLAGS", "BODY.PEEK", …
-        std::optional<MessageView::Section> section;
-        std::string label;  // "BODY[HEADER.FIELDS (FROM)]"
-        std::optional<std::pair<std::uint64_t, std::uint64_t>> partial;
-    };
-    std::vector<Item> items;
-    bool needs_content = false;
+    std::vector<FetchItem> items;
     bool wants_modseq = changed_since.has_value();  // RFC 7162 §3.1.4.1: CHANGEDSINCE implies MODSEQ
     while (!text.empty()) {
         std::size_t end = 0;
@@ -1300,7 +1345,7 @@ Step Session::fetch(Context& c)
         std::string_view word = text.substr(0, end);
         text = end < text.size() ? text.substr(end + 1) : std::string_view{};
         const auto bracket = word.find('[');
-        Item item{core::to_upper(word.substr(0, bracket)), std::nullopt, "", std::nullopt};
+        FetchItem item{core::to_upper(word.substr(0, bracket)), std::nullopt, "", std::nullopt};
         if (item.name == "ALL" || item.name == "FAST" || item.name == "FULL") {
             for (const char* n : {"FLAGS", "INTERNALDATE", "RFC822.SIZE"})
                 items.push_back({n, std::nullopt, n, std::nullopt});
@@ -1308,7 +1353,6 @@ Step Session::fetch(Context& c)
                 items.push_back({"ENVELOPE", std::nullopt, "ENVELOPE", std::nullopt});
             if (item.name == "FULL")
                 items.push_back({"BODY", std::nullopt, "BODY", std::nullopt});
-            needs_content = needs_content || item.name != "FAST";
             continue;
         }
         if (bracket != std::string_view::npos) {
@@ -1334,7 +1378,6 @@ Step Session::fetch(Context& c)
                 item.partial = std::pair{o, l};
                 item.label += "<" + std::to_string(o) + ">";
             }
-            needs_content = true;
         } else {
             static const std::string_view simple[] = {"UID",  "FLAGS",         "INTERNALDATE", "RFC822.SIZE",
                                                       "ENVELOPE", "BODYSTRUCTURE", "BODY",        "RFC822",
@@ -1346,8 +1389,6 @@ Step Session::fetch(Context& c)
                 wants_modseq = true;
                 continue;
             }
-            needs_content = needs_content || (item.name != "UID" && item.name != "FLAGS" &&
-                                              item.name != "INTERNALDATE" && item.name != "RFC822.SIZE");
         }
         items.push_back(std::move(item));
     }
@@ -1361,7 +1402,7 @@ Step Session::fetch(Context& c)
     if (vanished)  // before any FETCH (RFC 7162 §3.2.6)
         enabled += vanished_earlier(*changed_since, &*set);
     // RFC 3501 §6.4.5: BODY[…], RFC822 and RFC822.TEXT set \Seen, and the change is reported.
-    const bool sets_seen = !read_only_ && std::any_of(items.begin(), items.end(), [](const Item& item) {
+    const bool sets_seen = !read_only_ && std::any_of(items.begin(), items.end(), [](const FetchItem& item) {
         return (item.name == "BODY" && item.section) || item.name == "RFC822" || item.name == "RFC822.TEXT";
     });
     std::vector<std::size_t> chosen = resolve(*set, c.uid);
@@ -1390,66 +1431,116 @@ Step Session::fetch(Context& c)
                     m.modseq = now.modseq;
                 }
     }
-    std::string out = enabled;
-    for (std::size_t i : chosen) {
-        MessageRef& m = view_.messages[i];
-        std::optional<MessageView> view;
-        if (needs_content) {
-            auto content = account_->read(selected_, m);
-            if (!content)
-                continue;  // expunged elsewhere; its EXPUNGE comes at the next allowed point
-            view.emplace(std::move(*content));
-        }
-        std::string fields;
-        bool flags_listed = false;
-        auto add = [&fields](std::string_view label, std::string_view value) {
-            if (!fields.empty())
-                fields += ' ';
-            fields.append(label).append(" ").append(value);
-        };
-        const bool uid_first = c.uid || qresync_;  // RFC 7162 §3.2.4: always the UID with QRESYNC
-        if (uid_first)
-            add("UID", std::to_string(m.uid));
-        for (const auto& item : items) {
-            const std::string& n = item.name;
-            if (n == "UID") {
-                if (!uid_first)
-                    add("UID", std::to_string(m.uid));
-            } else if (n == "FLAGS") {
-                flags_listed = true;
-                add("FLAGS", imap_flags(m.flags));
-            } else if (n == "INTERNALDATE") {
-                add("INTERNALDATE", "\"" + format_date_time(account_->internal_date(selected_, m)) + "\"");
-            } else if (n == "RFC822.SIZE") {
-                add("RFC822.SIZE", std::to_string(m.size));
-            } else if (n == "ENVELOPE") {
-                add("ENVELOPE", view->envelope());
-            } else if (n == "BODYSTRUCTURE" || (n == "BODY" && !item.section)) {
-                add(n, view->body_structure(n == "BODYSTRUCTURE"));
-            } else if (n == "RFC822" || n == "RFC822.HEADER" || n == "RFC822.TEXT") {
-                MessageView::Section s;
-                s.kind = n == "RFC822" ? MessageView::Section::Kind::all
-                         : n == "RFC822.HEADER" ? MessageView::Section::Kind::header
-                                                : MessageView::Section::Kind::text;
-                add(n, imap_string(view->section(s).value_or("")));
-            } else {
-                std::string bytes = view->section(*item.section).value_or("");
-                if (item.partial) {
-                    const auto [o, l] = *item.partial;
-                    bytes = o >= bytes.size() ? std::string() : bytes.substr(o, l);
-                }
-                // A literal even when short: body octets may hold anything.
-                add(item.label, "{" + std::to_string(bytes.size()) + "}\r\n" + bytes);
-            }
-        }
-        if (flags_changed[i] && !flags_listed)
-            add("FLAGS", imap_flags(m.flags));
-        // RFC 7162 §3.1: once CONDSTORE is on, flags go with their mod-sequence.
-        if (wants_modseq || (condstore_ && (flags_listed || flags_changed[i])))
-            add("MODSEQ", "(" + std::to_string(m.modseq) + ")");
-        out += "* " + std::to_string(i + 1) + " FETCH (" + fields + ")\r\n";
+    const bool uid_first = c.uid || qresync_;  // RFC 7162 §3.2.4: always the UID with QRESYNC
+    fetching_ = std::make_unique<FetchJob>(FetchJob{c.tag, std::move(items), std::move(chosen), std::move(flags_changed),
+                                                    uid_first, wants_modseq, false, 0, std::move(enabled)});
+    return next_fetch_chunk();  // on_command() adds the news when this is the last
+}
+
+Step Session::on_more()
+{
+    if (!fetching_)
+        return {};
+    const bool expunge_ok = fetching_->expunge_ok;
+    Step step = next_fetch_chunk();
+    add_news(step, expunge_ok);  // on the last chunk (add_news() leaves Action::more alone)
+    return step;
+}
+
+Step Session::next_fetch_chunk()
+{
+    FetchJob& job = *fetching_;
+    std::string out = std::move(job.first);
+    out.reserve(fetch_chunk + 4096);
+    while (job.next < job.chosen.size() && out.size() < fetch_chunk)
+        fetch_message(job, job.chosen[job.next++], out);
+    Step step;
+    if (job.next < job.chosen.size()) {
+        step.wire = std::move(out);
+        step.action = Action::more;
+        return step;
     }
-    return tagged(c.tag, "OK", "FETCH completed", out);
+    step = tagged(job.tag, "OK", "FETCH completed", std::move(out));
+    fetching_.reset();
+    return step;
+}
+
+void Session::fetch_message(const FetchJob& job, std::size_t i, std::string& out)
+{
+    const MessageRef& m = view_.messages[i];
+    const std::size_t start = out.size();
+    bool gone = false;                // expunged elsewhere; its EXPUNGE comes at the next allowed point
+    std::optional<MessageView> view;  // parsed only for the items that need the structure
+    auto parsed = [&]() -> const MessageView* {
+        if (!view && !gone) {
+            auto content = account_->read(selected_, m);
+            gone = !content;
+            if (content)
+                view.emplace(std::move(*content));
+        }
+        return view ? &*view : nullptr;
+    };
+    out.append("* ").append(std::to_string(i + 1)).append(" FETCH (");
+    bool first = true, flags_listed = false;
+    auto add = [&out, &first](std::string_view label, std::string_view value) {
+        if (!first)
+            out += ' ';
+        first = false;
+        out.append(label).append(" ").append(value);
+    };
+    if (job.uid_first)
+        add("UID", std::to_string(m.uid));
+    for (const auto& item : job.items) {
+        const std::string& n = item.name;
+        if (n == "UID") {
+            if (!job.uid_first)
+                add("UID", std::to_string(m.uid));
+        } else if (n == "FLAGS") {
+            flags_listed = true;
+            add("FLAGS", imap_flags(m.flags));
+        } else if (n == "INTERNALDATE") {
+            add("INTERNALDATE", "\"" + format_date_time(account_->internal_date(selected_, m)) + "\"");
+        } else if (n == "RFC822.SIZE") {
+            add("RFC822.SIZE", std::to_string(m.size));
+        } else if (item.whole_message()) {
+            add(item.label, "");
+            if (!account_->append_literal(selected_, m, out)) {
+                gone = true;
+                break;
+            }
+        } else if (!parsed()) {
+            break;  // gone
+        } else if (n == "ENVELOPE") {
+            add("ENVELOPE", view->envelope());
+        } else if (n == "BODYSTRUCTURE" || (n == "BODY" && !item.section)) {
+            add(n, view->body_structure(n == "BODYSTRUCTURE"));
+        } else if (n == "RFC822" || n == "RFC822.HEADER" || n == "RFC822.TEXT") {
+            MessageView::Section s;
+            s.kind = n == "RFC822" ? MessageView::Section::Kind::all
+                     : n == "RFC822.HEADER" ? MessageView::Section::Kind::header
+                                            : MessageView::Section::Kind::text;
+            add(n, imap_string(view->section(s).value_or("")));
+        } else {
+            std::string bytes = view->section(*item.section).value_or("");
+            if (item.partial) {
+                const auto [o, l] = *item.partial;
+                bytes = o >= bytes.size() ? std::string() : bytes.substr(o, l);
+            }
+            // A literal even when short: body octets may hold anything.
+            add(item.label, "{" + std::to_string(bytes.size()) + "}\r\n");
+            out += bytes;
+        }
+    }
+    if (gone) {
+        out.resize(start);
+        return;
+    }
+    if (job.flags_changed[i] && !flags_listed)
+        add("FLAGS", imap_flags(m.flags));
+    // RFC 7162 §3.1: once CONDSTORE is on, flags go with their mod-sequence.
+    if (job.wants_modseq || (condstore_ && (flags_listed || job.flags_changed[i])))
+        add("MODSEQ", "(" + std::to_string(m.modseq) + ")");
+    out += ")\r\n";
 }
 
 // "(UNCHANGEDSINCE n)" (RFC 7162 §3.1.3), the one STORE modifier (RFC 4466 §2.5) we know.

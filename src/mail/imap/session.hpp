@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@ enum class Action {
     open_account,  // the password was right: give on_account() the mail of `user`
     start_tls,     // write `wire`, drop pipelined input, handshake, then on_tls_started()
     idle,          // write `wire`, then wait for a line (on_idle_line) or a folder change (on_idle_changed)
+    more,          // write `wire`, then take the rest of the response from on_more() (a long FETCH)
     close,         // write `wire`, then close
 };
 
@@ -56,6 +58,8 @@ struct Client {
 class Session {
 public:
     explicit Session(const Policy& policy, Client client = {});
+    ~Session();
+    Session(Session&&) noexcept;
     std::string greeting() const;
     Step on_command(const RawCommand& command);
     // The assembler refused a literal or an over-long command: its response line (and BYE if fatal).
@@ -70,6 +74,7 @@ public:
     void on_tls_started();
     Step on_idle_line(std::string_view line);  // "DONE" ends IDLE
     Step on_idle_changed();                    // untagged EXISTS / EXPUNGE / FETCH for what changed
+    Step on_more();                            // after Action::more: the next chunk
     State state() const { return state_; }
     // The selected mailbox, "" when none (the shell watches it during IDLE).
     const std::string& selected_folder() const { return selected_; }
@@ -77,6 +82,8 @@ public:
 private:
     struct Command;
     struct Context;  // one command: tag, UID prefix, reader
+    struct FetchItem;
+    struct FetchJob;
     static const Command* find(std::string_view name);
 
     Step capability(Context& c);
@@ -111,6 +118,12 @@ private:
     Step uid(Context& c);
 
     Step tagged(const std::string& tag, std::string_view status, std::string_view text, std::string untagged = {});
+    // Untagged news of the selected folder (refresh()) put before a completed command's tagged line.
+    void add_news(Step& step, bool expunge_ok);
+    // The next chunk of fetching_'s responses; the last one ends it with the tagged line.
+    Step next_fetch_chunk();
+    // One message's FETCH response, appended to `out` (nothing when it is gone meanwhile).
+    void fetch_message(const FetchJob& job, std::size_t index, std::string& out);
     Step bad(const std::string& tag, std::string_view text);  // counts towards max_errors
     Step login_as(const std::string& tag, std::string_view user, std::string_view password);
     bool login_allowed() const { return policy_.plaintext_auth || tls_ || client_.loopback; }
@@ -157,6 +170,7 @@ private:
     bool condstore_ = false;  // RFC 7162: a CONDSTORE enabling command came (until logout)
     bool qresync_ = false;    // RFC 7162 §3.2.3: ENABLE QRESYNC came: VANISHED instead of EXPUNGE
     FolderSnapshot view_;  // the selected folder as this session has announced it
+    std::unique_ptr<FetchJob> fetching_;  // a FETCH answered in chunks, until its last one
 };
 
 }  // namespace layer7::imap

@@ -75,6 +75,17 @@ std::optional<std::string> StoreAccount::read(std::string_view folder, const Mes
     return mail::to_crlf(*content);
 }
 
+bool StoreAccount::append_literal(std::string_view folder, const MessageRef& message, std::string& out)
+{
+    auto* e = entry(folder, message);
+    auto box = boxes_.folder(folder);
+    if (!e || !box || box->read(*e, stored_))
+        return false;
+    out.append("{").append(std::to_string(mail::crlf_size(stored_))).append("}\r\n");
+    mail::append_crlf(out, stored_);
+    return true;
+}
+
 std::int64_t StoreAccount::internal_date(std::string_view folder, const MessageRef& message)
 {
     auto* e = entry(folder, message);
@@ -96,11 +107,27 @@ std::error_code StoreAccount::set_flags(std::string_view folder, MessageRef& mes
 
 std::error_code StoreAccount::expunge(std::string_view folder, const MessageRef& message)
 {
-    auto* e = entry(folder, message);
+    return expunge_all(folder, {&message}).front();
+}
+
+std::vector<std::error_code> StoreAccount::expunge_all(std::string_view folder,
+                                                       const std::vector<const MessageRef*>& messages)
+{
+    std::vector<std::error_code> out(messages.size(), std::make_error_code(std::errc::no_such_file_or_directory));
     auto box = boxes_.folder(folder);
-    if (!e || !box)
-        return std::make_error_code(std::errc::no_such_file_or_directory);
-    return box->remove(*e);
+    if (!box)
+        return out;
+    std::vector<const mail::MaildirEntry*> entries;
+    std::vector<std::size_t> known;  // index in `messages` of each of `entries`
+    for (std::size_t i = 0; i < messages.size(); ++i)
+        if (const auto* e = entry(folder, *messages[i])) {
+            entries.push_back(e);
+            known.push_back(i);
+        }
+    const auto removed = box->remove(entries);
+    for (std::size_t k = 0; k < known.size(); ++k)
+        out[known[k]] = removed[k];
+    return out;
 }
 
 core::Result<std::vector<UidRange>, std::error_code> StoreAccount::vanished(std::string_view folder, std::uint64_t since)

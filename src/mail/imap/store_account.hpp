@@ -26,10 +26,13 @@ public:
     std::error_code subscribe(std::string_view name, bool on) override { return boxes_.subscribe(name, on); }
     core::Result<FolderSnapshot, std::error_code> snapshot(std::string_view folder) override;
     std::optional<std::string> read(std::string_view folder, const MessageRef& message) override;
+    bool append_literal(std::string_view folder, const MessageRef& message, std::string& out) override;
     std::int64_t internal_date(std::string_view folder, const MessageRef& message) override;
     std::error_code set_flags(std::string_view folder, MessageRef& message, std::string_view flags) override;
     core::Result<FolderSnapshot, std::error_code> update_flags(std::string_view folder, const FlagDecision& decide) override;
     std::error_code expunge(std::string_view folder, const MessageRef& message) override;
+    std::vector<std::error_code> expunge_all(std::string_view folder,
+                                             const std::vector<const MessageRef*>& messages) override;
     core::Result<std::vector<UidRange>, std::error_code> vanished(std::string_view folder, std::uint64_t since) override;
     core::Result<std::uint32_t, std::error_code> append(std::string_view folder, std::string_view message,
                                                        std::string_view flags, std::int64_t date) override;
@@ -41,6 +44,7 @@ private:
     FolderSnapshot remember(std::string_view folder, mail::FolderState state);
 
     mail::Mailboxes boxes_;
+    std::string stored_;  // append_literal()'s file buffer, reused from message to message
     std::map<std::string, std::unordered_map<std::string, mail::MaildirEntry>, std::less<>> entries_;
 };
 

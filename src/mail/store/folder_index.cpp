@@ -131,11 +131,8 @@ std::error_code find_renamed(const Maildir& box, const UidList& list, const Know
                 added = true;
             }
     }
-    if (added)  // keep "oldest delivery first"
-        std::sort(listed.begin(), listed.end(), [](const MaildirEntry& a, const MaildirEntry& b) {
-            const auto ta = delivery_time(a.unique), tb = delivery_time(b.unique);
-            return ta != tb ? ta < tb : a.unique < b.unique;
-        });
+    if (added)
+        sort_oldest_first(listed);
     return {};
 }
 

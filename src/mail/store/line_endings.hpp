@@ -12,6 +12,8 @@ namespace layer7::mail {
 std::string to_lf(std::string_view wire);
 // Every LF not preceded by CR becomes CRLF; a final line without an end gets CRLF.
 std::string to_crlf(std::string_view stored);
+// to_crlf(stored) appended to `out`, with no copy between.
+void append_crlf(std::string& out, std::string_view stored);
 // The size to_crlf() would return, without building it (POP3 LIST sizes).
 std::uint64_t crlf_size(std::string_view stored);
 

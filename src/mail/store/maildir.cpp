@@ -75,26 +75,33 @@ std::string host_name()
 // Deliveries by this process: the spec's Q<n>, unique together with time and pid.
 std::atomic<std::uint64_t> delivery_counter{0};
 
+// Reads the whole file into `out` (its capacity reused): sized by fstat, read straight into place.
 bool read_file(const std::string& path, std::string& out, std::error_code& ec)
 {
     Fd file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (file.fd < 0) {
+    struct stat st {};
+    if (file.fd < 0 || ::fstat(file.fd, &st) != 0) {
         ec = last_error();
         return false;
     }
-    out.clear();
-    char buffer[65536];
+    // One byte more than the size, so a file that is exactly that long ends with one read of 0.
+    out.resize(static_cast<std::size_t>(std::max<off_t>(st.st_size, 0)) + 1);
+    std::size_t have = 0;
     for (;;) {
-        const ssize_t n = ::read(file.fd, buffer, sizeof buffer);
+        if (have == out.size())  // grew since the fstat
+            out.resize(out.size() * 2);
+        const ssize_t n = ::read(file.fd, out.data() + have, out.size() - have);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
             ec = last_error();
             return false;
         }
-        if (n == 0)
+        if (n == 0) {
+            out.resize(have);
             return true;
-        out.append(buffer, static_cast<std::size_t>(n));
+        }
+        have += static_cast<std::size_t>(n);
     }
 }
 
@@ -210,10 +217,7 @@ core::Result<std::vector<MaildirEntry>, std::error_code> Maildir::list(const Kno
         }
         ::closedir(dir);
     }
-    std::sort(out.begin(), out.end(), [](const MaildirEntry& a, const MaildirEntry& b) {
-        const auto ta = delivery_time(a.unique), tb = delivery_time(b.unique);
-        return ta != tb ? ta < tb : a.unique < b.unique;
-    });
+    sort_oldest_first(out);
     // readdir while another agent renames a file (a flag change, new/ → cur/) may return it under
     // both names (POSIX leaves it unspecified): one message, listed once, under the name it has now.
     std::size_t kept = 0;
@@ -230,6 +234,23 @@ core::Result<std::vector<MaildirEntry>, std::error_code> Maildir::list(const Kno
     }
     out.resize(kept);
     return out;
+}
+
+void sort_oldest_first(std::vector<MaildirEntry>& entries)
+{
+    // Each name's time parsed once, not at every comparison (a sync sorts the whole folder).
+    std::vector<std::pair<std::uint64_t, std::size_t>> order;
+    order.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        order.emplace_back(delivery_time(entries[i].unique), i);
+    std::sort(order.begin(), order.end(), [&entries](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : entries[a.second].unique < entries[b.second].unique;
+    });
+    std::vector<MaildirEntry> sorted;
+    sorted.reserve(entries.size());
+    for (const auto& [time, i] : order)
+        sorted.push_back(std::move(entries[i]));
+    entries = std::move(sorted);
 }
 
 std::error_code Maildir::relocate(MaildirEntry& entry) const
@@ -250,17 +271,24 @@ std::error_code Maildir::relocate(MaildirEntry& entry) const
 core::Result<std::string, std::error_code> Maildir::read(const MaildirEntry& entry) const
 {
     std::string content;
-    std::error_code ec;
-    if (read_file(file_path(entry), content, ec))
-        return content;
-    if (ec != std::errc::no_such_file_or_directory)
-        return core::fail(ec);
-    MaildirEntry moved = entry;
-    if (auto lost = relocate(moved))
-        return core::fail(lost);
-    if (!read_file(file_path(moved), content, ec))
+    if (auto ec = read(entry, content))
         return core::fail(ec);
     return content;
+}
+
+std::error_code Maildir::read(const MaildirEntry& entry, std::string& content) const
+{
+    std::error_code ec;
+    if (read_file(file_path(entry), content, ec))
+        return {};
+    if (ec != std::errc::no_such_file_or_directory)
+        return ec;
+    MaildirEntry moved = entry;
+    if (auto lost = relocate(moved))
+        return lost;
+    if (!read_file(file_path(moved), content, ec))
+        return ec;
+    return {};
 }
 
 std::error_code Maildir::set_flags(MaildirEntry& entry, std::string_view flags) const
@@ -288,17 +316,40 @@ std::error_code Maildir::set_flags(MaildirEntry& entry, std::string_view flags) 
 
 std::error_code Maildir::remove(const MaildirEntry& entry) const
 {
-    if (::unlink(file_path(entry).c_str()) != 0) {
-        if (errno != ENOENT)
-            return last_error();
+    return remove(std::vector<const MaildirEntry*>{&entry}).front();
+}
+
+std::vector<std::error_code> Maildir::remove(const std::vector<const MaildirEntry*>& entries) const
+{
+    std::vector<std::error_code> out(entries.size());
+    std::vector<std::string> folders(entries.size());  // where each was unlinked ("": nowhere)
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const MaildirEntry& entry = *entries[i];
+        if (::unlink(file_path(entry).c_str()) == 0) {
+            folders[i] = entry.folder;
+            continue;
+        }
+        if (errno != ENOENT) {
+            out[i] = last_error();
+            continue;
+        }
         MaildirEntry moved = entry;
         if (relocate(moved))
-            return {};  // already gone
+            continue;  // already gone
         if (::unlink(file_path(moved).c_str()) != 0 && errno != ENOENT)
-            return last_error();
-        return fsync_directory(path_ + "/" + moved.folder);
+            out[i] = last_error();
+        else
+            folders[i] = moved.folder;
     }
-    return fsync_directory(path_ + "/" + entry.folder);
+    for (const char* folder : {"new", "cur"}) {  // one fsync per directory, for every unlink in it
+        if (std::find(folders.begin(), folders.end(), folder) == folders.end())
+            continue;
+        if (auto ec = fsync_directory(path_ + "/" + folder))
+            for (std::size_t i = 0; i < entries.size(); ++i)
+                if (folders[i] == folder)
+                    out[i] = ec;
+    }
+    return out;
 }
 
 }  // namespace layer7::mail

@@ -30,6 +30,9 @@ struct MaildirEntry {
 // Sizes already measured, by unique name: {bytes stored, bytes with CRLF line ends}.
 using KnownSizes = std::unordered_map<std::string_view, std::pair<std::uint64_t, std::uint64_t>>;
 
+// Oldest delivery first (delivery_time(), then the unique name), as list() returns them.
+void sort_oldest_first(std::vector<MaildirEntry>& entries);
+
 class Maildir {
 public:
     explicit Maildir(std::string path) : path_(std::move(path)) {}
@@ -47,10 +50,16 @@ public:
     core::Result<std::vector<MaildirEntry>, std::error_code> list(const KnownSizes* known = nullptr) const;
     // The stored bytes (LF line ends); finds the message again if another agent moved it.
     core::Result<std::string, std::error_code> read(const MaildirEntry& entry) const;
+    // The same into `content`, whose capacity is reused (a FETCH of many messages reads each into
+    // one buffer).
+    std::error_code read(const MaildirEntry& entry, std::string& content) const;
     // Moves the message to cur/ with exactly `flags` (e.g. "S" once a client has read it).
     std::error_code set_flags(MaildirEntry& entry, std::string_view flags) const;
     // Unlinks the message and fsyncs its folder; a message already gone is not an error.
     std::error_code remove(const MaildirEntry& entry) const;
+    // remove() for each of `entries`, with one fsync per folder after all the unlinks (an IMAP
+    // EXPUNGE of many messages); one result per entry, in order.
+    std::vector<std::error_code> remove(const std::vector<const MaildirEntry*>& entries) const;
     // Removes what deliveries left in tmp/ when they died before the rename: files this host's
     // processes that are no longer running wrote, and any file untouched for 36 hours (maildir(5)).
     // Returns how many went.

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/text/percent.hpp"
+
 namespace layer7::mail {
 
 namespace {
@@ -49,6 +51,47 @@ private:
     bool done_ = false;
 };
 
+// Bytes a version 3 list writes as "%XX": those that would split a field or a line, and '%'.
+bool escaped_in_list(char c)
+{
+    const auto u = static_cast<unsigned char>(c);
+    return u <= ' ' || u == 0x7f || c == '%';
+}
+
+void append_unique(std::string& out, std::string_view unique)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (char c : unique) {
+        if (!escaped_in_list(c)) {
+            out += c;
+            continue;
+        }
+        const auto u = static_cast<unsigned char>(c);
+        out += '%';
+        out += hex[u >> 4];
+        out += hex[u & 0xf];
+    }
+}
+
+// A version 3 UNIQUE field; nullopt unless written exactly as append_unique() writes it (one
+// spelling per name: a list is data we wrote, so any other is damage) or holding a NUL.
+std::optional<std::string> decode_unique(std::string_view field)
+{
+    if (field.find('%') == std::string_view::npos) {  // nearly every name: nothing to decode
+        if (std::any_of(field.begin(), field.end(), escaped_in_list))
+            return std::nullopt;
+        return std::string(field);
+    }
+    auto decoded = core::percent_decode(field);
+    if (!decoded)
+        return std::nullopt;
+    std::string again;
+    append_unique(again, *decoded);
+    if (again != field)
+        return std::nullopt;
+    return std::move(*decoded);
+}
+
 }  // namespace
 
 std::string list_flags(std::string_view maildir_flags)
@@ -63,10 +106,12 @@ std::string list_flags(std::string_view maildir_flags)
 std::string encode_uid_list(const UidList& list)
 {
     std::string out(magic);
-    out += "2 " + std::to_string(list.validity) + " " + std::to_string(list.next) + " " +
+    out += "3 " + std::to_string(list.validity) + " " + std::to_string(list.next) + " " +
            std::to_string(list.highest_modseq) + " " + std::to_string(list.vanished_floor) + "\n";
     for (const auto& e : list.entries) {
-        out += std::to_string(e.uid) + " " + e.unique + " " + std::to_string(e.modseq) + " :" + list_flags(e.flags);
+        out += std::to_string(e.uid) + " ";
+        append_unique(out, e.unique);
+        out += " " + std::to_string(e.modseq) + " :" + list_flags(e.flags);
         if (e.wire_size > 0)
             out += " " + std::to_string(e.size) + " " + std::to_string(e.wire_size);
         out += "\n";
@@ -118,24 +163,25 @@ std::optional<UidList> decode_uid_list(std::string_view text)
     };
     Fields head(take_line());
     const auto version = head.next();
-    if (version != "1" && version != "2")
+    if (version != "1" && version != "2" && version != "3")
         return std::nullopt;
-    const bool v2 = version == "2";
+    const bool with_modseqs = version != "1";  // and flags and expunge ranges
+    const bool escaped = version == "3";
     auto validity = head.next_number();
     auto next = head.next_number();
     std::optional<std::uint64_t> highest = std::uint64_t{0}, floor = std::uint64_t{0};
-    if (v2) {
+    if (with_modseqs) {
         highest = head.next_number<std::uint64_t>();
         floor = head.next_number<std::uint64_t>();
     }
     if (!validity || !next || !highest || !floor || !head.done() || *validity == 0 || *next == 0 ||
-        (v2 && (*highest == 0 || *highest > max_modseq || *floor > *highest)))
+        (with_modseqs && (*highest == 0 || *highest > max_modseq || *floor > *highest)))
         return std::nullopt;
     UidList list{*validity, *next, *highest, *floor, {}, {}};
     std::uint32_t last = 0;
     while (!text.empty()) {
         Fields line(take_line());
-        if (v2 && line.rest().starts_with("- ")) {  // "- FIRST LAST MODSEQ": after every message line
+        if (with_modseqs && line.rest().starts_with("- ")) {  // "- FIRST LAST MODSEQ": after every message line
             line.next();
             auto first = line.next_number(), end = line.next_number();
             auto modseq = line.next_number<std::uint64_t>();
@@ -150,11 +196,14 @@ std::optional<UidList> decode_uid_list(std::string_view text)
             return std::nullopt;
         UidEntry entry;
         auto uid = line.next_number();
-        auto unique = line.next();
+        auto field = line.next();
+        std::optional<std::string> unique;
+        if (field)
+            unique = escaped ? decode_unique(*field) : std::string(*field);
         if (!uid || !unique || *uid <= last || *uid >= list.next || unique->empty() ||
-            unique->find('/') != std::string_view::npos)
+            unique->find('/') != std::string::npos)
             return std::nullopt;
-        if (v2) {
+        if (with_modseqs) {
             auto modseq = line.next_number<std::uint64_t>();
             auto flags = line.next();
             if (!modseq || *modseq == 0 || *modseq > list.highest_modseq || !flags || flags->empty() ||
@@ -173,7 +222,7 @@ std::optional<UidList> decode_uid_list(std::string_view text)
         }
         last = *uid;
         entry.uid = *uid;
-        entry.unique = std::string(*unique);
+        entry.unique = std::move(*unique);
         list.entries.push_back(std::move(entry));
     }
     return list;

@@ -6,7 +6,8 @@
 // latest max_vanished ranges of them. A line may
 // carry the message's sizes: mail other tools delivered has none in its file name, and measuring
 // means reading the whole file at every sync (Dovecot keeps them in its uidlist too). Read
-// strictly: anything malformed is "corrupt", and the caller rebuilds with a new UIDVALIDITY.
+// strictly: anything malformed is "corrupt", and the caller rebuilds with a new UIDVALIDITY; so the
+// list must be able to hold every name it is given.
 #pragma once
 
 #include <cstdint>
@@ -49,15 +50,17 @@ struct UidList {
     std::vector<Vanished> vanished;    // ascending modseq, each above vanished_floor
 };
 
-// Version 2: "layer7-uidlist 2 VALIDITY NEXT HIGHESTMODSEQ VANISHEDFLOOR\n", then per message
+// Version 3: "layer7-uidlist 3 VALIDITY NEXT HIGHESTMODSEQ VANISHEDFLOOR\n", then per message
 // "UID UNIQUE MODSEQ :FLAGS[ SIZE WIRE_SIZE]\n" (":" alone: no flags), then per expunge range
-// "- FIRST LAST MODSEQ\n".
+// "- FIRST LAST MODSEQ\n". UNIQUE is the unique name with '%', space, controls and DEL written as
+// "%XX" (upper-case hex), as any byte but '/' and NUL may be in a file name other tools wrote.
 std::string encode_uid_list(const UidList& list);
-// Reads version 2, and version 1 ("layer7-uidlist 1 VALIDITY NEXT\n", "UID UNIQUE[ SIZE WIRE_SIZE]\n")
-// with every modseq 0, so an upgrade keeps the UIDs. nullopt for a wrong header, a zero validity,
-// uids not strictly ascending or not below NEXT, a modseq of 0 or above HIGHESTMODSEQ, an empty or
-// space-holding unique name, an expunge range out of order or bounds, or a last line without its LF
-// (a torn write).
+// Reads version 3; version 2 (the same, but UNIQUE as it is: names with a space could not be kept)
+// and version 1 ("layer7-uidlist 1 VALIDITY NEXT\n", "UID UNIQUE[ SIZE WIRE_SIZE]\n", every modseq
+// 0), so an upgrade keeps the UIDs. nullopt for a wrong header, a zero validity, uids not strictly
+// ascending or not below NEXT, a modseq of 0 or above HIGHESTMODSEQ, an empty unique name or one
+// holding '/' or NUL, a version 3 name escaped otherwise than encode_uid_list() does, an expunge
+// range out of order or bounds, or a last line without its LF (a torn write).
 std::optional<UidList> decode_uid_list(std::string_view text);
 // UIDs expunged after mod-sequence `since`, as ascending ranges: from `vanished` when it reaches that
 // far back, else every UID below NEXT that `entries` lacks.

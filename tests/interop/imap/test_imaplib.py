@@ -164,6 +164,41 @@ def test_two_sessions_see_each_other(bob):
     b.logout()
 
 
+def test_a_file_name_with_a_space_keeps_uidvalidity(bob):
+    # Delivered by hand into cur/ under a name with a space: the UID list must carry it, or every
+    # sync rebuilds the list under a new UIDVALIDITY and clients drop their caches.
+    port, data, _ = bob
+    (maildir_of(data) / "cur" / "1700000000.M1P1.by hand:2,S").write_bytes(message(4).encode())
+    seen = []
+    for _ in range(2):
+        m = login(port)
+        m.select("INBOX", readonly=True)
+        seen.append((m.untagged_responses["UIDVALIDITY"][-1], m.untagged_responses["EXISTS"][-1]))
+        typ, found = m.uid("SEARCH", None, "SUBJECT", '"message 4"')
+        assert typ == "OK" and found[0], found
+        seen.append(found[0])
+        m.logout()
+    assert seen[0] == seen[2] and seen[0][1] == b"4", seen
+    assert seen[1] == seen[3], seen  # the same UID for the hand-delivered message
+
+
+def test_a_fetch_larger_than_a_chunk_arrives_whole(bob):
+    # 40 messages of ~10 KB: the server answers in several chunks; imaplib must see every one whole.
+    port, data, _ = bob
+    bodies = [f"line of message {n}\n" * 400 for n in range(40)]
+    put_messages(data, [message(100 + n, body=b) for n, b in enumerate(bodies)])
+    m = login(port)
+    typ, count = m.select("INBOX")
+    assert typ == "OK" and count == [b"43"]
+    typ, parts = m.fetch("1:*", "(BODY.PEEK[])")
+    assert typ == "OK"
+    got = [p[1] for p in parts if isinstance(p, tuple)]
+    assert len(got) == 43
+    for n, b in enumerate(bodies):  # each whole, in one literal
+        assert sum(b.replace("\n", "\r\n").encode() in g for g in got) == 1, n
+    m.logout()
+
+
 def test_pop3_and_imap_share_the_maildir(tmp_path, layer7):
     data = tmp_path / "data"
     data.mkdir()

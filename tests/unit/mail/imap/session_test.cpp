@@ -100,6 +100,48 @@ TEST_F(SessionTest, SelectFetchStoreSearch)
     EXPECT_EQ(send(s, "i EXPUNGE").wire, "* 2 EXPUNGE\r\ni OK EXPUNGE completed\r\n");
 }
 
+TEST_F(SessionTest, AMessageGoneMeanwhileIsLeftOutWhole)
+{
+    Session s = logged_in();
+    send(s, "a SELECT INBOX");
+    account.folders_["INBOX"].bodies.erase(1);  // its file removed by another agent, not yet synced
+    const std::string two = "* 2 FETCH (FLAGS (\\Seen) BODY[] {24}\r\nSubject: two\r\n\r\nsecond\r\n)\r\n";
+    EXPECT_EQ(send(s, "b FETCH 1:2 (FLAGS BODY.PEEK[])").wire, two + "b OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "c FETCH 1:2 (UID ENVELOPE)").wire.rfind("* 2 FETCH (UID 2 ENVELOPE (", 0), 0u);
+    EXPECT_EQ(send(s, "d FETCH 1:2 (FLAGS BODY.PEEK[]<9.3>)").wire,
+              "* 2 FETCH (FLAGS (\\Seen) BODY[]<9> {3}\r\ntwo)\r\nd OK FETCH completed\r\n");
+}
+
+TEST_F(SessionTest, ALongFetchComesInChunksWithTheNewsAtTheEnd)
+{
+    const std::string big = "Subject: big\r\n\r\n" + std::string(100 * 1024, 'x') + "\r\n";
+    for (int i = 0; i < 3; ++i)
+        account.add("INBOX", big);
+    Session s = logged_in();
+    send(s, "a SELECT INBOX");
+    Step step = send(s, "b FETCH 1:* BODY.PEEK[]");
+    std::string all;
+    int chunks = 1;
+    for (; step.action == Action::more; ++chunks) {
+        EXPECT_EQ(step.wire.substr(step.wire.size() - 3), ")\r\n");  // whole responses only
+        all += step.wire;
+        if (chunks == 1)
+            account.add("INBOX", "Subject: late\r\n\r\nx\r\n");  // delivered meanwhile
+        step = s.on_more();
+    }
+    all += step.wire;
+    EXPECT_EQ(chunks, 2);
+    EXPECT_EQ(step.action, Action::read_command);
+    for (int n = 1; n <= 5; ++n)
+        EXPECT_NE(all.find("* " + std::to_string(n) + " FETCH (BODY[] {"), std::string::npos) << n;
+    EXPECT_NE(all.find("* 5 FETCH (BODY[] {" + std::to_string(big.size()) + "}\r\n" + big + ")\r\n"), std::string::npos);
+    // The news after the last message, before the tagged line.
+    EXPECT_TRUE(all.ends_with(")\r\n* 6 EXISTS\r\nb OK FETCH completed\r\n")) << all.substr(all.size() - 60);
+    // A command while a FETCH is unfinished is the shell's mistake.
+    EXPECT_EQ(send(s, "c FETCH 1:* BODY.PEEK[]").action, Action::more);
+    EXPECT_EQ(send(s, "d NOOP").action, Action::close);
+}
+
 TEST_F(SessionTest, CopyAndMoveReportUidplus)
 {
     Session s = logged_in();

@@ -130,10 +130,24 @@ TEST_F(FolderModseq, AVersion1ListKeepsItsUidsAndStartsModseqsAtOne)
         EXPECT_EQ(upgraded.messages[i].uid, first.messages[i].uid);
         EXPECT_EQ(upgraded.messages[i].modseq, 1u);
     }
-    EXPECT_EQ(read_text(box.path() + "/layer7-uidlist").rfind("layer7-uidlist 2 ", 0), 0u);
+    EXPECT_EQ(read_text(box.path() + "/layer7-uidlist").rfind("layer7-uidlist 3 ", 0), 0u);
     MaildirEntry entry = upgraded.messages[2].entry;
     ASSERT_FALSE(box.set_flags(entry, "R"));
     EXPECT_EQ(sync().messages[2].modseq, 2u);
+}
+
+TEST_F(FolderModseq, AFileNameWithASpaceKeepsTheValidity)
+{
+    // Delivered by hand (or by a tool that puts spaces in names) into cur/.
+    std::ofstream(box.path() + "/cur/1700000000.M1P1.by hand:2,S") << "Subject: spaced\n\nx\n";
+    FolderState first = sync();
+    ASSERT_EQ(first.messages.size(), 4u);
+    FolderState second = sync();
+    EXPECT_EQ(second.validity, first.validity);  // the list was read back, not rebuilt
+    EXPECT_EQ(second.highest_modseq, first.highest_modseq);
+    ASSERT_EQ(second.messages.size(), 4u);
+    EXPECT_EQ(second.messages[0].entry.unique, "1700000000.M1P1.by hand");
+    EXPECT_EQ(second.messages[0].uid, first.messages[0].uid);
 }
 
 TEST_F(FolderModseq, ALostListRestartsUnderANewValidity)

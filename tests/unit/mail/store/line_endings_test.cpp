@@ -22,9 +22,19 @@ TEST(LineEndings, ToCrlf)
     EXPECT_EQ(to_crlf(""), "");
 }
 
+TEST(LineEndings, AppendCrlfAddsToWhatIsThere)
+{
+    std::string out = "* 1 FETCH (BODY[] {5}\r\n";
+    append_crlf(out, "a\nb");
+    EXPECT_EQ(out, "* 1 FETCH (BODY[] {5}\r\na\r\nb\r\n");
+    out.clear();
+    append_crlf(out, "\r\n\n\r\r\nx\n");  // CRLF kept, bare LF mended, lone CR left
+    EXPECT_EQ(out, "\r\n\r\n\r\r\nx\r\n");
+}
+
 TEST(LineEndings, CrlfSizeMatchesToCrlf)
 {
-    for (std::string s : {"", "a", "\n", "a\nb", "a\r\nb\n", "\r", "x\r", "\n\n\n", "a\rb\r\nc"})
+    for (std::string s : {"", "a", "\n", "a\nb", "a\r\nb\n", "\r", "x\r", "\n\n\n", "a\rb\r\nc", "\r\n\r\n", "\n\r\n"})
         EXPECT_EQ(crlf_size(s), to_crlf(s).size()) << s;
 }
 

@@ -158,6 +158,30 @@ TEST(Maildir, FollowsAMessageAnotherAgentMoved)
     EXPECT_TRUE(box.list()->empty());
 }
 
+TEST(Maildir, RemovesManyAtOnce)
+{
+    test::TempDir t;
+    Maildir box(t.path + "/bob");
+    for (int i = 0; i < 4; ++i)
+        ASSERT_TRUE(box.deliver("m" + std::to_string(i) + "\n").ok());
+    auto list = box.list();
+    ASSERT_TRUE(list.ok());
+    std::vector<MaildirEntry> e = *list;
+    ASSERT_FALSE(box.set_flags(e[1], "S"));  // one in cur/, the others in new/
+    MaildirEntry moved = e[2];             // one another agent moved since it was listed
+    fs::rename(box.path() + "/new/" + moved.file, box.path() + "/cur/" + moved.file + ":2,T");
+    ASSERT_FALSE(box.remove(e[3]));        // one already gone
+    const auto results = box.remove({&e[1], &e[2], &e[3]});
+    ASSERT_EQ(results.size(), 3u);
+    for (const auto& ec : results)
+        EXPECT_FALSE(ec) << ec.message();
+    list = box.list();
+    ASSERT_TRUE(list.ok());
+    ASSERT_EQ(list->size(), 1u);
+    EXPECT_EQ((*list)[0].unique, e[0].unique);
+    EXPECT_TRUE(box.remove(std::vector<const MaildirEntry*>{}).empty());
+}
+
 TEST(Maildir, MeasuresFilesFromOtherTools)
 {
     test::TempDir t;

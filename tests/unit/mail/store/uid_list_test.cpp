@@ -19,7 +19,7 @@ namespace {
 TEST(UidList, RoundTripAndStrictDecode)
 {
     UidList l{42, 5, 9, 1, {{1, "a", 0, 0, 3, "S"}, {4, "b", 0, 0, 9, ""}}, {}};
-    EXPECT_EQ(encode_uid_list(l), "layer7-uidlist 2 42 5 9 1\n1 a 3 :S\n4 b 9 :\n");
+    EXPECT_EQ(encode_uid_list(l), "layer7-uidlist 3 42 5 9 1\n1 a 3 :S\n4 b 9 :\n");
     auto back = decode_uid_list(encode_uid_list(l));
     ASSERT_TRUE(back);
     EXPECT_EQ(back->validity, 42u);
@@ -34,10 +34,34 @@ TEST(UidList, RoundTripAndStrictDecode)
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n5 b 1 :\n"));          // not below NEXT
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 1 :"));             // torn
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 0 5 9 1\n"));                     // zero validity
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 3 42 5 9 1\n"));                    // unknown version
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 4 42 5 9 1\n"));                    // unknown version
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1 \n"));                   // trailing space
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n"));                    // no VANISHEDFLOOR
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5 9\n"));                    // one field too many
+}
+
+TEST(UidList, AnyMaildirUniqueNameRoundTrips)
+{
+    // A unique part may hold any byte but '/', ',', ':' and NUL: other tools write spaces, and a
+    // list that cannot carry one is rebuilt under a new UIDVALIDITY at every sync.
+    for (std::string unique : {"1700000000.M1P1.has space", "tab\there", "new\nline", "100%", "%20", "a\x7f\x01",
+                               "\xc3\xa9t\xc3\xa9"}) {
+        UidList l{42, 5, 9, 1, {{1, unique, 10, 12, 3, "S"}}, {}};
+        auto back = decode_uid_list(encode_uid_list(l));
+        ASSERT_TRUE(back) << encode_uid_list(l);
+        ASSERT_EQ(back->entries.size(), 1u);
+        EXPECT_EQ(back->entries[0].unique, unique);
+        EXPECT_EQ(back->entries[0].wire_size, 12u);
+    }
+    EXPECT_EQ(encode_uid_list({42, 5, 9, 1, {{1, "a b%\x7f", 0, 0, 3, ""}}, {}}),
+              "layer7-uidlist 3 42 5 9 1\n1 a%20b%25%7F 3 :\n");
+    // One spelling per name: anything else is damage, and the list is rebuilt.
+    for (const char* bad : {"a%2", "a%", "a%2a", "a%41", "a%2F", "a%00", "a\tb", "%2Fetc"})
+        EXPECT_FALSE(decode_uid_list(std::string("layer7-uidlist 3 42 5 9 1\n1 ") + bad + " 3 :\n")) << bad;
+    // A version 2 list (written before names were escaped) still reads, its names as they stand.
+    auto old = decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 100%25 3 :S\n");
+    ASSERT_TRUE(old);
+    EXPECT_EQ(old->entries[0].unique, "100%25");
 }
 
 TEST(UidList, ModseqsAreCheckedAgainstTheHighest)
@@ -71,7 +95,7 @@ TEST(UidList, ExpungedRangesRoundTripAndAnswerSince)
 {
     UidList l{42, 10, 9, 2, {{1, "a", 0, 0, 3, ""}, {8, "b", 0, 0, 9, ""}}, {{2, 3, 4}, {5, 7, 6}, {9, 9, 9}}};
     const std::string text = encode_uid_list(l);
-    EXPECT_EQ(text, "layer7-uidlist 2 42 10 9 2\n1 a 3 :\n8 b 9 :\n- 2 3 4\n- 5 7 6\n- 9 9 9\n");
+    EXPECT_EQ(text, "layer7-uidlist 3 42 10 9 2\n1 a 3 :\n8 b 9 :\n- 2 3 4\n- 5 7 6\n- 9 9 9\n");
     auto back = decode_uid_list(text);
     ASSERT_TRUE(back);
     ASSERT_EQ(back->vanished.size(), 3u);
@@ -106,7 +130,7 @@ TEST(UidList, SizesRideAlongWhenKnown)
 {
     UidList l{42, 5, 1, 1, {{1, "a", 0, 0, 1, ""}, {4, "b", 1000, 1050, 1, "S"}}, {}};
     const std::string text = encode_uid_list(l);
-    EXPECT_EQ(text, "layer7-uidlist 2 42 5 1 1\n1 a 1 :\n4 b 1 :S 1000 1050\n");
+    EXPECT_EQ(text, "layer7-uidlist 3 42 5 1 1\n1 a 1 :\n4 b 1 :S 1000 1050\n");
     auto back = decode_uid_list(text);
     ASSERT_TRUE(back);
     EXPECT_EQ(back->entries[0].wire_size, 0u);
