@@ -252,10 +252,12 @@ std::pair<std::error_code, std::size_t> Stream::read_now(asio::mutable_buffer bu
         std::size_t n = 0;
         if (SSL_read_ex(tls_.get(), buffer.data(), buffer.size(), &n) == 1) {
             timed_out_ = false;
+            tls_read_dry_ = false;
             return {std::error_code{}, n};
         }
         const int error = SSL_get_error(tls_.get(), 0);
         tls_wants_write_ = error == SSL_ERROR_WANT_WRITE;
+        tls_read_dry_ = error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE;
         if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE)
             return {asio::error::would_block, 0};
         return {tls_failure(error, errno), 0};
@@ -282,8 +284,8 @@ awaitable<std::error_code> Stream::wait_readable()
 {
     if (between_messages_ && sweep_.draining())
         co_return asio::error::shut_down;
-    if (tls_ && SSL_pending(tls_.get()) > 0)
-        co_return std::error_code{};  // decrypted already: read_now takes it
+    if (tls_ && !tls_read_dry_)
+        co_return std::error_code{};  // OpenSSL may hold a whole record: read_now first
     arm();
     auto [ec] = co_await socket_.async_wait(tls_wants_write_ ? asio::socket_base::wait_write
                                                               : asio::socket_base::wait_read,
@@ -306,7 +308,7 @@ std::optional<std::error_code> Stream::begin_park()
 {
     if (sweep_.draining())
         return asio::error::shut_down;
-    if (tls_ && SSL_pending(tls_.get()) > 0)
+    if (tls_ && !tls_read_dry_)
         return std::error_code{};
     between_messages_ = true;
     arm();
@@ -487,6 +489,8 @@ std::error_code Stream::attach_tls(asio::ssl::context& context)
     // idle connection gives its record buffers back.
     SSL_set_mode(tls_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
                                  SSL_MODE_RELEASE_BUFFERS);
+    // One read(2) takes what has arrived, not a record header and then its body.
+    SSL_set_read_ahead(tls_.get(), 1);
     return {};
 }
 

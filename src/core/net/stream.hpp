@@ -174,7 +174,7 @@ private:
     // After a read or wait on the peer: disarms, and says a timeout or drain as such.
     std::error_code finish_wait(std::error_code ec);
     // Around a when_readable wait: begin_park answers at once when there is nothing to wait for
-    // (shut_down while draining, success when OpenSSL holds decrypted bytes), else arms the wait;
+    // (shut_down while draining, success when OpenSSL may hold a record), else arms the wait;
     // end_park says its error as wait_readable does.
     std::optional<std::error_code> begin_park();
     std::error_code end_park(std::error_code ec);
@@ -208,6 +208,9 @@ private:
     bool between_messages_ = false;
     bool drained_ = false;  // the pending read was ended by the drain
     bool tls_wants_write_ = false;  // read_now's SSL_read must write first (a TLS 1.3 key update)
+    // read_now's last SSL_read found no whole record: what OpenSSL holds (read ahead) is a part of
+    // one, so a wait on the socket is right. Otherwise a wait returns at once for read_now to try.
+    bool tls_read_dry_ = false;
     bool retired_ = false;  // its service was replaced (retire_streams)
     const void* owner_ = nullptr;
     std::uint8_t in_progress_ = 0;  // operations waiting on the peer: a read, a write, or both
