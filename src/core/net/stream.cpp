@@ -163,6 +163,14 @@ std::error_code tls_failure(int ssl_error, int saved_errno)
     return {static_cast<int>(reason), asio::error::get_ssl_category()};
 }
 
+// Whether a read must come before a wait on the socket: OpenSSL holds bytes (a decrypted record,
+// or read-ahead input that SSL_pending does not count) and its last read did not find them to be
+// only a part of a record.
+bool openssl_may_hold_record(SSL* ssl, bool read_dry)
+{
+    return !read_dry && SSL_has_pending(ssl) == 1;
+}
+
 }  // namespace
 
 namespace {
@@ -253,6 +261,7 @@ std::pair<std::error_code, std::size_t> Stream::read_now(asio::mutable_buffer bu
         if (SSL_read_ex(tls_.get(), buffer.data(), buffer.size(), &n) == 1) {
             timed_out_ = false;
             tls_read_dry_ = false;
+            tls_wants_write_ = false;
             return {std::error_code{}, n};
         }
         const int error = SSL_get_error(tls_.get(), 0);
@@ -284,8 +293,8 @@ awaitable<std::error_code> Stream::wait_readable()
 {
     if (between_messages_ && sweep_.draining())
         co_return asio::error::shut_down;
-    if (tls_ && !tls_read_dry_)
-        co_return std::error_code{};  // OpenSSL may hold a whole record: read_now first
+    if (tls_ && openssl_may_hold_record(tls_.get(), tls_read_dry_))
+        co_return std::error_code{};  // read_now first
     arm();
     auto [ec] = co_await socket_.async_wait(tls_wants_write_ ? asio::socket_base::wait_write
                                                               : asio::socket_base::wait_read,
@@ -308,7 +317,7 @@ std::optional<std::error_code> Stream::begin_park()
 {
     if (sweep_.draining())
         return asio::error::shut_down;
-    if (tls_ && !tls_read_dry_)
+    if (tls_ && openssl_may_hold_record(tls_.get(), tls_read_dry_))
         return std::error_code{};
     between_messages_ = true;
     arm();
@@ -518,6 +527,8 @@ awaitable<std::pair<std::error_code, std::size_t>> Stream::tls_call(TlsCall call
         }
         if (result > 0) {
             timed_out_ = false;
+            if (call == TlsCall::read)
+                tls_read_dry_ = false;
             co_return std::pair{std::error_code{}, done};
         }
         const int error = SSL_get_error(ssl, result);

@@ -74,8 +74,8 @@ public:
     std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer buffer);
     awaitable<std::error_code> wait_readable();
     // wait_readable with no coroutine: how a server parks an idle connection between messages
-    // (after a read_now that found nothing) so that nothing of it but its socket and a small
-    // record stays alive. Calls
+    // so that nothing of it but its socket and a small record stays alive. Like wait_readable it
+    // needs no read_now before it: bytes that have already arrived end the wait at once. Calls
     // `then(ec)` once: with no error when something arrived or the peer closed, with timed_out
     // when the peer is idle past the timeout, with shut_down when a drain ends the wait. `then`
     // may own this stream; when the io_context goes first, it is destroyed without a call.
@@ -208,8 +208,8 @@ private:
     bool between_messages_ = false;
     bool drained_ = false;  // the pending read was ended by the drain
     bool tls_wants_write_ = false;  // read_now's SSL_read must write first (a TLS 1.3 key update)
-    // read_now's last SSL_read found no whole record: what OpenSSL holds (read ahead) is a part of
-    // one, so a wait on the socket is right. Otherwise a wait returns at once for read_now to try.
+    // The last SSL_read found no whole record: what OpenSSL holds (read ahead) is a part of one,
+    // so a wait on the socket is right. Otherwise a wait returns at once if OpenSSL holds bytes.
     bool tls_read_dry_ = false;
     bool retired_ = false;  // its service was replaced (retire_streams)
     const void* owner_ = nullptr;

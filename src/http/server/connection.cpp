@@ -110,6 +110,7 @@ private:
     std::string out_;  // heads and small bodies waiting to be written
     BodyState body_state_ = BodyState::ok;
     bool first_read_ = true;
+    bool replied_ = false;  // a reply went out since the last read
     std::optional<ToH2> to_h2_;
     std::optional<ParkedAt> parked_;
 };
@@ -202,19 +203,25 @@ core::awaitable<bool> Connection::read_more()
 core::awaitable<std::pair<std::error_code, std::string_view>> Connection::receive()
 {
     char* const input = core::Stream::worker_input();
-    for (;;) {
-        auto [ec, n] = stream_.read_now(asio::buffer(input, input_size));
-        if (ec != asio::error::would_block)
-            co_return std::pair{ec, std::string_view(input, n)};
+    // Right after a reply the client is most likely still reading it: a read now would only find
+    // nothing (a system call per request for naught), and the wait sees bytes already there.
+    bool read_first = !replied_;
+    replied_ = false;
+    for (;; read_first = true) {
+        if (read_first) {
+            auto [ec, n] = stream_.read_now(asio::buffer(input, input_size));
+            if (ec != asio::error::would_block)
+                co_return std::pair{ec, std::string_view(input, n)};
+        }
         if (options_.park && conn_.idle() && out_.empty()) {
             parked_ = ParkedAt{conn_.served(), !first_read_};
-            co_return std::pair{ec, std::string_view()};
+            co_return std::pair{std::error_code(asio::error::would_block), std::string_view()};
         }
         if (out_.empty())
             std::string().swap(out_);
         conn_.release_idle_memory();
         stream_.set_between_messages(conn_.between_requests());
-        ec = co_await stream_.wait_readable();
+        const std::error_code ec = co_await stream_.wait_readable();
         stream_.set_between_messages(false);
         if (ec)
             co_return std::pair{ec, std::string_view()};
@@ -541,11 +548,13 @@ core::awaitable<void> Connection::run()
                             co_await linger();
                         co_return;
                     }
+                    replied_ = true;
                     break;
                 }
             }
             if (!co_await serve(context, wall))
                 co_return;
+            replied_ = true;
             break;
         }
         }

@@ -146,6 +146,54 @@ TEST(Stream, TlsReadsWithoutABufferOfItsOwnAndSeesWhatOpenSslHolds)
     EXPECT_EQ(received, sent.size());
 }
 
+// After a read that took all OpenSSL had, a wait is a real wait on the socket (a server parks
+// right after a reply without reading first), not an answer at once that costs a read for nothing.
+TEST(Stream, TlsWaitAfterEverythingWasReadWaitsForTheSocket)
+{
+    Pair pair;
+    const auto certs = ensure_dev_certificate(temp_dir(), {"localhost", "127.0.0.1"});
+    auto server_tls = make_server_tls(certs.cert, certs.key);
+    auto client_tls = make_client_tls(certs.cert);
+    const std::string sent(100, 'x');
+    std::size_t received = 0;
+    std::error_code waited;
+    bool done = false;
+    asio::co_spawn(
+        pair.context,
+        [&]() -> awaitable<void> {
+            Stream s(std::move(pair.server), Role::server);
+            EXPECT_FALSE(co_await s.start_tls_server(*server_tls));
+            char buffer[1000];
+            while (received < sent.size()) {
+                auto [ec, n] = s.read_now(asio::buffer(buffer));
+                if (ec == asio::error::would_block)
+                    ec = co_await s.wait_readable();
+                else
+                    received += n;
+                if (ec && ec != asio::error::would_block)
+                    co_return;
+            }
+            s.set_timeout(std::chrono::milliseconds(200));
+            waited = co_await s.wait_readable();
+            done = true;
+        },
+        asio::detached);
+    asio::co_spawn(
+        pair.context,
+        [&]() -> awaitable<void> {
+            Stream s(std::move(pair.client), Role::client);
+            EXPECT_FALSE(co_await s.start_tls_client(*client_tls, "localhost"));
+            EXPECT_FALSE(co_await s.write(sent, false));
+            char byte;
+            co_await s.read_some(asio::buffer(&byte, 1));  // never answered: the server's test ends first
+        },
+        asio::detached);
+    pair.context.run_for(std::chrono::seconds(2));
+    EXPECT_EQ(received, sent.size());
+    EXPECT_TRUE(done);
+    EXPECT_EQ(waited, asio::error::timed_out) << waited.message();
+}
+
 TEST(Stream, ClientRejectsACertificateForAnotherName)
 {
     Pair pair;
