@@ -25,7 +25,7 @@ Config parse_config(core::Section section);
 std::unique_ptr<core::Service> make_service(const Config& config);
 
 // One TCP connection: whatever bytes arrive go back upper-cased as they arrive (no line framing).
-core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Config& config);
+core::awaitable<void> serve_connection(core::TcpSocket socket, const Config& config);
 // One worker's UDP loop: each datagram back upper-cased to its sender.
 core::awaitable<void> serve_udp(asio::ip::udp::socket& socket);
 

@@ -34,7 +34,7 @@ core::awaitable<void> echo_bytes(core::Stream& stream, const Config& config)
 }
 }  // namespace
 
-core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const Config& config)
+core::awaitable<void> serve_connection(core::TcpSocket socket, const Config& config)
 {
     core::Stream stream(std::move(socket), core::Role::server);
     stream.set_timeout(config.limits.idle_timeout);

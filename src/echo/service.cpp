@@ -30,7 +30,7 @@ public:
         const auto where = core::to_string(config_.listen);
         if (config_.tcp) {
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits),
-                                                  [this](asio::ip::tcp::socket s) {
+                                                  [this](core::TcpSocket s) {
                                                       return serve_connection(std::move(s), config_);
                                                   });
             if (ec)

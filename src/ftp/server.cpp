@@ -36,7 +36,7 @@ asio::ip::address to_asio(const IpAddress& a)
 
 class Connection {
 public:
-    Connection(asio::ip::tcp::socket socket, Shared& shared)
+    Connection(core::TcpSocket socket, Shared& shared)
         : shared_(shared), local_(socket.local_endpoint(ignored_)), control_(std::move(socket), core::Role::server),
           session_(shared.policy, {to_ip(control_.peer().address()), to_ip(local_.address())}),
           reader_(control_, shared.config.limits.max_line)
@@ -303,7 +303,7 @@ private:
 
 }  // namespace
 
-core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, Shared& shared)
+core::awaitable<void> serve_connection(core::TcpSocket socket, Shared& shared)
 {
     auto connection = std::make_unique<Connection>(std::move(socket), shared);
     co_await connection->run();

@@ -27,6 +27,6 @@ struct Shared {
     core::BlockingPool* blocking = nullptr;    // the runtime's: an upload's fsync and rename run there
 };
 
-core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, Shared& shared);
+core::awaitable<void> serve_connection(core::TcpSocket socket, Shared& shared);
 
 }  // namespace layer7::ftp

@@ -130,7 +130,7 @@ public:
 
         const auto where = core::to_string(c.listen);
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(c.listen), core::Admission(c.limits, "421 Too many connections from your address.\r\n"),
-                                              [this](asio::ip::tcp::socket s) {
+                                              [this](core::TcpSocket s) {
                                                   return serve_connection(std::move(s), shared_);
                                               });
         if (ec)

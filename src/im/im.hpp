@@ -34,7 +34,7 @@ std::unique_ptr<core::Service> make_service(const Config& config);
 
 class Index;  // the shared directory of one service (server.cpp)
 // One index connection, on any worker.
-core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer, Index& index);
+core::awaitable<void> serve_connection(core::TcpSocket socket, asio::ip::tcp::endpoint peer, Index& index);
 
 struct ClientOptions {
     std::string name;

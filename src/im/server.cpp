@@ -93,7 +93,7 @@ core::awaitable<void> read_commands(core::Stream& stream, Index& index, IndexSes
 
 }  // namespace
 
-core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer, Index& index)
+core::awaitable<void> serve_connection(core::TcpSocket socket, asio::ip::tcp::endpoint peer, Index& index)
 {
     core::Stream stream(std::move(socket), core::Role::server, peer);
     stream.set_timeout(index.config().limits.idle_timeout);

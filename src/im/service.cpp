@@ -37,7 +37,7 @@ public:
         const auto where = core::to_string(config_.listen);
         auto [ec, bound] = runtime.listen_tcp(
             *core::tcp_endpoint(config_.listen), core::Admission(config_.limits, reply(421, "too many connections")),
-            [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
+            [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
                 return serve_connection(std::move(s), peer, index_);
             });
         if (ec)

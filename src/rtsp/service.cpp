@@ -68,7 +68,7 @@ public:
                 throw core::StartError("rtsp: cannot listen on UDP port " + std::to_string(udp.port()) + ": " + ec.message());
         }
         auto [ec, bound] = runtime.listen_tcp(tcp, config_.max_connections,
-                                              [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
+                                              [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
                                                   return serve(std::move(s), peer);
                                               },
                                               core::FirstSpeaker::client);
@@ -91,7 +91,7 @@ private:
         http_options_.max_requests = 100;
         const core::Limits limits{.max_connections = 100};
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.stats_listen), core::Admission(limits, http::busy_reply),
-                                              [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
+                                              [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
                                                   return serve_stats(std::move(s), peer);
                                               },
                                               core::FirstSpeaker::client);
@@ -102,7 +102,7 @@ private:
         return {"rtsp/stats", at, "curl http://" + at + "/stats.json  (readers' RTCP receiver reports)"};
     }
 
-    core::awaitable<void> serve_stats(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer)
+    core::awaitable<void> serve_stats(core::TcpSocket socket, asio::ip::tcp::endpoint peer)
     {
         core::Stream stream(std::move(socket), core::Role::server, peer);
         stream.set_timeout(http_options_.header_timeout);
@@ -121,7 +121,7 @@ private:
         }
     }
 
-    core::awaitable<void> serve(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer)
+    core::awaitable<void> serve(core::TcpSocket socket, asio::ip::tcp::endpoint peer)
     {
         core::Stream stream(std::move(socket), core::Role::server, peer);
         co_await serve_connection(stream, context_);

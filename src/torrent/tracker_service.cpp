@@ -62,7 +62,7 @@ public:
             options_.header_timeout = std::chrono::seconds(10);
             options_.max_requests = 100;
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits, http::busy_reply),
-                                                  [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
+                                                  [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
                                                       return serve(std::move(s), peer);
                                                   },
                                                   core::FirstSpeaker::client);
@@ -83,7 +83,7 @@ public:
     }
 
 private:
-    core::awaitable<void> serve(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer)
+    core::awaitable<void> serve(core::TcpSocket socket, asio::ip::tcp::endpoint peer)
     {
         core::Stream stream(std::move(socket), core::Role::server, peer);
         stream.set_timeout(options_.header_timeout);

@@ -94,16 +94,17 @@ awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> reso
 }
 
 namespace {
-awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_first(const HostPort& hp, NameService* names)
+awaitable<std::pair<std::error_code, TcpSocket>> connect_first(const HostPort& hp, NameService* names)
 {
-    auto executor = co_await asio::this_coro::executor;
-    asio::ip::tcp::socket socket(executor);
+    asio::io_context& context = io_context_of(co_await asio::this_coro::executor);
+    TcpSocket socket(context);
     auto [ec, endpoints] = co_await resolve_tcp(hp, names);
     if (ec)
         co_return std::pair{ec, std::move(socket)};
     ec = asio::error::host_not_found;
     for (const auto& endpoint : endpoints) {
-        socket = asio::ip::tcp::socket(executor);
+        std::error_code ignored;
+        socket.close(ignored);  // a failed attempt leaves it unusable; async_connect opens it anew
         auto [connect_ec] = co_await socket.async_connect(endpoint, use_tuple);
         ec = connect_ec;
         if (!ec)
@@ -114,16 +115,16 @@ awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_first(const
 
 }  // namespace
 
-awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const HostPort& hp,
-                                                                         std::chrono::steady_clock::duration timeout,
-                                                                         NameService* names)
+awaitable<std::pair<std::error_code, TcpSocket>> connect_tcp(const HostPort& hp,
+                                                             std::chrono::steady_clock::duration timeout,
+                                                             NameService* names)
 {
     using namespace asio::experimental::awaitable_operators;
-    auto executor = co_await asio::this_coro::executor;
+    const auto executor = co_await asio::this_coro::executor;
     asio::steady_timer timer(executor, timeout);
     auto race = co_await (connect_first(hp, names) || timer.async_wait(use_tuple));
     if (race.index() == 1)
-        co_return std::pair{std::error_code(asio::error::timed_out), asio::ip::tcp::socket(executor)};
+        co_return std::pair{std::error_code(asio::error::timed_out), TcpSocket(io_context_of(executor))};
     co_return std::move(std::get<0>(race));
 }
 

@@ -43,8 +43,8 @@ awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> reso
 // Connects to the first endpoint of `hp` that answers, lookup included, within `timeout`
 // (asio::error::timed_out after it: a black-holed address must not hang a client for the
 // kernel's two-minute SYN retries). `hp` (and `names`) must outlive the call.
-awaitable<std::pair<std::error_code, asio::ip::tcp::socket>> connect_tcp(const HostPort& hp,
-                                                                         std::chrono::steady_clock::duration timeout,
-                                                                         NameService* names = nullptr);
+awaitable<std::pair<std::error_code, TcpSocket>> connect_tcp(const HostPort& hp,
+                                                             std::chrono::steady_clock::duration timeout,
+                                                             NameService* names = nullptr);
 
 }  // namespace layer7::core

@@ -174,10 +174,11 @@ bool openssl_may_hold_record(SSL* ssl, bool read_dry)
 }  // namespace
 
 namespace {
-IdleSweep& sweep_of(asio::ip::tcp::socket& socket)
+IdleSweep& sweep_of(TcpSocket& socket)
 {
-    return asio::use_service<IdleSweep>(asio::query(socket.get_executor(), asio::execution::context));
+    return asio::use_service<IdleSweep>(socket.get_executor().context());
 }
+
 }  // namespace
 
 void drain_streams(asio::io_context& context)
@@ -211,23 +212,41 @@ void Stream::drain_wait()
     socket_.cancel(ec);  // fails the pending read with operation_aborted
 }
 
-Stream::Stream(asio::ip::tcp::socket socket, Role role)
+Stream::Stream(TcpSocket socket, Role role)
     : socket_(std::move(socket)), role_(role), id_(Trace::next_id()), sweep_(sweep_of(socket_))
 {
-    sweep_.add(*this);
     std::error_code ec;
     peer_ = socket_.remote_endpoint(ec);
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-    if (Trace::instance().enabled())
-        Trace::instance().note(id_, (role == Role::server ? "connection from " : "connected to ") + peer_string());
+    opened();
 }
 
-Stream::Stream(asio::ip::tcp::socket socket, Role role, const asio::ip::tcp::endpoint& peer)
+Stream::Stream(TcpSocket socket, Role role, const asio::ip::tcp::endpoint& peer)
     : socket_(std::move(socket)), peer_(peer), role_(role), id_(Trace::next_id()), sweep_(sweep_of(socket_))
+{
+    opened();
+}
+
+Stream::Stream(asio::ip::tcp::socket socket, Role role)
+    : socket_(io_context_of(socket.get_executor())), role_(role), id_(Trace::next_id()), sweep_(sweep_of(socket_))
+{
+    if (socket.is_open()) {
+        std::error_code ec;
+        peer_ = socket.remote_endpoint(ec);
+        const asio::ip::tcp protocol = ec ? socket.local_endpoint(ec).protocol() : peer_.protocol();
+        const int fd = socket.release(ec);
+        if (!ec)
+            socket_.assign(protocol, fd, ec);
+        socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    }
+    opened();
+}
+
+void Stream::opened()
 {
     sweep_.add(*this);
     if (Trace::instance().enabled())
-        Trace::instance().note(id_, (role == Role::server ? "connection from " : "connected to ") + peer_string());
+        Trace::instance().note(id_, (role_ == Role::server ? "connection from " : "connected to ") + peer_string());
 }
 
 Stream::~Stream()

@@ -56,10 +56,13 @@ class Stream {
 public:
     using Clock = std::chrono::steady_clock;
 
-    Stream(asio::ip::tcp::socket socket, Role role);
+    Stream(TcpSocket socket, Role role);
     // A socket from Runtime::listen_tcp: its peer as accept(2) gave it, TCP_NODELAY inherited
     // from the listener; saves two system calls per connection.
-    Stream(asio::ip::tcp::socket socket, Role role, const asio::ip::tcp::endpoint& peer);
+    Stream(TcpSocket socket, Role role, const asio::ip::tcp::endpoint& peer);
+    // A socket on the type-erased executor (a client's connect) is moved onto a TcpSocket: two
+    // system calls (out of epoll and back in), once per connection.
+    Stream(asio::ip::tcp::socket socket, Role role);
     Stream(Stream&&) = delete;
     ~Stream();
 
@@ -146,7 +149,7 @@ public:
     void set_owner(const void* owner) { owner_ = owner; }
     // Tells `listener` (null: nobody) when the drain begins; it must outlive the stream or be unset.
     void set_drain_listener(DrainListener* listener) { drain_listener_ = listener; }
-    asio::ip::tcp::socket& socket() { return socket_; }
+    TcpSocket& socket() { return socket_; }
     const asio::ip::tcp::endpoint& peer() const { return peer_; }
     std::string peer_string() const;
     std::uint64_t id() const { return id_; }
@@ -171,6 +174,7 @@ private:
         if (--in_progress_ == 0 && armed_)
             unwatch();
     }
+    void opened();  // the constructors' common end: joins the sweep, says so in the trace
     // After a read or wait on the peer: disarms, and says a timeout or drain as such.
     std::error_code finish_wait(std::error_code ec);
     // Around a when_readable wait: begin_park answers at once when there is nothing to wait for
@@ -193,7 +197,7 @@ private:
     void expire();   // the deadline passed: fail the pending operation
     void drain_wait();  // the server drains and this stream waits between messages: end the wait
 
-    asio::ip::tcp::socket socket_;
+    TcpSocket socket_;
     struct FreeSsl {
         void operator()(SSL* ssl) const;
     };

@@ -68,7 +68,7 @@ public:
     }
     // A refused connection: the protocol's "too busy" line, then close. A flood of refusals is
     // logged once a second, with how many there were.
-    void refuse(asio::ip::tcp::socket& socket, const asio::ip::tcp::endpoint& peer, const char* why, unsigned port)
+    void refuse(TcpSocket& socket, const asio::ip::tcp::endpoint& peer, const char* why, unsigned port)
     {
         if (!admission_.busy.empty())
             ::send(socket.native_handle(), admission_.busy.data(), admission_.busy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -119,8 +119,8 @@ namespace {
 // it. A socket fresh from accept4(SOCK_NONBLOCK) needs neither, and saying so saves two system calls
 // per connection. The flags are asio's own (detail layer), reached through basic_socket's protected
 // member by a pointer-to-member taken in a derived class.
-struct FreshSocket : asio::ip::tcp::socket {
-    static void mark(asio::ip::tcp::socket& s)
+struct FreshSocket : TcpSocket {
+    static void mark(TcpSocket& s)
     {
         namespace ops = asio::detail::socket_ops;
         auto& state = (s.*&FreshSocket::impl_).get_implementation().state_;
@@ -130,10 +130,9 @@ struct FreshSocket : asio::ip::tcp::socket {
 
 // Takes one connection waiting on `acceptor` (non-blocking, close-on-exec, `peer` filled in); a
 // closed socket when the queue is empty. EMFILE and friends come back as the error.
-std::pair<std::error_code, asio::ip::tcp::socket> accept_one(asio::ip::tcp::acceptor& acceptor,
-                                                             asio::ip::tcp::endpoint& peer)
+std::pair<std::error_code, TcpSocket> accept_one(asio::ip::tcp::acceptor& acceptor, asio::ip::tcp::endpoint& peer)
 {
-    asio::ip::tcp::socket socket(acceptor.get_executor());
+    TcpSocket socket(io_context_of(acceptor.get_executor()));
     for (;;) {
         socklen_t length = static_cast<socklen_t>(peer.capacity());
         const int fd = ::accept4(acceptor.native_handle(), peer.data(), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);

@@ -19,9 +19,9 @@
 
 namespace layer7::core {
 
-using TcpHandler = std::function<awaitable<void>(asio::ip::tcp::socket)>;
+using TcpHandler = std::function<awaitable<void>(TcpSocket)>;
 // The same, also given the peer's address as accept(2) returned it (no getpeername per connection).
-using TcpPeerHandler = std::function<awaitable<void>(asio::ip::tcp::socket, asio::ip::tcp::endpoint)>;
+using TcpPeerHandler = std::function<awaitable<void>(TcpSocket, asio::ip::tcp::endpoint)>;
 class ConnectionCount;
 
 // A connection counted against its service's Admission until this is destroyed (move-only). It
@@ -40,7 +40,7 @@ private:
 // Called, on the worker's thread, with each accepted connection and its admission: the service
 // starts its own work for it and keeps `Admitted` as long as the connection lives. For a service
 // that holds idle connections without a coroutine (HTTP/1.1 keep-alive).
-using TcpAdmittedHandler = std::function<void(asio::ip::tcp::socket, asio::ip::tcp::endpoint, Admitted)>;
+using TcpAdmittedHandler = std::function<void(TcpSocket, asio::ip::tcp::endpoint, Admitted)>;
 // Runs on one worker for the life of the service; returns when the socket is closed at stop.
 using UdpLoop = std::function<awaitable<void>(asio::ip::udp::socket&)>;
 

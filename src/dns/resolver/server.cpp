@@ -167,7 +167,7 @@ core::awaitable<void> serve_resolver_udp(
             handle_datagram(*worker, i, b.received[i].msg_len, now);
     });
 }
-core::awaitable<void> serve_resolver_tcp(asio::ip::tcp::socket socket, IterativeResolver& resolver,
+core::awaitable<void> serve_resolver_tcp(core::TcpSocket socket, IterativeResolver& resolver,
     const Acl& acl, std::chrono::seconds idle_timeout)
 {
     asio::steady_timer timer(socket.get_executor());

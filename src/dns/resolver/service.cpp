@@ -112,7 +112,7 @@ public:
         rows.push_back({"dns-resolver/udp", where, "dig @" + host + " -p " + port + " www.hamburger.edu"});
         if (config_.tcp) {
             auto [tec, tbound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen),
-                core::Admission(config_.limits), [this](asio::ip::tcp::socket s) {
+                core::Admission(config_.limits), [this](core::TcpSocket s) {
                     return serve_resolver_tcp(std::move(s), *resolver_, acl_, config_.limits.idle_timeout);
                 },
                 core::FirstSpeaker::client);

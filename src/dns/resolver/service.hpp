@@ -46,7 +46,7 @@ std::unique_ptr<core::Service> make_resolver_service(const ResolverConfig& confi
 // One worker's UDP loop and one TCP connection (RFC 7766: length-prefixed, several queries).
 core::awaitable<void> serve_resolver_udp(
     asio::ip::udp::socket& socket, IterativeResolver& resolver, const Acl& acl, std::size_t max_in_flight);
-core::awaitable<void> serve_resolver_tcp(asio::ip::tcp::socket socket, IterativeResolver& resolver,
+core::awaitable<void> serve_resolver_tcp(core::TcpSocket socket, IterativeResolver& resolver,
     const Acl& acl, std::chrono::seconds idle_timeout);
 
 } // namespace layer7::dns::resolver

@@ -155,7 +155,7 @@ private:
         auto [uec, ub] = runtime.listen_udp(*core::udp_endpoint(where),
                                             [server](asio::ip::udp::socket& socket) { return server->serve_udp(socket); });
         auto [tec, tb] = runtime.listen_tcp(*core::tcp_endpoint(where), 1000,
-                                            [server](asio::ip::tcp::socket socket) { return server->serve_tcp(std::move(socket)); },
+                                            [server](core::TcpSocket socket) { return server->serve_tcp(std::move(socket)); },
                                             core::FirstSpeaker::client);
         if (uec || tec)
             throw core::StartError("hierarchy: cannot listen on " + core::to_string(where) + ": " +

@@ -235,7 +235,7 @@ core::awaitable<void> Server::tcp_session(core::Stream &stream)
     }
 }
 
-core::awaitable<void> Server::serve_tcp(asio::ip::tcp::socket socket)
+core::awaitable<void> Server::serve_tcp(core::TcpSocket socket)
 {
     core::Stream stream(std::move(socket), core::Role::server);
     stream.set_timeout(options_.tcp_idle);

@@ -38,7 +38,7 @@ public:
     // One worker's UDP loop; returns when the socket closes.
     core::awaitable<void> serve_udp(asio::ip::udp::socket &socket);
     // One TCP connection, until the client closes, goes idle, or breaks the framing.
-    core::awaitable<void> serve_tcp(asio::ip::tcp::socket socket);
+    core::awaitable<void> serve_tcp(core::TcpSocket socket);
 
     struct Batch;  // one worker's datagram buffers (server.cpp)
 

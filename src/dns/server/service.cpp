@@ -146,7 +146,7 @@ public:
         if (config_.tcp) {
             auto [ec, bound] =
                 runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits),
-                                   [this](asio::ip::tcp::socket s) { return server_->serve_tcp(std::move(s)); },
+                                   [this](core::TcpSocket s) { return server_->serve_tcp(std::move(s)); },
                                    core::FirstSpeaker::client);
             if (ec)
                 throw core::StartError("dns: cannot listen on " + where + " (tcp): " + ec.message());

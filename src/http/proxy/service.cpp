@@ -107,7 +107,7 @@ public:
         options_.blocking = &runtime.blocking();
 
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits, http::busy_reply),
-                                              [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer) {
+                                              [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
                                                   return serve(std::move(s), peer);
                                               },
                                               core::FirstSpeaker::client);
@@ -121,7 +121,7 @@ public:
     }
 
 private:
-    core::awaitable<void> serve(asio::ip::tcp::socket socket, asio::ip::tcp::endpoint peer)
+    core::awaitable<void> serve(core::TcpSocket socket, asio::ip::tcp::endpoint peer)
     {
         core::Stream stream(std::move(socket), core::Role::server, peer);
         stream.set_timeout(config_.header_timeout);

@@ -197,7 +197,7 @@ public:
         if (config_.listen) {
             auto where = core::to_string(*config_.listen);
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.listen), core::Admission(config_.limits, busy_reply),
-                                                  [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer,
+                                                  [this](core::TcpSocket s, asio::ip::tcp::endpoint peer,
                                                          core::Admitted admitted) {
                                                       accept(std::move(s), peer, std::move(admitted), false);
                                                   },
@@ -221,7 +221,7 @@ public:
             }
             auto where = core::to_string(*config_.tls_listen);
             auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.tls_listen), core::Admission(config_.limits),
-                                                  [this](asio::ip::tcp::socket s, asio::ip::tcp::endpoint peer,
+                                                  [this](core::TcpSocket s, asio::ip::tcp::endpoint peer,
                                                          core::Admitted admitted) {
                                                       accept(std::move(s), peer, std::move(admitted), true);
                                                   },
@@ -322,7 +322,7 @@ private:
 
     // An HTTP connection, all that is left of it while it is parked between requests.
     struct ParkedConnection {
-        ParkedConnection(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer, core::Admitted a, bool tls)
+        ParkedConnection(core::TcpSocket socket, const asio::ip::tcp::endpoint& peer, core::Admitted a, bool tls)
             : stream(std::move(socket), core::Role::server, peer), admitted(std::move(a)), handshake_due(tls)
         {
         }
@@ -332,7 +332,7 @@ private:
         bool handshake_due;  // TLS, before the first request
     };
 
-    void accept(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer, core::Admitted admitted, bool tls)
+    void accept(core::TcpSocket socket, const asio::ip::tcp::endpoint& peer, core::Admitted admitted, bool tls)
     {
         auto connection = std::make_unique<ParkedConnection>(std::move(socket), peer, std::move(admitted), tls);
         connection->stream.set_owner(owner_);  // a reload that replaces us ends the connection gracefully

@@ -21,6 +21,6 @@ struct ServerContext {
 };
 
 // One connection, from greeting to close; errors and timeouts end it quietly.
-core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const ServerContext& context);
+core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerContext& context);
 
 }  // namespace layer7::imap

@@ -45,7 +45,7 @@ public:
         };
         const auto where = core::to_string(c.listen);
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(c.listen), core::Admission(c.limits, "* BYE Too many connections from your address\r\n"),
-                                              [this](asio::ip::tcp::socket socket) {
+                                              [this](core::TcpSocket socket) {
                                                   return serve_connection(std::move(socket), context_);
                                               });
         if (ec)

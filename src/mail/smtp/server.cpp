@@ -131,7 +131,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
 
 }  // namespace
 
-core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const ServerContext& context, bool submission)
+core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerContext& context, bool submission)
 {
     core::Stream stream(std::move(socket), core::Role::server);
     stream.set_timeout(context.config.limits.idle_timeout);

@@ -37,7 +37,7 @@ struct ServerContext {
 };
 
 // One connection, from the 220 greeting to the close.
-core::awaitable<void> serve_connection(asio::ip::tcp::socket socket, const ServerContext& context,
+core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerContext& context,
                                        bool submission);
 
 }  // namespace layer7::smtp

@@ -229,7 +229,7 @@ private:
     std::string listen(core::Runtime& runtime, const core::HostPort& where, bool submission)
     {
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(where), core::Admission(config_.limits, "421 4.7.0 Too many connections, try again later\r\n"),
-                                              [this, submission](asio::ip::tcp::socket socket) {
+                                              [this, submission](core::TcpSocket socket) {
                                                   return serve_connection(std::move(socket), context_, submission);
                                               });
         if (ec)
