@@ -101,7 +101,7 @@ private:
     void push(const Step& step)
     {
         last_ = step.action.op;
-        const std::string wire = to_wire(step.replies);
+        const std::string wire = core::to_wire(step.replies, reply_syntax);
         for (std::size_t start = 0; start < wire.size();) {
             const std::size_t end = wire.find("\r\n", start);
             queue_.push_back(wire.substr(start, end - start));

@@ -31,7 +31,7 @@ std::vector<std::string> lines_of(const std::string& wire)
 // "@ tls" marks the handshake (the session must have asked for it).
 void replay(ClientSession& session, const std::string& script)
 {
-    ReplyParser parser;
+    core::ReplyParser parser(reply_syntax);
     std::vector<std::string> pending;  // written, not yet matched
     auto take = [&](const ClientStep& step) {
         for (auto& l : lines_of(step.wire))

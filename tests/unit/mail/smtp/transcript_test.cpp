@@ -51,7 +51,7 @@ constexpr std::string_view hostname = "hamburger.edu";
 std::vector<std::string> wire_lines(const std::vector<Reply>& replies)
 {
     std::vector<std::string> out;
-    const std::string wire = to_wire(replies);
+    const std::string wire = core::to_wire(replies, reply_syntax);
     for (std::size_t start = 0; start < wire.size();) {
         const std::size_t end = wire.find("\r\n", start);
         out.push_back(wire.substr(start, end - start));
