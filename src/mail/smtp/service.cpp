@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls_config.hpp"
 #include "core/runtime/runtime.hpp"
@@ -267,10 +268,7 @@ Config parse_config(core::Section s, const std::string& data_dir)
 {
     Config c;
     c.data_dir = data_dir;
-    c.enabled = s.boolean("enabled", c.enabled);
-    c.listen = s.address("listen", c.listen);
-    if (!core::tcp_endpoint(c.listen))
-        s.error("listen", "the address must be an IP literal or localhost");
+    core::parse_service_keys(s, c.enabled, c.listen, c.limits);
     const std::string submission = s.string("submission", core::to_string(*c.submission));
     if (submission.empty())
         c.submission.reset();
@@ -319,7 +317,6 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.retry.max_age = s.seconds("max_queue_age", c.retry.max_age);
     c.max_active = static_cast<std::size_t>(s.integer("max_active", 20, 1, 10000));
     c.relay_tls = s.boolean("relay_tls", c.relay_tls);
-    c.limits = s.limits(c.limits);
     s.finish();
     return c;
 }

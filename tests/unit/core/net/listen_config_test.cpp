@@ -1,0 +1,57 @@
+// The keys every listening service reads: enabled, listen (an IP literal or localhost), the limits.
+#include "core/net/listen_config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace layer7::core {
+namespace {
+
+TEST(ServiceKeys, ReadOverTheServicesDefaults)
+{
+    ConfigFile file("[echo]\nenabled = false\nlisten = \"[::1]:7\"\n[echo.limits]\nmax_line = 100\n", "t.toml");
+    Section echo = file.root().section("echo");
+    bool enabled = true;
+    HostPort listen{"127.0.0.1", 12000};
+    Limits limits{.max_line = 512};
+    parse_service_keys(echo, enabled, listen, limits);
+    echo.finish();
+    EXPECT_TRUE(file.ok());
+    EXPECT_FALSE(enabled);
+    EXPECT_EQ(listen.host, "::1");
+    EXPECT_EQ(listen.port, 7);
+    EXPECT_EQ(limits.max_line, 100u);
+    EXPECT_EQ(limits.idle_timeout, Limits{}.idle_timeout);
+}
+
+TEST(ServiceKeys, AbsentKeysKeepTheDefaults)
+{
+    ConfigFile file("[echo]\n", "t.toml");
+    Section echo = file.root().section("echo");
+    bool enabled = true;
+    HostPort listen{"localhost", 12000};
+    Limits limits{.max_line = 512};
+    parse_service_keys(echo, enabled, listen, limits);
+    echo.finish();
+    EXPECT_TRUE(file.ok());
+    EXPECT_TRUE(enabled);
+    EXPECT_EQ(listen.host, "localhost");
+    EXPECT_EQ(limits.max_line, 512u);
+}
+
+TEST(ServiceKeys, AListenerNeedsNoDns)
+{
+    for (const char* good : {"127.0.0.1:25", "[::1]:25", "localhost:25", "0.0.0.0:0"}) {
+        ConfigFile file(std::string("[smtp]\nsubmission = \"") + good + "\"\n", "t.toml");
+        Section smtp = file.root().section("smtp");
+        parse_listen_address(smtp, "submission", {});
+        EXPECT_TRUE(file.ok()) << good;
+    }
+    ConfigFile file("[smtp]\nlisten = \"mail.example.com:25\"\n", "t.toml");
+    Section smtp = file.root().section("smtp");
+    parse_listen_address(smtp, "listen", {});
+    ASSERT_EQ(file.diagnostics().errors.size(), 1u);
+    EXPECT_EQ(file.diagnostics().errors[0], "t.toml:2: smtp.listen: the address must be an IP literal or localhost");
+}
+
+}  // namespace
+}  // namespace layer7::core
