@@ -317,6 +317,8 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.retry.max_age = s.seconds("max_queue_age", c.retry.max_age);
     c.max_active = static_cast<std::size_t>(s.integer("max_active", 20, 1, 10000));
     c.relay_tls = s.boolean("relay_tls", c.relay_tls);
+    if (const auto io_threads = s.integer("io_threads", 0, 1, 256))  // 0: absent
+        c.io_threads = static_cast<std::size_t>(io_threads);
     s.finish();
     return c;
 }
