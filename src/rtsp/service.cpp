@@ -22,9 +22,7 @@ RtspConfig parse_rtsp_config(core::Section s)
     if (c.rtp_port % 2 != 0)
         s.error("rtp_port", "RTP takes an even port, RTCP the odd one after it (RFC 3550 §11)");
     c.media_root = s.string("media_root", c.media_root);
-    if (const std::string stats = s.string("stats_listen", ""); !stats.empty()) {
-        c.stats_listen = core::parse_listen_address(s, "stats_listen", core::HostPort{});
-    }
+    c.stats_listen = core::parse_optional_listen_address(s, "stats_listen", c.stats_listen);
     if (!c.media_root.empty())
         s.require_directory("media_root", c.media_root);
     c.options.session_timeout = s.seconds("session_timeout", c.options.session_timeout);

@@ -13,6 +13,14 @@ HostPort parse_listen_address(Section& section, std::string_view key, const Host
     return address;
 }
 
+std::optional<HostPort> parse_optional_listen_address(Section& section, std::string_view key,
+                                                      const std::optional<HostPort>& fallback)
+{
+    if (section.string(key, fallback ? to_string(*fallback) : "").empty())
+        return std::nullopt;
+    return parse_listen_address(section, key, fallback.value_or(HostPort{}));
+}
+
 void parse_service_keys(Section& section, bool& enabled, HostPort& listen, Limits& limits)
 {
     enabled = section.boolean("enabled", enabled);

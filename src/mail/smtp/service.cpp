@@ -269,13 +269,7 @@ Config parse_config(core::Section s, const std::string& data_dir)
     Config c;
     c.data_dir = data_dir;
     core::parse_service_keys(s, c.enabled, c.listen, c.limits);
-    const std::string submission = s.string("submission", core::to_string(*c.submission));
-    if (submission.empty())
-        c.submission.reset();
-    else if (auto hp = core::parse_host_port(submission); hp && core::tcp_endpoint(*hp))
-        c.submission = *hp;
-    else
-        s.error("submission", "wants IP:PORT, or \"\" to turn submission off");
+    c.submission = core::parse_optional_listen_address(s, "submission", c.submission);
     c.hostname = s.string("hostname", c.hostname);
     for (const auto& d : s.strings("domains", c.domains))
         c.domains.push_back(mail::lower_domain(d));

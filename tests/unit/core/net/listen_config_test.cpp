@@ -53,5 +53,25 @@ TEST(ServiceKeys, AListenerNeedsNoDns)
     EXPECT_EQ(file.diagnostics().errors[0], "t.toml:2: smtp.listen: the address must be an IP literal or localhost");
 }
 
+TEST(ServiceKeys, AnEmptyAddressTurnsAnOptionalListenerOff)
+{
+    ConfigFile file("[smtp]\nsubmission = \"\"\n[rtsp]\nstats_listen = \"[::1]:8555\"\n[im]\n", "t.toml");
+    Section smtp = file.root().section("smtp");
+    Section rtsp = file.root().section("rtsp");
+    Section im = file.root().section("im");
+    const HostPort on{"127.0.0.1", 2587};
+    EXPECT_FALSE(parse_optional_listen_address(smtp, "submission", on));
+    const auto stats = parse_optional_listen_address(rtsp, "stats_listen", std::nullopt);
+    ASSERT_TRUE(stats);
+    EXPECT_EQ(to_string(*stats), "[::1]:8555");
+    const auto kept = parse_optional_listen_address(im, "absent", on);
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(to_string(*kept), "127.0.0.1:2587");
+    EXPECT_FALSE(parse_optional_listen_address(im, "absent", std::nullopt));
+    for (auto* s : {&smtp, &rtsp, &im})
+        s->finish();
+    EXPECT_TRUE(file.ok());
+}
+
 }  // namespace
 }  // namespace layer7::core
