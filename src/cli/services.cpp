@@ -157,11 +157,12 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
         smtp::Config smtp = smtp::parse_config(section, plan.runtime.data);
         if (smtp.io_threads) {
             io_threads = std::max(io_threads, *smtp.io_threads);
-            spdlog::warn("[{}] io_threads is deprecated: set [runtime] blocking_threads instead (one pool serves "
-                         "every service); {}",
-                         section.path(),
-                         blocking_threads ? "[runtime] blocking_threads = " + std::to_string(blocking_threads) + " wins"
-                                          : "using io_threads = " + std::to_string(*smtp.io_threads));
+            const std::string outcome = blocking_threads
+                                            ? "[runtime] blocking_threads = " + std::to_string(blocking_threads) + " wins"
+                                            : "using io_threads = " + std::to_string(*smtp.io_threads);
+            spdlog::warn("[{}] io_threads is deprecated: set [runtime] blocking_threads instead (one pool "
+                         "serves every service); {}",
+                         section.path(), outcome);
         }
         if (!queues.empty() && smtp.queue_dir.empty())
             smtp.queue_dir = plan.runtime.data + "/queue-" + (smtp.domains.empty() ? "localhost" : smtp.domains[0]);

@@ -15,16 +15,19 @@ core::awaitable<std::pair<std::string, Reply>> Client::read_reply()
 {
     for (;;) {
         const core::ReadLine line = co_await lines_->read_line();
+        const auto malformed = [](core::ReplyError error) {
+            return std::pair{"malformed reply from the server: " + std::string(core::describe(error)), Reply{}};
+        };
         if (line.status == core::ReadStatus::too_long)
-            co_return std::pair{"malformed reply from the server: " + std::string(core::describe(core::ReplyError::line_too_long)),
-                                Reply{}};
+            co_return malformed(core::ReplyError::line_too_long);
         if (line.status != core::ReadStatus::line) {
-            const char* why = line.status == core::ReadStatus::timed_out ? "timed out" : "closed by the server";
-            co_return std::pair{"control connection: " + std::string(why), Reply{}};
+            const bool timed_out = line.status == core::ReadStatus::timed_out;
+            co_return std::pair{std::string("control connection: ") + (timed_out ? "timed out" : "closed by the server"),
+                                Reply{}};
         }
         auto parsed = parser_.on_line(line.text);
         if (!parsed)
-            co_return std::pair{"malformed reply from the server: " + std::string(core::describe(parsed.error())), Reply{}};
+            co_return malformed(parsed.error());
         if (parsed->has_value())
             co_return std::pair{std::string(), std::move(**parsed)};
     }

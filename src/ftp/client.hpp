@@ -1,5 +1,6 @@
-// The FTP client's control connection: connect, log in, send commands and read replies (through
-// core::LineReader and the shared ReplyParser), and open data connections — EPSV, then PASV, or PORT/EPRT with --active.
+// The FTP client's control connection: connect, log in, send commands and read replies (lines
+// through core::LineReader, replies through the shared ReplyParser), and open data connections —
+// EPSV, then PASV, or PORT/EPRT with --active.
 #pragma once
 
 #include <memory>

@@ -1,7 +1,8 @@
 // Fuzzes ftp::ControlSession: the input is split into command lines by core::LineParser and fed to a
 // session; each Step's action is answered as a shell would (success, or a failure picked by the
 // input), until the session asks to close. Every reply must have a code in 100-599 and survive
-// to_wire → ReplyParser unchanged (but for a CR, sent as a space); a PORT/EPRT that passes must name the peer (bounce defence).
+// to_wire → ReplyParser unchanged (but for a CR, sent as a space); a PORT/EPRT that passes must name
+// the peer (bounce defence).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>

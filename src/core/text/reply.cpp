@@ -16,7 +16,10 @@ std::optional<int> code_of(std::string_view line)
 }
 
 bool continues(std::string_view line) { return line.size() > 3 && line[3] == '-'; }
-std::string_view text_of(std::string_view line) { return line.size() > 4 ? line.substr(4) : std::string_view(); }
+std::string_view text_of(std::string_view line)
+{
+    return line.size() > 4 ? line.substr(4) : std::string_view();
+}
 
 void append_text(std::string& out, std::string_view text)
 {

@@ -45,7 +45,7 @@ std::string to_wire(const Reply& reply, const ReplySyntax& syntax);
 std::string to_wire(const std::vector<Reply>& replies, const ReplySyntax& syntax);
 
 enum class ReplyError {
-    malformed_line,  // a code line that is not "ddd", "ddd text" or "ddd-text" with a code in the syntax's range
+    malformed_line,  // not "ddd", "ddd text" or "ddd-text" with a code in the syntax's range
     code_mismatch,   // a continuation line with another code than the first (coded continuations)
     too_many_lines,  // a multi-line reply over ReplySyntax::max_lines
     line_too_long,   // one line over ReplySyntax::max_line

@@ -94,10 +94,12 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
             step = session.on_line_too_long();
         else {
             if (line.status == core::ReadStatus::timed_out) {  // RFC 5321 §4.5.3.2: say why, then close
-                const std::string bye = core::to_wire(Reply{421, "4.4.2 " + policy.hostname + " Error: timeout exceeded"}, reply_syntax);
+                const Reply timeout{421, "4.4.2 " + policy.hostname + " Error: timeout exceeded"};
+                const std::string bye = core::to_wire(timeout, reply_syntax);
                 co_await stream.write(bye);
             } else if (stream.draining()) {  // §3.8: a server that must stop says 421
-                const std::string bye = core::to_wire(Reply{421, "4.3.2 " + policy.hostname + " Service shutting down"}, reply_syntax);
+                const Reply stopping{421, "4.3.2 " + policy.hostname + " Service shutting down"};
+                const std::string bye = core::to_wire(stopping, reply_syntax);
                 co_await stream.write(bye);
             }
             co_return;

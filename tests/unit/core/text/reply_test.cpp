@@ -9,11 +9,15 @@
 namespace layer7::core {
 namespace {
 
-constexpr ReplySyntax smtp{.continuation = Continuation::coded, .lowest_code = 200, .max_line = 2048, .max_lines = 100};
-constexpr ReplySyntax ftp{.continuation = Continuation::free, .lowest_code = 100, .max_line = 8192, .max_lines = 10000};
+// As mail/smtp and ftp configure it (core knows no protocol).
+constexpr ReplySyntax smtp{
+    .continuation = Continuation::coded, .lowest_code = 200, .max_line = 2048, .max_lines = 100};
+constexpr ReplySyntax ftp{
+    .continuation = Continuation::free, .lowest_code = 100, .max_line = 8192, .max_lines = 10000};
 
 // Splits `wire` into lines and parses them all; stops at the first error, which it reports.
-std::vector<Reply> parse(std::string_view wire, const ReplySyntax& syntax, std::optional<ReplyError>* error = nullptr)
+std::vector<Reply> parse(std::string_view wire, const ReplySyntax& syntax,
+                         std::optional<ReplyError>* error = nullptr)
 {
     LineParser lines(syntax.max_line + 1);
     ReplyParser parser(syntax);
@@ -80,7 +84,8 @@ TEST(ReplyParser, Rfc959MultiLineExample)
     EXPECT_EQ(replies[0].code, 123);
     EXPECT_EQ(replies[0].text, "First line\nSecond line\n  234 A line beginning with numbers\nThe last line");
     // Free middle lines are kept whole, "211-y" too; only "211 " or "211" ends.
-    EXPECT_EQ(parse("211-x\r\n211-y\r\n212 w\r\n211\r\n", ftp), (std::vector<Reply>{{211, "x\n211-y\n212 w\n"}}));
+    EXPECT_EQ(parse("211-x\r\n211-y\r\n212 w\r\n211\r\n", ftp),
+              (std::vector<Reply>{{211, "x\n211-y\n212 w\n"}}));
 }
 
 TEST(ReplyParser, CodedErrors)
@@ -146,12 +151,13 @@ TEST(ReplyParser, LineCountLimitAtTheEdges)
 
 TEST(ReplyParser, EverySplitOffsetAndRoundTrip)
 {
-    const std::string smtp_wire = to_wire(std::vector<Reply>{{250, "hamburger.edu Hello\nSIZE 33554432\n8BITMIME\nHELP"},
-                                                             {250, "2.1.0 Ok"},
-                                                             {334, ""},
-                                                             {221, "2.0.0 bye"}},
-                                          smtp);
-    const std::string ftp_wire = "220 hi\r\n" + rfc959_multiline + "211-x\r\n211-y\r\n211 z\r\n227 Entering (1,2,3,4,5,6)\n";
+    const std::vector<Reply> smtp_replies = {{250, "hamburger.edu Hello\nSIZE 33554432\n8BITMIME\nHELP"},
+                                             {250, "2.1.0 Ok"},
+                                             {334, ""},
+                                             {221, "2.0.0 bye"}};
+    const std::string smtp_wire = to_wire(smtp_replies, smtp);
+    const std::string ftp_wire =
+        "220 hi\r\n" + rfc959_multiline + "211-x\r\n211-y\r\n211 z\r\n227 Entering (1,2,3,4,5,6)\n";
     for (const auto& [wire, syntax] : {std::pair{smtp_wire, smtp}, std::pair{ftp_wire, ftp}}) {
         const auto expected = parse(wire, syntax);
         ASSERT_EQ(expected.size(), 4u);
@@ -160,7 +166,8 @@ TEST(ReplyParser, EverySplitOffsetAndRoundTrip)
             LineParser lines;
             ReplyParser parser(syntax);
             std::vector<Reply> got;
-            for (std::string_view piece : {std::string_view(wire).substr(0, cut), std::string_view(wire).substr(cut)}) {
+            const std::string_view whole = wire;
+            for (std::string_view piece : {whole.substr(0, cut), whole.substr(cut)}) {
                 lines.feed(piece);
                 for (auto ev = lines.next(); ev.status == LineStatus::line; ev = lines.next()) {
                     auto r = parser.on_line(ev.text);
@@ -174,7 +181,10 @@ TEST(ReplyParser, EverySplitOffsetAndRoundTrip)
     }
 }
 
-TEST(ReplyError, Describes) { EXPECT_EQ(describe(ReplyError::code_mismatch), "reply code changed inside a multi-line reply"); }
+TEST(ReplyError, Describes)
+{
+    EXPECT_EQ(describe(ReplyError::code_mismatch), "reply code changed inside a multi-line reply");
+}
 
 }  // namespace
 }  // namespace layer7::core
