@@ -6,36 +6,41 @@
 namespace layer7::core {
 namespace {
 
+// The keys of [echo] in `toml`, read over a service's defaults.
+struct Keys {
+    bool enabled = true;
+    HostPort listen{"localhost", 12000};
+    Limits limits{.max_line = 512};
+    bool ok = false;
+};
+Keys read_echo(const std::string& toml)
+{
+    ConfigFile file(toml, "t.toml");
+    Section echo = file.root().section("echo");
+    Keys keys;
+    parse_service_keys(echo, keys.enabled, keys.listen, keys.limits);
+    echo.finish();
+    keys.ok = file.ok();
+    return keys;
+}
+
 TEST(ServiceKeys, ReadOverTheServicesDefaults)
 {
-    ConfigFile file("[echo]\nenabled = false\nlisten = \"[::1]:7\"\n[echo.limits]\nmax_line = 100\n", "t.toml");
-    Section echo = file.root().section("echo");
-    bool enabled = true;
-    HostPort listen{"127.0.0.1", 12000};
-    Limits limits{.max_line = 512};
-    parse_service_keys(echo, enabled, listen, limits);
-    echo.finish();
-    EXPECT_TRUE(file.ok());
-    EXPECT_FALSE(enabled);
-    EXPECT_EQ(listen.host, "::1");
-    EXPECT_EQ(listen.port, 7);
-    EXPECT_EQ(limits.max_line, 100u);
-    EXPECT_EQ(limits.idle_timeout, Limits{}.idle_timeout);
+    const Keys keys = read_echo("[echo]\nenabled = false\nlisten = \"[::1]:7\"\n[echo.limits]\nmax_line = 100\n");
+    EXPECT_TRUE(keys.ok);
+    EXPECT_FALSE(keys.enabled);
+    EXPECT_EQ(to_string(keys.listen), "[::1]:7");
+    EXPECT_EQ(keys.limits.max_line, 100u);
+    EXPECT_EQ(keys.limits.idle_timeout, Limits{}.idle_timeout);
 }
 
 TEST(ServiceKeys, AbsentKeysKeepTheDefaults)
 {
-    ConfigFile file("[echo]\n", "t.toml");
-    Section echo = file.root().section("echo");
-    bool enabled = true;
-    HostPort listen{"localhost", 12000};
-    Limits limits{.max_line = 512};
-    parse_service_keys(echo, enabled, listen, limits);
-    echo.finish();
-    EXPECT_TRUE(file.ok());
-    EXPECT_TRUE(enabled);
-    EXPECT_EQ(listen.host, "localhost");
-    EXPECT_EQ(limits.max_line, 512u);
+    const Keys keys = read_echo("[echo]\n");
+    EXPECT_TRUE(keys.ok);
+    EXPECT_TRUE(keys.enabled);
+    EXPECT_EQ(to_string(keys.listen), "localhost:12000");
+    EXPECT_EQ(keys.limits.max_line, 512u);
 }
 
 TEST(ServiceKeys, AListenerNeedsNoDns)
