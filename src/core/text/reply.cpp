@@ -5,10 +5,15 @@
 namespace layer7::core {
 namespace {
 
+bool starts_with_three_digits(std::string_view line)
+{
+    return line.size() >= 3 && is_digit(line[0]) && is_digit(line[1]) && is_digit(line[2]);
+}
+
 // The code of "ddd", "ddd text" or "ddd-text"; nullopt for any other line.
 std::optional<int> code_of(std::string_view line)
 {
-    if (line.size() < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]))
+    if (!starts_with_three_digits(line))
         return std::nullopt;
     if (line.size() > 3 && line[3] != ' ' && line[3] != '-')
         return std::nullopt;
@@ -44,9 +49,12 @@ std::string to_wire(const Reply& reply, const ReplySyntax& syntax)
             append_text(out, text);
             return out;
         }
+        const std::string_view line = text.substr(0, nl);
         if (first || syntax.continuation == Continuation::coded)
             out.append(code).push_back('-');
-        append_text(out, text.substr(0, nl));
+        else if (starts_with_three_digits(line))  // RFC 959 §4.2: "pad the front to avoid confusion"
+            out.push_back(' ');
+        append_text(out, line);
         text.remove_prefix(nl + 1);
     }
 }

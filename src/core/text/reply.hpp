@@ -40,6 +40,8 @@ struct ReplySyntax {
 // "ddd text\r\n"; a multi-line text as "ddd-first\r\n", its middle lines, "ddd last\r\n". The last line
 // always has its SP, even with no text: RFC 959 requires it and so does RFC 4954 §4 for an empty
 // SASL challenge ("334 "). A CR in the text becomes a space: a lone CR is no text in either protocol.
+// A free middle line that starts with three digits gets a leading space (RFC 959 §4.2), or a CR
+// made a space could turn "211\r" into the reply's end.
 std::string to_wire(const Reply& reply, const ReplySyntax& syntax);
 // All replies, one write (SMTP PIPELINING, RFC 2920).
 std::string to_wire(const std::vector<Reply>& replies, const ReplySyntax& syntax);

@@ -52,6 +52,10 @@ TEST(ReplyEncoder, FreeMiddleLines)
     EXPECT_EQ(to_wire(Reply{220, "Service ready"}, ftp), "220 Service ready\r\n");
     EXPECT_EQ(to_wire(Reply{211, "Features:\n EPSV\nEnd"}, ftp), "211-Features:\r\n EPSV\r\n211 End\r\n");
     EXPECT_EQ(to_wire(Reply{211, "a\n b\rc\nd"}, ftp), "211-a\r\n b c\r\n211 d\r\n");
+    // Found by fuzzing: a CR turned into a space must not make "211\r" a last line.
+    EXPECT_EQ(to_wire(Reply{211, "a\n211\r-x\n211\n212-y\n2x\nd"}, ftp),
+              "211-a\r\n 211 -x\r\n 211\r\n 212-y\r\n2x\r\n211 d\r\n");
+    EXPECT_EQ(parse(to_wire(Reply{211, "a\n211\r-x\nd"}, ftp), ftp), (std::vector<Reply>{{211, "a\n 211 -x\nd"}}));
     EXPECT_EQ(to_wire(std::vector<Reply>{{150, "a"}, {226, "b"}}, ftp), "150 a\r\n226 b\r\n");
 }
 
@@ -161,7 +165,14 @@ TEST(ReplyParser, EverySplitOffsetAndRoundTrip)
     for (const auto& [wire, syntax] : {std::pair{smtp_wire, smtp}, std::pair{ftp_wire, ftp}}) {
         const auto expected = parse(wire, syntax);
         ASSERT_EQ(expected.size(), 4u);
-        EXPECT_EQ(parse(to_wire(expected, syntax), syntax), expected);
+        // Encoding what was parsed gives it back, but for a free middle line that starts with three
+        // digits ("211-y"), which goes out padded; once sent, the text stays as it is.
+        const auto sent = parse(to_wire(expected, syntax), syntax);
+        EXPECT_EQ(parse(to_wire(sent, syntax), syntax), sent);
+        if (syntax.continuation == Continuation::coded)
+            EXPECT_EQ(sent, expected);
+        else
+            EXPECT_EQ(sent[2].text, "x\n 211-y\nz");
         for (std::size_t cut = 0; cut <= wire.size(); ++cut) {
             LineParser lines;
             ReplyParser parser(syntax);
