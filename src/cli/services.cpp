@@ -55,8 +55,10 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     plan.runtime.log_level = runtime.string("log_level", plan.runtime.log_level);
     plan.runtime.hosts = runtime.string("hosts", plan.runtime.hosts);
     plan.runtime.drain = runtime.seconds("drain", plan.runtime.drain);
-    plan.runtime.blocking_threads = static_cast<std::size_t>(
-        runtime.integer("blocking_threads", static_cast<std::int64_t>(plan.runtime.blocking_threads), 1, 256));
+    // 0 when [runtime] does not set it: then [smtp] io_threads, its deprecated old name, may (below).
+    const auto blocking_threads = static_cast<std::size_t>(runtime.integer("blocking_threads", 0, 1, 256));
+    if (blocking_threads)
+        plan.runtime.blocking_threads = blocking_threads;
     static constexpr std::string_view levels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(levels), std::end(levels), plan.runtime.log_level) == std::end(levels))
         runtime.error("log_level", "expected trace, debug, info, warn, error or off");
@@ -150,8 +152,18 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     // [[smtp]] twice runs two mail servers (Alice's and Bob's in the default config); each needs a
     // spool of its own: after the first, an unset queue_dir is DATA/queue-<first domain>.
     std::vector<std::string> queues;
+    std::size_t io_threads = 0;  // the most any [smtp] io_threads asks for
     for (core::Section section : root.instances("smtp")) {
         smtp::Config smtp = smtp::parse_config(section, plan.runtime.data);
+        if (smtp.io_threads) {
+            io_threads = std::max(io_threads, *smtp.io_threads);
+            const std::string outcome = blocking_threads
+                                            ? "[runtime] blocking_threads = " + std::to_string(blocking_threads) + " wins"
+                                            : "using io_threads = " + std::to_string(*smtp.io_threads);
+            spdlog::warn("[{}] io_threads is deprecated: set [runtime] blocking_threads instead (one pool "
+                         "serves every service); {}",
+                         section.path(), outcome);
+        }
         if (!queues.empty() && smtp.queue_dir.empty())
             smtp.queue_dir = plan.runtime.data + "/queue-" + (smtp.domains.empty() ? "localhost" : smtp.domains[0]);
         if (std::find(queues.begin(), queues.end(), smtp.queue_path()) != queues.end())
@@ -161,6 +173,8 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
             plan.services.push_back(smtp::make_service(smtp, mail_system(section, smtp.users_path(), smtp.mail_path())));
         key(section);
     }
+    if (io_threads && !blocking_threads)
+        plan.runtime.blocking_threads = io_threads;
 
     if (core::Section section = root.section("pop3"); section.present()) {
         pop3::Config pop3 = pop3::parse_config(section, plan.runtime.data);

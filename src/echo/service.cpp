@@ -1,4 +1,5 @@
 // Echo service: [echo] config section and listeners.
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
 #include "echo/echo.hpp"
@@ -8,13 +9,9 @@ namespace layer7::echo {
 Config parse_config(core::Section section)
 {
     Config c;
-    c.enabled = section.boolean("enabled", c.enabled);
-    c.listen = section.address("listen", c.listen);
+    core::parse_service_keys(section, c.enabled, c.listen, c.limits);
     c.tcp = section.boolean("tcp", c.tcp);
     c.udp = section.boolean("udp", c.udp);
-    c.limits = section.limits(c.limits);
-    if (!core::tcp_endpoint(c.listen))
-        section.error("listen", "the address must be an IP literal or localhost");
     section.finish();
     return c;
 }

@@ -13,22 +13,23 @@ std::string describe(const Reply& reply)
 
 core::awaitable<std::pair<std::string, Reply>> Client::read_reply()
 {
-    char buffer[16384];
     for (;;) {
-        ReplyEvent ev = parser_.next();
-        if (ev.kind == ReplyEvent::Kind::reply) {
-            core::Trace::instance().block(control_->id(), core::Speaker::server, to_wire(ev.reply));
-            co_return std::pair{std::string(), std::move(ev.reply)};
+        const core::ReadLine line = co_await lines_->read_line();
+        const auto malformed = [](core::ReplyError error) {
+            return std::pair{"malformed reply from the server: " + std::string(core::describe(error)), Reply{}};
+        };
+        if (line.status == core::ReadStatus::too_long)
+            co_return malformed(core::ReplyError::line_too_long);
+        if (line.status != core::ReadStatus::line) {
+            const bool timed_out = line.status == core::ReadStatus::timed_out;
+            co_return std::pair{std::string("control connection: ") + (timed_out ? "timed out" : "closed by the server"),
+                                Reply{}};
         }
-        if (ev.kind == ReplyEvent::Kind::error)
-            co_return std::pair{std::string("malformed reply from the server"), Reply{}};
-        auto [ec, n] = co_await control_->read_some(asio::buffer(buffer));
-        if (ec) {
-            std::string error = "control connection: ";
-            error += is_end_of_stream(ec) ? std::string("closed by the server") : ec.message();
-            co_return std::pair{std::move(error), Reply{}};
-        }
-        parser_.feed(std::string_view(buffer, n));
+        auto parsed = parser_.on_line(line.text);
+        if (!parsed)
+            co_return malformed(parsed.error());
+        if (parsed->has_value())
+            co_return std::pair{std::string(), std::move(**parsed)};
     }
 }
 
@@ -50,6 +51,7 @@ core::awaitable<std::string> Client::connect(const Url& url)
         co_return "cannot connect to " + core::to_string(url.server) + ": " + ec.message();
     control_ = std::make_unique<core::Stream>(std::move(socket), core::Role::client);
     control_->set_timeout(options_.timeout);
+    lines_ = std::make_unique<core::LineReader>(*control_, reply_syntax.max_line);
     co_return std::string();
 }
 

@@ -1,11 +1,13 @@
-// The FTP client's control connection: connect, log in, send commands and read replies (through
-// the pure ReplyParser), and open data connections — EPSV, then PASV, or PORT/EPRT with --active.
+// The FTP client's control connection: connect, log in, send commands and read replies (lines
+// through core::LineReader, replies through the shared ReplyParser), and open data connections —
+// EPSV, then PASV, or PORT/EPRT with --active.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "core/net/line_reader.hpp"
 #include "core/net/stream.hpp"
 #include "ftp/data_channel.hpp"
 #include "ftp/ftp.hpp"
@@ -34,7 +36,8 @@ public:
 private:
     ClientOptions options_;
     std::unique_ptr<core::Stream> control_;
-    ReplyParser parser_;
+    std::unique_ptr<core::LineReader> lines_;  // reads control_; each line is traced as the server's
+    core::ReplyParser parser_{reply_syntax};
     std::optional<Tcp::acceptor> listener_;              // active mode
     std::optional<Tcp::socket> passive_;                 // passive mode, connected before the command
 };

@@ -61,7 +61,7 @@ private:
     core::awaitable<void> dialogue()
     {
         // GCC 12: no temporaries as arguments of co_await'ed calls, no co_await inside && or ||.
-        const std::string greeting = to_wire(session_.greeting());
+        const std::string greeting = core::to_wire(session_.greeting(), reply_syntax);
         if (co_await control_.write(greeting))
             co_return;
         for (;;) {
@@ -89,7 +89,7 @@ private:
             // A step's replies go out before its action runs: "150" before the data moves.
             for (;;) {
                 if (!step.replies.empty()) {
-                    const std::string wire = to_wire(step.replies);
+                    const std::string wire = core::to_wire(step.replies, reply_syntax);
                     if (co_await control_.write(wire))
                         co_return;
                 }

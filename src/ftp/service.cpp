@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/fs/temporaries.hpp"
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls_config.hpp"
 #include "core/runtime/runtime.hpp"
@@ -40,10 +41,7 @@ Config parse_config(core::Section s, const std::string& data_dir)
 {
     Config c;
     c.data_dir = data_dir;
-    c.enabled = s.boolean("enabled", c.enabled);
-    c.listen = s.address("listen", c.listen);
-    if (!core::tcp_endpoint(c.listen))
-        s.error("listen", "the address must be an IP literal or localhost");
+    core::parse_service_keys(s, c.enabled, c.listen, c.limits);
     c.root = s.string("root", c.root);
     c.anonymous = s.boolean("anonymous", c.anonymous);
     c.users_file = s.string("users", c.users_file);
@@ -63,7 +61,6 @@ Config parse_config(core::Section s, const std::string& data_dir)
     s.require_readable_file("users", c.users_file);
     c.data_timeout = s.seconds("data_timeout", c.data_timeout);
     c.pasv_timeout = s.seconds("pasv_timeout", c.pasv_timeout);
-    c.limits = s.limits(c.limits);
     s.finish();
     return c;
 }

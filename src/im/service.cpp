@@ -1,6 +1,7 @@
 // The [im] service: the index's listener and its shared directory.
 #include <spdlog/spdlog.h>
 
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
 #include "im/im.hpp"
@@ -12,14 +13,10 @@ namespace layer7::im {
 Config parse_config(core::Section section)
 {
     Config c;
-    c.enabled = section.boolean("enabled", c.enabled);
-    c.listen = section.address("listen", c.listen);
-    if (!core::tcp_endpoint(c.listen))
-        section.error("listen", "the address must be an IP literal or localhost");
+    core::parse_service_keys(section, c.enabled, c.listen, c.limits);
     c.max_users = static_cast<std::size_t>(section.integer("max_users", static_cast<std::int64_t>(c.max_users), 1, 10000000));
     c.policy.max_watch = static_cast<std::size_t>(
         section.integer("max_watch", static_cast<std::int64_t>(c.policy.max_watch), 1, 100000));
-    c.limits = section.limits(c.limits);
     if (c.limits.max_line < 128)
         section.error("limits", "max_line must be at least 128 (a REGISTER line)");
     section.finish();

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/fs/beneath.hpp"
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
 #include "http/server/connection.hpp"
@@ -16,18 +17,12 @@ RtspConfig parse_rtsp_config(core::Section s)
 {
     RtspConfig c;
     c.enabled = s.boolean("enabled", c.enabled);
-    c.listen = s.address("listen", c.listen);
-    if (!core::tcp_endpoint(c.listen))
-        s.error("listen", "the address must be an IP literal or localhost");
+    c.listen = core::parse_listen_address(s, "listen", c.listen);
     c.rtp_port = static_cast<std::uint16_t>(s.integer("rtp_port", c.rtp_port, 1024, 65534));
     if (c.rtp_port % 2 != 0)
         s.error("rtp_port", "RTP takes an even port, RTCP the odd one after it (RFC 3550 §11)");
     c.media_root = s.string("media_root", c.media_root);
-    if (const std::string stats = s.string("stats_listen", ""); !stats.empty()) {
-        c.stats_listen = s.address("stats_listen", core::HostPort{});
-        if (!core::tcp_endpoint(*c.stats_listen))
-            s.error("stats_listen", "the address must be an IP literal or localhost");
-    }
+    c.stats_listen = core::parse_optional_listen_address(s, "stats_listen", c.stats_listen);
     if (!c.media_root.empty())
         s.require_directory("media_root", c.media_root);
     c.options.session_timeout = s.seconds("session_timeout", c.options.session_timeout);

@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
 #include "http/server/connection.hpp"
@@ -16,10 +17,7 @@ namespace layer7::torrent {
 TrackerConfig parse_tracker_config(core::Section s)
 {
     TrackerConfig c;
-    c.enabled = s.boolean("enabled", c.enabled);
-    c.listen = s.address("listen", c.listen);
-    if (!core::tcp_endpoint(c.listen))
-        s.error("listen", "the address must be an IP literal or localhost");
+    core::parse_service_keys(s, c.enabled, c.listen, c.limits);
     c.http = s.boolean("http", c.http);
     c.udp = s.boolean("udp", c.udp);
     c.seed_demo = s.boolean("seed_demo", c.seed_demo);
@@ -36,7 +34,6 @@ TrackerConfig parse_tracker_config(core::Section s)
         s.error("interval", "must be at least 1 second");
     if (p.min_interval > p.interval)
         s.error("min_interval", "must not exceed interval");
-    c.limits = s.limits(c.limits);
     s.finish();
     return c;
 }

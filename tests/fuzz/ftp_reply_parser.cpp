@@ -1,13 +1,16 @@
-// Fuzzes ftp::ReplyParser: decode the input → (each reply) encode with to_wire → decode again, which
-// must give the same replies; and the input split in two must parse as it does whole.
+// Fuzzes the reply codec with FTP's syntax (core/text/reply.hpp): decode the input → (each reply)
+// encode with to_wire → decode again, which must give as many replies with the same codes, and
+// encoding those must give them back; and the input split in two must parse as it does whole.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
 
+#include "core/text/line_parser.hpp"
 #include "ftp/reply.hpp"
 
+namespace core = layer7::core;
 namespace ftp = layer7::ftp;
 
 namespace {
@@ -17,22 +20,29 @@ void check(bool ok)
         std::abort();
 }
 
-std::vector<ftp::Reply> parse(std::string_view a, std::string_view b, bool& error)
+// Lines through core::LineParser, replies through core::ReplyParser, until the first error.
+std::vector<core::Reply> parse(std::string_view a, std::string_view b, bool& error)
 {
-    ftp::ReplyParser p(ftp::ReplyLimits{.max_line = 512, .max_lines = 64});
-    std::vector<ftp::Reply> out;
+    const core::ReplySyntax syntax{.continuation = ftp::reply_syntax.continuation,
+                                   .lowest_code = ftp::reply_syntax.lowest_code, .max_line = 512, .max_lines = 64};
+    core::LineParser lines(syntax.max_line + 1);
+    core::ReplyParser parser(syntax);
+    std::vector<core::Reply> out;
     error = false;
     for (std::string_view part : {a, b}) {
-        p.feed(part);
-        for (;;) {
-            auto ev = p.next();
-            if (ev.kind == ftp::ReplyEvent::Kind::need_more)
-                break;
-            if (ev.kind == ftp::ReplyEvent::Kind::error) {
+        lines.feed(part);
+        for (auto ev = lines.next(); ev.status != core::LineStatus::need_more; ev = lines.next()) {
+            if (ev.status == core::LineStatus::too_long) {
                 error = true;
                 return out;
             }
-            out.push_back(std::move(ev.reply));
+            auto r = parser.on_line(ev.text);
+            if (!r) {
+                error = true;
+                return out;
+            }
+            if (r->has_value())
+                out.push_back(std::move(**r));
         }
     }
     return out;
@@ -48,8 +58,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bool split_error = false;
     const auto split = parse(input.substr(0, cut), input.substr(cut), split_error);
     check(split == replies && split_error == error);
+    // The encoder writes a CR as a space and pads a middle line that starts with three digits
+    // (core/text/reply.hpp): the same replies come back, and once sent they stay as they are.
     bool again_error = false;
-    const auto again = parse(ftp::to_wire(replies), {}, again_error);
-    check(!again_error && again == replies);
+    const auto again = parse(core::to_wire(replies, ftp::reply_syntax), {}, again_error);
+    check(!again_error && again.size() == replies.size());
+    for (std::size_t i = 0; i < again.size(); ++i)
+        check(again[i].code == replies[i].code);
+    const auto thrice = parse(core::to_wire(again, ftp::reply_syntax), {}, again_error);
+    check(!again_error && thrice == again);
     return 0;
 }

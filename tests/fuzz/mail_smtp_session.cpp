@@ -22,9 +22,9 @@ void check(bool ok)
 
 void check_replies(const std::vector<smtp::Reply>& replies)
 {
-    smtp::ReplyParser parser;
+    core::ReplyParser parser(smtp::reply_syntax);
     std::vector<smtp::Reply> parsed;
-    const std::string wire = smtp::to_wire(replies);
+    const std::string wire = core::to_wire(replies, smtp::reply_syntax);
     for (std::size_t start = 0; start < wire.size();) {
         const std::size_t end = wire.find("\r\n", start);
         check(end != std::string::npos);

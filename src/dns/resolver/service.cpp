@@ -1,6 +1,7 @@
 // [resolver] config section and the service that opens its listeners.
 #include <spdlog/spdlog.h>
 
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
 #include "dns/resolver/root_hints.hpp"
@@ -11,8 +12,7 @@ namespace layer7::dns::resolver {
 ResolverConfig parse_resolver_config(core::Section section)
 {
     ResolverConfig c;
-    c.enabled = section.boolean("enabled", c.enabled);
-    c.listen = section.address("listen", c.listen);
+    core::parse_service_keys(section, c.enabled, c.listen, c.limits);
     c.tcp = section.boolean("tcp", c.tcp);
     c.root_hints = section.string("root_hints", c.root_hints);
     c.use_hierarchy = section.boolean("hierarchy", c.use_hierarchy);
@@ -46,9 +46,6 @@ ResolverConfig parse_resolver_config(core::Section section)
         stub.finish();
         c.stubs.push_back(std::move(z));
     }
-    c.limits = section.limits(c.limits);
-    if (!core::udp_endpoint(c.listen))
-        section.error("listen", "the address must be an IP literal or localhost");
     section.finish();
     return c;
 }

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
 #include "dns/server/acl.hpp"
@@ -19,10 +20,7 @@ ServiceConfig parse_config(core::Section s, const std::string &data_dir)
 {
     ServiceConfig c;
     c.data_dir = data_dir;
-    c.enabled = s.boolean("enabled", c.enabled);
-    c.listen = s.address("listen", c.listen);
-    if (!core::udp_endpoint(c.listen))
-        s.error("listen", "the address must be an IP literal or localhost");
+    core::parse_service_keys(s, c.enabled, c.listen, c.limits);
     c.zones = s.strings("zones", c.zones);
     auto &d = c.dynamic;
     d.keys = s.strings("keys", d.keys);
@@ -52,7 +50,6 @@ ServiceConfig parse_config(core::Section s, const std::string &data_dir)
     c.rrl.ipv4_prefix = static_cast<unsigned>(rrl.integer("ipv4_prefix", c.rrl.ipv4_prefix, 8, 32));
     c.rrl.ipv6_prefix = static_cast<unsigned>(rrl.integer("ipv6_prefix", c.rrl.ipv6_prefix, 16, 128));
     rrl.finish();
-    c.limits = s.limits(c.limits);
     s.finish();
     return c;
 }

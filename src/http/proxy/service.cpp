@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
 #include "http/client/redirect.hpp"
@@ -15,10 +16,7 @@ Config parse_config(core::Section s, const std::string& data_dir)
 {
     Config c;
     c.data_dir = data_dir;
-    c.enabled = s.boolean("enabled", c.enabled);
-    c.listen = s.address("listen", c.listen);
-    if (!core::tcp_endpoint(c.listen))
-        s.error("listen", "expected IP:PORT or [v6]:PORT");
+    core::parse_service_keys(s, c.enabled, c.listen, c.limits);
     c.cache_dir = s.string("cache_dir", c.cache_dir);
     c.cache_size = static_cast<std::uint64_t>(s.integer("cache_size", static_cast<std::int64_t>(c.cache_size), 0,
                                                         std::int64_t(1) << 50));
@@ -54,7 +52,6 @@ Config parse_config(core::Section s, const std::string& data_dir)
         if (!c.resolver || !core::udp_endpoint(*c.resolver))
             s.error("resolver", "wants IP or IP:PORT of a DNS resolver, e.g. \"127.0.0.1:5335\"");
     }
-    c.limits = s.limits(c.limits);
     s.finish();
     return c;
 }

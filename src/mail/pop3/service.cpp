@@ -1,6 +1,7 @@
 // The [pop3] service: config section, the mail system's users and store, STLS certificate, listener.
 #include <spdlog/spdlog.h>
 
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
 #include "mail/pop3/server.hpp"
@@ -10,11 +11,8 @@ namespace layer7::pop3 {
 Config parse_config(core::Section s, const std::string& data_dir)
 {
     Config c;
+    core::parse_service_keys(s, c.enabled, c.listen, c.limits);
     mail::parse_access_config(s, c, data_dir);
-    c.listen = s.address("listen", c.listen);
-    if (!core::tcp_endpoint(c.listen))
-        s.error("listen", "the address must be an IP literal or localhost");
-    c.limits = s.limits(c.limits);
     s.finish();
     return c;
 }

@@ -12,8 +12,8 @@ core::awaitable<ClientRun> dialogue(core::Stream& stream, ClientSession& session
                                     const std::string& server_name)
 {
     ClientRun run;
-    ReplyParser parser;
-    core::LineReader reader(stream, ReplyLimits{}.max_line);
+    core::ReplyParser parser(reply_syntax);
+    core::LineReader reader(stream, reply_syntax.max_line);
     ClientStep step = session.start();
     for (;;) {
         if (!step.wire.empty() && co_await stream.write(step.wire, step.wire.size() < 4096)) {

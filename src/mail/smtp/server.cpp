@@ -80,7 +80,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
     ServerSession session(policy, client);
     core::LineReader reader(stream, context.config.limits.max_line);
     // Named, not temporaries: GCC 12 double-destroys some temporaries of a co_await expression.
-    const std::string greeting = to_wire(session.greeting());
+    const std::string greeting = core::to_wire(session.greeting(), reply_syntax);
     if (co_await stream.write(greeting))
         co_return;
     for (;;) {
@@ -94,10 +94,12 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
             step = session.on_line_too_long();
         else {
             if (line.status == core::ReadStatus::timed_out) {  // RFC 5321 §4.5.3.2: say why, then close
-                const std::string bye = to_wire(Reply{421, "4.4.2 " + policy.hostname + " Error: timeout exceeded"});
+                const Reply timeout{421, "4.4.2 " + policy.hostname + " Error: timeout exceeded"};
+                const std::string bye = core::to_wire(timeout, reply_syntax);
                 co_await stream.write(bye);
             } else if (stream.draining()) {  // §3.8: a server that must stop says 421
-                const std::string bye = to_wire(Reply{421, "4.3.2 " + policy.hostname + " Service shutting down"});
+                const Reply stopping{421, "4.3.2 " + policy.hostname + " Service shutting down"};
+                const std::string bye = core::to_wire(stopping, reply_syntax);
                 co_await stream.write(bye);
             }
             co_return;
@@ -115,7 +117,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
             asio::steady_timer timer(co_await asio::this_coro::executor, step.delay);
             co_await timer.async_wait(core::use_tuple);
         }
-        const std::string wire = to_wire(step.replies);
+        const std::string wire = core::to_wire(step.replies, reply_syntax);
         if (!wire.empty() && co_await stream.write(wire))
             co_return;
         if (step.next == Next::close)

@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls_config.hpp"
 #include "core/runtime/runtime.hpp"
@@ -267,17 +268,8 @@ Config parse_config(core::Section s, const std::string& data_dir)
 {
     Config c;
     c.data_dir = data_dir;
-    c.enabled = s.boolean("enabled", c.enabled);
-    c.listen = s.address("listen", c.listen);
-    if (!core::tcp_endpoint(c.listen))
-        s.error("listen", "the address must be an IP literal or localhost");
-    const std::string submission = s.string("submission", core::to_string(*c.submission));
-    if (submission.empty())
-        c.submission.reset();
-    else if (auto hp = core::parse_host_port(submission); hp && core::tcp_endpoint(*hp))
-        c.submission = *hp;
-    else
-        s.error("submission", "wants IP:PORT, or \"\" to turn submission off");
+    core::parse_service_keys(s, c.enabled, c.listen, c.limits);
+    c.submission = core::parse_optional_listen_address(s, "submission", c.submission);
     c.hostname = s.string("hostname", c.hostname);
     for (const auto& d : s.strings("domains", c.domains))
         c.domains.push_back(mail::lower_domain(d));
@@ -319,7 +311,8 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.retry.max_age = s.seconds("max_queue_age", c.retry.max_age);
     c.max_active = static_cast<std::size_t>(s.integer("max_active", 20, 1, 10000));
     c.relay_tls = s.boolean("relay_tls", c.relay_tls);
-    c.limits = s.limits(c.limits);
+    if (const auto io_threads = s.integer("io_threads", 0, 1, 256))  // 0: absent
+        c.io_threads = static_cast<std::size_t>(io_threads);
     s.finish();
     return c;
 }

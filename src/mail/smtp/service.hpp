@@ -43,6 +43,9 @@ struct Config {
     delivery::RetryPolicy retry;
     std::size_t max_active = 20;
     bool relay_tls = true;  // opportunistic STARTTLS when relaying
+    // Deprecated: the old name of [runtime] blocking_threads, read so that older configs still run;
+    // the planner applies it (unless [runtime] sets blocking_threads) and warns.
+    std::optional<std::size_t> io_threads;
     // RFC 5321 §4.5.3.1.6: a text line is at most 1000 octets with its CRLF; §4.5.3.2.7: 5 minutes.
     core::Limits limits{.max_line = 998, .max_connections = 1000, .idle_timeout = std::chrono::seconds(300)};
 

@@ -15,7 +15,6 @@ namespace layer7::mail {
 void parse_access_config(core::Section& s, AccessConfig& c, const std::string& data_dir)
 {
     c.data_dir = data_dir;
-    c.enabled = s.boolean("enabled", c.enabled);
     c.users_file = s.string("users", c.users_file);
     c.mail_root = s.string("mail_root", c.mail_root);
     c.domain = lower_domain(s.string("domain", c.domain));

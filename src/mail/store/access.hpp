@@ -32,7 +32,8 @@ struct AccessConfig {
     std::string mail_path() const { return mail_root.empty() ? data_dir + "/mail" : mail_root; }
 };
 
-// Reads the shared keys of a [pop3] or [imap] section (not `listen` and the limits).
+// Reads the shared keys of a [pop3] or [imap] section, after core::parse_service_keys has read
+// `enabled`, `listen` and the limits: the users file must be readable only when `enabled`.
 void parse_access_config(core::Section& section, AccessConfig& config, const std::string& data_dir);
 
 // The TLS context to offer, or null when `tls` is off; a start-up failure throws core::StartError

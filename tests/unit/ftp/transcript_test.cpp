@@ -8,13 +8,10 @@
 //   @ action OP   (the last step asked for OP: login, open_passive, list, open_read, transfer, close…)
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <deque>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
+#include "../transcript.hpp"
 #include "ftp/control_session.hpp"
 
 namespace layer7::ftp {
@@ -26,28 +23,6 @@ Policy test_policy()
     p.anonymous = true;
     p.tls_available = true;
     return p;
-}
-
-struct Transcript {
-    std::string name;
-    std::vector<std::string> lines;
-};
-
-std::vector<Transcript> load_all()
-{
-    std::vector<Transcript> out;
-    for (const auto& entry : std::filesystem::directory_iterator(LAYER7_FTP_TRANSCRIPTS)) {
-        if (entry.path().extension() != ".txt")
-            continue;
-        Transcript t{entry.path().stem().string(), {}};
-        std::ifstream in(entry.path());
-        for (std::string line; std::getline(in, line);)
-            if (!line.empty() && line[0] != '#')
-                t.lines.push_back(line);
-        out.push_back(std::move(t));
-    }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-    return out;
 }
 
 const std::map<std::string, Op> op_names = {
@@ -70,54 +45,36 @@ const std::map<std::string, TransferResult> transfer_results = {
 
 class Replayer {
 public:
-    explicit Replayer(const std::string& name) : name_(name)
-    {
-        push({{}, {}});
-        queue_.push_back("220 " + policy_.greeting);
-    }
+    Replayer() { written_.add(core::to_wire(session_.greeting(), reply_syntax)); }
 
-    void line(const std::string& text, std::size_t number)
+    void line(const test::TranscriptLine& line)
     {
-        SCOPED_TRACE(name_ + ".txt line " + std::to_string(number) + ": " + text);
-        if (text.rfind("C: ", 0) == 0)
-            push(session_.on_line(text.substr(3)));
-        else if (text == "C:")
-            push(session_.on_line(""));
-        else if (text.rfind("S: ", 0) == 0)
-            expect(text.substr(3));
-        else if (text.rfind("@ ", 0) == 0)
-            directive(text.substr(2));
+        using Kind = test::TranscriptLine::Kind;
+        if (line.kind == Kind::client)
+            push(session_.on_line(line.text));
+        else if (line.kind == Kind::server)
+            expect(line.text);
         else
-            ADD_FAILURE() << "unknown line";
+            directive(line.text);
     }
 
-    void finish()
-    {
-        SCOPED_TRACE(name_ + ".txt at the end");
-        EXPECT_TRUE(queue_.empty()) << "unexpected reply: " << (queue_.empty() ? "" : queue_.front());
-    }
+    void finish() { written_.expect_drained(); }
 
 private:
     void push(const Step& step)
     {
         last_ = step.action.op;
-        const std::string wire = to_wire(step.replies);
-        for (std::size_t start = 0; start < wire.size();) {
-            const std::size_t end = wire.find("\r\n", start);
-            queue_.push_back(wire.substr(start, end - start));
-            start = end + 2;
-        }
+        written_.add(core::to_wire(step.replies, reply_syntax));
     }
 
     void expect(const std::string& want)
     {
-        ASSERT_FALSE(queue_.empty()) << "expected " << want << " but the session said nothing";
-        const std::string got = queue_.front();
-        queue_.pop_front();
+        const auto got = written_.take();
+        ASSERT_TRUE(got) << "expected " << want << " but the session said nothing";
         if (want.size() == 3)
-            EXPECT_EQ(got.substr(0, 3), want);
+            EXPECT_EQ(got->substr(0, 3), want);
         else
-            EXPECT_EQ(got, want);
+            EXPECT_EQ(*got, want);
     }
 
     void directive(const std::string& text)
@@ -187,21 +144,24 @@ private:
         }
     }
 
-    std::string name_;
     Policy policy_ = test_policy();
     ControlSession session_{policy_, {*parse_ip("192.0.2.10"), *parse_ip("192.0.2.1")}};
-    std::deque<std::string> queue_;
+    test::Written written_;
     Op last_ = Op::none;
 };
 
 TEST(FtpTranscripts, ReplayEveryFile)
 {
-    const auto all = load_all();
+    const auto all = test::load_transcripts(LAYER7_FTP_TRANSCRIPTS);
     ASSERT_GE(all.size(), 4u);
     for (const auto& t : all) {
-        Replayer r(t.name);
-        for (std::size_t i = 0; i < t.lines.size(); ++i)
-            r.line(t.lines[i], i + 1);
+        SCOPED_TRACE(t.name + ".txt");
+        Replayer r;
+        for (const auto& line : t.lines) {
+            SCOPED_TRACE(line.where() + ": " + line.text);
+            r.line(line);
+        }
+        SCOPED_TRACE("at the end");
         r.finish();
     }
 }

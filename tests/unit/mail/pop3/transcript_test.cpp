@@ -16,39 +16,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
+#include "../../transcript.hpp"
 #include "mail/pop3/session.hpp"
 
 namespace layer7::pop3 {
 namespace {
-
-struct Transcript {
-    std::string name;
-    std::vector<std::string> lines;
-};
-
-std::vector<Transcript> load_all()
-{
-    std::vector<Transcript> out;
-    for (const auto& entry : std::filesystem::directory_iterator(LAYER7_POP3_TRANSCRIPTS)) {
-        if (entry.path().extension() != ".txt")
-            continue;
-        Transcript t{entry.path().stem().string(), {}};
-        std::ifstream in(entry.path());
-        for (std::string line; std::getline(in, line);) {
-            if (!line.empty() && line.back() == '\r')
-                line.pop_back();
-            if (!line.empty() && line[0] != '#')
-                t.lines.push_back(line);
-        }
-        out.push_back(std::move(t));
-    }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-    return out;
-}
 
 std::string unescape(std::string_view text)
 {
@@ -88,20 +62,6 @@ std::string message_of_size(std::size_t size, std::size_t n)
     return out;
 }
 
-std::vector<std::string> split_lines(const std::string& wire)
-{
-    std::vector<std::string> out;
-    for (std::size_t start = 0; start < wire.size();) {
-        const std::size_t end = wire.find("\r\n", start);
-        EXPECT_NE(end, std::string::npos) << "wire output not CRLF-terminated: " << wire;
-        if (end == std::string::npos)
-            break;
-        out.push_back(wire.substr(start, end - start));
-        start = end + 2;
-    }
-    return out;
-}
-
 std::vector<std::size_t> numbers(std::string_view text)
 {
     std::vector<std::size_t> out;
@@ -114,25 +74,24 @@ std::vector<std::size_t> numbers(std::string_view text)
 
 class Replay {
 public:
-    void run(const Transcript& t)
+    void run(const test::Transcript& t)
     {
+        using Kind = test::TranscriptLine::Kind;
         std::size_t i = 0;
-        for (; i < t.lines.size() && t.lines[i].rfind("@ ", 0) == 0; ++i)
-            directive(t.lines[i].substr(2), true);
+        for (; i < t.lines.size() && t.lines[i].kind == Kind::directive; ++i)
+            directive(t.lines[i].text, true);
         session_.emplace(policy_, client_);
-        pending_ = split_lines(session_->greeting());
+        written_.add(session_->greeting());
         for (; i < t.lines.size(); ++i) {
-            const std::string& line = t.lines[i];
-            SCOPED_TRACE(t.name + ": " + line);
-            if (line.rfind("C: ", 0) == 0 || line == "C:") {
+            const test::TranscriptLine& line = t.lines[i];
+            SCOPED_TRACE(line.where() + ": " + line.text);
+            if (line.kind == Kind::client) {
                 expect_drained();
-                feed(session_->on_line(line.size() > 3 ? std::string_view(line).substr(3) : std::string_view()));
-            } else if (line.rfind("S: ", 0) == 0 || line == "S:") {
-                expect(line.size() > 3 ? line.substr(3) : std::string());
-            } else if (line.rfind("@ ", 0) == 0) {
-                directive(line.substr(2), false);
+                feed(session_->on_line(line.text));
+            } else if (line.kind == Kind::server) {
+                expect(line.text);
             } else {
-                ADD_FAILURE() << "bad transcript line";
+                directive(line.text, false);
             }
         }
         expect_drained();
@@ -207,8 +166,7 @@ private:
     {
         last_delay_ = step.delay;
         for (;;) {
-            for (auto& l : split_lines(step.wire))
-                pending_.push_back(std::move(l));
+            written_.add(step.wire);
             switch (step.action) {
             case Action::read_line:
                 return;
@@ -252,15 +210,13 @@ private:
             skipping_ = true;
             return;
         }
-        while (!pending_.empty()) {
-            const std::string have = pending_.front();
-            pending_.erase(pending_.begin());
-            if (want.empty() ? have.empty() : have.rfind(want, 0) == 0) {
+        while (const auto have = written_.take()) {
+            if (want.empty() ? have->empty() : have->rfind(want, 0) == 0) {
                 skipping_ = false;
                 return;
             }
             if (!skipping_) {
-                ADD_FAILURE() << "expected " << want << "\n    actual " << have;
+                ADD_FAILURE() << "expected " << want << "\n    actual " << *have;
                 return;
             }
         }
@@ -270,9 +226,7 @@ private:
     void expect_drained()
     {
         EXPECT_FALSE(skipping_) << "\"S: ...\" must be followed by an S: line";
-        for (const auto& l : pending_)
-            ADD_FAILURE() << "unexpected line from the session: " << l;
-        pending_.clear();
+        written_.expect_drained();
     }
 
     Policy policy_;
@@ -286,12 +240,12 @@ private:
     std::string opened_;
     std::vector<std::size_t> committed_deletions_, committed_seen_;
     std::chrono::milliseconds last_delay_{0};
-    std::vector<std::string> pending_;
+    test::Written written_;
 };
 
 TEST(Pop3Transcripts, AllReplay)
 {
-    const auto all = load_all();
+    const auto all = test::load_transcripts(LAYER7_POP3_TRANSCRIPTS);
     ASSERT_GE(all.size(), 5u);
     for (const auto& t : all) {
         SCOPED_TRACE(t.name);

@@ -2,72 +2,47 @@
 // by ReplyParser); "C:" lines are what the session must have written since the previous reply.
 #include <gtest/gtest.h>
 
-#include <sstream>
-
+#include "../../transcript.hpp"
 #include "mail/smtp/client_session.hpp"
 
 namespace layer7::smtp {
 namespace {
 
-struct Run {
-    std::vector<std::string> written;  // every line the client wrote, in order
-    bool tls_requested = false;
-    bool closed = false;
-};
-
-std::vector<std::string> lines_of(const std::string& wire)
-{
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < wire.size()) {
-        const auto end = wire.find("\r\n", start);
-        out.push_back(wire.substr(start, end - start));
-        start = end == std::string::npos ? wire.size() : end + 2;
-    }
-    return out;
-}
-
 // Replays `script`: S: lines go to the session; C: lines must equal what it wrote, in order.
 // "@ tls" marks the handshake (the session must have asked for it).
 void replay(ClientSession& session, const std::string& script)
 {
-    ReplyParser parser;
-    std::vector<std::string> pending;  // written, not yet matched
-    auto take = [&](const ClientStep& step) {
-        for (auto& l : lines_of(step.wire))
-            pending.push_back(l);
-    };
-    take(session.start());
-    std::istringstream in(script);
+    using Kind = test::TranscriptLine::Kind;
+    core::ReplyParser parser(reply_syntax);
+    test::Written written;  // not yet matched
+    written.add(session.start().wire);
     bool tls_pending = false;
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty() || line[0] == '#')
-            continue;
-        if (line == "@ tls") {
+    for (const auto& line : test::parse_transcript("script", script).lines) {
+        SCOPED_TRACE(line.where() + ": " + line.text);
+        if (line.kind == Kind::directive) {
+            ASSERT_EQ(line.text, "tls");
             ASSERT_TRUE(tls_pending) << "the session did not ask for TLS";
             tls_pending = false;
-            take(session.on_tls_started());
+            written.add(session.on_tls_started().wire);
             continue;
         }
-        ASSERT_GE(line.size(), 3u) << line;
-        const std::string text = line.substr(3);
-        if (line[0] == 'C') {
-            ASSERT_FALSE(pending.empty()) << "expected the client to write: " << text;
-            EXPECT_EQ(pending.front(), text);
-            pending.erase(pending.begin());
+        if (line.kind == Kind::client) {
+            const auto wrote = written.take();
+            ASSERT_TRUE(wrote) << "expected the client to write: " << line.text;
+            EXPECT_EQ(*wrote, line.text);
             continue;
         }
-        ASSERT_TRUE(pending.empty()) << "unexpected client line: " << pending.front();
-        auto reply = parser.on_line(text);
-        ASSERT_TRUE(reply.ok()) << text;
+        ASSERT_TRUE(written.empty()) << "unexpected client line: " << *written.take();
+        auto reply = parser.on_line(line.text);
+        ASSERT_TRUE(reply.ok()) << line.text;
         if (!*reply)
             continue;
         const ClientStep step = session.on_reply(**reply);
-        take(step);
+        written.add(step.wire);
         if (step.next == ClientNext::start_tls)
             tls_pending = true;
     }
-    EXPECT_TRUE(pending.empty()) << "unmatched client line: " << (pending.empty() ? "" : pending.front());
+    written.expect_drained();
 }
 
 TEST(ClientSession, TextbookDialogueWithoutExtensions)

@@ -317,15 +317,15 @@ TEST_F(Session, SaslContinuationsAreCodeSpaceBase64OnTheWire)
     ServerSession s(policy, Client{"127.0.0.1", "", true});
     say(s, "EHLO c");
     say(s, "AUTH PLAIN");  // no initial response: an empty challenge, still with its space
-    EXPECT_EQ(to_wire(last.replies), "334 \r\n");
+    EXPECT_EQ(core::to_wire(last.replies, reply_syntax), "334 \r\n");
     EXPECT_EQ(say(s, "AGJvYgBwdw=="), 235);
 
     ServerSession login(policy, Client{"127.0.0.1", "", true});
     say(login, "EHLO c");
     say(login, "AUTH LOGIN");
-    EXPECT_EQ(to_wire(last.replies), "334 VXNlcm5hbWU6\r\n");
+    EXPECT_EQ(core::to_wire(last.replies, reply_syntax), "334 VXNlcm5hbWU6\r\n");
     say(login, "Ym9i");  // "bob"
-    EXPECT_EQ(to_wire(last.replies), "334 UGFzc3dvcmQ6\r\n");
+    EXPECT_EQ(core::to_wire(last.replies, reply_syntax), "334 UGFzc3dvcmQ6\r\n");
     EXPECT_EQ(say(login, "cHc="), 235);  // "pw"
 }
 

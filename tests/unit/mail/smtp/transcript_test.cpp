@@ -11,54 +11,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "../../transcript.hpp"
 #include "mail/smtp/server_session.hpp"
 
 namespace layer7::smtp {
 namespace {
 
-struct Transcript {
-    std::string name;
-    std::vector<std::string> lines;
-};
-
-std::vector<Transcript> load_all()
-{
-    std::vector<Transcript> out;
-    for (const auto& entry : std::filesystem::directory_iterator(LAYER7_SMTP_TRANSCRIPTS)) {
-        if (entry.path().extension() != ".txt")
-            continue;
-        Transcript t{entry.path().stem().string(), {}};
-        std::ifstream in(entry.path());
-        for (std::string line; std::getline(in, line);) {
-            if (!line.empty() && line.back() == '\r')
-                line.pop_back();
-            if (!line.empty() && line[0] != '#')
-                t.lines.push_back(line);
-        }
-        out.push_back(std::move(t));
-    }
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-    return out;
-}
-
 constexpr std::string_view hostname = "hamburger.edu";
-
-std::vector<std::string> wire_lines(const std::vector<Reply>& replies)
-{
-    std::vector<std::string> out;
-    const std::string wire = to_wire(replies);
-    for (std::size_t start = 0; start < wire.size();) {
-        const std::size_t end = wire.find("\r\n", start);
-        out.push_back(wire.substr(start, end - start));
-        start = end + 2;
-    }
-    return out;
-}
 
 void expect_match(const std::string& expected, const std::string& actual)
 {
@@ -82,7 +44,7 @@ void expect_match(const std::string& expected, const std::string& actual)
         << "expected " << expected << "\n  actual " << actual;
 }
 
-void replay(const Transcript& t)
+void replay(const test::Transcript& t)
 {
     Policy policy;
     policy.hostname = std::string(hostname);
@@ -90,8 +52,9 @@ void replay(const Transcript& t)
     std::set<std::string> users, locals;
     std::vector<std::pair<std::string, std::string>> logins;
     std::size_t i = 0;
-    for (; i < t.lines.size() && t.lines[i].rfind("@ ", 0) == 0; ++i) {
-        std::istringstream words(t.lines[i].substr(2));
+    using Kind = test::TranscriptLine::Kind;
+    for (; i < t.lines.size() && t.lines[i].kind == Kind::directive; ++i) {
+        std::istringstream words(t.lines[i].text);
         std::string key, a, b;
         words >> key >> a >> b;
         if (key == "tls")
@@ -113,7 +76,7 @@ void replay(const Transcript& t)
         else if (key == "max_message_bytes")
             policy.max_message_bytes = std::stoul(a);
         else
-            FAIL() << "unknown directive " << t.lines[i];
+            FAIL() << "unknown directive " << t.lines[i].text;
     }
     if (!locals.empty())
         policy.is_local = [&](std::string_view d) { return locals.count(std::string(d)) > 0; };
@@ -125,33 +88,34 @@ void replay(const Transcript& t)
                    logins.end();
         };
     ServerSession session(policy, client);
-    std::vector<std::string> pending = wire_lines({session.greeting()});
+    test::Written written;
+    written.add(core::to_wire(session.greeting(), reply_syntax));
     bool queue_fails = false;
     int queued = 0;
-    const auto check_pending = [&](std::size_t& at) {
-        std::size_t n = 0;
-        for (; at < t.lines.size() && t.lines[at].rfind("S: ", 0) == 0; ++at, ++n) {
-            ASSERT_LT(n, pending.size()) << "line " << t.lines[at] << ": the session said nothing more";
-            expect_match(t.lines[at].substr(3), pending[n]);
+    // The S: lines that follow must match what the session wrote, all of it.
+    const auto check_written = [&](std::size_t& at) {
+        for (; at < t.lines.size() && t.lines[at].kind == Kind::server; ++at) {
+            const auto actual = written.take();
+            ASSERT_TRUE(actual) << t.lines[at].where() << " " << t.lines[at].text << ": the session said nothing more";
+            expect_match(t.lines[at].text, *actual);
         }
-        ASSERT_EQ(n, pending.size()) << "unexpected reply: " << pending[std::min(n, pending.size() - 1)];
-        pending.clear();
+        written.expect_drained();
     };
-    check_pending(i);
+    check_written(i);
     while (i < t.lines.size()) {
-        const std::string& line = t.lines[i++];
-        SCOPED_TRACE(line);
+        const test::TranscriptLine& line = t.lines[i++];
+        SCOPED_TRACE(line.where() + ": " + line.text);
         Step step;
-        if (line.rfind("C: ", 0) == 0 || line == "C:") {
-            step = session.on_line(line.size() > 3 ? line.substr(3) : "");
-        } else if (line.rfind("@ bare_lf", 0) == 0) {
-            step = session.on_line(line.size() > 10 ? line.substr(10) : "", core::LineEnd::bare_lf);
-        } else if (line == "@ too_long") {
+        if (line.kind == Kind::client) {
+            step = session.on_line(line.text);
+        } else if (line.kind == Kind::directive && line.text.rfind("bare_lf", 0) == 0) {
+            step = session.on_line(line.text.size() > 8 ? line.text.substr(8) : "", core::LineEnd::bare_lf);
+        } else if (line.kind == Kind::directive && line.text == "too_long") {
             step = session.on_line_too_long();
-        } else if (line == "@ queue_fails") {
+        } else if (line.kind == Kind::directive && line.text == "queue_fails") {
             queue_fails = true;
             continue;
-        } else if (line == "@ closed") {
+        } else if (line.kind == Kind::directive && line.text == "closed") {
             EXPECT_TRUE(session.closed());
             continue;
         } else {
@@ -165,14 +129,14 @@ void replay(const Transcript& t)
         }
         if (step.next == Next::start_tls)
             session.on_tls_started();
-        pending = wire_lines(step.replies);
-        check_pending(i);
+        written.add(core::to_wire(step.replies, reply_syntax));
+        check_written(i);
     }
 }
 
 TEST(SmtpTranscripts, ReplayAll)
 {
-    const auto all = load_all();
+    const auto all = test::load_transcripts(LAYER7_SMTP_TRANSCRIPTS);
     EXPECT_GE(all.size(), 5u);
     for (const auto& t : all) {
         SCOPED_TRACE(t.name);
