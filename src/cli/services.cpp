@@ -13,6 +13,7 @@
 #include "demo/hierarchy_service.hpp"
 #include "demo/torrent_seed.hpp"
 #include "demo/users.hpp"
+#include "demo/zones.hpp"
 #include "dns/client/name_service.hpp"
 #include "dns/resolver/service.hpp"
 #include "dns/server/service.hpp"
@@ -187,7 +188,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
         }
 
     if (core::Section section = root.section("dns"); section.present()) {
-        dns::ServiceConfig dns = dns::parse_config(section, plan.runtime.data);
+        dns::ServiceConfig dns = dns::parse_config(section, plan.runtime.data, demo::textbook_zones());
         if (dns.enabled)
             plan.services.push_back(dns::make_service(dns));
         key(section);

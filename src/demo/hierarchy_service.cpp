@@ -141,7 +141,7 @@ private:
 
     void serve(core::Runtime& runtime, const std::string& address, const std::string& file)
     {
-        auto zones = dns::load_zones({file}, false);
+        auto zones = dns::load_zones({file});
         if (!zones.ok())
             throw core::StartError("hierarchy: " + zones.error());
         auto& node = *nodes_.emplace_back(std::make_unique<Node>());
@@ -166,7 +166,7 @@ private:
     void reload()
     {
         for (auto& node : nodes_) {
-            auto zones = dns::load_zones({node->file}, false);
+            auto zones = dns::load_zones({node->file});
             if (zones.ok())
                 node->zones->set(std::move(zones).value());
             else
