@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/runtime/runtime.hpp"
-#include "http/server/demo_site.hpp"
+#include "demo/site.hpp"
 #include "torrent/peer_service.hpp"
 #include "torrent/sha1.hpp"
 #include "torrent/torrent_file.hpp"
@@ -25,7 +25,7 @@ constexpr std::string_view images_prefix = "images/";
 std::vector<http::DemoFile> site_images()
 {
     std::vector<http::DemoFile> images;
-    for (auto& file : http::demo_site())
+    for (auto& file : site_files())
         if (file.path.starts_with(images_prefix))
             images.push_back(std::move(file));
     std::sort(images.begin(), images.end(), [](const auto& a, const auto& b) { return a.path < b.path; });

@@ -2,7 +2,7 @@
 // that check, and an info-hash that depends on nothing but the images (not the tracker's address).
 #include <gtest/gtest.h>
 
-#include "http/server/demo_site.hpp"
+#include "demo/site.hpp"
 #include "demo/torrent_seed.hpp"
 #include "torrent/sha1.hpp"
 
@@ -18,7 +18,7 @@ TEST(TorrentSeed, IsTheSitesImagesInNameOrder)
     EXPECT_FALSE(meta.creation_date.has_value());  // a date would change the bytes on every start
     std::string all;
     std::vector<std::vector<std::string>> paths;
-    for (const auto& file : http::demo_site())
+    for (const auto& file : site_files())
         if (file.path.starts_with("images/")) {
             all += file.content;
             paths.push_back({file.path.substr(7)});

@@ -1,14 +1,14 @@
-#include "http/server/demo_site.hpp"
+#include "demo/site.hpp"
 
 #include <gtest/gtest.h>
 
-namespace layer7::http {
+namespace layer7::demo {
 namespace {
 
 TEST(DemoSite, BasePageReferencesTenPngImages)
 {
-    const auto files = demo_site();
-    const DemoFile* index = nullptr;
+    const auto files = site_files();
+    const http::DemoFile* index = nullptr;
     int images = 0;
     for (const auto& f : files) {
         if (f.path == "someDepartment/index.html")
@@ -29,4 +29,4 @@ TEST(DemoSite, BasePageReferencesTenPngImages)
 }
 
 }  // namespace
-}  // namespace layer7::http
+}  // namespace layer7::demo
