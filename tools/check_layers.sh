@@ -27,12 +27,9 @@ fail() {
 # while the queue's file format holds the SMTP Envelope and delivery relays with the SMTP client.
 up_edges=("mail/smtp mail/queue" "mail/smtp mail/delivery")
 # Issue 21: mail's protocol folders name their namespaces after the protocol alone.
-namespace_exceptions=("mail/smtp smtp" "mail/imap imap" "mail/pop3 pop3" "mail/delivery delivery"
-                      "mail/web imap")
+namespace_exceptions=("mail/smtp smtp" "mail/imap imap" "mail/pop3 pop3" "mail/delivery delivery")
 # Pure files inside libraries that also do I/O: each is checked by name until its library is split.
-pure_files=(src/http/server/live_window.{hpp,cpp} src/mail/store/modified_utf7.{hpp,cpp}
-            src/torrent/mse_handshake.{hpp,cpp})
-for f in sanitizer sessions listing pages push folders; do pure_files+=(src/mail/web/$f.hpp src/mail/web/$f.cpp); done
+pure_files=(src/http/server/live_window.{hpp,cpp} src/torrent/mse_handshake.{hpp,cpp})
 
 # Every layer7_library() call, one a line: FOLDER NAME [PURE] SOURCES … [DEPS …]
 mapfile -t libraries < <(for f in $(find src -name CMakeLists.txt | sort); do
