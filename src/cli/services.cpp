@@ -116,7 +116,8 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     std::optional<http::ServerConfig> http_config;
     if (core::Section section = root.section("http"); section.present()) {
         http::ServerConfig http = http::parse_config(section, plan.runtime.data, std::move(extra));
-        http.demo = demo::web_site();
+        if (http.root.empty())  // the demo site, written into DATA/www at start
+            http.demo = demo::web_site();
         if (http.enabled)
             plan.services.push_back(http::make_service(http, http::cgi::make_handler));
         key(section, root.section("websocket").text() + root.section("webmail").text());

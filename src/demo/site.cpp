@@ -145,10 +145,10 @@ std::vector<http::DemoFile> site_files()
     return files;
 }
 
-std::vector<std::string> preload_links()
+std::vector<std::string> preload_links(const std::vector<http::DemoFile>& files)
 {
     std::vector<std::string> links;
-    for (const http::DemoFile& f : site_files())
+    for (const http::DemoFile& f : files)
         if (f.path.starts_with("images/"))
             links.push_back("</" + f.path + ">; rel=preload; as=image");
     return links;
@@ -208,18 +208,23 @@ BEGIN {
 
 http::DemoSite web_site()
 {
-    http::DemoSite site;
-    site.marker = "someDepartment/index.html";
-    site.files = site_files();
-    site.base_page = base_page;
-    site.preload_links = preload_links();
-    site.pages = {{"The textbook's base page and its ten images", base_page},
-                  {"A form: GET and POST to /echo", "/form.html"},
-                  {"A chat room over a WebSocket", "/chat.html"}};
-    site.cgi_marker = "pageexec";
-    site.cgi_scripts = cgi_scripts();
-    site.cgi_page = {"A CGI program: the textbook's form example", "pageexec?animal=monkeys"};
-    return site;
+    // Made once per process (every reload plans [http] again) and never changed: the PNGs are
+    // deterministic.
+    static const http::DemoSite made = [] {
+        http::DemoSite site;
+        site.marker = "someDepartment/index.html";
+        site.files = site_files();
+        site.base_page = base_page;
+        site.preload_links = preload_links(site.files);
+        site.pages = {{"The textbook's base page and its ten images", base_page},
+                      {"A form: GET and POST to /echo", "/form.html"},
+                      {"A chat room over a WebSocket", "/chat.html"}};
+        site.cgi_marker = "pageexec";
+        site.cgi_scripts = cgi_scripts();
+        site.cgi_page = {"A CGI program: the textbook's form example", "pageexec?animal=monkeys"};
+        return site;
+    }();
+    return made;
 }
 
 }  // namespace layer7::demo

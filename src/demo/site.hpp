@@ -15,8 +15,8 @@ namespace layer7::demo {
 std::vector<http::DemoFile> site_files();
 inline constexpr const char* base_page = "/someDepartment/";
 // The Link values that let a browser fetch the page's images while it still waits for the page
-// (103 Early Hints): "</images/pic01.png>; rel=preload; as=image", ...
-std::vector<std::string> preload_links();
+// (103 Early Hints): "</images/pic01.png>; rel=preload; as=image", ... for site_files().
+std::vector<std::string> preload_links(const std::vector<http::DemoFile>& files);
 // The CGI directory's demo: pageexec, the textbook's form example (a GET query and a POST body
 // read by a program that answers HTML), in POSIX sh and awk.
 std::vector<http::DemoFile> cgi_scripts();

@@ -48,9 +48,10 @@ struct User {
 // "mail user alice@crepes.fr       password PW  (FILE)", as `up` has always printed it.
 std::string describe(const User& u)
 {
-    std::string line = "mail user " + u.address;
-    line.resize(std::max(line.size(), std::string("mail user ").size() + 20), ' ');
-    return line + " password " + (u.password.empty() ? "(set earlier)" : u.password) + "  (" + u.password_file + ")";
+    std::string address = u.address;
+    address.resize(std::max<std::size_t>(address.size(), 20), ' ');  // printf's %-20s
+    return "mail user " + address + " password " + (u.password.empty() ? "(set earlier)" : u.password) + "  (" +
+           u.password_file + ")";
 }
 
 }  // namespace

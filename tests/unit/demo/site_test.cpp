@@ -28,5 +28,22 @@ TEST(DemoSite, BasePageReferencesTenPngImages)
     EXPECT_EQ(refs, 10u);
 }
 
+TEST(DemoSite, ForHttpHintsTheTenImagesAndLinksTheBasePage)
+{
+    const http::DemoSite site = web_site();
+    ASSERT_EQ(site.preload_links.size(), 10u);
+    EXPECT_EQ(site.preload_links.front(), "</images/pic01.png>; rel=preload; as=image");
+    EXPECT_EQ(site.base_page, base_page);
+    ASSERT_FALSE(site.pages.empty());
+    EXPECT_EQ(site.pages.front().href, base_page);
+    bool marker = false;
+    for (const auto& f : site.files)
+        marker = marker || f.path == site.marker;
+    EXPECT_TRUE(marker) << site.marker;
+    ASSERT_EQ(site.cgi_scripts.size(), 1u);
+    EXPECT_EQ(site.cgi_scripts.front().path, site.cgi_marker);
+    EXPECT_TRUE(site.cgi_scripts.front().executable);
+}
+
 }  // namespace
 }  // namespace layer7::demo
