@@ -26,7 +26,7 @@ if(LAYER7_FUZZ)
 endif()
 
 # layer7_library(NAME [PURE] SOURCES... [DEPS targets...])
-# One folder under src/ = one static library, or two in a mixed folder (the pure core and its shell);
+# One folder under src/ = one static library, or a pure core and its shells in a mixed folder;
 # DEPS is its place in the layer graph. PURE (DESIGN.md §1: no asio, sockets, threads, clocks or
 # files) is read by tools/check_layers.sh, which greps the library's sources and their headers and
 # checks that it links only pure layer7 libraries.
