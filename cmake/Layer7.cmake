@@ -28,10 +28,13 @@ if(LAYER7_FUZZ)
     target_link_options(layer7_options INTERFACE -fsanitize=address,undefined)
 endif()
 
-# layer7_library(NAME SOURCES... [DEPS targets...])
-# One folder under src/ = one static library; DEPS is its place in the layer graph.
+# layer7_library(NAME [PURE] SOURCES... [DEPS targets...])
+# One folder under src/ = one static library, or a pure core and its shells in a mixed folder;
+# DEPS is its place in the layer graph. PURE (DESIGN.md §1: no asio, sockets, threads, clocks or
+# files) is read by tools/check_layers.sh, which greps the library's sources and their headers and
+# checks that it links only pure layer7 libraries.
 function(layer7_library name)
-    cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+    cmake_parse_arguments(ARG "PURE" "" "SOURCES;DEPS" ${ARGN})
     add_library(${name} STATIC ${ARG_SOURCES})
     target_link_libraries(${name} PUBLIC layer7_options ${ARG_DEPS})
 endfunction()

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "demo/zones.hpp"
 #include "dns/client/dig.hpp"
 #include "dns/server/acl.hpp"
 #include "dns/server/service.hpp"
@@ -53,7 +54,8 @@ void add_dns_serve(CLI::App &dns_cmd, Globals &g)
         }
         c.listen = *hp;
         c.zones = a.zones;
-        c.embedded_zones = a.embedded;
+        if (a.embedded)
+            c.embedded_zones = demo::textbook_zones();
         for (auto *list : {&a.axfr_allow, &a.acl})
             for (auto &p : *list)
                 if (!dns::parse_prefix(p)) {

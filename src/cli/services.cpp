@@ -9,9 +9,14 @@
 #include <spdlog/spdlog.h>
 
 #include "core/net/resolve.hpp"
+#include "demo/dash.hpp"
+#include "demo/hierarchy_service.hpp"
+#include "demo/site.hpp"
+#include "demo/torrent_seed.hpp"
+#include "demo/users.hpp"
+#include "demo/zones.hpp"
 #include "dns/client/name_service.hpp"
 #include "dns/resolver/service.hpp"
-#include "dns/server/hierarchy_service.hpp"
 #include "dns/server/service.hpp"
 #include "echo/echo.hpp"
 #include "ftp/ftp.hpp"
@@ -28,8 +33,6 @@
 #include "mail/pop3/service.hpp"
 #include "mail/smtp/service.hpp"
 #include "mail/web/service.hpp"
-#include "stream/demo.hpp"
-#include "torrent/demo_seed.hpp"
 #include "torrent/tracker_service.hpp"
 
 namespace layer7::cli {
@@ -115,6 +118,8 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     std::optional<http::ServerConfig> http_config;
     if (core::Section section = root.section("http"); section.present()) {
         http::ServerConfig http = http::parse_config(section, plan.runtime.data, std::move(extra));
+        if (http.root.empty())  // the demo site, written into DATA/www at start
+            http.demo = demo::web_site();
         if (http.enabled)
             plan.services.push_back(http::make_service(http, http::cgi::make_handler));
         key(section, root.section("websocket").text() + root.section("webmail").text());
@@ -123,12 +128,12 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
 
     // The DASH demo lives in the demo site, so it runs with an [http] that serves it.
     if (core::Section section = root.section("dash"); section.present()) {
-        stream::DemoConfig dash = stream::parse_demo_config(section, plan.runtime.data);
+        demo::DashConfig dash = demo::parse_dash_config(section, plan.runtime.data);
         if (!http_config || !http_config->enabled || !http_config->root.empty() || !http_config->listen)
             dash.enabled = false;
         if (dash.enabled) {
             dash.http_address = core::to_string(*http_config->listen);
-            plan.services.push_back(stream::make_demo_service(dash));
+            plan.services.push_back(demo::make_dash_service(dash));
         }
         key(section);
     }
@@ -155,6 +160,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     std::size_t io_threads = 0;  // the most any [smtp] io_threads asks for
     for (core::Section section : root.instances("smtp")) {
         smtp::Config smtp = smtp::parse_config(section, plan.runtime.data);
+        smtp.add_demo_users = demo::add_mail_users;
         if (smtp.io_threads) {
             io_threads = std::max(io_threads, *smtp.io_threads);
             const std::string outcome = blocking_threads
@@ -199,7 +205,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
         }
 
     if (core::Section section = root.section("dns"); section.present()) {
-        dns::ServiceConfig dns = dns::parse_config(section, plan.runtime.data);
+        dns::ServiceConfig dns = dns::parse_config(section, plan.runtime.data, demo::textbook_zones());
         if (dns.enabled)
             plan.services.push_back(dns::make_service(dns));
         key(section);
@@ -210,10 +216,10 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     const std::string hierarchy_and_resolver = root.section("hierarchy").text() + root.section("resolver").text();
     auto private_root = std::make_shared<std::optional<std::string>>();
     if (core::Section section = root.section("hierarchy"); section.present()) {
-        dns::HierarchyConfig hierarchy = dns::parse_hierarchy_config(section, plan.runtime.data);
+        demo::HierarchyConfig hierarchy = demo::parse_hierarchy_config(section, plan.runtime.data);
         hierarchy.on_serving = [private_root](const std::string& hints) { *private_root = hints; };
         if (hierarchy.enabled)
-            plan.services.push_back(dns::make_hierarchy_service(hierarchy));
+            plan.services.push_back(demo::make_hierarchy_service(hierarchy));
         key(section, hierarchy_and_resolver);
     }
 
@@ -246,14 +252,14 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
         // The demo torrent announces over HTTP; its .torrent is also on the demo site when [http]
         // serves it (the aria2c line then names that URL), so [http] is part of its key.
         if (tracker.enabled && tracker.http && tracker.seed_demo) {
-            torrent::DemoSeedConfig seed;
+            demo::TorrentSeedConfig seed;
             seed.data_dir = plan.runtime.data;
             seed.tracker = tracker.listen;
             if (http_config && http_config->enabled && http_config->root.empty() && http_config->listen) {
                 seed.www = plan.runtime.data + "/www";
                 seed.http_address = core::to_string(*http_config->listen);
             }
-            plan.services.push_back(torrent::make_demo_seed_service(seed));
+            plan.services.push_back(demo::make_torrent_seed_service(seed));
             key(section, root.section("http").text());
         }
     }

@@ -9,7 +9,7 @@
 
 #include "dns/resolver/iterative_resolver.hpp"
 #include "dns/resolver/root_hints.hpp"
-#include "dns/server/hierarchy_service.hpp"
+#include "demo/hierarchy_service.hpp"
 #include "lab/dns_summary.hpp"
 #include "lab/experiment.hpp"
 #include "lab/relay.hpp"
@@ -57,12 +57,12 @@ public:
     {
         if (::geteuid() != 0)
             throw core::StartError("the DNS hierarchy listens on port 53, which needs root");
-        dns::HierarchyConfig config;
+        demo::HierarchyConfig config;
         config.first_address = named_first;
         config.listen_first_address = listen_first;
         config.data_dir = settings.work_dir;
         config.on_serving = [this](const std::string& hints) { hints_ = hints; };
-        service_ = dns::make_hierarchy_service(config);
+        service_ = demo::make_hierarchy_service(config);
         if (service_->start(servers).empty() || hints_.empty())
             throw core::StartError("the DNS hierarchy did not start (port 53 taken on " + std::string(listen_first) +
                                    "?)");
@@ -85,8 +85,8 @@ core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Setti
         rtts = {20, 50};
 
     // One relay (and link) in front of each server, on the address the zones name.
-    const auto named = *dns::hierarchy_addresses(named_first), listening = *dns::hierarchy_addresses(listen_first);
-    const auto hierarchy = dns::make_hierarchy(named);
+    const auto named = *demo::hierarchy_addresses(named_first), listening = *demo::hierarchy_addresses(listen_first);
+    const auto hierarchy = demo::make_hierarchy(named);
     std::vector<std::shared_ptr<Path>> paths;
     std::vector<std::unique_ptr<UdpRelay>> relays;
     for (std::size_t i = 0; i < named.size(); ++i) {

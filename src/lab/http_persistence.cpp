@@ -7,10 +7,10 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "demo/site.hpp"
 #include "http/client/page_links.hpp"
 #include "http/client/redirect.hpp"
 #include "http/message/target.hpp"
-#include "http/server/demo_site.hpp"
 #include "http/server/service.hpp"
 #include "lab/experiment.hpp"
 #include "lab/http_exchange.hpp"
@@ -56,7 +56,7 @@ double formula_ms(const Mode& m, std::size_t objects, double rtt, double transmi
 // The objects the base page references, as paths on the same server.
 std::vector<std::string> object_paths(const std::string& base_body)
 {
-    const auto base = http::parse_url(std::string("http://www.someschool.edu") + http::demo_base_page);
+    const auto base = http::parse_url(std::string("http://www.someschool.edu") + demo::base_page);
     std::vector<std::string> paths;
     for (const auto& link : http::client::page_links(base_body))
         if (auto url = http::client::resolve_reference(*base, link))
@@ -78,7 +78,7 @@ core::awaitable<void> one_at_a_time(tcp::endpoint relay, const std::vector<std::
 // The page load the way `mode` says; returns the number of objects after the base.
 core::awaitable<std::size_t> load_page(tcp::endpoint relay, const Mode& mode)
 {
-    const std::vector<std::string> base{http::demo_base_page};
+    const std::vector<std::string> base{demo::base_page};
     auto c = co_await connect_http(relay);
     const auto paths = object_paths((co_await c->get(base, mode.persistent)).front());
     if (mode.persistent) {
@@ -106,6 +106,7 @@ public:
     {
         http::ServerConfig config;
         config.data_dir = settings.work_dir;
+        config.demo = demo::web_site();
         config.h2 = false;
         server_ = start_http(servers, config, service_);
     }

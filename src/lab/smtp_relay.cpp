@@ -16,7 +16,7 @@
 #include "core/text/line_parser.hpp"
 #include "core/users/users.hpp"
 #include "dns/resolver/service.hpp"
-#include "dns/server/hierarchy_service.hpp"
+#include "demo/hierarchy_service.hpp"
 #include "lab/dns_summary.hpp"
 #include "lab/experiment.hpp"
 #include "lab/relay.hpp"
@@ -170,14 +170,14 @@ public:
         if (auto failed = users.save(s.work_dir + "/users"))
             throw core::StartError("cannot write the users file: " + *failed);
 
-        dns::HierarchyConfig hierarchy;
+        demo::HierarchyConfig hierarchy;
         hierarchy.first_address = hierarchy_first;
         hierarchy.data_dir = s.work_dir;
         hierarchy.hosts.web = "127.0.0.1";
         hierarchy.hosts.alice_mail = alice_mx;
         hierarchy.hosts.bob_mail = bob_mx;
         hierarchy.on_serving = [this](const std::string& hints) { hints_ = hints; };
-        start_service(servers, dns::make_hierarchy_service(hierarchy));
+        start_service(servers, demo::make_hierarchy_service(hierarchy));
         if (hints_.empty())
             throw core::StartError("the DNS hierarchy did not start (port 53 taken on " + std::string(hierarchy_first) +
                                    "?)");

@@ -16,7 +16,7 @@
 
 namespace layer7::dns {
 
-ServiceConfig parse_config(core::Section s, const std::string &data_dir)
+ServiceConfig parse_config(core::Section s, const std::string &data_dir, const std::vector<EmbeddedZone> &fallback)
 {
     ServiceConfig c;
     c.data_dir = data_dir;
@@ -34,7 +34,8 @@ ServiceConfig parse_config(core::Section s, const std::string &data_dir)
     d.primary_key = s.string("primary_key", d.primary_key);
     if (auto policy = parse_dynamic(d); !policy)
         s.error(policy.error().substr(0, policy.error().find(':')), policy.error());
-    c.embedded_zones = c.zones.empty() && d.secondaries.empty();
+    if (c.zones.empty() && d.secondaries.empty())
+        c.embedded_zones = fallback;
     for (const auto& zone : c.zones)
         s.require_readable_file("zones", zone);
     c.acl = s.strings("acl", c.acl);
@@ -126,7 +127,7 @@ public:
         std::vector<core::ServiceRow> rows;
         const auto where = core::to_string(config_.listen);
         std::string first_zone = "crepes.fr.";
-        if (!zones->zones().empty() && !config_.embedded_zones)
+        if (!zones->zones().empty() && config_.embedded_zones.empty())
             first_zone = zones->zones().begin()->first.to_text();
         else if (!policy_.secondaries.empty())
             first_zone = policy_.secondaries.front().first.to_text();

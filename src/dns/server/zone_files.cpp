@@ -4,7 +4,6 @@
 #include <filesystem>
 
 #include "core/config/config.hpp"
-#include "dns/server/default_zones.hpp"
 #include "dns/zone/journal.hpp"
 #include "dns/zone/zone_parser.hpp"
 
@@ -104,7 +103,8 @@ void replay_journal(Zone &zone, ZoneHistory &history, ZoneFile &file)
 
 }  // namespace
 
-core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::string> &specs, bool embedded)
+core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::string> &specs,
+                                                        const std::vector<EmbeddedZone> &embedded)
 {
     auto set = std::make_shared<ZoneSet>();
     LoadedZones loaded;
@@ -127,10 +127,9 @@ core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::st
         set->put(std::make_shared<const Zone>(std::move(zone).value()), std::move(history));
         return std::nullopt;
     };
-    if (embedded)
-        for (const auto &z : default_zones())
-            if (auto e = add(z.text, std::string(z.origin), "<embedded " + std::string(z.origin) + ">", false))
-                return core::fail(*e);
+    for (const auto &z : embedded)
+        if (auto e = add(z.text, std::string(z.origin), "<embedded " + std::string(z.origin) + ">", false))
+            return core::fail(*e);
     for (const auto &spec : specs) {
         std::string file = spec, origin;
         if (auto eq = spec.find('='); eq != std::string::npos && eq > 0 && !std::filesystem::exists(spec)) {
@@ -152,7 +151,7 @@ core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::st
 }
 
 core::Result<std::shared_ptr<const ZoneSet>, std::string> load_zones(const std::vector<std::string> &specs,
-                                                                      bool embedded)
+                                                                      const std::vector<EmbeddedZone> &embedded)
 {
     auto loaded = load_zone_files(specs, embedded);
     if (!loaded)

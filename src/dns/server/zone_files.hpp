@@ -11,6 +11,7 @@
 
 #include "core/result.hpp"
 #include "dns/zone/zone.hpp"
+#include "dns/zone/zone_parser.hpp"
 
 namespace layer7::dns {
 
@@ -35,12 +36,12 @@ struct LoadedZones {
 };
 
 // Reads and parses every file, replays each zone's journal from the file's serial (the history
-// then holds the journal's changes up to the current serial), and with `embedded` adds the default
-// zones too. The error is one line, "file:line: message". A journal that does not continue the
+// then holds the journal's changes up to the current serial), and adds the `embedded` zones too. The error is one line, "file:line: message". A journal that does not continue the
 // file's serial (the file was edited since) is left out, with a note.
-core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::string> &specs, bool embedded);
+core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::string> &specs,
+                                                        const std::vector<EmbeddedZone> &embedded = {});
 // The same, without the files' details.
 core::Result<std::shared_ptr<const ZoneSet>, std::string> load_zones(const std::vector<std::string> &specs,
-                                                                      bool embedded);
+                                                                      const std::vector<EmbeddedZone> &embedded = {});
 
 }  // namespace layer7::dns

@@ -31,7 +31,7 @@ struct SecondaryZone {
 
 struct KeeperOptions {
     std::vector<std::string> zone_specs;  // as given to load_zone_files, read again on reload
-    bool embedded_zones = false;
+    std::vector<EmbeddedZone> embedded_zones;
     std::vector<asio::ip::udp::endpoint> notify;  // told of every change of a zone read from a file
     std::vector<SecondaryZone> secondaries;
     const TsigKey *transfer_key = nullptr;  // signs our NOTIFYs

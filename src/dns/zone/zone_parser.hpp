@@ -23,4 +23,10 @@ struct ZoneLimits {
 core::Result<Zone, ZoneError> parse_zone(std::string_view text, const Name &origin, std::string_view file,
                                          const ZoneLimits &limits = {});
 
+// A zone compiled into the program: its origin and master-file text (the textbook's, demo/zones.hpp).
+struct EmbeddedZone {
+    std::string_view origin;
+    std::string_view text;
+};
+
 }  // namespace layer7::dns

@@ -16,10 +16,8 @@
 #include "core/runtime/runtime.hpp"
 #include "http/server/connection.hpp"
 #include "http/server/builtin.hpp"
-#include "http/server/demo_site.hpp"
 #include "http/server/files_handler.hpp"
 #include "http/server/h2_connection.hpp"
-#include "http/server/home_page.hpp"
 #include "http/server/router.hpp"
 #include "http/server/time_handler.hpp"
 
@@ -171,15 +169,16 @@ public:
             SiteOptions main_site = config_.site;
             if (root.empty()) {
                 root = config_.data_dir + "/www";
-                ensure_demo_files(root, "someDepartment/index.html", demo_site());
-                const std::string base = demo_base_page;
-                for (std::string page : {base, base + "index.html"})
-                    main_site.early_hints[page] = demo_preload_links();
+                if (const auto& demo = config_.demo) {
+                    ensure_demo_files(root, demo->marker, demo->files);
+                    for (std::string page : {demo->base_page, demo->base_page + "index.html"})
+                        main_site.early_hints[page] = demo->preload_links;
+                }
             }
             // PUT writes through a hidden temporary (core::Root::replace); drop those a dead run left.
             if (config_.site.writable)
                 core::remove_stale_temporaries(root, true);
-            router_ = build_router(root, main_site, config_.root.empty());
+            router_ = build_router(root, main_site, config_.root.empty() && config_.demo);
             log_ = std::make_unique<AccessLog>(config_.access_log);
         } catch (const std::exception& e) {
             throw core::StartError(std::string("http: ") + e.what());
@@ -207,8 +206,9 @@ public:
             where = core::to_string(core::HostPort{config_.listen->host, bound.port()});  // port 0: the one given
             rows.push_back({"http", where, "curl -v http://" + where + "/", "http://" + where + "/"});
             if (home_)
-                rows.push_back({"http-page", where, "curl -v http://" + where + demo_base_page + "  (the base page and its ten images)",
-                                "http://" + where + demo_base_page});
+                rows.push_back({"http-page", where,
+                                "curl -v http://" + where + config_.demo->base_page + "  (the base page and its ten images)",
+                                "http://" + where + config_.demo->base_page});
         }
         if (config_.tls_listen) {
             std::string dev_ca;
@@ -249,7 +249,7 @@ public:
     }
 
 private:
-    // `demo`: the demo site, whose "/" is the home page listing every service.
+    // `demo`: config_.demo's site, whose "/" is the home page listing every service.
     std::unique_ptr<Router> build_router(const std::string& root, const SiteOptions& main_site, bool demo)
     {
         const std::size_t max_body = config_.limits.max_message;
@@ -259,9 +259,7 @@ private:
         };
         std::shared_ptr<Handler> site = std::make_shared<FilesHandler>(std::make_shared<Site>(root, main_site), max_body);
         if (demo) {
-            std::vector<PageLink> pages{{"The textbook's base page and its ten images", demo_base_page},
-                                        {"A form: GET and POST to /echo", "/form.html"},
-                                        {"A chat room over a WebSocket", "/chat.html"}};
+            std::vector<PageLink> pages = config_.demo->pages;
             if (config_.builtins) {
                 pages.insert(pages.end(), {{"/session: a visit counter kept in a cookie", "/session"},
                                            {"/time: the server's clock as JSON", "/time"}});
@@ -271,7 +269,7 @@ private:
             }
             for (const auto& cgi : config_.cgi)
                 if (cgi.dir.empty())
-                    pages.push_back({"A CGI program: the textbook's form example", cgi.prefix + "pageexec?animal=monkeys"});
+                    pages.push_back({config_.demo->cgi_page.title, cgi.prefix + config_.demo->cgi_page.href});
             home_ = std::make_shared<HomePage>(site, std::move(pages));
             site = home_;
         }
@@ -313,7 +311,8 @@ private:
                 throw core::StartError("http: CGI mounts need the CGI handler");
             if (cgi.dir.empty()) {
                 cgi.dir = config_.data_dir + "/cgi-bin";
-                ensure_demo_files(cgi.dir, "pageexec", demo_cgi_scripts());
+                if (config_.demo)
+                    ensure_demo_files(cgi.dir, config_.demo->cgi_marker, config_.demo->cgi_scripts);
             }
             router->mount(cgi.host, cgi.prefix, cgi_(cgi, *router, config_));
         }

@@ -1,4 +1,4 @@
-// The [http] service: configuration, the demo site, plain and TLS listeners.
+// The [http] service: configuration, the demo site it is handed, plain and TLS listeners.
 #pragma once
 
 #include <functional>
@@ -10,6 +10,7 @@
 #include "core/net/tls.hpp"
 #include "core/service.hpp"
 #include "http/server/handler.hpp"
+#include "http/server/home_page.hpp"
 #include "http/server/site.hpp"
 
 namespace layer7::http {
@@ -43,16 +44,37 @@ struct ExtraHandler {
 struct CgiConfig {
     std::string host;                      // "" = every host
     std::string prefix = "/cgi-bin/";
-    std::string dir;                       // "": DATA/cgi-bin, with the demo script /cgi-bin/pageexec
+    std::string dir;                       // "": DATA/cgi-bin, with the demo's scripts (/cgi-bin/pageexec)
     std::chrono::seconds time_limit{30};   // one run, spawn to end of output
     std::uint64_t max_output = 64u << 20;  // body bytes from one run
+};
+
+// A file the service writes into a directory it serves.
+struct DemoFile {
+    std::string path;     // relative to the directory, e.g. "images/pic03.png"
+    std::string content;
+    bool executable = false;  // a CGI script
+};
+
+// What an empty `root` serves: a generated site whose "/" is the home page listing every service
+// (home_page.hpp). The cli hands in the demo world's (demo/site.hpp).
+struct DemoSite {
+    std::string marker;                      // "someDepartment/index.html": there, the files are not written
+    std::vector<DemoFile> files;             // written into DATA/www
+    std::string base_page;                   // "/someDepartment/": a row of its own, and 103 Early Hints
+    std::vector<std::string> preload_links;  // those hints' Link values
+    std::vector<PageLink> pages;             // the home page's links to the site's pages
+    std::string cgi_marker;                  // "pageexec": there, the scripts are not written
+    std::vector<DemoFile> cgi_scripts;       // written into DATA/cgi-bin for a [[http.cgi]] without dir
+    PageLink cgi_page;                       // their home-page link, under the CGI prefix
 };
 
 struct ServerConfig {
     bool enabled = true;
     std::optional<core::HostPort> listen = core::HostPort{"127.0.0.1", 8080};
     std::optional<core::HostPort> tls_listen;       // HTTPS; with tls_cert/tls_key or a dev certificate
-    std::string root;                               // empty: DATA/www with the generated demo site
+    std::string root;                               // empty: DATA/www, with `demo` in it if given
+    std::optional<DemoSite> demo;
     std::string tls_cert, tls_key;                  // empty: a self-signed dev certificate under DATA/tls
     core::TlsCiphers tls_ciphers;                   // tls_ciphers, tls13_ciphersuites
     std::string access_log;                         // "" off, "-" stdout, else a file

@@ -18,7 +18,6 @@
 #include "mail/delivery/local.hpp"
 #include "mail/delivery/mx_resolver.hpp"
 #include "mail/queue/spool.hpp"
-#include "mail/smtp/demo_users.hpp"
 #include "mail/smtp/server.hpp"
 #include "mail/store/accounts.hpp"
 #include "mail/store/system.hpp"
@@ -93,10 +92,10 @@ public:
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
         const Config& c = config_;
-        std::vector<DemoUser> demo;
+        std::vector<std::string> demo;
         try {
-            if (c.demo_users)
-                demo = ensure_demo_users(c.users_path(), c.data_dir);
+            if (c.demo_users && c.add_demo_users)
+                demo = c.add_demo_users(c.users_path(), c.data_dir);
             if (auto users = core::Users::load(c.users_path()); !users)
                 throw std::runtime_error(users.error());
             spool_ = std::make_unique<mail::Spool>(c.queue_path());  // drops the spool's dead temporaries
@@ -186,9 +185,8 @@ public:
                                 " --password-file " + sample.password_file + " --from " + sample.local + " --to " +
                                 sample.remote + " --subject hello"});
         }
-        for (const auto& d : demo)
-            std::printf("mail user %-20s password %s  (%s)\n", d.address.c_str(),
-                        d.password.empty() ? "(set earlier)" : d.password.c_str(), d.password_file.c_str());
+        for (const auto& line : demo)
+            std::printf("%s\n", line.c_str());
         runtime.on_stop([this] { agent_->stop(); });
         runtime.on_reload([this] {  // SIGHUP: the users file again; retry the deferred mail now
             system_->reload();

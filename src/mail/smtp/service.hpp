@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,9 @@ struct Config {
     std::size_t max_recipients = 100;           // RFC 5321 §4.5.3.1.8
     std::chrono::milliseconds auth_failure_delay{2000};
     bool demo_users = false;  // `layer7 up`: create alice@crepes.fr and bob@hamburger.edu
+    // What demo_users runs at start, before the users file is read: the cli passes the demo world's
+    // (demo/users.hpp), which adds the users and returns the lines to print.
+    std::function<std::vector<std::string>(const std::string& users_path, const std::string& data_dir)> add_demo_users;
     // Delivery.
     std::vector<delivery::StaticRoute> routes;  // [[smtp.route]] domain = "…", next_hop = "host:port"
     std::optional<core::HostPort> resolver;     // a DNS server for MX lookups; none: /etc/resolv.conf

@@ -3,8 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include "dns/server/default_zones.hpp"
-
 using namespace layer7::dns;
 
 TEST(ZoneFiles, GuessOrigin)
@@ -20,17 +18,24 @@ TEST(ZoneFiles, GuessOrigin)
 
 TEST(ZoneFiles, EmbeddedZonesLoad)
 {
-    auto zones = load_zones({}, true);
+    const std::vector<EmbeddedZone> embedded{
+        {"example.org.", "$TTL 60\n@ IN SOA ns admin 1 2 3 4 5\n@ IN NS ns\nns IN A 192.0.2.1\n"}};
+    auto zones = load_zones({}, embedded);
     ASSERT_TRUE(zones.ok()) << zones.error();
-    EXPECT_EQ(zones.value()->zones().size(), default_zones().size());
-    EXPECT_TRUE(zones.value()->find(Name::parse("mail.crepes.fr.").value()));
-    EXPECT_TRUE(zones.value()->find(Name::parse("www.hamburger.edu.").value()));
-    EXPECT_TRUE(zones.value()->find(Name::parse("dns1.networkutopia.com.").value()));
+    EXPECT_EQ(zones.value()->zones().size(), 1u);
+    EXPECT_TRUE(zones.value()->find(Name::parse("ns.example.org.").value()));
+}
+
+TEST(ZoneFiles, AnEmbeddedZoneThatDoesNotParseIsAnError)
+{
+    auto zones = load_zones({}, {{"example.org.", "@ IN NS ns\n"}});
+    ASSERT_FALSE(zones.ok());
+    EXPECT_NE(zones.error().find("<embedded example.org.>"), std::string::npos) << zones.error();
 }
 
 TEST(ZoneFiles, MissingFileIsAnError)
 {
-    auto zones = load_zones({"/nonexistent/zone"}, false);
+    auto zones = load_zones({"/nonexistent/zone"});
     ASSERT_FALSE(zones.ok());
     EXPECT_NE(zones.error().find("/nonexistent/zone"), std::string::npos);
 }

@@ -1,11 +1,11 @@
-// Demo site generator: see demo_site.hpp. The images are real PNGs (zlib + CRC), one colour each.
-#include "http/server/demo_site.hpp"
+// Demo site generator: see site.hpp. The images are real PNGs (zlib + CRC), one colour each.
+#include "demo/site.hpp"
 
 #include <zlib.h>
 
 #include <cstdint>
 
-namespace layer7::http {
+namespace layer7::demo {
 
 namespace {
 
@@ -56,9 +56,9 @@ std::string make_png(int w, int h, std::uint8_t r, std::uint8_t g, std::uint8_t 
 
 }  // namespace
 
-std::vector<DemoFile> demo_site()
+std::vector<http::DemoFile> site_files()
 {
-    std::vector<DemoFile> files;
+    std::vector<http::DemoFile> files;
     std::string images;
     for (int i = 1; i <= 10; ++i) {
         char name[32];
@@ -145,16 +145,16 @@ std::vector<DemoFile> demo_site()
     return files;
 }
 
-std::vector<std::string> demo_preload_links()
+std::vector<std::string> preload_links(const std::vector<http::DemoFile>& files)
 {
     std::vector<std::string> links;
-    for (const DemoFile& f : demo_site())
+    for (const http::DemoFile& f : files)
         if (f.path.starts_with("images/"))
             links.push_back("</" + f.path + ">; rel=preload; as=image");
     return links;
 }
 
-std::vector<DemoFile> demo_cgi_scripts()
+std::vector<http::DemoFile> cgi_scripts()
 {
     return {{"pageexec", R"script(#!/bin/sh
 # pageexec: the form example as a CGI script (RFC 3875). A GET brings the fields in QUERY_STRING,
@@ -206,4 +206,25 @@ BEGIN {
 )script", true}};
 }
 
-}  // namespace layer7::http
+http::DemoSite web_site()
+{
+    // Made once per process (every reload plans [http] again) and never changed: the PNGs are
+    // deterministic.
+    static const http::DemoSite made = [] {
+        http::DemoSite site;
+        site.marker = "someDepartment/index.html";
+        site.files = site_files();
+        site.base_page = base_page;
+        site.preload_links = preload_links(site.files);
+        site.pages = {{"The textbook's base page and its ten images", base_page},
+                      {"A form: GET and POST to /echo", "/form.html"},
+                      {"A chat room over a WebSocket", "/chat.html"}};
+        site.cgi_marker = "pageexec";
+        site.cgi_scripts = cgi_scripts();
+        site.cgi_page = {"A CGI program: the textbook's form example", "pageexec?animal=monkeys"};
+        return site;
+    }();
+    return made;
+}
+
+}  // namespace layer7::demo

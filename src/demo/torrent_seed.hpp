@@ -13,12 +13,12 @@
 #include "core/text/host_port.hpp"
 #include "torrent/metainfo.hpp"
 
-namespace layer7::torrent {
+namespace layer7::demo {
 
-inline constexpr const char* demo_torrent_name = "layer7-demo-images";
-inline constexpr std::uint64_t demo_piece_length = 16 * 1024;  // the smallest we write (the images are ~2 KB)
+inline constexpr const char* torrent_name = "layer7-demo-images";
+inline constexpr std::uint64_t torrent_piece_length = 16 * 1024;  // the smallest we write (the images are ~2 KB)
 
-struct DemoSeedConfig {
+struct TorrentSeedConfig {
     std::string data_dir;      // DATA: the torrent and the seed's files go under DATA/torrent
     core::HostPort tracker;    // [tracker] listen: the torrent announces to http://it/announce
     std::string www;           // the demo site's root (DATA/www) to serve demo.torrent from; "" = none
@@ -26,14 +26,14 @@ struct DemoSeedConfig {
 };
 
 // The demo site's images (http::demo_site(), images/picNN.png) as a multi-file torrent named
-// demo_torrent_name, files in name order, announcing to `announce`; info_bytes filled in.
-Metainfo demo_metainfo(const std::string& announce);
+// torrent_name, files in name order, announcing to `announce`; info_bytes filled in.
+torrent::Metainfo torrent_metainfo(const std::string& announce);
 
 // The flags aria2c needs to fetch the demo torrent on loopback and exit: no DHT, local peer
 // discovery or peer exchange (the tracker is the only way to the seed), no seeding afterwards.
-inline constexpr const char* demo_aria2c_flags =
+inline constexpr const char* aria2c_flags =
     "--seed-time=0 --enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false";
 
-std::unique_ptr<core::Service> make_demo_seed_service(const DemoSeedConfig& config);
+std::unique_ptr<core::Service> make_torrent_seed_service(const TorrentSeedConfig& config);
 
-}  // namespace layer7::torrent
+}  // namespace layer7::demo

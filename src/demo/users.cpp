@@ -1,10 +1,11 @@
-// Demo users: see demo_users.hpp.
-#include "mail/smtp/demo_users.hpp"
+// Demo users: see users.hpp.
+#include "demo/users.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <openssl/rand.h>
@@ -12,7 +13,7 @@
 #include "core/config/config.hpp"
 #include "core/users/users.hpp"
 
-namespace layer7::smtp {
+namespace layer7::demo {
 namespace {
 
 std::string random_password()
@@ -38,9 +39,24 @@ void write_private(const std::string& path, const std::string& text)
     ::close(fd);
 }
 
+struct User {
+    std::string address;        // alice@crepes.fr
+    std::string password;       // "" when the account predates the password file
+    std::string password_file;  // DATA/passwords/alice
+};
+
+// "mail user alice@crepes.fr       password PW  (FILE)", as `up` has always printed it.
+std::string describe(const User& u)
+{
+    std::string address = u.address;
+    address.resize(std::max<std::size_t>(address.size(), 20), ' ');  // printf's %-20s
+    return "mail user " + address + " password " + (u.password.empty() ? "(set earlier)" : u.password) + "  (" +
+           u.password_file + ")";
+}
+
 }  // namespace
 
-std::vector<DemoUser> ensure_demo_users(const std::string& users_path, const std::string& data_dir)
+std::vector<std::string> add_mail_users(const std::string& users_path, const std::string& data_dir)
 {
     static const std::pair<const char*, const char*> demo[] = {{"alice", "crepes.fr"}, {"bob", "hamburger.edu"}};
     auto users = core::Users::load(users_path);
@@ -49,10 +65,10 @@ std::vector<DemoUser> ensure_demo_users(const std::string& users_path, const std
     ::mkdir(data_dir.c_str(), 0700);
     const std::string dir = data_dir + "/passwords";
     ::mkdir(dir.c_str(), 0700);
-    std::vector<DemoUser> out;
+    std::vector<std::string> out;
     bool changed = false;
     for (const auto& [name, domain] : demo) {
-        DemoUser d{std::string(name) + "@" + domain, {}, dir + "/" + name};
+        User d{std::string(name) + "@" + domain, {}, dir + "/" + name};
         if (!users->find(name)) {
             d.password = random_password();
             write_private(d.password_file, d.password + "\n");
@@ -61,7 +77,7 @@ std::vector<DemoUser> ensure_demo_users(const std::string& users_path, const std
         } else if (auto text = core::read_text_file(d.password_file)) {
             d.password = text->substr(0, text->find('\n'));
         }
-        out.push_back(std::move(d));
+        out.push_back(describe(d));
     }
     if (changed)
         if (auto error = users->save(users_path))
@@ -69,4 +85,4 @@ std::vector<DemoUser> ensure_demo_users(const std::string& users_path, const std
     return out;
 }
 
-}  // namespace layer7::smtp
+}  // namespace layer7::demo

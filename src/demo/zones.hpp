@@ -1,17 +1,14 @@
 // The textbook's zones, embedded so `layer7 up` answers at once (DESIGN.md §5): networkutopia.com
 // (the registrar example), crepes.fr and hamburger.edu (the mail chapter's hosts, on 127.0.0.1).
+// `up` hands them to [dns] (dns::parse_config), and `layer7 dns serve --embedded` too.
 #pragma once
 
-#include <string_view>
 #include <vector>
 
-namespace layer7::dns {
+#include "dns/zone/zone_parser.hpp"
 
-struct EmbeddedZone {
-    std::string_view origin;
-    std::string_view text;
-};
+namespace layer7::demo {
 
-const std::vector<EmbeddedZone> &default_zones();
+const std::vector<dns::EmbeddedZone> &textbook_zones();
 
-}  // namespace layer7::dns
+}  // namespace layer7::demo

@@ -1,5 +1,5 @@
-// The demo torrent of `layer7 up`: see demo_seed.hpp.
-#include "torrent/demo_seed.hpp"
+// The demo torrent of `layer7 up`: see torrent_seed.hpp.
+#include "demo/torrent_seed.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "core/runtime/runtime.hpp"
-#include "http/server/demo_site.hpp"
+#include "demo/site.hpp"
 #include "torrent/peer_service.hpp"
 #include "torrent/sha1.hpp"
 #include "torrent/torrent_file.hpp"
 
-namespace layer7::torrent {
+namespace layer7::demo {
 
 namespace fs = std::filesystem;
 
@@ -22,10 +22,10 @@ namespace {
 constexpr std::string_view images_prefix = "images/";
 
 // The demo site's images, in name order (the order a torrent's files are written in).
-std::vector<http::DemoFile> demo_images()
+std::vector<http::DemoFile> site_images()
 {
     std::vector<http::DemoFile> images;
-    for (auto& file : http::demo_site())
+    for (auto& file : site_files())
         if (file.path.starts_with(images_prefix))
             images.push_back(std::move(file));
     std::sort(images.begin(), images.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
@@ -49,7 +49,7 @@ void write(const fs::path& path, const std::string& content)
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     std::string error;
-    if (ec || !write_file_atomically(path.string(), content, error))
+    if (ec || !torrent::write_file_atomically(path.string(), content, error))
         throw core::StartError("tracker: cannot write the demo torrent: " + (ec ? path.parent_path().string() + ": " + ec.message() : error));
 }
 
@@ -58,16 +58,16 @@ void write(const fs::path& path, const std::string& content)
 struct Seed {
     explicit Seed(asio::io_context& io_) : io(io_) {}
     asio::io_context& io;
-    Metainfo meta;                  // the Peer holds a reference to it
-    std::unique_ptr<Peer> peer;
+    torrent::Metainfo meta;                  // the torrent::Peer holds a reference to it
+    std::unique_ptr<torrent::Peer> peer;
     // On `io` only: run() has returned; who waits for that.
     bool ended = false;
     std::vector<std::function<void()>> on_end;
 };
 
-class DemoSeed final : public core::Service {
+class TorrentSeed final : public core::Service {
 public:
-    explicit DemoSeed(DemoSeedConfig config) : config_(std::move(config)) {}
+    explicit TorrentSeed(TorrentSeedConfig config) : config_(std::move(config)) {}
 
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
@@ -79,11 +79,11 @@ public:
         const std::string announce = "http://" + core::to_string(tracker) + "/announce";
 
         auto seed = std::make_shared<Seed>(runtime.context(0));
-        seed->meta = demo_metainfo(announce);
-        const std::string torrent = encode_metainfo(seed->meta);
+        seed->meta = torrent_metainfo(announce);
+        const std::string torrent = torrent::encode_metainfo(seed->meta);
         const fs::path dir = fs::path(config_.data_dir) / "torrent";
-        for (const auto& image : demo_images())
-            write(dir / demo_torrent_name / image.path.substr(images_prefix.size()), image.content);
+        for (const auto& image : site_images())
+            write(dir / torrent_name / image.path.substr(images_prefix.size()), image.content);
         const std::string file = (dir / "demo.torrent").string();
         write(file, torrent);
         std::string source = file;  // what aria2c is given: the web site's copy when there is one
@@ -92,13 +92,13 @@ public:
             source = "http://" + config_.http_address + "/demo.torrent";
         }
 
-        PeerOptions options;
+        torrent::PeerOptions options;
         options.dir = dir.string();
         options.seed = true;
         options.listen = core::HostPort{tracker.host, 0};  // any free port: the tracker tells the leechers
         options.progress = false;
         options.notes = false;
-        seed->peer = std::make_unique<Peer>(seed->io, seed->meta, std::move(options));
+        seed->peer = std::make_unique<torrent::Peer>(seed->io, seed->meta, std::move(options));
         asio::co_spawn(seed->io, seed->peer->run(), [seed](std::exception_ptr) {
             seed->ended = true;
             for (auto& done : std::exchange(seed->on_end, {}))
@@ -118,42 +118,42 @@ public:
         runtime.on_stop([seed] { asio::post(seed->io, [seed] { seed->peer->stop(0); }); });
 
         return {{"torrent-demo", file, "layer7 torrent get " + file},
-                {"torrent-demo/aria2c", source, std::string("aria2c ") + demo_aria2c_flags + " " + source}};
+                {"torrent-demo/aria2c", source, std::string("aria2c ") + aria2c_flags + " " + source}};
     }
 
 private:
-    DemoSeedConfig config_;
+    TorrentSeedConfig config_;
 };
 
 }  // namespace
 
-Metainfo demo_metainfo(const std::string& announce)
+torrent::Metainfo torrent_metainfo(const std::string& announce)
 {
-    Metainfo meta;
-    meta.name = demo_torrent_name;
+    torrent::Metainfo meta;
+    meta.name = torrent_name;
     meta.multi_file = true;
-    meta.piece_length = demo_piece_length;
+    meta.piece_length = torrent_piece_length;
     meta.announce = announce;
     meta.created_by = "layer7";
     std::string all;
-    for (const auto& image : demo_images()) {
+    for (const auto& image : site_images()) {
         meta.files.push_back({{image.path.substr(images_prefix.size())}, image.content.size()});
         all += image.content;
     }
     for (std::size_t at = 0; at < all.size(); at += meta.piece_length) {
-        const Sha1Digest digest = sha1(std::string_view(all).substr(at, meta.piece_length));
+        const torrent::Sha1Digest digest = torrent::sha1(std::string_view(all).substr(at, meta.piece_length));
         meta.pieces.append(reinterpret_cast<const char*>(digest.data()), digest.size());
     }
     // Parsing our own encoding fills info_bytes, the info-hash's input, as for any .torrent.
-    auto back = parse_metainfo(encode_metainfo(meta));
+    auto back = torrent::parse_metainfo(torrent::encode_metainfo(meta));
     if (!back)
-        throw core::StartError("tracker: the demo torrent does not parse: " + to_string(back.error()));
+        throw core::StartError("tracker: the demo torrent does not parse: " + torrent::to_string(back.error()));
     return std::move(back).value();
 }
 
-std::unique_ptr<core::Service> make_demo_seed_service(const DemoSeedConfig& config)
+std::unique_ptr<core::Service> make_torrent_seed_service(const TorrentSeedConfig& config)
 {
-    return std::make_unique<DemoSeed>(config);
+    return std::make_unique<TorrentSeed>(config);
 }
 
-}  // namespace layer7::torrent
+}  // namespace layer7::demo

@@ -1,10 +1,10 @@
 // The textbook's hierarchy as zone files: see hierarchy_zones.hpp. Each zone is a template whose
 // {placeholders} are the servers' addresses (glue in the parent, the NS host's A in the child).
-#include "dns/server/hierarchy_zones.hpp"
+#include "demo/hierarchy_zones.hpp"
 
 #include <map>
 
-namespace layer7::dns {
+namespace layer7::demo {
 
 namespace {
 
@@ -123,4 +123,4 @@ Hierarchy make_hierarchy(const std::array<std::string, hierarchy_size>& addresse
     return h;
 }
 
-}  // namespace layer7::dns
+}  // namespace layer7::demo

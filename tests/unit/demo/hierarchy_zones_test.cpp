@@ -1,10 +1,10 @@
-#include "dns/server/hierarchy_zones.hpp"
+#include "demo/hierarchy_zones.hpp"
 
 #include <gtest/gtest.h>
 
 #include "dns/zone/zone_parser.hpp"
 
-namespace layer7::dns {
+namespace layer7::demo {
 namespace {
 
 const std::array<std::string, hierarchy_size> addresses = {"127.0.53.2", "127.0.53.3", "127.0.53.4", "127.0.53.5",
@@ -28,8 +28,8 @@ TEST(HierarchyZones, EveryZoneIsAMasterFileOurParserLoads)
         EXPECT_EQ(h.servers[i].origin, z.origin);
         EXPECT_EQ(h.servers[i].address, addresses[i]);
         EXPECT_EQ(z.text.find('{'), std::string::npos) << z.text;  // every placeholder filled
-        auto parsed = parse_zone(z.text, Name::parse(z.origin).value(), z.file);
-        EXPECT_TRUE(parsed.ok()) << z.file << ": " << (parsed.ok() ? "" : to_text(parsed.error()));
+        auto parsed = dns::parse_zone(z.text, dns::Name::parse(z.origin).value(), z.file);
+        EXPECT_TRUE(parsed.ok()) << z.file << ": " << (parsed.ok() ? "" : dns::to_text(parsed.error()));
     }
     EXPECT_EQ(zone(h, ".").file, "root.zone");
     EXPECT_EQ(zone(h, "hamburger.edu.").file, "hamburger.edu.zone");
@@ -63,4 +63,4 @@ TEST(HierarchyZones, MailAndWebPointAtTheServicesOfUp)
 }
 
 }  // namespace
-}  // namespace layer7::dns
+}  // namespace layer7::demo

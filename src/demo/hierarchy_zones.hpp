@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace layer7::dns {
+namespace layer7::demo {
 
 struct HierarchyServer {
     std::string name;     // "a.root-servers.test."
@@ -42,4 +42,4 @@ struct HierarchyHosts {
 // `addresses` in server order: root, com, edu, fr, networkutopia.com, umass.edu, hamburger.edu, crepes.fr.
 Hierarchy make_hierarchy(const std::array<std::string, hierarchy_size>& addresses, const HierarchyHosts& hosts = {});
 
-}  // namespace layer7::dns
+}  // namespace layer7::demo

@@ -13,9 +13,9 @@
 
 #include "core/config/config.hpp"
 #include "core/service.hpp"
-#include "dns/server/hierarchy_zones.hpp"
+#include "demo/hierarchy_zones.hpp"
 
-namespace layer7::dns {
+namespace layer7::demo {
 
 struct HierarchyConfig {
     bool enabled = true;
@@ -37,4 +37,4 @@ HierarchyConfig parse_hierarchy_config(core::Section section, const std::string&
 std::optional<std::array<std::string, hierarchy_size>> hierarchy_addresses(const std::string& first);
 std::unique_ptr<core::Service> make_hierarchy_service(const HierarchyConfig& config);
 
-}  // namespace layer7::dns
+}  // namespace layer7::demo

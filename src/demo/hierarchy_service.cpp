@@ -1,5 +1,5 @@
 // The [hierarchy] service: see hierarchy_service.hpp.
-#include "dns/server/hierarchy_service.hpp"
+#include "demo/hierarchy_service.hpp"
 
 #include <unistd.h>
 
@@ -14,7 +14,7 @@
 #include "dns/server/server.hpp"
 #include "dns/server/zone_files.hpp"
 
-namespace layer7::dns {
+namespace layer7::demo {
 
 HierarchyConfig parse_hierarchy_config(core::Section s, const std::string& data_dir)
 {
@@ -135,22 +135,22 @@ public:
 private:
     struct Node {
         std::string file;
-        std::unique_ptr<ZoneStore> zones;
-        std::unique_ptr<Server> server;
+        std::unique_ptr<dns::ZoneStore> zones;
+        std::unique_ptr<dns::Server> server;
     };
 
     void serve(core::Runtime& runtime, const std::string& address, const std::string& file)
     {
-        auto zones = load_zones({file}, false);
+        auto zones = dns::load_zones({file});
         if (!zones.ok())
             throw core::StartError("hierarchy: " + zones.error());
         auto& node = *nodes_.emplace_back(std::make_unique<Node>());
         node.file = file;
-        node.zones = std::make_unique<ZoneStore>(zones.value());
-        ServerOptions options;
-        options.axfr_allow = Acl({*parse_prefix("127.0.0.0/8")});
-        node.server = std::make_unique<Server>(*node.zones, options);
-        Server* server = node.server.get();
+        node.zones = std::make_unique<dns::ZoneStore>(zones.value());
+        dns::ServerOptions options;
+        options.axfr_allow = dns::Acl({*dns::parse_prefix("127.0.0.0/8")});
+        node.server = std::make_unique<dns::Server>(*node.zones, options);
+        dns::Server* server = node.server.get();
         const core::HostPort where{address, config_.port};
         auto [uec, ub] = runtime.listen_udp(*core::udp_endpoint(where),
                                             [server](asio::ip::udp::socket& socket) { return server->serve_udp(socket); });
@@ -166,7 +166,7 @@ private:
     void reload()
     {
         for (auto& node : nodes_) {
-            auto zones = load_zones({node->file}, false);
+            auto zones = dns::load_zones({node->file});
             if (zones.ok())
                 node->zones->set(std::move(zones).value());
             else
@@ -185,4 +185,4 @@ std::unique_ptr<core::Service> make_hierarchy_service(const HierarchyConfig& con
     return std::make_unique<Service>(config);
 }
 
-}  // namespace layer7::dns
+}  // namespace layer7::demo

@@ -1,11 +1,11 @@
-// The embedded textbook zones: see default_zones.hpp.
-#include "dns/server/default_zones.hpp"
+// The embedded textbook zones: see zones.hpp.
+#include "demo/zones.hpp"
 
-namespace layer7::dns {
+namespace layer7::demo {
 
-const std::vector<EmbeddedZone> &default_zones()
+const std::vector<dns::EmbeddedZone> &textbook_zones()
 {
-    static const std::vector<EmbeddedZone> zones = {
+    static const std::vector<dns::EmbeddedZone> zones = {
         {"networkutopia.com.", R"($ORIGIN networkutopia.com.
 $TTL 3600
 ; The textbook's start-up registers dns1.networkutopia.com with the .com TLD servers.
@@ -48,4 +48,4 @@ serverEast.backup2 IN A 127.0.0.1
     return zones;
 }
 
-}  // namespace layer7::dns
+}  // namespace layer7::demo

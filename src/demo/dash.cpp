@@ -1,5 +1,5 @@
 // The DASH demo: see demo.hpp.
-#include "stream/demo.hpp"
+#include "demo/dash.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -15,7 +15,7 @@
 #define LAYER7_VENDOR_DIR ""
 #endif
 
-namespace layer7::stream {
+namespace layer7::demo {
 
 namespace {
 
@@ -124,11 +124,11 @@ void write_file(const fs::path& path, std::string_view content)
     fs::rename(tmp, path);
 }
 
-class DemoService final : public core::Service {
+class DashService final : public core::Service {
 public:
-    explicit DemoService(DemoConfig config) : config_(std::move(config)) {}
+    explicit DashService(DashConfig config) : config_(std::move(config)) {}
 
-    ~DemoService() override
+    ~DashService() override
     {
         stopping_ = true;
         child_.terminate();  // at shutdown an unfinished pattern is dropped (remade next start)
@@ -164,12 +164,12 @@ private:
     // so that start-up does not wait for the encoder.
     void make_pattern(const fs::path& www)
     {
-        PackageOptions o;
+        stream::PackageOptions o;
         o.test_pattern = config_.test_pattern;
         o.out_dir = (www / "dash.partial").string();
         std::error_code ec;
         fs::remove_all(o.out_dir, ec);
-        if (auto why = start_packaging(o, child_)) {
+        if (auto why = stream::start_packaging(o, child_)) {
             spdlog::warn("dash: no test pattern: {}", *why);
             return;
         }
@@ -193,17 +193,17 @@ private:
         });
     }
 
-    DemoConfig config_;
-    Program child_;
+    DashConfig config_;
+    stream::Program child_;
     std::atomic<bool> stopping_{false};
     std::thread worker_;
 };
 
 }  // namespace
 
-DemoConfig parse_demo_config(core::Section s, const std::string& data_dir)
+DashConfig parse_dash_config(core::Section s, const std::string& data_dir)
 {
-    DemoConfig c;
+    DashConfig c;
     c.enabled = s.boolean("demo", true);
     c.www = data_dir + "/www";
     c.dashjs = s.string("dashjs", "");
@@ -213,9 +213,9 @@ DemoConfig parse_demo_config(core::Section s, const std::string& data_dir)
     return c;
 }
 
-std::unique_ptr<core::Service> make_demo_service(const DemoConfig& config)
+std::unique_ptr<core::Service> make_dash_service(const DashConfig& config)
 {
-    return std::make_unique<DemoService>(config);
+    return std::make_unique<DashService>(config);
 }
 
-}  // namespace layer7::stream
+}  // namespace layer7::demo

@@ -10,9 +10,9 @@
 #include "core/config/config.hpp"
 #include "core/service.hpp"
 
-namespace layer7::stream {
+namespace layer7::demo {
 
-struct DemoConfig {
+struct DashConfig {
     bool enabled = false;
     std::string www;             // the demo site's root (DATA/www)
     std::string dashjs;          // dash.all.min.js to serve; "" = the vendored copy
@@ -20,7 +20,7 @@ struct DemoConfig {
     std::string http_address;    // for the table row: "127.0.0.1:8080"
 };
 
-DemoConfig parse_demo_config(core::Section section, const std::string& data_dir);
-std::unique_ptr<core::Service> make_demo_service(const DemoConfig& config);
+DashConfig parse_dash_config(core::Section section, const std::string& data_dir);
+std::unique_ptr<core::Service> make_dash_service(const DashConfig& config);
 
-}  // namespace layer7::stream
+}  // namespace layer7::demo
