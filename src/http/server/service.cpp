@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/fs/temporaries.hpp"
+#include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
 #include "core/net/tls_config.hpp"
@@ -29,16 +30,8 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir, std::vec
     c.extra_handlers = std::move(extra);
     c.data_dir = data_dir;
     c.enabled = s.boolean("enabled", c.enabled);
-    auto listen = s.string("listen", core::to_string(*c.listen));
-    c.listen = listen.empty() ? std::nullopt : core::parse_host_port(listen);
-    if (!listen.empty() && (!c.listen || !core::tcp_endpoint(*c.listen)))
-        s.error("listen", "expected IP:PORT or [v6]:PORT");
-    auto tls = s.string("tls_listen", "");
-    if (!tls.empty()) {
-        c.tls_listen = core::parse_host_port(tls);
-        if (!c.tls_listen || !core::tcp_endpoint(*c.tls_listen))
-            s.error("tls_listen", "expected IP:PORT or [v6]:PORT");
-    }
+    c.listen = core::parse_optional_listen_address(s, "listen", c.listen);
+    c.tls_listen = core::parse_optional_listen_address(s, "tls_listen", c.tls_listen);
     c.root = s.string("root", c.root);
     core::parse_tls_keys(s, c.tls_cert, c.tls_key, c.tls_ciphers);
     s.require_directory("root", c.root);
@@ -336,6 +329,13 @@ private:
         auto connection = std::make_unique<ParkedConnection>(std::move(socket), peer, std::move(admitted), tls);
         connection->stream.set_owner(owner_);  // a reload that replaces us ends the connection gracefully
         connection->stream.set_timeout(config_.header_timeout);
+        spawn_serve(std::move(connection));
+    }
+
+    // serve() on the connection's own worker. (The executor is read first: the call's arguments
+    // may be evaluated in any order, and serve's moves the connection away.)
+    void spawn_serve(std::unique_ptr<ParkedConnection> connection)
+    {
         const auto executor = connection->stream.socket().get_executor();
         asio::co_spawn(executor, serve(std::move(connection)), asio::detached);
     }
@@ -364,8 +364,7 @@ private:
         stream.when_readable([this, connection = std::move(connection)](std::error_code ec) mutable {
             if (ec)
                 return;  // idle past the keep-alive timeout, or stopping: the connection closes here
-            const auto executor = connection->stream.socket().get_executor();
-            asio::co_spawn(executor, serve(std::move(connection)), asio::detached);
+            spawn_serve(std::move(connection));
         });
     }
 
