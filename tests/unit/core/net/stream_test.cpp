@@ -90,6 +90,17 @@ TEST(Stream, UpgradesAPlainConnectionToTlsOnBothSides)
     EXPECT_EQ(client_saw, "250 secret received");
 }
 
+// The client of the TLS read tests: sends `bytes`, then waits for an answer that never comes (the
+// server's side decides when the test ends).
+awaitable<void> send_over_tls(tcp::socket socket, asio::ssl::context& tls, const std::string& bytes)
+{
+    Stream s(std::move(socket), Role::client);
+    EXPECT_FALSE(co_await s.start_tls_client(tls, "localhost"));
+    EXPECT_FALSE(co_await s.write(bytes, false));
+    char byte;
+    co_await s.read_some(asio::buffer(&byte, 1));
+}
+
 // Through TLS, bytes OpenSSL has decrypted but the reader has not taken yet are not on the socket:
 // wait_readable and a parked wait must see them, or a connection would sleep on data it has.
 TEST(Stream, TlsReadsWithoutABufferOfItsOwnAndSeesWhatOpenSslHolds)
@@ -131,16 +142,7 @@ TEST(Stream, TlsReadsWithoutABufferOfItsOwnAndSeesWhatOpenSslHolds)
             });
         },
         asio::detached);
-    asio::co_spawn(
-        pair.context,
-        [&]() -> awaitable<void> {
-            Stream s(std::move(pair.client), Role::client);
-            EXPECT_FALSE(co_await s.start_tls_client(*client_tls, "localhost"));
-            EXPECT_FALSE(co_await s.write(sent, false));
-            char byte;
-            co_await s.read_some(asio::buffer(&byte, 1));  // never answered: the server's test ends first
-        },
-        asio::detached);
+    asio::co_spawn(pair.context, send_over_tls(std::move(pair.client), *client_tls, sent), asio::detached);
     pair.context.run_for(std::chrono::seconds(2));
     EXPECT_TRUE(woke_at_once);
     EXPECT_EQ(received, sent.size());
@@ -178,16 +180,7 @@ TEST(Stream, TlsWaitAfterEverythingWasReadWaitsForTheSocket)
             done = true;
         },
         asio::detached);
-    asio::co_spawn(
-        pair.context,
-        [&]() -> awaitable<void> {
-            Stream s(std::move(pair.client), Role::client);
-            EXPECT_FALSE(co_await s.start_tls_client(*client_tls, "localhost"));
-            EXPECT_FALSE(co_await s.write(sent, false));
-            char byte;
-            co_await s.read_some(asio::buffer(&byte, 1));  // never answered: the server's test ends first
-        },
-        asio::detached);
+    asio::co_spawn(pair.context, send_over_tls(std::move(pair.client), *client_tls, sent), asio::detached);
     pair.context.run_for(std::chrono::seconds(2));
     EXPECT_EQ(received, sent.size());
     EXPECT_TRUE(done);
