@@ -118,7 +118,10 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     std::optional<http::ServerConfig> http_config;
     if (core::Section section = root.section("http"); section.present()) {
         http::ServerConfig http = http::parse_config(section, plan.runtime.data, std::move(extra));
-        if (http.root.empty())  // the demo site, written into DATA/www at start
+        // The demo site, written into DATA/www at start; its CGI scripts serve a [[http.cgi]] without dir.
+        const bool demo_cgi =
+            std::any_of(http.cgi.begin(), http.cgi.end(), [](const http::CgiConfig& c) { return c.dir.empty(); });
+        if (http.root.empty() || demo_cgi)
             http.demo = demo::web_site();
         if (http.enabled)
             plan.services.push_back(http::make_service(http, http::cgi::make_handler));
