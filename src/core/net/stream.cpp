@@ -213,7 +213,7 @@ void Stream::drain_wait()
 }
 
 Stream::Stream(TcpSocket socket, Role role)
-    : socket_(std::move(socket)), role_(role), id_(Trace::next_id()), sweep_(sweep_of(socket_))
+    : socket_(std::move(socket)), id_(Trace::next_id()), sweep_(sweep_of(socket_)), role_(role)
 {
     std::error_code ec;
     peer_ = socket_.remote_endpoint(ec);
@@ -222,13 +222,13 @@ Stream::Stream(TcpSocket socket, Role role)
 }
 
 Stream::Stream(TcpSocket socket, Role role, const asio::ip::tcp::endpoint& peer)
-    : socket_(std::move(socket)), peer_(peer), role_(role), id_(Trace::next_id()), sweep_(sweep_of(socket_))
+    : socket_(std::move(socket)), peer_(peer), id_(Trace::next_id()), sweep_(sweep_of(socket_)), role_(role)
 {
     opened();
 }
 
 Stream::Stream(asio::ip::tcp::socket socket, Role role)
-    : socket_(io_context_of(socket.get_executor())), role_(role), id_(Trace::next_id()), sweep_(sweep_of(socket_))
+    : socket_(io_context_of(socket.get_executor())), id_(Trace::next_id()), sweep_(sweep_of(socket_)), role_(role)
 {
     if (socket.is_open()) {
         std::error_code ec;
@@ -655,7 +655,9 @@ std::string_view Stream::tls_version() const
 
 void Stream::set_timeout(Clock::duration timeout)
 {
-    timeout_ = timeout;  // from the next operation on
+    using Stored = decltype(timeout_);
+    // from the next operation on
+    timeout_ = std::chrono::duration_cast<Stored>(std::clamp<Clock::duration>(timeout, {}, Stored::max()));
 }
 
 void Stream::watch()

@@ -28,7 +28,7 @@
 
 namespace layer7::core {
 
-enum class Role { server, client };  // which side we are: decides "S:" or "C:" in the trace
+enum class Role : std::uint8_t { server, client };  // which side we are: decides "S:" or "C:" in the trace
 
 class IdleSweep;
 
@@ -203,25 +203,28 @@ private:
     };
     std::unique_ptr<SSL, FreeSsl> tls_;  // before socket_ goes: SSL_free does not close the descriptor
     asio::ip::tcp::endpoint peer_;
-    Role role_;
+    // Milliseconds (49 days at most): 4 bytes here beside the 28 of peer_, where a duration would
+    // add 8 — the fields are ordered, and the flags packed, so that an idle connection (HTTP keeps
+    // one parked per keep-alive client) costs as few bytes as can be.
+    std::chrono::duration<std::uint32_t, std::milli> timeout_ = std::chrono::seconds(300);
     std::uint64_t id_;
-    Clock::duration timeout_ = std::chrono::seconds(300);
     Clock::time_point deadline_ = Clock::time_point::max();
-    bool armed_ = false;
-    bool timed_out_ = false;
-    bool between_messages_ = false;
-    bool drained_ = false;  // the pending read was ended by the drain
-    bool tls_wants_write_ = false;  // read_now's SSL_read must write first (a TLS 1.3 key update)
-    // The last SSL_read found no whole record: what OpenSSL holds (read ahead) is a part of one,
-    // so a wait on the socket is right. Otherwise a wait returns at once if OpenSSL holds bytes.
-    bool tls_read_dry_ = false;
-    bool retired_ = false;  // its service was replaced (retire_streams)
     const void* owner_ = nullptr;
-    std::uint8_t in_progress_ = 0;  // operations waiting on the peer: a read, a write, or both
     DrainListener* drain_listener_ = nullptr;
     IdleSweep& sweep_;
     Stream* sweep_prev_ = nullptr;  // the sweep's list of its io_context's streams
     Stream* sweep_next_ = nullptr;
+    Role role_;
+    std::uint8_t in_progress_ = 0;  // operations waiting on the peer: a read, a write, or both
+    bool armed_ : 1 = false;
+    bool timed_out_ : 1 = false;
+    bool between_messages_ : 1 = false;
+    bool drained_ : 1 = false;  // the pending read was ended by the drain
+    bool tls_wants_write_ : 1 = false;  // read_now's SSL_read must write first (a TLS 1.3 key update)
+    // The last SSL_read found no whole record: what OpenSSL holds (read ahead) is a part of one,
+    // so a wait on the socket is right. Otherwise a wait returns at once if OpenSSL holds bytes.
+    bool tls_read_dry_ : 1 = false;
+    bool retired_ : 1 = false;  // its service was replaced (retire_streams)
 };
 
 }  // namespace layer7::core

@@ -36,35 +36,52 @@ struct Runtime::Worker {
 // One shared count per TCP service: the limits are service-wide, across workers.
 class ConnectionCount {
 public:
-    explicit ConnectionCount(Admission admission) : admission_(std::move(admission)) {}
+    // The listener's slots share one reference through the shared_ptr; each Admitted holds one
+    // more, so a connection that outlives its listener (a reload) still counts itself out.
+    static std::shared_ptr<ConnectionCount> make(Admission admission)
+    {
+        return {new ConnectionCount(std::move(admission)), [](ConnectionCount* count) { count->unref(); }};
+    }
+    void ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
+    void unref()
+    {
+        if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1)
+            delete this;
+    }
 
-    // Counts a new connection in, or says why it is refused (nullptr: admitted).
-    const char* admit(const asio::ip::address& client)
+    // Counts a new connection in, or says why it is refused: `refused` is set, or else `client` is
+    // the per-client entry it was counted in (null when there is no per-client limit for it).
+    struct Verdict {
+        const char* refused = nullptr;
+        Admitted::ClientCount* client = nullptr;
+    };
+    Verdict admit(const asio::ip::address& client)
     {
         if (live_.fetch_add(1, std::memory_order_relaxed) >= admission_.max_connections) {
             live_.fetch_sub(1, std::memory_order_relaxed);
-            return "connection limit";
+            return {"connection limit"};
         }
         if (!per_client(client))
-            return nullptr;
+            return {};
         std::lock_guard lock(mutex_);
-        std::size_t& mine = clients_[client];
-        if (mine >= admission_.max_per_client) {  // max_per_client > 0 here: the entry is not new
+        auto& mine = *clients_.try_emplace(client, 0).first;  // nodes stay put: Admitted keeps a pointer
+        if (mine.second >= admission_.max_per_client) {  // max_per_client > 0 here: the entry is not new
             live_.fetch_sub(1, std::memory_order_relaxed);
-            return "per-client connection limit";
+            return {"per-client connection limit"};
         }
-        ++mine;
-        return nullptr;
+        ++mine.second;
+        return {nullptr, &mine};
     }
-    void release(const asio::ip::address& client)
+    void release(Admitted::ClientCount* client)
     {
         live_.fetch_sub(1, std::memory_order_relaxed);
-        if (!per_client(client))
+        if (!client)
             return;
         std::lock_guard lock(mutex_);
-        auto it = clients_.find(client);
-        if (it != clients_.end() && --it->second == 0)
-            clients_.erase(it);
+        if (--client->second == 0) {
+            const asio::ip::address address = client->first;  // erase must not read the node it frees
+            clients_.erase(address);
+        }
     }
     // A refused connection: the protocol's "too busy" line, then close. A flood of refusals is
     // logged once a second, with how many there were.
@@ -88,12 +105,14 @@ public:
     }
 
 private:
+    explicit ConnectionCount(Admission admission) : admission_(std::move(admission)) {}
     bool per_client(const asio::ip::address& client) const
     {
         return admission_.max_per_client > 0 && (admission_.per_client_loopback || !client.is_loopback());
     }
 
     Admission admission_;
+    std::atomic<std::size_t> refs_{1};
     std::atomic<std::size_t> live_{0};
     std::mutex mutex_;
     std::unordered_map<asio::ip::address, std::size_t> clients_;
@@ -101,15 +120,17 @@ private:
     std::atomic<std::size_t> suppressed_{0};
 };
 
-Admitted::Admitted(std::shared_ptr<ConnectionCount> count, const asio::ip::address& client)
-    : count_(std::move(count)), client_(client)
+Admitted::Admitted(ConnectionCount& count, ClientCount* client) : count_(&count), client_(client)
 {
+    count.ref();
 }
 
 Admitted::~Admitted()
 {
-    if (count_)  // null once moved from
+    if (count_) {  // null once moved from
         count_->release(client_);
+        count_->unref();
+    }
 }
 
 namespace {
@@ -189,25 +210,27 @@ awaitable<void> accept_loop(asio::ip::tcp::acceptor& acceptor, std::shared_ptr<S
                 break;  // nothing left in the queue
             auto count = slot->count;
             auto handler = slot->handler;
-            if (const char* why = count->admit(peer.address())) {
-                count->refuse(socket, peer, why, acceptor.local_endpoint().port());
+            const auto verdict = count->admit(peer.address());
+            if (verdict.refused) {
+                count->refuse(socket, peer, verdict.refused, acceptor.local_endpoint().port());
                 continue;
             }
+            auto* client = verdict.client;
             if constexpr (std::is_same_v<Handler, TcpAdmittedHandler>)
-                (*handler)(std::move(socket), peer, Admitted(count, peer.address()));
+                (*handler)(std::move(socket), peer, Admitted(*count, client));
             else if constexpr (std::is_same_v<Handler, TcpPeerHandler>)
                 asio::co_spawn(
                     executor,
-                    [count, handler, s = std::move(socket), peer]() mutable -> awaitable<void> {
-                        Admitted admitted(count, peer.address());
+                    [count, client, handler, s = std::move(socket), peer]() mutable -> awaitable<void> {
+                        Admitted admitted(*count, client);
                         co_await (*handler)(std::move(s), peer);
                     },
                     asio::detached);
             else
                 asio::co_spawn(
                     executor,
-                    [count, handler, s = std::move(socket), peer]() mutable -> awaitable<void> {
-                        Admitted admitted(count, peer.address());
+                    [count, client, handler, s = std::move(socket), peer]() mutable -> awaitable<void> {
+                        Admitted admitted(*count, client);
                         co_await (*handler)(std::move(s));
                     },
                     asio::detached);
@@ -311,7 +334,7 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
                                                                             Handler handler, FirstSpeaker first)
 {
     auto shared_handler = std::make_shared<Handler>(std::move(handler));
-    auto count = std::make_shared<ConnectionCount>(admission);
+    auto count = ConnectionCount::make(admission);
     const int kind = std::is_same_v<Handler, TcpAdmittedHandler> ? Held::tcp_admitted
                      : std::is_same_v<Handler, TcpPeerHandler> ? Held::tcp_peer
                                                                : Held::tcp;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "core/limits.hpp"
@@ -28,14 +29,22 @@ class ConnectionCount;
 // lets a connection outlive the coroutine that accepted it (see TcpAdmittedHandler).
 class Admitted {
 public:
-    Admitted(std::shared_ptr<ConnectionCount> count, const asio::ip::address& client);
-    Admitted(Admitted&&) noexcept = default;
+    using ClientCount = std::pair<const asio::ip::address, std::size_t>;
+    // Holds `count` (a reference of its own) and `client`, the per-client entry the admission
+    // counted the connection in (null when it counts none).
+    Admitted(ConnectionCount& count, ClientCount* client);
+    Admitted(Admitted&& other) noexcept
+        : count_(std::exchange(other.count_, nullptr)), client_(std::exchange(other.client_, nullptr))
+    {
+    }
     Admitted& operator=(Admitted&&) = delete;
     ~Admitted();
 
 private:
-    std::shared_ptr<ConnectionCount> count_;
-    asio::ip::address client_;
+    // Two plain pointers, not a shared_ptr and an address: an idle HTTP connection keeps this
+    // (issue 23 counts its bytes).
+    ConnectionCount* count_;
+    ClientCount* client_;
 };
 // Called, on the worker's thread, with each accepted connection and its admission: the service
 // starts its own work for it and keeps `Admitted` as long as the connection lives. For a service

@@ -214,7 +214,8 @@ core::awaitable<std::pair<std::error_code, std::string_view>> Connection::receiv
                 co_return std::pair{ec, std::string_view(input, n)};
         }
         if (options_.park && conn_.idle() && out_.empty()) {
-            parked_ = ParkedAt{conn_.served(), !first_read_};
+            // a connection that keeps alive has served fewer than max_requests, which is at most 2^30
+            parked_ = ParkedAt{static_cast<std::uint32_t>(conn_.served()), !first_read_};
             co_return std::pair{std::error_code(asio::error::would_block), std::string_view()};
         }
         if (out_.empty())

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 
 #include "core/limits.hpp"
@@ -33,8 +34,8 @@ struct ConnectionOptions {
 
 // Where serve_h1 left a parked connection, all it needs to take it up again.
 struct ParkedAt {
-    std::size_t served = 0;  // requests answered, for max_requests
-    bool started = false;    // bytes came before (no HTTP/2 preface can follow)
+    std::uint32_t served = 0;  // requests answered, for max_requests
+    bool started = false;      // bytes came before (no HTTP/2 preface can follow)
 };
 
 // Serves one connection until the peer closes, a timeout, an error, the request cap or an upgrade
