@@ -6,6 +6,7 @@
 #include "core/net/stream.hpp"
 #include "core/net/tls.hpp"
 #include "core/runtime/runtime.hpp"
+#include "../../temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +14,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -35,17 +35,11 @@ struct Pair {
     }
 };
 
-std::string temp_dir()
-{
-    auto dir = std::filesystem::temp_directory_path() / ("layer7-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    return dir.string();
-}
-
 TEST(Stream, UpgradesAPlainConnectionToTlsOnBothSides)
 {
     Pair pair;
-    const auto certs = ensure_dev_certificate(temp_dir(), {"localhost", "127.0.0.1"});
+    const test::TempDir dir;
+    const auto certs = ensure_dev_certificate(dir.path, {"localhost", "127.0.0.1"});
     auto server_tls = make_server_tls(certs.cert, certs.key);
     auto client_tls = make_client_tls(certs.cert);  // trust our own self-signed certificate
     std::string server_saw, client_saw;
@@ -106,7 +100,8 @@ awaitable<void> send_over_tls(tcp::socket socket, asio::ssl::context& tls, const
 TEST(Stream, TlsReadsWithoutABufferOfItsOwnAndSeesWhatOpenSslHolds)
 {
     Pair pair;
-    const auto certs = ensure_dev_certificate(temp_dir(), {"localhost", "127.0.0.1"});
+    const test::TempDir dir;
+    const auto certs = ensure_dev_certificate(dir.path, {"localhost", "127.0.0.1"});
     auto server_tls = make_server_tls(certs.cert, certs.key);
     auto client_tls = make_client_tls(certs.cert);
     const std::string sent(10000, 'x');  // one TLS record: once it is read, the socket is empty
@@ -153,7 +148,8 @@ TEST(Stream, TlsReadsWithoutABufferOfItsOwnAndSeesWhatOpenSslHolds)
 TEST(Stream, TlsWaitAfterEverythingWasReadWaitsForTheSocket)
 {
     Pair pair;
-    const auto certs = ensure_dev_certificate(temp_dir(), {"localhost", "127.0.0.1"});
+    const test::TempDir dir;
+    const auto certs = ensure_dev_certificate(dir.path, {"localhost", "127.0.0.1"});
     auto server_tls = make_server_tls(certs.cert, certs.key);
     auto client_tls = make_client_tls(certs.cert);
     const std::string sent(100, 'x');
@@ -190,7 +186,8 @@ TEST(Stream, TlsWaitAfterEverythingWasReadWaitsForTheSocket)
 TEST(Stream, ClientRejectsACertificateForAnotherName)
 {
     Pair pair;
-    const auto certs = ensure_dev_certificate(temp_dir(), {"localhost", "127.0.0.1"});
+    const test::TempDir dir;
+    const auto certs = ensure_dev_certificate(dir.path, {"localhost", "127.0.0.1"});
     auto server_tls = make_server_tls(certs.cert, certs.key);
     auto client_tls = make_client_tls(certs.cert);
     std::error_code client_ec;

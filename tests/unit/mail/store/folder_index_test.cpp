@@ -9,7 +9,7 @@
 #include <iterator>
 
 #include "mail/store/uid_list.hpp"
-#include "temp_dir.hpp"
+#include "../../temp_dir.hpp"
 
 namespace layer7::mail {
 namespace {

@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "mail/store/mailbox_lock.hpp"
-#include "temp_dir.hpp"
+#include "../../temp_dir.hpp"
 
 namespace layer7::mail {
 namespace {

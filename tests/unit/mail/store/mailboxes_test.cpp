@@ -5,7 +5,7 @@
 
 #include <fstream>
 
-#include "temp_dir.hpp"
+#include "../../temp_dir.hpp"
 
 namespace layer7::mail {
 namespace {

@@ -13,7 +13,7 @@
 #include "mail/store/maildir.hpp"
 #include "mail/store/maildir_name.hpp"
 #include "mail/store/store.hpp"
-#include "temp_dir.hpp"
+#include "../../temp_dir.hpp"
 
 namespace layer7::mail {
 namespace {

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "mail/store/store.hpp"
-#include "temp_dir.hpp"
+#include "../../temp_dir.hpp"
 
 namespace layer7::mail {
 namespace {

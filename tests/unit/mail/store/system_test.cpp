@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "mail/store/system.hpp"
-#include "temp_dir.hpp"
+#include "../../temp_dir.hpp"
 
 namespace layer7::mail {
 namespace {

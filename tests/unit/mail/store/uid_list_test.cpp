@@ -11,7 +11,7 @@
 
 #include "mail/store/folder_index.hpp"
 #include "mail/store/folder_name.hpp"
-#include "temp_dir.hpp"
+#include "../../temp_dir.hpp"
 
 namespace layer7::mail {
 namespace {
