@@ -35,6 +35,16 @@ def submit(port, to="bob@hamburger.edu", body="Subject: ketchup\r\n\r\nDo you li
         assert s.sendmail("alice@crepes.fr", [to], body) == {}
 
 
+def wait_bounce(a):
+    """The bounce that reached alice, checked to be an RFC 3464 report; returns its parts."""
+    [bounce] = wait_mail(a.maildir("alice", CREPES))
+    msg = email.message_from_bytes(bounce)
+    assert msg["Return-Path"] == "<>"
+    assert msg.get_content_type() == "multipart/report"
+    assert msg.get_param("report-type") == "delivery-status"
+    return msg.get_payload()
+
+
 def test_relay_by_static_route_with_starttls(layer7, tmp_path):
     b = hamburger(layer7, tmp_path)
     a = crepes(layer7, tmp_path, "--route", f"{HAMBURGER}=127.0.0.1:{b.relay_port}")
@@ -79,12 +89,7 @@ def test_refusal_bounces_to_the_sender_as_a_dsn(layer7, tmp_path):
     b = hamburger(layer7, tmp_path)
     a = crepes(layer7, tmp_path, "--route", f"{HAMBURGER}=127.0.0.1:{b.relay_port}")
     submit(a.relay_port, to="nobody@hamburger.edu", body="Subject: lost\r\n\r\nfor nobody\r\n")
-    [bounce] = wait_mail(a.maildir("alice", CREPES))
-    msg = email.message_from_bytes(bounce)
-    assert msg["Return-Path"] == "<>"
-    assert msg.get_content_type() == "multipart/report"
-    assert msg.get_param("report-type") == "delivery-status"
-    parts = msg.get_payload()
+    parts = wait_bounce(a)
     assert [p.get_content_type() for p in parts] == ["text/plain", "message/delivery-status",
                                                        "text/rfc822-headers"]
     status = parts[1].as_string()
@@ -156,10 +161,7 @@ def test_nxdomain_bounces_at_once(layer7, tmp_path):
     dns_port = hamburger_dns(layer7, tmp_path)
     a = crepes(layer7, tmp_path, "--resolver", f"{HOST}:{dns_port}")
     submit(a.relay_port, to="bob@nowhere.hamburger.edu", body="Subject: astray\r\n\r\nno such domain\r\n")
-    [bounce] = wait_mail(a.maildir("alice", CREPES))
-    msg = email.message_from_bytes(bounce)
-    assert msg["Return-Path"] == "<>"
-    status = msg.get_payload()[1].as_string()
+    status = wait_bounce(a)[1].as_string()
     assert "Final-Recipient: rfc822; bob@nowhere.hamburger.edu" in status
     assert "Status: 5.1.2" in status and "Action: failed" in status
     assert "host or domain name not found: nowhere.hamburger.edu" in status
