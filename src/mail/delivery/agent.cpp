@@ -3,7 +3,8 @@
 // Theory of operation. This file is the I/O shell; every decision is the Scheduler's (scheduler.hpp).
 // One thread runs an io_context that owns the Scheduler and awaits the MX and address lookups
 // (dns::Resolver, mx_resolver.hpp); blocking work runs elsewhere: reading and replacing queue files
-// and Maildir fsyncs on the runtime's blocking pool (on_disk). kick() starts the messages the Scheduler says are due and arms one timer for the next one.
+// and Maildir fsyncs on the runtime's blocking pool (on_disk). kick() starts the messages the
+// Scheduler says are due and arms one timer for the next one.
 // deliver() makes one attempt for every pending recipient of a message, records each outcome in the
 // state file (replaced atomically), and either removes the message (all decided; a bounce is queued
 // first when some failed) or reschedules it.
@@ -21,7 +22,6 @@
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
 #include "core/runtime/blocking_pool.hpp"
-#include "dns/resolver/resolver.hpp"
 #include "mail/delivery/local.hpp"
 #include "mail/delivery/mx_resolver.hpp"
 #include "mail/delivery/scheduler.hpp"
