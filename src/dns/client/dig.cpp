@@ -4,12 +4,12 @@
 
 #include <ctime>
 #include <fstream>
-#include <sstream>
 
 #include "core/config/config.hpp"
 #include "core/net/resolve.hpp"
 #include "dns/client/dig_format.hpp"
 #include "dns/client/dig_options.hpp"
+#include "dns/client/resolv_conf.hpp"
 #include "dns/client/transport.hpp"
 
 namespace layer7::dns {
@@ -30,13 +30,7 @@ std::string now_text()
 std::string default_server()
 {
     std::ifstream in("/etc/resolv.conf");
-    for (std::string line; std::getline(in, line);) {
-        std::istringstream words(line);
-        std::string key, value;
-        if (words >> key >> value && key == "nameserver")
-            return value;
-    }
-    return "127.0.0.1";
+    return first_nameserver(in).value_or("127.0.0.1");  // resolv.conf(5): none listed = this machine
 }
 
 ExchangeOptions exchange_options(const DigOptions &o)

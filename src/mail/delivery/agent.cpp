@@ -1,10 +1,10 @@
 // The delivery agent: see agent.hpp.
 //
 // Theory of operation. This file is the I/O shell; every decision is the Scheduler's (scheduler.hpp).
-// One thread runs an io_context that owns the Scheduler; blocking work runs elsewhere: reading and
-// replacing queue files and Maildir fsyncs on the runtime's blocking pool (on_disk), libresolv's
-// lookups on a small pool of their own, so a slow name server never holds the threads the disk
-// needs. kick() starts the messages the Scheduler says are due and arms one timer for the next one.
+// One thread runs an io_context that owns the Scheduler and awaits the MX and address lookups
+// (dns::Resolver, mx_resolver.hpp); blocking work runs elsewhere: reading and replacing queue files
+// and Maildir fsyncs on the runtime's blocking pool (on_disk). kick() starts the messages the
+// Scheduler says are due and arms one timer for the next one.
 // deliver() makes one attempt for every pending recipient of a message, records each outcome in the
 // state file (replaced atomically), and either removes the message (all decided; a bounce is queued
 // first when some failed) or reschedules it.
@@ -23,6 +23,7 @@
 #include "core/net/tls.hpp"
 #include "core/runtime/blocking_pool.hpp"
 #include "mail/delivery/local.hpp"
+#include "mail/delivery/mx_resolver.hpp"
 #include "mail/delivery/scheduler.hpp"
 #include "mail/queue/doorbell.hpp"
 #include "mail/queue/spool.hpp"
@@ -51,13 +52,12 @@ struct Agent::Impl {
     mail::Spool& spool;
     const mail::System& system;  // delivers locally and tells IMAP IDLE and web mail
     MailboxExists exists;
-    std::unique_ptr<MxResolver> resolver;
+    std::shared_ptr<dns::Resolver> resolver;
     std::shared_ptr<asio::ssl::context> tls;
 
     asio::io_context context{1};
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
     core::BlockingPool& disk;
-    core::BlockingPool lookups;
     // The jobs this agent has queued on `disk`: the pool is shared, so stop() cannot join it and
     // waits for these instead (a successor's scan must not race an attempt of ours still writing).
     std::mutex disk_mutex;
@@ -72,10 +72,10 @@ struct Agent::Impl {
     Scheduler scheduler;
     std::uint64_t seed = std::random_device{}();
 
-    Impl(AgentConfig c, mail::Spool& sp, const mail::System& sy, MailboxExists e, std::unique_ptr<MxResolver> r,
+    Impl(AgentConfig c, mail::Spool& sp, const mail::System& sy, MailboxExists e, std::shared_ptr<dns::Resolver> r,
          core::BlockingPool& d)
         : config(std::move(c)), spool(sp), system(sy), exists(std::move(e)), resolver(std::move(r)), disk(d),
-          lookups(config.lookup_threads), scheduler({config.retry, config.max_active, config.local_domains})
+          scheduler({config.retry, config.max_active, config.local_domains})
     {
     }
 
@@ -200,7 +200,7 @@ struct Agent::Impl {
         if (auto route = find_route(config.routes, domain)) {
             hops.push_back({route->host, *route});
         } else {
-            const MxAnswer mx = co_await core::run_blocking(lookups, [&] { return resolver->mx(domain); });
+            const MxAnswer mx = co_await lookup_mx(*resolver, domain);
             MxPlan plan = plan_mx(domain, mx, seed++);
             if (plan.all) {
                 for (std::size_t i : indices)
@@ -219,8 +219,7 @@ struct Agent::Impl {
                 if (core::literal_address(name))
                     tries.push_back({name, {name, config.mx_port}});
                 else {
-                    const AddressAnswer a =
-                        co_await core::run_blocking(lookups, [&] { return resolver->addresses(name); });
+                    const AddressAnswer a = co_await lookup_addresses(*resolver, name);
                     for (const auto& address : a.addresses)
                         tries.push_back({name, {address, config.mx_port}});
                     if (a.addresses.empty())
@@ -320,7 +319,7 @@ struct Agent::Impl {
 };
 
 Agent::Agent(AgentConfig config, mail::Spool& spool, const mail::System& system, MailboxExists exists,
-             std::unique_ptr<MxResolver> resolver, core::BlockingPool& disk)
+             std::shared_ptr<dns::Resolver> resolver, core::BlockingPool& disk)
     : impl_(std::make_unique<Impl>(std::move(config), spool, system, std::move(exists), std::move(resolver), disk))
 {
     impl_->tls = core::make_client_tls(impl_->config.tls_ca_file, !impl_->config.tls_verify);
@@ -369,7 +368,6 @@ void Agent::stop()
     d.context.stop();
     d.thread.join();
     d.wait_for_disk();
-    d.lookups.join();
 }
 
 void Agent::wake(const std::string& id)

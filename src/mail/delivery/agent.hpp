@@ -14,12 +14,14 @@
 #include <vector>
 
 #include "mail/delivery/backoff.hpp"
-#include "mail/delivery/mx_resolver.hpp"
 #include "mail/delivery/route.hpp"
 #include "mail/smtp/client_session.hpp"
 
 namespace layer7::core {
 class BlockingPool;
+}
+namespace layer7::dns {
+class Resolver;
 }
 namespace layer7::mail {
 class Spool;
@@ -35,7 +37,6 @@ struct AgentConfig {
     std::uint16_t mx_port = 25;              // the port MX hosts are dialled on
     RetryPolicy retry;
     std::size_t max_active = 20;  // messages delivered at once (qmgr's active window)
-    std::size_t lookup_threads = 4;  // for libresolv's blocking MX and address lookups
     std::chrono::seconds connect_timeout{30};
     std::chrono::seconds command_timeout{300};  // RFC 5321 §4.5.3.2: 5 minutes for most replies
     smtp::TlsPolicy tls = smtp::TlsPolicy::opportunistic;
@@ -48,9 +49,10 @@ using MailboxExists = std::function<bool(std::string_view domain, std::string_vi
 
 class Agent {
 public:
-    // Queue files and Maildir deliveries are read and written on `disk` (the runtime's pool).
+    // Queue files and Maildir deliveries are read and written on `disk` (the runtime's pool);
+    // MX and address lookups are asked of `resolver` (make_mx_resolver) on the agent's own loop.
     Agent(AgentConfig config, mail::Spool& spool, const mail::System& system, MailboxExists exists,
-          std::unique_ptr<MxResolver> resolver, core::BlockingPool& disk);
+          std::shared_ptr<dns::Resolver> resolver, core::BlockingPool& disk);
     ~Agent();
     Agent(const Agent&) = delete;
 

@@ -1,45 +1,30 @@
-// MxResolver: the narrow interface through which delivery asks DNS for MX and address records
-// (DESIGN.md §1). make_system_resolver() answers with libresolv (res_nquery), either through the
-// system's /etc/resolv.conf or one given server (e.g. layer7's own resolver on 127.0.0.1:5335).
+// Delivery's DNS (DESIGN.md §1: delivery asks dns::Resolver for MX records): the resolver it asks
+// and the two lookups it makes, awaited on the agent's event loop. What an answer means is
+// mx_answer.hpp's (pure).
 #pragma once
 
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
+#include "core/net/asio.hpp"
 #include "core/text/host_port.hpp"
-#include "mail/delivery/route.hpp"
+#include "mail/delivery/mx_answer.hpp"
+
+namespace layer7::dns {
+class Resolver;
+}
 
 namespace layer7::delivery {
 
-enum class LookupStatus {
-    ok,
-    no_data,    // the name exists, without records of that type (NOERROR/NODATA)
-    no_domain,  // NXDOMAIN: permanent
-    temporary,  // SERVFAIL, timeout, no server: try later
-};
+// A stub resolver (dns::resolver::StubResolver) asking `server` (e.g. layer7's own resolver on
+// 127.0.0.1:5335), else the first nameserver of /etc/resolv.conf, else port 53 of this machine as
+// resolv.conf(5) says. Throws std::invalid_argument when `server` is no IP literal.
+std::shared_ptr<dns::Resolver> make_mx_resolver(const std::optional<core::HostPort>& server);
 
-struct MxAnswer {
-    LookupStatus status = LookupStatus::temporary;
-    std::vector<MxHost> hosts;
-};
-
-struct AddressAnswer {
-    LookupStatus status = LookupStatus::temporary;
-    std::vector<std::string> addresses;  // IP literals, IPv4 first
-};
-
-class MxResolver {
-public:
-    virtual ~MxResolver() = default;
-    // Both block: the delivery agent calls them on its worker pool, never on an event loop.
-    virtual MxAnswer mx(const std::string& domain) = 0;
-    virtual AddressAnswer addresses(const std::string& host) = 0;
-};
-
-// libresolv; with `server`, every query goes to that one server (IPv4, any port).
-std::unique_ptr<MxResolver> make_system_resolver(std::optional<core::HostPort> server = {});
+// The MX records of `domain`.
+core::awaitable<MxAnswer> lookup_mx(dns::Resolver& resolver, std::string domain);
+// The A and AAAA addresses of `host`, asked one after the other.
+core::awaitable<AddressAnswer> lookup_addresses(dns::Resolver& resolver, std::string host);
 
 }  // namespace layer7::delivery

@@ -18,7 +18,7 @@
 
 #include "mail/delivery/backoff.hpp"
 #include "mail/delivery/dsn.hpp"
-#include "mail/delivery/mx_resolver.hpp"
+#include "mail/delivery/mx_answer.hpp"
 #include "mail/queue/queue_file.hpp"
 #include "mail/smtp/client_session.hpp"
 

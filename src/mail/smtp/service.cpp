@@ -165,7 +165,7 @@ public:
         agent.tls = c.relay_tls ? TlsPolicy::opportunistic : TlsPolicy::never;
         try {
             agent_ = std::make_unique<delivery::Agent>(agent, *spool_, *system_, context_.exists,
-                                                       delivery::make_system_resolver(c.resolver), runtime.blocking());
+                                                       delivery::make_mx_resolver(c.resolver), runtime.blocking());
         } catch (const std::exception& e) {
             throw core::StartError(std::string("smtp: delivery: ") + e.what());
         }
