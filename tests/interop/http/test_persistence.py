@@ -118,6 +118,31 @@ def test_max_requests_counts_requests_sent_one_at_a_time(tmp_path):
         s.stop()
 
 
+def test_parked_connections_that_all_wake_at_once_are_all_answered(server):
+    # Issue 23: an idle keep-alive connection keeps no buffer, parser or coroutine. When 500 of
+    # them send their next request together, each must get what it needs again (from the pool or
+    # a fresh allocation) and be answered; none is refused or dropped.
+    count = 500
+    request = b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+    socks, readers = [], []
+    try:
+        for _ in range(count):
+            sock = connect(server.port)
+            socks.append(sock)
+            readers.append(Reader(sock))
+            sock.sendall(request)
+            assert readers[-1].final().status == 200
+        for sock in socks:  # every one is parked now
+            sock.sendall(request)
+        answers = [reader.final() for reader in readers]
+        assert [r.status for r in answers] == [200] * count
+        assert all(r.body == b"hello, world\n" for r in answers)
+    finally:
+        for sock in socks:
+            sock.close()
+    server.assert_alive()
+
+
 def test_the_close_after_the_last_allowed_request_loses_no_answer(tmp_path):
     # 2,000 pipelined requests against max_requests = 1000: the server closes with requests still
     # unread. Closing at once would make its kernel send RST, and the client's kernel would drop
