@@ -65,6 +65,12 @@ public:
         std::optional<H2Upgrade> upgrade;
     };
     std::optional<ToH2> to_h2() { return std::move(to_h2_); }
+    // After run(): an upgrade whose head went out, to run on the connection, if there is one.
+    struct Upgraded {
+        std::function<core::awaitable<void>(core::Duplex& peer, std::string already_read)> run;
+        std::string already_read;
+    };
+    std::optional<Upgraded> upgraded() { return std::move(upgraded_); }
     // After run(): where the connection was parked, if it was (ConnectionOptions::park).
     std::optional<ParkedAt> parked() const { return parked_; }
 
@@ -112,6 +118,7 @@ private:
     bool first_read_ = true;
     bool replied_ = false;  // a reply went out since the last read
     std::optional<ToH2> to_h2_;
+    std::optional<Upgraded> upgraded_;
     std::optional<ParkedAt> parked_;
 };
 
@@ -450,8 +457,7 @@ core::awaitable<void> Connection::upgrade(Upgrade& upgrade, std::chrono::system_
                                    wall);
     if (co_await flush())
         co_return;
-    core::StreamDuplex peer(stream_);
-    co_await upgrade.run(peer, conn_.take_buffered());
+    upgraded_ = Upgraded{std::move(upgrade.run), conn_.take_buffered()};
 }
 
 core::awaitable<bool> Connection::upgrade_to_h2c(const Request& request)
@@ -562,16 +568,37 @@ core::awaitable<void> Connection::run()
     }
 }
 
+// How a finished HTTP/1.1 connection goes on, if it does.
+struct AfterH1 {
+    std::optional<ParkedAt> parked;
+    std::optional<Connection::ToH2> to_h2;
+    std::optional<Connection::Upgraded> upgraded;
+};
+
+core::awaitable<AfterH1> run_h1(core::Stream& stream, Handler& handler, const ConnectionOptions& options, ParkedAt from)
+{
+    Connection connection(stream, handler, options, from);
+    co_await connection.run();
+    co_return AfterH1{connection.parked(), connection.to_h2(), connection.upgraded()};
+}
+
 }  // namespace
 
 core::awaitable<std::optional<ParkedAt>> serve_h1(core::Stream& stream, Handler& handler,
                                                   const ConnectionOptions& options, ParkedAt from)
 {
-    Connection connection(stream, handler, options, from);
-    co_await connection.run();
-    if (auto h2 = connection.to_h2())
-        co_await serve_h2(stream, handler, options, std::move(h2->already_read), std::move(h2->upgrade));
-    co_return connection.parked();
+    // The Connection (its parser, the last request, its buffers) and the handler's coroutines
+    // end before HTTP/2 or an upgrade takes the stream over: a WebSocket or tunnel open for
+    // hours keeps none of them (issue 23 counts an idle one's bytes).
+    AfterH1 after = co_await run_h1(stream, handler, options, from);
+    if (after.to_h2) {
+        co_await serve_h2(stream, handler, options, std::move(after.to_h2->already_read),
+                          std::move(after.to_h2->upgrade));
+    } else if (after.upgraded) {
+        core::StreamDuplex peer(stream);
+        co_await after.upgraded->run(peer, std::move(after.upgraded->already_read));
+    }
+    co_return after.parked;
 }
 
 }  // namespace layer7::http
