@@ -10,6 +10,13 @@ using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t read_size = 64 * 1024;        // room offered to each read
 constexpr std::size_t gather_threshold = 4 * 1024;  // larger payloads are not copied to be sent
+
+// Empties `c` and gives its memory back.
+template <class Container>
+void release(Container& c)
+{
+    Container().swap(c);
+}
 }  // namespace
 
 Session::Session(core::Duplex& stream, Side we, const SessionOptions& options,
@@ -128,7 +135,7 @@ core::awaitable<void> Session::writer()
     // (where in `out` a payload sent as it is goes, that payload): see below
     std::vector<std::pair<std::size_t, std::string_view>> spans;
     std::vector<asio::const_buffer> pieces;
-    std::deque<Outgoing> batch;
+    std::vector<Outgoing> batch;
     Clock::time_point close_sent_at{};
     auto& trace = core::Trace::instance();
     for (;;) {
@@ -157,6 +164,17 @@ core::awaitable<void> Session::writer()
                 deadline = last_heard_ + options_.idle_timeout;
                 if (!ping_outstanding_)
                     deadline = std::min(deadline, last_heard_ + options_.ping_interval);
+            }
+            // Nothing to send: an idle connection keeps no buffer (the next message makes them
+            // again; a busy one does not come here between its messages).
+            release(out);
+            release(spans);
+            release(pieces);
+            release(batch);
+            {
+                std::lock_guard lock(mutex_);  // it has the capacity of the last batch (swapped)
+                if (queue_.empty())
+                    release(queue_);
             }
             wake_.expires_at(deadline);
             co_await wake_.async_wait(core::use_tuple);

@@ -10,11 +10,11 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/net/duplex.hpp"
 #include "http/websocket/decoder.hpp"
@@ -87,7 +87,7 @@ private:
     asio::steady_timer room_;   // send() sleeps on it while the queue is full
 
     std::mutex mutex_;          // guards queue_, queued_bytes_, close_queued_, dropped_
-    std::deque<Outgoing> queue_;
+    std::vector<Outgoing> queue_;  // not a deque: an empty one costs no allocation
     std::size_t queued_bytes_ = 0;
     bool close_queued_ = false;
     bool dropped_ = false;
