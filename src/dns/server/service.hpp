@@ -8,7 +8,7 @@
 
 #include "core/config/config.hpp"
 #include "core/service.hpp"
-#include "dns/server/rrl.hpp"
+#include "dns/transport/rrl.hpp"
 #include "dns/server/zone_policy.hpp"
 #include "dns/zone/zone_parser.hpp"
 
