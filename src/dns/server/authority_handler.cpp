@@ -43,12 +43,13 @@ Served AuthorityHandler::serve(const Query &query, Reply &reply)
 
 void AuthorityHandler::serve_udp(const Query &query, std::vector<std::uint8_t> &reply)
 {
+    // First the zones: new ones since the last query let go of every held reply.
+    const auto snapshot = held_ ? nullptr : zones_.get();
+    const ZoneSet &zones = held_ ? held_->zones() : *snapshot;
     if (held_ && held_->cache.lookup(query.wire, reply))
         return;  // a repeated question: the held reply with this query's id and spelling
     // Answered as asked in lowercase (see AnswerCache::lowercased); the spelling is put back.
     const auto asked = held_ ? held_->cache.lowercased(query.wire) : std::span<const std::uint8_t>{};
-    const auto snapshot = held_ ? nullptr : zones_.get();
-    const ZoneSet &zones = held_ ? held_->zones() : *snapshot;
     Handled h = handle_query(asked.empty() ? query.wire : asked, zones, Transport::udp, options_.answer,
                              options_.control != nullptr);
     if (h.control) {
