@@ -107,7 +107,8 @@ public:
         std::vector<core::ServiceRow> rows;
         auto [ec, bound]
             = runtime.listen_udp(*core::udp_endpoint(config_.listen), [this](asio::ip::udp::socket& s) {
-                  return shell_->serve_udp(s, std::make_shared<ResolverHandler>(*resolver_, acl_, true));
+                  return shell_->serve_udp(
+                      s, std::make_shared<ResolverHandler>(*resolver_, acl_, /*hold_replies=*/true));
               });
         if (ec)
             throw core::StartError("resolver: cannot listen on " + where + " (udp): " + ec.message());

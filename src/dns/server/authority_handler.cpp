@@ -68,7 +68,8 @@ void AuthorityHandler::serve_udp(const Query &query, std::vector<std::uint8_t> &
 void AuthorityHandler::serve_tcp(const Query &query, Reply &reply)
 {
     const auto zones = zones_.get();
-    Handled h = handle_query(query.wire, *zones, Transport::tcp, options_.answer, options_.control != nullptr);
+    Handled h =
+        handle_query(query.wire, *zones, Transport::tcp, options_.answer, options_.control != nullptr);
     const auto address = query.client.address();
     if (options_.control && (h.control || h.is_transfer())) {
         put(options_.control->handle(query.wire, address, Transport::tcp), reply);

@@ -34,7 +34,7 @@ public:
     explicit RateLimiter(RrlConfig config);
     bool enabled() const { return config_.responses_per_second > 0; }
     // One response about to be sent to `key` at `now` (seconds on a monotonic clock). Not
-    // thread-safe: the server guards it.
+    // thread-safe: the shell guards it.
     RrlAction check(const RrlKey &key, double now);
     std::size_t tracked() const { return buckets_.size(); }  // prefixes in the table
 

@@ -87,8 +87,9 @@ void trace_reply(std::uint64_t id, const Reply &reply)
         for (const auto &message : *reply.more)
             if (auto h = peek_header(message))
                 records += h->ancount;
+        const std::size_t messages = 1 + reply.more->size();
         trace.line(id, core::Speaker::server,
-                   rcode + ", " + std::to_string(1 + reply.more->size()) + " messages, " + std::to_string(records) +
+                   rcode + ", " + std::to_string(messages) + " messages, " + std::to_string(records) +
                        " records");
         return;
     }
@@ -101,7 +102,8 @@ void trace_reply(std::uint64_t id, const Reply &reply)
 
 }  // namespace
 
-void Shell::rate_limit(const Client &client, std::span<const std::uint8_t> query, std::vector<std::uint8_t> &reply)
+void Shell::rate_limit(const Client &client, std::span<const std::uint8_t> query,
+                       std::vector<std::uint8_t> &reply)
 {
     const RrlKey key = rrl_key(client.address(), options_.rrl);
     RrlAction action;
@@ -132,7 +134,8 @@ void Shell::on_datagram(UdpWorker &w, std::size_t slot, std::size_t length)
     std::vector<std::uint8_t> &out = b.replies[b.pending];  // reused: no allocation for a cached reply
     out.clear();
     Reply reply{out};
-    const Query query{wire, client, Transport::udp, w.handler->allows(client), *w.waiting < options_.max_waiting};
+    const bool may_wait = *w.waiting < options_.max_waiting;
+    const Query query{wire, client, Transport::udp, w.handler->allows(client), may_wait};
     const bool tracing = core::Trace::instance().enabled();
     const std::uint64_t id = tracing ? core::Trace::next_id() : 0;
     if (tracing)
@@ -194,8 +197,8 @@ core::awaitable<void> Shell::tcp_session(core::Stream &stream, Handler &handler)
     std::vector<std::uint8_t> buffer(16384), out, wire;
     std::vector<std::vector<std::uint8_t>> more;
     auto send = [&stream](std::vector<std::uint8_t> &bytes) -> core::awaitable<std::error_code> {
-        const auto ec =
-            co_await stream.write(std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()), false);
+        const std::string_view text(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+        const auto ec = co_await stream.write(text, false);
         bytes.clear();
         co_return ec;
     };

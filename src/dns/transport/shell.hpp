@@ -25,7 +25,7 @@ struct ShellOptions {
     RrlConfig rrl;                      // UDP only: TCP sources cannot be spoofed; off by default
     std::uint16_t udp_size = 1232;      // our EDNS size in the replies the shell makes (RRL's slip)
     std::chrono::seconds tcp_idle{10};  // the longest wait for each TCP read (RFC 7766 §6.2.3: seconds)
-    std::size_t max_waiting = 10'000;   // answers waiting (Served::later) per UDP worker; then may_wait is false
+    std::size_t max_waiting = 10'000;   // answers waiting (Served::later) per UDP worker; then no may_wait
 };
 
 class Shell {
@@ -46,7 +46,8 @@ private:
     void answer_later(UdpWorker &worker, const Query &query, std::size_t slot, std::uint64_t trace_id);
     core::awaitable<void> tcp_session(core::Stream &stream, Handler &handler);
     // RRL on a UDP reply about to go to `client`: sent as it is, cut to TC=1, or dropped (emptied).
-    void rate_limit(const Client &client, std::span<const std::uint8_t> query, std::vector<std::uint8_t> &reply);
+    void rate_limit(const Client &client, std::span<const std::uint8_t> query,
+                    std::vector<std::uint8_t> &reply);
 
     ShellOptions options_;
     std::mutex rrl_mutex_;

@@ -48,9 +48,11 @@ def read_message(s):
 
 def test_resolver_answers_pipelined_queries_in_order(servers):
     _, port = servers
-    first, second = dns_query("www.example.test", qid=101, rd=True), dns_query("mail.example.test", qid=102, rd=True)
+    first = dns_query("www.example.test", qid=101, rd=True)
+    second = dns_query("mail.example.test", qid=102, rd=True)
     with socket.create_connection((HOST, port), timeout=10) as s:
-        s.sendall(struct.pack(">H", len(first)) + first + struct.pack(">H", len(second)) + second)  # one segment
+        # Both in one segment: the second arrives before the first is answered.
+        s.sendall(struct.pack(">H", len(first)) + first + struct.pack(">H", len(second)) + second)
         replies = [read_message(s), read_message(s)]
     for reply, qid, address in zip(replies, (101, 102), (b"\xc0\x00\x02\x50", b"\xc0\x00\x02\x19")):
         rid, flags, _, ancount = struct.unpack(">HHHH", reply[:8])
