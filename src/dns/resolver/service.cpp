@@ -4,8 +4,10 @@
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
+#include "dns/resolver/resolver_handler.hpp"
 #include "dns/resolver/root_hints.hpp"
 #include "dns/resolver/service.hpp"
+#include "dns/transport/shell.hpp"
 
 namespace layer7::dns::resolver {
 
@@ -95,12 +97,18 @@ public:
             prefixes.push_back(*parse_prefix(p));
         acl_ = Acl(std::move(prefixes));
         resolver_ = std::make_unique<IterativeResolver>(std::move(options));
+        ShellOptions shell;
+        shell.tcp_idle = config_.limits.idle_timeout;
+        shell.max_waiting = config_.max_in_flight;
+        shell_ = std::make_unique<Shell>(shell);
+        tcp_handler_ = std::make_unique<ResolverHandler>(*resolver_, acl_, /*hold_replies=*/false);
 
         const auto where = core::to_string(config_.listen);
         std::vector<core::ServiceRow> rows;
         auto [ec, bound]
             = runtime.listen_udp(*core::udp_endpoint(config_.listen), [this](asio::ip::udp::socket& s) {
-                  return serve_resolver_udp(s, *resolver_, acl_, config_.max_in_flight);
+                  return shell_->serve_udp(
+                      s, std::make_shared<ResolverHandler>(*resolver_, acl_, /*hold_replies=*/true));
               });
         if (ec)
             throw core::StartError("resolver: cannot listen on " + where + " (udp): " + ec.message());
@@ -110,7 +118,7 @@ public:
         if (config_.tcp) {
             auto [tec, tbound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen),
                 core::Admission(config_.limits), [this](core::TcpSocket s) {
-                    return serve_resolver_tcp(std::move(s), *resolver_, acl_, config_.limits.idle_timeout);
+                    return shell_->serve_tcp(std::move(s), *tcp_handler_);
                 },
                 core::FirstSpeaker::client);
             if (tec)
@@ -125,6 +133,8 @@ private:
     ResolverConfig config_;
     Acl acl_;
     std::unique_ptr<IterativeResolver> resolver_;
+    std::unique_ptr<Shell> shell_;
+    std::unique_ptr<ResolverHandler> tcp_handler_;
 };
 
 } // namespace

@@ -1,5 +1,6 @@
-// The [resolver] service: `layer7 dns resolve` and the resolver of `layer7 up` — UDP and TCP
-// listeners answering recursive queries from allowed clients through one IterativeResolver.
+// The [resolver] service: `layer7 dns resolve` and the resolver of `layer7 up` — the DNS shell
+// (dns/transport) on UDP and TCP serving the resolver's handler (resolver_handler.hpp), which
+// answers recursive queries from allowed clients through one IterativeResolver.
 #pragma once
 
 #include <functional>
@@ -9,7 +10,6 @@
 #include <vector>
 
 #include "core/config/config.hpp"
-#include "core/net/asio.hpp"
 #include "core/service.hpp"
 #include "dns/resolver/acl.hpp"
 #include "dns/resolver/iterative_resolver.hpp"
@@ -42,11 +42,5 @@ struct ResolverConfig {
 ResolverConfig parse_resolver_config(core::Section section);
 // Throws core::StartError on start when the hints cannot be read and no stub zone is configured.
 std::unique_ptr<core::Service> make_resolver_service(const ResolverConfig& config);
-
-// One worker's UDP loop and one TCP connection (RFC 7766: length-prefixed, several queries).
-core::awaitable<void> serve_resolver_udp(
-    asio::ip::udp::socket& socket, IterativeResolver& resolver, const Acl& acl, std::size_t max_in_flight);
-core::awaitable<void> serve_resolver_tcp(core::TcpSocket socket, IterativeResolver& resolver,
-    const Acl& acl, std::chrono::seconds idle_timeout);
 
 } // namespace layer7::dns::resolver

@@ -72,49 +72,4 @@ Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, T
     return out;
 }
 
-std::vector<std::uint8_t> truncated_reply(const Message &query, const AnswerOptions &options)
-{
-    Message r;
-    r.id = query.id;
-    r.flags.qr = true;
-    r.flags.opcode = query.flags.opcode;
-    r.flags.rd = query.flags.opcode == Opcode::query && query.flags.rd;
-    r.flags.tc = true;
-    r.questions = query.questions;
-    if (query.edns)
-        r.edns = Edns{.udp_size = options.udp_size, .version = 0, .do_bit = query.edns->do_bit, .options = {}};
-    return encode(r, 512);
-}
-
-std::string query_summary(const Message &q)
-{
-    std::string out = std::to_string(q.id);
-    if (q.flags.opcode != Opcode::query)
-        out += " " + to_text(q.flags.opcode);
-    for (auto &question : q.questions)
-        out += " " + to_text(question.type) + " " + question.name.to_text();
-    if (q.flags.rd)
-        out += " +rd";
-    if (q.edns)
-        out += " +edns=" + std::to_string(q.edns->udp_size);
-    return out;
-}
-
-std::string reply_summary(const Message &r)
-{
-    std::string out = to_text(r.rcode);
-    if (r.flags.aa)
-        out += " aa";
-    if (r.flags.tc)
-        out += " tc";
-    if (r.flags.ra)
-        out += " ra";
-    out += " " + std::to_string(r.answers.size()) + " answer";
-    if (!r.authority.empty())
-        out += ", " + std::to_string(r.authority.size()) + " authority";
-    if (!r.additional.empty())
-        out += ", " + std::to_string(r.additional.size()) + " additional";
-    return out;
-}
-
 }  // namespace layer7::dns

@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <string>
 #include <vector>
 
 #include "dns/authority/answer.hpp"
+#include "dns/transport/query.hpp"
 
 namespace layer7::dns {
 
@@ -44,14 +44,7 @@ struct Handled {
 // UDP: the reply fits the client's size (TC when it did not); TCP: up to 65535 octets. With
 // `control`, UPDATE, NOTIFY and TSIG-signed queries are left for the slow path (Handled::control);
 // without, UPDATE and NOTIFY get NOTIMP and a TSIG is ignored.
-enum class Transport { udp, tcp };
 Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, Transport transport,
                      const AnswerOptions &options = {}, bool control = false);
-// What RRL's slip sends instead of the answer: header and question, TC=1 (the client retries on TCP).
-std::vector<std::uint8_t> truncated_reply(const Message &query, const AnswerOptions &options = {});
-
-// One line each for --trace: "1234 A www.crepes.fr. +rd" and "NOERROR aa 1 answer".
-std::string query_summary(const Message &query);
-std::string reply_summary(const Message &reply);
 
 }  // namespace layer7::dns

@@ -8,8 +8,8 @@
 
 #include "core/config/config.hpp"
 #include "core/service.hpp"
-#include "dns/server/rrl.hpp"
 #include "dns/server/zone_policy.hpp"
+#include "dns/transport/rrl.hpp"
 #include "dns/zone/zone_parser.hpp"
 
 namespace layer7::dns {

@@ -17,7 +17,7 @@
 
 #include "core/net/asio.hpp"
 #include "dns/authority/update.hpp"
-#include "dns/server/server.hpp"
+#include "dns/server/zone_store.hpp"
 #include "dns/server/zone_files.hpp"
 #include "dns/tsig/tsig.hpp"
 

@@ -22,7 +22,7 @@ public:
         zones_.store(std::move(zones), std::memory_order_release);
         generation_.fetch_add(1, std::memory_order_release);
     }
-    // Bumped by set(): a worker re-reads the pointer only when this changed (one load a batch).
+    // Bumped by set(): a worker re-reads the pointer only when this changed (one load a query).
     std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
 private:
@@ -38,7 +38,7 @@ public:
     {
     }
 
-    // The zones to answer from, called once per batch: when the store has a new set since the last
+    // The zones to answer from, called before each query: when the store has a new set since the last
     // call, that one, and every held reply goes (they were built from the old zones).
     const ZoneSet &zones()
     {

@@ -87,5 +87,8 @@ std::vector<std::uint8_t> encode(const Message &message, std::size_t max_size = 
 // dig-style text: ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 1", sections, records.
 std::string to_text(const Message &message);
 std::string to_text(const Record &record);  // one zone-file line, tab-separated
+// One line each for --trace: "1234 A www.crepes.fr. +rd" and "NOERROR aa 1 answer".
+std::string query_summary(const Message &query);
+std::string reply_summary(const Message &reply);
 
 }  // namespace layer7::dns

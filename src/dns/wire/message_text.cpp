@@ -49,4 +49,36 @@ std::string to_text(const Message &m)
     return out;
 }
 
+
+std::string query_summary(const Message &q)
+{
+    std::string out = std::to_string(q.id);
+    if (q.flags.opcode != Opcode::query)
+        out += " " + to_text(q.flags.opcode);
+    for (auto &question : q.questions)
+        out += " " + to_text(question.type) + " " + question.name.to_text();
+    if (q.flags.rd)
+        out += " +rd";
+    if (q.edns)
+        out += " +edns=" + std::to_string(q.edns->udp_size);
+    return out;
+}
+
+std::string reply_summary(const Message &r)
+{
+    std::string out = to_text(r.rcode);
+    if (r.flags.aa)
+        out += " aa";
+    if (r.flags.tc)
+        out += " tc";
+    if (r.flags.ra)
+        out += " ra";
+    out += " " + std::to_string(r.answers.size()) + " answer";
+    if (!r.authority.empty())
+        out += ", " + std::to_string(r.authority.size()) + " authority";
+    if (!r.additional.empty())
+        out += ", " + std::to_string(r.additional.size()) + " additional";
+    return out;
+}
+
 }  // namespace layer7::dns

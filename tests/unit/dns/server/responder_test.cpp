@@ -1,5 +1,4 @@
-// The pure server core: header vetting, FORMERR with the id, drops, UDP truncation, slip replies,
-// trace summaries.
+// The pure server core: header vetting, FORMERR with the id, drops, UDP truncation, trace summaries.
 #include "dns/server/responder.hpp"
 
 #include <gtest/gtest.h>
@@ -152,19 +151,6 @@ TEST(Responder, RefusedOutsideOurZones)
     auto h = handle_query(query("www.crepes.fr.", RrType::a), z, Transport::udp);
     EXPECT_EQ(h.response->rcode, Rcode::refused);
     EXPECT_EQ(reply_summary(*h.response), "REFUSED 0 answer");
-}
-
-TEST(Responder, TruncatedReplyForSlip)
-{
-    auto q = decode(query("www.example.", RrType::a, 1232)).value();
-    auto wire = truncated_reply(q);
-    auto r = decode(wire).value();
-    EXPECT_TRUE(r.flags.tc);
-    EXPECT_TRUE(r.flags.qr);
-    EXPECT_EQ(r.id, 0x1234);
-    EXPECT_EQ(r.questions, q.questions);
-    EXPECT_TRUE(r.answers.empty());
-    EXPECT_TRUE(r.edns.has_value());
 }
 
 TEST(Responder, HeaderReplyCopiesOpcode)

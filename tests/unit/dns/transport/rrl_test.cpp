@@ -1,5 +1,5 @@
-// RRL: token bucket per prefix, slip, prefix masking, table bounds; time is passed in.
-#include "dns/server/rrl.hpp"
+// RRL: token bucket per prefix, slip and its reply, prefix masking, table bounds; time is passed in.
+#include "dns/transport/rrl.hpp"
 
 #include <gtest/gtest.h>
 
@@ -95,4 +95,23 @@ TEST(Rrl, TableStaysBoundedUnderManyPrefixes)
     swept.check(v4(4, 0, 0, 1), 1.2);  // 1 and 2 are idle a full refill time: swept
     EXPECT_EQ(swept.tracked(), 2u);
     EXPECT_EQ(swept.check(v4(3, 0, 0, 1), 1.2), RrlAction::drop);  // kept: still empty
+}
+
+TEST(Rrl, TruncatedReplyForSlip)
+{
+    Message q;
+    q.id = 0x1234;
+    q.flags.rd = true;
+    q.questions.push_back({Name::parse("www.example.").value(), RrType::a, RrClass::in});
+    q.edns = Edns{.udp_size = 1232, .version = 0, .do_bit = false, .options = {}};
+    auto wire = truncated_reply(q, 1232);
+    auto r = decode(wire).value();
+    EXPECT_TRUE(r.flags.tc);
+    EXPECT_TRUE(r.flags.qr);
+    EXPECT_TRUE(r.flags.rd);
+    EXPECT_EQ(r.id, 0x1234);
+    EXPECT_EQ(r.questions, q.questions);
+    EXPECT_TRUE(r.answers.empty());
+    ASSERT_TRUE(r.edns.has_value());
+    EXPECT_EQ(r.edns->udp_size, 1232);
 }

@@ -1,5 +1,5 @@
 // Response rate limiting: see rrl.hpp.
-#include "dns/server/rrl.hpp"
+#include "dns/transport/rrl.hpp"
 
 #include <algorithm>
 
@@ -64,6 +64,20 @@ RrlAction RateLimiter::check(const RrlKey &key, double now)
     if (config_.slip > 0 && b.dropped % config_.slip == 0)
         return RrlAction::slip;
     return RrlAction::drop;
+}
+
+std::vector<std::uint8_t> truncated_reply(const Message &query, std::uint16_t udp_size)
+{
+    Message r;
+    r.id = query.id;
+    r.flags.qr = true;
+    r.flags.opcode = query.flags.opcode;
+    r.flags.rd = query.flags.opcode == Opcode::query && query.flags.rd;
+    r.flags.tc = true;
+    r.questions = query.questions;
+    if (query.edns)
+        r.edns = Edns{.udp_size = udp_size, .version = 0, .do_bit = query.edns->do_bit, .options = {}};
+    return encode(r, 512);
 }
 
 }  // namespace layer7::dns

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dns/wire/message.hpp"
+
 namespace layer7::dns {
 
 struct RrlConfig {
@@ -32,7 +34,7 @@ public:
     explicit RateLimiter(RrlConfig config);
     bool enabled() const { return config_.responses_per_second > 0; }
     // One response about to be sent to `key` at `now` (seconds on a monotonic clock). Not
-    // thread-safe: the server guards it.
+    // thread-safe: the shell guards it.
     RrlAction check(const RrlKey &key, double now);
     std::size_t tracked() const { return buckets_.size(); }  // prefixes in the table
 
@@ -51,5 +53,9 @@ private:
     double burst_;
     std::unordered_map<RrlKey, Bucket, KeyHash> buckets_;
 };
+
+// What the slip sends instead of the answer: header and question, TC=1 (the client retries on
+// TCP), with our EDNS size `udp_size` when the query had EDNS.
+std::vector<std::uint8_t> truncated_reply(const Message &query, std::uint16_t udp_size);
 
 }  // namespace layer7::dns

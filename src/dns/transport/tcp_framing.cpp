@@ -1,5 +1,5 @@
 // TCP framing: see tcp_framing.hpp.
-#include "dns/server/tcp_framing.hpp"
+#include "dns/transport/tcp_framing.hpp"
 
 namespace layer7::dns {
 
@@ -33,14 +33,22 @@ std::optional<std::span<const std::uint8_t>> TcpFramer::next()
 
 std::vector<std::uint8_t> frame(std::span<const std::uint8_t> message)
 {
-    if (message.size() > 0xffff)
-        return {};
     std::vector<std::uint8_t> out;
-    out.reserve(message.size() + 2);
+    if (message.size() <= 0xffff) {
+        out.reserve(message.size() + 2);
+        append_frame(message, out);
+    }
+    return out;
+}
+
+bool append_frame(std::span<const std::uint8_t> message, std::vector<std::uint8_t> &out)
+{
+    if (message.size() > 0xffff)
+        return false;
     out.push_back(static_cast<std::uint8_t>(message.size() >> 8));
     out.push_back(static_cast<std::uint8_t>(message.size() & 0xff));
     out.insert(out.end(), message.begin(), message.end());
-    return out;
+    return true;
 }
 
 std::string_view to_string(FrameError e)
