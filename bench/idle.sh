@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Memory per idle connection: N connections held open against layer7 and nginx (HTTP/1.1 keep-alive
-# after one GET of a 1 KiB file, and without any request; the same over TLS on one certificate),
-# against npm ws (WebSocket, after one echo), and against layer7's SMTP and POP3 beside Postfix and Dovecot (after the greeting). For each, the
+# after one GET of a 1 KiB file, and without any request; the same over TLS on one certificate;
+# HTTP/2 over TLS after one GET), against npm ws (WebSocket, after one echo), and against layer7's SMTP and POP3 beside Postfix and Dovecot (after the greeting). For each, the
 # growth of the server's RSS and PSS (its process tree: nginx's workers, Dovecot's and Postfix's
 # children) divided by N, in bytes. bench/README.md has the method.
 #   LAYER7_BIN=path  N=10000  MAIL_N=500 (SMTP and POP3)  WORKERS=2  MAIL=1 (0: HTTP only)
@@ -76,7 +76,7 @@ start_http() {
         "  client_body_temp_path $work/nginx/body;" "  proxy_temp_path $work/nginx/proxy;" \
         "  fastcgi_temp_path $work/nginx/fastcgi;" "  uwsgi_temp_path $work/nginx/uwsgi;" \
         "  scgi_temp_path $work/nginx/scgi;" \
-        "  server {" "    listen 127.0.0.1:${port[nginx]};" "    listen 127.0.0.1:${port[nginx_tls]} ssl;" \
+        "  server {" "    listen 127.0.0.1:${port[nginx]};" "    listen 127.0.0.1:${port[nginx_tls]} ssl http2;" \
         "    ssl_certificate $work/cert.pem;" "    ssl_certificate_key $work/key.pem;" "    root $docs;" "  }" \
         "}" >"$work/nginx/nginx.conf"
     nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" >"$work/nginx.out" 2>&1 &
@@ -91,7 +91,7 @@ stop() {
     for p in "$@"; do wait "$p" 2>/dev/null || true; done
 }
 
-# Holds N connections to PORT (MODE: get, none, banner; TLS: "tls" or nothing) and prints the
+# Holds N connections to PORT (MODE: get, none, banner, ws:PATH, h2; TLS: "tls" or nothing) and prints the
 # growth of SERVER_PID's tree per connection, in bytes: "rss pss".
 hold() {
     local server_pid="$1" port="$2" mode="$3" tls="${4:-}" n="${HOLD_N:-$N}" rss0 pss0 rss1 pss1 ready=""
@@ -119,7 +119,7 @@ row() {
         "$(awk -v a="$our_rss" -v b="$their_rss" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')" "$peer"
 }
 declare -A result
-for case in "plain get" "plain none" "tls get" "tls none"; do
+for case in "plain get" "plain none" "tls get" "tls none" "tls h2"; do
     read -r kind mode <<<"$case"
     tls=""; suffix=""
     if [ "$kind" = tls ]; then tls=tls; suffix=_tls; fi

@@ -7,6 +7,8 @@ for standard input to close.
           none   no request: connected (and TLS-handshaken) only
           banner read the server's first line (SMTP 220, POP3 +OK), then idle
           ws:PATH a WebSocket upgrade at PATH and one 1 KiB binary message echoed, then idle
+          h2     HTTP/2 (TLS with ALPN h2 only): the preface, SETTINGS both ways, one GET /1k.bin
+                 on stream 1 read to its END_STREAM, then idle
 """
 import asyncio
 import base64
@@ -29,7 +31,30 @@ async def one(host, port, mode, tls, gate, held):
             await reader.readline()
         elif mode.startswith("ws:"):
             await websocket_echo(reader, writer, mode[3:])
+        elif mode == "h2":
+            await h2_get(reader, writer)
         held.append(writer)
+
+
+def h2_frame(kind, flags, stream, payload=b""):
+    return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
+
+
+async def h2_get(reader, writer):
+    # HPACK by hand (RFC 7541 appendix A): :method GET and :scheme https from the static table,
+    # :path and :authority as literals without indexing on static names 4 and 1.
+    fields = b"\x82\x87" + b"\x04\x07/1k.bin" + b"\x01\x05bench"
+    writer.write(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + h2_frame(4, 0, 0) + h2_frame(1, 0x5, 1, fields))
+    while True:  # until stream 1 ends; the server's SETTINGS is acknowledged on the way
+        head = await reader.readexactly(9)
+        length, kind, flags, stream = int.from_bytes(head[:3], "big"), head[3], head[4], int.from_bytes(head[5:], "big")
+        await reader.readexactly(length)
+        if kind == 4 and not flags & 0x1:
+            writer.write(h2_frame(4, 0x1, 0))
+        elif kind == 7:
+            raise RuntimeError("h2: the server sent GOAWAY")
+        elif stream == 1 and kind in (0, 1) and flags & 0x1:
+            return
 
 
 async def websocket_echo(reader, writer, path):
@@ -55,6 +80,8 @@ async def main(host, port, n, mode, use_tls):
         tls = ssl.create_default_context()
         tls.check_hostname = False
         tls.verify_mode = ssl.CERT_NONE
+        if mode == "h2":
+            tls.set_alpn_protocols(["h2"])
     gate, held = asyncio.Semaphore(256), []
     await asyncio.gather(*(one(host, port, mode, tls, gate, held) for _ in range(n)))
     print("ready", flush=True)
