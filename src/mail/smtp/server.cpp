@@ -97,7 +97,8 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
             }
             break;
         }
-        co_await carry(step, message, session, context);
+        if (step.begin_message || !step.content.empty() || step.end != MessageEnd::none)
+            co_await carry(step, message, session, context);
         if (step.delay.count() > 0) {
             spdlog::warn("smtp: authentication failed from {}", stream.peer_string());
             asio::steady_timer timer(co_await asio::this_coro::executor, step.delay);
