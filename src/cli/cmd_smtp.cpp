@@ -2,7 +2,7 @@
 #include <iostream>
 
 #include "cli/common.hpp"
-#include "mail/smtp/service.hpp"
+#include "mail/mta/service.hpp"
 #include "mail/store/accounts.hpp"
 
 namespace layer7::cli {
@@ -54,7 +54,7 @@ void add_smtp_commands(CLI::App& app, Globals& g)
     cmd->add_option("--max-active", serve.max_active, "Messages delivered at once (20)");
     cmd->callback([&g] {
         setup(g);
-        smtp::Config c;
+        mail::mta::Config c;
         c.data_dir = g.data.empty() ? "./layer7-data" : g.data;
         for (const auto& d : serve.domains)
             c.domains.push_back(mail::lower_domain(d));
@@ -77,12 +77,12 @@ void add_smtp_commands(CLI::App& app, Globals& g)
             c.submission = *hp;
         }
         for (const auto& n : serve.trusted) {
-            if (!smtp::valid_network(n))
+            if (!mail::mta::valid_network(n))
                 return usage("--trust wants ADDRESS or ADDRESS/LENGTH, got '" + n + "'");
             c.trusted_networks.push_back(n);
         }
         for (const auto& r : serve.routes) {
-            auto route = smtp::parse_route(r);
+            auto route = mail::mta::parse_route(r);
             if (!route)
                 return usage("--route wants DOMAIN=HOST:PORT, got '" + r + "'");
             c.routes.push_back(*route);
@@ -115,7 +115,7 @@ void add_smtp_commands(CLI::App& app, Globals& g)
         c.max_active = static_cast<std::size_t>(std::max(1, serve.max_active));
         std::vector<std::unique_ptr<core::Service>> services;
         // Alone: a mail system of its own (`layer7 up` shares one among the mail services).
-        services.push_back(smtp::make_service(c, std::make_shared<mail::System>(c.users_path(), c.mail_path())));
+        services.push_back(mail::mta::make_service(c, std::make_shared<mail::System>(c.users_path(), c.mail_path())));
         g.status = run_services(services, g.threads);
     });
 }

@@ -30,8 +30,8 @@
 #include "lab/lab.hpp"
 #include "http/websocket/endpoint.hpp"
 #include "mail/imap/service.hpp"
+#include "mail/mta/service.hpp"
 #include "mail/pop3/service.hpp"
-#include "mail/smtp/service.hpp"
 #include "mail/web/service.hpp"
 #include "torrent/tracker_service.hpp"
 
@@ -162,7 +162,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     std::vector<std::string> queues;
     std::size_t io_threads = 0;  // the most any [smtp] io_threads asks for
     for (core::Section section : root.instances("smtp")) {
-        smtp::Config smtp = smtp::parse_config(section, plan.runtime.data);
+        mail::mta::Config smtp = mail::mta::parse_config(section, plan.runtime.data);
         smtp.add_demo_users = demo::add_mail_users;
         if (smtp.io_threads) {
             io_threads = std::max(io_threads, *smtp.io_threads);
@@ -179,7 +179,7 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
             section.error("queue_dir", "two [[smtp]] servers share the spool " + smtp.queue_path());
         queues.push_back(smtp.queue_path());
         if (smtp.enabled)
-            plan.services.push_back(smtp::make_service(smtp, mail_system(section, smtp.users_path(), smtp.mail_path())));
+            plan.services.push_back(mail::mta::make_service(smtp, mail_system(section, smtp.users_path(), smtp.mail_path())));
         key(section);
     }
     if (io_threads && !blocking_threads)

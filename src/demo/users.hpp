@@ -10,7 +10,7 @@ namespace layer7::demo {
 // Adds the missing demo users to the users file (name:HASH:domain=D) and returns one line per user
 // for `up` to print: address, password ("(set earlier)" when the account predates the password
 // file) and the password file. Throws std::runtime_error. The [smtp] service runs it at start when
-// demo_users is on (smtp::Config::add_demo_users).
+// demo_users is on (mail::mta::Config::add_demo_users).
 std::vector<std::string> add_mail_users(const std::string& users_path, const std::string& data_dir);
 
 }  // namespace layer7::demo

@@ -22,10 +22,10 @@
 #include "lab/relay.hpp"
 #include "lab/stats.hpp"
 #include "lab/transcript.hpp"
+#include "mail/mta/service.hpp"
 #include "mail/pop3/response_codec.hpp"
 #include "mail/pop3/service.hpp"
 #include "mail/smtp/client.hpp"
-#include "mail/smtp/service.hpp"
 
 namespace layer7::lab {
 
@@ -190,7 +190,7 @@ public:
         start_service(servers, dns::resolver::make_resolver_service(resolver));
 
         auto mail_server = [&](const char* hostname, const char* domain) {
-            smtp::Config c;
+            mail::mta::Config c;
             c.listen = {"127.0.0.1", 0};
             c.hostname = hostname;
             c.domains = {domain};
@@ -202,16 +202,16 @@ public:
             c.mx_port = mx_port;
             return c;
         };
-        smtp::Config bob = mail_server("mail.hamburger.edu", "hamburger.edu");
+        mail::mta::Config bob = mail_server("mail.hamburger.edu", "hamburger.edu");
         // Both servers and POP3 share one users file and mail root (the work dir's), as in `layer7 up`.
         auto system = std::make_shared<mail::System>(bob.users_path(), bob.mail_path());
         bob.submission.reset();
         bob_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                             row_port(start_service(servers, smtp::make_service(bob, system)).at(0).address));
-        smtp::Config alice = mail_server("mail.crepes.fr", "crepes.fr");
+                             row_port(start_service(servers, mail::mta::make_service(bob, system)).at(0).address));
+        mail::mta::Config alice = mail_server("mail.crepes.fr", "crepes.fr");
         alice.submission = core::HostPort{"127.0.0.1", 0};
         alice_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                               row_port(start_service(servers, smtp::make_service(alice, system)).at(1).address));
+                               row_port(start_service(servers, mail::mta::make_service(alice, system)).at(1).address));
 
         pop3::Config pop3;
         pop3.listen = {"127.0.0.1", 0};

@@ -50,6 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     policy.hostname = "hamburger.edu";
     policy.max_message_bytes = 64 + (flags & 3) * 200;
     policy.max_recipients = 1 + (flags >> 2 & 3);
+    policy.chunk_bytes = 64;  // small, so that messages go out in several pieces
     policy.tls_available = flags & 16;
     policy.submission = flags & 32;
     policy.client_trusted = flags & 64;
@@ -62,16 +63,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     core::LineParser lines(128);
     lines.feed(std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
     int queued = 0;
+    bool open = false;    // a message was begun and not yet committed or dropped
+    std::string content;  // what of it the session handed on
     for (auto event = lines.next(); event.status != core::LineStatus::need_more; event = lines.next()) {
         const bool was_closed = session.closed();
         smtp::Step step = event.status == core::LineStatus::too_long ? session.on_line_too_long()
                                                                      : session.on_line(event.text, event.end);
         if (was_closed)
-            check(step.replies.empty() && step.next == smtp::Next::close && !step.to_queue);
-        if (step.to_queue) {
+            check(step.replies.empty() && step.next == smtp::Next::close && step.end == smtp::MessageEnd::none &&
+                  !step.begin_message && step.content.empty());
+        if (step.begin_message) {
+            check(!open);
+            open = true;
+            content.clear();
+        }
+        check(open || step.content.empty());
+        content += step.content;
+        if (step.end == smtp::MessageEnd::abort) {
+            open = false;
+            content.clear();
+        }
+        if (step.end == smtp::MessageEnd::commit) {
+            check(open);
+            open = false;
             check(step.replies.empty());
-            check(step.to_queue->body.rfind("Received: from ", 0) == 0);
-            check(step.to_queue->body.size() <= policy.max_message_bytes + 1024);
+            check(content.rfind("Received: from ", 0) == 0);
+            check(content.size() <= policy.max_message_bytes + 1024);
             ++queued;
             step =
                 session.on_queued(queued % 3 ? std::error_code() : std::make_error_code(std::errc::io_error),

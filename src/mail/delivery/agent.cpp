@@ -178,7 +178,7 @@ struct Agent::Impl {
     // Local recipients: straight into the Maildir.
     void deliver_here(const mail::QueuedMessage& m, mail::RecipientState& r, const std::string& rcpt)
     {
-        const Outcome outcome = local_outcome(deliver_local(system, exists, m.envelope.mail_from, rcpt, m.envelope.body));
+        const Outcome outcome = local_outcome(deliver_local(system, exists, m.envelope.mail_from, rcpt, m.content));
         record(r, outcome);
         if (outcome.status == mail::RecipientStatus::sent)
             spdlog::info("queue {}: to=<{}> delivered to maildir", m.id, rcpt);
@@ -245,7 +245,7 @@ struct Agent::Impl {
                                   const std::vector<std::size_t>& pending, const Hop& hop, std::string& last)
     {
         const std::string remote = hop.name + "[" + hop.address.host + "]:" + std::to_string(hop.address.port);
-        smtp::Outgoing out{m.envelope.mail_from, {}, m.envelope.body, m.envelope.eight_bit_mime,
+        smtp::Outgoing out{m.envelope.mail_from, {}, m.content, m.envelope.eight_bit_mime,
                            m.envelope.smtputf8};
         for (std::size_t i : pending)
             out.rcpt_to.push_back(m.envelope.rcpt_to[i]);
@@ -296,8 +296,8 @@ struct Agent::Impl {
             const std::string unique = mail::Spool::make_id(
                 std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
                     .count());
-            const smtp::Envelope envelope = bounce_envelope(m, std::move(plan), config.hostname, unix_now(), unique);
-            auto stored = co_await on_disk([&] { return spool.store(envelope, unix_now()); });
+            const BounceMessage bounce = bounce_message(m, std::move(plan), config.hostname, unix_now(), unique);
+            auto stored = co_await on_disk([&] { return spool.store(bounce.envelope, bounce.content, unix_now()); });
             if (!stored) {
                 spdlog::error("queue {}: cannot queue the bounce: {}", m.id, stored.error().message());
                 const auto ec = co_await on_disk([&] { return spool.save_state(m.id, s); });

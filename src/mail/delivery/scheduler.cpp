@@ -188,8 +188,8 @@ BouncePlan plan_bounce(const mail::QueuedMessage& m, const mail::QueueState& s)
     return plan;
 }
 
-smtp::Envelope bounce_envelope(const mail::QueuedMessage& m, BouncePlan plan, const std::string& hostname,
-                               std::int64_t now, const std::string& unique)
+BounceMessage bounce_message(const mail::QueuedMessage& m, BouncePlan plan, const std::string& hostname,
+                             std::int64_t now, const std::string& unique)
 {
     Bounce bounce;
     bounce.reporting_mta = hostname;
@@ -198,16 +198,17 @@ smtp::Envelope bounce_envelope(const mail::QueuedMessage& m, BouncePlan plan, co
     bounce.arrival = std::chrono::sys_seconds(std::chrono::seconds(m.arrival));
     bounce.now = std::chrono::sys_seconds(std::chrono::seconds(now));
     bounce.recipients = std::move(plan.failed);
-    bounce.original = m.envelope.body;
+    bounce.original = m.content;
     bounce.unique = unique;
-    smtp::Envelope envelope;
+    BounceMessage out;
+    mail::Envelope& envelope = out.envelope;
     envelope.mail_from = "";  // the null sender: a bounce never bounces
     envelope.rcpt_to = {m.envelope.mail_from};
     envelope.helo = hostname;
     envelope.client_address = "127.0.0.1";
     envelope.protocol = "local";
-    envelope.body = build_bounce(bounce);
-    return envelope;
+    out.content = build_bounce(bounce);
+    return out;
 }
 
 }  // namespace layer7::delivery

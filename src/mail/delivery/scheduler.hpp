@@ -117,7 +117,11 @@ void defer_unanswered(mail::QueueState& state, const std::vector<std::size_t>& i
 BouncePlan plan_bounce(const mail::QueuedMessage& message, const mail::QueueState& state);
 // The bounce to queue for `plan`: from the null sender to the original sender, built by
 // build_bounce(); `unique` names its boundary and Message-ID.
-smtp::Envelope bounce_envelope(const mail::QueuedMessage& message, BouncePlan plan, const std::string& hostname,
-                               std::int64_t now, const std::string& unique);
+struct BounceMessage {
+    mail::Envelope envelope;
+    std::string content;
+};
+BounceMessage bounce_message(const mail::QueuedMessage& message, BouncePlan plan, const std::string& hostname,
+                             std::int64_t now, const std::string& unique);
 
 }  // namespace layer7::delivery

@@ -1,7 +1,7 @@
 // In-process notice that a message was stored in a spool. The delivery agent of that spool listens
-// and delivers at once; every submitter in the process (the SMTP server, web mail) rings after its
-// Spool::store(). With no listener the message waits in incoming/ until an agent's next start scans
-// the spool (as after a crash).
+// and delivers at once; every submitter in the process (delivery::Intake for the SMTP server, web
+// mail) rings once a message is queued. With no listener the message waits in incoming/ until an
+// agent's next start scans the spool (as after a crash).
 //
 // One listener per spool directory: a second agent on the same spool (a reload starting a new SMTP
 // service) takes the bell over, and the one it replaces is told to stop, since two agents would

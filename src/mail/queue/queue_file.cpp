@@ -66,11 +66,28 @@ std::string_view status_name(RecipientStatus status)
 
 core::Result<std::string, QueueFileError> encode_message(const QueuedMessage& m)
 {
-    const smtp::Envelope& e = m.envelope;
+    auto out = encode_message_head(m, m.content.size());
+    if (out) {
+        out->reserve(out->size() + m.content.size());
+        out->append(m.content);
+    }
+    return out;
+}
+
+std::string encode_message_size(std::size_t size)
+{
+    std::string digits = std::to_string(size);
+    digits.insert(0, message_size_digits - digits.size(), '0');
+    return digits;
+}
+
+core::Result<std::string, QueueFileError> encode_message_head(const QueuedMessage& m, std::size_t size)
+{
+    const Envelope& e = m.envelope;
     if (!valid_queue_id(m.id))
         return core::fail(QueueFileError::bad_value);
     std::string out;
-    out.reserve(e.body.size() + 512);
+    out.reserve(512);
     out.append(message_magic).append("\n");
     auto field = [&](std::string_view name, std::string_view value) {
         out.append(name).append(": ").append(value).append("\n");
@@ -89,10 +106,10 @@ core::Result<std::string, QueueFileError> encode_message(const QueuedMessage& m)
     if (e.tls)
         flags += " tls";
     ok = ok && field("flags", flags.empty() ? "" : std::string_view(flags).substr(1));
-    ok = ok && field("size", std::to_string(e.body.size()));
+    ok = ok && field("size", encode_message_size(size));
     if (!ok)
         return core::fail(QueueFileError::bad_value);
-    out.append("\n").append(e.body);
+    out.append("\n");
     return out;
 }
 
@@ -102,7 +119,7 @@ core::Result<QueuedMessage, QueueFileError> decode_message(std::string_view byte
     if (!next_line(bytes, line) || line != message_magic)
         return core::fail(QueueFileError::bad_magic);
     QueuedMessage m;
-    smtp::Envelope& e = m.envelope;
+    Envelope& e = m.envelope;
     std::size_t size = 0;
     bool have_size = false;
     for (;;) {
@@ -159,7 +176,7 @@ core::Result<QueuedMessage, QueueFileError> decode_message(std::string_view byte
         return core::fail(QueueFileError::truncated);
     if (bytes.size() > size)
         return core::fail(QueueFileError::bad_field);
-    e.body = bytes;
+    m.content = bytes;
     return m;
 }
 

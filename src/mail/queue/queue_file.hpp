@@ -8,15 +8,16 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "mail/smtp/envelope.hpp"
+#include "mail/queue/envelope.hpp"
 
 namespace layer7::mail {
 
-// One message as the queue holds it. `envelope.body` is the content with CRLF line ends.
+// One message as the queue holds it.
 struct QueuedMessage {
     std::string id;
     std::int64_t arrival = 0;  // seconds since the epoch
-    smtp::Envelope envelope;
+    Envelope envelope;
+    std::string content;  // Received: field + message, CRLF lines
 };
 
 enum class RecipientStatus { pending, sent, failed };
@@ -43,6 +44,12 @@ enum class QueueFileError {
 
 // Envelope fields one per line, a blank line, then exactly `size` content bytes.
 core::Result<std::string, QueueFileError> encode_message(const QueuedMessage& message);
+// All of it but the content, for a message whose content is streamed in after it (`content` is
+// ignored). The size is written with a fixed number of digits, last, so a writer that learns it
+// only at the end overwrites them in place: they start message_size_digits + 2 bytes before the end.
+core::Result<std::string, QueueFileError> encode_message_head(const QueuedMessage& message, std::size_t size);
+constexpr std::size_t message_size_digits = 20;  // any std::size_t
+std::string encode_message_size(std::size_t size);
 core::Result<QueuedMessage, QueueFileError> decode_message(std::string_view bytes);
 
 // "layer7-state 1", attempts, next, then one "rcpt: N status detail" line per recipient.

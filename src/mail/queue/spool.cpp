@@ -88,6 +88,69 @@ std::vector<std::string> list_dir(const std::string& path, bool temps)
 
 }  // namespace
 
+// The temp file of a message still arriving; dropped with it unless committed.
+struct Incoming::File {
+    const core::Root& root;
+    core::Root::Temp temp;
+    explicit File(const core::Root& r) : root(r) {}
+    ~File() { root.abandon(temp); }
+};
+
+Incoming::Incoming(std::string id, std::unique_ptr<File> file, std::size_t head_size)
+    : id_(std::move(id)), file_(std::move(file)), head_size_(head_size)
+{
+}
+
+Incoming::~Incoming() = default;
+
+std::error_code Incoming::append(std::string_view bytes)
+{
+    if (!file_)
+        return std::make_error_code(std::errc::bad_file_descriptor);
+    if (auto ec = core::write_all(file_->temp.fd, bytes))
+        return ec;
+    size_ += bytes.size();
+    return {};
+}
+
+std::error_code Incoming::commit()
+{
+    if (!file_)
+        return std::make_error_code(std::errc::bad_file_descriptor);
+    const std::string digits = encode_message_size(size_);
+    const auto at = static_cast<off_t>(head_size_ - 2 - message_size_digits);
+    if (::pwrite(file_->temp.fd, digits.data(), digits.size(), at) != static_cast<ssize_t>(digits.size()))
+        return last_error();  // the file stays a temp file and goes with this object
+    const auto ec = file_->root.commit(file_->temp);  // fsync, rename, fsync incoming/; a failure unlinks
+    file_->temp = {};
+    file_.reset();
+    return ec;
+}
+
+core::Result<std::string, std::error_code> Incoming::read_content() const
+{
+    if (!file_)
+        return core::fail(std::make_error_code(std::errc::bad_file_descriptor));
+    const int fd = ::openat(file_->temp.dir_fd, file_->temp.temp_name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return core::fail(last_error());
+    std::string out(size_, '\0');
+    std::size_t have = 0;
+    while (have < size_) {
+        const ssize_t n = ::pread(fd, out.data() + have, size_ - have, static_cast<off_t>(head_size_ + have));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const auto ec = n < 0 ? last_error() : std::make_error_code(std::errc::io_error);
+            ::close(fd);
+            return core::fail(ec);
+        }
+        have += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    return out;
+}
+
 Spool::Spool(const std::string& dir) : dir_(dir)
 {
     // The data directory may not exist yet (`--data NEWDIR`): its parents are created too.
@@ -101,10 +164,13 @@ Spool::Spool(const std::string& dir) : dir_(dir)
     make_dir(dir_ + "/incoming");
     make_dir(dir_ + "/deferred");
     root_ = std::make_unique<core::Root>(dir_);
-    // A temp file was never acknowledged (the crash came before its rename): drop it.
+    // A temp file of another process was never acknowledged (the crash came before its rename):
+    // drop it. This process's own are messages still arriving (a reload builds a second Spool).
+    const std::string ours = std::string(temp_prefix) + std::to_string(::getpid()) + ".";
     for (const char* sub : {"incoming", "deferred"})
         for (const auto& name : list_dir(dir_ + "/" + sub, true))
-            (void)root_->remove(std::string(sub) + "/" + name, false);
+            if (!name.starts_with(ours))
+                (void)root_->remove(std::string(sub) + "/" + name, false);
 }
 
 Spool::~Spool() = default;
@@ -118,17 +184,36 @@ std::string Spool::make_id(std::int64_t micros)
     return id;
 }
 
-core::Result<std::string, std::error_code> Spool::store(const smtp::Envelope& envelope, std::int64_t arrival) const
+core::Result<std::unique_ptr<Incoming>, std::error_code> Spool::open(const Envelope& envelope,
+                                                                     std::int64_t arrival) const
 {
     const auto micros =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch());
-    QueuedMessage message{make_id(micros.count()), arrival, envelope};
-    auto bytes = encode_message(message);
-    if (!bytes)
+    QueuedMessage message{make_id(micros.count()), arrival, envelope, {}};
+    auto head = encode_message_head(message, 0);
+    if (!head)
         return core::fail(std::make_error_code(std::errc::invalid_argument));
-    if (auto ec = replace(*root_, "incoming/" + message.id, *bytes))
+    auto file = std::make_unique<Incoming::File>(*root_);
+    auto [ec, temp] = root_->create_temp("incoming/" + message.id);
+    if (ec)
         return core::fail(ec);
-    return message.id;
+    file->temp = temp;
+    if (auto w = core::write_all(temp.fd, *head))
+        return core::fail(w);  // ~File drops the temp file
+    return std::unique_ptr<Incoming>(new Incoming(std::move(message.id), std::move(file), head->size()));
+}
+
+core::Result<std::string, std::error_code> Spool::store(const Envelope& envelope, std::string_view content,
+                                                        std::int64_t arrival) const
+{
+    auto incoming = open(envelope, arrival);
+    if (!incoming)
+        return core::fail(incoming.error());
+    if (auto ec = (*incoming)->append(content))
+        return core::fail(ec);
+    if (auto ec = (*incoming)->commit())
+        return core::fail(ec);
+    return (*incoming)->id();
 }
 
 core::Result<QueuedMessage, std::error_code> Spool::load(std::string_view id) const

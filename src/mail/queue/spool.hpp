@@ -1,7 +1,7 @@
 // mail::Spool: the durable queue under DATA/queue (STYLE.md §11, like Postfix's incoming/).
-// store() writes a temp file beside its final name, fsyncs it, renames it into incoming/ and
-// fsyncs incoming/ — only then does it return the queue id, so "250 Ok: queued" is never a lie.
-// Delivery state lives in deferred/ID, replaced atomically after each attempt.
+// A message is written into a temp file beside its final name as it arrives (Incoming), then
+// fsync'ed, renamed into incoming/ and incoming/ fsync'ed — only then is it queued, so "250 Ok:
+// queued" is never a lie. Delivery state lives in deferred/ID, replaced atomically after each attempt.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,33 @@ class Root;
 
 namespace layer7::mail {
 
+// One message being written into the spool as it arrives: a hidden temp file in incoming/ holding
+// the envelope, then the content appended piece by piece. Dropped before commit(), it removes its
+// file, so a message that was not acknowledged leaves nothing behind. Blocking file I/O throughout.
+class Incoming {
+public:
+    ~Incoming();
+    Incoming(const Incoming&) = delete;
+
+    const std::string& id() const { return id_; }
+    std::size_t size() const { return size_; }  // content bytes appended
+    std::error_code append(std::string_view bytes);
+    // Writes the content's size into the head, fsyncs, renames into incoming/ID, fsyncs incoming/.
+    std::error_code commit();
+    // The content appended so far, read back (for mail delivered without ever being queued).
+    core::Result<std::string, std::error_code> read_content() const;
+
+private:
+    friend class Spool;
+    struct File;
+    Incoming(std::string id, std::unique_ptr<File> file, std::size_t head_size);
+
+    std::string id_;
+    std::unique_ptr<File> file_;  // null once committed
+    std::size_t head_size_ = 0;
+    std::size_t size_ = 0;
+};
+
 class Spool {
 public:
     // Creates dir/incoming and dir/deferred if needed and drops stale temp files of a crash.
@@ -30,8 +57,12 @@ public:
 
     const std::string& dir() const { return dir_; }
 
-    // Durable store; the id is returned only after the fsync'ed rename (and directory fsync).
-    core::Result<std::string, std::error_code> store(const smtp::Envelope& envelope, std::int64_t arrival) const;
+    // Starts a message with a fresh id; its content follows through Incoming::append.
+    core::Result<std::unique_ptr<Incoming>, std::error_code> open(const Envelope& envelope,
+                                                                   std::int64_t arrival) const;
+    // A whole message at once; the id is returned only after the fsync'ed rename (and directory fsync).
+    core::Result<std::string, std::error_code> store(const Envelope& envelope, std::string_view content,
+                                                     std::int64_t arrival) const;
     // Reads incoming/ID.
     core::Result<QueuedMessage, std::error_code> load(std::string_view id) const;
     // Reads deferred/ID; a message never attempted yet has the initial state.

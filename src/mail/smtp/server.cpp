@@ -7,69 +7,61 @@
 
 #include "core/net/line_reader.hpp"
 #include "core/runtime/blocking_pool.hpp"
-#include "mail/delivery/local.hpp"
-#include "mail/delivery/route.hpp"
-#include "mail/queue/doorbell.hpp"
-#include "mail/queue/spool.hpp"
-#include "mail/store/system.hpp"
+#include "mail/queue/acceptor.hpp"
 
 namespace layer7::smtp {
 
 namespace {
 
-std::int64_t unix_now()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+// The message being received. Its sink is begun at the first write, on the blocking pool; dropped
+// before its commit (a refusal, a client gone mid-DATA), it takes its partial file with it.
+struct Message {
+    std::optional<Envelope> envelope;        // between DATA and the end of the message
+    std::unique_ptr<mail::MessageSink> sink;
+    std::error_code error;                   // a write failed: the commit answers 451
 
-bool is_local(const Config& config, std::string_view domain)
-{
-    for (const auto& d : config.domains)
-        if (d == domain)
-            return true;
-    return false;
-}
-
-struct Accepted {
-    std::error_code error;  // 451 when set
-    std::string id;         // for "250 2.0.0 Ok: queued as ID"
-    bool queued = false;    // in the spool: the delivery agent must be woken
+    // Blocking: begins if need be, appends `content`, and with `commit` makes the message durable.
+    core::Result<std::string, std::error_code> write(mail::Acceptor& acceptor, std::string_view content, bool commit)
+    {
+        if (!error && !sink) {
+            auto begun = acceptor.begin(*envelope);
+            if (begun)
+                sink = std::move(*begun);
+            else
+                error = begun.error();
+        }
+        if (!error && !content.empty())
+            error = sink->append(content);
+        if (!commit)
+            return std::string();
+        core::Result<std::string, std::error_code> id = core::fail(error);
+        if (!error)
+            id = sink->commit();
+        sink.reset();
+        envelope.reset();
+        return id;
+    }
 };
 
-// The durable hand-off: delivered or queued, fsync'ed either way, before the 250.
-Accepted accept_message(const ServerContext& context, Envelope& envelope)
+// What a step asks of the message: its content written, then the message committed (the step
+// becomes on_queued()'s 250 or 451) or dropped.
+core::awaitable<void> carry(Step& step, Message& message, ServerSession& session, const ServerContext& context)
 {
-    const std::int64_t now = unix_now();
-    bool all_local = true;
-    for (const auto& rcpt : envelope.rcpt_to)
-        all_local = all_local && is_local(context.config, delivery::domain_of(rcpt));
-    if (all_local) {
-        // Final delivery now, each copy fsync'ed into new/; only what fails goes to the queue.
-        const std::string id = mail::Spool::make_id(now * 1000000);
-        std::vector<std::string> retry;
-        for (const auto& rcpt : envelope.rcpt_to) {
-            const auto ec =
-                delivery::deliver_local(*context.system, context.exists, envelope.mail_from, rcpt, envelope.body);
-            if (ec) {
-                spdlog::warn("smtp {}: to=<{}> local delivery failed ({}); queueing", id, rcpt, ec.message());
-                retry.push_back(rcpt);
-            }
-        }
-        spdlog::info("smtp {}: from=<{}> to {} local recipient{}, {} bytes", id, envelope.mail_from,
-                     envelope.rcpt_to.size(), envelope.rcpt_to.size() == 1 ? "" : "s", envelope.body.size());
-        if (retry.empty())
-            return {{}, id, false};
-        envelope.rcpt_to = std::move(retry);
+    if (step.begin_message)
+        message = Message{std::move(step.begin_message), nullptr, {}};
+    if (step.end == MessageEnd::abort) {
+        if (message.sink)
+            co_await core::run_blocking(*context.blocking, [&] { message.sink.reset(); });
+        message = {};
+        co_return;
     }
-    auto stored = context.spool->store(envelope, now);
-    if (!stored) {
-        spdlog::error("smtp: cannot queue a message from <{}>: {}", envelope.mail_from, stored.error().message());
-        return {stored.error(), {}, false};
-    }
-    spdlog::info("smtp {}: from=<{}> queued for {} recipient{}, {} bytes", *stored, envelope.mail_from,
-                 envelope.rcpt_to.size(), envelope.rcpt_to.size() == 1 ? "" : "s", envelope.body.size());
-    return {{}, *stored, true};
+    if (!message.envelope || (step.content.empty() && step.end != MessageEnd::commit))
+        co_return;
+    const bool commit = step.end == MessageEnd::commit;
+    const auto id = co_await core::run_blocking(
+        *context.blocking, [&] { return message.write(*context.acceptor, step.content, commit); });
+    if (commit)
+        step = session.on_queued(id ? std::error_code() : id.error(), id ? *id : std::string());
 }
 
 core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& context, const Policy& policy)
@@ -78,7 +70,8 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
     client.address = stream.peer().address().to_string();
     client.loopback = stream.peer().address().is_loopback();
     ServerSession session(policy, client);
-    core::LineReader reader(stream, context.config.limits.max_line);
+    core::LineReader reader(stream, context.limits.max_line);
+    Message message;
     // Named, not temporaries: GCC 12 double-destroys some temporaries of a co_await expression.
     const std::string greeting = core::to_wire(session.greeting(), reply_syntax);
     if (co_await stream.write(greeting))
@@ -102,16 +95,10 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
                 const std::string bye = core::to_wire(stopping, reply_syntax);
                 co_await stream.write(bye);
             }
-            co_return;
+            break;
         }
-        if (step.to_queue) {
-            Envelope& envelope = *step.to_queue;
-            const Accepted accepted =
-                co_await core::run_blocking(*context.blocking, [&] { return accept_message(context, envelope); });
-            if (accepted.queued)  // the spool's agent delivers it now (one that took over at a reload too)
-                mail::Doorbell::ring(context.spool->dir(), accepted.id);
-            step = session.on_queued(accepted.error, accepted.id);
-        }
+        if (step.begin_message || !step.content.empty() || step.end != MessageEnd::none)
+            co_await carry(step, message, session, context);
         if (step.delay.count() > 0) {
             spdlog::warn("smtp: authentication failed from {}", stream.peer_string());
             asio::steady_timer timer(co_await asio::this_coro::executor, step.delay);
@@ -119,16 +106,18 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
         }
         const std::string wire = core::to_wire(step.replies, reply_syntax);
         if (!wire.empty() && co_await stream.write(wire))
-            co_return;
+            break;
         if (step.next == Next::close)
-            co_return;
+            break;
         if (step.next == Next::start_tls) {
             reader.discard_buffered();  // CVE-2011-0411: no pipelined plaintext survives the handshake
             if (!context.tls || co_await stream.start_tls_server(*context.tls))
-                co_return;
+                break;
             session.on_tls_started();
         }
     }
+    if (message.sink)  // the client left mid-DATA: nothing of it stays
+        co_await core::run_blocking(*context.blocking, [&] { message.sink.reset(); });
 }
 
 }  // namespace
@@ -136,7 +125,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
 core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerContext& context, bool submission)
 {
     core::Stream stream(std::move(socket), core::Role::server);
-    stream.set_timeout(context.config.limits.idle_timeout);
+    stream.set_timeout(context.limits.idle_timeout);
     Policy policy = submission ? context.submission : context.relay;
     policy.client_trusted = context.trusted && context.trusted(stream.peer().address());
     co_await dialogue(stream, context, policy);

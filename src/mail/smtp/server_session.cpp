@@ -1,7 +1,10 @@
 // ServerSession: the RFC 5321 server state machine. See server_session.hpp.
 //
 // Theory of operation. Phases: need_hello → (EHLO/HELO) ready → (MAIL) in_transaction → (RCPT…,
-// DATA) in_data → ("." → Step.to_queue, the shell stores it and calls on_queued) ready. AUTH may
+// DATA: Step.begin_message) in_data → ("." → MessageEnd::commit, the shell makes the message
+// durable and calls on_queued) ready. In in_data the message goes out in Step.content as it grows
+// past Policy::chunk_bytes; the first reason to refuse it (too big, a line too long, a bare LF)
+// sends MessageEnd::abort at once, and the refusal is answered at the ".". AUTH may
 // park the session in in_auth while it exchanges 334 challenges; STARTTLS returns Next::start_tls
 // and on_tls_started() drops back to need_hello (RFC 3207 §4.2). Every command goes through one
 // table (verb → handler → phases allowed); a verb outside its phases is 503 5.5.1. Every 4xx/5xx
@@ -14,6 +17,7 @@
 #include "core/bytes/base64.hpp"
 #include "mail/message/date.hpp"
 #include "mail/message/header.hpp"
+#include "mail/message/limits.hpp"
 #include "mail/message/received.hpp"
 #include "mail/smtp/command_codec.hpp"
 
@@ -50,7 +54,9 @@ Reply ServerSession::greeting() const
 
 Step ServerSession::reply(int code, std::string text)
 {
-    return Step{{{code, std::move(text)}}, std::nullopt, Next::read_line, {}};
+    Step step;
+    step.replies.push_back({code, std::move(text)});
+    return step;
 }
 
 Step ServerSession::error(int code, std::string text)
@@ -68,7 +74,11 @@ void ServerSession::reset_transaction()
 {
     envelope_ = {};
     data_bytes_ = 0;
-    data_too_big_ = data_line_too_long_ = data_bare_lf_ = previous_bare_lf_ = false;
+    content_.clear();
+    content_.shrink_to_fit();  // a connection between messages keeps no chunk buffer
+    received_.clear();
+    holding_header_ = false;
+    data_refused_ = data_too_big_ = data_line_too_long_ = data_bare_lf_ = previous_bare_lf_ = false;
     if (phase_ == Phase::in_transaction || phase_ == Phase::in_data)
         phase_ = Phase::ready;
 }
@@ -81,8 +91,11 @@ bool ServerSession::auth_allowed() const
 Step ServerSession::on_line(std::string_view line, core::LineEnd end)
 {
     switch (phase_) {
-    case Phase::closed:
-        return Step{{}, std::nullopt, Next::close, {}};
+    case Phase::closed: {
+        Step step;
+        step.next = Next::close;
+        return step;
+    }
     case Phase::in_data:
         return data_line(line, end);
     case Phase::in_auth:
@@ -95,11 +108,14 @@ Step ServerSession::on_line(std::string_view line, core::LineEnd end)
 Step ServerSession::on_line_too_long()
 {
     switch (phase_) {
-    case Phase::closed:
-        return Step{{}, std::nullopt, Next::close, {}};
+    case Phase::closed: {
+        Step step;
+        step.next = Next::close;
+        return step;
+    }
     case Phase::in_data:  // answered at the final "." (RFC 5321 §4.5.3.1.6: 1000 octets a line)
         data_line_too_long_ = true;
-        return {};
+        return refuse_data();
     case Phase::in_auth:
         phase_ = Phase::ready;
         return error(500, "5.5.6 Authentication exchange line is too long");
@@ -243,7 +259,29 @@ Step ServerSession::data(std::string_view args)
     if (envelope_.rcpt_to.empty())  // RFC 5321 §3.3: 503 or 554 when no recipient was accepted
         return error(554, "5.5.1 Error: no valid recipients");
     phase_ = Phase::in_data;
-    return reply(354, "Enter mail, end with \".\" on a line by itself");
+    mail::TraceInfo trace;
+    trace.helo = helo_;
+    trace.client_host = client_.host;
+    trace.client_address = client_.address;
+    trace.by = policy_.hostname;
+    trace.with = mail::with_protocol(extended_, tls_, !auth_user_.empty(), envelope_.smtputf8);
+    if (envelope_.rcpt_to.size() == 1)
+        trace.for_recipient = envelope_.rcpt_to.front();
+    if (policy_.now)
+        trace.time = policy_.now();
+    data_time_ = trace.time;
+    envelope_.helo = helo_;
+    envelope_.auth_user = auth_user_;
+    envelope_.client_address = client_.address;
+    envelope_.client_host = client_.host;
+    envelope_.protocol = trace.with;
+    envelope_.tls = tls_;
+    // A submission's header is held until it is complete, to add what it lacks (RFC 6409 §8).
+    holding_header_ = policy_.submission;
+    (holding_header_ ? received_ : content_) = mail::build_received(trace);
+    Step step = reply(354, "Enter mail, end with \".\" on a line by itself");
+    step.begin_message = envelope_;
+    return step;
 }
 
 Step ServerSession::data_line(std::string_view line, core::LineEnd end)
@@ -254,19 +292,44 @@ Step ServerSession::data_line(std::string_view line, core::LineEnd end)
     const bool after_bare_lf = std::exchange(previous_bare_lf_, end == core::LineEnd::bare_lf);
     if (dot.end && end == core::LineEnd::crlf && !after_bare_lf)
         return end_of_data();
+    data_bytes_ += dot.text.size() + 2;
     if (end == core::LineEnd::bare_lf)  // and the whole message is refused at its end
         data_bare_lf_ = true;
-    if (!data_too_big_ && data_bytes_ + dot.text.size() + 2 > policy_.max_message_bytes) {
-        data_too_big_ = true;  // keep reading to ".", buffer nothing more
-        envelope_.body.clear();
-        envelope_.body.shrink_to_fit();
+    if (data_bytes_ > policy_.max_message_bytes)
+        data_too_big_ = true;  // keep reading to ".", keep nothing more
+    if (data_bare_lf_ || data_too_big_)
+        return refuse_data();
+    content_.append(dot.text);
+    content_ += "\r\n";
+    // Held up to what parse_header() takes: a bigger header would not be repaired anyway.
+    if (holding_header_ && (dot.text.empty() || content_.size() > mail::MessageLimits{}.max_header_bytes))
+        release_header(dot.text.empty());
+    Step step;
+    if (!holding_header_ && content_.size() >= policy_.chunk_bytes)
+        step.content = std::exchange(content_, {});
+    return step;
+}
+
+Step ServerSession::refuse_data()
+{
+    Step step;
+    if (!std::exchange(data_refused_, true)) {
+        content_.clear();
+        content_.shrink_to_fit();
+        step.end = MessageEnd::abort;
     }
-    data_bytes_ += dot.text.size() + 2;
-    if (!data_too_big_) {
-        envelope_.body.append(dot.text);
-        envelope_.body += "\r\n";
-    }
-    return {};
+    return step;
+}
+
+// The held header goes on, the Received: field first. Complete (its blank line came, or the whole
+// message did), it gets the fields a submission lacks; one too big to parse goes as it was written.
+void ServerSession::release_header(bool complete)
+{
+    if (complete)
+        add_missing_origin_fields(content_, data_time_);
+    content_.insert(0, received_);
+    received_.clear();
+    holding_header_ = false;
 }
 
 // RFC 6409 §8.3, §8.4: a submission server completes a message whose user agent left out Date or
@@ -293,36 +356,20 @@ Step ServerSession::end_of_data()
 {
     const bool bare_lf = data_bare_lf_, too_long = data_line_too_long_, too_big = data_too_big_;
     if (bare_lf || too_long || too_big) {
+        Step refused = refuse_data();  // the abort again only if none was sent
         reset_transaction();
-        if (bare_lf)
-            return error(550, "5.6.11 Error: bare <LF> received");
-        if (too_long)
-            return error(552, "5.3.4 Error: message line too long");
-        return error(552, "5.3.4 Error: message file too big");
+        Step step = bare_lf    ? error(550, "5.6.11 Error: bare <LF> received")
+                    : too_long ? error(552, "5.3.4 Error: message line too long")
+                               : error(552, "5.3.4 Error: message file too big");
+        step.end = refused.end;
+        return step;
     }
-    mail::TraceInfo trace;
-    trace.helo = helo_;
-    trace.client_host = client_.host;
-    trace.client_address = client_.address;
-    trace.by = policy_.hostname;
-    trace.with = mail::with_protocol(extended_, tls_, !auth_user_.empty(), envelope_.smtputf8);
-    if (envelope_.rcpt_to.size() == 1)
-        trace.for_recipient = envelope_.rcpt_to.front();
-    if (policy_.now)
-        trace.time = policy_.now();
-    Envelope done = std::move(envelope_);
-    if (policy_.submission)
-        add_missing_origin_fields(done.body, trace.time);
-    done.body.insert(0, mail::build_received(trace));
-    done.helo = helo_;
-    done.auth_user = auth_user_;
-    done.client_address = client_.address;
-    done.client_host = client_.host;
-    done.protocol = trace.with;
-    done.tls = tls_;
-    reset_transaction();
+    if (holding_header_)
+        release_header(true);
     Step step;
-    step.to_queue = std::move(done);
+    step.content = std::exchange(content_, {});
+    step.end = MessageEnd::commit;
+    reset_transaction();
     return step;
 }
 
@@ -457,14 +504,12 @@ Step ServerSession::verify(std::string_view user, std::string_view password)
 
 void ServerSession::on_tls_started()
 {
+    reset_transaction();
     tls_ = true;
     phase_ = Phase::need_hello;
-    envelope_ = {};
     helo_.clear();
     extended_ = false;
     auth_user_.clear();
-    data_bytes_ = 0;
-    data_too_big_ = data_line_too_long_ = data_bare_lf_ = previous_bare_lf_ = false;
 }
 
 }  // namespace layer7::smtp

@@ -1,4 +1,7 @@
 // The pure RFC 5321 server session: lines in, replies and one requested action out (EXAMPLES.md A).
+// DATA is streamed: the session hands the message to its shell in chunks as it arrives (STYLE.md
+// 8b), so a connection holds at most about Policy::chunk_bytes of it (a submission's header: up to
+// mail::MessageLimits::max_header_bytes), whatever the message's size.
 // Extensions: SIZE (1870), 8BITMIME (6152), PIPELINING (2920), ENHANCEDSTATUSCODES (2034, 3463),
 // SMTPUTF8 (6531), STARTTLS (3207), AUTH PLAIN/LOGIN (4954, 4616).
 #pragma once
@@ -13,16 +16,27 @@
 #include <vector>
 
 #include "core/text/line_parser.hpp"
-#include "mail/smtp/envelope.hpp"
+#include "mail/queue/envelope.hpp"
 #include "mail/smtp/reply_codec.hpp"
 
 namespace layer7::smtp {
 
+using mail::Envelope;
+
 enum class Next { read_line, start_tls, close };  // what the shell does after writing
 
+// What becomes of the message the shell is writing, after this step's content.
+enum class MessageEnd {
+    none,
+    commit,  // "." ended it: make it durable, then on_queued() (the 250 comes only after the fsync)
+    abort,   // refused (too big, a line too long, a bare LF): drop what was written
+};
+
 struct Step {
-    std::vector<Reply> replies;        // write all, one flush (PIPELINING, RFC 2920)
-    std::optional<Envelope> to_queue;  // end of DATA: store durably, then on_queued()
+    std::vector<Reply> replies;              // write all, one flush (PIPELINING, RFC 2920)
+    std::optional<Envelope> begin_message;   // DATA accepted: a message for this envelope starts
+    std::string content;                     // more of it: CRLF lines, dot-unstuffed, Received: first
+    MessageEnd end = MessageEnd::none;
     Next next = Next::read_line;
     std::chrono::milliseconds delay{0};  // wait this long before writing (auth failures)
 };
@@ -30,6 +44,7 @@ struct Step {
 struct Policy {  // built from the [smtp] config section
     std::string hostname = "localhost";
     std::size_t max_message_bytes = 32u << 20;  // advertised as SIZE (RFC 1870)
+    std::size_t chunk_bytes = 64u << 10;        // DATA is handed on in pieces of about this size
     std::size_t max_recipients = 100;           // RFC 5321 §4.5.3.1.8 minimum
     std::size_t max_errors = 10;                // then 421 and close (Postfix smtpd_hard_error_limit)
     std::size_t auth_failures_before_delay = 3;
@@ -70,6 +85,8 @@ private:
     Step command(std::string_view line);                       // table lookup
     Step data_line(std::string_view line, core::LineEnd end);  // un-dot-stuff; "." ends DATA
     Step end_of_data();
+    Step refuse_data();  // the first reason to refuse the message: drop what the shell wrote
+    void release_header(bool complete);
     void add_missing_origin_fields(std::string& message, std::chrono::sys_seconds time) const;
     Step auth_response(std::string_view line);
 
@@ -107,6 +124,11 @@ private:
     Sasl sasl_ = Sasl::plain;
     std::string sasl_user_;
     std::size_t data_bytes_ = 0;
+    std::string content_;            // DATA not yet handed to the shell
+    std::string received_;           // the Received: field, while the header is held
+    bool holding_header_ = false;    // submission: the header is held until complete, then repaired
+    std::chrono::sys_seconds data_time_{};
+    bool data_refused_ = false;      // the shell was told to abort; nothing more is collected
     bool data_too_big_ = false;
     bool data_line_too_long_ = false;
     bool data_bare_lf_ = false;

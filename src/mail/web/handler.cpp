@@ -734,7 +734,7 @@ http::Reply WebMail::send(Request& r)
             remove_message(*account, std::string(drafts_folder), v.draft_uid);
         return redirect(r.base + "/compose?mode=draft&uid=" + std::to_string(*saved) + "&notice=saved");
     }
-    smtp::Envelope envelope;
+    Envelope envelope;
     envelope.helo = config_.hostname;
     envelope.mail_from = d.from.address();
     for (const auto* list : {&d.to, &d.cc})
@@ -747,9 +747,9 @@ http::Reply WebMail::send(Request& r)
     envelope.tls = r.context.tls;
     envelope.eight_bit_mime = true;
     TraceInfo trace{"webmail", "", r.peer, config_.hostname, envelope.protocol, "", "", r.now, 0};
-    envelope.body = build_received(trace) + *message;
+    const std::string content = build_received(trace) + *message;
     const auto arrival = r.now.time_since_epoch().count();
-    auto id = spool_->store(envelope, arrival);
+    auto id = spool_->store(envelope, content, arrival);
     if (!id) {
         spdlog::error("webmail: cannot queue mail from {}: {}", envelope.mail_from, id.error().message());
         v.error = "The message could not be queued; try again.";

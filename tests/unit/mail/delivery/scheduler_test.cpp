@@ -29,7 +29,7 @@ mail::QueuedMessage message(std::vector<std::string> rcpt, std::string from = "a
     m.arrival = t0;
     m.envelope.mail_from = std::move(from);
     m.envelope.rcpt_to = std::move(rcpt);
-    m.envelope.body = "From: alice@crepes.fr\r\nSubject: ketchup\r\n\r\nDo you like ketchup?\r\n";
+    m.content = "From: alice@crepes.fr\r\nSubject: ketchup\r\n\r\nDo you like ketchup?\r\n";
     return m;
 }
 
@@ -279,17 +279,18 @@ TEST(Scheduler, TheBounceGoesFromTheNullSenderToTheOriginalSender)
     auto m = message({"a@x.org"});
     auto st = pending(1);
     st.recipients[0] = {RecipientStatus::failed, "550 5.1.1 User unknown", "mx.x.org[192.0.2.1]:25"};
-    const smtp::Envelope e = bounce_envelope(m, plan_bounce(m, st), "mail.crepes.fr", t0 + 60, "0001");
+    const BounceMessage bounce = bounce_message(m, plan_bounce(m, st), "mail.crepes.fr", t0 + 60, "0001");
+    const mail::Envelope& e = bounce.envelope;
     EXPECT_EQ(e.mail_from, "");
     EXPECT_EQ(e.rcpt_to, (std::vector<std::string>{"alice@crepes.fr"}));
     EXPECT_EQ(e.helo, "mail.crepes.fr");
     EXPECT_EQ(e.protocol, "local");
-    auto head = mail::parse_header(e.body);
+    auto head = mail::parse_header(bounce.content);
     ASSERT_TRUE(head.ok());
     EXPECT_EQ(head->header.get("To"), "<alice@crepes.fr>");
-    EXPECT_NE(e.body.find("Final-Recipient: rfc822; a@x.org\r\n"), std::string::npos);
-    EXPECT_NE(e.body.find("Status: 5.1.1\r\n"), std::string::npos);
-    EXPECT_NE(e.body.find("X-Layer7-Queue-ID: Q1\r\n"), std::string::npos);
+    EXPECT_NE(bounce.content.find("Final-Recipient: rfc822; a@x.org\r\n"), std::string::npos);
+    EXPECT_NE(bounce.content.find("Status: 5.1.1\r\n"), std::string::npos);
+    EXPECT_NE(bounce.content.find("X-Layer7-Queue-ID: Q1\r\n"), std::string::npos);
 }
 
 }  // namespace

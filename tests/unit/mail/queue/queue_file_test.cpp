@@ -19,7 +19,7 @@ QueuedMessage sample()
     m.envelope.auth_user = "alice";
     m.envelope.eight_bit_mime = true;
     m.envelope.tls = true;
-    m.envelope.body = "Received: x\r\nSubject: hi\r\n\r\nline\r\n\r\nlayer7-queue 1\r\n";
+    m.content = "Received: x\r\nSubject: hi\r\n\r\nline\r\n\r\nlayer7-queue 1\r\n";
     return m;
 }
 
@@ -41,18 +41,18 @@ TEST(QueueFile, MessageRoundTrip)
     EXPECT_TRUE(back->envelope.eight_bit_mime);
     EXPECT_FALSE(back->envelope.smtputf8);
     EXPECT_TRUE(back->envelope.tls);
-    EXPECT_EQ(back->envelope.body, m.envelope.body);
+    EXPECT_EQ(back->content, m.content);
 }
 
 TEST(QueueFile, NullSenderAndEmptyBody)
 {
     QueuedMessage m = sample();
     m.envelope.mail_from.clear();
-    m.envelope.body.clear();
+    m.content.clear();
     auto back = decode_message(*encode_message(m));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(back->envelope.mail_from, "");
-    EXPECT_EQ(back->envelope.body, "");
+    EXPECT_EQ(back->content, "");
 }
 
 TEST(QueueFile, EveryPrefixIsRefused)

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/text/line_parser.hpp"
 #include "mail/message/header.hpp"
 
 namespace layer7::smtp {
@@ -22,8 +23,25 @@ protected:
     // The first reply's code (0 when there is none).
     int say(ServerSession& s, std::string_view line, core::LineEnd end = core::LineEnd::crlf)
     {
-        last = s.on_line(line, end);
+        absorb(s.on_line(line, end));
         return last.replies.empty() ? 0 : last.replies.front().code;
+    }
+    // Does with the message what a shell would: begins it, writes its content, commits or drops it.
+    void absorb(Step step)
+    {
+        last = std::move(step);
+        committed.reset();
+        if (last.begin_message) {
+            envelope = last.begin_message;
+            written.clear();
+        }
+        written += last.content;
+        if (last.end == MessageEnd::commit)
+            committed = std::exchange(written, {});
+        if (last.end == MessageEnd::abort) {
+            ++aborts;
+            written.clear();
+        }
     }
     std::string text() const { return last.replies.empty() ? "" : last.replies.front().text; }
     // EHLO + MAIL + one RCPT.
@@ -36,6 +54,10 @@ protected:
 
     Policy policy;
     Step last;
+    std::optional<Envelope> envelope;      // of the message begun last
+    std::string written;                   // its content so far
+    std::optional<std::string> committed;  // the whole content, when the last step committed it
+    int aborts = 0;                        // messages dropped
 };
 
 TEST_F(Session, GreetingAndQuit)
@@ -58,8 +80,9 @@ TEST_F(Session, EnvelopeAndReceived)
     EXPECT_EQ(say(s, ""), 0);
     EXPECT_EQ(say(s, "..leading dot"), 0);
     EXPECT_EQ(say(s, "."), 0);
-    ASSERT_TRUE(last.to_queue);
-    const Envelope& e = *last.to_queue;
+    ASSERT_TRUE(committed);
+    ASSERT_TRUE(envelope);
+    const Envelope& e = *envelope;
     EXPECT_EQ(e.helo, "crepes.fr");
     EXPECT_EQ(e.mail_from, "alice@crepes.fr");
     EXPECT_EQ(e.rcpt_to, std::vector<std::string>{"bob@hamburger.edu"});
@@ -70,8 +93,8 @@ TEST_F(Session, EnvelopeAndReceived)
     const std::string received =
         "Received: from crepes.fr (mail.crepes.fr [192.0.2.7])\r\n\tby hamburger.edu with "
         "ESMTP\r\n\tfor <bob@hamburger.edu>;\r\n\tFri, 21 Nov 1997 15:55:06 +0000\r\n";
-    EXPECT_EQ(e.body, received + "Subject: hi\r\n\r\n.leading dot\r\n");
-    auto header = mail::parse_header(e.body);
+    EXPECT_EQ(*committed, received + "Subject: hi\r\n\r\n.leading dot\r\n");
+    auto header = mail::parse_header(*committed);
     ASSERT_TRUE(header);
     EXPECT_EQ(header->header.fields.front().name, "Received");
 
@@ -120,9 +143,9 @@ TEST_F(Session, MessageSizeLimit)
         EXPECT_EQ(say(s, "ok after the limit too"), 0);
         say(s, ".");
         if (total <= 100 - 24) {
-            EXPECT_TRUE(last.to_queue);
+            EXPECT_TRUE(committed);
         } else {
-            EXPECT_FALSE(last.to_queue);
+            EXPECT_FALSE(committed);
             EXPECT_EQ(last.replies.front(), (Reply{552, "5.3.4 Error: message file too big"}));
         }
     }
@@ -132,7 +155,7 @@ TEST_F(Session, MessageSizeLimit)
         say(s, "DATA");
         say(s, std::string(total - 2, 'a'));
         say(s, ".");
-        EXPECT_EQ(last.to_queue.has_value(), total <= 100) << total;
+        EXPECT_EQ(committed.has_value(), total <= 100) << total;
         if (total > 100) {
             EXPECT_EQ(last.replies.front().code, 552);
         }
@@ -147,7 +170,7 @@ TEST_F(Session, BareLfRejectsTheMessage)
     say(s, "line one", core::LineEnd::bare_lf);
     say(s, "line two");
     say(s, ".");
-    EXPECT_FALSE(last.to_queue);
+    EXPECT_FALSE(committed);
     EXPECT_EQ(last.replies.front(), (Reply{550, "5.6.11 Error: bare <LF> received"}));
     EXPECT_EQ(say(s, "RCPT TO:<bob@hamburger.edu>"), 503);
     EXPECT_EQ(say(s, "NOOP", core::LineEnd::bare_lf), 250);  // commands: only DATA cares
@@ -163,12 +186,107 @@ TEST_F(Session, BareLfDotDoesNotEndData)
         say(s, "DATA");
         say(s, "body", core::LineEnd::bare_lf);
         say(s, ".", dot_bare ? core::LineEnd::bare_lf : core::LineEnd::crlf);
-        EXPECT_FALSE(last.to_queue) << dot_bare;
+        EXPECT_FALSE(committed) << dot_bare;
         EXPECT_TRUE(last.replies.empty()) << dot_bare;  // still in DATA
         EXPECT_EQ(say(s, "MAIL FROM:<evil@example.org>"), 0) << dot_bare;
         EXPECT_EQ(say(s, "."), 550) << dot_bare;
         EXPECT_EQ(text().substr(0, 6), "5.6.11");
     }
+}
+
+// DATA streamed: the wire bytes of one transaction, split in two reads at every offset (so
+// "\r\n.\r\n" and every "..", too, fall across reads), through the line reader into a session
+// whose chunks are small. Whatever the split and the chunk size, the content committed is the
+// message dot-unstuffed, and no piece handed on is much bigger than a chunk.
+TEST_F(Session, DataStreamsInChunksWhateverTheSplit)
+{
+    const std::string wire = "EHLO crepes.fr\r\nMAIL FROM:<alice@crepes.fr>\r\nRCPT TO:<bob@hamburger.edu>\r\n"
+                             "DATA\r\nSubject: dots\r\n\r\n..one\r\n...two\r\n\r\n..\r\nthree.\r\n"
+                             "..\r\n.\r\nQUIT\r\n";
+    const std::string message = "Subject: dots\r\n\r\n.one\r\n..two\r\n\r\n.\r\nthree.\r\n.\r\n";
+    for (const std::size_t chunk : {1u, 5u, 16u, 64u << 10}) {
+        policy.chunk_bytes = chunk;
+        for (std::size_t split = 0; split <= wire.size(); ++split) {
+            SCOPED_TRACE("chunk " + std::to_string(chunk) + ", split at " + std::to_string(split));
+            ServerSession s(policy);
+            core::LineParser lines(1000);
+            std::optional<std::string> done;
+            std::size_t pieces = 0;
+            for (const std::string_view read : {std::string_view(wire).substr(0, split), std::string_view(wire).substr(split)}) {
+                lines.feed(read);
+                for (auto e = lines.next(); e.status == core::LineStatus::line; e = lines.next()) {
+                    absorb(s.on_line(e.text, e.end));
+                    if (!last.content.empty())
+                        ++pieces;
+                    // At most a chunk and the line that passed it, or the Received: field with it.
+                    EXPECT_LE(last.content.size(), chunk + 200);
+                    if (committed)
+                        done = committed;
+                }
+            }
+            ASSERT_TRUE(done);
+            EXPECT_EQ(done->substr(done->find("Subject:")), message);
+            EXPECT_EQ(done->rfind("Received: from crepes.fr", 0), 0u);
+            EXPECT_EQ(pieces > 1, chunk < message.size()) << pieces;
+            EXPECT_TRUE(s.closed());
+            EXPECT_EQ(aborts, 0);
+        }
+    }
+}
+
+// The size limit is checked as the data arrives: the first line over it drops what was handed on
+// (MessageEnd::abort, once), nothing more is handed on, and the "." gets 552 with no commit.
+TEST_F(Session, SizeLimitMidStreamAbortsAtOnce)
+{
+    policy.max_message_bytes = 100;
+    policy.chunk_bytes = 16;
+    ServerSession s(policy);
+    open(s);
+    EXPECT_EQ(say(s, "DATA"), 354);
+    std::size_t handed_on = 0;
+    for (int i = 0; i < 9; ++i) {  // 9 × 10 bytes: within the limit
+        say(s, "12345678");
+        handed_on += last.content.size();
+        EXPECT_EQ(last.end, MessageEnd::none) << i;
+    }
+    EXPECT_GT(handed_on, 0u);  // streamed, not held
+    say(s, "123456789");       // 101 bytes
+    EXPECT_EQ(last.end, MessageEnd::abort);
+    EXPECT_TRUE(last.replies.empty());  // answered at the "."
+    EXPECT_EQ(aborts, 1);
+    say(s, "and more after it");
+    EXPECT_TRUE(last.content.empty());
+    EXPECT_EQ(last.end, MessageEnd::none);
+    EXPECT_EQ(say(s, "."), 552);
+    EXPECT_FALSE(committed);
+    EXPECT_EQ(aborts, 1);
+    EXPECT_EQ(say(s, "MAIL FROM:<a@b.c>"), 250);  // the session goes on
+}
+
+// A submission's header is held until its blank line, even when chunks are small, so the fields
+// it lacks are added to the header and not to the body.
+TEST_F(Session, SubmissionHoldsTheHeaderAcrossChunks)
+{
+    policy.submission = true;
+    policy.chunk_bytes = 8;
+    policy.unique_token = [] { return std::string("t1"); };
+    ServerSession s(policy, Client{"127.0.0.1", "", true});
+    say(s, "EHLO c");
+    say(s, "AUTH PLAIN AGJvYgBwdw==");
+    say(s, "MAIL FROM:<bob@hamburger.edu>");
+    say(s, "RCPT TO:<bob@hamburger.edu>");
+    say(s, "DATA");
+    say(s, "Subject: a subject longer than a chunk");
+    EXPECT_TRUE(last.content.empty());
+    say(s, "");
+    EXPECT_EQ(last.content.rfind("Received: ", 0), 0u);
+    say(s, "body");
+    say(s, ".");
+    ASSERT_TRUE(committed);
+    const std::string& m = *committed;
+    EXPECT_NE(m.find("Subject: a subject longer than a chunk\r\nDate: Fri, 21 Nov 1997 15:55:06 +0000\r\n"
+                     "Message-ID: <t1@hamburger.edu>\r\n\r\nbody\r\n"),
+              std::string::npos);
 }
 
 TEST_F(Session, LineTooLong)
@@ -177,10 +295,12 @@ TEST_F(Session, LineTooLong)
     EXPECT_EQ(s.on_line_too_long().replies.front(), (Reply{500, "5.5.6 Error: line too long"}));
     open(s);
     say(s, "DATA");
-    EXPECT_TRUE(s.on_line_too_long().replies.empty());  // no reply in the middle of DATA
+    absorb(s.on_line_too_long());
+    EXPECT_TRUE(last.replies.empty());  // no reply in the middle of DATA
+    EXPECT_EQ(last.end, MessageEnd::abort);  // but what was written goes at once
     say(s, "more");
     say(s, ".");
-    EXPECT_FALSE(last.to_queue);
+    EXPECT_FALSE(committed);
     EXPECT_EQ(last.replies.front(), (Reply{552, "5.3.4 Error: message line too long"}));
     EXPECT_EQ(say(s, "MAIL FROM:<a@b.c>"), 250);
 }
@@ -305,9 +425,9 @@ TEST_F(Session, AuthPlainAndDelay)
     say(s, "DATA");
     say(s, "x");
     say(s, ".");
-    ASSERT_TRUE(last.to_queue);
-    EXPECT_EQ(last.to_queue->auth_user, "bob");
-    EXPECT_EQ(last.to_queue->protocol, "ESMTPA");
+    ASSERT_TRUE(committed);
+    EXPECT_EQ(envelope->auth_user, "bob");
+    EXPECT_EQ(envelope->protocol, "ESMTPA");
 }
 
 // RFC 4954 §4: continue-req = "334" SP [base64] CRLF. Each challenge this session sends, on the wire.
@@ -347,8 +467,8 @@ TEST_F(Session, SubmissionCompletesTheHeader)
         say(s, "");
         say(s, "body");
         say(s, ".");
-        EXPECT_TRUE(last.to_queue);
-        std::string body = last.to_queue ? last.to_queue->body : "";
+        EXPECT_TRUE(committed);
+        std::string body = committed.value_or("");
         std::size_t end = 0;  // skip the Received: field and its continuation lines
         do
             end = body.find("\r\n", end) + 2;
@@ -373,9 +493,9 @@ TEST_F(Session, Utf8Addresses)
               250);
     say(s, "DATA");
     say(s, ".");
-    ASSERT_TRUE(last.to_queue);
-    EXPECT_TRUE(last.to_queue->smtputf8);
-    EXPECT_EQ(last.to_queue->protocol, "UTF8SMTP");
+    ASSERT_TRUE(committed);
+    EXPECT_TRUE(envelope->smtputf8);
+    EXPECT_EQ(envelope->protocol, "UTF8SMTP");
 }
 
 }  // namespace

@@ -102,6 +102,7 @@ void replay(const test::Transcript& t)
         written.expect_drained();
     };
     check_written(i);
+    std::string content;  // of the message being received
     while (i < t.lines.size()) {
         const test::TranscriptLine& line = t.lines[i++];
         SCOPED_TRACE(line.where() + ": " + line.text);
@@ -121,8 +122,11 @@ void replay(const test::Transcript& t)
         } else {
             FAIL() << "unexpected transcript line";
         }
-        if (step.to_queue) {
-            EXPECT_EQ(step.to_queue->body.rfind("Received: from ", 0), 0u);
+        if (step.begin_message)
+            content.clear();
+        content += step.content;
+        if (step.end == MessageEnd::commit) {
+            EXPECT_EQ(content.rfind("Received: from ", 0), 0u);
             step =
                 session.on_queued(queue_fails ? std::make_error_code(std::errc::io_error) : std::error_code(),
                                   "Q" + std::to_string(++queued));

@@ -1,16 +1,16 @@
-// Envelope: what one SMTP transaction hands to the queue (RFC 5321 §2.3.1: envelope vs content).
+// Envelope: who a message is from and for, and how it arrived (RFC 5321 §2.3.1: the envelope, apart
+// from the content). What every receiver (SMTP, web mail, bounces) hands to the queue with the bytes.
 #pragma once
 
 #include <string>
 #include <vector>
 
-namespace layer7::smtp {
+namespace layer7::mail {
 
 struct Envelope {
     std::string helo;                  // the EHLO/HELO argument
     std::string mail_from;             // reverse-path address; "" for the null path "<>"
     std::vector<std::string> rcpt_to;  // forward-path addresses, in RCPT order
-    std::string body;                  // Received: field + message, CRLF lines, dot-unstuffed
     bool eight_bit_mime = false;       // BODY=8BITMIME (RFC 6152)
     bool smtputf8 = false;             // SMTPUTF8 (RFC 6531)
     std::string auth_user;             // the SASL identity, "" when not authenticated (RFC 4954)
@@ -20,4 +20,4 @@ struct Envelope {
     bool tls = false;
 };
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail

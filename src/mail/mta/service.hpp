@@ -1,5 +1,6 @@
-// The [smtp] service: configuration, the relay/MX listener (2525) and the submission listener
-// (2587, RFC 6409: AUTH required), the spool and the delivery agent (`layer7 smtp serve`, `up`).
+// The [smtp] service, the whole mail transfer agent: configuration, the SMTP relay/MX listener
+// (2525) and submission listener (2587, RFC 6409: AUTH required) as receivers, the spool, the
+// delivery intake they hand messages to and the delivery agent (`layer7 smtp serve`, `up`).
 #pragma once
 
 #include <chrono>
@@ -17,7 +18,7 @@
 #include "mail/delivery/route.hpp"
 #include "mail/store/system.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::mta {
 
 struct Config {
     bool enabled = true;
@@ -68,4 +69,4 @@ bool valid_network(const std::string& cidr);
 // the one `layer7 up` shares among the mail services.
 std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system);
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::mta

@@ -1,7 +1,7 @@
 // The [smtp] service: see service.hpp. Builds the two policies (relay and submission) on the mail
 // system's users (read again when the file changes, so `layer7 user add` applies at once), the
-// spool and the delivery agent, then opens the listeners.
-#include "mail/smtp/service.hpp"
+// spool, the intake and the delivery agent, then opens the listeners.
+#include "mail/mta/service.hpp"
 
 #include <unistd.h>
 
@@ -15,6 +15,7 @@
 #include "core/net/tls_config.hpp"
 #include "core/runtime/runtime.hpp"
 #include "core/users/users.hpp"
+#include "mail/delivery/intake.hpp"
 #include "mail/delivery/local.hpp"
 #include "mail/delivery/mx_resolver.hpp"
 #include "mail/queue/spool.hpp"
@@ -22,7 +23,7 @@
 #include "mail/store/accounts.hpp"
 #include "mail/store/system.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::mta {
 namespace {
 
 struct Network {
@@ -105,8 +106,8 @@ public:
         } catch (const std::exception& e) {
             throw core::StartError(std::string("smtp: ") + e.what());
         }
-        context_.config = c;
-        context_.exists = [this](std::string_view domain, std::string_view user) {
+        context_.limits = c.limits;
+        exists_ = [this](std::string_view domain, std::string_view user) {
             return system_->users()->accounts(default_domain_).exists(domain, user);
         };
         std::vector<Network> networks;
@@ -119,7 +120,7 @@ public:
                     return true;
             return false;
         };
-        Policy policy;
+        smtp::Policy policy;
         policy.hostname = c.hostname;
         policy.max_message_bytes = c.max_message_bytes;
         policy.max_recipients = c.max_recipients;
@@ -134,7 +135,7 @@ public:
         };
         policy.accepts_recipient = [this](std::string_view address) {
             const std::string a(address);
-            return delivery::find_mailbox(context_.exists, delivery::domain_of(a), delivery::local_part_of(a))
+            return delivery::find_mailbox(exists_, delivery::domain_of(a), delivery::local_part_of(a))
                 .has_value();
         };
         policy.check_credentials = [this](std::string_view login, std::string_view password) {
@@ -162,15 +163,15 @@ public:
         agent.mx_port = c.mx_port;
         agent.retry = c.retry;
         agent.max_active = c.max_active;
-        agent.tls = c.relay_tls ? TlsPolicy::opportunistic : TlsPolicy::never;
+        agent.tls = c.relay_tls ? smtp::TlsPolicy::opportunistic : smtp::TlsPolicy::never;
         try {
-            agent_ = std::make_unique<delivery::Agent>(agent, *spool_, *system_, context_.exists,
+            agent_ = std::make_unique<delivery::Agent>(agent, *spool_, *system_, exists_,
                                                        delivery::make_mx_resolver(c.resolver), runtime.blocking());
         } catch (const std::exception& e) {
             throw core::StartError(std::string("smtp: delivery: ") + e.what());
         }
-        context_.spool = spool_.get();
-        context_.system = system_.get();
+        intake_ = std::make_unique<delivery::Intake>(*spool_, *system_, exists_, c.domains);
+        context_.acceptor = intake_.get();
         context_.blocking = &runtime.blocking();
 
         std::vector<core::ServiceRow> rows;
@@ -229,7 +230,7 @@ private:
     {
         auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(where), core::Admission(config_.limits, "421 4.7.0 Too many connections, try again later\r\n"),
                                               [this, submission](core::TcpSocket socket) {
-                                                  return serve_connection(std::move(socket), context_, submission);
+                                                  return smtp::serve_connection(std::move(socket), context_, submission);
                                               });
         if (ec)
             throw core::StartError("smtp: cannot listen on " + core::to_string(where) + ": " + ec.message());
@@ -241,7 +242,9 @@ private:
     std::shared_ptr<mail::System> system_;
     std::unique_ptr<mail::Spool> spool_;
     std::unique_ptr<delivery::Agent> agent_;
-    ServerContext context_;
+    delivery::MailboxExists exists_;
+    std::unique_ptr<delivery::Intake> intake_;
+    smtp::ServerContext context_;
 };
 
 }  // namespace
@@ -320,4 +323,4 @@ std::unique_ptr<core::Service> make_service(const Config& config, std::shared_pt
     return std::make_unique<Service>(config, std::move(system));
 }
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::mta
