@@ -26,7 +26,6 @@ namespace layer7::http {
 
 namespace {
 
-constexpr std::size_t read_size = 16384;
 constexpr std::size_t write_batch = 64 * 1024;    // frames gathered into one write
 constexpr std::size_t source_ahead = 64 * 1024;   // a reply source is pulled this far ahead of the window
 
@@ -586,6 +585,7 @@ core::awaitable<void> H2Connection::write_loop()
             break;
         writer_idle_ = true;
         update_between_messages();
+        std::string().swap(out_);  // an idle connection keeps no output buffer
         co_await writer_wake_.wait();
         writer_idle_ = false;
         stream_.set_between_messages(false);
@@ -620,18 +620,27 @@ core::awaitable<void> H2Connection::run(std::string already_read, std::optional<
     spawn(write_loop());
     if (!already_read.empty() && !session_.feed(already_read))
         dead_ = true;
-    auto input = std::make_unique_for_overwrite<char[]>(read_size);
+    // Into the worker's buffer, not one of ours: an idle connection keeps no 16 KiB, and the
+    // session takes the bytes before this coroutine suspends again.
+    const asio::mutable_buffer input(core::Stream::worker_input(), core::Stream::worker_input_size);
     while (!dead_ && !session_.done()) {
         wake_writer();
         update_between_messages();
-        auto [ec, n] = co_await stream_.read_some(asio::buffer(input.get(), read_size));
+        auto got = stream_.read_now(input);
+        if (got.first == asio::error::would_block) {
+            const std::error_code waited = co_await stream_.wait_readable();
+            got = waited ? std::pair{waited, std::size_t{0}} : stream_.read_now(input);
+            if (got.first == asio::error::would_block)
+                continue;  // woken by bytes that make no whole TLS record yet
+        }
+        const auto [ec, n] = got;
         if (ec == asio::error::shut_down)
             on_drain();  // stopping with no stream open: say so, the writer sends it, and close
         if (ec || dead_)
             break;
         if (stream_.draining())  // a connection that began after the drain did
             on_drain();
-        if (!session_.feed(std::string_view(input.get(), n)))
+        if (!session_.feed(std::string_view(static_cast<const char*>(input.data()), n)))
             break;  // the session queued a GOAWAY with the error: the writer sends it
     }
     dead_ = true;
