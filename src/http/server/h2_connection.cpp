@@ -585,7 +585,6 @@ core::awaitable<void> H2Connection::write_loop()
             break;
         writer_idle_ = true;
         update_between_messages();
-        std::string().swap(out_);  // an idle connection keeps no output buffer
         co_await writer_wake_.wait();
         writer_idle_ = false;
         stream_.set_between_messages(false);
@@ -604,7 +603,6 @@ void H2Connection::end_all_streams()
         if (s->reply.live && s->reply.source)  // an event stream's pump waits for no more events
             s->reply.source->cancel();
     }
-    streams_.clear();
 }
 
 core::awaitable<void> H2Connection::run(std::string already_read, std::optional<H2Upgrade> upgrade)
@@ -623,10 +621,14 @@ core::awaitable<void> H2Connection::run(std::string already_read, std::optional<
     // Into the worker's buffer, not one of ours: an idle connection keeps no 16 KiB, and the
     // session takes the bytes before this coroutine suspends again.
     const asio::mutable_buffer input(core::Stream::worker_input(), core::Stream::worker_input_size);
+    // After a read that did not fill the buffer, the client's next frames are most likely not
+    // here yet: a read at once would only say so (a system call for naught), and the wait sees
+    // bytes that are already there.
+    bool read_first = true;
     while (!dead_ && !session_.done()) {
         wake_writer();
         update_between_messages();
-        auto got = stream_.read_now(input);
+        auto got = read_first ? stream_.read_now(input) : std::pair{std::error_code(asio::error::would_block), std::size_t{0}};
         if (got.first == asio::error::would_block) {
             const std::error_code waited = co_await stream_.wait_readable();
             got = waited ? std::pair{waited, std::size_t{0}} : stream_.read_now(input);
@@ -634,6 +636,7 @@ core::awaitable<void> H2Connection::run(std::string already_read, std::optional<
                 continue;  // woken by bytes that make no whole TLS record yet
         }
         const auto [ec, n] = got;
+        read_first = n == input.size();
         if (ec == asio::error::shut_down)
             on_drain();  // stopping with no stream open: say so, the writer sends it, and close
         if (ec || dead_)
@@ -648,6 +651,9 @@ core::awaitable<void> H2Connection::run(std::string already_read, std::optional<
     wake_writer();
     while (running_ > 0)
         co_await all_done_.wait();
+    // Only now: until the writer has ended, nghttp2 may still pull a stream's body (a write that
+    // was in flight when the reader ended lets it produce once more).
+    streams_.clear();
 }
 
 }  // namespace
