@@ -297,7 +297,7 @@ Step ServerSession::data_line(std::string_view line, core::LineEnd end)
         data_bare_lf_ = true;
     if (data_bytes_ > policy_.max_message_bytes)
         data_too_big_ = true;  // keep reading to ".", keep nothing more
-    if (data_bare_lf_ || data_too_big_)
+    if (data_refused_ || data_bare_lf_ || data_too_big_)  // refused (a line too long, too): keep nothing more
         return refuse_data();
     content_.append(dot.text);
     content_ += "\r\n";

@@ -291,6 +291,7 @@ TEST_F(Session, SubmissionHoldsTheHeaderAcrossChunks)
 
 TEST_F(Session, LineTooLong)
 {
+    policy.chunk_bytes = 1;  // every line would go on at once, were it kept
     ServerSession s(policy);
     EXPECT_EQ(s.on_line_too_long().replies.front(), (Reply{500, "5.5.6 Error: line too long"}));
     open(s);
@@ -299,6 +300,8 @@ TEST_F(Session, LineTooLong)
     EXPECT_TRUE(last.replies.empty());  // no reply in the middle of DATA
     EXPECT_EQ(last.end, MessageEnd::abort);  // but what was written goes at once
     say(s, "more");
+    EXPECT_TRUE(last.content.empty());  // nothing after the abort (found by fuzz.mail_smtp_session)
+    EXPECT_EQ(last.end, MessageEnd::none);
     say(s, ".");
     EXPECT_FALSE(committed);
     EXPECT_EQ(last.replies.front(), (Reply{552, "5.3.4 Error: message line too long"}));
