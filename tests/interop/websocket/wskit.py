@@ -31,8 +31,9 @@ def serve(tmp_path, *global_flags):
     root.mkdir(exist_ok=True)
     (root / "index.html").write_text("<p>ws test</p>\n")
     port = free_port()
-    p = Process([layer7_bin(), "--threads", "2", *global_flags, "http", "serve", "--root", str(root),
-                 "--listen", f"{HOST}:{port}"], deadline=30)
+    # its own data directory: without one, `http serve` writes ./layer7-data into the tests' tree
+    p = Process([layer7_bin(), "--threads", "2", "--data", str(tmp_path / "data"), *global_flags,
+                 "http", "serve", "--root", str(root), "--listen", f"{HOST}:{port}"], deadline=30)
     return Server(p, port)
 
 
