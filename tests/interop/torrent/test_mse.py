@@ -200,7 +200,8 @@ def test_the_wire_carries_no_file_bytes_in_clear(layer7, tmp_path, encrypted):
         lt_wait(ses, handle, lambda s: s.is_seeding, 90, "libtorrent's download through the relay")
     finally:
         relay.close()
-    assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
+    # Seeding means every piece passed its hash; libtorrent's disk thread may still be writing them.
+    wait_until(lambda: filecmp.cmp(data, leech_dir / "payload.bin", shallow=False), 10, "libtorrent's file on disk")
     content = data.read_bytes()
     with relay.lock:
         down, up = bytes(relay.seen["down"]), bytes(relay.seen["up"])
