@@ -628,7 +628,9 @@ core::awaitable<void> H2Connection::run(std::string already_read, std::optional<
     while (!dead_ && !session_.done()) {
         wake_writer();
         update_between_messages();
-        auto got = read_first ? stream_.read_now(input) : std::pair{std::error_code(asio::error::would_block), std::size_t{0}};
+        std::pair<std::error_code, std::size_t> got{asio::error::would_block, 0};
+        if (read_first)
+            got = stream_.read_now(input);
         if (got.first == asio::error::would_block) {
             const std::error_code waited = co_await stream_.wait_readable();
             got = waited ? std::pair{waited, std::size_t{0}} : stream_.read_now(input);
