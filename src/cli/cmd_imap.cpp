@@ -14,12 +14,12 @@ void add_imap_commands(CLI::App& app, Globals& g)
     add_mail_access_flags(*serve_cmd, serve, "127.0.0.1:1143", "STARTTLS", "LOGIN");
     serve_cmd->callback([&g] {
         setup(g);
-        imap::Config config;
+        mail::imap::Config config;
         if (!apply_mail_access_flags(serve, g, config, config.listen))
             return;
         std::vector<std::unique_ptr<core::Service>> services;
         // Alone: a mail system of its own (`layer7 up` shares one among the mail services).
-        services.push_back(imap::make_service(config, std::make_shared<mail::System>(config.users_path(), config.mail_path())));
+        services.push_back(mail::imap::make_service(config, std::make_shared<mail::System>(config.users_path(), config.mail_path())));
         g.status = run_services(services, g.threads);
     });
 }

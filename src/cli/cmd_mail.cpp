@@ -92,10 +92,10 @@ void add_fetch_command(CLI::App& mail_cmd, Globals& g)
         }
         setup(g, "warn");
         if (use_imap) {
-            imap::ClientOptions options{*hp, fetch.user, *password, fetch.starttls, fetch.ca_file, fetch.insecure,
+            mail::imap::ClientOptions options{*hp, fetch.user, *password, fetch.starttls, fetch.ca_file, fetch.insecure,
                                         std::chrono::seconds(fetch.timeout)};
-            imap::ClientTask task;
-            using Action = imap::ClientTask::Action;
+            mail::imap::ClientTask task;
+            using Action = mail::imap::ClientTask::Action;
             task.folder = fetch.folder;
             task.keep = fetch.keep;
             task.maildir = fetch.output;
@@ -112,10 +112,10 @@ void add_fetch_command(CLI::App& mail_cmd, Globals& g)
                 task.action = Action::folders;
             if (fetch.list)
                 task.action = Action::list;
-            g.status = imap::run_client(options, task);
+            g.status = mail::imap::run_client(options, task);
             return;
         }
-        pop3::FetchOptions options;
+        mail::pop3::FetchOptions options;
         options.server = *hp;
         options.user = fetch.user;
         options.password = *password;
@@ -126,12 +126,12 @@ void add_fetch_command(CLI::App& mail_cmd, Globals& g)
         options.insecure = fetch.insecure;
         options.timeout = std::chrono::seconds(fetch.timeout);
         if (fetch.list)
-            options.mode = pop3::FetchOptions::Mode::list;
+            options.mode = mail::pop3::FetchOptions::Mode::list;
         if (fetch.read != 0) {
-            options.mode = pop3::FetchOptions::Mode::read;
+            options.mode = mail::pop3::FetchOptions::Mode::read;
             options.number = fetch.read;
         }
-        g.status = pop3::fetch(options);
+        g.status = mail::pop3::fetch(options);
     });
 }
 
@@ -236,10 +236,10 @@ void add_send_command(CLI::App& mail_cmd, Globals& g)
         auto message = mail::build_message(draft);
         if (!message)
             return usage("cannot build the message (an address that cannot be written?)");
-        smtp::SubmitOptions options;
+        mail::smtp::SubmitOptions options;
         options.server = *hp;
         options.client.helo = send.helo;
-        options.client.tls = send.starttls ? smtp::TlsPolicy::required : smtp::TlsPolicy::never;
+        options.client.tls = send.starttls ? mail::smtp::TlsPolicy::required : mail::smtp::TlsPolicy::never;
         if (!send.user.empty()) {
             if (send.password_file.empty())
                 return usage("--user needs --password-file");
@@ -252,16 +252,16 @@ void add_send_command(CLI::App& mail_cmd, Globals& g)
         options.ca_file = send.ca_file;
         options.insecure = send.insecure;
         options.timeout = std::chrono::seconds(send.timeout);
-        smtp::Outgoing outgoing;
+        mail::smtp::Outgoing outgoing;
         outgoing.mail_from = draft.from.address();
         outgoing.rcpt_to = recipients;
         outgoing.body = *message;
-        outgoing.eight_bit_mime = smtp::has_non_ascii(*message);
-        outgoing.smtputf8 = smtp::has_non_ascii(outgoing.mail_from);
+        outgoing.eight_bit_mime = mail::smtp::has_non_ascii(*message);
+        outgoing.smtputf8 = mail::smtp::has_non_ascii(outgoing.mail_from);
         for (const auto& r : recipients)
-            outgoing.smtputf8 = outgoing.smtputf8 || smtp::has_non_ascii(r);
+            outgoing.smtputf8 = outgoing.smtputf8 || mail::smtp::has_non_ascii(r);
         setup(g, "warn");
-        g.status = smtp::submit(options, outgoing);
+        g.status = mail::smtp::submit(options, outgoing);
     });
 }
 }  // namespace

@@ -14,12 +14,12 @@ void add_pop3_commands(CLI::App& app, Globals& g)
     add_mail_access_flags(*serve_cmd, serve, "127.0.0.1:1110", "STLS", "USER/PASS");
     serve_cmd->callback([&g] {
         setup(g);
-        pop3::Config config;
+        mail::pop3::Config config;
         if (!apply_mail_access_flags(serve, g, config, config.listen))
             return;
         std::vector<std::unique_ptr<core::Service>> services;
         // Alone: a mail system of its own (`layer7 up` shares one among the mail services).
-        services.push_back(pop3::make_service(config, std::make_shared<mail::System>(config.users_path(), config.mail_path())));
+        services.push_back(mail::pop3::make_service(config, std::make_shared<mail::System>(config.users_path(), config.mail_path())));
         g.status = run_services(services, g.threads);
     });
 }

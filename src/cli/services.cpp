@@ -186,16 +186,16 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
         plan.runtime.blocking_threads = io_threads;
 
     if (core::Section section = root.section("pop3"); section.present()) {
-        pop3::Config pop3 = pop3::parse_config(section, plan.runtime.data);
+        mail::pop3::Config pop3 = mail::pop3::parse_config(section, plan.runtime.data);
         if (pop3.enabled)
-            plan.services.push_back(pop3::make_service(pop3, mail_system(section, pop3.users_path(), pop3.mail_path())));
+            plan.services.push_back(mail::pop3::make_service(pop3, mail_system(section, pop3.users_path(), pop3.mail_path())));
         key(section);
     }
 
     if (core::Section section = root.section("imap"); section.present()) {
-        imap::Config imap = imap::parse_config(section, plan.runtime.data);
+        mail::imap::Config imap = mail::imap::parse_config(section, plan.runtime.data);
         if (imap.enabled)
-            plan.services.push_back(imap::make_service(imap, mail_system(section, imap.users_path(), imap.mail_path())));
+            plan.services.push_back(mail::imap::make_service(imap, mail_system(section, imap.users_path(), imap.mail_path())));
         key(section);
     }
     for (const auto& [section, system] : mail_users)

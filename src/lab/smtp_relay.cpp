@@ -95,14 +95,14 @@ core::awaitable<void> submit(tcp::endpoint relay, const std::string& password)
     expect(!ec, "cannot connect to mail.crepes.fr's relay: " + ec.message());
     core::Stream stream(std::move(socket), core::Role::client);
     stream.set_timeout(std::chrono::seconds(30));
-    smtp::ClientOptions options;
+    mail::smtp::ClientOptions options;
     options.helo = "alice-pc.crepes.fr";
-    options.tls = smtp::TlsPolicy::never;
+    options.tls = mail::smtp::TlsPolicy::never;
     options.user = "alice";
     options.password = password;
-    const smtp::Outgoing outgoing{"alice@crepes.fr", {"bob@hamburger.edu"}, message_body};
-    smtp::ClientSession session(options, outgoing);
-    co_await smtp::run_client(stream, session, nullptr, "mail.crepes.fr");
+    const mail::smtp::Outgoing outgoing{"alice@crepes.fr", {"bob@hamburger.edu"}, message_body};
+    mail::smtp::ClientSession session(options, outgoing);
+    co_await mail::smtp::run_client(stream, session, nullptr, "mail.crepes.fr");
     co_await stream.shutdown();
     expect(session.all_sent(), "mail.crepes.fr did not take the message: " +
                                    (session.results().empty() ? std::string("no reply")
@@ -120,21 +120,21 @@ core::awaitable<void> fetch(tcp::endpoint relay, const std::string& password)
     core::Stream stream(std::move(socket), core::Role::client);
     stream.set_timeout(std::chrono::seconds(30));
     core::LineReader reader(stream, 1 << 16);
-    auto status = [&](const std::string& what) -> core::awaitable<pop3::Status> {
+    auto status = [&](const std::string& what) -> core::awaitable<mail::pop3::Status> {
         const core::ReadLine line = co_await reader.read_line();
         expect(line.status == core::ReadStatus::line, "POP3: no reply to " + what);
-        auto s = pop3::parse_status(line.text);
+        auto s = mail::pop3::parse_status(line.text);
         expect(s && s->ok, "POP3: " + what + " refused: " + std::string(line.text));
         co_return *s;
     };
-    auto command = [&](const std::string& text) -> core::awaitable<pop3::Status> {
+    auto command = [&](const std::string& text) -> core::awaitable<mail::pop3::Status> {
         expect(!co_await stream.write(text + "\r\n"), "POP3: connection lost");
         co_return co_await status(text.substr(0, text.find(' ')));
     };
     co_await status("the greeting");
     co_await command("USER bob");
     co_await command("PASS " + password);
-    const auto stat = pop3::parse_scan((co_await command("STAT")).text);
+    const auto stat = mail::pop3::parse_scan((co_await command("STAT")).text);
     expect(stat && stat->number == 1, "POP3: Bob's mailbox does not hold one message");
     co_await command("RETR 1");
     std::string message;
@@ -213,13 +213,13 @@ public:
         alice_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"),
                                row_port(start_service(servers, mail::mta::make_service(alice, system)).at(1).address));
 
-        pop3::Config pop3;
+        mail::pop3::Config pop3;
         pop3.listen = {"127.0.0.1", 0};
         pop3.data_dir = s.work_dir;
         pop3.domain = "hamburger.edu";
         pop3.tls = false;
         pop3_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                              row_port(start_service(servers, pop3::make_service(pop3, system)).at(0).address));
+                              row_port(start_service(servers, mail::pop3::make_service(pop3, system)).at(0).address));
         for (auto& [service, rows] : services_)
             service->on_started(rows);  // the SMTP servers' delivery agents start here
     }

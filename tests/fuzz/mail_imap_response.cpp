@@ -9,7 +9,7 @@
 
 #include "mail/imap/response_parser.hpp"
 
-namespace imap = layer7::imap;
+namespace imap = layer7::mail::imap;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

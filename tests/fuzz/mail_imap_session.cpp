@@ -10,7 +10,7 @@
 #include "core/text/line_parser.hpp"
 #include "mail/imap/session.hpp"
 
-namespace imap = layer7::imap;
+namespace imap = layer7::mail::imap;
 namespace core = layer7::core;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

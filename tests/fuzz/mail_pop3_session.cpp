@@ -12,7 +12,7 @@
 #include "mail/pop3/response_codec.hpp"
 #include "mail/pop3/session.hpp"
 
-namespace pop3 = layer7::pop3;
+namespace pop3 = layer7::mail::pop3;
 namespace core = layer7::core;
 
 namespace {

@@ -9,7 +9,7 @@
 #include "core/text/line_parser.hpp"
 #include "mail/smtp/server_session.hpp"
 
-namespace smtp = layer7::smtp;
+namespace smtp = layer7::mail::smtp;
 namespace core = layer7::core;
 
 namespace {

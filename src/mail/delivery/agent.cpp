@@ -30,7 +30,7 @@
 #include "mail/smtp/client.hpp"
 #include "mail/store/system.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 std::int64_t unix_now()
@@ -386,4 +386,4 @@ void Agent::flush()
     });
 }
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

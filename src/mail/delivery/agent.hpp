@@ -28,7 +28,7 @@ class Spool;
 class System;
 }  // namespace layer7::mail
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 struct AgentConfig {
     std::string hostname = "localhost";     // EHLO name, Reporting-MTA, MAILER-DAEMON@
@@ -70,4 +70,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 std::chrono::seconds retry_delay(const RetryPolicy& policy, std::uint32_t failed)
 {
@@ -20,4 +20,4 @@ bool expired(const RetryPolicy& policy, std::int64_t arrival, std::int64_t now)
     return now - arrival >= policy.max_age.count();
 }
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 struct RetryPolicy {
     std::chrono::seconds min_backoff{300};       // Postfix minimal_backoff_time
@@ -18,4 +18,4 @@ std::chrono::seconds retry_delay(const RetryPolicy& policy, std::uint32_t failed
 // True when a message that arrived at `arrival` is too old to try again at `now` (seconds).
 bool expired(const RetryPolicy& policy, std::int64_t arrival, std::int64_t now);
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -5,7 +5,7 @@
 #include "mail/message/date.hpp"
 #include "mail/smtp/reply_codec.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 constexpr std::size_t max_diagnostic = 900;  // keeps every line under RFC 5322's 998
@@ -97,4 +97,4 @@ std::string build_bounce(const Bounce& b)
     return m;
 }
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

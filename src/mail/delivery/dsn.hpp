@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 struct FailedRecipient {
     std::string address;
@@ -32,4 +32,4 @@ std::string status_of(int code, std::string_view text);
 // The whole bounce message, CRLF line ends, ready to queue with the null sender MAIL FROM:<>.
 std::string build_bounce(const Bounce& bounce);
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -11,7 +11,7 @@
 #include "mail/queue/doorbell.hpp"
 #include "mail/queue/spool.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 std::int64_t unix_now()
@@ -139,4 +139,4 @@ core::Result<std::unique_ptr<mail::MessageSink>, std::error_code> Intake::begin(
     return std::unique_ptr<mail::MessageSink>(new Sink(*this, envelope, all_local(envelope)));
 }
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -10,7 +10,7 @@
 #include "mail/delivery/agent.hpp"
 #include "mail/queue/acceptor.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 class Intake final : public mail::Acceptor {
 public:
@@ -34,4 +34,4 @@ private:
     std::vector<std::string> local_domains_;
 };
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -4,7 +4,7 @@
 #include "mail/delivery/route.hpp"
 #include "mail/store/system.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 std::optional<std::string> find_mailbox(const MailboxExists& exists, std::string_view domain,
                                         std::string_view local_part)
@@ -40,4 +40,4 @@ std::error_code deliver_local(const mail::System& system, const MailboxExists& e
     return system.deliver(domain, *user, with_delivery_fields(sender, recipient, body));
 }
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

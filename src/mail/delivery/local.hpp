@@ -14,7 +14,7 @@ namespace layer7::mail {
 class System;
 }
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 // The users-file name behind local@domain: the local part as written, else in lower case.
 std::optional<std::string> find_mailbox(const MailboxExists& exists, std::string_view domain,
@@ -25,4 +25,4 @@ std::string with_delivery_fields(std::string_view sender, std::string_view recip
 std::error_code deliver_local(const mail::System& system, const MailboxExists& exists, std::string_view sender,
                               std::string_view recipient, std::string_view body);
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -3,7 +3,7 @@
 
 #include <variant>
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 // The reply's status before its records are looked at; nullopt for a NOERROR reply.
@@ -62,4 +62,4 @@ AddressAnswer address_answer(const DnsAnswer& a, const DnsAnswer& aaaa)
     return out;
 }
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

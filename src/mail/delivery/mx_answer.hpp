@@ -11,7 +11,7 @@
 #include "dns/wire/message.hpp"
 #include "mail/delivery/route.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 enum class LookupStatus {
     ok,
@@ -40,4 +40,4 @@ MxAnswer mx_answer(const DnsAnswer& answer);
 // NXDOMAIN, else no_data when one was NOERROR, else temporary.
 AddressAnswer address_answer(const DnsAnswer& a, const DnsAnswer& aaaa);
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

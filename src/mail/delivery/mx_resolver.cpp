@@ -8,7 +8,7 @@
 #include "dns/client/resolv_conf.hpp"
 #include "dns/resolver/stub_resolver.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 // The server /etc/resolv.conf names; its loopback default when it names none or cannot be read.
@@ -60,4 +60,4 @@ core::awaitable<AddressAnswer> lookup_addresses(dns::Resolver& resolver, std::st
     co_return address_answer(a, aaaa);
 }
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -15,7 +15,7 @@ namespace layer7::dns {
 class Resolver;
 }
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 // A stub resolver (dns::resolver::StubResolver) asking `server` (e.g. layer7's own resolver on
 // 127.0.0.1:5335), else the first nameserver of /etc/resolv.conf, else port 53 of this machine as
@@ -27,4 +27,4 @@ core::awaitable<MxAnswer> lookup_mx(dns::Resolver& resolver, std::string domain)
 // The A and AAAA addresses of `host`, asked one after the other.
 core::awaitable<AddressAnswer> lookup_addresses(dns::Resolver& resolver, std::string host);
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

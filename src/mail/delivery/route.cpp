@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 std::uint64_t mix(std::uint64_t x)  // splitmix64: a small, deterministic shuffle source
@@ -70,4 +70,4 @@ std::string local_part_of(std::string_view address)
     return std::string(address.substr(0, address.rfind('@')));
 }
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

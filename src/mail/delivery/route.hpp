@@ -10,7 +10,7 @@
 
 #include "core/text/host_port.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 struct MxHost {
     std::uint16_t preference = 0;
@@ -36,4 +36,4 @@ std::string domain_of(std::string_view address);
 // The local part of "local@domain" (quotes kept as in the address).
 std::string local_part_of(std::string_view address);
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -6,7 +6,7 @@
 
 #include "mail/delivery/route.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 namespace {
 
@@ -211,4 +211,4 @@ BounceMessage bounce_message(const mail::QueuedMessage& m, BouncePlan plan, cons
     return out;
 }
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -22,7 +22,7 @@
 #include "mail/queue/queue_file.hpp"
 #include "mail/smtp/client_session.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 
 struct SchedulerConfig {
     RetryPolicy retry;
@@ -124,4 +124,4 @@ struct BounceMessage {
 BounceMessage bounce_message(const mail::QueuedMessage& message, BouncePlan plan, const std::string& hostname,
                              std::int64_t now, const std::string& unique);
 
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -14,7 +14,7 @@
 
 #include "core/result.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 struct MessageRef {
     std::uint32_t uid = 0;
@@ -119,4 +119,4 @@ public:
                                                                std::string_view flags, std::int64_t date) = 0;
 };
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -13,7 +13,7 @@
 #include "mail/message/display.hpp"
 #include "mail/store/maildir.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 namespace {
 
 struct Reply {
@@ -402,4 +402,4 @@ int run_client(const ClientOptions& options, const ClientTask& task)
     return status;
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -9,7 +9,7 @@
 
 #include "core/text/host_port.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 struct ClientOptions {
     core::HostPort server;
@@ -32,4 +32,4 @@ struct ClientTask {
 // Runs the task, printing its result; returns the process exit code (0 ok, 1 failure).
 int run_client(const ClientOptions& options, const ClientTask& task);
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <utility>
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 namespace {
 
@@ -286,4 +286,4 @@ std::optional<std::vector<std::string>> Reader::flag_list(bool parenthesis_optio
     return out;
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -13,7 +13,7 @@
 #include "core/text/ascii.hpp"
 #include "mail/imap/limits.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 struct RawCommand {
     std::string text;                   // the lines joined, each literal left as its "{n}" marker
@@ -97,4 +97,4 @@ private:
 bool atom_char(char c);
 using core::iequals;
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 namespace {
 
@@ -116,4 +116,4 @@ std::optional<std::int64_t> parse_message_day(std::string_view field)
     return days_of(*day, *month, *year);
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

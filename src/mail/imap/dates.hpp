@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 // "17-Jul-1996 02:44:25 +0000" (INTERNALDATE, always in UTC).
 std::string format_date_time(std::int64_t seconds);
@@ -18,4 +18,4 @@ std::optional<std::int64_t> parse_date_time(std::string_view text);
 // The day of "Tue, 1 Jul 2003 10:52:37 +0200" as written (SENTON ignores the zone, RFC 3501 §6.4.4).
 std::optional<std::int64_t> parse_message_day(std::string_view field);
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -6,7 +6,7 @@
 
 #include <cstring>
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 namespace {
 // Delivery renames tmp/ → new/; flags rename within cur/; expunge unlinks.
@@ -83,4 +83,4 @@ void FolderWatch::cancel()
     descriptor_.cancel(ignored);
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -11,7 +11,7 @@
 
 #include "core/net/asio.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 class FolderWatch {
 public:
@@ -33,4 +33,4 @@ private:
     int root_watch_ = -1;  // the hierarchy root's watch descriptor, whose file events are ignored
 };
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 struct ImapLimits {
     // RFC 7162 §4 asks servers to take command lines of at least 8192 octets.
@@ -22,4 +22,4 @@ struct ImapLimits {
     std::size_t max_set_ranges = 10000;
 };
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -8,7 +8,7 @@
 #include "mail/message/address.hpp"
 #include "mail/message/header.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 namespace {
 
@@ -293,4 +293,4 @@ std::optional<MessageView::Section> parse_section(std::string_view spec)
     return s;
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

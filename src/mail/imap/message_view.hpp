@@ -10,7 +10,7 @@
 
 #include "mail/message/mime_parser.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 // A string as IMAP sends it: NIL-free quoted form when it can be, else a literal.
 std::string imap_string(std::string_view text);
@@ -41,4 +41,4 @@ private:
 // Parses the inside of "BODY[" … "]": "", "HEADER", "1.2.TEXT", "HEADER.FIELDS (A B)" …
 std::optional<MessageView::Section> parse_section(std::string_view spec);
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 namespace {
 
 // The {n} or {n+} at the end of a line, if any.
@@ -363,4 +363,4 @@ std::optional<std::string> quote(std::string_view text)
     return out + "\"";
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -13,7 +13,7 @@
 
 #include "core/result.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 struct ResponseLimits {
     std::size_t max_line = 1 << 20;         // one line of a response
@@ -95,4 +95,4 @@ std::vector<std::string> flag_list(const Value& flags);
 // A string as a command argument: quoted, with \ and " escaped; nullopt when it holds CR, LF or NUL.
 std::optional<std::string> quote(std::string_view text);
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

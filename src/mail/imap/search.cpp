@@ -6,7 +6,7 @@
 #include "mail/imap/dates.hpp"
 #include "mail/message/header.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 namespace {
 
@@ -325,4 +325,4 @@ bool matches(const SearchKey& k, const SearchSubject& s)
     return false;
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -11,7 +11,7 @@
 
 #include "mail/imap/command_parser.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 struct SearchKey {
     enum class Kind {
@@ -50,4 +50,4 @@ struct SearchParse {
 SearchParse parse_search(Reader& reader, std::size_t depth_limit, std::size_t max_set_ranges);
 bool matches(const SearchKey& key, const SearchSubject& subject);
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -10,7 +10,7 @@
 #include "mail/imap/folder_watch.hpp"
 #include "mail/imap/store_account.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 namespace {
 
@@ -206,4 +206,4 @@ core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerConte
     co_await stream.shutdown();
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -11,7 +11,7 @@
 #include "mail/imap/session.hpp"
 #include "mail/store/system.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 struct ServerContext {
     Config config;
@@ -23,4 +23,4 @@ struct ServerContext {
 // One connection, from greeting to close; errors and timeouts end it quietly.
 core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerContext& context);
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -6,7 +6,7 @@
 #include "core/runtime/runtime.hpp"
 #include "mail/imap/server.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 Config parse_config(core::Section s, const std::string& data_dir)
 {
@@ -68,4 +68,4 @@ std::unique_ptr<core::Service> make_service(const Config& config, std::shared_pt
     return std::make_unique<Service>(config, std::move(system));
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

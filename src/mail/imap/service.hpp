@@ -10,7 +10,7 @@
 #include "mail/store/access.hpp"
 #include "mail/store/system.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 struct Config : mail::AccessConfig {  // the users file, mail root, TLS and login settings
     core::HostPort listen{"127.0.0.1", 1143};
@@ -26,4 +26,4 @@ Config parse_config(core::Section section, const std::string& data_dir);
 // the one `layer7 up` shares among the mail services.
 std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system);
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

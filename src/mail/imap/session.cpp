@@ -32,7 +32,7 @@
 #include "mail/imap/search.hpp"
 #include "mail/store/folder_name.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 namespace {
 
@@ -1729,4 +1729,4 @@ Step Session::uid(Context& c)
     return bad(c.tag, "UID");  // never called: on_command dispatches UID to the inner command
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -19,7 +19,7 @@
 #include "mail/imap/command_parser.hpp"
 #include "mail/imap/limits.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 enum class State { not_authenticated, authenticated, selected, logout };  // RFC 3501 §3
 
@@ -173,4 +173,4 @@ private:
     std::unique_ptr<FetchJob> fetching_;  // a FETCH answered in chunks, until its last one
 };
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -4,7 +4,7 @@
 #include "mail/store/folder_index.hpp"
 #include "mail/store/line_endings.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 std::string StoreAccount::folder_path(std::string_view folder) const
 {
@@ -154,4 +154,4 @@ core::Result<std::uint32_t, std::error_code> StoreAccount::append(std::string_vi
     return mail::append_message(*box, message, flags, date);
 }
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

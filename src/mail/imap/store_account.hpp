@@ -9,7 +9,7 @@
 #include "mail/store/folder_index.hpp"
 #include "mail/store/mailboxes.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 
 class StoreAccount final : public Account {
 public:
@@ -48,4 +48,4 @@ private:
     std::map<std::string, std::unordered_map<std::string, mail::MaildirEntry>, std::less<>> entries_;
 };
 
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

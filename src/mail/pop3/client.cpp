@@ -11,7 +11,7 @@
 #include "mail/message/display.hpp"
 #include "mail/store/maildir.hpp"
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 
 namespace {
 
@@ -226,4 +226,4 @@ int fetch(const FetchOptions& options)
     return status;
 }
 
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

@@ -9,7 +9,7 @@
 
 #include "core/text/host_port.hpp"
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 
 struct FetchOptions {
     // download: into `maildir` (then delete unless keep); list: one summary line per message
@@ -32,4 +32,4 @@ struct FetchOptions {
 // Runs the fetch (or list/read) and prints a summary; returns the process exit code (0 ok, 1 failure).
 int fetch(const FetchOptions& options);
 
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

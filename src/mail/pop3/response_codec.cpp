@@ -3,7 +3,7 @@
 
 #include <charconv>
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 
 namespace {
 std::string status_line(std::string_view indicator, std::string_view text)
@@ -110,4 +110,4 @@ std::optional<UniqueId> parse_unique_id(std::string_view text)
     return UniqueId{*number_v, std::string(uid)};
 }
 
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

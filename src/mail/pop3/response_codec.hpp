@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 
 // "+OK text\r\n" / "-ERR text\r\n" (text may be empty: "+OK\r\n").
 std::string ok(std::string_view text);
@@ -39,4 +39,4 @@ struct UniqueId {
 };
 std::optional<UniqueId> parse_unique_id(std::string_view text);
 
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

@@ -12,7 +12,7 @@
 #include "mail/pop3/response_codec.hpp"
 #include "mail/store/mailbox_lock.hpp"
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 
 namespace {
 
@@ -170,4 +170,4 @@ core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerConte
     co_await stream.shutdown();
 }
 
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

@@ -13,7 +13,7 @@
 #include "mail/pop3/session.hpp"
 #include "mail/store/system.hpp"
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 
 struct ServerContext {
     Config config;
@@ -26,4 +26,4 @@ struct ServerContext {
 // One connection, from greeting to close; errors and timeouts end it quietly.
 core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerContext& context);
 
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

@@ -6,7 +6,7 @@
 #include "core/runtime/runtime.hpp"
 #include "mail/pop3/server.hpp"
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 
 Config parse_config(core::Section s, const std::string& data_dir)
 {
@@ -65,4 +65,4 @@ std::unique_ptr<core::Service> make_service(const Config& config, std::shared_pt
     return std::make_unique<Service>(config, std::move(system));
 }
 
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

@@ -18,7 +18,7 @@
 #include "core/text/ascii.hpp"
 #include "mail/pop3/response_codec.hpp"
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 
 struct Session::Command {
     std::string_view verb;
@@ -442,4 +442,4 @@ Step Session::rset(std::string_view args)
                     " octets)"));
 }
 
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

@@ -14,7 +14,7 @@
 #include <system_error>
 #include <vector>
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 
 enum class State { authorization, transaction, update, closed };  // RFC 1939 §3
 
@@ -116,4 +116,4 @@ private:
     std::uint64_t top_lines_ = 0;
 };
 
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

@@ -4,7 +4,7 @@
 
 #include "core/net/line_reader.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 
 namespace {
 
@@ -62,4 +62,4 @@ core::awaitable<ClientRun> run_client(core::Stream& stream, ClientSession& sessi
     co_return co_await dialogue(stream, session, tls, server_name);
 }
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

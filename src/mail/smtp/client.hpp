@@ -10,7 +10,7 @@
 #include "core/net/stream.hpp"
 #include "mail/smtp/client_session.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 
 struct ClientRun {
     bool tls_failed = false;      // the STARTTLS handshake failed (the session counts as lost)
@@ -22,4 +22,4 @@ struct ClientRun {
 core::awaitable<ClientRun> run_client(core::Stream& stream, ClientSession& session, asio::ssl::context* tls,
                                       const std::string& server_name);
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

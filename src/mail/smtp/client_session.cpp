@@ -15,7 +15,7 @@
 #include "core/bytes/base64.hpp"
 #include "core/text/ascii.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 namespace {
 
 Verdict verdict_of(int code)
@@ -375,4 +375,4 @@ ClientStep ClientSession::on_reply(const Reply& reply)
     return {{}, ClientNext::close};
 }
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

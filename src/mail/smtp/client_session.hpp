@@ -12,7 +12,7 @@
 
 #include "mail/smtp/reply_codec.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 
 enum class TlsPolicy {
     never,          // do not ask for STARTTLS
@@ -117,4 +117,4 @@ private:
 // Dot-stuffs `body` (RFC 5321 §4.5.2), makes every line end in CRLF and appends ".\r\n".
 std::string dot_stuff(std::string_view body);
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

@@ -3,7 +3,7 @@
 
 #include "mail/message/header.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 namespace {
 
 constexpr std::size_t max_size_digits = 19;  // fits in uint64_t
@@ -147,4 +147,4 @@ std::optional<PlainCredentials> decode_plain(std::string_view message)
     return out;
 }
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

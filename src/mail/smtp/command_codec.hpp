@@ -10,7 +10,7 @@
 #include "core/result.hpp"
 #include "mail/message/address.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 
 struct CommandLine {
     std::string verb;       // upper case
@@ -51,4 +51,4 @@ struct PlainCredentials {
 // message = [authzid] NUL authcid NUL passwd (RFC 4616 §2), already base64-decoded.
 std::optional<PlainCredentials> decode_plain(std::string_view message);
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

@@ -2,7 +2,7 @@
 #include "mail/smtp/reply_codec.hpp"
 #include "core/text/ascii.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 
 std::string_view enhanced_code(std::string_view text)
 {
@@ -28,4 +28,4 @@ std::string_view enhanced_code(std::string_view text)
     return text.substr(0, i);
 }
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

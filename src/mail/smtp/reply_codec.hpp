@@ -6,7 +6,7 @@
 
 #include "core/text/reply.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 
 using Reply = core::Reply;  // its text starts with the enhanced code (RFC 2034)
 
@@ -19,4 +19,4 @@ inline constexpr core::ReplySyntax reply_syntax{
 // The RFC 3463 enhanced status code at the start of `text` ("2.1.0"), or "".
 std::string_view enhanced_code(std::string_view text);
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

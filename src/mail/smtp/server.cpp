@@ -9,7 +9,7 @@
 #include "core/runtime/blocking_pool.hpp"
 #include "mail/queue/acceptor.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 
 namespace {
 
@@ -132,4 +132,4 @@ core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerConte
     co_await stream.shutdown();
 }
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

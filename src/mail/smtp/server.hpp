@@ -20,7 +20,7 @@ namespace layer7::mail {
 class Acceptor;
 }
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 
 struct ServerContext {
     core::Limits limits;  // max_line, idle_timeout
@@ -36,4 +36,4 @@ struct ServerContext {
 core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerContext& context,
                                        bool submission);
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

@@ -21,7 +21,7 @@
 #include "mail/message/received.hpp"
 #include "mail/smtp/command_codec.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 namespace {
 
 constexpr std::size_t max_echo = 64;  // client text we repeat in a reply
@@ -512,4 +512,4 @@ void ServerSession::on_tls_started()
     auth_user_.clear();
 }
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

@@ -19,7 +19,7 @@
 #include "mail/queue/envelope.hpp"
 #include "mail/smtp/reply_codec.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 
 using mail::Envelope;
 
@@ -135,4 +135,4 @@ private:
     bool previous_bare_lf_ = false;  // the last DATA line ended in a bare LF
 };
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

@@ -7,7 +7,7 @@
 #include "core/net/tls.hpp"
 #include "mail/smtp/client.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 namespace {
 
 std::string one_line(const Reply& reply)
@@ -75,4 +75,4 @@ int submit(const SubmitOptions& options, const Outgoing& message)
     return status;
 }
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

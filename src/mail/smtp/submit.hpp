@@ -8,7 +8,7 @@
 #include "core/text/host_port.hpp"
 #include "mail/smtp/client_session.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 
 struct SubmitOptions {
     core::HostPort server;
@@ -22,4 +22,4 @@ struct SubmitOptions {
 // (each refusal is printed on stderr with the server's reply).
 int submit(const SubmitOptions& options, const Outgoing& message);
 
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

@@ -18,7 +18,7 @@
 #include "mail/web/service.hpp"
 #include "mail/web/sessions.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 class StoreAccount;
 }
 namespace layer7::mail {

@@ -3,7 +3,7 @@
 
 #include "mail/delivery/backoff.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 TEST(Backoff, DoublesFromTheMinimumUpToTheCap)
@@ -34,4 +34,4 @@ TEST(Backoff, ExpiresAtTheMaximumAge)
 }
 
 }  // namespace
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -5,7 +5,7 @@
 #include "mail/message/header.hpp"
 #include "mail/message/mime_parser.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 Bounce sample()
@@ -79,4 +79,4 @@ TEST(Dsn, HostileTextStaysOnOneLine)
 }
 
 }  // namespace
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

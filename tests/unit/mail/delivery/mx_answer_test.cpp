@@ -6,7 +6,7 @@
 
 #include "mail/delivery/scheduler.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 using mail::RecipientStatus;
@@ -126,4 +126,4 @@ TEST(AddressAnswer, WithoutAnAddressTheRepliesSayWhy)
 }
 
 }  // namespace
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -3,7 +3,7 @@
 
 #include "mail/delivery/route.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 TEST(Route, StaticRoutesExactThenWildcard)
@@ -51,4 +51,4 @@ TEST(Route, AddressParts)
 }
 
 }  // namespace
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -5,7 +5,7 @@
 #include "mail/delivery/scheduler.hpp"
 #include "mail/message/header.hpp"
 
-namespace layer7::delivery {
+namespace layer7::mail::delivery {
 namespace {
 
 using mail::RecipientStatus;
@@ -294,4 +294,4 @@ TEST(Scheduler, TheBounceGoesFromTheNullSenderToTheOriginalSender)
 }
 
 }  // namespace
-}  // namespace layer7::delivery
+}  // namespace layer7::mail::delivery

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 namespace {
 
 TEST(CommandAssembler, PlainLineIsComplete)
@@ -104,4 +104,4 @@ TEST(Reader, ModSequencesAre63Bits)
 }
 
 }  // namespace
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -7,7 +7,7 @@
 
 #include "mail/imap/account.hpp"
 
-namespace layer7::imap::test {
+namespace layer7::mail::imap::test {
 
 class MemoryAccount final : public Account {
 public:
@@ -111,4 +111,4 @@ public:
     }
 };
 
-}  // namespace layer7::imap::test
+}  // namespace layer7::mail::imap::test

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 namespace {
 
 const std::string multipart =
@@ -41,4 +41,4 @@ TEST(MessageView, MalformedMessagesStillRender)
 }
 
 }  // namespace
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

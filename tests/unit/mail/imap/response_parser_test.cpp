@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 namespace {
 
 Response parse(std::string_view text)
@@ -121,4 +121,4 @@ TEST(Quote, EscapesAndRefusesLineBreaks)
 }
 
 }  // namespace
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

@@ -6,7 +6,7 @@
 
 #include "memory_account.hpp"
 
-namespace layer7::imap {
+namespace layer7::mail::imap {
 namespace {
 
 class SessionTest : public ::testing::Test {
@@ -490,4 +490,4 @@ TEST_F(SessionTest, AHeldBackExpungeKeepsHighestmodseqBelowIt)
 }
 
 }  // namespace
-}  // namespace layer7::imap
+}  // namespace layer7::mail::imap

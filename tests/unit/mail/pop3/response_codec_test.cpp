@@ -4,7 +4,7 @@
 #include "core/text/line_parser.hpp"
 #include "mail/pop3/response_codec.hpp"
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 namespace {
 
 TEST(Pop3ResponseCodec, BuildsStatusLines)
@@ -92,4 +92,4 @@ TEST(Pop3ResponseCodec, ParsesUniqueIds)
 }
 
 }  // namespace
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

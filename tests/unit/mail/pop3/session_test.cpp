@@ -4,7 +4,7 @@
 
 #include "mail/pop3/session.hpp"
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 namespace {
 
 Policy policy_with_bob()
@@ -210,4 +210,4 @@ TEST(Pop3Session, MessageNumberDigitsLimit)
 }
 
 }  // namespace
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

@@ -21,7 +21,7 @@
 #include "../../transcript.hpp"
 #include "mail/pop3/session.hpp"
 
-namespace layer7::pop3 {
+namespace layer7::mail::pop3 {
 namespace {
 
 std::string unescape(std::string_view text)
@@ -265,4 +265,4 @@ TEST(Pop3Transcripts, MessageOfSizeIsExact)
 }
 
 }  // namespace
-}  // namespace layer7::pop3
+}  // namespace layer7::mail::pop3

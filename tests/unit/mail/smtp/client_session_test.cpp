@@ -5,7 +5,7 @@
 #include "../../transcript.hpp"
 #include "mail/smtp/client_session.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 namespace {
 
 // Replays `script`: S: lines go to the session; C: lines must equal what it wrote, in order.
@@ -278,4 +278,4 @@ TEST(DotStuff, StuffsLeadingDotsAndTerminates)
 }
 
 }  // namespace
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 namespace {
 
 TEST(CommandCodec, SplitCommand)
@@ -86,4 +86,4 @@ TEST(CommandCodec, NonAscii)
 }
 
 }  // namespace
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 namespace {
 
 TEST(ReplyCodec, EnhancedCode)
@@ -18,4 +18,4 @@ TEST(ReplyCodec, EnhancedCode)
 }
 
 }  // namespace
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

@@ -6,7 +6,7 @@
 #include "core/text/line_parser.hpp"
 #include "mail/message/header.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 namespace {
 
 class Session : public ::testing::Test {
@@ -502,4 +502,4 @@ TEST_F(Session, Utf8Addresses)
 }
 
 }  // namespace
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp

@@ -17,7 +17,7 @@
 #include "../../transcript.hpp"
 #include "mail/smtp/server_session.hpp"
 
-namespace layer7::smtp {
+namespace layer7::mail::smtp {
 namespace {
 
 constexpr std::string_view hostname = "hamburger.edu";
@@ -149,4 +149,4 @@ TEST(SmtpTranscripts, ReplayAll)
 }
 
 }  // namespace
-}  // namespace layer7::smtp
+}  // namespace layer7::mail::smtp
