@@ -22,9 +22,6 @@ fail() {
     bad=1
 }
 
-# Where the rules are broken today, each with the issue that removes it.
-# Issue 21: mail's protocol folders name their namespaces after the protocol alone.
-namespace_exceptions=("mail/smtp smtp" "mail/imap imap" "mail/pop3 pop3" "mail/delivery delivery")
 # Pure files inside libraries that also do I/O: each is checked by name until its library is split.
 pure_files=(src/torrent/mse_handshake.hpp src/torrent/mse_handshake.cpp)
 
@@ -102,7 +99,7 @@ fi
 
 # 4: namespaces.
 mapfile -t sources < <(find src -name '*.[ch]pp' | sort)
-if ! awk -v exceptions="${namespace_exceptions[*]/%/,}" '
+if ! awk '
     FNR == 1 { folder = FILENAME; sub(/^src\//, "", folder); sub(/\/[^\/]*$/, "", folder); foreign = "" }
     foreign != "" {  # inside another folder'"'"'s namespace: forward declarations only
         if ($0 ~ /^}/) foreign = ""
@@ -114,7 +111,7 @@ if ! awk -v exceptions="${namespace_exceptions[*]/%/,}" '
     }
     /^namespace layer7[a-z0-9_:]* *\{/ {
         ns = $2; sub(/^layer7(::)?/, "", ns); gsub(/::/, "/", ns)
-        if (index(folder "/", ns "/") == 1 || index(ns "/", folder "/") == 1 || index(" " exceptions " ", " " folder " " ns ",") > 0)
+        if (index(folder "/", ns "/") == 1 || index(ns "/", folder "/") == 1)
             next
         foreign = "namespace " $2
     }
