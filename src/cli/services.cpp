@@ -45,6 +45,14 @@ std::shared_ptr<mail::System> MailSystems::get(const std::string& users_path, co
     return systems_.emplace_back(std::make_shared<mail::System>(users_path, mail_root));
 }
 
+std::shared_ptr<mail::AcceptorSlot> MailSystems::acceptor(const std::string& queue_path)
+{
+    for (const auto& [path, slot] : acceptors_)
+        if (path == queue_path)
+            return slot;
+    return acceptors_.emplace_back(queue_path, std::make_shared<mail::AcceptorSlot>()).second;
+}
+
 Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_systems)
 {
     Plan plan;
@@ -100,7 +108,8 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     if (core::Section webmail = root.section("webmail"); webmail.present()) {  // web mail at /mail on [http]
         const mail::web::Config config = mail::web::parse_config(webmail, plan.runtime.data);
         if (config.enabled)
-            for (auto& handler : mail::web::extra_handlers(config, mail_system(webmail, config.users_path(), config.mail_path())))
+            for (auto& handler : mail::web::extra_handlers(config, mail_system(webmail, config.users_path(), config.mail_path()),
+                                                           mail_systems.acceptor(config.queue_path())))
                 extra.push_back(std::move(handler));
     }
     // The lab's reports (`layer7 lab run` writes them under DATA/lab) at /lab/.
@@ -179,7 +188,8 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
             section.error("queue_dir", "two [[smtp]] servers share the spool " + smtp.queue_path());
         queues.push_back(smtp.queue_path());
         if (smtp.enabled)
-            plan.services.push_back(mail::mta::make_service(smtp, mail_system(section, smtp.users_path(), smtp.mail_path())));
+            plan.services.push_back(mail::mta::make_service(smtp, mail_system(section, smtp.users_path(), smtp.mail_path()),
+                                                            mail_systems.acceptor(smtp.queue_path())));
         key(section);
     }
     if (io_threads && !blocking_threads)

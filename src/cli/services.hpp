@@ -9,6 +9,7 @@
 #include "core/config/config.hpp"
 #include "cli/common.hpp"
 #include "core/service.hpp"
+#include "mail/queue/acceptor_slot.hpp"
 #include "mail/store/system.hpp"
 
 namespace layer7::cli {
@@ -30,14 +31,17 @@ struct Plan {
 
 // The mail::System of each users file and mail root a config names. Mail services that name the
 // same pair (all of them in the default config) share one: one load of the users file, one store,
-// one delivery notice. `layer7 up` keeps them across reloads, so a service restarted by SIGHUP
-// shares the System of those that kept running.
+// one delivery notice. And the acceptor of each spool: web mail hands what it sends to the one of
+// its queue_dir, where the [smtp] service of that spool plugs its intake. `layer7 up` keeps them
+// across reloads, so a service restarted by SIGHUP shares them with those that kept running.
 class MailSystems {
 public:
     std::shared_ptr<mail::System> get(const std::string& users_path, const std::string& mail_root);
+    std::shared_ptr<mail::AcceptorSlot> acceptor(const std::string& queue_path);
 
 private:
     std::vector<std::shared_ptr<mail::System>> systems_;
+    std::vector<std::pair<std::string, std::shared_ptr<mail::AcceptorSlot>>> acceptors_;  // by queue path
 };
 
 // Reads every section; errors accumulate in the file's diagnostics. Flags in `g` override the file.

@@ -79,13 +79,16 @@ bool contains(const Network& n, asio::ip::address a)
 
 class Service final : public core::Service {
 public:
-    Service(const Config& config, std::shared_ptr<mail::System> system)
+    Service(const Config& config, std::shared_ptr<mail::System> system,
+            std::shared_ptr<mail::AcceptorSlot> spool_acceptor)
         : config_(config), default_domain_(config.domains.empty() ? "localhost" : config.domains[0]),
-          system_(std::move(system))
+          system_(std::move(system)), spool_acceptor_(std::move(spool_acceptor))
     {
     }
     ~Service() override
     {
+        if (spool_acceptor_ && intake_)
+            spool_acceptor_->unplug(*intake_);
         if (agent_)
             agent_->stop();
     }
@@ -197,8 +200,14 @@ public:
     }
 
     // The agent starts once the whole run (or reload) has started: it takes the spool's Doorbell
-    // from a reload's predecessor, which a reload that fails half-way must leave delivering.
-    void on_started(const std::vector<core::ServiceRow>&) override { agent_->start(); }
+    // from a reload's predecessor, which a reload that fails half-way must leave delivering. The
+    // intake takes over the spool's acceptor then too, for the same reason.
+    void on_started(const std::vector<core::ServiceRow>&) override
+    {
+        agent_->start();
+        if (spool_acceptor_)
+            spool_acceptor_->plug(*intake_);
+    }
 
 private:
     // Addresses for the try-it commands: a local user (alice@crepes.fr), one of another domain in the
@@ -244,6 +253,7 @@ private:
     std::unique_ptr<delivery::Agent> agent_;
     delivery::MailboxExists exists_;
     std::unique_ptr<delivery::Intake> intake_;
+    std::shared_ptr<mail::AcceptorSlot> spool_acceptor_;  // where web mail reaches intake_; may be null
     smtp::ServerContext context_;
 };
 
@@ -318,9 +328,10 @@ Config parse_config(core::Section s, const std::string& data_dir)
     return c;
 }
 
-std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system)
+std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system,
+                                            std::shared_ptr<mail::AcceptorSlot> spool_acceptor)
 {
-    return std::make_unique<Service>(config, std::move(system));
+    return std::make_unique<Service>(config, std::move(system), std::move(spool_acceptor));
 }
 
 }  // namespace layer7::mail::mta

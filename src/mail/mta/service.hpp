@@ -16,6 +16,7 @@
 #include "core/service.hpp"
 #include "mail/delivery/backoff.hpp"
 #include "mail/delivery/route.hpp"
+#include "mail/queue/acceptor_slot.hpp"
 #include "mail/store/system.hpp"
 
 namespace layer7::mail::mta {
@@ -66,7 +67,9 @@ std::optional<delivery::StaticRoute> parse_route(const std::string& text);
 // True when `cidr` is "ADDR/LEN" or a bare address.
 bool valid_network(const std::string& cidr);
 // `system` holds the users file and mail root of `config` (users_path(), mail_path()): its own, or
-// the one `layer7 up` shares among the mail services.
-std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system);
+// the one `layer7 up` shares among the mail services. Once running, the service plugs its intake
+// into `spool_acceptor` (if any): `layer7 up`'s web mail hands its messages there.
+std::unique_ptr<core::Service> make_service(const Config& config, std::shared_ptr<mail::System> system,
+                                            std::shared_ptr<mail::AcceptorSlot> spool_acceptor = nullptr);
 
 }  // namespace layer7::mail::mta

@@ -1,6 +1,6 @@
 // In-process notice that a message was stored in a spool. The delivery agent of that spool listens
-// and delivers at once; every submitter in the process (delivery::Intake for the SMTP server, web
-// mail) rings once a message is queued. With no listener the message waits in incoming/ until an
+// and delivers at once; delivery::Intake, where the SMTP server and web mail submit, rings once a
+// message is queued. With no listener the message waits in incoming/ until an
 // agent's next start scans the spool (as after a crash).
 //
 // One listener per spool directory: a second agent on the same spool (a reload starting a new SMTP

@@ -16,8 +16,6 @@
 #include "mail/message/message_builder.hpp"
 #include "mail/message/mime_parser.hpp"
 #include "mail/message/received.hpp"
-#include "mail/queue/doorbell.hpp"
-#include "mail/queue/spool.hpp"
 #include "mail/store/accounts.hpp"
 #include "mail/store/folder_name.hpp"
 #include "mail/store/store.hpp"
@@ -291,6 +289,19 @@ void carry_attachments(imap::StoreAccount* account, const std::string& folder, s
     }
 }
 
+// Hands a whole message to `acceptor`; the id comes back once the message is durable (delivered
+// into local Maildirs or queued in the spool: the acceptor decides).
+core::Result<std::string, std::error_code> enqueue(Acceptor& acceptor, const Envelope& envelope,
+                                                   std::string_view content)
+{
+    auto sink = acceptor.begin(envelope);
+    if (!sink)
+        return core::fail(sink.error());
+    if (const auto ec = (*sink)->append(content))
+        return core::fail(ec);
+    return (*sink)->commit();
+}
+
 // Removes one message for good (a draft replaced or sent).
 void remove_message(imap::StoreAccount& account, const std::string& folder, std::uint32_t uid)
 {
@@ -308,12 +319,10 @@ constexpr std::string_view draft_flags = "DS";  // \Draft, and \Seen: a draft is
 
 }  // namespace
 
-WebMail::WebMail(Config config, std::shared_ptr<const System> system)
-    : config_(std::move(config)), system_(std::move(system)), sessions_(random_token), pushes_(config_.push)
+WebMail::WebMail(Config config, std::shared_ptr<const System> system, std::shared_ptr<Acceptor> acceptor)
+    : config_(std::move(config)), system_(std::move(system)), acceptor_(std::move(acceptor)),
+      sessions_(random_token), pushes_(config_.push)
 {
-    // Made once, at start: Spool's constructor clears dead temporaries, which must not happen
-    // while the SMTP service writes into the same spool.
-    spool_ = std::make_unique<Spool>(config_.queue_path());
 }
 
 WebMail::~WebMail() = default;
@@ -336,7 +345,11 @@ core::awaitable<http::Outcome> WebMail::handle(http::Exchange& exchange)
         if (ec)
             co_return http::body_error_reply(ec);
     }
-    Answer a = answer(r);
+    // Sending waits on the disk (the message made durable, a copy kept in Sent): not on this
+    // worker's event loop.
+    Answer a = r.route == "/send" && r.post()
+                   ? co_await core::run_blocking(exchange.context.blocking, [&] { return answer(r); })
+                   : answer(r);
     if (a.delay.count() > 0) {
         asio::steady_timer timer(co_await asio::this_coro::executor, a.delay);
         co_await timer.async_wait(core::use_tuple);
@@ -748,16 +761,14 @@ http::Reply WebMail::send(Request& r)
     envelope.eight_bit_mime = true;
     TraceInfo trace{"webmail", "", r.peer, config_.hostname, envelope.protocol, "", "", r.now, 0};
     const std::string content = build_received(trace) + *message;
-    const auto arrival = r.now.time_since_epoch().count();
-    auto id = spool_->store(envelope, content, arrival);
+    auto id = enqueue(*acceptor_, envelope, content);
     if (!id) {
         spdlog::error("webmail: cannot queue mail from {}: {}", envelope.mail_from, id.error().message());
         v.error = "The message could not be queued; try again.";
         return page(http::Status::service_unavailable, compose_page(v));
     }
-    if (!Doorbell::ring(config_.queue_path(), *id))
-        spdlog::warn("webmail: queued {} but no delivery agent runs in this process; it goes at the next start", *id);
     spdlog::info("webmail: {} queued {} for {} recipient(s)", envelope.mail_from, *id, envelope.rcpt_to.size());
+    const auto arrival = r.now.time_since_epoch().count();
     if (account) {
         (void)account->append("Sent", *message, "S", arrival);
         if (v.draft_uid)  // sent: the draft has done its work

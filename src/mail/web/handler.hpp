@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "http/server/handler.hpp"
+#include "mail/queue/acceptor.hpp"
 #include "mail/store/system.hpp"
 #include "mail/web/listing.hpp"
 #include "mail/web/push_stream.hpp"
@@ -21,9 +22,6 @@
 namespace layer7::mail::imap {
 class StoreAccount;
 }
-namespace layer7::mail {
-class Spool;
-}
 
 namespace layer7::mail::web {
 
@@ -31,7 +29,8 @@ struct Frame;
 
 class WebMail final : public http::Handler, public PushFeed, public std::enable_shared_from_this<WebMail> {
 public:
-    WebMail(Config config, std::shared_ptr<const System> system);
+    // What is sent goes to `acceptor`: the intake of the [smtp] server whose spool is queue_dir.
+    WebMail(Config config, std::shared_ptr<const System> system, std::shared_ptr<Acceptor> acceptor);
     ~WebMail() override;
     core::awaitable<http::Outcome> handle(http::Exchange& exchange) override;
 
@@ -71,7 +70,7 @@ private:
 
     Config config_;
     std::shared_ptr<const System> system_;  // the users and the store, shared with SMTP, POP3 and IMAP
-    std::unique_ptr<Spool> spool_;  // the SMTP service's spool directory
+    std::shared_ptr<Acceptor> acceptor_;    // where sent mail goes (the SMTP service's intake)
     std::mutex mutex_;     // guards sessions_, throttle_ and summaries_ (handlers run on every worker)
     SessionStore sessions_;
     LoginThrottle throttle_;

@@ -28,11 +28,13 @@ Config parse_config(core::Section s, const std::string& data_dir)
     return c;
 }
 
-std::vector<http::ExtraHandler> extra_handlers(const Config& config, std::shared_ptr<const System> system)
+std::vector<http::ExtraHandler> extra_handlers(const Config& config, std::shared_ptr<const System> system,
+                                               std::shared_ptr<Acceptor> acceptor)
 {
     if (!config.enabled)
         return {};
-    return {{"webmail", "/mail", [config, system] { return std::make_shared<WebMail>(config, system); },
+    return {{"webmail", "/mail",
+             [config, system, acceptor] { return std::make_shared<WebMail>(config, system, acceptor); },
              "Web mail: read and send as one of the mail users"}};
 }
 

@@ -1,7 +1,7 @@
 """Web mail at /mail driven by python's urllib with a cookie jar over HTTPS: login (cookie flags,
 CSRF, throttle), the folder list with unread counts, the message list (paging, sorting, search),
 message view (text, sanitised HTML, cid images, attachments), sending with attachments through the
-SMTP queue, move, delete, flag — and IMAP (imaplib) seeing the same changes.
+SMTP server's intake, move, delete, flag — and IMAP (imaplib) seeing the same changes.
 """
 import email
 import email.policy
@@ -242,6 +242,23 @@ def test_send_with_attachment_is_queued_delivered_and_kept_in_sent(site):
     [back] = wait_mail(site.maildir("alice"))
     forwarded = email.message_from_bytes(back, policy=email.policy.default)
     assert [p.get_content() for p in forwarded.iter_attachments()] == [blob]
+
+
+def test_mail_to_a_local_user_goes_through_the_intake_into_the_maildir(site):
+    """Web mail hands what it sends to the SMTP server's intake, as SMTP receivers do: mail for local
+    users only is in their Maildirs by the time the page says so, never queued in the spool."""
+    alice = Browser(site)
+    page = alice.login("alice")
+    r = alice.post_multipart("/mail/send", [("csrf", page.csrf()), ("to", "bob@hamburger.edu"),
+                                            ("subject", "Lunch?"), ("text", "At noon.")])
+    assert r.status == 200 and "Message queued for delivery." in r.text, r.text[:1000]
+    [delivered] = maildir_files(site.maildir("bob"))  # no wait: durable before the reply
+    assert b"Subject: Lunch?" in delivered.read_bytes()
+    queued = site.proc.wait_output("webmail: alice@crepes.fr queued ")
+    message_id = re.search(r"queued (\S+) for", queued).group(1)
+    # the intake's own line, under the id web mail was given
+    site.proc.wait_output(f"smtp {message_id}: from=<alice@crepes.fr> to 1 local recipient")
+    assert not any((site.data / "queue" / "incoming").iterdir())
 
 
 def test_send_refuses_bad_recipients(site):
