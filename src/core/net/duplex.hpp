@@ -30,6 +30,10 @@ public:
     virtual awaitable<std::error_code> wait_readable() { co_return asio::error::operation_not_supported; }
     // All of `bytes` (not traced: the protocol on top traces its own units).
     virtual awaitable<std::error_code> write(std::string_view bytes) = 0;
+    // What the connection takes of `bytes` at once, without suspending, removed from `bytes`. A
+    // duplex that cannot tell without suspending takes nothing (write() is the way). An error only
+    // for a real failure.
+    virtual std::error_code write_now(std::string_view&) { return {}; }
     // All of several buffers, in order (a frame's head and its payload without copying them
     // together); they must stay valid until it completes. By default copied into one write().
     virtual awaitable<std::error_code> write_gather(const std::vector<asio::const_buffer>& buffers)
@@ -74,6 +78,7 @@ public:
     bool waits_without_buffer() const override { return true; }
     awaitable<std::error_code> wait_readable() override { return stream_.wait_readable(); }
     awaitable<std::error_code> write(std::string_view bytes) override { return stream_.write(bytes, false); }
+    std::error_code write_now(std::string_view& bytes) override { return stream_.write_now(bytes); }
     awaitable<std::error_code> write_gather(const std::vector<asio::const_buffer>& buffers) override
     {
         return stream_.write_gather(buffers);

@@ -50,39 +50,15 @@ core::awaitable<void> Session::reader(Application& app, std::string already_read
 {
     decoder_.feed(already_read);
     auto& trace = core::Trace::instance();
-    unsigned reads_now = 0;
     for (bool fresh = !already_read.empty();; fresh = false) {
         if (!fresh) {
-            // Straight into the decoder: a large message's bytes are copied once, into the message.
-            // What has already arrived is taken at once, without a trip through the scheduler;
-            // every few reads one goes that way all the same, so a flood lets others run.
-            std::span<char> room = decoder_.prepare(read_size);
-            std::pair<std::error_code, std::size_t> got{asio::error::would_block, 0};
-            if (++reads_now % 16 != 0)
-                got = stream_.read_now(asio::buffer(room.data(), room.size()));
-            if (got.first == asio::error::would_block && stream_.waits_without_buffer()) {
-                // Nothing has come: wait for it, then take what came. An idle connection gives
-                // its buffer back first and keeps none; inside a message the buffer stays (no
-                // free and malloc of 64 KiB for each frame of a fragmented message).
-                if (decoder_.between_messages())
-                    decoder_.release_memory();
-                got.first = co_await stream_.wait_readable();
-                if (!got.first) {
-                    room = decoder_.prepare(read_size);
-                    got = stream_.read_now(asio::buffer(room.data(), room.size()));
-                }
-            }
-            if (got.first == asio::error::would_block)
-                got = co_await stream_.read_some(asio::buffer(room.data(), room.size()));
-            const auto [ec, n] = got;
-            if (ec) {
+            if (co_await receive()) {
                 if (!close_received_)
                     end_code_ = CloseCode::abnormal;  // §7.1.5: no Close frame was received
                 co_return;
             }
             last_heard_ = Clock::now();
             ping_outstanding_ = false;
-            decoder_.commit(n);
         }
         bool stop = false;
         for (Event e = decoder_.next(); e.kind != EventKind::need_more && !stop; e = decoder_.next()) {
@@ -127,6 +103,56 @@ core::awaitable<void> Session::reader(Application& app, std::string already_read
     // Nothing more to read that matters: the writer finishes the close and ends the connection.
     asio::steady_timer forever(executor_, Clock::time_point::max());
     co_await forever.async_wait(core::use_tuple);
+}
+
+core::awaitable<std::error_code> Session::receive()
+{
+    // Between messages a read goes into the worker's shared buffer, and the decoder keeps only what
+    // came: an idle connection holds no input buffer, and one trading small messages does not take
+    // and give back read_size bytes for each. Inside a message it goes straight into the decoder:
+    // a large message's bytes are copied once, into the message.
+    char* const shared = core::Stream::worker_input();
+    std::pair<std::error_code, std::size_t> got{asio::error::would_block, 0};
+    std::size_t offered = 0;
+    const auto read_now = [&] {
+        if (decoder_.between_messages()) {
+            offered = core::Stream::worker_input_size;
+            got = stream_.read_now(asio::buffer(shared, offered));
+            if (!got.first)
+                decoder_.feed(std::string_view(shared, got.second));
+        } else {
+            const std::span<char> room = decoder_.prepare(read_size);
+            offered = room.size();
+            got = stream_.read_now(asio::buffer(room.data(), room.size()));
+            if (!got.first)
+                decoder_.commit(got.second);
+        }
+    };
+    // What has already arrived is taken at once, without a trip through the scheduler, unless the
+    // last read found less than it had room for and the peer's message is whole: then the peer is
+    // most likely waiting for our answer, and a read now would only say "nothing yet". Every few
+    // reads one goes through the scheduler all the same, so a flood lets others run.
+    const bool waits = stream_.waits_without_buffer();
+    if ((last_read_filled_ || !decoder_.between_messages()) && ++reads_now_ % 16 != 0)
+        read_now();
+    if (got.first == asio::error::would_block && waits) {
+        // Inside a message the decoder's buffer stays (no free and malloc for each frame of a
+        // fragmented message); between messages nothing is kept while waiting.
+        if (decoder_.between_messages())
+            decoder_.release_memory();
+        got.first = co_await stream_.wait_readable();
+        if (!got.first)
+            read_now();
+    }
+    if (got.first == asio::error::would_block) {  // no read_now here (an HTTP/2 stream), or TLS wants more
+        const std::span<char> room = decoder_.prepare(read_size);
+        offered = room.size();
+        got = co_await stream_.read_some(asio::buffer(room.data(), room.size()));
+        if (!got.first)
+            decoder_.commit(got.second);
+    }
+    last_read_filled_ = !got.first && got.second == offered;
+    co_return got.first;
 }
 
 core::awaitable<void> Session::writer()
@@ -190,6 +216,10 @@ core::awaitable<void> Session::writer()
                 break;  // nothing follows a Close (§5.5.1)
             const std::string_view payload = item.payload ? std::string_view(*item.payload) : std::string_view{};
             bytes += payload.size();
+            if (item.framed) {
+                out.append(payload);
+                continue;
+            }
             if (item.close) {
                 encoder_.close(out, *item.close);
                 close_sent_ = true;
@@ -261,6 +291,8 @@ void Session::wake(bool from_other_thread)
 
 core::awaitable<void> Session::send(Opcode opcode, std::string payload)
 {
+    if (send_now(opcode, payload))
+        co_return;
     for (;;) {
         {
             std::lock_guard lock(mutex_);
@@ -273,6 +305,29 @@ core::awaitable<void> Session::send(Opcode opcode, std::string payload)
         co_await room_.async_wait(core::use_tuple);
     }
     push(Outgoing{opcode, std::make_shared<const std::string>(std::move(payload)), std::nullopt}, false);
+}
+
+// A small message sent while the writer sleeps with nothing queued goes to the socket from here,
+// without waking the writer: an echo's answer then costs no trip through the scheduler. What the
+// socket does not take at once (or a failure) is queued as bytes already framed, for the writer.
+bool Session::send_now(Opcode opcode, const std::string& payload)
+{
+    if (writing_ || payload.size() >= gather_threshold || core::Trace::instance().enabled())
+        return false;  // the writer is busy, the payload is sent as it is, or the writer traces frames
+    {
+        std::lock_guard lock(mutex_);
+        if (!queue_.empty() || close_queued_ || dropped_)
+            return false;
+    }
+    std::string frame;
+    frame.reserve(payload.size() + 8);  // the longest head below gather_threshold: 2 + 2 + a mask
+    encoder_.message(frame, opcode, payload);
+    std::string_view rest = frame;
+    if (!stream_.write_now(rest) && rest.empty())
+        return true;
+    frame.erase(0, frame.size() - rest.size());
+    push(Outgoing{opcode, std::make_shared<const std::string>(std::move(frame)), std::nullopt, true}, false);
+    return true;
 }
 
 bool Session::offer(Opcode opcode, std::shared_ptr<const std::string> payload)

@@ -67,14 +67,18 @@ private:
         Opcode opcode;
         std::shared_ptr<const std::string> payload;
         std::optional<CloseBody> close;  // opcode close
+        bool framed = false;             // payload is a whole frame's bytes already (see send_now)
     };
     core::awaitable<void> reader(Application& app, std::string already_read);
+    // Reads what comes next into the decoder.
+    core::awaitable<std::error_code> receive();
+    // Sends a message without the writer when it is idle: see session.cpp.
+    bool send_now(Opcode opcode, const std::string& payload);
     core::awaitable<void> writer();
     // Queues under the lock; wakes the writer (posting when called from another thread).
     void push(Outgoing item, bool from_other_thread);
     void wake(bool from_other_thread);
     void queue_close(CloseBody body, bool from_other_thread);  // the first Close only
-    void trace_frames(std::string_view wire);
 
     core::Duplex& stream_;
     Side we_;
@@ -99,6 +103,8 @@ private:
     bool close_received_ = false;
     bool failed_ = false;       // we failed the connection: close TCP right after our Close
     bool writing_ = false;
+    bool last_read_filled_ = false;  // the last read took all the room it had: more is likely there
+    unsigned reads_now_ = 0;
     CloseCode end_code_ = CloseCode::abnormal;
 };
 
