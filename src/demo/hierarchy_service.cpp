@@ -10,9 +10,9 @@
 #include "core/fs/beneath.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
-#include "dns/server/acl.hpp"
 #include "dns/server/server.hpp"
 #include "dns/server/zone_files.hpp"
+#include "dns/transport/acl.hpp"
 
 namespace layer7::demo {
 

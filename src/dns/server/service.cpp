@@ -8,11 +8,11 @@
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/runtime/runtime.hpp"
-#include "dns/server/acl.hpp"
 #include "dns/server/control.hpp"
 #include "dns/server/zone_keeper.hpp"
 #include "dns/server/server.hpp"
 #include "dns/server/zone_files.hpp"
+#include "dns/transport/acl.hpp"
 
 namespace layer7::dns {
 
