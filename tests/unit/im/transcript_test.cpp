@@ -1,12 +1,15 @@
 // Replays tests/unit/im/transcripts/*.trace against IndexSessions sharing one Directory. The format
 // is the --trace output of `layer7 im serve`, read by the shared harness (../transcript.hpp): "#N C:
-// line" is fed to connection N's session (made at N's first line, from 127.0.0.1); "#N S: line" is
-// the next line connection N must have been sent — its replies and the pushes other sessions cause,
-// in order; "#N *: closed" ends the session; other "*:" notes and "# " lines are comments.
+// line" is fed to connection N's session (made at N's first line, from 127.0.0.1); the "#N S:" lines
+// are what connection N must have been sent by the end — its replies and the pushes other sessions
+// cause, in order (--trace may log a push before the line that causes it: another connection's
+// "*: closed"); "#N *: closed" ends the session; other "*:" notes and "# " lines are comments.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "../transcript.hpp"
 #include "im/index_session.hpp"
@@ -14,10 +17,11 @@
 namespace layer7::im {
 namespace {
 
-// One connection of the transcript: its session and what it was sent that no S: line matched yet.
+// One connection of the transcript: its session, what it was sent, and what the S: lines say it was.
 struct Connection {
     std::unique_ptr<IndexSession> session;
     test::Written written;
+    std::vector<std::string> expected;
 };
 
 class Replayer {
@@ -29,18 +33,20 @@ public:
         if (line.kind == Kind::client)
             deliver(line.connection, c.session->on_line(line.text));
         else if (line.kind == Kind::server)
-            EXPECT_EQ(c.written.take().value_or("(nothing)"), line.text) << "connection #" << line.connection;
+            c.expected.push_back(line.text);
         else if (line.kind == Kind::note && line.text == "closed")
             deliver(line.connection, c.session->on_end());
         else if (line.kind == Kind::directive)
             ADD_FAILURE() << "an IM transcript has no @ directives";
     }
 
-    // Every line sent was in the transcript.
+    // Each connection was sent its S: lines, in order, and nothing else.
     void finish()
     {
         for (auto& [id, c] : connections_) {
             SCOPED_TRACE("connection #" + std::to_string(id));
+            for (const auto& want : c.expected)
+                EXPECT_EQ(c.written.take().value_or("(nothing)"), want);
             c.written.expect_drained();
         }
     }
