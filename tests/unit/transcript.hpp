@@ -111,6 +111,23 @@ inline std::vector<Transcript> load_transcripts(const std::filesystem::path& dir
     return out;
 }
 
+// Replays each transcript against a fresh Replayer — line() for each of its lines, then finish() —
+// with the file and the line in every failure's trace.
+template <class Replayer>
+void replay_each(const std::vector<Transcript>& all, std::string_view extension = ".txt")
+{
+    for (const auto& t : all) {
+        SCOPED_TRACE(t.name + std::string(extension));
+        Replayer r;
+        for (const auto& line : t.lines) {
+            SCOPED_TRACE(line.where() + ": " + line.text);
+            r.line(line);
+        }
+        SCOPED_TRACE("at the end");
+        r.finish();
+    }
+}
+
 // The lines a session wrote and the transcript has not matched yet, oldest first.
 class Written {
 public:

@@ -78,17 +78,9 @@ TEST(ImTranscripts, ReplayAgainstTheIndexSession)
 {
     const auto all = test::load_transcripts(LAYER7_IM_TRANSCRIPTS, ".trace");
     ASSERT_GE(all.size(), 2u);
-    for (const auto& t : all) {
-        SCOPED_TRACE(t.name + ".trace");
-        EXPECT_GT(t.lines.size(), 10u);
-        Replayer r;
-        for (const auto& line : t.lines) {
-            SCOPED_TRACE(line.where() + ": " + line.text);
-            r.line(line);
-        }
-        SCOPED_TRACE("at the end");
-        r.finish();
-    }
+    for (const auto& t : all)
+        EXPECT_GT(t.lines.size(), 10u) << t.name;
+    test::replay_each<Replayer>(all, ".trace");
 }
 
 }  // namespace
