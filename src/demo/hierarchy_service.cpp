@@ -153,11 +153,13 @@ private:
         node.server = std::make_unique<dns::Server>(*node.zones, options);
         dns::Server* server = node.server.get();
         const core::HostPort where{address, config_.port};
-        core::listen_udp_or_throw(runtime, "hierarchy", where,
-                                  [server](asio::ip::udp::socket& socket) { return server->serve_udp(socket); });
-        core::listen_tcp_or_throw(runtime, "hierarchy", where, 1000,
-                                  [server](core::TcpSocket socket) { return server->serve_tcp(std::move(socket)); },
-                                  core::FirstSpeaker::client);
+        core::listen_udp_or_throw(
+            runtime, "hierarchy", where,
+            [server](asio::ip::udp::socket& socket) { return server->serve_udp(socket); });
+        core::listen_tcp_or_throw(
+            runtime, "hierarchy", where, 1000,
+            [server](core::TcpSocket socket) { return server->serve_tcp(std::move(socket)); },
+            core::FirstSpeaker::client);
     }
 
     // SIGHUP: each server re-reads its zone file (edited by hand since the start, say).

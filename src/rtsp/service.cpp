@@ -85,7 +85,9 @@ private:
         const core::Limits limits{.max_connections = 100};
         const auto at = core::to_string(core::listen_tcp_or_throw(
             runtime, "rtsp", *config_.stats_listen, core::Admission(limits, http::busy_reply),
-            [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) { return serve_stats(std::move(s), peer); },
+            [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
+                return serve_stats(std::move(s), peer);
+            },
             core::FirstSpeaker::client, "stats"));
         return {"rtsp/stats", at, "curl http://" + at + "/stats.json  (readers' RTCP receiver reports)"};
     }

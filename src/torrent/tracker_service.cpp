@@ -66,7 +66,8 @@ public:
         }
         if (config_.udp) {
             const auto at = core::to_string(core::listen_udp_or_throw(
-                runtime, "tracker", config_.listen, [this](asio::ip::udp::socket& s) { return serve_udp(s); }, "udp"));
+                runtime, "tracker", config_.listen,
+                [this](asio::ip::udp::socket& s) { return serve_udp(s); }, "udp"));
             rows.push_back({"tracker/udp", at, "announce: udp://" + at + "/announce"});
         }
         return rows;

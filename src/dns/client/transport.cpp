@@ -182,7 +182,8 @@ core::awaitable<std::pair<std::error_code, std::span<const std::uint8_t>>> read_
         if (auto message = framer.next())
             co_return std::pair(std::error_code(), *message);
         if (framer.error() != FrameError::none)
-            co_return std::pair(std::make_error_code(std::errc::bad_message), std::span<const std::uint8_t>());
+            co_return std::pair(std::make_error_code(std::errc::bad_message),
+                                std::span<const std::uint8_t>());
         auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), core::use_tuple);
         if (ec)
             co_return std::pair(ec, std::span<const std::uint8_t>());

@@ -136,15 +136,16 @@ public:
                                 first_zone + " SOA";
         if (config_.udp) {
             core::listen_udp_or_throw(
-                runtime, "dns", config_.listen, [this](asio::ip::udp::socket &s) { return server_->serve_udp(s); },
-                "udp", /*spread_by_first_word=*/true);
+                runtime, "dns", config_.listen,
+                [this](asio::ip::udp::socket &s) { return server_->serve_udp(s); }, "udp",
+                /*spread_by_first_word=*/true);
             rows.push_back({"dns/udp", where, dig});
         }
         if (config_.tcp) {
             core::listen_tcp_or_throw(
                 runtime, "dns", config_.listen, core::Admission(config_.limits),
-                [this](core::TcpSocket s) { return server_->serve_tcp(std::move(s)); }, core::FirstSpeaker::client,
-                "tcp");
+                [this](core::TcpSocket s) { return server_->serve_tcp(std::move(s)); },
+                core::FirstSpeaker::client, "tcp");
             rows.push_back({"dns/tcp", where, dig + " +tcp"});
         }
         spdlog::info("dns: serving {} zone{}", zones->zones().size(), zones->zones().size() == 1 ? "" : "s");

@@ -230,7 +230,8 @@ private:
     std::string listen(core::Runtime& runtime, const core::HostPort& where, bool submission)
     {
         return core::to_string(core::listen_tcp_or_throw(
-            runtime, "smtp", where, core::Admission(config_.limits, "421 4.7.0 Too many connections, try again later\r\n"),
+            runtime, "smtp", where,
+            core::Admission(config_.limits, "421 4.7.0 Too many connections, try again later\r\n"),
             [this, submission](core::TcpSocket socket) {
                 return smtp::serve_connection(std::move(socket), context_, submission);
             }));

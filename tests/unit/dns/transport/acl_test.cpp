@@ -63,7 +63,8 @@ TEST(Acl, Ipv6)
 
 TEST(Acl, RejectsBadInput)
 {
-    for (auto bad : {"", "10.0.0.0/33", "10.0.0/8", "::1/129", "host.example", "10.0.0.0/", "10.0.0.0/8x", "1.2.3.4/-1"})
+    for (auto bad :
+         {"", "10.0.0.0/33", "10.0.0/8", "::1/129", "host.example", "10.0.0.0/", "10.0.0.0/8x", "1.2.3.4/-1"})
         EXPECT_FALSE(parse_prefix(bad).has_value()) << bad;
     EXPECT_TRUE(parse_prefix("10.0.0.0/32").has_value());
     EXPECT_TRUE(parse_prefix("0.0.0.0/0").has_value());
