@@ -4,8 +4,8 @@
 #include "cli/common.hpp"
 #include "demo/zones.hpp"
 #include "dns/client/dig.hpp"
-#include "dns/server/acl.hpp"
 #include "dns/server/service.hpp"
+#include "dns/transport/acl.hpp"
 
 namespace layer7::cli {
 

@@ -37,7 +37,7 @@ void add_dns_resolve_command(CLI::App& dns_cmd, Globals& g)
         if (!a.allow.empty())
             c.allow = a.allow;
         for (const auto& p : c.allow)
-            if (!dns::resolver::parse_prefix(p)) {
+            if (!dns::parse_prefix(p)) {
                 std::cerr << "layer7: --allow: '" << p << "' is not an address or prefix\n";
                 g.status = exit_usage;
                 return;

@@ -9,10 +9,11 @@
 
 #include "core/fs/beneath.hpp"
 #include "core/net/resolve.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
-#include "dns/server/acl.hpp"
 #include "dns/server/server.hpp"
 #include "dns/server/zone_files.hpp"
+#include "dns/transport/acl.hpp"
 
 namespace layer7::demo {
 
@@ -152,14 +153,13 @@ private:
         node.server = std::make_unique<dns::Server>(*node.zones, options);
         dns::Server* server = node.server.get();
         const core::HostPort where{address, config_.port};
-        auto [uec, ub] = runtime.listen_udp(*core::udp_endpoint(where),
-                                            [server](asio::ip::udp::socket& socket) { return server->serve_udp(socket); });
-        auto [tec, tb] = runtime.listen_tcp(*core::tcp_endpoint(where), 1000,
-                                            [server](core::TcpSocket socket) { return server->serve_tcp(std::move(socket)); },
-                                            core::FirstSpeaker::client);
-        if (uec || tec)
-            throw core::StartError("hierarchy: cannot listen on " + core::to_string(where) + ": " +
-                                   (uec ? uec : tec).message());
+        core::listen_udp_or_throw(
+            runtime, "hierarchy", where,
+            [server](asio::ip::udp::socket& socket) { return server->serve_udp(socket); });
+        core::listen_tcp_or_throw(
+            runtime, "hierarchy", where, 1000,
+            [server](core::TcpSocket socket) { return server->serve_tcp(std::move(socket)); },
+            core::FirstSpeaker::client);
     }
 
     // SIGHUP: each server re-reads its zone file (edited by hand since the start, say).

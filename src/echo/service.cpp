@@ -1,6 +1,7 @@
 // Echo service: [echo] config section and listeners.
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
 #include "echo/echo.hpp"
 
@@ -26,19 +27,15 @@ public:
         std::vector<core::ServiceRow> rows;
         const auto where = core::to_string(config_.listen);
         if (config_.tcp) {
-            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits),
-                                                  [this](core::TcpSocket s) {
-                                                      return serve_connection(std::move(s), config_);
-                                                  });
-            if (ec)
-                throw core::StartError("echo: cannot listen on " + where + " (tcp): " + ec.message());
+            core::listen_tcp_or_throw(
+                runtime, "echo", config_.listen, core::Admission(config_.limits),
+                [this](core::TcpSocket s) { return serve_connection(std::move(s), config_); },
+                core::FirstSpeaker::server, "tcp");
             rows.push_back({"echo/tcp", where, "layer7 echo send " + where + " hello"});
         }
         if (config_.udp) {
-            auto [ec, bound] = runtime.listen_udp(*core::udp_endpoint(config_.listen),
-                                                  [](asio::ip::udp::socket& s) { return serve_udp(s); });
-            if (ec)
-                throw core::StartError("echo: cannot listen on " + where + " (udp): " + ec.message());
+            core::listen_udp_or_throw(runtime, "echo", config_.listen,
+                                      [](asio::ip::udp::socket& s) { return serve_udp(s); }, "udp");
             rows.push_back({"echo/udp", where, "layer7 echo send --udp " + where + " hello"});
         }
         return rows;

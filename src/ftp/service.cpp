@@ -10,6 +10,7 @@
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls_config.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
 #include "ftp/server.hpp"
 
@@ -126,12 +127,10 @@ public:
             shared_.policy.pasv_address = parse_ip(c.pasv_address);
 
         const auto where = core::to_string(c.listen);
-        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(c.listen), core::Admission(c.limits, "421 Too many connections from your address.\r\n"),
-                                              [this](core::TcpSocket s) {
-                                                  return serve_connection(std::move(s), shared_);
-                                              });
-        if (ec)
-            throw core::StartError("ftp: cannot listen on " + where + ": " + ec.message());
+        core::listen_tcp_or_throw(
+            runtime, "ftp", c.listen,
+            core::Admission(c.limits, "421 Too many connections from your address.\r\n"),
+            [this](core::TcpSocket s) { return serve_connection(std::move(s), shared_); });
         const std::string url = "ftp://" + core::to_string(c.listen) + "/";
         return {{"ftp", where, "layer7 ftp ls " + url + "  (or: curl " + url + ")"}};
     }

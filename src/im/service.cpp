@@ -3,6 +3,7 @@
 
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
 #include "im/im.hpp"
 #include "im/index_codec.hpp"
@@ -32,13 +33,11 @@ public:
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
         const auto where = core::to_string(config_.listen);
-        auto [ec, bound] = runtime.listen_tcp(
-            *core::tcp_endpoint(config_.listen), core::Admission(config_.limits, reply(421, "too many connections")),
-            [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
-                return serve_connection(std::move(s), peer, index_);
-            });
-        if (ec)
-            throw core::StartError("im: cannot listen on " + where + ": " + ec.message());
+        core::listen_tcp_or_throw(runtime, "im", config_.listen,
+                                  core::Admission(config_.limits, reply(421, "too many connections")),
+                                  [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
+                                      return serve_connection(std::move(s), peer, index_);
+                                  });
         return {{"im", where, "layer7 im alice --server " + where + " --buddies bob"}};
     }
 

@@ -6,6 +6,7 @@
 #include "core/fs/beneath.hpp"
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
 #include "http/server/connection.hpp"
 #include "http/server/router.hpp"
@@ -62,13 +63,10 @@ public:
             if (ec)
                 throw core::StartError("rtsp: cannot listen on UDP port " + std::to_string(udp.port()) + ": " + ec.message());
         }
-        auto [ec, bound] = runtime.listen_tcp(tcp, config_.max_connections,
-                                              [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
-                                                  return serve(std::move(s), peer);
-                                              },
-                                              core::FirstSpeaker::client);
-        if (ec)
-            throw core::StartError("rtsp: cannot listen on " + where + ": " + ec.message());
+        core::listen_tcp_or_throw(
+            runtime, "rtsp", config_.listen, config_.max_connections,
+            [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) { return serve(std::move(s), peer); },
+            core::FirstSpeaker::client);
         std::string try_it = "ffmpeg -re -f lavfi -i testsrc -c:v libx264 -f rtsp rtsp://" + where +
                              "/live  then  ffplay rtsp://" + where + "/live";
         std::vector<core::ServiceRow> rows{{"rtsp", where, try_it}};
@@ -85,15 +83,12 @@ private:
         http_options_.header_timeout = std::chrono::seconds(10);
         http_options_.max_requests = 100;
         const core::Limits limits{.max_connections = 100};
-        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.stats_listen), core::Admission(limits, http::busy_reply),
-                                              [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
-                                                  return serve_stats(std::move(s), peer);
-                                              },
-                                              core::FirstSpeaker::client);
-        if (ec)
-            throw core::StartError("rtsp: cannot listen on " + core::to_string(*config_.stats_listen) + " (stats): " +
-                                   ec.message());
-        const auto at = core::to_string(core::HostPort{config_.stats_listen->host, bound.port()});  // port 0: the one given
+        const auto at = core::to_string(core::listen_tcp_or_throw(
+            runtime, "rtsp", *config_.stats_listen, core::Admission(limits, http::busy_reply),
+            [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
+                return serve_stats(std::move(s), peer);
+            },
+            core::FirstSpeaker::client, "stats"));
         return {"rtsp/stats", at, "curl http://" + at + "/stats.json  (readers' RTCP receiver reports)"};
     }
 

@@ -6,6 +6,7 @@
 
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
 #include "http/server/connection.hpp"
 #include "http/server/router.hpp"
@@ -52,28 +53,21 @@ public:
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
         std::vector<core::ServiceRow> rows;
-        const auto where = core::to_string(config_.listen);
         if (config_.http) {
             router_.mount("", "/", std::make_shared<TrackerHandler>(shared_));
             options_.limits = config_.limits;
             options_.header_timeout = std::chrono::seconds(10);
             options_.max_requests = 100;
-            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits, http::busy_reply),
-                                                  [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
-                                                      return serve(std::move(s), peer);
-                                                  },
-                                                  core::FirstSpeaker::client);
-            if (ec)
-                throw core::StartError("tracker: cannot listen on " + where + " (tcp): " + ec.message());
-            const auto at = core::to_string(core::HostPort{config_.listen.host, bound.port()});  // port 0: the one given
+            const auto at = core::to_string(core::listen_tcp_or_throw(
+                runtime, "tracker", config_.listen, core::Admission(config_.limits, http::busy_reply),
+                [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) { return serve(std::move(s), peer); },
+                core::FirstSpeaker::client, "tcp"));
             rows.push_back({"tracker/http", at, "curl http://" + at + "/  (announce: http://" + at + "/announce)"});
         }
         if (config_.udp) {
-            auto [ec, bound] = runtime.listen_udp(*core::udp_endpoint(config_.listen),
-                                                  [this](asio::ip::udp::socket& s) { return serve_udp(s); });
-            if (ec)
-                throw core::StartError("tracker: cannot listen on " + where + " (udp): " + ec.message());
-            const auto at = core::to_string(core::HostPort{config_.listen.host, bound.port()});
+            const auto at = core::to_string(core::listen_udp_or_throw(
+                runtime, "tracker", config_.listen,
+                [this](asio::ip::udp::socket& s) { return serve_udp(s); }, "udp"));
             rows.push_back({"tracker/udp", at, "announce: udp://" + at + "/announce"});
         }
         return rows;

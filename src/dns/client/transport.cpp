@@ -1,6 +1,7 @@
 // One DNS exchange over UDP or TCP: see transport.hpp.
 #include "dns/client/transport.hpp"
 
+#include <array>
 #include <iterator>
 #include <random>
 
@@ -119,9 +120,8 @@ core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const 
     asio::ip::tcp::socket socket(co_await asio::this_coro::executor);
     TsigSession tsig;
     auto wire = query_wire(query, options, tsig);
-    std::vector<std::uint8_t> framed = {static_cast<std::uint8_t>(wire.size() >> 8),
-                                        static_cast<std::uint8_t>(wire.size() & 0xff)};
-    framed.insert(framed.end(), wire.begin(), wire.end());
+    const auto framed = frame(wire);
+    TcpFramer framer;
     auto session = [&]() -> core::awaitable<std::string> {
         if (auto [ec] = co_await socket.async_connect(server, core::use_tuple); ec)
             co_return ec.message();
@@ -129,11 +129,10 @@ core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const 
             co_return ec.message();
         TransferEnd end(query.questions.empty() ? RrType::axfr : query.questions.front().type);
         for (bool first = true;;) {
-            std::uint8_t prefix[2];
-            if (auto [ec, n] = co_await asio::async_read(socket, asio::buffer(prefix), core::use_tuple); ec)
-                co_return ec == asio::error::eof ? "connection closed" : ec.message();
-            std::vector<std::uint8_t> body(std::size_t{prefix[0]} << 8 | prefix[1]);
-            if (auto [ec, n] = co_await asio::async_read(socket, asio::buffer(body), core::use_tuple); ec)
+            auto [ec, body] = co_await read_message(socket, framer);
+            if (ec == std::errc::bad_message)
+                co_return std::string(to_string(framer.error()));
+            if (ec)
                 co_return ec == asio::error::eof ? "connection closed" : ec.message();
             auto reply = decode(body);
             if (!reply.ok())
@@ -174,6 +173,23 @@ core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const 
 }
 
 }  // namespace
+
+core::awaitable<std::pair<std::error_code, std::span<const std::uint8_t>>> read_message(
+    asio::ip::tcp::socket &socket, TcpFramer &framer)
+{
+    std::array<std::uint8_t, 4096> buffer;
+    for (;;) {
+        if (auto message = framer.next())
+            co_return std::pair(std::error_code(), *message);
+        if (framer.error() != FrameError::none)
+            co_return std::pair(std::make_error_code(std::errc::bad_message),
+                                std::span<const std::uint8_t>());
+        auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), core::use_tuple);
+        if (ec)
+            co_return std::pair(ec, std::span<const std::uint8_t>());
+        framer.feed(std::span<const std::uint8_t>(buffer.data(), n));
+    }
+}
 
 core::awaitable<Exchange> exchange(const asio::ip::address &server, std::uint16_t port, const Message &query,
                                    const ExchangeOptions &options)

@@ -6,12 +6,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <system_error>
+#include <utility>
 #include <vector>
 
 #include "core/net/asio.hpp"
-#include "dns/wire/message.hpp"
 #include "dns/tsig/tsig.hpp"
+#include "dns/wire/message.hpp"
+#include "dns/wire/tcp_framing.hpp"
 
 namespace layer7::dns {
 
@@ -37,6 +41,12 @@ struct Exchange {
 // Runs on the calling thread's io_context; the query's id is used as given.
 core::awaitable<Exchange> exchange(const asio::ip::address &server, std::uint16_t port, const Message &query,
                                    const ExchangeOptions &options);
+
+// The next message from a DNS server over TCP (RFC 7766 §8): reads until `framer` holds a whole
+// one, valid until the framer's next feed. The error is the read's (eof: the server closed), or
+// errc::bad_message after a length no message can have (framer.error() says which).
+core::awaitable<std::pair<std::error_code, std::span<const std::uint8_t>>> read_message(
+    asio::ip::tcp::socket &socket, TcpFramer &framer);
 
 // A random 16-bit query id (RFC 5452 §4: unpredictable).
 std::uint16_t random_id();

@@ -27,11 +27,7 @@ ResolverHandler::ResolverHandler(IterativeResolver& resolver, const Acl& acl, bo
 
 bool ResolverHandler::allows(const Client& client) const
 {
-    ServerAddress address;
-    std::copy(client.bytes.begin(), client.bytes.end(), address.bytes.begin());
-    address.v6 = client.size == 16;
-    address.port = client.port;
-    return acl_.allows(address);
+    return acl_.contains(client.address()); // an empty allow list serves nobody
 }
 
 Served ResolverHandler::serve(const Query& query, Reply& reply)

@@ -5,9 +5,9 @@
 
 #include <optional>
 
-#include "dns/resolver/acl.hpp"
 #include "dns/resolver/iterative_resolver.hpp"
 #include "dns/resolver/reply_cache.hpp"
+#include "dns/transport/acl.hpp"
 #include "dns/transport/handler.hpp"
 
 namespace layer7::dns::resolver {

@@ -3,6 +3,7 @@
 
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
 #include "dns/resolver/resolver_handler.hpp"
 #include "dns/resolver/root_hints.hpp"
@@ -105,24 +106,21 @@ public:
 
         const auto where = core::to_string(config_.listen);
         std::vector<core::ServiceRow> rows;
-        auto [ec, bound]
-            = runtime.listen_udp(*core::udp_endpoint(config_.listen), [this](asio::ip::udp::socket& s) {
-                  return shell_->serve_udp(
-                      s, std::make_shared<ResolverHandler>(*resolver_, acl_, /*hold_replies=*/true));
-              });
-        if (ec)
-            throw core::StartError("resolver: cannot listen on " + where + " (udp): " + ec.message());
-        const std::string port = std::to_string(bound.port());
+        const auto bound = core::listen_udp_or_throw(
+            runtime, "resolver", config_.listen,
+            [this](asio::ip::udp::socket& s) {
+                return shell_->serve_udp(
+                    s, std::make_shared<ResolverHandler>(*resolver_, acl_, /*hold_replies=*/true));
+            },
+            "udp");
+        const std::string port = std::to_string(bound.port);
         const std::string host = config_.listen.host;
         rows.push_back({"dns-resolver/udp", where, "dig @" + host + " -p " + port + " www.hamburger.edu"});
         if (config_.tcp) {
-            auto [tec, tbound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen),
-                core::Admission(config_.limits), [this](core::TcpSocket s) {
-                    return shell_->serve_tcp(std::move(s), *tcp_handler_);
-                },
-                core::FirstSpeaker::client);
-            if (tec)
-                throw core::StartError("resolver: cannot listen on " + where + " (tcp): " + tec.message());
+            core::listen_tcp_or_throw(
+                runtime, "resolver", config_.listen, core::Admission(config_.limits),
+                [this](core::TcpSocket s) { return shell_->serve_tcp(std::move(s), *tcp_handler_); },
+                core::FirstSpeaker::client, "tcp");
             rows.push_back(
                 {"dns-resolver/tcp", where, "dig +tcp @" + host + " -p " + port + " www.hamburger.edu"});
         }

@@ -11,8 +11,8 @@
 
 #include "core/config/config.hpp"
 #include "core/service.hpp"
-#include "dns/resolver/acl.hpp"
 #include "dns/resolver/iterative_resolver.hpp"
+#include "dns/transport/acl.hpp"
 
 namespace layer7::dns::resolver {
 

@@ -3,9 +3,9 @@
 
 #include <openssl/rand.h>
 
-#include <array>
 #include <vector>
 
+#include "dns/client/transport.hpp"
 #include "dns/resolver/classify.hpp"
 
 namespace layer7::dns::resolver {
@@ -138,10 +138,7 @@ core::awaitable<Exchange> exchange_tcp(
     if (auto [ec] = std::get<0>(connected); ec)
         co_return out.error = ec, out;
 
-    auto body = encode(query);
-    std::vector<std::uint8_t> wire{
-        static_cast<std::uint8_t>(body.size() >> 8), static_cast<std::uint8_t>(body.size())};
-    wire.insert(wire.end(), body.begin(), body.end());
+    const auto wire = frame(encode(query));
     auto written = co_await (
         asio::async_write(socket, asio::buffer(wire), core::use_tuple) || timer.async_wait(core::use_tuple));
     if (written.index() == 1)
@@ -149,22 +146,17 @@ core::awaitable<Exchange> exchange_tcp(
     if (auto [ec, n] = std::get<0>(written); ec)
         co_return out.error = ec, out;
 
+    TcpFramer framer;
     for (;;) {
-        std::array<std::uint8_t, 2> length{};
-        auto got = co_await (asio::async_read(socket, asio::buffer(length), core::use_tuple)
-            || timer.async_wait(core::use_tuple));
+        auto got = co_await (read_message(socket, framer) || timer.async_wait(core::use_tuple));
         if (got.index() == 1)
             co_return out.error = timed_out(), out;
-        if (auto [ec, n] = std::get<0>(got); ec)
+        auto [ec, reply] = std::get<0>(got);
+        if (ec == std::errc::bad_message)
+            ++out.mismatched; // a length no message can have: an undecodable reply
+        if (ec)
             co_return out.error = ec, out;
-        std::vector<std::uint8_t> reply(static_cast<std::size_t>(length[0]) << 8 | length[1]);
-        auto read = co_await (asio::async_read(socket, asio::buffer(reply), core::use_tuple)
-            || timer.async_wait(core::use_tuple));
-        if (read.index() == 1)
-            co_return out.error = timed_out(), out;
-        if (auto [ec, n] = std::get<0>(read); ec)
-            co_return out.error = ec, out;
-        auto decoded = decode(std::span<const std::uint8_t>(reply));
+        auto decoded = decode(reply);
         if (!decoded || !answers_query(query, *decoded)) {
             ++out.mismatched;
             if (!decoded)

@@ -7,8 +7,8 @@
 #include <optional>
 
 #include "dns/authority/answer.hpp"
-#include "dns/server/acl.hpp"
 #include "dns/server/zone_store.hpp"
+#include "dns/transport/acl.hpp"
 #include "dns/transport/handler.hpp"
 
 namespace layer7::dns {

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "dns/authority/update.hpp"
-#include "dns/server/acl.hpp"
 #include "dns/server/responder.hpp"
 #include "dns/server/zone_keeper.hpp"
+#include "dns/transport/acl.hpp"
 #include "dns/tsig/tsig.hpp"
 
 namespace layer7::dns {

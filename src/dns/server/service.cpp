@@ -7,12 +7,13 @@
 
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
-#include "dns/server/acl.hpp"
 #include "dns/server/control.hpp"
 #include "dns/server/zone_keeper.hpp"
 #include "dns/server/server.hpp"
 #include "dns/server/zone_files.hpp"
+#include "dns/transport/acl.hpp"
 
 namespace layer7::dns {
 
@@ -134,20 +135,17 @@ public:
         const std::string dig = "dig @" + config_.listen.host + " -p " + std::to_string(config_.listen.port) + " " +
                                 first_zone + " SOA";
         if (config_.udp) {
-            auto [ec, bound] = runtime.listen_udp(*core::udp_endpoint(config_.listen),
-                                                  [this](asio::ip::udp::socket &s) { return server_->serve_udp(s); },
-                                                  /*spread_by_first_word=*/true);
-            if (ec)
-                throw core::StartError("dns: cannot listen on " + where + " (udp): " + ec.message());
+            core::listen_udp_or_throw(
+                runtime, "dns", config_.listen,
+                [this](asio::ip::udp::socket &s) { return server_->serve_udp(s); }, "udp",
+                /*spread_by_first_word=*/true);
             rows.push_back({"dns/udp", where, dig});
         }
         if (config_.tcp) {
-            auto [ec, bound] =
-                runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits),
-                                   [this](core::TcpSocket s) { return server_->serve_tcp(std::move(s)); },
-                                   core::FirstSpeaker::client);
-            if (ec)
-                throw core::StartError("dns: cannot listen on " + where + " (tcp): " + ec.message());
+            core::listen_tcp_or_throw(
+                runtime, "dns", config_.listen, core::Admission(config_.limits),
+                [this](core::TcpSocket s) { return server_->serve_tcp(std::move(s)); },
+                core::FirstSpeaker::client, "tcp");
             rows.push_back({"dns/tcp", where, dig + " +tcp"});
         }
         spdlog::info("dns: serving {} zone{}", zones->zones().size(), zones->zones().size() == 1 ? "" : "s");

@@ -13,7 +13,7 @@
 #include "core/net/stream.hpp"
 #include "core/net/udp_batch.hpp"
 #include "core/trace/trace.hpp"
-#include "dns/transport/tcp_framing.hpp"
+#include "dns/wire/tcp_framing.hpp"
 
 namespace layer7::dns {
 

@@ -5,6 +5,7 @@
 
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
 #include "http/client/redirect.hpp"
 #include "http/proxy/handler.hpp"
@@ -103,14 +104,10 @@ public:
         options_.h2c = config_.h2;
         options_.blocking = &runtime.blocking();
 
-        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(config_.listen), core::Admission(config_.limits, http::busy_reply),
-                                              [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
-                                                  return serve(std::move(s), peer);
-                                              },
-                                              core::FirstSpeaker::client);
-        if (ec)
-            throw core::StartError("proxy: cannot listen on " + where + ": " + ec.message());
-        where = core::to_string(core::HostPort{config_.listen.host, bound.port()});  // port 0: the one given
+        where = core::to_string(core::listen_tcp_or_throw(
+            runtime, "proxy", config_.listen, core::Admission(config_.limits, http::busy_reply),
+            [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) { return serve(std::move(s), peer); },
+            core::FirstSpeaker::client));
         if (proxy_->options().origin)
             return {{"proxy (reverse)", where,
                      "curl -v http://" + where + "/  (→ " + client::to_string(*proxy_->options().origin) + ")"}};

@@ -14,6 +14,7 @@
 #include "core/net/resolve.hpp"
 #include "core/net/tls.hpp"
 #include "core/net/tls_config.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
 #include "http/server/connection.hpp"
 #include "http/server/builtin.hpp"
@@ -187,16 +188,12 @@ public:
 
         std::vector<core::ServiceRow> rows;
         if (config_.listen) {
-            auto where = core::to_string(*config_.listen);
-            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.listen), core::Admission(config_.limits, busy_reply),
-                                                  [this](core::TcpSocket s, asio::ip::tcp::endpoint peer,
-                                                         core::Admitted admitted) {
-                                                      accept(std::move(s), peer, std::move(admitted), false);
-                                                  },
-                                                  core::FirstSpeaker::client);
-            if (ec)
-                throw core::StartError("http: cannot listen on " + where + ": " + ec.message());
-            where = core::to_string(core::HostPort{config_.listen->host, bound.port()});  // port 0: the one given
+            const auto where = core::to_string(core::listen_tcp_or_throw(
+                runtime, "http", *config_.listen, core::Admission(config_.limits, busy_reply),
+                [this](core::TcpSocket s, asio::ip::tcp::endpoint peer, core::Admitted admitted) {
+                    accept(std::move(s), peer, std::move(admitted), false);
+                },
+                core::FirstSpeaker::client));
             rows.push_back({"http", where, "curl -v http://" + where + "/", "http://" + where + "/"});
             if (home_)
                 rows.push_back({"http-page", where,
@@ -212,16 +209,12 @@ public:
             } catch (const std::exception& e) {
                 throw core::StartError(std::string("http: ") + e.what());
             }
-            auto where = core::to_string(*config_.tls_listen);
-            auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(*config_.tls_listen), core::Admission(config_.limits),
-                                                  [this](core::TcpSocket s, asio::ip::tcp::endpoint peer,
-                                                         core::Admitted admitted) {
-                                                      accept(std::move(s), peer, std::move(admitted), true);
-                                                  },
-                                                  core::FirstSpeaker::client);
-            if (ec)
-                throw core::StartError("http: cannot listen on " + where + " (tls): " + ec.message());
-            where = core::to_string(core::HostPort{config_.tls_listen->host, bound.port()});
+            const auto where = core::to_string(core::listen_tcp_or_throw(
+                runtime, "http", *config_.tls_listen, core::Admission(config_.limits),
+                [this](core::TcpSocket s, asio::ip::tcp::endpoint peer, core::Admitted admitted) {
+                    accept(std::move(s), peer, std::move(admitted), true);
+                },
+                core::FirstSpeaker::client, "tls"));
             if (dev_ca.empty()) {
                 rows.push_back({"https", where, "curl https://" + where + "/", "https://" + where + "/"});
             } else {

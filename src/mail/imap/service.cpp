@@ -3,6 +3,7 @@
 
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
 #include "mail/imap/server.hpp"
 
@@ -41,14 +42,10 @@ public:
         context_.policy.check_credentials = [this](std::string_view login, std::string_view password) {
             return system_->login(login, password, context_.config.domain).has_value();
         };
-        const auto where = core::to_string(c.listen);
-        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(c.listen), core::Admission(c.limits, "* BYE Too many connections from your address\r\n"),
-                                              [this](core::TcpSocket socket) {
-                                                  return serve_connection(std::move(socket), context_);
-                                              });
-        if (ec)
-            throw core::StartError("imap: cannot listen on " + where + ": " + ec.message());
-        const std::string address = core::to_string({c.listen.host, bound.port()});
+        const std::string address = core::to_string(core::listen_tcp_or_throw(
+            runtime, "imap", c.listen,
+            core::Admission(c.limits, "* BYE Too many connections from your address\r\n"),
+            [this](core::TcpSocket socket) { return serve_connection(std::move(socket), context_); }));
         const auto colon = address.rfind(':');
         return {{"imap", address,
                  "python3 -c \"import imaplib; m=imaplib.IMAP4('" + address.substr(0, colon) + "'," +

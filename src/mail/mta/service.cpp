@@ -13,6 +13,7 @@
 #include "core/net/listen_config.hpp"
 #include "core/net/resolve.hpp"
 #include "core/net/tls_config.hpp"
+#include "core/runtime/listen.hpp"
 #include "core/runtime/runtime.hpp"
 #include "core/users/users.hpp"
 #include "mail/delivery/intake.hpp"
@@ -237,13 +238,12 @@ private:
 
     std::string listen(core::Runtime& runtime, const core::HostPort& where, bool submission)
     {
-        auto [ec, bound] = runtime.listen_tcp(*core::tcp_endpoint(where), core::Admission(config_.limits, "421 4.7.0 Too many connections, try again later\r\n"),
-                                              [this, submission](core::TcpSocket socket) {
-                                                  return smtp::serve_connection(std::move(socket), context_, submission);
-                                              });
-        if (ec)
-            throw core::StartError("smtp: cannot listen on " + core::to_string(where) + ": " + ec.message());
-        return core::to_string({where.host, bound.port()});
+        return core::to_string(core::listen_tcp_or_throw(
+            runtime, "smtp", where,
+            core::Admission(config_.limits, "421 4.7.0 Too many connections, try again later\r\n"),
+            [this, submission](core::TcpSocket socket) {
+                return smtp::serve_connection(std::move(socket), context_, submission);
+            }));
     }
 
     Config config_;

@@ -154,16 +154,7 @@ TEST(FtpTranscripts, ReplayEveryFile)
 {
     const auto all = test::load_transcripts(LAYER7_FTP_TRANSCRIPTS);
     ASSERT_GE(all.size(), 4u);
-    for (const auto& t : all) {
-        SCOPED_TRACE(t.name + ".txt");
-        Replayer r;
-        for (const auto& line : t.lines) {
-            SCOPED_TRACE(line.where() + ": " + line.text);
-            r.line(line);
-        }
-        SCOPED_TRACE("at the end");
-        r.finish();
-    }
+    test::replay_each<Replayer>(all);
 }
 
 }  // namespace

@@ -1,83 +1,86 @@
 // Replays tests/unit/im/transcripts/*.trace against IndexSessions sharing one Directory. The format
-// is the --trace output of `layer7 im serve` ("HH:MM:SS.mmm " optional): "#N C: line" is fed to
-// connection N's session (made at N's first line, from 127.0.0.1), "#N S: line" is what connection
-// N must receive, in order — its replies and the pushes other sessions cause; "#N *: closed" ends
-// the session; other "*" notes and lines starting with "#" and a space are comments.
+// is the --trace output of `layer7 im serve`, read by the shared harness (../transcript.hpp): "#N C:
+// line" is fed to connection N's session (made at N's first line, from 127.0.0.1); the "#N S:" lines
+// are what connection N must have been sent by the end — its replies and the pushes other sessions
+// cause, in order (--trace may log a push before the line that causes it: another connection's
+// "*: closed"); "#N *: closed" ends the session; other "*:" notes and "# " lines are comments.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <regex>
+#include <string>
+#include <vector>
 
+#include "../transcript.hpp"
 #include "im/index_session.hpp"
 
 namespace layer7::im {
 namespace {
 
-std::vector<std::string> lines_of(const std::string& wire)
-{
-    std::vector<std::string> out;
-    for (std::size_t start = 0, end; (end = wire.find("\r\n", start)) != std::string::npos; start = end + 2)
-        out.push_back(wire.substr(start, end - start));
-    return out;
-}
+// One connection of the transcript: its session, what it was sent, and what the S: lines say it was.
+struct Connection {
+    std::unique_ptr<IndexSession> session;
+    test::Written written;
+    std::vector<std::string> expected;
+};
 
-std::vector<std::filesystem::path> transcripts()
-{
-    std::vector<std::filesystem::path> out;
-    for (const auto& entry : std::filesystem::directory_iterator(LAYER7_IM_TRANSCRIPTS))
-        if (entry.path().extension() == ".trace")
-            out.push_back(entry.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
+class Replayer {
+public:
+    void line(const test::TranscriptLine& line)
+    {
+        using Kind = test::TranscriptLine::Kind;
+        Connection& c = connection(line.connection);
+        if (line.kind == Kind::client)
+            deliver(line.connection, c.session->on_line(line.text));
+        else if (line.kind == Kind::server)
+            c.expected.push_back(line.text);
+        else if (line.kind == Kind::note && line.text == "closed")
+            deliver(line.connection, c.session->on_end());
+        else if (line.kind == Kind::directive)
+            ADD_FAILURE() << "an IM transcript has no @ directives";
+    }
+
+    // Each connection was sent its S: lines, in order, and nothing else.
+    void finish()
+    {
+        for (auto& [id, c] : connections_) {
+            SCOPED_TRACE("connection #" + std::to_string(id));
+            for (const auto& want : c.expected)
+                EXPECT_EQ(c.written.take().value_or("(nothing)"), want);
+            c.written.expect_drained();
+        }
+    }
+
+private:
+    Connection& connection(SessionId id)
+    {
+        Connection& c = connections_[id];
+        if (!c.session) {
+            c.session = std::make_unique<IndexSession>(directory_, id, policy_, "127.0.0.1");
+            c.written.add(c.session->greeting());
+        }
+        return c;
+    }
+
+    void deliver(SessionId id, const IndexStep& step)
+    {
+        connections_[id].written.add(step.wire);
+        for (const auto& push : step.pushes)
+            connection(push.to).written.add(push.line);
+    }
+
+    IndexPolicy policy_{.max_errors = 10};
+    Directory directory_;
+    std::map<SessionId, Connection> connections_;
+};
 
 TEST(ImTranscripts, ReplayAgainstTheIndexSession)
 {
-    const auto files = transcripts();
-    ASSERT_GE(files.size(), 2u);
-    const std::regex trace_line(R"(^(?:\d\d:\d\d:\d\d\.\d{3} )?#(\d+) ([CS*]): (.*)$)");
-    for (const auto& file : files) {
-        SCOPED_TRACE(file.filename().string());
-        IndexPolicy policy;
-        policy.max_errors = 10;
-        Directory directory;
-        std::map<SessionId, std::unique_ptr<IndexSession>> sessions;
-        std::map<SessionId, std::vector<std::string>> expected, got;
-        const auto deliver = [&](SessionId id, const IndexStep& step) {
-            for (auto& l : lines_of(step.wire))
-                got[id].push_back(l);
-            for (const auto& push : step.pushes)
-                for (auto& l : lines_of(push.line))
-                    got[push.to].push_back(l);
-        };
-        std::ifstream in(file);
-        int lines = 0;
-        for (std::string line; std::getline(in, line);) {
-            std::smatch m;
-            if (!std::regex_match(line, m, trace_line))
-                continue;  // a comment
-            ++lines;
-            const SessionId id = std::stoull(m[1].str());
-            if (!sessions.contains(id)) {
-                sessions.emplace(id, std::make_unique<IndexSession>(directory, id, policy, "127.0.0.1"));
-                got[id] = lines_of(sessions[id]->greeting());
-            }
-            const std::string who = m[2].str(), text = m[3].str();
-            if (who == "C")
-                deliver(id, sessions[id]->on_line(text));
-            else if (who == "S")
-                expected[id].push_back(text);
-            else if (text == "closed")
-                deliver(id, sessions[id]->on_end());
-        }
-        EXPECT_GT(lines, 10);
-        for (const auto& [id, want] : expected)
-            EXPECT_EQ(got[id], want) << "connection #" << id;
-    }
+    const auto all = test::load_transcripts(LAYER7_IM_TRANSCRIPTS, ".trace");
+    ASSERT_GE(all.size(), 2u);
+    for (const auto& t : all)
+        EXPECT_GT(t.lines.size(), 10u) << t.name;
+    test::replay_each<Replayer>(all, ".trace");
 }
 
 }  // namespace

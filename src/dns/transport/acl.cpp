@@ -1,12 +1,10 @@
-// Address prefixes and access lists: see acl.hpp. Addresses are read with the zone-file parser
-// of A and AAAA RDATA, so there is one IPv6 text reader in the code base.
-#include "dns/server/acl.hpp"
+// Address prefixes and access lists: see acl.hpp.
+#include "dns/transport/acl.hpp"
 
 #include <algorithm>
 #include <charconv>
-#include <string>
 
-#include "dns/wire/rdata_parse.hpp"
+#include "core/text/ip_text.hpp"
 
 namespace layer7::dns {
 
@@ -36,19 +34,18 @@ std::optional<Prefix> parse_prefix(std::string_view text)
             return std::nullopt;
         length = n;
     }
-    const bool v6 = address.find(':') != std::string_view::npos;
-    TextToken token{std::string(address), false};
-    auto rdata = parse_rdata(v6 ? RrType::aaaa : RrType::a, std::span(&token, 1), Name());
-    if (!rdata.ok())
-        return std::nullopt;
     Prefix p;
-    if (v6) {
-        auto &a = std::get<Aaaa>(rdata.value()).address;
-        std::copy(a.begin(), a.end(), p.bytes.begin());
+    if (address.find(':') != std::string_view::npos) {
+        auto v6 = core::parse_ipv6(address);
+        if (!v6)
+            return std::nullopt;
+        p.bytes = *v6;
         p.family_octets = 16;
     } else {
-        auto &a = std::get<A>(rdata.value()).address;
-        std::copy(a.begin(), a.end(), p.bytes.begin());
+        auto v4 = core::parse_ipv4(address);
+        if (!v4)
+            return std::nullopt;
+        std::copy(v4->begin(), v4->end(), p.bytes.begin());
     }
     p.length = length.value_or(p.family_octets * 8u);
     if (p.length > p.family_octets * 8u)
@@ -58,6 +55,9 @@ std::optional<Prefix> parse_prefix(std::string_view text)
 
 bool Acl::contains(std::span<const std::uint8_t> address) const
 {
+    static constexpr std::uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (address.size() == 16 && std::equal(mapped, mapped + 12, address.begin()))
+        address = address.subspan(12);
     return std::any_of(prefixes_.begin(), prefixes_.end(), [&](const Prefix &p) { return p.contains(address); });
 }
 

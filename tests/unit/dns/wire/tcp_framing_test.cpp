@@ -1,5 +1,5 @@
 // TCP framing (RFC 1035 §4.2.2, RFC 7766 §8): whole, split at every byte, pipelined, bad lengths.
-#include "dns/transport/tcp_framing.hpp"
+#include "dns/wire/tcp_framing.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // TCP framing: see tcp_framing.hpp.
-#include "dns/transport/tcp_framing.hpp"
+#include "dns/wire/tcp_framing.hpp"
 
 namespace layer7::dns {
 
