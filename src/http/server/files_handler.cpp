@@ -41,7 +41,7 @@ std::optional<Reply> FilesHandler::handle_now(const Request& request, const Requ
 {
     const Method& m = request.method;
     if (m == MethodId::get || m == MethodId::head) {
-        Reply reply = outside(site_->get(request, site_path(context), context.query, context.now), context);
+        Reply reply = outside(site_->get(request, site_path(context), context.query, context.now, *context.worker), context);
         if (m == MethodId::get && reply.response.status == Status::ok)
             if (const auto* links = site_->early_hints(site_path(context)))
                 reply.early_hints = *links;
