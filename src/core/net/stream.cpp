@@ -28,7 +28,10 @@ class IdleSweep : public asio::execution_context::service {
 public:
     static asio::execution_context::id id;
 
-    explicit IdleSweep(asio::execution_context& context) : service(context), worker_(WorkerSlots::of(context)) {}
+    explicit IdleSweep(asio::execution_context& context)
+        : service(context), worker_(WorkerSlots::of(context))
+    {
+    }
 
     WorkerSlots& worker() const { return worker_; }
 
