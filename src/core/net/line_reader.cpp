@@ -10,7 +10,7 @@ awaitable<ReadStatus> LineReader::fill(bool idle)
     constexpr std::size_t size = Stream::worker_input_size;
     std::error_code ec;
     std::size_t n = 0;
-    char* const chunk = Stream::worker_input();
+    char* const chunk = stream_.worker_input();
     for (;;) {
         std::tie(ec, n) = stream_.read_now(asio::buffer(chunk, size));
         if (ec != asio::error::would_block)

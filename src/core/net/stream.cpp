@@ -28,7 +28,12 @@ class IdleSweep : public asio::execution_context::service {
 public:
     static asio::execution_context::id id;
 
-    explicit IdleSweep(asio::execution_context& context) : service(context) {}
+    explicit IdleSweep(asio::execution_context& context)
+        : service(context), worker_(WorkerSlots::of(context))
+    {
+    }
+
+    WorkerSlots& worker() const { return worker_; }
 
     void add(Stream& s)
     {
@@ -138,6 +143,7 @@ private:
     std::size_t armed_count_ = 0;
     std::optional<asio::steady_timer> timer_;
     Stream::Clock::time_point expiry_{};
+    WorkerSlots& worker_;  // made before this service, so it outlives it
     bool waiting_ = false;
     bool draining_ = false;
 };
@@ -302,10 +308,14 @@ std::pair<std::error_code, std::size_t> Stream::read_now(asio::mutable_buffer bu
     return {std::error_code(errno, asio::error::get_system_category()), 0};
 }
 
-char* Stream::worker_input()
+char* Stream::worker_input() const
 {
-    static thread_local const std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(worker_input_size);
-    return buffer.get();
+    return sweep_.worker().input();
+}
+
+WorkerSlots& Stream::worker() const
+{
+    return sweep_.worker();
 }
 
 awaitable<std::error_code> Stream::wait_readable()

@@ -24,6 +24,7 @@
 
 #include "core/net/asio.hpp"
 #include "core/net/coarse_clock.hpp"
+#include "core/net/worker_slots.hpp"
 #include "core/trace/trace.hpp"
 
 namespace layer7::core {
@@ -71,7 +72,7 @@ public:
     // How a server holds an idle connection without an input buffer of its own (nginx's way):
     // read_now takes what has arrived without suspending ({would_block, 0} when nothing has), and
     // wait_readable waits, with no buffer, until something arrives, the peer closes, the timeout
-    // passes or a drain ends a wait between messages. So a per-thread buffer serves every
+    // passes or a drain ends a wait between messages. So one buffer per worker serves every
     // connection of a worker: it is filled and emptied before the next suspension. Through TLS the
     // same: read_now decrypts what has arrived, and wait_readable waits for what OpenSSL needs.
     std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer buffer);
@@ -97,9 +98,11 @@ public:
             std::move(then)(ec);
         });
     }
-    // That per-thread buffer (worker_input_size bytes), for read_now.
-    static char* worker_input();
-    static constexpr std::size_t worker_input_size = 16384;
+    // That buffer, the worker's (WorkerSlots::input, worker_input_size bytes), for read_now.
+    char* worker_input() const;
+    static constexpr std::size_t worker_input_size = WorkerSlots::input_size;
+    // The state of the worker (io_context) this stream runs on.
+    WorkerSlots& worker() const;
     // Writes all of `bytes`; traces them as protocol text when `text` is set.
     awaitable<std::error_code> write(std::string_view bytes, bool text = true);
     // On plain TCP, sends what the socket buffer takes of `bytes` at once, without suspending, and

@@ -3,6 +3,7 @@
 
 #include "core/net/stream.hpp"
 #include "core/net/udp_spread.hpp"
+#include "core/net/worker_slots.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -420,7 +421,13 @@ std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const as
 void Runtime::run()
 {
     for (auto& w : workers_)
-        w->thread = std::thread([&context = w->context] { context.run(); });
+        w->thread = std::thread([&context = w->context] {
+            context.run();
+            // The worker's state (WorkerSlots) ends with its thread, while the io_context it may
+            // hold sockets of still exists (the proxy's pooled upstream connections).
+            if (asio::has_service<WorkerSlots>(context))
+                WorkerSlots::of(context).clear();
+        });
 
     std::function<void()> wait_signal = [&] {
         signals_.async_wait([&](std::error_code ec, int signo) {

@@ -14,6 +14,7 @@ using Clock = std::chrono::steady_clock;
 
 std::uint16_t random_id()
 {
+    // Per thread, not a worker's slot: any seeded engine will do, and none holds a service's state.
     static thread_local std::mt19937 engine{std::random_device{}()};
     return static_cast<std::uint16_t>(std::uniform_int_distribution<unsigned>(0, 0xffff)(engine));
 }

@@ -77,22 +77,18 @@ bool Proxy::connect_allowed(std::uint16_t port) const
     return false;
 }
 
-client::Client& Proxy::upstream()
+client::Client& Proxy::upstream(core::WorkerSlots& worker)
 {
-    // One client per worker thread: its pooled sockets belong to that thread's io_context, and a
-    // thread_local is destroyed when the worker thread ends, before its io_context goes.
-    thread_local std::unordered_map<const Proxy*, std::unique_ptr<client::Client>> clients;
-    auto& c = clients[this];
-    if (!c) {
+    // Its slot dies while the worker's io_context still exists, which its pooled sockets need.
+    return worker.get(upstream_key_, [this] {
         client::Options o;
         o.connect_timeout = options_.connect_timeout;
         o.io_timeout = options_.upstream_timeout;
         o.limits.max_body = options_.max_body;
         o.max_idle_per_origin = 64;
         o.names = options_.names;
-        c = std::make_unique<client::Client>(std::move(o));
-    }
-    return *c;
+        return std::make_unique<client::Client>(std::move(o));
+    });
 }
 
 ProxyReply Proxy::error(Status status, std::string_view reason, std::string_view text)
@@ -387,7 +383,9 @@ core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request
         up.fields.add("Surrogate-Capability", std::string(surrogate_token) + "=\"Surrogate/1.0\"");
     ++stats_.origin_requests;
     request_time = wall_now();
-    auto result = co_await upstream().open(t.url, std::move(up), body);
+    // Found per upstream request (asio's service lookup, a lock): small beside the request itself.
+    client::Client& client = upstream(core::WorkerSlots::of(co_await asio::this_coro::executor));
+    auto result = co_await client.open(t.url, std::move(up), body);
     response_time = wall_now();
     if (!result) {
         const auto& f = result.error();

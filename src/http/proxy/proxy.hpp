@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/net/asio.hpp"
+#include "core/net/worker_slots.hpp"
 #include "core/runtime/blocking_pool.hpp"
 #include "http/cache/freshness.hpp"
 #include "http/cache/store.hpp"
@@ -60,8 +61,8 @@ public:
     bool connect_allowed(std::uint16_t port) const;
     const Options& options() const { return options_; }
     Stats& stats() { return stats_; }
-    // The upstream client of the calling worker thread (its sockets belong to that thread).
-    client::Client& upstream();
+    // This proxy's upstream client on `worker` (its pooled sockets belong to that worker).
+    client::Client& upstream(core::WorkerSlots& worker);
 
 private:
     struct Target;
@@ -104,6 +105,7 @@ private:
     cache::Store& store_;
     Flights flights_;
     Stats stats_;
+    core::WorkerKey<client::Client> upstream_key_;  // one client per worker
     std::mutex background_mutex_;
     std::unordered_set<std::string> background_;  // keys being revalidated in the background
 };

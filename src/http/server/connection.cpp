@@ -209,7 +209,7 @@ core::awaitable<bool> Connection::read_more()
 
 core::awaitable<std::pair<std::error_code, std::string_view>> Connection::receive()
 {
-    char* const input = core::Stream::worker_input();
+    char* const input = stream_.worker_input();
     // Right after a reply the client is most likely still reading it: a read now would only find
     // nothing (a system call per request for naught), and the wait sees bytes already there.
     bool read_first = !replied_;
@@ -435,7 +435,7 @@ core::awaitable<void> Connection::linger()
     while (core::coarse_steady_now() < until) {
         if (co_await stream_.wait_readable())
             break;
-        if (auto [ec, n] = stream_.read_now(asio::buffer(core::Stream::worker_input(), input_size)); ec && ec != asio::error::would_block)
+        if (auto [ec, n] = stream_.read_now(asio::buffer(stream_.worker_input(), input_size)); ec && ec != asio::error::would_block)
             break;
     }
 }
@@ -545,6 +545,7 @@ core::awaitable<void> Connection::run()
             context.wall = std::chrono::time_point_cast<std::chrono::seconds>(wall);
             context.peer = &stream_.peer();
             context.blocking = options_.blocking;
+            context.worker = &stream_.worker();
             if (!conn_.has_body()) {
                 if (std::optional<Reply> now = handler_.handle_now(request, context)) {
                     h1::ReplyPlan plan = conn_.plan_reply(now->close || stream_.draining());

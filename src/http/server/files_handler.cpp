@@ -41,9 +41,11 @@ std::optional<Reply> FilesHandler::handle_now(const Request& request, const Requ
 {
     const Method& m = request.method;
     if (m == MethodId::get || m == MethodId::head) {
-        Reply reply = outside(site_->get(request, site_path(context), context.query, context.now), context);
+        const std::string_view path = site_path(context);
+        Reply reply = outside(site_->get(request, path, context.query, context.now, *context.worker),
+                              context);
         if (m == MethodId::get && reply.response.status == Status::ok)
-            if (const auto* links = site_->early_hints(site_path(context)))
+            if (const auto* links = site_->early_hints(path))
                 reply.early_hints = *links;
         return reply;
     }

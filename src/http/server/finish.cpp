@@ -66,6 +66,8 @@ Framed finish_response(Response& response, const Finish& finish)
 
 std::string_view current_http_date(std::chrono::system_clock::time_point now)
 {
+    // Per thread, not a worker's slot: a pure function's last answer, owned by no service, and
+    // right on any thread (a client's too).
     thread_local std::time_t cached_second = 0;
     thread_local std::string cached;
     const std::time_t second = std::chrono::system_clock::to_time_t(now);

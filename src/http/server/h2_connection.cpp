@@ -388,6 +388,7 @@ void H2Connection::on_request(std::int32_t id, Request&& request, bool end_strea
     s->context.wall = std::chrono::time_point_cast<std::chrono::seconds>(wall);
     s->context.peer = &stream_.peer();
     s->context.blocking = options_.blocking;
+    s->context.worker = &stream_.worker();
     streams_[id] = s;
     if (end_stream) {
         if (std::optional<Reply> now = handler_.handle_now(s->request, s->context)) {
@@ -620,7 +621,7 @@ core::awaitable<void> H2Connection::run(std::string already_read, std::optional<
         dead_ = true;
     // Into the worker's buffer, not one of ours: an idle connection keeps no 16 KiB, and the
     // session takes the bytes before this coroutine suspends again.
-    const asio::mutable_buffer input(core::Stream::worker_input(), core::Stream::worker_input_size);
+    const asio::mutable_buffer input(stream_.worker_input(), core::Stream::worker_input_size);
     // After a read that did not fill the buffer, the client's next frames are most likely not
     // here yet: a read at once would only say so (a system call for naught), and the wait sees
     // bytes that are already there.

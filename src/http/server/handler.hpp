@@ -15,6 +15,7 @@
 #include "core/net/byte_source.hpp"
 #include "core/net/duplex.hpp"
 #include "core/net/stream.hpp"
+#include "core/net/worker_slots.hpp"
 #include "core/runtime/blocking_pool.hpp"
 #include "http/message/message.hpp"
 #include "http/server/reply.hpp"
@@ -29,6 +30,9 @@ struct RequestContext {
     // Where a handler runs what waits on the disk (PUT's fsync); null outside a runtime (tests):
     // core::run_blocking then runs it in place.
     core::BlockingPool* blocking = nullptr;
+    // The worker the request runs on, set by the connection shells: its per-worker state (the
+    // file cache). Null only for a handler called by hand (tests).
+    core::WorkerSlots* worker = nullptr;
     // Set by the Router: the percent-decoded, normalised path ("/a/b"), the raw query (without
     // '?') and the mount prefix that matched. Empty for a handler that is not behind a Router.
     std::string_view path;

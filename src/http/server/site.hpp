@@ -1,6 +1,6 @@
 // Site: one document root served as files — GET/HEAD with validators, conditional requests,
 // ranges and gzip; PUT/DELETE when writable; directory index or listing. Small files are kept
-// in a per-thread memory cache revalidated at most once a second (as nginx's open_file_cache).
+// in a per-worker memory cache revalidated at most once a second (as nginx's open_file_cache).
 #pragma once
 
 #include <atomic>
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/fs/beneath.hpp"
+#include "core/net/worker_slots.hpp"
 #include "http/message/message.hpp"
 #include "http/server/reply.hpp"
 
@@ -42,9 +43,10 @@ public:
     Site(const std::string& root_dir, SiteOptions options);
 
     // `path` is the decoded, normalised URL path (starts with '/'); `query` is the raw query.
-    // `now` is the wall clock for the file cache's revalidation.
+    // `now` is the wall clock for the file cache's revalidation; the cache is `worker`'s, shared by
+    // every Site on it.
     Reply get(const Request& request, std::string_view path, std::string_view query,
-              std::chrono::steady_clock::time_point now) const;
+              std::chrono::steady_clock::time_point now, core::WorkerSlots& worker) const;
     // PUT and DELETE honour If-Match / If-None-Match / If-Unmodified-Since (412 otherwise).
     Reply put(const Request& request, std::string_view path, std::string_view body) const;
     Reply remove(const Request& request, std::string_view path) const;
@@ -60,14 +62,14 @@ public:
 
 private:
     Reply serve_directory(const Request& request, std::string_view path, std::string_view query,
-                          std::chrono::steady_clock::time_point now) const;
+                          std::chrono::steady_clock::time_point now, core::WorkerSlots& worker) const;
     void add_cache_control(Reply& reply, std::string_view path) const;
     // Removes the segments in `manifest`'s directory that fell out of the live window.
     void expire_segments(const std::string& manifest) const;
 
     core::Root root_;
     SiteOptions options_;
-    // Bumped by every PUT/DELETE so the per-thread caches of all workers notice at once.
+    // Bumped by every PUT/DELETE so the file caches of all workers notice at once.
     mutable std::atomic<std::uint64_t> generation_{0};
 };
 

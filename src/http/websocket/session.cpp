@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/net/worker_slots.hpp"
+
 namespace layer7::http::websocket {
 
 namespace {
@@ -28,6 +30,7 @@ Session::Session(core::Duplex& stream, Side we, const SessionOptions& options,
       encoder_(we, deflate, std::move(mask_source)),
       peer_(stream.peer_string()),
       executor_(stream.executor()),
+      worker_input_(core::WorkerSlots::of(executor_).input()),
       wake_(executor_),
       room_(executor_)
 {
@@ -111,12 +114,12 @@ core::awaitable<std::error_code> Session::receive()
     // came: an idle connection holds no input buffer, and one trading small messages does not take
     // and give back read_size bytes for each. Inside a message it goes straight into the decoder:
     // a large message's bytes are copied once, into the message.
-    char* const shared = core::Stream::worker_input();
+    char* const shared = worker_input_;
     std::pair<std::error_code, std::size_t> got{asio::error::would_block, 0};
     std::size_t offered = 0;
     const auto read_now = [&] {
         if (decoder_.between_messages()) {
-            offered = core::Stream::worker_input_size;
+            offered = core::WorkerSlots::input_size;
             got = stream_.read_now(asio::buffer(shared, offered));
             if (!got.first)
                 decoder_.feed(std::string_view(shared, got.second));

@@ -87,6 +87,7 @@ private:
     Encoder encoder_;
     std::string peer_;
     asio::any_io_executor executor_;
+    char* const worker_input_;  // the worker's shared read buffer (core::WorkerSlots::input)
     asio::steady_timer wake_;   // the writer sleeps on it; cancel() wakes it
     asio::steady_timer room_;   // send() sleeps on it while the queue is full
 

@@ -150,7 +150,8 @@ public:
         context_.submission = policy;
         context_.submission.submission = true;
         context_.submission.unique_token = [] {
-            // microseconds + 64 random bits: unique without coordination between workers
+            // microseconds + 64 random bits: unique without coordination between workers. Per
+            // thread, not a worker's slot: any seeded engine will do, and none holds a service's state.
             thread_local std::mt19937_64 random{std::random_device{}()};
             const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                 std::chrono::system_clock::now().time_since_epoch());

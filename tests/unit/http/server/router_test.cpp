@@ -47,6 +47,7 @@ protected:
         r.fields.add("Host", host);
         RequestContext context;
         context.now = std::chrono::steady_clock::now();
+        context.worker = &worker;  // as the connection shells set it: the file cache is the worker's
         std::optional<Reply> reply = router.handle_now(r, context);
         if (!reply) {
             ADD_FAILURE() << "no fast answer for " << r.target;
@@ -65,6 +66,8 @@ protected:
     fs::path base;
     SessionTable sessions{[] { return std::string("id"); }};
     Router router;
+    asio::io_context io;
+    core::WorkerSlots& worker = core::WorkerSlots::of(io);
 };
 
 TEST_F(RouterTest, VirtualHostsByHostField)

@@ -58,7 +58,7 @@ protected:
         r.target = path;
         for (auto& [k, v] : fields)
             r.fields.add(k, v);
-        return site->get(r, path, "", now += std::chrono::seconds(2));
+        return site->get(r, path, "", now += std::chrono::seconds(2), worker);
     }
     Status put(std::string path, std::string body,
                std::initializer_list<std::pair<const char*, std::string>> fields = {})
@@ -81,6 +81,9 @@ protected:
     fs::path dir;
     std::string big;
     std::unique_ptr<Site> site;
+    // The file cache is a worker's (a connection passes its own): each test starts with an empty one.
+    asio::io_context io;
+    core::WorkerSlots& worker = core::WorkerSlots::of(io);
     Clock::time_point now = Clock::now();
 };
 
