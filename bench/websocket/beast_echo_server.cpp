@@ -35,10 +35,7 @@ private:
         if (!ec)
             read();
     }
-    void read()
-    {
-        ws_.async_read(buffer_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
-    }
+    void read() { ws_.async_read(buffer_, beast::bind_front_handler(&Session::on_read, shared_from_this())); }
     void on_read(beast::error_code ec, std::size_t)
     {
         if (ec)

@@ -31,7 +31,9 @@ struct Shared {
 class Client : public std::enable_shared_from_this<Client> {
 public:
     Client(asio::io_context& context, Shared& shared, std::string payload, bool text)
-        : ws_(context), shared_(shared), payload_(std::move(payload)), text_(text) {}
+        : ws_(context), shared_(shared), payload_(std::move(payload)), text_(text)
+    {
+    }
 
     void start(const tcp::endpoint& at, std::string host, std::string path)
     {
@@ -111,7 +113,9 @@ int main(int argc, char** argv)
     const double elapsed = std::chrono::duration<double>(std::min(Clock::now(), shared.end) - start).count();
     auto& l = shared.latencies_us;
     std::sort(l.begin(), l.end());
-    auto pct = [&](double p) { return l.empty() ? 0u : l[std::min(l.size() - 1, static_cast<std::size_t>(p * l.size()))]; };
+    auto pct = [&](double p) {
+        return l.empty() ? 0u : l[std::min(l.size() - 1, static_cast<std::size_t>(p * l.size()))];
+    };
     std::printf("rtt_per_s %.0f p50_us %u p99_us %u mb_per_s %.1f failures %d\n", l.size() / elapsed, pct(0.50),
                 pct(0.99), shared.bytes / elapsed / 1e6, shared.failures);
     return shared.failures ? 1 : 0;

@@ -11,7 +11,7 @@ namespace layer7::cli {
 
 namespace {
 
-void add_dns_serve(CLI::App &dns_cmd, Globals &g)
+void add_dns_serve(CLI::App& dns_cmd, Globals& g)
 {
     struct Serve {
         std::vector<std::string> zones, axfr_allow, acl;
@@ -22,21 +22,28 @@ void add_dns_serve(CLI::App &dns_cmd, Globals &g)
         bool embedded = false;
     };
     static Serve a;
-    auto *serve = dns_cmd.add_subcommand("serve", "Authoritative server for the zones in --zone files");
+    auto* serve = dns_cmd.add_subcommand("serve", "Authoritative server for the zones in --zone files");
     serve->add_option("--zone", a.zones, "Zone file (RFC 1035 master format), or ORIGIN=FILE; repeatable");
-    serve->add_flag("--embedded", a.embedded, "Also serve the textbook zones (networkutopia.com, crepes.fr, hamburger.edu)");
+    serve->add_flag("--embedded", a.embedded,
+                    "Also serve the textbook zones (networkutopia.com, crepes.fr, hamburger.edu)");
     serve->add_option("--listen", a.listen, "ADDR for UDP and TCP (default 127.0.0.1:5300)");
     serve->add_option("--axfr-allow", a.axfr_allow, "Address or prefix allowed to AXFR; repeatable");
     serve->add_option("--acl", a.acl, "Address or prefix allowed to query (default: everybody); repeatable");
-    serve->add_option("--key", a.dynamic.keys, "TSIG key [ALG:]NAME:BASE64 (nsupdate -y syntax; default hmac-sha256); repeatable");
-    serve->add_option("--key-file", a.dynamic.key_files, "TSIG keys from a BIND key file (tsig-keygen's output); repeatable");
+    serve->add_option("--key", a.dynamic.keys,
+                      "TSIG key [ALG:]NAME:BASE64 (nsupdate -y syntax; default hmac-sha256); repeatable");
+    serve->add_option("--key-file", a.dynamic.key_files,
+                      "TSIG keys from a BIND key file (tsig-keygen's output); repeatable");
     serve->add_option("--allow-update", a.dynamic.allow_update,
                       "'ORIGIN=KEY [NAME…] [TYPE…]': the zone takes RFC 2136 UPDATE signed with KEY; repeatable");
-    serve->add_option("--notify", a.dynamic.notify, "ADDR[:PORT] of a secondary told of every change (RFC 1996); repeatable");
-    serve->add_option("--transfer-key", a.dynamic.transfer_key, "KEY that must sign zone transfers (and signs our NOTIFYs)");
+    serve->add_option("--notify", a.dynamic.notify,
+                      "ADDR[:PORT] of a secondary told of every change (RFC 1996); repeatable");
+    serve->add_option("--transfer-key", a.dynamic.transfer_key,
+                      "KEY that must sign zone transfers (and signs our NOTIFYs)");
     serve->add_option("--secondary", a.dynamic.secondaries,
-                      "ORIGIN=PRIMARY[:PORT]: serve the zone as a secondary of that primary (kept in DATA/dns/secondary/); repeatable");
-    serve->add_option("--primary-key", a.dynamic.primary_key, "KEY that signs our SOA checks and transfer requests to primaries");
+                      "ORIGIN=PRIMARY[:PORT]: serve the zone as a secondary of that primary (kept in "
+                      "DATA/dns/secondary/); repeatable");
+    serve->add_option("--primary-key", a.dynamic.primary_key,
+                      "KEY that signs our SOA checks and transfer requests to primaries");
     serve->add_option("--rrl", a.rrl, "Responses per second per client /24 (/56); 0 = off");
     serve->add_option("--rrl-slip", a.slip, "With --rrl: every Nth dropped reply goes out truncated (0 = never)");
     serve->callback([&g] {
@@ -56,8 +63,8 @@ void add_dns_serve(CLI::App &dns_cmd, Globals &g)
         c.zones = a.zones;
         if (a.embedded)
             c.embedded_zones = demo::textbook_zones();
-        for (auto *list : {&a.axfr_allow, &a.acl})
-            for (auto &p : *list)
+        for (auto* list : {&a.axfr_allow, &a.acl})
+            for (auto& p : *list)
                 if (!dns::parse_prefix(p)) {
                     std::cerr << "layer7: '" << p << "' is not an address or prefix\n";
                     g.status = exit_usage;
@@ -80,15 +87,17 @@ void add_dns_serve(CLI::App &dns_cmd, Globals &g)
     });
 }
 
-void add_dig(CLI::App &app, Globals &g)
+void add_dig(CLI::App& app, Globals& g)
 {
     struct Dig {
         std::vector<std::string> words;  // NAME, TYPE, @SERVER[:PORT], +options, in dig's free order
         std::string port, root_hints, reverse;
     };
     static Dig a;
-    auto *dig = app.add_subcommand("dig", "DNS lookup printed like dig: NAME [TYPE] [@SERVER[:PORT]] [-x ADDR] [+trace] [+tcp] [+norec]");
-    dig->add_option("words", a.words, "NAME TYPE @SERVER[:PORT] +trace +tcp +norec +noedns +bufsize=N +short +time=N +tries=N");
+    auto* dig = app.add_subcommand(
+        "dig", "DNS lookup printed like dig: NAME [TYPE] [@SERVER[:PORT]] [-x ADDR] [+trace] [+tcp] [+norec]");
+    dig->add_option("words", a.words,
+                    "NAME TYPE @SERVER[:PORT] +trace +tcp +norec +noedns +bufsize=N +short +time=N +tries=N");
     dig->add_option("-p", a.port, "Server port (default 53)");
     dig->add_option("-x", a.reverse, "Reverse lookup: the PTR record of an IPv4 or IPv6 address");
     dig->add_option("--root-hints", a.root_hints, "Root hints for +trace (default /usr/share/dns/root.hints)");
@@ -107,9 +116,9 @@ void add_dig(CLI::App &app, Globals &g)
 
 }  // namespace
 
-void add_dns_commands(CLI::App &app, Globals &g)
+void add_dns_commands(CLI::App& app, Globals& g)
 {
-    auto *dns_cmd = app.add_subcommand("dns", "DNS: authoritative server and recursive resolver");
+    auto* dns_cmd = app.add_subcommand("dns", "DNS: authoritative server and recursive resolver");
     dns_cmd->require_subcommand(1);
     add_dns_serve(*dns_cmd, g);
     add_dns_resolve_command(*dns_cmd, g);  // cmd_dns_resolve.cpp

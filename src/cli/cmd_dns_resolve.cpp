@@ -15,12 +15,10 @@ void add_dns_resolve_command(CLI::App& dns_cmd, Globals& g)
         unsigned query_timeout_ms = 800;
     };
     static Resolve a;
-    auto* cmd
-        = dns_cmd.add_subcommand("resolve", "Recursive, caching resolver iterating from the root hints");
+    auto* cmd = dns_cmd.add_subcommand("resolve", "Recursive, caching resolver iterating from the root hints");
     cmd->add_option("--listen", a.listen, "ADDR for UDP and TCP (default 127.0.0.1:5335)");
     cmd->add_option("--root-hints", a.root_hints, "Root hints file (default /usr/share/dns/root.hints)");
-    cmd->add_option(
-        "--allow", a.allow, "Client address or prefix allowed to query (default loopback); repeatable");
+    cmd->add_option("--allow", a.allow, "Client address or prefix allowed to query (default loopback); repeatable");
     cmd->add_option("--stub", a.stubs, "ZONE=ADDR[,ADDR…]: ask these servers for ZONE directly; repeatable");
     cmd->add_option("--query-timeout-ms", a.query_timeout_ms, "Wait for one upstream reply (default 800)");
     cmd->callback([&g] {
@@ -69,4 +67,4 @@ void add_dns_resolve_command(CLI::App& dns_cmd, Globals& g)
     });
 }
 
-} // namespace layer7::cli
+}  // namespace layer7::cli

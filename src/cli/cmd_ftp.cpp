@@ -104,8 +104,9 @@ void add_ftp_commands(CLI::App& app, Globals& g)
         auto* cmd = ftp_cmd->add_subcommand(verb, help);
         cmd->add_option("URL", c.url, "ftp://[user[:password]@]host[:port]/path")->required();
         if (std::string(verb) == "get" || std::string(verb) == "put")
-            cmd->add_option("FILE", c.file, std::string(verb) == "get" ? "local file (default: the URL's name)"
-                                                                       : "local file to upload");
+            cmd->add_option(
+                "FILE", c.file,
+                std::string(verb) == "get" ? "local file (default: the URL's name)" : "local file to upload");
         if (std::string(verb) == "get")
             cmd->add_flag("-C,--continue", c.resume,
                           "Resume into FILE when it is an earlier part of the same remote file (size and time)");

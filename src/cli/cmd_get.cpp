@@ -71,11 +71,10 @@ struct Args {
 
 std::string status_line(const http::Response& r)
 {
-    const std::string version =
-        r.version.major >= 2 ? std::to_string(r.version.major)  // "HTTP/2 200", as curl prints it
-                             : std::to_string(r.version.major) + "." + std::to_string(r.version.minor);
-    return "HTTP/" + version + " " +
-           std::to_string(http::code(r.status)) +
+    const std::string version = r.version.major >= 2
+                                    ? std::to_string(r.version.major)  // "HTTP/2 200", as curl prints it
+                                    : std::to_string(r.version.major) + "." + std::to_string(r.version.minor);
+    return "HTTP/" + version + " " + std::to_string(http::code(r.status)) +
            (r.reason.empty() ? std::string(http::reason_phrase(r.status)).insert(0, " ") : " " + r.reason);
 }
 
@@ -124,8 +123,8 @@ private:
     // The request the flags describe; false (and a message) for a malformed -H.
     bool build(http::Request& request, std::string& body)
     {
-        request.method = http::Method(a_.head ? http::MethodId::head
-                                              : (a_.data_given ? http::MethodId::post : http::MethodId::get));
+        request.method =
+            http::Method(a_.head ? http::MethodId::head : (a_.data_given ? http::MethodId::post : http::MethodId::get));
         if (!a_.method.empty()) {
             auto m = http::Method::parse(a_.method);
             if (!m) {
@@ -341,8 +340,9 @@ private:
                         ms(ex.timing.first_byte), ms(ex.timing.total), url.c_str());
         }
         const bool h2 = !rows.empty() && rows.front().second.response.version.major == 2;
-        std::string mode = h2 ? "HTTP/2, " + std::to_string(rows.size()) + " streams"
-                              : a_.no_keepalive ? "non-persistent" : "persistent";
+        std::string mode = h2                ? "HTTP/2, " + std::to_string(rows.size()) + " streams"
+                           : a_.no_keepalive ? "non-persistent"
+                                             : "persistent";
         if (a_.parallel > 1 && !h2)
             mode += ", " + std::to_string(a_.parallel) + " parallel";
         if (a_.rtt > 0)

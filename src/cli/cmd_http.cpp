@@ -19,7 +19,8 @@ void add_http_commands(CLI::App& app, Globals& g)
     auto* serve = http_cmd->add_subcommand("serve", "Serve the files under --root");
     serve->add_option("--root", a.root, "Document root")->required()->check(CLI::ExistingDirectory);
     serve->add_option("--listen", a.listen, "ADDR for plain HTTP (default 127.0.0.1:8080; '' for none)");
-    serve->add_option("--tls-listen", a.tls_listen, "ADDR for HTTPS (default 127.0.0.1:8443 when a certificate is given)");
+    serve->add_option("--tls-listen", a.tls_listen,
+                      "ADDR for HTTPS (default 127.0.0.1:8443 when a certificate is given)");
     serve->add_option("--tls-cert", a.cert, "PEM certificate chain")->check(CLI::ExistingFile);
     serve->add_option("--tls-key", a.key, "PEM private key")->check(CLI::ExistingFile);
     serve->add_flag("--writable", a.writable, "Allow PUT and DELETE");

@@ -14,7 +14,8 @@ void add_im_commands(CLI::App& app, Globals& g)
         int timeout = 10;
     };
     static Args a;
-    auto* im_cmd = app.add_subcommand("im", "Hybrid instant messaging: the presence index and a peer-to-peer chat client");
+    auto* im_cmd =
+        app.add_subcommand("im", "Hybrid instant messaging: the presence index and a peer-to-peer chat client");
     im_cmd->require_subcommand(0, 1);
     im_cmd->add_option("NAME", a.name, "the name to register (1-32 of a-z 0-9 . _ -)");
     im_cmd->add_option("--server", a.server, "ADDR of the index (default 127.0.0.1:5222)");
@@ -56,7 +57,8 @@ void add_im_commands(CLI::App& app, Globals& g)
         im::ClientOptions o;
         auto name = im::canonical_name(a.name);
         if (!name) {
-            std::cerr << "layer7 im: bad NAME " << a.name << ": 1-32 of a-z 0-9 . _ -, starting with a letter or digit\n";
+            std::cerr << "layer7 im: bad NAME " << a.name
+                      << ": 1-32 of a-z 0-9 . _ -, starting with a letter or digit\n";
             g.status = exit_usage;
             return;
         }

@@ -125,15 +125,16 @@ void add_lab_commands(CLI::App& app, Globals& g)
             std::optional<lab::TcpRelay> tcp;
             std::optional<lab::UdpRelay> udp;
             if (relay.udp)
-                udp.emplace(io, asio::ip::udp::endpoint(listen_ip, listen->port), asio::ip::udp::endpoint(to_ip, to->port),
-                            path);
+                udp.emplace(io, asio::ip::udp::endpoint(listen_ip, listen->port),
+                            asio::ip::udp::endpoint(to_ip, to->port), path);
             else
-                tcp.emplace(io, asio::ip::tcp::endpoint(listen_ip, listen->port), asio::ip::tcp::endpoint(to_ip, to->port),
-                            path);
+                tcp.emplace(io, asio::ip::tcp::endpoint(listen_ip, listen->port),
+                            asio::ip::tcp::endpoint(to_ip, to->port), path);
             std::cout << "layer7 lab relay: " << (relay.udp ? "udp " : "tcp ")
                       << (relay.udp ? udp->local().port() : tcp->local().port()) << " → " << relay.to << ", RTT "
-                      << relay.rtt << " ms, " << (relay.rate > 0 ? std::to_string(relay.rate) + " Mbit/s" : "no rate limit")
-                      << ", loss " << relay.loss << std::endl;
+                      << relay.rtt << " ms, "
+                      << (relay.rate > 0 ? std::to_string(relay.rate) + " Mbit/s" : "no rate limit") << ", loss "
+                      << relay.loss << std::endl;
             asio::signal_set signals(io, SIGINT, SIGTERM);
             signals.async_wait([&](const std::error_code&, int) { io.stop(); });
             io.run();

@@ -40,8 +40,9 @@ void add_fetch_command(CLI::App& mail_cmd, Globals& g)
         int timeout = 60;
     };
     static Fetch fetch;
-    auto* cmd = mail_cmd.add_subcommand("fetch", "Download mail into a local Maildir (deletes it on the server "
-                                                 "unless --keep), or list, read, move and flag it");
+    auto* cmd = mail_cmd.add_subcommand("fetch",
+                                        "Download mail into a local Maildir (deletes it on the server "
+                                        "unless --keep), or list, read, move and flag it");
     auto* pop3 = cmd->add_option("--pop3", fetch.pop3, "POP3 server ADDR (host:port)");
     auto* imap = cmd->add_option("--imap", fetch.imap, "IMAP server ADDR (host:port)");
     pop3->excludes(imap);
@@ -92,17 +93,22 @@ void add_fetch_command(CLI::App& mail_cmd, Globals& g)
         }
         setup(g, "warn");
         if (use_imap) {
-            mail::imap::ClientOptions options{*hp, fetch.user, *password, fetch.starttls, fetch.ca_file, fetch.insecure,
-                                        std::chrono::seconds(fetch.timeout)};
+            mail::imap::ClientOptions options{*hp,
+                                              fetch.user,
+                                              *password,
+                                              fetch.starttls,
+                                              fetch.ca_file,
+                                              fetch.insecure,
+                                              std::chrono::seconds(fetch.timeout)};
             mail::imap::ClientTask task;
             using Action = mail::imap::ClientTask::Action;
             task.folder = fetch.folder;
             task.keep = fetch.keep;
             task.maildir = fetch.output;
             task.to = fetch.to;
-            const std::pair<std::uint32_t, Action> by_uid[] = {{fetch.read, Action::read}, {fetch.move, Action::move},
-                                                               {fetch.flag, Action::flag}, {fetch.unflag, Action::unflag},
-                                                               {fetch.seen, Action::seen}, {fetch.unseen, Action::unseen}};
+            const std::pair<std::uint32_t, Action> by_uid[] = {
+                {fetch.read, Action::read},     {fetch.move, Action::move}, {fetch.flag, Action::flag},
+                {fetch.unflag, Action::unflag}, {fetch.seen, Action::seen}, {fetch.unseen, Action::unseen}};
             for (auto [uid, action] : by_uid)
                 if (uid != 0) {
                     task.uid = uid;
@@ -135,7 +141,6 @@ void add_fetch_command(CLI::App& mail_cmd, Globals& g)
     });
 }
 
-
 // A whole file, or standard input for "-".
 std::optional<std::string> read_whole(const std::string& path)
 {
@@ -154,9 +159,10 @@ std::optional<std::string> read_whole(const std::string& path)
 std::string content_type_of(const std::string& name)
 {
     static const std::pair<const char*, const char*> types[] = {
-        {".txt", "text/plain"}, {".html", "text/html"}, {".pdf", "application/pdf"}, {".png", "image/png"},
-        {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"}, {".zip", "application/zip"},
-        {".json", "application/json"}, {".csv", "text/csv"}};
+        {".txt", "text/plain"}, {".html", "text/html"},      {".pdf", "application/pdf"},
+        {".png", "image/png"},  {".jpg", "image/jpeg"},      {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"},  {".zip", "application/zip"}, {".json", "application/json"},
+        {".csv", "text/csv"}};
     const auto dot = name.rfind('.');
     if (dot != std::string::npos)
         for (const auto& [ext, type] : types)

@@ -19,7 +19,8 @@ void add_pop3_commands(CLI::App& app, Globals& g)
             return;
         std::vector<std::unique_ptr<core::Service>> services;
         // Alone: a mail system of its own (`layer7 up` shares one among the mail services).
-        services.push_back(mail::pop3::make_service(config, std::make_shared<mail::System>(config.users_path(), config.mail_path())));
+        services.push_back(
+            mail::pop3::make_service(config, std::make_shared<mail::System>(config.users_path(), config.mail_path())));
         g.status = run_services(services, g.threads);
     });
 }

@@ -52,7 +52,8 @@ void add_proxy_commands(CLI::App& app, Globals& g)
     serve->add_option("--memory-size", a.memory_size, "Hot entries kept in memory (default 64M)");
     serve->add_option("--origin", a.origin, "Reverse-proxy (accelerator) mode: forward every request to this URL");
     serve->add_option("--allow-connect", a.connect_ports, "Ports CONNECT may reach (default 443)")->delimiter(',');
-    serve->add_option("--upstream-timeout", a.upstream_timeout, "Seconds without a byte from the origin → 504 (default 30)");
+    serve->add_option("--upstream-timeout", a.upstream_timeout,
+                      "Seconds without a byte from the origin → 504 (default 30)");
     serve->add_option("--connect-timeout", a.connect_timeout, "Seconds to connect upstream (default 10)");
     serve->callback([&g] {
         setup(g);

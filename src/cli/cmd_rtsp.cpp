@@ -18,13 +18,17 @@ void add_rtsp_commands(CLI::App& app, Globals& g)
         int session_timeout = 60;
     };
     static Serve serve;
-    auto* serve_cmd = rtsp_cmd->add_subcommand("serve", "Serve live paths (publish with ANNOUNCE/RECORD) and media files");
+    auto* serve_cmd =
+        rtsp_cmd->add_subcommand("serve", "Serve live paths (publish with ANNOUNCE/RECORD) and media files");
     serve_cmd->add_option("--listen", serve.listen, "ADDR (default 127.0.0.1:8554)");
     serve_cmd->add_option("--media", serve.media, "DIR of files to play (MP4, MKV: H.264, AAC, Opus)");
-    serve_cmd->add_option("--stats", serve.stats, "ADDR for an HTTP stats page: readers and their RTCP reports (default off)");
+    serve_cmd->add_option("--stats", serve.stats,
+                          "ADDR for an HTTP stats page: readers and their RTCP reports (default off)");
     serve_cmd->add_option("--rtp-port", serve.rtp_port, "our RTP UDP port (even; RTCP is the next one)")
         ->check(CLI::Range(1024, 65534));
-    serve_cmd->add_option("--session-timeout", serve.session_timeout, "seconds without RTSP or RTP/RTCP before a session ends")
+    serve_cmd
+        ->add_option("--session-timeout", serve.session_timeout,
+                     "seconds without RTSP or RTP/RTCP before a session ends")
         ->check(CLI::Range(5, 86400));
     serve_cmd->callback([&g] {
         setup(g);
@@ -64,10 +68,13 @@ void add_rtsp_commands(CLI::App& app, Globals& g)
     });
 
     static rtsp::PlayOptions play;
-    auto* play_cmd = rtsp_cmd->add_subcommand("play", "Play URL through a playout buffer, printing its state every second");
+    auto* play_cmd =
+        rtsp_cmd->add_subcommand("play", "Play URL through a playout buffer, printing its state every second");
     play_cmd->add_option("URL", play.url, "rtsp://host[:port]/path")->required();
     play_cmd->add_flag("--tcp", play.tcp, "RTP interleaved on the RTSP connection instead of UDP");
-    play_cmd->add_option("--out", play.out, "write what was received to FILE, unchanged: .mkv/.mp4/.ts hold H.264, AAC and Opus; .h264 the H.264 track alone");
+    play_cmd->add_option("--out", play.out,
+                         "write what was received to FILE, unchanged: .mkv/.mp4/.ts hold H.264, AAC and Opus; .h264 "
+                         "the H.264 track alone");
     play_cmd->add_option("--delay", play.delay_ms, "playout delay in ms (default 200)")->check(CLI::Range(0, 60000));
     play_cmd->add_option("--duration", play.duration, "stop after this many seconds (default: at the end)")
         ->check(CLI::Range(0.0, 1e6));

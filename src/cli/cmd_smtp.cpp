@@ -22,20 +22,25 @@ void add_smtp_commands(CLI::App& app, Globals& g)
     };
     static Serve serve;
     auto* cmd = smtp_cmd->add_subcommand("serve", "Receive mail for --domain into DATA/mail, relay the rest by MX");
-    cmd->add_option("--domain", serve.domains, "A domain delivered here (repeatable); the first is the users' "
-                                               "default")
+    cmd->add_option("--domain", serve.domains,
+                    "A domain delivered here (repeatable); the first is the users' "
+                    "default")
         ->required();
     cmd->add_option("--listen", serve.listen, "Relay/MX ADDR (default 127.0.0.1:2525)");
-    cmd->add_option("--submission", serve.submission, "Submission ADDR, AUTH required (default 127.0.0.1:2587; "
-                                                      "'off' to disable)");
+    cmd->add_option("--submission", serve.submission,
+                    "Submission ADDR, AUTH required (default 127.0.0.1:2587; "
+                    "'off' to disable)");
     cmd->add_option("--users", serve.users, "Users file (default DATA/users; name:HASH[:domain=D])");
     cmd->add_option("--hostname", serve.hostname, "Our name in the greeting and Received: (default localhost)");
-    cmd->add_option("--trust", serve.trusted, "A network that may relay without AUTH, e.g. 127.0.0.0/8 "
-                                              "(repeatable)");
-    cmd->add_option("--route", serve.routes, "DOMAIN=HOST:PORT: a static route that wins over MX (repeatable; "
-                                             "DOMAIN * = every remote domain)");
-    cmd->add_option("--resolver", serve.resolver, "DNS server for MX lookups, e.g. 127.0.0.1:5335 (default: "
-                                                  "/etc/resolv.conf)");
+    cmd->add_option("--trust", serve.trusted,
+                    "A network that may relay without AUTH, e.g. 127.0.0.0/8 "
+                    "(repeatable)");
+    cmd->add_option("--route", serve.routes,
+                    "DOMAIN=HOST:PORT: a static route that wins over MX (repeatable; "
+                    "DOMAIN * = every remote domain)");
+    cmd->add_option("--resolver", serve.resolver,
+                    "DNS server for MX lookups, e.g. 127.0.0.1:5335 (default: "
+                    "/etc/resolv.conf)");
     cmd->add_option("--mx-port", serve.mx_port, "Port dialled on MX hosts (default 25)");
     cmd->add_option("--maildir-root", serve.maildir_root, "Mail root (default DATA/mail)");
     cmd->add_option("--queue-dir", serve.queue_dir, "Queue directory (default DATA/queue)");

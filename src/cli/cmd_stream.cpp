@@ -15,7 +15,8 @@ void add_stream_commands(CLI::App& app, Globals& g)
     stream->require_subcommand(1);
 
     static stream::PackageOptions make;
-    auto* mk = stream->add_subcommand("make", "Package INPUT (or a test pattern) into DASH renditions + an MPD with ffmpeg");
+    auto* mk =
+        stream->add_subcommand("make", "Package INPUT (or a test pattern) into DASH renditions + an MPD with ffmpeg");
     mk->add_option("INPUT", make.input, "A video file ffmpeg can read");
     mk->add_option("--out", make.out_dir, "Directory for manifest.mpd and the segments")->required();
     mk->add_option("--test-pattern", make.test_pattern, "SECONDS of a generated test pattern instead of INPUT")
@@ -39,9 +40,13 @@ void add_stream_commands(CLI::App& app, Globals& g)
     pl->add_option("--abr", abr, "Rate rule: throughput or bola")->check(CLI::IsMember({"throughput", "bola"}));
     pl->add_option("--rate", rate, "Cap the download rate at KBPS kbit/s")->check(CLI::Range(1.0, 1e7));
     pl->add_option("--trace-file", trace_file, "Cap the download rate by a trace: 'SECONDS KBIT/S' lines");
-    pl->add_option("--out", play.out, "Write the received video to this .mp4/.mkv/.ts (each rendition at its own size, switches included)");
-    pl->add_option("--max-buffer", play.max_buffer, "Seconds buffered ahead before waiting")->check(CLI::Range(2.0, 600.0));
-    pl->add_option("--duration", play.duration, "Seconds of media to play (live: default 30)")->check(CLI::Range(1.0, 86400.0));
+    pl->add_option(
+        "--out", play.out,
+        "Write the received video to this .mp4/.mkv/.ts (each rendition at its own size, switches included)");
+    pl->add_option("--max-buffer", play.max_buffer, "Seconds buffered ahead before waiting")
+        ->check(CLI::Range(2.0, 600.0));
+    pl->add_option("--duration", play.duration, "Seconds of media to play (live: default 30)")
+        ->check(CLI::Range(1.0, 86400.0));
     pl->add_flag("-k,--insecure", play.insecure, "https: do not verify the server's certificate");
     pl->callback([&g] {
         setup(g, "warn");
@@ -59,7 +64,8 @@ void add_stream_commands(CLI::App& app, Globals& g)
             text << in.rdbuf();
             auto parsed = stream::RateTrace::parse(text.str());
             if (!in || !parsed) {
-                std::cerr << "layer7 stream play: " << trace_file << ": " << (in ? parsed.error() : "cannot read") << "\n";
+                std::cerr << "layer7 stream play: " << trace_file << ": " << (in ? parsed.error() : "cannot read")
+                          << "\n";
                 g.status = 2;
                 return;
             }

@@ -94,7 +94,8 @@ void add_peer_commands(CLI::App& torrent_cmd, Globals& g)
             ->required();
         cmd->add_option("--listen", p.listen, "ADDR for incoming peers (default 127.0.0.1:0, any free port)");
         cmd->add_option("--unchoke-slots", p.slots, "regular unchoke slots (default 4)")->check(CLI::Range(1, 100));
-        cmd->add_option("--rechoke-interval", p.rechoke, "seconds between rechokes (default 10)")->check(CLI::Range(1, 3600));
+        cmd->add_option("--rechoke-interval", p.rechoke, "seconds between rechokes (default 10)")
+            ->check(CLI::Range(1, 3600));
         cmd->add_option("--optimistic-interval", p.optimistic, "seconds between optimistic unchokes (default 30)")
             ->check(CLI::Range(1, 3600));
         cmd->add_option("--max-peers", p.max_peers, "connections at most (default 50)")->check(CLI::Range(1, 1000));

@@ -37,8 +37,8 @@ bool load_hosts(const std::string& file, bool explicitly_named);
 // tell which ones changed.
 struct Generation {
     std::vector<std::unique_ptr<core::Service>> services;
-    std::vector<std::string> keys;  // empty, or one per service
-    std::string log_level;          // applied at reload; empty: unchanged
+    std::vector<std::string> keys;   // empty, or one per service
+    std::string log_level;           // applied at reload; empty: unchanged
     std::chrono::seconds drain{30};  // how long a stop lets transfers in flight finish
     std::size_t blocking_threads = core::BlockingPool::default_threads;  // a reload keeps the first pool
 };

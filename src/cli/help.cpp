@@ -114,7 +114,8 @@ std::string ManFormatter::make_help(const CLI::App* app, std::string, CLI::AppFo
     if (const auto subs = app->get_subcommands({}); !subs.empty()) {
         out << "COMMANDS\n";
         for (const CLI::App* sub : subs)
-            out << indent << sub->get_name() << std::string(sub->get_name().size() < 12 ? 12 - sub->get_name().size() : 1, ' ')
+            out << indent << sub->get_name()
+                << std::string(sub->get_name().size() < 12 ? 12 - sub->get_name().size() : 1, ' ')
                 << sub->get_description() << "\n";
         out << "\n";
     }
@@ -194,8 +195,8 @@ void roff_command(std::ostringstream& out, const CLI::Formatter& f, const CLI::A
     const std::string path = command_path(app);
     const HelpPage page = help_page(path);
     const std::string name = "layer7 " + path;
-    out << ".SS \"" << roff(name) << "\"\n" << roff(app.get_description()) << "\n.PP\n.B " << roff(synopsis(f, &app, name))
-        << "\n";
+    out << ".SS \"" << roff(name) << "\"\n"
+        << roff(app.get_description()) << "\n.PP\n.B " << roff(synopsis(f, &app, name)) << "\n";
     if (!page.description.empty())
         out << roff_paragraphs(page.description);
     roff_options(out, f, app);

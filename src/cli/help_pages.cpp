@@ -74,8 +74,8 @@ constexpr std::array pages{
     HelpPage{"proxy serve",
              "A forward (and with --origin, reverse) HTTP proxy with an RFC 9111 cache: conditional "
              "revalidation, CONNECT tunnels.",
-             "layer7 proxy serve --listen 127.0.0.1:3128\ncurl -x http://127.0.0.1:3128 http://127.0.0.1:8080/",
-             "", "curl(1)"},
+             "layer7 proxy serve --listen 127.0.0.1:3128\ncurl -x http://127.0.0.1:3128 http://127.0.0.1:8080/", "",
+             "curl(1)"},
     HelpPage{"dns serve",
              "Authoritative DNS server over UDP and TCP for RFC 1035 zone files.\n\n"
              "Zones named in --allow-update take dynamic updates (RFC 2136) signed with a TSIG key (RFC 8945), "
@@ -109,8 +109,7 @@ constexpr std::array pages{
              "layer7 smtp serve --domain hamburger.edu --listen 127.0.0.1:2525\n"
              "swaks --server 127.0.0.1:2525 --to bob@hamburger.edu",
              "", "swaks(1), layer7 mail --help"},
-    HelpPage{"pop3 serve",
-             "POP3 server on the Maildirs under DATA/mail; logins from the users file (layer7 user add).",
+    HelpPage{"pop3 serve", "POP3 server on the Maildirs under DATA/mail; logins from the users file (layer7 user add).",
              "layer7 user add bob --users layer7-data/users\nlayer7 pop3 serve --listen 127.0.0.1:1110", "",
              "layer7 mail fetch --help, layer7 user --help"},
     HelpPage{"imap serve",

@@ -17,7 +17,8 @@ void add_mail_access_flags(CLI::App& serve, MailAccessFlags& flags, std::string_
     serve.add_option("--tls-cert", flags.tls_cert, "Certificate for " + tls + " (default: a dev certificate)");
     serve.add_option("--tls-key", flags.tls_key, "Private key for " + tls);
     serve.add_flag("--no-tls", flags.no_tls, "Do not offer " + tls);
-    serve.add_flag("--plaintext-auth", flags.plaintext_auth, "Allow " + pass + " without TLS from non-loopback clients");
+    serve.add_flag("--plaintext-auth", flags.plaintext_auth,
+                   "Allow " + pass + " without TLS from non-loopback clients");
     serve.add_option("--auth-failure-delay", flags.auth_failure_delay_ms,
                      "Milliseconds before answering a failed login, doubled each time (default 1000)");
 }

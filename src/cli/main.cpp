@@ -32,12 +32,12 @@ int main(int argc, char** argv)
     Globals g;
     app.add_flag("--trace", g.trace, "Print each protocol line as C: / S: (the textbook's transcripts)");
     app.add_flag_callback(
-        "--trace-secrets",
-        [&g] {
-            g.trace = true;
-            layer7::core::show_trace_secrets(true);
-        },
-        "--trace with passwords shown (--trace masks them as ****)")
+           "--trace-secrets",
+           [&g] {
+               g.trace = true;
+               layer7::core::show_trace_secrets(true);
+           },
+           "--trace with passwords shown (--trace masks them as ****)")
         ->trigger_on_parse();  // before any subcommand callback, which may run as soon as it is parsed
     app.add_option("--log-level", g.log_level, "trace, debug, info, warn, error, off");
     app.add_option("--threads", g.threads, "Worker threads (default: one per core)");
@@ -65,18 +65,19 @@ int main(int argc, char** argv)
     add_im_commands(app, g);
 
     // Hidden: writes layer7(1) in roff to FILE ("-": stdout); the build and `cmake --install` use it.
-    app.add_option_function<std::string>("--man-page", [&app](const std::string& file) {
-           const std::string page = man_page(app, LAYER7_VERSION);
-           if (file == "-") {
-               std::cout << page;
-           } else {
-               std::ofstream out(file, std::ios::trunc);
-               out << page;
-               if (!out.flush())
-                   throw CLI::RuntimeError("cannot write " + file, exit_failure);
-           }
-           throw CLI::Success();
-       })
+    app.add_option_function<std::string>("--man-page",
+                                         [&app](const std::string& file) {
+                                             const std::string page = man_page(app, LAYER7_VERSION);
+                                             if (file == "-") {
+                                                 std::cout << page;
+                                             } else {
+                                                 std::ofstream out(file, std::ios::trunc);
+                                                 out << page;
+                                                 if (!out.flush())
+                                                     throw CLI::RuntimeError("cannot write " + file, exit_failure);
+                                             }
+                                             throw CLI::Success();
+                                         })
         ->group("")
         ->trigger_on_parse();
 

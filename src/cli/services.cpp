@@ -108,8 +108,9 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     if (core::Section webmail = root.section("webmail"); webmail.present()) {  // web mail at /mail on [http]
         const mail::web::Config config = mail::web::parse_config(webmail, plan.runtime.data);
         if (config.enabled)
-            for (auto& handler : mail::web::extra_handlers(config, mail_system(webmail, config.users_path(), config.mail_path()),
-                                                           mail_systems.acceptor(config.queue_path())))
+            for (auto& handler :
+                 mail::web::extra_handlers(config, mail_system(webmail, config.users_path(), config.mail_path()),
+                                           mail_systems.acceptor(config.queue_path())))
                 extra.push_back(std::move(handler));
     }
     // The lab's reports (`layer7 lab run` writes them under DATA/lab) at /lab/.
@@ -175,12 +176,13 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
         smtp.add_demo_users = demo::add_mail_users;
         if (smtp.io_threads) {
             io_threads = std::max(io_threads, *smtp.io_threads);
-            const std::string outcome = blocking_threads
-                                            ? "[runtime] blocking_threads = " + std::to_string(blocking_threads) + " wins"
-                                            : "using io_threads = " + std::to_string(*smtp.io_threads);
-            spdlog::warn("[{}] io_threads is deprecated: set [runtime] blocking_threads instead (one pool "
-                         "serves every service); {}",
-                         section.path(), outcome);
+            const std::string outcome =
+                blocking_threads ? "[runtime] blocking_threads = " + std::to_string(blocking_threads) + " wins"
+                                 : "using io_threads = " + std::to_string(*smtp.io_threads);
+            spdlog::warn(
+                "[{}] io_threads is deprecated: set [runtime] blocking_threads instead (one pool "
+                "serves every service); {}",
+                section.path(), outcome);
         }
         if (!queues.empty() && smtp.queue_dir.empty())
             smtp.queue_dir = plan.runtime.data + "/queue-" + (smtp.domains.empty() ? "localhost" : smtp.domains[0]);
@@ -188,7 +190,8 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
             section.error("queue_dir", "two [[smtp]] servers share the spool " + smtp.queue_path());
         queues.push_back(smtp.queue_path());
         if (smtp.enabled)
-            plan.services.push_back(mail::mta::make_service(smtp, mail_system(section, smtp.users_path(), smtp.mail_path()),
+            plan.services.push_back(mail::mta::make_service(smtp,
+                                                            mail_system(section, smtp.users_path(), smtp.mail_path()),
                                                             mail_systems.acceptor(smtp.queue_path())));
         key(section);
     }
@@ -198,22 +201,25 @@ Plan plan_services(core::ConfigFile& file, const Globals& g, MailSystems& mail_s
     if (core::Section section = root.section("pop3"); section.present()) {
         mail::pop3::Config pop3 = mail::pop3::parse_config(section, plan.runtime.data);
         if (pop3.enabled)
-            plan.services.push_back(mail::pop3::make_service(pop3, mail_system(section, pop3.users_path(), pop3.mail_path())));
+            plan.services.push_back(
+                mail::pop3::make_service(pop3, mail_system(section, pop3.users_path(), pop3.mail_path())));
         key(section);
     }
 
     if (core::Section section = root.section("imap"); section.present()) {
         mail::imap::Config imap = mail::imap::parse_config(section, plan.runtime.data);
         if (imap.enabled)
-            plan.services.push_back(mail::imap::make_service(imap, mail_system(section, imap.users_path(), imap.mail_path())));
+            plan.services.push_back(
+                mail::imap::make_service(imap, mail_system(section, imap.users_path(), imap.mail_path())));
         key(section);
     }
     for (const auto& [section, system] : mail_users)
         if (system != mail_users.front().second) {
-            spdlog::warn("[{}] and [{}] name different users files or mail roots ({} and {}, {} and {}): "
-                         "they do not share one mail system",
-                         mail_users.front().first, section, mail_users.front().second->users_path(),
-                         system->users_path(), mail_users.front().second->store().root(), system->store().root());
+            spdlog::warn(
+                "[{}] and [{}] name different users files or mail roots ({} and {}, {} and {}): "
+                "they do not share one mail system",
+                mail_users.front().first, section, mail_users.front().second->users_path(), system->users_path(),
+                mail_users.front().second->store().root(), system->store().root());
             break;
         }
 

@@ -18,7 +18,7 @@ struct RuntimeConfig {
     unsigned threads = 0;
     std::string data = "./layer7-data";
     std::string log_level = "info";
-    std::string hosts;  // "" = /etc/hosts (or --hosts)
+    std::string hosts;               // "" = /etc/hosts (or --hosts)
     std::chrono::seconds drain{30};  // a stop lets transfers in flight finish this long
     std::size_t blocking_threads = core::BlockingPool::default_threads;  // for fsyncs; read at start only
 };

@@ -25,8 +25,8 @@ public:
     explicit Input(const asio::any_io_executor& executor) : descriptor_(executor)
     {
         struct stat st {};
-        const bool pollable = ::fstat(STDIN_FILENO, &st) == 0 &&
-                              (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || ::isatty(STDIN_FILENO));
+        const bool pollable =
+            ::fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || ::isatty(STDIN_FILENO));
         if (pollable) {
             flags_ = ::fcntl(STDIN_FILENO, F_GETFL);
             descriptor_.assign(::dup(STDIN_FILENO));
@@ -210,8 +210,8 @@ core::awaitable<int> run_udp(const Options& options)
         endpoint = asio::ip::udp::endpoint(listed.front(), options.server.port);
     } else {
         asio::ip::udp::resolver resolver(executor);
-        auto [rec, results] = co_await resolver.async_resolve(options.server.host,
-                                                              std::to_string(options.server.port), core::use_tuple);
+        auto [rec, results] =
+            co_await resolver.async_resolve(options.server.host, std::to_string(options.server.port), core::use_tuple);
         if (rec || results.empty()) {
             std::cerr << "layer7: cannot resolve " << options.server.host << ": " << rec.message() << "\n";
             co_return 1;

@@ -17,10 +17,10 @@ struct Options {
     bool tls = false;
     std::optional<StartTlsProtocol> starttls;
     bool udp = false;
-    std::string ca_file;                   // TLS: verify against this CA (default: the system store)
-    bool insecure = false;                 // TLS: do not verify the server's certificate
-    std::chrono::seconds timeout{10};      // connecting, the STARTTLS dialogue, the handshake
-    std::chrono::seconds wait{5};          // after the end of input, for the server's last words
+    std::string ca_file;               // TLS: verify against this CA (default: the system store)
+    bool insecure = false;             // TLS: do not verify the server's certificate
+    std::chrono::seconds timeout{10};  // connecting, the STARTTLS dialogue, the handshake
+    std::chrono::seconds wait{5};      // after the end of input, for the server's last words
 };
 
 // Runs the session; returns the exit code (0, or 1 when connecting or the upgrade failed).

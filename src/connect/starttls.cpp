@@ -105,8 +105,7 @@ StartTlsStep StartTlsDialogue::smtp_or_ftp(std::string_view line)
             return failed(line);
         phase_ = Phase::upgrade;
         return say("STARTTLS");
-    case Phase::upgrade:
-        return reply->code == (smtp ? 220 : 234) ? start_tls() : failed(line);
+    case Phase::upgrade: return reply->code == (smtp ? 220 : 234) ? start_tls() : failed(line);
     }
     return failed(line);
 }

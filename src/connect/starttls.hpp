@@ -18,7 +18,7 @@ struct StartTlsStep {
     enum class Next { read_line, start_tls, failed };
     std::vector<std::string> send;  // lines to send, without CRLF
     Next next = Next::read_line;
-    std::string error;              // why, when failed: the server's line
+    std::string error;  // why, when failed: the server's line
 };
 
 class StartTlsDialogue {

@@ -21,9 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The player page. ?mpd=URL plays another presentation (?delay=S behind a live edge); ?report=URL&seconds=N PUTs what the
-// player saw (playback time, stalls, qualities, errors) as JSON to URL after N s of playback, which
-// is how the interop tests read it from a headless browser.
+// The player page. ?mpd=URL plays another presentation (?delay=S behind a live edge); ?report=URL&seconds=N PUTs what
+// the player saw (playback time, stalls, qualities, errors) as JSON to URL after N s of playback, which is how the
+// interop tests read it from a headless browser.
 constexpr std::string_view page = R"html(<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>DASH</title><link rel="icon" href="data:,"></head>
@@ -142,21 +142,23 @@ public:
         std::error_code ec;
         if (!fs::exists(www / "dash.html"))
             write_file(www / "dash.html", page);
-        const fs::path dashjs = config_.dashjs.empty() ? fs::path(LAYER7_VENDOR_DIR) / "dashjs/dash.all.min.js"
-                                                       : fs::path(config_.dashjs);
+        const fs::path dashjs =
+            config_.dashjs.empty() ? fs::path(LAYER7_VENDOR_DIR) / "dashjs/dash.all.min.js" : fs::path(config_.dashjs);
         const fs::path served = www / "vendor/dashjs/dash.all.min.js";
         if (!fs::exists(served)) {
             if (fs::exists(dashjs)) {
                 fs::create_directories(served.parent_path());
                 fs::copy_file(dashjs, served, ec);
             } else {
-                spdlog::warn("dash: {} not found (tools/setup.sh fetches dash.js from npm); /dash.html cannot play", dashjs.string());
+                spdlog::warn("dash: {} not found (tools/setup.sh fetches dash.js from npm); /dash.html cannot play",
+                             dashjs.string());
             }
         }
         if (config_.test_pattern > 0 && !fs::exists(www / "dash/manifest.mpd"))
             make_pattern(www);
         const std::string base = "http://" + config_.http_address;
-        return {{"dash", base + "/dash.html", "layer7 stream play " + base + "/dash/manifest.mpd", base + "/dash.html"}};
+        return {
+            {"dash", base + "/dash.html", "layer7 stream play " + base + "/dash/manifest.mpd", base + "/dash.html"}};
     }
 
 private:

@@ -14,10 +14,10 @@ namespace layer7::demo {
 
 struct DashConfig {
     bool enabled = false;
-    std::string www;             // the demo site's root (DATA/www)
-    std::string dashjs;          // dash.all.min.js to serve; "" = the vendored copy
-    double test_pattern = 60;    // seconds; 0 = make none
-    std::string http_address;    // for the table row: "127.0.0.1:8080"
+    std::string www;           // the demo site's root (DATA/www)
+    std::string dashjs;        // dash.all.min.js to serve; "" = the vendored copy
+    double test_pattern = 60;  // seconds; 0 = make none
+    std::string http_address;  // for the table row: "127.0.0.1:8080"
 };
 
 DashConfig parse_dash_config(core::Section section, const std::string& data_dir);

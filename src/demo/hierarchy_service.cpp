@@ -97,9 +97,10 @@ public:
             throw core::StartError("hierarchy: no room for the servers from " + config_.listen_first_address);
         for (const auto& address : *listen)
             if (auto why = probe(address, config_.port); !why.empty()) {
-                spdlog::warn("hierarchy: cannot listen on {}:{} ({}); running without the DNS hierarchy "
-                             "(port 53 needs root or CAP_NET_BIND_SERVICE)",
-                             address, config_.port, why);
+                spdlog::warn(
+                    "hierarchy: cannot listen on {}:{} ({}); running without the DNS hierarchy "
+                    "(port 53 needs root or CAP_NET_BIND_SERVICE)",
+                    address, config_.port, why);
                 return {};
             }
         const Hierarchy hierarchy = make_hierarchy(addresses, config_.hosts);
@@ -153,9 +154,8 @@ private:
         node.server = std::make_unique<dns::Server>(*node.zones, options);
         dns::Server* server = node.server.get();
         const core::HostPort where{address, config_.port};
-        core::listen_udp_or_throw(
-            runtime, "hierarchy", where,
-            [server](asio::ip::udp::socket& socket) { return server->serve_udp(socket); });
+        core::listen_udp_or_throw(runtime, "hierarchy", where,
+                                  [server](asio::ip::udp::socket& socket) { return server->serve_udp(socket); });
         core::listen_tcp_or_throw(
             runtime, "hierarchy", where, 1000,
             [server](core::TcpSocket socket) { return server->serve_tcp(std::move(socket)); },

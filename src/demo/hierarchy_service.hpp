@@ -24,7 +24,7 @@ struct HierarchyConfig {
     // Where the servers listen when not at the addresses the zones and hints name (first_address
     // on): the lab stands its link-emulating relays on those. Empty: at the named ones.
     std::string listen_first_address;
-    std::string data_dir = "./layer7-data";     // zones in DATA/dns/hierarchy/, hints in DATA/dns/root.hints
+    std::string data_dir = "./layer7-data";  // zones in DATA/dns/hierarchy/, hints in DATA/dns/root.hints
     HierarchyHosts hosts;
     // Called once the servers listen, with the root hints text (the resolver of the same run starts there).
     std::function<void(const std::string& root_hints)> on_serving;

@@ -11,7 +11,7 @@ namespace {
 struct Template {
     const char* server;  // the NS host serving `origin`
     const char* origin;
-    const char* body;    // after the SOA; {key} is replaced by the address or host named key
+    const char* body;  // after the SOA; {key} is replaced by the address or host named key
 };
 
 // Delegations carry glue (A records of in-bailiwick NS hosts), as the real root and TLDs do.
@@ -42,7 +42,8 @@ d.nic.fr.                172800 IN A  {fr}
 crepes.fr.               172800 IN NS dns.crepes.fr.
 dns.crepes.fr.           172800 IN A  {crepes}
 )"},
-    {"dns1.networkutopia.com.", "networkutopia.com.", R"(; The registrar example: www and mail of a new start-up (addresses from the book).
+    {"dns1.networkutopia.com.", "networkutopia.com.",
+     R"(; The registrar example: www and mail of a new start-up (addresses from the book).
 @        IN NS    dns1
 @        IN MX    10 mail
 @        IN A     212.212.212.80
@@ -57,7 +58,8 @@ dns      IN A     {umass}
 gaia.cs  IN A     128.119.245.12
 www      IN A     128.119.103.148
 )"},
-    {"dns.hamburger.edu.", "hamburger.edu.", R"(; Bob's domain: his mail server, and www as an alias of a canonical name (§2.4).
+    {"dns.hamburger.edu.", "hamburger.edu.",
+     R"(; Bob's domain: his mail server, and www as an alias of a canonical name (§2.4).
 @        IN NS    dns
 @        IN MX    10 mail
 @        IN A     {web}
@@ -77,7 +79,8 @@ smtp     IN CNAME mail
 )"},
 };
 
-constexpr const char* keys[hierarchy_size] = {"root", "com", "edu", "fr", "networkutopia", "umass", "hamburger", "crepes"};
+constexpr const char* keys[hierarchy_size] = {"root",          "com",   "edu",       "fr",
+                                              "networkutopia", "umass", "hamburger", "crepes"};
 
 std::string substitute(std::string_view text, const std::map<std::string, std::string, std::less<>>& values)
 {
@@ -118,8 +121,10 @@ Hierarchy make_hierarchy(const std::array<std::string, hierarchy_size>& addresse
         text += substitute(t.body, values);
         h.zones.push_back({origin, (origin == "." ? "root." : origin) + "zone", std::move(text)});
     }
-    h.root_hints = ".                        3600000      NS    a.root-servers.test.\n"
-                   "a.root-servers.test.     3600000      A     " + addresses[0] + "\n";
+    h.root_hints =
+        ".                        3600000      NS    a.root-servers.test.\n"
+        "a.root-servers.test.     3600000      A     " +
+        addresses[0] + "\n";
     return h;
 }
 

@@ -63,8 +63,9 @@ std::vector<http::DemoFile> site_files()
     for (int i = 1; i <= 10; ++i) {
         char name[32];
         std::snprintf(name, sizeof name, "images/pic%02d.png", i);
-        files.push_back({name, make_png(96, 64, static_cast<std::uint8_t>(25 * i), static_cast<std::uint8_t>(200 - 15 * i),
-                                        static_cast<std::uint8_t>(90 + 10 * i))});
+        files.push_back(
+            {name, make_png(96, 64, static_cast<std::uint8_t>(25 * i), static_cast<std::uint8_t>(200 - 15 * i),
+                            static_cast<std::uint8_t>(90 + 10 * i))});
         images += std::string("    <img src=\"/") + name + "\" alt=\"picture " + std::to_string(i) +
                   "\" width=\"96\" height=\"64\">\n";
     }
@@ -203,7 +204,8 @@ BEGIN {
     print "<form method=\"post\" action=\"pageexec\"><input name=\"animal\" value=\"monkeys\"><input name=\"fruit\" value=\"bananas\"><button>POST</button></form>"
     print "</body></html>"
 }'
-)script", true}};
+)script",
+             true}};
 }
 
 http::DemoSite web_site()

@@ -50,7 +50,8 @@ void write(const fs::path& path, const std::string& content)
     fs::create_directories(path.parent_path(), ec);
     std::string error;
     if (ec || !torrent::write_file_atomically(path.string(), content, error))
-        throw core::StartError("tracker: cannot write the demo torrent: " + (ec ? path.parent_path().string() + ": " + ec.message() : error));
+        throw core::StartError("tracker: cannot write the demo torrent: " +
+                               (ec ? path.parent_path().string() + ": " + ec.message() : error));
 }
 
 // What the service and the hooks it leaves on the runtime share: the seed lives until the last of
@@ -58,7 +59,7 @@ void write(const fs::path& path, const std::string& content)
 struct Seed {
     explicit Seed(asio::io_context& io_) : io(io_) {}
     asio::io_context& io;
-    torrent::Metainfo meta;                  // the torrent::Peer holds a reference to it
+    torrent::Metainfo meta;  // the torrent::Peer holds a reference to it
     std::unique_ptr<torrent::Peer> peer;
     // On `io` only: run() has returned; who waits for that.
     bool ended = false;

@@ -3,7 +3,7 @@
 
 namespace layer7::demo {
 
-const std::vector<dns::EmbeddedZone> &textbook_zones()
+const std::vector<dns::EmbeddedZone>& textbook_zones()
 {
     static const std::vector<dns::EmbeddedZone> zones = {
         {"networkutopia.com.", R"($ORIGIN networkutopia.com.

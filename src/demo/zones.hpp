@@ -9,6 +9,6 @@
 
 namespace layer7::demo {
 
-const std::vector<dns::EmbeddedZone> &textbook_zones();
+const std::vector<dns::EmbeddedZone>& textbook_zones();
 
 }  // namespace layer7::demo

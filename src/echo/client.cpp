@@ -38,8 +38,8 @@ core::awaitable<int> send_tcp(core::HostPort server, std::string text, std::chro
     }
     core::Trace::instance().block(stream.id(), stream.them(), reply);
     if (reply.empty()) {
-        std::cerr << "layer7: no reply from " << core::to_string(server)
-                  << (stream.timed_out() ? " (timed out)" : "") << "\n";
+        std::cerr << "layer7: no reply from " << core::to_string(server) << (stream.timed_out() ? " (timed out)" : "")
+                  << "\n";
         co_return 1;
     }
     std::string_view shown(reply);
@@ -64,8 +64,8 @@ core::awaitable<int> send_udp(core::HostPort server, std::string text, std::chro
     co_await socket.async_send(asio::buffer(text), core::use_tuple);
     char buffer[65536];
     asio::steady_timer timer(executor, timeout);
-    auto result = co_await (socket.async_receive(asio::buffer(buffer), core::use_tuple) ||
-                            timer.async_wait(core::use_tuple));
+    auto result =
+        co_await (socket.async_receive(asio::buffer(buffer), core::use_tuple) || timer.async_wait(core::use_tuple));
     if (result.index() == 1) {
         std::cerr << "layer7: no reply from " << core::to_string(server) << " (timed out)\n";
         co_return 1;

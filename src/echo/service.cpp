@@ -34,8 +34,8 @@ public:
             rows.push_back({"echo/tcp", where, "layer7 echo send " + where + " hello"});
         }
         if (config_.udp) {
-            core::listen_udp_or_throw(runtime, "echo", config_.listen,
-                                      [](asio::ip::udp::socket& s) { return serve_udp(s); }, "udp");
+            core::listen_udp_or_throw(
+                runtime, "echo", config_.listen, [](asio::ip::udp::socket& s) { return serve_udp(s); }, "udp");
             rows.push_back({"echo/udp", where, "layer7 echo send --udp " + where + " hello"});
         }
         return rows;

@@ -125,7 +125,8 @@ std::optional<HostPortAddress> parse_eprt_argument(std::string_view text, EprtEr
     if (parts.size() != 3)
         return fail(EprtError::syntax);
     if (parts[0] != "1" && parts[0] != "2")
-        return fail(core::is_digit(parts[0].empty() ? 'x' : parts[0][0]) ? EprtError::unsupported_protocol : EprtError::syntax);
+        return fail(core::is_digit(parts[0].empty() ? 'x' : parts[0][0]) ? EprtError::unsupported_protocol
+                                                                         : EprtError::syntax);
     const bool v4 = parts[0] == "1";
     const bool looks_v4 = parts[1].find(':') == std::string_view::npos;
     const auto address = parse_ip(parts[1]);

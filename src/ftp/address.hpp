@@ -37,8 +37,8 @@ std::optional<HostPortAddress> parse_eprt_argument(std::string_view text, EprtEr
 std::string format_eprt_argument(const HostPortAddress& hp);
 
 // The server's replies to PASV and EPSV.
-std::string pasv_reply_text(const HostPortAddress& hp);   // "Entering Passive Mode (h1,h2,h3,h4,p1,p2)."
-std::string epsv_reply_text(std::uint16_t port);          // "Entering Extended Passive Mode (|||port|)"
+std::string pasv_reply_text(const HostPortAddress& hp);  // "Entering Passive Mode (h1,h2,h3,h4,p1,p2)."
+std::string epsv_reply_text(std::uint16_t port);         // "Entering Extended Passive Mode (|||port|)"
 // The client's reading of them: the first "(…)" group, or the first digit run for PASV (RFC 1123 §4.1.2.6).
 std::optional<HostPortAddress> parse_pasv_reply(std::string_view text);
 std::optional<std::uint16_t> parse_epsv_reply(std::string_view text);

@@ -22,8 +22,8 @@ core::awaitable<std::pair<std::string, Reply>> Client::read_reply()
             co_return malformed(core::ReplyError::line_too_long);
         if (line.status != core::ReadStatus::line) {
             const bool timed_out = line.status == core::ReadStatus::timed_out;
-            co_return std::pair{std::string("control connection: ") + (timed_out ? "timed out" : "closed by the server"),
-                                Reply{}};
+            co_return std::pair{
+                std::string("control connection: ") + (timed_out ? "timed out" : "closed by the server"), Reply{}};
         }
         auto parsed = parser_.on_line(line.text);
         if (!parsed)

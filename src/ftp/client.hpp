@@ -38,8 +38,8 @@ private:
     std::unique_ptr<core::Stream> control_;
     std::unique_ptr<core::LineReader> lines_;  // reads control_; each line is traced as the server's
     core::ReplyParser parser_{reply_syntax};
-    std::optional<Tcp::acceptor> listener_;              // active mode
-    std::optional<Tcp::socket> passive_;                 // passive mode, connected before the command
+    std::optional<Tcp::acceptor> listener_;  // active mode
+    std::optional<Tcp::socket> passive_;     // passive mode, connected before the command
 };
 
 // "550 No such file" → "ftp: 550 No such file" (first line only): the one-line error.

@@ -114,8 +114,7 @@ core::awaitable<std::pair<std::string, FileFacts>> remote_facts(Client& client, 
 // download never leaves an empty or half file in FILE's place.
 class LocalTarget {
 public:
-    LocalTarget(const std::string& file, GetPlan plan)
-        : file_(file), plan_(plan), special_(core::is_special_file(file))
+    LocalTarget(const std::string& file, GetPlan plan) : file_(file), plan_(plan), special_(core::is_special_file(file))
     {
         if (special_) {
             // /dev/null, a FIFO: written as it is, never renamed over nor removed (see is_special_file).
@@ -280,7 +279,7 @@ int client_get(const Url& url, const std::string& local_file, const ClientOption
 int client_put(const Url& url, const std::string& local_file, const ClientOptions& options)
 {
     const int fd = ::open(local_file.c_str(), O_RDONLY | O_CLOEXEC);
-    struct stat st{};
+    struct stat st {};
     if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         std::cerr << "layer7: ftp: " << local_file << ": " << (fd < 0 ? std::strerror(errno) : "not a regular file")
                   << "\n";

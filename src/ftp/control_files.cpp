@@ -13,7 +13,10 @@ Step reply(int code, std::string text)
     return s;
 }
 
-Step permission_denied() { return reply(550, "Permission denied."); }
+Step permission_denied()
+{
+    return reply(550, "Permission denied.");
+}
 
 // LIST's argument may carry ls options ("-la"), which the listing ignores.
 std::string_view strip_list_options(std::string_view arg)
@@ -26,7 +29,10 @@ std::string_view strip_list_options(std::string_view arg)
 }
 }  // namespace
 
-std::optional<std::string> ControlSession::resolve(std::string_view arg) const { return resolve_path(cwd_, arg); }
+std::optional<std::string> ControlSession::resolve(std::string_view arg) const
+{
+    return resolve_path(cwd_, arg);
+}
 
 Step ControlSession::fs_action(Pending pending, Op op, const std::string& virtual_path)
 {
@@ -38,7 +44,10 @@ Step ControlSession::fs_action(Pending pending, Op op, const std::string& virtua
     return s;
 }
 
-Step ControlSession::pwd(std::string_view) { return reply(257, quote_path(cwd_) + " is the current directory."); }
+Step ControlSession::pwd(std::string_view)
+{
+    return reply(257, quote_path(cwd_) + " is the current directory.");
+}
 
 Step ControlSession::cwd(std::string_view arg)
 {
@@ -48,7 +57,10 @@ Step ControlSession::cwd(std::string_view arg)
     return fs_action(Pending::cwd, Op::change_dir, *path);
 }
 
-Step ControlSession::cdup(std::string_view) { return cwd(".."); }
+Step ControlSession::cdup(std::string_view)
+{
+    return cwd("..");
+}
 
 Step ControlSession::listing(Pending pending, std::string_view arg)
 {
@@ -61,9 +73,18 @@ Step ControlSession::listing(Pending pending, std::string_view arg)
     return fs_action(pending, Op::list, *path);
 }
 
-Step ControlSession::list(std::string_view arg) { return listing(Pending::list, arg); }
-Step ControlSession::nlst(std::string_view arg) { return listing(Pending::nlst, arg); }
-Step ControlSession::mlsd(std::string_view arg) { return listing(Pending::mlsd, arg); }
+Step ControlSession::list(std::string_view arg)
+{
+    return listing(Pending::list, arg);
+}
+Step ControlSession::nlst(std::string_view arg)
+{
+    return listing(Pending::nlst, arg);
+}
+Step ControlSession::mlsd(std::string_view arg)
+{
+    return listing(Pending::mlsd, arg);
+}
 
 Step ControlSession::mlst(std::string_view arg)
 {
@@ -125,9 +146,18 @@ Step ControlSession::store(Pending pending, std::string_view arg, bool append)
     return s;
 }
 
-Step ControlSession::stor(std::string_view arg) { return store(Pending::stor, arg, false); }
-Step ControlSession::appe(std::string_view arg) { return store(Pending::stor, arg, true); }
-Step ControlSession::stou(std::string_view arg) { return store(Pending::stou, arg, false); }
+Step ControlSession::stor(std::string_view arg)
+{
+    return store(Pending::stor, arg, false);
+}
+Step ControlSession::appe(std::string_view arg)
+{
+    return store(Pending::stor, arg, true);
+}
+Step ControlSession::stou(std::string_view arg)
+{
+    return store(Pending::stou, arg, false);
+}
 
 Step ControlSession::dele(std::string_view arg)
 {
@@ -194,24 +224,17 @@ Step ControlSession::fs_failed(FsError error)
         return reply(451, "Local error in processing.");
     if (was == Pending::stor || was == Pending::stou || was == Pending::rnto)
         return reply(553, error == FsError::denied || error == FsError::escape ? "Permission denied."
-                                                                                : "Could not create file.");
+                                                                               : "Could not create file.");
     if (was == Pending::cwd)
         return reply(550, "Failed to change directory.");
     switch (error) {
-    case FsError::not_found:
-        return reply(550, "No such file or directory.");
-    case FsError::not_directory:
-        return reply(550, "Not a directory.");
-    case FsError::is_directory:
-        return reply(550, "Is a directory.");
-    case FsError::exists:
-        return reply(550, "File exists.");
-    case FsError::not_empty:
-        return reply(550, "Directory not empty.");
-    case FsError::escape:
-        return reply(550, "Path leads outside the root.");
-    default:
-        return permission_denied();
+    case FsError::not_found: return reply(550, "No such file or directory.");
+    case FsError::not_directory: return reply(550, "Not a directory.");
+    case FsError::is_directory: return reply(550, "Is a directory.");
+    case FsError::exists: return reply(550, "File exists.");
+    case FsError::not_empty: return reply(550, "Directory not empty.");
+    case FsError::escape: return reply(550, "Path leads outside the root.");
+    default: return permission_denied();
     }
 }
 
@@ -231,8 +254,7 @@ Step ControlSession::on_fs(const FsResult& r)
         if (r.info.directory)
             return reply(550, "Could not get file size.");
         return reply(213, std::to_string(r.info.size));
-    case Pending::mdtm:
-        return reply(213, timeval(r.info.mtime));
+    case Pending::mdtm: return reply(213, timeval(r.info.mtime));
     case Pending::rnfr:
         rename_from_ = pending_path_;
         rename_ready_ = true;
@@ -253,7 +275,7 @@ Step ControlSession::on_fs(const FsResult& r)
     case Pending::mlsd: {
         if (was == Pending::mlsd && r.single_file)
             return reply(501, "MLSD needs a directory.");
-        const ListFormat format = was == Pending::list ? ListFormat::list
+        const ListFormat format = was == Pending::list   ? ListFormat::list
                                   : was == Pending::nlst ? ListFormat::nlst
                                                          : ListFormat::mlsd;
         return transfer_step({150, "Here comes the directory listing."}, Direction::send_listing,
@@ -264,27 +286,20 @@ Step ControlSession::on_fs(const FsResult& r)
             rest_ = 0;
             return reply(554, "Restart offset past the end of the file.");
         }
-        Step s = transfer_step({150, std::string("Opening ") + (ascii_ ? "ASCII" : "BINARY") +
-                                         " mode data connection for " + std::string(base_name(pending_path_)) + " (" +
-                                         std::to_string(r.info.size) + " bytes)."},
-                               Direction::send_file);
+        Step s = transfer_step(
+            {150, std::string("Opening ") + (ascii_ ? "ASCII" : "BINARY") + " mode data connection for " +
+                      std::string(base_name(pending_path_)) + " (" + std::to_string(r.info.size) + " bytes)."},
+            Direction::send_file);
         s.action.offset = rest_;
         return s;
     }
-    case Pending::stor:
-        return transfer_step({150, "Ok to send data."}, Direction::receive_file);
-    case Pending::stou:
-        return transfer_step({150, "FILE: " + r.info.name}, Direction::receive_file);
-    case Pending::dele:
-        return reply(250, "Delete operation successful.");
-    case Pending::rmd:
-        return reply(250, "Remove directory operation successful.");
-    case Pending::mkd:
-        return reply(257, quote_path(pending_path_) + " created.");
-    case Pending::rnto:
-        return reply(250, "Rename successful.");
-    case Pending::none:
-        break;
+    case Pending::stor: return transfer_step({150, "Ok to send data."}, Direction::receive_file);
+    case Pending::stou: return transfer_step({150, "FILE: " + r.info.name}, Direction::receive_file);
+    case Pending::dele: return reply(250, "Delete operation successful.");
+    case Pending::rmd: return reply(250, "Remove directory operation successful.");
+    case Pending::mkd: return reply(257, quote_path(pending_path_) + " created.");
+    case Pending::rnto: return reply(250, "Rename successful.");
+    case Pending::none: break;
     }
     return reply(451, "Local error in processing.");
 }

@@ -47,23 +47,55 @@ const std::vector<ControlSession::Command>& ControlSession::commands()
 {
     using C = ControlSession;
     static const std::vector<Command> table = {
-        {"USER", &C::user, true},  {"PASS", &C::pass, true},   {"AUTH", &C::auth, true},
-        {"PBSZ", &C::pbsz, true},  {"PROT", &C::prot, true},   {"QUIT", &C::quit, true},
-        {"NOOP", &C::noop, true},  {"FEAT", &C::feat, true},   {"OPTS", &C::opts, true},
-        {"HELP", &C::help, true},  {"SYST", &C::syst, true},   {"ACCT", &C::acct, true},
-        {"TYPE", &C::type, false}, {"MODE", &C::mode, false},  {"STRU", &C::stru, false},
-        {"REST", &C::rest, false}, {"ALLO", &C::allo, false},  {"ABOR", &C::abor, false},
-        {"PORT", &C::port, false}, {"EPRT", &C::eprt, false},  {"PASV", &C::pasv, false},
-        {"EPSV", &C::epsv, false}, {"STAT", &C::status, false}, {"PWD", &C::pwd, false},
-        {"XPWD", &C::pwd, false},  {"CWD", &C::cwd, false},    {"XCWD", &C::cwd, false},
-        {"CDUP", &C::cdup, false}, {"XCUP", &C::cdup, false},  {"LIST", &C::list, false},
-        {"NLST", &C::nlst, false}, {"MLSD", &C::mlsd, false},  {"MLST", &C::mlst, false},
-        {"SIZE", &C::size, false}, {"MDTM", &C::mdtm, false},  {"RETR", &C::retr, false},
-        {"STOR", &C::stor, false}, {"STOU", &C::stou, false},  {"APPE", &C::appe, false},
-        {"DELE", &C::dele, false}, {"MKD", &C::mkd, false},    {"XMKD", &C::mkd, false},
-        {"RMD", &C::rmd, false},   {"XRMD", &C::rmd, false},   {"RNFR", &C::rnfr, false},
-        {"RNTO", &C::rnto, false}, {"SITE", &C::not_implemented, false},
-        {"SMNT", &C::not_implemented, false}, {"REIN", &C::not_implemented, false},
+        {"USER", &C::user, true},
+        {"PASS", &C::pass, true},
+        {"AUTH", &C::auth, true},
+        {"PBSZ", &C::pbsz, true},
+        {"PROT", &C::prot, true},
+        {"QUIT", &C::quit, true},
+        {"NOOP", &C::noop, true},
+        {"FEAT", &C::feat, true},
+        {"OPTS", &C::opts, true},
+        {"HELP", &C::help, true},
+        {"SYST", &C::syst, true},
+        {"ACCT", &C::acct, true},
+        {"TYPE", &C::type, false},
+        {"MODE", &C::mode, false},
+        {"STRU", &C::stru, false},
+        {"REST", &C::rest, false},
+        {"ALLO", &C::allo, false},
+        {"ABOR", &C::abor, false},
+        {"PORT", &C::port, false},
+        {"EPRT", &C::eprt, false},
+        {"PASV", &C::pasv, false},
+        {"EPSV", &C::epsv, false},
+        {"STAT", &C::status, false},
+        {"PWD", &C::pwd, false},
+        {"XPWD", &C::pwd, false},
+        {"CWD", &C::cwd, false},
+        {"XCWD", &C::cwd, false},
+        {"CDUP", &C::cdup, false},
+        {"XCUP", &C::cdup, false},
+        {"LIST", &C::list, false},
+        {"NLST", &C::nlst, false},
+        {"MLSD", &C::mlsd, false},
+        {"MLST", &C::mlst, false},
+        {"SIZE", &C::size, false},
+        {"MDTM", &C::mdtm, false},
+        {"RETR", &C::retr, false},
+        {"STOR", &C::stor, false},
+        {"STOU", &C::stou, false},
+        {"APPE", &C::appe, false},
+        {"DELE", &C::dele, false},
+        {"MKD", &C::mkd, false},
+        {"XMKD", &C::mkd, false},
+        {"RMD", &C::rmd, false},
+        {"XRMD", &C::rmd, false},
+        {"RNFR", &C::rnfr, false},
+        {"RNTO", &C::rnto, false},
+        {"SITE", &C::not_implemented, false},
+        {"SMNT", &C::not_implemented, false},
+        {"REIN", &C::not_implemented, false},
         {"CCC", &C::not_implemented, false},
     };
     return table;
@@ -92,7 +124,10 @@ Step ControlSession::on_line(std::string_view line)
     return step;
 }
 
-Step ControlSession::on_line_too_long() { return reply(500, "Command line too long."); }
+Step ControlSession::on_line_too_long()
+{
+    return reply(500, "Command line too long.");
+}
 
 Step ControlSession::on_timeout()
 {
@@ -113,8 +148,8 @@ Step ControlSession::user(std::string_view arg)
     anonymous_ = policy_.anonymous && is_guest(arg);
     phase_ = Phase::need_password;
     // The same answer for every name, so USER cannot probe which accounts exist.
-    return reply(331, anonymous_ ? "Guest login ok, send your e-mail address as password."
-                                 : "Please specify the password.");
+    return reply(331,
+                 anonymous_ ? "Guest login ok, send your e-mail address as password." : "Please specify the password.");
 }
 
 Step ControlSession::pass(std::string_view arg)
@@ -212,22 +247,41 @@ Step ControlSession::quit(std::string_view)
     return s;
 }
 
-Step ControlSession::noop(std::string_view) { return reply(200, "NOOP ok."); }
-Step ControlSession::syst(std::string_view) { return reply(215, "UNIX Type: L8"); }
-Step ControlSession::allo(std::string_view) { return reply(202, "ALLO command ignored."); }
-Step ControlSession::acct(std::string_view) { return reply(202, "ACCT not needed."); }
-Step ControlSession::not_implemented(std::string_view) { return reply(502, "Command not implemented."); }
+Step ControlSession::noop(std::string_view)
+{
+    return reply(200, "NOOP ok.");
+}
+Step ControlSession::syst(std::string_view)
+{
+    return reply(215, "UNIX Type: L8");
+}
+Step ControlSession::allo(std::string_view)
+{
+    return reply(202, "ALLO command ignored.");
+}
+Step ControlSession::acct(std::string_view)
+{
+    return reply(202, "ACCT not needed.");
+}
+Step ControlSession::not_implemented(std::string_view)
+{
+    return reply(502, "Command not implemented.");
+}
 // Transfers finish before the next command is read, so there is never one to abort here; a client
 // that gave up closed the data connection and got 426 for it (RFC 959 §4.1.3, ABOR).
-Step ControlSession::abor(std::string_view) { return reply(225, "No transfer to abort."); }
+Step ControlSession::abor(std::string_view)
+{
+    return reply(225, "No transfer to abort.");
+}
 
 Step ControlSession::feat(std::string_view)
 {
     std::string text = "Features:\n";
     if (policy_.tls_available)
         text += " AUTH TLS\n PBSZ\n PROT\n";
-    text += " EPRT\n EPSV\n MDTM\n MLST type*;size*;sizd*;modify*;perm*;unix.mode*;\n PASV\n REST STREAM\n SIZE\n"
-            " TVFS\n UTF8\nEnd";
+    text +=
+        " EPRT\n EPSV\n MDTM\n MLST type*;size*;sizd*;modify*;perm*;unix.mode*;\n PASV\n REST STREAM\n SIZE\n"
+        " TVFS\n UTF8\nEnd";
     return reply(211, text);
 }
 
@@ -297,8 +351,9 @@ Step ControlSession::status(std::string_view arg)
     if (!arg.empty())
         return listing(Pending::stat, arg);
     std::string text = "FTP server status:\n     Connected to " + to_string(endpoints_.peer) + "\n     Logged in as " +
-                       user_ + "\n     TYPE: " + (ascii_ ? "ASCII" : "BINARY") + "\n     Control connection: " +
-                       (tls_ ? "TLS" : "plain") + ", data: " + (protect_ ? "private" : "clear") + "\nEnd of status";
+                       user_ + "\n     TYPE: " + (ascii_ ? "ASCII" : "BINARY") +
+                       "\n     Control connection: " + (tls_ ? "TLS" : "plain") +
+                       ", data: " + (protect_ ? "private" : "clear") + "\nEnd of status";
     return reply(211, text);
 }
 
@@ -406,16 +461,11 @@ Step ControlSession::on_transfer_done(TransferResult result)
     rest_ = 0;
     pending_ = Pending::none;
     switch (result) {
-    case TransferResult::ok:
-        return reply(226, "Transfer complete.");
-    case TransferResult::no_connection:
-        return reply(425, "Can't open data connection.");
-    case TransferResult::aborted:
-        return reply(426, "Connection closed; transfer aborted.");
-    case TransferResult::local_error:
-        return reply(451, "Local error in processing; transfer aborted.");
-    case TransferResult::no_space:
-        return reply(452, "Insufficient storage space; transfer aborted.");
+    case TransferResult::ok: return reply(226, "Transfer complete.");
+    case TransferResult::no_connection: return reply(425, "Can't open data connection.");
+    case TransferResult::aborted: return reply(426, "Connection closed; transfer aborted.");
+    case TransferResult::local_error: return reply(451, "Local error in processing; transfer aborted.");
+    case TransferResult::no_space: return reply(452, "Insufficient storage space; transfer aborted.");
     }
     return reply(451, "Local error in processing.");
 }

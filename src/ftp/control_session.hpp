@@ -68,11 +68,11 @@ struct Action {
     bool unique = false;         // STOU: the shell picks a fresh name in `path` (a directory)
     // transfer
     Direction direction = Direction::send_file;
-    std::string listing;         // send_listing: the body
-    bool ascii = false;          // TYPE A: LF ↔ CRLF on the wire
-    bool protect = false;        // PROT P: TLS on the data connection
+    std::string listing;   // send_listing: the body
+    bool ascii = false;    // TYPE A: LF ↔ CRLF on the wire
+    bool protect = false;  // PROT P: TLS on the data connection
     DataMode data_mode = DataMode::none;
-    HostPortAddress active;      // where to connect for DataMode::active
+    HostPortAddress active;  // where to connect for DataMode::active
 };
 
 enum class FsError { ok, not_found, not_directory, is_directory, exists, denied, escape, not_empty, no_space, io };
@@ -103,14 +103,14 @@ public:
     ControlSession(const Policy& policy, Endpoints endpoints);
 
     Reply greeting() const { return {220, policy_.greeting}; }
-    Step on_line(std::string_view line);                // one command, CRLF stripped
-    Step on_line_too_long();                            // 500
-    Step on_timeout();                                  // 421 and close
-    Step on_login(bool ok, bool writable);              // 230 or 530
-    Step on_tls_started();                              // RFC 4217 §4: a fresh login follows
+    Step on_line(std::string_view line);                        // one command, CRLF stripped
+    Step on_line_too_long();                                    // 500
+    Step on_timeout();                                          // 421 and close
+    Step on_login(bool ok, bool writable);                      // 230 or 530
+    Step on_tls_started();                                      // RFC 4217 §4: a fresh login follows
     Step on_passive_opened(std::optional<std::uint16_t> port);  // 227/229, or 425
-    Step on_fs(const FsResult& result);                 // the outcome of a file-system action
-    Step on_transfer_done(TransferResult result);       // 226, 425, 426, 451, 452
+    Step on_fs(const FsResult& result);                         // the outcome of a file-system action
+    Step on_transfer_done(TransferResult result);               // 226, 425, 426, 451, 452
 
     bool logged_in() const { return phase_ == Phase::logged_in; }
     bool writable() const { return writable_; }
@@ -121,8 +121,25 @@ public:
 private:
     enum class Phase { need_user, need_password, logged_in };
     // What the pending file-system action was for, to word its reply.
-    enum class Pending { none, cwd, size, mdtm, rnfr, mlst, stat, list, nlst, mlsd, retr, stor, stou, dele, rmd, mkd,
-                         rnto };
+    enum class Pending {
+        none,
+        cwd,
+        size,
+        mdtm,
+        rnfr,
+        mlst,
+        stat,
+        list,
+        nlst,
+        mlsd,
+        retr,
+        stor,
+        stou,
+        dele,
+        rmd,
+        mkd,
+        rnto
+    };
     using Handler = Step (ControlSession::*)(std::string_view arg);
     struct Command {
         std::string_view verb;
@@ -202,8 +219,8 @@ private:
     HostPortAddress active_;
     bool pending_epsv_ = false;
     Pending pending_ = Pending::none;
-    std::string pending_path_;   // virtual path of the pending action
-    std::string rename_from_;    // after RNFR's 350; only RNTO may follow
+    std::string pending_path_;  // virtual path of the pending action
+    std::string rename_from_;   // after RNFR's 350; only RNTO may follow
     bool rename_ready_ = false;
 };
 

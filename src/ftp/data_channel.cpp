@@ -42,12 +42,14 @@ std::optional<Tcp::acceptor> open_listener(const asio::any_io_executor& executor
 }
 
 core::awaitable<std::pair<std::error_code, Tcp::socket>> accept_from(Tcp::acceptor& acceptor,
-                                                               const asio::ip::address& expected_peer,
-                                                               std::chrono::steady_clock::duration timeout)
+                                                                     const asio::ip::address& expected_peer,
+                                                                     std::chrono::steady_clock::duration timeout)
 {
     asio::steady_timer timer(acceptor.get_executor(), timeout);
     auto normal = [](const asio::ip::address& a) {
-        return a.is_v6() && a.to_v6().is_v4_mapped() ? asio::ip::address(asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6())) : a;
+        return a.is_v6() && a.to_v6().is_v4_mapped()
+                   ? asio::ip::address(asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()))
+                   : a;
     };
     for (;;) {
         auto result = co_await (acceptor.async_accept(core::use_tuple) || timer.async_wait(core::use_tuple));
@@ -65,8 +67,8 @@ core::awaitable<std::pair<std::error_code, Tcp::socket>> accept_from(Tcp::accept
 }
 
 core::awaitable<std::pair<std::error_code, Tcp::socket>> connect_to(const Tcp::endpoint& target,
-                                                              const asio::ip::address& local,
-                                                              std::chrono::steady_clock::duration timeout)
+                                                                    const asio::ip::address& local,
+                                                                    std::chrono::steady_clock::duration timeout)
 {
     auto executor = co_await asio::this_coro::executor;
     Tcp::socket socket(executor);
@@ -85,7 +87,7 @@ core::awaitable<std::pair<std::error_code, Tcp::socket>> connect_to(const Tcp::e
 }
 
 core::awaitable<Moved> send_file(core::Stream& data, int fd, std::uint64_t offset, std::uint64_t length, bool ascii,
-                           const Progress* progress)
+                                 const Progress* progress)
 {
     Moved moved;
     if (!ascii) {
@@ -113,7 +115,8 @@ core::awaitable<Moved> send_file(core::Stream& data, int fd, std::uint64_t offse
         const ssize_t n = ::pread(fd, in.data(), std::min<std::uint64_t>(chunk, length - moved.bytes),
                                   static_cast<off_t>(offset + moved.bytes));
         if (n <= 0) {
-            moved.local = n == 0 ? std::make_error_code(std::errc::io_error) : std::error_code(errno, std::generic_category());
+            moved.local =
+                n == 0 ? std::make_error_code(std::errc::io_error) : std::error_code(errno, std::generic_category());
             co_return moved;
         }
         out.clear();

@@ -24,12 +24,12 @@ std::optional<Tcp::acceptor> open_listener(const asio::any_io_executor& executor
 // The first connection from `expected_peer` (others are closed at once: RFC 2577 §4, data port
 // theft), or an error after `timeout`.
 core::awaitable<std::pair<std::error_code, Tcp::socket>> accept_from(Tcp::acceptor& acceptor,
-                                                               const asio::ip::address& expected_peer,
-                                                               std::chrono::steady_clock::duration timeout);
+                                                                     const asio::ip::address& expected_peer,
+                                                                     std::chrono::steady_clock::duration timeout);
 // Connects to `target` from `local` (port 0), within `timeout`.
 core::awaitable<std::pair<std::error_code, Tcp::socket>> connect_to(const Tcp::endpoint& target,
-                                                              const asio::ip::address& local,
-                                                              std::chrono::steady_clock::duration timeout);
+                                                                    const asio::ip::address& local,
+                                                                    std::chrono::steady_clock::duration timeout);
 
 struct Moved {
     std::error_code network;  // the data connection failed or went idle
@@ -40,7 +40,7 @@ struct Moved {
 // Sends `length` bytes of `fd` from `offset`; ascii turns each bare LF into CRLF. `progress`, when
 // given, hears the running count (a pointer, not a std::function temporary: GCC 12 coroutines).
 core::awaitable<Moved> send_file(core::Stream& data, int fd, std::uint64_t offset, std::uint64_t length, bool ascii,
-                           const Progress* progress = nullptr);
+                                 const Progress* progress = nullptr);
 // Sends bytes held in memory (a listing).
 core::awaitable<Moved> send_bytes(core::Stream& data, std::string_view bytes);
 // Writes everything until the peer closes into `fd` at its current position; ascii turns CRLF into LF.

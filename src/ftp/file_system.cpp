@@ -15,7 +15,10 @@ namespace layer7::ftp {
 namespace {
 constexpr std::string_view temp_prefix = ".layer7-tmp.";
 
-FsResult failed(int e) { return {fs_error(e), {}, {}, false, 0}; }
+FsResult failed(int e)
+{
+    return {fs_error(e), {}, {}, false, 0};
+}
 
 FileInfo info_of(std::string name, const struct stat& st)
 {
@@ -29,7 +32,10 @@ FileInfo info_of(std::string name, const struct stat& st)
     return f;
 }
 
-std::string join(const std::string& dir, const std::string& name) { return dir.empty() ? name : dir + "/" + name; }
+std::string join(const std::string& dir, const std::string& name)
+{
+    return dir.empty() ? name : dir + "/" + name;
+}
 
 // Copies the first `length` bytes of `from` into `to` in the kernel (reflinks on filesystems that have them).
 bool copy_prefix(int from, int to, std::uint64_t length)
@@ -51,36 +57,26 @@ bool copy_prefix(int from, int to, std::uint64_t length)
 FsError fs_error(int e)
 {
     switch (e) {
-    case 0:
-        return FsError::ok;
-    case ENOENT:
-        return FsError::not_found;
-    case ENOTDIR:
-        return FsError::not_directory;
-    case EISDIR:
-        return FsError::is_directory;
-    case EEXIST:
-        return FsError::exists;
+    case 0: return FsError::ok;
+    case ENOENT: return FsError::not_found;
+    case ENOTDIR: return FsError::not_directory;
+    case EISDIR: return FsError::is_directory;
+    case EEXIST: return FsError::exists;
     case EACCES:
     case EPERM:
-    case EROFS:
-        return FsError::denied;
+    case EROFS: return FsError::denied;
     case EXDEV:
-    case ELOOP:
-        return FsError::escape;
-    case ENOTEMPTY:
-        return FsError::not_empty;
+    case ELOOP: return FsError::escape;
+    case ENOTEMPTY: return FsError::not_empty;
     case ENOSPC:
-    case EDQUOT:
-        return FsError::no_space;
-    default:
-        return FsError::io;
+    case EDQUOT: return FsError::no_space;
+    default: return FsError::io;
     }
 }
 
 FsResult fs_stat(const core::Root& root, const std::string& path)
 {
-    struct stat st{};
+    struct stat st {};
     if (auto ec = root.stat(path, st))
         return failed(ec.value());
     FsResult r;
@@ -124,7 +120,7 @@ FsResult fs_list(const core::Root& root, const std::string& path)
         const std::string name = e->d_name;
         if (name == "." || name == ".." || name.rfind(temp_prefix, 0) == 0)
             continue;
-        struct stat st{};
+        struct stat st {};
         if (::fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
             continue;
         // A symlink is listed as what it points to, and only when that stays beneath the root.
@@ -144,7 +140,7 @@ FsResult fs_open_read(const core::Root& root, const std::string& path, int& fd)
     fd = root.open(path, O_RDONLY);
     if (fd < 0)
         return failed(-fd);
-    struct stat st{};
+    struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         const int e = S_ISDIR(st.st_mode) ? EISDIR : errno ? errno : EACCES;
         ::close(fd);
@@ -156,13 +152,13 @@ FsResult fs_open_read(const core::Root& root, const std::string& path, int& fd)
     return r;
 }
 
-FsResult fs_open_write(const core::Root& root, const std::string& path, std::uint64_t offset, bool append,
-                       bool unique, const std::string& suggested, core::Root::Temp& temp)
+FsResult fs_open_write(const core::Root& root, const std::string& path, std::uint64_t offset, bool append, bool unique,
+                       const std::string& suggested, core::Root::Temp& temp)
 {
     std::string target = path;
     if (unique) {
         // STOU: the first of name, name.1, name.2… that does not exist yet.
-        struct stat st{};
+        struct stat st {};
         for (unsigned i = 0;; ++i) {
             target = join(path, i == 0 ? suggested : suggested + "." + std::to_string(i));
             if (root.stat(target, st) == std::errc::no_such_file_or_directory)
@@ -171,7 +167,7 @@ FsResult fs_open_write(const core::Root& root, const std::string& path, std::uin
                 return failed(EEXIST);
         }
     }
-    struct stat st{};
+    struct stat st {};
     const auto exists = root.stat(target, st);
     if (!exists && S_ISDIR(st.st_mode))
         return failed(EISDIR);
@@ -212,7 +208,7 @@ FsResult fs_make_dir(const core::Root& root, const std::string& path)
 FsResult fs_rename(const core::Root& root, const std::string& from, const std::string& to)
 {
     // The source must exist beneath the root (symlinks included) before it moves.
-    struct stat st{};
+    struct stat st {};
     if (auto ec = root.stat(from, st))
         return failed(ec.value());
     const auto ec = root.rename(from, to);

@@ -22,8 +22,8 @@ FsResult fs_open_read(const core::Root& root, const std::string& path, int& fd);
 // The temp file an upload goes to. APPE and REST+STOR first copy the existing bytes (all, or the
 // first `offset`) so the final rename still swaps a whole file. With `unique`, `path` is the
 // directory and a fresh name based on `suggested` is chosen (reported in info.name).
-FsResult fs_open_write(const core::Root& root, const std::string& path, std::uint64_t offset, bool append,
-                       bool unique, const std::string& suggested, core::Root::Temp& temp);
+FsResult fs_open_write(const core::Root& root, const std::string& path, std::uint64_t offset, bool append, bool unique,
+                       const std::string& suggested, core::Root::Temp& temp);
 FsResult fs_remove(const core::Root& root, const std::string& path, bool directory);
 FsResult fs_make_dir(const core::Root& root, const std::string& path);
 FsResult fs_rename(const core::Root& root, const std::string& from, const std::string& to);

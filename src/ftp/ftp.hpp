@@ -17,15 +17,15 @@ namespace layer7::ftp {
 struct Config {
     bool enabled = true;
     core::HostPort listen{"127.0.0.1", 2121};
-    std::string root;                 // empty: DATA/ftp, created with a README.txt when missing
+    std::string root;  // empty: DATA/ftp, created with a README.txt when missing
     std::string data_dir = "./layer7-data";
-    bool anonymous = true;            // guests read, never write
-    std::string users_file;           // name:hash[:root=DIR,write=yes]; empty: no accounts
+    bool anonymous = true;                     // guests read, never write
+    std::string users_file;                    // name:hash[:root=DIR,write=yes]; empty: no accounts
     std::uint16_t pasv_min = 0, pasv_max = 0;  // passive ports; 0-0: any the kernel picks
-    std::string pasv_address;         // the IPv4 address 227 advertises (NAT); empty: the one the client used
-    bool tls = true;                  // offer AUTH TLS (RFC 4217) when there is a certificate
-    std::string tls_cert, tls_key;    // empty: no AUTH TLS, unless tls_dev_certificate
-    core::TlsCiphers tls_ciphers;     // tls_ciphers, tls13_ciphersuites
+    std::string pasv_address;                  // the IPv4 address 227 advertises (NAT); empty: the one the client used
+    bool tls = true;                           // offer AUTH TLS (RFC 4217) when there is a certificate
+    std::string tls_cert, tls_key;             // empty: no AUTH TLS, unless tls_dev_certificate
+    core::TlsCiphers tls_ciphers;              // tls_ciphers, tls13_ciphersuites
     // With no tls_cert, offer AUTH TLS with the development certificate under DATA/tls. Off by default:
     // clients that use TLS whenever it is offered and verify it (lftp) then refuse every transfer.
     bool tls_dev_certificate = false;
@@ -41,9 +41,9 @@ std::unique_ptr<core::Service> make_service(const Config& config);
 bool parse_port_range(std::string_view text, std::uint16_t& low, std::uint16_t& high);
 
 struct ClientOptions {
-    bool active = false;        // PORT/EPRT instead of EPSV/PASV
-    bool progress = false;      // a progress bar on standard error
-    bool resume = false;        // get -C: continue an earlier part of the same remote file (get_plan.hpp)
+    bool active = false;    // PORT/EPRT instead of EPSV/PASV
+    bool progress = false;  // a progress bar on standard error
+    bool resume = false;    // get -C: continue an earlier part of the same remote file (get_plan.hpp)
     std::chrono::seconds timeout{30};
 };
 

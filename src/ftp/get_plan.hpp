@@ -8,8 +8,8 @@
 namespace layer7::ftp {
 
 struct FileFacts {
-    std::optional<std::uint64_t> size;   // remote: SIZE (RFC 3659 §4); local: stat
-    std::optional<std::int64_t> mtime;   // remote: MDTM (RFC 3659 §3), UTC seconds; local: stat
+    std::optional<std::uint64_t> size;  // remote: SIZE (RFC 3659 §4); local: stat
+    std::optional<std::int64_t> mtime;  // remote: MDTM (RFC 3659 §3), UTC seconds; local: stat
 };
 
 enum class GetPlan {

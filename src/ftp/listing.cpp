@@ -28,8 +28,12 @@ Civil civil(std::int64_t t)
     const std::int64_t mp = (5 * doy + 2) / 153;
     const unsigned d = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
     const unsigned m = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
-    return {yoe + era * 400 + (m <= 2), m, d, static_cast<unsigned>(secs / 3600),
-            static_cast<unsigned>(secs / 60 % 60), static_cast<unsigned>(secs % 60)};
+    return {yoe + era * 400 + (m <= 2),
+            m,
+            d,
+            static_cast<unsigned>(secs / 3600),
+            static_cast<unsigned>(secs / 60 % 60),
+            static_cast<unsigned>(secs % 60)};
 }
 
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d)
@@ -89,15 +93,9 @@ std::string format_listing(const std::vector<FileInfo>& files, ListFormat format
     std::string out;
     for (const auto& f : files) {
         switch (format) {
-        case ListFormat::list:
-            out += list_line(f, now);
-            break;
-        case ListFormat::nlst:
-            out += f.name;
-            break;
-        case ListFormat::mlsd:
-            out += mlsd_line(f, writable);
-            break;
+        case ListFormat::list: out += list_line(f, now); break;
+        case ListFormat::nlst: out += f.name; break;
+        case ListFormat::mlsd: out += mlsd_line(f, writable); break;
         }
         out += "\r\n";
     }

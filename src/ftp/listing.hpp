@@ -10,11 +10,11 @@
 namespace layer7::ftp {
 
 struct FileInfo {
-    std::string name;               // one component
+    std::string name;  // one component
     bool directory = false;
     std::uint64_t size = 0;
-    std::int64_t mtime = 0;         // seconds since the epoch, UTC
-    unsigned mode = 0644;           // permission bits
+    std::int64_t mtime = 0;  // seconds since the epoch, UTC
+    unsigned mode = 0644;    // permission bits
     unsigned links = 1;
 };
 

@@ -68,17 +68,13 @@ private:
             core::ReadLine line = co_await reader_.read_line(core::LineReader::Wait::for_command);
             Step step;
             switch (line.status) {
-            case core::ReadStatus::line:
-                step = session_.on_line(line.text);
-                break;
+            case core::ReadStatus::line: step = session_.on_line(line.text); break;
             case core::ReadStatus::too_long:
                 spdlog::warn("ftp: command line over {} bytes from {}", shared_.config.limits.max_line,
                              control_.peer_string());
                 step = session_.on_line_too_long();
                 break;
-            case core::ReadStatus::timed_out:
-                step = session_.on_timeout();
-                break;
+            case core::ReadStatus::timed_out: step = session_.on_timeout(); break;
             case core::ReadStatus::closed:
                 if (control_.draining()) {  // RFC 959: 421 when the service shuts down
                     const std::string bye = "421 Service shutting down, closing control connection.\r\n";
@@ -111,21 +107,16 @@ private:
     core::awaitable<std::optional<Step>> perform(const Action& a)
     {
         switch (a.op) {
-        case Op::login:
-            co_return login(a);
+        case Op::login: co_return login(a);
         case Op::start_tls:
             reader_.discard_buffered();  // CVE-2011-0411: no plaintext command survives the upgrade
             if (co_await control_.start_tls_server(*shared_.tls))
                 co_return std::nullopt;
             co_return session_.on_tls_started();
-        case Op::open_passive:
-            co_return session_.on_passive_opened(open_passive());
-        case Op::stat:
-            co_return session_.on_fs(fs_stat(*root_, a.path));
-        case Op::change_dir:
-            co_return session_.on_fs(fs_change_dir(*root_, a.path));
-        case Op::list:
-            co_return session_.on_fs(fs_list(*root_, a.path));
+        case Op::open_passive: co_return session_.on_passive_opened(open_passive());
+        case Op::stat: co_return session_.on_fs(fs_stat(*root_, a.path));
+        case Op::change_dir: co_return session_.on_fs(fs_change_dir(*root_, a.path));
+        case Op::list: co_return session_.on_fs(fs_list(*root_, a.path));
         case Op::open_read: {
             FsResult r = fs_open_read(*root_, a.path, file_fd_);
             file_size_ = r.info.size;
@@ -134,17 +125,12 @@ private:
         case Op::open_write:
             co_return session_.on_fs(fs_open_write(*root_, a.path, a.offset, a.append, a.unique, a.path2, temp_));
         case Op::remove_file:
-        case Op::remove_dir:
-            co_return session_.on_fs(fs_remove(*root_, a.path, a.op == Op::remove_dir));
-        case Op::make_dir:
-            co_return session_.on_fs(fs_make_dir(*root_, a.path));
-        case Op::rename:
-            co_return session_.on_fs(fs_rename(*root_, a.path, a.path2));
-        case Op::transfer:
-            co_return session_.on_transfer_done(co_await transfer(a));
+        case Op::remove_dir: co_return session_.on_fs(fs_remove(*root_, a.path, a.op == Op::remove_dir));
+        case Op::make_dir: co_return session_.on_fs(fs_make_dir(*root_, a.path));
+        case Op::rename: co_return session_.on_fs(fs_rename(*root_, a.path, a.path2));
+        case Op::transfer: co_return session_.on_transfer_done(co_await transfer(a));
         case Op::none:
-        case Op::close:
-            break;
+        case Op::close: break;
         }
         co_return std::nullopt;
     }
@@ -200,7 +186,8 @@ private:
     core::awaitable<TransferResult> transfer(const Action& a)
     {
         const auto timeout = shared_.config.data_timeout;
-        std::pair<std::error_code, Tcp::socket> connected{asio::error::not_connected, Tcp::socket(control_.socket().get_executor())};
+        std::pair<std::error_code, Tcp::socket> connected{asio::error::not_connected,
+                                                          Tcp::socket(control_.socket().get_executor())};
         if (a.data_mode == DataMode::passive && passive_ && passive_->acceptor.is_open()) {
             passive_->expiry.cancel();  // claimed: accept_from has its own deadline
             const asio::ip::address peer = control_.peer().address();
@@ -231,15 +218,11 @@ private:
             }
             Moved moved;
             switch (a.direction) {
-            case Direction::send_listing:
-                moved = co_await send_bytes(data, a.listing);
-                break;
+            case Direction::send_listing: moved = co_await send_bytes(data, a.listing); break;
             case Direction::send_file:
                 moved = co_await send_file(data, file_fd_, a.offset, file_size_ - a.offset, a.ascii);
                 break;
-            case Direction::receive_file:
-                moved = co_await receive_file(data, temp_.fd, a.ascii);
-                break;
+            case Direction::receive_file: moved = co_await receive_file(data, temp_.fd, a.ascii); break;
             }
             if (moved.local)
                 result = fs_error(moved.local.value()) == FsError::no_space ? TransferResult::no_space

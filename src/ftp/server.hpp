@@ -20,11 +20,11 @@ namespace layer7::ftp {
 struct Shared {
     Config config;
     Policy policy;
-    std::shared_ptr<core::Root> root;          // the default root (guests, users without root=)
+    std::shared_ptr<core::Root> root;  // the default root (guests, users without root=)
     core::Users users;
-    std::shared_ptr<asio::ssl::context> tls;   // null: no AUTH TLS
+    std::shared_ptr<asio::ssl::context> tls;  // null: no AUTH TLS
     std::atomic<unsigned> pasv_cursor{0};
-    core::BlockingPool* blocking = nullptr;    // the runtime's: an upload's fsync and rename run there
+    core::BlockingPool* blocking = nullptr;  // the runtime's: an upload's fsync and rename run there
 };
 
 core::awaitable<void> serve_connection(core::TcpSocket socket, Shared& shared);

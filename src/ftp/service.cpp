@@ -127,10 +127,9 @@ public:
             shared_.policy.pasv_address = parse_ip(c.pasv_address);
 
         const auto where = core::to_string(c.listen);
-        core::listen_tcp_or_throw(
-            runtime, "ftp", c.listen,
-            core::Admission(c.limits, "421 Too many connections from your address.\r\n"),
-            [this](core::TcpSocket s) { return serve_connection(std::move(s), shared_); });
+        core::listen_tcp_or_throw(runtime, "ftp", c.listen,
+                                  core::Admission(c.limits, "421 Too many connections from your address.\r\n"),
+                                  [this](core::TcpSocket s) { return serve_connection(std::move(s), shared_); });
         const std::string url = "ftp://" + core::to_string(c.listen) + "/";
         return {{"ftp", where, "layer7 ftp ls " + url + "  (or: curl " + url + ")"}};
     }

@@ -13,8 +13,8 @@ struct Url {
     std::string user = "anonymous";
     std::string password = "layer7@";  // RFC 1635: a guest gives an e-mail address
     core::HostPort server{"", 21};
-    std::string path;                  // decoded, relative to the login directory; "" for it
-    bool directory = false;            // the URL ended with '/'
+    std::string path;        // decoded, relative to the login directory; "" for it
+    bool directory = false;  // the URL ended with '/'
 };
 
 // nullopt for another scheme, a bad port, a bad %-escape or a decoded NUL, CR or LF (command injection).

@@ -28,10 +28,10 @@ namespace {
 using namespace asio::experimental::awaitable_operators;
 
 constexpr auto chat_timeout = std::chrono::hours(24);  // a chat may be quiet for long, once open
-constexpr std::size_t max_chats = 256;                  // peer connections at once: more are closed at accept
-constexpr std::size_t max_outbox = 1 << 20;             // typed text queued for one connection
-constexpr std::size_t watch_batch = 16;                 // names per WATCH line (the index's line limit)
-constexpr auto quit_grace = std::chrono::seconds(3);    // for the last BYE and QUIT to go out
+constexpr std::size_t max_chats = 256;                 // peer connections at once: more are closed at accept
+constexpr std::size_t max_outbox = 1 << 20;            // typed text queued for one connection
+constexpr std::size_t watch_batch = 16;                // names per WATCH line (the index's line limit)
+constexpr auto quit_grace = std::chrono::seconds(3);   // for the last BYE and QUIT to go out
 
 // Lines typed on stdin: a pipe, terminal or socket is read as it comes; a regular file or
 // /dev/null (not pollable) is read whole at the start.
@@ -40,8 +40,8 @@ public:
     explicit Input(const asio::any_io_executor& executor) : descriptor_(executor)
     {
         struct stat st {};
-        const bool pollable = ::fstat(STDIN_FILENO, &st) == 0 &&
-                              (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || ::isatty(STDIN_FILENO));
+        const bool pollable =
+            ::fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || ::isatty(STDIN_FILENO));
         if (pollable) {
             flags_ = ::fcntl(STDIN_FILENO, F_GETFL);
             descriptor_.assign(::dup(STDIN_FILENO));
@@ -138,10 +138,7 @@ public:
     int status() const { return status_; }
 
 private:
-    void say(std::string_view line)
-    {
-        std::cout << line << '\n' << std::flush;
-    }
+    void say(std::string_view line) { std::cout << line << '\n' << std::flush; }
 
     // --- the index -----------------------------------------------------------------------------
     core::awaitable<void> index_loop()
@@ -164,7 +161,8 @@ private:
         for (std::size_t i = 0; i < options_.buddies.size(); i += watch_batch)
             index_out_->push(index_.watch(std::vector<std::string>(
                 options_.buddies.begin() + static_cast<std::ptrdiff_t>(i),
-                options_.buddies.begin() + static_cast<std::ptrdiff_t>(std::min(i + watch_batch, options_.buddies.size())))));
+                options_.buddies.begin() +
+                    static_cast<std::ptrdiff_t>(std::min(i + watch_batch, options_.buddies.size())))));
         if (quitting_)
             index_out_->close();
         else  // what is typed from now on can go to the index (a LOOKUP) at once
@@ -198,8 +196,7 @@ private:
     {
         using Kind = IndexEvent::Kind;
         switch (event.kind) {
-        case Kind::ready:
-            return true;
+        case Kind::ready: return true;
         case Kind::registered:
             say("* registered as " + options_.name + " at the index " + core::to_string(options_.server) +
                 "; buddies reach me directly at " + my_address_);
@@ -219,9 +216,7 @@ private:
             online_.erase(event.name);
             say("* " + event.name + " is offline");
             return true;
-        case Kind::user:
-            say("* online: " + event.name + " at " + event.address);
-            return true;
+        case Kind::user: say("* online: " + event.name + " at " + event.address); return true;
         case Kind::found:
             online_[event.name] = event.address;
             if (want_.contains(event.name))
@@ -240,12 +235,8 @@ private:
             if (!quitting_)
                 say("* the index says: " + std::to_string(event.code) + " " + event.text);
             return false;
-        case Kind::error:
-            say("* the index says: " + std::to_string(event.code) + " " + event.text);
-            return true;
-        case Kind::garbage:
-            say("* the index sent something that is not the protocol; leaving it");
-            return false;
+        case Kind::error: say("* the index says: " + std::to_string(event.code) + " " + event.text); return true;
+        case Kind::garbage: say("* the index sent something that is not the protocol; leaving it"); return false;
         }
         return true;
     }
@@ -274,8 +265,9 @@ private:
                 socket.close(ignored);
                 continue;
             }
-            auto chat = std::make_shared<Chat>(std::move(socket), core::Role::server,
-                                               PeerSession(PeerSession::Role::callee, options_.name), options_.max_line);
+            auto chat =
+                std::make_shared<Chat>(std::move(socket), core::Role::server,
+                                       PeerSession(PeerSession::Role::callee, options_.name), options_.max_line);
             asio::co_spawn(context_, run_chat(chat, "direct from " + chat->stream.peer_string()), asio::detached);
         }
     }
@@ -301,8 +293,9 @@ private:
         }
         if (quitting_)
             co_return;
-        auto chat = std::make_shared<Chat>(std::move(socket), core::Role::client,
-                                           PeerSession(PeerSession::Role::caller, options_.name, buddy), options_.max_line);
+        auto chat =
+            std::make_shared<Chat>(std::move(socket), core::Role::client,
+                                   PeerSession(PeerSession::Role::caller, options_.name, buddy), options_.max_line);
         co_await run_chat(chat, "direct to " + buddy + " at " + address);
     }
 
@@ -329,7 +322,7 @@ private:
             if (line.status != core::ReadStatus::line && line.status != core::ReadStatus::too_long)
                 break;
             PeerStep step = line.status == core::ReadStatus::line ? chat->session.on_line(line.text)
-                                                                   : chat->session.on_line_too_long();
+                                                                  : chat->session.on_line_too_long();
             if (!step.wire.empty())
                 chat->outbox->push(std::move(step.wire));
             for (const auto& event : step.events)
@@ -371,11 +364,8 @@ private:
             }
             break;
         }
-        case PeerEvent::Kind::message:
-            say("<" + buddy + "> " + event.text);
-            break;
-        case PeerEvent::Kind::bye:
-            break;
+        case PeerEvent::Kind::message: say("<" + buddy + "> " + event.text); break;
+        case PeerEvent::Kind::bye: break;
         }
     }
 
@@ -539,14 +529,14 @@ private:
     IndexClient index_;
     std::shared_ptr<Outbox> index_out_;
     core::Stream* index_stream_ = nullptr;
-    std::set<std::shared_ptr<Chat>> all_chats_;                 // every peer connection, open or opening
+    std::set<std::shared_ptr<Chat>> all_chats_;  // every peer connection, open or opening
     std::string my_address_;
-    std::map<std::string, std::string> online_;                // buddy → peer address, as the index said
-    std::map<std::string, std::shared_ptr<Chat>> chats_;       // open chats, by buddy
-    std::set<std::string> calling_;                            // dialling
-    std::set<std::string> want_;                               // looked up, to call when found
+    std::map<std::string, std::string> online_;               // buddy → peer address, as the index said
+    std::map<std::string, std::shared_ptr<Chat>> chats_;      // open chats, by buddy
+    std::set<std::string> calling_;                           // dialling
+    std::set<std::string> want_;                              // looked up, to call when found
     std::map<std::string, std::vector<std::string>> queued_;  // typed before the chat was open
-    std::string current_;                                      // where typed lines go
+    std::string current_;                                     // where typed lines go
     int live_ = 0;
     bool quitting_ = false;
     int status_ = 0;

@@ -42,8 +42,8 @@ struct ClientOptions {
     core::HostPort listen{"127.0.0.1", 0};  // our peer port
     std::vector<std::string> buddies;
     std::size_t max_line = 4096;
-    std::chrono::seconds timeout{10};        // connecting, to the index and to a buddy
-    std::chrono::seconds ping{60};           // how often the index hears from us
+    std::chrono::seconds timeout{10};  // connecting, to the index and to a buddy
+    std::chrono::seconds ping{60};     // how often the index hears from us
 };
 
 // Runs the interactive client until /quit or the end of stdin; returns the exit code.

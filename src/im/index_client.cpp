@@ -29,11 +29,20 @@ std::string IndexClient::lookup(std::string_view name)
     return sent(Sent::lookup, "LOOKUP " + std::string(name), std::string(name));
 }
 
-std::string IndexClient::who() { return sent(Sent::who, "WHO"); }
+std::string IndexClient::who()
+{
+    return sent(Sent::who, "WHO");
+}
 
-std::string IndexClient::ping() { return sent(Sent::ping, "PING"); }
+std::string IndexClient::ping()
+{
+    return sent(Sent::ping, "PING");
+}
 
-std::string IndexClient::quit() { return sent(Sent::quit, "QUIT"); }
+std::string IndexClient::quit()
+{
+    return sent(Sent::quit, "QUIT");
+}
 
 IndexEvent IndexClient::on_line(std::string_view line)
 {
@@ -44,19 +53,11 @@ IndexEvent IndexClient::on_line(std::string_view line)
     event.name = in.name;
     event.address = in.address;
     switch (in.kind) {
-    case IndexLine::Kind::garbage:
-        return event;
-    case IndexLine::Kind::online:
-        event.kind = IndexEvent::Kind::online;
-        return event;
-    case IndexLine::Kind::offline:
-        event.kind = IndexEvent::Kind::offline;
-        return event;
-    case IndexLine::Kind::user:
-        event.kind = IndexEvent::Kind::user;
-        return event;
-    case IndexLine::Kind::reply:
-        break;
+    case IndexLine::Kind::garbage: return event;
+    case IndexLine::Kind::online: event.kind = IndexEvent::Kind::online; return event;
+    case IndexLine::Kind::offline: event.kind = IndexEvent::Kind::offline; return event;
+    case IndexLine::Kind::user: event.kind = IndexEvent::Kind::user; return event;
+    case IndexLine::Kind::reply: break;
     }
     if (in.code == 421) {
         event.kind = IndexEvent::Kind::closing;
@@ -75,9 +76,7 @@ IndexEvent IndexClient::on_line(std::string_view line)
     static constexpr std::string_view verbs[] = {"REGISTER", "WATCH", "LOOKUP", "WHO", "PING", "QUIT"};
     event.answers = verbs[static_cast<int>(what)];
     switch (what) {
-    case Sent::register_:
-        event.kind = ok ? IndexEvent::Kind::registered : IndexEvent::Kind::refused;
-        return event;
+    case Sent::register_: event.kind = ok ? IndexEvent::Kind::registered : IndexEvent::Kind::refused; return event;
     case Sent::lookup:
         if (in.code == 450) {
             event.kind = IndexEvent::Kind::not_found;

@@ -51,7 +51,8 @@ bool valid_address(std::string_view text)
     if (!hp || hp->port == 0)
         return false;
     for (char c : hp->host)  // names and IP literals only: nothing a terminal or a log would act on
-        if (!core::is_lower(core::to_lower(c)) && !core::is_digit(c) && c != '.' && c != '-' && c != ':' && c != '%' && c != '_')
+        if (!core::is_lower(core::to_lower(c)) && !core::is_digit(c) && c != '.' && c != '-' && c != ':' && c != '%' &&
+            c != '_')
             return false;
     return true;
 }
@@ -93,7 +94,10 @@ std::string push_online(std::string_view name, std::string_view address)
     return "* ONLINE " + std::string(name) + " " + std::string(address) + "\r\n";
 }
 
-std::string push_offline(std::string_view name) { return "* OFFLINE " + std::string(name) + "\r\n"; }
+std::string push_offline(std::string_view name)
+{
+    return "* OFFLINE " + std::string(name) + "\r\n";
+}
 
 std::string user_line(std::string_view name, std::string_view address)
 {
@@ -130,13 +134,25 @@ IndexLine decode_index_line(std::string_view line)
     return out;
 }
 
-std::string peer_greeting(std::string_view name) { return reply(220, std::string(name) + " layer7 IM peer"); }
+std::string peer_greeting(std::string_view name)
+{
+    return reply(220, std::string(name) + " layer7 IM peer");
+}
 
-std::string peer_hello(std::string_view name) { return "HELLO " + std::string(name) + "\r\n"; }
+std::string peer_hello(std::string_view name)
+{
+    return "HELLO " + std::string(name) + "\r\n";
+}
 
-std::string peer_message(std::string_view text) { return "MSG " + clean_text(text) + "\r\n"; }
+std::string peer_message(std::string_view text)
+{
+    return "MSG " + clean_text(text) + "\r\n";
+}
 
-std::string peer_bye() { return "BYE\r\n"; }
+std::string peer_bye()
+{
+    return "BYE\r\n";
+}
 
 std::string clean_text(std::string_view text)
 {

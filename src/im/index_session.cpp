@@ -89,11 +89,20 @@ IndexSession::IndexSession(Directory& directory, SessionId id, const IndexPolicy
 {
 }
 
-std::string IndexSession::greeting() const { return reply(220, "layer7 IM index ready"); }
+std::string IndexSession::greeting() const
+{
+    return reply(220, "layer7 IM index ready");
+}
 
-std::string IndexSession::idle_timeout() { return reply(421, "idle too long, closing"); }
+std::string IndexSession::idle_timeout()
+{
+    return reply(421, "idle too long, closing");
+}
 
-std::string IndexSession::shutting_down() { return reply(421, "index shutting down, closing"); }
+std::string IndexSession::shutting_down()
+{
+    return reply(421, "index shutting down, closing");
+}
 
 IndexStep IndexSession::error(int code, std::string_view text)
 {
@@ -158,12 +167,9 @@ IndexStep IndexSession::do_register(std::string_view args)
     }
     IndexStep step;
     switch (directory_.claim(id_, *name, address, step.pushes)) {
-    case Directory::Claim::taken:
-        return error(550, *name + " is in use by a live session");
-    case Directory::Claim::full:
-        return error(452, "the index is full");
-    case Directory::Claim::ok:
-        break;
+    case Directory::Claim::taken: return error(550, *name + " is in use by a live session");
+    case Directory::Claim::full: return error(452, "the index is full");
+    case Directory::Claim::ok: break;
     }
     name_ = *name;
     step.wire = reply(250, name_ + " registered at " + address);

@@ -52,8 +52,8 @@ private:
         std::string address;
     };
     std::size_t max_users_;
-    std::map<std::string, Entry> online_;                 // name → who holds it
-    std::map<std::string, std::set<SessionId>> watchers_;  // name → sessions watching it
+    std::map<std::string, Entry> online_;                                          // name → who holds it
+    std::map<std::string, std::set<SessionId>> watchers_;                          // name → sessions watching it
     std::map<SessionId, std::pair<std::string, std::set<std::string>>> sessions_;  // id → (name, watching)
 };
 
@@ -64,9 +64,9 @@ struct IndexPolicy {
 };
 
 struct IndexStep {
-    std::string wire;               // to this session's client, in order
-    std::vector<Delivery> pushes;   // to other sessions
-    bool close = false;             // after writing `wire`
+    std::string wire;              // to this session's client, in order
+    std::vector<Delivery> pushes;  // to other sessions
+    bool close = false;            // after writing `wire`
 };
 
 class IndexSession {

@@ -27,7 +27,10 @@ PeerSession::PeerSession(Role role, std::string me, std::string buddy)
 {
 }
 
-std::string PeerSession::greeting() const { return role_ == Role::callee ? peer_greeting(me_) : std::string{}; }
+std::string PeerSession::greeting() const
+{
+    return role_ == Role::callee ? peer_greeting(me_) : std::string{};
+}
 
 PeerStep PeerSession::garbage(std::string why)
 {
@@ -51,8 +54,7 @@ PeerStep PeerSession::on_line(std::string_view line)
 {
     const Command command = split_command(line);
     switch (phase_) {
-    case Phase::closed:
-        return make({}, true);
+    case Phase::closed: return make({}, true);
     case Phase::wait_greeting: {
         const IndexLine in = decode_index_line(line);
         if (in.kind != IndexLine::Kind::reply || in.code != 220)
@@ -94,8 +96,7 @@ PeerStep PeerSession::on_line(std::string_view line)
         phase_ = Phase::established;
         return make(reply(250, "hello " + buddy_), false, {}, PeerEvent::Kind::established);
     }
-    case Phase::established:
-        break;
+    case Phase::established: break;
     }
     if (command.verb == "BYE") {
         phase_ = Phase::closed;

@@ -58,7 +58,8 @@ core::awaitable<void> read_commands(core::Stream& stream, Index& index, IndexSes
         IndexStep step;
         if (line.status == core::ReadStatus::line || line.status == core::ReadStatus::too_long) {
             step = index.locked([&] {
-                auto s = line.status == core::ReadStatus::line ? session.on_line(line.text) : session.on_line_too_long();
+                auto s =
+                    line.status == core::ReadStatus::line ? session.on_line(line.text) : session.on_line_too_long();
                 index.deliver(id, s);
                 return s;
             });

@@ -15,7 +15,8 @@ Config parse_config(core::Section section)
 {
     Config c;
     core::parse_service_keys(section, c.enabled, c.listen, c.limits);
-    c.max_users = static_cast<std::size_t>(section.integer("max_users", static_cast<std::int64_t>(c.max_users), 1, 10000000));
+    c.max_users =
+        static_cast<std::size_t>(section.integer("max_users", static_cast<std::int64_t>(c.max_users), 1, 10000000));
     c.policy.max_watch = static_cast<std::size_t>(
         section.integer("max_watch", static_cast<std::int64_t>(c.policy.max_watch), 1, 100000));
     if (c.limits.max_line < 128)

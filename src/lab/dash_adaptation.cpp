@@ -24,8 +24,8 @@ using asio::ip::tcp;
 // trace's levels: each well inside one rung, so that the rendition the rate allows is clear.
 const std::vector<stream::Rendition> ladder{{144, 300}, {240, 700}, {360, 1500}};
 constexpr double segment_seconds = 1;
-constexpr double max_buffer = 6;  // seconds ahead the player fetches; then it keeps pace with playback
-constexpr double safety = 0.9;    // the throughput rule's share of its estimate (stream::AbrSettings)
+constexpr double max_buffer = 6;   // seconds ahead the player fetches; then it keeps pace with playback
+constexpr double safety = 0.9;     // the throughput rule's share of its estimate (stream::AbrSettings)
 constexpr std::size_t settle = 4;  // the estimator's window: segments a change takes to be seen
 
 struct Trace {
@@ -79,8 +79,8 @@ core::awaitable<Report> DashAdaptation::measure(asio::io_context& io, const Sett
     for (std::size_t i = 0; i < trace.mbps.size(); ++i) {
         starts.push_back(trace.step_seconds * static_cast<double>(i));
         rates.push_back(trace.mbps[i] * 1e6);
-        steps.push_back({std::chrono::duration_cast<Duration>(std::chrono::duration<double>(starts.back())),
-                         trace.mbps[i] * 1e6});
+        steps.push_back(
+            {std::chrono::duration_cast<Duration>(std::chrono::duration<double>(starts.back())), trace.mbps[i] * 1e6});
     }
     if (auto bad = validate(steps))
         throw std::runtime_error(*bad);
@@ -163,8 +163,7 @@ core::awaitable<Report> DashAdaptation::measure(asio::io_context& io, const Sett
         char line[160];
         std::snprintf(line, sizeof line, "%9.2f  %7llu  %6llu  %12.2f  %19.0f  %10.1f%s\n", seg.requested,
                       static_cast<unsigned long long>(seg.number), static_cast<unsigned long long>(seg.bitrate / 1000),
-                      seg.download_seconds, seg.throughput / 1000, seg.buffer,
-                      seg.stall > 0 ? "  stalled" : "");
+                      seg.download_seconds, seg.throughput / 1000, seg.buffer, seg.stall > 0 ? "  stalled" : "");
         table += line;
     }
     r.steps.push_back({"segment by segment: what the player chose", table});
@@ -186,8 +185,9 @@ core::awaitable<Report> DashAdaptation::measure(asio::io_context& io, const Sett
     r.parameters.emplace_back("loss", text);
     std::snprintf(text, sizeof text, "%.0f s, at most %.0f s buffered ahead", segment_seconds, max_buffer);
     r.parameters.emplace_back("segments", text);
-    r.parameters.emplace_back("rule", "throughput: the highest bitrate under 0.9 × the harmonic mean of the last 4 "
-                                      "segments' throughput");
+    r.parameters.emplace_back("rule",
+                              "throughput: the highest bitrate under 0.9 × the harmonic mean of the last 4 "
+                              "segments' throughput");
     std::snprintf(text, sizeof text, "%zu segments, %zu stalls (%.2f s), startup %.2f s", played.segments.size(),
                   played.stalls, played.stall_seconds, played.startup_delay);
     r.parameters.emplace_back("what the viewer got", text);
@@ -197,6 +197,9 @@ core::awaitable<Report> DashAdaptation::measure(asio::io_context& io, const Sett
 
 }  // namespace
 
-std::unique_ptr<Experiment> make_dash_adaptation() { return std::make_unique<DashAdaptation>(); }
+std::unique_ptr<Experiment> make_dash_adaptation()
+{
+    return std::make_unique<DashAdaptation>();
+}
 
 }  // namespace layer7::lab

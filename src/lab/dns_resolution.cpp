@@ -90,7 +90,8 @@ core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Setti
     std::vector<std::shared_ptr<Path>> paths;
     std::vector<std::unique_ptr<UdpRelay>> relays;
     for (std::size_t i = 0; i < named.size(); ++i) {
-        paths.push_back(std::make_shared<Path>(half_of(rtts.front(), 0, loss), half_of(rtts.front(), 0, loss), s.seed + 2 * i));
+        paths.push_back(
+            std::make_shared<Path>(half_of(rtts.front(), 0, loss), half_of(rtts.front(), 0, loss), s.seed + 2 * i));
         relays.push_back(std::make_unique<UdpRelay>(io, udp::endpoint(asio::ip::make_address(named[i]), 53),
                                                     udp::endpoint(asio::ip::make_address(listening[i]), 53),
                                                     paths.back()));
@@ -182,19 +183,23 @@ core::awaitable<Report> DnsResolution::measure(asio::io_context& io, const Setti
     }
     r.charts.push_back(std::move(chart));
 
-    r.parameters = {{"RTT to each server (ms)", sweep_text(rtts)},
-                    {"loss", std::to_string(loss)},
-                    {"servers (as named in the zones)", std::string(named.front()) + " to " + named.back() + ", port 53"},
-                    {"question", std::string(question) + " A"},
-                    {"seed", std::to_string(s.seed)},
-                    {"runs per point", std::to_string(s.min_runs) + " to " + std::to_string(s.max_runs) +
-                                           ", until the 95 % interval is under 5 % of the mean (the warm case: " +
-                                           std::to_string(s.min_runs) + ", its time is all noise)"}};
+    r.parameters = {
+        {"RTT to each server (ms)", sweep_text(rtts)},
+        {"loss", std::to_string(loss)},
+        {"servers (as named in the zones)", std::string(named.front()) + " to " + named.back() + ", port 53"},
+        {"question", std::string(question) + " A"},
+        {"seed", std::to_string(s.seed)},
+        {"runs per point", std::to_string(s.min_runs) + " to " + std::to_string(s.max_runs) +
+                               ", until the 95 % interval is under 5 % of the mean (the warm case: " +
+                               std::to_string(s.min_runs) + ", its time is all noise)"}};
     co_return r;
 }
 
 }  // namespace
 
-std::unique_ptr<Experiment> make_dns_resolution() { return std::make_unique<DnsResolution>(); }
+std::unique_ptr<Experiment> make_dns_resolution()
+{
+    return std::make_unique<DnsResolution>();
+}
 
 }  // namespace layer7::lab

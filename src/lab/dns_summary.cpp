@@ -12,9 +12,9 @@ std::string dns_summary(std::string_view bytes)
     if (!m.ok())
         return "[" + std::to_string(bytes.size()) + " bytes, not DNS]";
     const auto& msg = m.value();
-    std::string q = msg.questions.empty() ? "?"
-                                          : msg.questions.front().name.to_text() + " " +
-                                                dns::to_text(msg.questions.front().type);
+    std::string q = msg.questions.empty()
+                        ? "?"
+                        : msg.questions.front().name.to_text() + " " + dns::to_text(msg.questions.front().type);
     if (!msg.flags.qr)
         return "query " + q;
     // `type` none: every record.

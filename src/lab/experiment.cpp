@@ -41,7 +41,10 @@ LinkSpec half_of(double rtt_ms, double rate_bps, double loss)
     return link;
 }
 
-double ms_between(Time start, Time end) { return std::chrono::duration<double, std::milli>(end - start).count(); }
+double ms_between(Time start, Time end)
+{
+    return std::chrono::duration<double, std::milli>(end - start).count();
+}
 
 std::string sweep_text(const std::vector<double>& values)
 {

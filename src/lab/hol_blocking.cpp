@@ -46,7 +46,10 @@ struct Page {
 };
 constexpr std::size_t h2_frame = 16384;  // SETTINGS_MAX_FRAME_SIZE's default: the server's DATA frames
 
-std::string base_path() { return "/hol/index.html"; }
+std::string base_path()
+{
+    return "/hol/index.html";
+}
 std::vector<std::string> object_paths(const Page& page)
 {
     std::vector<std::string> paths{"/hol/clip.bin"};
@@ -291,10 +294,10 @@ core::awaitable<Report> HolBlocking::measure(asio::io_context& io, const Setting
             } while (!images_ms.done(s.min_runs, s.max_runs));
             const Formula f = formula_ms(mode, page_, rtt, rate, loss);
             const double x = loss * 100;
-            r.rows.push_back({label + ": small objects", x, images_ms.mean(), images_ms.half_width(), f.images,
-                              images_ms.size()});
-            r.rows.push_back({label + ": large object", x, clip_ms.mean(), clip_ms.half_width(), f.clip,
-                              clip_ms.size()});
+            r.rows.push_back(
+                {label + ": small objects", x, images_ms.mean(), images_ms.half_width(), f.images, images_ms.size()});
+            r.rows.push_back(
+                {label + ": large object", x, clip_ms.mean(), clip_ms.half_width(), f.clip, clip_ms.size()});
             images.points.push_back({x, images_ms.mean(), images_ms.half_width()});
             images_formula.points.push_back({x, f.images, 0});
             clip.points.push_back({x, clip_ms.mean(), clip_ms.half_width()});
@@ -319,8 +322,8 @@ core::awaitable<Report> HolBlocking::measure(asio::io_context& io, const Setting
     r.parameters.emplace_back("loss (%)", sweep_text(percents));
     r.parameters.emplace_back("base file", std::to_string(page_.base) + " bytes");
     r.parameters.emplace_back("large object L", std::to_string(page_.clip) + " bytes");
-    r.parameters.emplace_back("small objects", std::to_string(page_.images) + " × S = " + std::to_string(page_.image) +
-                                                   " bytes");
+    r.parameters.emplace_back("small objects",
+                              std::to_string(page_.images) + " × S = " + std::to_string(page_.image) + " bytes");
     r.parameters.emplace_back("HTTP/2 DATA frame", std::to_string(h2_frame) + " bytes at most");
     add_run_parameters(r, s);
     co_return r;
@@ -328,6 +331,9 @@ core::awaitable<Report> HolBlocking::measure(asio::io_context& io, const Setting
 
 }  // namespace
 
-std::unique_ptr<Experiment> make_hol_blocking() { return std::make_unique<HolBlocking>(); }
+std::unique_ptr<Experiment> make_hol_blocking()
+{
+    return std::make_unique<HolBlocking>();
+}
 
 }  // namespace layer7::lab

@@ -19,8 +19,8 @@ std::string request(const std::string& target, const std::string& host, bool kee
         const auto end = target.find('/', 7);
         authority = target.substr(7, end == std::string::npos ? std::string::npos : end - 7);
     }
-    return "GET " + target + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: layer7-lab\r\nConnection: " +
-           (keep_alive ? "keep-alive" : "close") + "\r\n\r\n";
+    return "GET " + target + " HTTP/1.1\r\nHost: " + authority +
+           "\r\nUser-Agent: layer7-lab\r\nConnection: " + (keep_alive ? "keep-alive" : "close") + "\r\n\r\n";
 }
 
 // Reads one whole response; returns its content.
@@ -38,15 +38,12 @@ core::awaitable<std::string> read_response(tcp::socket& socket, http::h1::Respon
             if (const int code = http::code(parser.response().status); code != 200 && !interim)
                 throw std::runtime_error("the server answered " + std::to_string(code));
             continue;
-        case http::h1::EventKind::data:
-            body.append(event.data);
-            continue;
+        case http::h1::EventKind::data: body.append(event.data); continue;
         case http::h1::EventKind::complete:
             if (interim)
                 continue;
             co_return body;
-        case http::h1::EventKind::error:
-            throw std::runtime_error("a malformed response");
+        case http::h1::EventKind::error: throw std::runtime_error("a malformed response");
         case http::h1::EventKind::need_more:
             if (closed)
                 throw std::runtime_error("the connection closed in a response");
@@ -62,8 +59,8 @@ core::awaitable<std::string> read_response(tcp::socket& socket, http::h1::Respon
 
 }  // namespace
 
-core::awaitable<std::vector<std::string>> HttpConnection::get(const std::vector<std::string>& targets,
-                                                              bool keep_alive, bool pipelined)
+core::awaitable<std::vector<std::string>> HttpConnection::get(const std::vector<std::string>& targets, bool keep_alive,
+                                                              bool pipelined)
 {
     std::vector<std::string> bodies;
     ended.clear();

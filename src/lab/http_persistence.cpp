@@ -126,7 +126,8 @@ core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Set
         rtts = {*s.rtt_ms};
     else if (s.quick)
         rtts = {25, 50};
-    auto path = std::make_shared<Path>(half_of(rtts.front(), rate * 1e6, loss), half_of(rtts.front(), rate * 1e6, loss), s.seed);
+    auto path = std::make_shared<Path>(half_of(rtts.front(), rate * 1e6, loss), half_of(rtts.front(), rate * 1e6, loss),
+                                       s.seed);
     TcpRelay relay(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), server_, path);
 
     Report r = new_report(*this);
@@ -174,7 +175,7 @@ core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Set
                 page_bytes = static_cast<double>(path->down.bytes() - bytes_before);
             } while (!sample.done(s.min_runs, s.max_runs));
             const double transmit = page_bytes * 8 / (rate * 1e6) * 1000;
-            Row row{mode.label, rtt, sample.mean(), sample.half_width(), formula_ms(mode, objects, rtt, transmit),
+            Row row{mode.label,   rtt, sample.mean(), sample.half_width(), formula_ms(mode, objects, rtt, transmit),
                     sample.size()};
             measured.points.push_back({rtt, row.measured, row.err});
             formula.points.push_back({rtt, row.formula, 0});
@@ -199,6 +200,9 @@ core::awaitable<Report> HttpPersistence::measure(asio::io_context& io, const Set
 
 }  // namespace
 
-std::unique_ptr<Experiment> make_http_persistence() { return std::make_unique<HttpPersistence>(); }
+std::unique_ptr<Experiment> make_http_persistence()
+{
+    return std::make_unique<HttpPersistence>();
+}
 
 }  // namespace layer7::lab

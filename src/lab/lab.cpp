@@ -161,8 +161,7 @@ int run(const std::string& name, RunOptions options)
             const auto dir = run_one(*e, options);
             write_index(options.reports);
             std::ifstream results(dir / "results.tsv");
-            std::cout << results.rdbuf() << e->name() << ": " << (dir / "index.html").string() << '\n'
-                      << std::flush;
+            std::cout << results.rdbuf() << e->name() << ": " << (dir / "index.html").string() << '\n' << std::flush;
         } catch (const std::exception& failure) {
             std::cerr << "layer7 lab: " << e->name() << " failed: " << failure.what() << '\n';
             status = 1;

@@ -60,7 +60,10 @@ std::pair<double, Time> Link::rate_span(Time t) const
     return {steps_[i].rate_bps, i + 1 < steps_.size() ? origin_ + steps_[i + 1].from : Time::max()};
 }
 
-double Link::rate_at(Time t) const { return rate_span(t).first; }
+double Link::rate_at(Time t) const
+{
+    return rate_span(t).first;
+}
 
 Time Link::finish(Time start, std::size_t size) const
 {

@@ -30,10 +30,10 @@ using Time = Clock::time_point;
 using Duration = std::chrono::nanoseconds;
 
 struct LinkSpec {
-    Duration delay{0};                // one-way propagation delay
-    double rate_bps = 0;              // transmitter rate in bits per second; 0: no limit
+    Duration delay{0};    // one-way propagation delay
+    double rate_bps = 0;  // transmitter rate in bits per second; 0: no limit
     std::size_t queue_bytes = 256 * 1024;
-    double loss = 0;                  // probability that a packet (a stream segment) is lost
+    double loss = 0;  // probability that a packet (a stream segment) is lost
 };
 
 // The size of a stream segment (an Ethernet MTU's TCP payload with timestamps).
@@ -94,7 +94,7 @@ private:
     std::mt19937_64 rng_;
     Time origin_{};
     std::vector<RateStep> steps_;  // empty: spec_.rate_bps
-    Time free_at_{};  // the transmitter is busy until then
+    Time free_at_{};               // the transmitter is busy until then
     std::uint64_t bytes_ = 0, lost_ = 0;
 };
 

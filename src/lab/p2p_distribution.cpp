@@ -61,13 +61,19 @@ torrent::ChokerConfig choker_for(const Choking& choking)
 }
 
 // The textbook's lower bounds in seconds, with d_min = ∞ (downloads are not capped here).
-double client_server_bound(double n, double f_bits, double us) { return n * f_bits / us; }
+double client_server_bound(double n, double f_bits, double us)
+{
+    return n * f_bits / us;
+}
 double p2p_bound(double n, double f_bits, double us, double ui)
 {
     return std::max(f_bits / us, n * f_bits / (us + n * ui));
 }
 
-double seconds_between(Time start, Time end) { return std::chrono::duration<double>(end - start).count(); }
+double seconds_between(Time start, Time end)
+{
+    return std::chrono::duration<double>(end - start).count();
+}
 
 // A port free now, for a listener that opens later but that a relay must know first.
 std::uint16_t free_port(asio::io_context& io)
@@ -184,13 +190,13 @@ core::awaitable<double> P2pDistribution::client_server(tcp::endpoint relay, std:
 // N new peers, each in a folder of its own, join the seed's swarm at once. They stay and upload
 // once complete, as the textbook's peers do, and all leave when the last one is complete.
 core::awaitable<P2pDistribution::Swarm> P2pDistribution::p2p(asio::io_context& io, std::size_t n,
-                                                              const Choking& choking, const torrent::Peer& seed)
+                                                             const Choking& choking, const torrent::Peer& seed)
 {
     std::error_code ignored;
     fs::remove_all(peers_dir_, ignored);
     const double give_up_s = 10 * p2p_bound(static_cast<double>(n), f_bits(), us_, ui_) + 30;
-    asio::steady_timer deadline(io, Clock::now() + std::chrono::duration_cast<Duration>(
-                                                        std::chrono::duration<double>(give_up_s)));
+    asio::steady_timer deadline(
+        io, Clock::now() + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(give_up_s)));
     std::size_t complete = 0;
     Time last{};
     std::vector<std::unique_ptr<torrent::Peer>> peers;
@@ -234,8 +240,8 @@ core::awaitable<P2pDistribution::Swarm> P2pDistribution::p2p(asio::io_context& i
 
 // One swarm of two, watched: every announce on the tracker's link, and the first peer's dialogue
 // with the seed on the seed's.
-core::awaitable<void> P2pDistribution::transcripts(asio::io_context& io, const torrent::Peer& seed,
-                                                   Path& tracker_link, Path& seed_link, Report& r)
+core::awaitable<void> P2pDistribution::transcripts(asio::io_context& io, const torrent::Peer& seed, Path& tracker_link,
+                                                   Path& seed_link, Report& r)
 {
     Transcript announces(120), wire(60);
     std::map<std::pair<std::uint64_t, bool>, WireLines> decoders;
@@ -256,9 +262,10 @@ core::awaitable<void> P2pDistribution::transcripts(asio::io_context& io, const t
     seed_link.tap = nullptr;
     r.steps.push_back(
         {"P2P, N = 2: the peers' announces to the tracker (started, completed, stopped)", announces.text()});
-    r.steps.push_back({"P2P, N = 2: the first peer and the seed (handshake, bitfield, interested, unchoke, requests, "
-                       "pieces)",
-                       wire.text()});
+    r.steps.push_back(
+        {"P2P, N = 2: the first peer and the seed (handshake, bitfield, interested, unchoke, requests, "
+         "pieces)",
+         wire.text()});
 }
 
 core::awaitable<void> P2pDistribution::sweep_client_server(const Settings& s, tcp::endpoint relay, Report& r,
@@ -305,8 +312,9 @@ core::awaitable<void> P2pDistribution::sweep_p2p(asio::io_context& io, const Set
     chart.series.push_back(std::move(measured));
     if (choking.tit_for_tat)  // the same bound for both: drawn once
         chart.series.push_back(std::move(bound));
-    r.parameters.emplace_back(std::string(choking.label) + ": the seed's share of the piece data sent (all piece "
-                                                           "data sent, duplicates included)",
+    r.parameters.emplace_back(std::string(choking.label) +
+                                  ": the seed's share of the piece data sent (all piece "
+                                  "data sent, duplicates included)",
                               seed_share);
 }
 
@@ -402,7 +410,8 @@ core::awaitable<Report> P2pDistribution::measure(asio::io_context& io, const Set
         "No link emulator for P2P: each peer caps its own upload (layer7 torrent --upload-rate, a token bucket one "
         "block deep shared by all of the peer's connections and charged with the piece data it sends), and the "
         "peers, the seed and the tracker talk over loopback. Client-server: the HTTP server's access link is the "
-        "lab's relay, whose transmitter sends at u_s to all downloads together. " + emulator_note();
+        "lab's relay, whose transmitter sends at u_s to all downloads together. " +
+        emulator_note();
     std::snprintf(text, sizeof text,
                   "A file of F = %.3g Mbit goes to N peers. Client-server: layer7's HTTP server sends each of N "
                   "concurrent downloads a copy over an access link that uploads at u_s = %.3g Mbit/s. P2P: a layer7 "
@@ -458,6 +467,9 @@ core::awaitable<Report> P2pDistribution::measure(asio::io_context& io, const Set
 
 }  // namespace
 
-std::unique_ptr<Experiment> make_p2p_vs_client_server() { return std::make_unique<P2pDistribution>(); }
+std::unique_ptr<Experiment> make_p2p_vs_client_server()
+{
+    return std::make_unique<P2pDistribution>();
+}
 
 }  // namespace layer7::lab

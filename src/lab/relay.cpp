@@ -207,9 +207,15 @@ TcpRelay::TcpRelay(asio::io_context& io, const tcp::endpoint& listen, const tcp:
     asio::co_spawn(io, accept_loop(state_), asio::detached);
 }
 
-TcpRelay::~TcpRelay() { stop(); }
+TcpRelay::~TcpRelay()
+{
+    stop();
+}
 
-tcp::endpoint TcpRelay::local() const { return state_->acceptor.local_endpoint(); }
+tcp::endpoint TcpRelay::local() const
+{
+    return state_->acceptor.local_endpoint();
+}
 
 void TcpRelay::stop()
 {
@@ -270,7 +276,8 @@ core::awaitable<void> reply_loop(std::shared_ptr<UdpRelay::State> s, std::shared
         if (ec)
             continue;  // an ICMP error from an earlier send
         if (auto arrival = s->path->down.datagram(Clock::now(), n))
-            asio::co_spawn(s->io, send_later(s, nullptr, *arrival, {buffer.begin(), buffer.begin() + n}, client, flow->id),
+            asio::co_spawn(s->io,
+                           send_later(s, nullptr, *arrival, {buffer.begin(), buffer.begin() + n}, client, flow->id),
                            asio::detached);
     }
 }
@@ -313,9 +320,15 @@ UdpRelay::UdpRelay(asio::io_context& io, const udp::endpoint& listen, const udp:
     asio::co_spawn(io, receive_loop(state_), asio::detached);
 }
 
-UdpRelay::~UdpRelay() { stop(); }
+UdpRelay::~UdpRelay()
+{
+    stop();
+}
 
-udp::endpoint UdpRelay::local() const { return state_->socket.local_endpoint(); }
+udp::endpoint UdpRelay::local() const
+{
+    return state_->socket.local_endpoint();
+}
 
 void UdpRelay::stop()
 {

@@ -21,8 +21,8 @@ namespace layer7::lab {
 
 struct Path {
     Path(LinkSpec up_spec, LinkSpec down_spec, std::uint64_t seed) : up(up_spec, seed), down(down_spec, seed + 1) {}
-    Link up;    // client → server
-    Link down;  // server → client
+    Link up;                        // client → server
+    Link down;                      // server → client
     std::uint64_t connections = 0;  // TCP connections and UDP flows so far (each one's id)
     // Sees each piece as it reaches the far end (the lab's transcripts); empty: nothing does.
     std::function<void(Time, std::uint64_t connection, bool from_client, std::string_view bytes)> tap;

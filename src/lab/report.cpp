@@ -80,8 +80,9 @@ std::string svg_chart(const Chart& chart)
     const Scale sx{x_lo, x_hi, left, width - right};
     const Scale sy{0, y_hi, height - bottom, top};
 
-    std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 760 400\" width=\"760\" height=\"400\" "
-                      "font-family=\"sans-serif\" font-size=\"12\">\n";
+    std::string svg =
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 760 400\" width=\"760\" height=\"400\" "
+        "font-family=\"sans-serif\" font-size=\"12\">\n";
     svg += "<text x=\"" + number(width / 2 - right / 2, 0) + "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">" +
            html_escape(chart.title) + "</text>\n";
     // Grid, ticks and axis labels.
@@ -128,8 +129,8 @@ std::string svg_chart(const Chart& chart)
             for (const auto& p : points) {
                 const std::string px = number(sx(p.x), 1);
                 if (p.err > 0)
-                    svg += "<line x1=\"" + px + "\" x2=\"" + px + "\" y1=\"" + number(sy(p.y - p.err), 1) +
-                           "\" y2=\"" + number(sy(p.y + p.err), 1) + "\" stroke=\"" + c + "\"/>\n";
+                    svg += "<line x1=\"" + px + "\" x2=\"" + px + "\" y1=\"" + number(sy(p.y - p.err), 1) + "\" y2=\"" +
+                           number(sy(p.y + p.err), 1) + "\" stroke=\"" + c + "\"/>\n";
                 svg += "<circle cx=\"" + px + "\" cy=\"" + number(sy(p.y), 1) + "\" r=\"3.5\" fill=\"" + c + "\"/>\n";
             }
         if (s.formula) {  // one legend entry says what dashed means
@@ -185,10 +186,9 @@ std::string report_html(const Report& r)
     for (const auto& row : r.rows) {
         const double d = row.difference();
         html += "<tr><td>" + html_escape(row.label) + "</td><td>" + number(row.x, 2) + "</td><td>" +
-                number(row.measured, 2) + "</td><td>" + number(row.err, 2) + "</td><td>" +
-                std::to_string(row.runs) + "</td><td>" + number(row.formula, 2) + "</td><td" +
-                (std::abs(d) > 15 ? " class=\"far\"" : "") + ">" + (d >= 0 ? "+" : "") + number(d, 1) +
-                " %</td></tr>\n";
+                number(row.measured, 2) + "</td><td>" + number(row.err, 2) + "</td><td>" + std::to_string(row.runs) +
+                "</td><td>" + number(row.formula, 2) + "</td><td" + (std::abs(d) > 15 ? " class=\"far\"" : "") + ">" +
+                (d >= 0 ? "+" : "") + number(d, 1) + " %</td></tr>\n";
     }
     html += "</table>\n";
     if (!r.steps.empty()) {
@@ -213,8 +213,9 @@ std::string results_tsv(const Report& r)
 std::string index_html(const std::vector<RunLink>& runs)
 {
     std::string html = page_head("layer7 lab");
-    html += "<h1>layer7 lab</h1>\n<p>The textbook's experiments, run on layer7's own servers and clients over an "
-            "emulated link (<code>layer7 lab list</code>, <code>layer7 lab run NAME</code>).</p>\n";
+    html +=
+        "<h1>layer7 lab</h1>\n<p>The textbook's experiments, run on layer7's own servers and clients over an "
+        "emulated link (<code>layer7 lab list</code>, <code>layer7 lab run NAME</code>).</p>\n";
     if (runs.empty())
         html += "<p>No run yet.</p>\n";
     else {

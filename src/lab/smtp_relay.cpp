@@ -106,8 +106,8 @@ core::awaitable<void> submit(tcp::endpoint relay, const std::string& password)
     co_await stream.shutdown();
     expect(session.all_sent(), "mail.crepes.fr did not take the message: " +
                                    (session.results().empty() ? std::string("no reply")
-                                                              : std::to_string(session.results()[0].reply.code) +
-                                                                    " " + session.results()[0].reply.text));
+                                                              : std::to_string(session.results()[0].reply.code) + " " +
+                                                                    session.results()[0].reply.text));
 }
 
 // Hop 3: Bob's user agent downloads and deletes the one message (RFC 1939's dialogue, by hand:
@@ -160,7 +160,8 @@ public:
     void start(core::Runtime& servers, const Settings& s) override
     {
         if (::geteuid() != 0)
-            throw core::StartError("the DNS hierarchy that holds hamburger.edu's MX listens on port 53, which needs root");
+            throw core::StartError(
+                "the DNS hierarchy that holds hamburger.edu's MX listens on port 53, which needs root");
         // The users both servers and POP3 read: alice@crepes.fr and bob@hamburger.edu.
         alice_password_ = "ketchup";
         bob_password_ = "pickles";
@@ -252,8 +253,9 @@ core::awaitable<Report> SmtpRelay::measure(asio::io_context& io, const Settings&
     // transcript of the MX lookup).
     std::shared_ptr<Path> paths[hop_count];
     for (int i = 0; i < hop_count; ++i)
-        paths[i] = std::make_shared<Path>(half_of(rtts.front(), rate * 1e6, loss), half_of(rtts.front(), rate * 1e6, loss),
-                                          s.seed + 2 * static_cast<std::uint64_t>(i));
+        paths[i] =
+            std::make_shared<Path>(half_of(rtts.front(), rate * 1e6, loss), half_of(rtts.front(), rate * 1e6, loss),
+                                   s.seed + 2 * static_cast<std::uint64_t>(i));
     auto dns_path = std::make_shared<Path>(half_of(0, 0, 0), half_of(0, 0, 0), s.seed + 10);
     TcpRelay submit_relay(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), alice_, paths[submit_hop]);
     TcpRelay mx_relay(io, tcp::endpoint(asio::ip::make_address(bob_mx), mx_port), bob_, paths[relay_hop]);
@@ -369,10 +371,11 @@ core::awaitable<Report> SmtpRelay::measure(asio::io_context& io, const Settings&
         paths[submit_hop]->opened = paths[fetch_hop]->opened = nullptr;
         dns_path->tap = nullptr;
         char title[200];
-        std::snprintf(title, sizeof title,
-                      "Alice to Bob, RTT %.0f ms: submission %.0f ms, in the queue %.0f ms, relay %.0f ms, POP3 %.0f ms "
-                      "(connections #1xx, #2xx, #3xx)",
-                      rtts.front(), t.hop[submit_hop], t.queued, t.hop[relay_hop], t.hop[fetch_hop]);
+        std::snprintf(
+            title, sizeof title,
+            "Alice to Bob, RTT %.0f ms: submission %.0f ms, in the queue %.0f ms, relay %.0f ms, POP3 %.0f ms "
+            "(connections #1xx, #2xx, #3xx)",
+            rtts.front(), t.hop[submit_hop], t.queued, t.hop[relay_hop], t.hop[fetch_hop]);
         r.steps.push_back({title, transcript.text()});
     }
 
@@ -405,8 +408,9 @@ core::awaitable<Report> SmtpRelay::measure(asio::io_context& io, const Settings&
                    samples[2].done(s.min_runs, s.max_runs)));
         for (int i = 0; i < hop_count; ++i) {
             const double transmit = static_cast<double>(hop_bytes[i]) * 8 / (rate * 1e6) * 1000;
-            Row row{hops[i].label, rtt, samples[i].mean(), samples[i].half_width(), hops[i].round_trips * rtt + transmit,
-                    samples[i].size()};
+            Row row{
+                hops[i].label,    rtt, samples[i].mean(), samples[i].half_width(), hops[i].round_trips * rtt + transmit,
+                samples[i].size()};
             measured[i].points.push_back({rtt, row.measured, row.err});
             formula[i].points.push_back({rtt, row.formula, 0});
             rows[i].push_back(row);
@@ -427,19 +431,24 @@ core::awaitable<Report> SmtpRelay::measure(asio::io_context& io, const Settings&
     r.parameters.emplace_back("RTT of each hop (ms)", sweep_text(rtts));
     r.parameters.emplace_back("round trips per hop", "submission 7, relay 6, POP3 8");
     r.parameters.emplace_back("bytes per hop, both ways", std::to_string(hop_bytes[submit_hop]) + ", " +
-                                                                std::to_string(hop_bytes[relay_hop]) + ", " +
-                                                                std::to_string(hop_bytes[fetch_hop]));
-    std::snprintf(text, sizeof text, "%.1f ms (± %.1f), MX lookup included", queue_wait.mean(), queue_wait.half_width());
+                                                              std::to_string(hop_bytes[relay_hop]) + ", " +
+                                                              std::to_string(hop_bytes[fetch_hop]));
+    std::snprintf(text, sizeof text, "%.1f ms (± %.1f), MX lookup included", queue_wait.mean(),
+                  queue_wait.half_width());
     r.parameters.emplace_back("in Alice's queue before the relay", text);
-    r.parameters.emplace_back("servers", "mail.crepes.fr and mail.hamburger.edu (SMTP, no TLS), Bob's POP3; DNS "
-                                         "hierarchy from " + std::string(hierarchy_first) + ", resolver " +
-                                         resolver_address);
+    r.parameters.emplace_back("servers",
+                              "mail.crepes.fr and mail.hamburger.edu (SMTP, no TLS), Bob's POP3; DNS "
+                              "hierarchy from " +
+                                  std::string(hierarchy_first) + ", resolver " + resolver_address);
     add_run_parameters(r, s);
     co_return r;
 }
 
 }  // namespace
 
-std::unique_ptr<Experiment> make_smtp_relay() { return std::make_unique<SmtpRelay>(); }
+std::unique_ptr<Experiment> make_smtp_relay()
+{
+    return std::make_unique<SmtpRelay>();
+}
 
 }  // namespace layer7::lab

@@ -83,6 +83,9 @@ void Transcript::add(double ms, std::uint64_t connection, bool from_client, std:
         emit(ms, prefix, "[" + std::to_string(bytes.size() - text) + " bytes of content]");
 }
 
-void Transcript::note(double ms, std::string_view text) { emit(ms, "*: ", text); }
+void Transcript::note(double ms, std::string_view text)
+{
+    emit(ms, "*: ", text);
+}
 
 }  // namespace layer7::lab

@@ -31,7 +31,7 @@ constexpr double load = 0.9;  // the access link's traffic intensity without a c
 
 struct Scenario {
     std::string label;
-    double link_factor = 1;     // the access link's rate, times the base rate
+    double link_factor = 1;  // the access link's rate, times the base rate
     bool cache = false;
     std::size_t catalogue = 0;  // distinct objects in the mix; 0: every request a new object
 };
@@ -89,7 +89,8 @@ public:
         // /obj/ fresh for an hour; /revalidate/ stale at once, so the cache asks with a conditional GET
         origin.site.cache_rules = {{"/obj/", 3600}, {"/revalidate/", 0}};
         origin_service_ = http::make_service(origin);
-        origin_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"), row_port(origin_service_->start(servers).at(0).address));
+        origin_ =
+            tcp::endpoint(asio::ip::make_address("127.0.0.1"), row_port(origin_service_->start(servers).at(0).address));
 
         http::proxy::Config proxy;
         proxy.listen = core::HostPort{"127.0.0.1", 0};
@@ -97,7 +98,8 @@ public:
         proxy.data_dir = s.work_dir;
         proxy.h2 = false;
         proxy_service_ = http::proxy::make_service(proxy);
-        proxy_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"), row_port(proxy_service_->start(servers).at(0).address));
+        proxy_ =
+            tcp::endpoint(asio::ip::make_address("127.0.0.1"), row_port(proxy_service_->start(servers).at(0).address));
     }
 
     core::awaitable<Report> measure(asio::io_context& io, const Settings& s) override;
@@ -127,9 +129,8 @@ core::awaitable<Outcome> WebCache::run(const Scenario& scenario, std::uint64_t s
     double at = 0;
     for (std::size_t i = 0; i < requests; ++i) {
         at += gap(rng);
-        const std::size_t object = scenario.catalogue ? std::uniform_int_distribution<std::size_t>(
-                                                            0, scenario.catalogue - 1)(rng)
-                                                      : i;
+        const std::size_t object =
+            scenario.catalogue ? std::uniform_int_distribution<std::size_t>(0, scenario.catalogue - 1)(rng) : i;
         repeats += seen.insert(object).second ? 0 : 1;
         const std::string path = "/obj/object.bin?run=" + std::to_string(id) + "&object=" + std::to_string(object);
         plan.push_back({at, scenario.cache ? "http://127.0.0.1:" + std::to_string(relay.port()) + path : path});
@@ -170,7 +171,8 @@ core::awaitable<Report> WebCache::measure(asio::io_context& io, const Settings& 
     const double rate_bps = s.rate_mbps.value_or(10) * 1e6, rtt = s.rtt_ms.value_or(20), loss = s.loss.value_or(0);
     const std::size_t requests = s.quick ? 80 : 300;
     std::vector<Scenario> scenarios{{"no cache", 1, false, 0}, {"access link 10x faster", 10, false, 0}};
-    for (std::size_t catalogue : s.quick ? std::vector<std::size_t>{40, 12} : std::vector<std::size_t>{240, 100, 40, 12})
+    for (std::size_t catalogue :
+         s.quick ? std::vector<std::size_t>{40, 12} : std::vector<std::size_t>{240, 100, 40, 12})
         scenarios.push_back({"cache, " + std::to_string(catalogue) + " distinct objects", 1, true, catalogue});
 
     auto path = std::make_shared<Path>(access_link(rtt, rate_bps, loss), access_link(rtt, rate_bps, loss), s.seed);
@@ -263,6 +265,9 @@ core::awaitable<Report> WebCache::measure(asio::io_context& io, const Settings& 
 
 }  // namespace
 
-std::unique_ptr<Experiment> make_web_cache() { return std::make_unique<WebCache>(); }
+std::unique_ptr<Experiment> make_web_cache()
+{
+    return std::make_unique<WebCache>();
+}
 
 }  // namespace layer7::lab

@@ -23,7 +23,8 @@ std::vector<std::vector<std::uint8_t>> packetize(std::span<const std::uint8_t> a
         std::vector<std::uint8_t> p{0x00, 0x10,  // AU-headers-length: 16 bits
                                     static_cast<std::uint8_t>(au.size() >> 5),
                                     static_cast<std::uint8_t>((au.size() & 0x1f) << 3)};  // index 0
-        p.insert(p.end(), au.begin() + static_cast<std::ptrdiff_t>(at), au.begin() + static_cast<std::ptrdiff_t>(at + n));
+        p.insert(p.end(), au.begin() + static_cast<std::ptrdiff_t>(at),
+                 au.begin() + static_cast<std::ptrdiff_t>(at + n));
         payloads.push_back(std::move(p));
     }
     return payloads;

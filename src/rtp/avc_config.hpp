@@ -12,7 +12,7 @@
 namespace layer7::rtp::h264 {
 
 struct AvcConfig {
-    std::size_t length_size = 4;  // bytes of each NAL unit's length in a sample: 1, 2 or 4
+    std::size_t length_size = 4;                      // bytes of each NAL unit's length in a sample: 1, 2 or 4
     std::vector<std::vector<std::uint8_t>> sps, pps;  // NAL units, header byte first
 };
 

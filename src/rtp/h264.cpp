@@ -40,7 +40,8 @@ std::vector<std::vector<std::uint8_t>> packetize(std::span<const std::uint8_t> n
         if (at + n == nal.size())
             header |= 0x40;  // E
         p.push_back(header);
-        p.insert(p.end(), nal.begin() + static_cast<std::ptrdiff_t>(at), nal.begin() + static_cast<std::ptrdiff_t>(at + n));
+        p.insert(p.end(), nal.begin() + static_cast<std::ptrdiff_t>(at),
+                 nal.begin() + static_cast<std::ptrdiff_t>(at + n));
         payloads.push_back(std::move(p));
     }
     return payloads;

@@ -102,9 +102,9 @@ std::optional<PictureSize> sps_picture_size(std::span<const std::uint8_t> nal)
         chroma_format = in.ue();
         if (chroma_format == 3)
             separate_planes = in.bit();
-        in.ue();   // bit depth luma
-        in.ue();   // bit depth chroma
-        in.bit();  // qpprime_y_zero_transform_bypass
+        in.ue();       // bit depth luma
+        in.ue();       // bit depth chroma
+        in.bit();      // qpprime_y_zero_transform_bypass
         if (in.bit())  // seq_scaling_matrix_present
             for (int i = 0; i < (chroma_format != 3 ? 8 : 12) && in.ok(); ++i)
                 if (in.bit())
@@ -128,8 +128,8 @@ std::optional<PictureSize> sps_picture_size(std::span<const std::uint8_t> nal)
     const std::uint32_t height_units = in.ue() + 1;
     const std::uint32_t frame_mbs_only = in.bit();
     if (!frame_mbs_only)
-        in.bit();  // mb_adaptive_frame_field
-    in.bit();      // direct_8x8_inference
+        in.bit();                          // mb_adaptive_frame_field
+    in.bit();                              // direct_8x8_inference
     std::uint32_t crop[4] = {0, 0, 0, 0};  // left, right, top, bottom
     if (in.bit())
         for (auto& c : crop)
@@ -142,7 +142,8 @@ std::optional<PictureSize> sps_picture_size(std::span<const std::uint8_t> nal)
     const std::uint32_t unit_x = mono || chroma_format == 3 ? 1 : 2;
     const std::uint32_t unit_y = (mono || chroma_format != 1 ? 1 : 2) * field_factor;
     const std::int64_t width = std::int64_t{width_mbs} * 16 - std::int64_t{unit_x} * (crop[0] + crop[1]);
-    const std::int64_t height = std::int64_t{height_units} * 16 * field_factor - std::int64_t{unit_y} * (crop[2] + crop[3]);
+    const std::int64_t height =
+        std::int64_t{height_units} * 16 * field_factor - std::int64_t{unit_y} * (crop[2] + crop[3]);
     if (width <= 0 || height <= 0)
         return std::nullopt;
     return PictureSize{static_cast<int>(width), static_cast<int>(height)};

@@ -20,18 +20,18 @@ struct Packet {
     std::uint16_t sequence = 0;
     std::uint32_t timestamp = 0;
     std::uint32_t ssrc = 0;
-    std::vector<std::uint32_t> csrcs;              // at most 15
+    std::vector<std::uint32_t> csrcs;  // at most 15
     bool has_extension = false;
-    std::uint16_t extension_profile = 0;           // §5.3.1 "defined by profile"
-    std::span<const std::uint8_t> extension;       // a multiple of 4 bytes
-    std::span<const std::uint8_t> payload;         // padding removed
-    std::uint8_t padding = 0;                      // padding bytes that followed the payload
+    std::uint16_t extension_profile = 0;      // §5.3.1 "defined by profile"
+    std::span<const std::uint8_t> extension;  // a multiple of 4 bytes
+    std::span<const std::uint8_t> payload;    // padding removed
+    std::uint8_t padding = 0;                 // padding bytes that followed the payload
 };
 
 enum class PacketError {
-    too_short,      // shorter than the header, its CSRCs or its extension
-    bad_version,    // V is not 2
-    bad_padding,    // the padding count is 0 or longer than the packet (§5.1 P)
+    too_short,    // shorter than the header, its CSRCs or its extension
+    bad_version,  // V is not 2
+    bad_padding,  // the padding count is 0 or longer than the packet (§5.1 P)
 };
 const char* to_string(PacketError e);
 

@@ -15,7 +15,7 @@ namespace layer7::rtp {
 class PlayoutBuffer {
 public:
     struct Entry {
-        std::uint64_t sequence = 0;   // extended (wraps counted)
+        std::uint64_t sequence = 0;  // extended (wraps counted)
         std::uint32_t rtp_time = 0;
         bool marker = false;
         std::int64_t playout_us = 0;

@@ -88,7 +88,8 @@ ReportBlock ReceiverStats::report(std::uint32_t ssrc, std::uint32_t last_sr, std
     expected_prior_ = expected_now;
     received_prior_ = received_;
     if (expected_interval > 0 && lost_interval > 0)
-        b.fraction_lost = static_cast<std::uint8_t>(std::min<std::int64_t>((lost_interval << 8) / expected_interval, 255));
+        b.fraction_lost =
+            static_cast<std::uint8_t>(std::min<std::int64_t>((lost_interval << 8) / expected_interval, 255));
     b.highest_sequence = extended_max();
     b.jitter = static_cast<std::uint32_t>(jitter_);
     b.last_sr = last_sr;

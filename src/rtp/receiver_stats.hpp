@@ -26,7 +26,7 @@ public:
     std::uint32_t extended_max() const { return cycles_ + max_seq_; }
     std::int64_t expected() const { return started_ ? static_cast<std::int64_t>(extended_max()) - base_seq_ + 1 : 0; }
     std::int64_t lost() const { return expected() - static_cast<std::int64_t>(received_); }
-    std::uint64_t reordered() const { return reordered_; }   // arrived after a higher number
+    std::uint64_t reordered() const { return reordered_; }    // arrived after a higher number
     std::uint64_t duplicates() const { return duplicates_; }  // a number seen just before
     // The interarrival jitter J (A.8), in timestamp units.
     double jitter() const { return jitter_; }
@@ -40,7 +40,7 @@ private:
 
     bool started_ = false;
     std::uint16_t max_seq_ = 0;
-    std::uint32_t cycles_ = 0;      // shifted count of sequence wraps
+    std::uint32_t cycles_ = 0;  // shifted count of sequence wraps
     std::uint32_t base_seq_ = 0;
     std::uint32_t bad_seq_ = 1u << 16 | 1;  // RTP_SEQ_MOD + 1: no jump pending
     std::uint32_t probation_ = min_sequential;

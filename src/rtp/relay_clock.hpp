@@ -22,7 +22,10 @@ public:
     explicit RelayClock(std::uint32_t clock_rate) : clock_rate_(clock_rate == 0 ? 90000 : clock_rate) {}
 
     void on_packet(std::uint32_t rtp_time, std::uint64_t arrival_ntp) { latest_ = ClockPoint{arrival_ntp, rtp_time}; }
-    void on_sender_report(std::uint64_t ntp_time, std::uint32_t rtp_time) { publisher_ = ClockPoint{ntp_time, rtp_time}; }
+    void on_sender_report(std::uint64_t ntp_time, std::uint32_t rtp_time)
+    {
+        publisher_ = ClockPoint{ntp_time, rtp_time};
+    }
     // The latest packet's timestamp and its wallclock; nullopt until a packet came.
     std::optional<ClockPoint> point() const;
 

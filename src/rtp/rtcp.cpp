@@ -150,8 +150,7 @@ core::Result<RtcpPacket, RtcpError> read_packet(std::uint8_t type, std::uint8_t 
         }
         return RtcpPacket{std::move(bye)};
     }
-    default:
-        return RtcpPacket{OtherRtcp{type, count, std::vector<std::uint8_t>(body.begin(), body.end())}};
+    default: return RtcpPacket{OtherRtcp{type, count, std::vector<std::uint8_t>(body.begin(), body.end())}};
     }
 }
 

@@ -12,20 +12,20 @@
 
 namespace layer7::rtp {
 
-struct ReportBlock {                 // §6.4.1, one per source heard
+struct ReportBlock {  // §6.4.1, one per source heard
     std::uint32_t ssrc = 0;
-    std::uint8_t fraction_lost = 0;  // lost / expected since the last report, × 256
-    std::int32_t cumulative_lost = 0;  // 24-bit signed: duplicates can make it negative
-    std::uint32_t highest_sequence = 0;  // extended: cycles << 16 | max seq
-    std::uint32_t jitter = 0;        // interarrival jitter in timestamp units
-    std::uint32_t last_sr = 0;       // middle 32 bits of the last SR's NTP time
+    std::uint8_t fraction_lost = 0;         // lost / expected since the last report, × 256
+    std::int32_t cumulative_lost = 0;       // 24-bit signed: duplicates can make it negative
+    std::uint32_t highest_sequence = 0;     // extended: cycles << 16 | max seq
+    std::uint32_t jitter = 0;               // interarrival jitter in timestamp units
+    std::uint32_t last_sr = 0;              // middle 32 bits of the last SR's NTP time
     std::uint32_t delay_since_last_sr = 0;  // in 1/65536 s
     bool operator==(const ReportBlock&) const = default;
 };
 struct SenderReport {
     std::uint32_t ssrc = 0;
-    std::uint64_t ntp_time = 0;      // 32.32 fixed point seconds since 1900
-    std::uint32_t rtp_time = 0;      // the same instant on the media clock
+    std::uint64_t ntp_time = 0;  // 32.32 fixed point seconds since 1900
+    std::uint32_t rtp_time = 0;  // the same instant on the media clock
     std::uint32_t packet_count = 0;
     std::uint32_t octet_count = 0;
     std::vector<ReportBlock> blocks;
@@ -37,8 +37,8 @@ struct ReceiverReport {
     bool operator==(const ReceiverReport&) const = default;
 };
 struct SdesItem {
-    std::uint8_t type = 1;           // 1 CNAME, 2 NAME, … (§6.5)
-    std::string text;                // at most 255 bytes
+    std::uint8_t type = 1;  // 1 CNAME, 2 NAME, … (§6.5)
+    std::string text;       // at most 255 bytes
     bool operator==(const SdesItem&) const = default;
 };
 struct SdesChunk {
@@ -55,7 +55,7 @@ struct Bye {
     std::string reason;
     bool operator==(const Bye&) const = default;
 };
-struct OtherRtcp {                   // a type we do not interpret
+struct OtherRtcp {  // a type we do not interpret
     std::uint8_t type = 0;
     std::uint8_t count = 0;          // the 5-bit field after P
     std::vector<std::uint8_t> body;  // after the 4-byte header
@@ -64,9 +64,9 @@ struct OtherRtcp {                   // a type we do not interpret
 using RtcpPacket = std::variant<SenderReport, ReceiverReport, Sdes, Bye, OtherRtcp>;
 
 enum class RtcpError {
-    too_short,     // a header or length running past the datagram
-    bad_version,   // V is not 2
-    bad_count,     // more report blocks / chunks / SSRCs than the length holds
+    too_short,    // a header or length running past the datagram
+    bad_version,  // V is not 2
+    bad_count,    // more report blocks / chunks / SSRCs than the length holds
     bad_padding,
 };
 const char* to_string(RtcpError e);

@@ -33,8 +33,8 @@ struct Track {
     std::unique_ptr<TrackReceiver> receiver;
     std::string control_url;
     std::unique_ptr<asio::ip::udp::socket> rtp, rtcp;  // UDP mode
-    asio::ip::udp::endpoint server_rtcp;              // where our RRs go
-    PortPair channels{0, 1};                          // TCP mode
+    asio::ip::udp::endpoint server_rtcp;               // where our RRs go
+    PortPair channels{0, 1};                           // TCP mode
 };
 
 class Player {
@@ -156,7 +156,8 @@ void Player::on_packet(Track& track, bool rtcp, std::span<const std::uint8_t> by
     if (!rtcp) {
         if (core::Trace::instance().enabled())
             if (auto packet = rtp::decode(bytes))
-                core::Trace::instance().note(stream_->id(), "track " + std::to_string(track.index) + " " + rtp::summary(*packet));
+                core::Trace::instance().note(stream_->id(),
+                                             "track " + std::to_string(track.index) + " " + rtp::summary(*packet));
         track.receiver->on_rtp(bytes, now);
         return;
     }
@@ -242,8 +243,8 @@ void Player::send_reports()
         if (core::Trace::instance().enabled())
             core::Trace::instance().note(stream_->id(), "track " + std::to_string(t.index) + " sends RTCP RR");
         if (options_.tcp) {
-            const std::string frame = interleaved_frame(
-                static_cast<std::uint8_t>(t.channels.second), {reinterpret_cast<const char*>(report.data()), report.size()});
+            const std::string frame = interleaved_frame(static_cast<std::uint8_t>(t.channels.second),
+                                                        {reinterpret_cast<const char*>(report.data()), report.size()});
             std::string_view rest = frame;
             stream_->write_now(rest);  // best effort: a report may be skipped when the socket is full
         } else if (t.rtcp && t.server_rtcp.port() != 0) {
@@ -312,16 +313,20 @@ core::awaitable<int> Player::run()
     for (std::size_t i = 0; i < sdp->media.size(); ++i) {
         Track t;
         t.index = i;
-        t.receiver = std::make_unique<TrackReceiver>(sdp->media[i], static_cast<std::int64_t>(options_.delay_ms) * 1000);
+        t.receiver =
+            std::make_unique<TrackReceiver>(sdp->media[i], static_cast<std::int64_t>(options_.delay_ms) * 1000);
         const std::string control = sdp->media[i].control();
-        t.control_url = control.starts_with("rtsp://") ? control : control.empty() || control == "*" ? options_.url : base + control;
+        t.control_url = control.starts_with("rtsp://")      ? control
+                        : control.empty() || control == "*" ? options_.url
+                                                            : base + control;
         t.channels = {static_cast<std::uint16_t>(2 * i), static_cast<std::uint16_t>(2 * i + 1)};
         tracks_.push_back(std::move(t));
     }
     for (auto& t : tracks_) {
         std::string transport;
         if (options_.tcp) {
-            transport = "RTP/AVP/TCP;unicast;interleaved=" + std::to_string(t.channels.first) + '-' + std::to_string(t.channels.second);
+            transport = "RTP/AVP/TCP;unicast;interleaved=" + std::to_string(t.channels.first) + '-' +
+                        std::to_string(t.channels.second);
         } else {
             const bool opened = co_await open_udp_pair(t);
             if (!opened) {
@@ -334,7 +339,8 @@ core::awaitable<int> Player::run()
         const std::string setup = make_request("SETUP", t.control_url, {{"Transport", transport}});
         auto answer = co_await exchange(setup);
         if (!answer || answer->status != 200) {
-            std::cerr << "rtsp play: SETUP " << t.control_url << ": " << (answer ? std::to_string(answer->status) : "no answer") << '\n';
+            std::cerr << "rtsp play: SETUP " << t.control_url << ": "
+                      << (answer ? std::to_string(answer->status) : "no answer") << '\n';
             co_return 1;
         }
         if (auto s = answer->headers.get("Session"))

@@ -11,10 +11,10 @@ namespace layer7::rtsp {
 
 struct PlayOptions {
     std::string url;
-    bool tcp = false;            // RTP interleaved on the RTSP connection
-    std::string out;             // the tracks muxed into a .mkv/.mp4/.ts, or the H.264 track as a .h264; "" = none
-    int delay_ms = 200;          // the playout delay
-    double duration = 0;         // seconds to play, 0 = until the end (BYE) or Ctrl-C
+    bool tcp = false;     // RTP interleaved on the RTSP connection
+    std::string out;      // the tracks muxed into a .mkv/.mp4/.ts, or the H.264 track as a .h264; "" = none
+    int delay_ms = 200;   // the playout delay
+    double duration = 0;  // seconds to play, 0 = until the end (BYE) or Ctrl-C
     int connect_timeout_s = 10;
 };
 

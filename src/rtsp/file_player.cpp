@@ -96,7 +96,8 @@ core::awaitable<void> FilePlayer::run(std::uint64_t generation)
         }
         if (!base_time)
             base_time = pending_->send_time;
-        const auto due = start + std::chrono::microseconds(static_cast<std::int64_t>((pending_->send_time - *base_time) * 1e6));
+        const auto due =
+            start + std::chrono::microseconds(static_cast<std::int64_t>((pending_->send_time - *base_time) * 1e6));
         if (due > std::chrono::steady_clock::now()) {
             timer_->expires_at(due);
             co_await timer_->async_wait(core::use_tuple);

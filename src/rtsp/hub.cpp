@@ -225,7 +225,8 @@ void LiveStream::end()
     }
 }
 
-std::shared_ptr<LiveStream> Hub::publish(const std::string& path, const std::string& publisher, SessionDescription announced)
+std::shared_ptr<LiveStream> Hub::publish(const std::string& path, const std::string& publisher,
+                                         SessionDescription announced)
 {
     std::lock_guard lock(mutex_);
     auto& slot = streams_[path];

@@ -39,7 +39,7 @@ struct UdpPorts {
 
 struct Route {  // where one track of one reader goes
     bool tcp = false;
-    sockaddr_storage rtp{};   // UDP destinations: the reader's client ports
+    sockaddr_storage rtp{};  // UDP destinations: the reader's client ports
     sockaddr_storage rtcp{};
     std::uint8_t rtp_channel = 0;  // interleaved channels
     std::uint8_t rtcp_channel = 1;
@@ -78,7 +78,7 @@ public:
     Outbox& outbox() { return *outbox_; }
 
     struct TrackStats {
-        std::uint32_t packets = 0, octets = 0;  // RTP packets and payload octets sent (wrap as in an SR)
+        std::uint32_t packets = 0, octets = 0;   // RTP packets and payload octets sent (wrap as in an SR)
         std::optional<rtp::ReportBlock> report;  // the latest receiver report block
         std::int64_t report_ms = 0;              // when it came (now_ms)
     };
@@ -131,9 +131,9 @@ private:
         std::uint32_t ssrc = 0;  // from the latest packet (for SR and BYE)
         std::string cname;       // the publisher's, when its SDES said
     };
-    void rebuild_peers();  // under mutex_
+    void rebuild_peers();                                                          // under mutex_
     void take_publisher_rtcp(Track& track, std::span<const std::uint8_t> packet);  // under mutex_
-    void send_report(Reader& reader, std::size_t track);                            // under mutex_
+    void send_report(Reader& reader, std::size_t track);                           // under mutex_
 
     std::string path_;
     std::string publisher_;
@@ -149,7 +149,8 @@ private:
 class Hub {
 public:
     // The stream for a new publisher, or nullptr when the path is already being published.
-    std::shared_ptr<LiveStream> publish(const std::string& path, const std::string& publisher, SessionDescription announced);
+    std::shared_ptr<LiveStream> publish(const std::string& path, const std::string& publisher,
+                                        SessionDescription announced);
     void unpublish(const std::shared_ptr<LiveStream>& stream);
     std::shared_ptr<LiveStream> find(const std::string& path) const;
     std::vector<std::shared_ptr<LiveStream>> streams() const;

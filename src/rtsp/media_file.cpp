@@ -46,8 +46,8 @@ MediaFile::~MediaFile()
 
 void MediaFile::describe(const std::string& name)
 {
-    description_.lines = {{'o', "- 0 0 IN IP4 127.0.0.1"}, {'s', name}, {'c', "IN IP4 0.0.0.0"}, {'t', "0 0"},
-                          {'a', "control:*"}};
+    description_.lines = {
+        {'o', "- 0 0 IN IP4 127.0.0.1"}, {'s', name}, {'c', "IN IP4 0.0.0.0"}, {'t', "0 0"}, {'a', "control:*"}};
     if (context_->duration > 0) {
         duration_ = static_cast<double>(context_->duration) / AV_TIME_BASE;
         description_.lines.emplace_back('a', "range:npt=0-" + std::to_string(duration_));
@@ -65,9 +65,10 @@ void MediaFile::describe(const std::string& name)
             t.codec = Codec::h264;
             t.clock_rate = 90000;
             Bytes sps, pps;
-            const auto avcc = par->extradata_size > 0 ? rtp::h264::decode_avc_config(
-                                                            {par->extradata, static_cast<std::size_t>(par->extradata_size)})
-                                                      : std::nullopt;
+            const auto avcc =
+                par->extradata_size > 0
+                    ? rtp::h264::decode_avc_config({par->extradata, static_cast<std::size_t>(par->extradata_size)})
+                    : std::nullopt;
             if (avcc) {
                 t.nal_length_size = avcc->length_size;
                 if (!avcc->sps.empty())
@@ -76,7 +77,8 @@ void MediaFile::describe(const std::string& name)
                     pps = avcc->pps.front();
             } else if (par->extradata_size > 0) {
                 // Annex B extradata (MPEG-TS, raw .h264): the parameter sets are NAL units in it
-                for (auto nal : rtp::h264::split_annex_b({par->extradata, static_cast<std::size_t>(par->extradata_size)})) {
+                for (auto nal :
+                     rtp::h264::split_annex_b({par->extradata, static_cast<std::size_t>(par->extradata_size)})) {
                     if (!nal.empty() && (nal[0] & 0x1f) == rtp::h264::nal_sps && sps.empty())
                         sps.assign(nal.begin(), nal.end());
                     if (!nal.empty() && (nal[0] & 0x1f) == rtp::h264::nal_pps && pps.empty())
@@ -91,7 +93,8 @@ void MediaFile::describe(const std::string& name)
             m.kind = "audio";
             m.lines = {{'a', "rtpmap:" + pt + " MPEG4-GENERIC/" + std::to_string(par->sample_rate) + '/' +
                                  std::to_string(par->ch_layout.nb_channels)},
-                       {'a', "fmtp:" + pt + ' ' + rtp::aac::fmtp({par->extradata, static_cast<std::size_t>(par->extradata_size)})}};
+                       {'a', "fmtp:" + pt + ' ' +
+                                 rtp::aac::fmtp({par->extradata, static_cast<std::size_t>(par->extradata_size)})}};
         } else if (par->codec_id == AV_CODEC_ID_OPUS) {
             t.codec = Codec::opus;
             t.clock_rate = 48000;  // RFC 7587 §4.1: always 48000/2 in the rtpmap
@@ -122,7 +125,8 @@ std::optional<MediaFile::Frame> MediaFile::next()
 {
     while (av_read_frame(context_, packet_) >= 0) {
         const int index = packet_->stream_index;
-        const int track = index >= 0 && index < static_cast<int>(track_of_stream_.size()) ? track_of_stream_[index] : -1;
+        const int track =
+            index >= 0 && index < static_cast<int>(track_of_stream_.size()) ? track_of_stream_[index] : -1;
         if (track < 0) {
             av_packet_unref(packet_);
             continue;
@@ -134,8 +138,8 @@ std::optional<MediaFile::Frame> MediaFile::next()
         Frame f;
         f.track = static_cast<std::size_t>(track);
         f.send_time = dts == AV_NOPTS_VALUE ? 0 : static_cast<double>(dts) * av_q2d(tb);
-        f.rtp_time = static_cast<std::uint32_t>(av_rescale_q(pts == AV_NOPTS_VALUE ? 0 : pts, tb,
-                                                             AVRational{1, static_cast<int>(t.clock_rate)}));
+        f.rtp_time = static_cast<std::uint32_t>(
+            av_rescale_q(pts == AV_NOPTS_VALUE ? 0 : pts, tb, AVRational{1, static_cast<int>(t.clock_rate)}));
         const std::span<const std::uint8_t> data(packet_->data, static_cast<std::size_t>(packet_->size));
         if (t.codec == Codec::h264) {
             std::vector<std::span<const std::uint8_t>> nals;

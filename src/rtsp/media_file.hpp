@@ -27,10 +27,10 @@ public:
         int time_base_num = 1, time_base_den = 1;
         std::size_t nal_length_size = 0;  // AVCC (MP4) samples: NALs prefixed by a length; 0 = Annex B
     };
-    struct Frame {               // one demuxed packet, as RTP payloads
+    struct Frame {  // one demuxed packet, as RTP payloads
         std::size_t track = 0;
-        double send_time = 0;    // seconds, decode order: when it goes out
-        std::uint32_t rtp_time = 0;  // presentation time on the track's clock (from 0)
+        double send_time = 0;                             // seconds, decode order: when it goes out
+        std::uint32_t rtp_time = 0;                       // presentation time on the track's clock (from 0)
         std::vector<std::vector<std::uint8_t>> payloads;  // the last one carries the marker
     };
 

@@ -41,19 +41,21 @@ bool set_extradata(AVCodecParameters* par, const void* data, std::size_t size)
 std::vector<std::uint8_t> opus_head(int channels)
 {
     std::vector<std::uint8_t> head{'O', 'p', 'u', 's', 'H', 'e', 'a', 'd', 1, static_cast<std::uint8_t>(channels)};
-    head.insert(head.end(), {0, 0});                 // pre-skip: unknown to a receiver
-    head.insert(head.end(), {0x80, 0xbb, 0, 0});     // the input rate, 48000 little-endian
-    head.insert(head.end(), {0, 0, 0});              // gain 0, mapping family 0
+    head.insert(head.end(), {0, 0});              // pre-skip: unknown to a receiver
+    head.insert(head.end(), {0x80, 0xbb, 0, 0});  // the input rate, 48000 little-endian
+    head.insert(head.end(), {0, 0, 0});           // gain 0, mapping family 0
     return head;
 }
 
 }  // namespace
 
-std::unique_ptr<MediaWriter> MediaWriter::open(const std::string& path, const std::vector<Media>& tracks, std::string& error)
+std::unique_ptr<MediaWriter> MediaWriter::open(const std::string& path, const std::vector<Media>& tracks,
+                                               std::string& error)
 {
     std::unique_ptr<MediaWriter> w(new MediaWriter);
     const bool raw_h264 = path.ends_with(".h264") || path.ends_with(".264");
-    if (int e = avformat_alloc_output_context2(&w->context_, nullptr, raw_h264 ? "h264" : nullptr, path.c_str()); e < 0) {
+    if (int e = avformat_alloc_output_context2(&w->context_, nullptr, raw_h264 ? "h264" : nullptr, path.c_str());
+        e < 0) {
         error = "no container for " + path + " (" + av_error(e) + "): name it .mkv, .mp4, .ts or .h264";
         return nullptr;
     }
@@ -86,7 +88,8 @@ std::unique_ptr<MediaWriter> MediaWriter::open(const std::string& path, const st
             par->codec_type = AVMEDIA_TYPE_VIDEO;
             // containers want the picture size in their header: the SDP's SPS says it
             w->parameter_sets_ = rtp::h264::parameter_sets_annex_b(media.fmtp());
-            const auto sets = std::span(reinterpret_cast<const std::uint8_t*>(w->parameter_sets_.data()), w->parameter_sets_.size());
+            const auto sets =
+                std::span(reinterpret_cast<const std::uint8_t*>(w->parameter_sets_.data()), w->parameter_sets_.size());
             for (auto nal : rtp::h264::split_annex_b(sets))
                 if (auto size = rtp::h264::sps_picture_size(nal)) {
                     par->width = size->width;
@@ -102,7 +105,8 @@ std::unique_ptr<MediaWriter> MediaWriter::open(const std::string& path, const st
             par->sample_rate = static_cast<int>(clock_rate_of(media));
             par->frame_size = id == AV_CODEC_ID_AAC ? 1024 : 960;  // AAC's frame; Opus's usual 20 ms (MP4 wants one)
             av_channel_layout_default(&par->ch_layout, channels);
-            const auto config = id == AV_CODEC_ID_AAC ? rtp::aac::audio_specific_config(media.fmtp()) : opus_head(channels);
+            const auto config =
+                id == AV_CODEC_ID_AAC ? rtp::aac::audio_specific_config(media.fmtp()) : opus_head(channels);
             ok = set_extradata(par, config.data(), config.size());
         }
         if (!ok) {

@@ -20,7 +20,8 @@ class MediaWriter {
 public:
     // A file with a stream for each track it can carry (H.264, AAC, Opus); nullptr with `error`
     // set when it cannot be written or would be empty.
-    static std::unique_ptr<MediaWriter> open(const std::string& path, const std::vector<Media>& tracks, std::string& error);
+    static std::unique_ptr<MediaWriter> open(const std::string& path, const std::vector<Media>& tracks,
+                                             std::string& error);
     ~MediaWriter();
     MediaWriter(const MediaWriter&) = delete;
     MediaWriter& operator=(const MediaWriter&) = delete;
@@ -41,11 +42,11 @@ private:
     AVPacket* packet_ = nullptr;
     bool header_written_ = false;
     bool failed_ = false;
-    std::vector<int> streams_;               // per track: the stream index, or -1
-    std::vector<std::int64_t> last_dts_;     // per stream, to keep the muxer's order
-    std::vector<bool> video_started_;        // per stream: a key frame came
-    std::string parameter_sets_;             // H.264 SPS/PPS, put before the first key frame
-    std::int64_t origin_us_ = -1;            // the first frame's playout time: time zero
+    std::vector<int> streams_;            // per track: the stream index, or -1
+    std::vector<std::int64_t> last_dts_;  // per stream, to keep the muxer's order
+    std::vector<bool> video_started_;     // per stream: a key frame came
+    std::string parameter_sets_;          // H.264 SPS/PPS, put before the first key frame
+    std::int64_t origin_us_ = -1;         // the first frame's playout time: time zero
 };
 
 }  // namespace layer7::rtsp

@@ -54,7 +54,8 @@ core::awaitable<std::vector<std::string>> Outbox::take()
         {
             std::lock_guard lock(mutex_);
             if (!queue_.empty()) {
-                std::vector<std::string> out(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+                std::vector<std::string> out(std::make_move_iterator(queue_.begin()),
+                                             std::make_move_iterator(queue_.end()));
                 queue_.clear();
                 bytes_ = 0;
                 co_return out;

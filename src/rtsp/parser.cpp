@@ -41,8 +41,7 @@ ParseEvent MessageParser::next()
 {
     for (;;) {
         switch (state_) {
-        case State::failed:
-            return NeedMore{};
+        case State::failed: return NeedMore{};
         case State::skipping: {
             const std::size_t n = std::min(skip_, lines_.buffered());
             lines_.take(n);
@@ -116,8 +115,7 @@ ParseEvent MessageParser::start_line(std::string_view line)
     const auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
     if (sp2 == std::string_view::npos)
         return fail(ParseError::bad_start_line);
-    const std::string_view a = line.substr(0, sp1), b = line.substr(sp1 + 1, sp2 - sp1 - 1),
-                           c = line.substr(sp2 + 1);
+    const std::string_view a = line.substr(0, sp1), b = line.substr(sp1 + 1, sp2 - sp1 - 1), c = line.substr(sp2 + 1);
     header_bytes_ = 0;
     if (a.starts_with("RTSP/")) {
         if (a != "RTSP/1.0")

@@ -23,20 +23,20 @@ struct ParserLimits {
 };
 
 enum class ParseError {
-    bad_start_line,   // not "METHOD URI RTSP/1.0" / "RTSP/1.0 CODE REASON"
-    bad_version,      // not RTSP/1.0 → 505
-    bad_header,       // no colon, bad name or value, obs-fold
-    line_too_long,    // → 414 for a request line, else 400
-    header_too_large, // → 400 (the block or the count)
-    bad_length,       // Content-Length not a number
-    body_too_large,   // → 413
+    bad_start_line,    // not "METHOD URI RTSP/1.0" / "RTSP/1.0 CODE REASON"
+    bad_version,       // not RTSP/1.0 → 505
+    bad_header,        // no colon, bad name or value, obs-fold
+    line_too_long,     // → 414 for a request line, else 400
+    header_too_large,  // → 400 (the block or the count)
+    bad_length,        // Content-Length not a number
+    body_too_large,    // → 413
 };
 // The status a server answers a parse error with.
 int status_for(ParseError e);
 const char* to_string(ParseError e);
 
 struct NeedMore {};
-struct FrameDropped {                    // an interleaved frame over max_frame, skipped
+struct FrameDropped {  // an interleaved frame over max_frame, skipped
     std::uint8_t channel = 0;
     std::size_t size = 0;
 };

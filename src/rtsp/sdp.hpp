@@ -17,19 +17,19 @@ namespace layer7::rtsp {
 
 using SdpLine = std::pair<char, std::string>;  // type and value ("a", "control:trackID=0")
 
-struct Rtpmap {                      // a=rtpmap:<pt> <encoding>/<clock rate>[/<channels>]
+struct Rtpmap {  // a=rtpmap:<pt> <encoding>/<clock rate>[/<channels>]
     int payload_type = 0;
-    std::string encoding;            // "H264", "MPEG4-GENERIC", "opus"
+    std::string encoding;  // "H264", "MPEG4-GENERIC", "opus"
     std::uint32_t clock_rate = 0;
-    int channels = 0;                // 0 when absent
+    int channels = 0;  // 0 when absent
 };
 
 struct Media {
-    std::string kind;                // video, audio, application
+    std::string kind;  // video, audio, application
     std::uint16_t port = 0;
     std::string protocol = "RTP/AVP";
     std::vector<std::string> formats;  // payload types
-    std::vector<SdpLine> lines;      // i= c= b= k= a= after the m= line, in order
+    std::vector<SdpLine> lines;        // i= c= b= k= a= after the m= line, in order
 
     // The value of the first a=<name>:<value> (or "" for a flag attribute), if present.
     std::optional<std::string_view> attribute(std::string_view name) const;
@@ -40,7 +40,7 @@ struct Media {
 };
 
 struct SessionDescription {
-    std::vector<SdpLine> lines;      // session-level lines after v= (o= s= c= t= a= …), in order
+    std::vector<SdpLine> lines;  // session-level lines after v= (o= s= c= t= a= …), in order
     std::vector<Media> media;
 
     std::optional<std::string_view> attribute(std::string_view name) const;
@@ -52,10 +52,10 @@ struct SdpLimits {
 };
 
 enum class SdpError {
-    no_version,    // the first line is not v=0
-    bad_line,      // not <type>=<value> with a lower-case letter type
-    bad_media,     // an m= line without port, protocol and a format
-    too_many,      // over max_lines or max_media
+    no_version,  // the first line is not v=0
+    bad_line,    // not <type>=<value> with a lower-case letter type
+    bad_media,   // an m= line without port, protocol and a format
+    too_many,    // over max_lines or max_media
 };
 const char* to_string(SdpError e);
 

@@ -67,11 +67,11 @@ void take_reports(Reader& reader, std::size_t track, std::span<const std::uint8_
 class Connection {
 public:
     Connection(core::Stream& stream, ServerContext& context, std::shared_ptr<Outbox> outbox)
-        : stream_(stream), context_(context), outbox_(std::move(outbox)),
-          policy_{.session_timeout = context.options.session_timeout,
-                  .peer_address = stream.peer().address().to_string(),
-                  .server_rtp_port = context.hub.ports.rtp_port,
-                  .server_rtcp_port = context.hub.ports.rtcp_port},
+        : stream_(stream), context_(context),
+          outbox_(std::move(outbox)), policy_{.session_timeout = context.options.session_timeout,
+                                              .peer_address = stream.peer().address().to_string(),
+                                              .server_rtp_port = context.hub.ports.rtp_port,
+                                              .server_rtcp_port = context.hub.ports.rtcp_port},
           session_(policy_, context.catalog, random_session_id())
     {
     }
@@ -215,7 +215,8 @@ void Connection::start_record(Step& step)
 
 void Connection::on_interleaved(const Interleaved& frame)
 {
-    const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(frame.data.data()), frame.data.size());
+    const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(frame.data.data()),
+                                              frame.data.size());
     for (const auto& [track, t] : session_.tracks()) {
         if (!t.tcp || !t.interleaved)
             continue;
@@ -315,7 +316,8 @@ core::awaitable<void> serve_connection(core::Stream& stream, ServerContext& cont
                 } else if (auto* frame = std::get_if<Interleaved>(&event)) {
                     connection.on_interleaved(*frame);
                 } else if (auto* dropped = std::get_if<FrameDropped>(&event)) {
-                    spdlog::debug("rtsp: {} sent a {}-byte interleaved frame: dropped", stream.peer_string(), dropped->size);
+                    spdlog::debug("rtsp: {} sent a {}-byte interleaved frame: dropped", stream.peer_string(),
+                                  dropped->size);
                 } else if (auto* error = std::get_if<ParseError>(&event)) {
                     spdlog::info("rtsp: {}: {}", stream.peer_string(), to_string(*error));
                     Response r;

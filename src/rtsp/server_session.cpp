@@ -204,7 +204,8 @@ std::optional<Transport> ServerSession::choose(const Request& request, std::size
         t.destination.clear();
         if (t.tcp) {
             if (!t.interleaved)
-                t.interleaved = PortPair{static_cast<std::uint8_t>(2 * track), static_cast<std::uint8_t>(2 * track + 1)};
+                t.interleaved =
+                    PortPair{static_cast<std::uint8_t>(2 * track), static_cast<std::uint8_t>(2 * track + 1)};
             return t;
         }
         if (!t.client_port || t.client_port->first < 1024 || t.client_port->second < 1024)

@@ -36,8 +36,8 @@ public:
 struct ServerPolicy {
     std::string server_name = "layer7";
     std::chrono::seconds session_timeout{60};  // advertised in Session: …;timeout= (§12.37)
-    std::string peer_address;                   // the RTSP client's IP: the only RTP destination
-    std::uint16_t server_rtp_port = 0;          // our UDP ports (RTP, RTCP)
+    std::string peer_address;                  // the RTSP client's IP: the only RTP destination
+    std::uint16_t server_rtp_port = 0;         // our UDP ports (RTP, RTCP)
     std::uint16_t server_rtcp_port = 0;
 };
 

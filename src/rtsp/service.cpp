@@ -57,11 +57,11 @@ public:
         const auto tcp = *core::tcp_endpoint(config_.listen);
         for (bool rtcp : {false, true}) {
             asio::ip::udp::endpoint udp(tcp.address(), rtcp ? hub_.ports.rtcp_port : hub_.ports.rtp_port);
-            auto [ec, bound] = runtime.listen_udp(udp, [this, rtcp](asio::ip::udp::socket& s) {
-                return serve_udp(s, rtcp, hub_);
-            });
+            auto [ec, bound] =
+                runtime.listen_udp(udp, [this, rtcp](asio::ip::udp::socket& s) { return serve_udp(s, rtcp, hub_); });
             if (ec)
-                throw core::StartError("rtsp: cannot listen on UDP port " + std::to_string(udp.port()) + ": " + ec.message());
+                throw core::StartError("rtsp: cannot listen on UDP port " + std::to_string(udp.port()) + ": " +
+                                       ec.message());
         }
         core::listen_tcp_or_throw(
             runtime, "rtsp", config_.listen, config_.max_connections,
@@ -85,9 +85,7 @@ private:
         const core::Limits limits{.max_connections = 100};
         const auto at = core::to_string(core::listen_tcp_or_throw(
             runtime, "rtsp", *config_.stats_listen, core::Admission(limits, http::busy_reply),
-            [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) {
-                return serve_stats(std::move(s), peer);
-            },
+            [this](core::TcpSocket s, asio::ip::tcp::endpoint peer) { return serve_stats(std::move(s), peer); },
             core::FirstSpeaker::client, "stats"));
         return {"rtsp/stats", at, "curl http://" + at + "/stats.json  (readers' RTCP receiver reports)"};
     }

@@ -16,8 +16,8 @@ namespace layer7::rtsp {
 struct RtspConfig {
     bool enabled = true;
     core::HostPort listen{"127.0.0.1", 8554};
-    std::uint16_t rtp_port = 8000;  // RTCP on rtp_port + 1 (RFC 3550 §11)
-    std::string media_root;         // "" = live paths only
+    std::uint16_t rtp_port = 8000;               // RTCP on rtp_port + 1 (RFC 3550 §11)
+    std::string media_root;                      // "" = live paths only
     std::optional<core::HostPort> stats_listen;  // the HTTP stats page (readers' RTCP reports); none = off
     ServerOptions options;
     std::size_t max_connections = 1000;

@@ -8,7 +8,11 @@ StatsSnapshot snapshot(Hub& hub)
     const std::int64_t now = now_ms();
     StatsSnapshot s;
     for (const auto& stream : hub.streams()) {
-        StreamRow row{stream->path(), stream->publisher(), {}, stream->packets_in.load(), stream->readers().size(),
+        StreamRow row{stream->path(),
+                      stream->publisher(),
+                      {},
+                      stream->packets_in.load(),
+                      stream->readers().size(),
                       (now - stream->last_heard_ms.load()) / 1000.0};
         for (const auto& media : stream->description().media)
             row.tracks.push_back(track_label(media));

@@ -20,13 +20,19 @@ std::string fixed(double value, int decimals)
     return buffer;
 }
 
-double loss_percent(const rtp::ReportBlock& b) { return b.fraction_lost * 100.0 / 256.0; }
+double loss_percent(const rtp::ReportBlock& b)
+{
+    return b.fraction_lost * 100.0 / 256.0;
+}
 double jitter_ms(const rtp::ReportBlock& b, std::uint32_t clock_rate)
 {
     return b.jitter * 1000.0 / (clock_rate == 0 ? 90000 : clock_rate);
 }
 
-std::string mbit(std::uint32_t octets) { return fixed(octets * 8.0 / 1e6, 2); }
+std::string mbit(std::uint32_t octets)
+{
+    return fixed(octets * 8.0 / 1e6, 2);
+}
 
 }  // namespace
 
@@ -40,22 +46,25 @@ std::string track_label(const Media& media)
 
 std::string stats_html(const StatsSnapshot& s)
 {
-    std::string out = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">"
-                      "<title>layer7 rtsp</title></head><body>\n<h1>layer7 RTSP server</h1>\n";
+    std::string out =
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">"
+        "<title>layer7 rtsp</title></head><body>\n<h1>layer7 RTSP server</h1>\n";
     out += "<h2>Live paths (" + std::to_string(s.streams.size()) + ")</h2>\n";
     if (s.streams.empty()) {
-        out += "<p>Nothing is being published. Publish with <code>ffmpeg -re -f lavfi -i testsrc -c:v libx264 -f rtsp "
-               "rtsp://HOST:PORT/live</code>.</p>\n";
+        out +=
+            "<p>Nothing is being published. Publish with <code>ffmpeg -re -f lavfi -i testsrc -c:v libx264 -f rtsp "
+            "rtsp://HOST:PORT/live</code>.</p>\n";
     } else {
-        out += "<table>\n<tr><th>path</th><th>publisher</th><th>tracks</th><th>packets in</th><th>readers</th>"
-               "<th>idle (s)</th></tr>\n";
+        out +=
+            "<table>\n<tr><th>path</th><th>publisher</th><th>tracks</th><th>packets in</th><th>readers</th>"
+            "<th>idle (s)</th></tr>\n";
         for (const auto& st : s.streams) {
             std::string tracks;
             for (const auto& t : st.tracks)
                 tracks += (tracks.empty() ? "" : "<br>") + html_escape(t);
             out += "<tr><td>" + html_escape(st.path) + "</td><td>" + html_escape(st.publisher) + "</td><td>" + tracks +
-                   "</td><td>" + std::to_string(st.packets_in) + "</td><td>" + std::to_string(st.readers) + "</td><td>" +
-                   fixed(st.idle, 1) + "</td></tr>\n";
+                   "</td><td>" + std::to_string(st.packets_in) + "</td><td>" + std::to_string(st.readers) +
+                   "</td><td>" + fixed(st.idle, 1) + "</td></tr>\n";
         }
         out += "</table>\n";
     }
@@ -63,15 +72,16 @@ std::string stats_html(const StatsSnapshot& s)
            ")</h2>\n<p>Sent: what we sent. Loss, cumulative lost, jitter and highest sequence: the reader's latest "
            "RTCP receiver report (RFC 3550 §6.4.2).</p>\n";
     if (!s.readers.empty()) {
-        out += "<table>\n<tr><th>reader</th><th>path</th><th>transport</th><th>for (s)</th><th>track</th>"
-               "<th>packets sent</th><th>Mbit sent</th><th>loss (%)</th><th>lost</th><th>jitter (ms)</th>"
-               "<th>highest seq</th><th>report age (s)</th></tr>\n";
+        out +=
+            "<table>\n<tr><th>reader</th><th>path</th><th>transport</th><th>for (s)</th><th>track</th>"
+            "<th>packets sent</th><th>Mbit sent</th><th>loss (%)</th><th>lost</th><th>jitter (ms)</th>"
+            "<th>highest seq</th><th>report age (s)</th></tr>\n";
         for (const auto& r : s.readers)
             for (const auto& t : r.tracks) {
-                out += "<tr><td>" + html_escape(r.peer) + "</td><td>" + html_escape(r.path) + (r.file ? " (file)" : "") +
-                       "</td><td>" + (r.tcp ? "TCP" : "UDP") + "</td><td>" + fixed(r.seconds, 0) + "</td><td>" +
-                       html_escape(t.media) + "</td><td>" + std::to_string(t.packets) + "</td><td>" + mbit(t.octets) +
-                       "</td>";
+                out += "<tr><td>" + html_escape(r.peer) + "</td><td>" + html_escape(r.path) +
+                       (r.file ? " (file)" : "") + "</td><td>" + (r.tcp ? "TCP" : "UDP") + "</td><td>" +
+                       fixed(r.seconds, 0) + "</td><td>" + html_escape(t.media) + "</td><td>" +
+                       std::to_string(t.packets) + "</td><td>" + mbit(t.octets) + "</td>";
                 if (t.report) {
                     const auto& b = *t.report;
                     out += "<td>" + fixed(loss_percent(b), 1) + "</td><td>" + std::to_string(b.cumulative_lost) +
@@ -102,7 +112,8 @@ std::string stats_json(const StatsSnapshot& s)
     for (const auto& r : s.readers) {
         nlohmann::json tracks = nlohmann::json::array();
         for (const auto& t : r.tracks) {
-            nlohmann::json track = {{"track", t.track}, {"media", t.media}, {"packets_sent", t.packets}, {"octets_sent", t.octets}};
+            nlohmann::json track = {
+                {"track", t.track}, {"media", t.media}, {"packets_sent", t.packets}, {"octets_sent", t.octets}};
             if (t.report) {
                 const auto& b = *t.report;
                 track["receiver_report"] = {{"fraction_lost", b.fraction_lost},

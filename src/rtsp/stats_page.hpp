@@ -16,18 +16,18 @@ namespace layer7::rtsp {
 
 struct ReaderTrackRow {
     std::size_t track = 0;
-    std::string media;                  // "video H264/90000"
+    std::string media;  // "video H264/90000"
     std::uint32_t clock_rate = 90000;
     std::uint32_t packets = 0, octets = 0;  // sent to this reader (payload octets)
     std::optional<rtp::ReportBlock> report;
-    double report_age = 0;              // seconds since that report came
+    double report_age = 0;  // seconds since that report came
 };
 
 struct ReaderRow {
     std::string peer, path;
-    bool file = false;  // a file played for this reader, not a live path
-    bool tcp = false;   // interleaved on the RTSP connection
-    double seconds = 0; // since PLAY was set up
+    bool file = false;   // a file played for this reader, not a live path
+    bool tcp = false;    // interleaved on the RTSP connection
+    double seconds = 0;  // since PLAY was set up
     std::vector<ReaderTrackRow> tracks;
 };
 
@@ -36,7 +36,7 @@ struct StreamRow {
     std::vector<std::string> tracks;  // "video H264/90000"
     std::uint64_t packets_in = 0;
     std::size_t readers = 0;
-    double idle = 0;                  // seconds since the publisher's last packet
+    double idle = 0;  // seconds since the publisher's last packet
 };
 
 struct StatsSnapshot {

@@ -47,7 +47,8 @@ void TrackReceiver::on_rtp(std::span<const std::uint8_t> datagram, std::int64_t 
                  std::vector<std::uint8_t>(packet->payload.begin(), packet->payload.end()), arrival_us);
 }
 
-void TrackReceiver::on_rtcp(std::span<const std::uint8_t> datagram, std::int64_t arrival_us, std::vector<std::string>* notes)
+void TrackReceiver::on_rtcp(std::span<const std::uint8_t> datagram, std::int64_t arrival_us,
+                            std::vector<std::string>* notes)
 {
     auto packets = rtp::decode_rtcp(datagram);
     if (!packets)

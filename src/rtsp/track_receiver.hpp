@@ -35,7 +35,8 @@ public:
 
     void on_rtp(std::span<const std::uint8_t> datagram, std::int64_t arrival_us);
     // SR and BYE from the sender; a summary line for --trace per packet in `notes`.
-    void on_rtcp(std::span<const std::uint8_t> datagram, std::int64_t arrival_us, std::vector<std::string>* notes = nullptr);
+    void on_rtcp(std::span<const std::uint8_t> datagram, std::int64_t arrival_us,
+                 std::vector<std::string>* notes = nullptr);
     // Releases every packet due by `now_us`; the frames they complete go to `frames` (if given).
     void play(std::int64_t now_us, std::vector<Frame>* frames);
     // Everything still buffered, at the end, and the last picture even without its marker bit.
@@ -75,7 +76,7 @@ private:
     std::optional<std::uint32_t> ssrc_;
     std::optional<std::uint64_t> last_played_;
     std::uint64_t played_ = 0;
-    std::uint32_t last_sr_ = 0;            // middle 32 bits of the last SR's NTP time
+    std::uint32_t last_sr_ = 0;  // middle 32 bits of the last SR's NTP time
     std::int64_t last_sr_arrival_us_ = 0;
     bool ended_ = false;
 };

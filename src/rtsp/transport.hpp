@@ -15,14 +15,14 @@ namespace layer7::rtsp {
 using PortPair = std::pair<std::uint16_t, std::uint16_t>;
 
 struct Transport {
-    bool tcp = false;           // RTP/AVP/TCP: interleaved on the RTSP connection
+    bool tcp = false;  // RTP/AVP/TCP: interleaved on the RTSP connection
     bool multicast = false;
     std::optional<PortPair> client_port;
     std::optional<PortPair> server_port;
     std::optional<PortPair> interleaved;  // channels, 0–255
-    std::string destination;    // where the client wants RTP sent (§12.39), empty: itself
+    std::string destination;              // where the client wants RTP sent (§12.39), empty: itself
     std::string source;
-    bool record = false;        // mode=record (publishing) rather than play
+    bool record = false;  // mode=record (publishing) rather than play
     std::optional<std::uint32_t> ssrc;
 };
 

@@ -37,9 +37,9 @@ struct AbrState {
 enum class AbrKind { throughput, bola };
 
 struct AbrSettings {
-    double safety = 0.9;          // throughput rule: use at most this share of the estimate
-    double bola_min_buffer = 4;   // seconds: below it BOLA holds the lowest bitrate
-    double bola_target = 12;      // seconds: at it BOLA reaches the highest
+    double safety = 0.9;         // throughput rule: use at most this share of the estimate
+    double bola_min_buffer = 4;  // seconds: below it BOLA holds the lowest bitrate
+    double bola_target = 12;     // seconds: at it BOLA reaches the highest
 };
 
 // The representation index for the next segment.

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <iostream>
 
-
 namespace layer7::stream {
 
 std::optional<std::string> start_packaging(const PackageOptions& options, Program& child)

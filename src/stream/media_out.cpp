@@ -36,7 +36,8 @@ struct Joined {
         int done = 0;
         while (done < n && j->at < j->size()) {
             const auto at = static_cast<std::size_t>(j->at);
-            const std::string_view part = at < j->init.size() ? j->init.substr(at) : j->media.substr(at - j->init.size());
+            const std::string_view part =
+                at < j->init.size() ? j->init.substr(at) : j->media.substr(at - j->init.size());
             const std::size_t take = std::min(part.size(), static_cast<std::size_t>(n - done));
             std::memcpy(buf + done, part.data(), take);
             done += static_cast<int>(take);

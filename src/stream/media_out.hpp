@@ -41,10 +41,10 @@ private:
     AVFormatContext* context_ = nullptr;
     AVPacket* packet_ = nullptr;
     bool header_written_ = false;
-    bool h264_ = false;                          // samples go through the splice
+    bool h264_ = false;  // samples go through the splice
     RenditionSplice splice_;
-    std::int64_t origin_ = INT64_MIN;            // the first sample's decode time: time zero (output ticks)
-    std::int64_t last_dts_ = INT64_MIN;          // to keep the muxer's order
+    std::int64_t origin_ = INT64_MIN;    // the first sample's decode time: time zero (output ticks)
+    std::int64_t last_dts_ = INT64_MIN;  // to keep the muxer's order
 };
 
 }  // namespace layer7::stream

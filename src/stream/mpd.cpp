@@ -153,11 +153,16 @@ std::optional<double> parse_iso_duration(std::string_view s)
         const char unit = s[i];
         double scale = 0;
         int rank = 0;
-        if (!in_time && unit == 'D') scale = 86400, rank = 1;
-        else if (in_time && unit == 'H') scale = 3600, rank = 2;
-        else if (in_time && unit == 'M') scale = 60, rank = 3;
-        else if (in_time && unit == 'S') scale = 1, rank = 4;
-        else return std::nullopt;  // Y and M (months) have no fixed length
+        if (!in_time && unit == 'D')
+            scale = 86400, rank = 1;
+        else if (in_time && unit == 'H')
+            scale = 3600, rank = 2;
+        else if (in_time && unit == 'M')
+            scale = 60, rank = 3;
+        else if (in_time && unit == 'S')
+            scale = 1, rank = 4;
+        else
+            return std::nullopt;  // Y and M (months) have no fixed length
         if (rank <= last_rank)
             return std::nullopt;
         last_rank = rank;
@@ -310,17 +315,21 @@ core::Result<Mpd, MpdError> parse_mpd(std::string_view xml, const MpdLimits& lim
                 if (const auto* t = re->first("SegmentTemplate"))
                     merge_template(*t, r.segments, bad, limits.max_segments);
                 if (r.segments.media.empty())
-                    return core::fail(MpdError{MpdErrorCode::no_segment_template, "Representation \"" + r.id.substr(0, 64) + "\""});
+                    return core::fail(
+                        MpdError{MpdErrorCode::no_segment_template, "Representation \"" + r.id.substr(0, 64) + "\""});
                 if (r.segments.duration == 0 && r.segments.timeline.empty() && bad.empty())
-                    bad = "SegmentTemplate needs @duration or a SegmentTimeline (Representation \"" + r.id.substr(0, 64) + "\")";
+                    bad = "SegmentTemplate needs @duration or a SegmentTimeline (Representation \"" +
+                          r.id.substr(0, 64) + "\")";
                 set.representations.push_back(std::move(r));
             }
             if (set.content_type.empty()) {
-                const std::string mime = set_mime.empty() && !set.representations.empty() ? set.representations[0].mime_type : set_mime;
+                const std::string mime =
+                    set_mime.empty() && !set.representations.empty() ? set.representations[0].mime_type : set_mime;
                 set.content_type = mime.substr(0, mime.find('/'));
             }
-            std::stable_sort(set.representations.begin(), set.representations.end(),
-                             [](const Representation& x, const Representation& y) { return x.bandwidth < y.bandwidth; });
+            std::stable_sort(
+                set.representations.begin(), set.representations.end(),
+                [](const Representation& x, const Representation& y) { return x.bandwidth < y.bandwidth; });
             if (!set.representations.empty())
                 period.adaptation_sets.push_back(std::move(set));
         }
@@ -343,7 +352,8 @@ std::vector<Segment> list_segments(const SegmentTemplate& t, double seconds, std
         if (t.duration == 0)
             return out;
         const double count = end_units / static_cast<double>(t.duration);
-        const auto n = static_cast<std::uint64_t>(std::min(static_cast<double>(max), whole_only ? std::floor(count) : std::ceil(count - 1e-9)));
+        const auto n = static_cast<std::uint64_t>(
+            std::min(static_cast<double>(max), whole_only ? std::floor(count) : std::ceil(count - 1e-9)));
         for (std::uint64_t i = 0; i < n; ++i)
             out.push_back({t.start_number + i, t.presentation_time_offset + i * t.duration, t.duration});
         return out;
@@ -356,9 +366,12 @@ std::vector<Segment> list_segments(const SegmentTemplate& t, double seconds, std
         std::int64_t repeats = s.r;
         if (s.r < 0) {  // until the next S's start, else to the end of what `seconds` covers
             const std::optional<std::uint64_t> next = i + 1 < t.timeline.size() ? t.timeline[i + 1].t : std::nullopt;
-            const double until = next ? static_cast<double>(*next) : static_cast<double>(t.presentation_time_offset) + end_units;
+            const double until =
+                next ? static_cast<double>(*next) : static_cast<double>(t.presentation_time_offset) + end_units;
             const double count = std::ceil((until - static_cast<double>(time)) / static_cast<double>(s.d));
-            repeats = until > static_cast<double>(time) ? static_cast<std::int64_t>(std::min(count, static_cast<double>(max))) - 1 : 0;
+            repeats = until > static_cast<double>(time)
+                          ? static_cast<std::int64_t>(std::min(count, static_cast<double>(max))) - 1
+                          : 0;
         }
         for (std::int64_t k = 0; k <= repeats && out.size() < max; ++k) {
             out.push_back({t.start_number + out.size(), time, s.d});

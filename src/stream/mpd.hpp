@@ -43,19 +43,19 @@ struct Representation {
 };
 
 struct AdaptationSet {
-    std::string content_type;  // "video", "audio", … (from contentType or mimeType)
+    std::string content_type;                     // "video", "audio", … (from contentType or mimeType)
     std::vector<Representation> representations;  // sorted by bandwidth, lowest first
 };
 
 struct Period {
     std::string id;
-    double start = 0;                 // seconds
-    std::optional<double> duration;   // seconds
+    double start = 0;                // seconds
+    std::optional<double> duration;  // seconds
     std::vector<AdaptationSet> adaptation_sets;
 };
 
 struct Mpd {
-    bool dynamic = false;  // type="dynamic": live
+    bool dynamic = false;                               // type="dynamic": live
     std::optional<std::int64_t> availability_start_ms;  // Unix epoch milliseconds
     std::optional<std::int64_t> publish_time_ms;
     std::optional<double> media_presentation_duration, minimum_update_period, time_shift_buffer_depth,
@@ -70,8 +70,8 @@ struct Mpd {
 struct MpdLimits {
     XmlLimits xml;
     std::size_t max_periods = 16;
-    std::size_t max_representations = 64;   // per adaptation set
-    std::size_t max_segments = 200000;      // a timeline expanded, per representation
+    std::size_t max_representations = 64;  // per adaptation set
+    std::size_t max_segments = 200000;     // a timeline expanded, per representation
 };
 
 enum class MpdErrorCode { xml, not_mpd, bad_attribute, no_periods, no_segment_template, too_many };
@@ -103,7 +103,7 @@ std::vector<Segment> list_segments(const SegmentTemplate& t, double seconds, std
 
 // §5.3.9.4.4: $RepresentationID$, $Number$, $Time$, $Bandwidth$ with optional %0Nd, and $$.
 // nullopt when a tag is unknown or malformed.
-std::optional<std::string> expand_template(std::string_view pattern, const Representation& r,
-                                           std::uint64_t number, std::uint64_t time);
+std::optional<std::string> expand_template(std::string_view pattern, const Representation& r, std::uint64_t number,
+                                           std::uint64_t time);
 
 }  // namespace layer7::stream

@@ -35,20 +35,18 @@ std::vector<std::string> ffmpeg_arguments(const std::string& ffmpeg_path, const 
     // A test pattern needs no quality per bit: the fastest preset spares the CPU.
     const std::string preset = o.test_pattern > 0 ? "ultrafast" : "veryfast";
     a.insert(a.end(), {"-c:v", "libx264", "-preset", preset, "-profile:v", "main", "-pix_fmt", "yuv420p",
-                       "-sc_threshold", "0", "-force_key_frames", "expr:gte(t,n_forced*" + number(o.segment_seconds) + ")",
-                       "-x264-params", "repeat-headers=1"});
+                       "-sc_threshold", "0", "-force_key_frames",
+                       "expr:gte(t,n_forced*" + number(o.segment_seconds) + ")", "-x264-params", "repeat-headers=1"});
     for (std::size_t i = 0; i < o.ladder.size(); ++i) {
         const auto n = std::to_string(i);
         const int kbps = o.ladder[i].kbps;
-        a.insert(a.end(), {"-filter:v:" + n, "scale=-2:" + std::to_string(o.ladder[i].height),
-                           "-b:v:" + n, std::to_string(kbps) + "k",
-                           "-maxrate:v:" + n, std::to_string(kbps * 6 / 5) + "k",
+        a.insert(a.end(), {"-filter:v:" + n, "scale=-2:" + std::to_string(o.ladder[i].height), "-b:v:" + n,
+                           std::to_string(kbps) + "k", "-maxrate:v:" + n, std::to_string(kbps * 6 / 5) + "k",
                            "-bufsize:v:" + n, std::to_string(kbps * 2) + "k"});
     }
     a.insert(a.end(), {"-c:a", "aac", "-b:a", "96k", "-ac", "2"});
-    a.insert(a.end(), {"-f", "dash", "-seg_duration", number(o.segment_seconds), "-use_template", "1",
-                       "-use_timeline", "0", "-adaptation_sets", "id=0,streams=v id=1,streams=a",
-                       o.out_dir + "/" + o.manifest_name});
+    a.insert(a.end(), {"-f", "dash", "-seg_duration", number(o.segment_seconds), "-use_template", "1", "-use_timeline",
+                       "0", "-adaptation_sets", "id=0,streams=v id=1,streams=a", o.out_dir + "/" + o.manifest_name});
     return a;
 }
 

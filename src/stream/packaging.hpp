@@ -9,13 +9,13 @@
 namespace layer7::stream {
 
 struct Rendition {
-    int height = 0;     // pixels; the width follows the input's aspect ratio
-    int kbps = 0;       // video bitrate, also the MPD's @bandwidth
+    int height = 0;  // pixels; the width follows the input's aspect ratio
+    int kbps = 0;    // video bitrate, also the MPD's @bandwidth
 };
 
 struct PackageOptions {
-    std::string input;            // a file; empty with test_pattern
-    double test_pattern = 0;      // seconds of generated video (testsrc2) and a 440 Hz tone
+    std::string input;        // a file; empty with test_pattern
+    double test_pattern = 0;  // seconds of generated video (testsrc2) and a 440 Hz tone
     std::string out_dir;
     double segment_seconds = 2;
     std::vector<Rendition> ladder{{240, 300}, {480, 800}, {720, 2000}};

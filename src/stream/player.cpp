@@ -123,7 +123,8 @@ private:
     core::awaitable<void> sleep(double seconds)
     {
         auto executor = co_await asio::this_coro::executor;
-        asio::steady_timer timer(executor, std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
+        asio::steady_timer timer(executor,
+                                 std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
         co_await timer.async_wait(core::use_tuple);
     }
 
@@ -229,7 +230,8 @@ private:
             }
             // The cap: each chunk may arrive no sooner than its bits allow at the current rate.
             if (const auto kbps = o_.rate.at(now())) {
-                paced_until = std::max(paced_until, now() - 0.05) + static_cast<double>(chunk.size()) * 8 / (*kbps * 1000);
+                paced_until =
+                    std::max(paced_until, now() - 0.05) + static_cast<double>(chunk.size()) * 8 / (*kbps * 1000);
                 const double ahead = paced_until - now();
                 if (ahead > 0)
                     co_await sleep(ahead);
@@ -279,7 +281,8 @@ private:
         std::printf("segment %llu  rep %s  %llu kbit/s  %.2f s  throughput %.0f kbit/s  buffer %.1f s%s\n",
                     static_cast<unsigned long long>(s.number), r.id.c_str(),
                     static_cast<unsigned long long>(r.bandwidth / 1000), finished - started, throughput / 1000,
-                    buffer_->level(), stall > 0 ? ("  STALL " + std::to_string(stall).substr(0, 4) + " s").c_str() : "");
+                    buffer_->level(),
+                    stall > 0 ? ("  STALL " + std::to_string(stall).substr(0, 4) + " s").c_str() : "");
         std::fflush(stdout);
         co_return true;
     }
@@ -340,9 +343,10 @@ private:
                 bitrates_.push_back(r.bandwidth);
             const std::size_t index = std::min(pick(), set->representations.size() - 1);
             const Representation& r = set->representations[index];
-            const double wall = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-            const double elapsed = wall - static_cast<double>(mpd.availability_start_ms.value_or(0)) / 1000 -
-                                   mpd.periods.front().start;
+            const double wall =
+                std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+            const double elapsed =
+                wall - static_cast<double>(mpd.availability_start_ms.value_or(0)) / 1000 - mpd.periods.front().start;
             const auto list = list_segments(r.segments, elapsed, max_segments, true);
             const double scale = static_cast<double>(r.segments.timescale);
             if (!next && !list.empty()) {
@@ -366,7 +370,8 @@ private:
                 break;  // the publisher ended: the MPD turned static and nothing is left
             const double period = mpd.minimum_update_period.value_or(2);
             if (now() - last_progress > std::max(10.0, 4 * period)) {
-                fail("live stream: no new segment for " + std::to_string(static_cast<int>(now() - last_progress)) + " s");
+                fail("live stream: no new segment for " + std::to_string(static_cast<int>(now() - last_progress)) +
+                     " s");
                 co_return 1;
             }
             const double wait = std::max(0.2, std::min(period, 1.0) - (now() - last_refresh));
@@ -384,10 +389,11 @@ private:
     void summary()
     {
         const double average = tally_.media_seconds > 0 ? tally_.bit_seconds / tally_.media_seconds / 1000 : 0;
-        std::printf("summary: %zu segments, %.1f s of media, average bitrate %.0f kbit/s, %zu switches, "
-                    "%zu stalls (%.2f s), startup delay %.2f s\n",
-                    tally_.segments, tally_.media_seconds, average, tally_.switches, buffer_->stalls(),
-                    buffer_->stall_seconds(), buffer_->startup_delay());
+        std::printf(
+            "summary: %zu segments, %.1f s of media, average bitrate %.0f kbit/s, %zu switches, "
+            "%zu stalls (%.2f s), startup delay %.2f s\n",
+            tally_.segments, tally_.media_seconds, average, tally_.switches, buffer_->stalls(),
+            buffer_->stall_seconds(), buffer_->startup_delay());
         if (out_)
             std::printf("out: %s, %zu segments, %zu switches of parameter sets\n", o_.out.c_str(), tally_.segments,
                         out_->switches());

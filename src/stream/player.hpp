@@ -24,25 +24,25 @@ struct PlayerOptions {
     std::string url;
     AbrKind abr = AbrKind::throughput;
     AbrSettings settings;
-    RateTrace rate;           // empty: no cap
-    std::string out;          // write the received video here ("" = nowhere)
-    double max_buffer = 20;   // seconds buffered ahead before the player waits
+    RateTrace rate;                  // empty: no cap
+    std::string out;                 // write the received video here ("" = nowhere)
+    double max_buffer = 20;          // seconds buffered ahead before the player waits
     std::optional<double> duration;  // seconds of media to play (live: 30 unless given)
-    bool insecure = false;    // https: do not verify the certificate
-    bool print = true;        // the lines `stream play` prints (errors included); play() may keep quiet
+    bool insecure = false;           // https: do not verify the certificate
+    bool print = true;               // the lines `stream play` prints (errors included); play() may keep quiet
 };
 
 // One media segment as the player fetched it: what `stream play` prints on its line.
 struct SegmentResult {
     std::uint64_t number = 0;
-    std::string representation;  // its id
-    std::uint64_t bitrate = 0;   // its @bandwidth, bit/s
-    double requested = 0;        // seconds since the player started, when its download began
-    double download_seconds = 0; // its init segment (the first time) and the media segment
-    double throughput = 0;       // bit/s the media segment came at
-    double buffer = 0;           // seconds buffered once it arrived
-    double stall = 0;            // seconds playback stalled meanwhile
-    std::uint64_t bytes = 0;     // the media segment's
+    std::string representation;   // its id
+    std::uint64_t bitrate = 0;    // its @bandwidth, bit/s
+    double requested = 0;         // seconds since the player started, when its download began
+    double download_seconds = 0;  // its init segment (the first time) and the media segment
+    double throughput = 0;        // bit/s the media segment came at
+    double buffer = 0;            // seconds buffered once it arrived
+    double stall = 0;             // seconds playback stalled meanwhile
+    std::uint64_t bytes = 0;      // the media segment's
 };
 
 struct PlayResult {

@@ -69,8 +69,7 @@ int Program::wait()
     // Wait without reaping first, so that terminate() from another thread never signals a
     // process id the system has already handed to someone else.
     siginfo_t info{};
-    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
-    }
+    while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {}
     pid_ = -1;
     int status = 0;
     pid_t got;

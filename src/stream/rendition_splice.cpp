@@ -5,7 +5,10 @@ namespace layer7::stream {
 
 namespace {
 
-bool valid_size(std::size_t n) { return n == 1 || n == 2 || n == 4; }
+bool valid_size(std::size_t n)
+{
+    return n == 1 || n == 2 || n == 4;
+}
 
 void put_length(std::size_t value, std::size_t size, std::string& out)
 {

@@ -7,7 +7,10 @@ namespace layer7::stream {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 bool is_name_char(char c)
 {
     const auto u = static_cast<unsigned char>(c);
@@ -215,11 +218,16 @@ private:
                 return false;
             const auto ref = raw.substr(i + 1, semi - i - 1);
             i = semi;
-            if (ref == "lt") out.push_back('<');
-            else if (ref == "gt") out.push_back('>');
-            else if (ref == "amp") out.push_back('&');
-            else if (ref == "quot") out.push_back('"');
-            else if (ref == "apos") out.push_back('\'');
+            if (ref == "lt")
+                out.push_back('<');
+            else if (ref == "gt")
+                out.push_back('>');
+            else if (ref == "amp")
+                out.push_back('&');
+            else if (ref == "quot")
+                out.push_back('"');
+            else if (ref == "apos")
+                out.push_back('\'');
             else if (ref.starts_with('#')) {
                 const bool hex = ref.size() > 1 && ref[1] == 'x';
                 const auto digits = ref.substr(hex ? 2 : 1);
@@ -227,9 +235,10 @@ private:
                     return false;
                 std::uint32_t cp = 0;
                 for (char c : digits) {
-                    int v = c >= '0' && c <= '9' ? c - '0'
+                    int v = c >= '0' && c <= '9'          ? c - '0'
                             : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                            : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                            : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                          : -1;
                     if (v < 0)
                         return false;
                     cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(v);

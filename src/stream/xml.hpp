@@ -16,9 +16,9 @@
 namespace layer7::stream {
 
 struct XmlElement {
-    std::string name;  // local name: "mpd:Period" → "Period"
+    std::string name;                                             // local name: "mpd:Period" → "Period"
     std::vector<std::pair<std::string, std::string>> attributes;  // local names, decoded values
-    std::string text;  // character data directly inside, concatenated
+    std::string text;                                             // character data directly inside, concatenated
     std::vector<XmlElement> children;
 
     // The attribute's value, or nullopt.
@@ -31,8 +31,8 @@ struct XmlElement {
 struct XmlLimits {
     std::size_t max_input = 4u << 20;  // a long live SegmentTimeline is ~100 KiB; 4 MiB is plenty
     std::size_t max_elements = 100000;
-    std::size_t max_depth = 32;        // an MPD nests 6 deep
-    std::size_t max_attributes = 64;   // per element
+    std::size_t max_depth = 32;       // an MPD nests 6 deep
+    std::size_t max_attributes = 64;  // per element
 };
 
 enum class XmlErrorCode {
@@ -40,10 +40,10 @@ enum class XmlErrorCode {
     too_many_elements,
     too_deep,
     too_many_attributes,
-    syntax,            // not well-formed
+    syntax,  // not well-formed
     mismatched_tag,
-    bad_reference,     // unknown entity, bad character reference
-    doctype,           // DTDs are not read
+    bad_reference,  // unknown entity, bad character reference
+    doctype,        // DTDs are not read
     no_root,
 };
 

@@ -28,6 +28,6 @@ struct AnnounceReplyLimits {
 
 // The reply, or a sentence: the tracker's failure reason, or what is wrong with its bytes.
 core::Result<AnnounceReply, std::string> parse_announce_reply(std::string_view body,
-                                                             const AnnounceReplyLimits& limits = {});
+                                                              const AnnounceReplyLimits& limits = {});
 
 }  // namespace layer7::torrent

@@ -66,14 +66,14 @@ enum class BencodeError {
     key_not_string,
     unsorted_keys,
     duplicate_key,
-    trailing_bytes,         // bytes after the top-level value
+    trailing_bytes,  // bytes after the top-level value
 };
 std::string_view to_string(BencodeError e);
 
 struct BencodeLimits {
-    std::size_t max_depth = 64;            // nested lists/dicts; recursion depth is stack, so bound it
-    std::size_t max_string = 16u << 20;    // one string: 16 MiB holds the pieces of a ~200 GiB torrent at 256 KiB
-    std::size_t max_values = 1u << 20;     // values in one document: "le" is 2 bytes but a Value is ~50
+    std::size_t max_depth = 64;          // nested lists/dicts; recursion depth is stack, so bound it
+    std::size_t max_string = 16u << 20;  // one string: 16 MiB holds the pieces of a ~200 GiB torrent at 256 KiB
+    std::size_t max_values = 1u << 20;   // values in one document: "le" is 2 bytes but a Value is ~50
 };
 
 // Decodes exactly one value filling `in`. Never allocates more than the input justifies.
@@ -81,7 +81,7 @@ core::Result<Value, BencodeError> decode(std::string_view in, const BencodeLimit
 
 // Decodes one value at the start of `in`; `used` is how many bytes it took (the rest is not looked at).
 core::Result<Value, BencodeError> decode_prefix(std::string_view in, std::size_t& used,
-                                               const BencodeLimits& limits = {});
+                                                const BencodeLimits& limits = {});
 
 // The canonical encoding; dictionary keys are written in sorted order whatever order they are in.
 std::string encode(const Value& value);

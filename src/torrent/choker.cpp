@@ -17,7 +17,8 @@ double Choker::rate(const ChokePeer& p, bool seeding, double seconds) const
 std::optional<ChokeDecision> Choker::tick(Clock::time_point now, const std::vector<ChokePeer>& peers, bool seeding)
 {
     const auto is_interested = [&](PeerKey key) {
-        return std::any_of(peers.begin(), peers.end(), [&](const ChokePeer& p) { return p.key == key && p.interested; });
+        return std::any_of(peers.begin(), peers.end(),
+                           [&](const ChokePeer& p) { return p.key == key && p.interested; });
     };
     const auto is_chosen = [&](PeerKey key) {
         return std::find(regular_.begin(), regular_.end(), key) != regular_.end() || optimistic_ == key;
@@ -49,8 +50,8 @@ std::optional<ChokeDecision> Choker::tick(Clock::time_point now, const std::vect
             if (p.interested && regular_.size() < config_.regular_slots && !is_chosen(p.key))
                 regular_.push_back(p.key);
     }
-    if (optimistic_ && (!is_interested(*optimistic_) ||
-                        std::find(regular_.begin(), regular_.end(), *optimistic_) != regular_.end()))
+    if (optimistic_ &&
+        (!is_interested(*optimistic_) || std::find(regular_.begin(), regular_.end(), *optimistic_) != regular_.end()))
         optimistic_.reset();  // gone, or earned a regular slot: choose another
     if (optimistic_due || !optimistic_) {
         // Rotate to another peer when there is one; the same one stays when it is the only choice.

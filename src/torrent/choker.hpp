@@ -32,9 +32,9 @@ struct ChokePeer {
 };
 
 struct ChokeDecision {
-    std::vector<PeerKey> unchoked;        // the regular slots, fastest first, then the optimistic one
+    std::vector<PeerKey> unchoked;  // the regular slots, fastest first, then the optimistic one
     std::optional<PeerKey> optimistic;
-    bool rechoke = false;                 // a full rechoke (rates recomputed), not a slot filled
+    bool rechoke = false;  // a full rechoke (rates recomputed), not a slot filled
 };
 
 class Choker {

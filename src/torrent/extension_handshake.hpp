@@ -17,10 +17,10 @@ namespace layer7::torrent {
 
 struct ExtensionHandshake {
     std::vector<std::pair<std::string, std::uint8_t>> extensions;  // "m"; id 0 switches one off (BEP 10)
-    std::optional<std::uint64_t> metadata_size;                      // BEP 9: the info dictionary's bytes
-    std::uint16_t port = 0;                                          // "p", the listen port; 0: absent
-    std::uint32_t reqq = 0;                                          // "reqq", request queue depth; 0: absent
-    std::string client;                                              // "v"
+    std::optional<std::uint64_t> metadata_size;                    // BEP 9: the info dictionary's bytes
+    std::uint16_t port = 0;                                        // "p", the listen port; 0: absent
+    std::uint32_t reqq = 0;                                        // "reqq", request queue depth; 0: absent
+    std::string client;                                            // "v"
 
     // The message id the sender wants `name` sent under; 0 when it does not speak it.
     std::uint8_t id_of(std::string_view name) const;

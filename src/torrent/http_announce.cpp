@@ -116,8 +116,9 @@ core::Result<HttpAnnounceQuery, std::string> parse_announce_query(std::string_vi
                 return core::fail(std::string("bad port"));
             have_port = true;
         } else if (key == "uploaded" || key == "downloaded" || key == "left") {
-            std::uint64_t& field = key == "uploaded" ? q.request.uploaded
-                                   : key == "downloaded" ? q.request.downloaded : q.request.left;
+            std::uint64_t& field = key == "uploaded"     ? q.request.uploaded
+                                   : key == "downloaded" ? q.request.downloaded
+                                                         : q.request.left;
             if (!parse_number(value, field))
                 return core::fail("bad " + std::string(key));
             have_left = have_left || key == "left";
@@ -151,7 +152,7 @@ core::Result<HttpAnnounceQuery, std::string> parse_announce_query(std::string_vi
 }
 
 core::Result<std::vector<InfoHash>, std::string> parse_scrape_query(std::string_view raw_query,
-                                                                   const HttpQueryLimits& limits)
+                                                                    const HttpQueryLimits& limits)
 {
     auto params = split_query(raw_query, limits);
     if (!params)

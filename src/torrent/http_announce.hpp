@@ -30,7 +30,7 @@ core::Result<HttpAnnounceQuery, std::string> parse_announce_query(std::string_vi
                                                                   const HttpQueryLimits& limits = {});
 // The info_hash parameters of a scrape (none: every torrent), or the failure reason.
 core::Result<std::vector<InfoHash>, std::string> parse_scrape_query(std::string_view raw_query,
-                                                                   const HttpQueryLimits& limits = {});
+                                                                    const HttpQueryLimits& limits = {});
 
 std::string encode_announce_response(const AnnounceResponse& response, bool compact, bool no_peer_id);
 std::string encode_scrape_response(const std::vector<TorrentStats>& files);

@@ -18,7 +18,7 @@ struct Magnet {
 };
 
 struct MagnetLimits {
-    std::size_t max_length = 8192;     // a magnet link longer than this is not a link
+    std::size_t max_length = 8192;  // a magnet link longer than this is not a link
     std::size_t max_trackers = 64;
 };
 

@@ -36,8 +36,8 @@ enum class MetadataOutcome {
 
 struct MetadataResult {
     MetadataOutcome outcome = MetadataOutcome::ignored;
-    std::string reason;              // bad: why
-    std::vector<PeerKey> culprits;   // hash_failed: the peers that sent pieces (removed already)
+    std::string reason;             // bad: why
+    std::vector<PeerKey> culprits;  // hash_failed: the peers that sent pieces (removed already)
 };
 
 class MetadataExchange {

@@ -24,18 +24,18 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool is_http(const std::string& url) { return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0; }
+bool is_http(const std::string& url)
+{
+    return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+}
 
 }  // namespace
 
 class MetadataFetch::Session final : public SwarmTorrent {
 public:
     Session(asio::io_context& io, const Magnet& magnet, const PeerOptions& options)
-        : magnet_(magnet),
-          options_(options),
-          exchange_(magnet.info_hash),
-          host_(io, {options.listen, options.announce_port, options.encryption, 0, 0, options.notes}),
-          tasks_(io)
+        : magnet_(magnet), options_(options), exchange_(magnet.info_hash),
+          host_(io, {options.listen, options.announce_port, options.encryption, 0, 0, options.notes}), tasks_(io)
     {
         for (const auto& t : magnet_.trackers)
             if (is_http(t))
@@ -261,7 +261,8 @@ private:
         case MetadataOutcome::complete:
             if (options_.notes)
                 std::cerr << "layer7: metadata complete: " << exchange_.size() << " bytes in "
-                          << metadata_piece_count(exchange_.size()) << " pieces from peers, SHA-1 matches the info-hash\n";
+                          << metadata_piece_count(exchange_.size())
+                          << " pieces from peers, SHA-1 matches the info-hash\n";
             finish(0);
             break;
         case MetadataOutcome::hash_failed:
@@ -272,7 +273,7 @@ private:
                 banned_.insert(it->second->peer_id);
                 banned_.insert(it->second->link->address());
                 it->second->link->drop("sent metadata (" + std::to_string(m.total_size) +
-                                      " bytes) that fails its SHA-1 check against the info-hash (banned)");
+                                       " bytes) that fails its SHA-1 check against the info-hash (banned)");
             }
             request_everywhere();
             break;
@@ -315,11 +316,26 @@ MetadataFetch::MetadataFetch(asio::io_context& io, const Magnet& magnet, const P
 
 MetadataFetch::~MetadataFetch() = default;
 
-core::awaitable<void> MetadataFetch::run() { return session_->run(); }
-void MetadataFetch::stop(int status) { session_->stop(status); }
-int MetadataFetch::status() const { return session_->status(); }
-bool MetadataFetch::complete() const { return session_->complete(); }
-const std::string& MetadataFetch::metadata() const { return session_->metadata(); }
+core::awaitable<void> MetadataFetch::run()
+{
+    return session_->run();
+}
+void MetadataFetch::stop(int status)
+{
+    session_->stop(status);
+}
+int MetadataFetch::status() const
+{
+    return session_->status();
+}
+bool MetadataFetch::complete() const
+{
+    return session_->complete();
+}
+const std::string& MetadataFetch::metadata() const
+{
+    return session_->metadata();
+}
 
 int run_magnet(const Magnet& magnet, const PeerOptions& options, bool save_metadata)
 {
@@ -363,7 +379,8 @@ int run_magnet(const Magnet& magnet, const PeerOptions& options, bool save_metad
         if (std::filesystem::exists(path, ec)) {
             if (options.notes)
                 std::cerr << "layer7: " << path.string() << " exists; metadata not saved\n";
-        } else if (std::filesystem::create_directories(options.dir, ec), !write_file_atomically(path.string(), file, error)) {
+        } else if (std::filesystem::create_directories(options.dir, ec),
+                   !write_file_atomically(path.string(), file, error)) {
             std::cerr << "layer7: cannot save the metadata: " << error << "\n";
         } else if (options.notes) {
             std::cerr << "layer7: metadata saved as " << path.string() << "\n";

@@ -25,15 +25,15 @@ struct FileEntry {
 struct Metainfo {
     std::string name;
     std::uint64_t piece_length = default_piece_length;
-    std::string pieces;                  // the SHA-1 of each piece, 20 bytes each, concatenated
-    std::vector<FileEntry> files;        // one entry for a single-file torrent
+    std::string pieces;            // the SHA-1 of each piece, 20 bytes each, concatenated
+    std::vector<FileEntry> files;  // one entry for a single-file torrent
     bool multi_file = false;
-    bool is_private = false;             // BEP 27
-    std::string announce;                // the primary tracker
+    bool is_private = false;                              // BEP 27
+    std::string announce;                                 // the primary tracker
     std::vector<std::vector<std::string>> announce_list;  // BEP 12 tiers; may be empty
     std::string comment, created_by;
     std::optional<std::int64_t> creation_date;
-    std::string info_bytes;              // the info dictionary exactly as in the file (after parse)
+    std::string info_bytes;  // the info dictionary exactly as in the file (after parse)
 
     std::uint64_t total_length() const;
     std::size_t piece_count() const { return pieces.size() / piece_hash_size; }
@@ -42,16 +42,16 @@ struct Metainfo {
 };
 
 enum class MetainfoError {
-    too_large,        // the file is over MetainfoLimits::max_file
-    bencode,          // see the BencodeError alongside
+    too_large,  // the file is over MetainfoLimits::max_file
+    bencode,    // see the BencodeError alongside
     not_a_dictionary,
     no_info,
-    bad_name,         // missing, empty, or not a safe path component
+    bad_name,  // missing, empty, or not a safe path component
     bad_piece_length,
-    bad_pieces,       // not a multiple of 20 bytes, or not one hash per piece
-    bad_length,       // missing or negative length, or both/neither of length and files
-    bad_files,        // files not a list of {length, path} dictionaries, or too many
-    unsafe_path,      // empty component, "." or "..", '/', or NUL: would escape the download dir
+    bad_pieces,   // not a multiple of 20 bytes, or not one hash per piece
+    bad_length,   // missing or negative length, or both/neither of length and files
+    bad_files,    // files not a list of {length, path} dictionaries, or too many
+    unsafe_path,  // empty component, "." or "..", '/', or NUL: would escape the download dir
     bad_announce,
 };
 
@@ -62,10 +62,10 @@ struct MetainfoFailure {
 std::string to_string(const MetainfoFailure& failure);
 
 struct MetainfoLimits {
-    std::size_t max_file = 16u << 20;                   // a .torrent over 16 MiB is not one
-    std::size_t max_files = 100000;                     // entries in a multi-file torrent
+    std::size_t max_file = 16u << 20;  // a .torrent over 16 MiB is not one
+    std::size_t max_files = 100000;    // entries in a multi-file torrent
     std::size_t max_path_components = 64;
-    std::uint64_t max_piece_length = 64u << 20;          // libtorrent's own ceiling is 128 MiB; 64 MiB is plenty
+    std::uint64_t max_piece_length = 64u << 20;               // libtorrent's own ceiling is 128 MiB; 64 MiB is plenty
     std::uint64_t max_total_length = std::uint64_t{1} << 50;  // 1 PiB: keeps the sums far from overflow
 };
 

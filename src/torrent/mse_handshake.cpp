@@ -16,7 +16,7 @@ namespace {
 
 constexpr char vc_bytes[8] = {};
 constexpr std::string_view vc(vc_bytes, sizeof vc_bytes);  // the verification constant
-constexpr std::size_t discarded = 1024;  // RC4 keystream bytes thrown away ("RC4-drop1024")
+constexpr std::size_t discarded = 1024;                    // RC4 keystream bytes thrown away ("RC4-drop1024")
 constexpr std::size_t hash_size = 20;
 
 std::string hash(std::string_view a, std::string_view b, std::string_view c = {})
@@ -34,7 +34,10 @@ std::string be32(std::uint32_t v)
     return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
 }
 
-std::string be16(std::size_t v) { return {static_cast<char>(v >> 8), static_cast<char>(v)}; }
+std::string be16(std::size_t v)
+{
+    return {static_cast<char>(v >> 8), static_cast<char>(v)};
+}
 
 std::uint32_t get32(std::string_view s)
 {
@@ -72,7 +75,9 @@ std::string_view to_string(MseError e)
 
 std::optional<bool> starts_plain_handshake(std::string_view first_bytes)
 {
-    static constexpr std::string_view plain = "\x13" "BitTorrent protocol";
+    static constexpr std::string_view plain =
+        "\x13"
+        "BitTorrent protocol";
     const std::size_t n = std::min(first_bytes.size(), plain.size());
     if (first_bytes.substr(0, n) != plain.substr(0, n))
         return false;
@@ -109,7 +114,10 @@ MseHandshake MseHandshake::receiver(std::vector<InfoHash> skeys, std::uint32_t a
     return h;
 }
 
-std::string MseHandshake::take_output() { return std::exchange(out_, {}); }
+std::string MseHandshake::take_output()
+{
+    return std::exchange(out_, {});
+}
 
 void MseHandshake::fail(MseError e)
 {
@@ -132,8 +140,7 @@ void MseHandshake::feed(std::string_view bytes)
         return;
     }
     in_ += bytes;
-    while (step()) {
-    }
+    while (step()) {}
 }
 
 void MseHandshake::key(bool initiator, const InfoHash& skey)

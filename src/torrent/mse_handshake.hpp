@@ -82,14 +82,14 @@ public:
 
 private:
     enum class State {
-        await_y,         // both: the peer's 96-byte public key
-        await_req1,      // B: searching for HASH('req1', S)
-        await_req2,      // B: HASH('req2', SKEY) xor HASH('req3', S), VC, crypto_provide, len(PadC)
-        await_pad_c,     // B: PadC, len(IA)
-        await_ia,        // B: IA
-        await_vc,        // A: searching for ENCRYPT(VC)
-        await_select,    // A: crypto_select, len(PadD)
-        await_pad_d,     // A: PadD
+        await_y,       // both: the peer's 96-byte public key
+        await_req1,    // B: searching for HASH('req1', S)
+        await_req2,    // B: HASH('req2', SKEY) xor HASH('req3', S), VC, crypto_provide, len(PadC)
+        await_pad_c,   // B: PadC, len(IA)
+        await_ia,      // B: IA
+        await_vc,      // A: searching for ENCRYPT(VC)
+        await_select,  // A: crypto_select, len(PadD)
+        await_pad_d,   // A: PadD
         done,
         failed,
     };
@@ -97,7 +97,7 @@ private:
     bool step();  // one state's work on in_; false when it needs more bytes or is finished
     void fail(MseError e);
     void key(bool initiator, const InfoHash& skey);  // the two RC4 keystreams from S and SKEY
-    void finish();  // the rest of in_ is payload; plaintext drops the ciphers
+    void finish();                                   // the rest of in_ is payload; plaintext drops the ciphers
 
     bool initiator_ = false;
     State state_ = State::await_y;
@@ -110,8 +110,8 @@ private:
     std::string initial_payload_;  // A's IA, until step 3 goes
     std::string pad_;              // PadA or PadB
     std::string in_, out_, payload_;
-    std::string vc_pattern_;  // A: ENCRYPT(VC), as B's keystream makes it
-    std::size_t pad_left_ = 0;   // PadC or PadD bytes still to skip
+    std::string vc_pattern_;    // A: ENCRYPT(VC), as B's keystream makes it
+    std::size_t pad_left_ = 0;  // PadC or PadD bytes still to skip
     std::size_t ia_length_ = 0;
     std::optional<Rc4> send_, receive_;
 };

@@ -29,8 +29,8 @@ std::string io_failure(core::Stream& stream, const bool& expired)
 }
 
 // Drives `mse` to its end; `first` are bytes already read (the acceptor's peek).
-core::awaitable<LinkOpened> run_mse(core::Stream& stream, LinkCipher& cipher, MseHandshake& mse,
-                                    std::string_view first, const bool& expired)
+core::awaitable<LinkOpened> run_mse(core::Stream& stream, LinkCipher& cipher, MseHandshake& mse, std::string_view first,
+                                    const bool& expired)
 {
     LinkOpened result;
     std::string buffer(read_size, '\0');
@@ -77,8 +77,9 @@ core::awaitable<LinkOpened> open(core::Stream& stream, LinkCipher& cipher, const
             result.method = "plain handshake";
             co_return result;
         }
-        auto mse = MseHandshake::initiator(plan.info_hash, methods, plan.our_handshake,
-                                           mse_random_bytes(mse_private_key_size), mse_random_bytes(random_pad_length()));
+        auto mse =
+            MseHandshake::initiator(plan.info_hash, methods, plan.our_handshake, mse_random_bytes(mse_private_key_size),
+                                    mse_random_bytes(random_pad_length()));
         result = co_await run_mse(stream, cipher, mse, "", expired);
         result.mse_failed = !result.ok;
         co_return result;

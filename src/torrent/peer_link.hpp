@@ -43,19 +43,19 @@ struct LinkCipher {
 
 struct LinkPlan {
     Encryption encryption = Encryption::prefer;
-    bool dial_mse = true;        // as the dialler: this attempt begins with MSE
-    InfoHash info_hash;          // dialling: SKEY, the torrent we dial for
+    bool dial_mse = true;           // as the dialler: this attempt begins with MSE
+    InfoHash info_hash;             // dialling: SKEY, the torrent we dial for
     std::vector<InfoHash> serving;  // accepting: the torrents a peer may ask for under MSE
-    std::string our_handshake;   // dialling: the 68-byte BitTorrent handshake (MSE's initial payload)
+    std::string our_handshake;      // dialling: the 68-byte BitTorrent handshake (MSE's initial payload)
     std::chrono::steady_clock::duration deadline = std::chrono::seconds(30);  // the whole start, however slow the peer
 };
 
 struct LinkOpened {
     bool ok = false;
-    bool mse_failed = false;   // we dialled with MSE and it did not complete: the plain handshake may work
-    std::string why;           // not ok: for the "dropping peer" line
-    std::string method;        // ok: "plain handshake", "MSE RC4", "MSE plaintext"
-    std::string received;      // ok: the peer's first bytes, decrypted; its BitTorrent handshake begins here
+    bool mse_failed = false;       // we dialled with MSE and it did not complete: the plain handshake may work
+    std::string why;               // not ok: for the "dropping peer" line
+    std::string method;            // ok: "plain handshake", "MSE RC4", "MSE plaintext"
+    std::string received;          // ok: the peer's first bytes, decrypted; its BitTorrent handshake begins here
     std::optional<InfoHash> skey;  // ok, accepted under MSE: the torrent the peer asked for
 };
 

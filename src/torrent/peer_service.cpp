@@ -42,8 +42,8 @@ constexpr double request_queue_seconds = 1.0;
 
 HostOptions host_options(const PeerOptions& options)
 {
-    return {options.listen, options.announce_port, options.encryption, options.upload_rate, options.download_rate,
-            options.notes};
+    return {options.listen,      options.announce_port, options.encryption,
+            options.upload_rate, options.download_rate, options.notes};
 }
 
 }  // namespace
@@ -53,16 +53,10 @@ public:
     // On a host of its own, which it opens and closes; or on `shared`, which its owner opens.
     Session(asio::io_context& io, SwarmHost* shared, const Metainfo& meta, PeerOptions options)
         : own_host_(shared ? nullptr : std::make_unique<SwarmHost>(io, host_options(options))),
-          host_(shared ? *shared : *own_host_),
-          meta_(meta),
-          options_(std::move(options)),
-          hash_(info_hash_of(meta.info_bytes)),
-          hash_hex_(hash_.hex()),
-          storage_(meta, options_.dir),
+          host_(shared ? *shared : *own_host_), meta_(meta), options_(std::move(options)),
+          hash_(info_hash_of(meta.info_bytes)), hash_hex_(hash_.hex()), storage_(meta, options_.dir),
           picker_(meta.total_length(), meta.piece_length, std::random_device{}(), options_.picker),
-          choker_(options_.choker, std::random_device{}()),
-          tick_(io),
-          tasks_(io)
+          choker_(options_.choker, std::random_device{}()), tick_(io), tasks_(io)
     {
     }
 
@@ -107,8 +101,7 @@ private:
     // A peer at the other end of one connection, as we see it.
     struct Remote final : Conversation {
         Remote(Session& session, std::shared_ptr<Link> link)
-            : session(session),
-              link(std::move(link)),
+            : session(session), link(std::move(link)),
               depth(min_requests, session.options_.pipeline, first_requests, request_queue_seconds)
         {
         }
@@ -123,8 +116,8 @@ private:
         std::string peer_id;
         Bitfield has;
         bool am_choking = true, am_interested = false, peer_choking = true, peer_interested = false;
-        std::vector<BlockRef> outstanding;    // our requests in flight
-        RequestDepth depth;                   // how many of them to keep
+        std::vector<BlockRef> outstanding;  // our requests in flight
+        RequestDepth depth;                 // how many of them to keep
         std::uint64_t downloaded_last_second = 0;
         std::set<BlockRef> cancelled;         // cancelled or choked away: a late block is not a fault
         std::deque<BlockRef> their_requests;  // theirs, served by the writer while they are unchoked
@@ -132,8 +125,8 @@ private:
         std::string block;                    // its bytes
         Clock::time_point paced_at{};
         std::uint64_t downloaded = 0, uploaded = 0;
-        std::size_t uncharged = 0;  // piece data read but not yet taken from the download cap
-        bool bitfield_allowed = true;  // BEP 3: only as the first message (BEP 10's handshake may precede it)
+        std::size_t uncharged = 0;           // piece data read but not yet taken from the download cap
+        bool bitfield_allowed = true;        // BEP 3: only as the first message (BEP 10's handshake may precede it)
         std::uint8_t their_ut_metadata = 0;  // BEP 9: the id they want ut_metadata messages under; 0: none
     };
 
@@ -203,7 +196,8 @@ private:
 
     core::awaitable<std::optional<AnnounceReply>> announce(std::string_view event)
     {
-        auto reply = co_await host_.announce(meta_.announce, hash_, {uploaded_, downloaded_, picker_.bytes_left(), event});
+        auto reply =
+            co_await host_.announce(meta_.announce, hash_, {uploaded_, downloaded_, picker_.bytes_left(), event});
         if (reply && options_.on_announced)
             options_.on_announced();
         co_return reply;
@@ -404,9 +398,7 @@ private:
             peer.link->wake();
             break;
         }
-        case MessageType::cancel:
-            std::erase(peer.their_requests, BlockRef{m.index, m.begin, m.length});
-            break;
+        case MessageType::cancel: std::erase(peer.their_requests, BlockRef{m.index, m.begin, m.length}); break;
         case MessageType::piece: on_piece(peer, m, why); break;
         case MessageType::extended: on_extended(peer, m); break;
         default: break;  // keep-alive, port, unknown
@@ -614,8 +606,8 @@ private:
                 break;
             rechoke();
             adjust_request_depths();
-            const Progress p = progress(static_cast<double>(downloaded_ - last_down),
-                                        static_cast<double>(uploaded_ - last_up));
+            const Progress p =
+                progress(static_cast<double>(downloaded_ - last_down), static_cast<double>(uploaded_ - last_up));
             last_down = downloaded_;
             last_up = uploaded_;
             if (options_.json)
@@ -686,10 +678,22 @@ Peer::Peer(SwarmHost& host, asio::io_context& io, const Metainfo& meta, PeerOpti
 
 Peer::~Peer() = default;
 
-core::awaitable<void> Peer::run() { return session_->run(); }
-void Peer::stop(int status) { session_->stop(status); }
-int Peer::status() const { return session_->status(); }
-std::uint64_t Peer::uploaded() const { return session_->uploaded(); }
+core::awaitable<void> Peer::run()
+{
+    return session_->run();
+}
+void Peer::stop(int status)
+{
+    session_->stop(status);
+}
+int Peer::status() const
+{
+    return session_->status();
+}
+std::uint64_t Peer::uploaded() const
+{
+    return session_->uploaded();
+}
 
 int run_peer(const Metainfo& meta, const PeerOptions& options)
 {

@@ -241,7 +241,8 @@ core::Result<std::optional<Message>, WireError> WireDecoder::next()
         break;
     case MessageType::bitfield: m.payload = std::string(body.substr(1)); break;
     case MessageType::port:
-        m.port = static_cast<std::uint16_t>(static_cast<unsigned char>(body[1]) << 8 | static_cast<unsigned char>(body[2]));
+        m.port =
+            static_cast<std::uint16_t>(static_cast<unsigned char>(body[1]) << 8 | static_cast<unsigned char>(body[2]));
         break;
     case MessageType::extended:
         if (body.size() < 2)

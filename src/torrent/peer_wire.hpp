@@ -40,20 +40,20 @@ enum class MessageType : std::uint8_t {
     request = 6,
     piece = 7,
     cancel = 8,
-    port = 9,        // BEP 5 (DHT): decoded so it can be ignored
-    extended = 20,   // BEP 10
+    port = 9,           // BEP 5 (DHT): decoded so it can be ignored
+    extended = 20,      // BEP 10
     keep_alive = 0xfe,  // the zero-length message; not a wire id
     unknown = 0xff,     // an id we do not speak: ignored, as other clients do
 };
 
 struct Message {
     MessageType type = MessageType::keep_alive;
-    std::uint32_t index = 0;   // have, request, piece, cancel
-    std::uint32_t begin = 0;   // request, piece, cancel
-    std::uint32_t length = 0;  // request, cancel
+    std::uint32_t index = 0;       // have, request, piece, cancel
+    std::uint32_t begin = 0;       // request, piece, cancel
+    std::uint32_t length = 0;      // request, cancel
     std::uint8_t extended_id = 0;  // extended: 0 is the extension handshake
     std::uint16_t port = 0;        // port
-    std::string payload;  // bitfield bytes, a piece's block, an extended message's body
+    std::string payload;           // bitfield bytes, a piece's block, an extended message's body
 
     static Message simple(MessageType t)
     {

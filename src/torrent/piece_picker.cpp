@@ -9,11 +9,8 @@ namespace layer7::torrent {
 
 PiecePicker::PiecePicker(std::uint64_t total_length, std::uint64_t piece_length, std::uint64_t random_seed,
                          const PickerConfig& config)
-    : total_length_(total_length),
-      piece_length_(piece_length),
-      config_(config),
-      have_(static_cast<std::size_t>((total_length + piece_length - 1) / piece_length)),
-      availability_(have_.size(), 0),
+    : total_length_(total_length), piece_length_(piece_length), config_(config),
+      have_(static_cast<std::size_t>((total_length + piece_length - 1) / piece_length)), availability_(have_.size(), 0),
       random_(random_seed)
 {
 }

@@ -12,7 +12,7 @@ namespace layer7::torrent {
 struct Progress {
     std::string_view name, info_hash;  // info_hash in hex
     std::size_t pieces = 0, pieces_have = 0, peers = 0;
-    std::uint64_t size = 0, left = 0;  // bytes: the whole torrent, and those not yet checked
+    std::uint64_t size = 0, left = 0;            // bytes: the whole torrent, and those not yet checked
     std::uint64_t downloaded = 0, uploaded = 0;  // piece data received and sent so far
     double down_rate = 0, up_rate = 0;           // bytes/s over the last second
     double seconds = 0;                          // since the start

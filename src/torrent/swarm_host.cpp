@@ -21,7 +21,7 @@ namespace hc = http::client;
 
 constexpr auto handshake_timeout = 20s;
 constexpr auto handshake_deadline = 30s;  // the whole start, MSE included
-constexpr auto idle_timeout = 150s;      // BEP 3: keep-alives come every two minutes
+constexpr auto idle_timeout = 150s;       // BEP 3: keep-alives come every two minutes
 constexpr auto keep_alive_every = 90s;
 constexpr auto connect_timeout = 10s;
 constexpr std::size_t read_chunk = 64 * 1024;
@@ -64,9 +64,7 @@ core::awaitable<void> TaskGroup::wait()
 // ---- Link ----
 
 Link::Link(asio::ip::tcp::socket socket, core::Role role, bool notes)
-    : stream_(std::make_unique<core::Stream>(std::move(socket), role)),
-      address_(stream_->peer_string()),
-      notes_(notes),
+    : stream_(std::make_unique<core::Stream>(std::move(socket), role)), address_(stream_->peer_string()), notes_(notes),
       wake_(stream_->socket().get_executor())
 {
 }
@@ -101,13 +99,8 @@ void Link::close()
 // ---- SwarmHost ----
 
 SwarmHost::SwarmHost(asio::io_context& io, HostOptions options)
-    : io_(io),
-      options_(std::move(options)),
-      peer_id_(new_peer_id()),
-      upload_cap_(options_.upload_rate, block_size),
-      download_cap_(options_.download_rate, block_size),
-      acceptor_(io),
-      tasks_(io)
+    : io_(io), options_(std::move(options)), peer_id_(new_peer_id()), upload_cap_(options_.upload_rate, block_size),
+      download_cap_(options_.download_rate, block_size), acceptor_(io), tasks_(io)
 {
 }
 
@@ -127,7 +120,10 @@ bool SwarmHost::open(std::string& error)
     return true;
 }
 
-void SwarmHost::add(SwarmTorrent& torrent) { torrents_[torrent.info_hash()] = &torrent; }
+void SwarmHost::add(SwarmTorrent& torrent)
+{
+    torrents_[torrent.info_hash()] = &torrent;
+}
 
 void SwarmHost::remove(SwarmTorrent& torrent)
 {
@@ -163,9 +159,9 @@ core::awaitable<std::optional<AnnounceReply>> SwarmHost::announce(const std::str
     std::string url = tracker;
     url += url.find('?') == std::string::npos ? '?' : '&';
     url += "info_hash=" + http::percent_encode(hash.raw(), "") + "&peer_id=" + http::percent_encode(peer_id_, "") +
-           "&port=" + std::to_string(announced_port()) +
-           "&uploaded=" + std::to_string(state.uploaded) + "&downloaded=" + std::to_string(state.downloaded) +
-           "&left=" + std::to_string(state.left) + "&compact=1&numwant=50";
+           "&port=" + std::to_string(announced_port()) + "&uploaded=" + std::to_string(state.uploaded) +
+           "&downloaded=" + std::to_string(state.downloaded) + "&left=" + std::to_string(state.left) +
+           "&compact=1&numwant=50";
     if (!state.event.empty())
         url += "&event=" + std::string(state.event);
     hc::Options client_options;
@@ -260,9 +256,8 @@ std::string SwarmHost::our_handshake(const InfoHash& hash, core::Stream& stream)
 
 // The link's start and both handshakes. `torrent`: the one we dialled for; null when we accepted,
 // and the peer's handshake names it.
-core::awaitable<std::optional<SwarmHost::Admitted>> SwarmHost::start(std::shared_ptr<Link> link,
-                                                                     SwarmTorrent* torrent, bool dial_mse,
-                                                                     bool* mse_failed)
+core::awaitable<std::optional<SwarmHost::Admitted>> SwarmHost::start(std::shared_ptr<Link> link, SwarmTorrent* torrent,
+                                                                     bool dial_mse, bool* mse_failed)
 {
     core::Stream& stream = link->stream();
     stream.set_timeout(handshake_timeout);
@@ -284,8 +279,8 @@ core::awaitable<std::optional<SwarmHost::Admitted>> SwarmHost::start(std::shared
         if (fall_back)
             *mse_failed = true;
         if (options_.notes)
-            std::cerr << "layer7: " << (fall_back ? "peer " : "dropping peer ") << link->address() << ": "
-                      << opened.why << (fall_back ? "; trying the plain handshake\n" : "\n");
+            std::cerr << "layer7: " << (fall_back ? "peer " : "dropping peer ") << link->address() << ": " << opened.why
+                      << (fall_back ? "; trying the plain handshake\n" : "\n");
         co_return std::nullopt;
     }
     core::Trace::instance().note(stream.id(), "link: " + opened.method);
@@ -316,8 +311,8 @@ core::awaitable<std::optional<SwarmHost::Admitted>> SwarmHost::start(std::shared
             co_return std::nullopt;
         }
     } else {
-        auto route = route_incoming(theirs->info_hash, opened.skey,
-                                    [this](const InfoHash& h) { return torrents_.contains(h); });
+        auto route =
+            route_incoming(theirs->info_hash, opened.skey, [this](const InfoHash& h) { return torrents_.contains(h); });
         if (!route) {
             link->drop(route.error());
             co_return std::nullopt;

@@ -69,8 +69,8 @@ private:
     bool notes_;
     LinkCipher cipher_;  // RC4 both ways when MSE selected it
     std::string out_;
-    asio::steady_timer wake_;                // the writer's wait, cut short by send()
-    asio::steady_timer* paused_ = nullptr;   // the reader's wait for the download cap
+    asio::steady_timer wake_;               // the writer's wait, cut short by send()
+    asio::steady_timer* paused_ = nullptr;  // the reader's wait for the download cap
     bool closing_ = false;
 };
 
@@ -102,12 +102,12 @@ public:
 };
 
 struct HostOptions {
-    core::HostPort listen{"127.0.0.1", 0};     // port 0: the kernel picks, the tracker is told
-    std::uint16_t announce_port = 0;            // the port the tracker is told (one forwarded to us); 0: ours
+    core::HostPort listen{"127.0.0.1", 0};       // port 0: the kernel picks, the tracker is told
+    std::uint16_t announce_port = 0;             // the port the tracker is told (one forwarded to us); 0: ours
     Encryption encryption = Encryption::prefer;  // MSE/PE: see peer_link.hpp
-    double upload_rate = 0;                     // bytes/s of piece data sent, every torrent together; 0: no cap
-    double download_rate = 0;                   // bytes/s of piece data received, likewise
-    bool notes = true;                          // the dropped-peer lines
+    double upload_rate = 0;                      // bytes/s of piece data sent, every torrent together; 0: no cap
+    double download_rate = 0;                    // bytes/s of piece data received, likewise
+    bool notes = true;                           // the dropped-peer lines
 };
 
 // What a torrent tells the tracker about itself (BEP 3).

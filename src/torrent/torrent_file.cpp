@@ -57,7 +57,8 @@ bool collect(const fs::path& root, std::vector<Source>& out, std::string& error)
 }
 
 // Feeds every file's bytes, in order, into piece-sized SHA-1s.
-bool hash_pieces(const std::vector<Source>& sources, std::uint64_t piece_length, std::string& pieces, std::string& error)
+bool hash_pieces(const std::vector<Source>& sources, std::uint64_t piece_length, std::string& pieces,
+                 std::string& error)
 {
     Sha1 piece;
     std::uint64_t in_piece = 0;
@@ -83,7 +84,8 @@ bool hash_pieces(const std::vector<Source>& sources, std::uint64_t piece_length,
             std::string_view data(buffer.data(), static_cast<std::size_t>(n));
             total += data.size();
             while (!data.empty()) {
-                const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), piece_length - in_piece));
+                const std::size_t take =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), piece_length - in_piece));
                 piece.update(data.substr(0, take));
                 data.remove_prefix(take);
                 in_piece += take;

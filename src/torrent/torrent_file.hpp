@@ -17,7 +17,7 @@ struct MakeOptions {
     std::uint64_t piece_length = default_piece_length;
     std::string comment;
     std::string created_by = "layer7";
-    std::int64_t creation_date = 0;     // seconds since the epoch; 0 leaves it out
+    std::int64_t creation_date = 0;  // seconds since the epoch; 0 leaves it out
 };
 
 // Whether `n` is a piece length we write: a power of two from 16 KiB (one block) to 64 MiB.

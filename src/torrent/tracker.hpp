@@ -3,9 +3,9 @@
 //
 // Theory of operation: a swarm per info-hash holds peers keyed by peer id. An announce adds or
 // refreshes the peer (left == 0 makes it a seeder); a leecher turning seeder (or a first announce
-// with `completed`) counts one download; `stopped` removes the peer. A peer that has not announced for peer_ttl (about two intervals) is gone:
-// expiry runs at most once per second, inside announce(), so no timer is needed. Replies carry at
-// most numwant peers (capped), chosen from a rotating offset so everyone sees different peers.
+// with `completed`) counts one download; `stopped` removes the peer. A peer that has not announced for peer_ttl (about
+// two intervals) is gone: expiry runs at most once per second, inside announce(), so no timer is needed. Replies carry
+// at most numwant peers (capped), chosen from a rotating offset so everyone sees different peers.
 #pragma once
 
 #include <chrono>
@@ -65,12 +65,12 @@ struct TorrentStats {
 };
 
 struct TrackerPolicy {
-    std::chrono::seconds interval{1800};      // BEP 3: how long a client waits between announces
-    std::chrono::seconds min_interval{60};    // clients must not announce more often
-    std::chrono::seconds peer_ttl{3600};      // 2 × interval: one missed announce is forgiven
-    std::uint32_t default_numwant = 50;       // BEP 3 suggests 50
-    std::uint32_t max_numwant = 200;          // a numwant above this is capped, not refused
-    std::size_t max_torrents = 100000;        // swarms; a new info-hash beyond this is refused
+    std::chrono::seconds interval{1800};    // BEP 3: how long a client waits between announces
+    std::chrono::seconds min_interval{60};  // clients must not announce more often
+    std::chrono::seconds peer_ttl{3600};    // 2 × interval: one missed announce is forgiven
+    std::uint32_t default_numwant = 50;     // BEP 3 suggests 50
+    std::uint32_t max_numwant = 200;        // a numwant above this is capped, not refused
+    std::size_t max_torrents = 100000;      // swarms; a new info-hash beyond this is refused
     std::size_t max_peers_per_torrent = 10000;
 };
 
@@ -100,7 +100,7 @@ private:
     struct Swarm {
         std::map<std::string, Peer> peers;  // by peer id
         std::uint32_t downloaded = 0;
-        std::size_t rotation = 0;            // where the next reply starts picking peers
+        std::size_t rotation = 0;  // where the next reply starts picking peers
         SwarmCounts counts() const;
     };
     std::vector<PeerInfo> pick_peers(Swarm& swarm, const std::string& self, std::uint32_t wanted);

@@ -24,8 +24,8 @@ std::string stats_page(const std::vector<TorrentStats>& torrents)
         leechers += t.counts.incomplete;
         completed += t.counts.downloaded;
         rows += "<tr><td><code>" + t.info_hash.hex() + "</code></td><td>" + std::to_string(t.counts.complete) +
-                "</td><td>" + std::to_string(t.counts.incomplete) + "</td><td>" +
-                std::to_string(t.counts.downloaded) + "</td></tr>\n";
+                "</td><td>" + std::to_string(t.counts.incomplete) + "</td><td>" + std::to_string(t.counts.downloaded) +
+                "</td></tr>\n";
     }
     return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>layer7 tracker</title></head><body>\n"
            "<h1>layer7 tracker</h1>\n<p>" +

@@ -28,7 +28,8 @@ TrackerConfig parse_tracker_config(core::Section s)
     p.peer_ttl = s.seconds("peer_ttl", 2 * p.interval);
     p.default_numwant = static_cast<std::uint32_t>(s.integer("default_numwant", p.default_numwant, 0, 10000));
     p.max_numwant = static_cast<std::uint32_t>(s.integer("max_numwant", p.max_numwant, 0, 10000));
-    p.max_torrents = static_cast<std::size_t>(s.integer("max_torrents", static_cast<std::int64_t>(p.max_torrents), 1, 1 << 30));
+    p.max_torrents =
+        static_cast<std::size_t>(s.integer("max_torrents", static_cast<std::int64_t>(p.max_torrents), 1, 1 << 30));
     p.max_peers_per_torrent = static_cast<std::size_t>(
         s.integer("max_peers_per_torrent", static_cast<std::int64_t>(p.max_peers_per_torrent), 1, 1 << 30));
     if (p.interval.count() < 1)
@@ -66,8 +67,7 @@ public:
         }
         if (config_.udp) {
             const auto at = core::to_string(core::listen_udp_or_throw(
-                runtime, "tracker", config_.listen,
-                [this](asio::ip::udp::socket& s) { return serve_udp(s); }, "udp"));
+                runtime, "tracker", config_.listen, [this](asio::ip::udp::socket& s) { return serve_udp(s); }, "udp"));
             rows.push_back({"tracker/udp", at, "announce: udp://" + at + "/announce"});
         }
         return rows;

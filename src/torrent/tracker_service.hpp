@@ -17,7 +17,9 @@ struct TrackerConfig {
     bool udp = true;
     bool seed_demo = true;  // `layer7 up` seeds the demo site's images through it (demo/torrent_seed.hpp)
     TrackerPolicy policy;
-    core::Limits limits{.max_line = 8192, .max_header = 16 * 1024, .max_message = 0,
+    core::Limits limits{.max_line = 8192,
+                        .max_header = 16 * 1024,
+                        .max_message = 0,
                         .idle_timeout = std::chrono::seconds(30)};
 };
 

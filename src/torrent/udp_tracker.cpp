@@ -89,8 +89,7 @@ core::Result<UdpRequest, UdpDecodeError> decode_udp_request(std::string_view pac
             s.info_hashes.push_back(*InfoHash::from_raw(as_text(r.bytes(20))));
         return UdpRequest{std::move(s)};
     }
-    case UdpAction::error:
-        break;
+    case UdpAction::error: break;
     }
     return core::fail(UdpDecodeError::unknown_action);
 }

@@ -27,9 +27,9 @@ struct UdpConnectRequest {
 struct UdpAnnounceRequest {
     std::uint64_t connection_id = 0;
     std::uint32_t transaction_id = 0;
-    AnnounceRequest announce;       // endpoint.port from the packet; the ip is the sender's
+    AnnounceRequest announce;  // endpoint.port from the packet; the ip is the sender's
     std::uint32_t key = 0;
-    std::uint32_t ip = 0;           // ignored, as the HTTP `ip` parameter
+    std::uint32_t ip = 0;  // ignored, as the HTTP `ip` parameter
 };
 struct UdpScrapeRequest {
     std::uint64_t connection_id = 0;

@@ -11,13 +11,14 @@
 using namespace layer7::dns;
 
 namespace {
-const ZoneSet &zones()
+const ZoneSet& zones()
 {
     static const ZoneSet set = [] {
         ZoneSet s;
-        auto z = parse_zone("$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n@ MX 1 ns\n"
-                            "c CNAME ns\n*.w TXT wild\nsub NS ns.sub\nns.sub AAAA ::1\n",
-                            Name::parse("example.").value(), "fuzz");
+        auto z = parse_zone(
+            "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n@ MX 1 ns\n"
+            "c CNAME ns\n*.w TXT wild\nsub NS ns.sub\nns.sub AAAA ::1\n",
+            Name::parse("example.").value(), "fuzz");
         if (!z.ok())
             std::abort();
         s.add(std::move(z).value());
@@ -27,7 +28,7 @@ const ZoneSet &zones()
 }
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     auto first = decode(std::span(data, size));
     if (!first.ok())

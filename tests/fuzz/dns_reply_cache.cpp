@@ -12,7 +12,7 @@
 
 using namespace layer7::dns::resolver;
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     if (size < 2)
         return 0;
@@ -25,13 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     cache.store(query, reply, t0);
     std::vector<std::uint8_t> out;
     std::vector<std::uint8_t> asked(query.begin(), query.end());
-    for (auto &c : asked)  // the same question in another case and with another id
+    for (auto& c : asked)  // the same question in another case and with another id
         c = static_cast<std::uint8_t>(std::isupper(c) ? std::tolower(c) : std::toupper(c));
     if (asked.size() >= 2) {
         asked[0] = query.size() >= 1 ? query[0] : 0;
         asked[1] = static_cast<std::uint8_t>((query.size() >= 2 ? query[1] : 0) ^ 0x5a);
     }
-    for (const auto &q : {std::vector<std::uint8_t>(query.begin(), query.end()), asked}) {
+    for (const auto& q : {std::vector<std::uint8_t>(query.begin(), query.end()), asked}) {
         if (!cache.lookup(q, t0 + std::chrono::seconds(1), out))
             continue;
         if (out.size() != reply.size() || out.size() < 2 || out[0] != q[0] || out[1] != q[1])

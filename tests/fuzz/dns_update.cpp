@@ -15,18 +15,19 @@ using namespace layer7::dns;
 
 namespace {
 
-const Name &origin()
+const Name& origin()
 {
     static const Name name = Name::parse("example.test.").value();
     return name;
 }
 
-const Zone &zone()
+const Zone& zone()
 {
     static const Zone z = [] {
-        auto parsed = parse_zone("$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n@ MX 1 ns\n"
-                                 "c CNAME ns\nwww A 192.0.2.2\nwww A 192.0.2.3\nt TXT \"a b\"\n",
-                                 origin(), "fuzz");
+        auto parsed = parse_zone(
+            "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n@ MX 1 ns\n"
+            "c CNAME ns\nwww A 192.0.2.2\nwww A 192.0.2.3\nt TXT \"a b\"\n",
+            origin(), "fuzz");
         if (!parsed.ok())
             std::abort();
         return std::move(parsed).value();
@@ -34,7 +35,7 @@ const Zone &zone()
     return z;
 }
 
-const std::vector<TsigKey> &keys()
+const std::vector<TsigKey>& keys()
 {
     static const std::vector<TsigKey> k{parse_tsig_key("hmac-sha256:ddns:c2VjcmV0").value()};
     return k;
@@ -42,7 +43,7 @@ const std::vector<TsigKey> &keys()
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     const std::span<const std::uint8_t> wire(data, size);
     if (auto tsig = find_tsig(wire); tsig.ok() && tsig.value()) {

@@ -66,7 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto ev = lines.next();
         if (ev.status == core::LineStatus::need_more)
             return 0;
-        ftp::Step step = ev.status == core::LineStatus::too_long ? session.on_line_too_long() : session.on_line(ev.text);
+        ftp::Step step =
+            ev.status == core::LineStatus::too_long ? session.on_line_too_long() : session.on_line(ev.text);
         for (int actions = 0; actions < 4; ++actions) {
             check_replies(step.replies);
             const ftp::Action& a = step.action;
@@ -78,17 +79,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (flip())
                 fs.error = ftp::FsError::not_found;
             switch (a.op) {
-            case ftp::Op::none:
-                actions = 4;
-                continue;
-            case ftp::Op::close:
-                return 0;
-            case ftp::Op::login:
-                step = session.on_login(flip(), flip());
-                break;
-            case ftp::Op::start_tls:
-                step = session.on_tls_started();
-                break;
+            case ftp::Op::none: actions = 4; continue;
+            case ftp::Op::close: return 0;
+            case ftp::Op::login: step = session.on_login(flip(), flip()); break;
+            case ftp::Op::start_tls: step = session.on_tls_started(); break;
             case ftp::Op::open_passive:
                 step = session.on_passive_opened(flip() ? std::nullopt : std::optional<std::uint16_t>(50000));
                 break;

@@ -24,7 +24,9 @@ void check(bool ok)
 std::vector<core::Reply> parse(std::string_view a, std::string_view b, bool& error)
 {
     const core::ReplySyntax syntax{.continuation = ftp::reply_syntax.continuation,
-                                   .lowest_code = ftp::reply_syntax.lowest_code, .max_line = 512, .max_lines = 64};
+                                   .lowest_code = ftp::reply_syntax.lowest_code,
+                                   .max_line = 512,
+                                   .max_lines = 64};
     core::LineParser lines(syntax.max_line + 1);
     core::ReplyParser parser(syntax);
     std::vector<core::Reply> out;

@@ -44,7 +44,7 @@ std::string transcript(std::string_view input, std::size_t step, bool verify)
     }
     ResponseParser parser(limits);
     for (std::size_t i = 0, bits = input.size() / 2; i < 4; ++i, bits /= 3)
-        parser.expect_response_to(Method(bits % 3 == 0 ? MethodId::get
+        parser.expect_response_to(Method(bits % 3 == 0   ? MethodId::get
                                          : bits % 3 == 1 ? MethodId::head
                                                          : MethodId::connect));
     std::string out;

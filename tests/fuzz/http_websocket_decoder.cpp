@@ -84,8 +84,7 @@ std::string transcript(std::string_view input, std::size_t step, std::uint8_t mo
                 check(!e.close.code || is_sendable_close_code(*e.close.code));
                 out += "C" + (e.close.code ? std::to_string(*e.close.code) : std::string("-")) + ";";
                 break;
-            case EventKind::error:
-                return out + "E" + std::string(describe(e.error));
+            case EventKind::error: return out + "E" + std::string(describe(e.error));
             case EventKind::need_more: break;
             }
         }

@@ -39,20 +39,11 @@ void check_wire(const std::string& wire)
         check(in.kind != im::IndexLine::Kind::garbage);
         std::string again;
         switch (in.kind) {
-        case im::IndexLine::Kind::reply:
-            again = im::reply(in.code, in.text);
-            break;
-        case im::IndexLine::Kind::online:
-            again = im::push_online(in.name, in.address);
-            break;
-        case im::IndexLine::Kind::offline:
-            again = im::push_offline(in.name);
-            break;
-        case im::IndexLine::Kind::user:
-            again = im::user_line(in.name, in.address);
-            break;
-        case im::IndexLine::Kind::garbage:
-            break;
+        case im::IndexLine::Kind::reply: again = im::reply(in.code, in.text); break;
+        case im::IndexLine::Kind::online: again = im::push_online(in.name, in.address); break;
+        case im::IndexLine::Kind::offline: again = im::push_offline(in.name); break;
+        case im::IndexLine::Kind::user: again = im::user_line(in.name, in.address); break;
+        case im::IndexLine::Kind::garbage: break;
         }
         check(again == std::string(line) + "\r\n");
         start = end + 2;

@@ -20,7 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     policy.limits.max_literal = 4096;
     policy.check_credentials = [](std::string_view u, std::string_view p) { return u == "bob" && p == "x"; };
     imap::test::MemoryAccount account;
-    account.add("INBOX", "From: A <a@b.c>\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n\r\nx\r\n--B--\r\n");
+    account.add(
+        "INBOX",
+        "From: A <a@b.c>\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n\r\nx\r\n--B--\r\n");
     account.add("INBOX", "Subject: t\r\n\r\nbody\r\n", "S");
     imap::Session session(policy, {.loopback = true});
     imap::CommandAssembler assembler(policy.limits);
@@ -44,15 +46,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 continue;  // the command goes on with the next line
             }
             step = e.status == imap::CommandAssembler::Status::refused ? session.on_refused(e)
-                                                                      : session.on_command(assembler.take());
+                                                                       : session.on_command(assembler.take());
         }
         for (bool more = true; more;) {
             if (!step.wire.empty() && step.wire.substr(step.wire.size() - 2) != "\r\n")
                 std::abort();
             switch (step.action) {
-            case imap::Action::open_account:
-                step = session.on_account(&account);
-                break;
+            case imap::Action::open_account: step = session.on_account(&account); break;
             case imap::Action::start_tls:
                 session.on_tls_started();
                 more = false;
@@ -62,15 +62,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (step.action == imap::Action::idle)
                     more = false;
                 break;
-            case imap::Action::more:
-                step = session.on_more();
-                break;
+            case imap::Action::more: step = session.on_more(); break;
             case imap::Action::close:
                 closed = true;
                 more = false;
                 break;
-            default:
-                more = false;
+            default: more = false;
             }
         }
     }

@@ -86,9 +86,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         const std::string line(event.text);
         const bool multiline_command =
-            line.size() >= 4 && (line.compare(0, 4, "CAPA") == 0 || line.compare(0, 4, "LIST") == 0 ||
-                                 line.compare(0, 4, "UIDL") == 0);
-        pop3::Step step = event.status == core::LineStatus::too_long ? session.on_line_too_long() : session.on_line(line);
+            line.size() >= 4 &&
+            (line.compare(0, 4, "CAPA") == 0 || line.compare(0, 4, "LIST") == 0 || line.compare(0, 4, "UIDL") == 0);
+        pop3::Step step =
+            event.status == core::LineStatus::too_long ? session.on_line_too_long() : session.on_line(line);
         if (closed) {
             check(step.wire.empty() && step.action == pop3::Action::close);
             continue;
@@ -96,9 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (bool more = true; more;) {
             check_wire(step.wire, multiline_command && line.find(' ') == std::string::npos);
             switch (step.action) {
-            case pop3::Action::read_line:
-                more = false;
-                break;
+            case pop3::Action::read_line: more = false; break;
             case pop3::Action::start_tls:
                 session.on_tls_started();
                 more = false;

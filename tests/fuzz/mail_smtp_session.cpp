@@ -90,9 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             check(content.rfind("Received: from ", 0) == 0);
             check(content.size() <= policy.max_message_bytes + 1024);
             ++queued;
-            step =
-                session.on_queued(queued % 3 ? std::error_code() : std::make_error_code(std::errc::io_error),
-                                  "Q" + std::to_string(queued));
+            step = session.on_queued(queued % 3 ? std::error_code() : std::make_error_code(std::errc::io_error),
+                                     "Q" + std::to_string(queued));
         }
         check_replies(step.replies);
         if (step.next == smtp::Next::start_tls)

@@ -33,8 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         d.on_payload(p->payload, false, annex_b);
         (void)aac::depacketize(p->payload);
     }
-    if (auto size = h264::sps_picture_size(in); size && (size->width <= 0 || size->height <= 0 ||
-                                                          size->width > 2048 * 16 || size->height > 2048 * 32))
+    if (auto size = h264::sps_picture_size(in);
+        size && (size->width <= 0 || size->height <= 0 || size->width > 2048 * 16 || size->height > 2048 * 32))
         std::abort();
     (void)aac::audio_specific_config(std::string_view(reinterpret_cast<const char*>(data), size));
     if (auto avcc = h264::decode_avc_config(in)) {

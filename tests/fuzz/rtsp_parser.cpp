@@ -43,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 again.feed(to_wire(*request));
                 ParseEvent back = again.next();
                 auto* same = std::get_if<Request>(&back);
-                if (!same || same->method != request->method || same->uri != request->uri || same->body != request->body)
+                if (!same || same->method != request->method || same->uri != request->uri ||
+                    same->body != request->body)
                     std::abort();
                 if (session.on_request(*request).response.status < 200)
                     std::abort();

@@ -22,7 +22,10 @@ InfoHash torrent(char c)
 }
 
 const std::string key_a(20, '\x5a'), key_b(20, '\xa5');  // fixed, so every run is reproducible
-const std::string ia = std::string("\x13" "BitTorrent protocol") + std::string(48, 'i');
+const std::string ia = std::string(
+                           "\x13"
+                           "BitTorrent protocol") +
+                       std::string(48, 'i');
 
 void check(const MseHandshake& h)
 {
@@ -37,7 +40,8 @@ void feed(MseHandshake& h, std::string_view bytes, std::string_view sizes)
 {
     std::size_t i = 0, k = 0;
     while (i < bytes.size()) {
-        const std::size_t n = sizes.empty() ? bytes.size() : 1 + static_cast<std::uint8_t>(sizes[k++ % sizes.size()]) % 64;
+        const std::size_t n =
+            sizes.empty() ? bytes.size() : 1 + static_cast<std::uint8_t>(sizes[k++ % sizes.size()]) % 64;
         h.feed(bytes.substr(i, n));
         i += n;
         check(h);

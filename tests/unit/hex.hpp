@@ -11,7 +11,7 @@ inline std::vector<std::uint8_t> from_hex(std::string_view hex)
     std::vector<std::uint8_t> out;
     int nibble = -1;
     for (char c : hex) {
-        int v = c >= '0' && c <= '9' ? c - '0'
+        int v = c >= '0' && c <= '9'   ? c - '0'
                 : c >= 'a' && c <= 'f' ? c - 'a' + 10
                 : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                        : -1;

@@ -96,8 +96,7 @@ inline Transcript parse_transcript(std::string name, std::string_view text)
 }
 
 // Every file in `dir` whose name ends in `extension`, sorted by name.
-inline std::vector<Transcript> load_transcripts(const std::filesystem::path& dir,
-                                               std::string_view extension = ".txt")
+inline std::vector<Transcript> load_transcripts(const std::filesystem::path& dir, std::string_view extension = ".txt")
 {
     std::vector<Transcript> out;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -11,7 +11,7 @@ constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno
 constexpr std::array<std::int8_t, 256> make_table()
 {
     std::array<std::int8_t, 256> table{};
-    for (auto &v : table)
+    for (auto& v : table)
         v = -1;
     for (std::size_t i = 0; i < alphabet.size(); ++i)
         table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
@@ -44,7 +44,7 @@ std::string base64_encode(std::span<const std::uint8_t> data)
 
 std::string base64_encode(std::string_view data)
 {
-    return base64_encode(std::span(reinterpret_cast<const std::uint8_t *>(data.data()), data.size()));
+    return base64_encode(std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()));
 }
 
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text)

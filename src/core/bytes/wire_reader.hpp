@@ -12,7 +12,7 @@ class WireReader {
 public:
     explicit WireReader(std::span<const std::uint8_t> data) : data_(data) {}
     explicit WireReader(std::span<const std::byte> data)
-        : data_(reinterpret_cast<const std::uint8_t *>(data.data()), data.size())
+        : data_(reinterpret_cast<const std::uint8_t*>(data.data()), data.size())
     {
     }
 

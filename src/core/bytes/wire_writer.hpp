@@ -14,9 +14,7 @@ namespace layer7::core {
 
 class WireWriter {
 public:
-    explicit WireWriter(std::size_t max_size = std::numeric_limits<std::size_t>::max()) : max_size_(max_size)
-    {
-    }
+    explicit WireWriter(std::size_t max_size = std::numeric_limits<std::size_t>::max()) : max_size_(max_size) {}
 
     void u8(std::uint8_t v) { ok_ = try_u8(v) && ok_; }
     void u16(std::uint16_t v) { ok_ = try_u16(v) && ok_; }
@@ -40,7 +38,7 @@ public:
     std::size_t max_size() const { return max_size_; }
     void set_max_size(std::size_t max_size) { max_size_ = max_size; }
     bool ok() const { return ok_; }
-    const std::vector<std::uint8_t> &buffer() const { return buffer_; }
+    const std::vector<std::uint8_t>& buffer() const { return buffer_; }
     std::vector<std::uint8_t> take() { return std::move(buffer_); }
 
 private:

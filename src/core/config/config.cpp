@@ -14,8 +14,14 @@
 namespace layer7::core {
 
 namespace {
-const toml::table* as_table(const void* p) { return static_cast<const toml::table*>(p); }
-int line_of_node(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
+const toml::table* as_table(const void* p)
+{
+    return static_cast<const toml::table*>(p);
+}
+int line_of_node(const toml::node& node)
+{
+    return static_cast<int>(node.source().begin.line);
+}
 }  // namespace
 
 void Diagnostics::error(int line, const std::string& message)
@@ -235,8 +241,8 @@ Limits Section::limits(const Limits& defaults)
         static_cast<std::size_t>(s.integer("max_message", static_cast<std::int64_t>(l.max_message), 1, big));
     l.max_connections = static_cast<std::size_t>(
         s.integer("max_connections", static_cast<std::int64_t>(l.max_connections), 1, 1 << 24));
-    l.max_per_client = static_cast<std::size_t>(
-        s.integer("max_per_client", static_cast<std::int64_t>(l.max_per_client), 0, 1 << 24));
+    l.max_per_client =
+        static_cast<std::size_t>(s.integer("max_per_client", static_cast<std::int64_t>(l.max_per_client), 0, 1 << 24));
     l.per_client_loopback = s.boolean("per_client_loopback", l.per_client_loopback);
     l.idle_timeout = s.seconds("idle_timeout", l.idle_timeout);
     l.total_timeout = s.seconds("total_timeout", l.total_timeout);

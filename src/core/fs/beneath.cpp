@@ -35,7 +35,10 @@ int openat2_beneath(int dir_fd, const std::string& path, int flags, mode_t mode)
     }
 }
 
-std::error_code from_errno(int e) { return {e, std::generic_category()}; }
+std::error_code from_errno(int e)
+{
+    return {e, std::generic_category()};
+}
 
 }  // namespace
 

@@ -22,7 +22,10 @@ public:
     virtual awaitable<std::pair<std::error_code, std::size_t>> read_some(asio::mutable_buffer buffer) = 0;
     // What has arrived, without suspending: {asio::error::would_block, 0} when nothing has, or
     // when this duplex cannot tell without waiting (then read_some() is the way).
-    virtual std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer) { return {asio::error::would_block, 0}; }
+    virtual std::pair<std::error_code, std::size_t> read_now(asio::mutable_buffer)
+    {
+        return {asio::error::would_block, 0};
+    }
     // Where read_now() works (a TCP or TLS connection), a wait that holds no buffer until it has something to
     // take, the peer ends or the timeout passes (Stream::wait_readable): an idle connection then
     // keeps no input buffer. Elsewhere waits_without_buffer() is false and read_some() waits.

@@ -69,7 +69,7 @@ std::error_code listen_on(asio::ip::tcp::acceptor& acceptor, const asio::ip::tcp
 }
 
 awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp,
-                                                                                      NameService* names)
+                                                                                        NameService* names)
 {
     std::vector<asio::ip::tcp::endpoint> out;
     if (auto endpoint = tcp_endpoint(hp)) {

@@ -39,7 +39,7 @@ public:
 // Looks the host up (unless literal): the hosts file first, then `names` when given (its answer is
 // final: no second try with the system resolver), else the system resolver; errors as values.
 awaitable<std::pair<std::error_code, std::vector<asio::ip::tcp::endpoint>>> resolve_tcp(const HostPort& hp,
-                                                                                      NameService* names = nullptr);
+                                                                                        NameService* names = nullptr);
 // Connects to the first endpoint of `hp` that answers, lookup included, within `timeout`
 // (asio::error::timed_out after it: a black-holed address must not hang a client for the
 // kernel's two-minute SYN retries). `hp` (and `names`) must outlive the call.

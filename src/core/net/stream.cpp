@@ -28,10 +28,7 @@ class IdleSweep : public asio::execution_context::service {
 public:
     static asio::execution_context::id id;
 
-    explicit IdleSweep(asio::execution_context& context)
-        : service(context), worker_(WorkerSlots::of(context))
-    {
-    }
+    explicit IdleSweep(asio::execution_context& context) : service(context), worker_(WorkerSlots::of(context)) {}
 
     WorkerSlots& worker() const { return worker_; }
 
@@ -325,9 +322,8 @@ awaitable<std::error_code> Stream::wait_readable()
     if (tls_ && openssl_may_hold_record(tls_.get(), tls_read_dry_))
         co_return std::error_code{};  // read_now first
     arm();
-    auto [ec] = co_await socket_.async_wait(tls_wants_write_ ? asio::socket_base::wait_write
-                                                              : asio::socket_base::wait_read,
-                                            use_tuple);
+    auto [ec] = co_await socket_.async_wait(
+        tls_wants_write_ ? asio::socket_base::wait_write : asio::socket_base::wait_read, use_tuple);
     co_return finish_wait(ec);
 }
 
@@ -459,8 +455,8 @@ awaitable<std::error_code> Stream::send_file(int fd, std::uint64_t offset, std::
     if (tls_) {
         std::vector<char> buffer(std::min<std::uint64_t>(length, 256 * 1024));
         while (length > 0) {
-            const ssize_t n = ::pread(fd, buffer.data(), std::min<std::uint64_t>(length, buffer.size()),
-                                      static_cast<off_t>(offset));
+            const ssize_t n =
+                ::pread(fd, buffer.data(), std::min<std::uint64_t>(length, buffer.size()), static_cast<off_t>(offset));
             if (n <= 0)
                 co_return n == 0 ? std::make_error_code(std::errc::io_error)
                                  : std::error_code(errno, std::generic_category());
@@ -525,8 +521,8 @@ std::error_code Stream::attach_tls(asio::ssl::context& context)
         return tls_failure(SSL_ERROR_SSL, 0);
     // A write that blocked is tried again with what is left (the caller's buffer may move); an
     // idle connection gives its record buffers back.
-    SSL_set_mode(tls_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-                                 SSL_MODE_RELEASE_BUFFERS);
+    SSL_set_mode(tls_.get(),
+                 SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
     // One read(2) takes what has arrived, not a record header and then its body.
     SSL_set_read_ahead(tls_.get(), 1);
     return {};
@@ -540,15 +536,9 @@ awaitable<std::pair<std::error_code, std::size_t>> Stream::tls_call(TlsCall call
         std::size_t done = 0;
         int result = 0;
         switch (call) {
-        case TlsCall::read:
-            result = SSL_read_ex(ssl, data, size, &done);
-            break;
-        case TlsCall::write:
-            result = SSL_write_ex(ssl, data, size, &done);
-            break;
-        case TlsCall::handshake:
-            result = SSL_do_handshake(ssl);
-            break;
+        case TlsCall::read: result = SSL_read_ex(ssl, data, size, &done); break;
+        case TlsCall::write: result = SSL_write_ex(ssl, data, size, &done); break;
+        case TlsCall::handshake: result = SSL_do_handshake(ssl); break;
         case TlsCall::shutdown:
             // 0: our close_notify is out. The peer's is not waited for (RFC 8446 §6.1 lets us close).
             result = SSL_shutdown(ssl) >= 0 ? 1 : -1;
@@ -564,9 +554,8 @@ awaitable<std::pair<std::error_code, std::size_t>> Stream::tls_call(TlsCall call
         if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE)
             co_return std::pair{tls_failure(error, errno), std::size_t{0}};
         arm();
-        auto [ec] = co_await socket_.async_wait(error == SSL_ERROR_WANT_READ ? asio::socket_base::wait_read
-                                                                              : asio::socket_base::wait_write,
-                                                use_tuple);
+        auto [ec] = co_await socket_.async_wait(
+            error == SSL_ERROR_WANT_READ ? asio::socket_base::wait_read : asio::socket_base::wait_write, use_tuple);
         if (ec = finish_wait(ec); ec)
             co_return std::pair{ec, std::size_t{0}};
     }
@@ -591,8 +580,8 @@ awaitable<std::error_code> Stream::start_tls_server(asio::ssl::context& context)
         SSL_set_accept_state(tls_.get());
         std::tie(ec, std::ignore) = co_await tls_call(TlsCall::handshake, nullptr, 0);
     }
-    Trace::instance().note(id_, ec ? "TLS handshake failed: " + ec.message()
-                                   : "TLS established (" + std::string(tls_version()) + ")");
+    Trace::instance().note(
+        id_, ec ? "TLS handshake failed: " + ec.message() : "TLS established (" + std::string(tls_version()) + ")");
     co_return ec;
 }
 
@@ -617,8 +606,8 @@ awaitable<std::error_code> Stream::start_tls_client(asio::ssl::context& context,
     }
     if (!ec)
         std::tie(ec, std::ignore) = co_await tls_call(TlsCall::handshake, nullptr, 0);
-    Trace::instance().note(id_, ec ? "TLS handshake failed: " + ec.message()
-                                   : "TLS established (" + std::string(tls_version()) + ")");
+    Trace::instance().note(
+        id_, ec ? "TLS handshake failed: " + ec.message() : "TLS established (" + std::string(tls_version()) + ")");
     co_return ec;
 }
 

@@ -87,16 +87,15 @@ public:
     void when_readable(Then then)
     {
         if (const std::optional<std::error_code> at_once = begin_park()) {
-            asio::post(socket_.get_executor(), [then = std::move(then), ec = *at_once]() mutable {
-                std::move(then)(ec);
-            });
+            asio::post(socket_.get_executor(),
+                       [then = std::move(then), ec = *at_once]() mutable { std::move(then)(ec); });
             return;
         }
         socket_.async_wait(tls_wants_write_ ? asio::socket_base::wait_write : asio::socket_base::wait_read,
                            [this, then = std::move(then)](std::error_code ec) mutable {
-            ec = end_park(ec);
-            std::move(then)(ec);
-        });
+                               ec = end_park(ec);
+                               std::move(then)(ec);
+                           });
     }
     // That buffer, the worker's (WorkerSlots::input, worker_input_size bytes), for read_now.
     char* worker_input() const;
@@ -108,10 +107,7 @@ public:
     // On plain TCP, sends what the socket buffer takes of `bytes` at once, without suspending, and
     // removes it from `bytes` (not traced); nothing through TLS. An error only for a real failure.
     // For a caller whose writes mostly fit: it skips the coroutine write() is.
-    std::error_code write_now(std::string_view& bytes)
-    {
-        return tls_ ? std::error_code{} : send_now(bytes, 0);
-    }
+    std::error_code write_now(std::string_view& bytes) { return tls_ ? std::error_code{} : send_now(bytes, 0); }
     // Writes several buffers in one go (scatter/gather); not traced.
     awaitable<std::error_code> write_gather(const std::vector<asio::const_buffer>& buffers);
     // Sends `prefix` (e.g. a response head) and then `length` bytes of file `fd` from `offset`:
@@ -195,9 +191,9 @@ private:
     // One non-blocking send(2) of what the socket buffer takes (plain TCP); removes the sent part
     // from `bytes`. Only a real failure is an error: EAGAIN just leaves `bytes` as it was.
     std::error_code send_now(std::string_view& bytes, int flags);
-    void watch();    // armed_ = true, and tells the sweep about the new deadline
-    void unwatch();  // armed_ = false, and tells the sweep
-    void expire();   // the deadline passed: fail the pending operation
+    void watch();       // armed_ = true, and tells the sweep about the new deadline
+    void unwatch();     // armed_ = false, and tells the sweep
+    void expire();      // the deadline passed: fail the pending operation
     void drain_wait();  // the server drains and this stream waits between messages: end the wait
 
     TcpSocket socket_;
@@ -222,7 +218,7 @@ private:
     bool armed_ : 1 = false;
     bool timed_out_ : 1 = false;
     bool between_messages_ : 1 = false;
-    bool drained_ : 1 = false;  // the pending read was ended by the drain
+    bool drained_ : 1 = false;          // the pending read was ended by the drain
     bool tls_wants_write_ : 1 = false;  // read_now's SSL_read must write first (a TLS 1.3 key update)
     // The last SSL_read found no whole record: what OpenSSL holds (read ahead) is a part of one,
     // so a wait on the socket is right. Otherwise a wait returns at once if OpenSSL holds bytes.

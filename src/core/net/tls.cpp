@@ -70,7 +70,7 @@ std::optional<std::string> check_tls_ciphers(const TlsCiphers& ciphers)
 }
 
 std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file,
-                                                     const TlsCiphers& ciphers)
+                                                    const TlsCiphers& ciphers)
 {
     auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
     modern_only(*ctx);
@@ -171,10 +171,9 @@ CertFiles ensure_dev_certificate(const std::string& dir, const std::vector<std::
     X509_set_pubkey(cert.get(), key.get());
     X509_NAME* name = X509_get_subject_name(cert.get());
     const std::string cn = names.empty() ? "localhost" : names.front();
-    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("layer7 dev"), -1,
-                               -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("layer7 dev"), -1, -1,
+                               0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
 
     std::string san;
@@ -187,8 +186,8 @@ CertFiles ensure_dev_certificate(const std::string& dir, const std::vector<std::
     X509V3_CTX v3;
     X509V3_set_ctx_nodb(&v3);
     X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
-    for (auto [nid, value] : std::vector<std::pair<int, std::string>>{
-             {NID_subject_alt_name, san}, {NID_basic_constraints, "critical,CA:TRUE"}}) {
+    for (auto [nid, value] : std::vector<std::pair<int, std::string>>{{NID_subject_alt_name, san},
+                                                                      {NID_basic_constraints, "critical,CA:TRUE"}}) {
         if (value.empty())
             continue;
         X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, nid, value.c_str());
@@ -200,9 +199,8 @@ CertFiles ensure_dev_certificate(const std::string& dir, const std::vector<std::
     if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0)
         throw std::runtime_error("certificate signing failed: " + openssl_error());
 
-    write_pem(files.key, [&](FILE* f) {
-        return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
-    });
+    write_pem(files.key,
+              [&](FILE* f) { return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1; });
     std::filesystem::permissions(files.key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     write_pem(files.cert, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
     return files;

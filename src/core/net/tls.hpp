@@ -28,7 +28,7 @@ std::optional<std::string> check_tls_ciphers(const TlsCiphers& ciphers);
 // TLS 1.2 and 1.3 only. Throws std::runtime_error with OpenSSL's reason when the files are bad
 // (a start-up failure, reported once by the caller).
 std::shared_ptr<asio::ssl::context> make_server_tls(const std::string& cert_file, const std::string& key_file,
-                                                     const TlsCiphers& ciphers = {});
+                                                    const TlsCiphers& ciphers = {});
 // ALPN on a server context (RFC 7301): "h2" when `h2` and the client offers it, else "http/1.1".
 void offer_alpn(asio::ssl::context& context, bool h2);
 // ALPN on a client context: asks for "h2" then "http/1.1" (`h2`), or "http/1.1" alone.

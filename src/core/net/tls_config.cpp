@@ -29,8 +29,8 @@ void parse_tls_keys(Section& section, std::string& cert, std::string& key, TlsCi
 }
 
 std::shared_ptr<asio::ssl::context> make_configured_server_tls(const std::string& cert, const std::string& key,
-                                                                const TlsCiphers& ciphers, const std::string& data_dir,
-                                                                std::string* dev_ca)
+                                                               const TlsCiphers& ciphers, const std::string& data_dir,
+                                                               std::string* dev_ca)
 {
     if (!cert.empty())
         return make_server_tls(cert, key, ciphers);

@@ -24,7 +24,7 @@ void parse_tls_keys(Section& section, std::string& cert, std::string& key, TlsCi
 // (made on first use; self-signed, so its absolute path, the CA clients pass, goes to *dev_ca).
 // Throws std::runtime_error with OpenSSL's reason when the files are bad.
 std::shared_ptr<asio::ssl::context> make_configured_server_tls(const std::string& cert, const std::string& key,
-                                                                const TlsCiphers& ciphers, const std::string& data_dir,
-                                                                std::string* dev_ca = nullptr);
+                                                               const TlsCiphers& ciphers, const std::string& data_dir,
+                                                               std::string* dev_ca = nullptr);
 
 }  // namespace layer7::core

@@ -46,9 +46,9 @@ void send_batch(int fd, UdpBatch& b)
         else if (n < 0 && errno == EINTR)
             continue;
         else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            break; // socket buffer full: the clients will retry
+            break;  // socket buffer full: the clients will retry
         else
-            ++done; // this one cannot be sent (unreachable, bad address): skip it
+            ++done;  // this one cannot be sent (unreachable, bad address): skip it
     }
     b.pending = 0;
 }

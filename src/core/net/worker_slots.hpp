@@ -35,10 +35,7 @@ public:
 
     // This context's slots, made on first use. asio's service lookup takes a lock: a hot path
     // keeps the reference (every Stream does; a request finds it in its RequestContext).
-    static WorkerSlots& of(asio::execution_context& context)
-    {
-        return asio::use_service<WorkerSlots>(context);
-    }
+    static WorkerSlots& of(asio::execution_context& context) { return asio::use_service<WorkerSlots>(context); }
     static WorkerSlots& of(const asio::any_io_executor& executor);
 
     // The buffer every read on this worker lands in first: a connection takes what it needs before

@@ -52,7 +52,8 @@ awaitable<std::invoke_result_t<F&>> run_blocking(BlockingPool& pool, F work)
         co_return work();
     if constexpr (std::is_void_v<R>) {
         co_await asio::co_spawn(
-            pool.executor(), [&]() -> awaitable<void> {
+            pool.executor(),
+            [&]() -> awaitable<void> {
                 work();
                 co_return;
             },
@@ -60,7 +61,8 @@ awaitable<std::invoke_result_t<F&>> run_blocking(BlockingPool& pool, F work)
     } else {
         std::optional<R> result;
         co_await asio::co_spawn(
-            pool.executor(), [&]() -> awaitable<void> {
+            pool.executor(),
+            [&]() -> awaitable<void> {
                 result.emplace(work());
                 co_return;
             },

@@ -7,13 +7,12 @@
 
 namespace layer7::core {
 
-HostPort bound_or_throw(std::error_code ec, std::uint16_t port, std::string_view service,
-                        const HostPort& listen, std::string_view kind)
+HostPort bound_or_throw(std::error_code ec, std::uint16_t port, std::string_view service, const HostPort& listen,
+                        std::string_view kind)
 {
     if (ec) {
         std::string how = kind.empty() ? "" : " (" + std::string(kind) + ")";
-        throw StartError(std::string(service) + ": cannot listen on " + to_string(listen) + how + ": " +
-                         ec.message());
+        throw StartError(std::string(service) + ": cannot listen on " + to_string(listen) + how + ": " + ec.message());
     }
     return {listen.host, port};
 }

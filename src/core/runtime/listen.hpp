@@ -15,18 +15,17 @@ namespace layer7::core {
 
 // `listen` with the port it got (the kernel's choice when 0 was asked); throws StartError
 // "<service>: cannot listen on <listen>[ (<kind>)]: <reason>" when `ec` is an error.
-HostPort bound_or_throw(std::error_code ec, std::uint16_t port, std::string_view service,
-                        const HostPort& listen, std::string_view kind);
+HostPort bound_or_throw(std::error_code ec, std::uint16_t port, std::string_view service, const HostPort& listen,
+                        std::string_view kind);
 
 // Opens `listen` (an address literal, as the config checked) on every worker; returns it with its
 // bound port. `kind` tells a service's listeners apart in the error ("tcp", "tls"; empty: none).
 template <class Handler>
 HostPort listen_tcp_or_throw(Runtime& runtime, std::string_view service, const HostPort& listen,
-                             const Admission& admission, Handler&& handler,
-                             FirstSpeaker first = FirstSpeaker::server, std::string_view kind = {})
+                             const Admission& admission, Handler&& handler, FirstSpeaker first = FirstSpeaker::server,
+                             std::string_view kind = {})
 {
-    auto [ec, bound] =
-        runtime.listen_tcp(*tcp_endpoint(listen), admission, std::forward<Handler>(handler), first);
+    auto [ec, bound] = runtime.listen_tcp(*tcp_endpoint(listen), admission, std::forward<Handler>(handler), first);
     return bound_or_throw(ec, bound.port(), service, listen, kind);
 }
 

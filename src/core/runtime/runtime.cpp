@@ -66,7 +66,7 @@ public:
             return {};
         std::lock_guard lock(mutex_);
         auto& mine = *clients_.try_emplace(client, 0).first;  // nodes stay put: Admitted keeps a pointer
-        if (mine.second >= admission_.max_per_client) {  // max_per_client > 0 here: the entry is not new
+        if (mine.second >= admission_.max_per_client) {       // max_per_client > 0 here: the entry is not new
             live_.fetch_sub(1, std::memory_order_relaxed);
             return {"per-client connection limit"};
         }
@@ -94,7 +94,8 @@ public:
         socket.close(ignored);
         const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
         const auto last = last_log_.load(std::memory_order_relaxed);
-        const auto second = std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::seconds(1)).count();
+        const auto second =
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::seconds(1)).count();
         if (now - last < second) {
             suppressed_.fetch_add(1, std::memory_order_relaxed);
             return;
@@ -309,36 +310,36 @@ Runtime::~Runtime()
 }
 
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
-                                                                       const Admission& admission,
-                                                                       TcpHandler handler, FirstSpeaker first)
+                                                                        const Admission& admission, TcpHandler handler,
+                                                                        FirstSpeaker first)
 {
     return listen_tcp_with(endpoint, admission, std::move(handler), first);
 }
 
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
-                                                                       const Admission& admission,
-                                                                       TcpPeerHandler handler, FirstSpeaker first)
+                                                                        const Admission& admission,
+                                                                        TcpPeerHandler handler, FirstSpeaker first)
 {
     return listen_tcp_with(endpoint, admission, std::move(handler), first);
 }
 
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
-                                                                       const Admission& admission,
-                                                                       TcpAdmittedHandler handler, FirstSpeaker first)
+                                                                        const Admission& admission,
+                                                                        TcpAdmittedHandler handler, FirstSpeaker first)
 {
     return listen_tcp_with(endpoint, admission, std::move(handler), first);
 }
 
 template <class Handler>
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(const asio::ip::tcp::endpoint& endpoint,
-                                                                            const Admission& admission,
-                                                                            Handler handler, FirstSpeaker first)
+                                                                             const Admission& admission,
+                                                                             Handler handler, FirstSpeaker first)
 {
     auto shared_handler = std::make_shared<Handler>(std::move(handler));
     auto count = ConnectionCount::make(admission);
     const int kind = std::is_same_v<Handler, TcpAdmittedHandler> ? Held::tcp_admitted
-                     : std::is_same_v<Handler, TcpPeerHandler> ? Held::tcp_peer
-                                                               : Held::tcp;
+                     : std::is_same_v<Handler, TcpPeerHandler>   ? Held::tcp_peer
+                                                                 : Held::tcp;
     if (Held* old = handed_over(endpoint.address(), endpoint.port(), kind)) {
         // Its sockets stay open and now feed the new service.
         old->previous_owner = old->owner;
@@ -360,7 +361,7 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
         if (auto e = open_reuseport(*acceptor, bound))
             return {e, bound};
         acceptor->set_option(asio::ip::tcp::no_delay(true), ec);  // inherited by accepted sockets
-        acceptor->non_blocking(true, ec);  // accept_one must see EAGAIN, not block
+        acceptor->non_blocking(true, ec);                         // accept_one must see EAGAIN, not block
         if (first == FirstSpeaker::client) {
             // Only a saving: if the kernel refuses it, connections are simply accepted earlier.
             int seconds = 1;
@@ -381,18 +382,18 @@ std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp_with(con
             asio::detached);
     }
     held.point = [this, slots = held.slots](std::size_t i, std::shared_ptr<void> h, std::shared_ptr<void> c) {
-        asio::post(workers_[i]->context, [slot = std::static_pointer_cast<Slot<Handler>>(slots[i]),
-                                          h = std::static_pointer_cast<Handler>(h),
-                                          c = std::static_pointer_cast<ConnectionCount>(c)] {
-            slot->handler = h;
-            slot->count = c;
-        });
+        asio::post(workers_[i]->context,
+                   [slot = std::static_pointer_cast<Slot<Handler>>(slots[i]), h = std::static_pointer_cast<Handler>(h),
+                    c = std::static_pointer_cast<ConnectionCount>(c)] {
+                       slot->handler = h;
+                       slot->count = c;
+                   });
     };
     return {ec, bound};
 }
 
 std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const asio::ip::udp::endpoint& endpoint,
-                                                                       UdpLoop loop, bool spread_by_first_word)
+                                                                        UdpLoop loop, bool spread_by_first_word)
 {
     auto [ec, bound] = claim<asio::ip::udp::socket>(endpoint, Held::udp);
     if (ec)
@@ -483,7 +484,8 @@ void Runtime::begin_stop()
         bool gone = false;
         asio::steady_timer limit;
     };
-    auto leave = std::make_shared<Leave>(Leave{before_stop_hooks_.size(), false, asio::steady_timer(control_, before_stop_limit)});
+    auto leave = std::make_shared<Leave>(
+        Leave{before_stop_hooks_.size(), false, asio::steady_timer(control_, before_stop_limit)});
     const auto go_on = [this](Leave& l) {
         if (std::exchange(l.gone, true))
             return;
@@ -514,7 +516,7 @@ void Runtime::close_and_drain()
             for (auto& closer : worker->closers)
                 closer.close();
             drain_streams(worker->context);  // idle keep-alive and command waits end now
-            worker->guard.reset();  // let run() return once the connections are done
+            worker->guard.reset();           // let run() return once the connections are done
         });
     }
     for (auto& hook : stop_hooks_)

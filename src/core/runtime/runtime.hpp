@@ -95,30 +95,29 @@ public:
     // Accepted sockets come with TCP_NODELAY already on: it is set on the listener and Linux
     // passes it on to each accepted socket.
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
-                                                                  const Admission& admission,
-                                                                  TcpHandler handler,
-                                                                  FirstSpeaker first = FirstSpeaker::server);
+                                                                   const Admission& admission, TcpHandler handler,
+                                                                   FirstSpeaker first = FirstSpeaker::server);
     // The same for a handler that takes the peer's address too.
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
-                                                                  const Admission& admission,
-                                                                  TcpPeerHandler handler,
-                                                                  FirstSpeaker first = FirstSpeaker::server);
+                                                                   const Admission& admission, TcpPeerHandler handler,
+                                                                   FirstSpeaker first = FirstSpeaker::server);
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp(const asio::ip::tcp::endpoint& endpoint,
-                                                                  const Admission& admission,
-                                                                  TcpAdmittedHandler handler,
-                                                                  FirstSpeaker first = FirstSpeaker::server);
+                                                                   const Admission& admission,
+                                                                   TcpAdmittedHandler handler,
+                                                                   FirstSpeaker first = FirstSpeaker::server);
+
 private:
     template <class Handler>
     std::pair<std::error_code, asio::ip::tcp::endpoint> listen_tcp_with(const asio::ip::tcp::endpoint& endpoint,
-                                                                        const Admission& admission,
-                                                                        Handler handler, FirstSpeaker first);
+                                                                        const Admission& admission, Handler handler,
+                                                                        FirstSpeaker first);
 
 public:
     // Opens a UDP socket on `endpoint` on every worker and runs `loop` on each. Datagrams go to
     // workers by their sender (the kernel's hash), or with `spread_by_first_word` by their first 16
     // bits (a DNS id: one busy sender is then served by every worker; see core/net/udp_spread).
     std::pair<std::error_code, asio::ip::udp::endpoint> listen_udp(const asio::ip::udp::endpoint& endpoint,
-                                                                  UdpLoop loop, bool spread_by_first_word = false);
+                                                                   UdpLoop loop, bool spread_by_first_word = false);
     // Called on SIGHUP, on the main thread.
     void on_reload(std::function<void()> hook) { reload_hooks_.push_back({owner_, std::move(hook)}); }
     // Called once stop begins (after the listeners close), on the main thread; also when the
@@ -175,7 +174,7 @@ private:
         std::uint64_t id = 0;
         const void* owner = nullptr;
         int kind = tcp;
-        asio::ip::tcp::endpoint endpoint;  // a UDP one is kept as the same address and port
+        asio::ip::tcp::endpoint endpoint;          // a UDP one is kept as the same address and port
         std::vector<std::shared_ptr<void>> slots;  // TCP: one accept slot per worker
         // What the slots point at (Handler, ConnectionCount), and before a takeover, so that
         // retiring the new owner of a failed reload gives the sockets back to the old one.

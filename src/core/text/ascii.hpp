@@ -9,12 +9,30 @@
 
 namespace layer7::core {
 
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
-constexpr bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-constexpr bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-constexpr bool is_alpha(char c) { return is_upper(c) || is_lower(c); }
-constexpr char to_lower(char c) { return is_upper(c) ? static_cast<char>(c + ('a' - 'A')) : c; }
-constexpr char to_upper(char c) { return is_lower(c) ? static_cast<char>(c - ('a' - 'A')) : c; }
+constexpr bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+constexpr bool is_upper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+constexpr bool is_lower(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+constexpr bool is_alpha(char c)
+{
+    return is_upper(c) || is_lower(c);
+}
+constexpr char to_lower(char c)
+{
+    return is_upper(c) ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+constexpr char to_upper(char c)
+{
+    return is_lower(c) ? static_cast<char>(c - ('a' - 'A')) : c;
+}
 
 // The value of a hexadecimal digit (either case), or -1.
 constexpr int hex_value(char c)
@@ -35,7 +53,7 @@ constexpr bool iequals(std::string_view a, std::string_view b)
 inline std::string to_lower(std::string_view s)
 {
     std::string out(s);
-    for (char &c : out)
+    for (char& c : out)
         c = to_lower(c);
     return out;
 }
@@ -43,7 +61,7 @@ inline std::string to_lower(std::string_view s)
 inline std::string to_upper(std::string_view s)
 {
     std::string out(s);
-    for (char &c : out)
+    for (char& c : out)
         c = to_upper(c);
     return out;
 }

@@ -33,8 +33,8 @@ bool valid_name(std::string_view s)
             label = 0;
             continue;
         }
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                        c == '_';
+        const bool ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
         if (!ok || ++label > 63)
             return false;
     }
@@ -96,8 +96,8 @@ HostsParse parse_hosts(std::string_view text, const HostsLimits& limits)
         HostsEntry entry{std::string(fields[0]), {}};
         bool bad = false;
         for (std::size_t i = 1; i < fields.size(); ++i) {
-            const std::string_view name = fields[i].ends_with('.') ? fields[i].substr(0, fields[i].size() - 1)
-                                                                   : fields[i];
+            const std::string_view name =
+                fields[i].ends_with('.') ? fields[i].substr(0, fields[i].size() - 1) : fields[i];
             if (!valid_name(name)) {
                 bad = true;
                 continue;

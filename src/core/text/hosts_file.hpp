@@ -16,8 +16,8 @@ struct HostsLimits {
 };
 
 struct HostsEntry {
-    std::string address;              // as written: "127.0.0.1", "::1", "fe80::1%lo"
-    std::vector<std::string> names;   // canonical name first, then aliases; lower case, no final dot
+    std::string address;             // as written: "127.0.0.1", "::1", "fe80::1%lo"
+    std::vector<std::string> names;  // canonical name first, then aliases; lower case, no final dot
 };
 
 struct HostsParse {

@@ -42,7 +42,7 @@ std::optional<std::array<std::uint8_t, 16>> parse_ipv6(std::string_view text)
     }
     std::optional<std::array<std::uint8_t, 4>> v4;
     while (i < text.size()) {
-        auto &groups = gap ? tail : head;
+        auto& groups = gap ? tail : head;
         std::size_t start = i;
         unsigned v = 0;
         while (i < text.size() && hex_value(text[i]) >= 0 && i - start < 4)
@@ -89,7 +89,7 @@ std::optional<std::array<std::uint8_t, 16>> parse_ipv6(std::string_view text)
     return out;
 }
 
-std::string format_ipv6(const std::array<std::uint8_t, 16> &a)
+std::string format_ipv6(const std::array<std::uint8_t, 16>& a)
 {
     std::uint16_t g[8];
     for (int i = 0; i < 8; ++i)

@@ -16,6 +16,6 @@ std::optional<std::array<std::uint8_t, 4>> parse_ipv4(std::string_view text);
 std::optional<std::array<std::uint8_t, 16>> parse_ipv6(std::string_view text);
 // RFC 5952 §4: lower case, no leading zeros, the longest run of two or more zero groups (the
 // first on a tie) as "::".
-std::string format_ipv6(const std::array<std::uint8_t, 16> &address);
+std::string format_ipv6(const std::array<std::uint8_t, 16>& address);
 
 }  // namespace layer7::core

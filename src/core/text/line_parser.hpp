@@ -50,10 +50,10 @@ private:
     void compact();
 
     std::string buffer_;
-    std::size_t start_ = 0;      // first unconsumed byte
-    std::size_t scanned_ = 0;    // bytes after start_ already searched for LF
+    std::size_t start_ = 0;    // first unconsumed byte
+    std::size_t scanned_ = 0;  // bytes after start_ already searched for LF
     std::size_t max_line_;
-    bool discarding_ = false;    // inside an over-long line, skipping to its LF
+    bool discarding_ = false;  // inside an over-long line, skipping to its LF
 };
 
 // Dot-stuffing (RFC 5321 §4.5.2, RFC 1939 §3): "." alone ends the data; a leading "." is removed.

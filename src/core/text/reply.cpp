@@ -20,7 +20,10 @@ std::optional<int> code_of(std::string_view line)
     return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 }
 
-bool continues(std::string_view line) { return line.size() > 3 && line[3] == '-'; }
+bool continues(std::string_view line)
+{
+    return line.size() > 3 && line[3] == '-';
+}
 std::string_view text_of(std::string_view line)
 {
     return line.size() > 4 ? line.substr(4) : std::string_view();
@@ -70,14 +73,10 @@ std::string to_wire(const std::vector<Reply>& replies, const ReplySyntax& syntax
 std::string_view describe(ReplyError error)
 {
     switch (error) {
-    case ReplyError::malformed_line:
-        return "malformed reply line";
-    case ReplyError::code_mismatch:
-        return "reply code changed inside a multi-line reply";
-    case ReplyError::too_many_lines:
-        return "reply has too many lines";
-    case ReplyError::line_too_long:
-        return "reply line too long";
+    case ReplyError::malformed_line: return "malformed reply line";
+    case ReplyError::code_mismatch: return "reply code changed inside a multi-line reply";
+    case ReplyError::too_many_lines: return "reply has too many lines";
+    case ReplyError::line_too_long: return "reply line too long";
     }
     return "bad reply";
 }

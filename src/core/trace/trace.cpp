@@ -85,8 +85,7 @@ void Trace::emit(std::uint64_t id, char who, std::string_view text)
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char stamp[32];
-    std::snprintf(stamp, sizeof stamp, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms));
+    std::snprintf(stamp, sizeof stamp, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
     std::string out;
     out.reserve(text.size() + 40);
     out.append(stamp).append(" #").append(std::to_string(id)).append(" ");

@@ -17,7 +17,11 @@ public:
     // The process-wide sink; off unless --trace was given.
     static Trace& instance();
 
-    void enable(std::FILE* out) { out_ = out; enabled_.store(true, std::memory_order_relaxed); }
+    void enable(std::FILE* out)
+    {
+        out_ = out;
+        enabled_.store(true, std::memory_order_relaxed);
+    }
     bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
 
     // One protocol line (no CRLF) said by `who` on connection `id`.

@@ -15,8 +15,8 @@ namespace layer7::core {
 
 struct User {
     std::string name;
-    std::string hash;                           // crypt(3) format: $y$…, $6$…
-    std::map<std::string, std::string> attrs;   // third field, comma-separated key=value
+    std::string hash;                          // crypt(3) format: $y$…, $6$…
+    std::map<std::string, std::string> attrs;  // third field, comma-separated key=value
 };
 
 class Users {

@@ -7,7 +7,7 @@
 namespace layer7::dns {
 namespace {
 
-Message skeleton(const Message &query, const AnswerOptions &options)
+Message skeleton(const Message& query, const AnswerOptions& options)
 {
     Message r;
     r.id = query.id;
@@ -18,23 +18,21 @@ Message skeleton(const Message &query, const AnswerOptions &options)
     r.flags.rd = is_query && query.flags.rd;  // RFC 1035 §4.1.1: copied
     r.flags.cd = is_query && query.flags.cd;  // RFC 4035 §3.1.6: copied
     if (query.edns)                           // RFC 3225 §3: the DO bit is copied
-        r.edns = Edns{.udp_size = options.udp_size,
-                      .version = 0,
-                      .do_bit = is_query && query.edns->do_bit,
-                      .options = {}};
+        r.edns =
+            Edns{.udp_size = options.udp_size, .version = 0, .do_bit = is_query && query.edns->do_bit, .options = {}};
     return r;
 }
 
-void append(std::vector<Record> &to, std::vector<Record> records)
+void append(std::vector<Record>& to, std::vector<Record> records)
 {
-    for (auto &r : records)
+    for (auto& r : records)
         to.push_back(std::move(r));
 }
 
 // RFC 2308 §3: the SOA in authority, its TTL the lesser of its own TTL and its MINIMUM.
-void add_negative_soa(const Zone &zone, Message &r)
+void add_negative_soa(const Zone& zone, Message& r)
 {
-    const RRset *soa = zone.soa();
+    const RRset* soa = zone.soa();
     if (!soa)
         return;
     Record rr = soa->records().front();
@@ -42,51 +40,51 @@ void add_negative_soa(const Zone &zone, Message &r)
     r.authority.push_back(std::move(rr));
 }
 
-bool has(const std::vector<Record> &records, const Name &name, RrType type)
+bool has(const std::vector<Record>& records, const Name& name, RrType type)
 {
     return std::any_of(records.begin(), records.end(),
-                       [&](const Record &r) { return r.type == type && r.owner == name; });
+                       [&](const Record& r) { return r.type == type && r.owner == name; });
 }
 
 // A and AAAA for NS, MX and SRV targets inside the zone (RFC 1034 §4.3.2 step 6; glue at a referral).
-void add_addresses(const Zone &zone, Message &r)
+void add_addresses(const Zone& zone, Message& r)
 {
     std::vector<Name> targets;
-    for (auto *section : {&r.answers, &r.authority}) {
-        for (auto &rr : *section) {
-            if (auto *ns = std::get_if<Ns>(&rr.data))
+    for (auto* section : {&r.answers, &r.authority}) {
+        for (auto& rr : *section) {
+            if (auto* ns = std::get_if<Ns>(&rr.data))
                 targets.push_back(ns->host);
-            else if (auto *mx = std::get_if<Mx>(&rr.data))
+            else if (auto* mx = std::get_if<Mx>(&rr.data))
                 targets.push_back(mx->exchange);
-            else if (auto *srv = std::get_if<Srv>(&rr.data))
+            else if (auto* srv = std::get_if<Srv>(&rr.data))
                 targets.push_back(srv->target);
         }
     }
-    for (auto &target : targets) {
+    for (auto& target : targets) {
         if (!target.is_subdomain_of(zone.origin()))
             continue;
         for (RrType type : {RrType::a, RrType::aaaa}) {
-            const RRset *set = zone.find(target, type);
+            const RRset* set = zone.find(target, type);
             if (set && !has(r.answers, target, type) && !has(r.additional, target, type))
                 append(r.additional, set->records());
         }
     }
 }
 
-void resolve(const Zone &zone, const Question &q, Message &r, const AnswerOptions &options)
+void resolve(const Zone& zone, const Question& q, Message& r, const AnswerOptions& options)
 {
     Name name = q.name;
     for (std::size_t followed = 0;; ++followed) {
         if (!name.is_subdomain_of(zone.origin()))
             return;  // a CNAME left the zone: the resolver follows it from here
         const auto located = zone.locate(name);
-        if (const RRset *cut = zone.delegation(name, located.node)) {
+        if (const RRset* cut = zone.delegation(name, located.node)) {
             r.flags.aa = !r.answers.empty();  // a referral is not authoritative data
             append(r.authority, cut->records());
             return;
         }
         r.flags.aa = true;
-        const Node *node = located.node;
+        const Node* node = located.node;
         if (!node && located.exists) {
             add_negative_soa(zone, r);  // an empty non-terminal: NODATA, never a wildcard (RFC 4592 §2.2.2)
             return;
@@ -102,11 +100,11 @@ void resolve(const Zone &zone, const Question &q, Message &r, const AnswerOption
             append(r.answers, node->rrsets.front().records_as(name));  // RFC 8482 §4.2: one RRset
             return;
         }
-        if (const RRset *set = node->find(q.type)) {
+        if (const RRset* set = node->find(q.type)) {
             append(r.answers, set->records_as(name));
             return;
         }
-        const RRset *cname = node->find(RrType::cname);
+        const RRset* cname = node->find(RrType::cname);
         if (!cname) {
             add_negative_soa(zone, r);  // NODATA (RFC 2308 §2.2)
             return;
@@ -120,7 +118,7 @@ void resolve(const Zone &zone, const Question &q, Message &r, const AnswerOption
 
 }  // namespace
 
-Message answer(const Message &query, const ZoneSet &zones, const AnswerOptions &options)
+Message answer(const Message& query, const ZoneSet& zones, const AnswerOptions& options)
 {
     Message r = skeleton(query, options);
     if (query.flags.qr) {
@@ -140,7 +138,7 @@ Message answer(const Message &query, const ZoneSet &zones, const AnswerOptions &
         r.rcode = Rcode::form_err;
         return r;
     }
-    const Question &q = query.questions.front();
+    const Question& q = query.questions.front();
     r.questions.push_back(q);  // as sent: mixed case survives (draft-vixie-dnsext-dns0x20)
     if (q.type == RrType::opt) {
         r.rcode = Rcode::form_err;
@@ -150,7 +148,7 @@ Message answer(const Message &query, const ZoneSet &zones, const AnswerOptions &
         r.rcode = Rcode::not_imp;
         return r;
     }
-    const Zone *zone = (q.klass == RrClass::in || q.klass == RrClass::any) ? zones.find(q.name) : nullptr;
+    const Zone* zone = (q.klass == RrClass::in || q.klass == RrClass::any) ? zones.find(q.name) : nullptr;
     if (!zone) {
         r.rcode = Rcode::refused;  // not ours: no recursion here
         return r;
@@ -163,7 +161,7 @@ Message answer(const Message &query, const ZoneSet &zones, const AnswerOptions &
             return r;
         }
         r.flags.aa = true;
-        if (const RRset *soa = zone->soa())
+        if (const RRset* soa = zone->soa())
             r.answers.push_back(soa->records().front());
         return r;
     }
@@ -172,7 +170,7 @@ Message answer(const Message &query, const ZoneSet &zones, const AnswerOptions &
     return r;
 }
 
-std::size_t udp_reply_size(const Message &query)
+std::size_t udp_reply_size(const Message& query)
 {
     if (!query.edns)
         return 512;

@@ -19,10 +19,10 @@ struct AnswerOptions {
 // ANY is answered with one RRset of the name (RFC 8482 §4.2), not with HINFO.
 // AXFR gets NOTIMP here (transfers go through axfr() on TCP); IXFR for a zone's apex gets the
 // zone's SOA alone (RFC 1995 §2: current, or retry on TCP). RD, CD and DO are copied for QUERY only.
-Message answer(const Message &query, const ZoneSet &zones, const AnswerOptions &options = {});
+Message answer(const Message& query, const ZoneSet& zones, const AnswerOptions& options = {});
 
 // The size to encode a UDP reply to: the client's EDNS size within [512, 4096], or 512 without
 // EDNS (RFC 1035 §4.2.1, RFC 6891 §6.2.5).
-std::size_t udp_reply_size(const Message &query);
+std::size_t udp_reply_size(const Message& query);
 
 }  // namespace layer7::dns

@@ -10,7 +10,7 @@
 namespace layer7::dns {
 namespace {
 
-std::size_t wire_size(const Record &rr)
+std::size_t wire_size(const Record& rr)
 {
     core::WireWriter scratch;
     encode_rdata(rr.data, scratch, nullptr);
@@ -27,23 +27,23 @@ Message start(std::uint16_t id)
 }
 
 // The serial of the client's SOA in an IXFR query's authority section (RFC 1995 §3).
-std::optional<std::uint32_t> client_serial(const Message &query, const Zone &zone)
+std::optional<std::uint32_t> client_serial(const Message& query, const Zone& zone)
 {
-    for (const auto &rr : query.authority)
-        if (const auto *theirs = std::get_if<Soa>(&rr.data); theirs && rr.owner == zone.origin())
+    for (const auto& rr : query.authority)
+        if (const auto* theirs = std::get_if<Soa>(&rr.data); theirs && rr.owner == zone.origin())
             return theirs->serial;
     return std::nullopt;
 }
 
 // Records into messages of at most `max_bytes` uncompressed; the first carries the question.
-std::vector<Message> pack(std::vector<Record> records, const Question &question, std::uint16_t id,
+std::vector<Message> pack(std::vector<Record> records, const Question& question, std::uint16_t id,
                           std::size_t max_bytes)
 {
     std::vector<Message> out;
     Message m = start(id);
     m.questions.push_back(question);
     std::size_t used = 12 + question.name.wire_size() + 4;
-    for (auto &rr : records) {
+    for (auto& rr : records) {
         const std::size_t size = wire_size(rr);
         if (!m.answers.empty() && used + size > max_bytes) {
             out.push_back(std::move(m));
@@ -59,7 +59,7 @@ std::vector<Message> pack(std::vector<Record> records, const Question &question,
 
 }  // namespace
 
-std::vector<Message> axfr(const Zone &zone, std::uint16_t id, std::size_t max_bytes)
+std::vector<Message> axfr(const Zone& zone, std::uint16_t id, std::size_t max_bytes)
 {
     std::vector<Record> records = zone.records();
     if (!records.empty() && records.front().type == RrType::soa)
@@ -67,7 +67,7 @@ std::vector<Message> axfr(const Zone &zone, std::uint16_t id, std::size_t max_by
     return pack(std::move(records), {zone.origin(), RrType::axfr, RrClass::in}, id, max_bytes);
 }
 
-std::vector<Message> axfr(const Message &query, const ZoneSet &zones, std::size_t max_bytes)
+std::vector<Message> axfr(const Message& query, const ZoneSet& zones, std::size_t max_bytes)
 {
     Message error = start(query.id);
     error.flags.aa = false;
@@ -78,14 +78,14 @@ std::vector<Message> axfr(const Message &query, const ZoneSet &zones, std::size_
         error.rcode = Rcode::form_err;
         return {error};
     }
-    const Name &name = query.questions.front().name;
-    const ZoneSet::Entry *entry = zones.entry(name);
+    const Name& name = query.questions.front().name;
+    const ZoneSet::Entry* entry = zones.entry(name);
     if (!entry) {
         error.rcode = zones.find(name) ? Rcode::not_auth : Rcode::refused;
         return {error};
     }
-    const Zone &zone = *entry->zone;
-    const RRset *soa = zone.soa();
+    const Zone& zone = *entry->zone;
+    const RRset* soa = zone.soa();
     if (query.questions.front().type == RrType::ixfr && soa) {
         const Record current = soa->records().front();
         if (const auto theirs = client_serial(query, zone)) {
@@ -97,7 +97,7 @@ std::vector<Message> axfr(const Message &query, const ZoneSet &zones, std::size_
             }
             if (auto chain = changes_since(entry->history, *theirs); chain && !chain->empty()) {
                 std::vector<Record> records{current};
-                for (const auto &change : *chain) {
+                for (const auto& change : *chain) {
                     records.insert(records.end(), change->removed.begin(), change->removed.end());
                     records.insert(records.end(), change->added.begin(), change->added.end());
                 }

@@ -26,9 +26,9 @@ bool is_meta(RrType type)
 
 // RDATA sent in class NONE, or of a type the decoder keeps typed only in class IN, as it would
 // be in the zone.
-Rdata as_zone_data(const Record &rr)
+Rdata as_zone_data(const Record& rr)
 {
-    const auto *unknown = std::get_if<Unknown>(&rr.data);
+    const auto* unknown = std::get_if<Unknown>(&rr.data);
     if (!unknown || unknown->bytes.empty())
         return rr.data;
     core::WireReader reader(unknown->bytes);
@@ -36,21 +36,20 @@ Rdata as_zone_data(const Record &rr)
     return typed && reader.at_end() ? std::move(typed).value() : rr.data;
 }
 
-bool has_data(const RRset *set, const Rdata &data)
+bool has_data(const RRset* set, const Rdata& data)
 {
     return set && std::find(set->rdatas.begin(), set->rdatas.end(), data) != set->rdatas.end();
 }
 
 // §3.2: checks every prerequisite against the zone as it is.
-std::optional<UpdateResult> check_prerequisites(const Message &update, const Zone &zone)
+std::optional<UpdateResult> check_prerequisites(const Message& update, const Zone& zone)
 {
     using Key = std::pair<Name, RrType>;
-    std::map<Key, std::vector<Rdata>, bool (*)(const Key &, const Key &)> value_sets(
-        [](const Key &a, const Key &b) {
-            const int c = canonical_compare(a.first, b.first);
-            return c != 0 ? c < 0 : a.second < b.second;
-        });
-    for (const auto &rr : update.answers) {
+    std::map<Key, std::vector<Rdata>, bool (*)(const Key&, const Key&)> value_sets([](const Key& a, const Key& b) {
+        const int c = canonical_compare(a.first, b.first);
+        return c != 0 ? c < 0 : a.second < b.second;
+    });
+    for (const auto& rr : update.answers) {
         if (rr.ttl != 0)
             return refuse(Rcode::form_err, "a prerequisite with a TTL");
         if (!rr.owner.is_subdomain_of(zone.origin()))
@@ -83,33 +82,33 @@ std::optional<UpdateResult> check_prerequisites(const Message &update, const Zon
         }
     }
     // "RRset exists (value dependent)": the zone's RRset is exactly the set given.
-    for (auto &[key, wanted] : value_sets) {
-        const RRset *set = zone.find(key.first, key.second);
+    for (auto& [key, wanted] : value_sets) {
+        const RRset* set = zone.find(key.first, key.second);
         std::vector<Rdata> unique;
-        for (auto &d : wanted)
+        for (auto& d : wanted)
             if (std::find(unique.begin(), unique.end(), d) == unique.end())
                 unique.push_back(d);
         const bool same = set && set->rdatas.size() == unique.size() &&
-                          std::all_of(unique.begin(), unique.end(), [&](const Rdata &d) { return has_data(set, d); });
+                          std::all_of(unique.begin(), unique.end(), [&](const Rdata& d) { return has_data(set, d); });
         if (!same)
             return refuse(Rcode::nx_rrset, key.first.to_text() + " " + to_text(key.second) + " differs");
     }
     return std::nullopt;
 }
 
-bool granted(const UpdateGrant &grant, const Record &rr)
+bool granted(const UpdateGrant& grant, const Record& rr)
 {
     const bool name_ok = grant.names.empty() || std::any_of(grant.names.begin(), grant.names.end(),
-                                                            [&](const Name &n) { return rr.owner.is_subdomain_of(n); });
-    const bool type_ok = grant.types.empty() ||
-                         std::find(grant.types.begin(), grant.types.end(), rr.type) != grant.types.end();
+                                                            [&](const Name& n) { return rr.owner.is_subdomain_of(n); });
+    const bool type_ok =
+        grant.types.empty() || std::find(grant.types.begin(), grant.types.end(), rr.type) != grant.types.end();
     return name_ok && type_ok;
 }
 
 // §3.4.1: every update is checked before any is applied.
-std::optional<UpdateResult> prescan(const Message &update, const Zone &zone, const UpdateGrant &grant)
+std::optional<UpdateResult> prescan(const Message& update, const Zone& zone, const UpdateGrant& grant)
 {
-    for (const auto &rr : update.authority) {
+    for (const auto& rr : update.authority) {
         if (!rr.owner.is_subdomain_of(zone.origin()))
             return refuse(Rcode::not_zone, rr.owner.to_text() + " is outside the zone");
         const bool empty = std::holds_alternative<Unknown>(rr.data) && std::get<Unknown>(rr.data).bytes.empty();
@@ -128,19 +127,19 @@ std::optional<UpdateResult> prescan(const Message &update, const Zone &zone, con
             return refuse(Rcode::form_err, "an update of class " + to_text(rr.klass));
         }
         if (!granted(grant, rr))
-            return refuse(Rcode::refused, rr.owner.to_text() + " " + to_text(rr.type) + " is not granted to " +
-                                              grant.key.to_text());
+            return refuse(Rcode::refused,
+                          rr.owner.to_text() + " " + to_text(rr.type) + " is not granted to " + grant.key.to_text());
     }
     return std::nullopt;
 }
 
 // §3.4.2.2: an addition, with the CNAME and SOA rules; the RRset takes the new TTL.
-void add(Zone &zone, const Record &rr)
+void add(Zone& zone, const Record& rr)
 {
     const bool apex = rr.owner == zone.origin();
-    const Node *node = zone.node(rr.owner);
+    const Node* node = zone.node(rr.owner);
     if (rr.type == RrType::soa) {
-        const RRset *current = zone.soa();
+        const RRset* current = zone.soa();
         if (!apex || !current || !serial_newer(std::get<Soa>(rr.data).serial, soa_serial(zone)))
             return;
         zone.remove_rrset(rr.owner, RrType::soa);
@@ -150,7 +149,7 @@ void add(Zone &zone, const Record &rr)
     if (node) {
         const bool has_cname = node->find(RrType::cname) != nullptr;
         const bool has_other = std::any_of(node->rrsets.begin(), node->rrsets.end(),
-                                           [](const RRset &s) { return s.type != RrType::cname; });
+                                           [](const RRset& s) { return s.type != RrType::cname; });
         if (rr.type == RrType::cname ? has_other : has_cname)
             return;
         if (rr.type == RrType::cname)
@@ -161,14 +160,14 @@ void add(Zone &zone, const Record &rr)
 }
 
 // §3.4.2.3–4: deletions, never of the apex SOA or the apex's last NS.
-void remove(Zone &zone, const Record &rr)
+void remove(Zone& zone, const Record& rr)
 {
     const bool apex = rr.owner == zone.origin();
     if (rr.klass == RrClass::any) {
         if (rr.type == RrType::any) {
             std::vector<RrType> types;
-            if (const Node *node = zone.node(rr.owner))
-                for (const auto &set : node->rrsets)
+            if (const Node* node = zone.node(rr.owner))
+                for (const auto& set : node->rrsets)
                     if (!apex || (set.type != RrType::soa && set.type != RrType::ns))
                         types.push_back(set.type);
             for (auto type : types)
@@ -180,16 +179,16 @@ void remove(Zone &zone, const Record &rr)
     }
     if (rr.type == RrType::soa)
         return;
-    const RRset *set = zone.find(rr.owner, rr.type);
+    const RRset* set = zone.find(rr.owner, rr.type);
     if (apex && rr.type == RrType::ns && set && set->rdatas.size() == 1)
         return;
-    const RRset *current = zone.find(rr.owner, rr.type);
+    const RRset* current = zone.find(rr.owner, rr.type);
     zone.remove(Record{rr.owner, rr.type, RrClass::in, current ? current->ttl : 0, as_zone_data(rr)});
 }
 
 }  // namespace
 
-UpdateResult apply_update(const Message &update, const Zone &zone, const UpdateGrant &grant)
+UpdateResult apply_update(const Message& update, const Zone& zone, const UpdateGrant& grant)
 {
     if (update.questions.size() != 1 || update.questions[0].type != RrType::soa ||
         update.questions[0].klass != RrClass::in)
@@ -200,7 +199,7 @@ UpdateResult apply_update(const Message &update, const Zone &zone, const UpdateG
         return *failed;
     auto next = std::make_shared<Zone>(zone);
     std::vector<Name> touched;
-    for (const auto &rr : update.authority) {
+    for (const auto& rr : update.authority) {
         if (rr.klass == RrClass::in)
             add(*next, Record{rr.owner, rr.type, RrClass::in, rr.ttl, as_zone_data(rr)});
         else

@@ -29,6 +29,6 @@ struct UpdateResult {
 
 // `update` has opcode UPDATE; its zone section must name `zone`'s origin (the caller found the zone
 // by it). Nothing changed is NOERROR with no zone.
-UpdateResult apply_update(const Message &update, const Zone &zone, const UpdateGrant &grant);
+UpdateResult apply_update(const Message& update, const Zone& zone, const UpdateGrant& grant);
 
 }  // namespace layer7::dns

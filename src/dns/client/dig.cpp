@@ -16,7 +16,7 @@ namespace layer7::dns {
 
 namespace {
 
-constexpr int max_trace_steps = 30;  // referrals followed before giving up (a loop or a very deep tree)
+constexpr int max_trace_steps = 30;    // referrals followed before giving up (a loop or a very deep tree)
 constexpr int max_glueless_depth = 3;  // nested look-ups of name-server addresses
 
 std::string now_text()
@@ -33,7 +33,7 @@ std::string default_server()
     return first_nameserver(in).value_or("127.0.0.1");  // resolv.conf(5): none listed = this machine
 }
 
-ExchangeOptions exchange_options(const DigOptions &o)
+ExchangeOptions exchange_options(const DigOptions& o)
 {
     return {.tcp = o.tcp,
             .retry_tcp_on_tc = !o.ignore_tc,
@@ -43,10 +43,11 @@ ExchangeOptions exchange_options(const DigOptions &o)
 }
 
 template <typename T>
-T run(asio::io_context &io, core::awaitable<T> task)
+T run(asio::io_context& io, core::awaitable<T> task)
 {
     std::optional<T> result;
-    asio::co_spawn(io, [&]() -> core::awaitable<void> { result = co_await std::move(task); }, asio::detached);
+    asio::co_spawn(
+        io, [&]() -> core::awaitable<void> { result = co_await std::move(task); }, asio::detached);
     io.restart();
     io.run();
     return std::move(*result);
@@ -54,22 +55,22 @@ T run(asio::io_context &io, core::awaitable<T> task)
 
 class Tracer {
 public:
-    Tracer(asio::io_context &io, const DigOptions &o, std::vector<ServerAddress> roots, std::ostream &out)
+    Tracer(asio::io_context& io, const DigOptions& o, std::vector<ServerAddress> roots, std::ostream& out)
         : io_(io), options_(o), roots_(std::move(roots)), out_(out)
     {
     }
 
     // Iterates from the roots; prints each step unless quiet. Returns the final reply, if any.
-    std::optional<Message> iterate(const Name &qname, RrType type, bool quiet, int depth)
+    std::optional<Message> iterate(const Name& qname, RrType type, bool quiet, int depth)
     {
         Name zone = Name::root();
         std::vector<ServerAddress> servers = roots_;
         for (int step = 0; step < max_trace_steps; ++step) {
             bool progressed = false;
-            for (auto &server : servers) {
+            for (auto& server : servers) {
                 if (server.addresses.empty() && depth < max_glueless_depth)
                     server.addresses = lookup_addresses(server.name, depth + 1);
-                for (auto &address : server.addresses) {
+                for (auto& address : server.addresses) {
                     std::error_code ec;
                     auto ip = asio::ip::make_address(address, ec);
                     if (ec)
@@ -86,8 +87,8 @@ public:
                     }
                     Step next = classify(x.reply, qname, zone);
                     if (!quiet)
-                        out_ << format_trace_step(x.reply, address, options_.port.value_or(53),
-                                                  server.name.to_text(), x.size, x.elapsed_ms);
+                        out_ << format_trace_step(x.reply, address, options_.port.value_or(53), server.name.to_text(),
+                                                  x.size, x.elapsed_ms);
                     if (next.kind == StepKind::answer)
                         return x.reply;
                     if (next.kind == StepKind::referral) {
@@ -107,27 +108,27 @@ public:
     }
 
 private:
-    std::vector<std::string> lookup_addresses(const Name &name, int depth)
+    std::vector<std::string> lookup_addresses(const Name& name, int depth)
     {
         std::vector<std::string> out;
         for (RrType type : {RrType::a, RrType::aaaa}) {
             auto reply = iterate(name, type, true, depth);
             if (!reply)
                 continue;
-            for (auto &rr : reply->answers)
+            for (auto& rr : reply->answers)
                 if (rr.owner == name && (rr.type == RrType::a || rr.type == RrType::aaaa))
                     out.push_back(to_text(rr.data));
         }
         return out;
     }
 
-    asio::io_context &io_;
-    const DigOptions &options_;
+    asio::io_context& io_;
+    const DigOptions& options_;
     std::vector<ServerAddress> roots_;
-    std::ostream &out_;
+    std::ostream& out_;
 };
 
-int trace(asio::io_context &io, const DigOptions &o, const Name &qname, std::ostream &out, std::ostream &err)
+int trace(asio::io_context& io, const DigOptions& o, const Name& qname, std::ostream& out, std::ostream& err)
 {
     const std::string file = o.root_hints.empty() ? system_root_hints : o.root_hints;
     auto text = core::read_text_file(file);
@@ -140,7 +141,7 @@ int trace(asio::io_context &io, const DigOptions &o, const Name &qname, std::ost
         err << "dig: " << file << ": " << roots.error() << "\n";
         return 10;
     }
-    for (auto &s : roots.value())
+    for (auto& s : roots.value())
         out << ".\t\t\t518400\tIN\tNS\t" << s.name.to_text() << "\n";
     out << ";; Received root hints from " << file << "\n\n";
     Tracer tracer(io, o, roots.value(), out);
@@ -154,14 +155,14 @@ int trace(asio::io_context &io, const DigOptions &o, const Name &qname, std::ost
 
 }  // namespace
 
-int run_dig(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
+int run_dig(const std::vector<std::string>& args, std::ostream& out, std::ostream& err)
 {
     auto parsed = parse_dig_args(args);
     if (!parsed.ok()) {
         err << "dig: " << parsed.error() << "\n";
         return 1;
     }
-    const DigOptions &o = parsed.value();
+    const DigOptions& o = parsed.value();
     auto qname = Name::parse(o.name);
     if (!qname.ok()) {
         err << "dig: '" << o.name << "' is not a legal name (" << to_string(qname.error()) << ")\n";
@@ -181,7 +182,7 @@ int run_dig(const std::vector<std::string> &args, std::ostream &out, std::ostrea
     } else {
         asio::ip::udp::resolver resolver(io);
         std::error_code ec;
-        for (auto &entry : resolver.resolve(server, std::to_string(port), ec))
+        for (auto& entry : resolver.resolve(server, std::to_string(port), ec))
             addresses.push_back(entry.endpoint().address());
         if (addresses.empty()) {
             err << "dig: couldn't get address for '" << server << "': not found\n";
@@ -190,13 +191,17 @@ int run_dig(const std::vector<std::string> &args, std::ostream &out, std::ostrea
     }
     Message query = make_query(qname.value(), o.type, random_id(), o);
     Exchange x;
-    for (auto &address : addresses) {
+    for (auto& address : addresses) {
         x = run(io, exchange(address, port, query, exchange_options(o)));
         if (x.truncated_first && !o.short_form)
             out << ";; Truncated, retrying in TCP mode.\n";
         if (x.error.empty()) {
-            ReplyInfo info{.server = address.to_string(), .port = port, .tcp = x.tcp,
-                           .elapsed_ms = x.elapsed_ms, .size = x.size, .when = now_text()};
+            ReplyInfo info{.server = address.to_string(),
+                           .port = port,
+                           .tcp = x.tcp,
+                           .elapsed_ms = x.elapsed_ms,
+                           .size = x.size,
+                           .when = now_text()};
             if (o.short_form)
                 out << format_short(x.reply);
             else if (exchange_options(o).transfer)

@@ -8,9 +8,9 @@
 
 namespace layer7::dns {
 
-inline constexpr const char *system_root_hints = "/usr/share/dns/root.hints";
+inline constexpr const char* system_root_hints = "/usr/share/dns/root.hints";
 
 // Returns dig's exit status: 0 answered, 1 usage error, 9 no reply from any server, 10 other failure.
-int run_dig(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
+int run_dig(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace layer7::dns

@@ -8,7 +8,7 @@
 
 namespace layer7::dns {
 
-Message make_query(const Name &name, RrType type, std::uint16_t id, const DigOptions &options)
+Message make_query(const Name& name, RrType type, std::uint16_t id, const DigOptions& options)
 {
     Message q;
     q.id = id;
@@ -20,7 +20,7 @@ Message make_query(const Name &name, RrType type, std::uint16_t id, const DigOpt
     return q;
 }
 
-bool matches(const Message &query, const Message &reply)
+bool matches(const Message& query, const Message& reply)
 {
     if (!reply.flags.qr || reply.id != query.id)
         return false;
@@ -32,7 +32,7 @@ bool matches(const Message &query, const Message &reply)
             reply.questions[0].klass == query.questions[0].klass);
 }
 
-std::string format_reply(const Message &reply, const ReplyInfo &info)
+std::string format_reply(const Message& reply, const ReplyInfo& info)
 {
     std::string out = ";; Got answer:\n" + to_text(reply) + "\n";
     out += ";; Query time: " + std::to_string(info.elapsed_ms) + " msec\n";
@@ -44,20 +44,20 @@ std::string format_reply(const Message &reply, const ReplyInfo &info)
     return out;
 }
 
-std::string format_short(const Message &reply)
+std::string format_short(const Message& reply)
 {
     std::string out;
-    for (auto &rr : reply.answers)
+    for (auto& rr : reply.answers)
         out += to_text(rr.data) + "\n";
     return out;
 }
 
-std::string format_transfer(const Message &reply, const ReplyInfo &info, std::size_t messages)
+std::string format_transfer(const Message& reply, const ReplyInfo& info, std::size_t messages)
 {
     if (reply.rcode != Rcode::no_error)
         return "; Transfer failed.\n";
     std::string out;
-    for (auto &rr : reply.answers)
+    for (auto& rr : reply.answers)
         out += to_text(rr) + "\n";
     out += ";; Query time: " + std::to_string(info.elapsed_ms) + " msec\n";
     out += ";; SERVER: " + info.server + "#" + std::to_string(info.port) + "(" + info.server + ") (TCP)\n";
@@ -68,12 +68,12 @@ std::string format_transfer(const Message &reply, const ReplyInfo &info, std::si
     return out;
 }
 
-bool TransferEnd::add(const std::vector<Record> &records)
+bool TransferEnd::add(const std::vector<Record>& records)
 {
     ++messages_;
-    for (auto &rr : records) {
+    for (auto& rr : records) {
         ++records_;
-        const auto *soa = std::get_if<Soa>(&rr.data);
+        const auto* soa = std::get_if<Soa>(&rr.data);
         if (!serial_) {
             if (!soa)
                 return true;  // not a transfer: nothing more will make it one
@@ -124,37 +124,36 @@ core::Result<std::vector<ServerAddress>, std::string> parse_root_hints(std::stri
                 return core::fail("root hints:" + std::to_string(number) + ": bad name server name");
             if (!owner.value().is_root())
                 continue;
-            if (std::none_of(servers.begin(), servers.end(), [&](auto &s) { return s.name == host.value(); }))
+            if (std::none_of(servers.begin(), servers.end(), [&](auto& s) { return s.name == host.value(); }))
                 servers.push_back({host.value(), {}});
         } else if (*type == RrType::a || *type == RrType::aaaa) {
             addresses.emplace_back(owner.value(), w[i + 1]);
         }
     }
-    for (auto &[name, address] : addresses)
-        for (auto &s : servers)
+    for (auto& [name, address] : addresses)
+        for (auto& s : servers)
             if (s.name == name)
                 s.addresses.push_back(address);
-    std::erase_if(servers, [](auto &s) { return s.addresses.empty(); });
+    std::erase_if(servers, [](auto& s) { return s.addresses.empty(); });
     if (servers.empty())
         return core::fail(std::string("root hints: no root server with an address"));
     return servers;
 }
 
-Step classify(const Message &reply, const Name &qname, const Name &current_zone)
+Step classify(const Message& reply, const Name& qname, const Name& current_zone)
 {
     Step step;
-    const bool answered = std::any_of(reply.answers.begin(), reply.answers.end(),
-                                      [&](const Record &r) { return r.owner == qname; });
-    if (answered || reply.rcode == Rcode::nx_domain ||
-        (reply.flags.aa && reply.rcode == Rcode::no_error)) {
-        step.kind = reply.rcode == Rcode::no_error || reply.rcode == Rcode::nx_domain ? StepKind::answer
-                                                                                       : StepKind::lame;
+    const bool answered =
+        std::any_of(reply.answers.begin(), reply.answers.end(), [&](const Record& r) { return r.owner == qname; });
+    if (answered || reply.rcode == Rcode::nx_domain || (reply.flags.aa && reply.rcode == Rcode::no_error)) {
+        step.kind =
+            reply.rcode == Rcode::no_error || reply.rcode == Rcode::nx_domain ? StepKind::answer : StepKind::lame;
         return step;
     }
     if (reply.rcode != Rcode::no_error)
         return step;
-    for (auto &rr : reply.authority) {
-        auto *ns = std::get_if<Ns>(&rr.data);
+    for (auto& rr : reply.authority) {
+        auto* ns = std::get_if<Ns>(&rr.data);
         if (!ns)
             continue;
         // Down only: strictly below the zone we asked, and an ancestor of (or equal to) the name.
@@ -166,30 +165,30 @@ Step classify(const Message &reply, const Name &qname, const Name &current_zone)
         step.zone = rr.owner;
         step.next.push_back({ns->host, {}});
     }
-    for (auto &rr : reply.additional) {
+    for (auto& rr : reply.additional) {
         std::string address;
-        if (auto *a = std::get_if<A>(&rr.data))
+        if (auto* a = std::get_if<A>(&rr.data))
             address = to_text(Rdata(*a));
-        else if (auto *aaaa = std::get_if<Aaaa>(&rr.data))
+        else if (auto* aaaa = std::get_if<Aaaa>(&rr.data))
             address = to_text(Rdata(*aaaa));
         else
             continue;
         // Glue counts only for servers inside the delegated zone's parent's bailiwick.
         if (!rr.owner.is_subdomain_of(current_zone))
             continue;
-        for (auto &s : step.next)
+        for (auto& s : step.next)
             if (s.name == rr.owner)
                 s.addresses.push_back(address);
     }
     return step;
 }
 
-std::string format_trace_step(const Message &reply, const std::string &address, std::uint16_t port,
-                              const std::string &server_name, std::size_t size, long elapsed_ms)
+std::string format_trace_step(const Message& reply, const std::string& address, std::uint16_t port,
+                              const std::string& server_name, std::size_t size, long elapsed_ms)
 {
     std::string out;
-    for (auto *section : {&reply.answers, &reply.authority})
-        for (auto &rr : *section)
+    for (auto* section : {&reply.answers, &reply.authority})
+        for (auto& rr : *section)
             out += to_text(rr) + "\n";
     if (reply.rcode != Rcode::no_error)
         out += ";; status: " + to_text(reply.rcode) + "\n";

@@ -19,7 +19,7 @@ std::optional<T> number(std::string_view text, T min, T max)
 }
 
 // "+flag" and "+noflag", "+key=value"; false if unknown or malformed.
-bool plus_option(std::string_view opt, DigOptions &o)
+bool plus_option(std::string_view opt, DigOptions& o)
 {
     std::string_view key = opt, value;
     if (auto eq = opt.find('='); eq != std::string_view::npos) {
@@ -71,12 +71,12 @@ bool plus_option(std::string_view opt, DigOptions &o)
 }
 }  // namespace
 
-core::Result<DigOptions, std::string> parse_dig_args(const std::vector<std::string> &args)
+core::Result<DigOptions, std::string> parse_dig_args(const std::vector<std::string>& args)
 {
     DigOptions o;
     bool name_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        const std::string &a = args[i];
+        const std::string& a = args[i];
         if (a.starts_with("@")) {
             std::string server = a.substr(1);
             // @HOST:PORT, @[v6]:PORT, or a bare IPv6 literal.
@@ -85,7 +85,8 @@ core::Result<DigOptions, std::string> parse_dig_args(const std::vector<std::stri
                 if (close == std::string::npos)
                     return core::fail("bad server '" + a + "'");
                 if (close + 1 < server.size()) {
-                    if (server[close + 1] != ':' || !(o.port = number<std::uint16_t>(server.substr(close + 2), 1, 65535)))
+                    if (server[close + 1] != ':' ||
+                        !(o.port = number<std::uint16_t>(server.substr(close + 2), 1, 65535)))
                         return core::fail("bad port in '" + a + "'");
                 }
                 server = server.substr(1, close - 1);
@@ -104,7 +105,7 @@ core::Result<DigOptions, std::string> parse_dig_args(const std::vector<std::stri
         } else if (a == "-p" || a == "--root-hints" || a == "-t" || a == "-q" || a == "-x") {
             if (i + 1 >= args.size())
                 return core::fail(a + " needs a value");
-            const std::string &v = args[++i];
+            const std::string& v = args[++i];
             if (a == "-p") {
                 if (!(o.port = number<std::uint16_t>(v, 1, 65535)))
                     return core::fail("bad port '" + v + "'");
@@ -160,7 +161,7 @@ std::optional<std::string> reverse_name(std::string_view address)
         return out + "in-addr.arpa.";
     }
     if (auto v6 = parse_ipv6(address)) {
-        constexpr const char *hex = "0123456789abcdef";
+        constexpr const char* hex = "0123456789abcdef";
         for (auto it = v6->rbegin(); it != v6->rend(); ++it) {
             out += hex[*it & 0x0f];
             out += '.';
@@ -172,10 +173,10 @@ std::optional<std::string> reverse_name(std::string_view address)
     return std::nullopt;
 }
 
-std::string command_line(const std::vector<std::string> &args)
+std::string command_line(const std::vector<std::string>& args)
 {
     std::string out;
-    for (auto &a : args) {
+    for (auto& a : args) {
         if (!out.empty())
             out += ' ';
         out += a;

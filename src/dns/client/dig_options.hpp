@@ -34,13 +34,13 @@ struct DigOptions {
 };
 
 // The error is a one-line message for the user.
-core::Result<DigOptions, std::string> parse_dig_args(const std::vector<std::string> &args);
+core::Result<DigOptions, std::string> parse_dig_args(const std::vector<std::string>& args);
 
 // dig -x: the PTR owner name of an IPv4 (RFC 1035 §3.5, "4.3.2.1.in-addr.arpa.") or IPv6 address
 // (RFC 3596 §2.5, 32 nibbles under ip6.arpa.); nullopt if `address` is neither.
 std::optional<std::string> reverse_name(std::string_view address);
 
 // The "; <<>> layer7 dig <<>> …" banner's argument echo.
-std::string command_line(const std::vector<std::string> &args);
+std::string command_line(const std::vector<std::string>& args);
 
 }  // namespace layer7::dns

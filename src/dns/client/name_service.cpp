@@ -54,7 +54,8 @@ private:
         const asio::ip::address server = server_.address();
         const Exchange x = co_await exchange(server, server_.port(), query, options);
         if (!x.error.empty())
-            co_return std::pair{std::error_code(asio::error::host_not_found_try_again), std::vector<asio::ip::address>{}};
+            co_return std::pair{std::error_code(asio::error::host_not_found_try_again),
+                                std::vector<asio::ip::address>{}};
         co_return addresses_of(x.reply);
     }
 

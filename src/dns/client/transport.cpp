@@ -33,7 +33,7 @@ std::uint64_t unix_now()
 }
 
 // The query's wire form, signed when the options carry a key.
-std::vector<std::uint8_t> query_wire(const Message &query, const ExchangeOptions &options, TsigSession &session)
+std::vector<std::uint8_t> query_wire(const Message& query, const ExchangeOptions& options, TsigSession& session)
 {
     auto wire = encode(query);
     if (options.tsig) {
@@ -44,7 +44,7 @@ std::vector<std::uint8_t> query_wire(const Message &query, const ExchangeOptions
 }
 
 // "" when the reply's TSIG checks out (or no key is in use), else why not.
-std::string check_tsig(const ExchangeOptions &options, TsigSession &session, std::span<const std::uint8_t> wire)
+std::string check_tsig(const ExchangeOptions& options, TsigSession& session, std::span<const std::uint8_t> wire)
 {
     if (!options.tsig)
         return {};
@@ -53,16 +53,16 @@ std::string check_tsig(const ExchangeOptions &options, TsigSession &session, std
 }
 
 // Waits for a matching datagram until `deadline`; others (wrong id, wrong question) are ignored.
-core::awaitable<Exchange> udp_try(asio::ip::udp::socket &socket, const Message &query, Clock::time_point deadline,
-                                  const ExchangeOptions &options, TsigSession &session)
+core::awaitable<Exchange> udp_try(asio::ip::udp::socket& socket, const Message& query, Clock::time_point deadline,
+                                  const ExchangeOptions& options, TsigSession& session)
 {
     Exchange out;
     std::vector<std::uint8_t> buffer(65535);
     asio::steady_timer timer(co_await asio::this_coro::executor);
     for (;;) {
         timer.expires_at(deadline);
-        auto result = co_await (socket.async_receive(asio::buffer(buffer), core::use_tuple) ||
-                                timer.async_wait(core::use_tuple));
+        auto result =
+            co_await (socket.async_receive(asio::buffer(buffer), core::use_tuple) || timer.async_wait(core::use_tuple));
         if (result.index() == 1) {
             out.error = "timed out";
             co_return out;
@@ -82,8 +82,8 @@ core::awaitable<Exchange> udp_try(asio::ip::udp::socket &socket, const Message &
     }
 }
 
-core::awaitable<Exchange> over_udp(const asio::ip::udp::endpoint &server, const Message &query,
-                                   const ExchangeOptions &options)
+core::awaitable<Exchange> over_udp(const asio::ip::udp::endpoint& server, const Message& query,
+                                   const ExchangeOptions& options)
 {
     Exchange out;
     asio::ip::udp::socket socket(co_await asio::this_coro::executor);
@@ -112,8 +112,8 @@ core::awaitable<Exchange> over_udp(const asio::ip::udp::endpoint &server, const 
     co_return out;
 }
 
-core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const Message &query,
-                                   const ExchangeOptions &options)
+core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint& server, const Message& query,
+                                   const ExchangeOptions& options)
 {
     Exchange out;
     out.tcp = true;
@@ -151,7 +151,7 @@ core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const 
                 continue;
             }
             // RFC 5936 §2.2: later messages carry the query's id and (usually) no question.
-            Message &more = reply.value();
+            Message& more = reply.value();
             if (!more.flags.qr || more.id != query.id)
                 continue;
             if (more.rcode != Rcode::no_error)
@@ -175,16 +175,15 @@ core::awaitable<Exchange> over_tcp(const asio::ip::tcp::endpoint &server, const 
 
 }  // namespace
 
-core::awaitable<std::pair<std::error_code, std::span<const std::uint8_t>>> read_message(
-    asio::ip::tcp::socket &socket, TcpFramer &framer)
+core::awaitable<std::pair<std::error_code, std::span<const std::uint8_t>>> read_message(asio::ip::tcp::socket& socket,
+                                                                                        TcpFramer& framer)
 {
     std::array<std::uint8_t, 4096> buffer;
     for (;;) {
         if (auto message = framer.next())
             co_return std::pair(std::error_code(), *message);
         if (framer.error() != FrameError::none)
-            co_return std::pair(std::make_error_code(std::errc::bad_message),
-                                std::span<const std::uint8_t>());
+            co_return std::pair(std::make_error_code(std::errc::bad_message), std::span<const std::uint8_t>());
         auto [ec, n] = co_await socket.async_read_some(asio::buffer(buffer), core::use_tuple);
         if (ec)
             co_return std::pair(ec, std::span<const std::uint8_t>());
@@ -192,8 +191,8 @@ core::awaitable<std::pair<std::error_code, std::span<const std::uint8_t>>> read_
     }
 }
 
-core::awaitable<Exchange> exchange(const asio::ip::address &server, std::uint16_t port, const Message &query,
-                                   const ExchangeOptions &options)
+core::awaitable<Exchange> exchange(const asio::ip::address& server, std::uint16_t port, const Message& query,
+                                   const ExchangeOptions& options)
 {
     if (options.tcp)
         co_return co_await over_tcp({server, port}, query, options);

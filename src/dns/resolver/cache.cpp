@@ -9,14 +9,13 @@ std::uint32_t seconds_left(Instant expires, Instant now)
 {
     if (expires <= now)
         return 0;
-    return static_cast<std::uint32_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(expires - now).count());
+    return static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(expires - now).count());
 }
 
 Cache::Cache(const CacheLimits& limits)
-    : limits_(limits)
-    , per_shard_(std::max<std::size_t>(1, limits.max_entries / std::max<std::size_t>(1, limits.shards)))
-    , shards_(std::max<std::size_t>(1, limits.shards))
+    : limits_(limits),
+      per_shard_(std::max<std::size_t>(1, limits.max_entries / std::max<std::size_t>(1, limits.shards))),
+      shards_(std::max<std::size_t>(1, limits.shards))
 {
 }
 
@@ -44,15 +43,14 @@ void Cache::insert(std::span<const Record> rrset, Trust trust, Instant now)
     std::lock_guard lock(shard.mutex);
     Key key{name, rrset.front().type};
     auto it = shard.entries.find(key);
-    if (it != shard.entries.end() && it->second.expires > now && it->second.records
-        && it->second.trust > trust)
+    if (it != shard.entries.end() && it->second.expires > now && it->second.records && it->second.trust > trust)
         return;
     if (it == shard.entries.end())
         make_room(shard, now);
     Entry entry{now + std::chrono::seconds(ttl), trust,
-        std::make_shared<const std::vector<Record>>(rrset.begin(), rrset.end()), std::nullopt};
+                std::make_shared<const std::vector<Record>>(rrset.begin(), rrset.end()), std::nullopt};
     shard.entries.insert_or_assign(std::move(key), std::move(entry));
-    shard.entries.erase(Key{name, RrType{0}}); // the name exists after all
+    shard.entries.erase(Key{name, RrType{0}});  // the name exists after all
 }
 
 std::optional<CachedRRset> Cache::find(const Name& name, RrType type, Instant now) const
@@ -78,16 +76,15 @@ void Cache::insert_negative(const Name& name, RrType type, Rcode rcode, const Re
     Key key{name, rcode == Rcode::nx_domain ? RrType{0} : type};
     auto it = shard.entries.find(key);
     // An authoritative positive answer still alive outranks a negative one for the same key.
-    if (it != shard.entries.end() && it->second.records && it->second.expires > now
-        && it->second.trust == Trust::authoritative_answer)
+    if (it != shard.entries.end() && it->second.records && it->second.expires > now &&
+        it->second.trust == Trust::authoritative_answer)
         return;
     if (it == shard.entries.end())
         make_room(shard, now);
     Record stored = soa;
     stored.ttl = ttl;
-    shard.entries.insert_or_assign(std::move(key),
-        Entry{now + std::chrono::seconds(ttl), Trust::authoritative_answer, nullptr,
-            CachedNegative{rcode, stored, ttl}});
+    shard.entries.insert_or_assign(std::move(key), Entry{now + std::chrono::seconds(ttl), Trust::authoritative_answer,
+                                                         nullptr, CachedNegative{rcode, stored, ttl}});
 }
 
 std::optional<CachedNegative> Cache::find_negative(const Name& name, RrType type, Instant now) const
@@ -125,4 +122,4 @@ void Cache::clear()
     }
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

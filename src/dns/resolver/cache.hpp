@@ -17,27 +17,27 @@
 
 namespace layer7::dns::resolver {
 
-using Instant = std::chrono::steady_clock::time_point; // passed in: the cache reads no clock
+using Instant = std::chrono::steady_clock::time_point;  // passed in: the cache reads no clock
 
 // RFC 2181 §5.4.1, lowest first: data from a referral must not replace data from an answer.
 enum class Trust : std::uint8_t { glue, authority, answer, authoritative_answer };
 
 struct CacheLimits {
-    std::size_t max_entries = 200'000; // across shards; a full shard drops expired, then any entry
-    std::uint32_t max_ttl = 86'400; // a day, as Unbound's cache-max-ttl
-    std::uint32_t max_negative_ttl = 3'600; // RFC 2308 §5: one to three hours
+    std::size_t max_entries = 200'000;       // across shards; a full shard drops expired, then any entry
+    std::uint32_t max_ttl = 86'400;          // a day, as Unbound's cache-max-ttl
+    std::uint32_t max_negative_ttl = 3'600;  // RFC 2308 §5: one to three hours
     std::size_t shards = 16;
 };
 
 struct CachedRRset {
-    std::shared_ptr<const std::vector<Record>> records; // TTLs as stored; use `ttl` instead
-    std::uint32_t ttl = 0; // seconds left
+    std::shared_ptr<const std::vector<Record>> records;  // TTLs as stored; use `ttl` instead
+    std::uint32_t ttl = 0;                               // seconds left
     Trust trust = Trust::glue;
 };
 
 struct CachedNegative {
-    Rcode rcode = Rcode::nx_domain; // nx_domain, or no_error for NODATA
-    std::optional<Record> soa; // with the TTL left
+    Rcode rcode = Rcode::nx_domain;  // nx_domain, or no_error for NODATA
+    std::optional<Record> soa;       // with the TTL left
     std::uint32_t ttl = 0;
 };
 
@@ -57,25 +57,22 @@ public:
     void insert_negative(const Name& name, RrType type, Rcode rcode, const Record& soa, Instant now);
     std::optional<CachedNegative> find_negative(const Name& name, RrType type, Instant now) const;
 
-    std::size_t size() const; // live and expired entries not yet dropped
+    std::size_t size() const;  // live and expired entries not yet dropped
     void clear();
 
 private:
     struct Key {
         Name name;
-        RrType type; // RrType{0}: "the name does not exist" (NXDOMAIN)
+        RrType type;  // RrType{0}: "the name does not exist" (NXDOMAIN)
         bool operator==(const Key&) const = default;
     };
     struct KeyHash {
-        std::size_t operator()(const Key& k) const
-        {
-            return k.name.hash() * 31 + static_cast<std::size_t>(k.type);
-        }
+        std::size_t operator()(const Key& k) const { return k.name.hash() * 31 + static_cast<std::size_t>(k.type); }
     };
     struct Entry {
         Instant expires;
         Trust trust = Trust::glue;
-        std::shared_ptr<const std::vector<Record>> records; // positive
+        std::shared_ptr<const std::vector<Record>> records;  // positive
         std::optional<CachedNegative> negative;
     };
     struct Shard {
@@ -93,4 +90,4 @@ private:
 // Seconds left until `expires`, 0 once passed.
 std::uint32_t seconds_left(Instant expires, Instant now);
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

@@ -25,13 +25,12 @@ bool is_error(Rcode rcode)
     return rcode != Rcode::no_error && rcode != Rcode::nx_domain;
 }
 
-} // namespace
+}  // namespace
 
 bool answers_query(const Message& query, const Message& response)
 {
-    return response.flags.qr && response.id == query.id && response.flags.opcode == query.flags.opcode
-        && response.questions.size() == 1 && query.questions.size() == 1
-        && response.questions[0] == query.questions[0];
+    return response.flags.qr && response.id == query.id && response.flags.opcode == query.flags.opcode &&
+           response.questions.size() == 1 && query.questions.size() == 1 && response.questions[0] == query.questions[0];
 }
 
 std::vector<std::vector<Record>> group_rrsets(const std::vector<Record>& records)
@@ -49,20 +48,19 @@ std::vector<std::vector<Record>> group_rrsets(const std::vector<Record>& records
     return sets;
 }
 
-Classified classify(
-    const Message& response, const Question& question, const Name& zone, const ClassifyLimits& limits)
+Classified classify(const Message& response, const Question& question, const Name& zone, const ClassifyLimits& limits)
 {
     Classified c;
     c.authoritative = response.flags.aa;
     c.target = question.name;
     if (is_error(response.rcode) || response.flags.tc)
-        return c; // lame: SERVFAIL, REFUSED, NOTIMP, FORMERR… (TC is the shell's to retry on TCP)
+        return c;  // lame: SERVFAIL, REFUSED, NOTIMP, FORMERR… (TC is the shell's to retry on TCP)
 
     const auto answers = in_bailiwick(response.answers, zone, c.out_of_bailiwick);
     const auto authority = in_bailiwick(response.authority, zone, c.out_of_bailiwick);
     const auto additional = in_bailiwick(response.additional, zone, c.out_of_bailiwick);
     if (!question.name.is_subdomain_of(zone))
-        return c; // we never ask a server about names outside its zone: nothing here can be used
+        return c;  // we never ask a server about names outside its zone: nothing here can be used
 
     // Walk the answer section from the question name through CNAMEs (RFC 1034 §4.3.2 step 3a).
     for (std::size_t hops = 0;; ++hops) {
@@ -76,7 +74,7 @@ Classified classify(
         if (question.type == RrType::cname || hops >= limits.max_chain)
             break;
         auto cname = std::find_if(answers.begin(), answers.end(),
-            [&](const Record& r) { return r.owner == c.target && r.type == RrType::cname; });
+                                  [&](const Record& r) { return r.owner == c.target && r.type == RrType::cname; });
         if (cname == answers.end())
             break;
         c.chain.push_back(*cname);
@@ -111,7 +109,7 @@ Classified classify(
                 if (r.type != RrType::a && r.type != RrType::aaaa)
                     continue;
                 bool named = std::any_of(c.ns.begin(), c.ns.end(),
-                    [&](const Record& ns) { return std::get<Ns>(ns.data).host == r.owner; });
+                                         [&](const Record& ns) { return std::get<Ns>(ns.data).host == r.owner; });
                 if (named)
                     c.glue.push_back(r);
             }
@@ -131,7 +129,7 @@ Classified classify(
         c.kind = ResponseKind::no_data;
         return c;
     }
-    return c; // lame: a non-authoritative empty reply, or an upward referral
+    return c;  // lame: a non-authoritative empty reply, or an upward referral
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

@@ -18,29 +18,19 @@ std::string_view kind_text(std::optional<ResponseKind> kind)
     if (!kind)
         return "no reply";
     switch (*kind) {
-    case ResponseKind::answer:
-        return "answer";
-    case ResponseKind::cname:
-        return "CNAME";
-    case ResponseKind::nx_domain:
-        return "NXDOMAIN";
-    case ResponseKind::no_data:
-        return "NODATA";
-    case ResponseKind::referral:
-        return "referral";
-    case ResponseKind::lame:
-        return "lame";
+    case ResponseKind::answer: return "answer";
+    case ResponseKind::cname: return "CNAME";
+    case ResponseKind::nx_domain: return "NXDOMAIN";
+    case ResponseKind::no_data: return "NODATA";
+    case ResponseKind::referral: return "referral";
+    case ResponseKind::lame: return "lame";
     }
     return "?";
 }
 
-} // namespace
+}  // namespace
 
-IterativeResolver::IterativeResolver(ResolverOptions options)
-    : options_(std::move(options))
-    , cache_(options_.cache)
-{
-}
+IterativeResolver::IterativeResolver(ResolverOptions options) : options_(std::move(options)), cache_(options_.cache) {}
 
 Message IterativeResolver::to_message(const Question& question, Outcome outcome) const
 {
@@ -81,20 +71,20 @@ core::awaitable<core::Result<Message, ResolveError>> IterativeResolver::resolve(
         const ServerAddress server = rtt_.pick(step.servers, random_u32());
         Message query;
         query.id = static_cast<std::uint16_t>(random_u32());
-        query.flags.rd = false; // iterative: we do the work (RFC 1034 §5.3.1)
+        query.flags.rd = false;  // iterative: we do the work (RFC 1034 §5.3.1)
         query.questions.push_back(step.question);
         query.edns = edns_of(options_.edns_size);
-        auto budget = std::min(
-            options_.query_timeout, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+        auto budget =
+            std::min(options_.query_timeout, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
         if (trace.enabled())
             trace.line(id, core::Speaker::client,
-                fmt::format("@{} ({}) {} {}", server.to_text(), step.zone.to_text(),
-                    step.question.name.to_text(), to_text(step.question.type)));
+                       fmt::format("@{} ({}) {} {}", server.to_text(), step.zone.to_text(),
+                                   step.question.name.to_text(), to_text(step.question.type)));
         Exchange ex = co_await exchange_udp(query, server, budget, options_.edns_size);
         if (!ex.error && ex.response.flags.tc) {
             // RFC 7766 §5: a truncated reply is asked again over TCP.
             budget = std::min(options_.query_timeout,
-                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+                              std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
             auto mismatched = ex.mismatched;
             ex = co_await exchange_tcp(query, server, std::max(budget, std::chrono::milliseconds(1)));
             ex.mismatched += mismatched;
@@ -105,23 +95,22 @@ core::awaitable<core::Result<Message, ResolveError>> IterativeResolver::resolve(
             rtt_.on_timeout(server, options_.query_timeout);
             step = machine.on_timeout(server, Clock::now());
             if (trace.enabled())
-                trace.line(
-                    id, core::Speaker::server, fmt::format("@{} {}", server.to_text(), ex.error.message()));
+                trace.line(id, core::Speaker::server, fmt::format("@{} {}", server.to_text(), ex.error.message()));
             continue;
         }
         rtt_.on_reply(server, ex.rtt);
         step = machine.on_response(ex.response, server, Clock::now());
         if (trace.enabled())
-            trace.line(id, core::Speaker::server,
-                fmt::format("@{} {} {}{}", server.to_text(), to_text(ex.response.rcode),
-                    kind_text(machine.last_kind()),
-                    machine.last_dropped()
-                        ? fmt::format(" (dropped {} out-of-bailiwick)", machine.last_dropped())
-                        : ""));
+            trace.line(
+                id, core::Speaker::server,
+                fmt::format("@{} {} {}{}", server.to_text(), to_text(ex.response.rcode), kind_text(machine.last_kind()),
+                            machine.last_dropped()
+                                ? fmt::format(" (dropped {} out-of-bailiwick)", machine.last_dropped())
+                                : ""));
     }
     if (step.kind == Step::Kind::fail)
         co_return core::fail(step.error);
     co_return to_message(question, std::move(step.outcome));
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

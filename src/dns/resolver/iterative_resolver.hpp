@@ -18,9 +18,9 @@ namespace layer7::dns::resolver {
 struct ResolverOptions {
     IterationConfig iteration;
     CacheLimits cache;
-    std::chrono::milliseconds query_timeout{800}; // one upstream try; then the next server
-    std::chrono::milliseconds total_timeout{5000}; // one question, all tries (dig waits 5 s)
-    std::uint16_t edns_size = 1232; // DNS flag day 2020: no IP fragmentation
+    std::chrono::milliseconds query_timeout{800};   // one upstream try; then the next server
+    std::chrono::milliseconds total_timeout{5000};  // one question, all tries (dig waits 5 s)
+    std::uint16_t edns_size = 1232;                 // DNS flag day 2020: no IP fragmentation
 };
 
 class IterativeResolver final : public Resolver {
@@ -43,4 +43,4 @@ private:
     RttTable rtt_;
 };
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

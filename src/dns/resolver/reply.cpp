@@ -37,7 +37,7 @@ std::vector<std::uint8_t> header_only(std::span<const std::uint8_t> wire, Rcode 
     return encode(r, 512);
 }
 
-} // namespace
+}  // namespace
 
 Edns edns_of(std::uint16_t udp_size, std::uint8_t version)
 {
@@ -75,7 +75,7 @@ Incoming take_query(std::span<const std::uint8_t> wire, bool allowed)
     else if (in.query.questions.size() != 1)
         in.wire = make_error(in.query, Rcode::form_err);
     else if (in.query.edns && in.query.edns->version != 0)
-        in.wire = make_error(in.query, Rcode::bad_vers); // RFC 6891 §6.1.3
+        in.wire = make_error(in.query, Rcode::bad_vers);  // RFC 6891 §6.1.3
     else
         in.action = Intake::resolve;
     return in;
@@ -103,4 +103,4 @@ std::vector<std::uint8_t> make_reply(const Message& query, const Message& answer
     return encode(r, max_size);
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

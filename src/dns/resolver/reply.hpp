@@ -13,9 +13,9 @@
 namespace layer7::dns::resolver {
 
 enum class Intake {
-    drop, // not worth an answer: shorter than a header, or a response (could loop)
-    reply_now, // `wire` holds an error reply (FORMERR, NOTIMP, REFUSED, BADVERS)
-    resolve, // `query` is a well-formed question from an allowed client
+    drop,       // not worth an answer: shorter than a header, or a response (could loop)
+    reply_now,  // `wire` holds an error reply (FORMERR, NOTIMP, REFUSED, BADVERS)
+    resolve,    // `query` is a well-formed question from an allowed client
 };
 
 struct Incoming {
@@ -35,4 +35,4 @@ Edns edns_of(std::uint16_t udp_size, std::uint8_t version = 0);
 // The client's EDNS size within [512, 4096], or 512 without EDNS (RFC 6891 §6.2.5).
 std::size_t reply_size(const Message& query);
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

@@ -8,8 +8,8 @@ namespace layer7::dns::resolver {
 namespace {
 
 constexpr std::size_t header_size = 12;
-constexpr std::uint16_t opt_type = 41; // RFC 6891 §6.1.2
-constexpr std::size_t max_name_wire = 255; // RFC 1035 §2.3.4
+constexpr std::uint16_t opt_type = 41;      // RFC 6891 §6.1.2
+constexpr std::size_t max_name_wire = 255;  // RFC 1035 §2.3.4
 
 std::uint16_t u16_at(std::span<const std::uint8_t> w, std::size_t at)
 {
@@ -18,8 +18,8 @@ std::uint16_t u16_at(std::span<const std::uint8_t> w, std::size_t at)
 
 std::uint32_t u32_at(std::span<const std::uint8_t> w, std::size_t at)
 {
-    return static_cast<std::uint32_t>(w[at]) << 24 | static_cast<std::uint32_t>(w[at + 1]) << 16
-        | static_cast<std::uint32_t>(w[at + 2]) << 8 | w[at + 3];
+    return static_cast<std::uint32_t>(w[at]) << 24 | static_cast<std::uint32_t>(w[at + 1]) << 16 |
+           static_cast<std::uint32_t>(w[at + 2]) << 8 | w[at + 3];
 }
 
 char lower(std::uint8_t c)
@@ -36,7 +36,7 @@ std::size_t plain_name_end(std::span<const std::uint8_t> w, std::size_t at)
         if (length == 0)
             return at + 1 - start > max_name_wire ? 0 : at + 1;
         if (length > 63)
-            return 0; // a pointer or an extended label type
+            return 0;  // a pointer or an extended label type
         at += 1 + length;
     }
     return 0;
@@ -58,13 +58,13 @@ std::size_t skip_name(std::span<const std::uint8_t> w, std::size_t at)
     return 0;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<PlainQuery> parse_plain_query(std::span<const std::uint8_t> q)
 {
     if (q.size() < header_size + 5)
         return std::nullopt;
-    if ((q[2] & 0xf8) != 0) // QR=0 and opcode QUERY (RFC 1035 §4.1.1)
+    if ((q[2] & 0xf8) != 0)  // QR=0 and opcode QUERY (RFC 1035 §4.1.1)
         return std::nullopt;
     if (u16_at(q, 4) != 1 || u16_at(q, 6) != 0 || u16_at(q, 8) != 0 || u16_at(q, 10) > 1)
         return std::nullopt;
@@ -80,7 +80,7 @@ std::optional<PlainQuery> parse_plain_query(std::span<const std::uint8_t> q)
     std::size_t at = p.question_end;
     if (at + 11 > q.size() || q[at] != 0 || u16_at(q, at + 1) != opt_type)
         return std::nullopt;
-    if (q[at + 6] != 0) // version: anything else is BADVERS (RFC 6891 §6.1.3), the slow path's
+    if (q[at + 6] != 0)  // version: anything else is BADVERS (RFC 6891 §6.1.3), the slow path's
         return std::nullopt;
     const std::size_t udp_size = u16_at(q, at + 3);
     const std::size_t rdata_end = at + 11 + u16_at(q, at + 9);
@@ -94,13 +94,13 @@ std::optional<PlainQuery> parse_plain_query(std::span<const std::uint8_t> q)
     if (at != rdata_end)
         return std::nullopt;
     p.edns = true;
-    p.max_udp = std::clamp<std::size_t>(udp_size, 512, 4096); // as reply_size() (RFC 6891 §6.2.5)
+    p.max_udp = std::clamp<std::size_t>(udp_size, 512, 4096);  // as reply_size() (RFC 6891 §6.2.5)
     return p;
 }
 
 std::size_t ReplyCache::cost(const std::string& key, const Entry& e)
 {
-    constexpr std::size_t node = 128; // the map's node, the key's and the vectors' headers
+    constexpr std::size_t node = 128;  // the map's node, the key's and the vectors' headers
     return node + key.size() + e.wire.size() + e.ttl_at.size() * (sizeof(std::uint16_t) + sizeof(std::uint32_t));
 }
 
@@ -115,8 +115,8 @@ bool ReplyCache::make_key(std::span<const std::uint8_t> query, PlainQuery& plain
     for (std::size_t i = header_size; i < type_at; ++i)
         key_[i - header_size] = lower(query[i]);
     std::copy(query.begin() + static_cast<std::ptrdiff_t>(type_at),
-        query.begin() + static_cast<std::ptrdiff_t>(plain.question_end),
-        key_.begin() + static_cast<std::ptrdiff_t>(type_at - header_size));
+              query.begin() + static_cast<std::ptrdiff_t>(plain.question_end),
+              key_.begin() + static_cast<std::ptrdiff_t>(type_at - header_size));
     key_.back() = plain.edns ? 1 : 0;
     return true;
 }
@@ -130,20 +130,21 @@ bool ReplyCache::lookup(std::span<const std::uint8_t> query, Instant now, std::v
     if (it == entries_.end())
         return false;
     Entry& e = it->second;
-    const auto age = now > e.stored
-        ? static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - e.stored).count())
-        : 0;
+    const auto age =
+        now > e.stored
+            ? static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(now - e.stored).count())
+            : 0;
     if (age >= e.lifetime) {
         bytes_ -= cost(it->first, e);
         entries_.erase(it);
         return false;
     }
     if (e.wire.size() > plain.max_udp)
-        return false; // the slow path truncates it to the client's size
+        return false;  // the slow path truncates it to the client's size
     if (age != e.aged) {
         e.aged = static_cast<std::uint32_t>(age);
         for (std::size_t i = 0; i < e.ttl_at.size(); ++i) {
-            const std::uint32_t ttl = e.ttl[i] - e.aged; // every TTL is at least `lifetime`
+            const std::uint32_t ttl = e.ttl[i] - e.aged;  // every TTL is at least `lifetime`
             std::uint8_t* p = e.wire.data() + e.ttl_at[i];
             p[0] = static_cast<std::uint8_t>(ttl >> 24);
             p[1] = static_cast<std::uint8_t>(ttl >> 16);
@@ -152,12 +153,12 @@ bool ReplyCache::lookup(std::span<const std::uint8_t> query, Instant now, std::v
         }
     }
     out.assign(e.wire.begin(), e.wire.end());
-    out[0] = query[0]; // the id
+    out[0] = query[0];  // the id
     out[1] = query[1];
-    out[2] = static_cast<std::uint8_t>((out[2] & ~0x01) | (query[2] & 0x01)); // RD copied
-    out[3] = static_cast<std::uint8_t>((out[3] & ~0x10) | (query[3] & 0x10)); // CD copied
+    out[2] = static_cast<std::uint8_t>((out[2] & ~0x01) | (query[2] & 0x01));  // RD copied
+    out[3] = static_cast<std::uint8_t>((out[3] & ~0x10) | (query[3] & 0x10));  // CD copied
     std::copy(query.begin() + header_size, query.begin() + static_cast<std::ptrdiff_t>(plain.question_end),
-        out.begin() + header_size); // the question as the client spelled it
+              out.begin() + header_size);  // the question as the client spelled it
     return true;
 }
 
@@ -170,7 +171,7 @@ void ReplyCache::store(std::span<const std::uint8_t> query, std::span<const std:
         return;
     const std::uint8_t rcode = reply[3] & 0x0f;
     if ((reply[2] & 0x80) == 0 || (reply[2] & 0x02) != 0 || (rcode != 0 && rcode != 3))
-        return; // a query, a truncated reply, or an error (SERVFAIL is not cached: RFC 2308 §7.1)
+        return;  // a query, a truncated reply, or an error (SERVFAIL is not cached: RFC 2308 §7.1)
     if (u16_at(reply, 4) != 1)
         return;
     // The reply's question must be the query's (any spelling): the hit copies the query's over it.
@@ -197,7 +198,7 @@ void ReplyCache::store(std::span<const std::uint8_t> query, std::span<const std:
         at = next;
     }
     if (at != reply.size() || e.ttl.empty() || e.lifetime == 0)
-        return; // nothing that ages (a bare NODATA without SOA), or nothing to cache at all
+        return;  // nothing that ages (a bare NODATA without SOA), or nothing to cache at all
     e.wire.assign(reply.begin(), reply.end());
     e.stored = now;
     const std::size_t added = cost(key_, e);
@@ -213,7 +214,7 @@ void ReplyCache::store(std::span<const std::uint8_t> query, std::span<const std:
             return true;
         });
         if (entries_.size() >= limits_.max_entries || bytes_ + added > limits_.max_bytes)
-            clear(); // cheap, bounded, and no attacker picks what stays
+            clear();  // cheap, bounded, and no attacker picks what stays
     }
     if (added > limits_.max_bytes)
         return;
@@ -221,4 +222,4 @@ void ReplyCache::store(std::span<const std::uint8_t> query, std::span<const std:
     entries_.emplace(key_, std::move(e));
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

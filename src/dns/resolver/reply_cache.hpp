@@ -22,16 +22,16 @@
 namespace layer7::dns::resolver {
 
 struct ReplyCacheLimits {
-    std::size_t max_entries = 50'000; // per worker; past either limit expired entries go, then all
-    std::size_t max_bytes = 16 << 20; // per worker: replies, keys and bookkeeping
-    std::size_t max_reply_bytes = 4096; // the largest UDP size a client can ask of us
+    std::size_t max_entries = 50'000;    // per worker; past either limit expired entries go, then all
+    std::size_t max_bytes = 16 << 20;    // per worker: replies, keys and bookkeeping
+    std::size_t max_reply_bytes = 4096;  // the largest UDP size a client can ask of us
 };
 
 // What the fast path needs to know about a query that it may answer.
 struct PlainQuery {
-    std::size_t question_end = 0; // offset just after QCLASS
+    std::size_t question_end = 0;  // offset just after QCLASS
     bool edns = false;
-    std::size_t max_udp = 512; // the client's size: 512 without EDNS, else clamp(512, 4096)
+    std::size_t max_udp = 512;  // the client's size: 512 without EDNS, else clamp(512, 4096)
 };
 
 // A query the fast path may answer: QR=0, opcode QUERY, one uncompressed question, nothing in
@@ -41,10 +41,7 @@ std::optional<PlainQuery> parse_plain_query(std::span<const std::uint8_t> query)
 
 class ReplyCache {
 public:
-    explicit ReplyCache(ReplyCacheLimits limits = {})
-        : limits_(limits)
-    {
-    }
+    explicit ReplyCache(ReplyCacheLimits limits = {}) : limits_(limits) {}
 
     // The stored reply to `query` rewritten into `out` (id, flags, spelling, TTLs); false on a
     // miss, an expired entry, a reply too large for the client, or a query that is not plain.
@@ -59,15 +56,15 @@ public:
         bytes_ = 0;
     }
     std::size_t size() const { return entries_.size(); }
-    std::size_t bytes() const { return bytes_; } // what counts against max_bytes
+    std::size_t bytes() const { return bytes_; }  // what counts against max_bytes
 
 private:
     struct Entry {
-        std::vector<std::uint8_t> wire; // TTLs lowered by `aged` seconds
-        std::vector<std::uint16_t> ttl_at; // offsets of the TTL fields (not the OPT's)
-        std::vector<std::uint32_t> ttl; // their values when stored
+        std::vector<std::uint8_t> wire;     // TTLs lowered by `aged` seconds
+        std::vector<std::uint16_t> ttl_at;  // offsets of the TTL fields (not the OPT's)
+        std::vector<std::uint32_t> ttl;     // their values when stored
         Instant stored;
-        std::uint32_t lifetime = 0; // the lowest TTL: seconds the entry may be served
+        std::uint32_t lifetime = 0;  // the lowest TTL: seconds the entry may be served
         std::uint32_t aged = 0;
     };
     // Fills key_ from the query; false when the query is not plain.
@@ -77,7 +74,7 @@ private:
     ReplyCacheLimits limits_;
     std::unordered_map<std::string, Entry> entries_;
     std::size_t bytes_ = 0;
-    std::string key_; // reused: no allocation per lookup
+    std::string key_;  // reused: no allocation per lookup
 };
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

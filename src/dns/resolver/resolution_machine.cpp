@@ -19,11 +19,10 @@ void append(std::vector<Record>& to, const std::vector<Record>& from)
     to.insert(to.end(), from.begin(), from.end());
 }
 
-} // namespace
+}  // namespace
 
 ResolutionMachine::ResolutionMachine(Question question, Cache& cache, const IterationConfig& config)
-    : cache_(cache)
-    , config_(config)
+    : cache_(cache), config_(config)
 {
     frames_.push_back(Frame{std::move(question), {}, false, {}, {}, {}});
 }
@@ -53,7 +52,7 @@ std::optional<Step> ResolutionMachine::finish(Step step)
     if (step.kind == Step::Kind::done)
         for (const auto& r : step.outcome.answers)
             add_address(below, r);
-    return std::nullopt; // the frame below goes on (with one pending host fewer)
+    return std::nullopt;  // the frame below goes on (with one pending host fewer)
 }
 
 std::optional<Step> ResolutionMachine::from_cache(Frame& frame, Instant now)
@@ -94,8 +93,7 @@ std::optional<Step> ResolutionMachine::from_cache(Frame& frame, Instant now)
 
 bool ResolutionMachine::resolving(const Name& host) const
 {
-    return std::any_of(
-        frames_.begin(), frames_.end(), [&](const Frame& f) { return f.question.name == host; });
+    return std::any_of(frames_.begin(), frames_.end(), [&](const Frame& f) { return f.question.name == host; });
 }
 
 void ResolutionMachine::add_address(Frame& frame, const Record& record)
@@ -110,7 +108,7 @@ void ResolutionMachine::add_address(Frame& frame, const Record& record)
 }
 
 void ResolutionMachine::set_cut(Frame& frame, const Name& zone, const std::vector<Name>& hosts,
-    const std::vector<Record>& glue, Instant now)
+                                const std::vector<Record>& glue, Instant now)
 {
     frame.have_cut = true;
     frame.zone = zone;
@@ -285,10 +283,10 @@ Step ResolutionMachine::on_response(const Message& response, const ServerAddress
     }
     case ResponseKind::lame:
         if (asked)
-            asked->tries = config_.limits.tries_per_server; // this server will not do better
+            asked->tries = config_.limits.tries_per_server;  // this server will not do better
         return advance(now);
     }
     return advance(now);
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

@@ -23,12 +23,12 @@
 namespace layer7::dns::resolver {
 
 struct ResolutionLimits {
-    std::size_t max_cname_chain = 8; // CNAMEs in one answer (BIND and Unbound stop near here)
-    std::size_t max_referrals = 20; // zone cuts followed, across frames
-    std::size_t max_upstream_queries = 50; // datagrams sent for one client question
-    std::size_t max_frames = 4; // the question + nested NS-address lookups
-    std::size_t tries_per_server = 2; // sends to one address before giving up on it
-    bool ipv6 = false; // use AAAA glue (off: loopback-only hosts lack IPv6 routes)
+    std::size_t max_cname_chain = 8;        // CNAMEs in one answer (BIND and Unbound stop near here)
+    std::size_t max_referrals = 20;         // zone cuts followed, across frames
+    std::size_t max_upstream_queries = 50;  // datagrams sent for one client question
+    std::size_t max_frames = 4;             // the question + nested NS-address lookups
+    std::size_t tries_per_server = 2;       // sends to one address before giving up on it
+    bool ipv6 = false;                      // use AAAA glue (off: loopback-only hosts lack IPv6 routes)
 };
 
 // Where to start: the root hints, and stub zones whose servers are asked directly.
@@ -44,17 +44,17 @@ struct Outcome {
     Rcode rcode = Rcode::no_error;
     std::vector<Record> answers;
     std::vector<Record> authority;
-    bool from_cache = false; // no upstream query was needed
+    bool from_cache = false;  // no upstream query was needed
 };
 
 struct Step {
     enum class Kind { send, done, fail };
     Kind kind = Kind::fail;
-    Question question; // send: what to ask
-    Name zone; // send: the cut being asked (its bailiwick)
-    std::vector<ServerAddress> servers; // send: ask one of these (the shell picks by RTT)
-    Outcome outcome; // done
-    ResolveError error = ResolveError::servers_failed; // fail
+    Question question;                                  // send: what to ask
+    Name zone;                                          // send: the cut being asked (its bailiwick)
+    std::vector<ServerAddress> servers;                 // send: ask one of these (the shell picks by RTT)
+    Outcome outcome;                                    // done
+    ResolveError error = ResolveError::servers_failed;  // fail
 };
 
 class ResolutionMachine {
@@ -79,19 +79,19 @@ private:
         std::size_t tries = 0;
     };
     struct Frame {
-        Question question; // the current name, after CNAMEs
+        Question question;  // the current name, after CNAMEs
         std::vector<Record> chain;
         bool have_cut = false;
         Name zone;
         std::vector<Candidate> servers;
-        std::vector<Name> pending_ns; // NS hosts of the cut without a known address
+        std::vector<Name> pending_ns;  // NS hosts of the cut without a known address
     };
 
     Step advance(Instant now);
     std::optional<Step> from_cache(Frame& frame, Instant now);
     void choose_cut(Frame& frame, Instant now);
-    void set_cut(Frame& frame, const Name& zone, const std::vector<Name>& hosts,
-        const std::vector<Record>& glue, Instant now);
+    void set_cut(Frame& frame, const Name& zone, const std::vector<Name>& hosts, const std::vector<Record>& glue,
+                 Instant now);
     void add_address(Frame& frame, const Record& record);
     bool resolving(const Name& host) const;
     Candidate* candidate(Frame& frame, const ServerAddress& address);
@@ -107,4 +107,4 @@ private:
     std::size_t last_dropped_ = 0;
 };
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

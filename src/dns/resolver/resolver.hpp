@@ -23,4 +23,4 @@ public:
 // The records of `type` in a resolve() answer, CNAMEs skipped (e.g. the MX RRset).
 std::vector<Record> records_of(const Message& answer, RrType type);
 
-} // namespace layer7::dns
+}  // namespace layer7::dns

@@ -15,11 +15,10 @@ std::size_t max_reply(const Query& query, const Message& decoded)
     return query.transport == Transport::udp ? reply_size(decoded) : max_message_size;
 }
 
-} // namespace
+}  // namespace
 
 ResolverHandler::ResolverHandler(IterativeResolver& resolver, const Acl& acl, bool hold_replies)
-    : resolver_(resolver)
-    , acl_(acl)
+    : resolver_(resolver), acl_(acl)
 {
     if (hold_replies)
         replies_.emplace();
@@ -27,7 +26,7 @@ ResolverHandler::ResolverHandler(IterativeResolver& resolver, const Acl& acl, bo
 
 bool ResolverHandler::allows(const Client& client) const
 {
-    return acl_.contains(client.address()); // an empty allow list serves nobody
+    return acl_.contains(client.address());  // an empty allow list serves nobody
 }
 
 Served ResolverHandler::serve(const Query& query, Reply& reply)
@@ -56,16 +55,16 @@ Served ResolverHandler::serve(const Query& query, Reply& reply)
 
 core::awaitable<void> ResolverHandler::serve_later(const Query& query, Reply& reply)
 {
-    const Message q = take_query(query.wire, query.allowed).query; // serve() found it well-formed
+    const Message q = take_query(query.wire, query.allowed).query;  // serve() found it well-formed
     const Question& question = q.questions.front();
     auto answer = co_await resolver_.resolve(question.name, question.type);
     if (!answer) {
         spdlog::debug("resolver: {} {}: {}", question.name.to_text(), to_text(question.type),
-            to_string(answer.error()));
+                      to_string(answer.error()));
         reply.wire = make_error(q, Rcode::serv_fail);
         co_return;
     }
     reply.wire = make_reply(q, *answer, max_reply(query, q));
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

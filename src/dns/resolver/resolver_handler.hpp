@@ -15,16 +15,16 @@ namespace layer7::dns::resolver {
 class ResolverHandler final : public Handler {
 public:
     // `hold_replies`: for one UDP worker's loop (its ReplyCache needs no lock).
-    ResolverHandler(IterativeResolver &resolver, const Acl &acl, bool hold_replies);
+    ResolverHandler(IterativeResolver& resolver, const Acl& acl, bool hold_replies);
 
-    bool allows(const Client &client) const override;
-    Served serve(const Query &query, Reply &reply) override;
-    core::awaitable<void> serve_later(const Query &query, Reply &reply) override;
+    bool allows(const Client& client) const override;
+    Served serve(const Query& query, Reply& reply) override;
+    core::awaitable<void> serve_later(const Query& query, Reply& reply) override;
 
 private:
-    IterativeResolver &resolver_;
-    const Acl &acl_;
+    IterativeResolver& resolver_;
+    const Acl& acl_;
     std::optional<ReplyCache> replies_;
 };
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

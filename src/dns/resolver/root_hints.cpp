@@ -5,8 +5,7 @@
 
 namespace layer7::dns::resolver {
 
-core::Result<Delegation, std::string> parse_root_hints(
-    std::string_view text, std::string_view file, bool ipv6)
+core::Result<Delegation, std::string> parse_root_hints(std::string_view text, std::string_view file, bool ipv6)
 {
     // parse_zone() checks for an SOA at the apex; the hints have none, so a placeholder goes on
     // a line of its own before the file (error line numbers are shifted back below).
@@ -37,4 +36,4 @@ core::Result<Delegation, std::string> parse_root_hints(
     return root;
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

@@ -12,7 +12,6 @@ namespace layer7::dns::resolver {
 
 // The root NS names' A (and AAAA, when ipv6) addresses; errors say "file:line: why". Fails when
 // no address is left, since a resolver could not start anywhere.
-core::Result<Delegation, std::string> parse_root_hints(
-    std::string_view text, std::string_view file, bool ipv6 = false);
+core::Result<Delegation, std::string> parse_root_hints(std::string_view text, std::string_view file, bool ipv6 = false);
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

@@ -54,4 +54,4 @@ const ServerAddress& RttTable::pick(std::span<const ServerAddress> servers, std:
     return servers[chosen];
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

@@ -16,8 +16,8 @@ namespace layer7::dns::resolver {
 class RttTable {
 public:
     using Micros = std::chrono::microseconds;
-    static constexpr Micros max_rtt{10'000'000}; // a cap, so a server can recover
-    static constexpr std::size_t max_entries = 100'000; // then the table starts over
+    static constexpr Micros max_rtt{10'000'000};         // a cap, so a server can recover
+    static constexpr std::size_t max_entries = 100'000;  // then the table starts over
 
     void on_reply(const ServerAddress& server, Micros rtt);
     void on_timeout(const ServerAddress& server, Micros timeout);
@@ -31,4 +31,4 @@ private:
     std::unordered_map<ServerAddress, Micros, ServerAddressHash> srtt_;
 };
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

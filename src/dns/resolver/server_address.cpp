@@ -45,8 +45,7 @@ std::optional<ServerAddress> ServerAddress::parse(std::string_view text, std::ui
         std::string_view rest = text.substr(close + 1);
         if (!rest.empty() && (!rest.starts_with(":") || !take_port(rest.substr(1))))
             return std::nullopt;
-    } else if (auto colon = text.find(':');
-               colon != std::string_view::npos && text.find(':', colon + 1) == text.npos) {
+    } else if (auto colon = text.find(':'); colon != std::string_view::npos && text.find(':', colon + 1) == text.npos) {
         host = text.substr(0, colon);
         if (!take_port(text.substr(colon + 1)))
             return std::nullopt;
@@ -77,4 +76,4 @@ std::size_t ServerAddressHash::operator()(const ServerAddress& a) const
     return h ^ a.port;
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

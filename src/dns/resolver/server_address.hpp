@@ -16,7 +16,7 @@
 namespace layer7::dns::resolver {
 
 struct ServerAddress {
-    std::array<std::uint8_t, 16> bytes{}; // IPv4 in the first 4
+    std::array<std::uint8_t, 16> bytes{};  // IPv4 in the first 4
     bool v6 = false;
     std::uint16_t port = 53;
 
@@ -24,7 +24,7 @@ struct ServerAddress {
     static ServerAddress from(const Aaaa& a, std::uint16_t port = 53);
     // "192.0.2.1", "192.0.2.1:5300", "2001:db8::1", "[2001:db8::1]:5300"; nullopt if not a literal.
     static std::optional<ServerAddress> parse(std::string_view text, std::uint16_t default_port = 53);
-    std::string to_text() const; // "192.0.2.1:53", "[2001:db8::1]:53"
+    std::string to_text() const;  // "192.0.2.1:53", "[2001:db8::1]:53"
     bool operator==(const ServerAddress&) const = default;
 };
 
@@ -38,4 +38,4 @@ struct Delegation {
     std::vector<ServerAddress> servers;
 };
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

@@ -24,15 +24,14 @@ ResolverConfig parse_resolver_config(core::Section section)
         if (!parse_prefix(p))
             section.error("allow", "'" + p + "' is not an address or prefix (e.g. 127.0.0.0/8)");
     auto& o = c.options;
-    o.query_timeout
-        = std::chrono::milliseconds(section.integer("query_timeout_ms", o.query_timeout.count(), 10, 60'000));
-    o.total_timeout = std::chrono::milliseconds(
-        section.integer("total_timeout_ms", o.total_timeout.count(), 10, 120'000));
-    o.cache.max_entries
-        = static_cast<std::size_t>(section.integer("cache_entries", 200'000, 16, 100'000'000));
+    o.query_timeout =
+        std::chrono::milliseconds(section.integer("query_timeout_ms", o.query_timeout.count(), 10, 60'000));
+    o.total_timeout =
+        std::chrono::milliseconds(section.integer("total_timeout_ms", o.total_timeout.count(), 10, 120'000));
+    o.cache.max_entries = static_cast<std::size_t>(section.integer("cache_entries", 200'000, 16, 100'000'000));
     o.cache.max_ttl = static_cast<std::uint32_t>(section.integer("max_ttl", o.cache.max_ttl, 0, 0x7fffffff));
-    o.cache.max_negative_ttl = static_cast<std::uint32_t>(
-        section.integer("max_negative_ttl", o.cache.max_negative_ttl, 0, 0x7fffffff));
+    o.cache.max_negative_ttl =
+        static_cast<std::uint32_t>(section.integer("max_negative_ttl", o.cache.max_negative_ttl, 0, 0x7fffffff));
     o.iteration.limits.ipv6 = section.boolean("ipv6", false);
     c.max_in_flight = static_cast<std::size_t>(section.integer("max_in_flight", 10'000, 1, 1'000'000));
     for (auto stub : section.sections("stub")) {
@@ -57,10 +56,7 @@ namespace {
 
 class Service final : public core::Service {
 public:
-    explicit Service(ResolverConfig config)
-        : config_(std::move(config))
-    {
-    }
+    explicit Service(ResolverConfig config) : config_(std::move(config)) {}
 
     std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
@@ -81,11 +77,10 @@ public:
                 throw core::StartError("resolver: " + root.error());
             options.iteration.root = std::move(root).value();
         } else if (config_.stubs.empty()) {
-            throw core::StartError("resolver: cannot read root hints " + config_.root_hints
-                + " (install dns-root-data, or give --root-hints FILE)");
+            throw core::StartError("resolver: cannot read root hints " + config_.root_hints +
+                                   " (install dns-root-data, or give --root-hints FILE)");
         } else {
-            spdlog::warn(
-                "resolver: no root hints at {}: only the stub zones will resolve", config_.root_hints);
+            spdlog::warn("resolver: no root hints at {}: only the stub zones will resolve", config_.root_hints);
         }
         for (const auto& stub : private_root ? std::vector<StubZone>{} : config_.stubs) {
             Delegation d{Name::parse(stub.zone + (stub.zone.ends_with('.') ? "" : ".")).value(), {}};
@@ -109,8 +104,7 @@ public:
         const auto bound = core::listen_udp_or_throw(
             runtime, "resolver", config_.listen,
             [this](asio::ip::udp::socket& s) {
-                return shell_->serve_udp(
-                    s, std::make_shared<ResolverHandler>(*resolver_, acl_, /*hold_replies=*/true));
+                return shell_->serve_udp(s, std::make_shared<ResolverHandler>(*resolver_, acl_, /*hold_replies=*/true));
             },
             "udp");
         const std::string port = std::to_string(bound.port);
@@ -121,8 +115,7 @@ public:
                 runtime, "resolver", config_.listen, core::Admission(config_.limits),
                 [this](core::TcpSocket s) { return shell_->serve_tcp(std::move(s), *tcp_handler_); },
                 core::FirstSpeaker::client, "tcp");
-            rows.push_back(
-                {"dns-resolver/tcp", where, "dig +tcp @" + host + " -p " + port + " www.hamburger.edu"});
+            rows.push_back({"dns-resolver/tcp", where, "dig +tcp @" + host + " -p " + port + " www.hamburger.edu"});
         }
         return rows;
     }
@@ -135,11 +128,11 @@ private:
     std::unique_ptr<ResolverHandler> tcp_handler_;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<core::Service> make_resolver_service(const ResolverConfig& config)
 {
     return std::make_unique<Service>(config);
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

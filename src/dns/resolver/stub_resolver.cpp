@@ -11,15 +11,14 @@
 namespace layer7::dns::resolver {
 
 StubResolver::StubResolver(asio::ip::udp::endpoint server, StubOptions options)
-    : server_(std::move(server))
-    , options_(options)
+    : server_(std::move(server)), options_(options)
 {
 }
 
 core::awaitable<core::Result<Message, ResolveError>> StubResolver::resolve(Name name, RrType type)
 {
     Message query;
-    query.id = static_cast<std::uint16_t>(random_u32()); // unguessable (RFC 5452 §4)
+    query.id = static_cast<std::uint16_t>(random_u32());  // unguessable (RFC 5452 §4)
     query.flags.rd = true;
     query.questions.push_back(Question{std::move(name), type, RrClass::in});
     query.edns = edns_of(options_.edns_size);
@@ -32,7 +31,7 @@ core::awaitable<core::Result<Message, ResolveError>> StubResolver::resolve(Name 
     const std::string server = from_endpoint(server_.address(), server_.port()).to_text();
     if (trace.enabled())
         trace.line(id, core::Speaker::client,
-            fmt::format("@{} {} {}", server, query.questions[0].name.to_text(), to_text(type)));
+                   fmt::format("@{} {} {}", server, query.questions[0].name.to_text(), to_text(type)));
     const asio::ip::address address = server_.address();
     const dns::Exchange x = co_await dns::exchange(address, server_.port(), query, exchange_options);
     if (!x.error.empty()) {
@@ -42,10 +41,10 @@ core::awaitable<core::Result<Message, ResolveError>> StubResolver::resolve(Name 
     }
     if (trace.enabled())
         trace.line(id, core::Speaker::server,
-            fmt::format("@{} {} {} answer(s)", server, to_text(x.reply.rcode), x.reply.answers.size()));
+                   fmt::format("@{} {} {} answer(s)", server, to_text(x.reply.rcode), x.reply.answers.size()));
     if (x.reply.rcode != Rcode::no_error && x.reply.rcode != Rcode::nx_domain)
         co_return core::fail(ResolveError::servers_failed);
     co_return x.reply;
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

@@ -13,8 +13,8 @@ namespace layer7::dns::resolver {
 
 struct StubOptions {
     std::chrono::milliseconds timeout{2000};  // per try: the server may be iterating
-    int tries = 2;                             // UDP sends before giving up
-    std::uint16_t edns_size = 1232;            // DNS flag day 2020: no IP fragmentation
+    int tries = 2;                            // UDP sends before giving up
+    std::uint16_t edns_size = 1232;           // DNS flag day 2020: no IP fragmentation
 };
 
 class StubResolver final : public Resolver {
@@ -30,4 +30,4 @@ private:
     StubOptions options_;
 };
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

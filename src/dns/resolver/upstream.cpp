@@ -17,7 +17,7 @@ std::uint32_t random_u32()
 {
     std::uint32_t v = 0;
     if (RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v) != 1)
-        throw std::runtime_error("RAND_bytes failed"); // no entropy: a bug in the host, not input
+        throw std::runtime_error("RAND_bytes failed");  // no entropy: a bug in the host, not input
     return v;
 }
 
@@ -58,8 +58,7 @@ std::error_code bind_random(asio::ip::udp::socket& socket, bool v6)
     socket.open(v6 ? asio::ip::udp::v6() : asio::ip::udp::v4(), ec);
     if (ec)
         return ec;
-    auto any = v6 ? asio::ip::address(asio::ip::address_v6::any())
-                  : asio::ip::address(asio::ip::address_v4::any());
+    auto any = v6 ? asio::ip::address(asio::ip::address_v6::any()) : asio::ip::address(asio::ip::address_v4::any());
     for (int i = 0; i < 8; ++i) {
         auto port = static_cast<std::uint16_t>(1024 + random_u32() % (65536 - 1024));
         socket.bind({any, port}, ec);
@@ -75,10 +74,10 @@ std::chrono::microseconds since(Clock::time_point start)
     return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
 }
 
-} // namespace
+}  // namespace
 
 core::awaitable<Exchange> exchange_udp(const Message& query, const ServerAddress& server,
-    std::chrono::milliseconds timeout, std::size_t max_reply)
+                                       std::chrono::milliseconds timeout, std::size_t max_reply)
 {
     Exchange out;
     auto executor = co_await asio::this_coro::executor;
@@ -98,20 +97,20 @@ core::awaitable<Exchange> exchange_udp(const Message& query, const ServerAddress
         co_return out;
     std::vector<std::uint8_t> buffer(std::max<std::size_t>(max_reply, 512));
     for (;;) {
-        auto result = co_await (
-            socket.async_receive(asio::buffer(buffer), core::use_tuple) || timer.async_wait(core::use_tuple));
+        auto result =
+            co_await (socket.async_receive(asio::buffer(buffer), core::use_tuple) || timer.async_wait(core::use_tuple));
         if (result.index() == 1) {
             out.error = std::make_error_code(std::errc::timed_out);
             co_return out;
         }
         auto [ec, n] = std::get<0>(result);
         if (ec) {
-            out.error = ec; // ECONNREFUSED from an ICMP port unreachable: nobody serves there
+            out.error = ec;  // ECONNREFUSED from an ICMP port unreachable: nobody serves there
             co_return out;
         }
         auto decoded = decode(std::span<const std::uint8_t>(buffer.data(), n));
         if (!decoded || !answers_query(query, *decoded)) {
-            ++out.mismatched; // a spoof attempt or a late reply to an earlier query: keep waiting
+            ++out.mismatched;  // a spoof attempt or a late reply to an earlier query: keep waiting
             continue;
         }
         out.response = std::move(decoded).value();
@@ -120,8 +119,8 @@ core::awaitable<Exchange> exchange_udp(const Message& query, const ServerAddress
     }
 }
 
-core::awaitable<Exchange> exchange_tcp(
-    const Message& query, const ServerAddress& server, std::chrono::milliseconds timeout)
+core::awaitable<Exchange> exchange_tcp(const Message& query, const ServerAddress& server,
+                                       std::chrono::milliseconds timeout)
 {
     Exchange out;
     auto executor = co_await asio::this_coro::executor;
@@ -131,16 +130,16 @@ core::awaitable<Exchange> exchange_tcp(
     const auto start = Clock::now();
     auto timed_out = [&] { return std::make_error_code(std::errc::timed_out); };
 
-    auto connected = co_await (
-        socket.async_connect(to_tcp(server), core::use_tuple) || timer.async_wait(core::use_tuple));
+    auto connected =
+        co_await (socket.async_connect(to_tcp(server), core::use_tuple) || timer.async_wait(core::use_tuple));
     if (connected.index() == 1)
         co_return out.error = timed_out(), out;
     if (auto [ec] = std::get<0>(connected); ec)
         co_return out.error = ec, out;
 
     const auto wire = frame(encode(query));
-    auto written = co_await (
-        asio::async_write(socket, asio::buffer(wire), core::use_tuple) || timer.async_wait(core::use_tuple));
+    auto written =
+        co_await (asio::async_write(socket, asio::buffer(wire), core::use_tuple) || timer.async_wait(core::use_tuple));
     if (written.index() == 1)
         co_return out.error = timed_out(), out;
     if (auto [ec, n] = std::get<0>(written); ec)
@@ -153,7 +152,7 @@ core::awaitable<Exchange> exchange_tcp(
             co_return out.error = timed_out(), out;
         auto [ec, reply] = std::get<0>(got);
         if (ec == std::errc::bad_message)
-            ++out.mismatched; // a length no message can have: an undecodable reply
+            ++out.mismatched;  // a length no message can have: an undecodable reply
         if (ec)
             co_return out.error = ec, out;
         auto decoded = decode(reply);
@@ -169,4 +168,4 @@ core::awaitable<Exchange> exchange_tcp(
     }
 }
 
-} // namespace layer7::dns::resolver
+}  // namespace layer7::dns::resolver

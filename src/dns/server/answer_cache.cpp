@@ -33,12 +33,12 @@ std::uint8_t lower(std::uint8_t c)
 
 constexpr std::size_t entry_header = 4;  // key size, reply size
 
-std::uint32_t hash_of(const std::string &key)
+std::uint32_t hash_of(const std::string& key)
 {
     return static_cast<std::uint32_t>(std::hash<std::string_view>{}(key));
 }
 
-std::uint16_t read16(const std::uint8_t *at)
+std::uint16_t read16(const std::uint8_t* at)
 {
     std::uint16_t v;
     std::memcpy(&v, at, 2);
@@ -54,13 +54,13 @@ void copy_spelling(std::span<const std::uint8_t> query, std::size_t question_end
 
 }  // namespace
 
-bool AnswerCache::key(std::span<const std::uint8_t> query, std::string &out, std::size_t *question_end_out,
+bool AnswerCache::key(std::span<const std::uint8_t> query, std::string& out, std::size_t* question_end_out,
                       std::size_t max_bytes)
 {
     const std::size_t end = query.size() > max_bytes ? 0 : question_end(query);
     if (end == 0)
         return false;
-    out.assign(reinterpret_cast<const char *>(query.data()) + 2, query.size() - 2);
+    out.assign(reinterpret_cast<const char*>(query.data()) + 2, query.size() - 2);
     for (std::size_t i = 12 - 2; i < end - 5 - 2; ++i)
         out[i] = static_cast<char>(lower(static_cast<std::uint8_t>(out[i])));
     if (question_end_out)
@@ -68,17 +68,18 @@ bool AnswerCache::key(std::span<const std::uint8_t> query, std::string &out, std
     return true;
 }
 
-AnswerCache::Slot &AnswerCache::find(std::uint32_t hash)
+AnswerCache::Slot& AnswerCache::find(std::uint32_t hash)
 {
     const std::size_t mask = slots_.size() - 1;
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {  // at most half full: ends at an empty slot
-        Slot &slot = slots_[i];
+        Slot& slot = slots_[i];
         if (slot.entry == 0)
             return slot;
         if (slot.hash != hash)
             continue;
-        const std::uint8_t *entry = arena_.data() + slot.entry - 1;
-        if (read16(entry) == scratch_.size() && std::memcmp(entry + entry_header, scratch_.data(), scratch_.size()) == 0)
+        const std::uint8_t* entry = arena_.data() + slot.entry - 1;
+        if (read16(entry) == scratch_.size() &&
+            std::memcmp(entry + entry_header, scratch_.data(), scratch_.size()) == 0)
             return slot;
     }
 }
@@ -88,7 +89,7 @@ void AnswerCache::grow()
     std::vector<Slot> old(slots_.empty() ? 64 : slots_.size() * 2);
     old.swap(slots_);
     const std::size_t mask = slots_.size() - 1;
-    for (const Slot &slot : old) {
+    for (const Slot& slot : old) {
         if (slot.entry == 0)
             continue;
         std::size_t i = slot.hash & mask;
@@ -98,16 +99,16 @@ void AnswerCache::grow()
     }
 }
 
-bool AnswerCache::lookup(std::span<const std::uint8_t> query, std::vector<std::uint8_t> &out)
+bool AnswerCache::lookup(std::span<const std::uint8_t> query, std::vector<std::uint8_t>& out)
 {
     std::size_t end = 0;
     if (size_ == 0 || !key(query, scratch_, &end, limits_.max_query_bytes))
         return false;
-    const Slot &slot = find(hash_of(scratch_));
+    const Slot& slot = find(hash_of(scratch_));
     if (slot.entry == 0)
         return false;
-    const std::uint8_t *entry = arena_.data() + slot.entry - 1;
-    const std::uint8_t *reply = entry + entry_header + read16(entry);
+    const std::uint8_t* entry = arena_.data() + slot.entry - 1;
+    const std::uint8_t* reply = entry + entry_header + read16(entry);
     out.assign(reply, reply + read16(entry + 2));
     copy_spelling(query, end, out);
     return true;
@@ -147,12 +148,13 @@ void AnswerCache::store(std::span<const std::uint8_t> query, std::span<const std
     if (2 * (size_ + 1) > slots_.size())
         grow();
     const std::uint32_t hash = hash_of(scratch_);
-    Slot &slot = find(hash);
+    Slot& slot = find(hash);
     if (slot.entry != 0)
         return;  // already held: the same zones gave the same reply
     slot = {.hash = hash, .entry = static_cast<std::uint32_t>(arena_.size() + 1)};
-    const std::uint16_t sizes[2] = {static_cast<std::uint16_t>(scratch_.size()), static_cast<std::uint16_t>(reply.size())};
-    const auto *header = reinterpret_cast<const std::uint8_t *>(sizes);
+    const std::uint16_t sizes[2] = {static_cast<std::uint16_t>(scratch_.size()),
+                                    static_cast<std::uint16_t>(reply.size())};
+    const auto* header = reinterpret_cast<const std::uint8_t*>(sizes);
     arena_.insert(arena_.end(), header, header + entry_header);
     arena_.insert(arena_.end(), scratch_.begin(), scratch_.end());
     arena_.insert(arena_.end(), reply.begin(), reply.end());

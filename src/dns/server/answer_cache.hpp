@@ -19,8 +19,8 @@
 namespace layer7::dns {
 
 struct AnswerCacheLimits {
-    std::size_t max_entries = 16'384;        // then the cache starts over (cheap, and bounded)
-    std::size_t max_query_bytes = 512;       // larger queries (many options) are not cached
+    std::size_t max_entries = 16'384;         // then the cache starts over (cheap, and bounded)
+    std::size_t max_query_bytes = 512;        // larger queries (many options) are not cached
     std::size_t max_bytes = 8 * 1024 * 1024;  // keys and replies held (below 4 GiB); then it starts over
 };
 
@@ -29,7 +29,7 @@ public:
     explicit AnswerCache(AnswerCacheLimits limits = {}) : limits_(limits) {}
 
     // The cached reply for `query`, rewritten into `out`; false on a miss or an uncacheable query.
-    bool lookup(std::span<const std::uint8_t> query, std::vector<std::uint8_t> &out);
+    bool lookup(std::span<const std::uint8_t> query, std::vector<std::uint8_t>& out);
     // On a miss: the query with its question name lowercased (in a buffer reused until the next
     // call), to answer instead of the query, so that the reply held for a question — its
     // compression, so its size and truncation — is the same whatever spelling asked first (the
@@ -46,7 +46,7 @@ public:
     // The key, written into `out` (whose capacity is reused: no allocation per query): octets 2..
     // of the query with the question name lowercased. False when the query is not a plain one (no
     // question, a compressed or malformed name, too long).
-    static bool key(std::span<const std::uint8_t> query, std::string &out, std::size_t *question_end = nullptr,
+    static bool key(std::span<const std::uint8_t> query, std::string& out, std::size_t* question_end = nullptr,
                     std::size_t max_bytes = 512);
 
 private:
@@ -56,14 +56,14 @@ private:
         std::uint32_t entry = 0;  // 1 + the entry's offset in arena_; 0: empty
     };
     // The slot holding scratch_ (hash `hash`), or the empty slot where it would go.
-    Slot &find(std::uint32_t hash);
+    Slot& find(std::uint32_t hash);
     // Doubles the table, up to what max_entries needs.
     void grow();
     AnswerCacheLimits limits_;
     // A power of two, at most half full, grown with the entries: a zone's few thousand questions
     // take tens of KiB of slots, not the 256 KiB that max_entries would need.
     std::vector<Slot> slots_;
-    std::vector<std::uint8_t> arena_;   // entry after entry: key, reply
+    std::vector<std::uint8_t> arena_;  // entry after entry: key, reply
     std::size_t size_ = 0;
     std::string scratch_;                // the key of the query at hand
     std::vector<std::uint8_t> lowered_;  // lowercased()'s query

@@ -10,7 +10,7 @@ namespace layer7::dns {
 namespace {
 
 // The first message in `reply.wire`, the others in `reply.more`.
-void put(std::vector<std::vector<std::uint8_t>> messages, Reply &reply)
+void put(std::vector<std::vector<std::uint8_t>> messages, Reply& reply)
 {
     if (messages.empty())
         return;
@@ -21,14 +21,14 @@ void put(std::vector<std::vector<std::uint8_t>> messages, Reply &reply)
 
 }  // namespace
 
-AuthorityHandler::AuthorityHandler(const ZoneStore &zones, const AuthorityOptions &options, bool hold_answers)
+AuthorityHandler::AuthorityHandler(const ZoneStore& zones, const AuthorityOptions& options, bool hold_answers)
     : zones_(zones), options_(options)
 {
     if (hold_answers)
         held_.emplace(zones);
 }
 
-Served AuthorityHandler::serve(const Query &query, Reply &reply)
+Served AuthorityHandler::serve(const Query& query, Reply& reply)
 {
     if (!query.allowed) {
         if (vet_query(query.wire) != Vetting::drop)
@@ -41,11 +41,11 @@ Served AuthorityHandler::serve(const Query &query, Reply &reply)
     return Served::now;
 }
 
-void AuthorityHandler::serve_udp(const Query &query, std::vector<std::uint8_t> &reply)
+void AuthorityHandler::serve_udp(const Query& query, std::vector<std::uint8_t>& reply)
 {
     // First the zones: new ones since the last query let go of every held reply.
     const auto snapshot = held_ ? nullptr : zones_.get();
-    const ZoneSet &zones = held_ ? held_->zones() : *snapshot;
+    const ZoneSet& zones = held_ ? held_->zones() : *snapshot;
     if (held_ && held_->cache.lookup(query.wire, reply))
         return;  // a repeated question: the held reply with this query's id and spelling
     // Answered as asked in lowercase (see AnswerCache::lowercased); the spelling is put back.
@@ -65,11 +65,10 @@ void AuthorityHandler::serve_udp(const Query &query, std::vector<std::uint8_t> &
     }
 }
 
-void AuthorityHandler::serve_tcp(const Query &query, Reply &reply)
+void AuthorityHandler::serve_tcp(const Query& query, Reply& reply)
 {
     const auto zones = zones_.get();
-    Handled h =
-        handle_query(query.wire, *zones, Transport::tcp, options_.answer, options_.control != nullptr);
+    Handled h = handle_query(query.wire, *zones, Transport::tcp, options_.answer, options_.control != nullptr);
     const auto address = query.client.address();
     if (options_.control && (h.control || h.is_transfer())) {
         put(options_.control->handle(query.wire, address, Transport::tcp), reply);
@@ -84,7 +83,7 @@ void AuthorityHandler::serve_tcp(const Query &query, Reply &reply)
             return;
         }
         std::vector<std::vector<std::uint8_t>> messages;
-        for (const auto &m : axfr(*h.query, *zones))
+        for (const auto& m : axfr(*h.query, *zones))
             messages.push_back(encode(m));
         put(std::move(messages), reply);
         return;

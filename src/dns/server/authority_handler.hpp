@@ -17,25 +17,25 @@ class Control;  // control.hpp
 
 struct AuthorityOptions {
     AnswerOptions answer;
-    Control *control = nullptr;  // the slow path: UPDATE, NOTIFY, transfers, signed queries; null: none
-    Acl query_acl;   // who may query; empty: everybody
-    Acl axfr_allow;  // who may transfer zones; empty: nobody (REFUSED)
+    Control* control = nullptr;  // the slow path: UPDATE, NOTIFY, transfers, signed queries; null: none
+    Acl query_acl;               // who may query; empty: everybody
+    Acl axfr_allow;              // who may transfer zones; empty: nobody (REFUSED)
 };
 
 class AuthorityHandler final : public Handler {
 public:
     // `hold_answers`: for one UDP worker's loop (its replies are cached without a lock).
-    AuthorityHandler(const ZoneStore &zones, const AuthorityOptions &options, bool hold_answers);
+    AuthorityHandler(const ZoneStore& zones, const AuthorityOptions& options, bool hold_answers);
 
-    bool allows(const Client &client) const override { return options_.query_acl.allows(client.address()); }
-    Served serve(const Query &query, Reply &reply) override;
+    bool allows(const Client& client) const override { return options_.query_acl.allows(client.address()); }
+    Served serve(const Query& query, Reply& reply) override;
 
 private:
-    void serve_udp(const Query &query, std::vector<std::uint8_t> &reply);
-    void serve_tcp(const Query &query, Reply &reply);
+    void serve_udp(const Query& query, std::vector<std::uint8_t>& reply);
+    void serve_tcp(const Query& query, Reply& reply);
 
-    const ZoneStore &zones_;
-    const AuthorityOptions &options_;
+    const ZoneStore& zones_;
+    const AuthorityOptions& options_;
     std::optional<HeldAnswers> held_;
 };
 

@@ -13,7 +13,7 @@ struct Control::Request {
     Message query;  // without its TSIG record
     asio::ip::address from;
     std::span<const std::uint8_t> address;
-    const TsigKey *key = nullptr;  // the key that signed it
+    const TsigKey* key = nullptr;  // the key that signed it
     Transport transport = Transport::udp;
 };
 
@@ -34,7 +34,7 @@ asio::ip::address address_of(std::span<const std::uint8_t> bytes)
     return asio::ip::address_v6(v6);
 }
 
-Message reply_to(const Message &query, Rcode rcode)
+Message reply_to(const Message& query, Rcode rcode)
 {
     Message r;
     r.id = query.id;
@@ -45,30 +45,30 @@ Message reply_to(const Message &query, Rcode rcode)
     return r;
 }
 
-std::string key_name(const TsigKey *key)
+std::string key_name(const TsigKey* key)
 {
     return key ? key->name.to_text() : std::string("no key");
 }
 
 // The log line of a transfer: IXFR with the changes it carried, or the records of a whole zone.
-std::string transfer_summary(const Message &query, const std::vector<Message> &messages)
+std::string transfer_summary(const Message& query, const std::vector<Message>& messages)
 {
-    std::vector<const Record *> records;
-    for (const auto &m : messages)
-        for (const auto &r : m.answers)
+    std::vector<const Record*> records;
+    for (const auto& m : messages)
+        for (const auto& r : m.answers)
             records.push_back(&r);
-    const auto serial = [](const Record *r) { return std::get<Soa>(r->data).serial; };
+    const auto serial = [](const Record* r) { return std::get<Soa>(r->data).serial; };
     const bool ixfr = query.questions.front().type == RrType::ixfr;
     if (records.empty() || records.front()->type != RrType::soa)
         return to_text(messages.front().rcode);
     if (ixfr && records.size() == 1)
         return "serial " + std::to_string(serial(records.front())) + ", up to date";
     std::size_t soas = 0;
-    for (const auto *r : records)
+    for (const auto* r : records)
         soas += r->type == RrType::soa;
     if (ixfr && records[1]->type == RrType::soa)
-        return "serial " + std::to_string(serial(records[1])) + " → " + std::to_string(serial(records.front())) +
-               ", " + std::to_string((soas - 2) / 2) + " changes";
+        return "serial " + std::to_string(serial(records[1])) + " → " + std::to_string(serial(records.front())) + ", " +
+               std::to_string((soas - 2) / 2) + " changes";
     return std::string(ixfr ? "as AXFR, " : "") + "serial " + std::to_string(serial(records.front())) + ", " +
            std::to_string(records.size() - 1) + " records";
 }
@@ -76,7 +76,7 @@ std::string transfer_summary(const Message &query, const std::vector<Message> &m
 }  // namespace
 
 std::vector<std::vector<std::uint8_t>> Control::handle(std::span<const std::uint8_t> wire,
-                                                        std::span<const std::uint8_t> address, Transport transport)
+                                                       std::span<const std::uint8_t> address, Transport transport)
 {
     const auto header = peek_header(wire);
     if (!header || header->flags.qr)
@@ -101,14 +101,13 @@ std::vector<std::vector<std::uint8_t>> Control::handle(std::span<const std::uint
         request.key = check.key;
     }
     std::vector<Message> replies;
-    const Message &q = request.query;
+    const Message& q = request.query;
     if (q.flags.opcode == Opcode::update)
         replies.push_back(update(request));
     else if (q.flags.opcode == Opcode::notify)
         replies.push_back(notify(request));
     else if (q.questions.size() == 1 && q.questions[0].type == RrType::axfr)
-        replies = transport == Transport::tcp ? transfer(request)
-                                              : std::vector<Message>{reply_to(q, Rcode::form_err)};
+        replies = transport == Transport::tcp ? transfer(request) : std::vector<Message>{reply_to(q, Rcode::form_err)};
     else if (q.questions.size() == 1 && q.questions[0].type == RrType::ixfr && transport == Transport::tcp)
         replies = transfer(request);
     else
@@ -116,7 +115,7 @@ std::vector<std::vector<std::uint8_t>> Control::handle(std::span<const std::uint
     std::vector<std::vector<std::uint8_t>> out;
     // A signed reply must fit with its TSIG (at most about 200 octets with a long key name).
     const std::size_t size = transport == Transport::udp ? udp_reply_size(q) : max_message_size;
-    for (const auto &m : replies) {
+    for (const auto& m : replies) {
         out.push_back(encode(m, request.key ? size - 256 : size));
         if (request.key)
             session.sign(out.back(), now);
@@ -124,14 +123,14 @@ std::vector<std::vector<std::uint8_t>> Control::handle(std::span<const std::uint
     return out;
 }
 
-Message Control::update(const Request &request)
+Message Control::update(const Request& request)
 {
-    const Message &q = request.query;
+    const Message& q = request.query;
     const std::string who = "by " + key_name(request.key) + " from " + request.from.to_string();
     if (q.questions.size() != 1)
         return reply_to(q, Rcode::form_err);
-    const Name &origin = q.questions[0].name;
-    auto refuse = [&](Rcode rcode, const std::string &why) {
+    const Name& origin = q.questions[0].name;
+    auto refuse = [&](Rcode rcode, const std::string& why) {
         spdlog::info("dns: UPDATE {} {} refused: {} ({})", origin.to_text(), who, to_text(rcode), why);
         return reply_to(q, rcode);
     };
@@ -142,8 +141,8 @@ Message Control::update(const Request &request)
         return refuse(Rcode::refused, "the zone takes no updates");
     if (!request.key)
         return refuse(Rcode::refused, "the update is not signed");
-    const UpdateGrant *grant = nullptr;
-    for (const auto &g : grants->second)
+    const UpdateGrant* grant = nullptr;
+    for (const auto& g : grants->second)
         if (g.key == request.key->name)
             grant = &g;
     if (!grant)
@@ -163,12 +162,12 @@ Message Control::update(const Request &request)
     return reply_to(q, Rcode::no_error);
 }
 
-Message Control::notify(const Request &request)
+Message Control::notify(const Request& request)
 {
-    const Message &q = request.query;
+    const Message& q = request.query;
     if (q.questions.size() != 1 || q.questions[0].type != RrType::soa)
         return reply_to(q, Rcode::form_err);
-    const Name &origin = q.questions[0].name;
+    const Name& origin = q.questions[0].name;
     if (!keeper_.notified(origin, request.from)) {
         spdlog::info("dns: NOTIFY {} from {} refused: not a primary of a zone followed here", origin.to_text(),
                      request.from.to_string());
@@ -180,9 +179,9 @@ Message Control::notify(const Request &request)
     return r;
 }
 
-std::vector<Message> Control::transfer(const Request &request)
+std::vector<Message> Control::transfer(const Request& request)
 {
-    const Message &q = request.query;
+    const Message& q = request.query;
     const std::string type = to_text(q.questions[0].type);
     const std::string what = type + " " + q.questions[0].name.to_text() + " to " + request.from.to_string();
     if (!options_.transfer_acl.contains(request.address)) {

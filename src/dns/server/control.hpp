@@ -21,14 +21,14 @@ namespace layer7::dns {
 struct ControlOptions {
     std::vector<TsigKey> keys;
     std::map<Name, std::vector<UpdateGrant>, CanonicalLess> grants;  // the zones that take UPDATE, and from whom
-    Acl transfer_acl;                   // who may AXFR/IXFR; empty: nobody
-    std::optional<Name> transfer_key;   // when set, transfers must also be signed with this key
+    Acl transfer_acl;                                                // who may AXFR/IXFR; empty: nobody
+    std::optional<Name> transfer_key;  // when set, transfers must also be signed with this key
     AnswerOptions answer;
 };
 
 class Control {
 public:
-    Control(ZoneStore &zones, ZoneKeeper &keeper, ControlOptions options)
+    Control(ZoneStore& zones, ZoneKeeper& keeper, ControlOptions options)
         : zones_(zones), keeper_(keeper), options_(std::move(options))
     {
     }
@@ -40,12 +40,12 @@ public:
 
 private:
     struct Request;  // control.cpp
-    Message update(const Request &request);
-    Message notify(const Request &request);
-    std::vector<Message> transfer(const Request &request);
+    Message update(const Request& request);
+    Message notify(const Request& request);
+    std::vector<Message> transfer(const Request& request);
 
-    ZoneStore &zones_;
-    ZoneKeeper &keeper_;
+    ZoneStore& zones_;
+    ZoneKeeper& keeper_;
     const ControlOptions options_;
 };
 

@@ -22,7 +22,7 @@ Vetting vet_query(std::span<const std::uint8_t> wire)
     return Vetting::accept;
 }
 
-std::vector<std::uint8_t> header_reply(const Header &query, Rcode rcode)
+std::vector<std::uint8_t> header_reply(const Header& query, Rcode rcode)
 {
     const auto op = static_cast<std::uint8_t>(query.flags.opcode) & 0x0f;
     const bool rd = query.flags.opcode == Opcode::query && query.flags.rd;
@@ -30,29 +30,30 @@ std::vector<std::uint8_t> header_reply(const Header &query, Rcode rcode)
             static_cast<std::uint8_t>(query.id & 0xff),
             static_cast<std::uint8_t>(0x80 | op << 3 | (rd ? 1 : 0)),
             static_cast<std::uint8_t>(static_cast<unsigned>(rcode) & 0x0f),
-            0, 0, 0, 0, 0, 0, 0, 0};
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0};
 }
 
-Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, Transport transport,
-                     const AnswerOptions &options, bool control)
+Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet& zones, Transport transport,
+                     const AnswerOptions& options, bool control)
 {
     Handled out;
     const Vetting vetting = vet_query(wire);
     switch (vetting) {
-    case Vetting::drop:
-        return out;
+    case Vetting::drop: return out;
     case Vetting::control:
         if (control)
             break;
         [[fallthrough]];
-    case Vetting::not_imp:
-        out.wire = header_reply(*peek_header(wire), Rcode::not_imp);
-        return out;
-    case Vetting::form_err:
-        out.wire = header_reply(*peek_header(wire), Rcode::form_err);
-        return out;
-    case Vetting::accept:
-        break;
+    case Vetting::not_imp: out.wire = header_reply(*peek_header(wire), Rcode::not_imp); return out;
+    case Vetting::form_err: out.wire = header_reply(*peek_header(wire), Rcode::form_err); return out;
+    case Vetting::accept: break;
     }
     auto decoded = decode(wire);
     if (!decoded.ok()) {
@@ -60,7 +61,7 @@ Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, T
         return out;
     }
     out.query = std::move(decoded).value();
-    const auto &additional = out.query->additional;
+    const auto& additional = out.query->additional;
     if (vetting == Vetting::control ||
         (control && !additional.empty() && static_cast<std::uint16_t>(additional.back().type) == tsig_type)) {
         out.control = true;

@@ -26,7 +26,7 @@ enum class Vetting {
 Vetting vet_query(std::span<const std::uint8_t> wire);
 // A header-only reply to `wire`'s header: id and opcode copied, QR set, `rcode`; RD copied only
 // for QUERY, the one opcode it means something for (RFC 1035 §4.1.1).
-std::vector<std::uint8_t> header_reply(const Header &query, Rcode rcode);
+std::vector<std::uint8_t> header_reply(const Header& query, Rcode rcode);
 
 struct Handled {
     std::optional<Message> query;     // when it decoded
@@ -44,7 +44,7 @@ struct Handled {
 // UDP: the reply fits the client's size (TC when it did not); TCP: up to 65535 octets. With
 // `control`, UPDATE, NOTIFY and TSIG-signed queries are left for the slow path (Handled::control);
 // without, UPDATE and NOTIFY get NOTIMP and a TSIG is ignored.
-Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet &zones, Transport transport,
-                     const AnswerOptions &options = {}, bool control = false);
+Handled handle_query(std::span<const std::uint8_t> wire, const ZoneSet& zones, Transport transport,
+                     const AnswerOptions& options = {}, bool control = false);
 
 }  // namespace layer7::dns

@@ -3,21 +3,18 @@
 
 namespace layer7::dns {
 
-Server::Server(ZoneStore &zones, const ServerOptions &options)
-    : zones_(zones),
-      authority_(options),
-      shell_({.rrl = options.rrl,
-              .udp_size = options.answer.udp_size,
-              .tcp_idle = options.tcp_idle,
-              .max_waiting = 0}),  // the authority never waits
+Server::Server(ZoneStore& zones, const ServerOptions& options)
+    : zones_(zones), authority_(options), shell_({.rrl = options.rrl,
+                                                  .udp_size = options.answer.udp_size,
+                                                  .tcp_idle = options.tcp_idle,
+                                                  .max_waiting = 0}),  // the authority never waits
       tcp_handler_(zones, authority_, /*hold_answers=*/false)
 {
 }
 
-core::awaitable<void> Server::serve_udp(asio::ip::udp::socket &socket)
+core::awaitable<void> Server::serve_udp(asio::ip::udp::socket& socket)
 {
-    return shell_.serve_udp(socket,
-                            std::make_shared<AuthorityHandler>(zones_, authority_, /*hold_answers=*/true));
+    return shell_.serve_udp(socket, std::make_shared<AuthorityHandler>(zones_, authority_, /*hold_answers=*/true));
 }
 
 core::awaitable<void> Server::serve_tcp(core::TcpSocket socket)

@@ -13,21 +13,21 @@ namespace layer7::dns {
 
 // The authority's options and the shell's.
 struct ServerOptions : AuthorityOptions {
-    RrlConfig rrl;  // UDP only: TCP sources cannot be spoofed
+    RrlConfig rrl;                      // UDP only: TCP sources cannot be spoofed
     std::chrono::seconds tcp_idle{10};  // RFC 7766 §6.2.3: on the order of seconds
 };
 
 class Server {
 public:
-    Server(ZoneStore &zones, const ServerOptions &options);
+    Server(ZoneStore& zones, const ServerOptions& options);
 
     // One worker's UDP loop (with a handler of its own); returns when the socket closes.
-    core::awaitable<void> serve_udp(asio::ip::udp::socket &socket);
+    core::awaitable<void> serve_udp(asio::ip::udp::socket& socket);
     // One TCP connection, until the client closes, goes idle, or breaks the framing.
     core::awaitable<void> serve_tcp(core::TcpSocket socket);
 
 private:
-    ZoneStore &zones_;
+    ZoneStore& zones_;
     AuthorityOptions authority_;
     Shell shell_;
     AuthorityHandler tcp_handler_;

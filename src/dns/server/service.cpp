@@ -17,16 +17,16 @@
 
 namespace layer7::dns {
 
-ServiceConfig parse_config(core::Section s, const std::string &data_dir, const std::vector<EmbeddedZone> &fallback)
+ServiceConfig parse_config(core::Section s, const std::string& data_dir, const std::vector<EmbeddedZone>& fallback)
 {
     ServiceConfig c;
     c.data_dir = data_dir;
     core::parse_service_keys(s, c.enabled, c.listen, c.limits);
     c.zones = s.strings("zones", c.zones);
-    auto &d = c.dynamic;
+    auto& d = c.dynamic;
     d.keys = s.strings("keys", d.keys);
     d.key_files = s.strings("key_files", d.key_files);
-    for (const auto &file : d.key_files)
+    for (const auto& file : d.key_files)
         s.require_readable_file("key_files", file);
     d.allow_update = s.strings("allow_update", d.allow_update);
     d.notify = s.strings("notify", d.notify);
@@ -41,8 +41,8 @@ ServiceConfig parse_config(core::Section s, const std::string &data_dir, const s
         s.require_readable_file("zones", zone);
     c.acl = s.strings("acl", c.acl);
     c.axfr_allow = s.strings("axfr_allow", c.axfr_allow);
-    for (auto *list : {&c.acl, &c.axfr_allow})
-        for (auto &p : *list)
+    for (auto* list : {&c.acl, &c.axfr_allow})
+        for (auto& p : *list)
             if (!parse_prefix(p))
                 s.error(list == &c.acl ? "acl" : "axfr_allow", "'" + p + "' is not an address or prefix");
     core::Section rrl = s.section("rrl");
@@ -58,16 +58,16 @@ ServiceConfig parse_config(core::Section s, const std::string &data_dir, const s
 
 namespace {
 
-Acl make_acl(const std::vector<std::string> &texts)
+Acl make_acl(const std::vector<std::string>& texts)
 {
     std::vector<Prefix> prefixes;
-    for (auto &t : texts)
+    for (auto& t : texts)
         if (auto p = parse_prefix(t))
             prefixes.push_back(*p);
     return Acl(std::move(prefixes));
 }
 
-std::string secondary_file(const std::string &data_dir, const Name &origin)
+std::string secondary_file(const std::string& data_dir, const Name& origin)
 {
     std::string name = origin.to_text();
     if (name.size() > 1)
@@ -79,7 +79,7 @@ class Service final : public core::Service {
 public:
     explicit Service(ServiceConfig config) : config_(std::move(config)) {}
 
-    std::vector<core::ServiceRow> start(core::Runtime &runtime) override
+    std::vector<core::ServiceRow> start(core::Runtime& runtime) override
     {
         auto loaded = load_zone_files(config_.zones, config_.embedded_zones);
         if (!loaded.ok())
@@ -97,7 +97,7 @@ public:
         keeping.notify = policy_.notify;
         keeping.transfer_key = policy_.transfer_key ? policy_.key(*policy_.transfer_key) : nullptr;
         keeping.primary_key = policy_.primary_key ? policy_.key(*policy_.primary_key) : nullptr;
-        for (const auto &[origin, primary] : policy_.secondaries) {
+        for (const auto& [origin, primary] : policy_.secondaries) {
             const std::string file = secondary_file(config_.data_dir, origin);
             std::error_code ec;
             std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
@@ -112,7 +112,7 @@ public:
         controlling.grants = policy_.grants;
         controlling.transfer_acl = make_acl(config_.axfr_allow);
         controlling.transfer_key = policy_.transfer_key;
-        for (const auto &[origin, grants] : policy_.grants)
+        for (const auto& [origin, grants] : policy_.grants)
             if (!keeper_->is_primary(origin))
                 throw core::StartError("dns: allow_update: " + origin.to_text() + " is not a zone read from a file");
         control_ = std::make_unique<Control>(*store_, *keeper_, std::move(controlling));
@@ -132,20 +132,20 @@ public:
             first_zone = zones->zones().begin()->first.to_text();
         else if (!policy_.secondaries.empty())
             first_zone = policy_.secondaries.front().first.to_text();
-        const std::string dig = "dig @" + config_.listen.host + " -p " + std::to_string(config_.listen.port) + " " +
-                                first_zone + " SOA";
+        const std::string dig =
+            "dig @" + config_.listen.host + " -p " + std::to_string(config_.listen.port) + " " + first_zone + " SOA";
         if (config_.udp) {
             core::listen_udp_or_throw(
-                runtime, "dns", config_.listen,
-                [this](asio::ip::udp::socket &s) { return server_->serve_udp(s); }, "udp",
+                runtime, "dns", config_.listen, [this](asio::ip::udp::socket& s) { return server_->serve_udp(s); },
+                "udp",
                 /*spread_by_first_word=*/true);
             rows.push_back({"dns/udp", where, dig});
         }
         if (config_.tcp) {
             core::listen_tcp_or_throw(
                 runtime, "dns", config_.listen, core::Admission(config_.limits),
-                [this](core::TcpSocket s) { return server_->serve_tcp(std::move(s)); },
-                core::FirstSpeaker::client, "tcp");
+                [this](core::TcpSocket s) { return server_->serve_tcp(std::move(s)); }, core::FirstSpeaker::client,
+                "tcp");
             rows.push_back({"dns/tcp", where, dig + " +tcp"});
         }
         spdlog::info("dns: serving {} zone{}", zones->zones().size(), zones->zones().size() == 1 ? "" : "s");
@@ -175,7 +175,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<core::Service> make_service(const ServiceConfig &config)
+std::unique_ptr<core::Service> make_service(const ServiceConfig& config)
 {
     return std::make_unique<Service>(config);
 }

@@ -67,7 +67,7 @@ namespace {
 
 // The journal's changes from the zone's serial on, applied; the history keeps the unbroken run of
 // changes that ends at the resulting serial.
-void replay_journal(Zone &zone, ZoneHistory &history, ZoneFile &file)
+void replay_journal(Zone& zone, ZoneHistory& history, ZoneFile& file)
 {
     auto text = core::read_text_file(file.journal);
     if (!text)
@@ -76,7 +76,7 @@ void replay_journal(Zone &zone, ZoneHistory &history, ZoneFile &file)
     if (!read.error.empty())
         file.journal_note = file.journal + ": " + read.error;
     ZoneHistory all;
-    for (auto &c : read.changes)
+    for (auto& c : read.changes)
         all.push_back(std::make_shared<const ZoneChange>(std::move(c)));
     const std::uint32_t serial = soa_serial(zone);
     auto chain = changes_since(all, serial);
@@ -87,7 +87,7 @@ void replay_journal(Zone &zone, ZoneHistory &history, ZoneFile &file)
         return;
     }
     Zone replayed = zone;
-    for (const auto &change : *chain)
+    for (const auto& change : *chain)
         if (!apply(replayed, *change)) {
             file.journal_note = file.journal + ": change to serial " + std::to_string(change->to_serial()) +
                                 " does not apply; set aside";
@@ -103,12 +103,12 @@ void replay_journal(Zone &zone, ZoneHistory &history, ZoneFile &file)
 
 }  // namespace
 
-core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::string> &specs,
-                                                        const std::vector<EmbeddedZone> &embedded)
+core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::string>& specs,
+                                                       const std::vector<EmbeddedZone>& embedded)
 {
     auto set = std::make_shared<ZoneSet>();
     LoadedZones loaded;
-    auto add = [&](std::string_view text, const std::string &origin_text, const std::string &file,
+    auto add = [&](std::string_view text, const std::string& origin_text, const std::string& file,
                    bool journal) -> std::optional<std::string> {
         auto origin = Name::parse(origin_text);
         if (!origin.ok())
@@ -127,10 +127,10 @@ core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::st
         set->put(std::make_shared<const Zone>(std::move(zone).value()), std::move(history));
         return std::nullopt;
     };
-    for (const auto &z : embedded)
+    for (const auto& z : embedded)
         if (auto e = add(z.text, std::string(z.origin), "<embedded " + std::string(z.origin) + ">", false))
             return core::fail(*e);
-    for (const auto &spec : specs) {
+    for (const auto& spec : specs) {
         std::string file = spec, origin;
         if (auto eq = spec.find('='); eq != std::string::npos && eq > 0 && !std::filesystem::exists(spec)) {
             origin = spec.substr(0, eq);
@@ -150,8 +150,8 @@ core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::st
     return loaded;
 }
 
-core::Result<std::shared_ptr<const ZoneSet>, std::string> load_zones(const std::vector<std::string> &specs,
-                                                                      const std::vector<EmbeddedZone> &embedded)
+core::Result<std::shared_ptr<const ZoneSet>, std::string> load_zones(const std::vector<std::string>& specs,
+                                                                     const std::vector<EmbeddedZone>& embedded)
 {
     auto loaded = load_zone_files(specs, embedded);
     if (!loaded)

@@ -26,8 +26,8 @@ std::string guess_origin(std::string_view text, std::string_view file);
 struct ZoneFile {
     Name origin;
     std::string path, journal;
-    std::size_t replayed = 0;    // journal changes applied on top of the file
-    std::string journal_note;    // why the journal was set aside, when it was ("" when it was used)
+    std::size_t replayed = 0;  // journal changes applied on top of the file
+    std::string journal_note;  // why the journal was set aside, when it was ("" when it was used)
 };
 
 struct LoadedZones {
@@ -36,12 +36,13 @@ struct LoadedZones {
 };
 
 // Reads and parses every file, replays each zone's journal from the file's serial (the history
-// then holds the journal's changes up to the current serial), and adds the `embedded` zones too. The error is one line, "file:line: message". A journal that does not continue the
-// file's serial (the file was edited since) is left out, with a note.
-core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::string> &specs,
-                                                        const std::vector<EmbeddedZone> &embedded = {});
+// then holds the journal's changes up to the current serial), and adds the `embedded` zones too. The error is one line,
+// "file:line: message". A journal that does not continue the file's serial (the file was edited since) is left out,
+// with a note.
+core::Result<LoadedZones, std::string> load_zone_files(const std::vector<std::string>& specs,
+                                                       const std::vector<EmbeddedZone>& embedded = {});
 // The same, without the files' details.
-core::Result<std::shared_ptr<const ZoneSet>, std::string> load_zones(const std::vector<std::string> &specs,
-                                                                      const std::vector<EmbeddedZone> &embedded = {});
+core::Result<std::shared_ptr<const ZoneSet>, std::string> load_zones(const std::vector<std::string>& specs,
+                                                                     const std::vector<EmbeddedZone>& embedded = {});
 
 }  // namespace layer7::dns

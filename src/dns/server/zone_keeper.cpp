@@ -19,13 +19,13 @@ namespace {
 // short retry so a secondary started before its primary catches up soon.
 constexpr std::chrono::seconds default_refresh{3600}, default_retry{10}, default_expire{1209600};
 
-std::string where(const asio::ip::udp::endpoint &e)
+std::string where(const asio::ip::udp::endpoint& e)
 {
     return (e.address().is_v6() ? "[" + e.address().to_string() + "]" : e.address().to_string()) + ":" +
            std::to_string(e.port());
 }
 
-Message question(const Name &origin, RrType type, Opcode opcode = Opcode::query)
+Message question(const Name& origin, RrType type, Opcode opcode = Opcode::query)
 {
     Message m;
     m.id = random_id();
@@ -34,17 +34,17 @@ Message question(const Name &origin, RrType type, Opcode opcode = Opcode::query)
     return m;
 }
 
-std::string serial_text(const Zone *zone)
+std::string serial_text(const Zone* zone)
 {
     return zone ? std::to_string(soa_serial(*zone)) : "none";
 }
 
 }  // namespace
 
-ZoneKeeper::ZoneKeeper(ZoneStore &store, std::vector<ZoneFile> files, KeeperOptions options)
+ZoneKeeper::ZoneKeeper(ZoneStore& store, std::vector<ZoneFile> files, KeeperOptions options)
     : store_(store), options_(std::move(options)), work_(asio::make_work_guard(io_))
 {
-    for (auto &f : files) {
+    for (auto& f : files) {
         if (!f.journal_note.empty())
             spdlog::warn("dns: {}", f.journal_note);
         else if (f.replayed)
@@ -61,7 +61,7 @@ ZoneKeeper::ZoneKeeper(ZoneStore &store, std::vector<ZoneFile> files, KeeperOpti
         primaries_.emplace(origin, std::move(p));
     }
     std::lock_guard lock(mutex_);
-    for (const auto &config : options_.secondaries) {
+    for (const auto& config : options_.secondaries) {
         Secondary s;
         s.config = config;
         s.timer = std::make_unique<asio::steady_timer>(io_);
@@ -73,8 +73,8 @@ ZoneKeeper::ZoneKeeper(ZoneStore &store, std::vector<ZoneFile> files, KeeperOpti
                 publish(std::make_shared<const Zone>(std::move(zone).value()), {});
                 s.loaded = true;
                 // Expiry counts from the last transfer: the file's age stands in for it.
-                const auto age = std::filesystem::file_time_type::clock::now() -
-                                 std::filesystem::last_write_time(config.file);
+                const auto age =
+                    std::filesystem::file_time_type::clock::now() - std::filesystem::last_write_time(config.file);
                 s.last_success = std::chrono::steady_clock::now() -
                                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(age);
             } else {
@@ -97,20 +97,20 @@ ZoneKeeper::~ZoneKeeper()
 void ZoneKeeper::start()
 {
     const auto zones = store_.get();
-    for (const auto &[origin, primary] : primaries_)
-        if (const auto *entry = zones->entry(origin))
+    for (const auto& [origin, primary] : primaries_)
+        if (const auto* entry = zones->entry(origin))
             notify_all(origin, soa_serial(*entry->zone));
-    for (auto &[origin, secondary] : secondaries_)
+    for (auto& [origin, secondary] : secondaries_)
         asio::co_spawn(io_, follow(secondary), asio::detached);
     thread_ = std::thread([this] { io_.run(); });
 }
 
-bool ZoneKeeper::is_primary(const Name &origin) const
+bool ZoneKeeper::is_primary(const Name& origin) const
 {
     return primaries_.count(origin) != 0;
 }
 
-bool ZoneKeeper::is_secondary(const Name &origin) const
+bool ZoneKeeper::is_secondary(const Name& origin) const
 {
     return secondaries_.count(origin) != 0;
 }
@@ -124,14 +124,14 @@ void ZoneKeeper::publish(std::shared_ptr<const Zone> zone, ZoneHistory history)
     store_.set(std::move(next));
 }
 
-std::optional<std::string> ZoneKeeper::commit(Primary &primary, std::shared_ptr<const Zone> zone, ZoneChange change)
+std::optional<std::string> ZoneKeeper::commit(Primary& primary, std::shared_ptr<const Zone> zone, ZoneChange change)
 {
     if (auto error = primary.journal->append(journal_block(change)))
         return error;
     ++primary.journal_blocks;
     const Name origin = zone->origin();
     const std::uint32_t serial = soa_serial(*zone);
-    const auto *entry = store_.get()->entry(origin);
+    const auto* entry = store_.get()->entry(origin);
     ZoneHistory history = entry ? entry->history : ZoneHistory{};
     history.push_back(std::make_shared<const ZoneChange>(std::move(change)));
     publish(std::move(zone), std::move(history));
@@ -143,12 +143,12 @@ std::optional<std::string> ZoneKeeper::commit(Primary &primary, std::shared_ptr<
     return std::nullopt;
 }
 
-UpdateResult ZoneKeeper::update(const Message &update, const UpdateGrant &grant, std::string &error)
+UpdateResult ZoneKeeper::update(const Message& update, const UpdateGrant& grant, std::string& error)
 {
     std::lock_guard lock(mutex_);
-    const Name &origin = update.questions.at(0).name;
+    const Name& origin = update.questions.at(0).name;
     auto primary = primaries_.find(origin);
-    const auto *entry = store_.get()->entry(origin);
+    const auto* entry = store_.get()->entry(origin);
     if (primary == primaries_.end() || !entry) {
         UpdateResult r;
         r.rcode = Rcode::not_auth;
@@ -166,9 +166,9 @@ UpdateResult ZoneKeeper::update(const Message &update, const UpdateGrant &grant,
     return result;
 }
 
-void ZoneKeeper::schedule_flush(const Name &origin)
+void ZoneKeeper::schedule_flush(const Name& origin)
 {
-    auto &timer = flush_timers_[origin];
+    auto& timer = flush_timers_[origin];
     if (timer)
         return;  // one is already due; it writes the newest version
     timer = std::make_unique<asio::steady_timer>(io_, options_.flush_delay);
@@ -179,7 +179,7 @@ void ZoneKeeper::schedule_flush(const Name &origin)
     });
 }
 
-void ZoneKeeper::flush(const Name &origin)
+void ZoneKeeper::flush(const Name& origin)
 {
     std::shared_ptr<const Zone> zone;
     ZoneHistory history;
@@ -187,7 +187,7 @@ void ZoneKeeper::flush(const Name &origin)
     {
         std::lock_guard lock(mutex_);
         auto it = primaries_.find(origin);
-        const auto *entry = store_.get()->entry(origin);
+        const auto* entry = store_.get()->entry(origin);
         if (it == primaries_.end() || !entry || !it->second.flush_due)
             return;
         it->second.flush_due = false;
@@ -197,7 +197,7 @@ void ZoneKeeper::flush(const Name &origin)
         // with the changes IXFR can still use.
         if (it->second.journal_blocks > 2 * options_.max_history) {
             std::string text;
-            for (const auto &change : entry->history)
+            for (const auto& change : entry->history)
                 text += journal_block(*change);
             if (auto e = it->second.journal->replace(text))
                 spdlog::error("dns: {}", *e);
@@ -213,13 +213,13 @@ void ZoneKeeper::flush(const Name &origin)
 
 void ZoneKeeper::flush_all()
 {
-    for (const auto &[origin, primary] : primaries_)
+    for (const auto& [origin, primary] : primaries_)
         flush(origin);
 }
 
-void ZoneKeeper::notify_all(const Name &origin, std::uint32_t serial)
+void ZoneKeeper::notify_all(const Name& origin, std::uint32_t serial)
 {
-    for (const auto &target : options_.notify)
+    for (const auto& target : options_.notify)
         asio::co_spawn(io_, notify_one(origin, serial, target), asio::detached);
 }
 
@@ -228,8 +228,8 @@ core::awaitable<void> ZoneKeeper::notify_one(Name origin, std::uint32_t serial, 
     // RFC 1996 §3.7: the question names the zone's SOA, the answer may carry it (serial hint).
     Message notify = question(origin, RrType::soa, Opcode::notify);
     notify.flags.aa = true;
-    if (const auto *entry = store_.get()->entry(origin))
-        if (const RRset *soa = entry->zone->soa())
+    if (const auto* entry = store_.get()->entry(origin))
+        if (const RRset* soa = entry->zone->soa())
             notify.answers.push_back(soa->records().front());
     ExchangeOptions options;
     options.timeout = std::chrono::milliseconds(2000);
@@ -246,28 +246,28 @@ core::awaitable<void> ZoneKeeper::notify_one(Name origin, std::uint32_t serial, 
         spdlog::info("dns: NOTIFY {} serial {} to {}: acknowledged", origin.to_text(), serial, where(target));
 }
 
-bool ZoneKeeper::notified(const Name &origin, const asio::ip::address &from)
+bool ZoneKeeper::notified(const Name& origin, const asio::ip::address& from)
 {
     auto it = secondaries_.find(origin);
     if (it == secondaries_.end() || it->second.config.primary.address() != from)
         return false;
-    Secondary &s = it->second;
+    Secondary& s = it->second;
     asio::post(io_, [&s] { s.timer->cancel(); });  // the waiting refresh runs now
     return true;
 }
 
-std::chrono::seconds ZoneKeeper::soa_timer(const Secondary &secondary, std::uint32_t Soa::*field) const
+std::chrono::seconds ZoneKeeper::soa_timer(const Secondary& secondary, std::uint32_t Soa::*field) const
 {
     const auto fallback = field == &Soa::refresh ? default_refresh
                           : field == &Soa::retry ? default_retry
                                                  : default_expire;
-    const auto *entry = store_.get()->entry(secondary.config.origin);
-    const RRset *soa = entry ? entry->zone->soa() : nullptr;
+    const auto* entry = store_.get()->entry(secondary.config.origin);
+    const RRset* soa = entry ? entry->zone->soa() : nullptr;
     const auto value = soa ? std::chrono::seconds(std::get<Soa>(soa->rdatas.front()).*field) : fallback;
     return std::max(value, options_.retry_floor);
 }
 
-core::awaitable<void> ZoneKeeper::follow(Secondary &secondary)
+core::awaitable<void> ZoneKeeper::follow(Secondary& secondary)
 {
     for (;;) {
         co_await refresh(secondary);
@@ -277,18 +277,18 @@ core::awaitable<void> ZoneKeeper::follow(Secondary &secondary)
     }
 }
 
-core::awaitable<void> ZoneKeeper::refresh(Secondary &s)
+core::awaitable<void> ZoneKeeper::refresh(Secondary& s)
 {
-    const Name &origin = s.config.origin;
+    const Name& origin = s.config.origin;
     const auto primary = s.config.primary;
     std::shared_ptr<const Zone> ours;
     ZoneHistory history;
-    if (const auto *entry = store_.get()->entry(origin)) {
+    if (const auto* entry = store_.get()->entry(origin)) {
         ours = entry->zone;
         history = entry->history;
     }
     const std::uint32_t our_serial = ours ? soa_serial(*ours) : 0;
-    auto retry_later = [&](const std::string &why) {
+    auto retry_later = [&](const std::string& why) {
         spdlog::warn("dns: {} from {}: {}", origin.to_text(), where(primary), why);
         const auto expire = soa_timer(s, &Soa::expire);
         if (s.loaded && std::chrono::steady_clock::now() - s.last_success > expire) {
@@ -296,7 +296,7 @@ core::awaitable<void> ZoneKeeper::refresh(Secondary &s)
                           expire.count());
             std::lock_guard lock(mutex_);
             auto next = std::make_shared<ZoneSet>();
-            for (const auto &[name, entry] : store_.get()->zones())
+            for (const auto& [name, entry] : store_.get()->zones())
                 if (!(name == origin))
                     next->put(entry.zone, entry.history);
             store_.set(std::move(next));
@@ -310,8 +310,8 @@ core::awaitable<void> ZoneKeeper::refresh(Secondary &s)
     options.tries = 3;
     options.tsig = options_.primary_key;
     const Exchange probe = co_await exchange(primary.address(), primary.port(), question(origin, RrType::soa), options);
-    const Soa *theirs = nullptr;
-    for (const auto &rr : probe.reply.answers)
+    const Soa* theirs = nullptr;
+    for (const auto& rr : probe.reply.answers)
         if (rr.type == RrType::soa && rr.owner == origin)
             theirs = std::get_if<Soa>(&rr.data);
     if (!probe.error.empty() || !theirs) {
@@ -346,20 +346,20 @@ core::awaitable<void> ZoneKeeper::refresh(Secondary &s)
             continue;
         }
         std::shared_ptr<const Zone> next;
-        const char *how = "AXFR";
+        const char* how = "AXFR";
         if (content.zone) {
             next = std::make_shared<const Zone>(std::move(*content.zone));
             history.clear();
         } else if (!content.changes.empty()) {
             auto zone = std::make_shared<Zone>(*ours);
             bool applied = true;
-            for (auto &change : content.changes) {
+            for (auto& change : content.changes) {
                 applied = applied && apply(*zone, change);
                 history.push_back(std::make_shared<const ZoneChange>(std::move(change)));
             }
             if (!applied) {
-                spdlog::warn("dns: {} from {}: the IXFR does not apply to serial {}", origin.to_text(),
-                             where(primary), our_serial);
+                spdlog::warn("dns: {} from {}: the IXFR does not apply to serial {}", origin.to_text(), where(primary),
+                             our_serial);
                 continue;
             }
             next = std::move(zone);
@@ -373,8 +373,8 @@ core::awaitable<void> ZoneKeeper::refresh(Secondary &s)
         }
         s.loaded = true;
         s.last_success = std::chrono::steady_clock::now();
-        spdlog::info("dns: {} serial {} from {} by {} ({} → {})", origin.to_text(), soa_serial(*next),
-                     where(primary), how, serial_text(ours.get()), soa_serial(*next));
+        spdlog::info("dns: {} serial {} from {} by {} ({} → {})", origin.to_text(), soa_serial(*next), where(primary),
+                     how, serial_text(ours.get()), soa_serial(*next));
         if (auto e = replace_file(s.config.file, zone_file_text(*next)))
             spdlog::error("dns: {}", *e);
         s.timer->expires_after(soa_timer(s, &Soa::refresh));
@@ -391,10 +391,10 @@ bool ZoneKeeper::reload()
         return false;
     }
     std::lock_guard lock(mutex_);
-    for (const auto &f : loaded.value().files) {
+    for (const auto& f : loaded.value().files) {
         auto primary = primaries_.find(f.origin);
-        const auto *fresh = loaded.value().zones->entry(f.origin);
-        const auto *current = store_.get()->entry(f.origin);
+        const auto* fresh = loaded.value().zones->entry(f.origin);
+        const auto* current = store_.get()->entry(f.origin);
         if (primary == primaries_.end() || !fresh || !current)
             continue;
         const std::uint32_t was = soa_serial(*current->zone), now = soa_serial(*fresh->zone);

@@ -34,8 +34,8 @@ struct KeeperOptions {
     std::vector<EmbeddedZone> embedded_zones;
     std::vector<asio::ip::udp::endpoint> notify;  // told of every change of a zone read from a file
     std::vector<SecondaryZone> secondaries;
-    const TsigKey *transfer_key = nullptr;  // signs our NOTIFYs
-    const TsigKey *primary_key = nullptr;   // signs our SOA checks and transfer requests
+    const TsigKey* transfer_key = nullptr;  // signs our NOTIFYs
+    const TsigKey* primary_key = nullptr;   // signs our SOA checks and transfer requests
     std::size_t max_history = 1000;         // changes kept for IXFR (and in a compacted journal)
     std::chrono::milliseconds flush_delay{1000};
     std::chrono::seconds retry_floor{1};  // never check a primary more often than this
@@ -45,21 +45,21 @@ class ZoneKeeper {
 public:
     // `files`: the zones `store` was loaded with (and their journals); secondary zones already on
     // disk are added to the store here.
-    ZoneKeeper(ZoneStore &store, std::vector<ZoneFile> files, KeeperOptions options);
+    ZoneKeeper(ZoneStore& store, std::vector<ZoneFile> files, KeeperOptions options);
     ~ZoneKeeper();  // stops the thread, then writes the zone files still due
-    ZoneKeeper(const ZoneKeeper &) = delete;
-    ZoneKeeper &operator=(const ZoneKeeper &) = delete;
+    ZoneKeeper(const ZoneKeeper&) = delete;
+    ZoneKeeper& operator=(const ZoneKeeper&) = delete;
 
     // Starts the thread: NOTIFY for every primary zone, a first SOA check for every secondary.
     void start();
     // From a worker: applies an UPDATE to a zone read from a file. When it returns the change is
     // durable and published. `error` is set (and SERVFAIL returned) when the journal cannot be written.
-    UpdateResult update(const Message &update, const UpdateGrant &grant, std::string &error);
+    UpdateResult update(const Message& update, const UpdateGrant& grant, std::string& error);
     // True for a zone read from a file (UPDATE and NOTIFY-out apply to those only).
-    bool is_primary(const Name &origin) const;
-    bool is_secondary(const Name &origin) const;
+    bool is_primary(const Name& origin) const;
+    bool is_secondary(const Name& origin) const;
     // A NOTIFY for `origin` came from `from`: true (and a refresh starts) when that is its primary.
-    bool notified(const Name &origin, const asio::ip::address &from);
+    bool notified(const Name& origin, const asio::ip::address& from);
     // SIGHUP: zone files read again; a file whose serial went up replaces the zone, and the
     // difference is journaled and NOTIFYed as if it had come by UPDATE. False when a file does not
     // load (logged; every zone stays as it is).
@@ -82,18 +82,18 @@ private:
     // With the lock held: publishes `zone` (and its history) in a new zone set.
     void publish(std::shared_ptr<const Zone> zone, ZoneHistory history);
     // With the lock held: journals the change, publishes, schedules the flush and the NOTIFYs.
-    std::optional<std::string> commit(Primary &primary, std::shared_ptr<const Zone> zone, ZoneChange change);
-    void schedule_flush(const Name &origin);
-    void flush(const Name &origin);
+    std::optional<std::string> commit(Primary& primary, std::shared_ptr<const Zone> zone, ZoneChange change);
+    void schedule_flush(const Name& origin);
+    void flush(const Name& origin);
     void flush_all();
     core::awaitable<void> notify_one(Name origin, std::uint32_t serial, asio::ip::udp::endpoint target);
-    void notify_all(const Name &origin, std::uint32_t serial);
-    core::awaitable<void> follow(Secondary &secondary);
-    core::awaitable<void> refresh(Secondary &secondary);
+    void notify_all(const Name& origin, std::uint32_t serial);
+    core::awaitable<void> follow(Secondary& secondary);
+    core::awaitable<void> refresh(Secondary& secondary);
     // The SOA timers of a secondary zone (refresh, retry, expire), defaults before the first transfer.
-    std::chrono::seconds soa_timer(const Secondary &secondary, std::uint32_t Soa::*field) const;
+    std::chrono::seconds soa_timer(const Secondary& secondary, std::uint32_t Soa::*field) const;
 
-    ZoneStore &store_;
+    ZoneStore& store_;
     KeeperOptions options_;
     asio::io_context io_;  // before the timers below, which must go first
     asio::executor_work_guard<asio::io_context::executor_type> work_;

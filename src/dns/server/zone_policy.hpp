@@ -26,11 +26,11 @@ struct DynamicPolicy {
     std::vector<asio::ip::udp::endpoint> notify;
     std::vector<std::pair<Name, asio::ip::udp::endpoint>> secondaries;
     std::optional<Name> transfer_key, primary_key;
-    const TsigKey *key(const Name &name) const;  // null when not among `keys`
+    const TsigKey* key(const Name& name) const;  // null when not among `keys`
 };
 
 // Reads the key files too; the error names the setting and the value at fault.
-core::Result<DynamicPolicy, std::string> parse_dynamic(const DynamicSettings &settings);
+core::Result<DynamicPolicy, std::string> parse_dynamic(const DynamicSettings& settings);
 // "ADDR[:PORT]" with an IP literal; nullopt otherwise.
 std::optional<asio::ip::udp::endpoint> parse_endpoint(std::string_view text, std::uint16_t default_port = 53);
 

@@ -13,7 +13,7 @@
 namespace layer7::dns {
 namespace {
 
-std::string failure(const std::string &what, const std::string &path)
+std::string failure(const std::string& what, const std::string& path)
 {
     return what + " " + path + ": " + std::strerror(errno);
 }
@@ -52,7 +52,7 @@ std::optional<std::string> JournalWriter::replace(std::string_view text)
     return replace_file(path_, text);
 }
 
-std::optional<std::string> replace_file(const std::string &path, std::string_view text)
+std::optional<std::string> replace_file(const std::string& path, std::string_view text)
 {
     const std::filesystem::path target(path);
     const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
@@ -76,12 +76,12 @@ std::optional<std::string> replace_file(const std::string &path, std::string_vie
     return std::nullopt;
 }
 
-std::string zone_file_text(const Zone &zone)
+std::string zone_file_text(const Zone& zone)
 {
     std::string out = "; " + zone.origin().to_text() +
                       " as layer7 last wrote it (dynamic updates and transfers rewrite this file).\n"
                       "; To edit by hand: raise the SOA serial, then send SIGHUP.\n";
-    for (const auto &record : zone.records())
+    for (const auto& record : zone.records())
         out += to_text(record) + "\n";
     return out;
 }

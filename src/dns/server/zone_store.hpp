@@ -33,14 +33,14 @@ private:
 // One worker's snapshot of the zones and its cache of the replies built from that snapshot.
 class HeldAnswers {
 public:
-    explicit HeldAnswers(const ZoneStore &store, AnswerCacheLimits limits = {})
+    explicit HeldAnswers(const ZoneStore& store, AnswerCacheLimits limits = {})
         : cache(limits), store_(store), generation_(store.generation()), zones_(store.get())
     {
     }
 
     // The zones to answer from, called before each query: when the store has a new set since the last
     // call, that one, and every held reply goes (they were built from the old zones).
-    const ZoneSet &zones()
+    const ZoneSet& zones()
     {
         if (const std::uint64_t now = store_.generation(); now != generation_) {
             generation_ = now;
@@ -53,7 +53,7 @@ public:
     AnswerCache cache;
 
 private:
-    const ZoneStore &store_;
+    const ZoneStore& store_;
     std::uint64_t generation_;
     std::shared_ptr<const ZoneSet> zones_;
 };

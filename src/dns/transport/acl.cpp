@@ -58,7 +58,7 @@ bool Acl::contains(std::span<const std::uint8_t> address) const
     static constexpr std::uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     if (address.size() == 16 && std::equal(mapped, mapped + 12, address.begin()))
         address = address.subspan(12);
-    return std::any_of(prefixes_.begin(), prefixes_.end(), [&](const Prefix &p) { return p.contains(address); });
+    return std::any_of(prefixes_.begin(), prefixes_.end(), [&](const Prefix& p) { return p.contains(address); });
 }
 
 bool Acl::allows(std::span<const std::uint8_t> address) const

@@ -14,8 +14,8 @@ namespace layer7::dns {
 
 struct Prefix {
     std::array<std::uint8_t, 16> bytes{};
-    std::uint8_t family_octets = 4;  // 4 or 16
-    unsigned length = 32;            // bits
+    std::uint8_t family_octets = 4;                              // 4 or 16
+    unsigned length = 32;                                        // bits
     bool contains(std::span<const std::uint8_t> address) const;  // 4 or 16 octets
 };
 

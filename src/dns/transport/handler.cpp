@@ -4,7 +4,7 @@
 namespace layer7::dns {
 
 // A handler that always answers at once never gets here.
-core::awaitable<void> Handler::serve_later(const Query &, Reply &)
+core::awaitable<void> Handler::serve_later(const Query&, Reply&)
 {
     co_return;
 }

@@ -20,12 +20,12 @@ public:
     virtual ~Handler() = default;
     // The ACL hook: asked once per datagram and once per TCP connection, before any cache
     // (RFC 5358 §4: a cache answers no more clients than the resolver does).
-    virtual bool allows(const Client &client) const = 0;
-    virtual Served serve(const Query &query, Reply &reply) = 0;
+    virtual bool allows(const Client& client) const = 0;
+    virtual Served serve(const Query& query, Reply& reply) = 0;
     // The answer to a query serve() left for later, into `reply` (empty: none). Over UDP it runs
     // in a coroutine of its own, after the batch; over TCP the connection waits for it, so
     // answers keep the order of their queries.
-    virtual core::awaitable<void> serve_later(const Query &query, Reply &reply);
+    virtual core::awaitable<void> serve_later(const Query& query, Reply& reply);
 };
 
 }  // namespace layer7::dns

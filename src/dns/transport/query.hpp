@@ -21,7 +21,7 @@ struct Client {
 
 struct Query {
     std::span<const std::uint8_t> wire;  // one whole message, as received
-    const Client &client;
+    const Client& client;
     Transport transport;
     bool allowed;   // the ACL's word on this client (Handler::allows): if not, refuse or drop
     bool may_wait;  // false when this worker already has its limit of answers waiting: answer now
@@ -32,8 +32,8 @@ struct Query {
 // answer may be a stream of messages (a zone transfer, RFC 5936 §2.2): those after `wire` go to
 // `more`, which is null over UDP.
 struct Reply {
-    std::vector<std::uint8_t> &wire;
-    std::vector<std::vector<std::uint8_t>> *more = nullptr;
+    std::vector<std::uint8_t>& wire;
+    std::vector<std::vector<std::uint8_t>>* more = nullptr;
 };
 
 }  // namespace layer7::dns

@@ -5,7 +5,7 @@
 
 namespace layer7::dns {
 
-RrlKey rrl_key(std::span<const std::uint8_t> address, const RrlConfig &config)
+RrlKey rrl_key(std::span<const std::uint8_t> address, const RrlConfig& config)
 {
     RrlKey key{};
     key[0] = static_cast<std::uint8_t>(address.size());
@@ -20,7 +20,7 @@ RrlKey rrl_key(std::span<const std::uint8_t> address, const RrlConfig &config)
     return key;
 }
 
-std::size_t RateLimiter::KeyHash::operator()(const RrlKey &k) const
+std::size_t RateLimiter::KeyHash::operator()(const RrlKey& k) const
 {
     std::uint64_t h = 1469598103934665603ull;  // FNV-1a
     for (auto b : k)
@@ -37,12 +37,12 @@ void RateLimiter::sweep(double now)
 {
     // A bucket that would be full again is the same as no bucket: forget it.
     const double refill = burst_ / config_.responses_per_second;
-    std::erase_if(buckets_, [&](const auto &entry) { return now - entry.second.last >= refill; });
+    std::erase_if(buckets_, [&](const auto& entry) { return now - entry.second.last >= refill; });
     if (buckets_.size() >= config_.max_clients)
         buckets_.clear();  // a flood of distinct prefixes: fail open rather than grow
 }
 
-RrlAction RateLimiter::check(const RrlKey &key, double now)
+RrlAction RateLimiter::check(const RrlKey& key, double now)
 {
     if (!enabled())
         return RrlAction::send;
@@ -52,7 +52,7 @@ RrlAction RateLimiter::check(const RrlKey &key, double now)
             sweep(now);
         it = buckets_.emplace(key, Bucket{burst_, now, 0}).first;
     }
-    Bucket &b = it->second;
+    Bucket& b = it->second;
     if (now > b.last)
         b.tokens = std::min(burst_, b.tokens + (now - b.last) * config_.responses_per_second);
     b.last = std::max(b.last, now);
@@ -66,7 +66,7 @@ RrlAction RateLimiter::check(const RrlKey &key, double now)
     return RrlAction::drop;
 }
 
-std::vector<std::uint8_t> truncated_reply(const Message &query, std::uint16_t udp_size)
+std::vector<std::uint8_t> truncated_reply(const Message& query, std::uint16_t udp_size)
 {
     Message r;
     r.id = query.id;

@@ -27,7 +27,7 @@ enum class RrlAction { send, drop, slip };
 
 // The client prefix a limit applies to: family byte + address masked to the prefix length.
 using RrlKey = std::array<std::uint8_t, 17>;
-RrlKey rrl_key(std::span<const std::uint8_t> address, const RrlConfig &config);  // 4 or 16 octets
+RrlKey rrl_key(std::span<const std::uint8_t> address, const RrlConfig& config);  // 4 or 16 octets
 
 class RateLimiter {
 public:
@@ -35,7 +35,7 @@ public:
     bool enabled() const { return config_.responses_per_second > 0; }
     // One response about to be sent to `key` at `now` (seconds on a monotonic clock). Not
     // thread-safe: the shell guards it.
-    RrlAction check(const RrlKey &key, double now);
+    RrlAction check(const RrlKey& key, double now);
     std::size_t tracked() const { return buckets_.size(); }  // prefixes in the table
 
 private:
@@ -45,7 +45,7 @@ private:
         std::uint64_t dropped = 0;
     };
     struct KeyHash {
-        std::size_t operator()(const RrlKey &k) const;
+        std::size_t operator()(const RrlKey& k) const;
     };
     void sweep(double now);
 
@@ -56,6 +56,6 @@ private:
 
 // What the slip sends instead of the answer: header and question, TC=1 (the client retries on
 // TCP), with our EDNS size `udp_size` when the query had EDNS.
-std::vector<std::uint8_t> truncated_reply(const Message &query, std::uint16_t udp_size);
+std::vector<std::uint8_t> truncated_reply(const Message& query, std::uint16_t udp_size);
 
 }  // namespace layer7::dns

@@ -18,8 +18,8 @@
 namespace layer7::dns {
 
 struct Shell::UdpWorker {
-    UdpWorker(asio::ip::udp::socket &s, std::shared_ptr<Handler> h) : socket(s), handler(std::move(h)) {}
-    asio::ip::udp::socket &socket;
+    UdpWorker(asio::ip::udp::socket& s, std::shared_ptr<Handler> h) : socket(s), handler(std::move(h)) {}
+    asio::ip::udp::socket& socket;
     std::shared_ptr<Handler> handler;
     std::shared_ptr<std::size_t> waiting = std::make_shared<std::size_t>(0);  // outlives the loop with them
     core::UdpBatch batch;
@@ -27,23 +27,23 @@ struct Shell::UdpWorker {
 
 namespace {
 
-Client client_of(const sockaddr_storage &peer)
+Client client_of(const sockaddr_storage& peer)
 {
     Client c;
     if (peer.ss_family == AF_INET6) {
-        const auto &in6 = reinterpret_cast<const sockaddr_in6 &>(peer);
+        const auto& in6 = reinterpret_cast<const sockaddr_in6&>(peer);
         std::memcpy(c.bytes.data(), &in6.sin6_addr, 16);
         c.size = 16;
         c.port = ntohs(in6.sin6_port);
     } else {
-        const auto &in4 = reinterpret_cast<const sockaddr_in &>(peer);
+        const auto& in4 = reinterpret_cast<const sockaddr_in&>(peer);
         std::memcpy(c.bytes.data(), &in4.sin_addr, 4);
         c.port = ntohs(in4.sin_port);
     }
     return c;
 }
 
-Client client_of(const asio::ip::tcp::endpoint &peer)
+Client client_of(const asio::ip::tcp::endpoint& peer)
 {
     Client c;
     c.port = peer.port();
@@ -68,14 +68,14 @@ double now_seconds()
 void trace_query(std::uint64_t id, std::span<const std::uint8_t> wire)
 {
     auto decoded = decode(wire);
-    core::Trace::instance().line(id, core::Speaker::client,
-                                 decoded.ok() ? query_summary(decoded.value())
-                                              : "(" + std::to_string(wire.size()) + " octets, malformed)");
+    core::Trace::instance().line(
+        id, core::Speaker::client,
+        decoded.ok() ? query_summary(decoded.value()) : "(" + std::to_string(wire.size()) + " octets, malformed)");
 }
 
-void trace_reply(std::uint64_t id, const Reply &reply)
+void trace_reply(std::uint64_t id, const Reply& reply)
 {
-    auto &trace = core::Trace::instance();
+    auto& trace = core::Trace::instance();
     if (reply.wire.empty()) {
         trace.note(id, "no reply");
         return;
@@ -84,13 +84,12 @@ void trace_reply(std::uint64_t id, const Reply &reply)
     const std::string rcode = to_text(static_cast<Rcode>(header ? header->rcode : 0));
     if (reply.more && !reply.more->empty()) {
         std::size_t records = header ? header->ancount : 0;
-        for (const auto &message : *reply.more)
+        for (const auto& message : *reply.more)
             if (auto h = peek_header(message))
                 records += h->ancount;
         const std::size_t messages = 1 + reply.more->size();
         trace.line(id, core::Speaker::server,
-                   rcode + ", " + std::to_string(messages) + " messages, " + std::to_string(records) +
-                       " records");
+                   rcode + ", " + std::to_string(messages) + " messages, " + std::to_string(records) + " records");
         return;
     }
     auto decoded = decode(reply.wire);
@@ -102,8 +101,7 @@ void trace_reply(std::uint64_t id, const Reply &reply)
 
 }  // namespace
 
-void Shell::rate_limit(const Client &client, std::span<const std::uint8_t> query,
-                       std::vector<std::uint8_t> &reply)
+void Shell::rate_limit(const Client& client, std::span<const std::uint8_t> query, std::vector<std::uint8_t>& reply)
 {
     const RrlKey key = rrl_key(client.address(), options_.rrl);
     RrlAction action;
@@ -112,26 +110,23 @@ void Shell::rate_limit(const Client &client, std::span<const std::uint8_t> query
         action = rrl_.check(key, now_seconds());
     }
     switch (action) {
-    case RrlAction::send:
-        break;
+    case RrlAction::send: break;
     case RrlAction::slip:
         if (auto decoded = decode(query); decoded.ok())
             reply = truncated_reply(decoded.value(), options_.udp_size);
         else
             reply.clear();
         break;
-    case RrlAction::drop:
-        reply.clear();
-        break;
+    case RrlAction::drop: reply.clear(); break;
     }
 }
 
-void Shell::on_datagram(UdpWorker &w, std::size_t slot, std::size_t length)
+void Shell::on_datagram(UdpWorker& w, std::size_t slot, std::size_t length)
 {
-    core::UdpBatch &b = w.batch;
+    core::UdpBatch& b = w.batch;
     const std::span<const std::uint8_t> wire(b.slot(slot), length);
     const Client client = client_of(b.peers[slot]);
-    std::vector<std::uint8_t> &out = b.replies[b.pending];  // reused: no allocation for a cached reply
+    std::vector<std::uint8_t>& out = b.replies[b.pending];  // reused: no allocation for a cached reply
     out.clear();
     Reply reply{out};
     const bool may_wait = *w.waiting < options_.max_waiting;
@@ -155,7 +150,7 @@ void Shell::on_datagram(UdpWorker &w, std::size_t slot, std::size_t length)
 }
 
 // The answer that waits gets a coroutine of its own and goes out alone, so the socket is not held up.
-void Shell::answer_later(UdpWorker &w, const Query &query, std::size_t slot, std::uint64_t trace_id)
+void Shell::answer_later(UdpWorker& w, const Query& query, std::size_t slot, std::uint64_t trace_id)
 {
     ++*w.waiting;
     asio::ip::udp::endpoint sender;
@@ -179,7 +174,7 @@ void Shell::answer_later(UdpWorker &w, const Query &query, std::size_t slot, std
         asio::detached);
 }
 
-core::awaitable<void> Shell::serve_udp(asio::ip::udp::socket &socket, std::shared_ptr<Handler> handler)
+core::awaitable<void> Shell::serve_udp(asio::ip::udp::socket& socket, std::shared_ptr<Handler> handler)
 {
     auto worker = std::make_unique<UdpWorker>(socket, std::move(handler));
     co_await core::serve_batches(socket, worker->batch, [&](std::size_t received) {
@@ -188,7 +183,7 @@ core::awaitable<void> Shell::serve_udp(asio::ip::udp::socket &socket, std::share
     });
 }
 
-core::awaitable<void> Shell::tcp_session(core::Stream &stream, Handler &handler)
+core::awaitable<void> Shell::tcp_session(core::Stream& stream, Handler& handler)
 {
     const Client client = client_of(stream.peer());
     const bool allowed = handler.allows(client);  // the address cannot change on a connection
@@ -196,8 +191,8 @@ core::awaitable<void> Shell::tcp_session(core::Stream &stream, Handler &handler)
     TcpFramer framer;
     std::vector<std::uint8_t> buffer(16384), out, wire;
     std::vector<std::vector<std::uint8_t>> more;
-    auto send = [&stream](std::vector<std::uint8_t> &bytes) -> core::awaitable<std::error_code> {
-        const std::string_view text(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+    auto send = [&stream](std::vector<std::uint8_t>& bytes) -> core::awaitable<std::error_code> {
+        const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
         const auto ec = co_await stream.write(text, false);
         bytes.clear();
         co_return ec;
@@ -225,7 +220,7 @@ core::awaitable<void> Shell::tcp_session(core::Stream &stream, Handler &handler)
                 trace_reply(stream.id(), reply);
             if (!wire.empty())
                 append_frame(wire, out);
-            for (const auto &m : more)
+            for (const auto& m : more)
                 append_frame(m, out);
         }
         if (!out.empty() && co_await send(out))
@@ -237,7 +232,7 @@ core::awaitable<void> Shell::tcp_session(core::Stream &stream, Handler &handler)
     }
 }
 
-core::awaitable<void> Shell::serve_tcp(core::TcpSocket socket, Handler &handler)
+core::awaitable<void> Shell::serve_tcp(core::TcpSocket socket, Handler& handler)
 {
     core::Stream stream(std::move(socket), core::Role::server);
     stream.set_timeout(options_.tcp_idle);

@@ -34,20 +34,19 @@ public:
 
     // One worker's UDP loop; returns when the socket closes. A worker has a handler of its own
     // (its caches need no lock); answers still waiting then keep it alive.
-    core::awaitable<void> serve_udp(asio::ip::udp::socket &socket, std::shared_ptr<Handler> handler);
+    core::awaitable<void> serve_udp(asio::ip::udp::socket& socket, std::shared_ptr<Handler> handler);
     // One TCP connection, until the client closes, goes idle or breaks the framing. `handler`,
     // shared by the connections of every worker, must outlive them.
-    core::awaitable<void> serve_tcp(core::TcpSocket socket, Handler &handler);
+    core::awaitable<void> serve_tcp(core::TcpSocket socket, Handler& handler);
 
     struct UdpWorker;  // one worker's datagram buffers and handler (shell.cpp)
 
 private:
-    void on_datagram(UdpWorker &worker, std::size_t slot, std::size_t length);
-    void answer_later(UdpWorker &worker, const Query &query, std::size_t slot, std::uint64_t trace_id);
-    core::awaitable<void> tcp_session(core::Stream &stream, Handler &handler);
+    void on_datagram(UdpWorker& worker, std::size_t slot, std::size_t length);
+    void answer_later(UdpWorker& worker, const Query& query, std::size_t slot, std::uint64_t trace_id);
+    core::awaitable<void> tcp_session(core::Stream& stream, Handler& handler);
     // RRL on a UDP reply about to go to `client`: sent as it is, cut to TC=1, or dropped (emptied).
-    void rate_limit(const Client &client, std::span<const std::uint8_t> query,
-                    std::vector<std::uint8_t> &reply);
+    void rate_limit(const Client& client, std::span<const std::uint8_t> query, std::vector<std::uint8_t>& reply);
 
     ShellOptions options_;
     std::mutex rrl_mutex_;

@@ -22,7 +22,7 @@ struct AlgorithmInfo {
     TsigAlgorithm algorithm;
     std::string_view name;  // without the trailing dot
     std::size_t size;
-    const EVP_MD *(*digest)();
+    const EVP_MD* (*digest)();
 };
 
 constexpr AlgorithmInfo algorithms[] = {
@@ -34,28 +34,28 @@ constexpr AlgorithmInfo algorithms[] = {
     {TsigAlgorithm::hmac_sha512, "hmac-sha512", 64, EVP_sha512},
 };
 
-const AlgorithmInfo &info(TsigAlgorithm a)
+const AlgorithmInfo& info(TsigAlgorithm a)
 {
     return algorithms[static_cast<std::size_t>(a)];
 }
 
 // The name's wire form in lower case (RFC 4034 §6.2); length octets are at most 63, below 'A'.
-std::string canonical_wire(const Name &name)
+std::string canonical_wire(const Name& name)
 {
     std::string wire(name.wire());
-    for (auto &c : wire)
+    for (auto& c : wire)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return wire;
 }
 
-void put_u48(core::WireWriter &w, std::uint64_t v)
+void put_u48(core::WireWriter& w, std::uint64_t v)
 {
     w.u16(static_cast<std::uint16_t>(v >> 32));
     w.u32(static_cast<std::uint32_t>(v));
 }
 
 // The TSIG variables of §4.3.3 (all of them, or only the timers of §5.3.1).
-void put_variables(core::WireWriter &w, const TsigRecord &r, bool timers_only)
+void put_variables(core::WireWriter& w, const TsigRecord& r, bool timers_only)
 {
     if (!timers_only) {
         w.bytes(canonical_wire(r.key));
@@ -72,14 +72,14 @@ void put_variables(core::WireWriter &w, const TsigRecord &r, bool timers_only)
     }
 }
 
-void put_mac_prefix(core::WireWriter &w, std::span<const std::uint8_t> mac)
+void put_mac_prefix(core::WireWriter& w, std::span<const std::uint8_t> mac)
 {
     w.u16(static_cast<std::uint16_t>(mac.size()));
     w.bytes(mac);
 }
 
 // The message as it was before the TSIG was added: original id, ARCOUNT one less.
-void put_unsigned_message(core::WireWriter &w, std::span<const std::uint8_t> wire, std::size_t tsig_offset,
+void put_unsigned_message(core::WireWriter& w, std::span<const std::uint8_t> wire, std::size_t tsig_offset,
                           std::uint16_t original_id)
 {
     const std::size_t start = w.size();
@@ -95,12 +95,11 @@ std::uint64_t distance(std::uint64_t a, std::uint64_t b)
 }
 
 // Checks a received MAC against the digest, in constant time.
-TsigError check_mac(const std::vector<std::uint8_t> &expected, const std::vector<std::uint8_t> &received)
+TsigError check_mac(const std::vector<std::uint8_t>& expected, const std::vector<std::uint8_t>& received)
 {
     if (received.size() != expected.size())
         return received.size() < expected.size() ? TsigError::bad_trunc : TsigError::bad_sig;
-    return CRYPTO_memcmp(expected.data(), received.data(), expected.size()) == 0 ? TsigError::none
-                                                                                 : TsigError::bad_sig;
+    return CRYPTO_memcmp(expected.data(), received.data(), expected.size()) == 0 ? TsigError::none : TsigError::bad_sig;
 }
 
 // The tokens of a BIND config file: words, quoted strings and the punctuation { } ;
@@ -138,8 +137,7 @@ std::vector<std::string> bind_tokens(std::string_view text)
     return tokens;
 }
 
-core::Result<TsigKey, std::string> make_key(std::string_view name, std::string_view algorithm,
-                                            std::string_view secret)
+core::Result<TsigKey, std::string> make_key(std::string_view name, std::string_view algorithm, std::string_view secret)
 {
     auto parsed_name = Name::parse(name);
     if (!parsed_name || parsed_name.value().is_root())
@@ -161,7 +159,7 @@ std::optional<TsigAlgorithm> parse_tsig_algorithm(std::string_view text)
         text.remove_suffix(1);
     if (core::iequals(text, "hmac-md5"))
         return TsigAlgorithm::hmac_md5;
-    for (const auto &a : algorithms)
+    for (const auto& a : algorithms)
         if (core::iequals(text, a.name))
             return a.algorithm;
     return std::nullopt;
@@ -296,15 +294,15 @@ std::vector<std::uint8_t> TsigSession::mac(std::span<const std::uint8_t> digest)
     std::vector<std::uint8_t> out(EVP_MAX_MD_SIZE);
     unsigned int size = 0;
     static const unsigned char empty = 0;
-    const auto &secret = key_->secret;
+    const auto& secret = key_->secret;
     HMAC(info(key_->algorithm).digest(), secret.empty() ? &empty : secret.data(), static_cast<int>(secret.size()),
          digest.data(), digest.size(), out.data(), &size);
     out.resize(size);
     return out;
 }
 
-TsigCheck TsigSession::verify_request(std::span<const std::uint8_t> wire, const TsigLocation &tsig,
-                                      std::span<const TsigKey> keys, std::uint64_t now, TsigSession &session)
+TsigCheck TsigSession::verify_request(std::span<const std::uint8_t> wire, const TsigLocation& tsig,
+                                      std::span<const TsigKey> keys, std::uint64_t now, TsigSession& session)
 {
     TsigCheck check;
     check.record = tsig.record;
@@ -312,7 +310,7 @@ TsigCheck TsigSession::verify_request(std::span<const std::uint8_t> wire, const 
     session.key_name_ = tsig.record.key;
     session.algorithm_name_ = tsig.record.algorithm;
     session.replying_ = true;
-    for (const auto &key : keys)
+    for (const auto& key : keys)
         if (key.name == tsig.record.key && algorithm_name(key.algorithm) == tsig.record.algorithm)
             check.key = &key;
     if (!check.key) {
@@ -334,7 +332,7 @@ TsigCheck TsigSession::verify_request(std::span<const std::uint8_t> wire, const 
     return check;
 }
 
-void TsigSession::sign(std::vector<std::uint8_t> &wire, std::uint64_t now, TsigError error)
+void TsigSession::sign(std::vector<std::uint8_t>& wire, std::uint64_t now, TsigError error)
 {
     TsigRecord r;
     r.key = key_ ? key_->name : key_name_;
@@ -345,7 +343,7 @@ void TsigSession::sign(std::vector<std::uint8_t> &wire, std::uint64_t now, TsigE
     if (error == TsigError::bad_time)
         r.other = {static_cast<std::uint8_t>(now >> 40), static_cast<std::uint8_t>(now >> 32),
                    static_cast<std::uint8_t>(now >> 24), static_cast<std::uint8_t>(now >> 16),
-                   static_cast<std::uint8_t>(now >> 8), static_cast<std::uint8_t>(now)};
+                   static_cast<std::uint8_t>(now >> 8),  static_cast<std::uint8_t>(now)};
     const bool unsigned_error = error == TsigError::bad_key || error == TsigError::bad_sig || !key_;
     if (!unsigned_error) {
         core::WireWriter digest;
@@ -400,7 +398,7 @@ TsigError TsigSession::verify_reply(std::span<const std::uint8_t> wire, std::uin
         skip(wire);
         return TsigError::none;
     }
-    const TsigLocation &tsig = *found.value();
+    const TsigLocation& tsig = *found.value();
     if (!(tsig.record.key == key_->name) || !(tsig.record.algorithm == algorithm_name(key_->algorithm)))
         return TsigError::bad_key;
     if (tsig.record.error != TsigError::none)

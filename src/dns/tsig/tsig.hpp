@@ -64,7 +64,7 @@ core::Result<std::optional<TsigLocation>, std::string> find_tsig(std::span<const
 // The outcome of checking a signed request.
 struct TsigCheck {
     TsigError error = TsigError::none;
-    const TsigKey *key = nullptr;  // the key that signed it, when known
+    const TsigKey* key = nullptr;  // the key that signed it, when known
     TsigRecord record;
     bool ok() const { return error == TsigError::none; }
 };
@@ -74,16 +74,16 @@ public:
     // A server verifying a request: the key is looked up by name in `keys`; BADKEY when it is
     // unknown or its algorithm differs, BADSIG when the MAC is wrong, BADTIME when `now` is
     // outside the fudge. The request must contain a TSIG (see find_tsig).
-    static TsigCheck verify_request(std::span<const std::uint8_t> wire, const TsigLocation &tsig,
-                                    std::span<const TsigKey> keys, std::uint64_t now, TsigSession &session);
+    static TsigCheck verify_request(std::span<const std::uint8_t> wire, const TsigLocation& tsig,
+                                    std::span<const TsigKey> keys, std::uint64_t now, TsigSession& session);
 
     TsigSession() = default;
-    explicit TsigSession(const TsigKey &key) : key_(&key) {}  // the key must outlive the session
+    explicit TsigSession(const TsigKey& key) : key_(&key) {}  // the key must outlive the session
 
     // Appends a TSIG record to `wire` (a complete message without one) and bumps ARCOUNT. The
     // first message of a reply covers the request's MAC; later ones the previous MAC and timers.
     // With BADKEY or BADSIG the record carries no MAC (§5.3.2); BADTIME carries our time.
-    void sign(std::vector<std::uint8_t> &wire, std::uint64_t now, TsigError error = TsigError::none);
+    void sign(std::vector<std::uint8_t>& wire, std::uint64_t now, TsigError error = TsigError::none);
     // A later message of a reply sent without a TSIG: the next signature covers it too.
     void skip(std::span<const std::uint8_t> wire);
     // A client checking one message of a reply (the first against the request's MAC).
@@ -92,11 +92,11 @@ public:
 private:
     std::vector<std::uint8_t> mac(std::span<const std::uint8_t> digest) const;
 
-    const TsigKey *key_ = nullptr;
-    Name key_name_, algorithm_name_;          // a request's, for an unsigned error reply
-    std::vector<std::uint8_t> previous_mac_;  // the request's, then each signed message's
-    bool replying_ = false;                   // a request has been signed or verified
-    bool later_ = false;                      // past the first message of the reply
+    const TsigKey* key_ = nullptr;
+    Name key_name_, algorithm_name_;               // a request's, for an unsigned error reply
+    std::vector<std::uint8_t> previous_mac_;       // the request's, then each signed message's
+    bool replying_ = false;                        // a request has been signed or verified
+    bool later_ = false;                           // past the first message of the reply
     std::vector<std::uint8_t> unsigned_messages_;  // received since the last signed one
     unsigned unsigned_count_ = 0;
 };

@@ -5,7 +5,7 @@
 
 namespace layer7::dns {
 
-core::Result<Name, DecodeError> read_name(core::WireReader &reader, const DecodeLimits &limits)
+core::Result<Name, DecodeError> read_name(core::WireReader& reader, const DecodeLimits& limits)
 {
     const auto data = reader.data();
     std::size_t pos = reader.position();
@@ -34,7 +34,7 @@ core::Result<Name, DecodeError> read_name(core::WireReader &reader, const Decode
             return core::fail(DecodeError::bad_label);
         if (len > data.size() - pos - 1)
             return core::fail(DecodeError::short_message);
-        wire.append(reinterpret_cast<const char *>(data.data() + pos), 1 + len);
+        wire.append(reinterpret_cast<const char*>(data.data() + pos), 1 + len);
         if (wire.size() > max_name_length)
             return core::fail(DecodeError::name_too_long);
         pos += 1 + len;
@@ -48,7 +48,7 @@ core::Result<Name, DecodeError> read_name(core::WireReader &reader, const Decode
     return std::move(name).value();
 }
 
-bool NameCompressor::write(core::WireWriter &out, const Name &name, bool compress)
+bool NameCompressor::write(core::WireWriter& out, const Name& name, bool compress)
 {
     const std::string_view wire = name.wire();
     std::string encoded;
@@ -59,7 +59,7 @@ bool NameCompressor::write(core::WireWriter &out, const Name &name, bool compres
     while (wire[pos] != 0) {
         auto tail = wire.substr(pos);
         if (compress) {
-            auto it = std::find_if(known_.begin(), known_.end(), [&](auto &k) { return k.first == tail; });
+            auto it = std::find_if(known_.begin(), known_.end(), [&](auto& k) { return k.first == tail; });
             if (it != known_.end()) {
                 pointer = it->second;
                 found = true;
@@ -87,7 +87,7 @@ bool NameCompressor::write(core::WireWriter &out, const Name &name, bool compres
 
 void NameCompressor::forget_from(std::size_t offset)
 {
-    std::erase_if(known_, [&](auto &k) { return k.second >= offset; });
+    std::erase_if(known_, [&](auto& k) { return k.second >= offset; });
 }
 
 }  // namespace layer7::dns

@@ -17,13 +17,13 @@ namespace layer7::dns {
 
 // Reads the name at the reader's position; the reader ends after the name's in-place bytes.
 // Every pointer must aim before the segment that holds it, so decoding always terminates.
-core::Result<Name, DecodeError> read_name(core::WireReader &reader, const DecodeLimits &limits);
+core::Result<Name, DecodeError> read_name(core::WireReader& reader, const DecodeLimits& limits);
 
 class NameCompressor {
 public:
     // Writes `name`, ending in a pointer to an earlier copy of its longest known suffix when
     // `compress` is set; all or nothing: false if it does not fit.
-    bool write(core::WireWriter &out, const Name &name, bool compress);
+    bool write(core::WireWriter& out, const Name& name, bool compress);
     // Forgets names written at or after `offset` (they were truncated away).
     void forget_from(std::size_t offset);
 

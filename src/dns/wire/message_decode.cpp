@@ -21,7 +21,7 @@ Flags flags_from(std::uint16_t bits)
     return f;
 }
 
-core::Result<Edns, DecodeError> decode_opt(const Record &opt, std::uint8_t &extended_rcode,
+core::Result<Edns, DecodeError> decode_opt(const Record& opt, std::uint8_t& extended_rcode,
                                            std::span<const std::uint8_t> rdata)
 {
     Edns edns;
@@ -61,18 +61,17 @@ std::optional<Header> peek_header(std::span<const std::uint8_t> wire)
     return h;
 }
 
-core::Result<Message, DecodeError> decode(std::span<const std::byte> wire, const DecodeLimits &limits)
+core::Result<Message, DecodeError> decode(std::span<const std::byte> wire, const DecodeLimits& limits)
 {
-    return decode(std::span(reinterpret_cast<const std::uint8_t *>(wire.data()), wire.size()), limits);
+    return decode(std::span(reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size()), limits);
 }
 
-core::Result<Message, DecodeError> decode(std::span<const std::uint8_t> wire, const DecodeLimits &limits)
+core::Result<Message, DecodeError> decode(std::span<const std::uint8_t> wire, const DecodeLimits& limits)
 {
     auto header = peek_header(wire);
     if (!header)
         return core::fail(DecodeError::short_header);
-    const std::size_t total =
-        std::size_t{header->qdcount} + header->ancount + header->nscount + header->arcount;
+    const std::size_t total = std::size_t{header->qdcount} + header->ancount + header->nscount + header->arcount;
     if (total > limits.max_records)
         return core::fail(DecodeError::too_many_records);
     Message m;
@@ -94,7 +93,7 @@ core::Result<Message, DecodeError> decode(std::span<const std::uint8_t> wire, co
     }
     std::uint8_t extended_rcode = 0;
     const std::uint16_t counts[] = {header->ancount, header->nscount, header->arcount};
-    std::vector<Record> *sections[] = {&m.answers, &m.authority, &m.additional};
+    std::vector<Record>* sections[] = {&m.answers, &m.authority, &m.additional};
     for (int s = 0; s < 3; ++s) {
         for (int i = 0; i < counts[s]; ++i) {
             auto owner = read_name(r, limits);

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::size_t header_size = 12;
 
-std::uint16_t flag_bits(const Flags &f, bool tc, Rcode rcode)
+std::uint16_t flag_bits(const Flags& f, bool tc, Rcode rcode)
 {
     std::uint16_t bits = static_cast<std::uint16_t>((static_cast<unsigned>(f.opcode) & 0xf) << 11);
     bits |= f.qr ? 0x8000 : 0;
@@ -24,15 +24,15 @@ std::uint16_t flag_bits(const Flags &f, bool tc, Rcode rcode)
     return static_cast<std::uint16_t>(bits | (static_cast<unsigned>(rcode) & 0xf));
 }
 
-std::size_t opt_size(const Edns &edns)
+std::size_t opt_size(const Edns& edns)
 {
     std::size_t size = 11;  // root name, type, class, ttl, rdlength
-    for (auto &o : edns.options)
+    for (auto& o : edns.options)
         size += 4 + o.data.size();
     return size;
 }
 
-bool write_record(core::WireWriter &out, NameCompressor &names, const Record &rr)
+bool write_record(core::WireWriter& out, NameCompressor& names, const Record& rr)
 {
     if (!names.write(out, rr.owner, true) || !out.fits(10))
         return false;
@@ -47,7 +47,7 @@ bool write_record(core::WireWriter &out, NameCompressor &names, const Record &rr
     return true;
 }
 
-void write_opt(core::WireWriter &out, const Edns &edns, Rcode rcode)
+void write_opt(core::WireWriter& out, const Edns& edns, Rcode rcode)
 {
     out.u8(0);
     out.u16(static_cast<std::uint16_t>(RrType::opt));
@@ -55,10 +55,10 @@ void write_opt(core::WireWriter &out, const Edns &edns, Rcode rcode)
     out.u32(static_cast<std::uint32_t>(static_cast<unsigned>(rcode) >> 4 & 0xff) << 24 |
             std::uint32_t{edns.version} << 16 | (edns.do_bit ? 0x8000u : 0u));
     std::size_t length = 0;
-    for (auto &o : edns.options)
+    for (auto& o : edns.options)
         length += 4 + o.data.size();
     out.u16(static_cast<std::uint16_t>(length));
-    for (auto &o : edns.options) {
+    for (auto& o : edns.options) {
         out.u16(o.code);
         out.u16(static_cast<std::uint16_t>(o.data.size()));
         out.bytes(o.data);
@@ -67,7 +67,7 @@ void write_opt(core::WireWriter &out, const Edns &edns, Rcode rcode)
 
 }  // namespace
 
-std::vector<std::uint8_t> encode(const Message &m, std::size_t max_size)
+std::vector<std::uint8_t> encode(const Message& m, std::size_t max_size)
 {
     const std::size_t opt = m.edns ? opt_size(*m.edns) : 0;
     max_size = std::clamp<std::size_t>(max_size, header_size + opt, max_message_size);
@@ -78,7 +78,7 @@ std::vector<std::uint8_t> encode(const Message &m, std::size_t max_size)
     std::uint16_t counts[4] = {};
     bool tc = m.flags.tc;
     bool full = false;
-    for (auto &q : m.questions) {
+    for (auto& q : m.questions) {
         const std::size_t mark = out.size();
         if (!names.write(out, q.name, true) || !out.fits(4)) {
             out.truncate(mark);
@@ -90,9 +90,9 @@ std::vector<std::uint8_t> encode(const Message &m, std::size_t max_size)
         out.u16(static_cast<std::uint16_t>(q.klass));
         ++counts[0];
     }
-    const std::vector<Record> *sections[] = {&m.answers, &m.authority, &m.additional};
+    const std::vector<Record>* sections[] = {&m.answers, &m.authority, &m.additional};
     for (int s = 0; s < 3 && !full; ++s) {
-        auto &records = *sections[s];
+        auto& records = *sections[s];
         for (std::size_t i = 0; i < records.size() && !full;) {
             std::size_t end = i + 1;  // one RRset: a run of equal owner, type and class
             while (end < records.size() && records[end].type == records[i].type &&

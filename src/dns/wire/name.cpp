@@ -14,7 +14,7 @@ unsigned char lower(unsigned char c)
 }
 
 // Offsets of each label's length byte, most specific first; returns the count (root excluded).
-std::size_t label_offsets(std::string_view wire, std::array<std::uint8_t, 128> &out)
+std::size_t label_offsets(std::string_view wire, std::array<std::uint8_t, 128>& out)
 {
     std::size_t n = 0;
     for (std::size_t pos = 0; wire[pos] != 0; pos += 1 + static_cast<unsigned char>(wire[pos]))
@@ -62,7 +62,7 @@ core::Result<Name, NameError> Name::from_labels(std::span<const std::string_view
     return Name(std::move(wire));
 }
 
-core::Result<Name, NameError> Name::parse(std::string_view text, const Name &origin)
+core::Result<Name, NameError> Name::parse(std::string_view text, const Name& origin)
 {
     if (text == "@")
         return origin;
@@ -197,7 +197,7 @@ core::Result<Name, NameError> Name::prepend(std::string_view label) const
     return Name(std::move(wire));
 }
 
-bool Name::is_subdomain_of(const Name &ancestor) const
+bool Name::is_subdomain_of(const Name& ancestor) const
 {
     if (ancestor.wire_.size() > wire_.size())
         return false;
@@ -218,7 +218,7 @@ std::size_t Name::hash() const
     return static_cast<std::size_t>(h);
 }
 
-bool operator==(const Name &a, const Name &b)
+bool operator==(const Name& a, const Name& b)
 {
     return a.wire_.size() == b.wire_.size() &&
            std::equal(a.wire_.begin(), a.wire_.end(), b.wire_.begin(), [](char x, char y) {
@@ -226,7 +226,7 @@ bool operator==(const Name &a, const Name &b)
            });
 }
 
-int canonical_compare(const Name &a, const Name &b)
+int canonical_compare(const Name& a, const Name& b)
 {
     std::array<std::uint8_t, 128> oa, ob;
     std::size_t na = label_offsets(a.wire_, oa), nb = label_offsets(b.wire_, ob);
@@ -246,7 +246,7 @@ int canonical_compare(const Name &a, const Name &b)
     return na == nb ? 0 : (na < nb ? -1 : 1);
 }
 
-std::ostream &operator<<(std::ostream &out, const Name &name)
+std::ostream& operator<<(std::ostream& out, const Name& name)
 {
     return out << name.to_text();
 }

@@ -29,7 +29,7 @@ public:
     static core::Result<Name, NameError> from_labels(std::span<const std::string_view> labels);
     // Presentation text (RFC 1035 §5.1: \DDD and \X escapes). "@" is the origin; a name without a
     // trailing dot is relative and gets the origin appended.
-    static core::Result<Name, NameError> parse(std::string_view text, const Name &origin = Name());
+    static core::Result<Name, NameError> parse(std::string_view text, const Name& origin = Name());
 
     std::string to_text() const;  // absolute, trailing dot, escaped
     std::string_view wire() const { return wire_; }
@@ -43,12 +43,12 @@ public:
     Name parent() const;                         // the root is its own parent
     Name suffix(std::size_t label_count) const;  // the last label_count labels
     core::Result<Name, NameError> prepend(std::string_view label) const;
-    bool is_subdomain_of(const Name &ancestor) const;  // equal or below, ignoring case
+    bool is_subdomain_of(const Name& ancestor) const;  // equal or below, ignoring case
     std::size_t hash() const;                          // of the lowercase form
 
-    friend bool operator==(const Name &a, const Name &b);
+    friend bool operator==(const Name& a, const Name& b);
     // RFC 4034 §6.1 canonical order: <0, 0, >0.
-    friend int canonical_compare(const Name &a, const Name &b);
+    friend int canonical_compare(const Name& a, const Name& b);
 
 private:
     explicit Name(std::string wire) : wire_(std::move(wire)) {}
@@ -56,13 +56,13 @@ private:
 };
 
 struct NameHash {
-    std::size_t operator()(const Name &n) const { return n.hash(); }
+    std::size_t operator()(const Name& n) const { return n.hash(); }
 };
 struct CanonicalLess {
-    bool operator()(const Name &a, const Name &b) const { return canonical_compare(a, b) < 0; }
+    bool operator()(const Name& a, const Name& b) const { return canonical_compare(a, b) < 0; }
 };
 
-std::ostream &operator<<(std::ostream &out, const Name &name);
+std::ostream& operator<<(std::ostream& out, const Name& name);
 std::string_view to_string(NameError e);
 
 }  // namespace layer7::dns

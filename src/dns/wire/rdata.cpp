@@ -8,13 +8,15 @@
 namespace layer7::dns {
 namespace {
 
-template <class... F> struct Overload : F... {
+template <class... F>
+struct Overload : F... {
     using F::operator()...;
 };
-template <class... F> Overload(F...) -> Overload<F...>;
+template <class... F>
+Overload(F...) -> Overload<F...>;
 
-core::Result<Rdata, DecodeError> decode_typed(RrType type, core::WireReader &r, std::size_t end,
-                                              const DecodeLimits &limits)
+core::Result<Rdata, DecodeError> decode_typed(RrType type, core::WireReader& r, std::size_t end,
+                                              const DecodeLimits& limits)
 {
     auto name = [&]() -> core::Result<Name, DecodeError> { return read_name(r, limits); };
     switch (type) {
@@ -111,7 +113,7 @@ bool class_independent(RrType type)
     return type != RrType::a && type != RrType::aaaa && type != RrType::srv;
 }
 
-bool write_string(core::WireWriter &out, const std::string &s)
+bool write_string(core::WireWriter& out, const std::string& s)
 {
     return s.size() <= 255 && out.fits(1 + s.size()) && out.try_u8(static_cast<std::uint8_t>(s.size())) &&
            out.try_bytes(s);
@@ -119,8 +121,8 @@ bool write_string(core::WireWriter &out, const std::string &s)
 
 }  // namespace
 
-core::Result<Rdata, DecodeError> decode_rdata(RrType type, RrClass klass, core::WireReader &reader,
-                                              std::size_t length, const DecodeLimits &limits)
+core::Result<Rdata, DecodeError> decode_rdata(RrType type, RrClass klass, core::WireReader& reader, std::size_t length,
+                                              const DecodeLimits& limits)
 {
     const std::size_t start = reader.position();
     if (length > reader.remaining())
@@ -148,44 +150,42 @@ core::Result<Rdata, DecodeError> decode_rdata(RrType type, RrClass klass, core::
     return data;
 }
 
-bool encode_rdata(const Rdata &data, core::WireWriter &out, NameCompressor *names)
+bool encode_rdata(const Rdata& data, core::WireWriter& out, NameCompressor* names)
 {
     const std::size_t mark = out.size();
     NameCompressor none;  // without a table nothing is compressed
-    NameCompressor &table = names ? *names : none;
-    auto name = [&](const Name &n, bool compress) { return table.write(out, n, compress && names); };
-    bool ok =
-        std::visit(Overload{
-                       [&](const A &a) { return out.try_bytes(a.address); },
-                       [&](const Aaaa &a) { return out.try_bytes(a.address); },
-                       [&](const Ns &ns) { return name(ns.host, true); },
-                       [&](const Cname &c) { return name(c.target, true); },
-                       [&](const Ptr &p) { return name(p.target, true); },
-                       [&](const Mx &mx) { return out.try_u16(mx.preference) && name(mx.exchange, true); },
-                       [&](const Soa &s) {
-                           return name(s.mname, true) && name(s.rname, true) && out.fits(20) &&
-                                  out.try_u32(s.serial) && out.try_u32(s.refresh) && out.try_u32(s.retry) &&
-                                  out.try_u32(s.expire) && out.try_u32(s.minimum);
-                       },
-                       [&](const Txt &t) {
-                           for (auto &s : t.strings)
-                               if (!write_string(out, s))
-                                   return false;
-                           return true;
-                       },
-                       [&](const Srv &s) {
-                           return out.fits(6) && out.try_u16(s.priority) && out.try_u16(s.weight) &&
-                                  out.try_u16(s.port) && name(s.target, false);
-                       },
-                       [&](const Caa &c) {
-                           return c.tag.size() <= 255 && out.fits(2 + c.tag.size() + c.value.size()) &&
-                                  out.try_u8(c.flags) &&
-                                  out.try_u8(static_cast<std::uint8_t>(c.tag.size())) &&
-                                  out.try_bytes(c.tag) && out.try_bytes(c.value);
-                       },
-                       [&](const Unknown &u) { return out.try_bytes(u.bytes); },
-                   },
-                   data);
+    NameCompressor& table = names ? *names : none;
+    auto name = [&](const Name& n, bool compress) { return table.write(out, n, compress && names); };
+    bool ok = std::visit(Overload{
+                             [&](const A& a) { return out.try_bytes(a.address); },
+                             [&](const Aaaa& a) { return out.try_bytes(a.address); },
+                             [&](const Ns& ns) { return name(ns.host, true); },
+                             [&](const Cname& c) { return name(c.target, true); },
+                             [&](const Ptr& p) { return name(p.target, true); },
+                             [&](const Mx& mx) { return out.try_u16(mx.preference) && name(mx.exchange, true); },
+                             [&](const Soa& s) {
+                                 return name(s.mname, true) && name(s.rname, true) && out.fits(20) &&
+                                        out.try_u32(s.serial) && out.try_u32(s.refresh) && out.try_u32(s.retry) &&
+                                        out.try_u32(s.expire) && out.try_u32(s.minimum);
+                             },
+                             [&](const Txt& t) {
+                                 for (auto& s : t.strings)
+                                     if (!write_string(out, s))
+                                         return false;
+                                 return true;
+                             },
+                             [&](const Srv& s) {
+                                 return out.fits(6) && out.try_u16(s.priority) && out.try_u16(s.weight) &&
+                                        out.try_u16(s.port) && name(s.target, false);
+                             },
+                             [&](const Caa& c) {
+                                 return c.tag.size() <= 255 && out.fits(2 + c.tag.size() + c.value.size()) &&
+                                        out.try_u8(c.flags) && out.try_u8(static_cast<std::uint8_t>(c.tag.size())) &&
+                                        out.try_bytes(c.tag) && out.try_bytes(c.value);
+                             },
+                             [&](const Unknown& u) { return out.try_bytes(u.bytes); },
+                         },
+                         data);
     if (!ok) {
         out.truncate(mark);
         if (names)
@@ -194,38 +194,37 @@ bool encode_rdata(const Rdata &data, core::WireWriter &out, NameCompressor *name
     return ok;
 }
 
-std::string to_text(const Rdata &data)
+std::string to_text(const Rdata& data)
 {
     return std::visit(
         Overload{
-            [](const A &a) {
+            [](const A& a) {
                 char buf[16];
-                std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", a.address[0], a.address[1], a.address[2],
-                              a.address[3]);
+                std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", a.address[0], a.address[1], a.address[2], a.address[3]);
                 return std::string(buf);
             },
-            [](const Aaaa &a) { return format_ipv6(a.address); },
-            [](const Ns &ns) { return ns.host.to_text(); },
-            [](const Cname &c) { return c.target.to_text(); },
-            [](const Ptr &p) { return p.target.to_text(); },
-            [](const Mx &mx) { return std::to_string(mx.preference) + " " + mx.exchange.to_text(); },
-            [](const Soa &s) {
+            [](const Aaaa& a) { return format_ipv6(a.address); },
+            [](const Ns& ns) { return ns.host.to_text(); },
+            [](const Cname& c) { return c.target.to_text(); },
+            [](const Ptr& p) { return p.target.to_text(); },
+            [](const Mx& mx) { return std::to_string(mx.preference) + " " + mx.exchange.to_text(); },
+            [](const Soa& s) {
                 return s.mname.to_text() + " " + s.rname.to_text() + " " + std::to_string(s.serial) + " " +
-                       std::to_string(s.refresh) + " " + std::to_string(s.retry) + " " +
-                       std::to_string(s.expire) + " " + std::to_string(s.minimum);
+                       std::to_string(s.refresh) + " " + std::to_string(s.retry) + " " + std::to_string(s.expire) +
+                       " " + std::to_string(s.minimum);
             },
-            [](const Txt &t) {
+            [](const Txt& t) {
                 std::string out;
-                for (auto &s : t.strings)
+                for (auto& s : t.strings)
                     out += (out.empty() ? "" : " ") + quote_string(s);
                 return out;
             },
-            [](const Srv &s) {
-                return std::to_string(s.priority) + " " + std::to_string(s.weight) + " " +
-                       std::to_string(s.port) + " " + s.target.to_text();
+            [](const Srv& s) {
+                return std::to_string(s.priority) + " " + std::to_string(s.weight) + " " + std::to_string(s.port) +
+                       " " + s.target.to_text();
             },
-            [](const Caa &c) { return std::to_string(c.flags) + " " + c.tag + " " + quote_string(c.value); },
-            [](const Unknown &u) {
+            [](const Caa& c) { return std::to_string(c.flags) + " " + c.tag + " " + quote_string(c.value); },
+            [](const Unknown& u) {
                 static constexpr char hex[] = "0123456789abcdef";
                 std::string out = "\\# " + std::to_string(u.bytes.size());
                 if (!u.bytes.empty())
@@ -240,7 +239,7 @@ std::string to_text(const Rdata &data)
         data);
 }
 
-std::optional<RrType> type_of(const Rdata &data)
+std::optional<RrType> type_of(const Rdata& data)
 {
     constexpr RrType types[] = {RrType::a,  RrType::aaaa, RrType::ns,  RrType::cname, RrType::ptr,
                                 RrType::mx, RrType::soa,  RrType::txt, RrType::srv,   RrType::caa};

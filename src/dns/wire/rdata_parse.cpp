@@ -10,10 +10,11 @@ namespace {
 using Fields = std::span<const TextToken>;
 using Parsed = core::Result<Rdata, std::string>;
 
-template <class T> std::optional<T> number(const TextToken &token)
+template <class T>
+std::optional<T> number(const TextToken& token)
 {
     std::uint64_t v = 0;
-    auto &t = token.text;
+    auto& t = token.text;
     auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
     if (token.quoted || ec != std::errc() || end != t.data() + t.size() || v > std::numeric_limits<T>::max())
         return std::nullopt;
@@ -25,7 +26,7 @@ Parsed fail(std::string message)
     return core::fail(std::move(message));
 }
 
-core::Result<Name, std::string> name(const TextToken &token, const Name &origin)
+core::Result<Name, std::string> name(const TextToken& token, const Name& origin)
 {
     auto n = Name::parse(token.text, origin);
     if (!n)
@@ -41,7 +42,7 @@ Parsed generic(RrType type, Fields f)
     if (!length)
         return fail("bad \\# length '" + f[1].text + "'");
     std::string hex;
-    for (auto &t : f.subspan(2))
+    for (auto& t : f.subspan(2))
         hex += t.text;
     if (hex.size() % 2 != 0 || hex.size() / 2 != *length)
         return fail("\\# length " + f[1].text + " does not match the hex data");
@@ -57,8 +58,7 @@ Parsed generic(RrType type, Fields f)
     core::WireReader reader{std::span<const std::uint8_t>(bytes)};
     auto decoded = decode_rdata(type, RrClass::in, reader, bytes.size(), DecodeLimits{});
     if (!decoded)
-        return fail("\\# data is not valid " + to_text(type) +
-                    " RDATA: " + std::string(to_string(decoded.error())));
+        return fail("\\# data is not valid " + to_text(type) + " RDATA: " + std::string(to_string(decoded.error())));
     return std::move(decoded).value();
 }
 
@@ -67,7 +67,7 @@ Parsed strings_as_bytes(Fields f, std::size_t count)
     if (f.size() != count)
         return fail("expected " + std::to_string(count) + " strings");
     std::vector<std::uint8_t> bytes;
-    for (auto &t : f) {
+    for (auto& t : f) {
         auto s = parse_character_string(t.text);
         if (!s)
             return fail("bad character-string '" + t.text + "'");
@@ -77,7 +77,7 @@ Parsed strings_as_bytes(Fields f, std::size_t count)
     return Rdata(Unknown{std::move(bytes)});
 }
 
-bool caa_tag_ok(const std::string &tag)
+bool caa_tag_ok(const std::string& tag)
 {
     if (tag.empty() || tag.size() > 15)
         return false;
@@ -89,14 +89,13 @@ bool caa_tag_ok(const std::string &tag)
 
 }  // namespace
 
-Parsed parse_rdata(RrType type, Fields f, const Name &origin)
+Parsed parse_rdata(RrType type, Fields f, const Name& origin)
 {
     if (!f.empty() && !f[0].quoted && f[0].text == "\\#")
         return generic(type, f);
     auto want = [&](std::size_t n) { return f.size() == n; };
     auto count_error = [&](std::size_t n) {
-        return fail(to_text(type) + " takes " + std::to_string(n) + " fields, got " +
-                    std::to_string(f.size()));
+        return fail(to_text(type) + " takes " + std::to_string(n) + " fields, got " + std::to_string(f.size()));
     };
     switch (type) {
     case RrType::a: {
@@ -154,7 +153,7 @@ Parsed parse_rdata(RrType type, Fields f, const Name &origin)
         if (!serial)
             return fail("bad SOA serial '" + f[2].text + "'");
         soa.serial = *serial;
-        std::uint32_t *timers[] = {&soa.refresh, &soa.retry, &soa.expire, &soa.minimum};
+        std::uint32_t* timers[] = {&soa.refresh, &soa.retry, &soa.expire, &soa.minimum};
         for (int i = 0; i < 4; ++i) {
             auto v = f[3 + i].quoted ? std::nullopt : parse_ttl(f[3 + i].text);
             if (!v)
@@ -167,7 +166,7 @@ Parsed parse_rdata(RrType type, Fields f, const Name &origin)
         if (f.empty())
             return fail("TXT needs at least one string");
         Txt txt;
-        for (auto &t : f) {
+        for (auto& t : f) {
             auto s = parse_character_string(t.text);
             if (!s)
                 return fail("bad character-string (over 255 octets or bad escape)");

@@ -12,7 +12,6 @@
 namespace layer7::dns {
 
 // Relative names in the fields are completed with `origin`. The error is a message for the user.
-core::Result<Rdata, std::string> parse_rdata(RrType type, std::span<const TextToken> fields,
-                                             const Name &origin);
+core::Result<Rdata, std::string> parse_rdata(RrType type, std::span<const TextToken> fields, const Name& origin);
 
 }  // namespace layer7::dns

@@ -41,7 +41,7 @@ std::vector<std::uint8_t> frame(std::span<const std::uint8_t> message)
     return out;
 }
 
-bool append_frame(std::span<const std::uint8_t> message, std::vector<std::uint8_t> &out)
+bool append_frame(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out)
 {
     if (message.size() > 0xffff)
         return false;
@@ -54,12 +54,9 @@ bool append_frame(std::span<const std::uint8_t> message, std::vector<std::uint8_
 std::string_view to_string(FrameError e)
 {
     switch (e) {
-    case FrameError::none:
-        return "no error";
-    case FrameError::empty_message:
-        return "zero-length message";
-    case FrameError::too_short:
-        return "message shorter than a DNS header";
+    case FrameError::none: return "no error";
+    case FrameError::empty_message: return "zero-length message";
+    case FrameError::too_short: return "message shorter than a DNS header";
     }
     return "unknown";
 }

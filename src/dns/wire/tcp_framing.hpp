@@ -43,7 +43,7 @@ private:
 std::vector<std::uint8_t> frame(std::span<const std::uint8_t> message);
 // The same appended to `out` (several replies in one write); false, and nothing appended, over
 // 65535 octets.
-bool append_frame(std::span<const std::uint8_t> message, std::vector<std::uint8_t> &out);
+bool append_frame(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& out);
 std::string_view to_string(FrameError e);
 
 }  // namespace layer7::dns

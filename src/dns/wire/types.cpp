@@ -22,8 +22,7 @@ struct ClassName {
     std::string_view text;
 };
 constexpr ClassName class_names[] = {
-    {RrClass::in, "IN"},     {RrClass::ch, "CH"},   {RrClass::hs, "HS"},
-    {RrClass::none, "NONE"}, {RrClass::any, "ANY"},
+    {RrClass::in, "IN"}, {RrClass::ch, "CH"}, {RrClass::hs, "HS"}, {RrClass::none, "NONE"}, {RrClass::any, "ANY"},
 };
 
 // "TYPE123" / "CLASS7": the prefix, then decimal digits only, fitting 16 bits.
@@ -43,7 +42,7 @@ std::optional<std::uint16_t> generic(std::string_view text, std::string_view pre
 
 std::string to_text(RrType type)
 {
-    for (auto &n : type_names)
+    for (auto& n : type_names)
         if (n.type == type)
             return std::string(n.text);
     return "TYPE" + std::to_string(static_cast<unsigned>(type));
@@ -51,7 +50,7 @@ std::string to_text(RrType type)
 
 std::string to_text(RrClass klass)
 {
-    for (auto &n : class_names)
+    for (auto& n : class_names)
         if (n.klass == klass)
             return std::string(n.text);
     return "CLASS" + std::to_string(static_cast<unsigned>(klass));
@@ -83,7 +82,7 @@ std::string to_text(Rcode rcode)
 
 std::optional<RrType> parse_type(std::string_view text)
 {
-    for (auto &n : type_names)
+    for (auto& n : type_names)
         if (core::iequals(text, n.text))
             return n.type;
     if (auto v = generic(text, "TYPE"))
@@ -93,7 +92,7 @@ std::optional<RrType> parse_type(std::string_view text)
 
 std::optional<RrClass> parse_class(std::string_view text)
 {
-    for (auto &n : class_names)
+    for (auto& n : class_names)
         if (core::iequals(text, n.text))
             return n.klass;
     if (auto v = generic(text, "CLASS"))

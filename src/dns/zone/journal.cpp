@@ -9,12 +9,12 @@ namespace {
 
 constexpr std::string_view end_marker = "$END\n";
 
-} // namespace
+}  // namespace
 
 std::string journal_block(const ZoneChange& change)
 {
-    std::string out
-        = "$CHANGE " + std::to_string(change.from_serial()) + " " + std::to_string(change.to_serial()) + "\n";
+    std::string out =
+        "$CHANGE " + std::to_string(change.from_serial()) + " " + std::to_string(change.to_serial()) + "\n";
     for (const auto& r : change.removed)
         out += "-\t" + to_text(r) + "\n";
     for (const auto& r : change.added)
@@ -47,8 +47,7 @@ JournalText parse_journal(std::string_view text, const Name& origin)
             }
             open.emplace();
         } else if (word == "$END") {
-            if (!open || open->removed.empty() || open->added.empty() || !open->from_serial()
-                || !open->to_serial()) {
+            if (!open || open->removed.empty() || open->added.empty() || !open->from_serial() || !open->to_serial()) {
                 fail("a block without both SOAs");
                 return out;
             }
@@ -62,8 +61,7 @@ JournalText parse_journal(std::string_view text, const Name& origin)
             auto owner = Name::parse(e.tokens[1].text);
             auto ttl = parse_ttl(e.tokens[2].text);
             auto type = parse_type(e.tokens[4].text);
-            if (!owner || !owner.value().is_subdomain_of(origin) || !ttl || e.tokens[3].text != "IN"
-                || !type) {
+            if (!owner || !owner.value().is_subdomain_of(origin) || !ttl || e.tokens[3].text != "IN" || !type) {
                 fail("bad record");
                 return out;
             }
@@ -73,8 +71,7 @@ JournalText parse_journal(std::string_view text, const Name& origin)
                 return out;
             }
             (word == "-" ? open->removed : open->added)
-                .push_back(
-                    Record{std::move(owner).value(), *type, RrClass::in, *ttl, std::move(data).value()});
+                .push_back(Record{std::move(owner).value(), *type, RrClass::in, *ttl, std::move(data).value()});
         } else {
             fail("unknown line");
             return out;
@@ -84,4 +81,4 @@ JournalText parse_journal(std::string_view text, const Name& origin)
     return out;
 }
 
-} // namespace layer7::dns
+}  // namespace layer7::dns

@@ -18,7 +18,7 @@
 
 namespace layer7::dns {
 
-std::string journal_block(const ZoneChange &change);
+std::string journal_block(const ZoneChange& change);
 
 struct JournalText {
     std::vector<ZoneChange> changes;  // in file order
@@ -26,6 +26,6 @@ struct JournalText {
     std::string error;                // "journal:LINE: …" for a malformed whole block; parsing stops there
 };
 // Records outside `origin` are errors.
-JournalText parse_journal(std::string_view text, const Name &origin);
+JournalText parse_journal(std::string_view text, const Name& origin);
 
 }  // namespace layer7::dns

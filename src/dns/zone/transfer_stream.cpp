@@ -6,7 +6,7 @@
 namespace layer7::dns {
 namespace {
 
-const Soa *soa_of(const Record &r)
+const Soa* soa_of(const Record& r)
 {
     return r.type == RrType::soa ? std::get_if<Soa>(&r.data) : nullptr;
 }
@@ -20,11 +20,11 @@ TransferContent failed(std::string why)
 
 // In an incremental stream, SOA(new) [SOA(old) removed… SOA(next) added…]… SOA(new), the index of
 // the closing SOA: the first SOA of the new serial where a change would otherwise start.
-std::optional<std::size_t> incremental_end(const std::vector<Record> &records, std::uint32_t last)
+std::optional<std::size_t> incremental_end(const std::vector<Record>& records, std::uint32_t last)
 {
     bool at_change_start = true;
     for (std::size_t i = 1; i < records.size(); ++i) {
-        const Soa *soa = soa_of(records[i]);
+        const Soa* soa = soa_of(records[i]);
         if (!soa)
             continue;
         if (at_change_start && soa->serial == last)
@@ -34,18 +34,18 @@ std::optional<std::size_t> incremental_end(const std::vector<Record> &records, s
     return std::nullopt;
 }
 
-bool is_incremental(const std::vector<Record> &records, bool ixfr)
+bool is_incremental(const std::vector<Record>& records, bool ixfr)
 {
     return ixfr && records.size() >= 2 && soa_of(records[1]) && records.size() != 2;
 }
 
 }  // namespace
 
-TransferContent read_transfer(const std::vector<Record> &records, const Name &origin, bool ixfr, std::uint32_t serial)
+TransferContent read_transfer(const std::vector<Record>& records, const Name& origin, bool ixfr, std::uint32_t serial)
 {
     if (records.empty() || !soa_of(records.front()) || !(records.front().owner == origin))
         return failed("the transfer does not start with the zone's SOA");
-    for (const auto &r : records) {
+    for (const auto& r : records) {
         if (!r.owner.is_subdomain_of(origin))
             return failed(r.owner.to_text() + " is outside the zone");
         if (r.type == RrType::soa && (!soa_of(r) || !(r.owner == origin)))
@@ -85,8 +85,8 @@ TransferContent read_transfer(const std::vector<Record> &records, const Name &or
         change.added.push_back(records[i++]);
         while (i < *end && !soa_of(records[i]))
             change.added.push_back(records[i++]);
-        const bool chained = t.changes.empty() ? change.from_serial() == serial
-                                               : change.from_serial() == t.changes.back().to_serial();
+        const bool chained =
+            t.changes.empty() ? change.from_serial() == serial : change.from_serial() == t.changes.back().to_serial();
         if (!chained)
             return failed("the IXFR changes do not follow on from serial " + std::to_string(serial));
         t.changes.push_back(std::move(change));

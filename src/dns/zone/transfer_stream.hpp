@@ -20,6 +20,6 @@ struct TransferContent {
 
 // Validates and interprets the stream; `serial` is ours (for an IXFR). Records outside `origin`
 // are errors, as is a zone without NS at the apex.
-TransferContent read_transfer(const std::vector<Record> &records, const Name &origin, bool ixfr, std::uint32_t serial);
+TransferContent read_transfer(const std::vector<Record>& records, const Name& origin, bool ixfr, std::uint32_t serial);
 
 }  // namespace layer7::dns

@@ -10,28 +10,28 @@ std::vector<Record> RRset::records() const
     return records_as(owner);
 }
 
-std::vector<Record> RRset::records_as(const Name &name) const
+std::vector<Record> RRset::records_as(const Name& name) const
 {
     std::vector<Record> out;
     out.reserve(rdatas.size());
-    for (auto &d : rdatas)
+    for (auto& d : rdatas)
         out.push_back(Record{name, type, klass, ttl, d});
     return out;
 }
 
-const RRset *Node::find(RrType type) const
+const RRset* Node::find(RrType type) const
 {
-    for (auto &set : rrsets)
+    for (auto& set : rrsets)
         if (set.type == type)
             return &set;
     return nullptr;
 }
 
-bool Zone::add(const Record &record)
+bool Zone::add(const Record& record)
 {
-    Node &node = nodes_[record.owner];
+    Node& node = nodes_[record.owner];
     auto it = std::find_if(node.rrsets.begin(), node.rrsets.end(),
-                           [&](const RRset &s) { return s.type == record.type && s.klass == record.klass; });
+                           [&](const RRset& s) { return s.type == record.type && s.klass == record.klass; });
     if (it == node.rrsets.end()) {
         node.rrsets.push_back(RRset{record.owner, record.type, record.klass, record.ttl, {record.data}});
     } else {
@@ -43,13 +43,13 @@ bool Zone::add(const Record &record)
     return true;
 }
 
-bool Zone::remove(const Record &record)
+bool Zone::remove(const Record& record)
 {
     auto node = nodes_.find(record.owner);
     if (node == nodes_.end())
         return false;
-    auto &sets = node->second.rrsets;
-    auto set = std::find_if(sets.begin(), sets.end(), [&](const RRset &s) { return s.type == record.type; });
+    auto& sets = node->second.rrsets;
+    auto set = std::find_if(sets.begin(), sets.end(), [&](const RRset& s) { return s.type == record.type; });
     if (set == sets.end())
         return false;
     auto data = std::find(set->rdatas.begin(), set->rdatas.end(), record.data);
@@ -64,13 +64,13 @@ bool Zone::remove(const Record &record)
     return true;
 }
 
-bool Zone::remove_rrset(const Name &owner, RrType type)
+bool Zone::remove_rrset(const Name& owner, RrType type)
 {
     auto node = nodes_.find(owner);
     if (node == nodes_.end())
         return false;
-    auto &sets = node->second.rrsets;
-    auto set = std::find_if(sets.begin(), sets.end(), [&](const RRset &s) { return s.type == type; });
+    auto& sets = node->second.rrsets;
+    auto set = std::find_if(sets.begin(), sets.end(), [&](const RRset& s) { return s.type == type; });
     if (set == sets.end())
         return false;
     record_count_ -= set->rdatas.size();
@@ -80,12 +80,12 @@ bool Zone::remove_rrset(const Name &owner, RrType type)
     return true;
 }
 
-bool Zone::set_ttl(const Name &owner, RrType type, std::uint32_t ttl)
+bool Zone::set_ttl(const Name& owner, RrType type, std::uint32_t ttl)
 {
     auto node = nodes_.find(owner);
     if (node == nodes_.end())
         return false;
-    for (auto &set : node->second.rrsets)
+    for (auto& set : node->second.rrsets)
         if (set.type == type) {
             set.ttl = ttl;
             return true;
@@ -93,26 +93,26 @@ bool Zone::set_ttl(const Name &owner, RrType type, std::uint32_t ttl)
     return false;
 }
 
-const Node *Zone::node(const Name &name) const
+const Node* Zone::node(const Name& name) const
 {
     auto it = nodes_.find(name);
     return it == nodes_.end() ? nullptr : &it->second;
 }
 
-const RRset *Zone::find(const Name &name, RrType type) const
+const RRset* Zone::find(const Name& name, RrType type) const
 {
-    const Node *n = node(name);
+    const Node* n = node(name);
     return n ? n->find(type) : nullptr;
 }
 
-bool Zone::exists(const Name &name) const
+bool Zone::exists(const Name& name) const
 {
     // Canonical order puts a name's descendants right after it.
     auto it = nodes_.lower_bound(name);
     return it != nodes_.end() && it->first.is_subdomain_of(name);
 }
 
-Zone::Located Zone::locate(const Name &name) const
+Zone::Located Zone::locate(const Name& name) const
 {
     auto it = nodes_.lower_bound(name);  // the name itself, else its first descendant
     if (it == nodes_.end() || !it->first.is_subdomain_of(name))
@@ -120,7 +120,7 @@ Zone::Located Zone::locate(const Name &name) const
     return {.node = it->first == name ? &it->second : nullptr, .exists = true};
 }
 
-Name Zone::closest_encloser(const Name &name) const
+Name Zone::closest_encloser(const Name& name) const
 {
     Name candidate = name;
     while (!(candidate == origin_) && !candidate.is_root()) {
@@ -133,23 +133,23 @@ Name Zone::closest_encloser(const Name &name) const
     return origin_;
 }
 
-const RRset *Zone::delegation(const Name &name) const
+const RRset* Zone::delegation(const Name& name) const
 {
     return delegation(name, node(name));
 }
 
-const RRset *Zone::delegation(const Name &name, const Node *node) const
+const RRset* Zone::delegation(const Name& name, const Node* node) const
 {
     const std::size_t apex = origin_.label_count(), depth = name.label_count();
     if (depth <= apex || !name.is_subdomain_of(origin_))
         return nullptr;
     for (std::size_t k = apex + 1; k < depth; ++k)  // the ancestors below the apex, highest first
-        if (const RRset *ns = find(name.suffix(k), RrType::ns))
+        if (const RRset* ns = find(name.suffix(k), RrType::ns))
             return ns;
     return node ? node->find(RrType::ns) : nullptr;  // then the name itself
 }
 
-const Node *Zone::wildcard(const Name &closest_encloser) const
+const Node* Zone::wildcard(const Name& closest_encloser) const
 {
     auto star = closest_encloser.prepend("*");
     return star ? node(star.value()) : nullptr;
@@ -159,13 +159,13 @@ std::vector<Record> Zone::records() const
 {
     std::vector<Record> out;
     out.reserve(record_count_);
-    if (const RRset *s = soa())
-        for (auto &r : s->records())
+    if (const RRset* s = soa())
+        for (auto& r : s->records())
             out.push_back(std::move(r));
-    for (auto &[name, node] : nodes_)
-        for (auto &set : node.rrsets)
+    for (auto& [name, node] : nodes_)
+        for (auto& set : node.rrsets)
             if (!(set.type == RrType::soa && name == origin_))
-                for (auto &r : set.records())
+                for (auto& r : set.records())
                     out.push_back(std::move(r));
     return out;
 }
@@ -182,7 +182,7 @@ void ZoneSet::put(std::shared_ptr<const Zone> zone, ZoneHistory history)
     zones_.insert_or_assign(std::move(origin), Entry{std::move(zone), std::move(history)});
 }
 
-const Zone *ZoneSet::find(const Name &name) const
+const Zone* ZoneSet::find(const Name& name) const
 {
     for (std::size_t k = name.label_count() + 1; k-- > 0;) {
         auto it = zones_.find(name.suffix(k));
@@ -192,7 +192,7 @@ const Zone *ZoneSet::find(const Name &name) const
     return nullptr;
 }
 
-const ZoneSet::Entry *ZoneSet::entry(const Name &origin) const
+const ZoneSet::Entry* ZoneSet::entry(const Name& origin) const
 {
     auto it = zones_.find(origin);
     return it == zones_.end() ? nullptr : &it->second;

@@ -19,51 +19,51 @@ struct RRset {
     std::uint32_t ttl = 0;
     std::vector<Rdata> rdatas;
     std::vector<Record> records() const;                      // one Record per RDATA
-    std::vector<Record> records_as(const Name &owner) const;  // wildcard synthesis (RFC 4592 §3.4)
+    std::vector<Record> records_as(const Name& owner) const;  // wildcard synthesis (RFC 4592 §3.4)
 };
 
 struct Node {
     std::vector<RRset> rrsets;  // in the order their first record was added
-    const RRset *find(RrType type) const;
+    const RRset* find(RrType type) const;
 };
 
 class Zone {
 public:
     explicit Zone(Name origin) : origin_(std::move(origin)) {}
 
-    const Name &origin() const { return origin_; }
+    const Name& origin() const { return origin_; }
     // Adds one record to its RRset; false if the same RDATA is already there (an RRset is a set,
     // RFC 2181 §5). A later record keeps the RRset's first TTL (RFC 2181 §5.2).
-    bool add(const Record &record);
+    bool add(const Record& record);
     // Removes one record (owner, type and RDATA; the TTL is not compared); false if absent. A name
     // left with no data goes, so exists() stays true only for names with data or descendants.
-    bool remove(const Record &record);
+    bool remove(const Record& record);
     // Removes a whole RRset; false if absent.
-    bool remove_rrset(const Name &owner, RrType type);
+    bool remove_rrset(const Name& owner, RrType type);
     // Sets an RRset's TTL (all its records share one, RFC 2181 §5.2); false if absent.
-    bool set_ttl(const Name &owner, RrType type, std::uint32_t ttl);
+    bool set_ttl(const Name& owner, RrType type, std::uint32_t ttl);
 
-    const Node *node(const Name &name) const;
-    const RRset *find(const Name &name, RrType type) const;
+    const Node* node(const Name& name) const;
+    const RRset* find(const Name& name, RrType type) const;
     // True if the name owns data or has descendants (an empty non-terminal exists, RFC 4592 §2.2.2).
-    bool exists(const Name &name) const;
+    bool exists(const Name& name) const;
     // node() and exists() from one search of the tree (an answer needs both).
     struct Located {
-        const Node *node = nullptr;
+        const Node* node = nullptr;
         bool exists = false;
     };
-    Located locate(const Name &name) const;
+    Located locate(const Name& name) const;
     // The longest existing ancestor of `name` (itself excluded) within the zone (RFC 4592 §3.3.1).
-    Name closest_encloser(const Name &name) const;
+    Name closest_encloser(const Name& name) const;
     // The NS RRset of the highest zone cut at or above `name`, below the apex; null if none.
-    const RRset *delegation(const Name &name) const;
+    const RRset* delegation(const Name& name) const;
     // The same with `name`'s node at hand (locate()'s), so that it is not searched for again.
-    const RRset *delegation(const Name &name, const Node *node) const;
+    const RRset* delegation(const Name& name, const Node* node) const;
     // The node "*.<closest_encloser>", the source of synthesis, if it exists.
-    const Node *wildcard(const Name &closest_encloser) const;
-    const RRset *soa() const { return find(origin_, RrType::soa); }
+    const Node* wildcard(const Name& closest_encloser) const;
+    const RRset* soa() const { return find(origin_, RrType::soa); }
 
-    const std::map<Name, Node, CanonicalLess> &nodes() const { return nodes_; }
+    const std::map<Name, Node, CanonicalLess>& nodes() const { return nodes_; }
     std::size_t record_count() const { return record_count_; }
     // Every record, SOA first, then in canonical order (AXFR body, RFC 5936 §2.2).
     std::vector<Record> records() const;
@@ -92,10 +92,10 @@ public:
     // Adds the zone, or replaces the one with its origin.
     void put(std::shared_ptr<const Zone> zone, ZoneHistory history = {});
     // The zone whose origin is the longest suffix of `name`; null if none.
-    const Zone *find(const Name &name) const;
+    const Zone* find(const Name& name) const;
     // The entry of the zone with exactly this origin; null if none.
-    const Entry *entry(const Name &origin) const;
-    const std::map<Name, Entry, CanonicalLess> &zones() const { return zones_; }
+    const Entry* entry(const Name& origin) const;
+    const std::map<Name, Entry, CanonicalLess>& zones() const { return zones_; }
 
 private:
     std::map<Name, Entry, CanonicalLess> zones_;

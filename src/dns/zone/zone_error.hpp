@@ -12,7 +12,7 @@ struct ZoneError {
     std::string message;
 };
 
-inline std::string to_text(const ZoneError &e)
+inline std::string to_text(const ZoneError& e)
 {
     return e.file + ":" + std::to_string(e.line) + ": " + e.message;
 }

@@ -4,7 +4,7 @@
 namespace layer7::dns {
 
 core::Result<std::vector<ZoneEntry>, ZoneError> lex_zone(std::string_view text, std::string_view file,
-                                                         const LexLimits &limits)
+                                                         const LexLimits& limits)
 {
     std::vector<ZoneEntry> entries;
     ZoneEntry entry;

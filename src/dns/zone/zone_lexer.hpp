@@ -24,6 +24,6 @@ struct LexLimits {
 };
 
 core::Result<std::vector<ZoneEntry>, ZoneError> lex_zone(std::string_view text, std::string_view file,
-                                                         const LexLimits &limits = {});
+                                                         const LexLimits& limits = {});
 
 }  // namespace layer7::dns

@@ -13,21 +13,21 @@ struct Located {
     std::size_t line;
 };
 
-bool is_class_token(const TextToken &t)
+bool is_class_token(const TextToken& t)
 {
     // ANY and NONE are also type or update words; a zone file's class is IN, CH, HS or CLASSnnn.
     auto c = t.quoted ? std::nullopt : parse_class(t.text);
     return c && *c != RrClass::any && *c != RrClass::none;
 }
 
-bool starts_with_digit(const TextToken &t)
+bool starts_with_digit(const TextToken& t)
 {
     return !t.quoted && !t.text.empty() && t.text[0] >= '0' && t.text[0] <= '9';
 }
 
 class Parser {
 public:
-    Parser(const Name &origin, std::string_view file, const ZoneLimits &limits)
+    Parser(const Name& origin, std::string_view file, const ZoneLimits& limits)
         : apex_(origin), origin_(origin), file_(file), limits_(limits)
     {
     }
@@ -35,21 +35,21 @@ public:
     core::Result<Zone, ZoneError> run(std::string_view text);
 
 private:
-    std::optional<ZoneError> directive(const ZoneEntry &e);
-    std::optional<ZoneError> record(const ZoneEntry &e);
-    std::optional<ZoneError> check(const Zone &zone) const;
+    std::optional<ZoneError> directive(const ZoneEntry& e);
+    std::optional<ZoneError> record(const ZoneEntry& e);
+    std::optional<ZoneError> check(const Zone& zone) const;
 
     Name apex_, origin_;
     std::string_view file_;
-    const ZoneLimits &limits_;
+    const ZoneLimits& limits_;
     std::optional<Name> last_owner_;
     std::optional<std::uint32_t> default_ttl_, last_ttl_;
     std::vector<Located> records_;
 };
 
-std::optional<ZoneError> Parser::directive(const ZoneEntry &e)
+std::optional<ZoneError> Parser::directive(const ZoneEntry& e)
 {
-    const std::string &word = e.tokens[0].text;
+    const std::string& word = e.tokens[0].text;
     auto fail = [&](std::string m) { return ZoneError{std::string(file_), e.line, std::move(m)}; };
     if (word == "$ORIGIN") {
         if (e.tokens.size() != 2)
@@ -72,7 +72,7 @@ std::optional<ZoneError> Parser::directive(const ZoneEntry &e)
     return fail("unknown directive " + word);
 }
 
-std::optional<ZoneError> Parser::record(const ZoneEntry &e)
+std::optional<ZoneError> Parser::record(const ZoneEntry& e)
 {
     auto fail = [&](std::string m) { return ZoneError{std::string(file_), e.line, std::move(m)}; };
     std::size_t i = 0;
@@ -121,7 +121,7 @@ std::optional<ZoneError> Parser::record(const ZoneEntry &e)
         ttl = default_ttl_;
     } else if (last_ttl_) {
         ttl = last_ttl_;
-    } else if (auto *soa = std::get_if<Soa>(&data.value())) {
+    } else if (auto* soa = std::get_if<Soa>(&data.value())) {
         ttl = std::min(soa->minimum, limits_.max_ttl);  // BIND's fallback without $TTL
         last_ttl_ = ttl;
     } else {
@@ -134,14 +134,12 @@ std::optional<ZoneError> Parser::record(const ZoneEntry &e)
     return std::nullopt;
 }
 
-std::optional<ZoneError> Parser::check(const Zone &zone) const
+std::optional<ZoneError> Parser::check(const Zone& zone) const
 {
-    auto fail = [&](std::size_t line, std::string m) {
-        return ZoneError{std::string(file_), line, std::move(m)};
-    };
+    auto fail = [&](std::size_t line, std::string m) { return ZoneError{std::string(file_), line, std::move(m)}; };
     bool soa_seen = false;
     std::unordered_map<Name, std::size_t, NameHash> cname_line, other_line;
-    for (auto &[rr, line] : records_) {
+    for (auto& [rr, line] : records_) {
         if (rr.type == RrType::soa) {
             if (!(rr.owner == apex_))
                 return fail(line, "SOA record at " + rr.owner.to_text() + ", not at the zone apex");
@@ -149,8 +147,8 @@ std::optional<ZoneError> Parser::check(const Zone &zone) const
                 return fail(line, "more than one SOA record");
             soa_seen = true;
         }
-        auto &mine = rr.type == RrType::cname ? cname_line : other_line;
-        auto &theirs = rr.type == RrType::cname ? other_line : cname_line;
+        auto& mine = rr.type == RrType::cname ? cname_line : other_line;
+        auto& theirs = rr.type == RrType::cname ? other_line : cname_line;
         if (theirs.count(rr.owner))
             return fail(line, "CNAME and other data at " + rr.owner.to_text() + " (RFC 1034 §3.6.2)");
         if (rr.type == RrType::cname && mine.count(rr.owner))
@@ -161,13 +159,12 @@ std::optional<ZoneError> Parser::check(const Zone &zone) const
         return fail(0, "no SOA record at the zone apex " + apex_.to_text());
     if (!zone.find(apex_, RrType::ns))
         return fail(0, "no NS records at the zone apex " + apex_.to_text());
-    for (auto &[rr, line] : records_) {
-        auto *ns = std::get_if<Ns>(&rr.data);
+    for (auto& [rr, line] : records_) {
+        auto* ns = std::get_if<Ns>(&rr.data);
         if (!ns || !ns->host.is_subdomain_of(apex_))
             continue;
         if (!zone.find(ns->host, RrType::a) && !zone.find(ns->host, RrType::aaaa))
-            return fail(line,
-                        "NS " + ns->host.to_text() + " is in the zone but has no A or AAAA record (glue)");
+            return fail(line, "NS " + ns->host.to_text() + " is in the zone but has no A or AAAA record (glue)");
     }
     return std::nullopt;
 }
@@ -177,14 +174,13 @@ core::Result<Zone, ZoneError> Parser::run(std::string_view text)
     auto entries = lex_zone(text, file_, limits_.lex);
     if (!entries)
         return core::fail(entries.error());
-    for (auto &e : entries.value()) {
-        const bool is_directive =
-            !e.owner_omitted && !e.tokens[0].quoted && e.tokens[0].text.starts_with('$');
+    for (auto& e : entries.value()) {
+        const bool is_directive = !e.owner_omitted && !e.tokens[0].quoted && e.tokens[0].text.starts_with('$');
         if (auto err = is_directive ? directive(e) : record(e))
             return core::fail(std::move(*err));
     }
     Zone zone(apex_);
-    for (auto &[rr, line] : records_)
+    for (auto& [rr, line] : records_)
         zone.add(rr);
     if (auto err = check(zone))
         return core::fail(std::move(*err));
@@ -193,8 +189,8 @@ core::Result<Zone, ZoneError> Parser::run(std::string_view text)
 
 }  // namespace
 
-core::Result<Zone, ZoneError> parse_zone(std::string_view text, const Name &origin, std::string_view file,
-                                         const ZoneLimits &limits)
+core::Result<Zone, ZoneError> parse_zone(std::string_view text, const Name& origin, std::string_view file,
+                                         const ZoneLimits& limits)
 {
     return Parser(origin, file, limits).run(text);
 }

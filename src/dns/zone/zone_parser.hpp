@@ -20,8 +20,8 @@ struct ZoneLimits {
 
 // Checks: one SOA, at the apex; NS at the apex; CNAME alone at its name (RFC 1034 §3.6.2);
 // address records for in-zone NS targets (glue); no data outside `origin`.
-core::Result<Zone, ZoneError> parse_zone(std::string_view text, const Name &origin, std::string_view file,
-                                         const ZoneLimits &limits = {});
+core::Result<Zone, ZoneError> parse_zone(std::string_view text, const Name& origin, std::string_view file,
+                                         const ZoneLimits& limits = {});
 
 // A zone compiled into the program: its origin and master-file text (the textbook's, demo/zones.hpp).
 struct EmbeddedZone {

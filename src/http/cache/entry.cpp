@@ -41,8 +41,7 @@ std::optional<Lengths> read_lengths(std::string_view bytes, std::string_view& re
     Lengths l;
     if (!read_number(line, l.request_time) || !read_number(line, l.response_time) || !read_number(line, l.status) ||
         !read_number(line, l.key) || !read_number(line, l.primary) || !read_number(line, l.vary) ||
-        !read_number(line, l.reason) || !read_number(line, l.fields) || !read_number(line, l.body) ||
-        !line.empty())
+        !read_number(line, l.reason) || !read_number(line, l.fields) || !read_number(line, l.body) || !line.empty())
         return std::nullopt;
     if (l.status < 100 || l.status > 999 || l.key + l.primary + l.vary + l.reason + l.fields > limits.max_head ||
         l.body > limits.max_body)
@@ -75,7 +74,8 @@ std::string encode_entry(const Entry& entry)
            std::to_string(entry.primary.size()) + " " + std::to_string(vary.size()) + " " +
            std::to_string(entry.response.reason.size()) + " " + std::to_string(fields.size()) + " " +
            std::to_string(entry.body->size()) + "\n";
-    out.reserve(out.size() + entry.key.size() + entry.primary.size() + vary.size() + fields.size() + entry.body->size());
+    out.reserve(out.size() + entry.key.size() + entry.primary.size() + vary.size() + fields.size() +
+                entry.body->size());
     out += entry.key;
     out += entry.primary;
     out += vary;

@@ -19,16 +19,16 @@ struct Entry {
     std::vector<std::string> vary;  // the field names of the response's Vary
     Response response;              // head as stored (hop-by-hop fields already removed)
     std::shared_ptr<const std::string> body = std::make_shared<const std::string>();
-    Time request_time{};            // §4.2.3 request_time: when our request went out
-    Time response_time{};           // §4.2.3 response_time: when its response arrived
+    Time request_time{};   // §4.2.3 request_time: when our request went out
+    Time response_time{};  // §4.2.3 response_time: when its response arrived
 
     // Bytes this entry costs in memory and on disk (roughly: head + body + key).
     std::size_t cost() const { return key.size() + response.fields.storage_bytes() + body->size() + 64; }
 };
 
 struct EntryLimits {
-    std::size_t max_head = 64 * 1024;   // key + fields: as the h1 parser's field-section limit
-    std::size_t max_body = 64u << 20;   // the largest object a cache file may hold
+    std::size_t max_head = 64 * 1024;  // key + fields: as the h1 parser's field-section limit
+    std::size_t max_body = 64u << 20;  // the largest object a cache file may hold
 };
 
 // "L7CACHE1\n" + a line of lengths + key, primary, Vary names, reason, fields and body.

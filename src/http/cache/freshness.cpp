@@ -46,11 +46,19 @@ std::int64_t age_field(const Fields& fields)
 bool heuristically_cacheable(Status status)
 {
     switch (code(status)) {
-    case 200: case 203: case 204: case 206: case 300: case 301: case 308: case 404: case 405: case 410:
-    case 414: case 501:
-        return true;
-    default:
-        return false;
+    case 200:
+    case 203:
+    case 204:
+    case 206:
+    case 300:
+    case 301:
+    case 308:
+    case 404:
+    case 405:
+    case 410:
+    case 414:
+    case 501: return true;
+    default: return false;
     }
 }
 
@@ -88,8 +96,8 @@ bool is_storable(const Request& request, const Response& response, const Policy&
         return false;  // §4.1: "Vary: *" never matches a later request
     if (res.invalid && !res.max_age && !res.s_maxage && !res.is_public)
         return false;
-    return response.fields.contains("Expires") || res.max_age || (policy.shared && res.s_maxage) ||
-           res.is_public || heuristically_cacheable(response.status);
+    return response.fields.contains("Expires") || res.max_age || (policy.shared && res.s_maxage) || res.is_public ||
+           heuristically_cacheable(response.status);
 }
 
 Seconds freshness_lifetime(const Response& response, const Policy& policy, std::optional<Time> response_time)
@@ -142,8 +150,7 @@ bool must_revalidate(const Response& response, const Policy& policy)
     // §5.2.2.10: s-maxage also implies proxy-revalidate for a shared cache.
     // A qualified no-cache binds only the fields it names (§5.2.2.4): not the response's staleness.
     const bool no_cache = cc.no_cache && cc.no_cache_fields.empty();
-    return cc.must_revalidate || no_cache ||
-           (policy.shared && (cc.proxy_revalidate || cc.s_maxage.has_value()));
+    return cc.must_revalidate || no_cache || (policy.shared && (cc.proxy_revalidate || cc.s_maxage.has_value()));
 }
 
 Use decide(const Request& request, const Response& stored, Seconds age, Seconds lifetime, const Policy& policy)

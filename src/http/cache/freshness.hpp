@@ -38,14 +38,13 @@ Seconds current_age(const Response& response, Time request_time, Time response_t
 bool must_revalidate(const Response& response, const Policy& policy = {});
 
 enum class Use {
-    fresh,       // serve the stored response as it is (X-Cache: HIT)
-    stale_ok,    // stale, but the request's max-stale allows it
+    fresh,                   // serve the stored response as it is (X-Cache: HIT)
+    stale_ok,                // stale, but the request's max-stale allows it
     stale_while_revalidate,  // stale within RFC 5861 §3's window: serve it, revalidate in the background
-    revalidate,  // send a conditional request first (§4.3)
+    revalidate,              // send a conditional request first (§4.3)
 };
 // §4 and §5.2.1: what to do with a stored response of this age and lifetime for a new request.
-Use decide(const Request& request, const Response& stored, Seconds age, Seconds lifetime,
-           const Policy& policy = {});
+Use decide(const Request& request, const Response& stored, Seconds age, Seconds lifetime, const Policy& policy = {});
 // RFC 5861 §4: whether a stale response may answer because the origin failed (a 5xx or no answer):
 // the request's stale-if-error, else the response's, bounds the staleness; never with must-revalidate.
 bool stale_if_error_allows(const Request& request, const Response& stored, Seconds age, Seconds lifetime,

@@ -61,7 +61,7 @@ private:
     void touch(Item& item);
     void make_hot(Item& item, std::shared_ptr<const Entry> entry);
     void drop(const std::string& key);  // under the lock
-    void evict();                        // under the lock
+    void evict();                       // under the lock
 
     StoreOptions options_;
     std::unique_ptr<core::Root> root_;

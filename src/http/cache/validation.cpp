@@ -16,9 +16,9 @@ namespace {
 // hop-by-hop fields that describe the 304's connection, not the stored response.
 bool kept_from_stored(std::string_view name)
 {
-    static constexpr std::array<std::string_view, 9> kept{
-        "Content-Length", "Content-Encoding", "Transfer-Encoding", "Content-Range", "Connection",
-        "Keep-Alive",     "Trailer",          "Upgrade",           "Proxy-Connection"};
+    static constexpr std::array<std::string_view, 9> kept{"Content-Length", "Content-Encoding", "Transfer-Encoding",
+                                                          "Content-Range",  "Connection",       "Keep-Alive",
+                                                          "Trailer",        "Upgrade",          "Proxy-Connection"};
     for (auto k : kept)
         if (iequals(k, name))
             return true;

@@ -16,8 +16,8 @@ namespace {
 
 using namespace asio::experimental::awaitable_operators;
 
-constexpr std::size_t max_logged_line = 1024;   // longer stderr lines are cut
-constexpr int max_logged_lines = 200;           // per run; a chatty script cannot flood the log
+constexpr std::size_t max_logged_line = 1024;  // longer stderr lines are cut
+constexpr int max_logged_lines = 200;          // per run; a chatty script cannot flood the log
 
 // Waits for the child's exit or the deadline (then kills the group), reaps it, and kills what is
 // left of its group (a background job holding the pipes open).

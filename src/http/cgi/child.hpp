@@ -21,7 +21,7 @@ struct SpawnSpec {
     std::vector<std::string> environment;  // "NAME=value", nothing inherited
     std::string directory;                 // working directory (RFC 3875 §7.2: the script's own)
     std::chrono::steady_clock::duration time_limit{std::chrono::seconds(30)};
-    std::string log_name;                  // how stderr lines and kills are labelled
+    std::string log_name;  // how stderr lines and kills are labelled
 };
 
 // Shared by the Child and its supervisor, which may outlive it.
@@ -36,7 +36,7 @@ class Child {
 public:
     // Starts the program; the error is the spawn's own (ENOENT, EACCES, ENOEXEC…).
     static std::pair<std::error_code, std::unique_ptr<Child>> spawn(const asio::any_io_executor& executor,
-                                                                   const SpawnSpec& spec);
+                                                                    const SpawnSpec& spec);
     // Closes the pipes. Unless its output ended normally (finished()), a child still running is
     // killed with its group; the supervisor reaps it either way.
     ~Child();

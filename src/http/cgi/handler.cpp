@@ -49,7 +49,10 @@ bool is_framing_field(std::string_view name)
     return false;
 }
 
-Reply gateway_error(Status status) { return error_reply(status); }
+Reply gateway_error(Status status)
+{
+    return error_reply(status);
+}
 
 }  // namespace
 
@@ -85,9 +88,9 @@ core::awaitable<Outcome> CgiHandler::handle(Exchange& exchange)
     if (has_body && !body_size)
         co_return error_reply(Status::length_required);
 
-    const std::string script_name = std::string(context.mount.ends_with('/') ? context.mount.substr(0, context.mount.size() - 1)
-                                                                             : context.mount) +
-                                    "/" + script.relative;
+    const std::string script_name =
+        std::string(context.mount.ends_with('/') ? context.mount.substr(0, context.mount.size() - 1) : context.mount) +
+        "/" + script.relative;
     const std::string remote = context.peer ? context.peer->address().to_string() : "";
     MetaInput meta{.request = request,
                    .script_name = script_name,
@@ -113,8 +116,8 @@ core::awaitable<Outcome> CgiHandler::handle(Exchange& exchange)
         spdlog::error("cgi: cannot run {}: {}", script_name, spawn_error.message());
         co_return gateway_error(Status::internal_server_error);
     }
-    auto io = std::make_unique<ScriptIo>(std::move(child), has_body ? &exchange.body : nullptr,
-                                         has_body ? *body_size : 0);
+    auto io =
+        std::make_unique<ScriptIo>(std::move(child), has_body ? &exchange.body : nullptr, has_body ? *body_size : 0);
 
     // The header block, as the output arrives.
     HeaderParser parser(options_.header);

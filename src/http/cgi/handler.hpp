@@ -15,12 +15,12 @@
 namespace layer7::http::cgi {
 
 struct Options {
-    std::string prefix = "/cgi-bin/";        // the mount, as the Router matched it
-    std::string dir;                         // the scripts
-    std::chrono::seconds time_limit{30};     // spawn to end of output: 504 before the head, a cut after
-    std::uint64_t max_output = 64u << 20;    // body bytes from one run; beyond, the reply is cut
+    std::string prefix = "/cgi-bin/";      // the mount, as the Router matched it
+    std::string dir;                       // the scripts
+    std::chrono::seconds time_limit{30};   // spawn to end of output: 504 before the head, a cut after
+    std::uint64_t max_output = 64u << 20;  // body bytes from one run; beyond, the reply is cut
     HeaderLimits header;
-    std::string server_name = "127.0.0.1";   // SERVER_NAME/PORT for a request without Host
+    std::string server_name = "127.0.0.1";  // SERVER_NAME/PORT for a request without Host
     std::uint16_t server_port = 8080;
 };
 

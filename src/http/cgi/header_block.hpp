@@ -17,15 +17,15 @@ struct HeaderLimits {
 };
 
 enum class HeaderError {
-    too_long,         // the block exceeds max_block or max_fields
-    bad_line,         // a line without ':' or an obsolete folded line (§6.3: no continuation lines)
-    bad_name,         // a field name that is not a token
-    bad_value,        // a control character in a value
-    bad_status,       // Status is not "3DIGIT [SP reason]" with a code 200..599
-    bad_location,     // Location neither an absolute URI nor an absolute path
-    duplicate,        // Status, Location or Content-Type twice
-    no_header,        // none of Content-Type, Location, Status (§6.2: one is required)
-    incomplete,       // the output ended before the empty line
+    too_long,      // the block exceeds max_block or max_fields
+    bad_line,      // a line without ':' or an obsolete folded line (§6.3: no continuation lines)
+    bad_name,      // a field name that is not a token
+    bad_value,     // a control character in a value
+    bad_status,    // Status is not "3DIGIT [SP reason]" with a code 200..599
+    bad_location,  // Location neither an absolute URI nor an absolute path
+    duplicate,     // Status, Location or Content-Type twice
+    no_header,     // none of Content-Type, Location, Status (§6.2: one is required)
+    incomplete,    // the output ended before the empty line
 };
 std::string_view describe(HeaderError e);
 
@@ -35,9 +35,9 @@ enum class ResponseKind { document, local_redirect, client_redirect };
 struct ScriptHeader {
     std::optional<int> status;  // from Status
     std::string reason;
-    std::string location;       // "" when absent
-    std::string content_type;   // "" when absent
-    Fields fields;              // every other field, in order
+    std::string location;      // "" when absent
+    std::string content_type;  // "" when absent
+    Fields fields;             // every other field, in order
     ResponseKind kind() const;
 };
 
@@ -66,8 +66,8 @@ private:
     HeaderLimits limits_;
     State state_ = State::need_more;
     HeaderError error_ = HeaderError::incomplete;
-    std::string partial_;        // a line split across feeds
-    std::size_t seen_ = 0;       // bytes of the block so far
+    std::string partial_;   // a line split across feeds
+    std::size_t seen_ = 0;  // bytes of the block so far
     std::size_t lines_ = 0;
     ScriptHeader header_;
 };

@@ -42,8 +42,8 @@ std::vector<std::string> meta_variables(const MetaInput& in)
     }
     set("GATEWAY_INTERFACE", "CGI/1.1");
     set("SERVER_SOFTWARE", "layer7");
-    set("SERVER_PROTOCOL", "HTTP/" + std::to_string(in.request.version.major) + "." +
-                               std::to_string(in.request.version.minor));
+    set("SERVER_PROTOCOL",
+        "HTTP/" + std::to_string(in.request.version.major) + "." + std::to_string(in.request.version.minor));
     set("SERVER_NAME", server_name);
     set("SERVER_PORT", std::to_string(server_port));
     set("REQUEST_METHOD", in.request.method.name());

@@ -14,13 +14,13 @@ namespace layer7::http::cgi {
 
 struct MetaInput {
     const Request& request;
-    std::string_view script_name = {};   // the URL path of the script, "/cgi-bin/pageexec"
-    std::string_view path_info = {};     // what follows it, "/extra" or ""
-    std::string_view query = {};         // raw, without '?'
-    std::string_view script_filename = {};  // the file executed (a common extension: PHP and others need it)
+    std::string_view script_name = {};                 // the URL path of the script, "/cgi-bin/pageexec"
+    std::string_view path_info = {};                   // what follows it, "/extra" or ""
+    std::string_view query = {};                       // raw, without '?'
+    std::string_view script_filename = {};             // the file executed (a common extension: PHP and others need it)
     std::optional<std::uint64_t> content_length = {};  // the body's length; nullopt: no body
-    std::string_view server_name = {};   // used when the request has no Host
-    std::uint16_t server_port = 0;  // likewise
+    std::string_view server_name = {};                 // used when the request has no Host
+    std::uint16_t server_port = 0;                     // likewise
     std::string_view remote_addr = {};
     std::uint16_t remote_port = 0;
     bool https = false;

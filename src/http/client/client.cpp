@@ -59,7 +59,7 @@ void trace_response(const Connection& c, const Response& r)
 // on the connection. `got_bytes` tells whether any byte arrived (a pooled connection that fails
 // before that may be retried); the first one sets timing.first_byte.
 core::awaitable<core::Result<Response, Failure>> read_head(Connection& c, Clock::time_point sent, Timing& timing,
-                                                            bool& got_bytes)
+                                                           bool& got_bytes)
 {
     for (;;) {
         const h1::Event ev = c.parser.next();
@@ -90,7 +90,7 @@ core::awaitable<core::Result<Response, Failure>> read_head(Connection& c, Clock:
                 continue;
             co_return r;
         }
-        case h1::EventKind::data:     // none before a head
+        case h1::EventKind::data:      // none before a head
         case h1::EventKind::complete:  // of a 1xx
             continue;
         case h1::EventKind::error:
@@ -233,8 +233,8 @@ core::awaitable<std::optional<Failure>> Client::write_request(Connection& c, con
             break;
     }
     if (!chunked && declared && total != *declared)
-        co_return Failure{Error::request_body, std::to_string(total) + " bytes, not the declared " +
-                                                   std::to_string(*declared)};
+        co_return Failure{Error::request_body,
+                          std::to_string(total) + " bytes, not the declared " + std::to_string(*declared)};
     co_return std::nullopt;
 }
 
@@ -244,9 +244,8 @@ core::awaitable<core::Result<ResponseStream, Failure>> Client::start(const Url& 
     if (url.scheme != "http" && url.scheme != "https")
         co_return core::fail(Failure{Error::bad_url, url.scheme});
     // Through an http proxy a plain request names the whole URL (absolute-form, RFC 9112 §3.2.2).
-    request.target = options_.proxy && url.scheme == "http"
-                         ? url.scheme + "://" + host_field(url) + url.path_and_query
-                         : url.path_and_query;
+    request.target = options_.proxy && url.scheme == "http" ? url.scheme + "://" + host_field(url) + url.path_and_query
+                                                            : url.path_and_query;
     if (!request.fields.contains("Host"))
         request.fields.add("Host", host_field(url));
     const bool framed = request.fields.contains("Content-Length") || request.fields.contains("Transfer-Encoding");
@@ -335,7 +334,7 @@ core::awaitable<core::Result<ResponseStream, Failure>> Client::start(const Url& 
         bool got_bytes = false;
         bool pulled = false;
         const auto sent = Clock::now();
-        co_await round_trip();  // the request out and the response's first byte back
+        co_await round_trip();                  // the request out and the response's first byte back
         if (core::Trace::instance().enabled())  // the head as sent, without the empty line that ends it
             core::Trace::instance().block(c->stream->id(), core::Speaker::client,
                                           std::string_view(head).substr(0, head.size() - 4));
@@ -388,8 +387,8 @@ core::awaitable<core::Result<Client::H2Pick, Failure>> Client::h2_connection(con
         h2_.erase(it);
     }
     const auto t = Clock::now();
-    auto connecting = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor,
-                                                           asio::steady_timer::time_point::max());
+    auto connecting =
+        std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
     h2_connecting_[key] = connecting;
     struct Done {  // however this ends, the waiters go on
         std::unordered_map<std::string, std::shared_ptr<asio::steady_timer>>& map;
@@ -420,7 +419,7 @@ core::awaitable<core::Result<Client::H2Pick, Failure>> Client::h2_connection(con
 }
 
 core::awaitable<core::Result<ResponseStream, Failure>> Client::open(const Url& url, Request request,
-                                                                     core::ByteSource* body)
+                                                                    core::ByteSource* body)
 {
     const Body pulled{body, {}};  // named: GCC 12 mishandles class temporaries in co_await arguments
     co_return co_await start(url, std::move(request), pulled);

@@ -36,7 +36,7 @@ enum class Http2 { off, alpn, prior_knowledge };
 struct Options {
     std::shared_ptr<asio::ssl::context> tls;  // for https; null: the system's CAs, verifying
     Http2 http2 = Http2::off;
-    std::optional<Url> proxy;                 // http://host:port
+    std::optional<Url> proxy;                  // http://host:port
     std::shared_ptr<core::NameService> names;  // null: the hosts file, then the system resolver
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds io_timeout{30000};  // no byte moving for this long
@@ -53,7 +53,7 @@ struct Timing {
     Duration connect{};     // TCP (+ CONNECT + TLS); zero for a reused connection
     Duration first_byte{};  // from sending the request to the first response byte
     Duration total{};
-    bool reused = false;    // sent on a pooled connection
+    bool reused = false;  // sent on a pooled connection
 };
 
 struct Exchange {

@@ -190,8 +190,8 @@ std::size_t CookieJar::load(std::string_view text, Time now)
         }
         const auto f = split_tabs(line);
         std::int64_t expiry = 0;
-        if (f.size() != 7 || f[0].empty() || (f[1] != "TRUE" && f[1] != "FALSE") || f[2].empty() ||
-            f[2][0] != '/' || (f[3] != "TRUE" && f[3] != "FALSE") ||
+        if (f.size() != 7 || f[0].empty() || (f[1] != "TRUE" && f[1] != "FALSE") || f[2].empty() || f[2][0] != '/' ||
+            (f[3] != "TRUE" && f[3] != "FALSE") ||
             std::from_chars(f[4].data(), f[4].data() + f[4].size(), expiry).ec != std::errc() || f[5].empty()) {
             ++skipped;
             continue;
@@ -211,9 +211,8 @@ std::size_t CookieJar::load(std::string_view text, Time now)
         c.value = f[6];
         if (c.expires && *c.expires <= now)
             continue;
-        std::erase_if(cookies_, [&](const Cookie& o) {
-            return o.name == c.name && o.domain == c.domain && o.path == c.path;
-        });
+        std::erase_if(cookies_,
+                      [&](const Cookie& o) { return o.name == c.name && o.domain == c.domain && o.path == c.path; });
         insert(std::move(c));
     }
     return skipped;

@@ -27,8 +27,8 @@ struct Cookie {
 };
 
 struct JarLimits {
-    std::size_t max_cookies = 3000;     // §6.1: at least 3000 in total
-    std::size_t max_per_domain = 50;    // §6.1: at least 50 per domain
+    std::size_t max_cookies = 3000;       // §6.1: at least 3000 in total
+    std::size_t max_per_domain = 50;      // §6.1: at least 50 per domain
     std::size_t max_cookie_bytes = 4096;  // §6.1: at least 4096 bytes per cookie (name + value + attributes)
 };
 

@@ -83,8 +83,8 @@ core::awaitable<core::Result<FetchStream, Failure>> fetch_stream(Client& client,
         const auto location = rs.response.fields.get("Location");
         if (options.max_redirects > 0 && is_redirect(rs.response.status) && location) {
             if (result.redirects >= options.max_redirects)
-                co_return core::fail(Failure{Error::too_many_redirects,
-                                             "more than " + std::to_string(options.max_redirects)});
+                co_return core::fail(
+                    Failure{Error::too_many_redirects, "more than " + std::to_string(options.max_redirects)});
             auto next = resolve_reference(*parsed, *location);
             if (!next)
                 co_return core::fail(Failure{Error::bad_url, "Location: " + std::string(*location)});

@@ -12,8 +12,8 @@
 namespace layer7::http::client {
 
 struct FetchOptions {
-    int max_redirects = 0;         // 0: return the 3xx itself
-    bool decode = true;            // ask for gzip and undo it (-o writes the decoded content)
+    int max_redirects = 0;                 // 0: return the 3xx itself
+    bool decode = true;                    // ask for gzip and undo it (-o writes the decoded content)
     std::size_t max_decoded = 256u << 20;  // decoded bytes at most (a decompression bomb)
     CookieJar* jar = nullptr;
     // Each hop's head, e.g. to print -v headers (the body is empty: it is not read yet).
@@ -21,8 +21,8 @@ struct FetchOptions {
 };
 
 struct FetchResult {
-    Exchange last;        // the final response (body decoded when `decode`)
-    std::string url;      // where it came from
+    Exchange last;    // the final response (body decoded when `decode`)
+    std::string url;  // where it came from
     int redirects = 0;
 };
 

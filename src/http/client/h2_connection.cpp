@@ -40,8 +40,10 @@ H2Connection::~H2Connection() = default;
 void H2Connection::start()
 {
     connection_->stream->set_timeout(options_.io_timeout);
-    asio::co_spawn(executor_, [self = shared_from_this()]() { return self->reader(); }, asio::detached);
-    asio::co_spawn(executor_, [self = shared_from_this()]() { return self->writer(); }, asio::detached);
+    asio::co_spawn(
+        executor_, [self = shared_from_this()]() { return self->reader(); }, asio::detached);
+    asio::co_spawn(
+        executor_, [self = shared_from_this()]() { return self->writer(); }, asio::detached);
 }
 
 void H2Connection::close()
@@ -117,9 +119,9 @@ core::awaitable<core::Result<Exchange, Failure>> H2Connection::exchange(const Ur
         co_return core::fail(
             Failure{Error::closed, connection_->peer + ": the HTTP/2 connection takes no more requests", true});
     if (core::Trace::instance().enabled())
-        core::Trace::instance().note(connection_->stream->id(), "stream " + std::to_string(id) + ": " +
-                                                                 std::string(request.method.name()) + " " +
-                                                                 url.path_and_query);
+        core::Trace::instance().note(
+            connection_->stream->id(),
+            "stream " + std::to_string(id) + ": " + std::string(request.method.name()) + " " + url.path_and_query);
     Pending pending(executor_);
     pending_[id] = &pending;
     writer_wake_.notify();
@@ -128,7 +130,7 @@ core::awaitable<core::Result<Exchange, Failure>> H2Connection::exchange(const Ur
     if (!pending.has_response || pending.error != 0) {
         constexpr std::uint32_t refused_stream = 7;  // also how a stream above a GOAWAY's last one ends
         const bool refused = !pending.has_response && pending.error == refused_stream;
-        const std::string why = refused            ? "stream " + std::to_string(id) + " refused by the server"
+        const std::string why = refused             ? "stream " + std::to_string(id) + " refused by the server"
                                 : !failure_.empty() ? failure_
                                                     : "stream " + std::to_string(id) + " reset by the server";
         co_return core::fail(Failure{pending.has_response ? Error::closed : Error::empty_reply,

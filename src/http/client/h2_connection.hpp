@@ -22,8 +22,8 @@ public:
     H2Connection(std::unique_ptr<Connection> connection, const Options& options, asio::any_io_executor executor);
     ~H2Connection() override;
 
-    void start();   // the reader and the writer; they keep the connection alive until it ends
-    void close();   // ends both; exchanges in flight fail
+    void start();  // the reader and the writer; they keep the connection alive until it ends
+    void close();  // ends both; exchanges in flight fail
     bool usable() const { return !dead_ && !session_.closing(); }
     const std::string& peer() const { return connection_->peer; }
 

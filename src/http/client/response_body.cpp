@@ -42,17 +42,13 @@ core::awaitable<std::error_code> ResponseBody::next(std::string_view& chunk)
         case h1::EventKind::data:
             chunk = ev.data;  // valid until the next feed(), which only the next call makes
             co_return std::error_code{};
-        case h1::EventKind::complete:
-            end();
-            co_return std::error_code{};
+        case h1::EventKind::complete: end(); co_return std::error_code{};
         case h1::EventKind::error:
-            co_return fail(std::make_error_code(c_->parser.error() == h1::Error::body_too_large
-                                                    ? std::errc::message_size
-                                                    : std::errc::bad_message));
+            co_return fail(std::make_error_code(
+                c_->parser.error() == h1::Error::body_too_large ? std::errc::message_size : std::errc::bad_message));
         case h1::EventKind::head:  // only one head per response; the next one is not ours
             continue;
-        case h1::EventKind::need_more:
-            break;
+        case h1::EventKind::need_more: break;
         }
         auto [ec, n] = co_await c_->stream->read_some(asio::buffer(c_->buffer));
         if (!ec) {

@@ -7,8 +7,14 @@ namespace layer7::http::h1 {
 
 // HTTP/1.1 is persistent unless `Connection: close`; HTTP/1.0 only with `Connection: keep-alive`.
 bool keep_alive(const Version& version, const Fields& fields);
-inline bool keep_alive(const Request& r) { return keep_alive(r.version, r.fields); }
-inline bool keep_alive(const Response& r) { return keep_alive(r.version, r.fields); }
+inline bool keep_alive(const Request& r)
+{
+    return keep_alive(r.version, r.fields);
+}
+inline bool keep_alive(const Response& r)
+{
+    return keep_alive(r.version, r.fields);
+}
 
 enum class Expectation {
     none,

@@ -122,8 +122,8 @@ MaybeError response_framing(const Response& response, const Method& request_meth
             return Error::bad_transfer_encoding;
         bool chunked = codings == Codings::chunked_only || codings == Codings::chunked_final;
         // §6.1: chunked in HTTP/1.0 is not to be trusted; §6.3 item 4: not final → read until close.
-        out = chunked && response.version.minor >= 1 ? Framing{BodyKind::chunked, 0}
-                                                     : Framing{BodyKind::until_close, 0};
+        out =
+            chunked && response.version.minor >= 1 ? Framing{BodyKind::chunked, 0} : Framing{BodyKind::until_close, 0};
         return std::nullopt;
     }
     std::optional<std::uint64_t> length;

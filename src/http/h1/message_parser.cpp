@@ -71,9 +71,7 @@ bool MessageParser::line_before(std::size_t lf, bool allow_bare_lf, std::string_
 Event MessageParser::finish()
 {
     switch (state_) {
-    case State::until_close:
-        state_ = State::complete;
-        return next();
+    case State::until_close: state_ = State::complete; return next();
     case State::start_line:
         // Leading empty lines (§2.2) are not a message; anything else is.
         for (std::size_t i = pos_; i < buffer_.size(); ++i)
@@ -81,12 +79,9 @@ Event MessageParser::finish()
                 return fail(Error::incomplete_message);
         return {};
     case State::upgraded:
-    case State::complete:
-        return next();
-    case State::failed:
-        return {EventKind::error, {}};
-    default:
-        return fail(Error::incomplete_message);
+    case State::complete: return next();
+    case State::failed: return {EventKind::error, {}};
+    default: return fail(Error::incomplete_message);
     }
 }
 
@@ -151,10 +146,8 @@ std::optional<Event> MessageParser::step()
     std::size_t lf = 0;
     std::string_view line;
     switch (state_) {
-    case State::failed:
-        return Event{EventKind::error, {}};
-    case State::upgraded:
-        return Event{};
+    case State::failed: return Event{EventKind::error, {}};
+    case State::upgraded: return Event{};
     case State::complete:
         state_ = tunnel_after_ ? State::upgraded : State::start_line;
         message_started_ = false;
@@ -203,10 +196,8 @@ std::optional<Event> MessageParser::step()
             return Event{};
         }
         return field_line(lf, state_ == State::trailers);
-    case State::body_length:
-        return content(remaining_, State::complete);
-    case State::chunk_data:
-        return content(remaining_, State::chunk_end);
+    case State::body_length: return content(remaining_, State::complete);
+    case State::chunk_data: return content(remaining_, State::chunk_end);
     case State::chunk_end: {
         std::size_t avail = buffer_.size() - pos_;
         if (avail >= 1 && buffer_[pos_] != '\r')

@@ -19,11 +19,11 @@
 namespace layer7::http::h1 {
 
 struct ParserLimits {
-    std::size_t max_start_line = 8192;        // §3: recipients SHOULD support ≥ 8000 octets; else 414
+    std::size_t max_start_line = 8192;          // §3: recipients SHOULD support ≥ 8000 octets; else 414
     std::size_t max_field_section = 64 * 1024;  // field lines incl. CRLFs and the empty line; else 431
-    std::size_t max_fields = 100;             // field lines per section (Apache LimitRequestFields); 431
-    std::uint64_t max_body = 32u << 20;       // decoded content bytes; else 413 (core::Limits max_message)
-    std::size_t max_chunk_line = 1024;        // chunk-size line with extensions, without CRLF
+    std::size_t max_fields = 100;               // field lines per section (Apache LimitRequestFields); 431
+    std::uint64_t max_body = 32u << 20;         // decoded content bytes; else 413 (core::Limits max_message)
+    std::size_t max_chunk_line = 1024;          // chunk-size line with extensions, without CRLF
     bool allow_bare_lf = true;  // §2.2 MAY accept LF alone in the head (nc users); chunked framing never
 };
 
@@ -77,8 +77,17 @@ protected:
 
 private:
     enum class State : std::uint8_t {
-        start_line, fields, body_length, chunk_size, chunk_data, chunk_end, trailers, until_close,
-        complete, upgraded, failed,
+        start_line,
+        fields,
+        body_length,
+        chunk_size,
+        chunk_data,
+        chunk_end,
+        trailers,
+        until_close,
+        complete,
+        upgraded,
+        failed,
     };
     Event fail(Error e);
     // Finds the next LF at or after pos_; false if none is buffered yet.

@@ -9,8 +9,7 @@ namespace {
 
 void append_version(std::string& out, Version v)
 {
-    char buf[8] = {'H', 'T', 'T', 'P', '/', static_cast<char>('0' + v.major), '.',
-                   static_cast<char>('0' + v.minor)};
+    char buf[8] = {'H', 'T', 'T', 'P', '/', static_cast<char>('0' + v.major), '.', static_cast<char>('0' + v.minor)};
     out.append(buf, sizeof buf);
 }
 
@@ -34,8 +33,19 @@ void append_fields(std::string& out, const Fields& fields)
 void append_status_line(std::string& out, Status status, Version version, std::string_view reason)
 {
     unsigned c = static_cast<unsigned>(code(status)) % 1000;
-    char buf[13] = {0, 0, 0, 0, 0, 0, 0, 0, ' ', static_cast<char>('0' + c / 100),
-                    static_cast<char>('0' + c / 10 % 10), static_cast<char>('0' + c % 10), ' '};
+    char buf[13] = {0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    ' ',
+                    static_cast<char>('0' + c / 100),
+                    static_cast<char>('0' + c / 10 % 10),
+                    static_cast<char>('0' + c % 10),
+                    ' '};
     append_version(out, version);
     out.append(buf + 8, 5);
     out.append(reason.empty() ? reason_phrase(status) : reason);
@@ -72,8 +82,7 @@ bool append_request_head(std::string& out, const Request& request)
     for (char c : request.target)
         if (!is_field_vchar(c) || static_cast<unsigned char>(c) >= 0x80)
             return false;
-    out.reserve(out.size() + 32 + request.target.size() + request.fields.storage_bytes() +
-                4 * request.fields.size());
+    out.reserve(out.size() + 32 + request.target.size() + request.fields.storage_bytes() + 4 * request.fields.size());
     out.append(request.method.name());
     out.push_back(' ');
     out.append(request.target);

@@ -43,8 +43,7 @@ ServerEvent ServerConnection::next()
         event = parser_.next();
     }
     switch (event.kind) {
-    case EventKind::need_more:
-        return {};
+    case EventKind::need_more: return {};
     case EventKind::head: {
         head_seen_ = true;
         in_request_ = true;
@@ -61,16 +60,14 @@ ServerEvent ServerConnection::next()
         }
         return {ServerEventKind::request, {}};
     }
-    case EventKind::data:
-        return {ServerEventKind::body, event.data};
+    case EventKind::data: return {ServerEventKind::body, event.data};
     case EventKind::complete:
         in_message_ = false;
         body_done_ = true;
         continue_owed_ = false;
         draining_ = false;
         return {ServerEventKind::body_end, {}};
-    case EventKind::error:
-        return reject(status_for(parser_.error()));
+    case EventKind::error: return reject(status_for(parser_.error()));
     }
     return {};
 }

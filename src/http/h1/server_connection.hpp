@@ -89,10 +89,7 @@ public:
     // Whether the client may still be sending when we close: a request refused or closed by us
     // rather than by the client, an unread body, or pipelined bytes not yet parsed. Closing then
     // makes the kernel send RST, which can destroy responses the client has not read yet (§9.6).
-    bool linger_on_close() const
-    {
-        return rejected_ || closed_by_us_ || !body_done_ || !parser_.buffered().empty();
-    }
+    bool linger_on_close() const { return rejected_ || closed_by_us_ || !body_done_ || !parser_.buffered().empty(); }
     // After a 101 or a CONNECT tunnel: the bytes that followed the request belong to the new protocol.
     std::string take_buffered() { return parser_.take_buffered(); }
     // No request being answered and no body being read: a keep-alive wait, or a head still
@@ -118,12 +115,12 @@ private:
     Clock::time_point started_{};
     std::size_t served_ = 0;
     Status reject_ = Status::bad_request;
-    bool in_message_ = false;   // bytes of a request arrived and its head is not complete
+    bool in_message_ = false;  // bytes of a request arrived and its head is not complete
     bool head_seen_ = false;
-    bool in_request_ = false;   // between `request` and plan_reply()
+    bool in_request_ = false;  // between `request` and plan_reply()
     bool body_done_ = true;
     bool continue_owed_ = false;
-    bool draining_ = false;     // after plan_reply(), until the unread body's end
+    bool draining_ = false;  // after plan_reply(), until the unread body's end
     bool rejected_ = false;
     bool closed_by_us_ = false;  // the last reply closes a connection the client wanted to keep
 };

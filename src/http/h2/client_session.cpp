@@ -14,11 +14,11 @@ namespace layer7::http::h2 {
 struct ClientSession::Stream {
     Response response;
     int status = 0;
-    std::string body;             // the request body, sent as the windows open
+    std::string body;  // the request body, sent as the windows open
     std::size_t sent = 0;
     std::size_t list_size = 0;
     bool too_large = false;
-    bool delivered = false;       // the final head went out: later HEADERS are trailers
+    bool delivered = false;  // the final head went out: later HEADERS are trailers
 };
 
 namespace {
@@ -252,9 +252,9 @@ void ClientSession::trace_frame(bool ours, const void* frame_p)
     events_.on_trace(ours, frame_line(frame));
     if (ours && frame->hd.type == NGHTTP2_HEADERS)
         for (std::size_t i = 0; i < frame->headers.nvlen; ++i)
-            events_.on_trace(true, "    " + std::string(view(frame->headers.nva[i].name, frame->headers.nva[i].namelen)) +
-                                       ": " +
-                                       std::string(view(frame->headers.nva[i].value, frame->headers.nva[i].valuelen)));
+            events_.on_trace(
+                true, "    " + std::string(view(frame->headers.nva[i].name, frame->headers.nva[i].namelen)) + ": " +
+                          std::string(view(frame->headers.nva[i].value, frame->headers.nva[i].valuelen)));
     if (!ours) {
         for (const std::string& f : trace_fields_)
             events_.on_trace(false, f);

@@ -47,8 +47,8 @@ std::string_view settings_name(std::int32_t id)
 
 std::string_view frame_type_name(std::uint8_t type)
 {
-    static constexpr std::array<std::string_view, 10> names{"DATA",    "HEADERS", "PRIORITY",     "RST_STREAM",
-                                                            "SETTINGS", "PUSH_PROMISE", "PING", "GOAWAY",
+    static constexpr std::array<std::string_view, 10> names{"DATA",          "HEADERS",      "PRIORITY", "RST_STREAM",
+                                                            "SETTINGS",      "PUSH_PROMISE", "PING",     "GOAWAY",
                                                             "WINDOW_UPDATE", "CONTINUATION"};
     if (type < names.size())
         return names[type];
@@ -85,8 +85,7 @@ std::string frame_line(const void* frame_p)
         line += " last_stream=" + std::to_string(frame->goaway.last_stream_id) +
                 " error=" + nghttp2_http2_strerror(frame->goaway.error_code);
         break;
-    default:
-        break;
+    default: break;
     }
     return line;
 }

@@ -15,8 +15,8 @@ struct ServerSession::Incoming {
     Request request;
     std::string path, authority;
     bool has_host = false;
-    std::string cookies;           // RFC 9113 §8.2.3: cookie crumbs joined back into one field
-    std::size_t list_size = 0;     // RFC 9113 §6.5.2: name + value + 32 per field
+    std::string cookies;        // RFC 9113 §8.2.3: cookie crumbs joined back into one field
+    std::size_t list_size = 0;  // RFC 9113 §6.5.2: name + value + 32 per field
     bool too_large = false;
 };
 
@@ -38,8 +38,7 @@ bool connection_specific(std::string_view name)
                 return false;
         return true;
     };
-    return is("connection") || is("keep-alive") || is("proxy-connection") || is("transfer-encoding") ||
-           is("upgrade");
+    return is("connection") || is("keep-alive") || is("proxy-connection") || is("transfer-encoding") || is("upgrade");
 }
 
 std::string_view view(const std::uint8_t* p, std::size_t n)
@@ -111,14 +110,13 @@ struct Callbacks {
             if (end_stream)
                 s.events_.on_end_stream(frame->hd.stream_id);
             break;
-        default:
-            break;
+        default: break;
         }
         return 0;
     }
 
-    static int data_chunk(nghttp2_session*, std::uint8_t, std::int32_t stream, const std::uint8_t* data,
-                          std::size_t n, void* user)
+    static int data_chunk(nghttp2_session*, std::uint8_t, std::int32_t stream, const std::uint8_t* data, std::size_t n,
+                          void* user)
     {
         of(user).events_.on_data(stream, view(data, n));
         return 0;
@@ -153,15 +151,10 @@ struct Callbacks {
         auto* body = static_cast<OutBody*>(source->ptr);
         const OutBody::Pulled pulled = body->pull(buffer, max);
         switch (pulled.state) {
-        case OutBody::State::end:
-            *flags |= NGHTTP2_DATA_FLAG_EOF;
-            return static_cast<ssize_t>(pulled.n);
-        case OutBody::State::wait:
-            return pulled.n > 0 ? static_cast<ssize_t>(pulled.n) : ssize_t{NGHTTP2_ERR_DEFERRED};
-        case OutBody::State::fail:
-            return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // RST_STREAM INTERNAL_ERROR
-        case OutBody::State::more:
-            break;
+        case OutBody::State::end: *flags |= NGHTTP2_DATA_FLAG_EOF; return static_cast<ssize_t>(pulled.n);
+        case OutBody::State::wait: return pulled.n > 0 ? static_cast<ssize_t>(pulled.n) : ssize_t{NGHTTP2_ERR_DEFERRED};
+        case OutBody::State::fail: return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // RST_STREAM INTERNAL_ERROR
+        case OutBody::State::more: break;
         }
         return static_cast<ssize_t>(pulled.n);
     }
@@ -214,7 +207,8 @@ ServerSession::~ServerSession()
 
 bool ServerSession::feed(std::string_view bytes)
 {
-    const auto n = nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    const auto n =
+        nghttp2_session_mem_recv(session_, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
     if (n >= 0)
         return true;
     if (trace_)

@@ -22,15 +22,15 @@ namespace layer7::http::h2 {
 
 // Named limits (RFC 9113 §6.5.2 settings and the flood caps).
 struct SessionLimits {
-    std::uint32_t max_concurrent_streams = 128;  // beyond: REFUSED_STREAM
-    std::uint32_t stream_window = 1u << 20;      // request body bytes a stream may have unconsumed
+    std::uint32_t max_concurrent_streams = 128;   // beyond: REFUSED_STREAM
+    std::uint32_t stream_window = 1u << 20;       // request body bytes a stream may have unconsumed
     std::uint32_t connection_window = 16u << 20;  // and all streams together
-    std::uint32_t max_header_list = 64 * 1024;   // RFC 9113 §6.5.2 size; beyond: 431
-    std::size_t max_continuations = 8;           // CONTINUATION flood: more frames close the connection
-    std::uint64_t reset_burst = 1000;            // Rapid Reset (CVE-2023-44487): RST_STREAMs allowed at once
-    std::uint64_t reset_rate = 33;               // and per second after that
-    std::size_t max_settings_entries = 32;       // per SETTINGS frame
-    std::size_t max_outbound_ack = 1000;         // SETTINGS/PING ACKs queued unsent: a flood
+    std::uint32_t max_header_list = 64 * 1024;    // RFC 9113 §6.5.2 size; beyond: 431
+    std::size_t max_continuations = 8;            // CONTINUATION flood: more frames close the connection
+    std::uint64_t reset_burst = 1000;             // Rapid Reset (CVE-2023-44487): RST_STREAMs allowed at once
+    std::uint64_t reset_rate = 33;                // and per second after that
+    std::size_t max_settings_entries = 32;        // per SETTINGS frame
+    std::size_t max_outbound_ack = 1000;          // SETTINGS/PING ACKs queued unsent: a flood
 };
 
 // Error codes of RST_STREAM and GOAWAY that the application sends (RFC 9113 §7).

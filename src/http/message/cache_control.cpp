@@ -71,11 +71,16 @@ CacheControl parse_cache_control(std::string_view value)
             else
                 cc.invalid = true;
         };
-        if (name == "max-age") number(cc.max_age);
-        else if (name == "s-maxage") number(cc.s_maxage);
-        else if (name == "min-fresh") number(cc.min_fresh);
-        else if (name == "stale-while-revalidate") number(cc.stale_while_revalidate);
-        else if (name == "stale-if-error") number(cc.stale_if_error);
+        if (name == "max-age")
+            number(cc.max_age);
+        else if (name == "s-maxage")
+            number(cc.s_maxage);
+        else if (name == "min-fresh")
+            number(cc.min_fresh);
+        else if (name == "stale-while-revalidate")
+            number(cc.stale_while_revalidate);
+        else if (name == "stale-if-error")
+            number(cc.stale_if_error);
         else if (name == "max-stale") {
             if (has_arg)
                 number(cc.max_stale);
@@ -89,15 +94,24 @@ CacheControl parse_cache_control(std::string_view value)
             cc.is_private = true;
             if (has_arg)
                 field_names(arg, cc.private_fields);
-        } else if (name == "no-store") cc.no_store = true;
-        else if (name == "no-transform") cc.no_transform = true;
-        else if (name == "only-if-cached") cc.only_if_cached = true;
-        else if (name == "must-revalidate") cc.must_revalidate = true;
-        else if (name == "proxy-revalidate") cc.proxy_revalidate = true;
-        else if (name == "must-understand") cc.must_understand = true;
-        else if (name == "public") cc.is_public = true;
-        else if (name == "immutable") cc.immutable = true;
-        else cc.extensions.emplace_back(std::move(name), std::move(arg));
+        } else if (name == "no-store")
+            cc.no_store = true;
+        else if (name == "no-transform")
+            cc.no_transform = true;
+        else if (name == "only-if-cached")
+            cc.only_if_cached = true;
+        else if (name == "must-revalidate")
+            cc.must_revalidate = true;
+        else if (name == "proxy-revalidate")
+            cc.proxy_revalidate = true;
+        else if (name == "must-understand")
+            cc.must_understand = true;
+        else if (name == "public")
+            cc.is_public = true;
+        else if (name == "immutable")
+            cc.immutable = true;
+        else
+            cc.extensions.emplace_back(std::move(name), std::move(arg));
     }
     return cc;
 }

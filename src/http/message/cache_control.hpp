@@ -19,7 +19,7 @@ struct CacheControl {
     bool no_cache = false, no_store = false, no_transform = false, only_if_cached = false;
     bool must_revalidate = false, proxy_revalidate = false, must_understand = false;
     bool is_public = false, is_private = false, immutable = false;
-    std::vector<std::string> no_cache_fields, private_fields;  // qualified forms (§5.2.2.4, §5.2.2.7)
+    std::vector<std::string> no_cache_fields, private_fields;     // qualified forms (§5.2.2.4, §5.2.2.7)
     std::vector<std::pair<std::string, std::string>> extensions;  // lower-cased name, unquoted value
     bool invalid = false;  // some directive was malformed (e.g. max-age=abc) and was skipped
 };

@@ -68,8 +68,7 @@ std::vector<CookiePair> parse_cookie_header(std::string_view value)
 
 std::optional<std::string> build_set_cookie(const SetCookie& c)
 {
-    if (!is_token(c.name) || !is_cookie_value(c.value) || !is_attribute_value(c.domain) ||
-        !is_attribute_value(c.path))
+    if (!is_token(c.name) || !is_cookie_value(c.value) || !is_attribute_value(c.domain) || !is_attribute_value(c.path))
         return std::nullopt;
     std::string out = c.name + "=" + c.value;
     if (c.expires) {

@@ -8,7 +8,7 @@
 namespace layer7::http {
 
 namespace {
-constexpr std::array<std::string_view, 9> names = {"GET",   "HEAD",    "POST",  "PUT",  "DELETE",
+constexpr std::array<std::string_view, 9> names = {"GET",     "HEAD",  "POST",    "PUT",  "DELETE",
                                                    "OPTIONS", "TRACE", "CONNECT", "PATCH"};
 }
 

@@ -91,8 +91,8 @@ bool is_compressible(std::string_view media_type)
     std::string_view suffix = plus == std::string_view::npos ? sub : sub.substr(plus + 1);
     if (iequals(suffix, "json") || iequals(suffix, "xml"))
         return true;  // application/json, image/svg+xml, application/dash+xml, …
-    for (std::string_view s : {"javascript", "wasm", "x-javascript", "ecmascript", "vnd.apple.mpegurl",
-                               "vnd.microsoft.icon", "x-tar"})
+    for (std::string_view s :
+         {"javascript", "wasm", "x-javascript", "ecmascript", "vnd.apple.mpegurl", "vnd.microsoft.icon", "x-tar"})
         if (iequals(sub, s))
             return true;
     return iequals(top, "font") && (iequals(sub, "ttf") || iequals(sub, "otf"));

@@ -81,8 +81,7 @@ std::optional<std::string> form_data_boundary(std::string_view content_type)
                 return valid_boundary(value) ? std::optional(value) : std::nullopt;
             break;
         case Param::end:
-        case Param::malformed:
-            return std::nullopt;
+        case Param::malformed: return std::nullopt;
         }
     }
 }
@@ -113,8 +112,7 @@ MultipartError MultipartParser::feed(std::string_view bytes, MultipartSink& sink
     if (state_ == State::epilogue)
         return MultipartError::none;
     buffer_.append(bytes);
-    while (step(sink)) {
-    }
+    while (step(sink)) {}
     return error_;
 }
 
@@ -223,8 +221,7 @@ bool MultipartParser::step(MultipartSink& sink)
         return false;
     }
     case State::epilogue:
-    case State::failed:
-        return false;
+    case State::failed: return false;
     }
     return false;
 }

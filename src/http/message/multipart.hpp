@@ -17,8 +17,8 @@ namespace layer7::http {
 std::optional<std::string> form_data_boundary(std::string_view content_type);
 
 struct PartHead {
-    std::string name;                     // Content-Disposition: form-data; name="…" (RFC 7578 §4.2)
-    std::optional<std::string> filename;  // present for a file input, possibly empty
+    std::string name;                         // Content-Disposition: form-data; name="…" (RFC 7578 §4.2)
+    std::optional<std::string> filename;      // present for a file input, possibly empty
     std::string content_type = "text/plain";  // §4.4: the default
 };
 
@@ -32,20 +32,20 @@ public:
 };
 
 struct MultipartLimits {
-    std::size_t max_parts = 256;            // as FormLimits::max_fields: "--b\r\n" repeated is cheap to send
-    std::size_t max_header_bytes = 8192;    // one part's header block (a field name and a file name fit)
-    std::size_t max_header_lines = 16;      // Content-Disposition, -Type, -Transfer-Encoding and spares
-    std::size_t max_padding = 256;          // transport padding after a delimiter (RFC 2046 §5.1.1)
+    std::size_t max_parts = 256;          // as FormLimits::max_fields: "--b\r\n" repeated is cheap to send
+    std::size_t max_header_bytes = 8192;  // one part's header block (a field name and a file name fit)
+    std::size_t max_header_lines = 16;    // Content-Disposition, -Type, -Transfer-Encoding and spares
+    std::size_t max_padding = 256;        // transport padding after a delimiter (RFC 2046 §5.1.1)
 };
 
 enum class MultipartError {
     none,
-    bad_delimiter_line,   // text other than spaces between a boundary and its CRLF
-    header_too_long,      // a part's header block is over max_header_bytes or max_header_lines
-    bad_header,           // not "Name: value", a folded line, or a malformed Content-Disposition
-    missing_name,         // no Content-Disposition: form-data; name=… (RFC 7578 §4.2)
+    bad_delimiter_line,  // text other than spaces between a boundary and its CRLF
+    header_too_long,     // a part's header block is over max_header_bytes or max_header_lines
+    bad_header,          // not "Name: value", a folded line, or a malformed Content-Disposition
+    missing_name,        // no Content-Disposition: form-data; name=… (RFC 7578 §4.2)
     too_many_parts,
-    truncated,            // the body ended before the close delimiter
+    truncated,  // the body ended before the close delimiter
 };
 std::string_view to_string(MultipartError error);
 

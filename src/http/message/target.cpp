@@ -40,8 +40,8 @@ bool valid_scheme(std::string_view s)
     if (s.empty() || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
         return false;
     for (char c : s)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
-              c == '-' || c == '.'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
+              c == '.'))
             return false;
     return true;
 }
@@ -79,8 +79,8 @@ bool split_authority(std::string_view authority, std::string& host, std::uint16_
         if (h.empty())
             return false;
         for (char c : h)
-            if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-._~%!$&'()*+,;=").find(c) !=
-                                                                   std::string_view::npos))
+            if (!(std::isalnum(static_cast<unsigned char>(c)) ||
+                  std::string_view("-._~%!$&'()*+,;=").find(c) != std::string_view::npos))
                 return false;
     }
     if (!p.empty()) {
@@ -180,8 +180,8 @@ std::string percent_encode(std::string_view s, std::string_view keep)
     std::string out;
     out.reserve(s.size());
     for (char c : s) {
-        bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                          c == '-' || c == '.' || c == '_' || c == '~';
+        bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                          c == '.' || c == '_' || c == '~';
         if (unreserved || keep.find(c) != std::string_view::npos) {
             out.push_back(c);
         } else {

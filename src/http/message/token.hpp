@@ -41,10 +41,22 @@ constexpr std::array<std::uint8_t, 256> make_char_table()
 inline constexpr auto char_table = make_char_table();
 }  // namespace detail
 
-inline bool is_tchar(char c) { return detail::char_table[static_cast<unsigned char>(c)] & 1; }
-inline bool is_field_vchar(char c) { return detail::char_table[static_cast<unsigned char>(c)] & 2; }
-inline bool is_hex_digit(char c) { return detail::char_table[static_cast<unsigned char>(c)] & 4; }
-inline bool is_ows(char c) { return c == ' ' || c == '\t'; }
+inline bool is_tchar(char c)
+{
+    return detail::char_table[static_cast<unsigned char>(c)] & 1;
+}
+inline bool is_field_vchar(char c)
+{
+    return detail::char_table[static_cast<unsigned char>(c)] & 2;
+}
+inline bool is_hex_digit(char c)
+{
+    return detail::char_table[static_cast<unsigned char>(c)] & 4;
+}
+inline bool is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
 // ASCII case rules of field names, tokens and schemes, and hex digits' values.
 using core::hex_value;
 using core::iequals;

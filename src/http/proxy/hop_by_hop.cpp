@@ -33,8 +33,8 @@ void strip_hop_by_hop(Fields& fields)
         for (const auto& n : named)
             fields.erase(n);
     }
-    for (auto name : {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
-                      "Upgrade", "Proxy-Authorization", "Proxy-Authenticate"})
+    for (auto name : {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+                      "Proxy-Authorization", "Proxy-Authenticate"})
         fields.erase(name);
 }
 

@@ -249,11 +249,11 @@ core::awaitable<void> Proxy::background_revalidation(std::string key, Target t, 
             store_.erase(key);
         co_return;
     }
-    std::function<core::awaitable<void>(std::string)> complete =
-        [this, fresh](std::string body) -> core::awaitable<void> {
-            fresh->body = std::make_shared<const std::string>(std::move(body));
-            co_await store(fresh);
-        };
+    std::function<core::awaitable<void>(std::string)> complete = [this,
+                                                                  fresh](std::string body) -> core::awaitable<void> {
+        fresh->body = std::make_shared<const std::string>(std::move(body));
+        co_await store(fresh);
+    };
     Relay copy(std::move(ex.body), stats_.origin_bytes, options_.max_object, std::move(complete));
     co_await copy.keep_only();
 }
@@ -394,8 +394,8 @@ core::awaitable<std::optional<ProxyReply>> Proxy::forward(const Request& request
             co_return error(Status::gateway_timeout, "Gateway Timeout", "the upstream server did not answer in time");
         }
         if (f.error == client::Error::bad_response || f.error == client::Error::empty_reply)
-            spdlog::warn("proxy: malformed response from upstream for {}: {} ({})", t.text,
-                         client::describe(f.error), f.detail);
+            spdlog::warn("proxy: malformed response from upstream for {}: {} ({})", t.text, client::describe(f.error),
+                         f.detail);
         else
             spdlog::warn("proxy: upstream failed for {}: {} ({})", t.text, client::describe(f.error), f.detail);
         co_return error(Status::bad_gateway, "Bad Gateway",
@@ -452,7 +452,7 @@ ProxyReply Proxy::from_entry(const cache::Entry& entry, const Request& request, 
     ProxyReply r;
     r.response = entry.response;
     if (!validated)
-        cache::strip_no_cache_fields(r.response.fields);  // §5.2.2.4: those fields need validation
+        cache::strip_no_cache_fields(r.response.fields);                  // §5.2.2.4: those fields need validation
     auto partial = cache::range_reply(request, r.response, *entry.body);  // RFC 9111 §3.4 ranges
     if (partial)
         r.response = std::move(partial->response);
@@ -473,9 +473,8 @@ ProxyReply Proxy::from_entry(const cache::Entry& entry, const Request& request, 
     return r;
 }
 
-core::awaitable<ProxyReply> Proxy::relay(client::ResponseStream& ex, const Request& request,
-                                         std::string_view x_cache, std::shared_ptr<cache::Entry> entry,
-                                         std::shared_ptr<FlightGuard> flight)
+core::awaitable<ProxyReply> Proxy::relay(client::ResponseStream& ex, const Request& request, std::string_view x_cache,
+                                         std::shared_ptr<cache::Entry> entry, std::shared_ptr<FlightGuard> flight)
 {
     std::function<core::awaitable<void>(std::string)> complete;
     if (entry)

@@ -28,25 +28,25 @@
 namespace layer7::http::proxy {
 
 struct Options {
-    std::optional<Url> origin;                  // reverse-proxy mode: every request goes here
-    std::string via_name = "layer7";            // our Via received-by (the listen ADDR): loops → 508
+    std::optional<Url> origin;                      // reverse-proxy mode: every request goes here
+    std::string via_name = "layer7";                // our Via received-by (the listen ADDR): loops → 508
     std::vector<std::uint16_t> connect_ports{443};  // CONNECT elsewhere → 403
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds upstream_timeout{30000};  // no byte from the origin this long → 504
-    std::uint64_t max_body = std::uint64_t(1) << 40;  // upstream response bodies (streamed); larger → cut
-    std::uint64_t max_object = 16u << 20;       // larger responses are served but not stored
-    std::uint64_t cache_max_bytes = 256u << 20; // for the status page
-    cache::Policy policy;                       // shared cache
-    std::size_t max_background = 64;            // stale-while-revalidate fetches at once (one per key)
-    std::shared_ptr<core::NameService> names;   // origins' names: null = hosts file + system resolver
-    core::BlockingPool* blocking = nullptr;     // the disk store's writes (fsync) run there; null: in place
+    std::uint64_t max_body = std::uint64_t(1) << 40;    // upstream response bodies (streamed); larger → cut
+    std::uint64_t max_object = 16u << 20;               // larger responses are served but not stored
+    std::uint64_t cache_max_bytes = 256u << 20;         // for the status page
+    cache::Policy policy;                               // shared cache
+    std::size_t max_background = 64;                    // stale-while-revalidate fetches at once (one per key)
+    std::shared_ptr<core::NameService> names;           // origins' names: null = hosts file + system resolver
+    core::BlockingPool* blocking = nullptr;             // the disk store's writes (fsync) run there; null: in place
 };
 
 struct ProxyReply {
     Response response;
-    std::shared_ptr<const std::string> body;  // null: no body (or a streamed one)
-    std::shared_ptr<core::ByteSource> source; // the origin's body, relayed as the client takes it
-    bool head_only = false;  // answer to HEAD: the fields describe a body that is not sent
+    std::shared_ptr<const std::string> body;   // null: no body (or a streamed one)
+    std::shared_ptr<core::ByteSource> source;  // the origin's body, relayed as the client takes it
+    bool head_only = false;                    // answer to HEAD: the fields describe a body that is not sent
     bool close = false;
 };
 
@@ -87,8 +87,8 @@ private:
                                                        core::ByteSource* body, client::ResponseStream& ex,
                                                        cache::Time& request_time, cache::Time& response_time);
     // A stored response as the client gets it; `validated`: the origin has just confirmed it.
-    ProxyReply from_entry(const cache::Entry& entry, const Request& request, std::string_view x_cache,
-                          cache::Time now, bool validated = false);
+    ProxyReply from_entry(const cache::Entry& entry, const Request& request, std::string_view x_cache, cache::Time now,
+                          bool validated = false);
     // The origin's answer relayed to the client; stored on the way when `entry` is set (a storable
     // GET), and `flight`'s followers released with it.
     core::awaitable<ProxyReply> relay(client::ResponseStream& ex, const Request& request, std::string_view x_cache,

@@ -19,8 +19,8 @@ Config parse_config(core::Section s, const std::string& data_dir)
     c.data_dir = data_dir;
     core::parse_service_keys(s, c.enabled, c.listen, c.limits);
     c.cache_dir = s.string("cache_dir", c.cache_dir);
-    c.cache_size = static_cast<std::uint64_t>(s.integer("cache_size", static_cast<std::int64_t>(c.cache_size), 0,
-                                                        std::int64_t(1) << 50));
+    c.cache_size = static_cast<std::uint64_t>(
+        s.integer("cache_size", static_cast<std::int64_t>(c.cache_size), 0, std::int64_t(1) << 50));
     c.memory_size = static_cast<std::uint64_t>(
         s.integer("memory_size", static_cast<std::int64_t>(c.memory_size), 0, std::int64_t(1) << 40));
     c.max_object = static_cast<std::uint64_t>(

@@ -57,7 +57,8 @@ core::awaitable<Outcome> open_tunnel(Proxy& proxy, const Request& request, std::
         co_return answer(Status::forbidden, "CONNECT is allowed only to the configured ports");
     }
     const core::HostPort target{host, port};  // named: GCC 12 destroys temporaries in co_await too early
-    auto [ec, socket] = co_await core::connect_tcp(target, proxy.options().connect_timeout, proxy.options().names.get());
+    auto [ec, socket] =
+        co_await core::connect_tcp(target, proxy.options().connect_timeout, proxy.options().names.get());
     if (ec == asio::error::timed_out)
         co_return answer(Status::gateway_timeout, "connecting to the target timed out");
     if (ec) {

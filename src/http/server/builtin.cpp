@@ -42,11 +42,13 @@ constexpr std::size_t first_bytes_shown = 64;
 
 std::string parts_table(const std::vector<FormPart>& parts)
 {
-    std::string out = "<table>\n<tr><th>name</th><th>filename</th><th>content type</th><th>size</th>"
-                      "<th>first bytes</th></tr>\n";
+    std::string out =
+        "<table>\n<tr><th>name</th><th>filename</th><th>content type</th><th>size</th>"
+        "<th>first bytes</th></tr>\n";
     for (const auto& p : parts)
-        out += "<tr><td>" + core::html_escape(p.head.name) + "</td><td>" + (p.head.filename ? core::html_escape(*p.head.filename) : "") +
-               "</td><td>" + core::html_escape(p.head.content_type) + "</td><td>" + std::to_string(p.size) + "</td><td><code>" +
+        out += "<tr><td>" + core::html_escape(p.head.name) + "</td><td>" +
+               (p.head.filename ? core::html_escape(*p.head.filename) : "") + "</td><td>" +
+               core::html_escape(p.head.content_type) + "</td><td>" + std::to_string(p.size) + "</td><td><code>" +
                shown_bytes(std::string_view(p.first_bytes).substr(0, first_bytes_shown)) +
                (p.size > first_bytes_shown ? "…" : "") + "</code></td></tr>\n";
     return out + "</table>\n";
@@ -63,7 +65,8 @@ Reply echo_page(const Request& request, std::string_view query, std::string_view
         auto fields = decode_form(encoded);
         if (!fields)
             return false;
-        html += "<h2>" + std::string(label) + "</h2>\n<pre>" + core::html_escape(encoded) + "</pre>\n" + field_table(*fields);
+        html += "<h2>" + std::string(label) + "</h2>\n<pre>" + core::html_escape(encoded) + "</pre>\n" +
+                field_table(*fields);
         return true;
     };
     if (!show("Query string (in the URL)", query))
@@ -81,7 +84,8 @@ Reply echo_page(const Request& request, std::string_view query, std::string_view
             if (!show("Body (application/x-www-form-urlencoded)", body))
                 return error_reply(Status::bad_request);
         } else {
-            html += "<h2>Body</h2>\n<p>" + std::to_string(body.size()) + " bytes of " + core::html_escape(type) + "</p>\n";
+            html +=
+                "<h2>Body</h2>\n<p>" + std::to_string(body.size()) + " bytes of " + core::html_escape(type) + "</p>\n";
         }
     }
     html += "</body></html>\n";
@@ -101,8 +105,8 @@ Reply session_page(const Request& request, SessionTable& sessions, std::chrono::
         html += "<h1>Welcome, new visitor!</h1>\n<p>Your browser now holds the cookie " + std::string(session_cookie) +
                 "=" + visit.id + "; the server keeps your visit count under that id.</p>\n";
     else
-        html += "<h1>Welcome back!</h1>\n<p>This is visit number " + std::to_string(visit.count) +
-                " of session " + visit.id + ".</p>\n";
+        html += "<h1>Welcome back!</h1>\n<p>This is visit number " + std::to_string(visit.count) + " of session " +
+                visit.id + ".</p>\n";
     html += "</body></html>\n";
     Reply r = text_reply(Status::ok, std::move(html), "text/html; charset=utf-8");
     r.response.fields.add("Cache-Control", "no-store");

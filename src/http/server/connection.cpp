@@ -93,7 +93,8 @@ private:
     // the body (an unknown length to an HTTP/1.0 client).
     core::awaitable<std::error_code> emit(Reply& reply, const Request* request, bool& keep_alive,
                                           std::chrono::system_clock::time_point wall);
-    core::awaitable<std::error_code> send_source(core::ByteSource& source, bool chunked, bool live, std::uint64_t& sent);
+    core::awaitable<std::error_code> send_source(core::ByteSource& source, bool chunked, bool live,
+                                                 std::uint64_t& sent);
     core::awaitable<std::error_code> flush();
     // Sends out_ at once if the socket takes it all (plain TCP); false with what is left kept in
     // out_, or with `ec` set on a failure.
@@ -201,8 +202,7 @@ core::awaitable<bool> Connection::read_more()
         if (!stream_.timed_out() || !conn_.timeout_gets_408())
             co_return false;  // closed, reset, or idle between requests: nothing to answer
     }
-    spdlog::info("http: {} sent no complete header within {}s", stream_.peer_string(),
-                 options_.header_timeout.count());
+    spdlog::info("http: {} sent no complete header within {}s", stream_.peer_string(), options_.header_timeout.count());
     co_await fail(Status::request_timeout);
     co_return false;
 }
@@ -306,7 +306,8 @@ void Connection::append_early_hints(const std::vector<std::string>& links)
         out_.resize(at);
 }
 
-core::awaitable<std::error_code> Connection::send_source(core::ByteSource& source, bool chunked, bool live, std::uint64_t& sent)
+core::awaitable<std::error_code> Connection::send_source(core::ByteSource& source, bool chunked, bool live,
+                                                         std::uint64_t& sent)
 {
     for (;;) {
         if (live && stream_.draining())
@@ -339,7 +340,7 @@ core::awaitable<std::error_code> Connection::send_source(core::ByteSource& sourc
 }
 
 core::awaitable<std::error_code> Connection::emit(Reply& reply, const Request* request, bool& keep_alive,
-                                                 std::chrono::system_clock::time_point wall)
+                                                  std::chrono::system_clock::time_point wall)
 {
     const std::optional<std::uint64_t> size = reply.body_size();
     Framed framed = finish_response(reply.response, Finish{request, size, keep_alive, current_http_date(wall)});
@@ -435,7 +436,8 @@ core::awaitable<void> Connection::linger()
     while (core::coarse_steady_now() < until) {
         if (co_await stream_.wait_readable())
             break;
-        if (auto [ec, n] = stream_.read_now(asio::buffer(stream_.worker_input(), input_size)); ec && ec != asio::error::would_block)
+        if (auto [ec, n] = stream_.read_now(asio::buffer(stream_.worker_input(), input_size));
+            ec && ec != asio::error::would_block)
             break;
     }
 }

@@ -21,9 +21,9 @@ inline constexpr const char* busy_reply =
     "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 10\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
 
 struct ConnectionOptions {
-    core::Limits limits;                              // max_line → request line, max_header, max_message → body
-    std::chrono::seconds header_timeout{30};          // whole head must arrive within this (408 after)
-    std::size_t max_requests = 1000;                  // per connection, as nginx keepalive_requests
+    core::Limits limits;                      // max_line → request line, max_header, max_message → body
+    std::chrono::seconds header_timeout{30};  // whole head must arrive within this (408 after)
+    std::size_t max_requests = 1000;          // per connection, as nginx keepalive_requests
     AccessLog* access_log = nullptr;
     bool h2c = false;  // a plain connection may become HTTP/2: by the client preface or Upgrade: h2c
     core::BlockingPool* blocking = nullptr;  // handed to the handlers (RequestContext::blocking)

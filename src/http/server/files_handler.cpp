@@ -42,8 +42,7 @@ std::optional<Reply> FilesHandler::handle_now(const Request& request, const Requ
     const Method& m = request.method;
     if (m == MethodId::get || m == MethodId::head) {
         const std::string_view path = site_path(context);
-        Reply reply = outside(site_->get(request, path, context.query, context.now, *context.worker),
-                              context);
+        Reply reply = outside(site_->get(request, path, context.query, context.now, *context.worker), context);
         if (m == MethodId::get && reply.response.status == Status::ok)
             if (const auto* links = site_->early_hints(path))
                 reply.early_hints = *links;
@@ -69,9 +68,8 @@ core::awaitable<Outcome> FilesHandler::handle(Exchange& exchange)
     if (auto ec = co_await read_body(exchange.body, body, max_body_))
         co_return body_error_reply(ec);
     // The write, its fsync and the rename wait on the disk: not on this worker's loop.
-    Reply reply = co_await core::run_blocking(exchange.context.blocking, [&] {
-        return site_->put(request, site_path(exchange.context), body);
-    });
+    Reply reply = co_await core::run_blocking(exchange.context.blocking,
+                                              [&] { return site_->put(request, site_path(exchange.context), body); });
     co_return outside(std::move(reply), exchange.context);
 }
 

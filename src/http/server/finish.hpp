@@ -13,11 +13,11 @@
 namespace layer7::http {
 
 struct Finish {
-    const Request* request = nullptr;          // null: a request refused before it was parsed
-    std::optional<std::uint64_t> body_size;    // nullopt: unknown until the body ends
-    bool keep_alive = true;                    // the connection stays open after this reply
-    std::string_view date;                     // an IMF-fixdate for the Date field
-    bool h2 = false;                           // HTTP/2 frames the body: no Connection, no chunked
+    const Request* request = nullptr;        // null: a request refused before it was parsed
+    std::optional<std::uint64_t> body_size;  // nullopt: unknown until the body ends
+    bool keep_alive = true;                  // the connection stays open after this reply
+    std::string_view date;                   // an IMF-fixdate for the Date field
+    bool h2 = false;                         // HTTP/2 frames the body: no Connection, no chunked
 };
 
 struct Framed {

@@ -19,9 +19,9 @@ void FormPartCollector::on_data(std::string_view bytes)
 }
 
 core::awaitable<core::Result<std::vector<FormPart>, FormDataError>> read_form_data(core::ByteSource& body,
-                                                                             std::string boundary,
-                                                                             std::size_t max_body,
-                                                                             std::size_t keep)
+                                                                                   std::string boundary,
+                                                                                   std::size_t max_body,
+                                                                                   std::size_t keep)
 {
     MultipartParser parser(std::move(boundary));
     FormPartCollector collector(keep);

@@ -41,8 +41,8 @@ struct FormDataError {
 
 // Reads `body` to its end through the multipart parser: the parts' summaries, or the error.
 core::awaitable<core::Result<std::vector<FormPart>, FormDataError>> read_form_data(core::ByteSource& body,
-                                                                             std::string boundary,
-                                                                             std::size_t max_body,
-                                                                             std::size_t keep);
+                                                                                   std::string boundary,
+                                                                                   std::size_t max_body,
+                                                                                   std::size_t keep);
 
 }  // namespace layer7::http

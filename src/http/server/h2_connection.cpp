@@ -26,8 +26,8 @@ namespace layer7::http {
 
 namespace {
 
-constexpr std::size_t write_batch = 64 * 1024;    // frames gathered into one write
-constexpr std::size_t source_ahead = 64 * 1024;   // a reply source is pulled this far ahead of the window
+constexpr std::size_t write_batch = 64 * 1024;   // frames gathered into one write
+constexpr std::size_t source_ahead = 64 * 1024;  // a reply source is pulled this far ahead of the window
 
 std::optional<std::uint64_t> content_length(const Request& request)
 {
@@ -190,7 +190,7 @@ private:
     core::Signal writer_wake_, all_done_;
     std::size_t running_ = 0;  // coroutines of ours besides run(): the writer and the exchanges
     std::size_t tunnels_ = 0;
-    bool dead_ = false;        // the connection is over: every coroutine finishes up
+    bool dead_ = false;  // the connection is over: every coroutine finishes up
     bool writer_idle_ = false;
     bool goaway_sent_ = false;
     std::unordered_map<std::int32_t, std::shared_ptr<H2Stream>> streams_;
@@ -517,8 +517,7 @@ core::awaitable<void> H2Connection::tunnel(std::shared_ptr<H2Stream> s, Upgrade&
         response.fields.add_valid("Date", current_http_date(s->wall));
     session_.respond(s->id, response, s.get());
     if (options_.access_log)
-        options_.access_log->write(stream_.peer().address().to_string(), s->request, code(response.status), 0,
-                                   s->wall);
+        options_.access_log->write(stream_.peer().address().to_string(), s->request, code(response.status), 0, s->wall);
     wake_writer();
     ++tunnels_;
     H2Tunnel peer(*s);

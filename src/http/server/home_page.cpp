@@ -31,7 +31,8 @@ std::string render_home_page(const std::vector<core::ServiceRow>& rows, const st
         html += "    <li><a href=\"" + core::html_escape(p.href) + "\">" + core::html_escape(p.title) + "</a></li>\n";
     html += "  </ul>\n  <h2>Services</h2>\n  <table>\n    <tr><th>service</th><th>address</th><th>try it</th></tr>\n";
     for (const auto& r : rows) {
-        html += "    <tr><td>" + core::html_escape(r.service) + "</td><td>" + core::html_escape(r.address) + "</td><td>";
+        html +=
+            "    <tr><td>" + core::html_escape(r.service) + "</td><td>" + core::html_escape(r.address) + "</td><td>";
         if (!r.link.empty())
             html += "<a href=\"" + core::html_escape(r.link) + "\">" + core::html_escape(r.link) + "</a><br>";
         html += "<code>" + core::html_escape(r.try_it) + "</code></td></tr>\n";

@@ -52,8 +52,8 @@ struct BodyPiece {
 struct Reply {
     Response response;
     std::vector<BodyPiece> body;
-    bool close = false;      // close the connection after this reply
-    bool chunked = false;    // length not known up front: chunked for HTTP/1.1, close-delimited for 1.0
+    bool close = false;    // close the connection after this reply
+    bool chunked = false;  // length not known up front: chunked for HTTP/1.1, close-delimited for 1.0
     // Pulled after `body` as the connection takes it (backpressure). Without a size() it makes the
     // length unknown: chunked on HTTP/1.1, close-delimited on 1.0.
     std::shared_ptr<core::ByteSource> source;

@@ -99,7 +99,8 @@ ServerConfig parse_config(core::Section s, const std::string& data_dir, std::vec
         cc.prefix = g.string("prefix", cc.prefix);
         cc.dir = g.string("dir", "");
         cc.time_limit = g.seconds("time_limit", cc.time_limit);
-        cc.max_output = static_cast<std::uint64_t>(g.integer("max_output", static_cast<std::int64_t>(cc.max_output), 1, 1LL << 40));
+        cc.max_output =
+            static_cast<std::uint64_t>(g.integer("max_output", static_cast<std::int64_t>(cc.max_output), 1, 1LL << 40));
         if (!cc.prefix.starts_with('/'))
             g.error("prefix", "a CGI mount needs a prefix starting with '/'");
         if (cc.time_limit.count() <= 0)
@@ -139,7 +140,8 @@ void ensure_demo_files(const std::string& dir, const std::string& marker, const 
         fs::create_directories(path.parent_path());
         const std::string tmp = path.string() + ".tmp";
         int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, file.executable ? 0755 : 0644);
-        if (fd < 0 || ::write(fd, file.content.data(), file.content.size()) != static_cast<ssize_t>(file.content.size())) {
+        if (fd < 0 ||
+            ::write(fd, file.content.data(), file.content.size()) != static_cast<ssize_t>(file.content.size())) {
             if (fd >= 0)
                 ::close(fd);
             throw core::StartError("http: cannot write the demo files into " + dir);
@@ -196,9 +198,10 @@ public:
                 core::FirstSpeaker::client));
             rows.push_back({"http", where, "curl -v http://" + where + "/", "http://" + where + "/"});
             if (home_)
-                rows.push_back({"http-page", where,
-                                "curl -v http://" + where + config_.demo->base_page + "  (the base page and its ten images)",
-                                "http://" + where + config_.demo->base_page});
+                rows.push_back(
+                    {"http-page", where,
+                     "curl -v http://" + where + config_.demo->base_page + "  (the base page and its ten images)",
+                     "http://" + where + config_.demo->base_page});
         }
         if (config_.tls_listen) {
             std::string dev_ca;
@@ -219,10 +222,12 @@ public:
                 rows.push_back({"https", where, "curl https://" + where + "/", "https://" + where + "/"});
             } else {
                 // The development certificate is self-signed: clients trust it by naming it as their CA.
-                rows.push_back({"https", where, "curl --cacert " + dev_ca + " https://" + where + "/", "https://" + where + "/"});
-                rows.push_back({"tls-ca", dev_ca,
-                                "the dev CA to trust: curl --cacert F; lftp -e 'set ssl:ca-file F'; swaks --tls-ca-path F; "
-                                "python3 ssl.create_default_context(cafile=F)"});
+                rows.push_back(
+                    {"https", where, "curl --cacert " + dev_ca + " https://" + where + "/", "https://" + where + "/"});
+                rows.push_back(
+                    {"tls-ca", dev_ca,
+                     "the dev CA to trust: curl --cacert F; lftp -e 'set ssl:ca-file F'; swaks --tls-ca-path F; "
+                     "python3 ssl.create_default_context(cafile=F)"});
             }
         }
         return rows;
@@ -243,7 +248,8 @@ private:
         auto files = [&](const std::string& dir) {
             return std::make_shared<FilesHandler>(std::make_shared<Site>(dir, config_.site), max_body);
         };
-        std::shared_ptr<Handler> site = std::make_shared<FilesHandler>(std::make_shared<Site>(root, main_site), max_body);
+        std::shared_ptr<Handler> site =
+            std::make_shared<FilesHandler>(std::make_shared<Site>(root, main_site), max_body);
         if (demo) {
             std::vector<PageLink> pages = config_.demo->pages;
             if (config_.builtins) {
@@ -280,8 +286,7 @@ private:
                 site.writable = site.writable || m.writable;
                 site.live_window = m.live_window;
                 h = std::make_shared<FilesHandler>(std::make_shared<Site>(m.root, site), max_body);
-            }
-            else if (m.handler == "echo")
+            } else if (m.handler == "echo")
                 h = std::make_shared<EchoHandler>(max_body);
             else if (m.handler == "session")
                 h = std::make_shared<SessionHandler>(sessions_);

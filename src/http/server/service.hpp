@@ -22,12 +22,12 @@ struct VhostConfig {
 
 // [[http.mount]]: a handler at a path prefix, for one virtual host or all.
 struct MountConfig {
-    std::string host;     // "" = every host
-    std::string prefix;   // "/docs/", "/time"
-    std::string handler;  // files | echo | session | time | an ExtraHandler's name
-    std::string root;     // files: the directory served
-    bool writable = false;                  // files: PUT and DELETE (e.g. a DASH live publisher)
-    std::chrono::seconds live_window{0};    // files: segments older than this go (live_window.hpp)
+    std::string host;                     // "" = every host
+    std::string prefix;                   // "/docs/", "/time"
+    std::string handler;                  // files | echo | session | time | an ExtraHandler's name
+    std::string root;                     // files: the directory served
+    bool writable = false;                // files: PUT and DELETE (e.g. a DASH live publisher)
+    std::chrono::seconds live_window{0};  // files: segments older than this go (live_window.hpp)
 };
 
 // A handler from a folder above http/server (WebSocket, …) under the name [[http.mount]] gives it.
@@ -42,7 +42,7 @@ struct ExtraHandler {
 
 // [[http.cgi]]: a directory of CGI scripts at a path prefix (RFC 3875; the handler is src/http/cgi).
 struct CgiConfig {
-    std::string host;                      // "" = every host
+    std::string host;  // "" = every host
     std::string prefix = "/cgi-bin/";
     std::string dir;                       // "": DATA/cgi-bin, with the demo's scripts (/cgi-bin/pageexec)
     std::chrono::seconds time_limit{30};   // one run, spawn to end of output
@@ -51,7 +51,7 @@ struct CgiConfig {
 
 // A file the service writes into a directory it serves.
 struct DemoFile {
-    std::string path;     // relative to the directory, e.g. "images/pic03.png"
+    std::string path;  // relative to the directory, e.g. "images/pic03.png"
     std::string content;
     bool executable = false;  // a CGI script
 };
@@ -72,23 +72,25 @@ struct DemoSite {
 struct ServerConfig {
     bool enabled = true;
     std::optional<core::HostPort> listen = core::HostPort{"127.0.0.1", 8080};
-    std::optional<core::HostPort> tls_listen;       // HTTPS; with tls_cert/tls_key or a dev certificate
-    std::string root;                               // empty: DATA/www, with `demo` in it if given
+    std::optional<core::HostPort> tls_listen;  // HTTPS; with tls_cert/tls_key or a dev certificate
+    std::string root;                          // empty: DATA/www, with `demo` in it if given
     std::optional<DemoSite> demo;
-    std::string tls_cert, tls_key;                  // empty: a self-signed dev certificate under DATA/tls
-    core::TlsCiphers tls_ciphers;                   // tls_ciphers, tls13_ciphersuites
-    std::string access_log;                         // "" off, "-" stdout, else a file
+    std::string tls_cert, tls_key;  // empty: a self-signed dev certificate under DATA/tls
+    core::TlsCiphers tls_ciphers;   // tls_ciphers, tls13_ciphersuites
+    std::string access_log;         // "" off, "-" stdout, else a file
     std::string data_dir = "./layer7-data";
     SiteOptions site;
     std::vector<VhostConfig> vhosts;
-    bool builtins = true;                           // /echo, /session and /time on every host
-    bool h2 = true;                                 // HTTP/2: ALPN h2 on HTTPS, h2c on HTTP
+    bool builtins = true;  // /echo, /session and /time on every host
+    bool h2 = true;        // HTTP/2: ALPN h2 on HTTPS, h2c on HTTP
     std::vector<MountConfig> mounts;
     std::vector<ExtraHandler> extra_handlers;
     std::vector<CgiConfig> cgi;
     std::chrono::seconds header_timeout{30};
     std::size_t max_requests = 1000;
-    core::Limits limits{.max_line = 8192, .max_header = 64 * 1024, .max_message = 32u << 20,
+    core::Limits limits{.max_line = 8192,
+                        .max_header = 64 * 1024,
+                        .max_message = 32u << 20,
                         .idle_timeout = std::chrono::seconds(75)};
 };
 

@@ -14,9 +14,9 @@
 namespace layer7::http {
 
 struct Visit {
-    std::string id;        // the session id (new or recognised)
-    std::uint64_t count;   // visits including this one
-    bool is_new;           // no valid cookie came with the request: send Set-Cookie
+    std::string id;       // the session id (new or recognised)
+    std::uint64_t count;  // visits including this one
+    bool is_new;          // no valid cookie came with the request: send Set-Cookie
 };
 
 class SessionTable {

@@ -30,18 +30,17 @@ Reply no_content()
     return r;
 }
 
-
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 // Files up to this size are served from memory, bigger ones with sendfile(2). Measured on loopback
 // (100 KiB keep-alive, 2 workers): sendfile 33 µs of CPU per request, a gathered write from memory
 // 44 with wrk on its own CPU; 10 % more requests per second with sendfile when wrk shares the CPUs.
 constexpr std::uint64_t max_cached_file = 64 * 1024;
-constexpr std::uint64_t max_cache_bytes = 64u << 20;           // per worker
-constexpr std::size_t max_cached_descriptors = 256;            // per worker
-constexpr auto revalidate_after = std::chrono::seconds(1);     // stat at most once a second
-constexpr std::uint64_t min_gzip_size = 256;                   // smaller gains nothing
-constexpr std::uint64_t max_gzip_size = 4u << 20;              // compressed once, kept in memory
+constexpr std::uint64_t max_cache_bytes = 64u << 20;        // per worker
+constexpr std::size_t max_cached_descriptors = 256;         // per worker
+constexpr auto revalidate_after = std::chrono::seconds(1);  // stat at most once a second
+constexpr std::uint64_t min_gzip_size = 256;                // smaller gains nothing
+constexpr std::uint64_t max_gzip_size = 4u << 20;           // compressed once, kept in memory
 
 // What we know about one regular file.
 struct FileMeta {
@@ -284,8 +283,8 @@ Reply Site::get(const Request& request, std::string_view path, std::string_view 
                 core::WorkerSlots& worker) const
 {
     FileCache& file_cache = worker.get(file_cache_key);
-    const bool want_gzip = options_.gzip && !request.fields.contains("Range") &&
-                           accepts_gzip(request.fields.combined("Accept-Encoding"));
+    const bool want_gzip =
+        options_.gzip && !request.fields.contains("Range") && accepts_gzip(request.fields.combined("Accept-Encoding"));
     const std::string relative(path.substr(1));
     const std::string key = root_.path() + '\0' + relative;
     const std::uint64_t generation = generation_.load(std::memory_order_relaxed);
@@ -297,7 +296,8 @@ Reply Site::get(const Request& request, std::string_view path, std::string_view 
                 c.gzipped = gzip(*c.content);
             } else {
                 std::string whole;
-                c.gzipped = read_all(c.file->fd, whole, c.meta.size) ? gzip(whole) : std::make_shared<const std::string>();
+                c.gzipped =
+                    read_all(c.file->fd, whole, c.meta.size) ? gzip(whole) : std::make_shared<const std::string>();
             }
         }
         Reply r = file_reply(request, c.meta, Source{c.content, c.file}, want_gzip ? c.gzipped : nullptr);
@@ -363,8 +363,8 @@ Reply Site::get(const Request& request, std::string_view path, std::string_view 
     return serve_cached(c);
 }
 
-Reply Site::serve_directory(const Request& request, std::string_view path, std::string_view query,
-                            SteadyTime now, core::WorkerSlots& worker) const
+Reply Site::serve_directory(const Request& request, std::string_view path, std::string_view query, SteadyTime now,
+                            core::WorkerSlots& worker) const
 {
     if (!path.ends_with('/')) {
         // RFC 9110 §15.4.2: relative references inside the directory need the trailing slash.

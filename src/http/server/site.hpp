@@ -20,14 +20,14 @@
 namespace layer7::http {
 
 struct CacheRule {
-    std::string prefix;        // URL path prefix, e.g. "/images/"
-    std::uint32_t max_age = 0; // Cache-Control: max-age for responses under it
+    std::string prefix;         // URL path prefix, e.g. "/images/"
+    std::uint32_t max_age = 0;  // Cache-Control: max-age for responses under it
 };
 
 struct SiteOptions {
-    bool writable = false;     // PUT and DELETE allowed
-    bool gzip = true;          // compress compressible types when the client accepts gzip
-    bool listings = true;      // HTML listing for a directory without index.html
+    bool writable = false;  // PUT and DELETE allowed
+    bool gzip = true;       // compress compressible types when the client accepts gzip
+    bool listings = true;   // HTML listing for a directory without index.html
     // DASH live publishing: a PUT of a manifest (.mpd) removes the media segments beside it older
     // than this (live_window.hpp); zero keeps everything.
     std::chrono::seconds live_window{0};

@@ -25,7 +25,8 @@ bool safe_name(std::string_view name)
 
 std::shared_ptr<const std::string> notice(std::string_view type, std::string_view name)
 {
-    return std::make_shared<const std::string>("{\"type\":\"" + std::string(type) + "\",\"name\":" + json_string(name) + "}");
+    return std::make_shared<const std::string>("{\"type\":\"" + std::string(type) + "\",\"name\":" + json_string(name) +
+                                               "}");
 }
 
 }  // namespace

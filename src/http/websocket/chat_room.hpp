@@ -41,7 +41,7 @@ private:
     std::string presence_for(const std::string& name) const;  // under the lock
     // Delivers to everyone; members that fail are removed and their leave is announced too.
     void broadcast(std::shared_ptr<const std::string> json);  // under the lock
-    std::string name_of(const Member* member) const;           // under the lock
+    std::string name_of(const Member* member) const;          // under the lock
 
     mutable std::mutex mutex_;
     std::vector<Entry> members_;

@@ -191,8 +191,9 @@ int run_client(const ClientOptions& options)
     }
     asio::io_context context;
     int status = 1;
-    asio::co_spawn(context, [&]() -> core::awaitable<void> { status = co_await connect_and_run(options, *url, tls); },
-                   asio::detached);
+    asio::co_spawn(
+        context, [&]() -> core::awaitable<void> { status = co_await connect_and_run(options, *url, tls); },
+        asio::detached);
     context.run();
     return status;
 }

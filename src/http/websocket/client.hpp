@@ -11,10 +11,10 @@ namespace layer7::http::websocket {
 
 struct ClientOptions {
     std::string url;
-    bool binary = false;        // send stdin lines as binary messages
-    bool deflate = true;        // offer permessage-deflate
-    std::string cacert;         // wss: trust these CAs (default: the system's)
-    bool insecure = false;      // wss: do not verify the certificate
+    bool binary = false;    // send stdin lines as binary messages
+    bool deflate = true;    // offer permessage-deflate
+    std::string cacert;     // wss: trust these CAs (default: the system's)
+    bool insecure = false;  // wss: do not verify the certificate
     std::chrono::seconds connect_timeout{10};
     SessionOptions session;
 };

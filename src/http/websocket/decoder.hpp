@@ -114,9 +114,9 @@ private:
     DecodeError error_{};
 
     FrameHeader frame_;
-    std::uint64_t remaining_ = 0;        // payload bytes of the current frame still to come
-    std::uint64_t frame_done_ = 0;       // payload bytes of the current frame already taken
-    std::size_t frame_start_ = 0;        // where the current frame's data begins in message_
+    std::uint64_t remaining_ = 0;   // payload bytes of the current frame still to come
+    std::uint64_t frame_done_ = 0;  // payload bytes of the current frame already taken
+    std::size_t frame_start_ = 0;   // where the current frame's data begins in message_
 
     bool in_message_ = false;
     Opcode message_opcode_ = Opcode::text;

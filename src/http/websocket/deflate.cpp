@@ -13,7 +13,7 @@ namespace layer7::http::websocket {
 namespace {
 
 struct Param {
-    std::string name;   // lower-case
+    std::string name;  // lower-case
     std::optional<std::string> value;
 };
 
@@ -201,7 +201,8 @@ void Deflater::compress(std::string_view message, std::string& out)
         if (z_->avail_out != 0)
             break;  // all input consumed and flushed
     }
-    if (out.size() - start >= 4 && std::string_view(out).substr(out.size() - 4) == std::string_view(reinterpret_cast<const char*>(tail), 4))
+    if (out.size() - start >= 4 &&
+        std::string_view(out).substr(out.size() - 4) == std::string_view(reinterpret_cast<const char*>(tail), 4))
         out.resize(out.size() - 4);
     if (out.size() == start)
         out.push_back('\0');  // an empty message: one 0x00 byte (RFC 7692 §7.2.3.6), not nothing

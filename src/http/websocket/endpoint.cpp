@@ -36,7 +36,9 @@ public:
 // One chat connection: a room member whose deliveries go to its session's queue.
 class ChatMember final : public Application, public ChatRoom::Member, public std::enable_shared_from_this<ChatMember> {
 public:
-    ChatMember(std::shared_ptr<ChatRoom> room, std::string wanted) : room_(std::move(room)), wanted_(std::move(wanted)) {}
+    ChatMember(std::shared_ptr<ChatRoom> room, std::string wanted) : room_(std::move(room)), wanted_(std::move(wanted))
+    {
+    }
 
     core::awaitable<void> on_open(Session& session) override
     {

@@ -10,8 +10,12 @@
 namespace layer7::http::websocket {
 
 enum class Opcode : std::uint8_t {
-    continuation = 0x0, text = 0x1, binary = 0x2,
-    close = 0x8, ping = 0x9, pong = 0xA,
+    continuation = 0x0,
+    text = 0x1,
+    binary = 0x2,
+    close = 0x8,
+    ping = 0x9,
+    pong = 0xA,
 };
 bool is_control(Opcode op);
 // One of the six opcodes RFC 6455 §11.8 defines; anything else is failed with 1002.
@@ -24,9 +28,9 @@ enum class CloseCode : std::uint16_t {
     going_away = 1001,
     protocol_error = 1002,
     unsupported_data = 1003,
-    no_status = 1005,          // never on the wire: "the Close had no code"
-    abnormal = 1006,           // never on the wire: "no Close frame at all"
-    invalid_payload = 1007,    // e.g. a text message that is not UTF-8
+    no_status = 1005,        // never on the wire: "the Close had no code"
+    abnormal = 1006,         // never on the wire: "no Close frame at all"
+    invalid_payload = 1007,  // e.g. a text message that is not UTF-8
     policy_violation = 1008,
     message_too_big = 1009,
     missing_extension = 1010,

@@ -97,7 +97,7 @@ Request make_upgrade_request(std::string_view host, std::string_view path, std::
 }
 
 core::Result<std::optional<DeflateParams>, std::string> check_upgrade_response(const Response& response,
-                                                                              std::string_view key)
+                                                                               std::string_view key)
 {
     if (response.status != Status::switching_protocols)
         return core::fail("the server answered " + std::to_string(code(response.status)) + ", not 101");

@@ -32,6 +32,6 @@ Request make_upgrade_request(std::string_view host, std::string_view path, std::
 // Checks the server's answer to it (§4.1): 101, Upgrade, Connection, the accept value and
 // extensions we offered. The agreed deflate parameters, or why the connection must fail.
 core::Result<std::optional<DeflateParams>, std::string> check_upgrade_response(const Response& response,
-                                                                              std::string_view key);
+                                                                               std::string_view key);
 
 }  // namespace layer7::http::websocket

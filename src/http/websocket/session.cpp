@@ -23,16 +23,9 @@ void release(Container& c)
 
 Session::Session(core::Duplex& stream, Side we, const SessionOptions& options,
                  const std::optional<DeflateParams>& deflate, std::function<std::uint32_t()> mask_source)
-    : stream_(stream),
-      we_(we),
-      options_(options),
-      decoder_(we, options.limits, deflate),
-      encoder_(we, deflate, std::move(mask_source)),
-      peer_(stream.peer_string()),
-      executor_(stream.executor()),
-      worker_input_(core::WorkerSlots::of(executor_).input()),
-      wake_(executor_),
-      room_(executor_)
+    : stream_(stream), we_(we), options_(options), decoder_(we, options.limits, deflate),
+      encoder_(we, deflate, std::move(mask_source)), peer_(stream.peer_string()), executor_(stream.executor()),
+      worker_input_(core::WorkerSlots::of(executor_).input()), wake_(executor_), room_(executor_)
 {
     decoder_.report_frames(core::Trace::instance().enabled());
 }

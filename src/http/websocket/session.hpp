@@ -24,10 +24,10 @@ namespace layer7::http::websocket {
 
 struct SessionOptions {
     DecoderLimits limits;
-    std::chrono::seconds idle_timeout{300};    // nothing from the peer this long → Close 1001
-    std::chrono::seconds ping_interval{30};    // quiet this long → we ping (a live peer pongs)
-    std::chrono::seconds close_timeout{5};     // after our Close, how long we wait for the peer's
-    std::size_t max_send_queue = 4u << 20;     // bytes waiting to be sent (see above)
+    std::chrono::seconds idle_timeout{300};  // nothing from the peer this long → Close 1001
+    std::chrono::seconds ping_interval{30};  // quiet this long → we ping (a live peer pongs)
+    std::chrono::seconds close_timeout{5};   // after our Close, how long we wait for the peer's
+    std::size_t max_send_queue = 4u << 20;   // bytes waiting to be sent (see above)
 };
 
 class Session;
@@ -91,7 +91,7 @@ private:
     asio::steady_timer wake_;   // the writer sleeps on it; cancel() wakes it
     asio::steady_timer room_;   // send() sleeps on it while the queue is full
 
-    std::mutex mutex_;          // guards queue_, queued_bytes_, close_queued_, dropped_
+    std::mutex mutex_;             // guards queue_, queued_bytes_, close_queued_, dropped_
     std::vector<Outgoing> queue_;  // not a deque: an empty one costs no allocation
     std::size_t queued_bytes_ = 0;
     bool close_queued_ = false;
@@ -102,7 +102,7 @@ private:
     bool ping_outstanding_ = false;
     bool close_sent_ = false;
     bool close_received_ = false;
-    bool failed_ = false;       // we failed the connection: close TCP right after our Close
+    bool failed_ = false;  // we failed the connection: close TCP right after our Close
     bool writing_ = false;
     bool last_read_filled_ = false;  // the last read took all the room it had: more is likely there
     unsigned reads_now_ = 0;

@@ -18,8 +18,8 @@ public:
     void reset() { *this = Utf8Validator{}; }
 
 private:
-    std::uint8_t need_ = 0;                // continuation bytes still expected
-    std::uint8_t lo_ = 0x80, hi_ = 0xBF;   // the range the next continuation byte must be in
+    std::uint8_t need_ = 0;               // continuation bytes still expected
+    std::uint8_t lo_ = 0x80, hi_ = 0xBF;  // the range the next continuation byte must be in
     bool bad_ = false;
 };
 

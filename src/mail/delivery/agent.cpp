@@ -245,8 +245,7 @@ struct Agent::Impl {
                                   const std::vector<std::size_t>& pending, const Hop& hop, std::string& last)
     {
         const std::string remote = hop.name + "[" + hop.address.host + "]:" + std::to_string(hop.address.port);
-        smtp::Outgoing out{m.envelope.mail_from, {}, m.content, m.envelope.eight_bit_mime,
-                           m.envelope.smtputf8};
+        smtp::Outgoing out{m.envelope.mail_from, {}, m.content, m.envelope.eight_bit_mime, m.envelope.smtputf8};
         for (std::size_t i : pending)
             out.rcpt_to.push_back(m.envelope.rcpt_to[i]);
         smtp::ClientOptions options{config.hostname, config.tls, {}, {}};
@@ -293,9 +292,9 @@ struct Agent::Impl {
                 spdlog::info("queue {}: to=<{}> failed: {}", m.id, m.envelope.rcpt_to[i], s.recipients[i].detail);
         BouncePlan plan = plan_bounce(m, s);
         if (plan.send) {
-            const std::string unique = mail::Spool::make_id(
-                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-                    .count());
+            const std::string unique = mail::Spool::make_id(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                                std::chrono::system_clock::now().time_since_epoch())
+                                                                .count());
             const BounceMessage bounce = bounce_message(m, std::move(plan), config.hostname, unix_now(), unique);
             auto stored = co_await on_disk([&] { return spool.store(bounce.envelope, bounce.content, unix_now()); });
             if (!stored) {
@@ -346,8 +345,7 @@ void Agent::start()
             d.scheduler.add(id, when);
         }
         if (!ids->empty())
-            spdlog::info("queue: {} message{} waiting in {}", ids->size(), ids->size() == 1 ? "" : "s",
-                         d.spool.dir());
+            spdlog::info("queue: {} message{} waiting in {}", ids->size(), ids->size() == 1 ? "" : "s", d.spool.dir());
     }
     d.guard.emplace(d.context.get_executor());
     asio::post(d.context, [&d] { d.kick(); });

@@ -31,7 +31,7 @@ class System;
 namespace layer7::mail::delivery {
 
 struct AgentConfig {
-    std::string hostname = "localhost";     // EHLO name, Reporting-MTA, MAILER-DAEMON@
+    std::string hostname = "localhost";      // EHLO name, Reporting-MTA, MAILER-DAEMON@
     std::vector<std::string> local_domains;  // lower case: delivered into the store
     std::vector<StaticRoute> routes;         // checked before MX
     std::uint16_t mx_port = 25;              // the port MX hosts are dialled on

@@ -8,8 +8,8 @@
 namespace layer7::mail::delivery {
 
 struct RetryPolicy {
-    std::chrono::seconds min_backoff{300};       // Postfix minimal_backoff_time
-    std::chrono::seconds max_backoff{4000};      // Postfix maximal_backoff_time
+    std::chrono::seconds min_backoff{300};        // Postfix minimal_backoff_time
+    std::chrono::seconds max_backoff{4000};       // Postfix maximal_backoff_time
     std::chrono::seconds max_age{5 * 24 * 3600};  // Postfix maximal_queue_lifetime; §4.5.4.1: 4–5 days
 };
 

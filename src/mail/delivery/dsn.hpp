@@ -18,8 +18,8 @@ struct FailedRecipient {
 };
 
 struct Bounce {
-    std::string reporting_mta;     // our host name
-    std::string original_sender;   // the envelope sender the report goes to
+    std::string reporting_mta;    // our host name
+    std::string original_sender;  // the envelope sender the report goes to
     std::string queue_id;
     std::chrono::sys_seconds arrival{}, now{};
     std::vector<FailedRecipient> recipients;

@@ -116,7 +116,7 @@ private:
     mail::Envelope envelope_;
     bool local_;
     std::int64_t arrival_;
-    std::string held_;                        // the content while it is small
+    std::string held_;                      // the content while it is small
     std::unique_ptr<mail::Incoming> file_;  // then the spool file it is written into
 };
 

@@ -12,12 +12,9 @@ std::optional<LookupStatus> verdict(const DnsAnswer& answer)
     if (!answer.ok())
         return LookupStatus::temporary;
     switch (answer.value().rcode) {
-    case dns::Rcode::no_error:
-        return std::nullopt;
-    case dns::Rcode::nx_domain:
-        return LookupStatus::no_domain;
-    default:
-        return LookupStatus::temporary;
+    case dns::Rcode::no_error: return std::nullopt;
+    case dns::Rcode::nx_domain: return LookupStatus::no_domain;
+    default: return LookupStatus::temporary;
     }
 }
 

@@ -41,7 +41,7 @@ std::vector<std::string> order_mx(std::vector<MxHost> hosts, std::uint64_t seed)
     }
     std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
         return a.second.preference != b.second.preference ? a.second.preference < b.second.preference
-                                                             : a.first < b.first;
+                                                          : a.first < b.first;
     });
     std::vector<std::string> out;
     for (auto& [key, h] : keyed) {

@@ -94,7 +94,8 @@ std::optional<std::int64_t> Scheduler::conclude(mail::QueueState& s, std::int64_
         for (auto& r : s.recipients)
             if (r.status == mail::RecipientStatus::pending) {
                 r.status = mail::RecipientStatus::failed;
-                r.detail = std::string(expired_mark) + (r.detail.empty() ? std::string("delivery time expired") : r.detail);
+                r.detail =
+                    std::string(expired_mark) + (r.detail.empty() ? std::string("delivery time expired") : r.detail);
             }
     }
     if (mail::finished(s))
@@ -129,14 +130,14 @@ MxPlan plan_mx(const std::string& domain, const MxAnswer& answer, std::uint64_t 
     switch (answer.status) {
     case LookupStatus::ok:
         if (is_null_mx(answer.hosts))
-            return {{}, Outcome{RecipientStatus::failed, "556 5.1.10 " + domain + " accepts no mail (null MX, RFC 7505)", {}}};
+            return {
+                {},
+                Outcome{RecipientStatus::failed, "556 5.1.10 " + domain + " accepts no mail (null MX, RFC 7505)", {}}};
         return {order_mx(answer.hosts, seed), std::nullopt};
-    case LookupStatus::no_data:
-        return {{domain}, std::nullopt};  // §5.1: the implicit MX is the domain itself
+    case LookupStatus::no_data: return {{domain}, std::nullopt};  // §5.1: the implicit MX is the domain itself
     case LookupStatus::no_domain:
         return {{}, Outcome{RecipientStatus::failed, "550 5.1.2 host or domain name not found: " + domain, {}}};
-    case LookupStatus::temporary:
-        break;
+    case LookupStatus::temporary: break;
     }
     return {{}, Outcome{RecipientStatus::pending, "451 4.4.3 MX lookup for " + domain + " failed temporarily", {}}};
 }

@@ -92,7 +92,7 @@ private:
 
     SchedulerConfig config_;
     std::multimap<std::int64_t, std::string> due_;  // next attempt → queue id
-    std::set<std::string> known_;                    // scheduled or in flight
+    std::set<std::string> known_;                   // scheduled or in flight
     std::size_t active_ = 0;
 };
 

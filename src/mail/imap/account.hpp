@@ -71,7 +71,8 @@ public:
     // other session's flag change can come between (RFC 7162 §3.1.3 UNCHANGEDSINCE); returns the
     // folder afterwards, new mod-sequences included. This default, for accounts without such a
     // lock, is snapshot + set_flags + snapshot.
-    virtual core::Result<FolderSnapshot, std::error_code> update_flags(std::string_view folder, const FlagDecision& decide)
+    virtual core::Result<FolderSnapshot, std::error_code> update_flags(std::string_view folder,
+                                                                       const FlagDecision& decide)
     {
         auto now = snapshot(folder);
         if (!now)
@@ -86,7 +87,8 @@ public:
     // expunge() for each of `messages` in one step, so a store can make all the removals durable
     // at once (one directory fsync for an EXPUNGE of many messages, not one each). One result per
     // message, in order; this default calls expunge() for each.
-    virtual std::vector<std::error_code> expunge_all(std::string_view folder, const std::vector<const MessageRef*>& messages)
+    virtual std::vector<std::error_code> expunge_all(std::string_view folder,
+                                                     const std::vector<const MessageRef*>& messages)
     {
         std::vector<std::error_code> out;
         for (const MessageRef* m : messages)
@@ -116,7 +118,7 @@ public:
     }
     // Stores a message (CRLF or LF) with flags and an INTERNALDATE (0: now); returns its UID.
     virtual core::Result<std::uint32_t, std::error_code> append(std::string_view folder, std::string_view message,
-                                                               std::string_view flags, std::int64_t date) = 0;
+                                                                std::string_view flags, std::int64_t date) = 0;
 };
 
 }  // namespace layer7::mail::imap

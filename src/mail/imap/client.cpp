@@ -180,7 +180,8 @@ struct Session {
     {
         if (!co_await select(true))
             co_return false;
-        auto r = co_await c.command("UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)])", failure);
+        auto r = co_await c.command(
+            "UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM SUBJECT DATE)])", failure);
         if (!r)
             co_return false;
         std::size_t count = 0;
@@ -230,7 +231,8 @@ struct Session {
                 co_return false;
         } else {  // RFC 6851 §3.3: what MOVE does, by COPY, STORE and EXPUNGE
             const std::string expunge = has("UIDPLUS") ? "UID EXPUNGE " + uid : "EXPUNGE";
-            for (const std::string& step : {"UID COPY " + uid + " " + *to, "UID STORE " + uid + " +FLAGS.SILENT (\\Deleted)", expunge}) {
+            for (const std::string& step :
+                 {"UID COPY " + uid + " " + *to, "UID STORE " + uid + " +FLAGS.SILENT (\\Deleted)", expunge}) {
                 auto done = co_await c.command(step, failure);
                 if (!done)
                     co_return false;
@@ -286,7 +288,8 @@ struct Session {
             if (!body)
                 continue;  // expunged meanwhile
             if (auto stored = maildir.deliver(body->str()); !stored) {
-                failure = "cannot store UID " + std::to_string(uid) + " in " + task.maildir + ": " + stored.error().message();
+                failure =
+                    "cannot store UID " + std::to_string(uid) + " in " + task.maildir + ": " + stored.error().message();
                 break;
             }
             ++fetched;
@@ -305,8 +308,8 @@ struct Session {
             if (!expunged && failure.empty())
                 failure = expunge_failure;
         }
-        std::cout << "fetched " << fetched << " message" << (fetched == 1 ? "" : "s") << " (" << bytes << " octets) from "
-                  << task.folder << " into " << task.maildir;
+        std::cout << "fetched " << fetched << " message" << (fetched == 1 ? "" : "s") << " (" << bytes
+                  << " octets) from " << task.folder << " into " << task.maildir;
         if (!task.keep)
             std::cout << "; " << deleted << " deleted on the server";
         std::cout << "\n";

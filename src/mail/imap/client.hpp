@@ -23,9 +23,9 @@ struct ClientOptions {
 struct ClientTask {
     enum class Action { download, folders, list, read, move, flag, unflag, seen, unseen } action = Action::download;
     std::string folder = "INBOX";
-    std::uint32_t uid = 0;           // read, move, flag…
-    std::string to;                  // move: the destination folder
-    bool keep = false;               // download: leave the messages on the server
+    std::uint32_t uid = 0;            // read, move, flag…
+    std::string to;                   // move: the destination folder
+    bool keep = false;                // download: leave the messages on the server
     std::string maildir = "Maildir";  // download: the local Maildir
 };
 

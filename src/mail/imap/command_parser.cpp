@@ -56,8 +56,8 @@ bool atom_char(char c)
 {
     // RFC 3501 §9: ATOM-CHAR is any CHAR except atom-specials "(){ %*"\]" and CTLs.
     const auto u = static_cast<unsigned char>(c);
-    return u > 0x20 && u < 0x7f && c != '(' && c != ')' && c != '{' && c != '%' && c != '*' && c != '"' &&
-           c != '\\' && c != ']';
+    return u > 0x20 && u < 0x7f && c != '(' && c != ')' && c != '{' && c != '%' && c != '*' && c != '"' && c != '\\' &&
+           c != ']';
 }
 
 CommandAssembler::Event CommandAssembler::on_line(std::string_view line)

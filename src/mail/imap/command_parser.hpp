@@ -76,8 +76,8 @@ public:
     std::optional<std::string> atom(std::string_view extra = {});
     std::optional<std::string> quoted();
     std::optional<std::string> literal();
-    std::optional<std::string> string();   // quoted / literal
-    std::optional<std::string> astring();  // atom (with ']') / string
+    std::optional<std::string> string();    // quoted / literal
+    std::optional<std::string> astring();   // atom (with ']') / string
     std::optional<std::uint32_t> number();  // 1..2^32-1 as RFC 3501 nz-number, or 0 when `zero_ok`
     std::optional<std::uint32_t> number_or_zero();
     // RFC 7162 §7: mod-sequence-value (1..2^63-1), or mod-sequence-valzer with `zero_ok`.

@@ -14,7 +14,8 @@ constexpr std::uint32_t message_events = IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM
 }  // namespace
 
 FolderWatch::FolderWatch(asio::any_io_executor executor, const std::string& maildir_path)
-    : FolderWatch(std::move(executor), maildir_path.empty() ? std::vector<std::string>{} : std::vector{maildir_path}, {})
+    : FolderWatch(std::move(executor), maildir_path.empty() ? std::vector<std::string>{} : std::vector{maildir_path},
+                  {})
 {
 }
 

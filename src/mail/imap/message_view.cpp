@@ -107,7 +107,8 @@ std::string structure(std::string_view base, const mail::MimePart& part, bool ex
     const std::string_view body = whole.substr(std::min(part.header_size, whole.size()));
     const auto slash = part.content_type.value.find('/');
     const std::string type = core::to_upper(part.content_type.value.substr(0, slash));
-    const std::string subtype = slash == std::string::npos ? "PLAIN" : core::to_upper(part.content_type.value.substr(slash + 1));
+    const std::string subtype =
+        slash == std::string::npos ? "PLAIN" : core::to_upper(part.content_type.value.substr(slash + 1));
     std::string out = "(" + imap_string(type) + " " + imap_string(subtype) + " " + params_list(part.content_type) +
                       " " + nstring(part.header.get("Content-ID")) + " " +
                       nstring(part.header.get("Content-Description")) + " " +
@@ -130,9 +131,8 @@ std::string header_fields(std::string_view header, const std::vector<std::string
     std::string out;
     if (parsed)
         for (const auto& f : parsed->header.fields) {
-            const bool listed = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-                return iequals(n, f.name);
-            });
+            const bool listed =
+                std::any_of(names.begin(), names.end(), [&](const std::string& n) { return iequals(n, f.name); });
             if (listed == keep) {
                 out += f.raw;
                 if (out.size() < 2 || out.compare(out.size() - 2, 2, "\r\n") != 0)
@@ -221,14 +221,10 @@ std::optional<std::string> MessageView::section(const Section& s) const
             return std::nullopt;
     }
     switch (s.kind) {
-    case Kind::header:
-        return std::string(node.header());
-    case Kind::text:
-        return std::string(node.body());
-    case Kind::header_fields:
-        return header_fields(node.header(), s.fields, true);
-    default:
-        return header_fields(node.header(), s.fields, false);
+    case Kind::header: return std::string(node.header());
+    case Kind::text: return std::string(node.body());
+    case Kind::header_fields: return header_fields(node.header(), s.fields, true);
+    default: return header_fields(node.header(), s.fields, false);
     }
 }
 

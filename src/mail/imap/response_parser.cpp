@@ -257,9 +257,8 @@ core::Result<Response, std::string> parse_response(std::string_view text, const 
     }
     p.skip_spaces();
     std::string_view word = p.word();
-    if (r.kind == Response::Kind::untagged && !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-            return c >= '0' && c <= '9';
-        })) {
+    if (r.kind == Response::Kind::untagged && !word.empty() &&
+        std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         std::uint32_t n = 0;
         auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), n);
         if (ec != std::errc())

@@ -37,12 +37,12 @@ struct Value {
 
 struct Response {
     enum class Kind { tagged, untagged, continuation } kind = Kind::untagged;
-    std::string tag;       // tagged: the command's tag
-    std::string keyword;   // upper case: OK NO BAD BYE PREAUTH, or LIST FETCH EXISTS SEARCH STATUS CAPABILITY …
+    std::string tag;      // tagged: the command's tag
+    std::string keyword;  // upper case: OK NO BAD BYE PREAUTH, or LIST FETCH EXISTS SEARCH STATUS CAPABILITY …
     std::optional<std::uint32_t> number;  // "* 3 EXISTS", "* 5 FETCH (…)"
-    std::string code;      // "[UIDNEXT 5]" of a status response, without the brackets
-    std::string text;      // a status response's human-readable text
-    std::vector<Value> data;  // the values after the keyword of a data response
+    std::string code;                     // "[UIDNEXT 5]" of a status response, without the brackets
+    std::string text;                     // a status response's human-readable text
+    std::vector<Value> data;              // the values after the keyword of a data response
 };
 
 enum class AssembleStatus { complete, need_literal, error };

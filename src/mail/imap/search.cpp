@@ -66,11 +66,19 @@ struct Parser {
             std::string_view name;
             K kind;
             char flag;
-        } flags[] = {{"ANSWERED", K::flag_set, 'R'},   {"DELETED", K::flag_set, 'T'},  {"DRAFT", K::flag_set, 'D'},
-                     {"FLAGGED", K::flag_set, 'F'},    {"SEEN", K::flag_set, 'S'},     {"OLD", K::all, 0},
-                     {"UNANSWERED", K::flag_unset, 'R'}, {"UNDELETED", K::flag_unset, 'T'},
-                     {"UNDRAFT", K::flag_unset, 'D'},  {"UNFLAGGED", K::flag_unset, 'F'},
-                     {"UNSEEN", K::flag_unset, 'S'},   {"ALL", K::all, 0},             {"NEW", K::none, 0},
+        } flags[] = {{"ANSWERED", K::flag_set, 'R'},
+                     {"DELETED", K::flag_set, 'T'},
+                     {"DRAFT", K::flag_set, 'D'},
+                     {"FLAGGED", K::flag_set, 'F'},
+                     {"SEEN", K::flag_set, 'S'},
+                     {"OLD", K::all, 0},
+                     {"UNANSWERED", K::flag_unset, 'R'},
+                     {"UNDELETED", K::flag_unset, 'T'},
+                     {"UNDRAFT", K::flag_unset, 'D'},
+                     {"UNFLAGGED", K::flag_unset, 'F'},
+                     {"UNSEEN", K::flag_unset, 'S'},
+                     {"ALL", K::all, 0},
+                     {"NEW", K::none, 0},
                      {"RECENT", K::none, 0}};
         for (const auto& f : flags)
             if (name == f.name) {
@@ -81,7 +89,7 @@ struct Parser {
         static const struct {
             std::string_view name;
             K kind;
-        } dated[] = {{"BEFORE", K::before},          {"ON", K::on},           {"SINCE", K::since},
+        } dated[] = {{"BEFORE", K::before},          {"ON", K::on},          {"SINCE", K::since},
                      {"SENTBEFORE", K::sent_before}, {"SENTON", K::sent_on}, {"SENTSINCE", K::sent_since}};
         for (const auto& d : dated)
             if (name == d.name) {
@@ -259,20 +267,13 @@ bool matches(const SearchKey& k, const SearchSubject& s)
         return h ? parse_message_day(h->get("Date")) : std::nullopt;
     };
     switch (k.kind) {
-    case K::all:
-        return true;
-    case K::none:
-        return false;
-    case K::flag_set:
-        return s.flags.find(k.flag) != std::string_view::npos;
-    case K::flag_unset:
-        return s.flags.find(k.flag) == std::string_view::npos;
-    case K::before:
-        return s.internal_day() < k.number;
-    case K::on:
-        return s.internal_day() == k.number;
-    case K::since:
-        return s.internal_day() >= k.number;
+    case K::all: return true;
+    case K::none: return false;
+    case K::flag_set: return s.flags.find(k.flag) != std::string_view::npos;
+    case K::flag_unset: return s.flags.find(k.flag) == std::string_view::npos;
+    case K::before: return s.internal_day() < k.number;
+    case K::on: return s.internal_day() == k.number;
+    case K::since: return s.internal_day() >= k.number;
     case K::sent_before: {
         auto d = sent_day();
         return d && *d < k.number;
@@ -305,20 +306,13 @@ bool matches(const SearchKey& k, const SearchSubject& s)
         }
         return contains_folded(text, k.value);
     }
-    case K::larger:
-        return s.size > static_cast<std::uint64_t>(k.number);
-    case K::smaller:
-        return s.size < static_cast<std::uint64_t>(k.number);
-    case K::sequence:
-        return k.set.contains(s.sequence, s.largest_sequence);
-    case K::uid:
-        return k.set.contains(s.uid, s.largest_uid);
-    case K::modseq:
-        return s.modseq >= k.modseq;
-    case K::not_:
-        return !matches(k.children[0], s);
-    case K::or_:
-        return matches(k.children[0], s) || matches(k.children[1], s);
+    case K::larger: return s.size > static_cast<std::uint64_t>(k.number);
+    case K::smaller: return s.size < static_cast<std::uint64_t>(k.number);
+    case K::sequence: return k.set.contains(s.sequence, s.largest_sequence);
+    case K::uid: return k.set.contains(s.uid, s.largest_uid);
+    case K::modseq: return s.modseq >= k.modseq;
+    case K::not_: return !matches(k.children[0], s);
+    case K::or_: return matches(k.children[0], s) || matches(k.children[1], s);
     case K::and_:
         return std::all_of(k.children.begin(), k.children.end(), [&](const SearchKey& c) { return matches(c, s); });
     }

@@ -15,13 +15,30 @@ namespace layer7::mail::imap {
 
 struct SearchKey {
     enum class Kind {
-        all, flag_set, flag_unset, none,  // none: KEYWORD x (we store no keywords), NEW/RECENT
-        before, on, since, sent_before, sent_on, sent_since,
-        header, body, text, larger, smaller, sequence, uid, not_, or_, and_,
+        all,
+        flag_set,
+        flag_unset,
+        none,  // none: KEYWORD x (we store no keywords), NEW/RECENT
+        before,
+        on,
+        since,
+        sent_before,
+        sent_on,
+        sent_since,
+        header,
+        body,
+        text,
+        larger,
+        smaller,
+        sequence,
+        uid,
+        not_,
+        or_,
+        and_,
         modseq,  // RFC 7162 §3.1.5: mod-sequence at least `modseq`
     };
     Kind kind = Kind::all;
-    char flag = 0;            // Maildir letter for flag_set / flag_unset
+    char flag = 0;             // Maildir letter for flag_set / flag_unset
     std::string field, value;  // header: field name and substring; body/text: value
     std::int64_t number = 0;   // days for dates, octets for sizes
     std::uint64_t modseq = 0;
@@ -35,13 +52,13 @@ struct SearchSubject {
     std::string_view flags;  // Maildir letters
     std::uint64_t size = 0;
     std::uint64_t modseq = 0;
-    std::function<std::int64_t()> internal_day;  // days since the epoch
+    std::function<std::int64_t()> internal_day;   // days since the epoch
     std::function<const std::string*()> content;  // CRLF message, nullptr when gone
 };
 
 struct SearchParse {
     std::optional<SearchKey> key;
-    std::string error;     // for BAD
+    std::string error;         // for BAD
     bool bad_charset = false;  // NO [BADCHARSET]
     bool modseq = false;       // a MODSEQ key: the result carries (MODSEQ n) (RFC 7162 §3.1.6)
 };

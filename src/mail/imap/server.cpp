@@ -45,13 +45,13 @@ core::awaitable<Step> idle(core::Stream& stream, core::LineReader& reader, Sessi
                            const std::optional<mail::Account>& who, const mail::System& system)
 {
     auto executor = co_await asio::this_coro::executor;
-    const std::string path = account && !session.selected_folder().empty()
-                                 ? account->folder_path(session.selected_folder())
-                                 : std::string();
+    const std::string path =
+        account && !session.selected_folder().empty() ? account->folder_path(session.selected_folder()) : std::string();
     FolderWatch watch(executor, path);
     // Without inotify (out of instances: fs.inotify.max_user_instances), mail that SMTP delivers
     // in this process still wakes an IDLE on INBOX at once; other changes wait for the next command.
-    auto bell = std::make_shared<DeliveryBell>(DeliveryBell{asio::steady_timer(executor, asio::steady_timer::time_point::max())});
+    auto bell = std::make_shared<DeliveryBell>(
+        DeliveryBell{asio::steady_timer(executor, asio::steady_timer::time_point::max())});
     std::shared_ptr<void> listening;
     if (!watch.watching() && who && session.selected_folder() == "INBOX")
         listening = system.listen(who->domain, who->user, [executor, bell] {
@@ -112,8 +112,8 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
     if (co_await stream.write(session.greeting()))
         co_return;
     for (;;) {
-        const auto wait = session.wants_continuation() ? core::LineReader::Wait::in_message
-                                                       : core::LineReader::Wait::for_command;
+        const auto wait =
+            session.wants_continuation() ? core::LineReader::Wait::in_message : core::LineReader::Wait::for_command;
         core::ReadLine line = co_await reader.read_line(wait);
         Step step;
         if (line.status == core::ReadStatus::timed_out) {
@@ -166,9 +166,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
             if (!step.wire.empty() && co_await stream.write(step.wire))
                 co_return;
             switch (step.action) {
-            case Action::read_command:
-                more = false;
-                break;
+            case Action::read_command: more = false; break;
             case Action::open_account:
                 account = open_account(context, step.user, who);
                 if (account)
@@ -186,11 +184,8 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
                 step = co_await idle(stream, reader, session, account.get(), who, *context.system);
                 break;
             }
-            case Action::more:
-                step = session.on_more();
-                break;
-            case Action::close:
-                co_return;
+            case Action::more: step = session.on_more(); break;
+            case Action::close: co_return;
             }
         }
     }

@@ -17,7 +17,7 @@ struct ServerContext {
     Config config;
     Policy policy;                               // check_credentials asks the System
     std::shared_ptr<const mail::System> system;  // the users and the store, shared with SMTP and POP3
-    std::shared_ptr<asio::ssl::context> tls;  // null: no STARTTLS
+    std::shared_ptr<asio::ssl::context> tls;     // null: no STARTTLS
 };
 
 // One connection, from greeting to close; errors and timeouts end it quietly.

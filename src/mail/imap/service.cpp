@@ -43,8 +43,7 @@ public:
             return system_->login(login, password, context_.config.domain).has_value();
         };
         const std::string address = core::to_string(core::listen_tcp_or_throw(
-            runtime, "imap", c.listen,
-            core::Admission(c.limits, "* BYE Too many connections from your address\r\n"),
+            runtime, "imap", c.listen, core::Admission(c.limits, "* BYE Too many connections from your address\r\n"),
             [this](core::TcpSocket socket) { return serve_connection(std::move(socket), context_); }));
         const auto colon = address.rfind(':');
         return {{"imap", address,

@@ -16,7 +16,9 @@ struct Config : mail::AccessConfig {  // the users file, mail root, TLS and logi
     core::HostPort listen{"127.0.0.1", 1143};
     // RFC 3501 §5.4: the autologout timer is at least 30 minutes; RFC 7162 §4: 8192-octet lines;
     // max_message bounds an APPEND literal.
-    core::Limits limits{.max_line = 8192, .max_message = 32u << 20, .max_connections = 1000,
+    core::Limits limits{.max_line = 8192,
+                        .max_message = 32u << 20,
+                        .max_connections = 1000,
                         .idle_timeout = std::chrono::seconds(1800)};
 };
 

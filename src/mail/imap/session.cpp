@@ -46,8 +46,11 @@ struct FlagName {
     char letter;
     std::string_view name;
 };
-constexpr FlagName flag_names[] = {
-    {'R', "\\Answered"}, {'F', "\\Flagged"}, {'T', "\\Deleted"}, {'S', "\\Seen"}, {'D', "\\Draft"}};
+constexpr FlagName flag_names[] = {{'R', "\\Answered"},
+                                   {'F', "\\Flagged"},
+                                   {'T', "\\Deleted"},
+                                   {'S', "\\Seen"},
+                                   {'D', "\\Draft"}};
 constexpr std::string_view system_flags = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft)";
 
 std::string imap_flags(std::string_view letters)
@@ -287,7 +290,7 @@ struct Session::Context {
 };
 
 struct Session::FetchItem {
-    std::string name;   // upper case: "FLAGS", "BODY.PEEK", …
+    std::string name;  // upper case: "FLAGS", "BODY.PEEK", …
     std::optional<MessageView::Section> section;
     std::string label;  // "BODY[HEADER.FIELDS (FROM)]"
     std::optional<std::pair<std::uint64_t, std::uint64_t>> partial;
@@ -317,8 +320,8 @@ struct Session::Command {
     std::string_view name;
     Step (Session::*handler)(Context&);
     unsigned states;
-    bool allows_uid;      // FETCH, STORE, COPY, MOVE, SEARCH, EXPUNGE
-    bool no_expunge;      // FETCH, STORE, SEARCH: no EXPUNGE responses after it
+    bool allows_uid;  // FETCH, STORE, COPY, MOVE, SEARCH, EXPUNGE
+    bool no_expunge;  // FETCH, STORE, SEARCH: no EXPUNGE responses after it
 };
 
 const Session::Command* Session::find(std::string_view name)
@@ -421,9 +424,13 @@ Step Session::on_command(const RawCommand& raw)
     const Command* command = find(*name);
     if (!command)
         return bad(*tag, "unknown command");
-    const unsigned now = state_ == State::not_authenticated ? not_auth : state_ == State::authenticated ? auth : selected;
+    const unsigned now = state_ == State::not_authenticated ? not_auth
+                         : state_ == State::authenticated   ? auth
+                                                            : selected;
     if (!(command->states & now))
-        return bad(*tag, now == not_auth ? "log in first" : now == auth ? "select a mailbox first" : "already logged in");
+        return bad(*tag, now == not_auth ? "log in first"
+                         : now == auth   ? "select a mailbox first"
+                                         : "already logged in");
     Context c{*tag, false, in, iequals(*name, "EXAMINE")};
     bool no_expunge = command->no_expunge;
     if (command->handler == &Session::uid) {  // "UID FETCH …": the command after UID decides
@@ -581,8 +588,8 @@ Step Session::on_continuation(std::string_view line)
     const std::string tag = std::exchange(sasl_tag_, std::nullopt).value();
     if (line == "*")
         return bad(tag, "AUTHENTICATE cancelled");
-    auto decoded = line == "=" ? std::optional<std::vector<std::uint8_t>>(std::vector<std::uint8_t>{})
-                               : core::base64_decode(line);
+    auto decoded =
+        line == "=" ? std::optional<std::vector<std::uint8_t>>(std::vector<std::uint8_t>{}) : core::base64_decode(line);
     if (!decoded)
         return bad(tag, "invalid base64");
     // RFC 4616: [authzid] NUL authcid NUL passwd; we act only as the user who logs in.
@@ -843,9 +850,8 @@ Step Session::list(Context& c)
                          [&](const std::string& p) { return list_match(*reference + p, name); }))
             continue;
         const std::string prefix = name + mail::folder_delimiter;
-        const bool children = std::any_of(all.begin(), all.end(), [&](const std::string& n) {
-            return n.rfind(prefix, 0) == 0;
-        });
+        const bool children =
+            std::any_of(all.begin(), all.end(), [&](const std::string& n) { return n.rfind(prefix, 0) == 0; });
         std::string attributes = children ? "\\HasChildren" : "\\HasNoChildren";
         if (std::find(folders.begin(), folders.end(), name) == folders.end())
             attributes = "\\Noselect " + attributes;
@@ -906,9 +912,9 @@ Step Session::status(Context& c)
         else if (item == "UIDVALIDITY")
             v = snap->validity;
         else if (item == "UNSEEN")
-            v = static_cast<std::uint64_t>(std::count_if(snap->messages.begin(), snap->messages.end(), [](const MessageRef& m) {
-                return m.flags.find('S') == std::string::npos;
-            }));
+            v = static_cast<std::uint64_t>(
+                std::count_if(snap->messages.begin(), snap->messages.end(),
+                              [](const MessageRef& m) { return m.flags.find('S') == std::string::npos; }));
         else if (item == "SIZE")
             for (const auto& m : snap->messages)
                 v += m.size;
@@ -953,9 +959,9 @@ Step Session::append(Context& c)
     const std::string folder = mail::is_inbox(*name) ? "INBOX" : *name;
     auto snap = account_->snapshot(folder);
     if (!snap)
-        return tagged(c.tag, "NO", snap.error() == std::errc::no_such_file_or_directory
-                                       ? "[TRYCREATE] no such mailbox"
-                                       : error_text(snap.error()));
+        return tagged(c.tag, "NO",
+                      snap.error() == std::errc::no_such_file_or_directory ? "[TRYCREATE] no such mailbox"
+                                                                           : error_text(snap.error()));
     auto uid = account_->append(folder, *message, sorted(letters), date);
     if (!uid)
         return tagged(c.tag, "NO", error_text(uid.error()));
@@ -1370,18 +1376,20 @@ Step Session::fetch(Context& c)
                     return bad(c.tag, "bad partial");
                 std::uint64_t o = 0, l = 0;
                 for (char ch : rest.substr(1, dot - 1))
-                    o = ch >= '0' && ch <= '9' && o < UINT32_MAX ? o * 10 + static_cast<std::uint64_t>(ch - '0') : UINT64_MAX;
+                    o = ch >= '0' && ch <= '9' && o < UINT32_MAX ? o * 10 + static_cast<std::uint64_t>(ch - '0')
+                                                                 : UINT64_MAX;
                 for (char ch : rest.substr(dot + 1, rest.size() - dot - 2))
-                    l = ch >= '0' && ch <= '9' && l < UINT32_MAX ? l * 10 + static_cast<std::uint64_t>(ch - '0') : UINT64_MAX;
+                    l = ch >= '0' && ch <= '9' && l < UINT32_MAX ? l * 10 + static_cast<std::uint64_t>(ch - '0')
+                                                                 : UINT64_MAX;
                 if (o == UINT64_MAX || l == UINT64_MAX || l == 0 || dot == 1)
                     return bad(c.tag, "bad partial");
                 item.partial = std::pair{o, l};
                 item.label += "<" + std::to_string(o) + ">";
             }
         } else {
-            static const std::string_view simple[] = {"UID",  "FLAGS",         "INTERNALDATE", "RFC822.SIZE",
-                                                      "ENVELOPE", "BODYSTRUCTURE", "BODY",        "RFC822",
-                                                      "RFC822.HEADER", "RFC822.TEXT", "MODSEQ"};
+            static const std::string_view simple[] = {"UID",           "FLAGS",         "INTERNALDATE", "RFC822.SIZE",
+                                                      "ENVELOPE",      "BODYSTRUCTURE", "BODY",         "RFC822",
+                                                      "RFC822.HEADER", "RFC822.TEXT",   "MODSEQ"};
             if (std::find(std::begin(simple), std::end(simple), item.name) == std::end(simple))
                 return bad(c.tag, "unknown FETCH item");
             item.label = item.name;
@@ -1432,8 +1440,9 @@ Step Session::fetch(Context& c)
                 }
     }
     const bool uid_first = c.uid || qresync_;  // RFC 7162 §3.2.4: always the UID with QRESYNC
-    fetching_ = std::make_unique<FetchJob>(FetchJob{c.tag, std::move(items), std::move(chosen), std::move(flags_changed),
-                                                    uid_first, wants_modseq, false, 0, std::move(enabled)});
+    fetching_ =
+        std::make_unique<FetchJob>(FetchJob{c.tag, std::move(items), std::move(chosen), std::move(flags_changed),
+                                            uid_first, wants_modseq, false, 0, std::move(enabled)});
     return next_fetch_chunk();  // on_command() adds the news when this is the last
 }
 
@@ -1516,7 +1525,7 @@ void Session::fetch_message(const FetchJob& job, std::size_t i, std::string& out
             add(n, view->body_structure(n == "BODYSTRUCTURE"));
         } else if (n == "RFC822" || n == "RFC822.HEADER" || n == "RFC822.TEXT") {
             MessageView::Section s;
-            s.kind = n == "RFC822" ? MessageView::Section::Kind::all
+            s.kind = n == "RFC822"          ? MessageView::Section::Kind::all
                      : n == "RFC822.HEADER" ? MessageView::Section::Kind::header
                                             : MessageView::Section::Kind::text;
             add(n, imap_string(view->section(s).value_or("")));
@@ -1601,7 +1610,8 @@ Step Session::store(Context& c)
         std::string next;
         if (mode == 0) {
             for (char ch : now)
-                if (std::none_of(std::begin(flag_names), std::end(flag_names), [ch](const FlagName& f) { return f.letter == ch; }))
+                if (std::none_of(std::begin(flag_names), std::end(flag_names),
+                                 [ch](const FlagName& f) { return f.letter == ch; }))
                     next += ch;
             next += letters;
         } else if (mode == 1) {
@@ -1651,7 +1661,8 @@ Step Session::store(Context& c)
         m.modseq = it->second->modseq;
         const std::string uid = uid_item(m, c.uid);
         if (!silent || !as_expected)
-            out += "* " + std::to_string(i + 1) + " FETCH (" + uid + "FLAGS " + imap_flags(m.flags) + modseq_item(m) + ")\r\n";
+            out += "* " + std::to_string(i + 1) + " FETCH (" + uid + "FLAGS " + imap_flags(m.flags) + modseq_item(m) +
+                   ")\r\n";
         else if (condstore_ && new_modseq)  // RFC 7162 §3.1.3: even .SILENT tells the new mod-sequence
             out += "* " + std::to_string(i + 1) + " FETCH (" + uid + "MODSEQ (" + std::to_string(m.modseq) + "))\r\n";
     }
@@ -1687,9 +1698,9 @@ Step Session::copy_or_move(Context& c, bool move)
     const std::string folder = mail::is_inbox(*target) ? "INBOX" : *target;
     auto snap = account_->snapshot(folder);
     if (!snap)
-        return tagged(c.tag, "NO", snap.error() == std::errc::no_such_file_or_directory
-                                       ? "[TRYCREATE] no such mailbox"
-                                       : error_text(snap.error()));
+        return tagged(c.tag, "NO",
+                      snap.error() == std::errc::no_such_file_or_directory ? "[TRYCREATE] no such mailbox"
+                                                                           : error_text(snap.error()));
     const auto chosen = resolve(*set, c.uid);
     const auto current = current_flags();  // the copy gets the flags as they are now
     std::vector<std::uint32_t> from, to;
@@ -1706,8 +1717,9 @@ Step Session::copy_or_move(Context& c, bool move)
         from.push_back(m.uid);
         to.push_back(*uid);
     }
-    const std::string code =
-        from.empty() ? "" : "[COPYUID " + std::to_string(snap->validity) + " " + uid_set_text(from) + " " + uid_set_text(to) + "] ";
+    const std::string code = from.empty() ? ""
+                                          : "[COPYUID " + std::to_string(snap->validity) + " " + uid_set_text(from) +
+                                                " " + uid_set_text(to) + "] ";
     if (!move)
         return tagged(c.tag, "OK", code + "COPY completed");
     // RFC 6851 §4.3: COPYUID in an untagged OK, then the EXPUNGEs, then the tagged OK.

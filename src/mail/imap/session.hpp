@@ -45,7 +45,7 @@ struct Policy {  // built from the [imap] config section
     bool plaintext_auth = false;  // LOGIN/PLAIN without TLS from non-loopback peers (RFC 3501 §6.2.3)
     std::size_t max_auth_failures = 3;
     std::chrono::milliseconds auth_failure_delay{1000};  // doubled after each failure
-    std::size_t max_errors = 20;                          // BAD commands, then BYE
+    std::size_t max_errors = 20;                         // BAD commands, then BYE
     ImapLimits limits;
     std::function<bool(std::string_view user, std::string_view password)> check_credentials;  // unset: none
 };
@@ -167,9 +167,9 @@ private:
     Account* account_ = nullptr;
     std::string selected_;
     bool read_only_ = false;
-    bool condstore_ = false;  // RFC 7162: a CONDSTORE enabling command came (until logout)
-    bool qresync_ = false;    // RFC 7162 §3.2.3: ENABLE QRESYNC came: VANISHED instead of EXPUNGE
-    FolderSnapshot view_;  // the selected folder as this session has announced it
+    bool condstore_ = false;              // RFC 7162: a CONDSTORE enabling command came (until logout)
+    bool qresync_ = false;                // RFC 7162 §3.2.3: ENABLE QRESYNC came: VANISHED instead of EXPUNGE
+    FolderSnapshot view_;                 // the selected folder as this session has announced it
     std::unique_ptr<FetchJob> fetching_;  // a FETCH answered in chunks, until its last one
 };
 

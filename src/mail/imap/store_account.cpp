@@ -39,7 +39,7 @@ FolderSnapshot StoreAccount::remember(std::string_view folder, mail::FolderState
 }
 
 core::Result<FolderSnapshot, std::error_code> StoreAccount::update_flags(std::string_view folder,
-                                                                        const FlagDecision& decide)
+                                                                         const FlagDecision& decide)
 {
     auto box = boxes_.folder(folder);
     if (!box)
@@ -130,7 +130,8 @@ std::vector<std::error_code> StoreAccount::expunge_all(std::string_view folder,
     return out;
 }
 
-core::Result<std::vector<UidRange>, std::error_code> StoreAccount::vanished(std::string_view folder, std::uint64_t since)
+core::Result<std::vector<UidRange>, std::error_code> StoreAccount::vanished(std::string_view folder,
+                                                                            std::uint64_t since)
 {
     auto box = boxes_.folder(folder);
     if (!box)
@@ -146,7 +147,7 @@ core::Result<std::vector<UidRange>, std::error_code> StoreAccount::vanished(std:
 }
 
 core::Result<std::uint32_t, std::error_code> StoreAccount::append(std::string_view folder, std::string_view message,
-                                                                 std::string_view flags, std::int64_t date)
+                                                                  std::string_view flags, std::int64_t date)
 {
     auto box = boxes_.folder(folder);
     if (!box)

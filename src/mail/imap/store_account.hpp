@@ -29,13 +29,15 @@ public:
     bool append_literal(std::string_view folder, const MessageRef& message, std::string& out) override;
     std::int64_t internal_date(std::string_view folder, const MessageRef& message) override;
     std::error_code set_flags(std::string_view folder, MessageRef& message, std::string_view flags) override;
-    core::Result<FolderSnapshot, std::error_code> update_flags(std::string_view folder, const FlagDecision& decide) override;
+    core::Result<FolderSnapshot, std::error_code> update_flags(std::string_view folder,
+                                                               const FlagDecision& decide) override;
     std::error_code expunge(std::string_view folder, const MessageRef& message) override;
     std::vector<std::error_code> expunge_all(std::string_view folder,
                                              const std::vector<const MessageRef*>& messages) override;
-    core::Result<std::vector<UidRange>, std::error_code> vanished(std::string_view folder, std::uint64_t since) override;
+    core::Result<std::vector<UidRange>, std::error_code> vanished(std::string_view folder,
+                                                                  std::uint64_t since) override;
     core::Result<std::uint32_t, std::error_code> append(std::string_view folder, std::string_view message,
-                                                       std::string_view flags, std::int64_t date) override;
+                                                        std::string_view flags, std::int64_t date) override;
 
 private:
     // The Maildir entries of the last snapshot of each folder, by unique name.

@@ -26,8 +26,8 @@ bool is_atext(char c)
 bool is_domain_char(char c)
 {
     const auto b = static_cast<unsigned char>(c);
-    return b >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return b >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
 
 bool is_dot_atom(std::string_view s)
@@ -110,10 +110,7 @@ public:
     {
         return !at_end() && tokens_[pos_].kind == Kind::special && tokens_[pos_].text[0] == special;
     }
-    bool word() const
-    {
-        return !at_end() && (tokens_[pos_].kind == Kind::atom || tokens_[pos_].kind == Kind::quoted);
-    }
+    bool word() const { return !at_end() && (tokens_[pos_].kind == Kind::atom || tokens_[pos_].kind == Kind::quoted); }
 
     // address = mailbox / group; mailbox = name-addr / addr-spec.
     core::Result<Address, AddressError> address(bool allow_group)

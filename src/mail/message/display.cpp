@@ -68,7 +68,8 @@ std::string html_text(std::string_view html)
                 i = gt == std::string_view::npos ? html.size() : gt + 1;
                 continue;
             }
-            if (tag == "br" || tag == "br/" || tag == "p" || tag == "/p" || tag == "div" || tag == "/div" || tag == "tr")
+            if (tag == "br" || tag == "br/" || tag == "p" || tag == "/p" || tag == "div" || tag == "/div" ||
+                tag == "tr")
                 out += '\n';
             i = close + 1;
             continue;
@@ -104,9 +105,11 @@ std::string summary_line(std::string_view id, std::string_view flags, std::uint6
         subject = decode_encoded_words(parsed->header.get("Subject"));
     }
     char head[64];
-    std::snprintf(head, sizeof head, "%6.*s  %-4.*s %7s  ", static_cast<int>(std::min<std::size_t>(id.size(), 12)), id.data(),
-                  static_cast<int>(std::min<std::size_t>(flags.size(), 8)), flags.data(), size_text(size).c_str());
-    return head + printable(from.substr(0, 40), false) + "  " + printable(subject.empty() ? "(no subject)" : subject, false);
+    std::snprintf(head, sizeof head, "%6.*s  %-4.*s %7s  ", static_cast<int>(std::min<std::size_t>(id.size(), 12)),
+                  id.data(), static_cast<int>(std::min<std::size_t>(flags.size(), 8)), flags.data(),
+                  size_text(size).c_str());
+    return head + printable(from.substr(0, 40), false) + "  " +
+           printable(subject.empty() ? "(no subject)" : subject, false);
 }
 
 std::string display_message(std::string_view message)

@@ -40,8 +40,7 @@ std::string q_decode(std::string_view text)
 std::optional<std::string> decode_word(std::string_view value, std::size_t at, std::size_t& length)
 {
     const std::size_t charset_end = value.find('?', at + 2);
-    if (charset_end == std::string_view::npos || charset_end + 3 >= value.size() ||
-        value[charset_end + 2] != '?')
+    if (charset_end == std::string_view::npos || charset_end + 3 >= value.size() || value[charset_end + 2] != '?')
         return std::nullopt;
     const std::size_t text_start = charset_end + 3;
     const std::size_t text_end = value.find("?=", text_start);
@@ -187,8 +186,7 @@ std::string encode_header_text(std::string_view utf8, std::size_t used)
         if (bytes > utf8.size() - at)
             bytes = utf8.size() - at;
         std::size_t cut = bytes;  // §5: a word holds whole characters
-        while (cut > 0 && at + cut < utf8.size() &&
-               (static_cast<unsigned char>(utf8[at + cut]) & 0xc0) == 0x80)
+        while (cut > 0 && at + cut < utf8.size() && (static_cast<unsigned char>(utf8[at + cut]) & 0xc0) == 0x80)
             --cut;
         if (cut == 0)
             cut = bytes;

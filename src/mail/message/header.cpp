@@ -88,8 +88,7 @@ core::Result<ParsedHeader, ParseError> parse_header(std::string_view bytes, cons
             }
             if (out.header.fields.size() == limits.max_header_fields)
                 return core::fail(ParseError::too_many_fields);
-            out.header.fields.push_back({std::string(line.substr(0, name_len)),
-                                         std::string(line.substr(colon + 1)),
+            out.header.fields.push_back({std::string(line.substr(0, name_len)), std::string(line.substr(colon + 1)),
                                          std::string(bytes.substr(pos, next - pos))});
         }
         pos = next;

@@ -25,8 +25,7 @@ bool is_token(std::string_view s)
 std::string media_type(std::string_view type)
 {
     const std::size_t slash = type.find('/');
-    if (slash == std::string_view::npos || !is_token(type.substr(0, slash)) ||
-        !is_token(type.substr(slash + 1)))
+    if (slash == std::string_view::npos || !is_token(type.substr(0, slash)) || !is_token(type.substr(slash + 1)))
         return "application/octet-stream";
     return std::string(type);
 }
@@ -102,8 +101,7 @@ std::string text_part(std::string_view text)
         if (column > fold_width)
             ascii = false;
     }
-    std::string out =
-        "Content-Type: text/plain; charset=" + std::string(ascii ? "us-ascii" : "utf-8") + "\r\n";
+    std::string out = "Content-Type: text/plain; charset=" + std::string(ascii ? "us-ascii" : "utf-8") + "\r\n";
     out += "Content-Transfer-Encoding: " + std::string(ascii ? "7bit" : "quoted-printable") + "\r\n\r\n";
     return out + (ascii ? canonical : qp_encode(canonical));
 }
@@ -126,8 +124,7 @@ core::Result<std::string, BuildError> build_message(const Draft& draft)
     for (const auto* list : {&draft.to, &draft.cc})
         if (!std::all_of(list->begin(), list->end(), writable))
             return core::fail(BuildError::bad_address);
-    if (draft.message_id.empty() ||
-        !std::all_of(draft.message_id.begin(), draft.message_id.end(), [](char c) {
+    if (draft.message_id.empty() || !std::all_of(draft.message_id.begin(), draft.message_id.end(), [](char c) {
             return c > 32 && c < 127 && c != '<' && c != '>' && c != '@' && c != '"' && c != '\\';
         }))
         return core::fail(BuildError::bad_message_id);
@@ -146,8 +143,7 @@ core::Result<std::string, BuildError> build_message(const Draft& draft)
 
     std::string boundary = "=_layer7_";  // "=_" cannot occur in any part; ≤ 70 characters (RFC 2046)
     for (char c : draft.message_id)
-        if (boundary.size() < 50 &&
-            ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+        if (boundary.size() < 50 && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
             boundary.push_back(c);
     out += "Content-Type: multipart/mixed;\r\n boundary=\"" + boundary + "\"\r\n\r\n";
     out += "This is a multi-part message in MIME format.\r\n";

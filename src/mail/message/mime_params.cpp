@@ -185,8 +185,7 @@ ParamField parse_param_field(std::string_view s)
             else if (!plain)
                 plain = &other;
         }
-        out.params.push_back(
-            {seg.name, extended.empty() ? plain->value : join_segments(std::move(extended))});
+        out.params.push_back({seg.name, extended.empty() ? plain->value : join_segments(std::move(extended))});
     }
     return out;
 }

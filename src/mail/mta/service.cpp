@@ -104,7 +104,7 @@ public:
             if (auto users = core::Users::load(c.users_path()); !users)
                 throw std::runtime_error(users.error());
             spool_ = std::make_unique<mail::Spool>(c.queue_path());  // drops the spool's dead temporaries
-            system_->store().remove_stale_temporaries();               // and those of deliveries to Maildirs
+            system_->store().remove_stale_temporaries();             // and those of deliveries to Maildirs
             if (c.tls)
                 context_.tls = core::make_configured_server_tls(c.tls_cert, c.tls_key, c.tls_ciphers, c.data_dir);
         } catch (const std::exception& e) {
@@ -139,8 +139,7 @@ public:
         };
         policy.accepts_recipient = [this](std::string_view address) {
             const std::string a(address);
-            return delivery::find_mailbox(exists_, delivery::domain_of(a), delivery::local_part_of(a))
-                .has_value();
+            return delivery::find_mailbox(exists_, delivery::domain_of(a), delivery::local_part_of(a)).has_value();
         };
         policy.check_credentials = [this](std::string_view login, std::string_view password) {
             return system_->login(login, password, default_domain_).has_value();
@@ -183,7 +182,8 @@ public:
         const Sample sample = sample_users();
         const std::string name = c.domains.empty() ? "" : "/" + c.domains[0];
         const std::string relay = listen(runtime, c.listen, false);
-        rows.push_back({"smtp" + name, relay, "swaks --server " + relay + " --from x@example.org --to " + sample.local});
+        rows.push_back(
+            {"smtp" + name, relay, "swaks --server " + relay + " --from x@example.org --to " + sample.local});
         if (c.submission) {
             const std::string sub = listen(runtime, *c.submission, true);
             rows.push_back({"submission" + name, sub,

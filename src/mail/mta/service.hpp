@@ -23,7 +23,7 @@ namespace layer7::mail::mta {
 
 struct Config {
     bool enabled = true;
-    core::HostPort listen{"127.0.0.1", 2525};                            // relay / MX
+    core::HostPort listen{"127.0.0.1", 2525};                                      // relay / MX
     std::optional<core::HostPort> submission = core::HostPort{"127.0.0.1", 2587};  // nullopt: off
     std::string hostname = "localhost";  // greeting, Received: by, EHLO when relaying
     std::vector<std::string> domains;    // delivered here; the first one is the users' default
@@ -33,7 +33,7 @@ struct Config {
     std::string queue_dir;   // empty: DATA/queue
     bool tls = true;         // STARTTLS with tls_cert/tls_key, or a dev certificate under DATA/tls
     std::string tls_cert, tls_key;
-    core::TlsCiphers tls_ciphers;  // tls_ciphers, tls13_ciphersuites
+    core::TlsCiphers tls_ciphers;               // tls_ciphers, tls13_ciphersuites
     std::vector<std::string> trusted_networks;  // CIDRs that may relay without AUTH (Postfix mynetworks)
     std::size_t max_message_bytes = 32u << 20;  // SIZE (RFC 1870)
     std::size_t max_recipients = 100;           // RFC 5321 §4.5.3.1.8

@@ -145,7 +145,8 @@ core::awaitable<int> run(const FetchOptions& options)
             if (!failure.empty())
                 co_return;
         }
-        if (!co_await c.command("USER " + options.user, failure) || !co_await c.command("PASS " + options.password, failure))
+        if (!co_await c.command("USER " + options.user, failure) ||
+            !co_await c.command("PASS " + options.password, failure))
             co_return;
         if (options.mode != FetchOptions::Mode::download) {
             co_await show(c, options, failure);

@@ -19,11 +19,11 @@ struct FetchOptions {
     core::HostPort server;
     std::string user;
     std::string password;
-    bool keep = false;              // leave the messages on the server
+    bool keep = false;                // leave the messages on the server
     std::string maildir = "Maildir";  // local Maildir (created when missing)
-    bool starttls = false;          // STLS before USER/PASS (RFC 2595)
-    std::string ca_file;            // verify the server against this CA (else the system store)
-    bool insecure = false;          // skip certificate verification (dev certificates)
+    bool starttls = false;            // STLS before USER/PASS (RFC 2595)
+    std::string ca_file;              // verify the server against this CA (else the system store)
+    bool insecure = false;            // skip certificate verification (dev certificates)
     std::chrono::seconds timeout{60};
     std::size_t max_line = 1 << 20;              // one line of a message
     std::size_t max_message_bytes = 256u << 20;  // one message

@@ -53,8 +53,8 @@ Opened open_maildrop(const ServerContext& context, const std::string& login)
         spdlog::error("pop3: cannot list {}: {}", box->path(), entries.error().message());
         return {};
     }
-    return {OpenResult::ok, Maildrop{account->user + "@" + account->domain, std::move(*box), std::move(*lock),
-                                     std::move(*entries)}};
+    return {OpenResult::ok,
+            Maildrop{account->user + "@" + account->domain, std::move(*box), std::move(*lock), std::move(*entries)}};
 }
 
 std::vector<MessageInfo> infos_of(const std::vector<mail::MaildirEntry>& entries)
@@ -115,9 +115,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
             if (!step.wire.empty() && co_await stream.write(step.wire))
                 co_return;
             switch (step.action) {
-            case Action::read_line:
-                more = false;
-                break;
+            case Action::read_line: more = false; break;
             case Action::open_mailbox: {
                 Opened opened =
                     co_await core::run_blocking(*context.blocking, [&] { return open_maildrop(context, step.user); });
@@ -153,8 +151,7 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
                 session.on_tls_started();
                 more = false;
                 break;
-            case Action::close:
-                co_return;
+            case Action::close: co_return;
             }
         }
     }

@@ -438,8 +438,8 @@ Step Session::rset(std::string_view args)
     if (!args.empty())
         return error("RSET takes no argument");
     deleted_.assign(messages_.size(), false);
-    return reply(ok("maildrop has " + std::to_string(live_count()) + " messages (" + std::to_string(live_size()) +
-                    " octets)"));
+    return reply(
+        ok("maildrop has " + std::to_string(live_count()) + " messages (" + std::to_string(live_size()) + " octets)"));
 }
 
 }  // namespace layer7::mail::pop3

@@ -30,11 +30,11 @@ enum class Action {
 struct Step {
     std::string wire;  // CRLF lines to write, multi-line responses already dot-stuffed
     Action action = Action::read_line;
-    std::string user;                     // open_mailbox: the login, password already checked
-    std::size_t message = 0;              // read_message
-    std::vector<std::size_t> deletions;   // commit: ascending, 0-based
-    std::vector<std::size_t> retrieved;   // commit: RETR'd and kept (Maildir flag S)
-    std::chrono::milliseconds delay{0};   // wait this long before writing (auth failures)
+    std::string user;                    // open_mailbox: the login, password already checked
+    std::size_t message = 0;             // read_message
+    std::vector<std::size_t> deletions;  // commit: ascending, 0-based
+    std::vector<std::size_t> retrieved;  // commit: RETR'd and kept (Maildir flag S)
+    std::chrono::milliseconds delay{0};  // wait this long before writing (auth failures)
 };
 
 struct MessageInfo {
@@ -47,11 +47,11 @@ enum class OpenResult { ok, in_use, failed };
 struct Policy {  // built from the [pop3] config section
     std::string greeting = "POP3 server ready";
     std::string implementation = "layer7";
-    bool tls_available = false;   // a certificate is configured: offer STLS
-    bool plaintext_auth = false;  // USER/PASS without TLS from non-loopback peers (RFC 2595 §2.4)
-    std::size_t max_auth_failures = 3;                    // then -ERR [AUTH] and close
+    bool tls_available = false;         // a certificate is configured: offer STLS
+    bool plaintext_auth = false;        // USER/PASS without TLS from non-loopback peers (RFC 2595 §2.4)
+    std::size_t max_auth_failures = 3;  // then -ERR [AUTH] and close
     std::chrono::milliseconds auth_failure_delay{1000};  // doubled after each failure: 1 s, 2 s, 4 s
-    std::size_t max_errors = 20;                          // bad or out-of-state commands, then close
+    std::size_t max_errors = 20;                         // bad or out-of-state commands, then close
     std::function<bool(std::string_view user, std::string_view password)> check_credentials;  // unset: none
 };
 
@@ -63,13 +63,13 @@ struct Client {
 class Session {
 public:
     explicit Session(const Policy& policy, Client client = {});
-    std::string greeting() const;                   // "+OK POP3 server ready"
-    Step on_line(std::string_view line);            // one command line, CRLF stripped
-    Step on_line_too_long();                        // -ERR, counted as an error
+    std::string greeting() const;                                           // "+OK POP3 server ready"
+    Step on_line(std::string_view line);                                    // one command line, CRLF stripped
+    Step on_line_too_long();                                                // -ERR, counted as an error
     Step on_mailbox(OpenResult result, std::vector<MessageInfo> messages);  // after open_mailbox
-    Step on_message(std::optional<std::string_view> content);  // after read_message; nullopt = unreadable
-    Step on_committed(std::error_code ec);          // after commit: +OK or -ERR, then close
-    void on_tls_started();                          // RFC 2595 §4: stay in AUTHORIZATION, forget USER
+    Step on_message(std::optional<std::string_view> content);               // after read_message; nullopt = unreadable
+    Step on_committed(std::error_code ec);                                  // after commit: +OK or -ERR, then close
+    void on_tls_started();  // RFC 2595 §4: stay in AUTHORIZATION, forget USER
     State state() const { return state_; }
 
 private:

@@ -19,7 +19,7 @@ class Doorbell {
 public:
     struct Listener {
         std::function<void(const std::string& id)> ring;  // runs on the ringer's thread, under a lock: keep it short
-        std::function<void()> replaced;                    // another listener took the bell; runs outside the lock
+        std::function<void()> replaced;                   // another listener took the bell; runs outside the lock
     };
     // Listens on the spool directory `dir` until the returned handle is dropped or another listen on
     // `dir` replaces it (whose `replaced` then runs, before this call returns).

@@ -52,12 +52,9 @@ bool split_field(std::string_view line, std::string_view& name, std::string_view
 std::string_view status_name(RecipientStatus status)
 {
     switch (status) {
-    case RecipientStatus::sent:
-        return "sent";
-    case RecipientStatus::failed:
-        return "failed";
-    case RecipientStatus::pending:
-        break;
+    case RecipientStatus::sent: return "sent";
+    case RecipientStatus::failed: return "failed";
+    case RecipientStatus::pending: break;
     }
     return "pending";
 }

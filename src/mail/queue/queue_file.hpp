@@ -30,16 +30,16 @@ struct RecipientState {
 
 struct QueueState {
     std::uint32_t attempts = 0;
-    std::int64_t next_attempt = 0;  // seconds since the epoch; 0: now
+    std::int64_t next_attempt = 0;           // seconds since the epoch; 0: now
     std::vector<RecipientState> recipients;  // parallel to envelope.rcpt_to
 };
 
 enum class QueueFileError {
-    bad_magic,     // not a layer7 queue/state file (or another version)
-    bad_field,     // a header line that is not "name: value", or an unknown name
-    bad_number,    // a numeric field that does not parse
-    truncated,     // the content is shorter than its declared size
-    bad_value,     // a value holding CR or LF (cannot be written) or out of range
+    bad_magic,   // not a layer7 queue/state file (or another version)
+    bad_field,   // a header line that is not "name: value", or an unknown name
+    bad_number,  // a numeric field that does not parse
+    truncated,   // the content is shorter than its declared size
+    bad_value,   // a value holding CR or LF (cannot be written) or out of range
 };
 
 // Envelope fields one per line, a blank line, then exactly `size` content bytes.

@@ -120,7 +120,7 @@ std::error_code Incoming::commit()
     const std::string digits = encode_message_size(size_);
     const auto at = static_cast<off_t>(head_size_ - 2 - message_size_digits);
     if (::pwrite(file_->temp.fd, digits.data(), digits.size(), at) != static_cast<ssize_t>(digits.size()))
-        return last_error();  // the file stays a temp file and goes with this object
+        return last_error();                          // the file stays a temp file and goes with this object
     const auto ec = file_->root.commit(file_->temp);  // fsync, rename, fsync incoming/; a failure unlinks
     file_->temp = {};
     file_.reset();

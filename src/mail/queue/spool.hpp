@@ -58,8 +58,7 @@ public:
     const std::string& dir() const { return dir_; }
 
     // Starts a message with a fresh id; its content follows through Incoming::append.
-    core::Result<std::unique_ptr<Incoming>, std::error_code> open(const Envelope& envelope,
-                                                                   std::int64_t arrival) const;
+    core::Result<std::unique_ptr<Incoming>, std::error_code> open(const Envelope& envelope, std::int64_t arrival) const;
     // A whole message at once; the id is returned only after the fsync'ed rename (and directory fsync).
     core::Result<std::string, std::error_code> store(const Envelope& envelope, std::string_view content,
                                                      std::int64_t arrival) const;

@@ -357,19 +357,16 @@ ClientStep ClientSession::on_reply(const Reply& reply)
         return begin_transaction();
     case State::auth_plain:  // the answer to our "*"
         return fail_all({535, "5.7.8 authentication exchange cancelled"});
-    case State::transaction:
-        return transaction_reply(reply);
+    case State::transaction: return transaction_reply(reply);
     case State::data_end:
         for (auto& r : results_)
             decide(r, reply);  // only the recipients RCPT accepted are still pending
         if (reply.code == 421)
             return fail_all(reply);
         return quit();
-    case State::abort_data:
-        return quit();
+    case State::abort_data: return quit();
     case State::quit:
-    case State::done:
-        break;
+    case State::done: break;
     }
     state_ = State::done;
     return {{}, ClientNext::close};

@@ -81,8 +81,19 @@ public:
 
 private:
     enum class State {
-        greeting, ehlo, helo, starttls, auth_plain, auth_login_user, auth_login_password, auth_response,
-        transaction, data_end, abort_data, quit, done
+        greeting,
+        ehlo,
+        helo,
+        starttls,
+        auth_plain,
+        auth_login_user,
+        auth_login_password,
+        auth_response,
+        transaction,
+        data_end,
+        abort_data,
+        quit,
+        done
     };
     enum class Pipe { mail, rcpt, data };
 

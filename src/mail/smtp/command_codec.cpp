@@ -46,8 +46,7 @@ std::optional<CommandError> for_each_param(std::string_view params, F f)
         params = space == std::string_view::npos ? std::string_view() : trim(params.substr(space));
         const std::size_t eq = param.find('=');
         const std::string_view key = param.substr(0, eq);
-        const std::string_view value =
-            eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
+        const std::string_view value = eq == std::string_view::npos ? std::string_view() : param.substr(eq + 1);
         if (auto error = f(key, value, eq != std::string_view::npos))
             return error;
     }
@@ -87,8 +86,7 @@ core::Result<MailFrom, CommandError> parse_mail_from(std::string_view args)
     out.path = std::move(*path);
     out.has_params = !rest.empty();
     auto error = for_each_param(
-        rest,
-        [&](std::string_view key, std::string_view value, bool has_value) -> std::optional<CommandError> {
+        rest, [&](std::string_view key, std::string_view value, bool has_value) -> std::optional<CommandError> {
             if (mail::iequals(key, "SIZE")) {
                 if (value.empty() || value.size() > max_size_digits)
                     return CommandError::bad_parameter_value;

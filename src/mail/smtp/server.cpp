@@ -16,9 +16,9 @@ namespace {
 // The message being received. Its sink is begun at the first write, on the blocking pool; dropped
 // before its commit (a refusal, a client gone mid-DATA), it takes its partial file with it.
 struct Message {
-    std::optional<Envelope> envelope;        // between DATA and the end of the message
+    std::optional<Envelope> envelope;  // between DATA and the end of the message
     std::unique_ptr<mail::MessageSink> sink;
-    std::error_code error;                   // a write failed: the commit answers 451
+    std::error_code error;  // a write failed: the commit answers 451
 
     // Blocking: begins if need be, appends `content`, and with `commit` makes the message durable.
     core::Result<std::string, std::error_code> write(mail::Acceptor& acceptor, std::string_view content, bool commit)
@@ -58,8 +58,8 @@ core::awaitable<void> carry(Step& step, Message& message, ServerSession& session
     if (!message.envelope || (step.content.empty() && step.end != MessageEnd::commit))
         co_return;
     const bool commit = step.end == MessageEnd::commit;
-    const auto id = co_await core::run_blocking(
-        *context.blocking, [&] { return message.write(*context.acceptor, step.content, commit); });
+    const auto id = co_await core::run_blocking(*context.blocking,
+                                                [&] { return message.write(*context.acceptor, step.content, commit); });
     if (commit)
         step = session.on_queued(id ? std::error_code() : id.error(), id ? *id : std::string());
 }
@@ -77,8 +77,8 @@ core::awaitable<void> dialogue(core::Stream& stream, const ServerContext& contex
     if (co_await stream.write(greeting))
         co_return;
     for (;;) {
-        const auto wait = session.between_commands() ? core::LineReader::Wait::for_command
-                                                     : core::LineReader::Wait::in_message;
+        const auto wait =
+            session.between_commands() ? core::LineReader::Wait::for_command : core::LineReader::Wait::in_message;
         const core::ReadLine line = co_await reader.read_line(wait);
         Step step;
         if (line.status == core::ReadStatus::line)

@@ -23,17 +23,16 @@ class Acceptor;
 namespace layer7::mail::smtp {
 
 struct ServerContext {
-    core::Limits limits;  // max_line, idle_timeout
-    Policy relay;         // port 2525
-    Policy submission;    // port 2587: Policy::submission set
-    std::shared_ptr<asio::ssl::context> tls;  // null: no STARTTLS
+    core::Limits limits;                                    // max_line, idle_timeout
+    Policy relay;                                           // port 2525
+    Policy submission;                                      // port 2587: Policy::submission set
+    std::shared_ptr<asio::ssl::context> tls;                // null: no STARTTLS
     std::function<bool(const asio::ip::address&)> trusted;  // may relay without AUTH
-    mail::Acceptor* acceptor = nullptr;      // where messages go
-    core::BlockingPool* blocking = nullptr;  // the runtime's: every write, fsync and rename runs there
+    mail::Acceptor* acceptor = nullptr;                     // where messages go
+    core::BlockingPool* blocking = nullptr;                 // the runtime's: every write, fsync and rename runs there
 };
 
 // One connection, from the 220 greeting to the close.
-core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerContext& context,
-                                       bool submission);
+core::awaitable<void> serve_connection(core::TcpSocket socket, const ServerContext& context, bool submission);
 
 }  // namespace layer7::mail::smtp

@@ -42,10 +42,7 @@ constexpr unsigned bit(int phase)
 
 }  // namespace
 
-ServerSession::ServerSession(const Policy& policy, Client client)
-    : policy_(policy), client_(std::move(client))
-{
-}
+ServerSession::ServerSession(const Policy& policy, Client client) : policy_(policy), client_(std::move(client)) {}
 
 Reply ServerSession::greeting() const
 {
@@ -96,12 +93,9 @@ Step ServerSession::on_line(std::string_view line, core::LineEnd end)
         step.next = Next::close;
         return step;
     }
-    case Phase::in_data:
-        return data_line(line, end);
-    case Phase::in_auth:
-        return auth_response(line);
-    default:
-        return command(line);
+    case Phase::in_data: return data_line(line, end);
+    case Phase::in_auth: return auth_response(line);
+    default: return command(line);
     }
 }
 
@@ -116,11 +110,8 @@ Step ServerSession::on_line_too_long()
     case Phase::in_data:  // answered at the final "." (RFC 5321 §4.5.3.1.6: 1000 octets a line)
         data_line_too_long_ = true;
         return refuse_data();
-    case Phase::in_auth:
-        phase_ = Phase::ready;
-        return error(500, "5.5.6 Authentication exchange line is too long");
-    default:
-        return error(500, "5.5.6 Error: line too long");
+    case Phase::in_auth: phase_ = Phase::ready; return error(500, "5.5.6 Authentication exchange line is too long");
+    default: return error(500, "5.5.6 Error: line too long");
     }
 }
 
@@ -136,18 +127,12 @@ Step ServerSession::command(std::string_view line)
         unsigned phases;
     };
     static constexpr Command table[] = {
-        {"EHLO", &ServerSession::ehlo, any},
-        {"HELO", &ServerSession::helo, any},
-        {"MAIL", &ServerSession::mail, bit(ready)},
-        {"RCPT", &ServerSession::rcpt, bit(mail)},
-        {"DATA", &ServerSession::data, bit(mail)},
-        {"RSET", &ServerSession::rset, any},
-        {"NOOP", &ServerSession::noop, any},
-        {"QUIT", &ServerSession::quit, any},
-        {"VRFY", &ServerSession::vrfy, any},
-        {"EXPN", &ServerSession::expn, any},
-        {"HELP", &ServerSession::help, any},
-        {"STARTTLS", &ServerSession::starttls, bit(hello) | bit(ready)},
+        {"EHLO", &ServerSession::ehlo, any},        {"HELO", &ServerSession::helo, any},
+        {"MAIL", &ServerSession::mail, bit(ready)}, {"RCPT", &ServerSession::rcpt, bit(mail)},
+        {"DATA", &ServerSession::data, bit(mail)},  {"RSET", &ServerSession::rset, any},
+        {"NOOP", &ServerSession::noop, any},        {"QUIT", &ServerSession::quit, any},
+        {"VRFY", &ServerSession::vrfy, any},        {"EXPN", &ServerSession::expn, any},
+        {"HELP", &ServerSession::help, any},        {"STARTTLS", &ServerSession::starttls, bit(hello) | bit(ready)},
         {"AUTH", &ServerSession::auth, bit(ready)},
     };
     const CommandLine cmd = split_command(line);
@@ -204,12 +189,9 @@ Step ServerSession::mail(std::string_view args)
     auto cmd = parse_mail_from(args);
     if (!cmd) {
         switch (cmd.error()) {
-        case CommandError::bad_address:
-            return error(501, "5.1.7 Bad sender address syntax");
-        case CommandError::unknown_parameter:
-            return error(555, "5.5.4 Unsupported option");
-        default:
-            return error(501, "5.5.4 Syntax: MAIL FROM:<address>");
+        case CommandError::bad_address: return error(501, "5.1.7 Bad sender address syntax");
+        case CommandError::unknown_parameter: return error(555, "5.5.4 Unsupported option");
+        default: return error(501, "5.5.4 Syntax: MAIL FROM:<address>");
         }
     }
     if (cmd->has_params && !extended_)
@@ -296,7 +278,7 @@ Step ServerSession::data_line(std::string_view line, core::LineEnd end)
     if (end == core::LineEnd::bare_lf)  // and the whole message is refused at its end
         data_bare_lf_ = true;
     if (data_bytes_ > policy_.max_message_bytes)
-        data_too_big_ = true;  // keep reading to ".", keep nothing more
+        data_too_big_ = true;                             // keep reading to ".", keep nothing more
     if (data_refused_ || data_bare_lf_ || data_too_big_)  // refused (a line too long, too): keep nothing more
         return refuse_data();
     content_.append(dot.text);
@@ -482,8 +464,7 @@ Step ServerSession::auth_response(std::string_view line)
         sasl_ = Sasl::login_password;
         phase_ = Phase::in_auth;
         return reply(334, "UGFzc3dvcmQ6");  // "Password:"
-    case Sasl::login_password:
-        break;
+    case Sasl::login_password: break;
     }
     const std::string user = std::move(sasl_user_);
     sasl_user_.clear();

@@ -33,9 +33,9 @@ enum class MessageEnd {
 };
 
 struct Step {
-    std::vector<Reply> replies;              // write all, one flush (PIPELINING, RFC 2920)
-    std::optional<Envelope> begin_message;   // DATA accepted: a message for this envelope starts
-    std::string content;                     // more of it: CRLF lines, dot-unstuffed, Received: first
+    std::vector<Reply> replies;             // write all, one flush (PIPELINING, RFC 2920)
+    std::optional<Envelope> begin_message;  // DATA accepted: a message for this envelope starts
+    std::string content;                    // more of it: CRLF lines, dot-unstuffed, Received: first
     MessageEnd end = MessageEnd::none;
     Next next = Next::read_line;
     std::chrono::milliseconds delay{0};  // wait this long before writing (auth failures)
@@ -49,13 +49,12 @@ struct Policy {  // built from the [smtp] config section
     std::size_t max_errors = 10;                // then 421 and close (Postfix smtpd_hard_error_limit)
     std::size_t auth_failures_before_delay = 3;
     std::chrono::milliseconds auth_failure_delay{5000};
-    bool tls_available = false;   // a certificate is configured: advertise STARTTLS
-    bool submission = false;      // port 587 (RFC 6409): MAIL needs AUTH
-    bool client_trusted = false;  // may relay without AUTH (like Postfix mynetworks)
-    std::function<bool(std::string_view domain)> is_local;            // unset: every domain is ours
+    bool tls_available = false;                             // a certificate is configured: advertise STARTTLS
+    bool submission = false;                                // port 587 (RFC 6409): MAIL needs AUTH
+    bool client_trusted = false;                            // may relay without AUTH (like Postfix mynetworks)
+    std::function<bool(std::string_view domain)> is_local;  // unset: every domain is ours
     std::function<bool(std::string_view address)> accepts_recipient;  // local user exists; unset: yes
-    std::function<bool(std::string_view user, std::string_view password)>
-        check_credentials;                          // unset: no AUTH
+    std::function<bool(std::string_view user, std::string_view password)> check_credentials;  // unset: no AUTH
     std::function<std::chrono::sys_seconds()> now;  // for Received:; unset: the epoch (tests)
     std::function<std::string()> unique_token;      // left part of a Message-ID submission adds; unset: none
 };
@@ -73,7 +72,7 @@ public:
     Step on_line(std::string_view line, core::LineEnd end = core::LineEnd::crlf);  // CRLF stripped
     Step on_line_too_long();                                            // 500 5.5.6 (in DATA: 552 at the end)
     Step on_queued(std::error_code stored, std::string_view queue_id);  // 250 or 451
-    void on_tls_started();  // RFC 3207 §4.2: forget EHLO + envelope
+    void on_tls_started();                                              // RFC 3207 §4.2: forget EHLO + envelope
     bool closed() const { return phase_ == Phase::closed; }
     // Not inside DATA or an AUTH exchange: a stopping server may close here (with 421).
     bool between_commands() const { return phase_ != Phase::in_data && phase_ != Phase::in_auth; }
@@ -124,11 +123,11 @@ private:
     Sasl sasl_ = Sasl::plain;
     std::string sasl_user_;
     std::size_t data_bytes_ = 0;
-    std::string content_;            // DATA not yet handed to the shell
-    std::string received_;           // the Received: field, while the header is held
-    bool holding_header_ = false;    // submission: the header is held until complete, then repaired
+    std::string content_;          // DATA not yet handed to the shell
+    std::string received_;         // the Received: field, while the header is held
+    bool holding_header_ = false;  // submission: the header is held until complete, then repaired
     std::chrono::sys_seconds data_time_{};
-    bool data_refused_ = false;      // the shell was told to abort; nothing more is collected
+    bool data_refused_ = false;  // the shell was told to abort; nothing more is collected
     bool data_too_big_ = false;
     bool data_line_too_long_ = false;
     bool data_bare_lf_ = false;

@@ -54,9 +54,8 @@ int submit(const SubmitOptions& options, const Outgoing& message)
             if (run.protocol_error)
                 std::cerr << "layer7: the server broke the protocol\n";
             // A recipient the broken connection decided gets no reply code: the server never sent one.
-            const std::string lost = std::string(silent ? "the server went silent; " : "") +
-                                     "lost the connection to " + core::to_string(options.server) +
-                                     " before it replied";
+            const std::string lost = std::string(silent ? "the server went silent; " : "") + "lost the connection to " +
+                                     core::to_string(options.server) + " before it replied";
             bool all = !session.results().empty();
             for (std::size_t i = 0; i < session.results().size(); ++i) {
                 const RecipientResult& r = session.results()[i];
@@ -64,8 +63,8 @@ int submit(const SubmitOptions& options, const Outgoing& message)
                     std::cout << "<" << message.rcpt_to[i] << ">: " << one_line(r.reply) << "\n";
                 else {
                     all = false;
-                    std::cerr << "<" << message.rcpt_to[i] << ">: not sent: "
-                              << (r.connection_lost ? lost : one_line(r.reply)) << "\n";
+                    std::cerr << "<" << message.rcpt_to[i]
+                              << ">: not sent: " << (r.connection_lost ? lost : one_line(r.reply)) << "\n";
                 }
             }
             status = all ? 0 : 1;

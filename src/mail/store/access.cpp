@@ -41,7 +41,8 @@ std::shared_ptr<asio::ssl::context> start_access(const AccessConfig& c, std::str
     // access service without one would only refuse every login, silently.
     if (::access(c.users_path().c_str(), F_OK) != 0)
         throw core::StartError(std::string(service) + ": no users file " + c.users_path() +
-                               " (create it with `layer7 user add NAME --users " + c.users_path() + "`, or pass --users FILE)");
+                               " (create it with `layer7 user add NAME --users " + c.users_path() +
+                               "`, or pass --users FILE)");
     if (auto users = core::Users::load(c.users_path()); !users)
         throw core::StartError(std::string(service) + ": " + users.error());
     return tls;

@@ -28,8 +28,7 @@ class FileLock {  // flock(LOCK_EX) for one sync; each holder opens its own desc
 public:
     explicit FileLock(const std::string& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600))
     {
-        while (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-        }
+        while (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {}
     }
     ~FileLock()
     {
@@ -201,7 +200,8 @@ core::Result<Synced, std::error_code> sync_locked(const Maildir& box)
     std::vector<bool> known(listed->size(), false);
     FolderState& state = out.state;
     UidList& kept = out.list;
-    kept = UidList{list->validity, list->next, list->highest_modseq, list->vanished_floor, {}, std::move(list->vanished)};
+    kept =
+        UidList{list->validity, list->next, list->highest_modseq, list->vanished_floor, {}, std::move(list->vanished)};
     std::vector<std::size_t> touched;  // kept entries that get the next mod-sequence
     std::vector<Vanished> expunged;    // runs of neighbours in the list that are gone
     bool previous_gone = false;
@@ -338,7 +338,7 @@ core::Result<std::vector<Vanished>, std::error_code> expunged_since(const Maildi
 }
 
 core::Result<std::uint32_t, std::error_code> append_message(const Maildir& box, std::string_view message,
-                                                           std::string_view flags, std::int64_t date)
+                                                            std::string_view flags, std::int64_t date)
 {
     auto file = box.deliver(message);
     if (!file)

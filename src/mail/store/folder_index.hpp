@@ -55,7 +55,7 @@ core::Result<std::vector<Vanished>, std::error_code> expunged_since(const Maildi
 // Delivers `message` into `box` with Maildir `flags` (moved to cur/ when there are any) and, when
 // `internal_date` is nonzero, that modification time (seconds); returns its UID after a sync.
 core::Result<std::uint32_t, std::error_code> append_message(const Maildir& box, std::string_view message,
-                                                           std::string_view flags, std::int64_t internal_date);
+                                                            std::string_view flags, std::int64_t internal_date);
 // The file's modification time in seconds (IMAP INTERNALDATE, as Dovecot keeps it); 0 if unknown.
 std::int64_t internal_date(const Maildir& box, const MaildirEntry& entry);
 

@@ -131,8 +131,7 @@ std::vector<std::string> Mailboxes::subscriptions() const
         }
         if (version2)
             std::replace(line.begin(), line.end(), '\t', folder_delimiter);
-        if (!line.empty() && folder_directory(line) &&
-            std::find(out.begin(), out.end(), line) == out.end())
+        if (!line.empty() && folder_directory(line) && std::find(out.begin(), out.end(), line) == out.end())
             out.push_back(line);
     }
     return out;

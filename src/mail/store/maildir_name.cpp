@@ -77,8 +77,8 @@ std::string format_maildir_name(const MaildirName& name)
 std::string unique_name(std::uint64_t seconds, std::uint32_t microseconds, std::uint64_t pid, std::uint64_t counter,
                         std::string_view host)
 {
-    std::string out = std::to_string(seconds) + ".M" + std::to_string(microseconds) + "P" + std::to_string(pid) +
-                      "Q" + std::to_string(counter) + ".";
+    std::string out = std::to_string(seconds) + ".M" + std::to_string(microseconds) + "P" + std::to_string(pid) + "Q" +
+                      std::to_string(counter) + ".";
     for (char c : host) {
         if (c == '/')
             out += "\\057";

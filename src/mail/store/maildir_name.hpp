@@ -29,8 +29,8 @@ std::optional<MaildirName> parse_maildir_name(std::string_view file_name);
 std::string format_maildir_name(const MaildirName& name);
 // The unique part of a new delivery: "<sec>.M<usec>P<pid>Q<counter>.<host>"; '/' and ':' in the
 // host become "\057" and "\072", as the spec asks.
-std::string unique_name(std::uint64_t seconds, std::uint32_t microseconds, std::uint64_t pid,
-                        std::uint64_t counter, std::string_view host);
+std::string unique_name(std::uint64_t seconds, std::uint32_t microseconds, std::uint64_t pid, std::uint64_t counter,
+                        std::string_view host);
 // `flags` with `f` added, sorted, without duplicates.
 std::string add_flag(std::string_view flags, char f);
 // A POP3 unique-id (RFC 1939 §7: 1..70 characters in 0x21..0x7E) for a unique part: the part itself

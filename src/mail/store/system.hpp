@@ -62,7 +62,8 @@ public:
     std::error_code deliver(std::string_view domain, std::string_view user, std::string_view message) const;
     // `on_delivered` runs after each deliver() to DOMAIN/USER until the handle is dropped. It runs
     // on the delivering thread under the System's lock: post elsewhere, do not block.
-    std::shared_ptr<void> listen(std::string_view domain, std::string_view user, std::function<void()> on_delivered) const;
+    std::shared_ptr<void> listen(std::string_view domain, std::string_view user,
+                                 std::function<void()> on_delivered) const;
 
 private:
     using Stamp = std::tuple<std::int64_t, long, std::int64_t, std::uint64_t>;  // mtime s, ns, size, inode

@@ -23,10 +23,10 @@ inline constexpr std::uint64_t max_modseq = (std::uint64_t{1} << 63) - 1;
 
 struct UidEntry {
     std::uint32_t uid = 0;
-    std::string unique;  // the Maildir name's unique part (maildir_name.hpp)
+    std::string unique;                     // the Maildir name's unique part (maildir_name.hpp)
     std::uint64_t size = 0, wire_size = 0;  // bytes stored and with CRLF line ends; 0 0: not known
-    std::uint64_t modseq = 0;  // 1..highest_modseq; 0 only in a version 1 list (not known yet)
-    std::string flags;         // the Maildir flags `modseq` belongs to (list_flags())
+    std::uint64_t modseq = 0;               // 1..highest_modseq; 0 only in a version 1 list (not known yet)
+    std::string flags;                      // the Maildir flags `modseq` belongs to (list_flags())
 };
 
 // UIDs expunged together (a range may span UIDs expunged before) and the mod-sequence that expunge
@@ -42,8 +42,8 @@ struct Vanished {
 inline constexpr std::size_t max_vanished = 1000;
 
 struct UidList {
-    std::uint32_t validity = 0;  // nonzero
-    std::uint32_t next = 1;      // greater than every uid in `entries`
+    std::uint32_t validity = 0;        // nonzero
+    std::uint32_t next = 1;            // greater than every uid in `entries`
     std::uint64_t highest_modseq = 0;  // >= every entry's modseq; 0 only in a version 1 list
     std::uint64_t vanished_floor = 0;  // `vanished` holds every expunge with a mod-sequence above it
     std::vector<UidEntry> entries;     // ascending uid

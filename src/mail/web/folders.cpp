@@ -37,8 +37,9 @@ core::Result<std::string, std::string> folder_name_from_input(std::string_view t
     if (name->size() > max_folder_name)
         return core::fail(std::string("That name is too long."));
     if (!folder_directory(*name))
-        return core::fail(std::string("A folder name cannot hold / \\ % or *, nor begin or end with '.' or have two in "
-                                      "a row ('.' separates a sub-folder)."));
+        return core::fail(
+            std::string("A folder name cannot hold / \\ % or *, nor begin or end with '.' or have two in "
+                        "a row ('.' separates a sub-folder)."));
     return *name;
 }
 

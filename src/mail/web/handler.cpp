@@ -320,8 +320,8 @@ constexpr std::string_view draft_flags = "DS";  // \Draft, and \Seen: a draft is
 }  // namespace
 
 WebMail::WebMail(Config config, std::shared_ptr<const System> system, std::shared_ptr<Acceptor> acceptor)
-    : config_(std::move(config)), system_(std::move(system)), acceptor_(std::move(acceptor)),
-      sessions_(random_token), pushes_(config_.push)
+    : config_(std::move(config)), system_(std::move(system)), acceptor_(std::move(acceptor)), sessions_(random_token),
+      pushes_(config_.push)
 {
 }
 
@@ -461,9 +461,9 @@ WebMail::Answer WebMail::login(Request& r)
     const std::string token(field(form, "csrf"));
     if (wait.count() > 0) {
         spdlog::warn("webmail: login for '{}' from {} refused: too many failures", login, r.peer);
-        http::Reply reply = page(http::Status::too_many_requests,
-                                 login_page(r.base, token, "Too many failed logins; try again in " +
-                                                               std::to_string(wait.count()) + " s."));
+        http::Reply reply = page(
+            http::Status::too_many_requests,
+            login_page(r.base, token, "Too many failed logins; try again in " + std::to_string(wait.count()) + " s."));
         reply.response.fields.add("Retry-After", std::to_string(wait.count()));
         return {std::move(reply)};
     }
@@ -579,7 +579,8 @@ http::Reply WebMail::message(Request& r)
     auto account = open_account(system_->store(), *r.session);
     auto loaded = account ? load(*account, folder, uid) : nullptr;
     if (!loaded)
-        return page(http::Status::not_found, notice_page(frame(r, folder), "No such message", "It may have been moved or deleted."));
+        return page(http::Status::not_found,
+                    notice_page(frame(r, folder), "No such message", "It may have been moved or deleted."));
     if (loaded->ref.flags.find('S') == std::string::npos)
         (void)account->set_flags(folder, loaded->ref, with_flag(loaded->ref.flags, 'S', true));
     MessageView v;
@@ -641,8 +642,8 @@ http::Reply WebMail::part(Request& r, bool by_content_id)
                                                          found->content_type.value) != std::end(inline_types);
     reply.response.fields.add("Content-Type", inline_image ? found->content_type.value : "application/octet-stream");
     const std::string name = found->filename.empty() ? "part" : found->filename;
-    reply.response.fields.add("Content-Disposition",
-                              std::string(inline_image ? "inline" : "attachment") + "; filename*=UTF-8''" + url_value(name));
+    reply.response.fields.add("Content-Disposition", std::string(inline_image ? "inline" : "attachment") +
+                                                         "; filename*=UTF-8''" + url_value(name));
     reply.response.fields.add("Content-Security-Policy", "default-src 'none'; sandbox");
     return reply;
 }
@@ -658,7 +659,8 @@ http::Reply WebMail::compose(Request& r)
     auto account = open_account(system_->store(), *r.session);
     auto loaded = account ? load(*account, folder, to_uid(field(r.query, "uid"))) : nullptr;
     if (!loaded)
-        return page(http::Status::not_found, notice_page(v.frame, "No such message", "It may have been moved or deleted."));
+        return page(http::Status::not_found,
+                    notice_page(v.frame, "No such message", "It may have been moved or deleted."));
     const Header& h = loaded->root.header;
     const std::string subj = subject(loaded->root);
     const Body body = body_of(loaded->leaves);
@@ -679,8 +681,9 @@ http::Reply WebMail::compose(Request& r)
         v.text = "\n\nOn " + std::string(h.get("Date")) + ", " + from + " wrote:\n" + quoted(text);
     } else {
         v.subject = to_lower(subj).starts_with("fwd:") ? subj : "Fwd: " + subj;
-        v.text = "\n\n---------- Forwarded message ----------\nFrom: " + from + "\nDate: " + std::string(h.get("Date")) +
-                 "\nSubject: " + subj + "\nTo: " + decode_encoded_words(h.get("To")) + "\n\n" + text;
+        v.text = "\n\n---------- Forwarded message ----------\nFrom: " + from +
+                 "\nDate: " + std::string(h.get("Date")) + "\nSubject: " + subj +
+                 "\nTo: " + decode_encoded_words(h.get("To")) + "\n\n" + text;
         v.forward_folder = folder;
         v.forward_uid = loaded->ref.uid;
         v.forwarded = attachments_of(*loaded);
@@ -819,7 +822,8 @@ http::Reply WebMail::act(Request& r)
             return http::text_reply(http::Status::bad_request, "unknown action\n");
         }
         if (ec)
-            spdlog::warn("webmail: {} in {} for {}@{}: {}", op, folder, r.session->user, r.session->domain, ec.message());
+            spdlog::warn("webmail: {} in {} for {}@{}: {}", op, folder, r.session->user, r.session->domain,
+                         ec.message());
     }
     const std::string back = list_query_string(parse_list_query(field(r.query, "back")));  // never raw into Location
     return redirect(r.base + "/box?f=" + url_value(folder) + (back.empty() ? "" : "&" + back));
@@ -865,7 +869,8 @@ http::Reply WebMail::folder_action(Request& r)
         if (std::find(all.begin(), all.end(), folder) == all.end())
             return refuse(http::Status::not_found, "No such folder.");
         if (fixed_folder(folder))
-            return refuse(http::Status::forbidden, folder_label(folder) + " is one of the folders every account keeps.");
+            return refuse(http::Status::forbidden,
+                          folder_label(folder) + " is one of the folders every account keeps.");
     }
     std::error_code ec;
     if (op == "create") {
@@ -885,7 +890,8 @@ http::Reply WebMail::folder_action(Request& r)
                 }
     } else if (op == "delete") {
         if (field(r.query, "confirm") != "1")
-            return refuse(http::Status::bad_request, "Tick the box to delete " + folder_label(folder) + " with its messages.");
+            return refuse(http::Status::bad_request,
+                          "Tick the box to delete " + folder_label(folder) + " with its messages.");
         ec = account->remove(folder);
     } else {
         return http::text_reply(http::Status::bad_request, "unknown action\n");
@@ -901,9 +907,12 @@ http::Reply WebMail::folder_action(Request& r)
                      r.session->domain, ec.message());
         return refuse(http::Status::internal_server_error, "The folder could not be changed; try again.");
     }
-    spdlog::info("webmail: {}@{}: {} folder '{}'{}", r.session->user, r.session->domain, op, op == "create" ? name : folder,
-                 op == "rename" ? " to '" + name + "'" : "");
-    return redirect(r.base + "/folders?notice=" + (op == "create" ? "created" : op == "rename" ? "renamed" : "deleted"));
+    spdlog::info("webmail: {}@{}: {} folder '{}'{}", r.session->user, r.session->domain, op,
+                 op == "create" ? name : folder, op == "rename" ? " to '" + name + "'" : "");
+    return redirect(r.base + "/folders?notice=" +
+                    (op == "create"   ? "created"
+                     : op == "rename" ? "renamed"
+                                      : "deleted"));
 }
 
 http::Reply WebMail::state(Request& r)
@@ -915,7 +924,8 @@ http::Reply WebMail::state(Request& r)
     return http::text_reply(http::Status::ok, std::move(*json), "application/json");
 }
 
-std::optional<std::string> WebMail::state_of(const std::string& base, const WebSession& session, const std::string& folder)
+std::optional<std::string> WebMail::state_of(const std::string& base, const WebSession& session,
+                                             const std::string& folder)
 {
     Frame f = frame(base, session, folder);
     auto account = open_account(system_->store(), session);
@@ -953,8 +963,8 @@ http::Reply WebMail::events(Request& r)
         return reply;
     }
     auto stream = std::make_shared<PushStream>(shared_from_this(), opened.id, r.session->id, folder, config_.push);
-    stream->hold(system_->listen(r.session->domain, r.session->user,
-                                 [control = stream->control()] { control->delivered(); }));
+    stream->hold(
+        system_->listen(r.session->domain, r.session->user, [control = stream->control()] { control->delivered(); }));
     {
         std::lock_guard lock(mutex_);
         push_controls_[opened.id] = stream->control();

@@ -71,7 +71,7 @@ private:
     Config config_;
     std::shared_ptr<const System> system_;  // the users and the store, shared with SMTP, POP3 and IMAP
     std::shared_ptr<Acceptor> acceptor_;    // where sent mail goes (the SMTP service's intake)
-    std::mutex mutex_;     // guards sessions_, throttle_ and summaries_ (handlers run on every worker)
+    std::mutex mutex_;                      // guards sessions_, throttle_ and summaries_ (handlers run on every worker)
     SessionStore sessions_;
     LoginThrottle throttle_;
     std::unordered_map<std::string, Summary> summaries_;

@@ -36,9 +36,11 @@ std::size_t to_number(std::string_view s, std::size_t fallback, std::size_t min,
     return std::clamp(v, min, max);
 }
 
-constexpr std::pair<std::string_view, SortKey> sort_names[] = {
-    {"arrival", SortKey::arrival}, {"date", SortKey::date}, {"from", SortKey::from},
-    {"subject", SortKey::subject}, {"size", SortKey::size}};
+constexpr std::pair<std::string_view, SortKey> sort_names[] = {{"arrival", SortKey::arrival},
+                                                               {"date", SortKey::date},
+                                                               {"from", SortKey::from},
+                                                               {"subject", SortKey::subject},
+                                                               {"size", SortKey::size}};
 
 }  // namespace
 
@@ -134,14 +136,12 @@ ListPage list_page(std::vector<Summary> all, const ListQuery& query)
             if (a.size != b.size)
                 return a.size < b.size;
             break;
-        case SortKey::arrival:
-            break;
+        case SortKey::arrival: break;
         }
         return a.uid < b.uid;
     };
-    std::sort(all.begin(), all.end(), [&](const Summary& a, const Summary& b) {
-        return query.descending ? less(b, a) : less(a, b);
-    });
+    std::sort(all.begin(), all.end(),
+              [&](const Summary& a, const Summary& b) { return query.descending ? less(b, a) : less(a, b); });
     ListPage page;
     page.total = all.size();
     const std::size_t per = std::max<std::size_t>(1, query.per_page);

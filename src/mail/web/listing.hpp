@@ -11,10 +11,10 @@ namespace layer7::mail::web {
 
 struct Summary {
     std::uint32_t uid = 0;
-    std::string from;     // display name, else the address (UTF-8)
-    std::string to;       // as written, encoded-words decoded
-    std::string subject;  // UTF-8
-    std::string flags;    // Maildir letters: S seen, F flagged, R replied, T trashed
+    std::string from;       // display name, else the address (UTF-8)
+    std::string to;         // as written, encoded-words decoded
+    std::string subject;    // UTF-8
+    std::string flags;      // Maildir letters: S seen, F flagged, R replied, T trashed
     std::int64_t date = 0;  // seconds (the message's arrival: IMAP's INTERNALDATE)
     std::uint64_t size = 0;
     bool attachments = false;
@@ -24,7 +24,8 @@ struct Summary {
 };
 
 // The summary fields read from a message's header section (bytes from its start; the body is not needed).
-Summary summarize(std::string_view message, std::uint32_t uid, std::string flags, std::int64_t date, std::uint64_t size);
+Summary summarize(std::string_view message, std::uint32_t uid, std::string flags, std::int64_t date,
+                  std::uint64_t size);
 
 enum class SortKey { arrival, date, from, subject, size };
 

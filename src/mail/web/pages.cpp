@@ -22,7 +22,8 @@ std::string head(std::string_view base, std::string_view title)
 {
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-           "<title>" + e(title) + " – layer7 mail</title><link rel=\"stylesheet\" href=\"" + e(base) +
+           "<title>" +
+           e(title) + " – layer7 mail</title><link rel=\"stylesheet\" href=\"" + e(base) +
            "/style.css\"><script src=\"" + e(base) + "/app.js\" defer></script></head>\n";
 }
 
@@ -84,17 +85,17 @@ std::string folder_options(const Frame& f)
 std::string top(const Frame& f, std::string_view title)
 {
     std::string out = head(f.base, title);
-    out += "<body data-base=\"" + e(f.base) + "\" data-folder=\"" + e(f.folder) + "\">\n<header><a class=\"brand\" href=\"" +
-           e(box_url(f.base, "INBOX")) + "\">layer7 mail</a> <span class=\"who\">" + e(f.login) +
-           "</span> <a class=\"button\" href=\"" + e(f.base) + "/compose\">Compose</a> <a class=\"button\" href=\"" +
-           e(f.base) + "/folders\">Folders</a> <form method=\"post\" action=\"" +
-           e(f.base) + "/logout\" class=\"inline\">" + csrf_field(f.csrf) +
-           "<button>Log out</button></form></header>\n<nav id=\"folders\"><ul>";
+    out += "<body data-base=\"" + e(f.base) + "\" data-folder=\"" + e(f.folder) +
+           "\">\n<header><a class=\"brand\" href=\"" + e(box_url(f.base, "INBOX")) +
+           "\">layer7 mail</a> <span class=\"who\">" + e(f.login) + "</span> <a class=\"button\" href=\"" + e(f.base) +
+           "/compose\">Compose</a> <a class=\"button\" href=\"" + e(f.base) +
+           "/folders\">Folders</a> <form method=\"post\" action=\"" + e(f.base) + "/logout\" class=\"inline\">" +
+           csrf_field(f.csrf) + "<button>Log out</button></form></header>\n<nav id=\"folders\"><ul>";
     for (const auto& folder : f.folders) {
         out += "<li" + std::string(folder.name == f.folder ? " class=\"current\"" : "") + "><a href=\"" +
-               e(box_url(f.base, folder.name)) + "\" data-folder=\"" + e(folder.name) + "\">" + e(folder_label(folder.name)) +
-               "</a> <span class=\"count\">" + (folder.unread ? std::to_string(folder.unread) : std::string()) +
-               "</span></li>";
+               e(box_url(f.base, folder.name)) + "\" data-folder=\"" + e(folder.name) + "\">" +
+               e(folder_label(folder.name)) + "</a> <span class=\"count\">" +
+               (folder.unread ? std::to_string(folder.unread) : std::string()) + "</span></li>";
     }
     return out + "</ul></nav>\n<main>";
 }
@@ -115,10 +116,11 @@ std::string login_page(std::string_view base, std::string_view csrf, std::string
     out += "<body class=\"login\"><main><h1>layer7 mail</h1>";
     if (!error.empty())
         out += "<p class=\"error\" id=\"error\">" + e(error) + "</p>";
-    out += "<form method=\"post\" action=\"" + e(base) + "/login\">" + csrf_field(csrf) +
-           "<label>User <input name=\"user\" autocomplete=\"username\" autofocus required></label>"
-           "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
-           "<button>Log in</button></form></main></body></html>\n";
+    out +=
+        "<form method=\"post\" action=\"" + e(base) + "/login\">" + csrf_field(csrf) +
+        "<label>User <input name=\"user\" autocomplete=\"username\" autofocus required></label>"
+        "<label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
+        "<button>Log in</button></form></main></body></html>\n";
     return out;
 }
 
@@ -133,29 +135,37 @@ std::string mailbox_page(const MailboxView& v)
     out += "<p class=\"reload\"><a id=\"reload\" href=\"" + e(box_url(f.base, f.folder, list_query_string(v.query))) +
            "\">Check for new mail</a></p>";
     // search and sort (GET: bookmarkable)
-    out += "<form method=\"get\" action=\"" + e(f.base) + "/box\" class=\"search\"><input type=\"hidden\" name=\"f\" value=\"" +
-           e(f.folder) + "\"><input type=\"search\" name=\"q\" value=\"" + e(v.query.search) +
+    out += "<form method=\"get\" action=\"" + e(f.base) +
+           "/box\" class=\"search\"><input type=\"hidden\" name=\"f\" value=\"" + e(f.folder) +
+           "\"><input type=\"search\" name=\"q\" value=\"" + e(v.query.search) +
            "\" placeholder=\"Search from, to, subject\"><select name=\"sort\">";
     static constexpr struct {
         SortKey key;
         std::string_view name, label;
-    } sorts[] = {{SortKey::arrival, "arrival", "Arrival"}, {SortKey::date, "date", "Date"},
-                 {SortKey::from, "from", "From"}, {SortKey::subject, "subject", "Subject"}, {SortKey::size, "size", "Size"}};
+    } sorts[] = {{SortKey::arrival, "arrival", "Arrival"},
+                 {SortKey::date, "date", "Date"},
+                 {SortKey::from, "from", "From"},
+                 {SortKey::subject, "subject", "Subject"},
+                 {SortKey::size, "size", "Size"}};
     for (const auto& sort : sorts)
         out += "<option value=\"" + std::string(sort.name) + "\"" + (sort.key == v.query.key ? " selected" : "") + ">" +
                std::string(sort.label) + "</option>";
-    out += std::string("</select><select name=\"order\"><option value=\"desc\"") + (v.query.descending ? " selected" : "") +
-           ">Newest/Z first</option><option value=\"asc\"" + (v.query.descending ? "" : " selected") +
-           ">Oldest/A first</option></select><button>Go</button></form>\n";
+    out += std::string("</select><select name=\"order\"><option value=\"desc\"") +
+           (v.query.descending ? " selected" : "") + ">Newest/Z first</option><option value=\"asc\"" +
+           (v.query.descending ? "" : " selected") + ">Oldest/A first</option></select><button>Go</button></form>\n";
     // the list, inside the form for bulk actions
-    out += "<form method=\"post\" action=\"" + e(f.base) + "/act\" id=\"list\" data-uidnext=\"" +
-           std::to_string(v.uid_next) + "\" data-stamp=\"" + e(v.stamp) + "\">" + csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" +
-           e(f.folder) + "\"><input type=\"hidden\" name=\"back\" value=\"" + e(list_query_string(v.query)) +
-           "\"><div class=\"actions\"><button name=\"op\" value=\"delete\">Delete</button>"
-           "<button name=\"op\" value=\"flag\">Flag</button><button name=\"op\" value=\"unflag\">Unflag</button>"
-           "<button name=\"op\" value=\"read\">Mark read</button><button name=\"op\" value=\"unread\">Mark unread</button>"
-           "<select name=\"to\">" + folder_options(f) + "</select><button name=\"op\" value=\"move\">Move</button></div>"
-           "<table class=\"messages\"><tbody>";
+    out +=
+        "<form method=\"post\" action=\"" + e(f.base) + "/act\" id=\"list\" data-uidnext=\"" +
+        std::to_string(v.uid_next) + "\" data-stamp=\"" + e(v.stamp) + "\">" + csrf_field(f.csrf) +
+        "<input type=\"hidden\" name=\"f\" value=\"" + e(f.folder) +
+        "\"><input type=\"hidden\" name=\"back\" value=\"" + e(list_query_string(v.query)) +
+        "\"><div class=\"actions\"><button name=\"op\" value=\"delete\">Delete</button>"
+        "<button name=\"op\" value=\"flag\">Flag</button><button name=\"op\" value=\"unflag\">Unflag</button>"
+        "<button name=\"op\" value=\"read\">Mark read</button><button name=\"op\" value=\"unread\">Mark unread</button>"
+        "<select name=\"to\">" +
+        folder_options(f) +
+        "</select><button name=\"op\" value=\"move\">Move</button></div>"
+        "<table class=\"messages\"><tbody>";
     if (v.page.rows.empty())
         out += "<tr><td class=\"empty\">No messages.</td></tr>";
     const bool drafts = f.folder == "Drafts";  // a draft opens in compose, and who it is for matters
@@ -163,16 +173,18 @@ std::string mailbox_page(const MailboxView& v)
         std::string cls = s.seen() ? "seen" : "unseen";
         if (s.flagged())
             cls += " flagged";
-        out += "<tr class=\"" + cls + "\" data-uid=\"" + std::to_string(s.uid) + "\"><td><input type=\"checkbox\" name=\"uid\" value=\"" +
-               std::to_string(s.uid) + "\" aria-label=\"select\"></td><td class=\"flag\">" +
-               (s.flagged() ? "★" : "") + "</td><td class=\"from\">" + e(drafts ? "To: " + s.to : s.from) +
-               "</td><td class=\"subject\"><a href=\"" +
-               e(drafts ? draft_url(f.base, s.uid) : message_url(f.base, f.folder, s.uid)) + "\">" + e(s.subject.empty() ? "(no subject)" : s.subject) +
-               "</a>" + (s.attachments ? " 📎" : "") + "</td><td class=\"date\">" + when(s.date) + "</td><td class=\"size\">" +
-               size_text(s.size) + "</td></tr>";
+        out +=
+            "<tr class=\"" + cls + "\" data-uid=\"" + std::to_string(s.uid) +
+            "\"><td><input type=\"checkbox\" name=\"uid\" value=\"" + std::to_string(s.uid) +
+            "\" aria-label=\"select\"></td><td class=\"flag\">" + (s.flagged() ? "★" : "") +
+            "</td><td class=\"from\">" + e(drafts ? "To: " + s.to : s.from) + "</td><td class=\"subject\"><a href=\"" +
+            e(drafts ? draft_url(f.base, s.uid) : message_url(f.base, f.folder, s.uid)) + "\">" +
+            e(s.subject.empty() ? "(no subject)" : s.subject) + "</a>" + (s.attachments ? " 📎" : "") +
+            "</td><td class=\"date\">" + when(s.date) + "</td><td class=\"size\">" + size_text(s.size) + "</td></tr>";
     }
     out += "</tbody></table></form>\n<p class=\"pages\">" + std::to_string(v.page.total) + " message" +
-           (v.page.total == 1 ? "" : "s") + ", page " + std::to_string(v.page.page + 1) + " of " + std::to_string(v.page.pages);
+           (v.page.total == 1 ? "" : "s") + ", page " + std::to_string(v.page.page + 1) + " of " +
+           std::to_string(v.page.pages);
     ListQuery q = v.query;
     if (v.page.page > 0) {
         q.page = v.page.page - 1;
@@ -190,22 +202,27 @@ std::string message_page(const MessageView& v)
     const Frame& f = v.frame;
     std::string out = top(f, v.subject.empty() ? "(no subject)" : v.subject);
     const std::string id = "f=" + url_value(f.folder) + "&uid=" + std::to_string(v.uid);
-    out += "<article><h1 id=\"subject\">" + e(v.subject.empty() ? "(no subject)" : v.subject) + "</h1><dl class=\"headers\">";
-    for (auto [label, value] : {std::pair<std::string_view, const std::string&>{"From", v.from}, {"To", v.to},
-                                {"Cc", v.cc}, {"Date", v.date}})
+    out += "<article><h1 id=\"subject\">" + e(v.subject.empty() ? "(no subject)" : v.subject) +
+           "</h1><dl class=\"headers\">";
+    for (auto [label, value] : {std::pair<std::string_view, const std::string&>{"From", v.from},
+                                {"To", v.to},
+                                {"Cc", v.cc},
+                                {"Date", v.date}})
         if (!value.empty())
             out += "<dt>" + std::string(label) + "</dt><dd>" + e(value) + "</dd>";
     out += "</dl><div class=\"actions\"><a class=\"button\" href=\"" + e(f.base) + "/compose?mode=reply&" + e(id) +
            "\">Reply</a> <a class=\"button\" href=\"" + e(f.base) + "/compose?mode=forward&" + e(id) +
-           "\">Forward</a> <form method=\"post\" action=\"" + e(f.base) + "/act\" class=\"inline\">" + csrf_field(f.csrf) +
-           "<input type=\"hidden\" name=\"f\" value=\"" + e(f.folder) + "\"><input type=\"hidden\" name=\"uid\" value=\"" +
-           std::to_string(v.uid) + "\"><button name=\"op\" value=\"delete\">Delete</button><button name=\"op\" value=\"" +
+           "\">Forward</a> <form method=\"post\" action=\"" + e(f.base) + "/act\" class=\"inline\">" +
+           csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" + e(f.folder) +
+           "\"><input type=\"hidden\" name=\"uid\" value=\"" + std::to_string(v.uid) +
+           "\"><button name=\"op\" value=\"delete\">Delete</button><button name=\"op\" value=\"" +
            (v.flags.find('F') != std::string::npos ? "unflag\">Unflag" : "flag\">Flag") +
-           "</button><button name=\"op\" value=\"unread\">Mark unread</button><select name=\"to\">" + folder_options(f) +
-           "</select><button name=\"op\" value=\"move\">Move</button></form></div>";
+           "</button><button name=\"op\" value=\"unread\">Mark unread</button><select name=\"to\">" +
+           folder_options(f) + "</select><button name=\"op\" value=\"move\">Move</button></form></div>";
     if (v.blocked_images > 0 && !v.remote_allowed)
         out += "<p class=\"notice\" id=\"blocked\">" + std::to_string(v.blocked_images) +
-               " remote image(s) blocked. <a href=\"" + e(f.base) + "/msg?" + e(id) + "&remote=1\">Show remote content</a></p>";
+               " remote image(s) blocked. <a href=\"" + e(f.base) + "/msg?" + e(id) +
+               "&remote=1\">Show remote content</a></p>";
     if (v.html)
         out += "<div class=\"body html\" id=\"body\">" + v.body + "</div>";
     else
@@ -228,8 +245,9 @@ std::string compose_page(const ComposeView& v)
         out += "<p class=\"error\" id=\"error\">" + e(v.error) + "</p>";
     if (!v.notice.empty())
         out += "<p class=\"notice\" id=\"notice\">" + e(v.notice) + "</p>";
-    out += "<form method=\"post\" action=\"" + e(f.base) + "/send\" enctype=\"multipart/form-data\" class=\"compose\">" +
-           csrf_field(f.csrf) + "<label>To <input name=\"to\" value=\"" + e(v.to) +
+    out += "<form method=\"post\" action=\"" + e(f.base) +
+           "/send\" enctype=\"multipart/form-data\" class=\"compose\">" + csrf_field(f.csrf) +
+           "<label>To <input name=\"to\" value=\"" + e(v.to) +
            "\" required></label><label>Cc <input name=\"cc\" value=\"" + e(v.cc) +
            "\"></label><label>Subject <input name=\"subject\" value=\"" + e(v.subject) +
            "\"></label><textarea name=\"text\" rows=\"14\">" + e(v.text) + "</textarea>";
@@ -243,9 +261,10 @@ std::string compose_page(const ComposeView& v)
                ") <label class=\"inline\"><input type=\"checkbox\" name=\"drop\" value=\"" + std::to_string(a.index) +
                "\"> Remove</label></p>";
     // A draft may have no recipient yet: "Save draft" skips the browser's check of To.
-    out += "<label>Attach <input type=\"file\" name=\"attach\" multiple></label><div class=\"actions\">"
-           "<button name=\"action\" value=\"send\">Send</button>"
-           "<button name=\"action\" value=\"draft\" formnovalidate>Save draft</button></div></form>";
+    out +=
+        "<label>Attach <input type=\"file\" name=\"attach\" multiple></label><div class=\"actions\">"
+        "<button name=\"action\" value=\"send\">Send</button>"
+        "<button name=\"action\" value=\"draft\" formnovalidate>Save draft</button></div></form>";
     return out + std::string(bottom);
 }
 
@@ -269,13 +288,15 @@ std::string folders_page(const FoldersView& v)
            "<button name=\"op\" value=\"create\">Create</button></form>\n<table class=\"folders\"><tbody>";
     for (const auto& folder : f.folders) {
         const std::string label = folder_label(folder.name);
-        out += "<tr data-folder=\"" + e(folder.name) + "\"><td class=\"name\"><a href=\"" + e(box_url(f.base, folder.name)) +
-               "\">" + e(label) + "</a></td><td class=\"count\">" + std::to_string(folder.unread) + " unread, " +
-               std::to_string(folder.total) + " in all</td><td>";
+        out += "<tr data-folder=\"" + e(folder.name) + "\"><td class=\"name\"><a href=\"" +
+               e(box_url(f.base, folder.name)) + "\">" + e(label) + "</a></td><td class=\"count\">" +
+               std::to_string(folder.unread) + " unread, " + std::to_string(folder.total) + " in all</td><td>";
         if (!fixed_folder(folder.name)) {
-            const std::string which = csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" + e(folder.name) + "\">";
+            const std::string which =
+                csrf_field(f.csrf) + "<input type=\"hidden\" name=\"f\" value=\"" + e(folder.name) + "\">";
             out += "<form method=\"post\" action=\"" + action + "\" class=\"inline rename\">" + which +
-                   "<input name=\"name\" value=\"" + e(label) + "\" required aria-label=\"new name\">"
+                   "<input name=\"name\" value=\"" + e(label) +
+                   "\" required aria-label=\"new name\">"
                    "<button name=\"op\" value=\"rename\">Rename</button></form> <form method=\"post\" action=\"" +
                    action + "\" class=\"inline delete\">" + which +
                    "<label class=\"inline\"><input type=\"checkbox\" name=\"confirm\" value=\"1\" required> with its "
@@ -293,7 +314,8 @@ std::string state_json(const Frame& f, std::uint32_t uid_next, std::string_view 
     for (std::size_t i = 0; i < f.folders.size(); ++i)
         out += std::string(i ? "," : "") + "{\"name\":" + core::json_string(f.folders[i].name) +
                ",\"label\":" + core::json_string(folder_label(f.folders[i].name)) +
-               ",\"unread\":" + std::to_string(f.folders[i].unread) + ",\"total\":" + std::to_string(f.folders[i].total) + "}";
+               ",\"unread\":" + std::to_string(f.folders[i].unread) +
+               ",\"total\":" + std::to_string(f.folders[i].total) + "}";
     return out + "]}\n";
 }
 

@@ -18,12 +18,12 @@ struct FolderRow {
     std::size_t unread = 0, total = 0;
 };
 
-struct Frame {                 // what every page after login shows
-    std::string base;          // the mount prefix, "/mail"
-    std::string login;         // who is logged in
+struct Frame {          // what every page after login shows
+    std::string base;   // the mount prefix, "/mail"
+    std::string login;  // who is logged in
     std::string csrf;
     std::vector<FolderRow> folders;
-    std::string folder;        // the current one
+    std::string folder;  // the current one
 };
 
 struct MailboxView {

@@ -117,7 +117,7 @@ core::awaitable<void> PushStream::wait(Clock::time_point deadline)
     woken_ = false;
     timer_->expires_at(deadline);
     if (!watch_ || !watch_->watching()) {  // no inotify (out of instances): look at each heartbeat
-        if (!delivered_)                       // or delivery notice
+        if (!delivered_)                   // or delivery notice
             co_await timer_->async_wait(core::use_tuple);
         delivered_ = false;
         co_return;

@@ -53,7 +53,7 @@ private:
     std::mutex mutex_;
     bool ended_ = false;
     std::optional<asio::any_io_executor> executor_;  // the stream's, once it runs
-    PushStream* stream_ = nullptr;                    // read and written on executor_ only
+    PushStream* stream_ = nullptr;                   // read and written on executor_ only
 };
 
 class PushStream final : public core::ByteSource {

@@ -30,21 +30,19 @@ bool among(std::string_view name, const std::array<std::string_view, N>& set)
 
 // Dropped with everything up to their end tag: what runs code, styles the page or is not text.
 constexpr std::array<std::string_view, 17> dropped_with_content{
-    "script", "style", "iframe", "object", "applet", "noscript", "noembed", "noframes", "template",
-    "title",  "head",  "svg",    "math",   "textarea", "select", "xmp",    "frameset"};
+    "script", "style", "iframe", "object", "applet",   "noscript", "noembed", "noframes", "template",
+    "title",  "head",  "svg",    "math",   "textarea", "select",   "xmp",     "frameset"};
 constexpr std::array<std::string_view, 47> allowed_tags{
-    "a",     "abbr", "address", "b",   "big",   "blockquote", "br",     "caption", "center", "cite",
-    "code",  "col",  "colgroup", "dd", "del",   "div",        "dl",     "dt",      "em",     "font",
-    "h1",    "h2",   "h3",      "h4",  "h5",    "h6",         "hr",     "i",       "img",    "ins",
-    "kbd",   "li",   "ol",      "p",   "pre",   "q",          "s",      "small",   "span",   "strike",
-    "strong", "sub", "sup",     "table", "tbody", "td",       "tfoot"};
+    "a",        "abbr",  "address", "b",      "big",    "blockquote", "br",  "caption", "center", "cite", "code", "col",
+    "colgroup", "dd",    "del",     "div",    "dl",     "dt",         "em",  "font",    "h1",     "h2",   "h3",   "h4",
+    "h5",       "h6",    "hr",      "i",      "img",    "ins",        "kbd", "li",      "ol",     "p",    "pre",  "q",
+    "s",        "small", "span",    "strike", "strong", "sub",        "sup", "table",   "tbody",  "td",   "tfoot"};
 constexpr std::array<std::string_view, 6> more_allowed_tags{"th", "thead", "tr", "tt", "u", "ul"};
 constexpr std::array<std::string_view, 4> void_tags{"br", "hr", "img", "col"};
 // Presentation only: no URLs, no script, no CSS.
 constexpr std::array<std::string_view, 20> allowed_attributes{
-    "title",   "lang",        "dir",         "align",   "valign", "width",  "height",
-    "bgcolor", "color",       "face",        "size",    "border", "cellpadding", "cellspacing",
-    "colspan", "rowspan",     "alt",         "start",   "nowrap", "scope"};
+    "title", "lang",   "dir",         "align",       "valign",  "width",   "height", "bgcolor", "color",  "face",
+    "size",  "border", "cellpadding", "cellspacing", "colspan", "rowspan", "alt",    "start",   "nowrap", "scope"};
 
 bool tag_allowed(std::string_view name)
 {
@@ -55,9 +53,15 @@ bool tag_allowed(std::string_view name)
 // Unknown named references stay as written (and are escaped on output: harmless text).
 std::string decode_references(std::string_view in)
 {
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> named{{
-        {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"},
-        {"nbsp", "\xc2\xa0"}, {"colon", ":"}, {"tab", "\t"}, {"newline", "\n"}}};
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 9> named{{{"amp", "&"},
+                                                                                         {"lt", "<"},
+                                                                                         {"gt", ">"},
+                                                                                         {"quot", "\""},
+                                                                                         {"apos", "'"},
+                                                                                         {"nbsp", "\xc2\xa0"},
+                                                                                         {"colon", ":"},
+                                                                                         {"tab", "\t"},
+                                                                                         {"newline", "\n"}}};
     std::string out;
     for (std::size_t i = 0; i < in.size();) {
         if (in[i] != '&') {
@@ -190,7 +194,8 @@ public:
                 attributes += " " + a.name + "=\"" + core::html_escape(a.value) + "\"";
             } else if (tag.name == "a" && a.name == "href") {
                 if (auto url = safe_link(a.value))
-                    attributes += " href=\"" + core::html_escape(*url) + "\" rel=\"noopener noreferrer\" target=\"_blank\"";
+                    attributes +=
+                        " href=\"" + core::html_escape(*url) + "\" rel=\"noopener noreferrer\" target=\"_blank\"";
             } else if (tag.name == "img" && a.name == "src") {
                 keep = image_source(a.value, attributes);
             }

@@ -19,11 +19,11 @@ namespace layer7::mail::web {
 struct Config {
     bool enabled = true;
     std::string data_dir = "./layer7-data";
-    std::string users_file;            // empty: DATA/users
-    std::string mail_root;             // empty: DATA/mail
-    std::string queue_dir;             // empty: DATA/queue (the spool of the SMTP service sent mail goes to)
-    std::string domain = "localhost";  // the domain of users-file lines without domain=
-    std::string hostname = "localhost";  // Received: by
+    std::string users_file;                // empty: DATA/users
+    std::string mail_root;                 // empty: DATA/mail
+    std::string queue_dir;                 // empty: DATA/queue (the spool of the SMTP service sent mail goes to)
+    std::string domain = "localhost";      // the domain of users-file lines without domain=
+    std::string hostname = "localhost";    // Received: by
     std::uint64_t max_upload = 25u << 20;  // a compose form with its attachments (413 above)
     bool plaintext_login = false;          // log in over plain HTTP from a non-loopback client
     std::chrono::milliseconds failure_delay{1000};  // before answering a failed login

@@ -82,7 +82,8 @@ void LoginThrottle::failed(const std::string& key, Time now)
     ++e.failures;
     if (e.failures > policy_.free_failures) {
         const std::size_t doublings = std::min<std::size_t>(e.failures - policy_.free_failures - 1, 20);
-        const auto lockout = std::min<std::chrono::seconds>(policy_.first_lockout * (1LL << doublings), policy_.max_lockout);
+        const auto lockout =
+            std::min<std::chrono::seconds>(policy_.first_lockout * (1LL << doublings), policy_.max_lockout);
         e.locked_until = now + lockout;
     }
 }
@@ -90,7 +91,8 @@ void LoginThrottle::failed(const std::string& key, Time now)
 void LoginThrottle::evict(Time now)
 {
     for (auto it = entries_.begin(); it != entries_.end();)
-        it = now - it->second.last >= policy_.window && it->second.locked_until <= now ? entries_.erase(it) : std::next(it);
+        it = now - it->second.last >= policy_.window && it->second.locked_until <= now ? entries_.erase(it)
+                                                                                       : std::next(it);
     while (entries_.size() >= policy_.max_keys) {
         auto oldest = std::min_element(entries_.begin(), entries_.end(),
                                        [](const auto& a, const auto& b) { return a.second.last < b.second.last; });

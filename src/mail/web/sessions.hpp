@@ -61,11 +61,11 @@ private:
 bool same_token(std::string_view submitted, std::string_view expected);
 
 struct ThrottlePolicy {
-    std::size_t free_failures = 3;               // before any lock-out
-    std::chrono::seconds window{15 * 60};        // failures older than this are forgotten
-    std::chrono::seconds first_lockout{30};      // doubled per further failure
+    std::size_t free_failures = 3;           // before any lock-out
+    std::chrono::seconds window{15 * 60};    // failures older than this are forgotten
+    std::chrono::seconds first_lockout{30};  // doubled per further failure
     std::chrono::seconds max_lockout{15 * 60};
-    std::size_t max_keys = 100000;               // memory bound; expired entries go first
+    std::size_t max_keys = 100000;  // memory bound; expired entries go first
 };
 
 // Counts failed logins per key (the handler uses both "login:NAME" and "peer:ADDRESS").

@@ -34,9 +34,9 @@ Next replay(StartTlsProtocol protocol, const std::vector<std::string>& transcrip
 
 TEST(StartTls, Smtp)
 {
-    EXPECT_EQ(replay(StartTlsProtocol::smtp, {"S: 220-hamburger.edu ESMTP", "S: 220 welcome", "C: EHLO client.example",
-                                              "S: 250-hamburger.edu", "S: 250-PIPELINING", "S: 250 STARTTLS",
-                                              "C: STARTTLS", "S: 220 2.0.0 Ready to start TLS"}),
+    EXPECT_EQ(replay(StartTlsProtocol::smtp,
+                     {"S: 220-hamburger.edu ESMTP", "S: 220 welcome", "C: EHLO client.example", "S: 250-hamburger.edu",
+                      "S: 250-PIPELINING", "S: 250 STARTTLS", "C: STARTTLS", "S: 220 2.0.0 Ready to start TLS"}),
               Next::start_tls);
 }
 
@@ -66,15 +66,15 @@ TEST(StartTls, Imap)
 
 TEST(StartTls, Ftp)
 {
-    EXPECT_EQ(replay(StartTlsProtocol::ftp, {"S: 220-Welcome", "S:  to the server", "S: 220 ready", "C: AUTH TLS",
-                                             "S: 234 AUTH TLS OK"}),
+    EXPECT_EQ(replay(StartTlsProtocol::ftp,
+                     {"S: 220-Welcome", "S:  to the server", "S: 220 ready", "C: AUTH TLS", "S: 234 AUTH TLS OK"}),
               Next::start_tls);  // RFC 959 §4.2: inner lines of a multi-line reply may be anything
     EXPECT_EQ(replay(StartTlsProtocol::ftp, {"S: 220-Welcome", "S: 220 ready", "C: AUTH TLS", "S: 234 AUTH TLS OK"}),
               Next::start_tls);
     EXPECT_EQ(replay(StartTlsProtocol::ftp, {"S: 220 ready", "C: AUTH TLS", "S: 534 no TLS here"}), Next::failed);
-    EXPECT_EQ(replay(StartTlsProtocol::ftp, {"S: 220-a", "S: 221 not the end", "S: 220 ready", "C: AUTH TLS",
-                                             "S: 234 go"}),
-              Next::start_tls);
+    EXPECT_EQ(
+        replay(StartTlsProtocol::ftp, {"S: 220-a", "S: 221 not the end", "S: 220 ready", "C: AUTH TLS", "S: 234 go"}),
+        Next::start_tls);
 }
 
 TEST(StartTls, ProtocolNames)

@@ -40,7 +40,8 @@ TEST(TorrentSeed, InfoHashIsStable)
 {
     const torrent::Metainfo a = torrent_metainfo("http://127.0.0.1:6969/announce");
     const torrent::Metainfo b = torrent_metainfo("http://127.0.0.1:7000/announce");
-    EXPECT_EQ(torrent::info_hash_of(a.info_bytes).hex(), torrent::info_hash_of(torrent_metainfo(a.announce).info_bytes).hex());
+    EXPECT_EQ(torrent::info_hash_of(a.info_bytes).hex(),
+              torrent::info_hash_of(torrent_metainfo(a.announce).info_bytes).hex());
     EXPECT_EQ(torrent::info_hash_of(a.info_bytes).hex(), torrent::info_hash_of(b.info_bytes).hex());
     EXPECT_EQ(torrent::encode_metainfo(a), torrent::encode_metainfo(torrent_metainfo(a.announce)));
 }

@@ -24,7 +24,7 @@ TEST(FtpAddress, ParsesAndPrintsIpv6)
     EXPECT_FALSE(a->is_v4());
     EXPECT_EQ(to_string(*a), "1080::8:800:200c:417a");
     EXPECT_EQ(to_string(*parse_ip("::1")), "::1");
-    EXPECT_EQ(to_string(*parse_ip("2001:db8:0:0:1:0:0:1")), "2001:db8::1:0:0:1");  // RFC 5952 §4.2.3
+    EXPECT_EQ(to_string(*parse_ip("2001:db8:0:0:1:0:0:1")), "2001:db8::1:0:0:1");     // RFC 5952 §4.2.3
     EXPECT_EQ(to_string(*parse_ip("2001:db8:0:1:1:1:1:1")), "2001:db8:0:1:1:1:1:1");  // §4.2.2: one 0 stays
     for (const char* bad : {":::", "1::2::3", "1:2:3:4:5:6:7:8:9", "12345::", "g::1", "1:2:3:4:5:6:7"})
         EXPECT_FALSE(parse_ip(bad)) << bad;

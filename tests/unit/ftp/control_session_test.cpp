@@ -88,10 +88,10 @@ TEST(FtpSession, BounceDefence)
 {
     Fixture f;
     f.login();
-    EXPECT_EQ(f.code("PORT 192,0,2,10,4,1"), 200);                  // the client's own address
-    EXPECT_EQ(f.code("PORT 198,51,100,7,0,25"), 504);               // a third party's SMTP port
-    EXPECT_EQ(f.code("PORT 198,51,100,7,200,0"), 504);              // a third party
-    EXPECT_EQ(f.code("PORT 192,0,2,10,0,21"), 504);                 // a privileged port
+    EXPECT_EQ(f.code("PORT 192,0,2,10,4,1"), 200);      // the client's own address
+    EXPECT_EQ(f.code("PORT 198,51,100,7,0,25"), 504);   // a third party's SMTP port
+    EXPECT_EQ(f.code("PORT 198,51,100,7,200,0"), 504);  // a third party
+    EXPECT_EQ(f.code("PORT 192,0,2,10,0,21"), 504);     // a privileged port
     EXPECT_EQ(f.code("PORT 192,0,2,10"), 501);
     EXPECT_EQ(f.code("EPRT |1|192.0.2.10|5000|"), 200);
     EXPECT_EQ(f.code("EPRT |1|198.51.100.7|5000|"), 504);

@@ -25,23 +25,37 @@ Policy test_policy()
     return p;
 }
 
-const std::map<std::string, Op> op_names = {
-    {"none", Op::none},           {"login", Op::login},         {"start_tls", Op::start_tls},
-    {"open_passive", Op::open_passive}, {"stat", Op::stat},     {"change_dir", Op::change_dir},
-    {"list", Op::list},           {"open_read", Op::open_read}, {"open_write", Op::open_write},
-    {"remove_file", Op::remove_file}, {"remove_dir", Op::remove_dir}, {"make_dir", Op::make_dir},
-    {"rename", Op::rename},       {"transfer", Op::transfer},   {"close", Op::close}};
+const std::map<std::string, Op> op_names = {{"none", Op::none},
+                                            {"login", Op::login},
+                                            {"start_tls", Op::start_tls},
+                                            {"open_passive", Op::open_passive},
+                                            {"stat", Op::stat},
+                                            {"change_dir", Op::change_dir},
+                                            {"list", Op::list},
+                                            {"open_read", Op::open_read},
+                                            {"open_write", Op::open_write},
+                                            {"remove_file", Op::remove_file},
+                                            {"remove_dir", Op::remove_dir},
+                                            {"make_dir", Op::make_dir},
+                                            {"rename", Op::rename},
+                                            {"transfer", Op::transfer},
+                                            {"close", Op::close}};
 
-const std::map<std::string, FsError> fs_errors = {
-    {"not_found", FsError::not_found}, {"not_directory", FsError::not_directory},
-    {"is_directory", FsError::is_directory}, {"exists", FsError::exists}, {"denied", FsError::denied},
-    {"escape", FsError::escape}, {"not_empty", FsError::not_empty}, {"no_space", FsError::no_space},
-    {"io", FsError::io}};
+const std::map<std::string, FsError> fs_errors = {{"not_found", FsError::not_found},
+                                                  {"not_directory", FsError::not_directory},
+                                                  {"is_directory", FsError::is_directory},
+                                                  {"exists", FsError::exists},
+                                                  {"denied", FsError::denied},
+                                                  {"escape", FsError::escape},
+                                                  {"not_empty", FsError::not_empty},
+                                                  {"no_space", FsError::no_space},
+                                                  {"io", FsError::io}};
 
-const std::map<std::string, TransferResult> transfer_results = {
-    {"ok", TransferResult::ok}, {"no_connection", TransferResult::no_connection},
-    {"aborted", TransferResult::aborted}, {"local_error", TransferResult::local_error},
-    {"no_space", TransferResult::no_space}};
+const std::map<std::string, TransferResult> transfer_results = {{"ok", TransferResult::ok},
+                                                                {"no_connection", TransferResult::no_connection},
+                                                                {"aborted", TransferResult::aborted},
+                                                                {"local_error", TransferResult::local_error},
+                                                                {"no_space", TransferResult::no_space}};
 
 class Replayer {
 public:

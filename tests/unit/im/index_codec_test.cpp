@@ -84,9 +84,9 @@ TEST(ImCodec, IndexLinesRoundTrip)
 
 TEST(ImCodec, IndexLineGarbage)
 {
-    for (std::string_view bad : {"", "25", "2500 x", "abc", "* ONLINE", "* ONLINE bob", "* ONLINE bob 1.2.3.4",
-                                 "* OFFLINE bob extra", "* BOGUS bob", "* ONLINE b\x01 1.1.1.1:1", "099 early",
-                                 "HELLO x"})
+    for (std::string_view bad :
+         {"", "25", "2500 x", "abc", "* ONLINE", "* ONLINE bob", "* ONLINE bob 1.2.3.4", "* OFFLINE bob extra",
+          "* BOGUS bob", "* ONLINE b\x01 1.1.1.1:1", "099 early", "HELLO x"})
         EXPECT_EQ(decode_index_line(bad).kind, IndexLine::Kind::garbage) << bad;
     EXPECT_EQ(decode_index_line("221").kind, IndexLine::Kind::reply);
 }

@@ -86,9 +86,9 @@ TEST(Link, EachSegmentOfAStreamHasItsOwnArrival)
     Link link(spec(5ms, 8e6), 1);  // a byte per microsecond
     const auto arrivals = link.stream_segments(t0, 2 * segment_bytes + 4);
     using std::chrono::microseconds;
-    EXPECT_EQ(arrivals, (std::vector<Time>{t0 + microseconds(segment_bytes) + 5ms,
-                                           t0 + microseconds(2 * segment_bytes) + 5ms,
-                                           t0 + microseconds(2 * segment_bytes + 4) + 5ms}));
+    EXPECT_EQ(arrivals,
+              (std::vector<Time>{t0 + microseconds(segment_bytes) + 5ms, t0 + microseconds(2 * segment_bytes) + 5ms,
+                                 t0 + microseconds(2 * segment_bytes + 4) + 5ms}));
 }
 
 TEST(Link, RespecKeepsWhatIsQueued)

@@ -16,8 +16,11 @@ Report sample_report()
     r.parameters = {{"rate", "10 Mbit/s"}};
     r.x_name = "RTT (ms)";
     r.y_unit = "ms";
-    r.charts.push_back({"Load time", "RTT (ms)", "ms",
-                        {{"measured", {{10, 100, 5}, {50, 300, 9}}, false}, {"formula", {{10, 110, 0}, {50, 290, 0}}, true}}});
+    r.charts.push_back(
+        {"Load time",
+         "RTT (ms)",
+         "ms",
+         {{"measured", {{10, 100, 5}, {50, 300, 9}}, false}, {"formula", {{10, 110, 0}, {50, 290, 0}}, true}}});
     r.rows = {{"persistent", 10, 100, 5, 110, 3}, {"persistent", 50, 300, 9, 200, 10}};
     r.steps = {{"one load", "  1.0 ms  #1 C: GET / <b>"}};
     return r;

@@ -39,7 +39,8 @@ TEST(Aac, AudioSpecificConfigFromFmtp)
 {
     EXPECT_EQ(audio_specific_config(fmtp(Bytes{0x12, 0x10})), (Bytes{0x12, 0x10}));
     // ffmpeg's form: spaces after ';', lower-case hex, the name in any case
-    EXPECT_EQ(audio_specific_config("profile-level-id=1; mode=AAC-hbr; sizelength=13; CONFIG=1190"), (Bytes{0x11, 0x90}));
+    EXPECT_EQ(audio_specific_config("profile-level-id=1; mode=AAC-hbr; sizelength=13; CONFIG=1190"),
+              (Bytes{0x11, 0x90}));
     EXPECT_TRUE(audio_specific_config("mode=AAC-hbr").empty());
     EXPECT_TRUE(audio_specific_config("config=12g0").empty());
     EXPECT_TRUE(audio_specific_config("config=121").empty());

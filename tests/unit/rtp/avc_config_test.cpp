@@ -32,7 +32,13 @@ TEST(AvcConfig, DecodesFfmpegsRecord)
 TEST(AvcConfig, LengthSizesAndSeveralSets)
 {
     // lengthSizeMinusOne 0 and 1; two SPS and no PPS; trailing High-profile bytes are ignored
-    auto r = from_hex("0164001ffc" "e2" "00026701" "0003670203" "00" "fdf8f800");
+    auto r = from_hex(
+        "0164001ffc"
+        "e2"
+        "00026701"
+        "0003670203"
+        "00"
+        "fdf8f800");
     auto config = decode_avc_config(r);
     ASSERT_TRUE(config);
     EXPECT_EQ(config->length_size, 1u);
@@ -52,7 +58,10 @@ TEST(AvcConfig, CutShortOrWrongVersionOrEmptyUnit)
     auto v2 = r;
     v2[0] = 2;
     EXPECT_FALSE(decode_avc_config(v2));
-    EXPECT_FALSE(decode_avc_config(from_hex("0142c00dffe1" "0000" "00")));  // a zero-length SPS
+    EXPECT_FALSE(
+        decode_avc_config(from_hex("0142c00dffe1"
+                                   "0000"
+                                   "00")));  // a zero-length SPS
 }
 
 }  // namespace

@@ -16,11 +16,14 @@ TEST(H264Sps, SizesOfRealParameterSets)
 {
     EXPECT_EQ(sps_picture_size(from_hex("6742c00dd90141fb011000000300100000030320f142a480")), (PictureSize{320, 240}));
     // 1080 lines are 68 macroblock rows cropped by 8
-    EXPECT_EQ(sps_picture_size(from_hex("67640028acd940780227e5c044000003000400000300c83c60c658")), (PictureSize{1920, 1080}));
+    EXPECT_EQ(sps_picture_size(from_hex("67640028acd940780227e5c044000003000400000300c83c60c658")),
+              (PictureSize{1920, 1080}));
     // 4:4:4 crops in single pixels
-    EXPECT_EQ(sps_picture_size(from_hex("67f4001e919b281485fc7cf808800000030080000019078b16cb")), (PictureSize{642, 362}));
+    EXPECT_EQ(sps_picture_size(from_hex("67f4001e919b281485fc7cf808800000030080000019078b16cb")),
+              (PictureSize{642, 362}));
     // interlaced: map units are field macroblock pairs
-    EXPECT_EQ(sps_picture_size(from_hex("67640015acd941612d808800000300080000030190f8a14cb0")), (PictureSize{352, 288}));
+    EXPECT_EQ(sps_picture_size(from_hex("67640015acd941612d808800000300080000030190f8a14cb0")),
+              (PictureSize{352, 288}));
 }
 
 TEST(H264Sps, CutShortOrNotAnSps)

@@ -32,7 +32,7 @@ TEST(RelayClock, ThePublishersMappingIsKeptWhateverTheArrival)
     clock.on_sender_report(t0, 90000);
     clock.on_packet(90000 + 45000, t0 + 7 * second);  // arrived late: half a second of media later
     EXPECT_EQ(clock.point(), (ClockPoint{t0 + second / 2, 135000}));
-    clock.on_packet(90000 - 9000, t0 + 8 * second);   // a B-frame before the SR's instant
+    clock.on_packet(90000 - 9000, t0 + 8 * second);  // a B-frame before the SR's instant
     EXPECT_EQ(clock.point(), (ClockPoint{t0 - second / 10, 81000}));
 }
 
@@ -40,7 +40,7 @@ TEST(RelayClock, TimestampsThatWrapStillCountForward)
 {
     RelayClock clock(48000);
     clock.on_sender_report(t0, 0xFFFF'FFFFu - 23999);  // half a second before the wrap
-    clock.on_packet(24000, t0);                          // half a second after it
+    clock.on_packet(24000, t0);                        // half a second after it
     EXPECT_EQ(clock.point(), (ClockPoint{t0 + second, 24000}));
 }
 

@@ -31,9 +31,9 @@ TEST(Rtcp, CompoundRoundTrip)
 TEST(Rtcp, ReceiverReportFromTheWire)
 {
     // RR, one block, as ffmpeg sends it
-    const Bytes wire{0x81, 201, 0, 7, 0, 0, 0, 1,  // ssrc 1
-                     0, 0, 0, 2, 0x40, 0xff, 0xff, 0xff,  // ssrc 2, 25% lost, cumulative −1
-                     0, 1, 0, 5, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0};
+    const Bytes wire{0x81, 201, 0, 7, 0,    0,    0,    1,     // ssrc 1
+                     0,    0,   0, 2, 0x40, 0xff, 0xff, 0xff,  // ssrc 2, 25% lost, cumulative −1
+                     0,    1,   0, 5, 0,    0,    0,    9,    0, 0, 0, 0, 0, 0, 0, 0};
     auto packets = decode_rtcp(wire);
     ASSERT_TRUE(packets.ok());
     const auto& rr = std::get<ReceiverReport>(packets->at(0));

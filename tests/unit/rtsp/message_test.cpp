@@ -26,7 +26,9 @@ TEST(RtspMessage, RequestWireFormAndCSeq)
 
 TEST(RtspMessage, InterleavedFrame)
 {
-    EXPECT_EQ(interleaved_frame(1, "abc"), std::string("$\x01\x00\x03" "abc", 7));
+    EXPECT_EQ(interleaved_frame(1, "abc"), std::string("$\x01\x00\x03"
+                                                       "abc",
+                                                       7));
 }
 
 }  // namespace

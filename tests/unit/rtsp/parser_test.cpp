@@ -16,7 +16,8 @@ std::vector<std::string> events(std::string_view input, std::size_t split, const
             if (std::holds_alternative<NeedMore>(e))
                 return;
             if (auto* q = std::get_if<Request>(&e))
-                out.push_back("Q " + q->method + " " + q->uri + " cseq=" + std::to_string(q->cseq().value_or(0)) + " body=" + q->body);
+                out.push_back("Q " + q->method + " " + q->uri + " cseq=" + std::to_string(q->cseq().value_or(0)) +
+                              " body=" + q->body);
             else if (auto* r = std::get_if<Response>(&e))
                 out.push_back("R " + std::to_string(r->status) + " body=" + r->body);
             else if (auto* f = std::get_if<Interleaved>(&e))
@@ -42,8 +43,9 @@ void grind(std::string_view input, const std::vector<std::string>& expected, con
 
 TEST(RtspParser, RequestsFramesAndResponsesAtEverySplit)
 {
-    const std::string input = std::string("ANNOUNCE rtsp://h/live RTSP/1.0\r\nCSeq: 2\r\nContent-Type: application/sdp\r\n"
-                                          "Content-Length: 5\r\n\r\nv=0\r\n") +
+    const std::string input = std::string(
+                                  "ANNOUNCE rtsp://h/live RTSP/1.0\r\nCSeq: 2\r\nContent-Type: application/sdp\r\n"
+                                  "Content-Length: 5\r\n\r\nv=0\r\n") +
                               std::string("$\x00\x00\x03rtp", 7) + "\r\nRTSP/1.0 200 OK\r\nCSeq: 3\r\n\r\n";
     grind(input, {"Q ANNOUNCE rtsp://h/live cseq=2 body=v=0\r\n", "F 0 rtp", "R 200 body="});
 }
@@ -51,8 +53,7 @@ TEST(RtspParser, RequestsFramesAndResponsesAtEverySplit)
 TEST(RtspParser, OversizedFramesAreSkipped)
 {
     std::string big = std::string("$\x01\x01\x00", 4) + std::string(256, 'x');
-    grind(big + "OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n", {"D 256", "Q OPTIONS * cseq=1 body="},
-          {.max_frame = 255});
+    grind(big + "OPTIONS * RTSP/1.0\r\nCSeq: 1\r\n\r\n", {"D 256", "Q OPTIONS * cseq=1 body="}, {.max_frame = 255});
 }
 
 TEST(RtspParser, MalformedInputIsAnErrorWithAStatus)
@@ -77,7 +78,8 @@ TEST(RtspParser, LimitsAtTheEdge)
     EXPECT_EQ(events(line39, 0, limits).at(0), "Q OPTIONS * cseq=1 body=");
     const std::string line41 = "OPTIONS * RTSP/1.0\r\nX: " + std::string(39, 'a') + "\r\n\r\n";
     EXPECT_EQ(events(line41, 0, limits).at(0), "E header block too large");
-    const std::string block = "OPTIONS * RTSP/1.0\r\nA: " + std::string(30, 'a') + "\r\nB: " + std::string(30, 'b') + "\r\n\r\n";
+    const std::string block =
+        "OPTIONS * RTSP/1.0\r\nA: " + std::string(30, 'a') + "\r\nB: " + std::string(30, 'b') + "\r\n\r\n";
     EXPECT_EQ(events(block, 0, limits).at(0), "E header block too large");
 }
 

@@ -14,7 +14,7 @@ StatsSnapshot one_reader()
     rr.fraction_lost = 64;  // a quarter
     rr.cumulative_lost = 12;
     rr.highest_sequence = 70000;
-    rr.jitter = 900;        // 10 ms at 90 kHz
+    rr.jitter = 900;  // 10 ms at 90 kHz
     StatsSnapshot s;
     s.streams.push_back({"cam/<1>", "127.0.0.1:4000", {"video H264/90000"}, 500, 1, 0.5});
     ReaderRow r{"127.0.0.1:5000", "cam/<1>", false, true, 12.0, {}};

@@ -10,8 +10,9 @@ namespace {
 
 Media h264_media()
 {
-    return parse_sdp("v=0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
-                     "a=fmtp:96 packetization-mode=1;sprop-parameter-sets=Z0LAHg==,aM4=\r\n")
+    return parse_sdp(
+               "v=0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+               "a=fmtp:96 packetization-mode=1;sprop-parameter-sets=Z0LAHg==,aM4=\r\n")
         ->media[0];
 }
 
@@ -22,7 +23,8 @@ Media audio_media(const std::string& rtpmap, const std::string& fmtp = "")
         ->media[0];
 }
 
-std::vector<std::uint8_t> packet(std::uint16_t seq, std::uint32_t ts, std::vector<std::uint8_t> payload, bool marker = true)
+std::vector<std::uint8_t> packet(std::uint16_t seq, std::uint32_t ts, std::vector<std::uint8_t> payload,
+                                 bool marker = true)
 {
     rtp::Packet p;
     p.payload_type = 96;
@@ -66,7 +68,7 @@ TEST(TrackReceiver, PlaysInOrderAfterTheDelayAndCountsWhatHappened)
 
 TEST(TrackReceiver, APictureIsEveryPacketOfOneTimestamp)
 {
-    TrackReceiver r(h264_media(), 10'000);  // with no delay, any packet after the first would be late
+    TrackReceiver r(h264_media(), 10'000);         // with no delay, any packet after the first would be late
     r.on_rtp(packet(1, 0, {0x65, 1}, false), 0);   // an IDR slice, more to come
     r.on_rtp(packet(2, 0, {0x65, 2}, true), 100);  // the marker ends the picture
     r.on_rtp(packet(3, 3000, {0x41, 3}, false), 200);

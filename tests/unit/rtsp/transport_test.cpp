@@ -7,7 +7,8 @@ namespace {
 
 TEST(RtspTransport, ParsesTheClientsChoicesInOrder)
 {
-    auto t = parse_transports("RTP/AVP/TCP;unicast;interleaved=0-1, RTP/AVP;unicast;client_port=5000-5001;mode=record, RAW/RAW/UDP;unicast");
+    auto t = parse_transports(
+        "RTP/AVP/TCP;unicast;interleaved=0-1, RTP/AVP;unicast;client_port=5000-5001;mode=record, RAW/RAW/UDP;unicast");
     ASSERT_EQ(t.size(), 2u);
     EXPECT_TRUE(t[0].tcp);
     EXPECT_EQ(t[0].interleaved, (PortPair{0, 1}));

@@ -47,7 +47,7 @@ TEST(StreamAbr, ThroughputRuleFollowsATraceThatDropsAndRecovers)
         picks.push_back(choose_throughput(state(10, e.estimate()), AbrSettings{}));
     }
     EXPECT_EQ(picks[2], 2u);
-    EXPECT_EQ(picks[6], 0u);   // down to the lowest in the dip
+    EXPECT_EQ(picks[6], 0u);      // down to the lowest in the dip
     EXPECT_EQ(picks.back(), 2u);  // and back up
 }
 

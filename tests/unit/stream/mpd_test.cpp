@@ -127,7 +127,8 @@ TEST(StreamMpd, DurationAndDateSyntax)
     EXPECT_EQ(parse_date_time("1970-01-01T00:00:01Z"), 1000);
     EXPECT_EQ(parse_date_time("1970-01-01T01:00:01.5+01:00"), 1500);
     EXPECT_EQ(parse_date_time("1970-01-01T00:00:00"), 0);
-    for (std::string_view bad : {"1970-13-01T00:00:00Z", "1970-02-30T00:00:00Z", "1970-01-01 00:00:00", "1970-01-01T00:00:00.Z"})
+    for (std::string_view bad :
+         {"1970-13-01T00:00:00Z", "1970-02-30T00:00:00Z", "1970-01-01 00:00:00", "1970-01-01T00:00:00.Z"})
         EXPECT_EQ(parse_date_time(bad), std::nullopt) << bad;
 }
 
@@ -152,13 +153,21 @@ TEST(StreamMpd, ClearErrorsForWhatAPlayerCannotUse)
     EXPECT_EQ(error("<MPD type='dynamic'/>").detail, "MPD@availabilityStartTime is required when type=\"dynamic\"");
     EXPECT_EQ(error("<MPD mediaPresentationDuration='ten'/>").detail, "MPD@mediaPresentationDuration=\"ten\"");
     EXPECT_EQ(error("<MPD/>").code, MpdErrorCode::no_periods);
-    EXPECT_EQ(error("<MPD><Period><AdaptationSet><Representation id='1' bandwidth='1'><SegmentBase/></Representation></AdaptationSet></Period></MPD>").code,
+    EXPECT_EQ(error("<MPD><Period><AdaptationSet><Representation id='1' "
+                    "bandwidth='1'><SegmentBase/></Representation></AdaptationSet></Period></MPD>")
+                  .code,
               MpdErrorCode::no_segment_template);
-    EXPECT_EQ(error("<MPD><Period><AdaptationSet><Representation id='1'><SegmentTemplate media='x' duration='1'/></Representation></AdaptationSet></Period></MPD>").detail,
+    EXPECT_EQ(error("<MPD><Period><AdaptationSet><Representation id='1'><SegmentTemplate media='x' "
+                    "duration='1'/></Representation></AdaptationSet></Period></MPD>")
+                  .detail,
               "Representation@bandwidth missing (id \"1\")");
-    EXPECT_EQ(error("<MPD><Period><AdaptationSet><Representation id='1' bandwidth='1'><SegmentTemplate media='x' timescale='0' duration='1'/></Representation></AdaptationSet></Period></MPD>").code,
+    EXPECT_EQ(error("<MPD><Period><AdaptationSet><Representation id='1' bandwidth='1'><SegmentTemplate media='x' "
+                    "timescale='0' duration='1'/></Representation></AdaptationSet></Period></MPD>")
+                  .code,
               MpdErrorCode::bad_attribute);
-    EXPECT_EQ(error("<MPD><Period><AdaptationSet><Representation id='1' bandwidth='1'><SegmentTemplate media='x'/></Representation></AdaptationSet></Period></MPD>").code,
+    EXPECT_EQ(error("<MPD><Period><AdaptationSet><Representation id='1' bandwidth='1'><SegmentTemplate "
+                    "media='x'/></Representation></AdaptationSet></Period></MPD>")
+                  .code,
               MpdErrorCode::bad_attribute);
 }
 

@@ -14,27 +14,45 @@ using namespace layer7::stream;
 
 namespace {
 
-std::string str(const std::vector<std::uint8_t>& v) { return {v.begin(), v.end()}; }
+std::string str(const std::vector<std::uint8_t>& v)
+{
+    return {v.begin(), v.end()};
+}
 
 const auto low = from_hex("0142c00dffe100176742c00dda05067e7c0440000003004000000c83c50aa801000468ce3c80");
 const auto high = from_hex("0142c01effe100196742c01eda0280bfe5c044000003000400000300c83c58ba8001000468ce3c80");
-const auto low_sets = from_hex("00000017" "6742c00dda05067e7c0440000003004000000c83c50aa8" "00000004" "68ce3c80");
-const auto high_sets = from_hex("00000019" "6742c01eda0280bfe5c044000003000400000300c83c58ba80" "00000004" "68ce3c80");
-const auto idr = from_hex("0000000365888a");      // one IDR slice NAL, 4-byte length
-const auto slice = from_hex("00000002419a" "0000000141");  // two NAL units
+const auto low_sets = from_hex(
+    "00000017"
+    "6742c00dda05067e7c0440000003004000000c83c50aa8"
+    "00000004"
+    "68ce3c80");
+const auto high_sets = from_hex(
+    "00000019"
+    "6742c01eda0280bfe5c044000003000400000300c83c58ba80"
+    "00000004"
+    "68ce3c80");
+const auto idr = from_hex("0000000365888a");  // one IDR slice NAL, 4-byte length
+const auto slice = from_hex(
+    "00000002419a"
+    "0000000141");  // two NAL units
 
 }  // namespace
 
 TEST(StreamRenditionSplice, RelengthsBetweenSizes)
 {
     std::string out = "x";
-    ASSERT_TRUE(append_relengthed(from_hex("0003aabbcc" "0001dd"), 2, 4, out));
-    EXPECT_EQ(out, "x" + str(from_hex("00000003aabbcc" "00000001dd")));
+    ASSERT_TRUE(append_relengthed(from_hex("0003aabbcc"
+                                           "0001dd"),
+                                  2, 4, out));
+    EXPECT_EQ(out, "x" + str(from_hex("00000003aabbcc"
+                                      "00000001dd")));
     out.clear();
     ASSERT_TRUE(append_relengthed(from_hex("00000003aabbcc"), 4, 1, out));
     EXPECT_EQ(out, str(from_hex("03aabbcc")));
     out.clear();
-    ASSERT_TRUE(append_relengthed(from_hex("00000000" "00000001dd"), 4, 4, out));  // an empty unit is dropped
+    ASSERT_TRUE(append_relengthed(from_hex("00000000"
+                                           "00000001dd"),
+                                  4, 4, out));  // an empty unit is dropped
     EXPECT_EQ(out, str(from_hex("00000001dd")));
     EXPECT_FALSE(append_relengthed(from_hex("00"), 1, 3, out));  // 3 is no NAL length size
 }
@@ -80,7 +98,7 @@ TEST(StreamRenditionSplice, ABadRecordOrSampleIsRefused)
 {
     RenditionSplice s;
     ASSERT_TRUE(s.begin(low));
-    EXPECT_FALSE(s.sample(from_hex("0000000965")));  // a length past the sample
+    EXPECT_FALSE(s.sample(from_hex("0000000965")));      // a length past the sample
     EXPECT_EQ(s.sample(idr), str(low_sets) + str(idr));  // the sets still come with the first sample written
     EXPECT_FALSE(s.begin(from_hex("0142")));
     EXPECT_FALSE(s.sample(idr));  // until a record that decodes

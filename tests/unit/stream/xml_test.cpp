@@ -6,8 +6,9 @@ using namespace layer7::stream;
 
 TEST(StreamXml, ReadsElementsAttributesTextAndEntities)
 {
-    auto doc = parse_xml("<?xml version=\"1.0\"?>\n<!-- c --><a:Root xmlns:a='x' k=\"1 &amp; 2\">"
-                         "<Child v='&#x41;&#66;&lt;'/>text<![CDATA[<raw>]]><Child/></a:Root>\n");
+    auto doc = parse_xml(
+        "<?xml version=\"1.0\"?>\n<!-- c --><a:Root xmlns:a='x' k=\"1 &amp; 2\">"
+        "<Child v='&#x41;&#66;&lt;'/>text<![CDATA[<raw>]]><Child/></a:Root>\n");
     ASSERT_TRUE(doc) << doc.error().describe();
     EXPECT_EQ(doc->name, "Root");
     EXPECT_EQ(doc->attribute("k"), "1 & 2");
@@ -19,9 +20,9 @@ TEST(StreamXml, ReadsElementsAttributesTextAndEntities)
 
 TEST(StreamXml, RefusesMalformedInput)
 {
-    for (std::string_view bad : {"", "<a>", "<a></b>", "<a x=1/>", "<a x='1'x='2'/>", "<a>&bogus;</a>",
-                                 "<a>&#0;</a>", "<a>&#xD800;</a>", "<a/><b/>", "junk<a/>", "<a x='<'/>",
-                                 "<a><!-- open</a>", "</a>", "<a></a >trailing"})
+    for (std::string_view bad :
+         {"", "<a>", "<a></b>", "<a x=1/>", "<a x='1'x='2'/>", "<a>&bogus;</a>", "<a>&#0;</a>", "<a>&#xD800;</a>",
+          "<a/><b/>", "junk<a/>", "<a x='<'/>", "<a><!-- open</a>", "</a>", "<a></a >trailing"})
         EXPECT_FALSE(parse_xml(bad)) << bad;
 }
 

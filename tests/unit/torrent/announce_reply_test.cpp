@@ -10,8 +10,8 @@ namespace {
 TEST(AnnounceReply, CompactPeersAndIntervals)
 {
     const std::string body = std::string("d8:intervali900e12:min intervali30e5:peers12:") +
-                             std::string("\x7f\x00\x00\x01\x1a\xe1\x0a\x00\x00\x02\x00\x50", 12) + "6:peers618:" +
-                             std::string(15, '\0') + std::string("\x01\x1a\xe2", 3) + "e";
+                             std::string("\x7f\x00\x00\x01\x1a\xe1\x0a\x00\x00\x02\x00\x50", 12) +
+                             "6:peers618:" + std::string(15, '\0') + std::string("\x01\x1a\xe2", 3) + "e";
     auto r = parse_announce_reply(body);
     ASSERT_TRUE(r) << r.error();
     EXPECT_EQ(r->interval, 900);
@@ -26,7 +26,8 @@ TEST(AnnounceReply, CompactPeersAndIntervals)
 
 TEST(AnnounceReply, DictionaryPeers)
 {
-    auto r = parse_announce_reply("d8:intervali60e5:peersld2:ip9:127.0.0.17:peer id20:aaaaaaaaaaaaaaaaaaaa4:porti7000eeee");
+    auto r =
+        parse_announce_reply("d8:intervali60e5:peersld2:ip9:127.0.0.17:peer id20:aaaaaaaaaaaaaaaaaaaa4:porti7000eeee");
     ASSERT_TRUE(r) << r.error();
     ASSERT_EQ(r->peers.size(), 1u);
     EXPECT_EQ(r->peers[0].port, 7000);
@@ -38,9 +39,9 @@ TEST(AnnounceReply, FailuresAndGarbage)
     ASSERT_FALSE(failure);
     EXPECT_EQ(failure.error(), "tracker says: unregistered");
     EXPECT_FALSE(parse_announce_reply("<html>"));
-    EXPECT_FALSE(parse_announce_reply("d8:intervali60ee"));                // no peers
-    EXPECT_FALSE(parse_announce_reply("d5:peers5:abcdee"));                // not 6 bytes each
-    EXPECT_FALSE(parse_announce_reply("d5:peersld2:ip1:x4:porti0eeee"));   // port 0
+    EXPECT_FALSE(parse_announce_reply("d8:intervali60ee"));               // no peers
+    EXPECT_FALSE(parse_announce_reply("d5:peers5:abcdee"));               // not 6 bytes each
+    EXPECT_FALSE(parse_announce_reply("d5:peersld2:ip1:x4:porti0eeee"));  // port 0
 }
 
 TEST(AnnounceReply, PeerCountIsBounded)

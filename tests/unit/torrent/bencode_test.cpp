@@ -71,8 +71,12 @@ TEST(Bencode, ListsAndDictionaries)
 TEST(Bencode, KeysCompareAsUnsignedBytes)
 {
     // "\x80" sorts after "a" as a byte string, whatever char's signedness.
-    EXPECT_TRUE(decode("d1:a0:1:\x80" "0:e").ok());
-    EXPECT_EQ(error_of("d1:\x80" "0:1:a0:e"), BencodeError::unsorted_keys);
+    EXPECT_TRUE(decode("d1:a0:1:\x80"
+                       "0:e")
+                    .ok());
+    EXPECT_EQ(error_of("d1:\x80"
+                       "0:1:a0:e"),
+              BencodeError::unsorted_keys);
 }
 
 TEST(Bencode, DepthLimit)

@@ -22,9 +22,9 @@ TEST(Bitfield, HighBitOfFirstByteIsPieceZero)
 
 TEST(Bitfield, WrongSizeOrSpareBitRefused)
 {
-    EXPECT_FALSE(Bitfield::from_wire(std::string("\xff", 1), 10));           // 10 pieces need 2 bytes
-    EXPECT_FALSE(Bitfield::from_wire(std::string("\xff\xc0\x00", 3), 10));   // one byte too many
-    EXPECT_FALSE(Bitfield::from_wire(std::string("\xff\xe0", 2), 10));       // bit 10 is spare
+    EXPECT_FALSE(Bitfield::from_wire(std::string("\xff", 1), 10));          // 10 pieces need 2 bytes
+    EXPECT_FALSE(Bitfield::from_wire(std::string("\xff\xc0\x00", 3), 10));  // one byte too many
+    EXPECT_FALSE(Bitfield::from_wire(std::string("\xff\xe0", 2), 10));      // bit 10 is spare
     auto full = Bitfield::from_wire(std::string("\xff\xc0", 2), 10);
     ASSERT_TRUE(full);
     EXPECT_TRUE(full->all());

@@ -37,8 +37,9 @@ TEST(ExtensionHandshake, ReadsAria2sForm)
 {
     // In the shape aria2c 1.36 sends (its trace: "ut_metadata=9 metadata_size=42814 v=aria2/1.36.0"),
     // with PEX on and a key we do not read.
-    auto h = decode_extension_handshake("d12:complete_agoi-1e1:md11:ut_metadatai2e6:ut_pexi1ee13:metadata_sizei1234e"
-                                        "4:reqqi500e1:v12:aria2/1.36.0e");
+    auto h = decode_extension_handshake(
+        "d12:complete_agoi-1e1:md11:ut_metadatai2e6:ut_pexi1ee13:metadata_sizei1234e"
+        "4:reqqi500e1:v12:aria2/1.36.0e");
     ASSERT_TRUE(h);
     EXPECT_EQ(h->id_of("ut_metadata"), 2);
     EXPECT_EQ(h->metadata_size, std::optional<std::uint64_t>{1234});

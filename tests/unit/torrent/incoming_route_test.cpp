@@ -10,7 +10,10 @@ namespace layer7::torrent {
 namespace {
 
 // Twenty bytes of `c`.
-InfoHash hash_of(char c) { return *InfoHash::from_raw(std::string(20, c)); }
+InfoHash hash_of(char c)
+{
+    return *InfoHash::from_raw(std::string(20, c));
+}
 
 const std::set<InfoHash> served{hash_of('a'), hash_of('b')};
 const auto serves = [](const InfoHash& h) { return served.contains(h); };

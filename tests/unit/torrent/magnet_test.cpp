@@ -10,8 +10,9 @@ constexpr std::string_view hex = "c12fe1c06bba254a9dc9f519b335aa7c1367a88a";
 
 TEST(Magnet, ParsesHexWithNameAndTrackers)
 {
-    auto m = parse_magnet("magnet:?xt=urn:btih:" + std::string(hex) +
-                          "&dn=My%20File&tr=http%3A%2F%2F127.0.0.1%3A6969%2Fannounce&tr=udp%3A%2F%2F127.0.0.1%3A6969&x=1");
+    auto m =
+        parse_magnet("magnet:?xt=urn:btih:" + std::string(hex) +
+                     "&dn=My%20File&tr=http%3A%2F%2F127.0.0.1%3A6969%2Fannounce&tr=udp%3A%2F%2F127.0.0.1%3A6969&x=1");
     ASSERT_TRUE(m);
     EXPECT_EQ(m->info_hash.hex(), hex);
     EXPECT_EQ(m->name, "My File");
@@ -41,8 +42,8 @@ TEST(Magnet, BuildsWhatItParses)
 TEST(Magnet, Refuses)
 {
     EXPECT_FALSE(parse_magnet("http://example.com/"));
-    EXPECT_FALSE(parse_magnet("magnet:?dn=x"));                             // no exact topic
-    EXPECT_FALSE(parse_magnet("magnet:?xt=urn:btih:abc"));                  // neither hex nor base32
+    EXPECT_FALSE(parse_magnet("magnet:?dn=x"));             // no exact topic
+    EXPECT_FALSE(parse_magnet("magnet:?xt=urn:btih:abc"));  // neither hex nor base32
     EXPECT_FALSE(parse_magnet("magnet:?xt=urn:btih:" + std::string(hex) + "&xt=urn:btih:" + std::string(hex)));
     EXPECT_FALSE(parse_magnet("magnet:?xt=urn:btih:" + std::string(hex) + "&dn=%zz"));
     EXPECT_FALSE(parse_magnet("magnet:?xt=urn:btih:" + std::string(hex), {.max_length = 20}));

@@ -77,8 +77,8 @@ TEST(Metainfo, InfoBytesAreTheFilesOwn)
 TEST(Metainfo, RefusesUnsafePaths)
 {
     for (std::string bad : {"2:..", "0:", "1:.", "3:a/b", "1:/"}) {
-        const std::string info = "d5:filesld6:lengthi1e4:pathl" + bad + "eee4:name1:d12:piece lengthi16384e6:pieces20:" +
-                                 pieces(1) + "e";
+        const std::string info =
+            "d5:filesld6:lengthi1e4:pathl" + bad + "eee4:name1:d12:piece lengthi16384e6:pieces20:" + pieces(1) + "e";
         EXPECT_EQ(error_of(with_info(info)), MetainfoError::unsafe_path) << bad;
     }
     const std::string dotdot_name = "d6:lengthi1e4:name2:..12:piece lengthi16384e6:pieces20:" + pieces(1) + "e";
@@ -112,8 +112,10 @@ TEST(Metainfo, TorrentFromFetchedInfoKeepsItsBytes)
     // saved .torrent has the magnet's info-hash.
     const std::string info = "d6:lengthi3e4:name1:x12:piece lengthi16384e6:pieces20:" + pieces(1) + "1:zi0ee";
     const std::string file = torrent_from_info(info, {"http://a/announce", "http://b/announce"});
-    EXPECT_EQ(file, "d8:announce17:http://a/announce13:announce-listll17:http://a/announceel17:http://b/announceee"
-                    "4:info" + info + "e");
+    EXPECT_EQ(file,
+              "d8:announce17:http://a/announce13:announce-listll17:http://a/announceel17:http://b/announceee"
+              "4:info" +
+                  info + "e");
     auto m = parse_metainfo(file);
     ASSERT_TRUE(m.ok()) << to_string(m.error());
     EXPECT_EQ(m->info_bytes, info);

@@ -19,7 +19,10 @@ InfoHash hash_of(char c)
     return h;
 }
 
-const std::string ia = std::string("\x13" "BitTorrent protocol") + std::string(48, 'i');
+const std::string ia = std::string(
+                           "\x13"
+                           "BitTorrent protocol") +
+                       std::string(48, 'i');
 
 MseHandshake make_a(std::uint32_t provide = crypto_rc4 | crypto_plaintext, std::size_t pad = 37)
 {
@@ -257,10 +260,18 @@ TEST(MseHandshake, GarbageAndDegenerateKeysFailWithoutHoldingTheBytes)
 TEST(MseHandshake, PlainHandshakeIsToldFromYa)
 {
     EXPECT_EQ(starts_plain_handshake(""), std::nullopt);
-    EXPECT_EQ(starts_plain_handshake("\x13" "BitTor"), std::nullopt);
-    EXPECT_EQ(starts_plain_handshake("\x13" "BitTorrent protocol"), true);
-    EXPECT_EQ(starts_plain_handshake("\x13" "BitTorrent protocolxxxx"), true);
-    EXPECT_EQ(starts_plain_handshake("\x13" "Bx"), false);
+    EXPECT_EQ(starts_plain_handshake("\x13"
+                                     "BitTor"),
+              std::nullopt);
+    EXPECT_EQ(starts_plain_handshake("\x13"
+                                     "BitTorrent protocol"),
+              true);
+    EXPECT_EQ(starts_plain_handshake("\x13"
+                                     "BitTorrent protocolxxxx"),
+              true);
+    EXPECT_EQ(starts_plain_handshake("\x13"
+                                     "Bx"),
+              false);
     EXPECT_EQ(starts_plain_handshake("\x14"), false);
 }
 

@@ -25,7 +25,8 @@ TEST(PeerWire, HandshakeLayout)
 {
     const std::string wire = encode_handshake(sample_handshake());
     ASSERT_EQ(wire.size(), 68u);
-    EXPECT_EQ(wire.substr(0, 20), std::string("\x13" "BitTorrent protocol"));
+    EXPECT_EQ(wire.substr(0, 20), std::string("\x13"
+                                              "BitTorrent protocol"));
     EXPECT_EQ(static_cast<unsigned char>(wire[25]), 0x10);  // BEP 10: reserved byte 5, bit 0x10
     WireDecoder d;
     d.feed(wire + u32(0));
@@ -47,7 +48,9 @@ TEST(PeerWire, NotAHandshakeFailsEarly)
     ASSERT_FALSE(h);
     EXPECT_EQ(h.error(), WireError::bad_protocol);
     WireDecoder e;
-    e.feed(std::string("\x13" "BitTorrent protocoX"));
+    e.feed(
+        std::string("\x13"
+                    "BitTorrent protocoX"));
     EXPECT_FALSE(e.handshake());
 }
 
@@ -159,11 +162,11 @@ TEST(PeerWire, BlockLimitAtTheEdges)
 TEST(PeerWire, WrongFixedSizesRefused)
 {
     const std::vector<std::string> bad = {
-        u32(2) + std::string("\x01\x00", 2),                      // unchoke with a payload
-        u32(4) + "\x04" + std::string(3, '\0'),  // have with a short index
-        u32(12) + "\x06" + std::string(11, '\0'), // request one byte short
-        u32(8) + "\x07" + std::string(7, '\0'),  // piece without its index and begin
-        u32(1) + "\x14",                          // extended without its id
+        u32(2) + std::string("\x01\x00", 2),       // unchoke with a payload
+        u32(4) + "\x04" + std::string(3, '\0'),    // have with a short index
+        u32(12) + "\x06" + std::string(11, '\0'),  // request one byte short
+        u32(8) + "\x07" + std::string(7, '\0'),    // piece without its index and begin
+        u32(1) + "\x14",                           // extended without its id
     };
     for (const auto& wire : bad) {
         WireDecoder d;

@@ -11,7 +11,10 @@ namespace {
 
 constexpr std::uint64_t kib = 1024;
 
-Bitfield all_of(std::size_t n) { return Bitfield(n, true); }
+Bitfield all_of(std::size_t n)
+{
+    return Bitfield(n, true);
+}
 
 Bitfield only(std::size_t n, std::initializer_list<std::size_t> pieces)
 {
@@ -64,10 +67,10 @@ TEST(PiecePicker, RarestFirstAfterTheFirstPiece)
         deliver(picker, blocks, 1);
     }
     ASSERT_EQ(order.size(), 5u);
-    EXPECT_EQ(order[0], 2u);                                   // the rarest
+    EXPECT_EQ(order[0], 2u);  // the rarest
     EXPECT_EQ((std::set<std::uint32_t>{order[1], order[2]}), (std::set<std::uint32_t>{3, 5}));
     EXPECT_EQ(order[3], 4u);
-    EXPECT_EQ(order[4], 1u);                                   // the most common last
+    EXPECT_EQ(order[4], 1u);  // the most common last
     EXPECT_TRUE(picker.complete());
 }
 
@@ -102,10 +105,10 @@ TEST(PiecePicker, UnrequestedAndWrongSizedBlocksAreRefused)
     PiecePicker picker(2 * 32 * kib, 32 * kib, 5);
     auto blocks = picker.pick(all_of(2), 1, 1);
     ASSERT_EQ(blocks.size(), 1u);
-    EXPECT_EQ(picker.on_block(blocks[0], 2).outcome, BlockOutcome::unrequested);      // not asked of peer 2
+    EXPECT_EQ(picker.on_block(blocks[0], 2).outcome, BlockOutcome::unrequested);                  // not asked of peer 2
     EXPECT_EQ(picker.on_block({blocks[0].piece, 0, 100}, 1).outcome, BlockOutcome::unrequested);  // size
     EXPECT_EQ(picker.on_block({blocks[0].piece, 5, 16384}, 1).outcome, BlockOutcome::unrequested);  // offset
-    EXPECT_EQ(picker.on_block({9, 0, 16384}, 1).outcome, BlockOutcome::unrequested);  // no such piece
+    EXPECT_EQ(picker.on_block({9, 0, 16384}, 1).outcome, BlockOutcome::unrequested);                // no such piece
     EXPECT_EQ(picker.on_block(blocks[0], 1).outcome, BlockOutcome::accepted);
 }
 

@@ -44,8 +44,9 @@ TEST(Rc4, ClassicVectors)
 TEST(Rc4, Rfc6229FortyBitKeyAtOffsets0And1024)
 {
     const std::string key = bytes("0102030405");
-    EXPECT_EQ(encrypt(key, std::string(32, '\0')), "b2396305f03dc027ccc3524a0a1118a8"
-                                                   "6982944f18fc82d589c403a47a0d0919");
+    EXPECT_EQ(encrypt(key, std::string(32, '\0')),
+              "b2396305f03dc027ccc3524a0a1118a8"
+              "6982944f18fc82d589c403a47a0d0919");
     Rc4 dropped(key);
     dropped.discard(1024);
     std::string zeros(16, '\0');

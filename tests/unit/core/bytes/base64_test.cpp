@@ -15,7 +15,7 @@ std::string decode_string(std::string_view text)
 
 TEST(Base64, Rfc4648Vectors)
 {
-    const std::pair<const char *, const char *> vectors[] = {
+    const std::pair<const char*, const char*> vectors[] = {
         {"", ""},
         {"f", "Zg=="},
         {"fo", "Zm8="},
@@ -40,8 +40,8 @@ TEST(Base64, AllByteValuesRoundTrip)
 
 TEST(Base64, RejectsNonCanonical)
 {
-    for (const char *bad : {"Zg", "Zg=", "Zh==", "Zm9=", "Zm 9v", "Zm9v\n",
-                            "Z===", "====", "Zg==Zg==", "Zm-v", "Zm_v", "=Zm9"}) {
+    for (const char* bad :
+         {"Zg", "Zg=", "Zh==", "Zm9=", "Zm 9v", "Zm9v\n", "Z===", "====", "Zg==Zg==", "Zm-v", "Zm_v", "=Zm9"}) {
         EXPECT_FALSE(base64_decode(bad).has_value()) << bad;
     }
 }

@@ -74,7 +74,8 @@ TEST(Config, InstancesTakeOneTableOrAnArrayOfTables)
     ASSERT_EQ(single.size(), 1u);
     EXPECT_EQ(single[0].string("hostname", ""), "a");
 
-    ConfigFile two("[[smtp]]\nhostname = \"a\"\n[smtp.limits]\nmax_line = 100\n[[smtp]]\nhostname = \"b\"\n", "two.toml");
+    ConfigFile two("[[smtp]]\nhostname = \"a\"\n[smtp.limits]\nmax_line = 100\n[[smtp]]\nhostname = \"b\"\n",
+                   "two.toml");
     auto both = two.root().instances("smtp");
     ASSERT_EQ(both.size(), 2u);
     EXPECT_EQ(both[0].string("hostname", ""), "a");

@@ -529,9 +529,8 @@ TEST(Runtime, PortInUseIsAnError)
     asio::io_context context;
     tcp::acceptor holder(context, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
     Runtime runtime(2);
-    auto [ec, bound] = runtime.listen_tcp(holder.local_endpoint(), 10, [](tcp::socket) -> awaitable<void> {
-        co_return;
-    });
+    auto [ec, bound] =
+        runtime.listen_tcp(holder.local_endpoint(), 10, [](tcp::socket) -> awaitable<void> { co_return; });
     EXPECT_EQ(ec, asio::error::address_in_use);
 }
 
@@ -539,12 +538,11 @@ TEST(Runtime, SharesAPortAcrossWorkersAndStops)
 {
     Runtime runtime(2);
     std::atomic<int> served{0};
-    auto [ec, bound] = runtime.listen_tcp(tcp::endpoint(asio::ip::address_v4::loopback(), 0), 100,
-                                          [&](tcp::socket s) -> awaitable<void> {
-                                              co_await asio::async_write(s, asio::buffer(std::string("hi\n")),
-                                                                         use_tuple);
-                                              ++served;
-                                          });
+    auto [ec, bound] = runtime.listen_tcp(
+        tcp::endpoint(asio::ip::address_v4::loopback(), 0), 100, [&](tcp::socket s) -> awaitable<void> {
+            co_await asio::async_write(s, asio::buffer(std::string("hi\n")), use_tuple);
+            ++served;
+        });
     ASSERT_FALSE(ec);
     ASSERT_NE(bound.port(), 0);
     std::thread clients([&] {
@@ -569,12 +567,11 @@ TEST(Runtime, BeforeStopRunsWhileTheListenersStillAccept)
 {
     Runtime runtime(1);
     std::atomic<int> served{0};
-    auto [ec, bound] = runtime.listen_tcp(tcp::endpoint(asio::ip::address_v4::loopback(), 0), 10,
-                                          [&](tcp::socket s) -> awaitable<void> {
-                                              co_await asio::async_write(s, asio::buffer(std::string("hi\n")),
-                                                                         use_tuple);
-                                              ++served;
-                                          });
+    auto [ec, bound] = runtime.listen_tcp(
+        tcp::endpoint(asio::ip::address_v4::loopback(), 0), 10, [&](tcp::socket s) -> awaitable<void> {
+            co_await asio::async_write(s, asio::buffer(std::string("hi\n")), use_tuple);
+            ++served;
+        });
     ASSERT_FALSE(ec);
     std::thread leaving;
     std::atomic<bool> answered{false}, answered_before_on_stop{false};
@@ -649,15 +646,14 @@ TEST(Runtime, ClientFirstListenerHandsOverConnectionsWithTheirFirstBytes)
 TEST(Runtime, AdmittedCountsTheConnectionUntilItGoes)
 {
     Runtime runtime(1);
-    auto [ec, bound] = runtime.listen_tcp(tcp::endpoint(asio::ip::address_v4::loopback(), 0),
-                                          Admission(Limits{.max_connections = 1}, "busy\n"),
-                                          [](tcp::socket s, tcp::endpoint, Admitted a) {
-                                              auto socket = std::make_shared<tcp::socket>(std::move(s));
-                                              asio::write(*socket, asio::buffer(std::string("hi\n")));
-                                              // Held until the client closes: no coroutine, only this wait.
-                                              socket->async_wait(tcp::socket::wait_read,
-                                                                 [socket, a = std::move(a)](std::error_code) {});
-                                          });
+    auto [ec, bound] = runtime.listen_tcp(
+        tcp::endpoint(asio::ip::address_v4::loopback(), 0), Admission(Limits{.max_connections = 1}, "busy\n"),
+        [](tcp::socket s, tcp::endpoint, Admitted a) {
+            auto socket = std::make_shared<tcp::socket>(std::move(s));
+            asio::write(*socket, asio::buffer(std::string("hi\n")));
+            // Held until the client closes: no coroutine, only this wait.
+            socket->async_wait(tcp::socket::wait_read, [socket, a = std::move(a)](std::error_code) {});
+        });
     ASSERT_FALSE(ec);
     std::string first, refused, after;
     std::thread clients([&] {

@@ -60,7 +60,10 @@ struct Client {
         ::connect(fd, server.data(), static_cast<socklen_t>(server.size()));
     }
     ~Client() { ::close(fd); }
-    void send(const std::string& text) { ASSERT_EQ(::send(fd, text.data(), text.size(), 0), static_cast<ssize_t>(text.size())); }
+    void send(const std::string& text)
+    {
+        ASSERT_EQ(::send(fd, text.data(), text.size(), 0), static_cast<ssize_t>(text.size()));
+    }
     std::string receive()
     {
         char buffer[512];

@@ -78,8 +78,7 @@ TEST(WorkerSlots, DieWhenTheirContextShutsDown)
     std::vector<std::string> log;
     struct Held : Logged {
         Held(std::vector<std::string>& log, asio::io_context& io)
-            : Logged(log, "sockets"), acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0)),
-              client(io)
+            : Logged(log, "sockets"), acceptor(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0)), client(io)
         {
             client.connect(acceptor.local_endpoint());
         }

@@ -73,8 +73,7 @@ TEST(BlockingPool, ManyCallersShareAFixedSetOfThreads)
             [&]() -> awaitable<void> {
                 co_await run_blocking(pool, [&] {
                     const int now = ++running;
-                    for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
-                    }
+                    for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {}
                     std::this_thread::yield();
                     --running;
                 });

@@ -12,9 +12,15 @@
 namespace layer7::core {
 namespace {
 
-awaitable<void> ignore(TcpSocket) { co_return; }
+awaitable<void> ignore(TcpSocket)
+{
+    co_return;
+}
 
-std::string in_use() { return std::error_code(EADDRINUSE, std::system_category()).message(); }
+std::string in_use()
+{
+    return std::error_code(EADDRINUSE, std::system_category()).message();
+}
 
 // The StartError's line, or "" when nothing was thrown.
 template <class Start>
@@ -34,10 +40,8 @@ TEST(StartupListen, PortZeroComesBackAsTheBoundPort)
     const HostPort bound = listen_tcp_or_throw(runtime, "echo", {"127.0.0.1", 0}, 10, ignore);
     EXPECT_EQ(bound.host, "127.0.0.1");
     EXPECT_NE(bound.port, 0);
-    const HostPort udp =
-        listen_udp_or_throw(runtime, "echo", {"127.0.0.1", 0}, [](asio::ip::udp::socket&) -> awaitable<void> {
-            co_return;
-        });
+    const HostPort udp = listen_udp_or_throw(runtime, "echo", {"127.0.0.1", 0},
+                                             [](asio::ip::udp::socket&) -> awaitable<void> { co_return; });
     EXPECT_NE(udp.port, 0);
 }
 
@@ -49,8 +53,7 @@ TEST(StartupListen, APortInUseStopsTheStartWithTheServicesLine)
     const auto tcp_port = tcp.local_endpoint().port(), udp_port = udp.local_endpoint().port();
     Runtime runtime(1);
     EXPECT_EQ(start_error([&] {
-                  listen_tcp_or_throw(runtime, "dns", {"127.0.0.1", tcp_port}, 10, ignore, FirstSpeaker::client,
-                                      "tcp");
+                  listen_tcp_or_throw(runtime, "dns", {"127.0.0.1", tcp_port}, 10, ignore, FirstSpeaker::client, "tcp");
               }),
               "dns: cannot listen on 127.0.0.1:" + std::to_string(tcp_port) + " (tcp): " + in_use());
     EXPECT_EQ(start_error([&] {

@@ -35,9 +35,7 @@ TEST(Runtime, AWorkersSlotsDieOnItsThreadWhenItsLoopEnds)
     asio::io_context& context = runtime.context(0);
     asio::post(context, [&] {
         made_on = std::this_thread::get_id();
-        WorkerSlots::of(context).get(key, [&] {
-            return std::make_unique<Witness>(gone, died_on, context);
-        });
+        WorkerSlots::of(context).get(key, [&] { return std::make_unique<Witness>(gone, died_on, context); });
         runtime.stop();
     });
     runtime.run();

@@ -22,8 +22,8 @@ TEST(HostPort, ParsesV4V6AndNames)
 
 TEST(HostPort, RejectsMalformed)
 {
-    for (const char* bad : {"", ":80", "host:", "host:65536", "host:-1", "host:8x", "::1:53", "[::1", "[]:1",
-                            "[::1]x:1", "host"})
+    for (const char* bad :
+         {"", ":80", "host:", "host:65536", "host:-1", "host:8x", "::1:53", "[::1", "[]:1", "[::1]x:1", "host"})
         EXPECT_FALSE(parse_host_port(bad)) << bad;
     EXPECT_EQ(parse_host_port("host:65535")->port, 65535);
 }

@@ -10,9 +10,10 @@ using Strings = std::vector<std::string>;
 
 TEST(HostsFile, DebianDefault)
 {
-    const auto parsed = parse_hosts("127.0.0.1\tlocalhost\n127.0.1.1\tbox.example.org\tbox\n\n"
-                                    "# The following lines are desirable for IPv6 capable hosts\n"
-                                    "::1     localhost ip6-localhost ip6-loopback\nff02::1 ip6-allnodes\n");
+    const auto parsed = parse_hosts(
+        "127.0.0.1\tlocalhost\n127.0.1.1\tbox.example.org\tbox\n\n"
+        "# The following lines are desirable for IPv6 capable hosts\n"
+        "::1     localhost ip6-localhost ip6-loopback\nff02::1 ip6-allnodes\n");
     EXPECT_TRUE(parsed.bad_lines.empty());
     ASSERT_EQ(parsed.entries.size(), 4u);
     const HostsTable table(parsed.entries);
@@ -35,8 +36,10 @@ TEST(HostsFile, CommentsCrlfAndTrailingDots)
 
 TEST(HostsFile, BadLinesAreReportedAndSkipped)
 {
-    const auto parsed = parse_hosts("not-an-address name\n10.0.0.1\n10.0.0.2 bad..name good\n10.0.0.3 -ok- a_b\n"
-                                    "10.0.0.4 " + std::string(64, 'x') + "\nzz::1 host\n");
+    const auto parsed = parse_hosts(
+        "not-an-address name\n10.0.0.1\n10.0.0.2 bad..name good\n10.0.0.3 -ok- a_b\n"
+        "10.0.0.4 " +
+        std::string(64, 'x') + "\nzz::1 host\n");
     EXPECT_EQ(parsed.bad_lines, (std::vector<std::size_t>{1, 2, 3, 5, 6}));
     const HostsTable table(parsed.entries);
     EXPECT_EQ(table.addresses("good"), (Strings{"10.0.0.2"}));  // the valid names of a line still count

@@ -23,11 +23,11 @@ TEST(JsonString, WellFormedUtf8PassesThrough)
 
 TEST(JsonString, BytesThatAreNotUtf8BecomeReplacementCharacters)
 {
-    EXPECT_EQ(json_string("\xe9t\xe9"), "\"\\ufffdt\\ufffd\"");     // Latin-1
-    EXPECT_EQ(json_string("\xc0\xaf"), "\"\\ufffd\\ufffd\"");       // overlong '/'
-    EXPECT_EQ(json_string("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");  // a surrogate
+    EXPECT_EQ(json_string("\xe9t\xe9"), "\"\\ufffdt\\ufffd\"");                      // Latin-1
+    EXPECT_EQ(json_string("\xc0\xaf"), "\"\\ufffd\\ufffd\"");                        // overlong '/'
+    EXPECT_EQ(json_string("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");             // a surrogate
     EXPECT_EQ(json_string("\xf4\x90\x80\x80"), "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");  // above U+10FFFF
-    EXPECT_EQ(json_string("\xe2\x82"), "\"\\ufffd\\ufffd\"");      // cut short
+    EXPECT_EQ(json_string("\xe2\x82"), "\"\\ufffd\\ufffd\"");                        // cut short
 }
 
 }  // namespace

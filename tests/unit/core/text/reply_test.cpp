@@ -10,14 +10,11 @@ namespace layer7::core {
 namespace {
 
 // As mail/smtp and ftp configure it (core knows no protocol).
-constexpr ReplySyntax smtp{
-    .continuation = Continuation::coded, .lowest_code = 200, .max_line = 2048, .max_lines = 100};
-constexpr ReplySyntax ftp{
-    .continuation = Continuation::free, .lowest_code = 100, .max_line = 8192, .max_lines = 10000};
+constexpr ReplySyntax smtp{.continuation = Continuation::coded, .lowest_code = 200, .max_line = 2048, .max_lines = 100};
+constexpr ReplySyntax ftp{.continuation = Continuation::free, .lowest_code = 100, .max_line = 8192, .max_lines = 10000};
 
 // Splits `wire` into lines and parses them all; stops at the first error, which it reports.
-std::vector<Reply> parse(std::string_view wire, const ReplySyntax& syntax,
-                         std::optional<ReplyError>* error = nullptr)
+std::vector<Reply> parse(std::string_view wire, const ReplySyntax& syntax, std::optional<ReplyError>* error = nullptr)
 {
     LineParser lines(syntax.max_line + 1);
     ReplyParser parser(syntax);
@@ -59,7 +56,10 @@ TEST(ReplyEncoder, FreeMiddleLines)
     EXPECT_EQ(to_wire(std::vector<Reply>{{150, "a"}, {226, "b"}}, ftp), "150 a\r\n226 b\r\n");
 }
 
-TEST(ReplyEncoder, AlwaysThreeDigits) { EXPECT_EQ(to_wire(Reply{51, "x"}, ftp), "051 x\r\n"); }
+TEST(ReplyEncoder, AlwaysThreeDigits)
+{
+    EXPECT_EQ(to_wire(Reply{51, "x"}, ftp), "051 x\r\n");
+}
 
 TEST(ReplyParser, AssemblesCodedMultiLine)
 {
@@ -78,8 +78,9 @@ TEST(ReplyParser, AssemblesCodedMultiLine)
 }
 
 // RFC 959 §4.2's example of a multi-line reply, with a middle line that starts with digits.
-const std::string rfc959_multiline = "123-First line\r\nSecond line\r\n  234 A line beginning with numbers\r\n"
-                                     "123 The last line\r\n";
+const std::string rfc959_multiline =
+    "123-First line\r\nSecond line\r\n  234 A line beginning with numbers\r\n"
+    "123 The last line\r\n";
 
 TEST(ReplyParser, Rfc959MultiLineExample)
 {
@@ -88,8 +89,7 @@ TEST(ReplyParser, Rfc959MultiLineExample)
     EXPECT_EQ(replies[0].code, 123);
     EXPECT_EQ(replies[0].text, "First line\nSecond line\n  234 A line beginning with numbers\nThe last line");
     // Free middle lines are kept whole, "211-y" too; only "211 " or "211" ends.
-    EXPECT_EQ(parse("211-x\r\n211-y\r\n212 w\r\n211\r\n", ftp),
-              (std::vector<Reply>{{211, "x\n211-y\n212 w\n"}}));
+    EXPECT_EQ(parse("211-x\r\n211-y\r\n212 w\r\n211\r\n", ftp), (std::vector<Reply>{{211, "x\n211-y\n212 w\n"}}));
 }
 
 TEST(ReplyParser, CodedErrors)
@@ -155,10 +155,8 @@ TEST(ReplyParser, LineCountLimitAtTheEdges)
 
 TEST(ReplyParser, EverySplitOffsetAndRoundTrip)
 {
-    const std::vector<Reply> smtp_replies = {{250, "hamburger.edu Hello\nSIZE 33554432\n8BITMIME\nHELP"},
-                                             {250, "2.1.0 Ok"},
-                                             {334, ""},
-                                             {221, "2.0.0 bye"}};
+    const std::vector<Reply> smtp_replies = {
+        {250, "hamburger.edu Hello\nSIZE 33554432\n8BITMIME\nHELP"}, {250, "2.1.0 Ok"}, {334, ""}, {221, "2.0.0 bye"}};
     const std::string smtp_wire = to_wire(smtp_replies, smtp);
     const std::string ftp_wire =
         "220 hi\r\n" + rfc959_multiline + "211-x\r\n211-y\r\n211 z\r\n227 Entering (1,2,3,4,5,6)\n";

@@ -36,7 +36,8 @@ TEST(SecretMask, PassIsMaskedForFtpAndPop3)
 
 TEST(SecretMask, SmtpAuthPlainWithInitialResponse)
 {
-    EXPECT_EQ(shown({{C, "AUTH PLAIN AGJvYgBodW5ncnk="}, {S, "235 2.7.0 Authentication successful"},
+    EXPECT_EQ(shown({{C, "AUTH PLAIN AGJvYgBodW5ncnk="},
+                     {S, "235 2.7.0 Authentication successful"},
                      {C, "MAIL FROM:<bob@hamburger.edu>"}}),
               (std::vector<std::string>{"AUTH PLAIN ****", "235 2.7.0 Authentication successful",
                                         "MAIL FROM:<bob@hamburger.edu>"}));
@@ -44,8 +45,13 @@ TEST(SecretMask, SmtpAuthPlainWithInitialResponse)
 
 TEST(SecretMask, SmtpAuthLoginContinuations)
 {
-    EXPECT_EQ(shown({{C, "auth login"}, {S, "334 VXNlcm5hbWU6"}, {C, "Ym9i"}, {S, "334 UGFzc3dvcmQ6"},
-                     {C, "aHVuZ3J5"}, {S, "235 2.7.0 ok"}, {C, "QUIT"}}),
+    EXPECT_EQ(shown({{C, "auth login"},
+                     {S, "334 VXNlcm5hbWU6"},
+                     {C, "Ym9i"},
+                     {S, "334 UGFzc3dvcmQ6"},
+                     {C, "aHVuZ3J5"},
+                     {S, "235 2.7.0 ok"},
+                     {C, "QUIT"}}),
               (std::vector<std::string>{"auth login", "334 VXNlcm5hbWU6", "****", "334 UGFzc3dvcmQ6", "****",
                                         "235 2.7.0 ok", "QUIT"}));
 }
@@ -72,19 +78,24 @@ TEST(SecretMask, ImapLogin)
 
 TEST(SecretMask, ImapLoginWithLiteralsHidesTheLinesThatFollow)
 {
-    EXPECT_EQ(shown({{C, "a1 LOGIN {3}"}, {S, "+ Ready"}, {C, "bob {6}"}, {S, "+ Ready"}, {C, "hungry"},
-                     {S, "a1 OK LOGIN completed"}, {C, "a2 LOGOUT"}}),
-              (std::vector<std::string>{"a1 LOGIN ****", "+ Ready", "****", "+ Ready", "****",
-                                        "a1 OK LOGIN completed", "a2 LOGOUT"}));
+    EXPECT_EQ(shown({{C, "a1 LOGIN {3}"},
+                     {S, "+ Ready"},
+                     {C, "bob {6}"},
+                     {S, "+ Ready"},
+                     {C, "hungry"},
+                     {S, "a1 OK LOGIN completed"},
+                     {C, "a2 LOGOUT"}}),
+              (std::vector<std::string>{"a1 LOGIN ****", "+ Ready", "****", "+ Ready", "****", "a1 OK LOGIN completed",
+                                        "a2 LOGOUT"}));
 }
 
 TEST(SecretMask, ImapAuthenticate)
 {
     EXPECT_EQ(shown({{C, "a1 AUTHENTICATE PLAIN AGJvYgBodW5ncnk="}, {S, "a1 OK done"}}).front(),
               "a1 AUTHENTICATE PLAIN ****");
-    EXPECT_EQ(shown({{C, "a1 AUTHENTICATE PLAIN"}, {S, "+"}, {C, "AGJvYgBodW5ncnk="}, {S, "a1 OK done"},
-                     {C, "a2 NOOP"}}),
-              (std::vector<std::string>{"a1 AUTHENTICATE PLAIN", "+", "****", "a1 OK done", "a2 NOOP"}));
+    EXPECT_EQ(
+        shown({{C, "a1 AUTHENTICATE PLAIN"}, {S, "+"}, {C, "AGJvYgBodW5ncnk="}, {S, "a1 OK done"}, {C, "a2 NOOP"}}),
+        (std::vector<std::string>{"a1 AUTHENTICATE PLAIN", "+", "****", "a1 OK done", "a2 NOOP"}));
 }
 
 TEST(SecretMask, HttpAuthorizationKeepsTheScheme)

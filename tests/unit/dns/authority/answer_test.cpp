@@ -20,10 +20,10 @@ Message query(std::string_view name, RrType type)
     q.questions.push_back({n(name), type, RrClass::in});
     return q;
 }
-std::vector<std::string> lines(const std::vector<Record> &records)
+std::vector<std::string> lines(const std::vector<Record>& records)
 {
     std::vector<std::string> out;
-    for (auto &r : records)
+    for (auto& r : records)
         out.push_back(to_text(r));
     return out;
 }
@@ -44,8 +44,7 @@ TEST_F(Answer, AuthoritativeA)
     EXPECT_TRUE(r.flags.rd);
     EXPECT_FALSE(r.flags.ra);
     EXPECT_EQ(r.rcode, Rcode::no_error);
-    EXPECT_EQ(lines(r.answers),
-              (std::vector<std::string>{"www.networkutopia.com.\t3600\tIN\tA\t212.212.212.80"}));
+    EXPECT_EQ(lines(r.answers), (std::vector<std::string>{"www.networkutopia.com.\t3600\tIN\tA\t212.212.212.80"}));
     EXPECT_TRUE(r.authority.empty());
     EXPECT_FALSE(r.edns);
 }
@@ -54,9 +53,8 @@ TEST_F(Answer, MxGetsAddressesInAdditional)
 {
     Message r = ask("networkutopia.com.", RrType::mx);
     ASSERT_EQ(r.answers.size(), 1u);
-    EXPECT_EQ(lines(r.additional),
-              (std::vector<std::string>{"mail.networkutopia.com.\t3600\tIN\tA\t212.212.212.25",
-                                        "mail.networkutopia.com.\t3600\tIN\tAAAA\t2001:db8::25"}));
+    EXPECT_EQ(lines(r.additional), (std::vector<std::string>{"mail.networkutopia.com.\t3600\tIN\tA\t212.212.212.25",
+                                                             "mail.networkutopia.com.\t3600\tIN\tAAAA\t2001:db8::25"}));
     Message srv = ask("_http._tcp.networkutopia.com.", RrType::srv);
     EXPECT_EQ(srv.additional.size(), 1u);
     Message ns = ask("networkutopia.com.", RrType::ns);
@@ -183,8 +181,7 @@ TEST(UdpReplySize, ClampsClientSize)
                               {4096, 4096},
                               {4097, 4096},
                               {65535, 4096}}) {
-        q.edns =
-            Edns{.udp_size = static_cast<std::uint16_t>(asked), .version = 0, .do_bit = false, .options = {}};
+        q.edns = Edns{.udp_size = static_cast<std::uint16_t>(asked), .version = 0, .do_bit = false, .options = {}};
         EXPECT_EQ(udp_reply_size(q), static_cast<std::size_t>(got)) << asked;
     }
 }

@@ -29,10 +29,10 @@ Message ixfr_query(std::string_view name, std::uint32_t serial)
     q.authority.push_back(Record{n(name), RrType::soa, RrClass::in, 0, soa});
     return q;
 }
-std::vector<Record> all_answers(const std::vector<Message> &messages)
+std::vector<Record> all_answers(const std::vector<Message>& messages)
 {
     std::vector<Record> out;
-    for (auto &m : messages)
+    for (auto& m : messages)
         out.insert(out.end(), m.answers.begin(), m.answers.end());
     return out;
 }
@@ -47,7 +47,7 @@ TEST(Axfr, SoaFirstAndLastEveryRecordOnce)
     EXPECT_TRUE(messages[0].flags.aa);
     EXPECT_EQ(messages[0].questions.size(), 1u);
     auto records = all_answers(messages);
-    const Zone *zone = zones.find(n("networkutopia.com."));
+    const Zone* zone = zones.find(n("networkutopia.com."));
     EXPECT_EQ(records.size(), zone->record_count() + 1);
     EXPECT_EQ(records.front().type, RrType::soa);
     EXPECT_EQ(records.back().type, RrType::soa);
@@ -56,7 +56,7 @@ TEST(Axfr, SoaFirstAndLastEveryRecordOnce)
 TEST(Axfr, SplitsIntoMessagesUnderTheSizeLimit)
 {
     ZoneSet zones = textbook_zones();
-    const Zone *zone = zones.find(n("networkutopia.com."));
+    const Zone* zone = zones.find(n("networkutopia.com."));
     auto messages = axfr(*zone, 5, 200);
     ASSERT_GT(messages.size(), 3u);
     EXPECT_EQ(all_answers(messages).size(), zone->record_count() + 1);
@@ -81,7 +81,7 @@ TEST(Axfr, RefusesWhatIsNotAZoneApex)
 TEST(Ixfr, FromAnOlderSerialIsAFullTransfer)
 {
     ZoneSet zones = textbook_zones();
-    const Zone *zone = zones.find(n("networkutopia.com."));
+    const Zone* zone = zones.find(n("networkutopia.com."));
     for (std::uint32_t older : {2024010100u, 1u, 2024010101u + 0x80000001u}) {  // last: wrapped, RFC 1982
         auto messages = axfr(ixfr_query("networkutopia.com.", older), zones);
         ASSERT_EQ(messages.size(), 1u) << older;
@@ -123,9 +123,9 @@ TEST(Ixfr, WithoutTheClientsSoaOrForANonApexName)
 TEST(Ixfr, TheChangesSinceTheClientsSerialWhenTheHistoryHasThem)
 {
     ZoneSet zones = textbook_zones();
-    const ZoneSet::Entry &entry = *zones.entry(n("hamburger.edu."));
+    const ZoneSet::Entry& entry = *zones.entry(n("hamburger.edu."));
     Zone v1 = *entry.zone, v2 = v1, v3 = v1;
-    auto bump = [](Zone &z, std::uint32_t serial) {
+    auto bump = [](Zone& z, std::uint32_t serial) {
         Record soa = z.soa()->records().front();
         z.remove(soa);
         std::get<Soa>(soa.data).serial = serial;
@@ -141,7 +141,7 @@ TEST(Ixfr, TheChangesSinceTheClientsSerialWhenTheHistoryHasThem)
     zones.put(std::make_shared<const Zone>(v3), history);
 
     auto records = all_answers(axfr(ixfr_query("hamburger.edu.", 1), zones));
-    auto serial = [](const Record &r) { return std::get<Soa>(r.data).serial; };
+    auto serial = [](const Record& r) { return std::get<Soa>(r.data).serial; };
     ASSERT_EQ(records.size(), 8u);  // SOA3, SOA1, SOA2, +new, SOA2, -www, SOA3, SOA3
     EXPECT_EQ(serial(records[0]), 3u);
     EXPECT_EQ(serial(records[1]), 1u);

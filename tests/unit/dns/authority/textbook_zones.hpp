@@ -6,7 +6,7 @@
 
 #include "dns/zone/zone_parser.hpp"
 
-inline const char *networkutopia_zone = R"($TTL 3600
+inline const char* networkutopia_zone = R"($TTL 3600
 @       IN SOA dns1 admin 2024010101 7200 3600 1209600 300
 @       NS    dns1
 @       NS    dns2
@@ -30,7 +30,7 @@ eng     NS    dns.hamburger.edu.
 dns.eng A     212.212.212.53
 )";
 
-inline const char *hamburger_zone = R"($TTL 86400
+inline const char* hamburger_zone = R"($TTL 86400
 @    SOA dns admin 1 7200 3600 1209600 600
 @    NS  dns
 @    MX  10 mail

@@ -10,7 +10,7 @@ using namespace layer7::dns;
 
 namespace {
 
-const char *zone_text = R"($TTL 3600
+const char* zone_text = R"($TTL 3600
 @     SOA ns admin 10 7200 3600 1209600 300
 @     NS  ns
 ns    A   192.0.2.53
@@ -25,12 +25,12 @@ Zone zone()
     return parse_zone(zone_text, Name::parse("example.test.").value(), "example.test").value();
 }
 
-Name name(const std::string &text)
+Name name(const std::string& text)
 {
     return Name::parse(text, Name::parse("example.test.").value()).value();
 }
 
-Record rr(const std::string &owner, RrType type, RrClass klass, std::uint32_t ttl, Rdata data)
+Record rr(const std::string& owner, RrType type, RrClass klass, std::uint32_t ttl, Rdata data)
 {
     return Record{name(owner), type, klass, ttl, std::move(data)};
 }
@@ -45,17 +45,20 @@ struct Update {
         m.flags.opcode = Opcode::update;
         m.questions.push_back({name("@"), RrType::soa, RrClass::in});
     }
-    Update &require(Record r)
+    Update& require(Record r)
     {
         m.answers.push_back(std::move(r));
         return *this;
     }
-    Update &change(Record r)
+    Update& change(Record r)
     {
         m.authority.push_back(std::move(r));
         return *this;
     }
-    UpdateResult run(const Zone &z, UpdateGrant grant = {}) const { return apply_update(decode(encode(m)).value(), z, grant); }
+    UpdateResult run(const Zone& z, UpdateGrant grant = {}) const
+    {
+        return apply_update(decode(encode(m)).value(), z, grant);
+    }
 };
 
 A a(std::uint8_t last)
@@ -85,7 +88,7 @@ TEST(Update, AnAdditionSetsTheTtlOfTheWholeRrset)
 {
     auto r = Update().change(rr("www", RrType::a, RrClass::in, 60, a(82))).run(zone());
     ASSERT_TRUE(r.zone);
-    const RRset *www = r.zone->find(name("www"), RrType::a);
+    const RRset* www = r.zone->find(name("www"), RrType::a);
     EXPECT_EQ(www->rdatas.size(), 3u);
     EXPECT_EQ(www->ttl, 60u);
     EXPECT_EQ(r.change->removed.size(), 3u);  // SOA and the two records at their old TTL
@@ -158,12 +161,10 @@ TEST(Update, PrerequisitesOfEachKind)
               Rcode::no_error);
     EXPECT_EQ(Update().require(rr("nope", RrType::any, RrClass::any, 0, none)).change(add).run(z).rcode,
               Rcode::nx_domain);
-    EXPECT_EQ(Update().require(rr("www", RrType::mx, RrClass::any, 0, none)).change(add).run(z).rcode,
-              Rcode::nx_rrset);
+    EXPECT_EQ(Update().require(rr("www", RrType::mx, RrClass::any, 0, none)).change(add).run(z).rcode, Rcode::nx_rrset);
     EXPECT_EQ(Update().require(rr("www", RrType::any, RrClass::none, 0, none)).change(add).run(z).rcode,
               Rcode::yx_domain);
-    EXPECT_EQ(Update().require(rr("www", RrType::a, RrClass::none, 0, none)).change(add).run(z).rcode,
-              Rcode::yx_rrset);
+    EXPECT_EQ(Update().require(rr("www", RrType::a, RrClass::none, 0, none)).change(add).run(z).rcode, Rcode::yx_rrset);
     EXPECT_EQ(Update().require(rr("nope", RrType::a, RrClass::none, 0, none)).change(add).run(z).rcode,
               Rcode::no_error);
     // Value dependent: the whole RRset, no more and no less.
@@ -174,8 +175,7 @@ TEST(Update, PrerequisitesOfEachKind)
                   .run(z)
                   .rcode,
               Rcode::no_error);
-    EXPECT_EQ(Update().require(rr("www", RrType::a, RrClass::in, 0, a(80))).change(add).run(z).rcode,
-              Rcode::nx_rrset);
+    EXPECT_EQ(Update().require(rr("www", RrType::a, RrClass::in, 0, a(80))).change(add).run(z).rcode, Rcode::nx_rrset);
     // A failed prerequisite changes nothing.
     auto failed = Update().require(rr("nope", RrType::any, RrClass::any, 0, none)).change(add).run(z);
     EXPECT_FALSE(failed.zone);
@@ -185,7 +185,11 @@ TEST(Update, MalformedOrForeignUpdatesAreRefusedWhole)
 {
     const Zone z = zone();
     const Record add = rr("new", RrType::a, RrClass::in, 300, a(7));
-    EXPECT_EQ(Update().change(add).change(Record{Name::parse("www.example.org.").value(), RrType::a, RrClass::in, 300, a(1)}).run(z).rcode,
+    EXPECT_EQ(Update()
+                  .change(add)
+                  .change(Record{Name::parse("www.example.org.").value(), RrType::a, RrClass::in, 300, a(1)})
+                  .run(z)
+                  .rcode,
               Rcode::not_zone);
     EXPECT_EQ(Update().require(rr("www", RrType::any, RrClass::any, 60, none)).run(z).rcode, Rcode::form_err);
     EXPECT_EQ(Update().change(rr("www", RrType::a, RrClass::any, 60, none)).run(z).rcode, Rcode::form_err);
@@ -200,13 +204,11 @@ TEST(Update, GrantsLimitNamesAndTypes)
 {
     UpdateGrant grant{Name::parse("ddns.").value(), {name("dyn")}, {RrType::a, RrType::txt}};
     const Zone z = zone();
-    EXPECT_EQ(Update().change(rr("host.dyn", RrType::a, RrClass::in, 60, a(1))).run(z, grant).rcode,
-              Rcode::no_error);
+    EXPECT_EQ(Update().change(rr("host.dyn", RrType::a, RrClass::in, 60, a(1))).run(z, grant).rcode, Rcode::no_error);
     EXPECT_EQ(Update().change(rr("www", RrType::a, RrClass::in, 60, a(1))).run(z, grant).rcode, Rcode::refused);
     EXPECT_EQ(Update().change(rr("host.dyn", RrType::mx, RrClass::in, 60, Mx{10, name("ns")})).run(z, grant).rcode,
               Rcode::refused);
-    EXPECT_EQ(Update().change(rr("host.dyn", RrType::any, RrClass::any, 0, none)).run(z, grant).rcode,
-              Rcode::refused);
+    EXPECT_EQ(Update().change(rr("host.dyn", RrType::any, RrClass::any, 0, none)).run(z, grant).rcode, Rcode::refused);
     // One refused record refuses the whole update.
     auto r = Update()
                  .change(rr("host.dyn", RrType::a, RrClass::in, 60, a(1)))

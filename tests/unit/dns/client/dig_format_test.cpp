@@ -14,7 +14,7 @@ Record rr(std::string_view owner, Rdata data, std::uint32_t ttl = 3600)
 {
     return Record{n(owner), type_of(data).value(), RrClass::in, ttl, std::move(data)};
 }
-Message reply_to(const Message &q)
+Message reply_to(const Message& q)
 {
     Message r;
     r.id = q.id;
@@ -69,8 +69,8 @@ TEST(DigFormat, ReplyLooksLikeDig)
     auto r = reply_to(make_query(n("www.crepes.fr."), RrType::a, 4321, o));
     r.flags.aa = true;
     r.answers.push_back(rr("www.crepes.fr.", A{{127, 0, 0, 1}}));
-    auto text = format_reply(r, {.server = "127.0.0.1", .port = 5300, .tcp = false, .elapsed_ms = 3, .size = 60,
-                                 .when = "now"});
+    auto text = format_reply(
+        r, {.server = "127.0.0.1", .port = 5300, .tcp = false, .elapsed_ms = 3, .size = 60, .when = "now"});
     EXPECT_NE(text.find(";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 4321"), std::string::npos) << text;
     EXPECT_NE(text.find(";; flags: qr aa; QUERY: 1, ANSWER: 1"), std::string::npos) << text;
     EXPECT_NE(text.find(";; ANSWER SECTION:\nwww.crepes.fr.\t3600\tIN\tA\t127.0.0.1"), std::string::npos);
@@ -136,14 +136,16 @@ TEST(DigFormat, TraceStepLine)
     Message r;
     r.authority.push_back(rr("edu.", Ns{n("a.edu-servers.edu.")}, 172800));
     auto text = format_trace_step(r, "127.0.0.2", 53, "a.root-servers.test.", 120, 1);
-    EXPECT_EQ(text, "edu.\t172800\tIN\tNS\ta.edu-servers.edu.\n"
-                    ";; Received 120 bytes from 127.0.0.2#53(a.root-servers.test.) in 1 ms\n\n");
+    EXPECT_EQ(text,
+              "edu.\t172800\tIN\tNS\ta.edu-servers.edu.\n"
+              ";; Received 120 bytes from 127.0.0.2#53(a.root-servers.test.) in 1 ms\n\n");
 }
 
 namespace {
 Record soa(std::uint32_t serial)
 {
-    return rr("example.test.", Soa{.mname = n("ns.example.test."), .rname = n("admin.example.test."), .serial = serial});
+    return rr("example.test.",
+              Soa{.mname = n("ns.example.test."), .rname = n("admin.example.test."), .serial = serial});
 }
 Record a_record(std::string_view owner)
 {

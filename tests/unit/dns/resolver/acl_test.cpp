@@ -11,7 +11,7 @@ ServerAddress at(std::string_view t)
 {
     return *ServerAddress::parse(t);
 }
-} // namespace
+}  // namespace
 
 TEST(Acl, LoopbackByDefault)
 {

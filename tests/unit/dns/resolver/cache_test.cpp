@@ -19,10 +19,10 @@ Record a(std::string_view owner, std::uint32_t ttl, std::uint8_t last)
 Record soa(std::uint32_t ttl, std::uint32_t minimum)
 {
     return {n("example.com."), RrType::soa, RrClass::in, ttl,
-        Soa{n("ns.example.com."), n("h.example.com."), 1, 2, 3, 4, minimum}};
+            Soa{n("ns.example.com."), n("h.example.com."), 1, 2, 3, 4, minimum}};
 }
 const Instant t0{};
-} // namespace
+}  // namespace
 
 TEST(Cache, StoresAnRRsetAndCountsItsTtlDown)
 {
@@ -32,7 +32,7 @@ TEST(Cache, StoresAnRRsetAndCountsItsTtlDown)
     auto hit = c.find(n("WWW.Example.COM."), RrType::a, t0 + 50s);
     ASSERT_TRUE(hit);
     EXPECT_EQ(hit->records->size(), 2u);
-    EXPECT_EQ(hit->ttl, 150u); // the lowest TTL of the set governs it
+    EXPECT_EQ(hit->ttl, 150u);  // the lowest TTL of the set governs it
     EXPECT_FALSE(c.find(n("www.example.com."), RrType::aaaa, t0));
     EXPECT_TRUE(c.find(n("www.example.com."), RrType::a, t0 + 199s));
     EXPECT_FALSE(c.find(n("www.example.com."), RrType::a, t0 + 200s));
@@ -70,7 +70,7 @@ TEST(Cache, NegativeTtlIsTheSoaMinimumOrItsTtl)
 {
     Cache c;
     c.insert_negative(n("nope.example.com."), RrType::a, Rcode::nx_domain, soa(3600, 60), t0);
-    auto neg = c.find_negative(n("nope.example.com."), RrType::mx, t0 + 10s); // NXDOMAIN: any type
+    auto neg = c.find_negative(n("nope.example.com."), RrType::mx, t0 + 10s);  // NXDOMAIN: any type
     ASSERT_TRUE(neg);
     EXPECT_EQ(neg->rcode, Rcode::nx_domain);
     EXPECT_EQ(neg->ttl, 50u);
@@ -79,7 +79,7 @@ TEST(Cache, NegativeTtlIsTheSoaMinimumOrItsTtl)
 
     c.insert_negative(n("www.example.com."), RrType::mx, Rcode::no_error, soa(30, 600), t0);
     EXPECT_EQ(c.find_negative(n("www.example.com."), RrType::mx, t0)->ttl, 30u);
-    EXPECT_FALSE(c.find_negative(n("www.example.com."), RrType::a, t0)); // NODATA: that type only
+    EXPECT_FALSE(c.find_negative(n("www.example.com."), RrType::a, t0));  // NODATA: that type only
 }
 
 TEST(Cache, NegativeTtlIsCapped)
@@ -121,12 +121,12 @@ TEST(Cache, FullCacheDropsExpiredEntriesFirst)
     }
     EXPECT_EQ(c.size(), 4u);
     std::vector<Record> more{a("h4.example.com.", 300, 1)};
-    c.insert(more, Trust::answer, t0 + 2s); // h0 has expired: it goes
+    c.insert(more, Trust::answer, t0 + 2s);  // h0 has expired: it goes
     EXPECT_EQ(c.size(), 4u);
     for (int i = 1; i <= 4; ++i)
         EXPECT_TRUE(c.find(n("h" + std::to_string(i) + ".example.com."), RrType::a, t0 + 2s)) << i;
     std::vector<Record> last{a("h5.example.com.", 300, 1)};
-    c.insert(last, Trust::answer, t0 + 2s); // nothing expired: some entry goes, the size holds
+    c.insert(last, Trust::answer, t0 + 2s);  // nothing expired: some entry goes, the size holds
     EXPECT_EQ(c.size(), 4u);
     EXPECT_TRUE(c.find(n("h5.example.com."), RrType::a, t0 + 2s));
 }

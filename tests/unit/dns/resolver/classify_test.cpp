@@ -31,7 +31,7 @@ Message reply(Rcode rcode = Rcode::no_error, bool aa = true)
 }
 const Question q{n("www.example.com."), RrType::a, RrClass::in};
 const A addr{{192, 0, 2, 1}};
-} // namespace
+}  // namespace
 
 TEST(Classify, Answer)
 {
@@ -59,7 +59,7 @@ TEST(Classify, CnameLeavingTheZoneIsFollowedAfresh)
 {
     Message m = reply();
     m.answers.push_back(rr("www.example.com.", Cname{n("www.example.net.")}));
-    m.answers.push_back(rr("www.example.net.", A{{6, 6, 6, 6}})); // not example.com's to say
+    m.answers.push_back(rr("www.example.net.", A{{6, 6, 6, 6}}));  // not example.com's to say
     auto c = classify(m, q, n("example.com."));
     EXPECT_EQ(c.kind, ResponseKind::cname);
     EXPECT_EQ(c.target, n("www.example.net."));
@@ -108,7 +108,7 @@ TEST(Classify, ReferralWithGlue)
     m.authority.push_back(rr("example.com.", Ns{n("ns1.example.com.")}));
     m.authority.push_back(rr("example.com.", Ns{n("ns.other.net.")}));
     m.additional.push_back(rr("ns1.example.com.", A{{192, 0, 2, 53}}));
-    m.additional.push_back(rr("unrelated.com.", A{{6, 6, 6, 6}})); // in bailiwick, but no NS names it
+    m.additional.push_back(rr("unrelated.com.", A{{6, 6, 6, 6}}));  // in bailiwick, but no NS names it
     auto c = classify(m, q, n("com."));
     EXPECT_EQ(c.kind, ResponseKind::referral);
     EXPECT_EQ(c.cut, n("example.com."));
@@ -146,7 +146,7 @@ TEST(Classify, OutOfBailiwickAnswerIsDropped)
 {
     Message m = reply();
     m.answers.push_back(rr("www.example.com.", addr));
-    auto c = classify(m, q, n("example.net.")); // we asked example.net's server
+    auto c = classify(m, q, n("example.net."));  // we asked example.net's server
     EXPECT_EQ(c.kind, ResponseKind::lame);
     EXPECT_EQ(c.out_of_bailiwick, 1u);
 }
@@ -158,7 +158,7 @@ TEST(AnswersQuery, IdQuestionAndQrMustMatch)
     query.questions.push_back(q);
     Message good = reply();
     EXPECT_TRUE(answers_query(query, good));
-    good.questions[0].name = n("WWW.EXAMPLE.com."); // case does not matter (RFC 4343)
+    good.questions[0].name = n("WWW.EXAMPLE.com.");  // case does not matter (RFC 4343)
     EXPECT_TRUE(answers_query(query, good));
     Message wrong_id = reply();
     wrong_id.id = 2;
@@ -179,8 +179,7 @@ TEST(AnswersQuery, IdQuestionAndQrMustMatch)
 
 TEST(GroupRRsets, KeepsFirstSeenOrder)
 {
-    std::vector<Record> records{
-        rr("a.example.", addr), rr("b.example.", addr), rr("A.example.", A{{1, 2, 3, 4}})};
+    std::vector<Record> records{rr("a.example.", addr), rr("b.example.", addr), rr("A.example.", A{{1, 2, 3, 4}})};
     auto sets = group_rrsets(records);
     ASSERT_EQ(sets.size(), 2u);
     EXPECT_EQ(sets[0].size(), 2u);

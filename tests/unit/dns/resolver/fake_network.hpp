@@ -36,8 +36,8 @@ inline Zone zone(const char* origin, const std::string& text)
 inline const std::string soa = "@ SOA ns hostmaster 1 3600 600 86400 300\n";
 
 struct Network {
-    std::map<std::string, ZoneSet> servers; // by ServerAddress::to_text()
-    std::map<std::string, int> queries; // per server
+    std::map<std::string, ZoneSet> servers;  // by ServerAddress::to_text()
+    std::map<std::string, int> queries;      // per server
     IterationConfig config;
 
     Network()
@@ -136,4 +136,4 @@ inline std::vector<std::string> lines(const std::vector<Record>& records)
     return out;
 }
 
-} // namespace fake
+}  // namespace fake

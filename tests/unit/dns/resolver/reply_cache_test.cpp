@@ -19,7 +19,7 @@ Name n(std::string_view t)
     return Name::parse(t).value();
 }
 Message query_message(std::string_view name, std::uint16_t id, std::optional<std::uint16_t> edns = {},
-    RrType type = RrType::a)
+                      RrType type = RrType::a)
 {
     Message q;
     q.id = id;
@@ -46,7 +46,7 @@ Message answer(std::string_view name, std::uint32_t ttl, int count = 1, std::opt
     }
     for (int i = 0; i < count; ++i)
         a.answers.push_back({owner, RrType::a, RrClass::in, ttl,
-            A{{192, 0, static_cast<std::uint8_t>(i / 256), static_cast<std::uint8_t>(i % 256)}}});
+                             A{{192, 0, static_cast<std::uint8_t>(i / 256), static_cast<std::uint8_t>(i % 256)}}});
     return a;
 }
 std::vector<std::uint8_t> reply(const Message& q, const Message& a)
@@ -60,7 +60,7 @@ Message decoded(const std::vector<std::uint8_t>& wire)
     return m.ok() ? std::move(m).value() : Message{};
 }
 const Instant t0{std::chrono::hours(1000)};
-} // namespace
+}  // namespace
 
 TEST(ReplyCache, HitCarriesTheIdFlagsAndSpellingOfTheQuery)
 {
@@ -82,7 +82,7 @@ TEST(ReplyCache, HitCarriesTheIdFlagsAndSpellingOfTheQuery)
     EXPECT_TRUE(r.flags.cd);
     EXPECT_EQ(r.questions.at(0).name.to_text(), "WwW.eXaMpLe.TeSt.");
     ASSERT_EQ(r.answers.size(), 2u);
-    EXPECT_EQ(r.answers[0].owner.to_text(), "WwW.eXaMpLe.TeSt."); // the 0x20 bits come back here too
+    EXPECT_EQ(r.answers[0].owner.to_text(), "WwW.eXaMpLe.TeSt.");  // the 0x20 bits come back here too
     EXPECT_EQ(r.answers[0].ttl, 600u);
     EXPECT_EQ(r.answers[1].ttl, 300u);
     EXPECT_FALSE(r.edns);
@@ -115,7 +115,7 @@ TEST(ReplyCache, EdnsRepliesKeepTheirOpt)
     ASSERT_TRUE(cache.lookup(query("www.example.test.", 2, 1232), t0 + 1s, out));
     Message r = decoded(out);
     ASSERT_TRUE(r.edns);
-    EXPECT_EQ(r.edns->udp_size, 1232); // ours, not the client's
+    EXPECT_EQ(r.edns->udp_size, 1232);  // ours, not the client's
     ASSERT_EQ(r.answers.size(), 1u);
     EXPECT_EQ(r.answers[0].ttl, 299u);
 }
@@ -139,7 +139,7 @@ TEST(ReplyCache, TtlsGoDownAndTheEntryExpiresWithTheLowest)
     EXPECT_EQ(ttls(t0 + 10500ms), (std::vector<std::uint32_t>{290, 50}));
     EXPECT_EQ(ttls(t0 + 10700ms), (std::vector<std::uint32_t>{290, 50}));
     EXPECT_EQ(ttls(t0 + 59s), (std::vector<std::uint32_t>{241, 1}));
-    EXPECT_TRUE(ttls(t0 + 60s).empty()); // the A record's TTL ran out: ask the resolver again
+    EXPECT_TRUE(ttls(t0 + 60s).empty());  // the A record's TTL ran out: ask the resolver again
     EXPECT_EQ(cache.size(), 0u);
 }
 
@@ -150,7 +150,7 @@ TEST(ReplyCache, NegativeRepliesLiveAsLongAsTheirSoa)
     Message nx;
     nx.rcode = Rcode::nx_domain;
     nx.authority.push_back({n("example.test."), RrType::soa, RrClass::in, 30,
-        Soa{n("ns.example.test."), n("hostmaster.example.test."), 1, 7200, 3600, 1209600, 30}});
+                            Soa{n("ns.example.test."), n("hostmaster.example.test."), 1, 7200, 3600, 1209600, 30}});
     cache.store(encode(q), reply(q, nx), t0);
     std::vector<std::uint8_t> out;
     ASSERT_TRUE(cache.lookup(query("GONE.example.test.", 2), t0 + 29s, out));
@@ -170,8 +170,8 @@ TEST(ReplyCache, RepliesLargerThanTheClientsSizeTakeTheSlowPath)
     ASSERT_LT(wire.size(), 1232u);
     cache.store(encode(big), wire, t0);
     std::vector<std::uint8_t> out;
-    EXPECT_FALSE(cache.lookup(query("many.example.test.", 2, 512), t0, out)); // would need TC
-    EXPECT_FALSE(cache.lookup(query("many.example.test.", 2, 100), t0, out)); // 512 at least
+    EXPECT_FALSE(cache.lookup(query("many.example.test.", 2, 512), t0, out));  // would need TC
+    EXPECT_FALSE(cache.lookup(query("many.example.test.", 2, 100), t0, out));  // 512 at least
     ASSERT_TRUE(cache.lookup(query("many.example.test.", 2, 1232), t0, out));
     EXPECT_EQ(out.size(), wire.size());
 
@@ -189,10 +189,10 @@ TEST(ReplyCache, StoresOnlyRepliesThatAge)
     ReplyCache cache;
     auto q = query_message("www.example.test.", 1);
     auto wire = encode(q);
-    cache.store(wire, make_error(q, Rcode::serv_fail), t0); // SERVFAIL: RFC 2308 §7.1
+    cache.store(wire, make_error(q, Rcode::serv_fail), t0);  // SERVFAIL: RFC 2308 §7.1
     cache.store(wire, make_error(q, Rcode::refused), t0);
-    cache.store(wire, reply(q, Message{}), t0); // no record: nothing tells how long it holds
-    cache.store(wire, reply(q, answer("www.example.test.", 0)), t0); // TTL 0: use once
+    cache.store(wire, reply(q, Message{}), t0);                       // no record: nothing tells how long it holds
+    cache.store(wire, reply(q, answer("www.example.test.", 0)), t0);  // TTL 0: use once
     EXPECT_EQ(cache.size(), 0u);
     // A reply to another question is not stored under this one.
     auto other = query_message("xyz.example.test.", 1);
@@ -220,15 +220,15 @@ TEST(ReplyCache, OnlyPlainQueriesAreAnswered)
     EXPECT_FALSE(parse_plain_query(encode(m)));
     m = base;
     m.flags.opcode = Opcode::notify;
-    EXPECT_FALSE(parse_plain_query(encode(m))); // NOTIMP from the slow path
+    EXPECT_FALSE(parse_plain_query(encode(m)));  // NOTIMP from the slow path
     m = base;
     m.questions.push_back(m.questions[0]);
-    EXPECT_FALSE(parse_plain_query(encode(m))); // FORMERR from the slow path
+    EXPECT_FALSE(parse_plain_query(encode(m)));  // FORMERR from the slow path
     m = query_message("www.example.test.", 1, 1232);
     m.edns->version = 1;
-    EXPECT_FALSE(parse_plain_query(encode(m))); // BADVERS from the slow path
+    EXPECT_FALSE(parse_plain_query(encode(m)));  // BADVERS from the slow path
     m = query_message("www.example.test.", 1, 1232);
-    m.edns->options.push_back({10, {1, 2, 3, 4, 5, 6, 7, 8}}); // a client cookie: still plain
+    m.edns->options.push_back({10, {1, 2, 3, 4, 5, 6, 7, 8}});  // a client cookie: still plain
     EXPECT_TRUE(parse_plain_query(encode(m)));
 
     auto wire = query("www.example.test.", 1);
@@ -237,11 +237,11 @@ TEST(ReplyCache, OnlyPlainQueriesAreAnswered)
     EXPECT_FALSE(parse_plain_query(trailing));
     EXPECT_FALSE(parse_plain_query(std::span(wire).first(wire.size() - 1)));
     auto compressed = wire;
-    compressed[12] = 0xc0; // a pointer in the question
+    compressed[12] = 0xc0;  // a pointer in the question
     EXPECT_FALSE(parse_plain_query(compressed));
     auto edns = query("www.example.test.", 1, 1232);
     auto bad_option = edns;
-    bad_option[bad_option.size() - 1] = 4; // RDLENGTH 4 with no option bytes
+    bad_option[bad_option.size() - 1] = 4;  // RDLENGTH 4 with no option bytes
     bad_option.insert(bad_option.end(), {0, 10, 0, 9});
     EXPECT_FALSE(parse_plain_query(bad_option));
 }
@@ -305,14 +305,9 @@ TEST(ReplyCache, PlainQueriesAreOnesTheSlowPathResolves)
         auto wire = seeds[random() % seeds.size()];
         for (int m = 1 + static_cast<int>(random() % 3); m > 0; --m) {
             switch (random() % 3) {
-            case 0:
-                wire[random() % wire.size()] = static_cast<std::uint8_t>(random());
-                break;
-            case 1:
-                wire.resize(random() % (wire.size() + 1));
-                break;
-            default:
-                wire.push_back(static_cast<std::uint8_t>(random()));
+            case 0: wire[random() % wire.size()] = static_cast<std::uint8_t>(random()); break;
+            case 1: wire.resize(random() % (wire.size() + 1)); break;
+            default: wire.push_back(static_cast<std::uint8_t>(random()));
             }
             if (wire.empty())
                 break;
@@ -332,5 +327,5 @@ TEST(ReplyCache, PlainQueriesAreOnesTheSlowPathResolves)
         cache.lookup(wire, t0, out);
         cache.lookup(encode(q), t0, out);
     }
-    EXPECT_GT(plain, 100); // the mutations leave enough plain queries to mean something
+    EXPECT_GT(plain, 100);  // the mutations leave enough plain queries to mean something
 }

@@ -25,7 +25,7 @@ Message decoded(const std::vector<std::uint8_t>& wire)
     EXPECT_TRUE(m.ok());
     return m.ok() ? std::move(m).value() : Message{};
 }
-} // namespace
+}  // namespace
 
 TEST(TakeQuery, AcceptsAQuestion)
 {
@@ -48,10 +48,10 @@ TEST(TakeQuery, RefusesClientsOutsideTheAcl)
 TEST(TakeQuery, ErrorsAndDrops)
 {
     auto wire = encode(query());
-    EXPECT_EQ(take_query(std::span(wire).first(11), true).action, Intake::drop); // no header
+    EXPECT_EQ(take_query(std::span(wire).first(11), true).action, Intake::drop);  // no header
     Message response = query();
     response.flags.qr = true;
-    EXPECT_EQ(take_query(encode(response), true).action, Intake::drop); // never answer a response
+    EXPECT_EQ(take_query(encode(response), true).action, Intake::drop);  // never answer a response
 
     auto truncated = wire;
     truncated.resize(wire.size() - 2);

@@ -18,13 +18,10 @@ protected:
     fake::Network net;
     Cache cache;
     Instant t0{};
-    Step resolve(std::string_view name, RrType type, Instant now)
-    {
-        return net.resolve(cache, name, type, now);
-    }
+    Step resolve(std::string_view name, RrType type, Instant now) { return net.resolve(cache, name, type, now); }
 };
 
-} // namespace
+}  // namespace
 
 TEST_F(Machine, FollowsReferralsFromTheRoot)
 {
@@ -32,7 +29,7 @@ TEST_F(Machine, FollowsReferralsFromTheRoot)
     ASSERT_EQ(s.kind, Step::Kind::done);
     EXPECT_EQ(s.outcome.rcode, Rcode::no_error);
     EXPECT_EQ(lines(s.outcome.answers),
-        (std::vector<std::string>{"www.networkutopia.com.\t3600\tIN\tA\t212.212.212.80"}));
+              (std::vector<std::string>{"www.networkutopia.com.\t3600\tIN\tA\t212.212.212.80"}));
     EXPECT_FALSE(s.outcome.from_cache);
     // Root, com, networkutopia.com: one query each (the textbook's iterated-query figure).
     EXPECT_EQ(net.queries["10.0.0.1:53"], 1);
@@ -60,7 +57,7 @@ TEST_F(Machine, ExpiredEntryIsAskedAgainFromTheClosestCut)
     s = resolve("short.networkutopia.com.", RrType::a, t0 + std::chrono::seconds(3));
     EXPECT_FALSE(s.outcome.from_cache);
     EXPECT_EQ(net.queries["10.0.0.4:53"], 2);
-    EXPECT_EQ(net.queries["10.0.0.1:53"], 1); // the NS set is still cached: no root query
+    EXPECT_EQ(net.queries["10.0.0.1:53"], 1);  // the NS set is still cached: no root query
 }
 
 TEST_F(Machine, SiblingNameUsesCachedDelegation)
@@ -76,8 +73,8 @@ TEST_F(Machine, CnameInsideOneZone)
     Step s = resolve("ftp.networkutopia.com.", RrType::a, t0);
     ASSERT_EQ(s.kind, Step::Kind::done);
     EXPECT_EQ(lines(s.outcome.answers),
-        (std::vector<std::string>{"ftp.networkutopia.com.\t3600\tIN\tCNAME\twww.networkutopia.com.",
-            "www.networkutopia.com.\t3600\tIN\tA\t212.212.212.80"}));
+              (std::vector<std::string>{"ftp.networkutopia.com.\t3600\tIN\tCNAME\twww.networkutopia.com.",
+                                        "www.networkutopia.com.\t3600\tIN\tA\t212.212.212.80"}));
 }
 
 TEST_F(Machine, CnameAcrossZonesIsChased)
@@ -85,8 +82,8 @@ TEST_F(Machine, CnameAcrossZonesIsChased)
     Step s = resolve("alias.networkutopia.com.", RrType::a, t0);
     ASSERT_EQ(s.kind, Step::Kind::done);
     EXPECT_EQ(lines(s.outcome.answers),
-        (std::vector<std::string>{"alias.networkutopia.com.\t3600\tIN\tCNAME\twww.umass.edu.",
-            "www.umass.edu.\t3600\tIN\tA\t128.119.245.12"}));
+              (std::vector<std::string>{"alias.networkutopia.com.\t3600\tIN\tCNAME\twww.umass.edu.",
+                                        "www.umass.edu.\t3600\tIN\tA\t128.119.245.12"}));
     // Then the whole chain comes from the cache.
     const int before = net.total();
     s = resolve("alias.networkutopia.com.", RrType::a, t0);
@@ -100,8 +97,8 @@ TEST_F(Machine, OutOfBailiwickNameServerIsResolvedFirst)
     Step s = resolve("www.oob.com.", RrType::a, t0);
     ASSERT_EQ(s.kind, Step::Kind::done);
     EXPECT_EQ(lines(s.outcome.answers), (std::vector<std::string>{"www.oob.com.\t3600\tIN\tA\t10.9.9.9"}));
-    EXPECT_EQ(net.queries["10.0.0.3:53"], 1); // edu., for ns.umass.edu
-    EXPECT_EQ(net.queries["10.0.0.5:53"], 2); // ns.umass.edu A, then www.oob.com A
+    EXPECT_EQ(net.queries["10.0.0.3:53"], 1);  // edu., for ns.umass.edu
+    EXPECT_EQ(net.queries["10.0.0.5:53"], 2);  // ns.umass.edu A, then www.oob.com A
 }
 
 TEST_F(Machine, NxDomainIsCachedForTheSoaMinimum)
@@ -134,7 +131,7 @@ TEST_F(Machine, NoDataIsCachedPerType)
     s = resolve("www.networkutopia.com.", RrType::mx, t0);
     EXPECT_TRUE(s.outcome.from_cache);
     EXPECT_TRUE(s.outcome.answers.empty());
-    s = resolve("www.networkutopia.com.", RrType::a, t0); // another type is still asked
+    s = resolve("www.networkutopia.com.", RrType::a, t0);  // another type is still asked
     EXPECT_FALSE(s.outcome.answers.empty());
     EXPECT_EQ(net.total(), before + 1);
 }
@@ -165,7 +162,7 @@ TEST_F(Machine, UpstreamQueryBound)
 
 TEST_F(Machine, SubResolutionDepthBound)
 {
-    net.config.limits.max_frames = 1; // no NS-address lookups at all
+    net.config.limits.max_frames = 1;  // no NS-address lookups at all
     EXPECT_EQ(resolve("www.oob.com.", RrType::a, t0).error, ResolveError::no_servers);
 }
 
@@ -174,7 +171,7 @@ TEST_F(Machine, TimeoutsMoveToTheNextServerThenFail)
     net.config.root.servers = {fake::addr("10.0.0.99"), fake::addr("10.0.0.1")};
     Step s = resolve("www.networkutopia.com.", RrType::a, t0);
     ASSERT_EQ(s.kind, Step::Kind::done);
-    EXPECT_EQ(net.queries["10.0.0.99:53"], 2); // tries_per_server, always offered first here
+    EXPECT_EQ(net.queries["10.0.0.99:53"], 2);  // tries_per_server, always offered first here
 
     cache.clear();
     net.config.root.servers = {fake::addr("10.0.0.99")};
@@ -233,8 +230,7 @@ TEST_F(Machine, NsHostInsideItsOwnZoneWithoutGlueGoesUpOneCut)
     // The glue for dns1.networkutopia.com has expired, the NS set has not: the machine must ask com.
     Step s = resolve("www.networkutopia.com.", RrType::a, t0);
     ASSERT_EQ(s.kind, Step::Kind::done);
-    std::vector<Record> ns{
-        {n("networkutopia.com."), RrType::ns, RrClass::in, 90000, Ns{n("dns1.networkutopia.com.")}}};
+    std::vector<Record> ns{{n("networkutopia.com."), RrType::ns, RrClass::in, 90000, Ns{n("dns1.networkutopia.com.")}}};
     Cache fresh;
     fresh.insert(ns, Trust::authority, t0);
     const int before = net.queries["10.0.0.2:53"];

@@ -17,7 +17,7 @@ A.ROOT-SERVERS.NET.      3600000      AAAA  2001:503:ba3e::2:30
 .                        3600000      NS    B.ROOT-SERVERS.NET.
 B.ROOT-SERVERS.NET.      3600000      A     170.247.170.2
 )";
-} // namespace
+}  // namespace
 
 TEST(RootHints, ReadsTheNamedRootLayout)
 {

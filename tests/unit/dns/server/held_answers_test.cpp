@@ -16,7 +16,7 @@ using namespace layer7::dns;
 
 namespace {
 
-const char *zone_text = R"($TTL 3600
+const char* zone_text = R"($TTL 3600
 @       SOA ns admin 1 7200 3600 1209600 300
 @       NS  ns
 @       MX  10 mail
@@ -38,7 +38,7 @@ big     TXT "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
 
 const Name origin = Name::parse("example.test.").value();
 
-std::shared_ptr<const ZoneSet> zones_from(const std::string &text)
+std::shared_ptr<const ZoneSet> zones_from(const std::string& text)
 {
     auto set = std::make_shared<ZoneSet>();
     set->add(parse_zone(text, origin, "example.test.zone").value());
@@ -56,7 +56,7 @@ struct Ask {
     bool do_bit;
 };
 
-std::vector<std::uint8_t> query(const Ask &ask, std::uint16_t id)
+std::vector<std::uint8_t> query(const Ask& ask, std::uint16_t id)
 {
     Message q;
     q.id = id;
@@ -71,27 +71,27 @@ std::vector<std::uint8_t> query(const Ask &ask, std::uint16_t id)
 std::string mixed_case(std::string text)
 {
     bool upper = true;
-    for (char &c : text)
+    for (char& c : text)
         if (std::isalpha(static_cast<unsigned char>(c)) && (upper = !upper))
             c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return text;
 }
 std::string upper_case(std::string text)
 {
-    for (char &c : text)
+    for (char& c : text)
         c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return text;
 }
 std::string lower_case(std::string text)
 {
-    for (char &c : text)
+    for (char& c : text)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return text;
 }
 
 // What the server sends without a cache: the reply to the question in lowercase, carrying the id
 // and the spelling of the query.
-std::vector<std::uint8_t> fresh(const Ask &ask, std::uint16_t id, const ZoneSet &zones)
+std::vector<std::uint8_t> fresh(const Ask& ask, std::uint16_t id, const ZoneSet& zones)
 {
     Ask lowered = ask;
     lowered.name = lower_case(ask.name);
@@ -103,10 +103,10 @@ std::vector<std::uint8_t> fresh(const Ask &ask, std::uint16_t id, const ZoneSet 
 }
 
 // The server's UDP path: a held reply, or the fresh one, then held.
-std::vector<std::uint8_t> held_or_fresh(HeldAnswers &held, std::span<const std::uint8_t> wire)
+std::vector<std::uint8_t> held_or_fresh(HeldAnswers& held, std::span<const std::uint8_t> wire)
 {
     std::vector<std::uint8_t> reply;
-    const ZoneSet &zones = held.zones();
+    const ZoneSet& zones = held.zones();
     if (held.cache.lookup(wire, reply))
         return reply;
     const auto asked = held.cache.lowercased(wire);
@@ -122,19 +122,19 @@ TEST(HeldAnswers, HeldReplyIsTheFreshOneByteForByte)
 {
     const auto zones = zones_from(zone_text);
     const std::vector<Ask> asks = {
-        {"www.example.test."},                         // an address
-        {"www.example.test.", RrType::aaaa, 1232},     // with EDNS
-        {"example.test.", RrType::mx, 4096, true},     // additional addresses, DO
-        {"alias.example.test."},                       // a CNAME followed
-        {"x1.wild.example.test."},                     // a wildcard
-        {"www.sub.example.test."},                     // a referral with glue
-        {"missing.example.test."},                     // NXDOMAIN with the SOA
-        {"www.example.test.", RrType::mx},             // NODATA
-        {"www.crepes.fr."},                            // REFUSED
-        {"big.example.test.", RrType::txt},            // truncated at 512
-        {"big.example.test.", RrType::txt, 1232},      // fits
+        {"www.example.test."},                      // an address
+        {"www.example.test.", RrType::aaaa, 1232},  // with EDNS
+        {"example.test.", RrType::mx, 4096, true},  // additional addresses, DO
+        {"alias.example.test."},                    // a CNAME followed
+        {"x1.wild.example.test."},                  // a wildcard
+        {"www.sub.example.test."},                  // a referral with glue
+        {"missing.example.test."},                  // NXDOMAIN with the SOA
+        {"www.example.test.", RrType::mx},          // NODATA
+        {"www.crepes.fr."},                         // REFUSED
+        {"big.example.test.", RrType::txt},         // truncated at 512
+        {"big.example.test.", RrType::txt, 1232},   // fits
     };
-    for (const auto &ask : asks) {
+    for (const auto& ask : asks) {
         SCOPED_TRACE(ask.name + " " + to_text(ask.type));
         ZoneStore store(zones);
         HeldAnswers held(store);
@@ -142,7 +142,7 @@ TEST(HeldAnswers, HeldReplyIsTheFreshOneByteForByte)
         Ask first = ask;
         first.name = mixed_case(ask.name);
         EXPECT_EQ(held_or_fresh(held, query(first, 1)), fresh(first, 1, *zones));
-        for (const auto &spelling : {upper_case(ask.name), ask.name, mixed_case(ask.name)}) {
+        for (const auto& spelling : {upper_case(ask.name), ask.name, mixed_case(ask.name)}) {
             Ask again = ask;
             again.name = spelling;
             std::vector<std::uint8_t> out;
@@ -207,7 +207,7 @@ TEST(HeldAnswers, UpdateDropsHeldReplies)
     update.questions.push_back({origin, RrType::soa, RrClass::in});
     update.authority.push_back(
         {Name::parse("new.example.test.").value(), RrType::a, RrClass::in, 300, A{{192, 0, 2, 7}}});
-    const auto &entry = *store.get()->entry(origin);
+    const auto& entry = *store.get()->entry(origin);
     auto result = apply_update(decode(encode(update)).value(), *entry.zone, {});
     ASSERT_EQ(result.rcode, Rcode::no_error);
     ASSERT_TRUE(result.zone);
@@ -226,7 +226,7 @@ TEST(HeldAnswers, ZonesUnchangedKeepHeldReplies)
     ZoneStore store(zones_from(zone_text));
     HeldAnswers held(store);
     held_or_fresh(held, query({"www.example.test."}, 5));
-    const ZoneSet *before = &held.zones();
+    const ZoneSet* before = &held.zones();
     EXPECT_EQ(&held.zones(), before);
     EXPECT_EQ(held.cache.size(), 1u);
 }

@@ -9,7 +9,7 @@
 using namespace layer7::dns;
 
 namespace {
-const char *zone_text = R"($TTL 3600
+const char* zone_text = R"($TTL 3600
 @    SOA ns admin 1 7200 3600 1209600 300
 @    NS  ns
 ns   A   192.0.2.1
@@ -45,7 +45,7 @@ TEST(Vetting, HeaderOnly)
 {
     auto q = query("www.example.", RrType::a);
     EXPECT_EQ(vet_query(q), Vetting::accept);
-    EXPECT_EQ(vet_query(std::span(q).first(11)), Vetting::drop);  // no header
+    EXPECT_EQ(vet_query(std::span(q).first(11)), Vetting::drop);    // no header
     EXPECT_EQ(vet_query(std::span(q).first(12)), Vetting::accept);  // decode decides
     auto response = q;
     response[2] |= 0x80;

@@ -15,7 +15,7 @@ TEST(ZonePolicy, GrantsNotifyAndSecondaries)
     s.transfer_key = "xfr";
     auto p = parse_dynamic(s);
     ASSERT_TRUE(p.ok()) << p.error();
-    const auto &g = p.value().grants.at(Name::parse("dyn.test.").value()).at(0);
+    const auto& g = p.value().grants.at(Name::parse("dyn.test.").value()).at(0);
     EXPECT_EQ(g.names, std::vector<Name>{Name::parse("host.dyn.test.").value()});
     EXPECT_EQ(g.types, (std::vector<RrType>{RrType::a, RrType::aaaa, RrType::txt}));
     EXPECT_TRUE(p.value().grants.at(Name::parse("example.test.").value()).at(0).names.empty());

@@ -14,7 +14,7 @@ using namespace layer7::dns;
 
 namespace {
 // A client address's octets from its text.
-std::vector<std::uint8_t> at(const std::string &text)
+std::vector<std::uint8_t> at(const std::string& text)
 {
     if (auto v4 = layer7::core::parse_ipv4(text))
         return {v4->begin(), v4->end()};
@@ -22,7 +22,7 @@ std::vector<std::uint8_t> at(const std::string &text)
     return {v6.begin(), v6.end()};
 }
 
-Acl acl_of(std::initializer_list<const char *> texts)
+Acl acl_of(std::initializer_list<const char*> texts)
 {
     std::vector<Prefix> prefixes;
     for (auto t : texts)

@@ -6,7 +6,7 @@
 using namespace layer7::dns;
 
 namespace {
-RrlKey v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d, const RrlConfig &config = {})
+RrlKey v4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d, const RrlConfig& config = {})
 {
     std::uint8_t addr[] = {a, b, c, d};
     return rrl_key(addr, config);

@@ -14,9 +14,7 @@ namespace {
 std::vector<std::uint8_t> rfc1035_example()
 {
     std::vector<std::uint8_t> m(100, 0xee);
-    auto put = [&](std::size_t at, std::vector<std::uint8_t> b) {
-        std::copy(b.begin(), b.end(), m.begin() + at);
-    };
+    auto put = [&](std::size_t at, std::vector<std::uint8_t> b) { std::copy(b.begin(), b.end(), m.begin() + at); };
     put(20, {1, 'F', 3, 'I', 'S', 'I', 4, 'A', 'R', 'P', 'A', 0});
     put(40, {3, 'F', 'O', 'O', 0xc0, 20});
     put(64, {0xc0, 26});
@@ -24,7 +22,7 @@ std::vector<std::uint8_t> rfc1035_example()
     return m;
 }
 
-core::Result<Name, DecodeError> read_at(const std::vector<std::uint8_t> &m, std::size_t at, int hops = 126)
+core::Result<Name, DecodeError> read_at(const std::vector<std::uint8_t>& m, std::size_t at, int hops = 126)
 {
     core::WireReader r{std::span<const std::uint8_t>(m)};
     r.seek(at);

@@ -10,9 +10,10 @@ using namespace layer7::dns;
 
 namespace {
 // What `dig www.example.com` sends: RD+AD, one question, OPT with udp 1232 and a client cookie.
-const char *dig_query = "12 34 01 20 00 01 00 00 00 00 00 01"
-                        "03 77 77 77 07 65 78 61 6d 70 6c 65 03 63 6f 6d 00 00 01 00 01"
-                        "00 00 29 04 d0 00 00 00 00 00 0c 00 0a 00 08 01 02 03 04 05 06 07 08";
+const char* dig_query =
+    "12 34 01 20 00 01 00 00 00 00 00 01"
+    "03 77 77 77 07 65 78 61 6d 70 6c 65 03 63 6f 6d 00 00 01 00 01"
+    "00 00 29 04 d0 00 00 00 00 00 0c 00 0a 00 08 01 02 03 04 05 06 07 08";
 
 Name n(std::string_view t)
 {
@@ -62,20 +63,17 @@ TEST(Message, ExtendedRcodeAndOptRules)
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(back->rcode, Rcode::bad_vers);
     // OPT in the answer section, two OPTs, OPT not at the root.
-    EXPECT_EQ(
-        decode(from_hex("00 00 00 00 00 00 00 01 00 00 00 00 00 00 29 02 00 00 00 00 00 00 00")).error(),
-        DecodeError::bad_opt);
+    EXPECT_EQ(decode(from_hex("00 00 00 00 00 00 00 01 00 00 00 00 00 00 29 02 00 00 00 00 00 00 00")).error(),
+              DecodeError::bad_opt);
     EXPECT_EQ(decode(from_hex("00 00 00 00 00 00 00 00 00 00 00 02"
                               "00 00 29 02 00 00 00 00 00 00 00  00 00 29 02 00 00 00 00 00 00 00"))
                   .error(),
               DecodeError::bad_opt);
-    EXPECT_EQ(decode(from_hex("00 00 00 00 00 00 00 00 00 00 00 01 01 61 00 00 29 02 00 00 00 00 00 00 00"))
-                  .error(),
+    EXPECT_EQ(decode(from_hex("00 00 00 00 00 00 00 00 00 00 00 01 01 61 00 00 29 02 00 00 00 00 00 00 00")).error(),
               DecodeError::bad_opt);
     // An option running past RDLENGTH.
     EXPECT_EQ(
-        decode(from_hex("00 00 00 00 00 00 00 00 00 00 00 01 00 00 29 02 00 00 00 00 00 00 04 00 0a 00 09"))
-            .error(),
+        decode(from_hex("00 00 00 00 00 00 00 00 00 00 00 01 00 00 29 02 00 00 00 00 00 00 04 00 0a 00 09")).error(),
         DecodeError::bad_opt);
 }
 
@@ -166,11 +164,12 @@ TEST(Message, TextLikeDig)
     m.questions.push_back({n("www.example.com."), RrType::a, RrClass::in});
     m.answers.push_back({n("www.example.com."), RrType::a, RrClass::in, 3600, A{{192, 0, 2, 1}}});
     m.edns = Edns{};
-    EXPECT_EQ(to_text(m), ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 4242\n"
-                          ";; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1\n"
-                          "\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n"
-                          "\n;; QUESTION SECTION:\n;www.example.com.\t\tIN\tA\n"
-                          "\n;; ANSWER SECTION:\nwww.example.com.\t3600\tIN\tA\t192.0.2.1\n");
+    EXPECT_EQ(to_text(m),
+              ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 4242\n"
+              ";; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1\n"
+              "\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n"
+              "\n;; QUESTION SECTION:\n;www.example.com.\t\tIN\tA\n"
+              "\n;; ANSWER SECTION:\nwww.example.com.\t3600\tIN\tA\t192.0.2.1\n");
 }
 
 TEST(Message, EveryPrefixOfAMessageFailsCleanly)

@@ -9,7 +9,7 @@
 using namespace layer7::dns;
 
 namespace {
-Name n(std::string_view text, const Name &origin = Name())
+Name n(std::string_view text, const Name& origin = Name())
 {
     auto r = Name::parse(text, origin);
     EXPECT_TRUE(r.ok()) << text;
@@ -95,7 +95,7 @@ TEST(Name, SubdomainParentSuffix)
 TEST(Name, CanonicalOrderRfc4034Section61)
 {
     // The example list of RFC 4034 §6.1, in order.
-    const char *ordered[] = {"example.",         "a.example.",      "yljkjljk.a.example.",
+    const char* ordered[] = {"example.",         "a.example.",      "yljkjljk.a.example.",
                              "Z.a.example.",     "zABC.a.EXAMPLE.", "z.example.",
                              "\\001.z.example.", "*.z.example.",    "\\200.z.example."};
     std::vector<Name> names;

@@ -6,7 +6,7 @@
 using namespace layer7::dns;
 
 namespace {
-std::vector<TextToken> tokens(std::initializer_list<const char *> words)
+std::vector<TextToken> tokens(std::initializer_list<const char*> words)
 {
     std::vector<TextToken> out;
     for (auto w : words) {
@@ -16,7 +16,7 @@ std::vector<TextToken> tokens(std::initializer_list<const char *> words)
     }
     return out;
 }
-std::string parsed(RrType type, std::initializer_list<const char *> words)
+std::string parsed(RrType type, std::initializer_list<const char*> words)
 {
     auto r = parse_rdata(type, tokens(words), Name::parse("example.com.").value());
     return r.ok() ? to_text(r.value()) : "error: " + r.error();

@@ -15,7 +15,7 @@ core::Result<Rdata, DecodeError> decode_hex(RrType type, std::string_view hex, R
     core::WireReader r{std::span<const std::uint8_t>(bytes)};
     return decode_rdata(type, klass, r, bytes.size(), {});
 }
-std::vector<std::uint8_t> encode_plain(const Rdata &data)
+std::vector<std::uint8_t> encode_plain(const Rdata& data)
 {
     core::WireWriter out;
     EXPECT_TRUE(encode_rdata(data, out, nullptr));
@@ -31,8 +31,8 @@ TEST(Rdata, EachTypeRoundTripsThroughWireAndText)
 {
     struct Case {
         RrType type;
-        const char *hex;
-        const char *text;
+        const char* hex;
+        const char* text;
     } cases[] = {
         {RrType::a, "c0 00 02 01", "192.0.2.1"},
         {RrType::aaaa, "20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01", "2001:db8::1"},
@@ -47,11 +47,10 @@ TEST(Rdata, EachTypeRoundTripsThroughWireAndText)
         {RrType::caa, "00 05 69 73 73 75 65 63 61 2e 6e 65 74", "0 issue \"ca.net\""},
         {static_cast<RrType>(65280), "0a 00 00 01", "\\# 4 0a000001"},
     };
-    for (auto &c : cases) {
+    for (auto& c : cases) {
         auto d = decode_hex(c.type, c.hex);
         ASSERT_TRUE(d.ok()) << c.text;
-        EXPECT_EQ(type_of(*d).value_or(RrType::any),
-                  c.type == static_cast<RrType>(65280) ? RrType::any : c.type);
+        EXPECT_EQ(type_of(*d).value_or(RrType::any), c.type == static_cast<RrType>(65280) ? RrType::any : c.type);
         EXPECT_EQ(to_text(*d), c.text);
         EXPECT_EQ(encode_plain(*d), from_hex(c.hex)) << c.text;
     }

@@ -10,7 +10,7 @@ std::vector<std::uint8_t> message(std::size_t n, std::uint8_t fill)
 {
     return std::vector<std::uint8_t>(n, fill);
 }
-std::vector<std::vector<std::uint8_t>> drain(TcpFramer &f)
+std::vector<std::vector<std::uint8_t>> drain(TcpFramer& f)
 {
     std::vector<std::vector<std::uint8_t>> out;
     while (auto m = f.next())
@@ -33,7 +33,7 @@ TEST(TcpFraming, PipelinedMessagesSplitAtEveryOffset)
 {
     auto a = message(12, 1), b = message(40, 2), c = message(700, 3);
     std::vector<std::uint8_t> stream;
-    for (auto *m : {&a, &b, &c}) {
+    for (auto* m : {&a, &b, &c}) {
         auto f = frame(*m);
         stream.insert(stream.end(), f.begin(), f.end());
     }
@@ -41,10 +41,10 @@ TEST(TcpFraming, PipelinedMessagesSplitAtEveryOffset)
         TcpFramer f;
         std::vector<std::vector<std::uint8_t>> got;
         f.feed(std::span(stream).first(cut));
-        for (auto &m : drain(f))
+        for (auto& m : drain(f))
             got.push_back(m);
         f.feed(std::span(stream).subspan(cut));
-        for (auto &m : drain(f))
+        for (auto& m : drain(f))
             got.push_back(m);
         ASSERT_EQ(got.size(), 3u) << cut;
         EXPECT_EQ(got[0], a);

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::uint64_t now = 1'790'000'000;
 
-TsigKey key(const char *spec = "hmac-sha256:update-key:c2VjcmV0LXNlY3JldC1zZWNyZXQ=")
+TsigKey key(const char* spec = "hmac-sha256:update-key:c2VjcmV0LXNlY3JldC1zZWNyZXQ=")
 {
     return parse_tsig_key(spec).value();
 }
@@ -26,7 +26,7 @@ std::vector<std::uint8_t> query(std::uint16_t id = 0x1234)
     return encode(m);
 }
 
-std::vector<std::uint8_t> signed_query(const TsigKey &k, std::uint64_t at = now)
+std::vector<std::uint8_t> signed_query(const TsigKey& k, std::uint64_t at = now)
 {
     auto wire = query();
     TsigSession client(k);
@@ -34,8 +34,7 @@ std::vector<std::uint8_t> signed_query(const TsigKey &k, std::uint64_t at = now)
     return wire;
 }
 
-TsigCheck check(const std::vector<std::uint8_t> &wire, const std::vector<TsigKey> &keys,
-                std::uint64_t at = now)
+TsigCheck check(const std::vector<std::uint8_t>& wire, const std::vector<TsigKey>& keys, std::uint64_t at = now)
 {
     auto found = find_tsig(wire);
     EXPECT_TRUE(found.ok() && found.value());
@@ -66,7 +65,7 @@ TEST(Tsig, ASignedRequestVerifiesAndStillDecodes)
 
 TEST(Tsig, EveryAlgorithmRoundTrips)
 {
-    for (const char *alg : {"hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"}) {
+    for (const char* alg : {"hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"}) {
         const auto k = key((std::string(alg) + ":k:a2V5").c_str());
         auto found = find_tsig(signed_query(k));
         ASSERT_TRUE(found.ok() && found.value()) << alg;
@@ -99,8 +98,8 @@ TEST(Tsig, ATruncatedMacIsBadTrunc)
     client.sign(wire, now);
     auto found = find_tsig(wire).value();
     // Rebuild the record with the MAC cut to 16 octets: MAC size at offset + name + 10 + alg + 8.
-    const std::size_t mac_at = found->offset + found->record.key.wire_size() + 10 +
-                               found->record.algorithm.wire_size() + 8;
+    const std::size_t mac_at =
+        found->offset + found->record.key.wire_size() + 10 + found->record.algorithm.wire_size() + 8;
     wire[mac_at] = 0;
     wire[mac_at + 1] = 16;
     wire.erase(wire.begin() + static_cast<long>(mac_at + 2 + 16), wire.begin() + static_cast<long>(mac_at + 2 + 32));
@@ -170,8 +169,8 @@ TEST(Tsig, AMultiMessageReplyVerifiesMessageByMessage)
         Message m;
         m.id = 0x1234;
         m.flags.qr = true;
-        m.answers.push_back({Name::parse("h" + std::to_string(i) + ".example.test.").value(), RrType::a,
-                             RrClass::in, 60, A{{192, 0, 2, static_cast<std::uint8_t>(i)}}});
+        m.answers.push_back({Name::parse("h" + std::to_string(i) + ".example.test.").value(), RrType::a, RrClass::in,
+                             60, A{{192, 0, 2, static_cast<std::uint8_t>(i)}}});
         replies.push_back(encode(m));
     }
     // The server signs the first, third and fourth; the second goes unsigned (§5.3.1).

@@ -12,7 +12,7 @@ namespace {
 
 const Name origin = Name::parse("example.test.").value();
 
-Zone zone(std::uint32_t serial, const std::string &body = "")
+Zone zone(std::uint32_t serial, const std::string& body = "")
 {
     return parse_zone("$TTL 300\n@ SOA ns admin " + std::to_string(serial) +
                           " 7200 3600 1209600 300\n@ NS ns\nns A 192.0.2.53\n" + body,
@@ -25,10 +25,10 @@ Record soa(std::uint32_t serial)
     return zone(serial).soa()->records().front();
 }
 
-std::vector<Record> ixfr_stream(const std::vector<ZoneChange> &changes, std::uint32_t last)
+std::vector<Record> ixfr_stream(const std::vector<ZoneChange>& changes, std::uint32_t last)
 {
     std::vector<Record> out{soa(last)};
-    for (const auto &c : changes) {
+    for (const auto& c : changes) {
         out.insert(out.end(), c.removed.begin(), c.removed.end());
         out.insert(out.end(), c.added.begin(), c.added.end());
     }

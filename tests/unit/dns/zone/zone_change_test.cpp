@@ -13,9 +13,10 @@ namespace {
 
 const Name origin = Name::parse("example.test.").value();
 
-Zone zone(std::uint32_t serial, const std::string &body)
+Zone zone(std::uint32_t serial, const std::string& body)
 {
-    const std::string text = "$TTL 300\n@ SOA ns admin " + std::to_string(serial) + " 7200 3600 1209600 300\n@ NS ns\nns A 192.0.2.53\n" + body;
+    const std::string text = "$TTL 300\n@ SOA ns admin " + std::to_string(serial) +
+                             " 7200 3600 1209600 300\n@ NS ns\nns A 192.0.2.53\n" + body;
     auto z = parse_zone(text, origin, "test");
     EXPECT_TRUE(z.ok()) << to_text(z.error());
     return std::move(z).value();
@@ -113,6 +114,7 @@ TEST(Journal, MalformedBlocksAreErrors)
     EXPECT_NE(parse_journal("$CHANGE 1 2\n$END\n", origin).error, "");
     EXPECT_NE(parse_journal("+\twww.example.test.\t300\tIN\tA\t192.0.2.1\n$END\n", origin).error, "");
     const std::string outside = journal_block(difference(zone(1, ""), zone(2, "")));
-    EXPECT_NE(parse_journal(outside + "$CHANGE 2 3\n+\twww.example.org.\t300\tIN\tA\t192.0.2.1\n$END\n", origin).error, "");
+    EXPECT_NE(parse_journal(outside + "$CHANGE 2 3\n+\twww.example.org.\t300\tIN\tA\t192.0.2.1\n$END\n", origin).error,
+              "");
     EXPECT_NE(parse_journal("junk\n$END\n", origin).error, "");
 }

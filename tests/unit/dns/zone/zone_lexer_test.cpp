@@ -6,10 +6,10 @@
 using namespace layer7::dns;
 
 namespace {
-std::vector<std::string> words(const ZoneEntry &e)
+std::vector<std::string> words(const ZoneEntry& e)
 {
     std::vector<std::string> out;
-    for (auto &t : e.tokens)
+    for (auto& t : e.tokens)
         out.push_back(t.quoted ? "\"" + t.text + "\"" : t.text);
     return out;
 }
@@ -17,26 +17,25 @@ std::vector<std::string> words(const ZoneEntry &e)
 
 TEST(ZoneLexer, EntriesTokensAndLines)
 {
-    auto r = lex_zone("; header comment\n"
-                      "@ IN SOA ns admin (  ; open\n"
-                      "      1 ; serial\n"
-                      "      2 3 4 5 )\n"
-                      "\n"
-                      "\tA 10.0.0.1\r\n"
-                      "txt TXT \"a b;c\" \"q\\\"x\" semi\\;colon\n",
-                      "f");
+    auto r = lex_zone(
+        "; header comment\n"
+        "@ IN SOA ns admin (  ; open\n"
+        "      1 ; serial\n"
+        "      2 3 4 5 )\n"
+        "\n"
+        "\tA 10.0.0.1\r\n"
+        "txt TXT \"a b;c\" \"q\\\"x\" semi\\;colon\n",
+        "f");
     ASSERT_TRUE(r.ok());
-    auto &e = r.value();
+    auto& e = r.value();
     ASSERT_EQ(e.size(), 3u);
     EXPECT_EQ(e[0].line, 2u);
     EXPECT_FALSE(e[0].owner_omitted);
-    EXPECT_EQ(words(e[0]),
-              (std::vector<std::string>{"@", "IN", "SOA", "ns", "admin", "1", "2", "3", "4", "5"}));
+    EXPECT_EQ(words(e[0]), (std::vector<std::string>{"@", "IN", "SOA", "ns", "admin", "1", "2", "3", "4", "5"}));
     EXPECT_EQ(e[1].line, 6u);
     EXPECT_TRUE(e[1].owner_omitted);
     EXPECT_EQ(words(e[1]), (std::vector<std::string>{"A", "10.0.0.1"}));
-    EXPECT_EQ(words(e[2]),
-              (std::vector<std::string>{"txt", "TXT", "\"a b;c\"", "\"q\\\"x\"", "semi\\;colon"}));
+    EXPECT_EQ(words(e[2]), (std::vector<std::string>{"txt", "TXT", "\"a b;c\"", "\"q\\\"x\"", "semi\\;colon"}));
 }
 
 TEST(ZoneLexer, Errors)

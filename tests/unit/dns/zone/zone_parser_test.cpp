@@ -11,7 +11,7 @@ Name n(std::string_view t)
     return Name::parse(t).value();
 }
 
-const char *full_zone = R"(; every feature the parser knows
+const char* full_zone = R"(; every feature the parser knows
 $TTL 1h30m
 $ORIGIN example.com.
 @   IN  SOA ns1 hostmaster (
@@ -42,12 +42,11 @@ TEST(ZoneParser, EverySyntaxFeature)
 {
     auto z = parse_zone(full_zone, n("example.com."), "example.com.db");
     ASSERT_TRUE(z.ok()) << to_text(z.error());
-    const Zone &zone = z.value();
+    const Zone& zone = z.value();
     auto soa = zone.soa();
     ASSERT_TRUE(soa);
     EXPECT_EQ(soa->ttl, 5400u);
-    EXPECT_EQ(to_text(soa->rdatas[0]),
-              "ns1.example.com. hostmaster.example.com. 2024010101 86400 7200 604800 300");
+    EXPECT_EQ(to_text(soa->rdatas[0]), "ns1.example.com. hostmaster.example.com. 2024010101 86400 7200 604800 300");
     EXPECT_EQ(zone.find(n("example.com."), RrType::ns)->rdatas.size(), 2u);
     EXPECT_EQ(zone.find(n("ns1.example.com."), RrType::a)->ttl, 300u);
     EXPECT_EQ(zone.find(n("ns1.example.com."), RrType::aaaa)->ttl, 5400u);  // $TTL, not the last TTL
@@ -101,7 +100,7 @@ TEST(ZoneParser, ErrorsAtTheirLines)
         {"x OPT \\# 0\n", 5, "not a record type"},
         {"x\n", 5, "missing type"},
     };
-    for (auto &c : cases) {
+    for (auto& c : cases) {
         auto z = parse_zone(head + c.tail, n("t."), "t.db");
         ASSERT_FALSE(z.ok()) << c.tail;
         EXPECT_EQ(z.error().file, "t.db");
@@ -110,17 +109,16 @@ TEST(ZoneParser, ErrorsAtTheirLines)
     }
     EXPECT_EQ(parse_zone(" A 192.0.2.1\n", n("t."), "t").error().line, 1u);  // no previous owner
     EXPECT_EQ(parse_zone("@ 60 NS ns\nns 60 A 192.0.2.1\n", n("t."), "t").error().line, 0u);
-    EXPECT_NE(parse_zone("@ 60 SOA ns h 1 2 3 4 5\n", n("t."), "t").error().message.find("no NS"),
-              std::string::npos);
-    EXPECT_NE(parse_zone("a 60 A 192.0.2.1\n", n("t."), "t").error().message.find("no SOA"),
-              std::string::npos);
+    EXPECT_NE(parse_zone("@ 60 SOA ns h 1 2 3 4 5\n", n("t."), "t").error().message.find("no NS"), std::string::npos);
+    EXPECT_NE(parse_zone("a 60 A 192.0.2.1\n", n("t."), "t").error().message.find("no SOA"), std::string::npos);
 }
 
 TEST(ZoneParser, GluePresentUnderDelegationIsAccepted)
 {
-    auto z = parse_zone("$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n"
-                        "sub NS ns.sub\nns.sub A 192.0.2.2\nsub NS ns.elsewhere.\n",
-                        n("t."), "t");
+    auto z = parse_zone(
+        "$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n"
+        "sub NS ns.sub\nns.sub A 192.0.2.2\nsub NS ns.elsewhere.\n",
+        n("t."), "t");
     EXPECT_TRUE(z.ok()) << to_text(z.error());
 }
 

@@ -14,7 +14,7 @@ Name n(std::string_view t)
 }
 
 // RFC 4592 §2.2.1, with the elided SOA and SRV RDATA filled in.
-const char *rfc4592_zone = R"($ORIGIN example.
+const char* rfc4592_zone = R"($ORIGIN example.
 example.                 3600 IN  SOA   ns.example.com. hostmaster.example. 1 3600 600 86400 300
 example.                 3600     NS    ns.example.com.
 example.                 3600     NS    ns.example.net.
@@ -74,8 +74,9 @@ TEST(Zone, DelegationDetection)
 TEST(Zone, LocateIsNodeAndExistsInOneSearch)
 {
     Zone z = rfc4592();
-    for (const char *text : {"example.", "host1.example.", "_tcp.host1.example.", "host2.example.", "host3.example.",
-                             "*.example.", "HOST1.Example.", "host.subdel.example.", "subdel.example.", "a.b.c.example."}) {
+    for (const char* text :
+         {"example.", "host1.example.", "_tcp.host1.example.", "host2.example.", "host3.example.", "*.example.",
+          "HOST1.Example.", "host.subdel.example.", "subdel.example.", "a.b.c.example."}) {
         SCOPED_TRACE(text);
         const Name name = n(text);
         const auto located = z.locate(name);
@@ -92,12 +93,12 @@ TEST(Zone, RecordsSoaFirstThenCanonical)
     ASSERT_EQ(all.size(), z.record_count());
     EXPECT_EQ(all.front().type, RrType::soa);
     std::vector<std::string> owners;
-    for (auto &r : all)
+    for (auto& r : all)
         if (owners.empty() || owners.back() != r.owner.to_text())
             owners.push_back(r.owner.to_text());
-    EXPECT_EQ(owners, (std::vector<std::string>{"example.", "*.example.", "sub.*.example.", "host1.example.",
-                                                "_ssh._tcp.host1.example.", "_ssh._tcp.host2.example.",
-                                                "subdel.example."}));
+    EXPECT_EQ(owners,
+              (std::vector<std::string>{"example.", "*.example.", "sub.*.example.", "host1.example.",
+                                        "_ssh._tcp.host1.example.", "_ssh._tcp.host2.example.", "subdel.example."}));
 }
 
 TEST(Zone, DuplicatesAreDroppedFirstTtlKept)

@@ -8,7 +8,8 @@ using namespace layer7::http::cache;
 
 TEST(CacheKey, PrimaryLowercasesSchemeAndHostOnly)
 {
-    EXPECT_EQ(primary_key(Method(MethodId::get), "HTTP://Example.COM:8080/A/b?Q=1"), "GET http://example.com:8080/A/b?Q=1");
+    EXPECT_EQ(primary_key(Method(MethodId::get), "HTTP://Example.COM:8080/A/b?Q=1"),
+              "GET http://example.com:8080/A/b?Q=1");
     EXPECT_EQ(primary_key(Method(MethodId::get), "http://EXAMPLE.com"), "GET http://example.com");
 }
 

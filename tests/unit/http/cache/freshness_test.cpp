@@ -69,10 +69,10 @@ TEST(Storable, MustUnderstand)
     EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "must-understand, no-store, max-age=60"}})));
     EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "must-understand, no-store"}}, Status::not_found)));
     EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "must-understand, max-age=60"}}, Status::found)));
-    EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "must-understand, max-age=60"}},
-                                             static_cast<Status>(299))));
-    EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "must-understand, no-store, max-age=60"}},
-                                             Status::bad_request)));
+    EXPECT_FALSE(
+        is_storable(get(), response({{"Cache-Control", "must-understand, max-age=60"}}, static_cast<Status>(299))));
+    EXPECT_FALSE(is_storable(
+        get(), response({{"Cache-Control", "must-understand, no-store, max-age=60"}}, Status::bad_request)));
     // Without it, an unknown code with explicit freshness is stored (§3), no-store never is.
     EXPECT_TRUE(is_storable(get(), response({{"Cache-Control", "max-age=60"}}, static_cast<Status>(299))));
     EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "no-store, max-age=60"}})));
@@ -99,15 +99,14 @@ TEST(Lifetime, ExplicitDirectivesInOrder)
     EXPECT_EQ(freshness_lifetime(response({{"Cache-Control", "max-age=60, s-maxage=120"}}), private_cache),
               seconds(60));
     // max-age beats Expires (§5.3).
-    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Expires", format_http_date(t0 + hours(1))},
-                                           {"Cache-Control", "max-age=10"}})),
+    EXPECT_EQ(freshness_lifetime(response(
+                  {{"Date", date}, {"Expires", format_http_date(t0 + hours(1))}, {"Cache-Control", "max-age=10"}})),
               seconds(10));
     EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Expires", format_http_date(t0 + hours(1))}})),
               seconds(3600));
     // An invalid Expires ("0") means already expired (§5.3).
     EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Expires", "0"}})), seconds(0));
-    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Expires", format_http_date(t0 - hours(1))}})),
-              seconds(0));
+    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Expires", format_http_date(t0 - hours(1))}})), seconds(0));
 }
 
 TEST(Lifetime, HeuristicIsTenPercentOfLastModifiedAge)
@@ -120,8 +119,8 @@ TEST(Lifetime, HeuristicIsTenPercentOfLastModifiedAge)
     EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Last-Modified", format_http_date(t0 - days(365))}})),
               seconds(86400));
     // Not for a 302; not without Last-Modified; not when Last-Modified is in the future.
-    EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Last-Modified", format_http_date(t0 - hours(10))}},
-                                          Status::found)),
+    EXPECT_EQ(freshness_lifetime(
+                  response({{"Date", date}, {"Last-Modified", format_http_date(t0 - hours(10))}}, Status::found)),
               seconds(0));
     EXPECT_EQ(freshness_lifetime(response({{"Date", date}})), seconds(0));
     EXPECT_EQ(freshness_lifetime(response({{"Date", date}, {"Last-Modified", format_http_date(t0 + hours(1))}})),
@@ -172,8 +171,8 @@ TEST(Lifetime, InvalidFreshnessInformationIsStale)
     // §4.2.1: "max-age= 3600" is malformed, so not a max-age; the response counts as stale (not as
     // heuristically fresh) and is not stored on the strength of it.
     const std::string date = format_http_date(t0);
-    auto r = response({{"Date", date}, {"Last-Modified", format_http_date(t0 - days(30))},
-                       {"Cache-Control", "max-age= 3600"}});
+    auto r = response(
+        {{"Date", date}, {"Last-Modified", format_http_date(t0 - days(30))}, {"Cache-Control", "max-age= 3600"}});
     EXPECT_EQ(freshness_lifetime(r, {}, t0), seconds(0));
     EXPECT_FALSE(is_storable(get(), response({{"Cache-Control", "max-age= 3600"}})));
 }

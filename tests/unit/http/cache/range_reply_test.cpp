@@ -48,9 +48,10 @@ TEST(RangeReply, SeveralRangesAreMultipart)
     ASSERT_TRUE(r);
     EXPECT_EQ(r->response.status, Status::partial_content);
     EXPECT_EQ(r->response.fields.get("Content-Type"), "multipart/byteranges; boundary=layer7-byteranges-0");
-    EXPECT_EQ(r->body, "\r\n--layer7-byteranges-0\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-1/20\r\n\r\n01"
-                       "\r\n--layer7-byteranges-0\r\nContent-Type: text/plain\r\nContent-Range: bytes 10-11/20\r\n\r\nab"
-                       "\r\n--layer7-byteranges-0--\r\n");
+    EXPECT_EQ(r->body,
+              "\r\n--layer7-byteranges-0\r\nContent-Type: text/plain\r\nContent-Range: bytes 0-1/20\r\n\r\n01"
+              "\r\n--layer7-byteranges-0\r\nContent-Type: text/plain\r\nContent-Range: bytes 10-11/20\r\n\r\nab"
+              "\r\n--layer7-byteranges-0--\r\n");
     // A boundary that occurs in the content is not used.
     auto tricky = range_reply(get({{"Range", "bytes=0-0,-1"}}), stored(), "layer7-byteranges-0!");
     ASSERT_TRUE(tricky);
@@ -83,8 +84,8 @@ TEST(RangeReply, IfRangeSelectsOrSendsWhole)
 {
     EXPECT_TRUE(range_reply(get({{"Range", "bytes=0-1"}, {"If-Range", "\"v1\""}}), stored(), body));
     EXPECT_FALSE(range_reply(get({{"Range", "bytes=0-1"}, {"If-Range", "\"v0\""}}), stored(), body));
-    EXPECT_TRUE(range_reply(get({{"Range", "bytes=0-1"}, {"If-Range", "Sun, 06 Nov 1994 08:49:37 GMT"}}), stored(),
-                            body));
-    EXPECT_FALSE(range_reply(get({{"Range", "bytes=0-1"}, {"If-Range", "Sun, 06 Nov 1994 08:49:38 GMT"}}), stored(),
-                             body));
+    EXPECT_TRUE(
+        range_reply(get({{"Range", "bytes=0-1"}, {"If-Range", "Sun, 06 Nov 1994 08:49:37 GMT"}}), stored(), body));
+    EXPECT_FALSE(
+        range_reply(get({{"Range", "bytes=0-1"}, {"If-Range", "Sun, 06 Nov 1994 08:49:38 GMT"}}), stored(), body));
 }

@@ -25,9 +25,9 @@ struct TempDir {
     std::filesystem::path path;
     TempDir()
     {
-        path = std::filesystem::temp_directory_path() /
-               ("layer7-store-test-" + std::to_string(::getpid()) + "-" +
-                ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        path =
+            std::filesystem::temp_directory_path() / ("layer7-store-test-" + std::to_string(::getpid()) + "-" +
+                                                      ::testing::UnitTest::GetInstance()->current_test_info()->name());
         std::filesystem::remove_all(path);
     }
     ~TempDir() { std::filesystem::remove_all(path); }

@@ -37,9 +37,9 @@ TEST(Surrogate, MaxAgeTakesPrecedenceOverCacheControl)
 
 TEST(Surrogate, NoStoreAndTargeting)
 {
-    EXPECT_FALSE(is_storable(get(), surrogate_view(response({{"Cache-Control", "max-age=600"},
-                                                            {"Surrogate-Control", "no-store"}}),
-                                                  "layer7")));
+    EXPECT_FALSE(is_storable(
+        get(),
+        surrogate_view(response({{"Cache-Control", "max-age=600"}, {"Surrogate-Control", "no-store"}}), "layer7")));
     auto other = response({{"Cache-Control", "max-age=60"}, {"Surrogate-Control", "max-age=600;cdn"}});
     EXPECT_EQ(freshness_lifetime(surrogate_view(other, "layer7")), std::chrono::seconds(60));
     auto none = response({{"Cache-Control", "max-age=60"}});

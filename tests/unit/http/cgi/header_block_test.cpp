@@ -91,7 +91,8 @@ TEST(CgiHeaderBlock, Redirects)
     parse(with_document, "Location: https://e.org/x\nStatus: 301 Moved\nContent-Type: text/html\n\n<a>", 100);
     EXPECT_EQ(with_document.header().kind(), ResponseKind::client_redirect);
     EXPECT_EQ(with_document.header().status, 301);
-    for (const char* bad : {"Location: relative\n\n", "Location: //evil.example/\n\n", "Location:\n\n", "Location: 1x:y\n\n"})
+    for (const char* bad :
+         {"Location: relative\n\n", "Location: //evil.example/\n\n", "Location:\n\n", "Location: 1x:y\n\n"})
         EXPECT_EQ(parse(bad).error, HeaderError::bad_location) << bad;
 }
 

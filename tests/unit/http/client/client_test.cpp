@@ -76,11 +76,14 @@ using Outcome = core::Result<Exchange, Failure>;
 void run(asio::io_context& io, std::function<core::awaitable<void>()> body)
 {
     bool done = false;
-    asio::co_spawn(io, [&]() -> core::awaitable<void> {
-        co_await body();
-        done = true;
-        io.stop();  // canned servers may still hold connections open
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> core::awaitable<void> {
+            co_await body();
+            done = true;
+            io.stop();  // canned servers may still hold connections open
+        },
+        asio::detached);
     io.run_for(std::chrono::seconds(10));
     ASSERT_TRUE(done);
 }
@@ -234,8 +237,8 @@ TEST(Client, RetriesOnceWhenThePooledConnectionWasClosed)
 {
     asio::io_context io;
     // First connection: one answer, then the server closes when the second request arrives.
-    FakeServer server(io, {{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na", ""},
-                           {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb"}});
+    FakeServer server(
+        io, {{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na", ""}, {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb"}});
     Client client(Options{});
     run(io, [&]() -> core::awaitable<void> {
         Outcome a = co_await client.send(url_for(server.port()), get(), {});
@@ -393,8 +396,9 @@ TEST(ClientStream, HeadAnd304HaveEmptyBodiesAndPool)
 TEST(ClientStream, ChunkedRequestBodyFromASource)
 {
     asio::io_context io;
-    RecordingServer server(io, [](const std::string& s) { return s.ends_with("0\r\n\r\n"); },
-                           "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
+    RecordingServer server(
+        io, [](const std::string& s) { return s.ends_with("0\r\n\r\n"); },
+        "HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n");
     Client client(Options{});
     PieceSource source({"abc", "defgh"}, std::nullopt);
     run(io, [&]() -> core::awaitable<void> {
@@ -419,12 +423,13 @@ TEST(ClientStream, ContentLengthRequestBodyFromASource)
 {
     asio::io_context io;
     const std::string body = pattern(100 * 1024);
-    RecordingServer server(io,
-                           [&](const std::string& s) {
-                               const auto end = s.find("\r\n\r\n");
-                               return end != std::string::npos && s.size() >= end + 4 + body.size();
-                           },
-                           "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone");
+    RecordingServer server(
+        io,
+        [&](const std::string& s) {
+            const auto end = s.find("\r\n\r\n");
+            return end != std::string::npos && s.size() >= end + 4 + body.size();
+        },
+        "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone");
     Client client(Options{});
     PieceSource source({body.substr(0, 1), body.substr(1, 60000), body.substr(60001)}, body.size());
     run(io, [&]() -> core::awaitable<void> {
@@ -450,7 +455,8 @@ TEST(ClientStream, ContentLengthRequestBodyFromASource)
 TEST(ClientStream, SourceLongerThanItsDeclaredSizeFails)
 {
     asio::io_context io;
-    RecordingServer server(io, [](const std::string&) { return false; }, "");
+    RecordingServer server(
+        io, [](const std::string&) { return false; }, "");
     Client client(Options{});
     PieceSource source({"abc", "def"}, 4);
     run(io, [&]() -> core::awaitable<void> {
@@ -467,8 +473,9 @@ TEST(ClientStream, SourceLongerThanItsDeclaredSizeFails)
 TEST(ClientStream, TruncatedBodyIsAnErrorAndNotPooled)
 {
     asio::io_context io;
-    RecordingServer server(io, [](const std::string& s) { return s.ends_with("\r\n\r\n"); },
-                           "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", true);
+    RecordingServer server(
+        io, [](const std::string& s) { return s.ends_with("\r\n\r\n"); },
+        "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", true);
     Client client(Options{});
     run(io, [&]() -> core::awaitable<void> {
         Opened a = co_await client.open(url_for(server.port()), get());

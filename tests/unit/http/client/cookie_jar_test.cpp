@@ -66,7 +66,7 @@ TEST(CookieJar, PathsOrderSecureAndExpiry)
     CookieJar jar;
     jar.store(set("a=1; Path=/"), url("http://h.test/"), now);
     jar.store(set("b=2; Path=/docs"), url("http://h.test/"), now);
-    jar.store(set("c=3"), url("http://h.test/docs/page"), now);  // default path /docs
+    jar.store(set("c=3"), url("http://h.test/docs/page"), now);                       // default path /docs
     EXPECT_EQ(jar.cookie_header(url("http://h.test/docs/x"), now), "b=2; c=3; a=1");  // longest path first
     EXPECT_EQ(jar.cookie_header(url("http://h.test/other"), now), "a=1");
     // Secure: only set over https, only sent over https.

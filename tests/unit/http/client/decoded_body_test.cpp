@@ -54,16 +54,19 @@ Drained drain(core::ByteSource& body)
 {
     asio::io_context io;
     Drained d;
-    asio::co_spawn(io, [&]() -> core::awaitable<void> {
-        for (;;) {
-            std::string_view piece;
-            d.ec = co_await body.next(piece);
-            if (d.ec || piece.empty())
-                co_return;
-            d.largest = std::max(d.largest, piece.size());
-            d.text.append(piece);
-        }
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> core::awaitable<void> {
+            for (;;) {
+                std::string_view piece;
+                d.ec = co_await body.next(piece);
+                if (d.ec || piece.empty())
+                    co_return;
+                d.largest = std::max(d.largest, piece.size());
+                d.text.append(piece);
+            }
+        },
+        asio::detached);
     io.run();
     return d;
 }

@@ -7,12 +7,14 @@ using namespace layer7::http::client;
 
 TEST(PageLinks, TheTextbookPage)
 {
-    std::string html = "<!DOCTYPE html><html><head><link rel=\"stylesheet\" href=\"style.css\">"
-                       "<script src='app.js'></script></head><body>\n";
+    std::string html =
+        "<!DOCTYPE html><html><head><link rel=\"stylesheet\" href=\"style.css\">"
+        "<script src='app.js'></script></head><body>\n";
     for (int i = 1; i <= 10; ++i)
         html += "<IMG SRC=\"images/pic" + std::to_string(i) + ".png\" alt=\"picture\">\n";
-    html += "<a href=\"other.html\">not an object</a><img src=images/pic1.png>"
-            "<!-- <img src=\"commented.png\"> --><img src=\"data:image/png;base64,AAAA\"></body></html>";
+    html +=
+        "<a href=\"other.html\">not an object</a><img src=images/pic1.png>"
+        "<!-- <img src=\"commented.png\"> --><img src=\"data:image/png;base64,AAAA\"></body></html>";
     auto links = page_links(html);
     ASSERT_EQ(links.size(), 12u);
     EXPECT_EQ(links[0], "style.css");

@@ -11,13 +11,13 @@ TEST(Reference, Rfc3986NormalExamples)
     // §5.4.1 with base http://a/b/c/d;p?q
     const Url base = *parse_url("http://a/b/c/d;p?q");
     const std::pair<const char*, const char*> cases[] = {
-        {"g", "http://a/b/c/g"},       {"./g", "http://a/b/c/g"},     {"g/", "http://a/b/c/g/"},
-        {"/g", "http://a/g"},          {"//g", "http://g/"},          {"?y", "http://a/b/c/d;p?y"},
-        {"g?y", "http://a/b/c/g?y"},   {"#s", "http://a/b/c/d;p?q"},  {"g#s", "http://a/b/c/g"},
-        {";x", "http://a/b/c/;x"},     {"", "http://a/b/c/d;p?q"},    {".", "http://a/b/c/"},
-        {"./", "http://a/b/c/"},       {"..", "http://a/b/"},         {"../", "http://a/b/"},
-        {"../g", "http://a/b/g"},      {"../..", "http://a/"},        {"../../g", "http://a/g"},
-        {"../../../g", "http://a/g"},  {"/./g", "http://a/g"},        {"/../g", "http://a/g"},
+        {"g", "http://a/b/c/g"},      {"./g", "http://a/b/c/g"},    {"g/", "http://a/b/c/g/"},
+        {"/g", "http://a/g"},         {"//g", "http://g/"},         {"?y", "http://a/b/c/d;p?y"},
+        {"g?y", "http://a/b/c/g?y"},  {"#s", "http://a/b/c/d;p?q"}, {"g#s", "http://a/b/c/g"},
+        {";x", "http://a/b/c/;x"},    {"", "http://a/b/c/d;p?q"},   {".", "http://a/b/c/"},
+        {"./", "http://a/b/c/"},      {"..", "http://a/b/"},        {"../", "http://a/b/"},
+        {"../g", "http://a/b/g"},     {"../..", "http://a/"},       {"../../g", "http://a/g"},
+        {"../../../g", "http://a/g"}, {"/./g", "http://a/g"},       {"/../g", "http://a/g"},
     };
     for (const auto& [ref, want] : cases)
         EXPECT_EQ(resolve_reference(base, ref), want) << ref;

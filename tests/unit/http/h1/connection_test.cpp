@@ -41,7 +41,6 @@ TEST(Connection, Upgrade)
     auto r = req({1, 1}, {{"Connection", "Upgrade, HTTP2-Settings"}, {"Upgrade", "h2c"}});
     EXPECT_TRUE(wants_upgrade(r, "h2c"));
     EXPECT_FALSE(wants_upgrade(r, "websocket"));
-    EXPECT_TRUE(wants_upgrade(req({1, 1}, {{"Connection", "upgrade"}, {"Upgrade", "foo/2, WebSocket"}}),
-                              "websocket"));
+    EXPECT_TRUE(wants_upgrade(req({1, 1}, {{"Connection", "upgrade"}, {"Upgrade", "foo/2, WebSocket"}}), "websocket"));
     EXPECT_FALSE(wants_upgrade(req({1, 1}, {{"Upgrade", "h2c"}}), "h2c"));  // needs Connection: upgrade
 }

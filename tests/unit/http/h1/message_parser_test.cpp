@@ -81,8 +81,7 @@ TEST(ParserLimits, FieldCount)
 TEST(ParserLimits, ContentLengthBody)
 {
     auto request = [](std::size_t n) {
-        return "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(n) + "\r\n\r\n" +
-               std::string(n, 'b');
+        return "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(n) + "\r\n\r\n" + std::string(n, 'b');
     };
     ParserLimits limits;
     limits.max_body = 16;

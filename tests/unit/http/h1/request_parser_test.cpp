@@ -30,14 +30,14 @@ Error err(std::string_view input, ParserLimits limits = {})
 TEST(RequestParser, Rfc9112Example)
 {
     // RFC 9112 §2.1 / RFC 9110 §6 example request.
-    auto t = ok("GET /hello.txt HTTP/1.1\r\n"
-                "User-Agent: curl/7.64.1\r\n"
-                "Host: www.example.com\r\n"
-                "Accept-Language: en, mi\r\n"
-                "\r\n");
+    auto t =
+        ok("GET /hello.txt HTTP/1.1\r\n"
+           "User-Agent: curl/7.64.1\r\n"
+           "Host: www.example.com\r\n"
+           "Accept-Language: en, mi\r\n"
+           "\r\n");
     ASSERT_EQ(t.heads.size(), 1u);
-    EXPECT_EQ(t.heads[0],
-              "GET /hello.txt 1.1|User-Agent=curl/7.64.1|Host=www.example.com|Accept-Language=en, mi");
+    EXPECT_EQ(t.heads[0], "GET /hello.txt 1.1|User-Agent=curl/7.64.1|Host=www.example.com|Accept-Language=en, mi");
     EXPECT_EQ(t.bodies[0], "");
     EXPECT_EQ(t.completed, 1u);
 }
@@ -55,8 +55,9 @@ TEST(RequestParser, TextbookRequestWithBareLf)
 
 TEST(RequestParser, ContentLengthBody)
 {
-    auto t = ok("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                "Content-Length: 13\r\n\r\nname=Alice&x=");
+    auto t =
+        ok("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+           "Content-Length: 13\r\n\r\nname=Alice&x=");
     EXPECT_EQ(t.bodies[0], "name=Alice&x=");
     EXPECT_EQ(t.completed, 1u);
 }
@@ -64,11 +65,12 @@ TEST(RequestParser, ContentLengthBody)
 TEST(RequestParser, ChunkedBodyWithExtensionsAndTrailers)
 {
     // The chunked example of RFC 9112 §7.1 style, with an extension and a trailer (§7.1.2).
-    auto t = ok("POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                "4\r\nWiki\r\n"
-                "5;name=value;q=\"quoted;str\"\r\npedia\r\n"
-                "E ; ext\r\n in\r\n\r\nchunks.\r\n"
-                "0\r\nExpires: Wed, 21 Oct 2015 07:28:00 GMT\r\n\r\n");
+    auto t =
+        ok("POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+           "4\r\nWiki\r\n"
+           "5;name=value;q=\"quoted;str\"\r\npedia\r\n"
+           "E ; ext\r\n in\r\n\r\nchunks.\r\n"
+           "0\r\nExpires: Wed, 21 Oct 2015 07:28:00 GMT\r\n\r\n");
     EXPECT_EQ(t.bodies[0], "Wikipedia in\r\n\r\nchunks.");
     EXPECT_EQ(t.trailers[0], "|Expires=Wed, 21 Oct 2015 07:28:00 GMT");
     EXPECT_EQ(t.completed, 1u);
@@ -76,10 +78,11 @@ TEST(RequestParser, ChunkedBodyWithExtensionsAndTrailers)
 
 TEST(RequestParser, PipelinedRequests)
 {
-    auto t = ok("GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
-                "POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nxyz"
-                "PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nq\r\n0\r\n\r\n"
-                "\r\nGET /d HTTP/1.1\r\nHost: h\r\n\r\n");
+    auto t =
+        ok("GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
+           "POST /b HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nxyz"
+           "PUT /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nq\r\n0\r\n\r\n"
+           "\r\nGET /d HTTP/1.1\r\nHost: h\r\n\r\n");
     ASSERT_EQ(t.heads.size(), 4u);
     EXPECT_EQ(t.heads[1], "POST /b 1.1|Host=h|Content-Length=3");
     EXPECT_EQ(t.bodies, (std::vector<std::string>{"", "xyz", "q", ""}));
@@ -104,19 +107,20 @@ TEST(RequestParser, RequestStaysReadableUntilNextMessageArrives)
 
 TEST(RequestParser, ChromiumLikeRequest)
 {
-    auto t = ok("GET /index.html HTTP/1.1\r\n"
-                "Host: localhost:8080\r\n"
-                "Connection: keep-alive\r\n"
-                "sec-ch-ua: \"Chromium\";v=\"124\", \"Not-A.Brand\";v=\"99\"\r\n"
-                "sec-ch-ua-mobile: ?0\r\n"
-                "Upgrade-Insecure-Requests: 1\r\n"
-                "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)\r\n"
-                "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
-                "Sec-Fetch-Site: none\r\n"
-                "Accept-Encoding: gzip, deflate, br, zstd\r\n"
-                "Accept-Language: en-US,en;q=0.9\r\n"
-                "Cookie: a=1; b=2\r\n"
-                "\r\n");
+    auto t =
+        ok("GET /index.html HTTP/1.1\r\n"
+           "Host: localhost:8080\r\n"
+           "Connection: keep-alive\r\n"
+           "sec-ch-ua: \"Chromium\";v=\"124\", \"Not-A.Brand\";v=\"99\"\r\n"
+           "sec-ch-ua-mobile: ?0\r\n"
+           "Upgrade-Insecure-Requests: 1\r\n"
+           "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)\r\n"
+           "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n"
+           "Sec-Fetch-Site: none\r\n"
+           "Accept-Encoding: gzip, deflate, br, zstd\r\n"
+           "Accept-Language: en-US,en;q=0.9\r\n"
+           "Cookie: a=1; b=2\r\n"
+           "\r\n");
     EXPECT_EQ(t.completed, 1u);
 }
 
@@ -200,8 +204,7 @@ TEST(RequestParser, SmugglingGuards)
         {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \"chunked\"\r\n\r\n", Error::bad_transfer_encoding},
         {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: ,\r\n\r\n", Error::bad_transfer_encoding},
         {"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", Error::bad_transfer_encoding},
-        {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
-         Error::unsupported_transfer_coding},
+        {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", Error::unsupported_transfer_coding},
         // Invalid token characters and bytes.
         {"GET / HTTP/1.1\r\nHost: a\r\nX(y): 1\r\n\r\n", Error::bad_field_name},
         {"GET / HTTP/1.1\r\nHost: a\r\n: 1\r\n\r\n", Error::bad_field_name},
@@ -214,8 +217,7 @@ TEST(RequestParser, SmugglingGuards)
          Error::bad_chunk_terminator},
         {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\n0\r\n\r\n",
          Error::bad_chunk_terminator},
-        {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\nx\r\n0\r\n\r\n",
-         Error::bad_chunk_size},
+        {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\nx\r\n0\r\n\r\n", Error::bad_chunk_size},
         {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0x1\r\nx\r\n0\r\n\r\n",
          Error::bad_chunk_size},
         {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", Error::bad_chunk_size},

@@ -29,17 +29,18 @@ Transcript responses(std::string_view input, std::vector<std::string_view> metho
 TEST(ResponseParser, Rfc9112Example)
 {
     // RFC 9110 §6 example response.
-    auto t = responses("HTTP/1.1 200 OK\r\n"
-                       "Date: Mon, 27 Jul 2009 12:28:53 GMT\r\n"
-                       "Server: Apache\r\n"
-                       "Last-Modified: Wed, 22 Jul 2009 19:15:56 GMT\r\n"
-                       "ETag: \"34aa387-d-1568eb00\"\r\n"
-                       "Accept-Ranges: bytes\r\n"
-                       "Content-Length: 51\r\n"
-                       "Vary: Accept-Encoding\r\n"
-                       "Content-Type: text/plain\r\n"
-                       "\r\n"
-                       "Hello World! My content includes a trailing CRLF.\r\n");
+    auto t = responses(
+        "HTTP/1.1 200 OK\r\n"
+        "Date: Mon, 27 Jul 2009 12:28:53 GMT\r\n"
+        "Server: Apache\r\n"
+        "Last-Modified: Wed, 22 Jul 2009 19:15:56 GMT\r\n"
+        "ETag: \"34aa387-d-1568eb00\"\r\n"
+        "Accept-Ranges: bytes\r\n"
+        "Content-Length: 51\r\n"
+        "Vary: Accept-Encoding\r\n"
+        "Content-Type: text/plain\r\n"
+        "\r\n"
+        "Hello World! My content includes a trailing CRLF.\r\n");
     ASSERT_FALSE(t.error) << t;
     EXPECT_EQ(t.bodies[0], "Hello World! My content includes a trailing CRLF.\r\n");
     EXPECT_EQ(t.completed, 1u);
@@ -47,11 +48,12 @@ TEST(ResponseParser, Rfc9112Example)
 
 TEST(ResponseParser, NoBodyForHead204304)
 {
-    auto t = responses("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
-                       "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"
-                       "HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n"
-                       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
-                       {"HEAD", "GET", "GET", "HEAD"});
+    auto t = responses(
+        "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+        "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"
+        "HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+        {"HEAD", "GET", "GET", "HEAD"});
     ASSERT_FALSE(t.error) << t;
     EXPECT_EQ(t.completed, 4u);
     EXPECT_EQ(t.bodies, (std::vector<std::string>{"", "", "", ""}));
@@ -59,11 +61,12 @@ TEST(ResponseParser, NoBodyForHead204304)
 
 TEST(ResponseParser, InterimResponsesPrecedeTheFinalOne)
 {
-    auto t = responses("HTTP/1.1 100 Continue\r\n\r\n"
-                       "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
-                       "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                       "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n",
-                       {"POST", "HEAD"});
+    auto t = responses(
+        "HTTP/1.1 100 Continue\r\n\r\n"
+        "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n",
+        {"POST", "HEAD"});
     ASSERT_FALSE(t.error) << t;
     EXPECT_EQ(t.completed, 4u);
     EXPECT_EQ(t.heads[0], "100 Continue");
@@ -73,8 +76,9 @@ TEST(ResponseParser, InterimResponsesPrecedeTheFinalOne)
 
 TEST(ResponseParser, ChunkedWithTrailers)
 {
-    auto t = responses("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: Server-Timing\r\n\r\n"
-                       "5\r\nhello\r\n1;x=y\r\n!\r\n0\r\nServer-Timing: db;dur=53\r\n\r\n");
+    auto t = responses(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: Server-Timing\r\n\r\n"
+        "5\r\nhello\r\n1;x=y\r\n!\r\n0\r\nServer-Timing: db;dur=53\r\n\r\n");
     ASSERT_FALSE(t.error) << t;
     EXPECT_EQ(t.bodies[0], "hello!");
     EXPECT_EQ(t.trailers[0], "|Server-Timing=db;dur=53");
@@ -99,9 +103,11 @@ TEST(ResponseParser, UntilCloseRespectsBodyLimit)
 {
     ParserLimits limits;
     limits.max_body = 4;
-    auto t = grind("HTTP/1.1 200 OK\r\n\r\n12345", [&] { return ResponseParser(limits); }, true);
+    auto t = grind(
+        "HTTP/1.1 200 OK\r\n\r\n12345", [&] { return ResponseParser(limits); }, true);
     EXPECT_EQ(t.error, Error::body_too_large);
-    t = grind("HTTP/1.1 200 OK\r\n\r\n1234", [&] { return ResponseParser(limits); }, true);
+    t = grind(
+        "HTTP/1.1 200 OK\r\n\r\n1234", [&] { return ResponseParser(limits); }, true);
     EXPECT_FALSE(t.error);
 }
 
@@ -175,10 +181,11 @@ TEST(ResponseParser, SmugglingGuards)
 
 TEST(ResponseParser, PipelinedResponsesFollowTheMethodQueue)
 {
-    auto t = responses("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
-                       "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
-                       "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
-                       {"HEAD", "GET", "GET"});
+    auto t = responses(
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+        {"HEAD", "GET", "GET"});
     ASSERT_FALSE(t.error) << t;
     EXPECT_EQ(t.bodies, (std::vector<std::string>{"", "hello", ""}));
 }

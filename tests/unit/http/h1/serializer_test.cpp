@@ -27,8 +27,9 @@ TEST(Serializer, ResponseHead)
     r.fields.add("Content-Length", "100");
     std::string out = "prefix";
     ASSERT_TRUE(append_response_head(out, r));
-    EXPECT_EQ(out, "prefixHTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-99/1000\r\n"
-                   "Content-Length: 100\r\n\r\n");
+    EXPECT_EQ(out,
+              "prefixHTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-99/1000\r\n"
+              "Content-Length: 100\r\n\r\n");
     ResponseParser p;
     p.feed(out.substr(6));
     ASSERT_EQ(p.next().kind, EventKind::head);

@@ -110,12 +110,13 @@ Outcomes grind(std::string_view input, bool read_body = true, ServerRules rules 
 
 TEST(ServerConnection, KeepAliveAndPipeliningInOrder)
 {
-    Outcomes r = grind("GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
-                  "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-                  "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                  "GET /never HTTP/1.1\r\nHost: x\r\n\r\n");
-    EXPECT_EQ(r.lines, (std::vector<std::string>{"GET /a body= keep", "POST /b body=hello keep",
-                                                  "GET /c body= close"}));
+    Outcomes r = grind(
+        "GET /a HTTP/1.1\r\nHost: x\r\n\r\n"
+        "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+        "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        "GET /never HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(r.lines,
+              (std::vector<std::string>{"GET /a body= keep", "POST /b body=hello keep", "GET /c body= close"}));
     EXPECT_FALSE(r.rejected);
 }
 
@@ -128,8 +129,9 @@ TEST(ServerConnection, Http10ClosesUnlessKeepAlive)
 
 TEST(ServerConnection, ChunkedBodyReachesTheHandler)
 {
-    Outcomes r = grind("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                  "3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n");
+    Outcomes r = grind(
+        "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n");
     EXPECT_EQ(r.lines, std::vector<std::string>{"POST /up body=abcde keep"});
 }
 
@@ -159,7 +161,8 @@ TEST(ServerConnection, UnreadBodiesAreDrainedWhenSmallElseClose)
 {
     ServerRules rules;
     rules.max_drain = 4;
-    const std::string small = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcdGET /b HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string small =
+        "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcdGET /b HTTP/1.1\r\nHost: x\r\n\r\n";
     EXPECT_EQ(grind(small, false, rules).lines, (std::vector<std::string>{"POST /a keep drain", "GET /b keep"}));
     const std::string large = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nabcde";
     EXPECT_EQ(grind(large, false, rules).lines, std::vector<std::string>{"POST /a close"});
@@ -185,8 +188,9 @@ TEST(ServerConnection, RequestCapClosesTheLastOne)
 {
     ServerRules rules;
     rules.max_requests = 2;
-    Outcomes r = grind("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n",
-                  true, rules);
+    Outcomes r =
+        grind("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n",
+              true, rules);
     EXPECT_EQ(r.lines, (std::vector<std::string>{"GET /1 body= keep", "GET /2 body= close"}));
 }
 
@@ -249,8 +253,7 @@ TEST(ServerConnection, BetweenRequestsOnlyWhenNothingIsInFlight)
     c.plan_reply(false);
     EXPECT_FALSE(c.between_requests());  // answered, but the rest of its body is still to be read
     c.feed("cd", Clock::time_point{});
-    for (ServerEvent e = c.next(); e.kind != ServerEventKind::need_more; e = c.next()) {
-    }
+    for (ServerEvent e = c.next(); e.kind != ServerEventKind::need_more; e = c.next()) {}
     EXPECT_TRUE(c.between_requests());
 }
 

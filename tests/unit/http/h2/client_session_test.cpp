@@ -89,7 +89,10 @@ struct Client : ClientEvents {
         session->consume(id, d.size());
     }
     void on_stream_close(std::int32_t id, std::uint32_t code) override { closed[id] = code; }
-    void on_trace(bool ours, std::string_view line) override { trace.push_back((ours ? "C: " : "S: ") + std::string(line)); }
+    void on_trace(bool ours, std::string_view line) override
+    {
+        trace.push_back((ours ? "C: " : "S: ") + std::string(line));
+    }
 };
 
 struct Pair {
@@ -99,8 +102,7 @@ struct Pair {
     Client client_events;
     ServerSession server{server_events, limits, false};
     ClientSession client{client_events, client_limits, true};
-    explicit Pair(std::uint32_t client_header_list = 64 * 1024)
-        : client_limits{.max_header_list = client_header_list}
+    explicit Pair(std::uint32_t client_header_list = 64 * 1024) : client_limits{.max_header_list = client_header_list}
     {
         server_events.session = &server;
         client_events.session = &client;

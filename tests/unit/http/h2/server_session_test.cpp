@@ -55,7 +55,10 @@ struct Server : SessionEvents {
         streams[id].closed = true;
         streams[id].close_code = code;
     }
-    void on_trace(bool ours, std::string_view line) override { trace.push_back((ours ? "S: " : "C: ") + std::string(line)); }
+    void on_trace(bool ours, std::string_view line) override
+    {
+        trace.push_back((ours ? "S: " : "C: ") + std::string(line));
+    }
 };
 
 // A body handed out in pieces, with a pause after the first.
@@ -200,8 +203,11 @@ TEST(H2ServerSession, ExtendedConnectKeepsItsProtocolAndPath)
     Client c;
     exchange(c, s);
     EXPECT_EQ(nghttp2_session_get_remote_settings(c.session, NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL), 1u);
-    const auto ws = c.submit({{":method", "CONNECT"}, {":protocol", "websocket"}, {":scheme", "http"},
-                              {":path", "/ws/chat?name=a"}, {":authority", "example.test"},
+    const auto ws = c.submit({{":method", "CONNECT"},
+                              {":protocol", "websocket"},
+                              {":scheme", "http"},
+                              {":path", "/ws/chat?name=a"},
+                              {":authority", "example.test"},
                               {"sec-websocket-version", "13"}});
     const auto tunnel = c.submit({{":method", "CONNECT"}, {":authority", "example.test:443"}});
     exchange(c, s);
@@ -276,8 +282,8 @@ TEST(H2ServerSession, RequestBodyIsCreditedOnlyWhenConsumed)
         std::size_t* at;
     } src{&upload, &at};
     provider.source.ptr = &src;
-    provider.read_callback = [](nghttp2_session*, std::int32_t, std::uint8_t* buf, std::size_t len, std::uint32_t* flags,
-                                nghttp2_data_source* source, void*) -> ssize_t {
+    provider.read_callback = [](nghttp2_session*, std::int32_t, std::uint8_t* buf, std::size_t len,
+                                std::uint32_t* flags, nghttp2_data_source* source, void*) -> ssize_t {
         auto* p = static_cast<Src*>(source->ptr);
         const std::size_t n = std::min(len, p->data->size() - *p->at);
         std::memcpy(buf, p->data->data() + *p->at, n);
@@ -357,7 +363,12 @@ TEST(H2ServerSession, ContinuationFloodEndsWithEnhanceYourCalm)
     Server events;
     ServerSession s(events, {}, false);
     // HEADERS without END_HEADERS (a literal field "a: b"), then empty CONTINUATIONs past the cap.
-    const std::string field("\x00\x01" "a" "\x01" "b", 5);
+    const std::string field(
+        "\x00\x01"
+        "a"
+        "\x01"
+        "b",
+        5);
     std::string flood = std::string(preface) + frame(4, 0, 0, "") + frame(1, 0, 1, field);
     for (int i = 0; i < 20; ++i)
         flood += frame(9, 0, 1, "");

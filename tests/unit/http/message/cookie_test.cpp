@@ -59,8 +59,9 @@ TEST(Cookie, BuildRejectsInjection)
 
 TEST(Cookie, ParseSetCookie)
 {
-    auto c = parse_set_cookie("lang=en-US; Expires=Wed, 09 Jun 2021 10:18:14 GMT; Path=/docs; Domain=.Example.COM; "
-                              "Secure; HttpOnly; SameSite=Strict; Max-Age=-1; Unknown=1");
+    auto c = parse_set_cookie(
+        "lang=en-US; Expires=Wed, 09 Jun 2021 10:18:14 GMT; Path=/docs; Domain=.Example.COM; "
+        "Secure; HttpOnly; SameSite=Strict; Max-Age=-1; Unknown=1");
     ASSERT_TRUE(c);
     EXPECT_EQ(c->name, "lang");
     EXPECT_EQ(c->value, "en-US");

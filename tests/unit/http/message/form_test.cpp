@@ -9,8 +9,8 @@ TEST(Form, Decode)
 {
     auto f = decode_form("name=Alice+Smith&msg=caf%C3%A9%21&empty=&flag&&=v");
     ASSERT_TRUE(f);
-    EXPECT_EQ(*f, (FormFields{{"name", "Alice Smith"}, {"msg", "caf\xc3\xa9!"}, {"empty", ""}, {"flag", ""},
-                              {"", "v"}}));
+    EXPECT_EQ(*f,
+              (FormFields{{"name", "Alice Smith"}, {"msg", "caf\xc3\xa9!"}, {"empty", ""}, {"flag", ""}, {"", "v"}}));
     EXPECT_EQ(decode_form("a=1%2").value()[0].second, "1%2");  // browsers send a bad escape raw
     EXPECT_EQ(decode_form("a=b=c").value()[0].second, "b=c");
     EXPECT_TRUE(decode_form("")->empty());

@@ -140,7 +140,8 @@ TEST(Multipart, MalformedBodies)
     EXPECT_EQ(parse("--XyZ\r\nContent-Disposition: form-data;\r\n name=a\r\n\r\nx\r\n--XyZ--").error,
               MultipartError::bad_header);  // folded
     EXPECT_EQ(parse("--XyZ\r\n" + std::string("Content-Disposition: form-data; name=a\r\n") +
-                    "Content-Disposition: form-data; name=b\r\n\r\nx\r\n--XyZ--").error,
+                    "Content-Disposition: form-data; name=b\r\n\r\nx\r\n--XyZ--")
+                  .error,
               MultipartError::bad_header);
     // After an error every feed says so.
     MultipartParser parser("XyZ");
@@ -214,8 +215,8 @@ TEST(Multipart, MemoryStaysBoundedForLargeContent)
 TEST(Multipart, SeventyCharacterBoundary)
 {
     const std::string b(70, '-');
-    const std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=a\r\n\r\n" + std::string(69, '-') +
-                             "\r\n--" + b + "--";
+    const std::string body =
+        "--" + b + "\r\nContent-Disposition: form-data; name=a\r\n\r\n" + std::string(69, '-') + "\r\n--" + b + "--";
     const Outcome o = parse(body, 3, {}, b);
     ASSERT_EQ(o.error, MultipartError::none);
     EXPECT_EQ(o.parts, std::vector<std::string>{"a|-|text/plain=" + std::string(69, '-')});
@@ -231,7 +232,9 @@ TEST(FormFields, FieldsAndFilesOfAWholeBody)
         "--XyZ\r\nContent-Disposition: form-data; name=\"to\"\r\n\r\nbob@hamburger.edu\r\n"
         "--XyZ\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nline 1\r\nline 2\r\n\r\n"
         "--XyZ\r\nContent-Disposition: form-data; name=\"attach\"; filename=\"cr\xc3\xaape.bin\"\r\n"
-        "Content-Type: application/octet-stream\r\n\r\n" + binary + "\r\n"
+        "Content-Type: application/octet-stream\r\n\r\n" +
+        binary +
+        "\r\n"
         "--XyZ\r\nContent-Disposition: form-data; name=\"attach\"; filename=\"\"\r\n"
         "Content-Type: application/octet-stream\r\n\r\n\r\n--XyZ--\r\n";
     auto fields = parse_form_fields("multipart/form-data; boundary=XyZ", body);

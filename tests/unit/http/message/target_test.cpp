@@ -6,7 +6,10 @@
 
 using namespace layer7::http;
 
-static Method M(std::string_view m) { return *Method::parse(m); }
+static Method M(std::string_view m)
+{
+    return *Method::parse(m);
+}
 
 TEST(Target, OriginForm)
 {

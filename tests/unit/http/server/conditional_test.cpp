@@ -38,13 +38,12 @@ TEST(Conditional, IfModifiedSinceOnlyWithoutIfNoneMatch)
               Precondition::proceed);
     EXPECT_EQ(evaluate_preconditions(get({{"If-Modified-Since", "garbage"}}), current), Precondition::proceed);
     // §13.2.2: If-None-Match wins, and here it does not match, so the date is not looked at.
-    EXPECT_EQ(evaluate_preconditions(get({{"If-None-Match", "\"new\""},
-                                          {"If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}}),
-                                     current),
+    EXPECT_EQ(evaluate_preconditions(
+                  get({{"If-None-Match", "\"new\""}, {"If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}}), current),
               Precondition::proceed);
-    EXPECT_EQ(evaluate_preconditions(get({{"If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}}, MethodId::post),
-                                     current),
-              Precondition::proceed);
+    EXPECT_EQ(
+        evaluate_preconditions(get({{"If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}}, MethodId::post), current),
+        Precondition::proceed);
 }
 
 TEST(Conditional, IfMatchAndIfUnmodifiedSince)

@@ -46,8 +46,7 @@ public:
     // Reads until `marker` has arrived (or the peer closes / the timeout hits); returns all read so far.
     std::string until(std::string_view marker)
     {
-        while (got_.find(marker) == std::string::npos && fill()) {
-        }
+        while (got_.find(marker) == std::string::npos && fill()) {}
         return got_;
     }
     std::string until_count(std::string_view marker, std::size_t count)
@@ -58,14 +57,12 @@ public:
                 ++n;
             return n;
         };
-        while (seen() < count && fill()) {
-        }
+        while (seen() < count && fill()) {}
         return got_;
     }
     std::string until_closed()
     {
-        while (fill()) {
-        }
+        while (fill()) {}
         return got_;
     }
     bool fill()
@@ -259,8 +256,9 @@ TEST(Connection, UnreadBodiesAreDrainedOrCostTheConnection)
     serve_one(handler, [&](std::uint16_t port) {
         Client c(port);
         // 10 bytes unread: read and dropped, and the pipelined request behind is answered on the same connection.
-        c.send("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789"
-               "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+        c.send(
+            "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n0123456789"
+            "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
         small = c.until_count("read 0\n", 2);
     });
     serve_one(handler, [&](std::uint16_t port) {

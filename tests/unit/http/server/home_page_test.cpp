@@ -26,7 +26,10 @@ TEST(HomePage, ListsEveryRowWithItsCommandAndLink)
 // A stand-in for the site's files: answers every path with its name.
 class Echo final : public Handler {
 public:
-    core::awaitable<Outcome> handle(Exchange& exchange) override { co_return *handle_now(exchange.request, exchange.context); }
+    core::awaitable<Outcome> handle(Exchange& exchange) override
+    {
+        co_return *handle_now(exchange.request, exchange.context);
+    }
     std::optional<Reply> handle_now(const Request&, const RequestContext& context) override
     {
         return text_reply(Status::ok, "file " + std::string(context.path));

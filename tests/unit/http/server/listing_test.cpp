@@ -7,10 +7,9 @@ namespace {
 
 TEST(Listing, SortsDirectoriesFirstAndEscapes)
 {
-    const std::string html = render_listing("/docs/", {{"b.txt", false, 5, {}},
-                                                       {"<script>", false, 1, {}},
-                                                       {"sub", true, 0, {}},
-                                                       {"a b.txt", false, 7, {}}});
+    const std::string html = render_listing(
+        "/docs/",
+        {{"b.txt", false, 5, {}}, {"<script>", false, 1, {}}, {"sub", true, 0, {}}, {"a b.txt", false, 7, {}}});
     EXPECT_NE(html.find("Index of /docs/"), std::string::npos);
     EXPECT_NE(html.find("href=\"../\""), std::string::npos);
     EXPECT_LT(html.find("sub/"), html.find("a b.txt"));

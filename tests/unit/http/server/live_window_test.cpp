@@ -11,8 +11,8 @@ TEST(LiveWindow, MediaSegmentsOlderThanTheWindowGo)
         {"chunk-stream0-00001.m4s", now - 30001},  // out
         {"chunk-stream0-00002.m4s", now - 30000},  // exactly at the edge: kept
         {"chunk-stream0-00003.m4s", now - 29999},
-        {"init-stream0.m4s", now - 90000},          // init segments stay
-        {"manifest.mpd", now - 90000},              // not a segment
+        {"init-stream0.m4s", now - 90000},  // init segments stay
+        {"manifest.mpd", now - 90000},      // not a segment
         {"notes.txt", now - 90000},
         {".chunk-stream0-00009.m4s.tmp", now - 90000},  // someone's upload in progress
         {"old.mp4", now - 40000},

@@ -97,7 +97,7 @@ TEST_F(SiteTest, ServesWithValidatorsAndType)
     EXPECT_TRUE(r.response.fields.get("Last-Modified"));
     EXPECT_EQ(r.response.fields.get("Cache-Control"), "max-age=60");
     EXPECT_EQ(get("/docs/note.txt").response.fields.get("Cache-Control"), "max-age=3600");  // longest prefix
-    EXPECT_EQ(body_of(get("/big.bin")), big);  // via an open descriptor
+    EXPECT_EQ(body_of(get("/big.bin")), big);                                               // via an open descriptor
     EXPECT_EQ(get("/missing").response.status, Status::not_found);
 }
 
@@ -162,7 +162,7 @@ TEST_F(SiteTest, PutCreatesThenReplacesAndDeleteRemoves)
     EXPECT_EQ(put("/new.txt", "v1"), Status::created);
     EXPECT_EQ(body_of(get("/new.txt")), "v1");
     EXPECT_EQ(put("/new.txt", "v2"), Status::no_content);
-    EXPECT_EQ(body_of(get("/new.txt")), "v2");  // the cache noticed the write at once
+    EXPECT_EQ(body_of(get("/new.txt")), "v2");                    // the cache noticed the write at once
     EXPECT_EQ(put("/nodir/deeper/x.txt", "v"), Status::created);  // parents made (create_full_put_path)
     EXPECT_EQ(body_of(get("/nodir/deeper/x.txt")), "v");
     EXPECT_EQ(put("/new.txt/x.txt", "v"), Status::conflict);  // a parent that is a file

@@ -29,8 +29,7 @@ namespace {
 std::string client_frame(Opcode op, std::string_view payload, bool fin = true, bool rsv1 = false)
 {
     std::string out;
-    append_frame(out, head(op, payload.size(), 0xa1b2c3d4, fin, rsv1),
-                 payload);
+    append_frame(out, head(op, payload.size(), 0xa1b2c3d4, fin, rsv1), payload);
     return out;
 }
 
@@ -43,11 +42,14 @@ std::string drain(Decoder& d)
         switch (e.kind) {
         case EventKind::need_more: return out;
         case EventKind::frame: break;
-        case EventKind::message: out += "M:" + std::string(opcode_name(e.opcode)) + ":" + std::string(e.payload) + "|"; break;
+        case EventKind::message:
+            out += "M:" + std::string(opcode_name(e.opcode)) + ":" + std::string(e.payload) + "|";
+            break;
         case EventKind::ping: out += "P:" + std::string(e.payload) + "|"; break;
         case EventKind::pong: out += "O:" + std::string(e.payload) + "|"; break;
         case EventKind::close:
-            out += "C:" + (e.close.code ? std::to_string(*e.close.code) : std::string("-")) + ":" + e.close.reason + "|";
+            out +=
+                "C:" + (e.close.code ? std::to_string(*e.close.code) : std::string("-")) + ":" + e.close.reason + "|";
             break;
         case EventKind::error: return out + "E:" + std::to_string(static_cast<int>(close_code(e.error)));
         }
@@ -84,7 +86,9 @@ TEST(WebSocketDecoder, MessagesPingsAndClose)
 {
     const std::string wire = client_frame(Opcode::text, "hello") + client_frame(Opcode::ping, "p") +
                              client_frame(Opcode::binary, std::string("\0\1", 2)) +
-                             client_frame(Opcode::close, std::string("\x03\xe8" "bye", 5));
+                             client_frame(Opcode::close, std::string("\x03\xe8"
+                                                                     "bye",
+                                                                     5));
     EXPECT_EQ(decode(wire), std::string("M:TEXT:hello|P:p|M:BINARY:\0\1|C:1000:bye|", 40));
 }
 
@@ -181,12 +185,15 @@ TEST(WebSocketDecoder, InvalidUtf8FailsBeforeTheMessageEnds)
 TEST(WebSocketDecoder, SizeLimitsAtTheEdge)
 {
     const DecoderLimits limits{.max_frame = 100, .max_message = 150};
-    EXPECT_EQ(decode(client_frame(Opcode::binary, std::string(99, 'a')), limits), "M:BINARY:" + std::string(99, 'a') + "|");
-    EXPECT_EQ(decode(client_frame(Opcode::binary, std::string(100, 'a')), limits), "M:BINARY:" + std::string(100, 'a') + "|");
+    EXPECT_EQ(decode(client_frame(Opcode::binary, std::string(99, 'a')), limits),
+              "M:BINARY:" + std::string(99, 'a') + "|");
+    EXPECT_EQ(decode(client_frame(Opcode::binary, std::string(100, 'a')), limits),
+              "M:BINARY:" + std::string(100, 'a') + "|");
     EXPECT_EQ(error_of(client_frame(Opcode::binary, std::string(101, 'a')), limits), DecodeError::frame_too_big);
     EXPECT_EQ(close_code(DecodeError::frame_too_big), CloseCode::message_too_big);
     const std::string first = client_frame(Opcode::binary, std::string(100, 'a'), false);
-    EXPECT_EQ(decode(first + client_frame(Opcode::continuation, std::string(50, 'b')), limits).size(), 9 + 150 + 1u);  // "M:BINARY:", the payload, "|"
+    EXPECT_EQ(decode(first + client_frame(Opcode::continuation, std::string(50, 'b')), limits).size(),
+              9 + 150 + 1u);  // "M:BINARY:", the payload, "|"
     EXPECT_EQ(error_of(first + client_frame(Opcode::continuation, std::string(51, 'b')), limits),
               DecodeError::message_too_big);
     // Refused from the header alone: no payload needed.
@@ -201,14 +208,16 @@ TEST(WebSocketDecoder, CompressedMessages)
     client.message(wire, Opcode::text, "compressed hello");
     client.message(wire, Opcode::text, "compressed hello again", 4);  // fragmented: RSV1 on the first only
     client.message(wire, Opcode::binary, "");
-    EXPECT_EQ(decode(wire, {}, Side::server, params), "M:TEXT:compressed hello|M:TEXT:compressed hello again|M:BINARY:|");
+    EXPECT_EQ(decode(wire, {}, Side::server, params),
+              "M:TEXT:compressed hello|M:TEXT:compressed hello again|M:BINARY:|");
     // Without the extension RSV1 is a reserved bit.
     EXPECT_EQ(error_of(wire), DecodeError::reserved_bits);
     // RSV1 on a continuation or a control frame.
     EXPECT_EQ(error_of(client_frame(Opcode::text, "a", false) + client_frame(Opcode::continuation, "b", true, true), {},
                        Side::server, params),
               DecodeError::reserved_bits);
-    EXPECT_EQ(error_of(client_frame(Opcode::ping, "", true, true), {}, Side::server, params), DecodeError::reserved_bits);
+    EXPECT_EQ(error_of(client_frame(Opcode::ping, "", true, true), {}, Side::server, params),
+              DecodeError::reserved_bits);
     EXPECT_EQ(error_of(client_frame(Opcode::text, "\xff\xff\xff\xff", true, true), {}, Side::server, params),
               DecodeError::bad_compressed_data);
 }

@@ -9,9 +9,10 @@ TEST(WebSocketDeflate, NegotiatesTheFirstAcceptableOffer)
     auto d = negotiate_deflate("permessage-deflate; client_max_window_bits", {});
     ASSERT_TRUE(d);
     EXPECT_EQ(format_deflate(*d), "permessage-deflate");
-    d = negotiate_deflate("x-webkit-deflate-frame, permessage-deflate; server_no_context_takeover; "
-                          "client_no_context_takeover; server_max_window_bits=10",
-                          {});
+    d = negotiate_deflate(
+        "x-webkit-deflate-frame, permessage-deflate; server_no_context_takeover; "
+        "client_no_context_takeover; server_max_window_bits=10",
+        {});
     ASSERT_TRUE(d);
     EXPECT_EQ(format_deflate(*d),
               "permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10");
@@ -22,19 +23,22 @@ TEST(WebSocketDeflate, NegotiatesTheFirstAcceptableOffer)
 
 TEST(WebSocketDeflate, DeclinesBadOrUnsupportedOffers)
 {
-    for (std::string_view offer : {"permessage-deflate; server_max_window_bits", "permessage-deflate; server_max_window_bits=16",
-                                   "permessage-deflate; server_max_window_bits=010", "permessage-deflate; foo",
-                                   "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
-                                   "permessage-deflate; server_no_context_takeover=1", "permessage-deflate; server_max_window_bits=8",
-                                   "deflate-frame"})
+    for (std::string_view offer :
+         {"permessage-deflate; server_max_window_bits", "permessage-deflate; server_max_window_bits=16",
+          "permessage-deflate; server_max_window_bits=010", "permessage-deflate; foo",
+          "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+          "permessage-deflate; server_no_context_takeover=1", "permessage-deflate; server_max_window_bits=8",
+          "deflate-frame"})
         EXPECT_FALSE(negotiate_deflate(offer, {})) << offer;
     // A declined offer falls back to the next one.
     auto d = negotiate_deflate("permessage-deflate; server_max_window_bits=8, permessage-deflate", {});
     ASSERT_TRUE(d);
     EXPECT_EQ(d->server_max_window_bits, 15);
-    EXPECT_FALSE(negotiate_deflate("permessage-deflate", DeflatePolicy{.enabled = false, .server_no_context_takeover = false}));
-    EXPECT_TRUE(negotiate_deflate("permessage-deflate", DeflatePolicy{.enabled = true, .server_no_context_takeover = true})
-                    ->server_no_context_takeover);
+    EXPECT_FALSE(
+        negotiate_deflate("permessage-deflate", DeflatePolicy{.enabled = false, .server_no_context_takeover = false}));
+    EXPECT_TRUE(
+        negotiate_deflate("permessage-deflate", DeflatePolicy{.enabled = true, .server_no_context_takeover = true})
+            ->server_no_context_takeover);
 }
 
 TEST(WebSocketDeflate, ClientChecksTheAnswer)

@@ -20,8 +20,8 @@ FrameHeader head(Opcode op, std::uint64_t length, std::optional<std::uint32_t> m
 
 TEST(WebSocketFrame, HeaderUsesTheShortestLengthForm)
 {
-    for (auto [length, size] : {std::pair<std::uint64_t, std::size_t>{0, 2}, {125, 2}, {126, 4}, {65535, 4},
-                                {65536, 10}}) {
+    for (auto [length, size] :
+         {std::pair<std::uint64_t, std::size_t>{0, 2}, {125, 2}, {126, 4}, {65535, 4}, {65536, 10}}) {
         std::string out;
         append_header(out, head(Opcode::binary, length));
         EXPECT_EQ(out.size(), size) << length;
@@ -63,7 +63,9 @@ TEST(WebSocketFrame, CloseCodesThatMayBeSent)
 TEST(WebSocketFrame, CloseBodyFitsAControlFrameWithoutCuttingUtf8)
 {
     EXPECT_EQ(encode_close_body({}), "");
-    EXPECT_EQ(encode_close_body({1000, "bye"}), std::string("\x03\xe8" "bye", 5));
+    EXPECT_EQ(encode_close_body({1000, "bye"}), std::string("\x03\xe8"
+                                                            "bye",
+                                                            5));
     std::string reason;
     for (int i = 0; i < 100; ++i)
         reason += "\xc3\xa9";  // é, two bytes each

@@ -16,7 +16,8 @@ Bounce sample()
     b.queue_id = "ABC";
     b.arrival = std::chrono::sys_seconds(std::chrono::seconds(1700000000));
     b.now = std::chrono::sys_seconds(std::chrono::seconds(1700000600));
-    b.recipients.push_back({"bob@hamburger.edu", "5.1.1", "550 5.1.1 User unknown", "mx.hamburger.edu[192.0.2.1]:25", ""});
+    b.recipients.push_back(
+        {"bob@hamburger.edu", "5.1.1", "550 5.1.1 User unknown", "mx.hamburger.edu[192.0.2.1]:25", ""});
     b.recipients.push_back({"carol@hamburger.edu", "4.4.7", "", "", "delivery time expired"});
     b.original = "From: alice@crepes.fr\r\nSubject: ketchup\r\n\r\nDo you like ketchup?\r\n";
     b.unique = "0001";

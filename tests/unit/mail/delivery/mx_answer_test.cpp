@@ -44,7 +44,8 @@ const DnsAnswer no_reply = core::fail(dns::ResolveError::timed_out);
 
 TEST(MxAnswer, HostsAreTriedByPreference)
 {
-    const MxAnswer answer = mx_answer(reply(dns::Rcode::no_error, {mx(20, "backup.example.org."), mx(10, "mail.example.org.")}));
+    const MxAnswer answer =
+        mx_answer(reply(dns::Rcode::no_error, {mx(20, "backup.example.org."), mx(10, "mail.example.org.")}));
     EXPECT_EQ(answer.status, LookupStatus::ok);
     EXPECT_EQ(answer.hosts, (std::vector<MxHost>{{20, "backup.example.org"}, {10, "mail.example.org"}}));
     const MxPlan plan = plan_mx("example.org", answer, 1);
@@ -113,12 +114,14 @@ TEST(AddressAnswer, OneFamilyIsEnoughEvenWhenTheOtherFails)
 {
     EXPECT_EQ(address_answer(reply(dns::Rcode::no_error, {a(7)}), no_reply).addresses,
               (std::vector<std::string>{"192.0.2.7"}));
-    EXPECT_EQ(address_answer(reply(dns::Rcode::no_error, {a(7)}), reply(dns::Rcode::no_error)).status, LookupStatus::ok);
+    EXPECT_EQ(address_answer(reply(dns::Rcode::no_error, {a(7)}), reply(dns::Rcode::no_error)).status,
+              LookupStatus::ok);
 }
 
 TEST(AddressAnswer, WithoutAnAddressTheRepliesSayWhy)
 {
-    EXPECT_EQ(address_answer(reply(dns::Rcode::nx_domain), reply(dns::Rcode::nx_domain)).status, LookupStatus::no_domain);
+    EXPECT_EQ(address_answer(reply(dns::Rcode::nx_domain), reply(dns::Rcode::nx_domain)).status,
+              LookupStatus::no_domain);
     EXPECT_EQ(address_answer(reply(dns::Rcode::no_error), reply(dns::Rcode::no_error)).status, LookupStatus::no_data);
     EXPECT_EQ(address_answer(reply(dns::Rcode::no_error), no_reply).status, LookupStatus::no_data);
     EXPECT_EQ(address_answer(no_reply, reply(dns::Rcode::serv_fail)).status, LookupStatus::temporary);

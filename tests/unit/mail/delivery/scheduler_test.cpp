@@ -207,7 +207,7 @@ TEST(Scheduler, RepliesAreFinalOrKeepTheRecipientPending)
     EXPECT_EQ(r.remote, mx);
 
     record(r, local_outcome(std::make_error_code(std::errc::io_error)));  // a reason without an MTA
-    EXPECT_EQ(r.remote, mx);  // the last MTA that spoke is kept
+    EXPECT_EQ(r.remote, mx);                                              // the last MTA that spoke is kept
 
     record(r, reply_outcome(result(smtp::Verdict::permanent, 550, "5.1.1 User unknown"), mx));
     EXPECT_EQ(r.status, RecipientStatus::failed);
@@ -270,7 +270,7 @@ TEST(Scheduler, NoBounceWithoutFailuresOrToTheNullSender)
 
     st.recipients[0] = {RecipientStatus::failed, "550 5.1.1 User unknown", "mx"};
     auto bounce = plan_bounce(message({"a@x.org"}, ""), st);
-    EXPECT_FALSE(bounce.send);  // a bounce never bounces
+    EXPECT_FALSE(bounce.send);            // a bounce never bounces
     EXPECT_EQ(bounce.failed.size(), 1u);  // but its failure is still there to log
 }
 

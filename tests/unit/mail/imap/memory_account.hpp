@@ -103,7 +103,7 @@ public:
         return {};
     }
     core::Result<std::uint32_t, std::error_code> append(std::string_view folder, std::string_view message,
-                                                       std::string_view flags, std::int64_t) override
+                                                        std::string_view flags, std::int64_t) override
     {
         if (!folders_.count(folder))
             return core::fail(std::make_error_code(std::errc::no_such_file_or_directory));

@@ -108,8 +108,8 @@ TEST(ResponseParser, DepthAndItemLimits)
 
 TEST(ResponseParser, RefusesJunk)
 {
-    for (const char* junk : {"", "* ", "* 1 FETCH (UID 1", "* LIST (\\Noselect) \"/", "* X {5}\r\nab",
-                             "* X )", "a1 LIST ()", "* 99999999999 EXISTS", "* X [unclosed", "* X {x}\r\n"})
+    for (const char* junk : {"", "* ", "* 1 FETCH (UID 1", "* LIST (\\Noselect) \"/", "* X {5}\r\nab", "* X )",
+                             "a1 LIST ()", "* 99999999999 EXISTS", "* X [unclosed", "* X {x}\r\n"})
         EXPECT_FALSE(parse_response(junk)) << junk;
 }
 

@@ -18,10 +18,7 @@ protected:
         account.add("INBOX", "Subject: two\r\n\r\nsecond\r\n", "S");
         account.folders_["Trash"];
     }
-    Step send(Session& s, std::string line)
-    {
-        return s.on_command(RawCommand{std::move(line), {}});
-    }
+    Step send(Session& s, std::string line) { return s.on_command(RawCommand{std::move(line), {}}); }
     Session logged_in(Client client = {.loopback = true, .tls = false})
     {
         Session s(policy, client);
@@ -134,7 +131,8 @@ TEST_F(SessionTest, ALongFetchComesInChunksWithTheNewsAtTheEnd)
     EXPECT_EQ(step.action, Action::read_command);
     for (int n = 1; n <= 5; ++n)
         EXPECT_NE(all.find("* " + std::to_string(n) + " FETCH (BODY[] {"), std::string::npos) << n;
-    EXPECT_NE(all.find("* 5 FETCH (BODY[] {" + std::to_string(big.size()) + "}\r\n" + big + ")\r\n"), std::string::npos);
+    EXPECT_NE(all.find("* 5 FETCH (BODY[] {" + std::to_string(big.size()) + "}\r\n" + big + ")\r\n"),
+              std::string::npos);
     // The news after the last message, before the tagged line.
     EXPECT_TRUE(all.ends_with(")\r\n* 6 EXISTS\r\nb OK FETCH completed\r\n")) << all.substr(all.size() - 60);
     // A command while a FETCH is unfinished is the shell's mistake.
@@ -148,8 +146,7 @@ TEST_F(SessionTest, CopyAndMoveReportUidplus)
     send(s, "a SELECT INBOX");
     EXPECT_EQ(send(s, "b COPY 1:2 Trash").wire, "b OK [COPYUID 7 1:2 1:2] COPY completed\r\n");
     EXPECT_EQ(send(s, "c MOVE 1 Nowhere").wire, "c NO [TRYCREATE] no such mailbox\r\n");
-    EXPECT_EQ(send(s, "d MOVE 1 Trash").wire,
-              "* OK [COPYUID 7 1 3] moved\r\n* 1 EXPUNGE\r\nd OK MOVE completed\r\n");
+    EXPECT_EQ(send(s, "d MOVE 1 Trash").wire, "* OK [COPYUID 7 1 3] moved\r\n* 1 EXPUNGE\r\nd OK MOVE completed\r\n");
 }
 
 TEST_F(SessionTest, AnotherSessionsChangesArriveAtTheAllowedPoints)
@@ -288,11 +285,13 @@ TEST_F(SessionTest, FetchModseqAndChangedSince)
               "* OK [HIGHESTMODSEQ 3] highest\r\n* 2 FETCH (FLAGS (\\Seen) MODSEQ (3))\r\nb OK FETCH completed\r\n");
     EXPECT_EQ(send(s, "c UID FETCH 1:* (UID) (CHANGEDSINCE 3)").wire, "c OK FETCH completed\r\n");
     EXPECT_EQ(send(s, "d FETCH 1 MODSEQ").wire, "* 1 FETCH (MODSEQ (2))\r\nd OK FETCH completed\r\n");
-    EXPECT_EQ(send(s, "e UID FETCH 1 (FLAGS MODSEQ)").wire, "* 1 FETCH (UID 1 FLAGS () MODSEQ (2))\r\ne OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "e UID FETCH 1 (FLAGS MODSEQ)").wire,
+              "* 1 FETCH (UID 1 FLAGS () MODSEQ (2))\r\ne OK FETCH completed\r\n");
     // Once on, flags go with their mod-sequence; \Seen set by BODY[] gets the next one.
     EXPECT_EQ(send(s, "f FETCH 1 BODY[TEXT]").wire,
               "* 1 FETCH (BODY[TEXT] {14}\r\nhello crepes\r\n FLAGS (\\Seen) MODSEQ (4))\r\nf OK FETCH completed\r\n");
-    EXPECT_EQ(send(s, "g FETCH 1:* (UID) (CHANGEDSINCE 3)").wire, "* 1 FETCH (UID 1 MODSEQ (4))\r\ng OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "g FETCH 1:* (UID) (CHANGEDSINCE 3)").wire,
+              "* 1 FETCH (UID 1 MODSEQ (4))\r\ng OK FETCH completed\r\n");
     for (const char* broken : {"h FETCH 1 (FLAGS) (CHANGEDSINCE)", "h FETCH 1 (FLAGS) (CHANGEDSINCE x)",
                                "h FETCH 1 (FLAGS) (VANISHED)", "h FETCH 1 (FLAGS) (CHANGEDSINCE 1",
                                "h FETCH 1 (FLAGS) (CHANGEDSINCE 9223372036854775808)", "h FETCH 1 (FLAGS))"})
@@ -313,10 +312,12 @@ TEST_F(SessionTest, StoreUnchangedSinceFailsForWhatChangedMeanwhile)
               "d OK [MODIFIED 1] conditional STORE failed\r\n");
     EXPECT_EQ(account.folders_["INBOX"].snap.messages.at(0).flags, "F");
     // UID STORE names UIDs; UNCHANGEDSINCE 0 fails for every message (RFC 7162 §3.1.3).
-    EXPECT_EQ(send(a, "e UID STORE 1:2 (UNCHANGEDSINCE 0) -FLAGS (\\Flagged)").wire,
-              "* 2 FETCH (UID 2 FLAGS (\\Deleted \\Seen) MODSEQ (5))\r\ne OK [MODIFIED 1:2] conditional STORE failed\r\n");
+    EXPECT_EQ(
+        send(a, "e UID STORE 1:2 (UNCHANGEDSINCE 0) -FLAGS (\\Flagged)").wire,
+        "* 2 FETCH (UID 2 FLAGS (\\Deleted \\Seen) MODSEQ (5))\r\ne OK [MODIFIED 1:2] conditional STORE failed\r\n");
     // .SILENT still tells the new mod-sequence.
-    EXPECT_EQ(send(a, "f STORE 1 +FLAGS.SILENT (\\Answered)").wire, "* 1 FETCH (MODSEQ (6))\r\nf OK STORE completed\r\n");
+    EXPECT_EQ(send(a, "f STORE 1 +FLAGS.SILENT (\\Answered)").wire,
+              "* 1 FETCH (MODSEQ (6))\r\nf OK STORE completed\r\n");
     // imapflow writes the modifier after the flags.
     EXPECT_EQ(send(a, "g UID STORE 1 +FLAGS (\\Draft) (UNCHANGEDSINCE 5)").wire,
               "g OK [MODIFIED 1] conditional STORE failed\r\n");
@@ -339,7 +340,8 @@ TEST_F(SessionTest, SearchModseq)
 {
     Session s = logged_in();
     send(s, "a SELECT INBOX");
-    EXPECT_EQ(send(s, "b SEARCH MODSEQ 3").wire, "* OK [HIGHESTMODSEQ 3] highest\r\n* SEARCH 2 (MODSEQ 3)\r\nb OK SEARCH completed\r\n");
+    EXPECT_EQ(send(s, "b SEARCH MODSEQ 3").wire,
+              "* OK [HIGHESTMODSEQ 3] highest\r\n* SEARCH 2 (MODSEQ 3)\r\nb OK SEARCH completed\r\n");
     EXPECT_EQ(send(s, "c UID SEARCH OR MODSEQ \"/flags/\\\\draft\" all 1 DELETED").wire,
               "* SEARCH 1 2 (MODSEQ 3)\r\nc OK SEARCH completed\r\n");
     EXPECT_EQ(send(s, "d SEARCH MODSEQ 4").wire, "* SEARCH\r\nd OK SEARCH completed\r\n");
@@ -376,8 +378,9 @@ TEST_F(SessionTest, ChangedSinceAsksAboutTheMailboxAsItIsNow)
               "* 1 FETCH (UID 1 FLAGS (\\Flagged) MODSEQ (4))\r\n* 1 FETCH (UID 1 FLAGS (\\Flagged) MODSEQ (4))\r\n"
               "d OK FETCH completed\r\n");
     send(b, "e STORE 2 +FLAGS.SILENT (\\Answered)");
-    EXPECT_EQ(send(a, "f SEARCH MODSEQ 5").wire,
-              "* 2 FETCH (UID 2 FLAGS (\\Answered \\Seen) MODSEQ (5))\r\n* SEARCH 2 (MODSEQ 5)\r\nf OK SEARCH completed\r\n");
+    EXPECT_EQ(
+        send(a, "f SEARCH MODSEQ 5").wire,
+        "* 2 FETCH (UID 2 FLAGS (\\Answered \\Seen) MODSEQ (5))\r\n* SEARCH 2 (MODSEQ 5)\r\nf OK SEARCH completed\r\n");
 }
 
 // --- QRESYNC (RFC 7162 §3.2) ------------------------------------------------------------------------
@@ -398,8 +401,9 @@ TEST_F(SessionTest, SelectQresyncTellsWhatWentAndWhatChanged)
     account.set_flags("INBOX", two, "FS");
     std::string w = send(s, "c SELECT INBOX (QRESYNC (7 3))").wire;
     EXPECT_NE(w.find("* OK [HIGHESTMODSEQ 6] highest\r\n"), std::string::npos) << w;
-    const std::string resync = "* VANISHED (EARLIER) 1\r\n* 1 FETCH (UID 2 FLAGS (\\Flagged \\Seen) MODSEQ (6))\r\n"
-                               "* 2 FETCH (UID 3 FLAGS () MODSEQ (4))\r\nc OK [READ-WRITE] SELECT completed\r\n";
+    const std::string resync =
+        "* VANISHED (EARLIER) 1\r\n* 1 FETCH (UID 2 FLAGS (\\Flagged \\Seen) MODSEQ (6))\r\n"
+        "* 2 FETCH (UID 3 FLAGS () MODSEQ (4))\r\nc OK [READ-WRITE] SELECT completed\r\n";
     EXPECT_NE(w.find(resync), std::string::npos) << w;
     // Known UIDs narrow it; sequence match data is taken and set aside.
     w = send(s, "d SELECT INBOX (QRESYNC (7 4 3))").wire;
@@ -452,7 +456,7 @@ TEST_F(SessionTest, UidFetchVanishedTellsWhatWentBeforeTheFetches)
     send(s, "b SELECT INBOX");
     MessageRef one;
     one.uid = 1;
-    account.expunge("INBOX", one);                     // highest 4
+    account.expunge("INBOX", one);                    // highest 4
     account.add("INBOX", "Subject: 3\r\n\r\n3\r\n");  // UID 3, modseq 5
     // UID 1 is still in the session's view (no EXPUNGE during the FETCH): a plain VANISHED after it,
     // and till then a HIGHESTMODSEQ below its expunge's.
@@ -463,7 +467,8 @@ TEST_F(SessionTest, UidFetchVanishedTellsWhatWentBeforeTheFetches)
               "* VANISHED (EARLIER) 1\r\n* 2 FETCH (UID 3 FLAGS () MODSEQ (5))\r\nd OK FETCH completed\r\n");
     EXPECT_EQ(send(s, "e UID FETCH 2:* (FLAGS) (VANISHED CHANGEDSINCE 3)").wire,
               "* 2 FETCH (UID 3 FLAGS () MODSEQ (5))\r\ne OK FETCH completed\r\n");
-    EXPECT_EQ(send(s, "f FETCH 1 (FLAGS)").wire, "* 1 FETCH (UID 2 FLAGS (\\Seen) MODSEQ (3))\r\nf OK FETCH completed\r\n");
+    EXPECT_EQ(send(s, "f FETCH 1 (FLAGS)").wire,
+              "* 1 FETCH (UID 2 FLAGS (\\Seen) MODSEQ (3))\r\nf OK FETCH completed\r\n");
     for (const char* broken : {"g FETCH 1:* (FLAGS) (CHANGEDSINCE 3 VANISHED)", "g UID FETCH 1:* (FLAGS) (VANISHED)",
                                "g UID FETCH 1:* (FLAGS) (CHANGEDSINCE 3 VANISHED VANISHED)"})
         EXPECT_EQ(send(s, broken).wire.rfind("g BAD", 0), 0u) << broken;
@@ -479,7 +484,7 @@ TEST_F(SessionTest, AHeldBackExpungeKeepsHighestmodseqBelowIt)
     send(a, "b SELECT INBOX");  // HIGHESTMODSEQ 3
     send(b, "c SELECT INBOX");
     send(b, "d STORE 1 +FLAGS.SILENT (\\Deleted)");
-    send(b, "e EXPUNGE");                           // 5
+    send(b, "e EXPUNGE");                            // 5
     send(b, "f STORE 1 +FLAGS.SILENT (\\Flagged)");  // message 2 (UID 2): 6
     // During FETCH the expunge waits; the MODSEQ 6 sent meanwhile is above it, so HIGHESTMODSEQ says 3.
     EXPECT_EQ(send(a, "g FETCH 2 (FLAGS)").wire,

@@ -56,9 +56,9 @@ TEST(Address, AppendixA6ObsoleteAndComments)
     ASSERT_TRUE(pete);
     EXPECT_EQ(pete->display_name, "Pete");
     EXPECT_EQ(pete->address(), "pete@silly.test");
-    auto group =
-        boxes("A Group(Some people)\r\n     :Chris Jones <c@(Chris's host.)public.example>,\r\n"
-              "         joe@example.org,\r\n  John <jdoe@one.test> (my dear friend); (the end of the group)");
+    auto group = boxes(
+        "A Group(Some people)\r\n     :Chris Jones <c@(Chris's host.)public.example>,\r\n"
+        "         joe@example.org,\r\n  John <jdoe@one.test> (my dear friend); (the end of the group)");
     ASSERT_EQ(group.size(), 3u);
     EXPECT_EQ(group[0].address(), "c@public.example");
     auto obs = boxes("Mary Smith <@node.test:mary@example.net>, , jdoe@test  . example");
@@ -84,8 +84,9 @@ TEST(Address, EncodedAndUtf8DisplayNames)
     auto box = parse_mailbox("=?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>");
     ASSERT_TRUE(box);
     EXPECT_EQ(box->display_name, "Andr\xc3\xa9 Pirard");
-    auto utf8 = parse_mailbox("J\xc3\xb6rg <j\xc3\xb6rg@b\xc3\xbc"
-                              "cher.example>");  // RFC 6532
+    auto utf8 = parse_mailbox(
+        "J\xc3\xb6rg <j\xc3\xb6rg@b\xc3\xbc"
+        "cher.example>");  // RFC 6532
     ASSERT_TRUE(utf8);
     EXPECT_EQ(utf8->local_part, "j\xc3\xb6rg");
 }

@@ -9,7 +9,8 @@ namespace {
 
 TEST(Display, SummaryLine)
 {
-    const std::string line = summary_line("12", "FS", 2048, "From: =?utf-8?q?Andr=C3=A9?= <a@x>\r\nSubject: Hi\x1b[2J\r\n\r\n");
+    const std::string line =
+        summary_line("12", "FS", 2048, "From: =?utf-8?q?Andr=C3=A9?= <a@x>\r\nSubject: Hi\x1b[2J\r\n\r\n");
     EXPECT_NE(line.find("12"), std::string::npos);
     EXPECT_NE(line.find("FS"), std::string::npos);
     EXPECT_NE(line.find("2 KB"), std::string::npos);
@@ -23,14 +24,16 @@ TEST(Display, TextPartAndAttachments)
     const std::string out = display_message(
         "From: a@x\r\nTo: b@y\r\nSubject: s\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
         "Content-Type: text/plain; charset=iso-8859-1\r\n\r\nCr\xeapes\r\n--b\r\nContent-Type: image/png\r\n"
-        "Content-Disposition: attachment; filename=p.png\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n--b--\r\n");
+        "Content-Disposition: attachment; filename=p.png\r\nContent-Transfer-Encoding: "
+        "base64\r\n\r\nAAAA\r\n--b--\r\n");
     EXPECT_EQ(out, "From: a@x\nTo: b@y\nSubject: s\n\nCrêpes\n\n[attachment: p.png (image/png, 3 B)]\n");
 }
 
 TEST(Display, HtmlOnlyIsReducedToText)
 {
-    const std::string out = display_message("Subject: h\r\nContent-Type: text/html\r\n\r\n"
-                                            "<style>p{}</style><p>One &amp; two</p><script>x()</script><br>three");
+    const std::string out = display_message(
+        "Subject: h\r\nContent-Type: text/html\r\n\r\n"
+        "<style>p{}</style><p>One &amp; two</p><script>x()</script><br>three");
     EXPECT_EQ(out, "Subject: h\n\n\nOne & two\n\nthree\n");
 }
 

@@ -38,15 +38,16 @@ TEST(MessageBuilder, TextOnly)
 {
     auto built = build_message(textbook_draft());
     ASSERT_TRUE(built);
-    EXPECT_EQ(*built, "From: \"Alice\" <alice@crepes.fr>\r\n"
-                      "To: \"Bob\" <bob@hamburger.edu>\r\n"
-                      "Subject: Searching for the meaning of life.\r\n"
-                      "Date: Fri, 21 Nov 1997 15:55:06 +0000\r\n"
-                      "Message-ID: <20240101.1@crepes.fr>\r\n"
-                      "MIME-Version: 1.0\r\n"
-                      "Content-Type: text/plain; charset=us-ascii\r\n"
-                      "Content-Transfer-Encoding: 7bit\r\n\r\n"
-                      "Do you like ketchup?\r\nHow about pickles?\r\n");
+    EXPECT_EQ(*built,
+              "From: \"Alice\" <alice@crepes.fr>\r\n"
+              "To: \"Bob\" <bob@hamburger.edu>\r\n"
+              "Subject: Searching for the meaning of life.\r\n"
+              "Date: Fri, 21 Nov 1997 15:55:06 +0000\r\n"
+              "Message-ID: <20240101.1@crepes.fr>\r\n"
+              "MIME-Version: 1.0\r\n"
+              "Content-Type: text/plain; charset=us-ascii\r\n"
+              "Content-Transfer-Encoding: 7bit\r\n\r\n"
+              "Do you like ketchup?\r\nHow about pickles?\r\n");
     auto parsed = parse_message(*built);
     ASSERT_TRUE(parsed);
     EXPECT_EQ(parsed->body, "Do you like ketchup?\r\nHow about pickles?\r\n");
@@ -55,8 +56,9 @@ TEST(MessageBuilder, TextOnly)
 TEST(MessageBuilder, TwoAttachmentsRoundTrip)
 {
     Draft draft = textbook_draft();
-    draft.subject = "R\xc3\xa9sum\xc3\xa9 and a very long subject line that has to be folded somewhere "
-                    "because it is long";
+    draft.subject =
+        "R\xc3\xa9sum\xc3\xa9 and a very long subject line that has to be folded somewhere "
+        "because it is long";
     draft.text = "Caf\xc3\xa9 =_ au lait\r\n" + std::string(120, 'x');
     draft.cc = {{"", "carol", "crepes.fr"},
                 {"D\xc3\xa9nis", "denis", "crepes.fr"},
@@ -65,8 +67,7 @@ TEST(MessageBuilder, TwoAttachmentsRoundTrip)
     for (int i = 0; i < 1000; ++i)
         binary.push_back(static_cast<char>(i * 7 % 256));
     draft.attachments.push_back({"photo \xc3\xa9t\xc3\xa9.jpg", "image/jpeg", binary});
-    draft.attachments.push_back(
-        {"notes.txt", "text/plain\r\nBcc: evil@x", "line1\r\nline2\n--=_layer7_x\r\n"});
+    draft.attachments.push_back({"notes.txt", "text/plain\r\nBcc: evil@x", "line1\r\nline2\n--=_layer7_x\r\n"});
     draft.attachments.push_back({"", "application/octet-stream", ""});
     auto built = build_message(draft);
     ASSERT_TRUE(built);

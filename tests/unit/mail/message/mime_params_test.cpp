@@ -28,19 +28,20 @@ TEST(MimeParams, LenientJunk)
 
 TEST(MimeParams, Rfc2231Continuations)
 {
-    auto field = parse_param_field("message/external-body; access-type=URL;\r\n URL*0=\"ftp://\";\r\n"
-                                   " URL*1=\"cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar\"");
+    auto field = parse_param_field(
+        "message/external-body; access-type=URL;\r\n URL*0=\"ftp://\";\r\n"
+        " URL*1=\"cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar\"");
     EXPECT_EQ(field.param("url"), "ftp://cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar");
     EXPECT_EQ(field.param("access-type"), "URL");
 }
 
 TEST(MimeParams, Rfc2231CharsetAndLanguage)
 {
-    auto single =
-        parse_param_field("application/x-stuff; title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A");
+    auto single = parse_param_field("application/x-stuff; title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A");
     EXPECT_EQ(single.param("title"), "This is ***fun***");
-    auto mixed = parse_param_field("application/x-stuff; title*1*=%2A%2A%2Afun%2A%2A%2A%20;"
-                                   " title*0*=us-ascii'en'This%20is%20even%20more%20; title*2=\"isn't it!\"");
+    auto mixed = parse_param_field(
+        "application/x-stuff; title*1*=%2A%2A%2Afun%2A%2A%2A%20;"
+        " title*0*=us-ascii'en'This%20is%20even%20more%20; title*2=\"isn't it!\"");
     EXPECT_EQ(mixed.param("title"), "This is even more ***fun*** isn't it!");
     auto latin1 = parse_param_field("attachment; filename*=iso-8859-1''caf%E9.txt");
     EXPECT_EQ(latin1.param("filename"), "caf\xc3\xa9.txt");
@@ -54,10 +55,9 @@ TEST(MimeParams, ExtendedWinsOverPlain)
 
 TEST(MimeParams, FormatRoundTrips)
 {
-    const std::string values[] = {
-        "simple.txt", "with space.txt",        "quote\"and\\slash",
-        "",           "\xc3\xa9t\xc3\xa9.pdf", std::string(300, 'x') + "\xff\x01;\"",
-        "a*b'c%d"};
+    const std::string values[] = {"simple.txt", "with space.txt",        "quote\"and\\slash",
+                                  "",           "\xc3\xa9t\xc3\xa9.pdf", std::string(300, 'x') + "\xff\x01;\"",
+                                  "a*b'c%d"};
     for (const auto& value : values) {
         const std::string formatted = format_param("filename", value);
         std::size_t start = 0;

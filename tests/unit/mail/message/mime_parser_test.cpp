@@ -6,30 +6,31 @@
 namespace layer7::mail {
 namespace {
 
-const char* const rfc2046_example = "From: Nathaniel Borenstein <nsb@bellcore.com>\r\n"
-                                    "To: Ned Freed <ned@innosoft.com>\r\n"
-                                    "Date: Sun, 21 Mar 1993 23:56:48 -0800 (PST)\r\n"
-                                    "Subject: Sample message\r\n"
-                                    "MIME-Version: 1.0\r\n"
-                                    "Content-type: multipart/mixed; boundary=\"simple boundary\"\r\n"
-                                    "\r\n"
-                                    "This is the preamble.  It is to be ignored, though it\r\n"
-                                    "is a handy place for composition agents to include an\r\n"
-                                    "explanatory note to non-MIME conformant readers.\r\n"
-                                    "\r\n"
-                                    "--simple boundary\r\n"
-                                    "\r\n"
-                                    "This is implicitly typed plain US-ASCII text.\r\n"
-                                    "It does NOT end with a linebreak.\r\n"
-                                    "--simple boundary\r\n"
-                                    "Content-type: text/plain; charset=us-ascii\r\n"
-                                    "\r\n"
-                                    "This is explicitly typed plain US-ASCII text.\r\n"
-                                    "It DOES end with a linebreak.\r\n"
-                                    "\r\n"
-                                    "--simple boundary--\r\n"
-                                    "\r\n"
-                                    "This is the epilogue.  It is also to be ignored.\r\n";
+const char* const rfc2046_example =
+    "From: Nathaniel Borenstein <nsb@bellcore.com>\r\n"
+    "To: Ned Freed <ned@innosoft.com>\r\n"
+    "Date: Sun, 21 Mar 1993 23:56:48 -0800 (PST)\r\n"
+    "Subject: Sample message\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-type: multipart/mixed; boundary=\"simple boundary\"\r\n"
+    "\r\n"
+    "This is the preamble.  It is to be ignored, though it\r\n"
+    "is a handy place for composition agents to include an\r\n"
+    "explanatory note to non-MIME conformant readers.\r\n"
+    "\r\n"
+    "--simple boundary\r\n"
+    "\r\n"
+    "This is implicitly typed plain US-ASCII text.\r\n"
+    "It does NOT end with a linebreak.\r\n"
+    "--simple boundary\r\n"
+    "Content-type: text/plain; charset=us-ascii\r\n"
+    "\r\n"
+    "This is explicitly typed plain US-ASCII text.\r\n"
+    "It DOES end with a linebreak.\r\n"
+    "\r\n"
+    "--simple boundary--\r\n"
+    "\r\n"
+    "This is the epilogue.  It is also to be ignored.\r\n";
 
 TEST(MimeParser, Rfc2046Example)
 {
@@ -105,8 +106,8 @@ TEST(MimeParser, DefaultsAndLeniency)
     EXPECT_EQ(unclosed->parts[0].body, "a");
     EXPECT_EQ(unclosed->parts[1].body, "last\n");
 
-    auto lookalike = parse_message(
-        "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\n--bb\r\n--b  \r\n\r\n2\r\n--b--");
+    auto lookalike =
+        parse_message("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\n--bb\r\n--b  \r\n\r\n2\r\n--b--");
     ASSERT_TRUE(lookalike);
     ASSERT_EQ(lookalike->parts.size(), 2u);
     EXPECT_EQ(lookalike->parts[0].body, "--bb");
@@ -164,8 +165,7 @@ TEST(MimeParser, HeaderLimitsApplyToParts)
     MessageLimits limits;
     limits.max_header_line = 45;
     const std::string msg =
-        "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nX: " + std::string(50, 'a') +
-        "\r\n\r\nx\r\n--b--\r\n";
+        "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nX: " + std::string(50, 'a') + "\r\n\r\nx\r\n--b--\r\n";
     auto message = parse_message(msg, limits);
     ASSERT_FALSE(message);
     EXPECT_EQ(message.error(), ParseError::header_line_too_long);

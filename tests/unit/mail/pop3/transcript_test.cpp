@@ -168,14 +168,9 @@ private:
         for (;;) {
             written_.add(step.wire);
             switch (step.action) {
-            case Action::read_line:
-                return;
-            case Action::start_tls:
-                session_->on_tls_started();
-                return;
-            case Action::close:
-                closed_ = true;
-                return;
+            case Action::read_line: return;
+            case Action::start_tls: session_->on_tls_started(); return;
+            case Action::close: closed_ = true; return;
             case Action::open_mailbox:
                 opened_ = step.user;
                 if (fail_open_) {

@@ -18,8 +18,8 @@ TEST(Doorbell, ASecondListenerTakesOverAndTheFirstIsTold)
 
     std::vector<std::string> first_rings, second_rings;
     int first_replaced = 0;
-    auto first = Doorbell::listen(dir, {[&](const std::string& id) { first_rings.push_back(id); },
-                                        [&] { ++first_replaced; }});
+    auto first =
+        Doorbell::listen(dir, {[&](const std::string& id) { first_rings.push_back(id); }, [&] { ++first_replaced; }});
     EXPECT_TRUE(Doorbell::ring(dir, "a"));
     auto second = Doorbell::listen(dir, {[&](const std::string& id) { second_rings.push_back(id); }, [] {}});
     EXPECT_EQ(first_replaced, 1);  // told before listen() returned

@@ -82,8 +82,9 @@ TEST(ClientSession, PipelinesMailRcptAndDataInOneWrite)
     s.start();
     EXPECT_EQ(s.on_reply({220, "hamburger.edu ESMTP"}).wire, "EHLO crepes.fr\r\n");
     const ClientStep step = s.on_reply({250, "hamburger.edu\nPIPELINING\nSIZE 1000\n8BITMIME"});
-    EXPECT_EQ(step.wire, "MAIL FROM:<alice@crepes.fr> SIZE=4\r\nRCPT TO:<bob@hamburger.edu>\r\n"
-                         "RCPT TO:<nobody@hamburger.edu>\r\nRCPT TO:<carol@hamburger.edu>\r\nDATA\r\n");
+    EXPECT_EQ(step.wire,
+              "MAIL FROM:<alice@crepes.fr> SIZE=4\r\nRCPT TO:<bob@hamburger.edu>\r\n"
+              "RCPT TO:<nobody@hamburger.edu>\r\nRCPT TO:<carol@hamburger.edu>\r\nDATA\r\n");
     EXPECT_EQ(s.on_reply({250, "2.1.0 Ok"}).wire, "");
     EXPECT_EQ(s.on_reply({250, "2.1.5 Ok"}).wire, "");
     EXPECT_EQ(s.on_reply({550, "5.1.1 User unknown"}).wire, "");

@@ -42,8 +42,7 @@ TEST(CommandCodec, MailFromErrors)
     EXPECT_EQ(parse_mail_from("FROM:<a@@b>").error(), CommandError::bad_address);
     EXPECT_EQ(parse_mail_from("FROM:<a@b> SIZE=").error(), CommandError::bad_parameter_value);
     EXPECT_EQ(parse_mail_from("FROM:<a@b> SIZE=1x").error(), CommandError::bad_parameter_value);
-    EXPECT_EQ(parse_mail_from("FROM:<a@b> SIZE=99999999999999999999").error(),
-              CommandError::bad_parameter_value);
+    EXPECT_EQ(parse_mail_from("FROM:<a@b> SIZE=99999999999999999999").error(), CommandError::bad_parameter_value);
     EXPECT_TRUE(parse_mail_from("FROM:<a@b> SIZE=9999999999999999999"));
     EXPECT_EQ(parse_mail_from("FROM:<a@b> BODY=BINARYMIME").error(), CommandError::bad_parameter_value);
     EXPECT_EQ(parse_mail_from("FROM:<a@b> SMTPUTF8=yes").error(), CommandError::bad_parameter_value);

@@ -15,9 +15,7 @@ protected:
     {
         policy.hostname = "hamburger.edu";
         policy.is_local = [](std::string_view d) { return d == "hamburger.edu"; };
-        policy.check_credentials = [](std::string_view u, std::string_view p) {
-            return u == "bob" && p == "pw";
-        };
+        policy.check_credentials = [](std::string_view u, std::string_view p) { return u == "bob" && p == "pw"; };
         policy.now = [] { return std::chrono::sys_seconds{std::chrono::seconds{880127706}}; };
     }
     // The first reply's code (0 when there is none).
@@ -200,9 +198,10 @@ TEST_F(Session, BareLfDotDoesNotEndData)
 // message dot-unstuffed, and no piece handed on is much bigger than a chunk.
 TEST_F(Session, DataStreamsInChunksWhateverTheSplit)
 {
-    const std::string wire = "EHLO crepes.fr\r\nMAIL FROM:<alice@crepes.fr>\r\nRCPT TO:<bob@hamburger.edu>\r\n"
-                             "DATA\r\nSubject: dots\r\n\r\n..one\r\n...two\r\n\r\n..\r\nthree.\r\n"
-                             "..\r\n.\r\nQUIT\r\n";
+    const std::string wire =
+        "EHLO crepes.fr\r\nMAIL FROM:<alice@crepes.fr>\r\nRCPT TO:<bob@hamburger.edu>\r\n"
+        "DATA\r\nSubject: dots\r\n\r\n..one\r\n...two\r\n\r\n..\r\nthree.\r\n"
+        "..\r\n.\r\nQUIT\r\n";
     const std::string message = "Subject: dots\r\n\r\n.one\r\n..two\r\n\r\n.\r\nthree.\r\n.\r\n";
     for (const std::size_t chunk : {1u, 5u, 16u, 64u << 10}) {
         policy.chunk_bytes = chunk;
@@ -212,7 +211,8 @@ TEST_F(Session, DataStreamsInChunksWhateverTheSplit)
             core::LineParser lines(1000);
             std::optional<std::string> done;
             std::size_t pieces = 0;
-            for (const std::string_view read : {std::string_view(wire).substr(0, split), std::string_view(wire).substr(split)}) {
+            for (const std::string_view read :
+                 {std::string_view(wire).substr(0, split), std::string_view(wire).substr(split)}) {
                 lines.feed(read);
                 for (auto e = lines.next(); e.status == core::LineStatus::line; e = lines.next()) {
                     absorb(s.on_line(e.text, e.end));
@@ -297,7 +297,7 @@ TEST_F(Session, LineTooLong)
     open(s);
     say(s, "DATA");
     absorb(s.on_line_too_long());
-    EXPECT_TRUE(last.replies.empty());  // no reply in the middle of DATA
+    EXPECT_TRUE(last.replies.empty());       // no reply in the middle of DATA
     EXPECT_EQ(last.end, MessageEnd::abort);  // but what was written goes at once
     say(s, "more");
     EXPECT_TRUE(last.content.empty());  // nothing after the abort (found by fuzz.mail_smtp_session)
@@ -344,8 +344,9 @@ TEST_F(Session, SequenceAndSyntax)
     EXPECT_EQ(say(s, "VRFY"), 501);
     EXPECT_EQ(say(s, "EHLO again"), 250);  // EHLO resets the transaction (§4.1.4)
     EXPECT_EQ(say(s, "DATA"), 503);
-    EXPECT_EQ(say(s, "HELO a\x01"
-                     "b"),
+    EXPECT_EQ(say(s,
+                  "HELO a\x01"
+                  "b"),
               250);
     EXPECT_EQ(text(), "hamburger.edu Hello a?b, pleased to meet you");
 }
@@ -491,8 +492,9 @@ TEST_F(Session, Utf8Addresses)
     say(s, "EHLO c");
     EXPECT_EQ(say(s, "MAIL FROM:<j\xc3\xb6rg@crepes.fr>"), 553);
     EXPECT_EQ(say(s, "MAIL FROM:<j\xc3\xb6rg@crepes.fr> SMTPUTF8"), 250);
-    EXPECT_EQ(say(s, "RCPT TO:<b\xc3\xb6"
-                     "b@hamburger.edu>"),
+    EXPECT_EQ(say(s,
+                  "RCPT TO:<b\xc3\xb6"
+                  "b@hamburger.edu>"),
               250);
     say(s, "DATA");
     say(s, ".");

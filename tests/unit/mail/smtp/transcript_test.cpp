@@ -25,8 +25,7 @@ constexpr std::string_view hostname = "hamburger.edu";
 void expect_match(const std::string& expected, const std::string& actual)
 {
     ASSERT_GE(actual.size(), 3u);
-    EXPECT_EQ(expected.substr(0, 3), actual.substr(0, 3))
-        << "expected " << expected << "\n  actual " << actual;
+    EXPECT_EQ(expected.substr(0, 3), actual.substr(0, 3)) << "expected " << expected << "\n  actual " << actual;
     if (expected.size() > 3 && expected[3] == '-') {
         EXPECT_EQ(actual.substr(3, 1), "-") << actual;
     }
@@ -84,8 +83,7 @@ void replay(const test::Transcript& t)
         policy.accepts_recipient = [&](std::string_view a) { return users.count(std::string(a)) > 0; };
     if (!logins.empty())
         policy.check_credentials = [&](std::string_view u, std::string_view p) {
-            return std::find(logins.begin(), logins.end(), std::pair{std::string(u), std::string(p)}) !=
-                   logins.end();
+            return std::find(logins.begin(), logins.end(), std::pair{std::string(u), std::string(p)}) != logins.end();
         };
     ServerSession session(policy, client);
     test::Written written;
@@ -127,9 +125,8 @@ void replay(const test::Transcript& t)
         content += step.content;
         if (step.end == MessageEnd::commit) {
             EXPECT_EQ(content.rfind("Received: from ", 0), 0u);
-            step =
-                session.on_queued(queue_fails ? std::make_error_code(std::errc::io_error) : std::error_code(),
-                                  "Q" + std::to_string(++queued));
+            step = session.on_queued(queue_fails ? std::make_error_code(std::errc::io_error) : std::error_code(),
+                                     "Q" + std::to_string(++queued));
         }
         if (step.next == Next::start_tls)
             session.on_tls_started();

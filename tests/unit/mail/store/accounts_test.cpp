@@ -8,10 +8,11 @@ namespace {
 
 core::Users users()
 {
-    auto u = core::Users::parse("bob:$y$x:domain=hamburger.edu\n"
-                                "alice:$y$x:domain=Crepes.FR\n"
-                                "root:$y$x\n",
-                                "users");
+    auto u = core::Users::parse(
+        "bob:$y$x:domain=hamburger.edu\n"
+        "alice:$y$x:domain=Crepes.FR\n"
+        "root:$y$x\n",
+        "users");
     EXPECT_TRUE(u.ok());
     return *u;
 }

@@ -168,9 +168,9 @@ TEST(Maildir, RemovesManyAtOnce)
     ASSERT_TRUE(list.ok());
     std::vector<MaildirEntry> e = *list;
     ASSERT_FALSE(box.set_flags(e[1], "S"));  // one in cur/, the others in new/
-    MaildirEntry moved = e[2];             // one another agent moved since it was listed
+    MaildirEntry moved = e[2];               // one another agent moved since it was listed
     fs::rename(box.path() + "/new/" + moved.file, box.path() + "/cur/" + moved.file + ":2,T");
-    ASSERT_FALSE(box.remove(e[3]));        // one already gone
+    ASSERT_FALSE(box.remove(e[3]));  // one already gone
     const auto results = box.remove({&e[1], &e[2], &e[3]});
     ASSERT_EQ(results.size(), 3u);
     for (const auto& ec : results)

@@ -60,18 +60,18 @@ TEST(ModifiedUtf7, EncodeRefusesWhatIsNotUtf8)
 TEST(ModifiedUtf7, DecodeRefusesWhatTheRfcForbids)
 {
     for (std::string_view bad : {
-             "caf\xc3\xa9",   // raw bytes outside ASCII
-             "a\tb",          // a raw control character
-             "&AOk",          // unterminated
-             "&AOk-&AOk-",    // "-&": a null shift
-             "&AGE-",         // base64 for 'a', which must stand for itself
-             "&AO-",          // 12 bits: a partial UTF-16 unit
-             "&AOl-",         // stray bits that are not zero
-             "&2D0-",         // a high surrogate alone
-             "&3gA-",         // a low surrogate alone
-             "&2D3YPQ-",      // two high surrogates
-             "&AO!k-",        // not base64
-             "&/wA-",         // '/' is ',' in modified base64
+             "caf\xc3\xa9",  // raw bytes outside ASCII
+             "a\tb",         // a raw control character
+             "&AOk",         // unterminated
+             "&AOk-&AOk-",   // "-&": a null shift
+             "&AGE-",        // base64 for 'a', which must stand for itself
+             "&AO-",         // 12 bits: a partial UTF-16 unit
+             "&AOl-",        // stray bits that are not zero
+             "&2D0-",        // a high surrogate alone
+             "&3gA-",        // a low surrogate alone
+             "&2D3YPQ-",     // two high surrogates
+             "&AO!k-",       // not base64
+             "&/wA-",        // '/' is ',' in modified base64
          })
         EXPECT_FALSE(decode_modified_utf7(bad)) << bad;
 }

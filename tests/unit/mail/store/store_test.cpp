@@ -30,9 +30,14 @@ TEST(Store, RefusesNamesThatLeaveTheRoot)
 {
     test::TempDir t;
     Store store(t.path + "/mail");
-    for (auto [domain, user] : std::vector<std::pair<std::string, std::string>>{
-             {"..", "bob"}, {"hamburger.edu", ".."}, {"a/b", "bob"}, {"hamburger.edu", "b/c"},
-             {"", "bob"}, {"hamburger.edu", ""}, {".hidden", "bob"}, {"hamburger.edu", "bob\n"}}) {
+    for (auto [domain, user] : std::vector<std::pair<std::string, std::string>>{{"..", "bob"},
+                                                                                {"hamburger.edu", ".."},
+                                                                                {"a/b", "bob"},
+                                                                                {"hamburger.edu", "b/c"},
+                                                                                {"", "bob"},
+                                                                                {"hamburger.edu", ""},
+                                                                                {".hidden", "bob"},
+                                                                                {"hamburger.edu", "bob\n"}}) {
         EXPECT_EQ(store.deliver(domain, user, "x"), std::errc::invalid_argument) << domain << " " << user;
     }
     EXPECT_FALSE(std::filesystem::exists(t.path + "/mail"));

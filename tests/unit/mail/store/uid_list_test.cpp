@@ -31,21 +31,21 @@ TEST(UidList, RoundTripAndStrictDecode)
     EXPECT_EQ(back->entries[0].flags, "S");
     EXPECT_EQ(back->entries[1].flags, "");
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n4 b 1 :\n1 a 1 :\n"));  // not ascending
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n5 b 1 :\n"));          // not below NEXT
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n5 b 1 :\n"));           // not below NEXT
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 1 :"));             // torn
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 0 5 9 1\n"));                     // zero validity
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 4 42 5 9 1\n"));                    // unknown version
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1 \n"));                   // trailing space
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n"));                    // no VANISHEDFLOOR
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5 9\n"));                    // one field too many
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9\n"));                      // no VANISHEDFLOOR
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5 9\n"));                      // one field too many
 }
 
 TEST(UidList, AnyMaildirUniqueNameRoundTrips)
 {
     // A unique part may hold any byte but '/', ',', ':' and NUL: other tools write spaces, and a
     // list that cannot carry one is rebuilt under a new UIDVALIDITY at every sync.
-    for (std::string unique : {"1700000000.M1P1.has space", "tab\there", "new\nline", "100%", "%20", "a\x7f\x01",
-                               "\xc3\xa9t\xc3\xa9"}) {
+    for (std::string unique :
+         {"1700000000.M1P1.has space", "tab\there", "new\nline", "100%", "%20", "a\x7f\x01", "\xc3\xa9t\xc3\xa9"}) {
         UidList l{42, 5, 9, 1, {{1, unique, 10, 12, 3, "S"}}, {}};
         auto back = decode_uid_list(encode_uid_list(l));
         ASSERT_TRUE(back) << encode_uid_list(l);
@@ -67,12 +67,12 @@ TEST(UidList, AnyMaildirUniqueNameRoundTrips)
 TEST(UidList, ModseqsAreCheckedAgainstTheHighest)
 {
     EXPECT_TRUE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 9 :FS\n"));
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 0 0\n"));             // RFC 7162: positive
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 10 :\n"));   // above the highest
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 0 :\n"));    // zero
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 1 S\n"));    // flags without ':'
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 1\n"));      // no flags
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a :\n"));      // no modseq
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 0 0\n"));            // RFC 7162: positive
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 10 :\n"));  // above the highest
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 0 :\n"));   // zero
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 1 S\n"));   // flags without ':'
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a 1\n"));     // no flags
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9 1\n1 a :\n"));     // no modseq
     // 2^63 - 1 is the largest mod-sequence (RFC 7162 §7); 2^63 is refused.
     EXPECT_TRUE(decode_uid_list("layer7-uidlist 2 42 5 9223372036854775807 1\n"));
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 9223372036854775808 1\n"));
@@ -106,23 +106,23 @@ TEST(UidList, ExpungedRangesRoundTripAndAnswerSince)
             out += std::to_string(r.first) + ":" + std::to_string(r.last) + " ";
         return out;
     };
-    EXPECT_EQ(ranges(vanished_since(*back, 9)), "");          // nothing since the highest
+    EXPECT_EQ(ranges(vanished_since(*back, 9)), "");  // nothing since the highest
     EXPECT_EQ(ranges(vanished_since(*back, 6)), "9:9 ");
     EXPECT_EQ(ranges(vanished_since(*back, 3)), "2:3 5:7 9:9 ");
     EXPECT_EQ(ranges(vanished_since(*back, 2)), "2:3 5:7 9:9 ");  // the floor: still known
     EXPECT_EQ(ranges(vanished_since(*back, 1)), "2:7 9:9 ");      // forgotten: every UID not there
     l.vanished = {{2, 4, 5}, {3, 6, 5}};
-    EXPECT_EQ(ranges(vanished_since(l, 4)), "2:6 ");  // overlapping ranges told once
-    for (const char* bad : {"layer7-uidlist 2 42 10 9 2\n- 2 3 4\n1 a 3 :\n",   // a message after a range
-                            "layer7-uidlist 2 42 10 9 2\n- 3 2 4\n",            // first > last
-                            "layer7-uidlist 2 42 10 9 2\n- 0 2 4\n",            // UID 0
-                            "layer7-uidlist 2 42 10 9 2\n- 2 10 4\n",           // not below NEXT
-                            "layer7-uidlist 2 42 10 9 2\n- 2 3 2\n",            // at the floor
-                            "layer7-uidlist 2 42 10 9 2\n- 2 3 10\n",           // above the highest
-                            "layer7-uidlist 2 42 10 9 2\n- 2 3 5\n- 4 4 4\n",   // modseqs descending
-                            "layer7-uidlist 2 42 10 9 2\n- 2 3\n",              // no modseq
-                            "layer7-uidlist 2 42 10 9 10\n",                    // floor above the highest
-                            "layer7-uidlist 1 42 10\n- 2 3 4\n"})               // not in version 1
+    EXPECT_EQ(ranges(vanished_since(l, 4)), "2:6 ");                           // overlapping ranges told once
+    for (const char* bad : {"layer7-uidlist 2 42 10 9 2\n- 2 3 4\n1 a 3 :\n",  // a message after a range
+                            "layer7-uidlist 2 42 10 9 2\n- 3 2 4\n",           // first > last
+                            "layer7-uidlist 2 42 10 9 2\n- 0 2 4\n",           // UID 0
+                            "layer7-uidlist 2 42 10 9 2\n- 2 10 4\n",          // not below NEXT
+                            "layer7-uidlist 2 42 10 9 2\n- 2 3 2\n",           // at the floor
+                            "layer7-uidlist 2 42 10 9 2\n- 2 3 10\n",          // above the highest
+                            "layer7-uidlist 2 42 10 9 2\n- 2 3 5\n- 4 4 4\n",  // modseqs descending
+                            "layer7-uidlist 2 42 10 9 2\n- 2 3\n",             // no modseq
+                            "layer7-uidlist 2 42 10 9 10\n",                   // floor above the highest
+                            "layer7-uidlist 1 42 10\n- 2 3 4\n"})              // not in version 1
         EXPECT_FALSE(decode_uid_list(bad)) << bad;
 }
 
@@ -136,11 +136,11 @@ TEST(UidList, SizesRideAlongWhenKnown)
     EXPECT_EQ(back->entries[0].wire_size, 0u);
     EXPECT_EQ(back->entries[1].size, 1000u);
     EXPECT_EQ(back->entries[1].wire_size, 1050u);
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1 1\n1 a 1 : 10\n"));       // one size
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1 1\n1 a 1 : 10 9\n"));     // CRLF smaller than LF
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1 1\n1 a 1 : 10\n"));    // one size
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1 1\n1 a 1 : 10 9\n"));  // CRLF smaller than LF
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1 1\n1 a 1 : 10 x\n"));
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 2 42 5 1 1\n1 a 1 : 10 12 3\n"));  // too many fields
-    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10\n"));             // version 1 too
+    EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10\n"));               // version 1 too
     EXPECT_FALSE(decode_uid_list("layer7-uidlist 1 42 5\n1 a 10 12 3\n"));
 }
 
@@ -205,12 +205,13 @@ TEST(FolderIndex, UidsHoldWhileAnotherAgentRenamesFlags)
     for (int i = 0; i < 40 && failure.empty(); ++i) {
         auto state = sync_folder(box);
         if (!state || state->messages.size() != count)
-            failure = "sync " + std::to_string(i) + ": " + (state ? std::to_string(state->messages.size()) + " messages" : "failed");
+            failure = "sync " + std::to_string(i) + ": " +
+                      (state ? std::to_string(state->messages.size()) + " messages" : "failed");
         else
             for (const auto& m : state->messages)
                 if (uids[m.entry.unique] != m.uid)
-                    failure = "sync " + std::to_string(i) + ": UID " + std::to_string(uids[m.entry.unique]) + " became " +
-                              std::to_string(m.uid);
+                    failure = "sync " + std::to_string(i) + ": UID " + std::to_string(uids[m.entry.unique]) +
+                              " became " + std::to_string(m.uid);
     }
     stop = true;
     renamer.join();

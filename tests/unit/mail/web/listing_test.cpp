@@ -31,9 +31,10 @@ std::vector<std::uint32_t> uids(const ListPage& p)
 
 TEST(Summarize, ReadsTheHeader)
 {
-    Summary s = summarize("From: =?utf-8?q?Andr=C3=A9?= <andre@example.org>\r\nTo: bob@x\r\nSubject: =?utf-8?b?Q3LDqnBlcw==?=\r\n"
-                          "Content-Type: multipart/mixed; boundary=x\r\n\r\nbody",
-                          7, "FS", 1234, 99);
+    Summary s = summarize(
+        "From: =?utf-8?q?Andr=C3=A9?= <andre@example.org>\r\nTo: bob@x\r\nSubject: =?utf-8?b?Q3LDqnBlcw==?=\r\n"
+        "Content-Type: multipart/mixed; boundary=x\r\n\r\nbody",
+        7, "FS", 1234, 99);
     EXPECT_EQ(s.uid, 7u);
     EXPECT_EQ(s.from, "André");
     EXPECT_EQ(s.subject, "Crêpes");

@@ -92,8 +92,8 @@ TEST(Pages, FoldersPageEditsOnlyTheFoldersThatMayChange)
 {
     FoldersView v;
     v.frame = frame();
-    v.frame.folders = {{"INBOX", 0, 0}, {"Drafts", 0, 0}, {"Junk", 0, 0}, {"Sent", 0, 0}, {"Trash", 0, 0},
-                       {"Work", 1, 3}, {"Re&AOc-us", 0, 0}};
+    v.frame.folders = {{"INBOX", 0, 0}, {"Drafts", 0, 0}, {"Junk", 0, 0},     {"Sent", 0, 0},
+                       {"Trash", 0, 0}, {"Work", 1, 3},   {"Re&AOc-us", 0, 0}};
     v.typed = "a/<b>";
     v.error = "bad <name>";
     const std::string html = folders_page(v);
@@ -102,7 +102,8 @@ TEST(Pages, FoldersPageEditsOnlyTheFoldersThatMayChange)
     EXPECT_EQ(count(html, "value=\"delete\""), 2u);
     for (std::string_view fixed : {"INBOX", "Drafts", "Junk", "Sent", "Trash"})
         EXPECT_EQ(html.find("name=\"f\" value=\"" + std::string(fixed) + "\""), std::string::npos) << fixed;
-    EXPECT_NE(html.find("name=\"f\" value=\"Re&amp;AOc-us\"><input name=\"name\" value=\"Reçus\""), std::string::npos) << html;
+    EXPECT_NE(html.find("name=\"f\" value=\"Re&amp;AOc-us\"><input name=\"name\" value=\"Reçus\""), std::string::npos)
+        << html;
     EXPECT_NE(html.find("1 unread, 3 in all"), std::string::npos);
     EXPECT_NE(html.find("value=\"a/&lt;b&gt;\""), std::string::npos);
     EXPECT_NE(html.find("bad &lt;name&gt;"), std::string::npos);
@@ -127,9 +128,12 @@ TEST(Pages, ComposeOfADraftCarriesItsUidAndAttachments)
     v.forwarded.push_back({3, "a<b>.pdf", "application/pdf", 2048});
     const std::string html = compose_page(v);
     EXPECT_NE(html.find("name=\"draft_uid\" value=\"12\""), std::string::npos);
-    EXPECT_NE(html.find("Attached: a&lt;b&gt;.pdf (2 KB) <label class=\"inline\"><input type=\"checkbox\" name=\"drop\" value=\"3\">"),
-              std::string::npos) << html;
-    EXPECT_NE(html.find("<button name=\"action\" value=\"draft\" formnovalidate>Save draft</button>"), std::string::npos);
+    EXPECT_NE(html.find("Attached: a&lt;b&gt;.pdf (2 KB) <label class=\"inline\"><input type=\"checkbox\" "
+                        "name=\"drop\" value=\"3\">"),
+              std::string::npos)
+        << html;
+    EXPECT_NE(html.find("<button name=\"action\" value=\"draft\" formnovalidate>Save draft</button>"),
+              std::string::npos);
     EXPECT_NE(html.find("id=\"notice\">Draft saved.<"), std::string::npos);
     EXPECT_EQ(html.find("fwd_uid"), std::string::npos);
 }
