@@ -14,6 +14,8 @@
 #    namespace inside layer7::A::B (the namespace and the folder agree as far as both go: dns/server
 #    → layer7::dns, http/websocket → layer7::http::websocket, rtp → layer7::rtp::h264). Another
 #    folder's namespace may be opened only to forward-declare its classes.
+# 5. The code is as .clang-format lays it out: every tracked C++ file is left unchanged by Debian 12's
+#    clang-format 14 (`tools/setup.sh test` installs it). To lay a file out: `clang-format-14 -i FILE`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bad=0
@@ -119,7 +121,18 @@ if ! awk '
     fail "namespaces above do not follow their folders"
 fi
 
+# 5: layout. Pinned to version 14: another clang-format lays some lines out differently.
+layout=$(mktemp)
+if ! command -v clang-format-14 >/dev/null; then
+    fail "clang-format-14 missing: run tools/setup.sh test"
+elif ! git ls-files -z '*.cpp' '*.hpp' | xargs -0 clang-format-14 --dry-run --Werror 2>"$layout"; then
+    grep -E '^[^ ].*: error:' "$layout" | cut -d: -f1 | sort -u | sed 's/^/  /' >&2
+    fail "the files above are not laid out as .clang-format says (clang-format-14 -i FILE)"
+fi
+rm -f "$layout"
+
 if [ "$bad" -ne 0 ]; then
     exit 1
 fi
-echo "check_layers: pure code is pure; src/CMakeLists.txt is the layer graph; no folder loops; namespaces follow folders"
+echo "check_layers: pure code is pure; src/CMakeLists.txt is the layer graph; no folder loops; namespaces follow folders;" \
+    "the code is laid out as .clang-format says"

@@ -11,7 +11,7 @@ build_pkgs=(g++ cmake ninja-build ccache pkg-config
     libspdlog-dev libfmt-dev nlohmann-json3-dev libcrypt-dev openssl
     libavformat-dev libavcodec-dev libavutil-dev
     curl swaks dnsutils)  # the clients `layer7 up`'s "try it" column names
-test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev python3-pytest
+test_pkgs=(libgtest-dev libgmock-dev clang libclang-rt-14-dev clang-format-14 python3-pytest
     netcat-openbsd curl procps iproute2 lftp wget vsftpd socat fetchmail dovecot-pop3d dovecot-imapd isync mutt tmux chromium
     dnsutils knot-dnsutils ldnsutils nginx-light swaks libnet-ssleay-perl postfix unbound nsd dns-root-data
     knot python3-dnspython  # DNS UPDATE/NOTIFY/IXFR: Knot as a secondary, dnspython for hand-made TSIG

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh test
+tools/check_layers.sh  # layers, namespaces and layout: no build needed, so first
 
 # ccache hits across clones in other directories (CI builds a fresh clone each time)
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
@@ -15,7 +16,6 @@ cmake --build build/test -j "$jobs"
 # The optimised build users get from tools/up.sh must compile too, warnings as errors.
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYER7_TESTS=OFF >/dev/null
 cmake --build build/release -j "$jobs" --target layer7
-tools/check_layers.sh
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 ctest --test-dir build/test --output-on-failure -j "$jobs" --timeout 900 | tee "$log"
