@@ -24,7 +24,9 @@ def test_pop3_and_imap_refuse_to_start_without_users(tmp_path):
 
 
 def test_an_explicit_missing_users_file_is_refused_too(tmp_path):
-    r = l7("imap", "serve", "--listen", f"{HOST}:{free_port()}", "--users", str(tmp_path / "nope"))
+    # --data: imap makes its development certificate before it looks at the users file
+    r = l7("--data", str(tmp_path / "data"), "imap", "serve", "--listen", f"{HOST}:{free_port()}", "--users",
+           str(tmp_path / "nope"))
     assert r.returncode == 1 and "no users file" in r.stderr, r.stderr
 
 
