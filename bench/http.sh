@@ -3,7 +3,9 @@
 # Same files, 2 workers each, access logs off, keep-alive on. Scenarios: 1 KiB keep-alive, 100 KiB
 # keep-alive, 1 KiB with `Connection: close`. Servers alternate A B C A B C … for ROUNDS rounds.
 #   LAYER7_BIN=path  use this layer7 instead of building build/release
-#   ROUNDS=3 DURATION=5s CONNECTIONS=50 WORKERS=2 PIN=1 (CPU placement: see lib.sh)
+#   ROUNDS=3 DURATION=5s CONNECTIONS=50 PIN=1 (CPU placement: see lib.sh)
+#   WORKERS= workers per server; by default one per CPU the servers get (two on one CPU switch
+#   between each other on every wake-up)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
@@ -11,7 +13,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-5s}"
 CONNECTIONS="${CONNECTIONS:-50}"
-WORKERS="${WORKERS:-2}"
+WORKERS="${WORKERS:-$(server_cpu_count)}"
 layer7="${LAYER7_BIN:-}"
 [ -n "$layer7" ] || layer7="$(build_layer7)"
 for tool in wrk nginx h2o; do

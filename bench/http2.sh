@@ -4,7 +4,9 @@
 # h2 with TLS (ALPN), 100 KiB over h2c; each `h2load -c32 -m10` for DURATION. Servers alternate
 # A B C A B C … for ROUNDS rounds. Prints req/s, CPU per request and the ratio to the faster peer.
 #   LAYER7_BIN=path  use this layer7 instead of building build/release
-#   ROUNDS=3 DURATION=5 CLIENTS=32 STREAMS=10 WORKERS=2 PIN=1 (CPU placement: see lib.sh)
+#   ROUNDS=3 DURATION=5 CLIENTS=32 STREAMS=10 PIN=1 (CPU placement: see lib.sh)
+#   WORKERS= workers per server; by default one per CPU the servers get (two on one CPU switch
+#   between each other on every wake-up)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
@@ -13,7 +15,7 @@ ROUNDS="${ROUNDS:-3}"
 DURATION="${DURATION:-5}"
 CLIENTS="${CLIENTS:-32}"
 STREAMS="${STREAMS:-10}"
-WORKERS="${WORKERS:-2}"
+WORKERS="${WORKERS:-$(server_cpu_count)}"
 layer7="${LAYER7_BIN:-}"
 [ -n "$layer7" ] || layer7="$(build_layer7)"
 for tool in h2load nginx h2o; do
