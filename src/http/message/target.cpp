@@ -194,10 +194,32 @@ std::string percent_encode(std::string_view s, std::string_view keep)
     return out;
 }
 
+namespace {
+
+// No "." or ".." segment and no empty one but the last: normalizing would give the same path
+// (what nearly every request has, and it needs no list of segments).
+bool already_normal(std::string_view path)
+{
+    std::size_t at = 1;
+    for (;;) {
+        const auto slash = path.find('/', at);
+        const std::string_view seg = path.substr(at, slash == std::string_view::npos ? slash : slash - at);
+        if (slash == std::string_view::npos)
+            return seg != "." && seg != "..";
+        if (seg.empty() || seg == "." || seg == "..")
+            return false;
+        at = slash + 1;
+    }
+}
+
+}  // namespace
+
 core::Result<std::string, PathError> normalize_path(std::string_view path)
 {
     if (path.empty() || path[0] != '/')
         return core::fail(PathError::not_absolute);
+    if (already_normal(path))
+        return std::string(path);
     std::vector<std::string_view> segments;
     bool trailing_slash = false;
     std::size_t at = 1;

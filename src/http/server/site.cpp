@@ -67,6 +67,7 @@ struct FileCache {
     std::unordered_map<std::string, CachedFile> files;
     std::uint64_t bytes = 0;
     std::size_t open_files = 0;
+    std::string key;  // the lookup key, rebuilt in place for each request: no allocation per hit
 };
 // One per worker, whatever its Sites (entries are keyed by root): max_cache_bytes bounds a worker.
 const core::WorkerKey<FileCache> file_cache_key;
@@ -285,8 +286,9 @@ Reply Site::get(const Request& request, std::string_view path, std::string_view 
     FileCache& file_cache = worker.get(file_cache_key);
     const bool want_gzip =
         options_.gzip && !request.fields.contains("Range") && accepts_gzip(request.fields.combined("Accept-Encoding"));
-    const std::string relative(path.substr(1));
-    const std::string key = root_.path() + '\0' + relative;
+    const std::string_view relative = path.substr(1);
+    std::string& key = file_cache.key;  // valid until the next get() on this worker (a directory's index)
+    key.assign(root_.path()).append(1, '\0').append(relative);
     const std::uint64_t generation = generation_.load(std::memory_order_relaxed);
 
     auto serve_cached = [&](CachedFile& c) {

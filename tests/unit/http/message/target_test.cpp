@@ -144,4 +144,10 @@ TEST(Target, NormalizePath)
     EXPECT_EQ(normalize_path("a").error(), PathError::not_absolute);
     EXPECT_EQ(normalize_path("").error(), PathError::not_absolute);
     EXPECT_EQ(normalize_path("/.hidden/..x").value(), "/.hidden/..x");
+    // Paths already normal come back as they are; one odd segment anywhere takes the long way.
+    EXPECT_EQ(normalize_path("/a/b/c.txt").value(), "/a/b/c.txt");
+    EXPECT_EQ(normalize_path("/a/b/").value(), "/a/b/");
+    EXPECT_EQ(normalize_path("//").value(), "/");
+    EXPECT_EQ(normalize_path("/./a").value(), "/a");
+    EXPECT_EQ(normalize_path("/a/b/../../..").error(), PathError::escapes_root);
 }
