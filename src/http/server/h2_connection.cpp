@@ -9,11 +9,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -39,6 +41,62 @@ std::optional<std::uint64_t> content_length(const Request& request)
 }
 
 class H2Connection;
+
+// Stream blocks of one size, kept for reuse by every HTTP/2 connection of a worker. Streams come
+// and go in bursts (a client with 100 requests in flight), more than glibc's per-thread cache
+// keeps of one size (7), so each went through malloc's slow path; a worker reuses its own instead.
+class StreamBlocks {
+public:
+    StreamBlocks() = default;
+    StreamBlocks(const StreamBlocks&) = delete;
+    ~StreamBlocks()
+    {
+        for (void* b : free_)
+            ::operator delete(b);
+    }
+    void* take(std::size_t n)
+    {
+        if (n != size_ || free_.empty())
+            return ::operator new(n);
+        void* b = free_.back();
+        free_.pop_back();
+        return b;
+    }
+    void give(void* b, std::size_t n)
+    {
+        if (size_ == 0)
+            size_ = n;
+        if (n == size_ && free_.size() < max_kept)
+            free_.push_back(b);
+        else
+            ::operator delete(b);
+    }
+
+private:
+    static constexpr std::size_t max_kept = 256;  // a worker's busiest moment, about 300 KB at most
+    std::vector<void*> free_;
+    std::size_t size_ = 0;
+};
+const core::WorkerKey<StreamBlocks> stream_blocks_key;
+
+// allocate_shared's allocator: the stream and its shared_ptr count in one block from the pool.
+template <class T>
+struct StreamAllocator {
+    using value_type = T;
+    explicit StreamAllocator(StreamBlocks& p) : pool(&p) {}
+    template <class U>
+    StreamAllocator(const StreamAllocator<U>& other) : pool(other.pool)
+    {
+    }
+    T* allocate(std::size_t n) { return static_cast<T*>(pool->take(n * sizeof(T))); }
+    void deallocate(T* p, std::size_t n) { pool->give(p, n * sizeof(T)); }
+    template <class U>
+    bool operator==(const StreamAllocator<U>& other) const
+    {
+        return pool == other.pool;
+    }
+    StreamBlocks* pool;
+};
 
 // One request/response exchange. The session pulls the reply through OutBody::pull.
 struct H2Stream final : h2::OutBody {
@@ -123,7 +181,7 @@ class H2Connection final : public h2::SessionEvents, public core::DrainListener 
 public:
     H2Connection(core::Stream& stream, Handler& handler, const ConnectionOptions& options)
         : stream_(stream), handler_(handler), options_(options), executor_(stream.socket().get_executor()),
-          writer_wake_(executor_), all_done_(executor_),
+          writer_wake_(executor_), all_done_(executor_), stream_blocks_(stream.worker().get(stream_blocks_key)),
           session_(*this, h2::SessionLimits{.max_header_list = static_cast<std::uint32_t>(options.limits.max_header)},
                    core::Trace::instance().enabled())
     {
@@ -180,6 +238,7 @@ private:
     bool submit(H2Stream& s);
     core::awaitable<void> write_loop();
     void end_all_streams();
+    H2Stream* find(std::int32_t id);
     // Idle (no stream open, nothing being written): a server stop may end the connection now.
     void update_between_messages() { stream_.set_between_messages(streams_.empty() && writer_idle_); }
 
@@ -193,7 +252,10 @@ private:
     bool dead_ = false;  // the connection is over: every coroutine finishes up
     bool writer_idle_ = false;
     bool goaway_sent_ = false;
-    std::unordered_map<std::int32_t, std::shared_ptr<H2Stream>> streams_;
+    // The open streams: at most max_concurrent_streams, mostly a few, so a vector (no node per
+    // stream, and the newest, most asked for, is last).
+    std::vector<std::pair<std::int32_t, std::shared_ptr<H2Stream>>> streams_;
+    StreamBlocks& stream_blocks_;
     std::string out_;
     h2::ServerSession session_;  // last: destroyed first, while the streams it points into live
 };
@@ -378,7 +440,7 @@ void H2Connection::spawn(core::awaitable<void> work)
 
 void H2Connection::on_request(std::int32_t id, Request&& request, bool end_stream)
 {
-    auto s = std::make_shared<H2Stream>(*this, id, executor_);
+    auto s = std::allocate_shared<H2Stream>(StreamAllocator<H2Stream>(stream_blocks_), *this, id, executor_);
     s->request = std::move(request);
     s->body_end = end_stream;
     const auto wall = core::coarse_system_now();
@@ -389,7 +451,7 @@ void H2Connection::on_request(std::int32_t id, Request&& request, bool end_strea
     s->context.peer = &stream_.peer();
     s->context.blocking = options_.blocking;
     s->context.worker = &stream_.worker();
-    streams_[id] = s;
+    streams_.emplace_back(id, s);
     if (end_stream) {
         if (std::optional<Reply> now = handler_.handle_now(s->request, s->context)) {
             s->reply = std::move(*now);
@@ -408,12 +470,12 @@ void H2Connection::on_request(std::int32_t id, Request&& request, bool end_strea
 
 void H2Connection::on_data(std::int32_t id, std::string_view data)
 {
-    const auto it = streams_.find(id);
-    if (it == streams_.end() || it->second->body_abandoned || it->second->body_too_large) {
+    H2Stream* found = find(id);
+    if (!found || found->body_abandoned || found->body_too_large) {
         session_.consume(id, data.size());  // nobody reads it: keep the connection's window open
         return;
     }
-    H2Stream& s = *it->second;
+    H2Stream& s = *found;
     s.body_total += data.size();
     // A tunnel's bytes are not a message: the stream window alone bounds what waits unread.
     if (s.body_total > options_.limits.max_message && s.request.method != MethodId::connect) {
@@ -428,16 +490,16 @@ void H2Connection::on_data(std::int32_t id, std::string_view data)
 
 void H2Connection::on_end_stream(std::int32_t id)
 {
-    if (const auto it = streams_.find(id); it != streams_.end()) {
-        it->second->body_end = true;
-        it->second->body_ready.notify();
+    if (H2Stream* s = find(id)) {
+        s->body_end = true;
+        s->body_ready.notify();
     }
 }
 
 void H2Connection::on_stream_close(std::int32_t id, std::uint32_t)
 {
-    const auto it = streams_.find(id);
-    if (it == streams_.end())
+    const auto it = std::find_if(streams_.rbegin(), streams_.rend(), [id](const auto& e) { return e.first == id; });
+    if (it == streams_.rend())
         return;
     H2Stream& s = *it->second;
     s.closed = true;
@@ -449,7 +511,8 @@ void H2Connection::on_stream_close(std::int32_t id, std::uint32_t)
     s.body_in.clear();
     s.body_ready.notify();
     s.room.notify();
-    streams_.erase(it);
+    std::swap(*it, streams_.back());  // the order of the others does not matter
+    streams_.pop_back();
 }
 
 bool H2Connection::submit(H2Stream& s)
@@ -592,6 +655,14 @@ core::awaitable<void> H2Connection::write_loop()
     // The reader may still wait on the socket: a dead writer ends the connection.
     std::error_code ignored;
     stream_.socket().cancel(ignored);
+}
+
+H2Stream* H2Connection::find(std::int32_t id)
+{
+    for (auto it = streams_.rbegin(); it != streams_.rend(); ++it)
+        if (it->first == id)
+            return it->second.get();
+    return nullptr;
 }
 
 void H2Connection::end_all_streams()
