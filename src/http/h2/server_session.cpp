@@ -14,9 +14,10 @@
 // An id at or below last_stream_ that is not open belongs to a closed stream: its frames are
 // ignored (DATA still counts against the connection window and is credited back at once).
 //
-// Output: pending_ holds the control frames and response heads in the order they were made
-// (HPACK's dynamic table depends on that order); output() writes them first, then DATA frames
-// for the streams the scheduler picks, each pulled from its OutBody straight into `out`.
+// Output: pending_ holds the control frames, heads_ the response heads in the order they were
+// given; output() writes the frames, then the heads (HPACK-encoded then, for the streams still
+// open), then DATA frames for the streams the scheduler picks, each pulled from its OutBody
+// straight into `out`.
 #include "http/h2/server_session.hpp"
 
 #include <algorithm>
@@ -33,6 +34,7 @@ struct ServerSession::Stream {
     std::int32_t id = 0;
     bool recv_closed = false;  // END_STREAM (or a complete upgraded request) from the client
     bool send_closed = false;  // our END_STREAM is queued
+    bool end_sent = false;     // and written
     bool responded = false;    // the final response head is queued
     bool handed = false;       // the application has seen it (on_request)
     std::int64_t send_window = 0;
@@ -60,7 +62,7 @@ struct ServerSession::Stream {
     void reset(std::int32_t stream_id, std::int64_t send, std::int64_t recv)
     {
         id = stream_id;
-        recv_closed = send_closed = responded = handed = false;
+        recv_closed = send_closed = end_sent = responded = handed = false;
         send_window = send;
         recv_window = recv;
         recv_unacked = 0;
@@ -265,7 +267,10 @@ bool ServerSession::feed(std::string_view bytes)
         }
         }
     }
-    return !failed_;
+    // As nghttp2 did: a flood (or no HTTP/2 at all) stops the reading at once; after any other
+    // connection error the input is read and dropped until the GOAWAY is written (closing a
+    // socket with unread input resets it, and the client could lose the GOAWAY).
+    return !stop_reading_;
 }
 
 void ServerSession::on_frame_header()
@@ -357,7 +362,11 @@ void ServerSession::on_headers(std::span<const std::uint8_t> p)
         if (!block_end_stream_)  // §8.1: trailers end the stream
             s->malformed = true;
     } else if (f.stream <= last_stream_) {
-        block_ = Block::discard;  // a closed stream (§5.1): decoded to keep HPACK in step, ignored
+        // A closed stream (§5.1): trailers in flight when we reset it are decoded (HPACK stays in
+        // step) and ignored; without END_STREAM it can only be a new stream with an old id (§5.1.1).
+        if (!block_end_stream_)
+            return connection_error(ErrorCode::protocol_error, "HEADERS with a stream id already used");
+        block_ = Block::discard;
     } else {
         last_stream_ = f.stream;
         if (peer_goaway_ || (goaway_sent_ && f.stream > goaway_last_)) {
@@ -544,8 +553,7 @@ void ServerSession::end_stream_received(Stream& s)
     const std::int32_t id = s.id;
     if (s.handed)
         events_.on_end_stream(id);
-    if (Stream* still = find(id); still && still->send_closed && still->responded &&
-                                  std::find(ending_.begin(), ending_.end(), id) == ending_.end())
+    if (Stream* still = find(id); still && still->end_sent)
         close_stream(*still, 0);
 }
 
@@ -867,6 +875,7 @@ void ServerSession::connection_error(ErrorCode code, std::string_view why)
     if (failed_)
         return;
     failed_ = true;
+    stop_reading_ = code == ErrorCode::enhance_your_calm || preface_at_ < client_preface.size();
     if (trace_)
         events_.on_trace(false, "connection error: " + std::string(why));
     // RFC 9113 §5.4.1: GOAWAY with the last stream we processed, then the connection closes.
@@ -918,10 +927,24 @@ bool ServerSession::upgrade(std::string_view settings, bool)
 
 void ServerSession::queue_headers(Stream& s, const Response& response, bool end_stream)
 {
-    status_text_ = std::to_string(code(response.status));
+    if (heads_used_ == heads_.size())
+        heads_.emplace_back();
+    QueuedHead& q = heads_[heads_used_++];
+    q.stream = s.id;
+    q.status = response.status;
+    q.end_stream = end_stream;
+    q.fields = response.fields;  // into storage kept from earlier heads
+    if (end_stream)
+        s.send_closed = true;
+}
+
+void ServerSession::write_head(std::string& out, Stream& s, std::size_t index)
+{
+    const QueuedHead& q = heads_[index];
+    status_text_ = std::to_string(code(q.status));
     // Names in lower case (§8.2), all in one reused string: first the names, then the views.
     lowered_.clear();
-    for (Field f : response.fields)
+    for (Field f : q.fields)
         if (!connection_specific(f.name))
             lowered_.append(f.name);
     for (char& c : lowered_)
@@ -929,7 +952,7 @@ void ServerSession::queue_headers(Stream& s, const Response& response, bool end_
     encoder_.clear();
     encoder_.add(":status", status_text_);
     std::size_t at = 0;
-    for (Field f : response.fields) {
+    for (Field f : q.fields) {
         if (connection_specific(f.name))
             continue;
         encoder_.add(std::string_view(lowered_).substr(at, f.name.size()), f.value);
@@ -937,45 +960,46 @@ void ServerSession::queue_headers(Stream& s, const Response& response, bool end_
     }
     // The block is encoded after a HEADERS frame header, and split into CONTINUATIONs (§6.10)
     // when it is larger than the client's SETTINGS_MAX_FRAME_SIZE.
-    const std::size_t head = pending_.size();
-    pending_.resize(head + frame_header_size);
-    encoder_.encode(pending_);
-    const std::size_t block = pending_.size() - head - frame_header_size;
-    const std::uint8_t end = end_stream ? flag::end_stream : 0;
+    const std::size_t head = out.size();
+    out.resize(head + frame_header_size);
+    encoder_.encode(out);
+    const std::size_t block = out.size() - head - frame_header_size;
+    const std::uint8_t end = q.end_stream ? flag::end_stream : 0;
     if (block <= peer_max_frame_) {
-        encode_frame_header(reinterpret_cast<std::uint8_t*>(pending_.data() + head), static_cast<std::uint32_t>(block),
+        encode_frame_header(reinterpret_cast<std::uint8_t*>(out.data() + head), static_cast<std::uint32_t>(block),
                             FrameType::headers, end | flag::end_headers, s.id);
     } else {
-        const std::string whole = pending_.substr(head + frame_header_size);
-        pending_.resize(head);
+        const std::string whole = out.substr(head + frame_header_size);
+        out.resize(head);
         for (std::size_t from = 0; from < whole.size();) {
             const std::size_t n = std::min<std::size_t>(peer_max_frame_, whole.size() - from);
             const bool first = from == 0, last = from + n == whole.size();
-            append_frame_header(pending_, static_cast<std::uint32_t>(n),
+            append_frame_header(out, static_cast<std::uint32_t>(n),
                                 first ? FrameType::headers : FrameType::continuation,
                                 static_cast<std::uint8_t>((first ? end : 0) | (last ? flag::end_headers : 0)), s.id);
-            pending_.append(whole, from, n);
+            out.append(whole, from, n);
             from += n;
         }
     }
     if (trace_) {  // the frame line(s), then the fields
-        for (std::size_t p = head; p < pending_.size();) {
-            const FrameHeader h = decode_frame_header(reinterpret_cast<const std::uint8_t*>(pending_.data() + p));
+        for (std::size_t p = head; p < out.size();) {
+            const FrameHeader h = decode_frame_header(reinterpret_cast<const std::uint8_t*>(out.data() + p));
             events_.on_trace(true, frame_line(h.type, h.flags, h.stream, h.length, {}));
             p += frame_header_size + h.length;
         }
         events_.on_trace(true, "    :status: " + status_text_);
         at = 0;
-        for (Field f : response.fields) {
+        for (Field f : q.fields) {
             if (connection_specific(f.name))
                 continue;
             events_.on_trace(true, "    " + lowered_.substr(at, f.name.size()) + ": " + std::string(f.value));
             at += f.name.size();
         }
     }
-    if (end_stream) {
-        s.send_closed = true;
-        ending_.push_back(s.id);
+    if (q.end_stream) {
+        s.end_sent = true;
+        if (s.recv_closed)
+            close_stream(s, 0);
     }
 }
 
@@ -1063,13 +1087,10 @@ bool ServerSession::output(std::string& out, std::size_t soft_max)
                 std::string().swap(pending_);
         }
         acks_queued_ = 0;
-        // Heads that carried END_STREAM are written: those streams may close now.
-        while (!ending_.empty()) {
-            const std::int32_t id = ending_.back();
-            ending_.pop_back();
-            if (Stream* s = find(id); s && s->recv_closed)
-                close_stream(*s, 0);
-        }
+        for (std::size_t i = 0; i < heads_used_; ++i)  // (heads_ may grow meanwhile: on_stream_close)
+            if (Stream* s = failed_ ? nullptr : find(heads_[i].stream))
+                write_head(out, *s, i);
+        heads_used_ = 0;
         if (!pending_.empty())
             continue;  // on_stream_close consumed body bytes: their WINDOW_UPDATE first
         if (failed_ || out.size() >= soft_max || send_window_ <= 0)
@@ -1117,7 +1138,7 @@ void ServerSession::send_data(std::string& out, Stream& s)
     send_window_ -= static_cast<std::int64_t>(n);
     s.body_left = s.body_left > n ? s.body_left - n : 0;
     if (end) {
-        s.send_closed = true;
+        s.send_closed = s.end_sent = true;
         scheduler_.remove(s.node);
         if (s.recv_closed)
             close_stream(s, 0);
@@ -1135,7 +1156,7 @@ void ServerSession::send_data(std::string& out, Stream& s)
 
 bool ServerSession::want_write() const
 {
-    return !pending_.empty() || (!failed_ && send_window_ > 0 && !scheduler_.empty());
+    return !pending_.empty() || (!failed_ && heads_used_ > 0) || (!failed_ && send_window_ > 0 && !scheduler_.empty());
 }
 
 bool ServerSession::done() const

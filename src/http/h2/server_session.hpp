@@ -72,7 +72,9 @@ public:
     ~ServerSession();
     ServerSession(const ServerSession&) = delete;
 
-    // The client's bytes; false on a connection error (a GOAWAY naming it is queued in output()).
+    // The client's bytes; false when the connection must end at once (a flood: a GOAWAY naming it
+    // is queued in output()). After other connection errors the GOAWAY is queued and done() turns
+    // true once output() has written it.
     bool feed(std::string_view bytes);
     // h2c by Upgrade (RFC 7540 §3.2): `settings` is the decoded HTTP2-Settings payload; stream 1
     // is the upgraded request, already complete. False when the payload is invalid.
@@ -133,6 +135,7 @@ private:
     void refuse(std::int32_t id, ErrorCode code);
     void connection_error(ErrorCode code, std::string_view why);
     void queue_headers(Stream& s, const Response& response, bool end_stream);
+    void write_head(std::string& out, Stream& s, std::size_t head);
     void queue_window_updates(Stream* s);
     bool count_outbound_ack();
     void send_data(std::string& out, Stream& s);
@@ -160,8 +163,9 @@ private:
     std::size_t continuations_ = 0;
 
     // Connection state.
-    bool failed_ = false;
-    bool goaway_sent_ = false;  // goaway(): streams above goaway_last_ are ignored
+    bool failed_ = false;        // a connection error: GOAWAY queued, the input is dropped
+    bool stop_reading_ = false;  // and feed() says false (floods)
+    bool goaway_sent_ = false;   // goaway(): streams above goaway_last_ are ignored
     bool peer_goaway_ = false;
     bool settings_acked_ = false;
     std::int32_t last_stream_ = 0;     // highest stream id the client used
@@ -181,7 +185,17 @@ private:
     std::vector<Stream*> streams_;
     std::vector<Stream*> free_;
     Scheduler scheduler_;
-    std::vector<std::int32_t> ending_;  // END_STREAM queued in pending_: close when written
+    // Response heads are HPACK-encoded only when written: a stream reset before then sends none
+    // (§5.1), and the dynamic table follows the order on the wire. Slots reused, so their Fields
+    // keep their storage.
+    struct QueuedHead {
+        std::int32_t stream = 0;
+        Status status = Status::ok;
+        bool end_stream = false;
+        Fields fields;
+    };
+    std::vector<QueuedHead> heads_;
+    std::size_t heads_used_ = 0;
     struct PendingPriority {
         std::int32_t stream = 0;
         Priority priority;
@@ -189,7 +203,7 @@ private:
     std::array<PendingPriority, 8> idle_priorities_{};  // PRIORITY_UPDATE for streams not yet open
     std::size_t idle_priority_next_ = 0;
 
-    std::string pending_;  // frames to send before any DATA: control frames and response heads
+    std::string pending_;  // control frames to send before anything else
     std::string status_text_;
     std::string lowered_;  // response field names in lower case (encoder input)
     std::vector<std::string> trace_fields_;
