@@ -3,7 +3,10 @@
 
 #include <nghttp2/nghttp2.h>
 
+#include <array>
 #include <cstddef>
+#include <cstdlib>
+#include <cstring>
 #include <new>
 
 namespace layer7::http::h2 {
@@ -19,9 +22,83 @@ const std::uint8_t* bytes(std::string_view s)
 
 }  // namespace
 
-HpackDecoder::HpackDecoder()
+// Each block carries its size in a header in front of it (realloc needs it); blocks of up to
+// `small` bytes are all made `small` large, and up to `kept` of them wait in `blocks` when freed.
+struct HpackMemory {
+    static constexpr std::size_t header = alignof(std::max_align_t);
+    static constexpr std::size_t small = 256;
+    static constexpr std::size_t kept = 2;
+    nghttp2_mem mem;
+    std::array<void*, kept> blocks{};
+    std::size_t count = 0;
+
+    static std::size_t& size_of(void* p) { return *reinterpret_cast<std::size_t*>(static_cast<char*>(p) - header); }
+
+    void* allocate(std::size_t size)
+    {
+        if (size <= small && count > 0)
+            return blocks[--count];
+        void* raw = std::malloc(header + (size <= small ? small : size));
+        if (!raw)
+            return nullptr;
+        void* p = static_cast<char*>(raw) + header;
+        size_of(p) = size <= small ? small : size;
+        return p;
+    }
+    void release(void* p)
+    {
+        if (!p)
+            return;
+        if (size_of(p) == small && count < kept) {
+            blocks[count++] = p;
+            return;
+        }
+        std::free(static_cast<char*>(p) - header);
+    }
+    void* resize(void* p, std::size_t size)
+    {
+        if (!p)
+            return allocate(size);
+        if (size <= size_of(p))
+            return p;
+        void* bigger = allocate(size);
+        if (bigger) {
+            std::memcpy(bigger, p, size_of(p));
+            release(p);
+        }
+        return bigger;
+    }
+
+    HpackMemory()
+    {
+        mem.mem_user_data = this;
+        mem.malloc = [](std::size_t size, void* self) { return static_cast<HpackMemory*>(self)->allocate(size); };
+        mem.free = [](void* p, void* self) { static_cast<HpackMemory*>(self)->release(p); };
+        mem.calloc = [](std::size_t n, std::size_t size, void* self) {
+            void* p = static_cast<HpackMemory*>(self)->allocate(n * size);
+            if (p)
+                std::memset(p, 0, n * size);
+            return p;
+        };
+        mem.realloc = [](void* p, std::size_t size, void* self) {
+            return static_cast<HpackMemory*>(self)->resize(p, size);
+        };
+    }
+    ~HpackMemory()
+    {
+        for (std::size_t i = 0; i < count; ++i)
+            std::free(static_cast<char*>(blocks[i]) - header);
+    }
+};
+
+void HpackMemoryDelete::operator()(HpackMemory* memory) const
 {
-    if (nghttp2_hd_inflate_new2(&inflater_, nullptr) != 0)
+    delete memory;
+}
+
+HpackDecoder::HpackDecoder() : memory_(new HpackMemory)
+{
+    if (nghttp2_hd_inflate_new2(&inflater_, &memory_->mem) != 0)
         throw std::bad_alloc();
 }
 
@@ -54,9 +131,9 @@ bool HpackDecoder::decode(std::span<const std::uint8_t> piece, bool last, OnFiel
     }
 }
 
-HpackEncoder::HpackEncoder()
+HpackEncoder::HpackEncoder() : memory_(new HpackMemory)
 {
-    if (nghttp2_hd_deflate_new2(&deflater_, encoder_table_max, nullptr) != 0)
+    if (nghttp2_hd_deflate_new2(&deflater_, encoder_table_max, &memory_->mem) != 0)
         throw std::bad_alloc();
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,6 +15,14 @@ struct nghttp2_hd_inflater;
 struct nghttp2_hd_deflater;
 
 namespace layer7::http::h2 {
+
+// nghttp2's allocator for one inflater or deflater: it keeps a few small blocks freed, since
+// both allocate and free one per header block (nghttp2_hd_deflate_hd's buffer chain).
+struct HpackMemory;
+struct HpackMemoryDelete {
+    void operator()(HpackMemory* memory) const;
+};
+using HpackMemoryPtr = std::unique_ptr<HpackMemory, HpackMemoryDelete>;
 
 class HpackDecoder {
 public:
@@ -29,6 +38,7 @@ public:
     bool decode(std::span<const std::uint8_t> piece, bool last, OnField on_field, void* context);
 
 private:
+    HpackMemoryPtr memory_;
     nghttp2_hd_inflater* inflater_ = nullptr;
 };
 
@@ -53,6 +63,7 @@ private:
         std::size_t value_length;
         std::uint8_t flags;
     };
+    HpackMemoryPtr memory_;
     nghttp2_hd_deflater* deflater_ = nullptr;
     std::vector<Field> fields_;  // reused: no allocation per response
 };
