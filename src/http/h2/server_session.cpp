@@ -158,13 +158,11 @@ ServerSession::ServerSession(SessionEvents& events, const SessionLimits& limits,
         {static_cast<std::uint16_t>(SettingId::enable_connect_protocol), 1},  // WebSocket over a stream (RFC 8441 §3)
     }};
     append_settings(pending_, settings);
-    trace_frame(true, pending_);
     if (limits_.connection_window > default_window) {
-        const std::size_t at = pending_.size();
         append_window_update(pending_, 0, static_cast<std::uint32_t>(limits_.connection_window - default_window));
-        trace_frame(true, std::string_view(pending_).substr(at));
         recv_window_ = limits_.connection_window;
     }
+    preface_frames_ = pending_.size();  // traced by the first output(): `events` is still being built
 }
 
 ServerSession::~ServerSession() = default;
@@ -1079,6 +1077,14 @@ void ServerSession::goaway()
 
 bool ServerSession::output(std::string& out, std::size_t soft_max)
 {
+    if (preface_frames_ > 0 && trace_) {
+        for (std::size_t at = 0; at < preface_frames_;) {
+            const std::string_view frame = std::string_view(pending_).substr(at);
+            trace_frame(true, frame);
+            at += frame_header_size + decode_frame_header(reinterpret_cast<const std::uint8_t*>(frame.data())).length;
+        }
+    }
+    preface_frames_ = 0;
     for (;;) {
         if (!pending_.empty()) {
             out.append(pending_);

@@ -203,7 +203,8 @@ private:
     std::array<PendingPriority, 8> idle_priorities_{};  // PRIORITY_UPDATE for streams not yet open
     std::size_t idle_priority_next_ = 0;
 
-    std::string pending_;  // control frames to send before anything else
+    std::string pending_;             // control frames to send before anything else
+    std::size_t preface_frames_ = 0;  // our SETTINGS and WINDOW_UPDATE at its start, not yet traced
     std::string status_text_;
     std::string lowered_;  // response field names in lower case (encoder input)
     std::vector<std::string> trace_fields_;
