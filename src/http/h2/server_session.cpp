@@ -341,9 +341,11 @@ void ServerSession::on_headers(std::span<const std::uint8_t> p)
         pad = p[0];
         p = p.subspan(1);
     }
+    bool self_dependent = false;
     if (f.flags & flag::priority) {  // RFC 9218 §2.1: the RFC 7540 priority is parsed and ignored
         if (p.size() < 5)
             return connection_error(ErrorCode::frame_size_error, "HEADERS too short for its priority");
+        self_dependent = static_cast<std::int32_t>(read_u32(p.data()) & 0x7fffffffu) == f.stream;
         p = p.subspan(5);
     }
     if (pad > p.size())
@@ -376,6 +378,7 @@ void ServerSession::on_headers(std::span<const std::uint8_t> p)
             Stream& s = open_stream(f.stream);
             s.recv_window =
                 settings_acked_ ? limits_.stream_window : std::max<std::int64_t>(limits_.stream_window, default_window);
+            s.malformed = self_dependent;  // §5.3.1: a stream cannot depend on itself
             block_ = Block::request;
         }
     }
@@ -646,10 +649,13 @@ void ServerSession::on_priority(std::span<const std::uint8_t> p)
     // RFC 9218 §2.1 / RFC 9113 §5.3.2: parsed and ignored, but its framing rules hold.
     if (frame_.stream == 0)
         return connection_error(ErrorCode::protocol_error, "PRIORITY on stream 0");
-    if (p.size() != 5) {
+    const bool self_dependent =
+        p.size() == 5 && static_cast<std::int32_t>(read_u32(p.data()) & 0x7fffffffu) == frame_.stream;
+    if (p.size() != 5 || self_dependent) {  // §6.3, and §5.3.1: a stream cannot depend on itself
+        const ErrorCode code = self_dependent ? ErrorCode::protocol_error : ErrorCode::frame_size_error;
         if (Stream* s = find(frame_.stream))
-            return stream_error(*s, ErrorCode::frame_size_error);
-        return refuse(frame_.stream, ErrorCode::frame_size_error);
+            return stream_error(*s, code);
+        return refuse(frame_.stream, code);
     }
 }
 
