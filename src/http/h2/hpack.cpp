@@ -22,8 +22,8 @@ const std::uint8_t* bytes(std::string_view s)
 
 }  // namespace
 
-// Each block carries its size in a header in front of it (realloc needs it); blocks of up to
-// `small` bytes are all made `small` large, and up to `kept` of them wait in `blocks` when freed.
+// Each block carries its size in a header in front of it (realloc needs it). Up to `kept` freed
+// blocks of at most `small` bytes wait in `blocks` for the next request they are large enough for.
 struct HpackMemory {
     static constexpr std::size_t header = alignof(std::max_align_t);
     static constexpr std::size_t small = 256;
@@ -36,20 +36,25 @@ struct HpackMemory {
 
     void* allocate(std::size_t size)
     {
-        if (size <= small && count > 0)
-            return blocks[--count];
-        void* raw = std::malloc(header + (size <= small ? small : size));
+        for (std::size_t i = 0; i < count; ++i) {
+            if (size_of(blocks[i]) >= size) {
+                void* p = blocks[i];
+                blocks[i] = blocks[--count];
+                return p;
+            }
+        }
+        void* raw = std::malloc(header + size);
         if (!raw)
             return nullptr;
         void* p = static_cast<char*>(raw) + header;
-        size_of(p) = size <= small ? small : size;
+        size_of(p) = size;
         return p;
     }
     void release(void* p)
     {
         if (!p)
             return;
-        if (size_of(p) == small && count < kept) {
+        if (size_of(p) <= small && count < kept) {
             blocks[count++] = p;
             return;
         }
