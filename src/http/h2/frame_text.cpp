@@ -5,10 +5,12 @@
 
 #include <array>
 
+#include "http/h2/frame.hpp"
+
 namespace layer7::http::h2 {
 namespace {
 
-std::string flag_names(const nghttp2_frame_hd& hd)
+std::string flag_names(std::uint8_t type, std::uint8_t flags)
 {
     std::string s;
     auto add = [&](std::string_view name) {
@@ -16,31 +18,23 @@ std::string flag_names(const nghttp2_frame_hd& hd)
             s += '|';
         s += name;
     };
-    const bool settings_or_ping = hd.type == NGHTTP2_SETTINGS || hd.type == NGHTTP2_PING;
-    if (settings_or_ping && (hd.flags & NGHTTP2_FLAG_ACK))
+    const auto t = static_cast<FrameType>(type);
+    const bool settings_or_ping = t == FrameType::settings || t == FrameType::ping;
+    if (settings_or_ping && (flags & flag::ack))
         add("ACK");
-    if (!settings_or_ping && (hd.flags & NGHTTP2_FLAG_END_STREAM))
+    if (!settings_or_ping && (flags & flag::end_stream))
         add("END_STREAM");
-    if ((hd.type == NGHTTP2_HEADERS || hd.type == NGHTTP2_CONTINUATION) && (hd.flags & NGHTTP2_FLAG_END_HEADERS))
+    if ((t == FrameType::headers || t == FrameType::continuation) && (flags & flag::end_headers))
         add("END_HEADERS");
-    if (hd.type == NGHTTP2_HEADERS && (hd.flags & NGHTTP2_FLAG_PRIORITY))
+    if (t == FrameType::headers && (flags & flag::priority))
         add("PRIORITY");
     return s;
 }
 
-std::string_view settings_name(std::int32_t id)
+void put_u32(std::string& out, std::uint32_t v)
 {
-    switch (id) {
-    case NGHTTP2_SETTINGS_HEADER_TABLE_SIZE: return "HEADER_TABLE_SIZE";
-    case NGHTTP2_SETTINGS_ENABLE_PUSH: return "ENABLE_PUSH";
-    case NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS: return "MAX_CONCURRENT_STREAMS";
-    case NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE: return "INITIAL_WINDOW_SIZE";
-    case NGHTTP2_SETTINGS_MAX_FRAME_SIZE: return "MAX_FRAME_SIZE";
-    case NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE: return "MAX_HEADER_LIST_SIZE";
-    case NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL: return "ENABLE_CONNECT_PROTOCOL";
-    case NGHTTP2_SETTINGS_NO_RFC7540_PRIORITIES: return "NO_RFC7540_PRIORITIES";
-    default: return "UNKNOWN";
-    }
+    for (int shift : {24, 16, 8, 0})
+        out += static_cast<char>(v >> shift);
 }
 
 }  // namespace
@@ -52,42 +46,73 @@ std::string_view frame_type_name(std::uint8_t type)
                                                             "WINDOW_UPDATE", "CONTINUATION"};
     if (type < names.size())
         return names[type];
-    if (type == NGHTTP2_ALTSVC)
-        return "ALTSVC";
-    if (type == NGHTTP2_ORIGIN)
-        return "ORIGIN";
-    if (type == NGHTTP2_PRIORITY_UPDATE)
-        return "PRIORITY_UPDATE";
-    return "UNKNOWN";
+    switch (static_cast<FrameType>(type)) {
+    case FrameType::altsvc: return "ALTSVC";
+    case FrameType::origin: return "ORIGIN";
+    case FrameType::priority_update: return "PRIORITY_UPDATE";
+    default: return "UNKNOWN";
+    }
 }
 
-std::string frame_line(const void* frame_p)
+std::string frame_line(std::uint8_t type, std::uint8_t flags, std::int32_t stream, std::size_t length,
+                       std::span<const std::uint8_t> payload)
 {
-    const auto* frame = static_cast<const nghttp2_frame*>(frame_p);
-    const nghttp2_frame_hd& hd = frame->hd;
-    std::string line(frame_type_name(hd.type));
-    line += " stream=" + std::to_string(hd.stream_id) + " length=" + std::to_string(hd.length);
-    if (const std::string flags = flag_names(hd); !flags.empty())
-        line += " flags=" + flags;
-    switch (hd.type) {
-    case NGHTTP2_SETTINGS:
-        for (std::size_t i = 0; i < frame->settings.niv; ++i)
-            line += " " + std::string(settings_name(frame->settings.iv[i].settings_id)) + "=" +
-                    std::to_string(frame->settings.iv[i].value);
+    std::string line(frame_type_name(type));
+    line += " stream=" + std::to_string(stream) + " length=" + std::to_string(length);
+    if (const std::string names = flag_names(type, flags); !names.empty())
+        line += " flags=" + names;
+    switch (static_cast<FrameType>(type)) {
+    case FrameType::settings:
+        for (std::size_t i = 0; i < payload.size() / 6; ++i) {
+            const Setting s = decode_setting(payload, i);
+            line += " " + std::string(setting_name(s.id)) + "=" + std::to_string(s.value);
+        }
         break;
-    case NGHTTP2_WINDOW_UPDATE:
-        line += " increment=" + std::to_string(frame->window_update.window_size_increment);
+    case FrameType::window_update:
+        if (payload.size() >= 4)
+            line += " increment=" + std::to_string(read_u32(payload.data()) & 0x7fffffffu);
         break;
-    case NGHTTP2_RST_STREAM:
-        line += std::string(" error=") + nghttp2_http2_strerror(frame->rst_stream.error_code);
+    case FrameType::rst_stream:
+        if (payload.size() >= 4)
+            line += " error=" + std::string(error_name(read_u32(payload.data())));
         break;
-    case NGHTTP2_GOAWAY:
-        line += " last_stream=" + std::to_string(frame->goaway.last_stream_id) +
-                " error=" + nghttp2_http2_strerror(frame->goaway.error_code);
+    case FrameType::goaway:
+        if (payload.size() >= 8)
+            line += " last_stream=" + std::to_string(read_u32(payload.data()) & 0x7fffffffu) +
+                    " error=" + std::string(error_name(read_u32(payload.data() + 4)));
         break;
     default: break;
     }
     return line;
+}
+
+std::string frame_line(const void* frame_p)
+{
+    // nghttp2 has parsed the payload: the details are written back in wire form.
+    const auto* frame = static_cast<const nghttp2_frame*>(frame_p);
+    const nghttp2_frame_hd& hd = frame->hd;
+    std::string payload;
+    switch (hd.type) {
+    case NGHTTP2_SETTINGS:
+        for (std::size_t i = 0; i < frame->settings.niv; ++i) {
+            const auto id = static_cast<std::uint16_t>(frame->settings.iv[i].settings_id);
+            payload += static_cast<char>(id >> 8);
+            payload += static_cast<char>(id);
+            put_u32(payload, frame->settings.iv[i].value);
+        }
+        break;
+    case NGHTTP2_WINDOW_UPDATE:
+        put_u32(payload, static_cast<std::uint32_t>(frame->window_update.window_size_increment));
+        break;
+    case NGHTTP2_RST_STREAM: put_u32(payload, frame->rst_stream.error_code); break;
+    case NGHTTP2_GOAWAY:
+        put_u32(payload, static_cast<std::uint32_t>(frame->goaway.last_stream_id));
+        put_u32(payload, frame->goaway.error_code);
+        break;
+    default: break;
+    }
+    return frame_line(hd.type, hd.flags, hd.stream_id, hd.length,
+                      {reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()});
 }
 
 }  // namespace layer7::http::h2

@@ -1,22 +1,25 @@
-// h2::ServerSession: one HTTP/2 server connection as a pure object (RFC 9113), on nghttp2's
-// session layer and HPACK: bytes from the client go in through feed(), bytes for the client come
-// out of output(), and requests, body data and stream ends come out as events. It owns the
-// protections: SETTINGS we advertise, flow control that credits the client only for body bytes the
-// application consumed, header-list and CONTINUATION limits, the Rapid Reset cap, SETTINGS/PING
-// flood caps, RFC 9218 priorities (the `priority` field and PRIORITY_UPDATE drive nghttp2's
-// scheduler; the RFC 7540 tree is parsed and ignored). No sockets, no clocks.
+// h2::ServerSession: one HTTP/2 server connection as a pure object (RFC 9113), with our own
+// framing, stream states and flow control, and nghttp2's HPACK: bytes from the client go in
+// through feed(), bytes for the client come out of output(), and requests, body data and stream
+// ends come out as events. It owns the protections: SETTINGS we advertise, flow control that
+// credits the client only for body bytes the application consumed, header-list and CONTINUATION
+// limits, the Rapid Reset cap, SETTINGS/PING flood caps, RFC 9218 priorities (the `priority`
+// field and PRIORITY_UPDATE drive the scheduler; the RFC 7540 tree is parsed and ignored).
+// No sockets, no clocks.
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "http/h2/frame.hpp"
+#include "http/h2/hpack.hpp"
+#include "http/h2/priority.hpp"
 #include "http/message/message.hpp"
-
-struct nghttp2_session;
 
 namespace layer7::http::h2 {
 
@@ -28,7 +31,7 @@ struct SessionLimits {
     std::uint32_t max_header_list = 64 * 1024;    // RFC 9113 §6.5.2 size; beyond: 431
     std::size_t max_continuations = 8;            // CONTINUATION flood: more frames close the connection
     std::uint64_t reset_burst = 1000;             // Rapid Reset (CVE-2023-44487): RST_STREAMs allowed at once
-    std::uint64_t reset_rate = 33;                // and per second after that
+    std::uint64_t reset_rate = 33;                // (unused: the session has no clock; see reset_tokens_)
     std::size_t max_settings_entries = 32;        // per SETTINGS frame
     std::size_t max_outbound_ack = 1000;          // SETTINGS/PING ACKs queued unsent: a flood
 };
@@ -69,7 +72,9 @@ public:
     ~ServerSession();
     ServerSession(const ServerSession&) = delete;
 
-    // The client's bytes; false on a connection error (a GOAWAY naming it is queued in output()).
+    // The client's bytes; false when the connection must end at once (a flood: a GOAWAY naming it
+    // is queued in output()). After other connection errors the GOAWAY is queued and done() turns
+    // true once output() has written it.
     bool feed(std::string_view bytes);
     // h2c by Upgrade (RFC 7540 §3.2): `settings` is the decoded HTTP2-Settings payload; stream 1
     // is the upgraded request, already complete. False when the payload is invalid.
@@ -95,18 +100,114 @@ public:
     bool done() const;
 
 private:
-    struct Incoming;  // a request whose head is being decoded
-    friend struct Callbacks;
+    struct Stream;
+    enum class Input : std::uint8_t { frame_header, payload, data_pad_length, data, data_padding };
+    enum class Block : std::uint8_t { none, request, trailers, discard };
 
-    void trace_frame(bool ours, const void* frame);
-    void finish_head(std::int32_t stream, bool end_stream);
+    // Input, frame by frame (frame states in server_session.cpp's header comment).
+    void on_frame_header();
+    void on_frame(std::span<const std::uint8_t> payload);
+    void on_headers(std::span<const std::uint8_t> payload);
+    void on_continuation(std::span<const std::uint8_t> payload);
+    void on_priority(std::span<const std::uint8_t> payload);
+    void on_rst_stream(std::span<const std::uint8_t> payload);
+    void on_settings(std::span<const std::uint8_t> payload, bool from_upgrade);
+    void on_ping(std::span<const std::uint8_t> payload);
+    void on_goaway(std::span<const std::uint8_t> payload);
+    void on_window_update(std::span<const std::uint8_t> payload);
+    void on_priority_update(std::span<const std::uint8_t> payload);
+    bool begin_data();
+    void on_data_bytes(std::string_view bytes);
+    void credit_padding(std::uint32_t n);
+    void end_data();
+    // The header block: decoded piece by piece, acted on when it ends.
+    void decode_block(std::span<const std::uint8_t> piece, bool last);
+    static void on_field(void* self, std::string_view name, std::string_view value);
+    void end_block();
+    void finish_request(Stream& s);
+    void end_stream_received(Stream& s);
+
+    // Output and stream life.
+    Stream* find(std::int32_t id) const;
+    Stream& open_stream(std::int32_t id);
+    void close_stream(Stream& s, std::uint32_t error_code);
+    void stream_error(Stream& s, ErrorCode code);
+    void refuse(std::int32_t id, ErrorCode code);
+    void connection_error(ErrorCode code, std::string_view why);
+    void queue_headers(Stream& s, const Response& response, bool end_stream);
+    void write_head(std::string& out, Stream& s, std::size_t head);
+    void queue_window_updates(Stream* s);
+    bool count_outbound_ack();
+    void send_data(std::string& out, Stream& s);
+    void trace_frame(bool ours, std::string_view frame);
 
     SessionEvents& events_;
     SessionLimits limits_;
     bool trace_;
-    nghttp2_session* session_ = nullptr;
-    std::unordered_map<std::int32_t, std::unique_ptr<Incoming>> incoming_;
-    std::vector<std::string> trace_fields_;  // decoded fields, traced after their frame line
+    HpackDecoder decoder_;
+    HpackEncoder encoder_;
+
+    // Input state.
+    std::size_t preface_at_ = 0;
+    bool seen_settings_ = false;  // RFC 9113 §3.4: the client's preface ends with a SETTINGS frame
+    Input input_ = Input::frame_header;
+    std::array<std::uint8_t, frame_header_size> header_bytes_{};
+    std::size_t header_have_ = 0;
+    FrameHeader frame_;
+    std::string payload_;  // a frame split across feed() calls (DATA is never buffered)
+    std::uint32_t data_left_ = 0, padding_left_ = 0;
+    bool data_counted_ = false;  // the DATA frame counts against an open stream's window
+    Block block_ = Block::none;  // a header block in progress (CONTINUATION expected)
+    std::int32_t block_stream_ = 0;
+    bool block_end_stream_ = false;
+    std::size_t continuations_ = 0;
+
+    // Connection state.
+    bool failed_ = false;        // a connection error: GOAWAY queued, the input is dropped
+    bool stop_reading_ = false;  // and feed() says false (floods)
+    bool goaway_sent_ = false;   // goaway(): streams above goaway_last_ are ignored
+    bool peer_goaway_ = false;
+    bool settings_acked_ = false;
+    std::int32_t last_stream_ = 0;     // highest stream id the client used
+    std::int32_t last_processed_ = 0;  // highest one handed to the application
+    std::int32_t goaway_last_ = 0;
+    std::int64_t send_window_ = default_window;  // connection windows (RFC 9113 §6.9)
+    std::int64_t recv_window_ = default_window;
+    std::uint32_t recv_unacked_ = 0;  // consumed, not yet credited with WINDOW_UPDATE
+    std::int64_t peer_initial_window_ = default_window;
+    std::uint32_t peer_max_frame_ = default_max_frame_size;
+    std::size_t acks_queued_ = 0;  // SETTINGS/PING ACKs and RST_STREAMs queued since the last output()
+    std::uint64_t reset_tokens_;   // Rapid Reset: client resets still allowed
+
+    // Streams: every slot ever made (reused, so no allocation per stream in steady state), the
+    // open ones sorted by id, and the free ones.
+    std::vector<std::unique_ptr<Stream>> slots_;
+    std::vector<Stream*> streams_;
+    std::vector<Stream*> free_;
+    Scheduler scheduler_;
+    // Response heads are HPACK-encoded only when written: a stream reset before then sends none
+    // (§5.1), and the dynamic table follows the order on the wire. Slots reused, so their Fields
+    // keep their storage.
+    struct QueuedHead {
+        std::int32_t stream = 0;
+        Status status = Status::ok;
+        bool end_stream = false;
+        Fields fields;
+    };
+    std::vector<QueuedHead> heads_;
+    std::size_t heads_used_ = 0;
+    struct PendingPriority {
+        std::int32_t stream = 0;
+        Priority priority;
+    };
+    std::array<PendingPriority, 8> idle_priorities_{};  // PRIORITY_UPDATE for streams not yet open
+    std::size_t idle_priority_next_ = 0;
+
+    std::string pending_;             // control frames to send before anything else
+    std::size_t preface_frames_ = 0;  // our SETTINGS and WINDOW_UPDATE at its start, not yet traced
+    std::string status_text_;
+    std::string lowered_;  // response field names in lower case (encoder input)
+    std::vector<std::string> trace_fields_;
 };
 
 }  // namespace layer7::http::h2

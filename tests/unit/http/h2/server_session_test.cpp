@@ -398,3 +398,398 @@ TEST(H2ServerSession, GoawayAfterShutdownNoticeEndsTheSession)
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- hand-made frames: each rule
+namespace {
+
+// A request head in HPACK without the dynamic table: :method GET, :scheme http, :path /,
+// :authority example (a literal with the static name 1), then `extra` as literal fields.
+std::string head_block(std::vector<std::pair<std::string, std::string>> extra = {}, bool with_path = true)
+{
+    std::string b = with_path ? "\x82\x86\x84" : "\x82\x86";
+    b += std::string("\x01\x07", 2) + "example";
+    for (auto& [n, v] : extra) {
+        b += '\x00';
+        b += static_cast<char>(n.size());
+        b += n;
+        b += static_cast<char>(v.size());
+        b += v;
+    }
+    return b;
+}
+
+struct Frame {
+    std::uint8_t type, flags;
+    std::uint32_t stream;
+    std::string payload;
+    std::uint32_t code() const
+    {
+        const auto* p = reinterpret_cast<const unsigned char*>(payload.data() + (type == 7 ? 4 : 0));
+        return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
+    }
+};
+
+std::vector<Frame> frames_of(const std::string& out)
+{
+    std::vector<Frame> frames;
+    for (std::size_t at = 0; at + 9 <= out.size();) {
+        auto b = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(out[at + i])); };
+        const std::uint32_t n = b(0) << 16 | b(1) << 8 | b(2);
+        frames.push_back({static_cast<std::uint8_t>(b(3)), static_cast<std::uint8_t>(b(4)),
+                          (b(5) << 24 | b(6) << 16 | b(7) << 8 | b(8)) & 0x7fffffffu, out.substr(at + 9, n)});
+        at += 9 + n;
+    }
+    return frames;
+}
+
+// A session fed by hand: the preface and an empty SETTINGS are sent first.
+struct ByHand {
+    Server events;
+    ServerSession session;
+    bool alive = true;
+    explicit ByHand(const SessionLimits& limits = {}) : session(events, limits, false)
+    {
+        feed(std::string(preface) + frame(4, 0, 0, ""));
+        take();
+    }
+    void feed(const std::string& bytes) { alive = session.feed(bytes) && alive; }
+    std::vector<Frame> take()
+    {
+        std::string out;
+        EXPECT_TRUE(session.output(out, 1 << 30));
+        return frames_of(out);
+    }
+    // The error code of the GOAWAY (connection error) or of the RST_STREAM on `stream`; -1: none.
+    std::int64_t goaway()
+    {
+        for (const Frame& f : take())
+            if (f.type == 7)
+                return f.code();
+        return -1;
+    }
+    std::int64_t rst(std::uint32_t stream)
+    {
+        for (const Frame& f : take())
+            if (f.type == 3 && f.stream == stream)
+                return f.code();
+        return -1;
+    }
+};
+
+constexpr std::uint8_t END_STREAM = 1, END_HEADERS = 4, PADDED = 8;
+enum : std::int64_t {
+    NO_ERROR,
+    PROTOCOL,
+    INTERNAL,
+    FLOW_CONTROL,
+    TIMEOUT,
+    CLOSED,
+    FRAME_SIZE,
+    REFUSED,
+    CANCEL,
+    COMPRESSION
+};
+constexpr std::int64_t CALM = 0xb;
+
+std::string u32(std::uint32_t v)
+{
+    std::string s;
+    for (int shift : {24, 16, 8, 0})
+        s += static_cast<char>(v >> shift);
+    return s;
+}
+
+TEST(H2ServerSessionRules, APlainRequestByHand)
+{
+    ByHand h;
+    h.feed(frame(1, END_HEADERS | END_STREAM, 1, head_block({{"accept", "*/*"}})));
+    ASSERT_TRUE(h.alive);
+    ASSERT_TRUE(h.events.streams.contains(1));
+    EXPECT_EQ(h.events.streams[1].request.target, "/");
+    EXPECT_EQ(h.events.streams[1].request.fields.get("host"), "example");
+    EXPECT_TRUE(h.events.streams[1].ended);
+}
+
+TEST(H2ServerSessionRules, ConnectionErrors)
+{
+    struct Case {
+        const char* what;
+        std::string bytes;
+        std::int64_t code;
+    };
+    const std::string big(16385, '\0');
+    const Case cases[] = {
+        {"frame over 16384", frame(1, END_HEADERS, 1, big), FRAME_SIZE},
+        {"even stream", frame(1, END_HEADERS | END_STREAM, 2, head_block()), PROTOCOL},
+        {"DATA on stream 0", frame(0, 0, 0, "x"), PROTOCOL},
+        {"DATA on an idle stream", frame(0, 0, 5, "x"), PROTOCOL},
+        {"DATA pad length >= payload", frame(1, END_HEADERS, 1, head_block()) + frame(0, PADDED, 1, "\x03xx"),
+         PROTOCOL},
+        {"HEADERS pad length >= payload", frame(1, END_HEADERS | PADDED, 1, "\x7f" + head_block()), PROTOCOL},
+        {"broken HPACK", frame(1, END_HEADERS | END_STREAM, 1, "\xff\xff\xff\xff\xff\xff"), COMPRESSION},
+        {"CONTINUATION for another stream", frame(1, 0, 1, head_block()) + frame(9, END_HEADERS, 3, ""), PROTOCOL},
+        {"a frame inside a header block", frame(1, 0, 1, head_block()) + frame(6, 0, 0, std::string(8, 'p')), PROTOCOL},
+        {"CONTINUATION alone", frame(9, END_HEADERS, 1, ""), PROTOCOL},
+        {"lower id reused",
+         frame(1, END_HEADERS | END_STREAM, 3, head_block()) + frame(1, END_HEADERS, 1, head_block()), PROTOCOL},
+        {"WINDOW_UPDATE of 0", frame(8, 0, 0, u32(0)), PROTOCOL},
+        {"connection window overflow", frame(8, 0, 0, u32(0x7fffffff)), FLOW_CONTROL},
+        {"SETTINGS length", frame(4, 0, 0, "12345"), FRAME_SIZE},
+        {"INITIAL_WINDOW_SIZE too large", frame(4, 0, 0, std::string("\x00\x04", 2) + u32(0x80000000u)), FLOW_CONTROL},
+        {"MAX_FRAME_SIZE too small", frame(4, 0, 0, std::string("\x00\x05", 2) + u32(100)), PROTOCOL},
+        {"PING length", frame(6, 0, 0, "1234"), FRAME_SIZE},
+        {"PUSH_PROMISE", frame(5, END_HEADERS, 1, u32(2)), PROTOCOL},
+        {"RST_STREAM on an idle stream", frame(3, 0, 7, u32(8)), PROTOCOL},
+        {"PRIORITY_UPDATE for stream 0", frame(0x10, 0, 0, u32(0) + "u=1"), PROTOCOL},
+        {"DATA beyond the connection window",
+         frame(1, END_HEADERS, 1, head_block()) + frame(0, 0, 1, std::string(16384, 'x')) +
+             frame(0, 0, 1, std::string(16384, 'x')) + frame(0, 0, 1, std::string(16384, 'x')) +
+             frame(0, 0, 1, std::string(16384, 'x')) + frame(0, 0, 1, std::string(16384, 'x')),
+         FLOW_CONTROL},
+    };
+    for (const Case& c : cases) {
+        SessionLimits limits;
+        limits.connection_window = 65535;  // the last case needs a small one
+        ByHand h(limits);
+        h.feed(c.bytes);
+        EXPECT_FALSE(h.session.done()) << c.what;  // the GOAWAY is still to be written
+        EXPECT_EQ(h.goaway(), c.code) << c.what;
+        EXPECT_TRUE(h.session.done()) << c.what;
+        h.feed(frame(1, END_HEADERS | END_STREAM, 101, head_block()));  // dropped
+        EXPECT_TRUE(h.take().empty()) << c.what;
+        EXPECT_FALSE(h.events.streams.contains(101)) << c.what;
+    }
+}
+
+TEST(H2ServerSessionRules, ABadPrefaceIsAConnectionError)
+{
+    Server events;
+    ServerSession s(events, {}, false);
+    EXPECT_FALSE(s.feed("GET / HTTP/1.1\r\n\r\n"));
+}
+
+TEST(H2ServerSessionRules, StreamErrors)
+{
+    struct Case {
+        const char* what;
+        std::string bytes;
+        std::int64_t code;
+    };
+    const Case cases[] = {
+        {"upper-case name", frame(1, END_HEADERS | END_STREAM, 1, head_block({{"Accept", "x"}})), PROTOCOL},
+        {"connection-specific field", frame(1, END_HEADERS | END_STREAM, 1, head_block({{"connection", "close"}})),
+         PROTOCOL},
+        {"te other than trailers", frame(1, END_HEADERS | END_STREAM, 1, head_block({{"te", "gzip"}})), PROTOCOL},
+        {"no :path", frame(1, END_HEADERS | END_STREAM, 1, head_block({}, false)), PROTOCOL},
+        {"pseudo after regular", frame(1, END_HEADERS | END_STREAM, 1, head_block({{"a", "b"}, {":path", "/x"}})),
+         PROTOCOL},
+        {":protocol without CONNECT", frame(1, END_HEADERS | END_STREAM, 1, head_block({{":protocol", "websocket"}})),
+         PROTOCOL},
+        {"value with a leading space", frame(1, END_HEADERS | END_STREAM, 1, head_block({{"a", " b"}})), PROTOCOL},
+        {"content-length over the DATA",
+         frame(1, END_HEADERS, 1, head_block({{"content-length", "5"}})) + frame(0, END_STREAM, 1, "abc"), PROTOCOL},
+        {"DATA over content-length",
+         frame(1, END_HEADERS, 1, head_block({{"content-length", "2"}})) + frame(0, END_STREAM, 1, "abc"), PROTOCOL},
+        {"PRIORITY of length 4", frame(2, 0, 1, u32(0)), FRAME_SIZE},
+        {"PRIORITY on itself", frame(2, 0, 1, u32(1) + "\x10"), PROTOCOL},
+        {"HEADERS depending on itself", frame(1, END_HEADERS | END_STREAM | 0x20, 1, u32(1) + "\x10" + head_block()),
+         PROTOCOL},
+        {"WINDOW_UPDATE of 0 on a stream", frame(1, END_HEADERS, 1, head_block()) + frame(8, 0, 1, u32(0)), PROTOCOL},
+        {"stream window overflow", frame(1, END_HEADERS, 1, head_block()) + frame(8, 0, 1, u32(0x7fffffff)),
+         FLOW_CONTROL},
+        {"DATA after END_STREAM", frame(1, END_HEADERS | END_STREAM, 1, head_block()) + frame(0, 0, 1, "x"), CLOSED},
+    };
+    for (const Case& c : cases) {
+        ByHand h;
+        h.feed(c.bytes);
+        EXPECT_TRUE(h.alive) << c.what;
+        EXPECT_EQ(h.rst(1), c.code) << c.what;
+        h.feed(frame(1, END_HEADERS | END_STREAM, 3, head_block()));  // the connection goes on
+        EXPECT_TRUE(h.events.streams.contains(3)) << c.what;
+    }
+}
+
+TEST(H2ServerSessionRules, UnknownFramesAndSettingsAreIgnored)
+{
+    ByHand h;
+    h.feed(frame(0xee, 0xff, 0, "whatever") + frame(4, 0, 0, std::string("\x00\xee", 2) + u32(7)) +
+           frame(2, 0, 1, std::string(5, '\0')) + frame(1, END_HEADERS | END_STREAM, 1, head_block()));
+    EXPECT_TRUE(h.alive);
+    EXPECT_TRUE(h.events.streams.contains(1));
+}
+
+TEST(H2ServerSessionRules, TooManyStreamsAreRefused)
+{
+    SessionLimits limits;
+    limits.max_concurrent_streams = 2;
+    ByHand h(limits);
+    for (std::uint32_t id : {1u, 3u, 5u})
+        h.feed(frame(1, END_HEADERS, id, head_block()));
+    EXPECT_TRUE(h.alive);
+    EXPECT_EQ(h.rst(5), REFUSED);
+    EXPECT_FALSE(h.events.streams.contains(5));
+}
+
+TEST(H2ServerSessionRules, FloodsEndWithEnhanceYourCalm)
+{
+    SessionLimits limits;
+    limits.max_outbound_ack = 10;
+    limits.max_settings_entries = 3;
+    {
+        ByHand h(limits);
+        std::string pings;
+        for (int i = 0; i < 11; ++i)
+            pings += frame(6, 0, 0, std::string(8, 'p'));
+        h.feed(pings);
+        EXPECT_FALSE(h.alive);  // a flood stops the reading at once
+        EXPECT_EQ(h.goaway(), CALM);
+    }
+    {
+        ByHand h(limits);
+        std::string pings;
+        for (int i = 0; i < 10; ++i)  // at the cap: fine
+            pings += frame(6, 0, 0, std::string(8, 'p'));
+        h.feed(pings);
+        EXPECT_TRUE(h.alive);
+        EXPECT_EQ(h.take().size(), 10u);
+    }
+    {
+        ByHand h(limits);
+        h.feed(frame(4, 0, 0, std::string(4 * 6, '\0')));
+        EXPECT_EQ(h.goaway(), CALM);
+    }
+}
+
+TEST(H2ServerSessionRules, RapidResetIsCapped)
+{
+    SessionLimits limits;
+    limits.reset_burst = 5;
+    auto resets = [&](ByHand& h, int n) {
+        for (int i = 0; i < n; ++i) {
+            const auto id = static_cast<std::uint32_t>(1 + 2 * i);
+            h.feed(frame(1, END_HEADERS | END_STREAM, id, head_block()) + frame(3, 0, id, u32(8)));
+        }
+    };
+    ByHand under(limits);
+    resets(under, 5);
+    EXPECT_TRUE(under.alive);
+    EXPECT_EQ(under.events.streams[9].close_code, 8u);  // CANCEL reaches the application
+    ByHand over(limits);
+    resets(over, 6);
+    EXPECT_FALSE(over.alive);
+    EXPECT_EQ(over.goaway(), CALM);
+}
+
+TEST(H2ServerSessionRules, BodyBytesAreCreditedInHalfWindowsAndPaddingAtOnce)
+{
+    SessionLimits limits;
+    limits.stream_window = 1000;
+    limits.connection_window = 65535;
+    ByHand h(limits);
+    h.feed(frame(4, 1, 0, ""));  // our SETTINGS acknowledged: the 1000-byte stream window holds
+    h.feed(frame(1, END_HEADERS, 1, head_block()) + frame(0, 0, 1, std::string(400, 'x')));
+    EXPECT_EQ(h.events.streams[1].body.size(), 400u);
+    h.session.consume(1, 400);
+    EXPECT_TRUE(h.take().empty());  // under half the window: nothing yet
+    h.feed(frame(0, 0, 1, std::string(200, 'x')));
+    h.session.consume(1, 200);
+    const auto credit = h.take();
+    ASSERT_EQ(credit.size(), 1u);
+    EXPECT_EQ(credit[0].type, 8);
+    EXPECT_EQ(credit[0].stream, 1u);
+    EXPECT_EQ(credit[0].code(), 600u);
+    // The stream may now have 1000 unconsumed bytes in flight, not one more.
+    h.feed(frame(0, 0, 1, std::string(1000, 'x')));
+    EXPECT_TRUE(h.alive);
+    EXPECT_EQ(h.rst(1), -1);
+    h.feed(frame(0, 0, 1, "y"));
+    EXPECT_EQ(h.rst(1), FLOW_CONTROL);
+    // Padding: the pad length byte and 9 bytes of padding count as consumed at once.
+    h.feed(frame(1, END_HEADERS, 3, head_block()) +
+           frame(0, PADDED, 3, "\x09" + std::string(491, 'x') + std::string(9, '\0')));
+    EXPECT_EQ(h.events.streams[3].body.size(), 491u);
+    h.session.consume(3, 491);
+    const auto padding = h.take();
+    ASSERT_EQ(padding.size(), 1u);
+    EXPECT_EQ(padding[0].stream, 3u);
+    EXPECT_EQ(padding[0].code(), 501u);
+}
+
+TEST(H2ServerSessionRules, TrailersAreDecodedAndEndTheStream)
+{
+    ByHand h;
+    h.feed(frame(1, END_HEADERS, 1, head_block()) + frame(0, 0, 1, "abc") +
+           frame(1, END_HEADERS | END_STREAM, 1, std::string("\x00\x01x\x01y", 5)));
+    EXPECT_TRUE(h.alive);
+    EXPECT_EQ(h.events.streams[1].body, "abc");
+    EXPECT_TRUE(h.events.streams[1].ended);
+    EXPECT_FALSE(h.events.streams[1].request.fields.contains("x"));
+}
+
+TEST(H2ServerSessionRules, ALargeHeadIsSplitIntoContinuations)
+{
+    Server events;
+    ServerSession s(events, {}, false);
+    Client c;
+    const auto id = c.get("/");
+    exchange(c, s);
+    Response r;
+    r.fields.add("X-Big", std::string(40000, 'b'));
+    s.respond(id, r, nullptr);
+    std::string out;
+    ASSERT_TRUE(s.output(out, 1 << 30));
+    const auto frames = frames_of(out);
+    ASSERT_GE(frames.size(), 2u);  // 40000 b in Huffman code: about 30000 bytes
+    EXPECT_EQ(frames[0].type, 1);
+    EXPECT_EQ(frames[0].flags, END_STREAM);  // no END_HEADERS yet
+    EXPECT_EQ(frames[0].payload.size(), 16384u);
+    EXPECT_EQ(frames.back().type, 9);
+    EXPECT_EQ(frames.back().flags, END_HEADERS);
+    c.feed(out);
+    EXPECT_EQ(c.got[id].fields["x-big"], std::string(40000, 'b'));
+    EXPECT_TRUE(c.got[id].closed);
+}
+
+TEST(H2ServerSessionRules, PriorityUpdateReordersTheResponses)
+{
+    // Two bodies, windows wide open: stream 1 at urgency 3 (default), stream 3 raised to u=0.
+    ByHand h;
+    h.feed(frame(8, 0, 0, u32(1 << 20)) + frame(1, END_HEADERS | END_STREAM, 1, head_block()) +
+           frame(1, END_HEADERS | END_STREAM, 3, head_block()) + frame(0x10, 0, 0, u32(3) + "u=0"));
+    PiecesBody one, three;
+    one.pieces = {"1", "1"};
+    three.pieces = {"3", "3"};
+    h.session.respond(1, Response{}, &one);
+    h.session.respond(3, Response{}, &three);
+    std::vector<std::uint32_t> data;
+    for (const Frame& f : h.take())
+        if (f.type == 0)
+            data.push_back(f.stream);
+    EXPECT_EQ(data, (std::vector<std::uint32_t>{3, 3, 1, 1}));
+}
+
+TEST(H2ServerSessionRules, AFailingBodyResetsItsStream)
+{
+    struct Failing : OutBody {
+        Pulled pull(std::uint8_t*, std::size_t) override { return {0, State::fail}; }
+    } body;
+    ByHand h;
+    h.feed(frame(1, END_HEADERS | END_STREAM, 1, head_block()));
+    h.session.respond(1, Response{}, &body);
+    EXPECT_EQ(h.rst(1), INTERNAL);
+    EXPECT_TRUE(h.events.streams[1].closed);
+}
+
+TEST(H2ServerSessionRules, PeerGoawayLetsOpenStreamsFinish)
+{
+    ByHand h;
+    h.feed(frame(1, END_HEADERS | END_STREAM, 1, head_block()) + frame(7, 0, 0, u32(0) + u32(0)) +
+           frame(1, END_HEADERS | END_STREAM, 3, head_block()));
+    EXPECT_FALSE(h.events.streams.contains(3));  // no new streams after the client's GOAWAY
+    EXPECT_FALSE(h.session.done());
+    h.session.respond(1, Response{}, nullptr);
+    h.take();
+    EXPECT_TRUE(h.session.done());
+}
+
+}  // namespace
