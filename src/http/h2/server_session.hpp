@@ -30,10 +30,12 @@ struct SessionLimits {
     std::uint32_t connection_window = 16u << 20;  // and all streams together
     std::uint32_t max_header_list = 64 * 1024;    // RFC 9113 §6.5.2 size; beyond: 431
     std::size_t max_continuations = 8;            // CONTINUATION flood: more frames close the connection
-    std::uint64_t reset_burst = 1000;             // Rapid Reset (CVE-2023-44487): RST_STREAMs allowed at once
-    std::uint64_t reset_rate = 33;                // (unused: the session has no clock; see reset_tokens_)
-    std::size_t max_settings_entries = 32;        // per SETTINGS frame
-    std::size_t max_outbound_ack = 1000;          // SETTINGS/PING ACKs queued unsent: a flood
+    // Rapid Reset (CVE-2023-44487): client resets of streams not yet answered, beyond those that
+    // streams answered in full paid back. A pure session has no clock, so the cap is against the
+    // useful work a connection did rather than per second: a client that mostly cancels runs out.
+    std::uint64_t reset_burst = 1000;
+    std::size_t max_settings_entries = 32;  // per SETTINGS frame
+    std::size_t max_outbound_ack = 1000;    // SETTINGS/PING ACKs queued unsent: a flood
 };
 
 // Error codes of RST_STREAM and GOAWAY that the application sends (RFC 9113 §7).
