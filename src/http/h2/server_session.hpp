@@ -51,6 +51,10 @@ public:
     };
     virtual ~OutBody() = default;
     virtual Pulled pull(std::uint8_t* buffer, std::size_t max) = 0;
+    // The same into the payloads of consecutive DATA frames, each filled before the next (only the
+    // last one touched may come back short), so that a file body reads them all with one system
+    // call. By default, pull() on each in turn.
+    virtual Pulled pull_parts(std::span<const std::span<std::uint8_t>> parts);
 };
 
 // What the session reports while it decodes input (called from inside feed()).
@@ -140,7 +144,7 @@ private:
     void write_head(std::string& out, Stream& s, std::size_t head);
     void queue_window_updates(Stream* s);
     bool count_outbound_ack();
-    void send_data(std::string& out, Stream& s);
+    void send_data(std::string& out, Stream& s, std::size_t room);
     void trace_frame(bool ours, std::string_view frame);
 
     SessionEvents& events_;

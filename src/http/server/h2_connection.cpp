@@ -7,13 +7,16 @@
 // "never", cancelled to wake) connect them; nothing blocks and nothing buffers without bound.
 #include "http/server/h2_connection.hpp"
 
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -106,6 +109,7 @@ struct H2Stream final : h2::OutBody {
     }
 
     Pulled pull(std::uint8_t* buffer, std::size_t max) override;
+    Pulled pull_parts(std::span<const std::span<std::uint8_t>> parts) override;
 
     H2Connection& connection;
     std::int32_t id;
@@ -307,6 +311,40 @@ h2::OutBody::Pulled H2Stream::pull(std::uint8_t* buffer, std::size_t max)
         return {n, State::more};
     deferred = true;
     return {n, State::wait};
+}
+
+// A file piece fills several frames' payloads with one preadv (a 100 KiB file: 2 system calls
+// rather than 7); anything else goes a frame at a time through pull().
+h2::OutBody::Pulled H2Stream::pull_parts(std::span<const std::span<std::uint8_t>> parts)
+{
+    if (parts.size() < 2 || piece >= reply.body.size() || !reply.body[piece].file)
+        return OutBody::pull_parts(parts);
+    const BodyPiece& p = reply.body[piece];
+    std::array<iovec, 8> iov;
+    std::size_t count = 0, want = 0;
+    const std::uint64_t left = p.size() - piece_at;
+    for (const std::span<std::uint8_t> part : parts) {
+        if (count == iov.size() || want == left)
+            break;
+        const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(part.size(), left - want));
+        iov[count++] = {part.data(), take};
+        want += take;
+        if (take < part.size())
+            break;  // the piece ends inside this part: it is the last one filled
+    }
+    const ssize_t r =
+        ::preadv(p.file->fd, iov.data(), static_cast<int>(count), static_cast<off_t>(p.offset + piece_at));
+    if (r <= 0)
+        return {0, State::fail};
+    const auto n = static_cast<std::size_t>(r);
+    piece_at += n;
+    if (piece_at == p.size()) {
+        ++piece;
+        piece_at = 0;
+    }
+    if (piece >= reply.body.size() && !reply.source && !tunnel)
+        return {n, State::end};
+    return {n, State::more};  // a short read, or more to come: the next pull goes on from here
 }
 
 core::awaitable<std::error_code> H2RequestBody::next(std::string_view& chunk)

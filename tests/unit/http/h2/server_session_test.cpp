@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <nghttp2/nghttp2.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -264,6 +266,56 @@ TEST(H2ServerSession, ABodyThatWaitsResumes)
     exchange(c, s);
     EXPECT_EQ(c.got[id].body, "onetwo");
     EXPECT_TRUE(c.got[id].closed);
+}
+
+// A body that fills several frames' payloads in one call (as a file does with preadv): the frames
+// are cut at the client's frame size, and only the last carries END_STREAM.
+TEST(H2ServerSession, SeveralFramesArePulledInOneCall)
+{
+    struct Parts : OutBody {
+        std::string bytes = std::string(50000, 'x');
+        std::size_t at = 0, calls = 0, most_parts = 0;
+        Pulled pull(std::uint8_t*, std::size_t) override
+        {
+            ADD_FAILURE() << "pull_parts is the way in";
+            return {0, State::fail};
+        }
+        Pulled pull_parts(std::span<const std::span<std::uint8_t>> parts) override
+        {
+            ++calls;
+            most_parts = std::max(most_parts, parts.size());
+            std::size_t n = 0;
+            for (const auto part : parts) {
+                const std::size_t take = std::min(part.size(), bytes.size() - at);
+                std::memcpy(part.data(), bytes.data() + at, take);
+                at += take;
+                n += take;
+            }
+            return {n, at == bytes.size() ? State::end : State::more};
+        }
+    };
+    Server events;
+    ServerSession s(events, {}, true);
+    Client c;
+    const auto id = c.get("/");
+    exchange(c, s);
+    Parts body;
+    body.bytes[16384] = 'y';  // the first byte of the second frame
+    s.respond(id, Response{}, &body);
+    exchange(c, s);
+    EXPECT_EQ(c.got[id].body, body.bytes);
+    EXPECT_TRUE(c.got[id].closed);
+    EXPECT_EQ(body.calls, 1u);
+    EXPECT_EQ(body.most_parts, 4u);
+    std::vector<std::string> data;
+    for (const auto& line : events.trace)
+        if (line.starts_with("S: DATA"))
+            data.push_back(line);
+    ASSERT_EQ(data.size(), 4u);
+    EXPECT_NE(data[0].find("length=16384"), std::string::npos);
+    EXPECT_EQ(data[2].find("END_STREAM"), std::string::npos);
+    EXPECT_NE(data[3].find("length=848"), std::string::npos);
+    EXPECT_NE(data[3].find("END_STREAM"), std::string::npos);
 }
 
 TEST(H2ServerSession, RequestBodyIsCreditedOnlyWhenConsumed)
