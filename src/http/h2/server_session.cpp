@@ -238,11 +238,8 @@ bool ServerSession::feed(std::string_view bytes)
             data_left_ -= padding_left_;
             credit_padding(1 + padding_left_);  // §6.9.1: padding counts, and nobody consumes it
             input_ = Input::data;
-            if (data_left_ == 0) {
-                input_ = padding_left_ ? Input::data_padding : Input::frame_header;
-                if (padding_left_ == 0)
-                    end_data();
-            }
+            if (data_left_ == 0)
+                data_payload_read();
             break;
         case Input::data: {
             const std::size_t n = std::min<std::size_t>(data_left_, bytes.size());
@@ -250,11 +247,8 @@ bool ServerSession::feed(std::string_view bytes)
             const std::string_view chunk = bytes.substr(0, n);
             bytes.remove_prefix(n);
             on_data_bytes(chunk);
-            if (data_left_ == 0 && !failed_) {
-                input_ = padding_left_ ? Input::data_padding : Input::frame_header;
-                if (padding_left_ == 0)
-                    end_data();
-            }
+            if (data_left_ == 0 && !failed_)
+                data_payload_read();
             break;
         }
         case Input::data_padding: {
@@ -627,6 +621,14 @@ void ServerSession::on_data_bytes(std::string_view bytes)
     }
     if (!bytes.empty())
         events_.on_data(s->id, bytes);
+}
+
+// A DATA frame's payload is read: its padding follows, or the frame is done.
+void ServerSession::data_payload_read()
+{
+    input_ = padding_left_ ? Input::data_padding : Input::frame_header;
+    if (padding_left_ == 0)
+        end_data();
 }
 
 void ServerSession::credit_padding(std::uint32_t n)

@@ -124,6 +124,7 @@ private:
     void on_priority_update(std::span<const std::uint8_t> payload);
     bool begin_data();
     void on_data_bytes(std::string_view bytes);
+    void data_payload_read();
     void credit_padding(std::uint32_t n);
     void end_data();
     // The header block: decoded piece by piece, acted on when it ends.

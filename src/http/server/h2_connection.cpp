@@ -317,7 +317,8 @@ h2::OutBody::Pulled H2Stream::pull(std::uint8_t* buffer, std::size_t max)
 // rather than 7); anything else goes a frame at a time through pull().
 h2::OutBody::Pulled H2Stream::pull_parts(std::span<const std::span<std::uint8_t>> parts)
 {
-    if (parts.size() < 2 || piece >= reply.body.size() || !reply.body[piece].file)
+    if (parts.size() < 2 || piece >= reply.body.size() || !reply.body[piece].file ||
+        piece_at == reply.body[piece].size())  // an empty piece: pull() steps over it
         return OutBody::pull_parts(parts);
     const BodyPiece& p = reply.body[piece];
     std::array<iovec, 8> iov;
