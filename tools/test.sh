@@ -18,7 +18,10 @@ cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DLAYER7_TESTS=O
 cmake --build build/release -j "$jobs" --target layer7
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-ctest --test-dir build/test --output-on-failure -j "$jobs" --timeout 900 | tee "$log"
+# Twice as many tests as cores: the interop folders spend much of their time waiting on real
+# clients and real time (players, swarms, relays), so two per core keep both cores busy. On the
+# 2-core CI machine: 16 min 17 s for this step instead of about 19.5 with one per core.
+ctest --test-dir build/test --output-on-failure -j "$((jobs * 2))" --timeout 900 | tee "$log"
 
 CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DLAYER7_FUZZ=ON -DLAYER7_TESTS=OFF >/dev/null
