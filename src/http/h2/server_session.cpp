@@ -17,7 +17,7 @@
 // Output: pending_ holds the control frames, heads_ the response heads in the order they were
 // given; output() writes the frames, then the heads (HPACK-encoded then, for the streams still
 // open), then DATA frames for the streams the scheduler picks, each pulled from its OutBody
-// straight into `out`.
+// straight into `out` or, when the body lends bytes it holds in memory, pointed to (OutFrames).
 #include "http/h2/server_session.hpp"
 
 #include <algorithm>
@@ -1089,6 +1089,17 @@ void ServerSession::goaway()
 
 bool ServerSession::output(std::string& out, std::size_t soft_max)
 {
+    return output_to(out, nullptr, soft_max, 0);
+}
+
+bool ServerSession::output(OutFrames& out, std::size_t soft_max, std::size_t min_borrowed)
+{
+    return output_to(out.bytes, &out, soft_max, min_borrowed);
+}
+
+// `out` is frames->bytes when DATA may borrow its payloads.
+bool ServerSession::output_to(std::string& out, OutFrames* frames, std::size_t soft_max, std::size_t min_borrowed)
+{
     if (preface_frames_ > 0 && trace_) {
         for (std::size_t at = 0; at < preface_frames_;) {
             const std::string_view frame = std::string_view(pending_).substr(at);
@@ -1111,12 +1122,15 @@ bool ServerSession::output(std::string& out, std::size_t soft_max)
         heads_used_ = 0;
         if (!pending_.empty())
             continue;  // on_stream_close consumed body bytes: their WINDOW_UPDATE first
-        if (failed_ || out.size() >= soft_max || send_window_ <= 0)
+        const std::size_t size = out.size() + (frames ? frames->borrowed_size : 0);
+        if (failed_ || size >= soft_max || send_window_ <= 0)
             break;
         ScheduleNode* node = scheduler_.top();
         if (!node)
             break;
-        send_data(out, *find(node->stream), soft_max - out.size());
+        Stream& s = *find(node->stream);
+        if (!frames || s.send_window <= 0 || !send_lent_data(*frames, s, soft_max - size, min_borrowed))
+            send_data(out, s, soft_max - size);
     }
     return true;
 }
@@ -1188,6 +1202,49 @@ void ServerSession::send_data(std::string& out, Stream& s, std::size_t room)
         if (last)
             out.resize(at + frame_header_size + length);
     }
+    sent_data(s, n, pulled.state);
+}
+
+// As send_data, the frames' payloads borrowed from the body where they are big enough to be
+// worth an entry of their own in the gathered write (smaller ones are copied after their header).
+bool ServerSession::send_lent_data(OutFrames& out, Stream& s, std::size_t room, std::size_t min_borrowed)
+{
+    const auto allowed = static_cast<std::size_t>(std::min(s.send_window, send_window_));
+    const std::size_t frame_max = peer_max_frame_;
+    const std::size_t turn_frames =
+        s.node.priority.incremental ? 1 : std::min(max_frames_per_turn, (room + frame_max - 1) / frame_max);
+    std::size_t sent = 0, frames = 0;
+    OutBody::State state = OutBody::State::more;
+    while (frames < std::max<std::size_t>(turn_frames, 1) && sent < allowed && state == OutBody::State::more) {
+        const std::optional<OutBody::Lent> lent = s.body->lend(std::min(frame_max, allowed - sent));
+        if (!lent || (lent->bytes.empty() && lent->state != OutBody::State::end))
+            break;
+        const std::size_t n = lent->bytes.size();
+        state = lent->state;
+        const std::size_t at = out.bytes.size();
+        append_frame_header(out.bytes, static_cast<std::uint32_t>(n), FrameType::data,
+                            state == OutBody::State::end ? flag::end_stream : 0, s.id);
+        if (trace_)
+            trace_frame(true, std::string_view(out.bytes).substr(at));
+        if (n < min_borrowed) {
+            out.bytes.append(reinterpret_cast<const char*>(lent->bytes.data()), n);
+        } else {
+            out.borrowed.push_back({out.bytes.size(), lent->bytes});
+            out.borrowed_size += n;
+        }
+        sent += n;
+        ++frames;
+    }
+    if (frames == 0)
+        return false;
+    sent_data(s, sent, state);
+    return true;
+}
+
+// `n` body bytes of `s` are on their way, the last of them with `state`.
+void ServerSession::sent_data(Stream& s, std::size_t n, OutBody::State state)
+{
+    const bool end = state == OutBody::State::end;
     s.send_window -= static_cast<std::int64_t>(n);
     send_window_ -= static_cast<std::int64_t>(n);
     s.body_left = s.body_left > n ? s.body_left - n : 0;
@@ -1198,7 +1255,7 @@ void ServerSession::send_data(std::string& out, Stream& s, std::size_t room)
             close_stream(s, 0);
         return;
     }
-    if (pulled.state == OutBody::State::wait) {
+    if (state == OutBody::State::wait) {
         s.deferred = true;
         scheduler_.remove(s.node);
     } else if (s.send_window <= 0) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <array>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -55,6 +56,36 @@ public:
     // last one touched may come back short), so that a file body reads them all with one system
     // call. By default, pull() on each in turn.
     virtual Pulled pull_parts(std::span<const std::span<std::uint8_t>> parts);
+    // The next bytes where they already lie in memory, up to `max` of them, without a copy: they
+    // must stay valid and unchanged until the output that carries them has been written. Nothing
+    // (the default) when the body has no such bytes at this point; pull() then copies.
+    struct Lent {
+        std::span<const std::uint8_t> bytes;
+        State state = State::more;  // more or end
+    };
+    virtual std::optional<Lent> lend(std::size_t) { return std::nullopt; }
+};
+
+// What output() produces when it may borrow DATA payloads (OutBody::lend) rather than copy them:
+// `bytes` holds every frame header and every copied payload, and each borrowed payload goes on
+// the wire right after bytes[0, at). A gathered write (writev) sends it all without another copy.
+struct OutFrames {
+    struct Borrowed {
+        std::size_t at = 0;
+        std::span<const std::uint8_t> payload;
+    };
+    std::string bytes;
+    std::vector<Borrowed> borrowed;
+    std::size_t borrowed_size = 0;
+
+    std::size_t size() const { return bytes.size() + borrowed_size; }
+    bool empty() const { return size() == 0; }
+    void clear()
+    {
+        bytes.clear();
+        borrowed.clear();
+        borrowed_size = 0;
+    }
 };
 
 // What the session reports while it decodes input (called from inside feed()).
@@ -101,6 +132,8 @@ public:
     // Appends pending frames to `out` (at least up to `soft_max` bytes when there are that many).
     // False on a fatal error.
     bool output(std::string& out, std::size_t soft_max);
+    // The same, borrowing DATA payloads of at least `min_borrowed` bytes that a body lends.
+    bool output(OutFrames& out, std::size_t soft_max, std::size_t min_borrowed);
     bool want_write() const;
     // The connection is finished: both sides have nothing more to say.
     bool done() const;
@@ -145,7 +178,11 @@ private:
     void write_head(std::string& out, Stream& s, std::size_t head);
     void queue_window_updates(Stream* s);
     bool count_outbound_ack();
+    bool output_to(std::string& out, OutFrames* frames, std::size_t soft_max, std::size_t min_borrowed);
     void send_data(std::string& out, Stream& s, std::size_t room);
+    // send_data for a body that lends its bytes: false when it has none to lend at this point.
+    bool send_lent_data(OutFrames& out, Stream& s, std::size_t room, std::size_t min_borrowed);
+    void sent_data(Stream& s, std::size_t n, OutBody::State state);
     void trace_frame(bool ours, std::string_view frame);
 
     SessionEvents& events_;

@@ -14,6 +14,7 @@
 #include <array>
 #include <charconv>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -33,6 +34,9 @@ namespace {
 
 constexpr std::size_t write_batch = 64 * 1024;   // frames gathered into one write
 constexpr std::size_t source_ahead = 64 * 1024;  // a reply source is pulled this far ahead of the window
+// A DATA payload this big that lies in memory (a cached file) goes from there in a gathered write
+// rather than being copied into the batch; a smaller one costs less copied than as an iovec.
+constexpr std::size_t min_borrowed = 4096;
 
 std::optional<std::uint64_t> content_length(const Request& request)
 {
@@ -110,6 +114,7 @@ struct H2Stream final : h2::OutBody {
 
     Pulled pull(std::uint8_t* buffer, std::size_t max) override;
     Pulled pull_parts(std::span<const std::span<std::uint8_t>> parts) override;
+    std::optional<Lent> lend(std::size_t max) override;
 
     H2Connection& connection;
     std::int32_t id;
@@ -241,6 +246,7 @@ private:
     // Frames the reply's head and hands it to the session; true when a source remains to be pumped.
     bool submit(H2Stream& s);
     core::awaitable<void> write_loop();
+    core::awaitable<std::error_code> write_out();  // out_, its borrowed payloads gathered
     void end_all_streams();
     H2Stream* find(std::int32_t id);
     // Idle (no stream open, nothing being written): a server stop may end the connection now.
@@ -259,8 +265,12 @@ private:
     // The open streams: at most max_concurrent_streams, mostly a few, so a vector (no node per
     // stream, and the newest, most asked for, is last).
     std::vector<std::pair<std::int32_t, std::shared_ptr<H2Stream>>> streams_;
+    // Streams closed since the writer last started a batch: the batch in flight may point into
+    // their reply bodies (OutBody::lend), so they live until it has been written.
+    std::vector<std::shared_ptr<H2Stream>> retired_;
     StreamBlocks& stream_blocks_;
-    std::string out_;
+    h2::OutFrames out_;
+    std::vector<asio::const_buffer> gather_;
     h2::ServerSession session_;  // last: destroyed first, while the streams it points into live
 };
 
@@ -311,6 +321,26 @@ h2::OutBody::Pulled H2Stream::pull(std::uint8_t* buffer, std::size_t max)
         return {n, State::more};
     deferred = true;
     return {n, State::wait};
+}
+
+std::optional<h2::OutBody::Lent> H2Stream::lend(std::size_t max)
+{
+    while (piece < reply.body.size() && piece_at == reply.body[piece].size()) {
+        ++piece;
+        piece_at = 0;
+    }
+    // A file is read (pull); the source's bytes are copied, as `ahead` changes while a write is out.
+    if (piece == reply.body.size() || reply.body[piece].file)
+        return std::nullopt;
+    const BodyPiece& p = reply.body[piece];
+    const std::string_view bytes = p.bytes().substr(static_cast<std::size_t>(piece_at), max);
+    piece_at += bytes.size();
+    if (piece_at == p.size()) {
+        ++piece;
+        piece_at = 0;
+    }
+    const bool end = piece == reply.body.size() && !reply.source && !tunnel;
+    return Lent{{reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()}, end ? State::end : State::more};
 }
 
 // A file piece fills several frames' payloads with one preadv (a 100 KiB file: 2 system calls
@@ -551,6 +581,7 @@ void H2Connection::on_stream_close(std::int32_t id, std::uint32_t)
     s.body_ready.notify();
     s.room.notify();
     std::swap(*it, streams_.back());  // the order of the others does not matter
+    retired_.push_back(std::move(streams_.back().second));
     streams_.pop_back();
 }
 
@@ -670,14 +701,17 @@ core::awaitable<void> H2Connection::pump(std::shared_ptr<H2Stream> s)
 
 core::awaitable<void> H2Connection::write_loop()
 {
+    // Through TLS every byte is copied into a record anyway: nothing is borrowed.
+    const std::size_t borrow_from = stream_.is_tls() ? std::numeric_limits<std::size_t>::max() : min_borrowed;
     for (;;) {
+        retired_.clear();  // the last batch is written
         out_.clear();
-        if (!session_.output(out_, write_batch)) {
+        if (!session_.output(out_, write_batch, borrow_from)) {
             dead_ = true;
             break;
         }
         if (!out_.empty()) {
-            if (co_await stream_.write(out_, false)) {
+            if (co_await write_out()) {
                 dead_ = true;
                 break;
             }
@@ -694,6 +728,23 @@ core::awaitable<void> H2Connection::write_loop()
     // The reader may still wait on the socket: a dead writer ends the connection.
     std::error_code ignored;
     stream_.socket().cancel(ignored);
+}
+
+core::awaitable<std::error_code> H2Connection::write_out()
+{
+    if (out_.borrowed.empty())
+        co_return co_await stream_.write(out_.bytes, false);
+    gather_.clear();
+    std::size_t from = 0;
+    for (const h2::OutFrames::Borrowed& b : out_.borrowed) {
+        if (b.at > from)
+            gather_.emplace_back(out_.bytes.data() + from, b.at - from);
+        gather_.emplace_back(b.payload.data(), b.payload.size());
+        from = b.at;
+    }
+    if (out_.bytes.size() > from)
+        gather_.emplace_back(out_.bytes.data() + from, out_.bytes.size() - from);
+    co_return co_await stream_.write_gather(gather_);
 }
 
 H2Stream* H2Connection::find(std::int32_t id)
@@ -763,9 +814,10 @@ core::awaitable<void> H2Connection::run(std::string already_read, std::optional<
     wake_writer();
     while (running_ > 0)
         co_await all_done_.wait();
-    // Only now: until the writer has ended, nghttp2 may still pull a stream's body (a write that
-    // was in flight when the reader ended lets it produce once more).
+    // Only now: until the writer has ended, the session may still pull a stream's body (a write
+    // that was in flight when the reader ended lets it produce once more).
     streams_.clear();
+    retired_.clear();
 }
 
 }  // namespace

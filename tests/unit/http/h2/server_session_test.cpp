@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -315,6 +316,69 @@ TEST(H2ServerSession, SeveralFramesArePulledInOneCall)
     EXPECT_NE(data[0].find("length=16384"), std::string::npos);
     EXPECT_EQ(data[2].find("END_STREAM"), std::string::npos);
     EXPECT_NE(data[3].find("length=848"), std::string::npos);
+    EXPECT_NE(data[3].find("END_STREAM"), std::string::npos);
+}
+
+// A body whose bytes lie in memory lends them: the output points into them rather than copying,
+// except a payload too small to be worth its own iovec, which follows its frame header.
+TEST(H2ServerSession, LentPayloadsAreBorrowedAndSmallOnesCopied)
+{
+    struct Lender : OutBody {
+        std::vector<std::string> pieces{std::string(40000, 'a'), std::string(100, 'b')};
+        std::size_t piece = 0, at = 0;
+        Pulled pull(std::uint8_t*, std::size_t) override
+        {
+            ADD_FAILURE() << "every byte can be lent";
+            return {0, State::fail};
+        }
+        std::optional<Lent> lend(std::size_t max) override
+        {
+            const std::string& p = pieces[piece];
+            const std::size_t n = std::min(max, p.size() - at);
+            Lent lent{{reinterpret_cast<const std::uint8_t*>(p.data() + at), n}, State::more};
+            if ((at += n) == p.size()) {
+                ++piece;
+                at = 0;
+            }
+            if (piece == pieces.size())
+                lent.state = State::end;
+            return lent;
+        }
+    };
+    Server events;
+    ServerSession s(events, {}, true);
+    Client c;
+    const auto id = c.get("/");
+    exchange(c, s);
+    Lender body;
+    s.respond(id, Response{}, &body);
+    OutFrames out;
+    ASSERT_TRUE(s.output(out, 1 << 30, 4096));
+    // 16384 + 16384 + 7232 borrowed from the first piece; the 100 bytes of the second copied.
+    ASSERT_EQ(out.borrowed.size(), 3u);
+    EXPECT_EQ(out.borrowed_size, 40000u);
+    EXPECT_EQ(reinterpret_cast<const char*>(out.borrowed[0].payload.data()), body.pieces[0].data());
+    EXPECT_EQ(out.borrowed[2].payload.size(), 40000u - 2 * 16384);
+    EXPECT_EQ(out.size(), out.bytes.size() + 40000);
+    EXPECT_NE(out.bytes.find(std::string(100, 'b')), std::string::npos);
+    std::string wire;
+    std::size_t from = 0;
+    for (const auto& b : out.borrowed) {
+        wire.append(out.bytes, from, b.at - from);
+        wire.append(reinterpret_cast<const char*>(b.payload.data()), b.payload.size());
+        from = b.at;
+    }
+    wire.append(out.bytes, from);
+    c.feed(wire);
+    EXPECT_EQ(c.got[id].body, body.pieces[0] + body.pieces[1]);
+    EXPECT_TRUE(c.got[id].closed);
+    std::vector<std::string> data;
+    for (const auto& line : events.trace)
+        if (line.starts_with("S: DATA"))
+            data.push_back(line);
+    ASSERT_EQ(data.size(), 4u);
+    EXPECT_EQ(data[2].find("END_STREAM"), std::string::npos);
+    EXPECT_NE(data[3].find("length=100"), std::string::npos);
     EXPECT_NE(data[3].find("END_STREAM"), std::string::npos);
 }
 
