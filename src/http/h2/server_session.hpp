@@ -92,7 +92,8 @@ struct OutFrames {
 class SessionEvents {
 public:
     virtual ~SessionEvents() = default;
-    // A complete request head; `end_stream`: no body follows.
+    // A complete request head; `end_stream`: no body follows. The receiver may move it out, or
+    // swap it with a cleared one whose storage the stream's slot then reuses.
     virtual void on_request(std::int32_t stream, Request&& request, bool end_stream) = 0;
     virtual void on_data(std::int32_t stream, std::string_view data) = 0;
     virtual void on_end_stream(std::int32_t stream) = 0;

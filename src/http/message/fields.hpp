@@ -45,6 +45,11 @@ public:
     Field operator[](std::size_t i) const;
     // Bytes used by names and values (for size checks).
     std::size_t storage_bytes() const { return data_.size(); }
+    // Heap bytes held, used or not (for keeping storage to reuse).
+    std::size_t capacity_bytes() const
+    {
+        return (data_.capacity() > std::string().capacity() ? data_.capacity() : 0) + slots_.capacity() * sizeof(Slot);
+    }
 
     class Iterator {
     public:

@@ -27,6 +27,7 @@
 #include "core/net/signal.hpp"
 #include "http/h2/server_session.hpp"
 #include "http/server/finish.hpp"
+#include "http/server/spare_storage.hpp"
 
 namespace layer7::http {
 
@@ -107,9 +108,15 @@ struct StreamAllocator {
 
 // One request/response exchange. The session pulls the reply through OutBody::pull.
 struct H2Stream final : h2::OutBody {
-    H2Stream(H2Connection& c, std::int32_t i, const asio::any_io_executor& ex)
-        : connection(c), id(i), body_ready(ex), room(ex)
+    H2Stream(H2Connection& c, std::int32_t i, const asio::any_io_executor& ex, SpareStorage& s)
+        : connection(c), id(i), spare(s), body_ready(ex), room(ex)
     {
+    }
+    ~H2Stream() override
+    {
+        spare.give(std::move(request.fields));
+        spare.give(std::move(reply.response.fields));
+        spare.give(std::move(reply.body));
     }
 
     Pulled pull(std::uint8_t* buffer, std::size_t max) override;
@@ -118,6 +125,7 @@ struct H2Stream final : h2::OutBody {
 
     H2Connection& connection;
     std::int32_t id;
+    SpareStorage& spare;  // the worker's: this stream's storage goes back there
     Request request;
     RequestContext context;
     std::chrono::system_clock::time_point wall;
@@ -191,6 +199,7 @@ public:
     H2Connection(core::Stream& stream, Handler& handler, const ConnectionOptions& options)
         : stream_(stream), handler_(handler), options_(options), executor_(stream.socket().get_executor()),
           writer_wake_(executor_), all_done_(executor_), stream_blocks_(stream.worker().get(stream_blocks_key)),
+          spare_(SpareStorage::of(stream.worker())),
           session_(*this, h2::SessionLimits{.max_header_list = static_cast<std::uint32_t>(options.limits.max_header)},
                    core::Trace::instance().enabled())
     {
@@ -269,6 +278,7 @@ private:
     // their reply bodies (OutBody::lend), so they live until it has been written.
     std::vector<std::shared_ptr<H2Stream>> retired_;
     StreamBlocks& stream_blocks_;
+    SpareStorage& spare_;
     h2::OutFrames out_;
     std::vector<asio::const_buffer> gather_;
     h2::ServerSession session_;  // last: destroyed first, while the streams it points into live
@@ -509,8 +519,10 @@ void H2Connection::spawn(core::awaitable<void> work)
 
 void H2Connection::on_request(std::int32_t id, Request&& request, bool end_stream)
 {
-    auto s = std::allocate_shared<H2Stream>(StreamAllocator<H2Stream>(stream_blocks_), *this, id, executor_);
-    s->request = std::move(request);
+    auto s = std::allocate_shared<H2Stream>(StreamAllocator<H2Stream>(stream_blocks_), *this, id, executor_, spare_);
+    // The session's stream slot gets spare field storage for the next request it decodes.
+    s->request.fields = spare_.take_fields();
+    std::swap(s->request, request);
     s->body_end = end_stream;
     const auto wall = core::coarse_system_now();
     s->wall = wall;

@@ -18,6 +18,7 @@
 #include "http/server/conditional.hpp"
 #include "http/server/listing.hpp"
 #include "http/server/live_window.hpp"
+#include "http/server/spare_storage.hpp"
 
 namespace layer7::http {
 
@@ -168,10 +169,10 @@ BodyPiece slice(const Source& src, std::uint64_t offset, std::uint64_t length)
 
 // 200/206/304/412/416 for one file, per RFC 9110 §13 and §14.
 Reply file_reply(const Request& request, const FileMeta& meta, const Source& identity,
-                 const std::shared_ptr<const std::string>& gzipped)
+                 const std::shared_ptr<const std::string>& gzipped, SpareStorage& spare)
 {
     const bool use_gzip = gzipped && !gzipped->empty();
-    Reply r;
+    Reply r = spare.take_reply();
     Fields& f = r.response.fields;
     // A 304 carries the fields a 200 would have had, Vary included (RFC 9110 §15.4.5).
     auto add_validators = [&] {
@@ -318,7 +319,7 @@ Reply Site::get(const Request& request, std::string_view path, std::string_view 
         }
         // HTTP/1.x sends a file that has a descriptor with sendfile, even when it is in memory too.
         const Source source{framed || !c.file ? c.content : nullptr, c.file};
-        Reply r = file_reply(request, c.meta, source, want_gzip ? c.gzipped : nullptr);
+        Reply r = file_reply(request, c.meta, source, want_gzip ? c.gzipped : nullptr, SpareStorage::of(worker));
         if (code(r.response.status) < 400)
             add_cache_control(r, path);
         return r;
