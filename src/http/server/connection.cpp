@@ -12,6 +12,7 @@
 #include "core/bytes/base64.hpp"
 #include "http/server/finish.hpp"
 #include "http/server/h2_connection.hpp"
+#include "http/server/spare_storage.hpp"
 
 namespace layer7::http {
 
@@ -54,7 +55,7 @@ class Connection {
 public:
     Connection(core::Stream& stream, Handler& handler, const ConnectionOptions& options, ParkedAt from)
         : stream_(stream), handler_(handler), options_(options), conn_(rules_for(options), from.served),
-          first_read_(!from.started)
+          spare_(SpareStorage::of(stream.worker())), first_read_(!from.started)
     {
     }
 
@@ -114,7 +115,8 @@ private:
     Handler& handler_;
     const ConnectionOptions& options_;
     h1::ServerConnection conn_;
-    std::string out_;  // heads and small bodies waiting to be written
+    SpareStorage& spare_;  // the worker's: storage of replies sent goes back there
+    std::string out_;      // heads and small bodies waiting to be written
     BodyState body_state_ = BodyState::ok;
     bool first_read_ = true;
     bool replied_ = false;  // a reply went out since the last read
@@ -553,6 +555,8 @@ core::awaitable<void> Connection::run()
                     h1::ReplyPlan plan = conn_.plan_reply(now->close || stream_.draining());
                     if (co_await emit(*now, &request, plan.keep_alive, wall))
                         co_return;
+                    spare_.give(std::move(now->response.fields));  // sent: the next reply's storage
+                    spare_.give(std::move(now->body));
                     if (!plan.keep_alive) {
                         if (!co_await flush())
                             co_await linger();
