@@ -17,10 +17,17 @@ inline const std::string modern_tls12_ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
+// TLS 1.3 suites in our order of preference (the server's wins): OpenSSL's own order puts
+// AES-256-GCM first, which costs a third more per byte than AES-128-GCM for no security a web,
+// mail or file server needs (Mozilla's guidelines, h2o and nginx put AES-128-GCM first). 1 KiB
+// over h2 with TLS: 4.75 µs of CPU per request with AES-256-GCM.
+inline const std::string modern_tls13_ciphersuites =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
 // The suites a server offers, from its config section (`tls_ciphers`, `tls13_ciphersuites`).
 struct TlsCiphers {
-    std::string tls12 = modern_tls12_ciphers;  // OpenSSL cipher list for TLS 1.2
-    std::string tls13;                         // OpenSSL TLS 1.3 ciphersuites; empty: OpenSSL's (all AEAD)
+    std::string tls12 = modern_tls12_ciphers;       // OpenSSL cipher list for TLS 1.2
+    std::string tls13 = modern_tls13_ciphersuites;  // OpenSSL TLS 1.3 ciphersuites
 };
 // Why OpenSSL refuses `ciphers` (an unknown or empty selection), or nullopt when it takes them.
 std::optional<std::string> check_tls_ciphers(const TlsCiphers& ciphers);

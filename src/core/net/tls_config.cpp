@@ -11,7 +11,7 @@ TlsCiphers parse_tls_ciphers(Section& section)
     const std::string tls12 = section.string("tls_ciphers", "modern");
     if (tls12 != "modern")
         ciphers.tls12 = tls12;
-    ciphers.tls13 = section.string("tls13_ciphersuites", "");
+    ciphers.tls13 = section.string("tls13_ciphersuites", modern_tls13_ciphersuites);
     if (auto error = check_tls_ciphers(ciphers))
         section.error(error->starts_with("TLS 1.3") ? "tls13_ciphersuites" : "tls_ciphers", *error);
     return ciphers;

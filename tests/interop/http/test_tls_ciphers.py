@@ -62,6 +62,11 @@ def test_cbc_is_refused_by_default(layer7, tmp_path, rsa_cert):
     assert not ok, out
     ok, out = handshake(port, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256")
     assert ok, out
+    # TLS 1.3: the server's order, AES-128-GCM first, although openssl offers AES-256-GCM first
+    ok, out = handshake(port, "-tls1_3")
+    assert ok and "TLS_AES_128_GCM_SHA256" in out, out
+    ok, out = handshake(port, "-tls1_3", "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_256_GCM_SHA384")
+    assert ok and "TLS_AES_256_GCM_SHA384" in out, out
 
 
 def test_cbc_is_accepted_when_the_config_asks(layer7, tmp_path, rsa_cert):
