@@ -161,6 +161,16 @@ struct Client {
 };
 
 // Runs both sides until neither has anything to say.
+// The DATA frame lines the session traced as sent.
+std::vector<std::string> sent_data_lines(const Server& events)
+{
+    std::vector<std::string> data;
+    for (const auto& line : events.trace)
+        if (line.starts_with("S: DATA"))
+            data.push_back(line);
+    return data;
+}
+
 void exchange(Client& c, ServerSession& s)
 {
     for (int round = 0; round < 1000; ++round) {
@@ -308,10 +318,7 @@ TEST(H2ServerSession, SeveralFramesArePulledInOneCall)
     EXPECT_TRUE(c.got[id].closed);
     EXPECT_EQ(body.calls, 1u);
     EXPECT_EQ(body.most_parts, 4u);
-    std::vector<std::string> data;
-    for (const auto& line : events.trace)
-        if (line.starts_with("S: DATA"))
-            data.push_back(line);
+    const std::vector<std::string> data = sent_data_lines(events);
     ASSERT_EQ(data.size(), 4u);
     EXPECT_NE(data[0].find("length=16384"), std::string::npos);
     EXPECT_EQ(data[2].find("END_STREAM"), std::string::npos);
@@ -372,10 +379,7 @@ TEST(H2ServerSession, LentPayloadsAreBorrowedAndSmallOnesCopied)
     c.feed(wire);
     EXPECT_EQ(c.got[id].body, body.pieces[0] + body.pieces[1]);
     EXPECT_TRUE(c.got[id].closed);
-    std::vector<std::string> data;
-    for (const auto& line : events.trace)
-        if (line.starts_with("S: DATA"))
-            data.push_back(line);
+    const std::vector<std::string> data = sent_data_lines(events);
     ASSERT_EQ(data.size(), 4u);
     EXPECT_EQ(data[2].find("END_STREAM"), std::string::npos);
     EXPECT_NE(data[3].find("length=100"), std::string::npos);
