@@ -67,6 +67,12 @@ def write_site(root, old=True):
     return files
 
 
+def modified_now(root, name="new.txt"):
+    """Sets the file's mtime to now: its heuristic freshness (10 % of its age, in whole seconds) is
+    then 0 for the next 9 s, however long ago the module's fixture wrote the site."""
+    os.utime(os.path.join(root, name), None)
+
+
 def read_log(path):
     if not os.path.exists(path):
         return []
@@ -139,6 +145,7 @@ class Nginx:
     def __init__(self, tmp, root, locations="", tls_cert=None, tls_key=None):
         if not shutil.which("nginx"):
             pytest.skip("nginx not installed (tools/setup.sh test)")
+        self.root = root
         self.dir = os.path.join(tmp, "nginx")
         os.makedirs(self.dir, exist_ok=True)
         self.port = free_port()

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from proxykit import HOST, Nginx, Proxy, curl, get, headers_of, wait_log, write_site
+from proxykit import HOST, Nginx, Proxy, curl, get, headers_of, modified_now, wait_log, write_site
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,7 @@ def test_curl_hits_nginx_objects(world):
 
 def test_revalidation_is_a_304_in_nginx_log(world):
     nginx, proxy, files = world
+    modified_now(nginx.root)
     assert through(proxy, nginx.url + "/new.txt")["x-cache"] == "MISS"
     assert through(proxy, nginx.url + "/new.txt")["x-cache"] == "REVALIDATED"
     assert wait_log(nginx.log, "/new.txt", 2) == [("GET", 200), ("GET", 304)]

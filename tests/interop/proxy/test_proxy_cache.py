@@ -8,7 +8,8 @@ import os
 
 import pytest
 
-from proxykit import (HOST, CannedOrigin, Origin, Proxy, curl, get, headers_of, log_entries, wait_log)
+from proxykit import (HOST, CannedOrigin, Origin, Proxy, curl, get, headers_of, log_entries, modified_now,
+                      wait_log)
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,7 @@ def test_layer7_get_through_the_proxy(world):
 
 def test_stale_entry_is_revalidated_with_304(world):
     origin, proxy = world
+    modified_now(origin.root)
     h1 = through(proxy, origin.url + "/new.txt")
     assert h1["x-cache"] == "MISS"
     h2 = through(proxy, origin.url + "/new.txt")
