@@ -11,7 +11,7 @@ socklen_t length_of(const sockaddr_storage& peer)
     return peer.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
 }
 
-std::size_t receive_batch(int fd, UdpBatch& b)
+std::size_t receive_batch(int fd, UdpBatch& b, bool wait)
 {
     for (std::size_t i = 0; i < b.size; ++i) {
         b.received_iov[i] = {b.slot(i), b.slot_bytes};
@@ -23,7 +23,8 @@ std::size_t receive_batch(int fd, UdpBatch& b)
     }
     int n;
     do
-        n = ::recvmmsg(fd, b.received.data(), static_cast<unsigned>(b.size), MSG_DONTWAIT, nullptr);
+        n = ::recvmmsg(fd, b.received.data(), static_cast<unsigned>(b.size), wait ? MSG_WAITFORONE : MSG_DONTWAIT,
+                       nullptr);
     while (n < 0 && errno == EINTR);
     return n < 0 ? 0 : static_cast<std::size_t>(n);
 }
@@ -69,6 +70,24 @@ awaitable<void> serve_batches(asio::ip::udp::socket& socket, UdpBatch& b, std::f
             if (got < UdpBatch::size)
                 break;  // the queue was empty: wait (a queue that filled meanwhile wakes us at once)
         }
+    }
+}
+
+void serve_batches_blocking(int fd, UdpBatch& b, const std::atomic<bool>& stopping,
+                            const std::function<void(std::size_t)>& answer)
+{
+    for (;;) {
+        const std::size_t got = receive_batch(fd, b, /*wait=*/true);
+        // A shut-down socket reads as empty datagrams from then on: nothing of them is answered.
+        if (stopping.load(std::memory_order_acquire))
+            return;
+        if (got == 0) {
+            if (errno == EBADF || errno == ENOTSOCK || errno == EINVAL || errno == EFAULT)
+                return;  // not a receiving socket: there is nothing to wait for
+            continue;    // an error the receive consumed (an ICMP report on the socket)
+        }
+        answer(got);
+        send_batch(fd, b);
     }
 }
 

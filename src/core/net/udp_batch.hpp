@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -34,8 +35,9 @@ struct UdpBatch {
 };
 
 socklen_t length_of(const sockaddr_storage& peer);
-// Receives into all slots without waiting; the number received (0 if none).
-std::size_t receive_batch(int fd, UdpBatch& b);
+// Receives into all slots without waiting; the number received (0 if none). With `wait`, on a
+// blocking socket, waits for the first datagram (MSG_WAITFORONE) and takes what else is queued.
+std::size_t receive_batch(int fd, UdpBatch& b, bool wait = false);
 // Sends every queued reply; one the kernel refuses (or a full buffer) is dropped, as UDP may.
 void send_batch(int fd, UdpBatch& b);
 
@@ -47,6 +49,15 @@ void send_batch(int fd, UdpBatch& b);
 // until the queue is found empty was measured too: on loopback the server outruns dnsperf, the
 // batches shrink to 1-2 queries, and it costs as much.)
 awaitable<void> serve_batches(asio::ip::udp::socket& socket, UdpBatch& b, std::function<void(std::size_t)> answer);
+
+// The same loop on a thread of its own, on a blocking socket that no epoll watches: it waits in
+// recvmmsg itself. Two system calls per batch instead of four (epoll_wait and asio's re-arming
+// epoll_ctl go), and a sender's datagram costs no epoll wake-up callback while the loop is busy.
+// Measured with dnsperf on loopback: 10-15 % less CPU per query for the DNS authority. Only for
+// a loop that never waits on anything but its socket. Returns once `stopping` is set and the
+// socket shut down (which wakes the receive: Runtime::listen_udp_on_threads does both).
+void serve_batches_blocking(int fd, UdpBatch& b, const std::atomic<bool>& stopping,
+                            const std::function<void(std::size_t)>& answer);
 
 // Sends one datagram to every peer, a batch of sendmmsg per system call (a relay fanning a packet
 // out to its readers). A full socket buffer drops the rest, as UDP may; returns how many were sent.

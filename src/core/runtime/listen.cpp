@@ -24,4 +24,11 @@ HostPort listen_udp_or_throw(Runtime& runtime, std::string_view service, const H
     return bound_or_throw(ec, bound.port(), service, listen, kind);
 }
 
+HostPort listen_udp_on_threads_or_throw(Runtime& runtime, std::string_view service, const HostPort& listen,
+                                        UdpThreadLoop loop, std::string_view kind, bool spread_by_first_word)
+{
+    auto [ec, bound] = runtime.listen_udp_on_threads(*udp_endpoint(listen), std::move(loop), spread_by_first_word);
+    return bound_or_throw(ec, bound.port(), service, listen, kind);
+}
+
 }  // namespace layer7::core

@@ -32,5 +32,9 @@ HostPort listen_tcp_or_throw(Runtime& runtime, std::string_view service, const H
 // The same for UDP (see Runtime::listen_udp for `spread_by_first_word`).
 HostPort listen_udp_or_throw(Runtime& runtime, std::string_view service, const HostPort& listen, UdpLoop loop,
                              std::string_view kind = {}, bool spread_by_first_word = false);
+// And for a loop on threads of its own (Runtime::listen_udp_on_threads).
+HostPort listen_udp_on_threads_or_throw(Runtime& runtime, std::string_view service, const HostPort& listen,
+                                        UdpThreadLoop loop, std::string_view kind = {},
+                                        bool spread_by_first_word = false);
 
 }  // namespace layer7::core

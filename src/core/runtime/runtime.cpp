@@ -7,10 +7,12 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <mutex>
 #include <unordered_map>
@@ -23,6 +25,22 @@
 
 namespace layer7::core {
 
+// The socket of a UdpThreadLoop, held by its thread: the descriptor closes as the loop returns.
+// Whoever stops it holds it meanwhile, so nobody shuts down a number closed and reused.
+struct UdpThreadSocket {
+    explicit UdpThreadSocket(int descriptor) : fd(descriptor) {}
+    UdpThreadSocket(const UdpThreadSocket&) = delete;
+    ~UdpThreadSocket() { ::close(fd); }
+    // Tells the loop to end and wakes its receive; once.
+    void stop()
+    {
+        if (!stopping.exchange(true, std::memory_order_acq_rel))
+            ::shutdown(fd, SHUT_RDWR);  // ENOTCONN on an unconnected socket, but it wakes the receive
+    }
+    const int fd;
+    std::atomic<bool> stopping{false};
+};
+
 struct Runtime::Worker {
     asio::io_context context{1};  // one thread per context: asio may skip locking
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
@@ -32,6 +50,11 @@ struct Runtime::Worker {
     };
     std::vector<Closer> closers;  // close this worker's listening sockets
     std::thread thread;
+    struct UdpThread {
+        std::thread thread;
+        std::weak_ptr<UdpThreadSocket> socket;
+    };
+    std::vector<UdpThread> udp_threads;  // listen_udp_on_threads's, joined when the runtime ends
 };
 
 // One shared count per TCP service: the limits are service-wide, across workers.
@@ -307,6 +330,19 @@ Runtime::~Runtime()
     for (auto& w : workers_)
         if (w->thread.joinable())
             w->thread.join();
+    join_udp_threads();
+}
+
+void Runtime::join_udp_threads()
+{
+    for (auto& w : workers_) {
+        for (auto& t : w->udp_threads) {
+            if (auto socket = t.socket.lock())
+                socket->stop();
+            t.thread.join();
+        }
+        w->udp_threads.clear();
+    }
 }
 
 std::pair<std::error_code, asio::ip::tcp::endpoint> Runtime::listen_tcp(const asio::ip::tcp::endpoint& endpoint,
@@ -419,6 +455,35 @@ std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const as
     return {ec, bound};
 }
 
+std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp_on_threads(
+    const asio::ip::udp::endpoint& endpoint, UdpThreadLoop loop, bool spread_by_first_word)
+{
+    auto [ec, bound] = claim<asio::ip::udp::socket>(endpoint, Held::udp);
+    if (ec)
+        return {ec, endpoint};
+    const std::uint64_t id = held_.back().id;
+    auto shared_loop = std::make_shared<UdpThreadLoop>(std::move(loop));
+    for (auto& w : workers_) {
+        asio::ip::udp::socket opened(w->context);
+        if (auto e = open_reuseport(opened, bound))
+            return {e, bound};
+        if (spread_by_first_word && workers_.size() > 1 && &w == &workers_.front())
+            if (auto e = core::spread_by_first_word(opened, static_cast<unsigned>(workers_.size())))
+                spdlog::warn("udp port {}: datagrams stay spread by sender ({})", bound.port(), e.message());
+        // Out of asio's epoll (release deregisters it), and blocking: the thread waits in recvmmsg.
+        const int fd = opened.release();
+        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        auto socket = std::make_shared<UdpThreadSocket>(fd);
+        add_closer(*w, id, [weak = std::weak_ptr(socket)] {
+            if (auto held = weak.lock())  // the thread holds it until its loop returns
+                held->stop();
+        });
+        std::thread thread([shared_loop, socket] { (*shared_loop)(socket->fd, socket->stopping); });
+        w->udp_threads.push_back({std::move(thread), socket});
+    }
+    return {ec, bound};
+}
+
 void Runtime::run()
 {
     for (auto& w : workers_)
@@ -462,6 +527,7 @@ void Runtime::run()
         w->context.stop();
         w->thread.join();
     }
+    join_udp_threads();  // the closers have stopped them
     if (cut)
         spdlog::warn("drain limit of {} s reached: cut the connections still open",
                      std::chrono::duration_cast<std::chrono::seconds>(drain_limit_).count());

@@ -52,6 +52,9 @@ private:
 using TcpAdmittedHandler = std::function<void(TcpSocket, asio::ip::tcp::endpoint, Admitted)>;
 // Runs on one worker for the life of the service; returns when the socket is closed at stop.
 using UdpLoop = std::function<awaitable<void>(asio::ip::udp::socket&)>;
+// Runs on a thread of its own, beside one worker, with a blocking socket's descriptor; returns
+// once `stopping` is set (stop or retire shut the socket down, which wakes a blocked receive).
+using UdpThreadLoop = std::function<void(int fd, const std::atomic<bool>& stopping)>;
 
 // Who sends the first bytes on a new connection. When it is the client (HTTP, TLS, DNS over TCP)
 // the listener sets TCP_DEFER_ACCEPT: the kernel completes the handshake but queues the connection
@@ -118,6 +121,11 @@ public:
     // bits (a DNS id: one busy sender is then served by every worker; see core/net/udp_spread).
     std::pair<std::error_code, asio::ip::udp::endpoint> listen_udp(const asio::ip::udp::endpoint& endpoint,
                                                                    UdpLoop loop, bool spread_by_first_word = false);
+    // The same with a thread per worker that waits in the receive itself (serve_batches_blocking in
+    // core/net/udp_batch.hpp): for a loop that never waits on anything but its socket.
+    std::pair<std::error_code, asio::ip::udp::endpoint> listen_udp_on_threads(const asio::ip::udp::endpoint& endpoint,
+                                                                              UdpThreadLoop loop,
+                                                                              bool spread_by_first_word = false);
     // Called on SIGHUP, on the main thread.
     void on_reload(std::function<void()> hook) { reload_hooks_.push_back({owner_, std::move(hook)}); }
     // Called once stop begins (after the listeners close), on the main thread; also when the
@@ -189,6 +197,7 @@ private:
     template <class Socket, class Endpoint>
     std::pair<std::error_code, Endpoint> claim(Endpoint endpoint, int kind);
     static void add_closer(Worker& worker, std::uint64_t listener, std::function<void()> close);
+    void join_udp_threads();  // once every closer has run, or to end them all (~Runtime)
 
     std::vector<std::unique_ptr<Worker>> workers_;
     BlockingPool blocking_;

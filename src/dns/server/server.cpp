@@ -17,6 +17,12 @@ core::awaitable<void> Server::serve_udp(asio::ip::udp::socket& socket)
     return shell_.serve_udp(socket, std::make_shared<AuthorityHandler>(zones_, authority_, /*hold_answers=*/true));
 }
 
+void Server::serve_udp_on_thread(int fd, const std::atomic<bool>& stopping)
+{
+    shell_.serve_udp_on_thread(fd, stopping,
+                               std::make_shared<AuthorityHandler>(zones_, authority_, /*hold_answers=*/true));
+}
+
 core::awaitable<void> Server::serve_tcp(core::TcpSocket socket)
 {
     return shell_.serve_tcp(std::move(socket), tcp_handler_);

@@ -3,6 +3,7 @@
 // pointer, so SIGHUP replaces them between two queries without dropping any.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 
 #include "core/net/asio.hpp"
@@ -23,6 +24,8 @@ public:
 
     // One worker's UDP loop (with a handler of its own); returns when the socket closes.
     core::awaitable<void> serve_udp(asio::ip::udp::socket& socket);
+    // The same on a thread of its own (core::Runtime::listen_udp_on_threads).
+    void serve_udp_on_thread(int fd, const std::atomic<bool>& stopping);
     // One TCP connection, until the client closes, goes idle, or breaks the framing.
     core::awaitable<void> serve_tcp(core::TcpSocket socket);
 

@@ -135,10 +135,10 @@ public:
         const std::string dig =
             "dig @" + config_.listen.host + " -p " + std::to_string(config_.listen.port) + " " + first_zone + " SOA";
         if (config_.udp) {
-            core::listen_udp_or_throw(
-                runtime, "dns", config_.listen, [this](asio::ip::udp::socket& s) { return server_->serve_udp(s); },
-                "udp",
-                /*spread_by_first_word=*/true);
+            core::listen_udp_on_threads_or_throw(
+                runtime, "dns", config_.listen,
+                [this](int fd, const std::atomic<bool>& stopping) { server_->serve_udp_on_thread(fd, stopping); },
+                "udp", /*spread_by_first_word=*/true);
             rows.push_back({"dns/udp", where, dig});
         }
         if (config_.tcp) {

@@ -18,8 +18,8 @@
 namespace layer7::dns {
 
 struct Shell::UdpWorker {
-    UdpWorker(asio::ip::udp::socket& s, std::shared_ptr<Handler> h) : socket(s), handler(std::move(h)) {}
-    asio::ip::udp::socket& socket;
+    UdpWorker(asio::ip::udp::socket* s, std::shared_ptr<Handler> h) : socket(s), handler(std::move(h)) {}
+    asio::ip::udp::socket* socket;  // null on a thread of its own: no query waits there
     std::shared_ptr<Handler> handler;
     std::shared_ptr<std::size_t> waiting = std::make_shared<std::size_t>(0);  // outlives the loop with them
     core::UdpBatch batch;
@@ -129,14 +129,15 @@ void Shell::on_datagram(UdpWorker& w, std::size_t slot, std::size_t length)
     std::vector<std::uint8_t>& out = b.replies[b.pending];  // reused: no allocation for a cached reply
     out.clear();
     Reply reply{out};
-    const bool may_wait = *w.waiting < options_.max_waiting;
+    const bool may_wait = w.socket && *w.waiting < options_.max_waiting;
     const Query query{wire, client, Transport::udp, w.handler->allows(client), may_wait};
     const bool tracing = core::Trace::instance().enabled();
     const std::uint64_t id = tracing ? core::Trace::next_id() : 0;
     if (tracing)
         trace_query(id, wire);
     if (w.handler->serve(query, reply) == Served::later) {
-        answer_later(w, query, slot, id);
+        if (w.socket)  // else the handler broke its word (may_wait was false): no answer
+            answer_later(w, query, slot, id);
         return;
     }
     if (!out.empty() && rrl_.enabled())
@@ -156,8 +157,8 @@ void Shell::answer_later(UdpWorker& w, const Query& query, std::size_t slot, std
     asio::ip::udp::endpoint sender;
     std::memcpy(sender.data(), &w.batch.peers[slot], core::length_of(w.batch.peers[slot]));
     asio::co_spawn(
-        w.socket.get_executor(),
-        [this, &socket = w.socket, handler = w.handler, waiting = w.waiting,
+        w.socket->get_executor(),
+        [this, &socket = *w.socket, handler = w.handler, waiting = w.waiting,
          wire = std::vector<std::uint8_t>(query.wire.begin(), query.wire.end()), client = query.client,
          allowed = query.allowed, sender, trace_id]() -> core::awaitable<void> {
             std::vector<std::uint8_t> out;
@@ -176,8 +177,17 @@ void Shell::answer_later(UdpWorker& w, const Query& query, std::size_t slot, std
 
 core::awaitable<void> Shell::serve_udp(asio::ip::udp::socket& socket, std::shared_ptr<Handler> handler)
 {
-    auto worker = std::make_unique<UdpWorker>(socket, std::move(handler));
+    auto worker = std::make_unique<UdpWorker>(&socket, std::move(handler));
     co_await core::serve_batches(socket, worker->batch, [&](std::size_t received) {
+        for (std::size_t i = 0; i < received; ++i)
+            on_datagram(*worker, i, worker->batch.received[i].msg_len);
+    });
+}
+
+void Shell::serve_udp_on_thread(int fd, const std::atomic<bool>& stopping, std::shared_ptr<Handler> handler)
+{
+    auto worker = std::make_unique<UdpWorker>(nullptr, std::move(handler));
+    core::serve_batches_blocking(fd, worker->batch, stopping, [&](std::size_t received) {
         for (std::size_t i = 0; i < received; ++i)
             on_datagram(*worker, i, worker->batch.received[i].msg_len);
     });

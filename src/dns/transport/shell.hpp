@@ -5,6 +5,7 @@
 // the idle timeout on every TCP read, response rate limiting, the ACL hook and the --trace lines.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +36,10 @@ public:
     // One worker's UDP loop; returns when the socket closes. A worker has a handler of its own
     // (its caches need no lock); answers still waiting then keep it alive.
     core::awaitable<void> serve_udp(asio::ip::udp::socket& socket, std::shared_ptr<Handler> handler);
+    // The same on a thread of its own, blocked in the receive (core::serve_batches_blocking), for a
+    // handler that always answers at once (the authority; queries may not wait: max_waiting is
+    // ignored). Returns once `stopping` is set.
+    void serve_udp_on_thread(int fd, const std::atomic<bool>& stopping, std::shared_ptr<Handler> handler);
     // One TCP connection, until the client closes, goes idle or breaks the framing. `handler`,
     // shared by the connections of every worker, must outlive them.
     core::awaitable<void> serve_tcp(core::TcpSocket socket, Handler& handler);

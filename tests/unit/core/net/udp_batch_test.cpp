@@ -1,12 +1,15 @@
 // serve_batches over a real loopback socket: every datagram is answered, also the first one after
 // the loop found the queue empty and waits again, and a burst longer than a batch; closing the
-// socket ends the wait.
+// socket ends the wait. serve_batches_blocking the same, ended by a shutdown.
 #include "core/net/udp_batch.hpp"
 
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
@@ -113,6 +116,42 @@ TEST(UdpBatch, ClosingTheSocketEndsTheWait)
     ASSERT_EQ(client.receive(), "ping");
     server.stop();  // returns only once the loop has ended and the io_context ran out of work
     EXPECT_TRUE(server.loop_ended);
+}
+
+TEST(UdpBatch, TheBlockingLoopAnswersABurstAndEndsWhenShutDown)
+{
+    asio::io_context io;
+    asio::ip::udp::socket socket{io, {asio::ip::make_address_v4("127.0.0.1"), 0}};
+    const auto server = socket.local_endpoint();
+    const int fd = socket.release();  // blocking, as asio left it: no async operation ran on it
+    std::atomic<bool> stopping{false}, ended{false};
+    auto batch = std::make_unique<UdpBatch>();
+    std::thread loop([&] {
+        UdpBatch& b = *batch;
+        serve_batches_blocking(fd, b, stopping, [&b](std::size_t received) {
+            for (std::size_t i = 0; i < received; ++i) {
+                b.replies[b.pending].assign(b.slot(i), b.slot(i) + b.received[i].msg_len);
+                b.reply_peer[b.pending++] = i;
+            }
+        });
+        ended = true;
+    });
+    Client client(server);
+    constexpr int burst = 2 * UdpBatch::size + 3;
+    std::set<std::string> sent, answered;
+    for (int i = 0; i < burst; ++i) {
+        sent.insert("q" + std::to_string(i));
+        client.send("q" + std::to_string(i));
+    }
+    for (int i = 0; i < burst; ++i)
+        answered.insert(client.receive());
+    EXPECT_EQ(answered, sent);
+    EXPECT_FALSE(ended);
+    stopping = true;
+    ::shutdown(fd, SHUT_RDWR);  // wakes the receive the loop is blocked in
+    loop.join();
+    EXPECT_TRUE(ended);
+    ::close(fd);
 }
 
 }  // namespace
