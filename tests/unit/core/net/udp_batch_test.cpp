@@ -20,6 +20,15 @@
 namespace layer7::core {
 namespace {
 
+// Queues every datagram received as the answer to its sender.
+void echo(UdpBatch& b, std::size_t received)
+{
+    for (std::size_t i = 0; i < received; ++i) {
+        b.replies[b.pending].assign(b.slot(i), b.slot(i) + b.received[i].msg_len);
+        b.reply_peer[b.pending++] = i;
+    }
+}
+
 // An echo on serve_batches, run by its own thread.
 struct EchoServer {
     asio::io_context io;
@@ -33,13 +42,7 @@ struct EchoServer {
         asio::co_spawn(
             io,
             [this]() -> awaitable<void> {
-                co_await serve_batches(socket, *batch, [this](std::size_t received) {
-                    UdpBatch& b = *batch;
-                    for (std::size_t i = 0; i < received; ++i) {
-                        b.replies[b.pending].assign(b.slot(i), b.slot(i) + b.received[i].msg_len);
-                        b.reply_peer[b.pending++] = i;
-                    }
-                });
+                co_await serve_batches(socket, *batch, [this](std::size_t received) { echo(*batch, received); });
                 loop_ended = true;
             },
             asio::detached);
@@ -75,6 +78,19 @@ struct Client {
     }
 };
 
+// Sends `count` different datagrams at once: each must come back.
+void expect_burst_echoed(Client& client, int count)
+{
+    std::set<std::string> sent, answered;
+    for (int i = 0; i < count; ++i) {
+        sent.insert("q" + std::to_string(i));
+        client.send("q" + std::to_string(i));
+    }
+    for (int i = 0; i < count; ++i)
+        answered.insert(client.receive());
+    EXPECT_EQ(answered, sent);
+}
+
 TEST(UdpBatch, AnswersTheDatagramThatFollowsAnEmptiedQueue)
 {
     EchoServer server;
@@ -95,15 +111,7 @@ TEST(UdpBatch, AnswersABurstLongerThanOneBatch)
     Client client(server.socket.local_endpoint());
     client.send("warm-up");  // the loop now waits after an emptied queue
     ASSERT_EQ(client.receive(), "warm-up");
-    constexpr int burst = 3 * UdpBatch::size + 5;
-    std::set<std::string> sent, answered;
-    for (int i = 0; i < burst; ++i) {
-        sent.insert("q" + std::to_string(i));
-        client.send("q" + std::to_string(i));
-    }
-    for (int i = 0; i < burst; ++i)
-        answered.insert(client.receive());
-    EXPECT_EQ(answered, sent);
+    expect_burst_echoed(client, 3 * UdpBatch::size + 5);
     server.stop();
     EXPECT_TRUE(server.loop_ended);
 }
@@ -128,24 +136,11 @@ TEST(UdpBatch, TheBlockingLoopAnswersABurstAndEndsWhenShutDown)
     auto batch = std::make_unique<UdpBatch>();
     std::thread loop([&] {
         UdpBatch& b = *batch;
-        serve_batches_blocking(fd, b, stopping, [&b](std::size_t received) {
-            for (std::size_t i = 0; i < received; ++i) {
-                b.replies[b.pending].assign(b.slot(i), b.slot(i) + b.received[i].msg_len);
-                b.reply_peer[b.pending++] = i;
-            }
-        });
+        serve_batches_blocking(fd, b, stopping, [&b](std::size_t received) { echo(b, received); });
         ended = true;
     });
     Client client(server);
-    constexpr int burst = 2 * UdpBatch::size + 3;
-    std::set<std::string> sent, answered;
-    for (int i = 0; i < burst; ++i) {
-        sent.insert("q" + std::to_string(i));
-        client.send("q" + std::to_string(i));
-    }
-    for (int i = 0; i < burst; ++i)
-        answered.insert(client.receive());
-    EXPECT_EQ(answered, sent);
+    expect_burst_echoed(client, 2 * UdpBatch::size + 3);
     EXPECT_FALSE(ended);
     stopping = true;
     ::shutdown(fd, SHUT_RDWR);  // wakes the receive the loop is blocked in
