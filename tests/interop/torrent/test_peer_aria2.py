@@ -85,8 +85,9 @@ def test_upload_rate_caps_what_the_seed_sends(layer7, tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     assert filecmp.cmp(data, leech_dir / "payload.bin", shallow=False)
     # 1 MiB at 256 KiB/s, less the one block the idle bucket lets go at once: never faster than
-    # 3.94 s; slower only by the start-up and the announce.
-    assert 3.9 <= seconds <= 7, seconds
+    # 3.94 s; slower only by the start-up and the announce (which took 3 s once, on 2 CPUs busy with
+    # four test folders and a build: 7.06 s in all).
+    assert 3.9 <= seconds <= 9, seconds
 
 
 def test_download_rate_caps_what_we_take_from_an_aria2_seed(layer7, tmp_path):
