@@ -291,6 +291,20 @@ std::error_code open_reuseport(Socket& socket, const Endpoint& endpoint)
     return ec;
 }
 
+// Opens and binds one worker's socket of a UDP group. `spread_group`: the group's size, to set its
+// steering program by the first word (core/net/udp_spread) — asked on the group's first socket only,
+// since the program belongs to the group and serves all; 0 (or 1 socket): none.
+std::error_code open_udp_member(asio::ip::udp::socket& socket, const asio::ip::udp::endpoint& bound,
+                                unsigned spread_group)
+{
+    if (auto e = open_reuseport(socket, bound))
+        return e;
+    if (spread_group > 1)
+        if (auto e = core::spread_by_first_word(socket, spread_group))
+            spdlog::warn("udp port {}: datagrams stay spread by sender ({})", bound.port(), e.message());
+    return {};
+}
+
 // SO_REUSEPORT would let us silently share a port with another running layer7; a first bind
 // without it fails with EADDRINUSE if anyone holds the port. Also resolves port 0.
 template <class Socket, class Endpoint>
@@ -438,16 +452,12 @@ std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp(const as
     auto shared_loop = std::make_shared<UdpLoop>(std::move(loop));
     for (auto& w : workers_) {
         auto socket = std::make_shared<asio::ip::udp::socket>(w->context);
-        if (auto e = open_reuseport(*socket, bound))
+        if (auto e = open_udp_member(*socket, bound, spread_by_first_word && &w == &workers_.front() ? size() : 0))
             return {e, bound};
         add_closer(*w, id, [socket] {
             std::error_code ignored;
             socket->close(ignored);
         });
-        // The program belongs to the group: set once, on its first socket, it serves all.
-        if (spread_by_first_word && workers_.size() > 1 && &w == &workers_.front())
-            if (auto e = core::spread_by_first_word(*socket, static_cast<unsigned>(workers_.size())))
-                spdlog::warn("udp port {}: datagrams stay spread by sender ({})", bound.port(), e.message());
         asio::co_spawn(
             w->context, [shared_loop, socket]() -> awaitable<void> { co_await (*shared_loop)(*socket); },
             asio::detached);
@@ -465,11 +475,8 @@ std::pair<std::error_code, asio::ip::udp::endpoint> Runtime::listen_udp_on_threa
     auto shared_loop = std::make_shared<UdpThreadLoop>(std::move(loop));
     for (auto& w : workers_) {
         asio::ip::udp::socket opened(w->context);
-        if (auto e = open_reuseport(opened, bound))
+        if (auto e = open_udp_member(opened, bound, spread_by_first_word && &w == &workers_.front() ? size() : 0))
             return {e, bound};
-        if (spread_by_first_word && workers_.size() > 1 && &w == &workers_.front())
-            if (auto e = core::spread_by_first_word(opened, static_cast<unsigned>(workers_.size())))
-                spdlog::warn("udp port {}: datagrams stay spread by sender ({})", bound.port(), e.message());
         // Out of asio's epoll (release deregisters it), and blocking: the thread waits in recvmmsg.
         const int fd = opened.release();
         ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
