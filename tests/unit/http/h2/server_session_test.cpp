@@ -160,7 +160,6 @@ struct Client {
     }
 };
 
-// Runs both sides until neither has anything to say.
 // The DATA frame lines the session traced as sent.
 std::vector<std::string> sent_data_lines(const Server& events)
 {
@@ -171,6 +170,7 @@ std::vector<std::string> sent_data_lines(const Server& events)
     return data;
 }
 
+// Runs both sides until neither has anything to say.
 void exchange(Client& c, ServerSession& s)
 {
     for (int round = 0; round < 1000; ++round) {
