@@ -40,16 +40,34 @@ def npm_package(package, min_node, why):
     ]
 
 
+# Ports for servers under test come from below the kernel's ephemeral range (32768-60999 on Debian):
+# there a client's connect() in another folder, running at the same time, can take the port between
+# free_port() and the server's bind (CI saw "Address already in use" that way). Each folder gets a
+# slice of its own (the folder ctest runs, see pytest_configure) and walks it, even ports only, so
+# that an odd port stays free for an RTP pair's RTCP.
+PORT_BASE, PORT_SPAN = 20000, 12000
+_port_slice = {"first": PORT_BASE, "size": PORT_SPAN, "next": 0}
+
+
+def _choose_port_slice(args):
+    here = os.path.dirname(os.path.abspath(__file__))
+    folders = sorted(d for d in os.listdir(here) if os.path.isdir(os.path.join(here, d))
+                     and any(f.startswith("test_") for f in os.listdir(os.path.join(here, d))))
+    size = (PORT_SPAN // len(folders)) & ~1
+    named = [os.path.relpath(os.path.abspath(a.split("::")[0]), here).split(os.sep)[0] for a in args]
+    index = next((folders.index(n) for n in named if n in folders), os.getpid() % len(folders))
+    _port_slice.update(first=PORT_BASE + index * size, size=size, next=(os.getpid() * 2) % size)
+
+
 def free_port(kind=socket.SOCK_STREAM, host="127.0.0.1"):
-    """A port free for both TCP and UDP right now (the kernel picks it)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, kind) as s:
-            s.bind((host, 0))
-            port = s.getsockname()[1]
-        other = socket.SOCK_DGRAM if kind == socket.SOCK_STREAM else socket.SOCK_STREAM
+    """An even port of this folder's slice that is free for both TCP and UDP right now."""
+    for _ in range(_port_slice["size"] // 2):
+        port = _port_slice["first"] + _port_slice["next"]
+        _port_slice["next"] = (_port_slice["next"] + 2) % _port_slice["size"]
         try:
-            with socket.socket(socket.AF_INET, other) as s:
-                s.bind((host, port))
+            for k in (kind, socket.SOCK_DGRAM if kind == socket.SOCK_STREAM else socket.SOCK_STREAM):
+                with socket.socket(socket.AF_INET, k) as s:
+                    s.bind((host, port))
             return port
         except OSError:
             continue
@@ -211,6 +229,7 @@ def stop_group(proc, deadline=10.0):
 
 
 def pytest_configure(config):
+    _choose_port_slice(config.args)
     config.addinivalue_line("markers", "reference: a run against a stand-in peer (BIND named in place of "
                             "layer7) that validates a test harness itself; skipped unless LAYER7_REFERENCE=1")
 
