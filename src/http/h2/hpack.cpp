@@ -1,4 +1,4 @@
-// HPACK through nghttp2's inflater and deflater: see hpack.hpp.
+// HPACK decoding through nghttp2's inflater: see hpack.hpp.
 #include "http/h2/hpack.hpp"
 
 #include <nghttp2/nghttp2.h>
@@ -10,17 +10,6 @@
 #include <new>
 
 namespace layer7::http::h2 {
-
-namespace {
-
-constexpr std::size_t encoder_table_max = 4096;  // RFC 7541 §6.5.2's default; the client may lower it
-
-const std::uint8_t* bytes(std::string_view s)
-{
-    return reinterpret_cast<const std::uint8_t*>(s.data());
-}
-
-}  // namespace
 
 // Each block carries its size in a header in front of it (realloc needs it). Up to `kept` freed
 // blocks of at most `small` bytes wait in `blocks` for the next request they are large enough for.
@@ -134,59 +123,6 @@ bool HpackDecoder::decode(std::span<const std::uint8_t> piece, bool last, OnFiel
         if (!(flags & NGHTTP2_HD_INFLATE_EMIT) && left == 0)
             return !last;  // the rest comes in a CONTINUATION
     }
-}
-
-HpackEncoder::HpackEncoder() : memory_(new HpackMemory)
-{
-    if (nghttp2_hd_deflate_new2(&deflater_, encoder_table_max, &memory_->mem) != 0)
-        throw std::bad_alloc();
-}
-
-HpackEncoder::~HpackEncoder()
-{
-    nghttp2_hd_deflate_del(deflater_);
-}
-
-void HpackEncoder::clear()
-{
-    fields_.clear();
-}
-
-void HpackEncoder::add(std::string_view name, std::string_view value)
-{
-    fields_.push_back({bytes(name), bytes(value), name.size(), value.size(), NGHTTP2_NV_FLAG_NONE});
-}
-
-namespace {
-
-template <class Field>
-const nghttp2_nv* as_nv(const std::vector<Field>& fields)
-{
-    static_assert(sizeof(Field) == sizeof(nghttp2_nv) && offsetof(Field, name) == offsetof(nghttp2_nv, name) &&
-                  offsetof(Field, value) == offsetof(nghttp2_nv, value) &&
-                  offsetof(Field, name_length) == offsetof(nghttp2_nv, namelen) &&
-                  offsetof(Field, value_length) == offsetof(nghttp2_nv, valuelen) &&
-                  offsetof(Field, flags) == offsetof(nghttp2_nv, flags));
-    return reinterpret_cast<const nghttp2_nv*>(fields.data());
-}
-
-}  // namespace
-
-void HpackEncoder::encode(std::string& out)
-{
-    const std::size_t at = out.size();
-    const nghttp2_nv* nva = as_nv(fields_);
-    out.resize(at + nghttp2_hd_deflate_bound(deflater_, nva, fields_.size()));
-    const ssize_t n = nghttp2_hd_deflate_hd(deflater_, reinterpret_cast<std::uint8_t*>(out.data() + at),
-                                            out.size() - at, nva, fields_.size());
-    if (n < 0)  // only when out of memory: the bound is enough by definition
-        throw std::bad_alloc();
-    out.resize(at + static_cast<std::size_t>(n));
-}
-
-void HpackEncoder::set_table_size(std::uint32_t size)
-{
-    nghttp2_hd_deflate_change_table_size(deflater_, size < encoder_table_max ? size : encoder_table_max);
 }
 
 }  // namespace layer7::http::h2

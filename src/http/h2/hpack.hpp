@@ -1,7 +1,7 @@
-// HPACK (RFC 7541) for our own framing: thin owners of nghttp2's header-block inflater and
-// deflater, the one part of nghttp2 the server session still uses. A block is decoded piece by
-// piece as HEADERS and CONTINUATION frames arrive (no reassembly buffer) and encoded straight
-// into the output.
+// HPACK (RFC 7541) for our own framing: a thin owner of nghttp2's header-block inflater, the one
+// part of nghttp2 the server session still uses, and an encoder of our own. A block is decoded
+// piece by piece as HEADERS and CONTINUATION frames arrive (no reassembly buffer) and encoded
+// straight into the output.
 #pragma once
 
 #include <cstdint>
@@ -12,12 +12,11 @@
 #include <vector>
 
 struct nghttp2_hd_inflater;
-struct nghttp2_hd_deflater;
 
 namespace layer7::http::h2 {
 
-// nghttp2's allocator for one inflater or deflater: it keeps a few small blocks freed, since
-// both allocate and free one per header block (nghttp2_hd_deflate_hd's buffer chain).
+// nghttp2's allocator for the inflater: it keeps a few small blocks freed, since the inflater
+// allocates and frees buffers for each literal it decodes.
 struct HpackMemory;
 struct HpackMemoryDelete {
     void operator()(HpackMemory* memory) const;
@@ -42,30 +41,48 @@ private:
     nghttp2_hd_inflater* inflater_ = nullptr;
 };
 
+// Our own encoder (nghttp2's would not index etag nor send short numbers as they are, and it
+// searches its table by hashing every field: the fields of one site's responses repeat, and a
+// short linear search over a small table finds them sooner). What it indexes: see hpack.cpp.
 class HpackEncoder {
 public:
-    HpackEncoder();
-    ~HpackEncoder();
-    HpackEncoder(const HpackEncoder&) = delete;
+    // RFC 7541 §6.5.2's default for the table: the client may lower it, we never go above it.
+    static constexpr std::size_t table_limit = 4096;
 
-    // The fields of one block, then encode() appends the block to `out`.
-    void clear();
-    void add(std::string_view name, std::string_view value);
+    // The fields of one block, then encode() appends the block to `out`; the views must live
+    // until then.
+    void clear() { fields_.clear(); }
+    void add(std::string_view name, std::string_view value) { fields_.push_back({name, value}); }
     void encode(std::string& out);
     // The client's SETTINGS_HEADER_TABLE_SIZE (RFC 7541 §4.2).
     void set_table_size(std::uint32_t size);
 
 private:
-    struct Field {  // laid out as nghttp2_nv (checked in hpack.cpp), whose typedef cannot be declared here
-        const std::uint8_t* name;
-        const std::uint8_t* value;
-        std::size_t name_length;
-        std::size_t value_length;
-        std::uint8_t flags;
+    struct Field {
+        std::string_view name;
+        std::string_view value;
     };
-    HpackMemoryPtr memory_;
-    nghttp2_hd_deflater* deflater_ = nullptr;
+    struct Entry {
+        std::string text;  // name then value
+        std::size_t name_length;
+        std::string_view name() const { return std::string_view(text).substr(0, name_length); }
+        std::string_view value() const { return std::string_view(text).substr(name_length); }
+    };
+    void encode_field(Field f, std::string& out);
+    void insert(Field f);
+    void evict_to(std::size_t bytes);
+
     std::vector<Field> fields_;  // reused: no allocation per response
+    // The dynamic table, oldest first: the newest, the back, is index 62 on the wire. Evicting
+    // moves the rest down, which a table of at most 128 entries does quickly, and seldom.
+    std::vector<Entry> table_;
+    std::size_t table_bytes_ = 0;  // RFC 7541 §4.1's size: 32 more per entry than its text
+    std::string spare_text_;       // an evicted entry's storage, for the next one
+    std::size_t table_max_ = table_limit;
+    // A change of the maximum is said at the start of the next block (§4.2): the lowest it went
+    // to, if lower than the new one, and the new one.
+    std::size_t lowest_since_block_ = table_limit;
+    bool max_changed_ = false;
 };
 
 }  // namespace layer7::http::h2

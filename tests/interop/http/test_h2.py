@@ -234,6 +234,32 @@ def test_a_plain_request_by_hand(peer):
     assert f[3] == b"hello, world\n" and f[1] & END_STREAM
 
 
+@pytest.mark.parametrize("table_size", [4096, 256, 0])
+def test_response_headers_decode_with_python_hpack_at_the_table_size_the_client_set(h2server, table_size):
+    # Our HPACK encoder against another decoder than nghttp2's: repeated responses come from the
+    # dynamic table, which holds no more than SETTINGS_HEADER_TABLE_SIZE allows (RFC 7541 §4.2).
+    peer = Peer(h2server.port, struct.pack(">HI", 1, table_size))
+    decoder = hpack.Decoder()
+    decoder.max_allowed_table_size = table_size
+    try:
+        blocks = []
+        for stream in (1, 3, 5):
+            peer.request(stream)
+            blocks.append(peer.until(lambda f: f[0] == HEADERS and f[2] == stream)[3])
+        fields = [dict(decoder.decode(b)) for b in blocks]
+    finally:
+        peer.close()
+    for f in fields:  # all alike (but the date, which may have turned a second)
+        f.pop("date")
+    assert fields[0][":status"] == "200" and fields[0]["content-length"] == "13" and "etag" in fields[0]
+    assert fields[1] == fields[0] and fields[2] == fields[0]
+    assert decoder.header_table.maxsize == table_size
+    if table_size == 0:
+        assert not decoder.header_table.dynamic_entries
+    if table_size == 4096:
+        assert len(blocks[2]) < len(blocks[0]) // 2  # the third is mostly indexes
+
+
 def test_data_on_stream_zero_is_a_protocol_error(peer):
     peer.send(frame(DATA, 0, 0, b"x"))
     assert peer.goaway_error() == PROTOCOL_ERROR
