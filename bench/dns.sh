@@ -4,7 +4,8 @@
 # off, rate limiting off. Two cases: dnsperf with CLIENTS sockets, and with one (its default: one
 # source port, so SO_REUSEPORT's hash would hand every query to one socket — what a resolver
 # forwarding to us looks like; layer7 spreads them by DNS id, see core/net/udp_spread.hpp). Servers alternate A B C A B C … for ROUNDS rounds (bench/README.md); dnsperf
-# runs on CPU 0 and the servers on the others (PIN=0: no pinning).
+# runs on CPU 0 and the servers on the others (PIN=0: no pinning). The last column is dnsperf's own
+# CPU (see dnsperf_measure in lib.sh).
 #   LAYER7_BIN=path  use this layer7 instead of building build/release
 #   ROUNDS=3 DURATION=10 CLIENTS=8 OUTSTANDING=200 PIN=1
 #   WORKERS= workers per server; by default one per CPU the servers get (two on one CPU switch
@@ -174,37 +175,21 @@ for qq in "host7.bench.test A" "alias3.bench.test A" "x.wild.bench.test A" "www.
     done
 done
 
-# One bounded dnsperf run from $2 sockets: prints "qps avg_latency_ms cpu_us_per_query lost".
-measure() {
-    local server="$1" clients="$2" before after out completed qps lat lost ticks hz
-    before="$(server_ticks "${pid[$server]}")"
-    out="$($(client_pin) dnsperf -s 127.0.0.1 -p "${port[$server]}" -d "$queries" -c "$clients" -T 1 \
-        -q "$OUTSTANDING" -l "$DURATION" -t 2 2>&1)"
-    after="$(server_ticks "${pid[$server]}")"
-    completed="$(awk '/Queries completed:/ { print $3 }' <<<"$out")"
-    lost="$(awk '/Queries lost:/ { print $3 }' <<<"$out")"
-    qps="$(awk '/Queries per second:/ { print $4 }' <<<"$out")"
-    lat="$(awk '/Average Latency/ { print $4 * 1000 }' <<<"$out")"
-    hz="$(clock_ticks)"
-    ticks=$((after - before))
-    awk -v q="$qps" -v l="$lat" -v t="$ticks" -v hz="$hz" -v n="$completed" -v lost="$lost" \
-        'BEGIN { printf "%s %s %.2f %s\n", q, l, (n > 0 ? t / hz * 1e6 / n : 0), lost }'
-}
-
 # One case, dnsperf with $1 sockets: ROUNDS alternating rounds, a table, and the ratio against the
 # faster peer.
 run_case() {
-    local clients="$1" i s a b d e peer best_peer="" best_qps=0
-    local -A q=() l=() c=() x=() qps_of=() cpu_of=()
+    local clients="$1" i s a b d e f peer best_peer="" best_qps=0
+    local -A q=() l=() c=() x=() y=() qps_of=() cpu_of=()
     echo "dnsperf -c $clients -q $OUTSTANDING -l $DURATION, $WORKERS workers per server, $ROUNDS rounds (alternating)"
-    printf '%-8s %12s %14s %14s %8s\n' server "qps(med)" "avg lat ms" "CPU us/query" lost
+    printf '%-8s %12s %14s %14s %8s %12s\n' server "qps(med)" "avg lat ms" "CPU us/query" lost "dnsperf CPU"
     for ((i = 0; i < ROUNDS; i++)); do
         for s in "${servers[@]}"; do
-            read -r a b d e <<<"$(measure "$s" "$clients")"
+            read -r a b d e f <<<"$(dnsperf_measure "${pid[$s]}" "${port[$s]}" "$clients" "$queries" pinned)"
             q[$s]+="$a "
             l[$s]+="$b "
             c[$s]+="$d "
             x[$s]+="$e "
+            y[$s]+="$f "
         done
     done
     for s in "${servers[@]}"; do
@@ -213,8 +198,8 @@ run_case() {
         # shellcheck disable=SC2086
         cpu_of[$s]="$(median ${c[$s]})"
         # shellcheck disable=SC2086
-        printf '%-8s %12.0f %14.3f %14.2f %8s\n' "$s" "${qps_of[$s]}" "$(median ${l[$s]})" "${cpu_of[$s]}" \
-            "$(median ${x[$s]})"
+        printf '%-8s %12.0f %14.3f %14.2f %8s %11s%%\n' "$s" "${qps_of[$s]}" "$(median ${l[$s]})" "${cpu_of[$s]}" \
+            "$(median ${x[$s]})" "$(median ${y[$s]})"
     done
     for peer in nsd knot; do
         if awk -v a="${qps_of[$peer]}" -v b="$best_qps" 'BEGIN { exit !(a > b) }'; then

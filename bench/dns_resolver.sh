@@ -141,33 +141,17 @@ for qq in "host7.bench.test A" "host8.bench.test AAAA" "alias3.bench.test A" "be
 done
 auth_before="$(grep -c . "$work/auth.out" || true)"
 
-# One bounded dnsperf run: prints "qps avg_latency_ms cpu_us_per_query lost".
-measure() {
-    local server="$1" before after out completed qps lat lost ticks hz
-    before="$(server_ticks "${pid[$server]}")"
-    out="$(dnsperf -s 127.0.0.1 -p "${port[$server]}" -d "$queries" -c "$CLIENTS" -T 1 -q "$OUTSTANDING" \
-        -l "$DURATION" -t 2 2>&1)"
-    after="$(server_ticks "${pid[$server]}")"
-    completed="$(awk '/Queries completed:/ { print $3 }' <<<"$out")"
-    lost="$(awk '/Queries lost:/ { print $3 }' <<<"$out")"
-    qps="$(awk '/Queries per second:/ { print $4 }' <<<"$out")"
-    lat="$(awk '/Average Latency/ { print $4 * 1000 }' <<<"$out")"
-    hz="$(clock_ticks)"
-    ticks=$((after - before))
-    awk -v q="$qps" -v l="$lat" -v t="$ticks" -v hz="$hz" -v n="$completed" -v lost="$lost" \
-        'BEGIN { printf "%s %s %.2f %s\n", q, l, (n > 0 ? t / hz * 1e6 / n : 0), lost }'
-}
-
 echo "resolver (from cache): dnsperf -c $CLIENTS -q $OUTSTANDING -l $DURATION, $WORKERS workers per server, $ROUNDS rounds (A B alternating)"
-printf '%-8s %12s %14s %14s %8s\n' server "qps(med)" "avg lat ms" "CPU us/query" lost
-declare -A q=() l=() c=() x=() qps_of cpu_of
+printf '%-8s %12s %14s %14s %8s %12s\n' server "qps(med)" "avg lat ms" "CPU us/query" lost "dnsperf CPU"
+declare -A q=() l=() c=() x=() y=() qps_of cpu_of
 for ((i = 0; i < ROUNDS; i++)); do
     for s in "${servers[@]}"; do
-        read -r a b d e <<<"$(measure "$s")"
+        read -r a b d e f <<<"$(dnsperf_measure "${pid[$s]}" "${port[$s]}" "$CLIENTS" "$queries")"
         q[$s]+="$a "
         l[$s]+="$b "
         c[$s]+="$d "
         x[$s]+="$e "
+        y[$s]+="$f "
     done
 done
 for s in "${servers[@]}"; do
@@ -176,8 +160,8 @@ for s in "${servers[@]}"; do
     # shellcheck disable=SC2086
     cpu_of[$s]="$(median ${c[$s]})"
     # shellcheck disable=SC2086
-    printf '%-8s %12.0f %14.3f %14.2f %8s\n' "$s" "${qps_of[$s]}" "$(median ${l[$s]})" "${cpu_of[$s]}" \
-        "$(median ${x[$s]})"
+    printf '%-8s %12.0f %14.3f %14.2f %8s %11s%%\n' "$s" "${qps_of[$s]}" "$(median ${l[$s]})" "${cpu_of[$s]}" \
+        "$(median ${x[$s]})" "$(median ${y[$s]})"
 done
 echo
 awk -v l="${qps_of[layer7]}" -v n="${qps_of[unbound]}" -v lc="${cpu_of[layer7]}" -v nc="${cpu_of[unbound]}" \

@@ -118,3 +118,30 @@ cpu_group_remove() {
     local d
     d="$(cpu_group_dir "$1")" && [ -d "$d" ] && rmdir "$d" 2>/dev/null || true
 }
+
+# One bounded dnsperf run (bench/dns.sh, bench/dns_resolver.sh) against 127.0.0.1:$2 from $3
+# sockets with the queries file $4 and the caller's $OUTSTANDING and $DURATION; on CPU 0 when $5 is
+# "pinned". The server's CPU is what the caller's `server_ticks $1` counts before and after. Prints
+# "qps avg_latency_ms cpu_us_per_query lost dnsperf_cpu_percent": dnsperf's own CPU is the children's
+# time of the subshell once dnsperf has exited. Near 100 % of its CPU, dnsperf is the limit: its q/s
+# then say how fast it runs against each server, and the CPU per query is what compares the servers.
+dnsperf_measure() {
+    local pid="$1" port="$2" clients="$3" queries="$4" pin="" before after out completed qps lat lost ticks hz load stat
+    [ "${5:-}" = pinned ] && pin="$(client_pin)"
+    before="$(server_ticks "$pid")"
+    out="$($pin dnsperf -s 127.0.0.1 -p "$port" -d "$queries" -c "$clients" -T 1 -q "$OUTSTANDING" \
+        -l "$DURATION" -t 2 2>&1
+        read -r -a stat </proc/$BASHPID/stat
+        echo "load ticks: $((stat[15] + stat[16]))")"
+    after="$(server_ticks "$pid")"
+    completed="$(awk '/Queries completed:/ { print $3 }' <<<"$out")"
+    lost="$(awk '/Queries lost:/ { print $3 }' <<<"$out")"
+    qps="$(awk '/Queries per second:/ { print $4 }' <<<"$out")"
+    lat="$(awk '/Average Latency/ { print $4 * 1000 }' <<<"$out")"
+    load="$(awk '/^load ticks:/ { print $3 }' <<<"$out")"
+    hz="$(clock_ticks)"
+    ticks=$((after - before))
+    awk -v q="$qps" -v l="$lat" -v t="$ticks" -v hz="$hz" -v n="$completed" -v lost="$lost" -v load="$load" \
+        -v d="$DURATION" 'BEGIN { printf "%s %s %.2f %s %.0f\n", q, l, (n > 0 ? t / hz * 1e6 / n : 0), lost,
+                                  load / hz / d * 100 }'
+}
