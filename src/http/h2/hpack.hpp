@@ -41,9 +41,10 @@ private:
     nghttp2_hd_inflater* inflater_ = nullptr;
 };
 
-// Our own encoder (nghttp2's would not index etag nor send short numbers as they are, and it
-// searches its table by hashing every field: the fields of one site's responses repeat, and a
-// short linear search over a small table finds them sooner). What it indexes: see hpack.cpp.
+// Our own encoder. nghttp2's never indexes etag, so each response for an object carried it as a
+// literal for the client to decode again, and it hashes every field to search its table; the
+// fields of one site's responses repeat, and a linear search of a small table finds them
+// sooner. What it indexes: see hpack_encoder.cpp.
 class HpackEncoder {
 public:
     // RFC 7541 §6.5.2's default for the table: the client may lower it, we never go above it.
