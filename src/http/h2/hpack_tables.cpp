@@ -7,6 +7,7 @@ namespace layer7::http::h2::hpack {
 
 namespace {
 
+// Appendix A: entry i at [i - 1].
 constexpr std::array<StaticEntry, static_table_size> static_table{{
     {":authority", ""},
     {":method", "GET"},
@@ -76,6 +77,7 @@ struct Code {
     std::uint8_t length;
 };
 
+// Appendix B: the code of byte value i at [i]. EOS, the 257th, only pads (all ones).
 constexpr std::array<Code, 256> huffman_code{{
     {0x1ff8, 13},    {0x7fffd8, 23},   {0xfffffe2, 28}, {0xfffffe3, 28}, {0xfffffe4, 28},  {0xfffffe5, 28},
     {0xfffffe6, 28}, {0xfffffe7, 28},  {0xfffffe8, 28}, {0xffffea, 24},  {0x3ffffffc, 30}, {0xfffffe9, 28},
