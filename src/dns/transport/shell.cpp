@@ -175,22 +175,23 @@ void Shell::answer_later(UdpWorker& w, const Query& query, std::size_t slot, std
         asio::detached);
 }
 
+void Shell::on_batch(UdpWorker& w, std::size_t received)
+{
+    for (std::size_t i = 0; i < received; ++i)
+        on_datagram(w, i, w.batch.received[i].msg_len);
+}
+
 core::awaitable<void> Shell::serve_udp(asio::ip::udp::socket& socket, std::shared_ptr<Handler> handler)
 {
     auto worker = std::make_unique<UdpWorker>(&socket, std::move(handler));
-    co_await core::serve_batches(socket, worker->batch, [&](std::size_t received) {
-        for (std::size_t i = 0; i < received; ++i)
-            on_datagram(*worker, i, worker->batch.received[i].msg_len);
-    });
+    co_await core::serve_batches(socket, worker->batch, [&](std::size_t received) { on_batch(*worker, received); });
 }
 
 void Shell::serve_udp_on_thread(int fd, const std::atomic<bool>& stopping, std::shared_ptr<Handler> handler)
 {
     auto worker = std::make_unique<UdpWorker>(nullptr, std::move(handler));
-    core::serve_batches_blocking(fd, worker->batch, stopping, [&](std::size_t received) {
-        for (std::size_t i = 0; i < received; ++i)
-            on_datagram(*worker, i, worker->batch.received[i].msg_len);
-    });
+    core::serve_batches_blocking(fd, worker->batch, stopping,
+                                 [&](std::size_t received) { on_batch(*worker, received); });
 }
 
 core::awaitable<void> Shell::tcp_session(core::Stream& stream, Handler& handler)

@@ -48,6 +48,7 @@ public:
 
 private:
     void on_datagram(UdpWorker& worker, std::size_t slot, std::size_t length);
+    void on_batch(UdpWorker& worker, std::size_t received);  // on_datagram for each received
     void answer_later(UdpWorker& worker, const Query& query, std::size_t slot, std::uint64_t trace_id);
     core::awaitable<void> tcp_session(core::Stream& stream, Handler& handler);
     // RRL on a UDP reply about to go to `client`: sent as it is, cut to TC=1, or dropped (emptied).
